@@ -1,0 +1,508 @@
+// Package config reads concord.yaml into a typed, validated Config.
+//
+// Loading never touches the data files: it checks the document itself (known
+// keys, types, formats, references). Checking that mapped columns exist in the
+// data is the job of ingest, before any row is processed.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Formats a source may declare.
+const (
+	FormatCSV    = "csv"
+	FormatNDJSON = "ndjson"
+)
+
+// Encodings a source may declare.
+var Encodings = []string{"utf-8", "latin1", "windows-1252"}
+
+// Config is a parsed concord.yaml.
+type Config struct {
+	File    string // path it was read from; "" when parsed from bytes
+	Dir     string // directory relative source paths are resolved against
+	Store   string
+	Sources []Source
+	Model   Model
+}
+
+// Source is one named feed.
+type Source struct {
+	Name      string
+	Path      string // absolute or relative to Config.Dir as written
+	Format    string // csv | ndjson
+	ID        string // column holding the record id
+	Label     string
+	Delimiter rune   // csv only; 0 means detect from the header line
+	Encoding  string // utf-8 (default), latin1, windows-1252
+	Fields    []Field
+	Line      int // line of the source in the config file
+}
+
+// Field maps one feature to a column of a source.
+type Field struct {
+	Name    string      // feature name, e.g. "dob"
+	Column  string      // column (CSV header) or key (NDJSON, dotted for nesting)
+	Type    record.Kind // feature kind
+	Split   string      // separator of multi-valued cells; "" = single-valued
+	Formats []string    // date only: Go time layouts, tried in order
+	Region  string      // phone only: ISO 3166-1 alpha-2 default region
+	Line    int
+}
+
+// Model holds the optional model settings.
+type Model struct {
+	Blocking   [][]string // each rule: "feature" or "feature.facet" terms, all equal
+	Thresholds Thresholds
+}
+
+// Thresholds are match probabilities: pairs at or above Match are linked,
+// pairs at or above Review go to human review.
+type Thresholds struct {
+	Match  float64
+	Review float64
+}
+
+// DefaultThresholds are used when the config gives none.
+var DefaultThresholds = Thresholds{Match: 0.95, Review: 0.60}
+
+// ValidationError is one problem in a config file, located by line and by
+// the path of the offending field (e.g. "sources[1].fields.dob.formats").
+type ValidationError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteByte(':')
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "%d:", e.Line)
+	}
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Load reads and validates the config file at path. Errors are joined
+// *ValidationError values, one per problem found.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	cfg, err := Parse(data, path)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Parse parses and validates a config document. file names it in errors and
+// sets the directory that relative paths are resolved against.
+func Parse(data []byte, file string) (*Config, error) {
+	p := &parser{file: file}
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &ValidationError{File: file, Msg: "invalid YAML: " + err.Error()}
+	}
+	cfg := &Config{File: file, Dir: "."}
+	if file != "" {
+		cfg.Dir = filepath.Dir(file)
+	}
+	if len(doc.Content) == 0 {
+		p.errf(&doc, "", "empty config: at least one source is required")
+		return nil, p.err()
+	}
+	p.parseConfig(doc.Content[0], cfg)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	p.validate(cfg)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// SourcePath returns the path of src resolved against the config directory.
+func (c *Config) SourcePath(src Source) string {
+	if filepath.IsAbs(src.Path) || c.Dir == "" {
+		return src.Path
+	}
+	return filepath.Join(c.Dir, src.Path)
+}
+
+// Kinds returns the kind of every feature name used by any source.
+func (c *Config) Kinds() map[string]record.Kind {
+	kinds := make(map[string]record.Kind)
+	for _, s := range c.Sources {
+		for _, f := range s.Fields {
+			kinds[f.Name] = f.Type
+		}
+	}
+	return kinds
+}
+
+type parser struct {
+	file string
+	errs []error
+}
+
+func (p *parser) errf(n *yaml.Node, field, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	p.errs = append(p.errs, &ValidationError{File: p.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) err() error { return errors.Join(p.errs...) }
+
+// mapping checks that n is a mapping with only the allowed keys and returns
+// its key→value pairs in document order.
+func (p *parser) mapping(n *yaml.Node, field string, allowed ...string) [][2]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		p.errf(n, field, "must be a mapping")
+		return nil
+	}
+	var out [][2]*yaml.Node
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if allowed != nil && !slices.Contains(allowed, k.Value) {
+			p.errf(k, join(field, k.Value), "unknown key (allowed: %s)", strings.Join(allowed, ", "))
+			continue
+		}
+		if seen[k.Value] {
+			p.errf(k, join(field, k.Value), "duplicate key")
+			continue
+		}
+		seen[k.Value] = true
+		out = append(out, [2]*yaml.Node{k, v})
+	}
+	return out
+}
+
+func join(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+func (p *parser) scalar(n *yaml.Node, field string) string {
+	if n.Kind != yaml.ScalarNode {
+		p.errf(n, field, "must be a single value")
+		return ""
+	}
+	return n.Value
+}
+
+func (p *parser) strings(n *yaml.Node, field string) []string {
+	if n.Kind == yaml.ScalarNode {
+		return []string{n.Value}
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errf(n, field, "must be a list of strings")
+		return nil
+	}
+	var out []string
+	for i, c := range n.Content {
+		out = append(out, p.scalar(c, fmt.Sprintf("%s[%d]", field, i)))
+	}
+	return out
+}
+
+func (p *parser) float(n *yaml.Node, field string) float64 {
+	var f float64
+	if n.Kind != yaml.ScalarNode || n.Decode(&f) != nil {
+		p.errf(n, field, "must be a number, got %q", n.Value)
+	}
+	return f
+}
+
+func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
+	var sourcesNode *yaml.Node
+	for _, kv := range p.mapping(n, "", "store", "sources", "model") {
+		switch k, v := kv[0].Value, kv[1]; k {
+		case "store":
+			cfg.Store = p.scalar(v, k)
+		case "sources":
+			sourcesNode = v
+			if v.Kind != yaml.SequenceNode {
+				p.errf(v, k, "must be a list of sources")
+				continue
+			}
+			for i, s := range v.Content {
+				cfg.Sources = append(cfg.Sources, p.parseSource(s, fmt.Sprintf("sources[%d]", i)))
+			}
+		case "model":
+			p.parseModel(v, &cfg.Model)
+		}
+	}
+	if len(cfg.Sources) == 0 {
+		if sourcesNode == nil {
+			sourcesNode = n
+		}
+		p.errf(sourcesNode, "sources", "at least one source is required")
+	}
+	if cfg.Model.Thresholds == (Thresholds{}) {
+		cfg.Model.Thresholds = DefaultThresholds
+	}
+}
+
+func (p *parser) parseSource(n *yaml.Node, field string) Source {
+	src := Source{Line: n.Line}
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "delimiter", "encoding", "fields") {
+		k, v := kv[0].Value, kv[1]
+		f := join(field, k)
+		switch k {
+		case "name":
+			src.Name = p.scalar(v, f)
+		case "path":
+			src.Path = p.scalar(v, f)
+		case "format":
+			src.Format = strings.ToLower(p.scalar(v, f))
+			if src.Format != FormatCSV && src.Format != FormatNDJSON {
+				p.errf(v, f, "unknown format %q (want csv or ndjson)", src.Format)
+			}
+		case "id":
+			src.ID = p.scalar(v, f)
+		case "label":
+			src.Label = p.scalar(v, f)
+		case "delimiter":
+			d := p.scalar(v, f)
+			switch {
+			case d == `\t` || d == "tab":
+				src.Delimiter = '\t'
+			case len([]rune(d)) == 1 && d != `"` && d != "\n" && d != "\r":
+				src.Delimiter = []rune(d)[0]
+			default:
+				p.errf(v, f, "delimiter must be one character (or \\t), got %q", d)
+			}
+		case "encoding":
+			src.Encoding = strings.ToLower(p.scalar(v, f))
+			if src.Encoding == "utf8" {
+				src.Encoding = "utf-8"
+			}
+			if src.Encoding == "latin-1" || src.Encoding == "iso-8859-1" {
+				src.Encoding = "latin1"
+			}
+			if !slices.Contains(Encodings, src.Encoding) {
+				p.errf(v, f, "unknown encoding %q (want one of %s)", src.Encoding, strings.Join(Encodings, ", "))
+			}
+		case "fields":
+			for _, fkv := range p.mapping(v, f) {
+				src.Fields = append(src.Fields, p.parseField(fkv[0], fkv[1], join(f, fkv[0].Value)))
+			}
+		}
+	}
+	if src.Format == "" {
+		src.Format = formatFromPath(src.Path)
+	}
+	if src.Encoding == "" {
+		src.Encoding = "utf-8"
+	}
+	return src
+}
+
+func formatFromPath(path string) string {
+	p := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	switch {
+	case strings.HasSuffix(p, ".ndjson"), strings.HasSuffix(p, ".jsonl"), strings.HasSuffix(p, ".json"):
+		return FormatNDJSON
+	case strings.HasSuffix(p, ".tsv"), strings.HasSuffix(p, ".csv"), strings.HasSuffix(p, ".txt"):
+		return FormatCSV
+	}
+	return ""
+}
+
+func (p *parser) parseField(key, n *yaml.Node, field string) Field {
+	fd := Field{Name: key.Value, Line: key.Line}
+	if !featureName.MatchString(fd.Name) {
+		p.errf(key, field, "feature name must be letters, digits and _ (starting with a letter)")
+	}
+	for _, kv := range p.mapping(n, field, "column", "type", "split", "formats", "region") {
+		k, v := kv[0].Value, kv[1]
+		f := join(field, k)
+		switch k {
+		case "column":
+			fd.Column = p.scalar(v, f)
+		case "type":
+			fd.Type = record.Kind(p.scalar(v, f))
+			if !fd.Type.Valid() {
+				p.errf(v, f, "unknown type %q (want one of %s)", fd.Type, kindList())
+			}
+		case "split":
+			fd.Split = p.scalar(v, f)
+			if fd.Split == "" {
+				p.errf(v, f, "split separator must not be empty")
+			}
+		case "formats":
+			for i, s := range p.strings(v, f) {
+				layout, err := DateLayout(s)
+				if err != nil {
+					p.errf(v, fmt.Sprintf("%s[%d]", f, i), "%v", err)
+					continue
+				}
+				fd.Formats = append(fd.Formats, layout)
+			}
+		case "region":
+			fd.Region = strings.ToUpper(p.scalar(v, f))
+			if !regionCode.MatchString(fd.Region) {
+				p.errf(v, f, "region must be an ISO 3166-1 alpha-2 code such as GB or VE, got %q", fd.Region)
+			}
+		}
+	}
+	if fd.Column == "" {
+		p.errf(n, field, "column is required")
+	}
+	if fd.Type == "" {
+		p.errf(n, field, "type is required (one of %s)", kindList())
+	}
+	if len(fd.Formats) > 0 && fd.Type != record.KindDate && fd.Type != "" {
+		p.errf(n, join(field, "formats"), "formats apply only to type date")
+	}
+	if fd.Region != "" && fd.Type != record.KindPhone && fd.Type != "" {
+		p.errf(n, join(field, "region"), "region applies only to type phone")
+	}
+	return fd
+}
+
+var (
+	featureName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	sourceName  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	regionCode  = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+func kindList() string {
+	s := make([]string, len(record.Kinds))
+	for i, k := range record.Kinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (p *parser) parseModel(n *yaml.Node, m *Model) {
+	for _, kv := range p.mapping(n, "model", "blocking", "thresholds") {
+		k, v := kv[0].Value, kv[1]
+		f := join("model", k)
+		switch k {
+		case "blocking":
+			if v.Kind != yaml.SequenceNode {
+				p.errf(v, f, "must be a list of rules, each a list of feature terms")
+				continue
+			}
+			for i, r := range v.Content {
+				rule := p.strings(r, fmt.Sprintf("%s[%d]", f, i))
+				if len(rule) == 0 {
+					p.errf(r, fmt.Sprintf("%s[%d]", f, i), "a blocking rule needs at least one term")
+				}
+				m.Blocking = append(m.Blocking, rule)
+			}
+		case "thresholds":
+			for _, tkv := range p.mapping(v, f, "match", "review") {
+				tf := join(f, tkv[0].Value)
+				x := p.float(tkv[1], tf)
+				if x < 0 || x > 1 {
+					p.errf(tkv[1], tf, "must be a probability between 0 and 1, got %v", x)
+				}
+				if tkv[0].Value == "match" {
+					m.Thresholds.Match = x
+				} else {
+					m.Thresholds.Review = x
+				}
+			}
+			if m.Thresholds.Match == 0 {
+				m.Thresholds.Match = DefaultThresholds.Match
+			}
+			if m.Thresholds.Review > m.Thresholds.Match {
+				p.errf(v, f, "review threshold %v is above match threshold %v", m.Thresholds.Review, m.Thresholds.Match)
+			}
+		}
+	}
+}
+
+// validate checks what needs the whole document: required keys, unique
+// names, consistent feature types across sources, blocking references.
+func (p *parser) validate(cfg *Config) {
+	names := map[string]int{}
+	kinds := map[string]record.Kind{}
+	kindSrc := map[string]string{}
+	for i, s := range cfg.Sources {
+		field := fmt.Sprintf("sources[%d]", i)
+		at := &yaml.Node{Line: s.Line}
+		switch {
+		case s.Name == "":
+			p.errf(at, field+".name", "name is required")
+		case !sourceName.MatchString(s.Name):
+			p.errf(at, field+".name", "source name %q must be letters, digits, '_', '-' or '.'", s.Name)
+		case names[s.Name] > 0:
+			p.errf(at, field+".name", "duplicate source name %q (first at line %d)", s.Name, names[s.Name])
+		default:
+			names[s.Name] = s.Line
+		}
+		if s.Name != "" {
+			field = "source " + s.Name
+		}
+		if s.Path == "" {
+			p.errf(at, field+".path", "path is required")
+		} else if s.Format == "" {
+			p.errf(at, field+".format", "cannot infer the format from %q: set format to csv or ndjson", s.Path)
+		}
+		if s.ID == "" {
+			p.errf(at, field+".id", "id is required: the column holding the record id")
+		}
+		if s.Delimiter != 0 && s.Format == FormatNDJSON {
+			p.errf(at, field+".delimiter", "delimiter applies only to csv sources")
+		}
+		if len(s.Fields) == 0 {
+			p.errf(at, field+".fields", "at least one field mapping is required")
+		}
+		for _, f := range s.Fields {
+			if f.Type == "" {
+				continue
+			}
+			if k, ok := kinds[f.Name]; ok && k != f.Type {
+				p.errf(&yaml.Node{Line: f.Line}, field+".fields."+f.Name,
+					"type %s differs from type %s of the same feature in source %s: features with one name are compared with each other", f.Type, k, kindSrc[f.Name])
+				continue
+			}
+			kinds[f.Name], kindSrc[f.Name] = f.Type, s.Name
+		}
+	}
+	for i, rule := range cfg.Model.Blocking {
+		for j, term := range rule {
+			feature, _, _ := strings.Cut(term, ".")
+			if _, ok := kinds[feature]; !ok && feature != "" {
+				p.errf(nil, fmt.Sprintf("model.blocking[%d][%d]", i, j), "unknown feature %q in blocking rule", feature)
+			}
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package config_test
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/record"
+)
+
+func TestLoadFull(t *testing.T) {
+	cfg, err := config.Load("testdata/full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(cfg.Sources), 2; got != want {
+		t.Fatalf("sources = %d, want %d", got, want)
+	}
+	kyc := cfg.Sources[0]
+	if kyc.Name != "bank_kyc" || kyc.Format != "csv" || kyc.ID != "customer_no" || kyc.Label != "restricted" || kyc.Encoding != "utf-8" {
+		t.Errorf("bank_kyc = %+v", kyc)
+	}
+	var names []string
+	for _, f := range kyc.Fields {
+		names = append(names, f.Name)
+	}
+	if want := []string{"full_name", "aliases", "dob", "phone", "email", "national_id", "address"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("field order = %v, want %v", names, want)
+	}
+	if f := kyc.Fields[1]; f.Split != ";" || f.Type != record.KindName {
+		t.Errorf("aliases = %+v", f)
+	}
+	if f := kyc.Fields[2]; !reflect.DeepEqual(f.Formats, []string{"02/01/2006"}) {
+		t.Errorf("dob formats = %v", f.Formats)
+	}
+	if f := kyc.Fields[3]; f.Region != "VE" {
+		t.Errorf("phone region = %q", f.Region)
+	}
+	watch := cfg.Sources[1]
+	if watch.Format != "ndjson" {
+		t.Errorf("watchlist format inferred = %q, want ndjson", watch.Format)
+	}
+	if got, want := watch.Fields[1].Formats, []string{"2006-01-02", "2006"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("watchlist dob formats = %v, want %v", got, want)
+	}
+	if got, want := cfg.SourcePath(kyc), filepath.Join("testdata", "data", "bank_kyc.csv"); got != want {
+		t.Errorf("SourcePath = %q, want %q", got, want)
+	}
+	if got, want := cfg.SourcePath(watch), "/abs/watch.ndjson.gz"; got != want {
+		t.Errorf("SourcePath = %q, want %q", got, want)
+	}
+	if got, want := cfg.Model.Thresholds, (config.Thresholds{Match: 0.9, Review: 0.5}); got != want {
+		t.Errorf("thresholds = %v, want %v", got, want)
+	}
+	if got, want := len(cfg.Model.Blocking), 4; got != want {
+		t.Errorf("blocking rules = %d, want %d", got, want)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := config.Parse([]byte("sources:\n  - {name: a, path: a.tsv, id: id, fields: {n: {column: n, type: name}}}\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Model.Thresholds, config.DefaultThresholds; got != want {
+		t.Errorf("thresholds = %v, want %v", got, want)
+	}
+	if got, want := cfg.Sources[0].Format, "csv"; got != want {
+		t.Errorf("format = %q, want %q", got, want)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	const head = "sources:\n  - name: s\n    path: s.csv\n    id: id\n    fields:\n"
+	tests := []struct {
+		name string
+		doc  string
+		want []string // substrings of the error, each must appear
+	}{
+		{"Empty", "", []string{"at least one source"}},
+		{"NoSources", "store: x\n", []string{"sources: at least one source is required"}},
+		{"UnknownTopKey", "sorces: []\n", []string{`:1: sorces: unknown key`}},
+		{"UnknownType", head + "      n: {column: n, type: nam}\n", []string{`:6: sources[0].fields.n.type: unknown type "nam"`}},
+		{"MissingColumn", head + "      n: {type: name}\n", []string{`:6: sources[0].fields.n: column is required`}},
+		{"MissingType", head + "      n: {column: n}\n", []string{`sources[0].fields.n: type is required`}},
+		{"BadDateFormat", head + "      d: {column: d, type: date, formats: [dd/mm/yyyy]}\n", []string{`:6: sources[0].fields.d.formats[0]: date format "dd/mm/yyyy" names no year`}},
+		{"BadStrftime", head + "      d: {column: d, type: date, formats: [\"%Q\"]}\n", []string{`unsupported directive %Q`}},
+		{"FormatsOnName", head + "      n: {column: n, type: name, formats: [\"2006\"]}\n", []string{`formats apply only to type date`}},
+		{"BadRegion", head + "      p: {column: p, type: phone, region: Venezuela}\n", []string{`region must be an ISO 3166-1 alpha-2 code`}},
+		{"UnknownFieldKey", head + "      n: {column: n, type: name, colum: x}\n", []string{`sources[0].fields.n.colum: unknown key`}},
+		{"NoID", "sources:\n  - name: s\n    path: s.csv\n    fields: {n: {column: n, type: name}}\n", []string{`:2: source s.id: id is required`}},
+		{"NoFormat", "sources:\n  - name: s\n    path: s.dat\n    id: i\n    fields: {n: {column: n, type: name}}\n", []string{`cannot infer the format from "s.dat"`}},
+		{"DuplicateSource", "sources:\n  - {name: s, path: a.csv, id: i, fields: {n: {column: n, type: name}}}\n  - {name: s, path: b.csv, id: i, fields: {n: {column: n, type: name}}}\n", []string{`:3: sources[1].name: duplicate source name "s" (first at line 2)`}},
+		{"TypeConflict", "sources:\n  - {name: a, path: a.csv, id: i, fields: {n: {column: n, type: name}}}\n  - {name: b, path: b.csv, id: i, fields: {n: {column: n, type: org_name}}}\n", []string{`source b.fields.n: type org_name differs from type name`}},
+		{"BlockingUnknownFeature", head + "      n: {column: n, type: name}\nmodel:\n  blocking: [[nme.phonetic]]\n", []string{`model.blocking[0][0]: unknown feature "nme"`}},
+		{"ThresholdRange", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 1.5}\n", []string{`model.thresholds.match: must be a probability`}},
+		{"ThresholdOrder", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 0.5, review: 0.8}\n", []string{`review threshold 0.8 is above match threshold 0.5`}},
+		{"BadDelimiter", "sources:\n  - {name: a, path: a.csv, delimiter: ';;', id: i, fields: {n: {column: n, type: name}}}\n", []string{`delimiter must be one character`}},
+		{"InvalidYAML", "sources: [\n", []string{`invalid YAML`}},
+		{"SeveralAtOnce", head + "      n: {column: n, type: nam}\n      d: {column: d, type: date, formats: [x]}\n", []string{`unknown type "nam"`, `date format "x" names no year`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse([]byte(tt.doc), "concord.yaml")
+			if err == nil {
+				t.Fatal("Parse succeeded, want error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\n does not contain %q", err, w)
+				}
+			}
+			var ve *config.ValidationError
+			if !errors.As(err, &ve) {
+				t.Errorf("error %T is not a *ValidationError", err)
+			} else if ve.File != "concord.yaml" {
+				t.Errorf("ValidationError.File = %q", ve.File)
+			}
+		})
+	}
+}
+
+func TestDateLayout(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"02/01/2006", "02/01/2006"},
+		{"%d/%m/%Y", "02/01/2006"},
+		{"%Y%m%d", "20060102"},
+		{"%-d.%-m.%y", "2.1.06"},
+		{"%d %b %Y", "02 Jan 2006"},
+		{"DD/MM/YYYY", "02/01/2006"},
+		{"YYYY-MM", "2006-01"},
+		{"D MMM YY", "2 Jan 06"},
+		{"MMMM D, YYYY", "January 2, 2006"},
+		{"YYYY", "2006"},
+	}
+	for _, tt := range tests {
+		got, err := config.DateLayout(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("DateLayout(%q) = %q, %v, want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "dd/mm/yyyy", "%d/%m", "02/01", "%"} {
+		if got, err := config.DateLayout(bad); err == nil {
+			t.Errorf("DateLayout(%q) = %q, want error", bad, got)
+		}
+	}
+}

@@ -1,0 +1,352 @@
+// Package ingest reads source files (CSV with any delimiter, NDJSON; plain or
+// gzip; UTF-8, Latin-1 or Windows-1252) into records, one row at a time.
+//
+// A Reader checks the field mapping against the file's columns when it is
+// opened, before any row is read, and fails with a *MappingError naming the
+// source, the fields and the available columns. After that, a bad row never
+// stops the stream: Next returns a *RowError for it, carrying the row's raw
+// text, and the next call carries on with the following row.
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Formats understood by Open.
+const (
+	FormatCSV    = "csv"
+	FormatNDJSON = "ndjson"
+)
+
+// Options describe one source: where its values are and how to read them.
+type Options struct {
+	Source    string // source name, copied into every key and error
+	File      string // file name used in errors
+	Format    string // csv | ndjson
+	ID        string // column holding the record id
+	Label     string // access label copied into every record
+	Delimiter rune   // csv only; 0 detects it from the header line
+	Encoding  string // "", "utf-8", "latin1" or "windows-1252"
+	Fields    []Field
+}
+
+// Field maps a feature to a column.
+type Field struct {
+	Name   string
+	Kind   record.Kind
+	Column string // CSV header name, or NDJSON key (dotted for nested objects)
+	Split  string // separator of multi-valued cells; "" = single value
+}
+
+// RowError describes a row that could not be read. It is what rejects.ndjson
+// holds: enough to find the row and fix it, and the row itself.
+type RowError struct {
+	Source   string `json:"source"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	RecordID string `json:"record_id,omitempty"`
+	Field    string `json:"field,omitempty"`
+	Reason   string `json:"reason"`
+	Raw      string `json:"raw"`
+}
+
+func (e *RowError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d", e.File, e.Line)
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": field %s", e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// MappingError reports fields whose columns the file does not have.
+type MappingError struct {
+	Source    string
+	File      string
+	Missing   []string // "field (column)" for each missing mapping
+	Hints     []string // suggestions, e.g. `column "Nombre" differs only in case`
+	Available []string // the columns the file has
+}
+
+func (e *MappingError) Error() string {
+	msg := fmt.Sprintf("source %s (%s): column not found for %s; available columns: %s",
+		e.Source, e.File, strings.Join(e.Missing, ", "), strings.Join(e.Available, ", "))
+	if len(e.Hints) > 0 {
+		msg += " (" + strings.Join(e.Hints, "; ") + ")"
+	}
+	return msg
+}
+
+// ErrFormat is returned by Open for an unknown format or encoding.
+var ErrFormat = errors.New("unsupported format")
+
+// Reader yields the records of one source.
+type Reader struct {
+	opt   Options
+	rows  rowReader
+	seen  map[string]int // record id → line first seen
+	index []int          // column index of each field (csv) or -1
+	idIdx int
+}
+
+// rowReader is implemented by the CSV and NDJSON readers.
+type rowReader interface {
+	// next returns the next row's line, raw text, and a lookup of columns.
+	next() (row, error)
+}
+
+type row struct {
+	line int
+	raw  func() string
+	// values returns the raw values of column i (csv) or key (ndjson).
+	values func(col int, key string) ([]string, error)
+}
+
+// Open reads the header (CSV) or the first rows (NDJSON) of r and checks the
+// mapping. r is the file's content, possibly gzip-compressed.
+func Open(r io.Reader, opt Options) (*Reader, error) {
+	if opt.File == "" {
+		opt.File = opt.Source
+	}
+	dec, err := decode(r, opt.Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
+	}
+	rd := &Reader{opt: opt, seen: make(map[string]int)}
+	var cols []string
+	switch opt.Format {
+	case FormatCSV, "":
+		c, err := newCSV(dec, opt.Delimiter)
+		if err != nil {
+			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
+		}
+		rd.rows, cols = c, c.header
+	case FormatNDJSON:
+		n, err := newNDJSON(dec)
+		if err != nil {
+			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
+		}
+		rd.rows, cols = n, n.keys()
+	default:
+		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
+	}
+	if err := rd.resolveColumns(cols); err != nil {
+		return nil, err
+	}
+	return rd, nil
+}
+
+// decode strips gzip compression, converts the encoding to UTF-8 and removes
+// a byte-order mark.
+func decode(r io.Reader, encoding string) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	var out io.Reader = br
+	switch strings.ToLower(encoding) {
+	case "", "utf-8", "utf8":
+		if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+			_, _ = br.Discard(3)
+		}
+	case "latin1", "latin-1", "iso-8859-1":
+		out = charmap.ISO8859_1.NewDecoder().Reader(br)
+	case "windows-1252", "cp1252":
+		out = charmap.Windows1252.NewDecoder().Reader(br)
+	default:
+		return nil, fmt.Errorf("%w: encoding %q", ErrFormat, encoding)
+	}
+	return out, nil
+}
+
+func (rd *Reader) resolveColumns(cols []string) error {
+	pos := make(map[string]int, len(cols))
+	dup := map[string]bool{}
+	for i, c := range cols {
+		if _, ok := pos[c]; ok {
+			dup[c] = true
+		}
+		pos[c] = i
+	}
+	me := &MappingError{Source: rd.opt.Source, File: rd.opt.File, Available: cols}
+	find := func(what, col string) int {
+		if i, ok := pos[col]; ok && !dup[col] {
+			return i
+		}
+		me.Missing = append(me.Missing, fmt.Sprintf("%s (%q)", what, col))
+		if dup[col] {
+			me.Hints = append(me.Hints, fmt.Sprintf("column %q appears more than once", col))
+			return -1
+		}
+		for _, c := range cols {
+			if strings.EqualFold(strings.TrimSpace(c), strings.TrimSpace(col)) {
+				me.Hints = append(me.Hints, fmt.Sprintf("did you mean %q?", c))
+			}
+		}
+		return -1
+	}
+	rd.idIdx = find("id", rd.opt.ID)
+	rd.index = make([]int, len(rd.opt.Fields))
+	for i, f := range rd.opt.Fields {
+		rd.index[i] = find(f.Name, f.Column)
+	}
+	if len(me.Missing) > 0 {
+		return me
+	}
+	return nil
+}
+
+// Next returns the next record. At the end of input it returns io.EOF. For
+// a bad row it returns a *RowError; the caller records it and calls Next
+// again. Any other error (an I/O failure) ends the stream.
+func (rd *Reader) Next() (record.Record, error) {
+	r, err := rd.rows.next()
+	if err != nil {
+		var re *RowError
+		if errors.As(err, &re) {
+			re.Source, re.File = rd.opt.Source, rd.opt.File
+		}
+		return record.Record{}, err
+	}
+	reject := func(field, id, format string, args ...any) (record.Record, error) {
+		return record.Record{}, &RowError{Source: rd.opt.Source, File: rd.opt.File, Line: r.line,
+			RecordID: id, Field: field, Reason: fmt.Sprintf(format, args...), Raw: r.raw()}
+	}
+	ids, err := r.values(rd.idIdx, rd.opt.ID)
+	if err != nil {
+		return reject(rd.opt.ID, "", "id: %v", err)
+	}
+	if len(ids) != 1 || ids[0] == "" {
+		return reject(rd.opt.ID, "", "missing record id in column %q", rd.opt.ID)
+	}
+	id := ids[0]
+	if first, dup := rd.seen[id]; dup {
+		return reject(rd.opt.ID, id, "duplicate record id (first seen at line %d)", first)
+	}
+	rec := record.Record{
+		Key:      record.Key{Source: rd.opt.Source, ID: id},
+		Line:     r.line,
+		Label:    rd.opt.Label,
+		Features: make([]record.Feature, len(rd.opt.Fields)),
+	}
+	for i, f := range rd.opt.Fields {
+		vals, err := r.values(rd.index[i], f.Column)
+		if err != nil {
+			return reject(f.Name, id, "%v", err)
+		}
+		if f.Split != "" {
+			vals = split(vals, f.Split)
+		}
+		rec.Features[i] = record.Feature{Name: f.Name, Kind: f.Kind, Raw: vals}
+	}
+	rd.seen[id] = r.line
+	return rec, nil
+}
+
+// split splits every value on sep and drops empty parts.
+func split(vals []string, sep string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, sep) {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// File is an open source file with its Reader.
+type File struct {
+	*Reader
+	f     *os.File
+	count *countingReader
+	size  int64
+}
+
+// OpenFile opens the file at path (plain or gzip) for the source described
+// by opt. Close it when done.
+func OpenFile(path string, opt Options) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", opt.Source, err)
+	}
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	if opt.File == "" {
+		opt.File = path
+	}
+	cr := &countingReader{r: f}
+	rd, err := Open(cr, opt)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &File{Reader: rd, f: f, count: cr, size: size}, nil
+}
+
+// Progress returns the bytes of the file read so far and its size.
+func (f *File) Progress() (read, size int64) { return f.count.n, f.size }
+
+// Close closes the file.
+func (f *File) Close() error { return f.f.Close() }
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Columns returns the columns of a source file (the CSV header, or the keys
+// seen in the first NDJSON rows), for error messages and tooling.
+func Columns(path string, opt Options) ([]string, error) {
+	opt.Fields, opt.ID = nil, ""
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec, err := decode(f, opt.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Format == FormatNDJSON {
+		n, err := newNDJSON(dec)
+		if err != nil {
+			return nil, err
+		}
+		cols := n.keys()
+		sort.Strings(cols)
+		return cols, nil
+	}
+	c, err := newCSV(dec, opt.Delimiter)
+	if err != nil {
+		return nil, err
+	}
+	return c.header, nil
+}

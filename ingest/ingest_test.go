@@ -1,0 +1,364 @@
+package ingest_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/ingest"
+	"github.com/concord-er/concord/record"
+)
+
+// readAll drains r, returning records and row errors separately.
+func readAll(t *testing.T, r *ingest.Reader) ([]record.Record, []*ingest.RowError) {
+	t.Helper()
+	var recs []record.Record
+	var rejects []*ingest.RowError
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return recs, rejects
+		}
+		var re *ingest.RowError
+		if errors.As(err, &re) {
+			rejects = append(rejects, re)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		recs = append(recs, rec)
+	}
+}
+
+func people(format string) ingest.Options {
+	return ingest.Options{
+		Source: "s", File: "in", Format: format, ID: "id",
+		Fields: []ingest.Field{
+			{Name: "name", Kind: record.KindName, Column: "name"},
+			{Name: "aliases", Kind: record.KindName, Column: "alias", Split: ";"},
+		},
+	}
+}
+
+// flat renders records as "id|name|alias1,alias2|line" for comparison.
+func flat(recs []record.Record) []string {
+	var out []string
+	for _, r := range recs {
+		out = append(out, r.Key.ID+"|"+strings.Join(r.Features[0].Raw, ",")+"|"+strings.Join(r.Features[1].Raw, ",")+"|"+strconv.Itoa(r.Line))
+	}
+	return out
+}
+
+
+
+func TestCSV(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		opt     func(*ingest.Options)
+		want    []string
+		rejects []string // "line:reason substring"
+	}{
+		{"Comma", "id,name,alias\n1,Ana,\n2,Bo,B;Bob\n", nil,
+			[]string{"1|Ana||2", "2|Bo|B,Bob|3"}, nil},
+		{"Semicolon", "id;name;alias\n1;Ana García;A\n", nil, []string{"1|Ana García|A|2"}, nil},
+		{"Tab", "id\tname\talias\n1\tAna\tx\n", nil, []string{"1|Ana|x|2"}, nil},
+		{"Pipe", "id|name|alias\n1|Ana|\n", nil, []string{"1|Ana||2"}, nil},
+		{"Declared", "id;name;alias;c,d,e,f\n1;Ana, Bo;x;c,d,e,f\n", func(o *ingest.Options) { o.Delimiter = ';' },
+			[]string{"1|Ana, Bo|x|2"}, nil},
+		{"Quoted", "id,name,alias\n1,\"García, Ana\",\"x;y\"\n2,\"say \"\"hi\"\"\",\n", nil,
+			[]string{"1|García, Ana|x,y|2", "2|say \"hi\"||3"}, nil},
+		{"QuotedNewline", "id,name,alias\n1,\"Ana\nMaría\",\n2,Bo,\n", nil,
+			[]string{"1|Ana\nMaría||2", "2|Bo||4"}, nil},
+		{"SpacesAfterDelimiter", "id, name, alias\n1, Ana , b\n", nil, []string{"1|Ana|b|2"}, nil},
+		{"CRLF", "id,name,alias\r\n1,Ana,\r\n2,Bo,\r\n", nil, []string{"1|Ana||2", "2|Bo||3"}, nil},
+		{"BOM", "\xEF\xBB\xBFid,name,alias\n1,Ana,\n", nil, []string{"1|Ana||2"}, nil},
+		{"BlankLinesSkipped", "id,name,alias\n\n1,Ana,\n\n2,Bo,\n", nil, []string{"1|Ana||3", "2|Bo||5"}, nil},
+		{"WrongFieldCount", "id,name,alias\n1,Ana\n2,Bo,\n3,a,b,c\n", nil, []string{"2|Bo||3"},
+			[]string{"2:row has 2 fields, header has 3", "4:row has 4 fields, header has 3"}},
+		{"BareQuote", "id,name,alias\n1,O\"Brien,\n2,Bo,\n", nil, []string{"2|Bo||3"},
+			[]string{"2:malformed CSV"}},
+		{"MissingID", "id,name,alias\n,Ana,\n2,Bo,\n", nil, []string{"2|Bo||3"},
+			[]string{"2:missing record id"}},
+		{"DuplicateID", "id,name,alias\n1,Ana,\n1,Bo,\n", nil, []string{"1|Ana||2"},
+			[]string{"3:duplicate record id (first seen at line 2)"}},
+		{"InvalidUTF8", "id,name,alias\n1,Garc\xeda,\n2,Bo,\n", nil, []string{"2|Bo||3"},
+			[]string{"2:not valid UTF-8"}},
+		{"Latin1", "id,name,alias\n1,Garc\xeda,\n", func(o *ingest.Options) { o.Encoding = "latin1" },
+			[]string{"1|García||2"}, nil},
+		{"Windows1252", "id,name,alias\n1,\x93Ana\x94,\n", func(o *ingest.Options) { o.Encoding = "windows-1252" },
+			[]string{"1|\u201cAna\u201d||2"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := people(ingest.FormatCSV)
+			if tt.opt != nil {
+				tt.opt(&opt)
+			}
+			r, err := ingest.Open(strings.NewReader(tt.in), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, r)
+			if got := flat(recs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("records = %q, want %q", got, tt.want)
+			}
+			checkRejects(t, rejects, tt.rejects)
+		})
+	}
+}
+
+func checkRejects(t *testing.T, got []*ingest.RowError, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("rejects = %v, want %v", got, want)
+	}
+	for i, w := range want {
+		line, reason, _ := strings.Cut(w, ":")
+		if strconv.Itoa(got[i].Line) != line {
+			t.Errorf("reject %d line = %d, want %s", i, got[i].Line, line)
+		}
+		if !strings.Contains(got[i].Reason, reason) {
+			t.Errorf("reject %d reason = %q, want it to contain %q", i, got[i].Reason, reason)
+		}
+		if got[i].Source != "s" || got[i].File != "in" || got[i].Raw == "" {
+			t.Errorf("reject %d = %+v: want source, file and raw row", i, got[i])
+		}
+	}
+}
+
+func TestRejectKeepsRawRow(t *testing.T) {
+	in := "id,name,alias\n1,\"Ana\nMaría\",x,extra\n2,Bo,\n"
+	r, err := ingest.Open(strings.NewReader(in), people(ingest.FormatCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rejects := readAll(t, r)
+	if len(rejects) != 1 {
+		t.Fatalf("rejects = %v", rejects)
+	}
+	if got, want := rejects[0].Raw, "1,\"Ana\nMaría\",x,extra"; got != want {
+		t.Errorf("raw = %q, want %q", got, want)
+	}
+	if got, want := rejects[0].Error(), "in:2: row has 4 fields, header has 3"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestNDJSON(t *testing.T) {
+	in := `{"id": 1, "name": "Ana", "alias": "A;An"}
+{"id": "2", "name": null}
+
+{"id": 3, "name": ["Bo", "Bob"], "alias": ["x", "y;z"]}
+not json
+[1,2]
+{"id": 4, "name": {"first": "x"}}
+{"id": 5, "name": "Cy"} trailing
+{"id": 12345678901234567890, "name": "Big"}
+{"name": "no id"}
+`
+	r, err := ingest.Open(strings.NewReader(in), people(ingest.FormatNDJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	want := []string{"1|Ana|A,An|1", "2|||2", "3|Bo,Bob|x,y,z|4", "12345678901234567890|Big||9"}
+	if got := flat(recs); !reflect.DeepEqual(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
+	checkRejects(t, rejects, []string{"5:invalid JSON", "6:must be a JSON object", "7:holds an object", "8:data after the object", "10:missing record id"})
+}
+
+func TestNDJSONNested(t *testing.T) {
+	in := `{"uid": "a", "person": {"name": "Ana", "birth": {"date": "1990"}}}` + "\n"
+	opt := ingest.Options{Source: "s", Format: ingest.FormatNDJSON, ID: "uid", Fields: []ingest.Field{
+		{Name: "n", Kind: record.KindName, Column: "person.name"},
+		{Name: "d", Kind: record.KindDate, Column: "person.birth.date"},
+	}}
+	r, err := ingest.Open(strings.NewReader(in), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := r.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Features[0].Raw; !reflect.DeepEqual(got, []string{"Ana"}) {
+		t.Errorf("person.name = %q", got)
+	}
+	if got := rec.Features[1].Raw; !reflect.DeepEqual(got, []string{"1990"}) {
+		t.Errorf("person.birth.date = %q", got)
+	}
+}
+
+func TestMappingError(t *testing.T) {
+	tests := []struct {
+		name, format, in string
+		want             []string
+	}{
+		{"CSVMissing", ingest.FormatCSV, "id,Name,other\n1,a,b\n",
+			[]string{`source s (in): column not found for name ("name"), aliases ("alias")`, "available columns: id, Name, other", `did you mean "Name"?`}},
+		{"CSVDuplicateHeader", ingest.FormatCSV, "id,name,name,alias\n",
+			[]string{`column "name" appears more than once`}},
+		{"NDJSONMissing", ingest.FormatNDJSON, `{"id":1,"nom":"a"}` + "\n",
+			[]string{`name ("name")`, "available columns:"}},
+		{"NoID", ingest.FormatCSV, "key,name,alias\n", []string{`id ("id")`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ingest.Open(strings.NewReader(tt.in), people(tt.format))
+			var me *ingest.MappingError
+			if !errors.As(err, &me) {
+				t.Fatalf("err = %v, want *MappingError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestEmptyFile(t *testing.T) {
+	if _, err := ingest.Open(strings.NewReader(""), people(ingest.FormatCSV)); err == nil || !strings.Contains(err.Error(), "header line is required") {
+		t.Errorf("err = %v, want header required", err)
+	}
+}
+
+func TestGzipFile(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	io.WriteString(zw, "\xEF\xBB\xBFid;name;alias\n1;Ana;\n2;Bo;\n")
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "x.csv.gz")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ingest.OpenFile(path, people(ingest.FormatCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, rejects := readAll(t, f.Reader)
+	if len(recs) != 2 || len(rejects) != 0 {
+		t.Fatalf("records %d rejects %d, want 2 and 0", len(recs), len(rejects))
+	}
+	if read, size := f.Progress(); read != size || size != int64(buf.Len()) {
+		t.Errorf("Progress = %d/%d, want %d/%d", read, size, buf.Len(), buf.Len())
+	}
+}
+
+// TestFebrlLosesNoRow ingests every Febrl file and checks that each data row
+// is either a record or a reject.
+func TestFebrlLosesNoRow(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "data", "febrl")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(files) == 0 {
+		t.Skipf("Febrl data not found in %s; skipping", dir)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := strings.Count(strings.TrimRight(string(data), "\n"), "\n") // lines after the header
+			opt := ingest.Options{Source: "febrl", Format: ingest.FormatCSV, ID: "rec_id", Fields: []ingest.Field{
+				{Name: "given", Kind: record.KindName, Column: "given_name"},
+				{Name: "surname", Kind: record.KindName, Column: "surname"},
+				{Name: "dob", Kind: record.KindDate, Column: "date_of_birth"},
+				{Name: "ssn", Kind: record.KindIdentifier, Column: "soc_sec_id"},
+			}}
+			f, err := ingest.OpenFile(path, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			recs, rejects := readAll(t, f.Reader)
+			if got := len(recs) + len(rejects); got != rows {
+				t.Errorf("records %d + rejects %d = %d, want %d rows", len(recs), len(rejects), got, rows)
+			}
+			if len(rejects) != 0 {
+				t.Errorf("unexpected rejects: %v", rejects[0])
+			}
+		})
+	}
+}
+
+func FuzzCSV(f *testing.F) {
+	for _, s := range []string{
+		"id,name,alias\n1,Ana,\n", "id;name;alias\n1;\"a\"\"b\";x;y\n", "id,name,alias\n1,\"unterminated\n",
+		"\xEF\xBB\xBFid\tname\talias\n\t\t\n", "id,name,alias\n1,a,b,c\n1,a,b\n", "id,name,alias\r\n\"\r\n\"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ingest.Open(bytes.NewReader(data), people(ingest.FormatCSV))
+		if err != nil {
+			return
+		}
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for i := 0; ; i++ {
+			if i > lines+1 {
+				t.Fatalf("more rows than lines: %d", i)
+			}
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var re *ingest.RowError
+			if errors.As(err, &re) {
+				if re.Line <= 0 || re.Reason == "" {
+					t.Fatalf("row error without line or reason: %+v", re)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Key.ID == "" || rec.Line <= 0 {
+				t.Fatalf("record without id or line: %+v", rec)
+			}
+		}
+	})
+}
+
+func FuzzNDJSON(f *testing.F) {
+	for _, s := range []string{`{"id":1,"name":"a","alias":["b","c"]}`, `{"id":"x"}` + "\n" + `[]`, `{"id":{"a":1}}`, "{\"id\":1}\n\n\n{"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ingest.Open(bytes.NewReader(data), people(ingest.FormatNDJSON))
+		if err != nil {
+			return
+		}
+		for {
+			rec, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var re *ingest.RowError
+			if errors.As(err, &re) {
+				if re.Line <= 0 || re.Reason == "" {
+					t.Fatalf("row error without line or reason: %+v", re)
+				}
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Key.ID == "" {
+				t.Fatalf("record without id: %+v", rec)
+			}
+		}
+	})
+}

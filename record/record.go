@@ -1,0 +1,137 @@
+// Package record holds Concord's shared vocabulary: sources, record keys,
+// records, feature kinds and normalised values. It has no logic beyond
+// small accessors and imports only the standard library.
+package record
+
+import "slices"
+
+// Kind is the type of a feature; it selects the normaliser and, later, the
+// comparison used for it.
+type Kind string
+
+// The feature kinds a source field may declare.
+const (
+	KindName       Kind = "name"       // person name
+	KindOrgName    Kind = "org_name"   // organisation name
+	KindDate       Kind = "date"       // date of birth, incorporation date, …
+	KindPhone      Kind = "phone"      // telephone number
+	KindEmail      Kind = "email"      // e-mail address
+	KindAddress    Kind = "address"    // postal address line(s)
+	KindPostcode   Kind = "postcode"   // postal code
+	KindCity       Kind = "city"       // city, town or suburb
+	KindCountry    Kind = "country"    // country name or code
+	KindIdentifier Kind = "identifier" // national id, passport, tax number, …
+	KindText       Kind = "text"       // any other free text
+)
+
+// Kinds lists every valid kind, in documentation order.
+var Kinds = []Kind{KindName, KindOrgName, KindDate, KindPhone, KindEmail,
+	KindAddress, KindPostcode, KindCity, KindCountry, KindIdentifier, KindText}
+
+// Valid reports whether k is one of Kinds.
+func (k Kind) Valid() bool {
+	for _, v := range Kinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Key identifies a record: the source it came from and its id there.
+type Key struct {
+	Source string
+	ID     string
+}
+
+// String returns "source/id".
+func (k Key) String() string { return k.Source + "/" + k.ID }
+
+// Less orders keys by source, then id.
+func (k Key) Less(o Key) bool {
+	if k.Source != o.Source {
+		return k.Source < o.Source
+	}
+	return k.ID < o.ID
+}
+
+// Source describes a named feed as the pipeline sees it.
+type Source struct {
+	Name  string
+	Label string // access label; empty means unrestricted
+}
+
+// Record is one row of a source. Raw values are kept verbatim for
+// provenance; Values are filled in by normalisation.
+type Record struct {
+	Key      Key
+	Line     int // 1-based line in the source file where the row starts
+	Label    string
+	Features []Feature
+}
+
+// Feature returns the feature with the given name, or nil.
+func (r *Record) Feature(name string) *Feature {
+	for i := range r.Features {
+		if r.Features[i].Name == name {
+			return &r.Features[i]
+		}
+	}
+	return nil
+}
+
+// Feature is one named, typed attribute of a record. A feature may be
+// multi-valued (aliases, alternative dates of birth).
+type Feature struct {
+	Name   string   // feature name from the config, e.g. "full_name"
+	Kind   Kind     // its type
+	Raw    []string // verbatim input values, after splitting multi-valued cells
+	Values []Value  // normalised values; unusable raw values are reported, not kept
+}
+
+// Value is one normalised value of a feature.
+//
+// Norm is the canonical form: two values with equal Norm are the same value.
+// Tokens are the ordered tokens of textual kinds. Facets are derived keys
+// addressable as "feature.facet" in blocking rules and comparisons (for
+// example "phonetic" of a name or "year" of a date).
+type Value struct {
+	Norm   string
+	Tokens []string
+	Facets map[string]string
+}
+
+// Facet returns the named facet, or "" when it is absent. The facet "norm"
+// (or "") is the canonical form itself.
+func (v Value) Facet(name string) string {
+	if name == "" || name == "norm" {
+		return v.Norm
+	}
+	return v.Facets[name]
+}
+
+// FacetNames returns the facet names of v in sorted order.
+func (v Value) FacetNames() []string {
+	names := make([]string, 0, len(v.Facets))
+	for k := range v.Facets {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// EntityID identifies a resolved entity.
+type EntityID string
+
+// Pair is an unordered pair of records, stored with A before B.
+type Pair struct {
+	A, B Key
+}
+
+// NewPair returns the pair of a and b in canonical order.
+func NewPair(a, b Key) Pair {
+	if b.Less(a) {
+		a, b = b, a
+	}
+	return Pair{A: a, B: b}
+}
