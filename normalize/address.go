@@ -1,0 +1,158 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Address is a normalised postal address.
+type Address struct {
+	Tokens   []string // folded, abbreviations expanded, number and postcode removed
+	Number   string   // house number, e.g. "12a"; "" when none
+	Postcode string   // upper case, no spaces; "" when none
+}
+
+// Norm returns number, street tokens and postcode in one canonical line.
+func (a Address) Norm() string {
+	parts := make([]string, 0, len(a.Tokens)+2)
+	if a.Number != "" {
+		parts = append(parts, a.Number)
+	}
+	parts = append(parts, a.Tokens...)
+	if a.Postcode != "" {
+		parts = append(parts, strings.ToLower(a.Postcode))
+	}
+	return strings.Join(parts, " ")
+}
+
+// Value returns a with facets number, postcode and street.
+func (a Address) Value() record.Value {
+	return record.Value{Norm: a.Norm(), Tokens: a.Tokens, Facets: dropEmpty(map[string]string{
+		"number": a.Number, "postcode": a.Postcode, "street": strings.Join(a.Tokens, " "),
+	})}
+}
+
+var (
+	// postcodes with letters, matched on the upper-cased raw text: UK, Canada, Netherlands.
+	ukPostcode = regexp.MustCompile(`\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\b`)
+	caPostcode = regexp.MustCompile(`\b([A-Z][0-9][A-Z]) ?([0-9][A-Z][0-9])\b`)
+	nlPostcode = regexp.MustCompile(`\b([1-9][0-9]{3}) ?([A-Z]{2})\b`)
+	usZip4     = regexp.MustCompile(`\b([0-9]{5})-[0-9]{4}\b`)
+	brCEP      = regexp.MustCompile(`\b([0-9]{5})-([0-9]{3})\b`)
+	houseNum   = regexp.MustCompile(`^[0-9]{1,5}[a-z]?$`)
+	numDigits  = regexp.MustCompile(`^[0-9]{4,6}$`)
+)
+
+// ParseAddress folds an address, expands street-type and direction
+// abbreviations (Av/Avda → avenida, St → street or saint, Cl → calle, …),
+// and separates the postcode (UK, Canadian, Dutch and US forms, or a
+// trailing 4–6 digit number) and the house number (the first number).
+func ParseAddress(raw string) (Address, error) {
+	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
+	var a Address
+	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode} {
+		if m := re.FindStringSubmatchIndex(upper); m != nil {
+			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
+			upper = upper[:m[0]] + " " + upper[m[1]:]
+			break
+		}
+	}
+	if a.Postcode == "" {
+		if m := usZip4.FindStringSubmatchIndex(upper); m != nil {
+			a.Postcode = upper[m[2]:m[3]]
+			upper = upper[:m[0]] + " " + upper[m[1]:]
+		} else if m := brCEP.FindStringSubmatchIndex(upper); m != nil {
+			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
+			upper = upper[:m[0]] + " " + upper[m[1]:]
+		}
+	}
+	toks := tokenize(upper)
+	if len(toks) == 0 {
+		return Address{}, ErrEmpty
+	}
+	// A trailing 4–6 digit number, when another number comes before it, is the postcode.
+	if a.Postcode == "" {
+		var numeric []int
+		for i, t := range toks {
+			if isDigits(t) {
+				numeric = append(numeric, i)
+			}
+		}
+		if n := len(numeric); n >= 2 && numDigits.MatchString(toks[numeric[n-1]]) {
+			i := numeric[n-1]
+			a.Postcode = toks[i]
+			toks = append(toks[:i:i], toks[i+1:]...)
+		}
+	}
+	out := make([]string, 0, len(toks))
+	for i, t := range toks {
+		if a.Number == "" && houseNum.MatchString(t) && !(i > 0 && unitWords[toks[i-1]]) {
+			a.Number = t
+			continue
+		}
+		if t == "no" || t == "num" || t == "numero" || t == "nro" {
+			if i+1 < len(toks) && houseNum.MatchString(toks[i+1]) {
+				continue // "No. 12": the marker, not a word
+			}
+		}
+		out = append(out, expandAddressWord(t, i == 0 || toks[i-1] == a.Number, i == len(toks)-1))
+	}
+	a.Tokens = out
+	if len(a.Tokens) == 0 && a.Number == "" && a.Postcode == "" {
+		return Address{}, ErrEmpty
+	}
+	return a, nil
+}
+
+// expandAddressWord expands one abbreviation. "st" that starts the street
+// name (first, or right after the house number) and is not its last word is
+// Saint (12 St James St), otherwise Street; "dr" likewise Doctor or Drive.
+func expandAddressWord(t string, starts, last bool) string {
+	switch t {
+	case "st":
+		if starts && !last {
+			return "saint"
+		}
+		return "street"
+	case "dr":
+		if starts && !last {
+			return "doctor"
+		}
+		return "drive"
+	}
+	if e, ok := addressAbbrev[t]; ok {
+		return e
+	}
+	if len(t) > 4 && strings.HasSuffix(t, "str") { // German compounds: Hauptstr. → hauptstrasse
+		return t + "asse"
+	}
+	return t
+}
+
+// numberMarks are the signs written before or after numbers: # 12, Nº 12, 3º B.
+var numberMarks = strings.NewReplacer("#", " ", "Nº", " ", "N°", " ", "nº", " ", "n°", " ", "№", " ", "º", " ", "ª", " ")
+
+// unitWords precede a number that is not the house number (Apt 4, Piso 3).
+var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta depto dpto departamento oficina of ofic local box po km")
+
+var addressAbbrev = map[string]string{
+	// English
+	"rd": "road", "ave": "avenue", "av": "avenida", "blvd": "boulevard", "ln": "lane", "ct": "court",
+	"pl": "place", "cres": "crescent", "hwy": "highway", "pde": "parade", "tce": "terrace",
+	"cct": "circuit", "cir": "circle", "sq": "square", "pkwy": "parkway", "cl": "calle", "clo": "close",
+	"mt": "mount", "apt": "apartment", "ste": "suite", "fl": "floor", "bldg": "building",
+	"n": "north", "s": "south", "e": "east", "w": "west", "ne": "northeast", "nw": "northwest",
+	"se": "southeast", "sw": "southwest", "hse": "house",
+	// Spanish and Portuguese
+	"avda": "avenida", "avd": "avenida", "c": "calle", "cll": "calle", "cra": "carrera",
+	"kr": "carrera", "kra": "carrera", "dg": "diagonal", "tv": "transversal",
+	"pje": "pasaje", "psje": "pasaje", "pso": "paseo", "ctra": "carretera", "crta": "carretera",
+	"urb": "urbanizacion", "edif": "edificio", "ed": "edificio", "apto": "apartamento", "dpto": "departamento",
+	"depto": "departamento", "pza": "plaza", "plz": "plaza", "col": "colonia", "bo": "barrio", "bº": "barrio",
+	"sta": "santa", "sto": "santo", "gral": "general", "prol": "prolongacion", "esq": "esquina",
+	"r": "rua", "trav": "travessa", "lgo": "largo", "pca": "praca",
+	// German and French
+	"str": "strasse", "bd": "boulevard", "imp": "impasse",
+}

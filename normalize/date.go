@@ -1,0 +1,314 @@
+package normalize
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Precision says how much of a date is known.
+type Precision int
+
+// Date precisions, from least to most precise.
+const (
+	Year Precision = iota + 1
+	Month
+	Day
+)
+
+// Date is a calendar date, possibly partial (year, or year and month).
+type Date struct {
+	Year, Month, Day int
+	Precision        Precision
+}
+
+// String returns the ISO form at the date's precision: 1990, 1990-05, 1990-05-17.
+func (d Date) String() string {
+	switch d.Precision {
+	case Year:
+		return fmt.Sprintf("%04d", d.Year)
+	case Month:
+		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// Value returns d with facets year, month (yyyy-mm), day and precision.
+func (d Date) Value() record.Value {
+	f := map[string]string{"year": strconv.Itoa(d.Year), "precision": [...]string{"", "year", "month", "day"}[d.Precision]}
+	if d.Precision >= Month {
+		f["month"] = fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+	}
+	if d.Precision == Day {
+		f["day"] = d.String()
+		f["monthday"] = fmt.Sprintf("%02d-%02d", d.Month, d.Day)
+	}
+	return record.Value{Norm: d.String(), Facets: f}
+}
+
+// Year bounds of a plausible date.
+const (
+	minYear = 1000
+	maxYear = 2999
+)
+
+// ParseDate reads a date. The declared layouts (Go time layouts) are tried
+// first, in order; a value none of them fits is read only where the reading
+// is unambiguous: ISO 8601 (1990-05-17, 1990-05, 1990), compact 19900517,
+// written months in English, Spanish, Portuguese, French or German
+// (17 May 1990, 17 de mayo de 1990, May 17, 1990), and day/month orders
+// that only one reading allows (25/12/1990). Zero placeholders (1990-00-00,
+// 19900500) give a partial date. A value that two readings would parse
+// differently, or a two-digit year, returns ErrAmbiguous: declare a format.
+func ParseDate(raw string, layouts []string) (Date, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return Date{}, ErrEmpty
+	}
+	for _, layout := range layouts {
+		if d, ok := parseLayout(s, layout); ok {
+			return d, nil
+		}
+	}
+	d, err := parseAuto(s)
+	if err != nil {
+		if len(layouts) > 0 {
+			return Date{}, fmt.Errorf("%w (declared formats: %s)", err, strings.Join(layouts, ", "))
+		}
+		return Date{}, err
+	}
+	return d, nil
+}
+
+func parseLayout(s, layout string) (Date, bool) {
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		// A layout may be written in a different case than the value: "MAY".
+		if t, err = time.Parse(layout, titleMonths(s)); err != nil {
+			return Date{}, false
+		}
+	}
+	p := Year
+	switch {
+	case hasDay(layout):
+		p = Day
+	case hasMonth(layout):
+		p = Month
+	}
+	d := Date{Year: t.Year(), Month: int(t.Month()), Day: t.Day(), Precision: p}
+	if p < Day {
+		d.Day = 0
+	}
+	if p < Month {
+		d.Month = 0
+	}
+	if d.Year < minYear || d.Year > maxYear {
+		return Date{}, false
+	}
+	return d, true
+}
+
+func hasDay(layout string) bool {
+	l := strings.NewReplacer("2006", "", "Jan", "", "January", "", "Mon", "", "Monday", "").Replace(layout)
+	return strings.Contains(l, "2") || strings.Contains(l, "002")
+}
+
+func hasMonth(layout string) bool {
+	l := strings.ReplaceAll(layout, "2006", "")
+	return strings.Contains(l, "1") || strings.Contains(l, "Jan")
+}
+
+func titleMonths(s string) string {
+	b := []byte(strings.ToLower(s))
+	for i := range b {
+		if b[i] >= 'a' && b[i] <= 'z' && (i == 0 || !isLetter(b[i-1])) {
+			b[i] -= 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+// months maps folded month names and abbreviations to month numbers.
+var months = func() map[string]int {
+	m := map[string]int{}
+	for i, names := range []string{
+		"january jan enero ene janeiro janvier janv januar jaenner",
+		"february feb febrero fevereiro fev fevrier fevr februar",
+		"march mar marzo marco mars marz maerz",
+		"april apr abril abr avril avr",
+		"may mayo maio mai",
+		"june jun junio junho juin juni",
+		"july jul julio julho juillet juil juli",
+		"august aug agosto ago aout august",
+		"september sep sept septiembre setiembre setembro set septembre",
+		"october oct octubre outubro out octobre okt oktober",
+		"november nov noviembre novembro novembre",
+		"december dec diciembre dic dezembro dez decembre dezember",
+	} {
+		for _, n := range strings.Fields(names) {
+			m[n] = i + 1
+		}
+	}
+	return m
+}()
+
+// fillers are words that may stand between the parts of a written date.
+var fillers = set("de del of the th st nd rd le der")
+
+func parseAuto(s string) (Date, error) {
+	// ISO 8601 with a time: keep the date.
+	if len(s) > 10 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') {
+		s = s[:10]
+	}
+	folded := Fold(s)
+	toks := strings.Fields(folded)
+	var nums []string
+	month := 0
+	for _, t := range toks {
+		switch {
+		case isDigits(t):
+			nums = append(nums, t)
+		case months[t] > 0 && month == 0:
+			month = months[t]
+		case ordinal(t) != "":
+			nums = append(nums, ordinal(t))
+		case fillers[t]:
+		default:
+			return Date{}, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
+		}
+	}
+	if month > 0 {
+		return writtenMonth(s, month, nums)
+	}
+	switch len(nums) {
+	case 1:
+		return compact(s, nums[0])
+	case 2: // 1990-05 or 05/1990
+		if len(nums[0]) == 4 {
+			return build(s, atoi(nums[0]), atoi(nums[1]), 0, Month)
+		}
+		if len(nums[1]) == 4 {
+			return build(s, atoi(nums[1]), atoi(nums[0]), 0, Month)
+		}
+	case 3:
+		return numeric(s, nums)
+	}
+	return Date{}, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
+}
+
+func writtenMonth(s string, month int, nums []string) (Date, error) {
+	var year, day []string
+	for _, n := range nums {
+		if len(n) == 4 {
+			year = append(year, n)
+		} else {
+			day = append(day, n)
+		}
+	}
+	switch {
+	case len(year) == 1 && len(day) == 0:
+		return build(s, atoi(year[0]), month, 0, Month)
+	case len(year) == 1 && len(day) == 1:
+		return build(s, atoi(year[0]), month, atoi(day[0]), Day)
+	case len(year) == 0 && len(day) >= 1:
+		return Date{}, fmt.Errorf("%w: date %q has no four-digit year; declare a format", ErrAmbiguous, s)
+	}
+	return Date{}, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
+}
+
+// compact reads a run of digits: 1990, 199005, 19900517.
+func compact(s, n string) (Date, error) {
+	switch len(n) {
+	case 4:
+		return build(s, atoi(n), 0, 0, Year)
+	case 6:
+		return build(s, atoi(n[:4]), atoi(n[4:]), 0, Month)
+	case 8:
+		if y := atoi(n[:4]); y >= minYear && y <= maxYear {
+			return build(s, y, atoi(n[4:6]), atoi(n[6:]), Day)
+		}
+		return Date{}, fmt.Errorf("%w: date %q is not YYYYMMDD; declare a format", ErrAmbiguous, s)
+	}
+	return Date{}, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
+}
+
+// numeric reads three numbers: Y-M-D when the first has four digits, else
+// D/M/Y or M/D/Y when only one of them is a valid date.
+func numeric(s string, n []string) (Date, error) {
+	if len(n[0]) == 4 {
+		return build(s, atoi(n[0]), atoi(n[1]), atoi(n[2]), Day)
+	}
+	if len(n[2]) != 4 {
+		return Date{}, fmt.Errorf("%w: date %q has no four-digit year; declare a format", ErrAmbiguous, s)
+	}
+	y, a, b := atoi(n[2]), atoi(n[0]), atoi(n[1])
+	dmy, errDMY := build(s, y, b, a, Day)
+	mdy, errMDY := build(s, y, a, b, Day)
+	switch {
+	case errDMY == nil && errMDY == nil && dmy != mdy:
+		return Date{}, fmt.Errorf("%w: %q could be day/month or month/day; declare a format", ErrAmbiguous, s)
+	case errDMY == nil:
+		return dmy, nil
+	case errMDY == nil:
+		return mdy, nil
+	}
+	return Date{}, errDMY
+}
+
+// build checks a date; zero month or day lower the precision (placeholders).
+func build(s string, y, m, d int, p Precision) (Date, error) {
+	if y < minYear || y > maxYear {
+		return Date{}, fmt.Errorf("%w: year %d of %q is out of range", ErrInvalid, y, s)
+	}
+	if p >= Month && m == 0 {
+		if p == Day && d != 0 {
+			return Date{}, fmt.Errorf("%w: %q has a day but no month", ErrInvalid, s)
+		}
+		return Date{Year: y, Precision: Year}, nil
+	}
+	if p >= Month && (m < 1 || m > 12) {
+		return Date{}, fmt.Errorf("%w: month %d of %q is out of range", ErrInvalid, m, s)
+	}
+	if p == Day && d == 0 {
+		return Date{Year: y, Month: m, Precision: Month}, nil
+	}
+	if p == Day {
+		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+		if d < 1 || t.Day() != d {
+			return Date{}, fmt.Errorf("%w: day %d of %q does not exist", ErrInvalid, d, s)
+		}
+	}
+	return Date{Year: y, Month: m, Day: d, Precision: p}, nil
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ordinal returns the digits of 1st, 2nd, 17th; "" otherwise.
+func ordinal(t string) string {
+	for _, suf := range []string{"st", "nd", "rd", "th", "o", "er"} {
+		if d := strings.TrimSuffix(t, suf); d != t && isDigits(d) && len(d) <= 2 {
+			return d
+		}
+	}
+	return ""
+}
+
+func atoi(s string) int {
+	if len(s) > 9 {
+		return -1
+	}
+	n, _ := strconv.Atoi(s)
+	return n
+}

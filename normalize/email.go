@@ -1,0 +1,69 @@
+package normalize
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Email is a normalised e-mail address.
+type Email struct {
+	Address string // canonical: lower case, plus-tag removed, provider rules applied
+	Full    string // lower case as written, tag kept
+	Local   string // canonical local part
+	Domain  string
+}
+
+// Value returns e with facets full, local and domain.
+func (e Email) Value() record.Value {
+	return record.Value{Norm: e.Address, Facets: map[string]string{"full": e.Full, "local": e.Local, "domain": e.Domain}}
+}
+
+// dotlessDomains ignore dots in the local part, as their provider
+// documents (Gmail: "dots don't matter in Gmail addresses").
+var dotlessDomains = map[string]string{"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+// ParseEmail reads an address, with or without a display name
+// ("Ana <ana@example.org>", "mailto:ana@example.org"). The canonical form is
+// lower case without the sub-address tag (ana+news@ → ana@); dots are removed
+// only for providers that document that they are ignored.
+func ParseEmail(raw string) (Email, error) {
+	s := strings.TrimSpace(norm.NFKC.String(raw))
+	if s == "" {
+		return Email{}, ErrEmpty
+	}
+	if strings.ContainsAny(s, "<>") {
+		a, err := mail.ParseAddress(s)
+		if err != nil {
+			return Email{}, fmt.Errorf("%w: e-mail %q: %v", ErrInvalid, raw, err)
+		}
+		s = a.Address
+	}
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "mailto:"), "MAILTO:")
+	s = strings.ToLower(strings.Trim(s, " .;,"))
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || strings.Contains(domain, "@") {
+		return Email{}, fmt.Errorf("%w: e-mail %q needs exactly one @ with text before it", ErrInvalid, raw)
+	}
+	domain = strings.TrimSuffix(domain, ".")
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.Contains(domain, "..") || strings.ContainsAny(domain, " ,;:()[]\\\"") {
+		return Email{}, fmt.Errorf("%w: e-mail %q has no valid domain", ErrInvalid, raw)
+	}
+	if strings.ContainsAny(local, " ,;:()[]\\") {
+		return Email{}, fmt.Errorf("%w: e-mail %q has invalid characters before the @", ErrInvalid, raw)
+	}
+	full := local + "@" + domain
+	canon := local
+	if i := strings.IndexByte(canon, '+'); i > 0 {
+		canon = canon[:i]
+	}
+	if d, ok := dotlessDomains[domain]; ok {
+		domain = d
+		canon = strings.ReplaceAll(canon, ".", "")
+	}
+	return Email{Address: canon + "@" + domain, Full: full, Local: canon, Domain: domain}, nil
+}

@@ -1,0 +1,301 @@
+package normalize
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	unidecode "github.com/mozillazg/go-unidecode"
+	"github.com/antzucaro/matchr"
+)
+
+// PersonName is a normalised person name.
+//
+// Tokens are the folded words in their written order, without honorifics
+// and without the generational suffix, which is kept apart in Suffix. The
+// name is also read into given names and surnames: particles (de, de la,
+// van der, bin, al, …) stay attached to the surname they introduce, and
+// Hispanic double surnames are recognised, so that "Juan García" and
+// "Juan García López" share given name and first surname.
+type PersonName struct {
+	Tokens   []string
+	Given    []string // given names in order, e.g. ["maria", "jose"]
+	Surnames []string // surname units in order, particles attached: ["garcia", "de la fuente"]
+	Suffix   string   // jr, sr, ii, iii, iv, filho, neto, …; "" when none
+	Sorted   string   // tokens sorted and joined: order-independent form
+	Phonetic []string // Double Metaphone primary code per token, particles skipped
+}
+
+// Norm returns the canonical form: tokens joined by spaces.
+func (n PersonName) Norm() string { return strings.Join(n.Tokens, " ") }
+
+// ParseName normalises a person name. It returns ErrEmpty when nothing
+// name-like remains.
+func ParseName(raw string) (PersonName, error) {
+	words, suffix := nameWords(raw)
+	if len(words) == 0 {
+		return PersonName{}, ErrEmpty
+	}
+	n := PersonName{Tokens: words, Suffix: suffix}
+	if familyFirst(raw) && len(words) > 1 {
+		n.Given, n.Surnames = words[1:], words[:1]
+	} else {
+		n.Given, n.Surnames = structure(words)
+	}
+	sorted := slices.Clone(words)
+	slices.Sort(sorted)
+	n.Sorted = strings.Join(sorted, " ")
+	for _, w := range words {
+		if particles[w] || w == "y" {
+			continue
+		}
+		if code, _ := matchr.DoubleMetaphone(w); code != "" {
+			n.Phonetic = append(n.Phonetic, code)
+		}
+	}
+	return n, nil
+}
+
+// nameWords folds raw, restores "Surname, Given" order, and strips
+// honorifics (leading) and the generational suffix (trailing).
+func nameWords(raw string) (words []string, suffix string) {
+	var parts [][]string
+	for _, p := range strings.Split(raw, ",") {
+		if t := nameTokens(p); len(t) > 0 {
+			parts = append(parts, t)
+		}
+	}
+	// Trailing parts that are only suffixes or post-nominals: "Smith, John, Jr."
+	for len(parts) > 1 && allSuffix(parts[len(parts)-1]) {
+		for _, w := range parts[len(parts)-1] {
+			if s, ok := suffixes[w]; ok && suffix == "" {
+				suffix = s
+			}
+		}
+		parts = parts[:len(parts)-1]
+	}
+	// A suffix ending any part belongs to the whole name: "García, Juan Jr".
+	for i, p := range parts {
+		for len(p) > 1 {
+			last := p[len(p)-1]
+			if sfx, ok := suffixes[last]; ok {
+				if suffix == "" {
+					suffix = sfx
+				}
+			} else if !postNominals[last] {
+				break
+			}
+			p = p[:len(p)-1]
+		}
+		parts[i] = p
+	}
+	switch len(parts) {
+	case 0:
+		return nil, suffix
+	case 1:
+		words = parts[0]
+	default:
+		// "García López, Juan": the part after the comma comes first.
+		for _, p := range parts[1:] {
+			words = append(words, p...)
+		}
+		words = append(words, parts[0]...)
+	}
+	// Leading honorifics: Dr, Sra, Don (Don only when a full name follows).
+	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
+		words = words[1:]
+	}
+	// The conjunction of Spanish double surnames: García y López.
+	for i := 2; i < len(words)-1; i++ {
+		if words[i] == "y" {
+			words = append(words[:i:i], words[i+1:]...)
+		}
+	}
+	// Trailing generational suffix and post-nominals.
+	for len(words) > 1 {
+		last := words[len(words)-1]
+		if s, ok := suffixes[last]; ok {
+			if suffix == "" {
+				suffix = s
+			}
+		} else if !postNominals[last] {
+			break
+		}
+		words = words[:len(words)-1]
+	}
+	return words, suffix
+}
+
+func allSuffix(words []string) bool {
+	for _, w := range words {
+		if _, ok := suffixes[w]; !ok && !postNominals[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// familyFirst reports whether a name is written in a script whose names put
+// the family name first: Chinese, Korean, and Vietnamese (told apart from
+// other Latin text by its letters ư, ơ, đ, ă and stacked diacritics).
+func familyFirst(raw string) bool {
+	return strings.ContainsFunc(raw, func(r rune) bool { return isHan(r) || isHangul(r) }) || isVietnamese(raw)
+}
+
+func isVietnamese(raw string) bool {
+	return strings.ContainsFunc(raw, func(r rune) bool {
+		return (r >= 0x1EA0 && r <= 0x1EF9) || strings.ContainsRune("ưƯơƠđĐăĂ", r)
+	})
+}
+
+func hasCJK(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return isHan(r) || isHangul(r) })
+}
+
+// nameTokens folds one comma-separated part of a name. Chinese and Korean
+// names written in their own script become surname + given name, the given
+// name's syllables joined as they are in romanised form (毛泽东 → mao zedong).
+func nameTokens(s string) []string {
+	if !hasCJK(s) {
+		return Tokens(s)
+	}
+	fields := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '·' || r == '・' })
+	if len(fields) > 1 {
+		// Already spaced: family name first, the given name after it.
+		out := []string{romanise(fields[0], true)}
+		if g := romanise(strings.Join(fields[1:], ""), false); g != "" {
+			out = append(out, g)
+		}
+		return out
+	}
+	// Written without spaces, family name first: the first syllable is the
+	// family name (two-syllable family names are rare enough to accept).
+	runes := []rune(s)
+	if len(runes) < 2 {
+		return []string{romanise(s, true)}
+	}
+	out := []string{romanise(string(runes[:1]), true)}
+	if g := romanise(string(runes[1:]), false); g != "" {
+		out = append(out, g)
+	}
+	return out
+}
+
+// romanise joins the romanised syllables of a CJK name part into one word;
+// a Korean family name takes its customary spelling (김 → kim).
+func romanise(part string, family bool) string {
+	runes := []rune(part)
+	if family && len(runes) == 1 {
+		if k, ok := koreanSurnames[runes[0]]; ok {
+			return k
+		}
+	}
+	var b strings.Builder
+	for _, r := range runes {
+		b.WriteString(syllable(r))
+	}
+	return b.String()
+}
+
+func syllable(r rune) string { return strings.Join(Tokens(unidecode.Unidecode(string(r))), "") }
+
+// structure reads words into given names and surname units.
+func structure(words []string) (given, surnames []string) {
+	// Group particles with the word they introduce: de la fuente, van der berg.
+	var units []string
+	var unitParticle []bool
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if particles[w] && i < len(words)-1 && i > 0 {
+			j := i
+			for j < len(words)-1 && particles[words[j]] {
+				j++
+			}
+			units = append(units, strings.Join(words[i:j+1], " "))
+			unitParticle = append(unitParticle, true)
+			i = j
+			continue
+		}
+		units = append(units, w)
+		unitParticle = append(unitParticle, false)
+	}
+	n := len(units)
+	switch {
+	case n == 1:
+		return nil, units
+	case n == 2:
+		return units[:1], units[1:]
+	}
+	// Three or more units: the last is a surname; the one before it is a
+	// second surname unless it is a known given name (María José García,
+	// John Paul Smith) or a Marian complement (María del Carmen Pérez).
+	first := n - 1
+	if prev := n - 2; prev >= 1 {
+		switch {
+		case unitParticle[prev] && prev == 1 && marian[lastWord(units[prev])]:
+		case unitParticle[prev]:
+			first = prev
+		case givenNames[units[prev]] || patronymic(units[prev]) || len(units[prev]) == 1:
+		default:
+			first = prev
+		}
+	}
+	// Earlier particle units belong to the surname block too (bin Salman al Saud).
+	for first > 1 && unitParticle[first-1] && !(first-1 == 1 && marian[lastWord(units[first-1])]) {
+		first--
+	}
+	return units[:first], units[first:]
+}
+
+// patronymic reports whether w is an East Slavic patronymic (Vladimirovich,
+// Ivanovna), a middle name rather than a surname.
+func patronymic(w string) bool {
+	for _, suf := range []string{"ovich", "evich", "ovna", "evna", "ichna", "ovitch"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+func lastWord(unit string) string {
+	if i := strings.LastIndexByte(unit, ' '); i >= 0 {
+		return unit[i+1:]
+	}
+	return unit
+}
+
+var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame lord lady rev reverend fr father " +
+	"sr sra srta senor senora senorita sres lic licda licdo ing abg abog arq herr frau mme mlle madame madam " +
+	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt")
+
+// suffixes maps generational suffixes to their canonical form.
+var suffixes = map[string]string{
+	"jr": "jr", "jnr": "jr", "junior": "jr", "sr": "sr", "snr": "sr", "senior": "sr",
+	"ii": "ii", "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii", "4th": "iv",
+	"filho": "filho", "neto": "neto", "sobrinho": "sobrinho", "hijo": "hijo",
+}
+
+var postNominals = set("esq phd md dds mba cpa qc kc obe mbe cbe")
+
+// particles introduce a surname and stay attached to it.
+var particles = set("de del la las los da das do dos di du van von der den ter te le della dalla degli " +
+	"bin bint ibn binti al el abu ben bat st ste mac")
+
+// marian complements form compound given names: María del Carmen.
+var marian = set("carmen pilar rosario jesus angeles mar sol rocio socorro consuelo lourdes fatima " +
+	"mercedes dolores remedios refugio luz guadalupe montserrat asuncion")
+
+var koreanSurnames = map[rune]string{
+	'김': "kim", '이': "lee", '박': "park", '최': "choi", '정': "jung", '강': "kang", '조': "cho",
+	'윤': "yoon", '장': "jang", '임': "lim", '한': "han", '오': "oh", '서': "seo", '신': "shin",
+	'권': "kwon", '황': "hwang", '안': "ahn", '송': "song", '류': "ryu", '홍': "hong",
+}
+
+func set(words string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}

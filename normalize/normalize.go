@@ -1,0 +1,136 @@
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Errors returned by the normalisers. Each is wrapped with the detail that
+// explains the particular value.
+var (
+	ErrEmpty     = errors.New("empty value")
+	ErrInvalid   = errors.New("invalid value")
+	ErrAmbiguous = errors.New("ambiguous value")
+)
+
+// Options carry the per-field settings of a source.
+type Options struct {
+	DateFormats []string // Go layouts tried first, in order (date)
+	Region      string   // ISO 3166-1 alpha-2 default region (phone)
+}
+
+// Value normalises raw as a value of the given kind. A raw value that is
+// blank after trimming returns ErrEmpty; the caller treats it as null.
+func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
+	if strings.TrimSpace(raw) == "" {
+		return record.Value{}, ErrEmpty
+	}
+	switch kind {
+	case record.KindName:
+		n, err := ParseName(raw)
+		if err != nil {
+			return record.Value{}, err
+		}
+		return n.Value(), nil
+	case record.KindOrgName:
+		o, err := ParseOrg(raw)
+		if err != nil {
+			return record.Value{}, err
+		}
+		return o.Value(), nil
+	case record.KindDate:
+		d, err := ParseDate(raw, opt.DateFormats)
+		if err != nil {
+			return record.Value{}, err
+		}
+		return d.Value(), nil
+	case record.KindPhone:
+		p, err := ParsePhone(raw, opt.Region)
+		if err != nil {
+			return record.Value{}, err
+		}
+		return p.Value(), nil
+	case record.KindEmail:
+		e, err := ParseEmail(raw)
+		if err != nil {
+			return record.Value{}, err
+		}
+		return e.Value(), nil
+	case record.KindAddress:
+		a, err := ParseAddress(raw)
+		if err != nil {
+			return record.Value{}, err
+		}
+		return a.Value(), nil
+	case record.KindIdentifier:
+		id, err := Identifier(raw)
+		return record.Value{Norm: id}, err
+	case record.KindPostcode:
+		pc, err := Postcode(raw)
+		return record.Value{Norm: pc}, err
+	case record.KindCity:
+		return words(City(raw))
+	case record.KindCountry:
+		c, err := Country(raw)
+		return record.Value{Norm: c}, err
+	case record.KindText:
+		return words(Tokens(raw))
+	}
+	return record.Value{}, fmt.Errorf("%w: unknown kind %q", ErrInvalid, kind)
+}
+
+func words(tokens []string) (record.Value, error) {
+	if len(tokens) == 0 {
+		return record.Value{}, fmt.Errorf("%w: no letters or digits", ErrEmpty)
+	}
+	return record.Value{Norm: strings.Join(tokens, " "), Tokens: tokens}, nil
+}
+
+// Value returns n as a record value with facets given, middle, surname,
+// surname2, surnames, first, last, initials, sorted, phonetic and suffix.
+func (n PersonName) Value() record.Value {
+	f := map[string]string{
+		"sorted":   n.Sorted,
+		"phonetic": strings.Join(n.Phonetic, " "),
+		"first":    n.Tokens[0],
+		"last":     n.Tokens[len(n.Tokens)-1],
+		"initials": initials(n.Tokens),
+		"surnames": strings.Join(n.Surnames, "|"),
+	}
+	if len(n.Given) > 0 {
+		f["given"] = n.Given[0]
+		if len(n.Given) > 1 {
+			f["middle"] = strings.Join(n.Given[1:], " ")
+		}
+	}
+	if len(n.Surnames) > 0 {
+		f["surname"] = n.Surnames[0]
+		if len(n.Surnames) > 1 {
+			f["surname2"] = n.Surnames[1]
+		}
+	}
+	if n.Suffix != "" {
+		f["suffix"] = n.Suffix
+	}
+	return record.Value{Norm: n.Norm(), Tokens: n.Tokens, Facets: dropEmpty(f)}
+}
+
+func initials(tokens []string) string {
+	b := make([]byte, 0, len(tokens))
+	for _, t := range tokens {
+		b = append(b, t[0])
+	}
+	return string(b)
+}
+
+func dropEmpty(m map[string]string) map[string]string {
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}

@@ -1,0 +1,284 @@
+package normalize_test
+
+import (
+	"errors"
+	"reflect"
+	"regexp"
+	"testing"
+
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  Héllo,   WORLD! ", "hello world"},
+		{"O'Brien", "obrien"},
+		{"ﬁnancial", "financial"}, // NFKC ligature
+		{"Ｔｏｋｙｏ", "tokyo"},
+		{"Владимир", "vladimir"},
+		{"محمد", "muhammad"},
+		{"a\xffb", "a b"}, // invalid UTF-8 becomes a separator
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := normalize.Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestValueFacets(t *testing.T) {
+	tests := []struct {
+		kind record.Kind
+		in   string
+		opt  normalize.Options
+		norm string
+		want map[string]string // facets that must be present with these values
+	}{
+		{record.KindName, "GARCÍA LÓPEZ, Juan Carlos Jr", normalize.Options{}, "juan carlos garcia lopez", map[string]string{
+			"given": "juan", "middle": "carlos", "surname": "garcia", "surname2": "lopez", "surnames": "garcia|lopez",
+			"suffix": "jr", "first": "juan", "last": "lopez", "initials": "jcgl", "sorted": "carlos garcia juan lopez",
+			"phonetic": "JN KRLS KRS LPS"}},
+		{record.KindDate, "17/05/1990", normalize.Options{}, "1990-05-17", map[string]string{
+			"year": "1990", "month": "1990-05", "day": "1990-05-17", "monthday": "05-17", "precision": "day"}},
+		{record.KindDate, "1990", normalize.Options{}, "1990", map[string]string{"year": "1990", "precision": "year"}},
+		{record.KindPhone, "0412-555 1234", normalize.Options{Region: "VE"}, "+584125551234", map[string]string{
+			"national": "4125551234", "country": "58", "valid": "true"}},
+		{record.KindEmail, "Ana+x@Example.org", normalize.Options{}, "ana@example.org", map[string]string{
+			"full": "ana+x@example.org", "local": "ana", "domain": "example.org"}},
+		{record.KindOrgName, "Acme Intl, S.A.", normalize.Options{}, "acme international", map[string]string{
+			"legal_form": "sa", "compact": "acmeinternational", "first": "acme"}},
+		{record.KindAddress, "Av. Libertador 123, Caracas 1010", normalize.Options{}, "123 avenida libertador caracas 1010", map[string]string{
+			"number": "123", "postcode": "1010", "street": "avenida libertador caracas"}},
+		{record.KindIdentifier, "v-12.345.678", normalize.Options{}, "V12345678", nil},
+		{record.KindPostcode, "sw1a 1aa", normalize.Options{}, "SW1A1AA", nil},
+		{record.KindCity, "St. Petersburg", normalize.Options{}, "saint petersburg", nil},
+		{record.KindCountry, "Venezuela", normalize.Options{}, "VE", nil},
+		{record.KindText, "Some  TEXT", normalize.Options{}, "some text", nil},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			v, err := normalize.Value(tt.kind, tt.in, tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Norm != tt.norm {
+				t.Errorf("Norm = %q, want %q", v.Norm, tt.norm)
+			}
+			for k, want := range tt.want {
+				if got := v.Facet(k); got != want {
+					t.Errorf("facet %s = %q, want %q", k, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestValueErrors(t *testing.T) {
+	tests := []struct {
+		kind record.Kind
+		in   string
+		want error
+	}{
+		{record.KindName, "   ", normalize.ErrEmpty},
+		{record.KindDate, "05/06/1990", normalize.ErrAmbiguous},
+		{record.KindDate, "31/02/1990", normalize.ErrInvalid},
+		{record.KindPhone, "555 1234", normalize.ErrAmbiguous},
+		{record.KindEmail, "nobody", normalize.ErrInvalid},
+		{record.KindIdentifier, "--", normalize.ErrEmpty},
+		{record.KindCountry, "Atlantis", normalize.ErrInvalid},
+		{record.Kind("shoe_size"), "42", normalize.ErrInvalid},
+	}
+	for _, tt := range tests {
+		if _, err := normalize.Value(tt.kind, tt.in, normalize.Options{}); !errors.Is(err, tt.want) {
+			t.Errorf("Value(%s, %q) error = %v, want %v", tt.kind, tt.in, err, tt.want)
+		}
+	}
+}
+
+// TestPaternalSurnameOnly is the Hispanic requirement: a record with only
+// the paternal surname shares given name and first surname with the full one.
+func TestPaternalSurnameOnly(t *testing.T) {
+	pairs := [][2]string{
+		{"Juan García", "Juan García López"},
+		{"María José García", "María José García de la Fuente"},
+		{"GARCIA, Juan Carlos", "Juan Carlos García López"},
+		{"Hugo Chávez", "Hugo Rafael Chávez Frías"},
+	}
+	for _, p := range pairs {
+		a, _ := normalize.ParseName(p[0])
+		b, _ := normalize.ParseName(p[1])
+		if !reflect.DeepEqual(a.Given[:1], b.Given[:1]) || a.Surnames[0] != b.Surnames[0] {
+			t.Errorf("%q (given %q, surnames %q) and %q (given %q, surnames %q) do not share given name and first surname",
+				p[0], a.Given, a.Surnames, p[1], b.Given, b.Surnames)
+		}
+	}
+}
+
+var asciiWords = regexp.MustCompile(`^[a-z0-9]+( [a-z0-9]+)*$`)
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"José García", "محمد بن سلمان", "毛泽东", "Ｔｏｋｙｏ", "a\xffb", "O'Brien-Smith"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := normalize.Fold(s)
+		if got != "" && !asciiWords.MatchString(got) {
+			t.Fatalf("Fold(%q) = %q: not lower-case ASCII words", s, got)
+		}
+		if again := normalize.Fold(got); again != got {
+			t.Fatalf("Fold not idempotent: %q → %q → %q", s, got, again)
+		}
+	})
+}
+
+func FuzzName(f *testing.F) {
+	for _, s := range []string{"García López, Juan", "Dr. John Smith Jr.", "María del Carmen Pérez", "王 小明", "Nguyễn Văn An",
+		"محمد بن سلمان آل سعود", "Don Juan y", "Sr Sr", ",,,", "J. R. R. Tolkien"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := normalize.ParseName(s)
+		if err != nil {
+			if !errors.Is(err, normalize.ErrEmpty) {
+				t.Fatalf("ParseName(%q) error %v is not ErrEmpty", s, err)
+			}
+			return
+		}
+		if !asciiWords.MatchString(n.Norm()) {
+			t.Fatalf("ParseName(%q).Norm() = %q", s, n.Norm())
+		}
+		if len(n.Given)+len(n.Surnames) == 0 {
+			t.Fatalf("ParseName(%q) has no structure: %+v", s, n)
+		}
+		again, err := normalize.ParseName(n.Norm())
+		if err != nil || again.Norm() != n.Norm() {
+			t.Fatalf("Norm not stable: %q → %q → %q (%v)", s, n.Norm(), again.Norm(), err)
+		}
+		_ = n.Value()
+	})
+}
+
+func FuzzOrg(f *testing.F) {
+	for _, s := range []string{"ACME Holdings, S.A. de C.V.", "Siemens GmbH & Co. KG", "OOO Gazprom", "&&", "The the"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := normalize.ParseOrg(s)
+		if err != nil {
+			return
+		}
+		if len(o.Tokens) == 0 || !asciiWords.MatchString(o.Norm()) {
+			t.Fatalf("ParseOrg(%q) = %+v", s, o)
+		}
+		_ = o.Value()
+	})
+}
+
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{"1990-05-17", "17/05/1990", "17 de mayo de 1990", "19900500", "May 17, 1990", "2001-03-04T10:00:00Z", "0"} {
+		f.Add(s, "")
+		f.Add(s, "02/01/2006")
+	}
+	f.Fuzz(func(t *testing.T, s, layout string) {
+		var layouts []string
+		if layout != "" {
+			layouts = []string{layout}
+		}
+		d, err := normalize.ParseDate(s, layouts)
+		if err != nil {
+			return
+		}
+		if d.Precision < normalize.Year || d.Precision > normalize.Day || d.Year < 1000 || d.Year > 2999 {
+			t.Fatalf("ParseDate(%q, %q) = %+v", s, layout, d)
+		}
+		back, err := normalize.ParseDate(d.String(), nil)
+		if err != nil || back != d {
+			t.Fatalf("round trip of %q: %+v → %q → %+v (%v)", s, d, d.String(), back, err)
+		}
+	})
+}
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,16}$`)
+
+func FuzzPhone(f *testing.F) {
+	for _, s := range []string{"0412-555 1234", "+44 (0)20 7946 0958", "1-800-FLOWERS", "+1 202 555 0143 x123", "tel:+58"} {
+		f.Add(s, "VE")
+		f.Add(s, "")
+	}
+	f.Fuzz(func(t *testing.T, s, region string) {
+		p, err := normalize.ParsePhone(s, region)
+		if err != nil {
+			return
+		}
+		if !e164.MatchString(p.E164) {
+			t.Fatalf("ParsePhone(%q, %q).E164 = %q", s, region, p.E164)
+		}
+		back, err := normalize.ParsePhone(p.E164, "")
+		if err != nil || back.E164 != p.E164 {
+			t.Fatalf("round trip of %q: %q → %q (%v)", s, p.E164, back.E164, err)
+		}
+	})
+}
+
+func FuzzEmail(f *testing.F) {
+	for _, s := range []string{"Ana.Garcia+news@GMail.com", "Ana <ana@example.org>", "a@b", "mailto:x@y.z", "@@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := normalize.ParseEmail(s)
+		if err != nil {
+			return
+		}
+		again, err := normalize.ParseEmail(e.Address)
+		if err != nil || again.Address != e.Address {
+			t.Fatalf("not stable: %q → %q → %q (%v)", s, e.Address, again.Address, err)
+		}
+	})
+}
+
+func FuzzAddress(f *testing.F) {
+	for _, s := range []string{"Flat 4, 10 Downing St, London SW1A 2AA", "Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "12 St James St", "#", "1 1 1 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := normalize.ParseAddress(s)
+		if err != nil {
+			return
+		}
+		if a.Norm() == "" || !asciiWords.MatchString(a.Norm()) {
+			t.Fatalf("ParseAddress(%q).Norm() = %q", s, a.Norm())
+		}
+		_ = a.Value()
+	})
+}
+
+var upperAlnum = regexp.MustCompile(`^[A-Z0-9]+$`)
+
+func FuzzIdentifier(f *testing.F) {
+	for _, s := range []string{"V-12.345.678", "ЕК 123456", "--", "ß"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := normalize.Identifier(s)
+		if err != nil {
+			return
+		}
+		if !upperAlnum.MatchString(id) {
+			t.Fatalf("Identifier(%q) = %q", s, id)
+		}
+		if again, _ := normalize.Identifier(id); again != id {
+			t.Fatalf("not idempotent: %q → %q → %q", s, id, again)
+		}
+	})
+}
+
+func FuzzValue(f *testing.F) {
+	for _, k := range record.Kinds {
+		f.Add(string(k), "Juan García 17/05/1990 +58 412 555 1234")
+	}
+	f.Fuzz(func(t *testing.T, kind, s string) {
+		_, _ = normalize.Value(record.Kind(kind), s, normalize.Options{Region: "GB"})
+	})
+}

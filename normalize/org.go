@@ -1,0 +1,161 @@
+package normalize
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/antzucaro/matchr"
+
+	"github.com/concord-er/concord/record"
+)
+
+// OrgName is a normalised organisation name with its legal form set apart:
+// "ACME Holdings, S.A. de C.V." → name "acme holdings", legal form "sa de cv".
+type OrgName struct {
+	Tokens    []string
+	LegalForm string // canonical legal form, "" when none was found
+	Sorted    string
+	Phonetic  []string
+}
+
+// Norm returns the name without its legal form.
+func (o OrgName) Norm() string { return strings.Join(o.Tokens, " ") }
+
+// Value returns o with facets legal_form, sorted, compact, first and phonetic.
+func (o OrgName) Value() record.Value {
+	return record.Value{Norm: o.Norm(), Tokens: o.Tokens, Facets: dropEmpty(map[string]string{
+		"legal_form": o.LegalForm,
+		"sorted":     o.Sorted,
+		"compact":    strings.Join(o.Tokens, ""),
+		"first":      o.Tokens[0],
+		"phonetic":   strings.Join(o.Phonetic, " "),
+	})}
+}
+
+// ParseOrg normalises an organisation name: folds it, separates the legal
+// form (at the end, or at the start as in "OOO Gazprom"), maps & to "and",
+// expands common abbreviations (intl, mfg, hldgs, …) and drops a leading
+// "the". A name that is only a legal form keeps it as the name.
+func ParseOrg(raw string) (OrgName, error) {
+	toks := Tokens(strings.ReplaceAll(raw, "&", " and "))
+	if len(toks) == 0 {
+		return OrgName{}, ErrEmpty
+	}
+	var forms []string
+	// Legal forms at the end, possibly stacked: "GmbH & Co. KG", "Ltd Co".
+	for len(toks) > 1 {
+		for len(toks) > 1 && (toks[len(toks)-1] == "and" || toks[len(toks)-1] == "y") {
+			toks = toks[:len(toks)-1] // left over from "Foo & Co"
+		}
+		n, f := legalFormAt(toks, true)
+		if n == 0 || n >= len(toks) {
+			break
+		}
+		forms, toks = append([]string{f}, forms...), toks[:len(toks)-n]
+	}
+	if len(forms) == 0 {
+		if n, f := legalFormAt(toks, false); n > 0 && n < len(toks) {
+			forms, toks = []string{f}, toks[n:]
+		}
+	}
+	form := strings.Join(forms, " ")
+	if len(toks) > 1 && (toks[0] == "the" || toks[0] == "la" || toks[0] == "el") {
+		toks = toks[1:]
+	}
+	for i, t := range toks {
+		if e, ok := orgAbbrev[t]; ok {
+			toks[i] = e
+		}
+	}
+	o := OrgName{Tokens: toks, LegalForm: form}
+	sorted := slices.Clone(toks)
+	slices.Sort(sorted)
+	o.Sorted = strings.Join(sorted, " ")
+	for _, t := range toks {
+		if code, _ := matchr.DoubleMetaphone(t); code != "" {
+			o.Phonetic = append(o.Phonetic, code)
+		}
+	}
+	return o, nil
+}
+
+// legalFormAt finds the longest legal form at the end (or start) of toks and
+// returns how many tokens it spans and its canonical form.
+func legalFormAt(toks []string, atEnd bool) (int, string) {
+	for n := min(maxFormLen, len(toks)); n >= 1; n-- {
+		var key string
+		if atEnd {
+			key = strings.Join(toks[len(toks)-n:], " ")
+		} else {
+			key = strings.Join(toks[:n], " ")
+		}
+		if f, ok := legalForms[key]; ok {
+			return n, f
+		}
+	}
+	return 0, ""
+}
+
+// legalForms maps token sequences (punctuation already removed, so "S.A."
+// is "s a") to a canonical legal form.
+var legalForms, maxFormLen = func() (map[string]string, int) {
+	m := map[string]string{}
+	longest := 0
+	for canon, variants := range map[string][]string{
+		"sa":       {"sa", "s a", "sociedad anonima", "societe anonyme", "sociedade anonima"},
+		"sa de cv": {"sa de cv", "s a de c v", "sa cv", "s a c v"},
+		"sas":      {"sas", "s a s", "sociedad por acciones simplificada", "societe par actions simplifiee"},
+		"saa":      {"saa", "s a a"},
+		"sac":      {"sac", "s a c"},
+		"ca":       {"ca", "c a", "compania anonima"},
+		"srl":      {"srl", "s r l", "s de rl", "s de r l", "sociedad de responsabilidad limitada"},
+		"sl":       {"sl", "s l", "sociedad limitada"},
+		"sarl":     {"sarl", "s a r l", "s a rl"},
+		"llc":      {"llc", "l l c", "limited liability company"},
+		"ltd":      {"ltd", "limited", "ltda", "limitada", "ltee"},
+		"pty ltd":  {"pty ltd", "pty limited", "proprietary limited", "pty"},
+		"pvt ltd":  {"pvt ltd", "private limited", "pvt"},
+		"plc":      {"plc", "p l c", "public limited company"},
+		"inc":      {"inc", "incorporated"},
+		"corp":     {"corp", "corporation"},
+		"co":       {"co", "company", "cia", "compania"},
+		"llp":      {"llp", "l l p", "limited liability partnership"},
+		"lp":       {"lp", "l p", "limited partnership"},
+		"gmbh":     {"gmbh", "gesellschaft mit beschrankter haftung"},
+		"ag":       {"ag", "aktiengesellschaft"},
+		"kg":       {"kg", "kommanditgesellschaft"},
+		"ohg":      {"ohg"},
+		"ug":       {"ug", "ug haftungsbeschrankt"},
+		"bv":       {"bv", "b v"},
+		"nv":       {"nv", "n v"},
+		"spa":      {"spa", "s p a"},
+		"sp z oo":  {"sp z o o", "sp z oo"},
+		"oy":       {"oy", "oyj"},
+		"ab":       {"ab", "publ ab"},
+		"as":       {"as", "asa", "a s"},
+		"aps":      {"aps"},
+		"ooo":      {"ooo", "ooo"},
+		"oao":      {"oao"},
+		"zao":      {"zao"},
+		"pao":      {"pao", "pjsc"},
+		"ao":       {"ao", "jsc"},
+		"sro":      {"sro", "s r o"},
+		"kft":      {"kft"},
+		"bhd":      {"bhd", "sdn bhd"},
+		"fzco":     {"fzco", "fze", "fz llc"},
+	} {
+		for _, v := range variants {
+			m[v] = canon
+			longest = max(longest, len(strings.Fields(v)))
+		}
+	}
+	return m, longest
+}()
+
+var orgAbbrev = map[string]string{
+	"intl": "international", "int": "international", "natl": "national", "mfg": "manufacturing",
+	"hldgs": "holdings", "hldg": "holding", "grp": "group", "svcs": "services", "svc": "service",
+	"assn": "association", "assoc": "associates", "bros": "brothers", "dept": "department",
+	"ctr": "center", "centre": "center", "univ": "university", "tech": "technology", "mgmt": "management",
+	"invest": "investments", "inv": "investments", "dev": "development", "ind": "industries",
+}

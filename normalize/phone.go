@@ -1,0 +1,62 @@
+package normalize
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Phone is a telephone number in E.164 form.
+type Phone struct {
+	E164      string // +584125551234
+	National  string // national significant number: 4125551234
+	Country   int    // calling code: 58
+	Extension string
+	Valid     bool // a number the numbering plan assigns, not only a possible one
+}
+
+// Value returns p with facets national, country, ext and valid.
+func (p Phone) Value() record.Value {
+	f := map[string]string{"national": p.National, "country": strconv.Itoa(p.Country), "valid": strconv.FormatBool(p.Valid)}
+	if p.Extension != "" {
+		f["ext"] = p.Extension
+	}
+	return record.Value{Norm: p.E164, Facets: f}
+}
+
+// ParsePhone reads a telephone number with libphonenumber's rules. A number
+// without an international prefix is read in the default region (ISO 3166-1
+// alpha-2); without one, it returns ErrAmbiguous. A number that is not even
+// possible in its region returns ErrInvalid.
+func ParsePhone(raw, region string) (Phone, error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return Phone{}, ErrEmpty
+	}
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "tel:"), "TEL:")
+	region = strings.ToUpper(region)
+	if region == "" {
+		region = "ZZ"
+	}
+	num, err := phonenumbers.Parse(s, region)
+	if err != nil {
+		if region == "ZZ" && !strings.HasPrefix(strings.TrimLeft(s, " ("), "+") {
+			return Phone{}, fmt.Errorf("%w: phone %q has no country code and the source declares no region", ErrAmbiguous, raw)
+		}
+		return Phone{}, fmt.Errorf("%w: phone %q: %v", ErrInvalid, raw, err)
+	}
+	if !phonenumbers.IsPossibleNumber(num) {
+		return Phone{}, fmt.Errorf("%w: phone %q is not a possible number in region %s", ErrInvalid, raw, phonenumbers.GetRegionCodeForNumber(num))
+	}
+	return Phone{
+		E164:      phonenumbers.Format(num, phonenumbers.E164),
+		National:  phonenumbers.GetNationalSignificantNumber(num),
+		Country:   int(num.GetCountryCode()),
+		Extension: num.GetExtension(),
+		Valid:     phonenumbers.IsValidNumber(num),
+	}, nil
+}

@@ -1,0 +1,100 @@
+// Package normalize turns raw values into comparable, typed values: pure
+// functions, one file per kind, each with table tests and a fuzz target.
+//
+// Every normaliser folds text the same way first (Fold): Unicode NFKC,
+// transliteration of non-Latin scripts to Latin, accent and case folding,
+// punctuation to spaces. The kind-specific work follows.
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	unidecode "github.com/mozillazg/go-unidecode"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns s as lower-case ASCII words separated by single spaces:
+// NFKC, transliterated to Latin, accents and case folded, apostrophes
+// dropped (O'Brien → obrien) and other punctuation turned into spaces.
+func Fold(s string) string {
+	return strings.Join(Tokens(s), " ")
+}
+
+// Tokens returns the words of Fold(s).
+func Tokens(s string) []string {
+	return tokenize(latin(s))
+}
+
+// latin returns s in NFKC form, transliterated to ASCII.
+func latin(s string) string {
+	s = norm.NFKC.String(strings.ToValidUTF8(s, " "))
+	if isASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	// Runs of Arabic script use the dictionary-backed transliterator; all
+	// other text goes through unidecode.
+	for len(s) > 0 {
+		i := strings.IndexFunc(s, isArabic)
+		if i < 0 {
+			b.WriteString(unidecode.Unidecode(s))
+			break
+		}
+		b.WriteString(unidecode.Unidecode(s[:i]))
+		s = s[i:]
+		j := strings.IndexFunc(s, func(r rune) bool { return !isArabic(r) && !unicode.IsSpace(r) })
+		if j < 0 {
+			j = len(s)
+		}
+		b.WriteString(arabicToLatin(s[:j]))
+		s = s[j:]
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenize lower-cases ASCII text and splits it into runs of letters and
+// digits. Apostrophes inside a word are dropped rather than splitting it.
+func tokenize(s string) []string {
+	var out []string
+	var cur []byte
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			cur = append(cur, c)
+		case c >= 'A' && c <= 'Z':
+			cur = append(cur, c+'a'-'A')
+		case c == '\'' || c == '`':
+			// O'Brien, D`Angelo: keep the word whole.
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isArabic(r rune) bool {
+	return (r >= 0x0600 && r <= 0x06FF) || (r >= 0x0750 && r <= 0x077F) ||
+		(r >= 0x08A0 && r <= 0x08FF) || (r >= 0xFB50 && r <= 0xFDFF) || (r >= 0xFE70 && r <= 0xFEFF)
+}
+
+func isHan(r rune) bool    { return unicode.Is(unicode.Han, r) }
+func isHangul(r rune) bool { return unicode.Is(unicode.Hangul, r) }
