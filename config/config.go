@@ -56,6 +56,7 @@ type Source struct {
 type Field struct {
 	Name    string      // feature name, e.g. "dob"
 	Column  string      // column (CSV header) or key (NDJSON, dotted for nesting)
+	Columns []string    // all columns; several are joined with a space (street_number + street)
 	Type    record.Kind // feature kind
 	Split   string      // separator of multi-valued cells; "" = single-valued
 	Formats []string    // date only: Go time layouts, tried in order
@@ -184,17 +185,29 @@ func (p *parser) errf(n *yaml.Node, field, format string, args ...any) {
 
 func (p *parser) err() error { return errors.Join(p.errs...) }
 
-// mapping checks that n is a mapping with only the allowed keys and returns
-// its key→value pairs in document order.
+// mapping checks that n is a mapping with only the allowed keys (nil: any
+// key) and returns its key→value pairs in document order. Aliases are
+// followed and merge keys (<<: *anchor) resolved; explicit keys win.
 func (p *parser) mapping(n *yaml.Node, field string, allowed ...string) [][2]*yaml.Node {
+	n = deref(n)
 	if n.Kind != yaml.MappingNode {
 		p.errf(n, field, "must be a mapping")
 		return nil
 	}
-	var out [][2]*yaml.Node
+	var out, merged [][2]*yaml.Node
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+		k, v := n.Content[i], deref(n.Content[i+1])
+		if k.Value == "<<" && k.Tag != "!!str" {
+			srcs := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				srcs = v.Content
+			}
+			for _, src := range srcs {
+				merged = append(merged, p.mapping(src, field, allowed...)...)
+			}
+			continue
+		}
 		if allowed != nil && !slices.Contains(allowed, k.Value) {
 			p.errf(k, join(field, k.Value), "unknown key (allowed: %s)", strings.Join(allowed, ", "))
 			continue
@@ -206,7 +219,21 @@ func (p *parser) mapping(n *yaml.Node, field string, allowed ...string) [][2]*ya
 		seen[k.Value] = true
 		out = append(out, [2]*yaml.Node{k, v})
 	}
+	for _, kv := range merged {
+		if !seen[kv[0].Value] {
+			seen[kv[0].Value] = true
+			out = append(out, kv)
+		}
+	}
 	return out
+}
+
+// deref follows YAML aliases (*anchor) to the node they name.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 func join(parent, key string) string {
@@ -217,6 +244,7 @@ func join(parent, key string) string {
 }
 
 func (p *parser) scalar(n *yaml.Node, field string) string {
+	n = deref(n)
 	if n.Kind != yaml.ScalarNode {
 		p.errf(n, field, "must be a single value")
 		return ""
@@ -225,6 +253,7 @@ func (p *parser) scalar(n *yaml.Node, field string) string {
 }
 
 func (p *parser) strings(n *yaml.Node, field string) []string {
+	n = deref(n)
 	if n.Kind == yaml.ScalarNode {
 		return []string{n.Value}
 	}
@@ -254,6 +283,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 		case "store":
 			cfg.Store = p.scalar(v, k)
 		case "sources":
+			v = deref(v)
 			sourcesNode = v
 			if v.Kind != yaml.SequenceNode {
 				p.errf(v, k, "must be a list of sources")
@@ -348,12 +378,14 @@ func (p *parser) parseField(key, n *yaml.Node, field string) Field {
 	if !featureName.MatchString(fd.Name) {
 		p.errf(key, field, "feature name must be letters, digits and _ (starting with a letter)")
 	}
-	for _, kv := range p.mapping(n, field, "column", "type", "split", "formats", "region") {
+	for _, kv := range p.mapping(n, field, "column", "columns", "type", "split", "formats", "region") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
 		case "column":
 			fd.Column = p.scalar(v, f)
+		case "columns":
+			fd.Columns = p.strings(v, f)
 		case "type":
 			fd.Type = record.Kind(p.scalar(v, f))
 			if !fd.Type.Valid() {
@@ -380,7 +412,17 @@ func (p *parser) parseField(key, n *yaml.Node, field string) Field {
 			}
 		}
 	}
-	if fd.Column == "" {
+	switch {
+	case fd.Column != "" && len(fd.Columns) > 0:
+		p.errf(n, field, "give column or columns, not both")
+	case fd.Column != "":
+		fd.Columns = []string{fd.Column}
+	case len(fd.Columns) > 0:
+		fd.Column = fd.Columns[0]
+		if fd.Split != "" && len(fd.Columns) > 1 {
+			p.errf(n, join(field, "split"), "split applies to a single column")
+		}
+	default:
 		p.errf(n, field, "column is required")
 	}
 	if fd.Type == "" {
@@ -415,6 +457,7 @@ func (p *parser) parseModel(n *yaml.Node, m *Model) {
 		f := join("model", k)
 		switch k {
 		case "blocking":
+			v = deref(v)
 			if v.Kind != yaml.SequenceNode {
 				p.errf(v, f, "must be a list of rules, each a list of feature terms")
 				continue

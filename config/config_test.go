@@ -60,6 +60,47 @@ func TestLoadFull(t *testing.T) {
 	}
 }
 
+func TestColumns(t *testing.T) {
+	cfg, err := config.Parse([]byte("sources:\n  - {name: a, path: a.csv, id: id, fields: {addr: {columns: [num, street], type: address}, n: {column: n, type: name}}}\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := cfg.Sources[0].Fields
+	if !reflect.DeepEqual(f[0].Columns, []string{"num", "street"}) || f[0].Column != "num" {
+		t.Errorf("addr = %+v", f[0])
+	}
+	if !reflect.DeepEqual(f[1].Columns, []string{"n"}) {
+		t.Errorf("n.Columns = %v, want [n]", f[1].Columns)
+	}
+}
+
+func TestMergeKeys(t *testing.T) {
+	doc := `sources:
+  - &base
+    name: a
+    path: a.csv
+    id: id
+    fields: &f
+      n: {column: n, type: name}
+  - {<<: *base, name: b, path: b.csv}
+  - {<<: *base, name: c, path: c.csv, fields: {<<: *f, d: {column: d, type: date}}}
+`
+	cfg, err := config.Parse([]byte(doc), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Sources) != 3 {
+		t.Fatalf("sources = %d, want 3", len(cfg.Sources))
+	}
+	b, c := cfg.Sources[1], cfg.Sources[2]
+	if b.Name != "b" || b.Path != "b.csv" || b.ID != "id" || len(b.Fields) != 1 {
+		t.Errorf("b = %+v", b)
+	}
+	if len(c.Fields) != 2 || c.Fields[0].Name != "d" || c.Fields[1].Name != "n" {
+		t.Errorf("c fields = %+v, want d then merged n", c.Fields)
+	}
+}
+
 func TestDefaults(t *testing.T) {
 	cfg, err := config.Parse([]byte("sources:\n  - {name: a, path: a.tsv, id: id, fields: {n: {column: n, type: name}}}\n"), "")
 	if err != nil {
@@ -99,6 +140,8 @@ func TestParseErrors(t *testing.T) {
 		{"ThresholdRange", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 1.5}\n", []string{`model.thresholds.match: must be a probability`}},
 		{"ThresholdOrder", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 0.5, review: 0.8}\n", []string{`review threshold 0.8 is above match threshold 0.5`}},
 		{"BadDelimiter", "sources:\n  - {name: a, path: a.csv, delimiter: ';;', id: i, fields: {n: {column: n, type: name}}}\n", []string{`delimiter must be one character`}},
+		{"ColumnAndColumns", head + "      a: {column: x, columns: [x, y], type: address}\n", []string{`give column or columns, not both`}},
+		{"SplitOnColumns", head + "      a: {columns: [x, y], split: ';', type: address}\n", []string{`split applies to a single column`}},
 		{"InvalidYAML", "sources: [\n", []string{`invalid YAML`}},
 		{"SeveralAtOnce", head + "      n: {column: n, type: nam}\n      d: {column: d, type: date, formats: [x]}\n", []string{`unknown type "nam"`, `date format "x" names no year`}},
 	}

@@ -47,7 +47,10 @@ type Field struct {
 	Name   string
 	Kind   record.Kind
 	Column string // CSV header name, or NDJSON key (dotted for nested objects)
-	Split  string // separator of multi-valued cells; "" = single value
+	// Columns, when set, replaces Column: the values of several columns
+	// joined by a space into one (street number and street name).
+	Columns []string
+	Split   string // separator of multi-valued cells; "" = single value
 }
 
 // RowError describes a row that could not be read. It is what rejects.ndjson
@@ -99,7 +102,7 @@ type Reader struct {
 	opt   Options
 	rows  rowReader
 	seen  map[string]int // record id → line first seen
-	index []int          // column index of each field (csv) or -1
+	index [][]int        // column indexes of each field (csv)
 	idIdx int
 }
 
@@ -204,9 +207,11 @@ func (rd *Reader) resolveColumns(cols []string) error {
 		return -1
 	}
 	rd.idIdx = find("id", rd.opt.ID)
-	rd.index = make([]int, len(rd.opt.Fields))
+	rd.index = make([][]int, len(rd.opt.Fields))
 	for i, f := range rd.opt.Fields {
-		rd.index[i] = find(f.Name, f.Column)
+		for _, col := range f.columns() {
+			rd.index[i] = append(rd.index[i], find(f.Name, col))
+		}
 	}
 	if len(me.Missing) > 0 {
 		return me
@@ -248,7 +253,7 @@ func (rd *Reader) Next() (record.Record, error) {
 		Features: make([]record.Feature, len(rd.opt.Fields)),
 	}
 	for i, f := range rd.opt.Fields {
-		vals, err := r.values(rd.index[i], f.Column)
+		vals, err := fieldValues(r, rd.index[i], f.columns())
 		if err != nil {
 			return reject(f.Name, id, "%v", err)
 		}
@@ -259,6 +264,33 @@ func (rd *Reader) Next() (record.Record, error) {
 	}
 	rd.seen[id] = r.line
 	return rec, nil
+}
+
+func (f Field) columns() []string {
+	if len(f.Columns) > 0 {
+		return f.Columns
+	}
+	return []string{f.Column}
+}
+
+// fieldValues returns the values of a field: those of its column, or the
+// values of its columns joined by a space.
+func fieldValues(r row, index []int, cols []string) ([]string, error) {
+	if len(cols) == 1 {
+		return r.values(index[0], cols[0])
+	}
+	var parts []string
+	for i, col := range cols {
+		vals, err := r.values(index[i], col)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, vals...)
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	return []string{strings.Join(parts, " ")}, nil
 }
 
 // split splits every value on sep and drops empty parts.

@@ -57,8 +57,6 @@ func flat(recs []record.Record) []string {
 	return out
 }
 
-
-
 func TestCSV(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -196,6 +194,29 @@ func TestNDJSONNested(t *testing.T) {
 	}
 	if got := rec.Features[1].Raw; !reflect.DeepEqual(got, []string{"1990"}) {
 		t.Errorf("person.birth.date = %q", got)
+	}
+}
+
+func TestColumnsJoined(t *testing.T) {
+	in := "id,num,street,town\n1,12,High St,Leeds\n2,,Low Rd,\n3,,,\n"
+	opt := ingest.Options{Source: "s", Format: ingest.FormatCSV, ID: "id", Fields: []ingest.Field{
+		{Name: "addr", Kind: record.KindAddress, Columns: []string{"num", "street", "town"}},
+	}}
+	r, err := ingest.Open(strings.NewReader(in), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := readAll(t, r)
+	var got [][]string
+	for _, rec := range recs {
+		got = append(got, rec.Features[0].Raw)
+	}
+	if want := [][]string{{"12 High St Leeds"}, {"Low Rd"}, nil}; !reflect.DeepEqual(got, want) {
+		t.Errorf("joined = %q, want %q", got, want)
+	}
+	opt.Fields[0].Columns = []string{"num", "stret"}
+	if _, err := ingest.Open(strings.NewReader(in), opt); err == nil || !strings.Contains(err.Error(), `addr ("stret")`) {
+		t.Errorf("missing second column: err = %v", err)
 	}
 }
 

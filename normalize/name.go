@@ -5,8 +5,8 @@ import (
 	"strings"
 	"unicode"
 
-	unidecode "github.com/mozillazg/go-unidecode"
 	"github.com/antzucaro/matchr"
+	unidecode "github.com/mozillazg/go-unidecode"
 )
 
 // PersonName is a normalised person name.
@@ -106,10 +106,14 @@ func nameWords(raw string) (words []string, suffix string) {
 		words = words[1:]
 	}
 	// The conjunction of Spanish double surnames: García y López.
-	for i := 2; i < len(words)-1; i++ {
-		if words[i] == "y" {
-			words = append(words[:i:i], words[i+1:]...)
+	if len(words) > 3 {
+		kept := words[:2:2]
+		for i, w := range words[2:] {
+			if w != "y" || i+2 == len(words)-1 {
+				kept = append(kept, w)
+			}
 		}
+		words = kept
 	}
 	// Trailing generational suffix and post-nominals.
 	for len(words) > 1 {
@@ -160,23 +164,21 @@ func nameTokens(s string) []string {
 		return Tokens(s)
 	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '·' || r == '・' })
+	var family, given string
 	if len(fields) > 1 {
 		// Already spaced: family name first, the given name after it.
-		out := []string{romanise(fields[0], true)}
-		if g := romanise(strings.Join(fields[1:], ""), false); g != "" {
-			out = append(out, g)
+		family, given = romanise(fields[0], true), romanise(strings.Join(fields[1:], ""), false)
+	} else {
+		// Written without spaces, family name first: the first syllable is
+		// the family name (two-syllable family names are rare enough to accept).
+		runes := []rune(fields[0])
+		family, given = romanise(string(runes[:1]), true), romanise(string(runes[1:]), false)
+	}
+	var out []string
+	for _, t := range []string{family, given} {
+		if t != "" {
+			out = append(out, t)
 		}
-		return out
-	}
-	// Written without spaces, family name first: the first syllable is the
-	// family name (two-syllable family names are rare enough to accept).
-	runes := []rune(s)
-	if len(runes) < 2 {
-		return []string{romanise(s, true)}
-	}
-	out := []string{romanise(string(runes[:1]), true)}
-	if g := romanise(string(runes[1:]), false); g != "" {
-		out = append(out, g)
 	}
 	return out
 }

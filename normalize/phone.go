@@ -49,6 +49,9 @@ func ParsePhone(raw, region string) (Phone, error) {
 		}
 		return Phone{}, fmt.Errorf("%w: phone %q: %v", ErrInvalid, raw, err)
 	}
+	if num.GetNationalNumber() == 0 {
+		return Phone{}, fmt.Errorf("%w: phone %q has no digits but zeros", ErrInvalid, raw)
+	}
 	if !phonenumbers.IsPossibleNumber(num) {
 		return Phone{}, fmt.Errorf("%w: phone %q is not a possible number in region %s", ErrInvalid, raw, phonenumbers.GetRegionCodeForNumber(num))
 	}

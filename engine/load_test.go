@@ -1,0 +1,133 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/record"
+)
+
+func writeConfig(t *testing.T, files map[string]string, yaml string) *config.Config {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "concord.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+type progressSpy struct{ updates, done int }
+
+func (p *progressSpy) Update(_, _, _ int64) { p.updates++ }
+func (p *progressSpy) Done()                { p.done++ }
+
+func TestLoad(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{
+		"a.csv":    "id,name,dob,alias\n1,\"GARCÍA, Juan\",17/05/1978,Juancho;JUANCHO;x\n2,Ana,31/02/1990,\n2,Dup,,\n",
+		"b.ndjson": `{"k":"x","n":"Владимир"}` + "\n",
+	}, `sources:
+  - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}, dob: {column: dob, type: date, formats: ["%d/%m/%Y"]}, al: {column: alias, type: name, split: ";"}}}
+  - {name: b, path: b.ndjson, id: k, fields: {n: {column: n, type: name}}}
+`)
+	var recs []record.Record
+	var rejects []engine.Reject
+	spy := &progressSpy{}
+	st, err := engine.Load(context.Background(), cfg,
+		func(r record.Record) error { recs = append(recs, r); return nil },
+		func(r engine.Reject) error { rejects = append(rejects, r); return nil },
+		engine.Options{Progress: spy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range recs {
+		keys = append(keys, r.Key.String())
+	}
+	if want := []string{"a/1", "a/2", "b/x"}; !reflect.DeepEqual(keys, want) {
+		t.Errorf("records = %v, want %v (source order, then file order)", keys, want)
+	}
+	if got := recs[0].Feature("n").Values[0].Norm; got != "juan garcia" {
+		t.Errorf("a/1 name = %q", got)
+	}
+	if got := len(recs[0].Feature("al").Values); got != 2 {
+		t.Errorf("a/1 aliases = %d values, want 2 (Juancho and JUANCHO are one)", got)
+	}
+	if got := recs[2].Feature("n").Values[0].Norm; got != "vladimir" {
+		t.Errorf("b/x name = %q", got)
+	}
+	if len(recs[1].Feature("dob").Values) != 0 || !reflect.DeepEqual(recs[1].Feature("dob").Raw, []string{"31/02/1990"}) {
+		t.Errorf("a/2 dob = %+v: want no value, raw kept", recs[1].Feature("dob"))
+	}
+	if len(rejects) != 2 {
+		t.Fatalf("rejects = %+v, want 2", rejects)
+	}
+	if r := rejects[0]; r.Scope != engine.ScopeValue || r.Field != "dob" || r.Line != 3 || r.RecordID != "2" || r.Raw != "31/02/1990" {
+		t.Errorf("value reject = %+v", r)
+	}
+	if r := rejects[1]; r.Scope != engine.ScopeRow || r.Line != 4 || !strings.Contains(r.Reason, "duplicate") || r.Raw != "2,Dup,," {
+		t.Errorf("row reject = %+v", r)
+	}
+	if st.Rows != 4 || st.Records != 3 || st.RejectedRows != 1 || st.RejectedValues != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+	if f := st.Sources[0].Fields["al"]; f.Present != 1 || f.Values != 2 {
+		t.Errorf("alias stats = %+v", f)
+	}
+	if spy.updates == 0 || spy.done != 1 {
+		t.Errorf("progress updates %d done %d", spy.updates, spy.done)
+	}
+}
+
+func TestLoadMappingErrorsBeforeAnyRow(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{
+		"a.csv": "id,name\n1,Ana\n",
+		"b.csv": "id,nom\n1,Bo\n",
+		"c.csv": "ident,name\n1,Cy\n",
+	}, `sources:
+  - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}}}
+  - {name: b, path: b.csv, id: id, fields: {n: {column: name, type: name}}}
+  - {name: c, path: c.csv, id: id, fields: {n: {column: name, type: name}}}
+`)
+	emitted := 0
+	_, err := engine.Load(context.Background(), cfg,
+		func(record.Record) error { emitted++; return nil },
+		func(engine.Reject) error { return nil }, engine.Options{})
+	if err == nil {
+		t.Fatal("Load succeeded, want mapping errors")
+	}
+	if emitted != 0 {
+		t.Errorf("emitted %d records before reporting the mapping error", emitted)
+	}
+	for _, want := range []string{"source b", "available columns: id, nom", "source c", `id ("id")`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestLoadCancelled(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{"a.csv": "id,name\n1,Ana\n"},
+		"sources:\n  - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}}}\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := engine.Load(ctx, cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+	if err != context.Canceled {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}

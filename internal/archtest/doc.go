@@ -1,0 +1,3 @@
+// Package archtest holds the test that enforces DESIGN.md's import
+// direction: dependencies point one way, down the tiers.
+package archtest

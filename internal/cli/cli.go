@@ -1,0 +1,162 @@
+// Package cli implements the concord command: one file and FlagSet per
+// subcommand, typed options wired to the library below, exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the command ran and failed
+	ExitUsage = 2 // the command line was wrong
+)
+
+// Env is what a command may touch: its streams. Tests pass buffers.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, env Env, args []string) error
+}
+
+var commands = map[string]command{
+	"ingest":    {"read and normalise every source of a config; write records, rejects and a summary", runIngest},
+	"eval":      {"score clusters against ground truth (pairwise and B-cubed)", runEval},
+	"demo":      {"run the bundled example end to end", runDemo},
+	"normalize": {"show how values normalise, e.g. concord normalize --kind name 'GARCÍA, Juan'", runNormalize},
+	"version":   {"print the version", runVersion},
+}
+
+// Version is set at build time with -ldflags "-X .../internal/cli.Version=…".
+var Version = "dev"
+
+// Run runs the concord command line and returns the process exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "concord: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return ExitUsage
+	}
+	err := cmd.run(ctx, env, args[1:])
+	var ue *usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.Is(err, errReported):
+		return ExitUsage
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "concord %s: %s\n", args[0], ue.msg)
+		if ue.hint != "" {
+			fmt.Fprintf(stderr, "usage: %s\n", ue.hint)
+		}
+		return ExitUsage
+	default:
+		fmt.Fprintf(stderr, "concord %s: %v\n", args[0], err)
+		return ExitError
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Concord resolves records from many sources into entities and explains every link.")
+	fmt.Fprintln(w, "\nusage: concord <command> [flags]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'concord <command> -h' for a command's flags.")
+}
+
+// usageError is a mistake on the command line; hint shows the right form.
+type usageError struct {
+	msg, hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// flags returns a FlagSet for a subcommand that prints its usage to env.Stderr.
+func flags(env Env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("concord "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "usage: %s\n\nflags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// errReported is a usage error the flag package has already printed.
+var errReported = errors.New("usage error reported")
+
+// parse parses args. -h returns flag.ErrHelp; a bad flag returns
+// errReported, since the flag package has printed the problem and usage.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errReported
+	}
+	return nil
+}
+
+// logFlag adds --log-level and returns a function building the logger.
+// Logs go to stderr as text and never contain record contents.
+func logFlag(fs *flag.FlagSet, env Env) func() (*slog.Logger, error) {
+	level := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	return func() (*slog.Logger, error) {
+		var l slog.Level
+		if err := l.UnmarshalText([]byte(*level)); err != nil {
+			return nil, &usageError{msg: fmt.Sprintf("bad --log-level %q: want debug, info, warn or error", *level)}
+		}
+		return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: l})), nil
+	}
+}
+
+func runVersion(_ context.Context, env Env, _ []string) error {
+	fmt.Fprintln(env.Stdout, "concord", Version)
+	return nil
+}
+
+// stderrFile returns env.Stderr as an *os.File when it is one, so progress
+// can tell whether it is a terminal.
+func stderrFile(env Env) io.Writer {
+	if f, ok := env.Stderr.(*os.File); ok {
+		return f
+	}
+	return env.Stderr
+}
+
+func quote(s string) string {
+	if strings.ContainsAny(s, " \t\"'") {
+		return fmt.Sprintf("%q", s)
+	}
+	return s
+}

@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+)
+
+const normalizeSynopsis = "concord normalize --kind KIND [--region CC] [--format LAYOUT] VALUE..."
+
+func runNormalize(_ context.Context, env Env, args []string) error {
+	fs := flags(env, "normalize", normalizeSynopsis)
+	kind := fs.String("kind", "", "feature kind: name, org_name, date, phone, email, address, postcode, city, country, identifier, text")
+	region := fs.String("region", "", "default region for phones (ISO 3166-1 alpha-2)")
+	format := fs.String("format", "", "date format (Go layout, strftime or DD/MM/YYYY)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if !record.Kind(*kind).Valid() || fs.NArg() == 0 {
+		return &usageError{msg: "a valid --kind and at least one value are required", hint: normalizeSynopsis}
+	}
+	opt := normalize.Options{Region: strings.ToUpper(*region)}
+	if *format != "" {
+		layout, err := config.DateLayout(*format)
+		if err != nil {
+			return &usageError{msg: err.Error(), hint: normalizeSynopsis}
+		}
+		opt.DateFormats = []string{layout}
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	for _, raw := range fs.Args() {
+		out := map[string]any{"input": raw}
+		v, err := normalize.Value(record.Kind(*kind), raw, opt)
+		if err != nil {
+			out["error"] = err.Error()
+		} else {
+			out["norm"], out["facets"] = v.Norm, v.Facets
+			if len(v.Tokens) > 0 {
+				out["tokens"] = v.Tokens
+			}
+		}
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	}
+	return nil
+}
