@@ -1,0 +1,137 @@
+package compare_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+)
+
+func values(t *testing.T, kind record.Kind, raw string) []record.Value {
+	t.Helper()
+	if raw == "" {
+		return nil
+	}
+	var out []record.Value
+	for _, r := range strings.Split(raw, "|") {
+		v, err := normalize.Value(kind, r, normalize.Options{Region: "GB", DateFormats: []string{"2006-01-02"}})
+		if err != nil {
+			t.Fatalf("normalize %s %q: %v", kind, r, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// TestDefaultLevels is a case table per kind: two raw values (| separates
+// multiple values) and the label of the level they must reach.
+func TestDefaultLevels(t *testing.T) {
+	tests := []struct {
+		kind record.Kind
+		a, b string
+		want string
+	}{
+		{record.KindName, "Juan García", "GARCIA, Juan", "exact"},
+		{record.KindName, "William Smith", "Bill Smith", "nickname"},
+		{record.KindName, "Francisco López", "Pancho López", "nickname"},
+		{record.KindName, "Mohammed Haddad", "Muhammad Haddad", "nickname"},
+		{record.KindName, "catherine", "katherine", "nickname"},
+		{record.KindName, "jonathon", "jonathan", "similar ≥0.92"},
+		{record.KindName, "Juan García", "Juan García López", "similar ≥0.92"},
+		{record.KindName, "Ana García", "Ana María García López", "subset"},
+		{record.KindName, "smith", "smyth", "similar ≥0.80"},
+		{record.KindName, "Knight", "Nite", "phonetic"},
+		{record.KindName, "John Smith", "Pedro Alvarez", "else"},
+		{record.KindName, "", "Pedro", "null"},
+		{record.KindName, "Pedro|Peter Pan", "Peter Pan", "exact"},
+		{record.KindOrgName, "ACME Holdings S.A.", "Acme Holdings", "exact"},
+		{record.KindOrgName, "Holdings Acme", "Acme Holdings", "reordered"},
+		{record.KindOrgName, "Acme Holding", "Acme Holdings", "similar ≥0.92"},
+		{record.KindOrgName, "Acme Global Holdings Group", "Acme Holdings Group Intl", "tokens ≥0.6"},
+		{record.KindDate, "1990-05-17", "1990-05-17", "exact"},
+		{record.KindDate, "1990-05-17", "1990", "partial"},
+		{record.KindDate, "1990-05-17", "1990-05-18", "one edit"},
+		{record.KindDate, "1990-05-17", "1990-05-14", "one edit"},
+		{record.KindDate, "1990-05-07", "1990-07-05", "day/month swapped"},
+		{record.KindDate, "1990-05-01", "1990-05-29", "same month"},
+		{record.KindDate, "1990-05-17", "1991-11-30", "±1 year"},
+		{record.KindDate, "1990-05-17", "1975-05-17", "else"},
+		{record.KindDate, "1980|1990-05-17", "1990-05-17", "exact"},
+		{record.KindPhone, "020 7946 0958", "+44 20 7946 0958", "exact"},
+		{record.KindPhone, "020 7946 0958", "+1 207 946 0958", "same national number"},
+		{record.KindPhone, "020 7946 0958", "+1 202 555 0143", "else"},
+		{record.KindPhone, "020 7946 0958", "020 7946 0959", "one edit"},
+		{record.KindEmail, "ana@example.org", "ANA+x@example.org", "exact"},
+		{record.KindEmail, "ana@example.org", "ana@example.com", "same local part"},
+		{record.KindEmail, "ana.garcia@example.org", "anagarcia@example.org", "similar ≥0.88"},
+		{record.KindIdentifier, "V-12.345.678", "V12345678", "exact"},
+		{record.KindIdentifier, "V12345678", "V12345687", "one edit"},
+		{record.KindIdentifier, "V12345678", "V87654321", "else"},
+		{record.KindAddress, "12 High St", "12 High Street", "exact"},
+		{record.KindAddress, "12 High Street Leeds", "12 High Street Leds", "tokens ≥0.5"},
+		{record.KindAddress, "12 High Street", "99 Low Road", "else"},
+		{record.KindPostcode, "SW1A 1AA", "sw1a1aa", "exact"},
+		{record.KindPostcode, "2902", "2920", "one edit"},
+		{record.KindCity, "St Kilda", "Saint Kilda", "exact"},
+		{record.KindCity, "Melbourne", "Melborne", "similar ≥0.9"},
+		{record.KindCountry, "Venezuela", "VE", "exact"},
+		{record.KindCountry, "Venezuela", "Colombia", "else"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind)+"/"+tt.a+"~"+tt.b, func(t *testing.T) {
+			c := compare.MustCompile(compare.DefaultSpec("f", tt.kind))
+			a, b := values(t, tt.kind, tt.a), values(t, tt.kind, tt.b)
+			l, _, _ := c.Level(a, b)
+			if got := c.Label(l); got != tt.want {
+				t.Errorf("level(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+			}
+			if l2, _, _ := c.Level(b, a); l2 != l {
+				t.Errorf("not symmetric: %q vs %q", c.Label(l), c.Label(l2))
+			}
+		})
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	tests := []compare.Spec{
+		{Name: "x", Feature: "x"},
+		{Name: "x", Feature: "x", Levels: []compare.LevelSpec{{Label: "e", Method: "exact"}}},
+		{Name: "x", Feature: "x", Levels: []compare.LevelSpec{{Label: "z", Method: "zap"}, {Label: "else", Method: "else"}}},
+		{Name: "x", Feature: "x", Levels: []compare.LevelSpec{{Label: "else", Method: "else"}, {Label: "else", Method: "else"}}},
+		{Feature: "x", Levels: []compare.LevelSpec{{Label: "else", Method: "else"}}},
+	}
+	for i, s := range tests {
+		if _, err := compare.Compile(s); err == nil {
+			t.Errorf("case %d: Compile(%+v) succeeded, want error", i, s)
+		}
+	}
+	for _, k := range record.Kinds {
+		if _, err := compare.Compile(compare.DefaultSpec("f", k)); err != nil {
+			t.Errorf("DefaultSpec(%s) does not compile: %v", k, err)
+		}
+	}
+}
+
+func TestNicknames(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"william", "bill", true}, {"bill", "william", true}, {"alex", "alejandro", true},
+		{"alex", "alexander", true}, {"alejandro", "alexander", true}, {"william", "william", false},
+		{"william", "robert", false}, {"zzz", "zzz2", false},
+	}
+	for _, tt := range tests {
+		if got := compare.NicknameOf(tt.a, tt.b); got != tt.want {
+			t.Errorf("NicknameOf(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+	if !compare.Nicknames([]string{"bill", "smith"}, []string{"smith", "william"}) {
+		t.Error("Nicknames(bill smith, smith william) = false")
+	}
+	if compare.Nicknames([]string{"bill", "smith"}, []string{"william", "jones"}) {
+		t.Error("Nicknames(bill smith, william jones) = true")
+	}
+}

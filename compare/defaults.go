@@ -1,0 +1,92 @@
+package compare
+
+import "github.com/concord-er/concord/record"
+
+// DefaultSpec returns the comparison Concord uses for a feature of a kind
+// when the model names none.
+func DefaultSpec(feature string, kind record.Kind) Spec {
+	s := Spec{Name: feature, Feature: feature, Kind: kind}
+	lv := func(label, method, facet string, t float64) LevelSpec {
+		return LevelSpec{Label: label, Method: method, Facet: facet, Threshold: t}
+	}
+	els := lv("else", MethodElse, "", 0)
+	switch kind {
+	case record.KindName:
+		s.TF = true
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "sorted", 0),
+			lv("nickname", MethodNickname, "", 0),
+			lv("similar ≥0.92", MethodNameSim, "", 0.92),
+			lv("subset", MethodSubset, "", 0),
+			lv("similar ≥0.80", MethodNameSim, "", 0.80),
+			lv("phonetic", MethodPhonetic, "", 0),
+			els,
+		}
+	case record.KindOrgName:
+		s.TF = true
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "compact", 0),
+			lv("reordered", MethodExact, "sorted", 0),
+			lv("similar ≥0.92", MethodJaroWinkler, "compact", 0.92),
+			lv("tokens ≥0.6", MethodJaccard, "", 0.6),
+			els,
+		}
+	case record.KindDate:
+		s.Exclusive = true
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "", 0),
+			lv("partial", MethodDatePartial, "", 0),
+			lv("one edit", MethodDateEdit, "", 0),
+			lv("day/month swapped", MethodDateSwap, "", 0),
+			lv("same month", MethodDateMonth, "", 0),
+			lv("±1 year", MethodDateYears, "", 1),
+			els,
+		}
+	case record.KindPhone:
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "", 0),
+			lv("same national number", MethodExact, "national", 0),
+			lv("one edit", MethodLevenshtein, "national", 1),
+			els,
+		}
+	case record.KindEmail:
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "", 0),
+			lv("same local part", MethodExact, "local", 0),
+			lv("similar ≥0.88", MethodJaroWinkler, "full", 0.88),
+			els,
+		}
+	case record.KindIdentifier:
+		s.Exclusive = true
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "", 0),
+			lv("one edit", MethodDamerau, "", 1),
+			els,
+		}
+	case record.KindAddress:
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "", 0),
+			lv("tokens ≥0.75", MethodJaccard, "", 0.75),
+			lv("tokens ≥0.5", MethodJaccard, "", 0.5),
+			lv("tokens ≥0.25", MethodJaccard, "", 0.25),
+			els,
+		}
+	case record.KindPostcode:
+		s.TF = true
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "", 0),
+			lv("one edit", MethodDamerau, "", 1),
+			els,
+		}
+	case record.KindCity, record.KindText:
+		s.TF = true
+		s.Levels = []LevelSpec{
+			lv("exact", MethodExact, "", 0),
+			lv("similar ≥0.9", MethodJaroWinkler, "", 0.9),
+			els,
+		}
+	default: // country and anything else: equal or not
+		s.Levels = []LevelSpec{lv("exact", MethodExact, "", 0), els}
+	}
+	return s
+}

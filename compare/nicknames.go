@@ -1,0 +1,147 @@
+package compare
+
+import "strings"
+
+// nicknameGroups are given names and their short forms and variants, one
+// group a line. A name may belong to several groups (alex).
+var nicknameGroups = `
+alexander alex alec sandy sasha aleksandr alexandr aleksander alejandro
+alexandra alex sandra sasha alejandra ale
+alejandro alex ale jandro
+andrew andy drew andres andreas
+anthony tony antonio anton
+benjamin ben benny benjie
+catherine katherine kathryn katharine cathy kathy kate katie kat cathryn
+charles charlie chuck chas carlos
+christopher chris kit cristobal
+christine christina chris tina kristina kristine
+daniel dan danny
+david dave davy
+deborah debbie deb debra
+dorothy dot dottie
+edward ed eddie ted ned eduardo lalo
+elizabeth liz lizzie beth betty bess lisa eliza elisabeth isabel
+frances fran frannie francisca paca
+francis frank fran francisco pancho paco kiko
+gregory greg
+henry harry hank enrique quique
+isabel isabella bella isabelle
+jacob jake
+james jim jimmy jamie jaime
+jennifer jen jenny
+jessica jess jessie
+john jack johnny jon juan
+jonathan jon jonny
+joseph joe joey jose pepe
+joshua josh
+kenneth ken kenny
+lawrence larry laurence lorenzo
+margaret maggie meg peggy marge margarita
+matthew matt mateo
+michael mike mick mickey miguel mikhail misha
+nathan nate nathaniel
+nicholas nick nicky nicolas
+patricia pat patty trish
+patrick pat paddy
+peter pete pedro
+raymond ray ramon
+rebecca becky becca
+richard rick dick rich ricky ricardo
+robert bob rob bobby robbie roberto beto
+ronald ron ronnie
+samuel sam sammy
+stephen steven steve esteban
+susan sue susie susana
+thomas tom tommy tomas
+timothy tim timmy
+victoria vicky tori
+william bill will billy liam willy guillermo memo
+zachary zach zack
+abigail abby
+alberto beto al
+manuel manolo manny
+jesus chucho chuy
+ignacio nacho
+gonzalo chalo
+rosario charo
+dolores lola
+concepcion concha conchita
+mercedes meche
+josefa pepa
+refugio cuca
+vladimir volodya vova
+dmitry dmitri dima
+ivan vanya
+ekaterina yekaterina katya
+natalia natasha
+nikolai nikolay kolya
+sergei sergey seryozha
+yuri yury
+muhammad mohammed mohamed mohammad mohamad muhammed mehmet
+ahmad ahmed
+husayn hussein husein hossein
+umar omar
+uthman othman osman
+yusuf yousef youssef joseph jose
+ibrahim abraham
+`
+
+var nicknames = func() map[string][]int32 {
+	m := map[string][]int32{}
+	for i, line := range strings.Split(strings.TrimSpace(nicknameGroups), "\n") {
+		for _, name := range strings.Fields(line) {
+			m[name] = append(m[name], int32(i))
+		}
+	}
+	return m
+}()
+
+// NicknameOf reports whether a and b are the same given name in different
+// forms (William, Bill; Francisco, Pancho; Mohammed, Muhammad).
+func NicknameOf(a, b string) bool {
+	if a == b {
+		return false
+	}
+	for _, g := range nicknames[a] {
+		for _, h := range nicknames[b] {
+			if g == h {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Nicknames reports whether two token lists are the same name but for at
+// least one nickname substitution: same length, each token equal or a
+// nickname of the token at the same position, or of any token when the
+// order differs.
+func Nicknames(a, b []string) bool {
+	if len(a) != len(b) || len(a) == 0 {
+		return false
+	}
+	nick := false
+	used := make([]bool, len(b))
+	for _, x := range a {
+		found := -1
+		for k, y := range b {
+			if !used[k] && x == y {
+				found = k
+				break
+			}
+		}
+		if found < 0 {
+			for k, y := range b {
+				if !used[k] && NicknameOf(x, y) {
+					found, nick = k, true
+					break
+				}
+			}
+		}
+		if found < 0 {
+			return false
+		}
+		used[found] = true
+	}
+	return nick
+}
