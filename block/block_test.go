@@ -1,0 +1,170 @@
+package block_test
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/concord-er/concord/block"
+	"github.com/concord-er/concord/record"
+)
+
+// rec builds a record with single-valued features given as name=value;
+// a value "a|b" is multi-valued, and facet "year" is the first 4 chars.
+func rec(source, id string, fields ...string) record.Record {
+	r := record.Record{Key: record.Key{Source: source, ID: id}}
+	for _, f := range fields {
+		var name, val string
+		for i := range f {
+			if f[i] == '=' {
+				name, val = f[:i], f[i+1:]
+				break
+			}
+		}
+		feat := record.Feature{Name: name}
+		for _, v := range splitBar(val) {
+			y := v
+			if len(y) > 4 {
+				y = y[:4]
+			}
+			feat.Values = append(feat.Values, record.Value{Norm: v, Tokens: []string{v}, Facets: map[string]string{"year": y}})
+		}
+		r.Features = append(r.Features, feat)
+	}
+	return r
+}
+
+func splitBar(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '|' {
+			if i > start {
+				out = append(out, s[start:i])
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func rules(t *testing.T, rs ...[]string) []block.Rule {
+	var out []block.Rule
+	for _, r := range rs {
+		rule, err := block.ParseRule(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, rule)
+	}
+	return out
+}
+
+type tagged struct {
+	A, B int32
+	Rule int
+}
+
+func allPairs(ix *block.Index) []tagged {
+	var out []tagged
+	ix.Pairs(func(a, b int32, r int) bool { out = append(out, tagged{a, b, r}); return true })
+	return out
+}
+
+func TestPairsOnceWithFirstRule(t *testing.T) {
+	recs := []record.Record{
+		rec("s", "0", "name=ana", "dob=19900101"),
+		rec("s", "1", "name=ana", "dob=19900101"),
+		rec("s", "2", "name=ana", "dob=19850101"),
+		rec("s", "3", "name=bo", "dob=19900101"),
+		rec("s", "4", "dob=19900101"),
+	}
+	ix := block.Build(recs, rules(t, []string{"name"}, []string{"dob"}), block.Options{})
+	got := allPairs(ix)
+	// rule 0 (name): 0-1, 0-2, 1-2; rule 1 (dob): 0-3, 0-4, 1-3, 1-4, 3-4 (0-1 already found).
+	want := []tagged{{0, 1, 0}, {0, 2, 0}, {1, 2, 0}, {0, 3, 1}, {0, 4, 1}, {1, 3, 1}, {1, 4, 1}, {3, 4, 1}}
+	if !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+	per, total := ix.Count()
+	if !reflect.DeepEqual(per, []int64{3, 5}) || total != 8 {
+		t.Errorf("Count = %v %d", per, total)
+	}
+	var r1 int
+	ix.RulePairs(1, func(a, b int32) bool { r1++; return true })
+	if r1 != 6 {
+		t.Errorf("RulePairs(dob) = %d pairs, want 6 (training set includes 0-1)", r1)
+	}
+}
+
+func TestMultiValuedAndFacets(t *testing.T) {
+	recs := []record.Record{
+		rec("s", "0", "name=ana|anita", "dob=19900101"),
+		rec("s", "1", "name=anita", "dob=19901231"),
+		rec("s", "2", "name=ana|anita", "dob=19900505"), // shares two keys with 0: one pair
+		rec("s", "3", "name=anita", "dob=20010101"),
+	}
+	ix := block.Build(recs, rules(t, []string{"name", "dob.year"}), block.Options{})
+	want := []tagged{{0, 1, 0}, {0, 2, 0}, {1, 2, 0}}
+	if got := allPairs(ix); !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+}
+
+func TestLinkOnly(t *testing.T) {
+	recs := []record.Record{rec("a", "0", "n=x"), rec("a", "1", "n=x"), rec("b", "0", "n=x"), rec("b", "1", "n=y")}
+	ix := block.Build(recs, rules(t, []string{"n"}), block.Options{LinkOnly: true})
+	want := []tagged{{0, 2, 0}, {1, 2, 0}}
+	if got := allPairs(ix); !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+}
+
+func TestCappedBlock(t *testing.T) {
+	var recs []record.Record
+	for i := range 6 {
+		recs = append(recs, rec("s", fmt.Sprint(i), "n=unknown", "p=x"+fmt.Sprint(i%2)))
+	}
+	ix := block.Build(recs, rules(t, []string{"n"}, []string{"p"}), block.Options{MaxBlock: 5})
+	if len(ix.Capped) != 1 || ix.Capped[0].Records != 6 || ix.Capped[0].Key != "unknown" || ix.Capped[0].Rule != 0 {
+		t.Fatalf("Capped = %+v", ix.Capped)
+	}
+	per, total := ix.Count()
+	if per[0] != 0 || per[1] != 6 || total != 6 {
+		t.Errorf("Count = %v %d, want [0 6] 6", per, total)
+	}
+	if ix.Shares(0, 0, 1) {
+		t.Error("Shares reports a pair from a capped block")
+	}
+}
+
+func TestParseRule(t *testing.T) {
+	r, err := block.ParseRule([]string{"full_name.phonetic", "dob.year"})
+	if err != nil || r.String() != "[full_name.phonetic, dob.year]" {
+		t.Errorf("ParseRule = %v, %v", r, err)
+	}
+	for _, bad := range [][]string{nil, {".x"}} {
+		if _, err := block.ParseRule(bad); err == nil {
+			t.Errorf("ParseRule(%q) succeeded", bad)
+		}
+	}
+}
+
+func sameSet(a, b []tagged) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[tagged]int{}
+	for _, x := range a {
+		m[x]++
+	}
+	for _, x := range b {
+		m[x]--
+	}
+	for _, v := range m {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}

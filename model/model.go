@@ -1,0 +1,140 @@
+// Package model holds a Fellegi–Sunter model: the prior, and for each
+// comparison the m and u probabilities of its levels and the term
+// frequencies of its values. A Model is a versioned, human-readable JSON
+// document that alone determines scoring; Compile turns it into a Scorer.
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/record"
+)
+
+// Version is the model.json format version this package writes and reads.
+const Version = 1
+
+// Model is the document written to model.json.
+type Model struct {
+	Version int `json:"version"`
+	// Prior is λ, the probability that two records drawn at random are
+	// the same entity.
+	Prior       float64      `json:"prior"`
+	Thresholds  Thresholds   `json:"thresholds"`
+	Blocking    [][]string   `json:"blocking"`
+	LinkOnly    bool         `json:"link_only,omitempty"`
+	Comparisons []Comparison `json:"comparisons"`
+	Training    *Training    `json:"training,omitempty"`
+}
+
+// Thresholds are match probabilities: at or above Match a pair links, at
+// or above Review it goes to human review.
+type Thresholds struct {
+	Match  float64 `json:"match"`
+	Review float64 `json:"review"`
+}
+
+// Comparison is a comparison spec with its estimated parameters.
+type Comparison struct {
+	Name      string      `json:"name"`
+	Feature   string      `json:"feature"`
+	Kind      record.Kind `json:"kind"`
+	TF        bool        `json:"tf,omitempty"`
+	Exclusive bool        `json:"exclusive,omitempty"`
+	Levels    []Level     `json:"levels"`
+	// TFTable holds the relative frequency of values seen more than once;
+	// other values get TFMin.
+	TFTable map[string]float64 `json:"tf_table,omitempty"`
+	TFMin   float64            `json:"tf_min,omitempty"`
+}
+
+// Level is one comparison level with its m and u probabilities. Weight,
+// log2(m/u), is written for people reading the file; Compile recomputes it.
+type Level struct {
+	compare.LevelSpec
+	M      float64 `json:"m"`
+	U      float64 `json:"u"`
+	Weight float64 `json:"weight"`
+}
+
+// Training records how the parameters were estimated.
+type Training struct {
+	Seed         uint64    `json:"seed"`
+	URandomPairs int64     `json:"u_random_pairs"`
+	Sessions     []Session `json:"em_sessions"`
+	Warnings     []string  `json:"warnings,omitempty"`
+}
+
+// Session is one EM run over the pairs of one blocking rule.
+type Session struct {
+	Rule       string   `json:"rule"`
+	Pairs      int64    `json:"pairs"`
+	Estimated  []string `json:"estimated"` // comparisons whose m it estimated
+	MatchShare float64  `json:"match_share"`
+	Iterations int      `json:"iterations"`
+	Converged  bool     `json:"converged"`
+}
+
+// Spec returns the comparison spec of c.
+func (c Comparison) Spec() compare.Spec {
+	s := compare.Spec{Name: c.Name, Feature: c.Feature, Kind: c.Kind, TF: c.TF, Exclusive: c.Exclusive}
+	for _, l := range c.Levels {
+		s.Levels = append(s.Levels, l.LevelSpec)
+	}
+	return s
+}
+
+// FromSpec returns a Comparison for spec with parameters to be estimated.
+func FromSpec(s compare.Spec) Comparison {
+	c := Comparison{Name: s.Name, Feature: s.Feature, Kind: s.Kind, TF: s.TF, Exclusive: s.Exclusive}
+	for _, l := range s.Levels {
+		c.Levels = append(c.Levels, Level{LevelSpec: l})
+	}
+	return c
+}
+
+// Write encodes m as indented JSON, with the derived weights filled in.
+func (m *Model) Write(w io.Writer) error {
+	for i := range m.Comparisons {
+		for j := range m.Comparisons[i].Levels {
+			l := &m.Comparisons[i].Levels[j]
+			l.Weight = round(weight(l.M, l.U), 4)
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(m)
+}
+
+// Read decodes and validates a model.
+func Read(r io.Reader) (*Model, error) {
+	var m Model
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	if m.Version != Version {
+		return nil, fmt.Errorf("model: version %d, this build reads version %d", m.Version, Version)
+	}
+	if _, err := m.Compile(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func weight(m, u float64) float64 {
+	if m <= 0 || u <= 0 {
+		return 0
+	}
+	return math.Log2(m / u)
+}
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}

@@ -1,0 +1,178 @@
+package model_test
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+)
+
+// TestEMRecoversKnownParameters draws comparison vectors from known m, u
+// and λ, and checks that EM with u fixed recovers m and λ.
+func TestEMRecoversKnownParameters(t *testing.T) {
+	trueM := [][]float64{{0.9, 0.07, 0.03}, {0.85, 0.15}, {0.7, 0.2, 0.1}}
+	trueU := [][]float64{{0.01, 0.09, 0.9}, {0.05, 0.95}, {0.02, 0.18, 0.8}}
+	const lambda, n = 0.2, 200000
+	r := rand.New(rand.NewPCG(7, 11))
+	draw := func(p []float64) uint8 {
+		x := r.Float64()
+		for j, q := range p {
+			if x < q {
+				return uint8(j + 1)
+			}
+			x -= q
+		}
+		return uint8(len(p))
+	}
+	pats := model.Patterns{}
+	levels := make([]uint8, 3)
+	for range n {
+		probs := trueU
+		if r.Float64() < lambda {
+			probs = trueM
+		}
+		for i := range levels {
+			levels[i] = draw(probs[i])
+		}
+		if r.Float64() < 0.1 {
+			levels[1] = 0 // some nulls, which EM must ignore
+		}
+		pats.Add(levels)
+	}
+	m0 := [][]float64{model.StartM(3), model.StartM(2), model.StartM(3)}
+	res := model.EM(pats, m0, trueU, []bool{true, true, true}, 0.5, 500)
+	if !res.Converged {
+		t.Errorf("EM did not converge in %d iterations", res.Iterations)
+	}
+	if math.Abs(res.Lambda-lambda) > 0.01 {
+		t.Errorf("λ = %.4f, want %.2f", res.Lambda, lambda)
+	}
+	for i := range trueM {
+		for j := range trueM[i] {
+			if math.Abs(res.M[i][j]-trueM[i][j]) > 0.02 {
+				t.Errorf("m[%d][%d] = %.4f, want %.2f", i, j, res.M[i][j], trueM[i][j])
+			}
+		}
+	}
+	// An inactive comparison is left alone.
+	res = model.EM(pats, m0, trueU, []bool{true, false, true}, 0.5, 500)
+	if res.M[1] != nil {
+		t.Errorf("inactive comparison got m = %v", res.M[1])
+	}
+}
+
+func TestEstimateU(t *testing.T) {
+	pats := model.Patterns{}
+	for range 90 {
+		pats.Add([]uint8{2})
+	}
+	for range 10 {
+		pats.Add([]uint8{1})
+	}
+	pats.Add([]uint8{0})
+	u := model.EstimateU(pats, []int{3})
+	want := []float64{10.5 / 101, 90.5 / 101} // smoothed by 0.5 per level; null ignored
+	for j := range want {
+		if math.Abs(u[0][j]-want[j]) > 1e-9 {
+			t.Errorf("u[%d] = %v, want %v", j, u[0][j], want[j])
+		}
+	}
+}
+
+func testModel() *model.Model {
+	name := model.FromSpec(compare.Spec{Name: "name", Feature: "name", Kind: record.KindName, TF: true, Levels: []compare.LevelSpec{
+		{Label: "exact", Method: "exact"}, {Label: "else", Method: "else"}}})
+	name.Levels[0].M, name.Levels[0].U = 0.9, 0.01
+	name.Levels[1].M, name.Levels[1].U = 0.1, 0.99
+	name.TFTable = map[string]float64{"smith": 0.04}
+	name.TFMin = 0.0005
+	dob := model.FromSpec(compare.Spec{Name: "dob", Feature: "dob", Kind: record.KindDate, Levels: []compare.LevelSpec{
+		{Label: "exact", Method: "exact"}, {Label: "else", Method: "else"}}})
+	dob.Levels[0].M, dob.Levels[0].U = 0.8, 0.002
+	dob.Levels[1].M, dob.Levels[1].U = 0.2, 0.998
+	return &model.Model{Version: model.Version, Prior: 0.001, Thresholds: model.Thresholds{Match: 0.95, Review: 0.6},
+		Comparisons: []model.Comparison{name, dob}}
+}
+
+func person(id, name, dob string) *record.Record {
+	r := &record.Record{Key: record.Key{Source: "s", ID: id}}
+	if name != "" {
+		r.Features = append(r.Features, record.Feature{Name: "name", Values: []record.Value{{Norm: name}}})
+	}
+	if dob != "" {
+		r.Features = append(r.Features, record.Feature{Name: "dob", Values: []record.Value{{Norm: dob}}})
+	}
+	return r
+}
+
+// TestScoreByHand checks scores against weights computed by hand.
+func TestScoreByHand(t *testing.T) {
+	s, err := testModel().Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prior := math.Log2(0.001 / 0.999)
+	tests := []struct {
+		name string
+		a, b *record.Record
+		want float64
+	}{
+		// rare name: TF adjustment log2(0.01/0.0005) = log2(20)
+		{"RareNameSameDOB", person("1", "zelinsky", "1990"), person("2", "zelinsky", "1990"),
+			prior + math.Log2(0.9/0.01) + math.Log2(0.01/0.0005) + math.Log2(0.8/0.002)},
+		// common name: log2(0.01/0.04) = -2
+		{"CommonNameSameDOB", person("1", "smith", "1990"), person("2", "smith", "1990"),
+			prior + math.Log2(0.9/0.01) - 2 + math.Log2(0.8/0.002)},
+		{"NameDiffers", person("1", "smith", "1990"), person("2", "jones", "1990"),
+			prior + math.Log2(0.1/0.99) + math.Log2(0.8/0.002)},
+		{"NullDOB", person("1", "smith", ""), person("2", "jones", "1990"),
+			prior + math.Log2(0.1/0.99)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := make([]model.Evidence, 2)
+			levels := make([]uint8, 2)
+			got := s.Compare(tt.a, tt.b, levels, ev)
+			if math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("weight = %.6f, want %.6f (evidence %+v)", got, tt.want, ev)
+			}
+			if p := model.Probability(got); math.Abs(p-1/(1+math.Exp2(-tt.want))) > 1e-12 {
+				t.Errorf("probability = %v", p)
+			}
+		})
+	}
+}
+
+func TestWriteRead(t *testing.T) {
+	m := testModel()
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"weight": 6.4919`) { // log2(0.9/0.01)
+		t.Errorf("model.json lacks the derived weight:\n%s", buf.String())
+	}
+	got, err := model.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Prior != m.Prior || len(got.Comparisons) != 2 || got.Comparisons[0].TFTable["smith"] != 0.04 {
+		t.Errorf("round trip = %+v", got)
+	}
+	for _, bad := range []string{
+		`{"version": 2, "prior": 0.1}`,
+		`{"version": 1, "prior": 0}`,
+		`{"version": 1, "prior": 0.1, "surprise": 1}`,
+		`{"version": 1, "prior": 0.1, "comparisons": [{"name": "x", "feature": "x", "levels": [{"label": "e", "method": "exact", "m": 0.5, "u": 0.5}]}]}`,
+		`{"version": 1, "prior": 0.1, "comparisons": [{"name": "x", "feature": "x", "levels": [{"label": "else", "method": "else", "m": 0, "u": 0.5}]}]}`,
+	} {
+		if _, err := model.Read(strings.NewReader(bad)); err == nil {
+			t.Errorf("Read(%s) succeeded, want error", bad)
+		}
+	}
+}

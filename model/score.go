@@ -1,0 +1,128 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/record"
+)
+
+// Scorer scores pairs of records with a compiled model.
+type Scorer struct {
+	Model      *Model
+	Comps      []*compare.Comparison
+	weights    [][]float64 // comparison → level → log2(m/u); level 0 (null) is 0
+	priorLogit float64
+}
+
+// Compile checks m and prepares it for scoring.
+func (m *Model) Compile() (*Scorer, error) {
+	if !(m.Prior > 0 && m.Prior < 1) {
+		return nil, fmt.Errorf("model: prior %v must be between 0 and 1", m.Prior)
+	}
+	s := &Scorer{Model: m, priorLogit: math.Log2(m.Prior / (1 - m.Prior))}
+	for _, c := range m.Comparisons {
+		cc, err := compare.Compile(c.Spec())
+		if err != nil {
+			return nil, fmt.Errorf("model: %w", err)
+		}
+		w := make([]float64, len(c.Levels)+1)
+		for j, l := range c.Levels {
+			if l.M <= 0 || l.U <= 0 || l.M > 1 || l.U > 1 {
+				return nil, fmt.Errorf("model: comparison %s level %q: m=%v u=%v must be in (0, 1]", c.Name, l.Label, l.M, l.U)
+			}
+			w[j+1] = math.Log2(l.M / l.U)
+		}
+		s.Comps = append(s.Comps, cc)
+		s.weights = append(s.weights, w)
+	}
+	return s, nil
+}
+
+// PriorWeight returns log2(λ/(1-λ)), the starting point of every score.
+func (s *Scorer) PriorWeight() float64 { return s.priorLogit }
+
+// Evidence is what one comparison contributed to a score.
+type Evidence struct {
+	Comparison string  `json:"comparison"`
+	Level      int     `json:"level"`
+	Label      string  `json:"label"`
+	Weight     float64 `json:"weight"`    // log2(m/u) of the level
+	TFAdjust   float64 `json:"tf_adjust"` // term-frequency adjustment, exact level only
+	A, B       int     `json:"-"`         // indexes of the values compared
+}
+
+// Result is a scored pair.
+type Result struct {
+	Weight      float64 // total match weight: prior + Σ evidence, in bits
+	Probability float64
+	Levels      []uint8
+}
+
+// Compare fills levels (one per comparison) for records a and b and returns
+// the match weight. ev, when not nil, receives per-comparison evidence.
+func (s *Scorer) Compare(a, b *record.Record, levels []uint8, ev []Evidence) float64 {
+	total := s.priorLogit
+	for i, c := range s.Comps {
+		var va, vb []record.Value
+		if f := a.Feature(c.Spec.Feature); f != nil {
+			va = f.Values
+		}
+		if f := b.Feature(c.Spec.Feature); f != nil {
+			vb = f.Values
+		}
+		l, ia, ib := c.Level(va, vb)
+		levels[i] = uint8(l)
+		w := s.weights[i][l]
+		tf := 0.0
+		if l == 1 && c.Spec.TF {
+			tf = s.TFAdjust(i, c.ExactKey(&va[ia]))
+		}
+		total += w + tf
+		if ev != nil {
+			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: c.Label(l), Weight: w, TFAdjust: tf, A: ia, B: ib}
+		}
+	}
+	return total
+}
+
+// WeightOf returns the match weight of a comparison vector without term
+// frequency adjustments.
+func (s *Scorer) WeightOf(levels []uint8) float64 {
+	total := s.priorLogit
+	for i, l := range levels {
+		total += s.weights[i][l]
+	}
+	return total
+}
+
+// LevelWeight returns log2(m/u) of level l of comparison i.
+func (s *Scorer) LevelWeight(i, l int) float64 { return s.weights[i][l] }
+
+// TFAdjust returns the term-frequency adjustment of an exact match on value
+// v in comparison i: log2(u_exact / tf(v)). Rare values add weight, common
+// ones remove it.
+func (s *Scorer) TFAdjust(i int, v string) float64 {
+	c := &s.Model.Comparisons[i]
+	if !c.TF || c.TFMin <= 0 {
+		return 0
+	}
+	tf, ok := c.TFTable[v]
+	if !ok {
+		tf = c.TFMin
+	}
+	return math.Log2(c.Levels[0].U / tf)
+}
+
+// Probability turns a match weight in bits into a probability.
+func Probability(weight float64) float64 {
+	return 1 / (1 + math.Exp2(-weight))
+}
+
+// Score compares a and b and returns the full result.
+func (s *Scorer) Score(a, b *record.Record) Result {
+	levels := make([]uint8, len(s.Comps))
+	w := s.Compare(a, b, levels, nil)
+	return Result{Weight: w, Probability: Probability(w), Levels: levels}
+}

@@ -1,0 +1,161 @@
+package model
+
+import (
+	"math"
+)
+
+// Patterns counts comparison vectors: the key is the vector's levels as
+// bytes. EM and u estimation work on these counts, never on single pairs.
+type Patterns map[string]int64
+
+// Add counts one vector.
+func (p Patterns) Add(levels []uint8) { p[string(levels)]++ }
+
+// Total returns the number of pairs counted.
+func (p Patterns) Total() int64 {
+	var n int64
+	for _, c := range p {
+		n += c
+	}
+	return n
+}
+
+// smoothing is the pseudo-count added to every level when estimating
+// probabilities, so that no level has probability zero.
+const smoothing = 0.5
+
+// EstimateU returns u probabilities from the patterns of random pairs: for
+// each comparison, the share of non-null pairs at each level. numLevels
+// gives each comparison's level count, null included.
+func EstimateU(p Patterns, numLevels []int) [][]float64 {
+	counts := make([][]float64, len(numLevels))
+	for i, n := range numLevels {
+		counts[i] = make([]float64, n)
+	}
+	for key, n := range p {
+		for i := range numLevels {
+			counts[i][key[i]] += float64(n)
+		}
+	}
+	u := make([][]float64, len(numLevels))
+	for i, c := range counts {
+		u[i] = normalise(c[1:], smoothing)
+	}
+	return u
+}
+
+// EMResult is the outcome of one EM run.
+type EMResult struct {
+	M          [][]float64 // per comparison, per level (null excluded); nil for inactive ones
+	Lambda     float64     // share of the pairs that match
+	Iterations int
+	Converged  bool
+}
+
+// EM estimates m (for the active comparisons) and the match share λ of a
+// set of pairs by expectation–maximisation over their pattern counts, with
+// u fixed. m0 gives the starting m for every comparison (null excluded).
+func EM(p Patterns, m0, u [][]float64, active []bool, lambda0 float64, maxIter int) EMResult {
+	type pat struct {
+		levels string
+		n      float64
+	}
+	pats := make([]pat, 0, len(p))
+	for k, n := range p {
+		pats = append(pats, pat{k, float64(n)})
+	}
+	m := make([][]float64, len(m0))
+	for i := range m0 {
+		m[i] = append([]float64(nil), m0[i]...)
+	}
+	lambda := lambda0
+	res := EMResult{}
+	for it := 1; it <= maxIter; it++ {
+		mc := make([][]float64, len(m))
+		for i := range m {
+			mc[i] = make([]float64, len(m[i]))
+		}
+		var sumW, sumN float64
+		for _, pt := range pats {
+			pm, pu := lambda, 1-lambda
+			for i := range m {
+				l := pt.levels[i]
+				if !active[i] || l == 0 {
+					continue
+				}
+				pm *= m[i][l-1]
+				pu *= u[i][l-1]
+			}
+			w := 0.0
+			if pm+pu > 0 {
+				w = pm / (pm + pu)
+			}
+			sumW += w * pt.n
+			sumN += pt.n
+			for i := range m {
+				if l := pt.levels[i]; active[i] && l != 0 {
+					mc[i][l-1] += w * pt.n
+				}
+			}
+		}
+		newLambda := sumW / sumN
+		delta := math.Abs(newLambda - lambda)
+		for i := range m {
+			if !active[i] {
+				continue
+			}
+			nm := normalise(mc[i], smoothing*1e-3)
+			for j := range nm {
+				delta = max(delta, math.Abs(nm[j]-m[i][j]))
+			}
+			m[i] = nm
+		}
+		lambda = min(max(newLambda, 1e-9), 1-1e-9)
+		res.Iterations = it
+		if delta < 1e-6 {
+			res.Converged = true
+			break
+		}
+	}
+	res.Lambda = lambda
+	res.M = make([][]float64, len(m))
+	for i := range m {
+		if active[i] {
+			res.M[i] = m[i]
+		}
+	}
+	return res
+}
+
+// StartM returns a starting m for a comparison with n levels (null
+// excluded): most mass on the first level, decreasing after it.
+func StartM(n int) []float64 {
+	m := make([]float64, n)
+	m[0] = 0.8
+	rest := 0.2
+	for j := 1; j < n; j++ {
+		share := rest / 2
+		if j == n-1 {
+			share = rest
+		}
+		m[j] = share
+		rest -= share
+	}
+	return m
+}
+
+func normalise(c []float64, pseudo float64) []float64 {
+	var total float64
+	for _, x := range c {
+		total += x + pseudo
+	}
+	out := make([]float64, len(c))
+	for j, x := range c {
+		if total > 0 {
+			out[j] = (x + pseudo) / total
+		} else {
+			out[j] = 1 / float64(len(c))
+		}
+	}
+	return out
+}
