@@ -220,6 +220,9 @@ func (ix *Index) Shares(r int, a, b int32) bool {
 	return false
 }
 
+// LinkOnly reports whether only pairs across sources are produced.
+func (ix *Index) LinkOnly() bool { return ix.opt.LinkOnly }
+
 // Allowed reports whether a and b may be paired at all (not two records of
 // one source when linking only).
 func (ix *Index) Allowed(a, b int32) bool {

@@ -68,6 +68,10 @@ type Field struct {
 type Model struct {
 	Blocking   [][]string // each rule: "feature" or "feature.facet" terms, all equal
 	Thresholds Thresholds
+	// LinkOnly compares only records of different sources (linking files
+	// that are each free of duplicates); by default records are also
+	// compared within a source.
+	LinkOnly bool
 }
 
 // Thresholds are match probabilities: pairs at or above Match are linked,
@@ -452,7 +456,7 @@ func kindList() string {
 }
 
 func (p *parser) parseModel(n *yaml.Node, m *Model) {
-	for _, kv := range p.mapping(n, "model", "blocking", "thresholds") {
+	for _, kv := range p.mapping(n, "model", "blocking", "thresholds", "link_only") {
 		k, v := kv[0].Value, kv[1]
 		f := join("model", k)
 		switch k {
@@ -468,6 +472,10 @@ func (p *parser) parseModel(n *yaml.Node, m *Model) {
 					p.errf(r, fmt.Sprintf("%s[%d]", f, i), "a blocking rule needs at least one term")
 				}
 				m.Blocking = append(m.Blocking, rule)
+			}
+		case "link_only":
+			if err := v.Decode(&m.LinkOnly); err != nil {
+				p.errf(v, f, "must be true or false")
 			}
 		case "thresholds":
 			for _, tkv := range p.mapping(v, f, "match", "review") {

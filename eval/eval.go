@@ -10,7 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"github.com/concord-er/concord/record"
 )
 
 // Metrics is the result of Evaluate. Its JSON form is the output of
@@ -41,7 +44,40 @@ type Metrics struct {
 type Assignments struct {
 	index  map[string]int32 // record key → position
 	labels []int32          // position → cluster number
+	names  map[string]int32 // cluster name → number, while adding
 	nLabel int
+}
+
+// NewAssignments returns an empty set of assignments, to fill with Add.
+func NewAssignments() *Assignments {
+	return &Assignments{index: map[string]int32{}, names: map[string]int32{}}
+}
+
+// Add assigns a record to a cluster. A record added twice keeps its first
+// cluster.
+func (a *Assignments) Add(source, id, entity string) {
+	key := source + "\x00" + id
+	if _, dup := a.index[key]; dup {
+		return
+	}
+	lab, ok := a.names[entity]
+	if !ok {
+		lab = int32(len(a.names))
+		a.names[entity] = lab
+		a.nLabel++
+	}
+	a.index[key] = int32(len(a.labels))
+	a.labels = append(a.labels, lab)
+}
+
+// Map returns the assignments as record key → cluster label.
+func (a *Assignments) Map() map[record.Key]string {
+	out := make(map[record.Key]string, len(a.index))
+	for key, pos := range a.index {
+		src, id, _ := strings.Cut(key, "\x00")
+		out[record.Key{Source: src, ID: id}] = strconv.Itoa(int(a.labels[pos]))
+	}
+	return out
 }
 
 // Len returns the number of records.

@@ -63,21 +63,30 @@ type Result struct {
 // Compare fills levels (one per comparison) for records a and b and returns
 // the match weight. ev, when not nil, receives per-comparison evidence.
 func (s *Scorer) Compare(a, b *record.Record, levels []uint8, ev []Evidence) float64 {
+	return s.CompareValues(s.Values(a), s.Values(b), levels, ev)
+}
+
+// Values returns the values of r that each comparison reads, in order.
+func (s *Scorer) Values(r *record.Record) [][]record.Value {
+	out := make([][]record.Value, len(s.Comps))
+	for i, c := range s.Comps {
+		if f := r.Feature(c.Spec.Feature); f != nil {
+			out[i] = f.Values
+		}
+	}
+	return out
+}
+
+// CompareValues is Compare over values already looked up with Values.
+func (s *Scorer) CompareValues(va, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
 	total := s.priorLogit
 	for i, c := range s.Comps {
-		var va, vb []record.Value
-		if f := a.Feature(c.Spec.Feature); f != nil {
-			va = f.Values
-		}
-		if f := b.Feature(c.Spec.Feature); f != nil {
-			vb = f.Values
-		}
-		l, ia, ib := c.Level(va, vb)
+		l, ia, ib := c.Level(va[i], vb[i])
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
 		tf := 0.0
 		if l == 1 && c.Spec.TF {
-			tf = s.TFAdjust(i, c.ExactKey(&va[ia]))
+			tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
 		}
 		total += w + tf
 		if ev != nil {

@@ -56,6 +56,22 @@ func ParseName(raw string) (PersonName, error) {
 	return n, nil
 }
 
+// phonetic returns the Double Metaphone code of a name unit, its particles
+// left out: "de la fuente" → FNT.
+func phonetic(unit string) string {
+	var words []string
+	for _, w := range strings.Fields(unit) {
+		if !particles[w] {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		words = strings.Fields(unit)
+	}
+	code, _ := matchr.DoubleMetaphone(strings.Join(words, ""))
+	return code
+}
+
 // nameWords folds raw, restores "Surname, Given" order, and strips
 // honorifics (leading) and the generational suffix (trailing).
 func nameWords(raw string) (words []string, suffix string) {

@@ -102,12 +102,14 @@ func (n PersonName) Value() record.Value {
 	}
 	if len(n.Given) > 0 {
 		f["given"] = n.Given[0]
+		f["given_phonetic"] = phonetic(n.Given[0])
 		if len(n.Given) > 1 {
 			f["middle"] = strings.Join(n.Given[1:], " ")
 		}
 	}
 	if len(n.Surnames) > 0 {
 		f["surname"] = n.Surnames[0]
+		f["surname_phonetic"] = phonetic(n.Surnames[0])
 		if len(n.Surnames) > 1 {
 			f["surname2"] = n.Surnames[1]
 		}

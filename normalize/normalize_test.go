@@ -39,7 +39,7 @@ func TestValueFacets(t *testing.T) {
 		{record.KindName, "GARCÍA LÓPEZ, Juan Carlos Jr", normalize.Options{}, "juan carlos garcia lopez", map[string]string{
 			"given": "juan", "middle": "carlos", "surname": "garcia", "surname2": "lopez", "surnames": "garcia|lopez",
 			"suffix": "jr", "first": "juan", "last": "lopez", "initials": "jcgl", "sorted": "carlos garcia juan lopez",
-			"phonetic": "JN KRLS KRS LPS"}},
+			"phonetic": "JN KRLS KRS LPS", "surname_phonetic": "KRS", "given_phonetic": "JN"}},
 		{record.KindDate, "17/05/1990", normalize.Options{}, "1990-05-17", map[string]string{
 			"year": "1990", "month": "1990-05", "day": "1990-05-17", "monthday": "05-17", "precision": "day"}},
 		{record.KindDate, "1990", normalize.Options{}, "1990", map[string]string{"year": "1990", "precision": "year"}},

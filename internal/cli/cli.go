@@ -34,6 +34,7 @@ type command struct {
 
 var commands = map[string]command{
 	"ingest":    {"read and normalise every source of a config; write records, rejects and a summary", runIngest},
+	"resolve":   {"resolve records into entities: train (or reuse) a model, score pairs, cluster", runResolve},
 	"eval":      {"score clusters against ground truth (pairwise and B-cubed)", runEval},
 	"demo":      {"run the bundled example end to end", runDemo},
 	"normalize": {"show how values normalise, e.g. concord normalize --kind name 'GARCÍA, Juan'", runNormalize},

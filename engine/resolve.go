@@ -1,0 +1,525 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/concord-er/concord/block"
+	"github.com/concord-er/concord/cluster"
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+)
+
+// ResolveOptions configure Resolve. The zero value trains a model with the
+// defaults and uses every core.
+type ResolveOptions struct {
+	Options
+	Workers int          // goroutines comparing pairs; 0 = every core
+	Model   *model.Model // a trained model to reuse; nil trains one
+	Seed    uint64       // seed of the random pairs that estimate u; 0 = 1
+	// URandomPairs is how many random pairs estimate u; 0 = 500000.
+	URandomPairs int
+	// MaxBlock caps block sizes (see block.Options); 0 = 1000.
+	MaxBlock int
+	// Truth, when set, maps records to true entities so that blocking
+	// statistics include pair completeness.
+	Truth map[record.Key]string
+}
+
+// Resolution is the outcome of Resolve.
+type Resolution struct {
+	Records  []record.Record
+	Entities []record.EntityID // per record
+	Model    *model.Model
+	Review   []ReviewPair
+	Stats    ResolveStats
+}
+
+// ReviewPair is a pair a person should look at: its probability is in the
+// review band, or it matched but joining it would have merged records that
+// conflict.
+type ReviewPair struct {
+	A, B        record.Key
+	Probability float64
+	Weight      float64
+	Reason      string
+}
+
+// ResolveStats go to summary.json.
+type ResolveStats struct {
+	Load       LoadStats          `json:"load"`
+	Blocking   BlockingStats      `json:"blocking"`
+	Scoring    ScoringStats       `json:"scoring"`
+	Clustering ClusteringStats    `json:"clustering"`
+	Seconds    map[string]float64 `json:"seconds"`
+	Warnings   []string           `json:"warnings,omitempty"`
+}
+
+// BlockingStats describe the candidate pairs.
+type BlockingStats struct {
+	Rules          []RuleStats         `json:"rules"`
+	CandidatePairs int64               `json:"candidate_pairs"`
+	PossiblePairs  float64             `json:"possible_pairs"`
+	ReductionRatio float64             `json:"reduction_ratio"`
+	CappedBlocks   []block.CappedBlock `json:"capped_blocks,omitempty"`
+	// PairCompleteness is the share of true pairs among the candidates,
+	// when a truth was given.
+	PairCompleteness *float64 `json:"pair_completeness,omitempty"`
+	TruePairs        int64    `json:"true_pairs,omitempty"`
+}
+
+// RuleStats count the pairs a rule found first.
+type RuleStats struct {
+	Rule  string `json:"rule"`
+	Pairs int64  `json:"pairs"`
+}
+
+// ScoringStats count scored pairs by outcome.
+type ScoringStats struct {
+	Pairs   int64 `json:"pairs"`
+	Matches int64 `json:"matches"`
+	Review  int64 `json:"review"`
+}
+
+// ClusteringStats describe the entities.
+type ClusteringStats struct {
+	Entities      int   `json:"entities"`
+	Merges        int   `json:"merges"`
+	Refused       int   `json:"refused_merges"`
+	LargestEntity int   `json:"largest_entity"`
+	SizeHistogram []int `json:"size_histogram"` // entities of size 1, 2, …, last bucket ≥ len
+}
+
+// candidate is a pair of record indexes with the first rule that found it.
+type candidate struct {
+	A, B int32
+	Rule uint8
+}
+
+// Resolve loads every source of cfg, trains a model (unless one is given),
+// scores candidate pairs and clusters records into entities. Rejected rows
+// and values go to reject as in Load.
+func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error, opt ResolveOptions) (*Resolution, error) {
+	log := opt.logger().With(LogKeyStage, "resolve")
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.Seed == 0 {
+		opt.Seed = 1
+	}
+	if opt.URandomPairs <= 0 {
+		opt.URandomPairs = 500000
+	}
+	res := &Resolution{Stats: ResolveStats{Seconds: map[string]float64{}}}
+	stage := func(name string, start time.Time) {
+		res.Stats.Seconds[name] = round3(time.Since(start).Seconds())
+		log.Info("stage done", "name", name, "seconds", res.Stats.Seconds[name])
+	}
+
+	start := time.Now()
+	load, err := Load(ctx, cfg, func(r record.Record) error { res.Records = append(res.Records, r); return nil }, reject, opt.Options)
+	if err != nil {
+		return nil, err
+	}
+	res.Stats.Load = load
+	stage("load", start)
+	recs := res.Records
+
+	// Blocking rules and comparisons come from the model when one is given,
+	// else from the config and the feature types.
+	kinds := cfg.Kinds()
+	m := opt.Model
+	var specs []compare.Spec
+	blocking := cfg.Model.Blocking
+	linkOnly := cfg.Model.LinkOnly
+	if m != nil {
+		for _, c := range m.Comparisons {
+			specs = append(specs, c.Spec())
+		}
+		blocking, linkOnly = m.Blocking, m.LinkOnly
+	} else {
+		specs = DefaultSpecs(cfg)
+		if len(blocking) == 0 {
+			blocking = DefaultBlocking(kinds)
+		}
+	}
+	var rules []block.Rule
+	for _, terms := range blocking {
+		r, err := block.ParseRule(terms)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, r)
+	}
+	if len(rules) > 64 {
+		return nil, fmt.Errorf("at most 64 blocking rules, got %d", len(rules))
+	}
+
+	start = time.Now()
+	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly})
+	var cands []candidate
+	perRule := make([]int64, len(rules))
+	ix.Pairs(func(a, b int32, r int) bool {
+		cands = append(cands, candidate{a, b, uint8(r)})
+		perRule[r]++
+		return true
+	})
+	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly)}
+	for i, r := range rules {
+		bs.Rules = append(bs.Rules, RuleStats{Rule: r.String(), Pairs: perRule[i]})
+	}
+	if bs.PossiblePairs > 0 {
+		bs.ReductionRatio = 1 - float64(len(cands))/bs.PossiblePairs
+	}
+	bs.CappedBlocks = ix.Capped
+	if len(bs.CappedBlocks) > 20 {
+		bs.CappedBlocks = bs.CappedBlocks[:20]
+	}
+	if len(ix.Capped) > 0 {
+		res.Stats.Warnings = append(res.Stats.Warnings, fmt.Sprintf("%d blocks over the size cap were skipped (see blocking.capped_blocks)", len(ix.Capped)))
+	}
+	if opt.Truth != nil {
+		bs.TruePairs, bs.PairCompleteness = pairCompleteness(recs, ix, opt.Truth, linkOnly)
+	}
+	res.Stats.Blocking = bs
+	stage("blocking", start)
+
+	comps := make([]*compare.Comparison, len(specs))
+	for i, s := range specs {
+		if comps[i], err = compare.Compile(s); err != nil {
+			return nil, err
+		}
+	}
+	vals := featureValues(recs, comps)
+
+	if m == nil {
+		start = time.Now()
+		m, err = train(ctx, recs, vals, comps, ix, cands, rules, opt)
+		if err != nil {
+			return nil, err
+		}
+		m.Blocking, m.LinkOnly = blocking, linkOnly
+		m.Thresholds = model.Thresholds{Match: cfg.Model.Thresholds.Match, Review: cfg.Model.Thresholds.Review}
+		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
+		stage("training", start)
+	}
+	res.Model = m
+	scorer, err := m.Compile()
+	if err != nil {
+		return nil, err
+	}
+
+	start = time.Now()
+	weights := make([]float64, len(cands))
+	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
+		levels := make([]uint8, len(comps))
+		for k := lo; k < hi; k++ {
+			c := cands[k]
+			weights[k] = scorer.CompareValues(vals[c.A], vals[c.B], levels, nil)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	matchW, reviewW := logit(m.Thresholds.Match), logit(m.Thresholds.Review)
+	var edges []cluster.Edge
+	ss := ScoringStats{Pairs: int64(len(cands))}
+	for k, w := range weights {
+		c := cands[k]
+		switch {
+		case w >= matchW:
+			edges = append(edges, cluster.Edge{A: c.A, B: c.B, Weight: w})
+			ss.Matches++
+		case w >= reviewW:
+			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w), Reason: "review band"})
+			ss.Review++
+		}
+	}
+	res.Stats.Scoring = ss
+	stage("scoring", start)
+
+	start = time.Now()
+	conflicts := newConflicts(scorer, vals, m.Thresholds.Match)
+	cr := cluster.Greedy(len(recs), edges, cluster.Options{Threshold: matchW, Conflict: conflicts.check})
+	for _, r := range cr.Refused {
+		reason := "too large to check for conflicts"
+		if !r.TooLarge {
+			reason = fmt.Sprintf("matches, but joining would put %s and %s in one entity", recs[r.With[0]].Key, recs[r.With[1]].Key)
+		}
+		res.Review = append(res.Review, ReviewPair{A: recs[r.A].Key, B: recs[r.B].Key, Weight: r.Weight, Probability: model.Probability(r.Weight), Reason: reason})
+	}
+	slices.SortStableFunc(res.Review, func(a, b ReviewPair) int { return cmpFloat(b.Weight, a.Weight) })
+	res.Entities = entityIDs(recs, cr.Labels)
+	res.Stats.Clustering = clusteringStats(cr)
+	stage("clustering", start)
+	return res, nil
+}
+
+// DefaultSpecs returns one default comparison per feature of cfg, in the
+// order features first appear.
+func DefaultSpecs(cfg *config.Config) []compare.Spec {
+	var specs []compare.Spec
+	seen := map[string]bool{}
+	for _, s := range cfg.Sources {
+		for _, f := range s.Fields {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				specs = append(specs, compare.DefaultSpec(f.Name, f.Type))
+			}
+		}
+	}
+	return specs
+}
+
+// DefaultBlocking derives blocking rules from feature types: each
+// identifier, phone and e-mail alone; each date alone; the phonetic
+// surname of each name with the year of each date and with each postcode;
+// and the phonetic codes of the first two name features together.
+func DefaultBlocking(kinds map[string]record.Kind) [][]string {
+	var names, dates, postcodes []string
+	var rules [][]string
+	for _, f := range sortedKeys(kinds) {
+		switch kinds[f] {
+		case record.KindIdentifier, record.KindPhone, record.KindEmail:
+			rules = append(rules, []string{f})
+		case record.KindName:
+			names = append(names, f)
+		case record.KindDate:
+			dates = append(dates, f)
+		case record.KindPostcode:
+			postcodes = append(postcodes, f)
+		}
+	}
+	for _, d := range dates {
+		rules = append(rules, []string{d})
+	}
+	for _, n := range names {
+		for _, d := range dates {
+			rules = append(rules, []string{n + ".surname_phonetic", d + ".year"})
+		}
+		for _, p := range postcodes {
+			rules = append(rules, []string{n + ".surname_phonetic", p})
+		}
+	}
+	if len(names) >= 2 {
+		rules = append(rules, []string{names[0] + ".phonetic", names[1] + ".phonetic"})
+	}
+	return rules
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func featureValues(recs []record.Record, comps []*compare.Comparison) [][][]record.Value {
+	out := make([][][]record.Value, len(recs))
+	for i := range recs {
+		v := make([][]record.Value, len(comps))
+		for j, c := range comps {
+			if f := recs[i].Feature(c.Spec.Feature); f != nil {
+				v[j] = f.Values
+			}
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func possiblePairs(recs []record.Record, linkOnly bool) float64 {
+	n := float64(len(recs))
+	if !linkOnly {
+		return n * (n - 1) / 2
+	}
+	per := map[string]float64{}
+	for i := range recs {
+		per[recs[i].Key.Source]++
+	}
+	total := n * n
+	for _, c := range per {
+		total -= c * c
+	}
+	return total / 2
+}
+
+// pairCompleteness counts the true pairs and the share of them that some
+// rule produces.
+func pairCompleteness(recs []record.Record, ix *block.Index, truth map[record.Key]string, linkOnly bool) (int64, *float64) {
+	groups := map[string][]int32{}
+	for i := range recs {
+		if e, ok := truth[recs[i].Key]; ok {
+			groups[e] = append(groups[e], int32(i))
+		}
+	}
+	var total, found int64
+	for _, g := range groups {
+		for x := 0; x < len(g); x++ {
+			for y := x + 1; y < len(g); y++ {
+				a, b := g[x], g[y]
+				if !ix.Allowed(a, b) {
+					continue
+				}
+				total++
+				for r := range ix.Rules() {
+					if ix.Shares(r, a, b) {
+						found++
+						break
+					}
+				}
+			}
+		}
+	}
+	pc := 1.0
+	if total > 0 {
+		pc = float64(found) / float64(total)
+	}
+	return total, &pc
+}
+
+// parallel runs fn over [0, n) in chunks on workers goroutines.
+func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
+	const chunk = 4096
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				lo := int(next)
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// conflicts decides whether two records may share an entity: not when the
+// pair does not match on its own and disagrees on an exclusive feature
+// (date of birth, national id).
+type conflicts struct {
+	scorer *model.Scorer
+	vals   [][][]record.Value
+	match  float64
+	cache  map[uint64]bool
+	excl   []int
+}
+
+func newConflicts(s *model.Scorer, vals [][][]record.Value, match float64) *conflicts {
+	c := &conflicts{scorer: s, vals: vals, match: logit(match), cache: map[uint64]bool{}}
+	for i, comp := range s.Comps {
+		if comp.Spec.Exclusive {
+			c.excl = append(c.excl, i)
+		}
+	}
+	return c
+}
+
+func (c *conflicts) check(a, b int32) bool {
+	if len(c.excl) == 0 {
+		return false
+	}
+	if a > b {
+		a, b = b, a
+	}
+	key := uint64(a)<<32 | uint64(uint32(b))
+	if v, ok := c.cache[key]; ok {
+		return v
+	}
+	levels := make([]uint8, len(c.scorer.Comps))
+	w := c.scorer.CompareValues(c.vals[a], c.vals[b], levels, nil)
+	bad := false
+	if w < c.match {
+		for _, i := range c.excl {
+			if int(levels[i]) == c.scorer.Comps[i].Else() {
+				bad = true
+				break
+			}
+		}
+	}
+	c.cache[key] = bad
+	return bad
+}
+
+// entityIDs names each cluster after its smallest record key, so that the
+// same cluster gets the same id in every run.
+func entityIDs(recs []record.Record, labels []int32) []record.EntityID {
+	smallest := map[int32]int32{}
+	for i, l := range labels {
+		if s, ok := smallest[l]; !ok || recs[i].Key.Less(recs[s].Key) {
+			smallest[l] = int32(i)
+		}
+	}
+	ids := make([]record.EntityID, len(recs))
+	for i, l := range labels {
+		k := recs[smallest[l]].Key
+		h := fnv.New64a()
+		h.Write([]byte(k.Source))
+		h.Write([]byte{0})
+		h.Write([]byte(k.ID))
+		ids[i] = record.EntityID(fmt.Sprintf("E%016x", h.Sum64()))
+	}
+	return ids
+}
+
+func clusteringStats(cr cluster.Result) ClusteringStats {
+	size := map[int32]int{}
+	for _, l := range cr.Labels {
+		size[l]++
+	}
+	st := ClusteringStats{Entities: len(size), Merges: cr.Merges, Refused: len(cr.Refused), SizeHistogram: make([]int, 10)}
+	for _, n := range size {
+		st.LargestEntity = max(st.LargestEntity, n)
+		st.SizeHistogram[min(n, 10)-1]++
+	}
+	return st
+}
+
+func logit(p float64) float64 {
+	p = min(max(p, 1e-12), 1-1e-12)
+	return math.Log2(p / (1 - p))
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// seededRand returns the generator of the random pairs for u.
+func seededRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+
+func ruleFeatures(r block.Rule) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range r.Terms {
+		out[t.Feature] = true
+	}
+	return out
+}

@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/concord-er/concord/block"
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+)
+
+// emMaxIterations bounds each EM session.
+const emMaxIterations = 200
+
+// train estimates a model without labels:
+//
+//   - u, for every comparison, from the comparison vectors of random pairs;
+//   - m, by EM over the pattern counts of each blocking rule's pairs, with u
+//     fixed; a rule's session estimates only the comparisons of features the
+//     rule does not block on, whose agreement the rule did not force (as in
+//     Splink), and each m is the average over the sessions that estimated
+//     it, weighted by their expected matches;
+//   - the prior λ, from the most matches any one session expects, over all
+//     possible pairs;
+//   - term frequencies of the values of comparisons with TF on.
+func train(ctx context.Context, recs []record.Record, vals [][][]record.Value, comps []*compare.Comparison,
+	ix *block.Index, cands []candidate, rules []block.Rule, opt ResolveOptions) (*model.Model, error) {
+	nC := len(comps)
+	numLevels := make([]int, nC)
+	for i, c := range comps {
+		numLevels[i] = c.NumLevels()
+	}
+	levelsOf := func(a, b int32, out []uint8) {
+		for i, c := range comps {
+			l, _, _ := c.Level(vals[a][i], vals[b][i])
+			out[i] = uint8(l)
+		}
+	}
+
+	// u from random pairs, or from all pairs when there are few.
+	uPats := model.Patterns{}
+	levels := make([]uint8, nC)
+	n := int32(len(recs))
+	all := possiblePairs(recs, false)
+	if all <= float64(opt.URandomPairs) {
+		for a := int32(0); a < n; a++ {
+			for b := a + 1; b < n; b++ {
+				if ix.Allowed(a, b) {
+					levelsOf(a, b, levels)
+					uPats.Add(levels)
+				}
+			}
+		}
+	} else {
+		rng := seededRand(opt.Seed)
+		for tries := 0; int(uPats.Total()) < opt.URandomPairs && tries < 20*opt.URandomPairs; tries++ {
+			a, b := int32(rng.IntN(int(n))), int32(rng.IntN(int(n)))
+			if a > b {
+				a, b = b, a
+			}
+			if !ix.Allowed(a, b) {
+				continue
+			}
+			levelsOf(a, b, levels)
+			uPats.Add(levels)
+		}
+	}
+	if uPats.Total() == 0 {
+		return nil, fmt.Errorf("training: no pairs of records to learn from (%d records)", len(recs))
+	}
+	u := model.EstimateU(uPats, numLevels)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Comparison vectors of the candidates, counted per rule that produces them.
+	lv := make([]uint8, len(cands)*nC)
+	if err := parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			levelsOf(cands[k].A, cands[k].B, lv[k*nC:(k+1)*nC])
+		}
+	}); err != nil {
+		return nil, err
+	}
+	sessions := make([]model.Patterns, len(rules))
+	for r := range sessions {
+		sessions[r] = model.Patterns{}
+	}
+	for k, c := range cands {
+		v := lv[k*nC : (k+1)*nC]
+		for r := int(c.Rule); r < len(rules); r++ {
+			if r == int(c.Rule) || ix.Shares(r, c.A, c.B) {
+				sessions[r].Add(v)
+			}
+		}
+	}
+
+	tr := &model.Training{Seed: opt.Seed, URandomPairs: uPats.Total()}
+	m0 := make([][]float64, nC)
+	for i := range comps {
+		m0[i] = model.StartM(numLevels[i] - 1)
+	}
+	mSum := make([][]float64, nC)
+	wSum := make([]float64, nC)
+	for i := range comps {
+		mSum[i] = make([]float64, numLevels[i]-1)
+	}
+	var matches float64
+	for r, rule := range rules {
+		blocked := ruleFeatures(rule)
+		active := make([]bool, nC)
+		var names []string
+		for i, c := range comps {
+			active[i] = !blocked[c.Spec.Feature]
+			if active[i] {
+				names = append(names, c.Spec.Name)
+			}
+		}
+		pairs := sessions[r].Total()
+		s := model.Session{Rule: rule.String(), Pairs: pairs, Estimated: names}
+		if pairs == 0 || len(names) == 0 {
+			tr.Sessions = append(tr.Sessions, s)
+			continue
+		}
+		em := model.EM(sessions[r], m0, u, active, 0.3, emMaxIterations)
+		s.MatchShare, s.Iterations, s.Converged = round3(em.Lambda), em.Iterations, em.Converged
+		tr.Sessions = append(tr.Sessions, s)
+		expected := em.Lambda * float64(pairs)
+		matches = max(matches, expected)
+		for i := range comps {
+			if em.M[i] == nil {
+				continue
+			}
+			for j, x := range em.M[i] {
+				mSum[i][j] += expected * x
+			}
+			wSum[i] += expected
+		}
+		if !em.Converged {
+			tr.Warnings = append(tr.Warnings, fmt.Sprintf("EM on rule %s did not converge in %d iterations", rule, emMaxIterations))
+		}
+	}
+
+	m := &model.Model{Version: model.Version, Training: tr}
+	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly()), 1), 1e-12), 0.5)
+	for i, c := range comps {
+		mc := model.FromSpec(c.Spec)
+		for j := range mc.Levels {
+			mc.Levels[j].U = u[i][j]
+			if wSum[i] > 0 {
+				mc.Levels[j].M = mSum[i][j] / wSum[i]
+			} else {
+				mc.Levels[j].M = m0[i][j]
+			}
+		}
+		if wSum[i] == 0 {
+			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))
+		}
+		if c.Spec.TF {
+			mc.TFTable, mc.TFMin = termFrequencies(vals, i, c)
+		}
+		m.Comparisons = append(m.Comparisons, mc)
+	}
+	return m, nil
+}
+
+// termFrequencies counts the exact-level values of comparison i over all
+// records: values seen at least twice get their relative frequency, the
+// rest share the minimum.
+func termFrequencies(vals [][][]record.Value, i int, c *compare.Comparison) (map[string]float64, float64) {
+	counts := map[string]int{}
+	total := 0
+	for _, rv := range vals {
+		seen := map[string]bool{}
+		for k := range rv[i] {
+			key := c.ExactKey(&rv[i][k])
+			if key != "" && !seen[key] {
+				seen[key] = true
+				counts[key]++
+				total++
+			}
+		}
+	}
+	if total == 0 {
+		return nil, 0
+	}
+	table := map[string]float64{}
+	for v, n := range counts {
+		if n > 1 {
+			table[v] = float64(n) / float64(total)
+		}
+	}
+	return table, 1 / float64(total)
+}

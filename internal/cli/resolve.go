@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/model"
+)
+
+const resolveSynopsis = "concord resolve --config concord.yaml --out DIR [--workers N] [--model model.json] [--truth truth.csv]"
+
+// ResolveSummary is summary.json of a resolve run.
+type ResolveSummary struct {
+	Command  string              `json:"command"`
+	Version  string              `json:"version"`
+	Config   string              `json:"config"`
+	Started  time.Time           `json:"started"`
+	Seconds  float64             `json:"seconds"`
+	Records  int                 `json:"records"`
+	Entities int                 `json:"entities"`
+	Prior    float64             `json:"prior"`
+	Model    string              `json:"model"` // "trained" or the file reused
+	Stats    engine.ResolveStats `json:"stats"`
+	Accuracy *eval.Metrics       `json:"accuracy,omitempty"`
+	Outputs  []string            `json:"outputs"`
+}
+
+func runResolve(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "resolve", resolveSynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml)")
+	out := fs.String("out", "", "output directory (created if missing)")
+	workers := fs.Int("workers", 0, "goroutines comparing pairs (default: every core)")
+	modelPath := fs.String("model", "", "reuse this model.json instead of training")
+	truthPath := fs.String("truth", "", "ground truth (source,record_id,entity_id): adds pair completeness and accuracy to summary.json")
+	seed := fs.Uint64("seed", 1, "seed of the random pairs that estimate u")
+	logger := logFlag(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *cfgPath == "" || *out == "" || fs.NArg() > 0 {
+		return &usageError{msg: "--config and --out are required", hint: resolveSynopsis}
+	}
+	log, err := logger()
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	opt := engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "load")},
+		Workers: *workers, Seed: *seed}
+	if *modelPath != "" {
+		if opt.Model, err = readModel(*modelPath); err != nil {
+			return err
+		}
+	}
+	var truth *eval.Assignments
+	if *truthPath != "" {
+		if truth, err = readAssignments(*truthPath); err != nil {
+			return err
+		}
+		opt.Truth = truth.Map()
+	}
+	sum, err := resolveRun(ctx, cfg, *out, opt, truth)
+	if err != nil {
+		return err
+	}
+	if *modelPath != "" {
+		sum.Model = *modelPath
+	}
+	if err := writeJSONFile(filepath.Join(*out, "summary.json"), sum); err != nil {
+		return err
+	}
+	printResolveSummary(env, sum, *out)
+	return nil
+}
+
+func readModel(path string) (*model.Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := model.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// resolveRun resolves cfg and writes clusters.csv, model.json, review.csv
+// and rejects.ndjson into out; the caller writes summary.json.
+func resolveRun(ctx context.Context, cfg *config.Config, out string, opt engine.ResolveOptions, truth *eval.Assignments) (ResolveSummary, error) {
+	start := time.Now()
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return ResolveSummary{}, fmt.Errorf("output directory: %w", err)
+	}
+	rejects, err := newNDJSONFile(filepath.Join(out, "rejects.ndjson"))
+	if err != nil {
+		return ResolveSummary{}, err
+	}
+	defer rejects.abort()
+	res, err := engine.Resolve(ctx, cfg, func(r engine.Reject) error { return rejects.write(r) }, opt)
+	if err != nil {
+		return ResolveSummary{}, err
+	}
+	if err := rejects.close(); err != nil {
+		return ResolveSummary{}, err
+	}
+	if err := writeClusters(filepath.Join(out, "clusters.csv"), res); err != nil {
+		return ResolveSummary{}, err
+	}
+	if err := writeReview(filepath.Join(out, "review.csv"), res.Review); err != nil {
+		return ResolveSummary{}, err
+	}
+	if err := writeModel(filepath.Join(out, "model.json"), res.Model); err != nil {
+		return ResolveSummary{}, err
+	}
+	sum := ResolveSummary{Command: "resolve", Version: Version, Config: cfg.File, Started: start.UTC(),
+		Records: len(res.Records), Entities: res.Stats.Clustering.Entities, Prior: res.Model.Prior,
+		Model: "trained", Stats: res.Stats,
+		Outputs: []string{"clusters.csv", "model.json", "review.csv", "rejects.ndjson", "summary.json"}}
+	if truth != nil {
+		pred := eval.NewAssignments()
+		for i, r := range res.Records {
+			pred.Add(r.Key.Source, r.Key.ID, string(res.Entities[i]))
+		}
+		m := eval.Evaluate(truth, pred)
+		sum.Accuracy = &m
+	}
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+func writeClusters(path string, res *engine.Resolution) error {
+	return writeCSV(path, func(w *csv.Writer) error {
+		if err := w.Write([]string{"source", "record_id", "entity_id"}); err != nil {
+			return err
+		}
+		for i, r := range res.Records {
+			if err := w.Write([]string{r.Key.Source, r.Key.ID, string(res.Entities[i])}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func writeReview(path string, pairs []engine.ReviewPair) error {
+	return writeCSV(path, func(w *csv.Writer) error {
+		if err := w.Write([]string{"source_a", "record_id_a", "source_b", "record_id_b", "probability", "match_weight", "reason"}); err != nil {
+			return err
+		}
+		for _, p := range pairs {
+			if err := w.Write([]string{p.A.Source, p.A.ID, p.B.Source, p.B.ID,
+				strconv.FormatFloat(p.Probability, 'f', 6, 64), strconv.FormatFloat(p.Weight, 'f', 3, 64), p.Reason}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func writeCSV(path string, body func(*csv.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	w := csv.NewWriter(bw)
+	if err := body(w); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func writeModel(path string, m *model.Model) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := m.Write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func printResolveSummary(env Env, s ResolveSummary, out string) {
+	st := s.Stats
+	fmt.Fprintf(env.Stdout, "%d records → %d entities (%.2fs)\n", s.Records, s.Entities, s.Seconds)
+	fmt.Fprintf(env.Stdout, "  rows rejected %d, values rejected %d\n", st.Load.RejectedRows, st.Load.RejectedValues)
+	fmt.Fprintf(env.Stdout, "  candidate pairs %d (reduction ratio %.6f)", st.Blocking.CandidatePairs, st.Blocking.ReductionRatio)
+	if st.Blocking.PairCompleteness != nil {
+		fmt.Fprintf(env.Stdout, ", pair completeness %.4f", *st.Blocking.PairCompleteness)
+	}
+	fmt.Fprintf(env.Stdout, "\n  matches %d, review %d, merges refused for conflicts %d\n", st.Scoring.Matches, st.Scoring.Review, st.Clustering.Refused)
+	if s.Accuracy != nil {
+		a := s.Accuracy
+		fmt.Fprintf(env.Stdout, "  accuracy: pairwise P %.4f R %.4f F1 %.4f; B-cubed F1 %.4f\n", a.PairwisePrecision, a.PairwiseRecall, a.PairwiseF1, a.BCubedF1)
+	}
+	for _, w := range st.Warnings {
+		fmt.Fprintf(env.Stdout, "  warning: %s\n", w)
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.Join(out, "{clusters.csv,model.json,review.csv,rejects.ndjson,summary.json}"))
+}
