@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,6 +89,9 @@ type ScoringStats struct {
 	Pairs   int64 `json:"pairs"`
 	Matches int64 `json:"matches"`
 	Review  int64 `json:"review"`
+	// Conflicts counts pairs that scored as matches but disagree on an
+	// exclusive feature; they go to review instead of linking.
+	Conflicts int64 `json:"conflicts"`
 }
 
 // ClusteringStats describe the entities.
@@ -219,12 +223,15 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 
 	start = time.Now()
+	conflicts := newConflicts(scorer, vals)
 	weights := make([]float64, len(cands))
+	conflicted := make([]bool, len(cands))
 	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
 		levels := make([]uint8, len(comps))
 		for k := lo; k < hi; k++ {
 			c := cands[k]
 			weights[k] = scorer.CompareValues(vals[c.A], vals[c.B], levels, nil)
+			conflicted[k] = conflicts.levels(levels)
 		}
 	})
 	if err != nil {
@@ -236,6 +243,11 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	for k, w := range weights {
 		c := cands[k]
 		switch {
+		case w >= matchW && conflicted[k]:
+			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
+				Reason: "scores as a match but disagrees on " + conflicts.describe(vals[c.A], vals[c.B])})
+			ss.Review++
+			ss.Conflicts++
 		case w >= matchW:
 			edges = append(edges, cluster.Edge{A: c.A, B: c.B, Weight: w})
 			ss.Matches++
@@ -248,7 +260,6 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	stage("scoring", start)
 
 	start = time.Now()
-	conflicts := newConflicts(scorer, vals, m.Thresholds.Match)
 	cr := cluster.Greedy(len(recs), edges, cluster.Options{Threshold: matchW, Conflict: conflicts.check})
 	for _, r := range cr.Refused {
 		reason := "too large to check for conflicts"
@@ -415,19 +426,23 @@ func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
 	return ctx.Err()
 }
 
-// conflicts decides whether two records may share an entity: not when the
-// pair does not match on its own and disagrees on an exclusive feature
-// (date of birth, national id).
+// conflicts decides whether two records may share an entity. Exclusive
+// features (date of birth, national id) have one value per entity: a pair
+// that disagrees outright on one of them (the else level: not a typo, not
+// a swap, not within a year) and agrees, even nearly, on none is a conflict. It
+// never links on its own, and clustering never joins groups across it; so
+// family members sharing surname, address and phone, or namesakes with
+// different dates of birth, stay apart however much else they share.
 type conflicts struct {
 	scorer *model.Scorer
 	vals   [][][]record.Value
-	match  float64
+	mu     sync.Mutex
 	cache  map[uint64]bool
 	excl   []int
 }
 
-func newConflicts(s *model.Scorer, vals [][][]record.Value, match float64) *conflicts {
-	c := &conflicts{scorer: s, vals: vals, match: logit(match), cache: map[uint64]bool{}}
+func newConflicts(s *model.Scorer, vals [][][]record.Value) *conflicts {
+	c := &conflicts{scorer: s, vals: vals, cache: map[uint64]bool{}}
 	for i, comp := range s.Comps {
 		if comp.Spec.Exclusive {
 			c.excl = append(c.excl, i)
@@ -436,6 +451,33 @@ func newConflicts(s *model.Scorer, vals [][][]record.Value, match float64) *conf
 	return c
 }
 
+// levels reports whether a comparison vector is a conflict.
+func (c *conflicts) levels(levels []uint8) bool {
+	disagree := false
+	for _, i := range c.excl {
+		switch l := int(levels[i]); {
+		case l == c.scorer.Comps[i].Else():
+			disagree = true
+		case l > 0:
+			return false // agrees, exactly or nearly, on an exclusive feature
+		}
+	}
+	return disagree
+}
+
+// describe names the exclusive comparisons two records disagree on.
+func (c *conflicts) describe(a, b [][]record.Value) string {
+	var names []string
+	for _, i := range c.excl {
+		comp := c.scorer.Comps[i]
+		if l, _, _ := comp.Level(a[i], b[i]); l == comp.Else() {
+			names = append(names, comp.Spec.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// check reports whether records a and b conflict.
 func (c *conflicts) check(a, b int32) bool {
 	if len(c.excl) == 0 {
 		return false
@@ -444,21 +486,21 @@ func (c *conflicts) check(a, b int32) bool {
 		a, b = b, a
 	}
 	key := uint64(a)<<32 | uint64(uint32(b))
-	if v, ok := c.cache[key]; ok {
+	c.mu.Lock()
+	v, ok := c.cache[key]
+	c.mu.Unlock()
+	if ok {
 		return v
 	}
 	levels := make([]uint8, len(c.scorer.Comps))
-	w := c.scorer.CompareValues(c.vals[a], c.vals[b], levels, nil)
-	bad := false
-	if w < c.match {
-		for _, i := range c.excl {
-			if int(levels[i]) == c.scorer.Comps[i].Else() {
-				bad = true
-				break
-			}
-		}
+	for _, i := range c.excl {
+		l, _, _ := c.scorer.Comps[i].Level(c.vals[a][i], c.vals[b][i])
+		levels[i] = uint8(l)
 	}
+	bad := c.levels(levels)
+	c.mu.Lock()
 	c.cache[key] = bad
+	c.mu.Unlock()
 	return bad
 }
 

@@ -1,0 +1,66 @@
+package synth
+
+// Name pools. Every name here is common; every combination is invented.
+var (
+	hispanicGivenM = []string{"Juan", "José", "Luis", "Carlos", "Jorge", "Pedro", "Miguel", "Alejandro", "Francisco", "Rafael",
+		"Fernando", "Ricardo", "Eduardo", "Roberto", "Andrés", "Diego", "Manuel", "Antonio", "Javier", "Gabriel", "Hugo", "Felipe"}
+	hispanicGivenF = []string{"María", "Ana", "Carmen", "Rosa", "Lucía", "Laura", "Isabel", "Elena", "Patricia", "Gabriela",
+		"Daniela", "Valentina", "Andrea", "Sofía", "Mercedes", "Teresa", "Beatriz", "Claudia", "Paula", "Adriana"}
+	hispanicSurnames = []string{"García", "Rodríguez", "González", "Fernández", "López", "Martínez", "Sánchez", "Pérez", "Gómez",
+		"Martín", "Jiménez", "Ruiz", "Hernández", "Díaz", "Moreno", "Álvarez", "Muñoz", "Romero", "Alonso", "Gutiérrez", "Navarro",
+		"Torres", "Domínguez", "Vázquez", "Ramos", "Gil", "Ramírez", "Serrano", "Blanco", "Suárez", "Molina", "Morales", "Ortega",
+		"Delgado", "Castro", "Ortiz", "Rubio", "Marín", "Sanz", "Núñez", "Iglesias", "Medina", "Garrido", "Cortés", "Castillo",
+		"Santos", "Lozano", "Guerrero", "Cano", "Prieto", "Méndez", "Cruz", "Calvo", "Gallego", "Vidal", "León", "Márquez",
+		"Herrera", "Peña", "Flores", "Cabrera", "Campos", "Vega", "Fuentes", "Carrasco", "Diez", "Caballero", "Reyes", "Nieto",
+		"Aguilar", "Pascual", "Santana", "Herrero", "Lorenzo", "Montero", "Hidalgo", "Giménez", "Ibáñez", "Ferrer", "Durán"}
+	englishGivenM = []string{"John", "James", "Robert", "Michael", "William", "David", "Richard", "Joseph", "Thomas", "Charles",
+		"Christopher", "Daniel", "Matthew", "Anthony", "Andrew", "Steven", "Kenneth", "Edward", "Peter", "Samuel"}
+	englishGivenF = []string{"Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah",
+		"Karen", "Nancy", "Margaret", "Lisa", "Betty", "Dorothy", "Sandra", "Ashley", "Kimberly", "Emily", "Rebecca"}
+	englishSurnames = []string{"Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson",
+		"Taylor", "Thomas", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark", "Lewis", "Robinson",
+		"Walker", "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green", "Adams", "Baker", "Nelson", "Carter", "Mitchell",
+		"Roberts", "Turner", "Phillips", "Campbell", "Parker", "Evans", "Edwards", "Collins", "Stewart", "Morris", "Murphy"}
+)
+
+// scriptName is a name in its own script and its usual Latin spellings.
+type scriptName struct {
+	native string
+	latin  []string
+}
+
+var (
+	arabicGiven = []scriptName{
+		{"محمد", []string{"Muhammad", "Mohammed", "Mohamed", "Mohammad"}}, {"أحمد", []string{"Ahmad", "Ahmed"}},
+		{"علي", []string{"Ali"}}, {"عمر", []string{"Umar", "Omar"}}, {"حسن", []string{"Hasan", "Hassan"}},
+		{"خالد", []string{"Khalid", "Khaled"}}, {"يوسف", []string{"Yusuf", "Youssef"}}, {"فاطمة", []string{"Fatima", "Fatma"}},
+		{"مريم", []string{"Maryam", "Mariam"}}, {"سعيد", []string{"Said", "Saeed"}}, {"طارق", []string{"Tariq", "Tarek"}},
+		{"سمير", []string{"Samir", "Sameer"}}, {"نبيل", []string{"Nabil", "Nabeel"}}, {"ياسر", []string{"Yasir", "Yasser"}},
+	}
+	arabicFamily = []scriptName{
+		{"الحداد", []string{"Al Haddad", "Al-Haddad", "Haddad"}}, {"خوري", []string{"Khoury", "Khouri"}},
+		{"منصور", []string{"Mansur", "Mansour"}}, {"الأسد", []string{"Al Asad", "Al-Assad"}}, {"حميد", []string{"Hamid", "Hameed"}},
+		{"نصر", []string{"Nasr", "Nasser"}}, {"عباس", []string{"Abbas"}}, {"قاسم", []string{"Qasim", "Kassem"}},
+		{"صالح", []string{"Salih", "Saleh"}}, {"رشيد", []string{"Rashid", "Rasheed"}}, {"شريف", []string{"Sharif", "Sherif"}},
+	}
+	russianGiven = []scriptName{
+		{"Владимир", []string{"Vladimir", "Wladimir"}}, {"Сергей", []string{"Sergei", "Sergey"}}, {"Алексей", []string{"Alexei", "Aleksei"}},
+		{"Дмитрий", []string{"Dmitri", "Dmitry"}}, {"Николай", []string{"Nikolai", "Nikolay"}}, {"Ольга", []string{"Olga"}},
+		{"Наталья", []string{"Natalia", "Natalya"}}, {"Татьяна", []string{"Tatiana", "Tatyana"}}, {"Ирина", []string{"Irina"}},
+		{"Михаил", []string{"Mikhail", "Michail"}}, {"Андрей", []string{"Andrei", "Andrey"}}, {"Елена", []string{"Elena", "Yelena"}},
+	}
+	russianFamily = []scriptName{
+		{"Смирнов", []string{"Smirnov", "Smirnow"}}, {"Иванов", []string{"Ivanov", "Iwanow"}}, {"Кузнецов", []string{"Kuznetsov", "Kusnezow"}},
+		{"Попов", []string{"Popov", "Popow"}}, {"Соколов", []string{"Sokolov"}}, {"Лебедев", []string{"Lebedev"}},
+		{"Козлов", []string{"Kozlov"}}, {"Новиков", []string{"Novikov"}}, {"Морозов", []string{"Morozov"}}, {"Волков", []string{"Volkov"}},
+	}
+	nicknames = map[string]string{"Alejandro": "Alex", "Francisco": "Pancho", "José": "Pepe", "William": "Bill", "Robert": "Bob",
+		"Richard": "Rick", "James": "Jim", "Michael": "Mike", "Elizabeth": "Liz", "Margaret": "Peggy", "Thomas": "Tom",
+		"Joseph": "Joe", "Charles": "Charlie", "Edward": "Ed", "Daniel": "Dan", "Samuel": "Sam", "Rebecca": "Becky",
+		"Manuel": "Manolo", "Eduardo": "Lalo", "Roberto": "Beto", "Rafael": "Rafa", "Peter": "Pete", "Susan": "Sue"}
+	streets     = []string{"Libertador", "Bolívar", "Sucre", "Miranda", "Urdaneta", "Los Mangos", "La Paz", "Real", "Mayor", "Principal", "Oak", "Maple", "High", "Church", "Station", "Victoria", "Park", "Mill"}
+	streetTypes = [][2]string{{"Avenida", "Av."}, {"Calle", "C/"}, {"Street", "St"}, {"Road", "Rd"}, {"Avenue", "Ave"}}
+	cities      = []string{"Caracas", "Maracaibo", "Valencia", "Barquisimeto", "Mérida", "Bogotá", "Madrid", "London", "Leeds", "Bristol"}
+	orgWords    = []string{"Inversiones", "Constructora", "Comercializadora", "Servicios", "Global", "Andina", "Norte", "Atlántico", "Petro", "Agro", "Transportes", "Holdings", "Trading", "Capital", "Logística", "Minera", "Pacific", "Industrial"}
+	legalForms  = [][]string{{"C.A.", "CA", "Compañía Anónima"}, {"S.A.", "SA", "Sociedad Anónima"}, {"S.R.L.", "SRL"}, {"Ltd", "Limited", "Ltd."}, {"LLC", "L.L.C."}, {"S.A.S.", "SAS"}}
+)
