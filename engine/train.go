@@ -38,33 +38,42 @@ func train(ctx context.Context, recs []record.Record, vals [][][]record.Value, c
 		}
 	}
 
-	// u from random pairs, or from all pairs when there are few.
-	uPats := model.Patterns{}
-	levels := make([]uint8, nC)
+	// u from random pairs, or from all pairs when there are few. The pairs
+	// are drawn in sequence from the seeded generator, so the sample is the
+	// same on every run; their comparison is spread over the workers.
 	n := int32(len(recs))
-	all := possiblePairs(recs, false)
-	if all <= float64(opt.URandomPairs) {
+	var sample [][2]int32
+	if possiblePairs(recs, false) <= float64(opt.URandomPairs) {
 		for a := int32(0); a < n; a++ {
 			for b := a + 1; b < n; b++ {
 				if ix.Allowed(a, b) {
-					levelsOf(a, b, levels)
-					uPats.Add(levels)
+					sample = append(sample, [2]int32{a, b})
 				}
 			}
 		}
 	} else {
 		rng := seededRand(opt.Seed)
-		for tries := 0; int(uPats.Total()) < opt.URandomPairs && tries < 20*opt.URandomPairs; tries++ {
+		for tries := 0; len(sample) < opt.URandomPairs && tries < 20*opt.URandomPairs; tries++ {
 			a, b := int32(rng.IntN(int(n))), int32(rng.IntN(int(n)))
 			if a > b {
 				a, b = b, a
 			}
-			if !ix.Allowed(a, b) {
-				continue
+			if ix.Allowed(a, b) {
+				sample = append(sample, [2]int32{a, b})
 			}
-			levelsOf(a, b, levels)
-			uPats.Add(levels)
 		}
+	}
+	sampleLevels := make([]uint8, len(sample)*nC)
+	if err := parallel(ctx, len(sample), opt.Workers, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			levelsOf(sample[k][0], sample[k][1], sampleLevels[k*nC:(k+1)*nC])
+		}
+	}); err != nil {
+		return nil, err
+	}
+	uPats := model.Patterns{}
+	for k := range sample {
+		uPats.Add(sampleLevels[k*nC : (k+1)*nC])
 	}
 	if uPats.Total() == 0 {
 		return nil, fmt.Errorf("training: no pairs of records to learn from (%d records)", len(recs))

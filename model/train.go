@@ -2,6 +2,8 @@ package model
 
 import (
 	"math"
+	"slices"
+	"strings"
 )
 
 // Patterns counts comparison vectors: the key is the vector's levels as
@@ -60,10 +62,13 @@ func EM(p Patterns, m0, u [][]float64, active []bool, lambda0 float64, maxIter i
 		levels string
 		n      float64
 	}
+	// Sorted, so that sums run in one order and results are reproducible
+	// to the last bit.
 	pats := make([]pat, 0, len(p))
 	for k, n := range p {
 		pats = append(pats, pat{k, float64(n)})
 	}
+	slices.SortFunc(pats, func(a, b pat) int { return strings.Compare(a.levels, b.levels) })
 	m := make([][]float64, len(m0))
 	for i := range m0 {
 		m[i] = append([]float64(nil), m0[i]...)

@@ -28,7 +28,7 @@ var tiers = map[string]int{
 
 	"engine": 3,
 
-	"bench": 4, "server": 4, "web": 4,
+	"bench": 4, "server": 4, "web": 4, "internal/accuracy": 4,
 	"internal/cli": 5,
 	"cmd/concord":  6,
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/internal/cli"
+	"github.com/concord-er/concord/internal/synth"
 )
 
 // run calls the CLI in-process and returns exit code, stdout and stderr.
@@ -48,15 +49,29 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{
-		"26 rows from 3 sources: 22 records, 4 rows rejected, 5 values rejected",
-		"juan carlos garcia lopez", "+584125551234", "vladimir petrovich smirnov", "muhammad bin khalid al haddad",
-		"duplicate record id (first seen at line 2)", "could be day/month or month/day",
+		"22 records → ", "rows rejected 4, values rejected 5",
+		"GARCÍA LÓPEZ, Juan Carlos", "Juan García", "Juan Carlos García López", // one entity
+		"Pairs for human review", "duplicate record id (first seen at line 2)", "could be day/month or month/day",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
-	recs := readLines(t, filepath.Join(dir, "records.ndjson"))
+	clusters := map[string]string{}
+	rows := strings.Split(strings.TrimSpace(readFile(t, filepath.Join(dir, "clusters.csv"))), "\n")[1:]
+	for _, r := range rows {
+		f := strings.Split(r, ",")
+		clusters[f[0]+"/"+f[1]] = f[2]
+	}
+	if len(rows) != 22 {
+		t.Errorf("clusters.csv has %d records, want 22", len(rows))
+	}
+	if e := clusters["bank_kyc/C-1001"]; e == "" || clusters["bank_kyc/C-1008"] != e || clusters["watchlist/WL-001"] != e {
+		t.Errorf("Juan Carlos García's three records are not one entity: %v", clusters)
+	}
+	if clusters["bank_kyc/C-1001"] == clusters["bank_kyc/C-1002"] {
+		t.Error("different people merged")
+	}
 	rejects := readLines(t, filepath.Join(dir, "rejects.ndjson"))
 	rowRejects := 0
 	for _, r := range rejects {
@@ -67,20 +82,25 @@ func TestDemo(t *testing.T) {
 			}
 		}
 	}
-	if len(recs)+rowRejects != 26 {
-		t.Errorf("records %d + row rejects %d != 26 rows: a row was lost", len(recs), rowRejects)
+	if len(rows)+rowRejects != 26 {
+		t.Errorf("records %d + row rejects %d != 26 rows: a row was lost", len(rows), rowRejects)
 	}
-	var sum cli.Summary
-	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	var sum cli.ResolveSummary
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "summary.json"))), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Stats.Load.Records != 22 || sum.Stats.Load.RejectedRows != 4 || sum.Stats.Load.RejectedValues != 5 {
+		t.Errorf("summary load = %+v", sum.Stats.Load)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(data, &sum); err != nil {
-		t.Fatal(err)
-	}
-	if sum.Load.Records != 22 || sum.Load.RejectedRows != 4 || sum.Load.RejectedValues != 5 {
-		t.Errorf("summary load = %+v", sum.Load)
-	}
+	return string(data)
 }
 
 func TestIngestMappingErrorStopsBeforeWork(t *testing.T) {
@@ -198,6 +218,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"help"}, cli.ExitOK, "commands:"},
 		{[]string{"frobnicate"}, cli.ExitUsage, `unknown command "frobnicate"`},
 		{[]string{"ingest"}, cli.ExitUsage, "--config and --out are required"},
+		{[]string{"resolve", "--config", "x"}, cli.ExitUsage, "--config and --out are required"},
 		{[]string{"eval", "--truth", "x"}, cli.ExitUsage, "--truth and --clusters are required"},
 		{[]string{"ingest", "--bogus"}, cli.ExitUsage, "flag provided but not defined"},
 		{[]string{"normalize", "--kind", "shoe"}, cli.ExitUsage, "a valid --kind"},
@@ -211,5 +232,62 @@ func TestUsage(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q lacks %q", code, tt.code, errs, tt.want)
 			}
 		})
+	}
+}
+
+func TestResolveCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath, truthPath, err := synth.Write(filepath.Join(dir, "in"), synth.Options{Seed: 9, People: 400})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, errs := run(t, "resolve", "--config", cfgPath, "--out", out, "--truth", truthPath)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(stdout, "accuracy: pairwise") {
+		t.Errorf("stdout lacks accuracy: %s", stdout)
+	}
+	for _, f := range []string{"clusters.csv", "model.json", "review.csv", "rejects.ndjson", "summary.json"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	clusters, _ := os.ReadFile(filepath.Join(out, "clusters.csv"))
+	if !strings.HasPrefix(string(clusters), "source,record_id,entity_id\n") {
+		t.Errorf("clusters.csv header = %q", strings.SplitN(string(clusters), "\n", 2)[0])
+	}
+	var sum cli.ResolveSummary
+	data, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err := json.Unmarshal(data, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Accuracy == nil || sum.Accuracy.PairwiseF1 < 0.95 || sum.Stats.Blocking.PairCompleteness == nil {
+		t.Errorf("summary accuracy = %+v", sum.Accuracy)
+	}
+	// eval on the written clusters agrees with the summary.
+	code, evalOut, errs := run(t, "eval", "--truth", truthPath, "--clusters", filepath.Join(out, "clusters.csv"))
+	if code != 0 {
+		t.Fatalf("eval exit %d: %s", code, errs)
+	}
+	var m map[string]float64
+	json.Unmarshal([]byte(evalOut), &m)
+	if m["pairwise_f1"] != sum.Accuracy.PairwiseF1 {
+		t.Errorf("eval F1 %v != summary F1 %v", m["pairwise_f1"], sum.Accuracy.PairwiseF1)
+	}
+	// Reusing the model gives the same clusters.
+	out2 := filepath.Join(dir, "out2")
+	code, _, errs = run(t, "resolve", "--config", cfgPath, "--out", out2, "--model", filepath.Join(out, "model.json"))
+	if code != 0 {
+		t.Fatalf("resolve --model exit %d: %s", code, errs)
+	}
+	clusters2, _ := os.ReadFile(filepath.Join(out2, "clusters.csv"))
+	if !bytes.Equal(clusters, clusters2) {
+		t.Error("resolve --model wrote different clusters")
+	}
+	code, _, errs = run(t, "resolve", "--config", cfgPath, "--out", out2, "--model", filepath.Join(out, "summary.json"))
+	if code != cli.ExitError || !strings.Contains(errs, "summary.json") {
+		t.Errorf("resolve with a bad model: exit %d, %s", code, errs)
 	}
 }

@@ -1,0 +1,204 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+)
+
+func synthConfig(t *testing.T, people int) (*config.Config, map[record.Key]string) {
+	t.Helper()
+	cfgPath, truthPath, err := synth.Write(t.TempDir(), synth.Options{Seed: 3, People: people})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(truthPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := map[record.Key]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		truth[record.Key{Source: f[0], ID: f[1]}] = f[2]
+	}
+	return cfg, truth
+}
+
+func resolve(t *testing.T, cfg *config.Config, opt engine.ResolveOptions) *engine.Resolution {
+	t.Helper()
+	res, err := engine.Resolve(context.Background(), cfg, func(engine.Reject) error { return nil }, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// partition returns, for each record, the sorted keys of its entity: a
+// clustering independent of entity names.
+func partition(res *engine.Resolution) map[record.Key]string {
+	groups := map[record.EntityID][]string{}
+	for i, r := range res.Records {
+		groups[res.Entities[i]] = append(groups[res.Entities[i]], r.Key.String())
+	}
+	out := map[record.Key]string{}
+	for i, r := range res.Records {
+		out[r.Key] = strings.Join(groups[res.Entities[i]], " ")
+	}
+	return out
+}
+
+func TestResolveSynthetic(t *testing.T) {
+	cfg, truth := synthConfig(t, 600)
+	res := resolve(t, cfg, engine.ResolveOptions{Truth: truth})
+	// Pairwise precision and recall against the generator's truth.
+	var tp, predPairs, truePairs int
+	byEntity := map[record.EntityID][]int{}
+	for i := range res.Records {
+		byEntity[res.Entities[i]] = append(byEntity[res.Entities[i]], i)
+	}
+	for _, members := range byEntity {
+		for x := range members {
+			for y := x + 1; y < len(members); y++ {
+				predPairs++
+				if truth[res.Records[members[x]].Key] == truth[res.Records[members[y]].Key] {
+					tp++
+				}
+			}
+		}
+	}
+	byTrue := map[string]int{}
+	for _, r := range res.Records {
+		byTrue[truth[r.Key]]++
+	}
+	for _, n := range byTrue {
+		truePairs += n * (n - 1) / 2
+	}
+	p, r := float64(tp)/float64(predPairs), float64(tp)/float64(truePairs)
+	if p < 0.97 || r < 0.97 {
+		t.Errorf("precision %.4f recall %.4f, want both ≥ 0.97", p, r)
+	}
+	st := res.Stats
+	if st.Blocking.CandidatePairs == 0 || st.Blocking.ReductionRatio < 0.99 || *st.Blocking.PairCompleteness < 0.98 {
+		t.Errorf("blocking stats = %+v", st.Blocking)
+	}
+	if len(st.Blocking.Rules) != len(cfg.Model.Blocking) {
+		t.Errorf("rule stats = %+v", st.Blocking.Rules)
+	}
+	if res.Model.Prior <= 0 || res.Model.Prior >= 0.01 {
+		t.Errorf("prior = %v", res.Model.Prior)
+	}
+	for _, c := range res.Model.Comparisons {
+		if c.Levels[0].M <= c.Levels[len(c.Levels)-1].M && c.Name != "aliases" {
+			t.Errorf("comparison %s: m(exact) %.3f ≤ m(else) %.3f", c.Name, c.Levels[0].M, c.Levels[len(c.Levels)-1].M)
+		}
+	}
+}
+
+// TestModelReuse: a saved model scores a run alone, with the same result.
+func TestModelReuse(t *testing.T) {
+	cfg, _ := synthConfig(t, 300)
+	first := resolve(t, cfg, engine.ResolveOptions{})
+	var buf bytes.Buffer
+	if err := first.Model.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Model.Blocking = [][]string{{"nothing_here"}} // ignored: the model carries its rules
+	second := resolve(t, cfg, engine.ResolveOptions{Model: m})
+	if !reflect.DeepEqual(partition(first), partition(second)) {
+		t.Error("reusing the model changed the clustering")
+	}
+	if !reflect.DeepEqual(first.Entities, second.Entities) {
+		t.Error("reusing the model changed entity ids")
+	}
+}
+
+func TestResolveDeterministic(t *testing.T) {
+	cfg, _ := synthConfig(t, 300)
+	a := resolve(t, cfg, engine.ResolveOptions{Workers: 1})
+	b := resolve(t, cfg, engine.ResolveOptions{Workers: 2})
+	if !reflect.DeepEqual(a.Entities, b.Entities) || a.Model.Prior != b.Model.Prior {
+		t.Error("results differ between runs with 1 and 2 workers")
+	}
+}
+
+// TestFamilyNotChained: father and son share surname, address and phone;
+// a third record with only those fields matches both. They must not become
+// one entity, and the pair goes to review.
+func TestFamilyNotChained(t *testing.T) {
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("id,name,dob,phone,address,national_id\n")
+	rows.WriteString("f,Pedro Rubio Prieto,1950-03-04,+584140099654,173 Sucre Road,V1000001\n")
+	rows.WriteString("s,Hugo Rubio Prieto,1984-08-09,+584140099654,173 Sucre Road,V2000002\n")
+	rows.WriteString("x,Rubio Prieto,,+584140099654,173 Sucre Road,\n")
+	rows.WriteString("f2,Pedro Rubio Prieto,1950-03-04,+584140099654,173 Sucre Rd,V1000001\n")
+	// unrelated people so that u can be estimated
+	for i := 0; i < 60; i++ {
+		rows.WriteString(strings.Join([]string{"u" + string(rune('a'+i%26)) + string(rune('a'+i/26)), "Persona " + string(rune('a'+i%26)) + " Gomez" + string(rune('a'+i/26)),
+			"19" + string(rune('5'+i%4)) + "0-0" + string(rune('1'+i%9)) + "-1" + string(rune('0'+i%9)), "+5841400" + string(rune('1'+i%9)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) + "00",
+			string(rune('1'+i%9)) + " Calle " + string(rune('A'+i%26)), "V3" + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) + "0000"}, ",") + "\n")
+	}
+	os.WriteFile(filepath.Join(dir, "p.csv"), []byte(rows.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
+  - {name: p, path: p.csv, id: id, fields: {name: {column: name, type: name}, dob: {column: dob, type: date}, phone: {column: phone, type: phone}, address: {column: address, type: address}, nid: {column: national_id, type: identifier}}}
+model:
+  blocking: [[phone], [address], [name.surname_phonetic]]
+`), 0o644)
+	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := resolve(t, cfg, engine.ResolveOptions{})
+	ent := map[string]record.EntityID{}
+	for i, r := range res.Records {
+		ent[r.Key.ID] = res.Entities[i]
+	}
+	if ent["f"] == ent["s"] {
+		t.Error("father and son were merged")
+	}
+	if ent["f"] != ent["f2"] {
+		t.Error("the father's two records were not merged")
+	}
+	found := false
+	for _, rp := range res.Review {
+		ids := rp.A.ID + "," + rp.B.ID
+		if ids == "f,s" || ids == "s,f" || strings.Contains(rp.Reason, "one entity") || strings.Contains(rp.Reason, "disagrees on") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no review pair explains the refused link: %+v", res.Review)
+	}
+}
+
+func TestDefaultBlocking(t *testing.T) {
+	got := engine.DefaultBlocking(map[string]record.Kind{
+		"given": record.KindName, "surname": record.KindName, "dob": record.KindDate,
+		"ssn": record.KindIdentifier, "postcode": record.KindPostcode, "email": record.KindEmail,
+	})
+	want := [][]string{{"email"}, {"ssn"}, {"dob"},
+		{"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
+		{"surname.surname_phonetic", "dob.year"}, {"surname.surname_phonetic", "postcode"},
+		{"given.phonetic", "surname.phonetic"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("DefaultBlocking =\n%v\nwant\n%v", got, want)
+	}
+}

@@ -1,0 +1,166 @@
+package accuracy
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/record"
+)
+
+var write = flag.Bool("write", false, "write docs/accuracy.md")
+
+type dataset struct {
+	name, task, config string
+	target             float64 // minimum pairwise F1
+	truth              func(recs []record.Record) map[record.Key]string
+}
+
+// febrlTruth reads the entity from Febrl's record ids: rec-N-org and
+// rec-N-dup-K are entity N.
+func febrlTruth(recs []record.Record) map[record.Key]string {
+	t := make(map[record.Key]string, len(recs))
+	for _, r := range recs {
+		parts := strings.Split(r.Key.ID, "-")
+		if len(parts) >= 2 {
+			t[r.Key] = parts[1]
+		}
+	}
+	return t
+}
+
+type result struct {
+	dataset
+	records          int
+	truePairs, cands int64
+	completeness     float64
+	m                eval.Metrics
+	seconds          float64
+}
+
+func TestAccuracy(t *testing.T) {
+	febrl := filepath.Join("..", "..", "examples", "febrl")
+	sets := []dataset{
+		{"Febrl1", "dedupe, 1000 records", filepath.Join(febrl, "febrl1.yaml"), 0.95, febrlTruth},
+		{"Febrl2", "dedupe, 5000 records", filepath.Join(febrl, "febrl2.yaml"), 0.95, febrlTruth},
+		{"Febrl3", "dedupe, 5000 records", filepath.Join(febrl, "febrl3.yaml"), 0.97, febrlTruth},
+		{"Febrl4", "link 5000 ↔ 5000", filepath.Join(febrl, "febrl4.yaml"), 0.99, febrlTruth},
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "data", "febrl", "dataset1.csv")); err != nil {
+		t.Logf("Febrl data not found in ../shared/data/febrl: Febrl rows skipped")
+		sets = nil
+	}
+	synthDir := t.TempDir()
+	synthCfg, synthTruth, err := synth.Write(synthDir, synth.Options{Seed: 1, People: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets = append(sets, dataset{"Synthetic", "5 sources, people and companies, seed 1", synthCfg, 0.97,
+		func([]record.Record) map[record.Key]string { return readTruth(t, synthTruth) }})
+
+	var results []result
+	for _, ds := range sets {
+		t.Run(ds.name, func(t *testing.T) {
+			r := run(t, ds)
+			results = append(results, r)
+			if r.m.PairwiseF1 < ds.target {
+				t.Errorf("%s pairwise F1 = %.4f, target ≥ %.2f", ds.name, r.m.PairwiseF1, ds.target)
+			}
+		})
+	}
+	if *write {
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "accuracy.md"), []byte(report(results)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func run(t *testing.T, ds dataset) result {
+	cfg, err := config.Load(ds.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A first pass loads the records to build the truth; Resolve loads them again.
+	var recs []record.Record
+	if _, err := engine.Load(context.Background(), cfg, func(r record.Record) error { recs = append(recs, r); return nil },
+		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	truth := ds.truth(recs)
+	start := time.Now()
+	res, err := engine.Resolve(context.Background(), cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{Truth: truth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs := time.Since(start).Seconds()
+	ta, pa := eval.NewAssignments(), eval.NewAssignments()
+	for k, e := range truth {
+		ta.Add(k.Source, k.ID, e)
+	}
+	for i, r := range res.Records {
+		pa.Add(r.Key.Source, r.Key.ID, string(res.Entities[i]))
+	}
+	b := res.Stats.Blocking
+	return result{dataset: ds, records: len(res.Records), truePairs: b.TruePairs, cands: b.CandidatePairs,
+		completeness: *b.PairCompleteness, m: eval.Evaluate(ta, pa), seconds: secs}
+}
+
+func readTruth(t *testing.T, path string) map[record.Key]string {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a, err := eval.ReadAssignments(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Map()
+}
+
+func report(rs []result) string {
+	var b strings.Builder
+	b.WriteString(`# Accuracy
+
+Unsupervised: no labels are used for training. Each run uses the example config in
+` + "`examples/febrl/`" + ` (or the synthetic generator's) with default settings: u from 500,000
+seeded random pairs, m by EM per blocking rule, the prior from the sessions, match
+threshold 0.95. Pairs are counted from the contingency table (` + "`concord eval`" + `).
+
+Regenerate this file with:
+
+    go test ./internal/accuracy -run TestAccuracy -write
+
+The same test, run without ` + "`-write`" + ` in CI, fails if pairwise F1 drops below the targets
+(Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95).
+
+| data | task | records | true pairs | candidate pairs | pair completeness | pairwise P | pairwise R | pairwise F1 | B-cubed P | B-cubed R | B-cubed F1 | seconds |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+`)
+	for _, r := range rs {
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %.4f | %.4f | %.4f | **%.4f** | %.4f | %.4f | %.4f | %.1f |\n",
+			r.name, r.task, r.records, r.truePairs, r.cands, r.completeness,
+			r.m.PairwisePrecision, r.m.PairwiseRecall, r.m.PairwiseF1, r.m.BCubedPrecision, r.m.BCubedRecall, r.m.BCubedF1, r.seconds)
+	}
+	b.WriteString(`
+Seconds are wall time of ` + "`engine.Resolve`" + ` (load, blocking, training, scoring, clustering) on
+the 2-core development machine.
+
+What limits recall: pairs no blocking rule brings together (1 − pair completeness), and
+duplicates whose date of birth or national id differs outright from the other record's
+while neither agrees even nearly. Concord treats such a pair as two people (a family
+member, a namesake) and sends it to review instead of linking it: on Febrl, whose
+generator corrupts these fields at random, that costs a little recall; on data with real
+families sharing surname, address and phone, it is what keeps precision near 1.
+`)
+	return b.String()
+}
