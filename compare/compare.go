@@ -20,6 +20,7 @@ const (
 	MethodPhonetic    = "phonetic"     // phonetic codes of one name all in the other's
 	MethodNickname    = "nickname"     // same names but for nickname equivalents (Bill/William)
 	MethodSubset      = "token_subset" // one name's tokens all in the other's (García ⊂ García López)
+	MethodInitials    = "initials"     // same initials, one name written with initials (J. R. Smith, John Robert Smith)
 	MethodDateEdit    = "date_one_edit"
 	MethodDateSwap    = "date_transposed" // day and month swapped
 	MethodDatePartial = "date_partial"    // a partial date consistent with the other
@@ -30,7 +31,7 @@ const (
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true,
-	MethodSubset: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -166,6 +167,11 @@ func levelFunc(l LevelSpec) func(a, b *record.Value) bool {
 		return func(a, b *record.Value) bool { return Nicknames(a.Tokens, b.Tokens) }
 	case MethodSubset:
 		return func(a, b *record.Value) bool { return TokenSubset(a.Tokens, b.Tokens) }
+	case MethodInitials:
+		return func(a, b *record.Value) bool {
+			ia := a.Facet("initials")
+			return ia != "" && ia == b.Facet("initials") && (hasInitial(a.Tokens) || hasInitial(b.Tokens))
+		}
 	case MethodDateEdit:
 		return func(a, b *record.Value) bool {
 			return dayPrecision(a, b) && Damerau(a.Norm, b.Norm) <= 1
@@ -188,6 +194,15 @@ func levelFunc(l LevelSpec) func(a, b *record.Value) bool {
 		}
 	}
 	return func(a, b *record.Value) bool { return true } // else
+}
+
+func hasInitial(tokens []string) bool {
+	for _, t := range tokens {
+		if len(t) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 func dayPrecision(a, b *record.Value) bool { return len(a.Norm) == 10 && len(b.Norm) == 10 }

@@ -94,6 +94,26 @@ func TestDefaultLevels(t *testing.T) {
 	}
 }
 
+func TestInitials(t *testing.T) {
+	c := compare.MustCompile(compare.Spec{Name: "n", Feature: "n", Levels: []compare.LevelSpec{
+		{Label: "initials", Method: compare.MethodInitials}, {Label: "else", Method: compare.MethodElse}}})
+	tests := []struct {
+		a, b string
+		want string
+	}{
+		{"J. R. Smith", "John Robert Smith", "initials"},
+		{"John Robert Smith", "J R S", "initials"},
+		{"John Robert Smith", "Jane Rose Smith", "else"}, // same initials, but no name written with initials
+		{"J. Smith", "P. Smith", "else"},
+	}
+	for _, tt := range tests {
+		l, _, _ := c.Level(values(t, record.KindName, tt.a), values(t, record.KindName, tt.b))
+		if got := c.Label(l); got != tt.want {
+			t.Errorf("initials(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestCompileErrors(t *testing.T) {
 	tests := []compare.Spec{
 		{Name: "x", Feature: "x"},

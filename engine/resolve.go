@@ -53,6 +53,7 @@ type ReviewPair struct {
 	Probability float64
 	Weight      float64
 	Reason      string
+	Rule        string // the first blocking rule that found the pair
 }
 
 // ResolveStats go to summary.json.
@@ -245,14 +246,15 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		switch {
 		case w >= matchW && conflicted[k]:
 			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-				Reason: "scores as a match but disagrees on " + conflicts.describe(vals[c.A], vals[c.B])})
+				Reason: "scores as a match but disagrees on " + conflicts.describe(vals[c.A], vals[c.B]), Rule: rules[c.Rule].String()})
 			ss.Review++
 			ss.Conflicts++
 		case w >= matchW:
 			edges = append(edges, cluster.Edge{A: c.A, B: c.B, Weight: w})
 			ss.Matches++
 		case w >= reviewW:
-			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w), Reason: "review band"})
+			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
+				Reason: "review band", Rule: rules[c.Rule].String()})
 			ss.Review++
 		}
 	}

@@ -159,12 +159,12 @@ func writeClusters(path string, res *engine.Resolution) error {
 
 func writeReview(path string, pairs []engine.ReviewPair) error {
 	return writeCSV(path, func(w *csv.Writer) error {
-		if err := w.Write([]string{"source_a", "record_id_a", "source_b", "record_id_b", "probability", "match_weight", "reason"}); err != nil {
+		if err := w.Write([]string{"source_a", "record_id_a", "source_b", "record_id_b", "probability", "match_weight", "reason", "match_key"}); err != nil {
 			return err
 		}
 		for _, p := range pairs {
 			if err := w.Write([]string{p.A.Source, p.A.ID, p.B.Source, p.B.ID,
-				strconv.FormatFloat(p.Probability, 'f', 6, 64), strconv.FormatFloat(p.Weight, 'f', 3, 64), p.Reason}); err != nil {
+				strconv.FormatFloat(p.Probability, 'f', 6, 64), strconv.FormatFloat(p.Weight, 'f', 3, 64), p.Reason, p.Rule}); err != nil {
 				return err
 			}
 		}
