@@ -92,18 +92,7 @@ func nameWords(raw string) (words []string, suffix string) {
 	}
 	// A suffix ending any part belongs to the whole name: "García, Juan Jr".
 	for i, p := range parts {
-		for len(p) > 1 {
-			last := p[len(p)-1]
-			if sfx, ok := suffixes[last]; ok {
-				if suffix == "" {
-					suffix = sfx
-				}
-			} else if !postNominals[last] {
-				break
-			}
-			p = p[:len(p)-1]
-		}
-		parts[i] = p
+		parts[i] = stripSuffixes(p, &suffix)
 	}
 	switch len(parts) {
 	case 0:
@@ -131,19 +120,26 @@ func nameWords(raw string) (words []string, suffix string) {
 		}
 		words = kept
 	}
-	// Trailing generational suffix and post-nominals.
+	// A suffix the reordering moved to the end: "Jr, John".
+	return stripSuffixes(words, &suffix), suffix
+}
+
+// stripSuffixes removes trailing generational suffixes and post-nominals
+// from words, keeping at least one word; the first suffix found is stored
+// in *suffix unless one was found before.
+func stripSuffixes(words []string, suffix *string) []string {
 	for len(words) > 1 {
 		last := words[len(words)-1]
 		if s, ok := suffixes[last]; ok {
-			if suffix == "" {
-				suffix = s
+			if *suffix == "" {
+				*suffix = s
 			}
 		} else if !postNominals[last] {
 			break
 		}
 		words = words[:len(words)-1]
 	}
-	return words, suffix
+	return words
 }
 
 func allSuffix(words []string) bool {

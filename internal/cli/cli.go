@@ -12,6 +12,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/concord-er/concord/config"
 )
 
 // Exit codes.
@@ -139,6 +141,37 @@ func logFlag(fs *flag.FlagSet, env Env) func() (*slog.Logger, error) {
 		}
 		return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: l})), nil
 	}
+}
+
+// configFlags are the flags of the commands that read a config and write
+// into an output directory.
+type configFlags struct {
+	config, out *string
+	logger      func() (*slog.Logger, error)
+}
+
+func addConfigFlags(fs *flag.FlagSet, env Env) configFlags {
+	return configFlags{
+		config: fs.String("config", "", "config file (concord.yaml)"),
+		out:    fs.String("out", "", "output directory (created if missing)"),
+		logger: logFlag(fs, env),
+	}
+}
+
+// load checks the flags after parsing and loads the config.
+func (c configFlags) load(fs *flag.FlagSet, synopsis string) (*config.Config, *slog.Logger, error) {
+	if *c.config == "" || *c.out == "" || fs.NArg() > 0 {
+		return nil, nil, &usageError{msg: "--config and --out are required", hint: synopsis}
+	}
+	log, err := c.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := config.Load(*c.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, log, nil
 }
 
 func runVersion(_ context.Context, env Env, _ []string) error {

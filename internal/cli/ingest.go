@@ -19,28 +19,19 @@ const ingestSynopsis = "concord ingest --config concord.yaml --out DIR"
 
 func runIngest(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "ingest", ingestSynopsis)
-	cfgPath := fs.String("config", "", "config file (concord.yaml)")
-	out := fs.String("out", "", "output directory (created if missing)")
-	logger := logFlag(fs, env)
+	cf := addConfigFlags(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *cfgPath == "" || *out == "" || fs.NArg() > 0 {
-		return &usageError{msg: "--config and --out are required", hint: ingestSynopsis}
-	}
-	log, err := logger()
+	cfg, log, err := cf.load(fs, ingestSynopsis)
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(*cfgPath)
+	sum, err := ingestRun(ctx, env, cfg, *cf.out, engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "ingest")})
 	if err != nil {
 		return err
 	}
-	sum, err := ingestRun(ctx, env, cfg, *out, engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "ingest")})
-	if err != nil {
-		return err
-	}
-	printLoadSummary(env, sum.Load, *out)
+	printLoadSummary(env, sum.Load, *cf.out)
 	return nil
 }
 

@@ -37,27 +37,19 @@ type ResolveSummary struct {
 
 func runResolve(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "resolve", resolveSynopsis)
-	cfgPath := fs.String("config", "", "config file (concord.yaml)")
-	out := fs.String("out", "", "output directory (created if missing)")
+	cf := addConfigFlags(fs, env)
 	workers := fs.Int("workers", 0, "goroutines comparing pairs (default: every core)")
 	modelPath := fs.String("model", "", "reuse this model.json instead of training")
 	truthPath := fs.String("truth", "", "ground truth (source,record_id,entity_id): adds pair completeness and accuracy to summary.json")
 	seed := fs.Uint64("seed", 1, "seed of the random pairs that estimate u")
-	logger := logFlag(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *cfgPath == "" || *out == "" || fs.NArg() > 0 {
-		return &usageError{msg: "--config and --out are required", hint: resolveSynopsis}
-	}
-	log, err := logger()
+	cfg, log, err := cf.load(fs, resolveSynopsis)
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(*cfgPath)
-	if err != nil {
-		return err
-	}
+	out := cf.out
 	opt := engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "load")},
 		Workers: *workers, Seed: *seed}
 	if *modelPath != "" {
