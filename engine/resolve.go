@@ -17,6 +17,7 @@ import (
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -163,6 +164,9 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		if err != nil {
 			return nil, err
 		}
+		if err := checkRule(r, kinds); err != nil {
+			return nil, err
+		}
 		rules = append(rules, r)
 	}
 	if len(rules) > 64 {
@@ -275,6 +279,23 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	res.Stats.Clustering = clusteringStats(cr)
 	stage("clustering", start)
 	return res, nil
+}
+
+// checkRule reports a blocking term naming a feature or facet that does
+// not exist, which would otherwise silently produce no pairs.
+func checkRule(r block.Rule, kinds map[string]record.Kind) error {
+	for _, t := range r.Terms {
+		kind, ok := kinds[t.Feature]
+		if !ok {
+			return fmt.Errorf("blocking rule %s: no source has a feature %q", r, t.Feature)
+		}
+		if t.Facet == "" || t.Facet == "norm" || t.Facet == "token" || slices.Contains(normalize.Facets(kind), t.Facet) {
+			continue
+		}
+		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, %s",
+			r, t.Feature, kind, t.Facet, strings.Join(normalize.Facets(kind), ", "))
+	}
+	return nil
 }
 
 // DefaultSpecs returns one default comparison per feature of cfg, in the

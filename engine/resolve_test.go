@@ -189,6 +189,17 @@ model:
 	}
 }
 
+func TestBadBlockingFacet(t *testing.T) {
+	cfg, _ := synthConfig(t, 20)
+	for _, rule := range [][]string{{"full_name.phonetc"}, {"nope"}} {
+		cfg.Model.Blocking = [][]string{rule}
+		_, err := engine.Resolve(context.Background(), cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
+		if err == nil || !strings.Contains(err.Error(), "blocking rule") {
+			t.Errorf("rule %v: err = %v, want a blocking rule error", rule, err)
+		}
+	}
+}
+
 func TestDefaultBlocking(t *testing.T) {
 	got := engine.DefaultBlocking(map[string]record.Kind{
 		"given": record.KindName, "surname": record.KindName, "dob": record.KindDate,

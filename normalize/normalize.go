@@ -22,6 +22,22 @@ type Options struct {
 	Region      string   // ISO 3166-1 alpha-2 default region (phone)
 }
 
+// facets lists the facets each kind's values may carry.
+var facets = map[record.Kind][]string{
+	record.KindName: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
+		"first", "last", "initials", "sorted", "phonetic", "suffix"},
+	record.KindOrgName: {"legal_form", "sorted", "compact", "first", "phonetic"},
+	record.KindDate:    {"year", "month", "day", "monthday", "precision"},
+	record.KindPhone:   {"national", "country", "ext", "valid"},
+	record.KindEmail:   {"full", "local", "domain"},
+	record.KindAddress: {"number", "postcode", "street"},
+}
+
+// Facets returns the facet names values of a kind may carry, besides
+// "norm" (the value itself) and "token" (each of its tokens), which every
+// kind has.
+func Facets(kind record.Kind) []string { return facets[kind] }
+
 // Value normalises raw as a value of the given kind. A raw value that is
 // blank after trimming returns ErrEmpty; the caller treats it as null.
 func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/concord-er/concord/normalize"
@@ -72,6 +73,27 @@ func TestValueFacets(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFacetsListed: every facet a value carries is one Facets lists, so
+// that blocking rules can be checked against the list.
+func TestFacetsListed(t *testing.T) {
+	inputs := map[record.Kind]string{
+		record.KindName: "Dr. Juan Carlos García López Jr", record.KindOrgName: "Acme Intl S.A.",
+		record.KindDate: "1990-05-17", record.KindPhone: "+1 202 555 0143 x12", record.KindEmail: "a+b@example.org",
+		record.KindAddress: "Flat 4, 10 Downing St, London SW1A 2AA",
+	}
+	for kind, in := range inputs {
+		v, err := normalize.Value(kind, in, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range v.FacetNames() {
+			if !slices.Contains(normalize.Facets(kind), f) {
+				t.Errorf("%s value has facet %q that Facets does not list", kind, f)
+			}
+		}
 	}
 }
 
