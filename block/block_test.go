@@ -27,7 +27,7 @@ func rec(source, id string, fields ...string) record.Record {
 			if len(y) > 4 {
 				y = y[:4]
 			}
-			feat.Values = append(feat.Values, record.Value{Norm: v, Tokens: []string{v}, Facets: map[string]string{"year": y}})
+			feat.Values = append(feat.Values, record.Value{Norm: v, Tokens: []string{v}, Facets: record.Facets{{Name: "year", Value: y}}})
 		}
 		r.Features = append(r.Features, feat)
 	}

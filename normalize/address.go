@@ -29,9 +29,8 @@ func (a Address) Norm() string {
 
 // Value returns a with facets number, postcode and street.
 func (a Address) Value() record.Value {
-	return record.Value{Norm: a.Norm(), Tokens: a.Tokens, Facets: dropEmpty(map[string]string{
-		"number": a.Number, "postcode": a.Postcode, "street": strings.Join(a.Tokens, " "),
-	})}
+	return record.Value{Norm: a.Norm(), Tokens: a.Tokens, Facets: record.MakeFacets(
+		"number", a.Number, "postcode", a.Postcode, "street", strings.Join(a.Tokens, " "))}
 }
 
 var (

@@ -38,15 +38,15 @@ func (d Date) String() string {
 
 // Value returns d with facets year, month (yyyy-mm), day and precision.
 func (d Date) Value() record.Value {
-	f := map[string]string{"year": strconv.Itoa(d.Year), "precision": [...]string{"", "year", "month", "day"}[d.Precision]}
+	var month, day, monthday string
 	if d.Precision >= Month {
-		f["month"] = fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+		month = fmt.Sprintf("%04d-%02d", d.Year, d.Month)
 	}
 	if d.Precision == Day {
-		f["day"] = d.String()
-		f["monthday"] = fmt.Sprintf("%02d-%02d", d.Month, d.Day)
+		day, monthday = d.String(), fmt.Sprintf("%02d-%02d", d.Month, d.Day)
 	}
-	return record.Value{Norm: d.String(), Facets: f}
+	return record.Value{Norm: d.String(), Facets: record.MakeFacets("year", strconv.Itoa(d.Year),
+		"precision", [...]string{"", "year", "month", "day"}[d.Precision], "month", month, "day", day, "monthday", monthday)}
 }
 
 // Year bounds of a plausible date.

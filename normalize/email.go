@@ -20,7 +20,7 @@ type Email struct {
 
 // Value returns e with facets full, local and domain.
 func (e Email) Value() record.Value {
-	return record.Value{Norm: e.Address, Facets: map[string]string{"full": e.Full, "local": e.Local, "domain": e.Domain}}
+	return record.Value{Norm: e.Address, Facets: record.MakeFacets("full", e.Full, "local", e.Local, "domain", e.Domain)}
 }
 
 // dotlessDomains ignore dots in the local part, as their provider

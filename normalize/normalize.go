@@ -105,35 +105,30 @@ func words(tokens []string) (record.Value, error) {
 	return record.Value{Norm: strings.Join(tokens, " "), Tokens: tokens}, nil
 }
 
-// Value returns n as a record value with facets given, middle, surname,
-// surname2, surnames, first, last, initials, sorted, phonetic and suffix.
+// Value returns n as a record value with facets given, given_phonetic,
+// middle, surname, surname_phonetic, surname2, surnames, first, last,
+// initials, sorted, phonetic and suffix.
 func (n PersonName) Value() record.Value {
-	f := map[string]string{
-		"sorted":   n.Sorted,
-		"phonetic": strings.Join(n.Phonetic, " "),
-		"first":    n.Tokens[0],
-		"last":     n.Tokens[len(n.Tokens)-1],
-		"initials": initials(n.Tokens),
-		"surnames": strings.Join(n.Surnames, "|"),
-	}
+	var given, givenPh, middle, surname, surnamePh, surname2 string
 	if len(n.Given) > 0 {
-		f["given"] = n.Given[0]
-		f["given_phonetic"] = phonetic(n.Given[0])
+		given, givenPh = n.Given[0], phonetic(n.Given[0])
 		if len(n.Given) > 1 {
-			f["middle"] = strings.Join(n.Given[1:], " ")
+			middle = strings.Join(n.Given[1:], " ")
 		}
 	}
 	if len(n.Surnames) > 0 {
-		f["surname"] = n.Surnames[0]
-		f["surname_phonetic"] = phonetic(n.Surnames[0])
+		surname, surnamePh = n.Surnames[0], phonetic(n.Surnames[0])
 		if len(n.Surnames) > 1 {
-			f["surname2"] = n.Surnames[1]
+			surname2 = n.Surnames[1]
 		}
 	}
-	if n.Suffix != "" {
-		f["suffix"] = n.Suffix
-	}
-	return record.Value{Norm: n.Norm(), Tokens: n.Tokens, Facets: dropEmpty(f)}
+	return record.Value{Norm: n.Norm(), Tokens: n.Tokens, Facets: record.MakeFacets(
+		"given", given, "given_phonetic", givenPh, "middle", middle,
+		"surname", surname, "surname_phonetic", surnamePh, "surname2", surname2,
+		"surnames", strings.Join(n.Surnames, "|"),
+		"first", n.Tokens[0], "last", n.Tokens[len(n.Tokens)-1], "initials", initials(n.Tokens),
+		"sorted", n.Sorted, "phonetic", strings.Join(n.Phonetic, " "), "suffix", n.Suffix,
+	)}
 }
 
 func initials(tokens []string) string {
@@ -142,13 +137,4 @@ func initials(tokens []string) string {
 		b = append(b, t[0])
 	}
 	return string(b)
-}
-
-func dropEmpty(m map[string]string) map[string]string {
-	for k, v := range m {
-		if v == "" {
-			delete(m, k)
-		}
-	}
-	return m
 }

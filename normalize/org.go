@@ -23,13 +23,13 @@ func (o OrgName) Norm() string { return strings.Join(o.Tokens, " ") }
 
 // Value returns o with facets legal_form, sorted, compact, first and phonetic.
 func (o OrgName) Value() record.Value {
-	return record.Value{Norm: o.Norm(), Tokens: o.Tokens, Facets: dropEmpty(map[string]string{
-		"legal_form": o.LegalForm,
-		"sorted":     o.Sorted,
-		"compact":    strings.Join(o.Tokens, ""),
-		"first":      o.Tokens[0],
-		"phonetic":   strings.Join(o.Phonetic, " "),
-	})}
+	return record.Value{Norm: o.Norm(), Tokens: o.Tokens, Facets: record.MakeFacets(
+		"legal_form", o.LegalForm,
+		"sorted", o.Sorted,
+		"compact", strings.Join(o.Tokens, ""),
+		"first", o.Tokens[0],
+		"phonetic", strings.Join(o.Phonetic, " "),
+	)}
 }
 
 // ParseOrg normalises an organisation name: folds it, separates the legal

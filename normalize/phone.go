@@ -21,11 +21,8 @@ type Phone struct {
 
 // Value returns p with facets national, country, ext and valid.
 func (p Phone) Value() record.Value {
-	f := map[string]string{"national": p.National, "country": strconv.Itoa(p.Country), "valid": strconv.FormatBool(p.Valid)}
-	if p.Extension != "" {
-		f["ext"] = p.Extension
-	}
-	return record.Value{Norm: p.E164, Facets: f}
+	return record.Value{Norm: p.E164, Facets: record.MakeFacets("national", p.National, "country", strconv.Itoa(p.Country),
+		"valid", strconv.FormatBool(p.Valid), "ext", p.Extension)}
 }
 
 // ParsePhone reads a telephone number with libphonenumber's rules. A number

@@ -98,23 +98,65 @@ type Feature struct {
 type Value struct {
 	Norm   string
 	Tokens []string
-	Facets map[string]string
+	Facets Facets
+}
+
+// Facet is one derived key of a value.
+type Facet struct {
+	Name, Value string
+}
+
+// Facets are the derived keys of a value. A slice of pairs rather than a
+// map: a value has a handful, and a million records carry millions.
+type Facets []Facet
+
+// MakeFacets builds Facets from name, value pairs, leaving out empty values.
+func MakeFacets(pairs ...string) Facets {
+	f := make(Facets, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			f = append(f, Facet{Name: pairs[i], Value: pairs[i+1]})
+		}
+	}
+	return f
+}
+
+// Get returns the named facet, or "".
+func (f Facets) Get(name string) string {
+	for i := range f {
+		if f[i].Name == name {
+			return f[i].Value
+		}
+	}
+	return ""
+}
+
+// Map returns the facets as a map, for encoding.
+func (f Facets) Map() map[string]string {
+	if len(f) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(f))
+	for _, x := range f {
+		m[x.Name] = x.Value
+	}
+	return m
 }
 
 // Facet returns the named facet, or "" when it is absent. The facet "norm"
 // (or "") is the canonical form itself.
-func (v Value) Facet(name string) string {
+func (v *Value) Facet(name string) string {
 	if name == "" || name == "norm" {
 		return v.Norm
 	}
-	return v.Facets[name]
+	return v.Facets.Get(name)
 }
 
 // FacetNames returns the facet names of v in sorted order.
-func (v Value) FacetNames() []string {
+func (v *Value) FacetNames() []string {
 	names := make([]string, 0, len(v.Facets))
-	for k := range v.Facets {
-		names = append(names, k)
+	for _, f := range v.Facets {
+		names = append(names, f.Name)
 	}
 	slices.Sort(names)
 	return names

@@ -31,7 +31,7 @@ func TestPairOrder(t *testing.T) {
 }
 
 func TestValueFacet(t *testing.T) {
-	v := record.Value{Norm: "juan garcia", Facets: map[string]string{"given": "juan", "surname": "garcia"}}
+	v := record.Value{Norm: "juan garcia", Facets: record.MakeFacets("given", "juan", "surname", "garcia", "empty", "")}
 	tests := map[string]string{"": "juan garcia", "norm": "juan garcia", "given": "juan", "missing": ""}
 	for name, want := range tests {
 		if got := v.Facet(name); got != want {

@@ -110,7 +110,7 @@ func recordJSON(r record.Record) recordOut {
 		}
 		fo := featureOut{Kind: f.Kind, Raw: f.Raw, Values: []valueOut{}}
 		for _, v := range f.Values {
-			fo.Values = append(fo.Values, valueOut{Norm: v.Norm, Facets: v.Facets})
+			fo.Values = append(fo.Values, valueOut{Norm: v.Norm, Facets: v.Facets.Map()})
 		}
 		o.Features[f.Name] = fo
 	}

@@ -40,7 +40,7 @@ func runNormalize(_ context.Context, env Env, args []string) error {
 		if err != nil {
 			out["error"] = err.Error()
 		} else {
-			out["norm"], out["facets"] = v.Norm, v.Facets
+			out["norm"], out["facets"] = v.Norm, v.Facets.Map()
 			if len(v.Tokens) > 0 {
 				out["tokens"] = v.Tokens
 			}
