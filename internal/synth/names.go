@@ -61,6 +61,17 @@ var (
 	streets     = []string{"Libertador", "Bolívar", "Sucre", "Miranda", "Urdaneta", "Los Mangos", "La Paz", "Real", "Mayor", "Principal", "Oak", "Maple", "High", "Church", "Station", "Victoria", "Park", "Mill"}
 	streetTypes = [][2]string{{"Avenida", "Av."}, {"Calle", "C/"}, {"Street", "St"}, {"Road", "Rd"}, {"Avenue", "Ave"}}
 	cities      = []string{"Caracas", "Maracaibo", "Valencia", "Barquisimeto", "Mérida", "Bogotá", "Madrid", "London", "Leeds", "Bristol"}
-	orgWords    = []string{"Inversiones", "Constructora", "Comercializadora", "Servicios", "Global", "Andina", "Norte", "Atlántico", "Petro", "Agro", "Transportes", "Holdings", "Trading", "Capital", "Logística", "Minera", "Pacific", "Industrial"}
-	legalForms  = [][]string{{"C.A.", "CA", "Compañía Anónima"}, {"S.A.", "SA", "Sociedad Anónima"}, {"S.R.L.", "SRL"}, {"Ltd", "Limited", "Ltd."}, {"LLC", "L.L.C."}, {"S.A.S.", "SAS"}}
+	// Syllables that make the long tail of surnames and towns.
+	tailStart = []string{"Al", "Bar", "Bel", "Cal", "Car", "Cas", "Cor", "Dal", "Es", "Fer", "Gal", "Gar", "Her", "Ir", "Lar",
+		"Lo", "Mal", "Man", "Mar", "Mon", "Nav", "Or", "Pal", "Par", "Quin", "Ros", "Sal", "San", "Sar", "Tor", "Val", "Var", "Vil", "Zam",
+		"Ash", "Black", "Brad", "Brook", "Craw", "Fair", "Hal", "Hart", "Kings", "Mar", "North", "Ox", "Ray", "Red", "Stan", "Thorn", "Wes", "Wood"}
+	tailEnd = []string{"ado", "aga", "ales", "ano", "ara", "ares", "ayo", "azar", "dero", "doza", "ejo", "era", "illa", "ino", "ista",
+		"lobos", "mora", "nares", "oro", "ova", "quez", "rero", "riga", "teros", "uela", "ueza", "verde", "zón",
+		"bury", "by", "field", "ford", "ham", "ley", "more", "ridge", "stone", "ton", "well", "wick", "worth", "wood"}
+	townPrefix = []string{"San", "Santa", "Puerto", "Villa", "Nueva", "El", "La", "Los", "Upper", "Lower", "North", "South", "Great", "Little", "Port", "Mount"}
+	townRoot   = []string{"Cruz", "Rosa", "Luz", "Esperanza", "Victoria", "Paz", "Mar", "Sol", "Cabello", "Ayacucho", "Guayana", "Ordaz",
+		"Barinas", "Coro", "Tucupita", "Carora", "Tocuyo", "Acarigua", "Cumaná", "Anaco", "Ashford", "Bramley", "Cranford", "Dunmore",
+		"Elmstead", "Fenwick", "Glenmore", "Hatfield", "Kirkby", "Langley", "Milton", "Norbury", "Oakham", "Penrith", "Radley", "Selby"}
+	orgWords   = []string{"Inversiones", "Constructora", "Comercializadora", "Servicios", "Global", "Andina", "Norte", "Atlántico", "Petro", "Agro", "Transportes", "Holdings", "Trading", "Capital", "Logística", "Minera", "Pacific", "Industrial"}
+	legalForms = [][]string{{"C.A.", "CA", "Compañía Anónima"}, {"S.A.", "SA", "Sociedad Anónima"}, {"S.R.L.", "SRL"}, {"Ltd", "Limited", "Ltd."}, {"LLC", "L.L.C."}, {"S.A.S.", "SAS"}}
 )

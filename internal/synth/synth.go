@@ -57,18 +57,19 @@ type Dataset struct {
 }
 
 type person struct {
-	entity              string
-	culture             int // 0 hispanic, 1 english, 2 arabic, 3 russian
-	given               []string
-	surnames            []string // hispanic: paternal, maternal
-	native              string   // name in its own script (arabic, russian)
-	latinAlt            []string // other Latin spellings
-	male                bool
-	year, month, day    int
-	phone               string // national significant number, Venezuelan mobile
-	email, id           string
-	streetNo            int
-	street, stype, city int
+	entity           string
+	culture          int // 0 hispanic, 1 english, 2 arabic, 3 russian
+	given            []string
+	surnames         []string // hispanic: paternal, maternal
+	native           string   // name in its own script (arabic, russian)
+	latinAlt         []string // other Latin spellings
+	male             bool
+	year, month, day int
+	phone            string // national significant number, Venezuelan mobile
+	email, id        string
+	streetNo, street int
+	stype            int
+	city             string
 }
 
 // Generate produces a dataset. The same options always give the same data.
@@ -126,6 +127,25 @@ type gen struct {
 
 func (g *gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
 
+// surname draws from the common names half of the time and otherwise from
+// a long tail of about 2,400 composed names, so that common surnames are
+// common and most are rare, as in a real population.
+func (g *gen) surname(common []string) string {
+	if g.r.IntN(2) == 0 {
+		return g.pick(common)
+	}
+	return g.pick(tailStart) + g.pick(tailEnd)
+}
+
+// city draws one of the big cities a quarter of the time and otherwise one
+// of about 570 towns.
+func (g *gen) city() string {
+	if g.r.IntN(4) == 0 {
+		return g.pick(cities)
+	}
+	return g.pick(townPrefix) + " " + g.pick(townRoot)
+}
+
 func (g *gen) newPerson(n int) person {
 	p := person{entity: fmt.Sprintf("P%07d", n), male: g.r.IntN(2) == 0}
 	switch x := g.r.Float64(); {
@@ -139,7 +159,7 @@ func (g *gen) newPerson(n int) person {
 		if g.r.Float64() < 0.4 {
 			p.given = append(p.given, g.pick(pool))
 		}
-		p.surnames = []string{g.pick(hispanicSurnames), g.pick(hispanicSurnames)}
+		p.surnames = []string{g.surname(hispanicSurnames), g.surname(hispanicSurnames)}
 	case x < 0.8:
 		p.culture = 1
 		pool := englishGivenF
@@ -147,7 +167,7 @@ func (g *gen) newPerson(n int) person {
 			pool = englishGivenM
 		}
 		p.given = []string{g.pick(pool)}
-		p.surnames = []string{g.pick(englishSurnames)}
+		p.surnames = []string{g.surname(englishSurnames)}
 	case x < 0.9:
 		p.culture = 2
 		gv, fm := arabicGiven[g.r.IntN(len(arabicGiven))], arabicFamily[g.r.IntN(len(arabicFamily))]
@@ -165,7 +185,7 @@ func (g *gen) newPerson(n int) person {
 	p.phone = fmt.Sprintf("41%d%07d", 2+2*g.r.IntN(4), g.r.IntN(10000000))
 	p.id = fmt.Sprintf("V%d", 3000000+g.r.IntN(27000000))
 	p.email = strings.ToLower(ascii(p.given[0])+"."+ascii(p.surnames[0])) + fmt.Sprintf("%d@example.org", g.r.IntN(100))
-	p.streetNo, p.street, p.stype, p.city = 1+g.r.IntN(400), g.r.IntN(len(streets)), g.r.IntN(len(streetTypes)), g.r.IntN(len(cities))
+	p.streetNo, p.street, p.stype, p.city = 1+g.r.IntN(400), g.r.IntN(len(streets)), g.r.IntN(len(streetTypes)), g.city()
 	return p
 }
 
@@ -268,7 +288,7 @@ func (g *gen) render(p person, src string, dup bool) Person {
 	if p.stype >= 2 {
 		out.Address = fmt.Sprintf("%d %s %s", p.streetNo, streets[p.street], stype)
 	}
-	out.City = cities[p.city]
+	out.City = p.city
 	// Missing values, more often in duplicates.
 	drop := 0.05
 	if dup {
@@ -309,13 +329,13 @@ func (g *gen) typo(s string) string {
 }
 
 func (g *gen) companies(n int, dup float64) []Company {
-	words := g.pick(orgWords) + " " + g.pick(orgWords)
+	words := g.pick(orgWords) + " " + g.surname(hispanicSurnames)
 	if g.r.Float64() < 0.5 {
-		words += " " + g.pick(hispanicSurnames)
+		words += " " + g.pick(orgWords)
 	}
 	form := legalForms[g.r.IntN(len(legalForms))]
 	c := Company{Entity: fmt.Sprintf("C%06d", n), RegNo: fmt.Sprintf("J-%08d-%d", g.r.IntN(100000000), g.r.IntN(10)),
-		Phone: fmt.Sprintf("+58 212 %07d", g.r.IntN(10000000)), City: g.pick(cities),
+		Phone: fmt.Sprintf("+58 212 %07d", g.r.IntN(10000000)), City: g.city(),
 		Address: fmt.Sprintf("Av. %s %d", g.pick(streets), 1+g.r.IntN(400)), Founded: fmt.Sprintf("%04d-%02d-%02d", 1950+g.r.IntN(70), 1+g.r.IntN(12), 1+g.r.IntN(28))}
 	a := c
 	a.Source, a.ID, a.Name = SourceCompanies, g.id(SourceCompanies), words+", "+form[0]

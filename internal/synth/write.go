@@ -42,9 +42,10 @@ model:
     - [phone]
     - [email]
     - [reg_no]
-    - [full_name.surname_phonetic, dob.year]
+    - [full_name.surname_phonetic, dob]
     - [full_name.given_phonetic, dob]
-    - [full_name.surname_phonetic, city]
+    - [full_name.given_phonetic, full_name.surname_phonetic, city]
+    - [company.sorted]
     - [company.first, city]
 `
 
