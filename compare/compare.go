@@ -61,9 +61,23 @@ type Spec struct {
 
 // Comparison is a compiled Spec.
 type Comparison struct {
-	Spec   Spec
-	levels []func(a, b *record.Value) bool
+	Spec    Spec
+	levels  []level
+	metrics []func(a, b *record.Value) float64
 }
+
+// level is a compiled level: a predicate, or a threshold on a metric that
+// several levels may share (similarity ≥0.92, ≥0.80), computed once per
+// pair of values.
+type level struct {
+	pred      func(a, b *record.Value) bool
+	metric    int // index into metrics, or -1
+	threshold float64
+	distance  bool // metric ≤ threshold rather than ≥
+}
+
+// maxMetrics bounds the metrics of one comparison (a memo array size).
+const maxMetrics = 8
 
 // Compile checks a Spec and builds its level functions.
 func Compile(s Spec) (*Comparison, error) {
@@ -74,6 +88,7 @@ func Compile(s Spec) (*Comparison, error) {
 		return nil, fmt.Errorf("comparison %s: the last level must be %q", s.Name, MethodElse)
 	}
 	c := &Comparison{Spec: s}
+	slots := map[string]int{}
 	for i, l := range s.Levels {
 		if !methods[l.Method] {
 			return nil, fmt.Errorf("comparison %s level %d: unknown method %q", s.Name, i+1, l.Method)
@@ -81,7 +96,21 @@ func Compile(s Spec) (*Comparison, error) {
 		if l.Method == MethodElse && i != len(s.Levels)-1 {
 			return nil, fmt.Errorf("comparison %s: else must be the last level", s.Name)
 		}
-		c.levels = append(c.levels, levelFunc(l))
+		if m, distance := metricFunc(l); m != nil {
+			key := l.Method + "\x00" + l.Facet
+			slot, ok := slots[key]
+			if !ok {
+				if len(c.metrics) == maxMetrics {
+					return nil, fmt.Errorf("comparison %s: more than %d distinct metrics", s.Name, maxMetrics)
+				}
+				slot = len(c.metrics)
+				slots[key] = slot
+				c.metrics = append(c.metrics, m)
+			}
+			c.levels = append(c.levels, level{metric: slot, threshold: l.Threshold, distance: distance})
+			continue
+		}
+		c.levels = append(c.levels, level{pred: levelFunc(l), metric: -1})
 	}
 	return c, nil
 }
@@ -120,11 +149,8 @@ func (c *Comparison) Level(a, b []record.Value) (level, ia, ib int) {
 	ia, ib = 0, 0
 	for i := range a {
 		for j := range b {
-			for l := 0; l < best-1; l++ {
-				if c.levels[l](&a[i], &b[j]) {
-					best, ia, ib = l+1, i, j
-					break
-				}
+			if l := c.pairLevel(&a[i], &b[j], best); l < best {
+				best, ia, ib = l, i, j
 			}
 			if best == 1 {
 				return 1, ia, ib
@@ -134,10 +160,58 @@ func (c *Comparison) Level(a, b []record.Value) (level, ia, ib int) {
 	return best, ia, ib
 }
 
+// pairLevel returns the level of one pair of values, or limit if it is no
+// better than limit.
+func (c *Comparison) pairLevel(a, b *record.Value, limit int) int {
+	var memo [maxMetrics]float64
+	var have uint8
+	for l := 0; l < limit-1; l++ {
+		lv := &c.levels[l]
+		if lv.metric < 0 {
+			if lv.pred(a, b) {
+				return l + 1
+			}
+			continue
+		}
+		bit := uint8(1) << lv.metric
+		if have&bit == 0 {
+			memo[lv.metric] = c.metrics[lv.metric](a, b)
+			have |= bit
+		}
+		if x := memo[lv.metric]; (lv.distance && x <= lv.threshold) || (!lv.distance && x >= lv.threshold) {
+			return l + 1
+		}
+	}
+	return limit
+}
+
 // ExactKey returns the value whose frequency adjusts an exact match: the
 // first level's facet of v.
 func (c *Comparison) ExactKey(v *record.Value) string {
 	return v.Facet(c.Spec.Levels[0].Facet)
+}
+
+// metricFunc returns the metric of a threshold level, and whether it is a
+// distance (≤ threshold) rather than a similarity; nil for other levels.
+func metricFunc(l LevelSpec) (func(a, b *record.Value) float64, bool) {
+	f := l.Facet
+	switch l.Method {
+	case MethodJaroWinkler:
+		return func(a, b *record.Value) float64 { return JaroWinkler(a.Facet(f), b.Facet(f)) }, false
+	case MethodNameSim:
+		return func(a, b *record.Value) float64 {
+			return max(JaroWinkler(a.Norm, b.Norm), MongeElkan(a.Tokens, b.Tokens))
+		}, false
+	case MethodLevenshtein:
+		return func(a, b *record.Value) float64 { return float64(Levenshtein(a.Facet(f), b.Facet(f))) }, true
+	case MethodDamerau:
+		return func(a, b *record.Value) float64 { return float64(Damerau(a.Facet(f), b.Facet(f))) }, true
+	case MethodJaccard:
+		return func(a, b *record.Value) float64 { return Jaccard(tokens(a, f), tokens(b, f)) }, false
+	case MethodQGram:
+		return func(a, b *record.Value) float64 { return QGram(a.Facet(f), b.Facet(f)) }, false
+	}
+	return nil, false
 }
 
 func levelFunc(l LevelSpec) func(a, b *record.Value) bool {
@@ -145,24 +219,8 @@ func levelFunc(l LevelSpec) func(a, b *record.Value) bool {
 	switch l.Method {
 	case MethodExact:
 		return func(a, b *record.Value) bool { x := a.Facet(f); return x != "" && x == b.Facet(f) }
-	case MethodJaroWinkler:
-		return func(a, b *record.Value) bool { return JaroWinkler(a.Facet(f), b.Facet(f)) >= t }
-	case MethodNameSim:
-		return func(a, b *record.Value) bool {
-			return JaroWinkler(a.Norm, b.Norm) >= t || MongeElkan(a.Tokens, b.Tokens) >= t
-		}
-	case MethodLevenshtein:
-		return func(a, b *record.Value) bool { return Levenshtein(a.Facet(f), b.Facet(f)) <= int(t) }
-	case MethodDamerau:
-		return func(a, b *record.Value) bool { return Damerau(a.Facet(f), b.Facet(f)) <= int(t) }
-	case MethodJaccard:
-		return func(a, b *record.Value) bool { return Jaccard(tokens(a, f), tokens(b, f)) >= t }
-	case MethodQGram:
-		return func(a, b *record.Value) bool { return QGram(a.Facet(f), b.Facet(f)) >= t }
 	case MethodPhonetic:
-		return func(a, b *record.Value) bool {
-			return TokenSubset(strings.Fields(a.Facet("phonetic")), strings.Fields(b.Facet("phonetic")))
-		}
+		return func(a, b *record.Value) bool { return wordSubset(a.Facet("phonetic"), b.Facet("phonetic")) }
 	case MethodNickname:
 		return func(a, b *record.Value) bool { return Nicknames(a.Tokens, b.Tokens) }
 	case MethodSubset:
@@ -194,6 +252,37 @@ func levelFunc(l LevelSpec) func(a, b *record.Value) bool {
 		}
 	}
 	return func(a, b *record.Value) bool { return true } // else
+}
+
+// wordSubset reports whether every space-separated word of the shorter of
+// a and b is a word of the other, without allocating.
+func wordSubset(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if strings.Count(a, " ") > strings.Count(b, " ") {
+		a, b = b, a
+	}
+	for a != "" {
+		w, rest, _ := strings.Cut(a, " ")
+		a = rest
+		if w == "" {
+			continue
+		}
+		found := false
+		for r := b; r != ""; {
+			x, more, _ := strings.Cut(r, " ")
+			r = more
+			if x == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func hasInitial(tokens []string) bool {

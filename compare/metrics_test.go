@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/record"
 )
 
 func TestJaroWinkler(t *testing.T) {
@@ -96,5 +97,17 @@ func BenchmarkDamerau(b *testing.B) {
 	b.ReportAllocs()
 	for range b.N {
 		compare.Damerau("19900517", "19900571")
+	}
+}
+
+func BenchmarkNameLevel(b *testing.B) {
+	c := compare.MustCompile(compare.DefaultSpec("n", "name"))
+	x := []record.Value{{Norm: "juan carlos garcia lopez", Tokens: []string{"juan", "carlos", "garcia", "lopez"},
+		Facets: record.MakeFacets("sorted", "carlos garcia juan lopez", "phonetic", "JN KRLS KRS LPS")}}
+	y := []record.Value{{Norm: "pedro alvarez", Tokens: []string{"pedro", "alvarez"},
+		Facets: record.MakeFacets("sorted", "alvarez pedro", "phonetic", "PTR ALFRS")}}
+	b.ReportAllocs()
+	for range b.N {
+		c.Level(x, y)
 	}
 }

@@ -121,7 +121,13 @@ func Nicknames(a, b []string) bool {
 		return false
 	}
 	nick := false
-	used := make([]bool, len(b))
+	var buf [16]bool
+	used := buf[:0]
+	if len(b) <= len(buf) {
+		used = buf[:len(b)]
+	} else {
+		used = make([]bool, len(b))
+	}
 	for _, x := range a {
 		found := -1
 		for k, y := range b {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"slices"
 	"time"
 
@@ -31,10 +32,12 @@ type Progress interface {
 	Done()
 }
 
-// Options configure a run. The zero value is usable: no logging, no progress.
+// Options configure a run. The zero value is usable: no logging, no
+// progress, every core.
 type Options struct {
 	Logger   *slog.Logger
 	Progress Progress
+	Workers  int // goroutines normalising and comparing; 0 = every core
 }
 
 func (o Options) logger() *slog.Logger {
@@ -126,6 +129,10 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 		return LoadStats{}, err
 	}
 	stats := LoadStats{}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	var doneBytes, records int64
 	for i, src := range cfg.Sources {
 		st, err := loadSource(ctx, files[i], src, emit, reject, func(n int64) {
@@ -134,7 +141,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 				read, _ := files[i].Progress()
 				opt.Progress.Update(records, doneBytes+read, total)
 			}
-		})
+		}, workers)
 		if err != nil {
 			return stats, err
 		}
@@ -163,88 +170,195 @@ func ingestOptions(src config.Source) ingest.Options {
 	return opt
 }
 
-// progressEvery is how many rows pass between progress reports.
-const progressEvery = 4096
+// batchSize is how many rows a normalisation worker takes at a time.
+const batchSize = 1024
 
+// item is one row of a batch: a record, or a row that was rejected.
+type item struct {
+	rec     record.Record
+	reject  *Reject  // set for a rejected row
+	rejects []Reject // values of rec that could not be normalised
+}
+
+type batch struct {
+	items []item
+	done  chan struct{}
+}
+
+// loadSource reads one source. One goroutine reads rows; workers normalise
+// batches of them; the results are emitted in file order, so the output is
+// the same whatever the number of workers.
 func loadSource(ctx context.Context, f *ingest.File, src config.Source, emit func(record.Record) error,
-	reject func(Reject) error, progress func(int64)) (SourceStats, error) {
+	reject func(Reject) error, progress func(int64), workers int) (SourceStats, error) {
 	start := time.Now()
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
 	opts := make([]normalize.Options, len(src.Fields))
 	for i, fd := range src.Fields {
 		opts[i] = normalize.Options{DateFormats: fd.Formats, Region: fd.Region}
 	}
-	var pending int64
-	for {
-		if st.Rows%progressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return st, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	todo := make(chan *batch, 2*workers)   // to the workers
+	ordered := make(chan *batch, 4*workers) // to the collector, in file order
+	var readErr error
+	go func() { // reader
+		defer close(todo)
+		defer close(ordered)
+		for {
+			b := &batch{done: make(chan struct{})}
+			for len(b.items) < batchSize {
+				rec, err := f.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				var re *ingest.RowError
+				if errors.As(err, &re) {
+					b.items = append(b.items, item{reject: &Reject{Scope: ScopeRow, Source: re.Source, File: re.File,
+						Line: re.Line, RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}})
+					continue
+				}
+				if err != nil {
+					readErr = fmt.Errorf("source %s: %w", src.Name, err)
+					break
+				}
+				b.items = append(b.items, item{rec: rec})
 			}
-			progress(pending)
-			pending = 0
+			if len(b.items) == 0 {
+				return
+			}
+			select {
+			case ordered <- b:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case todo <- b:
+			case <-ctx.Done():
+				return
+			}
+			if len(b.items) < batchSize || readErr != nil {
+				return
+			}
 		}
-		rec, err := f.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	}()
+	for range workers {
+		go func() {
+			cache := newValueCache(len(src.Fields))
+			for b := range todo {
+				for k := range b.items {
+					it := &b.items[k]
+					if it.reject != nil {
+						continue
+					}
+					for i := range it.rec.Features {
+						var problems []Reject
+						it.rec.Features[i].Values, problems = cache.normalize(i, &it.rec.Features[i], opts[i])
+						it.rejects = append(it.rejects, problems...)
+					}
+				}
+				close(b.done)
+			}
+		}()
+	}
+	for b := range ordered {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return st, ctx.Err()
 		}
-		var re *ingest.RowError
-		if errors.As(err, &re) {
+		var n int64
+		for k := range b.items {
+			it := &b.items[k]
 			st.Rows++
-			st.RejectedRows++
-			if err := reject(Reject{Scope: ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
-				RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}); err != nil {
-				return st, err
+			if it.reject != nil {
+				st.RejectedRows++
+				if err := reject(*it.reject); err != nil {
+					return st, err
+				}
+				continue
 			}
-			continue
-		}
-		if err != nil {
-			return st, fmt.Errorf("source %s: %w", src.Name, err)
-		}
-		st.Rows++
-		for i := range rec.Features {
-			feat := &rec.Features[i]
-			fs := st.Fields[feat.Name]
-			var problems []Reject
-			feat.Values, problems = normalizeFeature(feat, opts[i])
-			for _, p := range problems {
+			rec := it.rec
+			for _, p := range it.rejects {
 				p.Source, p.File, p.Line, p.RecordID = src.Name, src.Path, rec.Line, rec.Key.ID
 				if err := reject(p); err != nil {
 					return st, err
 				}
+				fs := st.Fields[p.Field]
+				fs.Rejected++
+				st.Fields[p.Field] = fs
 			}
-			fs.Rejected += int64(len(problems))
-			st.RejectedValues += int64(len(problems))
-			fs.Values += int64(len(feat.Values))
-			if len(feat.Values) > 0 {
-				fs.Present++
+			st.RejectedValues += int64(len(it.rejects))
+			for _, feat := range rec.Features {
+				fs := st.Fields[feat.Name]
+				fs.Values += int64(len(feat.Values))
+				if len(feat.Values) > 0 {
+					fs.Present++
+				}
+				st.Fields[feat.Name] = fs
 			}
-			st.Fields[feat.Name] = fs
+			if err := emit(rec); err != nil {
+				return st, err
+			}
+			st.Records++
+			n++
 		}
-		if err := emit(rec); err != nil {
-			return st, err
-		}
-		st.Records++
-		pending++
+		progress(n)
 	}
-	progress(pending)
+	if readErr != nil {
+		return st, readErr
+	}
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
 	st.Bytes, _ = f.Progress()
 	st.Seconds = time.Since(start).Seconds()
 	return st, nil
 }
 
-// normalizeFeature normalises every raw value of a feature, dropping
-// duplicates. Values that cannot be normalised are returned as rejects.
-func normalizeFeature(feat *record.Feature, opt normalize.Options) ([]record.Value, []Reject) {
+// valueCache remembers the normalised values of raw values, per field: a
+// value that repeats (a town, a date, a given name) is normalised once and
+// its records share one copy of it. Each field keeps at most cacheMax
+// entries.
+type valueCache struct {
+	fields []map[string]cached
+}
+
+type cached struct {
+	v   record.Value
+	err error
+}
+
+const cacheMax = 1 << 16
+
+func newValueCache(fields int) *valueCache {
+	c := &valueCache{fields: make([]map[string]cached, fields)}
+	for i := range c.fields {
+		c.fields[i] = map[string]cached{}
+	}
+	return c
+}
+
+// normalize normalises every raw value of feature i, dropping duplicates.
+// Values that cannot be normalised are returned as rejects.
+func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Options) ([]record.Value, []Reject) {
 	var vals []record.Value
 	var rejects []Reject
+	m := c.fields[i]
 	for _, raw := range feat.Raw {
-		v, err := normalize.Value(feat.Kind, raw, opt)
-		if err != nil {
-			rejects = append(rejects, Reject{Scope: ScopeValue, Field: feat.Name, Reason: err.Error(), Raw: raw})
+		e, ok := m[raw]
+		if !ok {
+			e.v, e.err = normalize.Value(feat.Kind, raw, opt)
+			if len(m) < cacheMax {
+				m[raw] = e
+			}
+		}
+		if e.err != nil {
+			rejects = append(rejects, Reject{Scope: ScopeValue, Field: feat.Name, Reason: e.err.Error(), Raw: raw})
 			continue
 		}
-		if !slices.ContainsFunc(vals, func(x record.Value) bool { return x.Norm == v.Norm }) {
-			vals = append(vals, v)
+		if !slices.ContainsFunc(vals, func(x record.Value) bool { return x.Norm == e.v.Norm }) {
+			vals = append(vals, e.v)
 		}
 	}
 	return vals, rejects

@@ -25,7 +25,6 @@ import (
 // defaults and uses every core.
 type ResolveOptions struct {
 	Options
-	Workers int          // goroutines comparing pairs; 0 = every core
 	Model   *model.Model // a trained model to reuse; nil trains one
 	Seed    uint64       // seed of the random pairs that estimate u; 0 = 1
 	// URandomPairs is how many random pairs estimate u; 0 = 500000.

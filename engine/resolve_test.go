@@ -132,8 +132,8 @@ func TestModelReuse(t *testing.T) {
 
 func TestResolveDeterministic(t *testing.T) {
 	cfg, _ := synthConfig(t, 300)
-	a := resolve(t, cfg, engine.ResolveOptions{Workers: 1})
-	b := resolve(t, cfg, engine.ResolveOptions{Workers: 2})
+	a := resolve(t, cfg, engine.ResolveOptions{Options: engine.Options{Workers: 1}})
+	b := resolve(t, cfg, engine.ResolveOptions{Options: engine.Options{Workers: 3}})
 	if !reflect.DeepEqual(a.Entities, b.Entities) || a.Model.Prior != b.Model.Prior {
 		t.Error("results differ between runs with 1 and 2 workers")
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -42,16 +43,25 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	modelPath := fs.String("model", "", "reuse this model.json instead of training")
 	truthPath := fs.String("truth", "", "ground truth (source,record_id,entity_id): adds pair completeness and accuracy to summary.json")
 	seed := fs.Uint64("seed", 1, "seed of the random pairs that estimate u")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile, taken after clustering, to this file")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	cfg, log, err := cf.load(fs, resolveSynopsis)
 	if err != nil {
 		return err
 	}
 	out := cf.out
-	opt := engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "load")},
-		Workers: *workers, Seed: *seed}
+	opt := engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "load"),
+		Workers: *workers}, Seed: *seed}
 	if *modelPath != "" {
 		if opt.Model, err = readModel(*modelPath); err != nil {
 			return err
@@ -68,6 +78,11 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *memProfile != "" {
+		if err := writeHeapProfile(*memProfile); err != nil {
+			return err
+		}
+	}
 	if *modelPath != "" {
 		sum.Model = *modelPath
 	}
@@ -76,6 +91,30 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	}
 	printResolveSummary(env, sum, *out)
 	return nil
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }
 
 func readModel(path string) (*model.Model, error) {
