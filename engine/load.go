@@ -199,7 +199,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, emit fun
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	todo := make(chan *batch, 2*workers)   // to the workers
+	todo := make(chan *batch, 2*workers)    // to the workers
 	ordered := make(chan *batch, 4*workers) // to the collector, in file order
 	var readErr error
 	go func() { // reader

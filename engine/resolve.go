@@ -25,8 +25,8 @@ import (
 // defaults and uses every core.
 type ResolveOptions struct {
 	Options
-	Model   *model.Model // a trained model to reuse; nil trains one
-	Seed    uint64       // seed of the random pairs that estimate u; 0 = 1
+	Model *model.Model // a trained model to reuse; nil trains one
+	Seed  uint64       // seed of the random pairs that estimate u; 0 = 1
 	// URandomPairs is how many random pairs estimate u; 0 = 500000.
 	URandomPairs int
 	// MaxBlock caps block sizes (see block.Options); 0 = 1000.
