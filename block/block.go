@@ -7,8 +7,10 @@ package block
 import (
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/concord-er/concord/record"
 )
@@ -75,18 +77,27 @@ type CappedBlock struct {
 	Records int    `json:"records"`
 }
 
-// Index holds every record's keys under every rule.
+// Index holds every record's keys under every rule, in flat sorted arrays:
+// per rule, the keys of each record (sorted, at keyOff[i]:keyOff[i+1]) and
+// the (key, record) entries sorted by key, whose runs are the blocks.
 type Index struct {
-	rules  []Rule
-	opt    Options
-	source []string
-	keys   [][][]uint64         // rule → record → sorted keys (capped ones removed)
-	blocks []map[uint64][]int32 // rule → key → records
-	order  [][]uint64           // rule → keys in a fixed order
-	Capped []CappedBlock
+	rules   []Rule
+	opt     Options
+	source  []int32
+	keyOff  [][]uint32
+	keys    [][]uint64
+	entries [][]entry
+	capped  []map[uint64]bool
+	Capped  []CappedBlock
 }
 
-// Build computes the keys of every record under every rule.
+type entry struct {
+	key uint64
+	rec int32
+}
+
+// Build computes the keys of every record under every rule, one rule per
+// core at a time.
 func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 	if opt.MaxBlock <= 0 {
 		opt.MaxBlock = 1000
@@ -94,53 +105,98 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 	if opt.MaxKeys <= 0 {
 		opt.MaxKeys = 64
 	}
-	ix := &Index{rules: rules, opt: opt, source: make([]string, len(recs))}
+	n := len(rules)
+	ix := &Index{rules: rules, opt: opt, source: make([]int32, len(recs)),
+		keyOff: make([][]uint32, n), keys: make([][]uint64, n), entries: make([][]entry, n), capped: make([]map[uint64]bool, n)}
+	sources := map[string]int32{}
 	for i := range recs {
-		ix.source[i] = recs[i].Key.Source
+		s, ok := sources[recs[i].Key.Source]
+		if !ok {
+			s = int32(len(sources))
+			sources[recs[i].Key.Source] = s
+		}
+		ix.source[i] = s
 	}
-	for ri, rule := range rules {
-		keys := make([][]uint64, len(recs))
-		blocks := map[uint64][]int32{}
-		text := map[uint64]string{}
-		for i := range recs {
-			for _, k := range ruleKeys(&recs[i], rule, opt.MaxKeys) {
-				h := hash(k)
-				if !slices.Contains(keys[i], h) {
-					keys[i] = append(keys[i], h)
-					blocks[h] = append(blocks[h], int32(i))
-					if _, ok := text[h]; !ok {
-						text[h] = k
-					}
-				}
-			}
-		}
-		order := make([]uint64, 0, len(blocks))
-		for h, members := range blocks {
-			if len(members) > opt.MaxBlock {
-				ix.Capped = append(ix.Capped, CappedBlock{Rule: ri, Key: strings.ReplaceAll(text[h], "\x1f", " | "), Records: len(members)})
-				delete(blocks, h)
-				continue
-			}
-			if len(members) > 1 {
-				order = append(order, h)
-			}
-		}
-		for i := range keys {
-			keys[i] = slices.DeleteFunc(keys[i], func(h uint64) bool { _, ok := blocks[h]; return !ok })
-			slices.Sort(keys[i])
-		}
-		slices.Sort(order)
-		ix.keys = append(ix.keys, keys)
-		ix.blocks = append(ix.blocks, blocks)
-		ix.order = append(ix.order, order)
+	capped := make([][]CappedBlock, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for ri := range rules {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			capped[ri] = ix.buildRule(recs, ri)
+		}()
 	}
-	slices.SortFunc(ix.Capped, func(a, b CappedBlock) int {
-		if a.Rule != b.Rule {
-			return a.Rule - b.Rule
-		}
-		return b.Records - a.Records
-	})
+	wg.Wait()
+	for _, c := range capped {
+		ix.Capped = append(ix.Capped, c...)
+	}
 	return ix
+}
+
+func (ix *Index) buildRule(recs []record.Record, ri int) []CappedBlock {
+	rule := ix.rules[ri]
+	off := make([]uint32, len(recs)+1)
+	keys := make([]uint64, 0, len(recs))
+	var scratch []uint64
+	for i := range recs {
+		scratch = scratch[:0]
+		for _, k := range ruleKeys(&recs[i], rule, ix.opt.MaxKeys) {
+			if h := hash(k); !slices.Contains(scratch, h) {
+				scratch = append(scratch, h)
+			}
+		}
+		slices.Sort(scratch)
+		keys = append(keys, scratch...)
+		off[i+1] = uint32(len(keys))
+	}
+	entries := make([]entry, 0, len(keys))
+	for i := range recs {
+		for _, h := range keys[off[i]:off[i+1]] {
+			entries = append(entries, entry{h, int32(i)})
+		}
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		}
+		return int(a.rec - b.rec)
+	})
+	// Drop singleton keys and capped blocks from the entries.
+	var capped []CappedBlock
+	cappedKeys := map[uint64]bool{}
+	out := entries[:0]
+	for lo := 0; lo < len(entries); {
+		hi := lo + 1
+		for hi < len(entries) && entries[hi].key == entries[lo].key {
+			hi++
+		}
+		switch size := hi - lo; {
+		case size > ix.opt.MaxBlock:
+			cappedKeys[entries[lo].key] = true
+			capped = append(capped, CappedBlock{Rule: ri, Key: keyText(&recs[entries[lo].rec], rule, ix.opt.MaxKeys, entries[lo].key), Records: size})
+		case size > 1:
+			out = append(out, entries[lo:hi]...)
+		}
+		lo = hi
+	}
+	slices.SortFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
+	ix.keyOff[ri], ix.keys[ri], ix.entries[ri], ix.capped[ri] = off, keys, slices.Clip(out), cappedKeys
+	return capped
+}
+
+// keyText recovers the text of a key hash from one of its records.
+func keyText(r *record.Record, rule Rule, maxKeys int, h uint64) string {
+	for _, k := range ruleKeys(r, rule, maxKeys) {
+		if hash(k) == h {
+			return strings.ReplaceAll(k, "\x1f", " | ")
+		}
+	}
+	return ""
 }
 
 // ruleKeys returns the key strings of a record under a rule: the
@@ -205,19 +261,14 @@ func (ix *Index) Rules() []Rule { return ix.rules }
 // Shares reports whether records a and b share a key under rule r, that is
 // whether rule r produces the pair.
 func (ix *Index) Shares(r int, a, b int32) bool {
-	ka, kb := ix.keys[r][a], ix.keys[r][b]
-	i, j := 0, 0
-	for i < len(ka) && j < len(kb) {
-		switch {
-		case ka[i] == kb[j]:
-			return true
-		case ka[i] < kb[j]:
-			i++
-		default:
-			j++
-		}
-	}
-	return false
+	_, ok := ix.firstSharedKey(r, a, b)
+	return ok
+}
+
+// Release frees the keys and blocks once the pairs have been taken; only
+// Allowed and LinkOnly may be called afterwards.
+func (ix *Index) Release() {
+	ix.keyOff, ix.keys, ix.entries, ix.capped = nil, nil, nil, nil
 }
 
 // LinkOnly reports whether only pairs across sources are produced.
@@ -251,44 +302,52 @@ func (ix *Index) Pairs(fn func(a, b int32, rule int) bool) {
 // earlier rule produces it too: the training set of rule r. A pair sharing
 // several keys of the rule is produced once.
 func (ix *Index) RulePairs(r int, fn func(a, b int32) bool) bool {
-	for _, h := range ix.order[r] {
-		members := ix.blocks[r][h]
-		for x := 0; x < len(members); x++ {
-			for y := x + 1; y < len(members); y++ {
-				a, b := members[x], members[y]
-				if a > b {
-					a, b = b, a
-				}
-				if !ix.Allowed(a, b) || ix.firstSharedKey(r, a, b) != h {
+	entries := ix.entries[r]
+	for lo := 0; lo < len(entries); {
+		hi := lo + 1
+		for hi < len(entries) && entries[hi].key == entries[lo].key {
+			hi++
+		}
+		for x := lo; x < hi; x++ {
+			for y := x + 1; y < hi; y++ {
+				a, b := entries[x].rec, entries[y].rec // a < b: sorted by record within a key
+				if !ix.Allowed(a, b) {
 					continue
+				}
+				if k, _ := ix.firstSharedKey(r, a, b); k != entries[lo].key {
+					continue // counted under the smaller key they share
 				}
 				if !fn(a, b) {
 					return false
 				}
 			}
 		}
+		lo = hi
 	}
 	return true
 }
 
-// firstSharedKey returns the smallest key a and b share under rule r.
-func (ix *Index) firstSharedKey(r int, a, b int32) uint64 {
-	ka, kb := ix.keys[r][a], ix.keys[r][b]
-	if len(ka) == 1 && len(kb) == 1 {
-		return ka[0]
-	}
+// firstSharedKey returns the smallest key a and b share under rule r,
+// capped blocks aside.
+func (ix *Index) firstSharedKey(r int, a, b int32) (uint64, bool) {
+	off, keys := ix.keyOff[r], ix.keys[r]
+	ka, kb := keys[off[a]:off[a+1]], keys[off[b]:off[b+1]]
 	i, j := 0, 0
 	for i < len(ka) && j < len(kb) {
 		switch {
 		case ka[i] == kb[j]:
-			return ka[i]
+			if !ix.capped[r][ka[i]] {
+				return ka[i], true
+			}
+			i++
+			j++
 		case ka[i] < kb[j]:
 			i++
 		default:
 			j++
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // Count returns the number of pairs each rule contributes first, and in total.

@@ -325,7 +325,7 @@ type valueCache struct {
 }
 
 type cached struct {
-	v   record.Value
+	one []record.Value // the value as a slice of one, shared by records that have only it
 	err error
 }
 
@@ -348,7 +348,11 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 	for _, raw := range feat.Raw {
 		e, ok := m[raw]
 		if !ok {
-			e.v, e.err = normalize.Value(feat.Kind, raw, opt)
+			v, err := normalize.Value(feat.Kind, raw, opt)
+			e = cached{err: err}
+			if err == nil {
+				e.one = []record.Value{v}
+			}
 			if len(m) < cacheMax {
 				m[raw] = e
 			}
@@ -357,8 +361,11 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 			rejects = append(rejects, Reject{Scope: ScopeValue, Field: feat.Name, Reason: e.err.Error(), Raw: raw})
 			continue
 		}
-		if !slices.ContainsFunc(vals, func(x record.Value) bool { return x.Norm == e.v.Norm }) {
-			vals = append(vals, e.v)
+		if len(feat.Raw) == 1 {
+			return e.one, nil // shared: values are never modified after normalisation
+		}
+		if !slices.ContainsFunc(vals, func(x record.Value) bool { return x.Norm == e.one[0].Norm }) {
+			vals = append(vals, e.one[0])
 		}
 	}
 	return vals, rejects

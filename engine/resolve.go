@@ -181,6 +181,16 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		perRule[r]++
 		return true
 	})
+	// The rules that produce each pair: the training set of each rule.
+	masks := make([]uint64, len(cands))
+	for k, c := range cands {
+		masks[k] = 1 << c.Rule
+		for r := int(c.Rule) + 1; r < len(rules); r++ {
+			if ix.Shares(r, c.A, c.B) {
+				masks[k] |= 1 << r
+			}
+		}
+	}
 	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly)}
 	for i, r := range rules {
 		bs.Rules = append(bs.Rules, RuleStats{Rule: r.String(), Pairs: perRule[i]})
@@ -199,6 +209,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		bs.TruePairs, bs.PairCompleteness = pairCompleteness(recs, ix, opt.Truth, linkOnly)
 	}
 	res.Stats.Blocking = bs
+	ix.Release()
 	stage("blocking", start)
 
 	comps := make([]*compare.Comparison, len(specs))
@@ -207,11 +218,11 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, err
 		}
 	}
-	vals := featureValues(recs, comps)
+	vals := newFeatureTable(recs, comps)
 
 	if m == nil {
 		start = time.Now()
-		m, err = train(ctx, recs, vals, comps, ix, cands, rules, opt)
+		m, err = train(ctx, recs, vals, comps, ix, cands, masks, rules, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -232,9 +243,12 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	conflicted := make([]bool, len(cands))
 	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
 		levels := make([]uint8, len(comps))
+		va, vb := make([][]record.Value, len(comps)), make([][]record.Value, len(comps))
 		for k := lo; k < hi; k++ {
 			c := cands[k]
-			weights[k] = scorer.CompareValues(vals[c.A], vals[c.B], levels, nil)
+			vals.fill(c.A, va)
+			vals.fill(c.B, vb)
+			weights[k] = scorer.CompareValues(va, vb, levels, nil)
 			conflicted[k] = conflicts.levels(levels)
 		}
 	})
@@ -249,7 +263,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		switch {
 		case w >= matchW && conflicted[k]:
 			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-				Reason: "scores as a match but disagrees on " + conflicts.describe(vals[c.A], vals[c.B]), Rule: rules[c.Rule].String()})
+				Reason: "scores as a match but disagrees on " + conflicts.describe(c.A, c.B), Rule: rules[c.Rule].String()})
 			ss.Review++
 			ss.Conflicts++
 		case w >= matchW:
@@ -358,18 +372,64 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func featureValues(recs []record.Record, comps []*compare.Comparison) [][][]record.Value {
-	out := make([][][]record.Value, len(recs))
+// featureTable finds the values each comparison reads in a record through
+// the layout of the record's source, without copying them.
+type featureTable struct {
+	recs   []record.Record
+	layout []int32   // record → layout
+	index  [][]int16 // layout → comparison → feature position, or -1
+}
+
+func newFeatureTable(recs []record.Record, comps []*compare.Comparison) *featureTable {
+	t := &featureTable{recs: recs, layout: make([]int32, len(recs))}
+	seen := map[string]int32{}
 	for i := range recs {
-		v := make([][]record.Value, len(comps))
-		for j, c := range comps {
-			if f := recs[i].Feature(c.Spec.Feature); f != nil {
-				v[j] = f.Values
-			}
+		r := &recs[i]
+		var sig strings.Builder
+		for _, f := range r.Features {
+			sig.WriteString(f.Name)
+			sig.WriteByte(0)
 		}
-		out[i] = v
+		l, ok := seen[sig.String()]
+		if !ok {
+			l = int32(len(t.index))
+			seen[sig.String()] = l
+			idx := make([]int16, len(comps))
+			for j, c := range comps {
+				idx[j] = -1
+				for k, f := range r.Features {
+					if f.Name == c.Spec.Feature {
+						idx[j] = int16(k)
+						break
+					}
+				}
+			}
+			t.index = append(t.index, idx)
+		}
+		t.layout[i] = l
 	}
-	return out
+	return t
+}
+
+// get returns the values comparison j reads in record i.
+func (t *featureTable) get(i int32, j int) []record.Value {
+	k := t.index[t.layout[i]][j]
+	if k < 0 {
+		return nil
+	}
+	return t.recs[i].Features[k].Values
+}
+
+// fill sets out[j] to the values comparison j reads in record i.
+func (t *featureTable) fill(i int32, out [][]record.Value) {
+	idx, fs := t.index[t.layout[i]], t.recs[i].Features
+	for j, k := range idx {
+		if k < 0 {
+			out[j] = nil
+		} else {
+			out[j] = fs[k].Values
+		}
+	}
 }
 
 func possiblePairs(recs []record.Record, linkOnly bool) float64 {
@@ -457,13 +517,13 @@ func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
 // different dates of birth, stay apart however much else they share.
 type conflicts struct {
 	scorer *model.Scorer
-	vals   [][][]record.Value
+	vals   *featureTable
 	mu     sync.Mutex
 	cache  map[uint64]bool
 	excl   []int
 }
 
-func newConflicts(s *model.Scorer, vals [][][]record.Value) *conflicts {
+func newConflicts(s *model.Scorer, vals *featureTable) *conflicts {
 	c := &conflicts{scorer: s, vals: vals, cache: map[uint64]bool{}}
 	for i, comp := range s.Comps {
 		if comp.Spec.Exclusive {
@@ -488,11 +548,11 @@ func (c *conflicts) levels(levels []uint8) bool {
 }
 
 // describe names the exclusive comparisons two records disagree on.
-func (c *conflicts) describe(a, b [][]record.Value) string {
+func (c *conflicts) describe(a, b int32) string {
 	var names []string
 	for _, i := range c.excl {
 		comp := c.scorer.Comps[i]
-		if l, _, _ := comp.Level(a[i], b[i]); l == comp.Else() {
+		if l, _, _ := comp.Level(c.vals.get(a, i), c.vals.get(b, i)); l == comp.Else() {
 			names = append(names, comp.Spec.Name)
 		}
 	}
@@ -516,7 +576,7 @@ func (c *conflicts) check(a, b int32) bool {
 	}
 	levels := make([]uint8, len(c.scorer.Comps))
 	for _, i := range c.excl {
-		l, _, _ := c.scorer.Comps[i].Level(c.vals[a][i], c.vals[b][i])
+		l, _, _ := c.scorer.Comps[i].Level(c.vals.get(a, i), c.vals.get(b, i))
 		levels[i] = uint8(l)
 	}
 	bad := c.levels(levels)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/compare"
@@ -24,8 +25,8 @@ const emMaxIterations = 200
 //   - the prior λ, from the most matches any one session expects, over all
 //     possible pairs;
 //   - term frequencies of the values of comparisons with TF on.
-func train(ctx context.Context, recs []record.Record, vals [][][]record.Value, comps []*compare.Comparison,
-	ix *block.Index, cands []candidate, rules []block.Rule, opt ResolveOptions) (*model.Model, error) {
+func train(ctx context.Context, recs []record.Record, vals *featureTable, comps []*compare.Comparison,
+	ix *block.Index, cands []candidate, masks []uint64, rules []block.Rule, opt ResolveOptions) (*model.Model, error) {
 	nC := len(comps)
 	numLevels := make([]int, nC)
 	for i, c := range comps {
@@ -33,7 +34,7 @@ func train(ctx context.Context, recs []record.Record, vals [][][]record.Value, c
 	}
 	levelsOf := func(a, b int32, out []uint8) {
 		for i, c := range comps {
-			l, _, _ := c.Level(vals[a][i], vals[b][i])
+			l, _, _ := c.Level(vals.get(a, i), vals.get(b, i))
 			out[i] = uint8(l)
 		}
 	}
@@ -96,10 +97,10 @@ func train(ctx context.Context, recs []record.Record, vals [][][]record.Value, c
 	for r := range sessions {
 		sessions[r] = model.Patterns{}
 	}
-	for k, c := range cands {
+	for k := range cands {
 		v := lv[k*nC : (k+1)*nC]
-		for r := int(c.Rule); r < len(rules); r++ {
-			if r == int(c.Rule) || ix.Shares(r, c.A, c.B) {
+		for r := range rules {
+			if masks[k]&(1<<r) != 0 {
 				sessions[r].Add(v)
 			}
 		}
@@ -167,7 +168,7 @@ func train(ctx context.Context, recs []record.Record, vals [][][]record.Value, c
 			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))
 		}
 		if c.Spec.TF {
-			mc.TFTable, mc.TFMin = termFrequencies(vals, i, c)
+			mc.TFTable, mc.TFMin = termFrequencies(vals, len(recs), i, c)
 		}
 		m.Comparisons = append(m.Comparisons, mc)
 	}
@@ -177,15 +178,17 @@ func train(ctx context.Context, recs []record.Record, vals [][][]record.Value, c
 // termFrequencies counts the exact-level values of comparison i over all
 // records: values seen at least twice get their relative frequency, the
 // rest share the minimum.
-func termFrequencies(vals [][][]record.Value, i int, c *compare.Comparison) (map[string]float64, float64) {
+func termFrequencies(vals *featureTable, n, i int, c *compare.Comparison) (map[string]float64, float64) {
 	counts := map[string]int{}
 	total := 0
-	for _, rv := range vals {
-		seen := map[string]bool{}
-		for k := range rv[i] {
-			key := c.ExactKey(&rv[i][k])
-			if key != "" && !seen[key] {
-				seen[key] = true
+	var seen []string
+	for r := range n {
+		rv := vals.get(int32(r), i)
+		seen = seen[:0]
+		for k := range rv {
+			key := c.ExactKey(&rv[k])
+			if key != "" && !slices.Contains(seen, key) {
+				seen = append(seen, key)
 				counts[key]++
 				total++
 			}

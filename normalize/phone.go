@@ -52,9 +52,10 @@ func ParsePhone(raw, region string) (Phone, error) {
 	if !phonenumbers.IsPossibleNumber(num) {
 		return Phone{}, fmt.Errorf("%w: phone %q is not a possible number in region %s", ErrInvalid, raw, phonenumbers.GetRegionCodeForNumber(num))
 	}
+	// Cloned: the library's strings keep its larger buffers alive.
 	return Phone{
-		E164:      phonenumbers.Format(num, phonenumbers.E164),
-		National:  phonenumbers.GetNationalSignificantNumber(num),
+		E164:      strings.Clone(phonenumbers.Format(num, phonenumbers.E164)),
+		National:  strings.Clone(phonenumbers.GetNationalSignificantNumber(num)),
 		Country:   int(num.GetCountryCode()),
 		Extension: num.GetExtension(),
 		Valid:     phonenumbers.IsValidNumber(num),

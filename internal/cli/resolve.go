@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/concord-er/concord/config"
@@ -43,10 +45,14 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	modelPath := fs.String("model", "", "reuse this model.json instead of training")
 	truthPath := fs.String("truth", "", "ground truth (source,record_id,entity_id): adds pair completeness and accuracy to summary.json")
 	seed := fs.Uint64("seed", 1, "seed of the random pairs that estimate u")
+	memLimit := fs.String("memory-limit", "3GiB", "soft limit of the Go heap (GiB or MiB suffix; 0 for none); the GOMEMLIMIT environment variable overrides it")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken after clustering, to this file")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if err := setMemoryLimit(*memLimit); err != nil {
+		return &usageError{msg: err.Error(), hint: resolveSynopsis}
 	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -91,6 +97,41 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	}
 	printResolveSummary(env, sum, *out)
 	return nil
+}
+
+// setMemoryLimit sets a soft limit on the Go heap: the garbage collector
+// works harder near it instead of letting the heap double. It is soft: a
+// run that needs more memory slows down rather than fails.
+func setMemoryLimit(limit string) error {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return nil
+	}
+	n, err := parseBytes(limit)
+	if err != nil {
+		return fmt.Errorf("bad --memory-limit %q: %v", limit, err)
+	}
+	if n > 0 {
+		debug.SetMemoryLimit(n)
+	}
+	return nil
+}
+
+// parseBytes reads sizes such as 3GiB, 512MiB or 0.
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"G", 1 << 30}, {"M", 1 << 20}, {"", 1}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			x, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+			if err != nil || x < 0 {
+				return 0, fmt.Errorf("want a size such as 3GiB or 512MiB")
+			}
+			return int64(x * u.mult), nil
+		}
+	}
+	return 0, fmt.Errorf("want a size such as 3GiB or 512MiB")
 }
 
 func startCPUProfile(path string) (func(), error) {
