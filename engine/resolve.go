@@ -58,12 +58,16 @@ type ReviewPair struct {
 
 // ResolveStats go to summary.json.
 type ResolveStats struct {
-	Load       LoadStats          `json:"load"`
-	Blocking   BlockingStats      `json:"blocking"`
-	Scoring    ScoringStats       `json:"scoring"`
-	Clustering ClusteringStats    `json:"clustering"`
-	Seconds    map[string]float64 `json:"seconds"`
-	Warnings   []string           `json:"warnings,omitempty"`
+	Load       LoadStats       `json:"load"`
+	Blocking   BlockingStats   `json:"blocking"`
+	Scoring    ScoringStats    `json:"scoring"`
+	Clustering ClusteringStats `json:"clustering"`
+	// Seconds per stage: load, blocking, training (of which training_u_sample,
+	// compare — the comparison of every candidate pair — and training_em),
+	// scoring, clustering.
+	Seconds  map[string]float64 `json:"seconds"`
+	Workers  int                `json:"workers"`
+	Warnings []string           `json:"warnings,omitempty"`
 }
 
 // BlockingStats describe the candidate pairs.
@@ -124,7 +128,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if opt.URandomPairs <= 0 {
 		opt.URandomPairs = 500000
 	}
-	res := &Resolution{Stats: ResolveStats{Seconds: map[string]float64{}}}
+	res := &Resolution{Stats: ResolveStats{Seconds: map[string]float64{}, Workers: opt.Workers}}
 	stage := func(name string, start time.Time) {
 		res.Stats.Seconds[name] = round3(time.Since(start).Seconds())
 		log.Info("stage done", "name", name, "seconds", res.Stats.Seconds[name])
@@ -220,9 +224,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	vals := newFeatureTable(recs, comps)
 
+	var lv []uint8 // levels of the candidates, when training computed them
 	if m == nil {
 		start = time.Now()
-		m, err = train(ctx, recs, vals, comps, ix, cands, masks, rules, opt)
+		m, lv, err = train(ctx, recs, vals, comps, ix, cands, masks, rules, opt, res.Stats.Seconds)
 		if err != nil {
 			return nil, err
 		}
@@ -241,14 +246,20 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	conflicts := newConflicts(scorer, vals)
 	weights := make([]float64, len(cands))
 	conflicted := make([]bool, len(cands))
+	nC := len(comps)
 	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
-		levels := make([]uint8, len(comps))
-		va, vb := make([][]record.Value, len(comps)), make([][]record.Value, len(comps))
+		levels := make([]uint8, nC)
+		va, vb := make([][]record.Value, nC), make([][]record.Value, nC)
 		for k := lo; k < hi; k++ {
 			c := cands[k]
 			vals.fill(c.A, va)
 			vals.fill(c.B, vb)
-			weights[k] = scorer.CompareValues(va, vb, levels, nil)
+			if lv != nil {
+				levels = lv[k*nC : (k+1)*nC]
+				weights[k] = scorer.WeightFromLevels(va, vb, levels)
+			} else {
+				weights[k] = scorer.CompareValues(va, vb, levels, nil)
+			}
 			conflicted[k] = conflicts.levels(levels)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/compare"
@@ -25,8 +26,12 @@ const emMaxIterations = 200
 //   - the prior λ, from the most matches any one session expects, over all
 //     possible pairs;
 //   - term frequencies of the values of comparisons with TF on.
+//
+// It returns the model and the comparison levels of every candidate, len(comps)
+// bytes each, for scoring to reuse.
 func train(ctx context.Context, recs []record.Record, vals *featureTable, comps []*compare.Comparison,
-	ix *block.Index, cands []candidate, masks []uint64, rules []block.Rule, opt ResolveOptions) (*model.Model, error) {
+	ix *block.Index, cands []candidate, masks []uint64, rules []block.Rule, opt ResolveOptions, timing map[string]float64) (*model.Model, []uint8, error) {
+	t0 := time.Now()
 	nC := len(comps)
 	numLevels := make([]int, nC)
 	for i, c := range comps {
@@ -70,18 +75,20 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 			levelsOf(sample[k][0], sample[k][1], sampleLevels[k*nC:(k+1)*nC])
 		}
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	uPats := model.Patterns{}
 	for k := range sample {
 		uPats.Add(sampleLevels[k*nC : (k+1)*nC])
 	}
 	if uPats.Total() == 0 {
-		return nil, fmt.Errorf("training: no pairs of records to learn from (%d records)", len(recs))
+		return nil, nil, fmt.Errorf("training: no pairs of records to learn from (%d records)", len(recs))
 	}
 	u := model.EstimateU(uPats, numLevels)
+	timing["training_u_sample"] = round3(time.Since(t0).Seconds())
+	t0 = time.Now()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	// Comparison vectors of the candidates, counted per rule that produces them.
@@ -91,8 +98,10 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 			levelsOf(cands[k].A, cands[k].B, lv[k*nC:(k+1)*nC])
 		}
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	timing["compare"] = round3(time.Since(t0).Seconds())
+	t0 = time.Now()
 	sessions := make([]model.Patterns, len(rules))
 	for r := range sessions {
 		sessions[r] = model.Patterns{}
@@ -152,6 +161,7 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 		}
 	}
 
+	timing["training_em"] = round3(time.Since(t0).Seconds())
 	m := &model.Model{Version: model.Version, Training: tr}
 	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly()), 1), 1e-12), 0.5)
 	for i, c := range comps {
@@ -172,7 +182,7 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 		}
 		m.Comparisons = append(m.Comparisons, mc)
 	}
-	return m, nil
+	return m, lv, nil
 }
 
 // termFrequencies counts the exact-level values of comparison i over all

@@ -39,6 +39,7 @@ var commands = map[string]command{
 	"resolve":   {"resolve records into entities: train (or reuse) a model, score pairs, cluster", runResolve},
 	"eval":      {"score clusters against ground truth (pairwise and B-cubed)", runEval},
 	"demo":      {"run the bundled example end to end", runDemo},
+	"bench":     {"measure speed, memory and accuracy at several scales on synthetic data", runBench},
 	"normalize": {"show how values normalise, e.g. concord normalize --kind name 'GARCÍA, Juan'", runNormalize},
 	"version":   {"print the version", runVersion},
 }

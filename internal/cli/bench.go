@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/concord-er/concord/bench"
+)
+
+const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md]"
+
+func runBench(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "bench", benchSynopsis)
+	sizes := fs.String("sizes", "100000,300000,1000000", "records per size, comma-separated")
+	runs := fs.Int("runs", 3, "runs per size (medians are reported)")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
+	dir := fs.String("dir", "", "working directory for data and outputs (default: a temporary one, removed afterwards)")
+	write := fs.String("write", "", "also write the report to this file (docs/benchmarks.md)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var ns []int
+	for _, f := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 100 {
+			return &usageError{msg: fmt.Sprintf("bad size %q: want whole numbers of records, at least 100", f), hint: benchSynopsis}
+		}
+		ns = append(ns, n)
+	}
+	if *runs < 1 || fs.NArg() > 0 {
+		return &usageError{msg: "--runs must be at least 1", hint: benchSynopsis}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	work := *dir
+	if work == "" {
+		if work, err = os.MkdirTemp("", "concord-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	}
+	res, err := bench.Measure(ctx, bench.Options{Sizes: ns, Runs: *runs, Seed: *seed, Dir: work, Exe: exe, Log: env.Stderr})
+	if err != nil {
+		return err
+	}
+	cmd := "go run ./cmd/concord bench"
+	if len(args) > 0 {
+		cmd += " " + strings.Join(args, " ")
+	}
+	report := bench.Markdown(res, bench.Machine(), cmd)
+	fmt.Fprint(env.Stdout, report)
+	if *write != "" {
+		if err := os.WriteFile(*write, []byte(report), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
