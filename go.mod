@@ -13,6 +13,7 @@ require (
 )
 
 require (
+	github.com/mattn/go-sqlite3 v1.14.32 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )

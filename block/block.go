@@ -360,3 +360,23 @@ func (ix *Index) Count() (perRule []int64, total int64) {
 	})
 	return perRule, total
 }
+
+// Keys returns the keys of one record under each rule, for an index kept
+// outside this package (the store of real-time resolution): per rule, the
+// distinct hashes of the record's keys, each hash also covering the rule's
+// position, so the keys of every rule can share one index.
+func Keys(r *record.Record, rules []Rule, maxKeys int) [][]uint64 {
+	if maxKeys <= 0 {
+		maxKeys = 64
+	}
+	out := make([][]uint64, len(rules))
+	for ri, rule := range rules {
+		for _, k := range ruleKeys(r, rule, maxKeys) {
+			h := hash(fmt.Sprintf("%d\x1e%s", ri, k))
+			if !slices.Contains(out[ri], h) {
+				out[ri] = append(out[ri], h)
+			}
+		}
+	}
+	return out
+}

@@ -168,3 +168,54 @@ func sameSet(a, b []tagged) bool {
 	}
 	return true
 }
+
+// Keys must agree with the batch index: two records share a key of rule r
+// exactly when Index.Shares says rule r pairs them, and keys of different
+// rules never collide.
+func TestKeysAgreeWithIndex(t *testing.T) {
+	recs := []record.Record{
+		rec("s", "1", "name=ana", "dob=19900101"),
+		rec("s", "2", "name=ana|anna", "dob=19911231"),
+		rec("s", "3", "name=anna", "dob=19900101"),
+		rec("s", "4", "dob=19900101"),
+		rec("s", "5", "name=bob"),
+	}
+	rules := []block.Rule{
+		{Terms: []block.Term{{Feature: "name"}}},
+		{Terms: []block.Term{{Feature: "dob", Facet: "year"}}},
+		{Terms: []block.Term{{Feature: "name"}, {Feature: "dob", Facet: "year"}}},
+	}
+	ix := block.Build(recs, rules, block.Options{})
+	keys := make([][][]uint64, len(recs))
+	for i := range recs {
+		keys[i] = block.Keys(&recs[i], rules, 0)
+	}
+	shares := func(a, b []uint64) bool {
+		for _, x := range a {
+			for _, y := range b {
+				if x == y {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for a := range recs {
+		for b := a + 1; b < len(recs); b++ {
+			for r := range rules {
+				got, want := shares(keys[a][r], keys[b][r]), ix.Shares(r, int32(a), int32(b))
+				if got != want {
+					t.Errorf("records %d,%d rule %s: Keys share = %v, Index.Shares = %v", a, b, rules[r], got, want)
+				}
+				for r2 := range rules {
+					if r2 != r && shares(keys[a][r], keys[b][r2]) {
+						t.Errorf("records %d,%d: a key of rule %d equals a key of rule %d", a, b, r, r2)
+					}
+				}
+			}
+		}
+	}
+	if len(keys[4][1]) != 0 || len(keys[3][0]) != 0 {
+		t.Errorf("a record without a term's feature has keys under that rule: %v %v", keys[4][1], keys[3][0])
+	}
+}

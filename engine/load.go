@@ -370,3 +370,39 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 	}
 	return vals, rejects
 }
+
+// Normalizer normalises records of one source one at a time, as Load does
+// for whole files: for real-time upserts.
+type Normalizer struct {
+	src   config.Source
+	opts  []normalize.Options
+	cache *valueCache
+}
+
+// NewNormalizer returns a Normalizer for src.
+func NewNormalizer(src config.Source) *Normalizer {
+	n := &Normalizer{src: src, opts: make([]normalize.Options, len(src.Fields)), cache: newValueCache(len(src.Fields))}
+	for i, fd := range src.Fields {
+		n.opts[i] = normalize.Options{DateFormats: fd.Formats, Region: fd.Region}
+	}
+	return n
+}
+
+// Record fills in the values of a record read from the source (its
+// features in the source's field order, as ingest yields them) and returns
+// the raw values that could not be normalised.
+func (n *Normalizer) Record(rec *record.Record) []Reject {
+	var rejects []Reject
+	for i := range rec.Features {
+		if i >= len(n.opts) {
+			break
+		}
+		var problems []Reject
+		rec.Features[i].Values, problems = n.cache.normalize(i, &rec.Features[i], n.opts[i])
+		for _, p := range problems {
+			p.Source, p.File, p.Line, p.RecordID = n.src.Name, n.src.Path, rec.Line, rec.Key.ID
+			rejects = append(rejects, p)
+		}
+	}
+	return rejects
+}

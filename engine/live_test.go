@@ -1,0 +1,262 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+func openStore(t *testing.T) store.Store {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "concord.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func openLive(t *testing.T, st store.Store, m *model.Model) *engine.Live {
+	t.Helper()
+	l, err := engine.Open(context.Background(), st, engine.LiveOptions{Model: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// agreement returns the pairwise F1 of partition b against partition a.
+func agreement[E ~string](a map[record.Key]E, b map[record.Key]record.EntityID) eval.Metrics {
+	ta, tb := eval.NewAssignments(), eval.NewAssignments()
+	for k, e := range a {
+		ta.Add(k.Source, k.ID, string(e))
+	}
+	for k, e := range b {
+		tb.Add(k.Source, k.ID, string(e))
+	}
+	return eval.Evaluate(ta, tb)
+}
+
+// Upserting the records of a batch run, in any order, gives the batch
+// partition.
+func TestLiveOrderIndependent(t *testing.T) {
+	cfg, _ := synthConfig(t, 400)
+	checkOrderIndependent(t, resolve(t, cfg, engine.ResolveOptions{}))
+}
+
+func TestLiveOrderIndependentFebrl3(t *testing.T) {
+	if _, err := os.Stat(filepath.Join("..", "..", "shared", "data", "febrl", "dataset3.csv")); err != nil {
+		t.Skip("Febrl data not found in ../shared/data/febrl: skipped")
+	}
+	cfg, err := config.Load(filepath.Join("..", "examples", "febrl", "febrl3.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkOrderIndependent(t, resolve(t, cfg, engine.ResolveOptions{}))
+}
+
+func checkOrderIndependent(t *testing.T, res *engine.Resolution) {
+	batch := map[record.Key]record.EntityID{}
+	for i, r := range res.Records {
+		batch[r.Key] = res.Entities[i]
+	}
+	for seed := range uint64(3) {
+		t.Run("order", func(t *testing.T) {
+			l := openLive(t, openStore(t), res.Model)
+			order := rand.New(rand.NewPCG(seed, 7)).Perm(len(res.Records))
+			for _, i := range order {
+				if _, err := l.Upsert(context.Background(), res.Records[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			live, err := l.Entities(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(live) != len(batch) {
+				t.Fatalf("%d records stored, want %d", len(live), len(batch))
+			}
+			m := agreement(batch, live)
+			t.Logf("seed %d: pairwise F1 against batch %.4f (P %.4f R %.4f)", seed, m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
+			if m.PairwiseF1 < 0.99 {
+				t.Errorf("pairwise F1 against batch = %.4f, want ≥ 0.99", m.PairwiseF1)
+			}
+		})
+	}
+}
+
+// bridgeModel links two records that agree on name or on phone, and no
+// others: one agreement and one disagreement weigh -6.63 + 9.81 - 0.99 =
+// 2.19 bits, p = 0.82; two disagreements -8.6 bits.
+func bridgeModel() *model.Model {
+	exact := func(feature string, kind record.Kind) model.Comparison {
+		return model.Comparison{Name: feature, Feature: feature, Kind: kind, Levels: []model.Level{
+			{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact}, M: 0.9, U: 0.001},
+			{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.5, U: 0.99},
+		}}
+	}
+	return &model.Model{Version: model.Version, Prior: 0.01,
+		Thresholds:  model.Thresholds{Match: 0.8, Review: 0.5},
+		Blocking:    [][]string{{"name"}, {"phone"}},
+		Comparisons: []model.Comparison{exact("name", record.KindText), exact("phone", record.KindText)}}
+}
+
+func textRecord(id, name, phone string) record.Record {
+	r := record.Record{Key: record.Key{Source: "s", ID: id}}
+	for _, f := range [][2]string{{"name", name}, {"phone", phone}} {
+		feat := record.Feature{Name: f[0], Kind: record.KindText, Raw: []string{f[1]}}
+		if f[1] != "" {
+			v, err := normalize.Value(record.KindText, f[1], normalize.Options{})
+			if err != nil {
+				panic(err)
+			}
+			feat.Values = []record.Value{v}
+		}
+		r.Features = append(r.Features, feat)
+	}
+	return r
+}
+
+func kinds(ch engine.Change) []string {
+	var out []string
+	for _, e := range ch.Events {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+func TestLiveMergeSplitLineage(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	upsert := func(r record.Record) engine.Change {
+		t.Helper()
+		ch, err := l.Upsert(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
+	}
+	a := upsert(textRecord("a", "ana", "111"))
+	b := upsert(textRecord("b", "bea", "222"))
+	if !slices.Equal(kinds(a), []string{store.EventCreated}) || !slices.Equal(kinds(b), []string{store.EventCreated}) || a.Entity == b.Entity {
+		t.Fatalf("two unrelated records: %+v %+v", a, b)
+	}
+	// c agrees with a on name and with b on phone: it bridges them.
+	c := upsert(textRecord("c", "ana", "222"))
+	if c.Links != 2 || !slices.Equal(kinds(c), []string{store.EventMerged}) {
+		t.Fatalf("bridge: links %d, events %+v", c.Links, c.Events)
+	}
+	survivor, absorbed := c.Entity, c.Events[0].Others
+	if (survivor != a.Entity && survivor != b.Entity) || len(absorbed) != 1 || absorbed[0] == survivor {
+		t.Fatalf("merge kept %s and absorbed %v; want one of %s, %s each", survivor, absorbed, a.Entity, b.Entity)
+	}
+	// An update of c that removes the evidence for b splits b off again.
+	c2 := upsert(textRecord("c", "ana", "999"))
+	if c2.Entity != survivor || c2.Previous != survivor || !slices.Equal(kinds(c2), []string{store.EventSplit}) {
+		t.Fatalf("update removing the bridge: %+v", c2)
+	}
+	if c2.Events[0].Entity != survivor || len(c2.Events[0].Others) != 1 || c2.Events[0].Others[0] == survivor {
+		t.Fatalf("split event %+v", c2.Events[0])
+	}
+	rb, err := l.Record(ctx, record.Key{Source: "s", ID: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Entity != c2.Events[0].Others[0] {
+		t.Fatalf("b is in %s, the split event names %s", rb.Entity, c2.Events[0].Others[0])
+	}
+	ra, _ := l.Record(ctx, record.Key{Source: "s", ID: "a"})
+	if ra.Entity != survivor {
+		t.Fatalf("a moved to %s; the larger part (a, c) keeps %s", ra.Entity, survivor)
+	}
+	// Deleting c leaves a, alone, with the id.
+	d, err := l.Delete(ctx, record.Key{Source: "s", ID: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra, _ = l.Record(ctx, record.Key{Source: "s", ID: "a"})
+	if ra.Entity != survivor || len(d.Events) != 0 || d.Entity != "" {
+		t.Fatalf("delete of c: %+v, a in %s", d, ra.Entity)
+	}
+	// Deleting a removes the entity; its lineage stays readable.
+	d, err = l.Delete(ctx, record.Key{Source: "s", ID: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(kinds(d), []string{store.EventRemoved}) || d.Events[0].Entity != survivor {
+		t.Fatalf("delete of the last record: %+v", d)
+	}
+	v, err := l.Entity(ctx, survivor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lineage []string
+	for _, e := range v.Lineage {
+		lineage = append(lineage, e.Kind)
+	}
+	if len(v.Records) != 0 || !slices.Equal(lineage, []string{store.EventCreated, store.EventMerged, store.EventSplit, store.EventRemoved}) {
+		t.Fatalf("lineage of %s: %v, %d records", survivor, lineage, len(v.Records))
+	}
+	if _, err := l.Delete(ctx, record.Key{Source: "s", ID: "a"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleting a deleted record: %v, want ErrNotFound", err)
+	}
+	if _, err := l.Entity(ctx, "Enever"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown entity: %v, want ErrNotFound", err)
+	}
+	// A record re-added after its entity was removed gets a fresh id.
+	again := upsert(textRecord("a", "ana", "111"))
+	if again.Entity == survivor && survivor == a.Entity {
+		t.Fatalf("re-added record reused the removed id %s", survivor)
+	}
+}
+
+// A restart resumes from the store: no model given, same entities.
+func TestLiveReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := openLive(t, db, bridgeModel())
+	first, _ := l.Upsert(ctx, textRecord("a", "ana", "111"))
+	db.Close()
+	if _, err := engine.Open(ctx, openStore(t), engine.LiveOptions{}); !errors.Is(err, engine.ErrNoModel) {
+		t.Fatalf("Open of an empty store without a model: %v, want ErrNoModel", err)
+	}
+	db, err = sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l, err = engine.Open(ctx, db, engine.LiveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := l.Upsert(ctx, textRecord("b", "ana", "333"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Entity != first.Entity || ch.Links != 1 {
+		t.Fatalf("after reopen the new record went to %s (links %d), want %s", ch.Entity, ch.Links, first.Entity)
+	}
+	other := bridgeModel()
+	other.Prior = 0.02
+	if _, err := engine.Open(ctx, db, engine.LiveOptions{Model: other}); err == nil {
+		t.Fatal("Open with a different model than the stored one succeeded")
+	}
+}

@@ -1,0 +1,641 @@
+// Package sqlite is the embedded default store: one SQLite file in WAL
+// mode, through github.com/mattn/go-sqlite3. Nothing to install or run.
+//
+// Durability: every transaction is committed to the write-ahead log before
+// Commit returns, so a committed change survives the process being killed
+// at any point (kill -9). With Options.Sync set it also survives a power
+// failure, at the price of an fsync per commit.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
+
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+var _ store.Store = (*DB)(nil)
+
+// schemaVersion is the layout this package writes, kept in PRAGMA user_version.
+const schemaVersion = 1
+
+const schema = `
+CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS records(
+	id INTEGER PRIMARY KEY,
+	source TEXT NOT NULL,
+	rid TEXT NOT NULL,
+	entity TEXT NOT NULL,
+	data BLOB NOT NULL,
+	keys BLOB NOT NULL,
+	UNIQUE(source, rid));
+CREATE INDEX IF NOT EXISTS records_entity ON records(entity);
+CREATE TABLE IF NOT EXISTS bkeys(k INTEGER NOT NULL, rec INTEGER NOT NULL, PRIMARY KEY(k, rec)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS links(a INTEGER NOT NULL, b INTEGER NOT NULL, weight REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS links_b ON links(b);
+CREATE TABLE IF NOT EXISTS reviews(a INTEGER NOT NULL, b INTEGER NOT NULL, weight REAL NOT NULL,
+	reason TEXT NOT NULL, rule TEXT NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reviews_b ON reviews(b);
+CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
+	entity TEXT NOT NULL, others TEXT NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_entities(entity TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(entity, seq)) WITHOUT ROWID;
+`
+
+// Options configure Open.
+type Options struct {
+	// Sync makes every commit wait for the disk (synchronous=FULL), so it
+	// survives power loss as well as a killed process.
+	Sync bool
+	// Now returns the time stamped on events; nil is time.Now.
+	Now func() time.Time
+}
+
+// DB is a store in one SQLite file.
+type DB struct {
+	path  string
+	write *sql.DB
+	wconn *sql.Conn // the one writing connection; wmu serialises its transactions
+	wmu   sync.Mutex
+	read  *sql.DB
+	now   func() time.Time
+	stmts map[string]*sql.Stmt // prepared on wconn, used under wmu
+}
+
+// Open opens or creates the store at path.
+func Open(path string, opt Options) (*DB, error) {
+	if strings.Contains(path, "://") {
+		return nil, fmt.Errorf("store %s: only a file path is supported (the embedded SQLite store)", path)
+	}
+	sync := "NORMAL"
+	if opt.Sync {
+		sync = "FULL"
+	}
+	dsn := func(lock string) string {
+		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_journal_mode=WAL&_synchronous=" + sync +
+			"&_busy_timeout=10000&_foreign_keys=0&_txlock=" + lock
+	}
+	w, err := sql.Open("sqlite3", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxLifetime(0)
+	db := &DB{path: path, write: w, now: opt.Now, stmts: map[string]*sql.Stmt{}}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if err := db.migrate(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if db.wconn, err = w.Conn(context.Background()); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", dsn("deferred")+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	db.read = r
+	return db, nil
+}
+
+func (db *DB) migrate() error {
+	var v int
+	if err := db.write.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("store %s: %w", db.path, err)
+	}
+	if v > schemaVersion {
+		return fmt.Errorf("store %s: schema version %d, this build knows version %d", db.path, v, schemaVersion)
+	}
+	if _, err := db.write.Exec(schema); err != nil {
+		return fmt.Errorf("store %s: create schema: %w", db.path, err)
+	}
+	if _, err := db.write.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return fmt.Errorf("store %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Close closes the store.
+func (db *DB) Close() error {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	for q, s := range db.stmts {
+		s.Close()
+		delete(db.stmts, q)
+	}
+	var errs []error
+	if db.wconn != nil {
+		errs = append(errs, db.wconn.Close())
+		db.wconn = nil
+	}
+	return errors.Join(append(errs, db.read.Close(), db.write.Close())...)
+}
+
+// Begin starts a transaction.
+func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
+	if !write {
+		tx, err := db.read.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("store %s: begin: %w", db.path, err)
+		}
+		return &Tx{db: db, tx: tx}, nil
+	}
+	db.wmu.Lock()
+	if db.wconn == nil {
+		db.wmu.Unlock()
+		return nil, fmt.Errorf("store %s: closed", db.path)
+	}
+	tx, err := db.wconn.BeginTx(ctx, nil)
+	if err != nil {
+		db.wmu.Unlock()
+		return nil, fmt.Errorf("store %s: begin: %w", db.path, err)
+	}
+	return &Tx{db: db, tx: tx, write: true}, nil
+}
+
+// Tx is a transaction on a DB.
+type Tx struct {
+	db    *DB
+	tx    *sql.Tx
+	write bool
+	done  bool
+}
+
+var errReadOnly = errors.New("write in a read-only transaction")
+
+// stmt returns the prepared statement for q in this transaction. Write
+// transactions reuse statements prepared once on the writing connection
+// (they hold wmu); read transactions prepare them per call.
+func (t *Tx) stmt(q string) (*sql.Stmt, error) {
+	if !t.write {
+		return t.tx.Prepare(q)
+	}
+	s, ok := t.db.stmts[q]
+	if !ok {
+		var err error
+		if s, err = t.db.wconn.PrepareContext(context.Background(), q); err != nil {
+			return nil, err
+		}
+		t.db.stmts[q] = s
+	}
+	return t.tx.Stmt(s), nil
+}
+
+func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if !t.write {
+		return nil, errReadOnly
+	}
+	s, err := t.stmt(q)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	res, err := s.Exec(args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return res, nil
+}
+
+func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(q)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	rows, err := s.Query(args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return rows, nil
+}
+
+func (t *Tx) queryRow(q string, args []any, dest ...any) error {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		return store.ErrNotFound
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// end marks the transaction finished and lets the next writer in.
+func (t *Tx) end() {
+	t.done = true
+	if t.write {
+		t.db.wmu.Unlock()
+	}
+}
+
+// Commit commits the transaction.
+func (t *Tx) Commit() error {
+	if t.done {
+		return fmt.Errorf("store %s: commit of a finished transaction", t.db.path)
+	}
+	defer t.end()
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("store %s: commit: %w", t.db.path, err)
+	}
+	return nil
+}
+
+// Rollback abandons the transaction; after Commit it does nothing.
+func (t *Tx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	defer t.end()
+	return t.tx.Rollback()
+}
+
+// Meta returns the value stored under key.
+func (t *Tx) Meta(key string) ([]byte, error) {
+	var v []byte
+	if err := t.queryRow("SELECT v FROM meta WHERE k = ?", []any{key}, &v); err != nil {
+		return nil, fmt.Errorf("meta %q: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta stores value under key.
+func (t *Tx) SetMeta(key string, value []byte) error {
+	_, err := t.exec("INSERT INTO meta(k, v) VALUES(?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
+	return err
+}
+
+// id returns the row id of a record.
+func (t *Tx) id(key record.Key) (int64, error) {
+	var id int64
+	if err := t.queryRow("SELECT id FROM records WHERE source = ? AND rid = ?", []any{key.Source, key.ID}, &id); err != nil {
+		return 0, fmt.Errorf("record %s: %w", key, err)
+	}
+	return id, nil
+}
+
+func (t *Tx) key(id int64) (record.Key, error) {
+	var k record.Key
+	if err := t.queryRow("SELECT source, rid FROM records WHERE id = ?", []any{id}, &k.Source, &k.ID); err != nil {
+		return k, fmt.Errorf("record #%d: %w", id, err)
+	}
+	return k, nil
+}
+
+// Record returns a stored record.
+func (t *Tx) Record(key record.Key) (store.Record, error) {
+	r := store.Record{Key: key}
+	var ent string
+	var keys []byte
+	if err := t.queryRow("SELECT entity, data, keys FROM records WHERE source = ? AND rid = ?",
+		[]any{key.Source, key.ID}, &ent, &r.Data, &keys); err != nil {
+		return r, fmt.Errorf("record %s: %w", key, err)
+	}
+	r.Entity = record.EntityID(ent)
+	r.Keys = decodeKeys(keys)
+	return r, nil
+}
+
+// PutRecord inserts or replaces a record, its keys and entity.
+func (t *Tx) PutRecord(r store.Record) error {
+	id, err := t.id(r.Key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		res, err := t.exec("INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)",
+			r.Key.Source, r.Key.ID, string(r.Entity), r.Data, encodeKeys(r.Keys))
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	case err != nil:
+		return err
+	default:
+		if err := t.deleteKeys(id); err != nil {
+			return err
+		}
+		if _, err := t.exec("UPDATE records SET entity = ?, data = ?, keys = ? WHERE id = ?",
+			string(r.Entity), r.Data, encodeKeys(r.Keys), id); err != nil {
+			return err
+		}
+	}
+	for _, k := range r.Keys {
+		if _, err := t.exec("INSERT OR IGNORE INTO bkeys(k, rec) VALUES(?, ?)", int64(k), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Tx) deleteKeys(id int64) error {
+	var keys []byte
+	if err := t.queryRow("SELECT keys FROM records WHERE id = ?", []any{id}, &keys); err != nil {
+		return err
+	}
+	for _, k := range decodeKeys(keys) {
+		if _, err := t.exec("DELETE FROM bkeys WHERE k = ? AND rec = ?", int64(k), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteRecord removes a record with its keys, links and reviews.
+func (t *Tx) DeleteRecord(key record.Key) error {
+	id, err := t.id(key)
+	if err != nil {
+		return err
+	}
+	if err := t.deleteKeys(id); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		"DELETE FROM links WHERE a = ?", "DELETE FROM links WHERE b = ?",
+		"DELETE FROM reviews WHERE a = ?", "DELETE FROM reviews WHERE b = ?",
+		"DELETE FROM records WHERE id = ?",
+	} {
+		if _, err := t.exec(q, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetEntity moves a record to another entity.
+func (t *Tx) SetEntity(key record.Key, entity record.EntityID) error {
+	res, err := t.exec("UPDATE records SET entity = ? WHERE source = ? AND rid = ?", string(entity), key.Source, key.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("record %s: %w", key, store.ErrNotFound)
+	}
+	return nil
+}
+
+// Records calls fn for every record in key order. fn must not use t.
+func (t *Tx) Records(fn func(store.Record) bool) error {
+	rows, err := t.query("SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r store.Record
+		var ent string
+		var keys []byte
+		if err := rows.Scan(&r.Key.Source, &r.Key.ID, &ent, &r.Data, &keys); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		r.Entity, r.Keys = record.EntityID(ent), decodeKeys(keys)
+		if !fn(r) {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// CountRecords returns how many records are stored.
+func (t *Tx) CountRecords() (int64, error) {
+	var n int64
+	err := t.queryRow("SELECT count(*) FROM records", nil, &n)
+	return n, err
+}
+
+// Blocked returns the records holding blocking key k, in key order.
+func (t *Tx) Blocked(k uint64, limit int) ([]record.Key, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	return t.keys("SELECT r.source, r.rid FROM bkeys b JOIN records r ON r.id = b.rec WHERE b.k = ? ORDER BY r.source, r.rid LIMIT ?", int64(k), limit)
+}
+
+func (t *Tx) keys(q string, args ...any) ([]record.Key, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []record.Key
+	for rows.Next() {
+		var k record.Key
+		if err := rows.Scan(&k.Source, &k.ID); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return out, nil
+}
+
+// Members returns the records of an entity in key order.
+func (t *Tx) Members(entity record.EntityID) ([]record.Key, error) {
+	keys, err := t.keys("SELECT source, rid FROM records WHERE entity = ? ORDER BY source, rid", string(entity))
+	if err == nil && len(keys) == 0 {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("entity %s: %w", entity, err)
+	}
+	return keys, nil
+}
+
+// pairIDs returns the row ids of a pair's records.
+func (t *Tx) pairIDs(a, b record.Key) (int64, int64, error) {
+	ia, err := t.id(a)
+	if err != nil {
+		return 0, 0, err
+	}
+	ib, err := t.id(b)
+	return ia, ib, err
+}
+
+// PutLink stores or replaces a link.
+func (t *Tx) PutLink(l store.Link) error {
+	p := record.NewPair(l.A, l.B)
+	a, b, err := t.pairIDs(p.A, p.B)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec("INSERT INTO links(a, b, weight) VALUES(?, ?, ?) ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight", a, b, l.Weight)
+	return err
+}
+
+// Links returns the links that name key.
+func (t *Tx) Links(key record.Key) ([]store.Link, error) {
+	id, err := t.id(key)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.query(`SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
+		JOIN records ra ON ra.id = l.a JOIN records rb ON rb.id = l.b WHERE l.a = ?1 OR l.b = ?1`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Link
+	for rows.Next() {
+		var l store.Link
+		if err := rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return out, nil
+}
+
+// PutReview stores or replaces a pair for review.
+func (t *Tx) PutReview(r store.Review) error {
+	p := record.NewPair(r.A, r.B)
+	a, b, err := t.pairIDs(p.A, p.B)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO reviews(a, b, weight, reason, rule) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight, reason = excluded.reason, rule = excluded.rule`, a, b, r.Weight, r.Reason, r.Rule)
+	return err
+}
+
+// Reviews returns the pairs for review naming key, or all of them.
+func (t *Tx) Reviews(key record.Key) ([]store.Review, error) {
+	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v
+		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b`
+	var args []any
+	if key != (record.Key{}) {
+		id, err := t.id(key)
+		if err != nil {
+			return nil, err
+		}
+		q += " WHERE v.a = ?1 OR v.b = ?1"
+		args = append(args, id)
+	}
+	rows, err := t.query(q+" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Review
+	for rows.Next() {
+		var r store.Review
+		if err := rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return out, nil
+}
+
+// AddEvent appends an event to the lineage.
+func (t *Tx) AddEvent(e store.Event) (store.Event, error) {
+	if e.Time.IsZero() {
+		e.Time = t.db.now()
+	}
+	others := make([]string, len(e.Others))
+	for i, o := range e.Others {
+		others[i] = string(o)
+	}
+	res, err := t.exec("INSERT INTO events(at, kind, entity, others, source, rid) VALUES(?, ?, ?, ?, ?, ?)",
+		e.Time.UnixNano(), e.Kind, string(e.Entity), strings.Join(others, " "), e.Record.Source, e.Record.ID)
+	if err != nil {
+		return e, err
+	}
+	if e.Seq, err = res.LastInsertId(); err != nil {
+		return e, fmt.Errorf("store: %w", err)
+	}
+	for _, ent := range append([]record.EntityID{e.Entity}, e.Others...) {
+		if _, err := t.exec("INSERT OR IGNORE INTO event_entities(entity, seq) VALUES(?, ?)", string(ent), e.Seq); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
+// Events returns the events naming entity, oldest first.
+func (t *Tx) Events(entity record.EntityID) ([]store.Event, error) {
+	rows, err := t.query(`SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
+		JOIN events e ON e.seq = x.seq WHERE x.entity = ? ORDER BY e.seq`, string(entity))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Event
+	for rows.Next() {
+		var e store.Event
+		var at int64
+		var ent, others string
+		if err := rows.Scan(&e.Seq, &at, &e.Kind, &ent, &others, &e.Record.Source, &e.Record.ID); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		e.Time, e.Entity = time.Unix(0, at).UTC(), record.EntityID(ent)
+		for _, o := range strings.Fields(others) {
+			e.Others = append(e.Others, record.EntityID(o))
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return out, nil
+}
+
+// EntityUsed reports whether an entity id was ever used.
+func (t *Tx) EntityUsed(entity record.EntityID) (bool, error) {
+	var one int
+	err := t.queryRow("SELECT 1 FROM event_entities WHERE entity = ? LIMIT 1", []any{string(entity)}, &one)
+	if errors.Is(err, store.ErrNotFound) {
+		err = t.queryRow("SELECT 1 FROM records WHERE entity = ? LIMIT 1", []any{string(entity)}, &one)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
+}
+
+func encodeKeys(keys []uint64) []byte {
+	b := make([]byte, 8*len(keys))
+	for i, k := range keys {
+		binary.LittleEndian.PutUint64(b[8*i:], k)
+	}
+	return b
+}
+
+func decodeKeys(b []byte) []uint64 {
+	keys := make([]uint64, len(b)/8)
+	for i := range keys {
+		keys[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return keys
+}

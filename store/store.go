@@ -1,0 +1,133 @@
+// Package store persists what real-time resolution needs: records (raw and
+// normalised), their blocking keys, the links between them, the review
+// queue, the entity each record belongs to, the lineage of every entity
+// and the model. Store is the one producer-side interface of Concord:
+// every backend asserts it (var _ store.Store = (*DB)(nil)) and passes the
+// storetest conformance suite.
+//
+// A Store is used through transactions. Every change made by one upsert
+// or delete happens in one transaction, so a reader never sees half of it
+// and a crash keeps either all of it or none of it.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/concord-er/concord/record"
+)
+
+// ErrNotFound is returned when a record, entity or metadata key does not
+// exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is a persistent store. Begin starts a transaction; write
+// transactions are serialised by the store.
+type Store interface {
+	// Begin starts a transaction. A read-only transaction must not write.
+	Begin(ctx context.Context, write bool) (Tx, error)
+	Close() error
+}
+
+// Tx is a transaction. Every method may return a wrapped error from the
+// backend; methods that look one thing up return ErrNotFound when it does
+// not exist. After Commit or Rollback the Tx must not be used; Rollback
+// after Commit is a no-op, so `defer tx.Rollback()` is safe.
+type Tx interface {
+	// Meta returns the value stored under key.
+	Meta(key string) ([]byte, error)
+	SetMeta(key string, value []byte) error
+
+	// Record returns a stored record.
+	Record(key record.Key) (Record, error)
+	// PutRecord inserts or replaces a record with its blocking keys and
+	// entity. Replacing keeps the record's links and reviews.
+	PutRecord(r Record) error
+	// DeleteRecord removes a record, its blocking keys, and every link and
+	// review that names it.
+	DeleteRecord(key record.Key) error
+	// SetEntity moves a record to another entity.
+	SetEntity(key record.Key, entity record.EntityID) error
+	// Records calls fn for every record in key order until fn returns
+	// false.
+	Records(fn func(Record) bool) error
+	// CountRecords returns how many records are stored.
+	CountRecords() (int64, error)
+
+	// Blocked returns the records holding blocking key k, at most limit of
+	// them (limit ≤ 0: all), in key order.
+	Blocked(k uint64, limit int) ([]record.Key, error)
+
+	// Members returns the records of an entity in key order; an entity
+	// with no records returns ErrNotFound.
+	Members(entity record.EntityID) ([]record.Key, error)
+
+	// PutLink stores or replaces a scored pair. Links are the pairs that
+	// scored at or above the match threshold, with their weight.
+	PutLink(l Link) error
+	// Links returns the links that name key.
+	Links(key record.Key) ([]Link, error)
+
+	// PutReview stores or replaces a pair for human review.
+	PutReview(r Review) error
+	// Reviews returns the pairs for review that name key, or every pair
+	// for review when key is the zero Key.
+	Reviews(key record.Key) ([]Review, error)
+
+	// AddEvent appends an event to the lineage and returns it with its
+	// sequence number.
+	AddEvent(e Event) (Event, error)
+	// Events returns the events that name entity (as Entity or in
+	// Others), oldest first.
+	Events(entity record.EntityID) ([]Event, error)
+	// EntityUsed reports whether an entity id has ever been used.
+	EntityUsed(entity record.EntityID) (bool, error)
+
+	Commit() error
+	Rollback() error
+}
+
+// Record is a stored record.
+type Record struct {
+	Key    record.Key
+	Entity record.EntityID
+	// Data is the encoded record (raw and normalised values); the engine
+	// owns its format.
+	Data []byte
+	// Keys are the record's blocking keys, each already tagged with its
+	// rule.
+	Keys []uint64
+}
+
+// Link is a pair of records with its match weight.
+type Link struct {
+	A, B   record.Key // A before B (record.NewPair order)
+	Weight float64
+}
+
+// Review is a pair for a person to decide, with why it is there.
+type Review struct {
+	A, B   record.Key // A before B
+	Weight float64
+	Reason string
+	Rule   string // the blocking rule that found the pair
+}
+
+// Event kinds of the lineage.
+const (
+	EventCreated = "created" // an entity came into being
+	EventMerged  = "merged"  // Others were absorbed into Entity
+	EventSplit   = "split"   // Others were split off from Entity
+	EventRemoved = "removed" // Entity lost its last record
+)
+
+// Event is one entry of the lineage of entities.
+type Event struct {
+	Seq    int64
+	Time   time.Time
+	Kind   string
+	Entity record.EntityID
+	Others []record.EntityID
+	Record record.Key // the record whose upsert or delete caused it
+}

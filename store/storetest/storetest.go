@@ -1,0 +1,281 @@
+// Package storetest is the conformance suite every store backend must
+// pass: Run(t, open) checks each method of store.Tx against the contract
+// written in package store.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// Open returns a new, empty store; Reopen opens the same store again after
+// it was closed (for persistence checks).
+type Open func(t *testing.T) (s store.Store, reopen func() store.Store)
+
+// Run runs the suite.
+func Run(t *testing.T, open Open) {
+	ctx := context.Background()
+	k1, k2, k3 := record.Key{Source: "a", ID: "1"}, record.Key{Source: "a", ID: "2"}, record.Key{Source: "b", ID: "1"}
+
+	write := func(t *testing.T, s store.Store, fn func(tx store.Tx)) {
+		t.Helper()
+		tx, err := s.Begin(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		fn(tx)
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(t *testing.T, s store.Store, fn func(tx store.Tx)) {
+		t.Helper()
+		tx, err := s.Begin(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		fn(tx)
+	}
+	must := func(t *testing.T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put := func(t *testing.T, tx store.Tx, k record.Key, e record.EntityID, keys ...uint64) {
+		t.Helper()
+		must(t, tx.PutRecord(store.Record{Key: k, Entity: e, Data: []byte("data of " + k.String()), Keys: keys}))
+	}
+
+	t.Run("Meta", func(t *testing.T) {
+		s, _ := open(t)
+		read(t, s, func(tx store.Tx) {
+			if _, err := tx.Meta("model"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("Meta(missing) error = %v, want ErrNotFound", err)
+			}
+		})
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.SetMeta("model", []byte("v1")))
+			must(t, tx.SetMeta("model", []byte("v2")))
+		})
+		read(t, s, func(tx store.Tx) {
+			if got, err := tx.Meta("model"); err != nil || string(got) != "v2" {
+				t.Fatalf("Meta = %q, %v, want v2", got, err)
+			}
+		})
+	})
+
+	t.Run("RecordRoundTripAndReplace", func(t *testing.T) {
+		s, _ := open(t)
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k1, "E1", 10, 20)
+			put(t, tx, k2, "E1", 10)
+		})
+		read(t, s, func(tx store.Tx) {
+			r, err := tx.Record(k1)
+			must(t, err)
+			if r.Entity != "E1" || string(r.Data) != "data of a/1" || !slices.Equal(r.Keys, []uint64{10, 20}) {
+				t.Fatalf("Record = %+v", r)
+			}
+			if got, _ := tx.Blocked(10, 0); !slices.Equal(got, []record.Key{k1, k2}) {
+				t.Fatalf("Blocked(10) = %v, want [a/1 a/2]", got)
+			}
+			if got, _ := tx.Blocked(10, 1); !slices.Equal(got, []record.Key{k1}) {
+				t.Fatalf("Blocked(10, limit 1) = %v, want [a/1]", got)
+			}
+			if _, err := tx.Record(k3); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("Record(missing) error = %v, want ErrNotFound", err)
+			}
+		})
+		// Replacing a record replaces its keys.
+		write(t, s, func(tx store.Tx) { put(t, tx, k1, "E2", 30) })
+		read(t, s, func(tx store.Tx) {
+			if got, _ := tx.Blocked(10, 0); !slices.Equal(got, []record.Key{k2}) {
+				t.Fatalf("after replace Blocked(10) = %v, want [a/2]", got)
+			}
+			if got, _ := tx.Blocked(30, 0); !slices.Equal(got, []record.Key{k1}) {
+				t.Fatalf("after replace Blocked(30) = %v, want [a/1]", got)
+			}
+			if got, _ := tx.Blocked(0xffffffffffffffff, 0); len(got) != 0 {
+				t.Fatalf("Blocked(unknown) = %v, want none", got)
+			}
+			if n, err := tx.CountRecords(); err != nil || n != 2 {
+				t.Fatalf("CountRecords = %d, %v, want 2", n, err)
+			}
+		})
+	})
+
+	t.Run("KeysUseAllBits", func(t *testing.T) {
+		s, _ := open(t)
+		big := uint64(1<<63 + 12345)
+		write(t, s, func(tx store.Tx) { put(t, tx, k1, "E1", big) })
+		read(t, s, func(tx store.Tx) {
+			if got, _ := tx.Blocked(big, 0); !slices.Equal(got, []record.Key{k1}) {
+				t.Fatalf("Blocked(high bit) = %v", got)
+			}
+		})
+	})
+
+	t.Run("MembersAndEntities", func(t *testing.T) {
+		s, _ := open(t)
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k2, "E1")
+			put(t, tx, k1, "E1")
+			put(t, tx, k3, "E2")
+			must(t, tx.SetEntity(k3, "E1"))
+			if err := tx.SetEntity(record.Key{Source: "x", ID: "y"}, "E1"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("SetEntity(missing) error = %v, want ErrNotFound", err)
+			}
+		})
+		read(t, s, func(tx store.Tx) {
+			got, err := tx.Members("E1")
+			must(t, err)
+			if !slices.Equal(got, []record.Key{k1, k2, k3}) {
+				t.Fatalf("Members = %v, want key order", got)
+			}
+			if _, err := tx.Members("E2"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("Members(empty) error = %v, want ErrNotFound", err)
+			}
+			var all []record.Key
+			must(t, tx.Records(func(r store.Record) bool { all = append(all, r.Key); return true }))
+			if !slices.Equal(all, []record.Key{k1, k2, k3}) {
+				t.Fatalf("Records = %v", all)
+			}
+			if used, err := tx.EntityUsed("E1"); err != nil || !used {
+				t.Fatalf("EntityUsed(E1) = %v, %v", used, err)
+			}
+			if used, err := tx.EntityUsed("E9"); err != nil || used {
+				t.Fatalf("EntityUsed(E9) = %v, %v", used, err)
+			}
+		})
+	})
+
+	t.Run("LinksReviewsAndDelete", func(t *testing.T) {
+		s, _ := open(t)
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k1, "E1", 1)
+			put(t, tx, k2, "E1", 1)
+			put(t, tx, k3, "E3", 1)
+			must(t, tx.PutLink(store.Link{A: k2, B: k1, Weight: 10}))
+			must(t, tx.PutLink(store.Link{A: k1, B: k2, Weight: 12})) // replaces
+			must(t, tx.PutReview(store.Review{A: k3, B: k1, Weight: 1.5, Reason: "review band", Rule: "[dob]"}))
+			if err := tx.PutLink(store.Link{A: k1, B: record.Key{Source: "x", ID: "y"}}); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("PutLink(missing record) error = %v, want ErrNotFound", err)
+			}
+		})
+		read(t, s, func(tx store.Tx) {
+			got, err := tx.Links(k2)
+			must(t, err)
+			if len(got) != 1 || got[0] != (store.Link{A: k1, B: k2, Weight: 12}) {
+				t.Fatalf("Links = %+v, want one, ordered, weight 12", got)
+			}
+			rv, err := tx.Reviews(record.Key{})
+			must(t, err)
+			if len(rv) != 1 || rv[0].A != k1 || rv[0].B != k3 || rv[0].Reason != "review band" || rv[0].Rule != "[dob]" {
+				t.Fatalf("Reviews = %+v", rv)
+			}
+		})
+		write(t, s, func(tx store.Tx) { must(t, tx.DeleteRecord(k1)) })
+		read(t, s, func(tx store.Tx) {
+			if got, _ := tx.Links(k2); len(got) != 0 {
+				t.Fatalf("links after delete = %+v", got)
+			}
+			if got, _ := tx.Reviews(k3); len(got) != 0 {
+				t.Fatalf("reviews after delete = %+v", got)
+			}
+			if got, _ := tx.Blocked(1, 0); !slices.Equal(got, []record.Key{k2, k3}) {
+				t.Fatalf("Blocked after delete = %v", got)
+			}
+			if _, err := tx.Record(k1); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("deleted record error = %v", err)
+			}
+		})
+		write(t, s, func(tx store.Tx) {
+			if err := tx.DeleteRecord(k1); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("second delete error = %v, want ErrNotFound", err)
+			}
+		})
+	})
+
+	t.Run("Events", func(t *testing.T) {
+		s, _ := open(t)
+		var seqs []int64
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k1, "E1")
+			for _, e := range []store.Event{
+				{Kind: store.EventCreated, Entity: "E1", Record: k1},
+				{Kind: store.EventCreated, Entity: "E2", Record: k2},
+				{Kind: store.EventMerged, Entity: "E1", Others: []record.EntityID{"E2"}, Record: k3},
+			} {
+				got, err := tx.AddEvent(e)
+				must(t, err)
+				if got.Time.IsZero() {
+					t.Fatal("AddEvent did not stamp the time")
+				}
+				seqs = append(seqs, got.Seq)
+			}
+		})
+		if !slices.IsSorted(seqs) || seqs[0] == seqs[1] {
+			t.Fatalf("sequence numbers %v, want increasing", seqs)
+		}
+		read(t, s, func(tx store.Tx) {
+			got, err := tx.Events("E2")
+			must(t, err)
+			if len(got) != 2 || got[0].Kind != store.EventCreated || got[1].Kind != store.EventMerged ||
+				!slices.Equal(got[1].Others, []record.EntityID{"E2"}) || got[1].Record != k3 {
+				t.Fatalf("Events(E2) = %+v", got)
+			}
+			if used, _ := tx.EntityUsed("E2"); !used {
+				t.Fatal("EntityUsed(E2) = false after events named it")
+			}
+		})
+	})
+
+	t.Run("RollbackKeepsNothing", func(t *testing.T) {
+		s, _ := open(t)
+		tx, err := s.Begin(ctx, true)
+		must(t, err)
+		put(t, tx, k1, "E1", 5)
+		must(t, tx.Rollback())
+		read(t, s, func(tx store.Tx) {
+			if n, _ := tx.CountRecords(); n != 0 {
+				t.Fatalf("records after rollback = %d", n)
+			}
+		})
+	})
+
+	t.Run("ReadOnlyRefusesWrites", func(t *testing.T) {
+		s, _ := open(t)
+		read(t, s, func(tx store.Tx) {
+			if err := tx.SetMeta("k", []byte("v")); err == nil {
+				t.Fatal("SetMeta in a read transaction succeeded")
+			}
+		})
+	})
+
+	t.Run("Persists", func(t *testing.T) {
+		s, reopen := open(t)
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k1, "E1", 7)
+			must(t, tx.SetMeta("model", []byte("m")))
+		})
+		must(t, s.Close())
+		s = reopen()
+		defer s.Close()
+		read(t, s, func(tx store.Tx) {
+			if r, err := tx.Record(k1); err != nil || r.Entity != "E1" {
+				t.Fatalf("after reopen Record = %+v, %v", r, err)
+			}
+			if got, _ := tx.Blocked(7, 0); !slices.Equal(got, []record.Key{k1}) {
+				t.Fatalf("after reopen Blocked = %v", got)
+			}
+		})
+	})
+}
