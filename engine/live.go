@@ -667,3 +667,44 @@ func (l *Live) Entities(ctx context.Context) (map[record.Key]record.EntityID, er
 	})
 	return out, err
 }
+
+// Check verifies the store is consistent: every record decodes, belongs
+// to an entity, and is linked only to records of its own entity or to
+// records kept apart by a conflict (never to a missing one).
+func (l *Live) Check(ctx context.Context) error {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var keys []record.Key
+	var problems []error
+	err = tx.Records(func(r store.Record) bool {
+		var rec record.Record
+		switch {
+		case r.Entity == "":
+			problems = append(problems, fmt.Errorf("record %s has no entity", r.Key))
+		case json.Unmarshal(r.Data, &rec) != nil:
+			problems = append(problems, fmt.Errorf("record %s: stored data does not decode", r.Key))
+		case rec.Key != r.Key:
+			problems = append(problems, fmt.Errorf("record %s: stored data is of %s", r.Key, rec.Key))
+		}
+		keys = append(keys, r.Key)
+		return len(problems) < 20
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		links, err := tx.Links(k)
+		if err != nil {
+			return err
+		}
+		for _, lk := range links {
+			if _, err := tx.Record(other(lk, k)); err != nil {
+				problems = append(problems, fmt.Errorf("record %s links to %s: %w", k, other(lk, k), err))
+			}
+		}
+	}
+	return errors.Join(problems...)
+}

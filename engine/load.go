@@ -161,6 +161,9 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	return stats, nil
 }
 
+// IngestOptions returns the ingest options that read src's files.
+func IngestOptions(src config.Source) ingest.Options { return ingestOptions(src) }
+
 func ingestOptions(src config.Source) ingest.Options {
 	opt := ingest.Options{Source: src.Name, File: src.Path, Format: src.Format, ID: src.ID,
 		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding}

@@ -42,6 +42,9 @@ var commands = map[string]command{
 	"bench":     {"measure speed, memory and accuracy at several scales on synthetic data", runBench},
 	"normalize": {"show how values normalise, e.g. concord normalize --kind name 'GARCÍA, Juan'", runNormalize},
 	"version":   {"print the version", runVersion},
+	"upsert":    {"resolve records one at a time against the store (real time); --delete removes them", runUpsert},
+	"entity":    {"show an entity of the store: its records and lineage", runEntity},
+	"record":    {"show a record of the store: its entity, links and reviews", runRecord},
 }
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".

@@ -639,3 +639,6 @@ func decodeKeys(b []byte) []uint64 {
 	}
 	return keys
 }
+
+// Path returns the file of the store.
+func (db *DB) Path() string { return db.path }

@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/ingest"
+	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+const (
+	upsertSynopsis = "concord upsert --config concord.yaml [--model model.json] [--source NAME] [--delete] [--rejects FILE] INPUT… (- for stdin)"
+	entitySynopsis = "concord entity --config concord.yaml ID"
+	recordSynopsis = "concord record --config concord.yaml SOURCE ID"
+)
+
+// openStore loads the config and opens its store: the config's store path,
+// relative to the config file, or concord.db beside it.
+func openStore(configPath string, sync bool) (*config.Config, *sqlite.DB, error) {
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	path := cfg.Store
+	if path == "" {
+		path = "concord.db"
+	}
+	if !filepath.IsAbs(path) && !strings.Contains(path, "://") {
+		path = filepath.Join(cfg.Dir, path)
+	}
+	db, err := sqlite.Open(path, sqlite.Options{Sync: sync})
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, db, nil
+}
+
+func runUpsert(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "upsert", upsertSynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml); its store: names the store (default concord.db beside it)")
+	modelPath := fs.String("model", "", "model.json from concord resolve; needed once, the store keeps it")
+	sourceName := fs.String("source", "", "the source the inputs belong to (default: the source whose path is the input, or the only source)")
+	del := fs.Bool("delete", false, "delete the inputs' records (by id) instead of upserting them")
+	rejectsPath := fs.String("rejects", "", "append rejected rows and values here (default rejects.ndjson beside the store)")
+	sync := fs.Bool("sync", false, "wait for the disk on every commit, so an acknowledged record also survives power loss")
+	logger := logFlag(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *cfgPath == "" || fs.NArg() == 0 {
+		return &usageError{msg: "--config and at least one INPUT are required", hint: upsertSynopsis}
+	}
+	log, err := logger()
+	if err != nil {
+		return err
+	}
+	cfg, db, err := openStore(*cfgPath, *sync)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	opt := engine.LiveOptions{Options: engine.Options{Logger: log}}
+	if *modelPath != "" {
+		if opt.Model, err = readModel(*modelPath); err != nil {
+			return err
+		}
+	}
+	live, err := engine.Open(ctx, db, opt)
+	if err != nil {
+		return err
+	}
+	// Each input belongs to one source.
+	srcs := make([]config.Source, fs.NArg())
+	for i, in := range fs.Args() {
+		if srcs[i], err = inputSource(cfg, in, *sourceName); err != nil {
+			return err
+		}
+	}
+	rp := *rejectsPath
+	if rp == "" {
+		rp = filepath.Join(filepath.Dir(db.Path()), "rejects.ndjson")
+	}
+	rf, err := os.OpenFile(rp, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer rf.Close()
+	rejects := json.NewEncoder(rf)
+	rejects.SetEscapeHTML(false)
+	out := bufio.NewWriter(env.Stdout)
+	acks := json.NewEncoder(out)
+	acks.SetEscapeHTML(false)
+	bar := progress.New(stderrFile(env), "upsert")
+	var n, rowRejects, valueRejects int64
+	for i, in := range fs.Args() {
+		src := srcs[i]
+		rd, size, closeIn, err := openInput(env, in, src, *del)
+		if err != nil {
+			return err
+		}
+		norm := engine.NewNormalizer(src)
+		err = func() error {
+			defer closeIn()
+			for {
+				rec, err := rd.Next()
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				var re *ingest.RowError
+				if errors.As(err, &re) {
+					rowRejects++
+					if err := rejects.Encode(engine.Reject{Scope: engine.ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
+						RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}); err != nil {
+						return fmt.Errorf("write %s: %w", rp, err)
+					}
+					continue
+				}
+				if err != nil {
+					return fmt.Errorf("%s: %w", in, err)
+				}
+				var ch engine.Change
+				if *del {
+					ch, err = live.Delete(ctx, rec.Key)
+					if errors.Is(err, store.ErrNotFound) {
+						rowRejects++
+						if err := rejects.Encode(engine.Reject{Scope: engine.ScopeRow, Source: src.Name, File: in, Line: rec.Line,
+							RecordID: rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
+							return fmt.Errorf("write %s: %w", rp, err)
+						}
+						continue
+					}
+				} else {
+					for _, p := range norm.Record(&rec) {
+						valueRejects++
+						p.File = in
+						if err := rejects.Encode(p); err != nil {
+							return fmt.Errorf("write %s: %w", rp, err)
+						}
+					}
+					ch, err = live.Upsert(ctx, rec)
+				}
+				if err != nil {
+					return err
+				}
+				// The change is committed: acknowledge it.
+				if err := acks.Encode(ch); err != nil {
+					return err
+				}
+				if err := out.Flush(); err != nil {
+					return err
+				}
+				n++
+				bar.Update(n, rd.read(), size)
+			}
+		}()
+		if err != nil {
+			return err
+		}
+	}
+	bar.Done()
+	verb := "upserted"
+	if *del {
+		verb = "deleted"
+	}
+	fmt.Fprintf(env.Stderr, "%d records %s; %d rows and %d values rejected (see %s)\n", n, verb, rowRejects, valueRejects, rp)
+	return nil
+}
+
+// progressReader is an ingest.Reader with the bytes read so far.
+type progressReader struct {
+	*ingest.Reader
+	read func() int64
+}
+
+// openInput opens an INPUT ("-" for stdin) as a reader of src's records.
+// The format follows the input's extension, else the source's.
+// A delete reads only the id column.
+func openInput(env Env, in string, src config.Source, idOnly bool) (progressReader, int64, func(), error) {
+	opt := engine.IngestOptions(src)
+	opt.File = in
+	if idOnly {
+		opt.Fields = nil
+	}
+	switch ext := strings.ToLower(strings.TrimSuffix(in, ".gz")); {
+	case strings.HasSuffix(ext, ".ndjson"), strings.HasSuffix(ext, ".jsonl"):
+		opt.Format = ingest.FormatNDJSON
+	case strings.HasSuffix(ext, ".csv"), strings.HasSuffix(ext, ".tsv"):
+		opt.Format = ingest.FormatCSV
+	}
+	if in == "-" {
+		opt.File = "stdin"
+		rd, err := ingest.Open(env.Stdin, opt)
+		if err != nil {
+			return progressReader{}, 0, nil, err
+		}
+		return progressReader{rd, func() int64 { return 0 }}, 0, func() {}, nil
+	}
+	f, err := ingest.OpenFile(in, opt)
+	if err != nil {
+		return progressReader{}, 0, nil, err
+	}
+	_, size := f.Progress()
+	return progressReader{f.Reader, func() int64 { r, _ := f.Progress(); return r }}, size, func() { f.Close() }, nil
+}
+
+// inputSource picks the source an input belongs to.
+func inputSource(cfg *config.Config, in, name string) (config.Source, error) {
+	var names []string
+	for _, s := range cfg.Sources {
+		names = append(names, s.Name)
+		if name != "" && s.Name == name {
+			return s, nil
+		}
+	}
+	if name != "" {
+		return config.Source{}, &usageError{msg: fmt.Sprintf("--source %q is not in the config; sources: %s", name, strings.Join(names, ", ")), hint: upsertSynopsis}
+	}
+	if abs, err := filepath.Abs(in); err == nil && in != "-" {
+		for _, s := range cfg.Sources {
+			if p, err := filepath.Abs(cfg.SourcePath(s)); err == nil && p == abs {
+				return s, nil
+			}
+		}
+	}
+	if len(cfg.Sources) == 1 {
+		return cfg.Sources[0], nil
+	}
+	return config.Source{}, &usageError{msg: fmt.Sprintf("which source is %s? give --source (one of %s)", in, strings.Join(names, ", ")), hint: upsertSynopsis}
+}
+
+func runEntity(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "entity", entitySynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *cfgPath == "" || fs.NArg() != 1 {
+		return &usageError{msg: "--config and one entity ID are required", hint: entitySynopsis}
+	}
+	return withLive(ctx, *cfgPath, func(l *engine.Live) error {
+		v, err := l.Entity(ctx, record.EntityID(fs.Arg(0)))
+		if err != nil {
+			return err
+		}
+		return printJSON(env.Stdout, v)
+	})
+}
+
+func runRecord(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "record", recordSynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *cfgPath == "" || fs.NArg() != 2 {
+		return &usageError{msg: "--config, a SOURCE and a record ID are required", hint: recordSynopsis}
+	}
+	return withLive(ctx, *cfgPath, func(l *engine.Live) error {
+		r, err := l.Record(ctx, record.Key{Source: fs.Arg(0), ID: fs.Arg(1)})
+		if err != nil {
+			return err
+		}
+		return printJSON(env.Stdout, r)
+	})
+}
+
+// withLive opens the config's store for reading entities and records.
+func withLive(ctx context.Context, cfgPath string, fn func(*engine.Live) error) error {
+	_, db, err := openStore(cfgPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l, err := engine.Open(ctx, db, engine.LiveOptions{})
+	if err != nil {
+		return err
+	}
+	return fn(l)
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

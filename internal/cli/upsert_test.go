@@ -1,0 +1,213 @@
+package cli_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/internal/cli"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+// liveSetup writes a config with one NDJSON source of people (name,
+// phone) and a model linking records that agree on name or on phone.
+func liveSetup(t *testing.T) (dir, cfg, modelPath string) {
+	t.Helper()
+	dir = t.TempDir()
+	cfg = filepath.Join(dir, "concord.yaml")
+	write(t, cfg, `store: live.db
+sources:
+  - name: people
+    path: people.ndjson
+    id: id
+    fields:
+      name:  {column: name, type: text}
+      phone: {column: phone, type: text}
+`)
+	modelPath = filepath.Join(dir, "model.json")
+	write(t, modelPath, `{"version": 1, "prior": 0.01, "thresholds": {"match": 0.8, "review": 0.5},
+  "blocking": [["name"], ["phone"]],
+  "comparisons": [
+    {"name": "name", "feature": "name", "kind": "text", "levels": [
+      {"label": "exact", "method": "exact", "m": 0.9, "u": 0.001}, {"label": "else", "method": "else", "m": 0.5, "u": 0.99}]},
+    {"name": "phone", "feature": "phone", "kind": "text", "levels": [
+      {"label": "exact", "method": "exact", "m": 0.9, "u": 0.001}, {"label": "else", "method": "else", "m": 0.5, "u": 0.99}]}]}`)
+	return dir, cfg, modelPath
+}
+
+func write(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func acks(t *testing.T, out string) []engine.Change {
+	t.Helper()
+	var chs []engine.Change
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ch engine.Change
+		if err := json.Unmarshal([]byte(line), &ch); err != nil {
+			t.Fatalf("ack %q: %v", line, err)
+		}
+		chs = append(chs, ch)
+	}
+	return chs
+}
+
+func TestUpsertEntityRecord(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	in := filepath.Join(dir, "batch1.ndjson")
+	write(t, in, `{"id": "a", "name": "Ana", "phone": "111"}
+{"id": "b", "name": "Bea", "phone": "222"}
+{"name": "no id"}
+{"id": "c", "name": "ana", "phone": "222"}
+`)
+	if code, _, errs := run(t, "upsert", "--config", cfg, in); code != 1 || !strings.Contains(errs, "no model") {
+		t.Fatalf("upsert without a model: exit %d, %s", code, errs)
+	}
+	code, out, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	chs := acks(t, out)
+	if len(chs) != 3 || chs[2].Links != 2 || len(chs[2].Events) != 1 || chs[2].Events[0].Kind != "merged" {
+		t.Fatalf("acks %+v", chs)
+	}
+	if !strings.Contains(errs, "3 records upserted; 1 rows and 0 values rejected") {
+		t.Errorf("summary line: %s", errs)
+	}
+	rejects := readLines(t, filepath.Join(dir, "rejects.ndjson"))
+	if len(rejects) != 1 || rejects[0]["line"] != float64(3) || rejects[0]["file"] != in {
+		t.Errorf("rejects %v", rejects)
+	}
+	entity := chs[2].Entity
+	code, out, errs = run(t, "entity", "--config", cfg, string(entity))
+	if code != 0 {
+		t.Fatalf("entity: exit %d: %s", code, errs)
+	}
+	var v engine.EntityView
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Records) != 3 || len(v.Lineage) != 2 || v.Records[0].Record.Features[0].Raw[0] != "Ana" {
+		t.Fatalf("entity view: %d records, lineage %+v", len(v.Records), v.Lineage)
+	}
+	// A second run needs no model: the store keeps it. Deleting the bridge
+	// splits the entity.
+	del := filepath.Join(dir, "del.ndjson")
+	write(t, del, `{"id": "c"}
+{"id": "zz"}
+`)
+	code, out, errs = run(t, "upsert", "--config", cfg, "--delete", del)
+	if code != 0 {
+		t.Fatalf("delete: exit %d: %s", code, errs)
+	}
+	if chs := acks(t, out); len(chs) != 1 || chs[0].Op != "delete" || len(chs[0].Events) != 1 || chs[0].Events[0].Kind != "split" {
+		t.Fatalf("delete acks %+v", chs)
+	}
+	code, out, _ = run(t, "record", "--config", cfg, "people", "b")
+	var r engine.StoredRecord
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Entity == entity || r.Entity == "" {
+		t.Fatalf("record b after the split: exit %d, %s", code, out)
+	}
+	if code, _, errs := run(t, "record", "--config", cfg, "people", "c"); code != 1 || !strings.Contains(errs, "not found") {
+		t.Fatalf("deleted record: exit %d, %s", code, errs)
+	}
+	if code, _, _ := run(t, "entity", "--config", cfg); code != 2 {
+		t.Fatalf("entity without an ID: exit %d, want 2", code)
+	}
+}
+
+// TestUpsertChild is the child process of TestUpsertSurvivesKill.
+func TestUpsertChild(t *testing.T) {
+	args := os.Getenv("CONCORD_UPSERT_CHILD")
+	if args == "" {
+		t.Skip("run by TestUpsertSurvivesKill")
+	}
+	os.Exit(cli.Run(context.Background(), strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
+}
+
+// An acknowledged upsert survives kill -9: a child upserts from stdin and
+// acknowledges each record; the parent kills it mid-stream and checks
+// that every acknowledged record is in the store and the store is
+// consistent.
+func TestUpsertSurvivesKill(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestUpsertChild$")
+	// The child reads records from stdin, which the parent keeps feeding.
+	cmd.Env = append(os.Environ(), "CONCORD_UPSERT_CHILD="+strings.Join([]string{"upsert", "--config", cfg, "--model", modelPath, "--source", "people", "-"}, "\x1f"))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	const total, killAfter = 5000, 400
+	go func() {
+		for i := range total {
+			if _, err := fmt.Fprintf(stdin, `{"id": "r%d", "name": "n%d", "phone": "p%d"}`+"\n", i, i/3, i/3); err != nil {
+				return // the child is gone
+			}
+		}
+		stdin.Close()
+	}()
+	acked := map[record.Key]bool{}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var ch engine.Change
+		if err := json.Unmarshal(sc.Bytes(), &ch); err != nil {
+			t.Fatalf("ack %q: %v", sc.Text(), err)
+		}
+		acked[ch.Record] = true
+		if len(acked) == killAfter {
+			if err := cmd.Process.Kill(); err != nil { // SIGKILL
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	cmd.Wait()
+	if len(acked) != killAfter {
+		t.Fatalf("child acknowledged %d records before ending, want %d", len(acked), killAfter)
+	}
+	db, err := sqlite.Open(filepath.Join(dir, "live.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l, err := engine.Open(context.Background(), db, engine.LiveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Check(context.Background()); err != nil {
+		t.Fatalf("store inconsistent after kill -9: %v", err)
+	}
+	stored, err := l.Entities(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range acked {
+		if _, ok := stored[k]; !ok {
+			t.Errorf("acknowledged record %s lost", k)
+		}
+	}
+	if len(stored) < len(acked) || len(stored) > len(acked)+1 {
+		t.Errorf("%d records stored, %d acknowledged: at most one unacknowledged commit may be there", len(stored), len(acked))
+	}
+}
