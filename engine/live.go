@@ -708,3 +708,76 @@ func (l *Live) Check(ctx context.Context) error {
 	}
 	return errors.Join(problems...)
 }
+
+// Import stores a batch resolution in an empty store, in one transaction:
+// every record with its entity and blocking keys, the links, the pairs
+// for review, and a "created" event per entity. Upserts then continue
+// from it. The resolution's model must be the one Live was opened with.
+func (l *Live) Import(ctx context.Context, res *Resolution, progress func(done, total int)) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	tx, err := l.st.Begin(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if n, err := tx.CountRecords(); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("import: the store already holds %d records", n)
+	}
+	total := len(res.Records) + len(res.Links) + len(res.Review)
+	report := func(done int) {
+		if progress != nil && (done%10000 == 0 || done == total) {
+			progress(done, total)
+		}
+	}
+	for i := range res.Records {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec := &res.Records[i]
+		data, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("record %s: %w", rec.Key, err)
+		}
+		var keys []uint64
+		for _, ks := range block.Keys(rec, l.rules, 0) {
+			keys = append(keys, ks...)
+		}
+		if err := tx.PutRecord(store.Record{Key: rec.Key, Entity: res.Entities[i], Data: data, Keys: keys}); err != nil {
+			return err
+		}
+		report(i + 1)
+	}
+	for i, e := range res.Links {
+		if err := tx.PutLink(store.Link{A: res.Records[e.A].Key, B: res.Records[e.B].Key, Weight: e.Weight}); err != nil {
+			return err
+		}
+		report(len(res.Records) + i + 1)
+	}
+	for i, r := range res.Review {
+		if err := tx.PutReview(store.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
+			return err
+		}
+		report(len(res.Records) + len(res.Links) + i + 1)
+	}
+	first := map[record.EntityID]record.Key{}
+	for i := range res.Records {
+		e, k := res.Entities[i], res.Records[i].Key
+		if f, ok := first[e]; !ok || k.Less(f) {
+			first[e] = k
+		}
+	}
+	ids := make([]record.EntityID, 0, len(first))
+	for e := range first {
+		ids = append(ids, e)
+	}
+	slices.Sort(ids)
+	for _, e := range ids {
+		if _, err := tx.AddEvent(store.Event{Kind: store.EventCreated, Entity: e, Record: first[e]}); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

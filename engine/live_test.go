@@ -30,6 +30,16 @@ func openStore(t *testing.T) store.Store {
 	return db
 }
 
+func openStoreB(b *testing.B) store.Store {
+	b.Helper()
+	db, err := sqlite.Open(filepath.Join(b.TempDir(), "concord.db"), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
 func openLive(t *testing.T, st store.Store, m *model.Model) *engine.Live {
 	t.Helper()
 	l, err := engine.Open(context.Background(), st, engine.LiveOptions{Model: m})
@@ -258,5 +268,54 @@ func TestLiveReopen(t *testing.T) {
 	other.Prior = 0.02
 	if _, err := engine.Open(ctx, db, engine.LiveOptions{Model: other}); err == nil {
 		t.Fatal("Open with a different model than the stored one succeeded")
+	}
+}
+
+// A batch run imported into the store keeps its entity ids; deleting and
+// re-upserting records afterwards gives the batch partition back.
+func TestLiveImport(t *testing.T) {
+	ctx := context.Background()
+	cfg, _ := synthConfig(t, 300)
+	res := resolve(t, cfg, engine.ResolveOptions{})
+	l := openLive(t, openStore(t), res.Model)
+	if err := l.Import(ctx, res, nil); err != nil {
+		t.Fatal(err)
+	}
+	live, err := l.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res.Records {
+		if live[r.Key] != res.Entities[i] {
+			t.Fatalf("record %s imported into %s, batch says %s", r.Key, live[r.Key], res.Entities[i])
+		}
+	}
+	if err := l.Import(ctx, res, nil); err == nil {
+		t.Fatal("a second import into a full store succeeded")
+	}
+	order := rand.New(rand.NewPCG(1, 2)).Perm(len(res.Records))[:60]
+	for _, i := range order {
+		if _, err := l.Delete(ctx, res.Records[i].Key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, i := range order {
+		if _, err := l.Upsert(ctx, res.Records[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	live, err = l.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := map[record.Key]record.EntityID{}
+	for i, r := range res.Records {
+		batch[r.Key] = res.Entities[i]
+	}
+	if m := agreement(batch, live); m.PairwiseF1 < 0.999 {
+		t.Fatalf("after deleting and re-upserting 60 records, pairwise F1 against batch = %.4f", m.PairwiseF1)
 	}
 }

@@ -40,9 +40,12 @@ type ResolveOptions struct {
 type Resolution struct {
 	Records  []record.Record
 	Entities []record.EntityID // per record
-	Model    *model.Model
-	Review   []ReviewPair
-	Stats    ResolveStats
+	// Links are the pairs that linked: scored at or above the match
+	// threshold without a conflict, as indexes into Records.
+	Links  []cluster.Edge
+	Model  *model.Model
+	Review []ReviewPair
+	Stats  ResolveStats
 }
 
 // ReviewPair is a pair a person should look at: its probability is in the
@@ -287,6 +290,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		}
 	}
 	res.Stats.Scoring = ss
+	res.Links = edges
 	stage("scoring", start)
 
 	start = time.Now()

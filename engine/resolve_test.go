@@ -16,7 +16,7 @@ import (
 	"github.com/concord-er/concord/record"
 )
 
-func synthConfig(t *testing.T, people int) (*config.Config, map[record.Key]string) {
+func synthConfig(t testing.TB, people int) (*config.Config, map[record.Key]string) {
 	t.Helper()
 	cfgPath, truthPath, err := synth.Write(t.TempDir(), synth.Options{Seed: 3, People: people})
 	if err != nil {

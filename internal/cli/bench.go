@@ -10,7 +10,7 @@ import (
 	"github.com/concord-er/concord/bench"
 )
 
-const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md]"
+const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md]"
 
 func runBench(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "bench", benchSynopsis)
@@ -18,7 +18,9 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	runs := fs.Int("runs", 3, "runs per size (medians are reported)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic data")
 	dir := fs.String("dir", "", "working directory for data and outputs (default: a temporary one, removed afterwards)")
-	write := fs.String("write", "", "also write the report to this file (docs/benchmarks.md)")
+	write := fs.String("write", "", "also write the report to this file (docs/benchmarks.md; docs/realtime.md with --live)")
+	liveMode := fs.Bool("live", false, "measure real-time upserts and deletes against the store instead of batch resolve")
+	sample := fs.Int("sample", 5000, "with --live: records deleted and upserted again, one at a time, per size")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,15 +46,24 @@ func runBench(ctx context.Context, env Env, args []string) error {
 		}
 		defer os.RemoveAll(work)
 	}
-	res, err := bench.Measure(ctx, bench.Options{Sizes: ns, Runs: *runs, Seed: *seed, Dir: work, Exe: exe, Log: env.Stderr})
-	if err != nil {
-		return err
-	}
 	cmd := "go run ./cmd/concord bench"
 	if len(args) > 0 {
 		cmd += " " + strings.Join(args, " ")
 	}
-	report := bench.Markdown(res, bench.Machine(), cmd)
+	var report string
+	if *liveMode {
+		res, err := bench.MeasureLive(ctx, bench.LiveOptions{Sizes: ns, Sample: *sample, Seed: *seed, Dir: work, Log: env.Stderr})
+		if err != nil {
+			return err
+		}
+		report = bench.LiveMarkdown(res, *sample, bench.Machine(), cmd)
+	} else {
+		res, err := bench.Measure(ctx, bench.Options{Sizes: ns, Runs: *runs, Seed: *seed, Dir: work, Exe: exe, Log: env.Stderr})
+		if err != nil {
+			return err
+		}
+		report = bench.Markdown(res, bench.Machine(), cmd)
+	}
 	fmt.Fprint(env.Stdout, report)
 	if *write != "" {
 		if err := os.WriteFile(*write, []byte(report), 0o644); err != nil {

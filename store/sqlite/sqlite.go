@@ -158,18 +158,20 @@ func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
 		db.wmu.Unlock()
 		return nil, fmt.Errorf("store %s: closed", db.path)
 	}
-	tx, err := db.wconn.BeginTx(ctx, nil)
-	if err != nil {
+	// Write transactions run on the writing connection by hand, so that
+	// statements prepared once on it are used as they are.
+	if _, err := db.wconn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		db.wmu.Unlock()
 		return nil, fmt.Errorf("store %s: begin: %w", db.path, err)
 	}
-	return &Tx{db: db, tx: tx, write: true}, nil
+	return &Tx{db: db, write: true}, nil
 }
 
-// Tx is a transaction on a DB.
+// Tx is a transaction on a DB: a database/sql transaction for reading, or
+// BEGIN IMMEDIATE … COMMIT on the writing connection.
 type Tx struct {
 	db    *DB
-	tx    *sql.Tx
+	tx    *sql.Tx // read transactions only
 	write bool
 	done  bool
 }
@@ -191,7 +193,7 @@ func (t *Tx) stmt(q string) (*sql.Stmt, error) {
 		}
 		t.db.stmts[q] = s
 	}
-	return t.tx.Stmt(s), nil
+	return s, nil
 }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
@@ -252,10 +254,15 @@ func (t *Tx) Commit() error {
 	if t.done {
 		return fmt.Errorf("store %s: commit of a finished transaction", t.db.path)
 	}
-	defer t.end()
-	if err := t.tx.Commit(); err != nil {
+	if !t.write {
+		defer t.end()
+		return t.tx.Commit()
+	}
+	if _, err := t.db.wconn.ExecContext(context.Background(), "COMMIT"); err != nil {
+		t.Rollback()
 		return fmt.Errorf("store %s: commit: %w", t.db.path, err)
 	}
+	t.end()
 	return nil
 }
 
@@ -265,7 +272,11 @@ func (t *Tx) Rollback() error {
 		return nil
 	}
 	defer t.end()
-	return t.tx.Rollback()
+	if !t.write {
+		return t.tx.Rollback()
+	}
+	_, err := t.db.wconn.ExecContext(context.Background(), "ROLLBACK")
+	return err
 }
 
 // Meta returns the value stored under key.

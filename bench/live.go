@@ -1,0 +1,226 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+// LiveOptions configure MeasureLive.
+type LiveOptions struct {
+	Sizes []int // records stored, about
+	// Sample is how many records are deleted and upserted again, one at a
+	// time, against a store holding all the others; 0 = 5000.
+	Sample int
+	// StreamMax is the largest size also streamed whole into an empty
+	// store by upsert, to compare with batch; 0 = 100000.
+	StreamMax int
+	Seed      uint64
+	Dir       string
+	Log       interface{ Write([]byte) (int, error) }
+}
+
+// LiveSize is the real-time result of one size.
+type LiveSize struct {
+	Records       int
+	BatchSeconds  float64 // in-process Resolve of every record
+	ImportSeconds float64 // storing the batch result
+	Upsert        Latency // re-upserting the sample into the full store
+	Delete        Latency // deleting the sample from the full store
+	UpsertsPerSec float64 // sample upserts / their total time
+	Agreement     float64 // pairwise F1 of the store after the sample against batch
+	// StreamSeconds is the time to upsert every record into an empty store
+	// (0 when the size is over StreamMax); StreamAgreement its pairwise F1
+	// against batch.
+	StreamSeconds   float64
+	StreamAgreement float64
+}
+
+// Latency summarises operation times in milliseconds.
+type Latency struct {
+	P50, P90, P99, Max float64
+}
+
+func latency(d []time.Duration) Latency {
+	ms := make([]float64, len(d))
+	for i, x := range d {
+		ms[i] = float64(x) / 1e6
+	}
+	slices.Sort(ms)
+	q := func(p float64) float64 { return ms[min(len(ms)-1, int(math.Ceil(p*float64(len(ms))))-1)] }
+	return Latency{P50: q(0.50), P90: q(0.90), P99: q(0.99), Max: ms[len(ms)-1]}
+}
+
+// MeasureLive measures real-time resolution: for each size, a batch run
+// is imported into a fresh store, then a random sample of records is
+// deleted and upserted again one at a time, each timed. Sizes up to
+// StreamMax are also streamed whole by upsert into an empty store.
+func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
+	if opt.Sample <= 0 {
+		opt.Sample = 5000
+	}
+	if opt.StreamMax <= 0 {
+		opt.StreamMax = 100000
+	}
+	var out []LiveSize
+	for _, n := range opt.Sizes {
+		dir := filepath.Join(opt.Dir, fmt.Sprintf("live%d", n))
+		people := int(math.Round(float64(n) / recordsPerPerson))
+		logf(opt.Log, "generating %d people (about %d records) in %s", people, n, dir)
+		cfgPath, _, err := synth.Write(dir, synth.Options{Seed: opt.Seed, People: people})
+		if err != nil {
+			return nil, fmt.Errorf("generate: %w", err)
+		}
+		cfg, err := config.Load(cfgPath)
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		res, err := engine.Resolve(ctx, cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
+		if err != nil {
+			return nil, err
+		}
+		s := LiveSize{Records: len(res.Records), BatchSeconds: time.Since(start).Seconds()}
+		logf(opt.Log, "  %d records: batch %.1fs", s.Records, s.BatchSeconds)
+		batch := make(map[record.Key]record.EntityID, len(res.Records))
+		for i, r := range res.Records {
+			batch[r.Key] = res.Entities[i]
+		}
+
+		db, err := sqlite.Open(filepath.Join(dir, "full.db"), sqlite.Options{})
+		if err != nil {
+			return nil, err
+		}
+		live, err := engine.Open(ctx, db, engine.LiveOptions{Model: res.Model})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		start = time.Now()
+		if err := live.Import(ctx, res, nil); err != nil {
+			db.Close()
+			return nil, err
+		}
+		s.ImportSeconds = time.Since(start).Seconds()
+		logf(opt.Log, "  imported in %.1fs", s.ImportSeconds)
+		sample := rand.New(rand.NewPCG(opt.Seed, 99)).Perm(len(res.Records))[:min(opt.Sample, len(res.Records))]
+		var dels, ups []time.Duration
+		for _, i := range sample {
+			t0 := time.Now()
+			if _, err := live.Delete(ctx, res.Records[i].Key); err != nil {
+				db.Close()
+				return nil, err
+			}
+			dels = append(dels, time.Since(t0))
+		}
+		var total time.Duration
+		for _, i := range sample {
+			t0 := time.Now()
+			if _, err := live.Upsert(ctx, res.Records[i]); err != nil {
+				db.Close()
+				return nil, err
+			}
+			d := time.Since(t0)
+			ups = append(ups, d)
+			total += d
+		}
+		s.Upsert, s.Delete = latency(ups), latency(dels)
+		s.UpsertsPerSec = float64(len(sample)) / total.Seconds()
+		if s.Agreement, err = agreement(ctx, live, batch); err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.Close()
+		logf(opt.Log, "  upsert p50 %.2f ms, p99 %.2f ms, %.0f/s; agreement with batch %.4f", s.Upsert.P50, s.Upsert.P99, s.UpsertsPerSec, s.Agreement)
+
+		if s.Records <= opt.StreamMax {
+			db, err := sqlite.Open(filepath.Join(dir, "stream.db"), sqlite.Options{})
+			if err != nil {
+				return nil, err
+			}
+			live, err := engine.Open(ctx, db, engine.LiveOptions{Model: res.Model})
+			if err != nil {
+				db.Close()
+				return nil, err
+			}
+			start = time.Now()
+			for i := range res.Records {
+				if _, err := live.Upsert(ctx, res.Records[i]); err != nil {
+					db.Close()
+					return nil, err
+				}
+			}
+			s.StreamSeconds = time.Since(start).Seconds()
+			s.StreamAgreement, err = agreement(ctx, live, batch)
+			db.Close()
+			if err != nil {
+				return nil, err
+			}
+			logf(opt.Log, "  streamed by upsert in %.1fs (%.2f× batch); agreement %.4f", s.StreamSeconds, s.StreamSeconds/s.BatchSeconds, s.StreamAgreement)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func agreement(ctx context.Context, l *engine.Live, batch map[record.Key]record.EntityID) (float64, error) {
+	got, err := l.Entities(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ta, pa := eval.NewAssignments(), eval.NewAssignments()
+	for k, e := range batch {
+		ta.Add(k.Source, k.ID, string(e))
+	}
+	for k, e := range got {
+		pa.Add(k.Source, k.ID, string(e))
+	}
+	return eval.Evaluate(ta, pa).PairwiseF1, nil
+}
+
+// LiveMarkdown renders real-time results as docs/realtime.md.
+func LiveMarkdown(sizes []LiveSize, sample int, machine, command string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `# Real-time benchmarks
+
+Real-time resolution against the embedded SQLite store, on synthetic data from
+internal/synth. For each size, a batch run is imported into a fresh store; then %d
+random records are deleted one at a time and upserted again one at a time, each a
+committed transaction, from one client. Latencies are per operation, in
+milliseconds; *agreement* is the pairwise F1 of the store's partition against the
+batch run's. Sizes up to 100k are also streamed whole, record by record, into an
+empty store and compared with the batch run (load, train, score, cluster) on the
+same records.
+
+Machine: %s. Regenerate with:
+
+    %s
+
+| records stored | upsert p50 | p90 | p99 | max | upserts/s | delete p50 | p99 | agreement | import s | batch s | stream s (× batch) | stream agreement |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+`, sample, machine, command)
+	for _, s := range sizes {
+		stream := "–"
+		streamAgree := "–"
+		if s.StreamSeconds > 0 {
+			stream = fmt.Sprintf("%.1f (%.2f×)", s.StreamSeconds, s.StreamSeconds/s.BatchSeconds)
+			streamAgree = fmt.Sprintf("%.4f", s.StreamAgreement)
+		}
+		fmt.Fprintf(&b, "| %d | **%.2f** | %.2f | **%.2f** | %.1f | **%.0f** | %.2f | %.2f | %.4f | %.1f | %.1f | %s | %s |\n",
+			s.Records, s.Upsert.P50, s.Upsert.P90, s.Upsert.P99, s.Upsert.Max, s.UpsertsPerSec,
+			s.Delete.P50, s.Delete.P99, s.Agreement, s.ImportSeconds, s.BatchSeconds, stream, streamAgree)
+	}
+	return b.String()
+}
