@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -43,7 +44,13 @@ type LiveOptions struct {
 // return what changed. Entities are the clustering of the stored links
 // (pairs scored at or above the match threshold) exactly as batch Resolve
 // clusters them, so the partition does not depend on the order records
-// arrive in. A Live is safe for concurrent use; changes are serialised.
+// arrive in.
+//
+// The store is the truth and every change is one transaction in it. Live
+// also keeps what resolving reads — the normalised values, the blocking
+// index, the links and the entities — in memory, loaded from the store by
+// Open, so that a change reads nothing from the store and writes only
+// what changed. A Live is safe for concurrent use; changes are serialised.
 type Live struct {
 	st        store.Store
 	scorer    *model.Scorer
@@ -53,10 +60,108 @@ type Live struct {
 	reviewW   float64
 	conflicts *conflicts
 	opt       LiveOptions
-	mu        sync.Mutex
+	mu        sync.Mutex // serialises changes and guards mem
+	mem       *mirror
 }
 
-// Open prepares real-time resolution over st.
+// mirror is the in-memory copy of the store that resolving reads.
+type mirror struct {
+	slot    map[record.Key]int32
+	recs    []liveRecord
+	free    []int32
+	index   map[uint64][]int32 // blocking key → records
+	members map[record.EntityID][]int32
+}
+
+type liveRecord struct {
+	key    record.Key
+	entity record.EntityID
+	values [][]record.Value // per comparison
+	keys   []uint64
+	links  []liveLink
+	alive  bool
+}
+
+type liveLink struct {
+	to     int32
+	weight float64
+}
+
+func newMirror() *mirror {
+	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{}}
+}
+
+// add places a record and returns its slot.
+func (m *mirror) add(key record.Key, entity record.EntityID, values [][]record.Value, keys []uint64) int32 {
+	var s int32
+	if n := len(m.free); n > 0 {
+		s, m.free = m.free[n-1], m.free[:n-1]
+	} else {
+		s = int32(len(m.recs))
+		m.recs = append(m.recs, liveRecord{})
+	}
+	m.recs[s] = liveRecord{key: key, entity: entity, values: values, keys: keys, alive: true}
+	m.slot[key] = s
+	for _, k := range keys {
+		m.index[k] = append(m.index[k], s)
+	}
+	if entity != "" {
+		m.members[entity] = append(m.members[entity], s)
+	}
+	return s
+}
+
+// remove takes a record out with its keys, links and membership.
+func (m *mirror) remove(s int32) {
+	r := &m.recs[s]
+	for _, k := range r.keys {
+		m.index[k] = dropSlot(m.index[k], s)
+		if len(m.index[k]) == 0 {
+			delete(m.index, k)
+		}
+	}
+	for _, l := range r.links {
+		o := &m.recs[l.to]
+		o.links = slices.DeleteFunc(o.links, func(x liveLink) bool { return x.to == s })
+	}
+	m.setEntity(s, "")
+	delete(m.slot, r.key)
+	m.recs[s] = liveRecord{}
+	m.free = append(m.free, s)
+}
+
+func (m *mirror) link(a, b int32, w float64) {
+	m.recs[a].links = append(m.recs[a].links, liveLink{b, w})
+	m.recs[b].links = append(m.recs[b].links, liveLink{a, w})
+}
+
+func (m *mirror) setEntity(s int32, e record.EntityID) {
+	r := &m.recs[s]
+	if r.entity == e {
+		return
+	}
+	if r.entity != "" {
+		m.members[r.entity] = dropSlot(m.members[r.entity], s)
+		if len(m.members[r.entity]) == 0 {
+			delete(m.members, r.entity)
+		}
+	}
+	r.entity = e
+	if e != "" {
+		m.members[e] = append(m.members[e], s)
+	}
+}
+
+func dropSlot(s []int32, x int32) []int32 {
+	if i := slices.Index(s, x); i >= 0 {
+		s[i] = s[len(s)-1]
+		return s[:len(s)-1]
+	}
+	return s
+}
+
+// Open prepares real-time resolution over st: it reads the model and
+// loads the records, links and entities into memory.
 func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 	if opt.MaxBlock <= 0 {
 		opt.MaxBlock = 1000
@@ -64,43 +169,8 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 	if opt.MaxComponent <= 0 {
 		opt.MaxComponent = 20000
 	}
-	tx, err := st.Begin(ctx, true)
+	m, err := storedModel(ctx, st, opt.Model)
 	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	m := opt.Model
-	stored, err := tx.Meta(metaModel)
-	switch {
-	case errors.Is(err, store.ErrNotFound) && m == nil:
-		return nil, ErrNoModel
-	case errors.Is(err, store.ErrNotFound):
-		var buf bytes.Buffer
-		if err := m.Write(&buf); err != nil {
-			return nil, err
-		}
-		if err := tx.SetMeta(metaModel, buf.Bytes()); err != nil {
-			return nil, err
-		}
-	case err != nil:
-		return nil, err
-	default:
-		sm, err := model.Read(bytes.NewReader(stored))
-		if err != nil {
-			return nil, fmt.Errorf("stored model: %w", err)
-		}
-		if m != nil {
-			var buf bytes.Buffer
-			if err := m.Write(&buf); err != nil {
-				return nil, err
-			}
-			if !bytes.Equal(buf.Bytes(), stored) {
-				return nil, errors.New("the store already has a different model; resolving with two models would mix their decisions")
-			}
-		}
-		m = sm
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	s, err := m.Compile()
@@ -116,7 +186,118 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 		}
 		l.rules = append(l.rules, r)
 	}
+	if err := l.reload(ctx); err != nil {
+		return nil, err
+	}
 	return l, nil
+}
+
+// storedModel returns the store's model, storing m first if it has none.
+func storedModel(ctx context.Context, st store.Store, m *model.Model) (*model.Model, error) {
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	stored, err := tx.Meta(metaModel)
+	switch {
+	case errors.Is(err, store.ErrNotFound) && m == nil:
+		return nil, ErrNoModel
+	case errors.Is(err, store.ErrNotFound):
+		var buf bytes.Buffer
+		if err := m.Write(&buf); err != nil {
+			return nil, err
+		}
+		if err := tx.SetMeta(metaModel, buf.Bytes()); err != nil {
+			return nil, err
+		}
+		return m, tx.Commit()
+	case err != nil:
+		return nil, err
+	}
+	sm, err := model.Read(bytes.NewReader(stored))
+	if err != nil {
+		return nil, fmt.Errorf("stored model: %w", err)
+	}
+	if m != nil {
+		var buf bytes.Buffer
+		if err := m.Write(&buf); err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(buf.Bytes(), stored) {
+			return nil, errors.New("the store already has a different model; resolving with two models would mix their decisions")
+		}
+	}
+	return sm, nil
+}
+
+// reload rebuilds the in-memory copy from the store, decoding records on
+// every core.
+func (l *Live) reload(ctx context.Context) error {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	mem := newMirror()
+	type job struct {
+		r    store.Record
+		vals [][]record.Value
+		err  error
+		done chan struct{}
+	}
+	jobs := make(chan *job, 1024)
+	ordered := make(chan *job, 4096)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				var rec record.Record
+				if j.err = json.Unmarshal(j.r.Data, &rec); j.err == nil {
+					j.vals = l.scorer.Values(&rec)
+				}
+				close(j.done)
+			}
+		}()
+	}
+	var readErr error
+	go func() {
+		defer close(ordered)
+		defer close(jobs)
+		readErr = tx.Records(func(r store.Record) bool {
+			j := &job{r: r, done: make(chan struct{})}
+			jobs <- j
+			ordered <- j
+			return ctx.Err() == nil
+		})
+	}()
+	var decodeErr error
+	for j := range ordered {
+		<-j.done
+		if j.err != nil && decodeErr == nil {
+			decodeErr = fmt.Errorf("record %s: stored data: %w", j.r.Key, j.err)
+		}
+		mem.add(j.r.Key, j.r.Entity, j.vals, j.r.Keys)
+	}
+	wg.Wait()
+	if err := errors.Join(readErr, decodeErr, ctx.Err()); err != nil {
+		return err
+	}
+	err = tx.EachLink(func(lk store.Link) bool {
+		a, okA := mem.slot[lk.A]
+		b, okB := mem.slot[lk.B]
+		if okA && okB {
+			mem.link(a, b, lk.Weight)
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	l.mem = mem
+	return nil
 }
 
 // Model returns the model Live scores with.
@@ -143,32 +324,85 @@ type Change struct {
 	CappedKeys int `json:"capped_keys,omitempty"`
 }
 
+// Op is one change of a batch: a record to upsert, or, with Delete set,
+// the key of a record to delete.
+type Op struct {
+	Record record.Record
+	Delete bool
+}
+
 // Upsert adds a normalised record, or replaces the stored record with its
 // key, and resolves it against the store.
 func (l *Live) Upsert(ctx context.Context, rec record.Record) (Change, error) {
+	chs, err := l.Apply(ctx, []Op{{Record: rec}})
+	if err != nil {
+		return Change{Op: "upsert", Record: rec.Key}, err
+	}
+	return chs[0], nil
+}
+
+// Delete removes a record and re-resolves the records it linked.
+// A missing record returns an error wrapping store.ErrNotFound.
+func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
+	chs, err := l.Apply(ctx, []Op{{Record: record.Record{Key: key}, Delete: true}})
+	if err != nil {
+		return Change{Op: "delete", Record: key}, err
+	}
+	return chs[0], nil
+}
+
+// Apply makes several changes in one transaction (group commit): all of
+// them are stored, or none. Each is resolved after the ones before it, so
+// the result is the same as applying them one by one. A delete of a
+// missing record fails the whole batch with store.ErrNotFound.
+func (l *Live) Apply(ctx context.Context, ops []Op) (chs []Change, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ch := Change{Op: "upsert", Record: rec.Key}
 	tx, err := l.st.Begin(ctx, true)
 	if err != nil {
-		return ch, err
+		return nil, err
 	}
 	defer tx.Rollback()
-	seeds := []record.Key{rec.Key}
-	prev := map[record.Key]record.EntityID{}
-	old, err := tx.Record(rec.Key)
-	switch {
-	case err == nil:
-		ch.Previous = old.Entity
-		prev[rec.Key] = old.Entity
-		if seeds, err = l.neighbours(tx, rec.Key, old.Entity, seeds); err != nil {
-			return ch, err
+	defer func() {
+		if err != nil {
+			// The memory copy may hold part of what the store did not
+			// commit: read it again.
+			if rerr := l.reload(context.WithoutCancel(ctx)); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("reload after a failed change: %w", rerr))
+			}
 		}
+	}()
+	for _, op := range ops {
+		var ch Change
+		if op.Delete {
+			ch, err = l.delete(tx, op.Record.Key)
+		} else {
+			ch, err = l.upsert(tx, op.Record)
+		}
+		if err != nil {
+			return nil, err
+		}
+		chs = append(chs, ch)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return chs, nil
+}
+
+func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
+	ch := Change{Op: "upsert", Record: rec.Key}
+	mem := l.mem
+	var seeds []int32
+	prev := map[record.Key]record.EntityID{}
+	if s, ok := mem.slot[rec.Key]; ok {
+		ch.Previous = mem.recs[s].entity
+		prev[rec.Key] = ch.Previous
+		seeds = l.neighbours(s)
+		mem.remove(s)
 		if err := tx.DeleteRecord(rec.Key); err != nil {
 			return ch, err
 		}
-	case !errors.Is(err, store.ErrNotFound):
-		return ch, err
 	}
 	data, err := json.Marshal(&rec)
 	if err != nil {
@@ -179,25 +413,18 @@ func (l *Live) Upsert(ctx context.Context, rec record.Record) (Change, error) {
 	for _, ks := range perRule {
 		keys = append(keys, ks...)
 	}
-	if err := tx.PutRecord(store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
-		return ch, err
-	}
-
 	// Candidates: records sharing a key, tagged with the first rule.
-	rule := map[record.Key]int{}
-	var cands []record.Key
+	rule := map[int32]int{}
+	var cands []int32
 	for ri, ks := range perRule {
 		for _, k := range ks {
-			held, err := tx.Blocked(k, l.opt.MaxBlock+1)
-			if err != nil {
-				return ch, err
-			}
-			if len(held) > l.opt.MaxBlock {
+			held := mem.index[k]
+			if len(held)+1 > l.opt.MaxBlock {
 				ch.CappedKeys++
 				continue
 			}
 			for _, c := range held {
-				if _, seen := rule[c]; seen || c == rec.Key || (l.linkOnly && c.Source == rec.Key.Source) {
+				if _, seen := rule[c]; seen || (l.linkOnly && mem.recs[c].key.Source == rec.Key.Source) {
 					continue
 				}
 				rule[c] = ri
@@ -205,118 +432,79 @@ func (l *Live) Upsert(ctx context.Context, rec record.Record) (Change, error) {
 			}
 		}
 	}
-	slices.SortFunc(cands, keyCmp)
-	levels := make([]uint8, len(l.scorer.Comps))
+	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
 	va := l.scorer.Values(&rec)
+	self := mem.add(rec.Key, "", va, keys)
+	if err := tx.PutRecord(store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
+		return ch, err
+	}
+	seeds = append(seeds, self)
+	levels := make([]uint8, len(l.scorer.Comps))
 	for _, c := range cands {
-		sc, cr, err := l.load(tx, c)
-		if err != nil {
-			return ch, err
-		}
-		w := l.scorer.CompareValues(va, l.scorer.Values(&cr), levels, nil)
+		cr := &mem.recs[c]
+		w := l.scorer.CompareValues(va, cr.values, levels, nil)
 		ch.Compared++
 		conflicted := l.conflicts.levels(levels)
 		switch {
 		case w >= l.matchW && !conflicted:
-			if err := tx.PutLink(store.Link{A: rec.Key, B: c, Weight: w}); err != nil {
+			if err := tx.PutLink(store.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
 				return ch, err
 			}
+			mem.link(self, c, w)
 			ch.Links++
 			seeds = append(seeds, c)
-			prev[c] = sc.Entity
 		case w >= l.reviewW:
 			reason := "review band"
 			if w >= l.matchW {
-				reason = "scores as a match but disagrees on " + l.describe(va, l.scorer.Values(&cr))
+				reason = "scores as a match but disagrees on " + l.describe(va, cr.values)
 			}
-			if err := tx.PutReview(store.Review{A: rec.Key, B: c, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
+			if err := tx.PutReview(store.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
 				return ch, err
 			}
 			ch.Reviews++
 		}
 	}
-	if err := l.recluster(tx, seeds, prev, &ch); err != nil {
-		return ch, err
-	}
-	return ch, tx.Commit()
+	return ch, l.recluster(tx, seeds, prev, &ch)
 }
 
-// Delete removes a record and re-resolves the records it linked.
-// A missing record returns an error wrapping store.ErrNotFound.
-func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *Live) delete(tx store.Tx, key record.Key) (Change, error) {
 	ch := Change{Op: "delete", Record: key}
-	tx, err := l.st.Begin(ctx, true)
-	if err != nil {
-		return ch, err
+	mem := l.mem
+	s, ok := mem.slot[key]
+	if !ok {
+		return ch, fmt.Errorf("record %s: %w", key, store.ErrNotFound)
 	}
-	defer tx.Rollback()
-	old, err := tx.Record(key)
-	if err != nil {
-		return ch, err
-	}
-	ch.Previous = old.Entity
-	seeds, err := l.neighbours(tx, key, old.Entity, nil)
-	if err != nil {
-		return ch, err
-	}
+	ch.Previous = mem.recs[s].entity
+	seeds := l.neighbours(s)
+	mem.remove(s)
 	if err := tx.DeleteRecord(key); err != nil {
 		return ch, err
 	}
-	prev := map[record.Key]record.EntityID{}
 	if len(seeds) == 0 {
-		e, err := tx.AddEvent(store.Event{Kind: store.EventRemoved, Entity: old.Entity, Record: key})
+		e, err := tx.AddEvent(store.Event{Kind: store.EventRemoved, Entity: ch.Previous, Record: key})
 		if err != nil {
 			return ch, err
 		}
 		ch.Events = append(ch.Events, e)
-	} else if err := l.recluster(tx, seeds, prev, &ch); err != nil {
-		return ch, err
+		return ch, nil
 	}
-	return ch, tx.Commit()
+	return ch, l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch)
 }
 
-// neighbours appends to seeds the other members of a record's entity and
-// the records it links to.
-func (l *Live) neighbours(tx store.Tx, key record.Key, entity record.EntityID, seeds []record.Key) ([]record.Key, error) {
-	members, err := tx.Members(entity)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	links, err := tx.Links(key)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range members {
-		if m != key {
-			seeds = append(seeds, m)
+// neighbours returns the other members of a record's entity and the
+// records it links to.
+func (l *Live) neighbours(s int32) []int32 {
+	r := &l.mem.recs[s]
+	var out []int32
+	for _, m := range l.mem.members[r.entity] {
+		if m != s {
+			out = append(out, m)
 		}
 	}
-	for _, k := range links {
-		seeds = append(seeds, other(k, key))
+	for _, lk := range r.links {
+		out = append(out, lk.to)
 	}
-	return seeds, nil
-}
-
-func other(k store.Link, key record.Key) record.Key {
-	if k.A == key {
-		return k.B
-	}
-	return k.A
-}
-
-// load reads and decodes a stored record.
-func (l *Live) load(tx store.Tx, key record.Key) (store.Record, record.Record, error) {
-	var r record.Record
-	s, err := tx.Record(key)
-	if err != nil {
-		return s, r, err
-	}
-	if err := json.Unmarshal(s.Data, &r); err != nil {
-		return s, r, fmt.Errorf("record %s: stored data: %w", key, err)
-	}
-	return s, r, nil
+	return out
 }
 
 // describe names the exclusive comparisons two records disagree on.
@@ -335,71 +523,48 @@ func (l *Live) describe(va, vb [][]record.Value) string {
 // as batch clustering would, then names the resulting entities so that
 // ids stay stable: the largest part of an entity keeps its id; entities
 // joined into one keep the id of the one contributing most records; a
-// part with no id gets a new one. prev holds entities of records whose
-// stored entity is no longer what they had (the upserted record).
-func (l *Live) recluster(tx store.Tx, seeds []record.Key, prev map[record.Key]record.EntityID, ch *Change) error {
-	// Gather the component: records reachable over links, plus the
-	// members of every entity touched.
-	index := map[record.Key]int{}
-	var keys []record.Key
-	var edges []store.Link
-	seenEdge := map[record.Pair]bool{}
+// part with no id gets a new one. prev holds the entity a record had
+// before this change, where the memory copy no longer says it.
+func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.EntityID, ch *Change) error {
+	mem := l.mem
+	// The component: records reachable over links, plus the members of
+	// every entity touched.
+	in := map[int32]bool{}
+	var comp []int32
 	seenEntity := map[record.EntityID]bool{}
 	queue := slices.Clone(seeds)
-	for len(queue) > 0 && len(keys) < l.opt.MaxComponent {
-		k := queue[0]
+	for len(queue) > 0 && len(comp) < l.opt.MaxComponent {
+		s := queue[0]
 		queue = queue[1:]
-		if _, ok := index[k]; ok {
+		if in[s] {
 			continue
 		}
-		s, err := tx.Record(k)
-		if err != nil {
-			return err
+		in[s] = true
+		comp = append(comp, s)
+		r := &mem.recs[s]
+		if _, ok := prev[r.key]; !ok {
+			prev[r.key] = r.entity
 		}
-		index[k] = len(keys)
-		keys = append(keys, k)
-		if _, ok := prev[k]; !ok {
-			prev[k] = s.Entity
-		}
-		if e := s.Entity; e != "" && !seenEntity[e] {
+		if e := r.entity; e != "" && !seenEntity[e] {
 			seenEntity[e] = true
-			members, err := tx.Members(e)
-			if err != nil {
-				return err
-			}
-			queue = append(queue, members...)
+			queue = append(queue, mem.members[e]...)
 		}
-		links, err := tx.Links(k)
-		if err != nil {
-			return err
-		}
-		for _, lk := range links {
-			if p := record.NewPair(lk.A, lk.B); !seenEdge[p] {
-				seenEdge[p] = true
-				edges = append(edges, lk)
-			}
-			queue = append(queue, other(lk, k))
+		for _, lk := range r.links {
+			queue = append(queue, lk.to)
 		}
 	}
 	// Cluster in key order, so the result does not depend on arrival order.
-	slices.SortFunc(keys, keyCmp)
-	for i, k := range keys {
-		index[k] = i
+	slices.SortFunc(comp, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
+	index := make(map[int32]int32, len(comp))
+	for i, s := range comp {
+		index[s] = int32(i)
 	}
-	recs := make([][][]record.Value, len(keys))
-	for i, k := range keys {
-		_, r, err := l.load(tx, k)
-		if err != nil {
-			return err
-		}
-		recs[i] = l.scorer.Values(&r)
-	}
-	var ce []cluster.Edge
-	for _, e := range edges {
-		a, okA := index[e.A]
-		b, okB := index[e.B]
-		if okA && okB {
-			ce = append(ce, cluster.Edge{A: int32(min(a, b)), B: int32(max(a, b)), Weight: e.Weight})
+	var edges []cluster.Edge
+	for i, s := range comp {
+		for _, lk := range mem.recs[s].links {
+			if j, ok := index[lk.to]; ok && int32(i) < j {
+				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: lk.weight})
+			}
 		}
 	}
 	levels := make([]uint8, len(l.scorer.Comps))
@@ -407,14 +572,15 @@ func (l *Live) recluster(tx store.Tx, seeds []record.Key, prev map[record.Key]re
 		if len(l.conflicts.excl) == 0 {
 			return false
 		}
+		va, vb := mem.recs[comp[a]].values, mem.recs[comp[b]].values
 		clear(levels)
 		for _, i := range l.conflicts.excl {
-			lv, _, _ := l.scorer.Comps[i].Level(recs[a][i], recs[b][i])
+			lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
 			levels[i] = uint8(lv)
 		}
 		return l.conflicts.levels(levels)
 	}
-	cr := cluster.Greedy(len(keys), ce, cluster.Options{Threshold: l.matchW, Conflict: conflict})
+	cr := cluster.Greedy(len(comp), edges, cluster.Options{Threshold: l.matchW, Conflict: conflict})
 
 	// Groups, largest first, then by smallest key.
 	groupOf := map[int32][]int{}
@@ -431,13 +597,14 @@ func (l *Live) recluster(tx store.Tx, seeds []record.Key, prev map[record.Key]re
 		}
 		return a[0] - b[0] // members are in key order
 	})
+	key := func(i int) record.Key { return mem.recs[comp[i]].key }
 	// Name the groups.
 	names := make([]record.EntityID, len(groups))
 	taken := map[record.EntityID]int{} // id → group
 	for gi, g := range groups {
 		count := map[record.EntityID]int{}
 		for _, i := range g {
-			if e := prev[keys[i]]; e != "" {
+			if e := prev[key(i)]; e != "" {
 				count[e]++
 			}
 		}
@@ -452,7 +619,7 @@ func (l *Live) recluster(tx store.Tx, seeds []record.Key, prev map[record.Key]re
 		}
 		if best == "" {
 			var err error
-			if best, err = newEntityID(tx, keys[g[0]]); err != nil {
+			if best, err = newEntityID(tx, key(g[0])); err != nil {
 				return err
 			}
 		}
@@ -464,12 +631,11 @@ func (l *Live) recluster(tx store.Tx, seeds []record.Key, prev map[record.Key]re
 		id := names[gi]
 		sources := map[record.EntityID]bool{}
 		for _, i := range g {
-			if e := prev[keys[i]]; e != "" {
+			if e := prev[key(i)]; e != "" {
 				sources[e] = true
 			}
 		}
-		var absorbed []record.EntityID
-		var splitFrom []record.EntityID
+		var absorbed, splitFrom []record.EntityID
 		for e := range sources {
 			switch _, kept := taken[e]; {
 			case e == id:
@@ -482,7 +648,7 @@ func (l *Live) recluster(tx store.Tx, seeds []record.Key, prev map[record.Key]re
 		slices.Sort(absorbed)
 		slices.Sort(splitFrom)
 		var events []store.Event
-		if !sources[id] && len(splitFrom) == 0 && len(absorbed) == 0 {
+		if !sources[id] && len(splitFrom) == 0 {
 			events = append(events, store.Event{Kind: store.EventCreated, Entity: id})
 		}
 		for _, e := range splitFrom {
@@ -500,29 +666,29 @@ func (l *Live) recluster(tx store.Tx, seeds []record.Key, prev map[record.Key]re
 			ch.Events = append(ch.Events, e)
 		}
 		for _, i := range g {
-			k := keys[i]
-			if k == ch.Record && ch.Op == "upsert" {
-				ch.Entity = id
-				if err := tx.SetEntity(k, id); err != nil {
-					return err
-				}
+			k, s := key(i), comp[i]
+			if mem.recs[s].entity == id {
+				continue
+			}
+			if err := tx.SetEntity(k, id); err != nil {
+				return err
+			}
+			mem.setEntity(s, id)
+			if k == ch.Record {
 				continue
 			}
 			if prev[k] != id {
-				if err := tx.SetEntity(k, id); err != nil {
-					return err
-				}
 				ch.Moved++
 			}
+		}
+		if slices.ContainsFunc(g, func(i int) bool { return key(i) == ch.Record }) {
+			ch.Entity = id
 		}
 	}
 	// Entities whose id no group kept and none absorbed lost every record.
 	for _, e := range sortedEntities(prev) {
-		if _, kept := taken[e]; kept || absorbedSomewhere(ch.Events, e) {
+		if _, kept := taken[e]; kept || absorbedSomewhere(ch.Events, e) || len(mem.members[e]) > 0 {
 			continue
-		}
-		if members, err := tx.Members(e); err == nil && len(members) > 0 {
-			continue // records outside the component still hold it
 		}
 		ev, err := tx.AddEvent(store.Event{Kind: store.EventRemoved, Entity: e, Record: ch.Record})
 		if err != nil {
@@ -611,11 +777,14 @@ func (l *Live) Record(ctx context.Context, key record.Key) (StoredRecord, error)
 }
 
 func (l *Live) storedRecord(tx store.Tx, key record.Key) (StoredRecord, error) {
-	s, r, err := l.load(tx, key)
+	s, err := tx.Record(key)
 	if err != nil {
 		return StoredRecord{}, err
 	}
-	out := StoredRecord{Record: r, Entity: s.Entity}
+	out := StoredRecord{Entity: s.Entity}
+	if err := json.Unmarshal(s.Data, &out.Record); err != nil {
+		return out, fmt.Errorf("record %s: stored data: %w", key, err)
+	}
 	if out.Links, err = tx.Links(key); err != nil {
 		return out, err
 	}
@@ -668,10 +837,12 @@ func (l *Live) Entities(ctx context.Context) (map[record.Key]record.EntityID, er
 	return out, err
 }
 
-// Check verifies the store is consistent: every record decodes, belongs
-// to an entity, and is linked only to records of its own entity or to
-// records kept apart by a conflict (never to a missing one).
+// Check verifies the store is consistent and that the memory copy agrees
+// with it: every record decodes, belongs to an entity (the same in
+// memory), and links only to stored records.
 func (l *Live) Check(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
 		return err
@@ -689,11 +860,17 @@ func (l *Live) Check(ctx context.Context) error {
 		case rec.Key != r.Key:
 			problems = append(problems, fmt.Errorf("record %s: stored data is of %s", r.Key, rec.Key))
 		}
+		if s, ok := l.mem.slot[r.Key]; !ok || l.mem.recs[s].entity != r.Entity {
+			problems = append(problems, fmt.Errorf("record %s: in memory the entity differs from the store's %s", r.Key, r.Entity))
+		}
 		keys = append(keys, r.Key)
 		return len(problems) < 20
 	})
 	if err != nil {
 		return err
+	}
+	if len(keys) != len(l.mem.slot) {
+		problems = append(problems, fmt.Errorf("%d records stored, %d in memory", len(keys), len(l.mem.slot)))
 	}
 	for _, k := range keys {
 		links, err := tx.Links(k)
@@ -732,6 +909,7 @@ func (l *Live) Import(ctx context.Context, res *Resolution, progress func(done, 
 			progress(done, total)
 		}
 	}
+	mem := newMirror()
 	for i := range res.Records {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -748,12 +926,14 @@ func (l *Live) Import(ctx context.Context, res *Resolution, progress func(done, 
 		if err := tx.PutRecord(store.Record{Key: rec.Key, Entity: res.Entities[i], Data: data, Keys: keys}); err != nil {
 			return err
 		}
+		mem.add(rec.Key, res.Entities[i], l.scorer.Values(rec), keys)
 		report(i + 1)
 	}
 	for i, e := range res.Links {
 		if err := tx.PutLink(store.Link{A: res.Records[e.A].Key, B: res.Records[e.B].Key, Weight: e.Weight}); err != nil {
 			return err
 		}
+		mem.link(mem.slot[res.Records[e.A].Key], mem.slot[res.Records[e.B].Key], e.Weight)
 		report(len(res.Records) + i + 1)
 	}
 	for i, r := range res.Review {
@@ -779,5 +959,24 @@ func (l *Live) Import(ctx context.Context, res *Resolution, progress func(done, 
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	l.mem = mem
+	return nil
+}
+
+func other(k store.Link, key record.Key) record.Key {
+	if k.A == key {
+		return k.B
+	}
+	return k.A
+}
+
+// Has reports whether a record is stored.
+func (l *Live) Has(key record.Key) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.mem.slot[key]
+	return ok
 }

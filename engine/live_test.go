@@ -319,3 +319,56 @@ func TestLiveImport(t *testing.T) {
 		t.Fatalf("after deleting and re-upserting 60 records, pairwise F1 against batch = %.4f", m.PairwiseF1)
 	}
 }
+
+// A group of changes in one transaction ends as the same changes one by
+// one; a group that fails leaves the store and the memory copy as they
+// were.
+func TestLiveApplyGroup(t *testing.T) {
+	ctx := context.Background()
+	cfg, _ := synthConfig(t, 200)
+	res := resolve(t, cfg, engine.ResolveOptions{})
+	one := openLive(t, openStore(t), res.Model)
+	group := openLive(t, openStore(t), res.Model)
+	var ops []engine.Op
+	for _, r := range res.Records {
+		if _, err := one.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		ops = append(ops, engine.Op{Record: r})
+	}
+	for lo := 0; lo < len(ops); lo += 40 {
+		chs, err := group.Apply(ctx, ops[lo:min(lo+40, len(ops))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(chs) != min(40, len(ops)-lo) {
+			t.Fatalf("%d changes for %d ops", len(chs), min(40, len(ops)-lo))
+		}
+	}
+	a, _ := one.Entities(ctx)
+	b, _ := group.Entities(ctx)
+	if len(a) != len(b) {
+		t.Fatalf("%d records one by one, %d in groups", len(a), len(b))
+	}
+	for k, e := range a {
+		if b[k] != e {
+			t.Fatalf("record %s: entity %s one by one, %s in groups", k, e, b[k])
+		}
+	}
+	// A group whose last op fails commits nothing.
+	before, _ := group.Entities(ctx)
+	bad := []engine.Op{{Record: res.Records[0], Delete: true}, {Record: record.Record{Key: record.Key{Source: "x", ID: "missing"}}, Delete: true}}
+	if _, err := group.Apply(ctx, bad); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("group with a missing delete: %v, want ErrNotFound", err)
+	}
+	if !group.Has(res.Records[0].Key) {
+		t.Fatal("the failed group's first delete stayed in memory")
+	}
+	after, _ := group.Entities(ctx)
+	if len(after) != len(before) {
+		t.Fatalf("failed group changed the store: %d records, was %d", len(after), len(before))
+	}
+	if err := group.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

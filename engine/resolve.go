@@ -549,18 +549,7 @@ func newConflicts(s *model.Scorer, vals *featureTable) *conflicts {
 }
 
 // levels reports whether a comparison vector is a conflict.
-func (c *conflicts) levels(levels []uint8) bool {
-	disagree := false
-	for _, i := range c.excl {
-		switch l := int(levels[i]); {
-		case l == c.scorer.Comps[i].Else():
-			disagree = true
-		case l > 0:
-			return false // agrees, exactly or nearly, on an exclusive feature
-		}
-	}
-	return disagree
-}
+func (c *conflicts) levels(levels []uint8) bool { return c.scorer.Conflict(levels) }
 
 // describe names the exclusive comparisons two records disagree on.
 func (c *conflicts) describe(a, b int32) string {

@@ -169,3 +169,34 @@ func (s *Scorer) Score(a, b *record.Record) Result {
 	w := s.Compare(a, b, levels, nil)
 	return Result{Weight: w, Probability: Probability(w), Levels: levels}
 }
+
+// Conflict reports whether a comparison vector is a conflict: the pair
+// disagrees outright (the else level) on an exclusive comparison — date
+// of birth, national id — and agrees, even nearly, on none. Such a pair
+// never links, and clustering never joins its records through others.
+func (s *Scorer) Conflict(levels []uint8) bool {
+	disagree := false
+	for i, c := range s.Comps {
+		if !c.Spec.Exclusive {
+			continue
+		}
+		switch l := int(levels[i]); {
+		case l == c.Else():
+			disagree = true
+		case l > 0:
+			return false
+		}
+	}
+	return disagree
+}
+
+// Disagreements names the exclusive comparisons at their else level.
+func (s *Scorer) Disagreements(levels []uint8) []string {
+	var names []string
+	for i, c := range s.Comps {
+		if c.Spec.Exclusive && int(levels[i]) == c.Else() {
+			names = append(names, c.Spec.Name)
+		}
+	}
+	return names
+}

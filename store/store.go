@@ -55,10 +55,6 @@ type Tx interface {
 	// CountRecords returns how many records are stored.
 	CountRecords() (int64, error)
 
-	// Blocked returns the records holding blocking key k, at most limit of
-	// them (limit ≤ 0: all), in key order.
-	Blocked(k uint64, limit int) ([]record.Key, error)
-
 	// Members returns the records of an entity in key order; an entity
 	// with no records returns ErrNotFound.
 	Members(entity record.EntityID) ([]record.Key, error)
@@ -68,6 +64,9 @@ type Tx interface {
 	PutLink(l Link) error
 	// Links returns the links that name key.
 	Links(key record.Key) ([]Link, error)
+	// EachLink calls fn for every link until fn returns false. fn must
+	// not use the Tx.
+	EachLink(fn func(Link) bool) error
 
 	// PutReview stores or replaces a pair for human review.
 	PutReview(r Review) error
@@ -96,7 +95,7 @@ type Record struct {
 	// owns its format.
 	Data []byte
 	// Keys are the record's blocking keys, each already tagged with its
-	// rule.
+	// rule. The store keeps them with the record; the engine indexes them.
 	Keys []uint64
 }
 

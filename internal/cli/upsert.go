@@ -16,7 +16,6 @@ import (
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/record"
-	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/sqlite"
 )
 
@@ -104,6 +103,12 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	acks.SetEscapeHTML(false)
 	bar := progress.New(stderrFile(env), "upsert")
 	var n, rowRejects, valueRejects int64
+	reject := func(r engine.Reject) error {
+		if err := rejects.Encode(r); err != nil {
+			return fmt.Errorf("write %s: %w", rp, err)
+		}
+		return nil
+	}
 	for i, in := range fs.Args() {
 		src := srcs[i]
 		rd, size, closeIn, err := openInput(env, in, src, *del)
@@ -111,58 +116,71 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		norm := engine.NewNormalizer(src)
+		items := readAhead(ctx, rd)
 		err = func() error {
 			defer closeIn()
+			// Group commit: each transaction takes the records that have
+			// arrived, up to groupMax, and they are acknowledged together
+			// once it commits. A lone record is committed at once.
 			for {
-				rec, err := rd.Next()
-				if errors.Is(err, io.EOF) {
+				batch, more := nextGroup(items)
+				var ops []engine.Op
+				deleting := map[record.Key]bool{}
+				for _, it := range batch {
+					switch {
+					case it.err != nil:
+						var re *ingest.RowError
+						if !errors.As(it.err, &re) {
+							return fmt.Errorf("%s: %w", in, it.err)
+						}
+						rowRejects++
+						if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
+							RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}); err != nil {
+							return err
+						}
+					case *del:
+						if deleting[it.rec.Key] || !live.Has(it.rec.Key) {
+							rowRejects++
+							if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: src.Name, File: in, Line: it.rec.Line,
+								RecordID: it.rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
+								return err
+							}
+							continue
+						}
+						deleting[it.rec.Key] = true
+						ops = append(ops, engine.Op{Record: it.rec, Delete: true})
+					default:
+						rec := it.rec
+						for _, p := range norm.Record(&rec) {
+							valueRejects++
+							p.File = in
+							if err := reject(p); err != nil {
+								return err
+							}
+						}
+						ops = append(ops, engine.Op{Record: rec})
+					}
+				}
+				if len(ops) > 0 {
+					chs, err := live.Apply(ctx, ops)
+					if err != nil {
+						return err
+					}
+					// Committed: acknowledge.
+					for _, ch := range chs {
+						if err := acks.Encode(ch); err != nil {
+							return err
+						}
+					}
+					if err := out.Flush(); err != nil {
+						return err
+					}
+					n += int64(len(chs))
+					bar.Update(n, rd.read(), size)
+				}
+				if !more {
 					return nil
 				}
-				var re *ingest.RowError
-				if errors.As(err, &re) {
-					rowRejects++
-					if err := rejects.Encode(engine.Reject{Scope: engine.ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
-						RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}); err != nil {
-						return fmt.Errorf("write %s: %w", rp, err)
-					}
-					continue
-				}
-				if err != nil {
-					return fmt.Errorf("%s: %w", in, err)
-				}
-				var ch engine.Change
-				if *del {
-					ch, err = live.Delete(ctx, rec.Key)
-					if errors.Is(err, store.ErrNotFound) {
-						rowRejects++
-						if err := rejects.Encode(engine.Reject{Scope: engine.ScopeRow, Source: src.Name, File: in, Line: rec.Line,
-							RecordID: rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
-							return fmt.Errorf("write %s: %w", rp, err)
-						}
-						continue
-					}
-				} else {
-					for _, p := range norm.Record(&rec) {
-						valueRejects++
-						p.File = in
-						if err := rejects.Encode(p); err != nil {
-							return fmt.Errorf("write %s: %w", rp, err)
-						}
-					}
-					ch, err = live.Upsert(ctx, rec)
-				}
-				if err != nil {
-					return err
-				}
-				// The change is committed: acknowledge it.
-				if err := acks.Encode(ch); err != nil {
-					return err
-				}
-				if err := out.Flush(); err != nil {
-					return err
-				}
-				n++
-				bar.Update(n, rd.read(), size)
 			}
 		}()
 		if err != nil {
@@ -176,6 +194,62 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stderr, "%d records %s; %d rows and %d values rejected (see %s)\n", n, verb, rowRejects, valueRejects, rp)
 	return nil
+}
+
+// groupMax is the most records one transaction takes.
+const groupMax = 256
+
+// item is a record read ahead, or the error reading it.
+type item struct {
+	rec record.Record
+	err error
+}
+
+// readAhead reads records in the background, so that those that arrive
+// while a transaction commits form the next group.
+func readAhead(ctx context.Context, rd progressReader) <-chan item {
+	ch := make(chan item, groupMax)
+	go func() {
+		defer close(ch)
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			select {
+			case ch <- item{rec, err}:
+			case <-ctx.Done():
+				return
+			}
+			var re *ingest.RowError
+			if err != nil && !errors.As(err, &re) {
+				return
+			}
+		}
+	}()
+	return ch
+}
+
+// nextGroup waits for one item, then takes those already waiting, up to
+// groupMax. more is false once the input has ended.
+func nextGroup(items <-chan item) (group []item, more bool) {
+	it, ok := <-items
+	if !ok {
+		return nil, false
+	}
+	group = append(group, it)
+	for len(group) < groupMax {
+		select {
+		case it, ok := <-items:
+			if !ok {
+				return group, false
+			}
+			group = append(group, it)
+		default:
+			return group, true
+		}
+	}
+	return group, true
 }
 
 // progressReader is an ingest.Reader with the bytes read so far.

@@ -40,7 +40,6 @@ CREATE TABLE IF NOT EXISTS records(
 	keys BLOB NOT NULL,
 	UNIQUE(source, rid));
 CREATE INDEX IF NOT EXISTS records_entity ON records(entity);
-CREATE TABLE IF NOT EXISTS bkeys(k INTEGER NOT NULL, rec INTEGER NOT NULL, PRIMARY KEY(k, rec)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS links(a INTEGER NOT NULL, b INTEGER NOT NULL, weight REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS links_b ON links(b);
 CREATE TABLE IF NOT EXISTS reviews(a INTEGER NOT NULL, b INTEGER NOT NULL, weight REAL NOT NULL,
@@ -327,56 +326,16 @@ func (t *Tx) Record(key record.Key) (store.Record, error) {
 
 // PutRecord inserts or replaces a record, its keys and entity.
 func (t *Tx) PutRecord(r store.Record) error {
-	id, err := t.id(r.Key)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		res, err := t.exec("INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)",
-			r.Key.Source, r.Key.ID, string(r.Entity), r.Data, encodeKeys(r.Keys))
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-	case err != nil:
-		return err
-	default:
-		if err := t.deleteKeys(id); err != nil {
-			return err
-		}
-		if _, err := t.exec("UPDATE records SET entity = ?, data = ?, keys = ? WHERE id = ?",
-			string(r.Entity), r.Data, encodeKeys(r.Keys), id); err != nil {
-			return err
-		}
-	}
-	for _, k := range r.Keys {
-		if _, err := t.exec("INSERT OR IGNORE INTO bkeys(k, rec) VALUES(?, ?)", int64(k), id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (t *Tx) deleteKeys(id int64) error {
-	var keys []byte
-	if err := t.queryRow("SELECT keys FROM records WHERE id = ?", []any{id}, &keys); err != nil {
-		return err
-	}
-	for _, k := range decodeKeys(keys) {
-		if _, err := t.exec("DELETE FROM bkeys WHERE k = ? AND rec = ?", int64(k), id); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := t.exec(`INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys`,
+		r.Key.Source, r.Key.ID, string(r.Entity), r.Data, encodeKeys(r.Keys))
+	return err
 }
 
 // DeleteRecord removes a record with its keys, links and reviews.
 func (t *Tx) DeleteRecord(key record.Key) error {
 	id, err := t.id(key)
 	if err != nil {
-		return err
-	}
-	if err := t.deleteKeys(id); err != nil {
 		return err
 	}
 	for _, q := range []string{
@@ -435,14 +394,6 @@ func (t *Tx) CountRecords() (int64, error) {
 	return n, err
 }
 
-// Blocked returns the records holding blocking key k, in key order.
-func (t *Tx) Blocked(k uint64, limit int) ([]record.Key, error) {
-	if limit <= 0 {
-		limit = -1
-	}
-	return t.keys("SELECT r.source, r.rid FROM bkeys b JOIN records r ON r.id = b.rec WHERE b.k = ? ORDER BY r.source, r.rid LIMIT ?", int64(k), limit)
-}
-
 func (t *Tx) keys(q string, args ...any) ([]record.Key, error) {
 	rows, err := t.query(q, args...)
 	if err != nil {
@@ -488,12 +439,16 @@ func (t *Tx) pairIDs(a, b record.Key) (int64, int64, error) {
 // PutLink stores or replaces a link.
 func (t *Tx) PutLink(l store.Link) error {
 	p := record.NewPair(l.A, l.B)
-	a, b, err := t.pairIDs(p.A, p.B)
+	res, err := t.exec(`INSERT INTO links(a, b, weight)
+		SELECT ra.id, rb.id, ? FROM records ra, records rb WHERE ra.source = ? AND ra.rid = ? AND rb.source = ? AND rb.rid = ?
+		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight`, l.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec("INSERT INTO links(a, b, weight) VALUES(?, ?, ?) ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight", a, b, l.Weight)
-	return err
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("link %s–%s: %w", p.A, p.B, store.ErrNotFound)
+	}
+	return nil
 }
 
 // Links returns the links that name key.
@@ -520,6 +475,29 @@ func (t *Tx) Links(key record.Key) ([]store.Link, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	return out, nil
+}
+
+// EachLink calls fn for every link. fn must not use t.
+func (t *Tx) EachLink(fn func(store.Link) bool) error {
+	rows, err := t.query(`SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
+		JOIN records ra ON ra.id = l.a JOIN records rb ON rb.id = l.b`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l store.Link
+		if err := rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if !fn(l) {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
 }
 
 // PutReview stores or replaces a pair for review.

@@ -84,27 +84,19 @@ func Run(t *testing.T, open Open) {
 			if r.Entity != "E1" || string(r.Data) != "data of a/1" || !slices.Equal(r.Keys, []uint64{10, 20}) {
 				t.Fatalf("Record = %+v", r)
 			}
-			if got, _ := tx.Blocked(10, 0); !slices.Equal(got, []record.Key{k1, k2}) {
-				t.Fatalf("Blocked(10) = %v, want [a/1 a/2]", got)
-			}
-			if got, _ := tx.Blocked(10, 1); !slices.Equal(got, []record.Key{k1}) {
-				t.Fatalf("Blocked(10, limit 1) = %v, want [a/1]", got)
-			}
 			if _, err := tx.Record(k3); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("Record(missing) error = %v, want ErrNotFound", err)
 			}
 		})
-		// Replacing a record replaces its keys.
-		write(t, s, func(tx store.Tx) { put(t, tx, k1, "E2", 30) })
+		// Replacing a record replaces its keys, data and entity.
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.PutRecord(store.Record{Key: k1, Entity: "E2", Data: []byte("new"), Keys: []uint64{30}}))
+		})
 		read(t, s, func(tx store.Tx) {
-			if got, _ := tx.Blocked(10, 0); !slices.Equal(got, []record.Key{k2}) {
-				t.Fatalf("after replace Blocked(10) = %v, want [a/2]", got)
-			}
-			if got, _ := tx.Blocked(30, 0); !slices.Equal(got, []record.Key{k1}) {
-				t.Fatalf("after replace Blocked(30) = %v, want [a/1]", got)
-			}
-			if got, _ := tx.Blocked(0xffffffffffffffff, 0); len(got) != 0 {
-				t.Fatalf("Blocked(unknown) = %v, want none", got)
+			r, err := tx.Record(k1)
+			must(t, err)
+			if r.Entity != "E2" || string(r.Data) != "new" || !slices.Equal(r.Keys, []uint64{30}) {
+				t.Fatalf("after replace Record = %+v", r)
 			}
 			if n, err := tx.CountRecords(); err != nil || n != 2 {
 				t.Fatalf("CountRecords = %d, %v, want 2", n, err)
@@ -117,8 +109,8 @@ func Run(t *testing.T, open Open) {
 		big := uint64(1<<63 + 12345)
 		write(t, s, func(tx store.Tx) { put(t, tx, k1, "E1", big) })
 		read(t, s, func(tx store.Tx) {
-			if got, _ := tx.Blocked(big, 0); !slices.Equal(got, []record.Key{k1}) {
-				t.Fatalf("Blocked(high bit) = %v", got)
+			if r, _ := tx.Record(k1); !slices.Equal(r.Keys, []uint64{big}) {
+				t.Fatalf("Keys with the high bit = %v", r.Keys)
 			}
 		})
 	})
@@ -176,6 +168,11 @@ func Run(t *testing.T, open Open) {
 			if len(got) != 1 || got[0] != (store.Link{A: k1, B: k2, Weight: 12}) {
 				t.Fatalf("Links = %+v, want one, ordered, weight 12", got)
 			}
+			var all []store.Link
+			must(t, tx.EachLink(func(l store.Link) bool { all = append(all, l); return true }))
+			if len(all) != 1 || all[0] != got[0] {
+				t.Fatalf("EachLink = %+v", all)
+			}
 			rv, err := tx.Reviews(record.Key{})
 			must(t, err)
 			if len(rv) != 1 || rv[0].A != k1 || rv[0].B != k3 || rv[0].Reason != "review band" || rv[0].Rule != "[dob]" {
@@ -190,8 +187,8 @@ func Run(t *testing.T, open Open) {
 			if got, _ := tx.Reviews(k3); len(got) != 0 {
 				t.Fatalf("reviews after delete = %+v", got)
 			}
-			if got, _ := tx.Blocked(1, 0); !slices.Equal(got, []record.Key{k2, k3}) {
-				t.Fatalf("Blocked after delete = %v", got)
+			if n, _ := tx.CountRecords(); n != 2 {
+				t.Fatalf("records after delete = %d, want 2", n)
 			}
 			if _, err := tx.Record(k1); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("deleted record error = %v", err)
@@ -273,8 +270,8 @@ func Run(t *testing.T, open Open) {
 			if r, err := tx.Record(k1); err != nil || r.Entity != "E1" {
 				t.Fatalf("after reopen Record = %+v, %v", r, err)
 			}
-			if got, _ := tx.Blocked(7, 0); !slices.Equal(got, []record.Key{k1}) {
-				t.Fatalf("after reopen Blocked = %v", got)
+			if r, _ := tx.Record(k1); !slices.Equal(r.Keys, []uint64{7}) {
+				t.Fatalf("after reopen Keys = %v", r.Keys)
 			}
 		})
 	})

@@ -1,0 +1,149 @@
+// Package explain turns scores into explanations, as data: the
+// match-weight waterfall of a pair (Splink's waterfall chart is the
+// reference) and, built from waterfalls, how an entity came together and
+// why two entities are apart. It computes nothing the model does not: it
+// reads the model's own evidence. Text renders an explanation for a
+// terminal; the JSON form is the same data.
+package explain
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+)
+
+// Outcomes of a pair.
+const (
+	OutcomeMatch    = "match"
+	OutcomeReview   = "review"
+	OutcomeNonMatch = "non-match"
+	// OutcomeConflict is a pair that scores as a match but disagrees on
+	// an exclusive feature: it goes to review, never links.
+	OutcomeConflict = "conflict"
+)
+
+// Bar is one bar of a waterfall: the prior, one comparison, or the
+// term-frequency adjustment of one comparison.
+type Bar struct {
+	Name  string `json:"name"`            // "prior", the comparison, or "tf " + the comparison
+	Level string `json:"level,omitempty"` // the level's label
+	// LevelIndex is the level: 0 null (a value missing), 1 the first
+	// (most specific) level, up to else.
+	LevelIndex int      `json:"level_index"`
+	A          string   `json:"a,omitempty"` // the values compared, normalised
+	B          string   `json:"b,omitempty"`
+	M          *float64 `json:"m,omitempty"` // the level's m and u; absent for the prior, null level and tf
+	U          *float64 `json:"u,omitempty"`
+	Weight     float64  `json:"weight"`     // bits this bar adds
+	Cumulative float64  `json:"cumulative"` // the running total after it
+}
+
+// Waterfall explains the score of one pair.
+type Waterfall struct {
+	A           record.Key       `json:"a"`
+	B           record.Key       `json:"b"`
+	Bars        []Bar            `json:"bars"`
+	Weight      float64          `json:"weight"` // total match weight, bits
+	Probability float64          `json:"probability"`
+	Thresholds  model.Thresholds `json:"thresholds"`
+	Outcome     string           `json:"outcome"`
+	// Disagreements names the exclusive comparisons the pair disagrees on
+	// outright, when that makes it a conflict.
+	Disagreements []string `json:"disagreements,omitempty"`
+}
+
+// Pair scores a and b with s and explains the score.
+func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
+	va, vb := s.Values(a), s.Values(b)
+	levels := make([]uint8, len(s.Comps))
+	ev := make([]model.Evidence, len(s.Comps))
+	total := s.CompareValues(va, vb, levels, ev)
+	w := Waterfall{A: a.Key, B: b.Key, Weight: total, Probability: model.Probability(total), Thresholds: s.Model.Thresholds}
+	run := s.PriorWeight()
+	w.Bars = append(w.Bars, Bar{Name: "prior", Weight: run, Cumulative: run})
+	for i, e := range ev {
+		bar := Bar{Name: e.Comparison, Level: e.Label, LevelIndex: e.Level, Weight: e.Weight}
+		if e.Level > 0 {
+			lv := s.Model.Comparisons[i].Levels[e.Level-1]
+			bar.M, bar.U = &lv.M, &lv.U
+			bar.A, bar.B = va[i][e.A].Norm, vb[i][e.B].Norm
+		}
+		run += e.Weight
+		bar.Cumulative = run
+		w.Bars = append(w.Bars, bar)
+		if e.TFAdjust != 0 {
+			run += e.TFAdjust
+			w.Bars = append(w.Bars, Bar{Name: "tf " + e.Comparison, Level: e.Label, LevelIndex: e.Level,
+				A: bar.A, B: bar.B, Weight: e.TFAdjust, Cumulative: run})
+		}
+	}
+	matchW, reviewW := logit(s.Model.Thresholds.Match), logit(s.Model.Thresholds.Review)
+	switch conflict := s.Conflict(levels); {
+	case total >= matchW && conflict:
+		w.Outcome = OutcomeConflict
+		w.Disagreements = s.Disagreements(levels)
+	case total >= matchW:
+		w.Outcome = OutcomeMatch
+	case total >= reviewW:
+		w.Outcome = OutcomeReview
+	default:
+		w.Outcome = OutcomeNonMatch
+	}
+	return w
+}
+
+func logit(p float64) float64 {
+	p = min(max(p, 1e-12), 1-1e-12)
+	return math.Log2(p / (1 - p))
+}
+
+// Text renders a waterfall for a terminal: one line per bar with its
+// weight and a bar drawn to scale, then the total and the outcome.
+func (w Waterfall) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s ↔ %s\n", w.A, w.B)
+	maxAbs := 1.0
+	for _, bar := range w.Bars {
+		maxAbs = max(maxAbs, math.Abs(bar.Weight))
+	}
+	for _, bar := range w.Bars {
+		label := bar.Name
+		if bar.Level != "" && !strings.HasPrefix(bar.Name, "tf ") {
+			label += ": " + bar.Level
+		}
+		vals := ""
+		switch {
+		case bar.Name == "prior":
+			vals = "(prior odds of a match)"
+		case bar.LevelIndex == 0:
+			vals = "(a value is missing)"
+		case bar.A == bar.B:
+			vals = fmt.Sprintf("%q", bar.A)
+		default:
+			vals = fmt.Sprintf("%q vs %q", bar.A, bar.B)
+		}
+		n := int(math.Round(math.Abs(bar.Weight) / maxAbs * 20))
+		sym := "+"
+		if bar.Weight < 0 {
+			sym = "-"
+		}
+		fmt.Fprintf(&b, "  %-32s %+8.2f  %-20s %s\n", label, bar.Weight, strings.Repeat(sym, n), vals)
+	}
+	fmt.Fprintf(&b, "  %-32s %+8.2f bits, probability %.4f\n", "total", w.Weight, w.Probability)
+	fmt.Fprintf(&b, "  outcome: %s", w.Outcome)
+	switch w.Outcome {
+	case OutcomeMatch:
+		fmt.Fprintf(&b, " (probability ≥ match threshold %.2f)", w.Thresholds.Match)
+	case OutcomeReview:
+		fmt.Fprintf(&b, " (between the review threshold %.2f and the match threshold %.2f)", w.Thresholds.Review, w.Thresholds.Match)
+	case OutcomeNonMatch:
+		fmt.Fprintf(&b, " (probability below the review threshold %.2f)", w.Thresholds.Review)
+	case OutcomeConflict:
+		fmt.Fprintf(&b, " (scores as a match but disagrees on %s, so it goes to review and never links)", strings.Join(w.Disagreements, ", "))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
