@@ -8,6 +8,7 @@ package cluster
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -24,9 +25,15 @@ type Options struct {
 	// Conflict reports whether two records must not be in one entity. Nil
 	// means no conflicts.
 	Conflict func(a, b int32) bool
+	// CannotLink reports a person's decision that two records are
+	// different entities. Unlike Conflict it also holds against forced
+	// edges.
+	CannotLink func(a, b int32) bool
 	// MaxChecks bounds the cross pairs checked for conflicts per merge;
 	// beyond it the merge is refused as unsafe. Default 250000.
 	MaxChecks int
+	// Steps records every merge in Result.Steps.
+	Steps bool
 }
 
 // Refusal is a link edge that was not followed, and why.
@@ -39,11 +46,23 @@ type Refusal struct {
 	TooLarge bool
 }
 
+// Forced is the weight of an edge a person decided (must-link): it is
+// followed first and joins its groups whatever the model's conflicts,
+// unless CannotLink forbids it.
+var Forced = math.Inf(1)
+
+// Step is one merge, in the order they happened.
+type Step struct {
+	Edge
+	Sizes [2]int // sizes of the groups joined, A's side first
+}
+
 // Result is a clustering.
 type Result struct {
 	Labels  []int32 // per record: the smallest record index of its cluster
 	Refused []Refusal
 	Merges  int
+	Steps   []Step // set when Options.Steps
 }
 
 // Greedy clusters n records from edges. It does not modify edges.
@@ -94,15 +113,30 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			continue
 		}
 		ga, gb := group(ra), group(rb)
-		if opt.Conflict != nil {
+		check := opt.Conflict
+		if math.IsInf(e.Weight, 1) {
+			check = nil // a person's decision overrides the model's conflicts
+		}
+		if cl := opt.CannotLink; cl != nil {
+			if check == nil {
+				check = cl
+			} else {
+				model := check
+				check = func(a, b int32) bool { return cl(a, b) || model(a, b) }
+			}
+		}
+		if check != nil {
 			if len(ga)*len(gb) > opt.MaxChecks {
 				res.Refused = append(res.Refused, Refusal{Edge: e, TooLarge: true})
 				continue
 			}
-			if x, y, bad := conflict(ga, gb, opt.Conflict); bad {
+			if x, y, bad := conflict(ga, gb, check); bad {
 				res.Refused = append(res.Refused, Refusal{Edge: e, With: [2]int32{x, y}})
 				continue
 			}
+		}
+		if opt.Steps {
+			res.Steps = append(res.Steps, Step{Edge: e, Sizes: [2]int{len(ga), len(gb)}})
 		}
 		if len(ga) < len(gb) {
 			ra, rb, ga, gb = rb, ra, gb, ga

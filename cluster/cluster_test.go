@@ -63,3 +63,57 @@ func TestDeterministic(t *testing.T) {
 		t.Errorf("edge order changed the result: %v vs %v", a.Labels, b.Labels)
 	}
 }
+
+func pairSet(pairs ...[2]int32) func(a, b int32) bool {
+	set := map[[2]int32]bool{}
+	for _, p := range pairs {
+		set[p] = true
+	}
+	return func(a, b int32) bool {
+		if a > b {
+			a, b = b, a
+		}
+		return set[[2]int32{a, b}]
+	}
+}
+
+// A person's decisions: a forced edge joins records the model keeps apart
+// (it overrides Conflict) and even below the threshold; a cannot-link
+// keeps apart records the model would join, and holds against forced
+// edges too.
+func TestDecisions(t *testing.T) {
+	tests := []struct {
+		name   string
+		edges  []cluster.Edge
+		opt    cluster.Options
+		labels []int32
+	}{
+		{"forced overrides conflict", []cluster.Edge{{0, 1, cluster.Forced}},
+			cluster.Options{Threshold: 5, Conflict: pairSet([2]int32{0, 1})}, []int32{0, 0, 2}},
+		{"cannot-link splits a strong pair", []cluster.Edge{{0, 1, 30}},
+			cluster.Options{Threshold: 5, CannotLink: pairSet([2]int32{0, 1})}, []int32{0, 1, 2}},
+		{"cannot-link blocks a chain", []cluster.Edge{{0, 1, 30}, {1, 2, 20}},
+			cluster.Options{Threshold: 5, CannotLink: pairSet([2]int32{0, 2})}, []int32{0, 0, 2}},
+		{"cannot-link beats forced", []cluster.Edge{{0, 1, cluster.Forced}},
+			cluster.Options{Threshold: 5, CannotLink: pairSet([2]int32{0, 1})}, []int32{0, 1, 2}},
+		{"forced first", []cluster.Edge{{0, 1, 30}, {1, 2, cluster.Forced}},
+			cluster.Options{Threshold: 5, Conflict: pairSet([2]int32{0, 2})}, []int32{0, 1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := cluster.Greedy(3, tt.edges, tt.opt)
+			if !reflect.DeepEqual(res.Labels, tt.labels) {
+				t.Errorf("labels = %v, want %v", res.Labels, tt.labels)
+			}
+		})
+	}
+}
+
+func TestSteps(t *testing.T) {
+	edges := []cluster.Edge{{1, 2, 8}, {0, 1, 10}, {3, 4, 1}}
+	res := cluster.Greedy(5, edges, cluster.Options{Threshold: 5, Steps: true})
+	want := []cluster.Step{{Edge: edges[1], Sizes: [2]int{1, 1}}, {Edge: edges[0], Sizes: [2]int{2, 1}}}
+	if !reflect.DeepEqual(res.Steps, want) {
+		t.Errorf("steps = %+v, want %+v", res.Steps, want)
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +11,9 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/cluster"
 	"github.com/concord-er/concord/model"
@@ -60,6 +63,9 @@ type Live struct {
 	reviewW   float64
 	conflicts *conflicts
 	opt       LiveOptions
+	salt      []byte // the secret of the audit log's record digests
+	modelID   string // digest of the model, written in the audit log
+	now       func() time.Time
 	mu        sync.Mutex // serialises changes and guards mem
 	mem       *mirror
 }
@@ -71,6 +77,26 @@ type mirror struct {
 	free    []int32
 	index   map[uint64][]int32 // blocking key → records
 	members map[record.EntityID][]int32
+	// verdicts are reviewers' decisions (same or different) by pair, and
+	// partners the other record of each, by record. They name records by
+	// key: a decision outlives an update of its records.
+	verdicts map[record.Pair]string
+	partners map[record.Key][]record.Key
+}
+
+// setVerdict records or replaces the decision on a pair; an unsure
+// verdict constrains nothing and clears an earlier one.
+func (m *mirror) setVerdict(p record.Pair, v string) {
+	if _, ok := m.verdicts[p]; ok {
+		m.partners[p.A] = slices.DeleteFunc(m.partners[p.A], func(k record.Key) bool { return k == p.B })
+		m.partners[p.B] = slices.DeleteFunc(m.partners[p.B], func(k record.Key) bool { return k == p.A })
+		delete(m.verdicts, p)
+	}
+	if v == store.VerdictSame || v == store.VerdictDifferent {
+		m.verdicts[p] = v
+		m.partners[p.A] = append(m.partners[p.A], p.B)
+		m.partners[p.B] = append(m.partners[p.B], p.A)
+	}
 }
 
 type liveRecord struct {
@@ -88,7 +114,8 @@ type liveLink struct {
 }
 
 func newMirror() *mirror {
-	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{}}
+	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{},
+		verdicts: map[record.Pair]string{}, partners: map[record.Key][]record.Key{}}
 }
 
 // add places a record and returns its slot.
@@ -169,7 +196,8 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 	if opt.MaxComponent <= 0 {
 		opt.MaxComponent = 20000
 	}
-	m, err := storedModel(ctx, st, opt.Model)
+	l := &Live{st: st, opt: opt, now: time.Now}
+	m, err := l.prepare(ctx, opt.Model)
 	if err != nil {
 		return nil, err
 	}
@@ -177,8 +205,8 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Live{st: st, scorer: s, linkOnly: m.LinkOnly, opt: opt,
-		matchW: logit(m.Thresholds.Match), reviewW: logit(m.Thresholds.Review), conflicts: newConflicts(s, nil)}
+	l.scorer, l.linkOnly, l.conflicts = s, m.LinkOnly, newConflicts(s, nil)
+	l.matchW, l.reviewW = logit(m.Thresholds.Match), logit(m.Thresholds.Review)
 	for _, terms := range m.Blocking {
 		r, err := block.ParseRule(terms)
 		if err != nil {
@@ -192,13 +220,28 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 	return l, nil
 }
 
-// storedModel returns the store's model, storing m first if it has none.
-func storedModel(ctx context.Context, st store.Store, m *model.Model) (*model.Model, error) {
-	tx, err := st.Begin(ctx, true)
+// metaSalt is the store metadata key of the audit log's secret.
+const metaSalt = "audit_salt"
+
+// prepare returns the store's model, storing m first if it has none (an
+// audited model change), and reads or makes the audit salt.
+func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error) {
+	tx, err := l.st.Begin(ctx, true)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
+	l.salt, err = tx.Meta(metaSalt)
+	if errors.Is(err, store.ErrNotFound) {
+		l.salt = make([]byte, 32)
+		if _, err := rand.Read(l.salt); err != nil {
+			return nil, err
+		}
+		err = tx.SetMeta(metaSalt, l.salt)
+	}
+	if err != nil {
+		return nil, err
+	}
 	stored, err := tx.Meta(metaModel)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && m == nil:
@@ -209,6 +252,15 @@ func storedModel(ctx context.Context, st store.Store, m *model.Model) (*model.Mo
 			return nil, err
 		}
 		if err := tx.SetMeta(metaModel, buf.Bytes()); err != nil {
+			return nil, err
+		}
+		l.modelID = audit.Digest(buf.Bytes())
+		head, err := tx.AuditHead()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "model", Evidence: l.modelID,
+			Detail: fmt.Sprintf("%d comparisons, prior %.6g", len(m.Comparisons), m.Prior)}); err != nil {
 			return nil, err
 		}
 		return m, tx.Commit()
@@ -228,8 +280,25 @@ func storedModel(ctx context.Context, st store.Store, m *model.Model) (*model.Mo
 			return nil, errors.New("the store already has a different model; resolving with two models would mix their decisions")
 		}
 	}
-	return sm, nil
+	l.modelID = audit.Digest(stored)
+	return sm, tx.Commit()
 }
+
+// audit appends an entry after head and returns the new head.
+func (l *Live) audit(tx store.Tx, head audit.Head, e audit.Entry) (audit.Head, error) {
+	if e.Model == "" && e.Actor != audit.ActorSystem {
+		e.Model = l.modelID
+	}
+	e.Time = l.now()
+	e = audit.Next(head, e)
+	if err := tx.AppendAudit(e); err != nil {
+		return head, err
+	}
+	return audit.HeadOf(e), nil
+}
+
+// digest names a record in the audit log.
+func (l *Live) digest(k record.Key) string { return audit.KeyDigest(l.salt, k) }
 
 // reload rebuilds the in-memory copy from the store, decoding records on
 // every core.
@@ -296,6 +365,13 @@ func (l *Live) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	decisions, err := tx.Decisions(record.Key{})
+	if err != nil {
+		return err
+	}
+	for _, d := range decisions {
+		mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
+	}
 	l.mem = mem
 	return nil
 }
@@ -322,6 +398,19 @@ type Change struct {
 	Reviews  int `json:"reviews"`
 	// CappedKeys counts blocking keys skipped for being too common.
 	CappedKeys int `json:"capped_keys,omitempty"`
+	// Audit is the sequence number of the change's audit entry, and
+	// Evidence the digest of its evidence written there.
+	Audit    int64  `json:"audit"`
+	Evidence string `json:"evidence,omitempty"`
+
+	scored []scored // the evidence: every pair scored
+}
+
+// scored is one scored pair of a change, as the audit log digests it.
+type scored struct {
+	B      string  `json:"b"` // the other record's digest
+	Weight float64 `json:"w"`
+	Levels []uint8 `json:"l"`
 }
 
 // Op is one change of a batch: a record to upsert, or, with Delete set,
@@ -372,6 +461,10 @@ func (l *Live) Apply(ctx context.Context, ops []Op) (chs []Change, err error) {
 			}
 		}
 	}()
+	head, err := tx.AuditHead()
+	if err != nil {
+		return nil, err
+	}
 	for _, op := range ops {
 		var ch Change
 		if op.Delete {
@@ -380,6 +473,9 @@ func (l *Live) Apply(ctx context.Context, ops []Op) (chs []Change, err error) {
 			ch, err = l.upsert(tx, op.Record)
 		}
 		if err != nil {
+			return nil, err
+		}
+		if head, err = l.auditChange(tx, head, &ch, audit.ActorModel, ""); err != nil {
 			return nil, err
 		}
 		chs = append(chs, ch)
@@ -444,6 +540,9 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 		cr := &mem.recs[c]
 		w := l.scorer.CompareValues(va, cr.values, levels, nil)
 		ch.Compared++
+		if w >= l.reviewW {
+			ch.scored = append(ch.scored, scored{B: l.digest(cr.key), Weight: w, Levels: slices.Clone(levels)})
+		}
 		conflicted := l.conflicts.levels(levels)
 		switch {
 		case w >= l.matchW && !conflicted:
@@ -478,6 +577,13 @@ func (l *Live) delete(tx store.Tx, key record.Key) (Change, error) {
 	seeds := l.neighbours(s)
 	mem.remove(s)
 	if err := tx.DeleteRecord(key); err != nil {
+		return ch, err
+	}
+	// A record deleted for good takes the decisions about it along.
+	for _, p := range slices.Clone(mem.partners[key]) {
+		mem.setVerdict(record.NewPair(key, p), "")
+	}
+	if err := tx.DeleteDecisions(key); err != nil {
 		return ch, err
 	}
 	if len(seeds) == 0 {
@@ -552,6 +658,11 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		for _, lk := range r.links {
 			queue = append(queue, lk.to)
 		}
+		for _, p := range mem.partners[r.key] {
+			if o, ok := mem.slot[p]; ok && mem.verdicts[record.NewPair(r.key, p)] == store.VerdictSame {
+				queue = append(queue, o)
+			}
+		}
 	}
 	// Cluster in key order, so the result does not depend on arrival order.
 	slices.SortFunc(comp, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
@@ -559,14 +670,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 	for i, s := range comp {
 		index[s] = int32(i)
 	}
-	var edges []cluster.Edge
-	for i, s := range comp {
-		for _, lk := range mem.recs[s].links {
-			if j, ok := index[lk.to]; ok && int32(i) < j {
-				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: lk.weight})
-			}
-		}
-	}
+	edges := l.edges(comp, index)
 	levels := make([]uint8, len(l.scorer.Comps))
 	conflict := func(a, b int32) bool {
 		if len(l.conflicts.excl) == 0 {
@@ -580,7 +684,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		}
 		return l.conflicts.levels(levels)
 	}
-	cr := cluster.Greedy(len(comp), edges, cluster.Options{Threshold: l.matchW, Conflict: conflict})
+	cr := cluster.Greedy(len(comp), edges, cluster.Options{Threshold: l.matchW, Conflict: conflict, CannotLink: l.cannotLink(comp)})
 
 	// Groups, largest first, then by smallest key.
 	groupOf := map[int32][]int{}
@@ -697,6 +801,43 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		ch.Events = append(ch.Events, ev)
 	}
 	return nil
+}
+
+// edges returns the links among comp and the reviewers' must-links, the
+// latter forced, with comp positions as record indexes.
+func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
+	mem := l.mem
+	var edges []cluster.Edge
+	for i, s := range comp {
+		r := &mem.recs[s]
+		for _, lk := range r.links {
+			if j, ok := index[lk.to]; ok && int32(i) < j {
+				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: lk.weight})
+			}
+		}
+		for _, p := range mem.partners[r.key] {
+			o, ok := mem.slot[p]
+			if !ok || mem.verdicts[record.NewPair(r.key, p)] != store.VerdictSame {
+				continue
+			}
+			if j, ok := index[o]; ok && int32(i) < j {
+				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: cluster.Forced})
+			}
+		}
+	}
+	return edges
+}
+
+// cannotLink reports reviewers' decisions that two records of comp are
+// different entities.
+func (l *Live) cannotLink(comp []int32) func(a, b int32) bool {
+	if len(l.mem.verdicts) == 0 {
+		return nil
+	}
+	return func(a, b int32) bool {
+		ka, kb := l.mem.recs[comp[a]].key, l.mem.recs[comp[b]].key
+		return l.mem.verdicts[record.NewPair(ka, kb)] == store.VerdictDifferent
+	}
 }
 
 func absorbedSomewhere(events []store.Event, e record.EntityID) bool {

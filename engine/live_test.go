@@ -46,6 +46,7 @@ func openLive(t *testing.T, st store.Store, m *model.Model) *engine.Live {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stores[l] = st
 	return l
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
 )
 
 // ResolveOptions configure Resolve. The zero value trains a model with the
@@ -34,6 +35,10 @@ type ResolveOptions struct {
 	// Truth, when set, maps records to true entities so that blocking
 	// statistics include pair completeness.
 	Truth map[record.Key]string
+	// Decisions are reviewers' verdicts (from the store): clustering
+	// follows every "same" and never crosses a "different", and decided
+	// pairs leave the review list.
+	Decisions []store.Decision
 }
 
 // Resolution is the outcome of Resolve.
@@ -294,7 +299,12 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	stage("scoring", start)
 
 	start = time.Now()
-	cr := cluster.Greedy(len(recs), edges, cluster.Options{Threshold: matchW, Conflict: conflicts.check})
+	forced, cannot := decisionConstraints(recs, opt.Decisions)
+	copt := cluster.Options{Threshold: matchW, Conflict: conflicts.check}
+	if len(cannot) > 0 {
+		copt.CannotLink = func(a, b int32) bool { return cannot[[2]int32{min(a, b), max(a, b)}] }
+	}
+	cr := cluster.Greedy(len(recs), append(slices.Clip(edges), forced...), copt)
 	for _, r := range cr.Refused {
 		reason := "too large to check for conflicts"
 		if !r.TooLarge {
@@ -302,11 +312,48 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		}
 		res.Review = append(res.Review, ReviewPair{A: recs[r.A].Key, B: recs[r.B].Key, Weight: r.Weight, Probability: model.Probability(r.Weight), Reason: reason})
 	}
+	if len(opt.Decisions) > 0 {
+		decided := map[record.Pair]bool{}
+		for _, d := range opt.Decisions {
+			decided[record.NewPair(d.A, d.B)] = true
+		}
+		res.Review = slices.DeleteFunc(res.Review, func(r ReviewPair) bool { return decided[record.NewPair(r.A, r.B)] })
+	}
 	slices.SortStableFunc(res.Review, func(a, b ReviewPair) int { return cmpFloat(b.Weight, a.Weight) })
 	res.Entities = entityIDs(recs, cr.Labels)
 	res.Stats.Clustering = clusteringStats(cr)
 	stage("clustering", start)
 	return res, nil
+}
+
+// decisionConstraints turns reviewers' decisions into forced edges
+// (same) and cannot-link pairs (different) over record indexes. Decisions
+// about records not loaded are ignored.
+func decisionConstraints(recs []record.Record, ds []store.Decision) ([]cluster.Edge, map[[2]int32]bool) {
+	if len(ds) == 0 {
+		return nil, nil
+	}
+	index := make(map[record.Key]int32, len(recs))
+	for i := range recs {
+		index[recs[i].Key] = int32(i)
+	}
+	var forced []cluster.Edge
+	cannot := map[[2]int32]bool{}
+	for _, d := range ds {
+		a, okA := index[d.A]
+		b, okB := index[d.B]
+		if !okA || !okB || a == b {
+			continue
+		}
+		a, b = min(a, b), max(a, b)
+		switch d.Verdict {
+		case store.VerdictSame:
+			forced = append(forced, cluster.Edge{A: a, B: b, Weight: cluster.Forced})
+		case store.VerdictDifferent:
+			cannot[[2]int32{a, b}] = true
+		}
+	}
+	return forced, cannot
 }
 
 // checkRule reports a blocking term naming a feature or facet that does

@@ -7,6 +7,7 @@
 package explain
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -145,5 +146,120 @@ func (w Waterfall) Text() string {
 		fmt.Fprintf(&b, " (scores as a match but disagrees on %s, so it goes to review and never links)", strings.Join(w.Disagreements, ", "))
 	}
 	b.WriteString("\n")
+	return b.String()
+}
+
+// Step is one merge that built an entity, in the order clustering made
+// them: the link it followed, with its waterfall, or a reviewer's
+// decision.
+type Step struct {
+	Order int `json:"order"`
+	// By is "model" for a link the model scored, or "reviewer NAME" for a
+	// decision that the two records are the same.
+	By      string `json:"by"`
+	Comment string `json:"comment,omitempty"`
+	// Joined are the sizes of the two groups the step joined.
+	Joined    [2]int    `json:"joined"`
+	Waterfall Waterfall `json:"waterfall"`
+}
+
+// How explains an entity: its records and the steps that joined them.
+type How struct {
+	Entity  record.EntityID `json:"entity"`
+	Records []record.Key    `json:"records"`
+	Steps   []Step          `json:"steps"`
+}
+
+// Text renders the steps, each with its waterfall.
+func (h How) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "entity %s: %d records, joined in %d steps\n", h.Entity, len(h.Records), len(h.Steps))
+	for _, k := range h.Records {
+		fmt.Fprintf(&b, "  %s\n", k)
+	}
+	for _, s := range h.Steps {
+		fmt.Fprintf(&b, "\nstep %d, by %s: joined a group of %d and a group of %d\n", s.Order, s.By, s.Joined[0], s.Joined[1])
+		if s.Comment != "" {
+			fmt.Fprintf(&b, "  comment: %s\n", s.Comment)
+		}
+		b.WriteString(s.Waterfall.Text())
+	}
+	return b.String()
+}
+
+// Separation is a reason two records may not share an entity.
+type Separation struct {
+	A, B record.Key `json:"-"`
+	// Kind is "conflict" (they disagree outright on an exclusive feature)
+	// or "decision" (a reviewer decided they are different).
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+}
+
+// MarshalJSON writes the keys as "source/id".
+func (s Separation) MarshalJSON() ([]byte, error) {
+	type plain Separation
+	return json.Marshal(struct {
+		A, B string
+		plain
+	}{s.A.String(), s.B.String(), plain(s)})
+}
+
+// WhyNot explains why two entities are apart.
+type WhyNot struct {
+	A, B record.EntityID `json:"-"`
+	// Pairs is how many pairs across the entities were scored.
+	Pairs int `json:"pairs"`
+	// Best is the waterfall of the highest-scoring pair across them.
+	Best *Waterfall `json:"best,omitempty"`
+	// Separations are pairs across the entities that may not share an
+	// entity, at most a few.
+	Separations []Separation `json:"separations,omitempty"`
+	// Reason sums it up in a sentence.
+	Reason string `json:"reason"`
+}
+
+// Summarise sets Reason from Best and Separations.
+func (w *WhyNot) Summarise() {
+	switch {
+	case w.Best == nil:
+		w.Reason = "no pair across the two entities could be compared"
+	case len(w.Separations) > 0 && w.Separations[0].Kind == "decision":
+		w.Reason = fmt.Sprintf("a reviewer decided %s and %s are different entities; clustering never joins them", w.Separations[0].A, w.Separations[0].B)
+	case w.Best.Outcome == OutcomeNonMatch:
+		w.Reason = fmt.Sprintf("the best pair scores probability %.4f, below the review threshold %.2f", w.Best.Probability, w.Best.Thresholds.Review)
+	case w.Best.Outcome == OutcomeReview:
+		w.Reason = fmt.Sprintf("the best pair scores probability %.4f, in the review band [%.2f, %.2f): a person should decide", w.Best.Probability, w.Best.Thresholds.Review, w.Best.Thresholds.Match)
+	case w.Best.Outcome == OutcomeConflict:
+		w.Reason = fmt.Sprintf("the best pair scores as a match but disagrees on %s, so it never links", strings.Join(w.Best.Disagreements, ", "))
+	case len(w.Separations) > 0:
+		s := w.Separations[0]
+		w.Reason = fmt.Sprintf("the best pair scores as a match, but joining would put %s and %s in one entity: %s", s.A, s.B, s.Detail)
+	default:
+		w.Reason = "the best pair scores as a match and nothing keeps the entities apart: they join on the next change that touches them"
+	}
+}
+
+// MarshalJSON writes the entity ids.
+func (w WhyNot) MarshalJSON() ([]byte, error) {
+	type plain WhyNot
+	return json.Marshal(struct {
+		A, B record.EntityID
+		plain
+	}{w.A, w.B, plain(w)})
+}
+
+// Text renders the explanation.
+func (w WhyNot) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "why %s and %s are apart: %s\n", w.A, w.B, w.Reason)
+	fmt.Fprintf(&b, "%d pairs across them scored\n", w.Pairs)
+	for _, s := range w.Separations {
+		fmt.Fprintf(&b, "  %s ↮ %s: %s (%s)\n", s.A, s.B, s.Detail, s.Kind)
+	}
+	if w.Best != nil {
+		b.WriteString("\nbest pair:\n")
+		b.WriteString(w.Best.Text())
+	}
 	return b.String()
 }

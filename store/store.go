@@ -15,6 +15,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
 )
 
@@ -74,6 +75,29 @@ type Tx interface {
 	// for review when key is the zero Key.
 	Reviews(key record.Key) ([]Review, error)
 
+	// PutDecision stores a reviewer's decision on a pair, replacing an
+	// earlier one. Decisions name records by key and outlive them: a
+	// record updated or re-added keeps the decisions about it.
+	PutDecision(d Decision) error
+	// Decisions returns the decisions that name key, or all of them when
+	// key is the zero Key, in pair order.
+	Decisions(key record.Key) ([]Decision, error)
+	// DeleteDecisions removes the decisions that name key (a record
+	// deleted for good).
+	DeleteDecisions(key record.Key) error
+	// DeleteReview takes a pair off the review queue.
+	DeleteReview(a, b record.Key) error
+
+	// AppendAudit appends an entry, already chained, to the audit log and
+	// makes it the head.
+	AppendAudit(e audit.Entry) error
+	// AuditHead returns the head of the audit log: the zero Head when it
+	// is empty.
+	AuditHead() (audit.Head, error)
+	// AuditEntries calls fn for every audit entry in the order stored
+	// until fn returns false. fn must not use the Tx.
+	AuditEntries(fn func(audit.Entry) bool) error
+
 	// AddEvent appends an event to the lineage and returns it with its
 	// sequence number.
 	AddEvent(e Event) (Event, error)
@@ -113,12 +137,29 @@ type Review struct {
 	Rule   string // the blocking rule that found the pair
 }
 
+// Verdicts of a reviewer.
+const (
+	VerdictSame      = "same"      // one entity: a must-link clustering always follows
+	VerdictDifferent = "different" // two entities: a cannot-link clustering never crosses
+	VerdictUnsure    = "unsure"    // recorded; constrains nothing
+)
+
+// Decision is a person's verdict on a pair of records.
+type Decision struct {
+	A, B     record.Key // A before B
+	Verdict  string
+	Reviewer string
+	Comment  string
+	Time     time.Time
+}
+
 // Event kinds of the lineage.
 const (
 	EventCreated = "created" // an entity came into being
 	EventMerged  = "merged"  // Others were absorbed into Entity
 	EventSplit   = "split"   // Others were split off from Entity
 	EventRemoved = "removed" // Entity lost its last record
+	EventManual  = "manual"  // a reviewer merged or split Entity by hand
 )
 
 // Event is one entry of the lineage of entities.

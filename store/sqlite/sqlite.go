@@ -11,6 +11,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -47,6 +49,11 @@ CREATE TABLE IF NOT EXISTS reviews(a INTEGER NOT NULL, b INTEGER NOT NULL, weigh
 CREATE INDEX IF NOT EXISTS reviews_b ON reviews(b);
 CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
 	entity TEXT NOT NULL, others TEXT NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions(a_source TEXT NOT NULL, a_rid TEXT NOT NULL, b_source TEXT NOT NULL, b_rid TEXT NOT NULL,
+	verdict TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT NOT NULL, at INTEGER NOT NULL,
+	PRIMARY KEY(a_source, a_rid, b_source, b_rid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_source, b_rid);
+CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, entry TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS event_entities(entity TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(entity, seq)) WITHOUT ROWID;
 `
 
@@ -542,6 +549,121 @@ func (t *Tx) Reviews(key record.Key) ([]store.Review, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	return out, nil
+}
+
+// PutDecision stores a decision, replacing an earlier one on the pair.
+func (t *Tx) PutDecision(d store.Decision) error {
+	p := record.NewPair(d.A, d.B)
+	if d.Time.IsZero() {
+		d.Time = t.db.now()
+	}
+	_, err := t.exec(`INSERT INTO decisions(a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(a_source, a_rid, b_source, b_rid) DO UPDATE SET verdict = excluded.verdict, reviewer = excluded.reviewer,
+		comment = excluded.comment, at = excluded.at`,
+		p.A.Source, p.A.ID, p.B.Source, p.B.ID, d.Verdict, d.Reviewer, d.Comment, d.Time.UnixNano())
+	return err
+}
+
+// Decisions returns the decisions naming key, or all of them.
+func (t *Tx) Decisions(key record.Key) ([]store.Decision, error) {
+	q := "SELECT a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at FROM decisions"
+	var args []any
+	if key != (record.Key{}) {
+		q += " WHERE (a_source = ?1 AND a_rid = ?2) OR (b_source = ?1 AND b_rid = ?2)"
+		args = append(args, key.Source, key.ID)
+	}
+	rows, err := t.query(q+" ORDER BY a_source, a_rid, b_source, b_rid", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Decision
+	for rows.Next() {
+		var d store.Decision
+		var at int64
+		if err := rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &d.Verdict, &d.Reviewer, &d.Comment, &at); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		d.Time = time.Unix(0, at).UTC()
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteDecisions removes the decisions naming key.
+func (t *Tx) DeleteDecisions(key record.Key) error {
+	_, err := t.exec("DELETE FROM decisions WHERE (a_source = ?1 AND a_rid = ?2) OR (b_source = ?1 AND b_rid = ?2)", key.Source, key.ID)
+	return err
+}
+
+// DeleteReview takes a pair off the review queue.
+func (t *Tx) DeleteReview(a, b record.Key) error {
+	p := record.NewPair(a, b)
+	_, err := t.exec(`DELETE FROM reviews WHERE a = (SELECT id FROM records WHERE source = ? AND rid = ?)
+		AND b = (SELECT id FROM records WHERE source = ? AND rid = ?)`, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+	return err
+}
+
+// metaAuditHead is the meta key of the audit head.
+const metaAuditHead = "audit_head"
+
+// AppendAudit appends a chained entry and makes it the head.
+func (t *Tx) AppendAudit(e audit.Entry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if _, err := t.exec("INSERT INTO audit(seq, entry) VALUES(?, ?)", e.Seq, string(data)); err != nil {
+		return err
+	}
+	head, _ := json.Marshal(audit.HeadOf(e))
+	return t.SetMeta(metaAuditHead, head)
+}
+
+// AuditHead returns the head of the audit log.
+func (t *Tx) AuditHead() (audit.Head, error) {
+	var h audit.Head
+	data, err := t.Meta(metaAuditHead)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return h, nil
+	case err != nil:
+		return h, err
+	}
+	if err := json.Unmarshal(data, &h); err != nil {
+		return h, fmt.Errorf("store: audit head: %w", err)
+	}
+	return h, nil
+}
+
+// AuditEntries calls fn for every audit entry in stored order.
+func (t *Tx) AuditEntries(fn func(audit.Entry) bool) error {
+	rows, err := t.query("SELECT seq, entry FROM audit ORDER BY rowid")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var data string
+		if err := rows.Scan(&seq, &data); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		var e audit.Entry
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			return fmt.Errorf("store: audit entry %d: %w", seq, err)
+		}
+		if !fn(e) {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
 }
 
 // AddEvent appends an event to the lineage.

@@ -6,9 +6,11 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -231,6 +233,82 @@ func Run(t *testing.T, open Open) {
 			}
 			if used, _ := tx.EntityUsed("E2"); !used {
 				t.Fatal("EntityUsed(E2) = false after events named it")
+			}
+		})
+	})
+
+	t.Run("Decisions", func(t *testing.T) {
+		s, _ := open(t)
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.PutDecision(store.Decision{A: k2, B: k1, Verdict: store.VerdictUnsure, Reviewer: "ana", Comment: "look again"}))
+			must(t, tx.PutDecision(store.Decision{A: k1, B: k2, Verdict: store.VerdictSame, Reviewer: "bea", Comment: "same passport"}))
+			must(t, tx.PutDecision(store.Decision{A: k3, B: k1, Verdict: store.VerdictDifferent, Reviewer: "bea"}))
+		})
+		read(t, s, func(tx store.Tx) {
+			all, err := tx.Decisions(record.Key{})
+			must(t, err)
+			if len(all) != 2 || all[0].A != k1 || all[0].B != k2 || all[0].Verdict != store.VerdictSame || all[0].Reviewer != "bea" ||
+				all[0].Comment != "same passport" || all[0].Time.IsZero() {
+				t.Fatalf("Decisions = %+v", all)
+			}
+			mine, err := tx.Decisions(k3)
+			must(t, err)
+			if len(mine) != 1 || mine[0].Verdict != store.VerdictDifferent || mine[0].A != k1 {
+				t.Fatalf("Decisions(k3) = %+v", mine)
+			}
+		})
+		write(t, s, func(tx store.Tx) { must(t, tx.DeleteDecisions(k1)) })
+		read(t, s, func(tx store.Tx) {
+			if all, _ := tx.Decisions(record.Key{}); len(all) != 0 {
+				t.Fatalf("after DeleteDecisions: %+v", all)
+			}
+		})
+	})
+
+	t.Run("DeleteReview", func(t *testing.T) {
+		s, _ := open(t)
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k1, "E1")
+			put(t, tx, k2, "E2")
+			must(t, tx.PutReview(store.Review{A: k1, B: k2, Weight: 1, Reason: "review band"}))
+			must(t, tx.DeleteReview(k2, k1))
+		})
+		read(t, s, func(tx store.Tx) {
+			if rv, _ := tx.Reviews(record.Key{}); len(rv) != 0 {
+				t.Fatalf("reviews after DeleteReview: %+v", rv)
+			}
+		})
+	})
+
+	t.Run("Audit", func(t *testing.T) {
+		s, reopen := open(t)
+		var want []audit.Entry
+		write(t, s, func(tx store.Tx) {
+			h, err := tx.AuditHead()
+			must(t, err)
+			if h != (audit.Head{}) {
+				t.Fatalf("empty log head = %+v", h)
+			}
+			for i := range 3 {
+				e := audit.Next(h, audit.Entry{Actor: audit.ActorModel, Action: "upsert", Detail: fmt.Sprint(i)})
+				must(t, tx.AppendAudit(e))
+				want = append(want, e)
+				h = audit.HeadOf(e)
+			}
+		})
+		must(t, s.Close())
+		s = reopen()
+		defer s.Close()
+		read(t, s, func(tx store.Tx) {
+			var got []audit.Entry
+			must(t, tx.AuditEntries(func(e audit.Entry) bool { got = append(got, e); return true }))
+			h, err := tx.AuditHead()
+			must(t, err)
+			if len(got) != 3 || got[2].Hash != want[2].Hash || h != audit.HeadOf(want[2]) {
+				t.Fatalf("audit read back: %d entries, head %+v", len(got), h)
+			}
+			if err := audit.Verify(got, &h); err != nil {
+				t.Fatal(err)
 			}
 		})
 	})

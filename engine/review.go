@@ -1,0 +1,398 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/cluster"
+	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// auditChange writes the audit entry of a change: who made it, the
+// records (as digests) and entities concerned, the model, and the digest
+// of its evidence — every pair scored at or above the review threshold
+// with its comparison levels, and the lineage events. It sets ch.Audit
+// and ch.Evidence.
+// The records named are keys, or the change's record.
+func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, detail string, keys ...record.Key) (audit.Head, error) {
+	evidence, err := json.Marshal(struct {
+		Scored  []scored      `json:"scored,omitempty"`
+		Events  []store.Event `json:"events,omitempty"`
+		Entity  string        `json:"entity,omitempty"`
+		Comment string        `json:"comment,omitempty"`
+	}{ch.scored, ch.Events, string(ch.Entity), detail})
+	if err != nil {
+		return head, err
+	}
+	ch.Evidence = audit.Digest(evidence)
+	if len(keys) == 0 {
+		keys = []record.Key{ch.Record}
+	}
+	var digests []string
+	for _, k := range keys {
+		if d := l.digest(k); !slices.Contains(digests, d) {
+			digests = append(digests, d)
+		}
+	}
+	e := audit.Entry{Actor: actor, Action: ch.Op, Records: digests, Evidence: ch.Evidence,
+		Detail: fmt.Sprintf("compared %d, links %d, reviews %d, moved %d", ch.Compared, ch.Links, ch.Reviews, ch.Moved)}
+	if actor != audit.ActorModel {
+		e.Detail = ch.Op
+	}
+	for _, ev := range ch.Events {
+		for _, id := range append([]record.EntityID{ev.Entity}, ev.Others...) {
+			if !slices.Contains(e.Entities, string(id)) {
+				e.Entities = append(e.Entities, string(id))
+			}
+		}
+	}
+	if ch.Entity != "" && !slices.Contains(e.Entities, string(ch.Entity)) {
+		e.Entities = append(e.Entities, string(ch.Entity))
+	}
+	head, err = l.audit(tx, head, e)
+	ch.Audit = head.Seq
+	return head, err
+}
+
+// Decision is what a reviewer decides about a pair.
+type Decision struct {
+	A, B     record.Key
+	Verdict  string // store.VerdictSame, VerdictDifferent or VerdictUnsure
+	Reviewer string
+	Comment  string
+}
+
+// ErrBadDecision is returned for a decision that cannot be taken.
+var ErrBadDecision = errors.New("bad decision")
+
+// Decide records a reviewer's verdict on a pair of stored records and
+// re-clusters them: "same" is a must-link clustering always follows,
+// "different" a cannot-link it never crosses, in this store and in every
+// batch resolve that reads it. The pair leaves the review queue. The
+// decision and its comment are kept in the store; the audit log gets the
+// reviewer, the verdict and a digest of the comment.
+func (l *Live) Decide(ctx context.Context, d Decision) (Change, error) {
+	return l.manual(ctx, "decide", d.Reviewer, d.Comment, []Decision{d})
+}
+
+// Merge joins two entities by a reviewer's decision: a must-link between
+// their first records.
+func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason string) (Change, error) {
+	l.mu.Lock()
+	ma, mb := l.firstMember(a), l.firstMember(b)
+	l.mu.Unlock()
+	if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
+		return Change{Op: "merge"}, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
+	}
+	return l.manual(ctx, "merge", reviewer, reason, []Decision{{A: ma, B: mb, Verdict: store.VerdictSame, Reviewer: reviewer, Comment: reason}})
+}
+
+// Split takes records out of an entity by a reviewer's decision: a
+// cannot-link between each of them and each other record of the entity.
+// The larger part keeps the id.
+func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.Key, reviewer, reason string) (Change, error) {
+	l.mu.Lock()
+	var members []record.Key
+	for _, s := range l.mem.members[entity] {
+		members = append(members, l.mem.recs[s].key)
+	}
+	l.mu.Unlock()
+	var ds []Decision
+	for _, p := range part {
+		if !slices.Contains(members, p) {
+			return Change{Op: "split"}, fmt.Errorf("%w: record %s is not in entity %s", ErrBadDecision, p, entity)
+		}
+	}
+	for _, m := range members {
+		if slices.Contains(part, m) {
+			continue
+		}
+		for _, p := range part {
+			ds = append(ds, Decision{A: p, B: m, Verdict: store.VerdictDifferent, Reviewer: reviewer, Comment: reason})
+		}
+	}
+	if len(part) == 0 || len(ds) == 0 {
+		return Change{Op: "split"}, fmt.Errorf("%w: a split needs some but not all of the entity's records", ErrBadDecision)
+	}
+	return l.manual(ctx, "split", reviewer, reason, ds)
+}
+
+func (l *Live) firstMember(e record.EntityID) record.Key {
+	var first record.Key
+	for _, s := range l.mem.members[e] {
+		if k := l.mem.recs[s].key; first == (record.Key{}) || k.Less(first) {
+			first = k
+		}
+	}
+	return first
+}
+
+// manual stores decisions and re-clusters the records they name, in one
+// transaction with one audit entry.
+func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []Decision) (ch Change, err error) {
+	ch = Change{Op: op}
+	if strings.TrimSpace(reviewer) == "" {
+		return ch, fmt.Errorf("%w: a decision needs a reviewer", ErrBadDecision)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	tx, err := l.st.Begin(ctx, true)
+	if err != nil {
+		return ch, err
+	}
+	defer tx.Rollback()
+	defer func() {
+		if err != nil {
+			if rerr := l.reload(context.WithoutCancel(ctx)); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("reload after a failed change: %w", rerr))
+			}
+		}
+	}()
+	var seeds []int32
+	for _, d := range ds {
+		switch d.Verdict {
+		case store.VerdictSame, store.VerdictDifferent, store.VerdictUnsure:
+		default:
+			return ch, fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
+		}
+		if d.A == d.B {
+			return ch, fmt.Errorf("%w: a record and itself", ErrBadDecision)
+		}
+		for _, k := range []record.Key{d.A, d.B} {
+			s, ok := l.mem.slot[k]
+			if !ok {
+				return ch, fmt.Errorf("record %s: %w", k, store.ErrNotFound)
+			}
+			seeds = append(seeds, s)
+		}
+		if err := tx.PutDecision(store.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
+			return ch, err
+		}
+		if err := tx.DeleteReview(d.A, d.B); err != nil {
+			return ch, err
+		}
+		l.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
+	}
+	ch.Record = ds[0].A
+	if err := l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+		return ch, err
+	}
+	ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
+	head, err := tx.AuditHead()
+	if err != nil {
+		return ch, err
+	}
+	var keys []record.Key
+	for _, d := range ds {
+		keys = append(keys, d.A, d.B)
+	}
+	if _, err := l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, ds[0].Verdict+"\x00"+comment, keys...); err != nil {
+		return ch, err
+	}
+	return ch, tx.Commit()
+}
+
+// Reviews returns the review queue: the pairs for a person to decide,
+// strongest first.
+func (l *Live) Reviews(ctx context.Context) ([]store.Review, error) {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.Reviews(record.Key{})
+}
+
+// Decisions returns every reviewer's decision.
+func (l *Live) Decisions(ctx context.Context) ([]store.Decision, error) {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.Decisions(record.Key{})
+}
+
+// records reads and decodes stored records.
+func (l *Live) records(tx store.Tx, keys ...record.Key) ([]record.Record, error) {
+	out := make([]record.Record, len(keys))
+	for i, k := range keys {
+		s, err := tx.Record(k)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(s.Data, &out[i]); err != nil {
+			return nil, fmt.Errorf("record %s: stored data: %w", k, err)
+		}
+	}
+	return out, nil
+}
+
+// ExplainPair returns the match-weight waterfall of two stored records.
+func (l *Live) ExplainPair(ctx context.Context, a, b record.Key) (explain.Waterfall, error) {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return explain.Waterfall{}, err
+	}
+	defer tx.Rollback()
+	recs, err := l.records(tx, a, b)
+	if err != nil {
+		return explain.Waterfall{}, err
+	}
+	return explain.Pair(l.scorer, &recs[0], &recs[1]), nil
+}
+
+// How explains an entity: the merges that built it, in the order
+// clustering makes them, each with its waterfall or decision.
+func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error) {
+	h := explain.How{Entity: id}
+	l.mu.Lock()
+	comp := slices.Clone(l.mem.members[id])
+	slices.SortFunc(comp, func(a, b int32) int { return keyCmp(l.mem.recs[a].key, l.mem.recs[b].key) })
+	index := make(map[int32]int32, len(comp))
+	for i, s := range comp {
+		index[s] = int32(i)
+		h.Records = append(h.Records, l.mem.recs[s].key)
+	}
+	edges := l.edges(comp, index)
+	cr := cluster.Greedy(len(comp), edges, cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp), Steps: true})
+	l.mu.Unlock()
+	if len(comp) == 0 {
+		return h, fmt.Errorf("entity %s: %w", id, store.ErrNotFound)
+	}
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return h, err
+	}
+	defer tx.Rollback()
+	recs, err := l.records(tx, h.Records...)
+	if err != nil {
+		return h, err
+	}
+	for i, st := range cr.Steps {
+		a, b := &recs[st.A], &recs[st.B]
+		step := explain.Step{Order: i + 1, By: "model", Joined: st.Sizes, Waterfall: explain.Pair(l.scorer, a, b)}
+		if st.Weight == cluster.Forced {
+			ds, err := tx.Decisions(a.Key)
+			if err != nil {
+				return h, err
+			}
+			for _, d := range ds {
+				if d.A == b.Key || d.B == b.Key {
+					step.By, step.Comment = "reviewer "+d.Reviewer, d.Comment
+				}
+			}
+		}
+		h.Steps = append(h.Steps, step)
+	}
+	return h, nil
+}
+
+// maxWhyNotPairs bounds the pairs WhyNot scores.
+const maxWhyNotPairs = 100000
+
+// WhyNot explains why two entities are apart: the best pair across them
+// against the thresholds, and the conflicts and decisions that keep their
+// records apart.
+func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot, error) {
+	w := explain.WhyNot{A: a, B: b}
+	l.mu.Lock()
+	var ka, kb []record.Key
+	for _, s := range l.mem.members[a] {
+		ka = append(ka, l.mem.recs[s].key)
+	}
+	for _, s := range l.mem.members[b] {
+		kb = append(kb, l.mem.recs[s].key)
+	}
+	l.mu.Unlock()
+	if len(ka) == 0 || len(kb) == 0 {
+		return w, fmt.Errorf("entities %s, %s: %w", a, b, store.ErrNotFound)
+	}
+	if a == b {
+		return w, fmt.Errorf("%w: %s is one entity", ErrBadDecision, a)
+	}
+	slices.SortFunc(ka, keyCmp)
+	slices.SortFunc(kb, keyCmp)
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return w, err
+	}
+	defer tx.Rollback()
+	ra, err := l.records(tx, ka...)
+	if err != nil {
+		return w, err
+	}
+	rb, err := l.records(tx, kb...)
+	if err != nil {
+		return w, err
+	}
+	decided := map[record.Pair]store.Decision{}
+	for _, k := range ka {
+		ds, err := tx.Decisions(k)
+		if err != nil {
+			return w, err
+		}
+		for _, d := range ds {
+			decided[record.NewPair(d.A, d.B)] = d
+		}
+	}
+	var conflicts []explain.Separation
+	for i := range ra {
+		for j := range rb {
+			if w.Pairs == maxWhyNotPairs {
+				break
+			}
+			wf := explain.Pair(l.scorer, &ra[i], &rb[j])
+			w.Pairs++
+			if w.Best == nil || wf.Weight > w.Best.Weight {
+				w.Best = &wf
+			}
+			if d, ok := decided[record.NewPair(ra[i].Key, rb[j].Key)]; ok && d.Verdict == store.VerdictDifferent {
+				w.Separations = append(w.Separations, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "decision",
+					Detail: fmt.Sprintf("reviewer %s decided they are different: %s", d.Reviewer, d.Comment)})
+			}
+			if len(conflicts) < 5 {
+				if levels := l.levels(&ra[i], &rb[j]); l.scorer.Conflict(levels) {
+					conflicts = append(conflicts, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "conflict",
+						Detail: "they disagree outright on " + strings.Join(l.scorer.Disagreements(levels), ", ")})
+				}
+			}
+		}
+	}
+	w.Separations = append(w.Separations, conflicts...)
+	w.Summarise()
+	return w, nil
+}
+
+func (l *Live) levels(a, b *record.Record) []uint8 {
+	levels := make([]uint8, len(l.scorer.Comps))
+	l.scorer.CompareValues(l.scorer.Values(a), l.scorer.Values(b), levels, nil)
+	return levels
+}
+
+// AuditLog returns the audit log and its head.
+func (l *Live) AuditLog(ctx context.Context) ([]audit.Entry, audit.Head, error) {
+	return ReadAudit(ctx, l.st)
+}
+
+// ReadAudit reads a store's audit log and head, without opening a Live.
+func ReadAudit(ctx context.Context, st store.Store) ([]audit.Entry, audit.Head, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, audit.Head{}, err
+	}
+	defer tx.Rollback()
+	var out []audit.Entry
+	if err := tx.AuditEntries(func(e audit.Entry) bool { out = append(out, e); return true }); err != nil {
+		return nil, audit.Head{}, err
+	}
+	head, err := tx.AuditHead()
+	return out, head, err
+}

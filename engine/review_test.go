@@ -1,0 +1,261 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+func key(id string) record.Key { return record.Key{Source: "s", ID: id} }
+
+func entityOf(t *testing.T, l *engine.Live, id string) record.EntityID {
+	t.Helper()
+	r, err := l.Record(context.Background(), key(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Entity
+}
+
+// A reviewer's "different" keeps two records apart against their own link
+// and against later upserts that would join them; "same" joins records
+// the model keeps apart.
+func TestDecisionsHoldInRealTime(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	for _, r := range []record.Record{textRecord("cust-0001", "ana", "111"), textRecord("cust-0002", "ana", "222")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if entityOf(t, l, "cust-0001") != entityOf(t, l, "cust-0002") {
+		t.Fatal("records agreeing on name did not link")
+	}
+	ch, err := l.Decide(ctx, engine.Decision{A: key("cust-0002"), B: key("cust-0001"), Verdict: store.VerdictDifferent, Reviewer: "rev", Comment: "different passports"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ch.Events) != 1 || ch.Events[0].Kind != store.EventSplit {
+		t.Fatalf("decision change %+v, want a split", ch)
+	}
+	apart := func(when string) {
+		t.Helper()
+		if entityOf(t, l, "cust-0001") == entityOf(t, l, "cust-0002") {
+			t.Fatalf("%s: the records a reviewer decided are different share an entity", when)
+		}
+	}
+	apart("after the decision")
+	// A record linking to both would bridge them.
+	if _, err := l.Upsert(ctx, textRecord("cust-0003", "ana", "222")); err != nil {
+		t.Fatal(err)
+	}
+	apart("after a bridging upsert")
+	if _, err := l.Upsert(ctx, textRecord("cust-0002", "ana", "111")); err != nil { // now agrees on everything
+		t.Fatal(err)
+	}
+	apart("after an update that agrees on everything")
+	// A restart keeps the decision.
+	l2, err := engine.Open(ctx, storeOf(t, l), engine.LiveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l2.Upsert(ctx, textRecord("cust-0004", "ana", "111")); err != nil {
+		t.Fatal(err)
+	}
+	if entityOf(t, l2, "cust-0001") == entityOf(t, l2, "cust-0002") {
+		t.Fatal("after reopening, the decided pair shares an entity")
+	}
+	// "same" joins records that nothing links.
+	if _, err := l2.Upsert(ctx, textRecord("cust-0009", "zed", "999")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: store.VerdictSame, Reviewer: "rev"}); err != nil {
+		t.Fatal(err)
+	}
+	if entityOf(t, l2, "cust-0009") != entityOf(t, l2, "cust-0001") {
+		t.Fatal("a must-link did not join its records")
+	}
+	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("nope"), Verdict: store.VerdictSame, Reviewer: "rev"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("decision on a missing record: %v", err)
+	}
+	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: "maybe", Reviewer: "rev"}); !errors.Is(err, engine.ErrBadDecision) {
+		t.Fatalf("bad verdict: %v", err)
+	}
+	if err := l2.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var stores = map[*engine.Live]store.Store{}
+
+// storeOf returns the store a Live of openLiveStore was opened on.
+func storeOf(t *testing.T, l *engine.Live) store.Store {
+	t.Helper()
+	st, ok := stores[l]
+	if !ok {
+		t.Fatal("storeOf: Live not opened by openLive")
+	}
+	return st
+}
+
+// Batch resolve honours decisions too: a "different" splits a linked
+// pair and a "same" joins two records of different entities.
+func TestResolveHonoursDecisions(t *testing.T) {
+	cfg, _ := synthConfig(t, 300)
+	res := resolve(t, cfg, engine.ResolveOptions{})
+	members := map[record.EntityID][]record.Key{}
+	for i, r := range res.Records {
+		members[res.Entities[i]] = append(members[res.Entities[i]], r.Key)
+	}
+	var linked, other []record.Key
+	for _, ks := range members {
+		if len(ks) >= 2 && linked == nil {
+			linked = ks[:2]
+		} else if len(ks) == 1 && len(other) < 2 {
+			other = append(other, ks[0])
+		}
+	}
+	if linked == nil || len(other) < 2 {
+		t.Fatal("fixture has no linked pair or no two singletons")
+	}
+	res2 := resolve(t, cfg, engine.ResolveOptions{Decisions: []store.Decision{
+		{A: linked[0], B: linked[1], Verdict: store.VerdictDifferent},
+		{A: other[0], B: other[1], Verdict: store.VerdictSame},
+	}})
+	ent := map[record.Key]record.EntityID{}
+	for i, r := range res2.Records {
+		ent[r.Key] = res2.Entities[i]
+	}
+	if ent[linked[0]] == ent[linked[1]] {
+		t.Errorf("batch resolve joined %s and %s despite a decision", linked[0], linked[1])
+	}
+	if ent[other[0]] != ent[other[1]] {
+		t.Errorf("batch resolve kept %s and %s apart despite a decision", other[0], other[1])
+	}
+	for _, r := range res2.Review {
+		if record.NewPair(r.A, r.B) == record.NewPair(linked[0], linked[1]) {
+			t.Errorf("a decided pair is still in the review list")
+		}
+	}
+}
+
+func TestManualMergeSplitHowWhyNot(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	for _, r := range []record.Record{textRecord("a", "ana", "111"), textRecord("c", "ana", "222"), textRecord("z", "zed", "999")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ea, ez := entityOf(t, l, "a"), entityOf(t, l, "z")
+	// How: one step, the model's link, weighing what the waterfall says.
+	how, err := l.How(ctx, ea)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := l.Record(ctx, key("a"))
+	if len(how.Steps) != 1 || how.Steps[0].By != "model" || len(stored.Links) != 1 ||
+		math.Abs(how.Steps[0].Waterfall.Weight-stored.Links[0].Weight) > 1e-9 || how.Steps[0].Joined != [2]int{1, 1} {
+		t.Fatalf("how = %+v, links %+v", how, stored.Links)
+	}
+	// Why not: the best pair is far below the review threshold.
+	why, err := l.WhyNot(ctx, ea, ez)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why.Pairs != 2 || why.Best == nil || !strings.Contains(why.Reason, "below the review threshold") {
+		t.Fatalf("why not = %+v", why)
+	}
+	// A manual merge joins them; How names the reviewer.
+	ch, err := l.Merge(ctx, ea, ez, "rev", "same customer, new surname")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entityOf(t, l, "z") != ea || ch.Op != "merge" {
+		t.Fatalf("after merge z is in %s, want %s; change %+v", entityOf(t, l, "z"), ea, ch)
+	}
+	how, _ = l.How(ctx, ea)
+	if len(how.Steps) != 2 || how.Steps[0].By != "reviewer rev" || how.Steps[0].Comment != "same customer, new surname" {
+		t.Fatalf("how after merge = %+v", how.Steps)
+	}
+	// A manual split takes z out again; the larger part keeps the id.
+	if _, err := l.Split(ctx, ea, []record.Key{key("z")}, "rev", "merged by mistake"); err != nil {
+		t.Fatal(err)
+	}
+	if entityOf(t, l, "a") != ea || entityOf(t, l, "z") == ea {
+		t.Fatalf("after split: a in %s, z in %s", entityOf(t, l, "a"), entityOf(t, l, "z"))
+	}
+	why, _ = l.WhyNot(ctx, ea, entityOf(t, l, "z"))
+	if !strings.Contains(why.Reason, "a reviewer decided") {
+		t.Fatalf("why not after split: %q", why.Reason)
+	}
+	if _, err := l.Split(ctx, ea, []record.Key{key("a"), key("c")}, "rev", "all of it"); !errors.Is(err, engine.ErrBadDecision) {
+		t.Fatalf("split of every record: %v", err)
+	}
+	if _, err := l.Merge(ctx, ea, ea, "rev", ""); !errors.Is(err, engine.ErrBadDecision) {
+		t.Fatalf("merge with itself: %v", err)
+	}
+}
+
+// Every change is in the audit log, the log verifies, and a record
+// deleted for privacy leaves nothing readable of it there.
+func TestAuditLog(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	var seqs []int64
+	for _, r := range []record.Record{textRecord("cust-0001", "Anastasia", "5550101"), textRecord("cust-0002", "Anastasia", "5550202")} {
+		ch, err := l.Upsert(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, ch.Audit)
+	}
+	ch, err := l.Decide(ctx, engine.Decision{A: key("cust-0001"), B: key("cust-0002"), Verdict: store.VerdictDifferent, Reviewer: "rev", Comment: "Anastasia's twin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs = append(seqs, ch.Audit)
+	if ch, err = l.Delete(ctx, key("cust-0001")); err != nil {
+		t.Fatal(err)
+	}
+	seqs = append(seqs, ch.Audit)
+	log, head, err := l.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := audit.Verify(log, &head); err != nil {
+		t.Fatal(err)
+	}
+	// The model, two upserts, the decision, the delete.
+	wantActions := []string{"model", "upsert", "upsert", "decide", "delete"}
+	if len(log) != len(wantActions) {
+		t.Fatalf("%d entries, want %d", len(log), len(wantActions))
+	}
+	for i, e := range log {
+		if e.Action != wantActions[i] {
+			t.Errorf("entry %d action %q, want %q", i+1, e.Action, wantActions[i])
+		}
+	}
+	if log[3].Actor != "reviewer:rev" || log[3].Detail != "decide" || len(log[3].Records) != 2 {
+		t.Errorf("decision entry %+v", log[3])
+	}
+	for i, s := range seqs {
+		if s != log[i+1].Seq {
+			t.Errorf("change %d acknowledged audit seq %d, the log has %d", i, s, log[i+1].Seq)
+		}
+	}
+	data, _ := json.Marshal(log)
+	for _, secret := range []string{"cust-0001", "Anastasia", "anastasia", "5550101", "twin"} {
+		if strings.Contains(string(data), secret) {
+			t.Errorf("the audit log contains %q", secret)
+		}
+	}
+}

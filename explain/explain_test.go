@@ -1,0 +1,135 @@
+package explain_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+)
+
+// fixture: prior 0.01; name exact (m 0.9, u 0.001) with a term-frequency
+// table; dob exact (m 0.8, u 0.01) or else (m 0.1, u 0.99), exclusive.
+func fixture(t *testing.T) *model.Scorer {
+	t.Helper()
+	lv := func(label, method string, m, u float64) model.Level {
+		return model.Level{LevelSpec: compare.LevelSpec{Label: label, Method: method}, M: m, U: u}
+	}
+	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5},
+		Comparisons: []model.Comparison{
+			{Name: "name", Feature: "name", Kind: record.KindText, TF: true, TFTable: map[string]float64{"ana": 0.1}, TFMin: 0.0001,
+				Levels: []model.Level{lv("exact", compare.MethodExact, 0.9, 0.001), lv("else", compare.MethodElse, 0.5, 0.99)}},
+			{Name: "dob", Feature: "dob", Kind: record.KindText, Exclusive: true,
+				Levels: []model.Level{lv("exact", compare.MethodExact, 0.8, 0.01), lv("else", compare.MethodElse, 0.1, 0.99)}},
+		}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func rec(id, name, dob string) record.Record {
+	r := record.Record{Key: record.Key{Source: "s", ID: id}}
+	for _, f := range [][2]string{{"name", name}, {"dob", dob}} {
+		feat := record.Feature{Name: f[0], Kind: record.KindText}
+		if f[1] != "" {
+			v, _ := normalize.Value(record.KindText, f[1], normalize.Options{})
+			feat.Values = []record.Value{v}
+		}
+		r.Features = append(r.Features, feat)
+	}
+	return r
+}
+
+// Hand-computed, in bits:
+//
+//	prior        log2(0.01/0.99)   = -6.6294
+//	name exact   log2(0.9/0.001)   = +9.8138
+//	tf name      log2(0.001/tf)    : "ana" tf 0.1 → -6.6439; "zoe" tf 0.0001 → +3.3219
+//	dob exact    log2(0.8/0.01)    = +6.3219
+//	dob else     log2(0.1/0.99)    = -3.3074
+//	name else    log2(0.5/0.99)    = -0.9855
+func TestPairWaterfall(t *testing.T) {
+	s := fixture(t)
+	type bar struct {
+		name   string
+		level  int
+		weight float64
+	}
+	tests := []struct {
+		name    string
+		a, b    record.Record
+		bars    []bar
+		total   float64
+		outcome string
+	}{
+		{"common name, same dob", rec("1", "Ana", "1990"), rec("2", "ana", "1990"),
+			[]bar{{"prior", 0, -6.6294}, {"name", 1, 9.8138}, {"tf name", 1, -6.6439}, {"dob", 1, 6.3219}},
+			2.8624, explain.OutcomeMatch},
+		{"rare name, same dob", rec("1", "Zoe", "1990"), rec("2", "zoe", "1990"),
+			[]bar{{"prior", 0, -6.6294}, {"name", 1, 9.8138}, {"tf name", 1, 3.3219}, {"dob", 1, 6.3219}},
+			12.8282, explain.OutcomeMatch},
+		{"rare name, other dob: a conflict", rec("1", "Zoe", "1990"), rec("2", "Zoe", "1985"),
+			[]bar{{"prior", 0, -6.6294}, {"name", 1, 9.8138}, {"tf name", 1, 3.3219}, {"dob", 2, -3.3074}},
+			3.1989, explain.OutcomeConflict},
+		{"dob missing", rec("1", "Bea", ""), rec("2", "Eva", "1990"),
+			[]bar{{"prior", 0, -6.6294}, {"name", 2, -0.9855}, {"dob", 0, 0}},
+			-7.6149, explain.OutcomeNonMatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := explain.Pair(s, &tt.a, &tt.b)
+			if len(w.Bars) != len(tt.bars) {
+				t.Fatalf("bars = %+v, want %d", w.Bars, len(tt.bars))
+			}
+			run := 0.0
+			for i, want := range tt.bars {
+				got := w.Bars[i]
+				run += want.weight
+				if got.Name != want.name || got.LevelIndex != want.level || math.Abs(got.Weight-want.weight) > 1e-4 || math.Abs(got.Cumulative-run) > 1e-3 {
+					t.Errorf("bar %d = %s level %d %+.4f (cumulative %+.4f), want %s level %d %+.4f (%+.4f)",
+						i, got.Name, got.LevelIndex, got.Weight, got.Cumulative, want.name, want.level, want.weight, run)
+				}
+			}
+			if math.Abs(w.Weight-tt.total) > 1e-3 || w.Outcome != tt.outcome {
+				t.Errorf("total %+.4f %s, want %+.4f %s", w.Weight, w.Outcome, tt.total, tt.outcome)
+			}
+			if p := 1 / (1 + math.Exp2(-tt.total)); math.Abs(w.Probability-p) > 1e-4 {
+				t.Errorf("probability %.4f, want %.4f", w.Probability, p)
+			}
+		})
+	}
+}
+
+func TestWaterfallText(t *testing.T) {
+	s := fixture(t)
+	a, b := rec("1", "Zoe", "1990"), rec("2", "Zoe", "1985")
+	text := explain.Pair(s, &a, &b).Text()
+	for _, want := range []string{"s/1 ↔ s/2", "prior", "-6.63", "name: exact", "+9.81", "tf name", `"zoe"`, `"1990" vs "1985"`,
+		"total", "+3.20", "outcome: conflict", "disagrees on dob"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestWhyNotSummary(t *testing.T) {
+	s := fixture(t)
+	a, b := rec("1", "Bea", "1990"), rec("2", "Eva", "1990")
+	best := explain.Pair(s, &a, &b) // -6.63 - 0.99 + 6.32 = -1.29: below review
+	w := explain.WhyNot{A: "E1", B: "E2", Pairs: 1, Best: &best}
+	w.Summarise()
+	if !strings.Contains(w.Reason, "below the review threshold 0.50") {
+		t.Errorf("reason %q", w.Reason)
+	}
+	w.Separations = []explain.Separation{{A: a.Key, B: b.Key, Kind: "decision", Detail: "reviewer x decided they are different"}}
+	w.Summarise()
+	if !strings.Contains(w.Reason, "a reviewer decided s/1 and s/2 are different") {
+		t.Errorf("reason %q", w.Reason)
+	}
+}
