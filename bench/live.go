@@ -110,13 +110,8 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 			batch[r.Key] = res.Entities[i]
 		}
 
-		db, err := sqlite.Open(filepath.Join(dir, "full.db"), sqlite.Options{})
+		db, live, err := openLive(ctx, filepath.Join(dir, "full.db"), res)
 		if err != nil {
-			return nil, err
-		}
-		live, err := engine.Open(ctx, db, engine.LiveOptions{Model: res.Model})
-		if err != nil {
-			db.Close()
 			return nil, err
 		}
 		start = time.Now()
@@ -180,13 +175,8 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 			s.Upsert.P50, s.Upsert.P99, s.UpsertsPerSec, s.GroupedPerSec, s.Agreement)
 
 		if n <= opt.StreamMax {
-			db, err := sqlite.Open(filepath.Join(dir, "stream.db"), sqlite.Options{})
+			db, live, err := openLive(ctx, filepath.Join(dir, "stream.db"), res)
 			if err != nil {
-				return nil, err
-			}
-			live, err := engine.Open(ctx, db, engine.LiveOptions{Model: res.Model})
-			if err != nil {
-				db.Close()
 				return nil, err
 			}
 			start = time.Now()
@@ -211,6 +201,21 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// openLive opens a new store at path for real-time resolution with the
+// batch run's model.
+func openLive(ctx context.Context, path string, res *engine.Resolution) (*sqlite.DB, *engine.Live, error) {
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	live, err := engine.Open(ctx, db, engine.LiveOptions{Model: res.Model})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, live, nil
 }
 
 func agreement(ctx context.Context, l *engine.Live, batch map[record.Key]record.EntityID) (float64, error) {

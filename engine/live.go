@@ -10,6 +10,7 @@ import (
 	"hash/fnv"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -444,46 +445,58 @@ func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
 // them are stored, or none. Each is resolved after the ones before it, so
 // the result is the same as applying them one by one. A delete of a
 // missing record fails the whole batch with store.ErrNotFound.
-func (l *Live) Apply(ctx context.Context, ops []Op) (chs []Change, err error) {
+func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
+	var chs []Change
+	err := l.change(ctx, func(tx store.Tx) error {
+		head, err := tx.AuditHead()
+		if err != nil {
+			return err
+		}
+		for _, op := range ops {
+			var ch Change
+			if op.Delete {
+				ch, err = l.delete(tx, op.Record.Key)
+			} else {
+				ch, err = l.upsert(tx, op.Record)
+			}
+			if err != nil {
+				return err
+			}
+			if head, err = l.auditChange(tx, head, &ch, audit.ActorModel, ""); err != nil {
+				return err
+			}
+			chs = append(chs, ch)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return chs, nil
+}
+
+// change runs fn in a write transaction and commits it, one change at a
+// time. If fn or the commit fails, the memory copy, which fn may have
+// changed in part, is read again from the store.
+func (l *Live) change(ctx context.Context, fn func(tx store.Tx) error) (err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	tx, err := l.st.Begin(ctx, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
 	defer func() {
 		if err != nil {
-			// The memory copy may hold part of what the store did not
-			// commit: read it again.
 			if rerr := l.reload(context.WithoutCancel(ctx)); rerr != nil {
 				err = errors.Join(err, fmt.Errorf("reload after a failed change: %w", rerr))
 			}
 		}
 	}()
-	head, err := tx.AuditHead()
-	if err != nil {
-		return nil, err
+	if err := fn(tx); err != nil {
+		return err
 	}
-	for _, op := range ops {
-		var ch Change
-		if op.Delete {
-			ch, err = l.delete(tx, op.Record.Key)
-		} else {
-			ch, err = l.upsert(tx, op.Record)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if head, err = l.auditChange(tx, head, &ch, audit.ActorModel, ""); err != nil {
-			return nil, err
-		}
-		chs = append(chs, ch)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return chs, nil
+	return tx.Commit()
 }
 
 func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
@@ -553,9 +566,12 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 			ch.Links++
 			seeds = append(seeds, c)
 		case w >= l.reviewW:
+			if _, decided := mem.verdicts[record.NewPair(rec.Key, cr.key)]; decided {
+				continue // a reviewer has decided this pair already
+			}
 			reason := "review band"
 			if w >= l.matchW {
-				reason = "scores as a match but disagrees on " + l.describe(va, cr.values)
+				reason = "scores as a match but disagrees on " + strings.Join(l.scorer.Disagreements(levels), ", ")
 			}
 			if err := tx.PutReview(store.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
 				return ch, err
@@ -611,18 +627,6 @@ func (l *Live) neighbours(s int32) []int32 {
 		out = append(out, lk.to)
 	}
 	return out
-}
-
-// describe names the exclusive comparisons two records disagree on.
-func (l *Live) describe(va, vb [][]record.Value) string {
-	var names []string
-	for _, i := range l.conflicts.excl {
-		c := l.scorer.Comps[i]
-		if lv, _, _ := c.Level(va[i], vb[i]); lv == c.Else() {
-			names = append(names, c.Spec.Name)
-		}
-	}
-	return fmt.Sprint(names)
 }
 
 // recluster clusters the connected part of the link graph around seeds

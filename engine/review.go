@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/cluster"
@@ -136,67 +137,52 @@ func (l *Live) firstMember(e record.EntityID) record.Key {
 
 // manual stores decisions and re-clusters the records they name, in one
 // transaction with one audit entry.
-func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []Decision) (ch Change, err error) {
-	ch = Change{Op: op}
+func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []Decision) (Change, error) {
+	ch := Change{Op: op}
 	if strings.TrimSpace(reviewer) == "" {
 		return ch, fmt.Errorf("%w: a decision needs a reviewer", ErrBadDecision)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	tx, err := l.st.Begin(ctx, true)
-	if err != nil {
-		return ch, err
-	}
-	defer tx.Rollback()
-	defer func() {
+	err := l.change(ctx, func(tx store.Tx) error {
+		var seeds []int32
+		var keys []record.Key
+		for _, d := range ds {
+			switch d.Verdict {
+			case store.VerdictSame, store.VerdictDifferent, store.VerdictUnsure:
+			default:
+				return fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
+			}
+			if d.A == d.B {
+				return fmt.Errorf("%w: a record and itself", ErrBadDecision)
+			}
+			for _, k := range []record.Key{d.A, d.B} {
+				s, ok := l.mem.slot[k]
+				if !ok {
+					return fmt.Errorf("record %s: %w", k, store.ErrNotFound)
+				}
+				seeds = append(seeds, s)
+				keys = append(keys, k)
+			}
+			if err := tx.PutDecision(store.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
+				return err
+			}
+			if err := tx.DeleteReview(d.A, d.B); err != nil {
+				return err
+			}
+			l.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
+		}
+		ch.Record = ds[0].A
+		if err := l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+			return err
+		}
+		ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
+		head, err := tx.AuditHead()
 		if err != nil {
-			if rerr := l.reload(context.WithoutCancel(ctx)); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("reload after a failed change: %w", rerr))
-			}
+			return err
 		}
-	}()
-	var seeds []int32
-	for _, d := range ds {
-		switch d.Verdict {
-		case store.VerdictSame, store.VerdictDifferent, store.VerdictUnsure:
-		default:
-			return ch, fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
-		}
-		if d.A == d.B {
-			return ch, fmt.Errorf("%w: a record and itself", ErrBadDecision)
-		}
-		for _, k := range []record.Key{d.A, d.B} {
-			s, ok := l.mem.slot[k]
-			if !ok {
-				return ch, fmt.Errorf("record %s: %w", k, store.ErrNotFound)
-			}
-			seeds = append(seeds, s)
-		}
-		if err := tx.PutDecision(store.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
-			return ch, err
-		}
-		if err := tx.DeleteReview(d.A, d.B); err != nil {
-			return ch, err
-		}
-		l.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
-	}
-	ch.Record = ds[0].A
-	if err := l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
-		return ch, err
-	}
-	ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
-	head, err := tx.AuditHead()
-	if err != nil {
-		return ch, err
-	}
-	var keys []record.Key
-	for _, d := range ds {
-		keys = append(keys, d.A, d.B)
-	}
-	if _, err := l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, ds[0].Verdict+"\x00"+comment, keys...); err != nil {
-		return ch, err
-	}
-	return ch, tx.Commit()
+		_, err = l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, ds[0].Verdict+"\x00"+comment, keys...)
+		return err
+	})
+	return ch, err
 }
 
 // Reviews returns the review queue: the pairs for a person to decide,
@@ -395,4 +381,24 @@ func ReadAudit(ctx context.Context, st store.Store) ([]audit.Entry, audit.Head, 
 	}
 	head, err := tx.AuditHead()
 	return out, head, err
+}
+
+// AuditRun appends an entry about a run outside the store — a batch
+// resolve — to the store's audit log, chained after the last entry.
+func AuditRun(ctx context.Context, st store.Store, e audit.Entry, now time.Time) (audit.Entry, error) {
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		return e, err
+	}
+	defer tx.Rollback()
+	head, err := tx.AuditHead()
+	if err != nil {
+		return e, err
+	}
+	e.Time = now
+	e = audit.Next(head, e)
+	if err := tx.AppendAudit(e); err != nil {
+		return e, err
+	}
+	return e, tx.Commit()
 }

@@ -110,7 +110,12 @@ func (w Waterfall) Text() string {
 	for _, bar := range w.Bars {
 		maxAbs = max(maxAbs, math.Abs(bar.Weight))
 	}
+	var missing []string
 	for _, bar := range w.Bars {
+		if bar.Name != "prior" && bar.LevelIndex == 0 {
+			missing = append(missing, bar.Name)
+			continue
+		}
 		label := bar.Name
 		if bar.Level != "" && !strings.HasPrefix(bar.Name, "tf ") {
 			label += ": " + bar.Level
@@ -119,8 +124,6 @@ func (w Waterfall) Text() string {
 		switch {
 		case bar.Name == "prior":
 			vals = "(prior odds of a match)"
-		case bar.LevelIndex == 0:
-			vals = "(a value is missing)"
 		case bar.A == bar.B:
 			vals = fmt.Sprintf("%q", bar.A)
 		default:
@@ -132,6 +135,9 @@ func (w Waterfall) Text() string {
 			sym = "-"
 		}
 		fmt.Fprintf(&b, "  %-32s %+8.2f  %-20s %s\n", label, bar.Weight, strings.Repeat(sym, n), vals)
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(&b, "  %-32s %+8.2f  (a value is missing: %s)\n", "null", 0.0, strings.Join(missing, ", "))
 	}
 	fmt.Fprintf(&b, "  %-32s %+8.2f bits, probability %.4f\n", "total", w.Weight, w.Probability)
 	fmt.Fprintf(&b, "  outcome: %s", w.Outcome)

@@ -45,6 +45,9 @@ var commands = map[string]command{
 	"upsert":    {"resolve records one at a time against the store (real time); --delete removes them", runUpsert},
 	"entity":    {"show an entity of the store: its records and lineage", runEntity},
 	"record":    {"show a record of the store: its entity, links and reviews", runRecord},
+	"explain":   {"explain a pair (waterfall), an entity (how) or two entities (why not)", runExplain},
+	"review":    {"list the review queue; decide pairs; merge or split entities by hand", runReview},
+	"audit":     {"verify or export the hash-chained audit log", runAudit},
 }
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".
@@ -122,16 +125,30 @@ func flags(env Env, name, synopsis string) *flag.FlagSet {
 // errReported is a usage error the flag package has already printed.
 var errReported = errors.New("usage error reported")
 
-// parse parses args. -h returns flag.ErrHelp; a bad flag returns
-// errReported, since the flag package has printed the problem and usage.
+// parse parses args, flags before, between or after the positional
+// arguments (everything after "--" is positional). -h returns
+// flag.ErrHelp; a bad flag returns errReported, since the flag package
+// has printed the problem and usage.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return errReported
 		}
-		return errReported
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // logFlag adds --log-level and returns a function building the logger.

@@ -52,6 +52,7 @@ func TestDemo(t *testing.T) {
 		"22 records → ", "rows rejected 4, values rejected 5",
 		"GARCÍA LÓPEZ, Juan Carlos", "Juan García", "Juan Carlos García López", // one entity
 		"Pairs for human review", "duplicate record id (first seen at line 2)", "could be day/month or month/day",
+		"Real time: 22 records upserted", "outcome: review (between the review threshold", "concord audit verify --config",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/concord-er/concord/internal/demo"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store/sqlite"
 )
 
 const demoSynopsis = "concord demo [--out DIR]"
@@ -62,7 +64,58 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	if err := printReview(env, filepath.Join(dir, "review.csv")); err != nil {
 		return err
 	}
-	return printRejects(env, filepath.Join(dir, "rejects.ndjson"))
+	if err := printRejects(env, filepath.Join(dir, "rejects.ndjson")); err != nil {
+		return err
+	}
+	return demoLive(ctx, env, cfg, dir)
+}
+
+// demoLive loads the demo's records into the store, one transaction, as
+// concord upsert would, and explains the strongest pair left for review.
+func demoLive(ctx context.Context, env Env, cfg *config.Config, dir string) error {
+	m, err := readModel(filepath.Join(dir, "model.json"))
+	if err != nil {
+		return err
+	}
+	path := storePath(cfg)
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	live, err := engine.Open(ctx, db, engine.LiveOptions{Model: m})
+	if err != nil {
+		return err
+	}
+	var ops []engine.Op
+	if _, err := engine.Load(ctx, cfg, func(r record.Record) error { ops = append(ops, engine.Op{Record: r}); return nil },
+		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
+		return err
+	}
+	if _, err := live.Apply(ctx, ops); err != nil {
+		return err
+	}
+	queue, err := live.Reviews(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\nReal time: %d records upserted into %s; review queue: %d.\n", len(ops), path, len(queue))
+	if len(queue) > 0 {
+		w, err := live.ExplainPair(ctx, queue[0].A, queue[0].B)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Why the strongest pair is in review (concord explain --pair):\n%s", w.Text())
+	}
+	cfgFile := filepath.Join(cfg.Dir, demo.ConfigName)
+	fmt.Fprintf(env.Stdout, "\nGo on with:\n  concord review --config %s\n  concord upsert --config %s MORE.csv\n  concord audit verify --config %s\n",
+		quote(cfgFile), quote(cfgFile), quote(cfgFile))
+	return nil
 }
 
 // printEntities lists the entities of more than one record, with the name

@@ -35,7 +35,13 @@ type ResolveSummary struct {
 	Model    string              `json:"model"` // "trained" or the file reused
 	Stats    engine.ResolveStats `json:"stats"`
 	Accuracy *eval.Metrics       `json:"accuracy,omitempty"`
-	Outputs  []string            `json:"outputs"`
+	// Decisions counts the reviewers' decisions read from the store and
+	// honoured by clustering.
+	Decisions int `json:"decisions"`
+	// Audit is the sequence number of the run's entry in the store's
+	// audit log, when the config's store exists.
+	Audit   int64    `json:"audit,omitempty"`
+	Outputs []string `json:"outputs"`
 }
 
 func runResolve(ctx context.Context, env Env, args []string) error {
@@ -65,9 +71,13 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	decisions, err := storedDecisions(ctx, cfg)
+	if err != nil {
+		return err
+	}
 	out := cf.out
 	opt := engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "load"),
-		Workers: *workers}, Seed: *seed}
+		Workers: *workers}, Seed: *seed, Decisions: decisions}
 	if *modelPath != "" {
 		if opt.Model, err = readModel(*modelPath); err != nil {
 			return err
@@ -91,6 +101,9 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	}
 	if *modelPath != "" {
 		sum.Model = *modelPath
+	}
+	if sum.Audit, err = auditResolve(ctx, cfg, *out, sum); err != nil {
+		return err
 	}
 	if err := writeJSONFile(filepath.Join(*out, "summary.json"), sum); err != nil {
 		return err
@@ -201,7 +214,7 @@ func resolveRun(ctx context.Context, cfg *config.Config, out string, opt engine.
 	}
 	sum := ResolveSummary{Command: "resolve", Version: Version, Config: cfg.File, Started: start.UTC(),
 		Records: len(res.Records), Entities: res.Stats.Clustering.Entities, Prior: res.Model.Prior,
-		Model: "trained", Stats: res.Stats,
+		Model: "trained", Stats: res.Stats, Decisions: len(opt.Decisions),
 		Outputs: []string{"clusters.csv", "model.json", "review.csv", "rejects.ndjson", "summary.json"}}
 	if truth != nil {
 		pred := eval.NewAssignments()

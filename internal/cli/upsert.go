@@ -16,7 +16,6 @@ import (
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/record"
-	"github.com/concord-er/concord/store/sqlite"
 )
 
 const (
@@ -24,27 +23,6 @@ const (
 	entitySynopsis = "concord entity --config concord.yaml ID"
 	recordSynopsis = "concord record --config concord.yaml SOURCE ID"
 )
-
-// openStore loads the config and opens its store: the config's store path,
-// relative to the config file, or concord.db beside it.
-func openStore(configPath string, sync bool) (*config.Config, *sqlite.DB, error) {
-	cfg, err := config.Load(configPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	path := cfg.Store
-	if path == "" {
-		path = "concord.db"
-	}
-	if !filepath.IsAbs(path) && !strings.Contains(path, "://") {
-		path = filepath.Join(cfg.Dir, path)
-	}
-	db, err := sqlite.Open(path, sqlite.Options{Sync: sync})
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, db, nil
-}
 
 func runUpsert(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "upsert", upsertSynopsis)
@@ -348,20 +326,6 @@ func runRecord(ctx context.Context, env Env, args []string) error {
 		}
 		return printJSON(env.Stdout, r)
 	})
-}
-
-// withLive opens the config's store for reading entities and records.
-func withLive(ctx context.Context, cfgPath string, fn func(*engine.Live) error) error {
-	_, db, err := openStore(cfgPath, false)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	l, err := engine.Open(ctx, db, engine.LiveOptions{})
-	if err != nil {
-		return err
-	}
-	return fn(l)
 }
 
 func printJSON(w io.Writer, v any) error {

@@ -64,7 +64,16 @@ type Options struct {
 	Sync bool
 	// Now returns the time stamped on events; nil is time.Now.
 	Now func() time.Time
+	// CheckpointEvery is how often a background goroutine copies the
+	// write-ahead log into the database file, so that commits do not pay
+	// for it; 0 = 250ms. SQLite still checkpoints on commit when the log
+	// passes autoCheckpointPages, if the background one falls behind.
+	CheckpointEvery time.Duration
 }
+
+// autoCheckpointPages is the log size, in pages, at which a commit
+// checkpoints by itself.
+const autoCheckpointPages = 16384
 
 // DB is a store in one SQLite file.
 type DB struct {
@@ -73,6 +82,9 @@ type DB struct {
 	wconn *sql.Conn // the one writing connection; wmu serialises its transactions
 	wmu   sync.Mutex
 	read  *sql.DB
+	ckpt  *sql.DB // the background checkpointer's connection
+	stop  chan struct{}
+	done  chan struct{}
 	now   func() time.Time
 	stmts map[string]*sql.Stmt // prepared on wconn, used under wmu
 }
@@ -88,7 +100,7 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	dsn := func(lock string) string {
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_journal_mode=WAL&_synchronous=" + sync +
-			"&_busy_timeout=10000&_foreign_keys=0&_txlock=" + lock
+			"&_busy_timeout=10000&_foreign_keys=0&_cache_size=-131072&_txlock=" + lock
 	}
 	w, err := sql.Open("sqlite3", dsn("immediate"))
 	if err != nil {
@@ -114,7 +126,39 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	db.read = r
+	if _, err := db.wconn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointPages)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	if db.ckpt, err = sql.Open("sqlite3", dsn("deferred")); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	db.ckpt.SetMaxOpenConns(1)
+	every := opt.CheckpointEvery
+	if every <= 0 {
+		every = 250 * time.Millisecond
+	}
+	db.stop, db.done = make(chan struct{}), make(chan struct{})
+	go db.checkpoints(every)
 	return db, nil
+}
+
+// checkpoints copies the write-ahead log into the database file now and
+// then, without blocking writers (PASSIVE), until Close.
+func (db *DB) checkpoints(every time.Duration) {
+	defer close(db.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+			// Errors (a busy database) are retried on the next tick.
+			db.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 func (db *DB) migrate() error {
@@ -136,6 +180,12 @@ func (db *DB) migrate() error {
 
 // Close closes the store.
 func (db *DB) Close() error {
+	if db.stop != nil {
+		close(db.stop)
+		<-db.done
+		db.stop = nil
+		db.ckpt.Close()
+	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	for q, s := range db.stmts {

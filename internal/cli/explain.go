@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/record"
+)
+
+const explainSynopsis = "concord explain --config concord.yaml [--json] (--pair SOURCE/ID SOURCE/ID | --entity ID | --why-not ID1 ID2)"
+
+func runExplain(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "explain", explainSynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml)")
+	pair := fs.Bool("pair", false, "the match-weight waterfall of two records")
+	entity := fs.Bool("entity", false, "how an entity was built: the merges, in order, with their evidence")
+	whyNot := fs.Bool("why-not", false, "why two entities are apart: the best pair across them and what keeps them apart")
+	asJSON := fs.Bool("json", false, "print JSON instead of text")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	modes, want := 0, 0
+	for _, m := range []struct {
+		on bool
+		n  int
+	}{{*pair, 2}, {*entity, 1}, {*whyNot, 2}} {
+		if m.on {
+			modes++
+			want = m.n
+		}
+	}
+	if *cfgPath == "" || modes != 1 || fs.NArg() != want {
+		return &usageError{msg: "--config and one of --pair A B, --entity ID, --why-not ID1 ID2 are required", hint: explainSynopsis}
+	}
+	return withLive(ctx, *cfgPath, func(l *engine.Live) error {
+		var v interface{ Text() string }
+		switch {
+		case *pair:
+			a, err := parseKey(fs.Arg(0))
+			if err != nil {
+				return &usageError{msg: err.Error(), hint: explainSynopsis}
+			}
+			b, err := parseKey(fs.Arg(1))
+			if err != nil {
+				return &usageError{msg: err.Error(), hint: explainSynopsis}
+			}
+			w, err := l.ExplainPair(ctx, a, b)
+			if err != nil {
+				return err
+			}
+			v = w
+		case *entity:
+			h, err := l.How(ctx, record.EntityID(fs.Arg(0)))
+			if err != nil {
+				return err
+			}
+			v = h
+		default:
+			w, err := l.WhyNot(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)))
+			if err != nil {
+				return err
+			}
+			v = w
+		}
+		if *asJSON {
+			return printJSON(env.Stdout, v)
+		}
+		_, err := fmt.Fprint(env.Stdout, v.Text())
+		return err
+	})
+}

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+const reviewSynopsis = `concord review --config concord.yaml [--json] [--decisions]                    # the queue, or the decisions taken
+concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
+concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
+concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…`
+
+func runReview(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "review", reviewSynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml)")
+	decide := fs.String("decide", "", "decide a pair: same, different or unsure")
+	merge := fs.Bool("merge", false, "merge two entities by hand")
+	split := fs.String("split", "", "split these records out of `ENTITY` by hand")
+	reviewer := fs.String("reviewer", "", "who decides (required to decide, merge or split)")
+	comment := fs.String("comment", "", "why (kept in the store; the audit log keeps its digest)")
+	decisions := fs.Bool("decisions", false, "list the decisions taken instead of the queue")
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	acting := *decide != "" || *merge || *split != ""
+	switch {
+	case *cfgPath == "":
+		return &usageError{msg: "--config is required", hint: reviewSynopsis}
+	case btoi(*decide != "")+btoi(*merge)+btoi(*split != "") > 1:
+		return &usageError{msg: "one of --decide, --merge, --split at a time", hint: reviewSynopsis}
+	case acting && *reviewer == "":
+		return &usageError{msg: "--reviewer is required to decide, merge or split", hint: reviewSynopsis}
+	case (*merge && *comment == "") || (*split != "" && *comment == ""):
+		return &usageError{msg: "a manual merge or split needs --comment with the reason", hint: reviewSynopsis}
+	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, !acting && fs.NArg() > 0:
+		return &usageError{msg: "wrong number of arguments", hint: reviewSynopsis}
+	}
+	return withLive(ctx, *cfgPath, func(l *engine.Live) error {
+		if !acting {
+			if *decisions {
+				ds, err := l.Decisions(ctx)
+				if err != nil {
+					return err
+				}
+				return printDecisions(env, ds, *asJSON)
+			}
+			q, err := l.Reviews(ctx)
+			if err != nil {
+				return err
+			}
+			return printQueue(env, q, *asJSON)
+		}
+		var ch engine.Change
+		var err error
+		switch {
+		case *decide != "":
+			keys, kerr := parseKeys(fs.Args())
+			if kerr != nil {
+				return &usageError{msg: kerr.Error(), hint: reviewSynopsis}
+			}
+			ch, err = l.Decide(ctx, engine.Decision{A: keys[0], B: keys[1], Verdict: *decide, Reviewer: *reviewer, Comment: *comment})
+		case *merge:
+			ch, err = l.Merge(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)), *reviewer, *comment)
+		default:
+			keys, kerr := parseKeys(fs.Args())
+			if kerr != nil {
+				return &usageError{msg: kerr.Error(), hint: reviewSynopsis}
+			}
+			ch, err = l.Split(ctx, record.EntityID(*split), keys, *reviewer, *comment)
+		}
+		if err != nil {
+			return err
+		}
+		return printJSON(env.Stdout, ch)
+	})
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func parseKeys(args []string) ([]record.Key, error) {
+	keys := make([]record.Key, len(args))
+	for i, a := range args {
+		k, err := parseKey(a)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = k
+	}
+	return keys, nil
+}
+
+func printQueue(env Env, q []store.Review, asJSON bool) error {
+	if asJSON {
+		return printJSON(env.Stdout, q)
+	}
+	if len(q) == 0 {
+		fmt.Fprintln(env.Stdout, "the review queue is empty")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROBABILITY\tWEIGHT\tA\tB\tREASON\tRULE")
+	for _, r := range q {
+		fmt.Fprintf(tw, "%.4f\t%+.2f\t%s\t%s\t%s\t%s\n", model.Probability(r.Weight), r.Weight, r.A, r.B, r.Reason, r.Rule)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%d pairs; see one with: concord explain --pair A B\n", len(q))
+	return nil
+}
+
+func printDecisions(env Env, ds []store.Decision, asJSON bool) error {
+	if asJSON {
+		return printJSON(env.Stdout, ds)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERDICT\tA\tB\tREVIEWER\tWHEN\tCOMMENT")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Verdict, d.A, d.B, d.Reviewer, d.Time.Format("2006-01-02 15:04"), strings.ReplaceAll(d.Comment, "\n", " "))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,121 @@
+package cli_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/engine"
+)
+
+func clustersOf(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range rows[1:] {
+		out[r[0]+"/"+r[1]] = r[2]
+	}
+	return out
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errs := run(t, args...)
+	if code != 0 {
+		t.Fatalf("concord %s: exit %d: %s", strings.Join(args, " "), code, errs)
+	}
+	return out
+}
+
+// The review loop end to end: a reviewer's "different" keeps a linked
+// pair apart in the store, after upserts that would join them, and when
+// resolve runs again; explain shows why; the audit log verifies, and an
+// edited export fails at the exact entry.
+func TestReviewExplainAudit(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	write(t, filepath.Join(dir, "people.ndjson"), `{"id": "a", "name": "Ana", "phone": "111"}
+{"id": "b", "name": "Ana", "phone": "222"}
+`)
+	out1 := filepath.Join(dir, "out1")
+	mustRun(t, "resolve", "--config", cfg, "--out", out1, "--model", modelPath)
+	if c := clustersOf(t, filepath.Join(out1, "clusters.csv")); c["people/a"] != c["people/b"] {
+		t.Fatalf("before review resolve keeps a and b apart: %v", c)
+	}
+	mustRun(t, "upsert", "--config", cfg, "--model", modelPath, filepath.Join(dir, "people.ndjson"))
+	text := mustRun(t, "explain", "--config", cfg, "--pair", "people/a", "people/b")
+	for _, want := range []string{"people/a ↔ people/b", "prior", "name: exact", "phone: else", "outcome: match"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("explain --pair lacks %q:\n%s", want, text)
+		}
+	}
+	var ch engine.Change
+	out := mustRun(t, "review", "--config", cfg, "--decide", "different", "--reviewer", "rev", "--comment", "two sisters", "people/a", "people/b")
+	if err := json.Unmarshal([]byte(out), &ch); err != nil || len(ch.Events) != 1 || ch.Events[0].Kind != "split" {
+		t.Fatalf("decide printed %s (%v)", out, err)
+	}
+	if list := mustRun(t, "review", "--config", cfg, "--decisions"); !strings.Contains(list, "different") || !strings.Contains(list, "two sisters") {
+		t.Errorf("decisions list:\n%s", list)
+	}
+	// An upsert that agrees with both on everything would join them.
+	write(t, filepath.Join(dir, "more.ndjson"), `{"id": "c", "name": "Ana", "phone": "111"}
+{"id": "d", "name": "Ana", "phone": "222"}
+`)
+	mustRun(t, "upsert", "--config", cfg, filepath.Join(dir, "more.ndjson"))
+	var ra, rb engine.StoredRecord
+	json.Unmarshal([]byte(mustRun(t, "record", "--config", cfg, "people", "a")), &ra)
+	json.Unmarshal([]byte(mustRun(t, "record", "--config", cfg, "people", "b")), &rb)
+	if ra.Entity == "" || ra.Entity == rb.Entity {
+		t.Fatalf("after bridging upserts a is in %q and b in %q", ra.Entity, rb.Entity)
+	}
+	why := mustRun(t, "explain", "--config", cfg, "--why-not", string(ra.Entity), string(rb.Entity))
+	if !strings.Contains(why, "a reviewer decided people/a and people/b are different") {
+		t.Errorf("why-not:\n%s", why)
+	}
+	how := mustRun(t, "explain", "--config", cfg, "--entity", string(ra.Entity), "--json")
+	var h struct{ Steps []struct{ By string } }
+	if err := json.Unmarshal([]byte(how), &h); err != nil || len(h.Steps) == 0 {
+		t.Errorf("explain --entity --json: %s", how)
+	}
+	// Resolve again, from scratch: the decision holds.
+	out2 := filepath.Join(dir, "out2")
+	mustRun(t, "resolve", "--config", cfg, "--out", out2, "--model", modelPath)
+	if c := clustersOf(t, filepath.Join(out2, "clusters.csv")); c["people/a"] == c["people/b"] {
+		t.Fatalf("re-run resolve joined the pair a reviewer decided is different: %v", c)
+	}
+	var sum struct{ Decisions, Audit int }
+	data, _ := os.ReadFile(filepath.Join(out2, "summary.json"))
+	if err := json.Unmarshal(data, &sum); err != nil || sum.Decisions != 1 || sum.Audit == 0 {
+		t.Fatalf("summary of the second resolve: %+v (%v), want 1 decision and an audit entry", sum, err)
+	}
+	// The audit log verifies; an edited export fails at that entry.
+	if v := mustRun(t, "audit", "verify", "--config", cfg); !strings.Contains(v, "verifies") {
+		t.Errorf("audit verify: %s", v)
+	}
+	export := filepath.Join(dir, "audit.ndjson")
+	mustRun(t, "audit", "export", "--config", cfg, "--out", export)
+	data, _ = os.ReadFile(export)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("%d audit entries, want the model, 2 upserts, the decision and 2 more upserts", len(lines))
+	}
+	lines[3] = strings.Replace(lines[3], `"actor":"reviewer:rev"`, `"actor":"reviewer:someone"`, 1)
+	write(t, export, strings.Join(lines, "\n")+"\n")
+	code, vout, _ := run(t, "audit", "verify", "--config", cfg, "--file", export)
+	if code != 1 || !strings.Contains(vout, "entry 4 (seq 4): edited") {
+		t.Fatalf("tampered export: exit %d, %s", code, vout)
+	}
+	if code, _, errs := run(t, "review", "--config", cfg, "--decide", "same", "people/a", "people/b"); code != 2 || !strings.Contains(errs, "--reviewer") {
+		t.Fatalf("decide without reviewer: exit %d %s", code, errs)
+	}
+}

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+// storePath is the config's store: its store: path, relative to the
+// config file, or concord.db beside it.
+func storePath(cfg *config.Config) string {
+	path := cfg.Store
+	if path == "" {
+		path = "concord.db"
+	}
+	if !filepath.IsAbs(path) && !strings.Contains(path, "://") {
+		path = filepath.Join(cfg.Dir, path)
+	}
+	return path
+}
+
+// openStore loads the config and opens its store: the config's store path,
+// relative to the config file, or concord.db beside it.
+func openStore(configPath string, sync bool) (*config.Config, *sqlite.DB, error) {
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sqlite.Open(storePath(cfg), sqlite.Options{Sync: sync})
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, db, nil
+}
+
+// withLive opens the config's store for reading entities and records.
+func withLive(ctx context.Context, cfgPath string, fn func(*engine.Live) error) error {
+	_, db, err := openStore(cfgPath, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l, err := engine.Open(ctx, db, engine.LiveOptions{})
+	if err != nil {
+		return err
+	}
+	return fn(l)
+}
+
+// storedDecisions reads reviewers' decisions from the config's store, if
+// it exists, for batch resolve to honour.
+func storedDecisions(ctx context.Context, cfg *config.Config) ([]store.Decision, error) {
+	path := storePath(cfg)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	tx, err := db.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.Decisions(record.Key{})
+}
+
+// auditResolve writes a batch run into the audit log of the config's
+// store, if it exists: the model's digest, and the digest of the entities
+// and review pairs written, so that the run's decisions can be checked
+// against the files later. It returns the entry's sequence number.
+func auditResolve(ctx context.Context, cfg *config.Config, out string, sum ResolveSummary) (int64, error) {
+	path := storePath(cfg)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	digest := func(names ...string) (string, error) {
+		var all []byte
+		for _, n := range names {
+			data, err := os.ReadFile(filepath.Join(out, n))
+			if err != nil {
+				return "", err
+			}
+			all = append(append(all, n...), data...)
+		}
+		return audit.Digest(all), nil
+	}
+	modelID, err := digest("model.json")
+	if err != nil {
+		return 0, err
+	}
+	evidence, err := digest("clusters.csv", "review.csv")
+	if err != nil {
+		return 0, err
+	}
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	e, err := engine.AuditRun(ctx, db, audit.Entry{Actor: audit.ActorModel, Action: "resolve", Model: modelID, Evidence: evidence,
+		Detail: fmt.Sprintf("%d records, %d entities, %d decisions honoured", sum.Records, sum.Entities, sum.Decisions)}, time.Now())
+	return e.Seq, err
+}
+
+// parseKey reads a record key written source/id.
+func parseKey(s string) (record.Key, error) {
+	src, id, ok := strings.Cut(s, "/")
+	if !ok || src == "" || id == "" {
+		return record.Key{}, fmt.Errorf("record %q: write it as SOURCE/ID", s)
+	}
+	return record.Key{Source: src, ID: id}, nil
+}
