@@ -3,6 +3,7 @@ package bench
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
@@ -53,7 +54,37 @@ func TestMarkdown(t *testing.T) {
 	a.Records, b.Records = 100000, 1000000
 	md := Markdown([]Size{a, b}, "linux/amd64", "go run ./cmd/concord bench")
 	for _, want := range []string{"| 100000 | **10.0**", "| 1000000 | **100.0**", "1.00 GiB", "3.00 GiB",
-		"wall time ×10.00, where n·log n grows ×12.00", "go run ./cmd/concord bench"} {
+		"wall time ×10.00, where n·log n grows ×12.00", "go run ./cmd/concord bench",
+		"| end to end ≤ 60 s (median) | 100.0 s | **missed** |", "| peak RSS ≤ 4 GiB | 3.00 GiB | met |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestLatency(t *testing.T) {
+	var d []time.Duration
+	for i := 100; i >= 1; i-- {
+		d = append(d, time.Duration(i)*time.Millisecond)
+	}
+	if got, want := latency(d), (Latency{P50: 50, P90: 90, P99: 99, Max: 100}); got != want {
+		t.Errorf("latency = %+v, want %+v", got, want)
+	}
+}
+
+func TestLiveMarkdown(t *testing.T) {
+	sizes := []LiveSize{
+		{Records: 100000, BatchSeconds: 4, StreamSeconds: 14, Agreement: 1, StreamAgreement: 1,
+			Upsert: Latency{P50: 0.1, P99: 0.5}, UpsertsPerSec: 5000},
+		{Records: 1000000, BatchSeconds: 40, Agreement: 0.98, Upsert: Latency{P50: 0.2, P99: 12}, UpsertsPerSec: 2900},
+	}
+	md := LiveMarkdown(sizes, 5000, "linux/amd64", "go run ./cmd/concord bench --live")
+	for _, want := range []string{"| 100000 | **0.10**", "**14.0** (3.50×)", "| 1000000 | **0.20**",
+		"| upsert p50 ≤ 1 ms with 1000000 records stored | 0.20 ms | met |",
+		"| upsert p99 ≤ 10 ms with 1000000 records stored | 12.00 ms | **missed** |",
+		"| ≥ 3,000 upserts/s sustained, one record per transaction | 2900/s | **missed** |",
+		"| streaming 100000 records by upsert ≤ 3× batch | 3.50× | **missed** |",
+		"| same partition as batch at 1000000 records (pairwise F1) | 0.9800 | **missed** |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
