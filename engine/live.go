@@ -309,6 +309,10 @@ func (l *Live) reload(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	total, err := tx.CountRecords()
+	if err != nil {
+		return err
+	}
 	mem := newMirror()
 	type job struct {
 		r    store.Record
@@ -344,14 +348,21 @@ func (l *Live) reload(ctx context.Context) error {
 		})
 	}()
 	var decodeErr error
+	var n int64
 	for j := range ordered {
 		<-j.done
 		if j.err != nil && decodeErr == nil {
 			decodeErr = fmt.Errorf("record %s: stored data: %w", j.r.Key, j.err)
 		}
 		mem.add(j.r.Key, j.r.Entity, j.vals, j.r.Keys)
+		if n++; l.opt.Progress != nil && n%4096 == 0 {
+			l.opt.Progress.Update(n, n, total)
+		}
 	}
 	wg.Wait()
+	if l.opt.Progress != nil {
+		l.opt.Progress.Done()
+	}
 	if err := errors.Join(readErr, decodeErr, ctx.Err()); err != nil {
 		return err
 	}
@@ -399,6 +410,10 @@ type Change struct {
 	Reviews  int `json:"reviews"`
 	// CappedKeys counts blocking keys skipped for being too common.
 	CappedKeys int `json:"capped_keys,omitempty"`
+	// Truncated is set when the linked records around the change were
+	// more than LiveOptions.MaxComponent: only that many were clustered
+	// again, and entities beyond them were left as they were.
+	Truncated bool `json:"truncated,omitempty"`
 	// Audit is the sequence number of the change's audit entry, and
 	// Evidence the digest of its evidence written there.
 	Audit    int64  `json:"audit"`
@@ -667,6 +682,9 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 				queue = append(queue, o)
 			}
 		}
+	}
+	if len(queue) > 0 {
+		ch.Truncated = true
 	}
 	// Cluster in key order, so the result does not depend on arrival order.
 	slices.SortFunc(comp, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })

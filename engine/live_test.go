@@ -373,3 +373,25 @@ func TestLiveApplyGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A change around more linked records than MaxComponent says so.
+func TestLiveTruncatedComponent(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	l, err := engine.Open(ctx, st, engine.LiveOptions{Model: bridgeModel(), MaxComponent: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last engine.Change
+	for _, id := range []string{"1", "2", "3", "4", "5"} {
+		if last, err = l.Upsert(ctx, textRecord(id, "ana", "p"+id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !last.Truncated {
+		t.Fatalf("five linked records with MaxComponent 3: change %+v not marked truncated", last)
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

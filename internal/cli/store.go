@@ -12,6 +12,7 @@ import (
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/sqlite"
@@ -44,14 +45,15 @@ func openStore(configPath string, sync bool) (*config.Config, *sqlite.DB, error)
 	return cfg, db, nil
 }
 
-// withLive opens the config's store for reading entities and records.
-func withLive(ctx context.Context, cfgPath string, fn func(*engine.Live) error) error {
+// withLive opens the config's store for the commands that read it or
+// review in it, with progress while it loads.
+func withLive(ctx context.Context, env Env, cfgPath string, fn func(*engine.Live) error) error {
 	_, db, err := openStore(cfgPath, false)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	l, err := engine.Open(ctx, db, engine.LiveOptions{})
+	l, err := engine.Open(ctx, db, engine.LiveOptions{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")}})
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	opt := engine.LiveOptions{Options: engine.Options{Logger: log}}
+	opt := engine.LiveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
 	if *modelPath != "" {
 		if opt.Model, err = readModel(*modelPath); err != nil {
 			return err
@@ -94,9 +94,11 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		norm := engine.NewNormalizer(src)
-		items := readAhead(ctx, rd)
 		err = func() error {
 			defer closeIn()
+			readCtx, stopReading := context.WithCancel(ctx)
+			defer stopReading() // on an error, the reader stops too
+			items := readAhead(readCtx, rd)
 			// Group commit: each transaction takes the records that have
 			// arrived, up to groupMax, and they are acknowledged together
 			// once it commits. A lone record is committed at once.
@@ -301,7 +303,7 @@ func runEntity(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() != 1 {
 		return &usageError{msg: "--config and one entity ID are required", hint: entitySynopsis}
 	}
-	return withLive(ctx, *cfgPath, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, func(l *engine.Live) error {
 		v, err := l.Entity(ctx, record.EntityID(fs.Arg(0)))
 		if err != nil {
 			return err
@@ -319,7 +321,7 @@ func runRecord(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() != 2 {
 		return &usageError{msg: "--config, a SOURCE and a record ID are required", hint: recordSynopsis}
 	}
-	return withLive(ctx, *cfgPath, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, func(l *engine.Live) error {
 		r, err := l.Record(ctx, record.Key{Source: fs.Arg(0), ID: fs.Arg(1)})
 		if err != nil {
 			return err
