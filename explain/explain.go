@@ -206,7 +206,8 @@ type Separation struct {
 func (s Separation) MarshalJSON() ([]byte, error) {
 	type plain Separation
 	return json.Marshal(struct {
-		A, B string
+		A string `json:"a"`
+		B string `json:"b"`
 		plain
 	}{s.A.String(), s.B.String(), plain(s)})
 }
@@ -250,7 +251,8 @@ func (w *WhyNot) Summarise() {
 func (w WhyNot) MarshalJSON() ([]byte, error) {
 	type plain WhyNot
 	return json.Marshal(struct {
-		A, B record.EntityID
+		A record.EntityID `json:"a"`
+		B record.EntityID `json:"b"`
 		plain
 	}{w.A, w.B, plain(w)})
 }

@@ -40,8 +40,8 @@ func (k Kind) Valid() bool {
 
 // Key identifies a record: the source it came from and its id there.
 type Key struct {
-	Source string
-	ID     string
+	Source string `json:"source"`
+	ID     string `json:"id"`
 }
 
 // String returns "source/id".

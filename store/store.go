@@ -125,16 +125,18 @@ type Record struct {
 
 // Link is a pair of records with its match weight.
 type Link struct {
-	A, B   record.Key // A before B (record.NewPair order)
-	Weight float64
+	A      record.Key `json:"a"` // A before B (record.NewPair order)
+	B      record.Key `json:"b"`
+	Weight float64    `json:"weight"`
 }
 
 // Review is a pair for a person to decide, with why it is there.
 type Review struct {
-	A, B   record.Key // A before B
-	Weight float64
-	Reason string
-	Rule   string // the blocking rule that found the pair
+	A      record.Key `json:"a"` // A before B
+	B      record.Key `json:"b"`
+	Weight float64    `json:"weight"`
+	Reason string     `json:"reason"`
+	Rule   string     `json:"rule,omitempty"` // the blocking rule that found the pair
 }
 
 // Verdicts of a reviewer.
@@ -146,11 +148,12 @@ const (
 
 // Decision is a person's verdict on a pair of records.
 type Decision struct {
-	A, B     record.Key // A before B
-	Verdict  string
-	Reviewer string
-	Comment  string
-	Time     time.Time
+	A        record.Key `json:"a"` // A before B
+	B        record.Key `json:"b"`
+	Verdict  string     `json:"verdict"`
+	Reviewer string     `json:"reviewer"`
+	Comment  string     `json:"comment,omitempty"`
+	Time     time.Time  `json:"time"`
 }
 
 // Event kinds of the lineage.
@@ -164,10 +167,10 @@ const (
 
 // Event is one entry of the lineage of entities.
 type Event struct {
-	Seq    int64
-	Time   time.Time
-	Kind   string
-	Entity record.EntityID
-	Others []record.EntityID
-	Record record.Key // the record whose upsert or delete caused it
+	Seq    int64             `json:"seq"`
+	Time   time.Time         `json:"time"`
+	Kind   string            `json:"kind"`
+	Entity record.EntityID   `json:"entity"`
+	Others []record.EntityID `json:"others,omitempty"`
+	Record record.Key        `json:"record"` // the record whose change caused it
 }

@@ -118,7 +118,7 @@ func printQueue(env Env, q []store.Review, asJSON bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%d pairs; see one with: concord explain --pair A B\n", len(q))
+	fmt.Fprintf(env.Stdout, "pairs for review: %d; see one with: concord explain --config … --pair A B\n", len(q))
 	return nil
 }
 
