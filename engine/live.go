@@ -10,6 +10,7 @@ import (
 	"hash/fnv"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -67,8 +68,9 @@ type Live struct {
 	salt      []byte // the secret of the audit log's record digests
 	modelID   string // digest of the model, written in the audit log
 	now       func() time.Time
-	mu        sync.Mutex // serialises changes and guards mem
+	mu        sync.Mutex // serialises changes and guards mem and gen
 	mem       *mirror
+	gen       int64 // the store's generation mem reflects
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
@@ -309,6 +311,10 @@ func (l *Live) reload(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	gen, err := generation(tx)
+	if err != nil {
+		return err
+	}
 	total, err := tx.CountRecords()
 	if err != nil {
 		return err
@@ -384,7 +390,7 @@ func (l *Live) reload(ctx context.Context) error {
 	for _, d := range decisions {
 		mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 	}
-	l.mem = mem
+	l.mem, l.gen = mem, gen
 	return nil
 }
 
@@ -508,10 +514,48 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx) error) (err erro
 			}
 		}
 	}()
+	gen, err := generation(tx)
+	if err != nil {
+		return err
+	}
+	if gen != l.gen {
+		// Another process changed the store since this one last read it:
+		// read it again first. The write lock held keeps it still meanwhile.
+		if err := l.reload(ctx); err != nil {
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := setGeneration(tx, gen+1); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	l.gen = gen + 1
+	return nil
+}
+
+// metaGeneration counts the changes made to the store's records, links,
+// entities and decisions, so that a Live sees when another process has
+// changed them.
+const metaGeneration = "generation"
+
+func generation(tx store.Tx) (int64, error) {
+	v, err := tx.Meta(metaGeneration)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(string(v), 10, 64)
+}
+
+func setGeneration(tx store.Tx, g int64) error {
+	return tx.SetMeta(metaGeneration, []byte(strconv.FormatInt(g, 10)))
 }
 
 func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
@@ -1004,7 +1048,9 @@ func (l *Live) Entities(ctx context.Context) (map[record.Key]record.EntityID, er
 // with it: every record decodes, belongs to an entity (the same in
 // memory), and links only to stored records.
 func (l *Live) Check(ctx context.Context) error {
-	l.mu.Lock()
+	if err := l.lockFresh(ctx); err != nil {
+		return err
+	}
 	defer l.mu.Unlock()
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
@@ -1122,10 +1168,17 @@ func (l *Live) Import(ctx context.Context, res *Resolution, progress func(done, 
 			return err
 		}
 	}
+	gen, err := generation(tx)
+	if err != nil {
+		return err
+	}
+	if err := setGeneration(tx, gen+1); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	l.mem = mem
+	l.mem, l.gen = mem, gen+1
 	return nil
 }
 
@@ -1137,9 +1190,31 @@ func other(k store.Link, key record.Key) record.Key {
 }
 
 // Has reports whether a record is stored.
-func (l *Live) Has(key record.Key) bool {
-	l.mu.Lock()
+func (l *Live) Has(ctx context.Context, key record.Key) (bool, error) {
+	if err := l.lockFresh(ctx); err != nil {
+		return false, err
+	}
 	defer l.mu.Unlock()
 	_, ok := l.mem.slot[key]
-	return ok
+	return ok, nil
+}
+
+// lockFresh takes the lock for reading the memory copy, first reading the
+// store again if another process has changed it.
+func (l *Live) lockFresh(ctx context.Context) error {
+	l.mu.Lock()
+	tx, err := l.st.Begin(ctx, false)
+	if err == nil {
+		var gen int64
+		gen, err = generation(tx)
+		tx.Rollback()
+		if err == nil && gen != l.gen {
+			err = l.reload(ctx)
+		}
+	}
+	if err != nil {
+		l.mu.Unlock()
+		return err
+	}
+	return nil
 }

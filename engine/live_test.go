@@ -362,7 +362,7 @@ func TestLiveApplyGroup(t *testing.T) {
 	if _, err := group.Apply(ctx, bad); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("group with a missing delete: %v, want ErrNotFound", err)
 	}
-	if !group.Has(res.Records[0].Key) {
+	if has, err := group.Has(ctx, res.Records[0].Key); err != nil || !has {
 		t.Fatal("the failed group's first delete stayed in memory")
 	}
 	after, _ := group.Entities(ctx)
@@ -393,5 +393,44 @@ func TestLiveTruncatedComponent(t *testing.T) {
 	}
 	if err := l.Check(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Two processes on one store: each sees the other's changes before making
+// its own.
+func TestLiveTwoWriters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	open := func() *engine.Live {
+		db, err := sqlite.Open(path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		l, err := engine.Open(ctx, db, engine.LiveOptions{Model: bridgeModel()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	one, two := open(), open()
+	a, err := one.Upsert(ctx, textRecord("a", "ana", "111"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := two.Upsert(ctx, textRecord("b", "ana", "222"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Entity != a.Entity || b.Links != 1 {
+		t.Fatalf("the second writer did not see the first's record: %+v, want entity %s", b, a.Entity)
+	}
+	if _, err := one.Delete(ctx, key("b")); err != nil {
+		t.Fatalf("the first writer cannot delete the second's record: %v", err)
+	}
+	for _, l := range []*engine.Live{one, two} {
+		if err := l.Check(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -86,7 +86,9 @@ func (l *Live) Decide(ctx context.Context, d Decision) (Change, error) {
 // Merge joins two entities by a reviewer's decision: a must-link between
 // their first records.
 func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason string) (Change, error) {
-	l.mu.Lock()
+	if err := l.lockFresh(ctx); err != nil {
+		return Change{Op: "merge"}, err
+	}
 	ma, mb := l.firstMember(a), l.firstMember(b)
 	l.mu.Unlock()
 	if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
@@ -99,7 +101,9 @@ func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason
 // cannot-link between each of them and each other record of the entity.
 // The larger part keeps the id.
 func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.Key, reviewer, reason string) (Change, error) {
-	l.mu.Lock()
+	if err := l.lockFresh(ctx); err != nil {
+		return Change{Op: "split"}, err
+	}
 	var members []record.Key
 	for _, s := range l.mem.members[entity] {
 		members = append(members, l.mem.recs[s].key)
@@ -239,7 +243,9 @@ func (l *Live) ExplainPair(ctx context.Context, a, b record.Key) (explain.Waterf
 // clustering makes them, each with its waterfall or decision.
 func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error) {
 	h := explain.How{Entity: id}
-	l.mu.Lock()
+	if err := l.lockFresh(ctx); err != nil {
+		return h, err
+	}
 	comp := slices.Clone(l.mem.members[id])
 	slices.SortFunc(comp, func(a, b int32) int { return keyCmp(l.mem.recs[a].key, l.mem.recs[b].key) })
 	index := make(map[int32]int32, len(comp))
@@ -289,7 +295,9 @@ const maxWhyNotPairs = 100000
 // records apart.
 func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot, error) {
 	w := explain.WhyNot{A: a, B: b}
-	l.mu.Lock()
+	if err := l.lockFresh(ctx); err != nil {
+		return w, err
+	}
 	var ka, kb []record.Key
 	for _, s := range l.mem.members[a] {
 		ka = append(ka, l.mem.recs[s].key)

@@ -119,7 +119,11 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 							return err
 						}
 					case *del:
-						if deleting[it.rec.Key] || !live.Has(it.rec.Key) {
+						has, err := live.Has(ctx, it.rec.Key)
+						if err != nil {
+							return err
+						}
+						if deleting[it.rec.Key] || !has {
 							rowRejects++
 							if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: src.Name, File: in, Line: it.rec.Line,
 								RecordID: it.rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
