@@ -10,7 +10,6 @@ import (
 	"hash/fnv"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -70,7 +69,7 @@ type Live struct {
 	now       func() time.Time
 	mu        sync.Mutex // serialises changes and guards mem and gen
 	mem       *mirror
-	gen       int64 // the store's generation mem reflects
+	seen      int64 // the audit sequence number mem reflects
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
@@ -311,7 +310,7 @@ func (l *Live) reload(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	gen, err := generation(tx)
+	head, err := tx.AuditHead()
 	if err != nil {
 		return err
 	}
@@ -390,7 +389,7 @@ func (l *Live) reload(ctx context.Context) error {
 	for _, d := range decisions {
 		mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 	}
-	l.mem, l.gen = mem, gen
+	l.mem, l.seen = mem, head.Seq
 	return nil
 }
 
@@ -468,27 +467,24 @@ func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
 // missing record fails the whole batch with store.ErrNotFound.
 func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 	var chs []Change
-	err := l.change(ctx, func(tx store.Tx) error {
-		head, err := tx.AuditHead()
-		if err != nil {
-			return err
-		}
+	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
 		for _, op := range ops {
 			var ch Change
+			var err error
 			if op.Delete {
 				ch, err = l.delete(tx, op.Record.Key)
 			} else {
 				ch, err = l.upsert(tx, op.Record)
 			}
 			if err != nil {
-				return err
+				return head, err
 			}
 			if head, err = l.auditChange(tx, head, &ch, audit.ActorModel, ""); err != nil {
-				return err
+				return head, err
 			}
 			chs = append(chs, ch)
 		}
-		return nil
+		return head, nil
 	})
 	if err != nil {
 		return nil, err
@@ -499,7 +495,10 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 // change runs fn in a write transaction and commits it, one change at a
 // time. If fn or the commit fails, the memory copy, which fn may have
 // changed in part, is read again from the store.
-func (l *Live) change(ctx context.Context, fn func(tx store.Tx) error) (err error) {
+//
+// Every change appends to the audit log, so the log's head tells whether
+// the store has changed since the memory copy was read.
+func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head) (audit.Head, error)) (err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	tx, err := l.st.Begin(ctx, true)
@@ -514,48 +513,25 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx) error) (err erro
 			}
 		}
 	}()
-	gen, err := generation(tx)
+	head, err := tx.AuditHead()
 	if err != nil {
 		return err
 	}
-	if gen != l.gen {
+	if head.Seq != l.seen {
 		// Another process changed the store since this one last read it:
 		// read it again first. The write lock held keeps it still meanwhile.
 		if err := l.reload(ctx); err != nil {
 			return err
 		}
 	}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := setGeneration(tx, gen+1); err != nil {
+	if head, err = fn(tx, head); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	l.gen = gen + 1
+	l.seen = head.Seq
 	return nil
-}
-
-// metaGeneration counts the changes made to the store's records, links,
-// entities and decisions, so that a Live sees when another process has
-// changed them.
-const metaGeneration = "generation"
-
-func generation(tx store.Tx) (int64, error) {
-	v, err := tx.Meta(metaGeneration)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	return strconv.ParseInt(string(v), 10, 64)
-}
-
-func setGeneration(tx store.Tx, g int64) error {
-	return tx.SetMeta(metaGeneration, []byte(strconv.FormatInt(g, 10)))
 }
 
 func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
@@ -1168,17 +1144,18 @@ func (l *Live) Import(ctx context.Context, res *Resolution, progress func(done, 
 			return err
 		}
 	}
-	gen, err := generation(tx)
+	head, err := tx.AuditHead()
 	if err != nil {
 		return err
 	}
-	if err := setGeneration(tx, gen+1); err != nil {
+	if head, err = l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "import", Model: l.modelID,
+		Detail: fmt.Sprintf("%d records, %d entities, %d links", len(res.Records), len(first), len(res.Links))}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	l.mem, l.gen = mem, gen+1
+	l.mem, l.seen = mem, head.Seq
 	return nil
 }
 
@@ -1205,10 +1182,10 @@ func (l *Live) lockFresh(ctx context.Context) error {
 	l.mu.Lock()
 	tx, err := l.st.Begin(ctx, false)
 	if err == nil {
-		var gen int64
-		gen, err = generation(tx)
+		var head audit.Head
+		head, err = tx.AuditHead()
 		tx.Rollback()
-		if err == nil && gen != l.gen {
+		if err == nil && head.Seq != l.seen {
 			err = l.reload(ctx)
 		}
 	}

@@ -146,45 +146,40 @@ func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []De
 	if strings.TrimSpace(reviewer) == "" {
 		return ch, fmt.Errorf("%w: a decision needs a reviewer", ErrBadDecision)
 	}
-	err := l.change(ctx, func(tx store.Tx) error {
+	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
 		var seeds []int32
 		var keys []record.Key
 		for _, d := range ds {
 			switch d.Verdict {
 			case store.VerdictSame, store.VerdictDifferent, store.VerdictUnsure:
 			default:
-				return fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
+				return head, fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
 			}
 			if d.A == d.B {
-				return fmt.Errorf("%w: a record and itself", ErrBadDecision)
+				return head, fmt.Errorf("%w: a record and itself", ErrBadDecision)
 			}
 			for _, k := range []record.Key{d.A, d.B} {
 				s, ok := l.mem.slot[k]
 				if !ok {
-					return fmt.Errorf("record %s: %w", k, store.ErrNotFound)
+					return head, fmt.Errorf("record %s: %w", k, store.ErrNotFound)
 				}
 				seeds = append(seeds, s)
 				keys = append(keys, k)
 			}
 			if err := tx.PutDecision(store.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
-				return err
+				return head, err
 			}
 			if err := tx.DeleteReview(d.A, d.B); err != nil {
-				return err
+				return head, err
 			}
 			l.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 		}
 		ch.Record = ds[0].A
 		if err := l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
-			return err
+			return head, err
 		}
 		ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
-		head, err := tx.AuditHead()
-		if err != nil {
-			return err
-		}
-		_, err = l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, ds[0].Verdict+"\x00"+comment, keys...)
-		return err
+		return l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, ds[0].Verdict+"\x00"+comment, keys...)
 	})
 	return ch, err
 }
