@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -121,20 +122,29 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 		}
 		s.ImportSeconds = time.Since(start).Seconds()
 		logf(opt.Log, "  imported in %.1fs", s.ImportSeconds)
-		sample := rand.New(rand.NewPCG(opt.Seed, 99)).Perm(len(res.Records))[:min(opt.Sample, len(res.Records))]
+		var recs []record.Record // the sample
+		for _, i := range rand.New(rand.NewPCG(opt.Seed, 99)).Perm(len(res.Records))[:min(opt.Sample, len(res.Records))] {
+			recs = append(recs, res.Records[i])
+		}
+		if n > opt.StreamMax {
+			// Measure as a server would run: holding the store's memory
+			// copy, not the batch run as well.
+			res = nil
+			runtime.GC()
+		}
 		var dels, ups []time.Duration
-		for _, i := range sample {
+		for _, r := range recs {
 			t0 := time.Now()
-			if _, err := live.Delete(ctx, res.Records[i].Key); err != nil {
+			if _, err := live.Delete(ctx, r.Key); err != nil {
 				db.Close()
 				return nil, err
 			}
 			dels = append(dels, time.Since(t0))
 		}
 		var total time.Duration
-		for _, i := range sample {
+		for _, r := range recs {
 			t0 := time.Now()
-			if _, err := live.Upsert(ctx, res.Records[i]); err != nil {
+			if _, err := live.Upsert(ctx, r); err != nil {
 				db.Close()
 				return nil, err
 			}
@@ -143,13 +153,13 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 			total += d
 		}
 		s.Upsert, s.Delete = latency(ups), latency(dels)
-		s.UpsertsPerSec = float64(len(sample)) / total.Seconds()
+		s.UpsertsPerSec = float64(len(recs)) / total.Seconds()
 		for pass := range 2 { // delete the sample, then upsert it again
 			start := time.Now()
-			for lo := 0; lo < len(sample); lo += streamGroup {
+			for lo := 0; lo < len(recs); lo += streamGroup {
 				var ops []engine.Op
-				for _, i := range sample[lo:min(lo+streamGroup, len(sample))] {
-					ops = append(ops, engine.Op{Record: res.Records[i], Delete: pass == 0})
+				for _, r := range recs[lo:min(lo+streamGroup, len(recs))] {
+					ops = append(ops, engine.Op{Record: r, Delete: pass == 0})
 				}
 				if _, err := live.Apply(ctx, ops); err != nil {
 					db.Close()
@@ -157,7 +167,7 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 				}
 			}
 			if pass == 1 {
-				s.GroupedPerSec = float64(len(sample)) / time.Since(start).Seconds()
+				s.GroupedPerSec = float64(len(recs)) / time.Since(start).Seconds()
 			}
 		}
 		if s.Agreement, err = agreement(ctx, live, batch); err != nil {

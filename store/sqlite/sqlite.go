@@ -126,6 +126,12 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	db.read = r
+	// The writer reads pages through a memory map rather than a system call
+	// each, up to 1 GiB of the file.
+	if _, err := db.wconn.ExecContext(context.Background(), "PRAGMA mmap_size = 1073741824"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
 	if _, err := db.wconn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointPages)); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
