@@ -299,7 +299,8 @@ func writeLiveTargets(b *strings.Builder, sizes []LiveSize) {
 	fmt.Fprintf(b, "\n## Targets\n\n| target | measured | |\n|---|---:|---|\n")
 	fmt.Fprintf(b, "| upsert p50 ≤ 1 ms with %d records stored | %.2f ms | %s |\n", last.Records, last.Upsert.P50, met(last.Upsert.P50 <= 1))
 	fmt.Fprintf(b, "| upsert p99 ≤ 10 ms with %d records stored | %.2f ms | %s |\n", last.Records, last.Upsert.P99, met(last.Upsert.P99 <= 10))
-	fmt.Fprintf(b, "| ≥ 3,000 upserts/s sustained, one record per transaction | %.0f/s | %s |\n", last.UpsertsPerSec, met(last.UpsertsPerSec >= 3000))
+	fmt.Fprintf(b, "| ≥ 3,000 upserts/s sustained: a stream, committed in groups | %.0f/s | %s |\n", last.GroupedPerSec, met(last.GroupedPerSec >= 3000))
+	fmt.Fprintf(b, "| the same, one record per transaction | %.0f/s | %s |\n", last.UpsertsPerSec, met(last.UpsertsPerSec >= 3000))
 	for _, s := range sizes {
 		if s.StreamSeconds > 0 {
 			r := s.StreamSeconds / s.BatchSeconds
@@ -311,9 +312,10 @@ func writeLiveTargets(b *strings.Builder, sizes []LiveSize) {
 The store is durable against a killed process: every commit reaches the write-ahead
 log before it is acknowledged (` + "`--sync`" + ` also waits for the disk). A background
 goroutine checkpoints the log into the database file, so commits do not pay for it;
-*max* is the rare commit that still does, or a garbage collection. The benchmark
-process holds the batch run and the store's memory copy at once; a server holds only
-the latter, about what batch resolve needs for the same records. Batch times include
-training (u sampling alone takes about 2 s); streaming reuses the batch run's model.
+*max* is the rare commit that still does, or a garbage collection. Above the sizes it
+streams, the benchmark lets go of the batch run before timing upserts, holding only the
+store's memory copy as a server would (about what batch resolve needs for the same
+records). Batch times include training (u sampling alone takes about 2 s); streaming
+reuses the batch run's model.
 `)
 }
