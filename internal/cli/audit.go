@@ -27,7 +27,7 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() > 0 {
 		return &usageError{msg: "--config is required", hint: auditSynopsis}
 	}
-	_, db, err := openStore(*cfgPath, false)
+	db, err := openStore(*cfgPath)
 	if err != nil {
 		return err
 	}

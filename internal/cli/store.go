@@ -31,24 +31,19 @@ func storePath(cfg *config.Config) string {
 	return path
 }
 
-// openStore loads the config and opens its store: the config's store path,
-// relative to the config file, or concord.db beside it.
-func openStore(configPath string, sync bool) (*config.Config, *sqlite.DB, error) {
+// openStore loads the config and opens its store.
+func openStore(configPath string) (*sqlite.DB, error) {
 	cfg, err := config.Load(configPath)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	db, err := sqlite.Open(storePath(cfg), sqlite.Options{Sync: sync})
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, db, nil
+	return sqlite.Open(storePath(cfg), sqlite.Options{})
 }
 
 // withLive opens the config's store for the commands that read it or
 // review in it, with progress while it loads.
 func withLive(ctx context.Context, env Env, cfgPath string, fn func(*engine.Live) error) error {
-	_, db, err := openStore(cfgPath, false)
+	db, err := openStore(cfgPath)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store/sqlite"
 )
 
 const (
@@ -43,27 +44,31 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, db, err := openStore(*cfgPath, *sync)
+	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	// Each input belongs to one source: settle it before the store loads.
+	srcs := make([]config.Source, fs.NArg())
+	for i, in := range fs.Args() {
+		if srcs[i], err = inputSource(cfg, in, *sourceName); err != nil {
+			return err
+		}
+	}
 	opt := engine.LiveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
 	if *modelPath != "" {
 		if opt.Model, err = readModel(*modelPath); err != nil {
 			return err
 		}
 	}
-	live, err := engine.Open(ctx, db, opt)
+	db, err := sqlite.Open(storePath(cfg), sqlite.Options{Sync: *sync})
 	if err != nil {
 		return err
 	}
-	// Each input belongs to one source.
-	srcs := make([]config.Source, fs.NArg())
-	for i, in := range fs.Args() {
-		if srcs[i], err = inputSource(cfg, in, *sourceName); err != nil {
-			return err
-		}
+	defer db.Close()
+	live, err := engine.Open(ctx, db, opt)
+	if err != nil {
+		return err
 	}
 	rp := *rejectsPath
 	if rp == "" {
