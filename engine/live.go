@@ -712,21 +712,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 	for i, s := range comp {
 		index[s] = int32(i)
 	}
-	edges := l.edges(comp, index)
-	levels := make([]uint8, len(l.scorer.Comps))
-	conflict := func(a, b int32) bool {
-		if len(l.conflicts.excl) == 0 {
-			return false
-		}
-		va, vb := mem.recs[comp[a]].values, mem.recs[comp[b]].values
-		clear(levels)
-		for _, i := range l.conflicts.excl {
-			lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
-			levels[i] = uint8(lv)
-		}
-		return l.conflicts.levels(levels)
-	}
-	cr := cluster.Greedy(len(comp), edges, cluster.Options{Threshold: l.matchW, Conflict: conflict, CannotLink: l.cannotLink(comp)})
+	cr := cluster.Greedy(len(comp), l.edges(comp, index), l.clusterOptions(comp))
 
 	// Groups, largest first, then by smallest key.
 	groupOf := map[int32][]int{}
@@ -868,6 +854,26 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 		}
 	}
 	return edges
+}
+
+// clusterOptions are the options that cluster comp as batch Resolve
+// would: the match threshold, the model's conflicts between records, and
+// reviewers' cannot-links.
+func (l *Live) clusterOptions(comp []int32) cluster.Options {
+	opt := cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp)}
+	if len(l.conflicts.excl) > 0 {
+		levels := make([]uint8, len(l.scorer.Comps))
+		opt.Conflict = func(a, b int32) bool {
+			va, vb := l.mem.recs[comp[a]].values, l.mem.recs[comp[b]].values
+			clear(levels)
+			for _, i := range l.conflicts.excl {
+				lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
+				levels[i] = uint8(lv)
+			}
+			return l.conflicts.levels(levels)
+		}
+	}
+	return opt
 }
 
 // cannotLink reports reviewers' decisions that two records of comp are

@@ -248,8 +248,9 @@ func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error)
 		index[s] = int32(i)
 		h.Records = append(h.Records, l.mem.recs[s].key)
 	}
-	edges := l.edges(comp, index)
-	cr := cluster.Greedy(len(comp), edges, cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp), Steps: true})
+	opt := l.clusterOptions(comp)
+	opt.Steps = true
+	cr := cluster.Greedy(len(comp), l.edges(comp, index), opt)
 	l.mu.Unlock()
 	if len(comp) == 0 {
 		return h, fmt.Errorf("entity %s: %w", id, store.ErrNotFound)
