@@ -303,6 +303,43 @@ func (t *Tx) queryRow(q string, args []any, dest ...any) error {
 	return nil
 }
 
+// each runs q and calls row for every row until it returns false or an
+// error.
+func each(t *Tx, q string, args []any, row func(*sql.Rows) (bool, error)) error {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		more, err := row(rows)
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if !more {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// collect runs q and returns every row as scan reads it.
+func collect[T any](t *Tx, q string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	var out []T
+	err := each(t, q, args, func(rows *sql.Rows) (bool, error) {
+		v, err := scan(rows)
+		out = append(out, v)
+		return true, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // end marks the transaction finished and lets the next writer in.
 func (t *Tx) end() {
 	t.done = true
@@ -365,14 +402,6 @@ func (t *Tx) id(key record.Key) (int64, error) {
 	return id, nil
 }
 
-func (t *Tx) key(id int64) (record.Key, error) {
-	var k record.Key
-	if err := t.queryRow("SELECT source, rid FROM records WHERE id = ?", []any{id}, &k.Source, &k.ID); err != nil {
-		return k, fmt.Errorf("record #%d: %w", id, err)
-	}
-	return k, nil
-}
-
 // Record returns a stored record.
 func (t *Tx) Record(key record.Key) (store.Record, error) {
 	r := store.Record{Key: key}
@@ -427,27 +456,17 @@ func (t *Tx) SetEntity(key record.Key, entity record.EntityID) error {
 
 // Records calls fn for every record in key order. fn must not use t.
 func (t *Tx) Records(fn func(store.Record) bool) error {
-	rows, err := t.query("SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r store.Record
-		var ent string
-		var keys []byte
-		if err := rows.Scan(&r.Key.Source, &r.Key.ID, &ent, &r.Data, &keys); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		r.Entity, r.Keys = record.EntityID(ent), decodeKeys(keys)
-		if !fn(r) {
-			break
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	return nil
+	return each(t, "SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid", nil,
+		func(rows *sql.Rows) (bool, error) {
+			var r store.Record
+			var ent string
+			var keys []byte
+			if err := rows.Scan(&r.Key.Source, &r.Key.ID, &ent, &r.Data, &keys); err != nil {
+				return false, err
+			}
+			r.Entity, r.Keys = record.EntityID(ent), decodeKeys(keys)
+			return fn(r), nil
+		})
 }
 
 // CountRecords returns how many records are stored.
@@ -458,23 +477,10 @@ func (t *Tx) CountRecords() (int64, error) {
 }
 
 func (t *Tx) keys(q string, args ...any) ([]record.Key, error) {
-	rows, err := t.query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []record.Key
-	for rows.Next() {
-		var k record.Key
-		if err := rows.Scan(&k.Source, &k.ID); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return out, nil
+	return collect(t, q, args, func(rows *sql.Rows) (k record.Key, err error) {
+		err = rows.Scan(&k.Source, &k.ID)
+		return k, err
+	})
 }
 
 // Members returns the records of an entity in key order.
@@ -520,47 +526,23 @@ func (t *Tx) Links(key record.Key) ([]store.Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.query(`SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
-		JOIN records ra ON ra.id = l.a JOIN records rb ON rb.id = l.b WHERE l.a = ?1 OR l.b = ?1`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Link
-	for rows.Next() {
-		var l store.Link
-		if err := rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return out, nil
+	return collect(t, linksQuery+" WHERE l.a = ?1 OR l.b = ?1", []any{id}, scanLink)
+}
+
+const linksQuery = `SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
+	JOIN records ra ON ra.id = l.a JOIN records rb ON rb.id = l.b`
+
+func scanLink(rows *sql.Rows) (l store.Link, err error) {
+	err = rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight)
+	return l, err
 }
 
 // EachLink calls fn for every link. fn must not use t.
 func (t *Tx) EachLink(fn func(store.Link) bool) error {
-	rows, err := t.query(`SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
-		JOIN records ra ON ra.id = l.a JOIN records rb ON rb.id = l.b`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l store.Link
-		if err := rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight); err != nil {
-			return fmt.Errorf("store: %w", err)
-		}
-		if !fn(l) {
-			break
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	return nil
+	return each(t, linksQuery, nil, func(rows *sql.Rows) (bool, error) {
+		l, err := scanLink(rows)
+		return err == nil && fn(l), err
+	})
 }
 
 // PutReview stores or replaces a pair for review.
@@ -588,23 +570,11 @@ func (t *Tx) Reviews(key record.Key) ([]store.Review, error) {
 		q += " WHERE v.a = ?1 OR v.b = ?1"
 		args = append(args, id)
 	}
-	rows, err := t.query(q+" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Review
-	for rows.Next() {
-		var r store.Review
-		if err := rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return out, nil
+	return collect(t, q+" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid", args,
+		func(rows *sql.Rows) (r store.Review, err error) {
+			err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
+			return r, err
+		})
 }
 
 // PutDecision stores a decision, replacing an earlier one on the pair.
@@ -628,25 +598,12 @@ func (t *Tx) Decisions(key record.Key) ([]store.Decision, error) {
 		q += " WHERE (a_source = ?1 AND a_rid = ?2) OR (b_source = ?1 AND b_rid = ?2)"
 		args = append(args, key.Source, key.ID)
 	}
-	rows, err := t.query(q+" ORDER BY a_source, a_rid, b_source, b_rid", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Decision
-	for rows.Next() {
-		var d store.Decision
+	return collect(t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, func(rows *sql.Rows) (d store.Decision, err error) {
 		var at int64
-		if err := rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &d.Verdict, &d.Reviewer, &d.Comment, &at); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
+		err = rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &d.Verdict, &d.Reviewer, &d.Comment, &at)
 		d.Time = time.Unix(0, at).UTC()
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return out, nil
+		return d, err
+	})
 }
 
 // DeleteDecisions removes the decisions naming key.
@@ -697,29 +654,18 @@ func (t *Tx) AuditHead() (audit.Head, error) {
 
 // AuditEntries calls fn for every audit entry in stored order.
 func (t *Tx) AuditEntries(fn func(audit.Entry) bool) error {
-	rows, err := t.query("SELECT seq, entry FROM audit ORDER BY rowid")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return each(t, "SELECT seq, entry FROM audit ORDER BY rowid", nil, func(rows *sql.Rows) (bool, error) {
 		var seq int64
 		var data string
 		if err := rows.Scan(&seq, &data); err != nil {
-			return fmt.Errorf("store: %w", err)
+			return false, err
 		}
 		var e audit.Entry
 		if err := json.Unmarshal([]byte(data), &e); err != nil {
-			return fmt.Errorf("store: audit entry %d: %w", seq, err)
+			return false, fmt.Errorf("audit entry %d: %w", seq, err)
 		}
-		if !fn(e) {
-			break
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	return nil
+		return fn(e), nil
+	})
 }
 
 // AddEvent appends an event to the lineage.
@@ -749,30 +695,20 @@ func (t *Tx) AddEvent(e store.Event) (store.Event, error) {
 
 // Events returns the events naming entity, oldest first.
 func (t *Tx) Events(entity record.EntityID) ([]store.Event, error) {
-	rows, err := t.query(`SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
-		JOIN events e ON e.seq = x.seq WHERE x.entity = ? ORDER BY e.seq`, string(entity))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []store.Event
-	for rows.Next() {
-		var e store.Event
-		var at int64
-		var ent, others string
-		if err := rows.Scan(&e.Seq, &at, &e.Kind, &ent, &others, &e.Record.Source, &e.Record.ID); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		e.Time, e.Entity = time.Unix(0, at).UTC(), record.EntityID(ent)
-		for _, o := range strings.Fields(others) {
-			e.Others = append(e.Others, record.EntityID(o))
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return out, nil
+	return collect(t, `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
+		JOIN events e ON e.seq = x.seq WHERE x.entity = ? ORDER BY e.seq`, []any{string(entity)},
+		func(rows *sql.Rows) (e store.Event, err error) {
+			var at int64
+			var ent, others string
+			if err := rows.Scan(&e.Seq, &at, &e.Kind, &ent, &others, &e.Record.Source, &e.Record.ID); err != nil {
+				return e, err
+			}
+			e.Time, e.Entity = time.Unix(0, at).UTC(), record.EntityID(ent)
+			for _, o := range strings.Fields(others) {
+				e.Others = append(e.Others, record.EntityID(o))
+			}
+			return e, nil
+		})
 }
 
 // EntityUsed reports whether an entity id was ever used.
