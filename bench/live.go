@@ -116,7 +116,7 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 			return nil, err
 		}
 		start = time.Now()
-		if err := live.Import(ctx, res, nil); err != nil {
+		if err := live.Import(ctx, res); err != nil {
 			db.Close()
 			return nil, err
 		}

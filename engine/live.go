@@ -334,7 +334,7 @@ func (l *Live) reload(ctx context.Context) error {
 			defer wg.Done()
 			for j := range jobs {
 				var rec record.Record
-				if j.err = json.Unmarshal(j.r.Data, &rec); j.err == nil {
+				if rec, j.err = decodeRecord(j.r); j.err == nil {
 					j.vals = l.scorer.Values(&rec)
 				}
 				close(j.done)
@@ -357,7 +357,7 @@ func (l *Live) reload(ctx context.Context) error {
 	for j := range ordered {
 		<-j.done
 		if j.err != nil && decodeErr == nil {
-			decodeErr = fmt.Errorf("record %s: stored data: %w", j.r.Key, j.err)
+			decodeErr = j.err
 		}
 		mem.add(j.r.Key, j.r.Entity, j.vals, j.r.Keys)
 		if n++; l.opt.Progress != nil && n%4096 == 0 {
@@ -553,10 +553,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 		return ch, fmt.Errorf("record %s: %w", rec.Key, err)
 	}
 	perRule := block.Keys(&rec, l.rules, 0)
-	var keys []uint64
-	for _, ks := range perRule {
-		keys = append(keys, ks...)
-	}
+	keys := slices.Concat(perRule...)
 	// Candidates: records sharing a key, tagged with the first rule.
 	rule := map[int32]int{}
 	var cands []int32
@@ -971,8 +968,8 @@ func (l *Live) storedRecord(tx store.Tx, key record.Key) (StoredRecord, error) {
 		return StoredRecord{}, err
 	}
 	out := StoredRecord{Entity: s.Entity}
-	if err := json.Unmarshal(s.Data, &out.Record); err != nil {
-		return out, fmt.Errorf("record %s: stored data: %w", key, err)
+	if out.Record, err = decodeRecord(s); err != nil {
+		return out, err
 	}
 	if out.Links, err = tx.Links(key); err != nil {
 		return out, err
@@ -1042,12 +1039,12 @@ func (l *Live) Check(ctx context.Context) error {
 	var keys []record.Key
 	var problems []error
 	err = tx.Records(func(r store.Record) bool {
-		var rec record.Record
+		rec, decodeErr := decodeRecord(r)
 		switch {
 		case r.Entity == "":
 			problems = append(problems, fmt.Errorf("record %s has no entity", r.Key))
-		case json.Unmarshal(r.Data, &rec) != nil:
-			problems = append(problems, fmt.Errorf("record %s: stored data does not decode", r.Key))
+		case decodeErr != nil:
+			problems = append(problems, decodeErr)
 		case rec.Key != r.Key:
 			problems = append(problems, fmt.Errorf("record %s: stored data is of %s", r.Key, rec.Key))
 		}
@@ -1081,88 +1078,74 @@ func (l *Live) Check(ctx context.Context) error {
 // every record with its entity and blocking keys, the links, the pairs
 // for review, and a "created" event per entity. Upserts then continue
 // from it. The resolution's model must be the one Live was opened with.
-func (l *Live) Import(ctx context.Context, res *Resolution, progress func(done, total int)) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	tx, err := l.st.Begin(ctx, true)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if n, err := tx.CountRecords(); err != nil {
-		return err
-	} else if n > 0 {
-		return fmt.Errorf("import: the store already holds %d records", n)
-	}
-	total := len(res.Records) + len(res.Links) + len(res.Review)
-	report := func(done int) {
-		if progress != nil && (done%10000 == 0 || done == total) {
-			progress(done, total)
+func (l *Live) Import(ctx context.Context, res *Resolution) error {
+	return l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
+		if n, err := tx.CountRecords(); err != nil {
+			return head, err
+		} else if n > 0 {
+			return head, fmt.Errorf("import: the store already holds %d records", n)
 		}
-	}
-	mem := newMirror()
-	for i := range res.Records {
-		if err := ctx.Err(); err != nil {
-			return err
+		mem := newMirror()
+		first := map[record.EntityID]record.Key{} // each entity's smallest record
+		for i := range res.Records {
+			if err := ctx.Err(); err != nil {
+				return head, err
+			}
+			rec, e := &res.Records[i], res.Entities[i]
+			data, err := json.Marshal(rec)
+			if err != nil {
+				return head, fmt.Errorf("record %s: %w", rec.Key, err)
+			}
+			keys := slices.Concat(block.Keys(rec, l.rules, 0)...)
+			if err := tx.PutRecord(store.Record{Key: rec.Key, Entity: e, Data: data, Keys: keys}); err != nil {
+				return head, err
+			}
+			mem.add(rec.Key, e, l.scorer.Values(rec), keys)
+			if f, ok := first[e]; !ok || rec.Key.Less(f) {
+				first[e] = rec.Key
+			}
 		}
-		rec := &res.Records[i]
-		data, err := json.Marshal(rec)
+		for _, e := range res.Links {
+			a, b := res.Records[e.A].Key, res.Records[e.B].Key
+			if err := tx.PutLink(store.Link{A: a, B: b, Weight: e.Weight}); err != nil {
+				return head, err
+			}
+			mem.link(mem.slot[a], mem.slot[b], e.Weight)
+		}
+		for _, r := range res.Review {
+			if err := tx.PutReview(store.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
+				return head, err
+			}
+		}
+		ids := make([]record.EntityID, 0, len(first))
+		for e := range first {
+			ids = append(ids, e)
+		}
+		slices.Sort(ids)
+		for _, e := range ids {
+			if _, err := tx.AddEvent(store.Event{Kind: store.EventCreated, Entity: e, Record: first[e]}); err != nil {
+				return head, err
+			}
+		}
+		head, err := l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "import", Model: l.modelID,
+			Detail: fmt.Sprintf("%d records, %d entities, %d links", len(res.Records), len(first), len(res.Links))})
 		if err != nil {
-			return fmt.Errorf("record %s: %w", rec.Key, err)
+			return head, err
 		}
-		var keys []uint64
-		for _, ks := range block.Keys(rec, l.rules, 0) {
-			keys = append(keys, ks...)
-		}
-		if err := tx.PutRecord(store.Record{Key: rec.Key, Entity: res.Entities[i], Data: data, Keys: keys}); err != nil {
-			return err
-		}
-		mem.add(rec.Key, res.Entities[i], l.scorer.Values(rec), keys)
-		report(i + 1)
+		// The copy in memory is the store's once this commits; change
+		// reads the store again if it does not.
+		l.mem = mem
+		return head, nil
+	})
+}
+
+// decodeRecord decodes a stored record's data.
+func decodeRecord(s store.Record) (record.Record, error) {
+	var r record.Record
+	if err := json.Unmarshal(s.Data, &r); err != nil {
+		return r, fmt.Errorf("record %s: stored data: %w", s.Key, err)
 	}
-	for i, e := range res.Links {
-		if err := tx.PutLink(store.Link{A: res.Records[e.A].Key, B: res.Records[e.B].Key, Weight: e.Weight}); err != nil {
-			return err
-		}
-		mem.link(mem.slot[res.Records[e.A].Key], mem.slot[res.Records[e.B].Key], e.Weight)
-		report(len(res.Records) + i + 1)
-	}
-	for i, r := range res.Review {
-		if err := tx.PutReview(store.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
-			return err
-		}
-		report(len(res.Records) + len(res.Links) + i + 1)
-	}
-	first := map[record.EntityID]record.Key{}
-	for i := range res.Records {
-		e, k := res.Entities[i], res.Records[i].Key
-		if f, ok := first[e]; !ok || k.Less(f) {
-			first[e] = k
-		}
-	}
-	ids := make([]record.EntityID, 0, len(first))
-	for e := range first {
-		ids = append(ids, e)
-	}
-	slices.Sort(ids)
-	for _, e := range ids {
-		if _, err := tx.AddEvent(store.Event{Kind: store.EventCreated, Entity: e, Record: first[e]}); err != nil {
-			return err
-		}
-	}
-	head, err := tx.AuditHead()
-	if err != nil {
-		return err
-	}
-	if head, err = l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "import", Model: l.modelID,
-		Detail: fmt.Sprintf("%d records, %d entities, %d links", len(res.Records), len(first), len(res.Links))}); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	l.mem, l.seen = mem, head.Seq
-	return nil
+	return r, nil
 }
 
 func other(k store.Link, key record.Key) record.Key {

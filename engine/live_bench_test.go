@@ -18,12 +18,12 @@ func BenchmarkUpsert(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st := openStoreB(b)
+	st := openStore(b)
 	l, err := engine.Open(ctx, st, engine.LiveOptions{Model: res.Model})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := l.Import(ctx, res, nil); err != nil {
+	if err := l.Import(ctx, res); err != nil {
 		b.Fatal(err)
 	}
 	order := rand.New(rand.NewPCG(1, 1)).Perm(len(res.Records))

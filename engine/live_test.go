@@ -20,23 +20,13 @@ import (
 	"github.com/concord-er/concord/store/sqlite"
 )
 
-func openStore(t *testing.T) store.Store {
+func openStore(t testing.TB) store.Store {
 	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "concord.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func openStoreB(b *testing.B) store.Store {
-	b.Helper()
-	db, err := sqlite.Open(filepath.Join(b.TempDir(), "concord.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
 	return db
 }
 
@@ -279,7 +269,7 @@ func TestLiveImport(t *testing.T) {
 	cfg, _ := synthConfig(t, 300)
 	res := resolve(t, cfg, engine.ResolveOptions{})
 	l := openLive(t, openStore(t), res.Model)
-	if err := l.Import(ctx, res, nil); err != nil {
+	if err := l.Import(ctx, res); err != nil {
 		t.Fatal(err)
 	}
 	live, err := l.Entities(ctx)
@@ -291,7 +281,7 @@ func TestLiveImport(t *testing.T) {
 			t.Fatalf("record %s imported into %s, batch says %s", r.Key, live[r.Key], res.Entities[i])
 		}
 	}
-	if err := l.Import(ctx, res, nil); err == nil {
+	if err := l.Import(ctx, res); err == nil {
 		t.Fatal("a second import into a full store succeeded")
 	}
 	order := rand.New(rand.NewPCG(1, 2)).Perm(len(res.Records))[:60]

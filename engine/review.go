@@ -213,8 +213,8 @@ func (l *Live) records(tx store.Tx, keys ...record.Key) ([]record.Record, error)
 		if err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(s.Data, &out[i]); err != nil {
-			return nil, fmt.Errorf("record %s: stored data: %w", k, err)
+		if out[i], err = decodeRecord(s); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
