@@ -109,6 +109,16 @@ func TestReviewExplainAudit(t *testing.T) {
 	if len(lines) < 5 {
 		t.Fatalf("%d audit entries, want the model, 2 upserts, the decision and 2 more upserts", len(lines))
 	}
+	// The batch run names its model as the real-time entries do.
+	models := map[string]string{}
+	for _, line := range lines {
+		var e struct{ Action, Model string }
+		json.Unmarshal([]byte(line), &e)
+		models[e.Action] = e.Model
+	}
+	if models["resolve"] == "" || models["resolve"] != models["upsert"] {
+		t.Errorf("resolve's audit entry names model %q, upserts name %q", models["resolve"], models["upsert"])
+	}
 	lines[3] = strings.Replace(lines[3], `"actor":"reviewer:rev"`, `"actor":"reviewer:someone"`, 1)
 	write(t, export, strings.Join(lines, "\n")+"\n")
 	code, vout, _ := run(t, "audit", "verify", "--config", cfg, "--file", export)

@@ -55,15 +55,21 @@ func withLive(ctx context.Context, env Env, cfgPath string, fn func(*engine.Live
 	return fn(l)
 }
 
-// storedDecisions reads reviewers' decisions from the config's store, if
-// it exists, for batch resolve to honour.
-func storedDecisions(ctx context.Context, cfg *config.Config) ([]store.Decision, error) {
+// existingStore opens the config's store if it exists, and returns nil
+// if it does not: batch resolve uses a store but never creates one.
+func existingStore(cfg *config.Config) (*sqlite.DB, error) {
 	path := storePath(cfg)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	db, err := sqlite.Open(path, sqlite.Options{})
-	if err != nil {
+	return sqlite.Open(path, sqlite.Options{})
+}
+
+// storedDecisions reads reviewers' decisions from the config's store, if
+// it exists, for batch resolve to honour.
+func storedDecisions(ctx context.Context, cfg *config.Config) ([]store.Decision, error) {
+	db, err := existingStore(cfg)
+	if db == nil || err != nil {
 		return nil, err
 	}
 	defer db.Close()
@@ -76,40 +82,31 @@ func storedDecisions(ctx context.Context, cfg *config.Config) ([]store.Decision,
 }
 
 // auditResolve writes a batch run into the audit log of the config's
-// store, if it exists: the model's digest, and the digest of the entities
-// and review pairs written, so that the run's decisions can be checked
-// against the files later. It returns the entry's sequence number.
+// store, if it exists: the model's digest (as real-time entries name it),
+// and the digest of the entities and review pairs written, so that the
+// run's decisions can be checked against the files later. It returns the
+// entry's sequence number.
 func auditResolve(ctx context.Context, cfg *config.Config, out string, sum ResolveSummary) (int64, error) {
-	path := storePath(cfg)
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return 0, nil
-	}
-	digest := func(names ...string) (string, error) {
-		var all []byte
-		for _, n := range names {
-			data, err := os.ReadFile(filepath.Join(out, n))
-			if err != nil {
-				return "", err
-			}
-			all = append(append(all, n...), data...)
-		}
-		return audit.Digest(all), nil
-	}
-	modelID, err := digest("model.json")
-	if err != nil {
-		return 0, err
-	}
-	evidence, err := digest("clusters.csv", "review.csv")
-	if err != nil {
-		return 0, err
-	}
-	db, err := sqlite.Open(path, sqlite.Options{})
-	if err != nil {
+	db, err := existingStore(cfg)
+	if db == nil || err != nil {
 		return 0, err
 	}
 	defer db.Close()
-	e, err := engine.AuditRun(ctx, db, audit.Entry{Actor: audit.ActorModel, Action: "resolve", Model: modelID, Evidence: evidence,
-		Detail: fmt.Sprintf("%d records, %d entities, %d decisions honoured", sum.Records, sum.Entities, sum.Decisions)}, time.Now())
+	model, err := os.ReadFile(filepath.Join(out, "model.json"))
+	if err != nil {
+		return 0, err
+	}
+	var outputs []byte
+	for _, n := range []string{"clusters.csv", "review.csv"} {
+		data, err := os.ReadFile(filepath.Join(out, n))
+		if err != nil {
+			return 0, err
+		}
+		outputs = append(append(outputs, n...), data...)
+	}
+	e, err := engine.AuditRun(ctx, db, audit.Entry{Actor: audit.ActorModel, Action: "resolve", Model: audit.Digest(model),
+		Evidence: audit.Digest(outputs),
+		Detail:   fmt.Sprintf("%d records, %d entities, %d decisions honoured", sum.Records, sum.Entities, sum.Decisions)}, time.Now())
 	return e.Seq, err
 }
 
