@@ -105,6 +105,14 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		}
 		return members[r]
 	}
+	// The checks before a merge: the model's conflicts and people's
+	// cannot-links, or for a forced edge the cannot-links alone.
+	always, forced := opt.Conflict, opt.CannotLink
+	if cl, model := opt.CannotLink, opt.Conflict; cl != nil && model != nil {
+		always = func(a, b int32) bool { return cl(a, b) || model(a, b) }
+	} else if cl != nil {
+		always = cl
+	}
 	var res Result
 	for _, i := range order {
 		e := edges[i]
@@ -113,17 +121,9 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			continue
 		}
 		ga, gb := group(ra), group(rb)
-		check := opt.Conflict
-		if math.IsInf(e.Weight, 1) {
-			check = nil // a person's decision overrides the model's conflicts
-		}
-		if cl := opt.CannotLink; cl != nil {
-			if check == nil {
-				check = cl
-			} else {
-				model := check
-				check = func(a, b int32) bool { return cl(a, b) || model(a, b) }
-			}
+		check := always
+		if e.Weight == Forced {
+			check = forced // a person's decision overrides the model's conflicts
 		}
 		if check != nil {
 			if len(ga)*len(gb) > opt.MaxChecks {
