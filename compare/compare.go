@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -63,21 +64,39 @@ type Spec struct {
 type Comparison struct {
 	Spec    Spec
 	levels  []level
-	metrics []func(a, b *record.Value) float64
+	metrics []func(a, b Prepared) float64
+	// facets are the names of the facets the levels read; a Prepared
+	// value holds their positions, found once per value.
+	facets []string
+	// hashed is the facet slot (-1: the normalised value) whose hash
+	// Prepared values carry for an exact level after the first; noHash
+	// when there is none.
+	hashed int
+	// nicknames is set when a level compares nicknames: views then carry
+	// the nickname groups of their tokens.
+	nicknames bool
+	// exactFirst is set when the first level is exact on the facet that
+	// ExactKey reads, so that equal exact keys decide it.
+	exactFirst bool
 }
 
 // level is a compiled level: a predicate, or a threshold on a metric that
 // several levels may share (similarity ≥0.92, ≥0.80), computed once per
 // pair of values.
 type level struct {
-	pred      func(a, b *record.Value) bool
+	pred      func(a, b Prepared) bool
 	metric    int // index into metrics, or -1
 	threshold float64
 	distance  bool // metric ≤ threshold rather than ≥
 }
 
-// maxMetrics bounds the metrics of one comparison (a memo array size).
-const maxMetrics = 8
+// maxMetrics bounds the metrics of one comparison (a memo array size);
+// maxFacets the facets its levels read.
+const (
+	maxMetrics = 8
+	maxFacets  = 4
+	noHash     = -2
+)
 
 // Compile checks a Spec and builds its level functions.
 func Compile(s Spec) (*Comparison, error) {
@@ -87,7 +106,19 @@ func Compile(s Spec) (*Comparison, error) {
 	if len(s.Levels) == 0 || s.Levels[len(s.Levels)-1].Method != MethodElse {
 		return nil, fmt.Errorf("comparison %s: the last level must be %q", s.Name, MethodElse)
 	}
-	c := &Comparison{Spec: s}
+	c := &Comparison{Spec: s, hashed: noHash}
+	// A metric shared by several levels need only be exact between the
+	// smallest and the largest of their thresholds: a distance beyond the
+	// largest, or a similarity below the smallest, fails every level
+	// whatever its value.
+	bound, floor := map[string]float64{}, map[string]float64{}
+	for _, l := range s.Levels {
+		key := l.Method + "\x00" + l.Facet
+		bound[key] = max(bound[key], l.Threshold)
+		if f, ok := floor[key]; !ok || l.Threshold < f {
+			floor[key] = l.Threshold
+		}
+	}
 	slots := map[string]int{}
 	for i, l := range s.Levels {
 		if !methods[l.Method] {
@@ -96,8 +127,8 @@ func Compile(s Spec) (*Comparison, error) {
 		if l.Method == MethodElse && i != len(s.Levels)-1 {
 			return nil, fmt.Errorf("comparison %s: else must be the last level", s.Name)
 		}
-		if m, distance := metricFunc(l); m != nil {
-			key := l.Method + "\x00" + l.Facet
+		key := l.Method + "\x00" + l.Facet
+		if m, distance := c.metricFunc(l, bound[key], floor[key]); m != nil {
 			slot, ok := slots[key]
 			if !ok {
 				if len(c.metrics) == maxMetrics {
@@ -110,7 +141,11 @@ func Compile(s Spec) (*Comparison, error) {
 			c.levels = append(c.levels, level{metric: slot, threshold: l.Threshold, distance: distance})
 			continue
 		}
-		c.levels = append(c.levels, level{pred: levelFunc(l), metric: -1})
+		c.levels = append(c.levels, level{pred: c.levelFunc(l), metric: -1})
+	}
+	c.exactFirst = s.Levels[0].Method == MethodExact
+	if len(c.facets) > maxFacets {
+		return nil, fmt.Errorf("comparison %s: its levels read more than %d facets", s.Name, maxFacets)
 	}
 	return c, nil
 }
@@ -145,11 +180,29 @@ func (c *Comparison) Level(a, b []record.Value) (level, ia, ib int) {
 	if len(a) == 0 || len(b) == 0 {
 		return 0, -1, -1
 	}
+	var bufA, bufB [2]Prepared
+	pa, pb := bufA[:0], bufB[:0]
+	for i := range a {
+		pa = append(pa, c.Prepare(&a[i], 0))
+	}
+	for i := range b {
+		pb = append(pb, c.Prepare(&b[i], 0))
+	}
+	return c.LevelPrepared(pa, pb)
+}
+
+// LevelPrepared is Level over prepared values.
+func (c *Comparison) LevelPrepared(a, b []Prepared) (level, ia, ib int) {
+	if len(a) == 0 || len(b) == 0 {
+		return 0, -1, -1
+	}
+	if len(a) == 1 && len(b) == 1 {
+		return c.pairLevel(a[0], b[0], len(c.levels)), 0, 0
+	}
 	best := len(c.levels)
-	ia, ib = 0, 0
 	for i := range a {
 		for j := range b {
-			if l := c.pairLevel(&a[i], &b[j], best); l < best {
+			if l := c.pairLevel(a[i], b[j], best); l < best {
 				best, ia, ib = l, i, j
 			}
 			if best == 1 {
@@ -160,12 +213,27 @@ func (c *Comparison) Level(a, b []record.Value) (level, ia, ib int) {
 	return best, ia, ib
 }
 
+// PairLevel is LevelPrepared for one value on each side.
+func (c *Comparison) PairLevel(a, b Prepared) int { return c.pairLevel(a, b, len(c.levels)) }
+
+// ExactFirst reports whether the first level is exact agreement on the
+// exact key: two values with the same non-zero key id are at level 1.
+func (c *Comparison) ExactFirst() bool { return c.exactFirst }
+
 // pairLevel returns the level of one pair of values, or limit if it is no
-// better than limit.
-func (c *Comparison) pairLevel(a, b *record.Value, limit int) int {
+// better than limit. With interned keys, the first, exact, level is
+// decided by key ids.
+func (c *Comparison) pairLevel(a, b Prepared, limit int) int {
+	first := 0
+	if c.exactFirst && a.key != 0 && b.key != 0 {
+		if a.key == b.key {
+			return 1
+		}
+		first = 1
+	}
 	var memo [maxMetrics]float64
 	var have uint8
-	for l := 0; l < limit-1; l++ {
+	for l := first; l < limit-1; l++ {
 		lv := &c.levels[l]
 		if lv.metric < 0 {
 			if lv.pred(a, b) {
@@ -191,67 +259,116 @@ func (c *Comparison) ExactKey(v *record.Value) string {
 	return v.Facet(c.Spec.Levels[0].Facet)
 }
 
+// facet returns the slot of a facet name in the views of c, registering
+// it; the normalised value itself ("" or "norm") has slot -1.
+func (c *Comparison) facet(name string) int {
+	if name == "" || name == "norm" {
+		return -1
+	}
+	for i, f := range c.facets {
+		if f == name {
+			return i
+		}
+	}
+	c.facets = append(c.facets, name)
+	return len(c.facets) - 1
+}
+
 // metricFunc returns the metric of a threshold level, and whether it is a
 // distance (≤ threshold) rather than a similarity; nil for other levels.
-func metricFunc(l LevelSpec) (func(a, b *record.Value) float64, bool) {
-	f := l.Facet
+// Distances are computed up to bound + 1.
+func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b Prepared) float64, bool) {
+	k := int(math.Floor(bound))
 	switch l.Method {
 	case MethodJaroWinkler:
-		return func(a, b *record.Value) float64 { return JaroWinkler(a.Facet(f), b.Facet(f)) }, false
+		f := c.facet(l.Facet)
+		return func(a, b Prepared) float64 { return JaroWinkler(a.facet(f), b.facet(f)) }, false
 	case MethodNameSim:
-		return func(a, b *record.Value) float64 {
-			return max(JaroWinkler(a.Norm, b.Norm), MongeElkan(a.Tokens, b.Tokens))
+		// The larger of Jaro-Winkler on the whole name and Monge-Elkan on
+		// its tokens; when the first already reaches every threshold, the
+		// second cannot change a level and is skipped.
+		// Below the lowest threshold, Monge-Elkan need not be exact.
+		return func(a, b Prepared) float64 {
+			jw := JaroWinkler(a.v.Norm, b.v.Norm)
+			if jw >= bound {
+				return jw
+			}
+			return max(jw, mongeElkanFloor(a.v.Tokens, b.v.Tokens, floor))
 		}, false
 	case MethodLevenshtein:
-		return func(a, b *record.Value) float64 { return float64(Levenshtein(a.Facet(f), b.Facet(f))) }, true
+		f := c.facet(l.Facet)
+		return func(a, b Prepared) float64 { return float64(LevenshteinWithin(a.facet(f), b.facet(f), k)) }, true
 	case MethodDamerau:
-		return func(a, b *record.Value) float64 { return float64(Damerau(a.Facet(f), b.Facet(f))) }, true
+		f := c.facet(l.Facet)
+		return func(a, b Prepared) float64 { return float64(DamerauWithin(a.facet(f), b.facet(f), k)) }, true
 	case MethodJaccard:
-		return func(a, b *record.Value) float64 { return Jaccard(tokens(a, f), tokens(b, f)) }, false
+		f := c.facet(l.Facet)
+		return func(a, b Prepared) float64 { return Jaccard(tokens(a, f), tokens(b, f)) }, false
 	case MethodQGram:
-		return func(a, b *record.Value) float64 { return QGram(a.Facet(f), b.Facet(f)) }, false
+		f := c.facet(l.Facet)
+		return func(a, b Prepared) float64 { return QGram(a.facet(f), b.facet(f)) }, false
 	}
 	return nil, false
 }
 
-func levelFunc(l LevelSpec) func(a, b *record.Value) bool {
-	f, t := l.Facet, l.Threshold
+func (c *Comparison) levelFunc(l LevelSpec) func(a, b Prepared) bool {
+	t := l.Threshold
 	switch l.Method {
 	case MethodExact:
-		return func(a, b *record.Value) bool { x := a.Facet(f); return x != "" && x == b.Facet(f) }
+		f := c.facet(l.Facet)
+		if len(c.levels) > 0 && (c.hashed == noHash || c.hashed == f) {
+			// Not the first level (that one has key ids): the first
+			// facet a later exact level reads is hashed.
+			c.hashed = f
+			return func(a, b Prepared) bool {
+				if a.fh != b.fh {
+					return false
+				}
+				x := a.facet(f)
+				return x != "" && x == b.facet(f)
+			}
+		}
+		return func(a, b Prepared) bool { x := a.facet(f); return x != "" && x == b.facet(f) }
 	case MethodPhonetic:
-		return func(a, b *record.Value) bool { return wordSubset(a.Facet("phonetic"), b.Facet("phonetic")) }
+		f := c.facet("phonetic")
+		return func(a, b Prepared) bool { return wordSubset(a.facet(f), b.facet(f)) }
 	case MethodNickname:
-		return func(a, b *record.Value) bool { return Nicknames(a.Tokens, b.Tokens) }
+		c.nicknames = true
+		return func(a, b Prepared) bool { return a.nick&b.nick != 0 && Nicknames(a.v.Tokens, b.v.Tokens) }
 	case MethodSubset:
-		return func(a, b *record.Value) bool { return TokenSubset(a.Tokens, b.Tokens) }
+		return func(a, b Prepared) bool { return TokenSubset(a.v.Tokens, b.v.Tokens) }
 	case MethodInitials:
-		return func(a, b *record.Value) bool {
-			ia := a.Facet("initials")
-			return ia != "" && ia == b.Facet("initials") && (hasInitial(a.Tokens) || hasInitial(b.Tokens))
+		f := c.facet("initials")
+		return func(a, b Prepared) bool {
+			ia := a.facet(f)
+			return ia != "" && ia == b.facet(f) && (hasInitial(a.v.Tokens) || hasInitial(b.v.Tokens))
 		}
 	case MethodDateEdit:
-		return func(a, b *record.Value) bool {
-			return dayPrecision(a, b) && Damerau(a.Norm, b.Norm) <= 1
+		return func(a, b Prepared) bool {
+			return dayPrecision(a, b) && DamerauWithin(a.v.Norm, b.v.Norm, 1) <= 1
 		}
 	case MethodDateSwap:
-		return func(a, b *record.Value) bool {
-			return dayPrecision(a, b) && a.Norm[:4] == b.Norm[:4] && a.Norm[5:7] == b.Norm[8:10] && a.Norm[8:10] == b.Norm[5:7]
+		return func(a, b Prepared) bool {
+			x, y := a.v.Norm, b.v.Norm
+			return dayPrecision(a, b) && x[:4] == y[:4] && x[5:7] == y[8:10] && x[8:10] == y[5:7]
 		}
 	case MethodDatePartial:
-		return func(a, b *record.Value) bool {
-			return len(a.Norm) != len(b.Norm) && (strings.HasPrefix(a.Norm, b.Norm) || strings.HasPrefix(b.Norm, a.Norm))
+		return func(a, b Prepared) bool {
+			x, y := a.v.Norm, b.v.Norm
+			return len(x) != len(y) && (strings.HasPrefix(x, y) || strings.HasPrefix(y, x))
 		}
 	case MethodDateMonth:
-		return func(a, b *record.Value) bool { m := a.Facet("month"); return m != "" && m == b.Facet("month") }
+		f := c.facet("month")
+		return func(a, b Prepared) bool { m := a.facet(f); return m != "" && m == b.facet(f) }
 	case MethodDateYears:
-		return func(a, b *record.Value) bool {
-			ya, err1 := strconv.Atoi(a.Facet("year"))
-			yb, err2 := strconv.Atoi(b.Facet("year"))
+		f := c.facet("year")
+		return func(a, b Prepared) bool {
+			ya, err1 := strconv.Atoi(a.facet(f))
+			yb, err2 := strconv.Atoi(b.facet(f))
 			return err1 == nil && err2 == nil && float64(abs(ya-yb)) <= t
 		}
 	}
-	return func(a, b *record.Value) bool { return true } // else
+	return func(a, b Prepared) bool { return true } // else
 }
 
 // wordSubset reports whether every space-separated word of the shorter of
@@ -294,16 +411,16 @@ func hasInitial(tokens []string) bool {
 	return false
 }
 
-func dayPrecision(a, b *record.Value) bool { return len(a.Norm) == 10 && len(b.Norm) == 10 }
+func dayPrecision(a, b Prepared) bool { return len(a.v.Norm) == 10 && len(b.v.Norm) == 10 }
 
-func tokens(v *record.Value, facet string) []string {
-	if facet == "" || facet == "norm" {
-		if v.Tokens != nil {
-			return v.Tokens
+func tokens(v Prepared, slot int) []string {
+	if slot < 0 {
+		if v.v.Tokens != nil {
+			return v.v.Tokens
 		}
-		return strings.Fields(v.Norm)
+		return strings.Fields(v.v.Norm)
 	}
-	return strings.Fields(v.Facet(facet))
+	return strings.Fields(v.facet(slot))
 }
 
 func abs(x int) int {

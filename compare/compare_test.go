@@ -1,6 +1,8 @@
 package compare_test
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,8 +92,113 @@ func TestDefaultLevels(t *testing.T) {
 			if l2, _, _ := c.Level(b, a); l2 != l {
 				t.Errorf("not symmetric: %q vs %q", c.Label(l), c.Label(l2))
 			}
+			keys := compare.NewKeys()
+			if l3, _, _ := c.LevelPrepared(prepareAll(c, keys, a), prepareAll(c, keys, b)); l3 != l {
+				t.Errorf("LevelPrepared = %q, Level = %q", c.Label(l3), c.Label(l))
+			}
 		})
 	}
+}
+
+func prepareAll(c *compare.Comparison, keys *compare.Keys, vs []record.Value) []compare.Prepared {
+	var out []compare.Prepared
+	for i := range vs {
+		out = append(out, c.Prepare(&vs[i], keys.ID(c.ExactKey(&vs[i]))))
+	}
+	return out
+}
+
+// TestPreparedAgreesWithLevel compares many pairs of near and far values
+// of every kind: LevelPrepared, over values prepared once with interned
+// keys, must give the level and value indexes that Level gives, and equal
+// keys must share an id.
+func TestPreparedAgreesWithLevel(t *testing.T) {
+	seeds := map[record.Kind][]string{
+		record.KindName:       {"Juan Carlos García López", "GARCIA, Juan", "William Smith", "Bill Smith", "J. R. Smith", "Ana María", "Nite", "Knight"},
+		record.KindOrgName:    {"ACME Holdings S.A.", "Holdings Acme", "Inversiones Parbury Atlántico", "Andina Fuentes LLC"},
+		record.KindDate:       {"1990-05-17", "1990-07-05", "1990", "1991-11-30", "1975-05-17"},
+		record.KindPhone:      {"020 7946 0958", "+1 202 555 0143", "07700 900123"},
+		record.KindEmail:      {"ana.garcia@example.org", "anagarcia@example.com", "bill@example.net"},
+		record.KindIdentifier: {"V-12.345.678", "V12345687", "J-66381550-5"},
+		record.KindAddress:    {"12 High Street Leeds", "99 Low Road", "Avenida Los Mangos 218"},
+		record.KindPostcode:   {"SW1A 1AA", "2902", "2920"},
+		record.KindCity:       {"Melbourne", "St Kilda", "London", "Londres"},
+		record.KindCountry:    {"Venezuela", "VE", "Colombia"},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for kind, raw := range seeds {
+		c := compare.MustCompile(compare.DefaultSpec("f", kind))
+		keys := compare.NewKeys()
+		var pool [][]record.Value
+		for range 60 {
+			var vs []record.Value
+			for range 1 + rng.IntN(2) {
+				s := typo(rng, raw[rng.IntN(len(raw))])
+				if v, err := normalize.Value(kind, s, normalize.Options{Region: "GB", DateFormats: []string{"2006-01-02"}}); err == nil {
+					vs = append(vs, v)
+				}
+			}
+			pool = append(pool, vs)
+		}
+		prepared := make([][]compare.Prepared, len(pool))
+		for i := range pool {
+			prepared[i] = prepareAll(c, keys, pool[i])
+		}
+		for i := range pool {
+			for j := range pool {
+				l, ia, ib := c.Level(pool[i], pool[j])
+				pl, pia, pib := c.LevelPrepared(prepared[i], prepared[j])
+				if l != pl || ia != pia || ib != pib {
+					t.Fatalf("%s: Level(%v, %v) = %d,%d,%d; LevelPrepared = %d,%d,%d", kind, pool[i], pool[j], l, ia, ib, pl, pia, pib)
+				}
+				if len(pool[i]) == 1 && len(pool[j]) == 1 {
+					if pl := c.PairLevel(prepared[i][0], prepared[j][0]); pl != l {
+						t.Fatalf("%s: PairLevel(%v, %v) = %d, Level %d", kind, pool[i], pool[j], pl, l)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	keys := compare.NewKeys()
+	if id := keys.ID(""); id != 0 {
+		t.Errorf(`ID("") = %d, want 0`, id)
+	}
+	ids := map[string]uint32{}
+	for i := range 5000 { // enough to grow the table several times
+		s := strconv.Itoa(i % 3000)
+		id := keys.ID(s)
+		if prev, ok := ids[s]; ok && prev != id {
+			t.Fatalf("ID(%q) = %d, earlier %d", s, id, prev)
+		}
+		ids[s] = id
+		if keys.Key(id) != s {
+			t.Fatalf("Key(%d) = %q, want %q", id, keys.Key(id), s)
+		}
+	}
+	if keys.Len() != 3001 {
+		t.Errorf("Len = %d, want 3001", keys.Len())
+	}
+}
+
+// typo changes s at random: unchanged, a letter dropped, doubled or
+// swapped with the next.
+func typo(rng *rand.Rand, s string) string {
+	if len(s) < 3 {
+		return s
+	}
+	i := 1 + rng.IntN(len(s)-2)
+	switch rng.IntN(4) {
+	case 0:
+		return s[:i] + s[i+1:]
+	case 1:
+		return s[:i] + s[i:i+1] + s[i:]
+	case 2:
+		return s[:i] + s[i+1:i+2] + s[i:i+1] + s[i+2:]
+	}
+	return s
 }
 
 func TestInitials(t *testing.T) {

@@ -7,7 +7,10 @@
 // loop: no allocation for strings of up to 64 bytes.
 package compare
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // JaroWinkler returns the Jaro-Winkler similarity of a and b in [0, 1],
 // with the standard prefix scale 0.1 over at most 4 characters. It works
@@ -25,6 +28,13 @@ func JaroWinkler(a, b string) float64 {
 }
 
 // Jaro returns the Jaro similarity of a and b in [0, 1].
+//
+// Each character of the shorter string matches the first unmatched equal
+// character of the longer one within the window, as in the textbook
+// definition. For strings of up to 64 bytes the search is bit-parallel:
+// one 64-bit mask per character class holds the positions of the longer
+// string, so a match is a mask AND and a trailing-zero count rather than a
+// scan of the window.
 func Jaro(a, b string) float64 {
 	if a == b {
 		if a == "" {
@@ -36,20 +46,62 @@ func Jaro(a, b string) float64 {
 	if la == 0 || lb == 0 {
 		return 0
 	}
-	if la > lb {
+	// The shorter string, or the smaller of two of a length, leads, so
+	// that Jaro(a, b) = Jaro(b, a) even where greedy matching has ties.
+	if la > lb || (la == lb && a > b) {
 		a, b, la, lb = b, a, lb, la
 	}
-	window := lb/2 - 1
-	if window < 0 {
-		window = 0
+	if lb > 64 {
+		return jaroLong(a, b)
 	}
-	var bufA, bufB [64]bool
-	var ma, mb []bool
-	if lb <= 64 {
-		ma, mb = bufA[:la], bufB[:lb]
-	} else {
-		ma, mb = make([]bool, la), make([]bool, lb)
+	window := max(lb/2-1, 0)
+	// Positions of b by the low five bits of their byte: letters fall in
+	// distinct classes; a class shared by other bytes is checked below.
+	var pos [32]uint64
+	for k := 0; k < lb; k++ {
+		pos[b[k]&31] |= 1 << k
 	}
+	var matchedA, matchedB uint64
+	matches := 0
+	for i := 0; i < la; i++ {
+		lo, hi := max(0, i-window), min(lb, i+window+1)
+		cand := pos[a[i]&31] & (^uint64(0) >> (64 - hi)) >> lo << lo &^ matchedB
+		for cand != 0 {
+			k := bits.TrailingZeros64(cand)
+			if b[k] == a[i] {
+				matchedA |= 1 << i
+				matchedB |= 1 << k
+				matches++
+				break
+			}
+			cand &= cand - 1
+		}
+	}
+	if matches == 0 {
+		return 0
+	}
+	trans := 0
+	for ma, mb := matchedA, matchedB; ma != 0; ma, mb = ma&(ma-1), mb&(mb-1) {
+		if a[bits.TrailingZeros64(ma)] != b[bits.TrailingZeros64(mb)] {
+			trans++
+		}
+	}
+	return jaroScore(matches, trans, la, lb)
+}
+
+// jaroScore is the Jaro formula; both implementations share it so that
+// they round alike.
+func jaroScore(matches, trans, la, lb int) float64 {
+	m := float64(matches)
+	return (m/float64(la) + m/float64(lb) + (m-float64(trans/2))/m) / 3
+}
+
+// jaroLong is Jaro by scanning the window, for strings longer than 64
+// bytes; la ≤ lb.
+func jaroLong(a, b string) float64 {
+	la, lb := len(a), len(b)
+	window := max(lb/2-1, 0)
+	ma, mb := make([]bool, la), make([]bool, lb)
 	matches := 0
 	for i := 0; i < la; i++ {
 		lo, hi := max(0, i-window), min(lb, i+window+1)
@@ -77,8 +129,7 @@ func Jaro(a, b string) float64 {
 		}
 		k++
 	}
-	m := float64(matches)
-	return (m/float64(la) + m/float64(lb) + (m-float64(trans/2))/m) / 3
+	return jaroScore(matches, trans, la, lb)
 }
 
 // Levenshtein returns the edit distance between a and b (insertions,
@@ -130,6 +181,104 @@ func editDistance(a, b string, transpose bool) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[n-1]
+}
+
+// LevenshteinWithin returns Levenshtein(a, b) when it is at most k, and
+// k+1 otherwise, at a cost that grows with k rather than with len(b).
+func LevenshteinWithin(a, b string, k int) int {
+	return editWithin(a, b, k, false)
+}
+
+// DamerauWithin returns Damerau(a, b) when it is at most k, and k+1
+// otherwise.
+func DamerauWithin(a, b string, k int) int {
+	return editWithin(a, b, k, true)
+}
+
+// within1 is editWithin for k = 1, len(a) ≥ len(b) ≥ len(a)-1 and a ≠ b:
+// one edit apart means equal but for one substitution, one deleted byte,
+// or (with transpose) two adjacent bytes swapped.
+func within1(a, b string, transpose bool) int {
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if len(a) != len(b) { // a deletion at i
+		if a[i+1:] == b[i:] {
+			return 1
+		}
+		return 2
+	}
+	if a[i+1:] == b[i+1:] { // a substitution at i
+		return 1
+	}
+	if transpose && i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] {
+		return 1
+	}
+	return 2
+}
+
+// editWithin runs the edit-distance recurrence only on the band of cells
+// within k of the diagonal (the others exceed k), capped at k+1, and
+// stops at the first row whose band exceeds k.
+func editWithin(a, b string, k int, transpose bool) int {
+	if k < 0 {
+		return 0
+	}
+	if a == b {
+		return 0
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	la, lb := len(a), len(b)
+	if la-lb > k {
+		return k + 1
+	}
+	if lb == 0 {
+		return la
+	}
+	if k == 1 {
+		return within1(a, b, transpose)
+	}
+	if 2*k+1 >= lb || lb > 64 {
+		return min(editDistance(a, b, transpose), k+1)
+	}
+	inf := k + 1
+	var buf [3 * 65]int
+	prev2, prev, cur := buf[:lb+1], buf[65:65+lb+1], buf[130:130+lb+1]
+	for j := range prev {
+		prev[j] = min(j, inf)
+		prev2[j], cur[j] = inf, inf
+	}
+	for i := 1; i <= la; i++ {
+		jlo, jhi := max(1, i-k), min(lb, i+k)
+		cur[0] = min(i, inf)
+		if jlo > 1 {
+			cur[jlo-1] = inf
+		}
+		best := inf
+		for j := jlo; j <= jhi; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, inf)
+			if transpose && i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if jhi < lb {
+			cur[jhi+1] = inf
+		}
+		if best > k {
+			return inf
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[lb]
 }
 
 // Jaccard returns |A∩B| / |A∪B| of two token lists taken as sets.
@@ -208,12 +357,40 @@ func bigrams(s string) []uint16 {
 
 // MongeElkan returns the symmetric Monge-Elkan similarity of two token
 // lists: for each token, the best Jaro-Winkler against the other list,
-// averaged, taking the lower of the two directions.
-func MongeElkan(a, b []string) float64 {
+// averaged, taking the lower of the two directions. Jaro-Winkler is
+// symmetric, so each pair of tokens is compared once for both directions.
+func MongeElkan(a, b []string) float64 { return mongeElkanFloor(a, b, 0) }
+
+// mongeElkanFloor is MongeElkan, except that once the result is sure to
+// be below floor it stops and returns some value below floor.
+func mongeElkanFloor(a, b []string, floor float64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	return min(mongeElkan(a, b), mongeElkan(b, a))
+	if len(a) > 8 || len(b) > 8 {
+		return min(mongeElkan(a, b), mongeElkan(b, a))
+	}
+	var bestB [8]float64
+	sumA := 0.0
+	for i, x := range a {
+		best := 0.0
+		for j, y := range b {
+			s := JaroWinkler(x, y)
+			best = max(best, s)
+			bestB[j] = max(bestB[j], s)
+		}
+		sumA += best
+		// Even if every remaining token matched perfectly, this
+		// direction, and so the minimum of both, stays below floor.
+		if rest := float64(len(a) - i - 1); (sumA+rest)/float64(len(a)) < floor {
+			return (sumA + rest) / float64(len(a))
+		}
+	}
+	sumB := 0.0
+	for _, s := range bestB[:len(b)] {
+		sumB += s
+	}
+	return min(sumA/float64(len(a)), sumB/float64(len(b)))
 }
 
 func mongeElkan(a, b []string) float64 {

@@ -111,3 +111,21 @@ func BenchmarkNameLevel(b *testing.B) {
 		c.Level(x, y)
 	}
 }
+
+// jaroPairs are pairs of the lengths the default comparisons meet: name
+// tokens, whole names, e-mail addresses.
+var jaroPairs = []struct{ name, a, b string }{
+	{"token", "catherine", "kathryn"},
+	{"name", "juan carlos garcia lopez", "pedro alvarez"},
+	{"email", "juan.garcia1970@example.org", "j.garcia70@example.com"},
+}
+
+func BenchmarkJaro(b *testing.B) {
+	for _, p := range jaroPairs {
+		b.Run(p.name, func(b *testing.B) {
+			for range b.N {
+				compare.Jaro(p.a, p.b)
+			}
+		})
+	}
+}

@@ -230,7 +230,12 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, err
 		}
 	}
-	vals := newFeatureTable(recs, comps)
+	start = time.Now()
+	vals, err := newValueTable(ctx, recs, comps, opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	stage("values", start)
 
 	var lv []uint8 // levels of the candidates, when training computed them
 	if m == nil {
@@ -252,22 +257,21 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 
 	start = time.Now()
 	conflicts := newConflicts(scorer, vals)
+	pw := newPairWeights(vals, scorer)
 	weights := make([]float64, len(cands))
 	conflicted := make([]bool, len(cands))
 	nC := len(comps)
+	if lv == nil { // a given model: compare here
+		lv = make([]uint8, len(cands)*nC)
+		if err := vals.compare(ctx, cands, opt.Workers, lv); err != nil {
+			return nil, err
+		}
+	}
 	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
-		levels := make([]uint8, nC)
-		va, vb := make([][]record.Value, nC), make([][]record.Value, nC)
 		for k := lo; k < hi; k++ {
 			c := cands[k]
-			vals.fill(c.A, va)
-			vals.fill(c.B, vb)
-			if lv != nil {
-				levels = lv[k*nC : (k+1)*nC]
-				weights[k] = scorer.WeightFromLevels(va, vb, levels)
-			} else {
-				weights[k] = scorer.CompareValues(va, vb, levels, nil)
-			}
+			levels := lv[k*nC : (k+1)*nC]
+			weights[k] = pw.of(c.A, c.B, levels)
 			conflicted[k] = conflicts.levels(levels)
 		}
 	})
@@ -275,14 +279,27 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		return nil, err
 	}
 	matchW, reviewW := logit(m.Thresholds.Match), logit(m.Thresholds.Review)
-	var edges []cluster.Edge
+	ruleNames := make([]string, len(rules))
+	for r, rule := range rules {
+		ruleNames[r] = rule.String()
+	}
+	nEdges, nReview := 0, 0
+	for k, w := range weights {
+		if w >= matchW && !conflicted[k] {
+			nEdges++
+		} else if w >= reviewW {
+			nReview++
+		}
+	}
+	edges := make([]cluster.Edge, 0, nEdges)
+	res.Review = slices.Grow(res.Review, nReview)
 	ss := ScoringStats{Pairs: int64(len(cands))}
 	for k, w := range weights {
 		c := cands[k]
 		switch {
 		case w >= matchW && conflicted[k]:
 			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-				Reason: "scores as a match but disagrees on " + conflicts.describe(c.A, c.B), Rule: rules[c.Rule].String()})
+				Reason: "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(lv[k*nC:(k+1)*nC]), ", "), Rule: ruleNames[c.Rule]})
 			ss.Review++
 			ss.Conflicts++
 		case w >= matchW:
@@ -290,7 +307,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			ss.Matches++
 		case w >= reviewW:
 			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-				Reason: "review band", Rule: rules[c.Rule].String()})
+				Reason: "review band", Rule: ruleNames[c.Rule]})
 			ss.Review++
 		}
 	}
@@ -434,66 +451,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// featureTable finds the values each comparison reads in a record through
-// the layout of the record's source, without copying them.
-type featureTable struct {
-	recs   []record.Record
-	layout []int32   // record → layout
-	index  [][]int16 // layout → comparison → feature position, or -1
-}
-
-func newFeatureTable(recs []record.Record, comps []*compare.Comparison) *featureTable {
-	t := &featureTable{recs: recs, layout: make([]int32, len(recs))}
-	seen := map[string]int32{}
-	for i := range recs {
-		r := &recs[i]
-		var sig strings.Builder
-		for _, f := range r.Features {
-			sig.WriteString(f.Name)
-			sig.WriteByte(0)
-		}
-		l, ok := seen[sig.String()]
-		if !ok {
-			l = int32(len(t.index))
-			seen[sig.String()] = l
-			idx := make([]int16, len(comps))
-			for j, c := range comps {
-				idx[j] = -1
-				for k, f := range r.Features {
-					if f.Name == c.Spec.Feature {
-						idx[j] = int16(k)
-						break
-					}
-				}
-			}
-			t.index = append(t.index, idx)
-		}
-		t.layout[i] = l
-	}
-	return t
-}
-
-// get returns the values comparison j reads in record i.
-func (t *featureTable) get(i int32, j int) []record.Value {
-	k := t.index[t.layout[i]][j]
-	if k < 0 {
-		return nil
-	}
-	return t.recs[i].Features[k].Values
-}
-
-// fill sets out[j] to the values comparison j reads in record i.
-func (t *featureTable) fill(i int32, out [][]record.Value) {
-	idx, fs := t.index[t.layout[i]], t.recs[i].Features
-	for j, k := range idx {
-		if k < 0 {
-			out[j] = nil
-		} else {
-			out[j] = fs[k].Values
-		}
-	}
-}
-
 func possiblePairs(recs []record.Record, linkOnly bool) float64 {
 	n := float64(len(recs))
 	if !linkOnly {
@@ -546,8 +503,20 @@ func pairCompleteness(recs []record.Record, ix *block.Index, truth map[record.Ke
 
 // parallel runs fn over [0, n) in chunks on workers goroutines.
 func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
-	const chunk = 4096
-	var next int64
+	return parallelChunks(ctx, n, 4096, workers, fn)
+}
+
+// parallelEach runs fn for each of [0, n) on workers goroutines.
+func parallelEach(ctx context.Context, n, workers int, fn func(i int)) error {
+	return parallelChunks(ctx, n, 1, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(i)
+		}
+	})
+}
+
+func parallelChunks(ctx context.Context, n, chunk, workers int, fn func(lo, hi int)) error {
+	var next int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range workers {
@@ -556,7 +525,7 @@ func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
 			defer wg.Done()
 			for ctx.Err() == nil {
 				mu.Lock()
-				lo := int(next)
+				lo := next
 				next += chunk
 				mu.Unlock()
 				if lo >= n {
@@ -579,13 +548,13 @@ func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
 // different dates of birth, stay apart however much else they share.
 type conflicts struct {
 	scorer *model.Scorer
-	vals   *featureTable
+	vals   *valueTable
 	mu     sync.Mutex
 	cache  map[uint64]bool
 	excl   []int
 }
 
-func newConflicts(s *model.Scorer, vals *featureTable) *conflicts {
+func newConflicts(s *model.Scorer, vals *valueTable) *conflicts {
 	c := &conflicts{scorer: s, vals: vals, cache: map[uint64]bool{}}
 	for i, comp := range s.Comps {
 		if comp.Spec.Exclusive {
@@ -597,18 +566,6 @@ func newConflicts(s *model.Scorer, vals *featureTable) *conflicts {
 
 // levels reports whether a comparison vector is a conflict.
 func (c *conflicts) levels(levels []uint8) bool { return c.scorer.Conflict(levels) }
-
-// describe names the exclusive comparisons two records disagree on.
-func (c *conflicts) describe(a, b int32) string {
-	var names []string
-	for _, i := range c.excl {
-		comp := c.scorer.Comps[i]
-		if l, _, _ := comp.Level(c.vals.get(a, i), c.vals.get(b, i)); l == comp.Else() {
-			names = append(names, comp.Spec.Name)
-		}
-	}
-	return strings.Join(names, ", ")
-}
 
 // check reports whether records a and b conflict.
 func (c *conflicts) check(a, b int32) bool {
@@ -627,8 +584,7 @@ func (c *conflicts) check(a, b int32) bool {
 	}
 	levels := make([]uint8, len(c.scorer.Comps))
 	for _, i := range c.excl {
-		l, _, _ := c.scorer.Comps[i].Level(c.vals.get(a, i), c.vals.get(b, i))
-		levels[i] = uint8(l)
+		levels[i] = uint8(c.vals.level(i, a, b))
 	}
 	bad := c.levels(levels)
 	c.mu.Lock()

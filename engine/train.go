@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/concord-er/concord/block"
@@ -29,7 +28,7 @@ const emMaxIterations = 200
 //
 // It returns the model and the comparison levels of every candidate, len(comps)
 // bytes each, for scoring to reuse.
-func train(ctx context.Context, recs []record.Record, vals *featureTable, comps []*compare.Comparison,
+func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []*compare.Comparison,
 	ix *block.Index, cands []candidate, masks []uint64, rules []block.Rule, opt ResolveOptions, timing map[string]float64) (*model.Model, []uint8, error) {
 	t0 := time.Now()
 	nC := len(comps)
@@ -37,23 +36,17 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 	for i, c := range comps {
 		numLevels[i] = c.NumLevels()
 	}
-	levelsOf := func(a, b int32, out []uint8) {
-		for i, c := range comps {
-			l, _, _ := c.Level(vals.get(a, i), vals.get(b, i))
-			out[i] = uint8(l)
-		}
-	}
 
 	// u from random pairs, or from all pairs when there are few. The pairs
 	// are drawn in sequence from the seeded generator, so the sample is the
 	// same on every run; their comparison is spread over the workers.
 	n := int32(len(recs))
-	var sample [][2]int32
+	var sample []candidate
 	if possiblePairs(recs, false) <= float64(opt.URandomPairs) {
 		for a := int32(0); a < n; a++ {
 			for b := a + 1; b < n; b++ {
 				if ix.Allowed(a, b) {
-					sample = append(sample, [2]int32{a, b})
+					sample = append(sample, candidate{A: a, B: b})
 				}
 			}
 		}
@@ -65,16 +58,12 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 				a, b = b, a
 			}
 			if ix.Allowed(a, b) {
-				sample = append(sample, [2]int32{a, b})
+				sample = append(sample, candidate{A: a, B: b})
 			}
 		}
 	}
 	sampleLevels := make([]uint8, len(sample)*nC)
-	if err := parallel(ctx, len(sample), opt.Workers, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			levelsOf(sample[k][0], sample[k][1], sampleLevels[k*nC:(k+1)*nC])
-		}
-	}); err != nil {
+	if err := vals.compare(ctx, sample, opt.Workers, sampleLevels); err != nil {
 		return nil, nil, err
 	}
 	uPats := model.Patterns{}
@@ -93,11 +82,7 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 
 	// Comparison vectors of the candidates, counted per rule that produces them.
 	lv := make([]uint8, len(cands)*nC)
-	if err := parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			levelsOf(cands[k].A, cands[k].B, lv[k*nC:(k+1)*nC])
-		}
-	}); err != nil {
+	if err := vals.compare(ctx, cands, opt.Workers, lv); err != nil {
 		return nil, nil, err
 	}
 	timing["compare"] = round3(time.Since(t0).Seconds())
@@ -178,40 +163,9 @@ func train(ctx context.Context, recs []record.Record, vals *featureTable, comps 
 			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))
 		}
 		if c.Spec.TF {
-			mc.TFTable, mc.TFMin = termFrequencies(vals, len(recs), i, c)
+			mc.TFTable, mc.TFMin = vals.termFrequencies(i)
 		}
 		m.Comparisons = append(m.Comparisons, mc)
 	}
 	return m, lv, nil
-}
-
-// termFrequencies counts the exact-level values of comparison i over all
-// records: values seen at least twice get their relative frequency, the
-// rest share the minimum.
-func termFrequencies(vals *featureTable, n, i int, c *compare.Comparison) (map[string]float64, float64) {
-	counts := map[string]int{}
-	total := 0
-	var seen []string
-	for r := range n {
-		rv := vals.get(int32(r), i)
-		seen = seen[:0]
-		for k := range rv {
-			key := c.ExactKey(&rv[k])
-			if key != "" && !slices.Contains(seen, key) {
-				seen = append(seen, key)
-				counts[key]++
-				total++
-			}
-		}
-	}
-	if total == 0 {
-		return nil, 0
-	}
-	table := map[string]float64{}
-	for v, n := range counts {
-		if n > 1 {
-			table[v] = float64(n) / float64(total)
-		}
-	}
-	return table, 1 / float64(total)
 }

@@ -1,0 +1,72 @@
+package compare
+
+import (
+	"hash/maphash"
+
+	"github.com/concord-er/concord/record"
+)
+
+// hashSeed seeds the facet hashes of Prepared values. The hashes only
+// rule out equality, so their values never change a result.
+var hashSeed = maphash.MakeSeed()
+
+// Prepared is a value as one comparison reads it: the positions of the
+// facets its levels use, found once per value rather than by name in
+// every level of every pair, and the id of its exact key when the caller
+// interns keys (see Keys), so that the exact level is an integer
+// comparison. Prepare values once and compare them many times.
+type Prepared struct {
+	v    *record.Value
+	key  uint32          // exact key id from Keys; 0 when not interned or empty
+	fidx [maxFacets]int8 // position in v.Facets of each facet slot; -1 when absent
+	// fh is a hash of the facet a later exact level compares (Comparison.hashed),
+	// so that unequal values fail it without being read.
+	fh uint32
+	// nick has bit g%32 set for each nickname group g of a token: two
+	// names with no bit in common cannot be nicknames of each other.
+	nick uint32
+}
+
+// Prepare prepares v for c. key is the id of c.ExactKey(v) in a Keys
+// table shared by every value compared with v, or 0 to compare exact
+// keys as strings.
+func (c *Comparison) Prepare(v *record.Value, key uint32) Prepared {
+	w := Prepared{v: v, key: key}
+	for s, name := range c.facets {
+		w.fidx[s] = -1
+		for i := range v.Facets {
+			if v.Facets[i].Name == name && i < 128 {
+				w.fidx[s] = int8(i)
+				break
+			}
+		}
+	}
+	if c.hashed != noHash {
+		w.fh = uint32(maphash.String(hashSeed, w.facet(c.hashed)))
+	}
+	if c.nicknames {
+		for _, t := range v.Tokens {
+			for _, g := range nicknames[t] {
+				w.nick |= 1 << (g % 32)
+			}
+		}
+	}
+	return w
+}
+
+// Key returns the exact key id p was prepared with.
+func (p Prepared) Key() uint32 { return p.key }
+
+// Value returns the value p was prepared from.
+func (p Prepared) Value() *record.Value { return p.v }
+
+// facet returns the facet in slot s, or the normalised value for s = -1.
+func (p Prepared) facet(s int) string {
+	if s < 0 {
+		return p.v.Norm
+	}
+	if i := p.fidx[s]; i >= 0 {
+		return p.v.Facets[i].Value
+	}
+	return ""
+}

@@ -1,0 +1,268 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+)
+
+// valueTable holds every value each comparison reads, prepared once
+// (compare.Prepared: facets found, exact key interned), in one column per
+// comparison. Pairs are compared a column at a time: a column's key ids
+// take 4 bytes a record, small enough to stay in cache while millions of
+// pairs are compared, and most candidate pairs are decided by their key
+// ids (exact agreement) or by a missing value, without reading the values
+// themselves.
+type valueTable struct {
+	comps []*compare.Comparison
+	keys  []*compare.Keys // comparison → its exact keys
+	cols  []column
+}
+
+// column holds one comparison's values for every record.
+type column struct {
+	// cell is, per record, noValue, severalValues, or the exact key id of
+	// its one value plus keyOffset.
+	cell  []uint32
+	one   []compare.Prepared           // per record with one value: it, prepared
+	multi map[int32][]compare.Prepared // records with several values
+}
+
+const (
+	noValue       = 0
+	severalValues = 1
+	keyOffset     = 2
+)
+
+// prepared returns the values of record r.
+func (c *column) prepared(r int32) []compare.Prepared {
+	switch c.cell[r] {
+	case noValue:
+		return nil
+	case severalValues:
+		return c.multi[r]
+	}
+	return c.one[r : r+1]
+}
+
+// keyIDs appends the exact key ids of record r's values to buf.
+func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
+	switch k := c.cell[r]; k {
+	case noValue:
+	case severalValues:
+		for _, p := range c.multi[r] {
+			buf = append(buf, p.Key())
+		}
+	default:
+		buf = append(buf, k-keyOffset)
+	}
+	return buf
+}
+
+// newValueTable prepares the values, one comparison per worker at a time.
+// recs must not change while the table is in use.
+func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.Comparison, workers int) (*valueTable, error) {
+	n, nC := len(recs), len(comps)
+	layout, index := featureLayouts(recs, comps)
+	t := &valueTable{comps: comps, keys: make([]*compare.Keys, nC), cols: make([]column, nC)}
+	err := parallelEach(ctx, nC, workers, func(i int) {
+		c, keys := comps[i], compare.NewKeys()
+		col := column{cell: make([]uint32, n), one: make([]compare.Prepared, n), multi: map[int32][]compare.Prepared{}}
+		keys.Reserve(n)
+		for r := range recs {
+			k := index[layout[r]][i]
+			if k < 0 {
+				continue
+			}
+			switch vs := recs[r].Features[k].Values; len(vs) {
+			case 0:
+			case 1:
+				id := keys.ID(c.ExactKey(&vs[0]))
+				col.cell[r], col.one[r] = id+keyOffset, c.Prepare(&vs[0], id)
+			default:
+				ps := make([]compare.Prepared, len(vs))
+				for j := range vs {
+					ps[j] = c.Prepare(&vs[j], keys.ID(c.ExactKey(&vs[j])))
+				}
+				col.cell[r], col.multi[int32(r)] = severalValues, ps
+			}
+		}
+		keys.Done()
+		t.keys[i], t.cols[i] = keys, col
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// featureLayouts groups records by the names of their features (one group
+// per source, as a rule) and finds, once per group, the position of the
+// feature each comparison reads, or -1.
+func featureLayouts(recs []record.Record, comps []*compare.Comparison) (layout []int32, index [][]int16) {
+	layout = make([]int32, len(recs))
+	seen := map[string]int32{}
+	var sig strings.Builder
+	for i := range recs {
+		r := &recs[i]
+		sig.Reset()
+		for _, f := range r.Features {
+			sig.WriteString(f.Name)
+			sig.WriteByte(0)
+		}
+		l, ok := seen[sig.String()]
+		if !ok {
+			l = int32(len(index))
+			seen[sig.String()] = l
+			idx := make([]int16, len(comps))
+			for j, c := range comps {
+				idx[j] = -1
+				for k, f := range r.Features {
+					if f.Name == c.Spec.Feature {
+						idx[j] = int16(k)
+						break
+					}
+				}
+			}
+			index = append(index, idx)
+		}
+		layout[i] = l
+	}
+	return layout, index
+}
+
+// level returns the level of comparison i for records a and b.
+func (t *valueTable) level(i int, a, b int32) int {
+	col, c := &t.cols[i], t.comps[i]
+	ka, kb := col.cell[a], col.cell[b]
+	switch {
+	case ka == noValue || kb == noValue:
+		return 0
+	case ka == kb && ka > keyOffset && c.ExactFirst():
+		return 1 // the same non-empty exact key
+	case ka == severalValues || kb == severalValues:
+		l, _, _ := c.LevelPrepared(col.prepared(a), col.prepared(b))
+		return l
+	}
+	return c.PairLevel(col.one[a], col.one[b])
+}
+
+// compare fills out, len(pairs) rows of one level per comparison, with
+// the levels of pairs, a column at a time, on workers goroutines.
+func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int, out []uint8) error {
+	nC := len(t.comps)
+	for i := range t.comps {
+		err := parallel(ctx, len(pairs), workers, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				out[k*nC+i] = uint8(t.level(i, pairs[k].A, pairs[k].B))
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// termFrequencies counts the exact keys of comparison i over all records,
+// each once per record: keys seen at least twice get their relative
+// frequency, the rest share the minimum.
+func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
+	keys, col := t.keys[i], &t.cols[i]
+	counts := make([]int32, keys.Len())
+	total := 0
+	var ids []uint32
+	for r := range col.cell {
+		ids = col.keyIDs(int32(r), ids[:0])
+		for x, k := range ids {
+			if k != 0 && !containsID(ids[:x], k) {
+				counts[k]++
+				total++
+			}
+		}
+	}
+	if total == 0 {
+		return nil, 0
+	}
+	table := map[string]float64{}
+	for k, c := range counts {
+		if c > 1 {
+			table[keys.Key(uint32(k))] = float64(c) / float64(total)
+		}
+	}
+	return table, 1 / float64(total)
+}
+
+func containsID(s []uint32, x uint32) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// pairWeights scores comparison vectors as model.Scorer.WeightFromLevels
+// does, with every level weight and term-frequency adjustment looked up
+// once per value rather than per pair.
+type pairWeights struct {
+	t      *valueTable
+	prior  float64
+	weight [][]float64 // comparison → level → log2(m/u)
+	tf     [][]float64 // comparison → exact key id → adjustment; nil without TF
+}
+
+func newPairWeights(t *valueTable, s *model.Scorer) *pairWeights {
+	nC := len(t.comps)
+	p := &pairWeights{t: t, prior: s.PriorWeight(), weight: make([][]float64, nC), tf: make([][]float64, nC)}
+	for i, c := range s.Comps {
+		p.weight[i] = make([]float64, c.NumLevels())
+		for l := range p.weight[i] {
+			p.weight[i][l] = s.LevelWeight(i, l)
+		}
+		if c.Spec.TF {
+			keys := t.keys[i]
+			p.tf[i] = make([]float64, keys.Len())
+			for k := 1; k < keys.Len(); k++ {
+				p.tf[i][k] = s.TFAdjust(i, keys.Key(uint32(k)))
+			}
+		}
+	}
+	return p
+}
+
+// of returns the match weight of records a and b with comparison levels.
+func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
+	total := p.prior
+	for i, l := range levels {
+		total += p.weight[i][l]
+		if l == 1 && p.tf[i] != nil {
+			if k := p.exactKey(i, a, b); k != 0 {
+				total += p.tf[i][k]
+			}
+		}
+	}
+	return total
+}
+
+// exactKey returns the exact key id two records agree on in comparison
+// i: the first value of a whose key some value of b shares, as
+// Scorer.WeightFromLevels picks it.
+func (p *pairWeights) exactKey(i int, a, b int32) uint32 {
+	col := &p.t.cols[i]
+	ka, kb := col.cell[a], col.cell[b]
+	if ka != severalValues && kb != severalValues {
+		return ka - keyOffset
+	}
+	var bufA, bufB [4]uint32
+	va, vb := col.keyIDs(a, bufA[:0]), col.keyIDs(b, bufB[:0])
+	for _, kx := range va {
+		if kx != 0 && containsID(vb, kx) {
+			return kx
+		}
+	}
+	return 0
+}
