@@ -91,17 +91,17 @@ reach the lowest threshold. Scoring adds weights and term-frequency adjustments 
 up by key id.
 
 What limits pairs per second: at a million records, a CPU profile
-(` + "`concord resolve --cpuprofile`" + `) splits comparing into about half waiting for memory and
-half computing. The values of two records of a candidate pair lie anywhere in a heap of
-about 3 GiB, so each comparison that gets past the exact level reads the record's value,
-its facets and their bytes from memory, a cache miss each (the facet look-up alone is a
-quarter of comparing). The computing half is mostly Jaro-Winkler and Monge-Elkan on names
-and e-mail addresses. Comparing each distinct pair of values once does not pay beyond
-the exact level: the pairs that reach string metrics are pairs of distinct values that
-seldom recur. The next steps are values laid out by record in one arena (copies of the
-strings the levels read, in the order blocking produces pairs) so that a pair's values
-share cache lines, and cheap upper bounds (length, character counts) that rule out
-similarity levels before computing them.
+(` + "`concord resolve --cpuprofile`" + `) of comparing shows about half the time waiting for
+memory and a quarter in Jaro-Winkler (names, e-mail addresses, company names). The two
+records of a candidate pair lie anywhere in a heap of about 3 GiB, so a comparison that
+gets past the exact level misses the cache on its prepared values, again on the bytes of
+their strings, and again on any second facet or token list. Comparing each distinct pair
+of values once does not pay beyond the exact level: the pairs that reach string metrics
+are pairs of distinct values that seldom recur. The next steps are the values of one
+entity's records laid out side by side (records numbered in the order blocking first
+pairs them, with copies of the strings the levels read in one arena), so that a pair's
+values share cache lines, and cheap upper bounds (lengths, character counts) that rule
+out similarity levels before computing them.
 `)
 }
 

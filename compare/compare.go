@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,9 @@ const (
 	MethodDateYears   = "date_years" // years at most threshold apart
 	MethodElse        = "else"
 )
+
+// stringMetrics are the methods that compare one facet string of each value.
+var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: true, MethodDamerau: true, MethodQGram: true}
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true,
@@ -68,6 +72,9 @@ type Comparison struct {
 	// facets are the names of the facets the levels read; a Prepared
 	// value holds their positions, found once per value.
 	facets []string
+	// main is the facet slot (-1: the normalised value) whose string a
+	// Prepared value holds itself rather than through its value.
+	main int
 	// hashed is the facet slot (-1: the normalised value) whose hash
 	// Prepared values carry for an exact level after the first; noHash
 	// when there is none.
@@ -118,6 +125,12 @@ func Compile(s Spec) (*Comparison, error) {
 		if f, ok := floor[key]; !ok || l.Threshold < f {
 			floor[key] = l.Threshold
 		}
+	}
+	// A Prepared value holds itself the string its first string metric
+	// reads, or else the normalised value: the string read most.
+	c.main = -1
+	if i := slices.IndexFunc(s.Levels, func(l LevelSpec) bool { return stringMetrics[l.Method] }); i >= 0 {
+		c.main = c.facet(s.Levels[i].Facet)
 	}
 	slots := map[string]int{}
 	for i, l := range s.Levels {
@@ -282,14 +295,14 @@ func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b Pr
 	switch l.Method {
 	case MethodJaroWinkler:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return JaroWinkler(a.facet(f), b.facet(f)) }, false
+		return func(a, b Prepared) float64 { return JaroWinkler(c.str(a, f), c.str(b, f)) }, false
 	case MethodNameSim:
 		// The larger of Jaro-Winkler on the whole name and Monge-Elkan on
-		// its tokens; when the first already reaches every threshold, the
-		// second cannot change a level and is skipped.
-		// Below the lowest threshold, Monge-Elkan need not be exact.
+		// its tokens. When the first already reaches every threshold, the
+		// second cannot change a level and is skipped; below the lowest
+		// threshold, it need not be exact.
 		return func(a, b Prepared) float64 {
-			jw := JaroWinkler(a.v.Norm, b.v.Norm)
+			jw := JaroWinkler(c.str(a, -1), c.str(b, -1))
 			if jw >= bound {
 				return jw
 			}
@@ -297,16 +310,16 @@ func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b Pr
 		}, false
 	case MethodLevenshtein:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return float64(LevenshteinWithin(a.facet(f), b.facet(f), k)) }, true
+		return func(a, b Prepared) float64 { return float64(LevenshteinWithin(c.str(a, f), c.str(b, f), k)) }, true
 	case MethodDamerau:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return float64(DamerauWithin(a.facet(f), b.facet(f), k)) }, true
+		return func(a, b Prepared) float64 { return float64(DamerauWithin(c.str(a, f), c.str(b, f), k)) }, true
 	case MethodJaccard:
 		f := c.facet(l.Facet)
 		return func(a, b Prepared) float64 { return Jaccard(tokens(a, f), tokens(b, f)) }, false
 	case MethodQGram:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return QGram(a.facet(f), b.facet(f)) }, false
+		return func(a, b Prepared) float64 { return QGram(c.str(a, f), c.str(b, f)) }, false
 	}
 	return nil, false
 }
@@ -324,14 +337,14 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b Prepared) bool {
 				if a.fh != b.fh {
 					return false
 				}
-				x := a.facet(f)
-				return x != "" && x == b.facet(f)
+				x := c.str(a, f)
+				return x != "" && x == c.str(b, f)
 			}
 		}
-		return func(a, b Prepared) bool { x := a.facet(f); return x != "" && x == b.facet(f) }
+		return func(a, b Prepared) bool { x := c.str(a, f); return x != "" && x == c.str(b, f) }
 	case MethodPhonetic:
 		f := c.facet("phonetic")
-		return func(a, b Prepared) bool { return wordSubset(a.facet(f), b.facet(f)) }
+		return func(a, b Prepared) bool { return wordSubset(c.str(a, f), c.str(b, f)) }
 	case MethodNickname:
 		c.nicknames = true
 		return func(a, b Prepared) bool { return a.nick&b.nick != 0 && Nicknames(a.v.Tokens, b.v.Tokens) }
@@ -340,35 +353,43 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b Prepared) bool {
 	case MethodInitials:
 		f := c.facet("initials")
 		return func(a, b Prepared) bool {
-			ia := a.facet(f)
-			return ia != "" && ia == b.facet(f) && (hasInitial(a.v.Tokens) || hasInitial(b.v.Tokens))
+			ia := c.str(a, f)
+			return ia != "" && ia == c.str(b, f) && (hasInitial(a.v.Tokens) || hasInitial(b.v.Tokens))
 		}
 	case MethodDateEdit:
 		return func(a, b Prepared) bool {
-			return dayPrecision(a, b) && DamerauWithin(a.v.Norm, b.v.Norm, 1) <= 1
+			return c.dayPrecision(a, b) && DamerauWithin(c.str(a, -1), c.str(b, -1), 1) <= 1
 		}
 	case MethodDateSwap:
 		return func(a, b Prepared) bool {
-			x, y := a.v.Norm, b.v.Norm
-			return dayPrecision(a, b) && x[:4] == y[:4] && x[5:7] == y[8:10] && x[8:10] == y[5:7]
+			x, y := c.str(a, -1), c.str(b, -1)
+			return c.dayPrecision(a, b) && x[:4] == y[:4] && x[5:7] == y[8:10] && x[8:10] == y[5:7]
 		}
 	case MethodDatePartial:
 		return func(a, b Prepared) bool {
-			x, y := a.v.Norm, b.v.Norm
+			x, y := c.str(a, -1), c.str(b, -1)
 			return len(x) != len(y) && (strings.HasPrefix(x, y) || strings.HasPrefix(y, x))
 		}
 	case MethodDateMonth:
 		f := c.facet("month")
-		return func(a, b Prepared) bool { m := a.facet(f); return m != "" && m == b.facet(f) }
+		return func(a, b Prepared) bool { m := c.str(a, f); return m != "" && m == c.str(b, f) }
 	case MethodDateYears:
 		f := c.facet("year")
 		return func(a, b Prepared) bool {
-			ya, err1 := strconv.Atoi(a.facet(f))
-			yb, err2 := strconv.Atoi(b.facet(f))
+			ya, err1 := strconv.Atoi(c.str(a, f))
+			yb, err2 := strconv.Atoi(c.str(b, f))
 			return err1 == nil && err2 == nil && float64(abs(ya-yb)) <= t
 		}
 	}
 	return func(a, b Prepared) bool { return true } // else
+}
+
+// str returns the facet in slot f of p (-1: the normalised value).
+func (c *Comparison) str(p Prepared, f int) string {
+	if f == c.main {
+		return p.s
+	}
+	return p.facet(f)
 }
 
 // wordSubset reports whether every space-separated word of the shorter of
@@ -411,7 +432,9 @@ func hasInitial(tokens []string) bool {
 	return false
 }
 
-func dayPrecision(a, b Prepared) bool { return len(a.v.Norm) == 10 && len(b.v.Norm) == 10 }
+func (c *Comparison) dayPrecision(a, b Prepared) bool {
+	return len(c.str(a, -1)) == 10 && len(c.str(b, -1)) == 10
+}
 
 func tokens(v Prepared, slot int) []string {
 	if slot < 0 {

@@ -10,13 +10,15 @@ import (
 // rule out equality, so their values never change a result.
 var hashSeed = maphash.MakeSeed()
 
-// Prepared is a value as one comparison reads it: the positions of the
-// facets its levels use, found once per value rather than by name in
-// every level of every pair, and the id of its exact key when the caller
-// interns keys (see Keys), so that the exact level is an integer
-// comparison. Prepare values once and compare them many times.
+// Prepared is a value as one comparison reads it: the string its levels
+// read most, held in place; the positions of the other facets they use,
+// found once per value rather than by name in every level of every pair;
+// and the id of its exact key when the caller interns keys (see Keys), so
+// that the exact level is an integer comparison. Prepare values once and
+// compare them many times.
 type Prepared struct {
 	v    *record.Value
+	s    string          // the string most levels read (Comparison.main)
 	key  uint32          // exact key id from Keys; 0 when not interned or empty
 	fidx [maxFacets]int8 // position in v.Facets of each facet slot; -1 when absent
 	// fh is a hash of the facet a later exact level compares (Comparison.hashed),
@@ -41,6 +43,7 @@ func (c *Comparison) Prepare(v *record.Value, key uint32) Prepared {
 			}
 		}
 	}
+	w.s = w.facet(c.main)
 	if c.hashed != noHash {
 		w.fh = uint32(maphash.String(hashSeed, w.facet(c.hashed)))
 	}

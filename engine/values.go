@@ -26,9 +26,11 @@ type valueTable struct {
 type column struct {
 	// cell is, per record, noValue, severalValues, or the exact key id of
 	// its one value plus keyOffset.
-	cell  []uint32
-	one   []compare.Prepared           // per record with one value: it, prepared
-	multi map[int32][]compare.Prepared // records with several values
+	cell []uint32
+	// vals holds the values, prepared, record after record; record r's
+	// are vals[at[r]:at[r+1]].
+	vals []compare.Prepared
+	at   []uint32
 }
 
 const (
@@ -38,26 +40,12 @@ const (
 )
 
 // prepared returns the values of record r.
-func (c *column) prepared(r int32) []compare.Prepared {
-	switch c.cell[r] {
-	case noValue:
-		return nil
-	case severalValues:
-		return c.multi[r]
-	}
-	return c.one[r : r+1]
-}
+func (c *column) prepared(r int32) []compare.Prepared { return c.vals[c.at[r]:c.at[r+1]] }
 
 // keyIDs appends the exact key ids of record r's values to buf.
 func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
-	switch k := c.cell[r]; k {
-	case noValue:
-	case severalValues:
-		for _, p := range c.multi[r] {
-			buf = append(buf, p.Key())
-		}
-	default:
-		buf = append(buf, k-keyOffset)
+	for _, p := range c.prepared(r) {
+		buf = append(buf, p.Key())
 	}
 	return buf
 }
@@ -67,27 +55,33 @@ func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
 func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.Comparison, workers int) (*valueTable, error) {
 	n, nC := len(recs), len(comps)
 	layout, index := featureLayouts(recs, comps)
+	values := func(r, i int) []record.Value {
+		if k := index[layout[r]][i]; k >= 0 {
+			return recs[r].Features[k].Values
+		}
+		return nil
+	}
 	t := &valueTable{comps: comps, keys: make([]*compare.Keys, nC), cols: make([]column, nC)}
 	err := parallelEach(ctx, nC, workers, func(i int) {
+		col := column{cell: make([]uint32, n), at: make([]uint32, n+1)}
+		total := 0
+		for r := range n {
+			col.at[r] = uint32(total)
+			total += len(values(r, i))
+		}
+		col.at[n] = uint32(total)
+		col.vals = make([]compare.Prepared, 0, total)
 		c, keys := comps[i], compare.NewKeys()
-		col := column{cell: make([]uint32, n), one: make([]compare.Prepared, n), multi: map[int32][]compare.Prepared{}}
-		keys.Reserve(n)
-		for r := range recs {
-			k := index[layout[r]][i]
-			if k < 0 {
-				continue
+		keys.Reserve(total)
+		for r := range n {
+			vs := values(r, i)
+			for j := range vs {
+				id := keys.ID(c.ExactKey(&vs[j]))
+				col.vals = append(col.vals, c.Prepare(&vs[j], id))
+				col.cell[r] = id + keyOffset
 			}
-			switch vs := recs[r].Features[k].Values; len(vs) {
-			case 0:
-			case 1:
-				id := keys.ID(c.ExactKey(&vs[0]))
-				col.cell[r], col.one[r] = id+keyOffset, c.Prepare(&vs[0], id)
-			default:
-				ps := make([]compare.Prepared, len(vs))
-				for j := range vs {
-					ps[j] = c.Prepare(&vs[j], keys.ID(c.ExactKey(&vs[j])))
-				}
-				col.cell[r], col.multi[int32(r)] = severalValues, ps
+			if len(vs) > 1 {
+				col.cell[r] = severalValues
 			}
 		}
 		keys.Done()
@@ -147,7 +141,7 @@ func (t *valueTable) level(i int, a, b int32) int {
 		l, _, _ := c.LevelPrepared(col.prepared(a), col.prepared(b))
 		return l
 	}
-	return c.PairLevel(col.one[a], col.one[b])
+	return c.PairLevel(col.vals[col.at[a]], col.vals[col.at[b]])
 }
 
 // compare fills out, len(pairs) rows of one level per comparison, with
@@ -253,9 +247,8 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 // Scorer.WeightFromLevels picks it.
 func (p *pairWeights) exactKey(i int, a, b int32) uint32 {
 	col := &p.t.cols[i]
-	ka, kb := col.cell[a], col.cell[b]
-	if ka != severalValues && kb != severalValues {
-		return ka - keyOffset
+	if ka, kb := col.cell[a], col.cell[b]; ka >= keyOffset && kb >= keyOffset {
+		return ka - keyOffset // level 1 from single values: their keys are equal
 	}
 	var bufA, bufB [4]uint32
 	va, vb := col.keyIDs(a, bufA[:0]), col.keyIDs(b, bufB[:0])
