@@ -219,6 +219,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	if opt.Truth != nil {
 		bs.TruePairs, bs.PairCompleteness = pairCompleteness(recs, ix, opt.Truth, linkOnly)
+		opt.Truth = nil // not needed any more; let the collector have it
 	}
 	res.Stats.Blocking = bs
 	ix.Release()
@@ -257,7 +258,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 
 	start = time.Now()
 	conflicts := newConflicts(scorer, vals)
-	pw := newPairWeights(vals, scorer)
+	pw, err := newPairWeights(ctx, vals, scorer, opt.Workers)
+	if err != nil {
+		return nil, err
+	}
 	weights := make([]float64, len(cands))
 	conflicted := make([]bool, len(cands))
 	nC := len(comps)

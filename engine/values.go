@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/model"
@@ -146,13 +147,35 @@ func (t *valueTable) level(i int, a, b int32) int {
 
 // compare fills out, len(pairs) rows of one level per comparison, with
 // the levels of pairs, a column at a time, on workers goroutines.
+//
+// The two records of a pair lie anywhere in memory, so most of comparing
+// is waiting for cache misses. Pairs are taken in groups: first the key
+// cells of the whole group are read, then the prepared values that its
+// pairs will compare (compare.Prepared.Warm), and only then is each pair
+// compared, so that the misses of a group overlap instead of queueing one
+// after another.
 func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int, out []uint8) error {
+	const group = 32
 	nC := len(t.comps)
 	for i := range t.comps {
+		col := &t.cols[i]
 		err := parallel(ctx, len(pairs), workers, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				out[k*nC+i] = uint8(t.level(i, pairs[k].A, pairs[k].B))
+			var warm uint32
+			for g := lo; g < hi; g += group {
+				batch := pairs[g:min(g+group, hi)]
+				for _, p := range batch {
+					warm += col.cell[p.A] ^ col.cell[p.B]
+				}
+				for _, p := range batch {
+					if ka, kb := col.cell[p.A], col.cell[p.B]; ka != noValue && kb != noValue && ka != kb {
+						warm += col.vals[col.at[p.A]].Warm() ^ col.vals[col.at[p.B]].Warm()
+					}
+				}
+				for k := range batch {
+					out[(g+k)*nC+i] = uint8(t.level(i, batch[k].A, batch[k].B))
+				}
 			}
+			warmSink.Add(warm)
 		})
 		if err != nil {
 			return err
@@ -160,6 +183,10 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 	}
 	return nil
 }
+
+// warmSink keeps the reads of compare's warming passes from being
+// optimised away.
+var warmSink atomic.Uint32
 
 // termFrequencies counts the exact keys of comparison i over all records,
 // each once per record: keys seen at least twice get their relative
@@ -209,7 +236,7 @@ type pairWeights struct {
 	tf     [][]float64 // comparison → exact key id → adjustment; nil without TF
 }
 
-func newPairWeights(t *valueTable, s *model.Scorer) *pairWeights {
+func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
 	p := &pairWeights{t: t, prior: s.PriorWeight(), weight: make([][]float64, nC), tf: make([][]float64, nC)}
 	for i, c := range s.Comps {
@@ -217,15 +244,22 @@ func newPairWeights(t *valueTable, s *model.Scorer) *pairWeights {
 		for l := range p.weight[i] {
 			p.weight[i][l] = s.LevelWeight(i, l)
 		}
-		if c.Spec.TF {
-			keys := t.keys[i]
-			p.tf[i] = make([]float64, keys.Len())
-			for k := 1; k < keys.Len(); k++ {
-				p.tf[i][k] = s.TFAdjust(i, keys.Key(uint32(k)))
-			}
+		if !c.Spec.TF {
+			continue
 		}
+		keys := t.keys[i]
+		tf := make([]float64, keys.Len())
+		err := parallel(ctx, len(tf), workers, func(lo, hi int) {
+			for k := max(lo, 1); k < hi; k++ {
+				tf[k] = s.TFAdjust(i, keys.Key(uint32(k)))
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		p.tf[i] = tf
 	}
-	return p
+	return p, nil
 }
 
 // of returns the match weight of records a and b with comparison levels.

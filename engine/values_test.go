@@ -74,7 +74,10 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 	if len(s.cands) < 500 {
 		t.Fatalf("only %d candidate pairs", len(s.cands))
 	}
-	pw := newPairWeights(s.vals, scorer)
+	pw, err := newPairWeights(context.Background(), s.vals, scorer, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got, want := make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	tf := 0
 	all := make([]uint8, len(s.cands)*len(s.comps))

@@ -88,7 +88,6 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 		if truth, err = readAssignments(*truthPath); err != nil {
 			return err
 		}
-		opt.Truth = truth.Map()
 	}
 	sum, err := resolveRun(ctx, cfg, *out, opt, truth)
 	if err != nil {
@@ -199,7 +198,13 @@ func resolveRun(ctx context.Context, cfg *config.Config, out string, opt engine.
 		return ResolveSummary{}, err
 	}
 	defer rejects.abort()
-	res, err := engine.Resolve(ctx, cfg, func(r engine.Reject) error { return rejects.write(r) }, opt)
+	// The truth as a map only for the resolve, which lets go of it after
+	// blocking: at a million records it is a few hundred megabytes.
+	withTruth := opt
+	if truth != nil {
+		withTruth.Truth = truth.Map()
+	}
+	res, err := engine.Resolve(ctx, cfg, func(r engine.Reject) error { return rejects.write(r) }, withTruth)
 	if err != nil {
 		return ResolveSummary{}, err
 	}
