@@ -79,7 +79,7 @@ type Comparison struct {
 	// Prepared values carry for an exact level after the first; noHash
 	// when there is none.
 	hashed int
-	// nicknames is set when a level compares nicknames: views then carry
+	// nicknames is set when a level compares nicknames: Prepared values carry
 	// the nickname groups of their tokens.
 	nicknames bool
 	// exactFirst is set when the first level is exact on the facet that
@@ -272,7 +272,7 @@ func (c *Comparison) ExactKey(v *record.Value) string {
 	return v.Facet(c.Spec.Levels[0].Facet)
 }
 
-// facet returns the slot of a facet name in the views of c, registering
+// facet returns the slot of a facet name in c's Prepared values, registering
 // it; the normalised value itself ("" or "norm") has slot -1.
 func (c *Comparison) facet(name string) int {
 	if name == "" || name == "norm" {

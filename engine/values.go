@@ -13,10 +13,10 @@ import (
 // valueTable holds every value each comparison reads, prepared once
 // (compare.Prepared: facets found, exact key interned), in one column per
 // comparison. Pairs are compared a column at a time: a column's key ids
-// take 4 bytes a record, small enough to stay in cache while millions of
-// pairs are compared, and most candidate pairs are decided by their key
-// ids (exact agreement) or by a missing value, without reading the values
-// themselves.
+// take 4 bytes a record, few enough to stay in the processor's last-level
+// cache while millions of pairs are compared, and most comparisons of
+// candidate pairs are decided by key ids (exact agreement) or by a missing
+// value, without reading the values themselves.
 type valueTable struct {
 	comps []*compare.Comparison
 	keys  []*compare.Keys // comparison → its exact keys
