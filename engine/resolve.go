@@ -262,8 +262,6 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if err != nil {
 		return nil, err
 	}
-	weights := make([]float64, len(cands))
-	conflicted := make([]bool, len(cands))
 	nC := len(comps)
 	if lv == nil { // a given model: compare here
 		lv = make([]uint8, len(cands)*nC)
@@ -271,49 +269,59 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, err
 		}
 	}
-	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			c := cands[k]
-			levels := lv[k*nC : (k+1)*nC]
-			weights[k] = pw.of(c.A, c.B, levels)
-			conflicted[k] = conflicts.levels(levels)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
 	matchW, reviewW := logit(m.Thresholds.Match), logit(m.Thresholds.Review)
 	ruleNames := make([]string, len(rules))
 	for r, rule := range rules {
 		ruleNames[r] = rule.String()
 	}
-	nEdges, nReview := 0, 0
-	for k, w := range weights {
-		if w >= matchW && !conflicted[k] {
-			nEdges++
-		} else if w >= reviewW {
-			nReview++
+	// Each chunk of candidates is scored and sorted into links and
+	// pairs to review by one worker; the chunks' lists are joined in
+	// candidate order.
+	type scored struct {
+		edges  []cluster.Edge
+		review []ReviewPair
+		stats  ScoringStats
+	}
+	chunks := make([]scored, (len(cands)+scoreChunk-1)/scoreChunk)
+	err = parallelChunks(ctx, len(cands), scoreChunk, opt.Workers, func(lo, hi int) {
+		out := &chunks[lo/scoreChunk]
+		for k := lo; k < hi; k++ {
+			c := cands[k]
+			levels := lv[k*nC : (k+1)*nC]
+			w := pw.of(c.A, c.B, levels)
+			switch {
+			case w >= matchW && conflicts.levels(levels):
+				out.review = append(out.review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
+					Reason: "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(levels), ", "), Rule: ruleNames[c.Rule]})
+				out.stats.Review++
+				out.stats.Conflicts++
+			case w >= matchW:
+				out.edges = append(out.edges, cluster.Edge{A: c.A, B: c.B, Weight: w})
+				out.stats.Matches++
+			case w >= reviewW:
+				out.review = append(out.review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
+					Reason: "review band", Rule: ruleNames[c.Rule]})
+				out.stats.Review++
+			}
 		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	ss := ScoringStats{Pairs: int64(len(cands))}
+	nEdges, nReview := 0, 0
+	for _, ch := range chunks {
+		nEdges += len(ch.edges)
+		nReview += len(ch.review)
 	}
 	edges := make([]cluster.Edge, 0, nEdges)
 	res.Review = slices.Grow(res.Review, nReview)
-	ss := ScoringStats{Pairs: int64(len(cands))}
-	for k, w := range weights {
-		c := cands[k]
-		switch {
-		case w >= matchW && conflicted[k]:
-			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-				Reason: "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(lv[k*nC:(k+1)*nC]), ", "), Rule: ruleNames[c.Rule]})
-			ss.Review++
-			ss.Conflicts++
-		case w >= matchW:
-			edges = append(edges, cluster.Edge{A: c.A, B: c.B, Weight: w})
-			ss.Matches++
-		case w >= reviewW:
-			res.Review = append(res.Review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-				Reason: "review band", Rule: ruleNames[c.Rule]})
-			ss.Review++
-		}
+	for _, ch := range chunks {
+		edges = append(edges, ch.edges...)
+		res.Review = append(res.Review, ch.review...)
+		ss.Matches += ch.stats.Matches
+		ss.Review += ch.stats.Review
+		ss.Conflicts += ch.stats.Conflicts
 	}
 	res.Stats.Scoring = ss
 	res.Links = edges
@@ -510,6 +518,9 @@ func parallel(ctx context.Context, n, workers int, fn func(lo, hi int)) error {
 	return parallelChunks(ctx, n, 4096, workers, fn)
 }
 
+// scoreChunk is how many candidate pairs one worker scores at a time.
+const scoreChunk = 16384
+
 // parallelEach runs fn for each of [0, n) on workers goroutines.
 func parallelEach(ctx context.Context, n, workers int, fn func(i int)) error {
 	return parallelChunks(ctx, n, 1, workers, func(lo, hi int) {
@@ -519,6 +530,8 @@ func parallelEach(ctx context.Context, n, workers int, fn func(i int)) error {
 	})
 }
 
+// parallelChunks runs fn over [0, n) in chunks of chunk items, each
+// starting at a multiple of chunk, on workers goroutines.
 func parallelChunks(ctx context.Context, n, chunk, workers int, fn func(lo, hi int)) error {
 	var next int
 	var mu sync.Mutex

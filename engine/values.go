@@ -151,9 +151,9 @@ func (t *valueTable) level(i int, a, b int32) int {
 // The two records of a pair lie anywhere in memory, so most of comparing
 // is waiting for cache misses. Pairs are taken in groups: first the key
 // cells of the whole group are read, then the prepared values that its
-// pairs will compare (compare.Prepared.Warm), and only then is each pair
-// compared, so that the misses of a group overlap instead of queueing one
-// after another.
+// pairs will compare and what they point to (compare.Prepared.Warm), and
+// only then is each pair compared, so that the misses of a group overlap
+// instead of queueing one after another.
 func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int, out []uint8) error {
 	const group = 32
 	nC := len(t.comps)
@@ -161,15 +161,26 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 		col := &t.cols[i]
 		err := parallel(ctx, len(pairs), workers, func(lo, hi int) {
 			var warm uint32
+			var at [2 * group]uint32
 			for g := lo; g < hi; g += group {
 				batch := pairs[g:min(g+group, hi)]
 				for _, p := range batch {
 					warm += col.cell[p.A] ^ col.cell[p.B]
 				}
+				// Where the values are, then the values, then what they
+				// point to: each pass's reads are independent of one another.
+				n := 0
 				for _, p := range batch {
 					if ka, kb := col.cell[p.A], col.cell[p.B]; ka != noValue && kb != noValue && ka != kb {
-						warm += col.vals[col.at[p.A]].Warm() ^ col.vals[col.at[p.B]].Warm()
+						at[n], at[n+1] = col.at[p.A], col.at[p.B]
+						n += 2
 					}
+				}
+				for _, x := range at[:n] {
+					warm += col.vals[x].Key()
+				}
+				for _, x := range at[:n] {
+					warm += col.vals[x].Warm()
 				}
 				for k := range batch {
 					out[(g+k)*nC+i] = uint8(t.level(i, batch[k].A, batch[k].B))
