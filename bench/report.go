@@ -91,17 +91,21 @@ reach the lowest threshold. Scoring adds weights and term-frequency adjustments 
 up by key id.
 
 What limits pairs per second: at a million records, a CPU profile
-(` + "`concord resolve --cpuprofile`" + `) of comparing shows about half the time waiting for
-memory and a quarter in Jaro-Winkler (names, e-mail addresses, company names). The two
-records of a candidate pair lie anywhere in a heap of about 3 GiB, so a comparison that
-gets past the exact level misses the cache on its prepared values, again on the bytes of
-their strings, and again on any second facet or token list. Comparing each distinct pair
-of values once does not pay beyond the exact level: the pairs that reach string metrics
-are pairs of distinct values that seldom recur. The next steps are the values of one
-entity's records laid out side by side (records numbered in the order blocking first
-pairs them, with copies of the strings the levels read in one arena), so that a pair's
-values share cache lines, and cheap upper bounds (lengths, character counts) that rule
-out similarity levels before computing them.
+(` + "`concord resolve --cpuprofile`" + `) of comparing shows about 40% of the time waiting for
+memory, even though a group of pairs has its reads issued together (see
+engine/values.go), and a quarter in Jaro-Winkler (names, e-mail addresses, company
+names). The two records of a candidate pair lie anywhere in a heap of about 3 GiB, so a
+comparison that gets past the exact level misses the cache on its prepared value, on the
+bytes of its string, and on any second facet or token list. Comparing each distinct
+pair of values once does not pay beyond the exact level: the pairs that reach string
+metrics are pairs of distinct values that seldom recur. Stage times also vary from run
+to run with the garbage collector: with about 2.5 GiB of records live under the
+3.5 GiB limit, one collection takes 2–3 s and slows whichever stage it overlaps. The
+next steps are the values of one entity's records laid out side by side (records
+numbered in the order blocking first pairs them, with copies of the strings the levels
+read in one arena), so that a pair's values share cache lines; fewer pointers in loaded
+records, so that collections cost less; and cheap upper bounds (lengths, character
+counts) that rule out similarity levels before computing them.
 `)
 }
 

@@ -70,9 +70,10 @@ type ResolveStats struct {
 	Blocking   BlockingStats   `json:"blocking"`
 	Scoring    ScoringStats    `json:"scoring"`
 	Clustering ClusteringStats `json:"clustering"`
-	// Seconds per stage: load, blocking, training (of which training_u_sample,
-	// compare — the comparison of every candidate pair — and training_em),
-	// scoring, clustering.
+	// Seconds per stage: load, blocking, values (preparing every value
+	// for comparison), training (of which training_u_sample, compare — the
+	// comparison of every candidate pair — and training_em), scoring,
+	// clustering.
 	Seconds  map[string]float64 `json:"seconds"`
 	Workers  int                `json:"workers"`
 	Warnings []string           `json:"warnings,omitempty"`
