@@ -52,8 +52,14 @@ func Jaro(a, b string) float64 {
 		a, b, la, lb = b, a, lb, la
 	}
 	if lb > 64 {
-		return jaroLong(a, b)
+		return jaroScan(a, b)
 	}
+	return jaroBits(a, b)
+}
+
+// jaroBits is Jaro for len(a) ≤ len(b) ≤ 64, both non-empty.
+func jaroBits(a, b string) float64 {
+	la, lb := len(a), len(b)
 	window := max(lb/2-1, 0)
 	// Positions of b by the low five bits of their byte: letters fall in
 	// distinct classes; a class shared by other bytes is checked below.
@@ -96,9 +102,9 @@ func jaroScore(matches, trans, la, lb int) float64 {
 	return (m/float64(la) + m/float64(lb) + (m-float64(trans/2))/m) / 3
 }
 
-// jaroLong is Jaro by scanning the window, for strings longer than 64
-// bytes; la ≤ lb.
-func jaroLong(a, b string) float64 {
+// jaroScan is Jaro by scanning the window, as the textbook does, for
+// non-empty strings with len(a) ≤ len(b) of any length.
+func jaroScan(a, b string) float64 {
 	la, lb := len(a), len(b)
 	window := max(lb/2-1, 0)
 	ma, mb := make([]bool, la), make([]bool, lb)

@@ -1,0 +1,36 @@
+package compare
+
+import "testing"
+
+// The bit-parallel Jaro must agree exactly with the scan of the window it
+// replaces for strings of up to 64 bytes (the scan serves longer ones).
+func checkJaroBits(t *testing.T, a, b string) {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) == 0 || len(b) > 64 {
+		return
+	}
+	if got, want := jaroBits(a, b), jaroScan(a, b); got != want {
+		t.Fatalf("jaroBits(%q, %q) = %v, jaroScan %v", a, b, got, want)
+	}
+}
+
+func TestJaroBitsAgreesWithScan(t *testing.T) {
+	words := []string{"a", "ab", "ba", "abc", "acb", "martha", "marhta", "dwayne", "duane", "dixon", "dicksonx",
+		"catherine", "kathryn", "garcia", "gracia", "aaaaaaaa", "aaaaaaab", "abababab", "babababa", "p0q1r2s3", "0p1q2r3s",
+		"juan.garcia1970@example.org", "j.garcia70@example.com", "a!A!a!", "!a!A!a",
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl"}
+	for _, a := range words {
+		for _, b := range words {
+			checkJaroBits(t, a, b)
+		}
+	}
+}
+
+func FuzzJaroBits(f *testing.F) {
+	f.Add("martha", "marhta")
+	f.Add("p0q1r2s3", "0p1q2r3s")
+	f.Add("a!A!a!", "!a!A!a")
+	f.Fuzz(checkJaroBits)
+}
