@@ -295,14 +295,14 @@ func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b Pr
 	switch l.Method {
 	case MethodJaroWinkler:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return JaroWinkler(c.str(a, f), c.str(b, f)) }, false
+		return func(a, b Prepared) float64 { return jaroWinklerFloor(c.str(a, f), c.str(b, f), floor) }, false
 	case MethodNameSim:
 		// The larger of Jaro-Winkler on the whole name and Monge-Elkan on
 		// its tokens. When the first already reaches every threshold, the
 		// second cannot change a level and is skipped; below the lowest
 		// threshold, it need not be exact.
 		return func(a, b Prepared) float64 {
-			jw := JaroWinkler(c.str(a, -1), c.str(b, -1))
+			jw := jaroWinklerFloor(c.str(a, -1), c.str(b, -1), floor)
 			if jw >= bound {
 				return jw
 			}

@@ -11,8 +11,17 @@ func checkJaroBits(t *testing.T, a, b string) {
 	if len(a) == 0 || len(b) > 64 {
 		return
 	}
-	if got, want := jaroBits(a, b), jaroScan(a, b); got != want {
+	if got, want := jaroBits(a, b, 0), jaroScan(a, b); got != want {
 		t.Fatalf("jaroBits(%q, %q) = %v, jaroScan %v", a, b, got, want)
+	}
+}
+
+// checkFloor: with a floor, Jaro-Winkler is exact at or above it and
+// below it otherwise.
+func checkFloor(t *testing.T, a, b string, floor float64) {
+	full, cut := JaroWinkler(a, b), jaroWinklerFloor(a, b, floor)
+	if (full >= floor && cut != full) || (full < floor && cut >= floor) {
+		t.Fatalf("jaroWinklerFloor(%q, %q, %v) = %v, JaroWinkler %v", a, b, floor, cut, full)
 	}
 }
 
@@ -24,8 +33,22 @@ func TestJaroBitsAgreesWithScan(t *testing.T) {
 	for _, a := range words {
 		for _, b := range words {
 			checkJaroBits(t, a, b)
+			for _, floor := range []float64{0.5, 0.7, 0.8, 0.88, 0.9, 0.92, 0.95, 1} {
+				checkFloor(t, a, b, floor)
+			}
 		}
 	}
+}
+
+func FuzzJaroWinklerFloor(f *testing.F) {
+	f.Add("martha", "marhta", 0.92)
+	f.Add("dixon", "dicksonx", 0.8)
+	f.Fuzz(func(t *testing.T, a, b string, floor float64) {
+		if floor != floor || floor < 0 || floor > 1 {
+			return
+		}
+		checkFloor(t, a, b, floor)
+	})
 }
 
 func FuzzJaroBits(f *testing.F) {

@@ -8,6 +8,7 @@
 package compare
 
 import (
+	"math"
 	"math/bits"
 	"strings"
 )
@@ -15,14 +16,29 @@ import (
 // JaroWinkler returns the Jaro-Winkler similarity of a and b in [0, 1],
 // with the standard prefix scale 0.1 over at most 4 characters. It works
 // on bytes: values reaching it are folded to ASCII.
-func JaroWinkler(a, b string) float64 {
-	j := Jaro(a, b)
-	if j <= 0.7 {
-		return j
-	}
+func JaroWinkler(a, b string) float64 { return jaroWinklerFloor(a, b, 0) }
+
+// jaroWinklerFloor is JaroWinkler for a caller that only tells values of
+// at least floor apart: once too few characters are left to match for the
+// pair to reach floor, it stops and returns 0.
+func jaroWinklerFloor(a, b string, floor float64) float64 {
 	l := 0
 	for l < 4 && l < len(a) && l < len(b) && a[l] == b[l] {
 		l++
+	}
+	need := 0
+	if floor > 0 && len(a) > 0 && len(b) > 0 {
+		// Jaro-Winkler is at most j + 0.1·l·(1-j), and Jaro with m matches
+		// at most (m/la + m/lb + 1)/3: solve both for the fewest matches
+		// that could reach floor, a hair low so that rounding never
+		// stops a pair that would have reached it.
+		jt := (floor - 0.1*float64(l)) / (1 - 0.1*float64(l))
+		m := (3*jt - 1) / (1/float64(len(a)) + 1/float64(len(b)))
+		need = int(math.Ceil(m - 1e-6))
+	}
+	j := jaro(a, b, need)
+	if j <= 0.7 {
+		return j
 	}
 	return j + float64(l)*0.1*(1-j)
 }
@@ -35,7 +51,11 @@ func JaroWinkler(a, b string) float64 {
 // one 64-bit mask per character class holds the positions of the longer
 // string, so a match is a mask AND and a trailing-zero count rather than a
 // scan of the window.
-func Jaro(a, b string) float64 {
+func Jaro(a, b string) float64 { return jaro(a, b, 0) }
+
+// jaro is Jaro, returning 0 as soon as fewer than need characters can
+// still match.
+func jaro(a, b string, need int) float64 {
 	if a == b {
 		if a == "" {
 			return 0
@@ -54,11 +74,11 @@ func Jaro(a, b string) float64 {
 	if lb > 64 {
 		return jaroScan(a, b)
 	}
-	return jaroBits(a, b)
+	return jaroBits(a, b, need)
 }
 
-// jaroBits is Jaro for len(a) ≤ len(b) ≤ 64, both non-empty.
-func jaroBits(a, b string) float64 {
+// jaroBits is jaro for len(a) ≤ len(b) ≤ 64, both non-empty.
+func jaroBits(a, b string, need int) float64 {
 	la, lb := len(a), len(b)
 	window := max(lb/2-1, 0)
 	// Positions of b by the low five bits of their byte: letters fall in
@@ -81,6 +101,9 @@ func jaroBits(a, b string) float64 {
 				break
 			}
 			cand &= cand - 1
+		}
+		if matches+la-1-i < need {
+			return 0
 		}
 	}
 	if matches == 0 {

@@ -284,12 +284,30 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		stats  ScoringStats
 	}
 	chunks := make([]scored, (len(cands)+scoreChunk-1)/scoreChunk)
+	var buffers sync.Pool // of *[scoreChunk]float64: a chunk's weights
 	err = parallelChunks(ctx, len(cands), scoreChunk, opt.Workers, func(lo, hi int) {
+		ws, _ := buffers.Get().(*[scoreChunk]float64)
+		if ws == nil {
+			ws = new([scoreChunk]float64)
+		}
+		defer buffers.Put(ws)
+		// Weigh the chunk, count its links and pairs to review, and only
+		// then allocate their lists, at their size.
 		out := &chunks[lo/scoreChunk]
+		nEdges, nReview := 0, 0
 		for k := lo; k < hi; k++ {
 			c := cands[k]
-			levels := lv[k*nC : (k+1)*nC]
-			w := pw.of(c.A, c.B, levels)
+			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC])
+			ws[k-lo] = w
+			if w >= matchW && !conflicts.levels(lv[k*nC:(k+1)*nC]) {
+				nEdges++
+			} else if w >= reviewW {
+				nReview++
+			}
+		}
+		out.edges, out.review = make([]cluster.Edge, 0, nEdges), make([]ReviewPair, 0, nReview)
+		for k := lo; k < hi; k++ {
+			c, w, levels := cands[k], ws[k-lo], lv[k*nC:(k+1)*nC]
 			switch {
 			case w >= matchW && conflicts.levels(levels):
 				out.review = append(out.review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
