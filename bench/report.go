@@ -85,10 +85,11 @@ value is prepared once (*values*: its facets found, its key interned) in one col
 comparison. Pairs are compared a column at a time; a pair whose values share a key id is
 at the exact level without reading a string, and a missing value is the null level.
 Only the rest (in this data, about one comparison in eight) runs string metrics:
-bit-parallel Jaro, edit distances bounded by the largest threshold (linear for one
-edit), Monge-Elkan over one matrix of token similarities that stops once it cannot
-reach the lowest threshold. Scoring adds weights and term-frequency adjustments looked
-up by key id.
+bit-parallel Jaro-Winkler that stops once too few characters are left to reach the
+lowest threshold, edit distances bounded by the largest threshold (linear for one
+edit), Monge-Elkan over one matrix of token similarities that also stops below the
+lowest threshold. Scoring adds weights and term-frequency adjustments looked up by key
+id.
 
 What limits pairs per second: at a million records, a CPU profile
 (` + "`concord resolve --cpuprofile`" + `) of comparing shows about 40% of the time waiting for

@@ -82,6 +82,8 @@ type Comparison struct {
 	// nicknames is set when a level compares nicknames: Prepared values carry
 	// the nickname groups of their tokens.
 	nicknames bool
+	// keySlot is the facet slot of the exact key (ExactKey).
+	keySlot int
 	// exactFirst is set when the first level is exact on the facet that
 	// ExactKey reads, so that equal exact keys decide it.
 	exactFirst bool
@@ -157,6 +159,7 @@ func Compile(s Spec) (*Comparison, error) {
 		c.levels = append(c.levels, level{pred: c.levelFunc(l), metric: -1})
 	}
 	c.exactFirst = s.Levels[0].Method == MethodExact
+	c.keySlot = c.facet(s.Levels[0].Facet)
 	if len(c.facets) > maxFacets {
 		return nil, fmt.Errorf("comparison %s: its levels read more than %d facets", s.Name, maxFacets)
 	}

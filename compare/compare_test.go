@@ -93,17 +93,22 @@ func TestDefaultLevels(t *testing.T) {
 				t.Errorf("not symmetric: %q vs %q", c.Label(l), c.Label(l2))
 			}
 			keys := compare.NewKeys()
-			if l3, _, _ := c.LevelPrepared(prepareAll(c, keys, a), prepareAll(c, keys, b)); l3 != l {
+			if l3, _, _ := c.LevelPrepared(prepareAll(t, c, keys, a), prepareAll(t, c, keys, b)); l3 != l {
 				t.Errorf("LevelPrepared = %q, Level = %q", c.Label(l3), c.Label(l))
 			}
 		})
 	}
 }
 
-func prepareAll(c *compare.Comparison, keys *compare.Keys, vs []record.Value) []compare.Prepared {
+func prepareAll(t *testing.T, c *compare.Comparison, keys *compare.Keys, vs []record.Value) []compare.Prepared {
+	t.Helper()
 	var out []compare.Prepared
 	for i := range vs {
-		out = append(out, c.Prepare(&vs[i], keys.ID(c.ExactKey(&vs[i]))))
+		p := c.PrepareInterned(&vs[i], keys)
+		if want := keys.ID(c.ExactKey(&vs[i])); p.Key() != want {
+			t.Fatalf("PrepareInterned(%v) has key %d, ExactKey's id is %d", vs[i], p.Key(), want)
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -142,7 +147,7 @@ func TestPreparedAgreesWithLevel(t *testing.T) {
 		}
 		prepared := make([][]compare.Prepared, len(pool))
 		for i := range pool {
-			prepared[i] = prepareAll(c, keys, pool[i])
+			prepared[i] = prepareAll(t, c, keys, pool[i])
 		}
 		for i := range pool {
 			for j := range pool {

@@ -94,7 +94,10 @@ func NewKeys() *Keys {
 }
 
 // Reserve makes room for n more keys.
-func (k *Keys) Reserve(n int) { k.table.reserve(len(k.keys) + n) }
+func (k *Keys) Reserve(n int) {
+	k.keys = slices.Grow(k.keys, n)
+	k.table.reserve(len(k.keys) + n)
+}
 
 // ID returns the id of key, adding it when it is new.
 func (k *Keys) ID(key string) uint32 {

@@ -57,6 +57,14 @@ func (c *Comparison) Prepare(v *record.Value, key uint32) Prepared {
 	return w
 }
 
+// PrepareInterned is Prepare with v's exact key interned in keys (the
+// key read through the facet positions Prepare finds, not by name).
+func (c *Comparison) PrepareInterned(v *record.Value, keys *Keys) Prepared {
+	p := c.Prepare(v, 0)
+	p.key = keys.ID(c.str(p, c.keySlot))
+	return p
+}
+
 // Key returns the exact key id p was prepared with.
 func (p Prepared) Key() uint32 { return p.key }
 

@@ -77,9 +77,9 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 		for r := range n {
 			vs := values(r, i)
 			for j := range vs {
-				id := keys.ID(c.ExactKey(&vs[j]))
-				col.vals = append(col.vals, c.Prepare(&vs[j], id))
-				col.cell[r] = id + keyOffset
+				p := c.PrepareInterned(&vs[j], keys)
+				col.vals = append(col.vals, p)
+				col.cell[r] = p.Key() + keyOffset
 			}
 			if len(vs) > 1 {
 				col.cell[r] = severalValues
