@@ -199,10 +199,10 @@ func (c *Comparison) Level(a, b []record.Value) (level, ia, ib int) {
 	var bufA, bufB [2]Prepared
 	pa, pb := bufA[:0], bufB[:0]
 	for i := range a {
-		pa = append(pa, c.Prepare(&a[i], 0))
+		pa = append(pa, c.Prepare(&a[i]))
 	}
 	for i := range b {
-		pb = append(pb, c.Prepare(&b[i], 0))
+		pb = append(pb, c.Prepare(&b[i]))
 	}
 	return c.LevelPrepared(pa, pb)
 }

@@ -22,8 +22,8 @@ func newInternTable() internTable {
 
 func (t *internTable) hash(s string) uint64 { return maphash.String(t.seed, s) }
 
-// find calls same for each id whose hash is h, in insertion order of
-// probing, and returns the first id it accepts.
+// find calls same for each id whose hash is h, in probe order, and
+// returns the first id it accepts.
 func (t *internTable) find(h uint64, same func(id uint32) bool) (uint32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false

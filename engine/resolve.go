@@ -32,9 +32,10 @@ type ResolveOptions struct {
 	URandomPairs int
 	// MaxBlock caps block sizes (see block.Options); 0 = 1000.
 	MaxBlock int
-	// Truth, when set, maps records to true entities so that blocking
-	// statistics include pair completeness.
-	Truth map[record.Key]string
+	// Truth, when set, gives the true entity of a record, so that
+	// blocking statistics include pair completeness. It is called once per
+	// record, after loading, and not kept.
+	Truth func(record.Key) (entity string, ok bool)
 	// Decisions are reviewers' verdicts (from the store): clustering
 	// follows every "same" and never crosses a "different", and decided
 	// pairs leave the review list.
@@ -220,7 +221,6 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	if opt.Truth != nil {
 		bs.TruePairs, bs.PairCompleteness = pairCompleteness(recs, ix, opt.Truth, linkOnly)
-		opt.Truth = nil // not needed any more; let the collector have it
 	}
 	res.Stats.Blocking = bs
 	ix.Release()
@@ -500,10 +500,10 @@ func possiblePairs(recs []record.Record, linkOnly bool) float64 {
 
 // pairCompleteness counts the true pairs and the share of them that some
 // rule produces.
-func pairCompleteness(recs []record.Record, ix *block.Index, truth map[record.Key]string, linkOnly bool) (int64, *float64) {
+func pairCompleteness(recs []record.Record, ix *block.Index, truth func(record.Key) (string, bool), linkOnly bool) (int64, *float64) {
 	groups := map[string][]int32{}
 	for i := range recs {
-		if e, ok := truth[recs[i].Key]; ok {
+		if e, ok := truth(recs[i].Key); ok {
 			groups[e] = append(groups[e], int32(i))
 		}
 	}

@@ -61,9 +61,14 @@ func partition(res *engine.Resolution) map[record.Key]string {
 	return out
 }
 
+// lookup turns a truth map into ResolveOptions.Truth.
+func lookup(truth map[record.Key]string) func(record.Key) (string, bool) {
+	return func(k record.Key) (string, bool) { e, ok := truth[k]; return e, ok }
+}
+
 func TestResolveSynthetic(t *testing.T) {
 	cfg, truth := synthConfig(t, 600)
-	res := resolve(t, cfg, engine.ResolveOptions{Truth: truth})
+	res := resolve(t, cfg, engine.ResolveOptions{Truth: lookup(truth)})
 	// Pairwise precision and recall against the generator's truth.
 	var tp, predPairs, truePairs int
 	byEntity := map[record.EntityID][]int{}

@@ -112,8 +112,10 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 }
 
 // BenchmarkCandidateLevels compares the candidate pairs of about 20,000
-// synthetic records, all comparisons and then one at a time: the
-// comparison stage of concord resolve. ns/op is per candidate pair.
+// synthetic records: all of them with every comparison on one goroutine,
+// the comparison stage of concord resolve (ns/pair), then one comparison
+// at a time (ns/op is per pair). The records fit in cache here; at a
+// million records, see concord bench and docs/benchmarks.md.
 func BenchmarkCandidateLevels(b *testing.B) {
 	s := newCandidateSet(b, 15000)
 	levels := make([]uint8, len(s.cands)*len(s.comps))

@@ -46,6 +46,7 @@ type Assignments struct {
 	labels []int32          // position → cluster number
 	names  map[string]int32 // cluster name → number, while adding
 	nLabel int
+	named  []string // cluster number → name
 }
 
 // NewAssignments returns an empty set of assignments, to fill with Add.
@@ -64,6 +65,7 @@ func (a *Assignments) Add(source, id, entity string) {
 	if !ok {
 		lab = int32(len(a.names))
 		a.names[entity] = lab
+		a.named = append(a.named, entity)
 		a.nLabel++
 	}
 	a.index[key] = int32(len(a.labels))
@@ -78,6 +80,17 @@ func (a *Assignments) Map() map[record.Key]string {
 		out[record.Key{Source: src, ID: id}] = strconv.Itoa(int(a.labels[pos]))
 	}
 	return out
+}
+
+// Entity returns the cluster a record is assigned to.
+func (a *Assignments) Entity(source, id string) (string, bool) {
+	var buf [128]byte
+	key := append(append(append(buf[:0], source...), 0), id...)
+	pos, ok := a.index[string(key)]
+	if !ok {
+		return "", false
+	}
+	return a.named[a.labels[pos]], true
 }
 
 // Len returns the number of records.
@@ -130,7 +143,9 @@ func ReadAssignments(r io.Reader, name string) (*Assignments, error) {
 		lab, ok := labels[row[ei]]
 		if !ok {
 			lab = int32(len(labels))
-			labels[strings.Clone(row[ei])] = lab
+			entity := strings.Clone(row[ei])
+			labels[entity] = lab
+			a.named = append(a.named, entity)
 		}
 		pos := int32(len(a.labels))
 		a.index[key] = pos

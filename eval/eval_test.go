@@ -169,3 +169,35 @@ func BenchmarkEvaluate3M(b *testing.B) {
 		}
 	}
 }
+
+func TestAssignmentsEntity(t *testing.T) {
+	a := eval.NewAssignments()
+	a.Add("bank", "1", "E7")
+	a.Add("bank", "2", "E9")
+	a.Add("registry", "1", "E7")
+	a.Add("bank", "1", "E9") // a record added twice keeps its first cluster
+	tests := []struct {
+		source, id, want string
+		ok               bool
+	}{
+		{"bank", "1", "E7", true}, {"bank", "2", "E9", true}, {"registry", "1", "E7", true},
+		{"registry", "2", "", false}, {"bank\x001", "", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := a.Entity(tt.source, tt.id); got != tt.want || ok != tt.ok {
+			t.Errorf("Entity(%q, %q) = %q, %v; want %q, %v", tt.source, tt.id, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestReadAssignmentsEntity(t *testing.T) {
+	a, err := eval.ReadAssignments(strings.NewReader("entity_id,source,record_id\nE1,bank,7\nE2,bank,8\nE1,registry,7\n"), "truth.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ source, id, want string }{{"bank", "7", "E1"}, {"bank", "8", "E2"}, {"registry", "7", "E1"}} {
+		if got, ok := a.Entity(tt.source, tt.id); !ok || got != tt.want {
+			t.Errorf("Entity(%s, %s) = %q, %v; want %q", tt.source, tt.id, got, ok, tt.want)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func run(t *testing.T, ds dataset) result {
 	}
 	truth := ds.truth(recs)
 	start := time.Now()
-	res, err := engine.Resolve(context.Background(), cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{Truth: truth})
+	res, err := engine.Resolve(context.Background(), cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{Truth: func(k record.Key) (string, bool) { e, ok := truth[k]; return e, ok }})
 	if err != nil {
 		t.Fatal(err)
 	}

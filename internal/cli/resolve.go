@@ -18,6 +18,7 @@ import (
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
 )
 
 const resolveSynopsis = "concord resolve --config concord.yaml --out DIR [--workers N] [--model model.json] [--truth truth.csv]"
@@ -198,13 +199,10 @@ func resolveRun(ctx context.Context, cfg *config.Config, out string, opt engine.
 		return ResolveSummary{}, err
 	}
 	defer rejects.abort()
-	// The truth as a map only for the resolve, which lets go of it after
-	// blocking: at a million records it is a few hundred megabytes.
-	withTruth := opt
 	if truth != nil {
-		withTruth.Truth = truth.Map()
+		opt.Truth = func(k record.Key) (string, bool) { return truth.Entity(k.Source, k.ID) }
 	}
-	res, err := engine.Resolve(ctx, cfg, func(r engine.Reject) error { return rejects.write(r) }, withTruth)
+	res, err := engine.Resolve(ctx, cfg, func(r engine.Reject) error { return rejects.write(r) }, opt)
 	if err != nil {
 		return ResolveSummary{}, err
 	}

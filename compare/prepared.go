@@ -29,11 +29,10 @@ type Prepared struct {
 	nick uint32
 }
 
-// Prepare prepares v for c. key is the id of c.ExactKey(v) in a Keys
-// table shared by every value compared with v, or 0 to compare exact
-// keys as strings.
-func (c *Comparison) Prepare(v *record.Value, key uint32) Prepared {
-	w := Prepared{v: v, key: key}
+// Prepare prepares v for c, with no key id: its exact level compares
+// strings.
+func (c *Comparison) Prepare(v *record.Value) Prepared {
+	w := Prepared{v: v}
 	for s, name := range c.facets {
 		w.fidx[s] = -1
 		for i := range v.Facets {
@@ -57,10 +56,11 @@ func (c *Comparison) Prepare(v *record.Value, key uint32) Prepared {
 	return w
 }
 
-// PrepareInterned is Prepare with v's exact key interned in keys (the
-// key read through the facet positions Prepare finds, not by name).
+// PrepareInterned is Prepare with v's exact key interned in keys, a table
+// shared by every value compared with v (the key is read through the
+// facet positions Prepare found, not by name).
 func (c *Comparison) PrepareInterned(v *record.Value, keys *Keys) Prepared {
-	p := c.Prepare(v, 0)
+	p := c.Prepare(v)
 	p.key = keys.ID(c.str(p, c.keySlot))
 	return p
 }
@@ -82,9 +82,6 @@ func (p *Prepared) Warm() uint32 {
 	}
 	return x
 }
-
-// Value returns the value p was prepared from.
-func (p Prepared) Value() *record.Value { return p.v }
 
 // facet returns the facet in slot s, or the normalised value for s = -1.
 func (p Prepared) facet(s int) string {
