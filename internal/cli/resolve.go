@@ -117,7 +117,7 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 // run that needs more memory slows down rather than fails. The default,
 // 3.5 GiB, keeps a million records under 4 GiB of resident memory; at
 // 3 GiB the collector ran almost without pause once the records were
-// loaded, and every later stage paid for it (docs/benchmarks.md).
+// loaded, and every later stage paid for it.
 func setMemoryLimit(limit string) error {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return nil
