@@ -100,7 +100,8 @@ type level struct {
 }
 
 // maxMetrics bounds the metrics of one comparison (a memo array size);
-// maxFacets the facets its levels read.
+// maxFacets the facets whose positions a Prepared value holds (others are
+// looked up by name).
 const (
 	maxMetrics = 8
 	maxFacets  = 4
@@ -160,9 +161,6 @@ func Compile(s Spec) (*Comparison, error) {
 	}
 	c.exactFirst = s.Levels[0].Method == MethodExact
 	c.keySlot = c.facet(s.Levels[0].Facet)
-	if len(c.facets) > maxFacets {
-		return nil, fmt.Errorf("comparison %s: its levels read more than %d facets", s.Name, maxFacets)
-	}
 	return c, nil
 }
 
@@ -319,7 +317,7 @@ func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b Pr
 		return func(a, b Prepared) float64 { return float64(DamerauWithin(c.str(a, f), c.str(b, f), k)) }, true
 	case MethodJaccard:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return Jaccard(tokens(a, f), tokens(b, f)) }, false
+		return func(a, b Prepared) float64 { return Jaccard(c.tokens(a, f), c.tokens(b, f)) }, false
 	case MethodQGram:
 		f := c.facet(l.Facet)
 		return func(a, b Prepared) float64 { return QGram(c.str(a, f), c.str(b, f)) }, false
@@ -392,7 +390,21 @@ func (c *Comparison) str(p Prepared, f int) string {
 	if f == c.main {
 		return p.s
 	}
-	return p.facet(f)
+	return c.read(p, f)
+}
+
+// read is str without the string p holds in place: it reads the value.
+func (c *Comparison) read(p Prepared, f int) string {
+	switch {
+	case f < 0:
+		return p.v.Norm
+	case f < maxFacets:
+		if i := p.fidx[f]; i >= 0 {
+			return p.v.Facets[i].Value
+		}
+		return ""
+	}
+	return p.v.Facet(c.facets[f]) // beyond the positions a Prepared value holds
 }
 
 // wordSubset reports whether every space-separated word of the shorter of
@@ -439,14 +451,14 @@ func (c *Comparison) dayPrecision(a, b Prepared) bool {
 	return len(c.str(a, -1)) == 10 && len(c.str(b, -1)) == 10
 }
 
-func tokens(v Prepared, slot int) []string {
+func (c *Comparison) tokens(v Prepared, slot int) []string {
 	if slot < 0 {
 		if v.v.Tokens != nil {
 			return v.v.Tokens
 		}
 		return strings.Fields(v.v.Norm)
 	}
-	return strings.Fields(v.facet(slot))
+	return strings.Fields(c.str(v, slot))
 }
 
 func abs(x int) int {

@@ -267,3 +267,31 @@ func TestNicknames(t *testing.T) {
 		t.Error("Nicknames(bill smith, william jones) = true")
 	}
 }
+
+// A comparison may read more facets than a Prepared value holds positions
+// for; the rest are looked up by name, with the same levels.
+func TestManyFacets(t *testing.T) {
+	var levels []compare.LevelSpec
+	for _, f := range []string{"suffix", "middle", "surname2", "initials", "given", "surname"} {
+		levels = append(levels, compare.LevelSpec{Label: f, Method: compare.MethodExact, Facet: f})
+	}
+	levels = append(levels, compare.LevelSpec{Label: "else", Method: compare.MethodElse})
+	c, err := compare.Compile(compare.Spec{Name: "n", Feature: "n", Kind: record.KindName, Levels: levels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ a, b, want string }{
+		{"GARCIA, Juan", "GARCIA, Pedro", "surname"},
+		{"GARCIA, Juan", "LOPEZ, Juan", "given"},
+		{"GARCIA, Juan", "LOPEZ, Pedro", "else"},
+	}
+	keys := compare.NewKeys()
+	for _, tt := range tests {
+		a, b := values(t, record.KindName, tt.a), values(t, record.KindName, tt.b)
+		l, _, _ := c.Level(a, b)
+		pl, _, _ := c.LevelPrepared(prepareAll(t, c, keys, a), prepareAll(t, c, keys, b))
+		if c.Label(l) != tt.want || pl != l {
+			t.Errorf("level(%q, %q) = %q (prepared %q), want %q", tt.a, tt.b, c.Label(l), c.Label(pl), tt.want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ type Prepared struct {
 // strings.
 func (c *Comparison) Prepare(v *record.Value) Prepared {
 	w := Prepared{v: v}
-	for s, name := range c.facets {
+	for s, name := range c.facets[:min(len(c.facets), maxFacets)] {
 		w.fidx[s] = -1
 		for i := range v.Facets {
 			if v.Facets[i].Name == name && i < 128 {
@@ -42,9 +42,9 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 			}
 		}
 	}
-	w.s = w.facet(c.main)
+	w.s = c.read(w, c.main)
 	if c.hashed != noHash {
-		w.fh = uint32(maphash.String(hashSeed, w.facet(c.hashed)))
+		w.fh = uint32(maphash.String(hashSeed, c.str(w, c.hashed)))
 	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
@@ -81,15 +81,4 @@ func (p *Prepared) Warm() uint32 {
 		x += uint32(len(p.v.Tokens[0]))
 	}
 	return x
-}
-
-// facet returns the facet in slot s, or the normalised value for s = -1.
-func (p Prepared) facet(s int) string {
-	if s < 0 {
-		return p.v.Norm
-	}
-	if i := p.fidx[s]; i >= 0 {
-		return p.v.Facets[i].Value
-	}
-	return ""
 }
