@@ -237,7 +237,7 @@ func containsID(s []uint32, x uint32) bool {
 	return false
 }
 
-// pairWeights scores comparison vectors as model.Scorer.WeightFromLevels
+// pairWeights scores comparison vectors as model.Scorer.CompareValues
 // does, with every level weight and term-frequency adjustment looked up
 // once per value rather than per pair.
 type pairWeights struct {
@@ -289,7 +289,7 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 
 // exactKey returns the exact key id two records agree on in comparison
 // i: the first value of a whose key some value of b shares, as
-// Scorer.WeightFromLevels picks it.
+// Scorer.CompareValues picks it.
 func (p *pairWeights) exactKey(i int, a, b int32) uint32 {
 	col := &p.t.cols[i]
 	if ka, kb := col.cell[a], col.cell[b]; ka >= keyOffset && kb >= keyOffset {

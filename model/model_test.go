@@ -141,9 +141,6 @@ func TestScoreByHand(t *testing.T) {
 			if math.Abs(got-tt.want) > 1e-9 {
 				t.Errorf("weight = %.6f, want %.6f (evidence %+v)", got, tt.want, ev)
 			}
-			if again := s.WeightFromLevels(s.Values(tt.a), s.Values(tt.b), levels); math.Abs(again-got) > 1e-12 {
-				t.Errorf("WeightFromLevels = %.6f, CompareValues = %.6f", again, got)
-			}
 			if p := model.Probability(got); math.Abs(p-1/(1+math.Exp2(-tt.want))) > 1e-12 {
 				t.Errorf("probability = %v", p)
 			}

@@ -96,40 +96,6 @@ func (s *Scorer) CompareValues(va, vb [][]record.Value, levels []uint8, ev []Evi
 	return total
 }
 
-// WeightFromLevels returns the match weight of a pair whose levels are
-// already known, adding term-frequency adjustments for its exact levels.
-// It gives the same weight as CompareValues without comparing again.
-func (s *Scorer) WeightFromLevels(va, vb [][]record.Value, levels []uint8) float64 {
-	total := s.priorLogit
-	for i, l := range levels {
-		total += s.weights[i][l]
-		if l == 1 && s.Comps[i].Spec.TF {
-			if key, ok := s.exactKey(i, va[i], vb[i]); ok {
-				total += s.TFAdjust(i, key)
-			}
-		}
-	}
-	return total
-}
-
-// exactKey finds the value two features agree on exactly in comparison i:
-// the same value Level would pick, the first pair in order.
-func (s *Scorer) exactKey(i int, va, vb []record.Value) (string, bool) {
-	c := s.Comps[i]
-	if len(va) == 1 && len(vb) == 1 {
-		return c.ExactKey(&va[0]), true
-	}
-	for x := range va {
-		kx := c.ExactKey(&va[x])
-		for y := range vb {
-			if kx != "" && kx == c.ExactKey(&vb[y]) {
-				return kx, true
-			}
-		}
-	}
-	return "", false
-}
-
 // WeightOf returns the match weight of a comparison vector without term
 // frequency adjustments.
 func (s *Scorer) WeightOf(levels []uint8) float64 {
