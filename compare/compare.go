@@ -68,7 +68,7 @@ type Spec struct {
 type Comparison struct {
 	Spec    Spec
 	levels  []level
-	metrics []func(a, b Prepared) float64
+	metrics []func(a, b *Prepared) float64
 	// facets are the names of the facets the levels read; a Prepared
 	// value holds their positions, found once per value.
 	facets []string
@@ -87,13 +87,16 @@ type Comparison struct {
 	// exactFirst is set when the first level is exact on the facet that
 	// ExactKey reads, so that equal exact keys decide it.
 	exactFirst bool
+	// screen rules pairs out of every level but else from 32 bits a value
+	// (see Screen).
+	screen screen
 }
 
 // level is a compiled level: a predicate, or a threshold on a metric that
 // several levels may share (similarity ≥0.92, ≥0.80), computed once per
 // pair of values.
 type level struct {
-	pred      func(a, b Prepared) bool
+	pred      func(a, b *Prepared) bool
 	metric    int // index into metrics, or -1
 	threshold float64
 	distance  bool // metric ≤ threshold rather than ≥
@@ -161,6 +164,7 @@ func Compile(s Spec) (*Comparison, error) {
 	}
 	c.exactFirst = s.Levels[0].Method == MethodExact
 	c.keySlot = c.facet(s.Levels[0].Facet)
+	c.screen = c.compileScreen()
 	return c, nil
 }
 
@@ -211,12 +215,12 @@ func (c *Comparison) LevelPrepared(a, b []Prepared) (level, ia, ib int) {
 		return 0, -1, -1
 	}
 	if len(a) == 1 && len(b) == 1 {
-		return c.pairLevel(a[0], b[0], len(c.levels)), 0, 0
+		return c.pairLevel(&a[0], &b[0], len(c.levels)), 0, 0
 	}
 	best := len(c.levels)
 	for i := range a {
 		for j := range b {
-			if l := c.pairLevel(a[i], b[j], best); l < best {
+			if l := c.pairLevel(&a[i], &b[j], best); l < best {
 				best, ia, ib = l, i, j
 			}
 			if best == 1 {
@@ -228,7 +232,7 @@ func (c *Comparison) LevelPrepared(a, b []Prepared) (level, ia, ib int) {
 }
 
 // PairLevel is LevelPrepared for one value on each side.
-func (c *Comparison) PairLevel(a, b Prepared) int { return c.pairLevel(a, b, len(c.levels)) }
+func (c *Comparison) PairLevel(a, b *Prepared) int { return c.pairLevel(a, b, len(c.levels)) }
 
 // ExactFirst reports whether the first level is exact agreement on the
 // exact key: two values with the same non-zero key id are at level 1.
@@ -237,7 +241,7 @@ func (c *Comparison) ExactFirst() bool { return c.exactFirst }
 // pairLevel returns the level of one pair of values, or limit if it is no
 // better than limit. With interned keys, the first, exact, level is
 // decided by key ids.
-func (c *Comparison) pairLevel(a, b Prepared, limit int) int {
+func (c *Comparison) pairLevel(a, b *Prepared, limit int) int {
 	first := 0
 	if c.exactFirst && a.key != 0 && b.key != 0 {
 		if a.key == b.key {
@@ -291,18 +295,18 @@ func (c *Comparison) facet(name string) int {
 // metricFunc returns the metric of a threshold level, and whether it is a
 // distance (≤ threshold) rather than a similarity; nil for other levels.
 // Distances are computed up to bound + 1.
-func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b Prepared) float64, bool) {
+func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b *Prepared) float64, bool) {
 	k := int(math.Floor(bound))
 	switch l.Method {
 	case MethodJaroWinkler:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return jaroWinklerFloor(c.str(a, f), c.str(b, f), floor) }, false
+		return func(a, b *Prepared) float64 { return jaroWinklerFloor(c.str(a, f), c.str(b, f), floor) }, false
 	case MethodNameSim:
 		// The larger of Jaro-Winkler on the whole name and Monge-Elkan on
 		// its tokens. When the first already reaches every threshold, the
 		// second cannot change a level and is skipped; below the lowest
 		// threshold, it need not be exact.
-		return func(a, b Prepared) float64 {
+		return func(a, b *Prepared) float64 {
 			jw := jaroWinklerFloor(c.str(a, -1), c.str(b, -1), floor)
 			if jw >= bound {
 				return jw
@@ -311,21 +315,21 @@ func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b Pr
 		}, false
 	case MethodLevenshtein:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return float64(LevenshteinWithin(c.str(a, f), c.str(b, f), k)) }, true
+		return func(a, b *Prepared) float64 { return float64(LevenshteinWithin(c.str(a, f), c.str(b, f), k)) }, true
 	case MethodDamerau:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return float64(DamerauWithin(c.str(a, f), c.str(b, f), k)) }, true
+		return func(a, b *Prepared) float64 { return float64(DamerauWithin(c.str(a, f), c.str(b, f), k)) }, true
 	case MethodJaccard:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return Jaccard(c.tokens(a, f), c.tokens(b, f)) }, false
+		return func(a, b *Prepared) float64 { return Jaccard(c.tokens(a, f), c.tokens(b, f)) }, false
 	case MethodQGram:
 		f := c.facet(l.Facet)
-		return func(a, b Prepared) float64 { return QGram(c.str(a, f), c.str(b, f)) }, false
+		return func(a, b *Prepared) float64 { return QGram(c.str(a, f), c.str(b, f)) }, false
 	}
 	return nil, false
 }
 
-func (c *Comparison) levelFunc(l LevelSpec) func(a, b Prepared) bool {
+func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	t := l.Threshold
 	switch l.Method {
 	case MethodExact:
@@ -334,7 +338,7 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b Prepared) bool {
 			// Not the first level (that one has key ids): the first
 			// facet a later exact level reads is hashed.
 			c.hashed = f
-			return func(a, b Prepared) bool {
+			return func(a, b *Prepared) bool {
 				if a.fh != b.fh {
 					return false
 				}
@@ -342,51 +346,51 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b Prepared) bool {
 				return x != "" && x == c.str(b, f)
 			}
 		}
-		return func(a, b Prepared) bool { x := c.str(a, f); return x != "" && x == c.str(b, f) }
+		return func(a, b *Prepared) bool { x := c.str(a, f); return x != "" && x == c.str(b, f) }
 	case MethodPhonetic:
 		f := c.facet("phonetic")
-		return func(a, b Prepared) bool { return wordSubset(c.str(a, f), c.str(b, f)) }
+		return func(a, b *Prepared) bool { return wordSubset(c.str(a, f), c.str(b, f)) }
 	case MethodNickname:
 		c.nicknames = true
-		return func(a, b Prepared) bool { return a.nick&b.nick != 0 && Nicknames(a.v.Tokens, b.v.Tokens) }
+		return func(a, b *Prepared) bool { return a.nick&b.nick != 0 && Nicknames(a.v.Tokens, b.v.Tokens) }
 	case MethodSubset:
-		return func(a, b Prepared) bool { return TokenSubset(a.v.Tokens, b.v.Tokens) }
+		return func(a, b *Prepared) bool { return TokenSubset(a.v.Tokens, b.v.Tokens) }
 	case MethodInitials:
 		f := c.facet("initials")
-		return func(a, b Prepared) bool {
+		return func(a, b *Prepared) bool {
 			ia := c.str(a, f)
 			return ia != "" && ia == c.str(b, f) && (hasInitial(a.v.Tokens) || hasInitial(b.v.Tokens))
 		}
 	case MethodDateEdit:
-		return func(a, b Prepared) bool {
+		return func(a, b *Prepared) bool {
 			return c.dayPrecision(a, b) && DamerauWithin(c.str(a, -1), c.str(b, -1), 1) <= 1
 		}
 	case MethodDateSwap:
-		return func(a, b Prepared) bool {
+		return func(a, b *Prepared) bool {
 			x, y := c.str(a, -1), c.str(b, -1)
 			return c.dayPrecision(a, b) && x[:4] == y[:4] && x[5:7] == y[8:10] && x[8:10] == y[5:7]
 		}
 	case MethodDatePartial:
-		return func(a, b Prepared) bool {
+		return func(a, b *Prepared) bool {
 			x, y := c.str(a, -1), c.str(b, -1)
 			return len(x) != len(y) && (strings.HasPrefix(x, y) || strings.HasPrefix(y, x))
 		}
 	case MethodDateMonth:
 		f := c.facet("month")
-		return func(a, b Prepared) bool { m := c.str(a, f); return m != "" && m == c.str(b, f) }
+		return func(a, b *Prepared) bool { m := c.str(a, f); return m != "" && m == c.str(b, f) }
 	case MethodDateYears:
 		f := c.facet("year")
-		return func(a, b Prepared) bool {
+		return func(a, b *Prepared) bool {
 			ya, err1 := strconv.Atoi(c.str(a, f))
 			yb, err2 := strconv.Atoi(c.str(b, f))
 			return err1 == nil && err2 == nil && float64(abs(ya-yb)) <= t
 		}
 	}
-	return func(a, b Prepared) bool { return true } // else
+	return func(a, b *Prepared) bool { return true } // else
 }
 
 // str returns the facet in slot f of p (-1: the normalised value).
-func (c *Comparison) str(p Prepared, f int) string {
+func (c *Comparison) str(p *Prepared, f int) string {
 	if f == c.main {
 		return p.s
 	}
@@ -394,7 +398,7 @@ func (c *Comparison) str(p Prepared, f int) string {
 }
 
 // read is str without the string p holds in place: it reads the value.
-func (c *Comparison) read(p Prepared, f int) string {
+func (c *Comparison) read(p *Prepared, f int) string {
 	switch {
 	case f < 0:
 		return p.v.Norm
@@ -447,11 +451,11 @@ func hasInitial(tokens []string) bool {
 	return false
 }
 
-func (c *Comparison) dayPrecision(a, b Prepared) bool {
+func (c *Comparison) dayPrecision(a, b *Prepared) bool {
 	return len(c.str(a, -1)) == 10 && len(c.str(b, -1)) == 10
 }
 
-func (c *Comparison) tokens(v Prepared, slot int) []string {
+func (c *Comparison) tokens(v *Prepared, slot int) []string {
 	if slot < 0 {
 		if v.v.Tokens != nil {
 			return v.v.Tokens

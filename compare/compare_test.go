@@ -157,7 +157,7 @@ func TestPreparedAgreesWithLevel(t *testing.T) {
 					t.Fatalf("%s: Level(%v, %v) = %d,%d,%d; LevelPrepared = %d,%d,%d", kind, pool[i], pool[j], l, ia, ib, pl, pia, pib)
 				}
 				if len(pool[i]) == 1 && len(pool[j]) == 1 {
-					if pl := c.PairLevel(prepared[i][0], prepared[j][0]); pl != l {
+					if pl := c.PairLevel(&prepared[i][0], &prepared[j][0]); pl != l {
 						t.Fatalf("%s: PairLevel(%v, %v) = %d, Level %d", kind, pool[i], pool[j], pl, l)
 					}
 				}

@@ -42,9 +42,9 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 			}
 		}
 	}
-	w.s = c.read(w, c.main)
+	w.s = c.read(&w, c.main)
 	if c.hashed != noHash {
-		w.fh = uint32(maphash.String(hashSeed, c.str(w, c.hashed)))
+		w.fh = uint32(maphash.String(hashSeed, c.str(&w, c.hashed)))
 	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
@@ -61,7 +61,7 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 // facet positions Prepare found, not by name).
 func (c *Comparison) PrepareInterned(v *record.Value, keys *Keys) Prepared {
 	p := c.Prepare(v)
-	p.key = keys.ID(c.str(p, c.keySlot))
+	p.key = keys.ID(c.str(&p, c.keySlot))
 	return p
 }
 

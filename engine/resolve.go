@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/concord-er/concord/block"
@@ -275,52 +276,41 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	for r, rule := range rules {
 		ruleNames[r] = rule.String()
 	}
-	// Each chunk of candidates is scored and sorted into links and
-	// pairs to review by one worker; the chunks' lists are joined in
-	// candidate order.
-	type scored struct {
-		edges  []cluster.Edge
-		review []ReviewPair
-		stats  ScoringStats
+	// Scoring sorts each candidate into a link, a pair to review, or
+	// neither, in two passes over chunks of candidates: the first weighs
+	// every pair and counts each chunk's links and pairs to review; the
+	// second weighs again the pairs kept (a fifth of them, as a rule) and
+	// writes them straight into lists allocated once at their size.
+	const (
+		dropped uint8 = iota
+		link
+		conflict // scores as a match, disagrees on an exclusive feature
+		band     // in the review band
+	)
+	classOf := func(w float64, levels []uint8) uint8 {
+		switch {
+		case w >= matchW && conflicts.levels(levels):
+			return conflict
+		case w >= matchW:
+			return link
+		case w >= reviewW:
+			return band
+		}
+		return dropped
 	}
-	chunks := make([]scored, (len(cands)+scoreChunk-1)/scoreChunk)
-	var buffers sync.Pool // of *[scoreChunk]float64: a chunk's weights
+	class := make([]uint8, len(cands))
+	type counts struct{ edges, review int }
+	perChunk := make([]counts, (len(cands)+scoreChunk-1)/scoreChunk)
 	err = parallelChunks(ctx, len(cands), scoreChunk, opt.Workers, func(lo, hi int) {
-		ws, _ := buffers.Get().(*[scoreChunk]float64)
-		if ws == nil {
-			ws = new([scoreChunk]float64)
-		}
-		defer buffers.Put(ws)
-		// Weigh the chunk, count its links and pairs to review, and only
-		// then allocate their lists, at their size.
-		out := &chunks[lo/scoreChunk]
-		nEdges, nReview := 0, 0
+		n := &perChunk[lo/scoreChunk]
 		for k := lo; k < hi; k++ {
-			c := cands[k]
-			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC])
-			ws[k-lo] = w
-			if w >= matchW && !conflicts.levels(lv[k*nC:(k+1)*nC]) {
-				nEdges++
-			} else if w >= reviewW {
-				nReview++
-			}
-		}
-		out.edges, out.review = make([]cluster.Edge, 0, nEdges), make([]ReviewPair, 0, nReview)
-		for k := lo; k < hi; k++ {
-			c, w, levels := cands[k], ws[k-lo], lv[k*nC:(k+1)*nC]
-			switch {
-			case w >= matchW && conflicts.levels(levels):
-				out.review = append(out.review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-					Reason: "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(levels), ", "), Rule: ruleNames[c.Rule]})
-				out.stats.Review++
-				out.stats.Conflicts++
-			case w >= matchW:
-				out.edges = append(out.edges, cluster.Edge{A: c.A, B: c.B, Weight: w})
-				out.stats.Matches++
-			case w >= reviewW:
-				out.review = append(out.review, ReviewPair{A: recs[c.A].Key, B: recs[c.B].Key, Weight: w, Probability: model.Probability(w),
-					Reason: "review band", Rule: ruleNames[c.Rule]})
-				out.stats.Review++
+			c, levels := cands[k], lv[k*nC:(k+1)*nC]
+			class[k] = classOf(pw.of(c.A, c.B, levels), levels)
+			switch class[k] {
+			case link:
+				n.edges++
+			case conflict, band:
+				n.review++
 			}
 		}
 	})
@@ -329,18 +319,49 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	ss := ScoringStats{Pairs: int64(len(cands))}
 	nEdges, nReview := 0, 0
-	for _, ch := range chunks {
-		nEdges += len(ch.edges)
-		nReview += len(ch.review)
+	offsets := make([]counts, len(perChunk))
+	for i, n := range perChunk {
+		offsets[i] = counts{nEdges, nReview}
+		nEdges += n.edges
+		nReview += n.review
 	}
-	edges := make([]cluster.Edge, 0, nEdges)
-	res.Review = slices.Grow(res.Review, nReview)
-	for _, ch := range chunks {
-		edges = append(edges, ch.edges...)
-		res.Review = append(res.Review, ch.review...)
-		ss.Matches += ch.stats.Matches
-		ss.Review += ch.stats.Review
-		ss.Conflicts += ch.stats.Conflicts
+	edges := make([]cluster.Edge, nEdges)
+	review := make([]ReviewPair, nReview)
+	var conflictCount atomic.Int64
+	err = parallelChunks(ctx, len(cands), scoreChunk, opt.Workers, func(lo, hi int) {
+		at := offsets[lo/scoreChunk]
+		conflictsHere := 0
+		for k := lo; k < hi; k++ {
+			if class[k] == dropped {
+				continue
+			}
+			c, levels := cands[k], lv[k*nC:(k+1)*nC]
+			w := pw.of(c.A, c.B, levels)
+			switch class[k] {
+			case link:
+				edges[at.edges] = cluster.Edge{A: c.A, B: c.B, Weight: w}
+				at.edges++
+				continue
+			case conflict:
+				review[at.review] = ReviewPair{Reason: "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(levels), ", ")}
+				conflictsHere++
+			case band:
+				review[at.review] = ReviewPair{Reason: "review band"}
+			}
+			r := &review[at.review]
+			r.A, r.B, r.Weight, r.Probability, r.Rule = recs[c.A].Key, recs[c.B].Key, w, model.Probability(w), ruleNames[c.Rule]
+			at.review++
+		}
+		conflictCount.Add(int64(conflictsHere))
+	})
+	if err != nil {
+		return nil, err
+	}
+	ss.Matches, ss.Review, ss.Conflicts = int64(nEdges), int64(nReview), conflictCount.Load()
+	if res.Review == nil {
+		res.Review = review
+	} else {
+		res.Review = append(res.Review, review...)
 	}
 	res.Stats.Scoring = ss
 	res.Links = edges

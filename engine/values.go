@@ -25,14 +25,19 @@ type valueTable struct {
 
 // column holds one comparison's values for every record.
 type column struct {
-	// cell is, per record, noValue, severalValues, or the exact key id of
-	// its one value plus keyOffset.
-	cell []uint32
+	// cells hold, per record, what decides most pairs without reading
+	// values: the exact key and the screen (compare.Comparison.Screen).
+	cells []cell
 	// vals holds the values, prepared, record after record; record r's
 	// are vals[at[r]:at[r+1]].
 	vals []compare.Prepared
 	at   []uint32
 }
+
+// cell is one record's entry in a column. key is noValue, severalValues,
+// or the exact key id of its one value plus keyOffset; screen is that
+// value's screen (0 for none or several).
+type cell struct{ key, screen uint32 }
 
 const (
 	noValue       = 0
@@ -64,7 +69,7 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 	}
 	t := &valueTable{comps: comps, keys: make([]*compare.Keys, nC), cols: make([]column, nC)}
 	err := parallelEach(ctx, nC, workers, func(i int) {
-		col := column{cell: make([]uint32, n), at: make([]uint32, n+1)}
+		col := column{cells: make([]cell, n), at: make([]uint32, n+1)}
 		total := 0
 		for r := range n {
 			col.at[r] = uint32(total)
@@ -79,10 +84,10 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 			for j := range vs {
 				p := c.PrepareInterned(&vs[j], keys)
 				col.vals = append(col.vals, p)
-				col.cell[r] = p.Key() + keyOffset
+				col.cells[r] = cell{key: p.Key() + keyOffset, screen: c.Screen(&p)}
 			}
 			if len(vs) > 1 {
-				col.cell[r] = severalValues
+				col.cells[r] = cell{key: severalValues}
 			}
 		}
 		keys.Done()
@@ -131,59 +136,90 @@ func featureLayouts(recs []record.Record, comps []*compare.Comparison) (layout [
 
 // level returns the level of comparison i for records a and b.
 func (t *valueTable) level(i int, a, b int32) int {
-	col, c := &t.cols[i], t.comps[i]
-	ka, kb := col.cell[a], col.cell[b]
+	col := &t.cols[i]
+	if l := quickLevel(t.comps[i], col.cells[a], col.cells[b]); l >= 0 {
+		return l
+	}
+	return t.valueLevel(i, a, b)
+}
+
+// quickLevel returns the level of a pair from the records' cells alone,
+// or -1 when their values must be compared: null when either has no
+// value, exact when their keys are equal, else when their screens rule
+// out every other level.
+func quickLevel(c *compare.Comparison, ca, cb cell) int {
+	ka, kb := ca.key, cb.key
 	switch {
 	case ka == noValue || kb == noValue:
 		return 0
 	case ka == kb && ka > keyOffset && c.ExactFirst():
 		return 1 // the same non-empty exact key
 	case ka == severalValues || kb == severalValues:
+		return -1
+	case c.ScreenedOut(ca.screen, cb.screen):
+		return c.Else()
+	}
+	return -1
+}
+
+// valueLevel returns the level of comparison i for records a and b by
+// comparing their values.
+func (t *valueTable) valueLevel(i int, a, b int32) int {
+	col, c := &t.cols[i], t.comps[i]
+	if col.cells[a].key == severalValues || col.cells[b].key == severalValues {
 		l, _, _ := c.LevelPrepared(col.prepared(a), col.prepared(b))
 		return l
 	}
-	return c.PairLevel(col.vals[col.at[a]], col.vals[col.at[b]])
+	return c.PairLevel(&col.vals[col.at[a]], &col.vals[col.at[b]])
 }
 
 // compare fills out, len(pairs) rows of one level per comparison, with
 // the levels of pairs, a column at a time, on workers goroutines.
 //
 // The two records of a pair lie anywhere in memory, so most of comparing
-// is waiting for cache misses. Pairs are taken in groups: first the key
-// cells of the whole group are read, then the prepared values that its
-// pairs will compare and what they point to (compare.Prepared.Warm), and
-// only then is each pair compared, so that the misses of a group overlap
-// instead of queueing one after another.
+// is waiting for cache misses. Pairs are taken in groups: first the cells
+// of the whole group are read, and the pairs that they decide are done
+// (quickLevel); then the prepared values that the other pairs will compare
+// are read, and what they point to (compare.Prepared.Warm), and only then
+// are those pairs compared, so that the misses of a group overlap instead
+// of queueing one after another.
 func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int, out []uint8) error {
 	const group = 32
 	nC := len(t.comps)
-	for i := range t.comps {
+	for i, c := range t.comps {
 		col := &t.cols[i]
 		err := parallel(ctx, len(pairs), workers, func(lo, hi int) {
 			var warm uint32
 			var at [2 * group]uint32
+			var todo [group]int
 			for g := lo; g < hi; g += group {
 				batch := pairs[g:min(g+group, hi)]
 				for _, p := range batch {
-					warm += col.cell[p.A] ^ col.cell[p.B]
+					warm += col.cells[p.A].key ^ col.cells[p.B].key
 				}
-				// Where the values are, then the values, then what they
-				// point to: each pass's reads are independent of one another.
-				n := 0
-				for _, p := range batch {
-					if ka, kb := col.cell[p.A], col.cell[p.B]; ka != noValue && kb != noValue && ka != kb {
-						at[n], at[n+1] = col.at[p.A], col.at[p.B]
-						n += 2
+				// Decide what the cells decide; then read where the other
+				// pairs' values are, the values, and what they point to:
+				// each pass's reads are independent of one another.
+				nt := 0
+				for k, p := range batch {
+					if l := quickLevel(c, col.cells[p.A], col.cells[p.B]); l >= 0 {
+						out[(g+k)*nC+i] = uint8(l)
+						continue
 					}
+					todo[nt] = k
+					nt++
 				}
-				for _, x := range at[:n] {
+				for x, k := range todo[:nt] {
+					at[2*x], at[2*x+1] = col.at[batch[k].A], col.at[batch[k].B]
+				}
+				for _, x := range at[:2*nt] {
 					warm += col.vals[x].Key()
 				}
-				for _, x := range at[:n] {
+				for _, x := range at[:2*nt] {
 					warm += col.vals[x].Warm()
 				}
-				for k := range batch {
-					out[(g+k)*nC+i] = uint8(t.level(i, batch[k].A, batch[k].B))
+				for _, k := range todo[:nt] {
+					out[(g+k)*nC+i] = uint8(t.valueLevel(i, batch[k].A, batch[k].B))
 				}
 			}
 			warmSink.Add(warm)
@@ -207,7 +243,7 @@ func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
 	counts := make([]int32, keys.Len())
 	total := 0
 	var ids []uint32
-	for r := range col.cell {
+	for r := range col.cells {
 		ids = col.keyIDs(int32(r), ids[:0])
 		for x, k := range ids {
 			if k != 0 && !containsID(ids[:x], k) {
@@ -292,7 +328,7 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 // Scorer.CompareValues picks it.
 func (p *pairWeights) exactKey(i int, a, b int32) uint32 {
 	col := &p.t.cols[i]
-	if ka, kb := col.cell[a], col.cell[b]; ka >= keyOffset && kb >= keyOffset {
+	if ka, kb := col.cells[a].key, col.cells[b].key; ka >= keyOffset && kb >= keyOffset {
 		return ka - keyOffset // level 1 from single values: their keys are equal
 	}
 	var bufA, bufB [4]uint32
