@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"strings"
 	"sync/atomic"
 
 	"github.com/concord-er/concord/compare"
@@ -26,18 +25,19 @@ type valueTable struct {
 // column holds one comparison's values for every record.
 type column struct {
 	// cells hold, per record, what decides most pairs without reading
-	// values: the exact key and the screen (compare.Comparison.Screen).
+	// values (the exact key and the screen, compare.Comparison.Screen),
+	// and where its values are; one more cell ends the last record's.
 	cells []cell
 	// vals holds the values, prepared, record after record; record r's
-	// are vals[at[r]:at[r+1]].
+	// are vals[cells[r].at:cells[r+1].at].
 	vals []compare.Prepared
-	at   []uint32
 }
 
 // cell is one record's entry in a column. key is noValue, severalValues,
 // or the exact key id of its one value plus keyOffset; screen is that
-// value's screen (0 for none or several).
-type cell struct{ key, screen uint32 }
+// value's screen (0 for none or several); at is the index of its first
+// value in vals.
+type cell struct{ key, screen, at uint32 }
 
 const (
 	noValue       = 0
@@ -46,7 +46,7 @@ const (
 )
 
 // prepared returns the values of record r.
-func (c *column) prepared(r int32) []compare.Prepared { return c.vals[c.at[r]:c.at[r+1]] }
+func (c *column) prepared(r int32) []compare.Prepared { return c.vals[c.cells[r].at:c.cells[r+1].at] }
 
 // keyIDs appends the exact key ids of record r's values to buf.
 func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
@@ -69,13 +69,13 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 	}
 	t := &valueTable{comps: comps, keys: make([]*compare.Keys, nC), cols: make([]column, nC)}
 	err := parallelEach(ctx, nC, workers, func(i int) {
-		col := column{cells: make([]cell, n), at: make([]uint32, n+1)}
+		col := column{cells: make([]cell, n+1)}
 		total := 0
 		for r := range n {
-			col.at[r] = uint32(total)
+			col.cells[r].at = uint32(total)
 			total += len(values(r, i))
 		}
-		col.at[n] = uint32(total)
+		col.cells[n].at = uint32(total)
 		col.vals = make([]compare.Prepared, 0, total)
 		c, keys := comps[i], compare.NewKeys()
 		keys.Reserve(total)
@@ -84,10 +84,10 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 			for j := range vs {
 				p := c.PrepareInterned(&vs[j], keys)
 				col.vals = append(col.vals, p)
-				col.cells[r] = cell{key: p.Key() + keyOffset, screen: c.Screen(&p)}
+				col.cells[r].key, col.cells[r].screen = p.Key()+keyOffset, c.Screen(&p)
 			}
 			if len(vs) > 1 {
-				col.cells[r] = cell{key: severalValues}
+				col.cells[r].key, col.cells[r].screen = severalValues, 0
 			}
 		}
 		keys.Done()
@@ -105,18 +105,18 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 func featureLayouts(recs []record.Record, comps []*compare.Comparison) (layout []int32, index [][]int16) {
 	layout = make([]int32, len(recs))
 	seen := map[string]int32{}
-	var sig strings.Builder
+	var sig []byte // feature names, each ended by a zero byte
 	for i := range recs {
 		r := &recs[i]
-		sig.Reset()
+		sig = sig[:0]
 		for _, f := range r.Features {
-			sig.WriteString(f.Name)
-			sig.WriteByte(0)
+			sig = append(sig, f.Name...)
+			sig = append(sig, 0)
 		}
-		l, ok := seen[sig.String()]
+		l, ok := seen[string(sig)] // a look-up that does not copy sig
 		if !ok {
 			l = int32(len(index))
-			seen[sig.String()] = l
+			seen[string(sig)] = l
 			idx := make([]int16, len(comps))
 			for j, c := range comps {
 				idx[j] = -1
@@ -170,7 +170,7 @@ func (t *valueTable) valueLevel(i int, a, b int32) int {
 		l, _, _ := c.LevelPrepared(col.prepared(a), col.prepared(b))
 		return l
 	}
-	return c.PairLevel(&col.vals[col.at[a]], &col.vals[col.at[b]])
+	return c.PairLevel(&col.vals[col.cells[a].at], &col.vals[col.cells[b].at])
 }
 
 // compare fills out, len(pairs) rows of one level per comparison, with
@@ -210,7 +210,7 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 					nt++
 				}
 				for x, k := range todo[:nt] {
-					at[2*x], at[2*x+1] = col.at[batch[k].A], col.at[batch[k].B]
+					at[2*x], at[2*x+1] = col.cells[batch[k].A].at, col.cells[batch[k].B].at
 				}
 				for _, x := range at[:2*nt] {
 					warm += col.vals[x].Key()
@@ -243,7 +243,7 @@ func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
 	counts := make([]int32, keys.Len())
 	total := 0
 	var ids []uint32
-	for r := range col.cells {
+	for r := range len(col.cells) - 1 { // the last cell only ends the values
 		ids = col.keyIDs(int32(r), ids[:0])
 		for x, k := range ids {
 			if k != 0 && !containsID(ids[:x], k) {
