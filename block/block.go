@@ -6,7 +6,6 @@ package block
 
 import (
 	"fmt"
-	"hash/fnv"
 	"runtime"
 	"slices"
 	"strings"
@@ -140,10 +139,11 @@ func (ix *Index) buildRule(recs []record.Record, ri int) []CappedBlock {
 	off := make([]uint32, len(recs)+1)
 	keys := make([]uint64, 0, len(recs))
 	var scratch []uint64
+	var kh keyHasher
 	for i := range recs {
 		scratch = scratch[:0]
-		for _, k := range ruleKeys(&recs[i], rule, ix.opt.MaxKeys) {
-			if h := hash(k); !slices.Contains(scratch, h) {
+		for _, h := range kh.hashes(&recs[i], rule, ix.opt.MaxKeys) {
+			if !slices.Contains(scratch, h) {
 				scratch = append(scratch, h)
 			}
 		}
@@ -226,12 +226,15 @@ func ruleKeys(r *record.Record, rule Rule, maxKeys int) []string {
 	return keys
 }
 
-func termValues(r *record.Record, t Term) []string {
+// termValues returns the distinct values of a term in a record.
+func termValues(r *record.Record, t Term) []string { return appendTermValues(nil, r, t) }
+
+// appendTermValues appends the distinct values of a term in a record to out.
+func appendTermValues(out []string, r *record.Record, t Term) []string {
 	f := r.Feature(t.Feature)
 	if f == nil {
-		return nil
+		return out
 	}
-	var out []string
 	for i := range f.Values {
 		v := &f.Values[i]
 		if t.Facet == "token" {
@@ -249,10 +252,56 @@ func termValues(r *record.Record, t Term) []string {
 	return out
 }
 
-func hash(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+// hash is 64-bit FNV-1a.
+func hash(s string) uint64 { return fnvAdd(fnvOffset, s) }
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvAdd continues an FNV-1a hash h with the bytes of s.
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// keyHasher computes what hash gives for each of ruleKeys' strings,
+// without building the strings: FNV-1a of a key continues the hash of its
+// prefix. Its buffers are reused from one record to the next, so building
+// an index does not allocate per record.
+type keyHasher struct {
+	vals         []string
+	states, next []uint64
+}
+
+// hashes returns the hashes of r's keys under rule, in ruleKeys' order;
+// the slice is valid until the next call.
+func (kh *keyHasher) hashes(r *record.Record, rule Rule, maxKeys int) []uint64 {
+	kh.states = append(kh.states[:0], fnvOffset) // the hash of ""
+	for ti, t := range rule.Terms {
+		kh.vals = appendTermValues(kh.vals[:0], r, t)
+		if len(kh.vals) == 0 {
+			return nil
+		}
+		kh.next = kh.next[:0]
+		for _, k := range kh.states {
+			if ti > 0 {
+				k = fnvAdd(k, "\x1f")
+			}
+			for _, v := range kh.vals {
+				kh.next = append(kh.next, fnvAdd(k, v))
+				if len(kh.next) >= maxKeys {
+					break
+				}
+			}
+		}
+		kh.states, kh.next = kh.next, kh.states
+	}
+	return kh.states
 }
 
 // Rules returns the rules of the index.
