@@ -95,8 +95,8 @@ type entry struct {
 	rec int32
 }
 
-// Build computes the keys of every record under every rule, one rule per
-// core at a time.
+// Build computes the keys of every record under every rule, and sorts each
+// rule's keys into blocks, on every core.
 func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 	if opt.MaxBlock <= 0 {
 		opt.MaxBlock = 1000
@@ -116,6 +116,7 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 		}
 		ix.source[i] = s
 	}
+	ix.recordKeys(recs)
 	capped := make([][]CappedBlock, n)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -134,23 +135,72 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 	return ix
 }
 
+// recordKeys fills keyOff and keys: every record's distinct key hashes
+// under every rule, sorted. Each worker reads its own range of records
+// once for all rules, so a record's features are fetched from memory once
+// rather than once per rule.
+func (ix *Index) recordKeys(recs []record.Record) {
+	n, nR := len(recs), len(ix.rules)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/4096))
+	type part struct {
+		keys   [][]uint64 // rule → the range's keys
+		counts [][]uint32 // rule → keys per record of the range
+	}
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := part{keys: make([][]uint64, nR), counts: make([][]uint32, nR)}
+			for ri := range nR {
+				p.keys[ri] = make([]uint64, 0, hi-lo)
+				p.counts[ri] = make([]uint32, hi-lo)
+			}
+			var scratch []uint64
+			var kh keyHasher
+			for i := lo; i < hi; i++ {
+				for ri, rule := range ix.rules {
+					scratch = scratch[:0]
+					for _, h := range kh.hashes(&recs[i], rule, ix.opt.MaxKeys) {
+						if !slices.Contains(scratch, h) {
+							scratch = append(scratch, h)
+						}
+					}
+					slices.Sort(scratch)
+					p.keys[ri] = append(p.keys[ri], scratch...)
+					p.counts[ri][i-lo] = uint32(len(scratch))
+				}
+			}
+			parts[w] = p
+		}()
+	}
+	wg.Wait()
+	for ri := range nR {
+		total := 0
+		for _, p := range parts {
+			total += len(p.keys[ri])
+		}
+		off, keys := make([]uint32, n+1), make([]uint64, 0, total)
+		i := 0
+		for _, p := range parts {
+			keys = append(keys, p.keys[ri]...)
+			for _, c := range p.counts[ri] {
+				off[i+1] = off[i] + c
+				i++
+			}
+			p.keys[ri], p.counts[ri] = nil, nil
+		}
+		ix.keyOff[ri], ix.keys[ri] = off, keys
+	}
+}
+
+// buildRule sorts the entries of rule ri into blocks, leaving out keys of
+// one record and blocks over the size cap.
 func (ix *Index) buildRule(recs []record.Record, ri int) []CappedBlock {
 	rule := ix.rules[ri]
-	off := make([]uint32, len(recs)+1)
-	keys := make([]uint64, 0, len(recs))
-	var scratch []uint64
-	var kh keyHasher
-	for i := range recs {
-		scratch = scratch[:0]
-		for _, h := range kh.hashes(&recs[i], rule, ix.opt.MaxKeys) {
-			if !slices.Contains(scratch, h) {
-				scratch = append(scratch, h)
-			}
-		}
-		slices.Sort(scratch)
-		keys = append(keys, scratch...)
-		off[i+1] = uint32(len(keys))
-	}
+	off, keys := ix.keyOff[ri], ix.keys[ri]
 	entries := make([]entry, 0, len(keys))
 	for i := range recs {
 		for _, h := range keys[off[i]:off[i+1]] {
@@ -185,7 +235,7 @@ func (ix *Index) buildRule(recs []record.Record, ri int) []CappedBlock {
 		lo = hi
 	}
 	slices.SortFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
-	ix.keyOff[ri], ix.keys[ri], ix.entries[ri], ix.capped[ri] = off, keys, slices.Clip(out), cappedKeys
+	ix.entries[ri], ix.capped[ri] = slices.Clip(out), cappedKeys
 	return capped
 }
 
@@ -329,22 +379,71 @@ func (ix *Index) Allowed(a, b int32) bool {
 	return a != b && !(ix.opt.LinkOnly && ix.source[a] == ix.source[b])
 }
 
+// Pair is a candidate pair of record indexes, A < B, with the index of
+// the first rule that produces it.
+type Pair struct {
+	A, B int32
+	Rule uint16
+}
+
+// Candidates returns every candidate pair once, in the order of Pairs, in
+// one slice allocated at its size.
+func (ix *Index) Candidates() []Pair {
+	found := ix.pairsByRule()
+	total := 0
+	for _, ps := range found {
+		total += len(ps)
+	}
+	out := make([]Pair, 0, total)
+	for r, ps := range found {
+		for _, p := range ps {
+			out = append(out, Pair{A: p[0], B: p[1], Rule: uint16(r)})
+		}
+		found[r] = nil
+	}
+	return out
+}
+
 // Pairs calls fn for every candidate pair once, with a < b and the index
 // of the first rule that produces it, in a fixed order. It stops early if
 // fn returns false.
 func (ix *Index) Pairs(fn func(a, b int32, rule int) bool) {
-	for r := range ix.rules {
-		if !ix.RulePairs(r, func(a, b int32) bool {
-			for p := 0; p < r; p++ {
-				if ix.Shares(p, a, b) {
-					return true // an earlier rule has it
-				}
+	for r, ps := range ix.pairsByRule() {
+		for _, p := range ps {
+			if !fn(p[0], p[1], r) {
+				return
 			}
-			return fn(a, b, r)
-		}) {
-			return
 		}
 	}
+}
+
+// pairsByRule finds, for each rule, the pairs it produces first (no
+// earlier rule produces them), each rule on its own core.
+func (ix *Index) pairsByRule() [][][2]int32 {
+	if len(ix.rules) > 1<<16 {
+		panic("block: more rules than a Pair can number")
+	}
+	found := make([][][2]int32, len(ix.rules))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for r := range ix.rules {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ix.RulePairs(r, func(a, b int32) bool {
+				for p := 0; p < r; p++ {
+					if ix.Shares(p, a, b) {
+						return true // an earlier rule has it
+					}
+				}
+				found[r] = append(found[r], [2]int32{a, b})
+				return true
+			})
+		}()
+	}
+	wg.Wait()
+	return found
 }
 
 // RulePairs calls fn for every pair rule r produces, whether or not an

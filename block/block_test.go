@@ -65,9 +65,21 @@ type tagged struct {
 	Rule int
 }
 
-func allPairs(ix *block.Index) []tagged {
+// allPairs returns the pairs of ix, checking that Candidates gives the
+// same pairs in the same order as Pairs.
+func allPairs(t *testing.T, ix *block.Index) []tagged {
+	t.Helper()
 	var out []tagged
 	ix.Pairs(func(a, b int32, r int) bool { out = append(out, tagged{a, b, r}); return true })
+	cands := ix.Candidates()
+	if len(cands) != len(out) {
+		t.Fatalf("Candidates has %d pairs, Pairs %d", len(cands), len(out))
+	}
+	for i, c := range cands {
+		if (tagged{c.A, c.B, int(c.Rule)}) != out[i] {
+			t.Fatalf("Candidates[%d] = %v, Pairs gives %v", i, c, out[i])
+		}
+	}
 	return out
 }
 
@@ -80,7 +92,7 @@ func TestPairsOnceWithFirstRule(t *testing.T) {
 		rec("s", "4", "dob=19900101"),
 	}
 	ix := block.Build(recs, rules(t, []string{"name"}, []string{"dob"}), block.Options{})
-	got := allPairs(ix)
+	got := allPairs(t, ix)
 	// rule 0 (name): 0-1, 0-2, 1-2; rule 1 (dob): 0-3, 0-4, 1-3, 1-4, 3-4 (0-1 already found).
 	want := []tagged{{0, 1, 0}, {0, 2, 0}, {1, 2, 0}, {0, 3, 1}, {0, 4, 1}, {1, 3, 1}, {1, 4, 1}, {3, 4, 1}}
 	if !sameSet(got, want) {
@@ -106,7 +118,7 @@ func TestMultiValuedAndFacets(t *testing.T) {
 	}
 	ix := block.Build(recs, rules(t, []string{"name", "dob.year"}), block.Options{})
 	want := []tagged{{0, 1, 0}, {0, 2, 0}, {1, 2, 0}}
-	if got := allPairs(ix); !sameSet(got, want) {
+	if got := allPairs(t, ix); !sameSet(got, want) {
 		t.Errorf("pairs = %v, want %v", got, want)
 	}
 }
@@ -115,7 +127,7 @@ func TestLinkOnly(t *testing.T) {
 	recs := []record.Record{rec("a", "0", "n=x"), rec("a", "1", "n=x"), rec("b", "0", "n=x"), rec("b", "1", "n=y")}
 	ix := block.Build(recs, rules(t, []string{"n"}), block.Options{LinkOnly: true})
 	want := []tagged{{0, 2, 0}, {1, 2, 0}}
-	if got := allPairs(ix); !sameSet(got, want) {
+	if got := allPairs(t, ix); !sameSet(got, want) {
 		t.Errorf("pairs = %v, want %v", got, want)
 	}
 }

@@ -120,10 +120,7 @@ type ClusteringStats struct {
 }
 
 // candidate is a pair of record indexes with the first rule that found it.
-type candidate struct {
-	A, B int32
-	Rule uint8
-}
+type candidate = block.Pair
 
 // Resolve loads every source of cfg, trains a model (unless one is given),
 // scores candidate pairs and clusters records into entities. Rejected rows
@@ -189,22 +186,26 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 
 	start = time.Now()
 	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly})
-	var cands []candidate
+	cands := ix.Candidates()
 	perRule := make([]int64, len(rules))
-	ix.Pairs(func(a, b int32, r int) bool {
-		cands = append(cands, candidate{a, b, uint8(r)})
-		perRule[r]++
-		return true
-	})
+	for _, c := range cands {
+		perRule[c.Rule]++
+	}
 	// The rules that produce each pair: the training set of each rule.
 	masks := make([]uint64, len(cands))
-	for k, c := range cands {
-		masks[k] = 1 << c.Rule
-		for r := int(c.Rule) + 1; r < len(rules); r++ {
-			if ix.Shares(r, c.A, c.B) {
-				masks[k] |= 1 << r
+	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			c := cands[k]
+			masks[k] = 1 << c.Rule
+			for r := int(c.Rule) + 1; r < len(rules); r++ {
+				if ix.Shares(r, c.A, c.B) {
+					masks[k] |= 1 << r
+				}
 			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly)}
 	for i, r := range rules {
@@ -221,7 +222,9 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		res.Stats.Warnings = append(res.Stats.Warnings, fmt.Sprintf("%d blocks over the size cap were skipped (see blocking.capped_blocks)", len(ix.Capped)))
 	}
 	if opt.Truth != nil {
-		bs.TruePairs, bs.PairCompleteness = pairCompleteness(recs, ix, opt.Truth, linkOnly)
+		if bs.TruePairs, bs.PairCompleteness, err = pairCompleteness(ctx, recs, ix, opt.Truth, opt.Workers); err != nil {
+			return nil, err
+		}
 	}
 	res.Stats.Blocking = bs
 	ix.Release()
@@ -521,36 +524,51 @@ func possiblePairs(recs []record.Record, linkOnly bool) float64 {
 
 // pairCompleteness counts the true pairs and the share of them that some
 // rule produces.
-func pairCompleteness(recs []record.Record, ix *block.Index, truth func(record.Key) (string, bool), linkOnly bool) (int64, *float64) {
+func pairCompleteness(ctx context.Context, recs []record.Record, ix *block.Index, truth func(record.Key) (string, bool), workers int) (int64, *float64, error) {
 	groups := map[string][]int32{}
 	for i := range recs {
 		if e, ok := truth(recs[i].Key); ok {
 			groups[e] = append(groups[e], int32(i))
 		}
 	}
-	var total, found int64
+	list := make([][]int32, 0, len(groups))
 	for _, g := range groups {
-		for x := 0; x < len(g); x++ {
-			for y := x + 1; y < len(g); y++ {
-				a, b := g[x], g[y]
-				if !ix.Allowed(a, b) {
-					continue
-				}
-				total++
-				for r := range ix.Rules() {
-					if ix.Shares(r, a, b) {
-						found++
-						break
+		if len(g) > 1 {
+			list = append(list, g)
+		}
+	}
+	var totalN, foundN atomic.Int64
+	err := parallelChunks(ctx, len(list), 1024, workers, func(lo, hi int) {
+		var t, f int64
+		for _, g := range list[lo:hi] {
+			for x := 0; x < len(g); x++ {
+				for y := x + 1; y < len(g); y++ {
+					a, b := g[x], g[y]
+					if !ix.Allowed(a, b) {
+						continue
+					}
+					t++
+					for r := range ix.Rules() {
+						if ix.Shares(r, a, b) {
+							f++
+							break
+						}
 					}
 				}
 			}
 		}
+		totalN.Add(t)
+		foundN.Add(f)
+	})
+	if err != nil {
+		return 0, nil, err
 	}
+	total, found := totalN.Load(), foundN.Load()
 	pc := 1.0
 	if total > 0 {
 		pc = float64(found) / float64(total)
 	}
-	return total, &pc
+	return total, &pc, nil
 }
 
 // parallel runs fn over [0, n) in chunks on workers goroutines.

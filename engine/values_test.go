@@ -47,7 +47,7 @@ func newCandidateSet(tb testing.TB, people int) *candidateSet {
 		rules = append(rules, r)
 	}
 	ix := block.Build(s.recs, rules, block.Options{})
-	ix.Pairs(func(a, b int32, r int) bool { s.cands = append(s.cands, candidate{a, b, uint8(r)}); return true })
+	s.cands = ix.Candidates()
 	for _, spec := range DefaultSpecs(cfg) {
 		s.comps = append(s.comps, compare.MustCompile(spec))
 	}
