@@ -391,7 +391,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		}
 		res.Review = slices.DeleteFunc(res.Review, func(r ReviewPair) bool { return decided[record.NewPair(r.A, r.B)] })
 	}
-	slices.SortStableFunc(res.Review, func(a, b ReviewPair) int { return cmpFloat(b.Weight, a.Weight) })
+	res.Review = sortReview(res.Review)
 	res.Entities = entityIDs(recs, cr.Labels)
 	res.Stats.Clustering = clusteringStats(cr)
 	stage("clustering", start)
@@ -671,33 +671,44 @@ func (c *conflicts) check(a, b int32) bool {
 // entityIDs names each cluster after its smallest record key, so that the
 // same cluster gets the same id in every run.
 func entityIDs(recs []record.Record, labels []int32) []record.EntityID {
-	smallest := map[int32]int32{}
+	// Labels are record indexes (the smallest of each cluster).
+	smallest := make([]int32, len(recs))
+	for i := range smallest {
+		smallest[i] = -1
+	}
 	for i, l := range labels {
-		if s, ok := smallest[l]; !ok || recs[i].Key.Less(recs[s].Key) {
+		if s := smallest[l]; s < 0 || recs[i].Key.Less(recs[s].Key) {
 			smallest[l] = int32(i)
 		}
 	}
+	byLabel := make([]record.EntityID, len(recs))
 	ids := make([]record.EntityID, len(recs))
 	for i, l := range labels {
-		k := recs[smallest[l]].Key
-		h := fnv.New64a()
-		h.Write([]byte(k.Source))
-		h.Write([]byte{0})
-		h.Write([]byte(k.ID))
-		ids[i] = record.EntityID(fmt.Sprintf("E%016x", h.Sum64()))
+		if byLabel[l] == "" {
+			k := recs[smallest[l]].Key
+			h := fnv.New64a()
+			h.Write([]byte(k.Source))
+			h.Write([]byte{0})
+			h.Write([]byte(k.ID))
+			byLabel[l] = record.EntityID(fmt.Sprintf("E%016x", h.Sum64()))
+		}
+		ids[i] = byLabel[l]
 	}
 	return ids
 }
 
 func clusteringStats(cr cluster.Result) ClusteringStats {
-	size := map[int32]int{}
+	size := make([]int, len(cr.Labels)) // labels are record indexes
 	for _, l := range cr.Labels {
 		size[l]++
 	}
-	st := ClusteringStats{Entities: len(size), Merges: cr.Merges, Refused: len(cr.Refused), SizeHistogram: make([]int, 10)}
+	st := ClusteringStats{Merges: cr.Merges, Refused: len(cr.Refused), SizeHistogram: make([]int, 10)}
 	for _, n := range size {
-		st.LargestEntity = max(st.LargestEntity, n)
-		st.SizeHistogram[min(n, 10)-1]++
+		if n > 0 {
+			st.Entities++
+			st.LargestEntity = max(st.LargestEntity, n)
+			st.SizeHistogram[min(n, 10)-1]++
+		}
 	}
 	return st
 }
@@ -708,6 +719,27 @@ func logit(p float64) float64 {
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// sortReview orders pairs to review by weight, highest first, pairs of
+// equal weight in their order: a stable sort of indexes, which moves 4
+// bytes per swap rather than a whole pair, then one pass to lay them out.
+func sortReview(rs []ReviewPair) []ReviewPair {
+	order := make([]int32, len(rs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmpFloat(rs[b].Weight, rs[a].Weight); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	out := make([]ReviewPair, len(rs))
+	for i, x := range order {
+		out[i] = rs[x]
+	}
+	return out
+}
 
 func cmpFloat(a, b float64) int {
 	switch {
