@@ -11,13 +11,16 @@ import (
 // grow without re-hashing a string. The strings themselves stay with the
 // caller, who confirms a candidate id.
 type internTable struct {
-	seed   maphash.Seed
-	slots  []uint32 // id+1, 0 = empty
-	hashes []uint64 // id → hash
+	seed maphash.Seed
+	// slots hold the high 32 bits of an id's hash and id+1 (0: empty), so
+	// that a probe reads one array and compares strings only when 32 more
+	// bits of their hashes agree.
+	slots  []uint64
+	hashes []uint64 // id → hash, to place ids again when the table grows
 }
 
 func newInternTable() internTable {
-	return internTable{seed: maphash.MakeSeed(), slots: make([]uint32, 64)}
+	return internTable{seed: maphash.MakeSeed(), slots: make([]uint64, 64)}
 }
 
 func (t *internTable) hash(s string) uint64 { return maphash.String(t.seed, s) }
@@ -34,7 +37,7 @@ func (t *internTable) find(h uint64, same func(id uint32) bool) (uint32, bool) {
 		if s == 0 {
 			return 0, false
 		}
-		if id := s - 1; t.hashes[id] == h && same(id) {
+		if id := uint32(s) - 1; s>>32 == h>>32 && same(id) {
 			return id, true
 		}
 	}
@@ -53,7 +56,7 @@ func (t *internTable) reserve(n int) {
 }
 
 func (t *internTable) rehash(size int) {
-	t.slots = make([]uint32, size)
+	t.slots = make([]uint64, size)
 	for j, h := range t.hashes {
 		t.put(uint32(j), h)
 	}
@@ -74,7 +77,7 @@ func (t *internTable) put(id uint32, h uint64) {
 	for t.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = id + 1
+	t.slots[i] = h>>32<<32 | uint64(id+1)
 }
 
 // Keys interns exact keys (Comparison.ExactKey): equal keys get equal
