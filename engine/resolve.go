@@ -283,13 +283,8 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	// neither, in two passes over chunks of candidates: the first weighs
 	// every pair and counts each chunk's links and pairs to review; the
 	// second weighs again the pairs kept (a fifth of them, as a rule) and
-	// writes them straight into lists allocated once at their size.
-	const (
-		dropped uint8 = iota
-		link
-		conflict // scores as a match, disagrees on an exclusive feature
-		band     // in the review band
-	)
+	// writes them straight into lists allocated once at their size: links,
+	// and pairs to review as indexes, written out after clustering.
 	classOf := func(w float64, levels []uint8) uint8 {
 		switch {
 		case w >= matchW && conflicts.levels(levels):
@@ -329,7 +324,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		nReview += n.review
 	}
 	edges := make([]cluster.Edge, nEdges)
-	review := make([]ReviewPair, nReview)
+	// Pairs to review are kept as candidate indexes and weights until
+	// clustering has added its refused merges; then they are sorted and
+	// written out once, with their keys and reasons.
+	review := make([]pendingReview, nReview)
 	var conflictCount atomic.Int64
 	err = parallelChunks(ctx, len(cands), scoreChunk, opt.Workers, func(lo, hi int) {
 		at := offsets[lo/scoreChunk]
@@ -338,21 +336,17 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			if class[k] == dropped {
 				continue
 			}
-			c, levels := cands[k], lv[k*nC:(k+1)*nC]
-			w := pw.of(c.A, c.B, levels)
-			switch class[k] {
-			case link:
+			c := cands[k]
+			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC])
+			if class[k] == link {
 				edges[at.edges] = cluster.Edge{A: c.A, B: c.B, Weight: w}
 				at.edges++
 				continue
-			case conflict:
-				review[at.review] = ReviewPair{Reason: "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(levels), ", ")}
-				conflictsHere++
-			case band:
-				review[at.review] = ReviewPair{Reason: "review band"}
 			}
-			r := &review[at.review]
-			r.A, r.B, r.Weight, r.Probability, r.Rule = recs[c.A].Key, recs[c.B].Key, w, model.Probability(w), ruleNames[c.Rule]
+			if class[k] == conflict {
+				conflictsHere++
+			}
+			review[at.review] = pendingReview{weight: w, index: int32(k), class: class[k]}
 			at.review++
 		}
 		conflictCount.Add(int64(conflictsHere))
@@ -361,11 +355,6 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		return nil, err
 	}
 	ss.Matches, ss.Review, ss.Conflicts = int64(nEdges), int64(nReview), conflictCount.Load()
-	if res.Review == nil {
-		res.Review = review
-	} else {
-		res.Review = append(res.Review, review...)
-	}
 	res.Stats.Scoring = ss
 	res.Links = edges
 	stage("scoring", start)
@@ -377,21 +366,48 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		copt.CannotLink = func(a, b int32) bool { return cannot[[2]int32{min(a, b), max(a, b)}] }
 	}
 	cr := cluster.Greedy(len(recs), append(slices.Clip(edges), forced...), copt)
-	for _, r := range cr.Refused {
-		reason := "too large to check for conflicts"
-		if !r.TooLarge {
-			reason = fmt.Sprintf("matches, but joining would put %s and %s in one entity", recs[r.With[0]].Key, recs[r.With[1]].Key)
+	for i, r := range cr.Refused {
+		review = append(review, pendingReview{weight: r.Weight, index: int32(i), class: refused})
+	}
+	pairOf := func(p pendingReview) (a, b int32) {
+		if p.class == refused {
+			return cr.Refused[p.index].A, cr.Refused[p.index].B
 		}
-		res.Review = append(res.Review, ReviewPair{A: recs[r.A].Key, B: recs[r.B].Key, Weight: r.Weight, Probability: model.Probability(r.Weight), Reason: reason})
+		return cands[p.index].A, cands[p.index].B
 	}
 	if len(opt.Decisions) > 0 {
 		decided := map[record.Pair]bool{}
 		for _, d := range opt.Decisions {
 			decided[record.NewPair(d.A, d.B)] = true
 		}
-		res.Review = slices.DeleteFunc(res.Review, func(r ReviewPair) bool { return decided[record.NewPair(r.A, r.B)] })
+		review = slices.DeleteFunc(review, func(p pendingReview) bool {
+			a, b := pairOf(p)
+			return decided[record.NewPair(recs[a].Key, recs[b].Key)]
+		})
 	}
-	res.Review = sortReview(res.Review)
+	// Highest weight first; pairs of equal weight stay in candidate
+	// order, refused merges after them.
+	slices.SortStableFunc(review, func(x, y pendingReview) int { return cmpFloat(y.weight, x.weight) })
+	res.Review = make([]ReviewPair, len(review))
+	for i, p := range review {
+		a, b := pairOf(p)
+		r := &res.Review[i]
+		r.A, r.B, r.Weight, r.Probability = recs[a].Key, recs[b].Key, p.weight, model.Probability(p.weight)
+		switch p.class {
+		case conflict:
+			k := int(p.index)
+			r.Reason = "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(lv[k*nC:(k+1)*nC]), ", ")
+			r.Rule = ruleNames[cands[k].Rule]
+		case band:
+			r.Reason, r.Rule = "review band", ruleNames[cands[p.index].Rule]
+		case refused:
+			x := cr.Refused[p.index]
+			r.Reason = "too large to check for conflicts"
+			if !x.TooLarge {
+				r.Reason = fmt.Sprintf("matches, but joining would put %s and %s in one entity", recs[x.With[0]].Key, recs[x.With[1]].Key)
+			}
+		}
+	}
 	res.Entities = entityIDs(recs, cr.Labels)
 	res.Stats.Clustering = clusteringStats(cr)
 	stage("clustering", start)
@@ -720,25 +736,22 @@ func logit(p float64) float64 {
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// sortReview orders pairs to review by weight, highest first, pairs of
-// equal weight in their order: a stable sort of indexes, which moves 4
-// bytes per swap rather than a whole pair, then one pass to lay them out.
-func sortReview(rs []ReviewPair) []ReviewPair {
-	order := make([]int32, len(rs))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := cmpFloat(rs[b].Weight, rs[a].Weight); c != 0 {
-			return c
-		}
-		return int(a - b)
-	})
-	out := make([]ReviewPair, len(rs))
-	for i, x := range order {
-		out[i] = rs[x]
-	}
-	return out
+// What scoring makes of a candidate pair, and where a pair to review
+// comes from.
+const (
+	dropped  uint8 = iota
+	link           // scores as a match
+	conflict       // scores as a match, disagrees on an exclusive feature
+	band           // in the review band
+	refused        // a merge clustering refused
+)
+
+// pendingReview is a pair to review before it is written out: a
+// candidate's index (conflict, band) or a refused merge's (refused).
+type pendingReview struct {
+	weight float64
+	index  int32
+	class  uint8
 }
 
 func cmpFloat(a, b float64) int {
