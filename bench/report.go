@@ -82,35 +82,50 @@ func writeTargets(b *strings.Builder, sizes []Size) {
 	b.WriteString(`
 How comparing works now: each distinct exact key of a comparison gets an id, and each
 value is prepared once (*values*: its facets found, its key interned) in one column per
-comparison. Pairs are compared a column at a time; a pair whose values share a key id is
-at the exact level without reading a string, and a missing value is the null level.
-Only the rest (in this data, about one comparison in eight) runs string metrics:
-bit-parallel Jaro-Winkler that stops once too few characters are left to reach the
-lowest threshold, edit distances bounded by the largest threshold (linear for one
-edit), Monge-Elkan over one matrix of token similarities that also stops below the
+comparison. For each record a column keeps a cell: the key id and a 32-bit *screen* of
+the value (compare/screen.go). Pairs are compared a column at a time. A pair whose
+values share a key id is at the exact level, a missing value is the null level, and a
+pair whose screens rule out every level between exact and else is at else, all without
+reading a value. A screen holds just enough to bound what the levels compute: byte counts
+for edit distances (phones, identifiers, postcodes), byte classes and length for
+Jaro-Winkler (cities), a Bloom filter of tokens for Jaccard (addresses), the date itself
+for the date levels. Tests and fuzz targets check that a screen never rules out a pair
+that a level would hold, and TestValueTableAgreesWithScorer checks every candidate's
+levels against the scorer that explain uses. At a million records, 36.8 million
+comparisons of candidate pairs (3.34 million pairs, 11 comparisons) break down like
+this: 9.4 million are ruled out by screens, and only 5.1 million read values. Those run
+string metrics: bit-parallel Jaro-Winkler that stops once too few characters are left to
+reach the lowest threshold, edit distances bounded by the largest threshold (linear for
+one edit), Monge-Elkan over one matrix of token similarities that also stops below the
 lowest threshold. Scoring adds weights and term-frequency adjustments looked up by key
-id.
+id, in two passes: one weighs and counts, the other writes links and pairs to review
+into lists allocated once.
 
-What limits pairs per second: at a million records, a CPU profile
-(` + "`concord resolve --cpuprofile`" + `) of comparing shows about 40% of the time waiting for
-memory, even though a group of pairs has its reads issued together (see
-engine/values.go), and a quarter in Jaro-Winkler (names, e-mail addresses, company
-names). The two records of a candidate pair lie anywhere in a heap of about 3 GiB, so a
-comparison that gets past the exact level misses the cache on its prepared value, on the
-bytes of its string, and on any second facet or token list. Comparing each distinct
-pair of values once does not pay beyond the exact level: the pairs that reach string
-metrics are pairs of distinct values that seldom recur. Stage times also vary from run
-to run with the garbage collector: with about 2.5 GiB of records live under the
-3.5 GiB limit, one collection takes 2–3 s and slows whichever stage it overlaps. The
-same makes blocking, preparing values and clustering grow faster than n at a million
-records, so the growth of the whole from 100,000 records lands on either side of
-n·log n from run to run (×11.1 to ×12.8 for this code). The
-next steps are fewer pointers in loaded records, so that collections cost less; cheap
-upper bounds (lengths, character counts) that rule out similarity levels before
-computing them; and a layout that puts the values of a candidate pair in shared cache
-lines without a look-up per pair (numbering records in the order blocking first pairs
-them, with their strings copied into one block, was tried and was slower: the look-up
-from record to row cost more than the locality gained).
+What limits pairs per second: at a million records, a CPU profile of comparing shows
+about a third of the time in Jaro-Winkler, mostly on names (whole names and, through
+Monge-Elkan, their tokens), where no screen applies: most name pairs that blocking
+proposes share tokens or sounds and end at the subset or phonetic levels, so a bound
+rarely rules them out. Another third is waiting for memory: the cells of a pair's two
+records, and for the pairs that read values, the prepared values and their strings, lie
+anywhere in a heap of about 3 GiB. Comparing each distinct pair of values once does not
+pay beyond the exact level: the pairs that reach string metrics are pairs of distinct
+values that seldom recur.
+
+What limits the growth from 100,000 records: the garbage collector. With about 2.5 GiB
+of records live under the 3.5 GiB limit, a collection runs every 4-5 s once a million
+records are loaded and takes 1.5-3 s; a collection marks the whole live heap, so the
+cost of each grows with n and they come more often as the heap nears the limit. Loading
+(normalising a million phone numbers with libphonenumber alone takes about a fifth of
+the CPU time) is linear; blocking, preparing values and clustering grow faster than n
+mostly through the collections that overlap them. Runs on this shared machine also vary
+with its load: single 1M runs of this code took 32.5-41.3 s and 100,000-record medians
+2.9-3.1 s, so the growth lands between about ×10.5 and ×13.8 from run to run, on either
+side of n·log n. A run whose collection overlaps comparing also shows in pairs/s/core
+(single runs 0.83-1.29 million per core). Forcing a collection before comparing was
+tried: comparing still varied, and the whole run took longer; a 3.75 GiB limit made no
+difference beyond noise and raised the peak to 3.7 GiB. The next step is fewer pointers
+in loaded records (a record's nine features alone take about 650 bytes of headers), so
+that collections cost less and come less often.
 `)
 }
 

@@ -383,7 +383,7 @@ func (ix *Index) Allowed(a, b int32) bool {
 // the first rule that produces it.
 type Pair struct {
 	A, B int32
-	Rule uint16
+	Rule int32
 }
 
 // Candidates returns every candidate pair once, in the order of Pairs, in
@@ -397,7 +397,7 @@ func (ix *Index) Candidates() []Pair {
 	out := make([]Pair, 0, total)
 	for r, ps := range found {
 		for _, p := range ps {
-			out = append(out, Pair{A: p[0], B: p[1], Rule: uint16(r)})
+			out = append(out, Pair{A: p[0], B: p[1], Rule: int32(r)})
 		}
 		found[r] = nil
 	}
@@ -420,9 +420,6 @@ func (ix *Index) Pairs(fn func(a, b int32, rule int) bool) {
 // pairsByRule finds, for each rule, the pairs it produces first (no
 // earlier rule produces them), each rule on its own core.
 func (ix *Index) pairsByRule() [][][2]int32 {
-	if len(ix.rules) > 1<<16 {
-		panic("block: more rules than a Pair can number")
-	}
 	found := make([][][2]int32, len(ix.rules))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
