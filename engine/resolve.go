@@ -297,7 +297,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		return dropped
 	}
 	class := make([]uint8, len(cands))
-	type counts struct{ edges, review int }
+	type counts struct{ edges, review, conflicts int }
 	perChunk := make([]counts, (len(cands)+scoreChunk-1)/scoreChunk)
 	err = parallelChunks(ctx, len(cands), scoreChunk, opt.Workers, func(lo, hi int) {
 		n := &perChunk[lo/scoreChunk]
@@ -307,7 +307,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			switch class[k] {
 			case link:
 				n.edges++
-			case conflict, band:
+			case conflict:
+				n.review++
+				n.conflicts++
+			case band:
 				n.review++
 			}
 		}
@@ -316,22 +319,21 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		return nil, err
 	}
 	ss := ScoringStats{Pairs: int64(len(cands))}
-	nEdges, nReview := 0, 0
+	nEdges, nReview, nConflicts := 0, 0, 0
 	offsets := make([]counts, len(perChunk))
 	for i, n := range perChunk {
-		offsets[i] = counts{nEdges, nReview}
+		offsets[i] = counts{edges: nEdges, review: nReview}
 		nEdges += n.edges
 		nReview += n.review
+		nConflicts += n.conflicts
 	}
 	edges := make([]cluster.Edge, nEdges)
 	// Pairs to review are kept as candidate indexes and weights until
 	// clustering has added its refused merges; then they are sorted and
 	// written out once, with their keys and reasons.
 	review := make([]pendingReview, nReview)
-	var conflictCount atomic.Int64
 	err = parallelChunks(ctx, len(cands), scoreChunk, opt.Workers, func(lo, hi int) {
 		at := offsets[lo/scoreChunk]
-		conflictsHere := 0
 		for k := lo; k < hi; k++ {
 			if class[k] == dropped {
 				continue
@@ -343,18 +345,14 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 				at.edges++
 				continue
 			}
-			if class[k] == conflict {
-				conflictsHere++
-			}
 			review[at.review] = pendingReview{weight: w, index: int32(k), class: class[k]}
 			at.review++
 		}
-		conflictCount.Add(int64(conflictsHere))
 	})
 	if err != nil {
 		return nil, err
 	}
-	ss.Matches, ss.Review, ss.Conflicts = int64(nEdges), int64(nReview), conflictCount.Load()
+	ss.Matches, ss.Review, ss.Conflicts = int64(nEdges), int64(nReview), int64(nConflicts)
 	res.Stats.Scoring = ss
 	res.Links = edges
 	stage("scoring", start)
