@@ -118,10 +118,11 @@ cost of each grows with n and they come more often as the heap nears the limit. 
 (normalising a million phone numbers with libphonenumber alone takes about a fifth of
 the CPU time) is linear; blocking, preparing values and clustering grow faster than n
 mostly through the collections that overlap them. Runs on this shared machine also vary
-with its load: single 1M runs of this code took 32.5-41.3 s and 100,000-record medians
-2.9-3.1 s, so the growth lands between about ×10.5 and ×13.8 from run to run, on either
-side of n·log n. A run whose collection overlaps comparing also shows in pairs/s/core
-(single runs 0.83-1.29 million per core). Forcing a collection before comparing was
+with its load: single 1M runs of this code took 32.5-46.5 s (the slowest while other
+work slowed every stage alike) and 100,000-record medians 2.9-3.1 s, so the growth lands
+between about ×10.5 and ×15 from run to run, on either side of n·log n. A run whose
+collection overlaps comparing also shows in pairs/s/core (single runs 0.67-1.29 million
+per core). Forcing a collection before comparing was
 tried: comparing still varied, and the whole run took longer; a 3.75 GiB limit made no
 difference beyond noise and raised the peak to 3.7 GiB. The next step is fewer pointers
 in loaded records (a record's nine features alone take about 650 bytes of headers), so
