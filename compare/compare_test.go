@@ -295,3 +295,34 @@ func TestManyFacets(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepareGroup: preparing values in groups gives what preparing them
+// one at a time gives, key ids included, across group boundaries and with
+// repeated keys.
+func TestPrepareGroup(t *testing.T) {
+	c := compare.MustCompile(compare.DefaultSpec("f", record.KindName))
+	rng := rand.New(rand.NewPCG(7, 8))
+	var vals []record.Value
+	for range 300 {
+		raw := typo(rng, []string{"Juan Carlos García López", "William Smith", "Ana María", "Bill Smith"}[rng.IntN(4)])
+		if v, err := normalize.Value(record.KindName, raw, normalize.Options{}); err == nil {
+			vals = append(vals, v)
+		}
+	}
+	ptrs := make([]*record.Value, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	one, grouped := compare.NewKeys(), compare.NewKeys()
+	out := make([]compare.Prepared, len(vals))
+	c.PrepareGroup(ptrs[:100], grouped, out)
+	c.PrepareGroup(ptrs[100:], grouped, out[100:])
+	for i := range vals {
+		if want := c.PrepareInterned(&vals[i], one); out[i] != want {
+			t.Fatalf("value %d (%q): PrepareGroup gives %+v, PrepareInterned %+v", i, vals[i].Norm, out[i], want)
+		}
+	}
+	if one.Len() != grouped.Len() || one.Len() < 10 {
+		t.Errorf("keys: %d one at a time, %d in groups", one.Len(), grouped.Len())
+	}
+}

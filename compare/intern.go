@@ -25,6 +25,14 @@ func newInternTable() internTable {
 
 func (t *internTable) hash(s string) uint64 { return maphash.String(t.seed, s) }
 
+// touch reads the first slot a look-up of hash h reads, and returns it.
+func (t *internTable) touch(h uint64) uint64 {
+	if len(t.slots) == 0 {
+		return 0
+	}
+	return t.slots[h&uint64(len(t.slots)-1)]
+}
+
 // find calls same for each id whose hash is h, in probe order, and
 // returns the first id it accepts.
 func (t *internTable) find(h uint64, same func(id uint32) bool) (uint32, bool) {
@@ -103,8 +111,10 @@ func (k *Keys) Reserve(n int) {
 }
 
 // ID returns the id of key, adding it when it is new.
-func (k *Keys) ID(key string) uint32 {
-	h := k.table.hash(key)
+func (k *Keys) ID(key string) uint32 { return k.idHashed(key, k.table.hash(key)) }
+
+// idHashed is ID for a key whose hash is known.
+func (k *Keys) idHashed(key string, h uint64) uint32 {
 	if id, ok := k.table.find(h, func(id uint32) bool { return k.keys[id] == key }); ok {
 		return id
 	}

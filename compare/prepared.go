@@ -2,6 +2,7 @@ package compare
 
 import (
 	"hash/maphash"
+	"sync/atomic"
 
 	"github.com/concord-er/concord/record"
 )
@@ -64,6 +65,33 @@ func (c *Comparison) PrepareInterned(v *record.Value, keys *Keys) Prepared {
 	p.key = keys.ID(c.str(&p, c.keySlot))
 	return p
 }
+
+// PrepareGroup is PrepareInterned for each value of vs, into out (at
+// least as long), with the same ids in the same order. The table slots of
+// the group's keys are read before any key is looked up, so that their
+// cache misses overlap instead of queueing one after another: with
+// millions of keys the table is far larger than the cache.
+func (c *Comparison) PrepareGroup(vs []*record.Value, keys *Keys, out []Prepared) {
+	const group = 32
+	var hs [group]uint64
+	for lo := 0; lo < len(vs); lo += group {
+		part, dst := vs[lo:min(lo+group, len(vs))], out[lo:]
+		var sink uint64
+		for i, v := range part {
+			dst[i] = c.Prepare(v)
+			hs[i] = keys.table.hash(c.str(&dst[i], c.keySlot))
+			sink += keys.table.touch(hs[i])
+		}
+		for i := range part {
+			dst[i].key = keys.idHashed(c.str(&dst[i], c.keySlot), hs[i])
+		}
+		touchSink.Add(sink)
+	}
+}
+
+// touchSink keeps PrepareGroup's reads of table slots from being
+// optimised away.
+var touchSink atomic.Uint64
 
 // Key returns the exact key id p was prepared with.
 func (p Prepared) Key() uint32 { return p.key }

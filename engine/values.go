@@ -76,18 +76,33 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 			total += len(values(r, i))
 		}
 		col.cells[n].at = uint32(total)
-		col.vals = make([]compare.Prepared, 0, total)
+		col.vals = make([]compare.Prepared, total)
 		c, keys := comps[i], compare.NewKeys()
 		keys.Reserve(total)
+		// Values are prepared in groups (compare.Comparison.PrepareGroup),
+		// in record order, so that key ids are as PrepareInterned gives
+		// them one at a time.
+		var group [256]*record.Value
+		g, done := 0, 0
 		for r := range n {
 			vs := values(r, i)
 			for j := range vs {
-				p := c.PrepareInterned(&vs[j], keys)
-				col.vals = append(col.vals, p)
-				col.cells[r].key, col.cells[r].screen = p.Key()+keyOffset, c.Screen(&p)
+				if g == len(group) {
+					c.PrepareGroup(group[:g], keys, col.vals[done:])
+					done, g = done+g, 0
+				}
+				group[g] = &vs[j]
+				g++
 			}
-			if len(vs) > 1 {
-				col.cells[r].key, col.cells[r].screen = severalValues, 0
+		}
+		c.PrepareGroup(group[:g], keys, col.vals[done:])
+		for r := range n {
+			switch vs := col.vals[col.cells[r].at:col.cells[r+1].at]; len(vs) {
+			case 0:
+			case 1:
+				col.cells[r].key, col.cells[r].screen = vs[0].Key()+keyOffset, c.Screen(&vs[0])
+			default:
+				col.cells[r].key = severalValues
 			}
 		}
 		keys.Done()
