@@ -254,7 +254,7 @@ func keyText(r *record.Record, rule Rule, maxKeys int, h uint64) string {
 func ruleKeys(r *record.Record, rule Rule, maxKeys int) []string {
 	keys := []string{""}
 	for ti, t := range rule.Terms {
-		vals := termValues(r, t)
+		vals := appendTermValues(nil, r, t)
 		if len(vals) == 0 {
 			return nil
 		}
@@ -275,9 +275,6 @@ func ruleKeys(r *record.Record, rule Rule, maxKeys int) []string {
 	}
 	return keys
 }
-
-// termValues returns the distinct values of a term in a record.
-func termValues(r *record.Record, t Term) []string { return appendTermValues(nil, r, t) }
 
 // appendTermValues appends the distinct values of a term in a record to out.
 func appendTermValues(out []string, r *record.Record, t Term) []string {
