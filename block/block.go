@@ -15,7 +15,8 @@ import (
 )
 
 // Term is one part of a rule: a feature, optionally one of its facets.
-// The facet "token" gives one key per token of the value.
+// The facet "token" gives one key per token of the value; a facet ending
+// in "_pairs" (phonetic_pairs, token_pairs) one key per two words of it.
 type Term struct {
 	Feature string
 	Facet   string
@@ -83,6 +84,7 @@ type Index struct {
 	rules   []Rule
 	opt     Options
 	source  []int32
+	kind    []uint8 // per record: 0 unknown, 1 person, 2 organisation
 	keyOff  [][]uint32
 	keys    [][]uint64
 	entries [][]entry
@@ -105,7 +107,7 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 		opt.MaxKeys = 64
 	}
 	n := len(rules)
-	ix := &Index{rules: rules, opt: opt, source: make([]int32, len(recs)),
+	ix := &Index{rules: rules, opt: opt, source: make([]int32, len(recs)), kind: make([]uint8, len(recs)),
 		keyOff: make([][]uint32, n), keys: make([][]uint64, n), entries: make([][]entry, n), capped: make([]map[uint64]bool, n)}
 	sources := map[string]int32{}
 	for i := range recs {
@@ -115,6 +117,7 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 			sources[recs[i].Key.Source] = s
 		}
 		ix.source[i] = s
+		ix.kind[i] = kindBit(recs[i].Kind)
 	}
 	ix.recordKeys(recs)
 	capped := make([][]CappedBlock, n)
@@ -282,8 +285,13 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 	if f == nil {
 		return out
 	}
+	base, pairs := strings.CutSuffix(t.Facet, "_pairs")
 	for i := range f.Values {
 		v := &f.Values[i]
+		if pairs {
+			out = appendPairs(out, v, base)
+			continue
+		}
 		if t.Facet == "token" {
 			for _, tok := range v.Tokens {
 				if !slices.Contains(out, tok) {
@@ -295,6 +303,50 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 		if s := v.Facet(t.Facet); s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// maxPairWords bounds the words whose pairs make keys (a long name has
+// many pairs).
+const maxPairWords = 8
+
+// appendPairs appends the keys of a "_pairs" term: every two distinct
+// words of the facet (or of the tokens, for "token"), in sorted order, or
+// the word itself when there is one. Two names share a key when they share
+// two words, whatever else they have and in whatever order.
+func appendPairs(out []string, v *record.Value, facet string) []string {
+	var words []string
+	if facet == "token" {
+		words = v.Tokens
+	} else {
+		words = strings.Fields(v.Facet(facet))
+	}
+	if len(words) > maxPairWords {
+		words = words[:maxPairWords]
+	}
+	add := func(k string) []string {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+		return out
+	}
+	distinct := 0
+	for i, a := range words {
+		for _, b := range words[i+1:] {
+			if a == b {
+				continue
+			}
+			distinct++
+			if a > b {
+				a, b = b, a
+			}
+			out = add(a + " " + b)
+			a = words[i]
+		}
+	}
+	if distinct == 0 && len(words) > 0 {
+		out = add(words[0])
 	}
 	return out
 }
@@ -370,10 +422,23 @@ func (ix *Index) Release() {
 // LinkOnly reports whether only pairs across sources are produced.
 func (ix *Index) LinkOnly() bool { return ix.opt.LinkOnly }
 
-// Allowed reports whether a and b may be paired at all (not two records of
-// one source when linking only).
+// Allowed reports whether a and b may be paired at all: not a person and
+// an organisation, nor two records of one source when linking only.
 func (ix *Index) Allowed(a, b int32) bool {
-	return a != b && !(ix.opt.LinkOnly && ix.source[a] == ix.source[b])
+	return a != b && ix.kind[a]|ix.kind[b] != 3 && !(ix.opt.LinkOnly && ix.source[a] == ix.source[b])
+}
+
+// Source returns the index of record i's source, in order of first appearance.
+func (ix *Index) Source(i int32) int32 { return ix.source[i] }
+
+func kindBit(k record.EntityKind) uint8 {
+	switch k {
+	case record.EntityPerson:
+		return 1
+	case record.EntityOrganization:
+		return 2
+	}
+	return 0
 }
 
 // Pair is a candidate pair of record indexes, A < B, with the index of

@@ -3,6 +3,7 @@ package block_test
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/concord-er/concord/block"
@@ -129,6 +130,41 @@ func TestLinkOnly(t *testing.T) {
 	want := []tagged{{0, 2, 0}, {1, 2, 0}}
 	if got := allPairs(t, ix); !sameSet(got, want) {
 		t.Errorf("pairs = %v, want %v", got, want)
+	}
+}
+
+func TestKindsNeverPaired(t *testing.T) {
+	recs := []record.Record{rec("a", "0", "n=x"), rec("a", "1", "n=x"), rec("b", "0", "n=x"), rec("b", "1", "n=x")}
+	recs[0].Kind, recs[1].Kind, recs[2].Kind = record.EntityPerson, record.EntityOrganization, record.EntityPerson
+	ix := block.Build(recs, rules(t, []string{"n"}), block.Options{})
+	// 0-1 and 1-2 pair a person with an organisation; 3 is unknown.
+	want := []tagged{{0, 2, 0}, {0, 3, 0}, {1, 3, 0}, {2, 3, 0}}
+	if got := allPairs(t, ix); !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+}
+
+func TestWordPairs(t *testing.T) {
+	name := func(id, norm string) record.Record {
+		r := record.Record{Key: record.Key{Source: "s", ID: id}}
+		toks := strings.Fields(norm)
+		r.Features = []record.Feature{{Name: "n", Values: []record.Value{{Norm: norm, Tokens: toks, Facets: record.Facets{{Name: "phonetic", Value: norm}}}}}}
+		return r
+	}
+	recs := []record.Record{
+		name("0", "jose garcia lopez"),
+		name("1", "garcia jose"), // shares jose+garcia with 0
+		name("2", "lopez maria"), // shares only lopez
+		name("3", "maria lopez"), // shares lopez+maria with 2
+		name("4", "jose"),        // one word: its own key
+		name("5", "jose jose"),   // one distinct word
+	}
+	for _, facet := range []string{"phonetic_pairs", "token_pairs"} {
+		ix := block.Build(recs, rules(t, []string{"n." + facet}), block.Options{})
+		want := []tagged{{0, 1, 0}, {2, 3, 0}, {4, 5, 0}}
+		if got := allPairs(t, ix); !sameSet(got, want) {
+			t.Errorf("%s: pairs = %v, want %v", facet, got, want)
+		}
 	}
 }
 

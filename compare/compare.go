@@ -22,6 +22,7 @@ const (
 	MethodPhonetic    = "phonetic"     // phonetic codes of one name all in the other's
 	MethodNickname    = "nickname"     // same names but for nickname equivalents (Bill/William)
 	MethodSubset      = "token_subset" // one name's tokens all in the other's (García ⊂ García López)
+	MethodTruncated   = "truncated"    // one name cut short from the other (a fixed-length field)
 	MethodInitials    = "initials"     // same initials, one name written with initials (J. R. Smith, John Robert Smith)
 	MethodDateEdit    = "date_one_edit"
 	MethodDateSwap    = "date_transposed" // day and month swapped
@@ -36,7 +37,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true,
-	MethodSubset: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodTruncated: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -355,6 +356,8 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		return func(a, b *Prepared) bool { return a.nick&b.nick != 0 && Nicknames(a.v.Tokens, b.v.Tokens) }
 	case MethodSubset:
 		return func(a, b *Prepared) bool { return TokenSubset(a.v.Tokens, b.v.Tokens) }
+	case MethodTruncated:
+		return func(a, b *Prepared) bool { return Truncated(a.v.Tokens, b.v.Tokens) }
 	case MethodInitials:
 		f := c.facet("initials")
 		return func(a, b *Prepared) bool {

@@ -27,6 +27,31 @@ func values(t *testing.T, kind record.Kind, raw string) []record.Value {
 	return out
 }
 
+func TestTruncated(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"jose ma garcia", "jose maria garcia lopez", true},
+		{"garcia lopez jose ma", "jose maria garcia lopez", true},
+		{"garcia lopez jose maria", "jose maria garcia lopez", false}, // nothing cut: a subset
+		{"jose ma", "jose", false},                                    // the other is shorter
+		{"jose ma maria", "jose maria", false},                        // ma is cut, but jose maria is all there
+		{"jo", "jose garcia", false},                                  // one token
+		{"jose pe", "jose garcia", false},                             // pe starts no token
+		{"pedro ma", "jose maria garcia", false},                      // pedro is not there
+	}
+	for _, tt := range tests {
+		a, b := strings.Fields(tt.a), strings.Fields(tt.b)
+		if got := compare.Truncated(a, b); got != tt.want {
+			t.Errorf("Truncated(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := compare.Truncated(b, a); got != tt.want {
+			t.Errorf("Truncated(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
 // TestDefaultLevels is a case table per kind: two raw values (| separates
 // multiple values) and the label of the level they must reach.
 func TestDefaultLevels(t *testing.T) {
@@ -43,7 +68,12 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "jonathon", "jonathan", "similar ≥0.92"},
 		{record.KindName, "Juan García", "Juan García López", "similar ≥0.92"},
 		{record.KindName, "Ana García", "Ana María García López", "subset"},
-		{record.KindName, "smith", "smyth", "similar ≥0.80"},
+		{record.KindName, "smith", "smyth", "phonetic"},
+		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
+		{record.KindName, "GARCIA LOPEZ/JOSE MA", "José María García López", "similar ≥0.92"},
+		{record.KindParty, "Inversiones Delta, C.A.", "INVERSIONES DELTA CA", "exact"},
+		{record.KindParty, "INVERSIONES DELTA Y ASOCIAD", "Inversiones Delta y Asociados C.A.", "similar ≥0.92"},
+		{record.KindParty, "GARCIA LOPEZ/JOSE", "José García López", "exact"},
 		{record.KindName, "Knight", "Nite", "phonetic"},
 		{record.KindName, "John Smith", "Pedro Alvarez", "else"},
 		{record.KindName, "", "Pedro", "null"},
@@ -62,7 +92,7 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindDate, "1990-05-17", "1975-05-17", "else"},
 		{record.KindDate, "1980|1990-05-17", "1990-05-17", "exact"},
 		{record.KindPhone, "020 7946 0958", "+44 20 7946 0958", "exact"},
-		{record.KindPhone, "020 7946 0958", "+1 207 946 0958", "same national number"},
+		{record.KindPhone, "020 7946 0958", "+1 207 946 0958", "else"}, // same digits, other countries,
 		{record.KindPhone, "020 7946 0958", "+1 202 555 0143", "else"},
 		{record.KindPhone, "020 7946 0958", "020 7946 0959", "one edit"},
 		{record.KindEmail, "ana@example.org", "ANA+x@example.org", "exact"},

@@ -11,15 +11,19 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 	}
 	els := lv("else", MethodElse, "", 0)
 	switch kind {
-	case record.KindName:
+	case record.KindName, record.KindParty:
+		// Person names, or a party's: people's and organisations' names in
+		// one feature, each value normalised as its kind, compared by the
+		// levels both kinds of name have (tokens, sorted, phonetic).
 		s.TF = true
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "sorted", 0),
 			lv("nickname", MethodNickname, "", 0),
 			lv("similar ≥0.92", MethodNameSim, "", 0.92),
 			lv("subset", MethodSubset, "", 0),
-			lv("similar ≥0.80", MethodNameSim, "", 0.80),
+			lv("truncated", MethodTruncated, "", 0),
 			lv("phonetic", MethodPhonetic, "", 0),
+			lv("similar ≥0.80", MethodNameSim, "", 0.80),
 			els,
 		}
 	case record.KindOrgName:
@@ -43,10 +47,14 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			els,
 		}
 	case record.KindPhone:
+		// Numbers in E.164 form: one edit of the whole number, so that the
+		// same digits in two countries (+57 300…, +58 300…) never agree. A
+		// number several people share (a landline, a switchboard) counts
+		// for less by its frequency.
+		s.TF = true
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "", 0),
-			lv("same national number", MethodExact, "national", 0),
-			lv("one edit", MethodLevenshtein, "national", 1),
+			lv("one edit", MethodLevenshtein, "", 1),
 			els,
 		}
 	case record.KindEmail:
@@ -64,6 +72,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			els,
 		}
 	case record.KindAddress:
+		s.TF = true // a block of flats or an office tower is shared by many
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "", 0),
 			lv("tokens ≥0.75", MethodJaccard, "", 0.75),

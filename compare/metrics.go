@@ -10,6 +10,7 @@ package compare
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 )
 
@@ -456,4 +457,39 @@ func TokenSubset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// Truncated reports whether the name with fewer characters was cut short
+// from the other, as a fixed-length field cuts it: it has at least two
+// tokens, and every one of them is a token of the other but one, the cut
+// one, which is the start of a token of the other. Tokens may come in any
+// order, since a name read as "SURNAME/GIVEN" is reordered and its cut
+// token is no longer last ("GARCIA LOPEZ/JOSE MA" against José María
+// García López).
+func Truncated(a, b []string) bool {
+	if tokensLen(a) > tokensLen(b) {
+		a, b = b, a
+	}
+	if len(a) < 2 || len(b) < len(a) {
+		return false
+	}
+	cut := -1
+	for i, x := range a {
+		if slices.Contains(b, x) {
+			continue
+		}
+		if cut >= 0 || !slices.ContainsFunc(b, func(y string) bool { return len(y) > len(x) && strings.HasPrefix(y, x) }) {
+			return false
+		}
+		cut = i
+	}
+	return cut >= 0
+}
+
+func tokensLen(t []string) int {
+	n := 0
+	for _, x := range t {
+		n += len(x)
+	}
+	return n
 }

@@ -48,8 +48,21 @@ type Source struct {
 	Label     string
 	Delimiter rune   // csv only; 0 means detect from the header line
 	Encoding  string // utf-8 (default), latin1, windows-1252
-	Fields    []Field
-	Line      int // line of the source in the config file
+	// Kind says what the source's records are about: every record the same
+	// (Kind.Fixed), or read from a column through a value map.
+	Kind   KindMapping
+	Fields []Field
+	Line   int // line of the source in the config file
+}
+
+// KindMapping says what a source's records are: a fixed entity kind, or
+// the value of a column mapped to one (kind: {column: type, values:
+// {individual: person, entity: organization}}). Unmapped or empty column
+// values give an unknown kind; so does a source without kind.
+type KindMapping struct {
+	Fixed  record.EntityKind
+	Column string
+	Values map[string]record.EntityKind
 }
 
 // Field maps one feature to a column of a source.
@@ -61,7 +74,18 @@ type Field struct {
 	Split   string      // separator of multi-valued cells; "" = single-valued
 	Formats []string    // date only: Go time layouts, tried in order
 	Region  string      // phone only: ISO 3166-1 alpha-2 default region
+	// Also are more columns whose values are more values of this feature:
+	// the fields that name this one in alias_of (aliases of a name, a
+	// second date of birth). Filled in by validation.
+	Also    []Alias
+	AliasOf string // as written: the feature this field adds values to
 	Line    int
+}
+
+// Alias is a column that adds values to another field's feature.
+type Alias struct {
+	Column string
+	Split  string
 }
 
 // Model holds the optional model settings.
@@ -163,11 +187,17 @@ func (c *Config) SourcePath(src Source) string {
 	return filepath.Join(c.Dir, src.Path)
 }
 
-// Kinds returns the kind of every feature name used by any source.
+// Kinds returns the kind of every feature name used by any source. A name
+// feature that holds person names in one source and organisation names in
+// another is a party feature.
 func (c *Config) Kinds() map[string]record.Kind {
 	kinds := make(map[string]record.Kind)
 	for _, s := range c.Sources {
 		for _, f := range s.Fields {
+			if k, ok := kinds[f.Name]; ok && k != f.Type && k.IsName() && f.Type.IsName() {
+				kinds[f.Name] = record.KindParty
+				continue
+			}
 			kinds[f.Name] = f.Type
 		}
 	}
@@ -313,7 +343,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "delimiter", "encoding", "fields") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "delimiter", "encoding", "kind", "fields") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -351,6 +381,8 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			if !slices.Contains(Encodings, src.Encoding) {
 				p.errf(v, f, "unknown encoding %q (want one of %s)", src.Encoding, strings.Join(Encodings, ", "))
 			}
+		case "kind":
+			src.Kind = p.parseKind(v, f)
 		case "fields":
 			for _, fkv := range p.mapping(v, f) {
 				src.Fields = append(src.Fields, p.parseField(fkv[0], fkv[1], join(f, fkv[0].Value)))
@@ -364,6 +396,49 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 		src.Encoding = "utf-8"
 	}
 	return src
+}
+
+// entityKinds maps the words a config may use to entity kinds.
+var entityKinds = map[string]record.EntityKind{
+	"person": record.EntityPerson, "organization": record.EntityOrganization,
+	"organisation": record.EntityOrganization, "unknown": record.EntityUnknown,
+}
+
+func (p *parser) entityKind(n *yaml.Node, field string) record.EntityKind {
+	word := strings.ToLower(p.scalar(n, field))
+	k, ok := entityKinds[word]
+	if !ok {
+		p.errf(n, field, "unknown kind %q (want person, organization or unknown)", word)
+	}
+	return k
+}
+
+// parseKind reads a source's kind: a word, or {column, values}.
+func (p *parser) parseKind(n *yaml.Node, field string) KindMapping {
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode {
+		return KindMapping{Fixed: p.entityKind(n, field)}
+	}
+	var km KindMapping
+	for _, kv := range p.mapping(n, field, "column", "values") {
+		f := join(field, kv[0].Value)
+		switch kv[0].Value {
+		case "column":
+			km.Column = p.scalar(kv[1], f)
+		case "values":
+			km.Values = map[string]record.EntityKind{}
+			for _, vkv := range p.mapping(kv[1], f) {
+				km.Values[vkv[0].Value] = p.entityKind(vkv[1], join(f, vkv[0].Value))
+			}
+		}
+	}
+	if km.Column == "" {
+		p.errf(n, field, "kind needs a column (kind: {column: type, values: {individual: person, entity: organization}}) or a word (person, organization)")
+	}
+	if len(km.Values) == 0 {
+		p.errf(n, field, "kind needs values: a map from the column's values to person or organization")
+	}
+	return km
 }
 
 func formatFromPath(path string) string {
@@ -382,7 +457,7 @@ func (p *parser) parseField(key, n *yaml.Node, field string) Field {
 	if !featureName.MatchString(fd.Name) {
 		p.errf(key, field, "feature name must be letters, digits and _ (starting with a letter)")
 	}
-	for _, kv := range p.mapping(n, field, "column", "columns", "type", "split", "formats", "region") {
+	for _, kv := range p.mapping(n, field, "column", "columns", "type", "split", "formats", "region", "alias_of") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -409,6 +484,8 @@ func (p *parser) parseField(key, n *yaml.Node, field string) Field {
 				}
 				fd.Formats = append(fd.Formats, layout)
 			}
+		case "alias_of":
+			fd.AliasOf = p.scalar(v, f)
 		case "region":
 			fd.Region = strings.ToUpper(p.scalar(v, f))
 			if !regionCode.MatchString(fd.Region) {
@@ -500,6 +577,35 @@ func (p *parser) parseModel(n *yaml.Node, m *Model) {
 	}
 }
 
+// resolveAliases moves the fields that give alias_of into the field they
+// name, as more columns of its values.
+func (p *parser) resolveAliases(src *Source, field string) {
+	var kept, aliases []Field
+	for _, f := range src.Fields {
+		if f.AliasOf == "" {
+			kept = append(kept, f)
+		} else {
+			aliases = append(aliases, f)
+		}
+	}
+	for _, a := range aliases {
+		at := &yaml.Node{Line: a.Line}
+		f := field + ".fields." + a.Name + ".alias_of"
+		i := slices.IndexFunc(kept, func(k Field) bool { return k.Name == a.AliasOf })
+		switch {
+		case i < 0:
+			p.errf(at, f, "no field %q in this source to add values to", a.AliasOf)
+		case a.Type != kept[i].Type && !(a.Type.IsName() && kept[i].Type.IsName()):
+			p.errf(at, f, "type %s differs from type %s of %s", a.Type, kept[i].Type, a.AliasOf)
+		case len(a.Columns) > 1:
+			p.errf(at, f, "an alias field takes one column")
+		default:
+			kept[i].Also = append(kept[i].Also, Alias{Column: a.Column, Split: a.Split})
+		}
+	}
+	src.Fields = kept
+}
+
 // validate checks what needs the whole document: required keys, unique
 // names, consistent feature types across sources, blocking references.
 func (p *parser) validate(cfg *Config) {
@@ -536,8 +642,16 @@ func (p *parser) validate(cfg *Config) {
 		if len(s.Fields) == 0 {
 			p.errf(at, field+".fields", "at least one field mapping is required")
 		}
+		p.resolveAliases(&cfg.Sources[i], field)
+		s = cfg.Sources[i]
 		for _, f := range s.Fields {
 			if f.Type == "" {
+				continue
+			}
+			if k, ok := kinds[f.Name]; ok && k.IsName() && f.Type.IsName() {
+				if k != f.Type {
+					kinds[f.Name] = record.KindParty // people and organisations: compared as party names
+				}
 				continue
 			}
 			if k, ok := kinds[f.Name]; ok && k != f.Type {

@@ -114,6 +114,57 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestKindsAndAliases(t *testing.T) {
+	doc := `sources:
+  - name: kyc
+    path: kyc.csv
+    id: id
+    kind: {column: tipo, values: {N: person, J: Organisation}}
+    fields:
+      name:    {column: nombre, type: party}
+      aliases: {column: alias, type: name, split: ";", alias_of: name}
+      dob:     {column: dob, type: date}
+  - name: registry
+    path: reg.csv
+    id: id
+    kind: organization
+    fields:
+      name: {column: company, type: org_name}
+  - name: people
+    path: p.csv
+    id: id
+    fields:
+      person: {column: n, type: name}
+`
+	cfg, err := config.Parse([]byte(doc), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kyc := cfg.Sources[0]
+	if got, want := kyc.Kind.Column, "tipo"; got != want {
+		t.Errorf("kind column = %q, want %q", got, want)
+	}
+	if got, want := kyc.Kind.Values["J"], record.EntityOrganization; got != want {
+		t.Errorf("kind of J = %q, want %q", got, want)
+	}
+	if got, want := cfg.Sources[1].Kind.Fixed, record.EntityOrganization; got != want {
+		t.Errorf("registry kind = %q, want %q", got, want)
+	}
+	if got, want := len(kyc.Fields), 2; got != want {
+		t.Fatalf("kyc has %d fields, want %d (the alias folded into name)", got, want)
+	}
+	if got, want := kyc.Fields[0].Also, []config.Alias{{Column: "alias", Split: ";"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("name.Also = %v, want %v", got, want)
+	}
+	kinds := cfg.Kinds()
+	if got, want := kinds["name"], record.KindParty; got != want {
+		t.Errorf("kind of name (party and org_name) = %q, want %q", got, want)
+	}
+	if got, want := kinds["person"], record.KindName; got != want {
+		t.Errorf("kind of person = %q, want %q", got, want)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	const head = "sources:\n  - name: s\n    path: s.csv\n    id: id\n    fields:\n"
 	tests := []struct {
@@ -135,7 +186,12 @@ func TestParseErrors(t *testing.T) {
 		{"NoID", "sources:\n  - name: s\n    path: s.csv\n    fields: {n: {column: n, type: name}}\n", []string{`:2: source s.id: id is required`}},
 		{"NoFormat", "sources:\n  - name: s\n    path: s.dat\n    id: i\n    fields: {n: {column: n, type: name}}\n", []string{`cannot infer the format from "s.dat"`}},
 		{"DuplicateSource", "sources:\n  - {name: s, path: a.csv, id: i, fields: {n: {column: n, type: name}}}\n  - {name: s, path: b.csv, id: i, fields: {n: {column: n, type: name}}}\n", []string{`:3: sources[1].name: duplicate source name "s" (first at line 2)`}},
-		{"TypeConflict", "sources:\n  - {name: a, path: a.csv, id: i, fields: {n: {column: n, type: name}}}\n  - {name: b, path: b.csv, id: i, fields: {n: {column: n, type: org_name}}}\n", []string{`source b.fields.n: type org_name differs from type name`}},
+		{"TypeConflict", "sources:\n  - {name: a, path: a.csv, id: i, fields: {n: {column: n, type: name}}}\n  - {name: b, path: b.csv, id: i, fields: {n: {column: n, type: date}}}\n", []string{`source b.fields.n: type date differs from type name`}},
+		{"UnknownKind", head + "      n: {column: n, type: name}\n    kind: company\n", []string{`sources[0].kind: unknown kind "company"`}},
+		{"KindNoColumn", head + "      n: {column: n, type: name}\n    kind: {values: {a: person}}\n", []string{`kind needs a column`}},
+		{"KindBadValue", head + "      n: {column: n, type: name}\n    kind: {column: t, values: {a: persn}}\n", []string{`sources[0].kind.values.a: unknown kind "persn"`}},
+		{"AliasOfMissing", head + "      n: {column: n, type: name}\n      a: {column: a, type: name, alias_of: nm}\n", []string{`fields.a.alias_of: no field "nm"`}},
+		{"AliasOfType", head + "      n: {column: n, type: name}\n      a: {column: a, type: date, alias_of: n}\n", []string{`fields.a.alias_of: type date differs from type name of n`}},
 		{"BlockingUnknownFeature", head + "      n: {column: n, type: name}\nmodel:\n  blocking: [[nme.phonetic]]\n", []string{`model.blocking[0][0]: unknown feature "nme"`}},
 		{"ThresholdRange", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 1.5}\n", []string{`model.thresholds.match: must be a probability`}},
 		{"ThresholdOrder", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 0.5, review: 0.8}\n", []string{`review threshold 0.8 is above match threshold 0.5`}},

@@ -103,6 +103,7 @@ func (m *mirror) setVerdict(p record.Pair, v string) {
 
 type liveRecord struct {
 	key    record.Key
+	kind   record.EntityKind
 	entity record.EntityID
 	values [][]record.Value // per comparison
 	keys   []uint64
@@ -121,7 +122,7 @@ func newMirror() *mirror {
 }
 
 // add places a record and returns its slot.
-func (m *mirror) add(key record.Key, entity record.EntityID, values [][]record.Value, keys []uint64) int32 {
+func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.EntityID, values [][]record.Value, keys []uint64) int32 {
 	var s int32
 	if n := len(m.free); n > 0 {
 		s, m.free = m.free[n-1], m.free[:n-1]
@@ -129,7 +130,7 @@ func (m *mirror) add(key record.Key, entity record.EntityID, values [][]record.V
 		s = int32(len(m.recs))
 		m.recs = append(m.recs, liveRecord{})
 	}
-	m.recs[s] = liveRecord{key: key, entity: entity, values: values, keys: keys, alive: true}
+	m.recs[s] = liveRecord{key: key, kind: kind, entity: entity, values: values, keys: keys, alive: true}
 	m.slot[key] = s
 	for _, k := range keys {
 		m.index[k] = append(m.index[k], s)
@@ -322,6 +323,7 @@ func (l *Live) reload(ctx context.Context) error {
 	type job struct {
 		r    store.Record
 		vals [][]record.Value
+		kind record.EntityKind
 		err  error
 		done chan struct{}
 	}
@@ -335,7 +337,7 @@ func (l *Live) reload(ctx context.Context) error {
 			for j := range jobs {
 				var rec record.Record
 				if rec, j.err = decodeRecord(j.r); j.err == nil {
-					j.vals = l.scorer.Values(&rec)
+					j.vals, j.kind = l.scorer.Values(&rec), rec.Kind
 				}
 				close(j.done)
 			}
@@ -359,7 +361,7 @@ func (l *Live) reload(ctx context.Context) error {
 		if j.err != nil && decodeErr == nil {
 			decodeErr = j.err
 		}
-		mem.add(j.r.Key, j.r.Entity, j.vals, j.r.Keys)
+		mem.add(j.r.Key, j.kind, j.r.Entity, j.vals, j.r.Keys)
 		if n++; l.opt.Progress != nil && n%4096 == 0 {
 			l.opt.Progress.Update(n, n, total)
 		}
@@ -565,7 +567,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 				continue
 			}
 			for _, c := range held {
-				if _, seen := rule[c]; seen || (l.linkOnly && mem.recs[c].key.Source == rec.Key.Source) {
+				if _, seen := rule[c]; seen || (l.linkOnly && mem.recs[c].key.Source == rec.Key.Source) || !rec.Kind.Compatible(mem.recs[c].kind) {
 					continue
 				}
 				rule[c] = ri
@@ -575,7 +577,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 	}
 	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
 	va := l.scorer.Values(&rec)
-	self := mem.add(rec.Key, "", va, keys)
+	self := mem.add(rec.Key, rec.Kind, "", va, keys)
 	if err := tx.PutRecord(store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
 		return ch, err
 	}
@@ -858,10 +860,17 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 // reviewers' cannot-links.
 func (l *Live) clusterOptions(comp []int32) cluster.Options {
 	opt := cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp)}
+	opt.Conflict = func(a, b int32) bool {
+		return !l.mem.recs[comp[a]].kind.Compatible(l.mem.recs[comp[b]].kind)
+	}
 	if len(l.conflicts.excl) > 0 {
 		levels := make([]uint8, len(l.scorer.Comps))
 		opt.Conflict = func(a, b int32) bool {
-			va, vb := l.mem.recs[comp[a]].values, l.mem.recs[comp[b]].values
+			ra, rb := &l.mem.recs[comp[a]], &l.mem.recs[comp[b]]
+			if !ra.kind.Compatible(rb.kind) {
+				return true
+			}
+			va, vb := ra.values, rb.values
 			clear(levels)
 			for _, i := range l.conflicts.excl {
 				lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
@@ -1100,7 +1109,7 @@ func (l *Live) Import(ctx context.Context, res *Resolution) error {
 			if err := tx.PutRecord(store.Record{Key: rec.Key, Entity: e, Data: data, Keys: keys}); err != nil {
 				return head, err
 			}
-			mem.add(rec.Key, e, l.scorer.Values(rec), keys)
+			mem.add(rec.Key, rec.Kind, e, l.scorer.Values(rec), keys)
 			if f, ok := first[e]; !ok || rec.Key.Less(f) {
 				first[e] = rec.Key
 			}

@@ -166,9 +166,14 @@ func IngestOptions(src config.Source) ingest.Options { return ingestOptions(src)
 
 func ingestOptions(src config.Source) ingest.Options {
 	opt := ingest.Options{Source: src.Name, File: src.Path, Format: src.Format, ID: src.ID,
-		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding}
+		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding,
+		Kind: src.Kind.Fixed, KindColumn: src.Kind.Column, KindValues: src.Kind.Values}
 	for _, f := range src.Fields {
-		opt.Fields = append(opt.Fields, ingest.Field{Name: f.Name, Kind: f.Type, Column: f.Column, Columns: f.Columns, Split: f.Split})
+		fd := ingest.Field{Name: f.Name, Kind: f.Type, Column: f.Column, Columns: f.Columns, Split: f.Split}
+		for _, a := range f.Also {
+			fd.Also = append(fd.Also, ingest.Alias{Column: a.Column, Split: a.Split})
+		}
+		opt.Fields = append(opt.Fields, fd)
 	}
 	return opt
 }
@@ -259,6 +264,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, emit fun
 						it.rec.Features[i].Values, problems = cache.normalize(i, &it.rec.Features[i], opts[i])
 						it.rejects = append(it.rejects, problems...)
 					}
+					inferKind(&it.rec)
 				}
 				close(b.done)
 			}
@@ -407,5 +413,40 @@ func (n *Normalizer) Record(rec *record.Record) []Reject {
 			rejects = append(rejects, p)
 		}
 	}
+	inferKind(rec)
 	return rejects
+}
+
+// inferKind gives a record whose source declares no kind (and whose kind
+// column, if any, gave none) the kind its names tell: an organisation when
+// its first party name reads as an organisation's, or when it has an
+// organisation name and no person name; a person when it has a person
+// name and no other kind of name.
+func inferKind(rec *record.Record) {
+	if rec.Kind != record.EntityUnknown {
+		return
+	}
+	var person, org bool
+	for _, f := range rec.Features {
+		if len(f.Values) == 0 {
+			continue
+		}
+		switch f.Kind {
+		case record.KindParty:
+			if f.Values[0].Facet("party") == string(record.EntityOrganization) {
+				rec.Kind = record.EntityOrganization
+			}
+			return // a party name read as a person's may be a company's cut short
+		case record.KindName:
+			person = true
+		case record.KindOrgName:
+			org = true
+		}
+	}
+	switch {
+	case org && !person:
+		rec.Kind = record.EntityOrganization
+	case person && !org:
+		rec.Kind = record.EntityPerson
+	}
 }

@@ -88,10 +88,48 @@ type BlockingStats struct {
 	PossiblePairs  float64             `json:"possible_pairs"`
 	ReductionRatio float64             `json:"reduction_ratio"`
 	CappedBlocks   []block.CappedBlock `json:"capped_blocks,omitempty"`
+	// Defaults are the rules chosen by default, with why, when the config
+	// gives none.
+	Defaults []DefaultRule `json:"default_rules,omitempty"`
+	// SourcePairs count the candidate pairs of each pair of sources.
+	SourcePairs []SourcePairStats `json:"source_pairs"`
 	// PairCompleteness is the share of true pairs among the candidates,
 	// when a truth was given.
 	PairCompleteness *float64 `json:"pair_completeness,omitempty"`
 	TruePairs        int64    `json:"true_pairs,omitempty"`
+}
+
+// SourcePairStats count the candidate pairs of two sources (A = B: pairs
+// within one source).
+type SourcePairStats struct {
+	A     string `json:"a"`
+	B     string `json:"b"`
+	Pairs int64  `json:"pairs"`
+}
+
+// sourcePairs counts the candidates of each pair of sources, in source order.
+func sourcePairs(recs []record.Record, cands []candidate) []SourcePairStats {
+	index := map[string]int{}
+	var names []string
+	for i := range recs {
+		if _, ok := index[recs[i].Key.Source]; !ok {
+			index[recs[i].Key.Source] = len(names)
+			names = append(names, recs[i].Key.Source)
+		}
+	}
+	n := len(names)
+	counts := make([]int64, n*n)
+	for _, c := range cands {
+		a, b := index[recs[c.A].Key.Source], index[recs[c.B].Key.Source]
+		counts[min(a, b)*n+max(a, b)]++
+	}
+	var out []SourcePairStats
+	for a := range n {
+		for b := a; b < n; b++ {
+			out = append(out, SourcePairStats{A: names[a], B: names[b], Pairs: counts[a*n+b]})
+		}
+	}
+	return out
 }
 
 // RuleStats count the pairs a rule found first.
@@ -166,7 +204,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	} else {
 		specs = DefaultSpecs(cfg)
 		if len(blocking) == 0 {
-			blocking = DefaultBlocking(kinds)
+			res.Stats.Blocking.Defaults = DefaultBlocking(cfg)
+			for _, d := range res.Stats.Blocking.Defaults {
+				blocking = append(blocking, d.Rule)
+			}
 		}
 	}
 	var rules []block.Rule
@@ -207,7 +248,8 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if err != nil {
 		return nil, err
 	}
-	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly)}
+	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly),
+		Defaults: res.Stats.Blocking.Defaults, SourcePairs: sourcePairs(recs, cands)}
 	for i, r := range rules {
 		bs.Rules = append(bs.Rules, RuleStats{Rule: r.String(), Pairs: perRule[i]})
 	}
@@ -263,6 +305,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 
 	start = time.Now()
 	conflicts := newConflicts(scorer, vals)
+	conflicts.kinds = recordKinds(recs)
 	pw, err := newPairWeights(ctx, vals, scorer, opt.Workers)
 	if err != nil {
 		return nil, err
@@ -450,10 +493,11 @@ func checkRule(r block.Rule, kinds map[string]record.Kind) error {
 		if !ok {
 			return fmt.Errorf("blocking rule %s: no source has a feature %q", r, t.Feature)
 		}
-		if t.Facet == "" || t.Facet == "norm" || t.Facet == "token" || slices.Contains(normalize.Facets(kind), t.Facet) {
+		facet := strings.TrimSuffix(t.Facet, "_pairs")
+		if facet == "" || facet == "norm" || facet == "token" || slices.Contains(normalize.Facets(kind), facet) {
 			continue
 		}
-		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, %s",
+		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, %s (and any of them with _pairs)",
 			r, t.Feature, kind, t.Facet, strings.Join(normalize.Facets(kind), ", "))
 	}
 	return nil
@@ -463,50 +507,98 @@ func checkRule(r block.Rule, kinds map[string]record.Kind) error {
 // order features first appear.
 func DefaultSpecs(cfg *config.Config) []compare.Spec {
 	var specs []compare.Spec
+	kinds := cfg.Kinds()
 	seen := map[string]bool{}
 	for _, s := range cfg.Sources {
 		for _, f := range s.Fields {
 			if !seen[f.Name] {
 				seen[f.Name] = true
-				specs = append(specs, compare.DefaultSpec(f.Name, f.Type))
+				specs = append(specs, compare.DefaultSpec(f.Name, kinds[f.Name]))
 			}
 		}
 	}
 	return specs
 }
 
-// DefaultBlocking derives blocking rules from feature types: each
-// identifier, phone and e-mail alone; each date alone; the phonetic
-// surname of each name with the year of each date and with each postcode;
-// and the phonetic codes of the first two name features together.
-func DefaultBlocking(kinds map[string]record.Kind) [][]string {
+// DefaultRule is a blocking rule chosen by default, with why.
+type DefaultRule struct {
+	Rule   []string `json:"rule"`
+	Reason string   `json:"reason"`
+}
+
+// DefaultBlocking derives blocking rules from the features each source
+// has, so that every pair of sources that shares a feature able to find
+// its matches is blocked by it: each identifier, phone and e-mail alone;
+// each date alone; every name by any two of its words' phonetic codes,
+// so that sources with nothing but a name in common (a payment party and
+// a customer) are paired, in any word order and with a surname dropped;
+// a person name's phonetic surname with the year of each date and with
+// each postcode the same source has; and, for a source that splits names
+// into two features (given name, surname), their phonetic codes together.
+// A rule combining features is made only when some source has them all.
+func DefaultBlocking(cfg *config.Config) []DefaultRule {
+	kinds := cfg.Kinds()
+	has := make([]map[string]bool, len(cfg.Sources))
+	holders := map[string][]string{}
+	for i, src := range cfg.Sources {
+		has[i] = map[string]bool{}
+		for _, f := range src.Fields {
+			has[i][f.Name] = true
+			holders[f.Name] = append(holders[f.Name], src.Name)
+		}
+	}
+	together := func(fs ...string) bool {
+		for _, h := range has {
+			all := true
+			for _, f := range fs {
+				all = all && h[f]
+			}
+			if all {
+				return true
+			}
+		}
+		return false
+	}
 	var names, dates, postcodes []string
-	var rules [][]string
+	var rules []DefaultRule
+	add := func(reason string, terms ...string) { rules = append(rules, DefaultRule{Rule: terms, Reason: reason}) }
 	for _, f := range sortedKeys(kinds) {
-		switch kinds[f] {
-		case record.KindIdentifier, record.KindPhone, record.KindEmail:
-			rules = append(rules, []string{f})
-		case record.KindName:
+		switch k := kinds[f]; {
+		case k == record.KindIdentifier || k == record.KindPhone || k == record.KindEmail:
+			add(fmt.Sprintf("%s: the same %s (in %s)", f, k, strings.Join(holders[f], ", ")), f)
+		case k.IsName():
 			names = append(names, f)
-		case record.KindDate:
+		case k == record.KindDate:
 			dates = append(dates, f)
-		case record.KindPostcode:
+		case k == record.KindPostcode:
 			postcodes = append(postcodes, f)
 		}
 	}
 	for _, d := range dates {
-		rules = append(rules, []string{d})
+		add(fmt.Sprintf("%s: the same date (in %s)", d, strings.Join(holders[d], ", ")), d)
 	}
 	for _, n := range names {
+		add(fmt.Sprintf("%s: two name words that sound alike, in any order (in %s): pairs sources that share nothing but a name", n, strings.Join(holders[n], ", ")), n+".phonetic_pairs")
+		if kinds[n] == record.KindOrgName {
+			continue
+		}
 		for _, d := range dates {
-			rules = append(rules, []string{n + ".surname_phonetic", d + ".year"})
+			if together(n, d) {
+				add(fmt.Sprintf("%s with %s: a surname that sounds alike and the same year, for given names written differently", n, d), n+".surname_phonetic", d+".year")
+			}
 		}
 		for _, p := range postcodes {
-			rules = append(rules, []string{n + ".surname_phonetic", p})
+			if together(n, p) {
+				add(fmt.Sprintf("%s with %s: a surname that sounds alike and the same postcode", n, p), n+".surname_phonetic", p)
+			}
 		}
 	}
-	if len(names) >= 2 {
-		rules = append(rules, []string{names[0] + ".phonetic", names[1] + ".phonetic"})
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			if kinds[a] == record.KindName && kinds[b] == record.KindName && together(a, b) {
+				add(fmt.Sprintf("%s and %s: the phonetic codes of both parts of a split name", a, b), a+".phonetic", b+".phonetic")
+			}
+		}
 	}
 	return rules
 }
@@ -641,6 +733,22 @@ type conflicts struct {
 	mu     sync.Mutex
 	cache  map[uint64]bool
 	excl   []int
+	kinds  []record.EntityKind // per record, when any is known
+}
+
+// recordKinds returns the entity kind of every record, or nil when none
+// is known.
+func recordKinds(recs []record.Record) []record.EntityKind {
+	var kinds []record.EntityKind
+	for i := range recs {
+		if recs[i].Kind != record.EntityUnknown && kinds == nil {
+			kinds = make([]record.EntityKind, len(recs))
+		}
+		if kinds != nil {
+			kinds[i] = recs[i].Kind
+		}
+	}
+	return kinds
 }
 
 func newConflicts(s *model.Scorer, vals *valueTable) *conflicts {
@@ -656,8 +764,12 @@ func newConflicts(s *model.Scorer, vals *valueTable) *conflicts {
 // levels reports whether a comparison vector is a conflict.
 func (c *conflicts) levels(levels []uint8) bool { return c.scorer.Conflict(levels) }
 
-// check reports whether records a and b conflict.
+// check reports whether records a and b conflict: a person and an
+// organisation, or a pair that conflicts on exclusive features.
 func (c *conflicts) check(a, b int32) bool {
+	if c.kinds != nil && !c.kinds[a].Compatible(c.kinds[b]) {
+		return true
+	}
 	if len(c.excl) == 0 {
 		return false
 	}

@@ -14,6 +14,32 @@ import (
 // emMaxIterations bounds each EM session.
 const emMaxIterations = 200
 
+// maxExclusiveElse bounds m of the else level of an exclusive comparison:
+// the share of true matches whose date of birth or national id differs
+// outright (see model.CapLast).
+const maxExclusiveElse = 0.05
+
+// householdKinds are features that people who live together share.
+var householdKinds = map[record.Kind]bool{record.KindPhone: true, record.KindAddress: true,
+	record.KindPostcode: true, record.KindCity: true, record.KindCountry: true}
+
+// householdRule reports whether every term of a rule is a household
+// feature: its pairs are relatives as often as duplicates.
+func householdRule(rule block.Rule, comps []*compare.Comparison) bool {
+	for _, t := range rule.Terms {
+		kind := record.Kind("")
+		for _, c := range comps {
+			if c.Spec.Feature == t.Feature {
+				kind = c.Spec.Kind
+			}
+		}
+		if !householdKinds[kind] {
+			return false
+		}
+	}
+	return len(rule.Terms) > 0
+}
+
 // train estimates a model without labels:
 //
 //   - u, for every comparison, from the comparison vectors of random pairs;
@@ -113,6 +139,13 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	var matches float64
 	for r, rule := range rules {
 		blocked := ruleFeatures(rule)
+		if householdRule(rule, comps) {
+			// Pairs that share only a phone or an address are as often
+			// relatives as the same person: EM on them learns households
+			// as matches. They are compared and scored, not trained on.
+			tr.Sessions = append(tr.Sessions, model.Session{Rule: rule.String(), Pairs: sessions[r].Total(), Skipped: "shares only household features"})
+			continue
+		}
 		active := make([]bool, nC)
 		var names []string
 		for i, c := range comps {
@@ -151,13 +184,19 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly()), 1), 1e-12), 0.5)
 	for i, c := range comps {
 		mc := model.FromSpec(c.Spec)
-		for j := range mc.Levels {
-			mc.Levels[j].U = u[i][j]
-			if wSum[i] > 0 {
-				mc.Levels[j].M = mSum[i][j] / wSum[i]
-			} else {
-				mc.Levels[j].M = m0[i][j]
+		mi := m0[i]
+		if wSum[i] > 0 {
+			mi = make([]float64, len(mSum[i]))
+			for j := range mi {
+				mi[j] = mSum[i][j] / wSum[i]
 			}
+		}
+		if c.Spec.Exclusive {
+			mi = model.CapLast(mi, maxExclusiveElse)
+		}
+		mi = model.Monotone(mi, u[i])
+		for j := range mc.Levels {
+			mc.Levels[j].U, mc.Levels[j].M = u[i][j], mi[j]
 		}
 		if wSum[i] == 0 {
 			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))

@@ -40,6 +40,12 @@ type Options struct {
 	Delimiter rune   // csv only; 0 detects it from the header line
 	Encoding  string // "", "utf-8", "latin1" or "windows-1252"
 	Fields    []Field
+	// Kind is the entity kind of every record; KindColumn, when set, names
+	// a column whose values KindValues maps to kinds instead (values it
+	// does not map give an unknown kind).
+	Kind       record.EntityKind
+	KindColumn string
+	KindValues map[string]record.EntityKind
 }
 
 // Field maps a feature to a column.
@@ -51,6 +57,15 @@ type Field struct {
 	// joined by a space into one (street number and street name).
 	Columns []string
 	Split   string // separator of multi-valued cells; "" = single value
+	// Also are more columns whose values are more values of the feature
+	// (aliases of a name), each split by its own separator.
+	Also []Alias
+}
+
+// Alias is a column that adds values to a field.
+type Alias struct {
+	Column string
+	Split  string
 }
 
 // RowError describes a row that could not be read. It is what rejects.ndjson
@@ -103,7 +118,9 @@ type Reader struct {
 	rows  rowReader
 	seen  map[string]int // record id → line first seen
 	index [][]int        // column indexes of each field (csv)
+	also  [][]int        // column indexes of each field's Also columns (csv)
 	idIdx int
+	kind  int // column index of the kind column (csv)
 }
 
 // rowReader is implemented by the CSV and NDJSON readers.
@@ -181,6 +198,10 @@ func decode(r io.Reader, encoding string) (io.Reader, error) {
 }
 
 func (rd *Reader) resolveColumns(cols []string) error {
+	col := func(c string) string { return c }
+	if rd.opt.Format == FormatNDJSON {
+		col = PathColumn
+	}
 	pos := make(map[string]int, len(cols))
 	dup := map[string]bool{}
 	for i, c := range cols {
@@ -190,7 +211,8 @@ func (rd *Reader) resolveColumns(cols []string) error {
 		pos[c] = i
 	}
 	me := &MappingError{Source: rd.opt.Source, File: rd.opt.File, Available: cols}
-	find := func(what, col string) int {
+	find := func(what, path string) int {
+		col := col(path)
 		if i, ok := pos[col]; ok && !dup[col] {
 			return i
 		}
@@ -207,10 +229,17 @@ func (rd *Reader) resolveColumns(cols []string) error {
 		return -1
 	}
 	rd.idIdx = find("id", rd.opt.ID)
+	if rd.opt.KindColumn != "" {
+		rd.kind = find("kind", rd.opt.KindColumn)
+	}
 	rd.index = make([][]int, len(rd.opt.Fields))
+	rd.also = make([][]int, len(rd.opt.Fields))
 	for i, f := range rd.opt.Fields {
 		for _, col := range f.columns() {
 			rd.index[i] = append(rd.index[i], find(f.Name, col))
+		}
+		for _, a := range f.Also {
+			rd.also[i] = append(rd.also[i], find(f.Name, a.Column))
 		}
 	}
 	if len(me.Missing) > 0 {
@@ -250,7 +279,17 @@ func (rd *Reader) Next() (record.Record, error) {
 		Key:      record.Key{Source: rd.opt.Source, ID: id},
 		Line:     r.line,
 		Label:    rd.opt.Label,
+		Kind:     rd.opt.Kind,
 		Features: make([]record.Feature, len(rd.opt.Fields)),
+	}
+	if rd.opt.KindColumn != "" {
+		vals, err := r.values(rd.kind, rd.opt.KindColumn)
+		if err != nil {
+			return reject(rd.opt.KindColumn, id, "kind: %v", err)
+		}
+		if len(vals) == 1 {
+			rec.Kind = kindOf(rd.opt.KindValues, vals[0])
+		}
 	}
 	for i, f := range rd.opt.Fields {
 		vals, err := fieldValues(r, rd.index[i], f.columns())
@@ -260,10 +299,35 @@ func (rd *Reader) Next() (record.Record, error) {
 		if f.Split != "" {
 			vals = split(vals, f.Split)
 		}
+		for j, a := range f.Also {
+			more, err := r.values(rd.also[i][j], a.Column)
+			if err != nil {
+				return reject(f.Name, id, "%v", err)
+			}
+			if a.Split != "" {
+				more = split(more, a.Split)
+			}
+			vals = append(vals, more...)
+		}
 		rec.Features[i] = record.Feature{Name: f.Name, Kind: f.Kind, Raw: vals}
 	}
 	rd.seen[id] = r.line
 	return rec, nil
+}
+
+// kindOf maps a kind column's value to a kind, ignoring case and spaces
+// around it; a value not in the map gives an unknown kind.
+func kindOf(values map[string]record.EntityKind, v string) record.EntityKind {
+	v = strings.TrimSpace(v)
+	if k, ok := values[v]; ok {
+		return k
+	}
+	for w, k := range values {
+		if strings.EqualFold(w, v) {
+			return k
+		}
+	}
+	return record.EntityUnknown
 }
 
 func (f Field) columns() []string {

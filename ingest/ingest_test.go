@@ -197,6 +197,50 @@ func TestNDJSONNested(t *testing.T) {
 	}
 }
 
+func TestNDJSONListsKindsAndAliases(t *testing.T) {
+	in := `{"id": "1", "schema": "Person", "name": "Ana Ruiz", "aliases": ["Anita Ruiz", "A. Ruiz"], "ids": [{"type": "passport", "number": "P1"}, {"type": "national_id", "number": "V9"}, {"type": "passport", "number": "P2"}]}
+{"id": "2", "schema": "Company", "name": "Acme SA", "ids": [{"type": "registration", "number": "J5"}]}
+{"id": "3", "schema": "Vessel", "name": "Sea Star"}
+`
+	opt := ingest.Options{Source: "s", Format: ingest.FormatNDJSON, ID: "id",
+		KindColumn: "schema", KindValues: map[string]record.EntityKind{"Person": record.EntityPerson, "company": record.EntityOrganization},
+		Fields: []ingest.Field{
+			{Name: "name", Kind: record.KindParty, Column: "name", Also: []ingest.Alias{{Column: "aliases"}}},
+			{Name: "passport", Kind: record.KindIdentifier, Column: "ids[type=passport].number"},
+			{Name: "any_id", Kind: record.KindIdentifier, Column: "ids.number"},
+		}}
+	r, err := ingest.Open(strings.NewReader(in), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(rejects) > 0 || len(recs) != 3 {
+		t.Fatalf("records %d, rejects %v", len(recs), rejects)
+	}
+	tests := []struct {
+		rec     int
+		kind    record.EntityKind
+		feature int
+		want    []string
+	}{
+		{0, record.EntityPerson, 0, []string{"Ana Ruiz", "Anita Ruiz", "A. Ruiz"}},
+		{0, record.EntityPerson, 1, []string{"P1", "P2"}},
+		{0, record.EntityPerson, 2, []string{"P1", "V9", "P2"}},
+		{1, record.EntityOrganization, 1, nil}, // case-insensitive kind value; no passport
+		{1, record.EntityOrganization, 2, []string{"J5"}},
+		{2, record.EntityUnknown, 0, []string{"Sea Star"}}, // an unmapped kind value
+	}
+	for _, tt := range tests {
+		rec := recs[tt.rec]
+		if rec.Kind != tt.kind {
+			t.Errorf("record %s kind = %q, want %q", rec.Key.ID, rec.Kind, tt.kind)
+		}
+		if got := rec.Features[tt.feature].Raw; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("record %s %s = %q, want %q", rec.Key.ID, rec.Features[tt.feature].Name, got, tt.want)
+		}
+	}
+}
+
 func TestColumnsJoined(t *testing.T) {
 	in := "id,num,street,town\n1,12,High St,Leeds\n2,,Low Rd,\n3,,,\n"
 	opt := ingest.Options{Source: "s", Format: ingest.FormatCSV, ID: "id", Fields: []ingest.Field{

@@ -78,8 +78,15 @@ func (n *ndjsonRows) keys() []string {
 				seen[key] = true
 				out = append(out, key)
 			}
-			if sub, ok := v.(map[string]any); ok {
-				walk(key+".", sub)
+			switch x := v.(type) {
+			case map[string]any:
+				walk(key+".", x)
+			case []any: // a list of objects: ids.number for [{"number": …}]
+				for _, e := range x {
+					if sub, ok := e.(map[string]any); ok {
+						walk(key+".", sub)
+					}
+				}
 			}
 		}
 	}
@@ -131,29 +138,113 @@ func (n *ndjsonRows) next() (row, error) {
 }
 
 func (n *ndjsonRows) values(_ int, key string) ([]string, error) {
-	v, ok := lookup(n.obj, key)
-	if !ok {
-		return nil, nil
+	found := lookup(n.obj, key)
+	var out []string
+	for _, v := range found {
+		vals, err := scalars(key, v, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vals...)
 	}
-	return scalars(key, v, true)
+	return out, nil
 }
 
-// lookup finds key in obj, first as a literal key, then as a dotted path.
-func lookup(obj map[string]any, key string) (any, bool) {
+// lookup finds key in obj: first as a literal key, then as a dotted path.
+// A path goes through lists of objects, each element in turn, and a part
+// may filter them: ids[type=passport].number is the number of every
+// element of ids whose type is passport.
+func lookup(obj map[string]any, key string) []any {
 	if v, ok := obj[key]; ok {
-		return v, true
+		return []any{v}
 	}
-	cur := any(obj)
-	for _, part := range strings.Split(key, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
+	cur := []any{obj}
+	for _, part := range splitPath(key) {
+		name, field, want, filtered := parsePart(part)
+		var next []any
+		for _, c := range cur {
+			for _, m := range objects(c) {
+				v, ok := m[name]
+				if !ok {
+					continue
+				}
+				if !filtered {
+					next = append(next, v)
+					continue
+				}
+				for _, e := range objects(v) {
+					if s, err := scalars(field, e[field], false); err == nil && len(s) == 1 && strings.EqualFold(s[0], want) {
+						next = append(next, e)
+					}
+				}
+			}
 		}
-		if cur, ok = m[part]; !ok {
-			return nil, false
+		if len(next) == 0 {
+			return nil
+		}
+		cur = next
+	}
+	return cur
+}
+
+// objects returns v as a list of objects: itself, or the objects of a list.
+func objects(v any) []map[string]any {
+	switch x := v.(type) {
+	case map[string]any:
+		return []map[string]any{x}
+	case []any:
+		var out []map[string]any
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// splitPath splits a path on the dots outside brackets.
+func splitPath(key string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(key); i++ {
+		switch key[i] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case '.':
+			if depth == 0 {
+				parts = append(parts, key[start:i])
+				start = i + 1
+			}
 		}
 	}
-	return cur, true
+	return append(parts, key[start:])
+}
+
+// parsePart reads "name" or "name[field=value]".
+func parsePart(part string) (name, field, value string, filtered bool) {
+	name, rest, ok := strings.Cut(part, "[")
+	if !ok || !strings.HasSuffix(rest, "]") {
+		return part, "", "", false
+	}
+	field, value, ok = strings.Cut(strings.TrimSuffix(rest, "]"), "=")
+	if !ok {
+		return part, "", "", false
+	}
+	return name, strings.TrimSpace(field), strings.Trim(strings.TrimSpace(value), `"'`), true
+}
+
+// PathColumn returns the column a path reads, without its filters: the
+// key that must appear in the file (ids[type=passport].number → ids.number).
+func PathColumn(path string) string {
+	parts := splitPath(path)
+	for i, p := range parts {
+		parts[i], _, _, _ = parsePart(p)
+	}
+	return strings.Join(parts, ".")
 }
 
 func scalars(key string, v any, allowList bool) ([]string, error) {

@@ -76,6 +76,8 @@ type Session struct {
 	MatchShare float64  `json:"match_share"`
 	Iterations int      `json:"iterations"`
 	Converged  bool     `json:"converged"`
+	// Skipped says why the session did not run, when it did not.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // Spec returns the comparison spec of c.

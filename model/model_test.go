@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,5 +175,53 @@ func TestWriteRead(t *testing.T) {
 		if _, err := model.Read(strings.NewReader(bad)); err == nil {
 			t.Errorf("Read(%s) succeeded, want error", bad)
 		}
+	}
+}
+
+func TestMonotone(t *testing.T) {
+	tests := []struct {
+		name string
+		m, u []float64
+	}{
+		{"in order", []float64{0.8, 0.15, 0.05}, []float64{0.01, 0.09, 0.9}},
+		// one edit (m 0.05, u 0.0005) outweighs exact (m 0.75, u 0.01): pooled.
+		{"sparse level pooled", []float64{0.75, 0.05, 0.2}, []float64{0.01, 0.0005, 0.9895}},
+		{"else above a closer level", []float64{0.7, 0.01, 0.29}, []float64{0.1, 0.5, 0.4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := model.Monotone(tt.m, tt.u)
+			sum := 0.0
+			for j := range got {
+				sum += got[j]
+				if j > 0 && got[j]/tt.u[j] > got[j-1]/tt.u[j-1]*(1+1e-12) {
+					t.Errorf("level %d weighs more than level %d: m=%v u=%v", j, j-1, got, tt.u)
+				}
+			}
+			if math.Abs(sum-1) > 1e-12 {
+				t.Errorf("m sums to %v, want 1", sum)
+			}
+		})
+	}
+	in := []float64{0.8, 0.15, 0.05}
+	if got := model.Monotone(in, []float64{0.01, 0.09, 0.9}); !slices.Equal(got, in) {
+		t.Errorf("Monotone changed levels already in order: %v", got)
+	}
+	got := model.Monotone([]float64{0.75, 0.05, 0.2}, []float64{0.01, 0.0005, 0.9895})
+	if want := 0.8 / 0.0105; math.Abs(got[0]/0.01-want) > 1e-9 || math.Abs(got[1]/0.0005-want) > 1e-9 {
+		t.Errorf("pooled ratios = %v, %v, want both %v", got[0]/0.01, got[1]/0.0005, want)
+	}
+}
+
+func TestCapLast(t *testing.T) {
+	got := model.CapLast([]float64{0.4, 0.1, 0.5}, 0.05)
+	want := []float64{0.4 * 0.95 / 0.5, 0.1 * 0.95 / 0.5, 0.05}
+	for j := range want {
+		if math.Abs(got[j]-want[j]) > 1e-12 {
+			t.Fatalf("CapLast = %v, want %v", got, want)
+		}
+	}
+	if got := model.CapLast([]float64{0.9, 0.1}, 0.2); !slices.Equal(got, []float64{0.9, 0.1}) {
+		t.Errorf("CapLast under the cap changed m: %v", got)
 	}
 }

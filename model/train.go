@@ -164,3 +164,56 @@ func normalise(c []float64, pseudo float64) []float64 {
 	}
 	return out
 }
+
+// Monotone returns m adjusted so that a level's weight, log2(m/u), is
+// never above the weight of the level before it: levels run from the
+// closest agreement to the farthest, and a closer one must not count for
+// less (one edit of an identifier outweighing the identifier itself is EM
+// fitting noise in a sparse level). Adjacent levels that break the order
+// are pooled, as isotonic regression of the likelihood ratio does: each
+// takes the pooled ratio Σm/Σu times its own u, so that m still sums to 1
+// and a sparse level moves, not a well-estimated one.
+func Monotone(m, u []float64) []float64 {
+	type block struct {
+		lo, hi int
+		m, u   float64
+	}
+	var blocks []block
+	for j := range m {
+		blocks = append(blocks, block{j, j + 1, m[j], u[j]})
+		for len(blocks) > 1 {
+			a, b := blocks[len(blocks)-2], blocks[len(blocks)-1]
+			if a.m*b.u >= b.m*a.u { // ratio(a) ≥ ratio(b): in order
+				break
+			}
+			blocks = append(blocks[:len(blocks)-2], block{a.lo, b.hi, a.m + b.m, a.u + b.u})
+		}
+	}
+	out := make([]float64, len(m))
+	for _, b := range blocks {
+		for j := b.lo; j < b.hi; j++ {
+			out[j] = b.m * u[j] / b.u
+		}
+	}
+	return out
+}
+
+// CapLast returns m with its last level (else) at most max, the mass
+// taken off spread over the other levels in proportion: for exclusive
+// comparisons (date of birth, national id), among true matches a value
+// that differs outright is a mistake, a few in a hundred, and EM, fitting
+// households and namesakes as matches, would otherwise learn far more.
+func CapLast(m []float64, max float64) []float64 {
+	out := append([]float64(nil), m...)
+	last := len(out) - 1
+	if last < 1 || out[last] <= max {
+		return out
+	}
+	rest := 1 - out[last]
+	scale := (1 - max) / rest
+	for j := range out[:last] {
+		out[j] *= scale
+	}
+	out[last] = max
+	return out
+}

@@ -77,6 +77,12 @@ func render(kind record.Kind, opts, in string) string {
 			return errName(err)
 		}
 		return join(o.Norm(), "f="+o.LegalForm)
+	case record.KindParty:
+		v, err := normalize.Party(in)
+		if err != nil {
+			return errName(err)
+		}
+		return join(v.Norm, "k="+v.Facet("party"), "f="+v.Facet("legal_form"))
 	case record.KindAddress:
 		a, err := normalize.ParseAddress(in)
 		if err != nil {

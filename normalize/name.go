@@ -32,7 +32,8 @@ func (n PersonName) Norm() string { return strings.Join(n.Tokens, " ") }
 // ParseName normalises a person name. It returns ErrEmpty when nothing
 // name-like remains.
 func ParseName(raw string) (PersonName, error) {
-	words, suffix := nameWords(raw)
+	words, suffix := nameWords(surnameSlash(raw))
+	words = joinCompounds(words)
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
 	}
@@ -54,6 +55,62 @@ func ParseName(raw string) (PersonName, error) {
 		}
 	}
 	return n, nil
+}
+
+// surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
+// slash, no comma) as "SURNAME, GIVEN".
+func surnameSlash(raw string) string {
+	if strings.Count(raw, "/") != 1 || strings.Contains(raw, ",") {
+		return raw
+	}
+	sur, given, _ := strings.Cut(raw, "/")
+	if strings.TrimSpace(sur) == "" || strings.TrimSpace(given) == "" {
+		return strings.Replace(raw, "/", " ", 1)
+	}
+	return sur + ", " + given
+}
+
+// joinCompounds writes Arabic compound given names as one word, however
+// they are spelled: Abd al-Rahman, Abdul Rahman, Abdel Rahman and
+// Abdulrahman all become abdrahman; Abdullah and Abd Allah abdallah.
+func joinCompounds(words []string) []string {
+	out := words[:0:0]
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if rest, ok := abdPrefix(w); ok && rest != "" {
+			out = append(out, "abd"+rest)
+			continue
+		}
+		if _, ok := abdPrefix(w); ok && i+1 < len(words) {
+			j := i + 1
+			if j+1 < len(words) && (words[j] == "al" || words[j] == "el" || words[j] == "ul" || words[j] == "ar" || words[j] == "as" || words[j] == "ad") {
+				j++
+			}
+			out = append(out, "abd"+words[j])
+			i = j
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// abdPrefix reports whether w is "abd" written alone or joined to its
+// article (abdul, abdel, abdal), and what follows it in the same word.
+func abdPrefix(w string) (rest string, ok bool) {
+	switch w {
+	case "abdullah", "abdallah", "abdulla", "abdalla", "abdellah":
+		return "allah", true
+	}
+	for _, p := range []string{"abdul", "abdel", "abdal", "abdol", "abd"} {
+		if strings.HasPrefix(w, p) {
+			rest := w[len(p):]
+			if rest == "" || len(rest) >= 3 {
+				return rest, true
+			}
+		}
+	}
+	return "", false
 }
 
 // phonetic returns the Double Metaphone code of a name unit, its particles

@@ -31,6 +31,8 @@ var facets = map[record.Kind][]string{
 	record.KindPhone:   {"national", "country", "ext", "valid"},
 	record.KindEmail:   {"full", "local", "domain"},
 	record.KindAddress: {"number", "postcode", "street"},
+	record.KindParty: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
+		"first", "last", "initials", "sorted", "phonetic", "suffix", "legal_form", "compact", "party"},
 }
 
 // Facets returns the facet names values of a kind may carry, besides
@@ -57,6 +59,8 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 			return record.Value{}, err
 		}
 		return o.Value(), nil
+	case record.KindParty:
+		return Party(raw)
 	case record.KindDate:
 		d, err := ParseDate(raw, opt.DateFormats)
 		if err != nil {

@@ -159,3 +159,67 @@ var orgAbbrev = map[string]string{
 	"ctr": "center", "centre": "center", "univ": "university", "tech": "technology", "mgmt": "management",
 	"invest": "investments", "inv": "investments", "dev": "development", "ind": "industries",
 }
+
+// Party reads a name that may be a person's or an organisation's: as an
+// organisation's name (ParseOrg) when it has a legal form or a word only
+// organisations use, else as a person's name (ParseName). The facet
+// "party" says which: "organization" or "person". A name read as a
+// person's may still be an organisation's whose legal form was cut off.
+func Party(raw string) (record.Value, error) {
+	if IsOrgName(raw) {
+		o, err := ParseOrg(raw)
+		if err != nil {
+			return record.Value{}, err
+		}
+		v := o.Value()
+		v.Facets = append(v.Facets, record.Facet{Name: "party", Value: string(record.EntityOrganization)})
+		return v, nil
+	}
+	n, err := ParseName(raw)
+	if err != nil {
+		return record.Value{}, err
+	}
+	v := n.Value()
+	v.Facets = append(v.Facets, record.Facet{Name: "party", Value: string(record.EntityPerson)})
+	return v, nil
+}
+
+// IsOrgName reports whether a name is an organisation's: it ends (or
+// starts) with a legal form, or has a word that names organisations
+// (inversiones, holding, trading, bank, …). Short legal forms that are
+// also name words (SA, AS, CO, CA, …) count only written with dots (S.A.)
+// or after at least two other words.
+func IsOrgName(raw string) bool {
+	toks := Tokens(strings.ReplaceAll(raw, "&", " and "))
+	if len(toks) == 0 {
+		return false
+	}
+	for _, t := range toks {
+		if orgWords[t] {
+			return true
+		}
+	}
+	for _, atEnd := range []bool{true, false} {
+		n, form := legalFormAt(toks, atEnd)
+		if n == 0 || n >= len(toks) {
+			continue
+		}
+		if !ambiguousForms[form] || len(toks)-n >= 2 || strings.Count(raw, ".") >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// ambiguousForms are legal forms spelled like words of people's names.
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps ooo")
+
+// orgWords are words that, in a name, say it is an organisation's.
+var orgWords = set("inversiones inversora inversora holding holdings trading group grupo corporacion corporation corp " +
+	"comercializadora comercial constructora construcciones servicios services transportes transport logistics logistica " +
+	"industrial industries industrias bank banco capital minera mining fundacion foundation asociacion association " +
+	"sociedad company compania enterprises empresas import export importadora exportadora consulting consultores " +
+	"consultora agropecuaria petroleum petroleos energy energia international internacional investments partners " +
+	"associates asociados ventures management solutions technologies technology distribuidora farmacia pharmacy hotel " +
+	"restaurant ministry ministerio university universidad institute instituto church iglesia club cooperative cooperativa " +
+	"trust fund fondo shipping maritime airlines insurance seguros laboratorios laboratories")

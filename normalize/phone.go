@@ -40,8 +40,19 @@ func ParsePhone(raw, region string) (Phone, error) {
 		region = "ZZ"
 	}
 	num, err := phonenumbers.Parse(s, region)
+	international := strings.HasPrefix(strings.TrimLeft(s, " ("), "+") || strings.HasPrefix(strings.TrimLeft(s, " ("), "00")
+	if !international && (err != nil || !phonenumbers.IsValidNumber(num)) {
+		// Not a number of the default region: an international number
+		// written without its "+" (57 300 123 4567), or a number of some
+		// other region that nothing here tells; the region is never guessed.
+		if alt, aerr := phonenumbers.Parse("+"+s, "ZZ"); aerr == nil && phonenumbers.IsValidNumber(alt) {
+			num, err = alt, nil
+		} else if err == nil && region != "ZZ" && phonenumbers.IsPossibleNumber(num) {
+			return Phone{}, fmt.Errorf("%w: phone %q is not a valid number in region %s and has no country code", ErrAmbiguous, raw, region)
+		}
+	}
 	if err != nil {
-		if region == "ZZ" && !strings.HasPrefix(strings.TrimLeft(s, " ("), "+") {
+		if region == "ZZ" && !international {
 			return Phone{}, fmt.Errorf("%w: phone %q has no country code and the source declares no region", ErrAmbiguous, raw)
 		}
 		return Phone{}, fmt.Errorf("%w: phone %q: %v", ErrInvalid, raw, err)

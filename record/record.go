@@ -22,11 +22,37 @@ const (
 	KindCountry    Kind = "country"    // country name or code
 	KindIdentifier Kind = "identifier" // national id, passport, tax number, …
 	KindText       Kind = "text"       // any other free text
+	// KindParty is a name column that holds people and organisations:
+	// each value is read as an organisation's name when it has a legal
+	// form or an organisation word, else as a person's name.
+	KindParty Kind = "party"
 )
 
 // Kinds lists every valid kind, in documentation order.
 var Kinds = []Kind{KindName, KindOrgName, KindDate, KindPhone, KindEmail,
-	KindAddress, KindPostcode, KindCity, KindCountry, KindIdentifier, KindText}
+	KindAddress, KindPostcode, KindCity, KindCountry, KindIdentifier, KindText, KindParty}
+
+// IsName reports whether k holds names: person, organisation or party
+// names. Features of these kinds may share a feature name across sources
+// and are compared as names.
+func (k Kind) IsName() bool { return k == KindName || k == KindOrgName || k == KindParty }
+
+// EntityKind says what a record is about: a person, an organisation, or
+// unknown (""). A person and an organisation are never the same entity.
+type EntityKind string
+
+// Entity kinds.
+const (
+	EntityUnknown      EntityKind = ""
+	EntityPerson       EntityKind = "person"
+	EntityOrganization EntityKind = "organization"
+)
+
+// Compatible reports whether records of kinds k and o may be one entity:
+// unless one is a person and the other an organisation.
+func (k EntityKind) Compatible(o EntityKind) bool {
+	return k == EntityUnknown || o == EntityUnknown || k == o
+}
 
 // Valid reports whether k is one of Kinds.
 func (k Kind) Valid() bool {
@@ -67,6 +93,7 @@ type Record struct {
 	Key      Key
 	Line     int // 1-based line in the source file where the row starts
 	Label    string
+	Kind     EntityKind // declared by the source, or read from a party name
 	Features []Feature
 }
 

@@ -75,3 +75,20 @@ var (
 	orgWords   = []string{"Inversiones", "Constructora", "Comercializadora", "Servicios", "Global", "Andina", "Norte", "Atlántico", "Petro", "Agro", "Transportes", "Holdings", "Trading", "Capital", "Logística", "Minera", "Pacific", "Industrial"}
 	legalForms = [][]string{{"C.A.", "CA", "Compañía Anónima"}, {"S.A.", "SA", "Sociedad Anónima"}, {"S.R.L.", "SRL"}, {"Ltd", "Limited", "Ltd."}, {"LLC", "L.L.C."}, {"S.A.S.", "SAS"}}
 )
+
+// Pools of the heterogeneous mode.
+var (
+	// compoundArabic are given names of two words that form one name.
+	compoundArabic = []scriptName{
+		{"عبد الرحمن", []string{"Abd al-Rahman", "Abdul Rahman", "Abdulrahman", "Abdel Rahman"}},
+		{"عبد الله", []string{"Abdullah", "Abd Allah", "Abdallah"}},
+		{"عبد العزيز", []string{"Abd al-Aziz", "Abdul Aziz", "Abdulaziz"}},
+		{"عبد الكريم", []string{"Abd al-Karim", "Abdul Karim", "Abdelkarim"}},
+	}
+	chineseFamily = []string{"Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma", "Zhu", "Hu"}
+	chineseGiven  = []string{"Wei", "Fang", "Na", "Xiu-ying", "Min", "Jing", "Lei", "Jun", "Yong", "Jie", "Tao", "Ming", "Chao",
+		"Xiao-ming", "Hui", "Ling", "Hai-yan", "Guo-qiang"}
+	koreanFamily = []string{"Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim"}
+	koreanGiven  = []string{"Min-jun", "Seo-yeon", "Ji-hoon", "Ha-eun", "Do-yun", "Ji-woo", "Seo-jun", "Su-bin", "Hyun-woo",
+		"Ye-jin", "Eun-ji", "Sung-min"}
+)

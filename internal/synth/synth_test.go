@@ -100,3 +100,38 @@ func TestWrite(t *testing.T) {
 		t.Errorf("Write = %s, %s", cfg, truth)
 	}
 }
+
+func TestHeteroDeterministicAndShaped(t *testing.T) {
+	a := synth.GenerateHetero(synth.HeteroOptions{Seed: 2, People: 800})
+	b := synth.GenerateHetero(synth.HeteroOptions{Seed: 2, People: 800})
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same seed, different data")
+	}
+	sources, kinds, negatives := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, r := range a.Records {
+		sources[r.Source]++
+		kinds[r.Kind]++
+		if r.Source == synth.SourcePayments && len(r.Fields["name"]) > 35 {
+			t.Errorf("payment party %s name %q is over 35 characters", r.ID, r.Fields["name"])
+		}
+		if r.Source == synth.SourceSanctions && r.Nested == nil {
+			t.Errorf("sanctions record %s is not nested", r.ID)
+		}
+	}
+	for _, n := range a.Negatives {
+		negatives[n.Kind]++
+	}
+	for _, s := range []string{synth.SourceKYC, synth.SourceFilings, synth.SourceSanctions, synth.SourcePayments} {
+		if sources[s] == 0 {
+			t.Errorf("no records in source %s", s)
+		}
+	}
+	for _, k := range []string{synth.NegHousehold, synth.NegJunior, synth.NegNamesake, synth.NegOfficer, synth.NegCompany} {
+		if negatives[k] == 0 {
+			t.Errorf("no hard negatives of kind %s", k)
+		}
+	}
+	if kinds[synth.KindPerson] == 0 || kinds[synth.KindOrganization] == 0 {
+		t.Errorf("kinds = %v, want people and organisations", kinds)
+	}
+}

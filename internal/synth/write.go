@@ -2,10 +2,18 @@ package synth
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
 )
 
 // ConfigYAML is the concord.yaml that maps the files Write produces.
@@ -93,15 +101,26 @@ func Write(dir string, opt Options) (config, truth string, err error) {
 }
 
 func writeCSV(path string, header []string, rows [][]string) error {
+	return writeCSVWith(path, header, rows, ',', nil)
+}
+
+// writeCSVWith writes a CSV file with the given delimiter, encoded by enc
+// (nil: UTF-8).
+func writeCSVWith(path string, header []string, rows [][]string, comma rune, enc *encoding.Encoder) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	w := csv.NewWriter(bw)
+	var out io.WriteCloser = nopCloser{bw}
+	if enc != nil {
+		out = transform.NewWriter(bw, enc)
+	}
+	w := csv.NewWriter(out)
+	w.Comma = comma
 	w.Write(header)
 	w.WriteAll(rows)
-	if err := w.Error(); err != nil {
+	if err := errors.Join(w.Error(), out.Close()); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -111,3 +130,117 @@ func writeCSV(path string, header []string, rows [][]string) error {
 	}
 	return f.Close()
 }
+
+// HeteroConfigYAML maps the files WriteHetero produces, written as a user
+// would from the README: kinds, party names, alias lists and identifier
+// lists; no model settings, so every default is exercised.
+const HeteroConfigYAML = `# Heterogeneous synthetic AML data from internal/synth; everything is invented.
+sources:
+  - name: kyc
+    path: kyc.csv
+    encoding: latin1
+    delimiter: ";"
+    id: cliente
+    kind: {column: tipo, values: {N: person, J: organization}}
+    fields:
+      name:        {column: nombre, type: party}
+      dob:         {column: fecha_nac, type: date, formats: ["DD/MM/YYYY"]}
+      id_number:   {column: documento, type: identifier}
+      phone:       {column: telefono, type: phone, region: VE}
+      address:     {column: direccion, type: address}
+      city:        {column: ciudad, type: city}
+      country:     {column: nacionalidad, type: country}
+  - name: registry
+    path: registry.csv
+    id: filing_id
+    kind: organization
+    fields:
+      name:        {column: company, type: org_name}
+      id_number:   {column: reg_no, type: identifier}
+      founded:     {column: incorporated, type: date}
+      address:     {column: address, type: address}
+      city:        {column: city, type: city}
+      officer:     {column: officer, type: name}
+  - name: sanctions
+    path: sanctions.ndjson
+    id: id
+    kind: {column: schema, values: {Person: person, Company: organization}}
+    fields:
+      name:        {column: name, type: party}
+      aliases:     {column: aliases, type: party, alias_of: name}
+      dob:         {column: birth_date, type: date}
+      id_number:   {column: "ids[type=national_id].number", type: identifier}
+      reg_number:  {column: "ids[type=registration].number", type: identifier, alias_of: id_number}
+      passport:    {column: "ids[type=passport].number", type: identifier}
+      country:     {column: nationality, type: country}
+  - name: payments
+    path: payments.csv
+    id: ref
+    fields:
+      name:        {column: name, type: party}
+      account:     {column: account, type: identifier}
+      address:     {column: address, type: address}
+      country:     {column: country, type: country}
+`
+
+// WriteHetero generates a heterogeneous dataset into dir: kyc.csv (Latin-1,
+// semicolons), registry.csv, sanctions.ndjson, payments.csv, truth.csv and
+// concord.yaml. It returns the paths of the config and the truth, and the
+// generated set with what tests need to score it.
+func WriteHetero(dir string, opt HeteroOptions) (config, truth string, set *HeteroSet, err error) {
+	set = GenerateHetero(opt)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", nil, err
+	}
+	columns := map[string][]string{
+		SourceKYC:      {"cliente", "tipo", "nombre", "fecha_nac", "documento", "telefono", "direccion", "ciudad", "nacionalidad"},
+		SourceFilings:  {"filing_id", "company", "reg_no", "incorporated", "address", "city", "officer", "officer_dob", "officer_role"},
+		SourcePayments: {"ref", "name", "account", "address", "country"},
+	}
+	rows := map[string][][]string{}
+	var nested bytes.Buffer
+	var truthRows [][]string
+	for _, r := range set.Records {
+		truthRows = append(truthRows, []string{r.Source, r.ID, r.Entity})
+		if r.Nested != nil {
+			b, err := json.Marshal(r.Nested)
+			if err != nil {
+				return "", "", nil, err
+			}
+			nested.Write(b)
+			nested.WriteByte('\n')
+			continue
+		}
+		r.Fields[columns[r.Source][0]] = r.ID
+		row := make([]string, len(columns[r.Source]))
+		for i, c := range columns[r.Source] {
+			row[i] = r.Fields[c]
+		}
+		rows[r.Source] = append(rows[r.Source], row)
+	}
+	kyc := filepath.Join(dir, "kyc.csv")
+	if err := writeCSVWith(kyc, columns[SourceKYC], rows[SourceKYC], ';', charmap.ISO8859_1.NewEncoder()); err != nil {
+		return "", "", nil, err
+	}
+	for _, src := range []string{SourceFilings, SourcePayments} {
+		if err := writeCSV(filepath.Join(dir, src+".csv"), columns[src], rows[src]); err != nil {
+			return "", "", nil, err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sanctions.ndjson"), nested.Bytes(), 0o644); err != nil {
+		return "", "", nil, err
+	}
+	truth = filepath.Join(dir, "truth.csv")
+	if err := writeCSV(truth, []string{"source", "record_id", "entity_id"}, truthRows); err != nil {
+		return "", "", nil, err
+	}
+	config = filepath.Join(dir, "concord.yaml")
+	if err := os.WriteFile(config, []byte(HeteroConfigYAML), 0o644); err != nil {
+		return "", "", nil, err
+	}
+	return config, truth, set, nil
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }

@@ -1,0 +1,660 @@
+package synth
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+)
+
+// The heterogeneous mode models what an anti-money-laundering team holds:
+// sources with different schemas and completeness, about people and
+// companies at once.
+//
+//   - kyc: a bank's customer file, Latin-1, semicolon-separated, people and
+//     corporate clients in one name column (a type column tells them
+//     apart), dates of birth as DD/MM/YYYY, national and international
+//     phones (some written without "+"), nationality as a word.
+//   - registry: a company registry, one row per filing and one officer per
+//     filing, so a company with three officers has three rows.
+//   - sanctions: a nested NDJSON list, people and companies, with alias
+//     lists (other spellings, the name in its own script) and identifier
+//     lists of objects ({"type": "passport", "number": …}).
+//   - payments: parties of payment messages, as SWIFT-style fields hold
+//     them: upper case, no accents, cut at 35 characters, "SURNAME/GIVEN"
+//     often, no date of birth, an account number.
+//
+// Hard negatives are made on purpose: households sharing surname, address
+// and landline; juniors named after a parent; namesakes; companies named
+// after their officers; companies with near-identical names.
+const (
+	SourceKYC       = "kyc"
+	SourceFilings   = "registry"
+	SourceSanctions = "sanctions"
+	SourcePayments  = "payments"
+)
+
+// Entity kinds of heterogeneous records.
+const (
+	KindPerson       = "person"
+	KindOrganization = "organization"
+)
+
+// Name origins of heterogeneous people.
+var Origins = []string{"hispanic", "anglo", "arabic", "slavic", "east_asian"}
+
+// Hard-negative kinds: pairs of distinct entities made to look alike.
+const (
+	NegHousehold = "household"    // relatives sharing surname, address, landline
+	NegJunior    = "junior"       // a child named after a parent, same address
+	NegNamesake  = "namesake"     // same name, nothing else in common
+	NegOfficer   = "officer"      // a company named after its officer
+	NegCompany   = "near_company" // companies with near-identical names
+)
+
+// HeteroOptions configure GenerateHetero.
+type HeteroOptions struct {
+	Seed      uint64
+	People    int // distinct people (before hard negatives are added)
+	Companies int // distinct companies; default People/5
+}
+
+// HeteroRecord is one generated record with what a test needs to score it.
+type HeteroRecord struct {
+	Source, ID, Entity string
+	Kind               string   // KindPerson or KindOrganization
+	Origin             string   // people: one of Origins
+	Variations         []string // how this record's name or values differ from the entity's
+	// Fields holds the record's columns by name; for sanctions, Nested holds
+	// the JSON object instead.
+	Fields map[string]string
+	Nested map[string]any
+}
+
+// HardNegative is a pair of distinct entities made to look alike.
+type HardNegative struct {
+	A, B string // entity ids
+	Kind string
+}
+
+// HeteroSet is a generated heterogeneous dataset.
+type HeteroSet struct {
+	Records   []HeteroRecord
+	Negatives []HardNegative
+}
+
+type hperson struct {
+	entity      string
+	origin      string
+	given       []string // given names; arabic compound names are one element ("Abd al-Rahman")
+	surnames    []string
+	alt         []string // other Latin spellings of the whole name (transliterations)
+	native      string   // the name in its own script, when it has one
+	familyFirst bool     // East Asian: family name written first
+	male        bool
+	y, m, d     int
+	natID       string // digits
+	passport    string
+	phone       string // E.164 without "+": 58412…, 57300…
+	landline    bool
+	street      string
+	city        string
+	country     string // ISO code of nationality
+	suffix      string // "Jr" for juniors, sometimes written
+}
+
+type hcompany struct {
+	entity   string
+	words    []string // name without legal form
+	form     [3]string
+	regNo    string // digits
+	founded  string
+	street   string
+	city     string
+	phone    string
+	account  string
+	officers []int // indexes into people
+}
+
+// GenerateHetero produces a heterogeneous dataset. The same options always
+// give the same data.
+func GenerateHetero(opt HeteroOptions) *HeteroSet {
+	if opt.Companies == 0 {
+		opt.Companies = opt.People / 5
+	}
+	g := &hgen{gen: gen{r: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x2545f4914f6cdd1d)), ids: map[string]int{}}, set: &HeteroSet{}}
+	for len(g.people) < opt.People {
+		g.addPerson(g.newPerson())
+		p := &g.people[len(g.people)-1]
+		switch x := g.r.Float64(); {
+		case x < 0.06:
+			g.negative(p.entity, g.household(p), NegHousehold)
+		case x < 0.09:
+			g.negative(p.entity, g.junior(p), NegJunior)
+		case x < 0.12:
+			g.negative(p.entity, g.namesake(p), NegNamesake)
+		}
+	}
+	for i := 0; i < opt.Companies; i++ {
+		c := g.newCompany()
+		g.companies = append(g.companies, c)
+		if g.r.Float64() < 0.08 {
+			d := g.nearCompany(c)
+			g.companies = append(g.companies, d)
+			g.set.Negatives = append(g.set.Negatives, HardNegative{A: c.entity, B: d.entity, Kind: NegCompany})
+		}
+	}
+	for i := range g.people {
+		g.renderPerson(&g.people[i])
+	}
+	for i := range g.companies {
+		g.renderCompany(&g.companies[i])
+	}
+	return g.set
+}
+
+type hgen struct {
+	gen
+	set       *HeteroSet
+	people    []hperson
+	companies []hcompany
+	accounts  map[string]string // entity → account number
+	msg       int
+}
+
+func (g *hgen) addPerson(p hperson) { g.people = append(g.people, p) }
+
+// negative adds q, made to look like the person whose entity is a.
+func (g *hgen) negative(a string, q hperson, kind string) {
+	g.addPerson(q)
+	g.set.Negatives = append(g.set.Negatives, HardNegative{A: a, B: q.entity, Kind: kind})
+}
+
+func (g *hgen) newPerson() hperson {
+	p := hperson{entity: fmt.Sprintf("HP%06d", len(g.people)), male: g.r.IntN(2) == 0}
+	switch x := g.r.Float64(); {
+	case x < 0.45:
+		p.origin = "hispanic"
+		pool := hispanicGivenF
+		if p.male {
+			pool = hispanicGivenM
+		}
+		p.given = []string{g.pick(pool)}
+		if g.r.Float64() < 0.35 {
+			p.given = append(p.given, g.pick(pool))
+		}
+		p.surnames = []string{g.surname(hispanicSurnames), g.surname(hispanicSurnames)}
+		p.country = g.pick([]string{"VE", "VE", "VE", "CO", "ES"})
+	case x < 0.65:
+		p.origin = "anglo"
+		pool := englishGivenF
+		if p.male {
+			pool = englishGivenM
+		}
+		p.given = []string{g.pick(pool)}
+		if g.r.Float64() < 0.3 {
+			p.given = append(p.given, g.pick(pool))
+		}
+		p.surnames = []string{g.surname(englishSurnames)}
+		p.country = g.pick([]string{"US", "GB"})
+	case x < 0.77:
+		p.origin = "arabic"
+		gv := g.arabicGiven()
+		fm := arabicFamily[g.r.IntN(len(arabicFamily))]
+		p.given, p.surnames = []string{gv.latin[0]}, []string{fm.latin[0]}
+		p.native = gv.native + " " + fm.native
+		for _, a := range gv.latin[1:] {
+			p.alt = append(p.alt, a+" "+g.pick(fm.latin))
+		}
+		p.alt = append(p.alt, gv.latin[0]+" "+g.pick(fm.latin))
+		p.country = g.pick([]string{"LB", "SY", "AE"})
+	case x < 0.89:
+		p.origin = "slavic"
+		gv, fm := russianGiven[g.r.IntN(len(russianGiven))], russianFamily[g.r.IntN(len(russianFamily))]
+		p.given, p.surnames = []string{gv.latin[0]}, []string{fm.latin[0]}
+		p.native = gv.native + " " + fm.native
+		p.alt = []string{g.pick(gv.latin) + " " + g.pick(fm.latin)}
+		p.country = "RU"
+	default:
+		p.origin = "east_asian"
+		fam, given := g.eastAsian()
+		p.given, p.surnames, p.familyFirst = []string{given}, []string{fam}, true
+		p.alt = eastAsianAlt(fam, given)
+		p.country = g.pick([]string{"CN", "KR"})
+	}
+	p.y, p.m, p.d = 1940+g.r.IntN(62), 1+g.r.IntN(12), 1+g.r.IntN(28)
+	p.natID = fmt.Sprint(3000000 + g.r.IntN(27000000))
+	p.passport = fmt.Sprintf("%c%08d", 'A'+rune(g.r.IntN(26)), g.r.IntN(100000000))
+	if p.country == "CO" {
+		p.phone = fmt.Sprintf("57300%07d", g.r.IntN(10000000))
+	} else {
+		p.phone = fmt.Sprintf("5841%d%07d", 2+2*g.r.IntN(4), g.r.IntN(10000000))
+	}
+	p.street = g.street()
+	p.city = g.city()
+	return p
+}
+
+func (g *hgen) arabicGiven() scriptName {
+	if g.r.Float64() < 0.25 {
+		return compoundArabic[g.r.IntN(len(compoundArabic))]
+	}
+	return arabicGiven[g.r.IntN(len(arabicGiven))]
+}
+
+// eastAsian returns a family name and a given name, Korean given names
+// hyphenated as they often are (Min-jun).
+func (g *hgen) eastAsian() (family, given string) {
+	if g.r.IntN(2) == 0 {
+		return g.pick(chineseFamily), g.pick(chineseGiven)
+	}
+	return g.pick(koreanFamily), g.pick(koreanGiven)
+}
+
+// eastAsianAlt returns the Western-order spellings of an East Asian name:
+// Min-jun Kim → Minjun Kim, Min jun Kim.
+func eastAsianAlt(family, given string) []string {
+	return []string{strings.ReplaceAll(given, "-", "") + " " + family, strings.ReplaceAll(given, "-", " ") + " " + family}
+}
+
+func (g *hgen) street() string {
+	switch g.r.IntN(4) {
+	case 0:
+		return fmt.Sprintf("Calle %d No. %d-%d", 1+g.r.IntN(120), 1+g.r.IntN(120), 1+g.r.IntN(99))
+	case 1:
+		return fmt.Sprintf("Urbanización %s, Quinta %s", g.pick(streets), g.pick(townRoot))
+	case 2:
+		return fmt.Sprintf("Avenida %s %d", g.pick(streets), 1+g.r.IntN(400))
+	}
+	return fmt.Sprintf("%d %s Street", 1+g.r.IntN(400), g.pick(streets))
+}
+
+// household is a relative at the same address with the same landline and
+// surnames: another given name and date of birth. p's phone becomes the
+// household's landline.
+func (g *hgen) household(p *hperson) hperson {
+	q := g.newPerson()
+	for q.origin != p.origin || q.given[0] == p.given[0] {
+		q = g.newPerson()
+	}
+	q.surnames, q.country = p.surnames, p.country
+	q.native, q.alt = "", nil // spellings of the relative's own name are not made
+	if q.familyFirst {
+		q.alt = eastAsianAlt(q.surnames[0], q.given[0])
+	}
+	p.phone, p.landline = landline(p.phone), true
+	q.street, q.city, q.phone, q.landline = p.street, p.city, p.phone, true
+	return q
+}
+
+// junior has the parent's name, address and landline, and was born 20 to
+// 35 years later.
+func (g *hgen) junior(p *hperson) hperson {
+	q := g.newPerson()
+	q.origin, q.given, q.surnames, q.native, q.alt, q.familyFirst, q.male, q.country = p.origin, p.given, p.surnames, p.native, p.alt, p.familyFirst, p.male, p.country
+	q.y = min(p.y+20+g.r.IntN(16), 2005)
+	p.phone, p.landline = landline(p.phone), true
+	q.street, q.city, q.phone, q.landline = p.street, p.city, p.phone, true
+	if g.r.Float64() < 0.5 {
+		q.suffix = "Jr"
+	}
+	return q
+}
+
+// namesake has the same name and nothing else in common.
+func (g *hgen) namesake(p *hperson) hperson {
+	q := g.newPerson()
+	q.origin, q.given, q.surnames, q.native, q.alt, q.familyFirst, q.male = p.origin, p.given, p.surnames, p.native, p.alt, p.familyFirst, p.male
+	return q
+}
+
+// landline turns a mobile into a Caracas landline shared by a household.
+func landline(phone string) string { return "58212" + phone[len(phone)-7:] }
+
+func (g *hgen) newCompany() hcompany {
+	c := hcompany{entity: fmt.Sprintf("HC%06d", len(g.companies)), form: g.form(),
+		regNo: fmt.Sprintf("%08d%d", g.r.IntN(100000000), g.r.IntN(10)), street: g.street(), city: g.city(),
+		phone:   fmt.Sprintf("58212%07d", g.r.IntN(10000000)),
+		founded: fmt.Sprintf("%04d-%02d-%02d", 1960+g.r.IntN(62), 1+g.r.IntN(12), 1+g.r.IntN(28))}
+	// Officers: one to three people; a fifth of companies are named after
+	// the first.
+	for n := 1 + g.r.IntN(3); n > 0; n-- {
+		c.officers = append(c.officers, g.r.IntN(len(g.people)))
+	}
+	o := g.people[c.officers[0]]
+	switch x := g.r.Float64(); {
+	case x < 0.2 && len(o.surnames) > 0:
+		c.words = append(append([]string{}, o.given[0]), o.surnames...)
+		if g.r.IntN(2) == 0 {
+			c.words = append([]string{"Inversiones"}, o.surnames...)
+		}
+		g.set.Negatives = append(g.set.Negatives, HardNegative{A: o.entity, B: c.entity, Kind: NegOfficer})
+	default:
+		c.words = []string{g.pick(orgWords), g.surname(hispanicSurnames)}
+		if g.r.Float64() < 0.6 {
+			c.words = append(c.words, g.pick(orgWords))
+		}
+	}
+	return c
+}
+
+func (g *hgen) form() [3]string {
+	f := legalForms[g.r.IntN(len(legalForms))]
+	return [3]string{f[0], f[1%len(f)], f[len(f)-1]}
+}
+
+// nearCompany has the same words but one, another registration number,
+// address and officers.
+func (g *hgen) nearCompany(c hcompany) hcompany {
+	d := g.newCompany()
+	d.words = append([]string{}, c.words...)
+	switch g.r.IntN(3) {
+	case 0:
+		d.words = append(d.words, g.pick([]string{"del Sur", "2000", "Internacional", "Group", "de Oriente"}))
+	case 1:
+		d.words[0] = g.pick(orgWords)
+	default:
+		d.words[len(d.words)-1] = g.surname(hispanicSurnames)
+	}
+	if strings.Join(d.words, " ") == strings.Join(c.words, " ") {
+		d.words = append(d.words, "II")
+	}
+	return d
+}
+
+func (g *hgen) account(entity string) string {
+	if g.accounts == nil {
+		g.accounts = map[string]string{}
+	}
+	a, ok := g.accounts[entity]
+	if !ok {
+		a = fmt.Sprintf("VE%02d0102%016d", g.r.IntN(100), g.r.Int64N(1e16))
+		g.accounts[entity] = a
+	}
+	return a
+}
+
+func (g *hgen) add(r HeteroRecord) {
+	g.set.Records = append(g.set.Records, r)
+}
+
+// renderPerson writes the records that hold p in each source.
+func (g *hgen) renderPerson(p *hperson) {
+	n := 0
+	rec := func(src string) HeteroRecord {
+		n++
+		return HeteroRecord{Source: src, ID: g.id(src), Entity: p.entity, Kind: KindPerson, Origin: p.origin, Fields: map[string]string{}}
+	}
+	if g.r.Float64() < 0.8 {
+		for c := 0; c == 0 || (c == 1 && g.r.Float64() < 0.1); c++ {
+			r := rec(SourceKYC)
+			g.kycPerson(p, &r, n > 1)
+			g.add(r)
+		}
+	}
+	if g.r.Float64() < 0.15 {
+		r := rec(SourceSanctions)
+		g.sanctionsPerson(p, &r)
+		g.add(r)
+	}
+	if g.r.Float64() < 0.35 || n == 0 {
+		acct := g.account(p.entity)
+		for c := 1 + g.r.IntN(3); c > 0; c-- {
+			r := rec(SourcePayments)
+			g.paymentParty(&r, g.paymentName(p, &r), acct, p.street+", "+p.city, p.country)
+			g.add(r)
+		}
+	}
+}
+
+// personName writes p's name as a file would, with the variations a
+// second record brings; it records them in r.
+func (g *hgen) personName(p *hperson, r *HeteroRecord, vary bool) (given, surnames []string) {
+	given, surnames = append([]string{}, p.given...), append([]string{}, p.surnames...)
+	if !vary {
+		return given, surnames
+	}
+	if p.origin == "hispanic" && g.r.Float64() < 0.3 {
+		surnames = surnames[:1]
+		r.Variations = append(r.Variations, "maternal_dropped")
+	}
+	if nick, ok := nicknames[given[0]]; ok && g.r.Float64() < 0.3 {
+		given[0] = nick
+		r.Variations = append(r.Variations, "nickname")
+	}
+	if len(given) > 1 && g.r.Float64() < 0.3 {
+		given = given[:1]
+		r.Variations = append(r.Variations, "middle_dropped")
+	}
+	return given, surnames
+}
+
+func (g *hgen) kycPerson(p *hperson, r *HeteroRecord, dup bool) {
+	given, surnames := g.personName(p, r, dup || g.r.Float64() < 0.3)
+	var name string
+	switch {
+	case p.familyFirst:
+		name = strings.Join(surnames, " ") + " " + strings.Join(given, " ")
+		if g.r.IntN(2) == 0 {
+			name = p.alt[g.r.IntN(len(p.alt))]
+			r.Variations = append(r.Variations, "name_order")
+		}
+	case len(p.alt) > 0 && g.r.Float64() < 0.4:
+		name = p.alt[g.r.IntN(len(p.alt))]
+		r.Variations = append(r.Variations, "transliteration")
+	case g.r.IntN(2) == 0:
+		name = strings.ToUpper(strings.Join(surnames, " ")) + ", " + strings.Join(given, " ")
+		r.Variations = append(r.Variations, "name_order")
+	default:
+		name = strings.Join(given, " ") + " " + strings.Join(surnames, " ")
+	}
+	if p.suffix != "" && g.r.IntN(2) == 0 {
+		name += " " + p.suffix
+	}
+	if g.r.Float64() < 0.1 {
+		name = g.typo(name)
+		r.Variations = append(r.Variations, "typo")
+	}
+	y, m, d := p.y, p.m, p.d
+	if g.r.Float64() < 0.04 && d <= 12 {
+		m, d = d, m
+		r.Variations = append(r.Variations, "dob_error")
+	}
+	f := r.Fields
+	f["tipo"], f["nombre"] = "N", name
+	f["fecha_nac"] = fmt.Sprintf("%02d/%02d/%04d", d, m, y)
+	f["documento"] = "V-" + dotted(p.natID)
+	if p.country != "VE" && p.country != "CO" {
+		f["documento"] = "P-" + p.passport
+	}
+	f["telefono"] = g.phoneText(p.phone, p.landline, r)
+	f["direccion"], f["ciudad"] = p.street, p.city
+	f["nacionalidad"] = nationality(p.country, g.r.IntN(3))
+	g.blank(r, 0.08, "fecha_nac", "telefono", "direccion", "documento")
+}
+
+// phoneText writes a number as a customer file does: national form for
+// Venezuelan numbers, international for others, a third of them without
+// the "+".
+func (g *hgen) phoneText(e164 string, landline bool, r *HeteroRecord) string {
+	if strings.HasPrefix(e164, "58") && g.r.IntN(3) > 0 {
+		nsn := e164[2:]
+		return "0" + nsn[:3] + "-" + nsn[3:]
+	}
+	cc, rest := e164[:2], e164[2:]
+	if g.r.IntN(3) == 0 {
+		r.Variations = append(r.Variations, "phone_no_plus")
+		return cc + " " + rest[:3] + " " + rest[3:]
+	}
+	return "+" + cc + " " + rest[:3] + " " + rest[3:]
+}
+
+func (g *hgen) sanctionsPerson(p *hperson, r *HeteroRecord) {
+	given, surnames := g.personName(p, r, true)
+	name := strings.Join(given, " ") + " " + strings.Join(surnames, " ")
+	if p.familyFirst {
+		name = strings.Join(surnames, " ") + " " + strings.Join(given, " ")
+	}
+	var aliases []any
+	if len(p.alt) > 0 {
+		for _, a := range p.alt {
+			aliases = append(aliases, a)
+		}
+		if g.r.Float64() < 0.4 {
+			// The primary name is another spelling; the usual one is an alias.
+			name, aliases[0] = p.alt[0], name
+			r.Variations = append(r.Variations, "alias")
+		}
+	}
+	if p.native != "" && g.r.IntN(2) == 0 {
+		aliases = append(aliases, p.native)
+	}
+	obj := map[string]any{"id": r.ID, "schema": "Person", "name": name}
+	if len(aliases) > 0 {
+		obj["aliases"] = aliases
+	}
+	dob := fmt.Sprintf("%04d-%02d-%02d", p.y, p.m, p.d)
+	switch g.r.IntN(5) {
+	case 0:
+		obj["birth_date"] = []any{fmt.Sprint(p.y), fmt.Sprint(p.y + 1)}
+		r.Variations = append(r.Variations, "dob_year_only")
+	case 1:
+	default:
+		obj["birth_date"] = dob
+	}
+	ids := []any{map[string]any{"type": "passport", "number": p.passport}}
+	if p.country == "VE" || p.country == "CO" {
+		ids = append(ids, map[string]any{"type": "national_id", "number": "V" + p.natID})
+	}
+	obj["ids"] = ids
+	obj["nationality"] = []any{nationality(p.country, 2)}
+	r.Nested = obj
+}
+
+// paymentName writes p as a payment message's party field holds it.
+func (g *hgen) paymentName(p *hperson, r *HeteroRecord) string {
+	given, surnames := g.personName(p, r, true)
+	r.Variations = append(r.Variations, "payment")
+	var name string
+	switch {
+	case p.familyFirst:
+		name = strings.Join(surnames, " ") + " " + strings.Join(given, " ")
+	case g.r.IntN(2) == 0:
+		name = strings.Join(surnames, " ") + "/" + strings.Join(given, " ")
+	default:
+		name = strings.Join(given, " ") + " " + strings.Join(surnames, " ")
+	}
+	if len(p.alt) > 0 && !p.familyFirst && g.r.Float64() < 0.3 {
+		name = p.alt[g.r.IntN(len(p.alt))]
+		r.Variations = append(r.Variations, "transliteration")
+	}
+	return name
+}
+
+// paymentParty fills a payment party record: upper case ASCII cut at 35
+// characters, as a SWIFT field holds it.
+func (g *hgen) paymentParty(r *HeteroRecord, name, account, address, country string) {
+	name = strings.ToUpper(ascii(strings.ReplaceAll(name, " ", "_")))
+	name = strings.ReplaceAll(name, "_", " ")
+	if len(name) > 35 {
+		name = name[:35]
+		r.Variations = append(r.Variations, "truncated")
+	}
+	g.msg++
+	r.ID = fmt.Sprintf("MSG%07d-%s", g.msg, g.pick([]string{"ORD", "BEN"}))
+	f := r.Fields
+	f["ref"], f["name"], f["account"] = r.ID, name, account
+	addr := strings.ToUpper(ascii(strings.ReplaceAll(address, " ", "_")))
+	addr = strings.ReplaceAll(addr, "_", " ")
+	if len(addr) > 35 {
+		addr = addr[:35]
+	}
+	f["address"], f["country"] = addr, country
+	g.blank(r, 0.3, "address")
+}
+
+func (g *hgen) blank(r *HeteroRecord, p float64, fields ...string) {
+	for _, f := range fields {
+		if g.r.Float64() < p {
+			r.Fields[f] = ""
+		}
+	}
+}
+
+func (g *hgen) companyName(c *hcompany, r *HeteroRecord) string {
+	name := strings.Join(c.words, " ")
+	form := c.form[0]
+	if g.r.IntN(3) == 0 {
+		form = c.form[1+g.r.IntN(2)]
+		r.Variations = append(r.Variations, "legal_form")
+	}
+	if g.r.Float64() < 0.1 {
+		name = g.typo(name)
+		r.Variations = append(r.Variations, "typo")
+	}
+	return name + " " + form
+}
+
+func (g *hgen) renderCompany(c *hcompany) {
+	rec := func(src string) HeteroRecord {
+		return HeteroRecord{Source: src, ID: g.id(src), Entity: c.entity, Kind: KindOrganization, Fields: map[string]string{}}
+	}
+	if g.r.Float64() < 0.9 {
+		for _, o := range c.officers {
+			r := rec(SourceFilings)
+			off := g.people[o]
+			f := r.Fields
+			f["filing_id"], f["company"] = r.ID, g.companyName(c, &r)
+			f["reg_no"] = "J-" + c.regNo[:8] + "-" + c.regNo[8:]
+			f["incorporated"], f["address"], f["city"] = c.founded, c.street, c.city
+			f["officer"] = strings.Join(off.given, " ") + " " + strings.Join(off.surnames, " ")
+			f["officer_dob"] = fmt.Sprintf("%04d-%02d-%02d", off.y, off.m, off.d)
+			f["officer_role"] = g.pick([]string{"director", "president", "shareholder"})
+			g.blank(&r, 0.05, "address", "incorporated")
+			g.add(r)
+		}
+	}
+	if g.r.Float64() < 0.5 {
+		r := rec(SourceKYC)
+		f := r.Fields
+		f["tipo"], f["nombre"] = "J", strings.ToUpper(g.companyName(c, &r))
+		f["documento"] = "J-" + c.regNo
+		f["telefono"] = g.phoneText(c.phone, true, &r)
+		f["direccion"], f["ciudad"], f["nacionalidad"] = c.street, c.city, "VE"
+		g.blank(&r, 0.1, "documento", "telefono", "direccion")
+		g.add(r)
+	}
+	if g.r.Float64() < 0.1 {
+		r := rec(SourceSanctions)
+		r.Nested = map[string]any{"id": r.ID, "schema": "Company", "name": g.companyName(c, &r),
+			"ids": []any{map[string]any{"type": "registration", "number": "J" + c.regNo}}, "nationality": []any{"VE"}}
+		if g.r.IntN(2) == 0 {
+			r.Nested["aliases"] = []any{strings.ToUpper(strings.Join(c.words, " "))}
+		}
+		g.add(r)
+	}
+	if g.r.Float64() < 0.4 {
+		acct := g.account(c.entity)
+		for n := 1 + g.r.IntN(3); n > 0; n-- {
+			r := rec(SourcePayments)
+			g.paymentParty(&r, g.companyName(c, &r), acct, c.street+", "+c.city, "VE")
+			g.add(r)
+		}
+	}
+}
+
+// nationality writes a country as a file might: its code, or the
+// nationality adjective in English or Spanish.
+func nationality(code string, style int) string {
+	words, ok := nationalities[code]
+	if !ok || style == 0 {
+		return code
+	}
+	return words[min(style, len(words))-1]
+}
+
+var nationalities = map[string][]string{
+	"VE": {"Venezolana", "Venezuelan"}, "CO": {"Colombiana", "Colombian"}, "ES": {"Española", "Spanish"},
+	"US": {"Estadounidense", "American"}, "GB": {"Británica", "British"}, "LB": {"Libanesa", "Lebanese"},
+	"SY": {"Siria", "Syrian"}, "AE": {"Emiratí", "Emirati"}, "RU": {"Rusa", "Russian"},
+	"CN": {"China", "Chinese"}, "KR": {"Coreana", "South Korean"},
+}
