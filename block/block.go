@@ -338,11 +338,7 @@ func appendPairs(out []string, v *record.Value, facet string) []string {
 				continue
 			}
 			distinct++
-			if a > b {
-				a, b = b, a
-			}
-			out = add(a + " " + b)
-			a = words[i]
+			out = add(min(a, b) + " " + max(a, b))
 		}
 	}
 	if distinct == 0 && len(words) > 0 {
@@ -427,9 +423,6 @@ func (ix *Index) LinkOnly() bool { return ix.opt.LinkOnly }
 func (ix *Index) Allowed(a, b int32) bool {
 	return a != b && ix.kind[a]|ix.kind[b] != 3 && !(ix.opt.LinkOnly && ix.source[a] == ix.source[b])
 }
-
-// Source returns the index of record i's source, in order of first appearance.
-func (ix *Index) Source(i int32) int32 { return ix.source[i] }
 
 func kindBit(k record.EntityKind) uint8 {
 	switch k {

@@ -194,14 +194,29 @@ func (c *Config) Kinds() map[string]record.Kind {
 	kinds := make(map[string]record.Kind)
 	for _, s := range c.Sources {
 		for _, f := range s.Fields {
-			if k, ok := kinds[f.Name]; ok && k != f.Type && k.IsName() && f.Type.IsName() {
-				kinds[f.Name] = record.KindParty
+			if k, ok := kinds[f.Name]; ok {
+				kinds[f.Name], _ = sharedKind(k, f.Type)
 				continue
 			}
 			kinds[f.Name] = f.Type
 		}
 	}
 	return kinds
+}
+
+func sharesKind(a, b record.Kind) bool { _, ok := sharedKind(a, b); return ok }
+
+// sharedKind returns the kind of a feature that one source types a and
+// another b, and whether they may share it: the same kind, or two name
+// kinds, which mixed are party names.
+func sharedKind(a, b record.Kind) (record.Kind, bool) {
+	switch {
+	case a == b:
+		return a, true
+	case a.IsName() && b.IsName():
+		return record.KindParty, true
+	}
+	return a, false
 }
 
 type parser struct {
@@ -595,7 +610,7 @@ func (p *parser) resolveAliases(src *Source, field string) {
 		switch {
 		case i < 0:
 			p.errf(at, f, "no field %q in this source to add values to", a.AliasOf)
-		case a.Type != kept[i].Type && !(a.Type.IsName() && kept[i].Type.IsName()):
+		case !sharesKind(a.Type, kept[i].Type):
 			p.errf(at, f, "type %s differs from type %s of %s", a.Type, kept[i].Type, a.AliasOf)
 		case len(a.Columns) > 1:
 			p.errf(at, f, "an alias field takes one column")
@@ -648,13 +663,12 @@ func (p *parser) validate(cfg *Config) {
 			if f.Type == "" {
 				continue
 			}
-			if k, ok := kinds[f.Name]; ok && k.IsName() && f.Type.IsName() {
-				if k != f.Type {
-					kinds[f.Name] = record.KindParty // people and organisations: compared as party names
-				}
+			k, seen := kinds[f.Name]
+			if shared, ok := sharedKind(k, f.Type); seen && ok {
+				kinds[f.Name] = shared
 				continue
 			}
-			if k, ok := kinds[f.Name]; ok && k != f.Type {
+			if seen {
 				p.errf(&yaml.Node{Line: f.Line}, field+".fields."+f.Name,
 					"type %s differs from type %s of the same feature in source %s: features with one name are compared with each other", f.Type, k, kindSrc[f.Name])
 				continue

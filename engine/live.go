@@ -860,17 +860,15 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 // reviewers' cannot-links.
 func (l *Live) clusterOptions(comp []int32) cluster.Options {
 	opt := cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp)}
-	opt.Conflict = func(a, b int32) bool {
-		return !l.mem.recs[comp[a]].kind.Compatible(l.mem.recs[comp[b]].kind)
-	}
+	kinds := func(a, b int32) bool { return !l.mem.recs[comp[a]].kind.Compatible(l.mem.recs[comp[b]].kind) }
+	opt.Conflict = kinds
 	if len(l.conflicts.excl) > 0 {
 		levels := make([]uint8, len(l.scorer.Comps))
 		opt.Conflict = func(a, b int32) bool {
-			ra, rb := &l.mem.recs[comp[a]], &l.mem.recs[comp[b]]
-			if !ra.kind.Compatible(rb.kind) {
+			if kinds(a, b) {
 				return true
 			}
-			va, vb := ra.values, rb.values
+			va, vb := l.mem.recs[comp[a]].values, l.mem.recs[comp[b]].values
 			clear(levels)
 			for _, i := range l.conflicts.excl {
 				lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])

@@ -174,26 +174,12 @@ func (g *hgen) newPerson() hperson {
 	switch x := g.r.Float64(); {
 	case x < 0.45:
 		p.origin = "hispanic"
-		pool := hispanicGivenF
-		if p.male {
-			pool = hispanicGivenM
-		}
-		p.given = []string{g.pick(pool)}
-		if g.r.Float64() < 0.35 {
-			p.given = append(p.given, g.pick(pool))
-		}
+		p.given = g.givenNames(hispanicGivenF, hispanicGivenM, p.male, 0.35)
 		p.surnames = []string{g.surname(hispanicSurnames), g.surname(hispanicSurnames)}
 		p.country = g.pick([]string{"VE", "VE", "VE", "CO", "ES"})
 	case x < 0.65:
 		p.origin = "anglo"
-		pool := englishGivenF
-		if p.male {
-			pool = englishGivenM
-		}
-		p.given = []string{g.pick(pool)}
-		if g.r.Float64() < 0.3 {
-			p.given = append(p.given, g.pick(pool))
-		}
+		p.given = g.givenNames(englishGivenF, englishGivenM, p.male, 0.3)
 		p.surnames = []string{g.surname(englishSurnames)}
 		p.country = g.pick([]string{"US", "GB"})
 	case x < 0.77:

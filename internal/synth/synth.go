@@ -146,19 +146,26 @@ func (g *gen) city() string {
 	return g.pick(townPrefix) + " " + g.pick(townRoot)
 }
 
+// givenNames draws a given name from the female or male pool, and a
+// second one with probability second.
+func (g *gen) givenNames(female, male []string, isMale bool, second float64) []string {
+	pool := female
+	if isMale {
+		pool = male
+	}
+	given := []string{g.pick(pool)}
+	if g.r.Float64() < second {
+		given = append(given, g.pick(pool))
+	}
+	return given
+}
+
 func (g *gen) newPerson(n int) person {
 	p := person{entity: fmt.Sprintf("P%07d", n), male: g.r.IntN(2) == 0}
 	switch x := g.r.Float64(); {
 	case x < 0.55:
 		p.culture = 0
-		pool := hispanicGivenF
-		if p.male {
-			pool = hispanicGivenM
-		}
-		p.given = []string{g.pick(pool)}
-		if g.r.Float64() < 0.4 {
-			p.given = append(p.given, g.pick(pool))
-		}
+		p.given = g.givenNames(hispanicGivenF, hispanicGivenM, p.male, 0.4)
 		p.surnames = []string{g.surname(hispanicSurnames), g.surname(hispanicSurnames)}
 	case x < 0.8:
 		p.culture = 1
