@@ -23,6 +23,7 @@ const (
 	MethodNickname    = "nickname"     // same names but for nickname equivalents (Bill/William)
 	MethodSubset      = "token_subset" // one name's tokens all in the other's (García ⊂ García López)
 	MethodTruncated   = "truncated"    // one name cut short from the other (a fixed-length field)
+	MethodContained   = "contained"    // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
 	MethodInitials    = "initials"     // same initials, one name written with initials (J. R. Smith, John Robert Smith)
 	MethodDateEdit    = "date_one_edit"
 	MethodDateSwap    = "date_transposed" // day and month swapped
@@ -37,7 +38,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true,
-	MethodSubset: true, MethodTruncated: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodTruncated: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -358,6 +359,23 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		return func(a, b *Prepared) bool { return TokenSubset(a.v.Tokens, b.v.Tokens) }
 	case MethodTruncated:
 		return func(a, b *Prepared) bool { return Truncated(a.v.Tokens, b.v.Tokens) }
+	case MethodContained:
+		if l.Facet == "" {
+			return func(a, b *Prepared) bool { return Contained(a.v.Tokens, b.v.Tokens, 2) }
+		}
+		// The facet (an address's house number) must be equal; without
+		// one, the words alone must name a building, not just a street.
+		f := c.facet(l.Facet)
+		return func(a, b *Prepared) bool {
+			n := c.str(a, f)
+			if n != c.str(b, f) {
+				return false
+			}
+			if n == "" {
+				return Contained(a.v.Tokens, b.v.Tokens, 4)
+			}
+			return Contained(a.v.Tokens, b.v.Tokens, 2)
+		}
 	case MethodInitials:
 		f := c.facet("initials")
 		return func(a, b *Prepared) bool {

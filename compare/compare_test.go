@@ -52,6 +52,33 @@ func TestTruncated(t *testing.T) {
 	}
 }
 
+func TestContained(t *testing.T) {
+	tests := []struct {
+		a, b string
+		min  int
+		want bool
+	}{
+		{"high street", "high street leeds", 2, true},
+		{"high street", "high street", 2, true},
+		{"high street leeds", "high street le", 2, true}, // cut at a field length
+		{"high street", "high street leeds", 3, false},   // too few tokens
+		{"street", "high street", 2, false},
+		{"high road", "high street leeds", 2, false},
+		{"high street le", "high street lo", 2, false},                                          // neither is in the other
+		{"calle 12", "calle 123", 2, false},                                                     // a number cut short is another number
+		{"urbanizacion victoria quinta victo", "urbanizacion victoria quinta milton", 2, false}, // victo starts victoria, which is there already
+	}
+	for _, tt := range tests {
+		a, b := strings.Fields(tt.a), strings.Fields(tt.b)
+		if got := compare.Contained(a, b, tt.min); got != tt.want {
+			t.Errorf("Contained(%q, %q, %d) = %v, want %v", tt.a, tt.b, tt.min, got, tt.want)
+		}
+		if got := compare.Contained(b, a, tt.min); got != tt.want {
+			t.Errorf("Contained(%q, %q, %d) = %v, want %v", tt.b, tt.a, tt.min, got, tt.want)
+		}
+	}
+}
+
 // TestDefaultLevels is a case table per kind: two raw values (| separates
 // multiple values) and the label of the level they must reach.
 func TestDefaultLevels(t *testing.T) {
@@ -102,7 +129,12 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindIdentifier, "V12345678", "V12345687", "one edit"},
 		{record.KindIdentifier, "V12345678", "V87654321", "else"},
 		{record.KindAddress, "12 High St", "12 High Street", "exact"},
-		{record.KindAddress, "12 High Street Leeds", "12 High Street Leds", "tokens ≥0.5"},
+		{record.KindAddress, "12 High Street Leeds", "12 High Street Leds", "tokens ≥0.5"}, // a typo, not a cut
+		{record.KindAddress, "12 High Street", "12 HIGH STREET, LEEDS", "contained"},
+		{record.KindAddress, "12 High Street Leeds", "12 HIGH STREET, LEE", "contained"}, // cut at a field length
+		{record.KindAddress, "14 High Street", "12 HIGH STREET, LEEDS", "tokens ≥0.5"},   // another house
+		{record.KindAddress, "High Street", "HIGH STREET, LEEDS", "tokens ≥0.5"},         // a street, not a house
+		{record.KindAddress, "Quinta Barinas, Urbanización Park", "URBANIZACION PARK, QUINTA BARINAS, EL LUZ", "contained"},
 		{record.KindAddress, "12 High Street", "99 Low Road", "else"},
 		{record.KindPostcode, "SW1A 1AA", "sw1a1aa", "exact"},
 		{record.KindPostcode, "2902", "2920", "one edit"},

@@ -72,9 +72,13 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			els,
 		}
 	case record.KindAddress:
+		// One source writes the city or district into the address line,
+		// another keeps them apart; a payment message cuts the line at
+		// its field length: "contained" is as specific as exact.
 		s.TF = true // a block of flats or an office tower is shared by many
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "", 0),
+			lv("contained", MethodContained, "number", 0),
 			lv("tokens ≥0.75", MethodJaccard, "", 0.75),
 			lv("tokens ≥0.5", MethodJaccard, "", 0.5),
 			lv("tokens ≥0.25", MethodJaccard, "", 0.25),

@@ -486,6 +486,45 @@ func Truncated(a, b []string) bool {
 	return cut >= 0
 }
 
+// Contained reports whether the token list with fewer tokens is all in the
+// other, as when one source writes the city or a district into its address
+// line and another keeps them apart, or a fixed-length field cut the line
+// short: it has at least minTokens tokens (and two), and every one of them
+// is a token of the other but at most one, which is the start of a longer
+// token of the other that no other token is, and not a number (a house
+// number cut short is another house). Equal token sets are contained too;
+// an exact level before this one takes those.
+func Contained(a, b []string, minTokens int) bool {
+	if len(a) > len(b) || len(a) == len(b) && tokensLen(a) > tokensLen(b) {
+		a, b = b, a
+	}
+	if len(a) < max(minTokens, 2) {
+		return false
+	}
+	cut := false
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			continue
+		}
+		if cut || isDigits(x) || !slices.ContainsFunc(b, func(y string) bool {
+			return len(y) > len(x) && strings.HasPrefix(y, x) && !slices.Contains(a, y)
+		}) {
+			return false
+		}
+		cut = true
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 func tokensLen(t []string) int {
 	n := 0
 	for _, x := range t {

@@ -82,14 +82,22 @@ func (c *Comparison) compileScreen() screen {
 			return screenEdit
 		case MethodJaroWinkler:
 			return screenJaro
-		case MethodJaccard:
+		case MethodJaccard, MethodContained:
 			return screenTokens
 		case MethodDatePartial, MethodDateEdit, MethodDateSwap, MethodDateMonth, MethodDateYears:
 			return screenDate
 		}
 		return screenNone
 	}
-	sc := screen{kind: screenNone, facet: c.facet(middle[0].Facet), floor: 1, years: -1, yearFacet: noHash, monthFacet: noHash}
+	// The facet a level's screen reads: contained reads the tokens, its
+	// facet (the house number) is only checked for equality.
+	facetOf := func(l LevelSpec) int {
+		if l.Method == MethodContained {
+			return -1
+		}
+		return c.facet(l.Facet)
+	}
+	sc := screen{kind: screenNone, facet: facetOf(middle[0]), floor: 1, years: -1, yearFacet: noHash, monthFacet: noHash}
 	for _, l := range middle {
 		if l.Method == MethodExact {
 			continue // decided below: exact agreement on the facet passes edit and jaro screens
@@ -120,8 +128,12 @@ func (c *Comparison) compileScreen() screen {
 			default:
 				sc.sameYear = true
 			}
-		case c.facet(l.Facet) != sc.facet:
+		case facetOf(l) != sc.facet:
 			return screen{} // levels on different facets
+		case l.Method == MethodContained:
+			// Contained values share a token (two at least, one perhaps
+			// cut), whatever their counts.
+			sc.floor = 0
 		case l.Method == MethodExact && sc.kind == screenTokens:
 			return screen{}
 		case l.Method == MethodLevenshtein || l.Method == MethodDamerau:

@@ -19,10 +19,6 @@ const emMaxIterations = 200
 // outright (see model.CapLast).
 const maxExclusiveElse = 0.05
 
-// householdKinds are features that people who live together share.
-var householdKinds = map[record.Kind]bool{record.KindPhone: true, record.KindAddress: true,
-	record.KindPostcode: true, record.KindCity: true, record.KindCountry: true}
-
 // householdRule reports whether every term of a rule is a household
 // feature: its pairs are relatives as often as duplicates.
 func householdRule(rule block.Rule, comps []*compare.Comparison) bool {
@@ -33,7 +29,7 @@ func householdRule(rule block.Rule, comps []*compare.Comparison) bool {
 				kind = c.Spec.Kind
 			}
 		}
-		if !householdKinds[kind] {
+		if !kind.Household() {
 			return false
 		}
 	}

@@ -294,14 +294,16 @@ func containsID(s []uint32, x uint32) bool {
 type pairWeights struct {
 	t      *valueTable
 	prior  float64
-	weight [][]float64 // comparison → level → log2(m/u)
-	tf     [][]float64 // comparison → exact key id → adjustment; nil without TF
+	weight    [][]float64 // comparison → level → log2(m/u)
+	tf        [][]float64 // comparison → exact key id → adjustment; nil without TF
+	household []bool      // household comparisons count once (model.Scorer.CompareValues)
 }
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
-	p := &pairWeights{t: t, prior: s.PriorWeight(), weight: make([][]float64, nC), tf: make([][]float64, nC)}
+	p := &pairWeights{t: t, prior: s.PriorWeight(), weight: make([][]float64, nC), tf: make([][]float64, nC), household: make([]bool, nC)}
 	for i, c := range s.Comps {
+		p.household[i] = s.IsHousehold(i)
 		p.weight[i] = make([]float64, c.NumLevels())
 		for l := range p.weight[i] {
 			p.weight[i][l] = s.LevelWeight(i, l)
@@ -326,16 +328,21 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 
 // of returns the match weight of records a and b with comparison levels.
 func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
-	total := p.prior
+	total, household := p.prior, 0.0
 	for i, l := range levels {
-		total += p.weight[i][l]
+		w := p.weight[i][l]
 		if l == 1 && p.tf[i] != nil {
 			if k := p.exactKey(i, a, b); k != 0 {
-				total += p.tf[i][k]
+				w += p.tf[i][k]
 			}
 		}
+		if p.household[i] && w > 0 {
+			household = max(household, w)
+			continue
+		}
+		total += w
 	}
-	return total
+	return total + household
 }
 
 // exactKey returns the exact key id two records agree on in comparison

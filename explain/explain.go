@@ -26,13 +26,18 @@ const (
 	OutcomeConflict = "conflict"
 )
 
-// Bar is one bar of a waterfall: the prior, one comparison, or the
-// term-frequency adjustment of one comparison.
+// HouseholdBar names the bar that takes back what household features
+// agreeing together added beyond the strongest of them (see
+// model.Scorer.CompareValues).
+const HouseholdBar = "household"
+
+// Bar is one bar of a waterfall: the prior, one comparison, the
+// term-frequency adjustment of one comparison, or the household bar.
 type Bar struct {
 	Name  string `json:"name"`            // "prior", the comparison, or "tf " + the comparison
 	Level string `json:"level,omitempty"` // the level's label
 	// LevelIndex is the level: 0 null (a value missing), 1 the first
-	// (most specific) level, up to else.
+	// (most specific) level, up to else; -1 for the household bar.
 	LevelIndex int      `json:"level_index"`
 	A          string   `json:"a,omitempty"` // the values compared, normalised
 	B          string   `json:"b,omitempty"`
@@ -81,6 +86,10 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 				A: bar.A, B: bar.B, Weight: e.TFAdjust, Cumulative: run})
 		}
 	}
+	if overlap := s.Household(ev); overlap != 0 {
+		run += overlap
+		w.Bars = append(w.Bars, Bar{Name: HouseholdBar, LevelIndex: -1, Weight: overlap, Cumulative: run})
+	}
 	matchW, reviewW := logit(s.Model.Thresholds.Match), logit(s.Model.Thresholds.Review)
 	switch conflict := s.Conflict(levels); {
 	case total >= matchW && conflict:
@@ -124,6 +133,8 @@ func (w Waterfall) Text() string {
 		switch {
 		case bar.Name == "prior":
 			vals = "(prior odds of a match)"
+		case bar.Name == HouseholdBar:
+			vals = "(household features agreeing together count once: the strongest)"
 		case bar.A == bar.B:
 			vals = fmt.Sprintf("%q", bar.A)
 		default:

@@ -133,3 +133,41 @@ func TestWhyNotSummary(t *testing.T) {
 		t.Errorf("reason %q", w.Reason)
 	}
 }
+
+// TestHouseholdBar checks that a pair agreeing on phone and address gets a
+// household bar taking back the weaker of the two, so that the bars still
+// add up to the total.
+func TestHouseholdBar(t *testing.T) {
+	lv := func(label, method string, m, u float64) model.Level {
+		return model.Level{LevelSpec: compare.LevelSpec{Label: label, Method: method}, M: m, U: u}
+	}
+	comp := func(name string, kind record.Kind, m, u float64) model.Comparison {
+		return model.Comparison{Name: name, Feature: name, Kind: kind,
+			Levels: []model.Level{lv("exact", compare.MethodExact, m, u), lv("else", compare.MethodElse, 1-m, 1-u)}}
+	}
+	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5},
+		Comparisons: []model.Comparison{comp("phone", record.KindPhone, 0.8, 0.001), comp("address", record.KindAddress, 0.5, 0.01)}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := func(id string) record.Record {
+		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{
+			{Name: "phone", Values: []record.Value{{Norm: "+44"}}}, {Name: "address", Values: []record.Value{{Norm: "1 high street"}}}}}
+	}
+	a, b := r("1"), r("2")
+	w := explain.Pair(s, &a, &b)
+	last := w.Bars[len(w.Bars)-1]
+	if last.Name != explain.HouseholdBar || math.Abs(last.Weight+math.Log2(0.5/0.01)) > 1e-9 {
+		t.Fatalf("last bar %+v, want the household bar taking back the address's %.4f", last, math.Log2(0.5/0.01))
+	}
+	if math.Abs(last.Cumulative-w.Weight) > 1e-9 {
+		t.Errorf("bars add up to %.4f, total is %.4f", last.Cumulative, w.Weight)
+	}
+	if want := math.Log2(0.01/0.99) + math.Log2(0.8/0.001); math.Abs(w.Weight-want) > 1e-9 {
+		t.Errorf("total %.4f, want %.4f (prior and phone)", w.Weight, want)
+	}
+	if text := w.Text(); !strings.Contains(text, "household") || !strings.Contains(text, "count once") {
+		t.Errorf("text lacks the household bar:\n%s", text)
+	}
+}

@@ -225,3 +225,66 @@ func TestCapLast(t *testing.T) {
 		t.Errorf("CapLast under the cap changed m: %v", got)
 	}
 }
+
+// TestHouseholdCountsOnce checks that household comparisons (phone,
+// address) agreeing together add only the strongest of their weights,
+// while their disagreements all count.
+func TestHouseholdCountsOnce(t *testing.T) {
+	lv := func(m, u float64) model.Level {
+		return model.Level{LevelSpec: compare.LevelSpec{Label: "l", Method: compare.MethodExact}, M: m, U: u}
+	}
+	els := func(m, u float64) model.Level {
+		return model.Level{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: m, U: u}
+	}
+	comp := func(name string, kind record.Kind, exact, other model.Level) model.Comparison {
+		return model.Comparison{Name: name, Feature: name, Kind: kind, Levels: []model.Level{exact, other}}
+	}
+	m := &model.Model{Version: model.Version, Prior: 0.001, Thresholds: model.Thresholds{Match: 0.95, Review: 0.6},
+		Comparisons: []model.Comparison{
+			comp("name", record.KindText, lv(0.9, 0.01), els(0.1, 0.99)),
+			comp("phone", record.KindPhone, lv(0.8, 0.0001), els(0.2, 0.9999)),
+			comp("address", record.KindAddress, lv(0.6, 0.001), els(0.4, 0.999)),
+		}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := func(id, name, phone, address string) *record.Record {
+		r := &record.Record{Key: record.Key{Source: "s", ID: id}}
+		for _, f := range [][2]string{{"name", name}, {"phone", phone}, {"address", address}} {
+			r.Features = append(r.Features, record.Feature{Name: f[0], Values: []record.Value{{Norm: f[1]}}})
+		}
+		return r
+	}
+	prior := math.Log2(0.001 / 0.999)
+	name, nameElse := math.Log2(0.9/0.01), math.Log2(0.1/0.99)
+	phone, phoneElse := math.Log2(0.8/0.0001), math.Log2(0.2/0.9999)
+	address, addressElse := math.Log2(0.6/0.001), math.Log2(0.4/0.999)
+	tests := []struct {
+		name      string
+		a, b      *record.Record
+		want      float64
+		household float64 // Scorer.Household of the evidence
+	}{
+		{"both agree: the phone counts, the address does not", rec("1", "ana", "1", "x"), rec("2", "ana", "1", "x"),
+			prior + name + phone, -address},
+		{"phone alone", rec("1", "ana", "1", "x"), rec("2", "ana", "1", "y"), prior + name + phone + addressElse, 0},
+		{"address alone", rec("1", "ana", "1", "x"), rec("2", "ana", "2", "x"), prior + name + phoneElse + address, 0},
+		{"both differ: both count", rec("1", "ana", "1", "x"), rec("2", "eva", "2", "y"), prior + nameElse + phoneElse + addressElse, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			levels := make([]uint8, 3)
+			ev := make([]model.Evidence, 3)
+			if got := s.Compare(tt.a, tt.b, levels, ev); math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("weight = %.4f, want %.4f", got, tt.want)
+			}
+			if got := s.Household(ev); math.Abs(got-tt.household) > 1e-9 {
+				t.Errorf("Household = %.4f, want %.4f", got, tt.household)
+			}
+			if got := s.WeightOf(levels); math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("WeightOf = %.4f, want %.4f", got, tt.want)
+			}
+		})
+	}
+}

@@ -13,6 +13,7 @@ type Scorer struct {
 	Model      *Model
 	Comps      []*compare.Comparison
 	weights    [][]float64 // comparison → level → log2(m/u); level 0 (null) is 0
+	household  []bool      // comparison of a household feature (record.Kind.Household)
 	priorLogit float64
 }
 
@@ -36,6 +37,7 @@ func (m *Model) Compile() (*Scorer, error) {
 		}
 		s.Comps = append(s.Comps, cc)
 		s.weights = append(s.weights, w)
+		s.household = append(s.household, c.Kind.Household())
 	}
 	return s, nil
 }
@@ -78,8 +80,15 @@ func (s *Scorer) Values(r *record.Record) [][]record.Value {
 }
 
 // CompareValues is Compare over values already looked up with Values.
+//
+// Household features count once: of the comparisons of features that
+// people living or working together share (phone, address, postcode, city,
+// country), only the one that adds most counts when several agree;
+// disagreements all count. Relatives at one address agree on all of them
+// at once, so adding them up would count one fact — the same household —
+// several times (see Household).
 func (s *Scorer) CompareValues(va, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
-	total := s.priorLogit
+	total, household := s.priorLogit, 0.0
 	for i, c := range s.Comps {
 		l, ia, ib := c.Level(va[i], vb[i])
 		levels[i] = uint8(l)
@@ -88,22 +97,48 @@ func (s *Scorer) CompareValues(va, vb [][]record.Value, levels []uint8, ev []Evi
 		if l == 1 && c.Spec.TF {
 			tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
 		}
-		total += w + tf
 		if ev != nil {
 			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: c.Label(l), Weight: w, TFAdjust: tf, A: ia, B: ib}
 		}
+		if s.household[i] && w+tf > 0 {
+			household = max(household, w+tf)
+			continue
+		}
+		total += w + tf
 	}
-	return total
+	return total + household
 }
 
-// WeightOf returns the match weight of a comparison vector without term
-// frequency adjustments.
-func (s *Scorer) WeightOf(levels []uint8) float64 {
-	total := s.priorLogit
-	for i, l := range levels {
-		total += s.weights[i][l]
+// Household returns the bits that household comparisons agreeing
+// together do not add, as a negative number (0 when at most one of them
+// adds weight): the sum of their positive contributions minus the largest.
+// ev is the evidence CompareValues gave.
+func (s *Scorer) Household(ev []Evidence) float64 {
+	sum, largest := 0.0, 0.0
+	for i, e := range ev {
+		if c := e.Weight + e.TFAdjust; s.household[i] && c > 0 {
+			sum += c
+			largest = max(largest, c)
+		}
 	}
-	return total
+	return largest - sum
+}
+
+// IsHousehold reports whether comparison i is of a household feature.
+func (s *Scorer) IsHousehold(i int) bool { return s.household[i] }
+
+// WeightOf returns the match weight of a comparison vector without term
+// frequency adjustments, household features counted once.
+func (s *Scorer) WeightOf(levels []uint8) float64 {
+	total, household := s.priorLogit, 0.0
+	for i, l := range levels {
+		if w := s.weights[i][l]; s.household[i] && w > 0 {
+			household = max(household, w)
+		} else {
+			total += w
+		}
+	}
+	return total + household
 }
 
 // LevelWeight returns log2(m/u) of level l of comparison i.

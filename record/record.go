@@ -37,6 +37,14 @@ var Kinds = []Kind{KindName, KindOrgName, KindDate, KindPhone, KindEmail,
 // and are compared as names.
 func (k Kind) IsName() bool { return k == KindName || k == KindOrgName || k == KindParty }
 
+// Household reports whether k is a feature that people who live or work
+// together share (phone, address, postcode, city, country): agreeing on
+// one makes agreeing on the others likely, for relatives and colleagues as
+// much as for duplicates.
+func (k Kind) Household() bool {
+	return k == KindPhone || k == KindAddress || k == KindPostcode || k == KindCity || k == KindCountry
+}
+
 // EntityKind says what a record is about: a person, an organisation, or
 // unknown (""). A person and an organisation are never the same entity.
 type EntityKind string
