@@ -16,7 +16,10 @@ import (
 
 // Term is one part of a rule: a feature, optionally one of its facets.
 // The facet "token" gives one key per token of the value; a facet ending
-// in "_pairs" (phonetic_pairs, token_pairs) one key per two words of it.
+// in "_pairs" (phonetic_pairs, token_pairs) one key per two words of it;
+// "letters" the letters of the value in sorted order, so that words
+// written together or apart and in any order (Ji-hoon Cho, Cho Jihoon)
+// share a key.
 type Term struct {
 	Feature string
 	Facet   string
@@ -300,11 +303,28 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 			}
 			continue
 		}
+		if t.Facet == FacetLetters {
+			if s := letters(v.Norm); s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+			continue
+		}
 		if s := v.Facet(t.Facet); s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// FacetLetters is the facet of a term whose key is the value's letters,
+// sorted.
+const FacetLetters = "letters"
+
+// letters returns the bytes of s but spaces, sorted.
+func letters(s string) string {
+	b := []byte(strings.ReplaceAll(s, " ", ""))
+	slices.Sort(b)
+	return string(b)
 }
 
 // maxPairWords bounds the words whose pairs make keys (a long name has

@@ -267,3 +267,28 @@ func TestKeysAgreeWithIndex(t *testing.T) {
 		t.Errorf("a record without a term's feature has keys under that rule: %v %v", keys[4][1], keys[3][0])
 	}
 }
+
+// TestLetters pairs names whose letters are the same, whatever their
+// spacing and word order, and checks that live keys agree.
+func TestLetters(t *testing.T) {
+	name := func(id, norm string) record.Record {
+		return record.Record{Key: record.Key{Source: "s", ID: id},
+			Features: []record.Feature{{Name: "n", Values: []record.Value{{Norm: norm, Tokens: strings.Fields(norm)}}}}}
+	}
+	recs := []record.Record{
+		name("0", "cho ji hoon"),
+		name("1", "jihoon cho"), // the same letters
+		name("2", "cho jihun"),  // one letter differs
+		name("3", "kim seo yeon"),
+		name("4", "seoyeon kim"),
+	}
+	rs := rules(t, []string{"n." + block.FacetLetters})
+	ix := block.Build(recs, rs, block.Options{})
+	if got, want := allPairs(t, ix), []tagged{{0, 1, 0}, {3, 4, 0}}; !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+	k0, k1, k2 := block.Keys(&recs[0], rs, 16), block.Keys(&recs[1], rs, 16), block.Keys(&recs[2], rs, 16)
+	if !reflect.DeepEqual(k0, k1) || reflect.DeepEqual(k0, k2) {
+		t.Errorf("live keys: %v %v %v", k0, k1, k2)
+	}
+}

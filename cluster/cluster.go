@@ -3,7 +3,9 @@
 // Edges are taken strongest first. Two groups join only if no pair across
 // them conflicts (for example two different dates of birth where the pair
 // does not match on its own), so a record that matches two people only
-// partially cannot chain them into one entity.
+// partially cannot chain them into one entity. A record that matches two
+// conflicting records about equally is joined to neither
+// (Options.Ambiguity).
 package cluster
 
 import (
@@ -32,6 +34,13 @@ type Options struct {
 	// MaxChecks bounds the cross pairs checked for conflicts per merge;
 	// beyond it the merge is refused as unsafe. Default 250000.
 	MaxChecks int
+	// Ambiguity, when above 0, holds back ambiguous links: when a record
+	// links to two records that conflict (a payment naming a father and a
+	// son at one address equally well) and the two links' weights are
+	// less than Ambiguity bits apart, so that neither is the better by
+	// the margin a match needs, neither is followed. Greedy would
+	// otherwise follow whichever came first.
+	Ambiguity float64
 	// Steps records every merge in Result.Steps.
 	Steps bool
 }
@@ -44,6 +53,10 @@ type Refusal struct {
 	With [2]int32
 	// TooLarge is set when the groups were too large to check.
 	TooLarge bool
+	// Ambiguous is set when the edge was held back because one of its
+	// records links about as strongly to With[1], which conflicts with
+	// the edge's other record With[0] (see Options.Ambiguity).
+	Ambiguous bool
 }
 
 // Forced is the weight of an edge a person decided (must-link): it is
@@ -86,6 +99,10 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		}
 		return cmp.Compare(a.B, b.B)
 	})
+	var res Result
+	if opt.Ambiguity > 0 && opt.Conflict != nil {
+		order, res.Refused = holdAmbiguous(edges, order, opt)
+	}
 	parent := make([]int32, n)
 	members := make([][]int32, n)
 	for i := range parent {
@@ -113,7 +130,6 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 	} else if cl != nil {
 		always = cl
 	}
-	var res Result
 	for _, i := range order {
 		e := edges[i]
 		ra, rb := find(e.A), find(e.B)
@@ -169,4 +185,65 @@ func conflict(ga, gb []int32, f func(a, b int32) bool) (int32, int32, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// maxAmbiguityEdges bounds the links of one record checked against each
+// other for ambiguity, strongest first.
+const maxAmbiguityEdges = 64
+
+// holdAmbiguous removes from order (edge indexes, strongest first) the
+// edges that are ambiguous (see Options.Ambiguity) and returns what is
+// left, and the edges held back.
+func holdAmbiguous(edges []Edge, order []int, opt Options) ([]int, []Refusal) {
+	byRecord := map[int32][]int{} // record → its edges in order, strongest first
+	for _, i := range order {
+		e := edges[i]
+		if e.Weight == Forced {
+			continue
+		}
+		byRecord[e.A] = append(byRecord[e.A], i)
+		byRecord[e.B] = append(byRecord[e.B], i)
+	}
+	held := map[int][2]int32{} // edge → the conflicting pair
+	records := make([]int32, 0, len(byRecord))
+	for r := range byRecord {
+		records = append(records, r)
+	}
+	slices.Sort(records) // the same held edges, whatever the map order
+	for _, r := range records {
+		es := byRecord[r]
+		if len(es) < 2 {
+			continue
+		}
+		es = es[:min(len(es), maxAmbiguityEdges)]
+		other := func(i int) int32 {
+			if edges[i].A == r {
+				return edges[i].B
+			}
+			return edges[i].A
+		}
+		for x, i := range es {
+			for _, j := range es[x+1:] {
+				if edges[i].Weight-edges[j].Weight >= opt.Ambiguity {
+					break // weaker ones are further apart still
+				}
+				if a, b := other(i), other(j); opt.Conflict(a, b) {
+					held[i], held[j] = [2]int32{a, b}, [2]int32{b, a}
+				}
+			}
+		}
+	}
+	if len(held) == 0 {
+		return order, nil
+	}
+	var refused []Refusal
+	kept := order[:0:0]
+	for _, i := range order {
+		if w, ok := held[i]; ok {
+			refused = append(refused, Refusal{Edge: edges[i], With: w, Ambiguous: true})
+			continue
+		}
+		kept = append(kept, i)
+	}
+	return kept, refused
 }

@@ -117,3 +117,50 @@ func TestSteps(t *testing.T) {
 		t.Errorf("steps = %+v, want %+v", res.Steps, want)
 	}
 }
+
+// TestAmbiguousHeldBack: record 1 (a payment naming a father and a son at
+// one address) links to 0 and 2, who conflict. With Ambiguity, links whose
+// weights are closer than the margin are both held back, whatever their
+// order; a link stronger by the margin is followed; an unrelated link of
+// the same record stays.
+func TestAmbiguousHeldBack(t *testing.T) {
+	conflict := func(a, b int32) bool { return a+b == 2 && a != b } // 0 and 2
+	tests := []struct {
+		name    string
+		edges   []cluster.Edge
+		labels  []int32
+		held    int
+		options cluster.Options
+	}{
+		{"tied: neither", []cluster.Edge{{0, 1, 8}, {1, 2, 8}, {1, 3, 20}}, []int32{0, 1, 2, 1}, 2,
+			cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: conflict}},
+		{"within the margin: neither", []cluster.Edge{{0, 1, 10}, {1, 2, 7}}, []int32{0, 1, 2}, 2,
+			cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: conflict}},
+		{"beyond the margin: the stronger", []cluster.Edge{{0, 1, 12}, {1, 2, 7}}, []int32{0, 0, 2}, 0,
+			cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: conflict}},
+		{"off: greedy takes the first", []cluster.Edge{{0, 1, 8}, {1, 2, 8}}, []int32{0, 0, 2}, 0,
+			cluster.Options{Threshold: 4, Conflict: conflict}},
+		{"a forced edge is never held", []cluster.Edge{{0, 1, cluster.Forced}, {1, 2, 8}}, []int32{0, 0, 2}, 0,
+			cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: conflict}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := cluster.Greedy(len(tt.labels), tt.edges, tt.options)
+			if !reflect.DeepEqual(res.Labels, tt.labels) {
+				t.Errorf("labels = %v, want %v", res.Labels, tt.labels)
+			}
+			held := 0
+			for _, r := range res.Refused {
+				if r.Ambiguous {
+					held++
+					if !conflict(r.With[0], r.With[1]) {
+						t.Errorf("held %+v: With is not the conflicting pair", r)
+					}
+				}
+			}
+			if held != tt.held {
+				t.Errorf("held back %d edges, want %d (refused %+v)", held, tt.held, res.Refused)
+			}
+		})
+	}
+}

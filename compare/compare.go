@@ -23,6 +23,7 @@ const (
 	MethodNickname    = "nickname"     // same names but for nickname equivalents (Bill/William)
 	MethodSubset      = "token_subset" // one name's tokens all in the other's (García ⊂ García López)
 	MethodTruncated   = "truncated"    // one name cut short from the other (a fixed-length field)
+	MethodJoined      = "joined"       // the same words but some written together (Ji-hoon, Jihoon), in any order
 	MethodContained   = "contained"    // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
 	MethodInitials    = "initials"     // same initials, one name written with initials (J. R. Smith, John Robert Smith)
 	MethodDateEdit    = "date_one_edit"
@@ -38,7 +39,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true,
-	MethodSubset: true, MethodTruncated: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -308,7 +309,15 @@ func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b *P
 		// its tokens. When the first already reaches every threshold, the
 		// second cannot change a level and is skipped; below the lowest
 		// threshold, it need not be exact.
+		//
+		// People whose given names are like no word of the other's name
+		// (Laura and Rafael Vilazar Lorenzo, sisters and brothers of one
+		// household) are not similar however alike their surnames are.
+		fg := c.facet("given")
 		return func(a, b *Prepared) float64 {
+			if ga, gb := c.str(a, fg), c.str(b, fg); ga != "" && gb != "" && givenApart(ga, b.v.Tokens) && givenApart(gb, a.v.Tokens) {
+				return 0
+			}
 			jw := jaroWinklerFloor(c.str(a, -1), c.str(b, -1), floor)
 			if jw >= bound {
 				return jw
@@ -359,6 +368,8 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		return func(a, b *Prepared) bool { return TokenSubset(a.v.Tokens, b.v.Tokens) }
 	case MethodTruncated:
 		return func(a, b *Prepared) bool { return Truncated(a.v.Tokens, b.v.Tokens) }
+	case MethodJoined:
+		return func(a, b *Prepared) bool { return Joined(a.v.Tokens, b.v.Tokens) }
 	case MethodContained:
 		if l.Facet == "" {
 			return func(a, b *Prepared) bool { return Contained(a.v.Tokens, b.v.Tokens, 2) }

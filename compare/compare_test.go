@@ -52,6 +52,33 @@ func TestTruncated(t *testing.T) {
 	}
 }
 
+func TestJoined(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"cho ji hoon", "jihoon cho", true},
+		{"cho ji hoon", "cho jihoon", true},
+		{"ji hoon cho", "jihooncho", true},
+		{"maria jose garcia", "mariajose garcia", true},
+		{"cho ji hoon", "cho ji hoon", false}, // equal: the exact level's
+		{"cho ji hoon", "cho hoonji", false},  // joined words keep their order: ji hoon is jihoon
+		{"cho ji hoon", "jihun cho", false},   // a letter differs
+		{"ji hoon", "jihoonx", false},         // letters left over
+		{"an a", "ana", true},
+		{"ana", "", false},
+	}
+	for _, tt := range tests {
+		a, b := strings.Fields(tt.a), strings.Fields(tt.b)
+		if got := compare.Joined(a, b); got != tt.want {
+			t.Errorf("Joined(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := compare.Joined(b, a); got != tt.want {
+			t.Errorf("Joined(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
 func TestContained(t *testing.T) {
 	tests := []struct {
 		a, b string
@@ -88,6 +115,9 @@ func TestDefaultLevels(t *testing.T) {
 		want string
 	}{
 		{record.KindName, "Juan García", "GARCIA, Juan", "exact"},
+		{record.KindName, "Cho Ji-hoon", "JIHOON CHO", "joined"},
+		{record.KindName, "Laura Vilazar Lorenzo", "Rafael Vilazar Lorenzo", "else"}, // sister and brother
+		{record.KindName, "Maria Jose Vilazar", "Jose Vilazar", "subset"},            // a first given name dropped
 		{record.KindName, "William Smith", "Bill Smith", "nickname"},
 		{record.KindName, "Francisco López", "Pancho López", "nickname"},
 		{record.KindName, "Mohammed Haddad", "Muhammad Haddad", "nickname"},

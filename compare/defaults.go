@@ -18,6 +18,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 		s.TF = true
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "sorted", 0),
+			lv("joined", MethodJoined, "", 0),
 			lv("nickname", MethodNickname, "", 0),
 			lv("similar ≥0.92", MethodNameSim, "", 0.92),
 			lv("subset", MethodSubset, "", 0),

@@ -486,6 +486,59 @@ func Truncated(a, b []string) bool {
 	return cut >= 0
 }
 
+// givenApart reports whether a person's first given name is like no word
+// of another name: not equal to one, not an initial of one or one's
+// initial, not a nickname of one, and not similar to one (Jaro-Winkler
+// below 0.85).
+func givenApart(given string, other []string) bool {
+	for _, t := range other {
+		if t == given || (len(t) == 1 || len(given) == 1) && t[0] == given[0] ||
+			JaroWinkler(given, t) >= 0.85 || Nicknames([]string{given}, []string{t}) {
+			return false
+		}
+	}
+	return true
+}
+
+// Joined reports whether two token lists hold the same words but for some
+// written together in one and apart in the other, in any order: "cho ji
+// hoon" and "jihoon cho", "maria jose" and "mariajose". Each token of the
+// list with fewer must be the concatenation of adjacent tokens of the
+// other, every token of the other used once. Lists of equal length are not
+// joined (an exact or reordered level takes those).
+func Joined(a, b []string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) == len(b) || len(a) == 0 || len(b) > 16 || tokensLen(a) != tokensLen(b) {
+		return false
+	}
+	var used uint16
+	var match func(i int) bool
+	match = func(i int) bool {
+		if i == len(a) {
+			return used == 1<<len(b)-1
+		}
+		for start := range b {
+			rest, bits := a[i], used
+			for j := start; j < len(b) && bits&(1<<j) == 0 && strings.HasPrefix(rest, b[j]); j++ {
+				rest, bits = rest[len(b[j]):], bits|1<<j
+				if rest == "" {
+					saved := used
+					used = bits
+					if match(i + 1) {
+						return true
+					}
+					used = saved
+					break
+				}
+			}
+		}
+		return false
+	}
+	return match(0)
+}
+
 // Contained reports whether the token list with fewer tokens is all in the
 // other, as when one source writes the city or a district into its address
 // line and another keeps them apart, or a fixed-length field cut the line

@@ -859,7 +859,7 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 // would: the match threshold, the model's conflicts between records, and
 // reviewers' cannot-links.
 func (l *Live) clusterOptions(comp []int32) cluster.Options {
-	opt := cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp)}
+	opt := cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp), Ambiguity: ambiguity(l.matchW)}
 	kinds := func(a, b int32) bool { return !l.mem.recs[comp[a]].kind.Compatible(l.mem.recs[comp[b]].kind) }
 	opt.Conflict = kinds
 	if len(l.conflicts.excl) > 0 {

@@ -402,7 +402,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 
 	start = time.Now()
 	forced, cannot := decisionConstraints(recs, opt.Decisions)
-	copt := cluster.Options{Threshold: matchW, Conflict: conflicts.check}
+	copt := cluster.Options{Threshold: matchW, Conflict: conflicts.check, Ambiguity: ambiguity(matchW)}
 	if len(cannot) > 0 {
 		copt.CannotLink = func(a, b int32) bool { return cannot[[2]int32{min(a, b), max(a, b)}] }
 	}
@@ -444,7 +444,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		case refused:
 			x := cr.Refused[p.index]
 			r.Reason = "too large to check for conflicts"
-			if !x.TooLarge {
+			switch {
+			case x.Ambiguous:
+				r.Reason = fmt.Sprintf("ambiguous: as strong as a link to %s, which cannot be one entity with %s", recs[x.With[1]].Key, recs[x.With[0]].Key)
+			case !x.TooLarge:
 				r.Reason = fmt.Sprintf("matches, but joining would put %s and %s in one entity", recs[x.With[0]].Key, recs[x.With[1]].Key)
 			}
 		}
@@ -494,10 +497,10 @@ func checkRule(r block.Rule, kinds map[string]record.Kind) error {
 			return fmt.Errorf("blocking rule %s: no source has a feature %q", r, t.Feature)
 		}
 		facet := strings.TrimSuffix(t.Facet, "_pairs")
-		if facet == "" || facet == "norm" || facet == "token" || slices.Contains(normalize.Facets(kind), facet) {
+		if facet == "" || facet == "norm" || facet == "token" || t.Facet == block.FacetLetters || slices.Contains(normalize.Facets(kind), facet) {
 			continue
 		}
-		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, %s (and any of them with _pairs)",
+		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, letters, %s (and any of them but letters with _pairs)",
 			r, t.Feature, kind, t.Facet, strings.Join(normalize.Facets(kind), ", "))
 	}
 	return nil
@@ -577,8 +580,24 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 	for _, d := range dates {
 		add(fmt.Sprintf("%s: the same date (in %s)", d, strings.Join(holders[d], ", ")), d)
 	}
+	// Parts of a name split over two features (given, surname) are not
+	// whole names: their letters alone say little.
+	split := map[string]bool{}
+	for i, a := range names {
+		for _, b := range names[i+1:] {
+			if kinds[a] == record.KindName && kinds[b] == record.KindName && together(a, b) {
+				split[a], split[b] = true, true
+			}
+		}
+	}
 	for _, n := range names {
 		add(fmt.Sprintf("%s: two name words that sound alike, in any order (in %s): pairs sources that share nothing but a name", n, strings.Join(holders[n], ", ")), n+".phonetic_pairs")
+		if !split[n] {
+			add(fmt.Sprintf("%s: the same letters, words written together or apart in any order (Ji-hoon Cho, Cho Jihoon)", n), n+"."+block.FacetLetters)
+			if kinds[n] != record.KindOrgName {
+				add(fmt.Sprintf("%s: a surname that sounds alike and the same initials, for nicknames and misspelt given names (Dan/Daniel Halares)", n), n+".surname_phonetic", n+".initials")
+			}
+		}
 		if kinds[n] == record.KindOrgName {
 			continue
 		}
@@ -595,7 +614,7 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 	}
 	for i, a := range names {
 		for _, b := range names[i+1:] {
-			if kinds[a] == record.KindName && kinds[b] == record.KindName && together(a, b) {
+			if split[a] && split[b] && together(a, b) {
 				add(fmt.Sprintf("%s and %s: the phonetic codes of both parts of a split name", a, b), a+".phonetic", b+".phonetic")
 			}
 		}
@@ -838,6 +857,12 @@ func clusteringStats(cr cluster.Result) ClusteringStats {
 	}
 	return st
 }
+
+// ambiguity is the margin, in bits, by which a record's link must beat a
+// link to a conflicting record to be followed (cluster.Options.Ambiguity):
+// the match threshold's, so that the record is the one entity's rather
+// than the other's with the probability a match needs; at least one bit.
+func ambiguity(matchW float64) float64 { return max(matchW, 1) }
 
 func logit(p float64) float64 {
 	p = min(max(p, 1e-12), 1-1e-12)

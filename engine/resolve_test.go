@@ -238,10 +238,11 @@ func TestDefaultBlocking(t *testing.T) {
 		got = append(got, d.Rule)
 	}
 	// party shares no source with a date or a postcode: it gets no
-	// combined rule, but a name-only one.
+	// combined rule, but name-only ones; given and surname, parts of one
+	// name, get no letters rule.
 	want := [][]string{{"email"}, {"ssn"}, {"dob"},
 		{"given.phonetic_pairs"}, {"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
-		{"party.phonetic_pairs"},
+		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.initials"},
 		{"surname.phonetic_pairs"}, {"surname.surname_phonetic", "dob.year"}, {"surname.surname_phonetic", "postcode"},
 		{"given.phonetic", "surname.phonetic"}}
 	if !reflect.DeepEqual(got, want) {

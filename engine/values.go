@@ -292,8 +292,8 @@ func containsID(s []uint32, x uint32) bool {
 // does, with every level weight and term-frequency adjustment looked up
 // once per value rather than per pair.
 type pairWeights struct {
-	t      *valueTable
-	prior  float64
+	t         *valueTable
+	prior     float64
 	weight    [][]float64 // comparison → level → log2(m/u)
 	tf        [][]float64 // comparison → exact key id → adjustment; nil without TF
 	household []bool      // household comparisons count once (model.Scorer.CompareValues)

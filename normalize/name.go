@@ -50,7 +50,7 @@ func ParseName(raw string) (PersonName, error) {
 		if particles[w] || w == "y" {
 			continue
 		}
-		if code, _ := matchr.DoubleMetaphone(w); code != "" {
+		if code := metaphone(w); code != "" {
 			n.Phonetic = append(n.Phonetic, code)
 		}
 	}
@@ -125,9 +125,47 @@ func phonetic(unit string) string {
 	if len(words) == 0 {
 		words = strings.Fields(unit)
 	}
-	code, _ := matchr.DoubleMetaphone(strings.Join(words, ""))
+	return metaphone(strings.Join(words, ""))
+}
+
+// metaphone returns the Double Metaphone code of a name word after folding
+// the spellings that transliteration systems disagree on, so that a name
+// written the English way and the German or Polish way codes alike.
+func metaphone(w string) string {
+	code, _ := matchr.DoubleMetaphone(translitFold(w))
 	return code
 }
+
+// translitFolds rewrite what one transliteration of the same sound writes
+// differently from another: Wladimir/Vladimir, Kusnezow/Kuznetsov,
+// Michail/Mikhail, Chruschtschow/Khrushchev, Schwarz/Shvarts.
+var translitFolds = strings.NewReplacer("kh", "ch", "w", "v", "tsch", "ch", "sch", "sh", "tz", "s", "ts", "s", "ks", "x")
+
+// translitFold folds a lower-case name word for phonetic coding: the
+// replacements above, a y between a consonant and a vowel as i
+// (Tatyana/Tatiana), a leading ye as e (Yelena/Elena) and a final ff as v
+// (Popoff/Popov).
+func translitFold(w string) string {
+	w = translitFolds.Replace(w)
+	if strings.HasPrefix(w, "ye") {
+		w = w[1:]
+	}
+	if strings.HasSuffix(w, "ff") {
+		w = w[:len(w)-2] + "v"
+	}
+	if !strings.Contains(w, "y") {
+		return w
+	}
+	b := []byte(w)
+	for i := 1; i+1 < len(b); i++ {
+		if b[i] == 'y' && !isVowel(b[i-1]) && isVowel(b[i+1]) {
+			b[i] = 'i'
+		}
+	}
+	return string(b)
+}
+
+func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 
 // nameWords folds raw, restores "Surname, Given" order, and strips
 // honorifics (leading) and the generational suffix (trailing).

@@ -304,3 +304,35 @@ func FuzzValue(f *testing.F) {
 		_, _ = normalize.Value(record.Kind(kind), s, normalize.Options{Region: "GB"})
 	})
 }
+
+// TestTransliterationsSoundAlike checks that the phonetic facet of a name
+// does not depend on the transliteration system that wrote it, and still
+// tells different names apart.
+func TestTransliterationsSoundAlike(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"Vladimir Smirnov", "Wladimir Smirnow", true},
+		{"Sergey Ivanov", "Sergei Iwanow", true},
+		{"Tatiana Kuznetsov", "Tatyana Kusnezow", true},
+		{"Mikhail Popov", "Michail Popoff", true},
+		{"Yelena Khrushcheva", "Elena Chruschtschewa", true},
+		{"Natalya Volkova", "Natalia Wolkowa", true},
+		{"Vladimir Smirnov", "Vladimir Sokolov", false},
+		{"Olga Ivanova", "Irina Ivanova", false},
+	}
+	for _, tt := range tests {
+		a, err := normalize.Value(record.KindName, tt.a, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := normalize.Value(record.KindName, tt.b, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Facet("phonetic") == b.Facet("phonetic"); got != tt.same {
+			t.Errorf("phonetic %q = %q, %q = %q: same %v, want %v", tt.a, a.Facet("phonetic"), tt.b, b.Facet("phonetic"), got, tt.same)
+		}
+	}
+}

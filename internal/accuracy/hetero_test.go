@@ -12,7 +12,7 @@ import (
 // heteroTarget is the pairwise F1 the heterogeneous set must keep. The
 // issue's goal is 0.95; this is what the engine reaches today, enforced so
 // that it does not slip back.
-const heteroTarget = 0.93
+const heteroTarget = 0.94
 
 // heteroBreakdown holds the figures of the heterogeneous set that the test
 // checks.

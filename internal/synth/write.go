@@ -171,7 +171,7 @@ sources:
       dob:         {column: birth_date, type: date}
       id_number:   {column: "ids[type=national_id].number", type: identifier}
       reg_number:  {column: "ids[type=registration].number", type: identifier, alias_of: id_number}
-      passport:    {column: "ids[type=passport].number", type: identifier}
+      passport:    {column: "ids[type=passport].number", type: identifier, alias_of: id_number}
       country:     {column: nationality, type: country}
   - name: payments
     path: payments.csv
