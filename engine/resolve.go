@@ -105,10 +105,21 @@ type SourcePairStats struct {
 	A     string `json:"a"`
 	B     string `json:"b"`
 	Pairs int64  `json:"pairs"`
+	// AnchorPairs are the candidates that share an identifier exactly
+	// (a rule of one identifier feature found them): taken as true
+	// matches found without names.
+	AnchorPairs int64 `json:"anchor_pairs,omitempty"`
+	// ExpectedCompleteness estimates, from the anchor pairs, the pair
+	// completeness of blocking for matches that share no identifier: the
+	// share of anchor pairs that some other rule finds too. Absent when
+	// the two sources share no identifier pair.
+	ExpectedCompleteness *float64 `json:"expected_pair_completeness,omitempty"`
 }
 
-// sourcePairs counts the candidates of each pair of sources, in source order.
-func sourcePairs(recs []record.Record, cands []candidate) []SourcePairStats {
+// sourcePairs counts the candidates of each pair of sources, in source
+// order, and estimates their expected completeness: masks give the rules
+// that find each candidate, anchors the rules of one identifier feature.
+func sourcePairs(recs []record.Record, cands []candidate, masks []uint64, anchors uint64) []SourcePairStats {
 	index := map[string]int{}
 	var names []string
 	for i := range recs {
@@ -118,18 +129,43 @@ func sourcePairs(recs []record.Record, cands []candidate) []SourcePairStats {
 		}
 	}
 	n := len(names)
-	counts := make([]int64, n*n)
-	for _, c := range cands {
+	counts, anchored, found := make([]int64, n*n), make([]int64, n*n), make([]int64, n*n)
+	for k, c := range cands {
 		a, b := index[recs[c.A].Key.Source], index[recs[c.B].Key.Source]
-		counts[min(a, b)*n+max(a, b)]++
+		i := min(a, b)*n + max(a, b)
+		counts[i]++
+		if masks[k]&anchors != 0 {
+			anchored[i]++
+			if masks[k]&^anchors != 0 {
+				found[i]++
+			}
+		}
 	}
 	var out []SourcePairStats
 	for a := range n {
 		for b := a; b < n; b++ {
-			out = append(out, SourcePairStats{A: names[a], B: names[b], Pairs: counts[a*n+b]})
+			i := a*n + b
+			sp := SourcePairStats{A: names[a], B: names[b], Pairs: counts[i], AnchorPairs: anchored[i]}
+			if anchored[i] > 0 {
+				pc := round3(float64(found[i]) / float64(anchored[i]))
+				sp.ExpectedCompleteness = &pc
+			}
+			out = append(out, sp)
 		}
 	}
 	return out
+}
+
+// anchorRules returns the mask of rules that are one identifier feature
+// alone: the pairs they find share an identifier exactly.
+func anchorRules(rules []block.Rule, kinds map[string]record.Kind) uint64 {
+	var mask uint64
+	for r, rule := range rules {
+		if len(rule.Terms) == 1 && rule.Terms[0].Facet == "" && kinds[rule.Terms[0].Feature] == record.KindIdentifier {
+			mask |= 1 << r
+		}
+	}
+	return mask
 }
 
 // RuleStats count the pairs a rule found first.
@@ -249,7 +285,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		return nil, err
 	}
 	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly),
-		Defaults: res.Stats.Blocking.Defaults, SourcePairs: sourcePairs(recs, cands)}
+		Defaults: res.Stats.Blocking.Defaults, SourcePairs: sourcePairs(recs, cands, masks, anchorRules(rules, kinds))}
 	for i, r := range rules {
 		bs.Rules = append(bs.Rules, RuleStats{Rule: r.String(), Pairs: perRule[i]})
 	}

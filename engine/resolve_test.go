@@ -3,6 +3,7 @@ package engine_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -247,5 +248,48 @@ func TestDefaultBlocking(t *testing.T) {
 		{"given.phonetic", "surname.phonetic"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("DefaultBlocking =\n%v\nwant\n%v", got, want)
+	}
+}
+
+// TestExpectedCompleteness: two sources share ten national ids; six of
+// those pairs also share their names, four do not. Name blocking alone
+// would find six of ten: the anchor pairs estimate it.
+func TestExpectedCompleteness(t *testing.T) {
+	dir := t.TempDir()
+	given := []string{"Ana", "Pedro", "Luis", "Marta", "Jorge", "Elena", "Raul", "Sofia", "Hugo", "Irene"}
+	other := []string{"Zacarias Quintero", "Wenceslao Yepes", "Xiomara Ugarte", "Valentin Ochoa"}
+	var a, b strings.Builder
+	a.WriteString("id,name,nid\n")
+	b.WriteString("id,name,nid\n")
+	for i, g := range given {
+		fmt.Fprintf(&a, "a%d,%s Garcia%c,V%d\n", i, g, 'a'+i, 1000+i)
+		if i < 6 {
+			fmt.Fprintf(&b, "b%d,%s Garcia%c,V%d\n", i, g, 'a'+i, 1000+i)
+		} else {
+			fmt.Fprintf(&b, "b%d,%s,V%d\n", i, other[i-6], 1000+i)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "a.csv"), []byte(a.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.csv"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
+  - {name: a, path: a.csv, id: id, fields: {name: {column: name, type: name}, nid: {column: nid, type: identifier}}}
+  - {name: b, path: b.csv, id: id, fields: {name: {column: name, type: name}, nid: {column: nid, type: identifier}}}
+model:
+  blocking: [[nid], [name.phonetic_pairs]]
+`), 0o644)
+	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := resolve(t, cfg, engine.ResolveOptions{})
+	for _, sp := range res.Stats.Blocking.SourcePairs {
+		switch {
+		case sp.A == "a" && sp.B == "b":
+			if sp.AnchorPairs != 10 || sp.ExpectedCompleteness == nil || *sp.ExpectedCompleteness != 0.6 {
+				t.Errorf("a-b: %d anchor pairs, expected completeness %v; want 10 and 0.6", sp.AnchorPairs, sp.ExpectedCompleteness)
+			}
+		case sp.AnchorPairs != 0 || sp.ExpectedCompleteness != nil:
+			t.Errorf("%s-%s: %d anchor pairs, completeness %v; want none", sp.A, sp.B, sp.AnchorPairs, sp.ExpectedCompleteness)
+		}
 	}
 }

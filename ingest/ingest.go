@@ -170,9 +170,11 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	return rd, nil
 }
 
-// decode strips gzip compression, converts the encoding to UTF-8 and removes
-// a byte-order mark.
-func decode(r io.Reader, encoding string) (io.Reader, error) {
+// Decompress returns r's content, gunzipped when it starts with gzip's
+// magic bytes: what sources, ground truth and cluster files may be.
+func Decompress(r io.Reader) (io.Reader, error) { return decompress(r) }
+
+func decompress(r io.Reader) (*bufio.Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -180,6 +182,16 @@ func decode(r io.Reader, encoding string) (io.Reader, error) {
 			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	return br, nil
+}
+
+// decode strips gzip compression, converts the encoding to UTF-8 and removes
+// a byte-order mark.
+func decode(r io.Reader, encoding string) (io.Reader, error) {
+	br, err := decompress(r)
+	if err != nil {
+		return nil, err
 	}
 	var out io.Reader = br
 	switch strings.ToLower(encoding) {

@@ -41,16 +41,29 @@ var (
 	usZip4     = regexp.MustCompile(`\b([0-9]{5})-[0-9]{4}\b`)
 	brCEP      = regexp.MustCompile(`\b([0-9]{5})-([0-9]{3})\b`)
 	houseNum   = regexp.MustCompile(`^[0-9]{1,5}[a-z]?$`)
-	numDigits  = regexp.MustCompile(`^[0-9]{4,6}$`)
+	// markedNum is a number after a number sign (# 12, Nº 12, No. 12, Nro
+	// 12, Núm. 12): the house number, with the part after a hyphen that
+	// Colombian addresses give it (Cra. 15 No. 93-60: carrera 15, house
+	// 93-60).
+	markedNum = regexp.MustCompile(`(?:#|№|\b(?i:n[º°]|n[oº°]\.?|nro\.?|n[uú]m(?:ero)?\.?))\s*([0-9]{1,5}[a-zA-Z]?)(?:\s*-\s*([0-9]{1,4}[a-zA-Z]?))?\b`)
+	numDigits = regexp.MustCompile(`^[0-9]{4,6}$`)
 )
 
 // ParseAddress folds an address, expands street-type and direction
 // abbreviations (Av/Avda → avenida, St → street or saint, Cl → calle, …),
 // and separates the postcode (UK, Canadian, Dutch and US forms, or a
-// trailing 4–6 digit number) and the house number (the first number).
+// trailing 4–6 digit number) and the house number (the number after a
+// number sign, else the first number).
 func ParseAddress(raw string) (Address, error) {
-	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
 	var a Address
+	if m := markedNum.FindStringSubmatchIndex(raw); m != nil {
+		a.Number = strings.ToLower(raw[m[2]:m[3]])
+		if m[4] >= 0 {
+			a.Number += "-" + strings.ToLower(raw[m[4]:m[5]])
+		}
+		raw = raw[:m[0]] + " " + raw[m[1]:]
+	}
+	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
 	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode} {
 		if m := re.FindStringSubmatchIndex(upper); m != nil {
 			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
@@ -71,7 +84,8 @@ func ParseAddress(raw string) (Address, error) {
 	if len(toks) == 0 {
 		return Address{}, ErrEmpty
 	}
-	// A trailing 4–6 digit number, when another number comes before it, is the postcode.
+	// A trailing 4–6 digit number, when another number (or a marked house
+	// number) comes before it, is the postcode.
 	if a.Postcode == "" {
 		var numeric []int
 		for i, t := range toks {
@@ -79,7 +93,7 @@ func ParseAddress(raw string) (Address, error) {
 				numeric = append(numeric, i)
 			}
 		}
-		if n := len(numeric); n >= 2 && numDigits.MatchString(toks[numeric[n-1]]) {
+		if n := len(numeric); (n >= 2 || n == 1 && a.Number != "") && numDigits.MatchString(toks[numeric[n-1]]) {
 			i := numeric[n-1]
 			a.Postcode = toks[i]
 			toks = append(toks[:i:i], toks[i+1:]...)
@@ -148,7 +162,8 @@ var addressAbbrev = map[string]string{
 	"avda": "avenida", "avd": "avenida", "c": "calle", "cll": "calle", "cra": "carrera",
 	"kr": "carrera", "kra": "carrera", "dg": "diagonal", "tv": "transversal",
 	"pje": "pasaje", "psje": "pasaje", "pso": "paseo", "ctra": "carretera", "crta": "carretera",
-	"urb": "urbanizacion", "edif": "edificio", "ed": "edificio", "apto": "apartamento", "dpto": "departamento",
+	"urb": "urbanizacion", "res": "residencias", "resid": "residencias", "qta": "quinta", "transv": "transversal",
+	"trans": "transversal", "trv": "transversal", "mz": "manzana", "mza": "manzana", "conj": "conjunto", "edif": "edificio", "ed": "edificio", "apto": "apartamento", "dpto": "departamento",
 	"depto": "departamento", "pza": "plaza", "plz": "plaza", "col": "colonia", "bo": "barrio", "bº": "barrio",
 	"sta": "santa", "sto": "santo", "gral": "general", "prol": "prolongacion", "esq": "esquina",
 	"r": "rua", "trav": "travessa", "lgo": "largo", "pca": "praca",

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -176,9 +177,14 @@ func TestIngestFebrl(t *testing.T) {
 
 func TestEval(t *testing.T) {
 	dir := t.TempDir()
-	truth := filepath.Join(dir, "truth.csv")
+	// The truth gzipped, as sources may be: eval reads both forms.
+	truth := filepath.Join(dir, "truth.csv.gz")
 	clusters := filepath.Join(dir, "clusters.csv")
-	os.WriteFile(truth, []byte("source,record_id,entity_id\ns,1,a\ns,2,a\ns,3,b\n"), 0o644)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("source,record_id,entity_id\ns,1,a\ns,2,a\ns,3,b\n"))
+	zw.Close()
+	os.WriteFile(truth, gz.Bytes(), 0o644)
 	os.WriteFile(clusters, []byte("source,record_id,entity_id\ns,1,x\ns,2,x\ns,3,x\n"), 0o644)
 	code, out, errs := run(t, "eval", "--truth", truth, "--clusters", clusters)
 	if code != 0 {

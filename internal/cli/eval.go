@@ -7,14 +7,15 @@ import (
 	"os"
 
 	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/ingest"
 )
 
 const evalSynopsis = "concord eval --truth truth.csv --clusters DIR/clusters.csv"
 
 func runEval(_ context.Context, env Env, args []string) error {
 	fs := flags(env, "eval", evalSynopsis)
-	truthPath := fs.String("truth", "", "ground truth: CSV with source,record_id,entity_id")
-	clustersPath := fs.String("clusters", "", "predicted clusters: CSV with source,record_id,entity_id")
+	truthPath := fs.String("truth", "", "ground truth: CSV with source,record_id,entity_id (may be gzipped)")
+	clustersPath := fs.String("clusters", "", "predicted clusters: CSV with source,record_id,entity_id (may be gzipped)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,7 +41,11 @@ func readAssignments(path string) (*eval.Assignments, error) {
 		return nil, err
 	}
 	defer f.Close()
-	a, err := eval.ReadAssignments(f, path)
+	r, err := ingest.Decompress(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	a, err := eval.ReadAssignments(r, path)
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
