@@ -585,7 +585,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 	levels := make([]uint8, len(l.scorer.Comps))
 	for _, c := range cands {
 		cr := &mem.recs[c]
-		w := l.scorer.CompareValues(va, cr.values, levels, nil)
+		w := l.scorer.CompareValues(rec.Key.Source, cr.key.Source, va, cr.values, levels, nil)
 		ch.Compared++
 		if w >= l.reviewW {
 			ch.scored = append(ch.scored, scored{B: l.digest(cr.key), Weight: w, Levels: slices.Clone(levels)})

@@ -114,24 +114,20 @@ type SourcePairStats struct {
 	// share of anchor pairs that some other rule finds too. Absent when
 	// the two sources share no identifier pair.
 	ExpectedCompleteness *float64 `json:"expected_pair_completeness,omitempty"`
+	// Prior is λ of the pair of sources in the model (its own, or the
+	// global prior).
+	Prior float64 `json:"prior"`
 }
 
 // sourcePairs counts the candidates of each pair of sources, in source
 // order, and estimates their expected completeness: masks give the rules
 // that find each candidate, anchors the rules of one identifier feature.
 func sourcePairs(recs []record.Record, cands []candidate, masks []uint64, anchors uint64) []SourcePairStats {
-	index := map[string]int{}
-	var names []string
-	for i := range recs {
-		if _, ok := index[recs[i].Key.Source]; !ok {
-			index[recs[i].Key.Source] = len(names)
-			names = append(names, recs[i].Key.Source)
-		}
-	}
+	src, names := sourceIndexes(recs)
 	n := len(names)
 	counts, anchored, found := make([]int64, n*n), make([]int64, n*n), make([]int64, n*n)
 	for k, c := range cands {
-		a, b := index[recs[c.A].Key.Source], index[recs[c.B].Key.Source]
+		a, b := int(src[c.A]), int(src[c.B])
 		i := min(a, b)*n + max(a, b)
 		counts[i]++
 		if masks[k]&anchors != 0 {
@@ -338,11 +334,15 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if err != nil {
 		return nil, err
 	}
+	for i := range res.Stats.Blocking.SourcePairs {
+		sp := &res.Stats.Blocking.SourcePairs[i]
+		sp.Prior = model.Probability(scorer.PriorWeightFor(sp.A, sp.B))
+	}
 
 	start = time.Now()
 	conflicts := newConflicts(scorer, vals)
 	conflicts.kinds = recordKinds(recs)
-	pw, err := newPairWeights(ctx, vals, scorer, opt.Workers)
+	pw, err := newPairWeights(ctx, vals, scorer, recs, opt.Workers)
 	if err != nil {
 		return nil, err
 	}

@@ -107,6 +107,40 @@ func TestResolveSynthetic(t *testing.T) {
 	if res.Model.Prior <= 0 || res.Model.Prior >= 0.01 {
 		t.Errorf("prior = %v", res.Model.Prior)
 	}
+	// Each pair of sources' prior, against the share of its possible pairs
+	// that are true: within a factor of two wherever there are 20 true
+	// pairs or more to go by, and possible pairs enough that the pseudo-
+	// match at the global prior (1 in 1/λ pairs) weighs little.
+	size, matches := map[string]float64{}, map[[2]string]float64{}
+	for _, r := range res.Records {
+		size[r.Key.Source]++
+	}
+	for i := range res.Records {
+		for j := i + 1; j < len(res.Records); j++ {
+			a, b := res.Records[i].Key, res.Records[j].Key
+			if truth[a] == truth[b] {
+				matches[[2]string{min(a.Source, b.Source), max(a.Source, b.Source)}]++
+			}
+		}
+	}
+	checked := 0
+	for _, sp := range res.Model.SourcePriors {
+		n := matches[[2]string{min(sp.A, sp.B), max(sp.A, sp.B)}]
+		possible := size[sp.A] * size[sp.B]
+		if sp.A == sp.B {
+			possible = size[sp.A] * (size[sp.A] - 1) / 2
+		}
+		if n < 20 || possible < 10/res.Model.Prior {
+			continue
+		}
+		checked++
+		if ratio := sp.Prior / (n / possible); ratio < 0.5 || ratio > 2 {
+			t.Errorf("prior of %s and %s = %.3g, true share %.3g (%v matches)", sp.A, sp.B, sp.Prior, n/possible, n)
+		}
+	}
+	if checked < 3 {
+		t.Errorf("only %d pairs of sources checked: source priors %+v", checked, res.Model.SourcePriors)
+	}
 	for _, c := range res.Model.Comparisons {
 		if c.Levels[0].M <= c.Levels[len(c.Levels)-1].M && c.Name != "aliases" {
 			t.Errorf("comparison %s: m(exact) %.3f ≤ m(else) %.3f", c.Name, c.Levels[0].M, c.Levels[len(c.Levels)-1].M)

@@ -363,7 +363,7 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot
 
 func (l *Live) levels(a, b *record.Record) []uint8 {
 	levels := make([]uint8, len(l.scorer.Comps))
-	l.scorer.CompareValues(l.scorer.Values(a), l.scorer.Values(b), levels, nil)
+	l.scorer.Compare(a, b, levels, nil)
 	return levels
 }
 

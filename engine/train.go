@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
+	"sync"
 	"time"
 
 	"github.com/concord-er/concord/block"
@@ -202,5 +204,98 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		}
 		m.Comparisons = append(m.Comparisons, mc)
 	}
+	t0 = time.Now()
+	sp, err := sourcePriors(ctx, m, recs, vals, cands, lv, ix.LinkOnly(), opt.Workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.SourcePriors = sp
+	timing["training_priors"] = round3(time.Since(t0).Seconds())
 	return m, lv, nil
+}
+
+// Source priors are estimated from histograms of the candidates' match
+// weights without prior, in bins of priorBin bits over ±priorRange.
+const (
+	priorBin        = 0.05
+	priorRange      = 80.0
+	priorIterations = 200
+)
+
+// sourcePriors estimates λ for each pair of sources: the expected matches
+// among their candidate pairs, Σ P(match), over their possible pairs. The
+// probabilities depend on λ, so it is found as a fixed point, starting
+// from the global prior. One pseudo-match spread over 1/λ pseudo-pairs at
+// the global prior keeps a pair of sources with few pairs near it.
+func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, vals *valueTable, cands []candidate,
+	lv []uint8, linkOnly bool, workers int) ([]model.SourcePrior, error) {
+	scorer, err := m.Compile()
+	if err != nil {
+		return nil, err
+	}
+	pw, err := newPairWeights(ctx, vals, scorer, recs, workers)
+	if err != nil {
+		return nil, err
+	}
+	src, names := sourceIndexes(recs)
+	nS, bins := len(names), int(2*priorRange/priorBin)+1
+	nC := len(vals.comps)
+	hist := make([]float64, nS*nS*bins) // pair of sources (lower index first) → bin → candidates
+	var mu sync.Mutex
+	err = parallel(ctx, len(cands), workers, func(lo, hi int) {
+		local := make(map[int]float64)
+		for k := lo; k < hi; k++ {
+			c := cands[k]
+			a, b := src[c.A], src[c.B]
+			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC]) - pw.prior[a][b]
+			bin := int(math.Round((min(max(w, -priorRange), priorRange) + priorRange) / priorBin))
+			local[(int(min(a, b))*nS+int(max(a, b)))*bins+bin]++
+		}
+		mu.Lock()
+		for i, n := range local {
+			hist[i] += n
+		}
+		mu.Unlock()
+	})
+	if err != nil {
+		return nil, err
+	}
+	size := make([]float64, nS)
+	for _, x := range src {
+		size[x]++
+	}
+	var out []model.SourcePrior
+	for a := range nS {
+		for b := a; b < nS; b++ {
+			possible := size[a] * size[b]
+			if a == b {
+				if linkOnly {
+					continue
+				}
+				possible = size[a] * (size[a] - 1) / 2
+			}
+			if possible < 1 {
+				continue
+			}
+			h := hist[(a*nS+b)*bins : (a*nS+b+1)*bins]
+			lambda, expected := m.Prior, 0.0
+			for range priorIterations {
+				shift := math.Log2(lambda / (1 - lambda))
+				expected = 0
+				for i, n := range h {
+					if n > 0 {
+						expected += n * model.Probability(float64(i)*priorBin-priorRange+shift)
+					}
+				}
+				next := min(max((expected+1)/(possible+1/m.Prior), 1e-12), 0.5)
+				done := math.Abs(math.Log2(next/lambda)) < 1e-3
+				lambda = next
+				if done {
+					break
+				}
+			}
+			out = append(out, model.SourcePrior{A: names[a], B: names[b], Prior: lambda, Expected: math.Round(expected)})
+		}
+	}
+	return out, nil
 }

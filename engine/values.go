@@ -293,15 +293,25 @@ func containsID(s []uint32, x uint32) bool {
 // once per value rather than per pair.
 type pairWeights struct {
 	t         *valueTable
-	prior     float64
+	src       []uint16    // record → its source's index
+	prior     [][]float64 // source index → source index → log2 prior odds
 	weight    [][]float64 // comparison → level → log2(m/u)
 	tf        [][]float64 // comparison → exact key id → adjustment; nil without TF
 	household []bool      // household comparisons count once (model.Scorer.CompareValues)
 }
 
-func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
+func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []record.Record, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
-	p := &pairWeights{t: t, prior: s.PriorWeight(), weight: make([][]float64, nC), tf: make([][]float64, nC), household: make([]bool, nC)}
+	p := &pairWeights{t: t, weight: make([][]float64, nC), tf: make([][]float64, nC), household: make([]bool, nC)}
+	var names []string
+	p.src, names = sourceIndexes(recs)
+	p.prior = make([][]float64, len(names))
+	for a := range names {
+		p.prior[a] = make([]float64, len(names))
+		for b := range names {
+			p.prior[a][b] = s.PriorWeightFor(names[a], names[b])
+		}
+	}
 	for i, c := range s.Comps {
 		p.household[i] = s.IsHousehold(i)
 		p.weight[i] = make([]float64, c.NumLevels())
@@ -328,7 +338,7 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 
 // of returns the match weight of records a and b with comparison levels.
 func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
-	total, household := p.prior, 0.0
+	total, household := p.prior[p.src[a]][p.src[b]], 0.0
 	for i, l := range levels {
 		w := p.weight[i][l]
 		if l == 1 && p.tf[i] != nil {
@@ -343,6 +353,25 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 		total += w
 	}
 	return total + household
+}
+
+// sourceIndexes numbers the sources of recs in order of first appearance:
+// each record's source index, and the sources' names.
+func sourceIndexes(recs []record.Record) ([]uint16, []string) {
+	index := map[string]uint16{}
+	var names []string
+	src := make([]uint16, len(recs))
+	for i := range recs {
+		s := recs[i].Key.Source
+		x, ok := index[s]
+		if !ok {
+			x = uint16(len(names))
+			index[s] = x
+			names = append(names, s)
+		}
+		src[i] = x
+	}
+	return src, names
 }
 
 // exactKey returns the exact key id two records agree on in comparison

@@ -74,7 +74,7 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 	if len(s.cands) < 500 {
 		t.Fatalf("only %d candidate pairs", len(s.cands))
 	}
-	pw, err := newPairWeights(context.Background(), s.vals, scorer, 2)
+	pw, err := newPairWeights(context.Background(), s.vals, scorer, s.recs, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ type Bar struct {
 	// LevelIndex is the level: 0 null (a value missing), 1 the first
 	// (most specific) level, up to else; -1 for the household bar.
 	LevelIndex int      `json:"level_index"`
-	A          string   `json:"a,omitempty"` // the values compared, normalised
+	A          string   `json:"a,omitempty"` // the values compared, normalised; for the prior, the sources
 	B          string   `json:"b,omitempty"`
 	M          *float64 `json:"m,omitempty"` // the level's m and u; absent for the prior, null level and tf
 	U          *float64 `json:"u,omitempty"`
@@ -66,10 +66,10 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 	va, vb := s.Values(a), s.Values(b)
 	levels := make([]uint8, len(s.Comps))
 	ev := make([]model.Evidence, len(s.Comps))
-	total := s.CompareValues(va, vb, levels, ev)
+	total := s.CompareValues(a.Key.Source, b.Key.Source, va, vb, levels, ev)
 	w := Waterfall{A: a.Key, B: b.Key, Weight: total, Probability: model.Probability(total), Thresholds: s.Model.Thresholds}
-	run := s.PriorWeight()
-	w.Bars = append(w.Bars, Bar{Name: "prior", Weight: run, Cumulative: run})
+	run := s.PriorWeightFor(a.Key.Source, b.Key.Source)
+	w.Bars = append(w.Bars, Bar{Name: "prior", Weight: run, Cumulative: run, A: a.Key.Source, B: b.Key.Source})
 	for i, e := range ev {
 		bar := Bar{Name: e.Comparison, Level: e.Label, LevelIndex: e.Level, Weight: e.Weight}
 		if e.Level > 0 {
@@ -131,8 +131,10 @@ func (w Waterfall) Text() string {
 		}
 		vals := ""
 		switch {
+		case bar.Name == "prior" && bar.A == bar.B:
+			vals = fmt.Sprintf("(prior odds of a match within %s)", bar.A)
 		case bar.Name == "prior":
-			vals = "(prior odds of a match)"
+			vals = fmt.Sprintf("(prior odds of a match between %s and %s)", bar.A, bar.B)
 		case bar.Name == HouseholdBar:
 			vals = "(household features agreeing together count once: the strongest)"
 		case bar.A == bar.B:

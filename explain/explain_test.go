@@ -110,7 +110,7 @@ func TestWaterfallText(t *testing.T) {
 	s := fixture(t)
 	a, b := rec("1", "Zoe", "1990"), rec("2", "Zoe", "1985")
 	text := explain.Pair(s, &a, &b).Text()
-	for _, want := range []string{"s/1 ↔ s/2", "prior", "-6.63", "name: exact", "+9.81", "tf name", `"zoe"`, `"1990" vs "1985"`,
+	for _, want := range []string{"s/1 ↔ s/2", "prior", "-6.63", "prior odds of a match within s", "name: exact", "+9.81", "tf name", `"zoe"`, `"1990" vs "1985"`,
 		"total", "+3.20", "outcome: conflict", "disagrees on dob"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)

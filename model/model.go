@@ -22,12 +22,27 @@ type Model struct {
 	Version int `json:"version"`
 	// Prior is λ, the probability that two records drawn at random are
 	// the same entity.
-	Prior       float64      `json:"prior"`
-	Thresholds  Thresholds   `json:"thresholds"`
-	Blocking    [][]string   `json:"blocking"`
-	LinkOnly    bool         `json:"link_only,omitempty"`
-	Comparisons []Comparison `json:"comparisons"`
-	Training    *Training    `json:"training,omitempty"`
+	Prior float64 `json:"prior"`
+	// SourcePriors are λ for pairs of records of two given sources, where
+	// training could estimate it: how much two sources overlap differs by
+	// orders of magnitude. Pairs of other sources use Prior.
+	SourcePriors []SourcePrior `json:"source_priors,omitempty"`
+	Thresholds   Thresholds    `json:"thresholds"`
+	Blocking     [][]string    `json:"blocking"`
+	LinkOnly     bool          `json:"link_only,omitempty"`
+	Comparisons  []Comparison  `json:"comparisons"`
+	Training     *Training     `json:"training,omitempty"`
+}
+
+// SourcePrior is λ for pairs of a record of source A and one of source B
+// (A = B: pairs within one source). The order of A and B does not matter.
+type SourcePrior struct {
+	A     string  `json:"a"`
+	B     string  `json:"b"`
+	Prior float64 `json:"prior"`
+	// Expected is the number of matches between the two sources training
+	// expected among their candidate pairs, for people reading the file.
+	Expected float64 `json:"expected_matches"`
 }
 
 // Thresholds are match probabilities: at or above Match a pair links, at

@@ -165,10 +165,32 @@ func TestWriteRead(t *testing.T) {
 	if got.Prior != m.Prior || len(got.Comparisons) != 2 || got.Comparisons[0].TFTable["smith"] != 0.04 {
 		t.Errorf("round trip = %+v", got)
 	}
+	// Source priors survive the round trip and take the place of the
+	// global prior for their pair of sources, in either order.
+	m.SourcePriors = []model.SourcePrior{{A: "kyc", B: "payments", Prior: 0.25, Expected: 3}}
+	buf.Reset()
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err = model.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := got.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.PriorWeightFor("payments", "kyc"); math.Abs(w-math.Log2(0.25/0.75)) > 1e-12 {
+		t.Errorf("prior weight of payments and kyc = %v, want log2(1/3)", w)
+	}
+	if w := s.PriorWeightFor("kyc", "kyc"); w != s.PriorWeight() {
+		t.Errorf("prior weight of kyc and kyc = %v, want the global %v", w, s.PriorWeight())
+	}
 	for _, bad := range []string{
 		`{"version": 2, "prior": 0.1}`,
 		`{"version": 1, "prior": 0}`,
 		`{"version": 1, "prior": 0.1, "surprise": 1}`,
+		`{"version": 1, "prior": 0.1, "source_priors": [{"a": "x", "b": "y", "prior": 1}]}`,
 		`{"version": 1, "prior": 0.1, "comparisons": [{"name": "x", "feature": "x", "levels": [{"label": "e", "method": "exact", "m": 0.5, "u": 0.5}]}]}`,
 		`{"version": 1, "prior": 0.1, "comparisons": [{"name": "x", "feature": "x", "levels": [{"label": "else", "method": "else", "m": 0, "u": 0.5}]}]}`,
 	} {

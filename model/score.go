@@ -15,6 +15,7 @@ type Scorer struct {
 	weights    [][]float64 // comparison → level → log2(m/u); level 0 (null) is 0
 	household  []bool      // comparison of a household feature (record.Kind.Household)
 	priorLogit float64
+	priors     map[[2]string]float64 // sources (sorted) → log2 prior odds
 }
 
 // Compile checks m and prepares it for scoring.
@@ -22,7 +23,16 @@ func (m *Model) Compile() (*Scorer, error) {
 	if !(m.Prior > 0 && m.Prior < 1) {
 		return nil, fmt.Errorf("model: prior %v must be between 0 and 1", m.Prior)
 	}
-	s := &Scorer{Model: m, priorLogit: math.Log2(m.Prior / (1 - m.Prior))}
+	s := &Scorer{Model: m, priorLogit: logit(m.Prior)}
+	for _, sp := range m.SourcePriors {
+		if !(sp.Prior > 0 && sp.Prior < 1) {
+			return nil, fmt.Errorf("model: prior %v of sources %s and %s must be between 0 and 1", sp.Prior, sp.A, sp.B)
+		}
+		if s.priors == nil {
+			s.priors = map[[2]string]float64{}
+		}
+		s.priors[sourcePair(sp.A, sp.B)] = logit(sp.Prior)
+	}
 	for _, c := range m.Comparisons {
 		cc, err := compare.Compile(c.Spec())
 		if err != nil {
@@ -42,8 +52,22 @@ func (m *Model) Compile() (*Scorer, error) {
 	return s, nil
 }
 
-// PriorWeight returns log2(λ/(1-λ)), the starting point of every score.
+// PriorWeight returns log2(λ/(1-λ)) of the global prior: the starting
+// point of the score of a pair whose sources have no prior of their own.
 func (s *Scorer) PriorWeight() float64 { return s.priorLogit }
+
+// PriorWeightFor returns log2(λ/(1-λ)) for a pair of records of sources a
+// and b: their own prior when the model has one, else the global prior.
+func (s *Scorer) PriorWeightFor(a, b string) float64 {
+	if w, ok := s.priors[sourcePair(a, b)]; ok {
+		return w
+	}
+	return s.priorLogit
+}
+
+func sourcePair(a, b string) [2]string { return [2]string{min(a, b), max(a, b)} }
+
+func logit(p float64) float64 { return math.Log2(p / (1 - p)) }
 
 // Evidence is what one comparison contributed to a score.
 type Evidence struct {
@@ -65,7 +89,7 @@ type Result struct {
 // Compare fills levels (one per comparison) for records a and b and returns
 // the match weight. ev, when not nil, receives per-comparison evidence.
 func (s *Scorer) Compare(a, b *record.Record, levels []uint8, ev []Evidence) float64 {
-	return s.CompareValues(s.Values(a), s.Values(b), levels, ev)
+	return s.CompareValues(a.Key.Source, b.Key.Source, s.Values(a), s.Values(b), levels, ev)
 }
 
 // Values returns the values of r that each comparison reads, in order.
@@ -79,7 +103,8 @@ func (s *Scorer) Values(r *record.Record) [][]record.Value {
 	return out
 }
 
-// CompareValues is Compare over values already looked up with Values.
+// CompareValues is Compare over values already looked up with Values, of
+// records of sources srcA and srcB.
 //
 // Household features count once: of the comparisons of features that
 // people living or working together share (phone, address, postcode, city,
@@ -87,8 +112,8 @@ func (s *Scorer) Values(r *record.Record) [][]record.Value {
 // disagreements all count. Relatives at one address agree on all of them
 // at once, so adding them up would count one fact — the same household —
 // several times (see Household).
-func (s *Scorer) CompareValues(va, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
-	total, household := s.priorLogit, 0.0
+func (s *Scorer) CompareValues(srcA, srcB string, va, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
+	total, household := s.PriorWeightFor(srcA, srcB), 0.0
 	for i, c := range s.Comps {
 		l, ia, ib := c.Level(va[i], vb[i])
 		levels[i] = uint8(l)
@@ -128,7 +153,8 @@ func (s *Scorer) Household(ev []Evidence) float64 {
 func (s *Scorer) IsHousehold(i int) bool { return s.household[i] }
 
 // WeightOf returns the match weight of a comparison vector without term
-// frequency adjustments, household features counted once.
+// frequency adjustments, household features counted once, from the global
+// prior.
 func (s *Scorer) WeightOf(levels []uint8) float64 {
 	total, household := s.priorLogit, 0.0
 	for i, l := range levels {
