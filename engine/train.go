@@ -205,14 +205,49 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		m.Comparisons = append(m.Comparisons, mc)
 	}
 	t0 = time.Now()
-	sp, err := sourcePriors(ctx, m, recs, vals, cands, lv, ix.LinkOnly(), opt.Workers)
+	_, expected, err := sourcePriors(ctx, m, recs, vals, cands, lv, ix.LinkOnly(), opt.Workers)
 	if err != nil {
 		return nil, nil, err
 	}
-	m.SourcePriors = sp
+	// The random pairs that estimated u hold matches at the rate the
+	// priors expect: take them out, keep the levels monotone, and estimate
+	// the priors again with the weights that gives.
+	if possible := possiblePairs(recs, ix.LinkOnly()); possible > 0 {
+		lambda := min(expected/possible, 0.5)
+		nonNull := make([]float64, nC)
+		for key, n := range uPats {
+			for i := range nC {
+				if key[i] != 0 {
+					nonNull[i] += float64(n)
+				}
+			}
+		}
+		for i := range m.Comparisons {
+			if nonNull[i] == 0 {
+				continue
+			}
+			c := &m.Comparisons[i]
+			ui, mi := make([]float64, len(c.Levels)), make([]float64, len(c.Levels))
+			for j, l := range c.Levels {
+				ui[j], mi[j] = l.U, l.M
+			}
+			ui = model.RemoveMatches(ui, mi, lambda, smoothingU/nonNull[i])
+			mi = model.Monotone(mi, ui)
+			for j := range c.Levels {
+				c.Levels[j].U, c.Levels[j].M = ui[j], mi[j]
+			}
+		}
+	}
+	if m.SourcePriors, _, err = sourcePriors(ctx, m, recs, vals, cands, lv, ix.LinkOnly(), opt.Workers); err != nil {
+		return nil, nil, err
+	}
 	timing["training_priors"] = round3(time.Since(t0).Seconds())
 	return m, lv, nil
 }
+
+// smoothingU is the pseudo-count of a level in the random pairs: the
+// least share of them RemoveMatches leaves a level.
+const smoothingU = 0.5
 
 // Source priors are estimated from histograms of the candidates' match
 // weights without prior, in bins of priorBin bits over ±priorRange.
@@ -228,14 +263,14 @@ const (
 // from the global prior. One pseudo-match spread over 1/λ pseudo-pairs at
 // the global prior keeps a pair of sources with few pairs near it.
 func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, vals *valueTable, cands []candidate,
-	lv []uint8, linkOnly bool, workers int) ([]model.SourcePrior, error) {
+	lv []uint8, linkOnly bool, workers int) (priors []model.SourcePrior, expected float64, err error) {
 	scorer, err := m.Compile()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	pw, err := newPairWeights(ctx, vals, scorer, recs, workers)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	src, names := sourceIndexes(recs)
 	nS, bins := len(names), int(2*priorRange/priorBin)+1
@@ -258,13 +293,12 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 		mu.Unlock()
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	size := make([]float64, nS)
 	for _, x := range src {
 		size[x]++
 	}
-	var out []model.SourcePrior
 	for a := range nS {
 		for b := a; b < nS; b++ {
 			possible := size[a] * size[b]
@@ -278,24 +312,25 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 				continue
 			}
 			h := hist[(a*nS+b)*bins : (a*nS+b+1)*bins]
-			lambda, expected := m.Prior, 0.0
+			lambda, matches := m.Prior, 0.0
 			for range priorIterations {
 				shift := math.Log2(lambda / (1 - lambda))
-				expected = 0
+				matches = 0
 				for i, n := range h {
 					if n > 0 {
-						expected += n * model.Probability(float64(i)*priorBin-priorRange+shift)
+						matches += n * model.Probability(float64(i)*priorBin-priorRange+shift)
 					}
 				}
-				next := min(max((expected+1)/(possible+1/m.Prior), 1e-12), 0.5)
+				next := min(max((matches+1)/(possible+1/m.Prior), 1e-12), 0.5)
 				done := math.Abs(math.Log2(next/lambda)) < 1e-3
 				lambda = next
 				if done {
 					break
 				}
 			}
-			out = append(out, model.SourcePrior{A: names[a], B: names[b], Prior: lambda, Expected: math.Round(expected)})
+			expected += matches
+			priors = append(priors, model.SourcePrior{A: names[a], B: names[b], Prior: lambda, Expected: math.Round(matches)})
 		}
 	}
-	return out, nil
+	return priors, expected, nil
 }

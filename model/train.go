@@ -165,6 +165,27 @@ func normalise(c []float64, pseudo float64) []float64 {
 	return out
 }
 
+// RemoveMatches returns u without the matches that random pairs hold: a
+// share lambda of random pairs are matches, and they fall into the levels
+// as matches do (m), so the levels' shares among non-matches are
+// (u − λm)/(1 − λ). On small data with many duplicates, random pairs
+// agree on a name or a date of birth as often because they are the same
+// person as by chance; left in, those matches make agreement look
+// commoner than it is. A level's share is kept at floor or more (the
+// smoothing of a level seen in no random pair), and the shares sum to 1.
+func RemoveMatches(u, m []float64, lambda, floor float64) []float64 {
+	out := make([]float64, len(u))
+	var total float64
+	for j := range u {
+		out[j] = max(u[j]-lambda*m[j], floor)
+		total += out[j]
+	}
+	for j := range out {
+		out[j] /= total
+	}
+	return out
+}
+
 // Monotone returns m adjusted so that a level's weight, log2(m/u), is
 // never above the weight of the level before it: levels run from the
 // closest agreement to the farthest, and a closer one must not count for
