@@ -78,6 +78,9 @@ type SourceStats struct {
 	Fields         map[string]FieldStats `json:"fields"`
 	Bytes          int64                 `json:"bytes"`
 	Seconds        float64               `json:"seconds"`
+	// Warnings are problems with the file beyond single rows (a rejected
+	// row that spans many lines).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // FieldStats counts the values of one feature of one source.
@@ -95,6 +98,8 @@ type LoadStats struct {
 	RejectedRows   int64         `json:"rejected_rows"`
 	RejectedValues int64         `json:"rejected_values"`
 	Seconds        float64       `json:"seconds"`
+	// Warnings gather the sources' warnings, each naming its source.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Load reads every source of cfg, normalises each record and passes it to
@@ -146,6 +151,10 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 			return stats, err
 		}
 		doneBytes += st.Bytes
+		st.Warnings = files[i].Warnings()
+		for _, w := range st.Warnings {
+			stats.Warnings = append(stats.Warnings, fmt.Sprintf("source %s (%s): %s", src.Name, src.Path, w))
+		}
 		log.Info("source loaded", LogKeySource, src.Name, "rows", st.Rows, "records", st.Records,
 			"rejected_rows", st.RejectedRows, "rejected_values", st.RejectedValues)
 		stats.Sources = append(stats.Sources, st)

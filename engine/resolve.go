@@ -218,6 +218,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		return nil, err
 	}
 	res.Stats.Load = load
+	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
 	stage("load", start)
 	recs := res.Records
 

@@ -3,22 +3,39 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
-// csvRows reads delimited text with a header line. It keeps the bytes of the
-// current row so that a rejected row can be written out verbatim.
+// MaxRowBytes bounds one row of a CSV file (its lines, when quoted fields
+// hold line breaks) and one line of an NDJSON file: a longer one is
+// rejected, and reading goes on after it, so that a file with no line
+// breaks, or a quote never closed, cannot fill memory. Real rows are far
+// shorter.
+const MaxRowBytes = 1 << 20
+
+// manyLines is how many lines a rejected row may span before the reader
+// warns that a quote may have swallowed rows.
+const manyLines = 10
+
+// csvRows reads delimited text with a header line, RFC 4180 quoting, and
+// recovery from a quote left open: when a quoted field runs past the end of
+// a line and the next line is a complete row on its own, the row that
+// opened the quote is rejected and reading resumes with that next line,
+// rather than swallowing the rest of the file into one field.
 type csvRows struct {
-	cr     *csv.Reader
-	tee    *tee
+	lines  *lineReader
+	delim  rune
+	trim   bool // leading white space of a field is dropped
 	header []string
-	last   int64 // input offset where the next row starts
 	rec    []string
+	fields []string // reused by split: a row's fields live until the next row
+	// warned says when a rejected row spanned many lines.
+	warned []string
 }
 
 // delimiters are the candidates tried when a source declares none.
@@ -30,27 +47,25 @@ func newCSV(r io.Reader, delim rune) (*csvRows, error) {
 		head, _ := br.Peek(64 << 10)
 		delim = sniff(head)
 	}
-	t := &tee{r: br}
-	cr := csv.NewReader(t)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = delim != ' ' && delim != '\t'
-	cr.ReuseRecord = true
-	header, err := cr.Read()
+	c := &csvRows{lines: &lineReader{r: br}, delim: delim, trim: delim != ' ' && delim != '\t'}
+	first, err := c.record(0)
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("empty file: a header line is required")
 	}
 	if err != nil {
+		var re *RowError
+		if errors.As(err, &re) {
+			return nil, fmt.Errorf("header (line %d): %s", re.Line, re.Reason)
+		}
 		return nil, fmt.Errorf("header: %w", err)
 	}
-	c := &csvRows{cr: cr, tee: t, header: make([]string, len(header))}
-	for i, h := range header {
-		c.header[i] = strings.TrimSpace(h)
+	c.header = make([]string, len(first.fields))
+	for i, h := range first.fields {
 		if !utf8.ValidString(h) {
 			return nil, errors.New("header is not valid UTF-8: set the source's encoding (latin1, windows-1252)")
 		}
+		c.header[i] = strings.TrimSpace(h)
 	}
-	c.last = cr.InputOffset()
 	return c, nil
 }
 
@@ -80,30 +95,166 @@ func sniff(head []byte) rune {
 	return best
 }
 
-func (c *csvRows) next() (row, error) {
-	c.tee.discard(c.last)
-	start := c.last
-	rec, err := c.cr.Read()
-	end := c.cr.InputOffset()
-	c.last = end
-	raw := func() string {
-		return strings.TrimRight(string(c.tee.span(start, end)), "\r\n")
-	}
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return row{}, &RowError{Line: pe.StartLine, Raw: raw(),
-				Reason: fmt.Sprintf("malformed CSV: %v (line %d, column %d)", pe.Err, pe.Line, pe.Column)}
+// csvRecord is one row: its fields, its text and the lines it spans.
+type csvRecord struct {
+	fields []string
+	text   string
+	line   int // the line it starts on
+	lines  int
+}
+
+// record reads the next row, skipping blank lines. want is the number of
+// fields a complete row has (0 while reading the header): a line that
+// follows an open quote and has that many fields on its own is taken as
+// the next row.
+func (c *csvRows) record(want int) (csvRecord, error) {
+	var text string
+	var start int
+	for {
+		l, n, err := c.lines.next()
+		if err != nil {
+			return csvRecord{}, err
 		}
-		return row{}, err // io.EOF or a read error
+		if l.overlong {
+			return csvRecord{}, &RowError{Line: n, Raw: l.text, Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", MaxRowBytes)}
+		}
+		if l.text != "" {
+			text, start = l.text, n
+			break
+		}
 	}
-	line, _ := c.cr.FieldPos(0)
-	if len(rec) != len(c.header) {
-		return row{}, &RowError{Line: line, Raw: raw(),
-			Reason: fmt.Sprintf("row has %d fields, header has %d", len(rec), len(c.header))}
+	lines := 1
+	for {
+		fields, err := c.split(text)
+		if err == nil {
+			return csvRecord{fields: fields, text: text, line: start, lines: lines}, nil
+		}
+		if !errors.Is(err, errOpenQuote) {
+			return csvRecord{}, c.reject(start, lines, text, "malformed CSV: "+err.Error())
+		}
+		// A quoted field is still open at the end of the line: it goes on
+		// on the next line, unless that line is a row of its own.
+		l, _, rerr := c.lines.next()
+		if errors.Is(rerr, io.EOF) {
+			return csvRecord{}, c.reject(start, lines, text, "malformed CSV: a quoted field is not closed before the end of the file")
+		}
+		if rerr != nil {
+			return csvRecord{}, rerr
+		}
+		if want > 0 && !l.overlong {
+			if f, err := c.split(l.text); err == nil && len(f) == want {
+				c.lines.unread(l)
+				return csvRecord{}, c.reject(start, lines, text, "malformed CSV: a quoted field is not closed at the end of its line, and the next line is a row of its own")
+			}
+		}
+		if l.overlong || len(text)+1+len(l.text) > MaxRowBytes {
+			return csvRecord{}, c.reject(start, lines+1, cut(text+"\n"+l.text), fmt.Sprintf("malformed CSV: a quoted field is not closed within %d bytes", MaxRowBytes))
+		}
+		text += "\n" + l.text
+		lines++
 	}
-	c.rec = rec
-	return row{line: line, raw: raw, values: c.values}, nil
+}
+
+// reject returns the error of a row that could not be read, and notes a
+// warning when it spans many lines: a quote left open may have taken rows
+// with it.
+func (c *csvRows) reject(line, lines int, text, reason string) *RowError {
+	if lines > manyLines {
+		c.warned = append(c.warned, fmt.Sprintf("line %d: one rejected row spans %d lines: a quote left open may have taken rows with it", line, lines))
+	}
+	return &RowError{Line: line, Raw: text, Reason: reason}
+}
+
+func cut(s string) string {
+	if len(s) <= MaxRowBytes {
+		return s
+	}
+	return s[:MaxRowBytes]
+}
+
+var (
+	errOpenQuote  = errors.New("quoted field not closed")
+	errBareQuote  = errors.New(`bare " in non-quoted field`)
+	errAfterQuote = errors.New(`extraneous or missing " in quoted field`)
+)
+
+// split cuts one row's text into fields: fields are separated by the
+// delimiter; a field that starts with a quote (after leading white space,
+// which is dropped when c.trim) runs to the matching quote, a doubled quote
+// standing for one.
+func (c *csvRows) split(s string) ([]string, error) {
+	fields := c.fields[:0]
+	defer func() { c.fields = fields[:0] }()
+	dl := utf8.RuneLen(c.delim)
+	for {
+		if c.trim {
+			s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		}
+		if !strings.HasPrefix(s, `"`) {
+			i := strings.IndexRune(s, c.delim)
+			field := s
+			if i >= 0 {
+				field = s[:i]
+			}
+			if strings.ContainsRune(field, '"') {
+				return nil, errBareQuote
+			}
+			fields = append(fields, field)
+			if i < 0 {
+				return fields, nil
+			}
+			s = s[i+dl:]
+			continue
+		}
+		// Quoted: the field is s up to the closing quote, with doubled
+		// quotes undoubled (copied only when there are some).
+		s = s[1:]
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			return nil, errOpenQuote
+		}
+		field := s[:i]
+		s = s[i+1:]
+		if strings.HasPrefix(s, `"`) {
+			var b strings.Builder
+			b.WriteString(field)
+			for strings.HasPrefix(s, `"`) {
+				b.WriteByte('"')
+				s = s[1:]
+				i := strings.IndexByte(s, '"')
+				if i < 0 {
+					return nil, errOpenQuote
+				}
+				b.WriteString(s[:i])
+				s = s[i+1:]
+			}
+			field = b.String()
+		}
+		fields = append(fields, field)
+		if s == "" {
+			return fields, nil
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if r != c.delim {
+			return nil, errAfterQuote
+		}
+		s = s[size:]
+	}
+}
+
+func (c *csvRows) warnings() []string { return c.warned }
+
+func (c *csvRows) next() (row, error) {
+	rec, err := c.record(len(c.header))
+	if err != nil {
+		return row{}, err
+	}
+	raw := func() string { return rec.text }
+	if len(rec.fields) != len(c.header) {
+		return row{}, c.reject(rec.line, rec.lines, rec.text, fmt.Sprintf("row has %d fields, header has %d", len(rec.fields), len(c.header)))
+	}
+	c.rec = rec.fields
+	return row{line: rec.line, raw: raw, values: c.values}, nil
 }
 
 func (c *csvRows) values(col int, _ string) ([]string, error) {
@@ -117,36 +268,68 @@ func (c *csvRows) values(col int, _ string) ([]string, error) {
 	return []string{v}, nil
 }
 
-// tee remembers the bytes read through it from offset base on, so that the
-// text of the current row can be recovered.
-type tee struct {
-	r    io.Reader
-	buf  []byte
-	base int64
+// textLine is one line of input without its line break.
+type textLine struct {
+	text string
+	// overlong is set when the line was longer than MaxRowBytes: text
+	// holds its first MaxRowBytes bytes, the rest was skipped.
+	overlong bool
 }
 
-func (t *tee) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	t.buf = append(t.buf, p[:n]...)
-	return n, err
+// lineReader reads lines, numbering them, with one line of push-back.
+type lineReader struct {
+	r       *bufio.Reader
+	n       int // lines read
+	back    *textLine
+	backNum int
 }
 
-func (t *tee) span(start, end int64) []byte {
-	lo, hi := start-t.base, end-t.base
-	if lo < 0 || hi > int64(len(t.buf)) || lo > hi {
-		return nil
+// next returns the next line and its number; io.EOF after the last.
+func (lr *lineReader) next() (textLine, int, error) {
+	if lr.back != nil {
+		l := *lr.back
+		lr.back = nil
+		return l, lr.backNum, nil
 	}
-	return t.buf[lo:hi]
+	var buf []byte
+	overlong := false
+	for first := true; ; first = false {
+		chunk, err := lr.r.ReadSlice('\n')
+		if first && err == nil {
+			// The usual case: the whole line is in the reader's buffer.
+			lr.n++
+			return textLine{text: string(trimEOL(chunk))}, lr.n, nil
+		}
+		if len(buf)+len(chunk) <= MaxRowBytes {
+			buf = append(buf, chunk...)
+		} else {
+			if !overlong {
+				buf = append(buf, chunk[:MaxRowBytes-len(buf)]...)
+			}
+			overlong = true
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return textLine{}, 0, err
+		}
+		if err != nil && len(buf) == 0 {
+			return textLine{}, 0, io.EOF
+		}
+		break
+	}
+	lr.n++
+	return textLine{text: string(trimEOL(buf)), overlong: overlong}, lr.n, nil
 }
 
-// discard forgets the bytes before offset upto, compacting the buffer only
-// when enough has accumulated to make the copy worthwhile.
-func (t *tee) discard(upto int64) {
-	k := upto - t.base
-	if k <= 0 || (k < 256<<10 && k < int64(len(t.buf))) {
-		return
-	}
-	n := copy(t.buf, t.buf[k:])
-	t.buf = t.buf[:n]
-	t.base = upto
+// trimEOL drops a line's "\n" or "\r\n".
+func trimEOL(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte("\n"))
+	return bytes.TrimSuffix(b, []byte("\r"))
+}
+
+// unread pushes l back: the next call of next returns it again.
+func (lr *lineReader) unread(l textLine) {
+	lr.back, lr.backNum = &l, lr.n
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -127,6 +128,8 @@ type Reader struct {
 type rowReader interface {
 	// next returns the next row's line, raw text, and a lookup of columns.
 	next() (row, error)
+	// warnings are problems with the file as a whole, so far.
+	warnings() []string
 }
 
 type row struct {
@@ -263,6 +266,11 @@ func (rd *Reader) resolveColumns(cols []string) error {
 // Next returns the next record. At the end of input it returns io.EOF. For
 // a bad row it returns a *RowError; the caller records it and calls Next
 // again. Any other error (an I/O failure) ends the stream.
+// Warnings are problems with the file as a whole found so far, beyond
+// single rows: a rejected row that spans many lines, where a quote left
+// open may have taken rows with it.
+func (rd *Reader) Warnings() []string { return rd.rows.warnings() }
+
 func (rd *Reader) Next() (record.Record, error) {
 	r, err := rd.rows.next()
 	if err != nil {
@@ -414,19 +422,20 @@ func OpenFile(path string, opt Options) (*File, error) {
 }
 
 // Progress returns the bytes of the file read so far and its size.
-func (f *File) Progress() (read, size int64) { return f.count.n, f.size }
+// Another goroutine may call it while one reads.
+func (f *File) Progress() (read, size int64) { return f.count.n.Load(), f.size }
 
 // Close closes the file.
 func (f *File) Close() error { return f.f.Close() }
 
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -426,4 +427,113 @@ func FuzzNDJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStrayQuote: a quote left open does not swallow the rows after it.
+// The row that opened it is rejected when the next line is a row of its
+// own; a quoted field that really holds a line break still reads; a quote
+// never closed before the end of the file rejects its row alone.
+func TestStrayQuote(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    []string
+		rejects []string
+	}{
+		{"OpenQuoteThenRows", "id,name,alias\n1,\"John Smith,x\n2,Bo,\n3,Cy,\n", []string{"2|Bo||3", "3|Cy||4"},
+			[]string{"2:not closed at the end of its line"}},
+		{"LineBreakInQuotes", "id,name,alias\n1,\"Ana\nMaría\",\n2,Bo,\n", []string{"1|Ana\nMaría||2", "2|Bo||4"}, nil},
+		{"OpenAtEnd", "id,name,alias\n1,Ana,\n2,\"Bo\n", []string{"1|Ana||2"},
+			[]string{"3:not closed before the end of the file"}},
+		{"QuoteAfterQuotedField", "id,name,alias\n1,\"Ana\"x,\n2,Bo,\n", []string{"2|Bo||3"},
+			[]string{"2:malformed CSV"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ingest.Open(strings.NewReader(tt.in), people(ingest.FormatCSV))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, r)
+			if got := flat(recs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("records = %q, want %q", got, tt.want)
+			}
+			checkRejects(t, rejects, tt.rejects)
+		})
+	}
+}
+
+// TestStrayQuoteManyRows: ten thousand good rows after a quote left open
+// are all read, not rejected as one.
+func TestStrayQuoteManyRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,name,alias\n0,\"John Smith,1980\n")
+	for i := 1; i <= 10000; i++ {
+		fmt.Fprintf(&b, "%d,Name %d,\n", i, i)
+	}
+	r, err := ingest.Open(strings.NewReader(b.String()), people(ingest.FormatCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(recs) != 10000 || len(rejects) != 1 || rejects[0].Line != 2 {
+		t.Errorf("%d records, rejects %v; want 10000 records and line 2 rejected", len(recs), rejects)
+	}
+}
+
+// TestRowTooLong: a line longer than MaxRowBytes is rejected, cut short,
+// and the rows after it are read; a quote never closed stops at the bound;
+// a rejected row spanning many lines leaves a warning.
+func TestRowTooLong(t *testing.T) {
+	long := strings.Repeat("x", ingest.MaxRowBytes+10)
+	for _, format := range []string{ingest.FormatCSV, ingest.FormatNDJSON} {
+		in := "id,name,alias\n1," + long + ",\n2,Bo,\n"
+		if format == ingest.FormatNDJSON {
+			in = `{"id":"1","name":"` + long + "\"}\n" + `{"id":"2","name":"Bo","alias":"B"}` + "\n"
+		}
+		r, err := ingest.Open(strings.NewReader(in), people(format))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, rejects := readAll(t, r)
+		if len(recs) != 1 || len(rejects) != 1 || !strings.Contains(rejects[0].Reason, "row longer than") || len(rejects[0].Raw) > ingest.MaxRowBytes {
+			t.Errorf("%s: %d records, %d rejects (%v)", format, len(recs), len(rejects), len(rejects) > 0 && strings.Contains(rejects[0].Reason, "longer"))
+		}
+	}
+	// A quote opened and then many lines that are not rows on their own:
+	// the row they make has too many fields.
+	in := "id,name,alias\n1,\"a\n" + strings.Repeat("x\n", 20) + "\",y,extra\n2,Bo,\n"
+	r, err := ingest.Open(strings.NewReader(in), people(ingest.FormatCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(recs) != 1 || len(rejects) != 1 {
+		t.Fatalf("%d records, rejects %v", len(recs), rejects)
+	}
+	if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], "spans 22 lines") {
+		t.Errorf("warnings = %q", w)
+	}
+}
+
+// BenchmarkCSV reads 10,000 rows of a quoted, comma-separated file.
+func BenchmarkCSV(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("id,name,alias\n")
+	for i := range 10000 {
+		fmt.Fprintf(&sb, "%d,\"García López, Ana María %d\",AM;Ana\n", i, i)
+	}
+	in := sb.String()
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		r, err := ingest.Open(strings.NewReader(in), people(ingest.FormatCSV))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := r.Next(); errors.Is(err, io.EOF) {
+				break
+			}
+		}
+	}
 }

@@ -17,20 +17,19 @@ import (
 const peekRows = 100
 
 type ndjsonRows struct {
-	br      *bufio.Reader
-	line    int
+	lines   *lineReader
 	pending []ndjsonLine // rows read ahead by newNDJSON, served first
 	obj     map[string]any
-	eof     bool
 }
 
 type ndjsonLine struct {
-	line int
-	text []byte
+	line     int
+	text     []byte
+	overlong bool // longer than MaxRowBytes: text is cut short
 }
 
 func newNDJSON(r io.Reader) (*ndjsonRows, error) {
-	n := &ndjsonRows{br: bufio.NewReaderSize(r, 64<<10)}
+	n := &ndjsonRows{lines: &lineReader{r: bufio.NewReaderSize(r, 64<<10)}}
 	for len(n.pending) < peekRows {
 		l, err := n.readLine()
 		if errors.Is(err, io.EOF) {
@@ -46,24 +45,16 @@ func newNDJSON(r io.Reader) (*ndjsonRows, error) {
 
 // readLine returns the next non-blank line.
 func (n *ndjsonRows) readLine() (ndjsonLine, error) {
-	for !n.eof {
-		text, err := n.br.ReadBytes('\n')
-		if errors.Is(err, io.EOF) {
-			n.eof = true
-		} else if err != nil {
+	for {
+		l, num, err := n.lines.next()
+		if err != nil {
 			return ndjsonLine{}, err
 		}
-		if len(text) == 0 && n.eof {
-			break
-		}
-		n.line++
-		text = bytes.TrimRight(text, "\r\n")
-		if len(bytes.TrimSpace(text)) == 0 {
+		if !l.overlong && strings.TrimSpace(l.text) == "" {
 			continue
 		}
-		return ndjsonLine{line: n.line, text: text}, nil
+		return ndjsonLine{line: num, text: []byte(l.text), overlong: l.overlong}, nil
 	}
-	return ndjsonLine{}, io.EOF
 }
 
 // keys returns the keys seen in the rows read ahead, nested ones dotted.
@@ -115,6 +106,8 @@ func parseObject(text []byte) (map[string]any, error) {
 	return obj, nil
 }
 
+func (n *ndjsonRows) warnings() []string { return nil }
+
 func (n *ndjsonRows) next() (row, error) {
 	var l ndjsonLine
 	if len(n.pending) > 0 {
@@ -126,6 +119,9 @@ func (n *ndjsonRows) next() (row, error) {
 		}
 	}
 	raw := func() string { return string(l.text) }
+	if l.overlong {
+		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", MaxRowBytes)}
+	}
 	if !utf8.Valid(l.text) {
 		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: "row is not valid UTF-8: set the source's encoding (latin1, windows-1252)"}
 	}

@@ -77,7 +77,7 @@ func ingestRun(ctx context.Context, env Env, cfg *config.Config, out string, opt
 		return Summary{}, err
 	}
 	sum := Summary{Command: "ingest", Version: Version, Config: cfg.File, Started: start.UTC(),
-		Seconds: time.Since(start).Seconds(), Load: stats,
+		Seconds: time.Since(start).Seconds(), Load: stats, Warnings: stats.Warnings,
 		Outputs: []string{"records.ndjson", "rejects.ndjson", "summary.json"}}
 	return sum, writeJSONFile(filepath.Join(out, "summary.json"), sum)
 }
@@ -123,6 +123,9 @@ func printLoadSummary(env Env, st engine.LoadStats, out string) {
 	for _, s := range st.Sources {
 		fmt.Fprintf(env.Stdout, "  %-12s %6d rows %6d records %4d rows rejected %4d values rejected\n",
 			s.Name, s.Rows, s.Records, s.RejectedRows, s.RejectedValues)
+	}
+	for _, w := range st.Warnings {
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.Join(out, "{records.ndjson,rejects.ndjson,summary.json}"))
 }

@@ -312,7 +312,7 @@ func printResolveSummary(env Env, s ResolveSummary, out string) {
 		fmt.Fprintf(env.Stdout, "  accuracy: pairwise P %.4f R %.4f F1 %.4f; B-cubed F1 %.4f\n", a.PairwisePrecision, a.PairwiseRecall, a.PairwiseF1, a.BCubedF1)
 	}
 	for _, w := range st.Warnings {
-		fmt.Fprintf(env.Stdout, "  warning: %s\n", w)
+		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.Join(out, "{clusters.csv,model.json,review.csv,rejects.ndjson,summary.json}"))
 }
