@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -222,7 +223,18 @@ func sharedKind(a, b record.Kind) (record.Kind, bool) {
 type parser struct {
 	file string
 	errs []error
+	// merging holds the mappings whose merge keys are being resolved, to
+	// refuse a mapping that merges itself; merged counts the entries merge
+	// keys have brought in, to bound a fan-out of merges.
+	merging map[*yaml.Node]bool
+	merged  int
+	tooMany bool // the bound on merged entries was reported
 }
+
+// maxMerged bounds the entries merge keys may bring into a config: far
+// beyond what a config written by hand merges, far below what makes
+// parsing slow.
+const maxMerged = 10000
 
 func (p *parser) errf(n *yaml.Node, field, format string, args ...any) {
 	line := 0
@@ -252,9 +264,26 @@ func (p *parser) mapping(n *yaml.Node, field string, allowed ...string) [][2]*ya
 			if v.Kind == yaml.SequenceNode {
 				srcs = v.Content
 			}
-			for _, src := range srcs {
-				merged = append(merged, p.mapping(src, field, allowed...)...)
+			if p.merging == nil {
+				p.merging = map[*yaml.Node]bool{}
 			}
+			p.merging[n] = true
+			for _, src := range srcs {
+				switch src = deref(src); {
+				case p.merging[src]:
+					p.errf(k, field, "merge key refers to a mapping that contains it")
+				case p.merged > maxMerged:
+					if !p.tooMany {
+						p.errf(k, field, "merge keys bring in more than %d entries", maxMerged)
+						p.tooMany = true
+					}
+				default:
+					kvs := p.mapping(src, field, allowed...)
+					p.merged += len(kvs)
+					merged = append(merged, kvs...)
+				}
+			}
+			delete(p.merging, n)
 			continue
 		}
 		if allowed != nil && !slices.Contains(allowed, k.Value) {
@@ -321,6 +350,9 @@ func (p *parser) float(n *yaml.Node, field string) float64 {
 	var f float64
 	if n.Kind != yaml.ScalarNode || n.Decode(&f) != nil {
 		p.errf(n, field, "must be a number, got %q", n.Value)
+	} else if math.IsNaN(f) || math.IsInf(f, 0) {
+		p.errf(n, field, "must be a finite number, got %q", n.Value)
+		f = 0
 	}
 	return f
 }

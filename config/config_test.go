@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -165,6 +166,18 @@ func TestKindsAndAliases(t *testing.T) {
 	}
 }
 
+// mergeBomb is a config whose sources each merge the one before them fan
+// times over: depth levels of it expand to fan^depth entries.
+func mergeBomb(depth, fan int) string {
+	var b strings.Builder
+	b.WriteString("sources:\n  - &x0 {name: a, path: x.csv, id: id}\n")
+	for i := 1; i < depth; i++ {
+		refs := strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*x%d, ", i-1), fan), ", ")
+		fmt.Fprintf(&b, "  - &x%d {<<: [%s]}\n", i, refs)
+	}
+	return b.String()
+}
+
 func TestParseErrors(t *testing.T) {
 	const head = "sources:\n  - name: s\n    path: s.csv\n    id: id\n    fields:\n"
 	tests := []struct {
@@ -195,6 +208,10 @@ func TestParseErrors(t *testing.T) {
 		{"BlockingUnknownFeature", head + "      n: {column: n, type: name}\nmodel:\n  blocking: [[nme.phonetic]]\n", []string{`model.blocking[0][0]: unknown feature "nme"`}},
 		{"ThresholdRange", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 1.5}\n", []string{`model.thresholds.match: must be a probability`}},
 		{"ThresholdOrder", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 0.5, review: 0.8}\n", []string{`review threshold 0.8 is above match threshold 0.5`}},
+		{"ThresholdNaN", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: .nan}\n", []string{`model.thresholds.match: must be a finite number, got ".nan"`}},
+		{"ThresholdInf", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {review: -.inf}\n", []string{`model.thresholds.review: must be a finite number`}},
+		{"MergeItself", "sources:\n  - &a {name: x, path: x.csv, id: id, <<: *a}\n", []string{`:2: sources[0]: merge key refers to a mapping that contains it`}},
+		{"MergeFanOut", mergeBomb(12, 8), []string{`merge keys bring in more than 10000 entries`}},
 		{"BadDelimiter", "sources:\n  - {name: a, path: a.csv, delimiter: ';;', id: i, fields: {n: {column: n, type: name}}}\n", []string{`delimiter must be one character`}},
 		{"ColumnAndColumns", head + "      a: {column: x, columns: [x, y], type: address}\n", []string{`give column or columns, not both`}},
 		{"SplitOnColumns", head + "      a: {columns: [x, y], split: ';', type: address}\n", []string{`split applies to a single column`}},
@@ -246,4 +263,27 @@ func TestDateLayout(t *testing.T) {
 			t.Errorf("DateLayout(%q) = %q, want error", bad, got)
 		}
 	}
+}
+
+// FuzzParse checks that no config text crashes the parser or makes it run
+// long: it either fails with a *ValidationError or gives a config with a
+// source.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("sources:\n  - {name: s, path: s.csv, id: id, fields: {n: {column: n, type: name}}}\n"))
+	f.Add([]byte("sources:\n  - &a {name: x, path: x.csv, id: id, <<: *a}\n"))
+	f.Add([]byte(mergeBomb(6, 4)))
+	f.Add([]byte("model:\n  thresholds: {match: .nan}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := config.Parse(data, "f.yaml")
+		if err != nil {
+			var ve *config.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("error %v is not a *ValidationError", err)
+			}
+			return
+		}
+		if len(cfg.Sources) == 0 {
+			t.Fatal("a config without sources was accepted")
+		}
+	})
 }

@@ -138,6 +138,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, MaxWorkers())
 	var doneBytes, records int64
 	for i, src := range cfg.Sources {
 		st, err := loadSource(ctx, files[i], src, emit, reject, func(n int64) {

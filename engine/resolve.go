@@ -200,6 +200,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
+	opt.Workers = min(opt.Workers, MaxWorkers())
 	if opt.Seed == 0 {
 		opt.Seed = 1
 	}
@@ -894,6 +895,10 @@ func clusteringStats(cr cluster.Result) ClusteringStats {
 	}
 	return st
 }
+
+// MaxWorkers bounds the goroutines a run uses: four per core, and 256 at
+// least; more only adds overhead.
+func MaxWorkers() int { return max(256, 4*runtime.NumCPU()) }
 
 // ambiguity is the margin, in bits, by which a record's link must beat a
 // link to a conflicting record to be followed (cluster.Options.Ambiguity):

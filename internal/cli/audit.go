@@ -39,7 +39,7 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 	if verb == "export" {
 		w := env.Stdout
 		if *out != "" {
-			f, err := os.Create(*out)
+			f, err := createPrivate(*out)
 			if err != nil {
 				return err
 			}

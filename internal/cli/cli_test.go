@@ -229,6 +229,10 @@ func TestUsage(t *testing.T) {
 		{[]string{"bench", "--sizes", "10,x"}, cli.ExitUsage, "bad size"},
 		{[]string{"bench", "--runs", "0"}, cli.ExitUsage, "--runs must be at least 1"},
 		{[]string{"resolve", "--config", "x", "--out", "y", "--memory-limit", "lots"}, cli.ExitUsage, "bad --memory-limit"},
+		{[]string{"resolve", "--config", "x", "--out", "y", "--memory-limit", "NaN"}, cli.ExitUsage, "bad --memory-limit"},
+		{[]string{"resolve", "--config", "x", "--out", "y", "--memory-limit", "1e30GiB"}, cli.ExitUsage, "bad --memory-limit"},
+		{[]string{"resolve", "--config", "x", "--out", "y", "--workers", "-1"}, cli.ExitUsage, "bad --workers -1"},
+		{[]string{"resolve", "--config", "x", "--out", "y", "--workers", "1000000"}, cli.ExitUsage, "bad --workers 1000000"},
 		{[]string{"eval", "--truth", "x"}, cli.ExitUsage, "--truth and --clusters are required"},
 		{[]string{"ingest", "--bogus"}, cli.ExitUsage, "flag provided but not defined"},
 		{[]string{"normalize", "--kind", "shoe"}, cli.ExitUsage, "a valid --kind"},
@@ -259,9 +263,22 @@ func TestResolveCommand(t *testing.T) {
 	if !strings.Contains(stdout, "accuracy: pairwise") {
 		t.Errorf("stdout lacks accuracy: %s", stdout)
 	}
+	// Every output is private, and nothing else is left in the directory.
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 5 {
+		t.Errorf("output directory holds %d entries, want the 5 outputs", len(entries))
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("output directory: %v %v, want mode 0700", st, err)
+	}
 	for _, f := range []string{"clusters.csv", "model.json", "review.csv", "rejects.ndjson", "summary.json"} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+		st, err := os.Stat(filepath.Join(out, f))
+		if err != nil {
 			t.Errorf("missing %s: %v", f, err)
+			continue
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", f, st.Mode().Perm())
 		}
 	}
 	clusters, _ := os.ReadFile(filepath.Join(out, "clusters.csv"))

@@ -50,11 +50,19 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Concord demo: %d synthetic sources (%s)\n\n", len(cfg.Sources), input)
-	sum, err := resolveRun(ctx, cfg, dir, engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "demo")}}, nil)
+	set, err := newOutputSet(dir)
 	if err != nil {
 		return err
 	}
-	if err := writeJSONFile(filepath.Join(dir, "summary.json"), sum); err != nil {
+	defer set.abort()
+	sum, err := resolveRun(ctx, cfg, set, engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "demo")}}, nil)
+	if err != nil {
+		return err
+	}
+	if err := writeJSONFile(set.path("summary.json"), sum); err != nil {
+		return err
+	}
+	if err := set.commit(); err != nil {
 		return err
 	}
 	printResolveSummary(env, sum, dir)

@@ -51,15 +51,17 @@ type Summary struct {
 // and summary.json into out.
 func ingestRun(ctx context.Context, env Env, cfg *config.Config, out string, opt engine.Options) (Summary, error) {
 	start := time.Now()
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return Summary{}, fmt.Errorf("output directory: %w", err)
+	set, err := newOutputSet(out)
+	if err != nil {
+		return Summary{}, err
 	}
-	records, err := newNDJSONFile(filepath.Join(out, "records.ndjson"))
+	defer set.abort()
+	records, err := newNDJSONFile(set.path("records.ndjson"))
 	if err != nil {
 		return Summary{}, err
 	}
 	defer records.abort()
-	rejects, err := newNDJSONFile(filepath.Join(out, "rejects.ndjson"))
+	rejects, err := newNDJSONFile(set.path("rejects.ndjson"))
 	if err != nil {
 		return Summary{}, err
 	}
@@ -79,7 +81,10 @@ func ingestRun(ctx context.Context, env Env, cfg *config.Config, out string, opt
 	sum := Summary{Command: "ingest", Version: Version, Config: cfg.File, Started: start.UTC(),
 		Seconds: time.Since(start).Seconds(), Load: stats, Warnings: stats.Warnings,
 		Outputs: []string{"records.ndjson", "rejects.ndjson", "summary.json"}}
-	return sum, writeJSONFile(filepath.Join(out, "summary.json"), sum)
+	if err := writeJSONFile(set.path("summary.json"), sum); err != nil {
+		return Summary{}, err
+	}
+	return sum, set.commit()
 }
 
 // recordOut is a record as written to records.ndjson.
@@ -188,7 +193,7 @@ func writeJSONFile(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	if err := writePrivate(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -61,6 +61,9 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	if err := setMemoryLimit(*memLimit); err != nil {
 		return &usageError{msg: err.Error(), hint: resolveSynopsis}
 	}
+	if *workers < 0 || *workers > engine.MaxWorkers() {
+		return &usageError{msg: fmt.Sprintf("bad --workers %d: want 0 (every core) to %d", *workers, engine.MaxWorkers()), hint: resolveSynopsis}
+	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -90,7 +93,12 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	sum, err := resolveRun(ctx, cfg, *out, opt, truth)
+	set, err := newOutputSet(*out)
+	if err != nil {
+		return err
+	}
+	defer set.abort()
+	sum, err := resolveRun(ctx, cfg, set, opt, truth)
 	if err != nil {
 		return err
 	}
@@ -102,10 +110,13 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	if *modelPath != "" {
 		sum.Model = *modelPath
 	}
-	if sum.Audit, err = auditResolve(ctx, cfg, *out, sum); err != nil {
+	if sum.Audit, err = auditResolve(ctx, cfg, set.tmp, sum); err != nil {
 		return err
 	}
-	if err := writeJSONFile(filepath.Join(*out, "summary.json"), sum); err != nil {
+	if err := writeJSONFile(set.path("summary.json"), sum); err != nil {
+		return err
+	}
+	if err := set.commit(); err != nil {
 		return err
 	}
 	printResolveSummary(env, sum, *out)
@@ -141,7 +152,7 @@ func parseBytes(s string) (int64, error) {
 	for _, u := range units {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
 			x, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-			if err != nil || x < 0 {
+			if err != nil || !(x >= 0) || x*u.mult > 1<<60 {
 				return 0, fmt.Errorf("want a size such as 3GiB or 512MiB")
 			}
 			return int64(x * u.mult), nil
@@ -151,7 +162,7 @@ func parseBytes(s string) (int64, error) {
 }
 
 func startCPUProfile(path string) (func(), error) {
-	f, err := os.Create(path)
+	f, err := createPrivate(path)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +174,7 @@ func startCPUProfile(path string) (func(), error) {
 }
 
 func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
+	f, err := createPrivate(path)
 	if err != nil {
 		return err
 	}
@@ -188,13 +199,10 @@ func readModel(path string) (*model.Model, error) {
 }
 
 // resolveRun resolves cfg and writes clusters.csv, model.json, review.csv
-// and rejects.ndjson into out; the caller writes summary.json.
-func resolveRun(ctx context.Context, cfg *config.Config, out string, opt engine.ResolveOptions, truth *eval.Assignments) (ResolveSummary, error) {
+// and rejects.ndjson into out; the caller writes summary.json and commits.
+func resolveRun(ctx context.Context, cfg *config.Config, out *outputSet, opt engine.ResolveOptions, truth *eval.Assignments) (ResolveSummary, error) {
 	start := time.Now()
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return ResolveSummary{}, fmt.Errorf("output directory: %w", err)
-	}
-	rejects, err := newNDJSONFile(filepath.Join(out, "rejects.ndjson"))
+	rejects, err := newNDJSONFile(out.path("rejects.ndjson"))
 	if err != nil {
 		return ResolveSummary{}, err
 	}
@@ -209,13 +217,13 @@ func resolveRun(ctx context.Context, cfg *config.Config, out string, opt engine.
 	if err := rejects.close(); err != nil {
 		return ResolveSummary{}, err
 	}
-	if err := writeClusters(filepath.Join(out, "clusters.csv"), res); err != nil {
+	if err := writeClusters(out.path("clusters.csv"), res); err != nil {
 		return ResolveSummary{}, err
 	}
-	if err := writeReview(filepath.Join(out, "review.csv"), res.Review); err != nil {
+	if err := writeReview(out.path("review.csv"), res.Review); err != nil {
 		return ResolveSummary{}, err
 	}
-	if err := writeModel(filepath.Join(out, "model.json"), res.Model); err != nil {
+	if err := writeModel(out.path("model.json"), res.Model); err != nil {
 		return ResolveSummary{}, err
 	}
 	sum := ResolveSummary{Command: "resolve", Version: Version, Config: cfg.File, Started: start.UTC(),
@@ -264,7 +272,7 @@ func writeReview(path string, pairs []engine.ReviewPair) error {
 }
 
 func writeCSV(path string, body func(*csv.Writer) error) error {
-	f, err := os.Create(path)
+	f, err := createPrivate(path)
 	if err != nil {
 		return err
 	}
@@ -287,7 +295,7 @@ func writeCSV(path string, body func(*csv.Writer) error) error {
 }
 
 func writeModel(path string, m *model.Model) error {
-	f, err := os.Create(path)
+	f, err := createPrivate(path)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	if rp == "" {
 		rp = filepath.Join(filepath.Dir(db.Path()), "rejects.ndjson")
 	}
-	rf, err := os.OpenFile(rp, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	rf, err := openPrivate(rp, os.O_CREATE|os.O_APPEND|os.O_WRONLY)
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,15 @@ func TestUpsertEntityRecord(t *testing.T) {
 	if !strings.Contains(errs, "3 records upserted; 1 rows and 0 values rejected") {
 		t.Errorf("summary line: %s", errs)
 	}
+	// The store and the rejects are private (store/sqlite checks the WAL).
+	for _, f := range []string{"rejects.ndjson", "live.db"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+		} else if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", f, st.Mode().Perm())
+		}
+	}
 	rejects := readLines(t, filepath.Join(dir, "rejects.ndjson"))
 	if len(rejects) != 1 || rejects[0]["line"] != float64(3) || rejects[0]["file"] != in {
 		t.Errorf("rejects %v", rejects)

@@ -17,7 +17,7 @@ const ConfigName = "concord.yaml"
 
 // WriteTo writes the example files into dir, creating it.
 func WriteTo(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	return fs.WalkDir(files, "data", func(path string, d fs.DirEntry, err error) error {
@@ -28,6 +28,6 @@ func WriteTo(dir string) error {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dir, filepath.Base(path)), data, 0o644)
+		return os.WriteFile(filepath.Join(dir, filepath.Base(path)), data, 0o600)
 	})
 }

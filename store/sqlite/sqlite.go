@@ -14,7 +14,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -98,9 +100,18 @@ func Open(path string, opt Options) (*DB, error) {
 	if opt.Sync {
 		sync = "FULL"
 	}
+	// Deleted records' values are overwritten, not left in free pages.
 	dsn := func(lock string) string {
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_journal_mode=WAL&_synchronous=" + sync +
-			"&_busy_timeout=10000&_foreign_keys=0&_cache_size=-131072&_txlock=" + lock
+			"&_busy_timeout=10000&_foreign_keys=0&_cache_size=-131072&_secure_delete=on&_txlock=" + lock
+	}
+	// The store holds personal data: a new one is readable by its owner
+	// alone, and SQLite gives its WAL and shared-memory files the same
+	// permissions.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	w, err := sql.Open("sqlite3", dsn("immediate"))
 	if err != nil {

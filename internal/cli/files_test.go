@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestOutputSet: files appear in the output directory only on commit,
+// private; an aborted set leaves the directory as it was.
+func TestOutputSet(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	set, err := newOutputSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writePrivate(set.path("a.csv"), []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.csv"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set.abort()
+	entries, _ := os.ReadDir(dir)
+	if data, _ := os.ReadFile(filepath.Join(dir, "a.csv")); string(data) != "old" || len(entries) != 1 {
+		t.Fatalf("after abort: a.csv = %q, %d entries; want the old file alone", data, len(entries))
+	}
+	set, err = newOutputSet(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a.csv", "b.json"} {
+		if err := writePrivate(set.path(n), []byte("new")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := set.commit(); err != nil {
+		t.Fatal(err)
+	}
+	set.abort() // after commit: nothing to undo
+	entries, _ = os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Fatalf("after commit: %d entries, want a.csv and b.json", len(entries))
+	}
+	for _, n := range []string{"a.csv", "b.json"} {
+		st, err := os.Stat(filepath.Join(dir, n))
+		data, _ := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 || string(data) != "new" {
+			t.Errorf("%s: mode %v, %q; want 0600 and the new content", n, st.Mode().Perm(), data)
+		}
+	}
+	// A file that existed with wider permissions is narrowed when rewritten.
+	wide := filepath.Join(dir, "wide")
+	os.WriteFile(wide, nil, 0o644)
+	if err := writePrivate(wide, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(wide); st.Mode().Perm() != 0o600 {
+		t.Errorf("rewritten file mode %v, want 0600", st.Mode().Perm())
+	}
+}
