@@ -121,7 +121,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	var errs []error
 	var total int64
 	for i, src := range cfg.Sources {
-		f, err := ingest.OpenFile(cfg.SourcePath(src), ingestOptions(src))
+		f, err := ingest.OpenFile(ctx, cfg.SourcePath(src), ingestOptions(src))
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -42,12 +42,26 @@ type csvRows struct {
 var delimiters = []rune{',', ';', '\t', '|'}
 
 func newCSV(r io.Reader, delim rune) (*csvRows, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	lines := &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
 	if delim == 0 {
-		head, _ := br.Peek(64 << 10)
-		delim = sniff(head)
+		// From the header line, read alone: a stream's first rows may
+		// not have arrived yet.
+		for {
+			l, _, err := lines.next()
+			if errors.Is(err, io.EOF) {
+				return nil, errors.New("empty file: a header line is required")
+			}
+			if err != nil {
+				return nil, fmt.Errorf("header: %w", err)
+			}
+			if l.text != "" {
+				delim = sniff([]byte(l.text))
+				lines.unread(l)
+				break
+			}
+		}
 	}
-	c := &csvRows{lines: &lineReader{r: br}, delim: delim, trim: delim != ' ' && delim != '\t'}
+	c := &csvRows{lines: lines, delim: delim, trim: delim != ' ' && delim != '\t'}
 	first, err := c.record(0)
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("empty file: a header line is required")

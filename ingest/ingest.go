@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,12 @@ type Options struct {
 	Kind       record.EntityKind
 	KindColumn string
 	KindValues map[string]record.EntityKind
+	// Stream says the input arrives over time (standard input, a pipe):
+	// Open reads ahead only what it must, the CSV header line, so that the
+	// first rows are read as soon as they arrive. NDJSON columns are then
+	// not checked against rows read ahead; a row without an id is rejected
+	// on its own.
+	Stream bool
 }
 
 // Field maps a feature to a column.
@@ -159,7 +166,11 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 		}
 		rd.rows, cols = c, c.header
 	case FormatNDJSON:
-		n, err := newNDJSON(dec)
+		peek := peekRows
+		if opt.Stream {
+			peek = 0
+		}
+		n, err := newNDJSON(dec, peek)
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
@@ -167,8 +178,8 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	default:
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
-	if err := rd.resolveColumns(cols); err != nil {
-		return nil, err
+	if err := rd.resolveColumns(cols); err != nil && !(opt.Stream && opt.Format == FormatNDJSON) {
+		return nil, err // (a stream's NDJSON rows were not read ahead to check against)
 	}
 	return rd, nil
 }
@@ -399,20 +410,29 @@ type File struct {
 }
 
 // OpenFile opens the file at path (plain or gzip) for the source described
-// by opt. Close it when done.
-func OpenFile(path string, opt Options) (*File, error) {
+// by opt. Close it when done. Reading stops with ctx's error once ctx is
+// done. Only regular files are read: a FIFO or a device (/dev/zero) could
+// be read forever; stream one through standard input instead, where the
+// command takes one.
+func OpenFile(ctx context.Context, path string, opt Options) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", opt.Source, err)
 	}
-	var size int64
-	if st, err := f.Stat(); err == nil {
-		size = st.Size()
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("source %s: %w", opt.Source, err)
 	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("source %s: %s is not a regular file (%v): only files are read", opt.Source, path, st.Mode().Type())
+	}
+	size := st.Size()
 	if opt.File == "" {
 		opt.File = path
 	}
-	cr := &countingReader{r: f}
+	cr := &countingReader{r: ContextReader(ctx, f)}
 	rd, err := Open(cr, opt)
 	if err != nil {
 		f.Close()
@@ -427,6 +447,22 @@ func (f *File) Progress() (read, size int64) { return f.count.n.Load(), f.size }
 
 // Close closes the file.
 func (f *File) Close() error { return f.f.Close() }
+
+// ContextReader returns a reader of r that fails with ctx's error once ctx
+// is done, so that reading a long or endless input stops when asked to.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader { return ctxReader{ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
 
 type countingReader struct {
 	r io.Reader
@@ -453,7 +489,7 @@ func Columns(path string, opt Options) ([]string, error) {
 		return nil, err
 	}
 	if opt.Format == FormatNDJSON {
-		n, err := newNDJSON(dec)
+		n, err := newNDJSON(dec, peekRows)
 		if err != nil {
 			return nil, err
 		}

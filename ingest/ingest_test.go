@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/record"
@@ -309,7 +311,7 @@ func TestGzipFile(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := ingest.OpenFile(path, people(ingest.FormatCSV))
+	f, err := ingest.OpenFile(context.Background(), path, people(ingest.FormatCSV))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +346,7 @@ func TestFebrlLosesNoRow(t *testing.T) {
 				{Name: "dob", Kind: record.KindDate, Column: "date_of_birth"},
 				{Name: "ssn", Kind: record.KindIdentifier, Column: "soc_sec_id"},
 			}}
-			f, err := ingest.OpenFile(path, opt)
+			f, err := ingest.OpenFile(context.Background(), path, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -535,5 +537,66 @@ func BenchmarkCSV(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// TestStream: from an input that arrives over time, the first row is read
+// as soon as it is there, for NDJSON and for CSV without a declared
+// delimiter, and a cancelled context stops the reading.
+func TestStream(t *testing.T) {
+	for _, format := range []string{ingest.FormatNDJSON, ingest.FormatCSV} {
+		pr, pw := io.Pipe()
+		go func() {
+			if format == ingest.FormatCSV {
+				pw.Write([]byte("id;name;alias\n"))
+			}
+			pw.Write([]byte(map[string]string{ingest.FormatNDJSON: `{"id":"1","name":"Ana"}` + "\n", ingest.FormatCSV: "1;Ana;\n"}[format]))
+			// ... and nothing more for now: the pipe stays open.
+		}()
+		opt := people(format)
+		opt.Stream = true
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			r, err := ingest.Open(ingest.ContextReader(ctx, pr), opt)
+			if err != nil {
+				done <- err
+				return
+			}
+			rec, err := r.Next()
+			if err == nil && rec.Key.ID != "1" {
+				err = fmt.Errorf("record %v", rec.Key)
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%s: %v", format, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: the first row was not read while the input stayed open", format)
+		}
+		cancel()
+		pw.Close()
+	}
+}
+
+// TestOnlyRegularFiles: a device is refused (it could be read forever);
+// a cancelled context stops a file being read.
+func TestOnlyRegularFiles(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	_, err := ingest.OpenFile(context.Background(), "/dev/zero", people(ingest.FormatCSV))
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("OpenFile(/dev/zero) error = %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "in.csv")
+	os.WriteFile(path, []byte("id,name,alias\n1,Ana,\n2,Bo,\n"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ingest.OpenFile(ctx, path, people(ingest.FormatCSV)); !errors.Is(err, context.Canceled) {
+		t.Errorf("OpenFile with a cancelled context: error = %v, want context.Canceled", err)
 	}
 }

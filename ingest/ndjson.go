@@ -28,9 +28,9 @@ type ndjsonLine struct {
 	overlong bool // longer than MaxRowBytes: text is cut short
 }
 
-func newNDJSON(r io.Reader) (*ndjsonRows, error) {
+func newNDJSON(r io.Reader, peek int) (*ndjsonRows, error) {
 	n := &ndjsonRows{lines: &lineReader{r: bufio.NewReaderSize(r, 64<<10)}}
-	for len(n.pending) < peekRows {
+	for len(n.pending) < peek {
 		l, err := n.readLine()
 		if errors.Is(err, io.EOF) {
 			break

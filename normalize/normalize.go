@@ -40,11 +40,32 @@ var facets = map[record.Kind][]string{
 // kind has.
 func Facets(kind record.Kind) []string { return facets[kind] }
 
+// maxLengths bound raw values by kind, in bytes: far beyond real values
+// (the longest company names run to about 250 characters), near enough
+// that a value cannot make comparing slow or fill the store.
+var maxLengths = map[record.Kind]int{
+	record.KindName: 1000, record.KindOrgName: 1000, record.KindParty: 1000, record.KindAddress: 1000,
+	record.KindCity: 200, record.KindCountry: 100, record.KindDate: 100, record.KindPhone: 100,
+	record.KindEmail: 320, record.KindIdentifier: 100, record.KindPostcode: 40, record.KindText: 10000,
+}
+
+// MaxLength returns the longest raw value, in bytes, of a kind; longer
+// ones are rejected as invalid.
+func MaxLength(kind record.Kind) int {
+	if n, ok := maxLengths[kind]; ok {
+		return n
+	}
+	return 10000
+}
+
 // Value normalises raw as a value of the given kind. A raw value that is
 // blank after trimming returns ErrEmpty; the caller treats it as null.
 func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 	if strings.TrimSpace(raw) == "" {
 		return record.Value{}, ErrEmpty
+	}
+	if n := MaxLength(kind); len(raw) > n {
+		return record.Value{}, fmt.Errorf("%w: %s value of %d bytes, longer than the %d a %s value may have", ErrInvalid, kind, len(raw), n, kind)
 	}
 	switch kind {
 	case record.KindName:

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/concord-er/concord/normalize"
@@ -111,10 +112,23 @@ func TestValueErrors(t *testing.T) {
 		{record.KindIdentifier, "--", normalize.ErrEmpty},
 		{record.KindCountry, "Atlantis", normalize.ErrInvalid},
 		{record.Kind("shoe_size"), "42", normalize.ErrInvalid},
+		{record.KindName, strings.Repeat("Ana ", 300), normalize.ErrInvalid}, // 1200 bytes
+		{record.KindIdentifier, strings.Repeat("9", 101), normalize.ErrInvalid},
 	}
 	for _, tt := range tests {
 		if _, err := normalize.Value(tt.kind, tt.in, normalize.Options{}); !errors.Is(err, tt.want) {
 			t.Errorf("Value(%s, %q) error = %v, want %v", tt.kind, tt.in, err, tt.want)
+		}
+	}
+	// Every kind has a bound, and a value just within it is not refused
+	// for its length.
+	for _, k := range record.Kinds {
+		n := normalize.MaxLength(k)
+		if n <= 0 {
+			t.Errorf("%s: no length bound", k)
+		}
+		if _, err := normalize.Value(k, strings.Repeat("1", n), normalize.Options{Region: "GB", DateFormats: []string{"2006"}}); err != nil && strings.Contains(err.Error(), "longer than") {
+			t.Errorf("%s: a value of %d bytes refused as too long: %v", k, n, err)
 		}
 	}
 }

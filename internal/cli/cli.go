@@ -10,8 +10,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/concord-er/concord/config"
 )
@@ -21,6 +24,7 @@ const (
 	ExitOK    = 0
 	ExitError = 1 // the command ran and failed
 	ExitUsage = 2 // the command line was wrong
+	ExitBug   = 3 // Concord failed on its own: a panic, reported with its stack
 )
 
 // Env is what a command may touch: its streams. Tests pass buffers.
@@ -53,6 +57,33 @@ var commands = map[string]command{
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".
 var Version = "dev"
 
+// ExitSignal is the exit code of a command stopped by SIGINT or SIGTERM.
+const ExitSignal = 130
+
+// Main runs the concord command line as the process does, and returns the
+// exit code. The first SIGINT or SIGTERM cancels the command, which stops
+// at its next step (an upsert stream commits what it acknowledged); a
+// second one exits at once with ExitSignal, for a command blocked where it
+// cannot see the first (reading a terminal or a pipe that never ends).
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if _, ok := <-sigs; !ok {
+			return
+		}
+		cancel()
+		if _, ok := <-sigs; ok {
+			fmt.Fprintln(stderr, "concord: second signal: exiting now")
+			os.Exit(ExitSignal)
+		}
+	}()
+	return Run(ctx, args, stdin, stdout, stderr)
+}
+
 // Run runs the concord command line and returns the process exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
@@ -69,11 +100,19 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stderr)
 		return ExitUsage
 	}
-	err := cmd.run(ctx, env, args[1:])
+	err := runRecovered(ctx, cmd, env, args[1:])
+	var be *bugError
+	if errors.As(err, &be) {
+		fmt.Fprintf(stderr, "concord %s: internal error (a bug in Concord; please report it with this text): %v\n%s", args[0], be.value, be.stack)
+		return ExitBug
+	}
 	var ue *usageError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintf(stderr, "concord %s: interrupted: stopped after the last committed step\n", args[0])
+		return ExitSignal
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.Is(err, errReported):
@@ -88,6 +127,26 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "concord %s: %v\n", args[0], err)
 		return ExitError
 	}
+}
+
+// bugError is a panic recovered from a command.
+type bugError struct {
+	value any
+	stack []byte
+}
+
+func (b *bugError) Error() string { return fmt.Sprint("panic: ", b.value) }
+
+// runRecovered runs cmd, turning a panic in its goroutine into a
+// *bugError, so that a crash exits with ExitBug rather than the runtime's
+// 2, which means a usage error here.
+func runRecovered(ctx context.Context, cmd command, env Env, args []string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &bugError{value: v, stack: debug.Stack()}
+		}
+	}()
+	return cmd.run(ctx, env, args)
 }
 
 func usage(w io.Writer) {

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -60,5 +64,18 @@ func TestOutputSet(t *testing.T) {
 	}
 	if st, _ := os.Stat(wide); st.Mode().Perm() != 0o600 {
 		t.Errorf("rewritten file mode %v, want 0600", st.Mode().Perm())
+	}
+}
+
+// TestPanicIsABug: a command that panics exits with ExitBug and the stack,
+// not with the runtime's 2, which means a usage error.
+func TestPanicIsABug(t *testing.T) {
+	commands["zz-panic"] = command{"panics", func(context.Context, Env, []string) error { panic("boom") }}
+	defer delete(commands, "zz-panic")
+	var stderr bytes.Buffer
+	code := Run(context.Background(), []string{"zz-panic"}, nil, io.Discard, &stderr)
+	if code != ExitBug || !strings.Contains(stderr.String(), "internal error") || !strings.Contains(stderr.String(), "boom") ||
+		!strings.Contains(stderr.String(), "goroutine") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }

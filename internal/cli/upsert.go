@@ -94,7 +94,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	}
 	for i, in := range fs.Args() {
 		src := srcs[i]
-		rd, size, closeIn, err := openInput(env, in, src, *del)
+		rd, size, closeIn, err := openInput(ctx, env, in, src, *del)
 		if err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 			// arrived, up to groupMax, and they are acknowledged together
 			// once it commits. A lone record is committed at once.
 			for {
-				batch, more := nextGroup(items)
+				batch, more := nextGroup(ctx, items)
 				var ops []engine.Op
 				deleting := map[record.Key]bool{}
 				for _, it := range batch {
@@ -168,7 +168,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 					bar.Update(n, rd.read(), size)
 				}
 				if !more {
-					return nil
+					return ctx.Err() // nil at the end of the input
 				}
 			}
 		}()
@@ -220,10 +220,16 @@ func readAhead(ctx context.Context, rd progressReader) <-chan item {
 }
 
 // nextGroup waits for one item, then takes those already waiting, up to
-// groupMax. more is false once the input has ended.
-func nextGroup(items <-chan item) (group []item, more bool) {
-	it, ok := <-items
-	if !ok {
+// groupMax. more is false once the input has ended or ctx is done.
+func nextGroup(ctx context.Context, items <-chan item) (group []item, more bool) {
+	var it item
+	var ok bool
+	select {
+	case it, ok = <-items:
+		if !ok {
+			return nil, false
+		}
+	case <-ctx.Done(): // interrupted while the input is idle
 		return nil, false
 	}
 	group = append(group, it)
@@ -250,7 +256,7 @@ type progressReader struct {
 // openInput opens an INPUT ("-" for stdin) as a reader of src's records.
 // The format follows the input's extension, else the source's.
 // A delete reads only the id column.
-func openInput(env Env, in string, src config.Source, idOnly bool) (progressReader, int64, func(), error) {
+func openInput(ctx context.Context, env Env, in string, src config.Source, idOnly bool) (progressReader, int64, func(), error) {
 	opt := engine.IngestOptions(src)
 	opt.File = in
 	if idOnly {
@@ -263,14 +269,14 @@ func openInput(env Env, in string, src config.Source, idOnly bool) (progressRead
 		opt.Format = ingest.FormatCSV
 	}
 	if in == "-" {
-		opt.File = "stdin"
-		rd, err := ingest.Open(env.Stdin, opt)
+		opt.File, opt.Stream = "stdin", true
+		rd, err := ingest.Open(ingest.ContextReader(ctx, env.Stdin), opt)
 		if err != nil {
 			return progressReader{}, 0, nil, err
 		}
 		return progressReader{rd, func() int64 { return 0 }}, 0, func() {}, nil
 	}
-	f, err := ingest.OpenFile(in, opt)
+	f, err := ingest.OpenFile(ctx, in, opt)
 	if err != nil {
 		return progressReader{}, 0, nil, err
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/cli"
@@ -140,9 +142,56 @@ func TestUpsertEntityRecord(t *testing.T) {
 func TestUpsertChild(t *testing.T) {
 	args := os.Getenv("CONCORD_UPSERT_CHILD")
 	if args == "" {
-		t.Skip("run by TestUpsertSurvivesKill")
+		t.Skip("run by TestUpsertSurvivesKill and TestUpsertInterrupted")
 	}
-	os.Exit(cli.Run(context.Background(), strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(cli.Main(strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
+}
+
+// TestUpsertInterrupted: SIGINT stops an upsert that waits on an idle
+// standard input, once what it acknowledged is committed: it exits with
+// ExitSignal, saying so, and the acknowledged record is stored.
+func TestUpsertInterrupted(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestUpsertChild$")
+	cmd.Env = append(os.Environ(), "CONCORD_UPSERT_CHILD="+strings.Join([]string{"upsert", "--config", cfg, "--model", modelPath, "--source", "people", "-"}, "\x1f"))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(stdin, `{"id": "r1", "name": "Ana", "phone": "1"}`)
+	sc := bufio.NewScanner(stdout)
+	if !sc.Scan() {
+		t.Fatalf("no acknowledgement: %s", stderr.String())
+	}
+	// Acknowledged; the input stays open and idle.
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("upsert did not stop on SIGINT while its input was idle")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != cli.ExitSignal || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want %d and interrupted", code, stderr.String(), cli.ExitSignal)
+	}
+	if code, out, errs := run(t, "record", "--config", cfg, "people", "r1"); code != 0 || !strings.Contains(out, "r1") {
+		t.Errorf("the acknowledged record: exit %d %s %s", code, out, errs)
+	}
+	_ = dir
 }
 
 // An acknowledged upsert survives kill -9: a child upserts from stdin and
