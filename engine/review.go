@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/cluster"
@@ -72,6 +74,36 @@ type Decision struct {
 
 // ErrBadDecision is returned for a decision that cannot be taken.
 var ErrBadDecision = errors.New("bad decision")
+
+// Bounds of what a reviewer writes: a name is a name, and a comment a
+// paragraph or a few, not a payload.
+const (
+	maxReviewer = 200
+	maxComment  = 10000
+)
+
+// checkReviewer refuses a decision without a reviewer, and names or
+// comments that are too long or hold control characters (a comment may
+// hold line breaks and tabs): they are printed to people's terminals and
+// kept in the audit log.
+func checkReviewer(reviewer, comment string) error {
+	switch {
+	case strings.TrimSpace(reviewer) == "":
+		return fmt.Errorf("%w: a decision needs a reviewer", ErrBadDecision)
+	case len(reviewer) > maxReviewer || len(comment) > maxComment:
+		return fmt.Errorf("%w: a reviewer's name is at most %d bytes, a comment %d", ErrBadDecision, maxReviewer, maxComment)
+	case !utf8.ValidString(reviewer) || !utf8.ValidString(comment):
+		return fmt.Errorf("%w: reviewer and comment must be UTF-8 text", ErrBadDecision)
+	case strings.ContainsFunc(reviewer, controlRune):
+		return fmt.Errorf("%w: the reviewer's name holds a control character", ErrBadDecision)
+	case strings.ContainsFunc(comment, func(r rune) bool { return r != '\n' && r != '\t' && controlRune(r) }):
+		return fmt.Errorf("%w: the comment holds a control character", ErrBadDecision)
+	}
+	return nil
+}
+
+// controlRune reports control and bidirectional formatting characters.
+func controlRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }
 
 // Decide records a reviewer's verdict on a pair of stored records and
 // re-clusters them: "same" is a must-link clustering always follows,
@@ -143,8 +175,8 @@ func (l *Live) firstMember(e record.EntityID) record.Key {
 // transaction with one audit entry.
 func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []Decision) (Change, error) {
 	ch := Change{Op: op}
-	if strings.TrimSpace(reviewer) == "" {
-		return ch, fmt.Errorf("%w: a decision needs a reviewer", ErrBadDecision)
+	if err := checkReviewer(reviewer, comment); err != nil {
+		return ch, err
 	}
 	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
 		var seeds []int32

@@ -89,6 +89,22 @@ func TestDecisionsHoldInRealTime(t *testing.T) {
 	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: "maybe", Reviewer: "rev"}); !errors.Is(err, engine.ErrBadDecision) {
 		t.Fatalf("bad verdict: %v", err)
 	}
+	// Reviewers' names and comments reach terminals and the audit log:
+	// control characters and floods are refused; line breaks in a
+	// comment are not.
+	for _, d := range []engine.Decision{
+		{Reviewer: "rev\x1b[2J"}, {Reviewer: "rev\nAPPROVED"}, {Reviewer: "rev\u202e"}, {Reviewer: strings.Repeat("r", 201)},
+		{Reviewer: "rev", Comment: "ok\routcome: APPROVED"}, {Reviewer: "rev", Comment: strings.Repeat("c", 10001)},
+		{Reviewer: "rev", Comment: "\xff"},
+	} {
+		d.A, d.B, d.Verdict = key("cust-0009"), key("cust-0001"), store.VerdictDifferent
+		if _, err := l2.Decide(ctx, d); !errors.Is(err, engine.ErrBadDecision) {
+			t.Errorf("reviewer %q, comment of %d bytes: error %v, want ErrBadDecision", d.Reviewer, len(d.Comment), err)
+		}
+	}
+	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: store.VerdictSame, Reviewer: "Ana Pérez", Comment: "same person:\n\tsame passport"}); err != nil {
+		t.Errorf("a comment with a line break and a tab: %v", err)
+	}
 	if err := l2.Check(ctx); err != nil {
 		t.Fatal(err)
 	}

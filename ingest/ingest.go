@@ -20,11 +20,16 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"unicode"
 
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/concord-er/concord/record"
 )
+
+// MaxIDBytes bounds a record id: ids name records in every output, the
+// store and the audit log.
+const MaxIDBytes = 256
 
 // Formats understood by Open.
 const (
@@ -303,6 +308,12 @@ func (rd *Reader) Next() (record.Record, error) {
 		return reject(rd.opt.ID, "", "missing record id in column %q", rd.opt.ID)
 	}
 	id := ids[0]
+	if len(id) > MaxIDBytes {
+		return reject(rd.opt.ID, "", "record id of %d bytes, longer than %d", len(id), MaxIDBytes)
+	}
+	if strings.ContainsFunc(id, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }) {
+		return reject(rd.opt.ID, "", "record id %q holds a control character", id)
+	}
 	if first, dup := rd.seen[id]; dup {
 		return reject(rd.opt.ID, id, "duplicate record id (first seen at line %d)", first)
 	}

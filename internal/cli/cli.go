@@ -86,6 +86,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // Run runs the concord command line and returns the process exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stdout, stderr = safeWriter{stdout}, safeWriter{stderr}
 	env := Env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
@@ -262,7 +263,11 @@ func runVersion(_ context.Context, env Env, _ []string) error {
 // stderrFile returns env.Stderr as an *os.File when it is one, so progress
 // can tell whether it is a terminal.
 func stderrFile(env Env) io.Writer {
-	if f, ok := env.Stderr.(*os.File); ok {
+	w := env.Stderr
+	if s, ok := w.(safeWriter); ok {
+		w = s.w // progress writes only its own text
+	}
+	if f, ok := w.(*os.File); ok {
 		return f
 	}
 	return env.Stderr
