@@ -95,6 +95,9 @@ func KeyDigest(salt []byte, k record.Key) string {
 type Head struct {
 	Seq  int64  `json:"seq"`
 	Hash string `json:"hash"`
+	// Sig is the head's signature (SignHead), when the store's log is
+	// signed.
+	Sig string `json:"sig,omitempty"`
 }
 
 // Kinds of tampering Verify reports.
@@ -104,6 +107,7 @@ const (
 	KindReordered = "reordered" // an entry is out of sequence
 	KindInserted  = "inserted"  // an entry that does not belong to the chain
 	KindTruncated = "truncated" // entries are missing from the end
+	KindUnsigned  = "unsigned"  // the head's signature is missing or not the key's
 )
 
 // Problem is one finding of Verify.
@@ -117,6 +121,11 @@ type Problem struct {
 func (p Problem) String() string {
 	return fmt.Sprintf("entry %d (seq %d): %s: %s", p.Position, p.Seq, p.Kind, p.Detail)
 }
+
+// ErrNotCanonical is returned by stores for an entry whose stored text is
+// not its own encoding (an extra, repeated or moved key): tampering that
+// the hash of the decoded entry cannot see.
+var ErrNotCanonical = errors.New("audit entry is not in its canonical encoding: the stored text was edited")
 
 // ErrTampered is wrapped by the error Verify returns for a log that fails.
 var ErrTampered = errors.New("audit log fails verification")

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,10 @@ type LiveOptions struct {
 	// MaxComponent bounds how many records one change re-clusters; 0 =
 	// 20000. Links beyond it are left as they are.
 	MaxComponent int
+	// AuditKey, when set, signs the audit log's head at every change
+	// (audit.SignHead). A store whose head is signed refuses changes
+	// without the key.
+	AuditKey ed25519.PrivateKey
 }
 
 // Live resolves records one at a time against a store: Upsert and Delete
@@ -226,6 +231,29 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 // metaSalt is the store metadata key of the audit log's secret.
 const metaSalt = "audit_salt"
 
+// metaHeadSig is the store metadata key of the audit head's signature.
+const metaHeadSig = "audit_head_sig"
+
+// ErrUnsignedWrite is returned for a change to a store whose audit log is
+// signed, by a process that does not hold the key.
+var ErrUnsignedWrite = errors.New("the store's audit log is signed: changes need its key (set " + audit.KeyEnv + ")")
+
+// signHead signs head, the audit head a transaction leaves, with key; with
+// no key it checks that the log was never signed.
+func signHead(tx store.Tx, key ed25519.PrivateKey, head audit.Head) error {
+	if key == nil {
+		_, err := tx.Meta(metaHeadSig)
+		switch {
+		case err == nil:
+			return ErrUnsignedWrite
+		case errors.Is(err, store.ErrNotFound):
+			return nil
+		}
+		return err
+	}
+	return tx.SetMeta(metaHeadSig, []byte(audit.SignHead(key, head)))
+}
+
 // prepare returns the store's model, storing m first if it has none (an
 // audited model change), and reads or makes the audit salt.
 func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error) {
@@ -262,8 +290,12 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 		if err != nil {
 			return nil, err
 		}
-		if _, err := l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "model", Evidence: l.modelID,
-			Detail: fmt.Sprintf("%d comparisons, prior %.6g", len(m.Comparisons), m.Prior)}); err != nil {
+		head, err = l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "model", Evidence: l.modelID,
+			Detail: fmt.Sprintf("%d comparisons, prior %.6g", len(m.Comparisons), m.Prior)})
+		if err != nil {
+			return nil, err
+		}
+		if err := signHead(tx, l.opt.AuditKey, head); err != nil {
 			return nil, err
 		}
 		return m, tx.Commit()
@@ -527,6 +559,9 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 		}
 	}
 	if head, err = fn(tx, head); err != nil {
+		return err
+	}
+	if err := signHead(tx, l.opt.AuditKey, head); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

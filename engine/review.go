@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -416,12 +417,23 @@ func ReadAudit(ctx context.Context, st store.Store) ([]audit.Entry, audit.Head, 
 		return nil, audit.Head{}, err
 	}
 	head, err := tx.AuditHead()
-	return out, head, err
+	if err != nil {
+		return nil, head, err
+	}
+	sig, err := tx.Meta(metaHeadSig)
+	switch {
+	case err == nil:
+		head.Sig = string(sig)
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, head, err
+	}
+	return out, head, nil
 }
 
 // AuditRun appends an entry about a run outside the store — a batch
-// resolve — to the store's audit log, chained after the last entry.
-func AuditRun(ctx context.Context, st store.Store, e audit.Entry, now time.Time) (audit.Entry, error) {
+// resolve — to the store's audit log, chained after the last entry, and
+// signs the head with key (see LiveOptions.AuditKey).
+func AuditRun(ctx context.Context, st store.Store, e audit.Entry, now time.Time, key ed25519.PrivateKey) (audit.Entry, error) {
 	tx, err := st.Begin(ctx, true)
 	if err != nil {
 		return e, err
@@ -434,6 +446,9 @@ func AuditRun(ctx context.Context, st store.Store, e audit.Entry, now time.Time)
 	e.Time = now
 	e = audit.Next(head, e)
 	if err := tx.AppendAudit(e); err != nil {
+		return e, err
+	}
+	if err := signHead(tx, key, audit.HeadOf(e)); err != nil {
 		return e, err
 	}
 	return e, tx.Commit()

@@ -95,7 +95,9 @@ type Tx interface {
 	// is empty.
 	AuditHead() (audit.Head, error)
 	// AuditEntries calls fn for every audit entry in the order stored
-	// until fn returns false. fn must not use the Tx.
+	// until fn returns false. fn must not use the Tx. An entry whose
+	// stored text is not its canonical encoding is an error wrapping
+	// audit.ErrNotCanonical.
 	AuditEntries(fn func(audit.Entry) bool) error
 
 	// AddEvent appends an event to the lineage and returns it with its

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/concord-er/concord/audit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,7 +97,11 @@ func demoLive(ctx context.Context, env Env, cfg *config.Config, dir string) erro
 		return err
 	}
 	defer db.Close()
-	live, err := engine.Open(ctx, db, engine.LiveOptions{Model: m})
+	key, err := audit.KeyFromEnv()
+	if err != nil {
+		return err
+	}
+	live, err := engine.Open(ctx, db, engine.LiveOptions{Model: m, AuditKey: key})
 	if err != nil {
 		return err
 	}

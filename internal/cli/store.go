@@ -48,7 +48,11 @@ func withLive(ctx context.Context, env Env, cfgPath string, fn func(*engine.Live
 		return err
 	}
 	defer db.Close()
-	l, err := engine.Open(ctx, db, engine.LiveOptions{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")}})
+	key, err := audit.KeyFromEnv()
+	if err != nil {
+		return err
+	}
+	l, err := engine.Open(ctx, db, engine.LiveOptions{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")}, AuditKey: key})
 	if err != nil {
 		return err
 	}
@@ -104,9 +108,13 @@ func auditResolve(ctx context.Context, cfg *config.Config, out string, sum Resol
 		}
 		outputs = append(append(outputs, n...), data...)
 	}
+	key, err := audit.KeyFromEnv()
+	if err != nil {
+		return 0, err
+	}
 	e, err := engine.AuditRun(ctx, db, audit.Entry{Actor: audit.ActorModel, Action: "resolve", Model: audit.Digest(model),
 		Evidence: audit.Digest(outputs),
-		Detail:   fmt.Sprintf("%d records, %d entities, %d decisions honoured", sum.Records, sum.Entities, sum.Decisions)}, time.Now())
+		Detail:   fmt.Sprintf("%d records, %d entities, %d decisions honoured", sum.Records, sum.Entities, sum.Decisions)}, time.Now(), key)
 	return e.Seq, err
 }
 

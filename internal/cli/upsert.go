@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/concord-er/concord/audit"
 	"io"
 	"os"
 	"path/filepath"
@@ -56,6 +57,9 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	opt := engine.LiveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
+	if opt.AuditKey, err = audit.KeyFromEnv(); err != nil {
+		return err
+	}
 	if *modelPath != "" {
 		if opt.Model, err = readModel(*modelPath); err != nil {
 			return err

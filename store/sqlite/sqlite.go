@@ -675,6 +675,11 @@ func (t *Tx) AuditEntries(fn func(audit.Entry) bool) error {
 		if err := json.Unmarshal([]byte(data), &e); err != nil {
 			return false, fmt.Errorf("audit entry %d: %w", seq, err)
 		}
+		// The stored text must be the entry's own encoding: a key added,
+		// repeated or moved would pass the hash of what decodes.
+		if canon, err := json.Marshal(e); err != nil || string(canon) != data {
+			return false, fmt.Errorf("audit entry %d: %w", seq, audit.ErrNotCanonical)
+		}
 		return fn(e), nil
 	})
 }
