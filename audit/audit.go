@@ -47,9 +47,12 @@ type Entry struct {
 	Entities []string `json:"entities,omitempty"`
 	Model    string   `json:"model,omitempty"`    // digest of the model in force
 	Evidence string   `json:"evidence,omitempty"` // SHA-256 of the evidence (scores, levels, comment)
-	Detail   string   `json:"detail,omitempty"`   // a fixed word or count, never record contents
-	Prev     string   `json:"prev"`               // Hash of the entry before; "" for the first
-	Hash     string   `json:"hash"`               // SHA-256 of every field above
+	// Content is the keyed digest (ContentDigest) of the record an upsert
+	// stored, so that a record changed in the store later is found.
+	Content string `json:"content,omitempty"`
+	Detail  string `json:"detail,omitempty"` // a fixed word or count, never record contents
+	Prev    string `json:"prev"`             // Hash of the entry before; "" for the first
+	Hash    string `json:"hash"`             // SHA-256 of every field above
 }
 
 // ComputeHash returns the hash of every field of e but Hash.
@@ -90,6 +93,16 @@ func KeyDigest(salt []byte, k record.Key) string {
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
 
+// ContentDigest names a record's stored content in the log without
+// revealing it: an HMAC under the store's secret, so that a low-entropy
+// record cannot be guessed from its digest.
+func ContentDigest(salt, data []byte) string {
+	m := hmac.New(sha256.New, salt)
+	m.Write([]byte("content\x00"))
+	m.Write(data)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // Head is the last entry's sequence number and hash, kept apart from the
 // log so that entries removed from its end are found too.
 type Head struct {
@@ -108,6 +121,7 @@ const (
 	KindInserted  = "inserted"  // an entry that does not belong to the chain
 	KindTruncated = "truncated" // entries are missing from the end
 	KindUnsigned  = "unsigned"  // the head's signature is missing or not the key's
+	KindUnlogged  = "unlogged"  // the store holds state the log does not account for
 )
 
 // Problem is one finding of Verify.

@@ -458,7 +458,9 @@ type Change struct {
 	Audit    int64  `json:"audit"`
 	Evidence string `json:"evidence,omitempty"`
 
-	scored []scored // the evidence: every pair scored
+	scored  []scored // the evidence: every pair scored
+	content string   // an upsert's: audit.ContentDigest of the record stored
+	verdict string   // a reviewer's change: the verdict of its decisions
 }
 
 // scored is one scored pair of a change, as the audit log digests it.
@@ -613,6 +615,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
 	va := l.scorer.Values(&rec)
 	self := mem.add(rec.Key, rec.Kind, "", va, keys)
+	ch.content = audit.ContentDigest(l.salt, data)
 	if err := tx.PutRecord(store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
 		return ch, err
 	}

@@ -45,10 +45,13 @@ func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, deta
 			digests = append(digests, d)
 		}
 	}
-	e := audit.Entry{Actor: actor, Action: ch.Op, Records: digests, Evidence: ch.Evidence,
+	e := audit.Entry{Actor: actor, Action: ch.Op, Records: digests, Evidence: ch.Evidence, Content: ch.content,
 		Detail: fmt.Sprintf("compared %d, links %d, reviews %d, moved %d", ch.Compared, ch.Links, ch.Reviews, ch.Moved)}
 	if actor != audit.ActorModel {
 		e.Detail = ch.Op
+	}
+	if ch.verdict != "" {
+		e.Detail = ch.Op + " " + ch.verdict
 	}
 	for _, ev := range ch.Events {
 		for _, id := range append([]record.EntityID{ev.Entity}, ev.Others...) {
@@ -212,6 +215,7 @@ func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []De
 			return head, err
 		}
 		ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
+		ch.verdict = ds[0].Verdict
 		return l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, ds[0].Verdict+"\x00"+comment, keys...)
 	})
 	return ch, err

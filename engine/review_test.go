@@ -260,7 +260,7 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("entry %d action %q, want %q", i+1, e.Action, wantActions[i])
 		}
 	}
-	if log[3].Actor != "reviewer:rev" || log[3].Detail != "decide" || len(log[3].Records) != 2 {
+	if log[3].Actor != "reviewer:rev" || log[3].Detail != "decide different" || len(log[3].Records) != 2 {
 		t.Errorf("decision entry %+v", log[3])
 	}
 	for i, s := range seqs {

@@ -117,6 +117,15 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 		}
 		checks = append(checks, audit.CheckAnchor(entries, a, pub))
 	}
+	// The store's state against the log: a model, record or decision
+	// written around it.
+	state, err := engine.VerifyState(ctx, db, entries)
+	if err != nil {
+		return err
+	}
+	if len(state) > 0 {
+		checks = append(checks, &audit.VerifyError{Problems: state})
+	}
 	var failed []error
 	for _, err := range checks {
 		var ve *audit.VerifyError

@@ -138,6 +138,23 @@ func TestAuditSigned(t *testing.T) {
 	d.Close()
 	verifyFails("repeated key", "canonical")
 
+	// State written around the log, which stays intact and signed: a
+	// forged decision, a record rewritten, a record inserted, the model
+	// swapped.
+	for name, tamper := range map[string]struct{ sql, want string }{
+		"forged decision":  {`INSERT INTO decisions VALUES('people', 'a', 'people', 'b', 'same', 'mallory', '', 0)`, "no entry of that reviewer's"},
+		"record rewritten": {`UPDATE records SET data = CAST('{"x":1}' AS BLOB) WHERE rid = 'b'`, "its content is not"},
+		"record inserted":  {`INSERT INTO records(source, rid, entity, data, keys) VALUES('people', 'z', 'E1', x'7b7d', x'')`, "no upsert in the log stored it"},
+		"model swapped":    {`UPDATE meta SET v = CAST(replace(CAST(v AS TEXT), '"match": 0.8', '"match": 0.1') AS BLOB) WHERE k = 'model'`, "installed model"},
+	} {
+		d = db()
+		if _, err := d.Exec(tamper.sql); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		d.Close()
+		verifyFails(name, tamper.want)
+	}
+
 	// The whole store rolled back to an older copy: its head is signed,
 	// but it ends before the anchor.
 	copyFile(t, old, store)

@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// VerifyState checks the store's state against its audit log (entries,
+// read from the same store): a state the log does not account for was
+// written around it. It finds a model installed without its entry (or
+// swapped after it), a decision with no reviewer's entry for it (a
+// forged constraint), a record whose last entry is not the upsert that
+// stored it as it is now (moved, rewritten or inserted), and a store
+// with records or a model but an empty log. It returns the problems
+// found; an error only when the store cannot be read.
+func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]audit.Problem, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var probs []audit.Problem
+	add := func(format string, args ...any) {
+		probs = append(probs, audit.Problem{Position: len(entries), Kind: audit.KindUnlogged, Detail: fmt.Sprintf(format, args...)})
+	}
+	salt, err := tx.Meta(metaSalt)
+	if errors.Is(err, store.ErrNotFound) {
+		salt, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The model: its digest is the evidence of the last model entry.
+	model, err := tx.Meta(metaModel)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		last := ""
+		for _, e := range entries {
+			if e.Action == "model" {
+				last = e.Evidence
+			}
+		}
+		if last != audit.Digest(model) {
+			add("the installed model (digest %.12s) is not the one the log last installed", audit.Digest(model))
+		}
+	}
+	// Records: the last upsert or delete naming each stored record must
+	// be an upsert of its present content.
+	last := map[string]audit.Entry{}
+	for _, e := range entries {
+		if e.Action == "upsert" || e.Action == "delete" {
+			for _, r := range e.Records {
+				last[r] = e
+			}
+		}
+	}
+	n := 0
+	err = tx.Records(func(r store.Record) bool {
+		n++
+		if len(probs) >= maxStateProblems {
+			return false
+		}
+		d := audit.KeyDigest(salt, r.Key)
+		e, ok := last[d]
+		switch {
+		case !ok:
+			add("record %s: stored, but no upsert in the log stored it", d)
+		case e.Action != "upsert":
+			add("record %s: stored, but the log's last entry for it (seq %d) deleted it", d, e.Seq)
+		case e.Content != "" && e.Content != audit.ContentDigest(salt, r.Data):
+			add("record %s: its content is not what the upsert at seq %d stored", d, e.Seq)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 && (n > 0 || model != nil) {
+		add("the store holds %d records and a model, but its audit log is empty", n)
+	}
+	// Decisions: each has its reviewer's entry naming both records.
+	ds, err := tx.Decisions(record.Key{})
+	if err != nil {
+		return nil, err
+	}
+	byReviewer := map[string][]audit.Entry{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Actor, audit.ActorReviewer) {
+			byReviewer[e.Actor] = append(byReviewer[e.Actor], e)
+		}
+	}
+	for _, d := range ds {
+		if len(probs) >= maxStateProblems {
+			break
+		}
+		a, b := audit.KeyDigest(salt, d.A), audit.KeyDigest(salt, d.B)
+		if !slices.ContainsFunc(byReviewer[audit.ActorReviewer+d.Reviewer], func(e audit.Entry) bool {
+			return slices.Contains(e.Records, a) && slices.Contains(e.Records, b) &&
+				(e.Detail == e.Action || e.Detail == e.Action+" "+d.Verdict)
+		}) {
+			add("decision %q on records %s and %s by %q: no entry of that reviewer's in the log decided it", d.Verdict, a, b, d.Reviewer)
+		}
+	}
+	return probs, nil
+}
+
+// maxStateProblems bounds the problems VerifyState lists.
+const maxStateProblems = 100
