@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"sync"
@@ -178,7 +180,13 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	}
 
 	timing["training_em"] = round3(time.Since(t0).Seconds())
-	m := &model.Model{Version: model.Version, Training: tr}
+	// Term-frequency tables are keyed by salted digests, not values:
+	// model.json holds no names in clear.
+	tfSalt := make([]byte, 16)
+	if _, err := cryptorand.Read(tfSalt); err != nil {
+		return nil, nil, err
+	}
+	m := &model.Model{Version: model.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt)}
 	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly()), 1), 1e-12), 0.5)
 	for i, c := range comps {
 		mc := model.FromSpec(c.Spec)
@@ -200,7 +208,11 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))
 		}
 		if c.Spec.TF {
-			mc.TFTable, mc.TFMin = vals.termFrequencies(i)
+			table, tfMin := vals.termFrequencies(i)
+			mc.TFTable, mc.TFMin = make(map[string]float64, len(table)), tfMin
+			for v, f := range table {
+				mc.TFTable[model.TFKey(tfSalt, v)] = f
+			}
 		}
 		m.Comparisons = append(m.Comparisons, mc)
 	}

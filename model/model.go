@@ -5,6 +5,8 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,11 +29,17 @@ type Model struct {
 	// training could estimate it: how much two sources overlap differs by
 	// orders of magnitude. Pairs of other sources use Prior.
 	SourcePriors []SourcePrior `json:"source_priors,omitempty"`
-	Thresholds   Thresholds    `json:"thresholds"`
-	Blocking     [][]string    `json:"blocking"`
-	LinkOnly     bool          `json:"link_only,omitempty"`
-	Comparisons  []Comparison  `json:"comparisons"`
-	Training     *Training     `json:"training,omitempty"`
+	// TFSalt, when set, keys the term-frequency tables: their keys are
+	// TFKey(TFSalt, value), not the values, so that model.json holds no
+	// names, phones or addresses in clear. (Anyone holding the file can
+	// still test a guessed value; the salt only stops tables computed in
+	// advance.) Models without it key the tables by the values.
+	TFSalt      string       `json:"tf_salt,omitempty"`
+	Thresholds  Thresholds   `json:"thresholds"`
+	Blocking    [][]string   `json:"blocking"`
+	LinkOnly    bool         `json:"link_only,omitempty"`
+	Comparisons []Comparison `json:"comparisons"`
+	Training    *Training    `json:"training,omitempty"`
 }
 
 // SourcePrior is λ for pairs of a record of source A and one of source B
@@ -60,8 +68,8 @@ type Comparison struct {
 	TF        bool        `json:"tf,omitempty"`
 	Exclusive bool        `json:"exclusive,omitempty"`
 	Levels    []Level     `json:"levels"`
-	// TFTable holds the relative frequency of values seen more than once;
-	// other values get TFMin.
+	// TFTable holds the relative frequency of values seen more than once,
+	// keyed by TFKey (see Model.TFSalt); other values get TFMin.
 	TFTable map[string]float64 `json:"tf_table,omitempty"`
 	TFMin   float64            `json:"tf_min,omitempty"`
 }
@@ -93,6 +101,16 @@ type Session struct {
 	Converged  bool     `json:"converged"`
 	// Skipped says why the session did not run, when it did not.
 	Skipped string `json:"skipped,omitempty"`
+}
+
+// TFKey is the key of value v in a term-frequency table salted with salt:
+// 128 bits of SHA-256(salt, v), in hex.
+func TFKey(salt []byte, v string) string {
+	h := sha256.New()
+	h.Write(salt)
+	h.Write([]byte{0})
+	h.Write([]byte(v))
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // Spec returns the comparison spec of c.

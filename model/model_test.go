@@ -328,3 +328,31 @@ func TestRemoveMatches(t *testing.T) {
 		t.Errorf("λ = 0 changed u: %v", got)
 	}
 }
+
+// TestTFSalted: a model whose term-frequency table is keyed by salted
+// digests scores as the same model keyed by values.
+func TestTFSalted(t *testing.T) {
+	plain := testModel()
+	salted := testModel()
+	salt := []byte{1, 2, 3}
+	salted.TFSalt = "010203"
+	salted.Comparisons[0].TFTable = map[string]float64{model.TFKey(salt, "smith"): 0.04}
+	sp, _ := plain.Compile()
+	ss, err := salted.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"smith", "zelinsky"} {
+		a, b := person("1", name, "1990"), person("2", name, "1990")
+		if wp, ws := sp.Score(a, b).Weight, ss.Score(a, b).Weight; math.Abs(wp-ws) > 1e-12 {
+			t.Errorf("%s: %v keyed by value, %v keyed by digest", name, wp, ws)
+		}
+	}
+	if k := model.TFKey(salt, "smith"); len(k) != 32 || strings.Contains(k, "smith") {
+		t.Errorf("TFKey = %q", k)
+	}
+	salted.TFSalt = "not hex"
+	if _, err := salted.Compile(); err == nil {
+		t.Error("a tf_salt that is not hex compiled")
+	}
+}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math"
 
@@ -16,6 +17,7 @@ type Scorer struct {
 	household  []bool      // comparison of a household feature (record.Kind.Household)
 	priorLogit float64
 	priors     map[[2]string]float64 // sources (sorted) → log2 prior odds
+	tfSalt     []byte                // keys the term-frequency tables; nil: keyed by value
 }
 
 // Compile checks m and prepares it for scoring.
@@ -24,6 +26,13 @@ func (m *Model) Compile() (*Scorer, error) {
 		return nil, fmt.Errorf("model: prior %v must be between 0 and 1", m.Prior)
 	}
 	s := &Scorer{Model: m, priorLogit: logit(m.Prior)}
+	if m.TFSalt != "" {
+		salt, err := hex.DecodeString(m.TFSalt)
+		if err != nil || len(salt) == 0 {
+			return nil, fmt.Errorf("model: tf_salt %q is not hex", m.TFSalt)
+		}
+		s.tfSalt = salt
+	}
 	for _, sp := range m.SourcePriors {
 		if !(sp.Prior > 0 && sp.Prior < 1) {
 			return nil, fmt.Errorf("model: prior %v of sources %s and %s must be between 0 and 1", sp.Prior, sp.A, sp.B)
@@ -177,6 +186,9 @@ func (s *Scorer) TFAdjust(i int, v string) float64 {
 	c := &s.Model.Comparisons[i]
 	if !c.TF || c.TFMin <= 0 {
 		return 0
+	}
+	if s.tfSalt != nil {
+		v = TFKey(s.tfSalt, v)
 	}
 	tf, ok := c.TFTable[v]
 	if !ok {

@@ -281,12 +281,36 @@ func TestResolveCommand(t *testing.T) {
 			t.Errorf("%s mode %v, want 0600", f, st.Mode().Perm())
 		}
 	}
+	// model.json holds no values in clear: term-frequency tables are keyed
+	// by salted digests.
+	var mj struct {
+		TFSalt      string `json:"tf_salt"`
+		Comparisons []struct {
+			TFTable map[string]float64 `json:"tf_table"`
+		} `json:"comparisons"`
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "model.json"))
+	if err := json.Unmarshal(data, &mj); err != nil || len(mj.TFSalt) != 32 {
+		t.Fatalf("model.json: tf_salt %q (%v)", mj.TFSalt, err)
+	}
+	keyed := 0
+	for _, c := range mj.Comparisons {
+		for k := range c.TFTable {
+			if len(k) != 32 || strings.Trim(k, "0123456789abcdef") != "" {
+				t.Fatalf("a term-frequency key in clear: %q", k)
+			}
+			keyed++
+		}
+	}
+	if keyed == 0 {
+		t.Error("no term-frequency table in model.json: the check proved nothing")
+	}
 	clusters, _ := os.ReadFile(filepath.Join(out, "clusters.csv"))
 	if !strings.HasPrefix(string(clusters), "source,record_id,entity_id\n") {
 		t.Errorf("clusters.csv header = %q", strings.SplitN(string(clusters), "\n", 2)[0])
 	}
 	var sum cli.ResolveSummary
-	data, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	data, _ = os.ReadFile(filepath.Join(out, "summary.json"))
 	if err := json.Unmarshal(data, &sum); err != nil {
 		t.Fatal(err)
 	}
