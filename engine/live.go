@@ -42,6 +42,10 @@ type LiveOptions struct {
 	// MaxComponent bounds how many records one change re-clusters; 0 =
 	// 20000. Links beyond it are left as they are.
 	MaxComponent int
+	// ReadOnly opens the store for reading alone (entity, record,
+	// explain, audit on a protected copy): nothing is created, and a
+	// change is store.ErrReadOnly. The store must have its model.
+	ReadOnly bool
 	// AuditKey, when set, signs the audit log's head at every change
 	// (audit.SignHead). A store whose head is signed refuses changes
 	// without the key.
@@ -257,12 +261,15 @@ func signHead(tx store.Tx, key ed25519.PrivateKey, head audit.Head) error {
 // prepare returns the store's model, storing m first if it has none (an
 // audited model change), and reads or makes the audit salt.
 func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error) {
-	tx, err := l.st.Begin(ctx, true)
+	tx, err := l.st.Begin(ctx, !l.opt.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	l.salt, err = tx.Meta(metaSalt)
+	if errors.Is(err, store.ErrNotFound) && l.opt.ReadOnly {
+		return nil, fmt.Errorf("the store has no audit secret: it was never written (%w)", ErrNoModel)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		l.salt = make([]byte, 32)
 		if _, err := rand.Read(l.salt); err != nil {
@@ -275,7 +282,7 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 	}
 	stored, err := tx.Meta(metaModel)
 	switch {
-	case errors.Is(err, store.ErrNotFound) && m == nil:
+	case errors.Is(err, store.ErrNotFound) && (m == nil || l.opt.ReadOnly):
 		return nil, ErrNoModel
 	case errors.Is(err, store.ErrNotFound):
 		var buf bytes.Buffer
@@ -316,6 +323,9 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 		}
 	}
 	l.modelID = audit.Digest(stored)
+	if l.opt.ReadOnly {
+		return sm, nil
+	}
 	return sm, tx.Commit()
 }
 
@@ -535,6 +545,9 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 // Every change appends to the audit log, so the log's head tells whether
 // the store has changed since the memory copy was read.
 func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head) (audit.Head, error)) (err error) {
+	if l.opt.ReadOnly {
+		return store.ErrReadOnly
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	tx, err := l.st.Begin(ctx, true)

@@ -19,6 +19,10 @@ import (
 	"github.com/concord-er/concord/record"
 )
 
+// ErrReadOnly is returned for a write transaction on a store opened for
+// reading only.
+var ErrReadOnly = errors.New("the store is open read-only")
+
 // ErrNotFound is returned when a record, entity or metadata key does not
 // exist.
 var ErrNotFound = errors.New("not found")

@@ -43,7 +43,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, !acting && fs.NArg() > 0:
 		return &usageError{msg: "wrong number of arguments", hint: reviewSynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, !acting, func(l *engine.Live) error {
 		if !acting {
 			if *decisions {
 				ds, err := l.Decisions(ctx)

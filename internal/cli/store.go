@@ -31,19 +31,20 @@ func storePath(cfg *config.Config) string {
 	return path
 }
 
-// openStore loads the config and opens its store.
-func openStore(configPath string) (*sqlite.DB, error) {
+// openStore loads the config and opens its store; readOnly opens an
+// existing store for reading alone (it may be a write-protected copy).
+func openStore(configPath string, readOnly bool) (*sqlite.DB, error) {
 	cfg, err := config.Load(configPath)
 	if err != nil {
 		return nil, err
 	}
-	return sqlite.Open(storePath(cfg), sqlite.Options{})
+	return sqlite.Open(storePath(cfg), sqlite.Options{ReadOnly: readOnly})
 }
 
-// withLive opens the config's store for the commands that read it or
-// review in it, with progress while it loads.
-func withLive(ctx context.Context, env Env, cfgPath string, fn func(*engine.Live) error) error {
-	db, err := openStore(cfgPath)
+// withLive opens the config's store for the commands that read it
+// (readOnly) or review in it, with progress while it loads.
+func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn func(*engine.Live) error) error {
+	db, err := openStore(cfgPath, readOnly)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,8 @@ func withLive(ctx context.Context, env Env, cfgPath string, fn func(*engine.Live
 	if err != nil {
 		return err
 	}
-	l, err := engine.Open(ctx, db, engine.LiveOptions{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")}, AuditKey: key})
+	l, err := engine.Open(ctx, db, engine.LiveOptions{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")},
+		AuditKey: key, ReadOnly: readOnly})
 	if err != nil {
 		return err
 	}

@@ -322,7 +322,7 @@ func runEntity(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() != 1 {
 		return &usageError{msg: "--config and one entity ID are required", hint: entitySynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, true, func(l *engine.Live) error {
 		v, err := l.Entity(ctx, record.EntityID(fs.Arg(0)))
 		if err != nil {
 			return err
@@ -340,7 +340,7 @@ func runRecord(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() != 2 {
 		return &usageError{msg: "--config, a SOURCE and a record ID are required", hint: recordSynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, true, func(l *engine.Live) error {
 		r, err := l.Record(ctx, record.Key{Source: fs.Arg(0), ID: fs.Arg(1)})
 		if err != nil {
 			return err

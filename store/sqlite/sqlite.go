@@ -66,6 +66,11 @@ type Options struct {
 	Sync bool
 	// Now returns the time stamped on events; nil is time.Now.
 	Now func() time.Time
+	// ReadOnly opens an existing store for reading alone, as an auditor
+	// opens a write-protected copy: nothing is created, migrated or
+	// checkpointed, the file is taken as immutable, and a write
+	// transaction is ErrReadOnly.
+	ReadOnly bool
 	// CheckpointEvery is how often a background goroutine copies the
 	// write-ahead log into the database file, so that commits do not pay
 	// for it; 0 = 250ms. SQLite still checkpoints on commit when the log
@@ -104,6 +109,9 @@ func Open(path string, opt Options) (*DB, error) {
 	dsn := func(lock string) string {
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_journal_mode=WAL&_synchronous=" + sync +
 			"&_busy_timeout=10000&_foreign_keys=0&_cache_size=-131072&_secure_delete=on&_txlock=" + lock
+	}
+	if opt.ReadOnly {
+		return openReadOnly(path, opt)
 	}
 	// The store holds personal data: a new one is readable by its owner
 	// alone, and SQLite gives its WAL and shared-memory files the same
@@ -161,6 +169,49 @@ func Open(path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// ErrReadOnly is returned for a write transaction on a store opened
+// read-only.
+var ErrReadOnly = store.ErrReadOnly
+
+// openReadOnly opens an existing store for reading, without creating,
+// migrating or checkpointing anything. It reads as SQLite's read-only
+// mode does, seeing what writers commit meanwhile; where that cannot be
+// (a write-protected copy in a directory it may not write, with no
+// shared-memory file beside it), it takes the file as immutable.
+func openReadOnly(path string, opt Options) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_busy_timeout=10000&_txlock=deferred"
+	var r *sql.DB
+	var v int
+	var err error
+	for _, dsn := range []string{base, base + "&immutable=1"} {
+		if r, err = sql.Open("sqlite3", dsn); err != nil {
+			return nil, fmt.Errorf("store %s: %w", path, err)
+		}
+		if err = r.QueryRow("PRAGMA user_version").Scan(&v); err == nil {
+			err = r.QueryRow("SELECT count(*) FROM meta").Scan(new(int))
+		}
+		if err == nil {
+			break
+		}
+		r.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
+	if v != schemaVersion {
+		r.Close()
+		return nil, fmt.Errorf("store %s: schema version %d, this build reads version %d", path, v, schemaVersion)
+	}
+	db := &DB{path: path, read: r, now: opt.Now, stmts: map[string]*sql.Stmt{}}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	return db, nil
+}
+
 // checkpoints copies the write-ahead log into the database file now and
 // then, without blocking writers (PASSIVE), until Close.
 func (db *DB) checkpoints(every time.Duration) {
@@ -214,7 +265,12 @@ func (db *DB) Close() error {
 		errs = append(errs, db.wconn.Close())
 		db.wconn = nil
 	}
-	return errors.Join(append(errs, db.read.Close(), db.write.Close())...)
+	for _, d := range []*sql.DB{db.read, db.write} {
+		if d != nil {
+			errs = append(errs, d.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Begin starts a transaction.
@@ -225,6 +281,9 @@ func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
 			return nil, fmt.Errorf("store %s: begin: %w", db.path, err)
 		}
 		return &Tx{db: db, tx: tx}, nil
+	}
+	if db.write == nil {
+		return nil, fmt.Errorf("store %s: %w", db.path, ErrReadOnly)
 	}
 	db.wmu.Lock()
 	if db.wconn == nil {

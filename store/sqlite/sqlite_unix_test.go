@@ -4,6 +4,7 @@ package sqlite_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -43,5 +44,74 @@ func TestPrivateFiles(t *testing.T) {
 		if st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: mode %v, want 0600", filepath.Base(f), st.Mode().Perm())
 		}
+	}
+}
+
+// TestReadOnly: a store opened read-only reads what was committed, refuses
+// to write, and changes nothing on disk; a store that does not exist is
+// not created. Where the directory cannot be written (as for a
+// write-protected evidence copy), it is read as immutable.
+func TestReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, _ := db.Begin(context.Background(), true)
+	tx.PutRecord(store.Record{Key: record.Key{Source: "s", ID: "1"}, Data: []byte(`{}`)})
+	tx.SetMeta("k", []byte("v"))
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, _ := os.ReadFile(path)
+
+	check := func(name string) {
+		t.Helper()
+		ro, err := sqlite.Open(path, sqlite.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		defer ro.Close()
+		if _, err := ro.Begin(context.Background(), true); !errors.Is(err, store.ErrReadOnly) {
+			t.Errorf("%s: a write transaction: %v, want ErrReadOnly", name, err)
+		}
+		rtx, err := ro.Begin(context.Background(), false)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		defer rtx.Rollback()
+		if v, err := rtx.Meta("k"); err != nil || string(v) != "v" {
+			t.Errorf("%s: meta = %q, %v", name, v, err)
+		}
+		if n, err := rtx.CountRecords(); err != nil || n != 1 {
+			t.Errorf("%s: %d records, %v", name, n, err)
+		}
+	}
+	check("read-only")
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("a read-only open changed the file")
+	}
+	// A shared-memory file that cannot be opened (a directory in its
+	// place) makes SQLite's read-only mode fail: the store is then read
+	// as immutable.
+	os.Remove(path + "-shm")
+	if err := os.Mkdir(path+"-shm", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	check("no shared memory")
+	os.Remove(path + "-shm")
+	if os.Geteuid() != 0 { // root writes anywhere: the protection cannot be tried
+		os.Chmod(path, 0o400)
+		os.Chmod(dir, 0o500)
+		check("write-protected")
+		os.Chmod(dir, 0o700)
+	}
+	if _, err := sqlite.Open(filepath.Join(dir, "none.db"), sqlite.Options{ReadOnly: true}); err == nil {
+		t.Error("a read-only open of a missing store succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
+		t.Error("a read-only open created a store")
 	}
 }
