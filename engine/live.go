@@ -693,9 +693,11 @@ func (l *Live) delete(tx store.Tx, key record.Key) (Change, error) {
 			return ch, err
 		}
 		ch.Events = append(ch.Events, e)
-		return ch, nil
+	} else if err := l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+		return ch, err
 	}
-	return ch, l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch)
+	// Its lineage keeps it by digest alone (as the audit log does).
+	return ch, tx.ForgetRecord(key, l.digest(key))
 }
 
 // neighbours returns the other members of a record's entity and the

@@ -274,4 +274,23 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("the audit log contains %q", secret)
 		}
 	}
+	// Nor does the lineage of the entities it was in.
+	tx, err := storeOf(t, l).Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, e := range log {
+		for _, id := range e.Entities {
+			evs, err := tx.Events(record.EntityID(id))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range evs {
+				if ev.Record.ID == "cust-0001" {
+					t.Errorf("the lineage of %s names the deleted record: %+v", id, ev)
+				}
+			}
+		}
+	}
 }

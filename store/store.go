@@ -112,6 +112,9 @@ type Tx interface {
 	Events(entity record.EntityID) ([]Event, error)
 	// EntityUsed reports whether an entity id has ever been used.
 	EntityUsed(entity record.EntityID) (bool, error)
+	// ForgetRecord replaces a deleted record's id in the lineage by its
+	// digest, so that the store keeps no trace of it in clear.
+	ForgetRecord(key record.Key, digest string) error
 
 	Commit() error
 	Rollback() error

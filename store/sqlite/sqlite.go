@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS reviews(a INTEGER NOT NULL, b INTEGER NOT NULL, weigh
 CREATE INDEX IF NOT EXISTS reviews_b ON reviews(b);
 CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
 	entity TEXT NOT NULL, others TEXT NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_record ON events(source, rid);
 CREATE TABLE IF NOT EXISTS decisions(a_source TEXT NOT NULL, a_rid TEXT NOT NULL, b_source TEXT NOT NULL, b_rid TEXT NOT NULL,
 	verdict TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT NOT NULL, at INTEGER NOT NULL,
 	PRIMARY KEY(a_source, a_rid, b_source, b_rid)) WITHOUT ROWID;
@@ -766,6 +767,12 @@ func (t *Tx) AddEvent(e store.Event) (store.Event, error) {
 		}
 	}
 	return e, nil
+}
+
+// ForgetRecord replaces the record's id in the lineage by "~" and digest.
+func (t *Tx) ForgetRecord(key record.Key, digest string) error {
+	_, err := t.exec("UPDATE events SET rid = ? WHERE source = ? AND rid = ?", "~"+digest, key.Source, key.ID)
+	return err
 }
 
 // Events returns the events naming entity, oldest first.

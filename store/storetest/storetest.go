@@ -235,6 +235,15 @@ func Run(t *testing.T, open Open) {
 				t.Fatal("EntityUsed(E2) = false after events named it")
 			}
 		})
+		// A record forgotten is named in the lineage by its digest alone.
+		write(t, s, func(tx store.Tx) { must(t, tx.ForgetRecord(k3, "d1g")) })
+		read(t, s, func(tx store.Tx) {
+			got, err := tx.Events("E2")
+			must(t, err)
+			if len(got) != 2 || got[1].Record != (record.Key{Source: k3.Source, ID: "~d1g"}) || got[0].Record != k2 {
+				t.Fatalf("after ForgetRecord(%v): Events(E2) = %+v", k3, got)
+			}
+		})
 	})
 
 	t.Run("Decisions", func(t *testing.T) {
