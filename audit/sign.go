@@ -2,8 +2,11 @@ package audit
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -156,4 +159,59 @@ func CheckAnchor(entries []Entry, a Anchor, pub ed25519.PublicKey) error {
 		}
 	}
 	return fail(KindTruncated, "the log no longer holds seq %d, which the anchor kept outside the store names", a.Seq)
+}
+
+// SecretEnv names the environment variable that gives the file of a
+// store's digest secret, when it is kept outside the store.
+const SecretEnv = "CONCORD_DIGEST_SECRET_FILE"
+
+// NewSecret writes a digest secret (32 random bytes, base64) to path,
+// readable by its owner alone; it refuses to overwrite a file.
+func NewSecret(path string) error {
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("digest secret: %w", err)
+	}
+	if _, err := fmt.Fprintln(f, base64.StdEncoding.EncodeToString(secret)); err != nil {
+		f.Close()
+		return fmt.Errorf("digest secret %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// SecretFromEnv reads the digest secret named by CONCORD_DIGEST_SECRET_FILE;
+// nil when the variable is not set. A file others may read is refused.
+func SecretFromEnv() ([]byte, error) {
+	path := os.Getenv(SecretEnv)
+	if path == "" {
+		return nil, nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("digest secret: %w", err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("digest secret %s: readable by others (mode %v): chmod 600 it", path, st.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("digest secret: %w", err)
+	}
+	secret, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(secret) < 16 {
+		return nil, fmt.Errorf("digest secret %s: not a secret written by concord audit secret", path)
+	}
+	return secret, nil
+}
+
+// SecretCheck is what a store keeps of a digest secret kept outside it: a
+// digest that tells the right secret from another, and nothing more.
+func SecretCheck(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("concord digest secret check"))
+	return hex.EncodeToString(m.Sum(nil))
 }

@@ -19,10 +19,16 @@ import (
 // on bytes: values reaching it are folded to ASCII.
 func JaroWinkler(a, b string) float64 { return jaroWinklerFloor(a, b, 0) }
 
+// maxMetricBytes bounds the bytes of a value Jaro-Winkler reads, whose
+// cost grows with the square of the length: names are shorter by far, and
+// a hostile one cannot stall comparing.
+const maxMetricBytes = 256
+
 // jaroWinklerFloor is JaroWinkler for a caller that only tells values of
 // at least floor apart: once too few characters are left to match for the
 // pair to reach floor, it stops and returns 0.
 func jaroWinklerFloor(a, b string, floor float64) float64 {
+	a, b = a[:min(len(a), maxMetricBytes)], b[:min(len(b), maxMetricBytes)]
 	l := 0
 	for l < 4 && l < len(a) && l < len(b) && a[l] == b[l] {
 		l++

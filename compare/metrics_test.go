@@ -2,6 +2,7 @@ package compare_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/concord-er/concord/compare"
@@ -127,5 +128,14 @@ func BenchmarkJaro(b *testing.B) {
 				compare.Jaro(p.a, p.b)
 			}
 		})
+	}
+}
+
+// TestJaroWinklerBounded: Jaro-Winkler reads at most maxMetricBytes of
+// each value, so two huge values compare as their starts do.
+func TestJaroWinklerBounded(t *testing.T) {
+	a, b := strings.Repeat("ab", 300)+"x", strings.Repeat("ab", 300)+"y"
+	if got, want := compare.JaroWinkler(a, b), compare.JaroWinkler(a[:256], b[:256]); got != want || got != 1 {
+		t.Errorf("JaroWinkler of two 601-byte values = %v, of their first 256 bytes %v; want both 1", got, want)
 	}
 }

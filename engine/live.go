@@ -235,6 +235,54 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 // metaSalt is the store metadata key of the audit log's secret.
 const metaSalt = "audit_salt"
 
+// metaSaltCheck is the store metadata key of the check of a digest
+// secret kept outside the store (audit.SecretCheck).
+const metaSaltCheck = "audit_salt_check"
+
+// digestSecret returns the secret of the digests that name records in the
+// audit log and the lineage. It lives in the store, unless the store was
+// created with CONCORD_DIGEST_SECRET_FILE set: then the file holds it and
+// the store only a check that the file is the right one. create makes the
+// secret of a new store (where it lives follows the environment then).
+func digestSecret(tx store.Tx, create bool) ([]byte, error) {
+	outside, err := audit.SecretFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	salt, err := tx.Meta(metaSalt)
+	switch {
+	case err == nil:
+		if outside != nil {
+			return nil, fmt.Errorf("this store keeps its digest secret inside; unset %s", audit.SecretEnv)
+		}
+		return salt, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	check, err := tx.Meta(metaSaltCheck)
+	switch {
+	case err == nil:
+		if outside == nil {
+			return nil, fmt.Errorf("this store's digest secret is kept outside it: set %s", audit.SecretEnv)
+		}
+		if string(check) != audit.SecretCheck(outside) {
+			return nil, fmt.Errorf("%s is not this store's digest secret", audit.SecretEnv)
+		}
+		return outside, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	case !create:
+		return nil, fmt.Errorf("the store has no digest secret: it was never written (%w)", ErrNoModel)
+	case outside != nil:
+		return outside, tx.SetMeta(metaSaltCheck, []byte(audit.SecretCheck(outside)))
+	}
+	salt = make([]byte, 32)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	return salt, tx.SetMeta(metaSalt, salt)
+}
+
 // metaHeadSig is the store metadata key of the audit head's signature.
 const metaHeadSig = "audit_head_sig"
 
@@ -266,18 +314,7 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 		return nil, err
 	}
 	defer tx.Rollback()
-	l.salt, err = tx.Meta(metaSalt)
-	if errors.Is(err, store.ErrNotFound) && l.opt.ReadOnly {
-		return nil, fmt.Errorf("the store has no audit secret: it was never written (%w)", ErrNoModel)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		l.salt = make([]byte, 32)
-		if _, err := rand.Read(l.salt); err != nil {
-			return nil, err
-		}
-		err = tx.SetMeta(metaSalt, l.salt)
-	}
-	if err != nil {
+	if l.salt, err = digestSecret(tx, !l.opt.ReadOnly); err != nil {
 		return nil, err
 	}
 	stored, err := tx.Meta(metaModel)

@@ -30,9 +30,9 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 	add := func(format string, args ...any) {
 		probs = append(probs, audit.Problem{Position: len(entries), Kind: audit.KindUnlogged, Detail: fmt.Sprintf(format, args...)})
 	}
-	salt, err := tx.Meta(metaSalt)
-	if errors.Is(err, store.ErrNotFound) {
-		salt, err = nil, nil
+	salt, err := digestSecret(tx, false)
+	if errors.Is(err, ErrNoModel) {
+		salt, err = nil, nil // never written: nothing to name
 	}
 	if err != nil {
 		return nil, err

@@ -15,22 +15,33 @@ import (
 const auditSynopsis = `concord audit verify --config concord.yaml [--file audit.ndjson] [--public-key KEY] [--head anchor.json]
 concord audit export --config concord.yaml [--out audit.ndjson]
 concord audit anchor --config concord.yaml            # the signed head, to keep outside the store
-concord audit keygen --out audit.key                  # a signing key; set CONCORD_AUDIT_KEY_FILE to it`
+concord audit keygen --out audit.key                  # a signing key; set CONCORD_AUDIT_KEY_FILE to it
+concord audit secret --out digest.secret              # a digest secret kept outside a new store; set CONCORD_DIGEST_SECRET_FILE to it`
 
 func runAudit(ctx context.Context, env Env, args []string) error {
-	verbs := map[string]bool{"verify": true, "export": true, "anchor": true, "keygen": true}
+	verbs := map[string]bool{"verify": true, "export": true, "anchor": true, "keygen": true, "secret": true}
 	if len(args) == 0 || !verbs[args[0]] {
-		return &usageError{msg: "verify, export, anchor or keygen?", hint: auditSynopsis}
+		return &usageError{msg: "verify, export, anchor, keygen or secret?", hint: auditSynopsis}
 	}
 	verb := args[0]
 	fs := flags(env, "audit "+verb, auditSynopsis)
 	cfgPath := fs.String("config", "", "config file (concord.yaml)")
 	file := fs.String("file", "", "verify: an exported log to check instead of the store's own")
-	out := fs.String("out", "", "export: write here instead of standard output; keygen: the key file to create")
+	out := fs.String("out", "", "export: write here instead of standard output; keygen, secret: the file to create")
 	pubKey := fs.String("public-key", "", "verify: the public key the head must be signed with (as keygen prints it); default: the key of "+audit.KeyEnv)
 	anchorPath := fs.String("head", "", "verify: an anchor (audit anchor's output) whose entry the log must still hold")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	if verb == "secret" {
+		if *out == "" || fs.NArg() > 0 {
+			return &usageError{msg: "--out is required", hint: auditSynopsis}
+		}
+		if err := audit.NewSecret(*out); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "wrote %s: set %s=%s before a new store is first written; the store then keeps only a check of it\n", *out, audit.SecretEnv, *out)
+		return nil
 	}
 	if verb == "keygen" {
 		if *out == "" || fs.NArg() > 0 {

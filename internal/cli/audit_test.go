@@ -185,3 +185,45 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestDigestSecretOutside: a store created with its digest secret in a
+// file keeps only a check of it; it is used with the file and refused
+// without it or with another one.
+func TestDigestSecretOutside(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	secret := filepath.Join(dir, "digest.secret")
+	if code, _, errs := run(t, "audit", "secret", "--out", secret); code != 0 {
+		t.Fatalf("audit secret: %s", errs)
+	}
+	t.Setenv(audit.SecretEnv, secret)
+	in := filepath.Join(dir, "in.ndjson")
+	write(t, in, `{"id": "a", "name": "Ana", "phone": "1"}`+"\n")
+	if code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in); code != 0 {
+		t.Fatalf("upsert: %s", errs)
+	}
+	d, err := sql.Open("sqlite3", filepath.Join(dir, "live.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	d.QueryRow("SELECT count(*) FROM meta WHERE k = 'audit_salt'").Scan(&n)
+	var check []byte
+	d.QueryRow("SELECT v FROM meta WHERE k = 'audit_salt_check'").Scan(&check)
+	d.Close()
+	if n != 0 || len(check) == 0 {
+		t.Fatalf("the store holds the secret (%d) or no check of it (%q)", n, check)
+	}
+	if v := mustRun(t, "audit", "verify", "--config", cfg); !strings.Contains(v, "verifies") {
+		t.Errorf("verify with the secret: %s", v)
+	}
+	t.Setenv(audit.SecretEnv, "")
+	if code, _, errs := run(t, "record", "--config", cfg, "people", "a"); code == 0 || !strings.Contains(errs, audit.SecretEnv) {
+		t.Errorf("without the secret: exit %d, %s", code, errs)
+	}
+	other := filepath.Join(dir, "other.secret")
+	run(t, "audit", "secret", "--out", other)
+	t.Setenv(audit.SecretEnv, other)
+	if code, _, errs := run(t, "record", "--config", cfg, "people", "a"); code == 0 || !strings.Contains(errs, "not this store's") {
+		t.Errorf("with another secret: exit %d, %s", code, errs)
+	}
+}
