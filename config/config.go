@@ -38,7 +38,20 @@ type Config struct {
 	Store   string
 	Sources []Source
 	Model   Model
+	Limits  Limits
 }
+
+// Limits bound the input: a longer row or value is rejected, with its
+// file, line and field, and reading goes on. Zero means the default
+// (ingest.MaxRowBytes; normalize.MaxLength of each type), which real data
+// never reaches.
+type Limits struct {
+	RowBytes   int                 // a CSV row or NDJSON line
+	ValueBytes map[record.Kind]int // a raw value, by type
+}
+
+// maxLimit bounds what a limit may be raised to: 256 MiB.
+const maxLimit = 256 << 20
 
 // Source is one named feed.
 type Source struct {
@@ -357,9 +370,39 @@ func (p *parser) float(n *yaml.Node, field string) float64 {
 	return f
 }
 
+// parseLimits reads limits: {row_bytes: N, value_bytes: {TYPE: N, …}}.
+func (p *parser) parseLimits(n *yaml.Node, l *Limits) {
+	size := func(v *yaml.Node, field string) int {
+		x := p.float(v, field)
+		if x != float64(int(x)) || x < 1 || x > maxLimit {
+			p.errf(v, field, "must be a whole number of bytes from 1 to %d", maxLimit)
+			return 0
+		}
+		return int(x)
+	}
+	for _, kv := range p.mapping(n, "limits", "row_bytes", "value_bytes") {
+		f := join("limits", kv[0].Value)
+		switch kv[0].Value {
+		case "row_bytes":
+			l.RowBytes = size(kv[1], f)
+		case "value_bytes":
+			l.ValueBytes = map[record.Kind]int{}
+			for _, tkv := range p.mapping(kv[1], f) {
+				tf := join(f, tkv[0].Value)
+				k := record.Kind(tkv[0].Value)
+				if !k.Valid() {
+					p.errf(tkv[0], tf, "unknown type %q", tkv[0].Value)
+					continue
+				}
+				l.ValueBytes[k] = size(tkv[1], tf)
+			}
+		}
+	}
+}
+
 func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 	var sourcesNode *yaml.Node
-	for _, kv := range p.mapping(n, "", "store", "sources", "model") {
+	for _, kv := range p.mapping(n, "", "store", "sources", "model", "limits") {
 		switch k, v := kv[0].Value, kv[1]; k {
 		case "store":
 			cfg.Store = p.scalar(v, k)
@@ -375,6 +418,8 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 			}
 		case "model":
 			p.parseModel(v, &cfg.Model)
+		case "limits":
+			p.parseLimits(v, &cfg.Limits)
 		}
 	}
 	if len(cfg.Sources) == 0 {

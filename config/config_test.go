@@ -210,6 +210,9 @@ func TestParseErrors(t *testing.T) {
 		{"ThresholdOrder", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: 0.5, review: 0.8}\n", []string{`review threshold 0.8 is above match threshold 0.5`}},
 		{"ThresholdNaN", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {match: .nan}\n", []string{`model.thresholds.match: must be a finite number, got ".nan"`}},
 		{"ThresholdInf", head + "      n: {column: n, type: name}\nmodel:\n  thresholds: {review: -.inf}\n", []string{`model.thresholds.review: must be a finite number`}},
+		{"LimitType", head + "      n: {column: n, type: name}\nlimits: {value_bytes: {nam: 10}}\n", []string{`limits.value_bytes.nam: unknown type "nam"`}},
+		{"LimitSize", head + "      n: {column: n, type: name}\nlimits: {row_bytes: 0.5}\n", []string{`limits.row_bytes: must be a whole number of bytes`}},
+		{"LimitHuge", head + "      n: {column: n, type: name}\nlimits: {row_bytes: 1e12}\n", []string{`limits.row_bytes: must be a whole number of bytes`}},
 		{"MergeItself", "sources:\n  - &a {name: x, path: x.csv, id: id, <<: *a}\n", []string{`:2: sources[0]: merge key refers to a mapping that contains it`}},
 		{"MergeFanOut", mergeBomb(12, 8), []string{`merge keys bring in more than 10000 entries`}},
 		{"BadDelimiter", "sources:\n  - {name: a, path: a.csv, delimiter: ';;', id: i, fields: {n: {column: n, type: name}}}\n", []string{`delimiter must be one character`}},
@@ -286,4 +289,15 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("a config without sources was accepted")
 		}
 	})
+}
+
+func TestLimits(t *testing.T) {
+	cfg, err := config.Parse([]byte("sources:\n  - {name: s, path: s.csv, id: id, fields: {n: {column: n, type: name}}}\n"+
+		"limits: {row_bytes: 4096, value_bytes: {name: 50, address: 300}}\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Limits.RowBytes != 4096 || cfg.Limits.ValueBytes[record.KindName] != 50 || cfg.Limits.ValueBytes[record.KindAddress] != 300 {
+		t.Errorf("limits = %+v", cfg.Limits)
+	}
 }

@@ -121,7 +121,9 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	var errs []error
 	var total int64
 	for i, src := range cfg.Sources {
-		f, err := ingest.OpenFile(ctx, cfg.SourcePath(src), ingestOptions(src))
+		opt := ingestOptions(src)
+		opt.MaxRowBytes = cfg.Limits.RowBytes
+		f, err := ingest.OpenFile(ctx, cfg.SourcePath(src), opt)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -141,7 +143,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	workers = min(workers, MaxWorkers())
 	var doneBytes, records int64
 	for i, src := range cfg.Sources {
-		st, err := loadSource(ctx, files[i], src, emit, reject, func(n int64) {
+		st, err := loadSource(ctx, files[i], src, cfg.Limits, emit, reject, func(n int64) {
 			records += n
 			if opt.Progress != nil {
 				read, _ := files[i].Progress()
@@ -206,14 +208,11 @@ type batch struct {
 // loadSource reads one source. One goroutine reads rows; workers normalise
 // batches of them; the results are emitted in file order, so the output is
 // the same whatever the number of workers.
-func loadSource(ctx context.Context, f *ingest.File, src config.Source, emit func(record.Record) error,
+func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits config.Limits, emit func(record.Record) error,
 	reject func(Reject) error, progress func(int64), workers int) (SourceStats, error) {
 	start := time.Now()
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
-	opts := make([]normalize.Options, len(src.Fields))
-	for i, fd := range src.Fields {
-		opts[i] = normalize.Options{DateFormats: fd.Formats, Region: fd.Region}
-	}
+	opts := normalizeOptions(src, limits)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -398,13 +397,18 @@ type Normalizer struct {
 	cache *valueCache
 }
 
-// NewNormalizer returns a Normalizer for src.
-func NewNormalizer(src config.Source) *Normalizer {
-	n := &Normalizer{src: src, opts: make([]normalize.Options, len(src.Fields)), cache: newValueCache(len(src.Fields))}
+// NewNormalizer returns a Normalizer for src, whose values limits bound.
+func NewNormalizer(src config.Source, limits config.Limits) *Normalizer {
+	return &Normalizer{src: src, opts: normalizeOptions(src, limits), cache: newValueCache(len(src.Fields))}
+}
+
+// normalizeOptions returns the normalisation options of each field of src.
+func normalizeOptions(src config.Source, limits config.Limits) []normalize.Options {
+	opts := make([]normalize.Options, len(src.Fields))
 	for i, fd := range src.Fields {
-		n.opts[i] = normalize.Options{DateFormats: fd.Formats, Region: fd.Region}
+		opts[i] = normalize.Options{DateFormats: fd.Formats, Region: fd.Region, MaxBytes: limits.ValueBytes[fd.Type]}
 	}
-	return n
+	return opts
 }
 
 // Record fills in the values of a record read from the source (its

@@ -11,11 +11,11 @@ import (
 	"unicode/utf8"
 )
 
-// MaxRowBytes bounds one row of a CSV file (its lines, when quoted fields
-// hold line breaks) and one line of an NDJSON file: a longer one is
-// rejected, and reading goes on after it, so that a file with no line
-// breaks, or a quote never closed, cannot fill memory. Real rows are far
-// shorter.
+// MaxRowBytes is the default bound on one row of a CSV file (its lines,
+// when quoted fields hold line breaks) and one line of an NDJSON file
+// (Options.MaxRowBytes): a longer one is rejected, and reading goes on
+// after it, so that a file with no line breaks, or a quote never closed,
+// cannot fill memory. Real rows are far shorter.
 const MaxRowBytes = 1 << 20
 
 // manyLines is how many lines a rejected row may span before the reader
@@ -41,8 +41,8 @@ type csvRows struct {
 // delimiters are the candidates tried when a source declares none.
 var delimiters = []rune{',', ';', '\t', '|'}
 
-func newCSV(r io.Reader, delim rune) (*csvRows, error) {
-	lines := &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
+func newCSV(r io.Reader, delim rune, maxRow int) (*csvRows, error) {
+	lines := &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: maxRow}
 	if delim == 0 {
 		// From the header line, read alone: a stream's first rows may
 		// not have arrived yet.
@@ -130,7 +130,7 @@ func (c *csvRows) record(want int) (csvRecord, error) {
 			return csvRecord{}, err
 		}
 		if l.overlong {
-			return csvRecord{}, &RowError{Line: n, Raw: l.text, Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", MaxRowBytes)}
+			return csvRecord{}, &RowError{Line: n, Raw: l.text, Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", c.lines.max)}
 		}
 		if l.text != "" {
 			text, start = l.text, n
@@ -161,8 +161,8 @@ func (c *csvRows) record(want int) (csvRecord, error) {
 				return csvRecord{}, c.reject(start, lines, text, "malformed CSV: a quoted field is not closed at the end of its line, and the next line is a row of its own")
 			}
 		}
-		if l.overlong || len(text)+1+len(l.text) > MaxRowBytes {
-			return csvRecord{}, c.reject(start, lines+1, cut(text+"\n"+l.text), fmt.Sprintf("malformed CSV: a quoted field is not closed within %d bytes", MaxRowBytes))
+		if l.overlong || len(text)+1+len(l.text) > c.lines.max {
+			return csvRecord{}, c.reject(start, lines+1, cut(text+"\n"+l.text, c.lines.max), fmt.Sprintf("malformed CSV: a quoted field is not closed within %d bytes", c.lines.max))
 		}
 		text += "\n" + l.text
 		lines++
@@ -179,12 +179,7 @@ func (c *csvRows) reject(line, lines int, text, reason string) *RowError {
 	return &RowError{Line: line, Raw: text, Reason: reason}
 }
 
-func cut(s string) string {
-	if len(s) <= MaxRowBytes {
-		return s
-	}
-	return s[:MaxRowBytes]
-}
+func cut(s string, n int) string { return s[:min(len(s), n)] }
 
 var (
 	errOpenQuote  = errors.New("quoted field not closed")
@@ -285,14 +280,15 @@ func (c *csvRows) values(col int, _ string) ([]string, error) {
 // textLine is one line of input without its line break.
 type textLine struct {
 	text string
-	// overlong is set when the line was longer than MaxRowBytes: text
-	// holds its first MaxRowBytes bytes, the rest was skipped.
+	// overlong is set when the line was longer than the reader's max:
+	// text holds its first max bytes, the rest was skipped.
 	overlong bool
 }
 
 // lineReader reads lines, numbering them, with one line of push-back.
 type lineReader struct {
 	r       *bufio.Reader
+	max     int // the longest line kept; longer ones are cut short (overlong)
 	n       int // lines read
 	back    *textLine
 	backNum int
@@ -309,16 +305,16 @@ func (lr *lineReader) next() (textLine, int, error) {
 	overlong := false
 	for first := true; ; first = false {
 		chunk, err := lr.r.ReadSlice('\n')
-		if first && err == nil {
+		if first && err == nil && len(chunk) <= lr.max {
 			// The usual case: the whole line is in the reader's buffer.
 			lr.n++
 			return textLine{text: string(trimEOL(chunk))}, lr.n, nil
 		}
-		if len(buf)+len(chunk) <= MaxRowBytes {
+		if len(buf)+len(chunk) <= lr.max {
 			buf = append(buf, chunk...)
 		} else {
 			if !overlong {
-				buf = append(buf, chunk[:MaxRowBytes-len(buf)]...)
+				buf = append(buf, chunk[:lr.max-len(buf)]...)
 			}
 			overlong = true
 		}

@@ -59,6 +59,15 @@ type Options struct {
 	// not checked against rows read ahead; a row without an id is rejected
 	// on its own.
 	Stream bool
+	// MaxRowBytes bounds a row (CSV) or line (NDJSON); 0 = MaxRowBytes.
+	MaxRowBytes int
+}
+
+func (o Options) maxRow() int {
+	if o.MaxRowBytes > 0 {
+		return o.MaxRowBytes
+	}
+	return MaxRowBytes
 }
 
 // Field maps a feature to a column.
@@ -165,7 +174,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	var cols []string
 	switch opt.Format {
 	case FormatCSV, "":
-		c, err := newCSV(dec, opt.Delimiter)
+		c, err := newCSV(dec, opt.Delimiter, opt.maxRow())
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
@@ -175,7 +184,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 		if opt.Stream {
 			peek = 0
 		}
-		n, err := newNDJSON(dec, peek)
+		n, err := newNDJSON(dec, peek, opt.maxRow())
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
@@ -500,7 +509,7 @@ func Columns(path string, opt Options) ([]string, error) {
 		return nil, err
 	}
 	if opt.Format == FormatNDJSON {
-		n, err := newNDJSON(dec, peekRows)
+		n, err := newNDJSON(dec, peekRows, opt.maxRow())
 		if err != nil {
 			return nil, err
 		}
@@ -508,7 +517,7 @@ func Columns(path string, opt Options) ([]string, error) {
 		sort.Strings(cols)
 		return cols, nil
 	}
-	c, err := newCSV(dec, opt.Delimiter)
+	c, err := newCSV(dec, opt.Delimiter, opt.maxRow())
 	if err != nil {
 		return nil, err
 	}

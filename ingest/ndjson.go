@@ -25,11 +25,11 @@ type ndjsonRows struct {
 type ndjsonLine struct {
 	line     int
 	text     []byte
-	overlong bool // longer than MaxRowBytes: text is cut short
+	overlong bool // longer than the reader's bound: text is cut short
 }
 
-func newNDJSON(r io.Reader, peek int) (*ndjsonRows, error) {
-	n := &ndjsonRows{lines: &lineReader{r: bufio.NewReaderSize(r, 64<<10)}}
+func newNDJSON(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
+	n := &ndjsonRows{lines: &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: maxRow}}
 	for len(n.pending) < peek {
 		l, err := n.readLine()
 		if errors.Is(err, io.EOF) {
@@ -120,7 +120,7 @@ func (n *ndjsonRows) next() (row, error) {
 	}
 	raw := func() string { return string(l.text) }
 	if l.overlong {
-		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", MaxRowBytes)}
+		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", n.lines.max)}
 	}
 	if !utf8.Valid(l.text) {
 		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: "row is not valid UTF-8: set the source's encoding (latin1, windows-1252)"}

@@ -20,6 +20,7 @@ var (
 type Options struct {
 	DateFormats []string // Go layouts tried first, in order (date)
 	Region      string   // ISO 3166-1 alpha-2 default region (phone)
+	MaxBytes    int      // longest raw value; 0 = MaxLength of the kind
 }
 
 // facets lists the facets each kind's values may carry.
@@ -64,7 +65,11 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 	if strings.TrimSpace(raw) == "" {
 		return record.Value{}, ErrEmpty
 	}
-	if n := MaxLength(kind); len(raw) > n {
+	n := opt.MaxBytes
+	if n <= 0 {
+		n = MaxLength(kind)
+	}
+	if len(raw) > n {
 		return record.Value{}, fmt.Errorf("%w: %s value of %d bytes, longer than the %d a %s value may have", ErrInvalid, kind, len(raw), n, kind)
 	}
 	switch kind {

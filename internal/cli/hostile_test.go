@@ -94,3 +94,22 @@ func TestHostileInput(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitsConfigured: limits in the config bound rows and values below
+// the defaults, for batch ingest and for upsert alike.
+func TestLimitsConfigured(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "p.csv"), "id,name,dob\n1,Ana Lopez,1990-02-03\n2,"+strings.Repeat("x", 150)+",1990-02-03\n3,Bartholomew Montgomery Fitzgerald,1985-04-05\n")
+	cfg := filepath.Join(dir, "c.yaml")
+	write(t, cfg, "sources:\n  - {name: p, path: p.csv, id: id, fields: {name: {column: name, type: name}, dob: {column: dob, type: date}}}\n"+
+		"limits: {row_bytes: 100, value_bytes: {name: 20}}\n")
+	out := filepath.Join(dir, "out")
+	if code, _, errs := run(t, "ingest", "--config", cfg, "--out", out); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	rejects := readLines(t, filepath.Join(out, "rejects.ndjson"))
+	if len(rejects) != 2 || rejects[0]["line"] != 3.0 || !strings.Contains(rejects[0]["reason"].(string), "row longer than 100") ||
+		rejects[1]["line"] != 4.0 || !strings.Contains(rejects[1]["reason"].(string), "longer than the 20") {
+		t.Errorf("rejects %v; want row 3 over 100 bytes and row 4's name over 20", rejects)
+	}
+}

@@ -98,11 +98,11 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	}
 	for i, in := range fs.Args() {
 		src := srcs[i]
-		rd, size, closeIn, err := openInput(ctx, env, in, src, *del)
+		rd, size, closeIn, err := openInput(ctx, env, in, src, cfg.Limits.RowBytes, *del)
 		if err != nil {
 			return err
 		}
-		norm := engine.NewNormalizer(src)
+		norm := engine.NewNormalizer(src, cfg.Limits)
 		err = func() error {
 			defer closeIn()
 			readCtx, stopReading := context.WithCancel(ctx)
@@ -260,8 +260,9 @@ type progressReader struct {
 // openInput opens an INPUT ("-" for stdin) as a reader of src's records.
 // The format follows the input's extension, else the source's.
 // A delete reads only the id column.
-func openInput(ctx context.Context, env Env, in string, src config.Source, idOnly bool) (progressReader, int64, func(), error) {
+func openInput(ctx context.Context, env Env, in string, src config.Source, maxRow int, idOnly bool) (progressReader, int64, func(), error) {
 	opt := engine.IngestOptions(src)
+	opt.MaxRowBytes = maxRow
 	opt.File = in
 	if idOnly {
 		opt.Fields = nil
