@@ -67,6 +67,9 @@ type Source struct {
 	Kind   KindMapping
 	Fields []Field
 	Line   int // line of the source in the config file
+	// AllowSpecial lets the source be a FIFO or a device rather than a
+	// regular file (allow_special: true): one that may never end.
+	AllowSpecial bool
 }
 
 // KindMapping says what a source's records are: a fixed entity kind, or
@@ -435,7 +438,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "delimiter", "encoding", "kind", "fields") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "delimiter", "encoding", "kind", "fields", "allow_special") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -461,6 +464,10 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 				src.Delimiter = []rune(d)[0]
 			default:
 				p.errf(v, f, "delimiter must be one character (or \\t), got %q", d)
+			}
+		case "allow_special":
+			if err := deref(v).Decode(&src.AllowSpecial); err != nil {
+				p.errf(v, f, "must be true or false")
 			}
 		case "encoding":
 			src.Encoding = strings.ToLower(p.scalar(v, f))

@@ -177,7 +177,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 func IngestOptions(src config.Source) ingest.Options { return ingestOptions(src) }
 
 func ingestOptions(src config.Source) ingest.Options {
-	opt := ingest.Options{Source: src.Name, File: src.Path, Format: src.Format, ID: src.ID,
+	opt := ingest.Options{Source: src.Name, File: src.Path, Format: src.Format, ID: src.ID, AllowSpecial: src.AllowSpecial,
 		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding,
 		Kind: src.Kind.Fixed, KindColumn: src.Kind.Column, KindValues: src.Kind.Values}
 	for _, f := range src.Fields {

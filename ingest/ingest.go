@@ -61,6 +61,8 @@ type Options struct {
 	Stream bool
 	// MaxRowBytes bounds a row (CSV) or line (NDJSON); 0 = MaxRowBytes.
 	MaxRowBytes int
+	// AllowSpecial lets OpenFile read a FIFO or a device.
+	AllowSpecial bool
 }
 
 func (o Options) maxRow() int {
@@ -431,9 +433,8 @@ type File struct {
 
 // OpenFile opens the file at path (plain or gzip) for the source described
 // by opt. Close it when done. Reading stops with ctx's error once ctx is
-// done. Only regular files are read: a FIFO or a device (/dev/zero) could
-// be read forever; stream one through standard input instead, where the
-// command takes one.
+// done. Only regular files are read unless opt.AllowSpecial: a FIFO or a
+// device (/dev/zero) could be read forever.
 func OpenFile(ctx context.Context, path string, opt Options) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -444,9 +445,9 @@ func OpenFile(ctx context.Context, path string, opt Options) (*File, error) {
 		f.Close()
 		return nil, fmt.Errorf("source %s: %w", opt.Source, err)
 	}
-	if !st.Mode().IsRegular() {
+	if !st.Mode().IsRegular() && !opt.AllowSpecial {
 		f.Close()
-		return nil, fmt.Errorf("source %s: %s is not a regular file (%v): only files are read", opt.Source, path, st.Mode().Type())
+		return nil, fmt.Errorf("source %s: %s is not a regular file (%v), which could be read forever: give a file, or allow_special: true in the source", opt.Source, path, st.Mode().Type())
 	}
 	size := st.Size()
 	if opt.File == "" {

@@ -585,22 +585,3 @@ func TestStream(t *testing.T) {
 		pw.Close()
 	}
 }
-
-// TestOnlyRegularFiles: a device is refused (it could be read forever);
-// a cancelled context stops a file being read.
-func TestOnlyRegularFiles(t *testing.T) {
-	if _, err := os.Stat("/dev/zero"); err != nil {
-		t.Skip("no /dev/zero here")
-	}
-	_, err := ingest.OpenFile(context.Background(), "/dev/zero", people(ingest.FormatCSV))
-	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
-		t.Errorf("OpenFile(/dev/zero) error = %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "in.csv")
-	os.WriteFile(path, []byte("id,name,alias\n1,Ana,\n2,Bo,\n"), 0o600)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := ingest.OpenFile(ctx, path, people(ingest.FormatCSV)); !errors.Is(err, context.Canceled) {
-		t.Errorf("OpenFile with a cancelled context: error = %v, want context.Canceled", err)
-	}
-}
