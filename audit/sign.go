@@ -64,16 +64,9 @@ func NewKey(path string) (ed25519.PrivateKey, error) {
 // ReadKey reads a key file written by NewKey. A file others may read is
 // refused: the key is what keeps the log from being rewritten.
 func ReadKey(path string) (ed25519.PrivateKey, error) {
-	st, err := os.Stat(path)
+	data, err := readPrivate(path, "audit key")
 	if err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("audit key %s: readable by others (mode %v): chmod 600 it", path, st.Mode().Perm())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
+		return nil, err
 	}
 	text, ok := strings.CutPrefix(strings.TrimSpace(string(data)), strings.TrimSpace(keyPrefix))
 	seed, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))
@@ -190,16 +183,9 @@ func SecretFromEnv() ([]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
-	st, err := os.Stat(path)
+	data, err := readPrivate(path, "digest secret")
 	if err != nil {
-		return nil, fmt.Errorf("digest secret: %w", err)
-	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("digest secret %s: readable by others (mode %v): chmod 600 it", path, st.Mode().Perm())
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("digest secret: %w", err)
+		return nil, err
 	}
 	secret, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
 	if err != nil || len(secret) < 16 {
@@ -214,4 +200,21 @@ func SecretCheck(secret []byte) string {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("concord digest secret check"))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// readPrivate reads a file that must be its owner's alone (what names it
+// in errors): a key or a secret others may read is no longer one.
+func readPrivate(path, what string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s %s: readable by others (mode %v): chmod 600 it", what, path, st.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return data, nil
 }

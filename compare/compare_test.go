@@ -27,11 +27,29 @@ func values(t *testing.T, kind record.Kind, raw string) []record.Value {
 	return out
 }
 
+// tokenCase is two token lists, as text, and whether a symmetric relation
+// holds between them.
+type tokenCase struct {
+	a, b string
+	want bool
+}
+
+// checkSymmetric checks rel on every case, both ways round.
+func checkSymmetric(t *testing.T, name string, rel func(a, b []string) bool, tests []tokenCase) {
+	t.Helper()
+	for _, tt := range tests {
+		a, b := strings.Fields(tt.a), strings.Fields(tt.b)
+		if got := rel(a, b); got != tt.want {
+			t.Errorf("%s(%q, %q) = %v, want %v", name, tt.a, tt.b, got, tt.want)
+		}
+		if got := rel(b, a); got != tt.want {
+			t.Errorf("%s(%q, %q) = %v, want %v", name, tt.b, tt.a, got, tt.want)
+		}
+	}
+}
+
 func TestTruncated(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want bool
-	}{
+	checkSymmetric(t, "Truncated", compare.Truncated, []tokenCase{
 		{"jose ma garcia", "jose maria garcia lopez", true},
 		{"garcia lopez jose ma", "jose maria garcia lopez", true},
 		{"garcia lopez jose maria", "jose maria garcia lopez", false}, // nothing cut: a subset
@@ -40,23 +58,11 @@ func TestTruncated(t *testing.T) {
 		{"jo", "jose garcia", false},                                  // one token
 		{"jose pe", "jose garcia", false},                             // pe starts no token
 		{"pedro ma", "jose maria garcia", false},                      // pedro is not there
-	}
-	for _, tt := range tests {
-		a, b := strings.Fields(tt.a), strings.Fields(tt.b)
-		if got := compare.Truncated(a, b); got != tt.want {
-			t.Errorf("Truncated(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
-		}
-		if got := compare.Truncated(b, a); got != tt.want {
-			t.Errorf("Truncated(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestJoined(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want bool
-	}{
+	checkSymmetric(t, "Joined", compare.Joined, []tokenCase{
 		{"cho ji hoon", "jihoon cho", true},
 		{"cho ji hoon", "cho jihoon", true},
 		{"ji hoon cho", "jihooncho", true},
@@ -67,43 +73,26 @@ func TestJoined(t *testing.T) {
 		{"ji hoon", "jihoonx", false},         // letters left over
 		{"an a", "ana", true},
 		{"ana", "", false},
-	}
-	for _, tt := range tests {
-		a, b := strings.Fields(tt.a), strings.Fields(tt.b)
-		if got := compare.Joined(a, b); got != tt.want {
-			t.Errorf("Joined(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
-		}
-		if got := compare.Joined(b, a); got != tt.want {
-			t.Errorf("Joined(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestContained(t *testing.T) {
-	tests := []struct {
-		a, b string
-		min  int
-		want bool
-	}{
-		{"high street", "high street leeds", 2, true},
-		{"high street", "high street", 2, true},
-		{"high street leeds", "high street le", 2, true}, // cut at a field length
-		{"high street", "high street leeds", 3, false},   // too few tokens
-		{"street", "high street", 2, false},
-		{"high road", "high street leeds", 2, false},
-		{"high street le", "high street lo", 2, false},                                          // neither is in the other
-		{"calle 12", "calle 123", 2, false},                                                     // a number cut short is another number
-		{"urbanizacion victoria quinta victo", "urbanizacion victoria quinta milton", 2, false}, // victo starts victoria, which is there already
+	contained := func(min int) func(a, b []string) bool {
+		return func(a, b []string) bool { return compare.Contained(a, b, min) }
 	}
-	for _, tt := range tests {
-		a, b := strings.Fields(tt.a), strings.Fields(tt.b)
-		if got := compare.Contained(a, b, tt.min); got != tt.want {
-			t.Errorf("Contained(%q, %q, %d) = %v, want %v", tt.a, tt.b, tt.min, got, tt.want)
-		}
-		if got := compare.Contained(b, a, tt.min); got != tt.want {
-			t.Errorf("Contained(%q, %q, %d) = %v, want %v", tt.b, tt.a, tt.min, got, tt.want)
-		}
-	}
+	checkSymmetric(t, "Contained", contained(2), []tokenCase{
+		{"high street", "high street leeds", true},
+		{"high street", "high street", true},
+		{"high street leeds", "high street le", true}, // cut at a field length
+		{"street", "high street", false},
+		{"high road", "high street leeds", false},
+		{"high street le", "high street lo", false},                                          // neither is in the other
+		{"calle 12", "calle 123", false},                                                     // a number cut short is another number
+		{"urbanizacion victoria quinta victo", "urbanizacion victoria quinta milton", false}, // victo starts victoria, which is there already
+	})
+	checkSymmetric(t, "Contained(3)", contained(3), []tokenCase{
+		{"high street", "high street leeds", false}, // too few tokens
+	})
 }
 
 // TestDefaultLevels is a case table per kind: two raw values (| separates

@@ -99,6 +99,17 @@ func TestCSV(t *testing.T) {
 			[]string{"2:not valid UTF-8"}},
 		{"Latin1", "id,name,alias\n1,Garc\xeda,\n", func(o *ingest.Options) { o.Encoding = "latin1" },
 			[]string{"1|García||2"}, nil},
+		// A quote left open does not swallow the rows after it: the row
+		// that opened it is rejected when the next line is a row of its
+		// own; a quoted field that really holds a line break still reads;
+		// a quote never closed before the end rejects its row alone.
+		{"OpenQuoteThenRows", "id,name,alias\n1,\"John Smith,x\n2,Bo,\n3,Cy,\n", nil, []string{"2|Bo||3", "3|Cy||4"},
+			[]string{"2:not closed at the end of its line"}},
+		{"LineBreakInQuotes", "id,name,alias\n1,\"Ana\nMaría\",\n2,Bo,\n", nil, []string{"1|Ana\nMaría||2", "2|Bo||4"}, nil},
+		{"OpenAtEnd", "id,name,alias\n1,Ana,\n2,\"Bo\n", nil, []string{"1|Ana||2"},
+			[]string{"3:not closed before the end of the file"}},
+		{"QuoteAfterQuotedField", "id,name,alias\n1,\"Ana\"x,\n2,Bo,\n", nil, []string{"2|Bo||3"},
+			[]string{"2:malformed CSV"}},
 		{"Windows1252", "id,name,alias\n1,\x93Ana\x94,\n", func(o *ingest.Options) { o.Encoding = "windows-1252" },
 			[]string{"1|\u201cAna\u201d||2"}, nil},
 	}
@@ -433,40 +444,6 @@ func FuzzNDJSON(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestStrayQuote: a quote left open does not swallow the rows after it.
-// The row that opened it is rejected when the next line is a row of its
-// own; a quoted field that really holds a line break still reads; a quote
-// never closed before the end of the file rejects its row alone.
-func TestStrayQuote(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    []string
-		rejects []string
-	}{
-		{"OpenQuoteThenRows", "id,name,alias\n1,\"John Smith,x\n2,Bo,\n3,Cy,\n", []string{"2|Bo||3", "3|Cy||4"},
-			[]string{"2:not closed at the end of its line"}},
-		{"LineBreakInQuotes", "id,name,alias\n1,\"Ana\nMaría\",\n2,Bo,\n", []string{"1|Ana\nMaría||2", "2|Bo||4"}, nil},
-		{"OpenAtEnd", "id,name,alias\n1,Ana,\n2,\"Bo\n", []string{"1|Ana||2"},
-			[]string{"3:not closed before the end of the file"}},
-		{"QuoteAfterQuotedField", "id,name,alias\n1,\"Ana\"x,\n2,Bo,\n", []string{"2|Bo||3"},
-			[]string{"2:malformed CSV"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r, err := ingest.Open(strings.NewReader(tt.in), people(ingest.FormatCSV))
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, rejects := readAll(t, r)
-			if got := flat(recs); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("records = %q, want %q", got, tt.want)
-			}
-			checkRejects(t, rejects, tt.rejects)
-		})
-	}
 }
 
 // TestStrayQuoteManyRows: ten thousand good rows after a quote left open

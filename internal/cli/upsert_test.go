@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,23 +152,10 @@ func TestUpsertChild(t *testing.T) {
 // standard input, once what it acknowledged is committed: it exits with
 // ExitSignal, saying so, and the acknowledged record is stored.
 func TestUpsertInterrupted(t *testing.T) {
-	dir, cfg, modelPath := liveSetup(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestUpsertChild$")
-	cmd.Env = append(os.Environ(), "CONCORD_UPSERT_CHILD="+strings.Join([]string{"upsert", "--config", cfg, "--model", modelPath, "--source", "people", "-"}, "\x1f"))
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cfg, modelPath := liveSetup(t)
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, stdout := startUpsertChild(t, cfg, modelPath, &stderr)
+	defer stdin.Close()
 	fmt.Fprintln(stdin, `{"id": "r1", "name": "Ana", "phone": "1"}`)
 	sc := bufio.NewScanner(stdout)
 	if !sc.Scan() {
@@ -191,17 +179,13 @@ func TestUpsertInterrupted(t *testing.T) {
 	if code, out, errs := run(t, "record", "--config", cfg, "people", "r1"); code != 0 || !strings.Contains(out, "r1") {
 		t.Errorf("the acknowledged record: exit %d %s %s", code, out, errs)
 	}
-	_ = dir
 }
 
-// An acknowledged upsert survives kill -9: a child upserts from stdin and
-// acknowledges each record; the parent kills it mid-stream and checks
-// that every acknowledged record is in the store and the store is
-// consistent.
-func TestUpsertSurvivesKill(t *testing.T) {
-	dir, cfg, modelPath := liveSetup(t)
+// startUpsertChild starts this test binary as a child running
+// "concord upsert -" from a pipe the caller feeds (TestUpsertChild).
+func startUpsertChild(t *testing.T, cfg, modelPath string, stderr io.Writer) (*exec.Cmd, io.WriteCloser, io.ReadCloser) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestUpsertChild$")
-	// The child reads records from stdin, which the parent keeps feeding.
 	cmd.Env = append(os.Environ(), "CONCORD_UPSERT_CHILD="+strings.Join([]string{"upsert", "--config", cfg, "--model", modelPath, "--source", "people", "-"}, "\x1f"))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -211,10 +195,21 @@ func TestUpsertSurvivesKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	return cmd, stdin, stdout
+}
+
+// An acknowledged upsert survives kill -9: a child upserts from stdin and
+// acknowledges each record; the parent kills it mid-stream and checks
+// that every acknowledged record is in the store and the store is
+// consistent.
+func TestUpsertSurvivesKill(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	// The child reads records from stdin, which the parent keeps feeding.
+	cmd, stdin, stdout := startUpsertChild(t, cfg, modelPath, os.Stderr)
 	const total, killAfter = 5000, 400
 	go func() {
 		for i := range total {
