@@ -66,7 +66,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprint(env.Stdout, report)
 	if *write != "" {
-		if err := os.WriteFile(*write, []byte(report), 0o644); err != nil {
+		if err := writePrivate(*write, []byte(report)); err != nil {
 			return err
 		}
 	}

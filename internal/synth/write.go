@@ -61,7 +61,7 @@ model:
 // concord.yaml. It returns the paths of the config and the truth.
 func Write(dir string, opt Options) (config, truth string, err error) {
 	ds := Generate(opt)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", "", err
 	}
 	people := map[string][][]string{}
@@ -94,7 +94,7 @@ func Write(dir string, opt Options) (config, truth string, err error) {
 		return "", "", err
 	}
 	config = filepath.Join(dir, "concord.yaml")
-	if err := os.WriteFile(config, []byte(ConfigYAML), 0o644); err != nil {
+	if err := os.WriteFile(config, []byte(ConfigYAML), 0o600); err != nil {
 		return "", "", err
 	}
 	return config, truth, nil
@@ -107,7 +107,7 @@ func writeCSV(path string, header []string, rows [][]string) error {
 // writeCSVWith writes a CSV file with the given delimiter, encoded by enc
 // (nil: UTF-8).
 func writeCSVWith(path string, header []string, rows [][]string, comma rune, enc *encoding.Encoder) error {
-	f, err := os.Create(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ sources:
 // generated set with what tests need to score it.
 func WriteHetero(dir string, opt HeteroOptions) (config, truth string, set *HeteroSet, err error) {
 	set = GenerateHetero(opt)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", "", nil, err
 	}
 	columns := map[string][]string{
@@ -227,7 +227,7 @@ func WriteHetero(dir string, opt HeteroOptions) (config, truth string, set *Hete
 			return "", "", nil, err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "sanctions.ndjson"), nested.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "sanctions.ndjson"), nested.Bytes(), 0o600); err != nil {
 		return "", "", nil, err
 	}
 	truth = filepath.Join(dir, "truth.csv")
@@ -235,7 +235,7 @@ func WriteHetero(dir string, opt HeteroOptions) (config, truth string, set *Hete
 		return "", "", nil, err
 	}
 	config = filepath.Join(dir, "concord.yaml")
-	if err := os.WriteFile(config, []byte(HeteroConfigYAML), 0o644); err != nil {
+	if err := os.WriteFile(config, []byte(HeteroConfigYAML), 0o600); err != nil {
 		return "", "", nil, err
 	}
 	return config, truth, set, nil
