@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/concord-er/concord/audit"
@@ -74,6 +75,7 @@ type Live struct {
 	conflicts *conflicts
 	opt       LiveOptions
 	salt      []byte // the secret of the audit log's record digests
+	reloads   atomic.Int64
 	modelID   string // digest of the model, written in the audit log
 	now       func() time.Time
 	mu        sync.Mutex // serialises changes and guards mem and gen
@@ -385,6 +387,7 @@ func (l *Live) digest(k record.Key) string { return audit.KeyDigest(l.salt, k) }
 // reload rebuilds the in-memory copy from the store, decoding records on
 // every core.
 func (l *Live) reload(ctx context.Context) error {
+	l.reloads.Add(1)
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
 		return err
@@ -551,6 +554,20 @@ func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
 func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 	var chs []Change
 	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
+		// A delete of a record that is not there, at its turn in the
+		// batch, refuses the batch before anything is touched.
+		present := map[record.Key]bool{}
+		for _, op := range ops {
+			k := op.Record.Key
+			exists, seen := present[k]
+			if !seen {
+				_, exists = l.mem.slot[k]
+			}
+			if op.Delete && !exists {
+				return head, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
+			}
+			present[k] = !op.Delete
+		}
 		for _, op := range ops {
 			var ch Change
 			var err error
@@ -575,9 +592,23 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 	return chs, nil
 }
 
+// rejected is a change refused before it touched anything (a client's
+// mistake: deleting a record that is not there, a bad verdict): the memory
+// copy is as it was, and need not be read again.
+type rejected struct{ err error }
+
+func (r *rejected) Error() string { return r.err.Error() }
+func (r *rejected) Unwrap() error { return r.err }
+
+// Reloads counts the times the memory copy was read again from the store
+// whole: after a change that failed part-way, or to catch up with another
+// writer. A client's mistake costs none.
+func (l *Live) Reloads() int64 { return l.reloads.Load() }
+
 // change runs fn in a write transaction and commits it, one change at a
 // time. If fn or the commit fails, the memory copy, which fn may have
-// changed in part, is read again from the store.
+// changed in part, is read again from the store, unless fn refused the
+// change before touching anything (a *rejected error).
 //
 // Every change appends to the audit log, so the log's head tells whether
 // the store has changed since the memory copy was read.
@@ -593,7 +624,8 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 	}
 	defer tx.Rollback()
 	defer func() {
-		if err != nil {
+		var rj *rejected
+		if err != nil && !errors.As(err, &rj) {
 			if rerr := l.reload(context.WithoutCancel(ctx)); rerr != nil {
 				err = errors.Join(err, fmt.Errorf("reload after a failed change: %w", rerr))
 			}

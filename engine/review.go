@@ -183,23 +183,28 @@ func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []De
 		return ch, err
 	}
 	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
-		var seeds []int32
-		var keys []record.Key
+		// Every decision is checked before any is stored: a mistake
+		// refuses the change untouched.
 		for _, d := range ds {
 			switch d.Verdict {
 			case store.VerdictSame, store.VerdictDifferent, store.VerdictUnsure:
 			default:
-				return head, fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
+				return head, &rejected{fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)}
 			}
 			if d.A == d.B {
-				return head, fmt.Errorf("%w: a record and itself", ErrBadDecision)
+				return head, &rejected{fmt.Errorf("%w: a record and itself", ErrBadDecision)}
 			}
 			for _, k := range []record.Key{d.A, d.B} {
-				s, ok := l.mem.slot[k]
-				if !ok {
-					return head, fmt.Errorf("record %s: %w", k, store.ErrNotFound)
+				if _, ok := l.mem.slot[k]; !ok {
+					return head, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
 				}
-				seeds = append(seeds, s)
+			}
+		}
+		var seeds []int32
+		var keys []record.Key
+		for _, d := range ds {
+			for _, k := range []record.Key{d.A, d.B} {
+				seeds = append(seeds, l.mem.slot[k])
 				keys = append(keys, k)
 			}
 			if err := tx.PutDecision(store.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {

@@ -294,3 +294,45 @@ func TestAuditLog(t *testing.T) {
 		}
 	}
 }
+
+// TestMistakesReloadNothing: a client's mistake — deleting a record that is
+// not there, in a batch or alone, a bad verdict, a decision on a missing
+// record — is refused without reading the whole store again, and the
+// store is as it was.
+func TestMistakesReloadNothing(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	for _, r := range []record.Record{textRecord("a", "Ana", "1"), textRecord("b", "Bea", "2")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := l.Reloads()
+	if _, err := l.Delete(ctx, key("nope")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("delete of a missing record: %v", err)
+	}
+	if _, err := l.Apply(ctx, []engine.Op{{Record: textRecord("c", "Cy", "3")}, {Record: record.Record{Key: key("nope")}, Delete: true}}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a batch deleting a missing record: %v", err)
+	}
+	if _, err := l.Apply(ctx, []engine.Op{{Record: textRecord("d", "Di", "4")}, {Record: record.Record{Key: key("d")}, Delete: true}}); err != nil {
+		t.Errorf("a batch that upserts and then deletes a record: %v", err)
+	}
+	for _, d := range []engine.Decision{
+		{A: key("a"), B: key("b"), Verdict: "maybe", Reviewer: "rev"},
+		{A: key("a"), B: key("nope"), Verdict: store.VerdictSame, Reviewer: "rev"},
+		{A: key("a"), B: key("a"), Verdict: store.VerdictSame, Reviewer: "rev"},
+	} {
+		if _, err := l.Decide(ctx, d); err == nil {
+			t.Errorf("decision %+v accepted", d)
+		}
+	}
+	if got := l.Reloads(); got != before {
+		t.Errorf("mistakes reloaded the store %d times", got-before)
+	}
+	if _, err := l.Record(ctx, key("c")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the refused batch stored its upsert: %v", err)
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
