@@ -19,9 +19,14 @@ import (
 	"github.com/concord-er/concord/store/sqlite"
 )
 
-// streamGroup is the records per transaction when streaming, as in
-// concord upsert's group commit.
-const streamGroup = 256
+// streamGroup is the records per transaction when streaming: concord
+// upsert's group commit (engine.Live.Stream), which bench runs too.
+const streamGroup = engine.StreamGroup
+
+// noReject fails a benchmark stream on any reject: its records are all good.
+func noReject(r engine.Reject) error {
+	return fmt.Errorf("bench stream: record %s rejected: %s", r.RecordID, r.Reason)
+}
 
 // LiveOptions configure MeasureLive.
 type LiveOptions struct {
@@ -156,15 +161,9 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 		s.UpsertsPerSec = float64(len(recs)) / total.Seconds()
 		for pass := range 2 { // delete the sample, then upsert it again
 			start := time.Now()
-			for lo := 0; lo < len(recs); lo += streamGroup {
-				var ops []engine.Op
-				for _, r := range recs[lo:min(lo+streamGroup, len(recs))] {
-					ops = append(ops, engine.Op{Record: r, Delete: pass == 0})
-				}
-				if _, err := live.Apply(ctx, ops); err != nil {
-					db.Close()
-					return nil, err
-				}
+			if _, err := live.Stream(ctx, engine.Records(recs), engine.StreamOptions{Normalized: true, Delete: pass == 0, Reject: noReject}); err != nil {
+				db.Close()
+				return nil, err
 			}
 			if pass == 1 {
 				s.GroupedPerSec = float64(len(recs)) / time.Since(start).Seconds()
@@ -190,15 +189,9 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 				return nil, err
 			}
 			start = time.Now()
-			for lo := 0; lo < len(res.Records); lo += streamGroup {
-				var ops []engine.Op
-				for _, r := range res.Records[lo:min(lo+streamGroup, len(res.Records))] {
-					ops = append(ops, engine.Op{Record: r})
-				}
-				if _, err := live.Apply(ctx, ops); err != nil {
-					db.Close()
-					return nil, err
-				}
+			if _, err := live.Stream(ctx, engine.Records(res.Records), engine.StreamOptions{Normalized: true, Reject: noReject}); err != nil {
+				db.Close()
+				return nil, err
 			}
 			s.StreamSeconds = time.Since(start).Seconds()
 			s.StreamAgreement, err = agreement(ctx, live, batch)

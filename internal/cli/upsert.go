@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"github.com/concord-er/concord/audit"
 	"io"
@@ -102,80 +101,21 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		norm := engine.NewNormalizer(src, cfg.Limits)
-		err = func() error {
-			defer closeIn()
-			readCtx, stopReading := context.WithCancel(ctx)
-			defer stopReading() // on an error, the reader stops too
-			items := readAhead(readCtx, rd)
-			// Group commit: each transaction takes the records that have
-			// arrived, up to groupMax, and they are acknowledged together
-			// once it commits. A lone record is committed at once.
-			for {
-				batch, more := nextGroup(ctx, items)
-				var ops []engine.Op
-				deleting := map[record.Key]bool{}
-				for _, it := range batch {
-					switch {
-					case it.err != nil:
-						var re *ingest.RowError
-						if !errors.As(it.err, &re) {
-							return fmt.Errorf("%s: %w", in, it.err)
-						}
-						rowRejects++
-						if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
-							RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}); err != nil {
-							return err
-						}
-					case *del:
-						has, err := live.Has(ctx, it.rec.Key)
-						if err != nil {
-							return err
-						}
-						if deleting[it.rec.Key] || !has {
-							rowRejects++
-							if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: src.Name, File: in, Line: it.rec.Line,
-								RecordID: it.rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
-								return err
-							}
-							continue
-						}
-						deleting[it.rec.Key] = true
-						ops = append(ops, engine.Op{Record: it.rec, Delete: true})
-					default:
-						rec := it.rec
-						for _, p := range norm.Record(&rec) {
-							valueRejects++
-							p.File = in
-							if err := reject(p); err != nil {
-								return err
-							}
-						}
-						ops = append(ops, engine.Op{Record: rec})
-					}
-				}
-				if len(ops) > 0 {
-					chs, err := live.Apply(ctx, ops)
-					if err != nil {
+		st, err := live.Stream(ctx, rd, engine.StreamOptions{Source: src, Limits: cfg.Limits, Delete: *del, File: in, Reject: reject,
+			Committed: func(chs []engine.Change) error {
+				// Committed: acknowledge.
+				for _, ch := range chs {
+					if err := acks.Encode(ch); err != nil {
 						return err
 					}
-					// Committed: acknowledge.
-					for _, ch := range chs {
-						if err := acks.Encode(ch); err != nil {
-							return err
-						}
-					}
-					if err := out.Flush(); err != nil {
-						return err
-					}
-					n += int64(len(chs))
-					bar.Update(n, rd.read(), size)
 				}
-				if !more {
-					return ctx.Err() // nil at the end of the input
-				}
-			}
-		}()
+				n += int64(len(chs))
+				bar.Update(n, rd.read(), size)
+				return out.Flush()
+			}})
+		closeIn()
+		rowRejects += st.RowRejects
+		valueRejects += st.ValueRejects
 		if err != nil {
 			return err
 		}
@@ -187,68 +127,6 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stderr, "%d records %s; %d rows and %d values rejected (see %s)\n", n, verb, rowRejects, valueRejects, rp)
 	return nil
-}
-
-// groupMax is the most records one transaction takes.
-const groupMax = 256
-
-// item is a record read ahead, or the error reading it.
-type item struct {
-	rec record.Record
-	err error
-}
-
-// readAhead reads records in the background, so that those that arrive
-// while a transaction commits form the next group.
-func readAhead(ctx context.Context, rd progressReader) <-chan item {
-	ch := make(chan item, groupMax)
-	go func() {
-		defer close(ch)
-		for {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			select {
-			case ch <- item{rec, err}:
-			case <-ctx.Done():
-				return
-			}
-			var re *ingest.RowError
-			if err != nil && !errors.As(err, &re) {
-				return
-			}
-		}
-	}()
-	return ch
-}
-
-// nextGroup waits for one item, then takes those already waiting, up to
-// groupMax. more is false once the input has ended or ctx is done.
-func nextGroup(ctx context.Context, items <-chan item) (group []item, more bool) {
-	var it item
-	var ok bool
-	select {
-	case it, ok = <-items:
-		if !ok {
-			return nil, false
-		}
-	case <-ctx.Done(): // interrupted while the input is idle
-		return nil, false
-	}
-	group = append(group, it)
-	for len(group) < groupMax {
-		select {
-		case it, ok := <-items:
-			if !ok {
-				return group, false
-			}
-			group = append(group, it)
-		default:
-			return group, true
-		}
-	}
-	return group, true
 }
 
 // progressReader is an ingest.Reader with the bytes read so far.

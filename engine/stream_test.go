@@ -1,0 +1,96 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/ingest"
+	"github.com/concord-er/concord/record"
+)
+
+// scripted is a RecordSource that gives its items, then blocks until its
+// context is done (an idle input) when hang is set, else ends.
+type scripted struct {
+	items []any // record.Record or error
+	hang  context.Context
+}
+
+func (s *scripted) Next() (record.Record, error) {
+	if len(s.items) == 0 {
+		if s.hang != nil {
+			<-s.hang.Done()
+		}
+		return record.Record{}, io.EOF
+	}
+	it := s.items[0]
+	s.items = s.items[1:]
+	if err, ok := it.(error); ok {
+		return record.Record{}, err
+	}
+	return it.(record.Record), nil
+}
+
+// TestStream: a stream applies its records, rejects bad rows and deletes
+// of records not stored, passes each commit to Committed, and stops when
+// its context is done while the input is idle, keeping what it committed.
+func TestStream(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	var rejects []engine.Reject
+	reject := func(r engine.Reject) error { rejects = append(rejects, r); return nil }
+	var committed int
+	src := &scripted{items: []any{
+		textRecord("a", "Ana", "1"),
+		&ingest.RowError{Source: "s", File: "f", Line: 3, Reason: "malformed CSV"},
+		textRecord("b", "Bea", "2"),
+	}}
+	st, err := l.Stream(ctx, src, engine.StreamOptions{Normalized: true, File: "f", Reject: reject,
+		Committed: func(chs []engine.Change) error { committed += len(chs); return nil }})
+	if err != nil || st.Changes != 2 || st.RowRejects != 1 || committed != 2 || len(rejects) != 1 || rejects[0].Line != 3 {
+		t.Fatalf("stream: %+v, %v; committed %d, rejects %+v", st, err, committed, rejects)
+	}
+	// Deletes: a record not stored is a reject, the others go.
+	st, err = l.Stream(ctx, engine.Records([]record.Record{{Key: key("a")}, {Key: key("zz")}}),
+		engine.StreamOptions{Delete: true, Source: config.Source{Name: "s"}, Reject: reject})
+	if err != nil || st.Changes != 1 || st.RowRejects != 1 {
+		t.Fatalf("deletes: %+v, %v", st, err)
+	}
+	if _, err := l.Record(ctx, key("a")); err == nil {
+		t.Error("the deleted record is still stored")
+	}
+	// An idle input: cancelling stops the stream; what came is committed.
+	cctx, cancel := context.WithCancel(ctx)
+	idle := &scripted{items: []any{textRecord("c", "Cy", "3")}, hang: cctx}
+	done := make(chan error, 1)
+	go func() {
+		_, err := l.Stream(cctx, idle, engine.StreamOptions{Normalized: true, Reject: reject})
+		done <- err
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := l.Record(ctx, key("c")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the record before the idle input was not committed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("stream ended with %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream did not stop when its context was cancelled")
+	}
+	if _, err := l.Stream(ctx, engine.Records(nil), engine.StreamOptions{}); err == nil {
+		t.Error("a stream without Reject ran")
+	}
+}
