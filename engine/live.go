@@ -70,8 +70,7 @@ type Live struct {
 	scorer    *model.Scorer
 	rules     []block.Rule
 	linkOnly  bool
-	matchW    float64
-	reviewW   float64
+	matchW    float64 // the match threshold as a weight, for clustering
 	conflicts *conflicts
 	opt       LiveOptions
 	salt      []byte // the secret of the audit log's record digests
@@ -220,7 +219,7 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 		return nil, err
 	}
 	l.scorer, l.linkOnly, l.conflicts = s, m.LinkOnly, newConflicts(s, nil)
-	l.matchW, l.reviewW = logit(m.Thresholds.Match), logit(m.Thresholds.Review)
+	l.matchW = s.MatchWeight()
 	for _, terms := range m.Blocking {
 		r, err := block.ParseRule(terms)
 		if err != nil {
@@ -707,24 +706,24 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 		cr := &mem.recs[c]
 		w := l.scorer.CompareValues(rec.Key.Source, cr.key.Source, va, cr.values, levels, nil)
 		ch.Compared++
-		if w >= l.reviewW {
+		outcome := l.scorer.Decide(w, levels)
+		if outcome != model.NonMatch {
 			ch.scored = append(ch.scored, scored{B: l.digest(cr.key), Weight: w, Levels: slices.Clone(levels)})
 		}
-		conflicted := l.conflicts.levels(levels)
-		switch {
-		case w >= l.matchW && !conflicted:
+		switch outcome {
+		case model.Match:
 			if err := tx.PutLink(store.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
 				return ch, err
 			}
 			mem.link(self, c, w)
 			ch.Links++
 			seeds = append(seeds, c)
-		case w >= l.reviewW:
+		case model.Review, model.Conflict:
 			if _, decided := mem.verdicts[record.NewPair(rec.Key, cr.key)]; decided {
 				continue // a reviewer has decided this pair already
 			}
 			reason := "review band"
-			if w >= l.matchW {
+			if outcome == model.Conflict {
 				reason = "scores as a match but disagrees on " + strings.Join(l.scorer.Disagreements(levels), ", ")
 			}
 			if err := tx.PutReview(store.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {

@@ -355,7 +355,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, err
 		}
 	}
-	matchW, reviewW := logit(m.Thresholds.Match), logit(m.Thresholds.Review)
+	matchW := scorer.MatchWeight()
 	ruleNames := make([]string, len(rules))
 	for r, rule := range rules {
 		ruleNames[r] = rule.String()
@@ -367,12 +367,12 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	// writes them straight into lists allocated once at their size: links,
 	// and pairs to review as indexes, written out after clustering.
 	classOf := func(w float64, levels []uint8) uint8 {
-		switch {
-		case w >= matchW && conflicts.levels(levels):
+		switch scorer.Decide(w, levels) {
+		case model.Conflict:
 			return conflict
-		case w >= matchW:
+		case model.Match:
 			return link
-		case w >= reviewW:
+		case model.Review:
 			return band
 		}
 		return dropped
@@ -905,11 +905,6 @@ func MaxWorkers() int { return max(256, 4*runtime.NumCPU()) }
 // the match threshold's, so that the record is the one entity's rather
 // than the other's with the probability a match needs; at least one bit.
 func ambiguity(matchW float64) float64 { return max(matchW, 1) }
-
-func logit(p float64) float64 {
-	p = min(max(p, 1e-12), 1-1e-12)
-	return math.Log2(p / (1 - p))
-}
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 

@@ -17,13 +17,14 @@ import (
 )
 
 // Outcomes of a pair.
-const (
-	OutcomeMatch    = "match"
-	OutcomeReview   = "review"
-	OutcomeNonMatch = "non-match"
+// (model.Scorer.Decide makes them; these are their names.)
+var (
+	OutcomeMatch    = model.Match.String()
+	OutcomeReview   = model.Review.String()
+	OutcomeNonMatch = model.NonMatch.String()
 	// OutcomeConflict is a pair that scores as a match but disagrees on
 	// an exclusive feature: it goes to review, never links.
-	OutcomeConflict = "conflict"
+	OutcomeConflict = model.Conflict.String()
 )
 
 // HouseholdBar names the bar that takes back what household features
@@ -90,24 +91,12 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		run += overlap
 		w.Bars = append(w.Bars, Bar{Name: HouseholdBar, LevelIndex: -1, Weight: overlap, Cumulative: run})
 	}
-	matchW, reviewW := logit(s.Model.Thresholds.Match), logit(s.Model.Thresholds.Review)
-	switch conflict := s.Conflict(levels); {
-	case total >= matchW && conflict:
-		w.Outcome = OutcomeConflict
+	outcome := s.Decide(total, levels)
+	w.Outcome = outcome.String()
+	if outcome == model.Conflict {
 		w.Disagreements = s.Disagreements(levels)
-	case total >= matchW:
-		w.Outcome = OutcomeMatch
-	case total >= reviewW:
-		w.Outcome = OutcomeReview
-	default:
-		w.Outcome = OutcomeNonMatch
 	}
 	return w
-}
-
-func logit(p float64) float64 {
-	p = min(max(p, 1e-12), 1-1e-12)
-	return math.Log2(p / (1 - p))
 }
 
 // Text renders a waterfall for a terminal: one line per bar with its

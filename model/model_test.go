@@ -356,3 +356,38 @@ func TestTFSalted(t *testing.T) {
 		t.Error("a tf_salt that is not hex compiled")
 	}
 }
+
+// TestDecide is the one decision rule: thresholds as weights, a conflict
+// only at or above the match threshold.
+func TestDecide(t *testing.T) {
+	m := testModel() // thresholds 0.95 and 0.6; dob is not exclusive here
+	m.Comparisons[1].Exclusive = true
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	matchW, reviewW := model.Logit(0.95), model.Logit(0.6)
+	if s.MatchWeight() != matchW || s.ReviewWeight() != reviewW {
+		t.Fatalf("weights %v %v", s.MatchWeight(), s.ReviewWeight())
+	}
+	agree, dobDiffers := []uint8{1, 1}, []uint8{1, 2}
+	tests := []struct {
+		w      float64
+		levels []uint8
+		want   model.Outcome
+	}{
+		{matchW, agree, model.Match},
+		{matchW, dobDiffers, model.Conflict},
+		{matchW - 0.01, dobDiffers, model.Review},
+		{reviewW, agree, model.Review},
+		{reviewW - 0.01, agree, model.NonMatch},
+	}
+	for _, tt := range tests {
+		if got := s.Decide(tt.w, tt.levels); got != tt.want {
+			t.Errorf("Decide(%v, %v) = %v, want %v", tt.w, tt.levels, got, tt.want)
+		}
+	}
+	if model.Logit(0) > -39 || model.Logit(1) < 39 {
+		t.Errorf("Logit(0), Logit(1) = %v, %v: want finite, far apart", model.Logit(0), model.Logit(1))
+	}
+}

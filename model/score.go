@@ -16,6 +16,8 @@ type Scorer struct {
 	weights    [][]float64 // comparison → level → log2(m/u); level 0 (null) is 0
 	household  []bool      // comparison of a household feature (record.Kind.Household)
 	priorLogit float64
+	matchW     float64 // the thresholds as match weights (Logit)
+	reviewW    float64
 	priors     map[[2]string]float64 // sources (sorted) → log2 prior odds
 	tfSalt     []byte                // keys the term-frequency tables; nil: keyed by value
 }
@@ -25,7 +27,7 @@ func (m *Model) Compile() (*Scorer, error) {
 	if !(m.Prior > 0 && m.Prior < 1) {
 		return nil, fmt.Errorf("model: prior %v must be between 0 and 1", m.Prior)
 	}
-	s := &Scorer{Model: m, priorLogit: logit(m.Prior)}
+	s := &Scorer{Model: m, priorLogit: Logit(m.Prior), matchW: Logit(m.Thresholds.Match), reviewW: Logit(m.Thresholds.Review)}
 	if m.TFSalt != "" {
 		salt, err := hex.DecodeString(m.TFSalt)
 		if err != nil || len(salt) == 0 {
@@ -40,7 +42,7 @@ func (m *Model) Compile() (*Scorer, error) {
 		if s.priors == nil {
 			s.priors = map[[2]string]float64{}
 		}
-		s.priors[sourcePair(sp.A, sp.B)] = logit(sp.Prior)
+		s.priors[sourcePair(sp.A, sp.B)] = Logit(sp.Prior)
 	}
 	for _, c := range m.Comparisons {
 		cc, err := compare.Compile(c.Spec())
@@ -76,7 +78,55 @@ func (s *Scorer) PriorWeightFor(a, b string) float64 {
 
 func sourcePair(a, b string) [2]string { return [2]string{min(a, b), max(a, b)} }
 
-func logit(p float64) float64 { return math.Log2(p / (1 - p)) }
+// Logit returns log2(p/(1-p)): a probability as a match weight in bits;
+// p is held within [1e-12, 1-1e-12], so that thresholds of 0 and 1 stay
+// finite.
+func Logit(p float64) float64 {
+	p = min(max(p, 1e-12), 1-1e-12)
+	return math.Log2(p / (1 - p))
+}
+
+// Outcome is what the decision rule makes of a scored pair.
+type Outcome uint8
+
+// Outcomes, from the weakest.
+const (
+	NonMatch Outcome = iota // below the review threshold
+	Review                  // between the review and the match threshold: for a person to decide
+	Conflict                // at or above the match threshold but disagreeing outright on an exclusive feature: for a person, never linked
+	Match                   // at or above the match threshold: linked
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Review:
+		return "review"
+	case Conflict:
+		return "conflict"
+	case Match:
+		return "match"
+	}
+	return "non-match"
+}
+
+// Decide is the one decision rule, for batch resolution, real time and
+// explanations alike: a pair's outcome from its match weight and its
+// comparison levels.
+func (s *Scorer) Decide(weight float64, levels []uint8) Outcome {
+	switch {
+	case weight >= s.matchW && s.Conflict(levels):
+		return Conflict
+	case weight >= s.matchW:
+		return Match
+	case weight >= s.reviewW:
+		return Review
+	}
+	return NonMatch
+}
+
+// MatchWeight and ReviewWeight return the thresholds as match weights.
+func (s *Scorer) MatchWeight() float64  { return s.matchW }
+func (s *Scorer) ReviewWeight() float64 { return s.reviewW }
 
 // Evidence is what one comparison contributed to a score.
 type Evidence struct {
