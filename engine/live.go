@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"runtime"
 	"slices"
 	"strings"
@@ -1037,14 +1036,7 @@ func sortedEntities(m map[record.Key]record.EntityID) []record.EntityID {
 // as batch Resolve does, adding a counter if that id was ever used.
 func newEntityID(tx store.Tx, k record.Key) (record.EntityID, error) {
 	for n := 0; ; n++ {
-		h := fnv.New64a()
-		h.Write([]byte(k.Source))
-		h.Write([]byte{0})
-		h.Write([]byte(k.ID))
-		if n > 0 {
-			fmt.Fprintf(h, "\x00%d", n)
-		}
-		id := record.EntityID(fmt.Sprintf("E%016x", h.Sum64()))
+		id := entityID(k, n)
 		used, err := tx.EntityUsed(id)
 		if err != nil {
 			return "", err

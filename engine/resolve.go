@@ -868,16 +868,26 @@ func entityIDs(recs []record.Record, labels []int32) []record.EntityID {
 	ids := make([]record.EntityID, len(recs))
 	for i, l := range labels {
 		if byLabel[l] == "" {
-			k := recs[smallest[l]].Key
-			h := fnv.New64a()
-			h.Write([]byte(k.Source))
-			h.Write([]byte{0})
-			h.Write([]byte(k.ID))
-			byLabel[l] = record.EntityID(fmt.Sprintf("E%016x", h.Sum64()))
+			byLabel[l] = entityID(recs[smallest[l]].Key, 0)
 		}
 		ids[i] = byLabel[l]
 	}
 	return ids
+}
+
+// entityID names an entity after its smallest record key: a hash of the
+// key, and of try when the first name is taken (try 0 is the first). Batch
+// and real time name entities alike, so a store imported from a batch run
+// keeps its ids.
+func entityID(k record.Key, try int) record.EntityID {
+	h := fnv.New64a()
+	h.Write([]byte(k.Source))
+	h.Write([]byte{0})
+	h.Write([]byte(k.ID))
+	if try > 0 {
+		fmt.Fprintf(h, "\x00%d", try)
+	}
+	return record.EntityID(fmt.Sprintf("E%016x", h.Sum64()))
 }
 
 func clusteringStats(cr cluster.Result) ClusteringStats {
