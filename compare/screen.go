@@ -37,6 +37,9 @@ type screen struct {
 	facet int     // slot of the facet the levels read (-1: the normalised value)
 	edits int     // edit: the largest distance a level allows
 	floor float64 // jaro, tokens: the lowest threshold of a level
+	// tokens: a contained level: the shorter value's tokens all in the
+	// longer's but one.
+	contained bool
 	// date: which kinds of level there are.
 	sameYear bool // partial, swapped or same month: equal years needed
 	oneEdit  bool // one edit: equal years, or equal month and day, needed
@@ -131,9 +134,9 @@ func (c *Comparison) compileScreen() screen {
 		case facetOf(l) != sc.facet:
 			return screen{} // levels on different facets
 		case l.Method == MethodContained:
-			// Contained values share a token (two at least, one perhaps
-			// cut), whatever their counts.
-			sc.floor = 0
+			// Contained values share every token of the shorter but
+			// perhaps one, whatever their counts (ScreenedOut).
+			sc.contained = true
 		case l.Method == MethodExact && sc.kind == screenTokens:
 			return screen{}
 		case l.Method == MethodLevenshtein || l.Method == MethodDamerau:
@@ -181,7 +184,18 @@ func (c *Comparison) ScreenedOut(a, b uint32) bool {
 			return true // no token in common
 		}
 		na, nb := a>>screenClasses&screenLenMax, b>>screenClasses&screenLenMax
-		return float64(min(na, nb))/float64(max(na, nb)) < sc.floor-epsilon
+		if float64(min(na, nb))/float64(max(na, nb)) >= sc.floor-epsilon {
+			return false // a token level may hold
+		}
+		if !sc.contained {
+			return true
+		}
+		// Contained: the bits of every token of the shorter are the
+		// longer's, but the bit of one cut token.
+		const bloom = 1<<screenClasses - 1
+		// (Either may be the shorter: the counts here are of distinct
+		// tokens.)
+		return min(bits.OnesCount32(a&^b&bloom), bits.OnesCount32(b&^a&bloom)) > 1
 	case screenDate:
 		return !sc.datesMayAgree(a, b)
 	}

@@ -89,6 +89,8 @@ var screenSpecs = func() []*compare.Comparison {
 		{lv(compare.MethodJaroWinkler, 0.5)},
 		{lv(compare.MethodJaccard, 0.6)},
 		{lv(compare.MethodJaccard, 0.75), lv(compare.MethodJaccard, 0.1)},
+		{lv(compare.MethodContained, 0)},
+		{lv(compare.MethodContained, 0), lv(compare.MethodJaccard, 0.5)},
 	} {
 		levels = append([]compare.LevelSpec{lv(compare.MethodExact, 0)}, append(levels, lv(compare.MethodElse, 0))...)
 		out = append(out, compare.MustCompile(compare.Spec{Name: fmt.Sprint(i), Feature: "f", Kind: record.KindText, Levels: levels}))
@@ -101,6 +103,8 @@ func FuzzScreen(f *testing.F) {
 	f.Add("0207946 0958", "02079460985")
 	f.Add("high street", "street high")
 	f.Add("aaaaaaaabbbb", "aaaaaaaa")
+	f.Add("12 high street leeds", "high street 12 le")
+	f.Add("a b c d e f g", "a b c")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		va := record.Value{Norm: a, Tokens: strings.Fields(a)}
 		vb := record.Value{Norm: b, Tokens: strings.Fields(b)}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/concord-er/concord/block"
@@ -287,25 +286,31 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 	src, names := sourceIndexes(recs)
 	nS, bins := len(names), int(2*priorRange/priorBin)+1
 	nC := len(vals.comps)
-	hist := make([]float64, nS*nS*bins) // pair of sources (lower index first) → bin → candidates
-	var mu sync.Mutex
+	// One histogram per worker, taken for a chunk and given back: pair of
+	// sources (lower index first) → bin → candidates.
+	pool := make(chan []float64, workers)
+	for range workers {
+		pool <- make([]float64, nS*nS*bins)
+	}
 	err = parallel(ctx, len(cands), workers, func(lo, hi int) {
-		local := make(map[int]float64)
+		h := <-pool
 		for k := lo; k < hi; k++ {
 			c := cands[k]
 			a, b := src[c.A], src[c.B]
-			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC]) - pw.prior[a][b]
+			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC]) - pw.priorOf(c.A, c.B)
 			bin := int(math.Round((min(max(w, -priorRange), priorRange) + priorRange) / priorBin))
-			local[(int(min(a, b))*nS+int(max(a, b)))*bins+bin]++
+			h[(int(min(a, b))*nS+int(max(a, b)))*bins+bin]++
 		}
-		mu.Lock()
-		for i, n := range local {
-			hist[i] += n
-		}
-		mu.Unlock()
+		pool <- h
 	})
 	if err != nil {
 		return nil, 0, err
+	}
+	hist := <-pool
+	for range workers - 1 {
+		for i, n := range <-pool {
+			hist[i] += n
+		}
 	}
 	size := make([]float64, nS)
 	for _, x := range src {

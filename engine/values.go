@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"math"
+	"sort"
 	"sync/atomic"
 
 	"github.com/concord-er/concord/compare"
@@ -20,6 +22,10 @@ type valueTable struct {
 	comps []*compare.Comparison
 	keys  []*compare.Keys // comparison → its exact keys
 	cols  []column
+	// freq holds, once termFrequencies has counted them, each exact key's
+	// relative frequency (the model's TFMin for keys seen once), so that
+	// weighing pairs needs no lookup in the model's salted table.
+	freq [][]float64
 }
 
 // column holds one comparison's values for every record.
@@ -270,12 +276,19 @@ func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
 	if total == 0 {
 		return nil, 0
 	}
+	if t.freq == nil {
+		t.freq = make([][]float64, len(t.comps))
+	}
+	freq := make([]float64, len(counts))
 	table := map[string]float64{}
 	for k, c := range counts {
+		freq[k] = 1 / float64(total)
 		if c > 1 {
-			table[keys.Key(uint32(k))] = float64(c) / float64(total)
+			freq[k] = float64(c) / float64(total)
+			table[keys.Key(uint32(k))] = freq[k]
 		}
 	}
+	t.freq[i] = freq
 	return table, 1 / float64(total)
 }
 
@@ -292,9 +305,13 @@ func containsID(s []uint32, x uint32) bool {
 // does, with every level weight and term-frequency adjustment looked up
 // once per value rather than per pair.
 type pairWeights struct {
-	t         *valueTable
-	src       []uint16    // record → its source's index
-	prior     [][]float64 // source index → source index → log2 prior odds
+	t *valueTable
+	// runs are the records' sources as runs of consecutive records (Load
+	// gives each source's records together): looking a record's source up
+	// reads this short list, not a per-record array a cache miss away.
+	runs      []sourceRun
+	nS        int
+	prior     []float64   // source index × nS + source index → log2 prior odds
 	weight    [][]float64 // comparison → level → log2(m/u)
 	tf        [][]float64 // comparison → exact key id → adjustment; nil without TF
 	household []bool      // household comparisons count once (model.Scorer.CompareValues)
@@ -303,13 +320,18 @@ type pairWeights struct {
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []record.Record, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
 	p := &pairWeights{t: t, weight: make([][]float64, nC), tf: make([][]float64, nC), household: make([]bool, nC)}
-	var names []string
-	p.src, names = sourceIndexes(recs)
-	p.prior = make([][]float64, len(names))
+	src, names := sourceIndexes(recs)
+	for i, x := range src {
+		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
+			p.runs = append(p.runs, sourceRun{src: x})
+		}
+		p.runs[len(p.runs)-1].end = int32(i + 1)
+	}
+	p.nS = len(names)
+	p.prior = make([]float64, p.nS*p.nS)
 	for a := range names {
-		p.prior[a] = make([]float64, len(names))
 		for b := range names {
-			p.prior[a][b] = s.PriorWeightFor(names[a], names[b])
+			p.prior[a*p.nS+b] = s.PriorWeightFor(names[a], names[b])
 		}
 	}
 	for i, c := range s.Comps {
@@ -323,9 +345,18 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []
 		}
 		keys := t.keys[i]
 		tf := make([]float64, keys.Len())
+		var freq []float64
+		if t.freq != nil {
+			freq = t.freq[i] // counted here, for this model: no salted lookup
+		}
+		u := s.Model.Comparisons[i].Levels[0].U
 		err := parallel(ctx, len(tf), workers, func(lo, hi int) {
 			for k := max(lo, 1); k < hi; k++ {
-				tf[k] = s.TFAdjust(i, keys.Key(uint32(k)))
+				if freq != nil {
+					tf[k] = math.Log2(u / freq[k])
+				} else {
+					tf[k] = s.TFAdjust(i, keys.Key(uint32(k)))
+				}
 			}
 		})
 		if err != nil {
@@ -338,7 +369,7 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []
 
 // of returns the match weight of records a and b with comparison levels.
 func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
-	total, household := p.prior[p.src[a]][p.src[b]], 0.0
+	total, household := p.priorOf(a, b), 0.0
 	for i, l := range levels {
 		w := p.weight[i][l]
 		if l == 1 && p.tf[i] != nil {
@@ -353,6 +384,31 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 		total += w
 	}
 	return total + household
+}
+
+// sourceRun is a run of consecutive records of one source, up to end.
+type sourceRun struct {
+	end int32
+	src uint16
+}
+
+// sourceOf returns the index of record r's source.
+func (p *pairWeights) sourceOf(r int32) int {
+	if len(p.runs) > 16 {
+		i := sort.Search(len(p.runs), func(i int) bool { return r < p.runs[i].end })
+		return int(p.runs[i].src)
+	}
+	for _, run := range p.runs {
+		if r < run.end {
+			return int(run.src)
+		}
+	}
+	return int(p.runs[len(p.runs)-1].src)
+}
+
+// priorOf returns the log2 prior odds of records a and b.
+func (p *pairWeights) priorOf(a, b int32) float64 {
+	return p.prior[p.sourceOf(a)*p.nS+p.sourceOf(b)]
 }
 
 // sourceIndexes numbers the sources of recs in order of first appearance:

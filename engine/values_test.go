@@ -74,6 +74,14 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 	if len(s.cands) < 500 {
 		t.Fatalf("only %d candidate pairs", len(s.cands))
 	}
+	// Term frequencies counted on this table, as training counts them: the
+	// weights then read them rather than the model's salted table, and
+	// must come out the same.
+	for i, c := range s.comps {
+		if c.Spec.TF {
+			s.vals.termFrequencies(i)
+		}
+	}
 	pw, err := newPairWeights(context.Background(), s.vals, scorer, s.recs, 2)
 	if err != nil {
 		t.Fatal(err)
