@@ -57,6 +57,17 @@ func TestLiveConcurrent(t *testing.T) {
 				fail(err)
 				return
 			}
+			// Merge two entities read a moment before: the merge decides
+			// from the entities as they are when it runs.
+			ra, errA := l.Record(ctx, key(fmt.Sprintf("w0-%d", i/2)))
+			rb, errB := l.Record(ctx, key(fmt.Sprintf("w1-%d", i/3)))
+			if errA == nil && errB == nil {
+				_, err := l.Merge(ctx, ra.Entity, rb.Entity, "rev", "same person")
+				if err != nil && !errors.Is(err, engine.ErrBadDecision) && !errors.Is(err, store.ErrNotFound) {
+					fail(err)
+					return
+				}
+			}
 		}
 	}()
 	for range 2 { // readers

@@ -116,53 +116,49 @@ func controlRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicod
 // decision and its comment are kept in the store; the audit log gets the
 // reviewer, the verdict and a digest of the comment.
 func (l *Live) Decide(ctx context.Context, d Decision) (Change, error) {
-	return l.manual(ctx, "decide", d.Reviewer, d.Comment, []Decision{d})
+	return l.manual(ctx, "decide", d.Reviewer, d.Comment, func() ([]Decision, error) { return []Decision{d}, nil })
 }
 
 // Merge joins two entities by a reviewer's decision: a must-link between
 // their first records.
 func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason string) (Change, error) {
-	if err := l.lockFresh(ctx); err != nil {
-		return Change{Op: "merge"}, err
-	}
-	ma, mb := l.firstMember(a), l.firstMember(b)
-	l.mu.Unlock()
-	if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
-		return Change{Op: "merge"}, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
-	}
-	return l.manual(ctx, "merge", reviewer, reason, []Decision{{A: ma, B: mb, Verdict: store.VerdictSame, Reviewer: reviewer, Comment: reason}})
+	return l.manual(ctx, "merge", reviewer, reason, func() ([]Decision, error) {
+		ma, mb := l.firstMember(a), l.firstMember(b)
+		if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
+			return nil, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
+		}
+		return []Decision{{A: ma, B: mb, Verdict: store.VerdictSame, Reviewer: reviewer, Comment: reason}}, nil
+	})
 }
 
 // Split takes records out of an entity by a reviewer's decision: a
 // cannot-link between each of them and each other record of the entity.
 // The larger part keeps the id.
 func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.Key, reviewer, reason string) (Change, error) {
-	if err := l.lockFresh(ctx); err != nil {
-		return Change{Op: "split"}, err
-	}
-	var members []record.Key
-	for _, s := range l.mem.members[entity] {
-		members = append(members, l.mem.recs[s].key)
-	}
-	l.mu.Unlock()
-	var ds []Decision
-	for _, p := range part {
-		if !slices.Contains(members, p) {
-			return Change{Op: "split"}, fmt.Errorf("%w: record %s is not in entity %s", ErrBadDecision, p, entity)
-		}
-	}
-	for _, m := range members {
-		if slices.Contains(part, m) {
-			continue
+	return l.manual(ctx, "split", reviewer, reason, func() ([]Decision, error) {
+		var members []record.Key
+		for _, s := range l.mem.members[entity] {
+			members = append(members, l.mem.recs[s].key)
 		}
 		for _, p := range part {
-			ds = append(ds, Decision{A: p, B: m, Verdict: store.VerdictDifferent, Reviewer: reviewer, Comment: reason})
+			if !slices.Contains(members, p) {
+				return nil, fmt.Errorf("%w: record %s is not in entity %s", ErrBadDecision, p, entity)
+			}
 		}
-	}
-	if len(part) == 0 || len(ds) == 0 {
-		return Change{Op: "split"}, fmt.Errorf("%w: a split needs some but not all of the entity's records", ErrBadDecision)
-	}
-	return l.manual(ctx, "split", reviewer, reason, ds)
+		var ds []Decision
+		for _, m := range members {
+			if slices.Contains(part, m) {
+				continue
+			}
+			for _, p := range part {
+				ds = append(ds, Decision{A: p, B: m, Verdict: store.VerdictDifferent, Reviewer: reviewer, Comment: reason})
+			}
+		}
+		if len(part) == 0 || len(ds) == 0 {
+			return nil, fmt.Errorf("%w: a split needs some but not all of the entity's records", ErrBadDecision)
+		}
+		return ds, nil
+	})
 }
 
 func (l *Live) firstMember(e record.EntityID) record.Key {
@@ -176,13 +172,20 @@ func (l *Live) firstMember(e record.EntityID) record.Key {
 }
 
 // manual stores decisions and re-clusters the records they name, in one
-// transaction with one audit entry.
-func (l *Live) manual(ctx context.Context, op, reviewer, comment string, ds []Decision) (Change, error) {
+// transaction with one audit entry. plan makes the decisions inside the
+// transaction, under the lock, from the entities as they are then: a
+// change made meanwhile cannot slip between reading an entity and deciding
+// about it.
+func (l *Live) manual(ctx context.Context, op, reviewer, comment string, plan func() ([]Decision, error)) (Change, error) {
 	ch := Change{Op: op}
 	if err := checkReviewer(reviewer, comment); err != nil {
 		return ch, err
 	}
 	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
+		ds, err := plan()
+		if err != nil {
+			return head, &rejected{err}
+		}
 		// Every decision is checked before any is stored: a mistake
 		// refuses the change untouched.
 		for _, d := range ds {
