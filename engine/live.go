@@ -74,6 +74,7 @@ type Live struct {
 	opt       LiveOptions
 	salt      []byte // the secret of the audit log's record digests
 	reloads   atomic.Int64
+	catchUps  atomic.Int64
 	modelID   string // digest of the model, written in the audit log
 	now       func() time.Time
 	mu        sync.Mutex // serialises changes and guards mem and gen
@@ -337,6 +338,9 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 		head, err = l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "model", Evidence: l.modelID,
 			Detail: fmt.Sprintf("%d comparisons, prior %.6g", len(m.Comparisons), m.Prior)})
 		if err != nil {
+			return nil, err
+		}
+		if err := tx.NoteChanges(head.Seq, nil); err != nil {
 			return nil, err
 		}
 		if err := signHead(tx, l.opt.AuditKey, head); err != nil {
@@ -603,6 +607,10 @@ func (r *rejected) Unwrap() error { return r.err }
 // writer. A client's mistake costs none.
 func (l *Live) Reloads() int64 { return l.reloads.Load() }
 
+// CatchUps counts the times the memory copy caught up with another
+// writer's changes from the change log, reading only what changed.
+func (l *Live) CatchUps() int64 { return l.catchUps.Load() }
+
 // change runs fn in a write transaction and commits it, one change at a
 // time. If fn or the commit fails, the memory copy, which fn may have
 // changed in part, is read again from the store, unless fn refused the
@@ -635,12 +643,16 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 	}
 	if head.Seq != l.seen {
 		// Another process changed the store since this one last read it:
-		// read it again first. The write lock held keeps it still meanwhile.
-		if err := l.reload(ctx); err != nil {
+		// catch up first. The write lock held keeps it still meanwhile.
+		if err := l.catchUp(ctx, tx, head.Seq); err != nil {
 			return err
 		}
 	}
-	if head, err = fn(tx, head); err != nil {
+	nt := newNoting(tx)
+	if head, err = fn(nt, head); err != nil {
+		return err
+	}
+	if err := tx.NoteChanges(head.Seq, nt.noted()); err != nil {
 		return err
 	}
 	if err := signHead(tx, l.opt.AuditKey, head); err != nil {
@@ -1190,6 +1202,26 @@ func (l *Live) Check(ctx context.Context) error {
 				problems = append(problems, fmt.Errorf("record %s links to %s: %w", k, other(lk, k), err))
 			}
 		}
+		if s, ok := l.mem.slot[k]; ok && len(l.mem.recs[s].links) != len(links) {
+			problems = append(problems, fmt.Errorf("record %s: %d links in memory, %d stored", k, len(l.mem.recs[s].links), len(links)))
+		}
+	}
+	ds, err := tx.Decisions(record.Key{})
+	if err != nil {
+		return err
+	}
+	stored := 0
+	for _, d := range ds {
+		if d.Verdict == store.VerdictUnsure {
+			continue
+		}
+		stored++
+		if v := l.mem.verdicts[record.NewPair(d.A, d.B)]; v != d.Verdict {
+			problems = append(problems, fmt.Errorf("decision on %s and %s: %q in memory, %q stored", d.A, d.B, v, d.Verdict))
+		}
+	}
+	if stored != len(l.mem.verdicts) {
+		problems = append(problems, fmt.Errorf("%d decisions in memory, %d stored", len(l.mem.verdicts), stored))
 	}
 	return errors.Join(problems...)
 }
@@ -1293,10 +1325,10 @@ func (l *Live) lockFresh(ctx context.Context) error {
 	if err == nil {
 		var head audit.Head
 		head, err = tx.AuditHead()
-		tx.Rollback()
 		if err == nil && head.Seq != l.seen {
-			err = l.reload(ctx)
+			err = l.catchUp(ctx, tx, head.Seq)
 		}
+		tx.Rollback()
 	}
 	if err != nil {
 		l.mu.Unlock()

@@ -460,6 +460,9 @@ func AuditRun(ctx context.Context, st store.Store, e audit.Entry, now time.Time,
 	if err := tx.AppendAudit(e); err != nil {
 		return e, err
 	}
+	if err := tx.NoteChanges(e.Seq, nil); err != nil {
+		return e, err
+	}
 	if err := signHead(tx, key, audit.HeadOf(e)); err != nil {
 		return e, err
 	}

@@ -116,6 +116,16 @@ type Tx interface {
 	// digest, so that the store keeps no trace of it in clear.
 	ForgetRecord(key record.Key, digest string) error
 
+	// NoteChanges records which records a transaction changed (their
+	// rows, entities, links or decisions), under the audit sequence number
+	// its head ends at; keys may be empty (an audit entry alone).
+	NoteChanges(seq int64, keys []record.Key) error
+	// ChangedSince returns the records changed after audit sequence seq,
+	// up to head. complete is false when some transaction in between
+	// noted nothing (a writer that predates the change log): the caller
+	// must then read everything again.
+	ChangedSince(seq, head int64) (keys []record.Key, complete bool, err error)
+
 	Commit() error
 	Rollback() error
 }

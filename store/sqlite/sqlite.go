@@ -52,6 +52,8 @@ CREATE INDEX IF NOT EXISTS reviews_b ON reviews(b);
 CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
 	entity TEXT NOT NULL, others TEXT NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_record ON events(source, rid);
+CREATE TABLE IF NOT EXISTS changes(seq INTEGER NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_seq ON changes(seq);
 CREATE TABLE IF NOT EXISTS decisions(a_source TEXT NOT NULL, a_rid TEXT NOT NULL, b_source TEXT NOT NULL, b_rid TEXT NOT NULL,
 	verdict TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT NOT NULL, at INTEGER NOT NULL,
 	PRIMARY KEY(a_source, a_rid, b_source, b_rid)) WITHOUT ROWID;
@@ -773,6 +775,60 @@ func (t *Tx) AddEvent(e store.Event) (store.Event, error) {
 func (t *Tx) ForgetRecord(key record.Key, digest string) error {
 	_, err := t.exec("UPDATE events SET rid = ? WHERE source = ? AND rid = ?", "~"+digest, key.Source, key.ID)
 	return err
+}
+
+// changeWindow is how many audit sequence numbers the change log keeps;
+// a process further behind reads the whole store again.
+const changeWindow = 100000
+
+// NoteChanges records the keys a transaction changed under seq; with no
+// keys, a row that marks seq as noted. Now and then it forgets what is
+// older than the window.
+func (t *Tx) NoteChanges(seq int64, keys []record.Key) error {
+	if seq%1000 == 0 && seq > changeWindow {
+		if _, err := t.exec("DELETE FROM changes WHERE seq <= ?", seq-changeWindow); err != nil {
+			return err
+		}
+	}
+	if len(keys) == 0 {
+		_, err := t.exec("INSERT INTO changes(seq, source, rid) VALUES(?, '', '')", seq)
+		return err
+	}
+	for _, k := range keys {
+		if _, err := t.exec("INSERT INTO changes(seq, source, rid) VALUES(?, ?, ?)", seq, k.Source, k.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ChangedSince returns the keys noted after seq, and whether the log of
+// changes reaches head.
+func (t *Tx) ChangedSince(seq, head int64) ([]record.Key, bool, error) {
+	if head-seq >= changeWindow/2 {
+		return nil, false, nil // further back than the log surely reaches
+	}
+	var last sql.NullInt64
+	if err := t.queryRow("SELECT max(seq) FROM changes", nil, &last); err != nil {
+		return nil, false, err
+	}
+	if !last.Valid || last.Int64 != head {
+		return nil, false, nil
+	}
+	seen := map[record.Key]bool{}
+	var keys []record.Key
+	err := each(t, "SELECT source, rid FROM changes WHERE seq > ?", []any{seq}, func(rows *sql.Rows) (bool, error) {
+		var k record.Key
+		if err := rows.Scan(&k.Source, &k.ID); err != nil {
+			return false, err
+		}
+		if k.Source != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+		return true, nil
+	})
+	return keys, err == nil, err
 }
 
 // Events returns the events naming entity, oldest first.

@@ -246,6 +246,33 @@ func Run(t *testing.T, open Open) {
 		})
 	})
 
+	t.Run("ChangeLog", func(t *testing.T) {
+		s, _ := open(t)
+		readChanges := func(t *testing.T, s store.Store, since, head int64) (keys []record.Key, complete bool, err error) {
+			read(t, s, func(tx store.Tx) { keys, complete, err = tx.ChangedSince(since, head) })
+			return keys, complete, err
+		}
+		if _, complete, err := readChanges(t, s, 0, 3); complete || err != nil {
+			t.Fatalf("an empty change log is complete (%v)", err)
+		}
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.NoteChanges(1, nil))
+			must(t, tx.NoteChanges(2, []record.Key{k1, k2}))
+			must(t, tx.NoteChanges(3, []record.Key{k2, k3}))
+		})
+		keys, complete, err := readChanges(t, s, 1, 3)
+		must(t, err)
+		if !complete || len(keys) != 3 || !slices.Contains(keys, k1) || !slices.Contains(keys, k3) {
+			t.Fatalf("ChangedSince(1, 3) = %v, %v", keys, complete)
+		}
+		if keys, complete, _ := readChanges(t, s, 2, 3); !complete || len(keys) != 2 || slices.Contains(keys, k1) {
+			t.Fatalf("ChangedSince(2, 3) = %v, %v", keys, complete)
+		}
+		if _, complete, _ := readChanges(t, s, 2, 4); complete {
+			t.Fatal("a head past the log's last entry is complete")
+		}
+	})
+
 	t.Run("Decisions", func(t *testing.T) {
 		s, _ := open(t)
 		write(t, s, func(tx store.Tx) {

@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// noting is a write transaction that notes the records it changes — their
+// rows, entities, links and decisions — so that the change can be noted in
+// the store's change log (store.Tx.NoteChanges) for other processes to
+// catch up from.
+type noting struct {
+	store.Tx
+	keys map[record.Key]bool
+}
+
+func newNoting(tx store.Tx) *noting { return &noting{Tx: tx, keys: map[record.Key]bool{}} }
+
+func (n *noting) note(keys ...record.Key) {
+	for _, k := range keys {
+		n.keys[k] = true
+	}
+}
+
+func (n *noting) PutRecord(r store.Record) error  { n.note(r.Key); return n.Tx.PutRecord(r) }
+func (n *noting) DeleteRecord(k record.Key) error { n.note(k); return n.Tx.DeleteRecord(k) }
+func (n *noting) SetEntity(k record.Key, e record.EntityID) error {
+	n.note(k)
+	return n.Tx.SetEntity(k, e)
+}
+func (n *noting) PutLink(l store.Link) error         { n.note(l.A, l.B); return n.Tx.PutLink(l) }
+func (n *noting) PutDecision(d store.Decision) error { n.note(d.A, d.B); return n.Tx.PutDecision(d) }
+func (n *noting) DeleteDecisions(k record.Key) error {
+	n.note(k)
+	return n.Tx.DeleteDecisions(k)
+}
+
+// noted returns the keys noted, in key order.
+func (n *noting) noted() []record.Key {
+	keys := make([]record.Key, 0, len(n.keys))
+	for k := range n.keys {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, keyCmp)
+	return keys
+}
+
+// catchUp brings the memory copy up to head, the audit head another
+// process left: it reads again only the records the change log says
+// changed since this process last saw the store, in time proportional to
+// the changes. When the log does not reach back (a writer that kept none)
+// or the changes are many, it reads everything again.
+func (l *Live) catchUp(ctx context.Context, tx store.Tx, head int64) error {
+	keys, complete, err := tx.ChangedSince(l.seen, head)
+	if err != nil {
+		return err
+	}
+	if !complete || len(keys) > max(len(l.mem.slot)/4, 1000) {
+		return l.reload(ctx)
+	}
+	l.catchUps.Add(1)
+	for _, k := range keys {
+		if err := l.refresh(tx, k); err != nil {
+			return err
+		}
+	}
+	l.seen = head
+	return nil
+}
+
+// refresh reads one record again from tx into the memory copy: its row
+// (or its absence), entity, links and decisions.
+func (l *Live) refresh(tx store.Tx, key record.Key) error {
+	mem := l.mem
+	if s, ok := mem.slot[key]; ok {
+		mem.remove(s)
+	}
+	for _, p := range slices.Clone(mem.partners[key]) {
+		mem.setVerdict(record.NewPair(key, p), "")
+	}
+	r, err := tx.Record(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // deleted
+	}
+	if err != nil {
+		return err
+	}
+	rec, err := decodeRecord(r)
+	if err != nil {
+		return err
+	}
+	s := mem.add(key, rec.Kind, r.Entity, l.scorer.Values(&rec), r.Keys)
+	links, err := tx.Links(key)
+	if err != nil {
+		return err
+	}
+	for _, lk := range links {
+		other := lk.A
+		if other == key {
+			other = lk.B
+		}
+		if o, ok := mem.slot[other]; ok {
+			mem.link(s, o, lk.Weight)
+		}
+	}
+	ds, err := tx.Decisions(key)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
+	}
+	return nil
+}
