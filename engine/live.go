@@ -92,13 +92,13 @@ type mirror struct {
 	// verdicts are reviewers' decisions (same or different) by pair, and
 	// partners the other record of each, by record. They name records by
 	// key: a decision outlives an update of its records.
-	verdicts map[record.Pair]string
+	verdicts map[record.Pair]store.Verdict
 	partners map[record.Key][]record.Key
 }
 
 // setVerdict records or replaces the decision on a pair; an unsure
 // verdict constrains nothing and clears an earlier one.
-func (m *mirror) setVerdict(p record.Pair, v string) {
+func (m *mirror) setVerdict(p record.Pair, v store.Verdict) {
 	if _, ok := m.verdicts[p]; ok {
 		m.partners[p.A] = slices.DeleteFunc(m.partners[p.A], func(k record.Key) bool { return k == p.B })
 		m.partners[p.B] = slices.DeleteFunc(m.partners[p.B], func(k record.Key) bool { return k == p.A })
@@ -128,7 +128,7 @@ type liveLink struct {
 
 func newMirror() *mirror {
 	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{},
-		verdicts: map[record.Pair]string{}, partners: map[record.Key][]record.Key{}}
+		verdicts: map[record.Pair]store.Verdict{}, partners: map[record.Key][]record.Key{}}
 }
 
 // add places a record and returns its slot.
@@ -510,9 +510,9 @@ type Change struct {
 	Audit    int64  `json:"audit"`
 	Evidence string `json:"evidence,omitempty"`
 
-	scored  []scored // the evidence: every pair scored
-	content string   // an upsert's: audit.ContentDigest of the record stored
-	verdict string   // a reviewer's change: the verdict of its decisions
+	scored  []scored      // the evidence: every pair scored
+	content string        // an upsert's: audit.ContentDigest of the record stored
+	verdict store.Verdict // a reviewer's change: the verdict of its decisions
 }
 
 // scored is one scored pair of a change, as the audit log digests it.

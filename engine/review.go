@@ -51,7 +51,7 @@ func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, deta
 		e.Detail = ch.Op
 	}
 	if ch.verdict != "" {
-		e.Detail = ch.Op + " " + ch.verdict
+		e.Detail = ch.Op + " " + string(ch.verdict)
 	}
 	for _, ev := range ch.Events {
 		for _, id := range append([]record.EntityID{ev.Entity}, ev.Others...) {
@@ -71,7 +71,7 @@ func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, deta
 // Decision is what a reviewer decides about a pair.
 type Decision struct {
 	A, B     record.Key
-	Verdict  string // store.VerdictSame, VerdictDifferent or VerdictUnsure
+	Verdict  store.Verdict
 	Reviewer string
 	Comment  string
 }
@@ -189,9 +189,7 @@ func (l *Live) manual(ctx context.Context, op, reviewer, comment string, plan fu
 		// Every decision is checked before any is stored: a mistake
 		// refuses the change untouched.
 		for _, d := range ds {
-			switch d.Verdict {
-			case store.VerdictSame, store.VerdictDifferent, store.VerdictUnsure:
-			default:
+			if !d.Verdict.Valid() {
 				return head, &rejected{fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)}
 			}
 			if d.A == d.B {
@@ -224,7 +222,7 @@ func (l *Live) manual(ctx context.Context, op, reviewer, comment string, plan fu
 		}
 		ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
 		ch.verdict = ds[0].Verdict
-		return l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, ds[0].Verdict+"\x00"+comment, keys...)
+		return l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, string(ds[0].Verdict)+"\x00"+comment, keys...)
 	})
 	return ch, err
 }

@@ -106,7 +106,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		a, b := audit.KeyDigest(salt, d.A), audit.KeyDigest(salt, d.B)
 		if !slices.ContainsFunc(byReviewer[audit.ActorReviewer+d.Reviewer], func(e audit.Entry) bool {
 			return slices.Contains(e.Records, a) && slices.Contains(e.Records, b) &&
-				(e.Detail == e.Action || e.Detail == e.Action+" "+d.Verdict)
+				(e.Detail == e.Action || e.Detail == e.Action+" "+string(d.Verdict))
 		}) {
 			add("decision %q on records %s and %s by %q: no entry of that reviewer's in the log decided it", d.Verdict, a, b, d.Reviewer)
 		}

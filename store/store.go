@@ -158,18 +158,24 @@ type Review struct {
 	Rule   string     `json:"rule,omitempty"` // the blocking rule that found the pair
 }
 
+// Verdict is a reviewer's decision on a pair of records.
+type Verdict string
+
 // Verdicts of a reviewer.
 const (
-	VerdictSame      = "same"      // one entity: a must-link clustering always follows
-	VerdictDifferent = "different" // two entities: a cannot-link clustering never crosses
-	VerdictUnsure    = "unsure"    // recorded; constrains nothing
+	VerdictSame      Verdict = "same"      // one entity: a must-link clustering always follows
+	VerdictDifferent Verdict = "different" // two entities: a cannot-link clustering never crosses
+	VerdictUnsure    Verdict = "unsure"    // recorded; constrains nothing
 )
+
+// Valid reports whether v is one of the verdicts.
+func (v Verdict) Valid() bool { return v == VerdictSame || v == VerdictDifferent || v == VerdictUnsure }
 
 // Decision is a person's verdict on a pair of records.
 type Decision struct {
 	A        record.Key `json:"a"` // A before B
 	B        record.Key `json:"b"`
-	Verdict  string     `json:"verdict"`
+	Verdict  Verdict    `json:"verdict"`
 	Reviewer string     `json:"reviewer"`
 	Comment  string     `json:"comment,omitempty"`
 	Time     time.Time  `json:"time"`

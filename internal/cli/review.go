@@ -66,7 +66,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 			if kerr != nil {
 				return &usageError{msg: kerr.Error(), hint: reviewSynopsis}
 			}
-			ch, err = l.Decide(ctx, engine.Decision{A: keys[0], B: keys[1], Verdict: *decide, Reviewer: *reviewer, Comment: *comment})
+			ch, err = l.Decide(ctx, engine.Decision{A: keys[0], B: keys[1], Verdict: store.Verdict(*decide), Reviewer: *reviewer, Comment: *comment})
 		case *merge:
 			ch, err = l.Merge(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)), *reviewer, *comment)
 		default:
