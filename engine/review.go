@@ -410,6 +410,17 @@ func (l *Live) levels(a, b *record.Record) []uint8 {
 	return levels
 }
 
+// ReadDecisions reads every reviewer's decision from a store, without
+// opening a Live: what batch resolution honours.
+func ReadDecisions(ctx context.Context, st store.Store) ([]store.Decision, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.Decisions(record.Key{})
+}
+
 // AuditLog returns the audit log and its head.
 func (l *Live) AuditLog(ctx context.Context) ([]audit.Entry, audit.Head, error) {
 	return ReadAudit(ctx, l.st)

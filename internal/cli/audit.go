@@ -58,7 +58,7 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() > 0 {
 		return &usageError{msg: "--config is required", hint: auditSynopsis}
 	}
-	db, err := openStore(*cfgPath, true)
+	db, err := openStore(*cfgPath, storeOptions{readOnly: true})
 	if err != nil {
 		return err
 	}

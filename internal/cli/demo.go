@@ -17,7 +17,6 @@ import (
 	"github.com/concord-er/concord/internal/demo"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/record"
-	"github.com/concord-er/concord/store/sqlite"
 )
 
 const demoSynopsis = "concord demo [--out DIR]"
@@ -92,7 +91,7 @@ func demoLive(ctx context.Context, env Env, cfg *config.Config, dir string) erro
 			return err
 		}
 	}
-	db, err := sqlite.Open(path, sqlite.Options{})
+	db, err := openStoreAt(path, storeOptions{})
 	if err != nil {
 		return err
 	}

@@ -31,20 +31,30 @@ func storePath(cfg *config.Config) string {
 	return path
 }
 
-// openStore loads the config and opens its store; readOnly opens an
-// existing store for reading alone (it may be a write-protected copy).
-func openStore(configPath string, readOnly bool) (*sqlite.DB, error) {
+// storeOptions say how a command opens its store.
+type storeOptions struct {
+	readOnly bool // an existing store, for reading alone (perhaps a write-protected copy)
+	sync     bool // every commit waits for the disk
+}
+
+// openStoreAt opens the store at path: the one place that names a backend.
+func openStoreAt(path string, opt storeOptions) (store.Store, error) {
+	return sqlite.Open(path, sqlite.Options{ReadOnly: opt.readOnly, Sync: opt.sync})
+}
+
+// openStore loads the config and opens its store.
+func openStore(configPath string, opt storeOptions) (store.Store, error) {
 	cfg, err := config.Load(configPath)
 	if err != nil {
 		return nil, err
 	}
-	return sqlite.Open(storePath(cfg), sqlite.Options{ReadOnly: readOnly})
+	return openStoreAt(storePath(cfg), opt)
 }
 
 // withLive opens the config's store for the commands that read it
 // (readOnly) or review in it, with progress while it loads.
 func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn func(*engine.Live) error) error {
-	db, err := openStore(cfgPath, readOnly)
+	db, err := openStore(cfgPath, storeOptions{readOnly: readOnly})
 	if err != nil {
 		return err
 	}
@@ -63,12 +73,12 @@ func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn fu
 
 // existingStore opens the config's store if it exists, and returns nil
 // if it does not: batch resolve uses a store but never creates one.
-func existingStore(cfg *config.Config) (*sqlite.DB, error) {
+func existingStore(cfg *config.Config) (store.Store, error) {
 	path := storePath(cfg)
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	return sqlite.Open(path, sqlite.Options{})
+	return openStoreAt(path, storeOptions{})
 }
 
 // storedDecisions reads reviewers' decisions from the config's store, if
@@ -79,12 +89,7 @@ func storedDecisions(ctx context.Context, cfg *config.Config) ([]store.Decision,
 		return nil, err
 	}
 	defer db.Close()
-	tx, err := db.Begin(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return tx.Decisions(record.Key{})
+	return engine.ReadDecisions(ctx, db)
 }
 
 // auditResolve writes a batch run into the audit log of the config's

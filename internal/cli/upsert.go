@@ -16,7 +16,6 @@ import (
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/record"
-	"github.com/concord-er/concord/store/sqlite"
 )
 
 const (
@@ -64,7 +63,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	db, err := sqlite.Open(storePath(cfg), sqlite.Options{Sync: *sync})
+	db, err := openStoreAt(storePath(cfg), storeOptions{sync: *sync})
 	if err != nil {
 		return err
 	}
@@ -75,7 +74,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	}
 	rp := *rejectsPath
 	if rp == "" {
-		rp = filepath.Join(filepath.Dir(db.Path()), "rejects.ndjson")
+		rp = filepath.Join(filepath.Dir(storePath(cfg)), "rejects.ndjson")
 	}
 	rf, err := openPrivate(rp, os.O_CREATE|os.O_APPEND|os.O_WRONLY)
 	if err != nil {
