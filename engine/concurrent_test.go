@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
 
@@ -114,4 +116,124 @@ func TestLiveConcurrent(t *testing.T) {
 	if err := audit.Verify(log, &head); err != nil || len(log) < 2*n {
 		t.Errorf("audit log of %d entries: %v", len(log), err)
 	}
+}
+
+// TestLiveConcurrentBatchPartition: eight goroutines share one Live and
+// mix every operation — upserts, deletes and re-upserts, reviewers'
+// decisions, merges and splits, and reads — in an interleaving the
+// scheduler picks. The partition they leave is the one batch Resolve
+// gives for the same records and the same decisions: pairwise F1 1.0.
+func TestLiveConcurrentBatchPartition(t *testing.T) {
+	ctx := context.Background()
+	cfg, _ := synthConfig(t, 250)
+	res := resolve(t, cfg, engine.ResolveOptions{})
+	st := openStore(t)
+	l := openLive(t, st, res.Model)
+	const workers = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 11))
+			var mine []int
+			for i := w; i < len(res.Records); i += workers {
+				mine = append(mine, i)
+			}
+			rng.Shuffle(len(mine), func(a, b int) { mine[a], mine[b] = mine[b], mine[a] })
+			for n, i := range mine {
+				if err := mixedOp(ctx, l, res, i, n, rng); err != nil {
+					errs <- fmt.Errorf("worker %d, record %s: %w", w, res.Records[i].Key, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatalf("after concurrent use: %v", err)
+	}
+	live, err := l.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions, err := engine.ReadDecisions(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(decisions) == 0 {
+		t.Fatal("no decision survived: the test exercised nothing")
+	}
+	batch := resolve(t, cfg, engine.ResolveOptions{Decisions: decisions})
+	want := map[record.Key]record.EntityID{}
+	for i, r := range batch.Records {
+		want[r.Key] = batch.Entities[i]
+	}
+	if len(live) != len(want) {
+		t.Fatalf("%d records stored, batch has %d", len(live), len(want))
+	}
+	m := agreement(want, live)
+	t.Logf("%d decisions; pairwise F1 against batch %.4f (P %.4f R %.4f)", len(decisions), m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
+	if m.PairwiseF1 != 1 {
+		t.Errorf("pairwise F1 against batch = %.4f, want 1", m.PairwiseF1)
+	}
+}
+
+// mixedOp upserts record i of res and, by turn n, also deletes and
+// re-upserts it, decides about it, merges or splits its entity, or reads
+// around it. Errors a concurrent change can cause (a record deleted or
+// moved meanwhile) are not failures.
+func mixedOp(ctx context.Context, l *engine.Live, res *engine.Resolution, i, n int, rng *rand.Rand) error {
+	rec := res.Records[i]
+	if _, err := l.Upsert(ctx, rec); err != nil {
+		return err
+	}
+	other := res.Records[rng.IntN(len(res.Records))].Key
+	benign := func(err error) error {
+		if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, engine.ErrBadDecision) {
+			return nil
+		}
+		return err
+	}
+	var err error
+	switch n % 6 {
+	case 0: // delete and add again
+		if _, err = l.Delete(ctx, rec.Key); err == nil {
+			_, err = l.Upsert(ctx, rec)
+		}
+	case 1:
+		verdict := store.VerdictDifferent
+		if rng.IntN(2) == 0 {
+			verdict = store.VerdictSame
+		}
+		_, err = l.Decide(ctx, engine.Decision{A: rec.Key, B: other, Verdict: verdict, Reviewer: "rev"})
+	case 2:
+		a, errA := l.Record(ctx, rec.Key)
+		b, errB := l.Record(ctx, other)
+		if err = errors.Join(errA, errB); err == nil {
+			_, err = l.Merge(ctx, a.Entity, b.Entity, "rev", "same person")
+		}
+	case 3:
+		var r engine.StoredRecord
+		if r, err = l.Record(ctx, rec.Key); err == nil {
+			_, err = l.Split(ctx, r.Entity, []record.Key{rec.Key}, "rev", "not the same")
+		}
+	case 4:
+		var r engine.StoredRecord
+		if r, err = l.Record(ctx, rec.Key); err == nil {
+			if _, err = l.How(ctx, r.Entity); benign(err) == nil {
+				_, err = l.Entity(ctx, r.Entity)
+			}
+		}
+	case 5:
+		if _, err = l.ExplainPair(ctx, rec.Key, other); benign(err) == nil {
+			_, err = l.Reviews(ctx)
+		}
+	}
+	return benign(err)
 }

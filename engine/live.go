@@ -63,7 +63,9 @@ type LiveOptions struct {
 // also keeps what resolving reads — the normalised values, the blocking
 // index, the links and the entities — in memory, loaded from the store by
 // Open, so that a change reads nothing from the store and writes only
-// what changed. A Live is safe for concurrent use; changes are serialised.
+// what changed. A Live is safe for concurrent use: changes are serialised,
+// and reads (Record, Entity, How, WhyNot, ExplainPair, Reviews, …) each
+// read one consistent snapshot of the store without waiting for them.
 type Live struct {
 	st        store.Store
 	scorer    *model.Scorer
@@ -77,9 +79,12 @@ type Live struct {
 	catchUps  atomic.Int64
 	modelID   string // digest of the model, written in the audit log
 	now       func() time.Time
-	mu        sync.Mutex // serialises changes and guards mem and gen
-	mem       *mirror
-	seen      int64 // the audit sequence number mem reflects
+	// mu serialises changes and guards mem and seen. Reads do not take
+	// it: they read a snapshot of the store (a read transaction), so a
+	// reader never waits for a change and never sees half of one.
+	mu   sync.Mutex
+	mem  *mirror
+	seen int64 // the audit sequence number mem reflects
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
@@ -843,7 +848,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 	for i, s := range comp {
 		index[s] = int32(i)
 	}
-	cr := cluster.Greedy(len(comp), l.edges(comp, index), l.clusterOptions(comp))
+	cr := cluster.Greedy(len(comp), l.edges(comp, index), l.clusterOptions(l.memGroup(comp)))
 
 	// Groups, largest first, then by smallest key.
 	groupOf := map[int32][]int{}
@@ -987,12 +992,36 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 	return edges
 }
 
-// clusterOptions are the options that cluster comp as batch Resolve
-// would: the match threshold, the model's conflicts between records, and
+// group is a set of records about to be clustered, by position: their
+// entity kinds and comparison values, and the reviewers' cannot-links
+// among them (nil for none).
+type group struct {
+	kinds     []record.EntityKind
+	values    [][][]record.Value
+	different func(a, b int32) bool
+}
+
+// memGroup is the group of comp's records in the memory copy.
+func (l *Live) memGroup(comp []int32) group {
+	g := group{kinds: make([]record.EntityKind, len(comp)), values: make([][][]record.Value, len(comp))}
+	for i, s := range comp {
+		g.kinds[i], g.values[i] = l.mem.recs[s].kind, l.mem.recs[s].values
+	}
+	if len(l.mem.verdicts) > 0 {
+		g.different = func(a, b int32) bool {
+			ka, kb := l.mem.recs[comp[a]].key, l.mem.recs[comp[b]].key
+			return l.mem.verdicts[record.NewPair(ka, kb)] == store.VerdictDifferent
+		}
+	}
+	return g
+}
+
+// clusterOptions are the options that cluster g as batch Resolve would:
+// the match threshold, the model's conflicts between records, and
 // reviewers' cannot-links.
-func (l *Live) clusterOptions(comp []int32) cluster.Options {
-	opt := cluster.Options{Threshold: l.matchW, CannotLink: l.cannotLink(comp), Ambiguity: ambiguity(l.matchW)}
-	kinds := func(a, b int32) bool { return !l.mem.recs[comp[a]].kind.Compatible(l.mem.recs[comp[b]].kind) }
+func (l *Live) clusterOptions(g group) cluster.Options {
+	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: ambiguity(l.matchW)}
+	kinds := func(a, b int32) bool { return !g.kinds[a].Compatible(g.kinds[b]) }
 	opt.Conflict = kinds
 	if len(l.conflicts.excl) > 0 {
 		levels := make([]uint8, len(l.scorer.Comps))
@@ -1000,7 +1029,7 @@ func (l *Live) clusterOptions(comp []int32) cluster.Options {
 			if kinds(a, b) {
 				return true
 			}
-			va, vb := l.mem.recs[comp[a]].values, l.mem.recs[comp[b]].values
+			va, vb := g.values[a], g.values[b]
 			clear(levels)
 			for _, i := range l.conflicts.excl {
 				lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
@@ -1010,18 +1039,6 @@ func (l *Live) clusterOptions(comp []int32) cluster.Options {
 		}
 	}
 	return opt
-}
-
-// cannotLink reports reviewers' decisions that two records of comp are
-// different entities.
-func (l *Live) cannotLink(comp []int32) func(a, b int32) bool {
-	if len(l.mem.verdicts) == 0 {
-		return nil
-	}
-	return func(a, b int32) bool {
-		ka, kb := l.mem.recs[comp[a]].key, l.mem.recs[comp[b]].key
-		return l.mem.verdicts[record.NewPair(ka, kb)] == store.VerdictDifferent
-	}
 }
 
 func absorbedSomewhere(events []store.Event, e record.EntityID) bool {
@@ -1309,12 +1326,19 @@ func other(k store.Link, key record.Key) record.Key {
 
 // Has reports whether a record is stored.
 func (l *Live) Has(ctx context.Context, key record.Key) (bool, error) {
-	if err := l.lockFresh(ctx); err != nil {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
 		return false, err
 	}
-	defer l.mu.Unlock()
-	_, ok := l.mem.slot[key]
-	return ok, nil
+	defer tx.Rollback()
+	switch _, err := tx.Record(key); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	default:
+		return false, err
+	}
 }
 
 // lockFresh takes the lock for reading the memory copy, first reading the

@@ -278,48 +278,72 @@ func (l *Live) ExplainPair(ctx context.Context, a, b record.Key) (explain.Waterf
 }
 
 // How explains an entity: the merges that built it, in the order
-// clustering makes them, each with its waterfall or decision.
+// clustering makes them, each with its waterfall or decision. It reads
+// one snapshot of the store and never waits for a change in progress.
 func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error) {
 	h := explain.How{Entity: id}
-	if err := l.lockFresh(ctx); err != nil {
-		return h, err
-	}
-	comp := slices.Clone(l.mem.members[id])
-	slices.SortFunc(comp, func(a, b int32) int { return keyCmp(l.mem.recs[a].key, l.mem.recs[b].key) })
-	index := make(map[int32]int32, len(comp))
-	for i, s := range comp {
-		index[s] = int32(i)
-		h.Records = append(h.Records, l.mem.recs[s].key)
-	}
-	opt := l.clusterOptions(comp)
-	opt.Steps = true
-	cr := cluster.Greedy(len(comp), l.edges(comp, index), opt)
-	l.mu.Unlock()
-	if len(comp) == 0 {
-		return h, fmt.Errorf("entity %s: %w", id, store.ErrNotFound)
-	}
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
 		return h, err
 	}
 	defer tx.Rollback()
-	recs, err := l.records(tx, h.Records...)
+	keys, err := tx.Members(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return h, fmt.Errorf("entity %s: %w", id, store.ErrNotFound)
+	}
 	if err != nil {
 		return h, err
 	}
+	h.Records = keys
+	recs, err := l.records(tx, keys...)
+	if err != nil {
+		return h, err
+	}
+	index := make(map[record.Key]int32, len(keys))
+	g := group{kinds: make([]record.EntityKind, len(recs)), values: make([][][]record.Value, len(recs))}
+	for i := range recs {
+		index[recs[i].Key] = int32(i)
+		g.kinds[i], g.values[i] = recs[i].Kind, l.scorer.Values(&recs[i])
+	}
+	// The links and decisions among the members, as the store holds them.
+	var edges []cluster.Edge
+	decided := map[record.Pair]store.Decision{}
+	for i, k := range keys {
+		links, err := tx.Links(k)
+		if err != nil {
+			return h, err
+		}
+		for _, lk := range links {
+			if j, ok := index[other(lk, k)]; ok && int32(i) < j {
+				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: lk.Weight})
+			}
+		}
+		ds, err := tx.Decisions(k)
+		if err != nil {
+			return h, err
+		}
+		for _, d := range ds {
+			decided[record.NewPair(d.A, d.B)] = d
+			o := d.A
+			if o == k {
+				o = d.B
+			}
+			if j, ok := index[o]; ok && int32(i) < j && d.Verdict == store.VerdictSame {
+				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: cluster.Forced})
+			}
+		}
+	}
+	g.different = func(a, b int32) bool {
+		return decided[record.NewPair(keys[a], keys[b])].Verdict == store.VerdictDifferent
+	}
+	opt := l.clusterOptions(g)
+	opt.Steps = true
+	cr := cluster.Greedy(len(keys), edges, opt)
 	for i, st := range cr.Steps {
 		a, b := &recs[st.A], &recs[st.B]
 		step := explain.Step{Order: i + 1, By: "model", Joined: st.Sizes, Waterfall: explain.Pair(l.scorer, a, b)}
-		if st.Weight == cluster.Forced {
-			ds, err := tx.Decisions(a.Key)
-			if err != nil {
-				return h, err
-			}
-			for _, d := range ds {
-				if d.A == b.Key || d.B == b.Key {
-					step.By, step.Comment = "reviewer "+d.Reviewer, d.Comment
-				}
-			}
+		if d, ok := decided[record.NewPair(a.Key, b.Key)]; ok && st.Weight == cluster.Forced {
+			step.By, step.Comment = "reviewer "+d.Reviewer, d.Comment
 		}
 		h.Steps = append(h.Steps, step)
 	}
@@ -334,30 +358,24 @@ const maxWhyNotPairs = 100000
 // records apart.
 func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot, error) {
 	w := explain.WhyNot{A: a, B: b}
-	if err := l.lockFresh(ctx); err != nil {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
 		return w, err
 	}
-	var ka, kb []record.Key
-	for _, s := range l.mem.members[a] {
-		ka = append(ka, l.mem.recs[s].key)
+	defer tx.Rollback()
+	ka, errA := tx.Members(a)
+	kb, errB := tx.Members(b)
+	for _, err := range []error{errA, errB} {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return w, err
+		}
 	}
-	for _, s := range l.mem.members[b] {
-		kb = append(kb, l.mem.recs[s].key)
-	}
-	l.mu.Unlock()
 	if len(ka) == 0 || len(kb) == 0 {
 		return w, fmt.Errorf("entities %s, %s: %w", a, b, store.ErrNotFound)
 	}
 	if a == b {
 		return w, fmt.Errorf("%w: %s is one entity", ErrBadDecision, a)
 	}
-	slices.SortFunc(ka, keyCmp)
-	slices.SortFunc(kb, keyCmp)
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return w, err
-	}
-	defer tx.Rollback()
 	ra, err := l.records(tx, ka...)
 	if err != nil {
 		return w, err
