@@ -32,8 +32,8 @@ func (n *noting) SetEntity(k record.Key, e record.EntityID) error {
 	n.note(k)
 	return n.Tx.SetEntity(k, e)
 }
-func (n *noting) PutLink(l store.Link) error         { n.note(l.A, l.B); return n.Tx.PutLink(l) }
-func (n *noting) PutDecision(d store.Decision) error { n.note(d.A, d.B); return n.Tx.PutDecision(d) }
+func (n *noting) PutLink(l record.Link) error         { n.note(l.A, l.B); return n.Tx.PutLink(l) }
+func (n *noting) PutDecision(d record.Decision) error { n.note(d.A, d.B); return n.Tx.PutDecision(d) }
 func (n *noting) DeleteDecisions(k record.Key) error {
 	n.note(k)
 	return n.Tx.DeleteDecisions(k)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/sqlite"
 )
@@ -41,7 +42,7 @@ func TestCatchUp(t *testing.T) {
 	if _, err := b.Upsert(ctx, textRecord("b1", "Bea", "555")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Decide(ctx, engine.Decision{A: key("a1"), B: key("b1"), Verdict: store.VerdictDifferent, Reviewer: "rev"}); err != nil {
+	if _, err := b.Decide(ctx, record.Decision{A: key("a1"), B: key("b1"), Verdict: record.VerdictDifferent, Reviewer: "rev"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.Delete(ctx, key("a2")); err != nil {

@@ -54,7 +54,7 @@ func TestLiveConcurrent(t *testing.T) {
 		defer wg.Done()
 		for i := range n {
 			a, b := key(fmt.Sprintf("w0-%d", i)), key(fmt.Sprintf("w1-%d", i))
-			_, err := l.Decide(ctx, engine.Decision{A: a, B: b, Verdict: store.VerdictDifferent, Reviewer: "rev"})
+			_, err := l.Decide(ctx, record.Decision{A: a, B: b, Verdict: record.VerdictDifferent, Reviewer: "rev"})
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				fail(err)
 				return
@@ -207,11 +207,11 @@ func mixedOp(ctx context.Context, l *engine.Live, res *engine.Resolution, i, n i
 			_, err = l.Upsert(ctx, rec)
 		}
 	case 1:
-		verdict := store.VerdictDifferent
+		verdict := record.VerdictDifferent
 		if rng.IntN(2) == 0 {
-			verdict = store.VerdictSame
+			verdict = record.VerdictSame
 		}
-		_, err = l.Decide(ctx, engine.Decision{A: rec.Key, B: other, Verdict: verdict, Reviewer: "rev"})
+		_, err = l.Decide(ctx, record.Decision{A: rec.Key, B: other, Verdict: verdict, Reviewer: "rev"})
 	case 2:
 		a, errA := l.Record(ctx, rec.Key)
 		b, errB := l.Record(ctx, other)

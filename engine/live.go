@@ -97,19 +97,19 @@ type mirror struct {
 	// verdicts are reviewers' decisions (same or different) by pair, and
 	// partners the other record of each, by record. They name records by
 	// key: a decision outlives an update of its records.
-	verdicts map[record.Pair]store.Verdict
+	verdicts map[record.Pair]record.Verdict
 	partners map[record.Key][]record.Key
 }
 
 // setVerdict records or replaces the decision on a pair; an unsure
 // verdict constrains nothing and clears an earlier one.
-func (m *mirror) setVerdict(p record.Pair, v store.Verdict) {
+func (m *mirror) setVerdict(p record.Pair, v record.Verdict) {
 	if _, ok := m.verdicts[p]; ok {
 		m.partners[p.A] = slices.DeleteFunc(m.partners[p.A], func(k record.Key) bool { return k == p.B })
 		m.partners[p.B] = slices.DeleteFunc(m.partners[p.B], func(k record.Key) bool { return k == p.A })
 		delete(m.verdicts, p)
 	}
-	if v == store.VerdictSame || v == store.VerdictDifferent {
+	if v == record.VerdictSame || v == record.VerdictDifferent {
 		m.verdicts[p] = v
 		m.partners[p.A] = append(m.partners[p.A], p.B)
 		m.partners[p.B] = append(m.partners[p.B], p.A)
@@ -133,7 +133,7 @@ type liveLink struct {
 
 func newMirror() *mirror {
 	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{},
-		verdicts: map[record.Pair]store.Verdict{}, partners: map[record.Key][]record.Key{}}
+		verdicts: map[record.Pair]record.Verdict{}, partners: map[record.Key][]record.Key{}}
 }
 
 // add places a record and returns its slot.
@@ -462,7 +462,7 @@ func (l *Live) reload(ctx context.Context) error {
 	if err := errors.Join(readErr, decodeErr, ctx.Err()); err != nil {
 		return err
 	}
-	err = tx.EachLink(func(lk store.Link) bool {
+	err = tx.EachLink(func(lk record.Link) bool {
 		a, okA := mem.slot[lk.A]
 		b, okB := mem.slot[lk.B]
 		if okA && okB {
@@ -487,16 +487,28 @@ func (l *Live) reload(ctx context.Context) error {
 // Model returns the model Live scores with.
 func (l *Live) Model() *model.Model { return l.scorer.Model }
 
-// Change is what one Upsert or Delete did.
+// ChangeOp names what a change did; it is the audit entry's action too.
+type ChangeOp string
+
+// The changes of real-time resolution.
+const (
+	ChangeUpsert ChangeOp = "upsert" // a record added or replaced
+	ChangeDelete ChangeOp = "delete" // a record removed
+	ChangeDecide ChangeOp = "decide" // a reviewer's verdict on a pair
+	ChangeMerge  ChangeOp = "merge"  // a reviewer joined two entities
+	ChangeSplit  ChangeOp = "split"  // a reviewer took records out of an entity
+)
+
+// Change is what one upsert, delete or reviewer's change did.
 type Change struct {
-	Op     string          `json:"op"` // "upsert" or "delete"
+	Op     ChangeOp        `json:"op"`
 	Record record.Key      `json:"record"`
 	Entity record.EntityID `json:"entity,omitempty"` // the record's entity now; empty after a delete
 	// Previous is the record's entity before, for an update or delete.
 	Previous record.EntityID `json:"previous,omitempty"`
 	// Events are the lineage entries written: entities created, merged,
 	// split or removed.
-	Events []store.Event `json:"events,omitempty"`
+	Events []record.Event `json:"events,omitempty"`
 	// Moved counts the other records whose entity changed.
 	Moved int `json:"moved"`
 	// Compared counts the candidate pairs scored; Links and Reviews the
@@ -515,9 +527,9 @@ type Change struct {
 	Audit    int64  `json:"audit"`
 	Evidence string `json:"evidence,omitempty"`
 
-	scored  []scored      // the evidence: every pair scored
-	content string        // an upsert's: audit.ContentDigest of the record stored
-	verdict store.Verdict // a reviewer's change: the verdict of its decisions
+	scored  []scored       // the evidence: every pair scored
+	content string         // an upsert's: audit.ContentDigest of the record stored
+	verdict record.Verdict // a reviewer's change: the verdict of its decisions
 }
 
 // scored is one scored pair of a change, as the audit log digests it.
@@ -539,7 +551,7 @@ type Op struct {
 func (l *Live) Upsert(ctx context.Context, rec record.Record) (Change, error) {
 	chs, err := l.Apply(ctx, []Op{{Record: rec}})
 	if err != nil {
-		return Change{Op: "upsert", Record: rec.Key}, err
+		return Change{Op: ChangeUpsert, Record: rec.Key}, err
 	}
 	return chs[0], nil
 }
@@ -549,7 +561,7 @@ func (l *Live) Upsert(ctx context.Context, rec record.Record) (Change, error) {
 func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
 	chs, err := l.Apply(ctx, []Op{{Record: record.Record{Key: key}, Delete: true}})
 	if err != nil {
-		return Change{Op: "delete", Record: key}, err
+		return Change{Op: ChangeDelete, Record: key}, err
 	}
 	return chs[0], nil
 }
@@ -671,7 +683,7 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 }
 
 func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
-	ch := Change{Op: "upsert", Record: rec.Key}
+	ch := Change{Op: ChangeUpsert, Record: rec.Key}
 	mem := l.mem
 	var seeds []int32
 	prev := map[record.Key]record.EntityID{}
@@ -728,7 +740,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 		}
 		switch outcome {
 		case model.Match:
-			if err := tx.PutLink(store.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
+			if err := tx.PutLink(record.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
 				return ch, err
 			}
 			mem.link(self, c, w)
@@ -742,7 +754,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 			if outcome == model.Conflict {
 				reason = "scores as a match but disagrees on " + strings.Join(l.scorer.Disagreements(levels), ", ")
 			}
-			if err := tx.PutReview(store.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
+			if err := tx.PutReview(record.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
 				return ch, err
 			}
 			ch.Reviews++
@@ -752,7 +764,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 }
 
 func (l *Live) delete(tx store.Tx, key record.Key) (Change, error) {
-	ch := Change{Op: "delete", Record: key}
+	ch := Change{Op: ChangeDelete, Record: key}
 	mem := l.mem
 	s, ok := mem.slot[key]
 	if !ok {
@@ -772,7 +784,7 @@ func (l *Live) delete(tx store.Tx, key record.Key) (Change, error) {
 		return ch, err
 	}
 	if len(seeds) == 0 {
-		e, err := tx.AddEvent(store.Event{Kind: store.EventRemoved, Entity: ch.Previous, Record: key})
+		e, err := tx.AddEvent(record.Event{Kind: record.EventRemoved, Entity: ch.Previous, Record: key})
 		if err != nil {
 			return ch, err
 		}
@@ -834,7 +846,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 			queue = append(queue, lk.to)
 		}
 		for _, p := range mem.partners[r.key] {
-			if o, ok := mem.slot[p]; ok && mem.verdicts[record.NewPair(r.key, p)] == store.VerdictSame {
+			if o, ok := mem.slot[p]; ok && mem.verdicts[record.NewPair(r.key, p)] == record.VerdictSame {
 				queue = append(queue, o)
 			}
 		}
@@ -915,15 +927,15 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		}
 		slices.Sort(absorbed)
 		slices.Sort(splitFrom)
-		var events []store.Event
+		var events []record.Event
 		if !sources[id] && len(splitFrom) == 0 {
-			events = append(events, store.Event{Kind: store.EventCreated, Entity: id})
+			events = append(events, record.Event{Kind: record.EventCreated, Entity: id})
 		}
 		for _, e := range splitFrom {
-			events = append(events, store.Event{Kind: store.EventSplit, Entity: e, Others: []record.EntityID{id}})
+			events = append(events, record.Event{Kind: record.EventSplit, Entity: e, Others: []record.EntityID{id}})
 		}
 		if len(absorbed) > 0 {
-			events = append(events, store.Event{Kind: store.EventMerged, Entity: id, Others: absorbed})
+			events = append(events, record.Event{Kind: record.EventMerged, Entity: id, Others: absorbed})
 		}
 		for _, e := range events {
 			e.Record = ch.Record
@@ -958,7 +970,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		if _, kept := taken[e]; kept || absorbedSomewhere(ch.Events, e) || len(mem.members[e]) > 0 {
 			continue
 		}
-		ev, err := tx.AddEvent(store.Event{Kind: store.EventRemoved, Entity: e, Record: ch.Record})
+		ev, err := tx.AddEvent(record.Event{Kind: record.EventRemoved, Entity: e, Record: ch.Record})
 		if err != nil {
 			return err
 		}
@@ -981,7 +993,7 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 		}
 		for _, p := range mem.partners[r.key] {
 			o, ok := mem.slot[p]
-			if !ok || mem.verdicts[record.NewPair(r.key, p)] != store.VerdictSame {
+			if !ok || mem.verdicts[record.NewPair(r.key, p)] != record.VerdictSame {
 				continue
 			}
 			if j, ok := index[o]; ok && int32(i) < j {
@@ -1010,7 +1022,7 @@ func (l *Live) memGroup(comp []int32) group {
 	if len(l.mem.verdicts) > 0 {
 		g.different = func(a, b int32) bool {
 			ka, kb := l.mem.recs[comp[a]].key, l.mem.recs[comp[b]].key
-			return l.mem.verdicts[record.NewPair(ka, kb)] == store.VerdictDifferent
+			return l.mem.verdicts[record.NewPair(ka, kb)] == record.VerdictDifferent
 		}
 	}
 	return g
@@ -1041,9 +1053,9 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 	return opt
 }
 
-func absorbedSomewhere(events []store.Event, e record.EntityID) bool {
+func absorbedSomewhere(events []record.Event, e record.EntityID) bool {
 	for _, ev := range events {
-		if ev.Kind == store.EventMerged && slices.Contains(ev.Others, e) {
+		if ev.Kind == record.EventMerged && slices.Contains(ev.Others, e) {
 			return true
 		}
 	}
@@ -1090,15 +1102,15 @@ func keyCmp(a, b record.Key) int {
 type StoredRecord struct {
 	Record  record.Record   `json:"record"`
 	Entity  record.EntityID `json:"entity"`
-	Links   []store.Link    `json:"links,omitempty"`
-	Reviews []store.Review  `json:"reviews,omitempty"`
+	Links   []record.Link   `json:"links,omitempty"`
+	Reviews []record.Review `json:"reviews,omitempty"`
 }
 
 // EntityView is an entity as the store holds it now, with its lineage.
 type EntityView struct {
 	ID      record.EntityID `json:"id"`
 	Records []StoredRecord  `json:"records"`
-	Lineage []store.Event   `json:"lineage"`
+	Lineage []record.Event  `json:"lineage"`
 }
 
 // Record returns a stored record with its entity, links and reviews.
@@ -1229,7 +1241,7 @@ func (l *Live) Check(ctx context.Context) error {
 	}
 	stored := 0
 	for _, d := range ds {
-		if d.Verdict == store.VerdictUnsure {
+		if d.Verdict == record.VerdictUnsure {
 			continue
 		}
 		stored++
@@ -1276,13 +1288,13 @@ func (l *Live) Import(ctx context.Context, res *Resolution) error {
 		}
 		for _, e := range res.Links {
 			a, b := res.Records[e.A].Key, res.Records[e.B].Key
-			if err := tx.PutLink(store.Link{A: a, B: b, Weight: e.Weight}); err != nil {
+			if err := tx.PutLink(record.Link{A: a, B: b, Weight: e.Weight}); err != nil {
 				return head, err
 			}
 			mem.link(mem.slot[a], mem.slot[b], e.Weight)
 		}
 		for _, r := range res.Review {
-			if err := tx.PutReview(store.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
+			if err := tx.PutReview(record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
 				return head, err
 			}
 		}
@@ -1292,7 +1304,7 @@ func (l *Live) Import(ctx context.Context, res *Resolution) error {
 		}
 		slices.Sort(ids)
 		for _, e := range ids {
-			if _, err := tx.AddEvent(store.Event{Kind: store.EventCreated, Entity: e, Record: first[e]}); err != nil {
+			if _, err := tx.AddEvent(record.Event{Kind: record.EventCreated, Entity: e, Record: first[e]}); err != nil {
 				return head, err
 			}
 		}
@@ -1317,7 +1329,7 @@ func decodeRecord(s store.Record) (record.Record, error) {
 	return r, nil
 }
 
-func other(k store.Link, key record.Key) record.Key {
+func other(k record.Link, key record.Key) record.Key {
 	if k.A == key {
 		return k.B
 	}

@@ -132,8 +132,8 @@ func textRecord(id, name, phone string) record.Record {
 	return r
 }
 
-func kinds(ch engine.Change) []string {
-	var out []string
+func kinds(ch engine.Change) []record.EventKind {
+	var out []record.EventKind
 	for _, e := range ch.Events {
 		out = append(out, e.Kind)
 	}
@@ -153,12 +153,12 @@ func TestLiveMergeSplitLineage(t *testing.T) {
 	}
 	a := upsert(textRecord("a", "ana", "111"))
 	b := upsert(textRecord("b", "bea", "222"))
-	if !slices.Equal(kinds(a), []string{store.EventCreated}) || !slices.Equal(kinds(b), []string{store.EventCreated}) || a.Entity == b.Entity {
+	if !slices.Equal(kinds(a), []record.EventKind{record.EventCreated}) || !slices.Equal(kinds(b), []record.EventKind{record.EventCreated}) || a.Entity == b.Entity {
 		t.Fatalf("two unrelated records: %+v %+v", a, b)
 	}
 	// c agrees with a on name and with b on phone: it bridges them.
 	c := upsert(textRecord("c", "ana", "222"))
-	if c.Links != 2 || !slices.Equal(kinds(c), []string{store.EventMerged}) {
+	if c.Links != 2 || !slices.Equal(kinds(c), []record.EventKind{record.EventMerged}) {
 		t.Fatalf("bridge: links %d, events %+v", c.Links, c.Events)
 	}
 	survivor, absorbed := c.Entity, c.Events[0].Others
@@ -167,7 +167,7 @@ func TestLiveMergeSplitLineage(t *testing.T) {
 	}
 	// An update of c that removes the evidence for b splits b off again.
 	c2 := upsert(textRecord("c", "ana", "999"))
-	if c2.Entity != survivor || c2.Previous != survivor || !slices.Equal(kinds(c2), []string{store.EventSplit}) {
+	if c2.Entity != survivor || c2.Previous != survivor || !slices.Equal(kinds(c2), []record.EventKind{record.EventSplit}) {
 		t.Fatalf("update removing the bridge: %+v", c2)
 	}
 	if c2.Events[0].Entity != survivor || len(c2.Events[0].Others) != 1 || c2.Events[0].Others[0] == survivor {
@@ -198,18 +198,18 @@ func TestLiveMergeSplitLineage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(kinds(d), []string{store.EventRemoved}) || d.Events[0].Entity != survivor {
+	if !slices.Equal(kinds(d), []record.EventKind{record.EventRemoved}) || d.Events[0].Entity != survivor {
 		t.Fatalf("delete of the last record: %+v", d)
 	}
 	v, err := l.Entity(ctx, survivor)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lineage []string
+	var lineage []record.EventKind
 	for _, e := range v.Lineage {
 		lineage = append(lineage, e.Kind)
 	}
-	if len(v.Records) != 0 || !slices.Equal(lineage, []string{store.EventCreated, store.EventMerged, store.EventSplit, store.EventRemoved}) {
+	if len(v.Records) != 0 || !slices.Equal(lineage, []record.EventKind{record.EventCreated, record.EventMerged, record.EventSplit, record.EventRemoved}) {
 		t.Fatalf("lineage of %s: %v, %d records", survivor, lineage, len(v.Records))
 	}
 	if _, err := l.Delete(ctx, record.Key{Source: "s", ID: "a"}); !errors.Is(err, store.ErrNotFound) {

@@ -20,7 +20,6 @@ import (
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
-	"github.com/concord-er/concord/store"
 )
 
 // ResolveOptions configure Resolve. The zero value trains a model with the
@@ -40,7 +39,7 @@ type ResolveOptions struct {
 	// Decisions are reviewers' verdicts (from the store): clustering
 	// follows every "same" and never crosses a "different", and decided
 	// pairs leave the review list.
-	Decisions []store.Decision
+	Decisions []record.Decision
 }
 
 // Resolution is the outcome of Resolve.
@@ -499,7 +498,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 // decisionConstraints turns reviewers' decisions into forced edges
 // (same) and cannot-link pairs (different) over record indexes. Decisions
 // about records not loaded are ignored.
-func decisionConstraints(recs []record.Record, ds []store.Decision) ([]cluster.Edge, map[[2]int32]bool) {
+func decisionConstraints(recs []record.Record, ds []record.Decision) ([]cluster.Edge, map[[2]int32]bool) {
 	if len(ds) == 0 {
 		return nil, nil
 	}
@@ -517,9 +516,9 @@ func decisionConstraints(recs []record.Record, ds []store.Decision) ([]cluster.E
 		}
 		a, b = min(a, b), max(a, b)
 		switch d.Verdict {
-		case store.VerdictSame:
+		case record.VerdictSame:
 			forced = append(forced, cluster.Edge{A: a, B: b, Weight: cluster.Forced})
-		case store.VerdictDifferent:
+		case record.VerdictDifferent:
 			cannot[[2]int32{a, b}] = true
 		}
 	}

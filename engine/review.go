@@ -27,10 +27,10 @@ import (
 // The records named are keys, or the change's record.
 func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, detail string, keys ...record.Key) (audit.Head, error) {
 	evidence, err := json.Marshal(struct {
-		Scored  []scored      `json:"scored,omitempty"`
-		Events  []store.Event `json:"events,omitempty"`
-		Entity  string        `json:"entity,omitempty"`
-		Comment string        `json:"comment,omitempty"`
+		Scored  []scored       `json:"scored,omitempty"`
+		Events  []record.Event `json:"events,omitempty"`
+		Entity  string         `json:"entity,omitempty"`
+		Comment string         `json:"comment,omitempty"`
 	}{ch.scored, ch.Events, string(ch.Entity), detail})
 	if err != nil {
 		return head, err
@@ -45,13 +45,13 @@ func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, deta
 			digests = append(digests, d)
 		}
 	}
-	e := audit.Entry{Actor: actor, Action: ch.Op, Records: digests, Evidence: ch.Evidence, Content: ch.content,
+	e := audit.Entry{Actor: actor, Action: string(ch.Op), Records: digests, Evidence: ch.Evidence, Content: ch.content,
 		Detail: fmt.Sprintf("compared %d, links %d, reviews %d, moved %d", ch.Compared, ch.Links, ch.Reviews, ch.Moved)}
 	if actor != audit.ActorModel {
-		e.Detail = ch.Op
+		e.Detail = string(ch.Op)
 	}
 	if ch.verdict != "" {
-		e.Detail = ch.Op + " " + string(ch.verdict)
+		e.Detail = string(ch.Op) + " " + string(ch.verdict)
 	}
 	for _, ev := range ch.Events {
 		for _, id := range append([]record.EntityID{ev.Entity}, ev.Others...) {
@@ -66,14 +66,6 @@ func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, deta
 	head, err = l.audit(tx, head, e)
 	ch.Audit = head.Seq
 	return head, err
-}
-
-// Decision is what a reviewer decides about a pair.
-type Decision struct {
-	A, B     record.Key
-	Verdict  store.Verdict
-	Reviewer string
-	Comment  string
 }
 
 // ErrBadDecision is returned for a decision that cannot be taken.
@@ -115,19 +107,19 @@ func controlRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicod
 // batch resolve that reads it. The pair leaves the review queue. The
 // decision and its comment are kept in the store; the audit log gets the
 // reviewer, the verdict and a digest of the comment.
-func (l *Live) Decide(ctx context.Context, d Decision) (Change, error) {
-	return l.manual(ctx, "decide", d.Reviewer, d.Comment, func() ([]Decision, error) { return []Decision{d}, nil })
+func (l *Live) Decide(ctx context.Context, d record.Decision) (Change, error) {
+	return l.manual(ctx, ChangeDecide, d.Reviewer, d.Comment, func() ([]record.Decision, error) { return []record.Decision{d}, nil })
 }
 
 // Merge joins two entities by a reviewer's decision: a must-link between
 // their first records.
 func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, "merge", reviewer, reason, func() ([]Decision, error) {
+	return l.manual(ctx, ChangeMerge, reviewer, reason, func() ([]record.Decision, error) {
 		ma, mb := l.firstMember(a), l.firstMember(b)
 		if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
 			return nil, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
 		}
-		return []Decision{{A: ma, B: mb, Verdict: store.VerdictSame, Reviewer: reviewer, Comment: reason}}, nil
+		return []record.Decision{{A: ma, B: mb, Verdict: record.VerdictSame, Reviewer: reviewer, Comment: reason}}, nil
 	})
 }
 
@@ -135,7 +127,7 @@ func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason
 // cannot-link between each of them and each other record of the entity.
 // The larger part keeps the id.
 func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.Key, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, "split", reviewer, reason, func() ([]Decision, error) {
+	return l.manual(ctx, ChangeSplit, reviewer, reason, func() ([]record.Decision, error) {
 		var members []record.Key
 		for _, s := range l.mem.members[entity] {
 			members = append(members, l.mem.recs[s].key)
@@ -145,13 +137,13 @@ func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.
 				return nil, fmt.Errorf("%w: record %s is not in entity %s", ErrBadDecision, p, entity)
 			}
 		}
-		var ds []Decision
+		var ds []record.Decision
 		for _, m := range members {
 			if slices.Contains(part, m) {
 				continue
 			}
 			for _, p := range part {
-				ds = append(ds, Decision{A: p, B: m, Verdict: store.VerdictDifferent, Reviewer: reviewer, Comment: reason})
+				ds = append(ds, record.Decision{A: p, B: m, Verdict: record.VerdictDifferent, Reviewer: reviewer, Comment: reason})
 			}
 		}
 		if len(part) == 0 || len(ds) == 0 {
@@ -176,7 +168,7 @@ func (l *Live) firstMember(e record.EntityID) record.Key {
 // transaction, under the lock, from the entities as they are then: a
 // change made meanwhile cannot slip between reading an entity and deciding
 // about it.
-func (l *Live) manual(ctx context.Context, op, reviewer, comment string, plan func() ([]Decision, error)) (Change, error) {
+func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string, plan func() ([]record.Decision, error)) (Change, error) {
 	ch := Change{Op: op}
 	if err := checkReviewer(reviewer, comment); err != nil {
 		return ch, err
@@ -208,7 +200,7 @@ func (l *Live) manual(ctx context.Context, op, reviewer, comment string, plan fu
 				seeds = append(seeds, l.mem.slot[k])
 				keys = append(keys, k)
 			}
-			if err := tx.PutDecision(store.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
+			if err := tx.PutDecision(record.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
 				return head, err
 			}
 			if err := tx.DeleteReview(d.A, d.B); err != nil {
@@ -229,7 +221,7 @@ func (l *Live) manual(ctx context.Context, op, reviewer, comment string, plan fu
 
 // Reviews returns the review queue: the pairs for a person to decide,
 // strongest first.
-func (l *Live) Reviews(ctx context.Context) ([]store.Review, error) {
+func (l *Live) Reviews(ctx context.Context) ([]record.Review, error) {
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
 		return nil, err
@@ -239,7 +231,7 @@ func (l *Live) Reviews(ctx context.Context) ([]store.Review, error) {
 }
 
 // Decisions returns every reviewer's decision.
-func (l *Live) Decisions(ctx context.Context) ([]store.Decision, error) {
+func (l *Live) Decisions(ctx context.Context) ([]record.Decision, error) {
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
 		return nil, err
@@ -307,7 +299,7 @@ func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error)
 	}
 	// The links and decisions among the members, as the store holds them.
 	var edges []cluster.Edge
-	decided := map[record.Pair]store.Decision{}
+	decided := map[record.Pair]record.Decision{}
 	for i, k := range keys {
 		links, err := tx.Links(k)
 		if err != nil {
@@ -328,13 +320,13 @@ func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error)
 			if o == k {
 				o = d.B
 			}
-			if j, ok := index[o]; ok && int32(i) < j && d.Verdict == store.VerdictSame {
+			if j, ok := index[o]; ok && int32(i) < j && d.Verdict == record.VerdictSame {
 				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: cluster.Forced})
 			}
 		}
 	}
 	g.different = func(a, b int32) bool {
-		return decided[record.NewPair(keys[a], keys[b])].Verdict == store.VerdictDifferent
+		return decided[record.NewPair(keys[a], keys[b])].Verdict == record.VerdictDifferent
 	}
 	opt := l.clusterOptions(g)
 	opt.Steps = true
@@ -384,7 +376,7 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot
 	if err != nil {
 		return w, err
 	}
-	decided := map[record.Pair]store.Decision{}
+	decided := map[record.Pair]record.Decision{}
 	for _, k := range ka {
 		ds, err := tx.Decisions(k)
 		if err != nil {
@@ -405,7 +397,7 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot
 			if w.Best == nil || wf.Weight > w.Best.Weight {
 				w.Best = &wf
 			}
-			if d, ok := decided[record.NewPair(ra[i].Key, rb[j].Key)]; ok && d.Verdict == store.VerdictDifferent {
+			if d, ok := decided[record.NewPair(ra[i].Key, rb[j].Key)]; ok && d.Verdict == record.VerdictDifferent {
 				w.Separations = append(w.Separations, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "decision",
 					Detail: fmt.Sprintf("reviewer %s decided they are different: %s", d.Reviewer, d.Comment)})
 			}
@@ -430,7 +422,7 @@ func (l *Live) levels(a, b *record.Record) []uint8 {
 
 // ReadDecisions reads every reviewer's decision from a store, without
 // opening a Live: what batch resolution honours.
-func ReadDecisions(ctx context.Context, st store.Store) ([]store.Decision, error) {
+func ReadDecisions(ctx context.Context, st store.Store) ([]record.Decision, error) {
 	tx, err := st.Begin(ctx, false)
 	if err != nil {
 		return nil, err

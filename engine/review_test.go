@@ -39,11 +39,11 @@ func TestDecisionsHoldInRealTime(t *testing.T) {
 	if entityOf(t, l, "cust-0001") != entityOf(t, l, "cust-0002") {
 		t.Fatal("records agreeing on name did not link")
 	}
-	ch, err := l.Decide(ctx, engine.Decision{A: key("cust-0002"), B: key("cust-0001"), Verdict: store.VerdictDifferent, Reviewer: "rev", Comment: "different passports"})
+	ch, err := l.Decide(ctx, record.Decision{A: key("cust-0002"), B: key("cust-0001"), Verdict: record.VerdictDifferent, Reviewer: "rev", Comment: "different passports"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ch.Events) != 1 || ch.Events[0].Kind != store.EventSplit {
+	if len(ch.Events) != 1 || ch.Events[0].Kind != record.EventSplit {
 		t.Fatalf("decision change %+v, want a split", ch)
 	}
 	apart := func(when string) {
@@ -77,32 +77,32 @@ func TestDecisionsHoldInRealTime(t *testing.T) {
 	if _, err := l2.Upsert(ctx, textRecord("cust-0009", "zed", "999")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: store.VerdictSame, Reviewer: "rev"}); err != nil {
+	if _, err := l2.Decide(ctx, record.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: record.VerdictSame, Reviewer: "rev"}); err != nil {
 		t.Fatal(err)
 	}
 	if entityOf(t, l2, "cust-0009") != entityOf(t, l2, "cust-0001") {
 		t.Fatal("a must-link did not join its records")
 	}
-	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("nope"), Verdict: store.VerdictSame, Reviewer: "rev"}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := l2.Decide(ctx, record.Decision{A: key("cust-0009"), B: key("nope"), Verdict: record.VerdictSame, Reviewer: "rev"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("decision on a missing record: %v", err)
 	}
-	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: "maybe", Reviewer: "rev"}); !errors.Is(err, engine.ErrBadDecision) {
+	if _, err := l2.Decide(ctx, record.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: "maybe", Reviewer: "rev"}); !errors.Is(err, engine.ErrBadDecision) {
 		t.Fatalf("bad verdict: %v", err)
 	}
 	// Reviewers' names and comments reach terminals and the audit log:
 	// control characters and floods are refused; line breaks in a
 	// comment are not.
-	for _, d := range []engine.Decision{
+	for _, d := range []record.Decision{
 		{Reviewer: "rev\x1b[2J"}, {Reviewer: "rev\nAPPROVED"}, {Reviewer: "rev\u202e"}, {Reviewer: strings.Repeat("r", 201)},
 		{Reviewer: "rev", Comment: "ok\routcome: APPROVED"}, {Reviewer: "rev", Comment: strings.Repeat("c", 10001)},
 		{Reviewer: "rev", Comment: "\xff"},
 	} {
-		d.A, d.B, d.Verdict = key("cust-0009"), key("cust-0001"), store.VerdictDifferent
+		d.A, d.B, d.Verdict = key("cust-0009"), key("cust-0001"), record.VerdictDifferent
 		if _, err := l2.Decide(ctx, d); !errors.Is(err, engine.ErrBadDecision) {
 			t.Errorf("reviewer %q, comment of %d bytes: error %v, want ErrBadDecision", d.Reviewer, len(d.Comment), err)
 		}
 	}
-	if _, err := l2.Decide(ctx, engine.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: store.VerdictSame, Reviewer: "Ana Pérez", Comment: "same person:\n\tsame passport"}); err != nil {
+	if _, err := l2.Decide(ctx, record.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: record.VerdictSame, Reviewer: "Ana Pérez", Comment: "same person:\n\tsame passport"}); err != nil {
 		t.Errorf("a comment with a line break and a tab: %v", err)
 	}
 	if err := l2.Check(ctx); err != nil {
@@ -142,9 +142,9 @@ func TestResolveHonoursDecisions(t *testing.T) {
 	if linked == nil || len(other) < 2 {
 		t.Fatal("fixture has no linked pair or no two singletons")
 	}
-	res2 := resolve(t, cfg, engine.ResolveOptions{Decisions: []store.Decision{
-		{A: linked[0], B: linked[1], Verdict: store.VerdictDifferent},
-		{A: other[0], B: other[1], Verdict: store.VerdictSame},
+	res2 := resolve(t, cfg, engine.ResolveOptions{Decisions: []record.Decision{
+		{A: linked[0], B: linked[1], Verdict: record.VerdictDifferent},
+		{A: other[0], B: other[1], Verdict: record.VerdictSame},
 	}})
 	ent := map[record.Key]record.EntityID{}
 	for i, r := range res2.Records {
@@ -234,7 +234,7 @@ func TestAuditLog(t *testing.T) {
 		}
 		seqs = append(seqs, ch.Audit)
 	}
-	ch, err := l.Decide(ctx, engine.Decision{A: key("cust-0001"), B: key("cust-0002"), Verdict: store.VerdictDifferent, Reviewer: "rev", Comment: "Anastasia's twin"})
+	ch, err := l.Decide(ctx, record.Decision{A: key("cust-0001"), B: key("cust-0002"), Verdict: record.VerdictDifferent, Reviewer: "rev", Comment: "Anastasia's twin"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,10 +317,10 @@ func TestMistakesReloadNothing(t *testing.T) {
 	if _, err := l.Apply(ctx, []engine.Op{{Record: textRecord("d", "Di", "4")}, {Record: record.Record{Key: key("d")}, Delete: true}}); err != nil {
 		t.Errorf("a batch that upserts and then deletes a record: %v", err)
 	}
-	for _, d := range []engine.Decision{
+	for _, d := range []record.Decision{
 		{A: key("a"), B: key("b"), Verdict: "maybe", Reviewer: "rev"},
-		{A: key("a"), B: key("nope"), Verdict: store.VerdictSame, Reviewer: "rev"},
-		{A: key("a"), B: key("a"), Verdict: store.VerdictSame, Reviewer: "rev"},
+		{A: key("a"), B: key("nope"), Verdict: record.VerdictSame, Reviewer: "rev"},
+		{A: key("a"), B: key("a"), Verdict: record.VerdictSame, Reviewer: "rev"},
 	} {
 		if _, err := l.Decide(ctx, d); err == nil {
 			t.Errorf("decision %+v accepted", d)

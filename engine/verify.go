@@ -58,7 +58,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 	// be an upsert of its present content.
 	last := map[string]audit.Entry{}
 	for _, e := range entries {
-		if e.Action == "upsert" || e.Action == "delete" {
+		if e.Action == string(ChangeUpsert) || e.Action == string(ChangeDelete) {
 			for _, r := range e.Records {
 				last[r] = e
 			}
@@ -75,7 +75,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		switch {
 		case !ok:
 			add("record %s: stored, but no upsert in the log stored it", d)
-		case e.Action != "upsert":
+		case e.Action != string(ChangeUpsert):
 			add("record %s: stored, but the log's last entry for it (seq %d) deleted it", d, e.Seq)
 		case e.Content != "" && e.Content != audit.ContentDigest(salt, r.Data):
 			add("record %s: its content is not what the upsert at seq %d stored", d, e.Seq)

@@ -7,7 +7,6 @@
 package explain
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -197,26 +196,18 @@ func (h How) Text() string {
 
 // Separation is a reason two records may not share an entity.
 type Separation struct {
-	A, B record.Key `json:"-"`
+	A record.Key `json:"a"`
+	B record.Key `json:"b"`
 	// Kind is "conflict" (they disagree outright on an exclusive feature)
 	// or "decision" (a reviewer decided they are different).
 	Kind   string `json:"kind"`
 	Detail string `json:"detail"`
 }
 
-// MarshalJSON writes the keys as "source/id".
-func (s Separation) MarshalJSON() ([]byte, error) {
-	type plain Separation
-	return json.Marshal(struct {
-		A string `json:"a"`
-		B string `json:"b"`
-		plain
-	}{s.A.String(), s.B.String(), plain(s)})
-}
-
 // WhyNot explains why two entities are apart.
 type WhyNot struct {
-	A, B record.EntityID `json:"-"`
+	A record.EntityID `json:"a"`
+	B record.EntityID `json:"b"`
 	// Pairs is how many pairs across the entities were scored.
 	Pairs int `json:"pairs"`
 	// Best is the waterfall of the highest-scoring pair across them.
@@ -247,16 +238,6 @@ func (w *WhyNot) Summarise() {
 	default:
 		w.Reason = "the best pair scores as a match and nothing keeps the entities apart: they join on the next change that touches them"
 	}
-}
-
-// MarshalJSON writes the entity ids.
-func (w WhyNot) MarshalJSON() ([]byte, error) {
-	type plain WhyNot
-	return json.Marshal(struct {
-		A record.EntityID `json:"a"`
-		B record.EntityID `json:"b"`
-		plain
-	}{w.A, w.B, plain(w)})
 }
 
 // Text renders the explanation.

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -494,33 +493,4 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err
-}
-
-// Columns returns the columns of a source file (the CSV header, or the keys
-// seen in the first NDJSON rows), for error messages and tooling.
-func Columns(path string, opt Options) ([]string, error) {
-	opt.Fields, opt.ID = nil, ""
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	dec, err := decode(f, opt.Encoding)
-	if err != nil {
-		return nil, err
-	}
-	if opt.Format == FormatNDJSON {
-		n, err := newNDJSON(dec, peekRows, opt.maxRow())
-		if err != nil {
-			return nil, err
-		}
-		cols := n.keys()
-		sort.Strings(cols)
-		return cols, nil
-	}
-	c, err := newCSV(dec, opt.Delimiter, opt.maxRow())
-	if err != nil {
-		return nil, err
-	}
-	return c.header, nil
 }

@@ -97,12 +97,16 @@ type Source struct {
 
 // Record is one row of a source. Raw values are kept verbatim for
 // provenance; Values are filled in by normalisation.
+//
+// Its JSON shape is the one every output uses (the store, records.ndjson,
+// concord record): lower-case names, the key as {"source", "id"}, facets
+// as an object.
 type Record struct {
-	Key      Key
-	Line     int // 1-based line in the source file where the row starts
-	Label    string
-	Kind     EntityKind // declared by the source, or read from a party name
-	Features []Feature
+	Key      Key        `json:"key"`
+	Line     int        `json:"line,omitempty"` // 1-based line in the source file where the row starts
+	Label    string     `json:"label,omitempty"`
+	Kind     EntityKind `json:"kind,omitempty"` // declared by the source, or read from a party name
+	Features []Feature  `json:"features"`
 }
 
 // Feature returns the feature with the given name, or nil.
@@ -118,10 +122,10 @@ func (r *Record) Feature(name string) *Feature {
 // Feature is one named, typed attribute of a record. A feature may be
 // multi-valued (aliases, alternative dates of birth).
 type Feature struct {
-	Name   string   // feature name from the config, e.g. "full_name"
-	Kind   Kind     // its type
-	Raw    []string // verbatim input values, after splitting multi-valued cells
-	Values []Value  // normalised values; unusable raw values are reported, not kept
+	Name   string   `json:"name"`   // feature name from the config, e.g. "full_name"
+	Kind   Kind     `json:"kind"`   // its type
+	Raw    []string `json:"raw"`    // verbatim input values, after splitting multi-valued cells
+	Values []Value  `json:"values"` // normalised values; unusable raw values are reported, not kept
 }
 
 // Value is one normalised value of a feature.
@@ -131,14 +135,15 @@ type Feature struct {
 // addressable as "feature.facet" in blocking rules and comparisons (for
 // example "phonetic" of a name or "year" of a date).
 type Value struct {
-	Norm   string
-	Tokens []string
-	Facets Facets
+	Norm   string   `json:"norm"`
+	Tokens []string `json:"tokens,omitempty"`
+	Facets Facets   `json:"facets,omitempty"`
 }
 
 // Facet is one derived key of a value.
 type Facet struct {
-	Name, Value string
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }
 
 // Facets are the derived keys of a value. A slice of pairs rather than a

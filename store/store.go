@@ -13,7 +13,6 @@ package store
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
@@ -66,26 +65,26 @@ type Tx interface {
 
 	// PutLink stores or replaces a scored pair. Links are the pairs that
 	// scored at or above the match threshold, with their weight.
-	PutLink(l Link) error
+	PutLink(l record.Link) error
 	// Links returns the links that name key.
-	Links(key record.Key) ([]Link, error)
+	Links(key record.Key) ([]record.Link, error)
 	// EachLink calls fn for every link until fn returns false. fn must
 	// not use the Tx.
-	EachLink(fn func(Link) bool) error
+	EachLink(fn func(record.Link) bool) error
 
 	// PutReview stores or replaces a pair for human review.
-	PutReview(r Review) error
+	PutReview(r record.Review) error
 	// Reviews returns the pairs for review that name key, or every pair
 	// for review when key is the zero Key.
-	Reviews(key record.Key) ([]Review, error)
+	Reviews(key record.Key) ([]record.Review, error)
 
 	// PutDecision stores a reviewer's decision on a pair, replacing an
 	// earlier one. Decisions name records by key and outlive them: a
 	// record updated or re-added keeps the decisions about it.
-	PutDecision(d Decision) error
+	PutDecision(d record.Decision) error
 	// Decisions returns the decisions that name key, or all of them when
 	// key is the zero Key, in pair order.
-	Decisions(key record.Key) ([]Decision, error)
+	Decisions(key record.Key) ([]record.Decision, error)
 	// DeleteDecisions removes the decisions that name key (a record
 	// deleted for good).
 	DeleteDecisions(key record.Key) error
@@ -106,10 +105,10 @@ type Tx interface {
 
 	// AddEvent appends an event to the lineage and returns it with its
 	// sequence number.
-	AddEvent(e Event) (Event, error)
+	AddEvent(e record.Event) (record.Event, error)
 	// Events returns the events that name entity (as Entity or in
 	// Others), oldest first.
-	Events(entity record.EntityID) ([]Event, error)
+	Events(entity record.EntityID) ([]record.Event, error)
 	// EntityUsed reports whether an entity id has ever been used.
 	EntityUsed(entity record.EntityID) (bool, error)
 	// ForgetRecord replaces a deleted record's id in the lineage by its
@@ -140,62 +139,4 @@ type Record struct {
 	// Keys are the record's blocking keys, each already tagged with its
 	// rule. The store keeps them with the record; the engine indexes them.
 	Keys []uint64
-}
-
-// Link is a pair of records with its match weight.
-type Link struct {
-	A      record.Key `json:"a"` // A before B (record.NewPair order)
-	B      record.Key `json:"b"`
-	Weight float64    `json:"weight"`
-}
-
-// Review is a pair for a person to decide, with why it is there.
-type Review struct {
-	A      record.Key `json:"a"` // A before B
-	B      record.Key `json:"b"`
-	Weight float64    `json:"weight"`
-	Reason string     `json:"reason"`
-	Rule   string     `json:"rule,omitempty"` // the blocking rule that found the pair
-}
-
-// Verdict is a reviewer's decision on a pair of records.
-type Verdict string
-
-// Verdicts of a reviewer.
-const (
-	VerdictSame      Verdict = "same"      // one entity: a must-link clustering always follows
-	VerdictDifferent Verdict = "different" // two entities: a cannot-link clustering never crosses
-	VerdictUnsure    Verdict = "unsure"    // recorded; constrains nothing
-)
-
-// Valid reports whether v is one of the verdicts.
-func (v Verdict) Valid() bool { return v == VerdictSame || v == VerdictDifferent || v == VerdictUnsure }
-
-// Decision is a person's verdict on a pair of records.
-type Decision struct {
-	A        record.Key `json:"a"` // A before B
-	B        record.Key `json:"b"`
-	Verdict  Verdict    `json:"verdict"`
-	Reviewer string     `json:"reviewer"`
-	Comment  string     `json:"comment,omitempty"`
-	Time     time.Time  `json:"time"`
-}
-
-// Event kinds of the lineage.
-const (
-	EventCreated = "created" // an entity came into being
-	EventMerged  = "merged"  // Others were absorbed into Entity
-	EventSplit   = "split"   // Others were split off from Entity
-	EventRemoved = "removed" // Entity lost its last record
-	EventManual  = "manual"  // a reviewer merged or split Entity by hand
-)
-
-// Event is one entry of the lineage of entities.
-type Event struct {
-	Seq    int64             `json:"seq"`
-	Time   time.Time         `json:"time"`
-	Kind   string            `json:"kind"`
-	Entity record.EntityID   `json:"entity"`
-	Others []record.EntityID `json:"others,omitempty"`
-	Record record.Key        `json:"record"` // the record whose change caused it
 }

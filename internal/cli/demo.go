@@ -7,10 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/concord-er/concord/audit"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/concord-er/concord/audit"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"

@@ -78,7 +78,7 @@ func TestHostileInput(t *testing.T) {
 	records := readLines(t, filepath.Join(out, "records.ndjson"))
 	perSource := map[string]int{}
 	for _, r := range records {
-		perSource[r["source"].(string)]++
+		perSource[r["key"].(map[string]any)["source"].(string)]++
 	}
 	// stray_quote: rows 2 and 3 after the bad one; control_id: row 3;
 	// long_value: both rows (the long name is a value reject); long_row:

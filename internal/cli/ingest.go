@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/concord-er/concord/config"
@@ -87,39 +88,11 @@ func ingestRun(ctx context.Context, env Env, cfg *config.Config, out string, opt
 	return sum, set.commit()
 }
 
-// recordOut is a record as written to records.ndjson.
-type recordOut struct {
-	Source   string                `json:"source"`
-	ID       string                `json:"id"`
-	Line     int                   `json:"line"`
-	Label    string                `json:"label,omitempty"`
-	Features map[string]featureOut `json:"features"`
-}
-
-type featureOut struct {
-	Kind   record.Kind `json:"kind"`
-	Raw    []string    `json:"raw"`
-	Values []valueOut  `json:"values"`
-}
-
-type valueOut struct {
-	Norm   string            `json:"norm"`
-	Facets map[string]string `json:"facets,omitempty"`
-}
-
-func recordJSON(r record.Record) recordOut {
-	o := recordOut{Source: r.Key.Source, ID: r.Key.ID, Line: r.Line, Label: r.Label, Features: map[string]featureOut{}}
-	for _, f := range r.Features {
-		if len(f.Raw) == 0 {
-			continue
-		}
-		fo := featureOut{Kind: f.Kind, Raw: f.Raw, Values: []valueOut{}}
-		for _, v := range f.Values {
-			fo.Values = append(fo.Values, valueOut{Norm: v.Norm, Facets: v.Facets.Map()})
-		}
-		o.Features[f.Name] = fo
-	}
-	return o
+// recordJSON is a record as records.ndjson holds it: the record's one JSON
+// shape (record.Record), without the features the row left empty.
+func recordJSON(r record.Record) record.Record {
+	r.Features = slices.DeleteFunc(slices.Clone(r.Features), func(f record.Feature) bool { return len(f.Raw) == 0 })
+	return r
 }
 
 func printLoadSummary(env Env, st engine.LoadStats, out string) {

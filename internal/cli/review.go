@@ -9,7 +9,6 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
-	"github.com/concord-er/concord/store"
 )
 
 const reviewSynopsis = `concord review --config concord.yaml [--json] [--decisions]                    # the queue, or the decisions taken
@@ -66,7 +65,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 			if kerr != nil {
 				return &usageError{msg: kerr.Error(), hint: reviewSynopsis}
 			}
-			ch, err = l.Decide(ctx, engine.Decision{A: keys[0], B: keys[1], Verdict: store.Verdict(*decide), Reviewer: *reviewer, Comment: *comment})
+			ch, err = l.Decide(ctx, record.Decision{A: keys[0], B: keys[1], Verdict: record.Verdict(*decide), Reviewer: *reviewer, Comment: *comment})
 		case *merge:
 			ch, err = l.Merge(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)), *reviewer, *comment)
 		default:
@@ -102,7 +101,7 @@ func parseKeys(args []string) ([]record.Key, error) {
 	return keys, nil
 }
 
-func printQueue(env Env, q []store.Review, asJSON bool) error {
+func printQueue(env Env, q []record.Review, asJSON bool) error {
 	if asJSON {
 		return printJSON(env.Stdout, q)
 	}
@@ -122,7 +121,7 @@ func printQueue(env Env, q []store.Review, asJSON bool) error {
 	return nil
 }
 
-func printDecisions(env Env, ds []store.Decision, asJSON bool) error {
+func printDecisions(env Env, ds []record.Decision, asJSON bool) error {
 	if asJSON {
 		return printJSON(env.Stdout, ds)
 	}

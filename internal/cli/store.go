@@ -83,7 +83,7 @@ func existingStore(cfg *config.Config) (store.Store, error) {
 
 // storedDecisions reads reviewers' decisions from the config's store, if
 // it exists, for batch resolve to honour.
-func storedDecisions(ctx context.Context, cfg *config.Config) ([]store.Decision, error) {
+func storedDecisions(ctx context.Context, cfg *config.Config) ([]record.Decision, error) {
 	db, err := existingStore(cfg)
 	if db == nil || err != nil {
 		return nil, err

@@ -5,11 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/concord-er/concord/audit"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/concord-er/concord/audit"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"

@@ -579,7 +579,7 @@ func (t *Tx) pairIDs(a, b record.Key) (int64, int64, error) {
 }
 
 // PutLink stores or replaces a link.
-func (t *Tx) PutLink(l store.Link) error {
+func (t *Tx) PutLink(l record.Link) error {
 	p := record.NewPair(l.A, l.B)
 	res, err := t.exec(`INSERT INTO links(a, b, weight)
 		SELECT ra.id, rb.id, ? FROM records ra, records rb WHERE ra.source = ? AND ra.rid = ? AND rb.source = ? AND rb.rid = ?
@@ -594,7 +594,7 @@ func (t *Tx) PutLink(l store.Link) error {
 }
 
 // Links returns the links that name key.
-func (t *Tx) Links(key record.Key) ([]store.Link, error) {
+func (t *Tx) Links(key record.Key) ([]record.Link, error) {
 	id, err := t.id(key)
 	if err != nil {
 		return nil, err
@@ -605,13 +605,13 @@ func (t *Tx) Links(key record.Key) ([]store.Link, error) {
 const linksQuery = `SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
 	JOIN records ra ON ra.id = l.a JOIN records rb ON rb.id = l.b`
 
-func scanLink(rows *sql.Rows) (l store.Link, err error) {
+func scanLink(rows *sql.Rows) (l record.Link, err error) {
 	err = rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight)
 	return l, err
 }
 
 // EachLink calls fn for every link. fn must not use t.
-func (t *Tx) EachLink(fn func(store.Link) bool) error {
+func (t *Tx) EachLink(fn func(record.Link) bool) error {
 	return each(t, linksQuery, nil, func(rows *sql.Rows) (bool, error) {
 		l, err := scanLink(rows)
 		return err == nil && fn(l), err
@@ -619,7 +619,7 @@ func (t *Tx) EachLink(fn func(store.Link) bool) error {
 }
 
 // PutReview stores or replaces a pair for review.
-func (t *Tx) PutReview(r store.Review) error {
+func (t *Tx) PutReview(r record.Review) error {
 	p := record.NewPair(r.A, r.B)
 	a, b, err := t.pairIDs(p.A, p.B)
 	if err != nil {
@@ -631,7 +631,7 @@ func (t *Tx) PutReview(r store.Review) error {
 }
 
 // Reviews returns the pairs for review naming key, or all of them.
-func (t *Tx) Reviews(key record.Key) ([]store.Review, error) {
+func (t *Tx) Reviews(key record.Key) ([]record.Review, error) {
 	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v
 		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b`
 	var args []any
@@ -644,14 +644,14 @@ func (t *Tx) Reviews(key record.Key) ([]store.Review, error) {
 		args = append(args, id)
 	}
 	return collect(t, q+" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid", args,
-		func(rows *sql.Rows) (r store.Review, err error) {
+		func(rows *sql.Rows) (r record.Review, err error) {
 			err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
 			return r, err
 		})
 }
 
 // PutDecision stores a decision, replacing an earlier one on the pair.
-func (t *Tx) PutDecision(d store.Decision) error {
+func (t *Tx) PutDecision(d record.Decision) error {
 	p := record.NewPair(d.A, d.B)
 	if d.Time.IsZero() {
 		d.Time = t.db.now()
@@ -664,14 +664,14 @@ func (t *Tx) PutDecision(d store.Decision) error {
 }
 
 // Decisions returns the decisions naming key, or all of them.
-func (t *Tx) Decisions(key record.Key) ([]store.Decision, error) {
+func (t *Tx) Decisions(key record.Key) ([]record.Decision, error) {
 	q := "SELECT a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at FROM decisions"
 	var args []any
 	if key != (record.Key{}) {
 		q += " WHERE (a_source = ?1 AND a_rid = ?2) OR (b_source = ?1 AND b_rid = ?2)"
 		args = append(args, key.Source, key.ID)
 	}
-	return collect(t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, func(rows *sql.Rows) (d store.Decision, err error) {
+	return collect(t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, func(rows *sql.Rows) (d record.Decision, err error) {
 		var at int64
 		err = rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &d.Verdict, &d.Reviewer, &d.Comment, &at)
 		d.Time = time.Unix(0, at).UTC()
@@ -747,7 +747,7 @@ func (t *Tx) AuditEntries(fn func(audit.Entry) bool) error {
 }
 
 // AddEvent appends an event to the lineage.
-func (t *Tx) AddEvent(e store.Event) (store.Event, error) {
+func (t *Tx) AddEvent(e record.Event) (record.Event, error) {
 	if e.Time.IsZero() {
 		e.Time = t.db.now()
 	}
@@ -832,10 +832,10 @@ func (t *Tx) ChangedSince(seq, head int64) ([]record.Key, bool, error) {
 }
 
 // Events returns the events naming entity, oldest first.
-func (t *Tx) Events(entity record.EntityID) ([]store.Event, error) {
+func (t *Tx) Events(entity record.EntityID) ([]record.Event, error) {
 	return collect(t, `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
 		JOIN events e ON e.seq = x.seq WHERE x.entity = ? ORDER BY e.seq`, []any{string(entity)},
-		func(rows *sql.Rows) (e store.Event, err error) {
+		func(rows *sql.Rows) (e record.Event, err error) {
 			var at int64
 			var ent, others string
 			if err := rows.Scan(&e.Seq, &at, &e.Kind, &ent, &others, &e.Record.Source, &e.Record.ID); err != nil {

@@ -157,21 +157,21 @@ func Run(t *testing.T, open Open) {
 			put(t, tx, k1, "E1", 1)
 			put(t, tx, k2, "E1", 1)
 			put(t, tx, k3, "E3", 1)
-			must(t, tx.PutLink(store.Link{A: k2, B: k1, Weight: 10}))
-			must(t, tx.PutLink(store.Link{A: k1, B: k2, Weight: 12})) // replaces
-			must(t, tx.PutReview(store.Review{A: k3, B: k1, Weight: 1.5, Reason: "review band", Rule: "[dob]"}))
-			if err := tx.PutLink(store.Link{A: k1, B: record.Key{Source: "x", ID: "y"}}); !errors.Is(err, store.ErrNotFound) {
+			must(t, tx.PutLink(record.Link{A: k2, B: k1, Weight: 10}))
+			must(t, tx.PutLink(record.Link{A: k1, B: k2, Weight: 12})) // replaces
+			must(t, tx.PutReview(record.Review{A: k3, B: k1, Weight: 1.5, Reason: "review band", Rule: "[dob]"}))
+			if err := tx.PutLink(record.Link{A: k1, B: record.Key{Source: "x", ID: "y"}}); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("PutLink(missing record) error = %v, want ErrNotFound", err)
 			}
 		})
 		read(t, s, func(tx store.Tx) {
 			got, err := tx.Links(k2)
 			must(t, err)
-			if len(got) != 1 || got[0] != (store.Link{A: k1, B: k2, Weight: 12}) {
+			if len(got) != 1 || got[0] != (record.Link{A: k1, B: k2, Weight: 12}) {
 				t.Fatalf("Links = %+v, want one, ordered, weight 12", got)
 			}
-			var all []store.Link
-			must(t, tx.EachLink(func(l store.Link) bool { all = append(all, l); return true }))
+			var all []record.Link
+			must(t, tx.EachLink(func(l record.Link) bool { all = append(all, l); return true }))
 			if len(all) != 1 || all[0] != got[0] {
 				t.Fatalf("EachLink = %+v", all)
 			}
@@ -208,10 +208,10 @@ func Run(t *testing.T, open Open) {
 		var seqs []int64
 		write(t, s, func(tx store.Tx) {
 			put(t, tx, k1, "E1")
-			for _, e := range []store.Event{
-				{Kind: store.EventCreated, Entity: "E1", Record: k1},
-				{Kind: store.EventCreated, Entity: "E2", Record: k2},
-				{Kind: store.EventMerged, Entity: "E1", Others: []record.EntityID{"E2"}, Record: k3},
+			for _, e := range []record.Event{
+				{Kind: record.EventCreated, Entity: "E1", Record: k1},
+				{Kind: record.EventCreated, Entity: "E2", Record: k2},
+				{Kind: record.EventMerged, Entity: "E1", Others: []record.EntityID{"E2"}, Record: k3},
 			} {
 				got, err := tx.AddEvent(e)
 				must(t, err)
@@ -227,7 +227,7 @@ func Run(t *testing.T, open Open) {
 		read(t, s, func(tx store.Tx) {
 			got, err := tx.Events("E2")
 			must(t, err)
-			if len(got) != 2 || got[0].Kind != store.EventCreated || got[1].Kind != store.EventMerged ||
+			if len(got) != 2 || got[0].Kind != record.EventCreated || got[1].Kind != record.EventMerged ||
 				!slices.Equal(got[1].Others, []record.EntityID{"E2"}) || got[1].Record != k3 {
 				t.Fatalf("Events(E2) = %+v", got)
 			}
@@ -276,20 +276,20 @@ func Run(t *testing.T, open Open) {
 	t.Run("Decisions", func(t *testing.T) {
 		s, _ := open(t)
 		write(t, s, func(tx store.Tx) {
-			must(t, tx.PutDecision(store.Decision{A: k2, B: k1, Verdict: store.VerdictUnsure, Reviewer: "ana", Comment: "look again"}))
-			must(t, tx.PutDecision(store.Decision{A: k1, B: k2, Verdict: store.VerdictSame, Reviewer: "bea", Comment: "same passport"}))
-			must(t, tx.PutDecision(store.Decision{A: k3, B: k1, Verdict: store.VerdictDifferent, Reviewer: "bea"}))
+			must(t, tx.PutDecision(record.Decision{A: k2, B: k1, Verdict: record.VerdictUnsure, Reviewer: "ana", Comment: "look again"}))
+			must(t, tx.PutDecision(record.Decision{A: k1, B: k2, Verdict: record.VerdictSame, Reviewer: "bea", Comment: "same passport"}))
+			must(t, tx.PutDecision(record.Decision{A: k3, B: k1, Verdict: record.VerdictDifferent, Reviewer: "bea"}))
 		})
 		read(t, s, func(tx store.Tx) {
 			all, err := tx.Decisions(record.Key{})
 			must(t, err)
-			if len(all) != 2 || all[0].A != k1 || all[0].B != k2 || all[0].Verdict != store.VerdictSame || all[0].Reviewer != "bea" ||
+			if len(all) != 2 || all[0].A != k1 || all[0].B != k2 || all[0].Verdict != record.VerdictSame || all[0].Reviewer != "bea" ||
 				all[0].Comment != "same passport" || all[0].Time.IsZero() {
 				t.Fatalf("Decisions = %+v", all)
 			}
 			mine, err := tx.Decisions(k3)
 			must(t, err)
-			if len(mine) != 1 || mine[0].Verdict != store.VerdictDifferent || mine[0].A != k1 {
+			if len(mine) != 1 || mine[0].Verdict != record.VerdictDifferent || mine[0].A != k1 {
 				t.Fatalf("Decisions(k3) = %+v", mine)
 			}
 		})
@@ -306,7 +306,7 @@ func Run(t *testing.T, open Open) {
 		write(t, s, func(tx store.Tx) {
 			put(t, tx, k1, "E1")
 			put(t, tx, k2, "E2")
-			must(t, tx.PutReview(store.Review{A: k1, B: k2, Weight: 1, Reason: "review band"}))
+			must(t, tx.PutReview(record.Review{A: k1, B: k2, Weight: 1, Reason: "review band"}))
 			must(t, tx.DeleteReview(k2, k1))
 		})
 		read(t, s, func(tx store.Tx) {
