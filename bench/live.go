@@ -15,13 +15,14 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store/sqlite"
 )
 
 // streamGroup is the records per transaction when streaming: concord
-// upsert's group commit (engine.Live.Stream), which bench runs too.
-const streamGroup = engine.StreamGroup
+// upsert's group commit (live.Live.Stream), which bench runs too.
+const streamGroup = live.StreamGroup
 
 // noReject fails a benchmark stream on any reject: its records are all good.
 func noReject(r engine.Reject) error {
@@ -116,12 +117,12 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 			batch[r.Key] = res.Entities[i]
 		}
 
-		db, live, err := openLive(ctx, filepath.Join(dir, "full.db"), res)
+		db, lv, err := openLive(ctx, filepath.Join(dir, "full.db"), res)
 		if err != nil {
 			return nil, err
 		}
 		start = time.Now()
-		if err := live.Import(ctx, res); err != nil {
+		if err := lv.Import(ctx, res); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -140,7 +141,7 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 		var dels, ups []time.Duration
 		for _, r := range recs {
 			t0 := time.Now()
-			if _, err := live.Delete(ctx, r.Key); err != nil {
+			if _, err := lv.Delete(ctx, r.Key); err != nil {
 				db.Close()
 				return nil, err
 			}
@@ -149,7 +150,7 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 		var total time.Duration
 		for _, r := range recs {
 			t0 := time.Now()
-			if _, err := live.Upsert(ctx, r); err != nil {
+			if _, err := lv.Upsert(ctx, r); err != nil {
 				db.Close()
 				return nil, err
 			}
@@ -161,7 +162,7 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 		s.UpsertsPerSec = float64(len(recs)) / total.Seconds()
 		for pass := range 2 { // delete the sample, then upsert it again
 			start := time.Now()
-			if _, err := live.Stream(ctx, engine.Records(recs), engine.StreamOptions{Normalized: true, Delete: pass == 0, Reject: noReject}); err != nil {
+			if _, err := lv.Stream(ctx, live.Records(recs), live.StreamOptions{Normalized: true, Delete: pass == 0, Reject: noReject}); err != nil {
 				db.Close()
 				return nil, err
 			}
@@ -169,12 +170,12 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 				s.GroupedPerSec = float64(len(recs)) / time.Since(start).Seconds()
 			}
 		}
-		if s.Agreement, err = agreement(ctx, live, batch); err != nil {
+		if s.Agreement, err = agreement(ctx, lv, batch); err != nil {
 			db.Close()
 			return nil, err
 		}
 		start = time.Now()
-		if _, err := engine.Open(ctx, db, engine.LiveOptions{}); err != nil {
+		if _, err := live.Open(ctx, db, live.Options{}); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -184,17 +185,17 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 			s.Upsert.P50, s.Upsert.P99, s.UpsertsPerSec, s.GroupedPerSec, s.Agreement)
 
 		if n <= opt.StreamMax {
-			db, live, err := openLive(ctx, filepath.Join(dir, "stream.db"), res)
+			db, lv, err := openLive(ctx, filepath.Join(dir, "stream.db"), res)
 			if err != nil {
 				return nil, err
 			}
 			start = time.Now()
-			if _, err := live.Stream(ctx, engine.Records(res.Records), engine.StreamOptions{Normalized: true, Reject: noReject}); err != nil {
+			if _, err := lv.Stream(ctx, live.Records(res.Records), live.StreamOptions{Normalized: true, Reject: noReject}); err != nil {
 				db.Close()
 				return nil, err
 			}
 			s.StreamSeconds = time.Since(start).Seconds()
-			s.StreamAgreement, err = agreement(ctx, live, batch)
+			s.StreamAgreement, err = agreement(ctx, lv, batch)
 			db.Close()
 			if err != nil {
 				return nil, err
@@ -208,20 +209,20 @@ func MeasureLive(ctx context.Context, opt LiveOptions) ([]LiveSize, error) {
 
 // openLive opens a new store at path for real-time resolution with the
 // batch run's model.
-func openLive(ctx context.Context, path string, res *engine.Resolution) (*sqlite.DB, *engine.Live, error) {
+func openLive(ctx context.Context, path string, res *engine.Resolution) (*sqlite.DB, *live.Live, error) {
 	db, err := sqlite.Open(path, sqlite.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
-	live, err := engine.Open(ctx, db, engine.LiveOptions{Model: res.Model})
+	lv, err := live.Open(ctx, db, live.Options{Model: res.Model})
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	return db, live, nil
+	return db, lv, nil
 }
 
-func agreement(ctx context.Context, l *engine.Live, batch map[record.Key]record.EntityID) (float64, error) {
+func agreement(ctx context.Context, l *live.Live, batch map[record.Key]record.EntityID) (float64, error) {
 	got, err := l.Entities(ctx)
 	if err != nil {
 		return 0, err

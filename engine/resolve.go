@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -222,41 +221,13 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	stage("load", start)
 	recs := res.Records
 
-	// Blocking rules and comparisons come from the model when one is given,
-	// else from the config and the feature types.
 	kinds := cfg.Kinds()
-	m := opt.Model
-	var specs []compare.Spec
-	blocking := cfg.Model.Blocking
-	linkOnly := cfg.Model.LinkOnly
-	if m != nil {
-		for _, c := range m.Comparisons {
-			specs = append(specs, c.Spec())
-		}
-		blocking, linkOnly = m.Blocking, m.LinkOnly
-	} else {
-		specs = DefaultSpecs(cfg)
-		if len(blocking) == 0 {
-			res.Stats.Blocking.Defaults = DefaultBlocking(cfg)
-			for _, d := range res.Stats.Blocking.Defaults {
-				blocking = append(blocking, d.Rule)
-			}
-		}
+	plan, err := NewPlan(cfg, opt.Model)
+	if err != nil {
+		return nil, err
 	}
-	var rules []block.Rule
-	for _, terms := range blocking {
-		r, err := block.ParseRule(terms)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkRule(r, kinds); err != nil {
-			return nil, err
-		}
-		rules = append(rules, r)
-	}
-	if len(rules) > 64 {
-		return nil, fmt.Errorf("at most 64 blocking rules, got %d", len(rules))
-	}
+	m, rules, linkOnly := opt.Model, plan.Rules, plan.LinkOnly
+	res.Stats.Blocking.Defaults = plan.Defaults
 
 	start = time.Now()
 	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly})
@@ -305,11 +276,9 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	ix.Release()
 	stage("blocking", start)
 
-	comps := make([]*compare.Comparison, len(specs))
-	for i, s := range specs {
-		if comps[i], err = compare.Compile(s); err != nil {
-			return nil, err
-		}
+	comps, err := plan.Comparisons()
+	if err != nil {
+		return nil, err
 	}
 	start = time.Now()
 	vals, err := newValueTable(ctx, recs, comps, opt.Workers)
@@ -325,8 +294,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		if err != nil {
 			return nil, err
 		}
-		m.Blocking, m.LinkOnly = blocking, linkOnly
-		m.Thresholds = model.Thresholds{Match: cfg.Model.Thresholds.Match, Review: cfg.Model.Thresholds.Review}
+		m.Blocking, m.LinkOnly, m.Thresholds = plan.Blocking, plan.LinkOnly, plan.Thresholds
 		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
 		stage("training", start)
 	}
@@ -439,7 +407,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 
 	start = time.Now()
 	forced, cannot := decisionConstraints(recs, opt.Decisions)
-	copt := cluster.Options{Threshold: matchW, Conflict: conflicts.check, Ambiguity: ambiguity(matchW)}
+	copt := cluster.Options{Threshold: matchW, Conflict: conflicts.check, Ambiguity: scorer.Ambiguity()}
 	if len(cannot) > 0 {
 		copt.CannotLink = func(a, b int32) bool { return cannot[[2]int32{min(a, b), max(a, b)}] }
 	}
@@ -809,11 +777,7 @@ func recordKinds(recs []record.Record) []record.EntityKind {
 
 func newConflicts(s *model.Scorer, vals *valueTable) *conflicts {
 	c := &conflicts{scorer: s, vals: vals, cache: map[uint64]bool{}}
-	for i, comp := range s.Comps {
-		if comp.Spec.Exclusive {
-			c.excl = append(c.excl, i)
-		}
-	}
+	c.excl = s.Exclusive()
 	return c
 }
 
@@ -867,26 +831,11 @@ func entityIDs(recs []record.Record, labels []int32) []record.EntityID {
 	ids := make([]record.EntityID, len(recs))
 	for i, l := range labels {
 		if byLabel[l] == "" {
-			byLabel[l] = entityID(recs[smallest[l]].Key, 0)
+			byLabel[l] = record.NewEntityID(recs[smallest[l]].Key, 0)
 		}
 		ids[i] = byLabel[l]
 	}
 	return ids
-}
-
-// entityID names an entity after its smallest record key: a hash of the
-// key, and of try when the first name is taken (try 0 is the first). Batch
-// and real time name entities alike, so a store imported from a batch run
-// keeps its ids.
-func entityID(k record.Key, try int) record.EntityID {
-	h := fnv.New64a()
-	h.Write([]byte(k.Source))
-	h.Write([]byte{0})
-	h.Write([]byte(k.ID))
-	if try > 0 {
-		fmt.Fprintf(h, "\x00%d", try)
-	}
-	return record.EntityID(fmt.Sprintf("E%016x", h.Sum64()))
 }
 
 func clusteringStats(cr cluster.Result) ClusteringStats {
@@ -908,12 +857,6 @@ func clusteringStats(cr cluster.Result) ClusteringStats {
 // MaxWorkers bounds the goroutines a run uses: four per core, and 256 at
 // least; more only adds overhead.
 func MaxWorkers() int { return max(256, 4*runtime.NumCPU()) }
-
-// ambiguity is the margin, in bits, by which a record's link must beat a
-// link to a conflicting record to be followed (cluster.Options.Ambiguity):
-// the match threshold's, so that the record is the one entity's rather
-// than the other's with the probability a match needs; at least one bit.
-func ambiguity(matchW float64) float64 { return max(matchW, 1) }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 

@@ -12,41 +12,10 @@ import (
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
-	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
-
-func synthConfig(t testing.TB, people int) (*config.Config, map[record.Key]string) {
-	t.Helper()
-	cfgPath, truthPath, err := synth.Write(t.TempDir(), synth.Options{Seed: 3, People: people})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(truthPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	truth := map[record.Key]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
-		f := strings.Split(line, ",")
-		truth[record.Key{Source: f[0], ID: f[1]}] = f[2]
-	}
-	return cfg, truth
-}
-
-func resolve(t *testing.T, cfg *config.Config, opt engine.ResolveOptions) *engine.Resolution {
-	t.Helper()
-	res, err := engine.Resolve(context.Background(), cfg, func(engine.Reject) error { return nil }, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
 
 // partition returns, for each record, the sorted keys of its entity: a
 // clustering independent of entity names.
@@ -68,8 +37,8 @@ func lookup(truth map[record.Key]string) func(record.Key) (string, bool) {
 }
 
 func TestResolveSynthetic(t *testing.T) {
-	cfg, truth := synthConfig(t, 600)
-	res := resolve(t, cfg, engine.ResolveOptions{Truth: lookup(truth)})
+	cfg, truth := fixture.Synth(t, 600)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{Truth: lookup(truth)})
 	// Pairwise precision and recall against the generator's truth.
 	var tp, predPairs, truePairs int
 	byEntity := map[record.EntityID][]int{}
@@ -150,8 +119,8 @@ func TestResolveSynthetic(t *testing.T) {
 
 // TestModelReuse: a saved model scores a run alone, with the same result.
 func TestModelReuse(t *testing.T) {
-	cfg, _ := synthConfig(t, 300)
-	first := resolve(t, cfg, engine.ResolveOptions{})
+	cfg, _ := fixture.Synth(t, 300)
+	first := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	var buf bytes.Buffer
 	if err := first.Model.Write(&buf); err != nil {
 		t.Fatal(err)
@@ -161,7 +130,7 @@ func TestModelReuse(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Model.Blocking = [][]string{{"nothing_here"}} // ignored: the model carries its rules
-	second := resolve(t, cfg, engine.ResolveOptions{Model: m})
+	second := fixture.Resolve(t, cfg, engine.ResolveOptions{Model: m})
 	if !reflect.DeepEqual(partition(first), partition(second)) {
 		t.Error("reusing the model changed the clustering")
 	}
@@ -171,9 +140,9 @@ func TestModelReuse(t *testing.T) {
 }
 
 func TestResolveDeterministic(t *testing.T) {
-	cfg, _ := synthConfig(t, 300)
-	a := resolve(t, cfg, engine.ResolveOptions{Options: engine.Options{Workers: 1}})
-	b := resolve(t, cfg, engine.ResolveOptions{Options: engine.Options{Workers: 3}})
+	cfg, _ := fixture.Synth(t, 300)
+	a := fixture.Resolve(t, cfg, engine.ResolveOptions{Options: engine.Options{Workers: 1}})
+	b := fixture.Resolve(t, cfg, engine.ResolveOptions{Options: engine.Options{Workers: 3}})
 	if !reflect.DeepEqual(a.Entities, b.Entities) || a.Model.Prior != b.Model.Prior {
 		t.Error("results differ between runs with 1 and 2 workers")
 	}
@@ -206,7 +175,7 @@ model:
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := resolve(t, cfg, engine.ResolveOptions{})
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	ent := map[string]record.EntityID{}
 	for i, r := range res.Records {
 		ent[r.Key.ID] = res.Entities[i]
@@ -233,7 +202,7 @@ model:
 }
 
 func TestBadBlockingFacet(t *testing.T) {
-	cfg, _ := synthConfig(t, 20)
+	cfg, _ := fixture.Synth(t, 20)
 	for _, rule := range [][]string{{"full_name.phonetc"}, {"nope"}} {
 		cfg.Model.Blocking = [][]string{rule}
 		_, err := engine.Resolve(context.Background(), cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
@@ -315,7 +284,7 @@ model:
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := resolve(t, cfg, engine.ResolveOptions{})
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	for _, sp := range res.Stats.Blocking.SourcePairs {
 		switch {
 		case sp.A == "a" && sp.B == "b":
@@ -324,6 +293,47 @@ model:
 			}
 		case sp.AnchorPairs != 0 || sp.ExpectedCompleteness != nil:
 			t.Errorf("%s-%s: %d anchor pairs, completeness %v; want none", sp.A, sp.B, sp.AnchorPairs, sp.ExpectedCompleteness)
+		}
+	}
+}
+
+// Batch resolve honours decisions too: a "different" splits a linked
+// pair and a "same" joins two records of different entities.
+func TestResolveHonoursDecisions(t *testing.T) {
+	cfg, _ := fixture.Synth(t, 300)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	members := map[record.EntityID][]record.Key{}
+	for i, r := range res.Records {
+		members[res.Entities[i]] = append(members[res.Entities[i]], r.Key)
+	}
+	var linked, other []record.Key
+	for _, ks := range members {
+		if len(ks) >= 2 && linked == nil {
+			linked = ks[:2]
+		} else if len(ks) == 1 && len(other) < 2 {
+			other = append(other, ks[0])
+		}
+	}
+	if linked == nil || len(other) < 2 {
+		t.Fatal("fixture has no linked pair or no two singletons")
+	}
+	res2 := fixture.Resolve(t, cfg, engine.ResolveOptions{Decisions: []record.Decision{
+		{A: linked[0], B: linked[1], Verdict: record.VerdictDifferent},
+		{A: other[0], B: other[1], Verdict: record.VerdictSame},
+	}})
+	ent := map[record.Key]record.EntityID{}
+	for i, r := range res2.Records {
+		ent[r.Key] = res2.Entities[i]
+	}
+	if ent[linked[0]] == ent[linked[1]] {
+		t.Errorf("batch resolve joined %s and %s despite a decision", linked[0], linked[1])
+	}
+	if ent[other[0]] != ent[other[1]] {
+		t.Errorf("batch resolve kept %s and %s apart despite a decision", other[0], other[1])
+	}
+	for _, r := range res2.Review {
+		if record.NewPair(r.A, r.B) == record.NewPair(linked[0], linked[1]) {
+			t.Errorf("a decided pair is still in the review list")
 		}
 	}
 }

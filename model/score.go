@@ -128,6 +128,25 @@ func (s *Scorer) Decide(weight float64, levels []uint8) Outcome {
 func (s *Scorer) MatchWeight() float64  { return s.matchW }
 func (s *Scorer) ReviewWeight() float64 { return s.reviewW }
 
+// Ambiguity is the margin, in bits, by which a record's link must beat a
+// link to a conflicting record to be followed (cluster.Options.Ambiguity):
+// the match threshold's, so that the record is the one entity's rather
+// than the other's with the probability a match needs; at least one bit.
+// Batch and real-time clustering both use it.
+func (s *Scorer) Ambiguity() float64 { return max(s.matchW, 1) }
+
+// Exclusive returns the positions of the exclusive comparisons (date of
+// birth, national id): those that can make a pair a conflict.
+func (s *Scorer) Exclusive() []int {
+	var out []int
+	for i, c := range s.Comps {
+		if c.Spec.Exclusive {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // Evidence is what one comparison contributed to a score.
 type Evidence struct {
 	Comparison string  `json:"comparison"`

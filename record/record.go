@@ -3,7 +3,11 @@
 // small accessors and imports only the standard library.
 package record
 
-import "slices"
+import (
+	"fmt"
+	"hash/fnv"
+	"slices"
+)
 
 // Kind is the type of a feature; it selects the normaliser and, later, the
 // comparison used for it.
@@ -204,6 +208,21 @@ func (v *Value) FacetNames() []string {
 
 // EntityID identifies a resolved entity.
 type EntityID string
+
+// NewEntityID names an entity after its smallest record key: a hash of
+// the key, and of try when the first name is taken (try 0 is the first).
+// Batch and real time name entities alike, so a store imported from a
+// batch run keeps its ids.
+func NewEntityID(k Key, try int) EntityID {
+	h := fnv.New64a()
+	h.Write([]byte(k.Source))
+	h.Write([]byte{0})
+	h.Write([]byte(k.ID))
+	if try > 0 {
+		fmt.Fprintf(h, "\x00%d", try)
+	}
+	return EntityID(fmt.Sprintf("E%016x", h.Sum64()))
+}
 
 // Pair is an unordered pair of records, stored with A before B.
 type Pair struct {

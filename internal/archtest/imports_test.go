@@ -28,9 +28,11 @@ var tiers = map[string]int{
 
 	"engine": 3,
 
-	"bench": 4, "server": 4, "web": 4, "internal/accuracy": 4,
-	"internal/cli": 5,
-	"cmd/concord":  6,
+	"live": 4, "internal/fixture": 4,
+
+	"bench": 5, "server": 5, "web": 5, "internal/accuracy": 5,
+	"internal/cli": 6,
+	"cmd/concord":  7,
 }
 
 // sameTier lists the imports within a tier that DESIGN.md states:

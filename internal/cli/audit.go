@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"github.com/concord-er/concord/audit"
-	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/live"
 )
 
 const auditSynopsis = `concord audit verify --config concord.yaml [--file audit.ndjson] [--public-key KEY] [--head anchor.json]
@@ -63,7 +63,7 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	entries, head, err := engine.ReadAudit(ctx, db)
+	entries, head, err := live.ReadAudit(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func runAudit(ctx context.Context, env Env, args []string) error {
 	}
 	// The store's state against the log: a model, record or decision
 	// written around it.
-	state, err := engine.VerifyState(ctx, db, entries)
+	state, err := live.VerifyState(ctx, db, entries)
 	if err != nil {
 		return err
 	}

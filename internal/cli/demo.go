@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/live"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -101,25 +102,25 @@ func demoLive(ctx context.Context, env Env, cfg *config.Config, dir string) erro
 	if err != nil {
 		return err
 	}
-	live, err := engine.Open(ctx, db, engine.LiveOptions{Model: m, AuditKey: key})
+	lv, err := live.Open(ctx, db, live.Options{Model: m, AuditKey: key})
 	if err != nil {
 		return err
 	}
-	var ops []engine.Op
-	if _, err := engine.Load(ctx, cfg, func(r record.Record) error { ops = append(ops, engine.Op{Record: r}); return nil },
+	var ops []live.Op
+	if _, err := engine.Load(ctx, cfg, func(r record.Record) error { ops = append(ops, live.Op{Record: r}); return nil },
 		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
 		return err
 	}
-	if _, err := live.Apply(ctx, ops); err != nil {
+	if _, err := lv.Apply(ctx, ops); err != nil {
 		return err
 	}
-	queue, err := live.Reviews(ctx)
+	queue, err := lv.Reviews(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "\nReal time: %d records upserted into %s; review queue: %d.\n", len(ops), path, len(queue))
 	if len(queue) > 0 {
-		w, err := live.ExplainPair(ctx, queue[0].A, queue[0].B)
+		w, err := lv.ExplainPair(ctx, queue[0].A, queue[0].B)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 )
 
@@ -33,7 +33,7 @@ func runExplain(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || modes != 1 || fs.NArg() != want {
 		return &usageError{msg: "--config and one of --pair A B, --entity ID, --why-not ID1 ID2 are required", hint: explainSynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, true, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
 		var v interface{ Text() string }
 		switch {
 		case *pair:

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
@@ -42,7 +42,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, !acting && fs.NArg() > 0:
 		return &usageError{msg: "wrong number of arguments", hint: reviewSynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, !acting, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, !acting, func(l *live.Live) error {
 		if !acting {
 			if *decisions {
 				ds, err := l.Decisions(ctx)
@@ -57,7 +57,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 			}
 			return printQueue(env, q, *asJSON)
 		}
-		var ch engine.Change
+		var ch live.Change
 		var err error
 		switch {
 		case *decide != "":

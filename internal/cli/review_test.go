@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/live"
 )
 
 func clustersOf(t *testing.T, path string) map[string]string {
@@ -59,7 +59,7 @@ func TestReviewExplainAudit(t *testing.T) {
 			t.Errorf("explain --pair lacks %q:\n%s", want, text)
 		}
 	}
-	var ch engine.Change
+	var ch live.Change
 	out := mustRun(t, "review", "--config", cfg, "--decide", "different", "--reviewer", "rev", "--comment", "two sisters", "people/a", "people/b")
 	if err := json.Unmarshal([]byte(out), &ch); err != nil || len(ch.Events) != 1 || ch.Events[0].Kind != "split" {
 		t.Fatalf("decide printed %s (%v)", out, err)
@@ -72,7 +72,7 @@ func TestReviewExplainAudit(t *testing.T) {
 {"id": "d", "name": "Ana", "phone": "222"}
 `)
 	mustRun(t, "upsert", "--config", cfg, filepath.Join(dir, "more.ndjson"))
-	var ra, rb engine.StoredRecord
+	var ra, rb live.StoredRecord
 	json.Unmarshal([]byte(mustRun(t, "record", "--config", cfg, "people", "a")), &ra)
 	json.Unmarshal([]byte(mustRun(t, "record", "--config", cfg, "people", "b")), &rb)
 	if ra.Entity == "" || ra.Entity == rb.Entity {

@@ -13,6 +13,7 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/sqlite"
@@ -53,7 +54,7 @@ func openStore(configPath string, opt storeOptions) (store.Store, error) {
 
 // withLive opens the config's store for the commands that read it
 // (readOnly) or review in it, with progress while it loads.
-func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn func(*engine.Live) error) error {
+func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn func(*live.Live) error) error {
 	db, err := openStore(cfgPath, storeOptions{readOnly: readOnly})
 	if err != nil {
 		return err
@@ -63,7 +64,7 @@ func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn fu
 	if err != nil {
 		return err
 	}
-	l, err := engine.Open(ctx, db, engine.LiveOptions{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")},
+	l, err := live.Open(ctx, db, live.Options{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")},
 		AuditKey: key, ReadOnly: readOnly})
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func storedDecisions(ctx context.Context, cfg *config.Config) ([]record.Decision
 		return nil, err
 	}
 	defer db.Close()
-	return engine.ReadDecisions(ctx, db)
+	return live.ReadDecisions(ctx, db)
 }
 
 // auditResolve writes a batch run into the audit log of the config's
@@ -119,7 +120,7 @@ func auditResolve(ctx context.Context, cfg *config.Config, out string, sum Resol
 	if err != nil {
 		return 0, err
 	}
-	e, err := engine.AuditRun(ctx, db, audit.Entry{Actor: audit.ActorModel, Action: "resolve", Model: audit.Digest(model),
+	e, err := live.AuditRun(ctx, db, audit.Entry{Actor: audit.ActorModel, Action: "resolve", Model: audit.Digest(model),
 		Evidence: audit.Digest(outputs),
 		Detail:   fmt.Sprintf("%d records, %d entities, %d decisions honoured", sum.Records, sum.Entities, sum.Decisions)}, time.Now(), key)
 	return e.Seq, err

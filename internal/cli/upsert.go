@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/live"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -55,7 +56,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	opt := engine.LiveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
+	opt := live.Options{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
 	if opt.AuditKey, err = audit.KeyFromEnv(); err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	live, err := engine.Open(ctx, db, opt)
+	lv, err := live.Open(ctx, db, opt)
 	if err != nil {
 		return err
 	}
@@ -101,8 +102,8 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		st, err := live.Stream(ctx, rd, engine.StreamOptions{Source: src, Limits: cfg.Limits, Delete: *del, File: in, Reject: reject,
-			Committed: func(chs []engine.Change) error {
+		st, err := lv.Stream(ctx, rd, live.StreamOptions{Source: src, Limits: cfg.Limits, Delete: *del, File: in, Reject: reject,
+			Committed: func(chs []live.Change) error {
 				// Committed: acknowledge.
 				for _, ch := range chs {
 					if err := acks.Encode(ch); err != nil {
@@ -201,7 +202,7 @@ func runEntity(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() != 1 {
 		return &usageError{msg: "--config and one entity ID are required", hint: entitySynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, true, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
 		v, err := l.Entity(ctx, record.EntityID(fs.Arg(0)))
 		if err != nil {
 			return err
@@ -219,7 +220,7 @@ func runRecord(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || fs.NArg() != 2 {
 		return &usageError{msg: "--config, a SOURCE and a record ID are required", hint: recordSynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, true, func(l *engine.Live) error {
+	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
 		r, err := l.Record(ctx, record.Key{Source: fs.Arg(0), ID: fs.Arg(1)})
 		if err != nil {
 			return err

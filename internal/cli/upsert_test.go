@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/cli"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store/sqlite"
 )
@@ -53,11 +53,11 @@ func write(t *testing.T, path, body string) {
 	}
 }
 
-func acks(t *testing.T, out string) []engine.Change {
+func acks(t *testing.T, out string) []live.Change {
 	t.Helper()
-	var chs []engine.Change
+	var chs []live.Change
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var ch engine.Change
+		var ch live.Change
 		if err := json.Unmarshal([]byte(line), &ch); err != nil {
 			t.Fatalf("ack %q: %v", line, err)
 		}
@@ -106,7 +106,7 @@ func TestUpsertEntityRecord(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("entity: exit %d: %s", code, errs)
 	}
-	var v engine.EntityView
+	var v live.EntityView
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestUpsertEntityRecord(t *testing.T) {
 		t.Fatalf("delete acks %+v", chs)
 	}
 	code, out, _ = run(t, "record", "--config", cfg, "people", "b")
-	var r engine.StoredRecord
+	var r live.StoredRecord
 	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Entity == entity || r.Entity == "" {
 		t.Fatalf("record b after the split: exit %d, %s", code, out)
 	}
@@ -223,7 +223,7 @@ func TestUpsertSurvivesKill(t *testing.T) {
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	for sc.Scan() {
-		var ch engine.Change
+		var ch live.Change
 		if err := json.Unmarshal(sc.Bytes(), &ch); err != nil {
 			t.Fatalf("ack %q: %v", sc.Text(), err)
 		}
@@ -244,7 +244,7 @@ func TestUpsertSurvivesKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	l, err := engine.Open(context.Background(), db, engine.LiveOptions{})
+	l, err := live.Open(context.Background(), db, live.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package engine
+package live
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/cluster"
+	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
@@ -30,9 +31,9 @@ var ErrNoModel = errors.New("the store has no model: train one with concord reso
 // metaModel is the store metadata key of the model.
 const metaModel = "model"
 
-// LiveOptions configure Open.
-type LiveOptions struct {
-	Options
+// Options configure Open.
+type Options struct {
+	engine.Options
 	// Model is stored on first use; later opens use the stored one. Giving
 	// a different model than the stored one is an error.
 	Model *model.Model
@@ -67,18 +68,18 @@ type LiveOptions struct {
 // and reads (Record, Entity, How, WhyNot, ExplainPair, Reviews, …) each
 // read one consistent snapshot of the store without waiting for them.
 type Live struct {
-	st        store.Store
-	scorer    *model.Scorer
-	rules     []block.Rule
-	linkOnly  bool
-	matchW    float64 // the match threshold as a weight, for clustering
-	conflicts *conflicts
-	opt       LiveOptions
-	salt      []byte // the secret of the audit log's record digests
-	reloads   atomic.Int64
-	catchUps  atomic.Int64
-	modelID   string // digest of the model, written in the audit log
-	now       func() time.Time
+	st       store.Store
+	scorer   *model.Scorer
+	rules    []block.Rule
+	linkOnly bool
+	matchW   float64 // the match threshold as a weight, for clustering
+	excl     []int   // the scorer's exclusive comparisons
+	opt      Options
+	salt     []byte // the secret of the audit log's record digests
+	reloads  atomic.Int64
+	catchUps atomic.Int64
+	modelID  string // digest of the model, written in the audit log
+	now      func() time.Time
 	// mu serialises changes and guards mem and seen. Reads do not take
 	// it: they read a snapshot of the store (a read transaction), so a
 	// reader never waits for a change and never sees half of one.
@@ -207,7 +208,7 @@ func dropSlot(s []int32, x int32) []int32 {
 
 // Open prepares real-time resolution over st: it reads the model and
 // loads the records, links and entities into memory.
-func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
+func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 	if opt.MaxBlock <= 0 {
 		opt.MaxBlock = 1000
 	}
@@ -223,15 +224,13 @@ func Open(ctx context.Context, st store.Store, opt LiveOptions) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.scorer, l.linkOnly, l.conflicts = s, m.LinkOnly, newConflicts(s, nil)
+	l.scorer, l.linkOnly, l.excl = s, m.LinkOnly, s.Exclusive()
 	l.matchW = s.MatchWeight()
-	for _, terms := range m.Blocking {
-		r, err := block.ParseRule(terms)
-		if err != nil {
-			return nil, fmt.Errorf("stored model: %w", err)
-		}
-		l.rules = append(l.rules, r)
+	plan, err := engine.NewPlan(nil, m)
+	if err != nil {
+		return nil, fmt.Errorf("stored model: %w", err)
 	}
+	l.rules = plan.Rules
 	if err := l.reload(ctx); err != nil {
 		return nil, err
 	}
@@ -519,7 +518,7 @@ type Change struct {
 	// CappedKeys counts blocking keys skipped for being too common.
 	CappedKeys int `json:"capped_keys,omitempty"`
 	// Truncated is set when the linked records around the change were
-	// more than LiveOptions.MaxComponent: only that many were clustered
+	// more than Options.MaxComponent: only that many were clustered
 	// again, and entities beyond them were left as they were.
 	Truncated bool `json:"truncated,omitempty"`
 	// Audit is the sequence number of the change's audit entry, and
@@ -1032,10 +1031,10 @@ func (l *Live) memGroup(comp []int32) group {
 // the match threshold, the model's conflicts between records, and
 // reviewers' cannot-links.
 func (l *Live) clusterOptions(g group) cluster.Options {
-	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: ambiguity(l.matchW)}
+	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: l.scorer.Ambiguity()}
 	kinds := func(a, b int32) bool { return !g.kinds[a].Compatible(g.kinds[b]) }
 	opt.Conflict = kinds
-	if len(l.conflicts.excl) > 0 {
+	if len(l.excl) > 0 {
 		levels := make([]uint8, len(l.scorer.Comps))
 		opt.Conflict = func(a, b int32) bool {
 			if kinds(a, b) {
@@ -1043,11 +1042,11 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 			}
 			va, vb := g.values[a], g.values[b]
 			clear(levels)
-			for _, i := range l.conflicts.excl {
+			for _, i := range l.excl {
 				lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
 				levels[i] = uint8(lv)
 			}
-			return l.conflicts.levels(levels)
+			return l.scorer.Conflict(levels)
 		}
 	}
 	return opt
@@ -1077,7 +1076,7 @@ func sortedEntities(m map[record.Key]record.EntityID) []record.EntityID {
 // as batch Resolve does, adding a counter if that id was ever used.
 func newEntityID(tx store.Tx, k record.Key) (record.EntityID, error) {
 	for n := 0; ; n++ {
-		id := entityID(k, n)
+		id := record.NewEntityID(k, n)
 		used, err := tx.EntityUsed(id)
 		if err != nil {
 			return "", err
@@ -1259,7 +1258,7 @@ func (l *Live) Check(ctx context.Context) error {
 // every record with its entity and blocking keys, the links, the pairs
 // for review, and a "created" event per entity. Upserts then continue
 // from it. The resolution's model must be the one Live was opened with.
-func (l *Live) Import(ctx context.Context, res *Resolution) error {
+func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 	return l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
 		if n, err := tx.CountRecords(); err != nil {
 			return head, err

@@ -1,11 +1,11 @@
-package engine_test
+package live_test
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
-	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/sqlite"
@@ -17,7 +17,7 @@ import (
 func TestCatchUp(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "concord.db")
-	open := func() (store.Store, *engine.Live) {
+	open := func() (store.Store, *live.Live) {
 		db, err := sqlite.Open(path, sqlite.Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -61,7 +61,7 @@ func TestCatchUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, l := range map[string]*engine.Live{"A": a, "B": b} {
+	for name, l := range map[string]*live.Live{"A": a, "B": b} {
 		if _, err := l.Record(ctx, key("b1")); err != nil { // catch up with the last change
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package engine_test
+package live_test
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/internal/fixture"
+	"github.com/concord-er/concord/live"
 )
 
 // BenchmarkUpsert re-upserts records of a synthetic store of about 10,000
@@ -13,13 +15,13 @@ import (
 // concord bench --live measures the same at up to a million records.
 func BenchmarkUpsert(b *testing.B) {
 	ctx := context.Background()
-	cfg, _ := synthConfig(b, 6300)
+	cfg, _ := fixture.Synth(b, 6300)
 	res, err := engine.Resolve(ctx, cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	st := openStore(b)
-	l, err := engine.Open(ctx, st, engine.LiveOptions{Model: res.Model})
+	l, err := live.Open(ctx, st, live.Options{Model: res.Model})
 	if err != nil {
 		b.Fatal(err)
 	}

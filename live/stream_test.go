@@ -1,4 +1,4 @@
-package engine_test
+package live_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/ingest"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 )
 
@@ -49,14 +50,14 @@ func TestStream(t *testing.T) {
 		&ingest.RowError{Source: "s", File: "f", Line: 3, Reason: "malformed CSV"},
 		textRecord("b", "Bea", "2"),
 	}}
-	st, err := l.Stream(ctx, src, engine.StreamOptions{Normalized: true, File: "f", Reject: reject,
-		Committed: func(chs []engine.Change) error { committed += len(chs); return nil }})
+	st, err := l.Stream(ctx, src, live.StreamOptions{Normalized: true, File: "f", Reject: reject,
+		Committed: func(chs []live.Change) error { committed += len(chs); return nil }})
 	if err != nil || st.Changes != 2 || st.RowRejects != 1 || committed != 2 || len(rejects) != 1 || rejects[0].Line != 3 {
 		t.Fatalf("stream: %+v, %v; committed %d, rejects %+v", st, err, committed, rejects)
 	}
 	// Deletes: a record not stored is a reject, the others go.
-	st, err = l.Stream(ctx, engine.Records([]record.Record{{Key: key("a")}, {Key: key("zz")}}),
-		engine.StreamOptions{Delete: true, Source: config.Source{Name: "s"}, Reject: reject})
+	st, err = l.Stream(ctx, live.Records([]record.Record{{Key: key("a")}, {Key: key("zz")}}),
+		live.StreamOptions{Delete: true, Source: config.Source{Name: "s"}, Reject: reject})
 	if err != nil || st.Changes != 1 || st.RowRejects != 1 {
 		t.Fatalf("deletes: %+v, %v", st, err)
 	}
@@ -68,7 +69,7 @@ func TestStream(t *testing.T) {
 	idle := &scripted{items: []any{textRecord("c", "Cy", "3")}, hang: cctx}
 	done := make(chan error, 1)
 	go func() {
-		_, err := l.Stream(cctx, idle, engine.StreamOptions{Normalized: true, Reject: reject})
+		_, err := l.Stream(cctx, idle, live.StreamOptions{Normalized: true, Reject: reject})
 		done <- err
 	}()
 	deadline := time.Now().Add(10 * time.Second)
@@ -90,7 +91,7 @@ func TestStream(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the stream did not stop when its context was cancelled")
 	}
-	if _, err := l.Stream(ctx, engine.Records(nil), engine.StreamOptions{}); err == nil {
+	if _, err := l.Stream(ctx, live.Records(nil), live.StreamOptions{}); err == nil {
 		t.Error("a stream without Reject ran")
 	}
 }

@@ -1,4 +1,4 @@
-package engine_test
+package live_test
 
 import (
 	"context"
@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/audit"
-	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
 
 func key(id string) record.Key { return record.Key{Source: "s", ID: id} }
 
-func entityOf(t *testing.T, l *engine.Live, id string) record.EntityID {
+func entityOf(t *testing.T, l *live.Live, id string) record.EntityID {
 	t.Helper()
 	r, err := l.Record(context.Background(), key(id))
 	if err != nil {
@@ -63,7 +63,7 @@ func TestDecisionsHoldInRealTime(t *testing.T) {
 	}
 	apart("after an update that agrees on everything")
 	// A restart keeps the decision.
-	l2, err := engine.Open(ctx, storeOf(t, l), engine.LiveOptions{})
+	l2, err := live.Open(ctx, storeOf(t, l), live.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestDecisionsHoldInRealTime(t *testing.T) {
 	if _, err := l2.Decide(ctx, record.Decision{A: key("cust-0009"), B: key("nope"), Verdict: record.VerdictSame, Reviewer: "rev"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("decision on a missing record: %v", err)
 	}
-	if _, err := l2.Decide(ctx, record.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: "maybe", Reviewer: "rev"}); !errors.Is(err, engine.ErrBadDecision) {
+	if _, err := l2.Decide(ctx, record.Decision{A: key("cust-0009"), B: key("cust-0001"), Verdict: "maybe", Reviewer: "rev"}); !errors.Is(err, live.ErrBadDecision) {
 		t.Fatalf("bad verdict: %v", err)
 	}
 	// Reviewers' names and comments reach terminals and the audit log:
@@ -98,7 +98,7 @@ func TestDecisionsHoldInRealTime(t *testing.T) {
 		{Reviewer: "rev", Comment: "\xff"},
 	} {
 		d.A, d.B, d.Verdict = key("cust-0009"), key("cust-0001"), record.VerdictDifferent
-		if _, err := l2.Decide(ctx, d); !errors.Is(err, engine.ErrBadDecision) {
+		if _, err := l2.Decide(ctx, d); !errors.Is(err, live.ErrBadDecision) {
 			t.Errorf("reviewer %q, comment of %d bytes: error %v, want ErrBadDecision", d.Reviewer, len(d.Comment), err)
 		}
 	}
@@ -110,57 +110,16 @@ func TestDecisionsHoldInRealTime(t *testing.T) {
 	}
 }
 
-var stores = map[*engine.Live]store.Store{}
+var stores = map[*live.Live]store.Store{}
 
 // storeOf returns the store a Live of openLiveStore was opened on.
-func storeOf(t *testing.T, l *engine.Live) store.Store {
+func storeOf(t *testing.T, l *live.Live) store.Store {
 	t.Helper()
 	st, ok := stores[l]
 	if !ok {
 		t.Fatal("storeOf: Live not opened by openLive")
 	}
 	return st
-}
-
-// Batch resolve honours decisions too: a "different" splits a linked
-// pair and a "same" joins two records of different entities.
-func TestResolveHonoursDecisions(t *testing.T) {
-	cfg, _ := synthConfig(t, 300)
-	res := resolve(t, cfg, engine.ResolveOptions{})
-	members := map[record.EntityID][]record.Key{}
-	for i, r := range res.Records {
-		members[res.Entities[i]] = append(members[res.Entities[i]], r.Key)
-	}
-	var linked, other []record.Key
-	for _, ks := range members {
-		if len(ks) >= 2 && linked == nil {
-			linked = ks[:2]
-		} else if len(ks) == 1 && len(other) < 2 {
-			other = append(other, ks[0])
-		}
-	}
-	if linked == nil || len(other) < 2 {
-		t.Fatal("fixture has no linked pair or no two singletons")
-	}
-	res2 := resolve(t, cfg, engine.ResolveOptions{Decisions: []record.Decision{
-		{A: linked[0], B: linked[1], Verdict: record.VerdictDifferent},
-		{A: other[0], B: other[1], Verdict: record.VerdictSame},
-	}})
-	ent := map[record.Key]record.EntityID{}
-	for i, r := range res2.Records {
-		ent[r.Key] = res2.Entities[i]
-	}
-	if ent[linked[0]] == ent[linked[1]] {
-		t.Errorf("batch resolve joined %s and %s despite a decision", linked[0], linked[1])
-	}
-	if ent[other[0]] != ent[other[1]] {
-		t.Errorf("batch resolve kept %s and %s apart despite a decision", other[0], other[1])
-	}
-	for _, r := range res2.Review {
-		if record.NewPair(r.A, r.B) == record.NewPair(linked[0], linked[1]) {
-			t.Errorf("a decided pair is still in the review list")
-		}
-	}
 }
 
 func TestManualMergeSplitHowWhyNot(t *testing.T) {
@@ -213,10 +172,10 @@ func TestManualMergeSplitHowWhyNot(t *testing.T) {
 	if !strings.Contains(why.Reason, "a reviewer decided") {
 		t.Fatalf("why not after split: %q", why.Reason)
 	}
-	if _, err := l.Split(ctx, ea, []record.Key{key("a"), key("c")}, "rev", "all of it"); !errors.Is(err, engine.ErrBadDecision) {
+	if _, err := l.Split(ctx, ea, []record.Key{key("a"), key("c")}, "rev", "all of it"); !errors.Is(err, live.ErrBadDecision) {
 		t.Fatalf("split of every record: %v", err)
 	}
-	if _, err := l.Merge(ctx, ea, ea, "rev", ""); !errors.Is(err, engine.ErrBadDecision) {
+	if _, err := l.Merge(ctx, ea, ea, "rev", ""); !errors.Is(err, live.ErrBadDecision) {
 		t.Fatalf("merge with itself: %v", err)
 	}
 }
@@ -311,10 +270,10 @@ func TestMistakesReloadNothing(t *testing.T) {
 	if _, err := l.Delete(ctx, key("nope")); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("delete of a missing record: %v", err)
 	}
-	if _, err := l.Apply(ctx, []engine.Op{{Record: textRecord("c", "Cy", "3")}, {Record: record.Record{Key: key("nope")}, Delete: true}}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := l.Apply(ctx, []live.Op{{Record: textRecord("c", "Cy", "3")}, {Record: record.Record{Key: key("nope")}, Delete: true}}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a batch deleting a missing record: %v", err)
 	}
-	if _, err := l.Apply(ctx, []engine.Op{{Record: textRecord("d", "Di", "4")}, {Record: record.Record{Key: key("d")}, Delete: true}}); err != nil {
+	if _, err := l.Apply(ctx, []live.Op{{Record: textRecord("d", "Di", "4")}, {Record: record.Record{Key: key("d")}, Delete: true}}); err != nil {
 		t.Errorf("a batch that upserts and then deletes a record: %v", err)
 	}
 	for _, d := range []record.Decision{

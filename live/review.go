@@ -1,4 +1,4 @@
-package engine
+package live
 
 import (
 	"context"
@@ -463,7 +463,7 @@ func ReadAudit(ctx context.Context, st store.Store) ([]audit.Entry, audit.Head, 
 
 // AuditRun appends an entry about a run outside the store — a batch
 // resolve — to the store's audit log, chained after the last entry, and
-// signs the head with key (see LiveOptions.AuditKey).
+// signs the head with key (see Options.AuditKey).
 func AuditRun(ctx context.Context, st store.Store, e audit.Entry, now time.Time, key ed25519.PrivateKey) (audit.Entry, error) {
 	tx, err := st.Begin(ctx, true)
 	if err != nil {

@@ -1,4 +1,4 @@
-package engine_test
+package live_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/internal/fixture"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
@@ -30,9 +32,9 @@ func openStore(t testing.TB) store.Store {
 	return db
 }
 
-func openLive(t *testing.T, st store.Store, m *model.Model) *engine.Live {
+func openLive(t *testing.T, st store.Store, m *model.Model) *live.Live {
 	t.Helper()
-	l, err := engine.Open(context.Background(), st, engine.LiveOptions{Model: m})
+	l, err := live.Open(context.Background(), st, live.Options{Model: m})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +57,8 @@ func agreement[E ~string](a map[record.Key]E, b map[record.Key]record.EntityID) 
 // Upserting the records of a batch run, in any order, gives the batch
 // partition.
 func TestLiveOrderIndependent(t *testing.T) {
-	cfg, _ := synthConfig(t, 400)
-	checkOrderIndependent(t, resolve(t, cfg, engine.ResolveOptions{}))
+	cfg, _ := fixture.Synth(t, 400)
+	checkOrderIndependent(t, fixture.Resolve(t, cfg, engine.ResolveOptions{}))
 }
 
 func TestLiveOrderIndependentFebrl3(t *testing.T) {
@@ -67,7 +69,7 @@ func TestLiveOrderIndependentFebrl3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkOrderIndependent(t, resolve(t, cfg, engine.ResolveOptions{}))
+	checkOrderIndependent(t, fixture.Resolve(t, cfg, engine.ResolveOptions{}))
 }
 
 func checkOrderIndependent(t *testing.T, res *engine.Resolution) {
@@ -84,14 +86,14 @@ func checkOrderIndependent(t *testing.T, res *engine.Resolution) {
 					t.Fatal(err)
 				}
 			}
-			live, err := l.Entities(context.Background())
+			got, err := l.Entities(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(live) != len(batch) {
-				t.Fatalf("%d records stored, want %d", len(live), len(batch))
+			if len(got) != len(batch) {
+				t.Fatalf("%d records stored, want %d", len(got), len(batch))
 			}
-			m := agreement(batch, live)
+			m := agreement(batch, got)
 			t.Logf("seed %d: pairwise F1 against batch %.4f (P %.4f R %.4f)", seed, m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
 			if m.PairwiseF1 < 0.99 {
 				t.Errorf("pairwise F1 against batch = %.4f, want ≥ 0.99", m.PairwiseF1)
@@ -132,7 +134,7 @@ func textRecord(id, name, phone string) record.Record {
 	return r
 }
 
-func kinds(ch engine.Change) []record.EventKind {
+func kinds(ch live.Change) []record.EventKind {
 	var out []record.EventKind
 	for _, e := range ch.Events {
 		out = append(out, e.Kind)
@@ -143,7 +145,7 @@ func kinds(ch engine.Change) []record.EventKind {
 func TestLiveMergeSplitLineage(t *testing.T) {
 	ctx := context.Background()
 	l := openLive(t, openStore(t), bridgeModel())
-	upsert := func(r record.Record) engine.Change {
+	upsert := func(r record.Record) live.Change {
 		t.Helper()
 		ch, err := l.Upsert(ctx, r)
 		if err != nil {
@@ -236,7 +238,7 @@ func TestLiveReopen(t *testing.T) {
 	l := openLive(t, db, bridgeModel())
 	first, _ := l.Upsert(ctx, textRecord("a", "ana", "111"))
 	db.Close()
-	if _, err := engine.Open(ctx, openStore(t), engine.LiveOptions{}); !errors.Is(err, engine.ErrNoModel) {
+	if _, err := live.Open(ctx, openStore(t), live.Options{}); !errors.Is(err, live.ErrNoModel) {
 		t.Fatalf("Open of an empty store without a model: %v, want ErrNoModel", err)
 	}
 	db, err = sqlite.Open(path, sqlite.Options{})
@@ -244,7 +246,7 @@ func TestLiveReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	l, err = engine.Open(ctx, db, engine.LiveOptions{})
+	l, err = live.Open(ctx, db, live.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +259,7 @@ func TestLiveReopen(t *testing.T) {
 	}
 	other := bridgeModel()
 	other.Prior = 0.02
-	if _, err := engine.Open(ctx, db, engine.LiveOptions{Model: other}); err == nil {
+	if _, err := live.Open(ctx, db, live.Options{Model: other}); err == nil {
 		t.Fatal("Open with a different model than the stored one succeeded")
 	}
 }
@@ -266,19 +268,19 @@ func TestLiveReopen(t *testing.T) {
 // re-upserting records afterwards gives the batch partition back.
 func TestLiveImport(t *testing.T) {
 	ctx := context.Background()
-	cfg, _ := synthConfig(t, 300)
-	res := resolve(t, cfg, engine.ResolveOptions{})
+	cfg, _ := fixture.Synth(t, 300)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	l := openLive(t, openStore(t), res.Model)
 	if err := l.Import(ctx, res); err != nil {
 		t.Fatal(err)
 	}
-	live, err := l.Entities(ctx)
+	got, err := l.Entities(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range res.Records {
-		if live[r.Key] != res.Entities[i] {
-			t.Fatalf("record %s imported into %s, batch says %s", r.Key, live[r.Key], res.Entities[i])
+		if got[r.Key] != res.Entities[i] {
+			t.Fatalf("record %s imported into %s, batch says %s", r.Key, got[r.Key], res.Entities[i])
 		}
 	}
 	if err := l.Import(ctx, res); err == nil {
@@ -298,7 +300,7 @@ func TestLiveImport(t *testing.T) {
 	if err := l.Check(ctx); err != nil {
 		t.Fatal(err)
 	}
-	live, err = l.Entities(ctx)
+	got, err = l.Entities(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +308,7 @@ func TestLiveImport(t *testing.T) {
 	for i, r := range res.Records {
 		batch[r.Key] = res.Entities[i]
 	}
-	if m := agreement(batch, live); m.PairwiseF1 < 0.999 {
+	if m := agreement(batch, got); m.PairwiseF1 < 0.999 {
 		t.Fatalf("after deleting and re-upserting 60 records, pairwise F1 against batch = %.4f", m.PairwiseF1)
 	}
 }
@@ -316,16 +318,16 @@ func TestLiveImport(t *testing.T) {
 // were.
 func TestLiveApplyGroup(t *testing.T) {
 	ctx := context.Background()
-	cfg, _ := synthConfig(t, 200)
-	res := resolve(t, cfg, engine.ResolveOptions{})
+	cfg, _ := fixture.Synth(t, 200)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	one := openLive(t, openStore(t), res.Model)
 	group := openLive(t, openStore(t), res.Model)
-	var ops []engine.Op
+	var ops []live.Op
 	for _, r := range res.Records {
 		if _, err := one.Upsert(ctx, r); err != nil {
 			t.Fatal(err)
 		}
-		ops = append(ops, engine.Op{Record: r})
+		ops = append(ops, live.Op{Record: r})
 	}
 	for lo := 0; lo < len(ops); lo += 40 {
 		chs, err := group.Apply(ctx, ops[lo:min(lo+40, len(ops))])
@@ -348,7 +350,7 @@ func TestLiveApplyGroup(t *testing.T) {
 	}
 	// A group whose last op fails commits nothing.
 	before, _ := group.Entities(ctx)
-	bad := []engine.Op{{Record: res.Records[0], Delete: true}, {Record: record.Record{Key: record.Key{Source: "x", ID: "missing"}}, Delete: true}}
+	bad := []live.Op{{Record: res.Records[0], Delete: true}, {Record: record.Record{Key: record.Key{Source: "x", ID: "missing"}}, Delete: true}}
 	if _, err := group.Apply(ctx, bad); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("group with a missing delete: %v, want ErrNotFound", err)
 	}
@@ -368,11 +370,11 @@ func TestLiveApplyGroup(t *testing.T) {
 func TestLiveTruncatedComponent(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	l, err := engine.Open(ctx, st, engine.LiveOptions{Model: bridgeModel(), MaxComponent: 3})
+	l, err := live.Open(ctx, st, live.Options{Model: bridgeModel(), MaxComponent: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last engine.Change
+	var last live.Change
 	for _, id := range []string{"1", "2", "3", "4", "5"} {
 		if last, err = l.Upsert(ctx, textRecord(id, "ana", "p"+id)); err != nil {
 			t.Fatal(err)
@@ -391,13 +393,13 @@ func TestLiveTruncatedComponent(t *testing.T) {
 func TestLiveTwoWriters(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "concord.db")
-	open := func() *engine.Live {
+	open := func() *live.Live {
 		db, err := sqlite.Open(path, sqlite.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		l, err := engine.Open(ctx, db, engine.LiveOptions{Model: bridgeModel()})
+		l, err := live.Open(ctx, db, live.Options{Model: bridgeModel()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -418,7 +420,7 @@ func TestLiveTwoWriters(t *testing.T) {
 	if _, err := one.Delete(ctx, key("b")); err != nil {
 		t.Fatalf("the first writer cannot delete the second's record: %v", err)
 	}
-	for _, l := range []*engine.Live{one, two} {
+	for _, l := range []*live.Live{one, two} {
 		if err := l.Check(ctx); err != nil {
 			t.Fatal(err)
 		}

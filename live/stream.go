@@ -1,4 +1,4 @@
-package engine
+package live
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/record"
 )
@@ -53,7 +54,7 @@ type StreamOptions struct {
 	File string
 	// Reject receives every row and value that could not be used; it must
 	// be set: nothing is dropped silently.
-	Reject func(Reject) error
+	Reject func(engine.Reject) error
 	// Committed, when set, receives the changes of each transaction once
 	// it has committed: what may be acknowledged.
 	Committed func([]Change) error
@@ -77,9 +78,9 @@ type StreamStats struct {
 func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) (StreamStats, error) {
 	var st StreamStats
 	if opt.Reject == nil {
-		return st, errors.New("stream: no Reject: rejected rows would be lost")
+		return st, errors.New("stream: no engine.Reject: rejected rows would be lost")
 	}
-	norm := NewNormalizer(opt.Source, opt.Limits)
+	norm := engine.NewNormalizer(opt.Source, opt.Limits)
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading() // on an error, the reader stops too
 	items := readAhead(readCtx, src)
@@ -95,7 +96,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 					return st, fmt.Errorf("%s: %w", opt.File, it.err)
 				}
 				st.RowRejects++
-				if err := opt.Reject(Reject{Scope: ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
+				if err := opt.Reject(engine.Reject{Scope: engine.ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
 					RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}); err != nil {
 					return st, err
 				}
@@ -106,7 +107,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 				}
 				if deleting[it.rec.Key] || !has {
 					st.RowRejects++
-					if err := opt.Reject(Reject{Scope: ScopeRow, Source: opt.Source.Name, File: opt.File, Line: it.rec.Line,
+					if err := opt.Reject(engine.Reject{Scope: engine.ScopeRow, Source: opt.Source.Name, File: opt.File, Line: it.rec.Line,
 						RecordID: it.rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
 						return st, err
 					}

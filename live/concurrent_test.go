@@ -1,4 +1,4 @@
-package engine_test
+package live_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/internal/fixture"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -65,7 +67,7 @@ func TestLiveConcurrent(t *testing.T) {
 			rb, errB := l.Record(ctx, key(fmt.Sprintf("w1-%d", i/3)))
 			if errA == nil && errB == nil {
 				_, err := l.Merge(ctx, ra.Entity, rb.Entity, "rev", "same person")
-				if err != nil && !errors.Is(err, engine.ErrBadDecision) && !errors.Is(err, store.ErrNotFound) {
+				if err != nil && !errors.Is(err, live.ErrBadDecision) && !errors.Is(err, store.ErrNotFound) {
 					fail(err)
 					return
 				}
@@ -125,8 +127,8 @@ func TestLiveConcurrent(t *testing.T) {
 // gives for the same records and the same decisions: pairwise F1 1.0.
 func TestLiveConcurrentBatchPartition(t *testing.T) {
 	ctx := context.Background()
-	cfg, _ := synthConfig(t, 250)
-	res := resolve(t, cfg, engine.ResolveOptions{})
+	cfg, _ := fixture.Synth(t, 250)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	st := openStore(t)
 	l := openLive(t, st, res.Model)
 	const workers = 8
@@ -158,26 +160,26 @@ func TestLiveConcurrentBatchPartition(t *testing.T) {
 	if err := l.Check(ctx); err != nil {
 		t.Fatalf("after concurrent use: %v", err)
 	}
-	live, err := l.Entities(ctx)
+	got, err := l.Entities(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	decisions, err := engine.ReadDecisions(ctx, st)
+	decisions, err := live.ReadDecisions(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(decisions) == 0 {
 		t.Fatal("no decision survived: the test exercised nothing")
 	}
-	batch := resolve(t, cfg, engine.ResolveOptions{Decisions: decisions})
+	batch := fixture.Resolve(t, cfg, engine.ResolveOptions{Decisions: decisions})
 	want := map[record.Key]record.EntityID{}
 	for i, r := range batch.Records {
 		want[r.Key] = batch.Entities[i]
 	}
-	if len(live) != len(want) {
-		t.Fatalf("%d records stored, batch has %d", len(live), len(want))
+	if len(got) != len(want) {
+		t.Fatalf("%d records stored, batch has %d", len(got), len(want))
 	}
-	m := agreement(want, live)
+	m := agreement(want, got)
 	t.Logf("%d decisions; pairwise F1 against batch %.4f (P %.4f R %.4f)", len(decisions), m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
 	if m.PairwiseF1 != 1 {
 		t.Errorf("pairwise F1 against batch = %.4f, want 1", m.PairwiseF1)
@@ -188,14 +190,14 @@ func TestLiveConcurrentBatchPartition(t *testing.T) {
 // re-upserts it, decides about it, merges or splits its entity, or reads
 // around it. Errors a concurrent change can cause (a record deleted or
 // moved meanwhile) are not failures.
-func mixedOp(ctx context.Context, l *engine.Live, res *engine.Resolution, i, n int, rng *rand.Rand) error {
+func mixedOp(ctx context.Context, l *live.Live, res *engine.Resolution, i, n int, rng *rand.Rand) error {
 	rec := res.Records[i]
 	if _, err := l.Upsert(ctx, rec); err != nil {
 		return err
 	}
 	other := res.Records[rng.IntN(len(res.Records))].Key
 	benign := func(err error) error {
-		if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, engine.ErrBadDecision) {
+		if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, live.ErrBadDecision) {
 			return nil
 		}
 		return err
@@ -219,12 +221,12 @@ func mixedOp(ctx context.Context, l *engine.Live, res *engine.Resolution, i, n i
 			_, err = l.Merge(ctx, a.Entity, b.Entity, "rev", "same person")
 		}
 	case 3:
-		var r engine.StoredRecord
+		var r live.StoredRecord
 		if r, err = l.Record(ctx, rec.Key); err == nil {
 			_, err = l.Split(ctx, r.Entity, []record.Key{rec.Key}, "rev", "not the same")
 		}
 	case 4:
-		var r engine.StoredRecord
+		var r live.StoredRecord
 		if r, err = l.Record(ctx, rec.Key); err == nil {
 			if _, err = l.How(ctx, r.Entity); benign(err) == nil {
 				_, err = l.Entity(ctx, r.Entity)
