@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,8 @@ func TestLiveMarkdown(t *testing.T) {
 	sizes := []LiveSize{
 		{Records: 100000, BatchSeconds: 4, StreamSeconds: 14, Agreement: 1, StreamAgreement: 1,
 			Upsert: Latency{P50: 0.1, P99: 0.5}, UpsertsPerSec: 5000, GroupedPerSec: 9000},
-		{Records: 1000000, BatchSeconds: 40, Agreement: 0.98, Upsert: Latency{P50: 0.2, P99: 12}, UpsertsPerSec: 2900, GroupedPerSec: 4000},
+		{Records: 1000000, BatchSeconds: 40, Agreement: 0.98, Upsert: Latency{P50: 0.2, P99: 12}, UpsertsPerSec: 2900, GroupedPerSec: 4000,
+			ClientError: Latency{P50: 0.01, Max: 0.5}, AfterError: Latency{P50: 0.4}, CatchUp: Latency{Max: 150}, Reloads: 1},
 	}
 	md := LiveMarkdown(sizes, 5000, "linux/amd64", "go run ./cmd/concord bench --live")
 	for _, want := range []string{"| 100000 | **0.10**", "**14.0** (3.50×)", "| 1000000 | **0.20**",
@@ -85,9 +87,32 @@ func TestLiveMarkdown(t *testing.T) {
 		"| ≥ 3,000 upserts/s sustained: a stream, committed in groups | 4000/s | met |",
 		"| the same, one record per transaction | 2900/s | **missed** |",
 		"| streaming 100000 records by upsert ≤ 3× batch | 3.50× | **missed** |",
-		"| same partition as batch at 1000000 records (pairwise F1) | 0.9800 | **missed** |"} {
+		"| same partition as batch at 1000000 records (pairwise F1) | 0.9800 | **missed** |",
+		"| a client's mistake refused in < 10 ms with 1000000 records stored (max) | 0.50 ms | met |",
+		"| the upsert after a mistake as fast as any (p50 ≤ 1.5× the sample's) | 0.40 ms vs 0.20 ms | **missed** |",
+		"| a second writer's change caught up in ≤ 100 ms (max, with the change itself) | 150.00 ms | **missed** |",
+		"| no full reload for mistakes or a second writer | 1 | **missed** |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+// MeasureLive end to end on a small store: the partition equals batch,
+// mistakes and a second writer reload nothing.
+func TestMeasureLiveSmall(t *testing.T) {
+	sizes, err := MeasureLive(context.Background(), LiveOptions{Sizes: []int{1500}, Sample: 120, Seed: 1, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sizes[0]
+	if s.Agreement != 1 || s.StreamAgreement != 1 {
+		t.Errorf("agreement with batch %.4f, streamed %.4f; want 1", s.Agreement, s.StreamAgreement)
+	}
+	if s.Reloads != 0 {
+		t.Errorf("%d full reloads for mistakes and a second writer, want none", s.Reloads)
+	}
+	if s.ClientError.Max <= 0 || s.AfterError.P50 <= 0 || s.CatchUp.P50 <= 0 {
+		t.Errorf("mistakes and second writer not measured: %+v", s)
 	}
 }
