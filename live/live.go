@@ -78,6 +78,7 @@ type Live struct {
 	salt     []byte // the secret of the audit log's record digests
 	reloads  atomic.Int64
 	catchUps atomic.Int64
+	restores atomic.Int64
 	modelID  string // digest of the model, written in the audit log
 	now      func() time.Time
 	// mu serialises changes and guards mem and seen. Reads do not take
@@ -85,7 +86,8 @@ type Live struct {
 	// reader never waits for a change and never sees half of one.
 	mu   sync.Mutex
 	mem  *mirror
-	seen int64 // the audit sequence number mem reflects
+	next *mirror // an import's memory copy, taken on when it commits
+	seen int64   // the audit sequence number mem reflects
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
@@ -100,11 +102,26 @@ type mirror struct {
 	// key: a decision outlives an update of its records.
 	verdicts map[record.Pair]record.Verdict
 	partners map[record.Key][]record.Key
+	// dirty, while a change runs, holds every record whose state in
+	// memory it touched: what to read again from the store if the change
+	// fails after it began to write (nil: not tracking).
+	dirty map[record.Key]struct{}
+}
+
+// touch marks records as changed in memory by the change in progress.
+func (m *mirror) touch(keys ...record.Key) {
+	if m.dirty == nil {
+		return
+	}
+	for _, k := range keys {
+		m.dirty[k] = struct{}{}
+	}
 }
 
 // setVerdict records or replaces the decision on a pair; an unsure
 // verdict constrains nothing and clears an earlier one.
 func (m *mirror) setVerdict(p record.Pair, v record.Verdict) {
+	m.touch(p.A, p.B)
 	if _, ok := m.verdicts[p]; ok {
 		m.partners[p.A] = slices.DeleteFunc(m.partners[p.A], func(k record.Key) bool { return k == p.B })
 		m.partners[p.B] = slices.DeleteFunc(m.partners[p.B], func(k record.Key) bool { return k == p.A })
@@ -146,6 +163,7 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 		s = int32(len(m.recs))
 		m.recs = append(m.recs, liveRecord{})
 	}
+	m.touch(key)
 	m.recs[s] = liveRecord{key: key, kind: kind, entity: entity, values: values, keys: keys, alive: true}
 	m.slot[key] = s
 	for _, k := range keys {
@@ -160,6 +178,7 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 // remove takes a record out with its keys, links and membership.
 func (m *mirror) remove(s int32) {
 	r := &m.recs[s]
+	m.touch(r.key)
 	for _, k := range r.keys {
 		m.index[k] = dropSlot(m.index[k], s)
 		if len(m.index[k]) == 0 {
@@ -168,6 +187,7 @@ func (m *mirror) remove(s int32) {
 	}
 	for _, l := range r.links {
 		o := &m.recs[l.to]
+		m.touch(o.key)
 		o.links = slices.DeleteFunc(o.links, func(x liveLink) bool { return x.to == s })
 	}
 	m.setEntity(s, "")
@@ -177,6 +197,7 @@ func (m *mirror) remove(s int32) {
 }
 
 func (m *mirror) link(a, b int32, w float64) {
+	m.touch(m.recs[a].key, m.recs[b].key)
 	m.recs[a].links = append(m.recs[a].links, liveLink{b, w})
 	m.recs[b].links = append(m.recs[b].links, liveLink{a, w})
 }
@@ -186,6 +207,7 @@ func (m *mirror) setEntity(s int32, e record.EntityID) {
 	if r.entity == e {
 		return
 	}
+	m.touch(r.key)
 	if r.entity != "" {
 		m.members[r.entity] = dropSlot(m.members[r.entity], s)
 		if len(m.members[r.entity]) == 0 {
@@ -619,18 +641,27 @@ func (r *rejected) Error() string { return r.err.Error() }
 func (r *rejected) Unwrap() error { return r.err }
 
 // Reloads counts the times the memory copy was read again from the store
-// whole: after a change that failed part-way, or to catch up with another
-// writer. A client's mistake costs none.
+// whole: when another writer's changes are too many (or not logged) to
+// catch up on, or a restore failed. A client's mistake or a failed change
+// costs none.
 func (l *Live) Reloads() int64 { return l.reloads.Load() }
+
+// Restores counts the changes that failed after they began to write (a
+// store error, a full disk) and whose records were read again from the
+// store.
+func (l *Live) Restores() int64 { return l.restores.Load() }
 
 // CatchUps counts the times the memory copy caught up with another
 // writer's changes from the change log, reading only what changed.
 func (l *Live) CatchUps() int64 { return l.catchUps.Load() }
 
 // change runs fn in a write transaction and commits it, one change at a
-// time. If fn or the commit fails, the memory copy, which fn may have
-// changed in part, is read again from the store, unless fn refused the
-// change before touching anything (a *rejected error).
+// time. fn validates and plans against the memory copy first — a client's
+// mistake is a *rejected error, returned before anything is touched —
+// then writes to the store and the memory copy together. If fn fails
+// after that, or the commit does, the transaction rolls back and the
+// records the change touched in memory are read again from the store
+// (restore), in time proportional to the change, not to the store.
 //
 // Every change appends to the audit log, so the log's head tells whether
 // the store has changed since the memory copy was read.
@@ -645,14 +676,6 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 		return err
 	}
 	defer tx.Rollback()
-	defer func() {
-		var rj *rejected
-		if err != nil && !errors.As(err, &rj) {
-			if rerr := l.reload(context.WithoutCancel(ctx)); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("reload after a failed change: %w", rerr))
-			}
-		}
-	}()
 	head, err := tx.AuditHead()
 	if err != nil {
 		return err
@@ -661,9 +684,22 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 		// Another process changed the store since this one last read it:
 		// catch up first. The write lock held keeps it still meanwhile.
 		if err := l.catchUp(ctx, tx, head.Seq); err != nil {
-			return err
+			return errors.Join(err, l.reload(context.WithoutCancel(ctx)))
 		}
 	}
+	l.mem.dirty = map[record.Key]struct{}{}
+	defer func() {
+		dirty := l.mem.dirty
+		l.mem.dirty, l.next = nil, nil
+		var rj *rejected
+		if err == nil || errors.As(err, &rj) {
+			return
+		}
+		tx.Rollback()
+		if rerr := l.restore(context.WithoutCancel(ctx), dirty); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("restore after a failed change: %w", rerr))
+		}
+	}()
 	nt := newNoting(tx)
 	if head, err = fn(nt, head); err != nil {
 		return err
@@ -677,7 +713,36 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	if l.next != nil { // an import's memory copy, now the store's
+		l.mem = l.next
+	}
 	l.seen = head.Seq
+	return nil
+}
+
+// restore reads the records a failed change touched in memory again from
+// the store, which the rollback left as it was; with no record touched
+// (or an import) nothing in memory changed. Should that fail, the memory
+// copy is read again whole.
+func (l *Live) restore(ctx context.Context, dirty map[record.Key]struct{}) error {
+	l.restores.Add(1)
+	tx, err := l.st.Begin(ctx, false)
+	if err == nil {
+		defer tx.Rollback()
+		keys := make([]record.Key, 0, len(dirty))
+		for k := range dirty {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, keyCmp)
+		for _, k := range keys {
+			if err = l.refresh(tx, k); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return errors.Join(err, l.reload(ctx))
+	}
 	return nil
 }
 
@@ -1312,9 +1377,8 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		if err != nil {
 			return head, err
 		}
-		// The copy in memory is the store's once this commits; change
-		// reads the store again if it does not.
-		l.mem = mem
+		// The copy in memory becomes the store's once this commits.
+		l.next = mem
 		return head, nil
 	})
 }
