@@ -26,17 +26,17 @@ func (n *noting) note(keys ...record.Key) {
 	}
 }
 
-func (n *noting) PutRecord(r store.Record) error  { n.note(r.Key); return n.Tx.PutRecord(r) }
-func (n *noting) DeleteRecord(k record.Key) error { n.note(k); return n.Tx.DeleteRecord(k) }
-func (n *noting) SetEntity(k record.Key, e record.EntityID) error {
+func (n *noting) PutRecord(ctx context.Context, r store.Record) error  { n.note(r.Key); return n.Tx.PutRecord(ctx, r) }
+func (n *noting) DeleteRecord(ctx context.Context, k record.Key) error { n.note(k); return n.Tx.DeleteRecord(ctx, k) }
+func (n *noting) SetEntity(ctx context.Context, k record.Key, e record.EntityID) error {
 	n.note(k)
-	return n.Tx.SetEntity(k, e)
+	return n.Tx.SetEntity(ctx, k, e)
 }
-func (n *noting) PutLink(l record.Link) error         { n.note(l.A, l.B); return n.Tx.PutLink(l) }
-func (n *noting) PutDecision(d record.Decision) error { n.note(d.A, d.B); return n.Tx.PutDecision(d) }
-func (n *noting) DeleteDecisions(k record.Key) error {
+func (n *noting) PutLink(ctx context.Context, l record.Link) error         { n.note(l.A, l.B); return n.Tx.PutLink(ctx, l) }
+func (n *noting) PutDecision(ctx context.Context, d record.Decision) error { n.note(d.A, d.B); return n.Tx.PutDecision(ctx, d) }
+func (n *noting) DeleteDecisions(ctx context.Context, k record.Key) error {
 	n.note(k)
-	return n.Tx.DeleteDecisions(k)
+	return n.Tx.DeleteDecisions(ctx, k)
 }
 
 // noted returns the keys noted, in key order.
@@ -55,7 +55,7 @@ func (n *noting) noted() []record.Key {
 // the changes. When the log does not reach back (a writer that kept none)
 // or the changes are many, it reads everything again.
 func (l *Live) catchUp(ctx context.Context, tx store.Tx, head int64) error {
-	keys, complete, err := tx.ChangedSince(l.seen, head)
+	keys, complete, err := tx.ChangedSince(ctx, l.seen, head)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (l *Live) catchUp(ctx context.Context, tx store.Tx, head int64) error {
 	}
 	l.catchUps.Add(1)
 	for _, k := range keys {
-		if err := l.refresh(tx, k); err != nil {
+		if err := l.refresh(ctx, tx, k); err != nil {
 			return err
 		}
 	}
@@ -74,7 +74,7 @@ func (l *Live) catchUp(ctx context.Context, tx store.Tx, head int64) error {
 
 // refresh reads one record again from tx into the memory copy: its row
 // (or its absence), entity, links and decisions.
-func (l *Live) refresh(tx store.Tx, key record.Key) error {
+func (l *Live) refresh(ctx context.Context, tx store.Tx, key record.Key) error {
 	mem := l.mem
 	if s, ok := mem.slot[key]; ok {
 		mem.remove(s)
@@ -82,7 +82,7 @@ func (l *Live) refresh(tx store.Tx, key record.Key) error {
 	for _, p := range slices.Clone(mem.partners[key]) {
 		mem.setVerdict(record.NewPair(key, p), "")
 	}
-	r, err := tx.Record(key)
+	r, err := tx.Record(ctx, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // deleted
 	}
@@ -94,7 +94,7 @@ func (l *Live) refresh(tx store.Tx, key record.Key) error {
 		return err
 	}
 	s := mem.add(key, rec.Kind, r.Entity, l.scorer.Values(&rec), r.Keys)
-	links, err := tx.Links(key)
+	links, err := tx.Links(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (l *Live) refresh(tx store.Tx, key record.Key) error {
 			mem.link(s, o, lk.Weight)
 		}
 	}
-	ds, err := tx.Decisions(key)
+	ds, err := tx.Decisions(ctx, key)
 	if err != nil {
 		return err
 	}

@@ -271,12 +271,12 @@ const metaSaltCheck = "audit_salt_check"
 // created with CONCORD_DIGEST_SECRET_FILE set: then the file holds it and
 // the store only a check that the file is the right one. create makes the
 // secret of a new store (where it lives follows the environment then).
-func digestSecret(tx store.Tx, create bool) ([]byte, error) {
+func digestSecret(ctx context.Context, tx store.Tx, create bool) ([]byte, error) {
 	outside, err := audit.SecretFromEnv()
 	if err != nil {
 		return nil, err
 	}
-	salt, err := tx.Meta(metaSalt)
+	salt, err := tx.Meta(ctx, metaSalt)
 	switch {
 	case err == nil:
 		if outside != nil {
@@ -286,7 +286,7 @@ func digestSecret(tx store.Tx, create bool) ([]byte, error) {
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
-	check, err := tx.Meta(metaSaltCheck)
+	check, err := tx.Meta(ctx, metaSaltCheck)
 	switch {
 	case err == nil:
 		if outside == nil {
@@ -301,13 +301,13 @@ func digestSecret(tx store.Tx, create bool) ([]byte, error) {
 	case !create:
 		return nil, fmt.Errorf("the store has no digest secret: it was never written (%w)", ErrNoModel)
 	case outside != nil:
-		return outside, tx.SetMeta(metaSaltCheck, []byte(audit.SecretCheck(outside)))
+		return outside, tx.SetMeta(ctx, metaSaltCheck, []byte(audit.SecretCheck(outside)))
 	}
 	salt = make([]byte, 32)
 	if _, err := rand.Read(salt); err != nil {
 		return nil, err
 	}
-	return salt, tx.SetMeta(metaSalt, salt)
+	return salt, tx.SetMeta(ctx, metaSalt, salt)
 }
 
 // metaHeadSig is the store metadata key of the audit head's signature.
@@ -319,9 +319,9 @@ var ErrUnsignedWrite = errors.New("the store's audit log is signed: changes need
 
 // signHead signs head, the audit head a transaction leaves, with key; with
 // no key it checks that the log was never signed.
-func signHead(tx store.Tx, key ed25519.PrivateKey, head audit.Head) error {
+func signHead(ctx context.Context, tx store.Tx, key ed25519.PrivateKey, head audit.Head) error {
 	if key == nil {
-		_, err := tx.Meta(metaHeadSig)
+		_, err := tx.Meta(ctx, metaHeadSig)
 		switch {
 		case err == nil:
 			return ErrUnsignedWrite
@@ -330,7 +330,7 @@ func signHead(tx store.Tx, key ed25519.PrivateKey, head audit.Head) error {
 		}
 		return err
 	}
-	return tx.SetMeta(metaHeadSig, []byte(audit.SignHead(key, head)))
+	return tx.SetMeta(ctx, metaHeadSig, []byte(audit.SignHead(key, head)))
 }
 
 // prepare returns the store's model, storing m first if it has none (an
@@ -341,10 +341,10 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 		return nil, err
 	}
 	defer tx.Rollback()
-	if l.salt, err = digestSecret(tx, !l.opt.ReadOnly); err != nil {
+	if l.salt, err = digestSecret(ctx, tx, !l.opt.ReadOnly); err != nil {
 		return nil, err
 	}
-	stored, err := tx.Meta(metaModel)
+	stored, err := tx.Meta(ctx, metaModel)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && (m == nil || l.opt.ReadOnly):
 		return nil, ErrNoModel
@@ -353,23 +353,23 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 		if err := m.Write(&buf); err != nil {
 			return nil, err
 		}
-		if err := tx.SetMeta(metaModel, buf.Bytes()); err != nil {
+		if err := tx.SetMeta(ctx, metaModel, buf.Bytes()); err != nil {
 			return nil, err
 		}
 		l.modelID = audit.Digest(buf.Bytes())
-		head, err := tx.AuditHead()
+		head, err := tx.AuditHead(ctx)
 		if err != nil {
 			return nil, err
 		}
-		head, err = l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "model", Evidence: l.modelID,
+		head, err = l.audit(ctx, tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "model", Evidence: l.modelID,
 			Detail: fmt.Sprintf("%d comparisons, prior %.6g", len(m.Comparisons), m.Prior)})
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.NoteChanges(head.Seq, nil); err != nil {
+		if err := tx.NoteChanges(ctx, head.Seq, nil); err != nil {
 			return nil, err
 		}
-		if err := signHead(tx, l.opt.AuditKey, head); err != nil {
+		if err := signHead(ctx, tx, l.opt.AuditKey, head); err != nil {
 			return nil, err
 		}
 		return m, tx.Commit()
@@ -397,13 +397,13 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 }
 
 // audit appends an entry after head and returns the new head.
-func (l *Live) audit(tx store.Tx, head audit.Head, e audit.Entry) (audit.Head, error) {
+func (l *Live) audit(ctx context.Context, tx store.Tx, head audit.Head, e audit.Entry) (audit.Head, error) {
 	if e.Model == "" && e.Actor != audit.ActorSystem {
 		e.Model = l.modelID
 	}
 	e.Time = l.now()
 	e = audit.Next(head, e)
-	if err := tx.AppendAudit(e); err != nil {
+	if err := tx.AppendAudit(ctx, e); err != nil {
 		return head, err
 	}
 	return audit.HeadOf(e), nil
@@ -421,11 +421,11 @@ func (l *Live) reload(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	head, err := tx.AuditHead()
+	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return err
 	}
-	total, err := tx.CountRecords()
+	total, err := tx.CountRecords(ctx)
 	if err != nil {
 		return err
 	}
@@ -457,7 +457,7 @@ func (l *Live) reload(ctx context.Context) error {
 	go func() {
 		defer close(ordered)
 		defer close(jobs)
-		readErr = tx.Records(func(r store.Record) bool {
+		readErr = tx.Records(ctx, func(r store.Record) bool {
 			j := &job{r: r, done: make(chan struct{})}
 			jobs <- j
 			ordered <- j
@@ -483,7 +483,7 @@ func (l *Live) reload(ctx context.Context) error {
 	if err := errors.Join(readErr, decodeErr, ctx.Err()); err != nil {
 		return err
 	}
-	err = tx.EachLink(func(lk record.Link) bool {
+	err = tx.EachLink(ctx, func(lk record.Link) bool {
 		a, okA := mem.slot[lk.A]
 		b, okB := mem.slot[lk.B]
 		if okA && okB {
@@ -494,7 +494,7 @@ func (l *Live) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	decisions, err := tx.Decisions(record.Key{})
+	decisions, err := tx.Decisions(ctx, record.Key{})
 	if err != nil {
 		return err
 	}
@@ -612,14 +612,14 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 			var ch Change
 			var err error
 			if op.Delete {
-				ch, err = l.delete(tx, op.Record.Key)
+				ch, err = l.delete(ctx, tx, op.Record.Key)
 			} else {
-				ch, err = l.upsert(tx, op.Record)
+				ch, err = l.upsert(ctx, tx, op.Record)
 			}
 			if err != nil {
 				return head, err
 			}
-			if head, err = l.auditChange(tx, head, &ch, audit.ActorModel, ""); err != nil {
+			if head, err = l.auditChange(ctx, tx, head, &ch, audit.ActorModel, ""); err != nil {
 				return head, err
 			}
 			chs = append(chs, ch)
@@ -676,7 +676,7 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 		return err
 	}
 	defer tx.Rollback()
-	head, err := tx.AuditHead()
+	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return err
 	}
@@ -704,10 +704,10 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 	if head, err = fn(nt, head); err != nil {
 		return err
 	}
-	if err := tx.NoteChanges(head.Seq, nt.noted()); err != nil {
+	if err := tx.NoteChanges(ctx, head.Seq, nt.noted()); err != nil {
 		return err
 	}
-	if err := signHead(tx, l.opt.AuditKey, head); err != nil {
+	if err := signHead(ctx, tx, l.opt.AuditKey, head); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -735,7 +735,7 @@ func (l *Live) restore(ctx context.Context, dirty map[record.Key]struct{}) error
 		}
 		slices.SortFunc(keys, keyCmp)
 		for _, k := range keys {
-			if err = l.refresh(tx, k); err != nil {
+			if err = l.refresh(ctx, tx, k); err != nil {
 				break
 			}
 		}
@@ -746,7 +746,7 @@ func (l *Live) restore(ctx context.Context, dirty map[record.Key]struct{}) error
 	return nil
 }
 
-func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
+func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record) (Change, error) {
 	ch := Change{Op: ChangeUpsert, Record: rec.Key}
 	mem := l.mem
 	var seeds []int32
@@ -756,7 +756,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 		prev[rec.Key] = ch.Previous
 		seeds = l.neighbours(s)
 		mem.remove(s)
-		if err := tx.DeleteRecord(rec.Key); err != nil {
+		if err := tx.DeleteRecord(ctx, rec.Key); err != nil {
 			return ch, err
 		}
 	}
@@ -789,7 +789,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 	va := l.scorer.Values(&rec)
 	self := mem.add(rec.Key, rec.Kind, "", va, keys)
 	ch.content = audit.ContentDigest(l.salt, data)
-	if err := tx.PutRecord(store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
+	if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
 		return ch, err
 	}
 	seeds = append(seeds, self)
@@ -804,7 +804,7 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 		}
 		switch outcome {
 		case model.Match:
-			if err := tx.PutLink(record.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
+			if err := tx.PutLink(ctx, record.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
 				return ch, err
 			}
 			mem.link(self, c, w)
@@ -818,16 +818,16 @@ func (l *Live) upsert(tx store.Tx, rec record.Record) (Change, error) {
 			if outcome == model.Conflict {
 				reason = "scores as a match but disagrees on " + strings.Join(l.scorer.Disagreements(levels), ", ")
 			}
-			if err := tx.PutReview(record.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
+			if err := tx.PutReview(ctx, record.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
 				return ch, err
 			}
 			ch.Reviews++
 		}
 	}
-	return ch, l.recluster(tx, seeds, prev, &ch)
+	return ch, l.recluster(ctx, tx, seeds, prev, &ch)
 }
 
-func (l *Live) delete(tx store.Tx, key record.Key) (Change, error) {
+func (l *Live) delete(ctx context.Context, tx store.Tx, key record.Key) (Change, error) {
 	ch := Change{Op: ChangeDelete, Record: key}
 	mem := l.mem
 	s, ok := mem.slot[key]
@@ -837,27 +837,27 @@ func (l *Live) delete(tx store.Tx, key record.Key) (Change, error) {
 	ch.Previous = mem.recs[s].entity
 	seeds := l.neighbours(s)
 	mem.remove(s)
-	if err := tx.DeleteRecord(key); err != nil {
+	if err := tx.DeleteRecord(ctx, key); err != nil {
 		return ch, err
 	}
 	// A record deleted for good takes the decisions about it along.
 	for _, p := range slices.Clone(mem.partners[key]) {
 		mem.setVerdict(record.NewPair(key, p), "")
 	}
-	if err := tx.DeleteDecisions(key); err != nil {
+	if err := tx.DeleteDecisions(ctx, key); err != nil {
 		return ch, err
 	}
 	if len(seeds) == 0 {
-		e, err := tx.AddEvent(record.Event{Kind: record.EventRemoved, Entity: ch.Previous, Record: key})
+		e, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: ch.Previous, Record: key})
 		if err != nil {
 			return ch, err
 		}
 		ch.Events = append(ch.Events, e)
-	} else if err := l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+	} else if err := l.recluster(ctx, tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
 		return ch, err
 	}
 	// Its lineage keeps it by digest alone (as the audit log does).
-	return ch, tx.ForgetRecord(key, l.digest(key))
+	return ch, tx.ForgetRecord(ctx, key, l.digest(key))
 }
 
 // neighbours returns the other members of a record's entity and the
@@ -882,7 +882,7 @@ func (l *Live) neighbours(s int32) []int32 {
 // joined into one keep the id of the one contributing most records; a
 // part with no id gets a new one. prev holds the entity a record had
 // before this change, where the memory copy no longer says it.
-func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.EntityID, ch *Change) error {
+func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev map[record.Key]record.EntityID, ch *Change) error {
 	mem := l.mem
 	// The component: records reachable over links, plus the members of
 	// every entity touched.
@@ -963,7 +963,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		}
 		if best == "" {
 			var err error
-			if best, err = newEntityID(tx, key(g[0])); err != nil {
+			if best, err = newEntityID(ctx, tx, key(g[0])); err != nil {
 				return err
 			}
 		}
@@ -1003,7 +1003,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		}
 		for _, e := range events {
 			e.Record = ch.Record
-			e, err := tx.AddEvent(e)
+			e, err := tx.AddEvent(ctx, e)
 			if err != nil {
 				return err
 			}
@@ -1014,7 +1014,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 			if mem.recs[s].entity == id {
 				continue
 			}
-			if err := tx.SetEntity(k, id); err != nil {
+			if err := tx.SetEntity(ctx, k, id); err != nil {
 				return err
 			}
 			mem.setEntity(s, id)
@@ -1034,7 +1034,7 @@ func (l *Live) recluster(tx store.Tx, seeds []int32, prev map[record.Key]record.
 		if _, kept := taken[e]; kept || absorbedSomewhere(ch.Events, e) || len(mem.members[e]) > 0 {
 			continue
 		}
-		ev, err := tx.AddEvent(record.Event{Kind: record.EventRemoved, Entity: e, Record: ch.Record})
+		ev, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: e, Record: ch.Record})
 		if err != nil {
 			return err
 		}
@@ -1139,10 +1139,10 @@ func sortedEntities(m map[record.Key]record.EntityID) []record.EntityID {
 
 // newEntityID names a new entity after the smallest key of its records,
 // as batch Resolve does, adding a counter if that id was ever used.
-func newEntityID(tx store.Tx, k record.Key) (record.EntityID, error) {
+func newEntityID(ctx context.Context, tx store.Tx, k record.Key) (record.EntityID, error) {
 	for n := 0; ; n++ {
 		id := record.NewEntityID(k, n)
-		used, err := tx.EntityUsed(id)
+		used, err := tx.EntityUsed(ctx, id)
 		if err != nil {
 			return "", err
 		}
@@ -1184,11 +1184,11 @@ func (l *Live) Record(ctx context.Context, key record.Key) (StoredRecord, error)
 		return StoredRecord{}, err
 	}
 	defer tx.Rollback()
-	return l.storedRecord(tx, key)
+	return l.storedRecord(ctx, tx, key)
 }
 
-func (l *Live) storedRecord(tx store.Tx, key record.Key) (StoredRecord, error) {
-	s, err := tx.Record(key)
+func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key) (StoredRecord, error) {
+	s, err := tx.Record(ctx, key)
 	if err != nil {
 		return StoredRecord{}, err
 	}
@@ -1196,10 +1196,10 @@ func (l *Live) storedRecord(tx store.Tx, key record.Key) (StoredRecord, error) {
 	if out.Record, err = decodeRecord(s); err != nil {
 		return out, err
 	}
-	if out.Links, err = tx.Links(key); err != nil {
+	if out.Links, err = tx.Links(ctx, key); err != nil {
 		return out, err
 	}
-	out.Reviews, err = tx.Reviews(key)
+	out.Reviews, err = tx.Reviews(ctx, key, nil, 0)
 	return out, err
 }
 
@@ -1213,18 +1213,18 @@ func (l *Live) Entity(ctx context.Context, id record.EntityID) (EntityView, erro
 		return v, err
 	}
 	defer tx.Rollback()
-	members, err := tx.Members(id)
+	members, err := tx.Members(ctx, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return v, err
 	}
 	for _, k := range members {
-		r, err := l.storedRecord(tx, k)
+		r, err := l.storedRecord(ctx, tx, k)
 		if err != nil {
 			return v, err
 		}
 		v.Records = append(v.Records, r)
 	}
-	if v.Lineage, err = tx.Events(id); err != nil {
+	if v.Lineage, err = tx.Events(ctx, id, 0, 0); err != nil {
 		return v, err
 	}
 	if len(v.Records) == 0 && len(v.Lineage) == 0 {
@@ -1241,7 +1241,7 @@ func (l *Live) Entities(ctx context.Context) (map[record.Key]record.EntityID, er
 	}
 	defer tx.Rollback()
 	out := map[record.Key]record.EntityID{}
-	err = tx.Records(func(r store.Record) bool {
+	err = tx.Records(ctx, func(r store.Record) bool {
 		out[r.Key] = r.Entity
 		return true
 	})
@@ -1263,7 +1263,7 @@ func (l *Live) Check(ctx context.Context) error {
 	defer tx.Rollback()
 	var keys []record.Key
 	var problems []error
-	err = tx.Records(func(r store.Record) bool {
+	err = tx.Records(ctx, func(r store.Record) bool {
 		rec, decodeErr := decodeRecord(r)
 		switch {
 		case r.Entity == "":
@@ -1286,12 +1286,12 @@ func (l *Live) Check(ctx context.Context) error {
 		problems = append(problems, fmt.Errorf("%d records stored, %d in memory", len(keys), len(l.mem.slot)))
 	}
 	for _, k := range keys {
-		links, err := tx.Links(k)
+		links, err := tx.Links(ctx, k)
 		if err != nil {
 			return err
 		}
 		for _, lk := range links {
-			if _, err := tx.Record(other(lk, k)); err != nil {
+			if _, err := tx.Record(ctx, other(lk, k)); err != nil {
 				problems = append(problems, fmt.Errorf("record %s links to %s: %w", k, other(lk, k), err))
 			}
 		}
@@ -1299,7 +1299,7 @@ func (l *Live) Check(ctx context.Context) error {
 			problems = append(problems, fmt.Errorf("record %s: %d links in memory, %d stored", k, len(l.mem.recs[s].links), len(links)))
 		}
 	}
-	ds, err := tx.Decisions(record.Key{})
+	ds, err := tx.Decisions(ctx, record.Key{})
 	if err != nil {
 		return err
 	}
@@ -1325,7 +1325,7 @@ func (l *Live) Check(ctx context.Context) error {
 // from it. The resolution's model must be the one Live was opened with.
 func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 	return l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
-		if n, err := tx.CountRecords(); err != nil {
+		if n, err := tx.CountRecords(ctx); err != nil {
 			return head, err
 		} else if n > 0 {
 			return head, fmt.Errorf("import: the store already holds %d records", n)
@@ -1342,7 +1342,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 				return head, fmt.Errorf("record %s: %w", rec.Key, err)
 			}
 			keys := slices.Concat(block.Keys(rec, l.rules, 0)...)
-			if err := tx.PutRecord(store.Record{Key: rec.Key, Entity: e, Data: data, Keys: keys}); err != nil {
+			if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Entity: e, Data: data, Keys: keys}); err != nil {
 				return head, err
 			}
 			mem.add(rec.Key, rec.Kind, e, l.scorer.Values(rec), keys)
@@ -1352,13 +1352,13 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		}
 		for _, e := range res.Links {
 			a, b := res.Records[e.A].Key, res.Records[e.B].Key
-			if err := tx.PutLink(record.Link{A: a, B: b, Weight: e.Weight}); err != nil {
+			if err := tx.PutLink(ctx, record.Link{A: a, B: b, Weight: e.Weight}); err != nil {
 				return head, err
 			}
 			mem.link(mem.slot[a], mem.slot[b], e.Weight)
 		}
 		for _, r := range res.Review {
-			if err := tx.PutReview(record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
+			if err := tx.PutReview(ctx, record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
 				return head, err
 			}
 		}
@@ -1368,11 +1368,11 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		}
 		slices.Sort(ids)
 		for _, e := range ids {
-			if _, err := tx.AddEvent(record.Event{Kind: record.EventCreated, Entity: e, Record: first[e]}); err != nil {
+			if _, err := tx.AddEvent(ctx, record.Event{Kind: record.EventCreated, Entity: e, Record: first[e]}); err != nil {
 				return head, err
 			}
 		}
-		head, err := l.audit(tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "import", Model: l.modelID,
+		head, err := l.audit(ctx, tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "import", Model: l.modelID,
 			Detail: fmt.Sprintf("%d records, %d entities, %d links", len(res.Records), len(first), len(res.Links))})
 		if err != nil {
 			return head, err
@@ -1406,7 +1406,7 @@ func (l *Live) Has(ctx context.Context, key record.Key) (bool, error) {
 		return false, err
 	}
 	defer tx.Rollback()
-	switch _, err := tx.Record(key); {
+	switch _, err := tx.Record(ctx, key); {
 	case err == nil:
 		return true, nil
 	case errors.Is(err, store.ErrNotFound):
@@ -1423,7 +1423,7 @@ func (l *Live) lockFresh(ctx context.Context) error {
 	tx, err := l.st.Begin(ctx, false)
 	if err == nil {
 		var head audit.Head
-		head, err = tx.AuditHead()
+		head, err = tx.AuditHead(ctx)
 		if err == nil && head.Seq != l.seen {
 			err = l.catchUp(ctx, tx, head.Seq)
 		}

@@ -43,32 +43,32 @@ type failingTx struct {
 	f *failing
 }
 
-func (t *failingTx) PutRecord(r store.Record) error {
-	return errors.Join(t.f.fails("PutRecord"), t.Tx.PutRecord(r))
+func (t *failingTx) PutRecord(ctx context.Context, r store.Record) error {
+	return errors.Join(t.f.fails("PutRecord"), t.Tx.PutRecord(ctx, r))
 }
-func (t *failingTx) PutLink(l record.Link) error {
+func (t *failingTx) PutLink(ctx context.Context, l record.Link) error {
 	if err := t.f.fails("PutLink"); err != nil {
 		return err
 	}
-	return t.Tx.PutLink(l)
+	return t.Tx.PutLink(ctx, l)
 }
-func (t *failingTx) SetEntity(k record.Key, e record.EntityID) error {
+func (t *failingTx) SetEntity(ctx context.Context, k record.Key, e record.EntityID) error {
 	if err := t.f.fails("SetEntity"); err != nil {
 		return err
 	}
-	return t.Tx.SetEntity(k, e)
+	return t.Tx.SetEntity(ctx, k, e)
 }
-func (t *failingTx) AddEvent(e record.Event) (record.Event, error) {
+func (t *failingTx) AddEvent(ctx context.Context, e record.Event) (record.Event, error) {
 	if err := t.f.fails("AddEvent"); err != nil {
 		return e, err
 	}
-	return t.Tx.AddEvent(e)
+	return t.Tx.AddEvent(ctx, e)
 }
-func (t *failingTx) AppendAudit(e audit.Entry) error {
+func (t *failingTx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	if err := t.f.fails("AppendAudit"); err != nil {
 		return err
 	}
-	return t.Tx.AppendAudit(e)
+	return t.Tx.AppendAudit(ctx, e)
 }
 func (t *failingTx) Commit() error {
 	if err := t.f.fails("Commit"); err != nil {

@@ -25,7 +25,7 @@ import (
 // with its comparison levels, and the lineage events. It sets ch.Audit
 // and ch.Evidence.
 // The records named are keys, or the change's record.
-func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, detail string, keys ...record.Key) (audit.Head, error) {
+func (l *Live) auditChange(ctx context.Context, tx store.Tx, head audit.Head, ch *Change, actor, detail string, keys ...record.Key) (audit.Head, error) {
 	evidence, err := json.Marshal(struct {
 		Scored  []scored       `json:"scored,omitempty"`
 		Events  []record.Event `json:"events,omitempty"`
@@ -63,7 +63,7 @@ func (l *Live) auditChange(tx store.Tx, head audit.Head, ch *Change, actor, deta
 	if ch.Entity != "" && !slices.Contains(e.Entities, string(ch.Entity)) {
 		e.Entities = append(e.Entities, string(ch.Entity))
 	}
-	head, err = l.audit(tx, head, e)
+	head, err = l.audit(ctx, tx, head, e)
 	ch.Audit = head.Seq
 	return head, err
 }
@@ -200,21 +200,21 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 				seeds = append(seeds, l.mem.slot[k])
 				keys = append(keys, k)
 			}
-			if err := tx.PutDecision(record.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
+			if err := tx.PutDecision(ctx, record.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
 				return head, err
 			}
-			if err := tx.DeleteReview(d.A, d.B); err != nil {
+			if err := tx.DeleteReview(ctx, d.A, d.B); err != nil {
 				return head, err
 			}
 			l.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 		}
 		ch.Record = ds[0].A
-		if err := l.recluster(tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+		if err := l.recluster(ctx, tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
 			return head, err
 		}
 		ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
 		ch.verdict = ds[0].Verdict
-		return l.auditChange(tx, head, &ch, audit.ActorReviewer+reviewer, string(ds[0].Verdict)+"\x00"+comment, keys...)
+		return l.auditChange(ctx, tx, head, &ch, audit.ActorReviewer+reviewer, string(ds[0].Verdict)+"\x00"+comment, keys...)
 	})
 	return ch, err
 }
@@ -222,12 +222,45 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 // Reviews returns the review queue: the pairs for a person to decide,
 // strongest first.
 func (l *Live) Reviews(ctx context.Context) ([]record.Review, error) {
+	return l.ReviewPage(ctx, nil, 0)
+}
+
+// ReviewPage returns a page of the review queue, strongest first: the
+// pairs after the pair after (nil: from the first), at most limit (0: all).
+func (l *Live) ReviewPage(ctx context.Context, after *record.Review, limit int) ([]record.Review, error) {
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return tx.Reviews(record.Key{})
+	return tx.Reviews(ctx, record.Key{}, after, limit)
+}
+
+// Lineage returns a page of an entity's lineage, oldest first: the events
+// after sequence number after, at most limit (0: all).
+func (l *Live) Lineage(ctx context.Context, id record.EntityID, after int64, limit int) ([]record.Event, error) {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return tx.Events(ctx, id, after, limit)
+}
+
+// AuditPage returns a page of the audit log: the entries after sequence
+// number after, at most limit (0: all).
+func (l *Live) AuditPage(ctx context.Context, after int64, limit int) ([]audit.Entry, error) {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var out []audit.Entry
+	err = tx.AuditEntries(ctx, after, func(e audit.Entry) bool {
+		out = append(out, e)
+		return limit <= 0 || len(out) < limit
+	})
+	return out, err
 }
 
 // Decisions returns every reviewer's decision.
@@ -237,14 +270,14 @@ func (l *Live) Decisions(ctx context.Context) ([]record.Decision, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return tx.Decisions(record.Key{})
+	return tx.Decisions(ctx, record.Key{})
 }
 
 // records reads and decodes stored records.
-func (l *Live) records(tx store.Tx, keys ...record.Key) ([]record.Record, error) {
+func (l *Live) records(ctx context.Context, tx store.Tx, keys ...record.Key) ([]record.Record, error) {
 	out := make([]record.Record, len(keys))
 	for i, k := range keys {
-		s, err := tx.Record(k)
+		s, err := tx.Record(ctx, k)
 		if err != nil {
 			return nil, err
 		}
@@ -262,7 +295,7 @@ func (l *Live) ExplainPair(ctx context.Context, a, b record.Key) (explain.Waterf
 		return explain.Waterfall{}, err
 	}
 	defer tx.Rollback()
-	recs, err := l.records(tx, a, b)
+	recs, err := l.records(ctx, tx, a, b)
 	if err != nil {
 		return explain.Waterfall{}, err
 	}
@@ -279,7 +312,7 @@ func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error)
 		return h, err
 	}
 	defer tx.Rollback()
-	keys, err := tx.Members(id)
+	keys, err := tx.Members(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return h, fmt.Errorf("entity %s: %w", id, store.ErrNotFound)
 	}
@@ -287,7 +320,7 @@ func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error)
 		return h, err
 	}
 	h.Records = keys
-	recs, err := l.records(tx, keys...)
+	recs, err := l.records(ctx, tx, keys...)
 	if err != nil {
 		return h, err
 	}
@@ -301,7 +334,7 @@ func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error)
 	var edges []cluster.Edge
 	decided := map[record.Pair]record.Decision{}
 	for i, k := range keys {
-		links, err := tx.Links(k)
+		links, err := tx.Links(ctx, k)
 		if err != nil {
 			return h, err
 		}
@@ -310,7 +343,7 @@ func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error)
 				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: lk.Weight})
 			}
 		}
-		ds, err := tx.Decisions(k)
+		ds, err := tx.Decisions(ctx, k)
 		if err != nil {
 			return h, err
 		}
@@ -355,8 +388,8 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot
 		return w, err
 	}
 	defer tx.Rollback()
-	ka, errA := tx.Members(a)
-	kb, errB := tx.Members(b)
+	ka, errA := tx.Members(ctx, a)
+	kb, errB := tx.Members(ctx, b)
 	for _, err := range []error{errA, errB} {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return w, err
@@ -368,17 +401,17 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot
 	if a == b {
 		return w, fmt.Errorf("%w: %s is one entity", ErrBadDecision, a)
 	}
-	ra, err := l.records(tx, ka...)
+	ra, err := l.records(ctx, tx, ka...)
 	if err != nil {
 		return w, err
 	}
-	rb, err := l.records(tx, kb...)
+	rb, err := l.records(ctx, tx, kb...)
 	if err != nil {
 		return w, err
 	}
 	decided := map[record.Pair]record.Decision{}
 	for _, k := range ka {
-		ds, err := tx.Decisions(k)
+		ds, err := tx.Decisions(ctx, k)
 		if err != nil {
 			return w, err
 		}
@@ -428,7 +461,7 @@ func ReadDecisions(ctx context.Context, st store.Store) ([]record.Decision, erro
 		return nil, err
 	}
 	defer tx.Rollback()
-	return tx.Decisions(record.Key{})
+	return tx.Decisions(ctx, record.Key{})
 }
 
 // AuditLog returns the audit log and its head.
@@ -444,14 +477,14 @@ func ReadAudit(ctx context.Context, st store.Store) ([]audit.Entry, audit.Head, 
 	}
 	defer tx.Rollback()
 	var out []audit.Entry
-	if err := tx.AuditEntries(func(e audit.Entry) bool { out = append(out, e); return true }); err != nil {
+	if err := tx.AuditEntries(ctx, 0, func(e audit.Entry) bool { out = append(out, e); return true }); err != nil {
 		return nil, audit.Head{}, err
 	}
-	head, err := tx.AuditHead()
+	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return nil, head, err
 	}
-	sig, err := tx.Meta(metaHeadSig)
+	sig, err := tx.Meta(ctx, metaHeadSig)
 	switch {
 	case err == nil:
 		head.Sig = string(sig)
@@ -470,19 +503,19 @@ func AuditRun(ctx context.Context, st store.Store, e audit.Entry, now time.Time,
 		return e, err
 	}
 	defer tx.Rollback()
-	head, err := tx.AuditHead()
+	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return e, err
 	}
 	e.Time = now
 	e = audit.Next(head, e)
-	if err := tx.AppendAudit(e); err != nil {
+	if err := tx.AppendAudit(ctx, e); err != nil {
 		return e, err
 	}
-	if err := tx.NoteChanges(e.Seq, nil); err != nil {
+	if err := tx.NoteChanges(ctx, e.Seq, nil); err != nil {
 		return e, err
 	}
-	if err := signHead(tx, key, audit.HeadOf(e)); err != nil {
+	if err := signHead(ctx, tx, key, audit.HeadOf(e)); err != nil {
 		return e, err
 	}
 	return e, tx.Commit()

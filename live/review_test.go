@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -241,7 +243,7 @@ func TestAuditLog(t *testing.T) {
 	defer tx.Rollback()
 	for _, e := range log {
 		for _, id := range e.Entities {
-			evs, err := tx.Events(record.EntityID(id))
+			evs, err := tx.Events(ctx, record.EntityID(id), 0, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,5 +295,63 @@ func TestMistakesReloadNothing(t *testing.T) {
 	}
 	if err := l.Check(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The review queue, the lineage and the audit log read in pages give the
+// whole list, in order.
+func TestPages(t *testing.T) {
+	ctx := context.Background()
+	// Pairs agreeing on name and phone link; on one of them (p 0.82),
+	// they go to review.
+	m := bridgeModel()
+	m.Thresholds.Match = 0.9
+	l := openLive(t, openStore(t), m)
+	for i := range 8 {
+		if _, err := l.Upsert(ctx, textRecord(fmt.Sprint("r", i), fmt.Sprint("n", i%3), fmt.Sprint(i%2))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := l.Reviews(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []record.Review
+	var after *record.Review
+	for {
+		page, err := l.ReviewPage(ctx, after, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		got, after = append(got, page...), &page[len(page)-1]
+	}
+	if len(all) < 4 || !slices.Equal(got, all) {
+		t.Fatalf("review queue in pages of 3: %d pairs, whole %d", len(got), len(all))
+	}
+	log, _, err := l.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := l.AuditPage(ctx, log[2].Seq, 2)
+	if err != nil || len(page) != 2 || page[0].Seq != log[3].Seq || page[1].Seq != log[4].Seq {
+		t.Fatalf("audit page after %d: %v, %v", log[2].Seq, page, err)
+	}
+	r, err := l.Record(ctx, key("r0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Merge(ctx, r.Entity, entityOf(t, l, "r1"), "rev", "one person"); err != nil {
+		t.Fatal(err)
+	}
+	whole, err := l.Lineage(ctx, r.Entity, 0, 0)
+	if err != nil || len(whole) < 2 {
+		t.Fatalf("lineage of %s: %v, %v", r.Entity, whole, err)
+	}
+	rest, err := l.Lineage(ctx, r.Entity, whole[0].Seq, 1)
+	if err != nil || len(rest) != 1 || rest[0].Seq != whole[1].Seq {
+		t.Fatalf("lineage after %d: %v, %v", whole[0].Seq, rest, err)
 	}
 }

@@ -30,7 +30,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 	add := func(format string, args ...any) {
 		probs = append(probs, audit.Problem{Position: len(entries), Kind: audit.KindUnlogged, Detail: fmt.Sprintf(format, args...)})
 	}
-	salt, err := digestSecret(tx, false)
+	salt, err := digestSecret(ctx, tx, false)
 	if errors.Is(err, ErrNoModel) {
 		salt, err = nil, nil // never written: nothing to name
 	}
@@ -38,7 +38,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		return nil, err
 	}
 	// The model: its digest is the evidence of the last model entry.
-	model, err := tx.Meta(metaModel)
+	model, err := tx.Meta(ctx, metaModel)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
@@ -65,7 +65,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		}
 	}
 	n := 0
-	err = tx.Records(func(r store.Record) bool {
+	err = tx.Records(ctx, func(r store.Record) bool {
 		n++
 		if len(probs) >= maxStateProblems {
 			return false
@@ -89,7 +89,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		add("the store holds %d records and a model, but its audit log is empty", n)
 	}
 	// Decisions: each has its reviewer's entry naming both records.
-	ds, err := tx.Decisions(record.Key{})
+	ds, err := tx.Decisions(ctx, record.Key{})
 	if err != nil {
 		return nil, err
 	}

@@ -34,96 +34,102 @@ type Store interface {
 	Close() error
 }
 
-// Tx is a transaction. Every method may return a wrapped error from the
-// backend; methods that look one thing up return ErrNotFound when it does
-// not exist. After Commit or Rollback the Tx must not be used; Rollback
+// Tx is a transaction. Every method takes the context of the call, and
+// returns its error (wrapped) once it is cancelled; every method may
+// return a wrapped error from the backend; methods that look one thing up
+// return ErrNotFound when it does not exist. Lists that grow without bound
+// (the review queue, the audit log, an entity's lineage) are read in pages:
+// the items after a cursor, at most a limit (0: no limit). After Commit or Rollback the Tx must not be used; Rollback
 // after Commit is a no-op, so `defer tx.Rollback()` is safe.
 type Tx interface {
 	// Meta returns the value stored under key.
-	Meta(key string) ([]byte, error)
-	SetMeta(key string, value []byte) error
+	Meta(ctx context.Context, key string) ([]byte, error)
+	SetMeta(ctx context.Context, key string, value []byte) error
 
 	// Record returns a stored record.
-	Record(key record.Key) (Record, error)
+	Record(ctx context.Context, key record.Key) (Record, error)
 	// PutRecord inserts or replaces a record with its blocking keys and
 	// entity. Replacing keeps the record's links and reviews.
-	PutRecord(r Record) error
+	PutRecord(ctx context.Context, r Record) error
 	// DeleteRecord removes a record, its blocking keys, and every link and
 	// review that names it.
-	DeleteRecord(key record.Key) error
+	DeleteRecord(ctx context.Context, key record.Key) error
 	// SetEntity moves a record to another entity.
-	SetEntity(key record.Key, entity record.EntityID) error
+	SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error
 	// Records calls fn for every record in key order until fn returns
 	// false.
-	Records(fn func(Record) bool) error
+	Records(ctx context.Context, fn func(Record) bool) error
 	// CountRecords returns how many records are stored.
-	CountRecords() (int64, error)
+	CountRecords(ctx context.Context) (int64, error)
 
 	// Members returns the records of an entity in key order; an entity
 	// with no records returns ErrNotFound.
-	Members(entity record.EntityID) ([]record.Key, error)
+	Members(ctx context.Context, entity record.EntityID) ([]record.Key, error)
 
 	// PutLink stores or replaces a scored pair. Links are the pairs that
 	// scored at or above the match threshold, with their weight.
-	PutLink(l record.Link) error
+	PutLink(ctx context.Context, l record.Link) error
 	// Links returns the links that name key.
-	Links(key record.Key) ([]record.Link, error)
+	Links(ctx context.Context, key record.Key) ([]record.Link, error)
 	// EachLink calls fn for every link until fn returns false. fn must
 	// not use the Tx.
-	EachLink(fn func(record.Link) bool) error
+	EachLink(ctx context.Context, fn func(record.Link) bool) error
 
 	// PutReview stores or replaces a pair for human review.
-	PutReview(r record.Review) error
+	PutReview(ctx context.Context, r record.Review) error
 	// Reviews returns the pairs for review that name key, or every pair
-	// for review when key is the zero Key.
-	Reviews(key record.Key) ([]record.Review, error)
+	// for review when key is the zero Key, strongest first (then by pair):
+	// those after the pair after (nil: from the first), at most limit.
+	Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error)
 
 	// PutDecision stores a reviewer's decision on a pair, replacing an
 	// earlier one. Decisions name records by key and outlive them: a
 	// record updated or re-added keeps the decisions about it.
-	PutDecision(d record.Decision) error
+	PutDecision(ctx context.Context, d record.Decision) error
 	// Decisions returns the decisions that name key, or all of them when
 	// key is the zero Key, in pair order.
-	Decisions(key record.Key) ([]record.Decision, error)
+	Decisions(ctx context.Context, key record.Key) ([]record.Decision, error)
 	// DeleteDecisions removes the decisions that name key (a record
 	// deleted for good).
-	DeleteDecisions(key record.Key) error
+	DeleteDecisions(ctx context.Context, key record.Key) error
 	// DeleteReview takes a pair off the review queue.
-	DeleteReview(a, b record.Key) error
+	DeleteReview(ctx context.Context, a, b record.Key) error
 
 	// AppendAudit appends an entry, already chained, to the audit log and
 	// makes it the head.
-	AppendAudit(e audit.Entry) error
+	AppendAudit(ctx context.Context, e audit.Entry) error
 	// AuditHead returns the head of the audit log: the zero Head when it
 	// is empty.
-	AuditHead() (audit.Head, error)
-	// AuditEntries calls fn for every audit entry in the order stored
-	// until fn returns false. fn must not use the Tx. An entry whose
+	AuditHead(ctx context.Context) (audit.Head, error)
+	// AuditEntries calls fn for every audit entry after sequence number
+	// after (0: from the first), in order, until fn returns false. fn must
+	// not use the Tx. An entry whose
 	// stored text is not its canonical encoding is an error wrapping
 	// audit.ErrNotCanonical.
-	AuditEntries(fn func(audit.Entry) bool) error
+	AuditEntries(ctx context.Context, after int64, fn func(audit.Entry) bool) error
 
 	// AddEvent appends an event to the lineage and returns it with its
 	// sequence number.
-	AddEvent(e record.Event) (record.Event, error)
+	AddEvent(ctx context.Context, e record.Event) (record.Event, error)
 	// Events returns the events that name entity (as Entity or in
-	// Others), oldest first.
-	Events(entity record.EntityID) ([]record.Event, error)
+	// Others), oldest first: those after sequence number after, at most
+	// limit.
+	Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error)
 	// EntityUsed reports whether an entity id has ever been used.
-	EntityUsed(entity record.EntityID) (bool, error)
+	EntityUsed(ctx context.Context, entity record.EntityID) (bool, error)
 	// ForgetRecord replaces a deleted record's id in the lineage by its
 	// digest, so that the store keeps no trace of it in clear.
-	ForgetRecord(key record.Key, digest string) error
+	ForgetRecord(ctx context.Context, key record.Key, digest string) error
 
 	// NoteChanges records which records a transaction changed (their
 	// rows, entities, links or decisions), under the audit sequence number
 	// its head ends at; keys may be empty (an audit entry alone).
-	NoteChanges(seq int64, keys []record.Key) error
+	NoteChanges(ctx context.Context, seq int64, keys []record.Key) error
 	// ChangedSince returns the records changed after audit sequence seq,
 	// up to head. complete is false when some transaction in between
 	// noted nothing (a writer that predates the change log): the caller
 	// must then read everything again.
-	ChangedSince(seq, head int64) (keys []record.Key, complete bool, err error)
+	ChangedSince(ctx context.Context, seq, head int64) (keys []record.Key, complete bool, err error)
 
 	Commit() error
 	Rollback() error

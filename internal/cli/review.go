@@ -11,7 +11,7 @@ import (
 	"github.com/concord-er/concord/record"
 )
 
-const reviewSynopsis = `concord review --config concord.yaml [--json] [--decisions]                    # the queue, or the decisions taken
+const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--decisions]        # the queue, or the decisions taken
 concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
 concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
 concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…`
@@ -26,6 +26,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	comment := fs.String("comment", "", "why (kept in the store; the audit log keeps its digest)")
 	decisions := fs.Bool("decisions", false, "list the decisions taken instead of the queue")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	limit := fs.Int("limit", 0, "list at most `N` pairs of the queue, strongest first (0: all)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -33,6 +34,8 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	switch {
 	case *cfgPath == "":
 		return &usageError{msg: "--config is required", hint: reviewSynopsis}
+	case *limit < 0:
+		return &usageError{msg: "--limit must be 0 or more", hint: reviewSynopsis}
 	case btoi(*decide != "")+btoi(*merge)+btoi(*split != "") > 1:
 		return &usageError{msg: "one of --decide, --merge, --split at a time", hint: reviewSynopsis}
 	case acting && *reviewer == "":
@@ -51,7 +54,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 				}
 				return printDecisions(env, ds, *asJSON)
 			}
-			q, err := l.Reviews(ctx)
+			q, err := l.ReviewPage(ctx, nil, *limit)
 			if err != nil {
 				return err
 			}

@@ -331,9 +331,12 @@ func (t *Tx) stmt(q string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if !t.write {
 		return nil, errReadOnly
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	s, err := t.stmt(q)
 	if err != nil {
@@ -346,7 +349,13 @@ func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
 	return res, nil
 }
 
-func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
+// query runs q. Statements check ctx before they run and iterations at
+// every row, rather than handing ctx to the driver, which would watch it
+// from a goroutine of its own per statement.
+func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	s, err := t.stmt(q)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -358,8 +367,8 @@ func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
 	return rows, nil
 }
 
-func (t *Tx) queryRow(q string, args []any, dest ...any) error {
-	rows, err := t.query(q, args...)
+func (t *Tx) queryRow(ctx context.Context, q string, args []any, dest ...any) error {
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -378,13 +387,16 @@ func (t *Tx) queryRow(q string, args []any, dest ...any) error {
 
 // each runs q and calls row for every row until it returns false or an
 // error.
-func each(t *Tx, q string, args []any, row func(*sql.Rows) (bool, error)) error {
-	rows, err := t.query(q, args...)
+func each(ctx context.Context, t *Tx, q string, args []any, row func(*sql.Rows) (bool, error)) error {
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 		more, err := row(rows)
 		if err != nil {
 			return fmt.Errorf("store: %w", err)
@@ -399,10 +411,18 @@ func each(t *Tx, q string, args []any, row func(*sql.Rows) (bool, error)) error 
 	return nil
 }
 
+// sqlLimit is a LIMIT: SQLite reads -1 as none.
+func sqlLimit(limit int) int {
+	if limit <= 0 {
+		return -1
+	}
+	return limit
+}
+
 // collect runs q and returns every row as scan reads it.
-func collect[T any](t *Tx, q string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
+func collect[T any](ctx context.Context, t *Tx, q string, args []any, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	var out []T
-	err := each(t, q, args, func(rows *sql.Rows) (bool, error) {
+	err := each(ctx, t, q, args, func(rows *sql.Rows) (bool, error) {
 		v, err := scan(rows)
 		out = append(out, v)
 		return true, err
@@ -452,35 +472,35 @@ func (t *Tx) Rollback() error {
 }
 
 // Meta returns the value stored under key.
-func (t *Tx) Meta(key string) ([]byte, error) {
+func (t *Tx) Meta(ctx context.Context, key string) ([]byte, error) {
 	var v []byte
-	if err := t.queryRow("SELECT v FROM meta WHERE k = ?", []any{key}, &v); err != nil {
+	if err := t.queryRow(ctx, "SELECT v FROM meta WHERE k = ?", []any{key}, &v); err != nil {
 		return nil, fmt.Errorf("meta %q: %w", key, err)
 	}
 	return v, nil
 }
 
 // SetMeta stores value under key.
-func (t *Tx) SetMeta(key string, value []byte) error {
-	_, err := t.exec("INSERT INTO meta(k, v) VALUES(?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
+func (t *Tx) SetMeta(ctx context.Context, key string, value []byte) error {
+	_, err := t.exec(ctx, "INSERT INTO meta(k, v) VALUES(?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
 	return err
 }
 
 // id returns the row id of a record.
-func (t *Tx) id(key record.Key) (int64, error) {
+func (t *Tx) id(ctx context.Context, key record.Key) (int64, error) {
 	var id int64
-	if err := t.queryRow("SELECT id FROM records WHERE source = ? AND rid = ?", []any{key.Source, key.ID}, &id); err != nil {
+	if err := t.queryRow(ctx, "SELECT id FROM records WHERE source = ? AND rid = ?", []any{key.Source, key.ID}, &id); err != nil {
 		return 0, fmt.Errorf("record %s: %w", key, err)
 	}
 	return id, nil
 }
 
 // Record returns a stored record.
-func (t *Tx) Record(key record.Key) (store.Record, error) {
+func (t *Tx) Record(ctx context.Context, key record.Key) (store.Record, error) {
 	r := store.Record{Key: key}
 	var ent string
 	var keys []byte
-	if err := t.queryRow("SELECT entity, data, keys FROM records WHERE source = ? AND rid = ?",
+	if err := t.queryRow(ctx, "SELECT entity, data, keys FROM records WHERE source = ? AND rid = ?",
 		[]any{key.Source, key.ID}, &ent, &r.Data, &keys); err != nil {
 		return r, fmt.Errorf("record %s: %w", key, err)
 	}
@@ -490,16 +510,16 @@ func (t *Tx) Record(key record.Key) (store.Record, error) {
 }
 
 // PutRecord inserts or replaces a record, its keys and entity.
-func (t *Tx) PutRecord(r store.Record) error {
-	_, err := t.exec(`INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)
+func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
+	_, err := t.exec(ctx, `INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)
 		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys`,
 		r.Key.Source, r.Key.ID, string(r.Entity), r.Data, encodeKeys(r.Keys))
 	return err
 }
 
 // DeleteRecord removes a record with its keys, links and reviews.
-func (t *Tx) DeleteRecord(key record.Key) error {
-	id, err := t.id(key)
+func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
+	id, err := t.id(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -508,7 +528,7 @@ func (t *Tx) DeleteRecord(key record.Key) error {
 		"DELETE FROM reviews WHERE a = ?", "DELETE FROM reviews WHERE b = ?",
 		"DELETE FROM records WHERE id = ?",
 	} {
-		if _, err := t.exec(q, id); err != nil {
+		if _, err := t.exec(ctx, q, id); err != nil {
 			return err
 		}
 	}
@@ -516,8 +536,8 @@ func (t *Tx) DeleteRecord(key record.Key) error {
 }
 
 // SetEntity moves a record to another entity.
-func (t *Tx) SetEntity(key record.Key, entity record.EntityID) error {
-	res, err := t.exec("UPDATE records SET entity = ? WHERE source = ? AND rid = ?", string(entity), key.Source, key.ID)
+func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error {
+	res, err := t.exec(ctx, "UPDATE records SET entity = ? WHERE source = ? AND rid = ?", string(entity), key.Source, key.ID)
 	if err != nil {
 		return err
 	}
@@ -528,8 +548,8 @@ func (t *Tx) SetEntity(key record.Key, entity record.EntityID) error {
 }
 
 // Records calls fn for every record in key order. fn must not use t.
-func (t *Tx) Records(fn func(store.Record) bool) error {
-	return each(t, "SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid", nil,
+func (t *Tx) Records(ctx context.Context, fn func(store.Record) bool) error {
+	return each(ctx, t, "SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid", nil,
 		func(rows *sql.Rows) (bool, error) {
 			var r store.Record
 			var ent string
@@ -543,22 +563,22 @@ func (t *Tx) Records(fn func(store.Record) bool) error {
 }
 
 // CountRecords returns how many records are stored.
-func (t *Tx) CountRecords() (int64, error) {
+func (t *Tx) CountRecords(ctx context.Context) (int64, error) {
 	var n int64
-	err := t.queryRow("SELECT count(*) FROM records", nil, &n)
+	err := t.queryRow(ctx, "SELECT count(*) FROM records", nil, &n)
 	return n, err
 }
 
-func (t *Tx) keys(q string, args ...any) ([]record.Key, error) {
-	return collect(t, q, args, func(rows *sql.Rows) (k record.Key, err error) {
+func (t *Tx) keys(ctx context.Context, q string, args ...any) ([]record.Key, error) {
+	return collect(ctx, t, q, args, func(rows *sql.Rows) (k record.Key, err error) {
 		err = rows.Scan(&k.Source, &k.ID)
 		return k, err
 	})
 }
 
 // Members returns the records of an entity in key order.
-func (t *Tx) Members(entity record.EntityID) ([]record.Key, error) {
-	keys, err := t.keys("SELECT source, rid FROM records WHERE entity = ? ORDER BY source, rid", string(entity))
+func (t *Tx) Members(ctx context.Context, entity record.EntityID) ([]record.Key, error) {
+	keys, err := t.keys(ctx, "SELECT source, rid FROM records WHERE entity = ? ORDER BY source, rid", string(entity))
 	if err == nil && len(keys) == 0 {
 		err = store.ErrNotFound
 	}
@@ -569,19 +589,19 @@ func (t *Tx) Members(entity record.EntityID) ([]record.Key, error) {
 }
 
 // pairIDs returns the row ids of a pair's records.
-func (t *Tx) pairIDs(a, b record.Key) (int64, int64, error) {
-	ia, err := t.id(a)
+func (t *Tx) pairIDs(ctx context.Context, a, b record.Key) (int64, int64, error) {
+	ia, err := t.id(ctx, a)
 	if err != nil {
 		return 0, 0, err
 	}
-	ib, err := t.id(b)
+	ib, err := t.id(ctx, b)
 	return ia, ib, err
 }
 
 // PutLink stores or replaces a link.
-func (t *Tx) PutLink(l record.Link) error {
+func (t *Tx) PutLink(ctx context.Context, l record.Link) error {
 	p := record.NewPair(l.A, l.B)
-	res, err := t.exec(`INSERT INTO links(a, b, weight)
+	res, err := t.exec(ctx, `INSERT INTO links(a, b, weight)
 		SELECT ra.id, rb.id, ? FROM records ra, records rb WHERE ra.source = ? AND ra.rid = ? AND rb.source = ? AND rb.rid = ?
 		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight`, l.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
 	if err != nil {
@@ -594,12 +614,12 @@ func (t *Tx) PutLink(l record.Link) error {
 }
 
 // Links returns the links that name key.
-func (t *Tx) Links(key record.Key) ([]record.Link, error) {
-	id, err := t.id(key)
+func (t *Tx) Links(ctx context.Context, key record.Key) ([]record.Link, error) {
+	id, err := t.id(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	return collect(t, linksQuery+" WHERE l.a = ?1 OR l.b = ?1", []any{id}, scanLink)
+	return collect(ctx, t, linksQuery+" WHERE l.a = ?1 OR l.b = ?1", []any{id}, scanLink)
 }
 
 const linksQuery = `SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
@@ -611,39 +631,45 @@ func scanLink(rows *sql.Rows) (l record.Link, err error) {
 }
 
 // EachLink calls fn for every link. fn must not use t.
-func (t *Tx) EachLink(fn func(record.Link) bool) error {
-	return each(t, linksQuery, nil, func(rows *sql.Rows) (bool, error) {
+func (t *Tx) EachLink(ctx context.Context, fn func(record.Link) bool) error {
+	return each(ctx, t, linksQuery, nil, func(rows *sql.Rows) (bool, error) {
 		l, err := scanLink(rows)
 		return err == nil && fn(l), err
 	})
 }
 
 // PutReview stores or replaces a pair for review.
-func (t *Tx) PutReview(r record.Review) error {
+func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
 	p := record.NewPair(r.A, r.B)
-	a, b, err := t.pairIDs(p.A, p.B)
+	a, b, err := t.pairIDs(ctx, p.A, p.B)
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(`INSERT INTO reviews(a, b, weight, reason, rule) VALUES(?, ?, ?, ?, ?)
+	_, err = t.exec(ctx, `INSERT INTO reviews(a, b, weight, reason, rule) VALUES(?, ?, ?, ?, ?)
 		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight, reason = excluded.reason, rule = excluded.rule`, a, b, r.Weight, r.Reason, r.Rule)
 	return err
 }
 
 // Reviews returns the pairs for review naming key, or all of them.
-func (t *Tx) Reviews(key record.Key) ([]record.Review, error) {
+func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error) {
 	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v
-		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b`
+		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
 	var args []any
 	if key != (record.Key{}) {
-		id, err := t.id(key)
+		id, err := t.id(ctx, key)
 		if err != nil {
 			return nil, err
 		}
-		q += " WHERE v.a = ?1 OR v.b = ?1"
-		args = append(args, id)
+		q += " AND (v.a = ? OR v.b = ?)"
+		args = append(args, id, id)
 	}
-	return collect(t, q+" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid", args,
+	if after != nil {
+		p := record.NewPair(after.A, after.B)
+		q += " AND (v.weight < ? OR (v.weight = ? AND (ra.source, ra.rid, rb.source, rb.rid) > (?, ?, ?, ?)))"
+		args = append(args, after.Weight, after.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+	}
+	args = append(args, sqlLimit(limit))
+	return collect(ctx, t, q+" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid LIMIT ?", args,
 		func(rows *sql.Rows) (r record.Review, err error) {
 			err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
 			return r, err
@@ -651,12 +677,12 @@ func (t *Tx) Reviews(key record.Key) ([]record.Review, error) {
 }
 
 // PutDecision stores a decision, replacing an earlier one on the pair.
-func (t *Tx) PutDecision(d record.Decision) error {
+func (t *Tx) PutDecision(ctx context.Context, d record.Decision) error {
 	p := record.NewPair(d.A, d.B)
 	if d.Time.IsZero() {
 		d.Time = t.db.now()
 	}
-	_, err := t.exec(`INSERT INTO decisions(a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := t.exec(ctx, `INSERT INTO decisions(a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at) VALUES(?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(a_source, a_rid, b_source, b_rid) DO UPDATE SET verdict = excluded.verdict, reviewer = excluded.reviewer,
 		comment = excluded.comment, at = excluded.at`,
 		p.A.Source, p.A.ID, p.B.Source, p.B.ID, d.Verdict, d.Reviewer, d.Comment, d.Time.UnixNano())
@@ -664,14 +690,14 @@ func (t *Tx) PutDecision(d record.Decision) error {
 }
 
 // Decisions returns the decisions naming key, or all of them.
-func (t *Tx) Decisions(key record.Key) ([]record.Decision, error) {
+func (t *Tx) Decisions(ctx context.Context, key record.Key) ([]record.Decision, error) {
 	q := "SELECT a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at FROM decisions"
 	var args []any
 	if key != (record.Key{}) {
 		q += " WHERE (a_source = ?1 AND a_rid = ?2) OR (b_source = ?1 AND b_rid = ?2)"
 		args = append(args, key.Source, key.ID)
 	}
-	return collect(t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, func(rows *sql.Rows) (d record.Decision, err error) {
+	return collect(ctx, t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, func(rows *sql.Rows) (d record.Decision, err error) {
 		var at int64
 		err = rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &d.Verdict, &d.Reviewer, &d.Comment, &at)
 		d.Time = time.Unix(0, at).UTC()
@@ -680,15 +706,15 @@ func (t *Tx) Decisions(key record.Key) ([]record.Decision, error) {
 }
 
 // DeleteDecisions removes the decisions naming key.
-func (t *Tx) DeleteDecisions(key record.Key) error {
-	_, err := t.exec("DELETE FROM decisions WHERE (a_source = ?1 AND a_rid = ?2) OR (b_source = ?1 AND b_rid = ?2)", key.Source, key.ID)
+func (t *Tx) DeleteDecisions(ctx context.Context, key record.Key) error {
+	_, err := t.exec(ctx, "DELETE FROM decisions WHERE (a_source = ?1 AND a_rid = ?2) OR (b_source = ?1 AND b_rid = ?2)", key.Source, key.ID)
 	return err
 }
 
 // DeleteReview takes a pair off the review queue.
-func (t *Tx) DeleteReview(a, b record.Key) error {
+func (t *Tx) DeleteReview(ctx context.Context, a, b record.Key) error {
 	p := record.NewPair(a, b)
-	_, err := t.exec(`DELETE FROM reviews WHERE a = (SELECT id FROM records WHERE source = ? AND rid = ?)
+	_, err := t.exec(ctx, `DELETE FROM reviews WHERE a = (SELECT id FROM records WHERE source = ? AND rid = ?)
 		AND b = (SELECT id FROM records WHERE source = ? AND rid = ?)`, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
 	return err
 }
@@ -697,22 +723,22 @@ func (t *Tx) DeleteReview(a, b record.Key) error {
 const metaAuditHead = "audit_head"
 
 // AppendAudit appends a chained entry and makes it the head.
-func (t *Tx) AppendAudit(e audit.Entry) error {
+func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	data, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	if _, err := t.exec("INSERT INTO audit(seq, entry) VALUES(?, ?)", e.Seq, string(data)); err != nil {
+	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES(?, ?)", e.Seq, string(data)); err != nil {
 		return err
 	}
 	head, _ := json.Marshal(audit.HeadOf(e))
-	return t.SetMeta(metaAuditHead, head)
+	return t.SetMeta(ctx, metaAuditHead, head)
 }
 
 // AuditHead returns the head of the audit log.
-func (t *Tx) AuditHead() (audit.Head, error) {
+func (t *Tx) AuditHead(ctx context.Context) (audit.Head, error) {
 	var h audit.Head
-	data, err := t.Meta(metaAuditHead)
+	data, err := t.Meta(ctx, metaAuditHead)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return h, nil
@@ -726,8 +752,8 @@ func (t *Tx) AuditHead() (audit.Head, error) {
 }
 
 // AuditEntries calls fn for every audit entry in stored order.
-func (t *Tx) AuditEntries(fn func(audit.Entry) bool) error {
-	return each(t, "SELECT seq, entry FROM audit ORDER BY rowid", nil, func(rows *sql.Rows) (bool, error) {
+func (t *Tx) AuditEntries(ctx context.Context, after int64, fn func(audit.Entry) bool) error {
+	return each(ctx, t, "SELECT seq, entry FROM audit WHERE seq > ? ORDER BY seq", []any{after}, func(rows *sql.Rows) (bool, error) {
 		var seq int64
 		var data string
 		if err := rows.Scan(&seq, &data); err != nil {
@@ -747,7 +773,7 @@ func (t *Tx) AuditEntries(fn func(audit.Entry) bool) error {
 }
 
 // AddEvent appends an event to the lineage.
-func (t *Tx) AddEvent(e record.Event) (record.Event, error) {
+func (t *Tx) AddEvent(ctx context.Context, e record.Event) (record.Event, error) {
 	if e.Time.IsZero() {
 		e.Time = t.db.now()
 	}
@@ -755,7 +781,7 @@ func (t *Tx) AddEvent(e record.Event) (record.Event, error) {
 	for i, o := range e.Others {
 		others[i] = string(o)
 	}
-	res, err := t.exec("INSERT INTO events(at, kind, entity, others, source, rid) VALUES(?, ?, ?, ?, ?, ?)",
+	res, err := t.exec(ctx, "INSERT INTO events(at, kind, entity, others, source, rid) VALUES(?, ?, ?, ?, ?, ?)",
 		e.Time.UnixNano(), e.Kind, string(e.Entity), strings.Join(others, " "), e.Record.Source, e.Record.ID)
 	if err != nil {
 		return e, err
@@ -764,7 +790,7 @@ func (t *Tx) AddEvent(e record.Event) (record.Event, error) {
 		return e, fmt.Errorf("store: %w", err)
 	}
 	for _, ent := range append([]record.EntityID{e.Entity}, e.Others...) {
-		if _, err := t.exec("INSERT OR IGNORE INTO event_entities(entity, seq) VALUES(?, ?)", string(ent), e.Seq); err != nil {
+		if _, err := t.exec(ctx, "INSERT OR IGNORE INTO event_entities(entity, seq) VALUES(?, ?)", string(ent), e.Seq); err != nil {
 			return e, err
 		}
 	}
@@ -772,8 +798,8 @@ func (t *Tx) AddEvent(e record.Event) (record.Event, error) {
 }
 
 // ForgetRecord replaces the record's id in the lineage by "~" and digest.
-func (t *Tx) ForgetRecord(key record.Key, digest string) error {
-	_, err := t.exec("UPDATE events SET rid = ? WHERE source = ? AND rid = ?", "~"+digest, key.Source, key.ID)
+func (t *Tx) ForgetRecord(ctx context.Context, key record.Key, digest string) error {
+	_, err := t.exec(ctx, "UPDATE events SET rid = ? WHERE source = ? AND rid = ?", "~"+digest, key.Source, key.ID)
 	return err
 }
 
@@ -784,18 +810,18 @@ const changeWindow = 100000
 // NoteChanges records the keys a transaction changed under seq; with no
 // keys, a row that marks seq as noted. Now and then it forgets what is
 // older than the window.
-func (t *Tx) NoteChanges(seq int64, keys []record.Key) error {
+func (t *Tx) NoteChanges(ctx context.Context, seq int64, keys []record.Key) error {
 	if seq%1000 == 0 && seq > changeWindow {
-		if _, err := t.exec("DELETE FROM changes WHERE seq <= ?", seq-changeWindow); err != nil {
+		if _, err := t.exec(ctx, "DELETE FROM changes WHERE seq <= ?", seq-changeWindow); err != nil {
 			return err
 		}
 	}
 	if len(keys) == 0 {
-		_, err := t.exec("INSERT INTO changes(seq, source, rid) VALUES(?, '', '')", seq)
+		_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES(?, '', '')", seq)
 		return err
 	}
 	for _, k := range keys {
-		if _, err := t.exec("INSERT INTO changes(seq, source, rid) VALUES(?, ?, ?)", seq, k.Source, k.ID); err != nil {
+		if _, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES(?, ?, ?)", seq, k.Source, k.ID); err != nil {
 			return err
 		}
 	}
@@ -804,12 +830,12 @@ func (t *Tx) NoteChanges(seq int64, keys []record.Key) error {
 
 // ChangedSince returns the keys noted after seq, and whether the log of
 // changes reaches head.
-func (t *Tx) ChangedSince(seq, head int64) ([]record.Key, bool, error) {
+func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, bool, error) {
 	if head-seq >= changeWindow/2 {
 		return nil, false, nil // further back than the log surely reaches
 	}
 	var last sql.NullInt64
-	if err := t.queryRow("SELECT max(seq) FROM changes", nil, &last); err != nil {
+	if err := t.queryRow(ctx, "SELECT max(seq) FROM changes", nil, &last); err != nil {
 		return nil, false, err
 	}
 	if !last.Valid || last.Int64 != head {
@@ -817,7 +843,7 @@ func (t *Tx) ChangedSince(seq, head int64) ([]record.Key, bool, error) {
 	}
 	seen := map[record.Key]bool{}
 	var keys []record.Key
-	err := each(t, "SELECT source, rid FROM changes WHERE seq > ?", []any{seq}, func(rows *sql.Rows) (bool, error) {
+	err := each(ctx, t, "SELECT source, rid FROM changes WHERE seq > ?", []any{seq}, func(rows *sql.Rows) (bool, error) {
 		var k record.Key
 		if err := rows.Scan(&k.Source, &k.ID); err != nil {
 			return false, err
@@ -832,9 +858,9 @@ func (t *Tx) ChangedSince(seq, head int64) ([]record.Key, bool, error) {
 }
 
 // Events returns the events naming entity, oldest first.
-func (t *Tx) Events(entity record.EntityID) ([]record.Event, error) {
-	return collect(t, `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
-		JOIN events e ON e.seq = x.seq WHERE x.entity = ? ORDER BY e.seq`, []any{string(entity)},
+func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error) {
+	return collect(ctx, t, `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
+		JOIN events e ON e.seq = x.seq WHERE x.entity = ? AND x.seq > ? ORDER BY x.seq LIMIT ?`, []any{string(entity), after, sqlLimit(limit)},
 		func(rows *sql.Rows) (e record.Event, err error) {
 			var at int64
 			var ent, others string
@@ -850,11 +876,11 @@ func (t *Tx) Events(entity record.EntityID) ([]record.Event, error) {
 }
 
 // EntityUsed reports whether an entity id was ever used.
-func (t *Tx) EntityUsed(entity record.EntityID) (bool, error) {
+func (t *Tx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, error) {
 	var one int
-	err := t.queryRow("SELECT 1 FROM event_entities WHERE entity = ? LIMIT 1", []any{string(entity)}, &one)
+	err := t.queryRow(ctx, "SELECT 1 FROM event_entities WHERE entity = ? LIMIT 1", []any{string(entity)}, &one)
 	if errors.Is(err, store.ErrNotFound) {
-		err = t.queryRow("SELECT 1 FROM records WHERE entity = ? LIMIT 1", []any{string(entity)}, &one)
+		err = t.queryRow(ctx, "SELECT 1 FROM records WHERE entity = ? LIMIT 1", []any{string(entity)}, &one)
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -18,6 +18,7 @@ import (
 // TestPrivateFiles: a new store and its write-ahead log are readable by
 // their owner alone, whatever the umask.
 func TestPrivateFiles(t *testing.T) {
+	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "concord.db")
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
@@ -26,11 +27,11 @@ func TestPrivateFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	tx, err := db.Begin(context.Background(), true)
+	tx, err := db.Begin(ctx, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tx.PutRecord(store.Record{Key: record.Key{Source: "s", ID: "1"}, Data: []byte(`{}`)}); err != nil {
+	if err := tx.PutRecord(ctx, store.Record{Key: record.Key{Source: "s", ID: "1"}, Data: []byte(`{}`)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -52,15 +53,16 @@ func TestPrivateFiles(t *testing.T) {
 // not created. Where the directory cannot be written (as for a
 // write-protected evidence copy), it is read as immutable.
 func TestReadOnly(t *testing.T) {
+	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "concord.db")
 	db, err := sqlite.Open(path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, _ := db.Begin(context.Background(), true)
-	tx.PutRecord(store.Record{Key: record.Key{Source: "s", ID: "1"}, Data: []byte(`{}`)})
-	tx.SetMeta("k", []byte("v"))
+	tx, _ := db.Begin(ctx, true)
+	tx.PutRecord(ctx, store.Record{Key: record.Key{Source: "s", ID: "1"}, Data: []byte(`{}`)})
+	tx.SetMeta(ctx, "k", []byte("v"))
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -74,18 +76,18 @@ func TestReadOnly(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		defer ro.Close()
-		if _, err := ro.Begin(context.Background(), true); !errors.Is(err, store.ErrReadOnly) {
+		if _, err := ro.Begin(ctx, true); !errors.Is(err, store.ErrReadOnly) {
 			t.Errorf("%s: a write transaction: %v, want ErrReadOnly", name, err)
 		}
-		rtx, err := ro.Begin(context.Background(), false)
+		rtx, err := ro.Begin(ctx, false)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		defer rtx.Rollback()
-		if v, err := rtx.Meta("k"); err != nil || string(v) != "v" {
+		if v, err := rtx.Meta(ctx, "k"); err != nil || string(v) != "v" {
 			t.Errorf("%s: meta = %q, %v", name, v, err)
 		}
-		if n, err := rtx.CountRecords(); err != nil || n != 1 {
+		if n, err := rtx.CountRecords(ctx); err != nil || n != 1 {
 			t.Errorf("%s: %d records, %v", name, n, err)
 		}
 	}

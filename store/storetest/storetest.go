@@ -53,22 +53,22 @@ func Run(t *testing.T, open Open) {
 	}
 	put := func(t *testing.T, tx store.Tx, k record.Key, e record.EntityID, keys ...uint64) {
 		t.Helper()
-		must(t, tx.PutRecord(store.Record{Key: k, Entity: e, Data: []byte("data of " + k.String()), Keys: keys}))
+		must(t, tx.PutRecord(ctx, store.Record{Key: k, Entity: e, Data: []byte("data of " + k.String()), Keys: keys}))
 	}
 
 	t.Run("Meta", func(t *testing.T) {
 		s, _ := open(t)
 		read(t, s, func(tx store.Tx) {
-			if _, err := tx.Meta("model"); !errors.Is(err, store.ErrNotFound) {
+			if _, err := tx.Meta(ctx, "model"); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("Meta(missing) error = %v, want ErrNotFound", err)
 			}
 		})
 		write(t, s, func(tx store.Tx) {
-			must(t, tx.SetMeta("model", []byte("v1")))
-			must(t, tx.SetMeta("model", []byte("v2")))
+			must(t, tx.SetMeta(ctx, "model", []byte("v1")))
+			must(t, tx.SetMeta(ctx, "model", []byte("v2")))
 		})
 		read(t, s, func(tx store.Tx) {
-			if got, err := tx.Meta("model"); err != nil || string(got) != "v2" {
+			if got, err := tx.Meta(ctx, "model"); err != nil || string(got) != "v2" {
 				t.Fatalf("Meta = %q, %v, want v2", got, err)
 			}
 		})
@@ -81,26 +81,26 @@ func Run(t *testing.T, open Open) {
 			put(t, tx, k2, "E1", 10)
 		})
 		read(t, s, func(tx store.Tx) {
-			r, err := tx.Record(k1)
+			r, err := tx.Record(ctx, k1)
 			must(t, err)
 			if r.Entity != "E1" || string(r.Data) != "data of a/1" || !slices.Equal(r.Keys, []uint64{10, 20}) {
 				t.Fatalf("Record = %+v", r)
 			}
-			if _, err := tx.Record(k3); !errors.Is(err, store.ErrNotFound) {
+			if _, err := tx.Record(ctx, k3); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("Record(missing) error = %v, want ErrNotFound", err)
 			}
 		})
 		// Replacing a record replaces its keys, data and entity.
 		write(t, s, func(tx store.Tx) {
-			must(t, tx.PutRecord(store.Record{Key: k1, Entity: "E2", Data: []byte("new"), Keys: []uint64{30}}))
+			must(t, tx.PutRecord(ctx, store.Record{Key: k1, Entity: "E2", Data: []byte("new"), Keys: []uint64{30}}))
 		})
 		read(t, s, func(tx store.Tx) {
-			r, err := tx.Record(k1)
+			r, err := tx.Record(ctx, k1)
 			must(t, err)
 			if r.Entity != "E2" || string(r.Data) != "new" || !slices.Equal(r.Keys, []uint64{30}) {
 				t.Fatalf("after replace Record = %+v", r)
 			}
-			if n, err := tx.CountRecords(); err != nil || n != 2 {
+			if n, err := tx.CountRecords(ctx); err != nil || n != 2 {
 				t.Fatalf("CountRecords = %d, %v, want 2", n, err)
 			}
 		})
@@ -111,7 +111,7 @@ func Run(t *testing.T, open Open) {
 		big := uint64(1<<63 + 12345)
 		write(t, s, func(tx store.Tx) { put(t, tx, k1, "E1", big) })
 		read(t, s, func(tx store.Tx) {
-			if r, _ := tx.Record(k1); !slices.Equal(r.Keys, []uint64{big}) {
+			if r, _ := tx.Record(ctx, k1); !slices.Equal(r.Keys, []uint64{big}) {
 				t.Fatalf("Keys with the high bit = %v", r.Keys)
 			}
 		})
@@ -123,29 +123,29 @@ func Run(t *testing.T, open Open) {
 			put(t, tx, k2, "E1")
 			put(t, tx, k1, "E1")
 			put(t, tx, k3, "E2")
-			must(t, tx.SetEntity(k3, "E1"))
-			if err := tx.SetEntity(record.Key{Source: "x", ID: "y"}, "E1"); !errors.Is(err, store.ErrNotFound) {
+			must(t, tx.SetEntity(ctx, k3, "E1"))
+			if err := tx.SetEntity(ctx, record.Key{Source: "x", ID: "y"}, "E1"); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("SetEntity(missing) error = %v, want ErrNotFound", err)
 			}
 		})
 		read(t, s, func(tx store.Tx) {
-			got, err := tx.Members("E1")
+			got, err := tx.Members(ctx, "E1")
 			must(t, err)
 			if !slices.Equal(got, []record.Key{k1, k2, k3}) {
 				t.Fatalf("Members = %v, want key order", got)
 			}
-			if _, err := tx.Members("E2"); !errors.Is(err, store.ErrNotFound) {
+			if _, err := tx.Members(ctx, "E2"); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("Members(empty) error = %v, want ErrNotFound", err)
 			}
 			var all []record.Key
-			must(t, tx.Records(func(r store.Record) bool { all = append(all, r.Key); return true }))
+			must(t, tx.Records(ctx, func(r store.Record) bool { all = append(all, r.Key); return true }))
 			if !slices.Equal(all, []record.Key{k1, k2, k3}) {
 				t.Fatalf("Records = %v", all)
 			}
-			if used, err := tx.EntityUsed("E1"); err != nil || !used {
+			if used, err := tx.EntityUsed(ctx, "E1"); err != nil || !used {
 				t.Fatalf("EntityUsed(E1) = %v, %v", used, err)
 			}
-			if used, err := tx.EntityUsed("E9"); err != nil || used {
+			if used, err := tx.EntityUsed(ctx, "E9"); err != nil || used {
 				t.Fatalf("EntityUsed(E9) = %v, %v", used, err)
 			}
 		})
@@ -157,47 +157,47 @@ func Run(t *testing.T, open Open) {
 			put(t, tx, k1, "E1", 1)
 			put(t, tx, k2, "E1", 1)
 			put(t, tx, k3, "E3", 1)
-			must(t, tx.PutLink(record.Link{A: k2, B: k1, Weight: 10}))
-			must(t, tx.PutLink(record.Link{A: k1, B: k2, Weight: 12})) // replaces
-			must(t, tx.PutReview(record.Review{A: k3, B: k1, Weight: 1.5, Reason: "review band", Rule: "[dob]"}))
-			if err := tx.PutLink(record.Link{A: k1, B: record.Key{Source: "x", ID: "y"}}); !errors.Is(err, store.ErrNotFound) {
+			must(t, tx.PutLink(ctx, record.Link{A: k2, B: k1, Weight: 10}))
+			must(t, tx.PutLink(ctx, record.Link{A: k1, B: k2, Weight: 12})) // replaces
+			must(t, tx.PutReview(ctx, record.Review{A: k3, B: k1, Weight: 1.5, Reason: "review band", Rule: "[dob]"}))
+			if err := tx.PutLink(ctx, record.Link{A: k1, B: record.Key{Source: "x", ID: "y"}}); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("PutLink(missing record) error = %v, want ErrNotFound", err)
 			}
 		})
 		read(t, s, func(tx store.Tx) {
-			got, err := tx.Links(k2)
+			got, err := tx.Links(ctx, k2)
 			must(t, err)
 			if len(got) != 1 || got[0] != (record.Link{A: k1, B: k2, Weight: 12}) {
 				t.Fatalf("Links = %+v, want one, ordered, weight 12", got)
 			}
 			var all []record.Link
-			must(t, tx.EachLink(func(l record.Link) bool { all = append(all, l); return true }))
+			must(t, tx.EachLink(ctx, func(l record.Link) bool { all = append(all, l); return true }))
 			if len(all) != 1 || all[0] != got[0] {
 				t.Fatalf("EachLink = %+v", all)
 			}
-			rv, err := tx.Reviews(record.Key{})
+			rv, err := tx.Reviews(ctx, record.Key{}, nil, 0)
 			must(t, err)
 			if len(rv) != 1 || rv[0].A != k1 || rv[0].B != k3 || rv[0].Reason != "review band" || rv[0].Rule != "[dob]" {
 				t.Fatalf("Reviews = %+v", rv)
 			}
 		})
-		write(t, s, func(tx store.Tx) { must(t, tx.DeleteRecord(k1)) })
+		write(t, s, func(tx store.Tx) { must(t, tx.DeleteRecord(ctx, k1)) })
 		read(t, s, func(tx store.Tx) {
-			if got, _ := tx.Links(k2); len(got) != 0 {
+			if got, _ := tx.Links(ctx, k2); len(got) != 0 {
 				t.Fatalf("links after delete = %+v", got)
 			}
-			if got, _ := tx.Reviews(k3); len(got) != 0 {
+			if got, _ := tx.Reviews(ctx, k3, nil, 0); len(got) != 0 {
 				t.Fatalf("reviews after delete = %+v", got)
 			}
-			if n, _ := tx.CountRecords(); n != 2 {
+			if n, _ := tx.CountRecords(ctx); n != 2 {
 				t.Fatalf("records after delete = %d, want 2", n)
 			}
-			if _, err := tx.Record(k1); !errors.Is(err, store.ErrNotFound) {
+			if _, err := tx.Record(ctx, k1); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("deleted record error = %v", err)
 			}
 		})
 		write(t, s, func(tx store.Tx) {
-			if err := tx.DeleteRecord(k1); !errors.Is(err, store.ErrNotFound) {
+			if err := tx.DeleteRecord(ctx, k1); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("second delete error = %v, want ErrNotFound", err)
 			}
 		})
@@ -213,7 +213,7 @@ func Run(t *testing.T, open Open) {
 				{Kind: record.EventCreated, Entity: "E2", Record: k2},
 				{Kind: record.EventMerged, Entity: "E1", Others: []record.EntityID{"E2"}, Record: k3},
 			} {
-				got, err := tx.AddEvent(e)
+				got, err := tx.AddEvent(ctx, e)
 				must(t, err)
 				if got.Time.IsZero() {
 					t.Fatal("AddEvent did not stamp the time")
@@ -225,20 +225,20 @@ func Run(t *testing.T, open Open) {
 			t.Fatalf("sequence numbers %v, want increasing", seqs)
 		}
 		read(t, s, func(tx store.Tx) {
-			got, err := tx.Events("E2")
+			got, err := tx.Events(ctx, "E2", 0, 0)
 			must(t, err)
 			if len(got) != 2 || got[0].Kind != record.EventCreated || got[1].Kind != record.EventMerged ||
 				!slices.Equal(got[1].Others, []record.EntityID{"E2"}) || got[1].Record != k3 {
 				t.Fatalf("Events(E2) = %+v", got)
 			}
-			if used, _ := tx.EntityUsed("E2"); !used {
+			if used, _ := tx.EntityUsed(ctx, "E2"); !used {
 				t.Fatal("EntityUsed(E2) = false after events named it")
 			}
 		})
 		// A record forgotten is named in the lineage by its digest alone.
-		write(t, s, func(tx store.Tx) { must(t, tx.ForgetRecord(k3, "d1g")) })
+		write(t, s, func(tx store.Tx) { must(t, tx.ForgetRecord(ctx, k3, "d1g")) })
 		read(t, s, func(tx store.Tx) {
-			got, err := tx.Events("E2")
+			got, err := tx.Events(ctx, "E2", 0, 0)
 			must(t, err)
 			if len(got) != 2 || got[1].Record != (record.Key{Source: k3.Source, ID: "~d1g"}) || got[0].Record != k2 {
 				t.Fatalf("after ForgetRecord(%v): Events(E2) = %+v", k3, got)
@@ -249,16 +249,16 @@ func Run(t *testing.T, open Open) {
 	t.Run("ChangeLog", func(t *testing.T) {
 		s, _ := open(t)
 		readChanges := func(t *testing.T, s store.Store, since, head int64) (keys []record.Key, complete bool, err error) {
-			read(t, s, func(tx store.Tx) { keys, complete, err = tx.ChangedSince(since, head) })
+			read(t, s, func(tx store.Tx) { keys, complete, err = tx.ChangedSince(ctx, since, head) })
 			return keys, complete, err
 		}
 		if _, complete, err := readChanges(t, s, 0, 3); complete || err != nil {
 			t.Fatalf("an empty change log is complete (%v)", err)
 		}
 		write(t, s, func(tx store.Tx) {
-			must(t, tx.NoteChanges(1, nil))
-			must(t, tx.NoteChanges(2, []record.Key{k1, k2}))
-			must(t, tx.NoteChanges(3, []record.Key{k2, k3}))
+			must(t, tx.NoteChanges(ctx, 1, nil))
+			must(t, tx.NoteChanges(ctx, 2, []record.Key{k1, k2}))
+			must(t, tx.NoteChanges(ctx, 3, []record.Key{k2, k3}))
 		})
 		keys, complete, err := readChanges(t, s, 1, 3)
 		must(t, err)
@@ -276,26 +276,26 @@ func Run(t *testing.T, open Open) {
 	t.Run("Decisions", func(t *testing.T) {
 		s, _ := open(t)
 		write(t, s, func(tx store.Tx) {
-			must(t, tx.PutDecision(record.Decision{A: k2, B: k1, Verdict: record.VerdictUnsure, Reviewer: "ana", Comment: "look again"}))
-			must(t, tx.PutDecision(record.Decision{A: k1, B: k2, Verdict: record.VerdictSame, Reviewer: "bea", Comment: "same passport"}))
-			must(t, tx.PutDecision(record.Decision{A: k3, B: k1, Verdict: record.VerdictDifferent, Reviewer: "bea"}))
+			must(t, tx.PutDecision(ctx, record.Decision{A: k2, B: k1, Verdict: record.VerdictUnsure, Reviewer: "ana", Comment: "look again"}))
+			must(t, tx.PutDecision(ctx, record.Decision{A: k1, B: k2, Verdict: record.VerdictSame, Reviewer: "bea", Comment: "same passport"}))
+			must(t, tx.PutDecision(ctx, record.Decision{A: k3, B: k1, Verdict: record.VerdictDifferent, Reviewer: "bea"}))
 		})
 		read(t, s, func(tx store.Tx) {
-			all, err := tx.Decisions(record.Key{})
+			all, err := tx.Decisions(ctx, record.Key{})
 			must(t, err)
 			if len(all) != 2 || all[0].A != k1 || all[0].B != k2 || all[0].Verdict != record.VerdictSame || all[0].Reviewer != "bea" ||
 				all[0].Comment != "same passport" || all[0].Time.IsZero() {
 				t.Fatalf("Decisions = %+v", all)
 			}
-			mine, err := tx.Decisions(k3)
+			mine, err := tx.Decisions(ctx, k3)
 			must(t, err)
 			if len(mine) != 1 || mine[0].Verdict != record.VerdictDifferent || mine[0].A != k1 {
 				t.Fatalf("Decisions(k3) = %+v", mine)
 			}
 		})
-		write(t, s, func(tx store.Tx) { must(t, tx.DeleteDecisions(k1)) })
+		write(t, s, func(tx store.Tx) { must(t, tx.DeleteDecisions(ctx, k1)) })
 		read(t, s, func(tx store.Tx) {
-			if all, _ := tx.Decisions(record.Key{}); len(all) != 0 {
+			if all, _ := tx.Decisions(ctx, record.Key{}); len(all) != 0 {
 				t.Fatalf("after DeleteDecisions: %+v", all)
 			}
 		})
@@ -306,11 +306,11 @@ func Run(t *testing.T, open Open) {
 		write(t, s, func(tx store.Tx) {
 			put(t, tx, k1, "E1")
 			put(t, tx, k2, "E2")
-			must(t, tx.PutReview(record.Review{A: k1, B: k2, Weight: 1, Reason: "review band"}))
-			must(t, tx.DeleteReview(k2, k1))
+			must(t, tx.PutReview(ctx, record.Review{A: k1, B: k2, Weight: 1, Reason: "review band"}))
+			must(t, tx.DeleteReview(ctx, k2, k1))
 		})
 		read(t, s, func(tx store.Tx) {
-			if rv, _ := tx.Reviews(record.Key{}); len(rv) != 0 {
+			if rv, _ := tx.Reviews(ctx, record.Key{}, nil, 0); len(rv) != 0 {
 				t.Fatalf("reviews after DeleteReview: %+v", rv)
 			}
 		})
@@ -320,14 +320,14 @@ func Run(t *testing.T, open Open) {
 		s, reopen := open(t)
 		var want []audit.Entry
 		write(t, s, func(tx store.Tx) {
-			h, err := tx.AuditHead()
+			h, err := tx.AuditHead(ctx)
 			must(t, err)
 			if h != (audit.Head{}) {
 				t.Fatalf("empty log head = %+v", h)
 			}
 			for i := range 3 {
 				e := audit.Next(h, audit.Entry{Actor: audit.ActorModel, Action: "upsert", Detail: fmt.Sprint(i)})
-				must(t, tx.AppendAudit(e))
+				must(t, tx.AppendAudit(ctx, e))
 				want = append(want, e)
 				h = audit.HeadOf(e)
 			}
@@ -337,8 +337,8 @@ func Run(t *testing.T, open Open) {
 		defer s.Close()
 		read(t, s, func(tx store.Tx) {
 			var got []audit.Entry
-			must(t, tx.AuditEntries(func(e audit.Entry) bool { got = append(got, e); return true }))
-			h, err := tx.AuditHead()
+			must(t, tx.AuditEntries(ctx, 0, func(e audit.Entry) bool { got = append(got, e); return true }))
+			h, err := tx.AuditHead(ctx)
 			must(t, err)
 			if len(got) != 3 || got[2].Hash != want[2].Hash || h != audit.HeadOf(want[2]) {
 				t.Fatalf("audit read back: %d entries, head %+v", len(got), h)
@@ -356,7 +356,7 @@ func Run(t *testing.T, open Open) {
 		put(t, tx, k1, "E1", 5)
 		must(t, tx.Rollback())
 		read(t, s, func(tx store.Tx) {
-			if n, _ := tx.CountRecords(); n != 0 {
+			if n, _ := tx.CountRecords(ctx); n != 0 {
 				t.Fatalf("records after rollback = %d", n)
 			}
 		})
@@ -365,7 +365,7 @@ func Run(t *testing.T, open Open) {
 	t.Run("ReadOnlyRefusesWrites", func(t *testing.T) {
 		s, _ := open(t)
 		read(t, s, func(tx store.Tx) {
-			if err := tx.SetMeta("k", []byte("v")); err == nil {
+			if err := tx.SetMeta(ctx, "k", []byte("v")); err == nil {
 				t.Fatal("SetMeta in a read transaction succeeded")
 			}
 		})
@@ -375,18 +375,240 @@ func Run(t *testing.T, open Open) {
 		s, reopen := open(t)
 		write(t, s, func(tx store.Tx) {
 			put(t, tx, k1, "E1", 7)
-			must(t, tx.SetMeta("model", []byte("m")))
+			must(t, tx.SetMeta(ctx, "model", []byte("m")))
 		})
 		must(t, s.Close())
 		s = reopen()
 		defer s.Close()
 		read(t, s, func(tx store.Tx) {
-			if r, err := tx.Record(k1); err != nil || r.Entity != "E1" {
+			if r, err := tx.Record(ctx, k1); err != nil || r.Entity != "E1" {
 				t.Fatalf("after reopen Record = %+v, %v", r, err)
 			}
-			if r, _ := tx.Record(k1); !slices.Equal(r.Keys, []uint64{7}) {
+			if r, _ := tx.Record(ctx, k1); !slices.Equal(r.Keys, []uint64{7}) {
 				t.Fatalf("after reopen Keys = %v", r.Keys)
 			}
 		})
 	})
+
+	t.Run("Paging", func(t *testing.T) {
+		s, _ := open(t)
+		var keys []record.Key
+		write(t, s, func(tx store.Tx) {
+			for i := range 12 {
+				k := record.Key{Source: "p", ID: fmt.Sprintf("%02d", i)}
+				keys = append(keys, k)
+				put(t, tx, k, "E1")
+			}
+			// 30 pairs; weights repeat, so the order falls back on the pair.
+			for i := range 30 {
+				a, b := keys[i%12], keys[(i*5+1)%12]
+				if a == b {
+					b = keys[(i+1)%12]
+				}
+				must(t, tx.PutReview(ctx, record.Review{A: a, B: b, Weight: float64(i % 4), Reason: "r"}))
+			}
+			h := audit.Head{}
+			for i := range 9 {
+				e := audit.Next(h, audit.Entry{Actor: audit.ActorModel, Action: "upsert", Detail: fmt.Sprint(i)})
+				must(t, tx.AppendAudit(ctx, e))
+				h = audit.HeadOf(e)
+			}
+			for i := range 11 {
+				_, err := tx.AddEvent(ctx, record.Event{Kind: record.EventMerged, Entity: "E1", Others: []record.EntityID{record.EntityID(fmt.Sprint("X", i))}, Record: keys[0]})
+				must(t, err)
+			}
+		})
+		read(t, s, func(tx store.Tx) {
+			all, err := tx.Reviews(ctx, record.Key{}, nil, 0)
+			must(t, err)
+			for i := 1; i < len(all); i++ {
+				if all[i].Weight > all[i-1].Weight {
+					t.Fatalf("review queue not strongest first at %d: %v", i, all)
+				}
+			}
+			for _, size := range []int{1, 4, 7, len(all)} {
+				var got []record.Review
+				var after *record.Review
+				for pages := 0; ; pages++ {
+					page, err := tx.Reviews(ctx, record.Key{}, after, size)
+					must(t, err)
+					if len(page) > size || pages > len(all) {
+						t.Fatalf("page of %d for a limit of %d", len(page), size)
+					}
+					if len(page) == 0 {
+						break
+					}
+					got = append(got, page...)
+					after = &page[len(page)-1]
+				}
+				if !slices.Equal(got, all) {
+					t.Fatalf("reviews in pages of %d:\n got %v\nwant %v", size, got, all)
+				}
+			}
+			// A record's reviews page too.
+			mine, err := tx.Reviews(ctx, keys[0], nil, 0)
+			must(t, err)
+			first, err := tx.Reviews(ctx, keys[0], nil, 1)
+			must(t, err)
+			rest, err := tx.Reviews(ctx, keys[0], &first[0], 0)
+			must(t, err)
+			if !slices.Equal(append(first, rest...), mine) {
+				t.Fatalf("a record's reviews in two pages: %v + %v, want %v", first, rest, mine)
+			}
+
+			var seqs []int64
+			must(t, tx.AuditEntries(ctx, 4, func(e audit.Entry) bool { seqs = append(seqs, e.Seq); return len(seqs) < 3 }))
+			if !slices.Equal(seqs, []int64{5, 6, 7}) {
+				t.Fatalf("audit entries after 4, three of them: %v", seqs)
+			}
+
+			var events []record.Event
+			var after int64
+			for {
+				page, err := tx.Events(ctx, "E1", after, 4)
+				must(t, err)
+				if len(page) == 0 {
+					break
+				}
+				events = append(events, page...)
+				after = page[len(page)-1].Seq
+			}
+			whole, err := tx.Events(ctx, "E1", 0, 0)
+			must(t, err)
+			if len(events) != 11 || !slices.EqualFunc(events, whole, func(a, b record.Event) bool { return a.Seq == b.Seq }) {
+				t.Fatalf("lineage in pages of 4: %d events, whole %d", len(events), len(whole))
+			}
+			if one, err := tx.Events(ctx, "X3", 0, 0); err != nil || len(one) != 1 {
+				t.Fatalf("events naming X3 among Others: %v, %v", one, err)
+			}
+		})
+	})
+
+	t.Run("ContextCancelled", func(t *testing.T) {
+		s, _ := open(t)
+		write(t, s, func(tx store.Tx) {
+			for i := range 50 {
+				put(t, tx, record.Key{Source: "c", ID: fmt.Sprint(i)}, "E1")
+			}
+		})
+		if _, err := s.Begin(cancelled(), false); !errors.Is(err, context.Canceled) {
+			t.Errorf("Begin with a cancelled context: %v, want context.Canceled", err)
+		}
+		// A context cancelled in the middle of a transaction stops its
+		// next call, and an iteration at its next row.
+		for _, write := range []bool{false, true} {
+			cctx, cancel := context.WithCancel(ctx)
+			tx, err := s.Begin(cctx, write)
+			must(t, err)
+			n := 0
+			err = tx.Records(cctx, func(store.Record) bool {
+				if n++; n == 10 {
+					cancel()
+				}
+				return true
+			})
+			if !errors.Is(err, context.Canceled) || n >= 50 {
+				t.Errorf("write %v: Records after cancel: %v after %d records, want context.Canceled before the end", write, err, n)
+			}
+			if _, err := tx.Record(cctx, record.Key{Source: "c", ID: "1"}); !errors.Is(err, context.Canceled) {
+				t.Errorf("write %v: Record after cancel: %v, want context.Canceled", write, err)
+			}
+			if write {
+				if err := tx.PutRecord(cctx, store.Record{Key: record.Key{Source: "c", ID: "new"}, Entity: "E2"}); !errors.Is(err, context.Canceled) {
+					t.Errorf("PutRecord after cancel: %v, want context.Canceled", err)
+				}
+			}
+			tx.Rollback()
+		}
+		read(t, s, func(tx store.Tx) {
+			if n, err := tx.CountRecords(ctx); err != nil || n != 50 {
+				t.Fatalf("after cancelled transactions: %d records, %v", n, err)
+			}
+		})
+	})
+
+	t.Run("SerialisedWriters", func(t *testing.T) {
+		// Writers that read a counter and write it back, from several
+		// goroutines at once, lose no increment: write transactions run
+		// one after the other.
+		s, _ := open(t)
+		const writers, each = 4, 25
+		errs := make(chan error, writers)
+		for range writers {
+			go func() {
+				errs <- func() error {
+					for range each {
+						tx, err := s.Begin(ctx, true)
+						if err != nil {
+							return err
+						}
+						n := 0
+						switch v, err := tx.Meta(ctx, "counter"); {
+						case err == nil:
+							fmt.Sscan(string(v), &n)
+						case !errors.Is(err, store.ErrNotFound):
+							tx.Rollback()
+							return err
+						}
+						if err := tx.SetMeta(ctx, "counter", []byte(fmt.Sprint(n+1))); err != nil {
+							tx.Rollback()
+							return err
+						}
+						if err := tx.Commit(); err != nil {
+							return err
+						}
+					}
+					return nil
+				}()
+			}()
+		}
+		for range writers {
+			must(t, <-errs)
+		}
+		read(t, s, func(tx store.Tx) {
+			v, err := tx.Meta(ctx, "counter")
+			must(t, err)
+			if string(v) != fmt.Sprint(writers*each) {
+				t.Fatalf("counter %s after %d increments", v, writers*each)
+			}
+		})
+	})
+
+	t.Run("Isolation", func(t *testing.T) {
+		// A reader sees a change whole or not at all: not before it
+		// commits, and a read transaction reads one snapshot, so a change
+		// committed while it runs stays out of it entirely.
+		s, _ := open(t)
+		a, b := record.Key{Source: "i", ID: "a"}, record.Key{Source: "i", ID: "b"}
+		w, err := s.Begin(ctx, true)
+		must(t, err)
+		defer w.Rollback()
+		put(t, w, a, "E1")
+		r1, err := s.Begin(ctx, false)
+		must(t, err)
+		defer r1.Rollback()
+		if _, err := r1.Record(ctx, a); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a reader sees an uncommitted record: %v", err)
+		}
+		put(t, w, b, "E1")
+		must(t, w.Commit())
+		if _, err := r1.Record(ctx, b); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("a read transaction begun before the commit sees half of it: %v", err)
+		}
+		if n, err := r1.CountRecords(ctx); err != nil || n != 0 {
+			t.Fatalf("a read transaction begun before the commit counts %d records (%v)", n, err)
+		}
+		read(t, s, func(tx store.Tx) {
+			if n, err := tx.CountRecords(ctx); err != nil || n != 2 {
+				t.Fatalf("after the commit: %d records (%v), want both", n, err)
+			}
+		})
+	})
+}
+
+// cancelled returns a context already cancelled.
+func cancelled() context.Context {
+	c, cancel := context.WithCancel(context.Background())
+	cancel()
+	return c
 }
