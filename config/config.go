@@ -39,6 +39,34 @@ type Config struct {
 	Sources []Source
 	Model   Model
 	Limits  Limits
+	Serve   Serve
+}
+
+// Serve configures concord serve: how callers prove who they are, and
+// what each may do and see. Secrets (the server's key, API key hashes)
+// live in the files named, never in the config text.
+type Serve struct {
+	TLS     TLS
+	APIKeys string // file of "principal sha256-hex" lines
+	// Labels are the access labels, lowest first: a clearance covers its
+	// label and every lower one.
+	Labels     []string
+	Principals []Principal
+}
+
+// TLS names the server's certificate and key, and the CA that signs
+// services' client certificates (mTLS); paths are relative to the config.
+type TLS struct {
+	Cert, Key, ClientCA string
+}
+
+// Principal is a caller the server knows: a person or a service (by the
+// identity in its client certificate), with roles and a clearance.
+type Principal struct {
+	ID        string
+	Roles     []string
+	Clearance string
+	Line      int
 }
 
 // Limits bound the input: a longer row or value is rejected, with its
@@ -60,7 +88,10 @@ type Source struct {
 	Format    string // csv | ndjson
 	ID        string // column holding the record id
 	Label     string
-	Delimiter rune   // csv only; 0 means detect from the header line
+	// Sensitive names features shown masked unless the reader's
+	// clearance is the highest label.
+	Sensitive []string
+	Delimiter rune // csv only; 0 means detect from the header line
 	Encoding  string // utf-8 (default), latin1, windows-1252
 	// Kind says what the source's records are about: every record the same
 	// (Kind.Fixed), or read from a column through a value map.
@@ -405,7 +436,7 @@ func (p *parser) parseLimits(n *yaml.Node, l *Limits) {
 
 func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 	var sourcesNode *yaml.Node
-	for _, kv := range p.mapping(n, "", "store", "sources", "model", "limits") {
+	for _, kv := range p.mapping(n, "", "store", "sources", "model", "limits", "serve") {
 		switch k, v := kv[0].Value, kv[1]; k {
 		case "store":
 			cfg.Store = p.scalar(v, k)
@@ -423,6 +454,8 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 			p.parseModel(v, &cfg.Model)
 		case "limits":
 			p.parseLimits(v, &cfg.Limits)
+		case "serve":
+			p.parseServe(v, &cfg.Serve)
 		}
 	}
 	if len(cfg.Sources) == 0 {
@@ -438,7 +471,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "delimiter", "encoding", "kind", "fields", "allow_special") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "kind", "fields", "allow_special") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -455,6 +488,8 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			src.ID = p.scalar(v, f)
 		case "label":
 			src.Label = p.scalar(v, f)
+		case "sensitive":
+			src.Sensitive = p.strings(v, f)
 		case "delimiter":
 			d := p.scalar(v, f)
 			switch {
@@ -631,6 +666,57 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
+// parseServe reads serve: {tls: {cert, key, client_ca}, api_keys,
+// labels, principals: [{id, roles, clearance}]}.
+func (p *parser) parseServe(n *yaml.Node, s *Serve) {
+	for _, kv := range p.mapping(n, "serve", "tls", "api_keys", "labels", "principals") {
+		k, v := kv[0].Value, kv[1]
+		f := join("serve", k)
+		switch k {
+		case "tls":
+			for _, tkv := range p.mapping(v, f, "cert", "key", "client_ca") {
+				tf := join(f, tkv[0].Value)
+				switch x := p.scalar(tkv[1], tf); tkv[0].Value {
+				case "cert":
+					s.TLS.Cert = x
+				case "key":
+					s.TLS.Key = x
+				default:
+					s.TLS.ClientCA = x
+				}
+			}
+		case "api_keys":
+			s.APIKeys = p.scalar(v, f)
+		case "labels":
+			s.Labels = p.strings(v, f)
+		case "principals":
+			v = deref(v)
+			if v.Kind != yaml.SequenceNode {
+				p.errf(v, f, "must be a list of principals")
+				continue
+			}
+			for i, pn := range v.Content {
+				pf := fmt.Sprintf("%s[%d]", f, i)
+				pr := Principal{Line: pn.Line}
+				for _, pkv := range p.mapping(pn, pf, "id", "roles", "clearance") {
+					switch pkv[0].Value {
+					case "id":
+						pr.ID = p.scalar(pkv[1], join(pf, "id"))
+					case "roles":
+						pr.Roles = p.strings(pkv[1], join(pf, "roles"))
+					default:
+						pr.Clearance = p.scalar(pkv[1], join(pf, "clearance"))
+					}
+				}
+				if pr.ID == "" {
+					p.errf(pn, pf, "a principal needs an id")
+				}
+				s.Principals = append(s.Principals, pr)
+			}
+		}
+	}
+}
+
 func (p *parser) parseModel(n *yaml.Node, m *Model) {
 	for _, kv := range p.mapping(n, "model", "blocking", "thresholds", "link_only") {
 		k, v := kv[0].Value, kv[1]
@@ -705,6 +791,51 @@ func (p *parser) resolveAliases(src *Source, field string) {
 	src.Fields = kept
 }
 
+// validateAccess checks labels, sensitive features and principals
+// against each other: a label not declared, a sensitive feature the source
+// does not have, a clearance that is not a label.
+func (p *parser) validateAccess(cfg *Config) {
+	labels := cfg.Serve.Labels
+	seen := map[string]bool{}
+	for _, l := range labels {
+		if l == "" || seen[l] {
+			p.errf(nil, "serve.labels", "labels must be distinct and not empty, got %q", labels)
+		}
+		seen[l] = true
+	}
+	for i, s := range cfg.Sources {
+		field := fmt.Sprintf("sources[%d]", i)
+		if s.Label != "" && len(labels) > 0 && !seen[s.Label] {
+			p.errf(&yaml.Node{Line: s.Line}, field+".label", "label %q is not one of serve.labels %q", s.Label, labels)
+		}
+		for _, f := range s.Sensitive {
+			if !slices.ContainsFunc(s.Fields, func(x Field) bool { return x.Name == f }) {
+				p.errf(&yaml.Node{Line: s.Line}, field+".sensitive", "source %s has no field %q", s.Name, f)
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for i, pr := range cfg.Serve.Principals {
+		field := fmt.Sprintf("serve.principals[%d]", i)
+		at := &yaml.Node{Line: pr.Line}
+		if ids[pr.ID] {
+			p.errf(at, field+".id", "principal %q listed twice", pr.ID)
+		}
+		ids[pr.ID] = true
+		if pr.Clearance != "" && !seen[pr.Clearance] {
+			p.errf(at, field+".clearance", "clearance %q is not one of serve.labels %q", pr.Clearance, labels)
+		}
+		for _, r := range pr.Roles {
+			if !slices.Contains(Roles, r) {
+				p.errf(at, field+".roles", "unknown role %q (want %s)", r, strings.Join(Roles, ", "))
+			}
+		}
+	}
+}
+
+// Roles are the roles a principal may hold (see package access).
+var Roles = []string{"viewer", "analyst", "reviewer", "writer", "admin"}
+
 // validate checks what needs the whole document: required keys, unique
 // names, consistent feature types across sources, blocking references.
 func (p *parser) validate(cfg *Config) {
@@ -760,6 +891,7 @@ func (p *parser) validate(cfg *Config) {
 			kinds[f.Name], kindSrc[f.Name] = f.Type, s.Name
 		}
 	}
+	p.validateAccess(cfg)
 	for i, rule := range cfg.Model.Blocking {
 		for j, term := range rule {
 			feature, _, _ := strings.Cut(term, ".")

@@ -178,6 +178,40 @@ func mergeBomb(depth, fan int) string {
 	return b.String()
 }
 
+func TestServe(t *testing.T) {
+	cfg, err := config.Parse([]byte(`sources:
+  - name: kyc
+    path: kyc.csv
+    id: id
+    label: restricted
+    sensitive: [dob]
+    fields: {n: {column: n, type: name}, dob: {column: d, type: date}}
+serve:
+  tls: {cert: server.pem, key: server-key.pem, client_ca: ca.pem}
+  api_keys: keys.txt
+  labels: [internal, restricted]
+  principals:
+    - {id: alice@bank, roles: [analyst, reviewer], clearance: restricted}
+    - {id: "spiffe://concord/svc/ingest", roles: [writer]}
+`), "concord.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Serve
+	if s.TLS != (config.TLS{Cert: "server.pem", Key: "server-key.pem", ClientCA: "ca.pem"}) || s.APIKeys != "keys.txt" {
+		t.Errorf("serve = %+v", s)
+	}
+	if !reflect.DeepEqual(s.Labels, []string{"internal", "restricted"}) || len(s.Principals) != 2 {
+		t.Fatalf("labels %v, %d principals", s.Labels, len(s.Principals))
+	}
+	if p := s.Principals[0]; p.ID != "alice@bank" || !reflect.DeepEqual(p.Roles, []string{"analyst", "reviewer"}) || p.Clearance != "restricted" {
+		t.Errorf("principal = %+v", p)
+	}
+	if got := cfg.Sources[0].Sensitive; !reflect.DeepEqual(got, []string{"dob"}) {
+		t.Errorf("sensitive = %v", got)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	const head = "sources:\n  - name: s\n    path: s.csv\n    id: id\n    fields:\n"
 	tests := []struct {
@@ -213,6 +247,14 @@ func TestParseErrors(t *testing.T) {
 		{"LimitType", head + "      n: {column: n, type: name}\nlimits: {value_bytes: {nam: 10}}\n", []string{`limits.value_bytes.nam: unknown type "nam"`}},
 		{"LimitSize", head + "      n: {column: n, type: name}\nlimits: {row_bytes: 0.5}\n", []string{`limits.row_bytes: must be a whole number of bytes`}},
 		{"LimitHuge", head + "      n: {column: n, type: name}\nlimits: {row_bytes: 1e12}\n", []string{`limits.row_bytes: must be a whole number of bytes`}},
+		{"LabelUndeclared", head + "      n: {column: n, type: name}\n    label: secret\nserve: {labels: [internal]}\n", []string{`sources[0].label: label "secret" is not one of serve.labels`}},
+		{"SensitiveUnknown", head + "      n: {column: n, type: name}\n    sensitive: [dob]\n", []string{`sources[0].sensitive: source s has no field "dob"`}},
+		{"LabelTwice", head + "      n: {column: n, type: name}\nserve: {labels: [a, a]}\n", []string{`serve.labels: labels must be distinct`}},
+		{"PrincipalRole", head + "      n: {column: n, type: name}\nserve: {principals: [{id: ann, roles: [root]}]}\n", []string{`serve.principals[0].roles: unknown role "root"`}},
+		{"PrincipalClearance", head + "      n: {column: n, type: name}\nserve: {labels: [a], principals: [{id: ann, clearance: b}]}\n", []string{`serve.principals[0].clearance: clearance "b" is not one of`}},
+		{"PrincipalNoID", head + "      n: {column: n, type: name}\nserve: {principals: [{roles: [viewer]}]}\n", []string{`serve.principals[0]: a principal needs an id`}},
+		{"PrincipalTwice", head + "      n: {column: n, type: name}\nserve: {principals: [{id: a}, {id: a}]}\n", []string{`principal "a" listed twice`}},
+		{"ServeUnknownKey", head + "      n: {column: n, type: name}\nserve: {tls: {certificate: x}}\n", []string{`serve.tls.certificate: unknown key`}},
 		{"MergeItself", "sources:\n  - &a {name: x, path: x.csv, id: id, <<: *a}\n", []string{`:2: sources[0]: merge key refers to a mapping that contains it`}},
 		{"MergeFanOut", mergeBomb(12, 8), []string{`merge keys bring in more than 10000 entries`}},
 		{"BadDelimiter", "sources:\n  - {name: a, path: a.csv, delimiter: ';;', id: i, fields: {n: {column: n, type: name}}}\n", []string{`delimiter must be one character`}},
