@@ -158,6 +158,8 @@ type View struct {
 	unmasked  map[string]bool
 	sensitive []sensitive
 	open      bool // no labels configured: unknown sources are unlabelled
+	// everything: every source, nothing masked (Everything).
+	everything bool
 }
 
 type sensitive struct {
@@ -167,6 +169,9 @@ type sensitive struct {
 
 // Source reports whether the view holds the records of a source.
 func (v View) Source(name string) bool {
+	if v.everything {
+		return true
+	}
 	if seen, known := v.visible[name]; known {
 		return seen
 	}
@@ -181,7 +186,7 @@ func (v View) Masked(source, feature string) bool {
 	switch {
 	case !v.Source(source):
 		return true
-	case v.unmasked[source]:
+	case v.everything || v.unmasked[source]:
 		return false
 	}
 	for _, s := range v.sensitive {
@@ -212,3 +217,7 @@ func (v View) MaskRecord(r record.Record) record.Record {
 	}
 	return out
 }
+
+// Everything is the view of an operator at the command line, who holds
+// the store itself: every record, nothing masked.
+var Everything = View{open: true, everything: true}

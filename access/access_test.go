@@ -132,3 +132,9 @@ func TestPolicyErrors(t *testing.T) {
 		t.Error("an unlabelled deployment hides a source")
 	}
 }
+
+func TestEverything(t *testing.T) {
+	if !Everything.Source("any") || Everything.Masked("kyc", "national_id") {
+		t.Error("Everything hides or masks")
+	}
+}

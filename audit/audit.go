@@ -33,6 +33,9 @@ const (
 	ActorSystem = "system" // an operator command: import, model change
 	// ActorReviewer prefixes a reviewer's name: "reviewer:ana".
 	ActorReviewer = "reviewer:"
+	// ActorPrincipal prefixes an authenticated caller of the API, for
+	// the changes it asks for and the reads it makes: "principal:svc-ingest".
+	ActorPrincipal = "principal:"
 )
 
 // Entry is one line of the log.

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
@@ -34,7 +35,7 @@ func TestCatchUp(t *testing.T) {
 	}
 	reloads := b.Reloads()
 	// B reads A's records: it catches up.
-	if _, err := b.Record(ctx, key("a2")); err != nil {
+	if _, err := b.Record(ctx, key("a2"), access.Everything); err != nil {
 		t.Fatalf("B does not see A's record: %v", err)
 	}
 	// B writes: a record linking to A's (the same phone), a decision, a
@@ -62,7 +63,7 @@ func TestCatchUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, l := range map[string]*live.Live{"A": a, "B": b} {
-		if _, err := l.Record(ctx, key("b1")); err != nil { // catch up with the last change
+		if _, err := l.Record(ctx, key("b1"), access.Everything); err != nil { // catch up with the last change
 			t.Fatal(err)
 		}
 		if err := l.Check(ctx); err != nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
@@ -63,8 +64,8 @@ func TestLiveConcurrent(t *testing.T) {
 			}
 			// Merge two entities read a moment before: the merge decides
 			// from the entities as they are when it runs.
-			ra, errA := l.Record(ctx, key(fmt.Sprintf("w0-%d", i/2)))
-			rb, errB := l.Record(ctx, key(fmt.Sprintf("w1-%d", i/3)))
+			ra, errA := l.Record(ctx, key(fmt.Sprintf("w0-%d", i/2)), access.Everything)
+			rb, errB := l.Record(ctx, key(fmt.Sprintf("w1-%d", i/3)), access.Everything)
 			if errA == nil && errB == nil {
 				_, err := l.Merge(ctx, ra.Entity, rb.Entity, "rev", "same person")
 				if err != nil && !errors.Is(err, live.ErrBadDecision) && !errors.Is(err, store.ErrNotFound) {
@@ -80,7 +81,7 @@ func TestLiveConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range n {
 				k := key(fmt.Sprintf("w%d-%d", i%2, i))
-				r, err := l.Record(ctx, k)
+				r, err := l.Record(ctx, k, access.Everything)
 				if errors.Is(err, store.ErrNotFound) {
 					continue
 				}
@@ -89,10 +90,10 @@ func TestLiveConcurrent(t *testing.T) {
 					return
 				}
 				for _, call := range []func() error{
-					func() error { _, err := l.Entity(ctx, r.Entity); return err },
-					func() error { _, err := l.How(ctx, r.Entity); return err },
-					func() error { _, err := l.ExplainPair(ctx, k, key(fmt.Sprintf("w%d-%d", 1-i%2, i))); return err },
-					func() error { _, err := l.Reviews(ctx); return err },
+					func() error { _, err := l.Entity(ctx, r.Entity, access.Everything); return err },
+					func() error { _, err := l.How(ctx, r.Entity, access.Everything); return err },
+					func() error { _, err := l.ExplainPair(ctx, k, key(fmt.Sprintf("w%d-%d", 1-i%2, i)), access.Everything); return err },
+					func() error { _, err := l.Reviews(ctx, access.Everything); return err },
 				} {
 					// Another goroutine may delete or move the record meanwhile.
 					if err := call(); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -215,26 +216,26 @@ func mixedOp(ctx context.Context, l *live.Live, res *engine.Resolution, i, n int
 		}
 		_, err = l.Decide(ctx, record.Decision{A: rec.Key, B: other, Verdict: verdict, Reviewer: "rev"})
 	case 2:
-		a, errA := l.Record(ctx, rec.Key)
-		b, errB := l.Record(ctx, other)
+		a, errA := l.Record(ctx, rec.Key, access.Everything)
+		b, errB := l.Record(ctx, other, access.Everything)
 		if err = errors.Join(errA, errB); err == nil {
 			_, err = l.Merge(ctx, a.Entity, b.Entity, "rev", "same person")
 		}
 	case 3:
 		var r live.StoredRecord
-		if r, err = l.Record(ctx, rec.Key); err == nil {
+		if r, err = l.Record(ctx, rec.Key, access.Everything); err == nil {
 			_, err = l.Split(ctx, r.Entity, []record.Key{rec.Key}, "rev", "not the same")
 		}
 	case 4:
 		var r live.StoredRecord
-		if r, err = l.Record(ctx, rec.Key); err == nil {
-			if _, err = l.How(ctx, r.Entity); benign(err) == nil {
-				_, err = l.Entity(ctx, r.Entity)
+		if r, err = l.Record(ctx, rec.Key, access.Everything); err == nil {
+			if _, err = l.How(ctx, r.Entity, access.Everything); benign(err) == nil {
+				_, err = l.Entity(ctx, r.Entity, access.Everything)
 			}
 		}
 	case 5:
-		if _, err = l.ExplainPair(ctx, rec.Key, other); benign(err) == nil {
-			_, err = l.Reviews(ctx)
+		if _, err = l.ExplainPair(ctx, rec.Key, other, access.Everything); benign(err) == nil {
+			_, err = l.Reviews(ctx, access.Everything)
 		}
 	}
 	return benign(err)

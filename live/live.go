@@ -87,6 +87,10 @@ type Live struct {
 	mu   sync.Mutex
 	mem  *mirror
 	next *mirror // an import's memory copy, taken on when it commits
+	// changed is closed when a change of this process commits, and
+	// replaced (under changedMu).
+	changedMu sync.Mutex
+	changed   chan struct{}
 	seen int64   // the audit sequence number mem reflects
 }
 
@@ -619,7 +623,7 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 			if err != nil {
 				return head, err
 			}
-			if head, err = l.auditChange(ctx, tx, head, &ch, audit.ActorModel, ""); err != nil {
+			if head, err = l.auditChange(ctx, tx, head, &ch, actorOf(ctx), ""); err != nil {
 				return head, err
 			}
 			chs = append(chs, ch)
@@ -717,6 +721,7 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 		l.mem = l.next
 	}
 	l.seen = head.Seq
+	l.notify()
 	return nil
 }
 
@@ -1160,77 +1165,6 @@ func keyCmp(a, b record.Key) int {
 		return 1
 	}
 	return 0
-}
-
-// StoredRecord is a record as the store holds it now.
-type StoredRecord struct {
-	Record  record.Record   `json:"record"`
-	Entity  record.EntityID `json:"entity"`
-	Links   []record.Link   `json:"links,omitempty"`
-	Reviews []record.Review `json:"reviews,omitempty"`
-}
-
-// EntityView is an entity as the store holds it now, with its lineage.
-type EntityView struct {
-	ID      record.EntityID `json:"id"`
-	Records []StoredRecord  `json:"records"`
-	Lineage []record.Event  `json:"lineage"`
-}
-
-// Record returns a stored record with its entity, links and reviews.
-func (l *Live) Record(ctx context.Context, key record.Key) (StoredRecord, error) {
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return StoredRecord{}, err
-	}
-	defer tx.Rollback()
-	return l.storedRecord(ctx, tx, key)
-}
-
-func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key) (StoredRecord, error) {
-	s, err := tx.Record(ctx, key)
-	if err != nil {
-		return StoredRecord{}, err
-	}
-	out := StoredRecord{Entity: s.Entity}
-	if out.Record, err = decodeRecord(s); err != nil {
-		return out, err
-	}
-	if out.Links, err = tx.Links(ctx, key); err != nil {
-		return out, err
-	}
-	out.Reviews, err = tx.Reviews(ctx, key, nil, 0)
-	return out, err
-}
-
-// Entity returns an entity's records and lineage. An id that was used
-// once (merged away, removed) returns its lineage and no records; an id
-// never used returns an error wrapping store.ErrNotFound.
-func (l *Live) Entity(ctx context.Context, id record.EntityID) (EntityView, error) {
-	v := EntityView{ID: id}
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return v, err
-	}
-	defer tx.Rollback()
-	members, err := tx.Members(ctx, id)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return v, err
-	}
-	for _, k := range members {
-		r, err := l.storedRecord(ctx, tx, k)
-		if err != nil {
-			return v, err
-		}
-		v.Records = append(v.Records, r)
-	}
-	if v.Lineage, err = tx.Events(ctx, id, 0, 0); err != nil {
-		return v, err
-	}
-	if len(v.Records) == 0 && len(v.Lineage) == 0 {
-		return v, fmt.Errorf("entity %s: %w", id, store.ErrNotFound)
-	}
-	return v, nil
 }
 
 // Entities returns the entity of every stored record.

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -175,14 +176,14 @@ func TestLiveMergeSplitLineage(t *testing.T) {
 	if c2.Events[0].Entity != survivor || len(c2.Events[0].Others) != 1 || c2.Events[0].Others[0] == survivor {
 		t.Fatalf("split event %+v", c2.Events[0])
 	}
-	rb, err := l.Record(ctx, record.Key{Source: "s", ID: "b"})
+	rb, err := l.Record(ctx, record.Key{Source: "s", ID: "b"}, access.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rb.Entity != c2.Events[0].Others[0] {
 		t.Fatalf("b is in %s, the split event names %s", rb.Entity, c2.Events[0].Others[0])
 	}
-	ra, _ := l.Record(ctx, record.Key{Source: "s", ID: "a"})
+	ra, _ := l.Record(ctx, record.Key{Source: "s", ID: "a"}, access.Everything)
 	if ra.Entity != survivor {
 		t.Fatalf("a moved to %s; the larger part (a, c) keeps %s", ra.Entity, survivor)
 	}
@@ -191,7 +192,7 @@ func TestLiveMergeSplitLineage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ra, _ = l.Record(ctx, record.Key{Source: "s", ID: "a"})
+	ra, _ = l.Record(ctx, record.Key{Source: "s", ID: "a"}, access.Everything)
 	if ra.Entity != survivor || len(d.Events) != 0 || d.Entity != "" {
 		t.Fatalf("delete of c: %+v, a in %s", d, ra.Entity)
 	}
@@ -203,7 +204,7 @@ func TestLiveMergeSplitLineage(t *testing.T) {
 	if !slices.Equal(kinds(d), []record.EventKind{record.EventRemoved}) || d.Events[0].Entity != survivor {
 		t.Fatalf("delete of the last record: %+v", d)
 	}
-	v, err := l.Entity(ctx, survivor)
+	v, err := l.Entity(ctx, survivor, access.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +218,7 @@ func TestLiveMergeSplitLineage(t *testing.T) {
 	if _, err := l.Delete(ctx, record.Key{Source: "s", ID: "a"}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("deleting a deleted record: %v, want ErrNotFound", err)
 	}
-	if _, err := l.Entity(ctx, "Enever"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := l.Entity(ctx, "Enever", access.Everything); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown entity: %v, want ErrNotFound", err)
 	}
 	// A record re-added after its entity was removed gets a fresh id.

@@ -13,8 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/concord-er/concord/audit"
-	"github.com/concord-er/concord/cluster"
-	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -219,34 +217,6 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 	return ch, err
 }
 
-// Reviews returns the review queue: the pairs for a person to decide,
-// strongest first.
-func (l *Live) Reviews(ctx context.Context) ([]record.Review, error) {
-	return l.ReviewPage(ctx, nil, 0)
-}
-
-// ReviewPage returns a page of the review queue, strongest first: the
-// pairs after the pair after (nil: from the first), at most limit (0: all).
-func (l *Live) ReviewPage(ctx context.Context, after *record.Review, limit int) ([]record.Review, error) {
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return tx.Reviews(ctx, record.Key{}, after, limit)
-}
-
-// Lineage returns a page of an entity's lineage, oldest first: the events
-// after sequence number after, at most limit (0: all).
-func (l *Live) Lineage(ctx context.Context, id record.EntityID, after int64, limit int) ([]record.Event, error) {
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return tx.Events(ctx, id, after, limit)
-}
-
 // AuditPage returns a page of the audit log: the entries after sequence
 // number after, at most limit (0: all).
 func (l *Live) AuditPage(ctx context.Context, after int64, limit int) ([]audit.Entry, error) {
@@ -263,16 +233,6 @@ func (l *Live) AuditPage(ctx context.Context, after int64, limit int) ([]audit.E
 	return out, err
 }
 
-// Decisions returns every reviewer's decision.
-func (l *Live) Decisions(ctx context.Context) ([]record.Decision, error) {
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return tx.Decisions(ctx, record.Key{})
-}
-
 // records reads and decodes stored records.
 func (l *Live) records(ctx context.Context, tx store.Tx, keys ...record.Key) ([]record.Record, error) {
 	out := make([]record.Record, len(keys))
@@ -286,165 +246,6 @@ func (l *Live) records(ctx context.Context, tx store.Tx, keys ...record.Key) ([]
 		}
 	}
 	return out, nil
-}
-
-// ExplainPair returns the match-weight waterfall of two stored records.
-func (l *Live) ExplainPair(ctx context.Context, a, b record.Key) (explain.Waterfall, error) {
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return explain.Waterfall{}, err
-	}
-	defer tx.Rollback()
-	recs, err := l.records(ctx, tx, a, b)
-	if err != nil {
-		return explain.Waterfall{}, err
-	}
-	return explain.Pair(l.scorer, &recs[0], &recs[1]), nil
-}
-
-// How explains an entity: the merges that built it, in the order
-// clustering makes them, each with its waterfall or decision. It reads
-// one snapshot of the store and never waits for a change in progress.
-func (l *Live) How(ctx context.Context, id record.EntityID) (explain.How, error) {
-	h := explain.How{Entity: id}
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return h, err
-	}
-	defer tx.Rollback()
-	keys, err := tx.Members(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return h, fmt.Errorf("entity %s: %w", id, store.ErrNotFound)
-	}
-	if err != nil {
-		return h, err
-	}
-	h.Records = keys
-	recs, err := l.records(ctx, tx, keys...)
-	if err != nil {
-		return h, err
-	}
-	index := make(map[record.Key]int32, len(keys))
-	g := group{kinds: make([]record.EntityKind, len(recs)), values: make([][][]record.Value, len(recs))}
-	for i := range recs {
-		index[recs[i].Key] = int32(i)
-		g.kinds[i], g.values[i] = recs[i].Kind, l.scorer.Values(&recs[i])
-	}
-	// The links and decisions among the members, as the store holds them.
-	var edges []cluster.Edge
-	decided := map[record.Pair]record.Decision{}
-	for i, k := range keys {
-		links, err := tx.Links(ctx, k)
-		if err != nil {
-			return h, err
-		}
-		for _, lk := range links {
-			if j, ok := index[other(lk, k)]; ok && int32(i) < j {
-				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: lk.Weight})
-			}
-		}
-		ds, err := tx.Decisions(ctx, k)
-		if err != nil {
-			return h, err
-		}
-		for _, d := range ds {
-			decided[record.NewPair(d.A, d.B)] = d
-			o := d.A
-			if o == k {
-				o = d.B
-			}
-			if j, ok := index[o]; ok && int32(i) < j && d.Verdict == record.VerdictSame {
-				edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: cluster.Forced})
-			}
-		}
-	}
-	g.different = func(a, b int32) bool {
-		return decided[record.NewPair(keys[a], keys[b])].Verdict == record.VerdictDifferent
-	}
-	opt := l.clusterOptions(g)
-	opt.Steps = true
-	cr := cluster.Greedy(len(keys), edges, opt)
-	for i, st := range cr.Steps {
-		a, b := &recs[st.A], &recs[st.B]
-		step := explain.Step{Order: i + 1, By: "model", Joined: st.Sizes, Waterfall: explain.Pair(l.scorer, a, b)}
-		if d, ok := decided[record.NewPair(a.Key, b.Key)]; ok && st.Weight == cluster.Forced {
-			step.By, step.Comment = "reviewer "+d.Reviewer, d.Comment
-		}
-		h.Steps = append(h.Steps, step)
-	}
-	return h, nil
-}
-
-// maxWhyNotPairs bounds the pairs WhyNot scores.
-const maxWhyNotPairs = 100000
-
-// WhyNot explains why two entities are apart: the best pair across them
-// against the thresholds, and the conflicts and decisions that keep their
-// records apart.
-func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID) (explain.WhyNot, error) {
-	w := explain.WhyNot{A: a, B: b}
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return w, err
-	}
-	defer tx.Rollback()
-	ka, errA := tx.Members(ctx, a)
-	kb, errB := tx.Members(ctx, b)
-	for _, err := range []error{errA, errB} {
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return w, err
-		}
-	}
-	if len(ka) == 0 || len(kb) == 0 {
-		return w, fmt.Errorf("entities %s, %s: %w", a, b, store.ErrNotFound)
-	}
-	if a == b {
-		return w, fmt.Errorf("%w: %s is one entity", ErrBadDecision, a)
-	}
-	ra, err := l.records(ctx, tx, ka...)
-	if err != nil {
-		return w, err
-	}
-	rb, err := l.records(ctx, tx, kb...)
-	if err != nil {
-		return w, err
-	}
-	decided := map[record.Pair]record.Decision{}
-	for _, k := range ka {
-		ds, err := tx.Decisions(ctx, k)
-		if err != nil {
-			return w, err
-		}
-		for _, d := range ds {
-			decided[record.NewPair(d.A, d.B)] = d
-		}
-	}
-	var conflicts []explain.Separation
-	for i := range ra {
-		for j := range rb {
-			if w.Pairs == maxWhyNotPairs {
-				break
-			}
-			wf := explain.Pair(l.scorer, &ra[i], &rb[j])
-			w.Pairs++
-			if w.Best == nil || wf.Weight > w.Best.Weight {
-				w.Best = &wf
-			}
-			if d, ok := decided[record.NewPair(ra[i].Key, rb[j].Key)]; ok && d.Verdict == record.VerdictDifferent {
-				w.Separations = append(w.Separations, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "decision",
-					Detail: fmt.Sprintf("reviewer %s decided they are different: %s", d.Reviewer, d.Comment)})
-			}
-			if len(conflicts) < 5 {
-				if levels := l.levels(&ra[i], &rb[j]); l.scorer.Conflict(levels) {
-					conflicts = append(conflicts, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "conflict",
-						Detail: "they disagree outright on " + strings.Join(l.scorer.Disagreements(levels), ", ")})
-				}
-			}
-		}
-	}
-	w.Separations = append(w.Separations, conflicts...)
-	w.Summarise()
-	return w, nil
 }
 
 func (l *Live) levels(a, b *record.Record) []uint8 {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
@@ -20,7 +21,7 @@ func key(id string) record.Key { return record.Key{Source: "s", ID: id} }
 
 func entityOf(t *testing.T, l *live.Live, id string) record.EntityID {
 	t.Helper()
-	r, err := l.Record(context.Background(), key(id))
+	r, err := l.Record(context.Background(), key(id), access.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,17 +135,17 @@ func TestManualMergeSplitHowWhyNot(t *testing.T) {
 	}
 	ea, ez := entityOf(t, l, "a"), entityOf(t, l, "z")
 	// How: one step, the model's link, weighing what the waterfall says.
-	how, err := l.How(ctx, ea)
+	how, err := l.How(ctx, ea, access.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := l.Record(ctx, key("a"))
+	stored, _ := l.Record(ctx, key("a"), access.Everything)
 	if len(how.Steps) != 1 || how.Steps[0].By != "model" || len(stored.Links) != 1 ||
 		math.Abs(how.Steps[0].Waterfall.Weight-stored.Links[0].Weight) > 1e-9 || how.Steps[0].Joined != [2]int{1, 1} {
 		t.Fatalf("how = %+v, links %+v", how, stored.Links)
 	}
 	// Why not: the best pair is far below the review threshold.
-	why, err := l.WhyNot(ctx, ea, ez)
+	why, err := l.WhyNot(ctx, ea, ez, access.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestManualMergeSplitHowWhyNot(t *testing.T) {
 	if entityOf(t, l, "z") != ea || ch.Op != "merge" {
 		t.Fatalf("after merge z is in %s, want %s; change %+v", entityOf(t, l, "z"), ea, ch)
 	}
-	how, _ = l.How(ctx, ea)
+	how, _ = l.How(ctx, ea, access.Everything)
 	if len(how.Steps) != 2 || how.Steps[0].By != "reviewer rev" || how.Steps[0].Comment != "same customer, new surname" {
 		t.Fatalf("how after merge = %+v", how.Steps)
 	}
@@ -170,7 +171,7 @@ func TestManualMergeSplitHowWhyNot(t *testing.T) {
 	if entityOf(t, l, "a") != ea || entityOf(t, l, "z") == ea {
 		t.Fatalf("after split: a in %s, z in %s", entityOf(t, l, "a"), entityOf(t, l, "z"))
 	}
-	why, _ = l.WhyNot(ctx, ea, entityOf(t, l, "z"))
+	why, _ = l.WhyNot(ctx, ea, entityOf(t, l, "z"), access.Everything)
 	if !strings.Contains(why.Reason, "a reviewer decided") {
 		t.Fatalf("why not after split: %q", why.Reason)
 	}
@@ -290,7 +291,7 @@ func TestMistakesReloadNothing(t *testing.T) {
 	if got := l.Reloads(); got != before {
 		t.Errorf("mistakes reloaded the store %d times", got-before)
 	}
-	if _, err := l.Record(ctx, key("c")); !errors.Is(err, store.ErrNotFound) {
+	if _, err := l.Record(ctx, key("c"), access.Everything); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the refused batch stored its upsert: %v", err)
 	}
 	if err := l.Check(ctx); err != nil {
@@ -312,14 +313,14 @@ func TestPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	all, err := l.Reviews(ctx)
+	all, err := l.Reviews(ctx, access.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []record.Review
 	var after *record.Review
 	for {
-		page, err := l.ReviewPage(ctx, after, 3)
+		page, err := l.ReviewPage(ctx, access.Everything, after, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -339,18 +340,18 @@ func TestPages(t *testing.T) {
 	if err != nil || len(page) != 2 || page[0].Seq != log[3].Seq || page[1].Seq != log[4].Seq {
 		t.Fatalf("audit page after %d: %v, %v", log[2].Seq, page, err)
 	}
-	r, err := l.Record(ctx, key("r0"))
+	r, err := l.Record(ctx, key("r0"), access.Everything)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.Merge(ctx, r.Entity, entityOf(t, l, "r1"), "rev", "one person"); err != nil {
 		t.Fatal(err)
 	}
-	whole, err := l.Lineage(ctx, r.Entity, 0, 0)
+	whole, err := l.Lineage(ctx, r.Entity, access.Everything, 0, 0)
 	if err != nil || len(whole) < 2 {
 		t.Fatalf("lineage of %s: %v, %v", r.Entity, whole, err)
 	}
-	rest, err := l.Lineage(ctx, r.Entity, whole[0].Seq, 1)
+	rest, err := l.Lineage(ctx, r.Entity, access.Everything, whole[0].Seq, 1)
 	if err != nil || len(rest) != 1 || rest[0].Seq != whole[1].Seq {
 		t.Fatalf("lineage after %d: %v, %v", whole[0].Seq, rest, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/ingest"
@@ -61,7 +62,7 @@ func TestStream(t *testing.T) {
 	if err != nil || st.Changes != 1 || st.RowRejects != 1 {
 		t.Fatalf("deletes: %+v, %v", st, err)
 	}
-	if _, err := l.Record(ctx, key("a")); err == nil {
+	if _, err := l.Record(ctx, key("a"), access.Everything); err == nil {
 		t.Error("the deleted record is still stored")
 	}
 	// An idle input: cancelling stops the stream; what came is committed.
@@ -74,7 +75,7 @@ func TestStream(t *testing.T) {
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if _, err := l.Record(ctx, key("c")); err == nil {
+		if _, err := l.Record(ctx, key("c"), access.Everything); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -112,8 +112,8 @@ type Tx interface {
 	// sequence number.
 	AddEvent(ctx context.Context, e record.Event) (record.Event, error)
 	// Events returns the events that name entity (as Entity or in
-	// Others), oldest first: those after sequence number after, at most
-	// limit.
+	// Others), or every event when entity is "", oldest first: those after
+	// sequence number after, at most limit.
 	Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error)
 	// EntityUsed reports whether an entity id has ever been used.
 	EntityUsed(ctx context.Context, entity record.EntityID) (bool, error)

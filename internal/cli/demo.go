@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/live"
 
@@ -114,13 +115,13 @@ func demoLive(ctx context.Context, env Env, cfg *config.Config, dir string) erro
 	if _, err := lv.Apply(ctx, ops); err != nil {
 		return err
 	}
-	queue, err := lv.Reviews(ctx)
+	queue, err := lv.Reviews(ctx, access.Everything)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "\nReal time: %d records upserted into %s; review queue: %d.\n", len(ops), path, len(queue))
 	if len(queue) > 0 {
-		w, err := lv.ExplainPair(ctx, queue[0].A, queue[0].B)
+		w, err := lv.ExplainPair(ctx, queue[0].A, queue[0].B, access.Everything)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 )
@@ -45,19 +46,19 @@ func runExplain(ctx context.Context, env Env, args []string) error {
 			if err != nil {
 				return &usageError{msg: err.Error(), hint: explainSynopsis}
 			}
-			w, err := l.ExplainPair(ctx, a, b)
+			w, err := l.ExplainPair(ctx, a, b, access.Everything)
 			if err != nil {
 				return err
 			}
 			v = w
 		case *entity:
-			h, err := l.How(ctx, record.EntityID(fs.Arg(0)))
+			h, err := l.How(ctx, record.EntityID(fs.Arg(0)), access.Everything)
 			if err != nil {
 				return err
 			}
 			v = h
 		default:
-			w, err := l.WhyNot(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)))
+			w, err := l.WhyNot(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)), access.Everything)
 			if err != nil {
 				return err
 			}

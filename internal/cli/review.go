@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
@@ -48,13 +49,13 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	return withLive(ctx, env, *cfgPath, !acting, func(l *live.Live) error {
 		if !acting {
 			if *decisions {
-				ds, err := l.Decisions(ctx)
+				ds, err := l.Decisions(ctx, access.Everything)
 				if err != nil {
 					return err
 				}
 				return printDecisions(env, ds, *asJSON)
 			}
-			q, err := l.ReviewPage(ctx, nil, *limit)
+			q, err := l.ReviewPage(ctx, access.Everything, nil, *limit)
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/live"
 
@@ -203,7 +204,7 @@ func runEntity(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "--config and one entity ID are required", hint: entitySynopsis}
 	}
 	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
-		v, err := l.Entity(ctx, record.EntityID(fs.Arg(0)))
+		v, err := l.Entity(ctx, record.EntityID(fs.Arg(0)), access.Everything)
 		if err != nil {
 			return err
 		}
@@ -221,7 +222,7 @@ func runRecord(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "--config, a SOURCE and a record ID are required", hint: recordSynopsis}
 	}
 	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
-		r, err := l.Record(ctx, record.Key{Source: fs.Arg(0), ID: fs.Arg(1)})
+		r, err := l.Record(ctx, record.Key{Source: fs.Arg(0), ID: fs.Arg(1)}, access.Everything)
 		if err != nil {
 			return err
 		}

@@ -859,8 +859,12 @@ func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, b
 
 // Events returns the events naming entity, oldest first.
 func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error) {
-	return collect(ctx, t, `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
-		JOIN events e ON e.seq = x.seq WHERE x.entity = ? AND x.seq > ? ORDER BY x.seq LIMIT ?`, []any{string(entity), after, sqlLimit(limit)},
+	q, args := `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
+		JOIN events e ON e.seq = x.seq WHERE x.entity = ? AND x.seq > ? ORDER BY x.seq LIMIT ?`, []any{string(entity), after, sqlLimit(limit)}
+	if entity == "" {
+		q, args = `SELECT seq, at, kind, entity, others, source, rid FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, []any{after, sqlLimit(limit)}
+	}
+	return collect(ctx, t, q, args,
 		func(rows *sql.Rows) (e record.Event, err error) {
 			var at int64
 			var ent, others string

@@ -478,6 +478,9 @@ func Run(t *testing.T, open Open) {
 			if len(events) != 11 || !slices.EqualFunc(events, whole, func(a, b record.Event) bool { return a.Seq == b.Seq }) {
 				t.Fatalf("lineage in pages of 4: %d events, whole %d", len(events), len(whole))
 			}
+			if every, err := tx.Events(ctx, "", events[3].Seq, 2); err != nil || len(every) != 2 || every[0].Seq != events[4].Seq {
+				t.Fatalf("every event after %d, two: %v, %v", events[3].Seq, every, err)
+			}
 			if one, err := tx.Events(ctx, "X3", 0, 0); err != nil || len(one) != 1 {
 				t.Fatalf("events naming X3 among Others: %v, %v", one, err)
 			}

@@ -1,0 +1,65 @@
+package live
+
+import (
+	"context"
+
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/store"
+)
+
+type actorKey struct{}
+
+// WithActor returns a context naming the principal that asks for the
+// changes made with it: the audit log records them as that principal's
+// (audit.ActorPrincipal + id) rather than the model's.
+func WithActor(ctx context.Context, principal string) context.Context {
+	return context.WithValue(ctx, actorKey{}, principal)
+}
+
+// actorOf returns the audit actor of an upsert or delete made with ctx.
+func actorOf(ctx context.Context) string {
+	if p, ok := ctx.Value(actorKey{}).(string); ok && p != "" {
+		return audit.ActorPrincipal + p
+	}
+	return audit.ActorModel
+}
+
+// Changed returns a channel closed when the next change of this process
+// commits: what a change feed waits on. Changes other processes make are
+// not signalled; a feed polls for those.
+func (l *Live) Changed() <-chan struct{} {
+	l.changedMu.Lock()
+	defer l.changedMu.Unlock()
+	if l.changed == nil {
+		l.changed = make(chan struct{})
+	}
+	return l.changed
+}
+
+func (l *Live) notify() {
+	l.changedMu.Lock()
+	defer l.changedMu.Unlock()
+	if l.changed != nil {
+		close(l.changed)
+		l.changed = nil
+	}
+}
+
+// RecordAccess appends entries about reads — who read what, for which
+// stated purpose — to the audit log, in one transaction. Each entry's
+// actor, action, entities and detail are the caller's; the log chains and
+// times them. Detail must hold no record contents.
+func (l *Live) RecordAccess(ctx context.Context, entries []audit.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	return l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
+		var err error
+		for _, e := range entries {
+			if head, err = l.audit(ctx, tx, head, e); err != nil {
+				return head, err
+			}
+		}
+		return head, nil
+	})
+}

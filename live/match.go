@@ -1,0 +1,117 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/block"
+	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// Candidate is an entity a query record may be: the member that scored
+// best against it, and the explanation of that pair.
+type Candidate struct {
+	Entity      record.EntityID   `json:"entity"`
+	Record      record.Key        `json:"record"`
+	Weight      float64           `json:"weight"`
+	Probability float64           `json:"probability"`
+	Outcome     string            `json:"outcome"`
+	Explanation explain.Waterfall `json:"explanation"`
+}
+
+// MaxMatches bounds the candidates Match returns.
+const MaxMatches = 100
+
+// Match screens a query record — normalised, never stored — against the
+// stored records it shares a blocking key with, as the view sees them,
+// and returns the entities it may be: those whose best pair reaches the
+// review threshold, best first, at most limit (0: 10). The query's source
+// picks the prior (a source the model does not know takes the global
+// one). It reads the memory copy's blocking index, so it waits for a
+// change in progress, then scores and explains outside the lock.
+func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit int) ([]Candidate, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	limit = min(limit, MaxMatches)
+	type cand struct {
+		key    record.Key
+		entity record.EntityID
+		values [][]record.Value
+	}
+	var cands []cand
+	keys := slices.Concat(block.Keys(&q, l.rules, 0)...)
+	l.mu.Lock()
+	seen := map[int32]bool{}
+	for _, k := range keys {
+		held := l.mem.index[k]
+		if len(held) > l.opt.MaxBlock {
+			continue
+		}
+		for _, s := range held {
+			r := &l.mem.recs[s]
+			if seen[s] || !v.Record(r.key) || !q.Kind.Compatible(r.kind) {
+				continue
+			}
+			seen[s] = true
+			cands = append(cands, cand{r.key, r.entity, r.values})
+		}
+	}
+	l.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	va := l.scorer.Values(&q)
+	levels := make([]uint8, len(l.scorer.Comps))
+	best := map[record.EntityID]Candidate{}
+	for _, c := range cands {
+		w := l.scorer.CompareValues(q.Key.Source, c.key.Source, va, c.values, levels, nil)
+		out := l.scorer.Decide(w, levels)
+		if out == model.NonMatch {
+			continue
+		}
+		if b, ok := best[c.entity]; !ok || w > b.Weight || (w == b.Weight && c.key.Less(b.Record)) {
+			best[c.entity] = Candidate{Entity: c.entity, Record: c.key, Weight: w, Probability: model.Probability(w), Outcome: out.String()}
+		}
+	}
+	ranked := make([]Candidate, 0, len(best))
+	for _, c := range best {
+		ranked = append(ranked, c)
+	}
+	slices.SortFunc(ranked, func(a, b Candidate) int {
+		switch {
+		case a.Weight != b.Weight && a.Weight > b.Weight:
+			return -1
+		case a.Weight != b.Weight:
+			return 1
+		}
+		return keyCmp(a.Record, b.Record)
+	})
+	if len(ranked) > limit {
+		ranked = ranked[:limit]
+	}
+	// Explanations read the stored records: one snapshot.
+	// A record deleted meanwhile drops out.
+	out := ranked[:0]
+	err := l.read(ctx, func(tx store.Tx) error {
+		for _, c := range ranked {
+			recs, err := l.records(ctx, tx, c.Record)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("match: %w", err)
+			}
+			c.Explanation = l.maskedWaterfall(&q, &recs[0], v, false)
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,409 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/cluster"
+	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// Every read of Live goes through a reader's view (access.View), here and
+// nowhere else: a record the view does not hold is not found, a link,
+// review, decision, lineage event or explanation step that names one is
+// left out, and masked features show no values. The command line reads
+// with access.Everything. Each read is one snapshot of the store: it never
+// waits for a change and never sees half of one.
+
+// StoredRecord is a record as the store holds it now, as a reader sees it.
+type StoredRecord struct {
+	Record  record.Record   `json:"record"`
+	Entity  record.EntityID `json:"entity"`
+	Links   []record.Link   `json:"links,omitempty"`
+	Reviews []record.Review `json:"reviews,omitempty"`
+}
+
+// EntityView is an entity as the store holds it now, with its lineage, as
+// a reader sees it.
+type EntityView struct {
+	ID      record.EntityID `json:"id"`
+	Records []StoredRecord  `json:"records"`
+	Lineage []record.Event  `json:"lineage"`
+}
+
+// read runs fn in a read transaction: one snapshot of the store.
+func (l *Live) read(ctx context.Context, fn func(tx store.Tx) error) error {
+	tx, err := l.st.Begin(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+func notFound(what string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(what, args...), store.ErrNotFound)
+}
+
+// Record returns a stored record with its entity, links and reviews.
+func (l *Live) Record(ctx context.Context, key record.Key, v access.View) (StoredRecord, error) {
+	var out StoredRecord
+	err := l.read(ctx, func(tx store.Tx) (err error) {
+		out, err = l.storedRecord(ctx, tx, key, v)
+		return err
+	})
+	return out, err
+}
+
+func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v access.View) (StoredRecord, error) {
+	if !v.Record(key) {
+		return StoredRecord{}, notFound("record %s", key)
+	}
+	s, err := tx.Record(ctx, key)
+	if err != nil {
+		return StoredRecord{}, err
+	}
+	out := StoredRecord{Entity: s.Entity}
+	if out.Record, err = decodeRecord(s); err != nil {
+		return out, err
+	}
+	out.Record = v.MaskRecord(out.Record)
+	links, err := tx.Links(ctx, key)
+	if err != nil {
+		return out, err
+	}
+	out.Links = slices.DeleteFunc(links, func(lk record.Link) bool { return !v.Record(other(lk, key)) })
+	reviews, err := tx.Reviews(ctx, key, nil, 0)
+	out.Reviews = slices.DeleteFunc(reviews, func(r record.Review) bool { return !v.Record(r.A) || !v.Record(r.B) })
+	return out, err
+}
+
+// visibleMembers returns the members of an entity the view holds, in key
+// order; found says whether the entity has members at all.
+func visibleMembers(ctx context.Context, tx store.Tx, id record.EntityID, v access.View) (keys []record.Key, found bool, err error) {
+	all, err := tx.Members(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return slices.DeleteFunc(all, func(k record.Key) bool { return !v.Record(k) }), true, nil
+}
+
+// visibleEvents keeps the lineage events whose change a record of the
+// view caused.
+func visibleEvents(evs []record.Event, v access.View) []record.Event {
+	return slices.DeleteFunc(evs, func(e record.Event) bool { return !v.Record(e.Record) })
+}
+
+// Entity returns an entity's records and lineage. An entity whose members
+// the view holds none of is not found; an id that was used once (merged
+// away, removed) returns the lineage the view may see and no records.
+func (l *Live) Entity(ctx context.Context, id record.EntityID, v access.View) (EntityView, error) {
+	out := EntityView{ID: id}
+	err := l.read(ctx, func(tx store.Tx) error {
+		keys, found, err := visibleMembers(ctx, tx, id, v)
+		if err != nil {
+			return err
+		}
+		if found && len(keys) == 0 {
+			return notFound("entity %s", id)
+		}
+		for _, k := range keys {
+			r, err := l.storedRecord(ctx, tx, k, v)
+			if err != nil {
+				return err
+			}
+			out.Records = append(out.Records, r)
+		}
+		evs, err := tx.Events(ctx, id, 0, 0)
+		if err != nil {
+			return err
+		}
+		out.Lineage = visibleEvents(evs, v)
+		if len(out.Records) == 0 && len(out.Lineage) == 0 {
+			return notFound("entity %s", id)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Lineage returns a page of an entity's lineage, oldest first: the events
+// after sequence number after, at most limit (0: all) that the view may
+// see.
+func (l *Live) Lineage(ctx context.Context, id record.EntityID, v access.View, after int64, limit int) ([]record.Event, error) {
+	return l.eventPage(ctx, id, v, after, limit)
+}
+
+// Changes returns the lineage events of every entity after sequence
+// number after, oldest first, at most limit (0: all) that the view may
+// see: the change feed. Each event's Seq is the cursor to resume after.
+func (l *Live) Changes(ctx context.Context, v access.View, after int64, limit int) ([]record.Event, error) {
+	return l.eventPage(ctx, "", v, after, limit)
+}
+
+func (l *Live) eventPage(ctx context.Context, id record.EntityID, v access.View, after int64, limit int) ([]record.Event, error) {
+	var out []record.Event
+	err := l.read(ctx, func(tx store.Tx) error {
+		return fillPage(limit, func(n int) (int, error) {
+			evs, err := tx.Events(ctx, id, after, n)
+			if len(evs) > 0 {
+				after = evs[len(evs)-1].Seq
+			}
+			out = append(out, visibleEvents(evs, v)...)
+			return len(evs), err
+		}, func() int { return len(out) })
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, err
+}
+
+// fillPage reads pages of a filtered list until limit items passed the
+// filter or the list ended: read(n) reads up to n more items and returns
+// how many it read; have counts the items kept.
+func fillPage(limit int, read func(n int) (int, error), have func() int) error {
+	for {
+		want := 0
+		if limit > 0 {
+			want = max(limit-have(), 16)
+		}
+		n, err := read(want)
+		if err != nil || n == 0 || limit <= 0 || n < want || have() >= limit {
+			return err
+		}
+	}
+}
+
+// Reviews returns the review queue, strongest first, as the view sees it.
+func (l *Live) Reviews(ctx context.Context, v access.View) ([]record.Review, error) {
+	return l.ReviewPage(ctx, v, nil, 0)
+}
+
+// ReviewPage returns a page of the review queue, strongest first: the
+// pairs after the pair after (nil: from the first), at most limit (0:
+// all), both of whose records the view holds.
+func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Review, limit int) ([]record.Review, error) {
+	var out []record.Review
+	err := l.read(ctx, func(tx store.Tx) error {
+		return fillPage(limit, func(n int) (int, error) {
+			rs, err := tx.Reviews(ctx, record.Key{}, after, n)
+			if len(rs) > 0 {
+				after = &rs[len(rs)-1]
+			}
+			out = append(out, slices.DeleteFunc(rs, func(r record.Review) bool { return !v.Record(r.A) || !v.Record(r.B) })...)
+			return len(rs), err
+		}, func() int { return len(out) })
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, err
+}
+
+// Decisions returns every reviewer's decision on records the view holds.
+func (l *Live) Decisions(ctx context.Context, v access.View) ([]record.Decision, error) {
+	var out []record.Decision
+	err := l.read(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.Decisions(ctx, record.Key{})
+		out = slices.DeleteFunc(out, func(d record.Decision) bool { return !v.Record(d.A) || !v.Record(d.B) })
+		return err
+	})
+	return out, err
+}
+
+// ExplainPair returns the match-weight waterfall of two stored records.
+// Values of masked features are not shown; the weights are the model's.
+func (l *Live) ExplainPair(ctx context.Context, a, b record.Key, v access.View) (explain.Waterfall, error) {
+	var w explain.Waterfall
+	if !v.Record(a) || !v.Record(b) {
+		return w, notFound("records %s, %s", a, b)
+	}
+	err := l.read(ctx, func(tx store.Tx) error {
+		recs, err := l.records(ctx, tx, a, b)
+		if err != nil {
+			return err
+		}
+		w = l.waterfall(&recs[0], &recs[1], v)
+		return nil
+	})
+	return w, err
+}
+
+// waterfall explains a pair as the view may see it.
+func (l *Live) waterfall(a, b *record.Record, v access.View) explain.Waterfall {
+	return l.maskedWaterfall(a, b, v, true)
+}
+
+// maskedWaterfall explains a pair, masking the values of b (and of a,
+// when maskA) the view does not show.
+func (l *Live) maskedWaterfall(a, b *record.Record, v access.View, maskA bool) explain.Waterfall {
+	w := explain.Pair(l.scorer, a, b)
+	for i := range w.Bars {
+		bar := &w.Bars[i]
+		name := strings.TrimPrefix(bar.Name, "tf ")
+		for _, c := range l.scorer.Model.Comparisons {
+			if c.Name != name {
+				continue
+			}
+			if maskA && v.Masked(a.Key.Source, c.Feature) && bar.A != "" {
+				bar.A = access.Mask
+			}
+			if v.Masked(b.Key.Source, c.Feature) && bar.B != "" {
+				bar.B = access.Mask
+			}
+		}
+	}
+	return w
+}
+
+// How explains an entity: the merges that built it, in the order
+// clustering makes them, each with its waterfall or decision — among the
+// members the view holds.
+func (l *Live) How(ctx context.Context, id record.EntityID, v access.View) (explain.How, error) {
+	h := explain.How{Entity: id}
+	err := l.read(ctx, func(tx store.Tx) error {
+		keys, _, err := visibleMembers(ctx, tx, id, v)
+		if err != nil {
+			return err
+		}
+		if len(keys) == 0 {
+			return notFound("entity %s", id)
+		}
+		h.Records = keys
+		recs, err := l.records(ctx, tx, keys...)
+		if err != nil {
+			return err
+		}
+		index := make(map[record.Key]int32, len(keys))
+		g := group{kinds: make([]record.EntityKind, len(recs)), values: make([][][]record.Value, len(recs))}
+		for i := range recs {
+			index[recs[i].Key] = int32(i)
+			g.kinds[i], g.values[i] = recs[i].Kind, l.scorer.Values(&recs[i])
+		}
+		// The links and decisions among the members, as the store holds them.
+		var edges []cluster.Edge
+		decided := map[record.Pair]record.Decision{}
+		for i, k := range keys {
+			links, err := tx.Links(ctx, k)
+			if err != nil {
+				return err
+			}
+			for _, lk := range links {
+				if j, ok := index[other(lk, k)]; ok && int32(i) < j {
+					edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: lk.Weight})
+				}
+			}
+			ds, err := tx.Decisions(ctx, k)
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				decided[record.NewPair(d.A, d.B)] = d
+				o := d.A
+				if o == k {
+					o = d.B
+				}
+				if j, ok := index[o]; ok && int32(i) < j && d.Verdict == record.VerdictSame {
+					edges = append(edges, cluster.Edge{A: int32(i), B: j, Weight: cluster.Forced})
+				}
+			}
+		}
+		g.different = func(a, b int32) bool {
+			return decided[record.NewPair(keys[a], keys[b])].Verdict == record.VerdictDifferent
+		}
+		opt := l.clusterOptions(g)
+		opt.Steps = true
+		cr := cluster.Greedy(len(keys), edges, opt)
+		for i, st := range cr.Steps {
+			a, b := &recs[st.A], &recs[st.B]
+			step := explain.Step{Order: i + 1, By: "model", Joined: st.Sizes, Waterfall: l.waterfall(a, b, v)}
+			if d, ok := decided[record.NewPair(a.Key, b.Key)]; ok && st.Weight == cluster.Forced {
+				step.By, step.Comment = "reviewer "+d.Reviewer, d.Comment
+			}
+			h.Steps = append(h.Steps, step)
+		}
+		return nil
+	})
+	return h, err
+}
+
+// maxWhyNotPairs bounds the pairs WhyNot scores.
+const maxWhyNotPairs = 100000
+
+// WhyNot explains why two entities are apart: the best pair across them
+// against the thresholds, and the conflicts and decisions that keep their
+// records apart — among the members the view holds.
+func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) (explain.WhyNot, error) {
+	w := explain.WhyNot{A: a, B: b}
+	err := l.read(ctx, func(tx store.Tx) error {
+		ka, _, err := visibleMembers(ctx, tx, a, v)
+		if err != nil {
+			return err
+		}
+		kb, _, err := visibleMembers(ctx, tx, b, v)
+		if err != nil {
+			return err
+		}
+		if len(ka) == 0 || len(kb) == 0 {
+			return notFound("entities %s, %s", a, b)
+		}
+		if a == b {
+			return fmt.Errorf("%w: %s is one entity", ErrBadDecision, a)
+		}
+		ra, err := l.records(ctx, tx, ka...)
+		if err != nil {
+			return err
+		}
+		rb, err := l.records(ctx, tx, kb...)
+		if err != nil {
+			return err
+		}
+		decided := map[record.Pair]record.Decision{}
+		for _, k := range ka {
+			ds, err := tx.Decisions(ctx, k)
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				decided[record.NewPair(d.A, d.B)] = d
+			}
+		}
+		var conflicts []explain.Separation
+		for i := range ra {
+			for j := range rb {
+				if w.Pairs == maxWhyNotPairs {
+					break
+				}
+				wf := l.waterfall(&ra[i], &rb[j], v)
+				w.Pairs++
+				if w.Best == nil || wf.Weight > w.Best.Weight {
+					w.Best = &wf
+				}
+				if d, ok := decided[record.NewPair(ra[i].Key, rb[j].Key)]; ok && d.Verdict == record.VerdictDifferent {
+					w.Separations = append(w.Separations, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "decision",
+						Detail: fmt.Sprintf("reviewer %s decided they are different: %s", d.Reviewer, d.Comment)})
+				}
+				if len(conflicts) < 5 {
+					if levels := l.levels(&ra[i], &rb[j]); l.scorer.Conflict(levels) {
+						conflicts = append(conflicts, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "conflict",
+							Detail: "they disagree outright on " + strings.Join(l.scorer.Disagreements(levels), ", ")})
+					}
+				}
+			}
+		}
+		w.Separations = append(w.Separations, conflicts...)
+		w.Summarise()
+		return nil
+	})
+	return w, err
+}

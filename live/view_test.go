@@ -1,0 +1,168 @@
+package live_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+func sourced(src, id, name, phone string) record.Record {
+	r := textRecord(id, name, phone)
+	r.Key.Source = src
+	return r
+}
+
+// Every read goes through the reader's view: records of a source it is
+// not cleared for are not found and leave no trace in any answer —
+// links, reviews, lineage, explanations, the change feed, screening — and
+// masked features show no values.
+func TestViews(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	// pub/a and sec/b share a name, sec/b and sec/c a phone: one entity.
+	for _, r := range []record.Record{sourced("pub", "a", "ann", "111"), sourced("sec", "b", "ann", "999222"), sourced("sec", "c", "cyrus", "999222"), sourced("sec", "d", "dora", "555")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	policy, err := access.NewPolicy([]string{"restricted", "secret"}, map[string]access.Source{
+		"pub": {}, "sec": {Label: "restricted", Sensitive: []string{"phone"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsider := policy.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleViewer}}, "")
+	cleared := policy.View(access.Principal{ID: "c", Roles: []access.Role{access.RoleViewer}, Clearance: "restricted"}, "case 1")
+	a, b := record.Key{Source: "pub", ID: "a"}, record.Key{Source: "sec", ID: "b"}
+	whole, err := l.Record(ctx, a, access.Everything)
+	if err != nil || len(whole.Links) != 1 {
+		t.Fatalf("record a as the operator sees it: %+v, %v", whole, err)
+	}
+	entity := whole.Entity
+	dora, err := l.Record(ctx, record.Key{Source: "sec", ID: "d"}, access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// What the outsider gets, each answer checked for any trace of sec.
+	var answers []any
+	notFound := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s: %v, want not found", what, err)
+		}
+	}
+	_, err = l.Record(ctx, b, outsider)
+	notFound("record sec/b", err)
+	_, err = l.ExplainPair(ctx, a, b, outsider)
+	notFound("explain pub/a sec/b", err)
+	_, err = l.Entity(ctx, dora.Entity, outsider)
+	notFound("an entity of sec records only", err)
+	_, err = l.How(ctx, dora.Entity, outsider)
+	notFound("how of an entity of sec records only", err)
+	ra, err := l.Record(ctx, a, outsider)
+	if err != nil || len(ra.Links) != 0 {
+		t.Errorf("record pub/a: %d links (to sec), %v", len(ra.Links), err)
+	}
+	ev, err := l.Entity(ctx, entity, outsider)
+	if err != nil || len(ev.Records) != 1 {
+		t.Fatalf("entity as the outsider sees it: %+v, %v", ev, err)
+	}
+	how, err := l.How(ctx, entity, outsider)
+	if err != nil || len(how.Records) != 1 || len(how.Steps) != 0 {
+		t.Errorf("how as the outsider sees it: %+v, %v", how, err)
+	}
+	reviews, err := l.Reviews(ctx, outsider)
+	changes, err2 := l.Changes(ctx, outsider, 0, 0)
+	decisions, err3 := l.Decisions(ctx, outsider)
+	if err := errors.Join(err, err2, err3); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range changes {
+		if e.Record.Source != "pub" {
+			t.Errorf("change feed shows an event caused by %s", e.Record)
+		}
+	}
+	matches, err := l.Match(ctx, sourced("query", "q", "ann", "999222"), outsider, 10)
+	if err != nil || len(matches) != 1 || matches[0].Record != a {
+		t.Errorf("screening as the outsider: %+v, %v", matches, err)
+	}
+	answers = append(answers, ra, ev, how, reviews, changes, decisions, matches)
+	for _, ans := range answers {
+		data, _ := json.Marshal(ans)
+		for _, secret := range []string{`"sec"`, "cyrus", "dora", "sec/"} {
+			if strings.Contains(string(data), secret) {
+				t.Errorf("an answer to the outsider holds %s: %s", secret, data)
+			}
+		}
+	}
+
+	// The cleared reader sees sec, its phone masked (not the highest
+	// clearance); the operator sees it all.
+	rb, err := l.Record(ctx, b, cleared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rb.Record.Feature("phone"); f == nil || f.Raw[0] != access.Mask || f.Values != nil {
+		t.Errorf("cleared reader sees the phone: %+v", f)
+	}
+	w, err := l.ExplainPair(ctx, a, b, cleared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := l.ExplainPair(ctx, a, b, access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Weight != full.Weight {
+		t.Errorf("masking changed the score: %v vs %v", w.Weight, full.Weight)
+	}
+	for _, bar := range w.Bars {
+		if bar.Name == "phone" && (bar.B != access.Mask || bar.A != "111") {
+			t.Errorf("phone bar as the cleared reader sees it: %+v", bar)
+		}
+	}
+	if data, _ := json.Marshal(w); strings.Contains(string(data), "999222") {
+		t.Errorf("a masked value in the explanation: %s", data)
+	}
+	if ev, err := l.Entity(ctx, entity, cleared); err != nil || len(ev.Records) != 3 {
+		t.Errorf("entity as the cleared reader sees it: %d records, %v", len(ev.Records), err)
+	}
+}
+
+// Changes made through a principal are the principal's in the audit log;
+// reads are recorded with RecordAccess.
+func TestActorAndAccessLog(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	changed := l.Changed()
+	if _, err := l.Upsert(live.WithActor(ctx, "svc-ingest"), textRecord("a", "ann", "1")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	default:
+		t.Error("Changed was not signalled by a commit")
+	}
+	if err := l.RecordAccess(ctx, []audit.Entry{{Actor: "principal:alice", Action: "read", Detail: "GET /v1/entities/{id} purpose=case 1"}}); err != nil {
+		t.Fatal(err)
+	}
+	log, head, err := l.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(log)
+	if log[n-2].Actor != "principal:svc-ingest" || log[n-2].Action != "upsert" || log[n-1].Actor != "principal:alice" || log[n-1].Action != "read" {
+		t.Errorf("audit log ends %+v, %+v", log[n-2], log[n-1])
+	}
+	if err := audit.Verify(log, &head); err != nil {
+		t.Error(err)
+	}
+}
