@@ -116,3 +116,29 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 
 // maxStateProblems bounds the problems VerifyState lists.
 const maxStateProblems = 100
+
+// Verification is what Verify found.
+type Verification struct {
+	Entries int             `json:"entries"`
+	Head    audit.Head      `json:"head"`
+	Chain   string          `json:"chain"` // "" when the chain verifies, else what breaks it
+	State   []audit.Problem `json:"state,omitempty"`
+}
+
+// OK reports whether the log and the state both verify.
+func (v Verification) OK() bool { return v.Chain == "" && len(v.State) == 0 }
+
+// Verify checks the store's audit log — its chain up to the head — and the
+// state against it (VerifyState).
+func (l *Live) Verify(ctx context.Context) (Verification, error) {
+	entries, head, err := ReadAudit(ctx, l.st)
+	if err != nil {
+		return Verification{}, err
+	}
+	v := Verification{Entries: len(entries), Head: head}
+	if err := audit.Verify(entries, &head); err != nil {
+		v.Chain = err.Error()
+	}
+	v.State, err = VerifyState(ctx, l.st, entries)
+	return v, err
+}

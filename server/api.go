@@ -1,0 +1,688 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// Parameters shared by operations (exported: the OpenAPI document is made
+// from them by reflection).
+type (
+	// PurposeParam is the purpose a read states.
+	PurposeParam struct {
+		Purpose string `header:"Concord-Purpose" maxLength:"200" doc:"Why the caller reads: reads of labelled sources need one; the audit log keeps it."`
+	}
+	// KeyParams name a record in a path.
+	KeyParams struct {
+		Source string `path:"source" maxLength:"100" doc:"The record's source."`
+		ID     string `path:"id" maxLength:"256" doc:"The record's id in its source."`
+	}
+	// PageParams ask for a page of a list.
+	PageParams struct {
+		After string `query:"after" maxLength:"2000" doc:"The cursor of the page before (its next); empty for the first page."`
+		Limit int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"At most this many items."`
+	}
+)
+
+// Outputs.
+type (
+	recordOut struct {
+		Body live.StoredRecord
+	}
+	changeOut struct {
+		Body changeBody
+	}
+	changeBody struct {
+		Op       live.ChangeOp   `json:"op"`
+		Record   record.Key      `json:"record"`
+		Entity   record.EntityID `json:"entity,omitempty"`
+		Previous record.EntityID `json:"previous,omitempty"`
+		Audit    int64           `json:"audit" doc:"The sequence number of the change's audit entry."`
+	}
+	uploadIn struct {
+		PurposeParam
+		Body struct {
+			Records []uploadRow `json:"records" maxItems:"1000" doc:"Rows to upsert, committed together."`
+		}
+	}
+	uploadRow struct {
+		Source string         `json:"source" maxLength:"100" doc:"The source the row belongs to: it says how its columns map to features."`
+		Row    map[string]any `json:"row" doc:"The row's columns, as the source's file would hold them."`
+	}
+	uploadOut struct {
+		Body struct {
+			Changes []changeBody  `json:"changes"`
+			Rejects []uploadError `json:"rejects,omitempty"`
+		}
+	}
+	uploadError struct {
+		Index  int    `json:"index" doc:"The row's position in records, from 0."`
+		Field  string `json:"field,omitempty"`
+		Reason string `json:"reason"`
+	}
+	entityOut struct {
+		Body live.EntityView
+	}
+	howOut struct {
+		Body explain.How
+	}
+	waterfallOut struct {
+		Body explain.Waterfall
+	}
+	whyNotOut struct {
+		Body explain.WhyNot
+	}
+	matchIn struct {
+		PurposeParam
+		Body struct {
+			Source   string              `json:"source,omitempty" maxLength:"100" doc:"The source the query is like, for its prior; empty for none."`
+			Kind     record.EntityKind   `json:"kind,omitempty" enum:"person,organization," doc:"What the query is about."`
+			Features map[string][]string `json:"features" doc:"Feature name → raw values, as a source would hold them."`
+			Limit    int                 `json:"limit,omitempty" minimum:"0" maximum:"100" doc:"At most this many entities (default 10)."`
+		}
+	}
+	matchOut struct {
+		Body struct {
+			Candidates []live.Candidate `json:"candidates"`
+		}
+	}
+	reviewOut struct {
+		Body struct {
+			Items []record.Review `json:"items"`
+			Next  string          `json:"next,omitempty" doc:"The cursor of the next page; absent on the last."`
+		}
+	}
+	decideIn struct {
+		PurposeParam
+		Body struct {
+			A       string         `json:"a" maxLength:"400" doc:"A record, as source/id."`
+			B       string         `json:"b" maxLength:"400"`
+			Verdict record.Verdict `json:"verdict" enum:"same,different,unsure"`
+			Comment string         `json:"comment,omitempty" maxLength:"10000"`
+		}
+	}
+	mergeIn struct {
+		PurposeParam
+		Body struct {
+			A       record.EntityID `json:"a" maxLength:"100"`
+			B       record.EntityID `json:"b" maxLength:"100"`
+			Comment string          `json:"comment" minLength:"1" maxLength:"10000"`
+		}
+	}
+	splitIn struct {
+		PurposeParam
+		ID   record.EntityID `path:"id" maxLength:"100"`
+		Body struct {
+			Records []string `json:"records" minItems:"1" maxItems:"1000" doc:"The records to take out, as source/id."`
+			Comment string   `json:"comment" minLength:"1" maxLength:"10000"`
+		}
+	}
+	auditOut struct {
+		Body struct {
+			Entries []audit.Entry `json:"entries"`
+			Next    string        `json:"next,omitempty"`
+		}
+	}
+	verifyOut struct {
+		Body struct {
+			live.Verification
+			OK bool `json:"ok"`
+		}
+	}
+	changesIn struct {
+		PurposeParam
+		After int64 `query:"after" minimum:"0" doc:"The sequence number of the last event seen; 0 for the first."`
+		Limit int   `query:"limit" minimum:"0" maximum:"1000" default:"100"`
+		Wait  int   `query:"wait" minimum:"0" maximum:"30" doc:"Seconds to wait for an event when there is none yet (long poll)."`
+	}
+	changesOut struct {
+		Body struct {
+			Events []record.Event `json:"events"`
+			Next   int64          `json:"next" doc:"The sequence number to resume after."`
+		}
+	}
+	whoamiOut struct {
+		Body struct {
+			Principal access.Principal `json:"principal"`
+			Sees      []string         `json:"sees" doc:"The sources the principal reads with the purpose stated."`
+		}
+	}
+)
+
+// begin authorises op for the request's caller and returns its view.
+func (s *Server) begin(ctx context.Context, op access.Op) (*caller, access.View, error) {
+	c := callerOf(ctx)
+	if c == nil {
+		return nil, access.View{}, huma.Error401Unauthorized("unauthenticated")
+	}
+	if !s.opt.Policy.Can(c.principal, op) {
+		return nil, access.View{}, huma.Error403Forbidden(fmt.Sprintf("principal %s may not %s", c.principal.ID, op))
+	}
+	return c, s.opt.Policy.View(c.principal, c.purpose), nil
+}
+
+// fail maps an error to its problem: the one error → status map.
+func (s *Server) fail(err error) error {
+	var se huma.StatusError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		return err
+	case errors.Is(err, store.ErrNotFound):
+		return huma.Error404NotFound("not found")
+	case errors.Is(err, live.ErrBadDecision):
+		return huma.Error422UnprocessableEntity(err.Error())
+	case errors.Is(err, store.ErrReadOnly):
+		return huma.Error503ServiceUnavailable("the store is read-only")
+	case errors.Is(err, context.DeadlineExceeded):
+		return huma.Error504GatewayTimeout("the request took too long")
+	case errors.Is(err, context.Canceled):
+		return huma.Error503ServiceUnavailable("the request was cancelled")
+	}
+	s.log.Error("request failed", "error", err)
+	return huma.Error500InternalServerError("internal error")
+}
+
+func parseKey(s string) (record.Key, error) {
+	src, id, ok := strings.Cut(s, "/")
+	if !ok || src == "" || id == "" {
+		return record.Key{}, huma.Error422UnprocessableEntity(fmt.Sprintf("%q: want source/id", s))
+	}
+	return record.Key{Source: src, ID: id}, nil
+}
+
+func changeOf(ch live.Change) changeBody {
+	return changeBody{Op: ch.Op, Record: ch.Record, Entity: ch.Entity, Previous: ch.Previous, Audit: ch.Audit}
+}
+
+// touched notes entity ids a request read or changed, for its access log
+// entry.
+func (c *caller) touched(ids ...record.EntityID) {
+	for _, id := range ids {
+		if id != "" && len(c.entities) < 100 {
+			c.entities = append(c.entities, string(id))
+		}
+	}
+}
+
+func (s *Server) routes() {
+	reg := func(op huma.Operation) huma.Operation {
+		op.Tags = []string{strings.Split(strings.TrimPrefix(op.Path, "/v1/"), "/")[0]}
+		if op.MaxBodyBytes == 0 {
+			op.MaxBodyBytes = 1 << 20
+		}
+		return op
+	}
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "whoami", Method: http.MethodGet, Path: "/v1/whoami",
+		Summary: "Who the caller is, and what it sees"}),
+		func(ctx context.Context, in *PurposeParam) (*whoamiOut, error) {
+			c := callerOf(ctx)
+			out := &whoamiOut{}
+			out.Body.Principal = c.principal
+			v := s.opt.Policy.View(c.principal, c.purpose)
+			out.Body.Sees = []string{}
+			for name := range s.sources {
+				if v.Source(name) {
+					out.Body.Sees = append(out.Body.Sees, name)
+				}
+			}
+			sortStrings(out.Body.Sees)
+			return out, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "get-record", Method: http.MethodGet, Path: "/v1/records/{source}/{id}",
+		Summary: "A stored record, its entity, links and reviews"}),
+		func(ctx context.Context, in *struct {
+			PurposeParam
+			KeyParams
+		}) (*recordOut, error) {
+			c, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			r, err := s.l.Record(ctx, record.Key{Source: in.Source, ID: in.ID}, v)
+			c.touched(r.Entity)
+			return &recordOut{Body: r}, s.fail(err)
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "put-record", Method: http.MethodPut, Path: "/v1/records/{source}/{id}",
+		Summary: "Upsert one record", Description: "The body is the row's columns, as the source's file holds them; the id column is set from the path."}),
+		func(ctx context.Context, in *struct {
+			KeyParams
+			Body map[string]any
+		}) (*changeOut, error) {
+			c, _, err := s.begin(ctx, access.OpWrite)
+			if err != nil {
+				return nil, err
+			}
+			src, ok := s.sources[in.Source]
+			if !ok {
+				return nil, huma.Error404NotFound(fmt.Sprintf("no source %q", in.Source))
+			}
+			row := in.Body
+			if row == nil {
+				row = map[string]any{}
+			}
+			row[src.ID] = in.ID
+			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), []uploadRow{{Source: in.Source, Row: row}})
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			if len(chs) == 0 {
+				return nil, huma.Error422UnprocessableEntity("the row was rejected: "+rejects[0].Reason, rejectDetails(rejects)...)
+			}
+			c.touched(chs[0].Entity)
+			return &changeOut{Body: chs[0]}, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "delete-record", Method: http.MethodDelete, Path: "/v1/records/{source}/{id}",
+		Summary: "Delete a record", Description: "Its entity is resolved again without it; its decisions go with it."}),
+		func(ctx context.Context, in *KeyParams) (*changeOut, error) {
+			c, _, err := s.begin(ctx, access.OpWrite)
+			if err != nil {
+				return nil, err
+			}
+			ch, err := s.l.Delete(live.WithActor(ctx, c.principal.ID), record.Key{Source: in.Source, ID: in.ID})
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			c.touched(ch.Previous)
+			return &changeOut{Body: changeOf(ch)}, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "upload-records", Method: http.MethodPost, Path: "/v1/records",
+		Summary: "Upsert many records, committed together", MaxBodyBytes: s.opt.MaxBody,
+		Description: "Each row is mapped by its source's config, as a file of that source would be. Rows that cannot be read are returned as rejects; the others are committed in one transaction."}),
+		func(ctx context.Context, in *uploadIn) (*uploadOut, error) {
+			c, _, err := s.begin(ctx, access.OpWrite)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range in.Body.Records {
+				if _, ok := s.sources[r.Source]; !ok {
+					return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("no source %q", r.Source))
+				}
+			}
+			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), in.Body.Records)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			out := &uploadOut{}
+			out.Body.Changes, out.Body.Rejects = chs, rejects
+			for _, ch := range chs {
+				c.touched(ch.Entity)
+			}
+			return out, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "get-entity", Method: http.MethodGet, Path: "/v1/entities/{id}",
+		Summary: "An entity: its records and lineage"}),
+		func(ctx context.Context, in *struct {
+			PurposeParam
+			ID record.EntityID `path:"id" maxLength:"100"`
+		}) (*entityOut, error) {
+			c, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			e, err := s.l.Entity(ctx, in.ID, v)
+			c.touched(in.ID)
+			return &entityOut{Body: e}, s.fail(err)
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "how-entity", Method: http.MethodGet, Path: "/v1/entities/{id}/how",
+		Summary: "How an entity formed: its merges in order, each explained"}),
+		func(ctx context.Context, in *struct {
+			PurposeParam
+			ID record.EntityID `path:"id" maxLength:"100"`
+		}) (*howOut, error) {
+			c, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			h, err := s.l.How(ctx, in.ID, v)
+			c.touched(in.ID)
+			return &howOut{Body: h}, s.fail(err)
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "explain-pair", Method: http.MethodGet, Path: "/v1/explain/pair",
+		Summary: "The match-weight waterfall of two records"}),
+		func(ctx context.Context, in *struct {
+			PurposeParam
+			A string `query:"a" required:"true" maxLength:"400" doc:"A record, as source/id."`
+			B string `query:"b" required:"true" maxLength:"400"`
+		}) (*waterfallOut, error) {
+			_, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			a, err := parseKey(in.A)
+			if err != nil {
+				return nil, err
+			}
+			b, err := parseKey(in.B)
+			if err != nil {
+				return nil, err
+			}
+			w, err := s.l.ExplainPair(ctx, a, b, v)
+			return &waterfallOut{Body: w}, s.fail(err)
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "why-not", Method: http.MethodGet, Path: "/v1/explain/why-not",
+		Summary: "Why two entities are apart"}),
+		func(ctx context.Context, in *struct {
+			PurposeParam
+			A record.EntityID `query:"a" required:"true" maxLength:"100"`
+			B record.EntityID `query:"b" required:"true" maxLength:"100"`
+		}) (*whyNotOut, error) {
+			c, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			w, err := s.l.WhyNot(ctx, in.A, in.B, v)
+			c.touched(in.A, in.B)
+			return &whyNotOut{Body: w}, s.fail(err)
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "match", Method: http.MethodPost, Path: "/v1/match",
+		Summary:     "Screen a query record against the entities, without storing it",
+		Description: "The query's features are normalised as a source's would be, compared with the records that share a blocking key with it, and the entities whose best pair reaches the review threshold are returned, best first, each with its explanation."}),
+		func(ctx context.Context, in *matchIn) (*matchOut, error) {
+			c, v, err := s.begin(ctx, access.OpMatch)
+			if err != nil {
+				return nil, err
+			}
+			q, err := s.query(in)
+			if err != nil {
+				return nil, err
+			}
+			cands, err := s.l.Match(ctx, q, v, in.Body.Limit)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			out := &matchOut{}
+			out.Body.Candidates = cands
+			if cands == nil {
+				out.Body.Candidates = []live.Candidate{}
+			}
+			for _, cd := range cands {
+				c.touched(cd.Entity)
+			}
+			return out, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "review-queue", Method: http.MethodGet, Path: "/v1/review",
+		Summary: "The review queue, strongest first, in pages"}),
+		func(ctx context.Context, in *struct {
+			PurposeParam
+			PageParams
+		}) (*reviewOut, error) {
+			_, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			var after *record.Review
+			if in.After != "" {
+				after = &record.Review{}
+				if err := decodeCursor(in.After, after); err != nil {
+					return nil, err
+				}
+			}
+			items, err := s.l.ReviewPage(ctx, v, after, in.Limit)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			out := &reviewOut{}
+			out.Body.Items = items
+			if items == nil {
+				out.Body.Items = []record.Review{}
+			}
+			if in.Limit > 0 && len(items) == in.Limit {
+				out.Body.Next = encodeCursor(items[len(items)-1])
+			}
+			return out, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "decide", Method: http.MethodPost, Path: "/v1/decisions",
+		Summary: "Decide a pair of records: same, different or unsure", Description: "The caller is the reviewer; the pair leaves the review queue and the entities are resolved again."}),
+		func(ctx context.Context, in *decideIn) (*changeOut, error) {
+			c, v, err := s.begin(ctx, access.OpDecide)
+			if err != nil {
+				return nil, err
+			}
+			a, err := parseKey(in.Body.A)
+			if err != nil {
+				return nil, err
+			}
+			b, err := parseKey(in.Body.B)
+			if err != nil {
+				return nil, err
+			}
+			if !v.Record(a) || !v.Record(b) {
+				return nil, huma.Error404NotFound("not found")
+			}
+			ch, err := s.l.Decide(ctx, record.Decision{A: a, B: b, Verdict: in.Body.Verdict, Reviewer: c.principal.ID, Comment: in.Body.Comment})
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			c.touched(ch.Entity)
+			return &changeOut{Body: changeOf(ch)}, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "merge", Method: http.MethodPost, Path: "/v1/merges",
+		Summary: "Merge two entities by hand", Description: "A same decision between the first records of each that the caller sees."}),
+		func(ctx context.Context, in *mergeIn) (*changeOut, error) {
+			c, v, err := s.begin(ctx, access.OpDecide)
+			if err != nil {
+				return nil, err
+			}
+			ea, errA := s.l.Entity(ctx, in.Body.A, v)
+			eb, errB := s.l.Entity(ctx, in.Body.B, v)
+			if err := errors.Join(errA, errB); err != nil {
+				return nil, s.fail(err)
+			}
+			if len(ea.Records) == 0 || len(eb.Records) == 0 || in.Body.A == in.Body.B {
+				return nil, huma.Error422UnprocessableEntity("a merge needs two different entities with records")
+			}
+			ch, err := s.l.Decide(ctx, record.Decision{A: ea.Records[0].Record.Key, B: eb.Records[0].Record.Key,
+				Verdict: record.VerdictSame, Reviewer: c.principal.ID, Comment: in.Body.Comment})
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			c.touched(in.Body.A, in.Body.B, ch.Entity)
+			return &changeOut{Body: changeOf(ch)}, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "split", Method: http.MethodPost, Path: "/v1/entities/{id}/split",
+		Summary: "Split records out of an entity by hand"}),
+		func(ctx context.Context, in *splitIn) (*changeOut, error) {
+			c, v, err := s.begin(ctx, access.OpDecide)
+			if err != nil {
+				return nil, err
+			}
+			var keys []record.Key
+			for _, r := range in.Body.Records {
+				k, err := parseKey(r)
+				if err != nil {
+					return nil, err
+				}
+				if !v.Record(k) {
+					return nil, huma.Error404NotFound("not found")
+				}
+				keys = append(keys, k)
+			}
+			if _, err := s.l.Entity(ctx, in.ID, v); err != nil {
+				return nil, s.fail(err)
+			}
+			ch, err := s.l.Split(ctx, in.ID, keys, c.principal.ID, in.Body.Comment)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			c.touched(in.ID, ch.Entity)
+			return &changeOut{Body: changeOf(ch)}, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "audit-log", Method: http.MethodGet, Path: "/v1/audit",
+		Summary: "The audit log, in pages"}),
+		func(ctx context.Context, in *PageParams) (*auditOut, error) {
+			if _, _, err := s.begin(ctx, access.OpAudit); err != nil {
+				return nil, err
+			}
+			var after int64
+			if in.After != "" {
+				if err := decodeCursor(in.After, &after); err != nil {
+					return nil, err
+				}
+			}
+			entries, err := s.l.AuditPage(ctx, after, in.Limit)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			out := &auditOut{}
+			out.Body.Entries = entries
+			if entries == nil {
+				out.Body.Entries = []audit.Entry{}
+			}
+			if in.Limit > 0 && len(entries) == in.Limit {
+				out.Body.Next = encodeCursor(entries[len(entries)-1].Seq)
+			}
+			return out, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "audit-verify", Method: http.MethodGet, Path: "/v1/audit/verify",
+		Summary: "Verify the audit log's chain and the store's state against it"}),
+		func(ctx context.Context, _ *struct{}) (*verifyOut, error) {
+			if _, _, err := s.begin(ctx, access.OpAudit); err != nil {
+				return nil, err
+			}
+			v, err := s.l.Verify(ctx)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			out := &verifyOut{}
+			out.Body.Verification, out.Body.OK = v, v.OK()
+			return out, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "changes", Method: http.MethodGet, Path: "/v1/changes",
+		Summary:     "The change feed: entities created, merged, split and removed",
+		Description: "Events after a sequence number, oldest first; with wait, the request waits for one when there is none yet (long poll). Resume after next."}),
+		func(ctx context.Context, in *changesIn) (*changesOut, error) {
+			_, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			evs, err := s.changes(ctx, v, in)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			out := &changesOut{}
+			out.Body.Events, out.Body.Next = evs, in.After
+			if evs == nil {
+				out.Body.Events = []record.Event{}
+			}
+			if n := len(evs); n > 0 {
+				out.Body.Next = evs[n-1].Seq
+			}
+			return out, nil
+		})
+}
+
+// changes reads the feed, waiting up to in.Wait seconds for an event: it
+// wakes when this process commits a change, and looks again every second
+// for changes other processes make.
+func (s *Server) changes(ctx context.Context, v access.View, in *changesIn) ([]record.Event, error) {
+	deadline := time.Now().Add(time.Duration(in.Wait) * time.Second)
+	for {
+		changed := s.l.Changed()
+		evs, err := s.l.Changes(ctx, v, in.After, in.Limit)
+		if err != nil || len(evs) > 0 || !time.Now().Before(deadline) {
+			return evs, err
+		}
+		t := time.NewTimer(min(time.Second, time.Until(deadline)))
+		select {
+		case <-changed:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, nil // an empty answer: resume after the same sequence
+		}
+		t.Stop()
+	}
+}
+
+// query makes the record a screening query describes.
+func (s *Server) query(in *matchIn) (record.Record, error) {
+	q := record.Record{Key: record.Key{Source: in.Body.Source, ID: "query"}, Kind: in.Body.Kind}
+	if len(in.Body.Features) == 0 || len(in.Body.Features) > 50 {
+		return q, huma.Error422UnprocessableEntity("a query needs from 1 to 50 features")
+	}
+	names := make([]string, 0, len(in.Body.Features))
+	for name := range in.Body.Features {
+		names = append(names, name)
+	}
+	sortStrings(names)
+	for _, name := range names {
+		kind, ok := s.opt.Kinds[name]
+		if !ok {
+			return q, huma.Error422UnprocessableEntity(fmt.Sprintf("no feature %q", name))
+		}
+		raws := in.Body.Features[name]
+		if len(raws) > 20 {
+			return q, huma.Error422UnprocessableEntity(fmt.Sprintf("feature %s: at most 20 values", name))
+		}
+		f := record.Feature{Name: name, Kind: kind, Raw: raws}
+		for _, raw := range raws {
+			v, err := normalize.Value(kind, raw, normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]})
+			if err != nil {
+				return q, huma.Error422UnprocessableEntity(fmt.Sprintf("feature %s: %v", name, err))
+			}
+			f.Values = append(f.Values, v)
+		}
+		q.Features = append(q.Features, f)
+	}
+	return q, nil
+}
+
+func rejectDetails(rs []uploadError) []error {
+	var out []error
+	for _, r := range rs {
+		out = append(out, &huma.ErrorDetail{Message: r.Reason, Location: "body." + r.Field})
+	}
+	return out
+}
+
+// Cursors are opaque to callers: base64 of the JSON of where a page ended.
+func encodeCursor(v any) string {
+	data, _ := json.Marshal(v)
+	return base64.RawURLEncoding.EncodeToString(data)
+}
+
+func decodeCursor(s string, v any) error {
+	data, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(data, v)
+	}
+	if err != nil {
+		return huma.Error422UnprocessableEntity("after: not a cursor this API gave")
+	}
+	return nil
+}

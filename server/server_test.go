@@ -1,0 +1,434 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/server"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+var update = flag.Bool("update", false, "write docs/openapi.json from the server")
+
+// testModel links two records that agree on name or phone (p 0.82 for
+// one agreement), and sends none to review.
+func testModel() *model.Model {
+	exact := func(feature string) model.Comparison {
+		return model.Comparison{Name: feature, Feature: feature, Kind: record.KindText, Levels: []model.Level{
+			{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact}, M: 0.9, U: 0.001},
+			{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.5, U: 0.99},
+		}}
+	}
+	return &model.Model{Version: model.Version, Prior: 0.01,
+		Thresholds:  model.Thresholds{Match: 0.8, Review: 0.5},
+		Blocking:    [][]string{{"name"}, {"phone"}},
+		Comparisons: []model.Comparison{exact("name"), exact("phone")}}
+}
+
+// fixture is a server over an empty store with two sources — pub,
+// unlabelled, and sec, restricted with its phone sensitive — and a
+// principal of each kind, each with an API key.
+type fixture struct {
+	srv  *server.Server
+	http *httptest.Server
+	keys map[string]string // principal → API key
+	l    *live.Live
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "concord.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := live.Open(context.Background(), db, live.Options{Model: testModel()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := []config.Field{{Name: "name", Columns: []string{"name"}, Type: record.KindText}, {Name: "phone", Columns: []string{"phone"}, Type: record.KindText}}
+	sources := []config.Source{
+		{Name: "pub", Format: "ndjson", ID: "id", Fields: fields},
+		{Name: "sec", Format: "ndjson", ID: "id", Label: "restricted", Sensitive: []string{"phone"}, Fields: fields},
+	}
+	policy, err := access.NewPolicy([]string{"restricted", "secret"}, map[string]access.Source{
+		"pub": {}, "sec": {Label: "restricted", Sensitive: []string{"phone"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	principals := []access.Principal{
+		{ID: "svc", Roles: []access.Role{access.RoleWriter}},
+		{ID: "ann", Roles: []access.Role{access.RoleViewer, access.RoleAnalyst, access.RoleReviewer}, Clearance: "restricted"},
+		{ID: "out", Roles: []access.Role{access.RoleViewer, access.RoleAnalyst, access.RoleReviewer}},
+		{ID: "adm", Roles: []access.Role{access.RoleAdmin}, Clearance: "secret"},
+		{ID: "spiffe://concord/svc/ingest", Roles: []access.Role{access.RoleWriter}},
+	}
+	f := &fixture{keys: map[string]string{}, l: l}
+	var lines []string
+	for _, p := range principals[:4] {
+		key, line := server.NewAPIKey(p.ID)
+		f.keys[p.ID] = key
+		lines = append(lines, line)
+	}
+	keys, err := server.ParseAPIKeys(strings.NewReader("# keys\n"+strings.Join(lines, "\n")+"\n"), "keys.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv, err = server.New(l, server.Options{Policy: policy, Principals: principals, APIKeys: keys, Sources: sources,
+		Kinds: map[string]record.Kind{"name": record.KindText, "phone": record.KindText}, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.http = httptest.NewServer(f.srv.Handler())
+	t.Cleanup(func() {
+		f.http.Close()
+		f.srv.Close(context.Background())
+		db.Close()
+	})
+	return f
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		t.Fatalf("%s: %v", r.body, err)
+	}
+}
+
+// call makes a request as principal (none: no credentials) with a purpose.
+func (f *fixture) call(t *testing.T, principal, purpose, method, path string, body any) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	}
+	req, _ := http.NewRequest(method, f.http.URL+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if principal != "" {
+		req.Header.Set("Authorization", "Bearer "+f.keys[principal])
+	}
+	if purpose != "" {
+		req.Header.Set(server.PurposeHeader, purpose)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header, string(data)}
+}
+
+func (f *fixture) put(t *testing.T, source, id, name, phone string) {
+	t.Helper()
+	if r := f.call(t, "svc", "", "PUT", "/v1/records/"+source+"/"+id, map[string]string{"name": name, "phone": phone}); r.status != 200 {
+		t.Fatalf("put %s/%s: %d %s", source, id, r.status, r.body)
+	}
+}
+
+func TestAuthentication(t *testing.T) {
+	f := newFixture(t)
+	if r := f.call(t, "", "", "GET", "/healthz", nil); r.status != 200 {
+		t.Errorf("healthz: %d", r.status)
+	}
+	if r := f.call(t, "", "", "GET", "/readyz", nil); r.status != 200 {
+		t.Errorf("readyz: %d", r.status)
+	}
+	for _, path := range []string{"/v1/whoami", "/v1/openapi.json", "/v1/records/pub/a", "/metrics"} {
+		r := f.call(t, "", "", "GET", path, nil)
+		if r.status != 401 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") || r.header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s without credentials: %d %s %s", path, r.status, r.header.Get("Content-Type"), r.body)
+		}
+	}
+	f.keys["forger"] = "ck_" + strings.Repeat("0", 64)
+	if r := f.call(t, "forger", "", "GET", "/v1/whoami", nil); r.status != 401 {
+		t.Errorf("an unknown key: %d", r.status)
+	}
+	r := f.call(t, "ann", "case 1", "GET", "/v1/whoami", nil)
+	var who struct {
+		Principal access.Principal
+		Sees      []string
+	}
+	r.decode(t, &who)
+	if r.status != 200 || who.Principal.ID != "ann" || strings.Join(who.Sees, ",") != "pub,sec" {
+		t.Errorf("whoami: %d %s", r.status, r.body)
+	}
+	if r := f.call(t, "ann", "", "GET", "/v1/whoami", nil); !strings.Contains(r.body, `"sees":["pub"]`) {
+		t.Errorf("whoami without a purpose: %s", r.body)
+	}
+	if r := f.call(t, "ann", strings.Repeat("p", 201), "GET", "/v1/whoami", nil); r.status != 400 {
+		t.Errorf("a purpose too long: %d", r.status)
+	}
+	if r := f.call(t, "ann", "", "GET", "/metrics", nil); r.status != 403 {
+		t.Errorf("metrics as a viewer: %d", r.status)
+	}
+	if r := f.call(t, "adm", "", "GET", "/metrics", nil); r.status != 200 || !strings.Contains(r.body, "concord_http_requests_total") {
+		t.Errorf("metrics as admin: %d", r.status)
+	}
+}
+
+// Each role may do what it grants and nothing else.
+func TestRoles(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "pub", "a", "ann", "1")
+	for _, tc := range []struct {
+		principal, method, path string
+		body                    any
+		want                    int
+	}{
+		{"svc", "GET", "/v1/records/pub/a", nil, 403},
+		{"ann", "PUT", "/v1/records/pub/b", map[string]string{"name": "x"}, 403},
+		{"ann", "DELETE", "/v1/records/pub/a", nil, 403},
+		{"adm", "POST", "/v1/match", map[string]any{"features": map[string][]string{"name": {"ann"}}}, 403},
+		{"svc", "POST", "/v1/decisions", map[string]any{"a": "pub/a", "b": "pub/b", "verdict": "same"}, 403},
+		{"ann", "GET", "/v1/audit", nil, 403},
+		{"ann", "GET", "/v1/audit/verify", nil, 403},
+		{"adm", "GET", "/v1/audit/verify", nil, 200},
+		{"adm", "GET", "/v1/records/pub/a", nil, 200},
+		{"ann", "POST", "/v1/match", map[string]any{"features": map[string][]string{"name": {"ann"}}}, 200},
+		{"ann", "POST", "/v1/match", map[string]any{"features": map[string][]string{"colour": {"red"}}}, 422},
+		{"svc", "PUT", "/v1/records/nosuch/a", map[string]string{"name": "x"}, 404},
+		{"ann", "GET", "/v1/explain/pair?a=pub&b=pub/a", nil, 422},
+		{"ann", "GET", "/v1/review?after=garbage", nil, 422},
+	} {
+		if r := f.call(t, tc.principal, "case", tc.method, tc.path, tc.body); r.status != tc.want {
+			t.Errorf("%s %s %s: %d, want %d: %s", tc.principal, tc.method, tc.path, r.status, tc.want, r.body)
+		}
+	}
+}
+
+// The API end to end: writes, reads through views, screening, review,
+// the change feed and the audit trail of it all.
+func TestFlow(t *testing.T) {
+	f := newFixture(t)
+	// pub/a and sec/b share a name, sec/b and sec/c a phone: one entity.
+	f.put(t, "pub", "a", "ann", "111")
+	up := f.call(t, "svc", "", "POST", "/v1/records", map[string]any{"records": []map[string]any{
+		{"source": "sec", "row": map[string]any{"id": "b", "name": "ann", "phone": "999222"}},
+		{"source": "sec", "row": map[string]any{"id": "c", "name": "cyrus", "phone": "999222"}},
+		{"source": "sec", "row": map[string]any{"name": "no id"}},
+	}})
+	var upload struct {
+		Changes []struct{ Entity string }
+		Rejects []struct {
+			Index  int
+			Reason string
+		}
+	}
+	up.decode(t, &upload)
+	if up.status != 200 || len(upload.Changes) != 2 || len(upload.Rejects) != 1 || upload.Rejects[0].Index != 2 {
+		t.Fatalf("upload: %d %s", up.status, up.body)
+	}
+	entity := upload.Changes[1].Entity
+
+	var ev live.EntityView
+	f.call(t, "ann", "case 1", "GET", "/v1/entities/"+entity, nil).decode(t, &ev)
+	if len(ev.Records) != 3 {
+		t.Fatalf("cleared reader sees %d records of the entity", len(ev.Records))
+	}
+	for _, r := range ev.Records {
+		if p := r.Record.Feature("phone"); r.Record.Key.Source == "sec" && p.Raw[0] != access.Mask {
+			t.Errorf("sec phone shown to a reader below secret: %v", p.Raw)
+		}
+	}
+	f.call(t, "ann", "", "GET", "/v1/entities/"+entity, nil).decode(t, &ev)
+	if len(ev.Records) != 1 {
+		t.Errorf("without a purpose the reader sees %d records, want pub's alone", len(ev.Records))
+	}
+	if r := f.call(t, "adm", "case 1", "GET", "/v1/records/sec/b", nil); !strings.Contains(r.body, "999222") {
+		t.Errorf("admin (secret) does not see the phone: %s", r.body)
+	}
+
+	// Screening.
+	var m struct{ Candidates []live.Candidate }
+	f.call(t, "ann", "case 1", "POST", "/v1/match", map[string]any{"features": map[string][]string{"phone": {"999222"}}}).decode(t, &m)
+	if len(m.Candidates) != 1 || m.Candidates[0].Entity != record.EntityID(entity) || len(m.Candidates[0].Explanation.Bars) == 0 {
+		t.Errorf("match: %+v", m)
+	}
+
+	// Review: decide sec/b and pub/a apart, then split, then merge back.
+	r := f.call(t, "ann", "case 1", "POST", "/v1/decisions", map[string]any{"a": "pub/a", "b": "sec/b", "verdict": "different", "comment": "two people"})
+	if r.status != 200 {
+		t.Fatalf("decide: %d %s", r.status, r.body)
+	}
+	var rec live.StoredRecord
+	f.call(t, "ann", "case 1", "GET", "/v1/records/pub/a", nil).decode(t, &rec)
+	if string(rec.Entity) == entity {
+		// pub/a may keep the id: then sec/b moved.
+		var b live.StoredRecord
+		f.call(t, "ann", "case 1", "GET", "/v1/records/sec/b", nil).decode(t, &b)
+		if b.Entity == rec.Entity {
+			t.Fatal("a decision did not split the entity")
+		}
+	}
+	if r := f.call(t, "out", "", "POST", "/v1/decisions", map[string]any{"a": "pub/a", "b": "sec/c", "verdict": "same"}); r.status != 404 {
+		t.Errorf("a decision on a record the reviewer cannot see: %d", r.status)
+	}
+
+	// The change feed: a waiting request wakes on the next change.
+	done := make(chan response)
+	var feed struct {
+		Events []record.Event
+		Next   int64
+	}
+	f.call(t, "ann", "case 1", "GET", "/v1/changes", nil).decode(t, &feed)
+	if len(feed.Events) == 0 {
+		t.Fatal("no events in the change feed")
+	}
+	go func() {
+		done <- f.call(t, "ann", "case 1", "GET", fmt.Sprintf("/v1/changes?after=%d&wait=20", feed.Next), nil)
+	}()
+	time.Sleep(200 * time.Millisecond)
+	f.put(t, "pub", "z", "zed", "777")
+	select {
+	case r := <-done:
+		var more struct{ Events []record.Event }
+		r.decode(t, &more)
+		if len(more.Events) == 0 || more.Events[0].Seq <= feed.Next {
+			t.Errorf("long poll: %s", r.body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the long poll did not wake on a change")
+	}
+
+	// The audit trail: every request is there, with its purpose, and the
+	// log verifies.
+	time.Sleep(300 * time.Millisecond) // one batch of the access log
+	var log struct {
+		Entries []struct{ Actor, Action, Detail string }
+		Next    string
+	}
+	f.call(t, "adm", "", "GET", "/v1/audit?limit=1000", nil).decode(t, &log)
+	var reads, writes int
+	for _, e := range log.Entries {
+		if e.Actor == "principal:ann" && e.Action == "request" && strings.Contains(e.Detail, "purpose=case 1") {
+			reads++
+		}
+		if e.Actor == "principal:svc" && e.Action == "upsert" {
+			writes++
+		}
+	}
+	if reads < 5 || writes != 4 {
+		t.Errorf("audit log: %d of ann's requests with their purpose, %d upserts by svc", reads, writes)
+	}
+	var page struct {
+		Entries []struct{ Seq int64 }
+		Next    string
+	}
+	f.call(t, "adm", "", "GET", "/v1/audit?limit=2", nil).decode(t, &page)
+	var page2 struct{ Entries []struct{ Seq int64 } }
+	f.call(t, "adm", "", "GET", "/v1/audit?limit=2&after="+page.Next, nil).decode(t, &page2)
+	if len(page.Entries) != 2 || len(page2.Entries) != 2 || page2.Entries[0].Seq != page.Entries[1].Seq+1 {
+		t.Errorf("audit pages: %+v then %+v", page, page2)
+	}
+	var v struct{ OK bool }
+	vr := f.call(t, "adm", "", "GET", "/v1/audit/verify", nil)
+	if vr.decode(t, &v); !v.OK {
+		t.Errorf("verify: %s", vr.body)
+	}
+}
+
+// Nothing of a source a principal may not read reaches it: not a value,
+// not an id, not through any read endpoint.
+func TestNoLeaks(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "pub", "a", "ann", "111")
+	f.put(t, "sec", "b", "ann", "999222")
+	f.put(t, "sec", "c", "cyrus", "999222")
+	f.put(t, "sec", "d", "dora", "555")
+	var all live.StoredRecord
+	f.call(t, "adm", "x", "GET", "/v1/records/sec/d", nil).decode(t, &all)
+	var a live.StoredRecord
+	f.call(t, "adm", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
+	paths := []string{"/v1/records/sec/b", "/v1/records/pub/a", "/v1/entities/" + string(all.Entity), "/v1/entities/" + string(a.Entity),
+		"/v1/entities/" + string(a.Entity) + "/how", "/v1/entities/" + string(all.Entity) + "/how",
+		"/v1/explain/pair?a=pub/a&b=sec/b", "/v1/explain/why-not?a=" + string(a.Entity) + "&b=" + string(all.Entity),
+		"/v1/review", "/v1/changes", "/v1/whoami"}
+	for _, purpose := range []string{"", "case 1"} {
+		for _, p := range paths {
+			r := f.call(t, "out", purpose, "GET", p, nil)
+			leak(t, p, r)
+		}
+		// Screening echoes the query's own values; no candidate nor any
+		// value compared with it may come from sec.
+		r := f.call(t, "out", purpose, "POST", "/v1/match", map[string]any{"features": map[string][]string{"name": {"cyrus", "dora"}, "phone": {"999222", "555"}}})
+		var m struct{ Candidates []live.Candidate }
+		r.decode(t, &m)
+		if r.status != 200 || len(m.Candidates) != 0 {
+			t.Errorf("screening for sec's values finds %s", r.body)
+		}
+		r = f.call(t, "out", purpose, "POST", "/v1/match", map[string]any{"features": map[string][]string{"name": {"ann"}}})
+		leak(t, "match", r)
+		// Without a purpose, even a cleared reader sees nothing of sec.
+		r = f.call(t, "ann", "", "GET", "/v1/records/sec/b", nil)
+		if r.status != 404 {
+			t.Errorf("sec/b without a purpose: %d", r.status)
+		}
+	}
+}
+
+func leak(t *testing.T, what string, r response) {
+	t.Helper()
+	text := r.body + fmt.Sprint(r.header)
+	for _, secret := range []string{`"sec"`, "sec/", "cyrus", "dora", "999222", "555"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("%s (%d) shows %q: %s", what, r.status, secret, r.body)
+		}
+	}
+}
+
+// docs/openapi.json is the document the server serves.
+func TestOpenAPI(t *testing.T) {
+	f := newFixture(t)
+	r := f.call(t, "ann", "", "GET", "/v1/openapi.json", nil)
+	if r.status != 200 || !strings.Contains(r.body, `"openapi":"3.1.0"`) {
+		t.Fatalf("openapi: %d %.200s", r.status, r.body)
+	}
+	var doc any
+	r.decode(t, &doc)
+	served, _ := json.MarshalIndent(doc, "", "  ")
+	served = append(served, '\n')
+	path := filepath.Join("..", "docs", "openapi.json")
+	if *update {
+		if err := os.WriteFile(path, served, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	committed, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./server -run TestOpenAPI -update)", err)
+	}
+	if !bytes.Equal(committed, served) {
+		t.Error("docs/openapi.json differs from the document the server serves: run go test ./server -run TestOpenAPI -update")
+	}
+	for _, op := range []string{"/v1/records/{source}/{id}", "/v1/match", "/v1/changes", "/v1/review", "/v1/audit/verify", "/v1/entities/{id}/how"} {
+		if !strings.Contains(string(served), `"`+op+`"`) {
+			t.Errorf("the document lacks %s", op)
+		}
+	}
+}
