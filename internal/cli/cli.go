@@ -52,6 +52,8 @@ var commands = map[string]command{
 	"explain":   {"explain a pair (waterfall), an entity (how) or two entities (why not)", runExplain},
 	"review":    {"list the review queue; decide pairs; merge or split entities by hand", runReview},
 	"audit":     {"verify or export the hash-chained audit log", runAudit},
+	"serve":     {"serve the HTTP API (TLS, API keys or client certificates, need-to-know views)", runServe},
+	"apikey":    {"make an API key for a principal: the key once, and the line for serve.api_keys", runAPIKey},
 }
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".

@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/server"
+)
+
+const serveSynopsis = "concord serve --config concord.yaml [--model model.json] [--addr :8443] [--dev]"
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "serve", serveSynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml) with a serve: section")
+	modelPath := fs.String("model", "", "model.json from concord resolve; needed once, the store keeps it")
+	addr := fs.String("addr", "", "address to listen on (default :8443; with --dev 127.0.0.1:8080)")
+	dev := fs.Bool("dev", false, "to try it out: plain HTTP on the loopback interface only, with a token for every role printed once")
+	logger := logFlag(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *cfgPath == "" || fs.NArg() > 0 {
+		return &usageError{msg: "--config is required, and nothing else", hint: serveSynopsis}
+	}
+	log, err := logger()
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	listen := *addr
+	if listen == "" {
+		listen = ":8443"
+		if *dev {
+			listen = "127.0.0.1:8080"
+		}
+	}
+	if *dev {
+		if err := loopbackOnly(listen); err != nil {
+			return &usageError{msg: err.Error(), hint: serveSynopsis}
+		}
+	}
+	opt, devKey, err := serverOptions(cfg, *dev, log)
+	if err != nil {
+		return err
+	}
+	var tlsCfg *tls.Config
+	if !*dev {
+		t := cfg.Serve.TLS
+		if t.Cert == "" || t.Key == "" {
+			return fmt.Errorf("%s: serve.tls needs cert and key (TLS is always on; --dev alone serves plain HTTP on loopback)", cfg.File)
+		}
+		if tlsCfg, err = server.TLSConfig(cfgRel(cfg, t.Cert), cfgRel(cfg, t.Key), cfgRel(cfg, t.ClientCA)); err != nil {
+			return err
+		}
+	}
+
+	lopt := live.Options{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
+	if lopt.AuditKey, err = audit.KeyFromEnv(); err != nil {
+		return err
+	}
+	if *modelPath != "" {
+		if lopt.Model, err = readModel(*modelPath); err != nil {
+			return err
+		}
+	}
+	db, err := openStoreAt(storePath(cfg), storeOptions{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l, err := live.Open(ctx, db, lopt)
+	if err != nil {
+		return err
+	}
+	opt.Version = Version
+	srv, err := server.New(l, opt)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: 90 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	scheme := "https"
+	if tlsCfg == nil {
+		scheme = "http"
+	}
+	fmt.Fprintf(env.Stderr, "concord serve: listening on %s://%s (OpenAPI at /v1/openapi.json)\n", scheme, ln.Addr())
+	if devKey != "" {
+		fmt.Fprintf(env.Stderr, "development token (principal dev, every role; shown once): %s\n", devKey)
+	}
+	served := make(chan error, 1)
+	go func() {
+		if tlsCfg != nil {
+			served <- hs.ServeTLS(ln, "", "")
+		} else {
+			served <- hs.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// Graceful shutdown: requests in flight finish (a change they made is
+	// committed before they answer), then the access log is flushed.
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	err = errors.Join(hs.Shutdown(shutdown), srv.Close(shutdown))
+	if e := <-served; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, e)
+	}
+	fmt.Fprintln(env.Stderr, "concord serve: stopped")
+	if err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// serverOptions builds the policy, principals and keys from the config;
+// with dev, a principal "dev" with every role and the highest clearance,
+// and its key.
+func serverOptions(cfg *config.Config, dev bool, log *slog.Logger) (server.Options, string, error) {
+	opt := server.Options{Sources: cfg.Sources, Limits: cfg.Limits, Kinds: cfg.Kinds(), Logger: log}
+	sources := map[string]access.Source{}
+	for _, s := range cfg.Sources {
+		sources[s.Name] = access.Source{Label: s.Label, Sensitive: s.Sensitive}
+	}
+	labels := cfg.Serve.Labels
+	if len(labels) == 0 {
+		// Labels in use but not declared: each its own level, in the
+		// order the sources name them.
+		for _, s := range cfg.Sources {
+			if s.Label != "" && !slices.Contains(labels, s.Label) {
+				labels = append(labels, s.Label)
+			}
+		}
+		if len(labels) > 1 {
+			return opt, "", fmt.Errorf("%s: sources use labels %q: list them in serve.labels, lowest first", cfg.File, labels)
+		}
+	}
+	var err error
+	if opt.Policy, err = access.NewPolicy(labels, sources); err != nil {
+		return opt, "", err
+	}
+	for _, p := range cfg.Serve.Principals {
+		pr := access.Principal{ID: p.ID, Clearance: p.Clearance}
+		for _, r := range p.Roles {
+			pr.Roles = append(pr.Roles, access.Role(r))
+		}
+		opt.Principals = append(opt.Principals, pr)
+	}
+	if path := cfg.Serve.APIKeys; path != "" {
+		f, err := os.Open(cfgRel(cfg, path))
+		if err != nil {
+			return opt, "", fmt.Errorf("serve.api_keys: %w", err)
+		}
+		defer f.Close()
+		if opt.APIKeys, err = server.ParseAPIKeys(f, path); err != nil {
+			return opt, "", err
+		}
+	}
+	if !dev {
+		return opt, "", nil
+	}
+	top := ""
+	if len(labels) > 0 {
+		top = labels[len(labels)-1]
+	}
+	opt.Principals = append(opt.Principals, access.Principal{ID: "dev", Roles: access.Roles, Clearance: top})
+	key, line := server.NewAPIKey("dev")
+	keys, err := server.ParseAPIKeys(strings.NewReader(line), "dev")
+	if err != nil {
+		return opt, "", err
+	}
+	opt.APIKeys = append(opt.APIKeys, keys...)
+	return opt, key, nil
+}
+
+// loopbackOnly refuses a --dev address that is not on the loopback
+// interface: plain HTTP never leaves the machine.
+func loopbackOnly(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %v", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("--dev serves plain HTTP, so only on a loopback address (127.0.0.1, ::1), not %q", addr)
+	}
+	return nil
+}
+
+// cfgRel resolves a path the config names relative to the config's
+// directory; "" stays "".
+func cfgRel(cfg *config.Config, path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(cfg.Dir, path)
+}
+
+const apikeySynopsis = "concord apikey PRINCIPAL >> keys.txt"
+
+// runAPIKey makes an API key: the key on standard error, once, for the
+// caller; the line for serve.api_keys (its hash) on standard output.
+func runAPIKey(ctx context.Context, env Env, args []string) error {
+	fs := flags(env, "apikey", apikeySynopsis)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || strings.ContainsAny(fs.Arg(0), " \t\r\n") || fs.Arg(0) == "" {
+		return &usageError{msg: "one PRINCIPAL, without spaces, is required", hint: apikeySynopsis}
+	}
+	key, line := server.NewAPIKey(fs.Arg(0))
+	fmt.Fprintf(env.Stderr, "API key for %s (shown once; the file keeps only its hash): %s\n", fs.Arg(0), key)
+	_, err := fmt.Fprintln(env.Stdout, line)
+	return err
+}

@@ -1,0 +1,123 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/concord-er/concord/internal/cli"
+)
+
+// lockedBuffer is a buffer a running command writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// concord serve --dev: plain HTTP on loopback, a token printed once, the
+// API answering with it; it refuses a non-loopback address, and without
+// --dev it refuses to run without TLS. Cancelled, it shuts down cleanly
+// and its requests are in the audit log.
+func TestServeDev(t *testing.T) {
+	_, cfg, modelPath := liveSetup(t)
+	if code, _, errs := run(t, "serve", "--dev", "--addr", "0.0.0.0:0", "--config", cfg); code != cli.ExitUsage || !strings.Contains(errs, "loopback") {
+		t.Errorf("--dev on every interface: exit %d: %s", code, errs)
+	}
+	if code, _, errs := run(t, "serve", "--config", cfg, "--model", modelPath); code == 0 || !strings.Contains(errs, "serve.tls needs cert and key") {
+		t.Errorf("without TLS: exit %d: %s", code, errs)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr lockedBuffer
+	done := make(chan int)
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--dev", "--addr", "127.0.0.1:0", "--config", cfg, "--model", modelPath}, strings.NewReader(""), io.Discard, &stderr)
+	}()
+	listening := regexp.MustCompile(`listening on (http://\S+)`)
+	token := regexp.MustCompile(`shown once\): (ck_[0-9a-f]+)`)
+	var base, key string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m, k := listening.FindStringSubmatch(stderr.String()), token.FindStringSubmatch(stderr.String()); m != nil && k != nil {
+			base, key = m[1], k[1]
+			break
+		}
+	}
+	if base == "" {
+		t.Fatalf("serve did not start: %s", stderr.String())
+	}
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(data)
+	}
+	if code, body := call("PUT", "/v1/records/people/p1", `{"name": "Ana", "phone": "111"}`); code != 200 {
+		t.Fatalf("put: %d %s", code, body)
+	}
+	code, body := call("GET", "/v1/records/people/p1", "")
+	var rec struct{ Entity string }
+	json.Unmarshal([]byte(body), &rec)
+	if code != 200 || rec.Entity == "" {
+		t.Fatalf("get: %d %s", code, body)
+	}
+	if code, _ := call("GET", "/v1/entities/"+rec.Entity, ""); code != 200 {
+		t.Errorf("entity: %d", code)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != cli.ExitSignal {
+			t.Errorf("serve stopped with exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if strings.Count(stderr.String(), key) != 1 {
+		t.Error("the development token is printed more than once")
+	}
+	// The requests are in the audit log, flushed at shutdown.
+	out := mustRun(t, "audit", "export", "--config", cfg)
+	if n := strings.Count(out, `"actor":"principal:dev","action":"request"`); n < 2 {
+		t.Errorf("%d requests of dev in the audit log", n)
+	}
+	if v := mustRun(t, "audit", "verify", "--config", cfg); !strings.Contains(v, "verifies") {
+		t.Errorf("audit verify: %s", v)
+	}
+}
+
+func TestAPIKey(t *testing.T) {
+	code, out, errs := run(t, "apikey", "alice@bank")
+	key := regexp.MustCompile(`ck_[0-9a-f]{64}`).FindString(errs)
+	if code != 0 || key == "" || !regexp.MustCompile(`^alice@bank [0-9a-f]{64}\n$`).MatchString(out) || strings.Contains(out, key) {
+		t.Errorf("apikey: exit %d, out %q, err %q", code, out, errs)
+	}
+	if code, _, _ := run(t, "apikey", "two words"); code != cli.ExitUsage {
+		t.Errorf("a principal with a space: exit %d", code)
+	}
+}
