@@ -15,11 +15,7 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/access"
-	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/config"
-	"github.com/concord-er/concord/engine"
-	"github.com/concord-er/concord/internal/progress"
-	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/server"
 )
 
@@ -73,24 +69,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		}
 	}
 
-	lopt := live.Options{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
-	if lopt.AuditKey, err = audit.KeyFromEnv(); err != nil {
-		return err
-	}
-	if *modelPath != "" {
-		if lopt.Model, err = readModel(*modelPath); err != nil {
-			return err
-		}
-	}
-	db, err := openStoreAt(storePath(cfg), storeOptions{})
+	db, l, err := openWriter(ctx, env, cfg, *modelPath, log, storeOptions{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	l, err := live.Open(ctx, db, lopt)
-	if err != nil {
-		return err
-	}
 	opt.Version = Version
 	srv, err := server.New(l, opt)
 	if err != nil {

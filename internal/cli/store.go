@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,6 +71,32 @@ func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn fu
 		return err
 	}
 	return fn(l)
+}
+
+// openWriter opens the config's store for a command that changes it
+// (upsert, serve): the model given once, the audit key from the
+// environment, progress while it loads. The caller closes the store.
+func openWriter(ctx context.Context, env Env, cfg *config.Config, modelPath string, log *slog.Logger, opt storeOptions) (store.Store, *live.Live, error) {
+	lopt := live.Options{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
+	var err error
+	if lopt.AuditKey, err = audit.KeyFromEnv(); err != nil {
+		return nil, nil, err
+	}
+	if modelPath != "" {
+		if lopt.Model, err = readModel(modelPath); err != nil {
+			return nil, nil, err
+		}
+	}
+	db, err := openStoreAt(storePath(cfg), opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := live.Open(ctx, db, lopt)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, l, nil
 }
 
 // existingStore opens the config's store if it exists, and returns nil

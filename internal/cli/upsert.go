@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/concord-er/concord/access"
-	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/live"
 
 	"github.com/concord-er/concord/config"
@@ -57,24 +56,11 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
-	opt := live.Options{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
-	if opt.AuditKey, err = audit.KeyFromEnv(); err != nil {
-		return err
-	}
-	if *modelPath != "" {
-		if opt.Model, err = readModel(*modelPath); err != nil {
-			return err
-		}
-	}
-	db, err := openStoreAt(storePath(cfg), storeOptions{sync: *sync})
+	db, lv, err := openWriter(ctx, env, cfg, *modelPath, log, storeOptions{sync: *sync})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	lv, err := live.Open(ctx, db, opt)
-	if err != nil {
-		return err
-	}
 	rp := *rejectsPath
 	if rp == "" {
 		rp = filepath.Join(filepath.Dir(storePath(cfg)), "rejects.ndjson")
