@@ -47,6 +47,7 @@ type Config struct {
 // live in the files named, never in the config text.
 type Serve struct {
 	TLS     TLS
+	OIDC    OIDC
 	APIKeys string // file of "principal sha256-hex" lines
 	// Labels are the access labels, lowest first: a clearance covers its
 	// label and every lower one.
@@ -58,6 +59,15 @@ type Serve struct {
 // services' client certificates (mTLS); paths are relative to the config.
 type TLS struct {
 	Cert, Key, ClientCA string
+}
+
+// OIDC configures people's bearer tokens: the issuer and the audience a
+// token must name, and either a JWKS file of the issuer's keys (offline)
+// or none (the keys are fetched from the issuer's discovery document).
+// Claim names the claim that is the principal's id (default email, or sub
+// when a token has no e-mail).
+type OIDC struct {
+	Issuer, Audience, JWKSFile, Claim string
 }
 
 // Principal is a caller the server knows: a person or a service (by the
@@ -669,7 +679,7 @@ func kindList() string {
 // parseServe reads serve: {tls: {cert, key, client_ca}, api_keys,
 // labels, principals: [{id, roles, clearance}]}.
 func (p *parser) parseServe(n *yaml.Node, s *Serve) {
-	for _, kv := range p.mapping(n, "serve", "tls", "api_keys", "labels", "principals") {
+	for _, kv := range p.mapping(n, "serve", "tls", "oidc", "api_keys", "labels", "principals") {
 		k, v := kv[0].Value, kv[1]
 		f := join("serve", k)
 		switch k {
@@ -684,6 +694,23 @@ func (p *parser) parseServe(n *yaml.Node, s *Serve) {
 				default:
 					s.TLS.ClientCA = x
 				}
+			}
+		case "oidc":
+			for _, okv := range p.mapping(v, f, "issuer", "audience", "jwks_file", "claim") {
+				x := p.scalar(okv[1], join(f, okv[0].Value))
+				switch okv[0].Value {
+				case "issuer":
+					s.OIDC.Issuer = x
+				case "audience":
+					s.OIDC.Audience = x
+				case "jwks_file":
+					s.OIDC.JWKSFile = x
+				default:
+					s.OIDC.Claim = x
+				}
+			}
+			if s.OIDC.Issuer == "" || s.OIDC.Audience == "" {
+				p.errf(v, f, "oidc needs an issuer and an audience")
 			}
 		case "api_keys":
 			s.APIKeys = p.scalar(v, f)

@@ -188,6 +188,7 @@ func TestServe(t *testing.T) {
     fields: {n: {column: n, type: name}, dob: {column: d, type: date}}
 serve:
   tls: {cert: server.pem, key: server-key.pem, client_ca: ca.pem}
+  oidc: {issuer: "https://idp.example", audience: concord, jwks_file: jwks.json}
   api_keys: keys.txt
   labels: [internal, restricted]
   principals:
@@ -198,7 +199,8 @@ serve:
 		t.Fatal(err)
 	}
 	s := cfg.Serve
-	if s.TLS != (config.TLS{Cert: "server.pem", Key: "server-key.pem", ClientCA: "ca.pem"}) || s.APIKeys != "keys.txt" {
+	if s.TLS != (config.TLS{Cert: "server.pem", Key: "server-key.pem", ClientCA: "ca.pem"}) || s.APIKeys != "keys.txt" ||
+		s.OIDC != (config.OIDC{Issuer: "https://idp.example", Audience: "concord", JWKSFile: "jwks.json"}) {
 		t.Errorf("serve = %+v", s)
 	}
 	if !reflect.DeepEqual(s.Labels, []string{"internal", "restricted"}) || len(s.Principals) != 2 {
@@ -254,6 +256,7 @@ func TestParseErrors(t *testing.T) {
 		{"PrincipalClearance", head + "      n: {column: n, type: name}\nserve: {labels: [a], principals: [{id: ann, clearance: b}]}\n", []string{`serve.principals[0].clearance: clearance "b" is not one of`}},
 		{"PrincipalNoID", head + "      n: {column: n, type: name}\nserve: {principals: [{roles: [viewer]}]}\n", []string{`serve.principals[0]: a principal needs an id`}},
 		{"PrincipalTwice", head + "      n: {column: n, type: name}\nserve: {principals: [{id: a}, {id: a}]}\n", []string{`principal "a" listed twice`}},
+		{"OIDCNoAudience", head + "      n: {column: n, type: name}\nserve: {oidc: {issuer: x}}\n", []string{`serve.oidc: oidc needs an issuer and an audience`}},
 		{"ServeUnknownKey", head + "      n: {column: n, type: name}\nserve: {tls: {certificate: x}}\n", []string{`serve.tls.certificate: unknown key`}},
 		{"MergeItself", "sources:\n  - &a {name: x, path: x.csv, id: id, <<: *a}\n", []string{`:2: sources[0]: merge key refers to a mapping that contains it`}},
 		{"MergeFanOut", mergeBomb(12, 8), []string{`merge keys bring in more than 10000 entries`}},

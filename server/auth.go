@@ -73,7 +73,8 @@ func NewAPIKey(principal string) (key, line string) {
 var errUnauthenticated = errors.New("unauthenticated")
 
 // authenticate finds who a request comes from: a verified client
-// certificate (mTLS, services), else a bearer token that is an API key.
+// certificate (mTLS, services), else a bearer token — an OIDC token
+// (people) or an API key.
 // The identity must be one of the configured principals.
 func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 {
@@ -87,6 +88,16 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || token == "" {
 		return access.Principal{}, fmt.Errorf("%w: present a client certificate or an Authorization: Bearer token", errUnauthenticated)
+	}
+	if s.opt.OIDC != nil && looksLikeJWT(token) {
+		id, err := s.opt.OIDC.principal(r.Context(), token)
+		if err != nil {
+			return access.Principal{}, err
+		}
+		if p, ok := s.principals[id]; ok && id != "" {
+			return p, nil
+		}
+		return access.Principal{}, fmt.Errorf("%w: the token names no known principal", errUnauthenticated)
 	}
 	sum := sha256.Sum256([]byte(token))
 	found := ""

@@ -39,6 +39,7 @@ type Options struct {
 	Policy     *access.Policy
 	Principals []access.Principal
 	APIKeys    []APIKey
+	OIDC       *OIDC // nil: no OIDC tokens
 	// Sources map uploaded rows to features, as the config's sources do;
 	// Kinds are the features' types, for screening queries.
 	Sources []config.Source
@@ -109,7 +110,7 @@ func New(l *live.Live, opt Options) (*Server, error) {
 	cfg.CreateHooks = nil
 	cfg.Info.Description = "Entity resolution: records from many sources resolved into entities, each link explained, every read filtered by the caller's clearance and recorded in the audit log."
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		"apiKey": {Type: "http", Scheme: "bearer", Description: "an API key (serve.api_keys)"},
+		"apiKey": {Type: "http", Scheme: "bearer", Description: "an API key (serve.api_keys), or an OIDC token from serve.oidc's issuer"},
 		"mTLS":   {Type: "mutualTLS", Description: "a client certificate signed by serve.tls.client_ca"},
 	}
 	cfg.Security = []map[string][]string{{"apiKey": {}}, {"mTLS": {}}}

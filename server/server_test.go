@@ -50,6 +50,7 @@ type fixture struct {
 	http *httptest.Server
 	keys map[string]string // principal → API key
 	l    *live.Live
+	opt  server.Options
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -90,18 +91,26 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv, err = server.New(l, server.Options{Policy: policy, Principals: principals, APIKeys: keys, Sources: sources,
-		Kinds: map[string]record.Kind{"name": record.KindText, "phone": record.KindText}, Version: "test"})
+	f.opt = server.Options{Policy: policy, Principals: principals, APIKeys: keys, Sources: sources,
+		Kinds: map[string]record.Kind{"name": record.KindText, "phone": record.KindText}, Version: "test"}
+	t.Cleanup(func() { db.Close() })
+	f.start(t)
+	return f
+}
+
+// start serves f.opt (again, after a test changed it).
+func (f *fixture) start(t *testing.T) {
+	t.Helper()
+	srv, err := server.New(f.l, f.opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.http = httptest.NewServer(f.srv.Handler())
+	f.srv, f.http = srv, httptest.NewServer(srv.Handler())
+	hs := f.http
 	t.Cleanup(func() {
-		f.http.Close()
-		f.srv.Close(context.Background())
-		db.Close()
+		hs.Close()
+		srv.Close(context.Background())
 	})
-	return f
 }
 
 type response struct {

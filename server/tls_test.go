@@ -9,6 +9,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -84,6 +86,7 @@ func TestMutualTLS(t *testing.T) {
 	}
 	ts := httptest.NewUnstartedServer(f.srv.Handler())
 	ts.TLS = cfg
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes below are expected
 	ts.StartTLS()
 	defer ts.Close()
 

@@ -54,7 +54,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 			return &usageError{msg: err.Error(), hint: serveSynopsis}
 		}
 	}
-	opt, devKey, err := serverOptions(cfg, *dev, log)
+	opt, devKey, err := serverOptions(ctx, cfg, *dev, log)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 // serverOptions builds the policy, principals and keys from the config;
 // with dev, a principal "dev" with every role and the highest clearance,
 // and its key.
-func serverOptions(cfg *config.Config, dev bool, log *slog.Logger) (server.Options, string, error) {
+func serverOptions(ctx context.Context, cfg *config.Config, dev bool, log *slog.Logger) (server.Options, string, error) {
 	opt := server.Options{Sources: cfg.Sources, Limits: cfg.Limits, Kinds: cfg.Kinds(), Logger: log}
 	sources := map[string]access.Source{}
 	for _, s := range cfg.Sources {
@@ -154,6 +154,11 @@ func serverOptions(cfg *config.Config, dev bool, log *slog.Logger) (server.Optio
 			pr.Roles = append(pr.Roles, access.Role(r))
 		}
 		opt.Principals = append(opt.Principals, pr)
+	}
+	if o := cfg.Serve.OIDC; o.Issuer != "" {
+		if opt.OIDC, err = server.NewOIDC(ctx, o.Issuer, o.Audience, cfgRel(cfg, o.JWKSFile), o.Claim); err != nil {
+			return opt, "", err
+		}
 	}
 	if path := cfg.Serve.APIKeys; path != "" {
 		f, err := os.Open(cfgRel(cfg, path))
