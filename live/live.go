@@ -968,7 +968,7 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 		}
 		if best == "" {
 			var err error
-			if best, err = newEntityID(ctx, tx, key(g[0])); err != nil {
+			if best, err = l.newEntityID(ctx, tx, key(g[0])); err != nil {
 				return err
 			}
 		}
@@ -1143,10 +1143,11 @@ func sortedEntities(m map[record.Key]record.EntityID) []record.EntityID {
 }
 
 // newEntityID names a new entity after the smallest key of its records,
-// as batch Resolve does, adding a counter if that id was ever used.
-func newEntityID(ctx context.Context, tx store.Tx, k record.Key) (record.EntityID, error) {
+// keyed by the store's digest secret (record.KeyedEntityID), adding a
+// counter if that id was ever used.
+func (l *Live) newEntityID(ctx context.Context, tx store.Tx, k record.Key) (record.EntityID, error) {
 	for n := 0; ; n++ {
-		id := record.NewEntityID(k, n)
+		id := record.KeyedEntityID(l.salt, k, n)
 		used, err := tx.EntityUsed(ctx, id)
 		if err != nil {
 			return "", err
@@ -1254,8 +1255,9 @@ func (l *Live) Check(ctx context.Context) error {
 }
 
 // Import stores a batch resolution in an empty store, in one transaction:
-// every record with its entity and blocking keys, the links, the pairs
-// for review, and a "created" event per entity. Upserts then continue
+// every record with its entity (renamed with the store's keyed id, see
+// record.KeyedEntityID) and blocking keys, the links, the pairs for
+// review, and a "created" event per entity. Upserts then continue
 // from it. The resolution's model must be the one Live was opened with.
 func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 	return l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
@@ -1266,11 +1268,25 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		}
 		mem := newMirror()
 		first := map[record.EntityID]record.Key{} // each entity's smallest record
+		for i, e := range res.Entities {
+			if f, ok := first[e]; !ok || res.Records[i].Key.Less(f) {
+				first[e] = res.Records[i].Key
+			}
+		}
+		// The store names entities with keyed ids: each batch entity is
+		// renamed after its smallest record.
+		rename := make(map[record.EntityID]record.EntityID, len(first))
+		named := make(map[record.EntityID]record.Key, len(first))
+		for e, k := range first {
+			rename[e] = record.KeyedEntityID(l.salt, k, 0)
+			named[rename[e]] = k
+		}
+		first = named
 		for i := range res.Records {
 			if err := ctx.Err(); err != nil {
 				return head, err
 			}
-			rec, e := &res.Records[i], res.Entities[i]
+			rec, e := &res.Records[i], rename[res.Entities[i]]
 			data, err := json.Marshal(rec)
 			if err != nil {
 				return head, fmt.Errorf("record %s: %w", rec.Key, err)
@@ -1280,9 +1296,6 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 				return head, err
 			}
 			mem.add(rec.Key, rec.Kind, e, l.scorer.Values(rec), keys)
-			if f, ok := first[e]; !ok || rec.Key.Less(f) {
-				first[e] = rec.Key
-			}
 		}
 		for _, e := range res.Links {
 			a, b := res.Records[e.A].Key, res.Records[e.B].Key

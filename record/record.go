@@ -4,6 +4,8 @@
 package record
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -211,8 +213,7 @@ type EntityID string
 
 // NewEntityID names an entity after its smallest record key: a hash of
 // the key, and of try when the first name is taken (try 0 is the first).
-// Batch and real time name entities alike, so a store imported from a
-// batch run keeps its ids.
+// Batch runs name entities so, and give the same ids on every run.
 func NewEntityID(k Key, try int) EntityID {
 	h := fnv.New64a()
 	h.Write([]byte(k.Source))
@@ -222,6 +223,21 @@ func NewEntityID(k Key, try int) EntityID {
 		fmt.Fprintf(h, "\x00%d", try)
 	}
 	return EntityID(fmt.Sprintf("E%016x", h.Sum64()))
+}
+
+// KeyedEntityID names an entity as NewEntityID does, but with a keyed hash
+// (HMAC-SHA256 under secret): a store names its entities so, so that an
+// id, which a reader may see while the record it is named after is hidden
+// from them, does not let them test guesses of that record's id.
+func KeyedEntityID(secret []byte, k Key, try int) EntityID {
+	h := hmac.New(sha256.New, secret)
+	h.Write([]byte(k.Source))
+	h.Write([]byte{0})
+	h.Write([]byte(k.ID))
+	if try > 0 {
+		fmt.Fprintf(h, "\x00%d", try)
+	}
+	return EntityID(fmt.Sprintf("E%x", h.Sum(nil)[:8]))
 }
 
 // Pair is an unordered pair of records, stored with A before B.

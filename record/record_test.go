@@ -49,3 +49,16 @@ func TestValueFacet(t *testing.T) {
 		t.Errorf("Feature(x) = %v, want nil", f)
 	}
 }
+
+// A store's entity ids are keyed: the same key and secret give the same
+// id, another secret another; the format is batch's.
+func TestKeyedEntityID(t *testing.T) {
+	k := record.Key{Source: "kyc", ID: "c-17"}
+	a, b := record.KeyedEntityID([]byte("one"), k, 0), record.KeyedEntityID([]byte("two"), k, 0)
+	if a != record.KeyedEntityID([]byte("one"), k, 0) || a == b || a == record.NewEntityID(k, 0) || a == record.KeyedEntityID([]byte("one"), k, 1) {
+		t.Errorf("keyed ids: %s %s", a, b)
+	}
+	if len(a) != len(record.NewEntityID(k, 0)) || a[0] != 'E' {
+		t.Errorf("keyed id %s is not in the form of %s", a, record.NewEntityID(k, 0))
+	}
+}
