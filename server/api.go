@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/sse"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
@@ -156,6 +157,15 @@ type (
 			Events []record.Event `json:"events"`
 			Next   int64          `json:"next" doc:"The sequence number to resume after."`
 		}
+	}
+	streamIn struct {
+		PurposeParam
+		After       int64 `query:"after" minimum:"0" doc:"The sequence number of the last event seen; 0 for the first."`
+		LastEventID int64 `header:"Last-Event-ID" minimum:"0" doc:"Sent by a reconnecting event stream: resume after it."`
+	}
+	problemEvent struct {
+		Status int    `json:"status"`
+		Detail string `json:"detail"`
 	}
 	whoamiOut struct {
 		Body struct {
@@ -582,6 +592,11 @@ func (s *Server) routes() {
 			return out, nil
 		})
 
+	sse.Register(s.api, reg(huma.Operation{OperationID: "change-stream", Method: http.MethodGet, Path: "/v1/changes/stream",
+		Summary: "The change feed as Server-Sent Events",
+		Description: "Each entity created, merged, split or removed is a change event whose id is its sequence number; a reconnecting client sends Last-Event-ID to resume. The stream ends with the request's time limit."}),
+		map[string]any{"message": record.Event{}, "problem": problemEvent{}}, s.changeStream)
+
 	huma.Register(s.api, reg(huma.Operation{OperationID: "changes", Method: http.MethodGet, Path: "/v1/changes",
 		Summary:     "The change feed: entities created, merged, split and removed",
 		Description: "Events after a sequence number, oldest first; with wait, the request waits for one when there is none yet (long poll). Resume after next."}),
@@ -604,6 +619,47 @@ func (s *Server) routes() {
 			}
 			return out, nil
 		})
+}
+
+// changeStream serves the change feed as Server-Sent Events: each lineage
+// event a "change" message whose id is its sequence number, from after
+// (or the Last-Event-ID a reconnecting client sends) until the request
+// ends; the client reconnects to resume.
+func (s *Server) changeStream(ctx context.Context, in *streamIn, send sse.Sender) {
+	_, v, err := s.begin(ctx, access.OpRead)
+	if err != nil {
+		send(sse.Message{Data: problemEvent{Status: 403, Detail: "the change feed needs the read operation"}})
+		return
+	}
+	after := in.After
+	if in.LastEventID > after {
+		after = in.LastEventID
+	}
+	for {
+		changed := s.l.Changed()
+		evs, err := s.l.Changes(ctx, v, after, 256)
+		if err != nil {
+			return
+		}
+		for _, e := range evs {
+			if send(sse.Message{ID: int(e.Seq), Data: e}) != nil {
+				return
+			}
+			after = e.Seq
+		}
+		if len(evs) == 256 {
+			continue
+		}
+		t := time.NewTimer(time.Second)
+		select {
+		case <-changed:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+		t.Stop()
+	}
 }
 
 // changes reads the feed, waiting up to in.Wait seconds for an event: it

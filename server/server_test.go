@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -439,5 +440,70 @@ func TestOpenAPI(t *testing.T) {
 		if !strings.Contains(string(served), `"`+op+`"`) {
 			t.Errorf("the document lacks %s", op)
 		}
+	}
+}
+
+// The change feed as Server-Sent Events: past events, then each new one
+// as it commits, as the reader's view lets it see them; a reconnecting
+// client resumes after Last-Event-ID.
+func TestChangeStream(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "pub", "a", "ann", "111")
+	f.put(t, "sec", "b", "bob", "222")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	open := func(principal, lastID string) (*bufio.Scanner, func()) {
+		req, _ := http.NewRequestWithContext(ctx, "GET", f.http.URL+"/v1/changes/stream", nil)
+		req.Header.Set("Authorization", "Bearer "+f.keys[principal])
+		req.Header.Set(server.PurposeHeader, "case 1")
+		if lastID != "" {
+			req.Header.Set("Last-Event-ID", lastID)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+			t.Fatalf("stream: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		return bufio.NewScanner(resp.Body), func() { resp.Body.Close() }
+	}
+	// next reads the next event: its id and data.
+	next := func(sc *bufio.Scanner) (string, record.Event) {
+		t.Helper()
+		var id string
+		for sc.Scan() {
+			line := sc.Text()
+			if v, ok := strings.CutPrefix(line, "id: "); ok {
+				id = v
+			}
+			if v, ok := strings.CutPrefix(line, "data: "); ok {
+				var e record.Event
+				if err := json.Unmarshal([]byte(v), &e); err != nil {
+					t.Fatalf("event data %s: %v", v, err)
+				}
+				return id, e
+			}
+		}
+		t.Fatalf("the stream ended: %v", sc.Err())
+		return "", record.Event{}
+	}
+	sc, closeStream := open("out", "")
+	id, e := next(sc)
+	if e.Record.Source != "pub" || id != fmt.Sprint(e.Seq) {
+		t.Fatalf("first event for the outsider: id %s %+v", id, e)
+	}
+	f.put(t, "sec", "c", "cy", "333") // hidden from the outsider
+	f.put(t, "pub", "d", "dan", "444")
+	_, e = next(sc)
+	if e.Record != (record.Key{Source: "pub", ID: "d"}) {
+		t.Fatalf("next event for the outsider: %+v (sec's must not show)", e)
+	}
+	closeStream()
+	sc, closeStream = open("ann", id)
+	defer closeStream()
+	_, e = next(sc)
+	if e.Record != (record.Key{Source: "sec", ID: "b"}) {
+		t.Errorf("resumed after %s: %+v, want sec/b's event", id, e)
 	}
 }
