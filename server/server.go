@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -118,6 +119,8 @@ func New(l *live.Live, opt Options) (*Server, error) {
 	s.metrics = newMetrics()
 	s.access = newAccessLog(l, s.log, s.metrics)
 	s.routes()
+	s.mux.HandleFunc("POST "+StreamPath, s.uploadStream)
+	s.documentStream()
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -178,13 +181,19 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 		problem(w, http.StatusForbidden, "metrics need the admin role")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.opt.MaxBody)
 	c := &caller{principal: p, purpose: purpose}
-	timeout := s.opt.Timeout
-	if strings.HasPrefix(r.URL.Path, "/v1/changes") {
-		timeout += MaxWait
+	ctx, cancel := withCaller(r.Context(), c), context.CancelFunc(func() {})
+	switch {
+	case r.Method == http.MethodPost && streamUpload.MatchString(r.URL.Path):
+		// A streaming upload is bounded by its size and its idle time.
+		r.Body = http.MaxBytesReader(w, r.Body, maxStreamBytes)
+	case strings.HasPrefix(r.URL.Path, "/v1/changes"):
+		r.Body = http.MaxBytesReader(w, r.Body, s.opt.MaxBody)
+		ctx, cancel = context.WithTimeout(ctx, s.opt.Timeout+MaxWait)
+	default:
+		r.Body = http.MaxBytesReader(w, r.Body, s.opt.MaxBody)
+		ctx, cancel = context.WithTimeout(ctx, s.opt.Timeout)
 	}
-	ctx, cancel := context.WithTimeout(withCaller(r.Context(), c), timeout)
 	defer cancel()
 	s.mux.ServeHTTP(w, r.WithContext(ctx))
 	if r.URL.Path == "/metrics" || r.URL.Path == "/v1/openapi.json" {
@@ -196,6 +205,9 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	}
 	s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Entities: c.entities, Detail: detail})
 }
+
+// streamUpload matches the streaming upload's paths.
+var streamUpload = regexp.MustCompile(`^/v1/sources/[^/]+/records$`)
 
 // routeOf names a request's route by its pattern, never by its path (which
 // holds ids).

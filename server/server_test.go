@@ -507,3 +507,70 @@ func TestChangeStream(t *testing.T) {
 		t.Errorf("resumed after %s: %+v, want sec/b's event", id, e)
 	}
 }
+
+// A streaming upload: NDJSON rows in, each acknowledged (or rejected) as
+// it commits, while the client is still sending.
+func TestStreamUpload(t *testing.T) {
+	f := newFixture(t)
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", f.http.URL+"/v1/sources/pub/records", pr)
+	req.Header.Set("Authorization", "Bearer "+f.keys["svc"])
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	type answer struct {
+		resp *http.Response
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		got <- answer{resp, err}
+	}()
+	fmt.Fprintln(pw, `{"id": "a", "name": "ann", "phone": "111"}`)
+	a := <-got
+	if a.err != nil || a.resp.StatusCode != 200 {
+		t.Fatalf("stream: %v %v", a.resp, a.err)
+	}
+	defer a.resp.Body.Close()
+	sc := bufio.NewScanner(a.resp.Body)
+	line := func() map[string]json.RawMessage {
+		t.Helper()
+		if !sc.Scan() {
+			t.Fatalf("the answer ended: %v", sc.Err())
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("%s: %v", sc.Text(), err)
+		}
+		return m
+	}
+	// The first row is acknowledged before the second is sent.
+	if m := line(); m["change"] == nil || !strings.Contains(string(m["change"]), `"id":"a"`) {
+		t.Fatalf("first acknowledgement: %v", m)
+	}
+	fmt.Fprintln(pw, `{"name": "no id"}`)
+	fmt.Fprintln(pw, `{"id": "b", "name": "ann", "phone": "222"}`)
+	pw.Close()
+	var changes, rejects int
+	for sc.Scan() {
+		var m map[string]json.RawMessage
+		json.Unmarshal(sc.Bytes(), &m)
+		if m["change"] != nil {
+			changes++
+		}
+		if m["reject"] != nil {
+			rejects++
+		}
+	}
+	if changes != 1 || rejects != 1 {
+		t.Errorf("after the first: %d changes, %d rejects; want 1 and 1", changes, rejects)
+	}
+	if r := f.call(t, "ann", "", "GET", "/v1/records/pub/b", nil); r.status != 200 {
+		t.Errorf("streamed record: %d", r.status)
+	}
+	if r := f.call(t, "ann", "", "POST", "/v1/sources/pub/records", nil); r.status != 403 {
+		t.Errorf("a streaming upload by a viewer: %d", r.status)
+	}
+	if r := f.call(t, "svc", "", "POST", "/v1/sources/none/records", nil); r.status != 404 {
+		t.Errorf("a streaming upload to no source: %d", r.status)
+	}
+}
