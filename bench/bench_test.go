@@ -116,3 +116,22 @@ func TestMeasureLiveSmall(t *testing.T) {
 		t.Errorf("mistakes and second writer not measured: %+v", s)
 	}
 }
+
+// MeasureServe end to end on a small store, over loopback TLS.
+func TestMeasureServeSmall(t *testing.T) {
+	opt := ServeOptions{Sizes: []int{1500}, Seconds: 1, MatchRate: 40, Writers: 2, Readers: 4, Batch: 16, Seed: 1, Dir: t.TempDir()}
+	sizes, err := MeasureServe(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sizes[0]
+	if s.Errors != 0 || s.MatchRate < 20 || s.UploadPerSec <= 0 || s.Reads <= 0 || s.ReadsDuring <= 0 || s.Match.P50 <= 0 {
+		t.Errorf("serve measured %+v", s)
+	}
+	md := ServeMarkdown(sizes, opt, "test", "go run ./cmd/concord bench --serve")
+	for _, want := range []string{"| screening p50 ≤ 5 ms at 40 requests/s |", "| entity reads ≥ 5,000/s |", "| no request failed | 0 | met |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

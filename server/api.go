@@ -73,7 +73,7 @@ type (
 		}
 	}
 	uploadError struct {
-		Index  int    `json:"index" doc:"The row's position in records, from 0."`
+		Index  int    `json:"index,omitempty" doc:"The row's position in records, from 0."`
 		Field  string `json:"field,omitempty"`
 		Reason string `json:"reason"`
 	}
@@ -101,6 +101,7 @@ type (
 	matchOut struct {
 		Body struct {
 			Candidates []live.Candidate `json:"candidates"`
+			Rejected   []uploadError    `json:"rejected,omitempty" doc:"Query values that could not be normalised, left out."`
 		}
 	}
 	reviewOut struct {
@@ -420,7 +421,8 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, err
 			}
-			q, err := s.query(in)
+			out := &matchOut{}
+			q, err := s.query(in, &out.Body.Rejected)
 			if err != nil {
 				return nil, err
 			}
@@ -428,7 +430,6 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, s.fail(err)
 			}
-			out := &matchOut{}
 			out.Body.Candidates = cands
 			if cands == nil {
 				out.Body.Candidates = []live.Candidate{}
@@ -685,9 +686,12 @@ func (s *Server) changes(ctx context.Context, v access.View, in *changesIn) ([]r
 	}
 }
 
-// query makes the record a screening query describes.
-func (s *Server) query(in *matchIn) (record.Record, error) {
+// query makes the record a screening query describes. A value that cannot
+// be normalised is left out and reported in rejected; a query with no
+// usable value is an error.
+func (s *Server) query(in *matchIn, rejected *[]uploadError) (record.Record, error) {
 	q := record.Record{Key: record.Key{Source: in.Body.Source, ID: "query"}, Kind: in.Body.Kind}
+	usable := 0
 	if len(in.Body.Features) == 0 || len(in.Body.Features) > 50 {
 		return q, huma.Error422UnprocessableEntity("a query needs from 1 to 50 features")
 	}
@@ -709,11 +713,16 @@ func (s *Server) query(in *matchIn) (record.Record, error) {
 		for _, raw := range raws {
 			v, err := normalize.Value(kind, raw, normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]})
 			if err != nil {
-				return q, huma.Error422UnprocessableEntity(fmt.Sprintf("feature %s: %v", name, err))
+				*rejected = append(*rejected, uploadError{Field: name, Reason: err.Error()})
+				continue
 			}
 			f.Values = append(f.Values, v)
+			usable++
 		}
 		q.Features = append(q.Features, f)
+	}
+	if usable == 0 {
+		return q, huma.Error422UnprocessableEntity("no value of the query could be used", rejectDetails(*rejected)...)
 	}
 	return q, nil
 }

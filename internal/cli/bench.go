@@ -10,7 +10,7 @@ import (
 	"github.com/concord-er/concord/bench"
 )
 
-const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md]"
+const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--write docs/serve.md]"
 
 func runBench(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "bench", benchSynopsis)
@@ -21,6 +21,8 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	write := fs.String("write", "", "also write the report to this file (docs/benchmarks.md; docs/realtime.md with --live)")
 	liveMode := fs.Bool("live", false, "measure real-time upserts and deletes against the store instead of batch resolve")
 	sample := fs.Int("sample", 5000, "with --live: records deleted and upserted again, one at a time, per size")
+	serveMode := fs.Bool("serve", false, "measure the HTTP API (loopback, TLS): screening, uploads with readers, reads")
+	seconds := fs.Int("seconds", 10, "with --serve: seconds each phase runs")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,13 +53,23 @@ func runBench(ctx context.Context, env Env, args []string) error {
 		cmd += " " + strings.Join(args, " ")
 	}
 	var report string
-	if *liveMode {
+	switch {
+	case *liveMode && *serveMode:
+		return &usageError{msg: "--live or --serve, not both", hint: benchSynopsis}
+	case *serveMode:
+		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr}
+		res, err := bench.MeasureServe(ctx, opt)
+		if err != nil {
+			return err
+		}
+		report = bench.ServeMarkdown(res, opt, bench.Machine(), cmd)
+	case *liveMode:
 		res, err := bench.MeasureLive(ctx, bench.LiveOptions{Sizes: ns, Sample: *sample, Seed: *seed, Dir: work, Log: env.Stderr})
 		if err != nil {
 			return err
 		}
 		report = bench.LiveMarkdown(res, *sample, bench.Machine(), cmd)
-	} else {
+	default:
 		res, err := bench.Measure(ctx, bench.Options{Sizes: ns, Runs: *runs, Seed: *seed, Dir: work, Exe: exe, Log: env.Stderr})
 		if err != nil {
 			return err

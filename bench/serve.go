@@ -1,0 +1,365 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/server"
+)
+
+// ServeOptions configure MeasureServe.
+type ServeOptions struct {
+	Sizes []int // records stored, about
+	// Seconds each phase runs; 0 = 10.
+	Seconds int
+	// MatchRate is the screening requests a second; 0 = 200.
+	MatchRate int
+	// Writers upload batches of Batch rows while Readers read entities;
+	// 0 = 4, 50 and 64.
+	Writers, Readers, Batch int
+	Seed                    uint64
+	Dir                     string
+	Log                     io.Writer
+}
+
+// ServeSize is the result of one size.
+type ServeSize struct {
+	Records int
+	// Match is POST /v1/match at MatchRate: its latencies and the rate
+	// achieved.
+	Match     Latency
+	MatchRate float64
+	// Upload is POST /v1/records (Batch rows a request) while readers read
+	// entities: records a second and the latency of a request; Reads and
+	// Read the readers' meanwhile.
+	Upload       Latency
+	UploadPerSec float64
+	ReadsDuring  float64
+	ReadDuring   Latency
+	// Reads is GET /v1/entities/{id} alone, from 8 readers.
+	Reads  float64
+	Read   Latency
+	Errors int64 // requests that failed (non-2xx or transport errors)
+}
+
+// MeasureServe measures the HTTP API on loopback, over TLS, as one
+// principal with every role: a batch run is imported into a store, the
+// server started over it, then screening at a fixed rate, uploads while
+// readers read, and reads alone.
+func MeasureServe(ctx context.Context, opt ServeOptions) ([]ServeSize, error) {
+	if opt.Seconds <= 0 {
+		opt.Seconds = 10
+	}
+	if opt.MatchRate <= 0 {
+		opt.MatchRate = 200
+	}
+	if opt.Writers <= 0 {
+		opt.Writers = 4
+	}
+	if opt.Readers <= 0 {
+		opt.Readers = 50
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 64
+	}
+	var out []ServeSize
+	for _, n := range opt.Sizes {
+		s, err := measureServeSize(ctx, opt, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, error) {
+	dir := filepath.Join(opt.Dir, fmt.Sprintf("serve%d", n))
+	people := int(math.Round(float64(n) / recordsPerPerson))
+	logf(opt.Log, "generating %d people (about %d records) in %s", people, n, dir)
+	cfgPath, _, err := synth.Write(dir, synth.Options{Seed: opt.Seed, People: people})
+	if err != nil {
+		return ServeSize{}, fmt.Errorf("generate: %w", err)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return ServeSize{}, err
+	}
+	res, err := engine.Resolve(ctx, cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
+	if err != nil {
+		return ServeSize{}, err
+	}
+	s := ServeSize{Records: len(res.Records)}
+	db, lv, err := openLive(ctx, filepath.Join(dir, "serve.db"), res)
+	if err != nil {
+		return s, err
+	}
+	defer db.Close()
+	if err := lv.Import(ctx, res); err != nil {
+		return s, err
+	}
+	// Screening queries: the raw values of records of the people sources.
+	rng := rand.New(rand.NewPCG(opt.Seed, 5))
+	var queries [][]byte
+	for _, i := range rng.Perm(len(res.Records))[:min(2000, len(res.Records))] {
+		r := res.Records[i]
+		if r.Kind == record.EntityOrganization {
+			continue
+		}
+		f := map[string][]string{}
+		for _, ft := range r.Features {
+			if len(ft.Raw) > 0 && ft.Raw[0] != "" {
+				f[ft.Name] = ft.Raw
+			}
+		}
+		q, _ := json.Marshal(map[string]any{"features": f, "limit": 10})
+		queries = append(queries, q)
+	}
+	res = nil // hold what a server holds
+	entities, err := lv.Entities(ctx)
+	if err != nil {
+		return s, err
+	}
+	ids := make([]string, 0, len(entities))
+	seen := map[record.EntityID]bool{}
+	for _, e := range entities {
+		if !seen[e] {
+			seen[e] = true
+			ids = append(ids, string(e))
+		}
+	}
+	entities, seen = nil, nil
+	rows, err := sourceRows(cfg, 20000)
+	if err != nil {
+		return s, err
+	}
+
+	policy, err := access.NewPolicy(nil, nil)
+	if err != nil {
+		return s, err
+	}
+	key, line := server.NewAPIKey("bench")
+	keys, err := server.ParseAPIKeys(strings.NewReader(line), "bench")
+	if err != nil {
+		return s, err
+	}
+	srv, err := server.New(lv, server.Options{Policy: policy, APIKeys: keys, Sources: cfg.Sources, Limits: cfg.Limits, Kinds: cfg.Kinds(),
+		Principals: []access.Principal{{ID: "bench", Roles: access.Roles}}})
+	if err != nil {
+		return s, err
+	}
+	ts := httptest.NewTLSServer(srv.Handler())
+	defer func() {
+		ts.Close()
+		srv.Close(context.Background())
+	}()
+	client := ts.Client()
+	client.Transport.(*http.Transport).MaxIdleConnsPerHost = 256
+	var errs atomic.Int64
+	do := func(method, path string, body []byte) time.Duration {
+		req, _ := http.NewRequestWithContext(ctx, method, ts.URL+path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		t0 := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			errs.Add(1)
+			return time.Since(t0)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			errs.Add(1)
+		}
+		return time.Since(t0)
+	}
+	phase := time.Duration(opt.Seconds) * time.Second
+
+	// Screening at a fixed rate (open loop: a request starts on time
+	// whether or not the ones before have answered).
+	logf(opt.Log, "  %d records served; screening at %d/s for %s", s.Records, opt.MatchRate, phase)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	tick := time.NewTicker(time.Second / time.Duration(opt.MatchRate))
+	start := time.Now()
+	for i := 0; time.Since(start) < phase; i++ {
+		<-tick.C
+		wg.Add(1)
+		go func(q []byte) {
+			defer wg.Done()
+			d := do("POST", "/v1/match", q)
+			mu.Lock()
+			lat = append(lat, d)
+			mu.Unlock()
+		}(queries[i%len(queries)])
+	}
+	tick.Stop()
+	wg.Wait()
+	s.Match, s.MatchRate = latency(lat), float64(len(lat))/time.Since(start).Seconds()
+
+	// Uploads while readers read.
+	logf(opt.Log, "  uploads (%d writers, %d rows a request) with %d readers for %s", opt.Writers, opt.Batch, opt.Readers, phase)
+	var upLat, readLat []time.Duration
+	var uploaded, reads atomic.Int64
+	stop := time.Now().Add(phase)
+	start = time.Now()
+	batch := min(opt.Batch, len(rows))
+	for w := range opt.Writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := w; time.Now().Before(stop); b += opt.Writers {
+				lo := (b * batch) % max(1, len(rows)-batch)
+				body, _ := json.Marshal(map[string]any{"records": rows[lo : lo+batch]})
+				d := do("POST", "/v1/records", body)
+				uploaded.Add(int64(batch))
+				mu.Lock()
+				upLat = append(upLat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	reader := func(until time.Time, into *[]time.Duration, seed uint64) {
+		defer wg.Done()
+		r := rand.New(rand.NewPCG(seed, 9))
+		for time.Now().Before(until) {
+			d := do("GET", "/v1/entities/"+ids[r.IntN(len(ids))], nil)
+			reads.Add(1)
+			mu.Lock()
+			*into = append(*into, d)
+			mu.Unlock()
+		}
+	}
+	for i := range opt.Readers {
+		wg.Add(1)
+		go reader(stop, &readLat, uint64(i))
+	}
+	wg.Wait()
+	took := time.Since(start).Seconds()
+	s.Upload, s.UploadPerSec = latency(upLat), float64(uploaded.Load())/took
+	s.ReadDuring, s.ReadsDuring = latency(readLat), float64(reads.Load())/took
+
+	// Reads alone.
+	logf(opt.Log, "  entity reads alone (8 readers) for %s", phase)
+	var alone []time.Duration
+	reads.Store(0)
+	stop = time.Now().Add(phase)
+	start = time.Now()
+	for i := range 8 {
+		wg.Add(1)
+		go reader(stop, &alone, uint64(100+i))
+	}
+	wg.Wait()
+	s.Read, s.Reads = latency(alone), float64(reads.Load())/time.Since(start).Seconds()
+	s.Errors = errs.Load()
+	logf(opt.Log, "  match p50 %.2f ms p99 %.2f ms at %.0f/s; uploads %.0f records/s p99 %.1f ms with %.0f reads/s; reads alone %.0f/s; %d errors",
+		s.Match.P50, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P99, s.ReadsDuring, s.Reads, s.Errors)
+	return s, nil
+}
+
+// sourceRows reads up to limit rows of every source of cfg (CSV files) as
+// upload rows: the source's name and its columns.
+func sourceRows(cfg *config.Config, limit int) ([]map[string]any, error) {
+	var out []map[string]any
+	for _, src := range cfg.Sources {
+		path := src.Path
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(cfg.Dir, path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		r := csv.NewReader(f)
+		header, err := r.Read()
+		for n := 0; err == nil && n < limit/len(cfg.Sources); n++ {
+			var rec []string
+			if rec, err = r.Read(); err == nil {
+				row := map[string]any{}
+				for i, c := range header {
+					row[c] = rec[i]
+				}
+				out = append(out, map[string]any{"source": src.Name, "row": row})
+			}
+		}
+		f.Close()
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	// Interleave the sources, as a mixed stream would.
+	rand.New(rand.NewPCG(1, 1)).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out, nil
+}
+
+// ServeMarkdown renders the results as docs/serve.md.
+func ServeMarkdown(sizes []ServeSize, opt ServeOptions, machine, command string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `# HTTP API benchmarks
+
+`+"`concord serve`"+`'s API measured on loopback, over TLS 1.3, as one principal holding every
+role (so every request is authenticated, authorised, filtered through a view and
+recorded in the audit log, as in production). For each size a batch run of synthetic
+data (internal/synth) is imported into a store and served; then, %d seconds each:
+
+- *screening*: `+"`POST /v1/match`"+` at %d requests a second (open loop), each query the raw
+  values of a stored person record (so it finds candidates), top 10 with explanations;
+- *uploads with readers*: %d writers post `+"`POST /v1/records`"+` with %d rows each (rows of
+  the source files: updates of stored records), while %d readers `+"`GET /v1/entities/{id}`"+`
+  of random entities as fast as they can;
+- *reads alone*: 8 readers read entities as fast as they can.
+
+Latencies in milliseconds, client to client. The load generator runs on the same
+machine as the server, sharing its cores.
+
+Machine: %s. Regenerate with:
+
+    %s
+
+| records stored | match p50 | p90 | p99 | match/s | upload records/s | upload request p50 | p99 | reads/s meanwhile | read p99 meanwhile | reads/s alone | read p50 | p99 | errors |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+`, opt.Seconds, opt.MatchRate, opt.Writers, opt.Batch, opt.Readers, machine, command)
+	for _, s := range sizes {
+		fmt.Fprintf(&b, "| %d | **%.2f** | %.2f | **%.2f** | %.0f | **%.0f** | %.1f | **%.1f** | %.0f | %.1f | **%.0f** | %.2f | %.2f | %d |\n",
+			s.Records, s.Match.P50, s.Match.P90, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P50, s.Upload.P99,
+			s.ReadsDuring, s.ReadDuring.P99, s.Reads, s.Read.P50, s.Read.P99, s.Errors)
+	}
+	if len(sizes) == 0 {
+		return b.String()
+	}
+	last := sizes[len(sizes)-1]
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**missed**"
+	}
+	fmt.Fprintf(&b, "\n## Targets, at %d records\n\n| target | measured | |\n|---|---:|---|\n", last.Records)
+	fmt.Fprintf(&b, "| screening p50 ≤ 5 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P50, met(last.Match.P50 <= 5))
+	fmt.Fprintf(&b, "| screening p99 ≤ 25 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P99, met(last.Match.P99 <= 25))
+	fmt.Fprintf(&b, "| uploads ≥ 3,000 records/s while %d readers query | %.0f/s | %s |\n", opt.Readers, last.UploadPerSec, met(last.UploadPerSec >= 3000))
+	fmt.Fprintf(&b, "| upload request p99 ≤ 50 ms meanwhile | %.1f ms | %s |\n", last.Upload.P99, met(last.Upload.P99 <= 50))
+	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s | %s |\n", last.Reads, met(last.Reads >= 5000))
+	fmt.Fprintf(&b, "| no request failed | %d | %s |\n", last.Errors, met(last.Errors == 0))
+	return b.String()
+}
