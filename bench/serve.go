@@ -41,6 +41,26 @@ type ServeOptions struct {
 	Log                     io.Writer
 }
 
+// WithDefaults returns opt with its zero fields set to the defaults.
+func (opt ServeOptions) WithDefaults() ServeOptions {
+	if opt.Seconds <= 0 {
+		opt.Seconds = 10
+	}
+	if opt.MatchRate <= 0 {
+		opt.MatchRate = 200
+	}
+	if opt.Writers <= 0 {
+		opt.Writers = 4
+	}
+	if opt.Readers <= 0 {
+		opt.Readers = 50
+	}
+	if opt.Batch <= 0 {
+		opt.Batch = 64
+	}
+	return opt
+}
+
 // ServeSize is the result of one size.
 type ServeSize struct {
 	Records int
@@ -66,21 +86,7 @@ type ServeSize struct {
 // server started over it, then screening at a fixed rate, uploads while
 // readers read, and reads alone.
 func MeasureServe(ctx context.Context, opt ServeOptions) ([]ServeSize, error) {
-	if opt.Seconds <= 0 {
-		opt.Seconds = 10
-	}
-	if opt.MatchRate <= 0 {
-		opt.MatchRate = 200
-	}
-	if opt.Writers <= 0 {
-		opt.Writers = 4
-	}
-	if opt.Readers <= 0 {
-		opt.Readers = 50
-	}
-	if opt.Batch <= 0 {
-		opt.Batch = 64
-	}
+	opt = opt.WithDefaults()
 	var out []ServeSize
 	for _, n := range opt.Sizes {
 		s, err := measureServeSize(ctx, opt, n)
@@ -314,6 +320,7 @@ func sourceRows(cfg *config.Config, limit int) ([]map[string]any, error) {
 
 // ServeMarkdown renders the results as docs/serve.md.
 func ServeMarkdown(sizes []ServeSize, opt ServeOptions, machine, command string) string {
+	opt = opt.WithDefaults()
 	var b strings.Builder
 	fmt.Fprintf(&b, `# HTTP API benchmarks
 

@@ -594,7 +594,7 @@ func (s *Server) routes() {
 		})
 
 	sse.Register(s.api, reg(huma.Operation{OperationID: "change-stream", Method: http.MethodGet, Path: "/v1/changes/stream",
-		Summary: "The change feed as Server-Sent Events",
+		Summary:     "The change feed as Server-Sent Events",
 		Description: "Each entity created, merged, split or removed is a change event whose id is its sequence number; a reconnecting client sends Last-Event-ID to resume. The stream ends with the request's time limit."}),
 		map[string]any{"message": record.Event{}, "problem": problemEvent{}}, s.changeStream)
 
