@@ -119,7 +119,7 @@ func TestMeasureLiveSmall(t *testing.T) {
 
 // MeasureServe end to end on a small store, over loopback TLS.
 func TestMeasureServeSmall(t *testing.T) {
-	opt := ServeOptions{Sizes: []int{1500}, Seconds: 1, MatchRate: 40, Writers: 2, Readers: 4, Batch: 16, Seed: 1, Dir: t.TempDir()}
+	opt := ServeOptions{Sizes: []int{1500}, Seconds: 1, MatchRate: 40, UploadRate: 400, Readers: 4, Batch: 16, Seed: 1, Dir: t.TempDir()}
 	sizes, err := MeasureServe(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)

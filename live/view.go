@@ -30,7 +30,8 @@ type StoredRecord struct {
 }
 
 // EntityView is an entity as the store holds it now, with its lineage, as
-// a reader sees it.
+// a reader sees it: its records with their links (a record's reviews are
+// on its own page).
 type EntityView struct {
 	ID      record.EntityID `json:"id"`
 	Records []StoredRecord  `json:"records"`
@@ -55,13 +56,15 @@ func notFound(what string, args ...any) error {
 func (l *Live) Record(ctx context.Context, key record.Key, v access.View) (StoredRecord, error) {
 	var out StoredRecord
 	err := l.read(ctx, func(tx store.Tx) (err error) {
-		out, err = l.storedRecord(ctx, tx, key, v)
+		out, err = l.storedRecord(ctx, tx, key, v, true)
 		return err
 	})
 	return out, err
 }
 
-func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v access.View) (StoredRecord, error) {
+// storedRecord reads a record with its entity and links, and its reviews
+// when withReviews (a record's page; an entity's members leave them out).
+func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v access.View, withReviews bool) (StoredRecord, error) {
 	if !v.Record(key) {
 		return StoredRecord{}, notFound("record %s", key)
 	}
@@ -79,6 +82,9 @@ func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v 
 		return out, err
 	}
 	out.Links = slices.DeleteFunc(links, func(lk record.Link) bool { return !v.Record(other(lk, key)) })
+	if !withReviews {
+		return out, nil
+	}
 	reviews, err := tx.Reviews(ctx, key, nil, 0)
 	out.Reviews = slices.DeleteFunc(reviews, func(r record.Review) bool { return !v.Record(r.A) || !v.Record(r.B) })
 	return out, err
@@ -117,7 +123,7 @@ func (l *Live) Entity(ctx context.Context, id record.EntityID, v access.View) (E
 			return notFound("entity %s", id)
 		}
 		for _, k := range keys {
-			r, err := l.storedRecord(ctx, tx, k, v)
+			r, err := l.storedRecord(ctx, tx, k, v, false)
 			if err != nil {
 				return err
 			}

@@ -97,6 +97,9 @@ type DB struct {
 	done  chan struct{}
 	now   func() time.Time
 	stmts map[string]*sql.Stmt // prepared on wconn, used under wmu
+	// rstmts are prepared on the reading pool, under rmu.
+	rmu    sync.Mutex
+	rstmts map[string]*sql.Stmt
 }
 
 // Open opens or creates the store at path.
@@ -249,6 +252,24 @@ func (db *DB) migrate() error {
 	return nil
 }
 
+// readStmt returns q prepared on the reading pool, preparing it once.
+func (db *DB) readStmt(q string) (*sql.Stmt, error) {
+	db.rmu.Lock()
+	defer db.rmu.Unlock()
+	if s, ok := db.rstmts[q]; ok {
+		return s, nil
+	}
+	if db.rstmts == nil {
+		db.rstmts = map[string]*sql.Stmt{}
+	}
+	s, err := db.read.Prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	db.rstmts[q] = s
+	return s, nil
+}
+
 // Close closes the store.
 func (db *DB) Close() error {
 	if db.stop != nil {
@@ -263,6 +284,12 @@ func (db *DB) Close() error {
 		s.Close()
 		delete(db.stmts, q)
 	}
+	db.rmu.Lock()
+	for q, s := range db.rstmts {
+		s.Close()
+		delete(db.rstmts, q)
+	}
+	db.rmu.Unlock()
 	var errs []error
 	if db.wconn != nil {
 		errs = append(errs, db.wconn.Close())
@@ -315,10 +342,18 @@ var errReadOnly = errors.New("write in a read-only transaction")
 
 // stmt returns the prepared statement for q in this transaction. Write
 // transactions reuse statements prepared once on the writing connection
-// (they hold wmu); read transactions prepare them per call.
+// (they hold wmu); read transactions, statements prepared once on the
+// reading pool.
 func (t *Tx) stmt(q string) (*sql.Stmt, error) {
 	if !t.write {
-		return t.tx.Prepare(q)
+		// A statement prepared once on the reading pool, bound to this
+		// transaction's connection (database/sql prepares it there once
+		// and keeps it).
+		ps, err := t.db.readStmt(q)
+		if err != nil {
+			return nil, err
+		}
+		return t.tx.Stmt(ps), nil
 	}
 	s, ok := t.db.stmts[q]
 	if !ok {
@@ -652,17 +687,19 @@ func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
 
 // Reviews returns the pairs for review naming key, or all of them.
 func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error) {
-	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v
-		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
+	from := "reviews"
 	var args []any
 	if key != (record.Key{}) {
 		id, err := t.id(ctx, key)
 		if err != nil {
 			return nil, err
 		}
-		q += " AND (v.a = ? OR v.b = ?)"
-		args = append(args, id, id)
+		// Each side by its own index.
+		from = "(SELECT * FROM reviews WHERE a = ?1 UNION ALL SELECT * FROM reviews WHERE b = ?1 AND a != ?1)"
+		args = append(args, id)
 	}
+	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM ` + from + ` v
+		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
 	if after != nil {
 		p := record.NewPair(after.A, after.B)
 		q += " AND (v.weight < ? OR (v.weight = ? AND (ra.source, ra.rid, rb.source, rb.rid) > (?, ?, ?, ?)))"
