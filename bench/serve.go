@@ -91,6 +91,7 @@ type ServeSize struct {
 // readers read, and reads alone.
 func MeasureServe(ctx context.Context, opt ServeOptions) ([]ServeSize, error) {
 	opt = opt.WithDefaults()
+	server.TuneGC() // as concord serve does
 	var out []ServeSize
 	for _, n := range opt.Sizes {
 		s, err := measureServeSize(ctx, opt, n)
@@ -237,12 +238,13 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		// Each request at its own time, start + b·every: none is dropped
+		// when one is sent late.
 		every := time.Second * time.Duration(batch) / time.Duration(opt.UploadRate)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
+		n := int(phase / every)
 		var inflight sync.WaitGroup
-		for b := 0; time.Now().Before(stop); b++ {
-			<-tick.C
+		for b := range n {
+			time.Sleep(time.Until(start.Add(time.Duration(b) * every)))
 			lo := (b * batch) % max(1, len(rows)-batch)
 			body, _ := json.Marshal(map[string]any{"records": rows[lo : lo+batch]})
 			inflight.Add(1)
@@ -357,8 +359,9 @@ data (internal/synth) is imported into a store and served; then, %d seconds each
   readers each `+"`GET /v1/entities/{id}`"+` a random entity %d times a second;
 - *reads alone*: 8 readers read entities as fast as they can.
 
-Latencies in milliseconds, client to client. The load generator runs on the same
-machine as the server, sharing its cores.
+Latencies in milliseconds, client to client. The load generator runs in the same
+process and on the same cores as the server, which runs with the garbage collector
+target `+"`concord serve`"+` sets (GOGC 400; see server.GCPercent).
 
 Machine: %s. Regenerate with:
 

@@ -319,15 +319,19 @@ func TestPages(t *testing.T) {
 	}
 	var got []record.Review
 	var after *record.Review
-	for {
-		page, err := l.ReviewPage(ctx, access.Everything, after, 3)
+	for pages := 0; ; pages++ {
+		page, next, err := l.ReviewPage(ctx, access.Everything, after, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(page) == 0 {
+		got = append(got, page...)
+		if next == nil {
 			break
 		}
-		got, after = append(got, page...), &page[len(page)-1]
+		if len(page) != 3 || pages > len(all) {
+			t.Fatalf("page %d: %d pairs with more to come", pages, len(page))
+		}
+		after = next
 	}
 	if len(all) < 4 || !slices.Equal(got, all) {
 		t.Fatalf("review queue in pages of 3: %d pairs, whole %d", len(got), len(all))
@@ -347,12 +351,12 @@ func TestPages(t *testing.T) {
 	if _, err := l.Merge(ctx, r.Entity, entityOf(t, l, "r1"), "rev", "one person"); err != nil {
 		t.Fatal(err)
 	}
-	whole, err := l.Lineage(ctx, r.Entity, access.Everything, 0, 0)
+	whole, _, err := l.Lineage(ctx, r.Entity, access.Everything, 0, 0)
 	if err != nil || len(whole) < 2 {
 		t.Fatalf("lineage of %s: %v, %v", r.Entity, whole, err)
 	}
-	rest, err := l.Lineage(ctx, r.Entity, access.Everything, whole[0].Seq, 1)
-	if err != nil || len(rest) != 1 || rest[0].Seq != whole[1].Seq {
+	rest, next, err := l.Lineage(ctx, r.Entity, access.Everything, whole[0].Seq, 1)
+	if err != nil || len(rest) != 1 || rest[0].Seq != whole[1].Seq || next != rest[0].Seq {
 		t.Fatalf("lineage after %d: %v, %v", whole[0].Seq, rest, err)
 	}
 }

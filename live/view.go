@@ -38,6 +38,14 @@ type EntityView struct {
 	Lineage []record.Event  `json:"lineage"`
 }
 
+// Ready reports whether the store can be read: a read of its audit head.
+func (l *Live) Ready(ctx context.Context) error {
+	return l.read(ctx, func(tx store.Tx) error {
+		_, err := tx.AuditHead(ctx)
+		return err
+	})
+}
+
 // read runs fn in a read transaction: one snapshot of the store.
 func (l *Live) read(ctx context.Context, fn func(tx store.Tx) error) error {
 	tx, err := l.st.Begin(ctx, false)
@@ -142,49 +150,59 @@ func (l *Live) Entity(ctx context.Context, id record.EntityID, v access.View) (E
 	return out, err
 }
 
+// maxScan bounds the items one page reads past a view's filter: a reader
+// who may see few of them gets a short (even empty) page and the cursor
+// to go on from, rather than a scan of the whole list.
+const maxScan = 20000
+
 // Lineage returns a page of an entity's lineage, oldest first: the events
-// after sequence number after, at most limit (0: all) that the view may
-// see.
-func (l *Live) Lineage(ctx context.Context, id record.EntityID, v access.View, after int64, limit int) ([]record.Event, error) {
+// after sequence number after that the view may see, at most limit (0:
+// all), and the sequence number to read on after.
+func (l *Live) Lineage(ctx context.Context, id record.EntityID, v access.View, after int64, limit int) ([]record.Event, int64, error) {
 	return l.eventPage(ctx, id, v, after, limit)
 }
 
 // Changes returns the lineage events of every entity after sequence
-// number after, oldest first, at most limit (0: all) that the view may
-// see: the change feed. Each event's Seq is the cursor to resume after.
-func (l *Live) Changes(ctx context.Context, v access.View, after int64, limit int) ([]record.Event, error) {
+// number after, oldest first, that the view may see, at most limit (0:
+// all): the change feed; and the sequence number to resume after, past
+// the events the view does not show.
+func (l *Live) Changes(ctx context.Context, v access.View, after int64, limit int) ([]record.Event, int64, error) {
 	return l.eventPage(ctx, "", v, after, limit)
 }
 
-func (l *Live) eventPage(ctx context.Context, id record.EntityID, v access.View, after int64, limit int) ([]record.Event, error) {
+func (l *Live) eventPage(ctx context.Context, id record.EntityID, v access.View, after int64, limit int) ([]record.Event, int64, error) {
 	var out []record.Event
 	err := l.read(ctx, func(tx store.Tx) error {
-		return fillPage(limit, func(n int) (int, error) {
+		return scanPage(limit, func(n int) (int, bool, error) {
 			evs, err := tx.Events(ctx, id, after, n)
-			if len(evs) > 0 {
-				after = evs[len(evs)-1].Seq
+			for i, e := range evs {
+				after = e.Seq
+				if v.Record(e.Record) {
+					out = append(out, e)
+					if limit > 0 && len(out) == limit {
+						return i + 1, true, err
+					}
+				}
 			}
-			out = append(out, visibleEvents(evs, v)...)
-			return len(evs), err
-		}, func() int { return len(out) })
+			return len(evs), false, err
+		})
 	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out, err
+	return out, after, err
 }
 
-// fillPage reads pages of a filtered list until limit items passed the
-// filter or the list ended: read(n) reads up to n more items and returns
-// how many it read; have counts the items kept.
-func fillPage(limit int, read func(n int) (int, error), have func() int) error {
-	for {
+// scanPage reads a filtered list in batches until read says the page is
+// full, the list ends, or maxScan items were read (limit 0: the whole
+// list). read(n) reads up to n more items (0: all) and returns how many
+// it consumed, and whether the page is full.
+func scanPage(limit int, read func(n int) (int, bool, error)) error {
+	for scanned := 0; ; {
 		want := 0
 		if limit > 0 {
-			want = max(limit-have(), 16)
+			want = max(limit, 64)
 		}
-		n, err := read(want)
-		if err != nil || n == 0 || limit <= 0 || n < want || have() >= limit {
+		n, full, err := read(want)
+		scanned += n
+		if err != nil || full || limit <= 0 || n < want || scanned >= maxScan {
 			return err
 		}
 	}
@@ -192,28 +210,38 @@ func fillPage(limit int, read func(n int) (int, error), have func() int) error {
 
 // Reviews returns the review queue, strongest first, as the view sees it.
 func (l *Live) Reviews(ctx context.Context, v access.View) ([]record.Review, error) {
-	return l.ReviewPage(ctx, v, nil, 0)
+	rs, _, err := l.ReviewPage(ctx, v, nil, 0)
+	return rs, err
 }
 
 // ReviewPage returns a page of the review queue, strongest first: the
-// pairs after the pair after (nil: from the first), at most limit (0:
-// all), both of whose records the view holds.
-func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Review, limit int) ([]record.Review, error) {
+// pairs after the pair after (nil: from the first) both of whose records
+// the view holds, at most limit (0: all); and the pair to read on after,
+// nil at the end of the queue.
+func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Review, limit int) ([]record.Review, *record.Review, error) {
 	var out []record.Review
+	more := false
 	err := l.read(ctx, func(tx store.Tx) error {
-		return fillPage(limit, func(n int) (int, error) {
+		return scanPage(limit, func(n int) (int, bool, error) {
 			rs, err := tx.Reviews(ctx, record.Key{}, after, n)
-			if len(rs) > 0 {
-				after = &rs[len(rs)-1]
+			more = n > 0 && len(rs) == n
+			for i := range rs {
+				after = &rs[i]
+				if v.Record(rs[i].A) && v.Record(rs[i].B) {
+					out = append(out, rs[i])
+					if limit > 0 && len(out) == limit {
+						more = true
+						return i + 1, true, err
+					}
+				}
 			}
-			out = append(out, slices.DeleteFunc(rs, func(r record.Review) bool { return !v.Record(r.A) || !v.Record(r.B) })...)
-			return len(rs), err
-		}, func() int { return len(out) })
+			return len(rs), false, err
+		})
 	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	if !more {
+		after = nil
 	}
-	return out, err
+	return out, after, err
 }
 
 // Decisions returns every reviewer's decision on records the view holds.

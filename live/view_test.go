@@ -80,7 +80,7 @@ func TestViews(t *testing.T) {
 		t.Errorf("how as the outsider sees it: %+v, %v", how, err)
 	}
 	reviews, err := l.Reviews(ctx, outsider)
-	changes, err2 := l.Changes(ctx, outsider, 0, 0)
+	changes, next, err2 := l.Changes(ctx, outsider, 0, 0)
 	decisions, err3 := l.Decisions(ctx, outsider)
 	if err := errors.Join(err, err2, err3); err != nil {
 		t.Fatal(err)
@@ -89,6 +89,15 @@ func TestViews(t *testing.T) {
 		if e.Record.Source != "pub" {
 			t.Errorf("change feed shows an event caused by %s", e.Record)
 		}
+	}
+	// The feed resumes past the events the outsider may not see.
+	all, last, _ := l.Changes(ctx, access.Everything, 0, 0)
+	if next != last || next != all[len(all)-1].Seq || len(changes) >= len(all) {
+		t.Errorf("the outsider's feed resumes after %d, the whole feed ends at %d", next, last)
+	}
+	// A page of one visible event stops at it, not past the hidden ones.
+	if one, at, err := l.Changes(ctx, outsider, 0, 1); err != nil || len(one) != 1 || at != one[0].Seq {
+		t.Errorf("a page of one: %v, resume after %d, %v", one, at, err)
 	}
 	matches, err := l.Match(ctx, sourced("query", "q", "ann", "999222"), outsider, 10)
 	if err != nil || len(matches) != 1 || matches[0].Record != a {

@@ -457,7 +457,7 @@ func (s *Server) routes() {
 					return nil, err
 				}
 			}
-			items, err := s.l.ReviewPage(ctx, v, after, in.Limit)
+			items, next, err := s.l.ReviewPage(ctx, v, after, in.Limit)
 			if err != nil {
 				return nil, s.fail(err)
 			}
@@ -466,8 +466,8 @@ func (s *Server) routes() {
 			if items == nil {
 				out.Body.Items = []record.Review{}
 			}
-			if in.Limit > 0 && len(items) == in.Limit {
-				out.Body.Next = encodeCursor(items[len(items)-1])
+			if next != nil {
+				out.Body.Next = encodeCursor(*next)
 			}
 			return out, nil
 		})
@@ -606,17 +606,14 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, err
 			}
-			evs, err := s.changes(ctx, v, in)
+			evs, next, err := s.changes(ctx, v, in)
 			if err != nil {
 				return nil, s.fail(err)
 			}
 			out := &changesOut{}
-			out.Body.Events, out.Body.Next = evs, in.After
+			out.Body.Events, out.Body.Next = evs, next
 			if evs == nil {
 				out.Body.Events = []record.Event{}
-			}
-			if n := len(evs); n > 0 {
-				out.Body.Next = evs[n-1].Seq
 			}
 			return out, nil
 		})
@@ -638,7 +635,7 @@ func (s *Server) changeStream(ctx context.Context, in *streamIn, send sse.Sender
 	}
 	for {
 		changed := s.l.Changed()
-		evs, err := s.l.Changes(ctx, v, after, 256)
+		evs, next, err := s.l.Changes(ctx, v, after, 256)
 		if err != nil {
 			return
 		}
@@ -646,9 +643,9 @@ func (s *Server) changeStream(ctx context.Context, in *streamIn, send sse.Sender
 			if send(sse.Message{ID: int(e.Seq), Data: e}) != nil {
 				return
 			}
-			after = e.Seq
 		}
-		if len(evs) == 256 {
+		if next > after {
+			after = next
 			continue
 		}
 		t := time.NewTimer(time.Second)
@@ -666,21 +663,23 @@ func (s *Server) changeStream(ctx context.Context, in *streamIn, send sse.Sender
 // changes reads the feed, waiting up to in.Wait seconds for an event: it
 // wakes when this process commits a change, and looks again every second
 // for changes other processes make.
-func (s *Server) changes(ctx context.Context, v access.View, in *changesIn) ([]record.Event, error) {
+func (s *Server) changes(ctx context.Context, v access.View, in *changesIn) ([]record.Event, int64, error) {
 	deadline := time.Now().Add(time.Duration(in.Wait) * time.Second)
+	after := in.After
 	for {
 		changed := s.l.Changed()
-		evs, err := s.l.Changes(ctx, v, in.After, in.Limit)
+		evs, next, err := s.l.Changes(ctx, v, after, in.Limit)
 		if err != nil || len(evs) > 0 || !time.Now().Before(deadline) {
-			return evs, err
+			return evs, next, err
 		}
+		after = next // past the events the reader may not see
 		t := time.NewTimer(min(time.Second, time.Until(deadline)))
 		select {
 		case <-changed:
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return nil, nil // an empty answer: resume after the same sequence
+			return nil, after, nil // an empty answer: resume after this sequence
 		}
 		t.Stop()
 	}

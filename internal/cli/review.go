@@ -55,7 +55,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 				}
 				return printDecisions(env, ds, *asJSON)
 			}
-			q, err := l.ReviewPage(ctx, access.Everything, nil, *limit)
+			q, _, err := l.ReviewPage(ctx, access.Everything, nil, *limit)
 			if err != nil {
 				return err
 			}

@@ -19,7 +19,7 @@ import (
 	"github.com/concord-er/concord/server"
 )
 
-const serveSynopsis = "concord serve --config concord.yaml [--model model.json] [--addr :8443] [--dev]"
+const serveSynopsis = "concord serve --config concord.yaml [--model model.json] [--addr :8443] [--dev] [--memory-limit 16GiB]"
 
 func runServe(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "serve", serveSynopsis)
@@ -27,6 +27,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	modelPath := fs.String("model", "", "model.json from concord resolve; needed once, the store keeps it")
 	addr := fs.String("addr", "", "address to listen on (default :8443; with --dev 127.0.0.1:8080)")
 	dev := fs.Bool("dev", false, "to try it out: plain HTTP on the loopback interface only, with a token for every role printed once")
+	memLimit := fs.String("memory-limit", "0", "soft limit of the Go heap (GiB or MiB suffix; 0 for none); GOMEMLIMIT overrides it")
 	logger := logFlag(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -38,6 +39,10 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := setMemoryLimit(*memLimit); err != nil {
+		return &usageError{msg: err.Error(), hint: serveSynopsis}
+	}
+	server.TuneGC()
 	cfg, err := config.Load(*cfgPath)
 	if err != nil {
 		return err
