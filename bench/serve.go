@@ -241,7 +241,7 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 		// Each request at its own time, start + b·every: none is dropped
 		// when one is sent late.
 		every := time.Second * time.Duration(batch) / time.Duration(opt.UploadRate)
-		n := int(phase / every)
+		n := int(math.Ceil(float64(opt.UploadRate) * phase.Seconds() / float64(batch)))
 		var inflight sync.WaitGroup
 		for b := range n {
 			time.Sleep(time.Until(start.Add(time.Duration(b) * every)))
@@ -388,7 +388,7 @@ Machine: %s. Regenerate with:
 	fmt.Fprintf(&b, "\n## Targets, at %d records\n\n| target | measured | |\n|---|---:|---|\n", last.Records)
 	fmt.Fprintf(&b, "| screening p50 ≤ 5 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P50, met(last.Match.P50 <= 5))
 	fmt.Fprintf(&b, "| screening p99 ≤ 25 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P99, met(last.Match.P99 <= 25))
-	fmt.Fprintf(&b, "| uploads ≥ 3,000 records/s while %d readers query | %.0f/s | %s |\n", opt.Readers, last.UploadPerSec, met(last.UploadPerSec >= 2990))
+	fmt.Fprintf(&b, "| uploads ≥ 3,000 records/s while %d readers query | %.0f/s | %s |\n", opt.Readers, last.UploadPerSec, met(last.UploadPerSec >= 3000))
 	fmt.Fprintf(&b, "| upload request p99 ≤ 50 ms meanwhile | %.1f ms | %s |\n", last.Upload.P99, met(last.Upload.P99 <= 50))
 	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s | %s |\n", last.Reads, met(last.Reads >= 5000))
 	fmt.Fprintf(&b, "| no request failed | %d | %s |\n", last.Errors, met(last.Errors == 0))
