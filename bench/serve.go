@@ -282,9 +282,10 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 		go reader(stop, &readLat, uint64(i), time.Second/time.Duration(opt.ReaderRate))
 	}
 	wg.Wait()
-	// Rates over the window the load was offered in; requests sent in it
-	// and answered after it count.
-	took := phase.Seconds()
+	// Rates over the time from the first request offered to the last
+	// answered: a server that falls behind the offered rate shows its own
+	// rate, not the one it was offered.
+	took := time.Since(start).Seconds()
 	s.Upload, s.UploadPerSec = latency(upLat), float64(uploaded.Load())/took
 	s.ReadDuring, s.ReadsDuring = latency(readLat), float64(reads.Load())/took
 
