@@ -268,8 +268,37 @@ const (
 	priorIterations = 200
 )
 
+// kindSizes count a source's records by entity kind.
+type kindSizes struct{ all, people, orgs float64 }
+
+func sourceKinds(recs []record.Record, src []uint16, nS int) []kindSizes {
+	sizes := make([]kindSizes, nS)
+	for i, x := range src {
+		sizes[x].all++
+		switch recs[i].Kind {
+		case record.EntityPerson:
+			sizes[x].people++
+		case record.EntityOrganization:
+			sizes[x].orgs++
+		}
+	}
+	return sizes
+}
+
+// compatiblePairs counts the pairs of a record of k and one of o (the
+// same source when same) that may be one entity: all pairs but those of a
+// person and an organisation, which never match.
+func (k kindSizes) compatiblePairs(o kindSizes, same bool) float64 {
+	if same {
+		return k.all*(k.all-1)/2 - k.people*k.orgs
+	}
+	return k.all*o.all - k.people*o.orgs - k.orgs*o.people
+}
+
 // sourcePriors estimates λ for each pair of sources: the expected matches
-// among their candidate pairs, Σ P(match), over their possible pairs. The
+// among their candidate pairs, Σ P(match), over their possible pairs (those
+// of records whose kinds may be one entity: a person and an organisation
+// never are, and counting their pairs would dilute λ). The
 // probabilities depend on λ, so it is found as a fixed point, starting
 // from the global prior. One pseudo-match spread over 1/λ pseudo-pairs at
 // the global prior keeps a pair of sources with few pairs near it.
@@ -312,19 +341,13 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 			hist[i] += n
 		}
 	}
-	size := make([]float64, nS)
-	for _, x := range src {
-		size[x]++
-	}
+	sizes := sourceKinds(recs, src, nS)
 	for a := range nS {
 		for b := a; b < nS; b++ {
-			possible := size[a] * size[b]
-			if a == b {
-				if linkOnly {
-					continue
-				}
-				possible = size[a] * (size[a] - 1) / 2
+			if a == b && linkOnly {
+				continue
 			}
+			possible := sizes[a].compatiblePairs(sizes[b], a == b)
 			if possible < 1 {
 				continue
 			}

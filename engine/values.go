@@ -26,6 +26,8 @@ type valueTable struct {
 	// relative frequency (the model's TFMin for keys seen once), so that
 	// weighing pairs needs no lookup in the model's salted table.
 	freq [][]float64
+	// holderOf groups the records that share an identifier (holders).
+	holderOf holderGroups
 }
 
 // column holds one comparison's values for every record.
@@ -256,21 +258,31 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 // optimised away.
 var warmSink atomic.Uint32
 
-// termFrequencies counts the exact keys of comparison i over all records,
-// each once per record: keys seen at least twice get their relative
-// frequency, the rest share the minimum.
+// termFrequencies counts the exact keys of comparison i over the holders
+// of values (see holders), each once per holder: keys seen at least twice
+// get their relative frequency, the rest share the minimum.
 func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
 	keys, col := t.keys[i], &t.cols[i]
+	holder := t.holders()
 	counts := make([]int32, keys.Len())
 	total := 0
 	var ids []uint32
+	counted := map[[2]uint32]bool{}     // (holder, key) of holders of several records
 	for r := range len(col.cells) - 1 { // the last cell only ends the values
 		ids = col.keyIDs(int32(r), ids[:0])
+		h := holder.of[r]
 		for x, k := range ids {
-			if k != 0 && !containsID(ids[:x], k) {
-				counts[k]++
-				total++
+			if k == 0 || containsID(ids[:x], k) {
+				continue
 			}
+			if holder.several[h] {
+				if counted[[2]uint32{uint32(h), k}] {
+					continue
+				}
+				counted[[2]uint32{uint32(h), k}] = true
+			}
+			counts[k]++
+			total++
 		}
 	}
 	if total == 0 {
@@ -290,6 +302,74 @@ func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
 	}
 	t.freq[i] = freq
 	return table, 1 / float64(total)
+}
+
+// maxHolderRecords bounds the records one identifier value may join into
+// one holder: a value held more often is a placeholder or a shared
+// account, not one party's.
+const maxHolderRecords = 16
+
+// holderGroups map each record to its holder (of: the smallest record
+// that shares an exact identifier value with it, directly or through
+// others) and mark the holders of several records.
+type holderGroups struct {
+	of      []int32
+	several []bool
+}
+
+// holders groups the records that share an exact value of an identifier
+// comparison (a national id, a registration number, an account): in term
+// frequencies they count as one holder of their values, so that a company
+// filed once per officer, or a party of several payments, does not make
+// its own name look common. They are computed once.
+func (t *valueTable) holders() holderGroups {
+	if t.holderOf.of != nil {
+		return t.holderOf
+	}
+	n := len(t.cols[0].cells) - 1
+	parent := make([]int32, n)
+	for r := range parent {
+		parent[r] = int32(r)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	var ids []uint32
+	for i, c := range t.comps {
+		if c.Spec.Kind != record.KindIdentifier {
+			continue
+		}
+		col := &t.cols[i]
+		byKey := map[uint32][]int32{}
+		for r := range n {
+			ids = col.keyIDs(int32(r), ids[:0])
+			for _, k := range ids {
+				if k != 0 && len(byKey[k]) <= maxHolderRecords {
+					byKey[k] = append(byKey[k], int32(r))
+				}
+			}
+		}
+		for _, rs := range byKey {
+			if len(rs) < 2 || len(rs) > maxHolderRecords {
+				continue
+			}
+			for _, r := range rs[1:] {
+				a, b := find(rs[0]), find(r)
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	h := holderGroups{of: make([]int32, n), several: make([]bool, n)}
+	for r := range n {
+		h.of[r] = find(int32(r))
+		h.several[h.of[r]] = h.several[h.of[r]] || h.of[r] != int32(r)
+	}
+	t.holderOf = h
+	return h
 }
 
 func containsID(s []uint32, x uint32) bool {

@@ -86,6 +86,9 @@ func TestAccuracy(t *testing.T) {
 				if b.personOrg > 0 {
 					t.Errorf("%d predicted entities hold a person and an organisation, want none", b.personOrg)
 				}
+				if b.datedRelatives > 0.01 {
+					t.Errorf("relatives with dates of birth merged %.4f of the time, want ≤ 0.01", b.datedRelatives)
+				}
 			}
 			if r.m.PairwiseF1 < ds.target {
 				t.Errorf("%s pairwise F1 = %.4f, target ≥ %.2f", ds.name, r.m.PairwiseF1, ds.target)

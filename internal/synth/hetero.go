@@ -70,6 +70,12 @@ type HeteroRecord struct {
 	Nested map[string]any
 }
 
+// HasBirthDate reports whether the record carries a date of birth: what
+// tells a parent from a junior who shares name, address and phone.
+func (r HeteroRecord) HasBirthDate() bool {
+	return r.Fields["fecha_nac"] != "" || r.Nested["birth_date"] != nil
+}
+
 // HardNegative is a pair of distinct entities made to look alike.
 type HardNegative struct {
 	A, B string // entity ids
