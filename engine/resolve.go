@@ -537,6 +537,7 @@ type DefaultRule struct {
 // DefaultBlocking derives blocking rules from the features each source
 // has, so that every pair of sources that shares a feature able to find
 // its matches is blocked by it: each identifier, phone and e-mail alone;
+// each address by where it starts (house number and first street words);
 // each date alone; every name by any two of its words' phonetic codes,
 // so that sources with nothing but a name in common (a payment party and
 // a customer) are paired, in any word order and with a surname dropped;
@@ -580,6 +581,8 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 			dates = append(dates, f)
 		case k == record.KindPostcode:
 			postcodes = append(postcodes, f)
+		case k == record.KindAddress:
+			add(fmt.Sprintf("%s: the same house number and first street words (in %s), whatever a source writes after them", f, strings.Join(holders[f], ", ")), f+".start")
 		}
 	}
 	for _, d := range dates {

@@ -229,6 +229,7 @@ func TestDefaultBlocking(t *testing.T) {
     fields:
       party: {column: n, type: party}
       email: {column: e, type: email}
+      address: {column: a, type: address}
 `
 	cfg, err := config.Parse([]byte(doc), "")
 	if err != nil {
@@ -244,7 +245,7 @@ func TestDefaultBlocking(t *testing.T) {
 	// party shares no source with a date or a postcode: it gets no
 	// combined rule, but name-only ones; given and surname, parts of one
 	// name, get no letters rule.
-	want := [][]string{{"email"}, {"ssn"}, {"dob"},
+	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"dob"},
 		{"given.phonetic_pairs"}, {"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
 		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.initials"},
 		{"surname.phonetic_pairs"}, {"surname.surname_phonetic", "dob.year"}, {"surname.surname_phonetic", "postcode"},

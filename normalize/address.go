@@ -27,10 +27,22 @@ func (a Address) Norm() string {
 	return strings.Join(parts, " ")
 }
 
-// Value returns a with facets number, postcode and street.
+// Value returns a with facets number, postcode, street and start.
 func (a Address) Value() record.Value {
 	return record.Value{Norm: a.Norm(), Tokens: a.Tokens, Facets: record.MakeFacets(
-		"number", a.Number, "postcode", a.Postcode, "street", strings.Join(a.Tokens, " "))}
+		"number", a.Number, "postcode", a.Postcode, "street", strings.Join(a.Tokens, " "), "start", a.Start())}
+}
+
+// Start returns where the address begins: the house number and the first
+// two words of the street; "" without a number or two words (the first
+// words of a street alone are shared by the whole street). It is the same
+// in "118-4 Calle 27" and in a payment message's "118-4 CALLE 27 SOUTH
+// HATFIELD", which writes the city into the line and may cut it short.
+func (a Address) Start() string {
+	if a.Number == "" || len(a.Tokens) < 2 {
+		return ""
+	}
+	return a.Number + " " + a.Tokens[0] + " " + a.Tokens[1]
 }
 
 var (

@@ -52,7 +52,7 @@ func TestValueFacets(t *testing.T) {
 		{record.KindOrgName, "Acme Intl, S.A.", normalize.Options{}, "acme international", map[string]string{
 			"legal_form": "sa", "compact": "acmeinternational", "first": "acme"}},
 		{record.KindAddress, "Av. Libertador 123, Caracas 1010", normalize.Options{}, "123 avenida libertador caracas 1010", map[string]string{
-			"number": "123", "postcode": "1010", "street": "avenida libertador caracas"}},
+			"number": "123", "postcode": "1010", "street": "avenida libertador caracas", "start": "123 avenida libertador"}},
 		{record.KindIdentifier, "v-12.345.678", normalize.Options{}, "V12345678", nil},
 		{record.KindPostcode, "sw1a 1aa", normalize.Options{}, "SW1A1AA", nil},
 		{record.KindCity, "St. Petersburg", normalize.Options{}, "saint petersburg", nil},
@@ -272,6 +272,34 @@ func FuzzEmail(f *testing.F) {
 			t.Fatalf("not stable: %q → %q → %q (%v)", s, e.Address, again.Address, err)
 		}
 	})
+}
+
+// TestAddressStart: the start of an address line is the same whatever a
+// source writes after it, and absent where a street's first words would
+// pair the whole street.
+func TestAddressStart(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{"Calle 27 No. 118-4", "CALLE 27 NO. 118-4 SOUTH HATFIELD", "118-4 calle 27"},
+		{"Cra. 15 No. 93-60, Bogotá", "CARRERA 15 NO 93-60 BOGOTA", "93-60 carrera 15"},
+		{"14 Avenida Park", "14 AVENIDA PARK PORT LUZ", "14 avenida park"},
+		{"Urbanización Los Palos Grandes, Quinta María", "URBANIZACION LOS PALOS GRANDES QTA", ""},
+		{"12 High", "12 HIGH", ""},
+	} {
+		a, err := normalize.ParseAddress(c.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := normalize.ParseAddress(c.b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Start() != c.want || b.Start() != c.want {
+			t.Errorf("Start(%q) = %q, Start(%q) = %q, want %q", c.a, a.Start(), c.b, b.Start(), c.want)
+		}
+		if got := a.Value().Facets.Get("start"); got != c.want {
+			t.Errorf("facet start of %q = %q, want %q", c.a, got, c.want)
+		}
+	}
 }
 
 func FuzzAddress(f *testing.F) {
