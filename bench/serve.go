@@ -13,6 +13,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,6 +42,10 @@ type ServeOptions struct {
 	Seed                    uint64
 	Dir                     string
 	Log                     io.Writer
+	// CPUProfile, when set, names a file that receives a CPU profile of
+	// the uploads-with-readers phase of the largest size (for go tool
+	// pprof).
+	CPUProfile string
 }
 
 // WithDefaults returns opt with its zero fields set to the defaults.
@@ -232,6 +238,13 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	logf(opt.Log, "  uploads at %d records/s (%d rows a request) with %d readers at %d/s each for %s", opt.UploadRate, opt.Batch, opt.Readers, opt.ReaderRate, phase)
 	var upLat, readLat []time.Duration
 	var uploaded, reads atomic.Int64
+	if opt.CPUProfile != "" && n == slices.Max(opt.Sizes) {
+		stopProfile, err := startCPUProfile(opt.CPUProfile)
+		if err != nil {
+			return s, err
+		}
+		defer stopProfile()
+	}
 	stop := time.Now().Add(phase)
 	start = time.Now()
 	batch := min(opt.Batch, len(rows))
@@ -288,6 +301,7 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	took := time.Since(start).Seconds()
 	s.Upload, s.UploadPerSec = latency(upLat), float64(uploaded.Load())/took
 	s.ReadDuring, s.ReadsDuring = latency(readLat), float64(reads.Load())/took
+	pprof.StopCPUProfile() // the phase's profile ends here (a no-op without one)
 
 	// Reads alone.
 	logf(opt.Log, "  entity reads alone (8 readers) for %s", phase)
@@ -394,4 +408,18 @@ Machine: %s. Regenerate with:
 	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s | %s |\n", last.Reads, met(last.Reads >= 5000))
 	fmt.Fprintf(&b, "| no request failed | %d | %s |\n", last.Errors, met(last.Errors == 0))
 	return b.String()
+}
+
+// startCPUProfile starts a CPU profile into a new private file; the
+// function it returns stops it, if still running, and closes the file.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

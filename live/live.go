@@ -596,6 +596,17 @@ func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
 // the result is the same as applying them one by one. A delete of a
 // missing record fails the whole batch with store.ErrNotFound.
 func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
+	// What each upsert needs of its record alone is found before the
+	// write lock is taken, so that concurrent callers do it in parallel.
+	preps := make([]upsertPrep, len(ops))
+	for i, op := range ops {
+		if !op.Delete {
+			var err error
+			if preps[i], err = l.prepareUpsert(&ops[i].Record); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var chs []Change
 	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
 		// A delete of a record that is not there, at its turn in the
@@ -612,13 +623,13 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 			}
 			present[k] = !op.Delete
 		}
-		for _, op := range ops {
+		for i, op := range ops {
 			var ch Change
 			var err error
 			if op.Delete {
 				ch, err = l.delete(ctx, tx, op.Record.Key)
 			} else {
-				ch, err = l.upsert(ctx, tx, op.Record)
+				ch, err = l.upsert(ctx, tx, op.Record, &preps[i])
 			}
 			if err != nil {
 				return head, err
@@ -751,7 +762,27 @@ func (l *Live) restore(ctx context.Context, dirty map[record.Key]struct{}) error
 	return nil
 }
 
-func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record) (Change, error) {
+// upsertPrep is what an upsert needs of its record alone: its stored
+// form and digest, blocking keys and values to compare.
+type upsertPrep struct {
+	data    []byte
+	content string
+	perRule [][]uint64
+	values  [][]record.Value
+}
+
+// prepareUpsert finds what an upsert of rec needs of rec alone; it reads no
+// state that changes, so it needs no lock.
+func (l *Live) prepareUpsert(rec *record.Record) (upsertPrep, error) {
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return upsertPrep{}, fmt.Errorf("record %s: %w", rec.Key, err)
+	}
+	return upsertPrep{data: data, content: audit.ContentDigest(l.salt, data),
+		perRule: block.Keys(rec, l.rules, 0), values: l.scorer.Values(rec)}, nil
+}
+
+func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep *upsertPrep) (Change, error) {
 	ch := Change{Op: ChangeUpsert, Record: rec.Key}
 	mem := l.mem
 	var seeds []int32
@@ -765,11 +796,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record) (Chan
 			return ch, err
 		}
 	}
-	data, err := json.Marshal(&rec)
-	if err != nil {
-		return ch, fmt.Errorf("record %s: %w", rec.Key, err)
-	}
-	perRule := block.Keys(&rec, l.rules, 0)
+	data, perRule := prep.data, prep.perRule
 	keys := slices.Concat(perRule...)
 	// Candidates: records sharing a key, tagged with the first rule.
 	rule := map[int32]int{}
@@ -791,9 +818,9 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record) (Chan
 		}
 	}
 	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
-	va := l.scorer.Values(&rec)
+	va := prep.values
 	self := mem.add(rec.Key, rec.Kind, "", va, keys)
-	ch.content = audit.ContentDigest(l.salt, data)
+	ch.content = prep.content
 	if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
 		return ch, err
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/concord-er/concord/bench"
 )
 
-const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--write docs/serve.md]"
+const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--cpuprofile FILE] [--write docs/serve.md]"
 
 func runBench(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "bench", benchSynopsis)
@@ -23,6 +23,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	sample := fs.Int("sample", 5000, "with --live: records deleted and upserted again, one at a time, per size")
 	serveMode := fs.Bool("serve", false, "measure the HTTP API (loopback, TLS): screening, uploads with readers, reads")
 	seconds := fs.Int("seconds", 10, "with --serve: seconds each phase runs")
+	cpuProfile := fs.String("cpuprofile", "", "with --serve: write a CPU profile of the largest size's uploads-with-readers phase to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	case *liveMode && *serveMode:
 		return &usageError{msg: "--live or --serve, not both", hint: benchSynopsis}
 	case *serveMode:
-		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr}
+		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr, CPUProfile: *cpuProfile}
 		res, err := bench.MeasureServe(ctx, opt)
 		if err != nil {
 			return err
