@@ -101,7 +101,7 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	}
 	sum := sha256.Sum256([]byte(token))
 	found := ""
-	for _, k := range s.keys {
+	for _, k := range *s.keys.Load() {
 		// Every key is compared, in constant time each: the time taken
 		// does not tell which key came close.
 		if subtle.ConstantTimeCompare(sum[:], k.Hash[:]) == 1 {

@@ -16,8 +16,10 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -79,7 +81,7 @@ type Server struct {
 	l          *live.Live
 	opt        Options
 	principals map[string]access.Principal
-	keys       []APIKey
+	keys       atomic.Pointer[[]APIKey] // replaced whole by SetAPIKeys
 	sources    map[string]config.Source
 	mux        *http.ServeMux
 	api        huma.API
@@ -104,7 +106,7 @@ func New(l *live.Live, opt Options) (*Server, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{l: l, opt: opt, principals: map[string]access.Principal{}, keys: opt.APIKeys,
+	s := &Server{l: l, opt: opt, principals: map[string]access.Principal{},
 		sources: map[string]config.Source{}, mux: http.NewServeMux(), log: opt.Logger}
 	for _, p := range opt.Principals {
 		if err := opt.Policy.Check(p); err != nil {
@@ -112,10 +114,8 @@ func New(l *live.Live, opt Options) (*Server, error) {
 		}
 		s.principals[p.ID] = p
 	}
-	for _, k := range opt.APIKeys {
-		if _, ok := s.principals[k.Principal]; !ok {
-			return nil, fmt.Errorf("server: an API key names principal %q, which serve.principals does not list", k.Principal)
-		}
+	if err := s.SetAPIKeys(opt.APIKeys); err != nil {
+		return nil, err
 	}
 	for _, src := range opt.Sources {
 		s.sources[src.Name] = src
@@ -157,6 +157,21 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
+// SetAPIKeys replaces the API keys the server accepts, as when the key
+// file changed (a key revoked, one added): requests after it are checked
+// against keys alone. A key for a principal the server does not know is
+// an error, and the keys in use stay.
+func (s *Server) SetAPIKeys(keys []APIKey) error {
+	for _, k := range keys {
+		if _, ok := s.principals[k.Principal]; !ok {
+			return fmt.Errorf("server: an API key names principal %q, which serve.principals does not list", k.Principal)
+		}
+	}
+	keys = slices.Clone(keys)
+	s.keys.Store(&keys)
+	return nil
+}
+
 // Handler returns the server's handler: recovery, metrics, bounds,
 // authentication and the access log around the routes.
 func (s *Server) Handler() http.Handler {
@@ -184,6 +199,10 @@ func (s *Server) serve(w *statusWriter, r *http.Request) {
 	}
 	p, err := s.authenticate(r)
 	if err != nil {
+		// Who tried is not known; where from, on what, and why it failed
+		// is logged (never the credential), and counted.
+		s.metrics.authFailures.Inc()
+		s.log.Warn("authentication failed", "remote", r.RemoteAddr, "method", r.Method, "path", r.URL.Path, "reason", err.Error())
 		w.Header().Set("WWW-Authenticate", `Bearer realm="concord"`)
 		problem(w, http.StatusUnauthorized, err.Error())
 		return
@@ -343,6 +362,7 @@ type metrics struct {
 	requests     *prometheus.CounterVec
 	seconds      *prometheus.HistogramVec
 	accessErrors prometheus.Counter
+	authFailures prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -351,8 +371,9 @@ func newMetrics() *metrics {
 		seconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "concord_http_request_seconds", Help: "Request duration by route.",
 			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30}}, []string{"route"}),
 		accessErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "concord_access_log_errors_total", Help: "Batches of requests the audit log could not take."}),
+		authFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "concord_auth_failures_total", Help: "Requests refused because they proved no known identity."}),
 	}
-	m.reg.MustRegister(m.requests, m.seconds, m.accessErrors, prometheus.NewGoCollector())
+	m.reg.MustRegister(m.requests, m.seconds, m.accessErrors, m.authFailures, prometheus.NewGoCollector())
 	return m
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -197,8 +198,11 @@ func TestAuthentication(t *testing.T) {
 	if r := f.call(t, "ann", "", "GET", "/metrics", nil); r.status != 403 {
 		t.Errorf("metrics as a viewer: %d", r.status)
 	}
-	if r := f.call(t, "adm", "", "GET", "/metrics", nil); r.status != 200 || !strings.Contains(r.body, "concord_http_requests_total") {
-		t.Errorf("metrics as admin: %d", r.status)
+	// Five requests proved no identity: four without credentials, one
+	// with an unknown key.
+	if r := f.call(t, "adm", "", "GET", "/metrics", nil); r.status != 200 || !strings.Contains(r.body, "concord_http_requests_total") ||
+		!strings.Contains(r.body, "concord_auth_failures_total 5\n") {
+		t.Errorf("metrics as admin: %d, failures %q", r.status, regexp.MustCompile(`concord_auth_failures_total .*`).FindString(r.body))
 	}
 }
 

@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/concord-er/concord/access"
@@ -91,6 +93,27 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	hs := &http.Server{Handler: srv.Handler(), TLSConfig: tlsCfg, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: 90 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// SIGHUP reads the API key file again: a key is revoked without a
+	// restart.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var devKeys []server.APIKey
+	if devKey != "" {
+		devKeys = opt.APIKeys[len(opt.APIKeys)-1:]
+	}
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				_ = reloadAPIKeys(cfg, srv, devKeys, log) // its error is logged there
+			case <-stopped:
+				return
+			}
+		}
+	}()
 	scheme := "https"
 	if tlsCfg == nil {
 		scheme = "http"
@@ -165,15 +188,8 @@ func serverOptions(ctx context.Context, cfg *config.Config, dev bool, log *slog.
 			return opt, "", err
 		}
 	}
-	if path := cfg.Serve.APIKeys; path != "" {
-		f, err := os.Open(cfgRel(cfg, path))
-		if err != nil {
-			return opt, "", fmt.Errorf("serve.api_keys: %w", err)
-		}
-		defer f.Close()
-		if opt.APIKeys, err = server.ParseAPIKeys(f, path); err != nil {
-			return opt, "", err
-		}
+	if opt.APIKeys, err = loadAPIKeys(cfg); err != nil {
+		return opt, "", err
 	}
 	if !dev {
 		return opt, "", nil
@@ -190,6 +206,37 @@ func serverOptions(ctx context.Context, cfg *config.Config, dev bool, log *slog.
 	}
 	opt.APIKeys = append(opt.APIKeys, keys...)
 	return opt, key, nil
+}
+
+// loadAPIKeys reads the file serve.api_keys names; none without one.
+func loadAPIKeys(cfg *config.Config) ([]server.APIKey, error) {
+	path := cfg.Serve.APIKeys
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(cfgRel(cfg, path))
+	if err != nil {
+		return nil, fmt.Errorf("serve.api_keys: %w", err)
+	}
+	defer f.Close()
+	return server.ParseAPIKeys(f, path)
+}
+
+// reloadAPIKeys reads serve.api_keys again and gives the server its keys
+// (with extra, the development key, kept): a key removed from the file is
+// refused from then on. A file that cannot be read, or names a principal
+// the server does not know, leaves the keys as they were.
+func reloadAPIKeys(cfg *config.Config, srv *server.Server, extra []server.APIKey, log *slog.Logger) error {
+	keys, err := loadAPIKeys(cfg)
+	if err == nil {
+		err = srv.SetAPIKeys(append(keys, extra...))
+	}
+	if err != nil {
+		log.Error("API keys not reloaded; the keys in use stay", "err", err)
+		return err
+	}
+	log.Info("API keys reloaded", "keys", len(keys))
+	return nil
 }
 
 // loopbackOnly refuses a --dev address that is not on the loopback

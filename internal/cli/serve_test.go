@@ -4,15 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/concord-er/concord/internal/cli"
+	"github.com/concord-er/concord/server"
 )
 
 // lockedBuffer is a buffer a running command writes while the test reads.
@@ -38,7 +44,19 @@ func (l *lockedBuffer) String() string {
 // --dev it refuses to run without TLS. Cancelled, it shuts down cleanly
 // and its requests are in the audit log.
 func TestServeDev(t *testing.T) {
-	_, cfg, modelPath := liveSetup(t)
+	dir, cfg, modelPath := liveSetup(t)
+	// A principal of its own with an API key, to revoke while serving.
+	oldKey, oldLine := server.NewAPIKey("alice")
+	newKey, newLine := server.NewAPIKey("alice")
+	_, strangerLine := server.NewAPIKey("mallory")
+	keys := filepath.Join(dir, "keys.txt")
+	write(t, keys, oldLine+"\n")
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "serve:\n  api_keys: keys.txt\n  principals:\n    - {id: alice, roles: [viewer]}\n")
+	f.Close()
 	if code, _, errs := run(t, "serve", "--dev", "--addr", "0.0.0.0:0", "--config", cfg); code != cli.ExitUsage || !strings.Contains(errs, "loopback") {
 		t.Errorf("--dev on every interface: exit %d: %s", code, errs)
 	}
@@ -65,7 +83,7 @@ func TestServeDev(t *testing.T) {
 	if base == "" {
 		t.Fatalf("serve did not start: %s", stderr.String())
 	}
-	call := func(method, path, body string) (int, string) {
+	callAs := func(key, method, path, body string) (int, string) {
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+key)
 		req.Header.Set("Content-Type", "application/json")
@@ -77,6 +95,7 @@ func TestServeDev(t *testing.T) {
 		data, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(data)
 	}
+	call := func(method, path, body string) (int, string) { return callAs(key, method, path, body) }
 	if code, body := call("PUT", "/v1/records/people/p1", `{"name": "Ana", "phone": "111"}`); code != 200 {
 		t.Fatalf("put: %d %s", code, body)
 	}
@@ -88,6 +107,37 @@ func TestServeDev(t *testing.T) {
 	}
 	if code, _ := call("GET", "/v1/entities/"+rec.Entity, ""); code != 200 {
 		t.Errorf("entity: %d", code)
+	}
+	// SIGHUP reads the key file again: a key taken out of it is refused,
+	// a key put in is taken; a file naming an unknown principal changes
+	// nothing. The development key stays.
+	if code, _ := callAs(oldKey, "GET", "/v1/whoami", ""); code != 200 {
+		t.Fatalf("alice's key before the reload: %d", code)
+	}
+	reload := func(lines string, want map[string]int) {
+		t.Helper()
+		write(t, keys, lines)
+		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			for k := range want {
+				got[k], _ = callAs(k, "GET", "/v1/whoami", "")
+			}
+			if reflect.DeepEqual(got, want) {
+				return
+			}
+		}
+		t.Errorf("after reloading %q: %v, want %v", lines, got, want)
+	}
+	reload(newLine+"\n", map[string]int{oldKey: 401, newKey: 200, key: 200})
+	reload(strangerLine+"\n", map[string]int{oldKey: 401, newKey: 200, key: 200})
+	if !strings.Contains(stderr.String(), "API keys not reloaded") || !strings.Contains(stderr.String(), "authentication failed") {
+		t.Errorf("the refused reload or the failed authentications are not logged: %s", stderr.String())
+	}
+	if strings.Contains(stderr.String(), oldKey) {
+		t.Error("a refused key is in the log")
 	}
 	cancel()
 	select {
