@@ -39,9 +39,9 @@ type ServeOptions struct {
 	// (open loop) while Readers read entities, each ReaderRate a second;
 	// 0 = 3000, 32, 50 and 20.
 	UploadRate, Batch, Readers, ReaderRate int
-	Seed                    uint64
-	Dir                     string
-	Log                     io.Writer
+	Seed                                   uint64
+	Dir                                    string
+	Log                                    io.Writer
 	// CPUProfile, when set, names a file that receives a CPU profile of
 	// the uploads-with-readers phase of the largest size (for go tool
 	// pprof).

@@ -26,14 +26,26 @@ func (n *noting) note(keys ...record.Key) {
 	}
 }
 
-func (n *noting) PutRecord(ctx context.Context, r store.Record) error  { n.note(r.Key); return n.Tx.PutRecord(ctx, r) }
-func (n *noting) DeleteRecord(ctx context.Context, k record.Key) error { n.note(k); return n.Tx.DeleteRecord(ctx, k) }
+func (n *noting) PutRecord(ctx context.Context, r store.Record) error {
+	n.note(r.Key)
+	return n.Tx.PutRecord(ctx, r)
+}
+func (n *noting) DeleteRecord(ctx context.Context, k record.Key) error {
+	n.note(k)
+	return n.Tx.DeleteRecord(ctx, k)
+}
 func (n *noting) SetEntity(ctx context.Context, k record.Key, e record.EntityID) error {
 	n.note(k)
 	return n.Tx.SetEntity(ctx, k, e)
 }
-func (n *noting) PutLink(ctx context.Context, l record.Link) error         { n.note(l.A, l.B); return n.Tx.PutLink(ctx, l) }
-func (n *noting) PutDecision(ctx context.Context, d record.Decision) error { n.note(d.A, d.B); return n.Tx.PutDecision(ctx, d) }
+func (n *noting) PutLink(ctx context.Context, l record.Link) error {
+	n.note(l.A, l.B)
+	return n.Tx.PutLink(ctx, l)
+}
+func (n *noting) PutDecision(ctx context.Context, d record.Decision) error {
+	n.note(d.A, d.B)
+	return n.Tx.PutDecision(ctx, d)
+}
 func (n *noting) DeleteDecisions(ctx context.Context, k record.Key) error {
 	n.note(k)
 	return n.Tx.DeleteDecisions(ctx, k)

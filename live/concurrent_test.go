@@ -92,7 +92,10 @@ func TestLiveConcurrent(t *testing.T) {
 				for _, call := range []func() error{
 					func() error { _, err := l.Entity(ctx, r.Entity, access.Everything); return err },
 					func() error { _, err := l.How(ctx, r.Entity, access.Everything); return err },
-					func() error { _, err := l.ExplainPair(ctx, k, key(fmt.Sprintf("w%d-%d", 1-i%2, i)), access.Everything); return err },
+					func() error {
+						_, err := l.ExplainPair(ctx, k, key(fmt.Sprintf("w%d-%d", 1-i%2, i)), access.Everything)
+						return err
+					},
 					func() error { _, err := l.Reviews(ctx, access.Everything); return err },
 				} {
 					// Another goroutine may delete or move the record meanwhile.

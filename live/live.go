@@ -91,7 +91,7 @@ type Live struct {
 	// replaced (under changedMu).
 	changedMu sync.Mutex
 	changed   chan struct{}
-	seen int64   // the audit sequence number mem reflects
+	seen      int64 // the audit sequence number mem reflects
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
