@@ -93,15 +93,15 @@ const maxLimit = 256 << 20
 
 // Source is one named feed.
 type Source struct {
-	Name      string
-	Path      string // absolute or relative to Config.Dir as written
-	Format    string // csv | ndjson
-	ID        string // column holding the record id
-	Label     string
+	Name   string
+	Path   string // absolute or relative to Config.Dir as written
+	Format string // csv | ndjson
+	ID     string // column holding the record id
+	Label  string
 	// Sensitive names features shown masked unless the reader's
 	// clearance is the highest label.
 	Sensitive []string
-	Delimiter rune // csv only; 0 means detect from the header line
+	Delimiter rune   // csv only; 0 means detect from the header line
 	Encoding  string // utf-8 (default), latin1, windows-1252
 	// Kind says what the source's records are about: every record the same
 	// (Kind.Fixed), or read from a column through a value map.
