@@ -376,7 +376,9 @@ data (internal/synth) is imported into a store and served; then, %d seconds each
 
 Latencies in milliseconds, client to client. The load generator runs in the same
 process and on the same cores as the server, which runs with the garbage collector
-target `+"`concord serve`"+` sets (GOGC 400; see server.GCPercent).
+target `+"`concord serve`"+` sets (GOGC 400; see server.GCPercent). Rates are counted from the
+first request offered to the last answered: a server slower than the offered rate shows
+its own rate, and requests wait in line, so their latency grows with the phase.
 
 Machine: %s. Regenerate with:
 

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -108,7 +109,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		for {
 			select {
 			case <-hup:
-				_ = reloadAPIKeys(cfg, srv, devKeys, log) // its error is logged there
+				_ = reloadAPIKeys(cfg, srv, devKeys, log, env.Stderr) // its error is logged there
 			case <-stopped:
 				return
 			}
@@ -226,7 +227,7 @@ func loadAPIKeys(cfg *config.Config) ([]server.APIKey, error) {
 // (with extra, the development key, kept): a key removed from the file is
 // refused from then on. A file that cannot be read, or names a principal
 // the server does not know, leaves the keys as they were.
-func reloadAPIKeys(cfg *config.Config, srv *server.Server, extra []server.APIKey, log *slog.Logger) error {
+func reloadAPIKeys(cfg *config.Config, srv *server.Server, extra []server.APIKey, log *slog.Logger, status io.Writer) error {
 	keys, err := loadAPIKeys(cfg)
 	if err == nil {
 		err = srv.SetAPIKeys(append(keys, extra...))
@@ -235,7 +236,7 @@ func reloadAPIKeys(cfg *config.Config, srv *server.Server, extra []server.APIKey
 		log.Error("API keys not reloaded; the keys in use stay", "err", err)
 		return err
 	}
-	log.Info("API keys reloaded", "keys", len(keys))
+	fmt.Fprintf(status, "concord serve: API keys reloaded: %d from %s\n", len(keys), cfg.Serve.APIKeys)
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/postgres"
 	"github.com/concord-er/concord/store/sqlite"
 )
 
@@ -33,14 +34,30 @@ func storePath(cfg *config.Config) string {
 	return path
 }
 
+// storeDir is where files that go beside the store are written (the
+// rejects of upsert): the store file's directory, or the config's for a
+// database.
+func storeDir(cfg *config.Config) string {
+	if path := storePath(cfg); !postgres.IsURL(path) {
+		return filepath.Dir(path)
+	}
+	return cfg.Dir
+}
+
 // storeOptions say how a command opens its store.
 type storeOptions struct {
 	readOnly bool // an existing store, for reading alone (perhaps a write-protected copy)
 	sync     bool // every commit waits for the disk
 }
 
-// openStoreAt opens the store at path: the one place that names a backend.
+// openStoreAt opens the store at path: the one place that names a
+// backend. A postgres:// URL is a PostgreSQL database (its commits are
+// durable as the server is set up, so sync has no say); anything else is
+// an SQLite file.
 func openStoreAt(path string, opt storeOptions) (store.Store, error) {
+	if postgres.IsURL(path) {
+		return postgres.Open(context.Background(), path, postgres.Options{ReadOnly: opt.readOnly})
+	}
 	return sqlite.Open(path, sqlite.Options{ReadOnly: opt.readOnly, Sync: opt.sync})
 }
 
@@ -103,7 +120,7 @@ func openWriter(ctx context.Context, env Env, cfg *config.Config, modelPath stri
 // if it does not: batch resolve uses a store but never creates one.
 func existingStore(cfg *config.Config) (store.Store, error) {
 	path := storePath(cfg)
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && !postgres.IsURL(path) {
 		return nil, nil
 	}
 	return openStoreAt(path, storeOptions{})

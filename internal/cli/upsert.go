@@ -11,12 +11,11 @@ import (
 	"strings"
 
 	"github.com/concord-er/concord/access"
-	"github.com/concord-er/concord/live"
-
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 )
 
@@ -63,7 +62,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 	defer db.Close()
 	rp := *rejectsPath
 	if rp == "" {
-		rp = filepath.Join(filepath.Dir(storePath(cfg)), "rejects.ndjson")
+		rp = filepath.Join(storeDir(cfg), "rejects.ndjson")
 	}
 	rf, err := openPrivate(rp, os.O_CREATE|os.O_APPEND|os.O_WRONLY)
 	if err != nil {

@@ -10,7 +10,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -540,7 +539,7 @@ func (t *Tx) Record(ctx context.Context, key record.Key) (store.Record, error) {
 		return r, fmt.Errorf("record %s: %w", key, err)
 	}
 	r.Entity = record.EntityID(ent)
-	r.Keys = decodeKeys(keys)
+	r.Keys = store.DecodeKeys(keys)
 	return r, nil
 }
 
@@ -548,7 +547,7 @@ func (t *Tx) Record(ctx context.Context, key record.Key) (store.Record, error) {
 func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
 	_, err := t.exec(ctx, `INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)
 		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys`,
-		r.Key.Source, r.Key.ID, string(r.Entity), r.Data, encodeKeys(r.Keys))
+		r.Key.Source, r.Key.ID, string(r.Entity), r.Data, store.EncodeKeys(r.Keys))
 	return err
 }
 
@@ -592,7 +591,7 @@ func (t *Tx) Records(ctx context.Context, fn func(store.Record) bool) error {
 			if err := rows.Scan(&r.Key.Source, &r.Key.ID, &ent, &r.Data, &keys); err != nil {
 				return false, err
 			}
-			r.Entity, r.Keys = record.EntityID(ent), decodeKeys(keys)
+			r.Entity, r.Keys = record.EntityID(ent), store.DecodeKeys(keys)
 			return fn(r), nil
 		})
 }
@@ -930,22 +929,6 @@ func (t *Tx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, erro
 		return false, err
 	}
 	return true, nil
-}
-
-func encodeKeys(keys []uint64) []byte {
-	b := make([]byte, 8*len(keys))
-	for i, k := range keys {
-		binary.LittleEndian.PutUint64(b[8*i:], k)
-	}
-	return b
-}
-
-func decodeKeys(b []byte) []uint64 {
-	keys := make([]uint64, len(b)/8)
-	for i := range keys {
-		keys[i] = binary.LittleEndian.Uint64(b[8*i:])
-	}
-	return keys
 }
 
 // Path returns the file of the store.

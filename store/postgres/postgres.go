@@ -1,0 +1,747 @@
+// Package postgres is a store in a PostgreSQL database, for data that
+// outgrows one file and for stores several processes share. It keeps what
+// the embedded SQLite store keeps, in the same tables, and passes the same
+// conformance suite (storetest).
+//
+// Write transactions are serialised by a row lock on a one-row table
+// (SELECT … FOR UPDATE), taken first: a writer in another process waits
+// for it as a writer in this one does, and the lock goes with the
+// transaction, whatever ends it. Read transactions are REPEATABLE READ and
+// READ ONLY: one snapshot for the whole transaction.
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+var _ store.Store = (*DB)(nil)
+
+// schemaVersion is the layout this package writes, kept in
+// concord_schema.
+const schemaVersion = 1
+
+// schema creates version 1. Texts that order records compare bytes
+// (COLLATE "C"), as record.Key.Less does, whatever the database's locale.
+const schema = `
+CREATE TABLE IF NOT EXISTS meta(k TEXT COLLATE "C" PRIMARY KEY, v BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS writer(id INTEGER PRIMARY KEY);
+INSERT INTO writer(id) VALUES(1) ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS records(
+	id BIGSERIAL PRIMARY KEY,
+	source TEXT COLLATE "C" NOT NULL,
+	rid TEXT COLLATE "C" NOT NULL,
+	entity TEXT COLLATE "C" NOT NULL,
+	data BYTEA NOT NULL,
+	keys BYTEA NOT NULL,
+	UNIQUE(source, rid));
+CREATE INDEX IF NOT EXISTS records_entity ON records(entity);
+CREATE TABLE IF NOT EXISTS links(a BIGINT NOT NULL, b BIGINT NOT NULL, weight DOUBLE PRECISION NOT NULL, PRIMARY KEY(a, b));
+CREATE INDEX IF NOT EXISTS links_b ON links(b);
+CREATE TABLE IF NOT EXISTS reviews(a BIGINT NOT NULL, b BIGINT NOT NULL, weight DOUBLE PRECISION NOT NULL,
+	reason TEXT NOT NULL, rule TEXT NOT NULL, PRIMARY KEY(a, b));
+CREATE INDEX IF NOT EXISTS reviews_b ON reviews(b);
+CREATE TABLE IF NOT EXISTS events(seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, kind TEXT NOT NULL,
+	entity TEXT COLLATE "C" NOT NULL, others TEXT NOT NULL, source TEXT COLLATE "C" NOT NULL, rid TEXT COLLATE "C" NOT NULL);
+CREATE INDEX IF NOT EXISTS events_record ON events(source, rid);
+CREATE TABLE IF NOT EXISTS changes(seq BIGINT NOT NULL, source TEXT COLLATE "C" NOT NULL, rid TEXT COLLATE "C" NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_seq ON changes(seq);
+CREATE TABLE IF NOT EXISTS decisions(a_source TEXT COLLATE "C" NOT NULL, a_rid TEXT COLLATE "C" NOT NULL,
+	b_source TEXT COLLATE "C" NOT NULL, b_rid TEXT COLLATE "C" NOT NULL,
+	verdict TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT NOT NULL, at BIGINT NOT NULL,
+	PRIMARY KEY(a_source, a_rid, b_source, b_rid));
+CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_source, b_rid);
+CREATE TABLE IF NOT EXISTS audit(seq BIGINT PRIMARY KEY, entry TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_entities(entity TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY(entity, seq));
+`
+
+// migrationLock is the advisory lock key that keeps two processes from
+// creating the schema at once (the one advisory lock used, and only while
+// opening).
+const migrationLock = 0x636f6e636f7264 // "concord"
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens an existing store for reading alone: nothing is
+	// created or migrated, and a write transaction is ErrReadOnly.
+	ReadOnly bool
+	// Now returns the time stamped on events; nil is time.Now.
+	Now func() time.Time
+}
+
+// DB is a store in a PostgreSQL database.
+type DB struct {
+	name     string // the URL without credentials or parameters, for messages
+	pool     *pgxpool.Pool
+	readOnly bool
+	now      func() time.Time
+}
+
+// IsURL reports whether a store setting names a PostgreSQL database.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects to the database a postgres:// URL names and creates or
+// migrates the schema (in the schema its search_path names). The password
+// does not belong in the URL, which sits in a config file: it comes from
+// PGPASSWORD or a password file (PGPASSFILE, ~/.pgpass), as for psql.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	u, err := url.Parse(dsn)
+	if err != nil || !IsURL(dsn) {
+		return nil, fmt.Errorf("store: not a postgres:// URL")
+	}
+	// Messages name the database without credentials or parameters.
+	name := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	if _, set := u.User.Password(); set || u.Query().Has("password") {
+		return nil, fmt.Errorf("store %s: the URL holds a password: give it in PGPASSWORD or a password file (PGPASSFILE, ~/.pgpass), not in the config", name)
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", name, err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", name, err)
+	}
+	db := &DB{name: name, pool: pool, readOnly: opt.ReadOnly, now: opt.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// migrate creates the schema, or checks it when read-only.
+func (db *DB) migrate(ctx context.Context) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", db.name, err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var exists bool
+	if err := tx.QueryRow(ctx, "SELECT to_regclass('concord_schema') IS NOT NULL").Scan(&exists); err != nil {
+		return fmt.Errorf("store %s: %w", db.name, err)
+	}
+	v := 0
+	if exists {
+		if err := tx.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("store %s: %w", db.name, err)
+		}
+	}
+	switch {
+	case v > schemaVersion:
+		return fmt.Errorf("store %s: schema version %d, this build knows version %d", db.name, v, schemaVersion)
+	case db.readOnly && v != schemaVersion:
+		return fmt.Errorf("store %s: schema version %d, this build reads version %d", db.name, v, schemaVersion)
+	case db.readOnly || v == schemaVersion:
+		return nil
+	}
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err != nil {
+		return fmt.Errorf("store %s: %w", db.name, err)
+	}
+	if _, err := tx.Exec(ctx, schema+`
+CREATE TABLE IF NOT EXISTS concord_schema(version INTEGER NOT NULL);
+DELETE FROM concord_schema;`); err != nil {
+		return fmt.Errorf("store %s: create schema: %w", db.name, err)
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO concord_schema(version) VALUES($1)", schemaVersion); err != nil {
+		return fmt.Errorf("store %s: %w", db.name, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("store %s: create schema: %w", db.name, err)
+	}
+	return nil
+}
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// Name returns the store's URL without credentials or parameters.
+func (db *DB) Name() string { return db.name }
+
+// Begin starts a transaction: a write transaction waits for the writer
+// lock.
+func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
+	if write && db.readOnly {
+		return nil, fmt.Errorf("store %s: %w", db.name, store.ErrReadOnly)
+	}
+	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	if write {
+		opts = pgx.TxOptions{IsoLevel: pgx.ReadCommitted}
+	}
+	tx, err := db.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: begin: %w", db.name, err)
+	}
+	t := &Tx{db: db, tx: tx, write: write}
+	if write {
+		// Serialised writers: the row lock is held to the end of the
+		// transaction.
+		if _, err := tx.Exec(ctx, "SELECT id FROM writer WHERE id = 1 FOR UPDATE"); err != nil {
+			t.Rollback()
+			return nil, fmt.Errorf("store %s: begin: %w", db.name, err)
+		}
+	}
+	return t, nil
+}
+
+// Tx is a transaction on a DB.
+type Tx struct {
+	db    *DB
+	tx    pgx.Tx
+	write bool
+	done  bool
+}
+
+var errReadOnly = errors.New("write in a read-only transaction")
+
+// exec runs a statement that changes the store.
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	if !t.write {
+		return 0, errReadOnly
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("store: %w", err)
+	}
+	tag, err := t.tx.Exec(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// queryRow reads one row into dest; no row is store.ErrNotFound.
+func (t *Tx) queryRow(ctx context.Context, q string, args []any, dest ...any) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	err := t.tx.QueryRow(ctx, q, args...).Scan(dest...)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// each runs q and calls row for every row until it returns false or an
+// error, checking ctx at every row.
+func each(ctx context.Context, t *Tx, q string, args []any, row func(pgx.Rows) (bool, error)) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	rows, err := t.tx.Query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		more, err := row(rows)
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		if !more {
+			break
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// collect runs q and returns every row as scan reads it.
+func collect[T any](ctx context.Context, t *Tx, q string, args []any, scan func(pgx.Rows) (T, error)) ([]T, error) {
+	var out []T
+	err := each(ctx, t, q, args, func(rows pgx.Rows) (bool, error) {
+		v, err := scan(rows)
+		out = append(out, v)
+		return true, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sqlLimit is a LIMIT: PostgreSQL reads NULL as none.
+func sqlLimit(limit int) any {
+	if limit <= 0 {
+		return nil
+	}
+	return limit
+}
+
+// Commit commits the transaction.
+func (t *Tx) Commit() error {
+	if t.done {
+		return fmt.Errorf("store %s: commit of a finished transaction", t.db.name)
+	}
+	t.done = true
+	if err := t.tx.Commit(context.Background()); err != nil {
+		return fmt.Errorf("store %s: commit: %w", t.db.name, err)
+	}
+	return nil
+}
+
+// Rollback abandons the transaction; after Commit it does nothing.
+func (t *Tx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	if err := t.tx.Rollback(context.Background()); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
+		return fmt.Errorf("store %s: rollback: %w", t.db.name, err)
+	}
+	return nil
+}
+
+// Meta returns the value stored under key.
+func (t *Tx) Meta(ctx context.Context, key string) ([]byte, error) {
+	var v []byte
+	if err := t.queryRow(ctx, "SELECT v FROM meta WHERE k = $1", []any{key}, &v); err != nil {
+		return nil, fmt.Errorf("meta %q: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta stores value under key.
+func (t *Tx) SetMeta(ctx context.Context, key string, value []byte) error {
+	if value == nil {
+		value = []byte{}
+	}
+	_, err := t.exec(ctx, "INSERT INTO meta(k, v) VALUES($1, $2) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
+	return err
+}
+
+// id returns the row id of a record.
+func (t *Tx) id(ctx context.Context, key record.Key) (int64, error) {
+	var id int64
+	if err := t.queryRow(ctx, "SELECT id FROM records WHERE source = $1 AND rid = $2", []any{key.Source, key.ID}, &id); err != nil {
+		return 0, fmt.Errorf("record %s: %w", key, err)
+	}
+	return id, nil
+}
+
+// Record returns a stored record.
+func (t *Tx) Record(ctx context.Context, key record.Key) (store.Record, error) {
+	r := store.Record{Key: key}
+	var ent string
+	var keys []byte
+	if err := t.queryRow(ctx, "SELECT entity, data, keys FROM records WHERE source = $1 AND rid = $2",
+		[]any{key.Source, key.ID}, &ent, &r.Data, &keys); err != nil {
+		return r, fmt.Errorf("record %s: %w", key, err)
+	}
+	r.Entity, r.Keys = record.EntityID(ent), store.DecodeKeys(keys)
+	return r, nil
+}
+
+// PutRecord inserts or replaces a record, its keys and entity.
+func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
+	data := r.Data
+	if data == nil {
+		data = []byte{}
+	}
+	_, err := t.exec(ctx, `INSERT INTO records(source, rid, entity, data, keys) VALUES($1, $2, $3, $4, $5)
+		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys`,
+		r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys))
+	return err
+}
+
+// DeleteRecord removes a record with its keys, links and reviews.
+func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
+	id, err := t.id(ctx, key)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{
+		"DELETE FROM links WHERE a = $1", "DELETE FROM links WHERE b = $1",
+		"DELETE FROM reviews WHERE a = $1", "DELETE FROM reviews WHERE b = $1",
+		"DELETE FROM records WHERE id = $1",
+	} {
+		if _, err := t.exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetEntity moves a record to another entity.
+func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error {
+	n, err := t.exec(ctx, "UPDATE records SET entity = $1 WHERE source = $2 AND rid = $3", string(entity), key.Source, key.ID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("record %s: %w", key, store.ErrNotFound)
+	}
+	return nil
+}
+
+// Records calls fn for every record in key order. fn must not use t.
+func (t *Tx) Records(ctx context.Context, fn func(store.Record) bool) error {
+	return each(ctx, t, "SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid", nil,
+		func(rows pgx.Rows) (bool, error) {
+			var r store.Record
+			var ent string
+			var keys []byte
+			if err := rows.Scan(&r.Key.Source, &r.Key.ID, &ent, &r.Data, &keys); err != nil {
+				return false, err
+			}
+			r.Entity, r.Keys = record.EntityID(ent), store.DecodeKeys(keys)
+			return fn(r), nil
+		})
+}
+
+// CountRecords returns how many records are stored.
+func (t *Tx) CountRecords(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, "SELECT count(*) FROM records", nil, &n)
+	return n, err
+}
+
+// Members returns the records of an entity in key order.
+func (t *Tx) Members(ctx context.Context, entity record.EntityID) ([]record.Key, error) {
+	keys, err := collect(ctx, t, "SELECT source, rid FROM records WHERE entity = $1 ORDER BY source, rid", []any{string(entity)},
+		func(rows pgx.Rows) (k record.Key, err error) {
+			err = rows.Scan(&k.Source, &k.ID)
+			return k, err
+		})
+	if err == nil && len(keys) == 0 {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("entity %s: %w", entity, err)
+	}
+	return keys, nil
+}
+
+// PutLink stores or replaces a link.
+func (t *Tx) PutLink(ctx context.Context, l record.Link) error {
+	p := record.NewPair(l.A, l.B)
+	n, err := t.exec(ctx, `INSERT INTO links(a, b, weight)
+		SELECT ra.id, rb.id, $1 FROM records ra, records rb WHERE ra.source = $2 AND ra.rid = $3 AND rb.source = $4 AND rb.rid = $5
+		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight`, l.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("link %s–%s: %w", p.A, p.B, store.ErrNotFound)
+	}
+	return nil
+}
+
+const linksQuery = `SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
+	JOIN records ra ON ra.id = l.a JOIN records rb ON rb.id = l.b`
+
+func scanLink(rows pgx.Rows) (l record.Link, err error) {
+	err = rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight)
+	return l, err
+}
+
+// Links returns the links that name key.
+func (t *Tx) Links(ctx context.Context, key record.Key) ([]record.Link, error) {
+	id, err := t.id(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return collect(ctx, t, linksQuery+" WHERE l.a = $1 OR l.b = $1", []any{id}, scanLink)
+}
+
+// EachLink calls fn for every link. fn must not use t.
+func (t *Tx) EachLink(ctx context.Context, fn func(record.Link) bool) error {
+	return each(ctx, t, linksQuery, nil, func(rows pgx.Rows) (bool, error) {
+		l, err := scanLink(rows)
+		return err == nil && fn(l), err
+	})
+}
+
+// PutReview stores or replaces a pair for review.
+func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
+	p := record.NewPair(r.A, r.B)
+	a, err := t.id(ctx, p.A)
+	if err != nil {
+		return err
+	}
+	b, err := t.id(ctx, p.B)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO reviews(a, b, weight, reason, rule) VALUES($1, $2, $3, $4, $5)
+		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight, reason = excluded.reason, rule = excluded.rule`, a, b, r.Weight, r.Reason, r.Rule)
+	return err
+}
+
+// Reviews returns the pairs for review naming key, or all of them.
+func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error) {
+	from := "reviews"
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if key != (record.Key{}) {
+		id, err := t.id(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		// Each side by its own index.
+		x := arg(id)
+		from = "(SELECT * FROM reviews WHERE a = " + x + " UNION ALL SELECT * FROM reviews WHERE b = " + x + " AND a != " + x + ")"
+	}
+	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM ` + from + ` v
+		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
+	if after != nil {
+		p := record.NewPair(after.A, after.B)
+		w := arg(after.Weight)
+		q += " AND (v.weight < " + w + " OR (v.weight = " + w + " AND (ra.source, ra.rid, rb.source, rb.rid) > (" +
+			arg(p.A.Source) + ", " + arg(p.A.ID) + ", " + arg(p.B.Source) + ", " + arg(p.B.ID) + ")))"
+	}
+	q += " ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid LIMIT " + arg(sqlLimit(limit))
+	return collect(ctx, t, q, args, func(rows pgx.Rows) (r record.Review, err error) {
+		err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
+		return r, err
+	})
+}
+
+// PutDecision stores a decision, replacing an earlier one on the pair.
+func (t *Tx) PutDecision(ctx context.Context, d record.Decision) error {
+	p := record.NewPair(d.A, d.B)
+	if d.Time.IsZero() {
+		d.Time = t.db.now()
+	}
+	_, err := t.exec(ctx, `INSERT INTO decisions(a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at) VALUES($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT(a_source, a_rid, b_source, b_rid) DO UPDATE SET verdict = excluded.verdict, reviewer = excluded.reviewer,
+		comment = excluded.comment, at = excluded.at`,
+		p.A.Source, p.A.ID, p.B.Source, p.B.ID, string(d.Verdict), d.Reviewer, d.Comment, d.Time.UnixNano())
+	return err
+}
+
+// Decisions returns the decisions naming key, or all of them.
+func (t *Tx) Decisions(ctx context.Context, key record.Key) ([]record.Decision, error) {
+	q := "SELECT a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at FROM decisions"
+	var args []any
+	if key != (record.Key{}) {
+		q += " WHERE (a_source = $1 AND a_rid = $2) OR (b_source = $1 AND b_rid = $2)"
+		args = append(args, key.Source, key.ID)
+	}
+	return collect(ctx, t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, func(rows pgx.Rows) (d record.Decision, err error) {
+		var at int64
+		var verdict string
+		err = rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &verdict, &d.Reviewer, &d.Comment, &at)
+		d.Verdict, d.Time = record.Verdict(verdict), time.Unix(0, at).UTC()
+		return d, err
+	})
+}
+
+// DeleteDecisions removes the decisions naming key.
+func (t *Tx) DeleteDecisions(ctx context.Context, key record.Key) error {
+	_, err := t.exec(ctx, "DELETE FROM decisions WHERE (a_source = $1 AND a_rid = $2) OR (b_source = $1 AND b_rid = $2)", key.Source, key.ID)
+	return err
+}
+
+// DeleteReview takes a pair off the review queue.
+func (t *Tx) DeleteReview(ctx context.Context, a, b record.Key) error {
+	p := record.NewPair(a, b)
+	_, err := t.exec(ctx, `DELETE FROM reviews WHERE a = (SELECT id FROM records WHERE source = $1 AND rid = $2)
+		AND b = (SELECT id FROM records WHERE source = $3 AND rid = $4)`, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+	return err
+}
+
+// metaAuditHead is the meta key of the audit head.
+const metaAuditHead = "audit_head"
+
+// AppendAudit appends a chained entry and makes it the head.
+func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES($1, $2)", e.Seq, string(data)); err != nil {
+		return err
+	}
+	head, _ := json.Marshal(audit.HeadOf(e))
+	return t.SetMeta(ctx, metaAuditHead, head)
+}
+
+// AuditHead returns the head of the audit log.
+func (t *Tx) AuditHead(ctx context.Context) (audit.Head, error) {
+	var h audit.Head
+	data, err := t.Meta(ctx, metaAuditHead)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return h, nil
+	case err != nil:
+		return h, err
+	}
+	if err := json.Unmarshal(data, &h); err != nil {
+		return h, fmt.Errorf("store: audit head: %w", err)
+	}
+	return h, nil
+}
+
+// AuditEntries calls fn for every audit entry after sequence number after.
+func (t *Tx) AuditEntries(ctx context.Context, after int64, fn func(audit.Entry) bool) error {
+	return each(ctx, t, "SELECT seq, entry FROM audit WHERE seq > $1 ORDER BY seq", []any{after}, func(rows pgx.Rows) (bool, error) {
+		var seq int64
+		var data string
+		if err := rows.Scan(&seq, &data); err != nil {
+			return false, err
+		}
+		var e audit.Entry
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			return false, fmt.Errorf("audit entry %d: %w", seq, err)
+		}
+		// The stored text must be the entry's own encoding: a key added,
+		// repeated or moved would pass the hash of what decodes.
+		if canon, err := json.Marshal(e); err != nil || string(canon) != data {
+			return false, fmt.Errorf("audit entry %d: %w", seq, audit.ErrNotCanonical)
+		}
+		return fn(e), nil
+	})
+}
+
+// AddEvent appends an event to the lineage.
+func (t *Tx) AddEvent(ctx context.Context, e record.Event) (record.Event, error) {
+	if !t.write {
+		return e, errReadOnly
+	}
+	if e.Time.IsZero() {
+		e.Time = t.db.now()
+	}
+	others := make([]string, len(e.Others))
+	for i, o := range e.Others {
+		others[i] = string(o)
+	}
+	if err := t.queryRow(ctx, "INSERT INTO events(at, kind, entity, others, source, rid) VALUES($1, $2, $3, $4, $5, $6) RETURNING seq",
+		[]any{e.Time.UnixNano(), string(e.Kind), string(e.Entity), strings.Join(others, " "), e.Record.Source, e.Record.ID}, &e.Seq); err != nil {
+		return e, err
+	}
+	for _, ent := range append([]record.EntityID{e.Entity}, e.Others...) {
+		if _, err := t.exec(ctx, "INSERT INTO event_entities(entity, seq) VALUES($1, $2) ON CONFLICT DO NOTHING", string(ent), e.Seq); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
+// ForgetRecord replaces the record's id in the lineage by "~" and digest.
+func (t *Tx) ForgetRecord(ctx context.Context, key record.Key, digest string) error {
+	_, err := t.exec(ctx, "UPDATE events SET rid = $1 WHERE source = $2 AND rid = $3", "~"+digest, key.Source, key.ID)
+	return err
+}
+
+// changeWindow is how many audit sequence numbers the change log keeps;
+// a process further behind reads the whole store again.
+const changeWindow = 100000
+
+// NoteChanges records the keys a transaction changed under seq; with no
+// keys, a row that marks seq as noted. Now and then it forgets what is
+// older than the window.
+func (t *Tx) NoteChanges(ctx context.Context, seq int64, keys []record.Key) error {
+	if seq%1000 == 0 && seq > changeWindow {
+		if _, err := t.exec(ctx, "DELETE FROM changes WHERE seq <= $1", seq-changeWindow); err != nil {
+			return err
+		}
+	}
+	if len(keys) == 0 {
+		_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES($1, '', '')", seq)
+		return err
+	}
+	sources, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		sources[i], ids[i] = k.Source, k.ID
+	}
+	_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) SELECT $1, s, r FROM unnest($2::text[], $3::text[]) AS k(s, r)", seq, sources, ids)
+	return err
+}
+
+// ChangedSince returns the keys noted after seq, and whether the log of
+// changes reaches head.
+func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, bool, error) {
+	if head-seq >= changeWindow/2 {
+		return nil, false, nil // further back than the log surely reaches
+	}
+	var last *int64
+	if err := t.queryRow(ctx, "SELECT max(seq) FROM changes", nil, &last); err != nil {
+		return nil, false, err
+	}
+	if last == nil || *last != head {
+		return nil, false, nil
+	}
+	seen := map[record.Key]bool{}
+	var keys []record.Key
+	err := each(ctx, t, "SELECT source, rid FROM changes WHERE seq > $1", []any{seq}, func(rows pgx.Rows) (bool, error) {
+		var k record.Key
+		if err := rows.Scan(&k.Source, &k.ID); err != nil {
+			return false, err
+		}
+		if k.Source != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+		return true, nil
+	})
+	return keys, err == nil, err
+}
+
+// Events returns the events naming entity, oldest first.
+func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error) {
+	q, args := `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid FROM event_entities x
+		JOIN events e ON e.seq = x.seq WHERE x.entity = $1 AND x.seq > $2 ORDER BY x.seq LIMIT $3`, []any{string(entity), after, sqlLimit(limit)}
+	if entity == "" {
+		q, args = `SELECT seq, at, kind, entity, others, source, rid FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, []any{after, sqlLimit(limit)}
+	}
+	return collect(ctx, t, q, args, func(rows pgx.Rows) (e record.Event, err error) {
+		var at int64
+		var kind, ent, others string
+		if err := rows.Scan(&e.Seq, &at, &kind, &ent, &others, &e.Record.Source, &e.Record.ID); err != nil {
+			return e, err
+		}
+		e.Time, e.Kind, e.Entity = time.Unix(0, at).UTC(), record.EventKind(kind), record.EntityID(ent)
+		for _, o := range strings.Fields(others) {
+			e.Others = append(e.Others, record.EntityID(o))
+		}
+		return e, nil
+	})
+}
+
+// EntityUsed reports whether an entity id was ever used.
+func (t *Tx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, error) {
+	var one int
+	err := t.queryRow(ctx, "SELECT 1 FROM event_entities WHERE entity = $1 LIMIT 1", []any{string(entity)}, &one)
+	if errors.Is(err, store.ErrNotFound) {
+		err = t.queryRow(ctx, "SELECT 1 FROM records WHERE entity = $1 LIMIT 1", []any{string(entity)}, &one)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
+}

@@ -1,0 +1,132 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/postgres"
+	"github.com/concord-er/concord/store/postgres/pgtest"
+	"github.com/concord-er/concord/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) (store.Store, func() store.Store) {
+		dsn := pgtest.Schema(t)
+		open := func() store.Store {
+			db, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
+		return open(), open
+	})
+}
+
+// A password never sits in the URL, which sits in a config file.
+func TestOpenRefusesPassword(t *testing.T) {
+	for _, dsn := range []string{"postgres://concord:s3cret@db/concord", "postgres://db/concord?password=s3cret"} {
+		_, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+		if err == nil || !strings.Contains(err.Error(), "PGPASSWORD") || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("Open(%q) error = %v", dsn, err)
+		}
+	}
+	if _, err := postgres.Open(context.Background(), "concord.db", postgres.Options{}); err == nil {
+		t.Error("Open of a file path did not fail")
+	}
+}
+
+// A read-only store creates nothing and refuses writes; a newer schema
+// than this build knows is refused.
+func TestReadOnlyAndVersion(t *testing.T) {
+	dsn := pgtest.Schema(t)
+	ctx := context.Background()
+	if _, err := postgres.Open(ctx, dsn, postgres.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "schema version 0") {
+		t.Fatalf("read-only open of an empty schema: %v", err)
+	}
+	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ro, err := postgres.Open(ctx, dsn, postgres.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ro.Begin(ctx, true); err == nil {
+		t.Error("a write transaction on a read-only store")
+	}
+	ro.Close()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "UPDATE concord_schema SET version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := postgres.Open(ctx, dsn, postgres.Options{}); err == nil || !strings.Contains(err.Error(), "schema version 99") {
+		t.Errorf("open of a newer schema: %v", err)
+	}
+}
+
+// Two stores on one database are two processes: the second writer waits
+// for the first's commit.
+func TestWritersAcrossConnections(t *testing.T) {
+	dsn := pgtest.Schema(t)
+	ctx := context.Background()
+	a, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ta, err := a.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ta.SetMeta(ctx, "k", []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		tb, err := b.Begin(ctx, true)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer tb.Rollback()
+		v, err := tb.Meta(ctx, "k")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		got <- string(v)
+	}()
+	select {
+	case v := <-got:
+		t.Fatalf("the second writer did not wait: read %q", v)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := ta.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case v := <-got:
+		if v != "a" {
+			t.Errorf("the second writer read %q, want the first's commit", v)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second writer never began")
+	}
+}
