@@ -11,6 +11,8 @@ import (
 	"github.com/concord-er/concord/store/postgres/pgtest"
 )
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
 // store: postgres://… selects the PostgreSQL store: upsert, read back,
 // audit verify, as with the embedded file, and a second process sees the
 // first's changes.

@@ -1,31 +1,129 @@
-// Package pgtest gives tests an empty PostgreSQL schema of their own in
-// the database CONCORD_TEST_PG names (.ci/run starts one and sets it).
+// Package pgtest gives tests an empty PostgreSQL schema of their own: in
+// the database CONCORD_TEST_POSTGRES names (scripts/with-postgres.sh
+// starts one and sets it), or else in a throw-away server it starts
+// itself when PostgreSQL is installed. A package whose tests use it runs
+// them through Main, which stops that server.
 package pgtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// URL returns the database the tests may use, or skips the test when none
-// is set: except under CI=true, where a database .ci/run should have
-// started is a failure.
+// EnvURL names the variable that gives a database to test in.
+const EnvURL = "CONCORD_TEST_POSTGRES"
+
+var (
+	once     sync.Once
+	startURL string
+	startErr error
+	stopFn   func()
+)
+
+// Main runs a package's tests and then stops the server Schema started,
+// if it started one: func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }.
+func Main(m *testing.M) int {
+	code := m.Run()
+	if stopFn != nil {
+		stopFn()
+	}
+	return code
+}
+
+// URL returns the database the tests may use: CONCORD_TEST_POSTGRES, or a
+// server started for this test binary. Without either it skips the test,
+// except under CI=true, where a database .ci/run should have made
+// available is a failure.
 func URL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("CONCORD_TEST_PG")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CONCORD_TEST_PG is not set: .ci/run starts PostgreSQL and sets it")
-		}
-		t.Skip("CONCORD_TEST_PG is not set (postgres://… of a database to test in; .ci/run starts one): PostgreSQL tests skipped")
+	if u := os.Getenv(EnvURL); u != "" {
+		return u
 	}
-	return u
+	once.Do(func() { startURL, stopFn, startErr = start() })
+	if startErr == nil {
+		return startURL
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("no PostgreSQL: %s is not set (.ci/run sets it) and none could be started: %v", EnvURL, startErr)
+	}
+	t.Skipf("PostgreSQL tests skipped: %s is not set (scripts/with-postgres.sh CMD sets it) and none could be started: %v", EnvURL, startErr)
+	return ""
+}
+
+// start runs initdb and pg_ctl of the newest PostgreSQL installed, as
+// scripts/with-postgres.sh does, and returns the URL of its database and
+// the function that stops it.
+func start() (string, func(), error) {
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(bins) == 0 {
+		return "", nil, errors.New("no initdb in /usr/lib/postgresql/*/bin")
+	}
+	slices.SortFunc(bins, func(a, b string) int { return version(a) - version(b) })
+	bin := filepath.Dir(bins[len(bins)-1])
+	dir, err := os.MkdirTemp("", "concord-pg-")
+	if err != nil {
+		return "", nil, err
+	}
+	// initdb refuses to run as root: as root the cluster belongs to the
+	// postgres user.
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", nil, fmt.Errorf("running as root without a postgres user: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			os.RemoveAll(dir)
+			return "", nil, err
+		}
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+	run := func(name string, args ...string) error {
+		cmd := exec.Command(filepath.Join(bin, name), args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %w: %s", name, err, out)
+		}
+		return nil
+	}
+	data := filepath.Join(dir, "data")
+	stop := func() {
+		_ = run("pg_ctl", "-D", data, "-m", "fast", "stop") // best effort, at exit
+		os.RemoveAll(dir)
+	}
+	if err := run("initdb", "-D", data, "-A", "trust", "-U", "concord", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	if err := run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-w", "-t", "60",
+		"-o", "-c listen_addresses='' -k "+dir+" -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"); err != nil {
+		stop()
+		return "", nil, err
+	}
+	return "postgres://concord@/postgres?host=" + url.QueryEscape(dir) + "&sslmode=disable", stop, nil
+}
+
+// version reads the major version from /usr/lib/postgresql/N/bin/initdb.
+func version(initdb string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(initdb))))
+	return v
 }
 
 var schemas atomic.Int64
@@ -38,7 +136,7 @@ func Schema(t testing.TB) string {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
-		t.Fatalf("CONCORD_TEST_PG: %v", err)
+		t.Fatalf("%s: %v", EnvURL, err)
 	}
 	defer conn.Close(ctx)
 	name := fmt.Sprintf("concord_test_%d_%d", os.Getpid(), schemas.Add(1))
