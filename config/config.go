@@ -40,6 +40,23 @@ type Config struct {
 	Model   Model
 	Limits  Limits
 	Serve   Serve
+	Kafka   Kafka
+}
+
+// Kafka configures concord consume: the brokers, the consumer group, and
+// the topics records come from, entity changes go to, and messages that
+// cannot be applied go to with their reason.
+type Kafka struct {
+	Brokers []string
+	Group   string // default "concord"
+	Topics  KafkaTopics
+}
+
+// KafkaTopics name the topics of concord consume.
+type KafkaTopics struct {
+	Records     string // records in: JSON objects with source and the source's columns
+	Changes     string // entity changes out, each with its sequence; "" relays none
+	DeadLetters string // messages not applied, with the reason
 }
 
 // Serve configures concord serve: how callers prove who they are, and
@@ -446,7 +463,7 @@ func (p *parser) parseLimits(n *yaml.Node, l *Limits) {
 
 func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 	var sourcesNode *yaml.Node
-	for _, kv := range p.mapping(n, "", "store", "sources", "model", "limits", "serve") {
+	for _, kv := range p.mapping(n, "", "store", "sources", "model", "limits", "serve", "kafka") {
 		switch k, v := kv[0].Value, kv[1]; k {
 		case "store":
 			cfg.Store = p.scalar(v, k)
@@ -466,6 +483,8 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 			p.parseLimits(v, &cfg.Limits)
 		case "serve":
 			p.parseServe(v, &cfg.Serve)
+		case "kafka":
+			p.parseKafka(v, &cfg.Kafka)
 		}
 	}
 	if len(cfg.Sources) == 0 {
@@ -674,6 +693,41 @@ func kindList() string {
 		s[i] = string(k)
 	}
 	return strings.Join(s, ", ")
+}
+
+// parseKafka reads kafka: {brokers, group, topics: {records, changes,
+// dead_letters}}.
+func (p *parser) parseKafka(n *yaml.Node, k *Kafka) {
+	for _, kv := range p.mapping(n, "kafka", "brokers", "group", "topics") {
+		f := join("kafka", kv[0].Value)
+		switch kv[0].Value {
+		case "brokers":
+			k.Brokers = p.strings(kv[1], f)
+		case "group":
+			k.Group = p.scalar(kv[1], f)
+		default:
+			for _, tkv := range p.mapping(kv[1], f, "records", "changes", "dead_letters") {
+				x := p.scalar(tkv[1], join(f, tkv[0].Value))
+				switch tkv[0].Value {
+				case "records":
+					k.Topics.Records = x
+				case "changes":
+					k.Topics.Changes = x
+				default:
+					k.Topics.DeadLetters = x
+				}
+			}
+		}
+	}
+	if len(k.Brokers) == 0 {
+		p.errf(n, "kafka", "kafka needs brokers")
+	}
+	if k.Topics.Records == "" || k.Topics.DeadLetters == "" {
+		p.errf(n, "kafka", "kafka.topics needs records and dead_letters (a message that cannot be applied goes there with its reason)")
+	}
+	if k.Group == "" {
+		k.Group = "concord"
+	}
 }
 
 // parseServe reads serve: {tls: {cert, key, client_ca}, api_keys,

@@ -178,6 +178,23 @@ func mergeBomb(depth, fan int) string {
 	return b.String()
 }
 
+func TestKafka(t *testing.T) {
+	cfg, err := config.Parse([]byte(`sources:
+  - {name: p, path: p.csv, id: id, fields: {n: {column: n, type: name}}}
+kafka:
+  brokers: [k1:9092, k2:9092]
+  topics: {records: concord.records, changes: concord.changes, dead_letters: concord.rejects}
+`), "concord.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Kafka{Brokers: []string{"k1:9092", "k2:9092"}, Group: "concord",
+		Topics: config.KafkaTopics{Records: "concord.records", Changes: "concord.changes", DeadLetters: "concord.rejects"}}
+	if !reflect.DeepEqual(cfg.Kafka, want) {
+		t.Errorf("kafka = %+v, want %+v", cfg.Kafka, want)
+	}
+}
+
 func TestServe(t *testing.T) {
 	cfg, err := config.Parse([]byte(`sources:
   - name: kyc
@@ -257,6 +274,9 @@ func TestParseErrors(t *testing.T) {
 		{"PrincipalNoID", head + "      n: {column: n, type: name}\nserve: {principals: [{roles: [viewer]}]}\n", []string{`serve.principals[0]: a principal needs an id`}},
 		{"PrincipalTwice", head + "      n: {column: n, type: name}\nserve: {principals: [{id: a}, {id: a}]}\n", []string{`principal "a" listed twice`}},
 		{"OIDCNoAudience", head + "      n: {column: n, type: name}\nserve: {oidc: {issuer: x}}\n", []string{`serve.oidc: oidc needs an issuer and an audience`}},
+		{"KafkaNoBrokers", head + "      n: {column: n, type: name}\nkafka: {topics: {records: r, dead_letters: d}}\n", []string{`kafka: kafka needs brokers`}},
+		{"KafkaNoDeadLetters", head + "      n: {column: n, type: name}\nkafka: {brokers: [b:9092], topics: {records: r}}\n", []string{`kafka.topics needs records and dead_letters`}},
+		{"KafkaUnknownKey", head + "      n: {column: n, type: name}\nkafka: {brokers: [b:9092], topics: {records: r, dead_letters: d, dlq: x}}\n", []string{`kafka.topics.dlq: unknown key`}},
 		{"ServeUnknownKey", head + "      n: {column: n, type: name}\nserve: {tls: {certificate: x}}\n", []string{`serve.tls.certificate: unknown key`}},
 		{"MergeItself", "sources:\n  - &a {name: x, path: x.csv, id: id, <<: *a}\n", []string{`:2: sources[0]: merge key refers to a mapping that contains it`}},
 		{"MergeFanOut", mergeBomb(12, 8), []string{`merge keys bring in more than 10000 entries`}},

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -596,6 +597,20 @@ func (l *Live) Delete(ctx context.Context, key record.Key) (Change, error) {
 // the result is the same as applying them one by one. A delete of a
 // missing record fails the whole batch with store.ErrNotFound.
 func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
+	return l.ApplyMarked(ctx, ops, nil)
+}
+
+// ApplyMarked is Apply that also stores marks (store metadata, key →
+// value) in the same transaction: a consumer's position in its input, so
+// that the changes and the position commit together or not at all. With
+// no ops it stores the marks alone.
+func (l *Live) ApplyMarked(ctx context.Context, ops []Op, marks map[string][]byte) ([]Change, error) {
+	if err := checkMarks(marks); err != nil {
+		return nil, err
+	}
+	if len(ops) == 0 {
+		return nil, l.setMarks(ctx, marks)
+	}
 	// What each upsert needs of its record alone is found before the
 	// write lock is taken, so that concurrent callers do it in parallel.
 	preps := make([]upsertPrep, len(ops))
@@ -638,6 +653,11 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 				return head, err
 			}
 			chs = append(chs, ch)
+		}
+		for _, k := range slices.Sorted(maps.Keys(marks)) {
+			if err := tx.SetMeta(ctx, markPrefix+k, marks[k]); err != nil {
+				return head, err
+			}
 		}
 		return head, nil
 	})

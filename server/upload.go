@@ -1,17 +1,13 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 
 	"github.com/concord-er/concord/engine"
-	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 )
@@ -40,41 +36,26 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 	var recs []rowRecord
 	for _, name := range names {
 		src, index := s.sources[name], bySource[name]
-		var buf bytes.Buffer
-		for _, i := range index {
+		lines := make([][]byte, len(index))
+		for j, i := range index {
 			line, err := json.Marshal(rows[i].Row)
 			if err != nil {
 				return nil, nil, fmt.Errorf("row %d: %w", i, err)
 			}
-			buf.Write(line)
-			buf.WriteByte('\n')
+			lines[j] = line
 		}
-		opt := engine.IngestOptions(src)
-		opt.Format, opt.Encoding, opt.Stream, opt.File = ingest.FormatNDJSON, "utf-8", true, "request"
-		opt.MaxRowBytes = s.opt.Limits.RowBytes
-		rd, err := ingest.Open(&buf, opt)
+		mapped, bad, err := engine.MapRows(src, s.opt.Limits, "request", lines)
 		if err != nil {
 			return nil, nil, err
 		}
-		norm := engine.NewNormalizer(src, s.opt.Limits)
-		for {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
+		for _, p := range bad {
+			rejects = append(rejects, uploadError{Index: index[p.Index], Field: p.Field, Reason: p.Reason})
+		}
+		for _, m := range mapped {
+			for _, p := range m.Kept {
+				rejects = append(rejects, uploadError{Index: index[p.Index], Field: p.Field, Reason: p.Reason})
 			}
-			var re *ingest.RowError
-			if errors.As(err, &re) {
-				rejects = append(rejects, uploadError{Index: index[re.Line-1], Field: re.Field, Reason: re.Reason})
-				continue
-			}
-			if err != nil {
-				return nil, nil, err
-			}
-			i := index[rec.Line-1]
-			for _, p := range norm.Record(&rec) {
-				rejects = append(rejects, uploadError{Index: i, Field: p.Field, Reason: "value kept out: " + p.Reason})
-			}
-			recs = append(recs, rowRecord{i, rec})
+			recs = append(recs, rowRecord{index[m.Index], m.Record})
 		}
 	}
 	slices.SortFunc(recs, func(a, b rowRecord) int { return a.index - b.index })

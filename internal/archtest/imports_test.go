@@ -30,7 +30,7 @@ var tiers = map[string]int{
 
 	"live": 4, "internal/fixture": 4,
 
-	"server": 5, "web": 5, "internal/accuracy": 5,
+	"server": 5, "web": 5, "internal/accuracy": 5, "kafka": 5,
 	"bench":        6, // bench --serve drives a server
 	"internal/cli": 7,
 	"cmd/concord":  8,

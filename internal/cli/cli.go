@@ -54,6 +54,7 @@ var commands = map[string]command{
 	"audit":     {"verify or export the hash-chained audit log", runAudit},
 	"serve":     {"serve the HTTP API (TLS, API keys or client certificates, need-to-know views)", runServe},
 	"apikey":    {"make an API key for a principal: the key once, and the line for serve.api_keys", runAPIKey},
+	"consume":   {"resolve records from a Kafka topic into the store, relay entity changes", runConsume},
 }
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".

@@ -1,0 +1,396 @@
+// Package kafka connects real-time resolution to Kafka: Consume reads
+// records from a topic in a consumer group and resolves them, and relays
+// entity changes to a topic.
+//
+// In: a message is one JSON object, the columns of one source and a
+// "source" field that names it (needless when the config has one source).
+// A poll's messages are applied in one transaction, with the offset each
+// partition reached stored in that transaction (a mark in the store), and
+// only then committed to the group: a message redelivered after a crash
+// or a rebalance is recognised by its offset and skipped, never applied
+// twice. A message that cannot be applied (not JSON, no known source, a
+// row its source's mapping refuses) goes to the dead-letter topic with the
+// reason in its headers, and the stream goes on.
+//
+// Out: the lineage events (created, merged, split, removed) are written
+// in the transaction of their change, so the events table is the outbox;
+// a relay sends them in sequence order, at least once, each with its
+// sequence number for consumers to drop duplicates, and the entity's
+// members when it is sent; the sequence sent last is a mark in the store.
+package kafka
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
+)
+
+// Options configure Consume.
+type Options struct {
+	Config *config.Config // sources, limits and the kafka block
+	Live   *live.Live
+	Log    *slog.Logger
+	// MaxBatch bounds the messages applied in one transaction; 0 = 500.
+	MaxBatch int
+	// Stats, when set, is called after every batch applied.
+	Stats func(Stats)
+	// ClientOptions are added to the Kafka client's (tests: timeouts).
+	ClientOptions []kgo.Opt
+}
+
+// Stats count what Consume did so far.
+type Stats struct {
+	Applied     int64 // messages whose records were resolved
+	Skipped     int64 // messages redelivered after they were applied
+	DeadLetters int64 // messages sent to the dead-letter topic
+	Relayed     int64 // entity changes sent
+}
+
+// maxMessageBytes bounds a message read.
+const maxMessageBytes = 4 << 20
+
+// Consume resolves the records of the records topic until ctx ends, and
+// relays entity changes when a changes topic is set. It returns ctx's
+// error when stopped, or the error that stopped it (a store or broker
+// failure: what was applied is committed, the rest will be delivered
+// again).
+func Consume(ctx context.Context, opt Options) error {
+	k := opt.Config.Kafka
+	if len(k.Brokers) == 0 || k.Topics.Records == "" || k.Topics.DeadLetters == "" {
+		return errors.New("kafka: the config's kafka block needs brokers and the records and dead_letters topics")
+	}
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = 500
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	c := &consumer{opt: opt, sources: map[string]config.Source{}, applied: map[partition]int64{}}
+	for _, s := range opt.Config.Sources {
+		c.sources[s.Name] = s
+	}
+	kopts := append([]kgo.Opt{kgo.SeedBrokers(k.Brokers...), kgo.ClientID("concord"),
+		kgo.ConsumerGroup(k.Group), kgo.ConsumeTopics(k.Topics.Records), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxPartitionBytes(maxMessageBytes),
+		kgo.ProducerBatchMaxBytes(maxMessageBytes), kgo.RequiredAcks(kgo.AllISRAcks())}, opt.ClientOptions...)
+	cl, err := kgo.NewClient(kopts...)
+	if err != nil {
+		return fmt.Errorf("kafka: %w", err)
+	}
+	// Closing leaves the group; a poll may hold rebalances back until
+	// then.
+	defer cl.CloseAllowingRebalance()
+	c.cl = cl
+	ctx, cancel := context.WithCancel(ctx)
+	relayed := make(chan error, 1)
+	var relaying sync.WaitGroup
+	defer func() {
+		cancel()
+		relaying.Wait() // the relay reports no more once Consume returns
+	}()
+	if k.Topics.Changes != "" {
+		relaying.Go(func() { relayed <- c.relay(ctx, k.Topics.Changes) })
+	}
+	for {
+		fetches := cl.PollRecords(ctx, opt.MaxBatch)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		select {
+		case err := <-relayed:
+			return err
+		default:
+		}
+		var fatal error
+		fetches.EachError(func(topic string, p int32, err error) {
+			opt.Log.Warn("kafka fetch failed", "topic", topic, "partition", p, "err", err)
+			if errors.Is(err, kgo.ErrClientClosed) {
+				fatal = err
+			}
+		})
+		if fatal != nil {
+			return fmt.Errorf("kafka: %w", fatal)
+		}
+		recs := fetches.Records()
+		if len(recs) > 0 {
+			if err := c.apply(ctx, recs); err != nil {
+				return err
+			}
+			// The group learns the offsets only after the store has them.
+			if err := cl.CommitRecords(ctx, recs...); err != nil && ctx.Err() == nil {
+				opt.Log.Warn("kafka offsets not committed; the messages will be skipped when delivered again", "err", err)
+			}
+			c.report()
+		}
+		cl.AllowRebalance()
+	}
+}
+
+type partition struct {
+	topic string
+	p     int32
+}
+
+type consumer struct {
+	opt     Options
+	cl      *kgo.Client
+	sources map[string]config.Source
+	applied map[partition]int64 // offset applied last, per partition (-1: none), read from the store once
+	mu      sync.Mutex          // held while reporting
+	// Counts, written by the consuming goroutine and the relay.
+	appliedN, skipped, dead, relays atomic.Int64
+}
+
+// report gives Options.Stats the counts so far.
+func (c *consumer) report() {
+	if c.opt.Stats == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.opt.Stats(Stats{Applied: c.appliedN.Load(), Skipped: c.skipped.Load(), DeadLetters: c.dead.Load(), Relayed: c.relays.Load()})
+}
+
+// offsetMark is the mark that holds the offset a partition was applied to.
+func offsetMark(p partition) string {
+	return "kafka/offset/" + p.topic + "/" + strconv.Itoa(int(p.p))
+}
+
+// appliedTo returns the offset of a partition applied last, -1 for none.
+func (c *consumer) appliedTo(ctx context.Context, p partition) (int64, error) {
+	if off, ok := c.applied[p]; ok {
+		return off, nil
+	}
+	v, ok, err := c.opt.Live.Mark(ctx, offsetMark(p))
+	if err != nil {
+		return 0, err
+	}
+	off := int64(-1)
+	if ok {
+		if off, err = strconv.ParseInt(string(v), 10, 64); err != nil {
+			return 0, fmt.Errorf("mark %s: %w", offsetMark(p), err)
+		}
+	}
+	c.applied[p] = off
+	return off, nil
+}
+
+// message is a record message read, waiting to be applied.
+type message struct {
+	rec    *kgo.Record
+	source string
+	index  int // in its source's rows
+}
+
+// apply resolves a poll's messages in one transaction with the offsets
+// they reach, after sending those that cannot be applied to the
+// dead-letter topic.
+func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
+	marks := map[string][]byte{}
+	reached := map[partition]int64{}
+	rows := map[string][][]byte{}
+	var msgs []message
+	var dead []*kgo.Record
+	for _, r := range recs {
+		p := partition{r.Topic, r.Partition}
+		done, err := c.appliedTo(ctx, p)
+		if err != nil {
+			return err
+		}
+		if r.Offset <= done {
+			c.skipped.Add(1)
+			continue
+		}
+		reached[p] = max(reached[p], r.Offset)
+		src, reason := c.sourceOf(r.Value)
+		if reason != "" {
+			dead = append(dead, c.deadLetter(r, "", reason))
+			continue
+		}
+		msgs = append(msgs, message{rec: r, source: src, index: len(rows[src])})
+		rows[src] = append(rows[src], r.Value)
+	}
+	// Map each source's rows as its file's would be.
+	mapped := map[*kgo.Record]record.Record{}
+	names := make([]string, 0, len(rows))
+	for n := range rows {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		bySource := msgsOf(msgs, name)
+		ms, bad, err := engine.MapRows(c.sources[name], c.opt.Config.Limits, "kafka:"+c.opt.Config.Kafka.Topics.Records, rows[name])
+		if err != nil {
+			return err
+		}
+		for _, b := range bad {
+			dead = append(dead, c.deadLetter(bySource[b.Index].rec, b.Field, b.Reason))
+		}
+		for _, m := range ms {
+			if len(m.Kept) > 0 {
+				c.opt.Log.Info("values kept out of a record", "source", name, "values", len(m.Kept))
+			}
+			mapped[bySource[m.Index].rec] = m.Record
+		}
+	}
+	var ops []live.Op
+	for _, m := range msgs {
+		if rec, ok := mapped[m.rec]; ok {
+			ops = append(ops, live.Op{Record: rec})
+		}
+	}
+	if len(dead) > 0 {
+		if err := c.cl.ProduceSync(ctx, dead...).FirstErr(); err != nil {
+			return fmt.Errorf("kafka: dead letters not sent: %w", err)
+		}
+		c.dead.Add(int64(len(dead)))
+	}
+	for p, off := range reached {
+		marks[offsetMark(p)] = []byte(strconv.FormatInt(off, 10))
+	}
+	if _, err := c.opt.Live.ApplyMarked(ctx, ops, marks); err != nil {
+		return fmt.Errorf("kafka: apply: %w", err)
+	}
+	for p, off := range reached {
+		c.applied[p] = off
+	}
+	c.appliedN.Add(int64(len(ops)))
+	return nil
+}
+
+// msgsOf returns the messages of one source, in the order of its rows.
+func msgsOf(msgs []message, source string) []message {
+	var out []message
+	for _, m := range msgs {
+		if m.source == source {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// sourceOf reads the source a message names: its "source" field, or the
+// config's only source. A reason says why it cannot be applied.
+func (c *consumer) sourceOf(value []byte) (string, string) {
+	if len(value) > c.opt.Config.Limits.RowBytes && c.opt.Config.Limits.RowBytes > 0 {
+		return "", fmt.Sprintf("message of %d bytes, over the limit of %d", len(value), c.opt.Config.Limits.RowBytes)
+	}
+	var head struct {
+		Source *string `json:"source"`
+	}
+	if err := json.Unmarshal(value, &head); err != nil {
+		return "", "not a JSON object: " + err.Error()
+	}
+	if head.Source == nil {
+		if len(c.sources) == 1 {
+			for n := range c.sources {
+				return n, ""
+			}
+		}
+		return "", `no "source" field, and the config has several sources`
+	}
+	if _, ok := c.sources[*head.Source]; !ok {
+		return "", fmt.Sprintf("source %q is not in the config", *head.Source)
+	}
+	return *head.Source, ""
+}
+
+// deadLetter makes the dead-letter message of r: its key and value as
+// they came, with where it came from and why it was not applied in its
+// headers.
+func (c *consumer) deadLetter(r *kgo.Record, field, reason string) *kgo.Record {
+	c.opt.Log.Warn("kafka message sent to the dead-letter topic", "topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "field", field, "reason", reason)
+	h := []kgo.RecordHeader{
+		{Key: "concord.reason", Value: []byte(reason)},
+		{Key: "concord.topic", Value: []byte(r.Topic)},
+		{Key: "concord.partition", Value: []byte(strconv.Itoa(int(r.Partition)))},
+		{Key: "concord.offset", Value: []byte(strconv.FormatInt(r.Offset, 10))},
+	}
+	if field != "" {
+		h = append(h, kgo.RecordHeader{Key: "concord.field", Value: []byte(field)})
+	}
+	return &kgo.Record{Topic: c.opt.Config.Kafka.Topics.DeadLetters, Key: r.Key, Value: r.Value, Headers: h}
+}
+
+// ChangeMessage is an entity change as the changes topic carries it.
+type ChangeMessage struct {
+	Seq     int64             `json:"seq"`
+	Kind    record.EventKind  `json:"kind"`
+	Entity  record.EntityID   `json:"entity"`
+	Others  []record.EntityID `json:"others,omitempty"`
+	Time    time.Time         `json:"time"`
+	Members []record.Key      `json:"members"` // the entity's records when the change was sent
+}
+
+// relayMark is the mark that holds the last sequence relayed to a topic.
+func relayMark(topic string) string { return "kafka/relay/" + topic }
+
+// relayPage bounds the events read and sent at a time.
+const relayPage = 500
+
+// relay sends lineage events to topic in sequence order, at least once,
+// until ctx ends: whenever a change commits, and every second.
+func (c *consumer) relay(ctx context.Context, topic string) error {
+	after := int64(0)
+	if v, ok, err := c.opt.Live.Mark(ctx, relayMark(topic)); err != nil {
+		return err
+	} else if ok {
+		if after, err = strconv.ParseInt(string(v), 10, 64); err != nil {
+			return fmt.Errorf("mark %s: %w", relayMark(topic), err)
+		}
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		changed := c.opt.Live.Changed()
+		for {
+			events, next, err := c.opt.Live.Changes(ctx, access.Everything, after, relayPage)
+			if err != nil {
+				return err
+			}
+			if next <= after {
+				break
+			}
+			recs := make([]*kgo.Record, 0, len(events))
+			for _, e := range events {
+				m := ChangeMessage{Seq: e.Seq, Kind: e.Kind, Entity: e.Entity, Others: e.Others, Time: e.Time,
+					Members: c.opt.Live.Members(e.Entity)}
+				value, err := json.Marshal(m)
+				if err != nil {
+					return err
+				}
+				recs = append(recs, &kgo.Record{Topic: topic, Key: []byte(e.Entity), Value: value})
+			}
+			if err := c.cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+				return fmt.Errorf("kafka: changes not sent: %w", err)
+			}
+			if _, err := c.opt.Live.ApplyMarked(ctx, nil, map[string][]byte{relayMark(topic): []byte(strconv.FormatInt(next, 10))}); err != nil {
+				return err
+			}
+			after = next
+			c.relays.Add(int64(len(events)))
+			c.report()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		case <-tick.C:
+		}
+	}
+}

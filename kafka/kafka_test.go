@@ -1,0 +1,231 @@
+package kafka_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/kafka"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+const modelJSON = `{"version": 1, "prior": 0.01, "thresholds": {"match": 0.8, "review": 0.5},
+  "blocking": [["name"], ["phone"]],
+  "comparisons": [
+    {"name": "name", "feature": "name", "kind": "text", "levels": [
+      {"label": "exact", "method": "exact", "m": 0.9, "u": 0.001}, {"label": "else", "method": "else", "m": 0.5, "u": 0.99}]},
+    {"name": "phone", "feature": "phone", "kind": "text", "levels": [
+      {"label": "exact", "method": "exact", "m": 0.9, "u": 0.001}, {"label": "else", "method": "else", "m": 0.5, "u": 0.99}]}]}`
+
+// fixture is a fake Kafka cluster and a store with a model.
+type fixture struct {
+	cfg     *config.Config
+	l       *live.Live
+	brokers []string
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "records"), kfake.SeedTopics(1, "changes", "dead"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	brokers := c.ListenAddrs()
+	cfg, err := config.Parse([]byte(`sources:
+  - name: people
+    path: people.ndjson
+    id: id
+    fields:
+      name:  {column: name, type: text}
+      phone: {column: phone, type: text}
+  - name: other
+    path: other.ndjson
+    id: id
+    fields:
+      name:  {column: name, type: text}
+kafka:
+  brokers: [`+strings.Join(brokers, ", ")+`]
+  group: concord-test
+  topics: {records: records, changes: changes, dead_letters: dead}
+`), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Read(strings.NewReader(modelJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "concord.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	l, err := live.Open(context.Background(), db, live.Options{Model: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{cfg: cfg, l: l, brokers: brokers}
+}
+
+func (f *fixture) produce(t *testing.T, values ...string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(f.brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var recs []*kgo.Record
+	for i, v := range values {
+		recs = append(recs, &kgo.Record{Topic: "records", Key: []byte{byte('a' + i%2)}, Value: []byte(v)})
+	}
+	if err := cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// read returns the first n messages of topic.
+func (f *fixture) read(t *testing.T, topic string, n int) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(f.brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out []*kgo.Record
+	for len(out) < n && ctx.Err() == nil {
+		out = append(out, cl.PollFetches(ctx).Records()...)
+	}
+	if len(out) < n {
+		t.Fatalf("%s: %d messages, want %d", topic, len(out), n)
+	}
+	return out
+}
+
+// consume runs Consume until until reports its stats are what the test
+// waits for, then stops it and returns the last stats.
+func (f *fixture) consume(t *testing.T, group string, until func(kafka.Stats) bool) kafka.Stats {
+	t.Helper()
+	cfg := *f.cfg
+	cfg.Kafka.Group = group
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stats := make(chan kafka.Stats, 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- kafka.Consume(ctx, kafka.Options{Config: &cfg, Live: f.l, Stats: func(s kafka.Stats) { stats <- s }})
+	}()
+	deadline := time.After(30 * time.Second)
+	var last kafka.Stats
+	for !until(last) {
+		select {
+		case last = <-stats:
+		case err := <-done:
+			t.Fatalf("consume stopped: %v (stats %+v)", err, last)
+		case <-deadline:
+			t.Fatalf("consume: stats %+v after 30 s", last)
+		}
+	}
+	cancel()
+	if err := <-done; err != context.Canceled {
+		t.Errorf("consume ended with %v, want context.Canceled", err)
+	}
+	return last
+}
+
+func TestConsume(t *testing.T) {
+	f := newFixture(t)
+	f.produce(t,
+		`{"source": "people", "id": "a", "name": "Ana", "phone": "111"}`,
+		`{"source": "people", "id": "b", "name": "Bea", "phone": "222"}`,
+		`not json`,
+		`{"source": "nowhere", "id": "x"}`,
+		`{"source": "people", "name": "no id"}`,
+		`{"source": "people", "id": "c", "name": "Ana", "phone": "222"}`,
+	)
+	// Created a, created b, merged: three changes relayed.
+	s := f.consume(t, "g1", func(s kafka.Stats) bool { return s.Applied+s.DeadLetters == 6 && s.Relayed == 3 })
+	if s.Applied != 3 || s.DeadLetters != 3 || s.Skipped != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+	// a, b and c are one entity: c shares a's name and b's phone.
+	ents, err := f.l.Entities(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b, c := record.Key{Source: "people", ID: "a"}, record.Key{Source: "people", ID: "b"}, record.Key{Source: "people", ID: "c"}
+	if len(ents) != 3 || ents[a] != ents[b] || ents[a] != ents[c] {
+		t.Fatalf("entities %v", ents)
+	}
+	// The dead letters carry the message as it came, and why.
+	reasons := map[string]string{}
+	for _, r := range f.read(t, "dead", 3) {
+		for _, h := range r.Headers {
+			if h.Key == "concord.reason" {
+				reasons[string(r.Value)] = string(h.Value)
+			}
+		}
+	}
+	for value, want := range map[string]string{`not json`: "not a JSON object", `{"source": "nowhere", "id": "x"}`: `source "nowhere" is not in the config`,
+		`{"source": "people", "name": "no id"}`: "id"} {
+		if !strings.Contains(reasons[value], want) {
+			t.Errorf("dead letter %s: reason %q, want it to say %q", value, reasons[value], want)
+		}
+	}
+	// The changes, in sequence order, each with its sequence and the
+	// members at the time it was sent.
+	events, _, err := f.l.Changes(context.Background(), access.Everything, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []kafka.ChangeMessage
+	for _, r := range f.read(t, "changes", len(events)) {
+		var m kafka.ChangeMessage
+		if err := json.Unmarshal(r.Value, &m); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, m)
+	}
+	for i, m := range got {
+		if m.Seq != events[i].Seq || m.Kind != events[i].Kind || m.Entity != events[i].Entity {
+			t.Errorf("change %d: %+v, want event %+v", i, m, events[i])
+		}
+	}
+	if last := got[len(got)-1]; last.Kind != record.EventMerged || len(last.Members) != 3 {
+		t.Errorf("last change %+v, want the merge with three members", last)
+	}
+
+	// Replayed from the start (a new group): every message is known by
+	// its offset, nothing is applied or sent again.
+	before, _, err := f.l.Changes(context.Background(), access.Everything, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = f.consume(t, "g2", func(s kafka.Stats) bool { return s.Skipped == 6 })
+	if s.Applied != 0 || s.DeadLetters != 0 {
+		t.Errorf("replay: %+v", s)
+	}
+	after, _, err := f.l.Changes(context.Background(), access.Everything, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Errorf("the replay made %d changes", len(after)-len(before))
+	}
+	if n := len(f.read(t, "dead", 3)); n != 3 {
+		t.Errorf("%d dead letters after the replay", n)
+	}
+}

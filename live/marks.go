@@ -1,0 +1,79 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+)
+
+// markPrefix keeps marks apart from the store's own metadata.
+const markPrefix = "mark/"
+
+// setMarks stores marks in a transaction of their own: they change no
+// record, so the audit log is not written.
+func (l *Live) setMarks(ctx context.Context, marks map[string][]byte) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	if l.opt.ReadOnly {
+		return store.ErrReadOnly
+	}
+	tx, err := l.st.Begin(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, k := range slices.Sorted(maps.Keys(marks)) {
+		if err := tx.SetMeta(ctx, markPrefix+k, marks[k]); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Mark returns a mark ApplyMarked stored, and whether there is one.
+func (l *Live) Mark(ctx context.Context, key string) ([]byte, bool, error) {
+	var v []byte
+	err := l.read(ctx, func(tx store.Tx) error {
+		var err error
+		v, err = tx.Meta(ctx, markPrefix+key)
+		return err
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("mark %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// checkMarks refuses mark keys that are empty or hold control characters.
+func checkMarks(marks map[string][]byte) error {
+	for k := range marks {
+		if k == "" || strings.ContainsFunc(k, func(r rune) bool { return r < 0x20 }) {
+			return fmt.Errorf("mark %q: a key must be printable and not empty", k)
+		}
+	}
+	return nil
+}
+
+// Members returns the records of an entity now, in key order, without
+// regard to any view: for a process that relays changes to a trusted
+// consumer, not for a reader.
+func (l *Live) Members(entity record.EntityID) []record.Key {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []record.Key
+	for _, s := range l.mem.members[entity] {
+		out = append(out, l.mem.recs[s].key)
+	}
+	slices.SortFunc(out, keyCmp)
+	return out
+}
