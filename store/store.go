@@ -12,7 +12,6 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 
 	"github.com/concord-er/concord/audit"
@@ -146,24 +145,4 @@ type Record struct {
 	// Keys are the record's blocking keys, each already tagged with its
 	// rule. The store keeps them with the record; the engine indexes them.
 	Keys []uint64
-}
-
-// EncodeKeys packs blocking keys for a backend to keep as bytes: eight
-// little-endian bytes each.
-func EncodeKeys(keys []uint64) []byte {
-	b := make([]byte, 8*len(keys))
-	for i, k := range keys {
-		binary.LittleEndian.PutUint64(b[8*i:], k)
-	}
-	return b
-}
-
-// DecodeKeys unpacks what EncodeKeys packed (a trailing partial key is
-// ignored).
-func DecodeKeys(b []byte) []uint64 {
-	keys := make([]uint64, len(b)/8)
-	for i := range keys {
-		keys[i] = binary.LittleEndian.Uint64(b[8*i:])
-	}
-	return keys
 }

@@ -12,7 +12,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -572,36 +571,21 @@ func (t *Tx) DeleteReview(ctx context.Context, a, b record.Key) error {
 	return err
 }
 
-// metaAuditHead is the meta key of the audit head.
-const metaAuditHead = "audit_head"
-
 // AppendAudit appends a chained entry and makes it the head.
 func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
-	data, err := json.Marshal(e)
+	entry, head, err := store.EncodeAudit(e)
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES($1, $2)", e.Seq, string(data)); err != nil {
 		return err
 	}
-	head, _ := json.Marshal(audit.HeadOf(e))
-	return t.SetMeta(ctx, metaAuditHead, head)
+	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES($1, $2)", e.Seq, entry); err != nil {
+		return err
+	}
+	return t.SetMeta(ctx, store.MetaAuditHead, head)
 }
 
 // AuditHead returns the head of the audit log.
 func (t *Tx) AuditHead(ctx context.Context) (audit.Head, error) {
-	var h audit.Head
-	data, err := t.Meta(ctx, metaAuditHead)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return h, nil
-	case err != nil:
-		return h, err
-	}
-	if err := json.Unmarshal(data, &h); err != nil {
-		return h, fmt.Errorf("store: audit head: %w", err)
-	}
-	return h, nil
+	return store.DecodeAuditHead(t.Meta(ctx, store.MetaAuditHead))
 }
 
 // AuditEntries calls fn for every audit entry after sequence number after.
@@ -612,14 +596,9 @@ func (t *Tx) AuditEntries(ctx context.Context, after int64, fn func(audit.Entry)
 		if err := rows.Scan(&seq, &data); err != nil {
 			return false, err
 		}
-		var e audit.Entry
-		if err := json.Unmarshal([]byte(data), &e); err != nil {
-			return false, fmt.Errorf("audit entry %d: %w", seq, err)
-		}
-		// The stored text must be the entry's own encoding: a key added,
-		// repeated or moved would pass the hash of what decodes.
-		if canon, err := json.Marshal(e); err != nil || string(canon) != data {
-			return false, fmt.Errorf("audit entry %d: %w", seq, audit.ErrNotCanonical)
+		e, err := store.DecodeAudit(seq, data)
+		if err != nil {
+			return false, err
 		}
 		return fn(e), nil
 	})
@@ -633,12 +612,8 @@ func (t *Tx) AddEvent(ctx context.Context, e record.Event) (record.Event, error)
 	if e.Time.IsZero() {
 		e.Time = t.db.now()
 	}
-	others := make([]string, len(e.Others))
-	for i, o := range e.Others {
-		others[i] = string(o)
-	}
 	if err := t.queryRow(ctx, "INSERT INTO events(at, kind, entity, others, source, rid) VALUES($1, $2, $3, $4, $5, $6) RETURNING seq",
-		[]any{e.Time.UnixNano(), string(e.Kind), string(e.Entity), strings.Join(others, " "), e.Record.Source, e.Record.ID}, &e.Seq); err != nil {
+		[]any{e.Time.UnixNano(), string(e.Kind), string(e.Entity), store.JoinEntities(e.Others), e.Record.Source, e.Record.ID}, &e.Seq); err != nil {
 		return e, err
 	}
 	for _, ent := range append([]record.EntityID{e.Entity}, e.Others...) {
@@ -723,9 +698,7 @@ func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, li
 			return e, err
 		}
 		e.Time, e.Kind, e.Entity = time.Unix(0, at).UTC(), record.EventKind(kind), record.EntityID(ent)
-		for _, o := range strings.Fields(others) {
-			e.Others = append(e.Others, record.EntityID(o))
-		}
+		e.Others = store.SplitEntities(others)
 		return e, nil
 	})
 }
