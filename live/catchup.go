@@ -20,6 +20,35 @@ type noting struct {
 
 func newNoting(tx store.Tx) *noting { return &noting{Tx: tx, keys: map[record.Key]bool{}} }
 
+// bulk returns the transaction's bulk loader, noting what it loads, or
+// nil when the backend has none.
+func (n *noting) bulk() *notingBulk {
+	if b, ok := n.Tx.(store.BulkTx); ok {
+		return &notingBulk{n: n, b: b}
+	}
+	return nil
+}
+
+// notingBulk is a BulkTx that notes the records it loads.
+type notingBulk struct {
+	n *noting
+	b store.BulkTx
+}
+
+func (nb *notingBulk) PutRecords(ctx context.Context, rs []store.Record) error {
+	for i := range rs {
+		nb.n.note(rs[i].Key)
+	}
+	return nb.b.PutRecords(ctx, rs)
+}
+
+func (nb *notingBulk) PutLinks(ctx context.Context, ls []record.Link) error {
+	for _, l := range ls {
+		nb.n.note(l.A, l.B)
+	}
+	return nb.b.PutLinks(ctx, ls)
+}
+
 func (n *noting) note(keys ...record.Key) {
 	for _, k := range keys {
 		n.keys[k] = true

@@ -1329,6 +1329,19 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			named[rename[e]] = k
 		}
 		first = named
+		// A backend that loads in bulk (PostgreSQL's COPY) takes the
+		// records and links importBatch at a time; others one by one.
+		var bulk *notingBulk
+		if nt, ok := tx.(*noting); ok {
+			bulk = nt.bulk()
+		}
+		var recs []store.Record
+		importContents := make([]string, 0, len(res.Records))
+		flush := func() error {
+			err := bulk.PutRecords(ctx, recs)
+			recs = recs[:0]
+			return err
+		}
 		for i := range res.Records {
 			if err := ctx.Err(); err != nil {
 				return head, err
@@ -1339,17 +1352,42 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 				return head, fmt.Errorf("record %s: %w", rec.Key, err)
 			}
 			keys := slices.Concat(block.Keys(rec, l.rules, 0)...)
-			if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Entity: e, Data: data, Keys: keys}); err != nil {
+			sr := store.Record{Key: rec.Key, Entity: e, Data: data, Keys: keys}
+			importContents = append(importContents, audit.ContentDigest(l.salt, data))
+			if bulk == nil {
+				err = tx.PutRecord(ctx, sr)
+			} else if recs = append(recs, sr); len(recs) == importBatch {
+				err = flush()
+			}
+			if err != nil {
 				return head, err
 			}
 			mem.add(rec.Key, rec.Kind, e, l.scorer.Values(rec), keys)
 		}
-		for _, e := range res.Links {
-			a, b := res.Records[e.A].Key, res.Records[e.B].Key
-			if err := tx.PutLink(ctx, record.Link{A: a, B: b, Weight: e.Weight}); err != nil {
+		if len(recs) > 0 {
+			if err := flush(); err != nil {
 				return head, err
 			}
+		}
+		var links []record.Link
+		for _, e := range res.Links {
+			a, b := res.Records[e.A].Key, res.Records[e.B].Key
+			lk := record.Link{A: a, B: b, Weight: e.Weight}
+			if bulk == nil {
+				if err := tx.PutLink(ctx, lk); err != nil {
+					return head, err
+				}
+			} else {
+				links = append(links, lk)
+			}
 			mem.link(mem.slot[a], mem.slot[b], e.Weight)
+		}
+		for len(links) > 0 {
+			n := min(len(links), importBatch)
+			if err := bulk.PutLinks(ctx, links[:n]); err != nil {
+				return head, err
+			}
+			links = links[n:]
 		}
 		for _, r := range res.Review {
 			if err := tx.PutReview(ctx, record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
@@ -1366,7 +1404,24 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 				return head, err
 			}
 		}
-		head, err := l.audit(ctx, tx, head, audit.Entry{Actor: audit.ActorSystem, Action: "import", Model: l.modelID,
+		// The log names every record imported, a batch to an entry with
+		// the digest of their contents, so that audit verify accounts for
+		// them as for upserts.
+		for lo := 0; lo < len(res.Records); lo += importAuditBatch {
+			batch := res.Records[lo:min(lo+importAuditBatch, len(res.Records))]
+			e := audit.Entry{Actor: audit.ActorSystem, Action: actionImport, Model: l.modelID}
+			contents := make([]string, len(batch))
+			for i := range batch {
+				e.Records = append(e.Records, l.digest(batch[i].Key))
+				contents[i] = importContents[lo+i]
+			}
+			e.Evidence = importEvidence(contents)
+			var err error
+			if head, err = l.audit(ctx, tx, head, e); err != nil {
+				return head, err
+			}
+		}
+		head, err := l.audit(ctx, tx, head, audit.Entry{Actor: audit.ActorSystem, Action: actionImport, Model: l.modelID,
 			Detail: fmt.Sprintf("%d records, %d entities, %d links", len(res.Records), len(first), len(res.Links))})
 		if err != nil {
 			return head, err
@@ -1375,6 +1430,23 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		l.next = mem
 		return head, nil
 	})
+}
+
+// importBatch is how many records or links Import loads at a time into
+// a backend that loads in bulk; importAuditBatch, how many records one
+// audit entry of an import names.
+const (
+	importBatch      = 10000
+	importAuditBatch = 1000
+)
+
+// actionImport is the audit action of an import.
+const actionImport = "import"
+
+// importEvidence is the evidence of an import entry: the digest of its
+// records' content digests, in the order the entry names them.
+func importEvidence(contents []string) string {
+	return audit.Digest([]byte(strings.Join(contents, "\n")))
 }
 
 // decodeRecord decodes a stored record's data.

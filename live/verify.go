@@ -58,12 +58,13 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 	// be an upsert of its present content.
 	last := map[string]audit.Entry{}
 	for _, e := range entries {
-		if e.Action == string(ChangeUpsert) || e.Action == string(ChangeDelete) {
+		if e.Action == string(ChangeUpsert) || e.Action == string(ChangeDelete) || e.Action == actionImport {
 			for _, r := range e.Records {
 				last[r] = e
 			}
 		}
 	}
+	imported := map[string]string{} // content digest of each stored record an import entry accounts for
 	n := 0
 	err = tx.Records(ctx, func(r store.Record) bool {
 		n++
@@ -73,6 +74,8 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		d := audit.KeyDigest(salt, r.Key)
 		e, ok := last[d]
 		switch {
+		case ok && e.Action == actionImport:
+			imported[d] = audit.ContentDigest(salt, r.Data)
 		case !ok:
 			add("record %s: stored, but no upsert in the log stored it", d)
 		case e.Action != string(ChangeUpsert):
@@ -84,6 +87,23 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 	})
 	if err != nil {
 		return nil, err
+	}
+	// An import entry's records, while none has changed since, hold the
+	// contents it names; once one has, the rest are accounted for by
+	// presence alone.
+	for _, e := range entries {
+		if e.Action != actionImport || len(e.Records) == 0 || len(probs) >= maxStateProblems {
+			continue
+		}
+		contents := make([]string, 0, len(e.Records))
+		for _, r := range e.Records {
+			if c, ok := imported[r]; ok && last[r].Seq == e.Seq {
+				contents = append(contents, c)
+			}
+		}
+		if len(contents) == len(e.Records) && importEvidence(contents) != e.Evidence {
+			add("records imported at seq %d: their contents are not what the import stored", e.Seq)
+		}
 	}
 	if len(entries) == 0 && (n > 0 || model != nil) {
 		add("the store holds %d records and a model, but its audit log is empty", n)

@@ -135,6 +135,18 @@ type Tx interface {
 	Rollback() error
 }
 
+// BulkTx is a Tx that can load many rows in one go into a store that
+// holds no records yet (PostgreSQL's COPY), for importing a batch run. A
+// backend without it is loaded a row at a time.
+type BulkTx interface {
+	Tx
+	// PutRecords adds records; none may be stored already.
+	PutRecords(ctx context.Context, rs []Record) error
+	// PutLinks adds links between stored records; none may be stored
+	// already.
+	PutLinks(ctx context.Context, ls []record.Link) error
+}
+
 // Record is a stored record.
 type Record struct {
 	Key    record.Key

@@ -58,7 +58,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer set.abort()
-	sum, err := resolveRun(ctx, cfg, set, engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "demo")}}, nil)
+	sum, err := resolveRun(ctx, cfg, set, engine.ResolveOptions{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "demo")}}, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -13,15 +14,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
 
-const resolveSynopsis = "concord resolve --config concord.yaml --out DIR [--workers N] [--model model.json] [--truth truth.csv]"
+const resolveSynopsis = "concord resolve --config concord.yaml --out DIR [--workers N] [--model model.json] [--truth truth.csv] [--import]"
 
 // ResolveSummary is summary.json of a resolve run.
 type ResolveSummary struct {
@@ -55,6 +58,7 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	memLimit := fs.String("memory-limit", "3.5GiB", "soft limit of the Go heap (GiB or MiB suffix; 0 for none); the GOMEMLIMIT environment variable overrides it")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken after clustering, to this file")
+	imp := fs.Bool("import", false, "also load the result into the config's store, which must hold no records yet (real time, serve and consume go on from it)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -98,7 +102,11 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer set.abort()
-	sum, err := resolveRun(ctx, cfg, set, opt, truth)
+	var after func(*engine.Resolution) error
+	if *imp {
+		after = func(res *engine.Resolution) error { return importResolution(ctx, env, cfg, res, log) }
+	}
+	sum, err := resolveRun(ctx, cfg, set, opt, truth, after)
 	if err != nil {
 		return err
 	}
@@ -199,8 +207,10 @@ func readModel(path string) (*model.Model, error) {
 }
 
 // resolveRun resolves cfg and writes clusters.csv, model.json, review.csv
-// and rejects.ndjson into out; the caller writes summary.json and commits.
-func resolveRun(ctx context.Context, cfg *config.Config, out *outputSet, opt engine.ResolveOptions, truth *eval.Assignments) (ResolveSummary, error) {
+// and rejects.ndjson into out, then calls after (when set) with the
+// result; the caller writes summary.json and commits.
+func resolveRun(ctx context.Context, cfg *config.Config, out *outputSet, opt engine.ResolveOptions, truth *eval.Assignments,
+	after func(*engine.Resolution) error) (ResolveSummary, error) {
 	start := time.Now()
 	rejects, err := newNDJSONFile(out.path("rejects.ndjson"))
 	if err != nil {
@@ -225,6 +235,11 @@ func resolveRun(ctx context.Context, cfg *config.Config, out *outputSet, opt eng
 	}
 	if err := writeModel(out.path("model.json"), res.Model); err != nil {
 		return ResolveSummary{}, err
+	}
+	if after != nil {
+		if err := after(res); err != nil {
+			return ResolveSummary{}, err
+		}
 	}
 	sum := ResolveSummary{Command: "resolve", Version: Version, Config: cfg.File, Started: start.UTC(),
 		Records: len(res.Records), Entities: res.Stats.Clustering.Entities, Prior: res.Model.Prior,
@@ -323,4 +338,30 @@ func printResolveSummary(env Env, s ResolveSummary, out string) {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.Join(out, "{clusters.csv,model.json,review.csv,rejects.ndjson,summary.json}"))
+}
+
+// importResolution loads a batch result into the config's store (created
+// if it is a file that does not exist yet), with its model: the store
+// must hold no records.
+func importResolution(ctx context.Context, env Env, cfg *config.Config, res *engine.Resolution, log *slog.Logger) error {
+	lopt := live.Options{Model: res.Model, Options: engine.Options{Logger: log}}
+	var err error
+	if lopt.AuditKey, err = audit.KeyFromEnv(); err != nil {
+		return err
+	}
+	db, err := openStoreAt(storePath(cfg), storeOptions{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	l, err := live.Open(ctx, db, lopt)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	start := time.Now()
+	if err := l.Import(ctx, res); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "imported %d records into the store in %.1f s\n", len(res.Records), time.Since(start).Seconds())
+	return nil
 }

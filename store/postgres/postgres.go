@@ -26,7 +26,10 @@ import (
 	"github.com/concord-er/concord/store"
 )
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store  = (*DB)(nil)
+	_ store.BulkTx = (*Tx)(nil)
+)
 
 // schemaVersion is the layout this package writes, kept in
 // concord_schema.
@@ -368,6 +371,53 @@ func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
 	_, err := t.exec(ctx, `INSERT INTO records(source, rid, entity, data, keys) VALUES($1, $2, $3, $4, $5)
 		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys`,
 		r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys))
+	return err
+}
+
+// PutRecords adds records with COPY; none may be stored already.
+func (t *Tx) PutRecords(ctx context.Context, rs []store.Record) error {
+	if !t.write {
+		return errReadOnly
+	}
+	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"source", "rid", "entity", "data", "keys"},
+		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
+			r := &rs[i]
+			data := r.Data
+			if data == nil {
+				data = []byte{}
+			}
+			return []any{r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys)}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("store: copy records: %w", err)
+	}
+	return nil
+}
+
+// PutLinks adds links with COPY, through a table of the transaction's
+// own that names records by key; none may be stored already.
+func (t *Tx) PutLinks(ctx context.Context, ls []record.Link) error {
+	if _, err := t.exec(ctx, `CREATE TEMPORARY TABLE links_in(a_source TEXT COLLATE "C", a_rid TEXT COLLATE "C",
+		b_source TEXT COLLATE "C", b_rid TEXT COLLATE "C", weight DOUBLE PRECISION) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{"links_in"}, []string{"a_source", "a_rid", "b_source", "b_rid", "weight"},
+		pgx.CopyFromSlice(len(ls), func(i int) ([]any, error) {
+			p := record.NewPair(ls[i].A, ls[i].B)
+			return []any{p.A.Source, p.A.ID, p.B.Source, p.B.ID, ls[i].Weight}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("store: copy links: %w", err)
+	}
+	n, err := t.exec(ctx, `INSERT INTO links(a, b, weight) SELECT ra.id, rb.id, l.weight FROM links_in l
+		JOIN records ra ON ra.source = l.a_source AND ra.rid = l.a_rid JOIN records rb ON rb.source = l.b_source AND rb.rid = l.b_rid`)
+	if err != nil {
+		return err
+	}
+	if n != int64(len(ls)) {
+		return fmt.Errorf("store: %d of %d links name records that are not stored: %w", int64(len(ls))-n, len(ls), store.ErrNotFound)
+	}
+	_, err = t.exec(ctx, "DROP TABLE links_in")
 	return err
 }
 

@@ -607,6 +607,47 @@ func Run(t *testing.T, open Open) {
 			}
 		})
 	})
+
+	// A backend that loads in bulk stores what the row methods would.
+	t.Run("Bulk", func(t *testing.T) {
+		s, _ := open(t)
+		tx, err := s.Begin(ctx, true)
+		must(t, err)
+		defer tx.Rollback()
+		bulk, ok := tx.(store.BulkTx)
+		if !ok {
+			t.Skip("the backend loads a row at a time (no store.BulkTx)")
+		}
+		recs := []store.Record{{Key: k1, Entity: "E1", Data: []byte("one"), Keys: []uint64{1, 1 << 63}},
+			{Key: k2, Entity: "E1", Data: []byte("two")}, {Key: k3, Entity: "E2", Data: []byte("three"), Keys: []uint64{7}}}
+		must(t, bulk.PutRecords(ctx, recs))
+		must(t, bulk.PutLinks(ctx, []record.Link{{A: k2, B: k1, Weight: 9.5}}))
+		if err := bulk.PutLinks(ctx, []record.Link{{A: k1, B: record.Key{Source: "z", ID: "9"}, Weight: 1}}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a link to a record not stored: %v, want ErrNotFound", err)
+		}
+		tx.Rollback()
+		tx, err = s.Begin(ctx, true)
+		must(t, err)
+		bulk = tx.(store.BulkTx)
+		must(t, bulk.PutRecords(ctx, recs))
+		must(t, bulk.PutLinks(ctx, []record.Link{{A: k2, B: k1, Weight: 9.5}}))
+		must(t, tx.Commit())
+		read(t, s, func(tx store.Tx) {
+			for _, want := range recs {
+				got, err := tx.Record(ctx, want.Key)
+				must(t, err)
+				if string(got.Data) != string(want.Data) || got.Entity != want.Entity || !slices.Equal(got.Keys, want.Keys) {
+					t.Errorf("record %s = %+v, want %+v", want.Key, got, want)
+				}
+			}
+			if m, err := tx.Members(ctx, "E1"); err != nil || !slices.Equal(m, []record.Key{k1, k2}) {
+				t.Errorf("members of E1: %v (%v)", m, err)
+			}
+			if ls, err := tx.Links(ctx, k2); err != nil || len(ls) != 1 || ls[0].Weight != 9.5 || record.NewPair(ls[0].A, ls[0].B) != record.NewPair(k1, k2) {
+				t.Errorf("links of %s: %+v (%v)", k2, ls, err)
+			}
+		})
+	})
 }
 
 // cancelled returns a context already cancelled.
