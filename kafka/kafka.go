@@ -51,6 +51,10 @@ type Options struct {
 	Stats func(Stats)
 	// ClientOptions are added to the Kafka client's (tests: timeouts).
 	ClientOptions []kgo.Opt
+	// BeforeOffsets, when set, is called after a batch is committed to the
+	// store and before its offsets are committed to the group; an error
+	// stops Consume there, as a crash would (tests).
+	BeforeOffsets func() error
 }
 
 // Stats count what Consume did so far.
@@ -130,6 +134,11 @@ func Consume(ctx context.Context, opt Options) error {
 		if len(recs) > 0 {
 			if err := c.apply(ctx, recs); err != nil {
 				return err
+			}
+			if opt.BeforeOffsets != nil {
+				if err := opt.BeforeOffsets(); err != nil {
+					return err
+				}
 			}
 			// The group learns the offsets only after the store has them.
 			if err := cl.CommitRecords(ctx, recs...); err != nil && ctx.Err() == nil {
