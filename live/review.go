@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
@@ -112,8 +113,16 @@ func (l *Live) Decide(ctx context.Context, d record.Decision) (Change, error) {
 // Merge joins two entities by a reviewer's decision: a must-link between
 // their first records.
 func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason string) (Change, error) {
+	return l.MergeSeen(ctx, a, b, access.Everything, reviewer, reason)
+}
+
+// MergeSeen is Merge by a reviewer who sees what v lets through: the same
+// decision joins the first record of each entity that v shows, so it
+// never names a record the reviewer may not see. An entity none of whose
+// records v shows is not found.
+func (l *Live) MergeSeen(ctx context.Context, a, b record.EntityID, v access.View, reviewer, reason string) (Change, error) {
 	return l.manual(ctx, ChangeMerge, reviewer, reason, func() ([]record.Decision, error) {
-		ma, mb := l.firstMember(a), l.firstMember(b)
+		ma, mb := l.firstSeen(a, v), l.firstSeen(b, v)
 		if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
 			return nil, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
 		}
@@ -125,10 +134,20 @@ func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason
 // cannot-link between each of them and each other record of the entity.
 // The larger part keeps the id.
 func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.Key, reviewer, reason string) (Change, error) {
+	return l.SplitSeen(ctx, entity, part, access.Everything, reviewer, reason)
+}
+
+// SplitSeen is Split by a reviewer who sees what v lets through: the
+// decisions part each record of part from each other record of the
+// entity that v shows, never from one the reviewer may not see (such a
+// record goes where the links that are left put it).
+func (l *Live) SplitSeen(ctx context.Context, entity record.EntityID, part []record.Key, v access.View, reviewer, reason string) (Change, error) {
 	return l.manual(ctx, ChangeSplit, reviewer, reason, func() ([]record.Decision, error) {
 		var members []record.Key
 		for _, s := range l.mem.members[entity] {
-			members = append(members, l.mem.recs[s].key)
+			if k := l.mem.recs[s].key; v.Record(k) {
+				members = append(members, k)
+			}
 		}
 		for _, p := range part {
 			if !slices.Contains(members, p) {
@@ -151,10 +170,11 @@ func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.
 	})
 }
 
-func (l *Live) firstMember(e record.EntityID) record.Key {
+// firstSeen returns the smallest record of an entity that v shows.
+func (l *Live) firstSeen(e record.EntityID, v access.View) record.Key {
 	var first record.Key
 	for _, s := range l.mem.members[e] {
-		if k := l.mem.recs[s].key; first == (record.Key{}) || k.Less(first) {
+		if k := l.mem.recs[s].key; v.Record(k) && (first == (record.Key{}) || k.Less(first)) {
 			first = k
 		}
 	}

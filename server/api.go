@@ -513,8 +513,7 @@ func (s *Server) routes() {
 			if len(ea.Records) == 0 || len(eb.Records) == 0 || in.Body.A == in.Body.B {
 				return nil, huma.Error422UnprocessableEntity("a merge needs two different entities with records")
 			}
-			ch, err := s.l.Decide(ctx, record.Decision{A: ea.Records[0].Record.Key, B: eb.Records[0].Record.Key,
-				Verdict: record.VerdictSame, Reviewer: c.principal.ID, Comment: in.Body.Comment})
+			ch, err := s.l.MergeSeen(ctx, in.Body.A, in.Body.B, v, c.principal.ID, in.Body.Comment)
 			if err != nil {
 				return nil, s.fail(err)
 			}
@@ -543,7 +542,7 @@ func (s *Server) routes() {
 			if _, err := s.l.Entity(ctx, in.ID, v); err != nil {
 				return nil, s.fail(err)
 			}
-			ch, err := s.l.Split(ctx, in.ID, keys, c.principal.ID, in.Body.Comment)
+			ch, err := s.l.SplitSeen(ctx, in.ID, keys, v, c.principal.ID, in.Body.Comment)
 			if err != nil {
 				return nil, s.fail(err)
 			}

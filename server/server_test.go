@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/live"
@@ -576,5 +577,53 @@ func TestStreamUpload(t *testing.T) {
 	}
 	if r := f.call(t, "svc", "", "POST", "/v1/sources/none/records", nil); r.status != 404 {
 		t.Errorf("a streaming upload to no source: %d", r.status)
+	}
+}
+
+// A reviewer decides about the records they may see, and no other: a
+// split by a reviewer without clearance parts the visible records from
+// each other and leaves a hidden member undecided; a merge is logged as
+// one.
+func TestSplitAndMergeSeen(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "pub", "p1", "lu", "555")
+	f.put(t, "pub", "p2", "lu", "555")
+	f.put(t, "sec", "s1", "lu", "555")
+	var rec live.StoredRecord
+	f.call(t, "adm", "case 2", "GET", "/v1/records/sec/s1", nil).decode(t, &rec)
+	entity := string(rec.Entity)
+	var ev live.EntityView
+	if f.call(t, "adm", "case 2", "GET", "/v1/entities/"+entity, nil).decode(t, &ev); len(ev.Records) != 3 {
+		t.Fatalf("the three records are %d in one entity", len(ev.Records))
+	}
+	if r := f.call(t, "out", "", "POST", "/v1/entities/"+entity+"/split", map[string]any{"records": []string{"pub/p2"}, "comment": "two people"}); r.status != 200 {
+		t.Fatalf("split: %d %s", r.status, r.body)
+	}
+	ds, err := f.l.Decisions(context.Background(), access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 1 || record.NewPair(ds[0].A, ds[0].B) != record.NewPair(record.Key{Source: "pub", ID: "p1"}, record.Key{Source: "pub", ID: "p2"}) {
+		t.Errorf("decisions after the split: %+v, want pub/p1 and pub/p2 apart alone", ds)
+	}
+	var p1, p2 live.StoredRecord
+	f.call(t, "out", "", "GET", "/v1/records/pub/p1", nil).decode(t, &p1)
+	f.call(t, "out", "", "GET", "/v1/records/pub/p2", nil).decode(t, &p2)
+	if p1.Entity == p2.Entity {
+		t.Fatal("the split did not part pub/p1 and pub/p2")
+	}
+	if r := f.call(t, "out", "", "POST", "/v1/merges", map[string]any{"a": p1.Entity, "b": p2.Entity, "comment": "one after all"}); r.status != 200 {
+		t.Fatalf("merge: %d %s", r.status, r.body)
+	}
+	var log struct{ Entries []audit.Entry }
+	f.call(t, "adm", "", "GET", "/v1/audit", nil).decode(t, &log)
+	actions := map[string]int{}
+	for _, e := range log.Entries {
+		if e.Actor == audit.ActorReviewer+"out" {
+			actions[e.Action]++
+		}
+	}
+	if actions["split"] != 1 || actions["merge"] != 1 {
+		t.Errorf("the reviewer's entries: %v, want a split and a merge", actions)
 	}
 }
