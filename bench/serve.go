@@ -43,8 +43,8 @@ type ServeOptions struct {
 	Dir                                    string
 	Log                                    io.Writer
 	// CPUProfile, when set, names a file that receives a CPU profile of
-	// the uploads-with-readers phase of the largest size (for go tool
-	// pprof).
+	// the uploads-with-readers and reads-alone phases of the largest size
+	// (for go tool pprof).
 	CPUProfile string
 }
 
@@ -301,7 +301,6 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	took := time.Since(start).Seconds()
 	s.Upload, s.UploadPerSec = latency(upLat), float64(uploaded.Load())/took
 	s.ReadDuring, s.ReadsDuring = latency(readLat), float64(reads.Load())/took
-	pprof.StopCPUProfile() // the phase's profile ends here (a no-op without one)
 
 	// Reads alone.
 	logf(opt.Log, "  entity reads alone (8 readers) for %s", phase)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // MarshalJSON writes facets as an object, {"phonetic": "SMT", …}, in
@@ -48,26 +49,103 @@ func (f *Facets) UnmarshalJSON(data []byte) error {
 		*f = list
 		return nil
 	}
+	if out, ok := plainFacets(data); ok {
+		*f = out
+		return nil
+	}
+	out, err := decodeFacets(data)
+	if err != nil {
+		return err
+	}
+	*f = out
+	return nil
+}
+
+// decodeFacets reads facets written as an object with a json.Decoder.
+func decodeFacets(data []byte) (Facets, error) {
 	d := json.NewDecoder(bytes.NewReader(data))
 	if t, err := d.Token(); err != nil || t != json.Delim('{') {
-		return errors.New("facets: want an object")
+		return nil, errors.New("facets: want an object")
 	}
 	out := Facets{}
 	for d.More() {
 		t, err := d.Token()
 		if err != nil {
-			return fmt.Errorf("facets: %w", err)
+			return nil, fmt.Errorf("facets: %w", err)
 		}
 		name, _ := t.(string)
 		var value string
 		if err := d.Decode(&value); err != nil {
-			return fmt.Errorf("facets: %q: %w", name, err)
+			return nil, fmt.Errorf("facets: %q: %w", name, err)
 		}
 		out = append(out, Facet{Name: name, Value: value})
 	}
 	if _, err := d.Token(); err != nil {
-		return fmt.Errorf("facets: %w", err)
+		return nil, fmt.Errorf("facets: %w", err)
 	}
-	*f = out
-	return nil
+	return out, nil
+}
+
+// plainFacets reads an object of strings with no escape in them, the form
+// facets are written in, without a json.Decoder's per-token cost: records
+// are read back from the store on every entity read and at every start.
+// Anything else (an escape, bytes that are not UTF-8, another shape) is
+// left to the decoder: ok is false.
+func plainFacets(data []byte) (out Facets, ok bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	out = Facets{}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return out, skipSpace(data, i+1) == len(data)
+	}
+	for {
+		name, j, ok := plainString(data, i)
+		if !ok {
+			return nil, false
+		}
+		if i = skipSpace(data, j); i >= len(data) || data[i] != ':' {
+			return nil, false
+		}
+		value, j, ok := plainString(data, skipSpace(data, i+1))
+		if !ok {
+			return nil, false
+		}
+		out = append(out, Facet{Name: name, Value: value})
+		switch i = skipSpace(data, j); {
+		case i < len(data) && data[i] == ',':
+			i = skipSpace(data, i+1)
+		case i < len(data) && data[i] == '}':
+			return out, skipSpace(data, i+1) == len(data)
+		default:
+			return nil, false
+		}
+	}
+}
+
+// plainString reads the JSON string at data[i] when it holds no escape
+// and is UTF-8 without control characters, and returns it and the index
+// after it.
+func plainString(data []byte, i int) (string, int, bool) {
+	if i >= len(data) || data[i] != '"' {
+		return "", 0, false
+	}
+	end := bytes.IndexByte(data[i+1:], '"')
+	if end < 0 {
+		return "", 0, false
+	}
+	s := data[i+1 : i+1+end]
+	if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) || bytes.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
+		return "", 0, false
+	}
+	return string(s), i + 2 + end, true
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
 }

@@ -90,6 +90,24 @@ func FuzzFacetsJSON(f *testing.F) {
 	})
 }
 
+// FuzzPlainFacets: where the fast reader takes an object, it reads what
+// the decoder reads.
+func FuzzPlainFacets(f *testing.F) {
+	for _, s := range []string{`{"phonetic":"SMT","year":"1980"}`, `{}`, ` { "a" : "b" , "c":"" } `, `{"a":"\u00e9"}`, `{"a":"b",}`, `{"a":1}`, `{"a":"b"}x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, ok := plainFacets([]byte(in))
+		if !ok {
+			return
+		}
+		want, err := decodeFacets([]byte(in))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: fast %v, decoder %v (%v)", in, got, want, err)
+		}
+	})
+}
+
 func BenchmarkRecordDecode(b *testing.B) {
 	r := sampleRecord()
 	data, _ := json.Marshal(&r)

@@ -23,7 +23,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	sample := fs.Int("sample", 5000, "with --live: records deleted and upserted again, one at a time, per size")
 	serveMode := fs.Bool("serve", false, "measure the HTTP API (loopback, TLS): screening, uploads with readers, reads")
 	seconds := fs.Int("seconds", 10, "with --serve: seconds each phase runs")
-	cpuProfile := fs.String("cpuprofile", "", "with --serve: write a CPU profile of the largest size's uploads-with-readers phase to this file")
+	cpuProfile := fs.String("cpuprofile", "", "with --serve: write a CPU profile of the largest size's uploads and reads phases to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
