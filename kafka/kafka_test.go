@@ -38,7 +38,7 @@ type fixture struct {
 	batch   int // messages a transaction; 0: the default
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, "records"), kfake.SeedTopics(1, "changes", "dead"))
 	if err != nil {
@@ -82,7 +82,7 @@ kafka:
 	return &fixture{cfg: cfg, l: l, brokers: brokers}
 }
 
-func (f *fixture) produce(t *testing.T, values ...string) {
+func (f *fixture) produce(t testing.TB, values ...string) {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(f.brokers...))
 	if err != nil {
@@ -120,7 +120,7 @@ func (f *fixture) read(t *testing.T, topic string, n int) []*kgo.Record {
 
 // consume runs Consume until until reports its stats are what the test
 // waits for, then stops it and returns the last stats.
-func (f *fixture) consume(t *testing.T, group string, until func(kafka.Stats) bool) kafka.Stats {
+func (f *fixture) consume(t testing.TB, group string, until func(kafka.Stats) bool) kafka.Stats {
 	t.Helper()
 	cfg := *f.cfg
 	cfg.Kafka.Group = group
@@ -274,4 +274,19 @@ func TestConsumeCrashBetweenCommits(t *testing.T) {
 	if ents, _ := f.l.Entities(context.Background()); len(ents) != 10 || len(after)-len(before) != 10-applied {
 		t.Errorf("%d records, %d changes since the crash; want 10 records and %d new entities", len(ents), len(after)-len(before), 10-applied)
 	}
+}
+
+// BenchmarkConsume measures messages resolved a second from a topic
+// into an embedded store (kfake on loopback, batches of 500): b.N
+// messages of distinct people, with the records/s reported.
+func BenchmarkConsume(b *testing.B) {
+	f := newFixture(b)
+	values := make([]string, b.N)
+	for i := range values {
+		values[i] = fmt.Sprintf(`{"source": "people", "id": "p%d", "name": "Name%d", "phone": "%d"}`, i, i%(b.N/2+1), i)
+	}
+	f.produce(b, values...)
+	b.ResetTimer()
+	s := f.consume(b, "bench", func(s kafka.Stats) bool { return s.Applied == int64(b.N) })
+	b.ReportMetric(float64(s.Applied)/b.Elapsed().Seconds(), "records/s")
 }
