@@ -50,7 +50,19 @@ type Kafka struct {
 	Brokers []string
 	Group   string // default "concord"
 	Topics  KafkaTopics
+	TLS     *KafkaTLS  // nil: plain TCP
+	SASL    *KafkaSASL // nil: no SASL
 }
+
+// KafkaTLS turns TLS on for the brokers: CA verifies them (the system's
+// roots when empty); Cert and Key, when set, are the client's certificate
+// (mutual TLS). Paths are relative to the config.
+type KafkaTLS struct{ CA, Cert, Key string }
+
+// KafkaSASL authenticates to the brokers: Mechanism is PLAIN (over TLS
+// only), SCRAM-SHA-256 or SCRAM-SHA-512; the password is read from
+// PasswordFile, never written in the config.
+type KafkaSASL struct{ Mechanism, Username, PasswordFile string }
 
 // KafkaTopics name the topics of concord consume.
 type KafkaTopics struct {
@@ -698,13 +710,48 @@ func kindList() string {
 // parseKafka reads kafka: {brokers, group, topics: {records, changes,
 // dead_letters}}.
 func (p *parser) parseKafka(n *yaml.Node, k *Kafka) {
-	for _, kv := range p.mapping(n, "kafka", "brokers", "group", "topics") {
+	for _, kv := range p.mapping(n, "kafka", "brokers", "group", "topics", "tls", "sasl") {
 		f := join("kafka", kv[0].Value)
 		switch kv[0].Value {
 		case "brokers":
 			k.Brokers = p.strings(kv[1], f)
 		case "group":
 			k.Group = p.scalar(kv[1], f)
+		case "tls":
+			k.TLS = &KafkaTLS{}
+			for _, tkv := range p.mapping(kv[1], f, "ca", "cert", "key") {
+				x := p.scalar(tkv[1], join(f, tkv[0].Value))
+				switch tkv[0].Value {
+				case "ca":
+					k.TLS.CA = x
+				case "cert":
+					k.TLS.Cert = x
+				default:
+					k.TLS.Key = x
+				}
+			}
+			if (k.TLS.Cert == "") != (k.TLS.Key == "") {
+				p.errf(kv[1], f, "cert and key go together (a client certificate)")
+			}
+		case "sasl":
+			k.SASL = &KafkaSASL{}
+			for _, skv := range p.mapping(kv[1], f, "mechanism", "username", "password_file") {
+				x := p.scalar(skv[1], join(f, skv[0].Value))
+				switch skv[0].Value {
+				case "mechanism":
+					k.SASL.Mechanism = x
+				case "username":
+					k.SASL.Username = x
+				default:
+					k.SASL.PasswordFile = x
+				}
+			}
+			switch m := k.SASL.Mechanism; {
+			case m != "PLAIN" && m != "SCRAM-SHA-256" && m != "SCRAM-SHA-512":
+				p.errf(kv[1], f, "mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+			case k.SASL.Username == "" || k.SASL.PasswordFile == "":
+				p.errf(kv[1], f, "sasl needs a username and a password_file (the password is never written in the config)")
+			}
 		default:
 			for _, tkv := range p.mapping(kv[1], f, "records", "changes", "dead_letters") {
 				x := p.scalar(tkv[1], join(f, tkv[0].Value))
@@ -724,6 +771,9 @@ func (p *parser) parseKafka(n *yaml.Node, k *Kafka) {
 	}
 	if k.Topics.Records == "" || k.Topics.DeadLetters == "" {
 		p.errf(n, "kafka", "kafka.topics needs records and dead_letters (a message that cannot be applied goes there with its reason)")
+	}
+	if k.SASL != nil && k.SASL.Mechanism == "PLAIN" && k.TLS == nil {
+		p.errf(n, "kafka.sasl", "PLAIN sends the password as it is: it needs kafka.tls")
 	}
 	if k.Group == "" {
 		k.Group = "concord"

@@ -21,17 +21,25 @@ package kafka
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/config"
@@ -88,10 +96,14 @@ func Consume(ctx context.Context, opt Options) error {
 	for _, s := range opt.Config.Sources {
 		c.sources[s.Name] = s
 	}
+	secure, err := SecurityOptions(opt.Config)
+	if err != nil {
+		return err
+	}
 	kopts := append([]kgo.Opt{kgo.SeedBrokers(k.Brokers...), kgo.ClientID("concord"),
 		kgo.ConsumerGroup(k.Group), kgo.ConsumeTopics(k.Topics.Records), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxPartitionBytes(maxMessageBytes),
-		kgo.ProducerBatchMaxBytes(maxMessageBytes), kgo.RequiredAcks(kgo.AllISRAcks())}, opt.ClientOptions...)
+		kgo.ProducerBatchMaxBytes(maxMessageBytes), kgo.RequiredAcks(kgo.AllISRAcks())}, append(secure, opt.ClientOptions...)...)
 	cl, err := kgo.NewClient(kopts...)
 	if err != nil {
 		return fmt.Errorf("kafka: %w", err)
@@ -100,6 +112,15 @@ func Consume(ctx context.Context, opt Options) error {
 	// then.
 	defer cl.CloseAllowingRebalance()
 	c.cl = cl
+	// The brokers answer, and take the credentials, before anything is
+	// polled: a wrong password or an unreachable cluster is an error now,
+	// not a silent wait.
+	pingCtx, stopPing := context.WithTimeout(ctx, 30*time.Second)
+	err = cl.Ping(pingCtx)
+	stopPing()
+	if err != nil {
+		return fmt.Errorf("kafka: brokers %v: %w", k.Brokers, err)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	relayed := make(chan error, 1)
 	var relaying sync.WaitGroup
@@ -123,7 +144,10 @@ func Consume(ctx context.Context, opt Options) error {
 		var fatal error
 		fetches.EachError(func(topic string, p int32, err error) {
 			opt.Log.Warn("kafka fetch failed", "topic", topic, "partition", p, "err", err)
-			if errors.Is(err, kgo.ErrClientClosed) {
+			// A client closed, or credentials the brokers refuse, will not
+			// mend by polling again.
+			if errors.Is(err, kgo.ErrClientClosed) || errors.Is(err, kerr.SaslAuthenticationFailed) ||
+				errors.Is(err, kerr.TopicAuthorizationFailed) || errors.Is(err, kerr.GroupAuthorizationFailed) {
 				fatal = err
 			}
 		})
@@ -402,4 +426,58 @@ func (c *consumer) relay(ctx context.Context, topic string) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// SecurityOptions returns the client options of the config's kafka.tls
+// and kafka.sasl: TLS 1.2 or later, verified against the CA given (else the
+// system's roots), with the client's certificate when given; SASL with
+// the password read from its file.
+func SecurityOptions(cfg *config.Config) ([]kgo.Opt, error) {
+	k := cfg.Kafka
+	path := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(cfg.Dir, p)
+	}
+	var out []kgo.Opt
+	if t := k.TLS; t != nil {
+		tc := &tls.Config{MinVersion: tls.VersionTLS12}
+		if t.CA != "" {
+			pem, err := os.ReadFile(path(t.CA))
+			if err != nil {
+				return nil, fmt.Errorf("kafka.tls.ca: %w", err)
+			}
+			tc.RootCAs = x509.NewCertPool()
+			if !tc.RootCAs.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("kafka.tls.ca: %s holds no PEM certificate", t.CA)
+			}
+		}
+		if t.Cert != "" {
+			c, err := tls.LoadX509KeyPair(path(t.Cert), path(t.Key))
+			if err != nil {
+				return nil, fmt.Errorf("kafka.tls: %w", err)
+			}
+			tc.Certificates = []tls.Certificate{c}
+		}
+		out = append(out, kgo.DialTLSConfig(tc))
+	}
+	if s := k.SASL; s != nil {
+		data, err := os.ReadFile(path(s.PasswordFile))
+		if err != nil {
+			return nil, fmt.Errorf("kafka.sasl.password_file: %w", err)
+		}
+		pass := strings.TrimRight(string(data), "\r\n")
+		switch s.Mechanism {
+		case "PLAIN":
+			out = append(out, kgo.SASL(plain.Auth{User: s.Username, Pass: pass}.AsMechanism()))
+		case "SCRAM-SHA-256":
+			out = append(out, kgo.SASL(scram.Auth{User: s.Username, Pass: pass}.AsSha256Mechanism()))
+		case "SCRAM-SHA-512":
+			out = append(out, kgo.SASL(scram.Auth{User: s.Username, Pass: pass}.AsSha512Mechanism()))
+		default:
+			return nil, fmt.Errorf("kafka.sasl.mechanism %q: want PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512", s.Mechanism)
+		}
+	}
+	return out, nil
 }

@@ -1,67 +1,23 @@
 package server_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/concord-er/concord/internal/testpki"
 	"github.com/concord-er/concord/server"
 )
-
-type issuer struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	der  []byte
-}
-
-func newCA(t *testing.T, name string) issuer {
-	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return issuer{cert, key, der}
-}
-
-// leaf issues a certificate; notAfter in the past makes it expired.
-func (ca issuer) leaf(t *testing.T, tmpl *x509.Certificate, notAfter time.Time) tls.Certificate {
-	t.Helper()
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl.SerialNumber = big.NewInt(time.Now().UnixNano())
-	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-2*time.Hour), notAfter
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-func writePEM(t *testing.T, path, kind string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // Services authenticate with client certificates: the identity in a
 // certificate the client CA signed names the principal; a certificate from
@@ -70,13 +26,13 @@ func writePEM(t *testing.T, path, kind string, der []byte) {
 func TestMutualTLS(t *testing.T) {
 	f := newFixture(t)
 	dir := t.TempDir()
-	serverCA, clientCA, stranger := newCA(t, "server CA"), newCA(t, "clients"), newCA(t, "stranger")
-	srvCert := serverCA.leaf(t, &x509.Certificate{Subject: pkix.Name{CommonName: "concord"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+	serverCA, clientCA, stranger := testpki.NewCA(t, "server CA"), testpki.NewCA(t, "clients"), testpki.NewCA(t, "stranger")
+	srvCert := serverCA.Leaf(t, &x509.Certificate{Subject: pkix.Name{CommonName: "concord"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, time.Now().Add(time.Hour))
-	writePEM(t, filepath.Join(dir, "server.pem"), "CERTIFICATE", srvCert.Certificate[0])
+	testpki.WritePEM(t, filepath.Join(dir, "server.pem"), "CERTIFICATE", srvCert.Certificate[0])
 	keyDER, _ := x509.MarshalPKCS8PrivateKey(srvCert.PrivateKey)
-	writePEM(t, filepath.Join(dir, "server-key.pem"), "PRIVATE KEY", keyDER)
-	writePEM(t, filepath.Join(dir, "clients.pem"), "CERTIFICATE", clientCA.der)
+	testpki.WritePEM(t, filepath.Join(dir, "server-key.pem"), "PRIVATE KEY", keyDER)
+	testpki.WritePEM(t, filepath.Join(dir, "clients.pem"), "CERTIFICATE", clientCA.DER)
 	cfg, err := server.TLSConfig(filepath.Join(dir, "server.pem"), filepath.Join(dir, "server-key.pem"), filepath.Join(dir, "clients.pem"))
 	if err != nil {
 		t.Fatal(err)
@@ -93,10 +49,10 @@ func TestMutualTLS(t *testing.T) {
 	spiffe, _ := url.Parse("spiffe://concord/svc/ingest")
 	client := func(certs ...tls.Certificate) *http.Client {
 		roots := x509.NewCertPool()
-		roots.AddCert(serverCA.cert)
+		roots.AddCert(serverCA.Cert)
 		return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: certs}}}
 	}
-	svc := clientCA.leaf(t, &x509.Certificate{URIs: []*url.URL{spiffe}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(time.Hour))
+	svc := clientCA.Leaf(t, &x509.Certificate{URIs: []*url.URL{spiffe}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(time.Hour))
 	resp, err := client(svc).Get(ts.URL + "/v1/whoami")
 	if err != nil {
 		t.Fatal(err)
@@ -108,13 +64,13 @@ func TestMutualTLS(t *testing.T) {
 		t.Errorf("whoami over mTLS: %d %+v", resp.StatusCode, who)
 	}
 
-	unknown := clientCA.leaf(t, &x509.Certificate{Subject: pkix.Name{CommonName: "someone"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(time.Hour))
+	unknown := clientCA.Leaf(t, &x509.Certificate{Subject: pkix.Name{CommonName: "someone"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(time.Hour))
 	if resp, err := client(unknown).Get(ts.URL + "/v1/whoami"); err != nil || resp.StatusCode != 401 {
 		t.Errorf("a certificate naming no principal: %v %v", resp, err)
 	}
 	for name, cert := range map[string]tls.Certificate{
-		"another CA": stranger.leaf(t, &x509.Certificate{URIs: []*url.URL{spiffe}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(time.Hour)),
-		"expired":    clientCA.leaf(t, &x509.Certificate{URIs: []*url.URL{spiffe}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(-time.Hour)),
+		"another CA": stranger.Leaf(t, &x509.Certificate{URIs: []*url.URL{spiffe}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(time.Hour)),
+		"expired":    clientCA.Leaf(t, &x509.Certificate{URIs: []*url.URL{spiffe}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(-time.Hour)),
 	} {
 		// The handshake fails, or (a client that sends no certificate the
 		// server's CAs did not sign) the request is unauthenticated.
@@ -130,7 +86,7 @@ func TestMutualTLS(t *testing.T) {
 		t.Errorf("no certificate, no token: %v %v", resp, err)
 	}
 	old := &tls.Config{MaxVersion: tls.VersionTLS12, RootCAs: x509.NewCertPool()}
-	old.RootCAs.AddCert(serverCA.cert)
+	old.RootCAs.AddCert(serverCA.Cert)
 	if _, err := (&http.Client{Transport: &http.Transport{TLSClientConfig: old}}).Get(ts.URL + "/healthz"); err == nil {
 		t.Error("a TLS 1.2 client was served")
 	}

@@ -22,7 +22,7 @@ var tiers = map[string]int{
 
 	"config": 1, "ingest": 1, "normalize": 1, "block": 1, "compare": 1, "cluster": 1,
 	"audit": 1, "access": 1, "eval": 1, "internal/synth": 1,
-	"internal/progress": 1, "internal/demo": 1, "internal/archtest": 1,
+	"internal/progress": 1, "internal/demo": 1, "internal/archtest": 1, "internal/testpki": 1,
 
 	"model": 2, "explain": 2, "store": 2,
 
