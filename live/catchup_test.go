@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -9,17 +10,32 @@ import (
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/postgres"
+	"github.com/concord-er/concord/store/postgres/pgtest"
 	"github.com/concord-er/concord/store/sqlite"
 )
 
-// TestCatchUp: two processes share a store. What one writes, the other
-// reads from the change log alone — the records that changed, not the
-// whole store — and it ends up as a fresh open of the store would be.
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// TestCatchUp: two processes share a store, a file or a PostgreSQL
+// database. What one writes, the other reads from the change log alone —
+// the records that changed, not the whole store — and it ends up as a
+// fresh open of the store would be.
 func TestCatchUp(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "concord.db")
+		testCatchUp(t, func() (store.Store, error) { return sqlite.Open(path, sqlite.Options{}) })
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := pgtest.Schema(t)
+		testCatchUp(t, func() (store.Store, error) { return postgres.Open(context.Background(), dsn, postgres.Options{}) })
+	})
+}
+
+func testCatchUp(t *testing.T, openStore func() (store.Store, error)) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "concord.db")
 	open := func() (store.Store, *live.Live) {
-		db, err := sqlite.Open(path, sqlite.Options{})
+		db, err := openStore()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,11 +10,14 @@ import (
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/postgres"
+	"github.com/concord-er/concord/store/postgres/pgtest"
 )
 
 // TestLiveConcurrent: one Live used from several goroutines at once —
@@ -130,11 +133,40 @@ func TestLiveConcurrent(t *testing.T) {
 // scheduler picks. The partition they leave is the one batch Resolve
 // gives for the same records and the same decisions: pairwise F1 1.0.
 func TestLiveConcurrentBatchPartition(t *testing.T) {
-	ctx := context.Background()
 	cfg, _ := fixture.Synth(t, 250)
 	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	st := openStore(t)
 	l := openLive(t, st, res.Model)
+	testBatchPartition(t, cfg, res, st, l)
+}
+
+// Two processes on one PostgreSQL database, four goroutines each, mixing
+// every operation: they write one at a time, each catching up on the
+// other's changes, and leave the batch partition.
+func TestTwoProcessesOnePostgres(t *testing.T) {
+	cfg, _ := fixture.Synth(t, 250)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	dsn := pgtest.Schema(t)
+	var lives []*live.Live
+	var first store.Store
+	for range 2 {
+		st, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		if first == nil {
+			first = st
+		}
+		lives = append(lives, openLive(t, st, res.Model))
+	}
+	testBatchPartition(t, cfg, res, first, lives...)
+}
+
+// testBatchPartition runs eight goroutines over the Lives given, in turn,
+// and checks that the partition they leave is batch's.
+func testBatchPartition(t *testing.T, cfg *config.Config, res *engine.Resolution, st store.Store, lives ...*live.Live) {
+	ctx := context.Background()
 	const workers = 8
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
@@ -148,6 +180,7 @@ func TestLiveConcurrentBatchPartition(t *testing.T) {
 				mine = append(mine, i)
 			}
 			rng.Shuffle(len(mine), func(a, b int) { mine[a], mine[b] = mine[b], mine[a] })
+			l := lives[w%len(lives)]
 			for n, i := range mine {
 				if err := mixedOp(ctx, l, res, i, n, rng); err != nil {
 					errs <- fmt.Errorf("worker %d, record %s: %w", w, res.Records[i].Key, err)
@@ -159,6 +192,10 @@ func TestLiveConcurrentBatchPartition(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
+		t.Fatal(err)
+	}
+	l := lives[0]
+	if _, err := l.Has(ctx, res.Records[0].Key); err != nil { // catch up with the others' last changes
 		t.Fatal(err)
 	}
 	if err := l.Check(ctx); err != nil {
