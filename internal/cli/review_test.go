@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,17 +12,8 @@ import (
 
 func clustersOf(t *testing.T, path string) map[string]string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	for _, r := range rows[1:] {
+	for _, r := range readCSV(t, path)[1:] {
 		out[r[0]+"/"+r[1]] = r[2]
 	}
 	return out
