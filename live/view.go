@@ -123,19 +123,38 @@ func visibleEvents(evs []record.Event, v access.View) []record.Event {
 func (l *Live) Entity(ctx context.Context, id record.EntityID, v access.View) (EntityView, error) {
 	out := EntityView{ID: id}
 	err := l.read(ctx, func(tx store.Tx) error {
-		keys, found, err := visibleMembers(ctx, tx, id, v)
+		// The members and their links in one go; each member the view
+		// holds, with the links to records it holds.
+		recs, links, err := tx.MemberRecords(ctx, id)
+		found := err == nil
+		if errors.Is(err, store.ErrNotFound) {
+			err = nil
+		}
 		if err != nil {
 			return err
 		}
-		if found && len(keys) == 0 {
-			return notFound("entity %s", id)
+		byRecord := map[record.Key][]record.Link{}
+		for _, lk := range links {
+			if v.Record(lk.A) && v.Record(lk.B) {
+				byRecord[lk.A] = append(byRecord[lk.A], lk)
+				if lk.B != lk.A {
+					byRecord[lk.B] = append(byRecord[lk.B], lk)
+				}
+			}
 		}
-		for _, k := range keys {
-			r, err := l.storedRecord(ctx, tx, k, v, false)
-			if err != nil {
+		for _, s := range recs {
+			if !v.Record(s.Key) {
+				continue
+			}
+			r := StoredRecord{Entity: s.Entity, Links: byRecord[s.Key]}
+			if r.Record, err = decodeRecord(s); err != nil {
 				return err
 			}
+			r.Record = v.MaskRecord(r.Record)
 			out.Records = append(out.Records, r)
+		}
+		if found && len(out.Records) == 0 {
+			return notFound("entity %s", id)
 		}
 		evs, err := tx.Events(ctx, id, 0, 0)
 		if err != nil {

@@ -65,6 +65,10 @@ type Tx interface {
 	// Members returns the records of an entity in key order; an entity
 	// with no records returns ErrNotFound.
 	Members(ctx context.Context, entity record.EntityID) ([]record.Key, error)
+	// MemberRecords returns the stored records of an entity in key order,
+	// and every link that names one of them, in one go (an entity's page);
+	// an entity with no records returns ErrNotFound.
+	MemberRecords(ctx context.Context, entity record.EntityID) ([]Record, []record.Link, error)
 
 	// PutLink stores or replaces a scored pair. Links are the pairs that
 	// scored at or above the match threshold, with their weight.

@@ -489,6 +489,31 @@ func (t *Tx) Members(ctx context.Context, entity record.EntityID) ([]record.Key,
 	return keys, nil
 }
 
+// MemberRecords returns an entity's records in key order and the links
+// that name them.
+func (t *Tx) MemberRecords(ctx context.Context, entity record.EntityID) ([]store.Record, []record.Link, error) {
+	recs, err := collect(ctx, t, "SELECT source, rid, data, keys FROM records WHERE entity = $1 ORDER BY source, rid", []any{string(entity)},
+		func(rows pgx.Rows) (r store.Record, err error) {
+			var keys []byte
+			err = rows.Scan(&r.Key.Source, &r.Key.ID, &r.Data, &keys)
+			r.Entity, r.Keys = entity, store.DecodeKeys(keys)
+			return r, err
+		})
+	if err == nil && len(recs) == 0 {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("entity %s: %w", entity, err)
+	}
+	// Each side by its own index; a link within the entity comes once.
+	links, err := collect(ctx, t, linksQuery+" WHERE l.a IN (SELECT id FROM records WHERE entity = $1) UNION ALL "+
+		linksQuery+" WHERE l.b IN (SELECT id FROM records WHERE entity = $1) AND ra.entity != $1", []any{string(entity)}, scanLink)
+	if err != nil {
+		return nil, nil, fmt.Errorf("entity %s: %w", entity, err)
+	}
+	return recs, links, nil
+}
+
 // PutLink stores or replaces a link.
 func (t *Tx) PutLink(ctx context.Context, l record.Link) error {
 	p := record.NewPair(l.A, l.B)

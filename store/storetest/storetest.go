@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -604,6 +605,45 @@ func Run(t *testing.T, open Open) {
 		read(t, s, func(tx store.Tx) {
 			if n, err := tx.CountRecords(ctx); err != nil || n != 2 {
 				t.Fatalf("after the commit: %d records (%v), want both", n, err)
+			}
+		})
+	})
+
+	t.Run("MemberRecords", func(t *testing.T) {
+		s, _ := open(t)
+		k4 := record.Key{Source: "c", ID: "1"}
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k3, "E1", 3)
+			put(t, tx, k1, "E1", 1, 1<<63)
+			put(t, tx, k2, "E2")
+			put(t, tx, k4, "E1")
+			must(t, tx.PutLink(ctx, record.Link{A: k1, B: k3, Weight: 5})) // within E1
+			must(t, tx.PutLink(ctx, record.Link{A: k2, B: k1, Weight: 2})) // E2 to E1
+			must(t, tx.PutLink(ctx, record.Link{A: k2, B: k2, Weight: 1})) // within E2 alone
+		})
+		read(t, s, func(tx store.Tx) {
+			recs, links, err := tx.MemberRecords(ctx, "E1")
+			must(t, err)
+			var keys []record.Key
+			for _, r := range recs {
+				keys = append(keys, r.Key)
+				if r.Entity != "E1" || string(r.Data) != "data of "+r.Key.String() {
+					t.Errorf("member %+v", r)
+				}
+			}
+			if !slices.Equal(keys, []record.Key{k1, k3, k4}) || !slices.Equal(recs[0].Keys, []uint64{1, 1 << 63}) {
+				t.Errorf("members %v, keys of the first %v", keys, recs[0].Keys)
+			}
+			pairs := map[record.Pair]float64{}
+			for _, l := range links {
+				pairs[record.NewPair(l.A, l.B)] += l.Weight
+			}
+			want := map[record.Pair]float64{record.NewPair(k1, k3): 5, record.NewPair(k1, k2): 2}
+			if len(links) != 2 || !maps.Equal(pairs, want) {
+				t.Errorf("links %+v, want each of %v once", links, want)
+			}
+			if _, _, err := tx.MemberRecords(ctx, "E9"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("an entity without records: %v", err)
 			}
 		})
 	})
