@@ -55,3 +55,21 @@ func TestPostgresStore(t *testing.T) {
 		t.Errorf("audit verify: %s", out)
 	}
 }
+
+// store: file:PATH names the embedded file as a plain path does.
+func TestStoreFileURL(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, cfg, strings.Replace(string(text), "store: live.db", "store: file:other.db", 1))
+	in := filepath.Join(dir, "in.ndjson")
+	write(t, in, `{"id": "a", "name": "Ana", "phone": "111"}`+"\n")
+	if code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in); code != 0 {
+		t.Fatalf("upsert: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.db")); err != nil {
+		t.Errorf("file:other.db: %v", err)
+	}
+}

@@ -21,12 +21,18 @@ import (
 	"github.com/concord-er/concord/store/sqlite"
 )
 
-// storePath is the config's store: its store: path, relative to the
-// config file, or concord.db beside it.
+// storePath is the config's store: its store: path (a file path, or
+// file:PATH; relative to the config file), concord.db beside it, or a
+// postgres:// URL as it is.
 func storePath(cfg *config.Config) string {
 	path := cfg.Store
 	if path == "" {
 		path = "concord.db"
+	}
+	if rest, ok := strings.CutPrefix(path, "file://"); ok {
+		path = rest
+	} else if rest, ok := strings.CutPrefix(path, "file:"); ok {
+		path = rest
 	}
 	if !filepath.IsAbs(path) && !strings.Contains(path, "://") {
 		path = filepath.Join(cfg.Dir, path)
