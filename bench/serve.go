@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -42,10 +41,10 @@ type ServeOptions struct {
 	Seed                                   uint64
 	Dir                                    string
 	Log                                    io.Writer
-	// CPUProfile, when set, names a file that receives a CPU profile of
-	// the uploads-with-readers and reads-alone phases of the largest size
-	// (for go tool pprof).
-	CPUProfile string
+	// Profile, when set, is started for the uploads-with-readers and
+	// reads-alone phases of the largest size, and the function it returns
+	// ends it (the command line's CPU profile).
+	Profile func() (stop func(), err error)
 }
 
 // WithDefaults returns opt with its zero fields set to the defaults.
@@ -238,8 +237,8 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	logf(opt.Log, "  uploads at %d records/s (%d rows a request) with %d readers at %d/s each for %s", opt.UploadRate, opt.Batch, opt.Readers, opt.ReaderRate, phase)
 	var upLat, readLat []time.Duration
 	var uploaded, reads atomic.Int64
-	if opt.CPUProfile != "" && n == slices.Max(opt.Sizes) {
-		stopProfile, err := startCPUProfile(opt.CPUProfile)
+	if opt.Profile != nil && n == slices.Max(opt.Sizes) {
+		stopProfile, err := opt.Profile()
 		if err != nil {
 			return s, err
 		}
@@ -409,18 +408,4 @@ Machine: %s. Regenerate with:
 	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s | %s |\n", last.Reads, met(last.Reads >= 5000))
 	fmt.Fprintf(&b, "| no request failed | %d | %s |\n", last.Errors, met(last.Errors == 0))
 	return b.String()
-}
-
-// startCPUProfile starts a CPU profile into a new private file; the
-// function it returns stops it, if still running, and closes the file.
-func startCPUProfile(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("cpu profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

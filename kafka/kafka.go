@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -186,7 +187,7 @@ type consumer struct {
 	applied map[partition]int64 // offset applied last, per partition (-1: none), read from the store once
 	mu      sync.Mutex          // held while reporting
 	// Counts, written by the consuming goroutine and the relay.
-	appliedN, skipped, dead, relays atomic.Int64
+	nApplied, nSkipped, nDead, nRelayed atomic.Int64
 }
 
 // report gives Options.Stats the counts so far.
@@ -196,7 +197,7 @@ func (c *consumer) report() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.opt.Stats(Stats{Applied: c.appliedN.Load(), Skipped: c.skipped.Load(), DeadLetters: c.dead.Load(), Relayed: c.relays.Load()})
+	c.opt.Stats(Stats{Applied: c.nApplied.Load(), Skipped: c.nSkipped.Load(), DeadLetters: c.nDead.Load(), Relayed: c.nRelayed.Load()})
 }
 
 // offsetMark is the mark that holds the offset a partition was applied to.
@@ -223,22 +224,14 @@ func (c *consumer) appliedTo(ctx context.Context, p partition) (int64, error) {
 	return off, nil
 }
 
-// message is a record message read, waiting to be applied.
-type message struct {
-	rec    *kgo.Record
-	source string
-	index  int // in its source's rows
-}
-
 // apply resolves a poll's messages in one transaction with the offsets
 // they reach, after sending those that cannot be applied to the
 // dead-letter topic.
 func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
-	marks := map[string][]byte{}
 	reached := map[partition]int64{}
-	rows := map[string][][]byte{}
-	var msgs []message
-	var dead []*kgo.Record
+	rows := map[string][][]byte{}      // per source, the messages' values
+	from := map[string][]*kgo.Record{} // per source, the message of each row
+	var taken, dead []*kgo.Record      // messages to apply, in order; to send aside
 	for _, r := range recs {
 		p := partition{r.Topic, r.Partition}
 		done, err := c.appliedTo(ctx, p)
@@ -246,7 +239,7 @@ func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
 			return err
 		}
 		if r.Offset <= done {
-			c.skipped.Add(1)
+			c.nSkipped.Add(1)
 			continue
 		}
 		reached[p] = max(reached[p], r.Offset)
@@ -255,35 +248,30 @@ func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
 			dead = append(dead, c.deadLetter(r, "", reason))
 			continue
 		}
-		msgs = append(msgs, message{rec: r, source: src, index: len(rows[src])})
 		rows[src] = append(rows[src], r.Value)
+		from[src] = append(from[src], r)
+		taken = append(taken, r)
 	}
 	// Map each source's rows as its file's would be.
 	mapped := map[*kgo.Record]record.Record{}
-	names := make([]string, 0, len(rows))
-	for n := range rows {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		bySource := msgsOf(msgs, name)
+	for _, name := range slices.Sorted(maps.Keys(rows)) {
 		ms, bad, err := engine.MapRows(c.sources[name], c.opt.Config.Limits, "kafka:"+c.opt.Config.Kafka.Topics.Records, rows[name])
 		if err != nil {
 			return err
 		}
 		for _, b := range bad {
-			dead = append(dead, c.deadLetter(bySource[b.Index].rec, b.Field, b.Reason))
+			dead = append(dead, c.deadLetter(from[name][b.Index], b.Field, b.Reason))
 		}
 		for _, m := range ms {
 			if len(m.Kept) > 0 {
 				c.opt.Log.Info("values kept out of a record", "source", name, "values", len(m.Kept))
 			}
-			mapped[bySource[m.Index].rec] = m.Record
+			mapped[from[name][m.Index]] = m.Record
 		}
 	}
 	var ops []live.Op
-	for _, m := range msgs {
-		if rec, ok := mapped[m.rec]; ok {
+	for _, r := range taken {
+		if rec, ok := mapped[r]; ok {
 			ops = append(ops, live.Op{Record: rec})
 		}
 	}
@@ -291,8 +279,9 @@ func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
 		if err := c.cl.ProduceSync(ctx, dead...).FirstErr(); err != nil {
 			return fmt.Errorf("kafka: dead letters not sent: %w", err)
 		}
-		c.dead.Add(int64(len(dead)))
+		c.nDead.Add(int64(len(dead)))
 	}
+	marks := map[string][]byte{}
 	for p, off := range reached {
 		marks[offsetMark(p)] = []byte(strconv.FormatInt(off, 10))
 	}
@@ -302,19 +291,8 @@ func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
 	for p, off := range reached {
 		c.applied[p] = off
 	}
-	c.appliedN.Add(int64(len(ops)))
+	c.nApplied.Add(int64(len(ops)))
 	return nil
-}
-
-// msgsOf returns the messages of one source, in the order of its rows.
-func msgsOf(msgs []message, source string) []message {
-	var out []message
-	for _, m := range msgs {
-		if m.source == source {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // sourceOf reads the source a message names: its "source" field, or the
@@ -416,7 +394,7 @@ func (c *consumer) relay(ctx context.Context, topic string) error {
 				return err
 			}
 			after = next
-			c.relays.Add(int64(len(events)))
+			c.nRelayed.Add(int64(len(events)))
 			c.report()
 		}
 		select {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -654,12 +653,7 @@ func (l *Live) ApplyMarked(ctx context.Context, ops []Op, marks map[string][]byt
 			}
 			chs = append(chs, ch)
 		}
-		for _, k := range slices.Sorted(maps.Keys(marks)) {
-			if err := tx.SetMeta(ctx, markPrefix+k, marks[k]); err != nil {
-				return head, err
-			}
-		}
-		return head, nil
+		return head, putMarks(ctx, tx, marks)
 	})
 	if err != nil {
 		return nil, err
@@ -1336,7 +1330,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			bulk = nt.bulk()
 		}
 		var recs []store.Record
-		importContents := make([]string, 0, len(res.Records))
+		contents := make([]string, 0, len(res.Records)) // per record, for the log
 		flush := func() error {
 			err := bulk.PutRecords(ctx, recs)
 			recs = recs[:0]
@@ -1347,13 +1341,13 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 				return head, err
 			}
 			rec, e := &res.Records[i], rename[res.Entities[i]]
-			data, err := json.Marshal(rec)
+			prep, err := l.prepareUpsert(rec)
 			if err != nil {
-				return head, fmt.Errorf("record %s: %w", rec.Key, err)
+				return head, err
 			}
-			keys := slices.Concat(block.Keys(rec, l.rules, 0)...)
-			sr := store.Record{Key: rec.Key, Entity: e, Data: data, Keys: keys}
-			importContents = append(importContents, audit.ContentDigest(l.salt, data))
+			keys := slices.Concat(prep.perRule...)
+			sr := store.Record{Key: rec.Key, Entity: e, Data: prep.data, Keys: keys}
+			contents = append(contents, prep.content)
 			if bulk == nil {
 				err = tx.PutRecord(ctx, sr)
 			} else if recs = append(recs, sr); len(recs) == importBatch {
@@ -1362,7 +1356,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			if err != nil {
 				return head, err
 			}
-			mem.add(rec.Key, rec.Kind, e, l.scorer.Values(rec), keys)
+			mem.add(rec.Key, rec.Kind, e, prep.values, keys)
 		}
 		if len(recs) > 0 {
 			if err := flush(); err != nil {
@@ -1409,13 +1403,11 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		// them as for upserts.
 		for lo := 0; lo < len(res.Records); lo += importAuditBatch {
 			batch := res.Records[lo:min(lo+importAuditBatch, len(res.Records))]
-			e := audit.Entry{Actor: audit.ActorSystem, Action: actionImport, Model: l.modelID}
-			contents := make([]string, len(batch))
+			e := audit.Entry{Actor: audit.ActorSystem, Action: actionImport, Model: l.modelID,
+				Evidence: importEvidence(contents[lo : lo+len(batch)])}
 			for i := range batch {
 				e.Records = append(e.Records, l.digest(batch[i].Key))
-				contents[i] = importContents[lo+i]
 			}
-			e.Evidence = importEvidence(contents)
 			var err error
 			if head, err = l.audit(ctx, tx, head, e); err != nil {
 				return head, err

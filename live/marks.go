@@ -29,12 +29,20 @@ func (l *Live) setMarks(ctx context.Context, marks map[string][]byte) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := putMarks(ctx, tx, marks); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// putMarks writes marks in tx, in key order.
+func putMarks(ctx context.Context, tx store.Tx, marks map[string][]byte) error {
 	for _, k := range slices.Sorted(maps.Keys(marks)) {
 		if err := tx.SetMeta(ctx, markPrefix+k, marks[k]); err != nil {
 			return err
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // Mark returns a mark ApplyMarked stored, and whether there is one.

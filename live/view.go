@@ -81,10 +81,9 @@ func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v 
 		return StoredRecord{}, err
 	}
 	out := StoredRecord{Entity: s.Entity}
-	if out.Record, err = decodeRecord(s); err != nil {
+	if out.Record, err = decodeFor(s, v); err != nil {
 		return out, err
 	}
-	out.Record = v.MaskRecord(out.Record)
 	links, err := tx.Links(ctx, key)
 	if err != nil {
 		return out, err
@@ -96,6 +95,13 @@ func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v 
 	reviews, err := tx.Reviews(ctx, key, nil, 0)
 	out.Reviews = slices.DeleteFunc(reviews, func(r record.Review) bool { return !v.Record(r.A) || !v.Record(r.B) })
 	return out, err
+}
+
+// decodeFor decodes a stored record as the view shows it (its sensitive
+// values masked).
+func decodeFor(s store.Record, v access.View) (record.Record, error) {
+	r, err := decodeRecord(s)
+	return v.MaskRecord(r), err
 }
 
 // visibleMembers returns the members of an entity the view holds, in key
@@ -147,10 +153,9 @@ func (l *Live) Entity(ctx context.Context, id record.EntityID, v access.View) (E
 				continue
 			}
 			r := StoredRecord{Entity: s.Entity, Links: byRecord[s.Key]}
-			if r.Record, err = decodeRecord(s); err != nil {
+			if r.Record, err = decodeFor(s, v); err != nil {
 				return err
 			}
-			r.Record = v.MaskRecord(r.Record)
 			out.Records = append(out.Records, r)
 		}
 		if found && len(out.Records) == 0 {

@@ -58,7 +58,10 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	case *liveMode && *serveMode:
 		return &usageError{msg: "--live or --serve, not both", hint: benchSynopsis}
 	case *serveMode:
-		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr, CPUProfile: *cpuProfile}
+		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr}
+		if *cpuProfile != "" {
+			opt.Profile = func() (func(), error) { return startCPUProfile(*cpuProfile) }
+		}
 		res, err := bench.MeasureServe(ctx, opt)
 		if err != nil {
 			return err

@@ -14,12 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/progress"
-	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
@@ -344,20 +342,11 @@ func printResolveSummary(env Env, s ResolveSummary, out string) {
 // if it is a file that does not exist yet), with its model: the store
 // must hold no records.
 func importResolution(ctx context.Context, env Env, cfg *config.Config, res *engine.Resolution, log *slog.Logger) error {
-	lopt := live.Options{Model: res.Model, Options: engine.Options{Logger: log}}
-	var err error
-	if lopt.AuditKey, err = audit.KeyFromEnv(); err != nil {
-		return err
-	}
-	db, err := openStoreAt(storePath(cfg), storeOptions{})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	l, err := live.Open(ctx, db, lopt)
+	db, l, err := openWriterWith(ctx, env, cfg, res.Model, log, storeOptions{})
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	defer db.Close()
 	start := time.Now()
 	if err := l.Import(ctx, res); err != nil {
 		return err

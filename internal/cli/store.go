@@ -15,6 +15,7 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/progress"
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/postgres"
@@ -100,15 +101,22 @@ func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn fu
 // (upsert, serve): the model given once, the audit key from the
 // environment, progress while it loads. The caller closes the store.
 func openWriter(ctx context.Context, env Env, cfg *config.Config, modelPath string, log *slog.Logger, opt storeOptions) (store.Store, *live.Live, error) {
-	lopt := live.Options{Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
+	var m *model.Model
+	if modelPath != "" {
+		var err error
+		if m, err = readModel(modelPath); err != nil {
+			return nil, nil, err
+		}
+	}
+	return openWriterWith(ctx, env, cfg, m, log, opt)
+}
+
+// openWriterWith is openWriter with the model in hand (nil: the store's).
+func openWriterWith(ctx context.Context, env Env, cfg *config.Config, m *model.Model, log *slog.Logger, opt storeOptions) (store.Store, *live.Live, error) {
+	lopt := live.Options{Model: m, Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
 	var err error
 	if lopt.AuditKey, err = audit.KeyFromEnv(); err != nil {
 		return nil, nil, err
-	}
-	if modelPath != "" {
-		if lopt.Model, err = readModel(modelPath); err != nil {
-			return nil, nil, err
-		}
 	}
 	db, err := openStoreAt(storePath(cfg), opt)
 	if err != nil {
