@@ -162,3 +162,60 @@ type Record struct {
 	// rule. The store keeps them with the record; the engine indexes them.
 	Keys []uint64
 }
+
+// ErrConflict is returned (wrapped) when a transaction of a shared store
+// lost a race with another one — a deadlock, a serialisation failure, a
+// lock that was not free: nothing it did is kept, and running it again
+// from the start is the remedy.
+var ErrConflict = errors.New("conflict with a concurrent transaction")
+
+// Shared is a store that many resolvers write at once (shared mode):
+// instead of one writer at a time, each holds locks on what its change
+// reads — blocking keys, records, entities — so that changes that touch
+// nothing in common run side by side. A Begin(write) transaction waits for
+// every shared one, and they for it, so a process that keeps a memory copy
+// of the store can still write it (with catch-up).
+type Shared interface {
+	Store
+	// BeginShared starts a write transaction beside the other shared
+	// ones.
+	BeginShared(ctx context.Context) (SharedTx, error)
+}
+
+// Finder reads a part of the store by index: what a resolver that does
+// not hold the whole store in memory reads of it. Every method returns
+// records with their entity and blocking keys; a key asked for that is not
+// stored is left out (no ErrNotFound).
+type Finder interface {
+	// Holders returns the records that hold any of keys (blocking keys),
+	// except the holders of keys held by limit records or more: those keys
+	// come back as capped, too common to compare by.
+	Holders(ctx context.Context, keys []uint64, limit int) (recs []Record, capped []uint64, err error)
+	// RecordsOf returns the stored records among keys.
+	RecordsOf(ctx context.Context, keys []record.Key) ([]Record, error)
+	// MembersOf returns the records of the entities.
+	MembersOf(ctx context.Context, entities []record.EntityID) ([]Record, error)
+	// LinksOf returns the links that name any of keys, each once.
+	LinksOf(ctx context.Context, keys []record.Key) ([]record.Link, error)
+	// DecisionsOf returns the decisions that name any of keys, each once.
+	DecisionsOf(ctx context.Context, keys []record.Key) ([]record.Decision, error)
+}
+
+// SharedTx is a write transaction of a Shared store.
+type SharedTx interface {
+	Tx
+	Finder
+	// Lock takes the locks named by ids, held to the end of the
+	// transaction, in increasing order, so that two transactions taking
+	// theirs this way never wait for each other in a circle. With wait
+	// false it takes none and fails at once, wrapping ErrConflict, when
+	// one is held by another transaction. Locks are names only: what a
+	// name stands for is the caller's (the same id locked by two callers
+	// for different things only makes them wait for each other).
+	Lock(ctx context.Context, ids []uint64, wait bool) error
+	// LockHead waits for the audit head, the last lock a shared change
+	// takes: from then on to its commit, no other shared transaction
+	// appends to the audit log or the lineage, so their sequence numbers
+	// follow the order of commits.
+	LockHead(ctx context.Context) error
+}

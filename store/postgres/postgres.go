@@ -32,8 +32,9 @@ var (
 )
 
 // schemaVersion is the layout this package writes, kept in
-// concord_schema.
-const schemaVersion = 1
+// concord_schema: version 1 (schema) and, added by version 2 (schema2),
+// the index of blocking keys and the lock table of shared mode.
+const schemaVersion = 2
 
 // schema creates version 1. Texts that order records compare bytes
 // (COLLATE "C"), as record.Key.Less does, whatever the database's locale.
@@ -69,6 +70,18 @@ CREATE TABLE IF NOT EXISTS audit(seq BIGINT PRIMARY KEY, entry TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS event_entities(entity TEXT COLLATE "C" NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY(entity, seq));
 `
 
+// schema2 is what version 2 adds: every record's blocking keys, indexed,
+// so that a resolver reads a record's candidates without holding the
+// store in memory; the rows that shared-mode transactions lock (locks);
+// and the writer row of the audit head (id 2; id 1 is the writers' lock).
+const schema2 = `
+CREATE TABLE IF NOT EXISTS record_keys(k BIGINT NOT NULL, rec BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS record_keys_k ON record_keys(k, rec);
+CREATE INDEX IF NOT EXISTS record_keys_rec ON record_keys(rec);
+CREATE TABLE IF NOT EXISTS locks(id BIGINT PRIMARY KEY);
+INSERT INTO writer(id) VALUES(2) ON CONFLICT DO NOTHING;
+`
+
 // migrationLock is the advisory lock key that keeps two processes from
 // creating the schema at once (the one advisory lock used, and only while
 // opening).
@@ -89,6 +102,7 @@ type DB struct {
 	pool     *pgxpool.Pool
 	readOnly bool
 	now      func() time.Time
+	locks    lockRows // the rows of the lock table known to exist
 }
 
 // IsURL reports whether a store setting names a PostgreSQL database.
@@ -157,10 +171,34 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err != nil {
 		return fmt.Errorf("store %s: %w", db.name, err)
 	}
-	if _, err := tx.Exec(ctx, schema+`
-CREATE TABLE IF NOT EXISTS concord_schema(version INTEGER NOT NULL);
-DELETE FROM concord_schema;`); err != nil {
-		return fmt.Errorf("store %s: create schema: %w", db.name, err)
+	// Read again under the lock: another process may have migrated.
+	if err := tx.QueryRow(ctx, "SELECT to_regclass('concord_schema') IS NOT NULL").Scan(&exists); err != nil {
+		return fmt.Errorf("store %s: %w", db.name, err)
+	}
+	if exists {
+		if err := tx.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("store %s: %w", db.name, err)
+		}
+	}
+	if v == schemaVersion {
+		return nil
+	}
+	if v < 1 {
+		if _, err := tx.Exec(ctx, schema+`
+CREATE TABLE IF NOT EXISTS concord_schema(version INTEGER NOT NULL);`); err != nil {
+			return fmt.Errorf("store %s: create schema: %w", db.name, err)
+		}
+	}
+	if v < 2 {
+		if _, err := tx.Exec(ctx, schema2); err != nil {
+			return fmt.Errorf("store %s: migrate to schema version 2: %w", db.name, err)
+		}
+		if err := indexKeys(ctx, tx); err != nil {
+			return fmt.Errorf("store %s: migrate to schema version 2: %w", db.name, err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM concord_schema"); err != nil {
+		return fmt.Errorf("store %s: %w", db.name, err)
 	}
 	if _, err := tx.Exec(ctx, "INSERT INTO concord_schema(version) VALUES($1)", schemaVersion); err != nil {
 		return fmt.Errorf("store %s: %w", db.name, err)
@@ -169,6 +207,33 @@ DELETE FROM concord_schema;`); err != nil {
 		return fmt.Errorf("store %s: create schema: %w", db.name, err)
 	}
 	return nil
+}
+
+// indexKeys fills record_keys from the keys every record row holds (a
+// store of version 1).
+func indexKeys(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, "SELECT id, keys FROM records")
+	if err != nil {
+		return err
+	}
+	var in [][]any
+	for rows.Next() {
+		var id int64
+		var keys []byte
+		if err := rows.Scan(&id, &keys); err != nil {
+			rows.Close()
+			return err
+		}
+		for _, k := range store.DecodeKeys(keys) {
+			in = append(in, []any{int64(k), id})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"record_keys"}, []string{"k", "rec"}, pgx.CopyFromRows(in))
+	return err
 }
 
 // Close closes the connections.
@@ -226,7 +291,7 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (int64, error) {
 	}
 	tag, err := t.tx.Exec(ctx, q, args...)
 	if err != nil {
-		return 0, fmt.Errorf("store: %w", err)
+		return 0, wrap(err)
 	}
 	return tag.RowsAffected(), nil
 }
@@ -241,7 +306,7 @@ func (t *Tx) queryRow(ctx context.Context, q string, args []any, dest ...any) er
 	case errors.Is(err, pgx.ErrNoRows):
 		return store.ErrNotFound
 	case err != nil:
-		return fmt.Errorf("store: %w", err)
+		return wrap(err)
 	}
 	return nil
 }
@@ -254,7 +319,7 @@ func each(ctx context.Context, t *Tx, q string, args []any, row func(pgx.Rows) (
 	}
 	rows, err := t.tx.Query(ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("store: %w", err)
+		return wrap(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -271,7 +336,7 @@ func each(ctx context.Context, t *Tx, q string, args []any, row func(pgx.Rows) (
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: %w", err)
+		return wrap(err)
 	}
 	return nil
 }
@@ -305,7 +370,7 @@ func (t *Tx) Commit() error {
 	}
 	t.done = true
 	if err := t.tx.Commit(context.Background()); err != nil {
-		return fmt.Errorf("store %s: commit: %w", t.db.name, err)
+		return fmt.Errorf("store %s: commit: %w", t.db.name, wrap(err))
 	}
 	return nil
 }
@@ -368,10 +433,24 @@ func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
 	if data == nil {
 		data = []byte{}
 	}
-	_, err := t.exec(ctx, `INSERT INTO records(source, rid, entity, data, keys) VALUES($1, $2, $3, $4, $5)
-		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys`,
-		r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys))
+	// One statement: the row, and its keys in the index in place of the
+	// ones it had (both parts see the table as it was before).
+	_, err := t.exec(ctx, `WITH r AS (INSERT INTO records(source, rid, entity, data, keys) VALUES($1, $2, $3, $4, $5)
+		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys RETURNING id),
+		d AS (DELETE FROM record_keys WHERE rec = (SELECT id FROM r))
+		INSERT INTO record_keys(k, rec) SELECT k, (SELECT id FROM r) FROM unnest($6::bigint[]) AS q(k)`,
+		r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys), signedKeys(r.Keys))
 	return err
+}
+
+// signedKeys are blocking keys as PostgreSQL's BIGINT holds them (the
+// same bits).
+func signedKeys(keys []uint64) []int64 {
+	out := make([]int64, len(keys))
+	for i, k := range keys {
+		out[i] = int64(k)
+	}
+	return out
 }
 
 // PutRecords adds records with COPY; none may be stored already.
@@ -391,7 +470,25 @@ func (t *Tx) PutRecords(ctx context.Context, rs []store.Record) error {
 	if err != nil {
 		return fmt.Errorf("store: copy records: %w", err)
 	}
-	return nil
+	// The keys' index, through a table of the transaction's own that
+	// names records by key.
+	if _, err := t.exec(ctx, `CREATE TEMPORARY TABLE keys_in(source TEXT COLLATE "C", rid TEXT COLLATE "C", k BIGINT) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	var in [][]any
+	for i := range rs {
+		for _, k := range rs[i].Keys {
+			in = append(in, []any{rs[i].Key.Source, rs[i].Key.ID, int64(k)})
+		}
+	}
+	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"keys_in"}, []string{"source", "rid", "k"}, pgx.CopyFromRows(in)); err != nil {
+		return fmt.Errorf("store: copy keys: %w", err)
+	}
+	if _, err := t.exec(ctx, `INSERT INTO record_keys(k, rec) SELECT q.k, r.id FROM keys_in q JOIN records r ON r.source = q.source AND r.rid = q.rid`); err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, "DROP TABLE keys_in")
+	return err
 }
 
 // PutLinks adds links with COPY, through a table of the transaction's
@@ -430,7 +527,7 @@ func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
 	for _, q := range []string{
 		"DELETE FROM links WHERE a = $1", "DELETE FROM links WHERE b = $1",
 		"DELETE FROM reviews WHERE a = $1", "DELETE FROM reviews WHERE b = $1",
-		"DELETE FROM records WHERE id = $1",
+		"DELETE FROM record_keys WHERE rec = $1", "DELETE FROM records WHERE id = $1",
 	} {
 		if _, err := t.exec(ctx, q, id); err != nil {
 			return err
@@ -623,13 +720,15 @@ func (t *Tx) Decisions(ctx context.Context, key record.Key) ([]record.Decision, 
 		q += " WHERE (a_source = $1 AND a_rid = $2) OR (b_source = $1 AND b_rid = $2)"
 		args = append(args, key.Source, key.ID)
 	}
-	return collect(ctx, t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, func(rows pgx.Rows) (d record.Decision, err error) {
-		var at int64
-		var verdict string
-		err = rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &verdict, &d.Reviewer, &d.Comment, &at)
-		d.Verdict, d.Time = record.Verdict(verdict), time.Unix(0, at).UTC()
-		return d, err
-	})
+	return collect(ctx, t, q+" ORDER BY a_source, a_rid, b_source, b_rid", args, scanDecision)
+}
+
+func scanDecision(rows pgx.Rows) (d record.Decision, err error) {
+	var at int64
+	var verdict string
+	err = rows.Scan(&d.A.Source, &d.A.ID, &d.B.Source, &d.B.ID, &verdict, &d.Reviewer, &d.Comment, &at)
+	d.Verdict, d.Time = record.Verdict(verdict), time.Unix(0, at).UTC()
+	return d, err
 }
 
 // DeleteDecisions removes the decisions naming key.

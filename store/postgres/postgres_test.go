@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/postgres"
 	"github.com/concord-er/concord/store/postgres/pgtest"
@@ -131,5 +132,63 @@ func TestWritersAcrossConnections(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the second writer never began")
+	}
+}
+
+// A store of schema version 1 (no index of blocking keys) is migrated on
+// open: its records' keys are indexed from their rows.
+func TestMigrateFromVersion1(t *testing.T) {
+	dsn := pgtest.Schema(t)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := record.Key{Source: "a", ID: "1"}
+	if err := tx.PutRecord(ctx, store.Record{Key: k, Entity: "E1", Data: []byte("x"), Keys: []uint64{7, 1 << 63}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// Version 1 as it was.
+	if _, err := conn.Exec(ctx, "DROP TABLE record_keys; DROP TABLE locks; DELETE FROM writer WHERE id = 2; UPDATE concord_schema SET version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := postgres.Open(ctx, dsn, postgres.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "schema version 1") {
+		t.Errorf("a read-only open of version 1: %v", err)
+	}
+	db, err = postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sh, err := db.BeginShared(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Rollback()
+	for _, key := range []uint64{7, 1 << 63} {
+		recs, _, err := sh.Holders(ctx, []uint64{key}, 10)
+		if err != nil || len(recs) != 1 || recs[0].Key != k {
+			t.Errorf("Holders(%d) after migration = %+v, %v", key, recs, err)
+		}
+	}
+	if err := sh.LockHead(ctx); err != nil {
+		t.Errorf("the audit head's row after migration: %v", err)
+	}
+	var v int
+	if err := conn.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil || v != 2 {
+		t.Errorf("schema version %d (%v), want 2", v, err)
 	}
 }

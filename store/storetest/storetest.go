@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
@@ -688,6 +689,143 @@ func Run(t *testing.T, open Open) {
 			}
 		})
 	})
+
+	t.Run("Shared", func(t *testing.T) { runShared(t, open) })
+}
+
+// runShared checks the shared mode of a store that has it.
+func runShared(t *testing.T, open Open) {
+	ctx := context.Background()
+	k1, k2, k3 := record.Key{Source: "a", ID: "1"}, record.Key{Source: "a", ID: "2"}, record.Key{Source: "b", ID: "1"}
+	s, _ := open(t)
+	sh, ok := s.(store.Shared)
+	if !ok {
+		t.Skip("the backend has no shared mode (no store.Shared)")
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	keysOf := func(rs []store.Record) []record.Key {
+		var out []record.Key
+		for _, r := range rs {
+			out = append(out, r.Key)
+		}
+		return out
+	}
+	tx, err := sh.BeginShared(ctx)
+	must(err)
+	must(tx.PutRecord(ctx, store.Record{Key: k1, Entity: "E1", Data: []byte("one"), Keys: []uint64{10, 1 << 63}}))
+	must(tx.PutRecord(ctx, store.Record{Key: k2, Entity: "E1", Data: []byte("two"), Keys: []uint64{10, 20}}))
+	must(tx.PutRecord(ctx, store.Record{Key: k3, Entity: "E2", Data: []byte("three"), Keys: []uint64{20}}))
+	must(tx.PutLink(ctx, record.Link{A: k1, B: k2, Weight: 3}))
+	must(tx.PutLink(ctx, record.Link{A: k2, B: k3, Weight: 1}))
+	must(tx.PutDecision(ctx, record.Decision{A: k3, B: k1, Verdict: record.VerdictDifferent, Reviewer: "r"}))
+	// A shared transaction reads what it wrote.
+	recs, capped, err := tx.Holders(ctx, []uint64{10, 1 << 63, 99}, 3)
+	must(err)
+	if got := keysOf(recs); !slices.Equal(got, []record.Key{k1, k2}) || len(capped) != 0 || string(recs[0].Data) != "one" || recs[0].Entity != "E1" || !slices.Equal(recs[0].Keys, []uint64{10, 1 << 63}) {
+		t.Errorf("Holders = %+v, capped %v", recs, capped)
+	}
+	must(tx.Commit())
+
+	tx, err = sh.BeginShared(ctx)
+	must(err)
+	defer tx.Rollback()
+	// A key held by limit records or more is capped, its holders not read.
+	recs, capped, err = tx.Holders(ctx, []uint64{10, 20, 1 << 63}, 2)
+	must(err)
+	if got := keysOf(recs); !slices.Equal(got, []record.Key{k1}) || !slices.Equal(capped, []uint64{10, 20}) {
+		t.Errorf("Holders with limit 2 = %v, capped %v; want %v, capped [10 20]", got, capped, k1)
+	}
+	// Replacing a record replaces its keys; deleting it removes them.
+	must(tx.PutRecord(ctx, store.Record{Key: k1, Entity: "E1", Data: []byte("one"), Keys: []uint64{30}}))
+	recs, _, err = tx.Holders(ctx, []uint64{1 << 63}, 10)
+	must(err)
+	if len(recs) != 0 {
+		t.Errorf("a replaced record is still found by its old key: %v", keysOf(recs))
+	}
+	recs, err = tx.RecordsOf(ctx, []record.Key{k3, {Source: "z", ID: "9"}, k1})
+	must(err)
+	if got := keysOf(recs); !slices.Equal(got, []record.Key{k1, k3}) {
+		t.Errorf("RecordsOf = %v, want %v %v", got, k1, k3)
+	}
+	recs, err = tx.MembersOf(ctx, []record.EntityID{"E1", "E9"})
+	must(err)
+	if got := keysOf(recs); !slices.Equal(got, []record.Key{k1, k2}) {
+		t.Errorf("MembersOf(E1, E9) = %v", got)
+	}
+	links, err := tx.LinksOf(ctx, []record.Key{k1, k2})
+	must(err)
+	pairs := map[record.Pair]float64{}
+	for _, l := range links {
+		pairs[record.NewPair(l.A, l.B)] = l.Weight
+	}
+	if want := map[record.Pair]float64{record.NewPair(k1, k2): 3, record.NewPair(k2, k3): 1}; len(links) != 2 || !maps.Equal(pairs, want) {
+		t.Errorf("LinksOf = %+v, want each of %v once", links, want)
+	}
+	ds, err := tx.DecisionsOf(ctx, []record.Key{k1, k3})
+	must(err)
+	if len(ds) != 1 || ds[0].Verdict != record.VerdictDifferent || record.NewPair(ds[0].A, ds[0].B) != record.NewPair(k1, k3) {
+		t.Errorf("DecisionsOf = %+v", ds)
+	}
+	must(tx.DeleteRecord(ctx, k2))
+	recs, _, err = tx.Holders(ctx, []uint64{10, 20}, 10)
+	must(err)
+	if got := keysOf(recs); !slices.Equal(got, []record.Key{k3}) {
+		t.Errorf("Holders after a delete = %v", got)
+	}
+
+	// Locks: held to the end of the transaction; without waiting, one
+	// held elsewhere is a conflict and takes nothing.
+	must(tx.Lock(ctx, []uint64{9, 5, 9}, true))
+	other, err := sh.BeginShared(ctx)
+	must(err)
+	defer other.Rollback()
+	if err := other.Lock(ctx, []uint64{6, 9}, false); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a lock held by another transaction: %v, want ErrConflict", err)
+	}
+	other.Rollback()
+	other, err = sh.BeginShared(ctx)
+	must(err)
+	must(other.Lock(ctx, []uint64{6}, false))
+	// A waiting lock is granted when the holder ends.
+	got := make(chan error, 1)
+	go func() { got <- other.Lock(ctx, []uint64{5}, true) }()
+	select {
+	case err := <-got:
+		t.Fatalf("a held lock was granted before its holder ended (%v)", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	must(tx.Rollback())
+	must(<-got)
+	must(other.LockHead(ctx))
+	must(other.Commit())
+
+	// An exclusive writer waits for the shared transactions, and they
+	// for it.
+	tx, err = sh.BeginShared(ctx)
+	must(err)
+	begun := make(chan store.Tx, 1)
+	go func() {
+		w, err := s.Begin(ctx, true)
+		if err != nil {
+			t.Error(err)
+		}
+		begun <- w
+	}()
+	select {
+	case <-begun:
+		t.Fatal("a writer began beside a shared transaction")
+	case <-time.After(100 * time.Millisecond):
+	}
+	must(tx.Commit())
+	w := <-begun
+	if w != nil {
+		w.Rollback()
+	}
 }
 
 // cancelled returns a context already cancelled.
