@@ -379,8 +379,11 @@ func (c *consumer) relay(ctx context.Context, topic string) error {
 			}
 			recs := make([]*kgo.Record, 0, len(events))
 			for _, e := range events {
-				m := ChangeMessage{Seq: e.Seq, Kind: e.Kind, Entity: e.Entity, Others: e.Others, Time: e.Time,
-					Members: c.opt.Live.Members(e.Entity)}
+				members, err := c.opt.Live.Members(ctx, e.Entity)
+				if err != nil {
+					return err
+				}
+				m := ChangeMessage{Seq: e.Seq, Kind: e.Kind, Entity: e.Entity, Others: e.Others, Time: e.Time, Members: members}
 				value, err := json.Marshal(m)
 				if err != nil {
 					return err

@@ -53,13 +53,11 @@ func (l *Live) RecordAccess(ctx context.Context, entries []audit.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
-		var err error
-		for _, e := range entries {
-			if head, err = l.audit(ctx, tx, head, e); err != nil {
-				return head, err
-			}
+	return l.change(ctx, func(store.Tx) ([]toAudit, error) {
+		list := make([]toAudit, len(entries))
+		for i := range entries {
+			list[i] = toAudit{entry: &entries[i]}
 		}
-		return head, nil
+		return list, nil
 	})
 }

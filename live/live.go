@@ -51,6 +51,11 @@ type Options struct {
 	// (audit.SignHead). A store whose head is signed refuses changes
 	// without the key.
 	AuditKey ed25519.PrivateKey
+	// Shared is shared mode: the store (a store.Shared: PostgreSQL) is
+	// written by many resolvers at once, and this one keeps no copy of it
+	// in memory — each change reads what it needs by index, under locks
+	// (see shared.go). Open is then immediate whatever the store holds.
+	Shared bool
 }
 
 // Live resolves records one at a time against a store: Upsert and Delete
@@ -76,9 +81,10 @@ type Live struct {
 	excl     []int   // the scorer's exclusive comparisons
 	opt      Options
 	salt     []byte // the secret of the audit log's record digests
-	reloads  atomic.Int64
-	catchUps atomic.Int64
-	restores atomic.Int64
+	reloads   atomic.Int64
+	catchUps  atomic.Int64
+	restores  atomic.Int64
+	conflicts atomic.Int64
 	modelID  string // digest of the model, written in the audit log
 	now      func() time.Time
 	// mu serialises changes and guards mem and seen. Reads do not take
@@ -110,6 +116,12 @@ type mirror struct {
 	// memory it touched: what to read again from the store if the change
 	// fails after it began to write (nil: not tracking).
 	dirty map[record.Key]struct{}
+	// In shared mode, a change's own copy: capped are the blocking keys
+	// held by too many records to compare by (the copy holds only some of
+	// their holders), and src where the rest comes from. Both nil in the
+	// memory-resident mode.
+	capped map[uint64]bool
+	src    *partial
 }
 
 // touch marks records as changed in memory by the change in progress.
@@ -257,6 +269,13 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 		return nil, fmt.Errorf("stored model: %w", err)
 	}
 	l.rules = plan.Rules
+	if opt.Shared {
+		if _, err := sharedStore(st); err != nil {
+			return nil, err
+		}
+		l.mem = newMirror()
+		return l, nil
+	}
 	if err := l.reload(ctx); err != nil {
 		return nil, err
 	}
@@ -621,8 +640,11 @@ func (l *Live) ApplyMarked(ctx context.Context, ops []Op, marks map[string][]byt
 			}
 		}
 	}
-	var chs []Change
-	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
+	chs := make([]Change, len(ops))
+	err := l.change(ctx, func(tx store.Tx) ([]toAudit, error) {
+		if err := l.loadOps(ctx, ops, preps); err != nil {
+			return nil, err
+		}
 		// A delete of a record that is not there, at its turn in the
 		// batch, refuses the batch before anything is touched.
 		present := map[record.Key]bool{}
@@ -633,27 +655,24 @@ func (l *Live) ApplyMarked(ctx context.Context, ops []Op, marks map[string][]byt
 				_, exists = l.mem.slot[k]
 			}
 			if op.Delete && !exists {
-				return head, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
+				return nil, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
 			}
 			present[k] = !op.Delete
 		}
+		list := make([]toAudit, len(ops))
 		for i, op := range ops {
-			var ch Change
 			var err error
 			if op.Delete {
-				ch, err = l.delete(ctx, tx, op.Record.Key)
+				chs[i], err = l.delete(ctx, tx, op.Record.Key)
 			} else {
-				ch, err = l.upsert(ctx, tx, op.Record, &preps[i])
+				chs[i], err = l.upsert(ctx, tx, op.Record, &preps[i])
 			}
 			if err != nil {
-				return head, err
+				return nil, err
 			}
-			if head, err = l.auditChange(ctx, tx, head, &ch, actorOf(ctx), ""); err != nil {
-				return head, err
-			}
-			chs = append(chs, ch)
+			list[i] = toAudit{ch: &chs[i], actor: actorOf(ctx)}
 		}
-		return head, putMarks(ctx, tx, marks)
+		return list, putMarks(ctx, tx, marks)
 	})
 	if err != nil {
 		return nil, err
@@ -694,12 +713,45 @@ func (l *Live) CatchUps() int64 { return l.catchUps.Load() }
 //
 // Every change appends to the audit log, so the log's head tells whether
 // the store has changed since the memory copy was read.
-func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head) (audit.Head, error)) (err error) {
+func (l *Live) change(ctx context.Context, fn func(tx store.Tx) ([]toAudit, error)) error {
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.opt.Shared {
+		return l.changeShared(ctx, fn)
+	}
+	return l.changeAlone(ctx, fn)
+}
+
+// toAudit is an audit entry a change appends once its work is done: the
+// entry of Change ch (see auditChange), or entry as it is.
+type toAudit struct {
+	ch            *Change
+	actor, detail string
+	keys          []record.Key
+	entry         *audit.Entry
+}
+
+// appendAudits appends the entries of a change after head.
+func (l *Live) appendAudits(ctx context.Context, tx store.Tx, head audit.Head, list []toAudit) (audit.Head, error) {
+	var err error
+	for _, a := range list {
+		if a.entry != nil {
+			head, err = l.audit(ctx, tx, head, *a.entry)
+		} else {
+			head, err = l.auditChange(ctx, tx, head, a.ch, a.actor, a.detail, a.keys...)
+		}
+		if err != nil {
+			return head, err
+		}
+	}
+	return head, nil
+}
+
+// changeAlone runs a change as the store's one writer, l.mu held.
+func (l *Live) changeAlone(ctx context.Context, fn func(tx store.Tx) ([]toAudit, error)) (err error) {
 	tx, err := l.st.Begin(ctx, true)
 	if err != nil {
 		return err
@@ -709,7 +761,7 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 	if err != nil {
 		return err
 	}
-	if head.Seq != l.seen {
+	if head.Seq != l.seen && !l.opt.Shared {
 		// Another process changed the store since this one last read it:
 		// catch up first. The write lock held keeps it still meanwhile.
 		if err := l.catchUp(ctx, tx, head.Seq); err != nil {
@@ -721,7 +773,7 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 		dirty := l.mem.dirty
 		l.mem.dirty, l.next = nil, nil
 		var rj *rejected
-		if err == nil || errors.As(err, &rj) {
+		if err == nil || errors.As(err, &rj) || l.opt.Shared {
 			return
 		}
 		tx.Rollback()
@@ -730,7 +782,11 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 		}
 	}()
 	nt := newNoting(tx)
-	if head, err = fn(nt, head); err != nil {
+	list, err := fn(nt)
+	if err != nil {
+		return err
+	}
+	if head, err = l.appendAudits(ctx, tx, head, list); err != nil {
 		return err
 	}
 	if err := tx.NoteChanges(ctx, head.Seq, nt.noted()); err != nil {
@@ -742,7 +798,7 @@ func (l *Live) change(ctx context.Context, fn func(tx store.Tx, head audit.Head)
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	if l.next != nil { // an import's memory copy, now the store's
+	if l.next != nil && !l.opt.Shared { // an import's memory copy, now the store's
 		l.mem = l.next
 	}
 	l.seen = head.Seq
@@ -818,7 +874,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	for ri, ks := range perRule {
 		for _, k := range ks {
 			held := mem.index[k]
-			if len(held)+1 > l.opt.MaxBlock {
+			if len(held)+1 > l.opt.MaxBlock || mem.capped[k] {
 				ch.CappedKeys++
 				continue
 			}
@@ -929,6 +985,9 @@ func (l *Live) neighbours(s int32) []int32 {
 // part with no id gets a new one. prev holds the entity a record had
 // before this change, where the memory copy no longer says it.
 func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev map[record.Key]record.EntityID, ch *Change) error {
+	if err := l.expand(ctx, seeds); err != nil {
+		return err
+	}
 	mem := l.mem
 	// The component: records reachable over links, plus the members of
 	// every entity touched.
@@ -1226,7 +1285,8 @@ func (l *Live) Entities(ctx context.Context) (map[record.Key]record.EntityID, er
 
 // Check verifies the store is consistent and that the memory copy agrees
 // with it: every record decodes, belongs to an entity (the same in
-// memory), and links only to stored records.
+// memory), and links only to stored records. In shared mode there is no
+// memory copy to compare.
 func (l *Live) Check(ctx context.Context) error {
 	if err := l.lockFresh(ctx); err != nil {
 		return err
@@ -1237,6 +1297,7 @@ func (l *Live) Check(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	memory := !l.opt.Shared // shared mode keeps no memory copy to compare
 	var keys []record.Key
 	var problems []error
 	err = tx.Records(ctx, func(r store.Record) bool {
@@ -1249,7 +1310,7 @@ func (l *Live) Check(ctx context.Context) error {
 		case rec.Key != r.Key:
 			problems = append(problems, fmt.Errorf("record %s: stored data is of %s", r.Key, rec.Key))
 		}
-		if s, ok := l.mem.slot[r.Key]; !ok || l.mem.recs[s].entity != r.Entity {
+		if s, ok := l.mem.slot[r.Key]; memory && (!ok || l.mem.recs[s].entity != r.Entity) {
 			problems = append(problems, fmt.Errorf("record %s: in memory the entity differs from the store's %s", r.Key, r.Entity))
 		}
 		keys = append(keys, r.Key)
@@ -1258,7 +1319,7 @@ func (l *Live) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(keys) != len(l.mem.slot) {
+	if memory && len(keys) != len(l.mem.slot) {
 		problems = append(problems, fmt.Errorf("%d records stored, %d in memory", len(keys), len(l.mem.slot)))
 	}
 	for _, k := range keys {
@@ -1271,7 +1332,7 @@ func (l *Live) Check(ctx context.Context) error {
 				problems = append(problems, fmt.Errorf("record %s links to %s: %w", k, other(lk, k), err))
 			}
 		}
-		if s, ok := l.mem.slot[k]; ok && len(l.mem.recs[s].links) != len(links) {
+		if s, ok := l.mem.slot[k]; memory && ok && len(l.mem.recs[s].links) != len(links) {
 			problems = append(problems, fmt.Errorf("record %s: %d links in memory, %d stored", k, len(l.mem.recs[s].links), len(links)))
 		}
 	}
@@ -1285,11 +1346,11 @@ func (l *Live) Check(ctx context.Context) error {
 			continue
 		}
 		stored++
-		if v := l.mem.verdicts[record.NewPair(d.A, d.B)]; v != d.Verdict {
+		if v := l.mem.verdicts[record.NewPair(d.A, d.B)]; memory && v != d.Verdict {
 			problems = append(problems, fmt.Errorf("decision on %s and %s: %q in memory, %q stored", d.A, d.B, v, d.Verdict))
 		}
 	}
-	if stored != len(l.mem.verdicts) {
+	if memory && stored != len(l.mem.verdicts) {
 		problems = append(problems, fmt.Errorf("%d decisions in memory, %d stored", len(l.mem.verdicts), stored))
 	}
 	return errors.Join(problems...)
@@ -1301,11 +1362,17 @@ func (l *Live) Check(ctx context.Context) error {
 // review, and a "created" event per entity. Upserts then continue
 // from it. The resolution's model must be the one Live was opened with.
 func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
-	return l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
+	if l.opt.ReadOnly {
+		return store.ErrReadOnly
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// Alone even in shared mode: it needs the store to itself.
+	return l.changeAlone(ctx, func(tx store.Tx) ([]toAudit, error) {
 		if n, err := tx.CountRecords(ctx); err != nil {
-			return head, err
+			return nil, err
 		} else if n > 0 {
-			return head, fmt.Errorf("import: the store already holds %d records", n)
+			return nil, fmt.Errorf("import: the store already holds %d records", n)
 		}
 		mem := newMirror()
 		first := map[record.EntityID]record.Key{} // each entity's smallest record
@@ -1338,12 +1405,12 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		}
 		for i := range res.Records {
 			if err := ctx.Err(); err != nil {
-				return head, err
+				return nil, err
 			}
 			rec, e := &res.Records[i], rename[res.Entities[i]]
 			prep, err := l.prepareUpsert(rec)
 			if err != nil {
-				return head, err
+				return nil, err
 			}
 			keys := slices.Concat(prep.perRule...)
 			sr := store.Record{Key: rec.Key, Entity: e, Data: prep.data, Keys: keys}
@@ -1354,13 +1421,13 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 				err = flush()
 			}
 			if err != nil {
-				return head, err
+				return nil, err
 			}
 			mem.add(rec.Key, rec.Kind, e, prep.values, keys)
 		}
 		if len(recs) > 0 {
 			if err := flush(); err != nil {
-				return head, err
+				return nil, err
 			}
 		}
 		var links []record.Link
@@ -1369,7 +1436,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			lk := record.Link{A: a, B: b, Weight: e.Weight}
 			if bulk == nil {
 				if err := tx.PutLink(ctx, lk); err != nil {
-					return head, err
+					return nil, err
 				}
 			} else {
 				links = append(links, lk)
@@ -1379,13 +1446,13 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		for len(links) > 0 {
 			n := min(len(links), importBatch)
 			if err := bulk.PutLinks(ctx, links[:n]); err != nil {
-				return head, err
+				return nil, err
 			}
 			links = links[n:]
 		}
 		for _, r := range res.Review {
 			if err := tx.PutReview(ctx, record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
-				return head, err
+				return nil, err
 			}
 		}
 		ids := make([]record.EntityID, 0, len(first))
@@ -1395,12 +1462,13 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		slices.Sort(ids)
 		for _, e := range ids {
 			if _, err := tx.AddEvent(ctx, record.Event{Kind: record.EventCreated, Entity: e, Record: first[e]}); err != nil {
-				return head, err
+				return nil, err
 			}
 		}
 		// The log names every record imported, a batch to an entry with
 		// the digest of their contents, so that audit verify accounts for
 		// them as for upserts.
+		var list []toAudit
 		for lo := 0; lo < len(res.Records); lo += importAuditBatch {
 			batch := res.Records[lo:min(lo+importAuditBatch, len(res.Records))]
 			e := audit.Entry{Actor: audit.ActorSystem, Action: actionImport, Model: l.modelID,
@@ -1408,19 +1476,13 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			for i := range batch {
 				e.Records = append(e.Records, l.digest(batch[i].Key))
 			}
-			var err error
-			if head, err = l.audit(ctx, tx, head, e); err != nil {
-				return head, err
-			}
+			list = append(list, toAudit{entry: &e})
 		}
-		head, err := l.audit(ctx, tx, head, audit.Entry{Actor: audit.ActorSystem, Action: actionImport, Model: l.modelID,
-			Detail: fmt.Sprintf("%d records, %d entities, %d links", len(res.Records), len(first), len(res.Links))})
-		if err != nil {
-			return head, err
-		}
+		list = append(list, toAudit{entry: &audit.Entry{Actor: audit.ActorSystem, Action: actionImport, Model: l.modelID,
+			Detail: fmt.Sprintf("%d records, %d entities, %d links", len(res.Records), len(first), len(res.Links))}})
 		// The copy in memory becomes the store's once this commits.
 		l.next = mem
-		return head, nil
+		return list, nil
 	})
 }
 
@@ -1478,6 +1540,9 @@ func (l *Live) Has(ctx context.Context, key record.Key) (bool, error) {
 // store again if another process has changed it.
 func (l *Live) lockFresh(ctx context.Context) error {
 	l.mu.Lock()
+	if l.opt.Shared {
+		return nil
+	}
 	tx, err := l.st.Begin(ctx, false)
 	if err == nil {
 		var head audit.Head

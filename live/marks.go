@@ -74,14 +74,16 @@ func checkMarks(marks map[string][]byte) error {
 
 // Members returns the records of an entity now, in key order, without
 // regard to any view: for a process that relays changes to a trusted
-// consumer, not for a reader.
-func (l *Live) Members(entity record.EntityID) []record.Key {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// consumer, not for a reader. An entity with no records has none.
+func (l *Live) Members(ctx context.Context, entity record.EntityID) ([]record.Key, error) {
 	var out []record.Key
-	for _, s := range l.mem.members[entity] {
-		out = append(out, l.mem.recs[s].key)
+	err := l.read(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.Members(ctx, entity)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
 	}
-	slices.SortFunc(out, keyCmp)
-	return out
+	return out, err
 }

@@ -47,23 +47,53 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 	}
 	var cands []cand
 	keys := slices.Concat(block.Keys(&q, l.rules, 0)...)
-	l.mu.Lock()
-	seen := map[int32]bool{}
-	for _, k := range keys {
-		held := l.mem.index[k]
-		if len(held) > l.opt.MaxBlock {
-			continue
+	if l.opt.Shared {
+		// No memory copy: the candidates from the store's index.
+		err := l.read(ctx, func(tx store.Tx) error {
+			f, ok := tx.(store.Finder)
+			if !ok {
+				return errors.New("match: the store cannot find records by blocking key")
+			}
+			recs, _, err := f.Holders(ctx, keys, l.opt.MaxBlock+1)
+			if err != nil {
+				return fmt.Errorf("match: %w", err)
+			}
+			for _, r := range recs {
+				if !v.Record(r.Key) {
+					continue
+				}
+				rec, err := decodeRecord(r)
+				if err != nil {
+					return err
+				}
+				if q.Kind.Compatible(rec.Kind) {
+					cands = append(cands, cand{r.Key, r.Entity, l.scorer.Values(&rec)})
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		for _, s := range held {
-			r := &l.mem.recs[s]
-			if seen[s] || !v.Record(r.key) || !q.Kind.Compatible(r.kind) {
+	} else {
+		l.mu.Lock()
+		seen := map[int32]bool{}
+		for _, k := range keys {
+			held := l.mem.index[k]
+			if len(held) > l.opt.MaxBlock {
 				continue
 			}
-			seen[s] = true
-			cands = append(cands, cand{r.key, r.entity, r.values})
+			for _, s := range held {
+				r := &l.mem.recs[s]
+				if seen[s] || !v.Record(r.key) || !q.Kind.Compatible(r.kind) {
+					continue
+				}
+				seen[s] = true
+				cands = append(cands, cand{r.key, r.entity, r.values})
+			}
 		}
+		l.mu.Unlock()
 	}
-	l.mu.Unlock()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

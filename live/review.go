@@ -107,7 +107,8 @@ func controlRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicod
 // decision and its comment are kept in the store; the audit log gets the
 // reviewer, the verdict and a digest of the comment.
 func (l *Live) Decide(ctx context.Context, d record.Decision) (Change, error) {
-	return l.manual(ctx, ChangeDecide, d.Reviewer, d.Comment, func() ([]record.Decision, error) { return []record.Decision{d}, nil })
+	return l.manual(ctx, ChangeDecide, d.Reviewer, d.Comment, toLoad{records: []record.Key{d.A, d.B}},
+		func() ([]record.Decision, error) { return []record.Decision{d}, nil })
 }
 
 // Merge joins two entities by a reviewer's decision: a must-link between
@@ -121,7 +122,7 @@ func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason
 // never names a record the reviewer may not see. An entity none of whose
 // records v shows is not found.
 func (l *Live) MergeSeen(ctx context.Context, a, b record.EntityID, v access.View, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, ChangeMerge, reviewer, reason, func() ([]record.Decision, error) {
+	return l.manual(ctx, ChangeMerge, reviewer, reason, toLoad{entities: []record.EntityID{a, b}}, func() ([]record.Decision, error) {
 		ma, mb := l.firstSeen(a, v), l.firstSeen(b, v)
 		if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
 			return nil, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
@@ -142,7 +143,7 @@ func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.
 // entity that v shows, never from one the reviewer may not see (such a
 // record goes where the links that are left put it).
 func (l *Live) SplitSeen(ctx context.Context, entity record.EntityID, part []record.Key, v access.View, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, ChangeSplit, reviewer, reason, func() ([]record.Decision, error) {
+	return l.manual(ctx, ChangeSplit, reviewer, reason, toLoad{entities: []record.EntityID{entity}}, func() ([]record.Decision, error) {
 		var members []record.Key
 		for _, s := range l.mem.members[entity] {
 			if k := l.mem.recs[s].key; v.Record(k) {
@@ -186,28 +187,32 @@ func (l *Live) firstSeen(e record.EntityID, v access.View) record.Key {
 // transaction, under the lock, from the entities as they are then: a
 // change made meanwhile cannot slip between reading an entity and deciding
 // about it.
-func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string, plan func() ([]record.Decision, error)) (Change, error) {
+func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string, load toLoad, plan func() ([]record.Decision, error)) (Change, error) {
 	ch := Change{Op: op}
 	if err := checkReviewer(reviewer, comment); err != nil {
 		return ch, err
 	}
-	err := l.change(ctx, func(tx store.Tx, head audit.Head) (audit.Head, error) {
+	err := l.change(ctx, func(tx store.Tx) ([]toAudit, error) {
+		ch = Change{Op: op} // afresh if the change runs again
+		if err := l.loadFor(ctx, load); err != nil {
+			return nil, err
+		}
 		ds, err := plan()
 		if err != nil {
-			return head, &rejected{err}
+			return nil, &rejected{err}
 		}
 		// Every decision is checked before any is stored: a mistake
 		// refuses the change untouched.
 		for _, d := range ds {
 			if !d.Verdict.Valid() {
-				return head, &rejected{fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)}
+				return nil, &rejected{fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)}
 			}
 			if d.A == d.B {
-				return head, &rejected{fmt.Errorf("%w: a record and itself", ErrBadDecision)}
+				return nil, &rejected{fmt.Errorf("%w: a record and itself", ErrBadDecision)}
 			}
 			for _, k := range []record.Key{d.A, d.B} {
 				if _, ok := l.mem.slot[k]; !ok {
-					return head, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
+					return nil, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
 				}
 			}
 		}
@@ -219,20 +224,20 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 				keys = append(keys, k)
 			}
 			if err := tx.PutDecision(ctx, record.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
-				return head, err
+				return nil, err
 			}
 			if err := tx.DeleteReview(ctx, d.A, d.B); err != nil {
-				return head, err
+				return nil, err
 			}
 			l.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 		}
 		ch.Record = ds[0].A
 		if err := l.recluster(ctx, tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
-			return head, err
+			return nil, err
 		}
 		ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
 		ch.verdict = ds[0].Verdict
-		return l.auditChange(ctx, tx, head, &ch, audit.ActorReviewer+reviewer, string(ds[0].Verdict)+"\x00"+comment, keys...)
+		return []toAudit{{ch: &ch, actor: audit.ActorReviewer + reviewer, detail: string(ds[0].Verdict) + "\x00" + comment, keys: keys}}, nil
 	})
 	return ch, err
 }
