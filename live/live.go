@@ -73,20 +73,20 @@ type Options struct {
 // and reads (Record, Entity, How, WhyNot, ExplainPair, Reviews, …) each
 // read one consistent snapshot of the store without waiting for them.
 type Live struct {
-	st       store.Store
-	scorer   *model.Scorer
-	rules    []block.Rule
-	linkOnly bool
-	matchW   float64 // the match threshold as a weight, for clustering
-	excl     []int   // the scorer's exclusive comparisons
-	opt      Options
-	salt     []byte // the secret of the audit log's record digests
+	st        store.Store
+	scorer    *model.Scorer
+	rules     []block.Rule
+	linkOnly  bool
+	matchW    float64 // the match threshold as a weight, for clustering
+	excl      []int   // the scorer's exclusive comparisons
+	opt       Options
+	salt      []byte // the secret of the audit log's record digests
 	reloads   atomic.Int64
 	catchUps  atomic.Int64
 	restores  atomic.Int64
 	conflicts atomic.Int64
-	modelID  string // digest of the model, written in the audit log
-	now      func() time.Time
+	modelID   string // digest of the model, written in the audit log
+	now       func() time.Time
 	// mu serialises changes and guards mem and seen. Reads do not take
 	// it: they read a snapshot of the store (a read transaction), so a
 	// reader never waits for a change and never sees half of one.
