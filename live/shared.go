@@ -21,14 +21,14 @@ import (
 //
 // The locks, taken in this order, make every interleaving equal to some
 // serial order:
-//  1. the records the change writes (waiting, in increasing order);
-//  2. their blocking keys, old and new (waiting, in increasing order): two
-//     records that share a key are resolved one after the other, and the
-//     later one reads the earlier as a candidate;
-//  3. every entity it reads or moves, as it finds them (without waiting:
+//  1. the records the change writes and the blocking keys they will hold
+//     (waiting, in increasing order), then the keys the stored ones hold
+//     now: two records that share a key are resolved one after the
+//     other, and the later one reads the earlier as a candidate;
+//  2. every entity it reads or moves, as it finds them (without waiting:
 //     one held elsewhere is a conflict, and the change runs again from the
 //     start, so that no two changes wait for each other in a circle);
-//  4. the audit head, last, while it appends its lineage events and audit
+//  3. the audit head, last, while it appends its lineage events and audit
 //     entries: their sequence numbers follow the order of commits.
 //
 // A record enters the change's memory copy only under a lock that keeps it
@@ -108,14 +108,11 @@ func (l *Live) sharedOnce(ctx context.Context, fn func(tx store.Tx) ([]toAudit, 
 	if err != nil {
 		return err
 	}
-	if err := stx.LockHead(ctx); err != nil {
+	head, err := stx.LockHead(ctx)
+	if err != nil {
 		return err
 	}
 	if err := bt.flush(ctx, list); err != nil {
-		return err
-	}
-	head, err := stx.AuditHead(ctx)
-	if err != nil {
 		return err
 	}
 	if head, err = l.appendAudits(ctx, stx, head, list); err != nil {
@@ -171,13 +168,13 @@ func (d *deferredEvents) ForgetRecord(ctx context.Context, key record.Key, diges
 // flush writes the events kept back and gives the changes of list their
 // sequence numbers in place of the stand-ins.
 func (d *deferredEvents) flush(ctx context.Context, list []toAudit) error {
-	seqs := make([]int64, len(d.events))
-	for i, e := range d.events {
-		stored, err := d.SharedTx.AddEvent(ctx, e)
-		if err != nil {
-			return err
-		}
-		seqs[i] = stored.Seq
+	stored, err := d.SharedTx.AddEvents(ctx, d.events)
+	if err != nil {
+		return err
+	}
+	seqs := make([]int64, len(stored))
+	for i, e := range stored {
+		seqs[i] = e.Seq
 	}
 	for _, a := range list {
 		if a.ch == nil {
@@ -234,31 +231,51 @@ func (l *Live) loadOps(ctx context.Context, ops []Op, preps []upsertPrep) error 
 	if p == nil {
 		return nil
 	}
+	// The records and the keys they will hold, in one go (the usual
+	// upsert of a new record takes no other lock before it resolves)…
 	keys := make([]record.Key, len(ops))
-	ids := make([]uint64, len(ops))
+	var ids []uint64
 	for i, op := range ops {
-		keys[i], ids[i] = op.Record.Key, recordLock(op.Record.Key)
-	}
-	if err := p.tx.Lock(ctx, ids, true); err != nil {
-		return err
-	}
-	stored, err := p.tx.RecordsOf(ctx, keys)
-	if err != nil {
-		return err
+		keys[i] = op.Record.Key
+		ids = append(ids, recordLock(op.Record.Key))
 	}
 	var bk []uint64
-	for _, r := range stored {
-		bk = append(bk, r.Keys...)
-	}
 	for i := range preps {
 		for _, ks := range preps[i].perRule {
 			bk = append(bk, ks...)
 		}
 	}
-	if err := p.tx.Lock(ctx, bk, true); err != nil {
+	if err := p.tx.Lock(ctx, append(ids, bk...), true); err != nil {
 		return err
 	}
-	if err := l.closeOver(ctx, keys); err != nil {
+	// …then the keys that records stored hold now (taken out of order:
+	// a deadlock this may make is a conflict, and the change runs again).
+	stored, err := p.tx.RecordsOf(ctx, keys)
+	if err != nil {
+		return err
+	}
+	have := make(map[uint64]bool, len(bk))
+	for _, k := range bk {
+		have[k] = true
+	}
+	var old []uint64
+	for _, r := range stored {
+		for _, k := range r.Keys {
+			if !have[k] {
+				have[k] = true
+				old = append(old, k)
+			}
+		}
+	}
+	if err := p.tx.Lock(ctx, old, true); err != nil {
+		return err
+	}
+	bk = append(bk, old...)
+	storedKeys := make([]record.Key, len(stored))
+	for i, r := range stored {
+		storedKeys[i] = r.Key
+	}
+	if err := l.closeOver(ctx, storedKeys); err != nil {
 		return err
 	}
 	return l.hold(ctx, bk)
@@ -367,14 +384,44 @@ func (l *Live) closeOver(ctx context.Context, keys []record.Key) error {
 			}
 		}
 		slices.Sort(ents)
-		if err := l.lockEntities(ctx, ents); err != nil {
-			return err
+		// The records to close whatever the entities just locked hold:
+		// those loaded in an entity this change holds already, or in none
+		// (written by this change).
+		var next, toClose []record.Key
+		for _, k := range pending {
+			s, ok := mem.slot[k]
+			switch {
+			case !ok:
+				if e, stored := entityOf[k]; stored && !slices.Contains(ents, e) {
+					next = append(next, k) // stored: moved between two reads
+				}
+			case p.moved[k]:
+				next = append(next, k)
+			case mem.recs[s].entity == "" || p.locked[mem.recs[s].entity]:
+				toClose = append(toClose, k)
+			case !slices.Contains(ents, mem.recs[s].entity):
+				next = append(next, k)
+			}
 		}
-		// The members of the entities now locked, as they are.
-		fresh, err := p.tx.MembersOf(ctx, ents)
+		toClose = dedupeKeys(toClose, p.closed)
+		if len(ents) == 0 && len(toClose) == 0 {
+			pending = dedupeKeys(next, p.closed)
+			continue
+		}
+		// Lock the entities, and read their members as they are, with the
+		// links and decisions of every record to close.
+		ids := make([]uint64, len(ents))
+		for i, e := range ents {
+			ids[i] = entityLock(e)
+		}
+		around, err := p.tx.LockAround(ctx, ids, ents, toClose)
 		if err != nil {
 			return err
 		}
+		for _, e := range ents {
+			p.locked[e] = true
+		}
+		fresh := around.Members
 		inFresh := map[record.Key]bool{}
 		for _, r := range fresh {
 			inFresh[r.Key] = true
@@ -382,11 +429,11 @@ func (l *Live) closeOver(ctx context.Context, keys []record.Key) error {
 				mem.setEntity(s, r.Entity)
 				delete(p.moved, r.Key)
 			}
+			toClose = append(toClose, r.Key)
 		}
 		if err := l.place(fresh); err != nil {
 			return err
 		}
-		var next []record.Key
 		// A record loaded before its entity was locked may have moved
 		// since: out of that entity, and asked again next round.
 		for _, e := range ents {
@@ -398,36 +445,16 @@ func (l *Live) closeOver(ctx context.Context, keys []record.Key) error {
 				}
 			}
 		}
-		// Close the records whose entity is locked (or that have none yet:
-		// written by this change), with every member of those entities.
-		var toClose []record.Key
 		for _, k := range pending {
-			s, ok := mem.slot[k]
-			switch {
-			case !ok:
-				if _, stored := entityOf[k]; stored {
-					next = append(next, k) // stored: moved between two reads
-				}
-			case p.moved[k]:
-				next = append(next, k)
-			case mem.recs[s].entity == "" || p.locked[mem.recs[s].entity]:
-				toClose = append(toClose, k)
-			default:
-				next = append(next, k)
+			if e, stored := entityOf[k]; stored && slices.Contains(ents, e) && !inFresh[k] {
+				next = append(next, k) // left the entity before it was locked
 			}
-		}
-		for _, r := range fresh {
-			toClose = append(toClose, r.Key)
 		}
 		toClose = dedupeKeys(toClose, p.closed)
 		for _, k := range toClose {
 			p.closed[k] = true
 		}
-		links, err := p.tx.LinksOf(ctx, toClose)
-		if err != nil {
-			return err
-		}
-		for _, lk := range links {
+		for _, lk := range around.Links {
 			a, okA := mem.slot[lk.A]
 			b, okB := mem.slot[lk.B]
 			switch {
@@ -443,11 +470,7 @@ func (l *Live) closeOver(ctx context.Context, keys []record.Key) error {
 				next = append(next, lk.A)
 			}
 		}
-		decisions, err := p.tx.DecisionsOf(ctx, toClose)
-		if err != nil {
-			return err
-		}
-		for _, d := range decisions {
+		for _, d := range around.Decisions {
 			pair := record.NewPair(d.A, d.B)
 			if v, ok := mem.verdicts[pair]; !ok || v != d.Verdict {
 				mem.setVerdict(pair, d.Verdict)

@@ -195,10 +195,13 @@ type Finder interface {
 	RecordsOf(ctx context.Context, keys []record.Key) ([]Record, error)
 	// MembersOf returns the records of the entities.
 	MembersOf(ctx context.Context, entities []record.EntityID) ([]Record, error)
-	// LinksOf returns the links that name any of keys, each once.
-	LinksOf(ctx context.Context, keys []record.Key) ([]record.Link, error)
-	// DecisionsOf returns the decisions that name any of keys, each once.
-	DecisionsOf(ctx context.Context, keys []record.Key) ([]record.Decision, error)
+}
+
+// Around is what LockAround reads.
+type Around struct {
+	Members   []Record
+	Links     []record.Link
+	Decisions []record.Decision
 }
 
 // SharedTx is a write transaction of a Shared store.
@@ -214,8 +217,16 @@ type SharedTx interface {
 	// for different things only makes them wait for each other).
 	Lock(ctx context.Context, ids []uint64, wait bool) error
 	// LockHead waits for the audit head, the last lock a shared change
-	// takes: from then on to its commit, no other shared transaction
-	// appends to the audit log or the lineage, so their sequence numbers
-	// follow the order of commits.
-	LockHead(ctx context.Context) error
+	// takes, and returns it: from then on to its commit, no other shared
+	// transaction appends to the audit log or the lineage, so their
+	// sequence numbers follow the order of commits.
+	LockHead(ctx context.Context) (audit.Head, error)
+	// LockAround takes the locks of ids without waiting (as Lock), and
+	// then reads, in the same round trip where the backend can: the
+	// records of entities, and the links and decisions that name any of
+	// them or of keys, each once.
+	LockAround(ctx context.Context, ids []uint64, entities []record.EntityID, keys []record.Key) (Around, error)
+	// AddEvents appends events to the lineage in order, as AddEvent one
+	// by one would, and returns them with their sequence numbers.
+	AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error)
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -10,7 +12,7 @@ import (
 	"github.com/concord-er/concord/bench"
 )
 
-const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--cpuprofile FILE] [--write docs/serve.md]"
+const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--cpuprofile FILE] [--write docs/serve.md] | concord bench --shared --store postgres://… [--sizes …] [--resolvers 1,2,4] [--sample 4000] [--write docs/scale.md]"
 
 func runBench(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "bench", benchSynopsis)
@@ -23,7 +25,10 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	sample := fs.Int("sample", 5000, "with --live: records deleted and upserted again, one at a time, per size")
 	serveMode := fs.Bool("serve", false, "measure the HTTP API (loopback, TLS): screening, uploads with readers, reads")
 	seconds := fs.Int("seconds", 10, "with --serve: seconds each phase runs")
-	cpuProfile := fs.String("cpuprofile", "", "with --serve: write a CPU profile of the largest size's uploads and reads phases to this file")
+	cpuProfile := fs.String("cpuprofile", "", "with --serve or --shared: write a CPU profile of the largest size's measured phases to this file")
+	sharedMode := fs.Bool("shared", false, "measure shared mode: resolvers side by side on one PostgreSQL store")
+	storeURL := fs.String("store", os.Getenv("CONCORD_BENCH_POSTGRES"), "with --shared: the PostgreSQL database (a schema per size is made in it and dropped); default $CONCORD_BENCH_POSTGRES")
+	resolvers := fs.String("resolvers", "1,2,4", "with --shared: numbers of resolvers side by side, comma-separated")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -55,8 +60,34 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	}
 	var report string
 	switch {
-	case *liveMode && *serveMode:
-		return &usageError{msg: "--live or --serve, not both", hint: benchSynopsis}
+	case btoi(*liveMode)+btoi(*serveMode)+btoi(*sharedMode) > 1:
+		return &usageError{msg: "one of --live, --serve and --shared at a time", hint: benchSynopsis}
+	case *sharedMode:
+		opt := bench.SharedOptions{Sizes: ns, Seed: *seed, Dir: work, URL: *storeURL, Log: env.Stderr}
+		if *cpuProfile != "" {
+			opt.Profile = func() (func(), error) { return startCPUProfile(*cpuProfile) }
+		}
+		// The report names the database without where it is.
+		cmd = strings.Replace(cmd, *storeURL, "postgres://…", 1)
+		if flagSet(fs, "sample") {
+			opt.Sample = *sample
+		}
+		for _, f := range strings.Split(*resolvers, ",") {
+			r, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || r < 1 || r > 64 {
+				return &usageError{msg: fmt.Sprintf("bad number of resolvers %q: want 1 to 64", f), hint: benchSynopsis}
+			}
+			opt.Resolvers = append(opt.Resolvers, r)
+		}
+		res, err := bench.MeasureShared(ctx, opt)
+		if err != nil {
+			return err
+		}
+		report = bench.SharedMarkdown(res, opt, bench.Machine(), cmd)
+		if *write != "" {
+			fmt.Fprint(env.Stdout, report)
+			return writeMeasured(*write, report)
+		}
 	case *serveMode:
 		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr}
 		if *cpuProfile != "" {
@@ -87,4 +118,34 @@ func runBench(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// flagSet reports whether the command line set the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// Markers of the measured part of a document that holds prose too
+// (docs/scale.md): --write replaces what lies between them.
+const (
+	measuredBegin = "<!-- measured: concord bench writes from here -->"
+	measuredEnd   = "<!-- measured: to here -->"
+)
+
+// writeMeasured writes report between the markers of the file at path, or
+// the whole file when it has none (or does not exist).
+func writeMeasured(path, report string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	text := string(old)
+	i, j := strings.Index(text, measuredBegin), strings.Index(text, measuredEnd)
+	if i < 0 || j < i {
+		return writePrivate(path, []byte(report))
+	}
+	text = text[:i+len(measuredBegin)] + "\n" + report + text[j:]
+	return writePrivate(path, []byte(text))
 }

@@ -277,6 +277,66 @@ type Tx struct {
 	tx    pgx.Tx
 	write bool
 	done  bool
+	// behind holds writes not sent yet (a shared transaction's: they go
+	// in one round trip before its next read, lock or commit), with the
+	// check of each one's row count.
+	behind *pgx.Batch
+	checks []func(n int64) error
+	// bulk is set once rows were loaded with COPY: the planner's
+	// statistics are brought up to date before the commit.
+	bulk bool
+}
+
+// put runs a write whose result is only its row count, checked by want
+// (nil: any count); a shared transaction sends it with the next read.
+func (t *Tx) put(ctx context.Context, want func(n int64) error, q string, args ...any) error {
+	if !t.write {
+		return errReadOnly
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if t.behind == nil {
+		tag, err := t.tx.Exec(ctx, q, args...)
+		if err != nil {
+			return wrap(err)
+		}
+		if want != nil {
+			return want(tag.RowsAffected())
+		}
+		return nil
+	}
+	t.behind.Queue(q, args...)
+	t.checks = append(t.checks, want)
+	return nil
+}
+
+// flush sends the writes held back, in one round trip, and checks them.
+func (t *Tx) flush(ctx context.Context) error {
+	if t.behind == nil || t.behind.Len() == 0 {
+		return nil
+	}
+	b, checks := t.behind, t.checks
+	t.behind, t.checks = &pgx.Batch{}, nil
+	br := t.tx.SendBatch(ctx, b)
+	var first error
+	for _, check := range checks {
+		tag, err := br.Exec()
+		if err != nil {
+			first = wrap(err)
+			break
+		}
+		if check != nil {
+			if err := check(tag.RowsAffected()); err != nil {
+				first = err
+				break
+			}
+		}
+	}
+	if err := br.Close(); err != nil && first == nil {
+		first = wrap(err)
+	}
+	return first
 }
 
 var errReadOnly = errors.New("write in a read-only transaction")
@@ -289,6 +349,9 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("store: %w", err)
 	}
+	if err := t.flush(ctx); err != nil {
+		return 0, err
+	}
 	tag, err := t.tx.Exec(ctx, q, args...)
 	if err != nil {
 		return 0, wrap(err)
@@ -300,6 +363,9 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (int64, error) {
 func (t *Tx) queryRow(ctx context.Context, q string, args []any, dest ...any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: %w", err)
+	}
+	if err := t.flush(ctx); err != nil {
+		return err
 	}
 	err := t.tx.QueryRow(ctx, q, args...).Scan(dest...)
 	switch {
@@ -316,6 +382,9 @@ func (t *Tx) queryRow(ctx context.Context, q string, args []any, dest ...any) er
 func each(ctx context.Context, t *Tx, q string, args []any, row func(pgx.Rows) (bool, error)) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: %w", err)
+	}
+	if err := t.flush(ctx); err != nil {
+		return err
 	}
 	rows, err := t.tx.Query(ctx, q, args...)
 	if err != nil {
@@ -368,6 +437,18 @@ func (t *Tx) Commit() error {
 	if t.done {
 		return fmt.Errorf("store %s: commit of a finished transaction", t.db.name)
 	}
+	if err := t.flush(context.Background()); err != nil {
+		t.Rollback()
+		return fmt.Errorf("store %s: commit: %w", t.db.name, err)
+	}
+	if t.bulk {
+		// Plans made for the tables as they were (nearly empty) would
+		// scan them whole from now on.
+		if _, err := t.tx.Exec(context.Background(), "ANALYZE records, record_keys, links"); err != nil {
+			t.Rollback()
+			return fmt.Errorf("store %s: commit: %w", t.db.name, wrap(err))
+		}
+	}
 	t.done = true
 	if err := t.tx.Commit(context.Background()); err != nil {
 		return fmt.Errorf("store %s: commit: %w", t.db.name, wrap(err))
@@ -401,8 +482,7 @@ func (t *Tx) SetMeta(ctx context.Context, key string, value []byte) error {
 	if value == nil {
 		value = []byte{}
 	}
-	_, err := t.exec(ctx, "INSERT INTO meta(k, v) VALUES($1, $2) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
-	return err
+	return t.put(ctx, nil, "INSERT INTO meta(k, v) VALUES($1, $2) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
 }
 
 // id returns the row id of a record.
@@ -435,12 +515,11 @@ func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
 	}
 	// One statement: the row, and its keys in the index in place of the
 	// ones it had (both parts see the table as it was before).
-	_, err := t.exec(ctx, `WITH r AS (INSERT INTO records(source, rid, entity, data, keys) VALUES($1, $2, $3, $4, $5)
+	return t.put(ctx, nil, `WITH r AS (INSERT INTO records(source, rid, entity, data, keys) VALUES($1, $2, $3, $4, $5)
 		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys RETURNING id),
 		d AS (DELETE FROM record_keys WHERE rec = (SELECT id FROM r))
 		INSERT INTO record_keys(k, rec) SELECT k, (SELECT id FROM r) FROM unnest($6::bigint[]) AS q(k)`,
 		r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys), signedKeys(r.Keys))
-	return err
 }
 
 // signedKeys are blocking keys as PostgreSQL's BIGINT holds them (the
@@ -458,6 +537,10 @@ func (t *Tx) PutRecords(ctx context.Context, rs []store.Record) error {
 	if !t.write {
 		return errReadOnly
 	}
+	if err := t.flush(ctx); err != nil {
+		return err
+	}
+	t.bulk = true
 	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"source", "rid", "entity", "data", "keys"},
 		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
 			r := &rs[i]
@@ -520,32 +603,33 @@ func (t *Tx) PutLinks(ctx context.Context, ls []record.Link) error {
 
 // DeleteRecord removes a record with its keys, links and reviews.
 func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
-	id, err := t.id(ctx, key)
-	if err != nil {
-		return err
-	}
+	const id = "(SELECT id FROM records WHERE source = $1 AND rid = $2)"
 	for _, q := range []string{
-		"DELETE FROM links WHERE a = $1", "DELETE FROM links WHERE b = $1",
-		"DELETE FROM reviews WHERE a = $1", "DELETE FROM reviews WHERE b = $1",
-		"DELETE FROM record_keys WHERE rec = $1", "DELETE FROM records WHERE id = $1",
+		"DELETE FROM links WHERE a = " + id, "DELETE FROM links WHERE b = " + id,
+		"DELETE FROM reviews WHERE a = " + id, "DELETE FROM reviews WHERE b = " + id,
+		"DELETE FROM record_keys WHERE rec = " + id,
 	} {
-		if _, err := t.exec(ctx, q, id); err != nil {
+		if err := t.put(ctx, nil, q, key.Source, key.ID); err != nil {
 			return err
 		}
 	}
-	return nil
+	return t.put(ctx, notFoundUnless(1, "record %s", key), "DELETE FROM records WHERE source = $1 AND rid = $2", key.Source, key.ID)
+}
+
+// notFoundUnless checks that a write touched n rows: fewer is the thing
+// named not found.
+func notFoundUnless(n int64, what string, args ...any) func(int64) error {
+	return func(got int64) error {
+		if got < n {
+			return fmt.Errorf("%s: %w", fmt.Sprintf(what, args...), store.ErrNotFound)
+		}
+		return nil
+	}
 }
 
 // SetEntity moves a record to another entity.
 func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error {
-	n, err := t.exec(ctx, "UPDATE records SET entity = $1 WHERE source = $2 AND rid = $3", string(entity), key.Source, key.ID)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("record %s: %w", key, store.ErrNotFound)
-	}
-	return nil
+	return t.put(ctx, notFoundUnless(1, "record %s", key), "UPDATE records SET entity = $1 WHERE source = $2 AND rid = $3", string(entity), key.Source, key.ID)
 }
 
 // Records calls fn for every record in key order. fn must not use t.
@@ -614,16 +698,9 @@ func (t *Tx) MemberRecords(ctx context.Context, entity record.EntityID) ([]store
 // PutLink stores or replaces a link.
 func (t *Tx) PutLink(ctx context.Context, l record.Link) error {
 	p := record.NewPair(l.A, l.B)
-	n, err := t.exec(ctx, `INSERT INTO links(a, b, weight)
+	return t.put(ctx, notFoundUnless(1, "link %s–%s", p.A, p.B), `INSERT INTO links(a, b, weight)
 		SELECT ra.id, rb.id, $1 FROM records ra, records rb WHERE ra.source = $2 AND ra.rid = $3 AND rb.source = $4 AND rb.rid = $5
 		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight`, l.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("link %s–%s: %w", p.A, p.B, store.ErrNotFound)
-	}
-	return nil
 }
 
 const linksQuery = `SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
@@ -654,17 +731,10 @@ func (t *Tx) EachLink(ctx context.Context, fn func(record.Link) bool) error {
 // PutReview stores or replaces a pair for review.
 func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
 	p := record.NewPair(r.A, r.B)
-	a, err := t.id(ctx, p.A)
-	if err != nil {
-		return err
-	}
-	b, err := t.id(ctx, p.B)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(ctx, `INSERT INTO reviews(a, b, weight, reason, rule) VALUES($1, $2, $3, $4, $5)
-		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight, reason = excluded.reason, rule = excluded.rule`, a, b, r.Weight, r.Reason, r.Rule)
-	return err
+	return t.put(ctx, notFoundUnless(1, "review %s–%s", p.A, p.B), `INSERT INTO reviews(a, b, weight, reason, rule)
+		SELECT ra.id, rb.id, $1, $2, $3 FROM records ra, records rb WHERE ra.source = $4 AND ra.rid = $5 AND rb.source = $6 AND rb.rid = $7
+		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight, reason = excluded.reason, rule = excluded.rule`,
+		r.Weight, r.Reason, r.Rule, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
 }
 
 // Reviews returns the pairs for review naming key, or all of them.
@@ -705,11 +775,10 @@ func (t *Tx) PutDecision(ctx context.Context, d record.Decision) error {
 	if d.Time.IsZero() {
 		d.Time = t.db.now()
 	}
-	_, err := t.exec(ctx, `INSERT INTO decisions(a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at) VALUES($1, $2, $3, $4, $5, $6, $7, $8)
+	return t.put(ctx, nil, `INSERT INTO decisions(a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at) VALUES($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT(a_source, a_rid, b_source, b_rid) DO UPDATE SET verdict = excluded.verdict, reviewer = excluded.reviewer,
 		comment = excluded.comment, at = excluded.at`,
 		p.A.Source, p.A.ID, p.B.Source, p.B.ID, string(d.Verdict), d.Reviewer, d.Comment, d.Time.UnixNano())
-	return err
 }
 
 // Decisions returns the decisions naming key, or all of them.
@@ -733,16 +802,14 @@ func scanDecision(rows pgx.Rows) (d record.Decision, err error) {
 
 // DeleteDecisions removes the decisions naming key.
 func (t *Tx) DeleteDecisions(ctx context.Context, key record.Key) error {
-	_, err := t.exec(ctx, "DELETE FROM decisions WHERE (a_source = $1 AND a_rid = $2) OR (b_source = $1 AND b_rid = $2)", key.Source, key.ID)
-	return err
+	return t.put(ctx, nil, "DELETE FROM decisions WHERE (a_source = $1 AND a_rid = $2) OR (b_source = $1 AND b_rid = $2)", key.Source, key.ID)
 }
 
 // DeleteReview takes a pair off the review queue.
 func (t *Tx) DeleteReview(ctx context.Context, a, b record.Key) error {
 	p := record.NewPair(a, b)
-	_, err := t.exec(ctx, `DELETE FROM reviews WHERE a = (SELECT id FROM records WHERE source = $1 AND rid = $2)
+	return t.put(ctx, nil, `DELETE FROM reviews WHERE a = (SELECT id FROM records WHERE source = $1 AND rid = $2)
 		AND b = (SELECT id FROM records WHERE source = $3 AND rid = $4)`, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
-	return err
 }
 
 // AppendAudit appends a chained entry and makes it the head.
@@ -751,7 +818,7 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES($1, $2)", e.Seq, entry); err != nil {
+	if err := t.put(ctx, nil, "INSERT INTO audit(seq, entry) VALUES($1, $2)", e.Seq, entry); err != nil {
 		return err
 	}
 	return t.SetMeta(ctx, store.MetaAuditHead, head)
@@ -791,7 +858,7 @@ func (t *Tx) AddEvent(ctx context.Context, e record.Event) (record.Event, error)
 		return e, err
 	}
 	for _, ent := range append([]record.EntityID{e.Entity}, e.Others...) {
-		if _, err := t.exec(ctx, "INSERT INTO event_entities(entity, seq) VALUES($1, $2) ON CONFLICT DO NOTHING", string(ent), e.Seq); err != nil {
+		if err := t.put(ctx, nil, "INSERT INTO event_entities(entity, seq) VALUES($1, $2) ON CONFLICT DO NOTHING", string(ent), e.Seq); err != nil {
 			return e, err
 		}
 	}
@@ -800,8 +867,7 @@ func (t *Tx) AddEvent(ctx context.Context, e record.Event) (record.Event, error)
 
 // ForgetRecord replaces the record's id in the lineage by "~" and digest.
 func (t *Tx) ForgetRecord(ctx context.Context, key record.Key, digest string) error {
-	_, err := t.exec(ctx, "UPDATE events SET rid = $1 WHERE source = $2 AND rid = $3", "~"+digest, key.Source, key.ID)
-	return err
+	return t.put(ctx, nil, "UPDATE events SET rid = $1 WHERE source = $2 AND rid = $3", "~"+digest, key.Source, key.ID)
 }
 
 // changeWindow is how many audit sequence numbers the change log keeps;
@@ -813,20 +879,18 @@ const changeWindow = 100000
 // older than the window.
 func (t *Tx) NoteChanges(ctx context.Context, seq int64, keys []record.Key) error {
 	if seq%1000 == 0 && seq > changeWindow {
-		if _, err := t.exec(ctx, "DELETE FROM changes WHERE seq <= $1", seq-changeWindow); err != nil {
+		if err := t.put(ctx, nil, "DELETE FROM changes WHERE seq <= $1", seq-changeWindow); err != nil {
 			return err
 		}
 	}
 	if len(keys) == 0 {
-		_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES($1, '', '')", seq)
-		return err
+		return t.put(ctx, nil, "INSERT INTO changes(seq, source, rid) VALUES($1, '', '')", seq)
 	}
 	sources, ids := make([]string, len(keys)), make([]string, len(keys))
 	for i, k := range keys {
 		sources[i], ids[i] = k.Source, k.ID
 	}
-	_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) SELECT $1, s, r FROM unnest($2::text[], $3::text[]) AS k(s, r)", seq, sources, ids)
-	return err
+	return t.put(ctx, nil, "INSERT INTO changes(seq, source, rid) SELECT $1, s, r FROM unnest($2::text[], $3::text[]) AS k(s, r)", seq, sources, ids)
 }
 
 // ChangedSince returns the keys noted after seq, and whether the log of
@@ -879,16 +943,8 @@ func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, li
 
 // EntityUsed reports whether an entity id was ever used.
 func (t *Tx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, error) {
-	var one int
-	err := t.queryRow(ctx, "SELECT 1 FROM event_entities WHERE entity = $1 LIMIT 1", []any{string(entity)}, &one)
-	if errors.Is(err, store.ErrNotFound) {
-		err = t.queryRow(ctx, "SELECT 1 FROM records WHERE entity = $1 LIMIT 1", []any{string(entity)}, &one)
-	}
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	return true, nil
+	var used bool
+	err := t.queryRow(ctx, `SELECT EXISTS(SELECT 1 FROM event_entities WHERE entity = $1) OR EXISTS(SELECT 1 FROM records WHERE entity = $1)`,
+		[]any{string(entity)}, &used)
+	return used, err
 }

@@ -184,7 +184,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 			t.Errorf("Holders(%d) after migration = %+v, %v", key, recs, err)
 		}
 	}
-	if err := sh.LockHead(ctx); err != nil {
+	if _, err := sh.LockHead(ctx); err != nil {
 		t.Errorf("the audit head's row after migration: %v", err)
 	}
 	var v int

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -55,7 +56,53 @@ func (db *DB) BeginShared(ctx context.Context) (store.SharedTx, error) {
 		t.Rollback()
 		return nil, fmt.Errorf("store %s: begin: %w", db.name, wrap(err))
 	}
+	// Writes wait for the next read, lock or commit, and go with it in
+	// one round trip.
+	t.behind = &pgx.Batch{}
 	return t, nil
+}
+
+// AddEvents appends events to the lineage, numbered in order: one round
+// trip for their numbers, the rows sent with the next one.
+func (t *Tx) AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	seqs, err := collect(ctx, t, "SELECT nextval(pg_get_serial_sequence('events', 'seq')) FROM generate_series(1, $1)", []any{len(events)},
+		func(rows pgx.Rows) (n int64, err error) {
+			err = rows.Scan(&n)
+			return n, err
+		})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(seqs)
+	out := slices.Clone(events)
+	var (
+		seq, at                           []int64
+		kind, entity, others, source, rid []string
+		entSeq                            []int64
+		ents                              []string
+	)
+	for i := range out {
+		e := &out[i]
+		if e.Time.IsZero() {
+			e.Time = t.db.now()
+		}
+		e.Seq = seqs[i]
+		seq, at = append(seq, e.Seq), append(at, e.Time.UnixNano())
+		kind, entity, others = append(kind, string(e.Kind)), append(entity, string(e.Entity)), append(others, store.JoinEntities(e.Others))
+		source, rid = append(source, e.Record.Source), append(rid, e.Record.ID)
+		for _, x := range append([]record.EntityID{e.Entity}, e.Others...) {
+			entSeq, ents = append(entSeq, e.Seq), append(ents, string(x))
+		}
+	}
+	if err := t.put(ctx, nil, `INSERT INTO events(seq, at, kind, entity, others, source, rid)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+		seq, at, kind, entity, others, source, rid); err != nil {
+		return nil, err
+	}
+	return out, t.put(ctx, nil, "INSERT INTO event_entities(entity, seq) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING", ents, entSeq)
 }
 
 // lockRows remembers which rows of the lock table exist, so that most
@@ -96,39 +143,152 @@ func (t *Tx) Lock(ctx context.Context, ids []uint64, wait bool) error {
 	if !t.write {
 		return errReadOnly
 	}
+	slots, err := t.lockRows(ctx, ids)
+	if err != nil || len(slots) == 0 {
+		return err
+	}
+	n, err := t.exec(ctx, lockQuery(wait), slots)
+	if err != nil {
+		return err
+	}
+	return checkLocked(n, slots)
+}
+
+// lockRows folds lock ids into the rows of the lock table, sorted, and
+// makes sure those rows exist.
+func (t *Tx) lockRows(ctx context.Context, ids []uint64) ([]int64, error) {
 	slots := make([]int64, len(ids))
 	for i, id := range ids {
 		slots[i] = int64(id % lockSlots)
 	}
 	slices.Sort(slots)
 	slots = slices.Compact(slots)
-	if len(slots) == 0 {
-		return nil
-	}
 	if miss := t.db.locks.missing(slots); len(miss) > 0 {
 		if _, err := t.db.pool.Exec(ctx, "INSERT INTO locks(id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING", miss); err != nil {
-			return wrap(err)
+			return nil, wrap(err)
 		}
 		t.db.locks.add(miss)
 	}
-	q := "SELECT id FROM locks WHERE id = ANY($1) ORDER BY id FOR UPDATE"
-	if !wait {
-		q += " NOWAIT"
+	return slots, nil
+}
+
+func lockQuery(wait bool) string {
+	if wait {
+		return "SELECT id FROM locks WHERE id = ANY($1) ORDER BY id FOR UPDATE"
 	}
-	n, err := t.exec(ctx, q, slots)
-	if err != nil {
-		return err
-	}
+	return "SELECT id FROM locks WHERE id = ANY($1) ORDER BY id FOR UPDATE NOWAIT"
+}
+
+func checkLocked(n int64, slots []int64) error {
 	if n != int64(len(slots)) {
 		return fmt.Errorf("store: %d of %d lock rows missing", int64(len(slots))-n, len(slots))
 	}
 	return nil
 }
 
-// LockHead waits for the audit head's row.
-func (t *Tx) LockHead(ctx context.Context) error {
-	_, err := t.exec(ctx, "SELECT id FROM writer WHERE id = 2 FOR UPDATE")
-	return err
+// LockAround sends the writes held back, the locks and the three reads in
+// one round trip.
+func (t *Tx) LockAround(ctx context.Context, ids []uint64, entities []record.EntityID, keys []record.Key) (store.Around, error) {
+	var out store.Around
+	if !t.write {
+		return out, errReadOnly
+	}
+	if err := ctx.Err(); err != nil {
+		return out, fmt.Errorf("store: %w", err)
+	}
+	slots, err := t.lockRows(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	b, checks := t.behind, t.checks
+	if b == nil {
+		b = &pgx.Batch{}
+	} else {
+		t.behind, t.checks = &pgx.Batch{}, nil
+	}
+	ents := make([]string, len(entities))
+	for i, e := range entities {
+		ents[i] = string(e)
+	}
+	src, rid := keyArrays(keys)
+	if len(slots) > 0 {
+		b.Queue(lockQuery(false), slots)
+	}
+	b.Queue("SELECT "+recordColumns+" FROM records r WHERE r.entity = ANY($1) ORDER BY r.source, r.rid", ents)
+	named := `(SELECT r.id FROM records r WHERE r.entity = ANY($1) UNION
+		SELECT r.id FROM records r JOIN unnest($2::text[], $3::text[]) AS q(s, i) ON r.source = q.s AND r.rid = q.i)`
+	b.Queue(linksQuery+" WHERE l.a IN "+named+" UNION "+linksQuery+" WHERE l.b IN "+named, ents, src, rid)
+	const cols = "SELECT a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at FROM decisions"
+	pairs := "(SELECT r.source, r.rid FROM records r WHERE r.entity = ANY($1) UNION SELECT * FROM unnest($2::text[], $3::text[]))"
+	b.Queue(cols+" WHERE (a_source, a_rid) IN "+pairs+" UNION "+cols+" WHERE (b_source, b_rid) IN "+pairs+" ORDER BY 1, 2, 3, 4", ents, src, rid)
+	br := t.tx.SendBatch(ctx, b)
+	defer br.Close()
+	for _, check := range checks {
+		tag, err := br.Exec()
+		if err != nil {
+			return out, wrap(err)
+		}
+		if check != nil {
+			if err := check(tag.RowsAffected()); err != nil {
+				return out, err
+			}
+		}
+	}
+	if len(slots) > 0 {
+		tag, err := br.Exec()
+		if err != nil {
+			return out, wrap(err)
+		}
+		if err := checkLocked(tag.RowsAffected(), slots); err != nil {
+			return out, err
+		}
+	}
+	if out.Members, err = batchRows(br, scanRecord); err != nil {
+		return out, err
+	}
+	if out.Links, err = batchRows(br, scanLink); err != nil {
+		return out, err
+	}
+	if out.Decisions, err = batchRows(br, scanDecision); err != nil {
+		return out, err
+	}
+	return out, wrap0(br.Close())
+}
+
+// batchRows reads the rows of the next query of a batch.
+func batchRows[T any](br pgx.BatchResults, scan func(pgx.Rows) (T, error)) ([]T, error) {
+	rows, err := br.Query()
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, v)
+	}
+	return out, wrap0(rows.Err())
+}
+
+// wrap0 is wrap that leaves nil alone.
+func wrap0(err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrap(err)
+}
+
+// LockHead waits for the audit head's row, and then reads the head: two
+// statements (the second one's snapshot is taken once the lock is held)
+// in one round trip with the writes held back.
+func (t *Tx) LockHead(ctx context.Context) (audit.Head, error) {
+	if err := t.put(ctx, nil, "SELECT id FROM writer WHERE id = 2 FOR UPDATE"); err != nil {
+		return audit.Head{}, err
+	}
+	return t.AuditHead(ctx)
 }
 
 // recordColumns are what the finders read of a record.
@@ -143,35 +303,47 @@ func scanRecord(rows pgx.Rows) (r store.Record, err error) {
 }
 
 // Holders returns the records holding any of keys; keys held by limit
-// records or more are capped, counted no further than limit.
+// records or more are capped, counted no further than limit. One query:
+// the capped keys come as rows without a record.
 func (t *Tx) Holders(ctx context.Context, keys []uint64, limit int) ([]store.Record, []uint64, error) {
 	if len(keys) == 0 {
 		return nil, nil, nil
 	}
-	capped, err := collect(ctx, t, `SELECT q.k FROM unnest($1::bigint[]) AS q(k)
-		WHERE (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.k = q.k LIMIT $2) s) >= $2`,
-		[]any{signedKeys(keys), limit}, func(rows pgx.Rows) (k int64, err error) {
-			err = rows.Scan(&k)
-			return k, err
+	var recs []store.Record
+	var capped []uint64
+	err := each(ctx, t, `WITH q AS (SELECT DISTINCT k FROM unnest($1::bigint[]) AS q(k)),
+		c AS (SELECT q.k FROM q WHERE (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.k = q.k LIMIT $2) s) >= $2)
+		SELECT r.source, r.rid, r.entity, r.data, r.keys, NULL::bigint FROM records r
+			WHERE r.id IN (SELECT rec FROM record_keys WHERE k IN (SELECT k FROM q EXCEPT SELECT k FROM c))
+		UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, k FROM c`,
+		[]any{signedKeys(keys), limit}, func(rows pgx.Rows) (bool, error) {
+			var src, rid, ent *string
+			var data, ks []byte
+			var k *int64
+			if err := rows.Scan(&src, &rid, &ent, &data, &ks, &k); err != nil {
+				return false, err
+			}
+			if k != nil {
+				capped = append(capped, uint64(*k))
+				return true, nil
+			}
+			recs = append(recs, store.Record{Key: record.Key{Source: *src, ID: *rid}, Entity: record.EntityID(*ent), Data: data, Keys: store.DecodeKeys(ks)})
+			return true, nil
 		})
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []uint64
-	var ask []int64
-	for _, k := range keys {
-		if slices.Contains(capped, int64(k)) {
-			out = append(out, k)
-		} else {
-			ask = append(ask, int64(k))
+	slices.SortFunc(recs, func(a, b store.Record) int {
+		switch {
+		case a.Key.Less(b.Key):
+			return -1
+		case b.Key.Less(a.Key):
+			return 1
 		}
-	}
-	if len(ask) == 0 {
-		return nil, out, nil
-	}
-	recs, err := collect(ctx, t, "SELECT "+recordColumns+` FROM records r
-		WHERE r.id IN (SELECT rec FROM record_keys WHERE k = ANY($1)) ORDER BY r.source, r.rid`, []any{ask}, scanRecord)
-	return recs, out, err
+		return 0
+	})
+	slices.Sort(capped)
+	return recs, capped, nil
 }
 
 // keyArrays are keys as two parallel arrays, for unnest.
@@ -203,27 +375,4 @@ func (t *Tx) MembersOf(ctx context.Context, entities []record.EntityID) ([]store
 		ids[i] = string(e)
 	}
 	return collect(ctx, t, "SELECT "+recordColumns+" FROM records r WHERE r.entity = ANY($1) ORDER BY r.source, r.rid", []any{ids}, scanRecord)
-}
-
-// LinksOf returns the links naming any of keys, each side by its own
-// index.
-func (t *Tx) LinksOf(ctx context.Context, keys []record.Key) ([]record.Link, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	s, i := keyArrays(keys)
-	ids := "(SELECT r.id FROM records r JOIN unnest($1::text[], $2::text[]) AS q(s, i) ON r.source = q.s AND r.rid = q.i)"
-	return collect(ctx, t, linksQuery+" WHERE l.a IN "+ids+" UNION "+linksQuery+" WHERE l.b IN "+ids, []any{s, i}, scanLink)
-}
-
-// DecisionsOf returns the decisions naming any of keys, in pair order.
-func (t *Tx) DecisionsOf(ctx context.Context, keys []record.Key) ([]record.Decision, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	s, i := keyArrays(keys)
-	const cols = "SELECT a_source, a_rid, b_source, b_rid, verdict, reviewer, comment, at FROM decisions"
-	q := "(SELECT * FROM unnest($1::text[], $2::text[]))"
-	return collect(ctx, t, cols+" WHERE (a_source, a_rid) IN "+q+" UNION "+cols+" WHERE (b_source, b_rid) IN "+q+
-		" ORDER BY 1, 2, 3, 4", []any{s, i}, scanDecision)
 }

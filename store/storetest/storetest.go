@@ -757,19 +757,22 @@ func runShared(t *testing.T, open Open) {
 	if got := keysOf(recs); !slices.Equal(got, []record.Key{k1, k2}) {
 		t.Errorf("MembersOf(E1, E9) = %v", got)
 	}
-	links, err := tx.LinksOf(ctx, []record.Key{k1, k2})
+	// LockAround: the members of E2, and the links and decisions of them
+	// and of k1, each once.
+	around, err := tx.LockAround(ctx, []uint64{77}, []record.EntityID{"E2"}, []record.Key{k1})
 	must(err)
+	if got := keysOf(around.Members); !slices.Equal(got, []record.Key{k3}) {
+		t.Errorf("LockAround members = %v, want %v", got, k3)
+	}
 	pairs := map[record.Pair]float64{}
-	for _, l := range links {
+	for _, l := range around.Links {
 		pairs[record.NewPair(l.A, l.B)] = l.Weight
 	}
-	if want := map[record.Pair]float64{record.NewPair(k1, k2): 3, record.NewPair(k2, k3): 1}; len(links) != 2 || !maps.Equal(pairs, want) {
-		t.Errorf("LinksOf = %+v, want each of %v once", links, want)
+	if want := map[record.Pair]float64{record.NewPair(k1, k2): 3, record.NewPair(k2, k3): 1}; len(around.Links) != 2 || !maps.Equal(pairs, want) {
+		t.Errorf("LockAround links = %+v, want each of %v once", around.Links, want)
 	}
-	ds, err := tx.DecisionsOf(ctx, []record.Key{k1, k3})
-	must(err)
-	if len(ds) != 1 || ds[0].Verdict != record.VerdictDifferent || record.NewPair(ds[0].A, ds[0].B) != record.NewPair(k1, k3) {
-		t.Errorf("DecisionsOf = %+v", ds)
+	if ds := around.Decisions; len(ds) != 1 || ds[0].Verdict != record.VerdictDifferent || record.NewPair(ds[0].A, ds[0].B) != record.NewPair(k1, k3) {
+		t.Errorf("LockAround decisions = %+v", ds)
 	}
 	must(tx.DeleteRecord(ctx, k2))
 	recs, _, err = tx.Holders(ctx, []uint64{10, 20}, 10)
@@ -790,6 +793,12 @@ func runShared(t *testing.T, open Open) {
 	other.Rollback()
 	other, err = sh.BeginShared(ctx)
 	must(err)
+	if _, err := other.LockAround(ctx, []uint64{77}, nil, nil); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("LockAround of a lock held by another transaction: %v, want ErrConflict", err)
+	}
+	other.Rollback()
+	other, err = sh.BeginShared(ctx)
+	must(err)
 	must(other.Lock(ctx, []uint64{6}, false))
 	// A waiting lock is granted when the holder ends.
 	got := make(chan error, 1)
@@ -801,8 +810,33 @@ func runShared(t *testing.T, open Open) {
 	}
 	must(tx.Rollback())
 	must(<-got)
-	must(other.LockHead(ctx))
+	head, err := other.AuditHead(ctx)
+	must(err)
+	if locked, err := other.LockHead(ctx); err != nil || locked != head {
+		t.Fatalf("LockHead = %+v, %v; want the head %+v", locked, err, head)
+	}
+	// Events added together are numbered in order, found by every entity
+	// they name.
+	added, err := other.AddEvents(ctx, []record.Event{{Kind: record.EventCreated, Entity: "E7", Record: k1},
+		{Kind: record.EventMerged, Entity: "E7", Others: []record.EntityID{"E8"}, Record: k3}})
+	must(err)
+	if len(added) != 2 || added[0].Seq <= 0 || added[1].Seq <= added[0].Seq || added[0].Time.IsZero() {
+		t.Fatalf("AddEvents = %+v", added)
+	}
 	must(other.Commit())
+	rtx, err := s.Begin(ctx, false)
+	must(err)
+	for _, c := range []struct {
+		entity record.EntityID
+		want   int
+	}{{"E7", 2}, {"E8", 1}} {
+		evs, err := rtx.Events(ctx, c.entity, 0, 0)
+		must(err)
+		if len(evs) != c.want || evs[len(evs)-1].Seq != added[1].Seq || evs[len(evs)-1].Record != k3 {
+			t.Errorf("events of %s: %+v", c.entity, evs)
+		}
+	}
+	rtx.Rollback()
 
 	// An exclusive writer waits for the shared transactions, and they
 	// for it.
