@@ -33,9 +33,13 @@ var Encodings = []string{"utf-8", "latin1", "windows-1252"}
 
 // Config is a parsed concord.yaml.
 type Config struct {
-	File    string // path it was read from; "" when parsed from bytes
-	Dir     string // directory relative source paths are resolved against
-	Store   string
+	File  string // path it was read from; "" when parsed from bytes
+	Dir   string // directory relative source paths are resolved against
+	Store string
+	// Shared is shared mode (shared: true): the store, a PostgreSQL
+	// database, is written by many resolvers at once — concord serve and
+	// consume processes — none of which holds it in memory.
+	Shared  bool
 	Sources []Source
 	Model   Model
 	Limits  Limits
@@ -474,11 +478,16 @@ func (p *parser) parseLimits(n *yaml.Node, l *Limits) {
 }
 
 func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
-	var sourcesNode *yaml.Node
-	for _, kv := range p.mapping(n, "", "store", "sources", "model", "limits", "serve", "kafka") {
+	var sourcesNode, sharedNode *yaml.Node
+	for _, kv := range p.mapping(n, "", "store", "shared", "sources", "model", "limits", "serve", "kafka") {
 		switch k, v := kv[0].Value, kv[1]; k {
 		case "store":
 			cfg.Store = p.scalar(v, k)
+		case "shared":
+			sharedNode = v
+			if err := deref(v).Decode(&cfg.Shared); err != nil {
+				p.errf(v, k, "must be true or false")
+			}
 		case "sources":
 			v = deref(v)
 			sourcesNode = v
@@ -498,6 +507,9 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 		case "kafka":
 			p.parseKafka(v, &cfg.Kafka)
 		}
+	}
+	if cfg.Shared && !strings.HasPrefix(cfg.Store, "postgres://") && !strings.HasPrefix(cfg.Store, "postgresql://") {
+		p.errf(sharedNode, "shared", "shared mode needs a store many processes write at once: store: postgres://…")
 	}
 	if len(cfg.Sources) == 0 {
 		if sourcesNode == nil {

@@ -241,6 +241,8 @@ func TestParseErrors(t *testing.T) {
 		{"Empty", "", []string{"at least one source"}},
 		{"NoSources", "store: x\n", []string{"sources: at least one source is required"}},
 		{"UnknownTopKey", "sorces: []\n", []string{`:1: sorces: unknown key`}},
+		{"SharedOnFile", "shared: true\nstore: concord.db\n" + head + "      n: {column: n, type: name}\n", []string{`:1: shared: shared mode needs a store many processes write at once: store: postgres://`}},
+		{"SharedNotBool", "store: postgres://db/x\nshared: yes please\n" + head + "      n: {column: n, type: name}\n", []string{`:2: shared: must be true or false`}},
 		{"UnknownType", head + "      n: {column: n, type: nam}\n", []string{`:6: sources[0].fields.n.type: unknown type "nam"`}},
 		{"MissingColumn", head + "      n: {type: name}\n", []string{`:6: sources[0].fields.n: column is required`}},
 		{"MissingType", head + "      n: {column: n}\n", []string{`sources[0].fields.n: type is required`}},
@@ -368,5 +370,20 @@ func TestLimits(t *testing.T) {
 	}
 	if cfg.Limits.RowBytes != 4096 || cfg.Limits.ValueBytes[record.KindName] != 50 || cfg.Limits.ValueBytes[record.KindAddress] != 300 {
 		t.Errorf("limits = %+v", cfg.Limits)
+	}
+}
+
+// shared: true on a PostgreSQL store, in either order of the keys.
+func TestSharedMode(t *testing.T) {
+	const src = "sources:\n  - {name: s, path: s.csv, id: id, fields: {n: {column: n, type: name}}}\n"
+	for _, doc := range []string{"shared: true\nstore: postgres://db/concord\n" + src, "store: postgresql://db/concord\nshared: true\n" + src} {
+		cfg, err := config.Parse([]byte(doc), "concord.yaml")
+		if err != nil || !cfg.Shared {
+			t.Errorf("Parse(%q) = shared %v, %v", doc, cfg != nil && cfg.Shared, err)
+		}
+	}
+	cfg, err := config.Parse([]byte(src), "concord.yaml")
+	if err != nil || cfg.Shared {
+		t.Errorf("default: shared %v, %v; want the memory-resident mode", cfg != nil && cfg.Shared, err)
 	}
 }

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,15 +16,25 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // store: postgres://… selects the PostgreSQL store: upsert, read back,
 // audit verify, as with the embedded file, and a second process sees the
-// first's changes.
+// first's changes; the same in shared mode (shared: true).
 func TestPostgresStore(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		t.Run(fmt.Sprintf("shared=%v", shared), func(t *testing.T) { testPostgresStore(t, shared) })
+	}
+}
+
+func testPostgresStore(t *testing.T, shared bool) {
 	url := pgtest.Schema(t)
 	dir, cfg, modelPath := liveSetup(t)
 	text, err := os.ReadFile(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(t, cfg, strings.Replace(string(text), "store: live.db", "store: \""+url+"\"", 1))
+	store := "store: \"" + url + "\""
+	if shared {
+		store += "\nshared: true"
+	}
+	write(t, cfg, strings.Replace(string(text), "store: live.db", store, 1))
 	in := filepath.Join(dir, "in.ndjson")
 	write(t, in, `{"id": "a", "name": "Ana", "phone": "111"}
 {"id": "b", "name": "Bea", "phone": "222"}

@@ -80,7 +80,11 @@ func openStore(configPath string, opt storeOptions) (store.Store, error) {
 // withLive opens the config's store for the commands that read it
 // (readOnly) or review in it, with progress while it loads.
 func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn func(*live.Live) error) error {
-	db, err := openStore(cfgPath, storeOptions{readOnly: readOnly})
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return err
+	}
+	db, err := openStoreAt(storePath(cfg), storeOptions{readOnly: readOnly})
 	if err != nil {
 		return err
 	}
@@ -90,7 +94,7 @@ func withLive(ctx context.Context, env Env, cfgPath string, readOnly bool, fn fu
 		return err
 	}
 	l, err := live.Open(ctx, db, live.Options{Options: engine.Options{Progress: progress.New(stderrFile(env), "open store")},
-		AuditKey: key, ReadOnly: readOnly})
+		AuditKey: key, ReadOnly: readOnly, Shared: cfg.Shared})
 	if err != nil {
 		return err
 	}
@@ -113,7 +117,7 @@ func openWriter(ctx context.Context, env Env, cfg *config.Config, modelPath stri
 
 // openWriterWith is openWriter with the model in hand (nil: the store's).
 func openWriterWith(ctx context.Context, env Env, cfg *config.Config, m *model.Model, log *slog.Logger, opt storeOptions) (store.Store, *live.Live, error) {
-	lopt := live.Options{Model: m, Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
+	lopt := live.Options{Model: m, Shared: cfg.Shared, Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
 	var err error
 	if lopt.AuditKey, err = audit.KeyFromEnv(); err != nil {
 		return nil, nil, err
