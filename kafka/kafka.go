@@ -226,9 +226,24 @@ func (c *consumer) appliedTo(ctx context.Context, p partition) (int64, error) {
 
 // apply resolves a poll's messages in one transaction with the offsets
 // they reach, after sending those that cannot be applied to the
-// dead-letter topic.
+// dead-letter topic. The transaction commits only if the offsets stored
+// are still those it read: when another consumer applied some of the
+// messages meanwhile (a partition that moved between consumers), the
+// offsets are read again and only what is left is applied.
 func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
+	for attempt := 1; ; attempt++ {
+		err := c.applyOnce(ctx, recs)
+		if !errors.Is(err, live.ErrMarkMoved) || attempt == 3 {
+			return err
+		}
+		c.opt.Log.Warn("kafka: another consumer applied some of these messages; reading the offsets again", "err", err)
+		clear(c.applied)
+	}
+}
+
+func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 	reached := map[partition]int64{}
+	after := map[string][]byte{} // the offsets as read, each partition's
 	rows := map[string][][]byte{}      // per source, the messages' values
 	from := map[string][]*kgo.Record{} // per source, the message of each row
 	var taken, dead []*kgo.Record      // messages to apply, in order; to send aside
@@ -241,6 +256,9 @@ func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
 		if r.Offset <= done {
 			c.nSkipped.Add(1)
 			continue
+		}
+		if _, ok := reached[p]; !ok && done >= 0 {
+			after[offsetMark(p)] = []byte(strconv.FormatInt(done, 10))
 		}
 		reached[p] = max(reached[p], r.Offset)
 		src, reason := c.sourceOf(r.Value)
@@ -285,7 +303,12 @@ func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
 	for p, off := range reached {
 		marks[offsetMark(p)] = []byte(strconv.FormatInt(off, 10))
 	}
-	if _, err := c.opt.Live.ApplyMarked(ctx, ops, marks); err != nil {
+	for p := range reached {
+		if _, ok := after[offsetMark(p)]; !ok {
+			after[offsetMark(p)] = nil // none applied yet
+		}
+	}
+	if _, err := c.opt.Live.ApplyMarkedAfter(ctx, ops, marks, after); err != nil {
 		return fmt.Errorf("kafka: apply: %w", err)
 	}
 	for p, off := range reached {

@@ -14,6 +14,7 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/postgres"
@@ -317,5 +318,67 @@ func TestSharedResolversOnePostgres(t *testing.T) {
 	v, err := lives[1].Verify(context.Background())
 	if err != nil || !v.OK() {
 		t.Errorf("verify after shared changes: %+v, %v", v, err)
+	}
+}
+
+// openShared opens a resolver in shared mode on a PostgreSQL schema of its
+// own (dsn "" makes one).
+func openShared(t *testing.T, dsn string, m *model.Model) (*live.Live, string) {
+	t.Helper()
+	if dsn == "" {
+		dsn = pgtest.Schema(t)
+	}
+	st, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	l, err := live.Open(context.Background(), st, live.Options{Model: m, Shared: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores[l] = st
+	return l, dsn
+}
+
+// Shared mode names and keeps entities as the memory-resident mode does.
+func TestSharedMergeSplitLineage(t *testing.T) {
+	l, _ := openShared(t, "", bridgeModel())
+	testMergeSplitLineage(t, l)
+}
+
+// A mark moved by another resolver refuses the change untouched; the
+// position read again lets it through.
+func TestSharedMarksAfter(t *testing.T) {
+	ctx := context.Background()
+	a, dsn := openShared(t, "", bridgeModel())
+	b, _ := openShared(t, dsn, bridgeModel())
+	rec := textRecord("a", "ana", "111")
+	if _, err := a.ApplyMarkedAfter(ctx, []live.Op{{Record: rec}}, map[string][]byte{"p0": []byte("1")}, map[string][]byte{"p0": nil}); err != nil {
+		t.Fatal(err)
+	}
+	// b read the position before a moved it.
+	_, err := b.ApplyMarkedAfter(ctx, []live.Op{{Record: rec}}, map[string][]byte{"p0": []byte("1")}, map[string][]byte{"p0": nil})
+	if !errors.Is(err, live.ErrMarkMoved) {
+		t.Fatalf("a change after a moved mark: %v, want ErrMarkMoved", err)
+	}
+	log, _, err := live.ReadAudit(ctx, stores[b])
+	if err != nil {
+		t.Fatal(err)
+	}
+	upserts := 0
+	for _, e := range log {
+		if e.Action == "upsert" {
+			upserts++
+		}
+	}
+	if upserts != 1 {
+		t.Errorf("%d upserts in the log, want the one applied", upserts)
+	}
+	if _, err := b.ApplyMarkedAfter(ctx, []live.Op{{Record: textRecord("b", "bea", "2")}}, map[string][]byte{"p0": []byte("2")}, map[string][]byte{"p0": []byte("1")}); err != nil {
+		t.Errorf("a change after the mark as it is: %v", err)
+	}
+	if v, ok, err := a.Mark(ctx, "p0"); err != nil || !ok || string(v) != "2" {
+		t.Errorf("mark p0 = %q, %v, %v; want 2", v, ok, err)
 	}
 }

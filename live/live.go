@@ -623,11 +623,20 @@ func (l *Live) Apply(ctx context.Context, ops []Op) ([]Change, error) {
 // that the changes and the position commit together or not at all. With
 // no ops it stores the marks alone.
 func (l *Live) ApplyMarked(ctx context.Context, ops []Op, marks map[string][]byte) ([]Change, error) {
-	if err := checkMarks(marks); err != nil {
+	return l.ApplyMarkedAfter(ctx, ops, marks, nil)
+}
+
+// ApplyMarkedAfter is ApplyMarked on a condition: that each mark in after
+// holds the value given there (nil: no mark). Otherwise nothing is done and
+// the error wraps ErrMarkMoved — another process moved the position (a
+// consumer that took over a partition), and what the caller was about to
+// apply may be applied already.
+func (l *Live) ApplyMarkedAfter(ctx context.Context, ops []Op, marks, after map[string][]byte) ([]Change, error) {
+	if err := errors.Join(checkMarks(marks), checkMarks(after)); err != nil {
 		return nil, err
 	}
 	if len(ops) == 0 {
-		return nil, l.setMarks(ctx, marks)
+		return nil, l.setMarks(ctx, marks, after)
 	}
 	// What each upsert needs of its record alone is found before the
 	// write lock is taken, so that concurrent callers do it in parallel.
@@ -642,6 +651,9 @@ func (l *Live) ApplyMarked(ctx context.Context, ops []Op, marks map[string][]byt
 	}
 	chs := make([]Change, len(ops))
 	err := l.change(ctx, func(tx store.Tx) ([]toAudit, error) {
+		if err := l.checkMarksAfter(ctx, tx, after); err != nil {
+			return nil, err
+		}
 		if err := l.loadOps(ctx, ops, preps); err != nil {
 			return nil, err
 		}

@@ -145,8 +145,11 @@ func kinds(ch live.Change) []record.EventKind {
 }
 
 func TestLiveMergeSplitLineage(t *testing.T) {
+	testMergeSplitLineage(t, openLive(t, openStore(t), bridgeModel()))
+}
+
+func testMergeSplitLineage(t *testing.T, l *live.Live) {
 	ctx := context.Background()
-	l := openLive(t, openStore(t), bridgeModel())
 	upsert := func(r record.Record) live.Change {
 		t.Helper()
 		ch, err := l.Upsert(ctx, r)

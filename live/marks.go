@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,7 +18,7 @@ const markPrefix = "mark/"
 
 // setMarks stores marks in a transaction of their own: they change no
 // record, so the audit log is not written.
-func (l *Live) setMarks(ctx context.Context, marks map[string][]byte) error {
+func (l *Live) setMarks(ctx context.Context, marks, after map[string][]byte) error {
 	if len(marks) == 0 {
 		return nil
 	}
@@ -29,10 +30,49 @@ func (l *Live) setMarks(ctx context.Context, marks map[string][]byte) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := l.checkMarksAfter(ctx, tx, after); err != nil {
+		return err
+	}
 	if err := putMarks(ctx, tx, marks); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// ErrMarkMoved is returned by ApplyMarkedAfter when a mark no longer holds
+// the value the caller read.
+var ErrMarkMoved = errors.New("a mark moved since it was read")
+
+// checkMarksAfter refuses a change when a mark of after does not hold its
+// value. In shared mode each mark is locked first (waiting), so that two
+// processes checking one mark do it one after the other.
+func (l *Live) checkMarksAfter(ctx context.Context, tx store.Tx, after map[string][]byte) error {
+	if len(after) == 0 {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(after))
+	if p := l.mem.src; p != nil {
+		ids := make([]uint64, len(keys))
+		for i, k := range keys {
+			ids[i] = lockID('m', k)
+		}
+		if err := p.tx.Lock(ctx, ids, true); err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		v, err := tx.Meta(ctx, markPrefix+k)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			v = nil
+		case err != nil:
+			return fmt.Errorf("mark %s: %w", k, err)
+		}
+		if !bytes.Equal(v, after[k]) || (v == nil) != (after[k] == nil) {
+			return &rejected{fmt.Errorf("mark %s: %w", k, ErrMarkMoved)}
+		}
+	}
+	return nil
 }
 
 // putMarks writes marks in tx, in key order.
