@@ -243,7 +243,7 @@ func (c *consumer) apply(ctx context.Context, recs []*kgo.Record) error {
 
 func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 	reached := map[partition]int64{}
-	after := map[string][]byte{} // the offsets as read, each partition's
+	after := map[string][]byte{}       // the offsets as read, each partition's
 	rows := map[string][][]byte{}      // per source, the messages' values
 	from := map[string][]*kgo.Record{} // per source, the message of each row
 	var taken, dead []*kgo.Record      // messages to apply, in order; to send aside
