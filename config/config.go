@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -53,9 +54,13 @@ type Config struct {
 type Kafka struct {
 	Brokers []string
 	Group   string // default "concord"
-	Topics  KafkaTopics
-	TLS     *KafkaTLS  // nil: plain TCP
-	SASL    *KafkaSASL // nil: no SASL
+	// SessionTimeout is how long the group waits for a consumer that
+	// stopped answering (killed, cut off) before its partitions go to the
+	// others: 6s to 30m; 0 is the client's default (45s).
+	SessionTimeout time.Duration
+	Topics         KafkaTopics
+	TLS            *KafkaTLS  // nil: plain TCP
+	SASL           *KafkaSASL // nil: no SASL
 }
 
 // KafkaTLS turns TLS on for the brokers: CA verifies them (the system's
@@ -722,11 +727,17 @@ func kindList() string {
 // parseKafka reads kafka: {brokers, group, topics: {records, changes,
 // dead_letters}}.
 func (p *parser) parseKafka(n *yaml.Node, k *Kafka) {
-	for _, kv := range p.mapping(n, "kafka", "brokers", "group", "topics", "tls", "sasl") {
+	for _, kv := range p.mapping(n, "kafka", "brokers", "group", "session_timeout", "topics", "tls", "sasl") {
 		f := join("kafka", kv[0].Value)
 		switch kv[0].Value {
 		case "brokers":
 			k.Brokers = p.strings(kv[1], f)
+		case "session_timeout":
+			d, err := time.ParseDuration(p.scalar(kv[1], f))
+			if err != nil || d < 6*time.Second || d > 30*time.Minute {
+				p.errf(kv[1], f, "must be a duration from 6s to 30m (such as 45s)")
+			}
+			k.SessionTimeout = d
 		case "group":
 			k.Group = p.scalar(kv[1], f)
 		case "tls":

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/record"
@@ -385,5 +386,20 @@ func TestSharedMode(t *testing.T) {
 	cfg, err := config.Parse([]byte(src), "concord.yaml")
 	if err != nil || cfg.Shared {
 		t.Errorf("default: shared %v, %v; want the memory-resident mode", cfg != nil && cfg.Shared, err)
+	}
+}
+
+// kafka.session_timeout is a bounded duration.
+func TestKafkaSessionTimeout(t *testing.T) {
+	const src = "sources:\n  - {name: s, path: s.csv, id: id, fields: {n: {column: n, type: name}}}\n"
+	cfg, err := config.Parse([]byte(src+"kafka: {brokers: [b:9092], session_timeout: 10s, topics: {records: r, dead_letters: d}}\n"), "concord.yaml")
+	if err != nil || cfg.Kafka.SessionTimeout != 10*time.Second {
+		t.Fatalf("session_timeout 10s: %v, %v", cfg, err)
+	}
+	for _, bad := range []string{"1s", "2h", "soon"} {
+		_, err := config.Parse([]byte(src+"kafka: {brokers: [b:9092], session_timeout: "+bad+", topics: {records: r, dead_letters: d}}\n"), "concord.yaml")
+		if err == nil || !strings.Contains(err.Error(), "kafka.session_timeout: must be a duration from 6s to 30m") {
+			t.Errorf("session_timeout %s: %v", bad, err)
+		}
 	}
 }

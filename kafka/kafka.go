@@ -64,6 +64,11 @@ type Options struct {
 	// store and before its offsets are committed to the group; an error
 	// stops Consume there, as a crash would (tests).
 	BeforeOffsets func() error
+	// RetryFor is how long a batch that fails to apply (the database
+	// restarting, a connection cut) is tried again, with growing pauses,
+	// before Consume gives up; 0 = 2 minutes. The relay of changes starts
+	// again from its mark the same way.
+	RetryFor time.Duration
 }
 
 // Stats count what Consume did so far.
@@ -105,6 +110,9 @@ func Consume(ctx context.Context, opt Options) error {
 		kgo.ConsumerGroup(k.Group), kgo.ConsumeTopics(k.Topics.Records), kgo.DisableAutoCommit(), kgo.BlockRebalanceOnPoll(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxPartitionBytes(maxMessageBytes),
 		kgo.ProducerBatchMaxBytes(maxMessageBytes), kgo.RequiredAcks(kgo.AllISRAcks())}, append(secure, opt.ClientOptions...)...)
+	if k.SessionTimeout > 0 {
+		kopts = append(kopts, kgo.SessionTimeout(k.SessionTimeout), kgo.HeartbeatInterval(k.SessionTimeout/3))
+	}
 	cl, err := kgo.NewClient(kopts...)
 	if err != nil {
 		return fmt.Errorf("kafka: %w", err)
@@ -130,7 +138,9 @@ func Consume(ctx context.Context, opt Options) error {
 		relaying.Wait() // the relay reports no more once Consume returns
 	}()
 	if k.Topics.Changes != "" {
-		relaying.Go(func() { relayed <- c.relay(ctx, k.Topics.Changes) })
+		relaying.Go(func() {
+			relayed <- c.retrying(ctx, "relay", func() error { return c.relay(ctx, k.Topics.Changes) })
+		})
 	}
 	for {
 		fetches := cl.PollRecords(ctx, opt.MaxBatch)
@@ -157,7 +167,7 @@ func Consume(ctx context.Context, opt Options) error {
 		}
 		recs := fetches.Records()
 		if len(recs) > 0 {
-			if err := c.apply(ctx, recs); err != nil {
+			if err := c.retrying(ctx, "apply", func() error { return c.apply(ctx, recs) }); err != nil {
 				return err
 			}
 			if opt.BeforeOffsets != nil {
@@ -172,6 +182,39 @@ func Consume(ctx context.Context, opt Options) error {
 			c.report()
 		}
 		cl.AllowRebalance()
+	}
+}
+
+// retrying runs fn until it succeeds, ctx ends, or it has failed for
+// Options.RetryFor, pausing longer after each failure (up to 5 s): a
+// database that restarts or a connection cut mends by itself, and what
+// fn does is safe to do again (a batch applies only after the offsets it
+// read; the relay starts from its mark).
+func (c *consumer) retrying(ctx context.Context, what string, fn func() error) error {
+	limit := c.opt.RetryFor
+	if limit <= 0 {
+		limit = 2 * time.Minute
+	}
+	var first time.Time
+	pause := 100 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if first.IsZero() {
+			first = time.Now()
+		}
+		if time.Since(first) > limit {
+			return fmt.Errorf("kafka: %s failed for %s: %w", what, limit, err)
+		}
+		c.opt.Log.Warn("kafka: "+what+" failed; trying again", "err", err, "pause", pause)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 5*time.Second)
 	}
 }
 

@@ -8,11 +8,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concord-er/concord/internal/cli"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/store/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(pgtest.Main(m))
+}
 
 // store: postgres://… selects the PostgreSQL store: upsert, read back,
 // audit verify, as with the embedded file, and a second process sees the

@@ -53,7 +53,12 @@ func URL(t testing.TB) string {
 	if u := os.Getenv(EnvURL); u != "" {
 		return u
 	}
-	once.Do(func() { startURL, stopFn, startErr = start() })
+	once.Do(func() {
+		var srv *server
+		if srv, startErr = start(); startErr == nil {
+			startURL, stopFn = srv.url, srv.stop
+		}
+	})
 	if startErr == nil {
 		return startURL
 	}
@@ -64,19 +69,25 @@ func URL(t testing.TB) string {
 	return ""
 }
 
+// server is a throw-away PostgreSQL server.
+type server struct {
+	url  string
+	stop func()                     // stops it and removes its files
+	ctl  func(args ...string) error // runs pg_ctl on its data
+}
+
 // start runs initdb and pg_ctl of the newest PostgreSQL installed, as
-// scripts/with-postgres.sh does, and returns the URL of its database and
-// the function that stops it.
-func start() (string, func(), error) {
+// scripts/with-postgres.sh does.
+func start() (*server, error) {
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
-		return "", nil, errors.New("no initdb in /usr/lib/postgresql/*/bin")
+		return nil, errors.New("no initdb in /usr/lib/postgresql/*/bin")
 	}
 	slices.SortFunc(bins, func(a, b string) int { return version(a) - version(b) })
 	bin := filepath.Dir(bins[len(bins)-1])
 	dir, err := os.MkdirTemp("", "concord-pg-")
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	// initdb refuses to run as root: as root the cluster belongs to the
 	// postgres user.
@@ -85,13 +96,13 @@ func start() (string, func(), error) {
 		u, err := user.Lookup("postgres")
 		if err != nil {
 			os.RemoveAll(dir)
-			return "", nil, fmt.Errorf("running as root without a postgres user: %w", err)
+			return nil, fmt.Errorf("running as root without a postgres user: %w", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		if err := os.Chown(dir, uid, gid); err != nil {
 			os.RemoveAll(dir)
-			return "", nil, err
+			return nil, err
 		}
 		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
@@ -104,20 +115,42 @@ func start() (string, func(), error) {
 		return nil
 	}
 	data := filepath.Join(dir, "data")
-	stop := func() {
+	srv := &server{url: "postgres://concord@/postgres?host=" + url.QueryEscape(dir) + "&sslmode=disable"}
+	srv.ctl = func(args ...string) error {
+		return run("pg_ctl", append([]string{"-D", data, "-l", filepath.Join(dir, "log"), "-w", "-t", "60",
+			"-o", "-c listen_addresses='' -k " + dir + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"}, args...)...)
+	}
+	srv.stop = func() {
 		_ = run("pg_ctl", "-D", data, "-m", "fast", "stop") // best effort, at exit
 		os.RemoveAll(dir)
 	}
 	if err := run("initdb", "-D", data, "-A", "trust", "-U", "concord", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
-		return "", nil, err
+		return nil, err
 	}
-	if err := run("pg_ctl", "-D", data, "-l", filepath.Join(dir, "log"), "-w", "-t", "60",
-		"-o", "-c listen_addresses='' -k "+dir+" -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"); err != nil {
-		stop()
-		return "", nil, err
+	if err := srv.ctl("start"); err != nil {
+		srv.stop()
+		return nil, err
 	}
-	return "postgres://concord@/postgres?host=" + url.QueryEscape(dir) + "&sslmode=disable", stop, nil
+	return srv, nil
+}
+
+// Server starts a PostgreSQL server for one test alone, stopped after it,
+// and returns the URL of its database and a function that restarts it as
+// a crash would (an immediate stop: no checkpoint, connections cut) with
+// its data kept. Without PostgreSQL installed it skips the test, except
+// under CI=true, where it fails.
+func Server(t testing.TB) (string, func() error) {
+	t.Helper()
+	srv, err := start()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no PostgreSQL server could be started: %v", err)
+		}
+		t.Skipf("PostgreSQL tests skipped: no server could be started: %v", err)
+	}
+	t.Cleanup(srv.stop)
+	return srv.url, func() error { return srv.ctl("-m", "immediate", "restart") }
 }
 
 // version reads the major version from /usr/lib/postgresql/N/bin/initdb.
