@@ -8,6 +8,7 @@ import (
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/kafka"
+	"github.com/concord-er/concord/live"
 )
 
 const consumeSynopsis = "concord consume --config concord.yaml [--model model.json]"
@@ -44,7 +45,13 @@ func runConsume(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(env.Stderr, "concord consume: %s from %v as group %s\n", cfg.Kafka.Topics.Records, cfg.Kafka.Brokers, cfg.Kafka.Group)
 	var last kafka.Stats
 	start := time.Now()
-	err = kafka.Consume(ctx, kafka.Options{Config: cfg, Live: l, Log: log, Stats: func(s kafka.Stats) { last = s }})
+	opt := kafka.Options{Config: cfg, Live: l, Log: log, Stats: func(s kafka.Stats) { last = s }}
+	if cfg.Shared {
+		// Transactions of a stream's size in shared mode, where they hold
+		// their keys' locks until they commit (live.SharedStreamGroup).
+		opt.MaxBatch = live.SharedStreamGroup
+	}
+	err = kafka.Consume(ctx, opt)
 	fmt.Fprintf(env.Stderr, "concord consume: stopped after %s: %d messages applied, %d skipped as applied before, %d dead letters, %d changes relayed\n",
 		time.Since(start).Round(time.Second), last.Applied, last.Skipped, last.DeadLetters, last.Relayed)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {

@@ -110,7 +110,7 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 // the consumers run on, and that the pairs resolved together.
 func settled(t *testing.T, dsn string, n int) {
 	t.Helper()
-	waitFor(t, 2*time.Minute, fmt.Sprintf("want %d records", n), func() bool { r, _ := storeState(dsn); return r == int64(n) })
+	waitFor(t, 40*time.Second, fmt.Sprintf("want %d records", n), func() bool { r, _ := storeState(dsn); return r == int64(n) })
 	time.Sleep(2 * time.Second) // redeliveries, if any, would land meanwhile
 	if r, u := storeState(dsn); r != int64(n) || u != n {
 		t.Fatalf("%d records stored, %d upserts logged; want %d of each: every message applied once", r, u, n)
@@ -225,6 +225,11 @@ func TestConsumeThroughPostgresRestart(t *testing.T) {
 	producePairs(t, c, 0, n/2)
 	out := consumeInProcess(t, cfg, modelPath)
 	waitFor(t, time.Minute, "no records arrived", func() bool { r, _ := storeState(dsn); return r >= 100 })
+	defer func() {
+		if t.Failed() {
+			t.Logf("consumer: %s", out.String())
+		}
+	}()
 	if err := restart(); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -190,5 +191,45 @@ func TestMigrateFromVersion1(t *testing.T) {
 	var v int
 	if err := conn.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil || v != 2 {
 		t.Errorf("schema version %d (%v), want 2", v, err)
+	}
+}
+
+// A lock row the server lost (a crash with asynchronous commit) is a
+// conflict once, and made again for the next try.
+func TestLockRowsLost(t *testing.T) {
+	dsn := pgtest.Schema(t)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	lock := func() error {
+		tx, err := db.BeginShared(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if err := tx.Lock(ctx, []uint64{5, 9}, true); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+	if err := lock(); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DELETE FROM locks"); err != nil {
+		t.Fatal(err)
+	}
+	if err := lock(); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("locks whose rows were lost: %v, want ErrConflict", err)
+	}
+	if err := lock(); err != nil {
+		t.Errorf("the next try: %v", err)
 	}
 }

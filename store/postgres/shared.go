@@ -127,6 +127,14 @@ func (r *lockRows) missing(slots []int64) []int64 {
 	return out
 }
 
+func (r *lockRows) forget(slots []int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range slots {
+		r.bits[s/64] &^= 1 << (s % 64)
+	}
+}
+
 func (r *lockRows) add(slots []int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -151,7 +159,7 @@ func (t *Tx) Lock(ctx context.Context, ids []uint64, wait bool) error {
 	if err != nil {
 		return err
 	}
-	return checkLocked(n, slots)
+	return t.checkLocked(n, slots)
 }
 
 // lockRows folds lock ids into the rows of the lock table, sorted, and
@@ -179,9 +187,14 @@ func lockQuery(wait bool) string {
 	return "SELECT id FROM locks WHERE id = ANY($1) ORDER BY id FOR UPDATE NOWAIT"
 }
 
-func checkLocked(n int64, slots []int64) error {
+// checkLocked checks that every lock row was there to lock. One that
+// was not had been made by a commit the server lost (a crash with
+// asynchronous commit, a replica promoted behind): it is forgotten, to be
+// made again, and the transaction is a conflict, to run again.
+func (t *Tx) checkLocked(n int64, slots []int64) error {
 	if n != int64(len(slots)) {
-		return fmt.Errorf("store: %d of %d lock rows missing", int64(len(slots))-n, len(slots))
+		t.db.locks.forget(slots)
+		return fmt.Errorf("store: %w: %d of %d lock rows missing; they are made again", store.ErrConflict, int64(len(slots))-n, len(slots))
 	}
 	return nil
 }
@@ -239,7 +252,7 @@ func (t *Tx) LockAround(ctx context.Context, ids []uint64, entities []record.Ent
 		if err != nil {
 			return out, wrap(err)
 		}
-		if err := checkLocked(tag.RowsAffected(), slots); err != nil {
+		if err := t.checkLocked(tag.RowsAffected(), slots); err != nil {
 			return out, err
 		}
 	}
@@ -311,10 +324,13 @@ func (t *Tx) Holders(ctx context.Context, keys []uint64, limit int) ([]store.Rec
 	}
 	var recs []store.Record
 	var capped []uint64
-	err := each(ctx, t, `WITH q AS (SELECT DISTINCT k FROM unnest($1::bigint[]) AS q(k)),
-		c AS (SELECT q.k FROM q WHERE (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.k = q.k LIMIT $2) s) >= $2)
+	// Each key's holders are read once, at most limit of them: a key that
+	// has limit is capped.
+	err := each(ctx, t, `WITH h AS (SELECT q.k, x.rec FROM (SELECT DISTINCT k FROM unnest($1::bigint[]) AS u(k)) q
+			CROSS JOIN LATERAL (SELECT rec FROM record_keys WHERE record_keys.k = q.k LIMIT $2) x),
+		c AS (SELECT k FROM h GROUP BY k HAVING count(*) >= $2)
 		SELECT r.source, r.rid, r.entity, r.data, r.keys, NULL::bigint FROM records r
-			WHERE r.id IN (SELECT rec FROM record_keys WHERE k IN (SELECT k FROM q EXCEPT SELECT k FROM c))
+			WHERE r.id IN (SELECT rec FROM h WHERE k NOT IN (SELECT k FROM c))
 		UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, k FROM c`,
 		[]any{signedKeys(keys), limit}, func(rows pgx.Rows) (bool, error) {
 			var src, rid, ent *string
