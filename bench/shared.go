@@ -2,21 +2,28 @@ package bench
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/kafka"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store/postgres"
@@ -40,6 +47,9 @@ type SharedOptions struct {
 	// Profile, when set, is started before the runs of the largest size
 	// and its stop called after them (concord bench --cpuprofile).
 	Profile func() (stop func(), err error)
+	// Replay is how many records go through a Kafka topic consumed twice
+	// after the runs (at most the size); 0 = 100000, -1 = none.
+	Replay int
 }
 
 // SharedSize is the shared-mode result of one size.
@@ -50,6 +60,7 @@ type SharedSize struct {
 	// Agreement is the pairwise F1 of the store after every run against
 	// batch.
 	Agreement float64
+	Replay    SharedReplay
 }
 
 // SharedRun is one number of resolvers on one store.
@@ -171,6 +182,21 @@ func measureSharedSize(ctx context.Context, opt SharedOptions, n int) (SharedSiz
 		return s, err
 	}
 	logf(opt.Log, "  agreement with batch after the runs %.4f", s.Agreement)
+	if opt.Replay >= 0 {
+		n := opt.Replay
+		if n == 0 {
+			n = 100000
+		}
+		rows, err := sourceRows(cfg, min(n, s.Records))
+		if err != nil {
+			return s, err
+		}
+		if s.Replay, err = sharedReplay(ctx, cfg, lives[0], rows); err != nil {
+			return s, err
+		}
+		logf(opt.Log, "  a topic of %d records consumed: %.0f/s; consumed again by a second group: %d skipped, changed: %v",
+			s.Replay.Messages, s.Replay.FirstPerSec, s.Replay.SecondSkipped, s.Replay.SecondChanged)
+	}
 	return s, nil
 }
 
@@ -301,9 +327,126 @@ func SharedMarkdown(sizes []SharedSize, opt SharedOptions, machine, command stri
 				s.Records, r.Resolvers, r.Upsert.P50, r.Upsert.P99, r.UpsertsPerSec, r.GroupedPerSec, r.Conflicts)
 		}
 	}
-	b.WriteString("\n| records | import (COPY) | agreement with batch after the runs (pairwise F1) |\n|---|---|---|\n")
+	b.WriteString("\n| records | import (COPY) | agreement with batch after the runs (pairwise F1) | topic consumed (one resolver, 64 a transaction) | consumed again by a second group |\n|---|---|---|---|---|\n")
 	for _, s := range sizes {
-		fmt.Fprintf(&b, "| %d | %.1f s | %.4f |\n", s.Records, s.ImportSeconds, s.Agreement)
+		replay, again := "—", "—"
+		if r := s.Replay; r.Messages > 0 {
+			replay = fmt.Sprintf("%d records, %.0f/s", r.Messages, r.FirstPerSec)
+			again = fmt.Sprintf("%d of %d skipped; nothing changed", r.SecondSkipped, r.Messages)
+			if r.SecondChanged || r.SecondSkipped != int64(r.Messages) {
+				again = fmt.Sprintf("%d of %d skipped; **the store changed**", r.SecondSkipped, r.Messages)
+			}
+		}
+		fmt.Fprintf(&b, "| %d | %.1f s | %.4f | %s | %s |\n", s.Records, s.ImportSeconds, s.Agreement, replay, again)
 	}
 	return b.String()
+}
+
+// SharedReplay is a topic consumed into the store twice, by two consumer
+// groups: the second pass must change nothing.
+type SharedReplay struct {
+	Messages int
+	// FirstPerSec is the first pass's messages per second (each one an
+	// upsert of a record the store holds already, as a replayed feed
+	// would be).
+	FirstPerSec float64
+	// SecondSkipped counts the messages the second pass skipped as
+	// applied already; SecondChanged is false when the audit head and the
+	// records stayed as the first pass left them.
+	SecondSkipped int64
+	SecondChanged bool
+}
+
+// sharedReplay sends rows to a topic of an in-process Kafka cluster and
+// consumes it with lv twice, in two groups.
+func sharedReplay(ctx context.Context, cfg *config.Config, lv *live.Live, rows []map[string]any) (SharedReplay, error) {
+	out := SharedReplay{Messages: len(rows)}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(4, "records"), kfake.SeedTopics(1, "dead"))
+	if err != nil {
+		return out, err
+	}
+	defer c.Close()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerBatchMaxBytes(4<<20))
+	if err != nil {
+		return out, err
+	}
+	recs := make([]*kgo.Record, len(rows))
+	for i, r := range rows {
+		msg := map[string]any{"source": r["source"]}
+		for k, v := range r["row"].(map[string]any) {
+			msg[k] = v
+		}
+		value, err := json.Marshal(msg)
+		if err != nil {
+			cl.Close()
+			return out, err
+		}
+		recs[i] = &kgo.Record{Topic: "records", Value: value}
+	}
+	err = cl.ProduceSync(ctx, recs...).FirstErr()
+	cl.Close()
+	if err != nil {
+		return out, err
+	}
+	pass := func(group string) (kafka.Stats, time.Duration, error) {
+		kc := *cfg
+		kc.Kafka = config.Kafka{Brokers: c.ListenAddrs(), Group: group, Topics: config.KafkaTopics{Records: "records", DeadLetters: "dead"}}
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		var last kafka.Stats
+		start := time.Now()
+		err := kafka.Consume(pctx, kafka.Options{Config: &kc, Live: lv, MaxBatch: live.SharedStreamGroup, Stats: func(s kafka.Stats) {
+			last = s
+			if s.Applied+s.Skipped+s.DeadLetters >= int64(len(rows)) {
+				cancel()
+			}
+		}})
+		if err != nil && pctx.Err() == nil {
+			return last, 0, err
+		}
+		if err := ctx.Err(); err != nil {
+			return last, 0, err
+		}
+		return last, time.Since(start), nil
+	}
+	first, took, err := pass("first")
+	if err != nil {
+		return out, err
+	}
+	if first.DeadLetters > 0 {
+		return out, fmt.Errorf("bench replay: %d messages went to dead letters", first.DeadLetters)
+	}
+	out.FirstPerSec = float64(len(rows)) / took.Seconds()
+	before, err := replayState(ctx, lv)
+	if err != nil {
+		return out, err
+	}
+	second, _, err := pass("second")
+	if err != nil {
+		return out, err
+	}
+	after, err := replayState(ctx, lv)
+	if err != nil {
+		return out, err
+	}
+	out.SecondSkipped, out.SecondChanged = second.Skipped, after != before || second.Applied > 0
+	return out, nil
+}
+
+// replayState is what a replay must leave as it was: the audit head and
+// every record's entity.
+func replayState(ctx context.Context, lv *live.Live) (string, error) {
+	log, head, err := lv.AuditLog(ctx)
+	if err != nil {
+		return "", err
+	}
+	ents, err := lv.Entities(ctx)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, k := range slices.SortedFunc(maps.Keys(ents), func(a, b record.Key) int { return strings.Compare(a.String(), b.String()) }) {
+		fmt.Fprintf(h, "%s\x00%s\n", k, ents[k])
+	}
+	return fmt.Sprintf("%d %s %x", len(log), head.Hash, h.Sum(nil)), nil
 }

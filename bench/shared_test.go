@@ -14,7 +14,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // MeasureShared end to end on a small store: resolvers side by side leave
 // the batch partition, and the report holds every run.
 func TestMeasureSharedSmall(t *testing.T) {
-	opt := SharedOptions{Sizes: []int{1500}, Resolvers: []int{1, 2}, Sample: 200, Seed: 1, Dir: t.TempDir(), URL: pgtest.URL(t)}
+	opt := SharedOptions{Sizes: []int{1500}, Resolvers: []int{1, 2}, Sample: 200, Replay: 300, Seed: 1, Dir: t.TempDir(), URL: pgtest.URL(t)}
 	sizes, err := MeasureShared(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
@@ -31,8 +31,11 @@ func TestMeasureSharedSmall(t *testing.T) {
 			t.Errorf("run not measured: %+v", r)
 		}
 	}
+	if r := s.Replay; r.Messages < 200 || r.Messages > 300 || r.FirstPerSec <= 0 || r.SecondSkipped != int64(r.Messages) || r.SecondChanged {
+		t.Errorf("replay %+v: want up to 300 consumed, then every one skipped and nothing changed", r)
+	}
 	md := SharedMarkdown(sizes, opt, "test", "concord bench --shared")
-	if !strings.Contains(md, "| 2 |") || !strings.Contains(md, "1.0000") {
+	if !strings.Contains(md, "| 2 |") || !strings.Contains(md, "1.0000") || !strings.Contains(md, "skipped; nothing changed") {
 		t.Errorf("report:\n%s", md)
 	}
 }

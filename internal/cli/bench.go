@@ -12,7 +12,7 @@ import (
 	"github.com/concord-er/concord/bench"
 )
 
-const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--cpuprofile FILE] [--write docs/serve.md] | concord bench --shared --store postgres://… [--sizes …] [--resolvers 1,2,4] [--sample 4000] [--write docs/scale.md]"
+const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--cpuprofile FILE] [--write docs/serve.md] | concord bench --shared --store postgres://… [--sizes …] [--resolvers 1,2,4] [--sample 4000] [--replay 100000] [--write docs/scale.md]"
 
 func runBench(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "bench", benchSynopsis)
@@ -29,6 +29,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	sharedMode := fs.Bool("shared", false, "measure shared mode: resolvers side by side on one PostgreSQL store")
 	storeURL := fs.String("store", os.Getenv("CONCORD_BENCH_POSTGRES"), "with --shared: the PostgreSQL database (a schema per size is made in it and dropped); default $CONCORD_BENCH_POSTGRES")
 	resolvers := fs.String("resolvers", "1,2,4", "with --shared: numbers of resolvers side by side, comma-separated")
+	replay := fs.Int("replay", 100000, "with --shared: records sent through a Kafka topic (in-process) and consumed twice; 0 for none")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -63,7 +64,10 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	case btoi(*liveMode)+btoi(*serveMode)+btoi(*sharedMode) > 1:
 		return &usageError{msg: "one of --live, --serve and --shared at a time", hint: benchSynopsis}
 	case *sharedMode:
-		opt := bench.SharedOptions{Sizes: ns, Seed: *seed, Dir: work, URL: *storeURL, Log: env.Stderr}
+		opt := bench.SharedOptions{Sizes: ns, Seed: *seed, Dir: work, URL: *storeURL, Log: env.Stderr, Replay: *replay}
+		if *replay <= 0 {
+			opt.Replay = -1
+		}
 		if *cpuProfile != "" {
 			opt.Profile = func() (func(), error) { return startCPUProfile(*cpuProfile) }
 		}
