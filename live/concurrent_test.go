@@ -382,3 +382,39 @@ func TestSharedMarksAfter(t *testing.T) {
 		t.Errorf("mark p0 = %q, %v, %v; want 2", v, ok, err)
 	}
 }
+
+// Two resolvers upsert, at the same moment, two records that must merge
+// (they share a name): whichever comes second sees the first, every time.
+func TestSharedRacingMerges(t *testing.T) {
+	ctx := context.Background()
+	a, dsn := openShared(t, "", bridgeModel())
+	b, _ := openShared(t, dsn, bridgeModel())
+	const pairs = 40
+	for i := range pairs {
+		x := textRecord(fmt.Sprintf("x-%d", i), fmt.Sprintf("name %d", i), fmt.Sprintf("a-%d", i))
+		y := textRecord(fmt.Sprintf("y-%d", i), fmt.Sprintf("name %d", i), fmt.Sprintf("b-%d", i))
+		start := make(chan struct{})
+		errs := make(chan error, 2)
+		for _, w := range []struct {
+			l *live.Live
+			r record.Record
+		}{{a, x}, {b, y}} {
+			go func() {
+				<-start
+				_, err := w.l.Upsert(ctx, w.r)
+				errs <- err
+			}()
+		}
+		close(start)
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		rx, errX := a.Record(ctx, x.Key, access.Everything)
+		ry, errY := b.Record(ctx, y.Key, access.Everything)
+		if err := errors.Join(errX, errY); err != nil || rx.Entity != ry.Entity {
+			t.Fatalf("pair %d: entities %s and %s (%v), want one", i, rx.Entity, ry.Entity, err)
+		}
+	}
+}
