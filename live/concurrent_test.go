@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -416,5 +417,45 @@ func TestSharedRacingMerges(t *testing.T) {
 		if err := errors.Join(errX, errY); err != nil || rx.Entity != ry.Entity {
 			t.Fatalf("pair %d: entities %s and %s (%v), want one", i, rx.Entity, ry.Entity, err)
 		}
+	}
+}
+
+// A signed log stays signed in shared mode: each change signs the head it
+// leaves, and a resolver without the key is refused.
+func TestSharedSignedLog(t *testing.T) {
+	ctx := context.Background()
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dsn := pgtest.Schema(t)
+	open := func(k ed25519.PrivateKey) *live.Live {
+		st, err := postgres.Open(ctx, dsn, postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		l, err := live.Open(ctx, st, live.Options{Model: bridgeModel(), Shared: true, AuditKey: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stores[l] = st
+		return l
+	}
+	signer := open(key)
+	for _, id := range []string{"a", "b"} {
+		if _, err := signer.Upsert(ctx, textRecord(id, "ana", "1")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, head, err := live.ReadAudit(ctx, stores[signer])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := audit.CheckSignature(log, head, key.Public().(ed25519.PublicKey)); err != nil {
+		t.Errorf("the head after shared changes: %v", err)
+	}
+	if _, err := open(nil).Upsert(ctx, textRecord("c", "bea", "2")); !errors.Is(err, live.ErrUnsignedWrite) {
+		t.Errorf("a change without the key: %v, want ErrUnsignedWrite", err)
 	}
 }

@@ -334,7 +334,7 @@ func digestSecret(ctx context.Context, tx store.Tx, create bool) ([]byte, error)
 }
 
 // metaHeadSig is the store metadata key of the audit head's signature.
-const metaHeadSig = "audit_head_sig"
+const metaHeadSig = store.MetaAuditHeadSig
 
 // ErrUnsignedWrite is returned for a change to a store whose audit log is
 // signed, by a process that does not hold the key.

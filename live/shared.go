@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -112,6 +113,8 @@ func (l *Live) sharedOnce(ctx context.Context, fn func(tx store.Tx) ([]toAudit, 
 	if err != nil {
 		return err
 	}
+	signed := head.Sig != ""
+	head.Sig = ""
 	if err := bt.flush(ctx, list); err != nil {
 		return err
 	}
@@ -121,8 +124,14 @@ func (l *Live) sharedOnce(ctx context.Context, fn func(tx store.Tx) ([]toAudit, 
 	if err := stx.NoteChanges(ctx, head.Seq, nt.noted()); err != nil {
 		return err
 	}
-	if err := signHead(ctx, stx, l.opt.AuditKey, head); err != nil {
-		return err
+	// The head as locked says whether the log is signed.
+	switch {
+	case l.opt.AuditKey != nil:
+		if err := stx.SetMeta(ctx, metaHeadSig, []byte(audit.SignHead(l.opt.AuditKey, head))); err != nil {
+			return err
+		}
+	case signed:
+		return ErrUnsignedWrite
 	}
 	if err := stx.Commit(); err != nil {
 		return err

@@ -15,8 +15,12 @@ import (
 // audit entry as its canonical JSON text, the head as JSON under one meta
 // key, the other entities of an event as one text.
 
-// MetaAuditHead is the meta key of the audit head.
-const MetaAuditHead = "audit_head"
+// MetaAuditHead is the meta key of the audit head; MetaAuditHeadSig, of
+// its signature (when the log is signed).
+const (
+	MetaAuditHead    = "audit_head"
+	MetaAuditHeadSig = "audit_head_sig"
+)
 
 // EncodeKeys packs blocking keys for a backend to keep as bytes: eight
 // little-endian bytes each.

@@ -217,9 +217,10 @@ type SharedTx interface {
 	// for different things only makes them wait for each other).
 	Lock(ctx context.Context, ids []uint64, wait bool) error
 	// LockHead waits for the audit head, the last lock a shared change
-	// takes, and returns it: from then on to its commit, no other shared
-	// transaction appends to the audit log or the lineage, so their
-	// sequence numbers follow the order of commits.
+	// takes, and returns it, with its signature (Sig) when the log is
+	// signed: from then on to its commit, no other shared transaction
+	// appends to the audit log or the lineage, so their sequence numbers
+	// follow the order of commits.
 	LockHead(ctx context.Context) (audit.Head, error)
 	// LockAround takes the locks of ids without waiting (as Lock), and
 	// then reads, in the same round trip where the backend can: the

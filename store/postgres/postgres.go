@@ -319,20 +319,7 @@ func (t *Tx) flush(ctx context.Context) error {
 	b, checks := t.behind, t.checks
 	t.behind, t.checks = &pgx.Batch{}, nil
 	br := t.tx.SendBatch(ctx, b)
-	var first error
-	for _, check := range checks {
-		tag, err := br.Exec()
-		if err != nil {
-			first = wrap(err)
-			break
-		}
-		if check != nil {
-			if err := check(tag.RowsAffected()); err != nil {
-				first = err
-				break
-			}
-		}
-	}
+	first := sendChecks(br, checks)
 	if err := br.Close(); err != nil && first == nil {
 		first = wrap(err)
 	}

@@ -236,16 +236,8 @@ func (t *Tx) LockAround(ctx context.Context, ids []uint64, entities []record.Ent
 	b.Queue(cols+" WHERE (a_source, a_rid) IN "+pairs+" UNION "+cols+" WHERE (b_source, b_rid) IN "+pairs+" ORDER BY 1, 2, 3, 4", ents, src, rid)
 	br := t.tx.SendBatch(ctx, b)
 	defer br.Close()
-	for _, check := range checks {
-		tag, err := br.Exec()
-		if err != nil {
-			return out, wrap(err)
-		}
-		if check != nil {
-			if err := check(tag.RowsAffected()); err != nil {
-				return out, err
-			}
-		}
+	if err := sendChecks(br, checks); err != nil {
+		return out, err
 	}
 	if len(slots) > 0 {
 		tag, err := br.Exec()
@@ -294,14 +286,60 @@ func wrap0(err error) error {
 	return wrap(err)
 }
 
-// LockHead waits for the audit head's row, and then reads the head: two
-// statements (the second one's snapshot is taken once the lock is held)
-// in one round trip with the writes held back.
+// LockHead waits for the audit head's row, and then reads the head and
+// its signature: the writes held back, the lock and the read (a statement
+// of its own, whose snapshot is taken once the lock is held) go in one
+// round trip.
 func (t *Tx) LockHead(ctx context.Context) (audit.Head, error) {
-	if err := t.put(ctx, nil, "SELECT id FROM writer WHERE id = 2 FOR UPDATE"); err != nil {
+	if err := ctx.Err(); err != nil {
+		return audit.Head{}, fmt.Errorf("store: %w", err)
+	}
+	b, checks := t.behind, t.checks
+	if b == nil {
+		b = &pgx.Batch{}
+	} else {
+		t.behind, t.checks = &pgx.Batch{}, nil
+	}
+	b.Queue("SELECT id FROM writer WHERE id = 2 FOR UPDATE")
+	b.Queue("SELECT (SELECT v FROM meta WHERE k = $1), (SELECT v FROM meta WHERE k = $2)", store.MetaAuditHead, store.MetaAuditHeadSig)
+	br := t.tx.SendBatch(ctx, b)
+	defer br.Close()
+	if err := sendChecks(br, checks); err != nil {
 		return audit.Head{}, err
 	}
-	return t.AuditHead(ctx)
+	if _, err := br.Exec(); err != nil {
+		return audit.Head{}, wrap(err)
+	}
+	var head, sig []byte
+	if err := br.QueryRow().Scan(&head, &sig); err != nil {
+		return audit.Head{}, wrap(err)
+	}
+	h := audit.Head{}
+	if head != nil { // else an empty log
+		var err error
+		if h, err = store.DecodeAuditHead(head, nil); err != nil {
+			return h, err
+		}
+	}
+	h.Sig = string(sig)
+	return h, wrap0(br.Close())
+}
+
+// sendChecks reads the results of the writes held back that a batch
+// begins with, and checks their row counts.
+func sendChecks(br pgx.BatchResults, checks []func(int64) error) error {
+	for _, check := range checks {
+		tag, err := br.Exec()
+		if err != nil {
+			return wrap(err)
+		}
+		if check != nil {
+			if err := check(tag.RowsAffected()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // recordColumns are what the finders read of a record.

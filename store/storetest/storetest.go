@@ -810,10 +810,12 @@ func runShared(t *testing.T, open Open) {
 	}
 	must(tx.Rollback())
 	must(<-got)
+	must(other.SetMeta(ctx, store.MetaAuditHeadSig, []byte("sig")))
 	head, err := other.AuditHead(ctx)
 	must(err)
+	head.Sig = "sig"
 	if locked, err := other.LockHead(ctx); err != nil || locked != head {
-		t.Fatalf("LockHead = %+v, %v; want the head %+v", locked, err, head)
+		t.Fatalf("LockHead = %+v, %v; want the head %+v with its signature", locked, err, head)
 	}
 	// Events added together are numbered in order, found by every entity
 	// they name.
