@@ -15,7 +15,6 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/live"
-	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/postgres"
@@ -290,24 +289,14 @@ func mixedOp(ctx context.Context, l *live.Live, res *engine.Resolution, i, n int
 func TestSharedResolversOnePostgres(t *testing.T) {
 	cfg, _ := fixture.Synth(t, 250)
 	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
-	dsn := pgtest.Schema(t)
 	var lives []*live.Live
-	var first store.Store
+	dsn := ""
 	for range 4 {
-		st, err := postgres.Open(context.Background(), dsn, postgres.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if first == nil {
-			first = st
-		}
-		l, err := live.Open(context.Background(), st, live.Options{Model: res.Model, Shared: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		var l *live.Live
+		l, dsn = openShared(t, dsn, live.Options{Model: res.Model})
 		lives = append(lives, l)
 	}
+	first := stores[lives[0]]
 	testBatchPartition(t, cfg, res, first, lives...)
 	var conflicts int64
 	for _, l := range lives {
@@ -322,9 +311,9 @@ func TestSharedResolversOnePostgres(t *testing.T) {
 	}
 }
 
-// openShared opens a resolver in shared mode on a PostgreSQL schema of its
-// own (dsn "" makes one).
-func openShared(t *testing.T, dsn string, m *model.Model) (*live.Live, string) {
+// openShared opens a resolver in shared mode, with its own connections,
+// on a PostgreSQL schema (dsn "" makes one of its own).
+func openShared(t *testing.T, dsn string, opt live.Options) (*live.Live, string) {
 	t.Helper()
 	if dsn == "" {
 		dsn = pgtest.Schema(t)
@@ -334,7 +323,8 @@ func openShared(t *testing.T, dsn string, m *model.Model) (*live.Live, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	l, err := live.Open(context.Background(), st, live.Options{Model: m, Shared: true})
+	opt.Shared = true
+	l, err := live.Open(context.Background(), st, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +334,7 @@ func openShared(t *testing.T, dsn string, m *model.Model) (*live.Live, string) {
 
 // Shared mode names and keeps entities as the memory-resident mode does.
 func TestSharedMergeSplitLineage(t *testing.T) {
-	l, _ := openShared(t, "", bridgeModel())
+	l, _ := openShared(t, "", live.Options{Model: bridgeModel()})
 	testMergeSplitLineage(t, l)
 }
 
@@ -352,8 +342,8 @@ func TestSharedMergeSplitLineage(t *testing.T) {
 // position read again lets it through.
 func TestSharedMarksAfter(t *testing.T) {
 	ctx := context.Background()
-	a, dsn := openShared(t, "", bridgeModel())
-	b, _ := openShared(t, dsn, bridgeModel())
+	a, dsn := openShared(t, "", live.Options{Model: bridgeModel()})
+	b, _ := openShared(t, dsn, live.Options{Model: bridgeModel()})
 	rec := textRecord("a", "ana", "111")
 	if _, err := a.ApplyMarkedAfter(ctx, []live.Op{{Record: rec}}, map[string][]byte{"p0": []byte("1")}, map[string][]byte{"p0": nil}); err != nil {
 		t.Fatal(err)
@@ -388,8 +378,8 @@ func TestSharedMarksAfter(t *testing.T) {
 // (they share a name): whichever comes second sees the first, every time.
 func TestSharedRacingMerges(t *testing.T) {
 	ctx := context.Background()
-	a, dsn := openShared(t, "", bridgeModel())
-	b, _ := openShared(t, dsn, bridgeModel())
+	a, dsn := openShared(t, "", live.Options{Model: bridgeModel()})
+	b, _ := openShared(t, dsn, live.Options{Model: bridgeModel()})
 	const pairs = 40
 	for i := range pairs {
 		x := textRecord(fmt.Sprintf("x-%d", i), fmt.Sprintf("name %d", i), fmt.Sprintf("a-%d", i))
@@ -428,21 +418,7 @@ func TestSharedSignedLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dsn := pgtest.Schema(t)
-	open := func(k ed25519.PrivateKey) *live.Live {
-		st, err := postgres.Open(ctx, dsn, postgres.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		l, err := live.Open(ctx, st, live.Options{Model: bridgeModel(), Shared: true, AuditKey: k})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stores[l] = st
-		return l
-	}
-	signer := open(key)
+	signer, dsn := openShared(t, "", live.Options{Model: bridgeModel(), AuditKey: key})
 	for _, id := range []string{"a", "b"} {
 		if _, err := signer.Upsert(ctx, textRecord(id, "ana", "1")); err != nil {
 			t.Fatal(err)
@@ -455,7 +431,8 @@ func TestSharedSignedLog(t *testing.T) {
 	if err := audit.CheckSignature(log, head, key.Public().(ed25519.PublicKey)); err != nil {
 		t.Errorf("the head after shared changes: %v", err)
 	}
-	if _, err := open(nil).Upsert(ctx, textRecord("c", "bea", "2")); !errors.Is(err, live.ErrUnsignedWrite) {
+	unsigned, _ := openShared(t, dsn, live.Options{Model: bridgeModel()})
+	if _, err := unsigned.Upsert(ctx, textRecord("c", "bea", "2")); !errors.Is(err, live.ErrUnsignedWrite) {
 		t.Errorf("a change without the key: %v, want ErrUnsignedWrite", err)
 	}
 }
