@@ -42,6 +42,10 @@ func (nb *notingBulk) PutRecords(ctx context.Context, rs []store.Record) error {
 	return nb.b.PutRecords(ctx, rs)
 }
 
+func (nb *notingBulk) AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error) {
+	return nb.b.AddEvents(ctx, events)
+}
+
 func (nb *notingBulk) PutLinks(ctx context.Context, ls []record.Link) error {
 	for _, l := range ls {
 		nb.n.note(l.A, l.B)

@@ -1472,9 +1472,20 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			ids = append(ids, e)
 		}
 		slices.Sort(ids)
-		for _, e := range ids {
-			if _, err := tx.AddEvent(ctx, record.Event{Kind: record.EventCreated, Entity: e, Record: first[e]}); err != nil {
-				return nil, err
+		events := make([]record.Event, 0, min(len(ids), importBatch))
+		for i, e := range ids {
+			ev := record.Event{Kind: record.EventCreated, Entity: e, Record: first[e]}
+			if bulk == nil {
+				if _, err := tx.AddEvent(ctx, ev); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if events = append(events, ev); len(events) == importBatch || i == len(ids)-1 {
+				if _, err := bulk.AddEvents(ctx, events); err != nil {
+					return nil, err
+				}
+				events = events[:0]
 			}
 		}
 		// The log names every record imported, a batch to an entry with

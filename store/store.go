@@ -149,6 +149,9 @@ type BulkTx interface {
 	// PutLinks adds links between stored records; none may be stored
 	// already.
 	PutLinks(ctx context.Context, ls []record.Link) error
+	// AddEvents appends events to the lineage in order, as AddEvent one
+	// by one would, and returns them with their sequence numbers.
+	AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error)
 }
 
 // Record is a stored record.
@@ -178,7 +181,7 @@ var ErrConflict = errors.New("conflict with a concurrent transaction")
 type Shared interface {
 	Store
 	// BeginShared starts a write transaction beside the other shared
-	// ones.
+	// ones; from its first statement on, a Begin(write) waits for it.
 	BeginShared(ctx context.Context) (SharedTx, error)
 }
 
@@ -204,7 +207,9 @@ type Around struct {
 	Decisions []record.Decision
 }
 
-// SharedTx is a write transaction of a Shared store.
+// SharedTx is a write transaction of a Shared store. Its writes may be
+// sent with its next read, lock or commit, and a write's error (such as
+// ErrNotFound for a link to a record not stored) returned from that call.
 type SharedTx interface {
 	Tx
 	Finder

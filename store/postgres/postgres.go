@@ -277,9 +277,10 @@ type Tx struct {
 	tx    pgx.Tx
 	write bool
 	done  bool
-	// behind holds writes not sent yet (a shared transaction's: they go
-	// in one round trip before its next read, lock or commit), with the
-	// check of each one's row count.
+	// behind holds a shared transaction's writes not sent yet: they go in
+	// one round trip before its next read, lock or commit (or once they
+	// are maxBehind), with the check of each one's row count. A write's
+	// error then comes from that call.
 	behind *pgx.Batch
 	checks []func(n int64) error
 	// bulk is set once rows were loaded with COPY: the planner's
@@ -308,8 +309,14 @@ func (t *Tx) put(ctx context.Context, want func(n int64) error, q string, args .
 	}
 	t.behind.Queue(q, args...)
 	t.checks = append(t.checks, want)
+	if t.behind.Len() >= maxBehind {
+		return t.flush(ctx)
+	}
 	return nil
 }
+
+// maxBehind bounds the writes held back: a longer run is sent at once.
+const maxBehind = 1000
 
 // flush sends the writes held back, in one round trip, and checks them.
 func (t *Tx) flush(ctx context.Context) error {

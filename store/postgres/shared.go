@@ -51,14 +51,13 @@ func (db *DB) BeginShared(ctx context.Context) (store.SharedTx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store %s: begin: %w", db.name, wrap(err))
 	}
-	t := &Tx{db: db, tx: tx, write: true}
-	if _, err := tx.Exec(ctx, "SELECT id FROM writer WHERE id = 1 FOR SHARE"); err != nil {
-		t.Rollback()
-		return nil, fmt.Errorf("store %s: begin: %w", db.name, wrap(err))
-	}
 	// Writes wait for the next read, lock or commit, and go with it in
-	// one round trip.
-	t.behind = &pgx.Batch{}
+	// one round trip: the writers' lock, shared, goes first.
+	t := &Tx{db: db, tx: tx, write: true, behind: &pgx.Batch{}}
+	if err := t.put(ctx, nil, "SELECT id FROM writer WHERE id = 1 FOR SHARE"); err != nil {
+		t.Rollback()
+		return nil, fmt.Errorf("store %s: begin: %w", db.name, err)
+	}
 	return t, nil
 }
 

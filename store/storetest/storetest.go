@@ -672,6 +672,11 @@ func Run(t *testing.T, open Open) {
 		bulk = tx.(store.BulkTx)
 		must(t, bulk.PutRecords(ctx, recs))
 		must(t, bulk.PutLinks(ctx, []record.Link{{A: k2, B: k1, Weight: 9.5}}))
+		evs, err := bulk.AddEvents(ctx, []record.Event{{Kind: record.EventCreated, Entity: "E1", Record: k1}, {Kind: record.EventCreated, Entity: "E2", Record: k3}})
+		must(t, err)
+		if len(evs) != 2 || evs[0].Seq <= 0 || evs[1].Seq <= evs[0].Seq {
+			t.Errorf("AddEvents = %+v", evs)
+		}
 		must(t, tx.Commit())
 		read(t, s, func(tx store.Tx) {
 			for _, want := range recs {
@@ -686,6 +691,9 @@ func Run(t *testing.T, open Open) {
 			}
 			if ls, err := tx.Links(ctx, k2); err != nil || len(ls) != 1 || ls[0].Weight != 9.5 || record.NewPair(ls[0].A, ls[0].B) != record.NewPair(k1, k2) {
 				t.Errorf("links of %s: %+v (%v)", k2, ls, err)
+			}
+			if evs, err := tx.Events(ctx, "E2", 0, 0); err != nil || len(evs) != 1 || evs[0].Record != k3 || evs[0].Kind != record.EventCreated {
+				t.Errorf("events of E2: %+v (%v)", evs, err)
 			}
 		})
 	})
@@ -840,10 +848,13 @@ func runShared(t *testing.T, open Open) {
 	}
 	rtx.Rollback()
 
-	// An exclusive writer waits for the shared transactions, and they
-	// for it.
+	// An exclusive writer waits for the shared transactions (from their
+	// first statement), and they for it.
 	tx, err = sh.BeginShared(ctx)
 	must(err)
+	if _, err := tx.CountRecords(ctx); err != nil {
+		t.Fatal(err)
+	}
 	begun := make(chan store.Tx, 1)
 	go func() {
 		w, err := s.Begin(ctx, true)
