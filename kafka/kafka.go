@@ -414,6 +414,20 @@ type ChangeMessage struct {
 	Members []record.Key      `json:"members"` // the entity's records when the change was sent
 }
 
+// relayedTo returns the sequence relayed last to a topic (0: none), and
+// its mark as stored (nil: none).
+func (c *consumer) relayedTo(ctx context.Context, topic string) (int64, []byte, error) {
+	v, ok, err := c.opt.Live.Mark(ctx, relayMark(topic))
+	if err != nil || !ok {
+		return 0, nil, err
+	}
+	seq, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, nil, fmt.Errorf("mark %s: %w", relayMark(topic), err)
+	}
+	return seq, v, nil
+}
+
 // relayMark is the mark that holds the last sequence relayed to a topic.
 func relayMark(topic string) string { return "kafka/relay/" + topic }
 
@@ -423,13 +437,9 @@ const relayPage = 500
 // relay sends lineage events to topic in sequence order, at least once,
 // until ctx ends: whenever a change commits, and every second.
 func (c *consumer) relay(ctx context.Context, topic string) error {
-	after := int64(0)
-	if v, ok, err := c.opt.Live.Mark(ctx, relayMark(topic)); err != nil {
+	after, stored, err := c.relayedTo(ctx, topic)
+	if err != nil {
 		return err
-	} else if ok {
-		if after, err = strconv.ParseInt(string(v), 10, 64); err != nil {
-			return fmt.Errorf("mark %s: %w", relayMark(topic), err)
-		}
 	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -459,8 +469,26 @@ func (c *consumer) relay(ctx context.Context, topic string) error {
 			if err := c.cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
 				return fmt.Errorf("kafka: changes not sent: %w", err)
 			}
-			if _, err := c.opt.Live.ApplyMarked(ctx, nil, map[string][]byte{relayMark(topic): []byte(strconv.FormatInt(next, 10))}); err != nil {
-				return err
+			// The mark moves forward only: another consumer relaying the
+			// same changes may have moved it past next meanwhile.
+			for {
+				mark := []byte(strconv.FormatInt(next, 10))
+				_, err := c.opt.Live.ApplyMarkedAfter(ctx, nil, map[string][]byte{relayMark(topic): mark}, map[string][]byte{relayMark(topic): stored})
+				if err == nil {
+					stored = mark
+					break
+				}
+				if !errors.Is(err, live.ErrMarkMoved) {
+					return err
+				}
+				var at int64
+				if at, stored, err = c.relayedTo(ctx, topic); err != nil {
+					return err
+				}
+				if at >= next {
+					next = at
+					break
+				}
 			}
 			after = next
 			c.nRelayed.Add(int64(len(events)))
