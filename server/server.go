@@ -142,6 +142,11 @@ func New(l *live.Live, opt Options) (*Server, error) {
 	})
 	s.mux.HandleFunc("GET /readyz", s.ready)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
+	wb, err := newWorkbench(s)
+	if err != nil {
+		return nil, err
+	}
+	wb.routes(s.mux)
 	return s, nil
 }
 

@@ -56,13 +56,16 @@ type fixture struct {
 	opt  server.Options
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, testModel()) }
+
+// newFixtureWith is newFixture with the store's model m.
+func newFixtureWith(t *testing.T, m *model.Model) *fixture {
 	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "concord.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := live.Open(context.Background(), db, live.Options{Model: testModel()})
+	l, err := live.Open(context.Background(), db, live.Options{Model: m})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,119 @@
+package server_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// chrome returns a browser context on Debian's headless Chromium. Without
+// Chromium the test is skipped, except under CI=true (.ci/run installs it).
+func chrome(t *testing.T) context.Context {
+	t.Helper()
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed: .ci/run installs it (apt-get install chromium)")
+		}
+		t.Skip("browser tests skipped: chromium is not installed (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800))
+	// No timeout on the context that starts the browser (it would stop
+	// it); the test's own deadline bounds it.
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	return ctx
+}
+
+// html returns the outer HTML of the first element sel matches.
+func html(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("%s: %v", sel, err)
+	}
+	return s
+}
+
+// do runs steps, failing the test on an error, within a minute.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A reviewer in a real browser: log in, search, open the entity, its pair
+// waterfall, and decide a pair with the keyboard alone.
+func TestBrowserWorkbench(t *testing.T) {
+	ctx := chrome(t)
+	m := testModel()
+	m.Thresholds.Match = 0.9 // one agreement (p 0.82) goes to review
+	f := newFixtureWith(t, m)
+	f.put(t, "pub", "a", "ann lee", "111")
+	f.put(t, "pub", "b", "ann lee", "222")
+	f.put(t, "pub", "c", "bob", "333")
+	f.put(t, "sec", "d", "dora", "999222")
+	do(t, ctx,
+		chromedp.Navigate(f.http.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), f.keys["ann"]),
+		chromedp.SendKeys(chromedp.ID("purpose"), "case 7"+kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+		chromedp.SendKeys(chromedp.ID("f-name"), "ann lee"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`table a[href^="/entities/"]`)),
+		chromedp.Click(chromedp.CSS(`table a[href^="/entities/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ol.lineage`)),
+	)
+	entity := html(t, ctx, "main")
+	do(t, ctx, chromedp.Navigate(f.http.URL+"/pairs?a=pub/a&b=pub/b"), chromedp.WaitVisible(chromedp.CSS(`table.waterfall`)))
+	pair := html(t, ctx, "main")
+	do(t, ctx, chromedp.Navigate(f.http.URL+"/review"), chromedp.WaitVisible(chromedp.CSS(`.queue .item.current`)))
+	queue := html(t, ctx, "main")
+	// Keyboard alone: the first pair is the current one; d decides it.
+	do(t, ctx, chromedp.KeyEvent("d"), chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)))
+	after := html(t, ctx, "main")
+	if !strings.Contains(entity, "ann lee") || !strings.Contains(entity, "pub") {
+		t.Errorf("entity page: %s", entity)
+	}
+	if !strings.Contains(pair, "prior") || !strings.Contains(pair, "exact") {
+		t.Errorf("pair page: %s", pair)
+	}
+	if !strings.Contains(queue, "pub/a · pub/b") {
+		t.Errorf("review queue: %s", queue)
+	}
+	if !strings.Contains(after, "different") || strings.Contains(after, "pub/a · pub/b") {
+		t.Errorf("after deciding with the keyboard: %s", after)
+	}
+	// The restricted source is nowhere in the DOM the cleared reader saw
+	// for other entities either; a reader without clearance never sees it.
+	out := chrome(t)
+	do(t, out,
+		chromedp.Navigate(f.http.URL+"/login"),
+		chromedp.SendKeys(chromedp.ID("token"), f.keys["out"]+kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+		chromedp.SendKeys(chromedp.ID("f-phone"), "999222"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("h2")),
+	)
+	dom := html(t, out, "main")
+	dom = inputValue.ReplaceAllString(dom, "") // the query's own value
+	for _, secret := range []string{"dora", "sec/", ">sec<"} {
+		if strings.Contains(dom, secret) {
+			t.Errorf("a reader without clearance sees %q: %s", secret, dom)
+		}
+	}
+}

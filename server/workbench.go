@@ -1,0 +1,507 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
+)
+
+// The workbench: the pages people use, served at / by concord serve,
+// rendered on the server from the same operations as the API, with the
+// same principals and views. Everything it serves is embedded; nothing is
+// loaded from elsewhere (the Content-Security-Policy says so).
+//
+//go:embed workbench
+var workbenchFiles embed.FS
+
+// Sessions: a person logs in once with an API key or an OIDC token, and
+// the browser holds only a random session id (HttpOnly, SameSite=Strict,
+// Secure over TLS).
+const (
+	sessionCookie = "concord_session"
+	sessionTTL    = 8 * time.Hour
+	maxSessions   = 10000
+)
+
+type session struct {
+	principal access.Principal
+	purpose   string
+	csrf      string // the token every form of the session carries
+	expires   time.Time
+}
+
+type workbench struct {
+	s     *Server
+	pages map[string]*template.Template
+	mu    sync.Mutex
+	live  map[string]*session // by session id
+	now   func() time.Time
+}
+
+// page is what a page handler gives to render: its template and data.
+type page struct {
+	name   string
+	data   any
+	status int
+}
+
+// pageData is what every page's template sees.
+type pageData struct {
+	Principal, Purpose, CSRF, Error string
+	Data                            any
+}
+
+func newWorkbench(s *Server) (*workbench, error) {
+	w := &workbench{s: s, pages: map[string]*template.Template{}, live: map[string]*session{}, now: time.Now}
+	names, err := fs.Glob(workbenchFiles, "workbench/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "workbench/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.ParseFS(workbenchFiles, "workbench/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("workbench: %w", err)
+		}
+		w.pages[base] = t
+	}
+	return w, nil
+}
+
+// routes registers the workbench's pages on the server's mux.
+func (w *workbench) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /assets/{file}", w.asset)
+	mux.HandleFunc("GET /login", func(rw http.ResponseWriter, r *http.Request) {
+		w.render(rw, r, nil, page{name: "login"}, "")
+	})
+	mux.HandleFunc("POST /login", w.login)
+	mux.HandleFunc("POST /logout", w.logout)
+	mux.HandleFunc("GET /{$}", w.handle(access.OpRead, w.search))
+	mux.HandleFunc("GET /entities/{id}", w.handle(access.OpRead, w.entity))
+	mux.HandleFunc("GET /pairs", w.handle(access.OpRead, w.pair))
+	mux.HandleFunc("GET /review", w.handle(access.OpRead, w.review))
+	mux.HandleFunc("POST /review", w.handle(access.OpDecide, w.decide))
+}
+
+// headers are the security headers of every workbench response.
+func headers(rw http.ResponseWriter) {
+	h := rw.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+}
+
+func (w *workbench) asset(rw http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	types := map[string]string{"style.css": "text/css; charset=utf-8", "workbench.js": "text/javascript; charset=utf-8"}
+	ct, ok := types[name]
+	if !ok {
+		http.NotFound(rw, r)
+		return
+	}
+	b, err := workbenchFiles.ReadFile("workbench/" + name)
+	if err != nil {
+		http.NotFound(rw, r)
+		return
+	}
+	headers(rw)
+	rw.Header().Set("Content-Type", ct)
+	rw.Write(b)
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// login checks a token as the API does (an API key, or an OIDC token) and
+// starts a session for its principal.
+func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		w.render(rw, r, nil, page{name: "login", status: http.StatusBadRequest}, "the form could not be read")
+		return
+	}
+	token, purpose := strings.TrimSpace(r.PostForm.Get("token")), strings.TrimSpace(r.PostForm.Get("purpose"))
+	if err := checkPurpose(purpose); err != nil {
+		w.render(rw, r, nil, page{name: "login", status: http.StatusBadRequest}, "the purpose is at most 200 characters, without control characters")
+		return
+	}
+	probe := r.Clone(r.Context())
+	probe.TLS = nil // the token is what logs in here
+	probe.Header = http.Header{"Authorization": {"Bearer " + token}}
+	p, err := w.s.authenticate(probe)
+	if err != nil || token == "" {
+		w.s.metrics.authFailures.Inc()
+		w.s.log.Warn("workbench log-in failed", "remote", r.RemoteAddr)
+		w.render(rw, r, nil, page{name: "login", status: http.StatusUnauthorized}, "that token is not valid")
+		return
+	}
+	sess := &session{principal: p, purpose: purpose, csrf: randomToken(), expires: w.now().Add(sessionTTL)}
+	id := randomToken()
+	w.mu.Lock()
+	if len(w.live) >= maxSessions {
+		for k, s := range w.live {
+			if w.now().After(s.expires) {
+				delete(w.live, k)
+			}
+		}
+	}
+	full := len(w.live) >= maxSessions
+	if !full {
+		w.live[id] = sess
+	}
+	w.mu.Unlock()
+	if full {
+		w.render(rw, r, nil, page{name: "login", status: http.StatusServiceUnavailable}, "too many sessions; try again later")
+		return
+	}
+	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Detail: "POST /login 303" + purposeDetail(purpose)})
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
+	http.Redirect(rw, r, "/", http.StatusSeeOther)
+}
+
+func purposeDetail(p string) string {
+	if p == "" {
+		return ""
+	}
+	return " purpose=" + p
+}
+
+// session returns the request's live session, or nil.
+func (w *workbench) session(r *http.Request) (string, *session) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return "", nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s, ok := w.live[c.Value]
+	if !ok {
+		return "", nil
+	}
+	if w.now().After(s.expires) {
+		delete(w.live, c.Value)
+		return "", nil
+	}
+	return c.Value, s
+}
+
+// validCSRF checks a form's token against its session's.
+func validCSRF(r *http.Request, s *session) bool {
+	return subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(s.csrf)) == 1
+}
+
+func (w *workbench) logout(rw http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
+	id, s := w.session(r)
+	if s != nil && r.ParseForm() == nil && validCSRF(r, s) {
+		w.mu.Lock()
+		delete(w.live, id)
+		w.mu.Unlock()
+	}
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+}
+
+// handle wraps a page: the session (or the log-in page), the role, the
+// view, bounds and time, the CSRF token of a form, the access log entry.
+func (w *workbench) handle(op access.Op, fn func(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error)) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		_, sess := w.session(r)
+		if sess == nil {
+			http.Redirect(rw, r, "/login", http.StatusSeeOther)
+			return
+		}
+		r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
+		if r.Method == http.MethodPost && (r.ParseForm() != nil || !validCSRF(r, sess)) {
+			w.render(rw, r, sess, page{name: "search", status: http.StatusForbidden, data: w.searchForm(nil)}, "the form has expired: load the page again")
+			return
+		}
+		c := &caller{principal: sess.principal, purpose: sess.purpose}
+		status := http.StatusOK
+		defer func() {
+			w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + c.principal.ID, Action: "request", Entities: c.entities,
+				Detail: r.Method + " " + routeOf(r) + " " + fmt.Sprint(status) + purposeDetail(c.purpose)})
+		}()
+		if !w.s.opt.Policy.Can(c.principal, op) {
+			status = http.StatusForbidden
+			w.render(rw, r, sess, page{name: "search", status: status, data: w.searchForm(nil)}, fmt.Sprintf("%s may not %s", c.principal.ID, op))
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), w.s.opt.Timeout)
+		defer cancel()
+		p, err := fn(ctx, r, c, w.s.opt.Policy.View(c.principal, c.purpose))
+		msg := ""
+		if err != nil {
+			status, msg = http.StatusInternalServerError, "internal error"
+			var se huma.StatusError
+			if errors.As(w.s.fail(err), &se) {
+				status, msg = se.GetStatus(), se.Error()
+			}
+			if p.name == "" {
+				p = page{name: "search", data: w.searchForm(nil)}
+			}
+		}
+		if p.status == 0 {
+			p.status = status
+		}
+		status = p.status
+		w.render(rw, r, sess, p, msg)
+	}
+}
+
+func (w *workbench) render(rw http.ResponseWriter, r *http.Request, s *session, p page, errMsg string) {
+	headers(rw)
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	d := pageData{Data: p.data, Error: errMsg}
+	if s != nil {
+		d.Principal, d.Purpose, d.CSRF = s.principal.ID, s.purpose, s.csrf
+	}
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	rw.WriteHeader(p.status)
+	if err := w.pages[p.name].ExecuteTemplate(rw, "layout", d); err != nil {
+		w.s.log.Error("workbench page", "page", p.name, "err", err)
+	}
+}
+
+// Search.
+
+type searchField struct {
+	Name  string
+	Kind  record.Kind
+	Value string
+}
+
+type searchData struct {
+	Fields     []searchField
+	Kind       string
+	Asked      bool
+	Candidates []live.Candidate
+	Rejected   []uploadError
+}
+
+// searchForm is the search form of the config's features, filled from q.
+func (w *workbench) searchForm(q map[string][]string) *searchData {
+	d := &searchData{}
+	for name, kind := range w.s.opt.Kinds {
+		val := ""
+		if vs := q["f."+name]; len(vs) > 0 {
+			val = strings.TrimSpace(vs[0])
+		}
+		d.Fields = append(d.Fields, searchField{Name: name, Kind: kind, Value: val})
+	}
+	slices.SortFunc(d.Fields, func(a, b searchField) int { return strings.Compare(a.Name, b.Name) })
+	if len(d.Fields) > 50 {
+		d.Fields = d.Fields[:50]
+	}
+	return d
+}
+
+func (w *workbench) search(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	q := r.URL.Query()
+	d := w.searchForm(q)
+	p := page{name: "search", data: d}
+	if k := q.Get("kind"); k == "person" || k == "organization" {
+		d.Kind = k
+	}
+	in := &matchIn{}
+	in.Body.Kind = record.EntityKind(d.Kind)
+	in.Body.Features = map[string][]string{}
+	for _, f := range d.Fields {
+		if f.Value != "" {
+			in.Body.Features[f.Name] = []string{f.Value}
+		}
+	}
+	if len(in.Body.Features) == 0 {
+		return p, nil
+	}
+	d.Asked = true
+	if !w.s.opt.Policy.Can(c.principal, access.OpMatch) {
+		return p, huma.Error403Forbidden(fmt.Sprintf("principal %s may not %s", c.principal.ID, access.OpMatch))
+	}
+	query, err := w.s.query(in, &d.Rejected)
+	if err != nil {
+		return p, err
+	}
+	if d.Candidates, err = w.s.l.Match(ctx, query, v, 20); err != nil {
+		return p, err
+	}
+	for _, cand := range d.Candidates {
+		c.touched(cand.Entity)
+	}
+	return p, nil
+}
+
+// Entity.
+
+type entityData struct {
+	ID      record.EntityID
+	Records []live.StoredRecord
+	Sources []sourceGroup
+	Lineage []record.Event
+}
+
+type sourceGroup struct {
+	Name    string
+	Records []recordView
+}
+
+type recordView struct {
+	Key      record.Key
+	Kind     record.EntityKind
+	Features []featureView
+	Links    []linkView
+}
+
+type featureView struct{ Name, Values string }
+
+type linkView struct {
+	A, B, Other record.Key
+	Weight      float64
+}
+
+func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	id := record.EntityID(r.PathValue("id"))
+	ev, err := w.s.l.Entity(ctx, id, v)
+	if err != nil {
+		return page{name: "search", data: w.searchForm(nil)}, err
+	}
+	c.touched(id)
+	d := &entityData{ID: ev.ID, Records: ev.Records, Lineage: ev.Lineage}
+	bySource := map[string]int{}
+	for _, sr := range ev.Records {
+		rv := recordView{Key: sr.Record.Key, Kind: sr.Record.Kind}
+		for _, f := range sr.Record.Features {
+			rv.Features = append(rv.Features, featureView{Name: f.Name, Values: strings.Join(f.Raw, "; ")})
+		}
+		for _, l := range sr.Links {
+			other := l.A
+			if other == sr.Record.Key {
+				other = l.B
+			}
+			if v.Record(other) {
+				rv.Links = append(rv.Links, linkView{A: sr.Record.Key, B: other, Other: other, Weight: l.Weight})
+			}
+		}
+		i, ok := bySource[rv.Key.Source]
+		if !ok {
+			i = len(d.Sources)
+			bySource[rv.Key.Source] = i
+			d.Sources = append(d.Sources, sourceGroup{Name: rv.Key.Source})
+		}
+		d.Sources[i].Records = append(d.Sources[i].Records, rv)
+	}
+	return page{name: "entity", data: d}, nil
+}
+
+// Pair.
+
+type barView struct {
+	explain.Bar
+	Class string
+}
+
+type pairData struct {
+	explain.Waterfall
+	Bars []barView
+}
+
+func (w *workbench) pair(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	fallback := page{name: "search", data: w.searchForm(nil)}
+	a, err := parseKey(r.URL.Query().Get("a"))
+	if err != nil {
+		return fallback, err
+	}
+	b, err := parseKey(r.URL.Query().Get("b"))
+	if err != nil {
+		return fallback, err
+	}
+	wf, err := w.s.l.ExplainPair(ctx, a, b, v)
+	if err != nil {
+		return fallback, err
+	}
+	d := &pairData{Waterfall: wf}
+	for _, bar := range wf.Bars {
+		// Bars are drawn by class (the page allows no inline style): half
+		// a rem a bit, up to ten.
+		n := min(int(math.Round(math.Abs(bar.Weight)*2)), 20)
+		sign := "pos"
+		if bar.Weight < 0 {
+			sign = "neg"
+		}
+		d.Bars = append(d.Bars, barView{Bar: bar, Class: fmt.Sprintf("%s w%d", sign, n)})
+	}
+	return page{name: "pair", data: d}, nil
+}
+
+// Review.
+
+type reviewData struct {
+	Items []record.Review
+	Done  string
+}
+
+// reviewPage is how many pairs the review page lists.
+const reviewPage = 100
+
+func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	items, err := w.s.l.Reviews(ctx, v)
+	if err != nil {
+		return page{name: "review", data: &reviewData{}}, err
+	}
+	if len(items) > reviewPage {
+		items = items[:reviewPage]
+	}
+	return page{name: "review", data: &reviewData{Items: items}}, nil
+}
+
+func (w *workbench) decide(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	a, errA := parseKey(r.PostForm.Get("a"))
+	b, errB := parseKey(r.PostForm.Get("b"))
+	if err := errors.Join(errA, errB); err != nil {
+		return page{name: "review", data: &reviewData{}}, huma.Error422UnprocessableEntity("the pair is not source/id twice")
+	}
+	if !v.Record(a) || !v.Record(b) {
+		return page{name: "review", data: &reviewData{}}, huma.Error404NotFound("not found")
+	}
+	verdict := record.Verdict(r.PostForm.Get("verdict"))
+	ch, err := w.s.l.Decide(ctx, record.Decision{A: a, B: b, Verdict: verdict, Reviewer: c.principal.ID, Comment: r.PostForm.Get("comment")})
+	if err != nil {
+		return page{name: "review", data: &reviewData{}}, err
+	}
+	c.touched(ch.Entity)
+	p, err := w.review(ctx, r, c, v)
+	if err == nil {
+		p.data.(*reviewData).Done = fmt.Sprintf("%s and %s: %s; %s is now in entity %s.", a, b, verdict, a, ch.Entity)
+	}
+	return p, err
+}

@@ -1,0 +1,201 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concord-er/concord/live"
+)
+
+// browser is a client with its own cookies that does not follow redirects.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func (f *fixture) browser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: f.http.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (b *browser) do(req *http.Request) response {
+	b.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header, string(data)}
+}
+
+func (b *browser) get(path string) response {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.base+path, nil)
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) response {
+	b.t.Helper()
+	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// login logs in with principal's key, and returns the session's CSRF
+// token from the page.
+func (b *browser) login(f *fixture, principal, purpose string) string {
+	b.t.Helper()
+	r := b.post("/login", url.Values{"token": {f.keys[principal]}, "purpose": {purpose}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
+		b.t.Fatalf("log-in as %s: %d %s", principal, r.status, r.body)
+	}
+	cookie := r.header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "SameSite=Strict", "concord_session="} {
+		if !strings.Contains(cookie, want) {
+			b.t.Errorf("session cookie %q lacks %s", cookie, want)
+		}
+	}
+	home := b.get("/")
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(home.body)
+	if home.status != 200 || m == nil {
+		b.t.Fatalf("home after log-in: %d %s", home.status, home.body)
+	}
+	return m[1]
+}
+
+// inputValue matches the value of a search form's field.
+var inputValue = regexp.MustCompile(`name="f\.[^"]*" value="[^"]*"`)
+
+func TestWorkbenchLogin(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	if r := b.get("/"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		t.Errorf("home without a session: %d %s", r.status, r.header.Get("Location"))
+	}
+	r := b.get("/login")
+	if r.status != 200 || !strings.Contains(r.body, `<label for="token">`) {
+		t.Errorf("log-in page: %d %s", r.status, r.body)
+	}
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	if r := b.post("/login", url.Values{"token": {"not-a-key"}}); r.status != http.StatusUnauthorized || !strings.Contains(r.body, "not valid") {
+		t.Errorf("a wrong token: %d %s", r.status, r.body)
+	}
+	csrf := b.login(f, "ann", "case 7")
+	if r := b.get("/"); !strings.Contains(r.body, "ann") || !strings.Contains(r.body, "purpose: case 7") || !strings.Contains(r.body, `name="f.name"`) {
+		t.Errorf("home: %s", r.body)
+	}
+	// A form without the session's token is refused; logging out ends
+	// the session.
+	if r := b.post("/logout", url.Values{"csrf": {"forged"}}); r.status != http.StatusSeeOther {
+		t.Errorf("log-out: %d", r.status)
+	}
+	b2 := f.browser(t)
+	csrf2 := b2.login(f, "ann", "")
+	if r := b2.post("/review", url.Values{"csrf": {csrf}, "a": {"pub/a"}, "b": {"pub/b"}, "verdict": {"same"}}); r.status != http.StatusForbidden {
+		t.Errorf("a decision with another session's token: %d", r.status)
+	}
+	b2.post("/logout", url.Values{"csrf": {csrf2}})
+	if r := b2.get("/"); r.status != http.StatusSeeOther {
+		t.Errorf("home after log-out: %d", r.status)
+	}
+	if r := b.get("/assets/style.css"); r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/css") {
+		t.Errorf("style: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	if r := b.get("/assets/../workbench.go"); r.status == 200 {
+		t.Errorf("an asset outside the set: %d", r.status)
+	}
+}
+
+// Search → entity → pair waterfall → review and decide, as a reviewer.
+func TestWorkbenchFlow(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "pub", "a", "ann lee", "111")
+	f.put(t, "pub", "b", "ann lee", "222")
+	f.put(t, "pub", "c", "bob", "111")
+	b := f.browser(t)
+	csrf := b.login(f, "ann", "case 7")
+	r := b.get("/?f.name=ann+lee")
+	m := regexp.MustCompile(`href="/entities/([^"]+)"`).FindStringSubmatch(r.body)
+	if r.status != 200 || m == nil {
+		t.Fatalf("search: %d %s", r.status, r.body)
+	}
+	r = b.get("/entities/" + m[1])
+	if r.status != 200 || !strings.Contains(r.body, "ann lee") || !strings.Contains(r.body, "<h2 id=\"src-pub\">pub</h2>") || !strings.Contains(r.body, "Lineage") {
+		t.Fatalf("entity page: %d %s", r.status, r.body)
+	}
+	r = b.get("/pairs?a=pub/a&b=pub/b")
+	if r.status != 200 || !strings.Contains(r.body, "waterfall") || !strings.Contains(r.body, "prior") || !strings.Contains(r.body, `class="bar `) {
+		t.Fatalf("pair page: %d %s", r.status, r.body)
+	}
+	if r := b.get("/pairs?a=pub/a&b=nonsense"); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a pair that is not two keys: %d", r.status)
+	}
+	if r := b.get("/entities/no-such"); r.status != http.StatusNotFound {
+		t.Errorf("an entity that does not exist: %d", r.status)
+	}
+	r = b.get("/review")
+	if r.status != 200 || !strings.Contains(r.body, "Review queue") {
+		t.Fatalf("review page: %d %s", r.status, r.body)
+	}
+	r = b.post("/review", url.Values{"csrf": {csrf}, "a": {"pub/a"}, "b": {"pub/c"}, "verdict": {"different"}, "comment": {"not the same phone owner"}})
+	if r.status != 200 || !strings.Contains(r.body, "different") {
+		t.Fatalf("decide: %d %s", r.status, r.body)
+	}
+	// Every page read is in the audit log, as the principal's (the access
+	// log is written in batches).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		log := f.call(t, "adm", "x", "GET", "/v1/audit?limit=1000", nil)
+		if strings.Contains(log.body, `"actor":"principal:ann","action":"request","entities":["`) && strings.Contains(log.body, "GET /entities/{id} 200 purpose=case 7") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the audit log lacks the workbench's reads: %s", log.body)
+		}
+	}
+}
+
+// A reader without the clearance never sees a labelled source in any
+// page: not its values, ids, nor its name.
+func TestWorkbenchNoLeaks(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "pub", "a", "ann", "111")
+	f.put(t, "sec", "b", "ann", "999222")
+	f.put(t, "sec", "c", "cyrus", "999222")
+	f.put(t, "sec", "d", "dora", "555")
+	var all, a live.StoredRecord
+	f.call(t, "adm", "x", "GET", "/v1/records/sec/d", nil).decode(t, &all)
+	f.call(t, "adm", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
+	for _, purpose := range []string{"", "case 1"} {
+		b := f.browser(t)
+		b.login(f, "out", purpose)
+		for _, p := range []string{"/", "/?f.name=ann", "/?f.name=cyrus&f.phone=999222", "/?f.phone=555",
+			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review"} {
+			r := b.get(p)
+			// A search form shows the query's own values back; nothing
+			// else may come from sec.
+			r.body = inputValue.ReplaceAllString(r.body, "")
+			leak(t, "workbench "+p, r)
+			if strings.Contains(r.body, ">sec<") {
+				t.Errorf("workbench %s names the source sec", p)
+			}
+		}
+	}
+	// The cleared reader without a purpose sees nothing of sec either.
+	b := f.browser(t)
+	b.login(f, "ann", "")
+	if r := b.get("/entities/" + string(all.Entity)); r.status != http.StatusNotFound {
+		t.Errorf("sec's entity without a purpose: %d", r.status)
+	}
+}
