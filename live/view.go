@@ -268,6 +268,32 @@ func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Revi
 	return out, after, err
 }
 
+// DecisionsAbout returns the reviewers' decisions that name one of keys,
+// as v sees them (both records visible), each once.
+func (l *Live) DecisionsAbout(ctx context.Context, keys []record.Key, v access.View) ([]record.Decision, error) {
+	var out []record.Decision
+	seen := map[record.Pair]bool{}
+	err := l.read(ctx, func(tx store.Tx) error {
+		for _, k := range keys {
+			if !v.Record(k) {
+				continue
+			}
+			ds, err := tx.Decisions(ctx, k)
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				if p := record.NewPair(d.A, d.B); !seen[p] && v.Record(d.A) && v.Record(d.B) {
+					seen[p] = true
+					out = append(out, d)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Decisions returns every reviewer's decision on records the view holds.
 func (l *Live) Decisions(ctx context.Context, v access.View) ([]record.Decision, error) {
 	var out []record.Decision

@@ -2,14 +2,18 @@ package server_test
 
 import (
 	"context"
+	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/concord-er/concord/live"
 )
 
 // chrome returns a browser context on Debian's headless Chromium. Without
@@ -115,5 +119,84 @@ func TestBrowserWorkbench(t *testing.T) {
 		if strings.Contains(dom, secret) {
 			t.Errorf("a reader without clearance sees %q: %s", secret, dom)
 		}
+	}
+}
+
+// screenshots, when set, is where TestBrowserAccessibility writes a
+// screenshot of each page: go test ./server -run TestBrowserAccessibility
+// -args -screenshots "$PWD/docs" regenerates docs/workbench-*.png.
+var screenshots = flag.String("screenshots", "", "write a screenshot of each workbench page into this directory")
+
+// axeScript returns axe-core's script (CONCORD_AXE_JS names it; .ci/run
+// fetches it from the npm registry). Without it the test is skipped,
+// except under CI=true.
+func axeScript(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("CONCORD_AXE_JS")
+	b, err := os.ReadFile(path)
+	if path == "" || err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("axe-core: CONCORD_AXE_JS=%q: %v (.ci/run sets it)", path, err)
+		}
+		t.Skipf("accessibility checks skipped: CONCORD_AXE_JS does not name axe-core's axe.min.js (npm pack axe-core)")
+	}
+	return string(b)
+}
+
+// Every page passes axe-core's WCAG 2 A and AA rules, at 1280×800.
+func TestBrowserAccessibility(t *testing.T) {
+	axe := axeScript(t)
+	ctx := chrome(t)
+	m := testModel()
+	m.Thresholds.Match = 0.9
+	f := newFixtureWith(t, m)
+	f.put(t, "pub", "a", "ann lee", "111")
+	f.put(t, "pub", "b", "ann lee", "222")
+	f.put(t, "pub", "c", "ann lee", "111")
+	f.put(t, "sec", "d", "dora", "999222")
+	var a live.StoredRecord
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
+	do(t, ctx, chromedp.Navigate(f.http.URL+"/login"), chromedp.WaitVisible(chromedp.ID("token")))
+	check := func(name string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";true")); err != nil {
+			t.Fatalf("%s: loading axe: %v", name, err)
+		}
+		// The rules that passed come first, so that a run that checked
+		// nothing is seen.
+		found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})
+			.then(r => [String(r.passes.length)].concat(r.violations.map(v => v.id + ' (' + v.nodes.length + '): ' + v.help)))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: axe: %v", name, err)
+		}
+		if len(found) == 0 || found[0] == "0" {
+			t.Fatalf("%s: axe checked nothing: %v", name, found)
+		}
+		for _, v := range found[1:] {
+			t.Errorf("%s: %s", name, v)
+		}
+		if *screenshots != "" {
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(*screenshots, "workbench-"+name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check("login")
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("token"), f.keys["ann"]), chromedp.SendKeys(chromedp.ID("purpose"), "case 7"+kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("f-name")), chromedp.SendKeys(chromedp.ID("f-name"), "ann lee"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`table a[href^="/entities/"]`)))
+	check("search")
+	for _, p := range []struct{ name, path, wait string }{
+		{"entity", "/entities/" + string(a.Entity), "ol.lineage"},
+		{"pair", "/pairs?a=pub/a&b=pub/b", "table.waterfall"},
+		{"review", "/review", ".queue .item.current"},
+		{"model", "/model", "table"},
+	} {
+		do(t, ctx, chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+		check(p.name)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
 )
 
 // The workbench: the pages people use, served at / by concord serve,
@@ -77,18 +78,34 @@ func newWorkbench(s *Server) (*workbench, error) {
 	if err != nil {
 		return nil, err
 	}
+	funcs := template.FuncMap{"barClass": barClass, "prob": func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return fmt.Sprintf("%.3g", *p)
+	}}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "workbench/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "parts" {
 			continue
 		}
-		t, err := template.ParseFS(workbenchFiles, "workbench/layout.html", name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(workbenchFiles, "workbench/layout.html", "workbench/parts.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("workbench: %w", err)
 		}
 		w.pages[base] = t
 	}
 	return w, nil
+}
+
+// barClass draws a weight as a bar by class (the pages allow no inline
+// style): half a rem a bit, up to ten, green for, red against.
+func barClass(weight float64) string {
+	n := min(int(math.Round(math.Abs(weight)*2)), 20)
+	if weight < 0 {
+		return fmt.Sprintf("neg w%d", n)
+	}
+	return fmt.Sprintf("pos w%d", n)
 }
 
 // routes registers the workbench's pages on the server's mux.
@@ -104,6 +121,11 @@ func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /pairs", w.handle(access.OpRead, w.pair))
 	mux.HandleFunc("GET /review", w.handle(access.OpRead, w.review))
 	mux.HandleFunc("POST /review", w.handle(access.OpDecide, w.decide))
+	mux.HandleFunc("POST /entities/{id}/split", w.handle(access.OpDecide, w.split))
+	mux.HandleFunc("POST /entities/{id}/merge", w.handle(access.OpDecide, w.merge))
+	mux.HandleFunc("GET /whynot", w.handle(access.OpRead, w.whyNot))
+	mux.HandleFunc("GET /model", w.handle(access.OpRead, w.model))
+	mux.HandleFunc("GET /audit", w.handle(access.OpAudit, w.auditLog))
 }
 
 // headers are the security headers of every workbench response.
@@ -364,10 +386,77 @@ func (w *workbench) search(ctx context.Context, r *http.Request, c *caller, v ac
 // Entity.
 
 type entityData struct {
-	ID      record.EntityID
-	Records []live.StoredRecord
-	Sources []sourceGroup
-	Lineage []record.Event
+	ID        record.EntityID
+	Records   []live.StoredRecord
+	Sources   []sourceGroup
+	Lineage   []record.Event
+	How       *explain.How
+	Graph     *graph
+	CanDecide bool
+	Done      string // what a change just did
+}
+
+// graph is an entity's records and the links and decisions between them,
+// laid out on a circle, as SVG coordinates.
+type graph struct {
+	Size  int
+	Nodes []graphNode
+	Edges []graphEdge
+}
+
+type graphNode struct {
+	X, Y, TX, TY int
+	Label        string
+}
+
+type graphEdge struct {
+	X1, Y1, X2, Y2 int
+	Class, Label   string
+}
+
+// maxGraph bounds the records an entity's graph draws.
+const maxGraph = 60
+
+func (w *workbench) graphOf(recs []live.StoredRecord, decisions []record.Decision) *graph {
+	if len(recs) < 2 || len(recs) > maxGraph {
+		return nil
+	}
+	const size, radius = 520, 190
+	g := &graph{Size: size}
+	at := map[record.Key]int{}
+	for i, sr := range recs {
+		a := 2 * math.Pi * float64(i) / float64(len(recs))
+		x, y := size/2+int(radius*math.Cos(a)), size/2+int(radius*math.Sin(a))
+		at[sr.Record.Key] = i
+		g.Nodes = append(g.Nodes, graphNode{X: x, Y: y, TX: x + 12, TY: y + 4, Label: sr.Record.Key.String()})
+	}
+	matchW := math.Log2(w.s.l.Model().Thresholds.Match / (1 - w.s.l.Model().Thresholds.Match))
+	seen := map[record.Pair]bool{}
+	edge := func(a, b record.Key, class, label string) {
+		i, okA := at[a]
+		j, okB := at[b]
+		p := record.NewPair(a, b)
+		if !okA || !okB || seen[p] {
+			return
+		}
+		seen[p] = true
+		g.Edges = append(g.Edges, graphEdge{X1: g.Nodes[i].X, Y1: g.Nodes[i].Y, X2: g.Nodes[j].X, Y2: g.Nodes[j].Y, Class: class, Label: label})
+	}
+	for _, d := range decisions {
+		if d.Verdict == record.VerdictSame || d.Verdict == record.VerdictDifferent {
+			edge(d.A, d.B, string(d.Verdict)+" s2", fmt.Sprintf("%s · %s: decided %s by %s", d.A, d.B, d.Verdict, d.Reviewer))
+		}
+	}
+	for _, sr := range recs {
+		for _, l := range sr.Links {
+			class := "s" + fmt.Sprint(min(1+int(l.Weight/8), 4))
+			if l.Weight >= matchW {
+				class += " strong"
+			}
+			edge(l.A, l.B, class, fmt.Sprintf("%s · %s: %.1f bits", l.A, l.B, l.Weight))
+		}
+	}
+	return g
 }
 
 type sourceGroup struct {
@@ -396,7 +485,23 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		return page{name: "search", data: w.searchForm(nil)}, err
 	}
 	c.touched(id)
-	d := &entityData{ID: ev.ID, Records: ev.Records, Lineage: ev.Lineage}
+	d := &entityData{ID: ev.ID, Records: ev.Records, Lineage: ev.Lineage, CanDecide: w.s.opt.Policy.Can(c.principal, access.OpDecide)}
+	if how, err := w.s.l.How(ctx, id, v); err == nil {
+		d.How = &how
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return page{name: "search", data: w.searchForm(nil)}, err
+	}
+	if len(ev.Records) <= maxGraph {
+		keys := make([]record.Key, len(ev.Records))
+		for i, sr := range ev.Records {
+			keys[i] = sr.Record.Key
+		}
+		decisions, err := w.s.l.DecisionsAbout(ctx, keys, v)
+		if err != nil {
+			return page{name: "search", data: w.searchForm(nil)}, err
+		}
+		d.Graph = w.graphOf(ev.Records, decisions)
+	}
 	bySource := map[string]int{}
 	for _, sr := range ev.Records {
 		rv := recordView{Key: sr.Record.Key, Kind: sr.Record.Kind}
@@ -425,16 +530,6 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 
 // Pair.
 
-type barView struct {
-	explain.Bar
-	Class string
-}
-
-type pairData struct {
-	explain.Waterfall
-	Bars []barView
-}
-
 func (w *workbench) pair(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	fallback := page{name: "search", data: w.searchForm(nil)}
 	a, err := parseKey(r.URL.Query().Get("a"))
@@ -449,18 +544,115 @@ func (w *workbench) pair(ctx context.Context, r *http.Request, c *caller, v acce
 	if err != nil {
 		return fallback, err
 	}
-	d := &pairData{Waterfall: wf}
-	for _, bar := range wf.Bars {
-		// Bars are drawn by class (the page allows no inline style): half
-		// a rem a bit, up to ten.
-		n := min(int(math.Round(math.Abs(bar.Weight)*2)), 20)
-		sign := "pos"
-		if bar.Weight < 0 {
-			sign = "neg"
-		}
-		d.Bars = append(d.Bars, barView{Bar: bar, Class: fmt.Sprintf("%s w%d", sign, n)})
+	return page{name: "pair", data: wf}, nil
+}
+
+func (w *workbench) whyNot(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	q := r.URL.Query()
+	a, b := record.EntityID(strings.TrimSpace(q.Get("a"))), record.EntityID(strings.TrimSpace(q.Get("b")))
+	wn, err := w.s.l.WhyNot(ctx, a, b, v)
+	if err != nil {
+		return page{name: "search", data: w.searchForm(nil)}, err
 	}
-	return page{name: "pair", data: d}, nil
+	c.touched(a, b)
+	return page{name: "whynot", data: wn}, nil
+}
+
+// Model.
+
+type modelData struct {
+	Prior, PriorWeight, MatchWeight, ReviewWeight float64
+	Match, Review                                 float64
+	Blocking                                      []string
+	Comparisons                                   []comparisonView
+}
+
+type comparisonView struct {
+	Name, Feature string
+	Kind          record.Kind
+	Levels        []levelView
+}
+
+type levelView struct {
+	Label  string
+	M, U   float64
+	Weight float64
+}
+
+func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	m := w.s.l.Model()
+	d := &modelData{Prior: m.Prior, PriorWeight: math.Log2(m.Prior / (1 - m.Prior)), Match: m.Thresholds.Match, Review: m.Thresholds.Review}
+	d.MatchWeight = math.Log2(m.Thresholds.Match / (1 - m.Thresholds.Match))
+	d.ReviewWeight = math.Log2(m.Thresholds.Review / (1 - m.Thresholds.Review))
+	for _, rule := range m.Blocking {
+		d.Blocking = append(d.Blocking, strings.Join(rule, " + "))
+	}
+	for _, cmp := range m.Comparisons {
+		cv := comparisonView{Name: cmp.Name, Feature: cmp.Feature, Kind: cmp.Kind}
+		for _, l := range cmp.Levels {
+			cv.Levels = append(cv.Levels, levelView{Label: l.Label, M: l.M, U: l.U, Weight: math.Log2(l.M / l.U)})
+		}
+		d.Comparisons = append(d.Comparisons, cv)
+	}
+	return page{name: "model", data: d}, nil
+}
+
+// Audit.
+
+type auditData struct {
+	Actor    string
+	Entries  []audit.Entry
+	Next     int64
+	Verified string
+}
+
+// auditPage is how many entries the audit page lists, and auditScan how
+// many it reads at most to find them under a filter.
+const (
+	auditPage = 100
+	auditScan = 20000
+)
+
+func (w *workbench) auditLog(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	q := r.URL.Query()
+	d := &auditData{Actor: strings.TrimSpace(q.Get("actor"))}
+	if len(d.Actor) > 200 {
+		d.Actor = d.Actor[:200]
+	}
+	p := page{name: "audit", data: d}
+	if q.Get("verify") != "" {
+		ver, err := w.s.l.Verify(ctx)
+		if err != nil {
+			return p, err
+		}
+		d.Verified = fmt.Sprintf("The log's %d entries verify up to its head (%d), and the store agrees with them.", ver.Entries, ver.Head.Seq)
+		if !ver.OK() {
+			d.Verified = fmt.Sprintf("The log does NOT verify: %s %d problems with the store's state.", ver.Chain, len(ver.State))
+		}
+	}
+	after := int64(0)
+	fmt.Sscan(q.Get("after"), &after)
+	for scanned := 0; len(d.Entries) < auditPage && scanned < auditScan; {
+		es, err := w.s.l.AuditPage(ctx, after, 1000)
+		if err != nil {
+			return p, err
+		}
+		if len(es) == 0 {
+			break
+		}
+		for _, e := range es {
+			scanned++
+			after = e.Seq
+			if d.Actor == "" || strings.Contains(e.Actor, d.Actor) {
+				d.Entries = append(d.Entries, e)
+				if len(d.Entries) == auditPage {
+					d.Next = e.Seq
+					break
+				}
+			}
+		}
+	}
+	return p, nil
 }
 
 // Review.
@@ -502,6 +694,50 @@ func (w *workbench) decide(ctx context.Context, r *http.Request, c *caller, v ac
 	p, err := w.review(ctx, r, c, v)
 	if err == nil {
 		p.data.(*reviewData).Done = fmt.Sprintf("%s and %s: %s; %s is now in entity %s.", a, b, verdict, a, ch.Entity)
+	}
+	return p, err
+}
+
+// Merge and split.
+
+func (w *workbench) split(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	id := record.EntityID(r.PathValue("id"))
+	var part []record.Key
+	for _, s := range r.PostForm["record"] {
+		k, err := parseKey(s)
+		if err != nil {
+			return w.entityAfter(ctx, r, c, v, id, "")
+		}
+		part = append(part, k)
+	}
+	ch, err := w.s.l.SplitSeen(ctx, id, part, v, c.principal.ID, r.PostForm.Get("reason"))
+	if err != nil {
+		p, _ := w.entityAfter(ctx, r, c, v, id, "")
+		return p, err
+	}
+	c.touched(id, ch.Entity)
+	return w.entityAfter(ctx, r, c, v, id, fmt.Sprintf("Split: %d records taken out of %s.", len(part), id))
+}
+
+func (w *workbench) merge(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	id := record.EntityID(r.PathValue("id"))
+	with := record.EntityID(strings.TrimSpace(r.PostForm.Get("with")))
+	ch, err := w.s.l.MergeSeen(ctx, id, with, v, c.principal.ID, r.PostForm.Get("reason"))
+	if err != nil {
+		p, _ := w.entityAfter(ctx, r, c, v, id, "")
+		return p, err
+	}
+	c.touched(id, with, ch.Entity)
+	r.SetPathValue("id", string(ch.Entity))
+	return w.entityAfter(ctx, r, c, v, ch.Entity, fmt.Sprintf("Merged %s and %s into %s.", id, with, ch.Entity))
+}
+
+// entityAfter is the entity page after a change, with what it did.
+func (w *workbench) entityAfter(ctx context.Context, r *http.Request, c *caller, v access.View, id record.EntityID, done string) (page, error) {
+	r.SetPathValue("id", string(id))
+	p, err := w.entity(ctx, r, c, v)
+	if d, ok := p.data.(*entityData); ok {
+		d.Done = done
 	}
 	return p, err
 }

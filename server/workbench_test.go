@@ -35,6 +35,9 @@ func (b *browser) do(req *http.Request) response {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
+	if strings.Contains(string(data), "%!") {
+		b.t.Errorf("%s %s: a value the page could not format: %s", req.Method, req.URL.Path, data)
+	}
 	return response{resp.StatusCode, resp.Header, string(data)}
 }
 
@@ -181,7 +184,8 @@ func TestWorkbenchNoLeaks(t *testing.T) {
 		b := f.browser(t)
 		b.login(f, "out", purpose)
 		for _, p := range []string{"/", "/?f.name=ann", "/?f.name=cyrus&f.phone=999222", "/?f.phone=555",
-			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review"} {
+			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review",
+			"/whynot?a=" + string(a.Entity) + "&b=" + string(all.Entity), "/model", "/audit"} {
 			r := b.get(p)
 			// A search form shows the query's own values back; nothing
 			// else may come from sec.
@@ -197,5 +201,60 @@ func TestWorkbenchNoLeaks(t *testing.T) {
 	b.login(f, "ann", "")
 	if r := b.get("/entities/" + string(all.Entity)); r.status != http.StatusNotFound {
 		t.Errorf("sec's entity without a purpose: %d", r.status)
+	}
+}
+
+// The entity's graph and how it formed, why two are apart, split and merge
+// from the entity page, the model, and the audit log for an admin.
+func TestWorkbenchEntityTools(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "pub", "a", "ann lee", "111")
+	f.put(t, "pub", "b", "ann lee", "222")
+	f.put(t, "pub", "c", "bob", "333")
+	var a, c live.StoredRecord
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/c", nil).decode(t, &c)
+	b := f.browser(t)
+	csrf := b.login(f, "ann", "case 7")
+	r := b.get("/entities/" + string(a.Entity))
+	for _, want := range []string{"<svg class=\"graph\"", "<line ", "How it formed", "Step 1, by model", "Split", "Merge with entity"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("entity page lacks %q", want)
+		}
+	}
+	if r := b.get("/whynot?a=" + string(a.Entity) + "&b=" + string(c.Entity)); r.status != 200 || !strings.Contains(r.body, "are apart") {
+		t.Errorf("why-not page: %d %s", r.status, r.body)
+	}
+	if r := b.get("/model"); r.status != 200 || !strings.Contains(r.body, "<caption>name (name, text)</caption>") || !strings.Contains(r.body, "Blocking rules") {
+		t.Errorf("model page: %d %s", r.status, r.body)
+	}
+	// Split b off a's entity, then merge it back.
+	r = b.post("/entities/"+string(a.Entity)+"/split", url.Values{"csrf": {csrf}, "record": {"pub/b"}, "reason": {"two people"}})
+	if r.status != 200 || !strings.Contains(r.body, "Split: 1 records taken out") {
+		t.Fatalf("split: %d %s", r.status, r.body)
+	}
+	var bAfter live.StoredRecord
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/b", nil).decode(t, &bAfter)
+	if bAfter.Entity == a.Entity {
+		t.Fatalf("b still in %s after the split", a.Entity)
+	}
+	r = b.post("/entities/"+string(a.Entity)+"/merge", url.Values{"csrf": {csrf}, "with": {string(bAfter.Entity)}, "reason": {"one person after all"}})
+	if r.status != 200 || !strings.Contains(r.body, "Merged") {
+		t.Fatalf("merge: %d %s", r.status, r.body)
+	}
+	if r := b.post("/entities/"+string(a.Entity)+"/merge", url.Values{"csrf": {csrf}, "with": {"nonexistent"}, "reason": {"x"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a merge with no such entity: %d", r.status)
+	}
+	// The audit log is an admin's.
+	if r := b.get("/audit"); r.status != http.StatusForbidden {
+		t.Errorf("audit page for a reviewer: %d", r.status)
+	}
+	adm := f.browser(t)
+	adm.login(f, "adm", "audit")
+	if r := adm.get("/audit?actor=reviewer:ann"); r.status != 200 || !strings.Contains(r.body, "reviewer:ann") || strings.Contains(r.body, "principal:svc") {
+		t.Errorf("audit filtered by actor: %d %s", r.status, r.body)
+	}
+	if r := adm.get("/audit?verify=1"); !strings.Contains(r.body, "verify up to its head") {
+		t.Errorf("audit verify: %s", r.body)
 	}
 }
