@@ -651,7 +651,11 @@ func (l *Live) ApplyMarkedAfter(ctx context.Context, ops []Op, marks, after map[
 	}
 	chs := make([]Change, len(ops))
 	err := l.change(ctx, func(tx store.Tx) ([]toAudit, error) {
-		if err := l.checkMarksAfter(ctx, tx, after); err != nil {
+		var stx store.SharedTx // l.mu is held: the change's own copy
+		if l.mem.src != nil {
+			stx = l.mem.src.tx
+		}
+		if err := checkMarksAfter(ctx, tx, after, stx); err != nil {
 			return nil, err
 		}
 		if err := l.loadOps(ctx, ops, preps); err != nil {

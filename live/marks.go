@@ -30,7 +30,9 @@ func (l *Live) setMarks(ctx context.Context, marks, after map[string][]byte) err
 		return err
 	}
 	defer tx.Rollback()
-	if err := l.checkMarksAfter(ctx, tx, after); err != nil {
+	// The writers' lock, held alone, keeps the marks still: nothing to
+	// lock besides.
+	if err := checkMarksAfter(ctx, tx, after, nil); err != nil {
 		return err
 	}
 	if err := putMarks(ctx, tx, marks); err != nil {
@@ -44,19 +46,19 @@ func (l *Live) setMarks(ctx context.Context, marks, after map[string][]byte) err
 var ErrMarkMoved = errors.New("a mark moved since it was read")
 
 // checkMarksAfter refuses a change when a mark of after does not hold its
-// value. In shared mode each mark is locked first (waiting), so that two
-// processes checking one mark do it one after the other.
-func (l *Live) checkMarksAfter(ctx context.Context, tx store.Tx, after map[string][]byte) error {
+// value. A shared transaction (stx not nil) locks each mark first, waiting,
+// so that two processes checking one mark do it one after the other.
+func checkMarksAfter(ctx context.Context, tx store.Tx, after map[string][]byte, stx store.SharedTx) error {
 	if len(after) == 0 {
 		return nil
 	}
 	keys := slices.Sorted(maps.Keys(after))
-	if p := l.mem.src; p != nil {
+	if stx != nil {
 		ids := make([]uint64, len(keys))
 		for i, k := range keys {
 			ids[i] = lockID('m', k)
 		}
-		if err := p.tx.Lock(ctx, ids, true); err != nil {
+		if err := stx.Lock(ctx, ids, true); err != nil {
 			return err
 		}
 	}
