@@ -660,20 +660,63 @@ func (w *workbench) auditLog(ctx context.Context, r *http.Request, c *caller, v 
 type reviewData struct {
 	Items []record.Review
 	Done  string
+	Order string // "uncertain" or "strongest"
+	Next  string // the cursor of the next page (strongest first)
 }
 
-// reviewPage is how many pairs the review page lists.
-const reviewPage = 100
+// reviewPage is how many pairs the review page lists; reviewScan how many
+// of the queue it reads at most to put the most uncertain first.
+const (
+	reviewPage = 100
+	reviewScan = 5000
+)
 
+// review lists the queue: most uncertain first (the pairs whose weight is
+// nearest even odds, of the first reviewScan), or strongest first, paged.
 func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
-	items, err := w.s.l.Reviews(ctx, v)
+	q := r.URL.Query()
+	d := &reviewData{Order: "uncertain"}
+	if q.Get("order") == "strongest" {
+		d.Order = "strongest"
+	}
+	p := page{name: "review", data: d}
+	if d.Order == "uncertain" {
+		items, _, err := w.s.l.ReviewPage(ctx, v, nil, reviewScan)
+		if err != nil {
+			return p, err
+		}
+		slices.SortStableFunc(items, func(a, b record.Review) int {
+			return cmpFloat(math.Abs(a.Weight), math.Abs(b.Weight))
+		})
+		d.Items = items[:min(len(items), reviewPage)]
+		return p, nil
+	}
+	var after *record.Review
+	if cur := q.Get("after"); cur != "" {
+		after = &record.Review{}
+		if err := decodeCursor(cur, after); err != nil {
+			return p, err
+		}
+	}
+	items, next, err := w.s.l.ReviewPage(ctx, v, after, reviewPage)
 	if err != nil {
-		return page{name: "review", data: &reviewData{}}, err
+		return p, err
 	}
-	if len(items) > reviewPage {
-		items = items[:reviewPage]
+	d.Items = items
+	if next != nil {
+		d.Next = encodeCursor(next)
 	}
-	return page{name: "review", data: &reviewData{Items: items}}, nil
+	return p, nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 func (w *workbench) decide(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {

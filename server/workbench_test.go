@@ -258,3 +258,31 @@ func TestWorkbenchEntityTools(t *testing.T) {
 		t.Errorf("audit verify: %s", r.body)
 	}
 }
+
+// The review queue, most uncertain first or strongest first.
+func TestWorkbenchReviewOrders(t *testing.T) {
+	m := testModel()
+	m.Thresholds.Match = 0.9 // one agreement goes to review
+	f := newFixtureWith(t, m)
+	f.put(t, "pub", "a", "ann lee", "111")
+	f.put(t, "pub", "b", "ann lee", "222")
+	f.put(t, "pub", "c", "cy", "222")
+	b := f.browser(t)
+	b.login(f, "ann", "")
+	for _, order := range []string{"", "uncertain", "strongest"} {
+		r := b.get("/review?order=" + order)
+		if r.status != 200 || strings.Count(r.body, `class="item"`) != 2 {
+			t.Errorf("review queue, order %q: %d %s", order, r.status, r.body)
+		}
+		want := order
+		if want == "" {
+			want = "uncertain"
+		}
+		if !strings.Contains(r.body, `value="`+want+`" selected`) {
+			t.Errorf("order %q is not the one selected", want)
+		}
+	}
+	if r := b.get("/review?order=strongest&after=garbage"); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a cursor the page did not give: %d", r.status)
+	}
+}
