@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -686,7 +687,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 			return p, err
 		}
 		slices.SortStableFunc(items, func(a, b record.Review) int {
-			return cmpFloat(math.Abs(a.Weight), math.Abs(b.Weight))
+			return cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight))
 		})
 		d.Items = items[:min(len(items), reviewPage)]
 		return p, nil
@@ -707,16 +708,6 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		d.Next = encodeCursor(next)
 	}
 	return p, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (w *workbench) decide(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
