@@ -70,7 +70,10 @@ type page struct {
 // pageData is what every page's template sees.
 type pageData struct {
 	Principal, Purpose, CSRF, Error string
-	Data                            any
+	// NeedPurpose is set when the principal is cleared for labelled
+	// sources but stated no purpose: they stay hidden until it does.
+	NeedPurpose bool
+	Data        any
 }
 
 func newWorkbench(s *Server) (*workbench, error) {
@@ -117,6 +120,7 @@ func (w *workbench) routes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("POST /login", w.login)
 	mux.HandleFunc("POST /logout", w.logout)
+	mux.HandleFunc("POST /purpose", w.setPurpose)
 	mux.HandleFunc("GET /{$}", w.handle(access.OpRead, w.search))
 	mux.HandleFunc("GET /entities/{id}", w.handle(access.OpRead, w.entity))
 	mux.HandleFunc("GET /pairs", w.handle(access.OpRead, w.pair))
@@ -241,6 +245,34 @@ func validCSRF(r *http.Request, s *session) bool {
 	return subtle.ConstantTimeCompare([]byte(r.PostForm.Get("csrf")), []byte(s.csrf)) == 1
 }
 
+// setPurpose states the session's purpose, once: labelled sources the
+// principal is cleared for show from then on.
+func (w *workbench) setPurpose(rw http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
+	_, sess := w.session(r)
+	if sess == nil {
+		http.Redirect(rw, r, "/login", http.StatusSeeOther)
+		return
+	}
+	purpose := ""
+	if r.ParseForm() == nil && validCSRF(r, sess) {
+		purpose = strings.TrimSpace(r.PostForm.Get("purpose"))
+	}
+	w.mu.Lock()
+	bad := purpose == "" || sess.purpose != "" || checkPurpose(purpose) != nil
+	if !bad {
+		sess.purpose = purpose
+	}
+	w.mu.Unlock()
+	if bad {
+		w.render(rw, r, sess, page{name: "search", status: http.StatusBadRequest, data: w.searchForm(nil)},
+			"a purpose is stated once a session, up to 200 characters without control characters")
+		return
+	}
+	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + sess.principal.ID, Action: "request", Detail: "POST /purpose 303" + purposeDetail(purpose)})
+	http.Redirect(rw, r, "/", http.StatusSeeOther)
+}
+
 func (w *workbench) logout(rw http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
 	id, s := w.session(r)
@@ -306,6 +338,7 @@ func (w *workbench) render(rw http.ResponseWriter, r *http.Request, s *session, 
 	d := pageData{Data: p.data, Error: errMsg}
 	if s != nil {
 		d.Principal, d.Purpose, d.CSRF = s.principal.ID, s.purpose, s.csrf
+		d.NeedPurpose = s.purpose == "" && s.principal.Clearance != ""
 	}
 	if p.status == 0 {
 		p.status = http.StatusOK

@@ -286,3 +286,38 @@ func TestWorkbenchReviewOrders(t *testing.T) {
 		t.Errorf("a cursor the page did not give: %d", r.status)
 	}
 }
+
+// A cleared reader who logged in without a purpose sees the labelled
+// sources once it states one, and only once.
+func TestWorkbenchPurposeLater(t *testing.T) {
+	f := newFixture(t)
+	f.put(t, "sec", "d", "dora", "555")
+	var d live.StoredRecord
+	f.call(t, "adm", "x", "GET", "/v1/records/sec/d", nil).decode(t, &d)
+	b := f.browser(t)
+	csrf := b.login(f, "ann", "")
+	if r := b.get("/"); !strings.Contains(r.body, `action="/purpose"`) {
+		t.Errorf("no purpose form for a cleared reader without one: %s", r.body)
+	}
+	if r := b.get("/entities/" + string(d.Entity)); r.status != http.StatusNotFound {
+		t.Errorf("sec's entity before a purpose: %d", r.status)
+	}
+	if r := b.post("/purpose", url.Values{"csrf": {"forged"}, "purpose": {"case 9"}}); r.status != http.StatusBadRequest {
+		t.Errorf("a purpose with a forged token: %d", r.status)
+	}
+	if r := b.post("/purpose", url.Values{"csrf": {csrf}, "purpose": {"case 9"}}); r.status != http.StatusSeeOther {
+		t.Errorf("stating a purpose: %d %s", r.status, r.body)
+	}
+	if r := b.get("/entities/" + string(d.Entity)); r.status != 200 || !strings.Contains(r.body, "dora") || strings.Contains(r.body, `action="/purpose"`) {
+		t.Errorf("sec's entity after the purpose: %d %s", r.status, r.body)
+	}
+	if r := b.post("/purpose", url.Values{"csrf": {csrf}, "purpose": {"another"}}); r.status != http.StatusBadRequest {
+		t.Errorf("a second purpose: %d", r.status)
+	}
+	// A reader without clearance is not asked.
+	o := f.browser(t)
+	o.login(f, "out", "")
+	if r := o.get("/"); strings.Contains(r.body, `action="/purpose"`) {
+		t.Error("a purpose form for a reader with no clearance")
+	}
+}
