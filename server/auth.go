@@ -114,6 +114,18 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	return access.Principal{}, fmt.Errorf("%w: the token is not a valid API key", errUnauthenticated)
 }
 
+// keyValid reports whether an API key with this hash is still accepted
+// (every key compared in constant time).
+func (s *Server) keyValid(sum [sha256.Size]byte) bool {
+	found := false
+	for _, k := range *s.keys.Load() {
+		if subtle.ConstantTimeCompare(sum[:], k.Hash[:]) == 1 {
+			found = true
+		}
+	}
+	return found
+}
+
 // certIdentity names a client certificate's subject: its first URI SAN
 // (spiffe://…), else its first e-mail address, else its first DNS name,
 // else its common name.

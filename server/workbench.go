@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
@@ -50,6 +51,9 @@ type session struct {
 	purpose   string
 	csrf      string // the token every form of the session carries
 	expires   time.Time
+	// key is the hash of the API key that logged in (none for an OIDC
+	// token): the session ends when the key is revoked.
+	key *[sha256.Size]byte
 }
 
 type workbench struct {
@@ -190,6 +194,10 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess := &session{principal: p, purpose: purpose, csrf: randomToken(), expires: w.now().Add(sessionTTL)}
+	if w.s.opt.OIDC == nil || !looksLikeJWT(token) {
+		sum := sha256.Sum256([]byte(token))
+		sess.key = &sum
+	}
 	id := randomToken()
 	w.mu.Lock()
 	if len(w.live) >= maxSessions {
@@ -221,7 +229,8 @@ func purposeDetail(p string) string {
 	return " purpose=" + p
 }
 
-// session returns the request's live session, or nil.
+// session returns the request's live session (a copy), or nil. A session
+// past its time, or whose API key was revoked since, is ended.
 func (w *workbench) session(r *http.Request) (string, *session) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
@@ -233,11 +242,12 @@ func (w *workbench) session(r *http.Request) (string, *session) {
 	if !ok {
 		return "", nil
 	}
-	if w.now().After(s.expires) {
+	if w.now().After(s.expires) || (s.key != nil && !w.s.keyValid(*s.key)) {
 		delete(w.live, c.Value)
 		return "", nil
 	}
-	return c.Value, s
+	cp := *s
+	return c.Value, &cp
 }
 
 // validCSRF checks a form's token against its session's.
@@ -249,7 +259,7 @@ func validCSRF(r *http.Request, s *session) bool {
 // principal is cleared for show from then on.
 func (w *workbench) setPurpose(rw http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
-	_, sess := w.session(r)
+	id, sess := w.session(r)
 	if sess == nil {
 		http.Redirect(rw, r, "/login", http.StatusSeeOther)
 		return
@@ -259,9 +269,10 @@ func (w *workbench) setPurpose(rw http.ResponseWriter, r *http.Request) {
 		purpose = strings.TrimSpace(r.PostForm.Get("purpose"))
 	}
 	w.mu.Lock()
-	bad := purpose == "" || sess.purpose != "" || checkPurpose(purpose) != nil
+	live, ok := w.live[id]
+	bad := !ok || purpose == "" || live.purpose != "" || checkPurpose(purpose) != nil
 	if !bad {
-		sess.purpose = purpose
+		live.purpose, sess.purpose = purpose, purpose
 	}
 	w.mu.Unlock()
 	if bad {

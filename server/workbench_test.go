@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/server"
 )
 
 // browser is a client with its own cookies that does not follow redirects.
@@ -319,5 +320,27 @@ func TestWorkbenchPurposeLater(t *testing.T) {
 	o.login(f, "out", "")
 	if r := o.get("/"); strings.Contains(r.body, `action="/purpose"`) {
 		t.Error("a purpose form for a reader with no clearance")
+	}
+}
+
+// A session ends when the API key that opened it is revoked.
+func TestWorkbenchRevokedKey(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.login(f, "ann", "")
+	if r := b.get("/"); r.status != 200 {
+		t.Fatalf("home: %d", r.status)
+	}
+	// Ann's key replaced by a new one: the old one no longer logs in.
+	_, line := server.NewAPIKey("ann")
+	keys, err := server.ParseAPIKeys(strings.NewReader(line+"\n"), "keys.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.SetAPIKeys(keys); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.get("/"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		t.Errorf("home after the key was revoked: %d", r.status)
 	}
 }
