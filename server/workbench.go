@@ -430,8 +430,13 @@ func (w *workbench) search(ctx context.Context, r *http.Request, c *caller, v ac
 
 // Entity.
 
+// maxEntityRecords bounds the records (and lineage entries) an entity page
+// shows; a larger entity shows the first ones, and not how it formed.
+const maxEntityRecords = 500
+
 type entityData struct {
 	ID        record.EntityID
+	Total     int // records the reader may see, shown or not
 	Records   []live.StoredRecord
 	Sources   []sourceGroup
 	Lineage   []record.Event
@@ -530,11 +535,21 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		return page{name: "search", data: w.searchForm(nil)}, err
 	}
 	c.touched(id)
-	d := &entityData{ID: ev.ID, Records: ev.Records, Lineage: ev.Lineage, CanDecide: w.s.opt.Policy.Can(c.principal, access.OpDecide)}
-	if how, err := w.s.l.How(ctx, id, v); err == nil {
-		d.How = &how
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return page{name: "search", data: w.searchForm(nil)}, err
+	d := &entityData{ID: ev.ID, Records: ev.Records, Total: len(ev.Records), Lineage: ev.Lineage, CanDecide: w.s.opt.Policy.Can(c.principal, access.OpDecide)}
+	if len(d.Records) > maxEntityRecords {
+		d.Records = d.Records[:maxEntityRecords]
+	}
+	if len(ev.Lineage) > maxEntityRecords {
+		d.Lineage = ev.Lineage[len(ev.Lineage)-maxEntityRecords:]
+	}
+	if d.Total <= maxEntityRecords {
+		how, err := w.s.l.How(ctx, id, v)
+		switch {
+		case err == nil:
+			d.How = &how
+		case !errors.Is(err, store.ErrNotFound):
+			return page{name: "search", data: w.searchForm(nil)}, err
+		}
 	}
 	if len(ev.Records) <= maxGraph {
 		keys := make([]record.Key, len(ev.Records))
@@ -548,7 +563,7 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		d.Graph = w.graphOf(ev.Records, decisions)
 	}
 	bySource := map[string]int{}
-	for _, sr := range ev.Records {
+	for _, sr := range d.Records {
 		rv := recordView{Key: sr.Record.Key, Kind: sr.Record.Kind}
 		for _, f := range sr.Record.Features {
 			rv.Features = append(rv.Features, featureView{Name: f.Name, Values: strings.Join(f.Raw, "; ")})
