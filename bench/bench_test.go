@@ -125,11 +125,12 @@ func TestMeasureServeSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := sizes[0]
-	if s.Errors != 0 || s.MatchRate < 20 || s.UploadPerSec <= 0 || s.Reads <= 0 || s.ReadsDuring <= 0 || s.Match.P50 <= 0 {
+	if s.Errors != 0 || s.MatchRate < 20 || s.UploadPerSec <= 0 || s.Reads <= 0 || s.ReadsDuring <= 0 || s.Match.P50 <= 0 ||
+		s.EntityPage.P50 <= 0 || s.SearchPage.P50 <= 0 {
 		t.Errorf("serve measured %+v", s)
 	}
 	md := ServeMarkdown(sizes, opt, "test", "go run ./cmd/concord bench --serve")
-	for _, want := range []string{"| screening p50 ≤ 5 ms at 40 requests/s |", "| entity reads ≥ 5,000/s |", "| no request failed | 0 | met |"} {
+	for _, want := range []string{"| screening p50 ≤ 5 ms at 40 requests/s |", "| entity reads ≥ 5,000/s |", "| no request failed | 0 | met |", "| entity page p50 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -10,7 +10,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,9 +87,13 @@ type ServeSize struct {
 	ReadsDuring  float64
 	ReadDuring   Latency
 	// Reads is GET /v1/entities/{id} alone, from 8 readers.
-	Reads  float64
-	Read   Latency
-	Errors int64 // requests that failed (non-2xx or transport errors)
+	Reads float64
+	Read  Latency
+	// EntityPage and SearchPage are the workbench's pages, one reader
+	// logged in: an entity (GET /entities/{id}) and a search by the raw
+	// values of a record (GET /?f.…).
+	EntityPage, SearchPage Latency
+	Errors                 int64 // requests that failed (non-2xx or transport errors)
 }
 
 // MeasureServe measures the HTTP API on loopback, over TLS, as one
@@ -313,10 +319,64 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	}
 	wg.Wait()
 	s.Read, s.Reads = latency(alone), float64(reads.Load())/time.Since(start).Seconds()
+	if err := workbenchPages(ctx, ts, key, ids, queries, phase, &s, &errs); err != nil {
+		return s, err
+	}
 	s.Errors = errs.Load()
 	logf(opt.Log, "  match p50 %.2f ms p99 %.2f ms at %.0f/s; uploads %.0f records/s p99 %.1f ms with %.0f reads/s; reads alone %.0f/s; %d errors",
 		s.Match.P50, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P99, s.ReadsDuring, s.Reads, s.Errors)
 	return s, nil
+}
+
+// workbenchPages logs in to the workbench as a person would and reads
+// entity pages, then search pages, one at a time, for phase/2 each.
+func workbenchPages(ctx context.Context, ts *httptest.Server, key string, ids []string, queries [][]byte, phase time.Duration, s *ServeSize, errs *atomic.Int64) error {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Transport: ts.Client().Transport, Jar: jar}
+	resp, err := client.PostForm(ts.URL+"/login", url.Values{"token": {key}, "purpose": {"bench"}})
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("bench: workbench log-in: %s", resp.Status)
+	}
+	get := func(path string) time.Duration {
+		t0 := time.Now()
+		resp, err := client.Get(ts.URL + path)
+		if err != nil {
+			errs.Add(1)
+			return time.Since(t0)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			errs.Add(1)
+		}
+		return time.Since(t0)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	var lat []time.Duration
+	for stop := time.Now().Add(phase / 2); time.Now().Before(stop) && ctx.Err() == nil; {
+		lat = append(lat, get("/entities/"+url.PathEscape(ids[rng.IntN(len(ids))])))
+	}
+	s.EntityPage = latency(lat)
+	lat = nil
+	for i, stop := 0, time.Now().Add(phase/2); time.Now().Before(stop) && ctx.Err() == nil; i++ {
+		var q struct{ Features map[string][]string }
+		json.Unmarshal(queries[i%len(queries)], &q)
+		form := url.Values{}
+		for name, vs := range q.Features {
+			form.Set("f."+name, vs[0])
+		}
+		lat = append(lat, get("/?"+form.Encode()))
+	}
+	s.SearchPage = latency(lat)
+	return ctx.Err()
 }
 
 // sourceRows reads up to limit rows of every source of cfg (CSV files) as
@@ -370,7 +430,10 @@ data (internal/synth) is imported into a store and served; then, %d seconds each
 - *uploads with readers*: `+"`POST /v1/records`"+` offered %d records a second in requests of
   %d rows (open loop; rows of the source files, updates of stored records), while %d
   readers each `+"`GET /v1/entities/{id}`"+` a random entity %d times a second;
-- *reads alone*: 8 readers read entities as fast as they can.
+- *reads alone*: 8 readers read entities as fast as they can;
+- *workbench pages*: one person logged in to the workbench reads entity pages, then
+  search pages (the raw values of a stored record), one after the other, for half the
+  time each.
 
 Latencies in milliseconds, client to client. The load generator runs in the same
 process and on the same cores as the server, which runs with the garbage collector
@@ -407,5 +470,9 @@ Machine: %s. Regenerate with:
 	fmt.Fprintf(&b, "| upload request p99 ≤ 50 ms meanwhile | %.1f ms | %s |\n", last.Upload.P99, met(last.Upload.P99 <= 50))
 	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s | %s |\n", last.Reads, met(last.Reads >= 5000))
 	fmt.Fprintf(&b, "| no request failed | %d | %s |\n", last.Errors, met(last.Errors == 0))
+	b.WriteString("\n## Workbench pages\n\n| records stored | entity page p50 | p99 | search page p50 | p99 |\n|---:|---:|---:|---:|---:|\n")
+	for _, s := range sizes {
+		fmt.Fprintf(&b, "| %d | %.2f ms | %.2f ms | %.2f ms | %.2f ms |\n", s.Records, s.EntityPage.P50, s.EntityPage.P99, s.SearchPage.P50, s.SearchPage.P99)
+	}
 	return b.String()
 }
