@@ -51,6 +51,21 @@ func html(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
+// waitText returns the page's main once it holds text (polling: a page
+// that is about to be replaced may match a selector still), or fails.
+func waitText(t *testing.T, ctx context.Context, text string) string {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		main, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("main")))
+		if err == nil && strings.Contains(main, text) {
+			return main
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q on the page: %s (%v)", text, main, err)
+		}
+	}
+}
+
 // do runs steps, failing the test on an error, within a minute.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -198,5 +213,42 @@ func TestBrowserAccessibility(t *testing.T) {
 	} {
 		do(t, ctx, chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
 		check(p.name)
+	}
+}
+
+// Split and merge from the entity page, in the browser: the records part,
+// and join again.
+func TestBrowserSplitMerge(t *testing.T) {
+	ctx := chrome(t)
+	f := newFixture(t)
+	f.put(t, "pub", "a", "ann lee", "111")
+	f.put(t, "pub", "b", "ann lee", "222")
+	var a live.StoredRecord
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
+	do(t, ctx,
+		chromedp.Navigate(f.http.URL+"/login"),
+		chromedp.SendKeys(chromedp.ID("token"), f.keys["ann"]+kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+		chromedp.Navigate(f.http.URL+"/entities/"+string(a.Entity)),
+		chromedp.WaitVisible(chromedp.ID("split-reason")),
+		chromedp.Click(chromedp.CSS(`input[name="record"][value="pub/b"]`)),
+		chromedp.SendKeys(chromedp.ID("split-reason"), "two people"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)),
+	)
+	if after := html(t, ctx, "main"); !strings.Contains(after, "Split: 1 records taken out") || strings.Contains(after, "Record pub/b") {
+		t.Fatalf("after the split: %s", after)
+	}
+	var b live.StoredRecord
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/b", nil).decode(t, &b)
+	if b.Entity == a.Entity {
+		t.Fatal("pub/b is still in the entity after the split")
+	}
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.ID("merge-with"), string(b.Entity)),
+		chromedp.SendKeys(chromedp.ID("merge-reason"), "the same after all"+kb.Enter),
+	)
+	// The page before the merge shows a status too: wait for the new one.
+	if after := waitText(t, ctx, "Merged"); !strings.Contains(after, "Merged") || !strings.Contains(after, "Record pub/b") || !strings.Contains(after, "Record pub/a") {
+		t.Fatalf("after the merge: %s", after)
 	}
 }
