@@ -535,37 +535,38 @@ func (t *Tx) PutRecords(ctx context.Context, rs []store.Record) error {
 		return err
 	}
 	t.bulk = true
-	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"source", "rid", "entity", "data", "keys"},
+	// The rows' ids are taken from the sequence first, so that the keys'
+	// index is copied with them, without looking the records up again.
+	ids, err := collect(ctx, t, "SELECT nextval(pg_get_serial_sequence('records', 'id')) FROM generate_series(1, $1)", []any{len(rs)},
+		func(rows pgx.Rows) (id int64, err error) {
+			err = rows.Scan(&id)
+			return id, err
+		})
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"id", "source", "rid", "entity", "data", "keys"},
 		pgx.CopyFromSlice(len(rs), func(i int) ([]any, error) {
 			r := &rs[i]
 			data := r.Data
 			if data == nil {
 				data = []byte{}
 			}
-			return []any{r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys)}, nil
+			return []any{ids[i], r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys)}, nil
 		}))
 	if err != nil {
-		return fmt.Errorf("store: copy records: %w", err)
+		return fmt.Errorf("store: copy records: %w", wrap(err))
 	}
-	// The keys' index, through a table of the transaction's own that
-	// names records by key.
-	if _, err := t.exec(ctx, `CREATE TEMPORARY TABLE keys_in(source TEXT COLLATE "C", rid TEXT COLLATE "C", k BIGINT) ON COMMIT DROP`); err != nil {
-		return err
-	}
-	var in [][]any
+	var keys [][]any
 	for i := range rs {
 		for _, k := range rs[i].Keys {
-			in = append(in, []any{rs[i].Key.Source, rs[i].Key.ID, int64(k)})
+			keys = append(keys, []any{int64(k), ids[i]})
 		}
 	}
-	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"keys_in"}, []string{"source", "rid", "k"}, pgx.CopyFromRows(in)); err != nil {
-		return fmt.Errorf("store: copy keys: %w", err)
+	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"record_keys"}, []string{"k", "rec"}, pgx.CopyFromRows(keys)); err != nil {
+		return fmt.Errorf("store: copy keys: %w", wrap(err))
 	}
-	if _, err := t.exec(ctx, `INSERT INTO record_keys(k, rec) SELECT q.k, r.id FROM keys_in q JOIN records r ON r.source = q.source AND r.rid = q.rid`); err != nil {
-		return err
-	}
-	_, err = t.exec(ctx, "DROP TABLE keys_in")
-	return err
+	return nil
 }
 
 // PutLinks adds links with COPY, through a table of the transaction's
