@@ -718,7 +718,7 @@ func (w *workbench) auditLog(ctx context.Context, r *http.Request, c *caller, v 
 // Review.
 
 type reviewData struct {
-	Items []record.Review
+	Items []reviewItem
 	Done  string
 	Order string // "uncertain" or "strongest"
 	Next  string // the cursor of the next page (strongest first)
@@ -748,8 +748,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		slices.SortStableFunc(items, func(a, b record.Review) int {
 			return cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight))
 		})
-		d.Items = items[:min(len(items), reviewPage)]
-		return p, nil
+		return p, w.reviewItems(ctx, v, d, items[:min(len(items), reviewPage)])
 	}
 	var after *record.Review
 	if cur := q.Get("after"); cur != "" {
@@ -762,11 +761,38 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 	if err != nil {
 		return p, err
 	}
-	d.Items = items
 	if next != nil {
 		d.Next = encodeCursor(next)
 	}
-	return p, nil
+	return p, w.reviewItems(ctx, v, d, items)
+}
+
+// reviewItem is a pair of the queue, with its waterfall for the first
+// reviewInline of a page (shown inline, the first one open).
+type reviewItem struct {
+	record.Review
+	Waterfall *explain.Waterfall
+	Open      bool
+}
+
+// reviewInline is how many pairs of a review page carry their waterfall.
+const reviewInline = 20
+
+func (w *workbench) reviewItems(ctx context.Context, v access.View, d *reviewData, items []record.Review) error {
+	for i, it := range items {
+		ri := reviewItem{Review: it, Open: i == 0}
+		if i < reviewInline {
+			wf, err := w.s.l.ExplainPair(ctx, it.A, it.B, v)
+			switch {
+			case err == nil:
+				ri.Waterfall = &wf
+			case !errors.Is(err, store.ErrNotFound): // a record deleted meanwhile has none
+				return err
+			}
+		}
+		d.Items = append(d.Items, ri)
+	}
+	return nil
 }
 
 func (w *workbench) decide(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {

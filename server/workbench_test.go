@@ -282,6 +282,10 @@ func TestWorkbenchReviewOrders(t *testing.T) {
 		if !strings.Contains(r.body, `value="`+want+`" selected`) {
 			t.Errorf("order %q is not the one selected", want)
 		}
+		// Each pair's waterfall is inline, the first one open.
+		if strings.Count(r.body, `<table class="waterfall">`) != 2 || strings.Count(r.body, "<details open>") != 1 {
+			t.Errorf("order %q: inline waterfalls: %s", want, r.body)
+		}
 	}
 	if r := b.get("/review?order=strongest&after=garbage"); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("a cursor the page did not give: %d", r.status)

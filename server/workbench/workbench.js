@@ -8,6 +8,8 @@
     items[at].classList.remove('current');
     at = Math.max(0, Math.min(items.length - 1, i));
     items[at].classList.add('current');
+    var d = items[at].querySelector('details');
+    if (d) d.open = true; // the current pair's waterfall, inline
     items[at].focus();
   }
   show(0);
