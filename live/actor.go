@@ -53,7 +53,7 @@ func (l *Live) RecordAccess(ctx context.Context, entries []audit.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return l.change(ctx, func(store.Tx) ([]toAudit, error) {
+	return l.change(ctx, func(*Live, store.Tx) ([]toAudit, error) {
 		list := make([]toAudit, len(entries))
 		for i := range entries {
 			list[i] = toAudit{entry: &entries[i]}

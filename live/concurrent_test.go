@@ -436,3 +436,13 @@ func TestSharedSignedLog(t *testing.T) {
 		t.Errorf("a change without the key: %v, want ErrUnsignedWrite", err)
 	}
 }
+
+// One shared-mode process runs its changes side by side (each on a copy
+// of its own): eight goroutines on one resolver leave the batch partition.
+func TestSharedOneProcessConcurrent(t *testing.T) {
+	cfg, _ := fixture.Synth(t, 250)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	l, _ := openShared(t, "", live.Options{Model: res.Model, SharedChanges: 8})
+	testBatchPartition(t, cfg, res, stores[l], l)
+	t.Logf("%d changes ran again after a conflict", l.Conflicts())
+}

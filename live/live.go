@@ -56,6 +56,9 @@ type Options struct {
 	// in memory — each change reads what it needs by index, under locks
 	// (see shared.go). Open is then immediate whatever the store holds.
 	Shared bool
+	// SharedChanges bounds the changes one process runs at once in
+	// shared mode, each with a database connection; 0 = 4.
+	SharedChanges int
 }
 
 // Live resolves records one at a time against a store: Upsert and Delete
@@ -73,31 +76,40 @@ type Options struct {
 // and reads (Record, Entity, How, WhyNot, ExplainPair, Reviews, …) each
 // read one consistent snapshot of the store without waiting for them.
 type Live struct {
-	st        store.Store
-	scorer    *model.Scorer
-	rules     []block.Rule
-	linkOnly  bool
-	matchW    float64 // the match threshold as a weight, for clustering
-	excl      []int   // the scorer's exclusive comparisons
-	opt       Options
-	salt      []byte // the secret of the audit log's record digests
+	st       store.Store
+	scorer   *model.Scorer
+	rules    []block.Rule
+	linkOnly bool
+	matchW   float64 // the match threshold as a weight, for clustering
+	excl     []int   // the scorer's exclusive comparisons
+	opt      Options
+	salt     []byte // the secret of the audit log's record digests
+	modelID  string // digest of the model, written in the audit log
+	now      func() time.Time
+	*process
+	mem  *mirror
+	next *mirror // an import's memory copy, taken on when it commits
+	seen int64   // the audit sequence number mem reflects
+}
+
+// process is what every copy of a Live shares: in shared mode each change
+// runs on a copy of its own (its own memory copy), side by side.
+type process struct {
 	reloads   atomic.Int64
 	catchUps  atomic.Int64
 	restores  atomic.Int64
 	conflicts atomic.Int64
-	modelID   string // digest of the model, written in the audit log
-	now       func() time.Time
-	// mu serialises changes and guards mem and seen. Reads do not take
-	// it: they read a snapshot of the store (a read transaction), so a
-	// reader never waits for a change and never sees half of one.
-	mu   sync.Mutex
-	mem  *mirror
-	next *mirror // an import's memory copy, taken on when it commits
+	// mu serialises changes (in shared mode, those that need the store
+	// alone: imports) and guards mem and seen. Reads do not take it: they
+	// read a snapshot of the store (a read transaction), so a reader never
+	// waits for a change and never sees half of one.
+	mu sync.Mutex
 	// changed is closed when a change of this process commits, and
 	// replaced (under changedMu).
 	changedMu sync.Mutex
 	changed   chan struct{}
-	seen      int64 // the audit sequence number mem reflects
+	// running bounds the shared-mode changes that run at once.
+	running chan struct{}
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
@@ -253,7 +265,7 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 	if opt.MaxComponent <= 0 {
 		opt.MaxComponent = 20000
 	}
-	l := &Live{st: st, opt: opt, now: time.Now}
+	l := &Live{st: st, opt: opt, now: time.Now, process: &process{}}
 	m, err := l.prepare(ctx, opt.Model)
 	if err != nil {
 		return nil, err
@@ -273,7 +285,11 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 		if _, err := sharedStore(st); err != nil {
 			return nil, err
 		}
-		l.mem = newMirror()
+		if opt.SharedChanges <= 0 {
+			opt.SharedChanges = 4
+		}
+		l.opt.SharedChanges = opt.SharedChanges
+		l.mem, l.running = newMirror(), make(chan struct{}, opt.SharedChanges)
 		return l, nil
 	}
 	if err := l.reload(ctx); err != nil {
@@ -650,15 +666,15 @@ func (l *Live) ApplyMarkedAfter(ctx context.Context, ops []Op, marks, after map[
 		}
 	}
 	chs := make([]Change, len(ops))
-	err := l.change(ctx, func(tx store.Tx) ([]toAudit, error) {
-		var stx store.SharedTx // l.mu is held: the change's own copy
-		if l.mem.src != nil {
-			stx = l.mem.src.tx
+	err := l.change(ctx, func(w *Live, tx store.Tx) ([]toAudit, error) {
+		var stx store.SharedTx // the change's own copy's transaction
+		if w.mem.src != nil {
+			stx = w.mem.src.tx
 		}
 		if err := checkMarksAfter(ctx, tx, after, stx); err != nil {
 			return nil, err
 		}
-		if err := l.loadOps(ctx, ops, preps); err != nil {
+		if err := w.loadOps(ctx, ops, preps); err != nil {
 			return nil, err
 		}
 		// A delete of a record that is not there, at its turn in the
@@ -668,7 +684,7 @@ func (l *Live) ApplyMarkedAfter(ctx context.Context, ops []Op, marks, after map[
 			k := op.Record.Key
 			exists, seen := present[k]
 			if !seen {
-				_, exists = l.mem.slot[k]
+				_, exists = w.mem.slot[k]
 			}
 			if op.Delete && !exists {
 				return nil, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
@@ -679,9 +695,9 @@ func (l *Live) ApplyMarkedAfter(ctx context.Context, ops []Op, marks, after map[
 		for i, op := range ops {
 			var err error
 			if op.Delete {
-				chs[i], err = l.delete(ctx, tx, op.Record.Key)
+				chs[i], err = w.delete(ctx, tx, op.Record.Key)
 			} else {
-				chs[i], err = l.upsert(ctx, tx, op.Record, &preps[i])
+				chs[i], err = w.upsert(ctx, tx, op.Record, &preps[i])
 			}
 			if err != nil {
 				return nil, err
@@ -729,15 +745,15 @@ func (l *Live) CatchUps() int64 { return l.catchUps.Load() }
 //
 // Every change appends to the audit log, so the log's head tells whether
 // the store has changed since the memory copy was read.
-func (l *Live) change(ctx context.Context, fn func(tx store.Tx) ([]toAudit, error)) error {
+func (l *Live) change(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) error {
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if l.opt.Shared {
 		return l.changeShared(ctx, fn)
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	return l.changeAlone(ctx, fn)
 }
 
@@ -767,7 +783,7 @@ func (l *Live) appendAudits(ctx context.Context, tx store.Tx, head audit.Head, l
 }
 
 // changeAlone runs a change as the store's one writer, l.mu held.
-func (l *Live) changeAlone(ctx context.Context, fn func(tx store.Tx) ([]toAudit, error)) (err error) {
+func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) (err error) {
 	tx, err := l.st.Begin(ctx, true)
 	if err != nil {
 		return err
@@ -798,7 +814,7 @@ func (l *Live) changeAlone(ctx context.Context, fn func(tx store.Tx) ([]toAudit,
 		}
 	}()
 	nt := newNoting(tx)
-	list, err := fn(nt)
+	list, err := fn(l, nt)
 	if err != nil {
 		return err
 	}
@@ -1384,7 +1400,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// Alone even in shared mode: it needs the store to itself.
-	return l.changeAlone(ctx, func(tx store.Tx) ([]toAudit, error) {
+	return l.changeAlone(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
 		if n, err := tx.CountRecords(ctx); err != nil {
 			return nil, err
 		} else if n > 0 {

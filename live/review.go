@@ -108,7 +108,7 @@ func controlRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicod
 // reviewer, the verdict and a digest of the comment.
 func (l *Live) Decide(ctx context.Context, d record.Decision) (Change, error) {
 	return l.manual(ctx, ChangeDecide, d.Reviewer, d.Comment, toLoad{records: []record.Key{d.A, d.B}},
-		func() ([]record.Decision, error) { return []record.Decision{d}, nil })
+		func(*Live) ([]record.Decision, error) { return []record.Decision{d}, nil })
 }
 
 // Merge joins two entities by a reviewer's decision: a must-link between
@@ -122,8 +122,8 @@ func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason
 // never names a record the reviewer may not see. An entity none of whose
 // records v shows is not found.
 func (l *Live) MergeSeen(ctx context.Context, a, b record.EntityID, v access.View, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, ChangeMerge, reviewer, reason, toLoad{entities: []record.EntityID{a, b}}, func() ([]record.Decision, error) {
-		ma, mb := l.firstSeen(a, v), l.firstSeen(b, v)
+	return l.manual(ctx, ChangeMerge, reviewer, reason, toLoad{entities: []record.EntityID{a, b}}, func(w *Live) ([]record.Decision, error) {
+		ma, mb := w.firstSeen(a, v), w.firstSeen(b, v)
 		if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
 			return nil, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
 		}
@@ -143,10 +143,10 @@ func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.
 // entity that v shows, never from one the reviewer may not see (such a
 // record goes where the links that are left put it).
 func (l *Live) SplitSeen(ctx context.Context, entity record.EntityID, part []record.Key, v access.View, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, ChangeSplit, reviewer, reason, toLoad{entities: []record.EntityID{entity}}, func() ([]record.Decision, error) {
+	return l.manual(ctx, ChangeSplit, reviewer, reason, toLoad{entities: []record.EntityID{entity}}, func(w *Live) ([]record.Decision, error) {
 		var members []record.Key
-		for _, s := range l.mem.members[entity] {
-			if k := l.mem.recs[s].key; v.Record(k) {
+		for _, s := range w.mem.members[entity] {
+			if k := w.mem.recs[s].key; v.Record(k) {
 				members = append(members, k)
 			}
 		}
@@ -187,17 +187,17 @@ func (l *Live) firstSeen(e record.EntityID, v access.View) record.Key {
 // transaction, under the lock, from the entities as they are then: a
 // change made meanwhile cannot slip between reading an entity and deciding
 // about it.
-func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string, load toLoad, plan func() ([]record.Decision, error)) (Change, error) {
+func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string, load toLoad, plan func(w *Live) ([]record.Decision, error)) (Change, error) {
 	ch := Change{Op: op}
 	if err := checkReviewer(reviewer, comment); err != nil {
 		return ch, err
 	}
-	err := l.change(ctx, func(tx store.Tx) ([]toAudit, error) {
+	err := l.change(ctx, func(w *Live, tx store.Tx) ([]toAudit, error) {
 		ch = Change{Op: op} // afresh if the change runs again
-		if err := l.loadFor(ctx, load); err != nil {
+		if err := w.loadFor(ctx, load); err != nil {
 			return nil, err
 		}
-		ds, err := plan()
+		ds, err := plan(w)
 		if err != nil {
 			return nil, &rejected{err}
 		}
@@ -211,7 +211,7 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 				return nil, &rejected{fmt.Errorf("%w: a record and itself", ErrBadDecision)}
 			}
 			for _, k := range []record.Key{d.A, d.B} {
-				if _, ok := l.mem.slot[k]; !ok {
+				if _, ok := w.mem.slot[k]; !ok {
 					return nil, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
 				}
 			}
@@ -220,7 +220,7 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 		var keys []record.Key
 		for _, d := range ds {
 			for _, k := range []record.Key{d.A, d.B} {
-				seeds = append(seeds, l.mem.slot[k])
+				seeds = append(seeds, w.mem.slot[k])
 				keys = append(keys, k)
 			}
 			if err := tx.PutDecision(ctx, record.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
@@ -229,13 +229,13 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 			if err := tx.DeleteReview(ctx, d.A, d.B); err != nil {
 				return nil, err
 			}
-			l.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
+			w.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 		}
 		ch.Record = ds[0].A
-		if err := l.recluster(ctx, tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+		if err := w.recluster(ctx, tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
 			return nil, err
 		}
-		ch.Entity = l.mem.recs[l.mem.slot[ch.Record]].entity
+		ch.Entity = w.mem.recs[w.mem.slot[ch.Record]].entity
 		ch.verdict = ds[0].Verdict
 		return []toAudit{{ch: &ch, actor: audit.ActorReviewer + reviewer, detail: string(ds[0].Verdict) + "\x00" + comment, keys: keys}}, nil
 	})

@@ -69,12 +69,20 @@ func lockID(tag byte, s ...string) uint64 {
 func recordLock(k record.Key) uint64      { return lockID('r', k.Source, k.ID) }
 func entityLock(e record.EntityID) uint64 { return lockID('e', string(e)) }
 
-// changeShared runs a change in a shared transaction, again from the
-// start when it loses a race, l.mu held (one change at a time in a
-// process; run more processes, or group changes, for more).
-func (l *Live) changeShared(ctx context.Context, fn func(tx store.Tx) ([]toAudit, error)) error {
+// changeShared runs a change in a shared transaction on a copy of l of
+// its own (its own memory copy), again from the start when it loses a
+// race. At most Options.SharedChanges run at once in a process.
+func (l *Live) changeShared(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) error {
+	select {
+	case l.running <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-l.running }()
 	for attempt := 1; ; attempt++ {
-		err := l.sharedOnce(ctx, fn)
+		w := new(Live)
+		*w = *l // shares the process; mem is the change's own
+		err := w.sharedOnce(ctx, fn)
 		if err == nil || !errors.Is(err, store.ErrConflict) || attempt >= sharedRetries {
 			return err
 		}
@@ -93,19 +101,19 @@ func (l *Live) changeShared(ctx context.Context, fn func(tx store.Tx) ([]toAudit
 // resolver and ran again.
 func (l *Live) Conflicts() int64 { return l.conflicts.Load() }
 
-func (l *Live) sharedOnce(ctx context.Context, fn func(tx store.Tx) ([]toAudit, error)) error {
-	stx, err := l.st.(store.Shared).BeginShared(ctx)
+// sharedOnce runs a change once, on w, a copy of the Live of its own.
+func (w *Live) sharedOnce(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) error {
+	stx, err := w.st.(store.Shared).BeginShared(ctx)
 	if err != nil {
 		return err
 	}
 	defer stx.Rollback()
-	l.mem = newMirror()
-	l.mem.capped = map[uint64]bool{}
-	l.mem.src = &partial{tx: stx, locked: map[record.EntityID]bool{}, closed: map[record.Key]bool{}, held: map[uint64]bool{}, moved: map[record.Key]bool{}}
-	defer func() { l.mem = newMirror() }()
+	w.mem = newMirror()
+	w.mem.capped = map[uint64]bool{}
+	w.mem.src = &partial{tx: stx, locked: map[record.EntityID]bool{}, closed: map[record.Key]bool{}, held: map[uint64]bool{}, moved: map[record.Key]bool{}}
 	bt := &deferredEvents{SharedTx: stx}
 	nt := newNoting(bt)
-	list, err := fn(nt)
+	list, err := fn(w, nt)
 	if err != nil {
 		return err
 	}
@@ -118,7 +126,7 @@ func (l *Live) sharedOnce(ctx context.Context, fn func(tx store.Tx) ([]toAudit, 
 	if err := bt.flush(ctx, list); err != nil {
 		return err
 	}
-	if head, err = l.appendAudits(ctx, stx, head, list); err != nil {
+	if head, err = w.appendAudits(ctx, stx, head, list); err != nil {
 		return err
 	}
 	if err := stx.NoteChanges(ctx, head.Seq, nt.noted()); err != nil {
@@ -126,8 +134,8 @@ func (l *Live) sharedOnce(ctx context.Context, fn func(tx store.Tx) ([]toAudit, 
 	}
 	// The head as locked says whether the log is signed.
 	switch {
-	case l.opt.AuditKey != nil:
-		if err := stx.SetMeta(ctx, metaHeadSig, []byte(audit.SignHead(l.opt.AuditKey, head))); err != nil {
+	case w.opt.AuditKey != nil:
+		if err := stx.SetMeta(ctx, metaHeadSig, []byte(audit.SignHead(w.opt.AuditKey, head))); err != nil {
 			return err
 		}
 	case signed:
@@ -136,7 +144,7 @@ func (l *Live) sharedOnce(ctx context.Context, fn func(tx store.Tx) ([]toAudit, 
 	if err := stx.Commit(); err != nil {
 		return err
 	}
-	l.notify()
+	w.notify()
 	return nil
 }
 

@@ -100,6 +100,7 @@ type Options struct {
 type DB struct {
 	name     string // the URL without credentials or parameters, for messages
 	pool     *pgxpool.Pool
+	lockPool *pgxpool.Pool // makes the lock table's rows (shared.go)
 	readOnly bool
 	now      func() time.Time
 	locks    lockRows // the rows of the lock table known to exist
@@ -128,16 +129,31 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", name, err)
 	}
+	if !u.Query().Has("pool_max_conns") {
+		// Changes in shared mode hold a connection each while readers
+		// read: more than pgx's default (the number of CPUs, at least 4).
+		cfg.MaxConns = max(cfg.MaxConns, 12)
+	}
+	// The rows of the lock table are made through connections of their
+	// own, so that making one never waits for a connection a transaction
+	// that waits for the row holds.
+	lockCfg := cfg.Copy()
+	lockCfg.MaxConns, lockCfg.MinConns = 2, 0
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", name, err)
 	}
-	db := &DB{name: name, pool: pool, readOnly: opt.ReadOnly, now: opt.Now}
+	lockPool, err := pgxpool.NewWithConfig(ctx, lockCfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store %s: %w", name, err)
+	}
+	db := &DB{name: name, pool: pool, lockPool: lockPool, readOnly: opt.ReadOnly, now: opt.Now}
 	if db.now == nil {
 		db.now = time.Now
 	}
 	if err := db.migrate(ctx); err != nil {
-		pool.Close()
+		db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -239,6 +255,7 @@ func indexKeys(ctx context.Context, tx pgx.Tx) error {
 // Close closes the connections.
 func (db *DB) Close() error {
 	db.pool.Close()
+	db.lockPool.Close()
 	return nil
 }
 

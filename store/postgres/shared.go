@@ -171,7 +171,7 @@ func (t *Tx) lockRows(ctx context.Context, ids []uint64) ([]int64, error) {
 	slices.Sort(slots)
 	slots = slices.Compact(slots)
 	if miss := t.db.locks.missing(slots); len(miss) > 0 {
-		if _, err := t.db.pool.Exec(ctx, "INSERT INTO locks(id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING", miss); err != nil {
+		if _, err := t.db.lockPool.Exec(ctx, "INSERT INTO locks(id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING", miss); err != nil {
 			return nil, wrap(err)
 		}
 		t.db.locks.add(miss)
