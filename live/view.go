@@ -268,6 +268,21 @@ func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Revi
 	return out, after, err
 }
 
+// SourceCounts returns how many records each source v shows has stored.
+func (l *Live) SourceCounts(ctx context.Context, v access.View) (map[string]int64, error) {
+	var out map[string]int64
+	err := l.read(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.CountBySource(ctx)
+		return err
+	})
+	for src := range out {
+		if !v.Source(src) {
+			delete(out, src)
+		}
+	}
+	return out, err
+}
+
 // DecisionsAbout returns the reviewers' decisions that name one of keys,
 // as v sees them (both records visible), each once.
 func (l *Live) DecisionsAbout(ctx context.Context, keys []record.Key, v access.View) ([]record.Decision, error) {

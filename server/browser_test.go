@@ -210,6 +210,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"pair", "/pairs?a=pub/a&b=pub/b", "table.waterfall"},
 		{"review", "/review", ".queue .item.current"},
 		{"model", "/model", "table"},
+		{"quality", "/quality", "table"},
 	} {
 		do(t, ctx, chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
 		check(p.name)

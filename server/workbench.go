@@ -134,6 +134,7 @@ func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /entities/{id}/merge", w.handle(access.OpDecide, w.merge))
 	mux.HandleFunc("GET /whynot", w.handle(access.OpRead, w.whyNot))
 	mux.HandleFunc("GET /model", w.handle(access.OpRead, w.model))
+	mux.HandleFunc("GET /quality", w.handle(access.OpRead, w.quality))
 	mux.HandleFunc("GET /audit", w.handle(access.OpAudit, w.auditLog))
 }
 
@@ -655,6 +656,43 @@ func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v acc
 		d.Comparisons = append(d.Comparisons, cv)
 	}
 	return page{name: "model", data: d}, nil
+}
+
+// Data quality.
+
+type qualityData struct {
+	Sources []sourceQuality
+	Total   int64
+}
+
+type sourceQuality struct {
+	Name     string
+	Records  int64
+	Format   string
+	Features []string
+}
+
+// quality is what the store holds per source the reader may see: its
+// records, against the source's configured fields.
+func (w *workbench) quality(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	counts, err := w.s.l.SourceCounts(ctx, v)
+	if err != nil {
+		return page{name: "quality", data: &qualityData{}}, err
+	}
+	d := &qualityData{}
+	for name, n := range counts {
+		sq := sourceQuality{Name: name, Records: n}
+		if src, ok := w.s.sources[name]; ok {
+			sq.Format = src.Format
+			for _, f := range src.Fields {
+				sq.Features = append(sq.Features, f.Name)
+			}
+		}
+		d.Sources = append(d.Sources, sq)
+		d.Total += n
+	}
+	slices.SortFunc(d.Sources, func(a, b sourceQuality) int { return strings.Compare(a.Name, b.Name) })
+	return page{name: "quality", data: d}, nil
 }
 
 // Audit.

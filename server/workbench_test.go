@@ -186,7 +186,7 @@ func TestWorkbenchNoLeaks(t *testing.T) {
 		b.login(f, "out", purpose)
 		for _, p := range []string{"/", "/?f.name=ann", "/?f.name=cyrus&f.phone=999222", "/?f.phone=555",
 			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review",
-			"/whynot?a=" + string(a.Entity) + "&b=" + string(all.Entity), "/model", "/audit"} {
+			"/whynot?a=" + string(a.Entity) + "&b=" + string(all.Entity), "/model", "/audit", "/quality"} {
 			r := b.get(p)
 			// A search form shows the query's own values back; nothing
 			// else may come from sec.
@@ -225,6 +225,9 @@ func TestWorkbenchEntityTools(t *testing.T) {
 	}
 	if r := b.get("/whynot?a=" + string(a.Entity) + "&b=" + string(c.Entity)); r.status != 200 || !strings.Contains(r.body, "are apart") {
 		t.Errorf("why-not page: %d %s", r.status, r.body)
+	}
+	if r := b.get("/quality"); r.status != 200 || !strings.Contains(r.body, `<th scope="row">pub</th><td class="num">3</td>`) {
+		t.Errorf("data quality page: %d %s", r.status, r.body)
 	}
 	if r := b.get("/model"); r.status != 200 || !strings.Contains(r.body, "<caption>name (name, text)</caption>") || !strings.Contains(r.body, "Blocking rules") {
 		t.Errorf("model page: %d %s", r.status, r.body)

@@ -61,6 +61,9 @@ type Tx interface {
 	Records(ctx context.Context, fn func(Record) bool) error
 	// CountRecords returns how many records are stored.
 	CountRecords(ctx context.Context) (int64, error)
+	// CountBySource returns how many records each source has stored
+	// (sources with none are left out).
+	CountBySource(ctx context.Context) (map[string]int64, error)
 
 	// Members returns the records of an entity in key order; an entity
 	// with no records returns ErrNotFound.

@@ -666,6 +666,19 @@ func (t *Tx) CountRecords(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// CountBySource returns how many records each source has stored.
+func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := each(ctx, t, "SELECT source, count(*) FROM records GROUP BY source", nil, func(rows pgx.Rows) (bool, error) {
+		var src string
+		var n int64
+		err := rows.Scan(&src, &n)
+		out[src] = n
+		return true, err
+	})
+	return out, err
+}
+
 // Members returns the records of an entity in key order.
 func (t *Tx) Members(ctx context.Context, entity record.EntityID) ([]record.Key, error) {
 	keys, err := collect(ctx, t, "SELECT source, rid FROM records WHERE entity = $1 ORDER BY source, rid", []any{string(entity)},

@@ -602,6 +602,19 @@ func (t *Tx) CountRecords(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// CountBySource returns how many records each source has stored.
+func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	err := each(ctx, t, "SELECT source, count(*) FROM records GROUP BY source", nil, func(rows *sql.Rows) (bool, error) {
+		var src string
+		var n int64
+		err := rows.Scan(&src, &n)
+		out[src] = n
+		return true, err
+	})
+	return out, err
+}
+
 func (t *Tx) keys(ctx context.Context, q string, args ...any) ([]record.Key, error) {
 	return collect(ctx, t, q, args, func(rows *sql.Rows) (k record.Key, err error) {
 		err = rows.Scan(&k.Source, &k.ID)

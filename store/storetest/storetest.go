@@ -106,6 +106,13 @@ func Run(t *testing.T, open Open) {
 				t.Fatalf("CountRecords = %d, %v, want 2", n, err)
 			}
 		})
+		// Counts per source: k1 and k2 are both of source a.
+		write(t, s, func(tx store.Tx) { put(t, tx, k3, "E3") })
+		read(t, s, func(tx store.Tx) {
+			if n, err := tx.CountBySource(ctx); err != nil || !maps.Equal(n, map[string]int64{"a": 2, "b": 1}) {
+				t.Fatalf("CountBySource = %v, %v, want a 2, b 1", n, err)
+			}
+		})
 	})
 
 	t.Run("KeysUseAllBits", func(t *testing.T) {
