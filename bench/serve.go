@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -336,7 +337,17 @@ func workbenchPages(ctx context.Context, ts *httptest.Server, key string, ids []
 		return err
 	}
 	client := &http.Client{Transport: ts.Client().Transport, Jar: jar}
-	resp, err := client.PostForm(ts.URL+"/login", url.Values{"token": {key}, "purpose": {"bench"}})
+	form, err := client.Get(ts.URL + "/login")
+	if err != nil {
+		return err
+	}
+	body, _ := io.ReadAll(form.Body)
+	form.Body.Close()
+	m := regexp.MustCompile(`name="login" value="([^"]+)"`).FindSubmatch(body)
+	if m == nil {
+		return fmt.Errorf("bench: the workbench's log-in form has no token")
+	}
+	resp, err := client.PostForm(ts.URL+"/login", url.Values{"token": {key}, "purpose": {"bench"}, "login": {string(m[1])}})
 	if err != nil {
 		return err
 	}

@@ -119,9 +119,7 @@ func barClass(weight float64) string {
 // routes registers the workbench's pages on the server's mux.
 func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /assets/{file}", w.asset)
-	mux.HandleFunc("GET /login", func(rw http.ResponseWriter, r *http.Request) {
-		w.render(rw, r, nil, page{name: "login"}, "")
-	})
+	mux.HandleFunc("GET /login", w.loginPage)
 	mux.HandleFunc("POST /login", w.login)
 	mux.HandleFunc("POST /logout", w.logout)
 	mux.HandleFunc("POST /purpose", w.setPurpose)
@@ -171,17 +169,33 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// loginCookie carries the log-in form's token before there is a session:
+// the form must send it back (a page elsewhere cannot log a person in to
+// an account of its choosing).
+const loginCookie = "concord_login"
+
+// loginPage is the log-in form, with a fresh token in a cookie and in the
+// form.
+func (w *workbench) loginPage(rw http.ResponseWriter, r *http.Request) {
+	w.loginAgain(rw, r, http.StatusOK, "")
+}
+
 // login checks a token as the API does (an API key, or an OIDC token) and
 // starts a session for its principal.
 func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		w.render(rw, r, nil, page{name: "login", status: http.StatusBadRequest}, "the form could not be read")
+		w.loginAgain(rw, r, http.StatusBadRequest, "the form could not be read")
+		return
+	}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostForm.Get("login"))) != 1 {
+		w.loginAgain(rw, r, http.StatusForbidden, "the log-in form has expired: log in again")
 		return
 	}
 	token, purpose := strings.TrimSpace(r.PostForm.Get("token")), strings.TrimSpace(r.PostForm.Get("purpose"))
 	if err := checkPurpose(purpose); err != nil {
-		w.render(rw, r, nil, page{name: "login", status: http.StatusBadRequest}, "the purpose is at most 200 characters, without control characters")
+		w.loginAgain(rw, r, http.StatusBadRequest, "the purpose is at most 200 characters, without control characters")
 		return
 	}
 	probe := r.Clone(r.Context())
@@ -191,7 +205,7 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 	if err != nil || token == "" {
 		w.s.metrics.authFailures.Inc()
 		w.s.log.Warn("workbench log-in failed", "remote", r.RemoteAddr)
-		w.render(rw, r, nil, page{name: "login", status: http.StatusUnauthorized}, "that token is not valid")
+		w.loginAgain(rw, r, http.StatusUnauthorized, "that token is not valid")
 		return
 	}
 	sess := &session{principal: p, purpose: purpose, csrf: randomToken(), expires: w.now().Add(sessionTTL)}
@@ -214,13 +228,21 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 	}
 	w.mu.Unlock()
 	if full {
-		w.render(rw, r, nil, page{name: "login", status: http.StatusServiceUnavailable}, "too many sessions; try again later")
+		w.loginAgain(rw, r, http.StatusServiceUnavailable, "too many sessions; try again later")
 		return
 	}
 	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Detail: "POST /login 303" + purposeDetail(purpose)})
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
 	http.Redirect(rw, r, "/", http.StatusSeeOther)
+}
+
+// loginAgain shows the log-in form again, with a fresh token, and why.
+func (w *workbench) loginAgain(rw http.ResponseWriter, r *http.Request, status int, why string) {
+	token := randomToken()
+	http.SetCookie(rw, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	w.render(rw, r, nil, page{name: "login", data: token, status: status}, why)
 }
 
 func purposeDetail(p string) string {

@@ -59,7 +59,7 @@ func (b *browser) post(path string, form url.Values) response {
 // token from the page.
 func (b *browser) login(f *fixture, principal, purpose string) string {
 	b.t.Helper()
-	r := b.post("/login", url.Values{"token": {f.keys[principal]}, "purpose": {purpose}})
+	r := b.post("/login", url.Values{"token": {f.keys[principal]}, "purpose": {purpose}, "login": {b.loginToken()}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/" {
 		b.t.Fatalf("log-in as %s: %d %s", principal, r.status, r.body)
 	}
@@ -80,6 +80,18 @@ func (b *browser) login(f *fixture, principal, purpose string) string {
 // inputValue matches the value of a search form's field.
 var inputValue = regexp.MustCompile(`name="f\.[^"]*" value="[^"]*"`)
 
+// loginToken loads the log-in form and returns its token (its cookie is
+// in the jar).
+func (b *browser) loginToken() string {
+	b.t.Helper()
+	r := b.get("/login")
+	m := regexp.MustCompile(`name="login" value="([^"]+)"`).FindStringSubmatch(r.body)
+	if r.status != 200 || m == nil {
+		b.t.Fatalf("log-in form: %d %s", r.status, r.body)
+	}
+	return m[1]
+}
+
 func TestWorkbenchLogin(t *testing.T) {
 	f := newFixture(t)
 	b := f.browser(t)
@@ -93,8 +105,16 @@ func TestWorkbenchLogin(t *testing.T) {
 	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("Content-Security-Policy %q", csp)
 	}
-	if r := b.post("/login", url.Values{"token": {"not-a-key"}}); r.status != http.StatusUnauthorized || !strings.Contains(r.body, "not valid") {
+	if r := b.post("/login", url.Values{"token": {"not-a-key"}, "login": {b.loginToken()}}); r.status != http.StatusUnauthorized || !strings.Contains(r.body, "not valid") {
 		t.Errorf("a wrong token: %d %s", r.status, r.body)
+	}
+	// A log-in posted without the form's token (from a page elsewhere)
+	// is refused, even with a valid key.
+	if r := f.browser(t).post("/login", url.Values{"token": {f.keys["ann"]}}); r.status != http.StatusForbidden {
+		t.Errorf("a log-in without the form's token: %d", r.status)
+	}
+	if r := b.post("/login", url.Values{"token": {f.keys["ann"]}, "login": {"forged"}}); r.status != http.StatusForbidden {
+		t.Errorf("a log-in with a forged form token: %d", r.status)
 	}
 	csrf := b.login(f, "ann", "case 7")
 	if r := b.get("/"); !strings.Contains(r.body, "ann") || !strings.Contains(r.body, "purpose: case 7") || !strings.Contains(r.body, `name="f.name"`) {
