@@ -372,6 +372,16 @@ func TestSharedMarksAfter(t *testing.T) {
 	if v, ok, err := a.Mark(ctx, "p0"); err != nil || !ok || string(v) != "2" {
 		t.Errorf("mark p0 = %q, %v, %v; want 2", v, ok, err)
 	}
+	// Marks alone (a relay's): the same condition, beside other changes.
+	if _, err := a.ApplyMarkedAfter(ctx, nil, map[string][]byte{"r": []byte("5")}, map[string][]byte{"r": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.ApplyMarkedAfter(ctx, nil, map[string][]byte{"r": []byte("3")}, map[string][]byte{"r": nil}); !errors.Is(err, live.ErrMarkMoved) {
+		t.Errorf("a mark alone after it moved: %v, want ErrMarkMoved", err)
+	}
+	if v, _, _ := b.Mark(ctx, "r"); string(v) != "5" {
+		t.Errorf("mark r = %q, want 5", v)
+	}
 }
 
 // Two resolvers upsert, at the same moment, two records that must merge

@@ -25,14 +25,24 @@ func (l *Live) setMarks(ctx context.Context, marks, after map[string][]byte) err
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
-	tx, err := l.st.Begin(ctx, true)
+	var tx store.Tx
+	var stx store.SharedTx
+	var err error
+	if l.opt.Shared {
+		// Beside the other resolvers' changes, the marks locked (a
+		// relay's mark moves often: taking the writers' lock alone for it
+		// would pause them all).
+		stx, err = l.st.(store.Shared).BeginShared(ctx)
+		tx = stx
+	} else {
+		// The writers' lock, held alone, keeps the marks still.
+		tx, err = l.st.Begin(ctx, true)
+	}
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	// The writers' lock, held alone, keeps the marks still: nothing to
-	// lock besides.
-	if err := checkMarksAfter(ctx, tx, after, nil); err != nil {
+	if err := checkMarksAfter(ctx, tx, after, stx); err != nil {
 		return err
 	}
 	if err := putMarks(ctx, tx, marks); err != nil {
