@@ -335,13 +335,23 @@ func (t *Tx) put(ctx context.Context, want func(n int64) error, q string, args .
 // maxBehind bounds the writes held back: a longer run is sent at once.
 const maxBehind = 1000
 
+// takeBehind returns the writes held back as a batch to send, with their
+// checks, and starts holding afresh; with none held back, an empty batch.
+func (t *Tx) takeBehind() (*pgx.Batch, []func(int64) error) {
+	b, checks := t.behind, t.checks
+	if b == nil {
+		return &pgx.Batch{}, nil
+	}
+	t.behind, t.checks = &pgx.Batch{}, nil
+	return b, checks
+}
+
 // flush sends the writes held back, in one round trip, and checks them.
 func (t *Tx) flush(ctx context.Context) error {
 	if t.behind == nil || t.behind.Len() == 0 {
 		return nil
 	}
-	b, checks := t.behind, t.checks
-	t.behind, t.checks = &pgx.Batch{}, nil
+	b, checks := t.takeBehind()
 	br := t.tx.SendBatch(ctx, b)
 	first := sendChecks(br, checks)
 	if err := br.Close(); err != nil && first == nil {
@@ -872,22 +882,11 @@ func (t *Tx) AuditEntries(ctx context.Context, after int64, fn func(audit.Entry)
 
 // AddEvent appends an event to the lineage.
 func (t *Tx) AddEvent(ctx context.Context, e record.Event) (record.Event, error) {
-	if !t.write {
-		return e, errReadOnly
-	}
-	if e.Time.IsZero() {
-		e.Time = t.db.now()
-	}
-	if err := t.queryRow(ctx, "INSERT INTO events(at, kind, entity, others, source, rid) VALUES($1, $2, $3, $4, $5, $6) RETURNING seq",
-		[]any{e.Time.UnixNano(), string(e.Kind), string(e.Entity), store.JoinEntities(e.Others), e.Record.Source, e.Record.ID}, &e.Seq); err != nil {
+	out, err := t.AddEvents(ctx, []record.Event{e})
+	if err != nil {
 		return e, err
 	}
-	for _, ent := range append([]record.EntityID{e.Entity}, e.Others...) {
-		if err := t.put(ctx, nil, "INSERT INTO event_entities(entity, seq) VALUES($1, $2) ON CONFLICT DO NOTHING", string(ent), e.Seq); err != nil {
-			return e, err
-		}
-	}
-	return e, nil
+	return out[0], nil
 }
 
 // ForgetRecord replaces the record's id in the lineage by "~" and digest.

@@ -62,8 +62,12 @@ func (db *DB) BeginShared(ctx context.Context) (store.SharedTx, error) {
 }
 
 // AddEvents appends events to the lineage, numbered in order: one round
-// trip for their numbers, the rows sent with the next one.
+// trip for their numbers, the rows sent with the next one (or at once,
+// outside shared mode). AddEvent is AddEvents of one.
 func (t *Tx) AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error) {
+	if !t.write {
+		return nil, errReadOnly
+	}
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -212,12 +216,7 @@ func (t *Tx) LockAround(ctx context.Context, ids []uint64, entities []record.Ent
 	if err != nil {
 		return out, err
 	}
-	b, checks := t.behind, t.checks
-	if b == nil {
-		b = &pgx.Batch{}
-	} else {
-		t.behind, t.checks = &pgx.Batch{}, nil
-	}
+	b, checks := t.takeBehind()
 	ents := make([]string, len(entities))
 	for i, e := range entities {
 		ents[i] = string(e)
@@ -293,12 +292,7 @@ func (t *Tx) LockHead(ctx context.Context) (audit.Head, error) {
 	if err := ctx.Err(); err != nil {
 		return audit.Head{}, fmt.Errorf("store: %w", err)
 	}
-	b, checks := t.behind, t.checks
-	if b == nil {
-		b = &pgx.Batch{}
-	} else {
-		t.behind, t.checks = &pgx.Batch{}, nil
-	}
+	b, checks := t.takeBehind()
 	b.Queue("SELECT id FROM writer WHERE id = 2 FOR UPDATE")
 	b.Queue("SELECT (SELECT v FROM meta WHERE k = $1), (SELECT v FROM meta WHERE k = $2)", store.MetaAuditHead, store.MetaAuditHeadSig)
 	br := t.tx.SendBatch(ctx, b)
