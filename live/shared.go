@@ -189,20 +189,13 @@ func (d *deferredEvents) flush(ctx context.Context, list []toAudit) error {
 	if err != nil {
 		return err
 	}
-	seqs := make([]int64, len(stored))
-	for i, e := range stored {
-		seqs[i] = e.Seq
-	}
 	for _, a := range list {
 		if a.ch == nil {
 			continue
 		}
 		for i, e := range a.ch.Events {
 			if e.Seq < 0 {
-				a.ch.Events[i].Seq = seqs[-e.Seq-1]
-				if a.ch.Events[i].Record != e.Record { // forgotten since
-					a.ch.Events[i].Record = d.events[-e.Seq-1].Record
-				}
+				a.ch.Events[i].Seq = stored[-e.Seq-1].Seq
 			}
 		}
 	}
