@@ -25,6 +25,7 @@ import (
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -503,7 +504,7 @@ func (w *workbench) graphOf(recs []live.StoredRecord, decisions []record.Decisio
 		at[sr.Record.Key] = i
 		g.Nodes = append(g.Nodes, graphNode{X: x, Y: y, TX: x + 12, TY: y + 4, Label: sr.Record.Key.String()})
 	}
-	matchW := math.Log2(w.s.l.Model().Thresholds.Match / (1 - w.s.l.Model().Thresholds.Match))
+	matchW := model.Logit(w.s.l.Model().Thresholds.Match)
 	seen := map[record.Pair]bool{}
 	edge := func(a, b record.Key, class, label string) {
 		i, okA := at[a]
@@ -664,9 +665,8 @@ type levelView struct {
 
 func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	m := w.s.l.Model()
-	d := &modelData{Prior: m.Prior, PriorWeight: math.Log2(m.Prior / (1 - m.Prior)), Match: m.Thresholds.Match, Review: m.Thresholds.Review}
-	d.MatchWeight = math.Log2(m.Thresholds.Match / (1 - m.Thresholds.Match))
-	d.ReviewWeight = math.Log2(m.Thresholds.Review / (1 - m.Thresholds.Review))
+	d := &modelData{Prior: m.Prior, PriorWeight: model.Logit(m.Prior), Match: m.Thresholds.Match, Review: m.Thresholds.Review,
+		MatchWeight: model.Logit(m.Thresholds.Match), ReviewWeight: model.Logit(m.Thresholds.Review)}
 	for _, rule := range m.Blocking {
 		d.Blocking = append(d.Blocking, strings.Join(rule, " + "))
 	}
