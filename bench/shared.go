@@ -136,7 +136,7 @@ func measureSharedSize(ctx context.Context, opt SharedOptions, n int) (SharedSiz
 		}
 	}()
 	var lives []*live.Live
-	for i := range slicesMax(opt.Resolvers) {
+	for i := range slices.Max(opt.Resolvers) {
 		db, err := postgres.Open(ctx, dsn, postgres.Options{})
 		if err != nil {
 			return s, err
@@ -162,7 +162,7 @@ func measureSharedSize(ctx context.Context, opt SharedOptions, n int) (SharedSiz
 	}
 	res = nil
 	runtime.GC()
-	if opt.Profile != nil && n == slicesMax(opt.Sizes) {
+	if opt.Profile != nil && n == slices.Max(opt.Sizes) {
 		stop, err := opt.Profile()
 		if err != nil {
 			return s, err
@@ -198,14 +198,6 @@ func measureSharedSize(ctx context.Context, opt SharedOptions, n int) (SharedSiz
 			s.Replay.Messages, s.Replay.FirstPerSec, s.Replay.SecondSkipped, s.Replay.SecondChanged)
 	}
 	return s, nil
-}
-
-func slicesMax(xs []int) int {
-	m := 0
-	for _, x := range xs {
-		m = max(m, x)
-	}
-	return m
 }
 
 // sharedRun deletes the sample and upserts it again with the resolvers
