@@ -830,7 +830,7 @@ func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	if l.next != nil && !l.opt.Shared { // an import's memory copy, now the store's
+	if l.next != nil { // an import's memory copy, now the store's
 		l.mem = l.next
 	}
 	l.seen = head.Seq
@@ -1406,7 +1406,11 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		} else if n > 0 {
 			return nil, fmt.Errorf("import: the store already holds %d records", n)
 		}
-		mem := newMirror()
+		// The memory copy the store will have (none in shared mode).
+		var mem *mirror
+		if !l.opt.Shared {
+			mem = newMirror()
+		}
 		first := map[record.EntityID]record.Key{} // each entity's smallest record
 		for i, e := range res.Entities {
 			if f, ok := first[e]; !ok || res.Records[i].Key.Less(f) {
@@ -1455,7 +1459,9 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			if err != nil {
 				return nil, err
 			}
-			mem.add(rec.Key, rec.Kind, e, prep.values, keys)
+			if mem != nil {
+				mem.add(rec.Key, rec.Kind, e, prep.values, keys)
+			}
 		}
 		if len(recs) > 0 {
 			if err := flush(); err != nil {
@@ -1473,7 +1479,9 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			} else {
 				links = append(links, lk)
 			}
-			mem.link(mem.slot[a], mem.slot[b], e.Weight)
+			if mem != nil {
+				mem.link(mem.slot[a], mem.slot[b], e.Weight)
+			}
 		}
 		for len(links) > 0 {
 			n := min(len(links), importBatch)
