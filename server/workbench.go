@@ -355,7 +355,7 @@ func (w *workbench) handle(op access.Op, fn func(ctx context.Context, r *http.Re
 			if errors.As(w.s.fail(err), &se) {
 				status, msg = se.GetStatus(), se.Error()
 			}
-			if p.name == "" {
+			if p.name == "" { // a page that failed before it had anything to show
 				p = page{name: "search", data: w.searchForm(nil)}
 			}
 		}
@@ -556,7 +556,7 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 	id := record.EntityID(r.PathValue("id"))
 	ev, err := w.s.l.Entity(ctx, id, v)
 	if err != nil {
-		return page{name: "search", data: w.searchForm(nil)}, err
+		return page{}, err
 	}
 	c.touched(id)
 	d := &entityData{ID: ev.ID, Records: ev.Records, Total: len(ev.Records), Lineage: ev.Lineage, CanDecide: w.s.opt.Policy.Can(c.principal, access.OpDecide)}
@@ -572,7 +572,7 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		case err == nil:
 			d.How = &how
 		case !errors.Is(err, store.ErrNotFound):
-			return page{name: "search", data: w.searchForm(nil)}, err
+			return page{}, err
 		}
 	}
 	if len(ev.Records) <= maxGraph {
@@ -582,7 +582,7 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		}
 		decisions, err := w.s.l.DecisionsAbout(ctx, keys, v)
 		if err != nil {
-			return page{name: "search", data: w.searchForm(nil)}, err
+			return page{}, err
 		}
 		d.Graph = w.graphOf(ev.Records, decisions)
 	}
@@ -615,18 +615,17 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 // Pair.
 
 func (w *workbench) pair(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
-	fallback := page{name: "search", data: w.searchForm(nil)}
 	a, err := parseKey(r.URL.Query().Get("a"))
 	if err != nil {
-		return fallback, err
+		return page{}, err
 	}
 	b, err := parseKey(r.URL.Query().Get("b"))
 	if err != nil {
-		return fallback, err
+		return page{}, err
 	}
 	wf, err := w.s.l.ExplainPair(ctx, a, b, v)
 	if err != nil {
-		return fallback, err
+		return page{}, err
 	}
 	return page{name: "pair", data: wf}, nil
 }
@@ -636,7 +635,7 @@ func (w *workbench) whyNot(ctx context.Context, r *http.Request, c *caller, v ac
 	a, b := record.EntityID(strings.TrimSpace(q.Get("a"))), record.EntityID(strings.TrimSpace(q.Get("b")))
 	wn, err := w.s.l.WhyNot(ctx, a, b, v)
 	if err != nil {
-		return page{name: "search", data: w.searchForm(nil)}, err
+		return page{}, err
 	}
 	c.touched(a, b)
 	return page{name: "whynot", data: wn}, nil
