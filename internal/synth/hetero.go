@@ -192,8 +192,13 @@ func (g *hgen) newPerson() hperson {
 		p.origin = "arabic"
 		gv := g.arabicGiven()
 		fm := arabicFamily[g.r.IntN(len(arabicFamily))]
+		if g.r.IntN(2) == 0 {
+			fm = g.arabicTail()
+		}
 		p.given, p.surnames = []string{gv.latin[0]}, []string{fm.latin[0]}
-		p.native = gv.native + " " + fm.native
+		if fm.native != "" {
+			p.native = gv.native + " " + fm.native
+		}
 		for _, a := range gv.latin[1:] {
 			p.alt = append(p.alt, a+" "+g.pick(fm.latin))
 		}
@@ -202,8 +207,13 @@ func (g *hgen) newPerson() hperson {
 	case x < 0.89:
 		p.origin = "slavic"
 		gv, fm := russianGiven[g.r.IntN(len(russianGiven))], russianFamily[g.r.IntN(len(russianFamily))]
+		if g.r.IntN(2) == 0 {
+			fm = g.russianTail()
+		}
 		p.given, p.surnames = []string{gv.latin[0]}, []string{fm.latin[0]}
-		p.native = gv.native + " " + fm.native
+		if fm.native != "" {
+			p.native = gv.native + " " + fm.native
+		}
 		p.alt = []string{g.pick(gv.latin) + " " + g.pick(fm.latin)}
 		p.country = "RU"
 	default:
@@ -236,10 +246,15 @@ func (g *hgen) arabicGiven() scriptName {
 // eastAsian returns a family name and a given name, Korean given names
 // hyphenated as they often are (Min-jun).
 func (g *hgen) eastAsian() (family, given string) {
-	if g.r.IntN(2) == 0 {
-		return g.pick(chineseFamily), g.pick(chineseGiven)
+	korean := g.r.IntN(2) == 0
+	family, given = g.pick(chineseFamily), g.pick(chineseGiven)
+	if korean {
+		family, given = g.pick(koreanFamily), g.pick(koreanGiven)
 	}
-	return g.pick(koreanFamily), g.pick(koreanGiven)
+	if g.r.IntN(2) == 0 {
+		given = g.eastAsianGiven(korean)
+	}
+	return family, given
 }
 
 // eastAsianAlt returns the Western-order spellings of an East Asian name:

@@ -1,5 +1,7 @@
 package synth
 
+import "strings"
+
 // Name pools. Every name here is common; every combination is invented.
 var (
 	hispanicGivenM = []string{"Juan", "José", "Luis", "Carlos", "Jorge", "Pedro", "Miguel", "Alejandro", "Francisco", "Rafael",
@@ -92,3 +94,46 @@ var (
 	koreanGiven  = []string{"Min-jun", "Seo-yeon", "Ji-hoon", "Ha-eun", "Do-yun", "Ji-woo", "Seo-jun", "Su-bin", "Hyun-woo",
 		"Ye-jin", "Eun-ji", "Sung-min"}
 )
+
+// Long tails. Most people carry none of a population's commonest names:
+// half of the Russian and Arabic family names, and half of the Chinese and
+// Korean given names, are made of syllables, as half of the Hispanic and
+// English surnames are (gen.surname). Without them every Russian or Arabic
+// name in a set of thousands would be shared by several people, and a
+// name alone could link none of them.
+var (
+	russianStems = []string{"Bel", "Vorob", "Gorb", "Kras", "Lis", "Medved", "Orl", "Pavl", "Roman", "Sav", "Taras",
+		"Fedot", "Zhuk", "Grom", "Dub", "Kisel", "Sor", "Chern", "Shcherb", "Yegor", "Zhdan", "Bog", "Mal", "Step"}
+	russianEnds = [][2]string{{"ov", "ow"}, {"ev", "ew"}, {"in", "in"}, {"enko", "enko"}, {"sky", "ski"}}
+	arabicStart = []string{"Bar", "Dah", "Fakh", "Ghaz", "Jab", "Kat", "Mah", "Nakh", "Qar", "Rah", "Sab", "Tah",
+		"Wah", "Zah", "Shah", "Bad", "Hal", "Mus"}
+	arabicEnd    = []string{"ani", "awi", "iri", "uri", "ami", "ash", "un"}
+	chineseStart = []string{"Xiao", "Jian", "Wei", "Hong", "Yu", "Zhi", "Hai", "Guo", "Chun", "Mei", "Qing", "Xin", "Yan", "Jia", "Shu"}
+	chineseEnd   = []string{"ming", "hua", "ping", "ling", "jun", "qiang", "yan", "hui", "feng", "lan", "yi", "bo"}
+	koreanStart  = []string{"Min", "Seo", "Ji", "Ha", "Do", "Hyun", "Ye", "Eun", "Sung", "Jae", "Young", "Dong", "Soo", "Hye"}
+	koreanEnd    = []string{"jun", "yeon", "hoon", "eun", "yun", "woo", "bin", "jin", "ho", "seok", "ah", "kyung"}
+)
+
+// russianTail makes a Russian family name and its German-style spelling.
+func (g *gen) russianTail() scriptName {
+	stem, end := g.pick(russianStems), russianEnds[g.r.IntN(len(russianEnds))]
+	return scriptName{latin: []string{stem + end[0], stem + end[1]}}
+}
+
+// arabicTail makes an Arabic family name: with its article written two
+// ways half of the time, else with its vowels spelt two ways.
+func (g *gen) arabicTail() scriptName {
+	root := g.pick(arabicStart) + g.pick(arabicEnd)
+	if g.r.IntN(2) == 0 {
+		return scriptName{latin: []string{"Al " + root, "Al-" + root}}
+	}
+	return scriptName{latin: []string{root, strings.Replace(root, "u", "ou", 1)}}
+}
+
+// eastAsianGiven makes a two-syllable given name, hyphenated.
+func (g *gen) eastAsianGiven(korean bool) string {
+	if korean {
+		return g.pick(koreanStart) + "-" + g.pick(koreanEnd)
+	}
+	return g.pick(chineseStart) + "-" + g.pick(chineseEnd)
+}
