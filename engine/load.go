@@ -432,9 +432,12 @@ func (n *Normalizer) Record(rec *record.Record) []Reject {
 }
 
 // inferKind gives a record whose source declares no kind (and whose kind
-// column, if any, gave none) the kind its names tell: an organisation when
-// its first party name reads as an organisation's, or when it has an
-// organisation name and no person name; a person when it has a person
+// column, if any, gave none) the kind its names tell: the kind its first
+// party name reads as (a legal form or an organisation word makes an
+// organisation's, anything else a person's: a payment party named like
+// the officer after whom a company is named is that person, not the
+// company); without a party name, an organisation when it has an
+// organisation name and no person name, a person when it has a person
 // name and no other kind of name.
 func inferKind(rec *record.Record) {
 	if rec.Kind != record.EntityUnknown {
@@ -447,10 +450,8 @@ func inferKind(rec *record.Record) {
 		}
 		switch f.Kind {
 		case record.KindParty:
-			if f.Values[0].Facet("party") == string(record.EntityOrganization) {
-				rec.Kind = record.EntityOrganization
-			}
-			return // a party name read as a person's may be a company's cut short
+			rec.Kind = record.EntityKind(f.Values[0].Facet("party"))
+			return
 		case record.KindName:
 			person = true
 		case record.KindOrgName:

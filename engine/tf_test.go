@@ -2,27 +2,32 @@ package engine
 
 import (
 	"context"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
 // TestTermFrequenciesCountHolders checks that records sharing an exact
 // identifier count once in a name's term frequency: a company filed once
-// per officer is one holder of its name, while two unrelated people of one
-// name are two.
+// per officer is one holder of its name, while three unrelated people of
+// one name are three. A frequency leaves one holder out, and a name held
+// once or twice is estimated from its tokens.
 func TestTermFrequenciesCountHolders(t *testing.T) {
 	dir := t.TempDir()
 	csv := "id,name,reg\n" +
 		"f1,Acme Trading,R1\n" + // one company, three filings
 		"f2,Acme Trading,R1\n" +
 		"f3,Acme Trading,R1\n" +
-		"p1,Ana Diaz,\n" + // two people of one name
+		"p1,Ana Diaz,\n" + // three people of one name
 		"p2,Ana Diaz,\n" +
+		"p3,Ana Diaz,\n" +
 		"q1,Luis Mora,X9\n" + // a holder of two names through its identifier
 		"q2,Luis Mora Ruiz,X9\n"
 	for i := range maxHolderRecords + 1 { // a placeholder identifier joins nobody
@@ -58,24 +63,41 @@ func TestTermFrequenciesCountHolders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, tfMin := vals.termFrequencies(name)
-	// Holders of names: Acme (1), Ana Diaz (2), Luis Mora and Luis Mora
-	// Ruiz (1 each), Zed Zulu (17): 22 in all.
-	const total = 22.0
-	if tfMin != 1/total {
-		t.Errorf("minimum frequency %v, want 1/%v", tfMin, total)
+	tf := vals.termFrequencies(name)
+	// Names by holder: Acme (1), Ana Diaz (3), Luis Mora and Luis Mora
+	// Ruiz (1 each), Zed Zulu (17): 23 in all, from 22 holders.
+	const total, holders = 23.0, 22.0
+	if tf.min != 1/total {
+		t.Errorf("minimum frequency %v, want 1/%v", tf.min, total)
 	}
-	want := map[string]float64{"ana diaz": 2 / total, "zed zulu": (maxHolderRecords + 1) / total}
-	for k, f := range want {
-		if table[k] != f {
-			t.Errorf("frequency of %q = %v, want %v", k, table[k], f)
+	want := map[string]float64{"ana diaz": 2 / total, "zed zulu": maxHolderRecords / total}
+	if !maps.Equal(tf.values, want) {
+		t.Errorf("values %v, want %v (held more than twice, one holder left out)", tf.values, want)
+	}
+	wantTokens := map[string]float64{"ana": 2 / holders, "diaz": 2 / holders, "zed": maxHolderRecords / holders, "zulu": maxHolderRecords / holders}
+	if !maps.Equal(tf.tokens, wantTokens) || tf.tokenMin != 1/holders {
+		t.Errorf("tokens %v (min %v), want %v (min 1/%v)", tf.tokens, tf.tokenMin, wantTokens, holders)
+	}
+	// What pairs are weighed with: a name held once is as rare as its
+	// tokens make it, and no rarer than a 64th of the minimum.
+	keys := vals.keys[name]
+	freqOf := func(key string) float64 {
+		for id := range keys.Len() {
+			if keys.Key(uint32(id)) == key {
+				return vals.freq[name][id]
+			}
 		}
+		t.Fatalf("no key %q", key)
+		return 0
 	}
-	if _, ok := table["acme trading"]; ok {
-		t.Errorf("acme trading counted %v, want once (the minimum)", table["acme trading"])
-	}
-	if len(table) != len(want) {
-		t.Errorf("table %v, want only %v", table, want)
+	for key, f := range map[string]float64{
+		"acme trading":   1 / holders / holders,
+		"luis mora ruiz": 1 / total / 64,
+		"ana diaz":       2 / total,
+	} {
+		if got := freqOf(key); math.Abs(got-f) > 1e-15 {
+			t.Errorf("frequency of %q = %v, want %v", key, got, f)
+		}
 	}
 }
 
@@ -93,6 +115,42 @@ func TestCompatiblePairs(t *testing.T) {
 	} {
 		if got := c.a.compatiblePairs(c.b, c.same); got != c.want {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestInferKind: a record of unknown kind takes the kind its party name
+// reads as, so a payment party named like a company's officer is a person
+// and never meets the company.
+func TestInferKind(t *testing.T) {
+	party := func(raw string) record.Feature {
+		v, err := normalize.Party(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return record.Feature{Name: "name", Kind: record.KindParty, Values: []record.Value{v}}
+	}
+	name := func(kind record.Kind) record.Feature {
+		return record.Feature{Name: "n", Kind: kind, Values: []record.Value{{Norm: "x"}}}
+	}
+	for _, c := range []struct {
+		what     string
+		declared record.EntityKind
+		features []record.Feature
+		want     record.EntityKind
+	}{
+		{"party read as a person's", record.EntityUnknown, []record.Feature{party("CARLOS SANDERO GALLEGO")}, record.EntityPerson},
+		{"party with a legal form", record.EntityUnknown, []record.Feature{party("CARLOS SANDERO GALLEGO S.R.L.")}, record.EntityOrganization},
+		{"party with an organisation word", record.EntityUnknown, []record.Feature{party("INVERSIONES HERRERA")}, record.EntityOrganization},
+		{"declared kind kept", record.EntityOrganization, []record.Feature{party("PACIFIC MONRIDGE")}, record.EntityOrganization},
+		{"only a person name", record.EntityUnknown, []record.Feature{name(record.KindName)}, record.EntityPerson},
+		{"only an organisation name", record.EntityUnknown, []record.Feature{name(record.KindOrgName)}, record.EntityOrganization},
+		{"both kinds of name", record.EntityUnknown, []record.Feature{name(record.KindName), name(record.KindOrgName)}, record.EntityUnknown},
+		{"no name", record.EntityUnknown, nil, record.EntityUnknown},
+	} {
+		r := record.Record{Kind: c.declared, Features: c.features}
+		if inferKind(&r); r.Kind != c.want {
+			t.Errorf("%s: kind %q, want %q", c.what, r.Kind, c.want)
 		}
 	}
 }
