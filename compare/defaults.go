@@ -99,7 +99,12 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("similar ≥0.9", MethodJaroWinkler, "", 0.9),
 			els,
 		}
-	default: // country and anything else: equal or not
+	case record.KindCountry:
+		// Most records of a source share its home country: agreeing on a
+		// rarer one says more.
+		s.TF = true
+		s.Levels = []LevelSpec{lv("exact", MethodExact, "", 0), els}
+	default: // anything else: equal or not
 		s.Levels = []LevelSpec{lv("exact", MethodExact, "", 0), els}
 	}
 	return s

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,6 +137,43 @@ func TestModelReuse(t *testing.T) {
 	}
 	if !reflect.DeepEqual(first.Entities, second.Entities) {
 		t.Error("reusing the model changed entity ids")
+	}
+}
+
+// TestSavedModelScoresAlike: every link weighs the same through the
+// saved model (salted term-frequency tables, names too rare to count
+// estimated from their tokens) as through the counts the run made.
+func TestSavedModelScoresAlike(t *testing.T) {
+	cfg, _ := fixture.Synth(t, 300)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	var buf bytes.Buffer
+	if err := res.Model.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rare := 0 // links whose exact name was estimated from its tokens
+	for _, e := range res.Links {
+		a, b := &res.Records[e.A], &res.Records[e.B]
+		levels, ev := make([]uint8, len(s.Comps)), make([]model.Evidence, len(s.Comps))
+		if got := s.Compare(a, b, levels, ev); math.Abs(got-e.Weight) > 1e-9 {
+			t.Errorf("%v–%v: %.6f bits through the saved model, %.6f in the run", a.Key, b.Key, got, e.Weight)
+		}
+		for i, x := range ev {
+			c := m.Comparisons[i]
+			if x.TFAdjust != 0 && c.TFTokens != nil && x.TFAdjust > math.Log2(c.Levels[0].U/c.TFMin)+1e-9 {
+				rare++
+			}
+		}
+	}
+	if len(res.Links) == 0 || rare == 0 {
+		t.Fatalf("%d links, %d of them with a name estimated from its tokens: the test checks neither path", len(res.Links), rare)
 	}
 }
 

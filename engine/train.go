@@ -207,10 +207,16 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))
 		}
 		if c.Spec.TF {
-			table, tfMin := vals.termFrequencies(i)
-			mc.TFTable, mc.TFMin = make(map[string]float64, len(table)), tfMin
-			for v, f := range table {
+			tf := vals.termFrequencies(i)
+			mc.TFTable, mc.TFMin = make(map[string]float64, len(tf.values)), tf.min
+			for v, f := range tf.values {
 				mc.TFTable[model.TFKey(tfSalt, v)] = f
+			}
+			if tf.tokens != nil {
+				mc.TFTokens, mc.TFTokenMin = make(map[string]float64, len(tf.tokens)), tf.tokenMin
+				for tok, f := range tf.tokens {
+					mc.TFTokens[model.TFKey(tfSalt, tok)] = f
+				}
 			}
 		}
 		m.Comparisons = append(m.Comparisons, mc)

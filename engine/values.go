@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"sync/atomic"
 
 	"github.com/concord-er/concord/compare"
@@ -259,21 +261,44 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 var warmSink atomic.Uint32
 
 // termFrequencies counts the exact keys of comparison i over the holders
-// of values (see holders), each once per holder: keys seen at least twice
-// get their relative frequency, the rest share the minimum.
-func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
+// of values (see holders), each once per holder. A key's frequency leaves
+// one holder out (the one whose pair is weighed): keys held more than
+// twice get (holders − 1) / total, the rest share the minimum 1 / total.
+// For names, tokens are counted too, once per holder, and a name held no
+// more than twice gets its frequency from its tokens'
+// (model.RareNameFrequency). It returns the keys held more than twice,
+// the minimum, and for names the tokens held more than twice with their
+// minimum.
+func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	keys, col := t.keys[i], &t.cols[i]
 	holder := t.holders()
 	counts := make([]int32, keys.Len())
+	names := t.comps[i].Spec.Kind.IsName()
+	tokens := map[string]int{}
+	type holderToken struct {
+		h   int32
+		tok string
+	}
+	seenTok := map[holderToken]bool{} // tokens of holders of several records
+	named := map[int32]bool{}         // holders of several records with a name
+	holdersWithName := 0
 	total := 0
 	var ids []uint32
 	counted := map[[2]uint32]bool{}     // (holder, key) of holders of several records
 	for r := range len(col.cells) - 1 { // the last cell only ends the values
 		ids = col.keyIDs(int32(r), ids[:0])
 		h := holder.of[r]
+		var toks []string
 		for x, k := range ids {
 			if k == 0 || containsID(ids[:x], k) {
 				continue
+			}
+			if names {
+				for tok := range strings.FieldsSeq(keys.Key(k)) {
+					if !slices.Contains(toks, tok) {
+						toks = append(toks, tok)
+					}
+				}
 			}
 			if holder.several[h] {
 				if counted[[2]uint32{uint32(h), k}] {
@@ -284,24 +309,66 @@ func (t *valueTable) termFrequencies(i int) (map[string]float64, float64) {
 			counts[k]++
 			total++
 		}
+		for _, tok := range toks {
+			if holder.several[h] {
+				if seenTok[holderToken{h, tok}] {
+					continue
+				}
+				seenTok[holderToken{h, tok}] = true
+			}
+			tokens[tok]++
+		}
+		if len(toks) > 0 && !named[h] {
+			named[h] = holder.several[h]
+			holdersWithName++
+		}
 	}
 	if total == 0 {
-		return nil, 0
+		return tfCounts{}
+	}
+	tf.min = 1 / float64(total)
+	if names && holdersWithName > 0 {
+		tf.tokenMin = 1 / float64(holdersWithName)
+		tf.tokens = map[string]float64{}
+		for tok, c := range tokens {
+			if c > 2 {
+				tf.tokens[tok] = float64(c-1) / float64(holdersWithName)
+			}
+		}
 	}
 	if t.freq == nil {
 		t.freq = make([][]float64, len(t.comps))
 	}
 	freq := make([]float64, len(counts))
-	table := map[string]float64{}
+	tf.values = map[string]float64{}
 	for k, c := range counts {
-		freq[k] = 1 / float64(total)
-		if c > 1 {
-			freq[k] = float64(c) / float64(total)
-			table[keys.Key(uint32(k))] = freq[k]
+		switch {
+		case c > 2:
+			freq[k] = float64(c-1) / float64(total)
+			tf.values[keys.Key(uint32(k))] = freq[k]
+		case names && k != 0:
+			freq[k] = model.RareNameFrequency(keys.Key(uint32(k)), tf.tokenFreq, tf.min)
+		default:
+			freq[k] = tf.min
 		}
 	}
 	t.freq[i] = freq
-	return table, 1 / float64(total)
+	return tf
+}
+
+// tfCounts are the term frequencies of one comparison (termFrequencies).
+type tfCounts struct {
+	values   map[string]float64 // exact keys held more than twice
+	min      float64            // a key held once or twice
+	tokens   map[string]float64 // name tokens held more than twice
+	tokenMin float64
+}
+
+func (tf tfCounts) tokenFreq(tok string) float64 {
+	if f, ok := tf.tokens[tok]; ok {
+		return f
+	}
+	return tf.tokenMin
 }
 
 // maxHolderRecords bounds the records one identifier value may join into

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/record"
@@ -68,10 +70,43 @@ type Comparison struct {
 	TF        bool        `json:"tf,omitempty"`
 	Exclusive bool        `json:"exclusive,omitempty"`
 	Levels    []Level     `json:"levels"`
-	// TFTable holds the relative frequency of values seen more than once,
-	// keyed by TFKey (see Model.TFSalt); other values get TFMin.
+	// TFTable holds the relative frequency of values held more than twice,
+	// keyed by TFKey (see Model.TFSalt), leaving one holder out: the
+	// frequency of a value among the others of the one that holds it.
+	// Other values get TFMin, the frequency of a value held once.
 	TFTable map[string]float64 `json:"tf_table,omitempty"`
 	TFMin   float64            `json:"tf_min,omitempty"`
+	// TFTokens holds, for names, the share of holders whose names hold a
+	// token, for tokens held more than twice (keyed by TFKey); other
+	// tokens get TFTokenMin. A name too rare to count has its frequency
+	// estimated from its tokens' (RareNameFrequency).
+	TFTokens   map[string]float64 `json:"tf_tokens,omitempty"`
+	TFTokenMin float64            `json:"tf_token_min,omitempty"`
+}
+
+// rareNameSpan bounds how much rarer than the rarest counted value a name
+// estimated from its tokens may be: the tokens of a name are not quite
+// independent (a given name goes with a family's origin), so their
+// product overstates how rare a name is.
+const rareNameSpan = 64
+
+// RareNameFrequency estimates the frequency of a name seen by no more
+// than the pair that agrees on it, from the frequencies of its distinct
+// tokens (space-separated in key): their product, between once/64 and
+// once, the frequency of a value counted once. A name of rare
+// tokens ("ana quinaga thornwell") is then far rarer than one of common
+// tokens that happens to be seen once ("garcia maria").
+func RareNameFrequency(key string, tokenFreq func(string) float64, once float64) float64 {
+	p := 1.0
+	seen := make([]string, 0, 8)
+	for tok := range strings.FieldsSeq(key) {
+		if slices.Contains(seen, tok) {
+			continue
+		}
+		seen = append(seen, tok)
+		p *= tokenFreq(tok)
+	}
+	return max(min(p, once), once/rareNameSpan)
 }
 
 // Level is one comparison level with its m and u probabilities. Weight,

@@ -391,3 +391,31 @@ func TestDecide(t *testing.T) {
 		t.Errorf("Logit(0), Logit(1) = %v, %v: want finite, far apart", model.Logit(0), model.Logit(1))
 	}
 }
+
+// TestRareNameFrequency: a name held by no more than the pair is as rare
+// as the product of its tokens' frequencies, within [once/64, once].
+func TestRareNameFrequency(t *testing.T) {
+	freq := map[string]float64{"maria": 0.05, "garcia": 0.04, "ana": 0.01}
+	tok := func(s string) float64 {
+		if f, ok := freq[s]; ok {
+			return f
+		}
+		return 1e-4
+	}
+	const once = 1e-3
+	for _, c := range []struct {
+		key  string
+		want float64
+	}{
+		{"garcia maria", once},          // common tokens: no rarer than seen
+		{"ana garcia", 0.01 * 0.04},     // between the bounds
+		{"ana thornwell", once / 64},    // rare tokens: the floor
+		{"ana ana garcia", 0.01 * 0.04}, // a token counts once
+		{"zed", 1e-4},                   // one token: its own frequency
+		{"", once},
+	} {
+		if got := model.RareNameFrequency(c.key, tok, once); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("%q: %v, want %v", c.key, got, c.want)
+		}
+	}
+}

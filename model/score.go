@@ -256,11 +256,23 @@ func (s *Scorer) TFAdjust(i int, v string) float64 {
 	if !c.TF || c.TFMin <= 0 {
 		return 0
 	}
-	if s.tfSalt != nil {
-		v = TFKey(s.tfSalt, v)
+	key := func(v string) string {
+		if s.tfSalt != nil {
+			return TFKey(s.tfSalt, v)
+		}
+		return v
 	}
-	tf, ok := c.TFTable[v]
-	if !ok {
+	tf, ok := c.TFTable[key(v)]
+	switch {
+	case ok:
+	case c.TFTokens != nil:
+		tf = RareNameFrequency(v, func(tok string) float64 {
+			if f, ok := c.TFTokens[key(tok)]; ok {
+				return f
+			}
+			return c.TFTokenMin
+		}, c.TFMin)
+	default:
 		tf = c.TFMin
 	}
 	return math.Log2(c.Levels[0].U / tf)
