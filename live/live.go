@@ -110,6 +110,11 @@ type process struct {
 	changed   chan struct{}
 	// running bounds the shared-mode changes that run at once.
 	running chan struct{}
+	// weights caches the store's pair counts by weight (WeightHistogram)
+	// for weightsFor: counting every link of millions takes seconds.
+	weightsMu sync.Mutex
+	weightsAt time.Time
+	weights   []store.WeightCount
 }
 
 // mirror is the in-memory copy of the store that resolving reads.

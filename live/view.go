@@ -1,11 +1,13 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/cluster"
@@ -281,6 +283,54 @@ func (l *Live) SourceCounts(ctx context.Context, v access.View) (map[string]int6
 		}
 	}
 	return out, err
+}
+
+// WeightBin is how many stored pairs weigh from Bits to Bits+1 bits.
+type WeightBin struct {
+	Bits           int
+	Links, Reviews int64
+}
+
+// weightsFor is how long WeightHistogram reuses its counts.
+const weightsFor = time.Minute
+
+// WeightHistogram counts the stored links and pairs in review by match
+// weight, in whole bits, of the pairs whose records v shows both: pairs
+// with a record of a source v hides are not counted. The counts may be up
+// to a minute old.
+func (l *Live) WeightHistogram(ctx context.Context, v access.View) ([]WeightBin, error) {
+	l.weightsMu.Lock()
+	defer l.weightsMu.Unlock()
+	if l.weights == nil || l.now().Sub(l.weightsAt) >= weightsFor {
+		var counts []store.WeightCount
+		if err := l.read(ctx, func(tx store.Tx) (err error) {
+			counts, err = tx.WeightCounts(ctx)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		l.weights, l.weightsAt = counts, l.now()
+	}
+	counts := l.weights
+	bins := map[int]*WeightBin{}
+	for _, c := range counts {
+		if !v.Source(c.A) || !v.Source(c.B) {
+			continue
+		}
+		b := bins[c.Bits]
+		if b == nil {
+			b = &WeightBin{Bits: c.Bits}
+			bins[c.Bits] = b
+		}
+		b.Links += c.Links
+		b.Reviews += c.Reviews
+	}
+	out := make([]WeightBin, 0, len(bins))
+	for _, b := range bins {
+		out = append(out, *b)
+	}
+	slices.SortFunc(out, func(x, y WeightBin) int { return cmp.Compare(x.Bits, y.Bits) })
+	return out, nil
 }
 
 // DecisionsAbout returns the reviewers' decisions that name one of keys,

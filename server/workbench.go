@@ -15,6 +15,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
@@ -87,7 +89,7 @@ func newWorkbench(s *Server) (*workbench, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"barClass": barClass, "prob": func(p *float64) string {
+	funcs := template.FuncMap{"barClass": barClass, "add": func(a, b int) int { return a + b }, "prob": func(p *float64) string {
 		if p == nil {
 			return ""
 		}
@@ -646,8 +648,81 @@ func (w *workbench) whyNot(ctx context.Context, r *http.Request, c *caller, v ac
 type modelData struct {
 	Prior, PriorWeight, MatchWeight, ReviewWeight float64
 	Match, Review                                 float64
-	Blocking                                      []string
+	Blocking                                      []ruleView
 	Comparisons                                   []comparisonView
+	Histogram                                     histogram
+}
+
+// ruleView is a blocking rule with the candidate pairs it found when the
+// model was trained.
+type ruleView struct {
+	Rule    string
+	Pairs   int64
+	Trained bool   // the model's training ran it
+	Note    string // why training did not estimate from it, when it did not
+}
+
+// histogram draws the stored pairs by match weight: one bar per whole
+// bit, links and pairs in review stacked, heights on a log scale (the few
+// pairs in review beside thousands of links would not show on a linear
+// one), with the review and match thresholds as lines.
+type histogram struct {
+	Width, Height   int
+	Bars            []histBar
+	Bins            []live.WeightBin
+	ReviewX, MatchX float64
+	Links, Reviews  int64
+	Ticks           []histTick // bits marked under the bars
+	ViewHeight      int        // the bars' height and the ticks' row
+}
+
+type histTick struct {
+	X    float64
+	Bits int
+}
+
+type histBar struct {
+	X, W             float64
+	LinkY, LinkH     float64
+	ReviewY, ReviewH float64
+	Title            string
+}
+
+// newHistogram lays bins out over width × height, from the lowest bin (or
+// the review threshold) to the highest (or the match threshold).
+func newHistogram(bins []live.WeightBin, reviewW, matchW float64) histogram {
+	h := histogram{Width: 640, Height: 180, Bins: bins}
+	if len(bins) == 0 {
+		return h
+	}
+	lo := min(bins[0].Bits, int(math.Floor(reviewW))-1)
+	hi := max(bins[len(bins)-1].Bits, int(math.Ceil(matchW))) + 1
+	step := float64(h.Width) / float64(hi-lo)
+	height := func(n int64) float64 { return math.Log1p(float64(n)) }
+	top := 0.0
+	for _, b := range bins {
+		top = max(top, height(b.Links+b.Reviews))
+		h.Links += b.Links
+		h.Reviews += b.Reviews
+	}
+	scale := float64(h.Height) / top
+	for _, b := range bins {
+		all := height(b.Links+b.Reviews) * scale
+		links := all * float64(b.Links) / float64(b.Links+b.Reviews)
+		x := float64(b.Bits-lo) * step
+		h.Bars = append(h.Bars, histBar{X: x, W: max(step-1, 1),
+			ReviewY: float64(h.Height) - all, ReviewH: all - links,
+			LinkY: float64(h.Height) - links, LinkH: links,
+			Title: fmt.Sprintf("%d to %d bits: %d links, %d in review", b.Bits, b.Bits+1, b.Links, b.Reviews)})
+	}
+	h.ReviewX, h.MatchX = (reviewW-float64(lo))*step, (matchW-float64(lo))*step
+	every := max(1, (hi-lo)/10)
+	every = []int{1, 2, 5, 10, 20, 50}[min(sort.SearchInts([]int{1, 2, 5, 10, 20, 50}, every), 5)]
+	for b := lo + (every-lo%every)%every; b < hi; b += every {
+		h.Ticks = append(h.Ticks, histTick{X: float64(b-lo) * step, Bits: b})
+	}
+	h.ViewHeight = h.Height + 16
+	return h
 }
 
 type comparisonView struct {
@@ -666,9 +741,26 @@ func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v acc
 	m := w.s.l.Model()
 	d := &modelData{Prior: m.Prior, PriorWeight: model.Logit(m.Prior), Match: m.Thresholds.Match, Review: m.Thresholds.Review,
 		MatchWeight: model.Logit(m.Thresholds.Match), ReviewWeight: model.Logit(m.Thresholds.Review)}
-	for _, rule := range m.Blocking {
-		d.Blocking = append(d.Blocking, strings.Join(rule, " + "))
+	sessions := map[string]model.Session{}
+	if m.Training != nil {
+		for _, se := range m.Training.Sessions {
+			sessions[se.Rule] = se
+		}
 	}
+	for _, rule := range m.Blocking {
+		rv := ruleView{Rule: strings.Join(rule, " + ")}
+		if br, err := block.ParseRule(rule); err == nil {
+			if se, ok := sessions[br.String()]; ok {
+				rv.Pairs, rv.Trained, rv.Note = se.Pairs, true, se.Skipped
+			}
+		}
+		d.Blocking = append(d.Blocking, rv)
+	}
+	bins, err := w.s.l.WeightHistogram(ctx, v)
+	if err != nil {
+		return page{}, err
+	}
+	d.Histogram = newHistogram(bins, d.ReviewWeight, d.MatchWeight)
 	for _, cmp := range m.Comparisons {
 		cv := comparisonView{Name: cmp.Name, Feature: cmp.Feature, Kind: cmp.Kind}
 		for _, l := range cmp.Levels {

@@ -217,11 +217,20 @@ func TestWorkbenchNoLeaks(t *testing.T) {
 			}
 		}
 	}
-	// The cleared reader without a purpose sees nothing of sec either.
+	// The cleared reader without a purpose sees nothing of sec either,
+	// not even pairs counted in the model's histogram.
 	b := f.browser(t)
 	b.login(f, "ann", "")
 	if r := b.get("/entities/" + string(all.Entity)); r.status != http.StatusNotFound {
 		t.Errorf("sec's entity without a purpose: %d", r.status)
+	}
+	if r := b.get("/model"); !strings.Contains(r.body, "No pairs are stored yet.") {
+		t.Errorf("model page counts pairs of sec for a reader without a purpose: %s", r.body)
+	}
+	b = f.browser(t)
+	b.login(f, "ann", "case 1")
+	if r := b.get("/model"); !strings.Contains(r.body, `<svg class="histogram"`) {
+		t.Errorf("model page shows no pairs to a cleared reader with a purpose: %s", r.body)
 	}
 }
 
@@ -249,7 +258,8 @@ func TestWorkbenchEntityTools(t *testing.T) {
 	if r := b.get("/quality"); r.status != 200 || !strings.Contains(r.body, `<th scope="row">pub</th><td class="num">3</td>`) {
 		t.Errorf("data quality page: %d %s", r.status, r.body)
 	}
-	if r := b.get("/model"); r.status != 200 || !strings.Contains(r.body, "<caption>name (name, text)</caption>") || !strings.Contains(r.body, "Blocking rules") {
+	if r := b.get("/model"); r.status != 200 || !strings.Contains(r.body, "<caption>name (name, text)</caption>") || !strings.Contains(r.body, "Blocking rules") ||
+		!strings.Contains(r.body, `<svg class="histogram"`) || !strings.Contains(r.body, "1 links and 0 pairs in review") {
 		t.Errorf("model page: %d %s", r.status, r.body)
 	}
 	// Split b off a's entity, then merge it back.

@@ -11,8 +11,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
@@ -64,6 +66,9 @@ type Tx interface {
 	// CountBySource returns how many records each source has stored
 	// (sources with none are left out).
 	CountBySource(ctx context.Context) (map[string]int64, error)
+	// WeightCounts counts the stored links and reviews by the sources of
+	// their records and their match weight rounded down to whole bits.
+	WeightCounts(ctx context.Context) ([]WeightCount, error)
 
 	// Members returns the records of an entity in key order; an entity
 	// with no records returns ErrNotFound.
@@ -238,4 +243,17 @@ type SharedTx interface {
 	// AddEvents appends events to the lineage in order, as AddEvent one
 	// by one would, and returns them with their sequence numbers.
 	AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error)
+}
+
+// WeightCount is how many stored pairs of records of sources A and B
+// (A ≤ B) weigh from Bits to Bits+1 bits: links, and pairs in review.
+type WeightCount struct {
+	A, B           string
+	Bits           int
+	Links, Reviews int64
+}
+
+// CompareWeightCounts orders weight counts by sources, then bits.
+func CompareWeightCounts(x, y WeightCount) int {
+	return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B), cmp.Compare(x.Bits, y.Bits))
 }

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -686,6 +687,37 @@ func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
 		out[src] = n
 		return true, err
 	})
+	return out, err
+}
+
+// WeightCounts counts the stored links and reviews by the sources of
+// their records and their weight rounded down to whole bits.
+func (t *Tx) WeightCounts(ctx context.Context) ([]store.WeightCount, error) {
+	const q = `SELECT ra.source, rb.source, p.bits, sum(p.link), sum(1 - p.link) FROM (
+		SELECT a, b, floor(weight)::int AS bits, 1 AS link FROM links
+		UNION ALL SELECT a, b, floor(weight)::int, 0 FROM reviews) p
+	JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b
+	GROUP BY ra.source, rb.source, p.bits`
+	byKey := map[store.WeightCount]*store.WeightCount{}
+	err := each(ctx, t, q, nil, func(rows pgx.Rows) (bool, error) {
+		var c store.WeightCount
+		if err := rows.Scan(&c.A, &c.B, &c.Bits, &c.Links, &c.Reviews); err != nil {
+			return false, err
+		}
+		c.A, c.B = min(c.A, c.B), max(c.A, c.B)
+		k := store.WeightCount{A: c.A, B: c.B, Bits: c.Bits}
+		if n := byKey[k]; n != nil {
+			n.Links, n.Reviews = n.Links+c.Links, n.Reviews+c.Reviews
+		} else {
+			byKey[k] = &c
+		}
+		return true, nil
+	})
+	out := make([]store.WeightCount, 0, len(byKey))
+	for _, c := range byKey {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, store.CompareWeightCounts)
 	return out, err
 }
 

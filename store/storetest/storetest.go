@@ -169,6 +169,7 @@ func Run(t *testing.T, open Open) {
 			must(t, tx.PutLink(ctx, record.Link{A: k2, B: k1, Weight: 10}))
 			must(t, tx.PutLink(ctx, record.Link{A: k1, B: k2, Weight: 12})) // replaces
 			must(t, tx.PutReview(ctx, record.Review{A: k3, B: k1, Weight: 1.5, Reason: "review band", Rule: "[dob]"}))
+			must(t, tx.PutReview(ctx, record.Review{A: k2, B: k3, Weight: -0.5, Reason: "ambiguous"}))
 			if err := tx.PutLink(ctx, record.Link{A: k1, B: record.Key{Source: "x", ID: "y"}}); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("PutLink(missing record) error = %v, want ErrNotFound", err)
 			}
@@ -186,8 +187,15 @@ func Run(t *testing.T, open Open) {
 			}
 			rv, err := tx.Reviews(ctx, record.Key{}, nil, 0)
 			must(t, err)
-			if len(rv) != 1 || rv[0].A != k1 || rv[0].B != k3 || rv[0].Reason != "review band" || rv[0].Rule != "[dob]" {
+			if len(rv) != 2 || rv[0].A != k1 || rv[0].B != k3 || rv[0].Reason != "review band" || rv[0].Rule != "[dob]" {
 				t.Fatalf("Reviews = %+v", rv)
+			}
+			// Weights by sources, rounded down: -0.5 is in the bin from -1.
+			wc, err := tx.WeightCounts(ctx)
+			must(t, err)
+			want := []store.WeightCount{{A: "a", B: "a", Bits: 12, Links: 1}, {A: "a", B: "b", Bits: -1, Reviews: 1}, {A: "a", B: "b", Bits: 1, Reviews: 1}}
+			if !slices.Equal(wc, want) {
+				t.Fatalf("WeightCounts = %+v, want %+v", wc, want)
 			}
 		})
 		write(t, s, func(tx store.Tx) { must(t, tx.DeleteRecord(ctx, k1)) })
@@ -195,8 +203,8 @@ func Run(t *testing.T, open Open) {
 			if got, _ := tx.Links(ctx, k2); len(got) != 0 {
 				t.Fatalf("links after delete = %+v", got)
 			}
-			if got, _ := tx.Reviews(ctx, k3, nil, 0); len(got) != 0 {
-				t.Fatalf("reviews after delete = %+v", got)
+			if got, _ := tx.Reviews(ctx, k3, nil, 0); len(got) != 1 || got[0].A != k2 {
+				t.Fatalf("reviews after delete = %+v, want only k2–k3's", got)
 			}
 			if n, _ := tx.CountRecords(ctx); n != 2 {
 				t.Fatalf("records after delete = %d, want 2", n)
