@@ -118,18 +118,25 @@ func TestResolveSynthetic(t *testing.T) {
 	}
 }
 
+// saved writes m as model.json and reads it back.
+func saved(t *testing.T, m *model.Model) *model.Model {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := model.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
 // TestModelReuse: a saved model scores a run alone, with the same result.
 func TestModelReuse(t *testing.T) {
 	cfg, _ := fixture.Synth(t, 300)
 	first := fixture.Resolve(t, cfg, engine.ResolveOptions{})
-	var buf bytes.Buffer
-	if err := first.Model.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Read(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := saved(t, first.Model)
 	cfg.Model.Blocking = [][]string{{"nothing_here"}} // ignored: the model carries its rules
 	second := fixture.Resolve(t, cfg, engine.ResolveOptions{Model: m})
 	if !reflect.DeepEqual(partition(first), partition(second)) {
@@ -146,14 +153,7 @@ func TestModelReuse(t *testing.T) {
 func TestSavedModelScoresAlike(t *testing.T) {
 	cfg, _ := fixture.Synth(t, 300)
 	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
-	var buf bytes.Buffer
-	if err := res.Model.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Read(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := saved(t, res.Model)
 	s, err := m.Compile()
 	if err != nil {
 		t.Fatal(err)

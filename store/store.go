@@ -14,6 +14,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/concord-er/concord/audit"
@@ -253,7 +254,25 @@ type WeightCount struct {
 	Links, Reviews int64
 }
 
-// CompareWeightCounts orders weight counts by sources, then bits.
-func CompareWeightCounts(x, y WeightCount) int {
-	return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B), cmp.Compare(x.Bits, y.Bits))
+// SumWeightCounts adds up counts of one source pair (in either order)
+// and bin, and orders them by sources, then bits.
+func SumWeightCounts(rows []WeightCount) []WeightCount {
+	sums := map[WeightCount]*WeightCount{}
+	var out []WeightCount
+	for _, c := range rows {
+		c.A, c.B = min(c.A, c.B), max(c.A, c.B)
+		k := WeightCount{A: c.A, B: c.B, Bits: c.Bits}
+		if n := sums[k]; n != nil {
+			n.Links, n.Reviews = n.Links+c.Links, n.Reviews+c.Reviews
+			continue
+		}
+		sums[k] = &c
+	}
+	for _, c := range sums {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(x, y WeightCount) int {
+		return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B), cmp.Compare(x.Bits, y.Bits))
+	})
+	return out
 }

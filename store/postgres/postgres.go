@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -698,27 +697,14 @@ func (t *Tx) WeightCounts(ctx context.Context) ([]store.WeightCount, error) {
 		UNION ALL SELECT a, b, floor(weight)::int, 0 FROM reviews) p
 	JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b
 	GROUP BY ra.source, rb.source, p.bits`
-	byKey := map[store.WeightCount]*store.WeightCount{}
-	err := each(ctx, t, q, nil, func(rows pgx.Rows) (bool, error) {
+	var rows []store.WeightCount
+	err := each(ctx, t, q, nil, func(r pgx.Rows) (bool, error) {
 		var c store.WeightCount
-		if err := rows.Scan(&c.A, &c.B, &c.Bits, &c.Links, &c.Reviews); err != nil {
-			return false, err
-		}
-		c.A, c.B = min(c.A, c.B), max(c.A, c.B)
-		k := store.WeightCount{A: c.A, B: c.B, Bits: c.Bits}
-		if n := byKey[k]; n != nil {
-			n.Links, n.Reviews = n.Links+c.Links, n.Reviews+c.Reviews
-		} else {
-			byKey[k] = &c
-		}
-		return true, nil
+		err := r.Scan(&c.A, &c.B, &c.Bits, &c.Links, &c.Reviews)
+		rows = append(rows, c)
+		return true, err
 	})
-	out := make([]store.WeightCount, 0, len(byKey))
-	for _, c := range byKey {
-		out = append(out, *c)
-	}
-	slices.SortFunc(out, store.CompareWeightCounts)
-	return out, err
+	return store.SumWeightCounts(rows), err
 }
 
 // Members returns the records of an entity in key order.

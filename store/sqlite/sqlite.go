@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -624,27 +623,14 @@ func (t *Tx) WeightCounts(ctx context.Context) ([]store.WeightCount, error) {
 		UNION ALL SELECT a, b, CAST(weight + 4096 AS INTEGER) - 4096, 0 FROM reviews) p
 	JOIN records ra ON ra.id = p.a JOIN records rb ON rb.id = p.b
 	GROUP BY ra.source, rb.source, p.bits`
-	byKey := map[store.WeightCount]*store.WeightCount{}
-	err := each(ctx, t, q, nil, func(rows *sql.Rows) (bool, error) {
+	var rows []store.WeightCount
+	err := each(ctx, t, q, nil, func(r *sql.Rows) (bool, error) {
 		var c store.WeightCount
-		if err := rows.Scan(&c.A, &c.B, &c.Bits, &c.Links, &c.Reviews); err != nil {
-			return false, err
-		}
-		c.A, c.B = min(c.A, c.B), max(c.A, c.B)
-		k := store.WeightCount{A: c.A, B: c.B, Bits: c.Bits}
-		if n := byKey[k]; n != nil {
-			n.Links, n.Reviews = n.Links+c.Links, n.Reviews+c.Reviews
-		} else {
-			byKey[k] = &c
-		}
-		return true, nil
+		err := r.Scan(&c.A, &c.B, &c.Bits, &c.Links, &c.Reviews)
+		rows = append(rows, c)
+		return true, err
 	})
-	out := make([]store.WeightCount, 0, len(byKey))
-	for _, c := range byKey {
-		out = append(out, *c)
-	}
-	slices.SortFunc(out, store.CompareWeightCounts)
-	return out, err
+	return store.SumWeightCounts(rows), err
 }
 
 func (t *Tx) keys(ctx context.Context, q string, args ...any) ([]record.Key, error) {
