@@ -87,6 +87,13 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 	if opt.Reject == nil {
 		return st, errors.New("stream: no engine.Reject: rejected rows would be lost")
 	}
+	// Rejects go to opt.Reject at once, and to the store (KeepRejects)
+	// after each group, for the data view and the entity pages.
+	var kept []engine.Reject
+	reject := func(r engine.Reject) error {
+		kept = append(kept, r)
+		return opt.Reject(r)
+	}
 	norm := engine.NewNormalizer(opt.Source, opt.Limits)
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading() // on an error, the reader stops too
@@ -103,7 +110,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 					return st, fmt.Errorf("%s: %w", opt.File, it.err)
 				}
 				st.RowRejects++
-				if err := opt.Reject(engine.Reject{Scope: engine.ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
+				if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: re.Source, File: re.File, Line: re.Line,
 					RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}); err != nil {
 					return st, err
 				}
@@ -114,7 +121,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 				}
 				if deleting[it.rec.Key] || !has {
 					st.RowRejects++
-					if err := opt.Reject(engine.Reject{Scope: engine.ScopeRow, Source: opt.Source.Name, File: opt.File, Line: it.rec.Line,
+					if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: opt.Source.Name, File: opt.File, Line: it.rec.Line,
 						RecordID: it.rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
 						return st, err
 					}
@@ -128,7 +135,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 					for _, p := range norm.Record(&rec) {
 						st.ValueRejects++
 						p.File = opt.File
-						if err := opt.Reject(p); err != nil {
+						if err := reject(p); err != nil {
 							return st, err
 						}
 					}
@@ -148,6 +155,10 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 				}
 			}
 		}
+		if err := l.KeepRejects(ctx, kept); err != nil {
+			return st, fmt.Errorf("keep rejects: %w", err)
+		}
+		kept = kept[:0]
 		if !more {
 			return st, ctx.Err() // nil at the end of the input
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
 )
 
 // scripted is a RecordSource that gives its items, then blocks until its
@@ -55,6 +57,11 @@ func TestStream(t *testing.T) {
 		Committed: func(chs []live.Change) error { committed += len(chs); return nil }})
 	if err != nil || st.Changes != 2 || st.RowRejects != 1 || committed != 2 || len(rejects) != 1 || rejects[0].Line != 3 {
 		t.Fatalf("stream: %+v, %v; committed %d, rejects %+v", st, err, committed, rejects)
+	}
+	// Rejects are kept in the store too, counted by what went wrong.
+	counts, err := l.RejectCounts(ctx, access.Everything)
+	if want := []store.RejectCount{{Source: "s", Scope: "row", Class: "malformed CSV", N: 1}}; err != nil || !slices.Equal(counts, want) {
+		t.Fatalf("kept rejects %+v, %v, want %+v", counts, err, want)
 	}
 	// Deletes: a record not stored is a reject, the others go.
 	st, err = l.Stream(ctx, live.Records([]record.Record{{Key: key("a")}, {Key: key("zz")}}),

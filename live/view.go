@@ -11,6 +11,7 @@ import (
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/cluster"
+	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
@@ -555,4 +556,50 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 		return nil
 	})
 	return w, err
+}
+
+// KeepRejects keeps rows and values that could not be used in the store,
+// for the data view and the entity page. Their reasons and raw text are
+// record contents: they are read through a view (Rejects, RejectCounts).
+func (l *Live) KeepRejects(ctx context.Context, rejects []engine.Reject) error {
+	if len(rejects) == 0 {
+		return nil
+	}
+	at := l.now()
+	rs := make([]store.Reject, len(rejects))
+	for i, r := range rejects {
+		rs[i] = store.Reject{At: at, Scope: r.Scope, Source: r.Source, ID: r.RecordID, Line: r.Line, Field: r.Field, Reason: r.Reason, Raw: r.Raw}
+	}
+	return l.change(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
+		return nil, tx.PutRejects(ctx, rs)
+	})
+}
+
+// RejectCounts counts the kept rejects of the sources v shows, by source,
+// scope, field and class (reasons without the values they quote).
+func (l *Live) RejectCounts(ctx context.Context, v access.View) ([]store.RejectCount, error) {
+	var counts []store.RejectCount
+	err := l.read(ctx, func(tx store.Tx) (err error) {
+		counts, err = tx.RejectCounts(ctx)
+		return err
+	})
+	return slices.DeleteFunc(counts, func(c store.RejectCount) bool { return !v.Source(c.Source) }), err
+}
+
+// Rejects returns the kept rejects of records as v shows them: none of a
+// source v hides; a value of a feature v masks, and a whole row, shown as
+// access.Mask with its reason's class alone (a reason quotes the value).
+func (l *Live) Rejects(ctx context.Context, keys []record.Key, v access.View) ([]store.Reject, error) {
+	keys = slices.DeleteFunc(slices.Clone(keys), func(k record.Key) bool { return !v.Record(k) })
+	var rs []store.Reject
+	err := l.read(ctx, func(tx store.Tx) (err error) {
+		rs, err = tx.RejectsOf(ctx, keys)
+		return err
+	})
+	for i := range rs {
+		if rs[i].Scope != engine.ScopeValue || v.Masked(rs[i].Source, rs[i].Field) {
+			rs[i].Raw, rs[i].Reason = access.Mask, store.RejectClass(rs[i].Reason)
+		}
+	}
+	return rs, err
 }

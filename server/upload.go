@@ -18,6 +18,7 @@ import (
 // record of a value reject is kept without that value).
 func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []uploadError, error) {
 	var rejects []uploadError
+	var kept []engine.Reject // rejects for the store (live.KeepRejects)
 	var ops []live.Op
 	// Rows of one source are read together, line i+1 being row index[i].
 	bySource := map[string][]int{}
@@ -50,10 +51,14 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 		}
 		for _, p := range bad {
 			rejects = append(rejects, uploadError{Index: index[p.Index], Field: p.Field, Reason: p.Reason})
+			kept = append(kept, engine.Reject{Scope: engine.ScopeRow, Source: name, File: "request", Line: index[p.Index] + 1,
+				Field: p.Field, Reason: p.Reason, Raw: string(lines[p.Index])})
 		}
 		for _, m := range mapped {
 			for _, p := range m.Kept {
 				rejects = append(rejects, uploadError{Index: index[p.Index], Field: p.Field, Reason: p.Reason})
+				kept = append(kept, engine.Reject{Scope: engine.ScopeValue, Source: name, File: "request", Line: index[p.Index] + 1,
+					RecordID: m.Record.Key.ID, Field: p.Field, Reason: p.Reason})
 			}
 			recs = append(recs, rowRecord{index[m.Index], m.Record})
 		}
@@ -63,11 +68,14 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 		ops = append(ops, live.Op{Record: r.rec})
 	}
 	slices.SortStableFunc(rejects, func(a, b uploadError) int { return a.Index - b.Index })
-	if len(ops) == 0 {
-		return nil, rejects, nil
+	var chs []live.Change
+	if len(ops) > 0 {
+		var err error
+		if chs, err = s.l.Apply(ctx, ops); err != nil {
+			return nil, rejects, err
+		}
 	}
-	chs, err := s.l.Apply(ctx, ops)
-	if err != nil {
+	if err := s.l.KeepRejects(ctx, kept); err != nil {
 		return nil, rejects, err
 	}
 	out := make([]changeBody, len(chs))

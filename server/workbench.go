@@ -89,7 +89,7 @@ func newWorkbench(s *Server) (*workbench, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"barClass": barClass, "add": func(a, b int) int { return a + b }, "prob": func(p *float64) string {
+	funcs := template.FuncMap{"barClass": barClass, "add": func(a, b int) int { return a + b }, "maxRejects": func() int { return store.MaxRejects }, "prob": func(p *float64) string {
 		if p == nil {
 			return ""
 		}
@@ -543,6 +543,7 @@ type sourceGroup struct {
 type recordView struct {
 	Key      record.Key
 	Kind     record.EntityKind
+	Rejects  []store.Reject // its values that could not be used, and its row's
 	Features []featureView
 	Links    []linkView
 }
@@ -588,9 +589,22 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		}
 		d.Graph = w.graphOf(ev.Records, decisions)
 	}
+	keys := make([]record.Key, len(d.Records))
+	for i, sr := range d.Records {
+		keys[i] = sr.Record.Key
+	}
+	rejects, err := w.s.l.Rejects(ctx, keys, v)
+	if err != nil {
+		return page{}, err
+	}
+	rejectsOf := map[record.Key][]store.Reject{}
+	for _, rj := range rejects {
+		k := record.Key{Source: rj.Source, ID: rj.ID}
+		rejectsOf[k] = append(rejectsOf[k], rj)
+	}
 	bySource := map[string]int{}
 	for _, sr := range d.Records {
-		rv := recordView{Key: sr.Record.Key, Kind: sr.Record.Kind}
+		rv := recordView{Key: sr.Record.Key, Kind: sr.Record.Kind, Rejects: rejectsOf[sr.Record.Key]}
 		for _, f := range sr.Record.Features {
 			rv.Features = append(rv.Features, featureView{Name: f.Name, Values: strings.Join(f.Raw, "; ")})
 		}
@@ -776,6 +790,7 @@ func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v acc
 type qualityData struct {
 	Sources []sourceQuality
 	Total   int64
+	Rejects []store.RejectCount // by source, scope, field and class
 }
 
 type sourceQuality struct {
@@ -805,6 +820,12 @@ func (w *workbench) quality(ctx context.Context, r *http.Request, c *caller, v a
 		d.Total += n
 	}
 	slices.SortFunc(d.Sources, func(a, b sourceQuality) int { return strings.Compare(a.Name, b.Name) })
+	if d.Rejects, err = w.s.l.RejectCounts(ctx, v); err != nil {
+		return page{}, err
+	}
+	slices.SortStableFunc(d.Rejects, func(a, b store.RejectCount) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), cmp.Compare(b.N, a.N))
+	})
 	return page{name: "quality", data: d}, nil
 }
 

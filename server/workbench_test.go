@@ -381,3 +381,39 @@ func TestWorkbenchRevokedKey(t *testing.T) {
 		t.Errorf("home after the key was revoked: %d", r.status)
 	}
 }
+
+// Rejected values are kept with their records: the entity page lists
+// them, the data page counts them by field and what went wrong, and
+// neither shows a hidden source's rejects or a masked field's value.
+func TestWorkbenchRejects(t *testing.T) {
+	f := newFixture(t)
+	long := strings.Repeat("7", 20000) // longer than a value may be
+	f.put(t, "pub", "a", "ann", long)
+	f.put(t, "sec", "b", "bob", long+"8")
+	var a, b live.StoredRecord
+	f.call(t, "adm", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
+	f.call(t, "adm", "x", "GET", "/v1/records/sec/b", nil).decode(t, &b)
+	ann := f.browser(t)
+	ann.login(f, "ann", "case 3")
+	if r := ann.get("/entities/" + string(a.Entity)); !strings.Contains(r.body, `aria-label="Rejected from record pub/a"`) || !strings.Contains(r.body, "phone (line 1): value kept out: invalid value") {
+		t.Errorf("entity page lacks pub/a's rejected phone: %s", r.body)
+	}
+	// phone is sensitive in sec: ann sees the record, not the value.
+	if r := ann.get("/entities/" + string(b.Entity)); !strings.Contains(r.body, "phone (line 1): value kept out: invalid value") || strings.Contains(r.body, "78") {
+		t.Errorf("entity page of sec/b: want its reject, masked: %s", r.body)
+	}
+	r := ann.get("/quality")
+	for _, want := range []string{`<th scope="row">pub</th><td>values</td><td>phone</td>`, `<th scope="row">sec</th><td>values</td><td>phone</td>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("data page lacks %q: %s", want, r.body)
+		}
+	}
+	if strings.Contains(r.body, "20000") || strings.Contains(r.body, "777") {
+		t.Errorf("data page shows a reason's numbers or a value: %s", r.body)
+	}
+	out := f.browser(t)
+	out.login(f, "out", "")
+	if r := out.get("/quality"); strings.Contains(r.body, ">sec<") || !strings.Contains(r.body, `<th scope="row">pub</th><td>values</td>`) {
+		t.Errorf("data page for a reader without clearance: %s", r.body)
+	}
+}

@@ -14,8 +14,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
@@ -70,6 +73,15 @@ type Tx interface {
 	// WeightCounts counts the stored links and reviews by the sources of
 	// their records and their match weight rounded down to whole bits.
 	WeightCounts(ctx context.Context) ([]WeightCount, error)
+
+	// PutRejects keeps rows and values that could not be used, the
+	// newest MaxRejects of them. Deleting a record deletes its rejects.
+	PutRejects(ctx context.Context, rs []Reject) error
+	// RejectCounts counts the kept rejects by source, scope, field and
+	// class.
+	RejectCounts(ctx context.Context) ([]RejectCount, error)
+	// RejectsOf returns the kept rejects of records, oldest first.
+	RejectsOf(ctx context.Context, keys []record.Key) ([]Reject, error)
 
 	// Members returns the records of an entity in key order; an entity
 	// with no records returns ErrNotFound.
@@ -275,4 +287,85 @@ func SumWeightCounts(rows []WeightCount) []WeightCount {
 		return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B), cmp.Compare(x.Bits, y.Bits))
 	})
 	return out
+}
+
+// MaxRejects is how many rejects a store keeps; older ones are dropped.
+const MaxRejects = 1_000_000
+
+// MaxRejectRaw bounds the bytes of a reject's raw row or value kept.
+const MaxRejectRaw = 1000
+
+// Reject is a row, or a value of a kept row, that could not be used.
+type Reject struct {
+	At     time.Time
+	Scope  string // "row" or "value"
+	Source string
+	ID     string // the record's id; "" when the row had none
+	Line   int
+	Field  string
+	Reason string
+	Raw    string // at most MaxRejectRaw bytes of the row or the value
+}
+
+// RejectCount is how many rejects of one source, scope, field and class
+// (RejectClass of their reasons) are kept.
+type RejectCount struct {
+	Source, Scope, Field, Class string
+	N                           int64
+}
+
+var quotedChar = regexp.MustCompile(`'[^']{1,4}'`)
+
+// RejectClass is a reject's reason without the values it quotes or the
+// numbers it gives (`invalid value: day 29 of "29/02/1990" does not exist`
+// → `invalid value: day N of … does not exist`), so that rejects can be
+// counted by what went wrong and no record's value is shown in the counts.
+func RejectClass(reason string) string {
+	reason = quotedChar.ReplaceAllString(reason, `"x"`) // encoding/json's 'h'
+	var b strings.Builder
+	inQuote, inParen, lastDigit := false, 0, false
+	for _, r := range reason {
+		switch {
+		case r == '"':
+			if !inQuote && inParen == 0 {
+				b.WriteString("…")
+			}
+			inQuote = !inQuote
+		case inQuote:
+		case r == '(':
+			inParen++
+		case r == ')' && inParen > 0:
+			inParen--
+		case inParen > 0:
+		case r >= '0' && r <= '9':
+			if !lastDigit {
+				b.WriteByte('N')
+			}
+			lastDigit = true
+			continue
+		default:
+			b.WriteRune(r)
+		}
+		lastDigit = false
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// BoundReject cuts r's raw row or value to MaxRejectRaw bytes, on a
+// character boundary.
+func BoundReject(r Reject) Reject {
+	if len(r.Raw) > MaxRejectRaw {
+		cut := MaxRejectRaw
+		for cut > 0 && !utf8.RuneStart(r.Raw[cut]) {
+			cut--
+		}
+		r.Raw = r.Raw[:cut]
+	}
+	return r
+}
+
+// SortRejects orders rejects oldest first, keeping the order of those of
+// one time.
+func SortRejects(rs []Reject) {
+	slices.SortStableFunc(rs, func(x, y Reject) int { return x.At.Compare(y.At) })
 }

@@ -26,6 +26,19 @@ func TestResolveImport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A row of the wrong width, rejected and kept.
+			csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+			if len(csvs) == 0 {
+				t.Fatal("the synthetic set has no CSV source")
+			}
+			f, err := os.OpenFile(csvs[0], os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteString("too,few\n"); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
 			if backend == "postgres" {
 				text, err := os.ReadFile(cfg)
 				if err != nil {
@@ -75,6 +88,22 @@ func TestResolveImport(t *testing.T) {
 			tx, err := db.Begin(ctx, true)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The run's rejects are kept in the store, for the data view.
+			text, err := os.ReadFile(filepath.Join(out, "rejects.ndjson"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts, err := tx.RejectCounts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept int64
+			for _, c := range counts {
+				kept += c.N
+			}
+			if lines := int64(strings.Count(string(text), "\n")); lines == 0 || kept != lines {
+				t.Errorf("%d rejects kept in the store, %d in rejects.ndjson", kept, lines)
 			}
 			key := record.Key{Source: clusters[1][0], ID: clusters[1][1]}
 			r, err := tx.Record(ctx, key)

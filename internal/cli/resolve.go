@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -18,6 +21,7 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
@@ -102,7 +106,9 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	defer set.abort()
 	var after func(*engine.Resolution) error
 	if *imp {
-		after = func(res *engine.Resolution) error { return importResolution(ctx, env, cfg, res, log) }
+		after = func(res *engine.Resolution) error {
+			return importResolution(ctx, env, cfg, res, set.path("rejects.ndjson"), log)
+		}
 	}
 	sum, err := resolveRun(ctx, cfg, set, opt, truth, after)
 	if err != nil {
@@ -339,9 +345,9 @@ func printResolveSummary(env Env, s ResolveSummary, out string) {
 }
 
 // importResolution loads a batch result into the config's store (created
-// if it is a file that does not exist yet), with its model: the store
-// must hold no records.
-func importResolution(ctx context.Context, env Env, cfg *config.Config, res *engine.Resolution, log *slog.Logger) error {
+// if it is a file that does not exist yet), with its model and the
+// rejects the run wrote to rejectsPath: the store must hold no records.
+func importResolution(ctx context.Context, env Env, cfg *config.Config, res *engine.Resolution, rejectsPath string, log *slog.Logger) error {
 	db, l, err := openWriterWith(ctx, env, cfg, res.Model, log, storeOptions{})
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -351,6 +357,39 @@ func importResolution(ctx context.Context, env Env, cfg *config.Config, res *eng
 	if err := l.Import(ctx, res); err != nil {
 		return err
 	}
+	if err := keepRejectsFile(ctx, l, rejectsPath); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	fmt.Fprintf(env.Stderr, "imported %d records into the store in %.1f s\n", len(res.Records), time.Since(start).Seconds())
 	return nil
+}
+
+// keepRejectsFile keeps the rejects of a batch run in the store, a
+// thousand at a time.
+func keepRejectsFile(ctx context.Context, l *live.Live, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReader(f))
+	var batch []engine.Reject
+	for {
+		var r engine.Reject
+		derr := dec.Decode(&r)
+		if derr == nil {
+			if batch = append(batch, r); len(batch) < 1000 {
+				continue
+			}
+		} else if !errors.Is(derr, io.EOF) {
+			return fmt.Errorf("%s: %w", path, derr)
+		}
+		if err := l.KeepRejects(ctx, batch); err != nil {
+			return err
+		}
+		batch = batch[:0]
+		if derr != nil {
+			return nil // the end of the file
+		}
+	}
 }

@@ -34,7 +34,7 @@ var (
 // schemaVersion is the layout this package writes, kept in
 // concord_schema: version 1 (schema) and, added by version 2 (schema2),
 // the index of blocking keys and the lock table of shared mode.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // schema creates version 1. Texts that order records compare bytes
 // (COLLATE "C"), as record.Key.Less does, whatever the database's locale.
@@ -80,6 +80,13 @@ CREATE INDEX IF NOT EXISTS record_keys_k ON record_keys(k, rec);
 CREATE INDEX IF NOT EXISTS record_keys_rec ON record_keys(rec);
 CREATE TABLE IF NOT EXISTS locks(id BIGINT PRIMARY KEY);
 INSERT INTO writer(id) VALUES(2) ON CONFLICT DO NOTHING;
+`
+
+// schema3 keeps rejects (version 3).
+const schema3 = `
+CREATE TABLE IF NOT EXISTS rejects(id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, scope TEXT NOT NULL, source TEXT NOT NULL,
+	rid TEXT NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, class TEXT NOT NULL, raw TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rejects_record ON rejects(source, rid);
 `
 
 // migrationLock is the advisory lock key that keeps two processes from
@@ -211,6 +218,11 @@ CREATE TABLE IF NOT EXISTS concord_schema(version INTEGER NOT NULL);`); err != n
 		}
 		if err := indexKeys(ctx, tx); err != nil {
 			return fmt.Errorf("store %s: migrate to schema version 2: %w", db.name, err)
+		}
+	}
+	if v < 3 {
+		if _, err := tx.Exec(ctx, schema3); err != nil {
+			return fmt.Errorf("store %s: migrate to schema version 3: %w", db.name, err)
 		}
 	}
 	if _, err := tx.Exec(ctx, "DELETE FROM concord_schema"); err != nil {
@@ -630,6 +642,7 @@ func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
 		"DELETE FROM links WHERE a = " + id, "DELETE FROM links WHERE b = " + id,
 		"DELETE FROM reviews WHERE a = " + id, "DELETE FROM reviews WHERE b = " + id,
 		"DELETE FROM record_keys WHERE rec = " + id,
+		"DELETE FROM rejects WHERE source = $1 AND rid = $2",
 	} {
 		if err := t.put(ctx, nil, q, key.Source, key.ID); err != nil {
 			return err
@@ -686,6 +699,48 @@ func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
 		out[src] = n
 		return true, err
 	})
+	return out, err
+}
+
+// PutRejects keeps rejects, the newest store.MaxRejects of them.
+func (t *Tx) PutRejects(ctx context.Context, rs []store.Reject) error {
+	for _, r := range rs {
+		r = store.BoundReject(r)
+		if err := t.put(ctx, nil, `INSERT INTO rejects(at, scope, source, rid, line, field, reason, class, raw) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			r.At.UnixMilli(), r.Scope, r.Source, r.ID, r.Line, r.Field, r.Reason, store.RejectClass(r.Reason), r.Raw); err != nil {
+			return err
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	return t.put(ctx, nil, "DELETE FROM rejects WHERE id <= (SELECT max(id) FROM rejects) - $1", store.MaxRejects)
+}
+
+// RejectCounts counts the kept rejects by source, scope, field and class.
+func (t *Tx) RejectCounts(ctx context.Context) ([]store.RejectCount, error) {
+	return collect(ctx, t, "SELECT source, scope, field, class, count(*) FROM rejects GROUP BY source, scope, field, class ORDER BY source, scope, field, class", nil,
+		func(rows pgx.Rows) (c store.RejectCount, err error) {
+			err = rows.Scan(&c.Source, &c.Scope, &c.Field, &c.Class, &c.N)
+			return c, err
+		})
+}
+
+// RejectsOf returns the kept rejects of records, oldest first.
+func (t *Tx) RejectsOf(ctx context.Context, keys []record.Key) ([]store.Reject, error) {
+	sources, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		sources[i], ids[i] = k.Source, k.ID
+	}
+	out, err := collect(ctx, t, `SELECT at, scope, r.source, r.rid, line, field, reason, raw FROM rejects r
+		JOIN unnest($1::text[], $2::text[]) AS k(source, rid) ON r.source = k.source AND r.rid = k.rid ORDER BY r.id`, []any{sources, ids},
+		func(rows pgx.Rows) (r store.Reject, err error) {
+			var at int64
+			err = rows.Scan(&at, &r.Scope, &r.Source, &r.ID, &r.Line, &r.Field, &r.Reason, &r.Raw)
+			r.At = time.UnixMilli(at).UTC()
+			return r, err
+		})
+	store.SortRejects(out)
 	return out, err
 }
 

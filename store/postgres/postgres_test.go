@@ -136,8 +136,8 @@ func TestWritersAcrossConnections(t *testing.T) {
 	}
 }
 
-// A store of schema version 1 (no index of blocking keys) is migrated on
-// open: its records' keys are indexed from their rows.
+// A store of schema version 1 (no index of blocking keys, no rejects) is
+// migrated on open: its records' keys are indexed from their rows.
 func TestMigrateFromVersion1(t *testing.T) {
 	dsn := pgtest.Schema(t)
 	ctx := context.Background()
@@ -163,7 +163,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	// Version 1 as it was.
-	if _, err := conn.Exec(ctx, "DROP TABLE record_keys; DROP TABLE locks; DELETE FROM writer WHERE id = 2; UPDATE concord_schema SET version = 1"); err != nil {
+	if _, err := conn.Exec(ctx, "DROP TABLE record_keys; DROP TABLE locks; DROP TABLE rejects; DELETE FROM writer WHERE id = 2; UPDATE concord_schema SET version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := postgres.Open(ctx, dsn, postgres.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "schema version 1") {
@@ -188,9 +188,12 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if _, err := sh.LockHead(ctx); err != nil {
 		t.Errorf("the audit head's row after migration: %v", err)
 	}
+	if rs, err := sh.RejectsOf(ctx, []record.Key{k}); err != nil || len(rs) != 0 {
+		t.Errorf("rejects after migration: %+v, %v", rs, err)
+	}
 	var v int
-	if err := conn.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil || v != 2 {
-		t.Errorf("schema version %d (%v), want 2", v, err)
+	if err := conn.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil || v != 3 {
+		t.Errorf("schema version %d (%v), want 3", v, err)
 	}
 }
 

@@ -29,7 +29,7 @@ import (
 var _ store.Store = (*DB)(nil)
 
 // schemaVersion is the layout this package writes, kept in PRAGMA user_version.
-const schemaVersion = 1
+const schemaVersion = 2
 
 const schema = `
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v BLOB NOT NULL);
@@ -58,6 +58,9 @@ CREATE TABLE IF NOT EXISTS decisions(a_source TEXT NOT NULL, a_rid TEXT NOT NULL
 CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_source, b_rid);
 CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, entry TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS event_entities(entity TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(entity, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejects(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, scope TEXT NOT NULL, source TEXT NOT NULL,
+	rid TEXT NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, class TEXT NOT NULL, raw TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rejects_record ON rejects(source, rid);
 `
 
 // Options configure Open.
@@ -565,7 +568,8 @@ func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
 			return err
 		}
 	}
-	return nil
+	_, err = t.exec(ctx, "DELETE FROM rejects WHERE source = ? AND rid = ?", key.Source, key.ID)
+	return err
 }
 
 // SetEntity moves a record to another entity.
@@ -613,6 +617,51 @@ func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
 		return true, err
 	})
 	return out, err
+}
+
+// PutRejects keeps rejects, the newest store.MaxRejects of them.
+func (t *Tx) PutRejects(ctx context.Context, rs []store.Reject) error {
+	for _, r := range rs {
+		r = store.BoundReject(r)
+		if _, err := t.exec(ctx, `INSERT INTO rejects(at, scope, source, rid, line, field, reason, class, raw) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.At.UnixMilli(), r.Scope, r.Source, r.ID, r.Line, r.Field, r.Reason, store.RejectClass(r.Reason), r.Raw); err != nil {
+			return err
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	_, err := t.exec(ctx, "DELETE FROM rejects WHERE id <= (SELECT max(id) FROM rejects) - ?", store.MaxRejects)
+	return err
+}
+
+// RejectCounts counts the kept rejects by source, scope, field and class.
+func (t *Tx) RejectCounts(ctx context.Context) ([]store.RejectCount, error) {
+	return collect(ctx, t, "SELECT source, scope, field, class, count(*) FROM rejects GROUP BY source, scope, field, class ORDER BY source, scope, field, class", nil,
+		func(rows *sql.Rows) (c store.RejectCount, err error) {
+			err = rows.Scan(&c.Source, &c.Scope, &c.Field, &c.Class, &c.N)
+			return c, err
+		})
+}
+
+// RejectsOf returns the kept rejects of records, oldest first.
+func (t *Tx) RejectsOf(ctx context.Context, keys []record.Key) ([]store.Reject, error) {
+	var out []store.Reject
+	for _, k := range keys {
+		rs, err := collect(ctx, t, "SELECT at, scope, line, field, reason, raw FROM rejects WHERE source = ? AND rid = ? ORDER BY id", []any{k.Source, k.ID},
+			func(rows *sql.Rows) (r store.Reject, err error) {
+				var at int64
+				err = rows.Scan(&at, &r.Scope, &r.Line, &r.Field, &r.Reason, &r.Raw)
+				r.At, r.Source, r.ID = time.UnixMilli(at).UTC(), k.Source, k.ID
+				return r, err
+			})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	store.SortRejects(out)
+	return out, nil
 }
 
 // WeightCounts counts the stored links and reviews by the sources of

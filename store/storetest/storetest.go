@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,6 +112,49 @@ func Run(t *testing.T, open Open) {
 		read(t, s, func(tx store.Tx) {
 			if n, err := tx.CountBySource(ctx); err != nil || !maps.Equal(n, map[string]int64{"a": 2, "b": 1}) {
 				t.Fatalf("CountBySource = %v, %v, want a 2, b 1", n, err)
+			}
+		})
+	})
+
+	t.Run("Rejects", func(t *testing.T) {
+		s, _ := open(t)
+		at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+		long := strings.Repeat("é", store.MaxRejectRaw) // 2 bytes a character
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k1, "E1", 1)
+			put(t, tx, k3, "E3", 1)
+			must(t, tx.PutRejects(ctx, []store.Reject{
+				{At: at, Scope: "value", Source: k1.Source, ID: k1.ID, Line: 2, Field: "dob", Reason: `invalid value: day 31 of "31/04/1982" does not exist`, Raw: "31/04/1982"},
+				{At: at.Add(time.Second), Scope: "value", Source: k3.Source, ID: k3.ID, Line: 3, Field: "dob", Reason: `invalid value: day 30 of "30/02/2001" does not exist`, Raw: "30/02/2001"},
+				{At: at.Add(2 * time.Second), Scope: "row", Source: k1.Source, Line: 9, Reason: "row has 7 fields, header has 8", Raw: long},
+			}))
+		})
+		read(t, s, func(tx store.Tx) {
+			counts, err := tx.RejectCounts(ctx)
+			must(t, err)
+			want := []store.RejectCount{
+				{Source: k1.Source, Scope: "row", Class: "row has N fields, header has N", N: 1},
+				{Source: k1.Source, Scope: "value", Field: "dob", Class: "invalid value: day N of … does not exist", N: 1},
+				{Source: k3.Source, Scope: "value", Field: "dob", Class: "invalid value: day N of … does not exist", N: 1},
+			}
+			if !slices.Equal(counts, want) {
+				t.Fatalf("RejectCounts = %+v, want %+v", counts, want)
+			}
+			rs, err := tx.RejectsOf(ctx, []record.Key{k3, k1})
+			must(t, err)
+			if len(rs) != 2 || rs[0].ID != k1.ID || rs[0].Raw != "31/04/1982" || !rs[0].At.Equal(at) || rs[1].ID != k3.ID || rs[1].Line != 3 {
+				t.Fatalf("RejectsOf = %+v, want k1's then k3's", rs)
+			}
+		})
+		write(t, s, func(tx store.Tx) { must(t, tx.DeleteRecord(ctx, k1)) })
+		read(t, s, func(tx store.Tx) {
+			if rs, _ := tx.RejectsOf(ctx, []record.Key{k1}); len(rs) != 0 {
+				t.Fatalf("rejects of a deleted record: %+v", rs)
+			}
+			counts, err := tx.RejectCounts(ctx)
+			must(t, err)
+			if len(counts) != 2 || counts[0].Scope != "row" {
+				t.Fatalf("RejectCounts after delete = %+v, want the row and k3's", counts)
 			}
 		})
 	})
