@@ -112,9 +112,17 @@ type process struct {
 	running chan struct{}
 	// weights caches the store's pair counts by weight (WeightHistogram)
 	// for weightsFor: counting every link of millions takes seconds.
+	// weightsMu guards weights and fills.
 	weightsMu sync.Mutex
 	weightsAt time.Time
 	weights   []store.WeightCount
+	// fills caches FeatureFill's counts per source, for weightsFor too.
+	fills map[string]timedFill
+}
+
+type timedFill struct {
+	at   time.Time
+	fill Fill
 }
 
 // mirror is the in-memory copy of the store that resolving reads.

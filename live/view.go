@@ -603,3 +603,62 @@ func (l *Live) Rejects(ctx context.Context, keys []record.Key, v access.View) ([
 	}
 	return rs, err
 }
+
+// FillSample is how many records of each source FeatureFill reads.
+const FillSample = 10_000
+
+// Fill is how many of a sample of a source's records hold a value of each
+// feature: Raw counts a value as written, Values one that normalised.
+type Fill struct {
+	Sampled     int
+	Raw, Values map[string]int // feature → records
+}
+
+// FeatureFill reads the first FillSample records (by id) of each source
+// v shows and counts, per feature, the records holding a value: as
+// written, and normalised (the difference is values rejected). The
+// counts may be up to a minute old.
+func (l *Live) FeatureFill(ctx context.Context, sources []string, v access.View) (map[string]Fill, error) {
+	l.weightsMu.Lock()
+	defer l.weightsMu.Unlock()
+	if l.fills == nil {
+		l.fills = map[string]timedFill{}
+	}
+	out := map[string]Fill{}
+	err := l.read(ctx, func(tx store.Tx) error {
+		for _, src := range sources {
+			if !v.Source(src) {
+				continue
+			}
+			if c, ok := l.fills[src]; ok && l.now().Sub(c.at) < weightsFor {
+				out[src] = c.fill
+				continue
+			}
+			f := Fill{Raw: map[string]int{}, Values: map[string]int{}}
+			var derr error
+			err := tx.SourceRecords(ctx, src, FillSample, func(s store.Record) bool {
+				r, err := decodeRecord(s)
+				if err != nil {
+					derr = err
+					return false
+				}
+				f.Sampled++
+				for _, ft := range r.Features {
+					if len(ft.Raw) > 0 {
+						f.Raw[ft.Name]++
+					}
+					if len(ft.Values) > 0 {
+						f.Values[ft.Name]++
+					}
+				}
+				return true
+			})
+			if err = cmp.Or(err, derr); err != nil {
+				return err
+			}
+			out[src], l.fills[src] = f, timedFill{at: l.now(), fill: f}
+		}
+		return nil
+	})
+	return out, err
+}

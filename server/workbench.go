@@ -89,12 +89,14 @@ func newWorkbench(s *Server) (*workbench, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"barClass": barClass, "add": func(a, b int) int { return a + b }, "maxRejects": func() int { return store.MaxRejects }, "prob": func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return fmt.Sprintf("%.3g", *p)
-	}}
+	funcs := template.FuncMap{"barClass": barClass, "add": func(a, b int) int { return a + b }, "maxRejects": func() int { return store.MaxRejects },
+		"percent":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"fillClass": func(f float64) string { return fmt.Sprintf("w%d", int(math.Round(f*20))) }, "prob": func(p *float64) string {
+			if p == nil {
+				return ""
+			}
+			return fmt.Sprintf("%.3g", *p)
+		}}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "workbench/"), ".html")
 		if base == "layout" || base == "parts" {
@@ -798,6 +800,17 @@ type sourceQuality struct {
 	Records  int64
 	Format   string
 	Features []string
+	Sampled  int // records read for Fill
+	Fill     []featureFill
+}
+
+// featureFill is the share of a sample of a source's records that hold a
+// value of a feature, as written and normalised.
+type featureFill struct {
+	Name        string
+	Raw, Values int
+	RawShare    float64
+	ValueShare  float64
 }
 
 // quality is what the store holds per source the reader may see: its
@@ -820,6 +833,26 @@ func (w *workbench) quality(ctx context.Context, r *http.Request, c *caller, v a
 		d.Total += n
 	}
 	slices.SortFunc(d.Sources, func(a, b sourceQuality) int { return strings.Compare(a.Name, b.Name) })
+	names := make([]string, len(d.Sources))
+	for i, sq := range d.Sources {
+		names[i] = sq.Name
+	}
+	fills, err := w.s.l.FeatureFill(ctx, names, v)
+	if err != nil {
+		return page{}, err
+	}
+	for i := range d.Sources {
+		sq := &d.Sources[i]
+		f := fills[sq.Name]
+		sq.Sampled = f.Sampled
+		for _, name := range sq.Features {
+			ff := featureFill{Name: name, Raw: f.Raw[name], Values: f.Values[name]}
+			if f.Sampled > 0 {
+				ff.RawShare, ff.ValueShare = float64(ff.Raw)/float64(f.Sampled), float64(ff.Values)/float64(f.Sampled)
+			}
+			sq.Fill = append(sq.Fill, ff)
+		}
+	}
 	if d.Rejects, err = w.s.l.RejectCounts(ctx, v); err != nil {
 		return page{}, err
 	}

@@ -403,7 +403,11 @@ func TestWorkbenchRejects(t *testing.T) {
 		t.Errorf("entity page of sec/b: want its reject, masked: %s", r.body)
 	}
 	r := ann.get("/quality")
-	for _, want := range []string{`<th scope="row">pub</th><td>values</td><td>phone</td>`, `<th scope="row">sec</th><td>values</td><td>phone</td>`} {
+	for _, want := range []string{`<th scope="row">pub</th><td>values</td><td>phone</td>`, `<th scope="row">sec</th><td>values</td><td>phone</td>`,
+		// Values filled: the phone written, not usable; the name both.
+		"<caption>pub: records holding each feature, of all 1</caption>",
+		`<th scope="row">phone</th><td class="num">1 (100%)</td><td class="num">0 (0%)</td>`,
+		`<th scope="row">name</th><td class="num">1 (100%)</td><td class="num">1 (100%)</td>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("data page lacks %q: %s", want, r.body)
 		}

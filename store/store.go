@@ -65,6 +65,9 @@ type Tx interface {
 	// Records calls fn for every record in key order until fn returns
 	// false.
 	Records(ctx context.Context, fn func(Record) bool) error
+	// SourceRecords calls fn for the first records of a source in id
+	// order, at most limit of them, until fn returns false.
+	SourceRecords(ctx context.Context, source string, limit int, fn func(Record) bool) error
 	// CountRecords returns how many records are stored.
 	CountRecords(ctx context.Context) (int64, error)
 	// CountBySource returns how many records each source has stored

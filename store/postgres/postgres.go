@@ -669,7 +669,17 @@ func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.Entity
 
 // Records calls fn for every record in key order. fn must not use t.
 func (t *Tx) Records(ctx context.Context, fn func(store.Record) bool) error {
-	return each(ctx, t, "SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid", nil,
+	return t.records(ctx, "SELECT source, rid, entity, data, keys FROM records ORDER BY source, rid", nil, fn)
+}
+
+// SourceRecords calls fn for the first records of a source in id order,
+// at most limit of them, until fn returns false.
+func (t *Tx) SourceRecords(ctx context.Context, source string, limit int, fn func(store.Record) bool) error {
+	return t.records(ctx, "SELECT source, rid, entity, data, keys FROM records WHERE source = $1 ORDER BY rid LIMIT $2", []any{source, limit}, fn)
+}
+
+func (t *Tx) records(ctx context.Context, q string, args []any, fn func(store.Record) bool) error {
+	return each(ctx, t, q, args,
 		func(rows pgx.Rows) (bool, error) {
 			var r store.Record
 			var ent string

@@ -113,6 +113,16 @@ func Run(t *testing.T, open Open) {
 			if n, err := tx.CountBySource(ctx); err != nil || !maps.Equal(n, map[string]int64{"a": 2, "b": 1}) {
 				t.Fatalf("CountBySource = %v, %v, want a 2, b 1", n, err)
 			}
+			var got []record.Key
+			must(t, tx.SourceRecords(ctx, "a", 1, func(r store.Record) bool { got = append(got, r.Key); return true }))
+			if !slices.Equal(got, []record.Key{k1}) {
+				t.Fatalf("SourceRecords(a, 1) = %v, want k1", got)
+			}
+			got = nil
+			must(t, tx.SourceRecords(ctx, "a", 10, func(r store.Record) bool { got = append(got, r.Key); return true }))
+			if !slices.Equal(got, []record.Key{k1, k2}) {
+				t.Fatalf("SourceRecords(a, 10) = %v, want k1, k2", got)
+			}
 		})
 	})
 
