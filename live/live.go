@@ -37,6 +37,9 @@ type Options struct {
 	// Model is stored on first use; later opens use the stored one. Giving
 	// a different model than the stored one is an error.
 	Model *model.Model
+	// Now gives the time of audit entries and notes of the review
+	// backlog; nil is time.Now.
+	Now func() time.Time
 	// MaxBlock skips blocking keys held by more records, as batch blocking
 	// does; 0 = 1000.
 	MaxBlock int
@@ -118,6 +121,9 @@ type process struct {
 	weights   []store.WeightCount
 	// fills caches FeatureFill's counts per source, for weightsFor too.
 	fills map[string]timedFill
+	// backlogAt is when this process last noted the review backlog (Unix
+	// seconds; noteBacklog).
+	backlogAt atomic.Int64
 }
 
 type timedFill struct {
@@ -278,7 +284,10 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 	if opt.MaxComponent <= 0 {
 		opt.MaxComponent = 20000
 	}
-	l := &Live{st: st, opt: opt, now: time.Now, process: &process{}}
+	l := &Live{st: st, opt: opt, now: opt.Now, process: &process{}}
+	if l.now == nil {
+		l.now = time.Now
+	}
 	m, err := l.prepare(ctx, opt.Model)
 	if err != nil {
 		return nil, err
@@ -762,12 +771,58 @@ func (l *Live) change(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAu
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
-	if l.opt.Shared {
-		return l.changeShared(ctx, fn)
+	now := l.now()
+	noted := false
+	if due := now.Unix()-l.backlogAt.Load() >= int64(backlogEvery/time.Second); due {
+		inner := fn
+		fn = func(w *Live, tx store.Tx) ([]toAudit, error) {
+			list, err := inner(w, tx)
+			if err == nil {
+				err, noted = w.noteBacklog(ctx, tx, now), true
+			}
+			return list, err
+		}
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.changeAlone(ctx, fn)
+	var err error
+	if l.opt.Shared {
+		err = l.changeShared(ctx, fn)
+	} else {
+		l.mu.Lock()
+		err = l.changeAlone(ctx, fn)
+		l.mu.Unlock()
+	}
+	if err == nil && noted {
+		l.backlogAt.Store(now.Unix())
+	}
+	return err
+}
+
+// backlogEvery is how often a process notes the review backlog: with the
+// first change after that long.
+const backlogEvery = time.Hour
+
+// noteBacklog notes, in the change's transaction, how many pairs are in
+// review per pair of sources.
+func (l *Live) noteBacklog(ctx context.Context, tx store.Tx, at time.Time) error {
+	wc, err := tx.WeightCounts(ctx)
+	if err != nil {
+		return err
+	}
+	var counts []store.PairCount
+	for _, c := range wc {
+		if c.Reviews == 0 {
+			continue
+		}
+		if n := len(counts); n > 0 && counts[n-1].A == c.A && counts[n-1].B == c.B {
+			counts[n-1].N += c.Reviews
+		} else {
+			counts = append(counts, store.PairCount{A: c.A, B: c.B, N: c.Reviews})
+		}
+	}
+	if len(counts) == 0 {
+		counts = []store.PairCount{{}} // none in review: a note of nothing
+	}
+	return tx.AddBacklog(ctx, at, counts)
 }
 
 // toAudit is an audit entry a change appends once its work is done: the

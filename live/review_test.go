@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
@@ -358,5 +359,60 @@ func TestPages(t *testing.T) {
 	rest, next, err := l.Lineage(ctx, r.Entity, access.Everything, whole[0].Seq, 1)
 	if err != nil || len(rest) != 1 || rest[0].Seq != whole[1].Seq || next != rest[0].Seq {
 		t.Fatalf("lineage after %d: %v, %v", whole[0].Seq, rest, err)
+	}
+}
+
+// The review backlog is noted with the first change of each hour and read
+// back a point a day — a day's last note — counting only the pairs a view
+// shows both records of.
+func TestBacklog(t *testing.T) {
+	ctx := context.Background()
+	m := bridgeModel()
+	m.Thresholds.Match = 0.9 // name or phone alone: review
+	clock := time.Date(2026, 3, 1, 21, 30, 0, 0, time.UTC)
+	l, err := live.Open(ctx, openStore(t), live.Options{Model: m, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var atMidnight int
+	for i := range 6 {
+		if _, err := l.Upsert(ctx, textRecord(fmt.Sprint("r", i), fmt.Sprint("n", i%3), fmt.Sprint(i%2))); err != nil {
+			t.Fatal(err)
+		}
+		if clock.Hour() == 23 {
+			all, err := l.Reviews(ctx, access.Everything)
+			if err != nil {
+				t.Fatal(err)
+			}
+			atMidnight = len(all)
+		}
+		clock = clock.Add(time.Hour)
+	}
+	all, err := l.Reviews(ctx, access.Everything)
+	if err != nil || len(all) <= atMidnight || atMidnight == 0 {
+		t.Fatalf("%d reviews in all, %d on the first day (%v): the test needs both to grow", len(all), atMidnight, err)
+	}
+	days, err := l.Backlog(ctx, 7, access.Everything)
+	want := []live.BacklogDay{{Day: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Pending: int64(atMidnight)},
+		{Day: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), Pending: int64(len(all))}}
+	if err != nil || !slices.Equal(days, want) {
+		t.Errorf("backlog %+v, %v, want %+v", days, err, want)
+	}
+	// Within the hour, no new note.
+	clock = clock.Add(-30 * time.Minute)
+	if _, err := l.Upsert(ctx, textRecord("late", "n0", "0")); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := l.Backlog(ctx, 7, access.Everything); !slices.Equal(again, want) {
+		t.Errorf("a change within the hour noted the backlog: %+v", again)
+	}
+	// A view without source s sees no pairs in review.
+	hidden, err := access.NewPolicy([]string{"restricted"}, map[string]access.Source{"s": {Label: "restricted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	days, err = l.Backlog(ctx, 7, hidden.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleViewer}}, ""))
+	if err != nil || len(days) != 2 || days[0].Pending != 0 || days[1].Pending != 0 {
+		t.Errorf("backlog for a view without s: %+v, %v", days, err)
 	}
 }

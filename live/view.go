@@ -662,3 +662,38 @@ func (l *Live) FeatureFill(ctx context.Context, sources []string, v access.View)
 	})
 	return out, err
 }
+
+// BacklogDay is how many pairs were in review at the last note of a day
+// (UTC), counting only pairs whose records v shows both.
+type BacklogDay struct {
+	Day     time.Time
+	Pending int64
+}
+
+// Backlog returns the review backlog of the last days as v sees it, one
+// point per day that has a note (the first change of each hour notes it).
+func (l *Live) Backlog(ctx context.Context, days int, v access.View) ([]BacklogDay, error) {
+	since := l.now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-days)
+	var notes []store.BacklogNote
+	err := l.read(ctx, func(tx store.Tx) (err error) {
+		notes, err = tx.Backlog(ctx, since)
+		return err
+	})
+	// Notes of one time are one count; a day's is its last.
+	var out []BacklogDay
+	var at time.Time
+	for _, n := range notes {
+		if !n.At.Equal(at) {
+			at = n.At
+			day := at.Truncate(24 * time.Hour)
+			if len(out) == 0 || !out[len(out)-1].Day.Equal(day) {
+				out = append(out, BacklogDay{Day: day})
+			}
+			out[len(out)-1].Pending = 0
+		}
+		if v.Source(n.A) && v.Source(n.B) {
+			out[len(out)-1].Pending += n.N
+		}
+	}
+	return out, err
+}

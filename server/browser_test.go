@@ -169,6 +169,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	f.put(t, "pub", "b", "ann lee", "222")
 	f.put(t, "pub", "c", "ann lee", "111")
 	f.put(t, "sec", "d", "dora", "999222")
+	f.put(t, "pub", "e", "eve", strings.Repeat("5", 20000)) // a phone rejected: the data view lists it
 	var a live.StoredRecord
 	f.call(t, "ann", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
 	do(t, ctx, chromedp.Navigate(f.http.URL+"/login"), chromedp.WaitVisible(chromedp.ID("token")))

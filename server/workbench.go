@@ -793,6 +793,42 @@ type qualityData struct {
 	Sources []sourceQuality
 	Total   int64
 	Rejects []store.RejectCount // by source, scope, field and class
+	Backlog backlogChart
+}
+
+// backlogDays is how far back the data view draws the review backlog.
+const backlogDays = 90
+
+// backlogChart draws the pairs in review per day, a bar a day.
+type backlogChart struct {
+	Width, Height int
+	Days          []live.BacklogDay
+	Bars          []backlogBar
+	Max           int64
+}
+
+type backlogBar struct {
+	X, W, Y, H float64
+	Title      string
+}
+
+func newBacklogChart(days []live.BacklogDay, now time.Time) backlogChart {
+	c := backlogChart{Width: 640, Height: 120, Days: days}
+	for _, d := range days {
+		c.Max = max(c.Max, d.Pending)
+	}
+	first := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-backlogDays)
+	step := float64(c.Width) / backlogDays
+	for _, d := range days {
+		h := 0.0
+		if c.Max > 0 {
+			h = float64(c.Height) * float64(d.Pending) / float64(c.Max)
+		}
+		x := float64(d.Day.Sub(first)/(24*time.Hour)) * step
+		c.Bars = append(c.Bars, backlogBar{X: x, W: max(step-1, 1), Y: float64(c.Height) - h, H: h,
+			Title: fmt.Sprintf("%s: %d pairs in review", d.Day.Format("2006-01-02"), d.Pending)})
+	}
+	return c
 }
 
 type sourceQuality struct {
@@ -853,6 +889,11 @@ func (w *workbench) quality(ctx context.Context, r *http.Request, c *caller, v a
 			sq.Fill = append(sq.Fill, ff)
 		}
 	}
+	days, err := w.s.l.Backlog(ctx, backlogDays, v)
+	if err != nil {
+		return page{}, err
+	}
+	d.Backlog = newBacklogChart(days, time.Now())
 	if d.Rejects, err = w.s.l.RejectCounts(ctx, v); err != nil {
 		return page{}, err
 	}

@@ -255,7 +255,8 @@ func TestWorkbenchEntityTools(t *testing.T) {
 	if r := b.get("/whynot?a=" + string(a.Entity) + "&b=" + string(c.Entity)); r.status != 200 || !strings.Contains(r.body, "are apart") {
 		t.Errorf("why-not page: %d %s", r.status, r.body)
 	}
-	if r := b.get("/quality"); r.status != 200 || !strings.Contains(r.body, `<th scope="row">pub</th><td class="num">3</td>`) {
+	if r := b.get("/quality"); r.status != 200 || !strings.Contains(r.body, `<th scope="row">pub</th><td class="num">3</td>`) ||
+		!strings.Contains(r.body, "<caption>Pairs in review per day</caption>") || !strings.Contains(r.body, time.Now().UTC().Format("2006-01-02")) {
 		t.Errorf("data quality page: %d %s", r.status, r.body)
 	}
 	if r := b.get("/model"); r.status != 200 || !strings.Contains(r.body, "<caption>name (name, text)</caption>") || !strings.Contains(r.body, "Blocking rules") ||

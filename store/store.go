@@ -77,6 +77,11 @@ type Tx interface {
 	// their records and their match weight rounded down to whole bits.
 	WeightCounts(ctx context.Context) ([]WeightCount, error)
 
+	// AddBacklog notes how many pairs were in review at a time, per pair
+	// of sources (A ≤ B); notes older than BacklogDays are dropped.
+	AddBacklog(ctx context.Context, at time.Time, counts []PairCount) error
+	// Backlog returns the notes taken since a time, oldest first.
+	Backlog(ctx context.Context, since time.Time) ([]BacklogNote, error)
 	// PutRejects keeps rows and values that could not be used, the
 	// newest MaxRejects of them. Deleting a record deletes its rejects.
 	PutRejects(ctx context.Context, rs []Reject) error
@@ -371,4 +376,20 @@ func BoundReject(r Reject) Reject {
 // one time.
 func SortRejects(rs []Reject) {
 	slices.SortStableFunc(rs, func(x, y Reject) int { return x.At.Compare(y.At) })
+}
+
+// BacklogDays is how long notes of the review backlog are kept.
+const BacklogDays = 400
+
+// PairCount is how many of something a pair of sources (A ≤ B) has.
+type PairCount struct {
+	A, B string
+	N    int64
+}
+
+// BacklogNote is how many pairs of records of sources A and B were in
+// review at a time.
+type BacklogNote struct {
+	At time.Time
+	PairCount
 }

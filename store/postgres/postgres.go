@@ -87,6 +87,8 @@ const schema3 = `
 CREATE TABLE IF NOT EXISTS rejects(id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, scope TEXT NOT NULL, source TEXT NOT NULL,
 	rid TEXT NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, class TEXT NOT NULL, raw TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rejects_record ON rejects(source, rid);
+CREATE TABLE IF NOT EXISTS backlog(at BIGINT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS backlog_at ON backlog(at);
 `
 
 // migrationLock is the advisory lock key that keeps two processes from
@@ -710,6 +712,27 @@ func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
 		return true, err
 	})
 	return out, err
+}
+
+// AddBacklog notes the pairs in review at a time, per pair of sources.
+func (t *Tx) AddBacklog(ctx context.Context, at time.Time, counts []store.PairCount) error {
+	for _, c := range counts {
+		if err := t.put(ctx, nil, "INSERT INTO backlog(at, a, b, n) VALUES($1, $2, $3, $4)", at.UnixMilli(), c.A, c.B, c.N); err != nil {
+			return err
+		}
+	}
+	return t.put(ctx, nil, "DELETE FROM backlog WHERE at < $1", at.AddDate(0, 0, -store.BacklogDays).UnixMilli())
+}
+
+// Backlog returns the notes of the review backlog since a time.
+func (t *Tx) Backlog(ctx context.Context, since time.Time) ([]store.BacklogNote, error) {
+	return collect(ctx, t, "SELECT at, a, b, n FROM backlog WHERE at >= $1 ORDER BY at, a, b", []any{since.UnixMilli()},
+		func(rows pgx.Rows) (n store.BacklogNote, err error) {
+			var at int64
+			err = rows.Scan(&at, &n.A, &n.B, &n.N)
+			n.At = time.UnixMilli(at).UTC()
+			return n, err
+		})
 }
 
 // PutRejects keeps rejects, the newest store.MaxRejects of them.

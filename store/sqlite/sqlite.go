@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS event_entities(entity TEXT NOT NULL, seq INTEGER NOT 
 CREATE TABLE IF NOT EXISTS rejects(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, scope TEXT NOT NULL, source TEXT NOT NULL,
 	rid TEXT NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, class TEXT NOT NULL, raw TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rejects_record ON rejects(source, rid);
+CREATE TABLE IF NOT EXISTS backlog(at INTEGER NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS backlog_at ON backlog(at);
 `
 
 // Options configure Open.
@@ -627,6 +629,28 @@ func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
 		return true, err
 	})
 	return out, err
+}
+
+// AddBacklog notes the pairs in review at a time, per pair of sources.
+func (t *Tx) AddBacklog(ctx context.Context, at time.Time, counts []store.PairCount) error {
+	for _, c := range counts {
+		if _, err := t.exec(ctx, "INSERT INTO backlog(at, a, b, n) VALUES(?, ?, ?, ?)", at.UnixMilli(), c.A, c.B, c.N); err != nil {
+			return err
+		}
+	}
+	_, err := t.exec(ctx, "DELETE FROM backlog WHERE at < ?", at.AddDate(0, 0, -store.BacklogDays).UnixMilli())
+	return err
+}
+
+// Backlog returns the notes of the review backlog since a time.
+func (t *Tx) Backlog(ctx context.Context, since time.Time) ([]store.BacklogNote, error) {
+	return collect(ctx, t, "SELECT at, a, b, n FROM backlog WHERE at >= ? ORDER BY at, a, b", []any{since.UnixMilli()},
+		func(rows *sql.Rows) (n store.BacklogNote, err error) {
+			var at int64
+			err = rows.Scan(&at, &n.A, &n.B, &n.N)
+			n.At = time.UnixMilli(at).UTC()
+			return n, err
+		})
 }
 
 // PutRejects keeps rejects, the newest store.MaxRejects of them.

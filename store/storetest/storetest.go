@@ -169,6 +169,33 @@ func Run(t *testing.T, open Open) {
 		})
 	})
 
+	t.Run("Backlog", func(t *testing.T) {
+		s, _ := open(t)
+		t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+		t1, late := t0.Add(time.Hour), t0.AddDate(0, 0, store.BacklogDays).Add(30*time.Minute)
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.AddBacklog(ctx, t0, []store.PairCount{{A: "a", B: "b", N: 3}, {A: "a", B: "a", N: 1}}))
+			must(t, tx.AddBacklog(ctx, t1, []store.PairCount{{A: "a", B: "b", N: 2}}))
+		})
+		read(t, s, func(tx store.Tx) {
+			notes, err := tx.Backlog(ctx, t0.Add(time.Minute))
+			must(t, err)
+			if len(notes) != 1 || !notes[0].At.Equal(t1) || notes[0].PairCount != (store.PairCount{A: "a", B: "b", N: 2}) {
+				t.Fatalf("Backlog since after t0 = %+v, want t1's note", notes)
+			}
+			if notes, _ := tx.Backlog(ctx, t0); len(notes) != 3 || notes[0].B != "a" {
+				t.Fatalf("Backlog since t0 = %+v, want three, ordered", notes)
+			}
+		})
+		// A note BacklogDays later drops those older than that.
+		write(t, s, func(tx store.Tx) { must(t, tx.AddBacklog(ctx, late, nil)) })
+		read(t, s, func(tx store.Tx) {
+			if notes, _ := tx.Backlog(ctx, t0); len(notes) != 1 || !notes[0].At.Equal(t1) {
+				t.Fatalf("Backlog after %d days = %+v, want t1's alone", store.BacklogDays, notes)
+			}
+		})
+	})
+
 	t.Run("KeysUseAllBits", func(t *testing.T) {
 		s, _ := open(t)
 		big := uint64(1<<63 + 12345)
