@@ -24,6 +24,23 @@ func actorOf(ctx context.Context) string {
 	return audit.ActorModel
 }
 
+type eventActorKey struct{}
+
+// withEventActor names the actor of the lineage events a change makes
+// when it is not the one of the context's upserts (a reviewer's merge).
+func withEventActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, eventActorKey{}, actor)
+}
+
+// eventActor returns who the lineage events made with ctx are by: as
+// withEventActor named, else the actor of its upserts.
+func eventActor(ctx context.Context) string {
+	if a, ok := ctx.Value(eventActorKey{}).(string); ok {
+		return a
+	}
+	return actorOf(ctx)
+}
+
 // Changed returns a channel closed when the next change of this process
 // commits: what a change feed waits on. Changes other processes make are
 // not signalled; a feed polls for those.

@@ -1050,7 +1050,7 @@ func (l *Live) delete(ctx context.Context, tx store.Tx, key record.Key) (Change,
 		return ch, err
 	}
 	if len(seeds) == 0 {
-		e, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: ch.Previous, Record: key})
+		e, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: ch.Previous, Record: key, Actor: eventActor(ctx)})
 		if err != nil {
 			return ch, err
 		}
@@ -1207,7 +1207,7 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 			events = append(events, record.Event{Kind: record.EventMerged, Entity: id, Others: absorbed})
 		}
 		for _, e := range events {
-			e.Record = ch.Record
+			e.Record, e.Actor = ch.Record, eventActor(ctx)
 			e, err := tx.AddEvent(ctx, e)
 			if err != nil {
 				return err
@@ -1239,7 +1239,7 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 		if _, kept := taken[e]; kept || absorbedSomewhere(ch.Events, e) || len(mem.members[e]) > 0 {
 			continue
 		}
-		ev, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: e, Record: ch.Record})
+		ev, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: e, Record: ch.Record, Actor: eventActor(ctx)})
 		if err != nil {
 			return err
 		}
@@ -1570,7 +1570,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		slices.Sort(ids)
 		events := make([]record.Event, 0, min(len(ids), importBatch))
 		for i, e := range ids {
-			ev := record.Event{Kind: record.EventCreated, Entity: e, Record: first[e]}
+			ev := record.Event{Kind: record.EventCreated, Entity: e, Record: first[e], Actor: audit.ActorSystem}
 			if bulk == nil {
 				if _, err := tx.AddEvent(ctx, ev); err != nil {
 					return nil, err

@@ -165,6 +165,15 @@ func TestManualMergeSplitHowWhyNot(t *testing.T) {
 	if len(how.Steps) != 2 || how.Steps[0].By != "reviewer rev" || how.Steps[0].Comment != "same customer, new surname" {
 		t.Fatalf("how after merge = %+v", how.Steps)
 	}
+	// The lineage names who made each change; the change feed does not.
+	ev, err := l.Entity(ctx, ea, access.Everything)
+	if err != nil || len(ev.Lineage) == 0 || ev.Lineage[len(ev.Lineage)-1].Actor != "reviewer:rev" || ev.Lineage[0].Actor != "model" {
+		t.Fatalf("lineage actors: %+v, %v", ev.Lineage, err)
+	}
+	feed, _, err := l.Changes(ctx, access.Everything, 0, 0)
+	if err != nil || len(feed) == 0 || slices.ContainsFunc(feed, func(e record.Event) bool { return e.Actor != "" }) {
+		t.Fatalf("the change feed names actors: %+v, %v", feed, err)
+	}
 	// A manual split takes z out again; the larger part keeps the id.
 	if _, err := l.Split(ctx, ea, []record.Key{key("z")}, "rev", "merged by mistake"); err != nil {
 		t.Fatal(err)

@@ -68,4 +68,7 @@ type Event struct {
 	Entity EntityID   `json:"entity"`
 	Others []EntityID `json:"others,omitempty"`
 	Record Key        `json:"record"` // the record whose change caused it
+	// Actor is who made the change: the audit log's actor (the model for
+	// a principal's upsert, or the reviewer). The change feed leaves it out.
+	Actor string `json:"actor,omitempty"`
 }

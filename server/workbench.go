@@ -90,8 +90,9 @@ func newWorkbench(s *Server) (*workbench, error) {
 		return nil, err
 	}
 	funcs := template.FuncMap{"barClass": barClass, "add": func(a, b int) int { return a + b }, "maxRejects": func() int { return store.MaxRejects },
-		"percent":   func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
-		"fillClass": func(f float64) string { return fmt.Sprintf("w%d", int(math.Round(f*20))) }, "prob": func(p *float64) string {
+		"actorLabel": actorLabel,
+		"percent":    func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
+		"fillClass":  func(f float64) string { return fmt.Sprintf("w%d", int(math.Round(f*20))) }, "prob": func(p *float64) string {
 			if p == nil {
 				return ""
 			}
@@ -119,6 +120,21 @@ func barClass(weight float64) string {
 		return fmt.Sprintf("neg w%d", n)
 	}
 	return fmt.Sprintf("pos w%d", n)
+}
+
+// actorLabel says who an audit actor is, for a lineage entry.
+func actorLabel(actor string) string {
+	switch {
+	case actor == audit.ActorModel:
+		return "the model"
+	case actor == audit.ActorSystem:
+		return "an import"
+	case strings.HasPrefix(actor, audit.ActorReviewer):
+		return strings.TrimPrefix(actor, audit.ActorReviewer) + ", reviewing"
+	case strings.HasPrefix(actor, audit.ActorPrincipal):
+		return "the model, on an upsert by " + strings.TrimPrefix(actor, audit.ActorPrincipal)
+	}
+	return actor
 }
 
 // routes registers the workbench's pages on the server's mux.
