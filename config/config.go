@@ -104,8 +104,15 @@ type TLS struct {
 // or none (the keys are fetched from the issuer's discovery document).
 // Claim names the claim that is the principal's id (default email, or sub
 // when a token has no e-mail).
+//
+// RedirectURL (…/login/callback) turns on the workbench's log-in at the
+// issuer (authorisation code with PKCE), as client Audience; a confidential
+// client reads its secret from ClientSecretFile. AuthURL and TokenURL
+// stand in for the discovery document's endpoints.
 type OIDC struct {
 	Issuer, Audience, JWKSFile, Claim string
+	RedirectURL, ClientSecretFile     string
+	AuthURL, TokenURL                 string
 }
 
 // Principal is a caller the server knows: a person or a service (by the
@@ -823,7 +830,7 @@ func (p *parser) parseServe(n *yaml.Node, s *Serve) {
 				}
 			}
 		case "oidc":
-			for _, okv := range p.mapping(v, f, "issuer", "audience", "jwks_file", "claim") {
+			for _, okv := range p.mapping(v, f, "issuer", "audience", "jwks_file", "claim", "redirect_url", "client_secret_file", "auth_url", "token_url") {
 				x := p.scalar(okv[1], join(f, okv[0].Value))
 				switch okv[0].Value {
 				case "issuer":
@@ -832,12 +839,26 @@ func (p *parser) parseServe(n *yaml.Node, s *Serve) {
 					s.OIDC.Audience = x
 				case "jwks_file":
 					s.OIDC.JWKSFile = x
+				case "redirect_url":
+					s.OIDC.RedirectURL = x
+				case "client_secret_file":
+					s.OIDC.ClientSecretFile = x
+				case "auth_url":
+					s.OIDC.AuthURL = x
+				case "token_url":
+					s.OIDC.TokenURL = x
 				default:
 					s.OIDC.Claim = x
 				}
 			}
 			if s.OIDC.Issuer == "" || s.OIDC.Audience == "" {
 				p.errf(v, f, "oidc needs an issuer and an audience")
+			}
+			if (s.OIDC.AuthURL == "") != (s.OIDC.TokenURL == "") {
+				p.errf(v, f, "oidc needs both auth_url and token_url, or neither (the issuer's discovery document gives them)")
+			}
+			if s.OIDC.RedirectURL == "" && (s.OIDC.ClientSecretFile != "" || s.OIDC.AuthURL != "") {
+				p.errf(v, f, "oidc's client_secret_file, auth_url and token_url serve the log-in at the issuer: give its redirect_url")
 			}
 		case "api_keys":
 			s.APIKeys = p.scalar(v, f)

@@ -206,7 +206,8 @@ func TestServe(t *testing.T) {
     fields: {n: {column: n, type: name}, dob: {column: d, type: date}}
 serve:
   tls: {cert: server.pem, key: server-key.pem, client_ca: ca.pem}
-  oidc: {issuer: "https://idp.example", audience: concord, jwks_file: jwks.json}
+  oidc: {issuer: "https://idp.example", audience: concord, jwks_file: jwks.json, redirect_url: "https://concord.example/login/callback",
+         client_secret_file: oidc-secret, auth_url: "https://idp.example/auth", token_url: "https://idp.example/token"}
   api_keys: keys.txt
   labels: [internal, restricted]
   principals:
@@ -218,7 +219,8 @@ serve:
 	}
 	s := cfg.Serve
 	if s.TLS != (config.TLS{Cert: "server.pem", Key: "server-key.pem", ClientCA: "ca.pem"}) || s.APIKeys != "keys.txt" ||
-		s.OIDC != (config.OIDC{Issuer: "https://idp.example", Audience: "concord", JWKSFile: "jwks.json"}) {
+		s.OIDC != (config.OIDC{Issuer: "https://idp.example", Audience: "concord", JWKSFile: "jwks.json", RedirectURL: "https://concord.example/login/callback",
+			ClientSecretFile: "oidc-secret", AuthURL: "https://idp.example/auth", TokenURL: "https://idp.example/token"}) {
 		t.Errorf("serve = %+v", s)
 	}
 	if !reflect.DeepEqual(s.Labels, []string{"internal", "restricted"}) || len(s.Principals) != 2 {
@@ -277,6 +279,8 @@ func TestParseErrors(t *testing.T) {
 		{"PrincipalNoID", head + "      n: {column: n, type: name}\nserve: {principals: [{roles: [viewer]}]}\n", []string{`serve.principals[0]: a principal needs an id`}},
 		{"PrincipalTwice", head + "      n: {column: n, type: name}\nserve: {principals: [{id: a}, {id: a}]}\n", []string{`principal "a" listed twice`}},
 		{"OIDCNoAudience", head + "      n: {column: n, type: name}\nserve: {oidc: {issuer: x}}\n", []string{`serve.oidc: oidc needs an issuer and an audience`}},
+		{"OIDCHalfEndpoints", head + "      n: {column: n, type: name}\nserve: {oidc: {issuer: x, audience: c, redirect_url: r, auth_url: a}}\n", []string{`oidc needs both auth_url and token_url`}},
+		{"OIDCSecretNoRedirect", head + "      n: {column: n, type: name}\nserve: {oidc: {issuer: x, audience: c, client_secret_file: s}}\n", []string{`give its redirect_url`}},
 		{"KafkaNoBrokers", head + "      n: {column: n, type: name}\nkafka: {topics: {records: r, dead_letters: d}}\n", []string{`kafka: kafka needs brokers`}},
 		{"KafkaNoDeadLetters", head + "      n: {column: n, type: name}\nkafka: {brokers: [b:9092], topics: {records: r}}\n", []string{`kafka.topics needs records and dead_letters`}},
 		{"KafkaPlainInClear", head + "      n: {column: n, type: name}\nkafka: {brokers: [b:9092], topics: {records: r, dead_letters: d}, sasl: {mechanism: PLAIN, username: u, password_file: p}}\n", []string{`PLAIN sends the password as it is: it needs kafka.tls`}},

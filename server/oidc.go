@@ -6,11 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	jose "github.com/go-jose/go-jose/v4"
+	"golang.org/x/oauth2"
 )
 
 // OIDC verifies people's bearer tokens: signed by the issuer's keys, for
@@ -91,3 +95,69 @@ func (o *OIDC) principal(ctx context.Context, token string) (string, error) {
 // looksLikeJWT tells a JSON Web Token (three base64url parts) from an API
 // key.
 func looksLikeJWT(token string) bool { return strings.Count(token, ".") == 2 }
+
+// OIDCLogin is the authorisation-code flow, with PKCE and a nonce, by
+// which people log in to the workbench at the issuer itself instead of
+// pasting a token. The ID token it brings back is checked as a bearer
+// token is (OIDC), so its client id must be the configured audience.
+type OIDCLogin struct {
+	oauth  oauth2.Config
+	client *http.Client // to the token endpoint
+}
+
+// NewOIDCLogin prepares the flow: the issuer's endpoints from its
+// discovery document, unless authURL and tokenURL are both given (an
+// issuer not reachable at start). secret may be empty (a public client:
+// PKCE alone binds the code to this server).
+func NewOIDCLogin(ctx context.Context, issuer, clientID, secret, redirectURL, authURL, tokenURL string) (*OIDCLogin, error) {
+	if redirectURL == "" {
+		return nil, errors.New("serve.oidc.redirect_url: needed to log people in at the issuer")
+	}
+	if u, err := url.Parse(redirectURL); err != nil || !u.IsAbs() || u.Path != "/login/callback" {
+		return nil, fmt.Errorf("serve.oidc.redirect_url %q: want an absolute URL ending in /login/callback", redirectURL)
+	}
+	ep := oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams}
+	if authURL == "" || tokenURL == "" {
+		p, err := oidc.NewProvider(ctx, issuer)
+		if err != nil {
+			return nil, fmt.Errorf("serve.oidc.issuer: %w", err)
+		}
+		ep = p.Endpoint()
+		if secret == "" {
+			ep.AuthStyle = oauth2.AuthStyleInParams
+		}
+	}
+	return &OIDCLogin{
+		oauth: oauth2.Config{ClientID: clientID, ClientSecret: secret, Endpoint: ep, RedirectURL: redirectURL,
+			Scopes: []string{oidc.ScopeOpenID, "email", "profile"}},
+		client: &http.Client{Timeout: 10 * time.Second},
+	}, nil
+}
+
+// authURL is where a person is sent to log in: with the flow's state,
+// nonce and PKCE challenge.
+func (o *OIDCLogin) authURL(state, nonce, verifier string) string {
+	return o.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))
+}
+
+// idToken exchanges a code for the ID token it stands for.
+func (o *OIDCLogin) idToken(ctx context.Context, code, verifier string) (string, error) {
+	tok, err := o.oauth.Exchange(context.WithValue(ctx, oauth2.HTTPClient, o.client), code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return "", fmt.Errorf("the issuer refused the code: %w", err)
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return "", errors.New("the issuer gave no ID token")
+	}
+	return raw, nil
+}
+
+// nonce verifies an ID token and returns its nonce and expiry.
+func (o *OIDC) nonce(ctx context.Context, token string) (string, time.Time, error) {
+	t, err := o.verifier.Verify(ctx, token)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("%w: the token does not verify", errUnauthenticated)
+	}
+	return t.Nonce, t.Expiry, nil
+}

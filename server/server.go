@@ -44,6 +44,9 @@ type Options struct {
 	Principals []access.Principal
 	APIKeys    []APIKey
 	OIDC       *OIDC // nil: no OIDC tokens
+	// OIDCLogin lets people log in to the workbench at the issuer (nil:
+	// they paste a token); it needs OIDC to check the tokens it brings.
+	OIDCLogin *OIDCLogin
 	// Sources map uploaded rows to features, as the config's sources do;
 	// Kinds are the features' types, for screening queries.
 	Sources []config.Source

@@ -22,6 +22,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"golang.org/x/oauth2"
+
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/block"
@@ -63,9 +65,22 @@ type workbench struct {
 	s     *Server
 	pages map[string]*template.Template
 	mu    sync.Mutex
-	live  map[string]*session // by session id
+	live  map[string]*session  // by session id
+	flows map[string]*oidcFlow // log-ins under way at the issuer, by state
 	now   func() time.Time
 }
+
+// oidcFlow is a log-in sent to the issuer: what its return must match.
+type oidcFlow struct {
+	binder, nonce, verifier string // binder: the browser's cookie
+	expires                 time.Time
+}
+
+const (
+	oidcCookie = "concord_oidc" // binds a flow to the browser that began it
+	flowTTL    = 10 * time.Minute
+	maxFlows   = 10000
+)
 
 // page is what a page handler gives to render: its template and data.
 type page struct {
@@ -141,6 +156,8 @@ func actorLabel(actor string) string {
 func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /assets/{file}", w.asset)
 	mux.HandleFunc("GET /login", w.loginPage)
+	mux.HandleFunc("GET /login/oidc", w.oidcStart)
+	mux.HandleFunc("GET /login/callback", w.oidcCallback)
 	mux.HandleFunc("POST /login", w.login)
 	mux.HandleFunc("POST /logout", w.logout)
 	mux.HandleFunc("POST /purpose", w.setPurpose)
@@ -233,7 +250,19 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 	if w.s.opt.OIDC == nil || !looksLikeJWT(token) {
 		sum := sha256.Sum256([]byte(token))
 		sess.key = &sum
+	} else if _, exp, err := w.s.opt.OIDC.nonce(r.Context(), token); err == nil && exp.Before(sess.expires) {
+		sess.expires = exp // a session outlives its token no more than the token does
 	}
+	if !w.startSession(rw, r, sess, "POST /login") {
+		return
+	}
+	http.Redirect(rw, r, "/", http.StatusSeeOther)
+}
+
+// startSession keeps sess and gives the browser its cookie, or shows the
+// log-in form when there are too many sessions.
+func (w *workbench) startSession(rw http.ResponseWriter, r *http.Request, sess *session, request string) bool {
+	p := sess.principal
 	id := randomToken()
 	w.mu.Lock()
 	if len(w.live) >= maxSessions {
@@ -250,12 +279,120 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 	w.mu.Unlock()
 	if full {
 		w.loginAgain(rw, r, http.StatusServiceUnavailable, "too many sessions; try again later")
+		return false
+	}
+	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Detail: request + " 303" + purposeDetail(sess.purpose)})
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(sess.expires.Sub(w.now()) / time.Second)})
+	return true
+}
+
+// oidcStart sends a person to the issuer to log in, with a new flow's
+// state, nonce and PKCE challenge; a cookie binds the flow to this
+// browser, so that nobody can finish it in another's.
+func (w *workbench) oidcStart(rw http.ResponseWriter, r *http.Request) {
+	if w.s.opt.OIDCLogin == nil || w.s.opt.OIDC == nil {
+		http.NotFound(rw, r)
 		return
 	}
-	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Detail: "POST /login 303" + purposeDetail(purpose)})
-	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
-		SameSite: http.SameSiteStrictMode, MaxAge: int(sessionTTL / time.Second)})
-	http.Redirect(rw, r, "/", http.StatusSeeOther)
+	state, flow := randomToken(), &oidcFlow{binder: randomToken(), nonce: randomToken(), verifier: oauth2.GenerateVerifier(),
+		expires: w.now().Add(flowTTL)}
+	w.mu.Lock()
+	if w.flows == nil {
+		w.flows = map[string]*oidcFlow{}
+	}
+	if len(w.flows) >= maxFlows {
+		for k, f := range w.flows {
+			if w.now().After(f.expires) {
+				delete(w.flows, k)
+			}
+		}
+	}
+	full := len(w.flows) >= maxFlows
+	if !full {
+		w.flows[state] = flow
+	}
+	w.mu.Unlock()
+	if full {
+		w.loginAgain(rw, r, http.StatusServiceUnavailable, "too many log-ins under way; try again later")
+		return
+	}
+	// Lax: the cookie must come back with the issuer's redirect, a
+	// top-level navigation from another site.
+	http.SetCookie(rw, &http.Cookie{Name: oidcCookie, Value: flow.binder, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(flowTTL / time.Second)})
+	http.Redirect(rw, r, w.s.opt.OIDCLogin.authURL(state, flow.nonce, flow.verifier), http.StatusFound)
+}
+
+// oidcCallback finishes a flow: the state names it, the cookie proves
+// this browser began it, the code is exchanged with its PKCE verifier,
+// and the ID token must carry its nonce and name a principal.
+func (w *workbench) oidcCallback(rw http.ResponseWriter, r *http.Request) {
+	if w.s.opt.OIDCLogin == nil || w.s.opt.OIDC == nil {
+		http.NotFound(rw, r)
+		return
+	}
+	q := r.URL.Query()
+	w.mu.Lock()
+	flow := w.flows[q.Get("state")]
+	delete(w.flows, q.Get("state")) // a state is used once
+	w.mu.Unlock()
+	http.SetCookie(rw, &http.Cookie{Name: oidcCookie, Value: "", Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	c, err := r.Cookie(oidcCookie)
+	switch {
+	case flow == nil || w.now().After(flow.expires) || err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(flow.binder)) != 1:
+		w.oidcFailed(rw, r, http.StatusForbidden, "that log-in was not begun here, or has expired: log in again", "state")
+		return
+	case q.Get("error") != "":
+		w.oidcFailed(rw, r, http.StatusUnauthorized, "the identity provider did not log you in", "issuer refused")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	raw, err := w.s.opt.OIDCLogin.idToken(ctx, q.Get("code"), flow.verifier)
+	if err != nil {
+		w.oidcFailed(rw, r, http.StatusUnauthorized, "the identity provider did not confirm the log-in", "exchange")
+		return
+	}
+	nonce, exp, err := w.s.opt.OIDC.nonce(ctx, raw)
+	if err != nil || subtle.ConstantTimeCompare([]byte(nonce), []byte(flow.nonce)) != 1 {
+		w.oidcFailed(rw, r, http.StatusUnauthorized, "the identity provider's answer does not verify", "token")
+		return
+	}
+	probe := r.Clone(ctx)
+	probe.TLS = nil
+	probe.Header = http.Header{"Authorization": {"Bearer " + raw}}
+	p, err := w.s.authenticate(probe)
+	if err != nil {
+		w.oidcFailed(rw, r, http.StatusUnauthorized, "you are not a user of this workbench", "principal")
+		return
+	}
+	sess := &session{principal: p, csrf: randomToken(), expires: w.now().Add(sessionTTL)}
+	if exp.Before(sess.expires) {
+		sess.expires = exp // a session outlives its token no more than the token does
+	}
+	if !w.startSession(rw, r, sess, "GET /login/callback") {
+		return
+	}
+	// A page, not a redirect: the session cookie is SameSite=Strict, and a
+	// redirect that began at the issuer would not carry it.
+	w.render(rw, r, nil, page{name: "loggedin"}, "")
+}
+
+// oidcFailed counts and logs a failed log-in at the issuer (what failed,
+// never a token) and shows the log-in form again.
+func (w *workbench) oidcFailed(rw http.ResponseWriter, r *http.Request, status int, why, what string) {
+	w.s.metrics.authFailures.Inc()
+	w.s.log.Warn("workbench log-in at the issuer failed", "step", what, "remote", r.RemoteAddr)
+	w.loginAgain(rw, r, status, why)
+}
+
+// loginData is the log-in form's: its token, and whether people may log
+// in at the issuer.
+type loginData struct {
+	Token    string
+	AtIssuer bool
 }
 
 // loginAgain shows the log-in form again, with a fresh token, and why.
@@ -263,7 +400,7 @@ func (w *workbench) loginAgain(rw http.ResponseWriter, r *http.Request, status i
 	token := randomToken()
 	http.SetCookie(rw, &http.Cookie{Name: loginCookie, Value: token, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
-	w.render(rw, r, nil, page{name: "login", data: token, status: status}, why)
+	w.render(rw, r, nil, page{name: "login", data: loginData{Token: token, AtIssuer: w.s.opt.OIDCLogin != nil && w.s.opt.OIDC != nil}, status: status}, why)
 }
 
 func purposeDetail(p string) string {

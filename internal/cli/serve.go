@@ -188,6 +188,23 @@ func serverOptions(ctx context.Context, cfg *config.Config, dev bool, log *slog.
 		if opt.OIDC, err = server.NewOIDC(ctx, o.Issuer, o.Audience, cfgRel(cfg, o.JWKSFile), o.Claim); err != nil {
 			return opt, "", err
 		}
+		if o.RedirectURL != "" {
+			secret := ""
+			if o.ClientSecretFile != "" {
+				path := cfgRel(cfg, o.ClientSecretFile)
+				if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+					return opt, "", fmt.Errorf("serve.oidc.client_secret_file %s: readable by others (mode %o): make it the owner's alone (chmod 600)", path, st.Mode().Perm())
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					return opt, "", fmt.Errorf("serve.oidc.client_secret_file: %w", err)
+				}
+				secret = strings.TrimSpace(string(data))
+			}
+			if opt.OIDCLogin, err = server.NewOIDCLogin(ctx, o.Issuer, o.Audience, secret, o.RedirectURL, o.AuthURL, o.TokenURL); err != nil {
+				return opt, "", err
+			}
+		}
 	}
 	if opt.APIKeys, err = loadAPIKeys(cfg); err != nil {
 		return opt, "", err
