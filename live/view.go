@@ -338,6 +338,37 @@ func (l *Live) WeightHistogram(ctx context.Context, v access.View) ([]WeightBin,
 	return out, nil
 }
 
+// ReviewsAmong returns the pairs in review between records of keys, as v
+// sees them (both records visible), each once: within an entity, the
+// conflicts and ambiguities among its records.
+func (l *Live) ReviewsAmong(ctx context.Context, keys []record.Key, v access.View) ([]record.Review, error) {
+	in := map[record.Key]bool{}
+	for _, k := range keys {
+		in[k] = v.Record(k)
+	}
+	var out []record.Review
+	seen := map[record.Pair]bool{}
+	err := l.read(ctx, func(tx store.Tx) error {
+		for _, k := range keys {
+			if !in[k] {
+				continue
+			}
+			rs, err := tx.Reviews(ctx, k, nil, 0)
+			if err != nil {
+				return err
+			}
+			for _, r := range rs {
+				if p := record.NewPair(r.A, r.B); in[r.A] && in[r.B] && !seen[p] {
+					seen[p] = true
+					out = append(out, r)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // DecisionsAbout returns the reviewers' decisions that name one of keys,
 // as v sees them (both records visible), each once.
 func (l *Live) DecisionsAbout(ctx context.Context, keys []record.Key, v access.View) ([]record.Decision, error) {

@@ -175,3 +175,34 @@ func TestActorAndAccessLog(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The pairs in review among records, as a view sees them: none with a
+// record of a source it hides, each once.
+func TestReviewsAmong(t *testing.T) {
+	ctx := context.Background()
+	m := bridgeModel()
+	m.Thresholds.Match = 0.9 // a name or a phone alone: review
+	l := openLive(t, openStore(t), m)
+	for _, r := range []record.Record{sourced("pub", "a", "ann", "111"), sourced("pub", "b", "ann", "222"), sourced("sec", "c", "cyrus", "111")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	policy, err := access.NewPolicy([]string{"restricted"}, map[string]access.Source{"pub": {}, "sec": {Label: "restricted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsider := policy.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleViewer}}, "")
+	keys := []record.Key{{Source: "pub", ID: "a"}, {Source: "pub", ID: "b"}, {Source: "sec", ID: "c"}}
+	all, err := l.ReviewsAmong(ctx, keys, access.Everything)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("reviews among a, b, c: %+v, %v; want a–b (name) and a–c (phone)", all, err)
+	}
+	seen, err := l.ReviewsAmong(ctx, keys, outsider)
+	if err != nil || len(seen) != 1 || seen[0].A.Source != "pub" || seen[0].B.Source != "pub" {
+		t.Errorf("reviews among them for the outsider: %+v, %v; want a–b alone", seen, err)
+	}
+	if two, _ := l.ReviewsAmong(ctx, keys[1:], access.Everything); len(two) != 0 {
+		t.Errorf("reviews among b and c: %+v, want none", two)
+	}
+}

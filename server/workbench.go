@@ -648,7 +648,11 @@ type graphEdge struct {
 // maxGraph bounds the records an entity's graph draws.
 const maxGraph = 60
 
-func (w *workbench) graphOf(recs []live.StoredRecord, decisions []record.Decision) *graph {
+// graphOf lays out an entity's records with their links (thicker as
+// they are stronger; strong at or above matchW), reviewers' decisions, and
+// the pairs among them in review (conflicts, ambiguities): each pair once,
+// a decision before a review before a link.
+func graphOf(recs []live.StoredRecord, decisions []record.Decision, reviews []record.Review, matchW float64) *graph {
 	if len(recs) < 2 || len(recs) > maxGraph {
 		return nil
 	}
@@ -661,7 +665,6 @@ func (w *workbench) graphOf(recs []live.StoredRecord, decisions []record.Decisio
 		at[sr.Record.Key] = i
 		g.Nodes = append(g.Nodes, graphNode{X: x, Y: y, TX: x + 12, TY: y + 4, Label: sr.Record.Key.String()})
 	}
-	matchW := model.Logit(w.s.l.Model().Thresholds.Match)
 	seen := map[record.Pair]bool{}
 	edge := func(a, b record.Key, class, label string) {
 		i, okA := at[a]
@@ -677,6 +680,9 @@ func (w *workbench) graphOf(recs []live.StoredRecord, decisions []record.Decisio
 		if d.Verdict == record.VerdictSame || d.Verdict == record.VerdictDifferent {
 			edge(d.A, d.B, string(d.Verdict)+" s2", fmt.Sprintf("%s · %s: decided %s by %s", d.A, d.B, d.Verdict, d.Reviewer))
 		}
+	}
+	for _, rv := range reviews {
+		edge(rv.A, rv.B, "review s2", fmt.Sprintf("%s · %s: in review (%s), %.1f bits", rv.A, rv.B, rv.Reason, rv.Weight))
 	}
 	for _, sr := range recs {
 		for _, l := range sr.Links {
@@ -742,7 +748,11 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		if err != nil {
 			return page{}, err
 		}
-		d.Graph = w.graphOf(ev.Records, decisions)
+		reviews, err := w.s.l.ReviewsAmong(ctx, keys, v)
+		if err != nil {
+			return page{}, err
+		}
+		d.Graph = graphOf(ev.Records, decisions, reviews, model.Logit(w.s.l.Model().Thresholds.Match))
 	}
 	keys := make([]record.Key, len(d.Records))
 	for i, sr := range d.Records {
