@@ -113,22 +113,14 @@ type process struct {
 	changed   chan struct{}
 	// running bounds the shared-mode changes that run at once.
 	running chan struct{}
-	// weights caches the store's pair counts by weight (WeightHistogram)
-	// for weightsFor: counting every link of millions takes seconds.
-	// weightsMu guards weights and fills.
-	weightsMu sync.Mutex
-	weightsAt time.Time
-	weights   []store.WeightCount
-	// fills caches FeatureFill's counts per source, for weightsFor too.
-	fills map[string]timedFill
+	// weights and fills are counts the workbench's model and data views
+	// show, read again when a minute old (counts.go).
+	weights counted[[]store.WeightCount]
+	fillsMu sync.Mutex
+	fills   map[string]*counted[Fill] // by source
 	// backlogAt is when this process last noted the review backlog (Unix
 	// seconds; noteBacklog).
 	backlogAt atomic.Int64
-}
-
-type timedFill struct {
-	at   time.Time
-	fill Fill
 }
 
 // mirror is the in-memory copy of the store that resolving reads.

@@ -3,6 +3,7 @@ package live
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -296,27 +297,21 @@ type WeightBin struct {
 	Links, Reviews int64
 }
 
-// weightsFor is how long WeightHistogram reuses its counts.
-const weightsFor = time.Minute
-
 // WeightHistogram counts the stored links and pairs in review by match
 // weight, in whole bits, of the pairs whose records v shows both: pairs
-// with a record of a source v hides are not counted. The counts may be up
-// to a minute old.
+// with a record of a source v hides are not counted. The counts may be
+// a minute old (counts.go).
 func (l *Live) WeightHistogram(ctx context.Context, v access.View) ([]WeightBin, error) {
-	l.weightsMu.Lock()
-	defer l.weightsMu.Unlock()
-	if l.weights == nil || l.now().Sub(l.weightsAt) >= weightsFor {
-		var counts []store.WeightCount
-		if err := l.read(ctx, func(tx store.Tx) (err error) {
+	counts, err := l.weights.get(ctx, l.now, func(ctx context.Context) (counts []store.WeightCount, err error) {
+		err = l.read(ctx, func(tx store.Tx) (err error) {
 			counts, err = tx.WeightCounts(ctx)
 			return err
-		}); err != nil {
-			return nil, err
-		}
-		l.weights, l.weightsAt = counts, l.now()
+		})
+		return counts, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	counts := l.weights
 	bins := map[int]*WeightBin{}
 	for _, c := range counts {
 		if !v.Source(c.A) || !v.Source(c.B) {
@@ -640,7 +635,7 @@ func (l *Live) Rejects(ctx context.Context, keys []record.Key, v access.View) ([
 }
 
 // FillSample is how many records of each source FeatureFill reads.
-const FillSample = 10_000
+const FillSample = 2000
 
 // Fill is how many of a sample of a source's records hold a value of each
 // feature: Raw counts a value as written, Values one that normalised.
@@ -651,51 +646,55 @@ type Fill struct {
 
 // FeatureFill reads the first FillSample records (by id) of each source
 // v shows and counts, per feature, the records holding a value: as
-// written, and normalised (the difference is values rejected). The
-// counts may be up to a minute old.
+// written, and normalised (the difference is values rejected). The counts
+// may be a minute old (counts.go).
 func (l *Live) FeatureFill(ctx context.Context, sources []string, v access.View) (map[string]Fill, error) {
-	l.weightsMu.Lock()
-	defer l.weightsMu.Unlock()
-	if l.fills == nil {
-		l.fills = map[string]timedFill{}
-	}
 	out := map[string]Fill{}
-	err := l.read(ctx, func(tx store.Tx) error {
-		for _, src := range sources {
-			if !v.Source(src) {
-				continue
-			}
-			if c, ok := l.fills[src]; ok && l.now().Sub(c.at) < weightsFor {
-				out[src] = c.fill
-				continue
-			}
-			f := Fill{Raw: map[string]int{}, Values: map[string]int{}}
-			var derr error
-			err := tx.SourceRecords(ctx, src, FillSample, func(s store.Record) bool {
-				r, err := decodeRecord(s)
-				if err != nil {
-					derr = err
-					return false
-				}
-				f.Sampled++
-				for _, ft := range r.Features {
-					if len(ft.Raw) > 0 {
-						f.Raw[ft.Name]++
-					}
-					if len(ft.Values) > 0 {
-						f.Values[ft.Name]++
-					}
-				}
-				return true
-			})
-			if err = cmp.Or(err, derr); err != nil {
-				return err
-			}
-			out[src], l.fills[src] = f, timedFill{at: l.now(), fill: f}
+	for _, src := range sources {
+		if !v.Source(src) {
+			continue
 		}
-		return nil
+		f, err := l.fill(src).get(ctx, l.now, func(ctx context.Context) (Fill, error) { return l.readFill(ctx, src) })
+		if err != nil {
+			return nil, err
+		}
+		out[src] = f
+	}
+	return out, nil
+}
+
+// readFill counts the values filled in the first FillSample records of a
+// source. It reads which features a record holds, not their values.
+func (l *Live) readFill(ctx context.Context, src string) (Fill, error) {
+	f := Fill{Raw: map[string]int{}, Values: map[string]int{}}
+	err := l.read(ctx, func(tx store.Tx) error {
+		var derr error
+		err := tx.SourceRecords(ctx, src, FillSample, func(s store.Record) bool {
+			var r struct {
+				Features []struct {
+					Name   string
+					Raw    []json.RawMessage
+					Values []json.RawMessage
+				}
+			}
+			if err := json.Unmarshal(s.Data, &r); err != nil {
+				derr = fmt.Errorf("record %s: stored data: %w", s.Key, err)
+				return false
+			}
+			f.Sampled++
+			for _, ft := range r.Features {
+				if len(ft.Raw) > 0 {
+					f.Raw[ft.Name]++
+				}
+				if len(ft.Values) > 0 {
+					f.Values[ft.Name]++
+				}
+			}
+			return true
+		})
+		return cmp.Or(err, derr)
 	})
-	return out, err
+	return f, err
 }
 
 // BacklogDay is how many pairs were in review at the last note of a day

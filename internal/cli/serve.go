@@ -87,6 +87,17 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The workbench's model and data views count every pair and sample
+	// every source: read those counts now, not on the first page load.
+	go func() {
+		names := make([]string, len(cfg.Sources))
+		for i, src := range cfg.Sources {
+			names[i] = src.Name
+		}
+		if err := l.WarmCounts(ctx, names); err != nil && ctx.Err() == nil {
+			log.Warn("counting pairs and values for the workbench", "err", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
