@@ -830,26 +830,11 @@ func (p *parser) parseServe(n *yaml.Node, s *Serve) {
 				}
 			}
 		case "oidc":
+			o := &s.OIDC
+			keys := map[string]*string{"issuer": &o.Issuer, "audience": &o.Audience, "jwks_file": &o.JWKSFile, "claim": &o.Claim,
+				"redirect_url": &o.RedirectURL, "client_secret_file": &o.ClientSecretFile, "auth_url": &o.AuthURL, "token_url": &o.TokenURL}
 			for _, okv := range p.mapping(v, f, "issuer", "audience", "jwks_file", "claim", "redirect_url", "client_secret_file", "auth_url", "token_url") {
-				x := p.scalar(okv[1], join(f, okv[0].Value))
-				switch okv[0].Value {
-				case "issuer":
-					s.OIDC.Issuer = x
-				case "audience":
-					s.OIDC.Audience = x
-				case "jwks_file":
-					s.OIDC.JWKSFile = x
-				case "redirect_url":
-					s.OIDC.RedirectURL = x
-				case "client_secret_file":
-					s.OIDC.ClientSecretFile = x
-				case "auth_url":
-					s.OIDC.AuthURL = x
-				case "token_url":
-					s.OIDC.TokenURL = x
-				default:
-					s.OIDC.Claim = x
-				}
+				*keys[okv[0].Value] = p.scalar(okv[1], join(f, okv[0].Value))
 			}
 			if s.OIDC.Issuer == "" || s.OIDC.Audience == "" {
 				p.errf(v, f, "oidc needs an issuer and an audience")

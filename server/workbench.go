@@ -265,25 +265,32 @@ func (w *workbench) startSession(rw http.ResponseWriter, r *http.Request, sess *
 	p := sess.principal
 	id := randomToken()
 	w.mu.Lock()
-	if len(w.live) >= maxSessions {
-		for k, s := range w.live {
-			if w.now().After(s.expires) {
-				delete(w.live, k)
-			}
-		}
-	}
-	full := len(w.live) >= maxSessions
-	if !full {
-		w.live[id] = sess
-	}
+	kept := keepBounded(w.live, id, sess, maxSessions, func(s *session) bool { return w.now().After(s.expires) })
 	w.mu.Unlock()
-	if full {
+	if !kept {
 		w.loginAgain(rw, r, http.StatusServiceUnavailable, "too many sessions; try again later")
 		return false
 	}
 	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Detail: request + " 303" + purposeDetail(sess.purpose)})
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(sess.expires.Sub(w.now()) / time.Second)})
+	return true
+}
+
+// keepBounded adds v to m under key unless m holds limit entries once
+// the expired ones are dropped, and reports whether it did.
+func keepBounded[V any](m map[string]V, key string, v V, limit int, expired func(V) bool) bool {
+	if len(m) >= limit {
+		for k, x := range m {
+			if expired(x) {
+				delete(m, k)
+			}
+		}
+	}
+	if len(m) >= limit {
+		return false
+	}
+	m[key] = v
 	return true
 }
 
@@ -301,19 +308,9 @@ func (w *workbench) oidcStart(rw http.ResponseWriter, r *http.Request) {
 	if w.flows == nil {
 		w.flows = map[string]*oidcFlow{}
 	}
-	if len(w.flows) >= maxFlows {
-		for k, f := range w.flows {
-			if w.now().After(f.expires) {
-				delete(w.flows, k)
-			}
-		}
-	}
-	full := len(w.flows) >= maxFlows
-	if !full {
-		w.flows[state] = flow
-	}
+	kept := keepBounded(w.flows, state, flow, maxFlows, func(f *oidcFlow) bool { return w.now().After(f.expires) })
 	w.mu.Unlock()
-	if full {
+	if !kept {
 		w.loginAgain(rw, r, http.StatusServiceUnavailable, "too many log-ins under way; try again later")
 		return
 	}
