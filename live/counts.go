@@ -85,6 +85,9 @@ func (l *Live) WarmCounts(ctx context.Context, sources []string) error {
 	if _, err := l.WeightHistogram(ctx, access.Everything); err != nil {
 		return err
 	}
+	if _, err := l.SourceCounts(ctx, access.Everything); err != nil {
+		return err
+	}
 	_, err := l.FeatureFill(ctx, sources, access.Everything)
 	return err
 }

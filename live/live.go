@@ -115,9 +115,10 @@ type process struct {
 	running chan struct{}
 	// weights and fills are counts the workbench's model and data views
 	// show, read again when a minute old (counts.go).
-	weights counted[[]store.WeightCount]
-	fillsMu sync.Mutex
-	fills   map[string]*counted[Fill] // by source
+	weights   counted[[]store.WeightCount]
+	perSource counted[map[string]int64] // records stored per source
+	fillsMu   sync.Mutex
+	fills     map[string]*counted[Fill] // by source
 	// backlogAt is when this process last noted the review backlog (Unix
 	// seconds; noteBacklog).
 	backlogAt atomic.Int64
@@ -763,18 +764,6 @@ func (l *Live) change(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAu
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
-	now := l.now()
-	noted := false
-	if due := now.Unix()-l.backlogAt.Load() >= int64(backlogEvery/time.Second); due {
-		inner := fn
-		fn = func(w *Live, tx store.Tx) ([]toAudit, error) {
-			list, err := inner(w, tx)
-			if err == nil {
-				err, noted = w.noteBacklog(ctx, tx, now), true
-			}
-			return list, err
-		}
-	}
 	var err error
 	if l.opt.Shared {
 		err = l.changeShared(ctx, fn)
@@ -783,23 +772,32 @@ func (l *Live) change(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAu
 		err = l.changeAlone(ctx, fn)
 		l.mu.Unlock()
 	}
-	if err == nil && noted {
-		l.backlogAt.Store(now.Unix())
+	if err == nil {
+		l.noteBacklog(ctx)
 	}
 	return err
 }
 
-// backlogEvery is how often a process notes the review backlog: with the
-// first change after that long.
+// backlogEvery is how often a process notes the review backlog: after
+// the first change that long after the last note.
 const backlogEvery = time.Hour
 
-// noteBacklog notes, in the change's transaction, how many pairs are in
-// review per pair of sources.
-func (l *Live) noteBacklog(ctx context.Context, tx store.Tx, at time.Time) error {
-	wc, err := tx.WeightCounts(ctx)
-	if err != nil {
-		return err
+// noteBacklog notes how many pairs are in review per pair of sources,
+// when this process has not in the last hour: it counts them in a read
+// transaction, after the change that asks and outside it (counting the
+// pairs of a million records takes seconds, and no change waits for it),
+// and writes the note as a change of its own. A note that fails is tried
+// again with the next change.
+func (l *Live) noteBacklog(ctx context.Context) {
+	now, last := l.now(), l.backlogAt.Load()
+	if now.Unix()-last < int64(backlogEvery/time.Second) || !l.backlogAt.CompareAndSwap(last, now.Unix()) {
+		return
 	}
+	var wc []store.WeightCount
+	err := l.read(ctx, func(tx store.Tx) (err error) {
+		wc, err = tx.WeightCounts(ctx)
+		return err
+	})
 	var counts []store.PairCount
 	for _, c := range wc {
 		if c.Reviews == 0 {
@@ -814,7 +812,12 @@ func (l *Live) noteBacklog(ctx context.Context, tx store.Tx, at time.Time) error
 	if len(counts) == 0 {
 		counts = []store.PairCount{{}} // none in review: a note of nothing
 	}
-	return tx.AddBacklog(ctx, at, counts)
+	if err == nil {
+		err = l.change(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) { return nil, tx.AddBacklog(ctx, now, counts) })
+	}
+	if err != nil {
+		l.backlogAt.CompareAndSwap(now.Unix(), last)
+	}
 }
 
 // toAudit is an audit entry a change appends once its work is done: the

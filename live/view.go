@@ -276,16 +276,20 @@ func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Revi
 	return out, after, err
 }
 
-// SourceCounts returns how many records each source v shows has stored.
+// SourceCounts returns how many records each source v shows has stored;
+// the counts may be a minute old (counts.go).
 func (l *Live) SourceCounts(ctx context.Context, v access.View) (map[string]int64, error) {
-	var out map[string]int64
-	err := l.read(ctx, func(tx store.Tx) (err error) {
-		out, err = tx.CountBySource(ctx)
-		return err
+	all, err := l.perSource.get(ctx, l.now, func(ctx context.Context) (n map[string]int64, err error) {
+		err = l.read(ctx, func(tx store.Tx) (err error) {
+			n, err = tx.CountBySource(ctx)
+			return err
+		})
+		return n, err
 	})
-	for src := range out {
-		if !v.Source(src) {
-			delete(out, src)
+	out := map[string]int64{}
+	for src, n := range all {
+		if v.Source(src) {
+			out[src] = n
 		}
 	}
 	return out, err
