@@ -163,6 +163,11 @@ func testMergeSplitLineage(t *testing.T, l *live.Live) {
 	if !slices.Equal(kinds(a), []record.EventKind{record.EventCreated}) || !slices.Equal(kinds(b), []record.EventKind{record.EventCreated}) || a.Entity == b.Entity {
 		t.Fatalf("two unrelated records: %+v %+v", a, b)
 	}
+	// The events a change returns are those stored: numbered and timed, by
+	// the model.
+	if e := a.Events[0]; e.Seq <= 0 || e.Time.IsZero() || e.Actor != "model" {
+		t.Errorf("event of a change: %+v, want a sequence number, a time and the model as actor", e)
+	}
 	// c agrees with a on name and with b on phone: it bridges them.
 	c := upsert(textRecord("c", "ana", "222"))
 	if c.Links != 2 || !slices.Equal(kinds(c), []record.EventKind{record.EventMerged}) {

@@ -183,7 +183,7 @@ func (d *deferredEvents) ForgetRecord(ctx context.Context, key record.Key, diges
 }
 
 // flush writes the events kept back and gives the changes of list their
-// sequence numbers in place of the stand-ins.
+// sequence numbers, in place of the stand-ins, and times.
 func (d *deferredEvents) flush(ctx context.Context, list []toAudit) error {
 	stored, err := d.SharedTx.AddEvents(ctx, d.events)
 	if err != nil {
@@ -195,7 +195,8 @@ func (d *deferredEvents) flush(ctx context.Context, list []toAudit) error {
 		}
 		for i, e := range a.ch.Events {
 			if e.Seq < 0 {
-				a.ch.Events[i].Seq = stored[-e.Seq-1].Seq
+				s := stored[-e.Seq-1]
+				a.ch.Events[i].Seq, a.ch.Events[i].Time = s.Seq, s.Time
 			}
 		}
 	}
