@@ -53,6 +53,11 @@ func (nb *notingBulk) PutLinks(ctx context.Context, ls []record.Link) error {
 	return nb.b.PutLinks(ctx, ls)
 }
 
+// PutReviews notes nothing, as noting's PutReview does not.
+func (nb *notingBulk) PutReviews(ctx context.Context, rs []record.Review) error {
+	return nb.b.PutReviews(ctx, rs)
+}
+
 func (n *noting) note(keys ...record.Key) {
 	for _, k := range keys {
 		n.keys[k] = true

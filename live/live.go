@@ -1553,10 +1553,21 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			}
 			links = links[n:]
 		}
-		for _, r := range res.Review {
-			if err := tx.PutReview(ctx, record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}); err != nil {
+		reviews := make([]record.Review, len(res.Review))
+		for i, r := range res.Review {
+			reviews[i] = record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}
+			if bulk == nil {
+				if err := tx.PutReview(ctx, reviews[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		for bulk != nil && len(reviews) > 0 {
+			n := min(len(reviews), importBatch)
+			if err := bulk.PutReviews(ctx, reviews[:n]); err != nil {
 				return nil, err
 			}
+			reviews = reviews[n:]
 		}
 		ids := make([]record.EntityID, 0, len(first))
 		for e := range first {

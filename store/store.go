@@ -178,6 +178,9 @@ type BulkTx interface {
 	// PutLinks adds links between stored records; none may be stored
 	// already.
 	PutLinks(ctx context.Context, ls []record.Link) error
+	// PutReviews adds pairs for review between stored records; none may
+	// be stored already.
+	PutReviews(ctx context.Context, rs []record.Review) error
 	// AddEvents appends events to the lineage in order, as AddEvent one
 	// by one would, and returns them with their sequence numbers.
 	AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error)

@@ -615,27 +615,48 @@ func (t *Tx) PutRecords(ctx context.Context, rs []store.Record) error {
 // PutLinks adds links with COPY, through a table of the transaction's
 // own that names records by key; none may be stored already.
 func (t *Tx) PutLinks(ctx context.Context, ls []record.Link) error {
-	if _, err := t.exec(ctx, `CREATE TEMPORARY TABLE links_in(a_source TEXT COLLATE "C", a_rid TEXT COLLATE "C",
-		b_source TEXT COLLATE "C", b_rid TEXT COLLATE "C", weight DOUBLE PRECISION) ON COMMIT DROP`); err != nil {
+	return t.copyPairs(ctx, "links", "weight DOUBLE PRECISION", []string{"weight"}, len(ls), func(i int) (record.Pair, []any) {
+		return record.NewPair(ls[i].A, ls[i].B), []any{ls[i].Weight}
+	})
+}
+
+// PutReviews adds pairs for review between stored records; none may be
+// stored already.
+func (t *Tx) PutReviews(ctx context.Context, rs []record.Review) error {
+	return t.copyPairs(ctx, "reviews", "weight DOUBLE PRECISION, reason TEXT, rule TEXT", []string{"weight", "reason", "rule"}, len(rs),
+		func(i int) (record.Pair, []any) {
+			return record.NewPair(rs[i].A, rs[i].B), []any{rs[i].Weight, rs[i].Reason, rs[i].Rule}
+		})
+}
+
+// copyPairs adds n rows to table (links or reviews), each a pair of
+// stored records with the columns cols (declared as decl): COPY into a
+// temporary table by the records' keys, then one INSERT that finds their
+// ids. A pair naming a record not stored is ErrNotFound.
+func (t *Tx) copyPairs(ctx context.Context, table, decl string, cols []string, n int, row func(i int) (record.Pair, []any)) error {
+	in := table + "_in"
+	if _, err := t.exec(ctx, `CREATE TEMPORARY TABLE `+in+`(a_source TEXT COLLATE "C", a_rid TEXT COLLATE "C",
+		b_source TEXT COLLATE "C", b_rid TEXT COLLATE "C", `+decl+`) ON COMMIT DROP`); err != nil {
 		return err
 	}
-	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{"links_in"}, []string{"a_source", "a_rid", "b_source", "b_rid", "weight"},
-		pgx.CopyFromSlice(len(ls), func(i int) ([]any, error) {
-			p := record.NewPair(ls[i].A, ls[i].B)
-			return []any{p.A.Source, p.A.ID, p.B.Source, p.B.ID, ls[i].Weight}, nil
+	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{in}, append([]string{"a_source", "a_rid", "b_source", "b_rid"}, cols...),
+		pgx.CopyFromSlice(n, func(i int) ([]any, error) {
+			p, rest := row(i)
+			return append([]any{p.A.Source, p.A.ID, p.B.Source, p.B.ID}, rest...), nil
 		}))
 	if err != nil {
-		return fmt.Errorf("store: copy links: %w", err)
+		return fmt.Errorf("store: copy %s: %w", table, err)
 	}
-	n, err := t.exec(ctx, `INSERT INTO links(a, b, weight) SELECT ra.id, rb.id, l.weight FROM links_in l
-		JOIN records ra ON ra.source = l.a_source AND ra.rid = l.a_rid JOIN records rb ON rb.source = l.b_source AND rb.rid = l.b_rid`)
+	list := "p." + strings.Join(cols, ", p.")
+	added, err := t.exec(ctx, `INSERT INTO `+table+`(a, b, `+strings.Join(cols, ", ")+`) SELECT ra.id, rb.id, `+list+` FROM `+in+` p
+		JOIN records ra ON ra.source = p.a_source AND ra.rid = p.a_rid JOIN records rb ON rb.source = p.b_source AND rb.rid = p.b_rid`)
 	if err != nil {
 		return err
 	}
-	if n != int64(len(ls)) {
-		return fmt.Errorf("store: %d of %d links name records that are not stored: %w", int64(len(ls))-n, len(ls), store.ErrNotFound)
+	if added != int64(n) {
+		return fmt.Errorf("store: %d of %d %s name records that are not stored: %w", int64(n)-added, n, table, store.ErrNotFound)
 	}
-	_, err = t.exec(ctx, "DROP TABLE links_in")
+	_, err = t.exec(ctx, "DROP TABLE "+in)
 	return err
 }
 

@@ -768,6 +768,10 @@ func Run(t *testing.T, open Open) {
 		bulk = tx.(store.BulkTx)
 		must(t, bulk.PutRecords(ctx, recs))
 		must(t, bulk.PutLinks(ctx, []record.Link{{A: k2, B: k1, Weight: 9.5}}))
+		must(t, bulk.PutReviews(ctx, []record.Review{{A: k3, B: k1, Weight: 1.5, Reason: "review band", Rule: "[dob]"}}))
+		if err := bulk.PutReviews(ctx, []record.Review{{A: k1, B: record.Key{Source: "z", ID: "9"}}}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a review of a record not stored: %v, want ErrNotFound", err)
+		}
 		evs, err := bulk.AddEvents(ctx, []record.Event{{Kind: record.EventCreated, Entity: "E1", Record: k1}, {Kind: record.EventCreated, Entity: "E2", Record: k3}})
 		must(t, err)
 		if len(evs) != 2 || evs[0].Seq <= 0 || evs[1].Seq <= evs[0].Seq {
@@ -787,6 +791,9 @@ func Run(t *testing.T, open Open) {
 			}
 			if ls, err := tx.Links(ctx, k2); err != nil || len(ls) != 1 || ls[0].Weight != 9.5 || record.NewPair(ls[0].A, ls[0].B) != record.NewPair(k1, k2) {
 				t.Errorf("links of %s: %+v (%v)", k2, ls, err)
+			}
+			if rv, err := tx.Reviews(ctx, k3, nil, 0); err != nil || len(rv) != 1 || rv[0].A != k1 || rv[0].Reason != "review band" || rv[0].Rule != "[dob]" || rv[0].Weight != 1.5 {
+				t.Errorf("reviews of %s: %+v (%v)", k3, rv, err)
 			}
 			if evs, err := tx.Events(ctx, "E2", 0, 0); err != nil || len(evs) != 1 || evs[0].Record != k3 || evs[0].Kind != record.EventCreated {
 				t.Errorf("events of E2: %+v (%v)", evs, err)
