@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -433,7 +434,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	// Highest weight first; pairs of equal weight stay in candidate
 	// order, refused merges after them.
-	slices.SortStableFunc(review, func(x, y pendingReview) int { return cmpFloat(y.weight, x.weight) })
+	slices.SortStableFunc(review, func(x, y pendingReview) int { return cmp.Compare(y.weight, x.weight) })
 	res.Review = make([]ReviewPair, len(review))
 	for i, p := range review {
 		a, b := pairOf(p)
@@ -879,16 +880,6 @@ type pendingReview struct {
 	weight float64
 	index  int32
 	class  uint8
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // seededRand returns the generator of the random pairs for u.
