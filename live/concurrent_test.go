@@ -196,7 +196,7 @@ func testBatchPartition(t *testing.T, cfg *config.Config, res *engine.Resolution
 		t.Fatal(err)
 	}
 	l := lives[0]
-	if _, err := l.Has(ctx, res.Records[0].Key); err != nil { // catch up with the others' last changes
+	if _, err := l.Stored(ctx, []record.Key{res.Records[0].Key}); err != nil { // catch up with the others' last changes
 		t.Fatal(err)
 	}
 	if err := l.Check(ctx); err != nil {

@@ -1644,21 +1644,24 @@ func other(k record.Link, key record.Key) record.Key {
 	return k.A
 }
 
-// Has reports whether a record is stored.
-func (l *Live) Has(ctx context.Context, key record.Key) (bool, error) {
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return false, err
+// Stored returns which of keys are stored, read in one transaction.
+func (l *Live) Stored(ctx context.Context, keys []record.Key) (map[record.Key]bool, error) {
+	out := make(map[record.Key]bool, len(keys))
+	if len(keys) == 0 {
+		return out, nil
 	}
-	defer tx.Rollback()
-	switch _, err := tx.Record(ctx, key); {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, store.ErrNotFound):
-		return false, nil
-	default:
-		return false, err
-	}
+	err := l.read(ctx, func(tx store.Tx) error {
+		for _, k := range keys {
+			switch _, err := tx.Record(ctx, k); {
+			case err == nil:
+				out[k] = true
+			case !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // lockFresh takes the lock for reading the memory copy, first reading the

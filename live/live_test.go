@@ -378,7 +378,7 @@ func TestLiveApplyGroup(t *testing.T) {
 	if _, err := group.Apply(ctx, bad); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("group with a missing delete: %v, want ErrNotFound", err)
 	}
-	if has, err := group.Has(ctx, res.Records[0].Key); err != nil || !has {
+	if has, err := group.Stored(ctx, []record.Key{res.Records[0].Key}); err != nil || !has[res.Records[0].Key] {
 		t.Fatal("the failed group's first delete stayed in memory")
 	}
 	after, _ := group.Entities(ctx)

@@ -102,6 +102,19 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 		group, more := nextGroup(ctx, items, l.streamGroup())
 		var ops []Op
 		deleting := map[record.Key]bool{}
+		var stored map[record.Key]bool // of the records the group deletes
+		if opt.Delete {
+			var keys []record.Key
+			for _, it := range group {
+				if it.err == nil {
+					keys = append(keys, it.rec.Key)
+				}
+			}
+			var err error
+			if stored, err = l.Stored(ctx, keys); err != nil {
+				return st, err
+			}
+		}
 		for _, it := range group {
 			switch {
 			case it.err != nil:
@@ -115,11 +128,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 					return st, err
 				}
 			case opt.Delete:
-				has, err := l.Has(ctx, it.rec.Key)
-				if err != nil {
-					return st, err
-				}
-				if deleting[it.rec.Key] || !has {
+				if deleting[it.rec.Key] || !stored[it.rec.Key] {
 					st.RowRejects++
 					if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: opt.Source.Name, File: opt.File, Line: it.rec.Line,
 						RecordID: it.rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
