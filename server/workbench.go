@@ -645,6 +645,15 @@ type graphEdge struct {
 // maxGraph bounds the records an entity's graph draws.
 const maxGraph = 60
 
+// keysOf returns the keys of records.
+func keysOf(recs []live.StoredRecord) []record.Key {
+	keys := make([]record.Key, len(recs))
+	for i, sr := range recs {
+		keys[i] = sr.Record.Key
+	}
+	return keys
+}
+
 // graphOf lays out an entity's records with their links (thicker as
 // they are stronger; strong at or above matchW), reviewers' decisions, and
 // the pairs among them in review (conflicts, ambiguities): each pair once,
@@ -737,10 +746,7 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		}
 	}
 	if len(ev.Records) <= maxGraph {
-		keys := make([]record.Key, len(ev.Records))
-		for i, sr := range ev.Records {
-			keys[i] = sr.Record.Key
-		}
+		keys := keysOf(ev.Records)
 		decisions, err := w.s.l.DecisionsAbout(ctx, keys, v)
 		if err != nil {
 			return page{}, err
@@ -751,11 +757,7 @@ func (w *workbench) entity(ctx context.Context, r *http.Request, c *caller, v ac
 		}
 		d.Graph = graphOf(ev.Records, decisions, reviews, model.Logit(w.s.l.Model().Thresholds.Match))
 	}
-	keys := make([]record.Key, len(d.Records))
-	for i, sr := range d.Records {
-		keys[i] = sr.Record.Key
-	}
-	rejects, err := w.s.l.Rejects(ctx, keys, v)
+	rejects, err := w.s.l.Rejects(ctx, keysOf(d.Records), v)
 	if err != nil {
 		return page{}, err
 	}
