@@ -26,19 +26,23 @@ func actorOf(ctx context.Context) string {
 
 type eventActorKey struct{}
 
+// eventCause is who made the lineage events of a change, and why.
+type eventCause struct{ actor, why string }
+
 // withEventActor names the actor of the lineage events a change makes
-// when it is not the one of the context's upserts (a reviewer's merge).
-func withEventActor(ctx context.Context, actor string) context.Context {
-	return context.WithValue(ctx, eventActorKey{}, actor)
+// when it is not the one of the context's upserts (a reviewer's merge),
+// and the actor's reason.
+func withEventActor(ctx context.Context, actor, why string) context.Context {
+	return context.WithValue(ctx, eventActorKey{}, eventCause{actor, why})
 }
 
-// eventActor returns who the lineage events made with ctx are by: as
-// withEventActor named, else the actor of its upserts.
-func eventActor(ctx context.Context) string {
-	if a, ok := ctx.Value(eventActorKey{}).(string); ok {
-		return a
+// eventActor returns who the lineage events made with ctx are by, and
+// why: as withEventActor named, else the actor of its upserts.
+func eventActor(ctx context.Context) (actor, why string) {
+	if c, ok := ctx.Value(eventActorKey{}).(eventCause); ok {
+		return c.actor, c.why
 	}
-	return actorOf(ctx)
+	return actorOf(ctx), ""
 }
 
 // Changed returns a channel closed when the next change of this process

@@ -1045,7 +1045,9 @@ func (l *Live) delete(ctx context.Context, tx store.Tx, key record.Key) (Change,
 		return ch, err
 	}
 	if len(seeds) == 0 {
-		e, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: ch.Previous, Record: key, Actor: eventActor(ctx)})
+		ev := record.Event{Kind: record.EventRemoved, Entity: ch.Previous, Record: key}
+		ev.Actor, ev.Why = eventActor(ctx)
+		e, err := tx.AddEvent(ctx, ev)
 		if err != nil {
 			return ch, err
 		}
@@ -1202,7 +1204,8 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 			events = append(events, record.Event{Kind: record.EventMerged, Entity: id, Others: absorbed})
 		}
 		for _, e := range events {
-			e.Record, e.Actor = ch.Record, eventActor(ctx)
+			e.Record = ch.Record
+			e.Actor, e.Why = eventActor(ctx)
 			e, err := tx.AddEvent(ctx, e)
 			if err != nil {
 				return err
@@ -1234,7 +1237,9 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 		if _, kept := taken[e]; kept || absorbedSomewhere(ch.Events, e) || len(mem.members[e]) > 0 {
 			continue
 		}
-		ev, err := tx.AddEvent(ctx, record.Event{Kind: record.EventRemoved, Entity: e, Record: ch.Record, Actor: eventActor(ctx)})
+		removed := record.Event{Kind: record.EventRemoved, Entity: e, Record: ch.Record}
+		removed.Actor, removed.Why = eventActor(ctx)
+		ev, err := tx.AddEvent(ctx, removed)
 		if err != nil {
 			return err
 		}

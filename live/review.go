@@ -232,7 +232,7 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 			w.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 		}
 		ch.Record = ds[0].A
-		if err := w.recluster(withEventActor(ctx, audit.ActorReviewer+reviewer), tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+		if err := w.recluster(withEventActor(ctx, audit.ActorReviewer+reviewer, comment), tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
 			return nil, err
 		}
 		ch.Entity = w.mem.recs[w.mem.slot[ch.Record]].entity

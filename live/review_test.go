@@ -167,11 +167,12 @@ func TestManualMergeSplitHowWhyNot(t *testing.T) {
 	}
 	// The lineage names who made each change; the change feed does not.
 	ev, err := l.Entity(ctx, ea, access.Everything)
-	if err != nil || len(ev.Lineage) == 0 || ev.Lineage[len(ev.Lineage)-1].Actor != "reviewer:rev" || ev.Lineage[0].Actor != "model" {
+	if last := len(ev.Lineage) - 1; err != nil || last < 0 || ev.Lineage[last].Actor != "reviewer:rev" || ev.Lineage[last].Why != "same customer, new surname" ||
+		ev.Lineage[0].Actor != "model" || ev.Lineage[0].Why != "" {
 		t.Fatalf("lineage actors: %+v, %v", ev.Lineage, err)
 	}
 	feed, _, err := l.Changes(ctx, access.Everything, 0, 0)
-	if err != nil || len(feed) == 0 || slices.ContainsFunc(feed, func(e record.Event) bool { return e.Actor != "" }) {
+	if err != nil || len(feed) == 0 || slices.ContainsFunc(feed, func(e record.Event) bool { return e.Actor != "" || e.Why != "" }) {
 		t.Fatalf("the change feed names actors: %+v, %v", feed, err)
 	}
 	// A manual split takes z out again; the larger part keeps the id.

@@ -197,7 +197,7 @@ func (l *Live) Lineage(ctx context.Context, id record.EntityID, v access.View, a
 func (l *Live) Changes(ctx context.Context, v access.View, after int64, limit int) ([]record.Event, int64, error) {
 	evs, next, err := l.eventPage(ctx, "", v, after, limit)
 	for i := range evs {
-		evs[i].Actor = "" // who changed what is the audit log's, not every subscriber's
+		evs[i].Actor, evs[i].Why = "", "" // who changed what, and why, is the audit log's, not every subscriber's
 	}
 	return evs, next, err
 }

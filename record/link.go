@@ -71,4 +71,7 @@ type Event struct {
 	// Actor is who made the change: the audit log's actor (the model for
 	// a principal's upsert, or the reviewer). The change feed leaves it out.
 	Actor string `json:"actor,omitempty"`
+	// Why is a reviewer's reason for a change they made; the change feed
+	// leaves it out too.
+	Why string `json:"why,omitempty"`
 }

@@ -278,7 +278,8 @@ func TestWorkbenchEntityTools(t *testing.T) {
 		t.Fatalf("merge: %d %s", r.status, r.body)
 	}
 	// The lineage says who made each change.
-	if r := b.get("/entities/" + string(a.Entity)); !strings.Contains(r.body, "by ann, reviewing") || !strings.Contains(r.body, "by the model, on an upsert by svc") {
+	if r := b.get("/entities/" + string(a.Entity)); !strings.Contains(r.body, "by ann, reviewing, through pub/") || !strings.Contains(r.body, "“one person after all”") ||
+		!strings.Contains(r.body, "by the model, on an upsert by svc") {
 		t.Errorf("lineage without its actors: %s", r.body)
 	}
 	if r := b.post("/entities/"+string(a.Entity)+"/merge", url.Values{"csrf": {csrf}, "with": {"nonexistent"}, "reason": {"x"}}); r.status != http.StatusUnprocessableEntity {

@@ -83,7 +83,7 @@ INSERT INTO writer(id) VALUES(2) ON CONFLICT DO NOTHING;
 `
 
 // schema3 keeps rejects and notes of the review backlog, and names the
-// actor of events (version 3).
+// actor of events and a reviewer's reason (version 3).
 const schema3 = `
 CREATE TABLE IF NOT EXISTS rejects(id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, scope TEXT NOT NULL, source TEXT NOT NULL,
 	rid TEXT NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL, reason TEXT NOT NULL, class TEXT NOT NULL, raw TEXT NOT NULL);
@@ -91,6 +91,7 @@ CREATE INDEX IF NOT EXISTS rejects_record ON rejects(source, rid);
 CREATE TABLE IF NOT EXISTS backlog(at BIGINT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS backlog_at ON backlog(at);
 ALTER TABLE events ADD COLUMN IF NOT EXISTS actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN IF NOT EXISTS why TEXT NOT NULL DEFAULT '';
 `
 
 // migrationLock is the advisory lock key that keeps two processes from
@@ -1077,15 +1078,15 @@ func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, b
 
 // Events returns the events naming entity, oldest first.
 func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error) {
-	q, args := `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid, e.actor FROM event_entities x
+	q, args := `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid, e.actor, e.why FROM event_entities x
 		JOIN events e ON e.seq = x.seq WHERE x.entity = $1 AND x.seq > $2 ORDER BY x.seq LIMIT $3`, []any{string(entity), after, sqlLimit(limit)}
 	if entity == "" {
-		q, args = `SELECT seq, at, kind, entity, others, source, rid, actor FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, []any{after, sqlLimit(limit)}
+		q, args = `SELECT seq, at, kind, entity, others, source, rid, actor, why FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, []any{after, sqlLimit(limit)}
 	}
 	return collect(ctx, t, q, args, func(rows pgx.Rows) (e record.Event, err error) {
 		var at int64
 		var kind, ent, others string
-		if err := rows.Scan(&e.Seq, &at, &kind, &ent, &others, &e.Record.Source, &e.Record.ID, &e.Actor); err != nil {
+		if err := rows.Scan(&e.Seq, &at, &kind, &ent, &others, &e.Record.Source, &e.Record.ID, &e.Actor, &e.Why); err != nil {
 			return e, err
 		}
 		e.Time, e.Kind, e.Entity = time.Unix(0, at).UTC(), record.EventKind(kind), record.EntityID(ent)

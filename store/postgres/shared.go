@@ -82,8 +82,8 @@ func (t *Tx) AddEvents(ctx context.Context, events []record.Event) ([]record.Eve
 	slices.Sort(seqs)
 	out := slices.Clone(events)
 	var (
-		seq, at                                  []int64
-		kind, entity, others, source, rid, actor []string
+		seq, at                                       []int64
+		kind, entity, others, source, rid, actor, why []string
 		entSeq                                   []int64
 		ents                                     []string
 	)
@@ -95,14 +95,14 @@ func (t *Tx) AddEvents(ctx context.Context, events []record.Event) ([]record.Eve
 		e.Seq = seqs[i]
 		seq, at = append(seq, e.Seq), append(at, e.Time.UnixNano())
 		kind, entity, others = append(kind, string(e.Kind)), append(entity, string(e.Entity)), append(others, store.JoinEntities(e.Others))
-		source, rid, actor = append(source, e.Record.Source), append(rid, e.Record.ID), append(actor, e.Actor)
+		source, rid, actor, why = append(source, e.Record.Source), append(rid, e.Record.ID), append(actor, e.Actor), append(why, e.Why)
 		for _, x := range append([]record.EntityID{e.Entity}, e.Others...) {
 			entSeq, ents = append(entSeq, e.Seq), append(ents, string(x))
 		}
 	}
-	if err := t.put(ctx, nil, `INSERT INTO events(seq, at, kind, entity, others, source, rid, actor)
-		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-		seq, at, kind, entity, others, source, rid, actor); err != nil {
+	if err := t.put(ctx, nil, `INSERT INTO events(seq, at, kind, entity, others, source, rid, actor, why)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+		seq, at, kind, entity, others, source, rid, actor, why); err != nil {
 		return nil, err
 	}
 	return out, t.put(ctx, nil, "INSERT INTO event_entities(entity, seq) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING", ents, entSeq)

@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS reviews(a INTEGER NOT NULL, b INTEGER NOT NULL, weigh
 	reason TEXT NOT NULL, rule TEXT NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS reviews_b ON reviews(b);
 CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
-	entity TEXT NOT NULL, others TEXT NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL, actor TEXT NOT NULL DEFAULT '');
+	entity TEXT NOT NULL, others TEXT NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL, actor TEXT NOT NULL DEFAULT '',
+	why TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS events_record ON events(source, rid);
 CREATE TABLE IF NOT EXISTS changes(seq INTEGER NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS changes_seq ON changes(seq);
@@ -249,8 +250,8 @@ func (db *DB) migrate() error {
 	if _, err := db.write.Exec(schema); err != nil {
 		return fmt.Errorf("store %s: create schema: %w", db.path, err)
 	}
-	if v == 1 { // version 2: events name their actor
-		if _, err := db.write.Exec("ALTER TABLE events ADD COLUMN actor TEXT NOT NULL DEFAULT ''"); err != nil {
+	if v == 1 { // version 2: events name their actor and a reviewer's reason
+		if _, err := db.write.Exec("ALTER TABLE events ADD COLUMN actor TEXT NOT NULL DEFAULT ''; ALTER TABLE events ADD COLUMN why TEXT NOT NULL DEFAULT ''"); err != nil {
 			return fmt.Errorf("store %s: migrate to schema version 2: %w", db.path, err)
 		}
 	}
@@ -936,8 +937,8 @@ func (t *Tx) AddEvent(ctx context.Context, e record.Event) (record.Event, error)
 	if e.Time.IsZero() {
 		e.Time = t.db.now()
 	}
-	res, err := t.exec(ctx, "INSERT INTO events(at, kind, entity, others, source, rid, actor) VALUES(?, ?, ?, ?, ?, ?, ?)",
-		e.Time.UnixNano(), e.Kind, string(e.Entity), store.JoinEntities(e.Others), e.Record.Source, e.Record.ID, e.Actor)
+	res, err := t.exec(ctx, "INSERT INTO events(at, kind, entity, others, source, rid, actor, why) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+		e.Time.UnixNano(), e.Kind, string(e.Entity), store.JoinEntities(e.Others), e.Record.Source, e.Record.ID, e.Actor, e.Why)
 	if err != nil {
 		return e, err
 	}
@@ -1014,16 +1015,16 @@ func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, b
 
 // Events returns the events naming entity, oldest first.
 func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error) {
-	q, args := `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid, e.actor FROM event_entities x
+	q, args := `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid, e.actor, e.why FROM event_entities x
 		JOIN events e ON e.seq = x.seq WHERE x.entity = ? AND x.seq > ? ORDER BY x.seq LIMIT ?`, []any{string(entity), after, sqlLimit(limit)}
 	if entity == "" {
-		q, args = `SELECT seq, at, kind, entity, others, source, rid, actor FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, []any{after, sqlLimit(limit)}
+		q, args = `SELECT seq, at, kind, entity, others, source, rid, actor, why FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, []any{after, sqlLimit(limit)}
 	}
 	return collect(ctx, t, q, args,
 		func(rows *sql.Rows) (e record.Event, err error) {
 			var at int64
 			var ent, others string
-			if err := rows.Scan(&e.Seq, &at, &e.Kind, &ent, &others, &e.Record.Source, &e.Record.ID, &e.Actor); err != nil {
+			if err := rows.Scan(&e.Seq, &at, &e.Kind, &ent, &others, &e.Record.Source, &e.Record.ID, &e.Actor, &e.Why); err != nil {
 				return e, err
 			}
 			e.Time, e.Entity = time.Unix(0, at).UTC(), record.EntityID(ent)

@@ -49,7 +49,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec("ALTER TABLE events DROP COLUMN actor; DROP TABLE rejects; DROP TABLE backlog; PRAGMA user_version = 1"); err != nil {
+	if _, err := raw.Exec("ALTER TABLE events DROP COLUMN actor; ALTER TABLE events DROP COLUMN why; DROP TABLE rejects; DROP TABLE backlog; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
@@ -67,11 +67,11 @@ func TestMigrateFromVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.AddEvent(ctx, record.Event{Kind: record.EventCreated, Entity: "E1", Actor: "reviewer:ann"}); err != nil {
+	if _, err := tx.AddEvent(ctx, record.Event{Kind: record.EventCreated, Entity: "E1", Actor: "reviewer:ann", Why: "one person"}); err != nil {
 		t.Fatal(err)
 	}
 	evs, err := tx.Events(ctx, "E1", 0, 0)
-	if err != nil || len(evs) != 1 || evs[0].Actor != "reviewer:ann" {
+	if err != nil || len(evs) != 1 || evs[0].Actor != "reviewer:ann" || evs[0].Why != "one person" {
 		t.Errorf("events after migration: %+v, %v", evs, err)
 	}
 	if _, err := tx.RejectCounts(ctx); err != nil {

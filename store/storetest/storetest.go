@@ -309,7 +309,7 @@ func Run(t *testing.T, open Open) {
 			for _, e := range []record.Event{
 				{Kind: record.EventCreated, Entity: "E1", Record: k1},
 				{Kind: record.EventCreated, Entity: "E2", Record: k2},
-				{Kind: record.EventMerged, Entity: "E1", Others: []record.EntityID{"E2"}, Record: k3, Actor: "reviewer:ann"},
+				{Kind: record.EventMerged, Entity: "E1", Others: []record.EntityID{"E2"}, Record: k3, Actor: "reviewer:ann", Why: "same customer"},
 			} {
 				got, err := tx.AddEvent(ctx, e)
 				must(t, err)
@@ -326,7 +326,7 @@ func Run(t *testing.T, open Open) {
 			got, err := tx.Events(ctx, "E2", 0, 0)
 			must(t, err)
 			if len(got) != 2 || got[0].Kind != record.EventCreated || got[1].Kind != record.EventMerged ||
-				!slices.Equal(got[1].Others, []record.EntityID{"E2"}) || got[1].Record != k3 || got[1].Actor != "reviewer:ann" || got[0].Actor != "" {
+				!slices.Equal(got[1].Others, []record.EntityID{"E2"}) || got[1].Record != k3 || got[1].Actor != "reviewer:ann" || got[1].Why != "same customer" || got[0].Actor != "" {
 				t.Fatalf("Events(E2) = %+v", got)
 			}
 			if used, _ := tx.EntityUsed(ctx, "E2"); !used {
