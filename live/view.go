@@ -735,3 +735,44 @@ func (l *Live) Backlog(ctx context.Context, days int, v access.View) ([]BacklogD
 	}
 	return out, err
 }
+
+// ErrTooManySessions is SaveSession's refusal of a new session when the
+// store holds as many live ones as it may.
+var ErrTooManySessions = errors.New("too many workbench sessions")
+
+// SaveSession stores a workbench session: a new one only while no more
+// than max are stored, once the expired ones are dropped. Session reads
+// one (store.ErrNotFound when there is none); EndSession ends one.
+// Sessions are the store's, so that every serving process knows them.
+func (l *Live) SaveSession(ctx context.Context, s store.WebSession, max int64) error {
+	return l.change(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
+		_, err := tx.WebSession(ctx, s.ID)
+		isNew := errors.Is(err, store.ErrNotFound)
+		if err != nil && !isNew {
+			return nil, err
+		}
+		if err := tx.PutWebSession(ctx, s, l.now()); err != nil {
+			return nil, err
+		}
+		if isNew {
+			if n, err := tx.CountWebSessions(ctx); err != nil || n > max {
+				return nil, cmp.Or(err, ErrTooManySessions)
+			}
+		}
+		return nil, nil
+	})
+}
+
+// Session reads a workbench session.
+func (l *Live) Session(ctx context.Context, id string) (s store.WebSession, err error) {
+	err = l.read(ctx, func(tx store.Tx) (err error) {
+		s, err = tx.WebSession(ctx, id)
+		return err
+	})
+	return s, err
+}
+
+// EndSession ends a workbench session.
+func (l *Live) EndSession(ctx context.Context, id string) error {
+	return l.change(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) { return nil, tx.DeleteWebSession(ctx, id) })
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/server"
+	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/sqlite"
 )
 
@@ -53,6 +54,8 @@ type fixture struct {
 	http *httptest.Server
 	keys map[string]string // principal → API key
 	l    *live.Live
+	db   store.Store
+	path string // the store's file
 	opt  server.Options
 }
 
@@ -61,7 +64,8 @@ func newFixture(t *testing.T) *fixture { return newFixtureWith(t, testModel()) }
 // newFixtureWith is newFixture with the store's model m.
 func newFixtureWith(t *testing.T, m *model.Model) *fixture {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "concord.db"), sqlite.Options{})
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +90,7 @@ func newFixtureWith(t *testing.T, m *model.Model) *fixture {
 		{ID: "adm", Roles: []access.Role{access.RoleAdmin}, Clearance: "secret"},
 		{ID: "spiffe://concord/svc/ingest", Roles: []access.Role{access.RoleWriter}},
 	}
-	f := &fixture{keys: map[string]string{}, l: l}
+	f := &fixture{keys: map[string]string{}, l: l, db: db, path: path}
 	var lines []string
 	for _, p := range principals[:4] {
 		key, line := server.NewAPIKey(p.ID)

@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -65,7 +66,6 @@ type workbench struct {
 	s     *Server
 	pages map[string]*template.Template
 	mu    sync.Mutex
-	live  map[string]*session  // by session id
 	flows map[string]*oidcFlow // log-ins under way at the issuer, by state
 	now   func() time.Time
 }
@@ -99,7 +99,7 @@ type pageData struct {
 }
 
 func newWorkbench(s *Server) (*workbench, error) {
-	w := &workbench{s: s, pages: map[string]*template.Template{}, live: map[string]*session{}, now: time.Now}
+	w := &workbench{s: s, pages: map[string]*template.Template{}, now: time.Now}
 	names, err := fs.Glob(workbenchFiles, "workbench/*.html")
 	if err != nil {
 		return nil, err
@@ -263,18 +263,31 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 // log-in form when there are too many sessions.
 func (w *workbench) startSession(rw http.ResponseWriter, r *http.Request, sess *session, request string) bool {
 	p := sess.principal
-	id := randomToken()
-	w.mu.Lock()
-	kept := keepBounded(w.live, id, sess, maxSessions, func(s *session) bool { return w.now().After(s.expires) })
-	w.mu.Unlock()
-	if !kept {
-		w.loginAgain(rw, r, http.StatusServiceUnavailable, "too many sessions; try again later")
+	token := randomToken()
+	ws := store.WebSession{ID: sessionDigest(token), Principal: p.ID, Purpose: sess.purpose, CSRF: sess.csrf, Expires: sess.expires}
+	if sess.key != nil {
+		ws.KeyHash = hex.EncodeToString(sess.key[:])
+	}
+	if err := w.s.l.SaveSession(r.Context(), ws, maxSessions); err != nil {
+		status, why := http.StatusServiceUnavailable, "too many sessions; try again later"
+		if !errors.Is(err, live.ErrTooManySessions) {
+			w.s.log.Error("workbench session not stored", "err", err)
+			status, why = http.StatusInternalServerError, "the session could not be stored; try again"
+		}
+		w.loginAgain(rw, r, status, why)
 		return false
 	}
 	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Detail: request + " 303" + purposeDetail(sess.purpose)})
-	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(sess.expires.Sub(w.now()) / time.Second)})
 	return true
+}
+
+// sessionDigest is what the store keeps of a session's token: the store
+// never holds what a browser could present.
+func sessionDigest(token string) string {
+	sum := sha256.Sum256([]byte("concord session\x00" + token))
+	return hex.EncodeToString(sum[:])
 }
 
 // keepBounded adds v to m under key unless m holds limit entries once
@@ -411,21 +424,33 @@ func purposeDetail(p string) string {
 // past its time, or whose API key was revoked since, is ended.
 func (w *workbench) session(r *http.Request) (string, *session) {
 	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return "", nil
+	}
+	id := sessionDigest(c.Value)
+	ws, err := w.s.l.Session(r.Context(), id)
 	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			w.s.log.Error("workbench session not read", "err", err)
+		}
 		return "", nil
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s, ok := w.live[c.Value]
-	if !ok {
+	p, known := w.s.principals[ws.Principal]
+	sess := &session{principal: p, purpose: ws.Purpose, csrf: ws.CSRF, expires: ws.Expires}
+	if ws.KeyHash != "" {
+		var key [sha256.Size]byte
+		if b, err := hex.DecodeString(ws.KeyHash); err == nil && len(b) == len(key) {
+			copy(key[:], b)
+		}
+		sess.key = &key
+	}
+	if !known || w.now().After(sess.expires) || (sess.key != nil && !w.s.keyValid(*sess.key)) {
+		if err := w.s.l.EndSession(r.Context(), id); err != nil {
+			w.s.log.Error("workbench session not ended", "err", err)
+		}
 		return "", nil
 	}
-	if w.now().After(s.expires) || (s.key != nil && !w.s.keyValid(*s.key)) {
-		delete(w.live, c.Value)
-		return "", nil
-	}
-	cp := *s
-	return c.Value, &cp
+	return id, sess
 }
 
 // validCSRF checks a form's token against its session's.
@@ -446,13 +471,18 @@ func (w *workbench) setPurpose(rw http.ResponseWriter, r *http.Request) {
 	if r.ParseForm() == nil && validCSRF(r, sess) {
 		purpose = strings.TrimSpace(r.PostForm.Get("purpose"))
 	}
-	w.mu.Lock()
-	live, ok := w.live[id]
-	bad := !ok || purpose == "" || live.purpose != "" || checkPurpose(purpose) != nil
+	bad := purpose == "" || sess.purpose != "" || checkPurpose(purpose) != nil
 	if !bad {
-		live.purpose, sess.purpose = purpose, purpose
+		sess.purpose = purpose
+		ws := store.WebSession{ID: id, Principal: sess.principal.ID, Purpose: purpose, CSRF: sess.csrf, Expires: sess.expires}
+		if sess.key != nil {
+			ws.KeyHash = hex.EncodeToString(sess.key[:])
+		}
+		if err := w.s.l.SaveSession(r.Context(), ws, maxSessions); err != nil {
+			w.s.log.Error("workbench session not stored", "err", err)
+			bad = true
+		}
 	}
-	w.mu.Unlock()
 	if bad {
 		w.render(rw, r, sess, page{name: "search", status: http.StatusBadRequest, data: w.searchForm(nil)},
 			"a purpose is stated once a session, up to 200 characters without control characters")
@@ -466,9 +496,9 @@ func (w *workbench) logout(rw http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
 	id, s := w.session(r)
 	if s != nil && r.ParseForm() == nil && validCSRF(r, s) {
-		w.mu.Lock()
-		delete(w.live, id)
-		w.mu.Unlock()
+		if err := w.s.l.EndSession(r.Context(), id); err != nil {
+			w.s.log.Error("workbench session not ended", "err", err)
+		}
 	}
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	http.Redirect(rw, r, "/login", http.StatusSeeOther)

@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -425,5 +428,57 @@ func TestWorkbenchRejects(t *testing.T) {
 	out.login(f, "out", "")
 	if r := out.get("/quality"); strings.Contains(r.body, ">sec<") || !strings.Contains(r.body, `<th scope="row">pub</th><td>values</td>`) {
 		t.Errorf("data page for a reader without clearance: %s", r.body)
+	}
+}
+
+// Sessions are the store's: a person logged in through one serving
+// process is logged in at another over the same store, and logging out
+// at either ends the session at both. The store keeps a digest of the
+// session's token, not the token.
+func TestWorkbenchSessionsShared(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	csrf := b.login(f, "ann", "case 9")
+	l2, err := live.Open(context.Background(), f.db, live.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv2, err := server.New(l2, f.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs2 := httptest.NewServer(srv2.Handler())
+	t.Cleanup(func() {
+		hs2.Close()
+		srv2.Close(context.Background())
+	})
+	other := &browser{t: t, base: hs2.URL, c: b.c} // the same browser, the other process
+	if r := other.get("/"); r.status != http.StatusOK || !strings.Contains(r.body, "ann") || !strings.Contains(r.body, "case 9") {
+		t.Fatalf("the session at the other process: %d %s", r.status, r.body)
+	}
+	u, _ := url.Parse(b.base)
+	var token string
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "concord_session" {
+			token = c.Value
+		}
+	}
+	if token == "" {
+		t.Fatal("no session cookie")
+	}
+	var stored []byte
+	for _, p := range []string{f.path, f.path + "-wal"} {
+		data, _ := os.ReadFile(p)
+		stored = append(stored, data...)
+	}
+	// The session is there (its purpose is), its token is not.
+	if !strings.Contains(string(stored), "case 9") || strings.Contains(string(stored), token) {
+		t.Error("the store's files must hold the session but not its token")
+	}
+	if r := other.post("/logout", url.Values{"csrf": {csrf}}); r.status != http.StatusSeeOther {
+		t.Fatalf("log-out at the other process: %d", r.status)
+	}
+	if r := b.get("/"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
+		t.Errorf("the first process after a log-out at the other: %d %s", r.status, r.header.Get("Location"))
 	}
 }

@@ -82,6 +82,14 @@ type Tx interface {
 	AddBacklog(ctx context.Context, at time.Time, counts []PairCount) error
 	// Backlog returns the notes taken since a time, oldest first.
 	Backlog(ctx context.Context, since time.Time) ([]BacklogNote, error)
+	// PutWebSession stores or replaces a workbench session, dropping the
+	// sessions expired at now; CountWebSessions counts those stored;
+	// WebSession reads one (ErrNotFound when there is none);
+	// DeleteWebSession ends one.
+	PutWebSession(ctx context.Context, s WebSession, now time.Time) error
+	CountWebSessions(ctx context.Context) (int64, error)
+	WebSession(ctx context.Context, id string) (WebSession, error)
+	DeleteWebSession(ctx context.Context, id string) error
 	// PutRejects keeps rows and values that could not be used, the
 	// newest MaxRejects of them. Deleting a record deletes its rejects.
 	PutRejects(ctx context.Context, rs []Reject) error
@@ -395,4 +403,15 @@ type PairCount struct {
 type BacklogNote struct {
 	At time.Time
 	PairCount
+}
+
+// WebSession is a person's session of the workbench, kept in the store so
+// that every serving process knows it.
+type WebSession struct {
+	ID        string // a digest of the token the browser holds, never the token
+	Principal string
+	Purpose   string
+	CSRF      string // the token every form of the session carries
+	KeyHash   string // hex SHA-256 of the API key that logged in; "" for none
+	Expires   time.Time
 }

@@ -90,6 +90,9 @@ CREATE TABLE IF NOT EXISTS rejects(id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL,
 CREATE INDEX IF NOT EXISTS rejects_record ON rejects(source, rid);
 CREATE TABLE IF NOT EXISTS backlog(at BIGINT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS backlog_at ON backlog(at);
+CREATE TABLE IF NOT EXISTS web_sessions(id TEXT PRIMARY KEY, principal TEXT NOT NULL, purpose TEXT NOT NULL, csrf TEXT NOT NULL,
+	key_hash TEXT NOT NULL, expires BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS web_sessions_expires ON web_sessions(expires);
 ALTER TABLE events ADD COLUMN IF NOT EXISTS actor TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN IF NOT EXISTS why TEXT NOT NULL DEFAULT '';
 `
@@ -757,6 +760,38 @@ func (t *Tx) Backlog(ctx context.Context, since time.Time) ([]store.BacklogNote,
 			n.At = time.UnixMilli(at).UTC()
 			return n, err
 		})
+}
+
+// PutWebSession stores or replaces a workbench session, dropping the
+// sessions expired at now.
+func (t *Tx) PutWebSession(ctx context.Context, s store.WebSession, now time.Time) error {
+	if err := t.put(ctx, nil, "DELETE FROM web_sessions WHERE expires <= $1", now.UnixMilli()); err != nil {
+		return err
+	}
+	return t.put(ctx, nil, `INSERT INTO web_sessions(id, principal, purpose, csrf, key_hash, expires) VALUES($1, $2, $3, $4, $5, $6)
+		ON CONFLICT(id) DO UPDATE SET principal = excluded.principal, purpose = excluded.purpose, csrf = excluded.csrf,
+		key_hash = excluded.key_hash, expires = excluded.expires`, s.ID, s.Principal, s.Purpose, s.CSRF, s.KeyHash, s.Expires.UnixMilli())
+}
+
+// CountWebSessions counts the workbench sessions stored.
+func (t *Tx) CountWebSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, "SELECT count(*) FROM web_sessions", nil, &n)
+	return n, err
+}
+
+// WebSession reads a workbench session.
+func (t *Tx) WebSession(ctx context.Context, id string) (store.WebSession, error) {
+	s := store.WebSession{ID: id}
+	var expires int64
+	err := t.queryRow(ctx, "SELECT principal, purpose, csrf, key_hash, expires FROM web_sessions WHERE id = $1", []any{id}, &s.Principal, &s.Purpose, &s.CSRF, &s.KeyHash, &expires)
+	s.Expires = time.UnixMilli(expires).UTC()
+	return s, err
+}
+
+// DeleteWebSession ends a workbench session.
+func (t *Tx) DeleteWebSession(ctx context.Context, id string) error {
+	return t.put(ctx, nil, "DELETE FROM web_sessions WHERE id = $1", id)
 }
 
 // PutRejects keeps rejects, the newest store.MaxRejects of them.

@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS rejects(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, 
 CREATE INDEX IF NOT EXISTS rejects_record ON rejects(source, rid);
 CREATE TABLE IF NOT EXISTS backlog(at INTEGER NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS backlog_at ON backlog(at);
+CREATE TABLE IF NOT EXISTS web_sessions(id TEXT PRIMARY KEY, principal TEXT NOT NULL, purpose TEXT NOT NULL, csrf TEXT NOT NULL,
+	key_hash TEXT NOT NULL, expires INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS web_sessions_expires ON web_sessions(expires);
 `
 
 // Options configure Open.
@@ -657,6 +660,40 @@ func (t *Tx) Backlog(ctx context.Context, since time.Time) ([]store.BacklogNote,
 			n.At = time.UnixMilli(at).UTC()
 			return n, err
 		})
+}
+
+// PutWebSession stores or replaces a workbench session, dropping the
+// sessions expired at now.
+func (t *Tx) PutWebSession(ctx context.Context, s store.WebSession, now time.Time) error {
+	if _, err := t.exec(ctx, "DELETE FROM web_sessions WHERE expires <= ?", now.UnixMilli()); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO web_sessions(id, principal, purpose, csrf, key_hash, expires) VALUES(?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET principal = excluded.principal, purpose = excluded.purpose, csrf = excluded.csrf,
+		key_hash = excluded.key_hash, expires = excluded.expires`, s.ID, s.Principal, s.Purpose, s.CSRF, s.KeyHash, s.Expires.UnixMilli())
+	return err
+}
+
+// CountWebSessions counts the workbench sessions stored.
+func (t *Tx) CountWebSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, "SELECT count(*) FROM web_sessions", nil, &n)
+	return n, err
+}
+
+// WebSession reads a workbench session.
+func (t *Tx) WebSession(ctx context.Context, id string) (store.WebSession, error) {
+	s := store.WebSession{ID: id}
+	var expires int64
+	err := t.queryRow(ctx, "SELECT principal, purpose, csrf, key_hash, expires FROM web_sessions WHERE id = ?", []any{id}, &s.Principal, &s.Purpose, &s.CSRF, &s.KeyHash, &expires)
+	s.Expires = time.UnixMilli(expires).UTC()
+	return s, err
+}
+
+// DeleteWebSession ends a workbench session.
+func (t *Tx) DeleteWebSession(ctx context.Context, id string) error {
+	_, err := t.exec(ctx, "DELETE FROM web_sessions WHERE id = ?", id)
+	return err
 }
 
 // PutRejects keeps rejects, the newest store.MaxRejects of them.

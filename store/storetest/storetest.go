@@ -196,6 +196,44 @@ func Run(t *testing.T, open Open) {
 		})
 	})
 
+	t.Run("WebSessions", func(t *testing.T) {
+		s, _ := open(t)
+		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		ann := store.WebSession{ID: "d1", Principal: "ann", CSRF: "c1", KeyHash: "k1", Expires: now.Add(8 * time.Hour)}
+		old := store.WebSession{ID: "d0", Principal: "bob", CSRF: "c0", Expires: now.Add(time.Hour)}
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.PutWebSession(ctx, old, now))
+			must(t, tx.PutWebSession(ctx, ann, now))
+		})
+		read(t, s, func(tx store.Tx) {
+			got, err := tx.WebSession(ctx, "d1")
+			must(t, err)
+			if got != ann {
+				t.Fatalf("WebSession = %+v, want %+v", got, ann)
+			}
+			if _, err := tx.WebSession(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("a session not stored: %v, want ErrNotFound", err)
+			}
+		})
+		// A purpose stated replaces the session; bob's, expired by then, goes.
+		ann.Purpose = "case 1"
+		write(t, s, func(tx store.Tx) { must(t, tx.PutWebSession(ctx, ann, now.Add(2*time.Hour))) })
+		read(t, s, func(tx store.Tx) {
+			if got, _ := tx.WebSession(ctx, "d1"); got.Purpose != "case 1" {
+				t.Fatalf("purpose after replace: %+v", got)
+			}
+			if n, err := tx.CountWebSessions(ctx); err != nil || n != 1 {
+				t.Fatalf("%d sessions (%v), want ann's alone", n, err)
+			}
+		})
+		write(t, s, func(tx store.Tx) { must(t, tx.DeleteWebSession(ctx, "d1")) })
+		read(t, s, func(tx store.Tx) {
+			if _, err := tx.WebSession(ctx, "d1"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("a session ended: %v, want ErrNotFound", err)
+			}
+		})
+	})
+
 	t.Run("KeysUseAllBits", func(t *testing.T) {
 		s, _ := open(t)
 		big := uint64(1<<63 + 12345)
