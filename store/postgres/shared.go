@@ -84,8 +84,8 @@ func (t *Tx) AddEvents(ctx context.Context, events []record.Event) ([]record.Eve
 	var (
 		seq, at                                       []int64
 		kind, entity, others, source, rid, actor, why []string
-		entSeq                                   []int64
-		ents                                     []string
+		entSeq                                        []int64
+		ents                                          []string
 	)
 	for i := range out {
 		e := &out[i]
