@@ -776,3 +776,29 @@ func (l *Live) Session(ctx context.Context, id string) (s store.WebSession, err 
 func (l *Live) EndSession(ctx context.Context, id string) error {
 	return l.change(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) { return nil, tx.DeleteWebSession(ctx, id) })
 }
+
+// StartLogin stores a log-in under way at an OIDC issuer, while no more
+// than max are stored once the expired ones are dropped
+// (ErrTooManySessions); TakeLogin reads one and deletes it, so that a
+// flow is finished once, by whichever serving process the issuer sends
+// the person back to.
+func (l *Live) StartLogin(ctx context.Context, f store.LoginFlow, max int64) error {
+	return l.change(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
+		if err := tx.PutLoginFlow(ctx, f, l.now()); err != nil {
+			return nil, err
+		}
+		if n, err := tx.CountLoginFlows(ctx); err != nil || n > max {
+			return nil, cmp.Or(err, ErrTooManySessions)
+		}
+		return nil, nil
+	})
+}
+
+// TakeLogin reads a log-in under way and deletes it.
+func (l *Live) TakeLogin(ctx context.Context, id string) (f store.LoginFlow, err error) {
+	err = l.change(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
+		f, err = tx.TakeLoginFlow(ctx, id)
+		return nil, err
+	})
+	return f, err
+}

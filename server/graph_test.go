@@ -47,19 +47,3 @@ func TestGraphOf(t *testing.T) {
 		t.Error("a graph of one record")
 	}
 }
-
-// A bounded map takes a new entry while it has room, making room by
-// dropping expired entries, and refuses it when full of live ones.
-func TestKeepBounded(t *testing.T) {
-	m := map[string]int{"old": 1, "live": 5}
-	expired := func(v int) bool { return v < 3 }
-	if !keepBounded(m, "a", 7, 3, expired) || len(m) != 3 {
-		t.Fatalf("with room: %v", m)
-	}
-	if !keepBounded(m, "b", 8, 3, expired) || m["old"] != 0 || m["b"] != 8 {
-		t.Fatalf("room made by dropping the expired: %v", m)
-	}
-	if keepBounded(m, "c", 9, 3, expired) || len(m) != 3 {
-		t.Fatalf("full of live entries: %v", m)
-	}
-}

@@ -21,6 +21,7 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/server"
 )
 
@@ -254,6 +255,27 @@ func TestOIDCLogin(t *testing.T) {
 	// The same state again is refused, even in the browser that began it.
 	if r := b.get(callback); r.status != http.StatusForbidden {
 		t.Errorf("a callback replayed: %d", r.status)
+	}
+	// A log-in begun at one serving process finishes at another over the
+	// same store: the issuer may send the person back to either.
+	l2, err := live.Open(ctx, f.db, live.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv2, err := server.New(l2, f.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs2 := httptest.NewServer(srv2.Handler())
+	defer hs2.Close()
+	b = f.browser(t)
+	callback = flow(b)
+	at2 := &browser{t: t, base: hs2.URL, c: b.c}
+	if r := at2.get(callback); r.status != http.StatusOK {
+		t.Errorf("a log-in finished at the other process: %d %s", r.status, r.body)
+	}
+	if r := b.get("/"); r.status != http.StatusOK || !strings.Contains(r.body, "alice@bank") {
+		t.Errorf("the session back at the first process: %d", r.status)
 	}
 	// A flow finished in another browser — without the binding cookie, or
 	// with one of its own — is refused.

@@ -18,7 +18,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -65,15 +64,7 @@ type session struct {
 type workbench struct {
 	s     *Server
 	pages map[string]*template.Template
-	mu    sync.Mutex
-	flows map[string]*oidcFlow // log-ins under way at the issuer, by state
 	now   func() time.Time
-}
-
-// oidcFlow is a log-in sent to the issuer: what its return must match.
-type oidcFlow struct {
-	binder, nonce, verifier string // binder: the browser's cookie
-	expires                 time.Time
 }
 
 const (
@@ -290,23 +281,6 @@ func sessionDigest(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// keepBounded adds v to m under key unless m holds limit entries once
-// the expired ones are dropped, and reports whether it did.
-func keepBounded[V any](m map[string]V, key string, v V, limit int, expired func(V) bool) bool {
-	if len(m) >= limit {
-		for k, x := range m {
-			if expired(x) {
-				delete(m, k)
-			}
-		}
-	}
-	if len(m) >= limit {
-		return false
-	}
-	m[key] = v
-	return true
-}
-
 // oidcStart sends a person to the issuer to log in, with a new flow's
 // state, nonce and PKCE challenge; a cookie binds the flow to this
 // browser, so that nobody can finish it in another's.
@@ -315,23 +289,22 @@ func (w *workbench) oidcStart(rw http.ResponseWriter, r *http.Request) {
 		http.NotFound(rw, r)
 		return
 	}
-	state, flow := randomToken(), &oidcFlow{binder: randomToken(), nonce: randomToken(), verifier: oauth2.GenerateVerifier(),
-		expires: w.now().Add(flowTTL)}
-	w.mu.Lock()
-	if w.flows == nil {
-		w.flows = map[string]*oidcFlow{}
-	}
-	kept := keepBounded(w.flows, state, flow, maxFlows, func(f *oidcFlow) bool { return w.now().After(f.expires) })
-	w.mu.Unlock()
-	if !kept {
-		w.loginAgain(rw, r, http.StatusServiceUnavailable, "too many log-ins under way; try again later")
+	state, binder, nonce, verifier := randomToken(), randomToken(), randomToken(), oauth2.GenerateVerifier()
+	flow := store.LoginFlow{ID: sessionDigest(state), Binder: sessionDigest(binder), Nonce: nonce, Verifier: verifier, Expires: w.now().Add(flowTTL)}
+	if err := w.s.l.StartLogin(r.Context(), flow, maxFlows); err != nil {
+		status, why := http.StatusServiceUnavailable, "too many log-ins under way; try again later"
+		if !errors.Is(err, live.ErrTooManySessions) {
+			w.s.log.Error("workbench log-in not stored", "err", err)
+			status, why = http.StatusInternalServerError, "the log-in could not be begun; try again"
+		}
+		w.loginAgain(rw, r, status, why)
 		return
 	}
 	// Lax: the cookie must come back with the issuer's redirect, a
 	// top-level navigation from another site.
-	http.SetCookie(rw, &http.Cookie{Name: oidcCookie, Value: flow.binder, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
+	http.SetCookie(rw, &http.Cookie{Name: oidcCookie, Value: binder, Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(flowTTL / time.Second)})
-	http.Redirect(rw, r, w.s.opt.OIDCLogin.authURL(state, flow.nonce, flow.verifier), http.StatusFound)
+	http.Redirect(rw, r, w.s.opt.OIDCLogin.authURL(state, nonce, verifier), http.StatusFound)
 }
 
 // oidcCallback finishes a flow: the state names it, the cookie proves
@@ -343,15 +316,15 @@ func (w *workbench) oidcCallback(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	w.mu.Lock()
-	flow := w.flows[q.Get("state")]
-	delete(w.flows, q.Get("state")) // a state is used once
-	w.mu.Unlock()
+	flow, ferr := w.s.l.TakeLogin(r.Context(), sessionDigest(q.Get("state"))) // a state is used once
+	if ferr != nil && !errors.Is(ferr, store.ErrNotFound) {
+		w.s.log.Error("workbench log-in not read", "err", ferr)
+	}
 	http.SetCookie(rw, &http.Cookie{Name: oidcCookie, Value: "", Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	c, err := r.Cookie(oidcCookie)
 	switch {
-	case flow == nil || w.now().After(flow.expires) || err != nil || subtle.ConstantTimeCompare([]byte(c.Value), []byte(flow.binder)) != 1:
+	case ferr != nil || w.now().After(flow.Expires) || err != nil || subtle.ConstantTimeCompare([]byte(sessionDigest(c.Value)), []byte(flow.Binder)) != 1:
 		w.oidcFailed(rw, r, http.StatusForbidden, "that log-in was not begun here, or has expired: log in again", "state")
 		return
 	case q.Get("error") != "":
@@ -360,13 +333,13 @@ func (w *workbench) oidcCallback(rw http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
 	defer cancel()
-	raw, err := w.s.opt.OIDCLogin.idToken(ctx, q.Get("code"), flow.verifier)
+	raw, err := w.s.opt.OIDCLogin.idToken(ctx, q.Get("code"), flow.Verifier)
 	if err != nil {
 		w.oidcFailed(rw, r, http.StatusUnauthorized, "the identity provider did not confirm the log-in", "exchange")
 		return
 	}
 	nonce, exp, err := w.s.opt.OIDC.nonce(ctx, raw)
-	if err != nil || subtle.ConstantTimeCompare([]byte(nonce), []byte(flow.nonce)) != 1 {
+	if err != nil || subtle.ConstantTimeCompare([]byte(nonce), []byte(flow.Nonce)) != 1 {
 		w.oidcFailed(rw, r, http.StatusUnauthorized, "the identity provider's answer does not verify", "token")
 		return
 	}

@@ -90,6 +90,13 @@ type Tx interface {
 	CountWebSessions(ctx context.Context) (int64, error)
 	WebSession(ctx context.Context, id string) (WebSession, error)
 	DeleteWebSession(ctx context.Context, id string) error
+	// PutLoginFlow stores a log-in under way at an OIDC issuer, dropping
+	// the flows expired at now; CountLoginFlows counts those stored;
+	// TakeLoginFlow reads one and deletes it (a flow is used once;
+	// ErrNotFound when there is none).
+	PutLoginFlow(ctx context.Context, f LoginFlow, now time.Time) error
+	CountLoginFlows(ctx context.Context) (int64, error)
+	TakeLoginFlow(ctx context.Context, id string) (LoginFlow, error)
 	// PutRejects keeps rows and values that could not be used, the
 	// newest MaxRejects of them. Deleting a record deletes its rejects.
 	PutRejects(ctx context.Context, rs []Reject) error
@@ -414,4 +421,13 @@ type WebSession struct {
 	CSRF      string // the token every form of the session carries
 	KeyHash   string // hex SHA-256 of the API key that logged in; "" for none
 	Expires   time.Time
+}
+
+// LoginFlow is a log-in sent to an OIDC issuer: what its return must
+// match. ID and Binder are digests of the state and of the browser's
+// binding cookie, never the values.
+type LoginFlow struct {
+	ID, Binder      string
+	Nonce, Verifier string
+	Expires         time.Time
 }

@@ -93,6 +93,8 @@ CREATE INDEX IF NOT EXISTS backlog_at ON backlog(at);
 CREATE TABLE IF NOT EXISTS web_sessions(id TEXT PRIMARY KEY, principal TEXT NOT NULL, purpose TEXT NOT NULL, csrf TEXT NOT NULL,
 	key_hash TEXT NOT NULL, expires BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS web_sessions_expires ON web_sessions(expires);
+CREATE TABLE IF NOT EXISTS login_flows(id TEXT PRIMARY KEY, binder TEXT NOT NULL, nonce TEXT NOT NULL, verifier TEXT NOT NULL,
+	expires BIGINT NOT NULL);
 ALTER TABLE events ADD COLUMN IF NOT EXISTS actor TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN IF NOT EXISTS why TEXT NOT NULL DEFAULT '';
 `
@@ -792,6 +794,32 @@ func (t *Tx) WebSession(ctx context.Context, id string) (store.WebSession, error
 // DeleteWebSession ends a workbench session.
 func (t *Tx) DeleteWebSession(ctx context.Context, id string) error {
 	return t.put(ctx, nil, "DELETE FROM web_sessions WHERE id = $1", id)
+}
+
+// PutLoginFlow stores a log-in under way, dropping those expired at now.
+func (t *Tx) PutLoginFlow(ctx context.Context, f store.LoginFlow, now time.Time) error {
+	if err := t.put(ctx, nil, "DELETE FROM login_flows WHERE expires <= $1", now.UnixMilli()); err != nil {
+		return err
+	}
+	return t.put(ctx, nil, "INSERT INTO login_flows(id, binder, nonce, verifier, expires) VALUES($1, $2, $3, $4, $5)", f.ID, f.Binder, f.Nonce, f.Verifier, f.Expires.UnixMilli())
+}
+
+// CountLoginFlows counts the log-ins under way stored.
+func (t *Tx) CountLoginFlows(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, "SELECT count(*) FROM login_flows", nil, &n)
+	return n, err
+}
+
+// TakeLoginFlow reads a log-in under way and deletes it.
+func (t *Tx) TakeLoginFlow(ctx context.Context, id string) (store.LoginFlow, error) {
+	f := store.LoginFlow{ID: id}
+	var expires int64
+	if err := t.queryRow(ctx, "SELECT binder, nonce, verifier, expires FROM login_flows WHERE id = $1", []any{id}, &f.Binder, &f.Nonce, &f.Verifier, &expires); err != nil {
+		return f, err
+	}
+	f.Expires = time.UnixMilli(expires).UTC()
+	return f, t.put(ctx, nil, "DELETE FROM login_flows WHERE id = $1", id)
 }
 
 // PutRejects keeps rejects, the newest store.MaxRejects of them.

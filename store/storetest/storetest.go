@@ -234,6 +234,27 @@ func Run(t *testing.T, open Open) {
 		})
 	})
 
+	t.Run("LoginFlows", func(t *testing.T) {
+		s, _ := open(t)
+		now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+		f := store.LoginFlow{ID: "s1", Binder: "b1", Nonce: "n1", Verifier: "v1", Expires: now.Add(10 * time.Minute)}
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.PutLoginFlow(ctx, store.LoginFlow{ID: "s0", Expires: now.Add(time.Minute)}, now))
+			must(t, tx.PutLoginFlow(ctx, f, now.Add(2*time.Minute))) // s0 has expired by then
+			if n, err := tx.CountLoginFlows(ctx); err != nil || n != 1 {
+				t.Fatalf("%d flows (%v), want s1's alone", n, err)
+			}
+			got, err := tx.TakeLoginFlow(ctx, "s1")
+			must(t, err)
+			if got != f {
+				t.Fatalf("TakeLoginFlow = %+v, want %+v", got, f)
+			}
+			if _, err := tx.TakeLoginFlow(ctx, "s1"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("a flow taken twice: %v, want ErrNotFound", err)
+			}
+		})
+	})
+
 	t.Run("KeysUseAllBits", func(t *testing.T) {
 		s, _ := open(t)
 		big := uint64(1<<63 + 12345)
