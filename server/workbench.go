@@ -316,15 +316,18 @@ func (w *workbench) oidcCallback(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	flow, ferr := w.s.l.TakeLogin(r.Context(), sessionDigest(q.Get("state"))) // a state is used once
-	if ferr != nil && !errors.Is(ferr, store.ErrNotFound) {
-		w.s.log.Error("workbench log-in not read", "err", ferr)
+	c, err := r.Cookie(oidcCookie)
+	flow, ferr := store.LoginFlow{}, store.ErrNotFound
+	if err == nil && q.Get("state") != "" { // a browser that began no flow costs the store nothing
+		flow, ferr = w.s.l.TakeLogin(r.Context(), sessionDigest(q.Get("state"))) // a state is used once
+		if ferr != nil && !errors.Is(ferr, store.ErrNotFound) {
+			w.s.log.Error("workbench log-in not read", "err", ferr)
+		}
 	}
 	http.SetCookie(rw, &http.Cookie{Name: oidcCookie, Value: "", Path: "/login", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	c, err := r.Cookie(oidcCookie)
 	switch {
-	case ferr != nil || w.now().After(flow.Expires) || err != nil || subtle.ConstantTimeCompare([]byte(sessionDigest(c.Value)), []byte(flow.Binder)) != 1:
+	case ferr != nil || w.now().After(flow.Expires) || subtle.ConstantTimeCompare([]byte(sessionDigest(c.Value)), []byte(flow.Binder)) != 1:
 		w.oidcFailed(rw, r, http.StatusForbidden, "that log-in was not begun here, or has expired: log in again", "state")
 		return
 	case q.Get("error") != "":
