@@ -784,8 +784,8 @@ const backlogEvery = time.Hour
 
 // noteBacklog notes how many pairs are in review per pair of sources,
 // when this process has not in the last hour: it counts them in a read
-// transaction, after the change that asks and outside it (counting the
-// pairs of a million records takes seconds, and no change waits for it),
+// transaction, after the change that asks and outside it (no change waits
+// for the count),
 // and writes the note as a change of its own. A note that fails is tried
 // again with the next change.
 func (l *Live) noteBacklog(ctx context.Context) {
@@ -793,22 +793,11 @@ func (l *Live) noteBacklog(ctx context.Context) {
 	if now.Unix()-last < int64(backlogEvery/time.Second) || !l.backlogAt.CompareAndSwap(last, now.Unix()) {
 		return
 	}
-	var wc []store.WeightCount
+	var counts []store.PairCount
 	err := l.read(ctx, func(tx store.Tx) (err error) {
-		wc, err = tx.WeightCounts(ctx)
+		counts, err = tx.ReviewCounts(ctx)
 		return err
 	})
-	var counts []store.PairCount
-	for _, c := range wc {
-		if c.Reviews == 0 {
-			continue
-		}
-		if n := len(counts); n > 0 && counts[n-1].A == c.A && counts[n-1].B == c.B {
-			counts[n-1].N += c.Reviews
-		} else {
-			counts = append(counts, store.PairCount{A: c.A, B: c.B, N: c.Reviews})
-		}
-	}
 	if len(counts) == 0 {
 		counts = []store.PairCount{{}} // none in review: a note of nothing
 	}

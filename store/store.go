@@ -77,6 +77,8 @@ type Tx interface {
 	// their records and their match weight rounded down to whole bits.
 	WeightCounts(ctx context.Context) ([]WeightCount, error)
 
+	// ReviewCounts counts the pairs in review per pair of sources (A ≤ B).
+	ReviewCounts(ctx context.Context) ([]PairCount, error)
 	// AddBacklog notes how many pairs were in review at a time, per pair
 	// of sources (A ≤ B); notes older than BacklogDays are dropped.
 	AddBacklog(ctx context.Context, at time.Time, counts []PairCount) error
@@ -290,6 +292,21 @@ type WeightCount struct {
 	A, B           string
 	Bits           int
 	Links, Reviews int64
+}
+
+// SumPairCounts adds up counts of one source pair (in either order) and
+// orders them by sources.
+func SumPairCounts(rows []PairCount) []PairCount {
+	sums := map[[2]string]int64{}
+	for _, c := range rows {
+		sums[[2]string{min(c.A, c.B), max(c.A, c.B)}] += c.N
+	}
+	out := make([]PairCount, 0, len(sums))
+	for k, n := range sums {
+		out = append(out, PairCount{A: k[0], B: k[1], N: n})
+	}
+	slices.SortFunc(out, func(x, y PairCount) int { return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B)) })
+	return out
 }
 
 // SumWeightCounts adds up counts of one source pair (in either order)

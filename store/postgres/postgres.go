@@ -743,6 +743,17 @@ func (t *Tx) CountBySource(ctx context.Context) (map[string]int64, error) {
 	return out, err
 }
 
+// ReviewCounts counts the pairs in review per pair of sources.
+func (t *Tx) ReviewCounts(ctx context.Context) ([]store.PairCount, error) {
+	rows, err := collect(ctx, t, `SELECT ra.source, rb.source, count(*) FROM reviews r
+		JOIN records ra ON ra.id = r.a JOIN records rb ON rb.id = r.b GROUP BY ra.source, rb.source`, nil,
+		func(rows pgx.Rows) (c store.PairCount, err error) {
+			err = rows.Scan(&c.A, &c.B, &c.N)
+			return c, err
+		})
+	return store.SumPairCounts(rows), err
+}
+
 // AddBacklog notes the pairs in review at a time, per pair of sources.
 func (t *Tx) AddBacklog(ctx context.Context, at time.Time, counts []store.PairCount) error {
 	for _, c := range counts {

@@ -337,6 +337,11 @@ func Run(t *testing.T, open Open) {
 			if !slices.Equal(wc, want) {
 				t.Fatalf("WeightCounts = %+v, want %+v", wc, want)
 			}
+			rc, err := tx.ReviewCounts(ctx)
+			must(t, err)
+			if want := []store.PairCount{{A: "a", B: "b", N: 2}}; !slices.Equal(rc, want) {
+				t.Fatalf("ReviewCounts = %+v, want %+v", rc, want)
+			}
 		})
 		write(t, s, func(tx store.Tx) { must(t, tx.DeleteRecord(ctx, k1)) })
 		read(t, s, func(tx store.Tx) {
