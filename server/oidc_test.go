@@ -21,7 +21,6 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/concord-er/concord/access"
-	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/server"
 )
 
@@ -258,16 +257,7 @@ func TestOIDCLogin(t *testing.T) {
 	}
 	// A log-in begun at one serving process finishes at another over the
 	// same store: the issuer may send the person back to either.
-	l2, err := live.Open(ctx, f.db, live.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv2, err := server.New(l2, f.opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs2 := httptest.NewServer(srv2.Handler())
-	defer hs2.Close()
+	hs2 := f.second(t)
 	b = f.browser(t)
 	callback = flow(b)
 	at2 := &browser{t: t, base: hs2.URL, c: b.c}

@@ -108,6 +108,26 @@ func newFixtureWith(t *testing.T, m *model.Model) *fixture {
 	return f
 }
 
+// second serves f.opt from another process over the same store: a Live
+// and a server of its own.
+func (f *fixture) second(t *testing.T) *httptest.Server {
+	t.Helper()
+	l2, err := live.Open(context.Background(), f.db, live.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv2, err := server.New(l2, f.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs2 := httptest.NewServer(srv2.Handler())
+	t.Cleanup(func() {
+		hs2.Close()
+		srv2.Close(context.Background())
+	})
+	return hs2
+}
+
 // start serves f.opt (again, after a test changed it).
 func (f *fixture) start(t *testing.T) {
 	t.Helper()

@@ -255,23 +255,35 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 func (w *workbench) startSession(rw http.ResponseWriter, r *http.Request, sess *session, request string) bool {
 	p := sess.principal
 	token := randomToken()
-	ws := store.WebSession{ID: sessionDigest(token), Principal: p.ID, Purpose: sess.purpose, CSRF: sess.csrf, Expires: sess.expires}
-	if sess.key != nil {
-		ws.KeyHash = hex.EncodeToString(sess.key[:])
-	}
-	if err := w.s.l.SaveSession(r.Context(), ws, maxSessions); err != nil {
-		status, why := http.StatusServiceUnavailable, "too many sessions; try again later"
-		if !errors.Is(err, live.ErrTooManySessions) {
-			w.s.log.Error("workbench session not stored", "err", err)
-			status, why = http.StatusInternalServerError, "the session could not be stored; try again"
-		}
-		w.loginAgain(rw, r, status, why)
+	if err := w.s.l.SaveSession(r.Context(), sess.stored(sessionDigest(token)), maxSessions); err != nil {
+		w.notStored(rw, r, err, "too many sessions; try again later", "the session could not be stored; try again")
 		return false
 	}
 	w.s.access.add(audit.Entry{Actor: audit.ActorPrincipal + p.ID, Action: "request", Detail: request + " 303" + purposeDetail(sess.purpose)})
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode, MaxAge: int(sess.expires.Sub(w.now()) / time.Second)})
 	return true
+}
+
+// notStored shows the log-in form again when a session or a log-in could
+// not be stored: full when the store holds as many as it may, else failed
+// (and the error is logged).
+func (w *workbench) notStored(rw http.ResponseWriter, r *http.Request, err error, full, failed string) {
+	if errors.Is(err, live.ErrTooManySessions) {
+		w.loginAgain(rw, r, http.StatusServiceUnavailable, full)
+		return
+	}
+	w.s.log.Error("workbench log-in not stored", "err", err)
+	w.loginAgain(rw, r, http.StatusInternalServerError, failed)
+}
+
+// stored is the session as the store keeps it, under id.
+func (s *session) stored(id string) store.WebSession {
+	ws := store.WebSession{ID: id, Principal: s.principal.ID, Purpose: s.purpose, CSRF: s.csrf, Expires: s.expires}
+	if s.key != nil {
+		ws.KeyHash = hex.EncodeToString(s.key[:])
+	}
+	return ws
 }
 
 // sessionDigest is what the store keeps of a session's token: the store
@@ -292,12 +304,7 @@ func (w *workbench) oidcStart(rw http.ResponseWriter, r *http.Request) {
 	state, binder, nonce, verifier := randomToken(), randomToken(), randomToken(), oauth2.GenerateVerifier()
 	flow := store.LoginFlow{ID: sessionDigest(state), Binder: sessionDigest(binder), Nonce: nonce, Verifier: verifier, Expires: w.now().Add(flowTTL)}
 	if err := w.s.l.StartLogin(r.Context(), flow, maxFlows); err != nil {
-		status, why := http.StatusServiceUnavailable, "too many log-ins under way; try again later"
-		if !errors.Is(err, live.ErrTooManySessions) {
-			w.s.log.Error("workbench log-in not stored", "err", err)
-			status, why = http.StatusInternalServerError, "the log-in could not be begun; try again"
-		}
-		w.loginAgain(rw, r, status, why)
+		w.notStored(rw, r, err, "too many log-ins under way; try again later", "the log-in could not be begun; try again")
 		return
 	}
 	// Lax: the cookie must come back with the issuer's redirect, a
@@ -450,11 +457,7 @@ func (w *workbench) setPurpose(rw http.ResponseWriter, r *http.Request) {
 	bad := purpose == "" || sess.purpose != "" || checkPurpose(purpose) != nil
 	if !bad {
 		sess.purpose = purpose
-		ws := store.WebSession{ID: id, Principal: sess.principal.ID, Purpose: purpose, CSRF: sess.csrf, Expires: sess.expires}
-		if sess.key != nil {
-			ws.KeyHash = hex.EncodeToString(sess.key[:])
-		}
-		if err := w.s.l.SaveSession(r.Context(), ws, maxSessions); err != nil {
+		if err := w.s.l.SaveSession(r.Context(), sess.stored(id), maxSessions); err != nil {
 			w.s.log.Error("workbench session not stored", "err", err)
 			bad = true
 		}

@@ -1,11 +1,9 @@
 package server_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -439,19 +437,7 @@ func TestWorkbenchSessionsShared(t *testing.T) {
 	f := newFixture(t)
 	b := f.browser(t)
 	csrf := b.login(f, "ann", "case 9")
-	l2, err := live.Open(context.Background(), f.db, live.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv2, err := server.New(l2, f.opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs2 := httptest.NewServer(srv2.Handler())
-	t.Cleanup(func() {
-		hs2.Close()
-		srv2.Close(context.Background())
-	})
+	hs2 := f.second(t)
 	other := &browser{t: t, base: hs2.URL, c: b.c} // the same browser, the other process
 	if r := other.get("/"); r.status != http.StatusOK || !strings.Contains(r.body, "ann") || !strings.Contains(r.body, "case 9") {
 		t.Fatalf("the session at the other process: %d %s", r.status, r.body)
