@@ -319,7 +319,9 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			tokens[tok]++
 		}
 		if len(toks) > 0 && !named[h] {
-			named[h] = holder.several[h]
+			if holder.several[h] {
+				named[h] = true // its other records hold the same holder's names
+			}
 			holdersWithName++
 		}
 	}
