@@ -153,8 +153,9 @@ func (o *OIDCLogin) idToken(ctx context.Context, code, verifier string) (string,
 	return raw, nil
 }
 
-// nonce verifies an ID token and returns its nonce and expiry.
-func (o *OIDC) nonce(ctx context.Context, token string) (string, time.Time, error) {
+// verify checks an OIDC token as bearer tokens are checked and returns
+// its nonce and expiry.
+func (o *OIDC) verify(ctx context.Context, token string) (string, time.Time, error) {
 	t, err := o.verifier.Verify(ctx, token)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("%w: the token does not verify", errUnauthenticated)

@@ -241,7 +241,7 @@ func (w *workbench) login(rw http.ResponseWriter, r *http.Request) {
 	if w.s.opt.OIDC == nil || !looksLikeJWT(token) {
 		sum := sha256.Sum256([]byte(token))
 		sess.key = &sum
-	} else if _, exp, err := w.s.opt.OIDC.nonce(r.Context(), token); err == nil && exp.Before(sess.expires) {
+	} else if _, exp, err := w.s.opt.OIDC.verify(r.Context(), token); err == nil && exp.Before(sess.expires) {
 		sess.expires = exp // a session outlives its token no more than the token does
 	}
 	if !w.startSession(rw, r, sess, "POST /login") {
@@ -348,7 +348,7 @@ func (w *workbench) oidcCallback(rw http.ResponseWriter, r *http.Request) {
 		w.oidcFailed(rw, r, http.StatusUnauthorized, "the identity provider did not confirm the log-in", "exchange")
 		return
 	}
-	nonce, exp, err := w.s.opt.OIDC.nonce(ctx, raw)
+	nonce, exp, err := w.s.opt.OIDC.verify(ctx, raw)
 	if err != nil || subtle.ConstantTimeCompare([]byte(nonce), []byte(flow.Nonce)) != 1 {
 		w.oidcFailed(rw, r, http.StatusUnauthorized, "the identity provider's answer does not verify", "token")
 		return
