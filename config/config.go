@@ -42,10 +42,47 @@ type Config struct {
 	// consume processes — none of which holds it in memory.
 	Shared  bool
 	Sources []Source
-	Model   Model
-	Limits  Limits
-	Serve   Serve
-	Kafka   Kafka
+	// Relationships are the links between records that rows state
+	// (relationships:), each read from the rows of its source.
+	Relationships []Relationship
+	Model         Model
+	Limits        Limits
+	Serve         Serve
+	Kafka         Kafka
+}
+
+// Relationship declares a typed, directed link that every row of a
+// source states between two of the records it makes: {type: officer_of,
+// source: registry, from: officer, to: self}. From and To name a group of
+// the source (see Group) or "self", the row's own record.
+type Relationship struct {
+	Type   string
+	Source string // the source as written in the config
+	From   string
+	To     string
+	// FromSource and ToSource are the sources of the ends' records: the
+	// source itself for "self", else the group's part ("registry.officer").
+	FromSource, ToSource string
+	// Attributes are columns of the row copied onto the relationship as
+	// written (a payment's amount and date).
+	Attributes []string
+	Line       int
+}
+
+// Self names, in a relationship, the record of the row itself.
+const Self = "self"
+
+// Group is a set of fields of a source's rows that forms a record of its
+// own: the officer named in a company filing, a payment's beneficiary.
+// Each group becomes a source of its own, named "<source>.<group>", that
+// reads the same file: its records have the row's id, its own kind and
+// fields, and the source's label. A row whose group fields are all empty
+// makes no record of that group.
+type Group struct {
+	Name   string
+	Kind   KindMapping
+	Fields []Field
+	Line   int
 }
 
 // Kafka configures concord consume: the brokers, the consumer group, and
@@ -156,6 +193,55 @@ type Source struct {
 	// AllowSpecial lets the source be a FIFO or a device rather than a
 	// regular file (allow_special: true): one that may never end.
 	AllowSpecial bool
+	// Groups are the source's groups as written; after loading, each is a
+	// source of its own in Config.Sources (see Group), and a source with
+	// groups and no fields of its own makes no records itself.
+	Groups []Group
+	// Of is the source whose rows this one reads, for a group's source
+	// ("" otherwise); Group is the group's name.
+	Of, Group string
+	// Relations are the relationships this source's records state, each
+	// from the record to the record of the same row in another source.
+	Relations []Relation
+}
+
+// Relation is a relationship as the source of its from end states it:
+// to the record with the same id in source To.
+type Relation struct {
+	Type       string
+	To         string
+	Attributes []string
+}
+
+// Parts returns the sources whose records the rows of source name make:
+// the source itself when it makes records, and the sources of its groups.
+func (c *Config) Parts(name string) []Source { return Feeds(c.Sources)[name] }
+
+// Inputs returns the names of feeds that rows come under, sorted, but a
+// group's own source: what a user names an input of.
+func Inputs(feeds map[string][]Source) []string {
+	var out []string
+	for n, parts := range feeds {
+		if len(parts) > 1 || parts[0].Of == "" {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Feeds maps every name rows may come under to the sources whose records
+// they make: a source with groups to itself (when it makes records) and
+// its groups' sources, any other source (a group's too) to itself alone.
+func Feeds(sources []Source) map[string][]Source {
+	out := map[string][]Source{}
+	for _, s := range sources {
+		out[s.Name] = append(out[s.Name], s)
+		if s.Of != "" {
+			out[s.Of] = append(out[s.Of], s)
+		}
+	}
+	return out
 }
 
 // KindMapping says what a source's records are: a fixed entity kind, or
@@ -275,6 +361,7 @@ func Parse(data []byte, file string) (*Config, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	p.expandGroups(cfg)
 	p.validate(cfg)
 	if err := p.err(); err != nil {
 		return nil, err
@@ -491,7 +578,8 @@ func (p *parser) parseLimits(n *yaml.Node, l *Limits) {
 
 func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 	var sourcesNode, sharedNode *yaml.Node
-	for _, kv := range p.mapping(n, "", "store", "shared", "sources", "model", "limits", "serve", "kafka") {
+	var relsNode *yaml.Node
+	for _, kv := range p.mapping(n, "", "store", "shared", "sources", "relationships", "model", "limits", "serve", "kafka") {
 		switch k, v := kv[0].Value, kv[1]; k {
 		case "store":
 			cfg.Store = p.scalar(v, k)
@@ -509,6 +597,15 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 			}
 			for i, s := range v.Content {
 				cfg.Sources = append(cfg.Sources, p.parseSource(s, fmt.Sprintf("sources[%d]", i)))
+			}
+		case "relationships":
+			relsNode = deref(v)
+			if relsNode.Kind != yaml.SequenceNode {
+				p.errf(v, k, "must be a list of relationships")
+				continue
+			}
+			for i, r := range relsNode.Content {
+				cfg.Relationships = append(cfg.Relationships, p.parseRelationship(r, fmt.Sprintf("relationships[%d]", i)))
 			}
 		case "model":
 			p.parseModel(v, &cfg.Model)
@@ -536,7 +633,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "kind", "fields", "allow_special") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "kind", "fields", "groups", "allow_special") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -586,6 +683,10 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			for _, fkv := range p.mapping(v, f) {
 				src.Fields = append(src.Fields, p.parseField(fkv[0], fkv[1], join(f, fkv[0].Value)))
 			}
+		case "groups":
+			for _, gkv := range p.mapping(v, f) {
+				src.Groups = append(src.Groups, p.parseGroup(gkv[0], gkv[1], join(f, gkv[0].Value)))
+			}
 		}
 	}
 	if src.Format == "" {
@@ -595,6 +696,157 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 		src.Encoding = "utf-8"
 	}
 	return src
+}
+
+// parseGroup reads one group of a source: {kind, fields}.
+func (p *parser) parseGroup(key, n *yaml.Node, field string) Group {
+	g := Group{Name: key.Value, Line: key.Line}
+	if !featureName.MatchString(g.Name) || g.Name == Self {
+		p.errf(key, field, "group name must be letters, digits and _ (starting with a letter), and not %q", Self)
+	}
+	for _, kv := range p.mapping(n, field, "kind", "fields") {
+		k, v := kv[0].Value, kv[1]
+		f := join(field, k)
+		switch k {
+		case "kind":
+			g.Kind = p.parseKind(v, f)
+		case "fields":
+			for _, fkv := range p.mapping(v, f) {
+				g.Fields = append(g.Fields, p.parseField(fkv[0], fkv[1], join(f, fkv[0].Value)))
+			}
+		}
+	}
+	if len(g.Fields) == 0 {
+		p.errf(n, field+".fields", "a group needs at least one field")
+	}
+	return g
+}
+
+// relationshipType is what a relationship's type may be: it names edges
+// in every output and export.
+var relationshipType = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
+// parseRelationship reads {type, source, from, to, attributes}.
+func (p *parser) parseRelationship(n *yaml.Node, field string) Relationship {
+	r := Relationship{Line: n.Line}
+	for _, kv := range p.mapping(n, field, "type", "source", "from", "to", "attributes") {
+		k, v := kv[0].Value, kv[1]
+		f := join(field, k)
+		switch k {
+		case "type":
+			r.Type = p.scalar(v, f)
+			if !relationshipType.MatchString(r.Type) {
+				p.errf(v, f, "relationship type %q must be lower-case letters, digits and _ (starting with a letter)", r.Type)
+			}
+		case "source":
+			r.Source = p.scalar(v, f)
+		case "from":
+			r.From = p.scalar(v, f)
+		case "to":
+			r.To = p.scalar(v, f)
+		case "attributes":
+			r.Attributes = p.strings(v, f)
+		}
+	}
+	for _, req := range [][2]string{{"type", r.Type}, {"source", r.Source}, {"from", r.From}, {"to", r.To}} {
+		if req[1] == "" {
+			p.errf(n, join(field, req[0]), "%s is required", req[0])
+		}
+	}
+	return r
+}
+
+// expandGroups makes every group a source of its own, right after the
+// source it reads, and resolves the relationships' ends to sources. A
+// source with groups and no fields of its own makes no records: it is
+// replaced by its groups' sources.
+func (p *parser) expandGroups(cfg *Config) {
+	bases := map[string]Source{}
+	var out []Source
+	for i, s := range cfg.Sources {
+		bases[s.Name] = s
+		at := &yaml.Node{Line: s.Line}
+		for _, name := range s.Sensitive {
+			has := slices.ContainsFunc(s.Fields, func(f Field) bool { return f.Name == name })
+			for _, g := range s.Groups {
+				has = has || slices.ContainsFunc(g.Fields, func(f Field) bool { return f.Name == name })
+			}
+			if !has {
+				p.errf(at, fmt.Sprintf("sources[%d].sensitive", i), "source %s has no field %q", s.Name, name)
+			}
+		}
+		if len(s.Fields) > 0 || len(s.Groups) == 0 {
+			own := s
+			own.Sensitive = sensitiveOf(s.Sensitive, s.Fields)
+			out = append(out, own)
+		}
+		for _, g := range s.Groups {
+			part := s
+			part.Name, part.Of, part.Group = s.Name+"."+g.Name, s.Name, g.Name
+			part.Kind, part.Fields, part.Line, part.Groups = g.Kind, g.Fields, g.Line, nil
+			part.Sensitive = sensitiveOf(s.Sensitive, g.Fields)
+			out = append(out, part)
+		}
+	}
+	cfg.Sources = out
+	index := map[string]int{}
+	for i, s := range cfg.Sources {
+		index[s.Name] = i
+	}
+	seen := map[[3]string]bool{}
+	for i := range cfg.Relationships {
+		r := &cfg.Relationships[i]
+		field, at := fmt.Sprintf("relationships[%d]", i), &yaml.Node{Line: r.Line}
+		base, ok := bases[r.Source]
+		if !ok {
+			p.errf(at, field+".source", "no source %q", r.Source)
+			continue
+		}
+		end := func(name, key string) string {
+			if name == Self {
+				if len(base.Fields) == 0 {
+					p.errf(at, field+"."+key, "source %s makes no record of its own (it has no fields): name one of its groups", base.Name)
+				}
+				return base.Name
+			}
+			if !slices.ContainsFunc(base.Groups, func(g Group) bool { return g.Name == name }) {
+				var names []string
+				for _, g := range base.Groups {
+					names = append(names, g.Name)
+				}
+				p.errf(at, field+"."+key, "source %s has no group %q (its groups: %s; or %s for the row's own record)", base.Name, name, strings.Join(names, ", "), Self)
+			}
+			return base.Name + "." + name
+		}
+		r.FromSource, r.ToSource = end(r.From, "from"), end(r.To, "to")
+		if r.From == r.To {
+			p.errf(at, field+".to", "a relationship links two different records of a row: from and to are both %q", r.From)
+		}
+		if k := [3]string{r.Type, r.FromSource, r.ToSource}; seen[k] {
+			p.errf(at, field, "relationship %s from %s to %s declared twice", r.Type, r.From, r.To)
+		} else {
+			seen[k] = true
+		}
+		for _, a := range r.Attributes {
+			if a == "" {
+				p.errf(at, field+".attributes", "an attribute names a column; got an empty one")
+			}
+		}
+		if j, ok := index[r.FromSource]; ok {
+			cfg.Sources[j].Relations = append(cfg.Sources[j].Relations, Relation{Type: r.Type, To: r.ToSource, Attributes: r.Attributes})
+		}
+	}
+}
+
+// sensitiveOf returns the names in sensitive that fields has.
+func sensitiveOf(sensitive []string, fields []Field) []string {
+	var out []string
+	for _, name := range sensitive {
+		if slices.ContainsFunc(fields, func(f Field) bool { return f.Name == name }) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // entityKinds maps the words a config may use to entity kinds.
@@ -967,11 +1219,6 @@ func (p *parser) validateAccess(cfg *Config) {
 		field := fmt.Sprintf("sources[%d]", i)
 		if s.Label != "" && len(labels) > 0 && !seen[s.Label] {
 			p.errf(&yaml.Node{Line: s.Line}, field+".label", "label %q is not one of serve.labels %q", s.Label, labels)
-		}
-		for _, f := range s.Sensitive {
-			if !slices.ContainsFunc(s.Fields, func(x Field) bool { return x.Name == f }) {
-				p.errf(&yaml.Node{Line: s.Line}, field+".sensitive", "source %s has no field %q", s.Name, f)
-			}
 		}
 	}
 	ids := map[string]bool{}

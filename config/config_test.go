@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -295,6 +296,16 @@ func TestParseErrors(t *testing.T) {
 		{"ColumnAndColumns", head + "      a: {column: x, columns: [x, y], type: address}\n", []string{`give column or columns, not both`}},
 		{"SplitOnColumns", head + "      a: {columns: [x, y], split: ';', type: address}\n", []string{`split applies to a single column`}},
 		{"InvalidYAML", "sources: [\n", []string{`invalid YAML`}},
+		{"RelUnknownSource", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: nope, from: self, to: self}]\n", []string{`relationships[0].source: no source "nope"`}},
+		{"RelUnknownGroup", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: officer, to: self}]\n", []string{`source s has no group "officer"`}},
+		{"RelSameEnds", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self, to: self}]\n", []string{`from and to are both "self"`}},
+		{"RelBadType", head + "      n: {column: n, type: name}\nrelationships: [{type: Officer Of, source: s, from: self, to: self}]\n", []string{`relationship type "Officer Of" must be lower-case`}},
+		{"RelNoTo", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self}]\n", []string{`relationships[0].to: to is required`}},
+		{"RelSelfOfContainer", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      a: {fields: {n: {column: a, type: name}}}\nrelationships: [{type: paid, source: p, from: a, to: self}]\n", []string{`source p makes no record of its own`}},
+		{"GroupNoFields", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      a: {kind: person}\n", []string{`a group needs at least one field`}},
+		{"GroupNamedSelf", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      self: {fields: {n: {column: a, type: name}}}\n", []string{`group name must be`}},
+		{"GroupClash", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      a: {fields: {n: {column: a, type: name}}}\n  - name: p.a\n    path: q.csv\n    id: id\n    fields: {n: {column: a, type: name}}\n", []string{`duplicate source name "p.a"`}},
+		{"GroupTypeClash", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    fields: {n: {column: n, type: name}}\n    groups:\n      a: {fields: {n: {column: a, type: date}}}\n", []string{`type date differs from type name`}},
 		{"SeveralAtOnce", head + "      n: {column: n, type: nam}\n      d: {column: d, type: date, formats: [x]}\n", []string{`unknown type "nam"`, `date format "x" names no year`}},
 	}
 	for _, tt := range tests {
@@ -405,5 +416,78 @@ func TestKafkaSessionTimeout(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "kafka.session_timeout: must be a duration from 6s to 30m") {
 			t.Errorf("session_timeout %s: %v", bad, err)
 		}
+	}
+}
+
+func TestGroupsAndRelationships(t *testing.T) {
+	doc := `sources:
+  - name: registry
+    path: registry.csv
+    id: filing
+    label: internal
+    sensitive: [dob, reg]
+    kind: organization
+    fields:
+      name: {column: company, type: org_name}
+      reg:  {column: reg_no, type: identifier}
+    groups:
+      officer:
+        kind: person
+        fields:
+          name: {column: officer, type: name}
+          dob:  {column: officer_dob, type: date}
+  - name: payments
+    path: payments.csv
+    id: ref
+    groups:
+      originator: {fields: {name: {column: from_name, type: party}}}
+      beneficiary: {fields: {name: {column: to_name, type: party}}}
+relationships:
+  - {type: officer_of, source: registry, from: officer, to: self}
+  - {type: paid, source: payments, from: originator, to: beneficiary, attributes: [amount, date]}
+serve: {labels: [internal]}
+`
+	cfg, err := config.Parse([]byte(doc), "concord.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range cfg.Sources {
+		names = append(names, s.Name)
+	}
+	if want := []string{"registry", "registry.officer", "payments.originator", "payments.beneficiary"}; !slices.Equal(names, want) {
+		t.Fatalf("sources %q, want %q (a source with groups and no fields makes no records)", names, want)
+	}
+	off := cfg.Sources[1]
+	if off.Of != "registry" || off.Group != "officer" || off.Path != "registry.csv" || off.ID != "filing" || off.Label != "internal" {
+		t.Errorf("officer part = %+v: want the file, id and label of registry", off)
+	}
+	if off.Kind.Fixed != record.EntityPerson || len(off.Fields) != 2 {
+		t.Errorf("officer part kind %v, %d fields; want person, 2", off.Kind.Fixed, len(off.Fields))
+	}
+	if !slices.Equal(off.Sensitive, []string{"dob"}) || !slices.Equal(cfg.Sources[0].Sensitive, []string{"reg"}) {
+		t.Errorf("sensitive: officer %q, registry %q; want each its own of [dob reg]", off.Sensitive, cfg.Sources[0].Sensitive)
+	}
+	if want := []config.Relation{{Type: "officer_of", To: "registry"}}; !reflect.DeepEqual(off.Relations, want) {
+		t.Errorf("officer relations %+v, want %+v", off.Relations, want)
+	}
+	if want := []config.Relation{{Type: "paid", To: "payments.beneficiary", Attributes: []string{"amount", "date"}}}; !reflect.DeepEqual(cfg.Sources[2].Relations, want) {
+		t.Errorf("originator relations %+v, want %+v", cfg.Sources[2].Relations, want)
+	}
+	if len(cfg.Sources[0].Relations) != 0 || len(cfg.Sources[3].Relations) != 0 {
+		t.Error("a relationship is stated by its from end only")
+	}
+	if r := cfg.Relationships[1]; r.FromSource != "payments.originator" || r.ToSource != "payments.beneficiary" {
+		t.Errorf("paid ends %s → %s", r.FromSource, r.ToSource)
+	}
+	var parts []string
+	for _, s := range cfg.Parts("payments") {
+		parts = append(parts, s.Name)
+	}
+	if want := []string{"payments.originator", "payments.beneficiary"}; !slices.Equal(parts, want) {
+		t.Errorf("Parts(payments) = %q, want %q", parts, want)
+	}
+	if got := cfg.Parts("registry"); len(got) != 2 {
+		t.Errorf("Parts(registry) has %d sources, want 2", len(got))
 	}
 }

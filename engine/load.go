@@ -69,15 +69,20 @@ const (
 
 // SourceStats counts what happened to one source.
 type SourceStats struct {
-	Name           string                `json:"name"`
-	File           string                `json:"file"`
-	Rows           int64                 `json:"rows"`            // data rows read
-	Records        int64                 `json:"records"`         // rows that became records
-	RejectedRows   int64                 `json:"rejected_rows"`   // rows written to rejects
-	RejectedValues int64                 `json:"rejected_values"` // values written to rejects
-	Fields         map[string]FieldStats `json:"fields"`
-	Bytes          int64                 `json:"bytes"`
-	Seconds        float64               `json:"seconds"`
+	Name           string `json:"name"`
+	File           string `json:"file"`
+	Rows           int64  `json:"rows"`            // data rows read
+	Records        int64  `json:"records"`         // rows that became records
+	RejectedRows   int64  `json:"rejected_rows"`   // rows written to rejects
+	RejectedValues int64  `json:"rejected_values"` // values written to rejects
+	// EmptyRows are rows of a group's source (registry.officer) whose
+	// group fields were all empty: no record of the group, no reject.
+	EmptyRows int64 `json:"empty_rows,omitempty"`
+	// Relations counts the relationships its records state.
+	Relations int64                 `json:"relations,omitempty"`
+	Fields    map[string]FieldStats `json:"fields"`
+	Bytes     int64                 `json:"bytes"`
+	Seconds   float64               `json:"seconds"`
 	// Warnings are problems with the file beyond single rows (a rejected
 	// row that spans many lines).
 	Warnings []string `json:"warnings,omitempty"`
@@ -176,10 +181,37 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 // IngestOptions returns the ingest options that read src's files.
 func IngestOptions(src config.Source) ingest.Options { return ingestOptions(src) }
 
+// JSONRowOptions returns RowOptions(parts) for rows given as NDJSON over
+// time (an upload, a stream): named file in messages, each bounded by
+// maxRow bytes.
+func JSONRowOptions(parts []config.Source, file string, maxRow int) ingest.Options {
+	opt := RowOptions(parts)
+	opt.File, opt.MaxRowBytes = file, maxRow
+	opt.Format, opt.Encoding, opt.Stream = ingest.FormatNDJSON, "utf-8", true
+	for i := range opt.Parts {
+		opt.Parts[i].Format, opt.Parts[i].Encoding, opt.Parts[i].Stream = ingest.FormatNDJSON, "utf-8", true
+	}
+	return opt
+}
+
+// RowOptions returns the ingest options that read rows into the records
+// of every source in parts (config.Config.Parts: a source and its
+// groups' sources) at once, each row read once.
+func RowOptions(parts []config.Source) ingest.Options {
+	opt := ingestOptions(parts[0])
+	for _, p := range parts[1:] {
+		opt.Parts = append(opt.Parts, ingestOptions(p))
+	}
+	return opt
+}
+
 func ingestOptions(src config.Source) ingest.Options {
 	opt := ingest.Options{Source: src.Name, File: src.Path, Format: src.Format, ID: src.ID, AllowSpecial: src.AllowSpecial,
 		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding,
-		Kind: src.Kind.Fixed, KindColumn: src.Kind.Column, KindValues: src.Kind.Values}
+		Kind: src.Kind.Fixed, KindColumn: src.Kind.Column, KindValues: src.Kind.Values, SkipEmpty: src.Of != ""}
+	for _, r := range src.Relations {
+		opt.Relations = append(opt.Relations, ingest.Relation{Type: r.Type, To: r.To, Attributes: r.Attributes})
+	}
 	for _, f := range src.Fields {
 		fd := ingest.Field{Name: f.Name, Kind: f.Type, Column: f.Column, Columns: f.Columns, Split: f.Split}
 		for _, a := range f.Also {
@@ -319,6 +351,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				return st, err
 			}
 			st.Records++
+			st.Relations += int64(len(rec.Relations))
 			n++
 		}
 		progress(n)
@@ -330,6 +363,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		return st, err
 	}
 	st.Bytes, _ = f.Progress()
+	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
 	return st, nil
 }

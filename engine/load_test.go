@@ -132,3 +132,75 @@ func TestLoadCancelled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// groupsYAML maps a registry whose filings name an officer, and payments
+// whose rows name two parties, as relationships.
+const groupsYAML = `sources:
+  - name: registry
+    path: registry.csv
+    id: filing
+    kind: organization
+    fields:
+      name: {column: company, type: org_name}
+    groups:
+      officer:
+        kind: person
+        fields:
+          name: {column: officer, type: name}
+          dob:  {column: officer_dob, type: date}
+  - name: payments
+    path: payments.csv
+    id: ref
+    groups:
+      originator: {fields: {name: {column: from, type: party}}}
+      beneficiary: {fields: {name: {column: to, type: party}}}
+relationships:
+  - {type: officer_of, source: registry, from: officer, to: self}
+  - {type: paid, source: payments, from: originator, to: beneficiary, attributes: [amount, date]}
+`
+
+// TestLoadGroups: a file's rows make a record of each group with values,
+// the from end of each relationship states it, and rows given over the API
+// (MapRows) make the same records.
+func TestLoadGroups(t *testing.T) {
+	registry := "filing,company,officer,officer_dob\nf1,Acme Ltd,Ann Lee,1970-01-02\nf2,Beta SA,,\n"
+	payments := "ref,from,to,amount,date\np1,ANN LEE,BETA SA,100,2024-03-01\n"
+	cfg := writeConfig(t, map[string]string{"registry.csv": registry, "payments.csv": payments}, groupsYAML)
+	var got []record.Record
+	st, err := engine.Load(context.Background(), cfg, func(r record.Record) error { got = append(got, r); return nil },
+		func(r engine.Reject) error { t.Errorf("reject %+v", r); return nil }, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, r := range got {
+		keys = append(keys, r.Key.String())
+	}
+	want := []string{"registry/f1", "registry/f2", "registry.officer/f1", "payments.originator/p1", "payments.beneficiary/p1"}
+	if !reflect.DeepEqual(keys, want) {
+		t.Fatalf("records %q, want %q", keys, want)
+	}
+	if got[2].Kind != record.EntityPerson || !reflect.DeepEqual(got[2].Relations, []record.Relation{{Type: "officer_of", To: record.Key{Source: "registry", ID: "f1"}}}) {
+		t.Errorf("officer %+v: want a person, officer_of registry/f1", got[2])
+	}
+	paid := []record.Relation{{Type: "paid", To: record.Key{Source: "payments.beneficiary", ID: "p1"}, Attributes: map[string]string{"amount": "100", "date": "2024-03-01"}}}
+	if !reflect.DeepEqual(got[3].Relations, paid) || len(got[4].Relations) != 0 {
+		t.Errorf("payment relations %+v and %+v: want the originator's paid", got[3].Relations, got[4].Relations)
+	}
+	if st.Sources[1].EmptyRows != 1 || st.Sources[1].Relations != 1 {
+		t.Errorf("officer stats %+v: want 1 empty row, 1 relation", st.Sources[1])
+	}
+
+	rows := [][]byte{[]byte(`{"ref":"p2","from":"ANN LEE","to":"ACME LTD","amount":"5"}`), []byte(`{"from":"X"}`)}
+	mapped, bad, err := engine.MapRows(cfg.Parts("payments"), cfg.Limits, "request", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mapped) != 2 || mapped[0].Record.Key.String() != "payments.originator/p2" || mapped[1].Record.Key.String() != "payments.beneficiary/p2" ||
+		mapped[0].Index != 0 || mapped[1].Index != 0 || len(mapped[0].Record.Relations) != 1 {
+		t.Errorf("mapped %+v: want the two parties of row 0, the originator stating paid", mapped)
+	}
+	if len(bad) != 1 || bad[0].Index != 1 {
+		t.Errorf("rejects %+v: want row 1 (no id) once, not once per part", bad)
+	}
+}

@@ -28,24 +28,28 @@ type RowProblem struct {
 
 // MapRows reads rows of one source, each a JSON object of the source's
 // columns, into records, mapped and normalised as a file of the source
-// is. A row that cannot be read is a reject (Index, Field, Reason); a value
+// is: parts are the sources whose records its rows make
+// (config.Config.Parts), and a row may make one record of each. A row that cannot be read is a reject (Index, Field, Reason); a value
 // that cannot be normalised is left out of its record, which is kept. file
 // names where the rows came from in messages. Records come in row order;
 // the error is for what no row caused (never for a row's content).
-func MapRows(src config.Source, limits config.Limits, file string, rows [][]byte) ([]MappedRow, []RowProblem, error) {
+func MapRows(parts []config.Source, limits config.Limits, file string, rows [][]byte) ([]MappedRow, []RowProblem, error) {
 	var buf bytes.Buffer
 	for _, r := range rows {
 		buf.Write(r)
 		buf.WriteByte('\n')
 	}
-	opt := ingestOptions(src)
-	opt.Format, opt.Encoding, opt.Stream, opt.File = ingest.FormatNDJSON, "utf-8", true, file
-	opt.MaxRowBytes = limits.RowBytes
-	rd, err := ingest.Open(&buf, opt)
+	if len(parts) == 0 {
+		return nil, nil, errors.New("map rows: no source")
+	}
+	rd, err := ingest.Open(&buf, JSONRowOptions(parts, file, limits.RowBytes))
 	if err != nil {
 		return nil, nil, err
 	}
-	norm := NewNormalizer(src, limits)
+	norms := map[string]*Normalizer{}
+	for _, p := range parts {
+		norms[p.Name] = NewNormalizer(p, limits)
+	}
 	var out []MappedRow
 	var rejects []RowProblem
 	for {
@@ -62,7 +66,7 @@ func MapRows(src config.Source, limits config.Limits, file string, rows [][]byte
 			return nil, nil, err
 		}
 		m := MappedRow{Index: rec.Line - 1}
-		for _, p := range norm.Record(&rec) {
+		for _, p := range norms[rec.Key.Source].Record(&rec) {
 			m.Kept = append(m.Kept, RowProblem{Index: m.Index, Field: p.Field, Reason: "value kept out: " + p.Reason})
 		}
 		m.Record = rec

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -29,6 +30,10 @@ import (
 // MaxIDBytes bounds a record id: ids name records in every output, the
 // store and the audit log.
 const MaxIDBytes = 256
+
+// MaxAttributeBytes bounds a relationship attribute's value; a longer one
+// is cut.
+const MaxAttributeBytes = 1000
 
 // Formats understood by Open.
 const (
@@ -62,6 +67,27 @@ type Options struct {
 	MaxRowBytes int
 	// AllowSpecial lets OpenFile read a FIFO or a device.
 	AllowSpecial bool
+	// SkipEmpty passes over a row whose fields are all empty: it makes no
+	// record of this source (a filing without an officer makes no officer
+	// record). Skipped counts them.
+	SkipEmpty bool
+	// Relations are the relationships each record states, each to the
+	// record with the same id in another source.
+	Relations []Relation
+	// Parts are more sources whose records the same rows make (the
+	// sources of a source's groups): Next gives each row's record of this
+	// source, then those of Parts, in order. A row's reject that every
+	// part finds (a missing id) is given once.
+	Parts []Options
+}
+
+// Relation is a relationship each record states (record.Relation): to the
+// record of the same row in source To, with the values of the Attributes
+// columns.
+type Relation struct {
+	Type       string
+	To         string
+	Attributes []string
 }
 
 func (o Options) maxRow() int {
@@ -143,7 +169,27 @@ type Reader struct {
 	index [][]int        // column indexes of each field (csv)
 	also  [][]int        // column indexes of each field's Also columns (csv)
 	idIdx int
-	kind  int // column index of the kind column (csv)
+	kind  int     // column index of the kind column (csv)
+	attrs [][]int // column indexes of each relation's attributes (csv)
+	// skipped counts rows passed over as empty (Options.SkipEmpty).
+	skipped int64
+	parts   []*Reader // readers of Options.Parts, over the same rows
+	queue   []result  // what the last row made, not yet given
+}
+
+type result struct {
+	rec record.Record
+	err error
+}
+
+// Skipped returns how many rows were passed over because their fields
+// were all empty (Options.SkipEmpty), this source's and its parts'.
+func (rd *Reader) Skipped() int64 {
+	n := rd.skipped
+	for _, p := range rd.parts {
+		n += p.skipped
+	}
+	return n
 }
 
 // rowReader is implemented by the CSV and NDJSON readers.
@@ -193,8 +239,17 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	default:
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
-	if err := rd.resolveColumns(cols); err != nil && !(opt.Stream && opt.Format == FormatNDJSON) {
-		return nil, err // (a stream's NDJSON rows were not read ahead to check against)
+	lenient := opt.Stream && opt.Format == FormatNDJSON // (a stream's NDJSON rows were not read ahead to check against)
+	if err := rd.resolveColumns(cols); err != nil && !lenient {
+		return nil, err
+	}
+	for _, po := range opt.Parts {
+		po.File = opt.File
+		part := &Reader{opt: po, rows: rd.rows, seen: make(map[string]int)}
+		if err := part.resolveColumns(cols); err != nil && !lenient {
+			return nil, err
+		}
+		rd.parts = append(rd.parts, part)
 	}
 	return rd, nil
 }
@@ -283,6 +338,12 @@ func (rd *Reader) resolveColumns(cols []string) error {
 			rd.also[i] = append(rd.also[i], find(f.Name, a.Column))
 		}
 	}
+	rd.attrs = make([][]int, len(rd.opt.Relations))
+	for i, r := range rd.opt.Relations {
+		for _, a := range r.Attributes {
+			rd.attrs[i] = append(rd.attrs[i], find(r.Type+" attribute", a))
+		}
+	}
 	if len(me.Missing) > 0 {
 		return me
 	}
@@ -298,16 +359,42 @@ func (rd *Reader) resolveColumns(cols []string) error {
 func (rd *Reader) Warnings() []string { return rd.rows.warnings() }
 
 func (rd *Reader) Next() (record.Record, error) {
-	r, err := rd.rows.next()
-	if err != nil {
-		var re *RowError
-		if errors.As(err, &re) {
-			re.Source, re.File = rd.opt.Source, rd.opt.File
+	for len(rd.queue) == 0 {
+		r, err := rd.rows.next()
+		if err != nil {
+			var re *RowError
+			if errors.As(err, &re) {
+				re.Source, re.File = rd.opt.Source, rd.opt.File
+			}
+			return record.Record{}, err
 		}
-		return record.Record{}, err
+		var seen []RowError
+		for _, part := range append([]*Reader{rd}, rd.parts...) {
+			rec, empty, err := part.build(r)
+			var re *RowError
+			switch {
+			case empty:
+				part.skipped++
+			case errors.As(err, &re) && slices.ContainsFunc(seen, func(s RowError) bool { return s.Field == re.Field && s.Reason == re.Reason }):
+				// every part finds it: given once
+			default:
+				if re != nil {
+					seen = append(seen, *re)
+				}
+				rd.queue = append(rd.queue, result{rec, err})
+			}
+		}
 	}
-	reject := func(field, id, format string, args ...any) (record.Record, error) {
-		return record.Record{}, &RowError{Source: rd.opt.Source, File: rd.opt.File, Line: r.line,
+	next := rd.queue[0]
+	rd.queue = rd.queue[1:]
+	return next.rec, next.err
+}
+
+// build makes the record of one row; empty says it was passed over
+// (Options.SkipEmpty).
+func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
+	reject := func(field, id, format string, args ...any) (record.Record, bool, error) {
+		return record.Record{}, false, &RowError{Source: rd.opt.Source, File: rd.opt.File, Line: r.line,
 			RecordID: id, Field: field, Reason: fmt.Sprintf(format, args...), Raw: r.raw()}
 	}
 	ids, err := r.values(rd.idIdx, rd.opt.ID)
@@ -363,8 +450,44 @@ func (rd *Reader) Next() (record.Record, error) {
 		}
 		rec.Features[i] = record.Feature{Name: f.Name, Kind: f.Kind, Raw: vals}
 	}
+	if rd.opt.SkipEmpty && !hasValue(rec.Features) {
+		return record.Record{}, true, nil
+	}
+	for i, rel := range rd.opt.Relations {
+		out := record.Relation{Type: rel.Type, To: record.Key{Source: rel.To, ID: id}}
+		for j, col := range rel.Attributes {
+			vals, err := r.values(rd.attrs[i][j], col)
+			if err != nil {
+				return reject(col, id, "%s attribute: %v", rel.Type, err)
+			}
+			v := strings.TrimSpace(strings.Join(vals, "; "))
+			if v == "" {
+				continue
+			}
+			if len(v) > MaxAttributeBytes {
+				v = strings.ToValidUTF8(v[:MaxAttributeBytes], "")
+			}
+			if out.Attributes == nil {
+				out.Attributes = map[string]string{}
+			}
+			out.Attributes[col] = v
+		}
+		rec.Relations = append(rec.Relations, out)
+	}
 	rd.seen[id] = r.line
-	return rec, nil
+	return rec, false, nil
+}
+
+// hasValue reports whether any feature holds a value that is not blank.
+func hasValue(features []record.Feature) bool {
+	for _, f := range features {
+		for _, v := range f.Raw {
+			if strings.TrimSpace(v) != "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // kindOf maps a kind column's value to a kind, ignoring case and spaces

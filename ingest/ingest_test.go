@@ -562,3 +562,46 @@ func TestStream(t *testing.T) {
 		pw.Close()
 	}
 }
+
+func TestGroupRowsAndRelations(t *testing.T) {
+	in := "filing,company,officer,amount,date\n" +
+		"f1,Acme Ltd,Ann Lee,100,2024-01-02\n" +
+		"f2,Beta SA,,,\n" +
+		"f3,Gamma BV,  ,5,\n" +
+		"f4,Delta AG,Bo Chan,7,2024-03-04\n"
+	opt := ingest.Options{Source: "registry.officer", File: "registry.csv", Format: ingest.FormatCSV, ID: "filing",
+		Fields:    []ingest.Field{{Name: "name", Kind: record.KindName, Column: "officer"}},
+		SkipEmpty: true,
+		Relations: []ingest.Relation{{Type: "officer_of", To: "registry", Attributes: []string{"amount", "date"}}},
+	}
+	rd, err := ingest.Open(strings.NewReader(in), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, rd)
+	if len(rejects) != 0 {
+		t.Fatalf("rejects %v", rejects)
+	}
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.Key.ID)
+	}
+	if want := []string{"f1", "f4"}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("records %q, want %q: a row with no officer makes no officer record", ids, want)
+	}
+	if rd.Skipped() != 2 {
+		t.Errorf("Skipped = %d, want 2", rd.Skipped())
+	}
+	want := []record.Relation{{Type: "officer_of", To: record.Key{Source: "registry", ID: "f1"},
+		Attributes: map[string]string{"amount": "100", "date": "2024-01-02"}}}
+	if !reflect.DeepEqual(recs[0].Relations, want) {
+		t.Errorf("relations %+v, want %+v", recs[0].Relations, want)
+	}
+
+	opt.Relations[0].Attributes = []string{"amount", "when"}
+	_, err = ingest.Open(strings.NewReader(in), opt)
+	var me *ingest.MappingError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), `officer_of attribute ("when")`) {
+		t.Errorf("a missing attribute column: %v, want a mapping error naming it", err)
+	}
+}

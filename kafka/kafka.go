@@ -98,10 +98,7 @@ func Consume(ctx context.Context, opt Options) error {
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &consumer{opt: opt, sources: map[string]config.Source{}, applied: map[partition]int64{}}
-	for _, s := range opt.Config.Sources {
-		c.sources[s.Name] = s
-	}
+	c := &consumer{opt: opt, sources: config.Feeds(opt.Config.Sources), applied: map[partition]int64{}}
 	secure, err := SecurityOptions(opt.Config)
 	if err != nil {
 		return err
@@ -226,9 +223,9 @@ type partition struct {
 type consumer struct {
 	opt     Options
 	cl      *kgo.Client
-	sources map[string]config.Source
-	applied map[partition]int64 // offset applied last, per partition (-1: none), read from the store once
-	mu      sync.Mutex          // held while reporting
+	sources map[string][]config.Source // by the name a message gives (config.Feeds)
+	applied map[partition]int64        // offset applied last, per partition (-1: none), read from the store once
+	mu      sync.Mutex                 // held while reporting
 	// Counts, written by the consuming goroutine and the relay.
 	nApplied, nSkipped, nDead, nRelayed atomic.Int64
 }
@@ -314,7 +311,7 @@ func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 		taken = append(taken, r)
 	}
 	// Map each source's rows as its file's would be.
-	mapped := map[*kgo.Record]record.Record{}
+	mapped := map[*kgo.Record][]record.Record{} // a row makes a record of each part of its source
 	for _, name := range slices.Sorted(maps.Keys(rows)) {
 		ms, bad, err := engine.MapRows(c.sources[name], c.opt.Config.Limits, "kafka:"+c.opt.Config.Kafka.Topics.Records, rows[name])
 		if err != nil {
@@ -327,12 +324,12 @@ func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 			if len(m.Kept) > 0 {
 				c.opt.Log.Info("values kept out of a record", "source", name, "values", len(m.Kept))
 			}
-			mapped[from[name][m.Index]] = m.Record
+			mapped[from[name][m.Index]] = append(mapped[from[name][m.Index]], m.Record)
 		}
 	}
 	var ops []live.Op
 	for _, r := range taken {
-		if rec, ok := mapped[r]; ok {
+		for _, rec := range mapped[r] {
 			ops = append(ops, live.Op{Record: rec})
 		}
 	}
@@ -374,10 +371,8 @@ func (c *consumer) sourceOf(value []byte) (string, string) {
 		return "", "not a JSON object: " + err.Error()
 	}
 	if head.Source == nil {
-		if len(c.sources) == 1 {
-			for n := range c.sources {
-				return n, ""
-			}
+		if top := config.Inputs(c.sources); len(top) == 1 {
+			return top[0], ""
 		}
 		return "", `no "source" field, and the config has several sources`
 	}

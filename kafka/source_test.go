@@ -18,10 +18,7 @@ func FuzzSourceOf(f *testing.F) {
 		if several {
 			cfg.Sources = append(cfg.Sources, config.Source{Name: "q"})
 		}
-		c := &consumer{opt: Options{Config: cfg}, sources: map[string]config.Source{}}
-		for _, s := range cfg.Sources {
-			c.sources[s.Name] = s
-		}
+		c := &consumer{opt: Options{Config: cfg}, sources: config.Feeds(cfg.Sources)}
 		src, reason := c.sourceOf(msg)
 		if (src == "") == (reason == "") {
 			t.Fatalf("sourceOf(%q) = %q, %q: want a source or a reason", msg, src, reason)

@@ -51,6 +51,11 @@ type StreamOptions struct {
 	// Source is the source the records come from: it says how to
 	// normalise their raw values (with Limits), and names rejects.
 	Source config.Source
+	// Parts are more sources whose records the same rows make (the sources
+	// of Source's groups, ingest.Options.Parts): each record is normalised
+	// as its own source says. A delete of a group's record that is not
+	// stored is no reject: a row need not make a record of every group.
+	Parts  []config.Source
 	Limits config.Limits
 	// Normalized says the records carry their values already (as Load
 	// gives them): they are applied as they are.
@@ -94,7 +99,12 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 		kept = append(kept, r)
 		return opt.Reject(r)
 	}
-	norm := engine.NewNormalizer(opt.Source, opt.Limits)
+	norms := map[string]*engine.Normalizer{opt.Source.Name: engine.NewNormalizer(opt.Source, opt.Limits)}
+	groups := map[string]bool{}
+	for _, p := range opt.Parts {
+		norms[p.Name] = engine.NewNormalizer(p, opt.Limits)
+		groups[p.Name] = p.Of != ""
+	}
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading() // on an error, the reader stops too
 	items := readAhead(readCtx, src)
@@ -128,9 +138,12 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 					return st, err
 				}
 			case opt.Delete:
+				if !stored[it.rec.Key] && groups[it.rec.Key.Source] {
+					continue
+				}
 				if deleting[it.rec.Key] || !stored[it.rec.Key] {
 					st.RowRejects++
-					if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: opt.Source.Name, File: opt.File, Line: it.rec.Line,
+					if err := reject(engine.Reject{Scope: engine.ScopeRow, Source: it.rec.Key.Source, File: opt.File, Line: it.rec.Line,
 						RecordID: it.rec.Key.ID, Reason: "delete: no such record in the store"}); err != nil {
 						return st, err
 					}
@@ -141,6 +154,10 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 			default:
 				rec := it.rec
 				if !opt.Normalized {
+					norm, ok := norms[rec.Key.Source]
+					if !ok {
+						return st, fmt.Errorf("%s: a record of source %s, not one the stream reads", opt.File, rec.Key.Source)
+					}
 					for _, p := range norm.Record(&rec) {
 						st.ValueRejects++
 						p.File = opt.File

@@ -113,6 +113,21 @@ type Record struct {
 	Label    string     `json:"label,omitempty"`
 	Kind     EntityKind `json:"kind,omitempty"` // declared by the source, or read from a party name
 	Features []Feature  `json:"features"`
+	// Relations are the relationships the record states: the officer of a
+	// filing is officer_of the filed company, a payment's originator paid
+	// its beneficiary. A relation goes from this record to another.
+	Relations []Relation `json:"relations,omitempty"`
+}
+
+// Relation is a typed, directed link a record states to another record:
+// a disclosed relationship. Its ends are records, so it follows them into
+// whatever entities they belong to, through merges and splits.
+type Relation struct {
+	Type string `json:"type"`
+	To   Key    `json:"to"`
+	// Attributes are values of the row that stated it, as written (a
+	// payment's amount and date).
+	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
 // Feature returns the feature with the given name, or nil.

@@ -284,7 +284,7 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, err
 			}
-			src, ok := s.sources[in.Source]
+			parts, ok := s.feeds[in.Source]
 			if !ok {
 				return nil, huma.Error404NotFound(fmt.Sprintf("no source %q", in.Source))
 			}
@@ -292,7 +292,7 @@ func (s *Server) routes() {
 			if row == nil {
 				row = map[string]any{}
 			}
-			row[src.ID] = in.ID
+			row[parts[0].ID] = in.ID
 			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), []uploadRow{{Source: in.Source, Row: row}})
 			if err != nil {
 				return nil, s.fail(err)
@@ -328,7 +328,7 @@ func (s *Server) routes() {
 				return nil, err
 			}
 			for _, r := range in.Body.Records {
-				if _, ok := s.sources[r.Source]; !ok {
+				if _, ok := s.feeds[r.Source]; !ok {
 					return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("no source %q", r.Source))
 				}
 			}

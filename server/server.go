@@ -86,6 +86,7 @@ type Server struct {
 	principals map[string]access.Principal
 	keys       atomic.Pointer[[]APIKey] // replaced whole by SetAPIKeys
 	sources    map[string]config.Source
+	feeds      map[string][]config.Source // by the name rows come under (config.Feeds)
 	mux        *http.ServeMux
 	api        huma.API
 	log        *slog.Logger
@@ -123,6 +124,7 @@ func New(l *live.Live, opt Options) (*Server, error) {
 	for _, src := range opt.Sources {
 		s.sources[src.Name] = src
 	}
+	s.feeds = config.Feeds(opt.Sources)
 	cfg := huma.DefaultConfig("Concord", opt.Version)
 	cfg.OpenAPIPath = "/v1/openapi"
 	cfg.DocsPath = ""    // the docs page loads scripts from a CDN: not served

@@ -45,7 +45,7 @@ func (s *Server) uploadStream(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, err)
 		return
 	}
-	src, ok := s.sources[r.PathValue("source")]
+	parts, ok := s.feeds[r.PathValue("source")]
 	if !ok {
 		problem(w, http.StatusNotFound, "no such source")
 		return
@@ -53,9 +53,7 @@ func (s *Server) uploadStream(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.EnableFullDuplex() // acknowledge rows while the client still sends
 	body := &deadlineReader{r: r.Body, rc: rc}
-	opt := engine.IngestOptions(src)
-	opt.Format, opt.Encoding, opt.Stream, opt.File = ingest.FormatNDJSON, "utf-8", true, "request"
-	opt.MaxRowBytes = s.opt.Limits.RowBytes
+	opt := engine.JSONRowOptions(parts, "request", s.opt.Limits.RowBytes)
 	rd, err := ingest.Open(ingest.ContextReader(ctx, body), opt)
 	if err != nil {
 		problem(w, http.StatusBadRequest, "the body is not NDJSON rows")
@@ -68,7 +66,7 @@ func (s *Server) uploadStream(w http.ResponseWriter, r *http.Request) {
 		rc.SetWriteDeadline(time.Now().Add(streamIdle))
 		return enc.Encode(l)
 	}
-	_, err = s.l.Stream(live.WithActor(ctx, c.principal.ID), rd, live.StreamOptions{Source: src, Limits: s.opt.Limits, File: "request",
+	_, err = s.l.Stream(live.WithActor(ctx, c.principal.ID), rd, live.StreamOptions{Source: parts[0], Parts: parts[1:], Limits: s.opt.Limits, File: "request",
 		Reject: func(rj engine.Reject) error {
 			rj.File = "request"
 			return emit(streamLine{Reject: &rj})

@@ -36,7 +36,7 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 	}
 	var recs []rowRecord
 	for _, name := range names {
-		src, index := s.sources[name], bySource[name]
+		parts, index := s.feeds[name], bySource[name]
 		lines := make([][]byte, len(index))
 		for j, i := range index {
 			line, err := json.Marshal(rows[i].Row)
@@ -45,7 +45,7 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 			}
 			lines[j] = line
 		}
-		mapped, bad, err := engine.MapRows(src, s.opt.Limits, "request", lines)
+		mapped, bad, err := engine.MapRows(parts, s.opt.Limits, "request", lines)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -24,7 +24,7 @@ var tiers = map[string]int{
 	"audit": 1, "access": 1, "eval": 1, "internal/synth": 1,
 	"internal/progress": 1, "internal/demo": 1, "internal/archtest": 1, "internal/testpki": 1,
 
-	"model": 2, "explain": 2, "store": 2,
+	"model": 2, "explain": 2, "store": 2, "relate": 2,
 
 	"engine": 3,
 

@@ -49,7 +49,7 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	// Each input belongs to one source: settle it before the store loads.
-	srcs := make([]config.Source, fs.NArg())
+	srcs := make([][]config.Source, fs.NArg())
 	for i, in := range fs.Args() {
 		if srcs[i], err = inputSource(cfg, in, *sourceName); err != nil {
 			return err
@@ -83,12 +83,12 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		return nil
 	}
 	for i, in := range fs.Args() {
-		src := srcs[i]
-		rd, size, closeIn, err := openInput(ctx, env, in, src, cfg.Limits.RowBytes, *del)
+		parts := srcs[i]
+		rd, size, closeIn, err := openInput(ctx, env, in, parts, cfg.Limits.RowBytes, *del)
 		if err != nil {
 			return err
 		}
-		st, err := lv.Stream(ctx, rd, live.StreamOptions{Source: src, Limits: cfg.Limits, Delete: *del, File: in, Reject: reject,
+		st, err := lv.Stream(ctx, rd, live.StreamOptions{Source: parts[0], Parts: parts[1:], Limits: cfg.Limits, Delete: *del, File: in, Reject: reject,
 			Committed: func(chs []live.Change) error {
 				// Committed: acknowledge.
 				for _, ch := range chs {
@@ -122,24 +122,34 @@ type progressReader struct {
 	read func() int64
 }
 
-// openInput opens an INPUT ("-" for stdin) as a reader of src's records.
-// The format follows the input's extension, else the source's.
-// A delete reads only the id column.
-func openInput(ctx context.Context, env Env, in string, src config.Source, maxRow int, idOnly bool) (progressReader, int64, func(), error) {
-	opt := engine.IngestOptions(src)
+// openInput opens an INPUT ("-" for stdin) as a reader of the records of
+// parts (a source, or a source and its groups' sources). The format
+// follows the input's extension, else the source's. A delete reads only
+// the id column, and names a record of every part.
+func openInput(ctx context.Context, env Env, in string, parts []config.Source, maxRow int, idOnly bool) (progressReader, int64, func(), error) {
+	opt := engine.RowOptions(parts)
 	opt.MaxRowBytes = maxRow
 	opt.File = in
-	if idOnly {
-		opt.Fields = nil
+	set := func(o *ingest.Options) {
+		if idOnly {
+			o.Fields, o.SkipEmpty, o.Relations = nil, false, nil
+		}
+		switch ext := strings.ToLower(strings.TrimSuffix(in, ".gz")); {
+		case strings.HasSuffix(ext, ".ndjson"), strings.HasSuffix(ext, ".jsonl"):
+			o.Format = ingest.FormatNDJSON
+		case strings.HasSuffix(ext, ".csv"), strings.HasSuffix(ext, ".tsv"):
+			o.Format = ingest.FormatCSV
+		}
 	}
-	switch ext := strings.ToLower(strings.TrimSuffix(in, ".gz")); {
-	case strings.HasSuffix(ext, ".ndjson"), strings.HasSuffix(ext, ".jsonl"):
-		opt.Format = ingest.FormatNDJSON
-	case strings.HasSuffix(ext, ".csv"), strings.HasSuffix(ext, ".tsv"):
-		opt.Format = ingest.FormatCSV
+	set(&opt)
+	for i := range opt.Parts {
+		set(&opt.Parts[i])
 	}
 	if in == "-" {
 		opt.File, opt.Stream = "stdin", true
+		for i := range opt.Parts {
+			opt.Parts[i].Stream = true
+		}
 		rd, err := ingest.Open(ingest.ContextReader(ctx, env.Stdin), opt)
 		if err != nil {
 			return progressReader{}, 0, nil, err
@@ -154,29 +164,31 @@ func openInput(ctx context.Context, env Env, in string, src config.Source, maxRo
 	return progressReader{f.Reader, func() int64 { r, _ := f.Progress(); return r }}, size, func() { f.Close() }, nil
 }
 
-// inputSource picks the source an input belongs to.
-func inputSource(cfg *config.Config, in, name string) (config.Source, error) {
-	var names []string
-	for _, s := range cfg.Sources {
-		names = append(names, s.Name)
-		if name != "" && s.Name == name {
-			return s, nil
-		}
-	}
+// inputSource picks the source an input belongs to, and returns the
+// sources its rows make records of (config.Config.Parts).
+func inputSource(cfg *config.Config, in, name string) ([]config.Source, error) {
+	feeds := config.Feeds(cfg.Sources)
+	names := config.Inputs(feeds)
 	if name != "" {
-		return config.Source{}, &usageError{msg: fmt.Sprintf("--source %q is not in the config; sources: %s", name, strings.Join(names, ", ")), hint: upsertSynopsis}
+		if parts, ok := feeds[name]; ok {
+			return parts, nil
+		}
+		return nil, &usageError{msg: fmt.Sprintf("--source %q is not in the config; sources: %s", name, strings.Join(names, ", ")), hint: upsertSynopsis}
 	}
 	if abs, err := filepath.Abs(in); err == nil && in != "-" {
 		for _, s := range cfg.Sources {
 			if p, err := filepath.Abs(cfg.SourcePath(s)); err == nil && p == abs {
-				return s, nil
+				if s.Of != "" {
+					return feeds[s.Of], nil
+				}
+				return feeds[s.Name], nil
 			}
 		}
 	}
-	if len(cfg.Sources) == 1 {
-		return cfg.Sources[0], nil
+	if len(names) == 1 {
+		return feeds[names[0]], nil
 	}
-	return config.Source{}, &usageError{msg: fmt.Sprintf("which source is %s? give --source (one of %s)", in, strings.Join(names, ", ")), hint: upsertSynopsis}
+	return nil, &usageError{msg: fmt.Sprintf("which source is %s? give --source (one of %s)", in, strings.Join(names, ", ")), hint: upsertSynopsis}
 }
 
 func runEntity(ctx context.Context, env Env, args []string) error {

@@ -1,0 +1,481 @@
+package relate
+
+import (
+	"cmp"
+	"container/heap"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Filter selects the edges a query follows.
+type Filter struct {
+	// Types are the edge types followed; empty follows all. A type ending
+	// in * is a prefix: shares_* follows every shared identifier.
+	Types []string
+	// MinWeight leaves out edges that weigh less.
+	MinWeight float64
+	// Since and Until, when set, leave out dated edges (a payment with a
+	// date) whose every date falls outside them; undated edges (an
+	// officer, a shared phone) stay.
+	Since, Until time.Time
+}
+
+// Bounds of queries.
+const (
+	DefaultDepth    = 2
+	MaxDepth        = 6
+	DefaultNodes    = 500
+	MaxNodes        = 100_000
+	DefaultHops     = 6
+	MaxHops         = 12
+	DefaultGroups   = 100
+	MaxGroupMembers = 10_000
+)
+
+// compiled is a Filter ready to test edges with.
+type compiled struct {
+	all        bool
+	types      []bool // by type index
+	min        float64
+	since, til int32
+	dated      bool
+}
+
+func (g *Graph) compile(f Filter) (compiled, error) {
+	c := compiled{all: len(f.Types) == 0, min: f.MinWeight, since: math.MinInt32, til: math.MaxInt32}
+	if f.MinWeight < 0 || f.MinWeight > 1 || math.IsNaN(f.MinWeight) {
+		return c, fmt.Errorf("minimum weight %v: want a number from 0 to 1", f.MinWeight)
+	}
+	if !c.all {
+		c.types = make([]bool, len(g.types))
+		for _, t := range f.Types {
+			prefix, wild := strings.CutSuffix(t, "*")
+			for i, have := range g.types {
+				if have == t || (wild && strings.HasPrefix(have, prefix)) {
+					c.types[i] = true
+				}
+			}
+		}
+	}
+	if !f.Since.IsZero() {
+		c.since, c.dated = int32(f.Since.Unix()/86400), true
+	}
+	if !f.Until.IsZero() {
+		c.til, c.dated = int32(f.Until.Unix()/86400), true
+	}
+	if c.since > c.til {
+		return c, fmt.Errorf("since %s is after until %s", f.Since.Format(time.DateOnly), f.Until.Format(time.DateOnly))
+	}
+	return c, nil
+}
+
+func (c *compiled) keep(e *edge) bool {
+	if !c.all && !c.types[e.typ] {
+		return false
+	}
+	if e.weight < c.min {
+		return false
+	}
+	if c.dated && e.dmin <= e.dmax && (e.dmax < c.since || e.dmin > c.til) {
+		return false
+	}
+	return true
+}
+
+// Network is a part of the graph: entities and the edges among them.
+type Network struct {
+	Nodes []Node `json:"nodes"`
+	Edges []Edge `json:"edges"`
+	// Depth is each node's distance in hops from the entity asked about
+	// (Neighbours), by the order of Nodes.
+	Depth []int `json:"depth,omitempty"`
+	// Truncated says a bound cut the answer: more nodes were in reach.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// Neighbours returns the entities within depth hops of e over the edges f
+// keeps (at most maxNodes of them, nearest first), and every kept edge
+// among them. depth 0 means DefaultDepth, maxNodes 0 DefaultNodes.
+func (g *Graph) Neighbours(e record.EntityID, depth, maxNodes int, f Filter) (Network, error) {
+	depth = cmp.Or(depth, DefaultDepth)
+	maxNodes = cmp.Or(maxNodes, DefaultNodes)
+	if depth < 1 || depth > MaxDepth {
+		return Network{}, fmt.Errorf("depth %d: want 1 to %d", depth, MaxDepth)
+	}
+	if maxNodes < 1 || maxNodes > MaxNodes {
+		return Network{}, fmt.Errorf("at most %d nodes: want 1 to %d", maxNodes, MaxNodes)
+	}
+	start, ok := g.index[e]
+	if !ok {
+		return Network{}, ErrNotFound
+	}
+	c, err := g.compile(f)
+	if err != nil {
+		return Network{}, err
+	}
+	pos := map[int32]int{start: 0} // node → its place in order
+	order, depths := []int32{start}, []int{0}
+	truncated := false
+	for head := 0; head < len(order); head++ {
+		i := order[head]
+		if depths[head] == depth {
+			continue
+		}
+		for _, j := range g.adj[g.off[i]:g.off[i+1]] {
+			if !c.keep(&g.edges[j]) {
+				continue
+			}
+			o := g.other(j, i)
+			if _, seen := pos[o]; seen {
+				continue
+			}
+			if len(order) == maxNodes {
+				truncated = true
+				continue
+			}
+			pos[o] = len(order)
+			order, depths = append(order, o), append(depths, depths[head]+1)
+		}
+	}
+	out := Network{Truncated: truncated, Depth: depths}
+	for k, i := range order {
+		out.Nodes = append(out.Nodes, g.nodes[i])
+		for _, j := range g.adj[g.off[i]:g.off[i+1]] {
+			// each edge once: at its end listed first
+			if p, in := pos[g.other(j, i)]; in && p > k && c.keep(&g.edges[j]) {
+				out.Edges = append(out.Edges, g.public(j))
+			}
+		}
+	}
+	return out, nil
+}
+
+// Path is a chain of edges from one entity to another.
+type Path struct {
+	Nodes []Node `json:"nodes"` // from the first entity to the last
+	Edges []Edge `json:"edges"` // Edges[i] joins Nodes[i] and Nodes[i+1]
+	// Weight is the product of the edges' weights: how strong the chain
+	// is as a whole.
+	Weight float64 `json:"weight"`
+}
+
+// ErrNoPath is returned when no chain of kept edges within the bound of
+// hops joins the two entities.
+var ErrNoPath = fmt.Errorf("no path")
+
+// ShortestPath returns a path of the fewest hops from a to b over the edges
+// f keeps, of at most maxHops (0: DefaultHops). Among the shortest, it is
+// the first found searching from both ends at once.
+func (g *Graph) ShortestPath(a, b record.EntityID, maxHops int, f Filter) (Path, error) {
+	s, t, c, maxHops, err := g.pathArgs(a, b, maxHops, f)
+	if err != nil || s == t {
+		return g.pathOf([]int32{s}, nil), err
+	}
+	// Bidirectional breadth-first search: grow the smaller frontier.
+	prev := [2]map[int32]int32{{s: -1}, {t: -1}} // node → edge that reached it
+	frontier := [2][]int32{{s}, {t}}
+	for hops := 0; hops < maxHops; hops++ {
+		side := 0
+		if len(frontier[1]) < len(frontier[0]) {
+			side = 1
+		}
+		if len(frontier[side]) == 0 {
+			break
+		}
+		var next []int32
+		for _, i := range frontier[side] {
+			for _, j := range g.adj[g.off[i]:g.off[i+1]] {
+				if !c.keep(&g.edges[j]) {
+					continue
+				}
+				o := g.other(j, i)
+				if _, seen := prev[side][o]; seen {
+					continue
+				}
+				prev[side][o] = j
+				if _, met := prev[1-side][o]; met {
+					return g.joinPath(prev, o), nil
+				}
+				next = append(next, o)
+			}
+		}
+		frontier[side] = next
+	}
+	return Path{}, ErrNoPath
+}
+
+// joinPath makes the path through the node m both searches reached.
+func (g *Graph) joinPath(prev [2]map[int32]int32, m int32) Path {
+	var nodes, edges []int32
+	for i := m; ; { // back to s
+		nodes = append(nodes, i)
+		j := prev[0][i]
+		if j < 0 {
+			break
+		}
+		edges = append(edges, j)
+		i = g.other(j, i)
+	}
+	slices.Reverse(nodes)
+	slices.Reverse(edges)
+	for i := m; ; { // on to t
+		j := prev[1][i]
+		if j < 0 {
+			break
+		}
+		edges = append(edges, j)
+		i = g.other(j, i)
+		nodes = append(nodes, i)
+	}
+	return g.pathOf(nodes, edges)
+}
+
+// StrongestPath returns the path from a to b whose product of edge
+// weights is greatest, over the edges f keeps, of at most maxHops hops
+// (0: DefaultHops): the chain of the strongest evidence, not the
+// shortest.
+func (g *Graph) StrongestPath(a, b record.EntityID, maxHops int, f Filter) (Path, error) {
+	s, t, c, maxHops, err := g.pathArgs(a, b, maxHops, f)
+	if err != nil || s == t {
+		return g.pathOf([]int32{s}, nil), err
+	}
+	// Dijkstra on −ln(weight) over (node, hops) states, so that a strong
+	// long chain beyond maxHops does not hide a weaker short one.
+	type state struct {
+		node int32
+		hops int8
+	}
+	type reached struct {
+		cost float64
+		from state
+		edge int32
+	}
+	best := map[state]reached{{s, 0}: {0, state{-1, 0}, -1}}
+	q := &pathQueue{{cost: 0, node: s}}
+	for q.Len() > 0 {
+		it := heap.Pop(q).(pathItem)
+		st := state{it.node, it.hops}
+		if r := best[st]; it.cost > r.cost {
+			continue
+		}
+		if it.node == t {
+			var nodes, edges []int32
+			for cur := st; cur.node >= 0; {
+				r := best[cur]
+				nodes = append(nodes, cur.node)
+				if r.edge >= 0 {
+					edges = append(edges, r.edge)
+				}
+				cur = r.from
+			}
+			slices.Reverse(nodes)
+			slices.Reverse(edges)
+			return g.pathOf(nodes, edges), nil
+		}
+		if int(it.hops) == maxHops {
+			continue
+		}
+		for _, j := range g.adj[g.off[it.node]:g.off[it.node+1]] {
+			e := &g.edges[j]
+			if !c.keep(e) {
+				continue
+			}
+			next := state{g.other(j, it.node), it.hops + 1}
+			cost := it.cost - math.Log(e.weight)
+			if r, ok := best[next]; ok && r.cost <= cost {
+				continue
+			}
+			// A state no cheaper than one with fewer hops at the node is
+			// of no use.
+			dominated := false
+			for h := int8(0); h < next.hops; h++ {
+				if r, ok := best[state{next.node, h}]; ok && r.cost <= cost {
+					dominated = true
+					break
+				}
+			}
+			if dominated {
+				continue
+			}
+			best[next] = reached{cost, st, j}
+			heap.Push(q, pathItem{cost: cost, node: next.node, hops: next.hops})
+		}
+	}
+	return Path{}, ErrNoPath
+}
+
+type pathItem struct {
+	cost float64
+	node int32
+	hops int8
+}
+
+type pathQueue []pathItem
+
+func (q pathQueue) Len() int           { return len(q) }
+func (q pathQueue) Less(i, j int) bool { return q[i].cost < q[j].cost }
+func (q pathQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *pathQueue) Push(x any)        { *q = append(*q, x.(pathItem)) }
+func (q *pathQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return it
+}
+
+func (g *Graph) pathArgs(a, b record.EntityID, maxHops int, f Filter) (s, t int32, c compiled, hops int, err error) {
+	hops = cmp.Or(maxHops, DefaultHops)
+	if hops < 1 || hops > MaxHops {
+		return 0, 0, c, 0, fmt.Errorf("at most %d hops: want 1 to %d", hops, MaxHops)
+	}
+	var ok bool
+	if s, ok = g.index[a]; !ok {
+		return 0, 0, c, 0, fmt.Errorf("%s: %w", a, ErrNotFound)
+	}
+	if t, ok = g.index[b]; !ok {
+		return 0, 0, c, 0, fmt.Errorf("%s: %w", b, ErrNotFound)
+	}
+	c, err = g.compile(f)
+	return s, t, c, hops, err
+}
+
+func (g *Graph) pathOf(nodes, edges []int32) Path {
+	p := Path{Weight: 1}
+	for _, i := range nodes {
+		p.Nodes = append(p.Nodes, g.nodes[i])
+	}
+	for _, j := range edges {
+		e := g.public(j)
+		p.Edges = append(p.Edges, e)
+		p.Weight *= e.Weight
+	}
+	return p
+}
+
+// Group is a set of entities joined by kept edges: a connected component.
+type Group struct {
+	Size  int `json:"size"`  // entities
+	Edges int `json:"edges"` // kept edges among them
+	// Density is Edges over the pairs the entities make: 1 when every two
+	// are linked.
+	Density float64 `json:"density"`
+	// Types counts its edges by type.
+	Types map[string]int `json:"types"`
+	// Members are its entities, at most MaxGroupMembers (Truncated says
+	// there were more).
+	Members   []record.EntityID `json:"members"`
+	Truncated bool              `json:"truncated,omitempty"`
+}
+
+// Groups returns the groups of at least minSize entities (0: 3) that the
+// edges f keeps join, largest first, then densest, at most limit (0:
+// DefaultGroups): rings of people and companies tied by shared phones and
+// accounts, for f following shares_* edges.
+func (g *Graph) Groups(minSize, limit int, f Filter) ([]Group, error) {
+	minSize, limit = cmp.Or(minSize, 3), cmp.Or(limit, DefaultGroups)
+	if minSize < 2 || limit < 1 {
+		return nil, fmt.Errorf("groups of at least %d entities, %d of them: want at least 2, and 1", minSize, limit)
+	}
+	c, err := g.compile(f)
+	if err != nil {
+		return nil, err
+	}
+	parent := make([]int32, len(g.nodes))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for j := range g.edges {
+		if e := &g.edges[j]; c.keep(e) {
+			if x, y := find(e.from), find(e.to); x != y {
+				if x < y {
+					x, y = y, x
+				}
+				parent[x] = y
+			}
+		}
+	}
+	size := map[int32]int{}
+	for i := range parent {
+		size[find(int32(i))]++
+	}
+	type comp struct {
+		root  int32
+		size  int
+		edges int
+		types map[string]int
+	}
+	comps := map[int32]*comp{}
+	for r, n := range size {
+		if n >= minSize {
+			comps[r] = &comp{root: r, size: n, types: map[string]int{}}
+		}
+	}
+	for j := range g.edges {
+		e := &g.edges[j]
+		if !c.keep(e) {
+			continue
+		}
+		if cp, ok := comps[find(e.from)]; ok {
+			cp.edges++
+			cp.types[g.types[e.typ]]++
+		}
+	}
+	list := make([]*comp, 0, len(comps))
+	for _, cp := range comps {
+		list = append(list, cp)
+	}
+	density := func(cp *comp) float64 { return float64(cp.edges) / (float64(cp.size) * float64(cp.size-1) / 2) }
+	slices.SortFunc(list, func(x, y *comp) int {
+		if x.size != y.size {
+			return y.size - x.size
+		}
+		if dx, dy := density(x), density(y); dx != dy {
+			return cmp.Compare(dy, dx)
+		}
+		return strings.Compare(string(g.nodes[x.root].Entity), string(g.nodes[y.root].Entity))
+	})
+	list = list[:min(len(list), limit)]
+	out := make([]Group, len(list))
+	pos := map[int32]int{}
+	for k, cp := range list {
+		out[k] = Group{Size: cp.size, Edges: cp.edges, Density: density(cp), Types: cp.types, Truncated: cp.size > MaxGroupMembers}
+		pos[cp.root] = k
+	}
+	for i := range g.nodes {
+		if k, ok := pos[find(int32(i))]; ok && len(out[k].Members) < MaxGroupMembers {
+			out[k].Members = append(out[k].Members, g.nodes[i].Entity)
+		}
+	}
+	for k := range out {
+		slices.Sort(out[k].Members)
+	}
+	return out, nil
+}
+
+// All returns the whole graph as a Network, or its first maxNodes nodes
+// (0: every node) and the edges among them: what an export writes.
+func (g *Graph) All(maxNodes int) Network {
+	n := len(g.nodes)
+	if maxNodes > 0 && maxNodes < n {
+		n = maxNodes
+	}
+	out := Network{Nodes: slices.Clone(g.nodes[:n]), Truncated: n < len(g.nodes)}
+	for j := range g.edges {
+		if e := &g.edges[j]; int(e.from) < n && int(e.to) < n {
+			out.Edges = append(out.Edges, g.public(int32(j)))
+		}
+	}
+	return out
+}

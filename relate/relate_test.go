@@ -1,0 +1,297 @@
+package relate_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/relate"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func key(s, id string) record.Key { return record.Key{Source: s, ID: id} }
+
+// network is a hand-built network:
+//
+//	C1 ←officer_of─ P1 ─shares_phone─ P2 ─shares_account─ P3 ─paid→ P4
+//	                                  P2 ─possibly_same (0.05)─ P4
+//	                                  P2 ─possibly_same (0.7)── P5
+//	Q1..Q4 share one phone, more holders than allowed: no edges.
+//	P1 states a relation to a record nobody gave: dangling.
+func network(hide ...record.Key) *relate.Graph {
+	b := relate.NewBuilder(relate.Options{MaxHolders: 3})
+	recs := []relate.Record{
+		{Key: key("registry", "f1"), Entity: "C1", Kind: record.EntityOrganization, Name: "Acme Ltd"},
+		{Key: key("registry.officer", "f1"), Entity: "P1", Kind: record.EntityPerson, Name: "Ann Lee",
+			Relations: []record.Relation{{Type: "officer_of", To: key("registry", "f1")}, {Type: "officer_of", To: key("registry", "gone")}}},
+		{Key: key("kyc", "k1"), Entity: "P1", Kind: record.EntityPerson, Name: "Lee, Ann", Shared: []relate.Value{{"phone", "+15550001"}}},
+		{Key: key("kyc", "k2"), Entity: "P2", Kind: record.EntityPerson, Name: "Bo Chan",
+			Shared: []relate.Value{{"phone", "+15550001"}, {"account", "A-9"}}},
+		{Key: key("payments.originator", "p1"), Entity: "P3", Name: "CHAN/BO MR", Shared: []relate.Value{{"account", "A-9"}},
+			Relations: []record.Relation{{Type: "paid", To: key("payments.beneficiary", "p1"), Attributes: map[string]string{"amount": "100", "date": "2024-03-01"}}}},
+		{Key: key("payments.beneficiary", "p1"), Entity: "P4", Name: "DOE/JO"},
+		{Key: key("kyc", "k5"), Entity: "P5", Kind: record.EntityPerson, Name: "Bo Chang"},
+	}
+	for i := range 4 {
+		recs = append(recs, relate.Record{Key: key("kyc", "q"+string(rune('1'+i))), Entity: record.EntityID("Q" + string(rune('1'+i))),
+			Shared: []relate.Value{{"phone", "+18005550000"}}})
+	}
+	for _, r := range recs {
+		if !slices.Contains(hide, r.Key) {
+			b.Add(r)
+		}
+	}
+	b.Possible(key("kyc", "k2"), key("payments.beneficiary", "p1"), 0.05)
+	b.Possible(key("kyc", "k2"), key("kyc", "k5"), 0.7)
+	return b.Build()
+}
+
+func entities(nodes []relate.Node) []record.EntityID {
+	var out []record.EntityID
+	for _, n := range nodes {
+		out = append(out, n.Entity)
+	}
+	return out
+}
+
+func types(edges []relate.Edge) []string {
+	var out []string
+	for _, e := range edges {
+		out = append(out, e.Type)
+	}
+	return out
+}
+
+func TestBuildStats(t *testing.T) {
+	g := network()
+	want := relate.Stats{Records: 11, Entities: 10, Edges: 6, Disclosed: 3, Dangling: 1, Crowded: 1}
+	if got := g.Stats(); got != want {
+		t.Errorf("stats %+v, want %+v", got, want)
+	}
+	if n, ok := g.Node("P1"); !ok || n.Records != 2 || n.Name != "Ann Lee" || n.Kind != record.EntityPerson {
+		t.Errorf("P1 = %+v, want 2 records named Ann Lee (the least of its names), a person", n)
+	}
+	if want := []string{"officer_of", "paid", "possibly_same", "shares_account", "shares_phone"}; !slices.Equal(g.Types(), want) {
+		t.Errorf("types %q, want %q", g.Types(), want)
+	}
+}
+
+func TestNeighbours(t *testing.T) {
+	g := network()
+	tests := []struct {
+		name   string
+		from   record.EntityID
+		depth  int
+		filter relate.Filter
+		nodes  []record.EntityID
+		depths []int
+		edges  []string
+	}{
+		{"one hop", "C1", 1, relate.Filter{}, []record.EntityID{"C1", "P1"}, []int{0, 1}, []string{"officer_of"}},
+		{"two hops", "C1", 2, relate.Filter{}, []record.EntityID{"C1", "P1", "P2"}, []int{0, 1, 2}, []string{"officer_of", "shares_phone"}},
+		{"officers only", "C1", 3, relate.Filter{Types: []string{"officer_of"}}, []record.EntityID{"C1", "P1"}, []int{0, 1}, []string{"officer_of"}},
+		// (edges come in the order they were made: disclosed, then shared
+		// values by feature and value, then pairs in review)
+		{"shares prefix", "P2", 1, relate.Filter{Types: []string{"shares_*"}}, []record.EntityID{"P2", "P3", "P1"}, []int{0, 1, 1}, []string{"shares_account", "shares_phone"}},
+		{"strong only", "P2", 1, relate.Filter{MinWeight: 0.5}, []record.EntityID{"P2", "P3", "P1", "P5"}, []int{0, 1, 1, 1}, []string{"shares_account", "shares_phone", "possibly_same"}},
+		// the edge between P3 and P4 is among the nodes found: it is given
+		{"edges among the found", "P2", 1, relate.Filter{}, []record.EntityID{"P2", "P3", "P1", "P4", "P5"}, []int{0, 1, 1, 1, 1},
+			[]string{"shares_account", "shares_phone", "possibly_same", "possibly_same", "paid"}},
+		{"dated out", "P3", 1, relate.Filter{Since: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}, []record.EntityID{"P3", "P2"}, []int{0, 1}, []string{"shares_account"}},
+		{"dated in", "P3", 1, relate.Filter{Until: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}, []record.EntityID{"P3", "P4", "P2"}, []int{0, 1, 1},
+			[]string{"paid", "shares_account", "possibly_same"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := g.Neighbours(tt.from, tt.depth, 0, tt.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(entities(n.Nodes), tt.nodes) || !slices.Equal(n.Depth, tt.depths) {
+				t.Errorf("nodes %v at %v, want %v at %v", entities(n.Nodes), n.Depth, tt.nodes, tt.depths)
+			}
+			if !slices.Equal(types(n.Edges), tt.edges) {
+				t.Errorf("edges %q, want %q", types(n.Edges), tt.edges)
+			}
+		})
+	}
+	n, _ := g.Neighbours("C1", 1, 0, relate.Filter{})
+	e := n.Edges[0]
+	if e.From != "P1" || e.To != "C1" || !e.Directed || e.Weight != 1 || len(e.Evidence) != 1 ||
+		e.Evidence[0].From != key("registry.officer", "f1") || e.Evidence[0].To != key("registry", "f1") {
+		t.Errorf("officer edge %+v: want P1 → C1, stated by the officer record", e)
+	}
+	if n, _ := g.Neighbours("P2", 1, 2, relate.Filter{}); len(n.Nodes) != 2 || !n.Truncated {
+		t.Errorf("at most 2 nodes: %d nodes, truncated %v", len(n.Nodes), n.Truncated)
+	}
+	if _, err := g.Neighbours("nobody", 1, 0, relate.Filter{}); !errors.Is(err, relate.ErrNotFound) {
+		t.Errorf("unknown entity: %v", err)
+	}
+	for _, bad := range []struct {
+		depth, nodes int
+		f            relate.Filter
+	}{{depth: relate.MaxDepth + 1}, {depth: -1}, {nodes: relate.MaxNodes + 1}, {f: relate.Filter{MinWeight: 2}},
+		{f: relate.Filter{Since: time.Now(), Until: time.Now().Add(-48 * time.Hour)}}} {
+		if _, err := g.Neighbours("C1", bad.depth, bad.nodes, bad.f); err == nil {
+			t.Errorf("Neighbours(depth %d, nodes %d, %+v) succeeded, want an error", bad.depth, bad.nodes, bad.f)
+		}
+	}
+}
+
+func TestPaths(t *testing.T) {
+	g := network()
+	p, err := g.ShortestPath("C1", "P3", 0, relate.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []record.EntityID{"C1", "P1", "P2", "P3"}; !slices.Equal(entities(p.Nodes), want) {
+		t.Errorf("shortest C1→P3 %v, want %v", entities(p.Nodes), want)
+	}
+	if want := []string{"officer_of", "shares_phone", "shares_account"}; !slices.Equal(types(p.Edges), want) {
+		t.Errorf("its edges %q, want %q", types(p.Edges), want)
+	}
+	if _, err := g.ShortestPath("C1", "P3", 2, relate.Filter{}); !errors.Is(err, relate.ErrNoPath) {
+		t.Errorf("within 2 hops: %v, want ErrNoPath", err)
+	}
+	if _, err := g.ShortestPath("C1", "Q1", 0, relate.Filter{}); !errors.Is(err, relate.ErrNoPath) {
+		t.Errorf("to a crowded phone's holder: %v, want ErrNoPath", err)
+	}
+	// P2 → P4: one weak hop (possibly same, 0.05), or two strong ones
+	// (a shared account, then a payment).
+	short, err := g.ShortestPath("P2", "P4", 0, relate.Filter{})
+	if err != nil || len(short.Edges) != 1 || short.Weight != 0.05 {
+		t.Errorf("shortest P2→P4: %v edges of weight %v, %v; want the one weak hop", types(short.Edges), short.Weight, err)
+	}
+	strong, err := g.StrongestPath("P2", "P4", 0, relate.Filter{})
+	if err != nil || !slices.Equal(types(strong.Edges), []string{"shares_account", "paid"}) || strong.Weight != 1 {
+		t.Errorf("strongest P2→P4: %q of weight %v, %v; want the account and the payment", types(strong.Edges), strong.Weight, err)
+	}
+	if p, err := g.StrongestPath("P2", "P4", 1, relate.Filter{}); err != nil || len(p.Edges) != 1 {
+		t.Errorf("strongest P2→P4 in one hop: %q, %v", types(p.Edges), err)
+	}
+	dated, err := g.StrongestPath("P2", "P4", 0, relate.Filter{Since: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil || !slices.Equal(types(dated.Edges), []string{"possibly_same"}) {
+		t.Errorf("strongest P2→P4 since 2025 (the payment is of 2024): %q, %v", types(dated.Edges), err)
+	}
+	if p, err := g.ShortestPath("P1", "P1", 0, relate.Filter{}); err != nil || len(p.Nodes) != 1 || len(p.Edges) != 0 {
+		t.Errorf("a path to itself: %+v, %v", p, err)
+	}
+	if _, err := g.StrongestPath("P1", "nobody", 0, relate.Filter{}); !errors.Is(err, relate.ErrNotFound) {
+		t.Errorf("to an unknown entity: %v", err)
+	}
+}
+
+func TestGroups(t *testing.T) {
+	g := network()
+	groups, err := g.Groups(2, 0, relate.Filter{Types: []string{"shares_*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 {
+		t.Fatalf("groups %+v, want one ring (the crowded phone links none)", groups)
+	}
+	r := groups[0]
+	if r.Size != 3 || r.Edges != 2 || r.Density != 2.0/3 || !slices.Equal(r.Members, []record.EntityID{"P1", "P2", "P3"}) ||
+		r.Types["shares_phone"] != 1 || r.Types["shares_account"] != 1 {
+		t.Errorf("ring %+v, want P1, P2, P3 joined by a phone and an account", r)
+	}
+	all, err := g.Groups(0, 0, relate.Filter{})
+	if err != nil || len(all) != 1 || all[0].Size != 6 {
+		t.Errorf("every edge: %+v, %v; want one group of 6", all, err)
+	}
+	if _, err := g.Groups(1, 0, relate.Filter{}); err == nil {
+		t.Error("groups of 1: want an error")
+	}
+}
+
+// TestHiddenRecords: a graph built without a record the reader may not see
+// has no edge it states or a value it alone holds, and no path through it.
+func TestHiddenRecords(t *testing.T) {
+	g := network(key("payments.originator", "p1"))
+	if _, ok := g.Node("P3"); ok {
+		t.Error("P3, whose only record is hidden, is in the graph")
+	}
+	if slices.Contains(g.Types(), "paid") || slices.Contains(g.Types(), "shares_account") {
+		t.Errorf("types %q: the hidden record's payment and account are there", g.Types())
+	}
+	if p, err := g.StrongestPath("P2", "P4", 0, relate.Filter{}); err != nil || !slices.Equal(types(p.Edges), []string{"possibly_same"}) {
+		t.Errorf("P2→P4 without the hidden record: %q, %v", types(p.Edges), err)
+	}
+	g = network(key("registry", "f1"))
+	if g.Stats().Dangling != 2 {
+		t.Errorf("an officer of a hidden company: %d dangling, want 2", g.Stats().Dangling)
+	}
+}
+
+func TestExportGolden(t *testing.T) {
+	n, err := network().Neighbours("P2", 2, 0, relate.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range relate.Formats {
+		t.Run(format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := relate.Write(&buf, n, format); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "network."+format)
+			if *update {
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./relate -update)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s export differs from %s:\n%s", format, golden, buf.Bytes())
+			}
+		})
+	}
+	var back relate.Network
+	var buf bytes.Buffer
+	if err := relate.Write(&buf, n, relate.FormatJSON); err != nil || json.Unmarshal(buf.Bytes(), &back) != nil || len(back.Edges) != len(n.Edges) {
+		t.Errorf("JSON does not read back: %v", err)
+	}
+	if err := relate.Write(&buf, n, "dot"); err == nil {
+		t.Error("an unknown format: want an error")
+	}
+}
+
+func TestParseDay(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{{"2024-03-01", "2024-03-01", true}, {" 20240301 ", "2024-03-01", true}, {"01/03/2024", "2024-03-01", true},
+		{"2024-03-01T10:00:00Z", "2024-03-01", true}, {"March 1", "", false}, {"", "", false}} {
+		got, ok := relate.ParseDay(tt.in)
+		if ok != tt.ok || (ok && got.Format(time.DateOnly) != tt.want) {
+			t.Errorf("ParseDay(%q) = %v, %v; want %s, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func FuzzParseDay(f *testing.F) {
+	for _, s := range []string{"2024-03-01", "20240301", "01/03/2024", "2024/03/01", "2024-03-01T10:00:00+02:00", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := relate.ParseDay(s)
+		if ok && d.Location() != time.UTC {
+			t.Errorf("ParseDay(%q) = %v, not in UTC", s, d)
+		}
+		if !ok && !d.IsZero() {
+			t.Errorf("ParseDay(%q) failed but gave %v", s, d)
+		}
+	})
+}
