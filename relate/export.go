@@ -108,7 +108,7 @@ func graphML(n Network) gmlDoc {
 		Graph: gmlGraph{ID: "concord", EdgeDefault: "undirected"}}
 	for _, nd := range n.Nodes {
 		d.Graph.Nodes = append(d.Graph.Nodes, gmlNode{ID: string(nd.Entity), Data: []gmlData{
-			{"kind", kindName(nd.Kind)}, {"name", nd.Name}, {"records", strconv.Itoa(nd.Records)}}})
+			{"kind", KindName(nd.Kind)}, {"name", nd.Name}, {"records", strconv.Itoa(nd.Records)}}})
 	}
 	for i, e := range n.Edges {
 		d.Graph.Edges = append(d.Graph.Edges, gmlEdge{ID: "e" + strconv.Itoa(i), Source: string(e.From), Target: string(e.To),
@@ -180,7 +180,7 @@ func gexf(n Network) gexfDoc {
 		}}}
 	for _, nd := range n.Nodes {
 		d.Graph.Nodes = append(d.Graph.Nodes, gexfNode{ID: string(nd.Entity), Label: nd.Name,
-			Values: []gexfValue{{"kind", kindName(nd.Kind)}, {"records", strconv.Itoa(nd.Records)}}})
+			Values: []gexfValue{{"kind", KindName(nd.Kind)}, {"records", strconv.Itoa(nd.Records)}}})
 	}
 	for i, e := range n.Edges {
 		typ := "undirected"
@@ -196,8 +196,8 @@ func gexf(n Network) gexfDoc {
 
 func formatWeight(w float64) string { return strconv.FormatFloat(w, 'g', 6, 64) }
 
-// kindName names an entity kind in the XML formats, unknown included.
-func kindName(k record.EntityKind) string {
+// KindName names an entity kind in the XML formats, unknown included.
+func KindName(k record.EntityKind) string {
 	if k == record.EntityUnknown {
 		return "unknown"
 	}

@@ -54,6 +54,7 @@ var commands = map[string]command{
 	"audit":     {"verify or export the hash-chained audit log", runAudit},
 	"serve":     {"serve the HTTP API (TLS, API keys or client certificates, need-to-know views)", runServe},
 	"apikey":    {"make an API key for a principal: the key once, and the line for serve.api_keys", runAPIKey},
+	"network":   {"the network around entities: relationships, shared identifiers, paths, groups, export", runNetwork},
 	"consume":   {"resolve records from a Kafka topic into the store, relay entity changes", runConsume},
 }
 

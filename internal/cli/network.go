@@ -1,0 +1,276 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/relate"
+)
+
+const networkSynopsis = `concord network neighbours --config concord.yaml [--depth N] [--max-nodes N] [FILTERS] [--format json|graphml|gexf] [--out FILE] ENTITY
+concord network path --config concord.yaml [--strongest] [--max-hops N] [FILTERS] [--json] FROM TO
+concord network groups --config concord.yaml [--min-size N] [--limit N] [FILTERS] [--json]
+concord network export --config concord.yaml [--format graphml|gexf|json] [--max-nodes N] [--out FILE]
+concord network stats --config concord.yaml
+FILTERS: [--type T]… (shares_* for every shared identifier) [--min-weight W] [--since YYYY-MM-DD] [--until YYYY-MM-DD]
+ENTITY, FROM, TO: an entity id, or a record as SOURCE/ID (its entity)`
+
+// typeList is a repeatable --type flag.
+type typeList []string
+
+func (t *typeList) String() string     { return strings.Join(*t, ",") }
+func (t *typeList) Set(v string) error { *t = append(*t, strings.Split(v, ",")...); return nil }
+
+// dayFlag is a --since/--until date.
+type dayFlag struct{ t time.Time }
+
+func (d *dayFlag) String() string {
+	if d.t.IsZero() {
+		return ""
+	}
+	return d.t.Format(time.DateOnly)
+}
+
+func (d *dayFlag) Set(v string) error {
+	t, ok := relate.ParseDay(v)
+	if !ok {
+		return fmt.Errorf("%q is not a date (write YYYY-MM-DD)", v)
+	}
+	d.t = t
+	return nil
+}
+
+func runNetwork(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return &usageError{msg: "which network command? neighbours, path, groups, export or stats", hint: networkSynopsis}
+	}
+	verb, args := args[0], args[1:]
+	fs := flags(env, "network "+verb, networkSynopsis)
+	cfgPath := fs.String("config", "", "config file (concord.yaml)")
+	var types typeList
+	var since, until dayFlag
+	fs.Var(&types, "type", "follow only edges of this type (repeat, or comma-separated; shares_* for every shared identifier)")
+	minWeight := fs.Float64("min-weight", 0, "follow only edges of at least this weight (0 to 1)")
+	fs.Var(&since, "since", "leave out dated edges (payments) all before this day")
+	fs.Var(&until, "until", "leave out dated edges all after this day")
+	maxHolders := fs.Int("max-holders", relate.DefaultMaxHolders, "a value shared by more entities than this links none (a call centre's number)")
+	var depth, maxNodes, maxHops, minSize, limit *int
+	var strongest, asJSON *bool
+	var format, out *string
+	want := 0
+	switch verb {
+	case "neighbours", "neighbors":
+		depth = fs.Int("depth", relate.DefaultDepth, fmt.Sprintf("hops from the entity, 1 to %d", relate.MaxDepth))
+		maxNodes = fs.Int("max-nodes", relate.DefaultNodes, "at most this many entities, nearest first")
+		format = fs.String("format", relate.FormatJSON, "json, graphml or gexf")
+		out = fs.String("out", "", "write to this file (default: standard output)")
+		want = 1
+	case "path":
+		strongest = fs.Bool("strongest", false, "the path of the strongest evidence (greatest product of weights), not the fewest hops")
+		maxHops = fs.Int("max-hops", relate.DefaultHops, fmt.Sprintf("at most this many hops, 1 to %d", relate.MaxHops))
+		asJSON = fs.Bool("json", false, "print JSON instead of text")
+		want = 2
+	case "groups":
+		minSize = fs.Int("min-size", 3, "groups of at least this many entities")
+		limit = fs.Int("limit", relate.DefaultGroups, "at most this many groups, largest first")
+		asJSON = fs.Bool("json", false, "print JSON instead of text")
+	case "export":
+		maxNodes = fs.Int("max-nodes", 0, "at most this many entities (0: all)")
+		format = fs.String("format", relate.FormatGraphML, "graphml, gexf or json")
+		out = fs.String("out", "", "write to this file (default: standard output)")
+	case "stats":
+	default:
+		return &usageError{msg: fmt.Sprintf("unknown network command %q: neighbours, path, groups, export or stats", verb), hint: networkSynopsis}
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *cfgPath == "" || fs.NArg() != want {
+		return &usageError{msg: fmt.Sprintf("--config and %d entities are required", want), hint: networkSynopsis}
+	}
+	if format != nil && !slices.Contains(relate.Formats, *format) {
+		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", *format, strings.Join(relate.Formats, ", ")), hint: networkSynopsis}
+	}
+	filter := relate.Filter{Types: types, MinWeight: *minWeight, Since: since.t, Until: until.t}
+	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
+		g, err := l.Network(ctx, access.Everything, relate.Options{MaxHolders: *maxHolders})
+		if err != nil {
+			return err
+		}
+		ends := make([]record.EntityID, fs.NArg())
+		for i, arg := range fs.Args() {
+			if ends[i], err = entityArg(ctx, l, arg); err != nil {
+				return err
+			}
+		}
+		switch verb {
+		case "neighbours", "neighbors":
+			n, err := g.Neighbours(ends[0], *depth, *maxNodes, filter)
+			if err != nil {
+				return networkError(err, fs.Arg(0))
+			}
+			return writeNetwork(env, *out, n, *format)
+		case "path":
+			find := g.ShortestPath
+			if *strongest {
+				find = g.StrongestPath
+			}
+			p, err := find(ends[0], ends[1], *maxHops, filter)
+			if errors.Is(err, relate.ErrNoPath) {
+				return fmt.Errorf("no path from %s to %s within %d hops over the edges kept", fs.Arg(0), fs.Arg(1), *maxHops)
+			}
+			if err != nil {
+				return networkError(err, "")
+			}
+			if *asJSON {
+				return printJSON(env.Stdout, p)
+			}
+			_, err = io.WriteString(env.Stdout, pathText(p))
+			return err
+		case "groups":
+			gs, err := g.Groups(*minSize, *limit, filter)
+			if err != nil {
+				return &usageError{msg: err.Error(), hint: networkSynopsis}
+			}
+			if *asJSON {
+				return printJSON(env.Stdout, gs)
+			}
+			_, err = io.WriteString(env.Stdout, groupsText(gs))
+			return err
+		case "export":
+			return writeNetwork(env, *out, g.All(*maxNodes), *format)
+		default:
+			return printJSON(env.Stdout, struct {
+				relate.Stats
+				Types []string `json:"types"`
+			}{g.Stats(), g.Types()})
+		}
+	})
+}
+
+// entityArg reads an entity named by its id, or by a record as SOURCE/ID.
+func entityArg(ctx context.Context, l *live.Live, arg string) (record.EntityID, error) {
+	if !strings.Contains(arg, "/") {
+		return record.EntityID(arg), nil
+	}
+	k, err := parseKey(arg)
+	if err != nil {
+		return "", &usageError{msg: err.Error(), hint: networkSynopsis}
+	}
+	r, err := l.Record(ctx, k, access.Everything)
+	if err != nil {
+		return "", err
+	}
+	return r.Entity, nil
+}
+
+func networkError(err error, arg string) error {
+	if errors.Is(err, relate.ErrNotFound) {
+		return fmt.Errorf("%s: no such entity in the network", arg)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return err
+	}
+	return &usageError{msg: err.Error(), hint: networkSynopsis}
+}
+
+// writeNetwork writes n to path (a private file) or standard output.
+func writeNetwork(env Env, path string, n relate.Network, format string) error {
+	if path == "" {
+		return relate.Write(env.Stdout, n, format)
+	}
+	f, err := openPrivate(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY)
+	if err != nil {
+		return err
+	}
+	if err := relate.Write(f, n, format); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(env.Stderr, "%d entities and %d edges written to %s\n", len(n.Nodes), len(n.Edges), path)
+	return nil
+}
+
+// pathText writes a path hop by hop, each with its evidence.
+func pathText(p relate.Path) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d hops, weight %.3g\n", len(p.Edges), p.Weight)
+	for i, n := range p.Nodes {
+		fmt.Fprintf(&b, "%s (%s) %s\n", n.Entity, relate.KindName(n.Kind), n.Name)
+		if i == len(p.Edges) {
+			break
+		}
+		e := p.Edges[i]
+		arrow := "—"
+		if e.Directed {
+			arrow = "→"
+			if e.From != n.Entity {
+				arrow = "←"
+			}
+		}
+		fmt.Fprintf(&b, "  %s %s (weight %.3g)\n", arrow, e.Type, e.Weight)
+		for _, ev := range e.Evidence {
+			fmt.Fprintf(&b, "      %s — %s%s\n", ev.From, ev.To, evidenceText(ev))
+		}
+	}
+	return b.String()
+}
+
+func evidenceText(ev relate.Evidence) string {
+	switch {
+	case ev.Value != "":
+		return fmt.Sprintf(": %s, held by %d entities", ev.Value, ev.Holders)
+	case ev.Probability > 0:
+		return fmt.Sprintf(": in review, match probability %.3g", ev.Probability)
+	case len(ev.Attributes) > 0:
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(ev.Attributes)) {
+			parts = append(parts, k+" "+ev.Attributes[k])
+		}
+		return ": " + strings.Join(parts, ", ")
+	}
+	return ""
+}
+
+func groupsText(gs []relate.Group) string {
+	var b strings.Builder
+	for i, g := range gs {
+		var types []string
+		for t := range g.Types {
+			types = append(types, fmt.Sprintf("%s %d", t, g.Types[t]))
+		}
+		slices.Sort(types)
+		fmt.Fprintf(&b, "%d. %d entities, %d edges, density %.3g (%s)\n   %s", i+1, g.Size, g.Edges, g.Density,
+			strings.Join(types, ", "), joinIDs(g.Members, 20))
+		if g.Size > 20 {
+			fmt.Fprintf(&b, " … and %d more", g.Size-20)
+		}
+		b.WriteString("\n")
+	}
+	if len(gs) == 0 {
+		b.WriteString("no groups\n")
+	}
+	return b.String()
+}
+
+func joinIDs(ids []record.EntityID, n int) string {
+	var parts []string
+	for _, id := range ids[:min(n, len(ids))] {
+		parts = append(parts, string(id))
+	}
+	return strings.Join(parts, " ")
+}

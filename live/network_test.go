@@ -1,0 +1,121 @@
+package live_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/relate"
+)
+
+// withAccount adds an identifier feature (not compared by bridgeModel)
+// and relations to a record.
+func withAccount(r record.Record, account string, rels ...record.Relation) record.Record {
+	r.Features = append(r.Features, record.Feature{Name: "account", Kind: record.KindIdentifier, Raw: []string{account},
+		Values: []record.Value{{Norm: account}}})
+	r.Relations = rels
+	return r
+}
+
+func edgeTypes(t *testing.T, g *relate.Graph, from record.EntityID) []string {
+	t.Helper()
+	n, err := g.Neighbours(from, 1, 0, relate.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range n.Edges {
+		out = append(out, e.Type)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestNetwork: the network is read from the store as the reader may see
+// it — a hidden record's relations and identifiers are not in it — and a
+// relationship's end follows its record into a merged entity.
+func TestNetwork(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	officer := record.Relation{Type: "officer_of", To: record.Key{Source: "pub", ID: "co2"}}
+	recs := []record.Record{
+		withAccount(sourced("pub", "a", "ann", "111"), "ACC1", officer),
+		withAccount(sourced("pub", "co", "acme", "900"), "R1"),
+		withAccount(sourced("pub", "co2", "acme two", "901"), "R2"),
+		withAccount(sourced("sec", "c", "cyrus", "999"), "ACC1"),
+		withAccount(sourced("pub", "d", "dora", "555"), "R3", record.Relation{Type: "paid", To: record.Key{Source: "sec", ID: "c"}}),
+	}
+	entity := map[string]record.EntityID{}
+	for _, r := range recs {
+		ch, err := l.Upsert(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entity[r.Key.ID] = ch.Entity
+	}
+	all, err := l.Network(ctx, access.Everything, relate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := edgeTypes(t, all, entity["a"]); !slices.Equal(got, []string{"officer_of", "shares_account"}) {
+		t.Errorf("ann's edges %q: want officer_of and shares_account (with cyrus)", got)
+	}
+	if p, err := all.ShortestPath(entity["d"], entity["a"], 0, relate.Filter{}); err != nil || len(p.Edges) != 2 {
+		t.Errorf("dora to ann: %+v, %v; want paid then shares_account", p, err)
+	}
+
+	policy, err := access.NewPolicy([]string{"restricted"}, map[string]access.Source{"pub": {}, "sec": {Label: "restricted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsider := policy.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleViewer}}, "")
+	seen, err := l.Network(ctx, outsider, relate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := seen.Node(entity["c"]); ok {
+		t.Error("the outsider's network holds cyrus, a record of a source it may not see")
+	}
+	if got := edgeTypes(t, seen, entity["a"]); !slices.Equal(got, []string{"officer_of"}) {
+		t.Errorf("ann's edges for the outsider %q: want officer_of alone (the account is shared with a hidden record)", got)
+	}
+	if _, err := seen.ShortestPath(entity["d"], entity["a"], 0, relate.Filter{}); err == nil {
+		t.Error("the outsider has a path from dora to ann: it crosses a hidden record")
+	}
+	if st := seen.Stats(); st.Dangling != 1 || st.Records != 4 {
+		t.Errorf("outsider stats %+v: want 4 records, dora's payment dangling", st)
+	}
+
+	// acme three agrees with acme on name and with acme two on phone: the
+	// two merge, and ann's officer_of follows acme two into the merged
+	// entity.
+	ch, err := l.Upsert(ctx, withAccount(sourced("pub", "co3", "acme", "901"), "R4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := l.Network(ctx, access.Everything, relate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := after.Neighbours(entity["a"], 1, 0, relate.Filter{Types: []string{"officer_of"}})
+	if err != nil || len(n.Edges) != 1 || n.Edges[0].To != ch.Entity {
+		t.Fatalf("ann's officer_of after the merge: %+v, %v; want it to end at %s", n.Edges, err, ch.Entity)
+	}
+	if node, _ := after.Node(ch.Entity); node.Records != 3 {
+		t.Errorf("the merged company has %d records, want 3", node.Records)
+	}
+
+	// An upsert without the relation takes it away.
+	if _, err := l.Upsert(ctx, withAccount(sourced("pub", "a", "ann", "111"), "ACC1")); err != nil {
+		t.Fatal(err)
+	}
+	again, err := l.Network(ctx, access.Everything, relate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := edgeTypes(t, again, entity["a"]); slices.Contains(got, "officer_of") {
+		t.Errorf("ann's edges after her record lost the relation: %q", got)
+	}
+}
