@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/concord-er/concord/record"
 )
@@ -176,6 +177,31 @@ func (v View) Source(name string) bool {
 		return seen
 	}
 	return v.open
+}
+
+// Key names what the view shows: two views with one key hold the same
+// sources and mask the same features, so what is computed for one (a
+// network of entities) may be served to the other.
+func (v View) Key() string {
+	if v.everything {
+		return "*"
+	}
+	var parts []string
+	for name, seen := range v.visible {
+		if seen {
+			parts = append(parts, "+"+name)
+		}
+	}
+	for _, s := range v.sensitive {
+		for _, f := range s.features {
+			parts = append(parts, "-"+s.source+"."+f)
+		}
+	}
+	if v.open {
+		parts = append(parts, "open")
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "\x00")
 }
 
 // Record reports whether the view holds a record.

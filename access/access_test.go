@@ -138,3 +138,24 @@ func TestEverything(t *testing.T) {
 		t.Error("Everything hides or masks")
 	}
 }
+
+func TestViewKey(t *testing.T) {
+	p := policy(t)
+	view := func(id, clearance string) View {
+		return p.View(Principal{ID: id, Roles: []Role{RoleViewer}, Clearance: clearance}, "case 7")
+	}
+	if view("a", "restricted").Key() != view("b", "restricted").Key() {
+		t.Error("two principals of one clearance: different keys")
+	}
+	keys := map[string]string{}
+	for _, c := range []string{"", "internal", "restricted", "secret"} {
+		k := view("a", c).Key()
+		if other, dup := keys[k]; dup {
+			t.Errorf("clearances %q and %q see different records but share the key %q", other, c, k)
+		}
+		keys[k] = c
+	}
+	if Everything.Key() == view("a", "secret").Key() {
+		t.Error("Everything shares its key with a policy's view")
+	}
+}

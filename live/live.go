@@ -62,6 +62,10 @@ type Options struct {
 	// SharedChanges bounds the changes one process runs at once in
 	// shared mode, each with a database connection; 0 = 4.
 	SharedChanges int
+	// NetworkRecheck is how often a served network (NetworkOf) checks the
+	// store for changes, and is built again in the background when there
+	// were some; 0 = DefaultNetworkRecheck.
+	NetworkRecheck time.Duration
 }
 
 // Live resolves records one at a time against a store: Upsert and Delete
@@ -122,6 +126,8 @@ type process struct {
 	// backlogAt is when this process last noted the review backlog (Unix
 	// seconds; noteBacklog).
 	backlogAt atomic.Int64
+	// networks are the networks served, by view (NetworkOf).
+	networks *networkCache
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
@@ -277,7 +283,7 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 	if opt.MaxComponent <= 0 {
 		opt.MaxComponent = 20000
 	}
-	l := &Live{st: st, opt: opt, now: opt.Now, process: &process{}}
+	l := &Live{st: st, opt: opt, now: opt.Now, process: &process{networks: &networkCache{byView: map[string]*networkEntry{}}}}
 	if l.now == nil {
 		l.now = time.Now
 	}

@@ -3,6 +3,8 @@ package live
 import (
 	"context"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/model"
@@ -26,10 +28,23 @@ const reviewPage = 10_000
 // so an edge stated by a hidden record, or a value only a hidden or masked
 // field holds, is not in it, and no path crosses one.
 func (l *Live) Network(ctx context.Context, v access.View, opt relate.Options) (*relate.Graph, error) {
+	g, _, err := l.network(ctx, v, opt)
+	return g, err
+}
+
+// network builds the network and gives the audit sequence of the snapshot
+// it read.
+func (l *Live) network(ctx context.Context, v access.View, opt relate.Options) (*relate.Graph, int64, error) {
 	b := relate.NewBuilder(opt)
+	var seq int64
 	err := l.read(ctx, func(tx store.Tx) error {
+		head, err := tx.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		seq = head.Seq
 		var bad error
-		err := tx.Records(ctx, func(sr store.Record) bool {
+		err = tx.Records(ctx, func(sr store.Record) bool {
 			if !v.Record(sr.Key) {
 				return true
 			}
@@ -65,9 +80,118 @@ func (l *Live) Network(ctx context.Context, v access.View, opt relate.Options) (
 		}
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return b.Build(), nil
+	return b.Build(), seq, nil
+}
+
+// DefaultNetworkRecheck is how often a served network checks the store
+// for changes (Options.NetworkRecheck).
+const DefaultNetworkRecheck = 2 * time.Second
+
+// maxNetworks bounds the networks kept at once, one per distinct view;
+// the one read longest ago goes first.
+const maxNetworks = 16
+
+// networkBuild bounds building a network in the background.
+const networkBuild = 10 * time.Minute
+
+// networkCache keeps the network of each view, for serving: building one
+// reads every record the view shows, so it is built once and reused.
+type networkCache struct {
+	mu     sync.Mutex
+	byView map[string]*networkEntry
+}
+
+type networkEntry struct {
+	mu       sync.Mutex // held while the first build runs
+	g        *relate.Graph
+	seq      int64     // the audit sequence it was built at
+	checked  time.Time // when the store was last found at seq
+	read     time.Time // when it was last asked for
+	building bool
+}
+
+// NetworkOf returns the network v sees (Network), kept between calls: the
+// first call builds it; later calls get it at once, and, once it is
+// Options.NetworkRecheck old, one of them checks the store and builds it
+// again in the background if a change has committed since. A change is
+// thus in the network a few seconds after it commits, with the time of a
+// build added. seq is the audit sequence the network is as of.
+func (l *Live) NetworkOf(ctx context.Context, v access.View) (g *relate.Graph, seq int64, err error) {
+	e := l.networks.entry(v.Key(), l.now())
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.g == nil {
+		if e.g, e.seq, err = l.network(ctx, v, relate.Options{}); err != nil {
+			return nil, 0, err
+		}
+		e.checked = l.now()
+		return e.g, e.seq, nil
+	}
+	recheck := l.opt.NetworkRecheck
+	if recheck <= 0 {
+		recheck = DefaultNetworkRecheck
+	}
+	if !e.building && l.now().Sub(e.checked) >= recheck {
+		e.building = true
+		go l.rebuild(context.WithoutCancel(ctx), e, v)
+	}
+	return e.g, e.seq, nil
+}
+
+// rebuild builds e's network again if the store changed since e's seq.
+func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
+	ctx, cancel := context.WithTimeout(ctx, networkBuild)
+	defer cancel()
+	var head int64
+	err := l.read(ctx, func(tx store.Tx) error {
+		h, err := tx.AuditHead(ctx)
+		head = h.Seq
+		return err
+	})
+	e.mu.Lock()
+	seq := e.seq
+	e.mu.Unlock()
+	var g *relate.Graph
+	if err == nil && head != seq {
+		g, head, err = l.network(ctx, v, relate.Options{})
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.building = false
+	if err != nil {
+		if log := l.opt.Logger; log != nil {
+			log.Warn("the network was not built again", "error", err)
+		}
+		return // the last one stays; the next read tries again
+	}
+	if g != nil {
+		e.g, e.seq = g, head
+	}
+	e.checked = l.now()
+}
+
+// entry returns the entry of a view, made if need be.
+func (c *networkCache) entry(key string, now time.Time) *networkEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byView[key]
+	if !ok {
+		if len(c.byView) == maxNetworks {
+			var oldest string
+			for k, x := range c.byView {
+				if oldest == "" || x.read.Before(c.byView[oldest].read) {
+					oldest = k
+				}
+			}
+			delete(c.byView, oldest)
+		}
+		e = &networkEntry{}
+		c.byView[key] = e
+	}
+	e.read = now
+	return e
 }
 
 // networkRecord is what the network needs of a record v shows.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/relate"
 )
@@ -117,5 +119,63 @@ func TestNetwork(t *testing.T) {
 	}
 	if got := edgeTypes(t, again, entity["a"]); slices.Contains(got, "officer_of") {
 		t.Errorf("ann's edges after her record lost the relation: %q", got)
+	}
+}
+
+// TestNetworkOf: a served network is built once per view and reused; a
+// change that commits is in it once a recheck has built it again in the
+// background, and views never share one.
+func TestNetworkOf(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	l, err := live.Open(ctx, st, live.Options{Model: bridgeModel(), NetworkRecheck: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := withAccount(sourced("pub", "a", "ann", "111"), "ACC1")
+	c := withAccount(sourced("sec", "c", "cyrus", "999"), "ACC1")
+	var ents []record.EntityID
+	for _, r := range []record.Record{a, c} {
+		ch, err := l.Upsert(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ents = append(ents, ch.Entity)
+	}
+	policy, err := access.NewPolicy([]string{"restricted"}, map[string]access.Source{"pub": {}, "sec": {Label: "restricted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsider := policy.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleViewer}}, "")
+	g1, seq1, err := l.NetworkOf(ctx, access.Everything)
+	if err != nil || g1.Stats().Edges != 1 {
+		t.Fatalf("everything: %+v, %v; want the shared account", g1.Stats(), err)
+	}
+	g2, _, err := l.NetworkOf(ctx, outsider)
+	if err != nil || g2.Stats().Edges != 0 || g2.Stats().Records != 1 {
+		t.Fatalf("the outsider: %+v, %v; want ann alone, no edge", g2.Stats(), err)
+	}
+	if _, err := l.Upsert(ctx, withAccount(sourced("pub", "d", "dora", "555"), "ACC1")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		g, seq, err := l.NetworkOf(ctx, outsider)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Stats().Edges == 1 {
+			if seq <= seq1 {
+				t.Errorf("the rebuilt network is as of %d, not after %d", seq, seq1)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the upsert of dora never reached the outsider's network")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n, _ := g2.Node(ents[1]); n.Entity != "" {
+		t.Error("the outsider's network holds cyrus")
 	}
 }

@@ -13,7 +13,7 @@
 package relate
 
 import (
-	"fmt"
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -418,4 +418,4 @@ func cmpStrings(a1, b1, a2, b2 string) int {
 
 // ErrNotFound is returned for an entity the graph does not hold: none of
 // its records is visible, or it has none.
-var ErrNotFound = fmt.Errorf("entity not in the network")
+var ErrNotFound = errors.New("entity not in the network")

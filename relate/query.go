@@ -2,6 +2,7 @@ package relate
 
 import (
 	"cmp"
+	"errors"
 	"container/heap"
 	"fmt"
 	"math"
@@ -49,7 +50,7 @@ type compiled struct {
 func (g *Graph) compile(f Filter) (compiled, error) {
 	c := compiled{all: len(f.Types) == 0, min: f.MinWeight, since: math.MinInt32, til: math.MaxInt32}
 	if f.MinWeight < 0 || f.MinWeight > 1 || math.IsNaN(f.MinWeight) {
-		return c, fmt.Errorf("minimum weight %v: want a number from 0 to 1", f.MinWeight)
+		return c, fmt.Errorf("%w: minimum weight %v: want a number from 0 to 1", ErrBadQuery, f.MinWeight)
 	}
 	if !c.all {
 		c.types = make([]bool, len(g.types))
@@ -69,7 +70,7 @@ func (g *Graph) compile(f Filter) (compiled, error) {
 		c.til, c.dated = int32(f.Until.Unix()/86400), true
 	}
 	if c.since > c.til {
-		return c, fmt.Errorf("since %s is after until %s", f.Since.Format(time.DateOnly), f.Until.Format(time.DateOnly))
+		return c, fmt.Errorf("%w: since %s is after until %s", ErrBadQuery, f.Since.Format(time.DateOnly), f.Until.Format(time.DateOnly))
 	}
 	return c, nil
 }
@@ -105,10 +106,10 @@ func (g *Graph) Neighbours(e record.EntityID, depth, maxNodes int, f Filter) (Ne
 	depth = cmp.Or(depth, DefaultDepth)
 	maxNodes = cmp.Or(maxNodes, DefaultNodes)
 	if depth < 1 || depth > MaxDepth {
-		return Network{}, fmt.Errorf("depth %d: want 1 to %d", depth, MaxDepth)
+		return Network{}, fmt.Errorf("%w: depth %d: want 1 to %d", ErrBadQuery, depth, MaxDepth)
 	}
 	if maxNodes < 1 || maxNodes > MaxNodes {
-		return Network{}, fmt.Errorf("at most %d nodes: want 1 to %d", maxNodes, MaxNodes)
+		return Network{}, fmt.Errorf("%w: at most %d nodes: want 1 to %d", ErrBadQuery, maxNodes, MaxNodes)
 	}
 	start, ok := g.index[e]
 	if !ok {
@@ -164,9 +165,13 @@ type Path struct {
 	Weight float64 `json:"weight"`
 }
 
+// ErrBadQuery is returned (wrapped) for a query out of bounds: a depth,
+// a number of hops or nodes, a weight or dates that cannot be.
+var ErrBadQuery = errors.New("bad network query")
+
 // ErrNoPath is returned when no chain of kept edges within the bound of
 // hops joins the two entities.
-var ErrNoPath = fmt.Errorf("no path")
+var ErrNoPath = errors.New("no path")
 
 // ShortestPath returns a path of the fewest hops from a to b over the edges
 // f keeps, of at most maxHops (0: DefaultHops). Among the shortest, it is
@@ -331,7 +336,7 @@ func (q *pathQueue) Pop() any {
 func (g *Graph) pathArgs(a, b record.EntityID, maxHops int, f Filter) (s, t int32, c compiled, hops int, err error) {
 	hops = cmp.Or(maxHops, DefaultHops)
 	if hops < 1 || hops > MaxHops {
-		return 0, 0, c, 0, fmt.Errorf("at most %d hops: want 1 to %d", hops, MaxHops)
+		return 0, 0, c, 0, fmt.Errorf("%w: at most %d hops: want 1 to %d", ErrBadQuery, hops, MaxHops)
 	}
 	var ok bool
 	if s, ok = g.index[a]; !ok {
@@ -379,7 +384,7 @@ type Group struct {
 func (g *Graph) Groups(minSize, limit int, f Filter) ([]Group, error) {
 	minSize, limit = cmp.Or(minSize, 3), cmp.Or(limit, DefaultGroups)
 	if minSize < 2 || limit < 1 {
-		return nil, fmt.Errorf("groups of at least %d entities, %d of them: want at least 2, and 1", minSize, limit)
+		return nil, fmt.Errorf("%w: groups of at least %d entities, %d of them: want at least 2, and 1", ErrBadQuery, minSize, limit)
 	}
 	c, err := g.compile(f)
 	if err != nil {
@@ -465,17 +470,22 @@ func (g *Graph) Groups(minSize, limit int, f Filter) ([]Group, error) {
 }
 
 // All returns the whole graph as a Network, or its first maxNodes nodes
-// (0: every node) and the edges among them: what an export writes.
-func (g *Graph) All(maxNodes int) Network {
+// (0: every node), and the edges f keeps among them: what an export
+// writes.
+func (g *Graph) All(maxNodes int, f Filter) (Network, error) {
+	c, err := g.compile(f)
+	if err != nil {
+		return Network{}, err
+	}
 	n := len(g.nodes)
 	if maxNodes > 0 && maxNodes < n {
 		n = maxNodes
 	}
 	out := Network{Nodes: slices.Clone(g.nodes[:n]), Truncated: n < len(g.nodes)}
 	for j := range g.edges {
-		if e := &g.edges[j]; int(e.from) < n && int(e.to) < n {
+		if e := &g.edges[j]; int(e.from) < n && int(e.to) < n && c.keep(e) {
 			out.Edges = append(out.Edges, g.public(int32(j)))
 		}
 	}
-	return out
+	return out, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/relate"
 	"github.com/concord-er/concord/store"
 )
 
@@ -196,8 +197,12 @@ func (s *Server) fail(err error) error {
 		return nil
 	case errors.As(err, &se):
 		return err
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, relate.ErrNotFound):
 		return huma.Error404NotFound("not found")
+	case errors.Is(err, relate.ErrNoPath):
+		return huma.Error404NotFound("no path within the hops allowed over the edges followed")
+	case errors.Is(err, relate.ErrBadQuery):
+		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, live.ErrBadDecision):
 		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, store.ErrReadOnly):
@@ -241,6 +246,8 @@ func (s *Server) routes() {
 		}
 		return op
 	}
+
+	s.networkRoutes(reg)
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "whoami", Method: http.MethodGet, Path: "/v1/whoami",
 		Summary: "Who the caller is, and what it sees"}),

@@ -125,6 +125,9 @@ func TestLeakSuite(t *testing.T) {
 				o := sample[(i+7)%len(sample)]
 				check("pair "+key, get(p.ID, purpose, "/v1/explain/pair?a="+key+"&b="+o.Key.Source+"/"+o.Key.ID))
 				check("why-not "+key, get(p.ID, purpose, "/v1/explain/why-not?a="+e+"&b="+string(entities[o.Key])))
+				check("network of "+key, get(p.ID, purpose, "/v1/entities/"+e+"/network?depth=3"))
+				check("network path from "+key, get(p.ID, purpose, "/v1/network/path?strongest=true&from="+e+"&to="+string(entities[o.Key])))
+				check("network export around "+key, get(p.ID, purpose, "/v1/network/export?format=json&entity="+e))
 				// Screening echoes the query's own values: only the
 				// candidates and the values they were compared with count.
 				q := map[string][]string{}
@@ -144,6 +147,9 @@ func TestLeakSuite(t *testing.T) {
 				}
 			}
 			check("review queue", get(p.ID, purpose, "/v1/review?limit=1000"))
+			check("network groups", get(p.ID, purpose, "/v1/network/groups?min_size=2&limit=1000"))
+			check("network export", get(p.ID, purpose, "/v1/network/export?format=json"))
+			check("network export", get(p.ID, purpose, "/v1/network/export?format=gexf"))
 			check("changes", get(p.ID, purpose, "/v1/changes?limit=1000"))
 			check("whoami", get(p.ID, purpose, "/v1/whoami"))
 		}

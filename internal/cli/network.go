@@ -148,7 +148,11 @@ func runNetwork(ctx context.Context, env Env, args []string) error {
 			_, err = io.WriteString(env.Stdout, groupsText(gs))
 			return err
 		case "export":
-			return writeNetwork(env, *out, g.All(*maxNodes), *format)
+			n, err := g.All(*maxNodes, filter)
+			if err != nil {
+				return networkError(err, "")
+			}
+			return writeNetwork(env, *out, n, *format)
 		default:
 			return printJSON(env.Stdout, struct {
 				relate.Stats
