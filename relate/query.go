@@ -2,8 +2,8 @@ package relate
 
 import (
 	"cmp"
-	"errors"
 	"container/heap"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
