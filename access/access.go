@@ -227,9 +227,17 @@ func (v View) Masked(source, feature string) bool {
 const Mask = "•••"
 
 // MaskRecord returns r with the values of its masked features replaced
-// by Mask (raw) and left out (normalised): what the view shows of it.
+// by Mask (raw) and left out (normalised), and without the relations it
+// states to records of sources the view does not hold: what the view
+// shows of it.
 func (v View) MaskRecord(r record.Record) record.Record {
 	out := r
+	out.Relations = nil
+	for _, rel := range r.Relations {
+		if v.Record(rel.To) {
+			out.Relations = append(out.Relations, rel)
+		}
+	}
 	out.Features = make([]record.Feature, len(r.Features))
 	for i, f := range r.Features {
 		out.Features[i] = f

@@ -71,8 +71,11 @@ func TestMaskRecord(t *testing.T) {
 	r := record.Record{Key: record.Key{Source: "kyc", ID: "9"}, Features: []record.Feature{
 		{Name: "name", Raw: []string{"Ana"}, Values: []record.Value{{Norm: "ana"}}},
 		{Name: "national_id", Raw: []string{"V-12.345.678", "P-99"}, Values: []record.Value{{Norm: "12345678"}}},
-	}}
+	}, Relations: []record.Relation{{Type: "associate", To: record.Key{Source: "sar", ID: "s1"}}, {Type: "associate", To: record.Key{Source: "watchlist", ID: "w1"}}}}
 	m := v.MaskRecord(r)
+	if len(m.Relations) != 1 || m.Relations[0].To.Source != "watchlist" {
+		t.Errorf("relations shown %+v: want the one to a source the view holds", m.Relations)
+	}
 	if m.Features[0].Raw[0] != "Ana" || len(m.Features[0].Values) != 1 {
 		t.Errorf("name masked: %+v", m.Features[0])
 	}

@@ -63,6 +63,11 @@ type Relationship struct {
 	// FromSource and ToSource are the sources of the ends' records: the
 	// source itself for "self", else the group's part ("registry.officer").
 	FromSource, ToSource string
+	// ToColumn, when set, names a column of record ids instead of a group
+	// (to: {source: sanctions, column: associates}): the relationship goes
+	// to the record of ToSource with each id the column holds, split by
+	// ToSplit.
+	ToColumn, ToSplit string
 	// Attributes are columns of the row copied onto the relationship as
 	// written (a payment's amount and date).
 	Attributes []string
@@ -206,11 +211,13 @@ type Source struct {
 }
 
 // Relation is a relationship as the source of its from end states it:
-// to the record with the same id in source To.
+// to the record with the same id in source To, or, with Column, to the
+// records of To whose ids that column holds (split by Split).
 type Relation struct {
-	Type       string
-	To         string
-	Attributes []string
+	Type          string
+	To            string
+	Column, Split string
+	Attributes    []string
 }
 
 // Parts returns the sources whose records the rows of source name make:
@@ -743,6 +750,23 @@ func (p *parser) parseRelationship(n *yaml.Node, field string) Relationship {
 		case "from":
 			r.From = p.scalar(v, f)
 		case "to":
+			if deref(v).Kind == yaml.MappingNode {
+				for _, tkv := range p.mapping(v, f, "source", "column", "split") {
+					switch tf := join(f, tkv[0].Value); tkv[0].Value {
+					case "source":
+						r.ToSource = p.scalar(tkv[1], tf)
+					case "column":
+						r.ToColumn = p.scalar(tkv[1], tf)
+					case "split":
+						r.ToSplit = p.scalar(tkv[1], tf)
+					}
+				}
+				if r.ToSource == "" || r.ToColumn == "" {
+					p.errf(v, f, "to names a group, %s, or the records of a source whose ids a column holds: {source: NAME, column: COLUMN}", Self)
+				}
+				r.To = r.ToSource + "[" + r.ToColumn + "]"
+				continue
+			}
 			r.To = p.scalar(v, f)
 		case "attributes":
 			r.Attributes = p.strings(v, f)
@@ -793,7 +817,7 @@ func (p *parser) expandGroups(cfg *Config) {
 	for i, s := range cfg.Sources {
 		index[s.Name] = i
 	}
-	seen := map[[3]string]bool{}
+	seen := map[[4]string]bool{}
 	for i := range cfg.Relationships {
 		r := &cfg.Relationships[i]
 		field, at := fmt.Sprintf("relationships[%d]", i), &yaml.Node{Line: r.Line}
@@ -818,11 +842,18 @@ func (p *parser) expandGroups(cfg *Config) {
 			}
 			return base.Name + "." + name
 		}
-		r.FromSource, r.ToSource = end(r.From, "from"), end(r.To, "to")
+		r.FromSource = end(r.From, "from")
+		if r.ToColumn != "" {
+			if _, ok := index[r.ToSource]; !ok {
+				p.errf(at, field+".to.source", "no source %q makes records", r.ToSource)
+			}
+		} else {
+			r.ToSource = end(r.To, "to")
+		}
 		if r.From == r.To {
 			p.errf(at, field+".to", "a relationship links two different records of a row: from and to are both %q", r.From)
 		}
-		if k := [3]string{r.Type, r.FromSource, r.ToSource}; seen[k] {
+		if k := [4]string{r.Type, r.FromSource, r.ToSource, r.ToColumn}; seen[k] {
 			p.errf(at, field, "relationship %s from %s to %s declared twice", r.Type, r.From, r.To)
 		} else {
 			seen[k] = true
@@ -833,7 +864,8 @@ func (p *parser) expandGroups(cfg *Config) {
 			}
 		}
 		if j, ok := index[r.FromSource]; ok {
-			cfg.Sources[j].Relations = append(cfg.Sources[j].Relations, Relation{Type: r.Type, To: r.ToSource, Attributes: r.Attributes})
+			cfg.Sources[j].Relations = append(cfg.Sources[j].Relations, Relation{Type: r.Type, To: r.ToSource,
+				Column: r.ToColumn, Split: r.ToSplit, Attributes: r.Attributes})
 		}
 	}
 }

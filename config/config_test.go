@@ -302,6 +302,8 @@ func TestParseErrors(t *testing.T) {
 		{"RelBadType", head + "      n: {column: n, type: name}\nrelationships: [{type: Officer Of, source: s, from: self, to: self}]\n", []string{`relationship type "Officer Of" must be lower-case`}},
 		{"RelNoTo", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self}]\n", []string{`relationships[0].to: to is required`}},
 		{"RelSelfOfContainer", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      a: {fields: {n: {column: a, type: name}}}\nrelationships: [{type: paid, source: p, from: a, to: self}]\n", []string{`source p makes no record of its own`}},
+		{"RelToNoColumn", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self, to: {source: s}}]\n", []string{`{source: NAME, column: COLUMN}`}},
+		{"RelToUnknownSource", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self, to: {source: t, column: c}}]\n", []string{`no source "t" makes records`}},
 		{"GroupNoFields", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      a: {kind: person}\n", []string{`a group needs at least one field`}},
 		{"GroupNamedSelf", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      self: {fields: {n: {column: a, type: name}}}\n", []string{`group name must be`}},
 		{"GroupClash", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      a: {fields: {n: {column: a, type: name}}}\n  - name: p.a\n    path: q.csv\n    id: id\n    fields: {n: {column: a, type: name}}\n", []string{`duplicate source name "p.a"`}},
@@ -445,6 +447,7 @@ func TestGroupsAndRelationships(t *testing.T) {
 relationships:
   - {type: officer_of, source: registry, from: officer, to: self}
   - {type: paid, source: payments, from: originator, to: beneficiary, attributes: [amount, date]}
+  - {type: director_of, source: registry, from: self, to: {source: registry, column: parent_filings, split: ";"}}
 serve: {labels: [internal]}
 `
 	cfg, err := config.Parse([]byte(doc), "concord.yaml")
@@ -474,7 +477,10 @@ serve: {labels: [internal]}
 	if want := []config.Relation{{Type: "paid", To: "payments.beneficiary", Attributes: []string{"amount", "date"}}}; !reflect.DeepEqual(cfg.Sources[2].Relations, want) {
 		t.Errorf("originator relations %+v, want %+v", cfg.Sources[2].Relations, want)
 	}
-	if len(cfg.Sources[0].Relations) != 0 || len(cfg.Sources[3].Relations) != 0 {
+	if want := []config.Relation{{Type: "director_of", To: "registry", Column: "parent_filings", Split: ";"}}; !reflect.DeepEqual(cfg.Sources[0].Relations, want) {
+		t.Errorf("registry relations %+v, want %+v", cfg.Sources[0].Relations, want)
+	}
+	if len(cfg.Sources[3].Relations) != 0 {
 		t.Error("a relationship is stated by its from end only")
 	}
 	if r := cfg.Relationships[1]; r.FromSource != "payments.originator" || r.ToSource != "payments.beneficiary" {

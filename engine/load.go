@@ -210,7 +210,7 @@ func ingestOptions(src config.Source) ingest.Options {
 		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding,
 		Kind: src.Kind.Fixed, KindColumn: src.Kind.Column, KindValues: src.Kind.Values, SkipEmpty: src.Of != ""}
 	for _, r := range src.Relations {
-		opt.Relations = append(opt.Relations, ingest.Relation{Type: r.Type, To: r.To, Attributes: r.Attributes})
+		opt.Relations = append(opt.Relations, ingest.Relation{Type: r.Type, To: r.To, Column: r.Column, Split: r.Split, Attributes: r.Attributes})
 	}
 	for _, f := range src.Fields {
 		fd := ingest.Field{Name: f.Name, Kind: f.Type, Column: f.Column, Columns: f.Columns, Split: f.Split}

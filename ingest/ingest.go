@@ -82,13 +82,18 @@ type Options struct {
 }
 
 // Relation is a relationship each record states (record.Relation): to the
-// record of the same row in source To, with the values of the Attributes
-// columns.
+// record of the same row in source To, or, with Column, to each record of
+// To whose id the column holds (split by Split); with the values of the
+// Attributes columns.
 type Relation struct {
-	Type       string
-	To         string
-	Attributes []string
+	Type          string
+	To            string
+	Column, Split string
+	Attributes    []string
 }
+
+// MaxRelations bounds the relations one record states; more are a reject.
+const MaxRelations = 1000
 
 func (o Options) maxRow() int {
 	if o.MaxRowBytes > 0 {
@@ -171,6 +176,7 @@ type Reader struct {
 	idIdx int
 	kind  int     // column index of the kind column (csv)
 	attrs [][]int // column indexes of each relation's attributes (csv)
+	toIdx []int   // column index of each relation's Column (csv)
 	// skipped counts rows passed over as empty (Options.SkipEmpty).
 	skipped int64
 	parts   []*Reader // readers of Options.Parts, over the same rows
@@ -339,7 +345,11 @@ func (rd *Reader) resolveColumns(cols []string) error {
 		}
 	}
 	rd.attrs = make([][]int, len(rd.opt.Relations))
+	rd.toIdx = make([]int, len(rd.opt.Relations))
 	for i, r := range rd.opt.Relations {
+		if r.Column != "" {
+			rd.toIdx[i] = find(r.Type+" ids", r.Column)
+		}
 		for _, a := range r.Attributes {
 			rd.attrs[i] = append(rd.attrs[i], find(r.Type+" attribute", a))
 		}
@@ -455,6 +465,25 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 	}
 	for i, rel := range rd.opt.Relations {
 		out := record.Relation{Type: rel.Type, To: record.Key{Source: rel.To, ID: id}}
+		tos := []string{id}
+		if rel.Column != "" {
+			vals, err := r.values(rd.toIdx[i], rel.Column)
+			if err != nil {
+				return reject(rel.Column, id, "%s ids: %v", rel.Type, err)
+			}
+			if rel.Split != "" {
+				vals = split(vals, rel.Split)
+			}
+			tos = tos[:0]
+			for _, v := range vals {
+				if v = strings.TrimSpace(v); v != "" && len(v) <= MaxIDBytes && !slices.Contains(tos, v) {
+					tos = append(tos, v)
+				}
+			}
+			if len(tos) > MaxRelations {
+				return reject(rel.Column, id, "%s: %d ids, more than %d", rel.Type, len(tos), MaxRelations)
+			}
+		}
 		for j, col := range rel.Attributes {
 			vals, err := r.values(rd.attrs[i][j], col)
 			if err != nil {
@@ -472,7 +501,10 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 			}
 			out.Attributes[col] = v
 		}
-		rec.Relations = append(rec.Relations, out)
+		for _, to := range tos {
+			out.To.ID = to
+			rec.Relations = append(rec.Relations, out)
+		}
 	}
 	rd.seen[id] = r.line
 	return rec, false, nil

@@ -605,3 +605,39 @@ func TestGroupRowsAndRelations(t *testing.T) {
 		t.Errorf("a missing attribute column: %v, want a mapping error naming it", err)
 	}
 }
+
+func TestRelationsToIDs(t *testing.T) {
+	in := `{"id":"a","name":"Ann","associates":["b","c","b",""]}` + "\n" + `{"id":"b","name":"Bo"}` + "\n"
+	opt := ingest.Options{Source: "sanctions", File: "s.ndjson", Format: ingest.FormatNDJSON, ID: "id",
+		Fields:    []ingest.Field{{Name: "name", Kind: record.KindName, Column: "name"}},
+		Relations: []ingest.Relation{{Type: "associate_of", To: "sanctions", Column: "associates"}},
+	}
+	rd, err := ingest.Open(strings.NewReader(in), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, rd)
+	if len(rejects) != 0 || len(recs) != 2 {
+		t.Fatalf("records %d, rejects %v", len(recs), rejects)
+	}
+	want := []record.Relation{{Type: "associate_of", To: record.Key{Source: "sanctions", ID: "b"}}, {Type: "associate_of", To: record.Key{Source: "sanctions", ID: "c"}}}
+	if !reflect.DeepEqual(recs[0].Relations, want) {
+		t.Errorf("a's relations %+v, want %+v (each id once, blanks left out)", recs[0].Relations, want)
+	}
+	if len(recs[1].Relations) != 0 {
+		t.Errorf("b, with no associates, states %+v", recs[1].Relations)
+	}
+	csv := "id;name;parents\nf1;Acme;f2| f3\n"
+	opt = ingest.Options{Source: "registry", File: "r.csv", Format: ingest.FormatCSV, ID: "id",
+		Fields:    []ingest.Field{{Name: "name", Kind: record.KindOrgName, Column: "name"}},
+		Relations: []ingest.Relation{{Type: "subsidiary_of", To: "registry", Column: "parents", Split: "|"}},
+	}
+	rd, err = ingest.Open(strings.NewReader(csv), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _ = readAll(t, rd)
+	if len(recs) != 1 || len(recs[0].Relations) != 2 || recs[0].Relations[1].To.ID != "f3" {
+		t.Errorf("split ids: %+v", recs)
+	}
+}

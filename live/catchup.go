@@ -143,7 +143,7 @@ func (l *Live) refresh(ctx context.Context, tx store.Tx, key record.Key) error {
 	if err != nil {
 		return err
 	}
-	s := mem.add(key, rec.Kind, r.Entity, l.scorer.Values(&rec), r.Keys)
+	s := mem.add(key, rec.Kind, r.Entity, l.scorer.Values(&rec), r.Keys, len(rec.Relations) > 0)
 	links, err := tx.Links(ctx, key)
 	if err != nil {
 		return err

@@ -188,6 +188,9 @@ type liveRecord struct {
 	keys   []uint64
 	links  []liveLink
 	alive  bool
+	// relates says the record states relationships (record.Relation): a
+	// change to it notes a related event.
+	relates bool
 }
 
 type liveLink struct {
@@ -201,7 +204,7 @@ func newMirror() *mirror {
 }
 
 // add places a record and returns its slot.
-func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.EntityID, values [][]record.Value, keys []uint64) int32 {
+func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.EntityID, values [][]record.Value, keys []uint64, relates bool) int32 {
 	var s int32
 	if n := len(m.free); n > 0 {
 		s, m.free = m.free[n-1], m.free[:n-1]
@@ -210,7 +213,7 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 		m.recs = append(m.recs, liveRecord{})
 	}
 	m.touch(key)
-	m.recs[s] = liveRecord{key: key, kind: kind, entity: entity, values: values, keys: keys, alive: true}
+	m.recs[s] = liveRecord{key: key, kind: kind, entity: entity, values: values, keys: keys, alive: true, relates: relates}
 	m.slot[key] = s
 	for _, k := range keys {
 		m.index[k] = append(m.index[k], s)
@@ -491,11 +494,12 @@ func (l *Live) reload(ctx context.Context) error {
 	}
 	mem := newMirror()
 	type job struct {
-		r    store.Record
-		vals [][]record.Value
-		kind record.EntityKind
-		err  error
-		done chan struct{}
+		r       store.Record
+		vals    [][]record.Value
+		kind    record.EntityKind
+		relates bool
+		err     error
+		done    chan struct{}
 	}
 	jobs := make(chan *job, 1024)
 	ordered := make(chan *job, 4096)
@@ -507,7 +511,7 @@ func (l *Live) reload(ctx context.Context) error {
 			for j := range jobs {
 				var rec record.Record
 				if rec, j.err = decodeRecord(j.r); j.err == nil {
-					j.vals, j.kind = l.scorer.Values(&rec), rec.Kind
+					j.vals, j.kind, j.relates = l.scorer.Values(&rec), rec.Kind, len(rec.Relations) > 0
 				}
 				close(j.done)
 			}
@@ -531,7 +535,7 @@ func (l *Live) reload(ctx context.Context) error {
 		if j.err != nil && decodeErr == nil {
 			decodeErr = j.err
 		}
-		mem.add(j.r.Key, j.kind, j.r.Entity, j.vals, j.r.Keys)
+		mem.add(j.r.Key, j.kind, j.r.Entity, j.vals, j.r.Keys, j.relates)
 		if n++; l.opt.Progress != nil && n%4096 == 0 {
 			l.opt.Progress.Update(n, n, total)
 		}
@@ -947,8 +951,9 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	mem := l.mem
 	var seeds []int32
 	prev := map[record.Key]record.EntityID{}
+	had := false // whether the stored record stated relationships
 	if s, ok := mem.slot[rec.Key]; ok {
-		ch.Previous = mem.recs[s].entity
+		ch.Previous, had = mem.recs[s].entity, mem.recs[s].relates
 		prev[rec.Key] = ch.Previous
 		seeds = l.neighbours(s)
 		mem.remove(s)
@@ -979,7 +984,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	}
 	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
 	va := prep.values
-	self := mem.add(rec.Key, rec.Kind, "", va, keys)
+	self := mem.add(rec.Key, rec.Kind, "", va, keys, len(rec.Relations) > 0)
 	ch.content = prep.content
 	if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
 		return ch, err
@@ -1016,7 +1021,36 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 			ch.Reviews++
 		}
 	}
-	return ch, l.recluster(ctx, tx, seeds, prev, &ch)
+	if err := l.recluster(ctx, tx, seeds, prev, &ch); err != nil {
+		return ch, err
+	}
+	return ch, l.noteRelated(ctx, tx, &ch, ch.Entity, rec.Relations, had)
+}
+
+// noteRelated adds a related event to a change of a record that states
+// relationships, or stated some before it: entity is the record's entity
+// (before a delete, the one it left), Others the entities at the other
+// ends of the relations it states now.
+func (l *Live) noteRelated(ctx context.Context, tx store.Tx, ch *Change, entity record.EntityID, rels []record.Relation, had bool) error {
+	if !had && len(rels) == 0 {
+		return nil
+	}
+	ev := record.Event{Kind: record.EventRelated, Entity: entity, Record: ch.Record}
+	for _, r := range rels {
+		if s, ok := l.mem.slot[r.To]; ok {
+			if e := l.mem.recs[s].entity; e != "" && e != entity && !slices.Contains(ev.Others, e) {
+				ev.Others = append(ev.Others, e)
+			}
+		}
+	}
+	slices.Sort(ev.Others)
+	ev.Actor, ev.Why = eventActor(ctx)
+	e, err := tx.AddEvent(ctx, ev)
+	if err != nil {
+		return err
+	}
+	ch.Events = append(ch.Events, e)
+	return nil
 }
 
 func (l *Live) delete(ctx context.Context, tx store.Tx, key record.Key) (Change, error) {
@@ -1027,6 +1061,7 @@ func (l *Live) delete(ctx context.Context, tx store.Tx, key record.Key) (Change,
 		return ch, fmt.Errorf("record %s: %w", key, store.ErrNotFound)
 	}
 	ch.Previous = mem.recs[s].entity
+	had := mem.recs[s].relates
 	seeds := l.neighbours(s)
 	mem.remove(s)
 	if err := tx.DeleteRecord(ctx, key); err != nil {
@@ -1048,6 +1083,9 @@ func (l *Live) delete(ctx context.Context, tx store.Tx, key record.Key) (Change,
 		}
 		ch.Events = append(ch.Events, e)
 	} else if err := l.recluster(ctx, tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
+		return ch, err
+	}
+	if err := l.noteRelated(ctx, tx, &ch, ch.Previous, nil, had); err != nil {
 		return ch, err
 	}
 	// Its lineage keeps it by digest alone (as the audit log does).
@@ -1523,7 +1561,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 				return nil, err
 			}
 			if mem != nil {
-				mem.add(rec.Key, rec.Kind, e, prep.values, keys)
+				mem.add(rec.Key, rec.Kind, e, prep.values, keys, len(rec.Relations) > 0)
 			}
 		}
 		if len(recs) > 0 {

@@ -109,6 +109,23 @@ func TestNetwork(t *testing.T) {
 		t.Errorf("the merged company has %d records, want 3", node.Records)
 	}
 
+	// A reviewer splits acme two off: the edge follows it.
+	if _, err := l.Split(ctx, ch.Entity, []record.Key{{Source: "pub", ID: "co2"}}, "rev", "two companies"); err != nil {
+		t.Fatal(err)
+	}
+	co2, err := l.Record(ctx, record.Key{Source: "pub", ID: "co2"}, access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split, err := l.Network(ctx, access.Everything, relate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err = split.Neighbours(entity["a"], 1, 0, relate.Filter{Types: []string{"officer_of"}})
+	if err != nil || len(n.Edges) != 1 || n.Edges[0].To != co2.Entity || co2.Entity == ch.Entity {
+		t.Fatalf("ann's officer_of after the split: %+v, %v; want it to end at acme two's entity %s", n.Edges, err, co2.Entity)
+	}
+
 	// An upsert without the relation takes it away.
 	if _, err := l.Upsert(ctx, withAccount(sourced("pub", "a", "ann", "111"), "ACC1")); err != nil {
 		t.Fatal(err)
@@ -177,5 +194,76 @@ func TestNetworkOf(t *testing.T) {
 	}
 	if n, _ := g2.Node(ents[1]); n.Entity != "" {
 		t.Error("the outsider's network holds cyrus")
+	}
+}
+
+// TestRelatedEvents: a change to a record that states relationships, or
+// did, is in the change feed as a related event naming the entities at
+// the other ends; other changes note none.
+func TestRelatedEvents(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	co, err := l.Upsert(ctx, sourced("pub", "co", "acme", "900"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	related := func(ch live.Change) []record.Event {
+		var out []record.Event
+		for _, e := range ch.Events {
+			if e.Kind == record.EventRelated {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	if evs := related(co); len(evs) != 0 {
+		t.Errorf("a record without relations noted %+v", evs)
+	}
+	officer := record.Relation{Type: "officer_of", To: record.Key{Source: "pub", ID: "co"}}
+	a := withAccount(sourced("pub", "a", "ann", "111"), "ACC1", officer)
+	ch, err := l.Upsert(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs := related(ch); len(evs) != 1 || evs[0].Entity != ch.Entity || !slices.Equal(evs[0].Others, []record.EntityID{co.Entity}) {
+		t.Errorf("ann's officer_of: %+v, want one related event from %s to %s", evs, ch.Entity, co.Entity)
+	}
+	// Her record again without it: the relation is gone, and said so.
+	ch, err = l.Upsert(ctx, withAccount(sourced("pub", "a", "ann", "111"), "ACC1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs := related(ch); len(evs) != 1 || len(evs[0].Others) != 0 {
+		t.Errorf("ann without her relation: %+v, want one related event with no other end", evs)
+	}
+	ch, err = l.Upsert(ctx, withAccount(sourced("pub", "a", "ann", "111"), "ACC1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs := related(ch); len(evs) != 0 {
+		t.Errorf("a change to a record that never stated any: %+v", evs)
+	}
+	if _, err := l.Upsert(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	del, err := l.Delete(ctx, a.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs := related(del); len(evs) != 1 {
+		t.Errorf("deleting a record that stated a relation: %+v, want a related event", evs)
+	}
+	feed, _, err := l.Changes(ctx, access.Everything, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range feed {
+		if e.Kind == record.EventRelated {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("the change feed holds %d related events, want 4", n)
 	}
 }

@@ -326,7 +326,7 @@ func (l *Live) place(recs []store.Record) error {
 		if err != nil {
 			return err
 		}
-		l.mem.add(r.Key, rec.Kind, r.Entity, l.scorer.Values(&rec), r.Keys)
+		l.mem.add(r.Key, rec.Kind, r.Entity, l.scorer.Values(&rec), r.Keys, len(rec.Relations) > 0)
 	}
 	return nil
 }

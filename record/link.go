@@ -53,11 +53,15 @@ const (
 	EventMerged  EventKind = "merged"  // Others were absorbed into Entity
 	EventSplit   EventKind = "split"   // Others were split off from Entity
 	EventRemoved EventKind = "removed" // Entity lost its last record
+	// EventRelated: Record, of Entity, states relationships anew, or no
+	// longer (changed, or deleted); Others are the entities at the other
+	// ends of those it states now.
+	EventRelated EventKind = "related"
 )
 
 // Valid reports whether k is one of the event kinds.
 func (k EventKind) Valid() bool {
-	return k == EventCreated || k == EventMerged || k == EventSplit || k == EventRemoved
+	return k == EventCreated || k == EventMerged || k == EventSplit || k == EventRemoved || k == EventRelated
 }
 
 // Event is one entry of the lineage of entities.

@@ -218,18 +218,30 @@ func (b *Builder) Possible(x, y record.Key, p float64) {
 	b.pending = append(b.pending, pendingPair{x, y, p})
 }
 
-// edgeKey names an edge while building: its ends, type and direction.
-type edgeKey struct {
-	from, to int32
-	typ      string
-}
+// edgeKey names an edge while building: its ends and type (an index
+// into Graph.types).
+type edgeKey struct{ from, to, typ int32 }
 
 // Build makes the graph. The builder is spent.
 func (b *Builder) Build() *Graph {
 	g := &Graph{nodes: b.nodes, index: b.index}
 	g.stats.Records, g.stats.Entities = len(b.records), len(b.nodes)
-	at := map[edgeKey]int{} // → index in g.edges
+	disclosed := 0
+	for _, r := range b.records {
+		disclosed += len(r.Relations)
+	}
+	at := make(map[edgeKey]int, disclosed) // → index in g.edges
+	g.edges = make([]edge, 0, disclosed)
 	typeIndex := map[string]int32{}
+	typeOf := func(name string) int32 {
+		t, ok := typeIndex[name]
+		if !ok {
+			t = int32(len(g.types))
+			typeIndex[name] = t
+			g.types = append(g.types, name)
+		}
+		return t
+	}
 	add := func(k edgeKey, directed bool, w float64, ev Evidence) {
 		if !directed && k.from > k.to {
 			k.from, k.to = k.to, k.from
@@ -237,15 +249,9 @@ func (b *Builder) Build() *Graph {
 		}
 		j, ok := at[k]
 		if !ok {
-			t, ok := typeIndex[k.typ]
-			if !ok {
-				t = int32(len(g.types))
-				typeIndex[k.typ] = t
-				g.types = append(g.types, k.typ)
-			}
 			j = len(g.edges)
 			at[k] = j
-			g.edges = append(g.edges, edge{from: k.from, to: k.to, typ: t, directed: directed, dmin: math.MaxInt32, dmax: math.MinInt32})
+			g.edges = append(g.edges, edge{from: k.from, to: k.to, typ: k.typ, directed: directed, dmin: math.MaxInt32, dmax: math.MinInt32})
 		}
 		e := &g.edges[j]
 		if len(e.evidence) == 0 {
@@ -272,7 +278,7 @@ func (b *Builder) Build() *Graph {
 			case to == from:
 				g.stats.Within++
 			default:
-				add(edgeKey{from, to, rel.Type}, true, 1, Evidence{From: r.Key, To: rel.To, Attributes: rel.Attributes})
+				add(edgeKey{from, to, typeOf(rel.Type)}, true, 1, Evidence{From: r.Key, To: rel.To, Attributes: rel.Attributes})
 			}
 		}
 	}
@@ -295,9 +301,11 @@ func (b *Builder) Build() *Graph {
 			holders[v] = append(hs, holder{n, r.Key})
 		}
 	}
-	values := make([]Value, 0, len(holders))
-	for v := range holders {
-		values = append(values, v)
+	var values []Value // held by several entities
+	for v, hs := range holders {
+		if len(hs) > 1 {
+			values = append(values, v)
+		}
 	}
 	slices.SortFunc(values, func(x, y Value) int {
 		return cmpStrings(x.Feature, y.Feature, x.Value, y.Value)
@@ -305,16 +313,14 @@ func (b *Builder) Build() *Graph {
 	for _, v := range values {
 		hs := holders[v]
 		switch {
-		case len(hs) < 2:
-			continue
 		case len(hs) > b.opt.MaxHolders:
 			g.stats.Crowded++
 			continue
 		}
-		w := 1 / float64(len(hs)-1)
+		w, t := 1/float64(len(hs)-1), typeOf(SharesPrefix+v.Feature)
 		for i := range hs {
 			for j := i + 1; j < len(hs); j++ {
-				add(edgeKey{hs[i].node, hs[j].node, SharesPrefix + v.Feature}, false, w,
+				add(edgeKey{hs[i].node, hs[j].node, t}, false, w,
 					Evidence{From: hs[i].key, To: hs[j].key, Value: v.Value, Holders: len(hs)})
 			}
 		}
@@ -330,7 +336,7 @@ func (b *Builder) Build() *Graph {
 			g.stats.Within++
 			continue
 		}
-		add(edgeKey{x, y, PossiblySame}, false, min(max(p.p, 1e-9), 1), Evidence{From: p.a, To: p.b, Probability: p.p})
+		add(edgeKey{x, y, typeOf(PossiblySame)}, false, min(max(p.p, 1e-9), 1), Evidence{From: p.a, To: p.b, Probability: p.p})
 	}
 	g.stats.Edges = len(g.edges)
 	g.index = b.index
@@ -378,6 +384,17 @@ func (g *Graph) public(j int32) Edge {
 // first attribute named date, or ending in _date or date, that reads as
 // a date.
 func evidenceDay(attrs map[string]string) (int32, bool) {
+	if len(attrs) == 0 {
+		return 0, false
+	}
+	if v, ok := attrs["date"]; ok { // the usual name, without sorting names
+		if d, ok := isoDays(v); ok {
+			return d, true
+		}
+		if t, ok := ParseDay(v); ok {
+			return int32(t.Unix() / 86400), true
+		}
+	}
 	names := make([]string, 0, len(attrs))
 	for k := range attrs {
 		if strings.HasSuffix(strings.ToLower(k), "date") {
@@ -401,12 +418,78 @@ var dayLayouts = []string{"2006-01-02", "2006-01-02T15:04:05Z07:00", "2006-01-02
 // first) or 2024/03/01.
 func ParseDay(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
-	for _, l := range dayLayouts {
+	if t, ok := isoDay(s); ok {
+		return t, true
+	}
+	for _, l := range dayLayouts[1:] {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), true
 		}
 	}
 	return time.Time{}, false
+}
+
+// isoDays reads YYYY-MM-DD as days since 1970-01-01 without making a
+// time.Time: every payment's date is read when a network is built.
+func isoDays(s string) (int32, bool) {
+	y, m, d, ok := isoParts(s)
+	if !ok {
+		return 0, false
+	}
+	// days from civil (Howard Hinnant's algorithm)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int32(era*146097 + doe - 719468), true
+}
+
+// isoParts reads YYYY-MM-DD into a valid date's parts.
+func isoParts(s string) (y, m, d int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	num := func(part string) int {
+		n := 0
+		for _, c := range []byte(part) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d = num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// isoDay reads YYYY-MM-DD as a time (isoParts).
+func isoDay(s string) (time.Time, bool) {
+	y, m, d, ok := isoParts(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), true
 }
 
 func cmpStrings(a1, b1, a2, b2 string) int {

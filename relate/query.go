@@ -2,7 +2,6 @@ package relate
 
 import (
 	"cmp"
-	"container/heap"
 	"errors"
 	"fmt"
 	"math"
@@ -243,94 +242,110 @@ func (g *Graph) joinPath(prev [2]map[int32]int32, m int32) Path {
 // StrongestPath returns the path from a to b whose product of edge
 // weights is greatest, over the edges f keeps, of at most maxHops hops
 // (0: DefaultHops): the chain of the strongest evidence, not the
-// shortest.
+// shortest. Ties go to the path of fewer hops.
+//
+// It searches from both ends at once, each to half the hops: from a, the
+// cheapest cost (−ln weight) of reaching each node in at most ⌈maxHops/2⌉
+// hops, by rounds that relax only the nodes the last round improved
+// (Bellman–Ford bounded by hops); from b the same for the rest; the path
+// meets at the node where the two costs add up least. Any path of at most
+// maxHops hops has such a middle node, so the best is found, while each
+// side reads only its own neighbourhood. The shortest path bounds the
+// search: no part of a path at least as costly is followed, and when no
+// path is cheaper, the shortest is the answer (of as little cost, and the
+// fewest hops).
 func (g *Graph) StrongestPath(a, b record.EntityID, maxHops int, f Filter) (Path, error) {
-	s, t, c, maxHops, err := g.pathArgs(a, b, maxHops, f)
-	if err != nil || s == t {
-		return g.pathOf([]int32{s}, nil), err
+	short, err := g.ShortestPath(a, b, maxHops, f)
+	if err != nil || len(short.Edges) == 0 {
+		return short, err
 	}
-	// Dijkstra on −ln(weight) over (node, hops) states, so that a strong
-	// long chain beyond maxHops does not hide a weaker short one.
-	type state struct {
-		node int32
-		hops int8
+	s, t, c, maxHops, _ := g.pathArgs(a, b, maxHops, f)
+	bound := -math.Log(short.Weight)
+	if bound <= 0 {
+		return short, nil // every edge of weight 1: none is stronger
 	}
-	type reached struct {
-		cost float64
-		from state
-		edge int32
-	}
-	best := map[state]reached{{s, 0}: {0, state{-1, 0}, -1}}
-	q := &pathQueue{{cost: 0, node: s}}
-	for q.Len() > 0 {
-		it := heap.Pop(q).(pathItem)
-		st := state{it.node, it.hops}
-		if r := best[st]; it.cost > r.cost {
+	hs := (maxHops + 1) / 2
+	fromS, bestS := g.rounds(s, hs, &c, bound)
+	fromT, bestT := g.rounds(t, maxHops-hs, &c, bound)
+	meet, cost, hops := int32(-1), bound, 0
+	for m, ls := range bestS {
+		lt, ok := bestT[m]
+		if !ok {
 			continue
 		}
-		if it.node == t {
-			var nodes, edges []int32
-			for cur := st; cur.node >= 0; {
-				r := best[cur]
-				nodes = append(nodes, cur.node)
-				if r.edge >= 0 {
-					edges = append(edges, r.edge)
-				}
-				cur = r.from
-			}
-			slices.Reverse(nodes)
-			slices.Reverse(edges)
-			return g.pathOf(nodes, edges), nil
-		}
-		if int(it.hops) == maxHops {
-			continue
-		}
-		for _, j := range g.adj[g.off[it.node]:g.off[it.node+1]] {
-			e := &g.edges[j]
-			if !c.keep(e) {
-				continue
-			}
-			next := state{g.other(j, it.node), it.hops + 1}
-			cost := it.cost - math.Log(e.weight)
-			if r, ok := best[next]; ok && r.cost <= cost {
-				continue
-			}
-			// A state no cheaper than one with fewer hops at the node is
-			// of no use.
-			dominated := false
-			for h := int8(0); h < next.hops; h++ {
-				if r, ok := best[state{next.node, h}]; ok && r.cost <= cost {
-					dominated = true
-					break
-				}
-			}
-			if dominated {
-				continue
-			}
-			best[next] = reached{cost, st, j}
-			heap.Push(q, pathItem{cost: cost, node: next.node, hops: next.hops})
+		total := fromS[ls][m].cost + fromT[lt][m].cost
+		h := int(ls) + int(lt)
+		if total < cost || (total == cost && (h < hops || (h == hops && m < meet))) {
+			meet, cost, hops = m, total, h
 		}
 	}
-	return Path{}, ErrNoPath
+	if meet < 0 {
+		return short, nil // none cheaper than the shortest
+	}
+	var nodes, edges []int32
+	for m, l := meet, bestS[meet]; m >= 0; { // back to s
+		st := fromS[l][m]
+		nodes = append(nodes, m)
+		if st.edge >= 0 {
+			edges = append(edges, st.edge)
+		}
+		m, l = st.prev, l-1
+	}
+	slices.Reverse(nodes)
+	slices.Reverse(edges)
+	for m, l := meet, bestT[meet]; ; { // on to t
+		st := fromT[l][m]
+		if st.edge < 0 {
+			break
+		}
+		edges = append(edges, st.edge)
+		nodes = append(nodes, st.prev)
+		m, l = st.prev, l-1
+	}
+	return g.pathOf(nodes, edges), nil
 }
 
-type pathItem struct {
+// step is how a round reached a node: at what cost, by which edge, from
+// which node (reached in the round before).
+type step struct {
 	cost float64
-	node int32
-	hops int8
+	edge int32
+	prev int32
 }
 
-type pathQueue []pathItem
-
-func (q pathQueue) Len() int           { return len(q) }
-func (q pathQueue) Less(i, j int) bool { return q[i].cost < q[j].cost }
-func (q pathQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *pathQueue) Push(x any)        { *q = append(*q, x.(pathItem)) }
-func (q *pathQueue) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
+// rounds finds the cheapest cost of reaching each node from src in at
+// most hops hops, of those that cost less than bound: rounds[k] holds the
+// nodes round k improved, and best the round of each node's cheapest
+// cost. A node improved in round k−1 is relaxed in round k; no other is,
+// as its costs were relaxed already.
+func (g *Graph) rounds(src int32, hops int, c *compiled, bound float64) ([]map[int32]step, map[int32]int8) {
+	rounds := []map[int32]step{{src: {0, -1, -1}}}
+	best := map[int32]int8{src: 0}
+	cost := map[int32]float64{src: 0}
+	for k := 1; k <= hops && len(rounds[k-1]) > 0; k++ {
+		next := map[int32]step{}
+		for o, st := range rounds[k-1] {
+			for _, j := range g.adj[g.off[o]:g.off[o+1]] {
+				e := &g.edges[j]
+				if !c.keep(e) {
+					continue
+				}
+				n := g.other(j, o)
+				w := st.cost - math.Log(e.weight)
+				if w >= bound {
+					continue
+				}
+				if have, ok := cost[n]; ok && have <= w {
+					continue
+				}
+				cost[n] = w
+				next[n] = step{w, j, o}
+				best[n] = int8(k)
+			}
+		}
+		rounds = append(rounds, next)
+	}
+	return rounds, best
 }
 
 func (g *Graph) pathArgs(a, b record.EntityID, maxHops int, f Filter) (s, t int32, c compiled, hops int, err error) {

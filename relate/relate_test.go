@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -273,7 +276,7 @@ func TestParseDay(t *testing.T) {
 		want string
 		ok   bool
 	}{{"2024-03-01", "2024-03-01", true}, {" 20240301 ", "2024-03-01", true}, {"01/03/2024", "2024-03-01", true},
-		{"2024-03-01T10:00:00Z", "2024-03-01", true}, {"March 1", "", false}, {"", "", false}} {
+		{"2024-03-01T10:00:00Z", "2024-03-01", true}, {"March 1", "", false}, {"", "", false}, {"2024-02-30", "", false}, {"2024-13-01", "", false}, {"2024-0a-01", "", false}} {
 		got, ok := relate.ParseDay(tt.in)
 		if ok != tt.ok || (ok && got.Format(time.DateOnly) != tt.want) {
 			t.Errorf("ParseDay(%q) = %v, %v; want %s, %v", tt.in, got, ok, tt.want, tt.ok)
@@ -294,4 +297,119 @@ func FuzzParseDay(f *testing.F) {
 			t.Errorf("ParseDay(%q) failed but gave %v", s, d)
 		}
 	})
+}
+
+// TestPathsAgainstExhaustive: on small random networks, the shortest path
+// has as few hops, and the strongest as great a weight, as a search of
+// every path of at most the hops allowed finds.
+func TestPathsAgainstExhaustive(t *testing.T) {
+	for seed := range uint64(40) {
+		r := rand.New(rand.NewPCG(seed, 9))
+		n := 6 + r.IntN(8)
+		b := relate.NewBuilder(relate.Options{})
+		type arc struct {
+			to int
+			w  float64
+		}
+		adj := make([][]arc, n)
+		for i := range n {
+			rec := relate.Record{Key: key("s", fmt.Sprint(i)), Entity: record.EntityID(fmt.Sprint("E", i))}
+			for range r.IntN(3) {
+				j := r.IntN(n)
+				if j == i {
+					continue
+				}
+				rec.Relations = append(rec.Relations, record.Relation{Type: "t", To: key("s", fmt.Sprint(j))})
+			}
+			b.Add(rec)
+			for _, rel := range rec.Relations {
+				var j int
+				fmt.Sscan(rel.To.ID, &j)
+				adj[i] = append(adj[i], arc{j, 1})
+				adj[j] = append(adj[j], arc{i, 1})
+			}
+		}
+		// pairs in review give weights below 1
+		for range n {
+			i, j := r.IntN(n), r.IntN(n)
+			if i == j {
+				continue
+			}
+			p := 0.05 + 0.9*r.Float64()
+			b.Possible(key("s", fmt.Sprint(i)), key("s", fmt.Sprint(j)), p)
+			adj[i] = append(adj[i], arc{j, p})
+			adj[j] = append(adj[j], arc{i, p})
+		}
+		g := b.Build()
+		for range 10 {
+			s, d, hops := r.IntN(n), r.IntN(n), 1+r.IntN(5)
+			// exhaustive: best product and fewest hops over walks of ≤ hops
+			// (an edge of several reasons counts once, at its combined weight:
+			// compare through the graph's own edges below instead)
+			fewest, best := -1, 0.0
+			var walk func(at, depth int, w float64)
+			walk = func(at, depth int, w float64) {
+				if at == d && depth > 0 {
+					if fewest < 0 || depth < fewest {
+						fewest = depth
+					}
+				}
+				if depth == hops {
+					return
+				}
+				for _, a := range adj[at] {
+					walk(a.to, depth+1, w*a.w)
+				}
+			}
+			walk(s, 0, 1)
+			if s == d {
+				continue
+			}
+			sp, err := g.ShortestPath(record.EntityID(fmt.Sprint("E", s)), record.EntityID(fmt.Sprint("E", d)), hops, relate.Filter{})
+			if (err == nil) != (fewest > 0) || (err == nil && len(sp.Edges) != fewest) {
+				t.Fatalf("seed %d: shortest E%d→E%d in %d hops: %d edges, %v; exhaustive %d", seed, s, d, hops, len(sp.Edges), err, fewest)
+			}
+			strong, err := g.StrongestPath(record.EntityID(fmt.Sprint("E", s)), record.EntityID(fmt.Sprint("E", d)), hops, relate.Filter{})
+			if (err == nil) != (fewest > 0) {
+				t.Fatalf("seed %d: strongest E%d→E%d: %v, exhaustive found %v", seed, s, d, err, fewest > 0)
+			}
+			if err != nil {
+				continue
+			}
+			// the best over the graph's own edges (combined weights), by
+			// exhaustive search on the graph
+			best = exhaustiveBest(g, record.EntityID(fmt.Sprint("E", s)), record.EntityID(fmt.Sprint("E", d)), hops)
+			if math.Abs(strong.Weight-best) > 1e-9 || len(strong.Edges) > hops {
+				t.Fatalf("seed %d: strongest E%d→E%d in %d hops: weight %v over %d edges, exhaustive %v", seed, s, d, hops, strong.Weight, len(strong.Edges), best)
+			}
+		}
+	}
+}
+
+// exhaustiveBest is the greatest product of edge weights over walks of at
+// most hops hops from a to b, through the graph's edges.
+func exhaustiveBest(g *relate.Graph, a, b record.EntityID, hops int) float64 {
+	best := 0.0
+	var walk func(at record.EntityID, depth int, w float64)
+	walk = func(at record.EntityID, depth int, w float64) {
+		if at == b && depth > 0 && w > best {
+			best = w
+		}
+		if depth == hops {
+			return
+		}
+		n, err := g.Neighbours(at, 1, relate.MaxNodes, relate.Filter{})
+		if err != nil {
+			return
+		}
+		for _, e := range n.Edges {
+			if e.From == at {
+				walk(e.To, depth+1, w*e.Weight)
+			} else if e.To == at {
+				walk(e.From, depth+1, w*e.Weight)
+			}
+		}
+	}
+	walk(a, 0, 1)
+	return best
 }

@@ -24,7 +24,7 @@ var tiers = map[string]int{
 	"audit": 1, "access": 1, "eval": 1, "internal/synth": 1,
 	"internal/progress": 1, "internal/demo": 1, "internal/archtest": 1, "internal/testpki": 1,
 
-	"model": 2, "explain": 2, "store": 2, "relate": 2,
+	"model": 2, "explain": 2, "store": 2, "relate": 2, "relate/relatetest": 2,
 
 	"engine": 3,
 
@@ -38,7 +38,7 @@ var tiers = map[string]int{
 
 // sameTier lists the imports within a tier that DESIGN.md states:
 // explain reads the model's evidence.
-var sameTier = map[string][]string{"explain": {"model"}}
+var sameTier = map[string][]string{"explain": {"model"}, "relate/relatetest": {"relate"}}
 
 // neverImported may not be imported by any package but a command under cmd/.
 var neverImported = []string{"cmd/concord", "internal/cli"}

@@ -26,6 +26,10 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	serveMode := fs.Bool("serve", false, "measure the HTTP API (loopback, TLS): screening, uploads with readers, reads")
 	seconds := fs.Int("seconds", 10, "with --serve: seconds each phase runs")
 	cpuProfile := fs.String("cpuprofile", "", "with --serve or --shared: write a CPU profile of the largest size's measured phases to this file")
+	networkMode := fs.Bool("network", false, "measure network queries (neighbours, paths, groups) on a synthetic network")
+	entities := fs.Int("entities", 1_000_000, "with --network: entities of the synthetic network")
+	relationships := fs.Int("relationships", 5_000_000, "with --network: relationships of the synthetic network")
+	queries := fs.Int("queries", 1000, "with --network: queries of each kind")
 	sharedMode := fs.Bool("shared", false, "measure shared mode: resolvers side by side on one PostgreSQL store")
 	storeURL := fs.String("store", os.Getenv("CONCORD_BENCH_POSTGRES"), "with --shared: the PostgreSQL database (a schema per size is made in it and dropped); default $CONCORD_BENCH_POSTGRES")
 	resolvers := fs.String("resolvers", "1,2,4", "with --shared: numbers of resolvers side by side, comma-separated")
@@ -61,8 +65,23 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	}
 	var report string
 	switch {
-	case btoi(*liveMode)+btoi(*serveMode)+btoi(*sharedMode) > 1:
-		return &usageError{msg: "one of --live, --serve and --shared at a time", hint: benchSynopsis}
+	case btoi(*liveMode)+btoi(*serveMode)+btoi(*sharedMode)+btoi(*networkMode) > 1:
+		return &usageError{msg: "one of --live, --serve, --shared and --network at a time", hint: benchSynopsis}
+	case *networkMode:
+		if *entities < 100 || *relationships < 0 || *queries < 1 {
+			return &usageError{msg: "--entities must be at least 100, --queries at least 1", hint: benchSynopsis}
+		}
+		res, err := bench.MeasureNetwork(ctx, bench.NetworkOptions{Entities: *entities, Relationships: *relationships,
+			Queries: *queries, Seed: *seed, Log: env.Stderr})
+		if err != nil {
+			return err
+		}
+		report = bench.NetworkMarkdown(res, bench.Machine(), cmd)
+		fmt.Fprint(env.Stdout, report)
+		if *write != "" {
+			return writeSection(*write, report, networkBegin, networkEnd)
+		}
+		return nil
 	case *sharedMode:
 		opt := bench.SharedOptions{Sizes: ns, Seed: *seed, Dir: work, URL: *storeURL, Log: env.Stderr, Replay: *replay}
 		if *replay <= 0 {
@@ -114,6 +133,13 @@ func runBench(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		report = bench.Markdown(res, bench.Machine(), cmd)
+		if *write != "" { // keep the network section of the file
+			if old, err := os.ReadFile(*write); err == nil {
+				if i, j := strings.Index(string(old), networkBegin), strings.Index(string(old), networkEnd); i >= 0 && j > i {
+					report += "\n" + string(old[i:j+len(networkEnd)]) + "\n"
+				}
+			}
+		}
 	}
 	fmt.Fprint(env.Stdout, report)
 	if *write != "" {
@@ -151,5 +177,30 @@ func writeMeasured(path, report string) error {
 		return writePrivate(path, []byte(report))
 	}
 	text = text[:i+len(measuredBegin)] + "\n" + report + text[j:]
+	return writePrivate(path, []byte(text))
+}
+
+// Markers of the network section of docs/benchmarks.md: bench --network
+// --write replaces what lies between them, or adds them at the end, and
+// the batch bench's --write keeps them.
+const (
+	networkBegin = "<!-- network: concord bench --network writes from here -->"
+	networkEnd   = "<!-- network: to here -->"
+)
+
+// writeSection writes report between the markers begin and end of the
+// file at path, adding them at its end when it has none.
+func writeSection(path, report, begin, end string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	text := string(old)
+	section := begin + "\n" + report + end
+	if i, j := strings.Index(text, begin), strings.Index(text, end); i >= 0 && j > i {
+		text = text[:i] + section + text[j+len(end):]
+	} else {
+		text = strings.TrimRight(text, "\n") + "\n\n" + section + "\n"
+	}
 	return writePrivate(path, []byte(text))
 }
