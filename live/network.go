@@ -129,6 +129,34 @@ func (l *Live) NetworkOf(ctx context.Context, v access.View) (g *relate.Graph, s
 		e.checked = l.now()
 		return e.g, e.seq, nil
 	}
+	l.recheck(ctx, e, v)
+	return e.g, e.seq, nil
+}
+
+// NetworkIfBuilt is NetworkOf without waiting: it returns the network v
+// sees when one is built (ok), and otherwise starts building it in the
+// background and returns at once — for a page that must not wait a minute
+// for the network of a million entities.
+func (l *Live) NetworkIfBuilt(ctx context.Context, v access.View) (g *relate.Graph, seq int64, ok bool) {
+	e := l.networks.entry(v.Key(), l.now())
+	if !e.mu.TryLock() { // a first build holds it
+		return nil, 0, false
+	}
+	defer e.mu.Unlock()
+	if e.g == nil {
+		if !e.building {
+			e.building = true
+			go l.rebuild(context.WithoutCancel(ctx), e, v)
+		}
+		return nil, 0, false
+	}
+	l.recheck(ctx, e, v)
+	return e.g, e.seq, true
+}
+
+// recheck starts a rebuild of e in the background when it was last
+// checked Options.NetworkRecheck ago. e.mu is held.
+func (l *Live) recheck(ctx context.Context, e *networkEntry, v access.View) {
 	recheck := l.opt.NetworkRecheck
 	if recheck <= 0 {
 		recheck = DefaultNetworkRecheck
@@ -137,10 +165,10 @@ func (l *Live) NetworkOf(ctx context.Context, v access.View) (g *relate.Graph, s
 		e.building = true
 		go l.rebuild(context.WithoutCancel(ctx), e, v)
 	}
-	return e.g, e.seq, nil
 }
 
-// rebuild builds e's network again if the store changed since e's seq.
+// rebuild builds e's network, or again if the store changed since e's
+// seq.
 func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 	ctx, cancel := context.WithTimeout(ctx, networkBuild)
 	defer cancel()
@@ -151,10 +179,10 @@ func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 		return err
 	})
 	e.mu.Lock()
-	seq := e.seq
+	seq, built := e.seq, e.g != nil
 	e.mu.Unlock()
 	var g *relate.Graph
-	if err == nil && head != seq {
+	if err == nil && (!built || head != seq) {
 		g, head, err = l.network(ctx, v, relate.Options{})
 	}
 	e.mu.Lock()

@@ -164,6 +164,21 @@ func TestNetworkOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	outsider := policy.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleViewer}}, "")
+	if _, _, ok := l.NetworkIfBuilt(ctx, outsider); ok {
+		t.Fatal("NetworkIfBuilt: built before anything asked for it")
+	}
+	for start := time.Now(); ; time.Sleep(5 * time.Millisecond) {
+		g, _, ok := l.NetworkIfBuilt(ctx, outsider)
+		if ok {
+			if g.Stats().Records != 1 {
+				t.Errorf("the outsider's network built in the background holds %d records, want 1", g.Stats().Records)
+			}
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("NetworkIfBuilt never built the network")
+		}
+	}
 	g1, seq1, err := l.NetworkOf(ctx, access.Everything)
 	if err != nil || g1.Stats().Edges != 1 {
 		t.Fatalf("everything: %+v, %v; want the shared account", g1.Stats(), err)

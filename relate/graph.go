@@ -14,6 +14,8 @@ package relate
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -70,6 +72,25 @@ type Evidence struct {
 	Holders int    `json:"holders,omitempty"`
 	// Probability is a pair in review's match probability.
 	Probability float64 `json:"probability,omitempty"`
+}
+
+// Text says the evidence in a line: its two records, and the value they
+// share, the pair's probability, or the relationship's attributes.
+func (e Evidence) Text() string {
+	line := e.From.String() + " — " + e.To.String()
+	switch {
+	case e.Value != "":
+		return line + fmt.Sprintf(": %s, held by %d entities", e.Value, e.Holders)
+	case e.Probability > 0:
+		return line + fmt.Sprintf(": in review, match probability %.3g", e.Probability)
+	case len(e.Attributes) > 0:
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(e.Attributes)) {
+			parts = append(parts, k+" "+e.Attributes[k])
+		}
+		return line + ": " + strings.Join(parts, ", ")
+	}
+	return line
 }
 
 // Edge is a relationship between two entities, with its evidence.

@@ -208,6 +208,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	check("search")
 	for _, p := range []struct{ name, path, wait string }{
 		{"entity", "/entities/" + string(a.Entity), "ol.lineage"},
+		{"network", "/entities/" + string(a.Entity) + "/network", "h1"},
 		{"pair", "/pairs?a=pub/a&b=pub/b", "table.waterfall"},
 		{"review", "/review", ".queue .item.current"},
 		{"model", "/model", "table"},

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/config"
@@ -116,5 +117,39 @@ func TestNetworkAPI(t *testing.T) {
 	}
 	if ct := f.call(t, "adm", "case 9", "GET", "/v1/network/export?format=graphml&entity="+url.QueryEscape(ann), nil).header.Get("Content-Type"); ct != "application/graphml+xml" {
 		t.Errorf("GraphML export served as %q", ct)
+	}
+
+	// The workbench's entity page lists the same edges, as its reader may
+	// see them.
+	b := f.browser(t)
+	b.login(f, "adm", "case 9")
+	page := ""
+	for range 200 {
+		if page = b.get("/entities/" + ann + "/network").body; !strings.Contains(page, "being built") {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, want := range []string{"→ knows", "— shares_account", "ACC0001, held by 2 entities", `href="/entities/` + entity["sec/1"] + `"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the admin's entity page lacks %q:\n%s", want, page)
+		}
+	}
+	b = f.browser(t)
+	b.login(f, "out", "case 9")
+	for range 200 {
+		if page = b.get("/entities/" + ann + "/network").body; !strings.Contains(page, "being built") {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(page, "No relationships") || strings.Contains(page, entity["sec/1"]) {
+		t.Errorf("out's network page of Ann shows an edge to a record it may not see:\n%s", page)
+	}
+	if r := b.get("/entities/" + entity["sec/1"] + "/network"); r.status != 404 {
+		t.Errorf("out's network page of Cyrus: %d, want 404", r.status)
+	}
+	if r := b.get("/entities/" + ann); !strings.Contains(r.body, `href="/entities/`+ann+`/network"`) {
+		t.Error("the entity page does not link to its network")
 	}
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/relate"
 	"github.com/concord-er/concord/store"
 )
 
@@ -154,6 +155,7 @@ func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /purpose", w.setPurpose)
 	mux.HandleFunc("GET /{$}", w.handle(access.OpRead, w.search))
 	mux.HandleFunc("GET /entities/{id}", w.handle(access.OpRead, w.entity))
+	mux.HandleFunc("GET /entities/{id}/network", w.handle(access.OpRead, w.network))
 	mux.HandleFunc("GET /pairs", w.handle(access.OpRead, w.pair))
 	mux.HandleFunc("GET /review", w.handle(access.OpRead, w.review))
 	mux.HandleFunc("POST /review", w.handle(access.OpDecide, w.decide))
@@ -631,6 +633,102 @@ type entityData struct {
 	Graph     *graph
 	CanDecide bool
 	Done      string // what a change just did
+}
+
+// networkPage is an entity's page of relationships.
+type networkPage struct {
+	ID      record.EntityID
+	Network networkView
+}
+
+// network is the page of an entity's edges in the network: its
+// relationships, shared identifiers and pairs in review with other
+// entities. A network not built yet is built in the background while the
+// page says so.
+func (w *workbench) network(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	id := record.EntityID(r.PathValue("id"))
+	if _, err := w.s.l.Entity(ctx, id, v); err != nil {
+		return page{}, err // not found for a reader who may see none of its records
+	}
+	c.touched(id)
+	n, err := w.entityNetwork(ctx, id, v)
+	if err != nil {
+		return page{}, err
+	}
+	return page{name: "network", data: &networkPage{ID: id, Network: n}}, nil
+}
+
+// networkView is the entity's edges in the network its reader sees: its
+// relationships, the identifiers it shares, the entities it may be.
+type networkView struct {
+	Ready bool  // the network is built (else it is being built)
+	AsOf  int64 // the audit sequence it is as of
+	Found bool  // the entity is in it (it may be newer than the network)
+	Edges []networkEdgeView
+	More  int // edges not shown
+}
+
+type networkEdgeView struct {
+	Type      string
+	Arrow     string // → it states the relation, ← the other does, — neither
+	Other     record.EntityID
+	OtherName string
+	Weight    float64
+	Evidence  []string
+}
+
+// maxEntityEdges bounds the edges an entity page lists.
+const maxEntityEdges = 100
+
+// entityNetwork reads the entity's edges, without waiting for a network
+// being built.
+func (w *workbench) entityNetwork(ctx context.Context, id record.EntityID, v access.View) (networkView, error) {
+	g, seq, ok := w.s.l.NetworkIfBuilt(ctx, v)
+	out := networkView{Ready: ok, AsOf: seq}
+	if !ok {
+		return out, nil
+	}
+	n, err := g.Neighbours(id, 1, relate.MaxNodes, relate.Filter{})
+	if errors.Is(err, relate.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return out, err
+	}
+	out.Found = true
+	names := map[record.EntityID]string{}
+	for _, nd := range n.Nodes {
+		names[nd.Entity] = nd.Name
+	}
+	for _, e := range n.Edges {
+		if e.From != id && e.To != id {
+			continue // between two neighbours
+		}
+		if len(out.Edges) == maxEntityEdges {
+			out.More++
+			continue
+		}
+		ev := networkEdgeView{Type: e.Type, Arrow: "—", Other: e.To, Weight: e.Weight}
+		if e.To == id {
+			ev.Other = e.From
+		}
+		if e.Directed {
+			ev.Arrow = "→"
+			if e.To == id {
+				ev.Arrow = "←"
+			}
+		}
+		ev.OtherName = names[ev.Other]
+		for i, x := range e.Evidence {
+			if i == 3 {
+				ev.Evidence = append(ev.Evidence, fmt.Sprintf("and %d more", len(e.Evidence)-3))
+				break
+			}
+			ev.Evidence = append(ev.Evidence, x.Text())
+		}
+		out.Edges = append(out.Edges, ev)
+	}
+	return out, nil
 }
 
 // graph is an entity's records and the links and decisions between them,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -228,26 +227,10 @@ func pathText(p relate.Path) string {
 		}
 		fmt.Fprintf(&b, "  %s %s (weight %.3g)\n", arrow, e.Type, e.Weight)
 		for _, ev := range e.Evidence {
-			fmt.Fprintf(&b, "      %s — %s%s\n", ev.From, ev.To, evidenceText(ev))
+			fmt.Fprintf(&b, "      %s\n", ev.Text())
 		}
 	}
 	return b.String()
-}
-
-func evidenceText(ev relate.Evidence) string {
-	switch {
-	case ev.Value != "":
-		return fmt.Sprintf(": %s, held by %d entities", ev.Value, ev.Holders)
-	case ev.Probability > 0:
-		return fmt.Sprintf(": in review, match probability %.3g", ev.Probability)
-	case len(ev.Attributes) > 0:
-		var parts []string
-		for _, k := range slices.Sorted(maps.Keys(ev.Attributes)) {
-			parts = append(parts, k+" "+ev.Attributes[k])
-		}
-		return ": " + strings.Join(parts, ", ")
-	}
-	return ""
 }
 
 func groupsText(gs []relate.Group) string {
