@@ -104,12 +104,16 @@ type networkCache struct {
 }
 
 type networkEntry struct {
-	mu       sync.Mutex // held while the first build runs
+	mu       sync.Mutex
 	g        *relate.Graph
 	seq      int64     // the audit sequence it was built at
 	checked  time.Time // when the store was last found at seq
-	read     time.Time // when it was last asked for
-	building bool
+	read     time.Time // when it was last asked for (guarded by networkCache.mu)
+	building bool      // a rebuild runs
+	// first is closed when the first build ends; firstErr is its error
+	// (and first is then forgotten, so the next call tries again).
+	first    chan struct{}
+	firstErr error
 }
 
 // NetworkOf returns the network v sees (Network), kept between calls: the
@@ -117,18 +121,28 @@ type networkEntry struct {
 // Options.NetworkRecheck old, one of them checks the store and builds it
 // again in the background if a change has committed since. A change is
 // thus in the network a few seconds after it commits, with the time of a
-// build added. seq is the audit sequence the network is as of.
+// build added. seq is the audit sequence the network is as of. The first
+// build runs on its own: a caller that stops waiting (ctx done) leaves it
+// running for the next.
 func (l *Live) NetworkOf(ctx context.Context, v access.View) (g *relate.Graph, seq int64, err error) {
 	e := l.networks.entry(v.Key(), l.now())
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.g == nil {
-		if e.g, e.seq, err = l.network(ctx, v, relate.Options{}); err != nil {
+		first := l.buildFirst(ctx, e, v)
+		e.mu.Unlock()
+		select {
+		case <-first:
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		}
+		e.mu.Lock()
+		if e.g == nil {
+			err := e.firstErr
+			e.mu.Unlock()
 			return nil, 0, err
 		}
-		e.checked = l.now()
-		return e.g, e.seq, nil
 	}
+	defer e.mu.Unlock()
 	l.recheck(ctx, e, v)
 	return e.g, e.seq, nil
 }
@@ -139,19 +153,41 @@ func (l *Live) NetworkOf(ctx context.Context, v access.View) (g *relate.Graph, s
 // for the network of a million entities.
 func (l *Live) NetworkIfBuilt(ctx context.Context, v access.View) (g *relate.Graph, seq int64, ok bool) {
 	e := l.networks.entry(v.Key(), l.now())
-	if !e.mu.TryLock() { // a first build holds it
-		return nil, 0, false
-	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.g == nil {
-		if !e.building {
-			e.building = true
-			go l.rebuild(context.WithoutCancel(ctx), e, v)
-		}
+		l.buildFirst(ctx, e, v)
 		return nil, 0, false
 	}
 	l.recheck(ctx, e, v)
 	return e.g, e.seq, true
+}
+
+// buildFirst starts e's first build unless one runs, and returns the
+// channel closed when it ends. e.mu is held.
+func (l *Live) buildFirst(ctx context.Context, e *networkEntry, v access.View) <-chan struct{} {
+	if e.first != nil {
+		return e.first
+	}
+	first := make(chan struct{})
+	e.first = first
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), networkBuild)
+		defer cancel()
+		g, seq, err := l.network(ctx, v, relate.Options{})
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if err != nil {
+			e.firstErr, e.first = err, nil
+			if log := l.opt.Logger; log != nil {
+				log.Warn("the network was not built", "error", err)
+			}
+		} else {
+			e.g, e.seq, e.checked, e.firstErr = g, seq, l.now(), nil
+		}
+		close(first)
+	}()
+	return first
 }
 
 // recheck starts a rebuild of e in the background when it was last
@@ -167,8 +203,7 @@ func (l *Live) recheck(ctx context.Context, e *networkEntry, v access.View) {
 	}
 }
 
-// rebuild builds e's network, or again if the store changed since e's
-// seq.
+// rebuild builds e's network again if the store changed since e's seq.
 func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 	ctx, cancel := context.WithTimeout(ctx, networkBuild)
 	defer cancel()
@@ -179,10 +214,10 @@ func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 		return err
 	})
 	e.mu.Lock()
-	seq, built := e.seq, e.g != nil
+	seq := e.seq
 	e.mu.Unlock()
 	var g *relate.Graph
-	if err == nil && (!built || head != seq) {
+	if err == nil && head != seq {
 		g, head, err = l.network(ctx, v, relate.Options{})
 	}
 	e.mu.Lock()

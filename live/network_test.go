@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -178,6 +179,17 @@ func TestNetworkOf(t *testing.T) {
 		if time.Since(start) > 10*time.Second {
 			t.Fatal("NetworkIfBuilt never built the network")
 		}
+	}
+	// A caller that stops waiting leaves the first build to run for the
+	// next.
+	cleared := policy.View(access.Principal{ID: "c", Roles: []access.Role{access.RoleViewer}, Clearance: "restricted"}, "case")
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := l.NetworkOf(gone, cleared); !errors.Is(err, context.Canceled) {
+		t.Errorf("NetworkOf with its context done: %v", err)
+	}
+	if g, _, err := l.NetworkOf(ctx, cleared); err != nil || g.Stats().Records != 2 {
+		t.Errorf("the cleared reader's network: %v, %v", g, err)
 	}
 	g1, seq1, err := l.NetworkOf(ctx, access.Everything)
 	if err != nil || g1.Stats().Edges != 1 {

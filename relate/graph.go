@@ -133,7 +133,7 @@ type Stats struct {
 	// Dangling are relations whose other record the reader may not see,
 	// or that is not stored (a row without a beneficiary).
 	Dangling int `json:"dangling"`
-	// Within are relations and shared values between records of one
+	// Within are relations, and pairs in review, between records of one
 	// entity: no edge.
 	Within int `json:"within"`
 	// Crowded are values held by more than MaxHolders entities.
