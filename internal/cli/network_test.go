@@ -60,11 +60,24 @@ func TestNetworkCommands(t *testing.T) {
 		"p1,WU/FAY,BETA HOLDINGS SA,GB00BANK1,100,2024-03-01\n")
 	cfg := filepath.Join(dir, "concord.yaml")
 	write(t, cfg, networkYAML)
-	if code, _, errs := run(t, "resolve", "--config", cfg, "--out", filepath.Join(dir, "out"), "--import"); code != 0 {
-		t.Fatalf("resolve --import: exit %d: %s", code, errs)
+	code, out, errs := run(t, "resolve", "--config", cfg, "--out", filepath.Join(dir, "out"), "--import")
+	if code != 0 || !strings.Contains(out, "relationships.csv") {
+		t.Fatalf("resolve --import: exit %d: %s%s", code, out, errs)
+	}
+	rels := readCSV(t, filepath.Join(dir, "out", "relationships.csv"))
+	if len(rels) != 4 || strings.Join(rels[0], ",") != "type,from_source,from_id,from_entity,to_source,to_id,to_entity,attributes" {
+		t.Fatalf("relationships.csv: %q, want a header and 3 rows", rels)
+	}
+	for _, row := range rels[1:] {
+		if row[3] == "" || row[6] == "" {
+			t.Errorf("relationships.csv row %q: an end without its entity", row)
+		}
+		if row[0] == "paid" && row[7] != `{"amount":"100","date":"2024-03-01"}` {
+			t.Errorf("the payment's attributes: %q", row[7])
+		}
 	}
 
-	code, out, errs := run(t, "network", "stats", "--config", cfg)
+	code, out, errs = run(t, "network", "stats", "--config", cfg)
 	var st struct {
 		relate.Stats
 		Types []string

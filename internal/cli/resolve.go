@@ -240,6 +240,13 @@ func resolveRun(ctx context.Context, cfg *config.Config, out *outputSet, opt eng
 	if err := writeModel(out.path("model.json"), res.Model); err != nil {
 		return ResolveSummary{}, err
 	}
+	outputs := []string{"clusters.csv", "model.json", "review.csv", "rejects.ndjson", "summary.json"}
+	if len(cfg.Relationships) > 0 {
+		if err := writeRelationships(out.path("relationships.csv"), res); err != nil {
+			return ResolveSummary{}, err
+		}
+		outputs = append(outputs, "relationships.csv")
+	}
 	if after != nil {
 		if err := after(res); err != nil {
 			return ResolveSummary{}, err
@@ -248,7 +255,7 @@ func resolveRun(ctx context.Context, cfg *config.Config, out *outputSet, opt eng
 	sum := ResolveSummary{Command: "resolve", Version: Version, Config: cfg.File, Started: start.UTC(),
 		Records: len(res.Records), Entities: res.Stats.Clustering.Entities, Prior: res.Model.Prior,
 		Model: "trained", Stats: res.Stats, Decisions: len(opt.Decisions),
-		Outputs: []string{"clusters.csv", "model.json", "review.csv", "rejects.ndjson", "summary.json"}}
+		Outputs: outputs}
 	if truth != nil {
 		pred := eval.NewAssignments()
 		for i, r := range res.Records {
@@ -269,6 +276,38 @@ func writeClusters(path string, res *engine.Resolution) error {
 		for i, r := range res.Records {
 			if err := w.Write([]string{r.Key.Source, r.Key.ID, string(res.Entities[i])}); err != nil {
 				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeRelationships writes the relationships the records state, one row
+// each, with the entities of both ends (to_entity is empty when no record
+// has the key the relation names) and the attributes as a JSON object.
+func writeRelationships(path string, res *engine.Resolution) error {
+	entity := make(map[record.Key]record.EntityID, len(res.Records))
+	for i, r := range res.Records {
+		entity[r.Key] = res.Entities[i]
+	}
+	return writeCSV(path, func(w *csv.Writer) error {
+		if err := w.Write([]string{"type", "from_source", "from_id", "from_entity", "to_source", "to_id", "to_entity", "attributes"}); err != nil {
+			return err
+		}
+		for i, r := range res.Records {
+			for _, rel := range r.Relations {
+				attrs := ""
+				if len(rel.Attributes) > 0 {
+					b, err := json.Marshal(rel.Attributes)
+					if err != nil {
+						return err
+					}
+					attrs = string(b)
+				}
+				if err := w.Write([]string{rel.Type, r.Key.Source, r.Key.ID, string(res.Entities[i]),
+					rel.To.Source, rel.To.ID, string(entity[rel.To]), attrs}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -341,7 +380,7 @@ func printResolveSummary(env Env, s ResolveSummary, out string) {
 	for _, w := range st.Warnings {
 		fmt.Fprintf(env.Stderr, "warning: %s\n", w)
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.Join(out, "{clusters.csv,model.json,review.csv,rejects.ndjson,summary.json}"))
+	fmt.Fprintf(env.Stdout, "wrote %s\n", filepath.Join(out, "{"+strings.Join(s.Outputs, ",")+"}"))
 }
 
 // importResolution loads a batch result into the config's store (created
