@@ -66,13 +66,19 @@ type (
 // queries is the one its view holds (live.NetworkOf): records it may not
 // see state no edge, share no value, and no path crosses them.
 func (s *Server) networkRoutes(reg func(huma.Operation) huma.Operation) {
-	graph := func(ctx context.Context) (*caller, *relate.Graph, int64, error) {
+	// graph checks the caller and its filter, and gives the network its
+	// view holds.
+	graph := func(ctx context.Context, fp FilterParams) (*caller, *relate.Graph, relate.Filter, int64, error) {
 		c, v, err := s.begin(ctx, access.OpRead)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, nil, relate.Filter{}, 0, err
+		}
+		f, err := fp.filter()
+		if err != nil {
+			return nil, nil, f, 0, err
 		}
 		g, seq, err := s.l.NetworkOf(ctx, v)
-		return c, g, seq, s.fail(err)
+		return c, g, f, seq, s.fail(err)
 	}
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "entity-network", Method: http.MethodGet, Path: "/v1/entities/{id}/network",
@@ -85,11 +91,7 @@ func (s *Server) networkRoutes(reg func(huma.Operation) huma.Operation) {
 			Depth    int             `query:"depth" minimum:"1" maximum:"6" default:"2"`
 			MaxNodes int             `query:"max_nodes" minimum:"1" maximum:"100000" default:"500"`
 		}) (*networkOut, error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			c, g, seq, err := graph(ctx)
+			c, g, f, seq, err := graph(ctx, in.FilterParams)
 			if err != nil {
 				return nil, err
 			}
@@ -114,11 +116,7 @@ func (s *Server) networkRoutes(reg func(huma.Operation) huma.Operation) {
 			Strongest bool            `query:"strongest"`
 			MaxHops   int             `query:"max_hops" minimum:"1" maximum:"12" default:"6"`
 		}) (*pathOut, error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			c, g, seq, err := graph(ctx)
+			c, g, f, seq, err := graph(ctx, in.FilterParams)
 			if err != nil {
 				return nil, err
 			}
@@ -145,11 +143,7 @@ func (s *Server) networkRoutes(reg func(huma.Operation) huma.Operation) {
 			MinSize int `query:"min_size" minimum:"2" maximum:"1000000" default:"3"`
 			Limit   int `query:"limit" minimum:"1" maximum:"1000" default:"100"`
 		}) (*groupsOut, error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			_, g, seq, err := graph(ctx)
+			_, g, f, seq, err := graph(ctx, in.FilterParams)
 			if err != nil {
 				return nil, err
 			}
@@ -173,11 +167,7 @@ func (s *Server) networkRoutes(reg func(huma.Operation) huma.Operation) {
 			Depth    int             `query:"depth" minimum:"1" maximum:"6" default:"2"`
 			MaxNodes int             `query:"max_nodes" minimum:"1" maximum:"100000" default:"10000"`
 		}) (*exportOut, error) {
-			f, err := in.filter()
-			if err != nil {
-				return nil, err
-			}
-			c, g, seq, err := graph(ctx)
+			c, g, f, seq, err := graph(ctx, in.FilterParams)
 			if err != nil {
 				return nil, err
 			}
