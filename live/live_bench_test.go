@@ -3,11 +3,14 @@ package live_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
 )
 
 // BenchmarkUpsert re-upserts records of a synthetic store of about 10,000
@@ -33,6 +36,43 @@ func BenchmarkUpsert(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		if _, err := l.Upsert(ctx, res.Records[order[i%len(order)]]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEntity reads entities of a synthetic store of about 10,000
+// records as a reader of everything: the read path of GET
+// /v1/entities/{id} without HTTP (concord bench --serve measures it with).
+func BenchmarkEntity(b *testing.B) {
+	ctx := context.Background()
+	cfg, _ := fixture.Synth(b, 6300)
+	res, err := engine.Resolve(ctx, cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := openStore(b)
+	l, err := live.Open(ctx, st, live.Options{Model: res.Model})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := l.Import(ctx, res); err != nil {
+		b.Fatal(err)
+	}
+	byKey, err := l.Entities(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []record.EntityID
+	for _, e := range byKey {
+		ids = append(ids, e)
+	}
+	slices.Sort(ids)
+	r := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := l.Entity(ctx, ids[r.IntN(len(ids))], access.Everything); err != nil {
 			b.Fatal(err)
 		}
 	}

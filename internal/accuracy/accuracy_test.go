@@ -90,6 +90,7 @@ func TestAccuracy(t *testing.T) {
 					t.Errorf("relatives with dates of birth merged %.4f of the time, want ≤ 0.01", b.datedRelatives)
 				}
 			}
+			t.Logf("%s: pairwise P %.4f R %.4f F1 %.4f", ds.name, r.m.PairwisePrecision, r.m.PairwiseRecall, r.m.PairwiseF1)
 			if r.m.PairwiseF1 < ds.target {
 				t.Errorf("%s pairwise F1 = %.4f, target ≥ %.2f", ds.name, r.m.PairwiseF1, ds.target)
 			}
