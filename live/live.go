@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -493,58 +494,24 @@ func (l *Live) reload(ctx context.Context) error {
 		return err
 	}
 	mem := newMirror()
-	type job struct {
-		r       store.Record
+	type prepared struct {
 		vals    [][]record.Value
 		kind    record.EntityKind
 		relates bool
-		err     error
-		done    chan struct{}
 	}
-	jobs := make(chan *job, 1024)
-	ordered := make(chan *job, 4096)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				var rec record.Record
-				if rec, j.err = decodeRecord(j.r); j.err == nil {
-					j.vals, j.kind, j.relates = l.scorer.Values(&rec), rec.Kind, len(rec.Relations) > 0
-				}
-				close(j.done)
-			}
-		}()
-	}
-	var readErr error
-	go func() {
-		defer close(ordered)
-		defer close(jobs)
-		readErr = tx.Records(ctx, func(r store.Record) bool {
-			j := &job{r: r, done: make(chan struct{})}
-			jobs <- j
-			ordered <- j
-			return ctx.Err() == nil
-		})
-	}()
-	var decodeErr error
 	var n int64
-	for j := range ordered {
-		<-j.done
-		if j.err != nil && decodeErr == nil {
-			decodeErr = j.err
-		}
-		mem.add(j.r.Key, j.kind, j.r.Entity, j.vals, j.r.Keys, j.relates)
+	err = eachDecoded(ctx, tx, nil, func(_ store.Record, rec record.Record) prepared {
+		return prepared{l.scorer.Values(&rec), rec.Kind, len(rec.Relations) > 0}
+	}, func(r store.Record, p prepared) {
+		mem.add(r.Key, p.kind, r.Entity, p.vals, r.Keys, p.relates)
 		if n++; l.opt.Progress != nil && n%4096 == 0 {
 			l.opt.Progress.Update(n, n, total)
 		}
-	}
-	wg.Wait()
+	})
 	if l.opt.Progress != nil {
 		l.opt.Progress.Done()
 	}
-	if err := errors.Join(readErr, decodeErr, ctx.Err()); err != nil {
+	if err != nil {
 		return err
 	}
 	err = tx.EachLink(ctx, func(lk record.Link) bool {
@@ -1664,6 +1631,61 @@ const actionImport = "import"
 // records' content digests, in the order the entry names them.
 func importEvidence(contents []string) string {
 	return audit.Digest([]byte(strings.Join(contents, "\n")))
+}
+
+// eachDecoded reads every record of tx, but those skip says to pass over
+// (nil: none), decodes each and prepares it on every core, and passes the
+// prepared records to use in the store's order. A record that does not
+// decode is not used; the first such error is returned once all are read.
+func eachDecoded[T any](ctx context.Context, tx store.Tx, skip func(store.Record) bool,
+	prepare func(store.Record, record.Record) T, use func(store.Record, T)) error {
+	type job struct {
+		r    store.Record
+		out  T
+		err  error
+		done chan struct{}
+	}
+	jobs := make(chan *job, 1024)
+	ordered := make(chan *job, 4096)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				var rec record.Record
+				if rec, j.err = decodeRecord(j.r); j.err == nil {
+					j.out = prepare(j.r, rec)
+				}
+				close(j.done)
+			}
+		}()
+	}
+	var readErr error
+	go func() {
+		defer close(ordered)
+		defer close(jobs)
+		readErr = tx.Records(ctx, func(r store.Record) bool {
+			if skip != nil && skip(r) {
+				return true
+			}
+			j := &job{r: r, done: make(chan struct{})}
+			jobs <- j
+			ordered <- j
+			return ctx.Err() == nil
+		})
+	}()
+	var decodeErr error
+	for j := range ordered {
+		<-j.done
+		if j.err != nil {
+			decodeErr = cmp.Or(decodeErr, j.err)
+			continue
+		}
+		use(j.r, j.out)
+	}
+	wg.Wait()
+	return errors.Join(readErr, decodeErr, ctx.Err())
 }
 
 // decodeRecord decodes a stored record's data.

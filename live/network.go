@@ -43,24 +43,11 @@ func (l *Live) network(ctx context.Context, v access.View, opt relate.Options) (
 			return err
 		}
 		seq = head.Seq
-		var bad error
-		err = tx.Records(ctx, func(sr store.Record) bool {
-			if !v.Record(sr.Key) {
-				return true
-			}
-			rec, err := decodeRecord(sr)
-			if err != nil {
-				bad = err
-				return false
-			}
-			b.Add(networkRecord(rec, sr.Entity, v))
-			return true
-		})
+		err = eachDecoded(ctx, tx, func(sr store.Record) bool { return !v.Record(sr.Key) },
+			func(sr store.Record, rec record.Record) relate.Record { return networkRecord(rec, sr.Entity, v) },
+			func(_ store.Record, r relate.Record) { b.Add(r) })
 		if err != nil {
 			return err
-		}
-		if bad != nil {
-			return bad
 		}
 		var after *record.Review
 		for {
