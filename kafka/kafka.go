@@ -312,6 +312,7 @@ func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 	}
 	// Map each source's rows as its file's would be.
 	mapped := map[*kgo.Record][]record.Record{} // a row makes a record of each part of its source
+	rejected := map[*kgo.Record]bool{}
 	for _, name := range slices.Sorted(maps.Keys(rows)) {
 		ms, bad, err := engine.MapRows(c.sources[name], c.opt.Config.Limits, "kafka:"+c.opt.Config.Kafka.Topics.Records, rows[name])
 		if err != nil {
@@ -319,6 +320,7 @@ func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 		}
 		for _, b := range bad {
 			dead = append(dead, c.deadLetter(from[name][b.Index], b.Field, b.Reason))
+			rejected[from[name][b.Index]] = true
 		}
 		for _, m := range ms {
 			if len(m.Kept) > 0 {
@@ -354,7 +356,11 @@ func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 	for p, off := range reached {
 		c.applied[p] = off
 	}
-	c.nApplied.Add(int64(len(ops)))
+	for _, r := range taken {
+		if !rejected[r] {
+			c.nApplied.Add(1) // a message, whatever records it made (a row of groups makes several; one with none, none)
+		}
+	}
 	return nil
 }
 

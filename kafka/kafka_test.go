@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,14 @@ func newSecureFixture(t testing.TB, dir, kafkaYAML string, opts ...kfake.Opt) *f
     id: id
     fields:
       name:  {column: name, type: text}
+  - name: payments
+    path: payments.ndjson
+    id: ref
+    groups:
+      payer: {fields: {name: {column: payer, type: text}}}
+      payee: {fields: {name: {column: payee, type: text}}}
+relationships:
+  - {type: paid, source: payments, from: payer, to: payee, attributes: [amount]}
 kafka:
   brokers: [`+strings.Join(brokers, ", ")+`]
   group: concord-test
@@ -165,6 +174,34 @@ func (f *fixture) consume(t testing.TB, group string, until func(kafka.Stats) bo
 		t.Errorf("consume ended with %v, want context.Canceled", err)
 	}
 	return last
+}
+
+// TestConsumeGroups: a message of a source with groups makes a record of
+// each group, the payer stating the payment.
+func TestConsumeGroups(t *testing.T) {
+	f := newFixture(t)
+	f.produce(t, `{"source": "payments", "ref": "p1", "payer": "Ana", "payee": "Bea", "amount": "5"}`,
+		`{"source": "payments", "ref": "p2", "payer": "", "payee": ""}`)
+	s := f.consume(t, "g1", func(s kafka.Stats) bool { return s.Applied == 2 })
+	if s.DeadLetters != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+	ents, err := f.l.Entities(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	payer, payee := record.Key{Source: "payments.payer", ID: "p1"}, record.Key{Source: "payments.payee", ID: "p1"}
+	if len(ents) != 2 || ents[payer] == "" || ents[payee] == "" {
+		t.Fatalf("entities %v: want p1's payer and payee, and nothing of p2 (no names)", ents)
+	}
+	r, err := f.l.Record(context.Background(), payer, access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []record.Relation{{Type: "paid", To: payee, Attributes: map[string]string{"amount": "5"}}}
+	if !reflect.DeepEqual(r.Record.Relations, want) {
+		t.Errorf("the payer's relations %+v, want %+v", r.Record.Relations, want)
+	}
 }
 
 func TestConsume(t *testing.T) {
