@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/relate"
+	"github.com/concord-er/concord/server"
 )
 
 // TestNetworkAPI: each caller queries the network its view holds. A
@@ -24,9 +27,13 @@ func TestNetworkAPI(t *testing.T) {
 	f.opt.Sources = []config.Source{
 		{Name: "pub", Format: "ndjson", ID: "id", Fields: fields, Relations: []config.Relation{{Type: "knows", To: "sec"}}},
 		{Name: "sec", Format: "ndjson", ID: "id", Label: "restricted", Sensitive: []string{"national_id"}, Fields: fields},
+		// payments: rows of two groups, the payer stating the payment
+		{Name: "pay.payer", Of: "pay", Group: "payer", Format: "ndjson", ID: "ref", Fields: []config.Field{{Name: "name", Columns: []string{"payer"}, Type: record.KindText}},
+			Relations: []config.Relation{{Type: "paid", To: "pay.payee", Attributes: []string{"amount"}}}},
+		{Name: "pay.payee", Of: "pay", Group: "payee", Format: "ndjson", ID: "ref", Fields: []config.Field{{Name: "name", Columns: []string{"payee"}, Type: record.KindText}}},
 	}
 	policy, err := access.NewPolicy([]string{"restricted", "secret"}, map[string]access.Source{
-		"pub": {}, "sec": {Label: "restricted", Sensitive: []string{"national_id"}}})
+		"pub": {}, "sec": {Label: "restricted", Sensitive: []string{"national_id"}}, "pay.payer": {}, "pay.payee": {}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +50,27 @@ func TestNetworkAPI(t *testing.T) {
 			t.Fatalf("put %s/%s: %d %s", r.src, r.id, resp.status, resp.body)
 		}
 	}
+	// A payment uploaded under its source's name makes its two parties;
+	// a streamed one too.
+	up := f.call(t, "svc", "", "POST", "/v1/records", map[string]any{"records": []map[string]any{
+		{"source": "pay", "row": map[string]string{"ref": "x1", "payer": "Ann Quist", "payee": "Eve Stone", "amount": "70"}}}})
+	if up.status != 200 || strings.Count(up.body, `"op":"upsert"`) != 2 {
+		t.Fatalf("upload of a payment: %d %s, want its two parties upserted", up.status, up.body)
+	}
+	req, _ := http.NewRequest("POST", f.http.URL+strings.Replace(server.StreamPath, "{source}", "pay", 1),
+		strings.NewReader(`{"ref": "x2", "payer": "Bo Renner", "payee": "Fay Lund", "amount": "9"}`+"\n"))
+	req.Header.Set("Authorization", "Bearer "+f.keys["svc"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	streamed, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Count(string(streamed), `"change"`) != 2 {
+		t.Fatalf("streamed payment: %d %s, want its two parties", resp.StatusCode, streamed)
+	}
 	entity := map[string]string{}
-	for _, k := range []string{"pub/1", "pub/2", "sec/1", "sec/2"} {
+	for _, k := range []string{"pub/1", "pub/2", "sec/1", "sec/2", "pay.payer/x1", "pay.payee/x1"} {
 		var rec struct{ Entity string }
 		f.call(t, "adm", "audit", "GET", "/v1/records/"+k, nil).decode(t, &rec)
 		entity[k] = rec.Entity
@@ -68,7 +94,7 @@ func TestNetworkAPI(t *testing.T) {
 		types = append(types, e.Type)
 	}
 	got := strings.Join(types, " ")
-	for _, want := range []string{"knows", "shares_account", "shares_national_id"} {
+	for _, want := range []string{"knows", "shares_account", "shares_national_id", "paid"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the admin's network around Ann has edges %q, want %s among them", got, want)
 		}
@@ -143,7 +169,7 @@ func TestNetworkAPI(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if !strings.Contains(page, "No relationships") || strings.Contains(page, entity["sec/1"]) {
+	if !strings.Contains(page, "→ paid") || strings.Contains(page, entity["sec/1"]) || strings.Contains(page, "knows") {
 		t.Errorf("out's network page of Ann shows an edge to a record it may not see:\n%s", page)
 	}
 	if r := b.get("/entities/" + entity["sec/1"] + "/network"); r.status != 404 {
