@@ -47,3 +47,41 @@ func TestGraphOf(t *testing.T) {
 		t.Error("a graph of one record")
 	}
 }
+
+// A network page draws one line to each neighbour for all the edges
+// between them, styled by the strongest kind, the strongest first, at most
+// maxNetworkDrawn.
+func TestNetworkGraph(t *testing.T) {
+	edges := []networkEdgeView{
+		{Type: "shares_phone", Arrow: "—", Other: "B", Weight: 0.25},
+		{Type: "paid", Arrow: "→", Other: "B", Weight: 1},
+		{Type: "possibly_same", Arrow: "—", Other: "C", Weight: 0.7, OtherName: "Cy Vale"},
+		{Type: "shares_phone", Arrow: "—", Other: "D", Weight: 0.1},
+	}
+	g := networkGraph("A", edges)
+	if len(g.Nodes) != 4 || len(g.Edges) != 3 {
+		t.Fatalf("%d nodes, %d edges; want the entity, its 3 neighbours, a line to each", len(g.Nodes), len(g.Edges))
+	}
+	if g.Nodes[0].Label != "A" || g.Nodes[2].Label != "Cy Vale" {
+		t.Errorf("labels %q and %q: want the entity, then its neighbours by name when they have one", g.Nodes[0].Label, g.Nodes[2].Label)
+	}
+	for i, want := range []struct{ class, label string }{
+		{"s4 strong", "B: — shares_phone (0.25), → paid (1.00)"},
+		{"s3 review", "C: — possibly_same (0.70)"},
+		{"s1 shared", "D: — shares_phone (0.10)"},
+	} {
+		if e := g.Edges[i]; e.Class != want.class || e.Label != want.label {
+			t.Errorf("edge %d: %q %q, want %q %q", i, e.Class, e.Label, want.class, want.label)
+		}
+	}
+	var many []networkEdgeView
+	for i := range maxNetworkDrawn + 5 {
+		many = append(many, networkEdgeView{Type: "t", Arrow: "→", Other: record.EntityID(string(rune('a' + i))), Weight: 1})
+	}
+	if g := networkGraph("A", many); len(g.Edges) != maxNetworkDrawn {
+		t.Errorf("%d neighbours drawn, want at most %d", len(g.Edges), maxNetworkDrawn)
+	}
+	if networkGraph("A", nil) != nil {
+		t.Error("an entity without edges draws a graph")
+	}
+}

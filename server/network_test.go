@@ -156,7 +156,8 @@ func TestNetworkAPI(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	for _, want := range []string{"→ knows", "— shares_account", "ACC0001, held by 2 entities", `href="/entities/` + entity["sec/1"] + `"`} {
+	for _, want := range []string{"→ knows", "— shares_account", "ACC0001, held by 2 entities", `href="/entities/` + entity["sec/1"] + `"`,
+		`<svg class="graph"`, "<title>" + entity["sec/1"] + ": → knows (1.00), — shares_account (1.00)</title>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the admin's entity page lacks %q:\n%s", want, page)
 		}

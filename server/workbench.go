@@ -639,6 +639,68 @@ type entityData struct {
 type networkPage struct {
 	ID      record.EntityID
 	Network networkView
+	Graph   *graph
+}
+
+// maxNetworkDrawn bounds the neighbours a network page draws.
+const maxNetworkDrawn = 40
+
+// networkGraph draws an entity among its neighbours: it in the middle,
+// each neighbour on a circle around it (the strongest first, at most
+// maxNetworkDrawn), one line to each for all the edges between them —
+// solid for a disclosed relationship, dashed for a shared identifier,
+// dotted for a pair in review; thicker is stronger.
+func networkGraph(id record.EntityID, edges []networkEdgeView) *graph {
+	type tie struct {
+		other        record.EntityID
+		name         string
+		weight       float64
+		disclosed    bool
+		review       bool
+		descriptions []string
+	}
+	var ties []*tie
+	byOther := map[record.EntityID]*tie{}
+	for _, e := range edges {
+		t, ok := byOther[e.Other]
+		if !ok {
+			t = &tie{other: e.Other, name: e.OtherName}
+			byOther[e.Other] = t
+			ties = append(ties, t)
+		}
+		t.weight = max(t.weight, e.Weight)
+		t.disclosed = t.disclosed || e.Arrow != "—"
+		t.review = t.review || e.Type == relate.PossiblySame
+		t.descriptions = append(t.descriptions, fmt.Sprintf("%s %s (%.2f)", e.Arrow, e.Type, e.Weight))
+	}
+	if len(ties) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(ties, func(a, b *tie) int { return cmp.Compare(b.weight, a.weight) })
+	ties = ties[:min(len(ties), maxNetworkDrawn)]
+	const size, radius = 520, 200
+	g := &graph{Size: size, Nodes: []graphNode{{X: size / 2, Y: size / 2, TX: size/2 + 12, TY: size/2 + 4, Label: string(id)}}}
+	for i, t := range ties {
+		a := 2 * math.Pi * float64(i) / float64(len(ties))
+		x, y := size/2+int(radius*math.Cos(a)), size/2+int(radius*math.Sin(a))
+		label := string(t.other)
+		if t.name != "" {
+			label = t.name
+		}
+		g.Nodes = append(g.Nodes, graphNode{X: x, Y: y, TX: x + 12, TY: y + 4, Label: label})
+		class := "s" + fmt.Sprint(min(1+int(t.weight*4), 4))
+		switch {
+		case t.disclosed:
+			class += " strong"
+		case t.review:
+			class += " review"
+		default:
+			class += " shared"
+		}
+		g.Edges = append(g.Edges, graphEdge{X1: size / 2, Y1: size / 2, X2: x, Y2: y, Class: class,
+			Label: string(t.other) + ": " + strings.Join(t.descriptions, ", ")})
+	}
+	return g
 }
 
 // network is the page of an entity's edges in the network: its
@@ -655,7 +717,7 @@ func (w *workbench) network(ctx context.Context, r *http.Request, c *caller, v a
 	if err != nil {
 		return page{}, err
 	}
-	return page{name: "network", data: &networkPage{ID: id, Network: n}}, nil
+	return page{name: "network", data: &networkPage{ID: id, Network: n, Graph: networkGraph(id, n.Edges)}}, nil
 }
 
 // networkView is the entity's edges in the network its reader sees: its
