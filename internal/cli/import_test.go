@@ -67,6 +67,9 @@ func TestResolveImport(t *testing.T) {
 				if prev, ok := byBatch[row[2]]; ok && prev != ent {
 					t.Errorf("batch entity %s is two entities in the store: %s and %s", row[2], prev, ent)
 				}
+				if ent != row[2] {
+					t.Errorf("record %s/%s: clusters.csv names its entity %s, the store %s", row[0], row[1], row[2], ent)
+				}
 				byBatch[row[2]] = ent
 				checked++
 			}

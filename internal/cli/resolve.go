@@ -107,7 +107,17 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	var after func(*engine.Resolution) error
 	if *imp {
 		after = func(res *engine.Resolution) error {
-			return importResolution(ctx, env, cfg, res, set.path("rejects.ndjson"), log)
+			if err := importResolution(ctx, env, cfg, res, set.path("rejects.ndjson"), log); err != nil {
+				return err
+			}
+			// The files name entities as the store does.
+			if err := writeClusters(set.path("clusters.csv"), res); err != nil {
+				return err
+			}
+			if len(cfg.Relationships) > 0 {
+				return writeRelationships(set.path("relationships.csv"), res)
+			}
+			return nil
 		}
 	}
 	sum, err := resolveRun(ctx, cfg, set, opt, truth, after)
@@ -386,6 +396,8 @@ func printResolveSummary(env Env, s ResolveSummary, out string) {
 // importResolution loads a batch result into the config's store (created
 // if it is a file that does not exist yet), with its model and the
 // rejects the run wrote to rejectsPath: the store must hold no records.
+// res's entities are then the store's ids (keyed with the store's digest
+// secret, so they differ from a batch run's), the same partition.
 func importResolution(ctx context.Context, env Env, cfg *config.Config, res *engine.Resolution, rejectsPath string, log *slog.Logger) error {
 	db, l, err := openWriterWith(ctx, env, cfg, res.Model, log, storeOptions{})
 	if err != nil {
@@ -398,6 +410,13 @@ func importResolution(ctx context.Context, env Env, cfg *config.Config, res *eng
 	}
 	if err := keepRejectsFile(ctx, l, rejectsPath); err != nil {
 		return fmt.Errorf("import: %w", err)
+	}
+	stored, err := l.Entities(ctx)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	for i, r := range res.Records {
+		res.Entities[i] = stored[r.Key]
 	}
 	fmt.Fprintf(env.Stderr, "imported %d records into the store in %.1f s\n", len(res.Records), time.Since(start).Seconds())
 	return nil
