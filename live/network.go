@@ -35,41 +35,46 @@ func (l *Live) Network(ctx context.Context, v access.View, opt relate.Options) (
 // network builds the network and gives the audit sequence of the snapshot
 // it read.
 func (l *Live) network(ctx context.Context, v access.View, opt relate.Options) (*relate.Graph, int64, error) {
-	b := relate.NewBuilder(opt)
-	var seq int64
-	err := l.read(ctx, func(tx store.Tx) error {
-		head, err := tx.AuditHead(ctx)
-		if err != nil {
-			return err
-		}
-		seq = head.Seq
-		err = eachDecoded(ctx, tx, func(sr store.Record) bool { return !v.Record(sr.Key) },
-			func(sr store.Record, rec record.Record) relate.Record { return networkRecord(rec, sr.Entity, v) },
-			func(_ store.Record, r relate.Record) { b.Add(r) })
-		if err != nil {
-			return err
-		}
-		var after *record.Review
-		for {
-			page, err := tx.Reviews(ctx, record.Key{}, after, reviewPage)
-			if err != nil {
-				return err
-			}
-			for _, r := range page {
-				if v.Record(r.A) && v.Record(r.B) {
-					b.Possible(r.A, r.B, model.Probability(r.Weight))
-				}
-			}
-			if len(page) < reviewPage {
-				return nil
-			}
-			after = &page[len(page)-1]
-		}
-	})
+	return ReadNetwork(ctx, l.st, v, opt)
+}
+
+// ReadNetwork builds the network v sees (Live.Network) from one snapshot
+// of st, without a Live (the command line's concord network), and gives
+// the audit sequence it is as of.
+func ReadNetwork(ctx context.Context, st store.Store, v access.View, opt relate.Options) (*relate.Graph, int64, error) {
+	tx, err := st.Begin(ctx, false)
 	if err != nil {
 		return nil, 0, err
 	}
-	return b.Build(), seq, nil
+	defer tx.Rollback()
+	head, err := tx.AuditHead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	b := relate.NewBuilder(opt)
+	err = eachDecoded(ctx, tx, func(sr store.Record) bool { return !v.Record(sr.Key) },
+		func(sr store.Record, rec record.Record) relate.Record { return networkRecord(rec, sr.Entity, v) },
+		func(_ store.Record, r relate.Record) { b.Add(r) })
+	if err != nil {
+		return nil, 0, err
+	}
+	var after *record.Review
+	for {
+		page, err := tx.Reviews(ctx, record.Key{}, after, reviewPage)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, r := range page {
+			if v.Record(r.A) && v.Record(r.B) {
+				b.Possible(r.A, r.B, model.Probability(r.Weight))
+			}
+		}
+		if len(page) < reviewPage {
+			break
+		}
+		after = &page[len(page)-1]
+	}
+	return b.Build(), head.Seq, nil
 }
 
 // DefaultNetworkRecheck is how often a served network checks the store

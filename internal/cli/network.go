@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/relate"
+	"github.com/concord-er/concord/store"
 )
 
 const networkSynopsis = `concord network neighbours --config concord.yaml [--depth N] [--max-nodes N] [FILTERS] [--format json|graphml|gexf] [--out FILE] ENTITY
@@ -101,68 +103,76 @@ func runNetwork(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: fmt.Sprintf("--format %q: want one of %s", *format, strings.Join(relate.Formats, ", ")), hint: networkSynopsis}
 	}
 	filter := relate.Filter{Types: types, MinWeight: *minWeight, Since: since.t, Until: until.t}
-	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
-		g, err := l.Network(ctx, access.Everything, relate.Options{MaxHolders: *maxHolders})
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	db, err := openStoreAt(storePath(cfg), storeOptions{readOnly: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// The network is read from the store as it is: no Live, no memory copy.
+	g, _, err := live.ReadNetwork(ctx, db, access.Everything, relate.Options{MaxHolders: *maxHolders})
+	if err != nil {
+		return err
+	}
+	ends := make([]record.EntityID, fs.NArg())
+	for i, arg := range fs.Args() {
+		if ends[i], err = entityArg(ctx, db, arg); err != nil {
+			return err
+		}
+	}
+	switch verb {
+	case "neighbours", "neighbors":
+		n, err := g.Neighbours(ends[0], *depth, *maxNodes, filter)
 		if err != nil {
-			return err
+			return networkError(err, fs.Arg(0))
 		}
-		ends := make([]record.EntityID, fs.NArg())
-		for i, arg := range fs.Args() {
-			if ends[i], err = entityArg(ctx, l, arg); err != nil {
-				return err
-			}
+		return writeNetwork(env, *out, n, *format)
+	case "path":
+		find := g.ShortestPath
+		if *strongest {
+			find = g.StrongestPath
 		}
-		switch verb {
-		case "neighbours", "neighbors":
-			n, err := g.Neighbours(ends[0], *depth, *maxNodes, filter)
-			if err != nil {
-				return networkError(err, fs.Arg(0))
-			}
-			return writeNetwork(env, *out, n, *format)
-		case "path":
-			find := g.ShortestPath
-			if *strongest {
-				find = g.StrongestPath
-			}
-			p, err := find(ends[0], ends[1], *maxHops, filter)
-			if errors.Is(err, relate.ErrNoPath) {
-				return fmt.Errorf("no path from %s to %s within %d hops over the edges kept", fs.Arg(0), fs.Arg(1), *maxHops)
-			}
-			if err != nil {
-				return networkError(err, "")
-			}
-			if *asJSON {
-				return printJSON(env.Stdout, p)
-			}
-			_, err = io.WriteString(env.Stdout, pathText(p))
-			return err
-		case "groups":
-			gs, err := g.Groups(*minSize, *limit, filter)
-			if err != nil {
-				return &usageError{msg: err.Error(), hint: networkSynopsis}
-			}
-			if *asJSON {
-				return printJSON(env.Stdout, gs)
-			}
-			_, err = io.WriteString(env.Stdout, groupsText(gs))
-			return err
-		case "export":
-			n, err := g.All(*maxNodes, filter)
-			if err != nil {
-				return networkError(err, "")
-			}
-			return writeNetwork(env, *out, n, *format)
-		default:
-			return printJSON(env.Stdout, struct {
-				relate.Stats
-				Types []string `json:"types"`
-			}{g.Stats(), g.Types()})
+		p, err := find(ends[0], ends[1], *maxHops, filter)
+		if errors.Is(err, relate.ErrNoPath) {
+			return fmt.Errorf("no path from %s to %s within %d hops over the edges kept", fs.Arg(0), fs.Arg(1), *maxHops)
 		}
-	})
+		if err != nil {
+			return networkError(err, "")
+		}
+		if *asJSON {
+			return printJSON(env.Stdout, p)
+		}
+		_, err = io.WriteString(env.Stdout, pathText(p))
+		return err
+	case "groups":
+		gs, err := g.Groups(*minSize, *limit, filter)
+		if err != nil {
+			return &usageError{msg: err.Error(), hint: networkSynopsis}
+		}
+		if *asJSON {
+			return printJSON(env.Stdout, gs)
+		}
+		_, err = io.WriteString(env.Stdout, groupsText(gs))
+		return err
+	case "export":
+		n, err := g.All(*maxNodes, filter)
+		if err != nil {
+			return networkError(err, "")
+		}
+		return writeNetwork(env, *out, n, *format)
+	default:
+		return printJSON(env.Stdout, struct {
+			relate.Stats
+			Types []string `json:"types"`
+		}{g.Stats(), g.Types()})
+	}
 }
 
 // entityArg reads an entity named by its id, or by a record as SOURCE/ID.
-func entityArg(ctx context.Context, l *live.Live, arg string) (record.EntityID, error) {
+func entityArg(ctx context.Context, db store.Store, arg string) (record.EntityID, error) {
 	if !strings.Contains(arg, "/") {
 		return record.EntityID(arg), nil
 	}
@@ -170,9 +180,14 @@ func entityArg(ctx context.Context, l *live.Live, arg string) (record.EntityID, 
 	if err != nil {
 		return "", &usageError{msg: err.Error(), hint: networkSynopsis}
 	}
-	r, err := l.Record(ctx, k, access.Everything)
+	tx, err := db.Begin(ctx, false)
 	if err != nil {
 		return "", err
+	}
+	defer tx.Rollback()
+	r, err := tx.Record(ctx, k)
+	if err != nil {
+		return "", fmt.Errorf("record %s: %w", k, err)
 	}
 	return r.Entity, nil
 }
