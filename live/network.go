@@ -81,9 +81,11 @@ func ReadNetwork(ctx context.Context, st store.Store, v access.View, opt relate.
 // for changes (Options.NetworkRecheck).
 const DefaultNetworkRecheck = 2 * time.Second
 
-// maxNetworks bounds the networks kept at once, one per distinct view;
-// the one read longest ago goes first.
-const maxNetworks = 16
+// maxNetworks bounds the networks kept at once, one per distinct view
+// (readers of one clearance, with or without a stated purpose, share
+// one); the one read longest ago goes first. A network of a million
+// entities and five million relationships holds about 2.3 GiB.
+const maxNetworks = 8
 
 // networkBuild bounds building a network in the background.
 const networkBuild = 10 * time.Minute
