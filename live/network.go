@@ -28,14 +28,8 @@ const reviewPage = 10_000
 // so an edge stated by a hidden record, or a value only a hidden or masked
 // field holds, is not in it, and no path crosses one.
 func (l *Live) Network(ctx context.Context, v access.View, opt relate.Options) (*relate.Graph, error) {
-	g, _, err := l.network(ctx, v, opt)
+	g, _, err := ReadNetwork(ctx, l.st, v, opt)
 	return g, err
-}
-
-// network builds the network and gives the audit sequence of the snapshot
-// it read.
-func (l *Live) network(ctx context.Context, v access.View, opt relate.Options) (*relate.Graph, int64, error) {
-	return ReadNetwork(ctx, l.st, v, opt)
 }
 
 // ReadNetwork builds the network v sees (Live.Network) from one snapshot
@@ -168,7 +162,7 @@ func (l *Live) buildFirst(ctx context.Context, e *networkEntry, v access.View) <
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), networkBuild)
 		defer cancel()
-		g, seq, err := l.network(ctx, v, relate.Options{})
+		g, seq, err := ReadNetwork(ctx, l.st, v, relate.Options{})
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if err != nil {
@@ -212,7 +206,7 @@ func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 	e.mu.Unlock()
 	var g *relate.Graph
 	if err == nil && head != seq {
-		g, head, err = l.network(ctx, v, relate.Options{})
+		g, head, err = ReadNetwork(ctx, l.st, v, relate.Options{})
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

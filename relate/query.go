@@ -143,16 +143,57 @@ func (g *Graph) Neighbours(e record.EntityID, depth, maxNodes int, f Filter) (Ne
 		}
 	}
 	out := Network{Truncated: truncated, Depth: depths}
+	maxEdges := maxNodes * EdgesPerNode
 	for k, i := range order {
 		out.Nodes = append(out.Nodes, g.nodes[i])
 		for _, j := range g.adj[g.off[i]:g.off[i+1]] {
 			// each edge once: at its end listed first
 			if p, in := pos[g.other(j, i)]; in && p > k && c.keep(&g.edges[j]) {
+				if len(out.Edges) == maxEdges {
+					out.Truncated = true
+					break
+				}
 				out.Edges = append(out.Edges, g.public(j))
 			}
 		}
 	}
 	return out, nil
+}
+
+// EdgesPerNode bounds the edges a Network answer holds: at most this many
+// times its nodes.
+const EdgesPerNode = 20
+
+// EdgesOf returns the edges f keeps at entity e, strongest first, at most
+// limit (0: DefaultNodes), and how many more there are: an entity's own
+// ties, without the edges among its neighbours.
+func (g *Graph) EdgesOf(e record.EntityID, limit int, f Filter) ([]Edge, int, error) {
+	limit = cmp.Or(limit, DefaultNodes)
+	if limit < 1 || limit > MaxNodes {
+		return nil, 0, fmt.Errorf("%w: at most %d edges: want 1 to %d", ErrBadQuery, limit, MaxNodes)
+	}
+	i, ok := g.index[e]
+	if !ok {
+		return nil, 0, ErrNotFound
+	}
+	c, err := g.compile(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	var kept []int32
+	for _, j := range g.adj[g.off[i]:g.off[i+1]] {
+		if c.keep(&g.edges[j]) {
+			kept = append(kept, j)
+		}
+	}
+	slices.SortStableFunc(kept, func(a, b int32) int { return cmp.Compare(g.edges[b].weight, g.edges[a].weight) })
+	more := max(0, len(kept)-limit)
+	kept = kept[:len(kept)-more]
+	out := make([]Edge, len(kept))
+	for k, j := range kept {
+		out[k] = g.public(j)
+	}
+	return out, more, nil
 }
 
 // Path is a chain of edges from one entity to another.

@@ -135,6 +135,21 @@ func TestNeighbours(t *testing.T) {
 	if n, _ := g.Neighbours("P2", 1, 2, relate.Filter{}); len(n.Nodes) != 2 || !n.Truncated {
 		t.Errorf("at most 2 nodes: %d nodes, truncated %v", len(n.Nodes), n.Truncated)
 	}
+	// A hub of 30 neighbours all tied to each other: at most 20 edges a node.
+	b := relate.NewBuilder(relate.Options{})
+	for i := range 31 {
+		r := relate.Record{Key: key("h", fmt.Sprint(i)), Entity: record.EntityID(fmt.Sprint("H", i))}
+		for j := range 31 {
+			if j != i {
+				r.Relations = append(r.Relations, record.Relation{Type: "t", To: key("h", fmt.Sprint(j))})
+			}
+		}
+		b.Add(r)
+	}
+	// (31 nodes, 930 edges among them: cut at 31 × 20)
+	if n, err := b.Build().Neighbours("H0", 1, 31, relate.Filter{}); err != nil || len(n.Nodes) != 31 || len(n.Edges) != 31*relate.EdgesPerNode || !n.Truncated {
+		t.Errorf("a dense hub: %d nodes, %d edges, truncated %v, %v; want 31, %d, true", len(n.Nodes), len(n.Edges), n.Truncated, err, 31*relate.EdgesPerNode)
+	}
 	if _, err := g.Neighbours("nobody", 1, 0, relate.Filter{}); !errors.Is(err, relate.ErrNotFound) {
 		t.Errorf("unknown entity: %v", err)
 	}
@@ -146,6 +161,25 @@ func TestNeighbours(t *testing.T) {
 		if _, err := g.Neighbours("C1", bad.depth, bad.nodes, bad.f); !errors.Is(err, relate.ErrBadQuery) {
 			t.Errorf("Neighbours(depth %d, nodes %d, %+v) succeeded, want an error", bad.depth, bad.nodes, bad.f)
 		}
+	}
+}
+
+func TestEdgesOf(t *testing.T) {
+	g := network()
+	edges, more, err := g.EdgesOf("P2", 0, relate.Filter{})
+	if err != nil || more != 0 {
+		t.Fatal(err, more)
+	}
+	// P2's own ties, strongest first: account and phone (1), then P5 (0.7),
+	// then P4 (0.05); not the payment between P3 and P4.
+	if got := types(edges); !slices.Equal(got, []string{"shares_account", "shares_phone", "possibly_same", "possibly_same"}) || edges[2].Weight != 0.7 {
+		t.Errorf("P2's edges %q (%v), want its four, strongest first", got, edges)
+	}
+	if edges, more, _ := g.EdgesOf("P2", 1, relate.Filter{Types: []string{"possibly_same"}}); len(edges) != 1 || more != 1 || edges[0].Weight != 0.7 {
+		t.Errorf("P2's strongest pair in review: %v, %d more", edges, more)
+	}
+	if _, _, err := g.EdgesOf("nobody", 0, relate.Filter{}); !errors.Is(err, relate.ErrNotFound) {
+		t.Errorf("an unknown entity: %v", err)
 	}
 }
 

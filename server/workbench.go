@@ -750,26 +750,15 @@ func (w *workbench) entityNetwork(ctx context.Context, id record.EntityID, v acc
 	if !ok {
 		return out, nil
 	}
-	n, err := g.Neighbours(id, 1, relate.MaxNodes, relate.Filter{})
+	edges, more, err := g.EdgesOf(id, maxEntityEdges, relate.Filter{})
 	if errors.Is(err, relate.ErrNotFound) {
 		return out, nil
 	}
 	if err != nil {
 		return out, err
 	}
-	out.Found = true
-	names := map[record.EntityID]string{}
-	for _, nd := range n.Nodes {
-		names[nd.Entity] = nd.Name
-	}
-	for _, e := range n.Edges {
-		if e.From != id && e.To != id {
-			continue // between two neighbours
-		}
-		if len(out.Edges) == maxEntityEdges {
-			out.More++
-			continue
-		}
+	out.Found, out.More = true, more
+	for _, e := range edges {
 		ev := networkEdgeView{Type: e.Type, Arrow: "—", Other: e.To, Weight: e.Weight}
 		if e.To == id {
 			ev.Other = e.From
@@ -780,7 +769,9 @@ func (w *workbench) entityNetwork(ctx context.Context, id record.EntityID, v acc
 				ev.Arrow = "←"
 			}
 		}
-		ev.OtherName = names[ev.Other]
+		if n, ok := g.Node(ev.Other); ok {
+			ev.OtherName = n.Name
+		}
 		for i, x := range e.Evidence {
 			if i == 3 {
 				ev.Evidence = append(ev.Evidence, fmt.Sprintf("and %d more", len(e.Evidence)-3))
