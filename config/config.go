@@ -742,8 +742,11 @@ func (p *parser) parseRelationship(n *yaml.Node, field string) Relationship {
 		switch k {
 		case "type":
 			r.Type = p.scalar(v, f)
-			if !relationshipType.MatchString(r.Type) {
+			switch {
+			case !relationshipType.MatchString(r.Type):
 				p.errf(v, f, "relationship type %q must be lower-case letters, digits and _ (starting with a letter)", r.Type)
+			case strings.HasPrefix(r.Type, "shares_") || r.Type == "possibly_same":
+				p.errf(v, f, "relationship type %q is one the network derives (shares_<feature>, possibly_same): choose another", r.Type)
 			}
 		case "source":
 			r.Source = p.scalar(v, f)

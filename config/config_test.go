@@ -300,6 +300,7 @@ func TestParseErrors(t *testing.T) {
 		{"RelUnknownGroup", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: officer, to: self}]\n", []string{`source s has no group "officer"`}},
 		{"RelSameEnds", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self, to: self}]\n", []string{`from and to are both "self"`}},
 		{"RelBadType", head + "      n: {column: n, type: name}\nrelationships: [{type: Officer Of, source: s, from: self, to: self}]\n", []string{`relationship type "Officer Of" must be lower-case`}},
+		{"RelReservedType", head + "      n: {column: n, type: name}\nrelationships: [{type: shares_phone, source: s, from: self, to: self}]\n", []string{`is one the network derives`}},
 		{"RelNoTo", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self}]\n", []string{`relationships[0].to: to is required`}},
 		{"RelSelfOfContainer", "sources:\n  - name: p\n    path: p.csv\n    id: id\n    groups:\n      a: {fields: {n: {column: a, type: name}}}\nrelationships: [{type: paid, source: p, from: a, to: self}]\n", []string{`source p makes no record of its own`}},
 		{"RelToNoColumn", head + "      n: {column: n, type: name}\nrelationships: [{type: x, source: s, from: self, to: {source: s}}]\n", []string{`{source: NAME, column: COLUMN}`}},
