@@ -18,19 +18,7 @@ import (
 // concord bench --live measures the same at up to a million records.
 func BenchmarkUpsert(b *testing.B) {
 	ctx := context.Background()
-	cfg, _ := fixture.Synth(b, 6300)
-	res, err := engine.Resolve(ctx, cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st := openStore(b)
-	l, err := live.Open(ctx, st, live.Options{Model: res.Model})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := l.Import(ctx, res); err != nil {
-		b.Fatal(err)
-	}
+	l, res := importedLive(b)
 	order := rand.New(rand.NewPCG(1, 1)).Perm(len(res.Records))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -46,19 +34,7 @@ func BenchmarkUpsert(b *testing.B) {
 // /v1/entities/{id} without HTTP (concord bench --serve measures it with).
 func BenchmarkEntity(b *testing.B) {
 	ctx := context.Background()
-	cfg, _ := fixture.Synth(b, 6300)
-	res, err := engine.Resolve(ctx, cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st := openStore(b)
-	l, err := live.Open(ctx, st, live.Options{Model: res.Model})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := l.Import(ctx, res); err != nil {
-		b.Fatal(err)
-	}
+	l, _ := importedLive(b)
 	byKey, err := l.Entities(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -76,4 +52,23 @@ func BenchmarkEntity(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// importedLive resolves a synthetic set of about 10,000 records and
+// imports it into a store of its own.
+func importedLive(b *testing.B) (*live.Live, *engine.Resolution) {
+	ctx := context.Background()
+	cfg, _ := fixture.Synth(b, 6300)
+	res, err := engine.Resolve(ctx, cfg, func(engine.Reject) error { return nil }, engine.ResolveOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := live.Open(ctx, openStore(b), live.Options{Model: res.Model})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := l.Import(ctx, res); err != nil {
+		b.Fatal(err)
+	}
+	return l, res
 }
