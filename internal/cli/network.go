@@ -155,7 +155,7 @@ func runNetwork(ctx context.Context, env Env, args []string) error {
 		if *asJSON {
 			return printJSON(env.Stdout, gs)
 		}
-		_, err = io.WriteString(env.Stdout, groupsText(gs))
+		_, err = io.WriteString(env.Stdout, groupsText(g, gs))
 		return err
 	case "export":
 		n, err := g.All(*maxNodes, filter)
@@ -248,31 +248,26 @@ func pathText(p relate.Path) string {
 	return b.String()
 }
 
-func groupsText(gs []relate.Group) string {
+// groupsText lists groups, each with its first members by id and name.
+func groupsText(g *relate.Graph, gs []relate.Group) string {
 	var b strings.Builder
-	for i, g := range gs {
+	for i, grp := range gs {
 		var types []string
-		for t := range g.Types {
-			types = append(types, fmt.Sprintf("%s %d", t, g.Types[t]))
+		for t, n := range grp.Types {
+			types = append(types, fmt.Sprintf("%s %d", t, n))
 		}
 		slices.Sort(types)
-		fmt.Fprintf(&b, "%d. %d entities, %d edges, density %.3g (%s)\n   %s", i+1, g.Size, g.Edges, g.Density,
-			strings.Join(types, ", "), joinIDs(g.Members, 20))
-		if g.Size > 20 {
-			fmt.Fprintf(&b, " … and %d more", g.Size-20)
+		fmt.Fprintf(&b, "%d. %d entities, %d edges, density %.3g (%s)\n", i+1, grp.Size, grp.Edges, grp.Density, strings.Join(types, ", "))
+		for _, id := range grp.Members[:min(len(grp.Members), 20)] {
+			n, _ := g.Node(id)
+			fmt.Fprintf(&b, "   %s (%s) %s\n", id, relate.KindName(n.Kind), n.Name)
 		}
-		b.WriteString("\n")
+		if grp.Size > 20 {
+			fmt.Fprintf(&b, "   … and %d more\n", grp.Size-20)
+		}
 	}
 	if len(gs) == 0 {
 		b.WriteString("no groups\n")
 	}
 	return b.String()
-}
-
-func joinIDs(ids []record.EntityID, n int) string {
-	var parts []string
-	for _, id := range ids[:min(n, len(ids))] {
-		parts = append(parts, string(id))
-	}
-	return strings.Join(parts, " ")
 }
