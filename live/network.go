@@ -2,6 +2,8 @@ package live
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -36,27 +38,96 @@ func (l *Live) Network(ctx context.Context, v access.View, opt relate.Options) (
 // of st, without a Live (the command line's concord network), and gives
 // the audit sequence it is as of.
 func ReadNetwork(ctx context.Context, st store.Store, v access.View, opt relate.Options) (*relate.Graph, int64, error) {
+	g, in, err := readNetwork(ctx, st, v, opt)
+	return g, in.seq, err
+}
+
+// networkInputs are what a network is built from: the records a view
+// sees, as relate needs them, as of an audit sequence.
+type networkInputs struct {
+	recs map[record.Key]relate.Record
+	seq  int64
+}
+
+// readNetwork reads every record v sees and builds the network.
+func readNetwork(ctx context.Context, st store.Store, v access.View, opt relate.Options) (*relate.Graph, networkInputs, error) {
 	tx, err := st.Begin(ctx, false)
 	if err != nil {
-		return nil, 0, err
+		return nil, networkInputs{}, err
 	}
 	defer tx.Rollback()
 	head, err := tx.AuditHead(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, networkInputs{}, err
 	}
-	b := relate.NewBuilder(opt)
+	in := networkInputs{recs: map[record.Key]relate.Record{}, seq: head.Seq}
 	err = eachDecoded(ctx, tx, func(sr store.Record) bool { return !v.Record(sr.Key) },
 		func(sr store.Record, rec record.Record) relate.Record { return networkRecord(rec, sr.Entity, v) },
-		func(_ store.Record, r relate.Record) { b.Add(r) })
+		func(_ store.Record, r relate.Record) { in.recs[r.Key] = r })
 	if err != nil {
-		return nil, 0, err
+		return nil, networkInputs{}, err
+	}
+	g, err := buildNetwork(ctx, tx, v, in.recs, opt)
+	return g, in, err
+}
+
+// refreshNetwork brings in up to the store's head by reading again only
+// the records the change log names since in.seq, and builds the network
+// from them — or, when none of them is one v sees, builds nothing (nil):
+// the audit head moves with every read noted in the access log, and the
+// network stays as it was. It reports false, having changed nothing, when
+// the log does not reach back that far.
+func refreshNetwork(ctx context.Context, st store.Store, v access.View, in *networkInputs, opt relate.Options) (*relate.Graph, bool, error) {
+	tx, err := st.Begin(ctx, false)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	head, err := tx.AuditHead(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	keys, complete, err := tx.ChangedSince(ctx, in.seq, head.Seq)
+	if err != nil || !complete {
+		return nil, false, err
+	}
+	keys = slices.DeleteFunc(keys, func(k record.Key) bool { return !v.Record(k) })
+	if len(keys) == 0 {
+		in.seq = head.Seq
+		return nil, true, nil
+	}
+	for _, k := range keys {
+		sr, err := tx.Record(ctx, k)
+		if errors.Is(err, store.ErrNotFound) {
+			delete(in.recs, k)
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		rec, err := decodeRecord(sr)
+		if err != nil {
+			return nil, false, err
+		}
+		in.recs[k] = networkRecord(rec, sr.Entity, v)
+	}
+	in.seq = head.Seq
+	g, err := buildNetwork(ctx, tx, v, in.recs, opt)
+	return g, true, err
+}
+
+// buildNetwork builds the network of recs, in key order (the same network
+// whichever way they were read), with the pairs in review tx holds.
+func buildNetwork(ctx context.Context, tx store.Tx, v access.View, recs map[record.Key]relate.Record, opt relate.Options) (*relate.Graph, error) {
+	b := relate.NewBuilder(opt)
+	for _, k := range slices.SortedFunc(maps.Keys(recs), keyCmp) {
+		b.Add(recs[k])
 	}
 	var after *record.Review
 	for {
 		page, err := tx.Reviews(ctx, record.Key{}, after, reviewPage)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		for _, r := range page {
 			if v.Record(r.A) && v.Record(r.B) {
@@ -64,11 +135,10 @@ func ReadNetwork(ctx context.Context, st store.Store, v access.View, opt relate.
 			}
 		}
 		if len(page) < reviewPage {
-			break
+			return b.Build(), nil
 		}
 		after = &page[len(page)-1]
 	}
-	return b.Build(), head.Seq, nil
 }
 
 // DefaultNetworkRecheck is how often a served network checks the store
@@ -102,6 +172,9 @@ type networkEntry struct {
 	// (and first is then forgotten, so the next call tries again).
 	first    chan struct{}
 	firstErr error
+	// inputs are what g was built from, read again in part for the next
+	// build (refreshNetwork); only the build under way touches them.
+	inputs networkInputs
 }
 
 // NetworkOf returns the network v sees (Network), kept between calls: the
@@ -162,7 +235,7 @@ func (l *Live) buildFirst(ctx context.Context, e *networkEntry, v access.View) <
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), networkBuild)
 		defer cancel()
-		g, seq, err := ReadNetwork(ctx, l.st, v, relate.Options{})
+		g, in, err := readNetwork(ctx, l.st, v, relate.Options{})
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if err != nil {
@@ -171,7 +244,7 @@ func (l *Live) buildFirst(ctx context.Context, e *networkEntry, v access.View) <
 				log.Warn("the network was not built", "error", err)
 			}
 		} else {
-			e.g, e.seq, e.checked, e.firstErr = g, seq, l.now(), nil
+			e.g, e.seq, e.inputs, e.checked, e.firstErr = g, in.seq, in, l.now(), nil
 		}
 		close(first)
 	}()
@@ -191,7 +264,9 @@ func (l *Live) recheck(ctx context.Context, e *networkEntry, v access.View) {
 	}
 }
 
-// rebuild builds e's network again if the store changed since e's seq.
+// rebuild builds e's network again if the store changed since e's seq:
+// from its inputs with the records changed since read again, or, when the
+// change log does not reach back, from every record.
 func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 	ctx, cancel := context.WithTimeout(ctx, networkBuild)
 	defer cancel()
@@ -202,11 +277,14 @@ func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 		return err
 	})
 	e.mu.Lock()
-	seq := e.seq
+	in := e.inputs
 	e.mu.Unlock()
 	var g *relate.Graph
-	if err == nil && head != seq {
-		g, head, err = ReadNetwork(ctx, l.st, v, relate.Options{})
+	if err == nil && head != in.seq {
+		var ok bool
+		if g, ok, err = refreshNetwork(ctx, l.st, v, &in, relate.Options{}); err == nil && !ok {
+			g, in, err = readNetwork(ctx, l.st, v, relate.Options{})
+		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -215,12 +293,14 @@ func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 		if log := l.opt.Logger; log != nil {
 			log.Warn("the network was not built again", "error", err)
 		}
-		return // the last one stays; the next read tries again
+		// The last network stays; its inputs may be half read again, which
+		// the next rebuild reads again from the same sequence.
+		return
 	}
 	if g != nil {
-		e.g, e.seq = g, head
+		e.g = g
 	}
-	e.checked = l.now()
+	e.seq, e.inputs, e.checked = in.seq, in, l.now()
 }
 
 // entry returns the entry of a view, made if need be.

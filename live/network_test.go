@@ -2,15 +2,20 @@ package live_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/relate"
+	"github.com/concord-er/concord/store"
 )
 
 // withAccount adds an identifier feature (not compared by bridgeModel)
@@ -292,5 +297,104 @@ func TestRelatedEvents(t *testing.T) {
 	}
 	if n != 4 {
 		t.Errorf("the change feed holds %d related events, want 4", n)
+	}
+}
+
+// TestNetworkRefresh: a served network brought up to date from the change
+// log equals the network read whole, after every batch of random upserts,
+// deletes and merges; and reads noted in the access log, which move the
+// audit head, build nothing.
+func TestNetworkRefresh(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	l, err := live.Open(ctx, st, live.Options{Model: bridgeModel(), NetworkRecheck: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	names := []string{"ann", "bo", "cy", "di", "ed", "flo"}
+	randomRecord := func() record.Record {
+		id := fmt.Sprint(r.IntN(30))
+		rec := withAccount(sourced("pub", id, names[r.IntN(len(names))], fmt.Sprint(100+r.IntN(8))), fmt.Sprint("ACC", r.IntN(12)))
+		if r.IntN(3) == 0 {
+			rec.Relations = []record.Relation{{Type: "paid", To: record.Key{Source: "pub", ID: fmt.Sprint(r.IntN(30))},
+				Attributes: map[string]string{"date": fmt.Sprintf("2024-0%d-01", 1+r.IntN(9))}}}
+		}
+		return rec
+	}
+	canonical := func(g *relate.Graph) string {
+		n, err := g.All(0, relate.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(n)
+		return string(b)
+	}
+	// upToDate waits for the served network to reach the store's head and
+	// returns it with the network read whole.
+	upToDate := func() (served, whole *relate.Graph) {
+		t.Helper()
+		for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(2 * time.Millisecond) {
+			g, seq, err := l.NetworkOf(ctx, access.Everything)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, head, err := live.ReadNetwork(ctx, st, access.Everything, relate.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seq == head {
+				return g, full
+			}
+		}
+		t.Fatal("the served network never reached the store's head")
+		return nil, nil
+	}
+	for round := range 12 {
+		for range 1 + r.IntN(6) {
+			switch op := r.IntN(10); {
+			case op < 7:
+				if _, err := l.Upsert(ctx, randomRecord()); err != nil {
+					t.Fatal(err)
+				}
+			case op < 9:
+				if _, err := l.Delete(ctx, record.Key{Source: "pub", ID: fmt.Sprint(r.IntN(30))}); err != nil && !errors.Is(err, store.ErrNotFound) {
+					t.Fatal(err)
+				}
+			default:
+				ents, err := l.Entities(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []record.EntityID
+				for _, e := range ents {
+					if !slices.Contains(ids, e) {
+						ids = append(ids, e)
+					}
+				}
+				slices.Sort(ids)
+				if len(ids) >= 2 {
+					a, b := ids[r.IntN(len(ids))], ids[r.IntN(len(ids))]
+					if a != b {
+						if _, err := l.Merge(ctx, a, b, "rev", "test"); err != nil && !errors.Is(err, live.ErrBadDecision) {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
+		}
+		served, whole := upToDate()
+		if got, want := canonical(served), canonical(whole); got != want {
+			t.Fatalf("round %d: the refreshed network differs from the one read whole:\n%s\n%s", round, got, want)
+		}
+	}
+	// Reads noted in the access log move the head; the network stays.
+	before, _ := upToDate()
+	if err := l.RecordAccess(ctx, []audit.Entry{{Actor: "reader", Action: "read", Detail: "entity"}}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := upToDate()
+	if after != before {
+		t.Error("a read noted in the access log built the network again")
 	}
 }
