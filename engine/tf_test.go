@@ -16,57 +16,35 @@ import (
 
 // TestTermFrequenciesCountHolders checks that records sharing an exact
 // identifier count once in a name's term frequency: a company filed once
-// per officer is one holder of its name, while three unrelated people of
-// one name are three. A frequency leaves one holder out, and a name held
-// once or twice is estimated from its tokens.
+// per officer is one holder of its name, while three people of one name
+// with ids of their own are three. A record with neither an id nor a date
+// of birth (a payment party, an officer named alone) could be any holder
+// of its name: its name is not counted, its tokens are. A frequency leaves
+// one holder out, and a name held once or twice is estimated from its
+// tokens.
 func TestTermFrequenciesCountHolders(t *testing.T) {
 	dir := t.TempDir()
 	csv := "id,name,reg\n" +
 		"f1,Acme Trading,R1\n" + // one company, three filings
 		"f2,Acme Trading,R1\n" +
 		"f3,Acme Trading,R1\n" +
-		"p1,Ana Diaz,\n" + // three people of one name
-		"p2,Ana Diaz,\n" +
-		"p3,Ana Diaz,\n" +
+		"p1,Ana Diaz,P1\n" + // three people of one name
+		"p2,Ana Diaz,P2\n" +
+		"p3,Ana Diaz,P3\n" +
+		"p4,Ana Diaz,\n" + // one of them, or someone else
+		"p5,Rosa Vera,\n" + // named alone, twice
+		"p6,Rosa Vera,\n" +
 		"q1,Luis Mora,X9\n" + // a holder of two names through its identifier
 		"q2,Luis Mora Ruiz,X9\n"
 	for i := range maxHolderRecords + 1 { // a placeholder identifier joins nobody
 		csv += "z" + string(rune('a'+i)) + ",Zed Zulu,000\n"
 	}
-	if err := os.WriteFile(filepath.Join(dir, "r.csv"), []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
-  - {name: r, path: r.csv, id: id, fields: {name: {column: name, type: name}, reg: {column: reg, type: identifier}}}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []record.Record
-	if _, err := Load(context.Background(), cfg, func(r record.Record) error { recs = append(recs, r); return nil },
-		func(Reject) error { return nil }, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	var comps []*compare.Comparison
-	name := -1
-	for _, spec := range DefaultSpecs(cfg) {
-		if spec.Feature == "name" {
-			name = len(comps)
-			spec.TF = true
-		}
-		comps = append(comps, compare.MustCompile(spec))
-	}
-	vals, err := newValueTable(context.Background(), recs, comps, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	vals, name := nameValues(t, dir, csv)
 	tf := vals.termFrequencies(name)
-	// Names by holder: Acme (1), Ana Diaz (3), Luis Mora and Luis Mora
-	// Ruiz (1 each), Zed Zulu (17): 23 in all, from 22 holders.
-	const total, holders = 23.0, 22.0
+	// Names counted, by holder: Acme (1), Ana Diaz (3), Luis Mora and
+	// Luis Mora Ruiz (1 each), Zed Zulu (17): 23 in all. Tokens count every
+	// holder: those 22, Ana Diaz without an id, and Rosa Vera twice: 25.
+	const total, holders = 23.0, 25.0
 	if tf.min != 1/total {
 		t.Errorf("minimum frequency %v, want 1/%v", tf.min, total)
 	}
@@ -74,7 +52,7 @@ func TestTermFrequenciesCountHolders(t *testing.T) {
 	if !maps.Equal(tf.values, want) {
 		t.Errorf("values %v, want %v (held more than twice, one holder left out)", tf.values, want)
 	}
-	wantTokens := map[string]float64{"ana": 2 / holders, "diaz": 2 / holders, "zed": maxHolderRecords / holders, "zulu": maxHolderRecords / holders}
+	wantTokens := map[string]float64{"ana": 3 / holders, "diaz": 3 / holders, "zed": maxHolderRecords / holders, "zulu": maxHolderRecords / holders}
 	if !maps.Equal(tf.tokens, wantTokens) || tf.tokenMin != 1/holders {
 		t.Errorf("tokens %v (min %v), want %v (min 1/%v)", tf.tokens, tf.tokenMin, wantTokens, holders)
 	}
@@ -94,6 +72,7 @@ func TestTermFrequenciesCountHolders(t *testing.T) {
 		"acme trading":   1 / holders / holders,
 		"luis mora ruiz": 1 / total / 64,
 		"ana diaz":       2 / total,
+		"rosa vera":      1 / holders / holders, // its two records are not counted: rare
 	} {
 		if got := freqOf(key); math.Abs(got-f) > 1e-15 {
 			t.Errorf("frequency of %q = %v, want %v", key, got, f)
@@ -153,4 +132,57 @@ func TestInferKind(t *testing.T) {
 			t.Errorf("%s: kind %q, want %q", c.what, r.Kind, c.want)
 		}
 	}
+}
+
+// TestTermFrequenciesWithoutIdentifiers: where (almost) no record holds an
+// id or a date of birth, every record counts, as there is nothing else to
+// count.
+func TestTermFrequenciesWithoutIdentifiers(t *testing.T) {
+	dir := t.TempDir()
+	csv := "id,name,reg\np1,Ana Diaz,\np2,Ana Diaz,\np3,Ana Diaz,\np4,Bo Li,\n"
+	for i := range 20 {
+		csv += "x" + string(rune('a'+i)) + ",Person " + string(rune('A'+i)) + ",\n"
+	}
+	vals, name := nameValues(t, dir, csv)
+	tf := vals.termFrequencies(name)
+	if want := map[string]float64{"ana diaz": 2.0 / 24}; !maps.Equal(tf.values, want) {
+		t.Errorf("values %v, want %v: with no ids at all, every record counts", tf.values, want)
+	}
+}
+
+// nameValues loads csv (id,name,reg) as a source with a name and an
+// identifier and returns its value table and the name comparison's index.
+func nameValues(t *testing.T, dir, csv string) (*valueTable, int) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "r.csv"), []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
+  - {name: r, path: r.csv, id: id, fields: {name: {column: name, type: name}, reg: {column: reg, type: identifier}}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []record.Record
+	if _, err := Load(context.Background(), cfg, func(r record.Record) error { recs = append(recs, r); return nil },
+		func(Reject) error { return nil }, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var comps []*compare.Comparison
+	name := -1
+	for _, spec := range DefaultSpecs(cfg) {
+		if spec.Feature == "name" {
+			name = len(comps)
+			spec.TF = true
+		}
+		comps = append(comps, compare.MustCompile(spec))
+	}
+	vals, err := newValueTable(context.Background(), recs, comps, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vals, name
 }

@@ -30,6 +30,9 @@ type valueTable struct {
 	freq [][]float64
 	// holderOf groups the records that share an identifier (holders).
 	holderOf holderGroups
+	// identified marks the records with a value of an exclusive
+	// comparison (a date of birth, an id): nil until identifiedRecords.
+	identified []bool
 }
 
 // column holds one comparison's values for every record.
@@ -284,7 +287,15 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	holdersWithName := 0
 	total := 0
 	var ids []uint32
-	counted := map[[2]uint32]bool{}     // (holder, key) of holders of several records
+	counted := map[[2]uint32]bool{} // (holder, key) of holders of several records
+	// A whole name is counted over the records that can tell its holders
+	// apart (a date of birth, an id): a payment party, or a filing's
+	// officer, named without either could be any holder of the name, and
+	// does not make it look more common. Its tokens count all the same.
+	var identified []bool
+	if names {
+		identified = t.identifiedRecords()
+	}
 	for r := range len(col.cells) - 1 { // the last cell only ends the values
 		ids = col.keyIDs(int32(r), ids[:0])
 		h := holder.of[r]
@@ -299,6 +310,9 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 						toks = append(toks, tok)
 					}
 				}
+			}
+			if identified != nil && !identified[r] {
+				continue
 			}
 			if holder.several[h] {
 				if counted[[2]uint32{uint32(h), k}] {
@@ -439,6 +453,46 @@ func (t *valueTable) holders() holderGroups {
 	}
 	t.holderOf = h
 	return h
+}
+
+// minIdentified is the share of records that must hold an exclusive value
+// (a date of birth, an id) for names to be counted over those alone.
+const minIdentified = 0.1
+
+// identifiedRecords marks the records that hold a value of an exclusive
+// comparison — what tells two holders of one name apart. When fewer than
+// minIdentified of the records hold one, it returns nil: every record
+// counts.
+func (t *valueTable) identifiedRecords() []bool {
+	if t.identified != nil {
+		if len(t.identified) == 0 {
+			return nil
+		}
+		return t.identified
+	}
+	n := len(t.cols[0].cells) - 1
+	out := make([]bool, n)
+	found := 0
+	var ids []uint32
+	for i, c := range t.comps {
+		if !c.Spec.Exclusive {
+			continue
+		}
+		for r := range n {
+			if !out[r] {
+				if ids = t.cols[i].keyIDs(int32(r), ids[:0]); len(ids) > 0 && ids[0] != 0 {
+					out[r] = true
+					found++
+				}
+			}
+		}
+	}
+	if float64(found) < minIdentified*float64(n) {
+		t.identified = []bool{}
+		return nil
+	}
+	t.identified = out
+	return out
 }
 
 func containsID(s []uint32, x uint32) bool {
