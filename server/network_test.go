@@ -162,6 +162,14 @@ func TestNetworkAPI(t *testing.T) {
 			t.Errorf("the admin's entity page lacks %q:\n%s", want, page)
 		}
 	}
+	dl := b.get("/entities/" + ann + "/network/network.graphml")
+	if dl.status != 200 || dl.header.Get("Content-Type") != "application/graphml+xml" ||
+		!strings.Contains(dl.header.Get("Content-Disposition"), "attachment") || !strings.Contains(dl.body, `<data key="type">knows</data>`) {
+		t.Errorf("GraphML download: %d %v\n%s", dl.status, dl.header, dl.body)
+	}
+	if r := b.get("/entities/" + ann + "/network/network.dot"); r.status != 404 {
+		t.Errorf("an unknown export: %d", r.status)
+	}
 	b = f.browser(t)
 	b.login(f, "out", "case 9")
 	for range 200 {
@@ -175,6 +183,12 @@ func TestNetworkAPI(t *testing.T) {
 	}
 	if r := b.get("/entities/" + entity["sec/1"] + "/network"); r.status != 404 {
 		t.Errorf("out's network page of Cyrus: %d, want 404", r.status)
+	}
+	if r := b.get("/entities/" + entity["sec/1"] + "/network/network.gexf"); r.status != 404 {
+		t.Errorf("out's GEXF of Cyrus: %d, want 404", r.status)
+	}
+	if r := b.get("/entities/" + ann + "/network/network.gexf"); r.status != 200 || strings.Contains(r.body, "Cyrus") || strings.Contains(r.body, entity["sec/1"]) {
+		t.Errorf("out's GEXF around Ann: %d, shows what it may not see:\n%s", r.status, r.body)
 	}
 	if r := b.get("/entities/" + ann); !strings.Contains(r.body, `href="/entities/`+ann+`/network"`) {
 		t.Error("the entity page does not link to its network")

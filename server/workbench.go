@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -14,6 +15,7 @@ import (
 	"html/template"
 	"io/fs"
 	"math"
+	"mime"
 	"net/http"
 	"slices"
 	"sort"
@@ -79,6 +81,15 @@ type page struct {
 	name   string
 	data   any
 	status int
+	// download, when set, is served as a file to save instead of the
+	// page: an export.
+	download *download
+}
+
+// download is a file a page serves to save.
+type download struct {
+	name, contentType string
+	body              []byte
 }
 
 // pageData is what every page's template sees.
@@ -156,6 +167,7 @@ func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", w.handle(access.OpRead, w.search))
 	mux.HandleFunc("GET /entities/{id}", w.handle(access.OpRead, w.entity))
 	mux.HandleFunc("GET /entities/{id}/network", w.handle(access.OpRead, w.network))
+	mux.HandleFunc("GET /entities/{id}/network/{file}", w.handle(access.OpRead, w.networkExport))
 	mux.HandleFunc("GET /pairs", w.handle(access.OpRead, w.pair))
 	mux.HandleFunc("GET /review", w.handle(access.OpRead, w.review))
 	mux.HandleFunc("POST /review", w.handle(access.OpDecide, w.decide))
@@ -528,6 +540,14 @@ func (w *workbench) handle(op access.Op, fn func(ctx context.Context, r *http.Re
 			p.status = status
 		}
 		status = p.status
+		if d := p.download; d != nil && err == nil {
+			headers(rw)
+			rw.Header().Set("Content-Type", d.contentType)
+			rw.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.name}))
+			rw.WriteHeader(status)
+			rw.Write(d.body)
+			return
+		}
 		w.render(rw, r, sess, p, msg)
 	}
 }
@@ -640,6 +660,35 @@ type networkPage struct {
 	ID      record.EntityID
 	Network networkView
 	Graph   *graph
+}
+
+// networkExport serves the network around an entity (two hops, at most
+// DefaultNodes entities) as GraphML or GEXF, to open in Gephi, Cytoscape
+// or yEd; a network still being built is a 503 that says so.
+func (w *workbench) networkExport(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	id := record.EntityID(r.PathValue("id"))
+	format, _ := strings.CutPrefix(r.PathValue("file"), "network.")
+	types := map[string]string{relate.FormatGraphML: "application/graphml+xml", relate.FormatGEXF: "application/gexf+xml"}
+	if types[format] == "" {
+		return page{}, huma.Error404NotFound("no such export: want network.graphml or network.gexf")
+	}
+	if _, err := w.s.l.Entity(ctx, id, v); err != nil {
+		return page{}, err
+	}
+	c.touched(id)
+	g, _, ok := w.s.l.NetworkIfBuilt(ctx, v)
+	if !ok {
+		return page{}, huma.Error503ServiceUnavailable("the network is being built: try again in a while")
+	}
+	n, err := g.Neighbours(id, relate.DefaultDepth, relate.DefaultNodes, relate.Filter{})
+	if err != nil {
+		return page{}, err
+	}
+	var buf bytes.Buffer
+	if err := relate.Write(&buf, n, format); err != nil {
+		return page{}, err
+	}
+	return page{download: &download{name: string(id) + "-network." + format, contentType: types[format], body: buf.Bytes()}}, nil
 }
 
 // maxNetworkDrawn bounds the neighbours a network page draws.

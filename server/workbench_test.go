@@ -208,6 +208,7 @@ func TestWorkbenchNoLeaks(t *testing.T) {
 		for _, p := range []string{"/", "/?f.name=ann", "/?f.name=cyrus&f.phone=999222", "/?f.phone=555",
 			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review",
 			"/entities/" + string(a.Entity) + "/network", "/entities/" + string(all.Entity) + "/network",
+			"/entities/" + string(a.Entity) + "/network/network.graphml", "/entities/" + string(all.Entity) + "/network/network.gexf",
 			"/whynot?a=" + string(a.Entity) + "&b=" + string(all.Entity), "/model", "/audit", "/quality"} {
 			r := b.get(p)
 			// A search form shows the query's own values back; nothing
