@@ -1,9 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"cmp"
 	"context"
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
