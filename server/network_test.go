@@ -102,6 +102,17 @@ func TestNetworkAPI(t *testing.T) {
 	if r.header.Get("Concord-As-Of") == "" {
 		t.Error("no Concord-As-Of header")
 	}
+	for _, q := range []string{"type=knows,shares_national_id", "type=knows&type=shares_national_id"} {
+		var filtered relate.Network
+		f.call(t, "adm", "case 9", "GET", "/v1/entities/"+ann+"/network?depth=3&"+q, nil).decode(t, &filtered)
+		var got []string
+		for _, e := range filtered.Edges {
+			got = append(got, e.Type)
+		}
+		if len(got) == 0 || strings.Contains(strings.Join(got, " "), "shares_account") || strings.Contains(strings.Join(got, " "), "paid") {
+			t.Errorf("?%s: edges %q, want knows and shares_national_id alone", q, got)
+		}
+	}
 	var p relate.Path
 	f.call(t, "adm", "case 9", "GET", "/v1/network/path?from="+ann+"&to="+bo, nil).decode(t, &p)
 	if len(p.Edges) != 3 {
