@@ -526,8 +526,8 @@ func (g *Graph) Groups(minSize, limit int, f Filter) ([]Group, error) {
 }
 
 // All returns the whole graph as a Network, or its first maxNodes nodes
-// (0: every node), and the edges f keeps among them: what an export
-// writes.
+// (0: every node, every edge), and the edges f keeps among them — at most
+// EdgesPerNode times maxNodes: what an export writes.
 func (g *Graph) All(maxNodes int, f Filter) (Network, error) {
 	c, err := g.compile(f)
 	if err != nil {
@@ -540,6 +540,10 @@ func (g *Graph) All(maxNodes int, f Filter) (Network, error) {
 	out := Network{Nodes: slices.Clone(g.nodes[:n]), Truncated: n < len(g.nodes)}
 	for j := range g.edges {
 		if e := &g.edges[j]; int(e.from) < n && int(e.to) < n && c.keep(e) {
+			if maxNodes > 0 && len(out.Edges) == maxNodes*EdgesPerNode {
+				out.Truncated = true
+				break
+			}
 			out.Edges = append(out.Edges, g.public(int32(j)))
 		}
 	}

@@ -147,8 +147,15 @@ func TestNeighbours(t *testing.T) {
 		b.Add(r)
 	}
 	// (31 nodes, 930 edges among them: cut at 31 × 20)
-	if n, err := b.Build().Neighbours("H0", 1, 31, relate.Filter{}); err != nil || len(n.Nodes) != 31 || len(n.Edges) != 31*relate.EdgesPerNode || !n.Truncated {
+	hub := b.Build()
+	if n, err := hub.Neighbours("H0", 1, 31, relate.Filter{}); err != nil || len(n.Nodes) != 31 || len(n.Edges) != 31*relate.EdgesPerNode || !n.Truncated {
 		t.Errorf("a dense hub: %d nodes, %d edges, truncated %v, %v; want 31, %d, true", len(n.Nodes), len(n.Edges), n.Truncated, err, 31*relate.EdgesPerNode)
+	}
+	if n, err := hub.All(31, relate.Filter{}); err != nil || len(n.Edges) != 31*relate.EdgesPerNode || !n.Truncated {
+		t.Errorf("the whole dense hub, at most 31 nodes: %d edges, truncated %v, %v", len(n.Edges), n.Truncated, err)
+	}
+	if n, err := hub.All(0, relate.Filter{}); err != nil || len(n.Edges) != 31*30 || n.Truncated {
+		t.Errorf("the whole dense hub, unbounded: %d edges, truncated %v, %v; want 930", len(n.Edges), n.Truncated, err)
 	}
 	if _, err := g.Neighbours("nobody", 1, 0, relate.Filter{}); !errors.Is(err, relate.ErrNotFound) {
 		t.Errorf("unknown entity: %v", err)
