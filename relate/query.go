@@ -35,6 +35,8 @@ const (
 	MaxHops         = 12
 	DefaultGroups   = 100
 	MaxGroupMembers = 10_000
+	// MaxListedMembers bounds the members one Groups answer lists in all.
+	MaxListedMembers = 100_000
 )
 
 // compiled is a Filter ready to test edges with.
@@ -427,7 +429,8 @@ type Group struct {
 	Density float64 `json:"density"`
 	// Types counts its edges by type.
 	Types map[string]int `json:"types"`
-	// Members are its entities, at most MaxGroupMembers (Truncated says
+	// Members are its entities, at most MaxGroupMembers, and within
+	// MaxListedMembers for all the groups of an answer (Truncated says
 	// there were more).
 	Members   []record.EntityID `json:"members"`
 	Truncated bool              `json:"truncated,omitempty"`
@@ -511,11 +514,20 @@ func (g *Graph) Groups(minSize, limit int, f Filter) ([]Group, error) {
 	out := make([]Group, len(list))
 	pos := map[int32]int{}
 	for k, cp := range list {
-		out[k] = Group{Size: cp.size, Edges: cp.edges, Density: density(cp), Types: cp.types, Truncated: cp.size > MaxGroupMembers}
+		out[k] = Group{Size: cp.size, Edges: cp.edges, Density: density(cp), Types: cp.types}
 		pos[cp.root] = k
 	}
+	// Each group lists at most MaxGroupMembers, and all of them at most
+	// MaxListedMembers, the largest groups first.
+	room := MaxListedMembers
+	quota := make([]int, len(out))
+	for k := range out {
+		quota[k] = min(out[k].Size, MaxGroupMembers, room)
+		room -= quota[k]
+		out[k].Truncated = quota[k] < out[k].Size
+	}
 	for i := range g.nodes {
-		if k, ok := pos[find(int32(i))]; ok && len(out[k].Members) < MaxGroupMembers {
+		if k, ok := pos[find(int32(i))]; ok && len(out[k].Members) < quota[k] {
 			out[k].Members = append(out[k].Members, g.nodes[i].Entity)
 		}
 	}

@@ -254,6 +254,20 @@ func TestGroups(t *testing.T) {
 	if _, err := g.Groups(1, 0, relate.Filter{}); err == nil {
 		t.Error("groups of 1: want an error")
 	}
+	// A chain longer than a group may list: its first members, truncated.
+	b := relate.NewBuilder(relate.Options{})
+	n := relate.MaxGroupMembers + 5
+	for i := range n {
+		r := relate.Record{Key: key("c", fmt.Sprint(i)), Entity: record.EntityID(fmt.Sprintf("C%06d", i))}
+		if i > 0 {
+			r.Relations = []record.Relation{{Type: "next", To: key("c", fmt.Sprint(i-1))}}
+		}
+		b.Add(r)
+	}
+	chain, err := b.Build().Groups(2, 0, relate.Filter{})
+	if err != nil || len(chain) != 1 || chain[0].Size != n || len(chain[0].Members) != relate.MaxGroupMembers || !chain[0].Truncated {
+		t.Errorf("a chain of %d: %d groups, size %d, %d members listed, truncated %v, %v", n, len(chain), chain[0].Size, len(chain[0].Members), chain[0].Truncated, err)
+	}
 }
 
 // TestHiddenRecords: a graph built without a record the reader may not see
