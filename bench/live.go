@@ -363,12 +363,6 @@ func writeLiveTargets(b *strings.Builder, sizes []LiveSize) {
 	if len(sizes) == 0 {
 		return
 	}
-	met := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "**missed**"
-	}
 	last := sizes[len(sizes)-1]
 	fmt.Fprintf(b, "\n## Targets\n\n| target | measured | |\n|---|---:|---|\n")
 	fmt.Fprintf(b, "| upsert p50 ≤ 1 ms with %d records stored | %.2f ms | %s |\n", last.Records, last.Upsert.P50, met(last.Upsert.P50 <= 1))

@@ -183,12 +183,6 @@ func MeasureNetwork(ctx context.Context, opt NetworkOptions) (NetworkResult, err
 // NetworkMarkdown reports a MeasureNetwork run against the targets.
 func NetworkMarkdown(res NetworkResult, machine, command string) string {
 	var b strings.Builder
-	met := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "**not met**"
-	}
 	fmt.Fprintf(&b, "## Network queries\n\n")
 	fmt.Fprintf(&b, "A synthetic network (relate/relatetest): %d entities, one record each, a third of them\n", res.Entities)
 	fmt.Fprintf(&b, "companies; %d disclosed relationships (70%% payments dated 2020–2025, officers,\n", res.Relationships)

@@ -482,12 +482,6 @@ Machine: %s. Regenerate with:
 		return b.String()
 	}
 	last := sizes[len(sizes)-1]
-	met := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "**missed**"
-	}
 	fmt.Fprintf(&b, "\n## Targets, at %d records\n\n| target | measured | |\n|---|---:|---|\n", last.Records)
 	fmt.Fprintf(&b, "| screening p50 ≤ 5 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P50, met(last.Match.P50 <= 5))
 	fmt.Fprintf(&b, "| screening p99 ≤ 25 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P99, met(last.Match.P99 <= 25))

@@ -223,6 +223,11 @@ func (g *Graph) ShortestPath(a, b record.EntityID, maxHops int, f Filter) (Path,
 	if err != nil || s == t {
 		return g.pathOf([]int32{s}, nil), err
 	}
+	return g.shortest(s, t, &c, maxHops)
+}
+
+// shortest is ShortestPath between two nodes, s ≠ t.
+func (g *Graph) shortest(s, t int32, c *compiled, maxHops int) (Path, error) {
 	// Bidirectional breadth-first search: grow the smaller frontier.
 	prev := [2]map[int32]int32{{s: -1}, {t: -1}} // node → edge that reached it
 	frontier := [2][]int32{{s}, {t}}
@@ -298,11 +303,14 @@ func (g *Graph) joinPath(prev [2]map[int32]int32, m int32) Path {
 // path is cheaper, the shortest is the answer (of as little cost, and the
 // fewest hops).
 func (g *Graph) StrongestPath(a, b record.EntityID, maxHops int, f Filter) (Path, error) {
-	short, err := g.ShortestPath(a, b, maxHops, f)
-	if err != nil || len(short.Edges) == 0 {
+	s, t, c, maxHops, err := g.pathArgs(a, b, maxHops, f)
+	if err != nil || s == t {
+		return g.pathOf([]int32{s}, nil), err
+	}
+	short, err := g.shortest(s, t, &c, maxHops)
+	if err != nil {
 		return short, err
 	}
-	s, t, c, maxHops, _ := g.pathArgs(a, b, maxHops, f)
 	bound := -math.Log(short.Weight)
 	if bound <= 0 {
 		return short, nil // every edge of weight 1: none is stronger
