@@ -29,8 +29,9 @@ type RowProblem struct {
 // MapRows reads rows of one source, each a JSON object of the source's
 // columns, into records, mapped and normalised as a file of the source
 // is: parts are the sources whose records its rows make
-// (config.Config.Parts), and a row may make one record of each. A row that cannot be read is a reject (Index, Field, Reason); a value
-// that cannot be normalised is left out of its record, which is kept. file
+// (config.Config.Parts), and a row may make one record of each. A row
+// that cannot be read is a reject (Index, Field, Reason); a value that
+// cannot be normalised is left out of its record, which is kept. file
 // names where the rows came from in messages. Records come in row order;
 // the error is for what no row caused (never for a row's content).
 func MapRows(parts []config.Source, limits config.Limits, file string, rows [][]byte) ([]MappedRow, []RowProblem, error) {

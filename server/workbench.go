@@ -730,13 +730,12 @@ func networkGraph(id record.EntityID, edges []networkEdgeView) *graph {
 	const size, radius = 520, 200
 	g := &graph{Size: size, Nodes: []graphNode{{X: size / 2, Y: size / 2, TX: size/2 + 12, TY: size/2 + 4, Label: string(id)}}}
 	for i, t := range ties {
-		a := 2 * math.Pi * float64(i) / float64(len(ties))
-		x, y := size/2+int(radius*math.Cos(a)), size/2+int(radius*math.Sin(a))
 		label := string(t.other)
 		if t.name != "" {
 			label = t.name
 		}
-		g.Nodes = append(g.Nodes, graphNode{X: x, Y: y, TX: x + 12, TY: y + 4, Label: label})
+		n := onCircle(i, len(ties), size, radius, label)
+		g.Nodes = append(g.Nodes, n)
 		class := "s" + fmt.Sprint(min(1+int(t.weight*4), 4))
 		switch {
 		case t.disclosed:
@@ -746,7 +745,7 @@ func networkGraph(id record.EntityID, edges []networkEdgeView) *graph {
 		default:
 			class += " shared"
 		}
-		g.Edges = append(g.Edges, graphEdge{X1: size / 2, Y1: size / 2, X2: x, Y2: y, Class: class,
+		g.Edges = append(g.Edges, graphEdge{X1: size / 2, Y1: size / 2, X2: n.X, Y2: n.Y, Class: class,
 			Label: string(t.other) + ": " + strings.Join(t.descriptions, ", ")})
 	}
 	return g
@@ -846,6 +845,14 @@ type graphNode struct {
 	Label        string
 }
 
+// onCircle places node i of n, labelled, on a circle of radius about the
+// middle of a drawing of size, its label beside it.
+func onCircle(i, n, size, radius int, label string) graphNode {
+	a := 2 * math.Pi * float64(i) / float64(n)
+	x, y := size/2+int(float64(radius)*math.Cos(a)), size/2+int(float64(radius)*math.Sin(a))
+	return graphNode{X: x, Y: y, TX: x + 12, TY: y + 4, Label: label}
+}
+
 type graphEdge struct {
 	X1, Y1, X2, Y2 int
 	Class, Label   string
@@ -875,10 +882,8 @@ func graphOf(recs []live.StoredRecord, decisions []record.Decision, reviews []re
 	g := &graph{Size: size}
 	at := map[record.Key]int{}
 	for i, sr := range recs {
-		a := 2 * math.Pi * float64(i) / float64(len(recs))
-		x, y := size/2+int(radius*math.Cos(a)), size/2+int(radius*math.Sin(a))
 		at[sr.Record.Key] = i
-		g.Nodes = append(g.Nodes, graphNode{X: x, Y: y, TX: x + 12, TY: y + 4, Label: sr.Record.Key.String()})
+		g.Nodes = append(g.Nodes, onCircle(i, len(recs), size, radius, sr.Record.Key.String()))
 	}
 	seen := map[record.Pair]bool{}
 	edge := func(a, b record.Key, class, label string) {
