@@ -526,6 +526,16 @@ func (p *parser) scalar(n *yaml.Node, field string) string {
 	return n.Value
 }
 
+// list returns the elements of a list node, or nil, with an error saying
+// it must be a list of what, when it is not one.
+func (p *parser) list(n *yaml.Node, field, what string) []*yaml.Node {
+	if n = deref(n); n.Kind != yaml.SequenceNode {
+		p.errf(n, field, "must be a list of %s", what)
+		return nil
+	}
+	return n.Content
+}
+
 func (p *parser) strings(n *yaml.Node, field string) []string {
 	n = deref(n)
 	if n.Kind == yaml.ScalarNode {
@@ -585,7 +595,6 @@ func (p *parser) parseLimits(n *yaml.Node, l *Limits) {
 
 func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 	var sourcesNode, sharedNode *yaml.Node
-	var relsNode *yaml.Node
 	for _, kv := range p.mapping(n, "", "store", "shared", "sources", "relationships", "model", "limits", "serve", "kafka") {
 		switch k, v := kv[0].Value, kv[1]; k {
 		case "store":
@@ -596,22 +605,12 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 				p.errf(v, k, "must be true or false")
 			}
 		case "sources":
-			v = deref(v)
-			sourcesNode = v
-			if v.Kind != yaml.SequenceNode {
-				p.errf(v, k, "must be a list of sources")
-				continue
-			}
-			for i, s := range v.Content {
+			sourcesNode = deref(v)
+			for i, s := range p.list(v, k, "sources") {
 				cfg.Sources = append(cfg.Sources, p.parseSource(s, fmt.Sprintf("sources[%d]", i)))
 			}
 		case "relationships":
-			relsNode = deref(v)
-			if relsNode.Kind != yaml.SequenceNode {
-				p.errf(v, k, "must be a list of relationships")
-				continue
-			}
-			for i, r := range relsNode.Content {
+			for i, r := range p.list(v, k, "relationships") {
 				cfg.Relationships = append(cfg.Relationships, p.parseRelationship(r, fmt.Sprintf("relationships[%d]", i)))
 			}
 		case "model":
@@ -1137,12 +1136,7 @@ func (p *parser) parseServe(n *yaml.Node, s *Serve) {
 		case "labels":
 			s.Labels = p.strings(v, f)
 		case "principals":
-			v = deref(v)
-			if v.Kind != yaml.SequenceNode {
-				p.errf(v, f, "must be a list of principals")
-				continue
-			}
-			for i, pn := range v.Content {
+			for i, pn := range p.list(v, f, "principals") {
 				pf := fmt.Sprintf("%s[%d]", f, i)
 				pr := Principal{Line: pn.Line}
 				for _, pkv := range p.mapping(pn, pf, "id", "roles", "clearance") {
@@ -1170,12 +1164,7 @@ func (p *parser) parseModel(n *yaml.Node, m *Model) {
 		f := join("model", k)
 		switch k {
 		case "blocking":
-			v = deref(v)
-			if v.Kind != yaml.SequenceNode {
-				p.errf(v, f, "must be a list of rules, each a list of feature terms")
-				continue
-			}
-			for i, r := range v.Content {
+			for i, r := range p.list(v, f, "rules, each a list of feature terms") {
 				rule := p.strings(r, fmt.Sprintf("%s[%d]", f, i))
 				if len(rule) == 0 {
 					p.errf(r, fmt.Sprintf("%s[%d]", f, i), "a blocking rule needs at least one term")
