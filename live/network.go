@@ -73,7 +73,8 @@ func readNetwork(ctx context.Context, st store.Store, v access.View, opt relate.
 
 // refreshNetwork brings in up to the store's head by reading again only
 // the records the change log names since in.seq, and builds the network
-// from them — or, when none of them is one v sees, builds nothing (nil):
+// from them — or, when nothing committed since or none of them is one v
+// sees, builds nothing (nil):
 // the audit head moves with every read noted in the access log, and the
 // network stays as it was. It reports false, having changed nothing, when
 // the log does not reach back that far.
@@ -86,6 +87,9 @@ func refreshNetwork(ctx context.Context, st store.Store, v access.View, in *netw
 	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return nil, false, err
+	}
+	if head.Seq == in.seq {
+		return nil, true, nil // nothing committed since
 	}
 	keys, complete, err := tx.ChangedSince(ctx, in.seq, head.Seq)
 	if err != nil || !complete {
@@ -270,21 +274,12 @@ func (l *Live) recheck(ctx context.Context, e *networkEntry, v access.View) {
 func (l *Live) rebuild(ctx context.Context, e *networkEntry, v access.View) {
 	ctx, cancel := context.WithTimeout(ctx, networkBuild)
 	defer cancel()
-	var head int64
-	err := l.read(ctx, func(tx store.Tx) error {
-		h, err := tx.AuditHead(ctx)
-		head = h.Seq
-		return err
-	})
 	e.mu.Lock()
 	in := e.inputs
 	e.mu.Unlock()
-	var g *relate.Graph
-	if err == nil && head != in.seq {
-		var ok bool
-		if g, ok, err = refreshNetwork(ctx, l.st, v, &in, relate.Options{}); err == nil && !ok {
-			g, in, err = readNetwork(ctx, l.st, v, relate.Options{})
-		}
+	g, ok, err := refreshNetwork(ctx, l.st, v, &in, relate.Options{})
+	if err == nil && !ok {
+		g, in, err = readNetwork(ctx, l.st, v, relate.Options{})
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
