@@ -21,6 +21,9 @@ const (
 // Formats lists the export formats.
 var Formats = []string{FormatJSON, FormatGraphML, FormatGEXF}
 
+// ContentTypes are the media types of the export formats.
+var ContentTypes = map[string]string{FormatJSON: "application/json", FormatGraphML: "application/graphml+xml", FormatGEXF: "application/gexf+xml"}
+
 // Write writes n in format: JSON (the Network as it is, evidence and
 // all), GraphML (yEd, Cytoscape, Neo4j's apoc.import.graphml, NetworkX) or
 // GEXF 1.3 (Gephi). In the XML formats nodes carry kind, name and records,

@@ -184,7 +184,6 @@ func (s *Server) networkRoutes(reg func(huma.Operation) huma.Operation) {
 			if err := relate.Write(&buf, n, in.Format); err != nil {
 				return nil, s.fail(err)
 			}
-			types := map[string]string{relate.FormatGraphML: "application/graphml+xml", relate.FormatGEXF: "application/gexf+xml", relate.FormatJSON: "application/json"}
-			return &exportOut{AsOf: seq, ContentType: types[in.Format], Body: buf.Bytes()}, nil
+			return &exportOut{AsOf: seq, ContentType: relate.ContentTypes[in.Format], Body: buf.Bytes()}, nil
 		})
 }

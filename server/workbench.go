@@ -668,8 +668,7 @@ type networkPage struct {
 func (w *workbench) networkExport(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	id := record.EntityID(r.PathValue("id"))
 	format, _ := strings.CutPrefix(r.PathValue("file"), "network.")
-	types := map[string]string{relate.FormatGraphML: "application/graphml+xml", relate.FormatGEXF: "application/gexf+xml"}
-	if types[format] == "" {
+	if format != relate.FormatGraphML && format != relate.FormatGEXF {
 		return page{}, huma.Error404NotFound("no such export: want network.graphml or network.gexf")
 	}
 	if _, err := w.s.l.Entity(ctx, id, v); err != nil {
@@ -688,7 +687,7 @@ func (w *workbench) networkExport(ctx context.Context, r *http.Request, c *calle
 	if err := relate.Write(&buf, n, format); err != nil {
 		return page{}, err
 	}
-	return page{download: &download{name: string(id) + "-network." + format, contentType: types[format], body: buf.Bytes()}}, nil
+	return page{download: &download{name: string(id) + "-network." + format, contentType: relate.ContentTypes[format], body: buf.Bytes()}}, nil
 }
 
 // maxNetworkDrawn bounds the neighbours a network page draws.
