@@ -19,7 +19,7 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // the database/sql driver "sqlite3"
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
@@ -27,6 +27,24 @@ import (
 )
 
 var _ store.Store = (*DB)(nil)
+
+// driverName is go-sqlite3's driver with every connection reading the
+// database file through a memory map (mmapSize), rather than a system
+// call and a copy per page. That matters most to readers: in WAL mode a
+// connection's page cache is emptied whenever another one has committed
+// since its last transaction, so under a stream of writes every read
+// starts cold. SQLite caps the map at its compile-time maximum (2 GiB in
+// go-sqlite3); pages past it are read as before.
+const driverName = "sqlite3-concord"
+
+const mmapSize = 1 << 31
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", int64(mmapSize)), nil)
+		return err
+	}})
+}
 
 // schemaVersion is the layout this package writes, kept in PRAGMA user_version.
 const schemaVersion = 2
@@ -136,7 +154,7 @@ func Open(path string, opt Options) (*DB, error) {
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	w, err := sql.Open("sqlite3", dsn("immediate"))
+	w, err := sql.Open(driverName, dsn("immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
@@ -154,23 +172,18 @@ func Open(path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite3", dsn("deferred")+"&mode=ro")
+	r, err := sql.Open(driverName, dsn("deferred")+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
+	keepReaders(r)
 	db.read = r
-	// The writer reads pages through a memory map rather than a system call
-	// each, up to 1 GiB of the file.
-	if _, err := db.wconn.ExecContext(context.Background(), "PRAGMA mmap_size = 1073741824"); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store %s: %w", path, err)
-	}
 	if _, err := db.wconn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointPages)); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	if db.ckpt, err = sql.Open("sqlite3", dsn("deferred")); err != nil {
+	if db.ckpt, err = sql.Open(driverName, dsn("deferred")); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
@@ -182,6 +195,18 @@ func Open(path string, opt Options) (*DB, error) {
 	db.stop, db.done = make(chan struct{}), make(chan struct{})
 	go db.checkpoints(every)
 	return db, nil
+}
+
+// idleReaders is how many reading connections the pool keeps open when
+// idle. database/sql keeps two by default: with more concurrent readers
+// than that (a server's), every other read would open a connection, read
+// the schema and prepare its statements again, and start with an empty
+// page cache.
+const idleReaders = 32
+
+func keepReaders(r *sql.DB) {
+	r.SetMaxIdleConns(idleReaders)
+	r.SetConnMaxIdleTime(5 * time.Minute)
 }
 
 // ErrReadOnly is returned for a write transaction on a store opened
@@ -202,7 +227,7 @@ func openReadOnly(path string, opt Options) (*DB, error) {
 	var v int
 	var err error
 	for _, dsn := range []string{base, base + "&immutable=1"} {
-		if r, err = sql.Open("sqlite3", dsn); err != nil {
+		if r, err = sql.Open(driverName, dsn); err != nil {
 			return nil, fmt.Errorf("store %s: %w", path, err)
 		}
 		if err = r.QueryRow("PRAGMA user_version").Scan(&v); err == nil {
@@ -220,6 +245,7 @@ func openReadOnly(path string, opt Options) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("store %s: schema version %d, this build reads version %d", path, v, schemaVersion)
 	}
+	keepReaders(r)
 	db := &DB{path: path, read: r, now: opt.Now, stmts: map[string]*sql.Stmt{}}
 	if db.now == nil {
 		db.now = time.Now
@@ -585,6 +611,25 @@ func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
 	return err
 }
 
+// Supersede drops the pairs for review that name a record, and its
+// rejects, before PutRecord replaces it; its links stay.
+func (t *Tx) Supersede(ctx context.Context, key record.Key) error {
+	id, err := t.id(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{"DELETE FROM reviews WHERE a = ?", "DELETE FROM reviews WHERE b = ?"} {
+		if _, err := t.exec(ctx, q, id); err != nil {
+			return err
+		}
+	}
+	_, err = t.exec(ctx, "DELETE FROM rejects WHERE source = ? AND rid = ?", key.Source, key.ID)
+	return err
+}
+
 // SetEntity moves a record to another entity.
 func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error {
 	res, err := t.exec(ctx, "UPDATE records SET entity = ? WHERE source = ? AND rid = ?", string(entity), key.Source, key.ID)
@@ -860,6 +905,20 @@ func (t *Tx) PutLink(ctx context.Context, l record.Link) error {
 	res, err := t.exec(ctx, `INSERT INTO links(a, b, weight)
 		SELECT ra.id, rb.id, ? FROM records ra, records rb WHERE ra.source = ? AND ra.rid = ? AND rb.source = ? AND rb.rid = ?
 		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight`, l.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("link %s–%s: %w", p.A, p.B, store.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteLink removes the link between two records.
+func (t *Tx) DeleteLink(ctx context.Context, a, b record.Key) error {
+	p := record.NewPair(a, b)
+	res, err := t.exec(ctx, `DELETE FROM links WHERE a = (SELECT id FROM records WHERE source = ? AND rid = ?)
+		AND b = (SELECT id FROM records WHERE source = ? AND rid = ?)`, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
 	if err != nil {
 		return err
 	}
