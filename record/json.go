@@ -14,23 +14,68 @@ func (f Facets) MarshalJSON() ([]byte, error) {
 	if f == nil {
 		return []byte("null"), nil
 	}
-	b := make([]byte, 0, 16*len(f)+2)
+	b := make([]byte, 0, 24*len(f)+2)
 	b = append(b, '{')
 	for i, x := range f {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		k, err := json.Marshal(x.Name)
-		if err != nil {
-			return nil, err
-		}
-		v, err := json.Marshal(x.Value)
-		if err != nil {
-			return nil, err
-		}
-		b = append(append(append(b, k...), ':'), v...)
+		b = append(appendString(b, x.Name), ':')
+		b = appendString(b, x.Value)
 	}
 	return append(b, '}'), nil
+}
+
+// appendString appends s as a JSON string, escaped as encoding/json
+// escapes it (HTML characters, U+2028 and U+2029, invalid UTF-8 as
+// U+FFFD), so that a record's stored form does not depend on which
+// encoder wrote it. Every value of every stored record passes here.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
 }
 
 // UnmarshalJSON reads facets written as an object, keeping their order,
