@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/concord-er/concord/block"
@@ -86,7 +87,7 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, want := make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
+	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	tf := 0
 	all := make([]uint8, len(s.cands)*len(s.comps))
 	if err := s.vals.compare(context.Background(), s.cands, 2, all); err != nil {
@@ -96,6 +97,12 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 		got = all[k*len(s.comps) : (k+1)*len(s.comps)]
 		w := pw.of(c.A, c.B, got)
 		ref := scorer.Compare(&s.recs[c.A], &s.recs[c.B], want, nil)
+		// Real time prepares one record's values once for all its
+		// candidates: the same levels and weight.
+		q := scorer.NewQuery(scorer.Values(&s.recs[c.A]))
+		if qw := scorer.CompareQuery(s.recs[c.A].Key.Source, s.recs[c.B].Key.Source, q, scorer.Values(&s.recs[c.B]), queried, nil); qw != ref || !slices.Equal(queried, want) {
+			t.Fatalf("%s ~ %s: CompareQuery %v %v, Compare %v %v", s.recs[c.A].Key, s.recs[c.B].Key, qw, queried, ref, want)
+		}
 		for i := range got {
 			if got[i] != want[i] {
 				t.Fatalf("%s ~ %s, %s: level %d from ids, %d from values", s.recs[c.A].Key, s.recs[c.B].Key, s.comps[i].Spec.Name, got[i], want[i])

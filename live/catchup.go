@@ -72,6 +72,14 @@ func (n *noting) DeleteRecord(ctx context.Context, k record.Key) error {
 	n.note(k)
 	return n.Tx.DeleteRecord(ctx, k)
 }
+func (n *noting) Supersede(ctx context.Context, k record.Key) error {
+	n.note(k)
+	return n.Tx.Supersede(ctx, k)
+}
+func (n *noting) DeleteLink(ctx context.Context, a, b record.Key) error {
+	n.note(a, b)
+	return n.Tx.DeleteLink(ctx, a, b)
+}
 func (n *noting) SetEntity(ctx context.Context, k record.Key, e record.EntityID) error {
 	n.note(k)
 	return n.Tx.SetEntity(ctx, k, e)

@@ -6,9 +6,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -905,7 +905,7 @@ type upsertPrep struct {
 // prepareUpsert finds what an upsert of rec needs of rec alone; it reads no
 // state that changes, so it needs no lock.
 func (l *Live) prepareUpsert(rec *record.Record) (upsertPrep, error) {
-	data, err := json.Marshal(rec)
+	data, err := record.Encode(rec)
 	if err != nil {
 		return upsertPrep{}, fmt.Errorf("record %s: %w", rec.Key, err)
 	}
@@ -919,12 +919,31 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	var seeds []int32
 	prev := map[record.Key]record.EntityID{}
 	had := false // whether the stored record stated relationships
+	// An update replaces the stored record in place, in the entity it was
+	// in, and writes only the links that changed (an update mostly keeps
+	// them): stale is the stored record's links by their other end, each
+	// deleted unless the update links that record again. A shared-mode
+	// copy may not hold every link of the record: there the record is
+	// deleted with its links and added again.
+	var stale map[record.Key]float64
+	entity := record.EntityID("")
 	if s, ok := mem.slot[rec.Key]; ok {
 		ch.Previous, had = mem.recs[s].entity, mem.recs[s].relates
 		prev[rec.Key] = ch.Previous
 		seeds = l.neighbours(s)
+		var err error
+		if mem.src == nil {
+			entity = ch.Previous
+			stale = make(map[record.Key]float64, len(mem.recs[s].links))
+			for _, lk := range mem.recs[s].links {
+				stale[mem.recs[lk.to].key] = lk.weight
+			}
+			err = tx.Supersede(ctx, rec.Key)
+		} else {
+			err = tx.DeleteRecord(ctx, rec.Key)
+		}
 		mem.remove(s)
-		if err := tx.DeleteRecord(ctx, rec.Key); err != nil {
+		if err != nil {
 			return ch, err
 		}
 	}
@@ -951,16 +970,17 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	}
 	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
 	va := prep.values
-	self := mem.add(rec.Key, rec.Kind, "", va, keys, len(rec.Relations) > 0)
+	self := mem.add(rec.Key, rec.Kind, entity, va, keys, len(rec.Relations) > 0)
 	ch.content = prep.content
-	if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Data: data, Keys: keys}); err != nil {
+	if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Entity: entity, Data: data, Keys: keys}); err != nil {
 		return ch, err
 	}
 	seeds = append(seeds, self)
 	levels := make([]uint8, len(l.scorer.Comps))
+	q := l.scorer.NewQuery(va)
 	for _, c := range cands {
 		cr := &mem.recs[c]
-		w := l.scorer.CompareValues(rec.Key.Source, cr.key.Source, va, cr.values, levels, nil)
+		w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, cr.values, levels, nil)
 		ch.Compared++
 		outcome := l.scorer.Decide(w, levels)
 		if outcome != model.NonMatch {
@@ -968,9 +988,12 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 		}
 		switch outcome {
 		case model.Match:
-			if err := tx.PutLink(ctx, record.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
-				return ch, err
+			if was, kept := stale[cr.key]; !kept || was != w {
+				if err := tx.PutLink(ctx, record.Link{A: rec.Key, B: cr.key, Weight: w}); err != nil {
+					return ch, err
+				}
 			}
+			delete(stale, cr.key)
 			mem.link(self, c, w)
 			ch.Links++
 			seeds = append(seeds, c)
@@ -986,6 +1009,11 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 				return ch, err
 			}
 			ch.Reviews++
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(stale), keyCmp) {
+		if err := tx.DeleteLink(ctx, rec.Key, k); err != nil {
+			return ch, err
 		}
 	}
 	if err := l.recluster(ctx, tx, seeds, prev, &ch); err != nil {
@@ -1432,8 +1460,16 @@ func (l *Live) Check(ctx context.Context) error {
 				problems = append(problems, fmt.Errorf("record %s links to %s: %w", k, other(lk, k), err))
 			}
 		}
-		if s, ok := l.mem.slot[k]; memory && ok && len(l.mem.recs[s].links) != len(links) {
-			problems = append(problems, fmt.Errorf("record %s: %d links in memory, %d stored", k, len(l.mem.recs[s].links), len(links)))
+		if s, ok := l.mem.slot[k]; memory && ok {
+			if len(l.mem.recs[s].links) != len(links) {
+				problems = append(problems, fmt.Errorf("record %s: %d links in memory, %d stored", k, len(l.mem.recs[s].links), len(links)))
+			}
+			for _, lk := range links {
+				o := other(lk, k)
+				if !slices.ContainsFunc(l.mem.recs[s].links, func(m liveLink) bool { return l.mem.recs[m.to].key == o && m.weight == lk.Weight }) {
+					problems = append(problems, fmt.Errorf("record %s: the stored link to %s (weight %.3f) is not in memory", k, o, lk.Weight))
+				}
+			}
 		}
 	}
 	ds, err := tx.Decisions(ctx, record.Key{})
@@ -1691,7 +1727,7 @@ func eachDecoded[T any](ctx context.Context, tx store.Tx, skip func(store.Record
 // decodeRecord decodes a stored record's data.
 func decodeRecord(s store.Record) (record.Record, error) {
 	var r record.Record
-	if err := json.Unmarshal(s.Data, &r); err != nil {
+	if err := record.Decode(s.Data, &r); err != nil {
 		return r, fmt.Errorf("record %s: stored data: %w", s.Key, err)
 	}
 	return r, nil

@@ -72,3 +72,25 @@ func importedLive(b *testing.B) (*live.Live, *engine.Resolution) {
 	}
 	return l, res
 }
+
+// BenchmarkApply re-upserts records of a synthetic store of about 10,000
+// records in transactions of 32, as an HTTP upload of 32 rows commits them.
+// b.N counts records.
+func BenchmarkApply(b *testing.B) {
+	ctx := context.Background()
+	l, res := importedLive(b)
+	order := rand.New(rand.NewPCG(1, 1)).Perm(len(res.Records))
+	const group = 32
+	ops := make([]live.Op, 0, group)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ops = append(ops, live.Op{Record: res.Records[order[i%len(order)]]})
+		if len(ops) == group {
+			if _, err := l.Apply(ctx, ops); err != nil {
+				b.Fatal(err)
+			}
+			ops = ops[:0]
+		}
+	}
+}

@@ -237,6 +237,66 @@ func testMergeSplitLineage(t *testing.T, l *live.Live) {
 	}
 }
 
+// An update rewrites only what changed: a link whose weight changes is
+// stored with its new weight, a link the update no longer makes is
+// deleted, and the record keeps its entity's id; Check compares every
+// link, with its weight, in memory and in the store.
+func TestLiveUpdateLinks(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	for _, r := range []record.Record{textRecord("a", "ana", "111"), textRecord("b", "ana", "222"), textRecord("c", "cy", "222")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	weightAB := func() float64 { // as stored
+		t.Helper()
+		r, err := l.Record(ctx, record.Key{Source: "s", ID: "a"}, access.Everything)
+		if err != nil || len(r.Links) != 1 {
+			t.Fatalf("a: %+v, %v; want one link", r.Links, err)
+		}
+		return r.Links[0].Weight
+	}
+	before := weightAB()
+	for i, step := range []struct {
+		rec            record.Record
+		linksA, linksB int
+	}{
+		{textRecord("b", "ana", "111"), 1, 1}, // a–b stronger (name and phone), b–c gone
+		{textRecord("b", "ana", "111"), 1, 1}, // the same again: nothing to rewrite
+		{textRecord("b", "bea", "222"), 0, 1}, // a–b gone, b–c back
+	} {
+		prev, err := l.Record(ctx, step.rec.Key, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch, err := l.Upsert(ctx, step.rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Check(ctx); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		for k, want := range map[string]int{"a": step.linksA, "b": step.linksB} {
+			r, err := l.Record(ctx, record.Key{Source: "s", ID: k}, access.Everything)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Links) != want {
+				t.Errorf("step %d: %s has links %+v, want %d", i, k, r.Links, want)
+			}
+		}
+		if i == 0 {
+			if w := weightAB(); w <= before {
+				t.Errorf("a–b weight %.2f after the update, %.2f before: want it stronger", w, before)
+			}
+			if ch.Entity != prev.Entity || ch.Previous != prev.Entity {
+				t.Errorf("update in place: entity %s, previous %s, want %s kept", ch.Entity, ch.Previous, prev.Entity)
+			}
+		}
+	}
+}
+
 // A restart resumes from the store: no model given, same entities.
 func TestLiveReopen(t *testing.T) {
 	ctx := context.Background()

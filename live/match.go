@@ -97,11 +97,11 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	va := l.scorer.Values(&q)
+	prepared := l.scorer.NewQuery(l.scorer.Values(&q))
 	levels := make([]uint8, len(l.scorer.Comps))
 	best := map[record.EntityID]Candidate{}
 	for _, c := range cands {
-		w := l.scorer.CompareValues(q.Key.Source, c.key.Source, va, c.values, levels, nil)
+		w := l.scorer.CompareQuery(q.Key.Source, c.key.Source, prepared, c.values, levels, nil)
 		out := l.scorer.Decide(w, levels)
 		if out == model.NonMatch {
 			continue

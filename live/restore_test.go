@@ -52,6 +52,12 @@ func (t *failingTx) PutLink(ctx context.Context, l record.Link) error {
 	}
 	return t.Tx.PutLink(ctx, l)
 }
+func (t *failingTx) Supersede(ctx context.Context, k record.Key) error {
+	return errors.Join(t.f.fails("Supersede"), t.Tx.Supersede(ctx, k))
+}
+func (t *failingTx) DeleteLink(ctx context.Context, a, b record.Key) error {
+	return errors.Join(t.f.fails("DeleteLink"), t.Tx.DeleteLink(ctx, a, b))
+}
 func (t *failingTx) SetEntity(ctx context.Context, k record.Key, e record.EntityID) error {
 	if err := t.f.fails("SetEntity"); err != nil {
 		return err
@@ -95,7 +101,7 @@ func TestFailedChangeRestores(t *testing.T) {
 	// The store methods each change calls, where it may fail.
 	calls := map[string][]string{
 		"upsert": {"PutRecord", "PutLink", "SetEntity", "AppendAudit", "Commit"},
-		"update": {"PutRecord", "PutLink", "SetEntity", "AddEvent", "AppendAudit", "Commit"},
+		"update": {"Supersede", "PutRecord", "DeleteLink", "SetEntity", "AddEvent", "AppendAudit", "Commit"},
 		"delete": {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
 		"decide": {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
 	}

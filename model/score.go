@@ -191,9 +191,50 @@ func (s *Scorer) Values(r *record.Record) [][]record.Value {
 // at once, so adding them up would count one fact — the same household —
 // several times (see Household).
 func (s *Scorer) CompareValues(srcA, srcB string, va, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
+	return s.compare(srcA, srcB, va, func(i int, c *compare.Comparison) (int, int, int) { return c.Level(va[i], vb[i]) }, levels, ev)
+}
+
+// Query is one record's values prepared once for comparing with many
+// others (an upsert's candidates, a screening query's): CompareQuery
+// prepares only the other record's values each time.
+type Query struct {
+	values   [][]record.Value
+	prepared [][]compare.Prepared
+	other    []compare.Prepared // the other record's values, reused
+}
+
+// NewQuery prepares va, values looked up with Values.
+func (s *Scorer) NewQuery(va [][]record.Value) *Query {
+	q := &Query{values: va, prepared: make([][]compare.Prepared, len(s.Comps))}
+	for i, c := range s.Comps {
+		q.prepared[i] = make([]compare.Prepared, len(va[i]))
+		for j := range va[i] {
+			q.prepared[i][j] = c.Prepare(&va[i][j])
+		}
+	}
+	return q
+}
+
+// CompareQuery is CompareValues with the first record's values prepared
+// in q. A Query is used by one goroutine at a time.
+func (s *Scorer) CompareQuery(srcA, srcB string, q *Query, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
+	return s.compare(srcA, srcB, q.values, func(i int, c *compare.Comparison) (int, int, int) {
+		if len(q.prepared[i]) == 0 || len(vb[i]) == 0 {
+			return 0, -1, -1
+		}
+		q.other = q.other[:0]
+		for j := range vb[i] {
+			q.other = append(q.other, c.Prepare(&vb[i][j]))
+		}
+		return c.LevelPrepared(q.prepared[i], q.other)
+	}, levels, ev)
+}
+
+// compare is CompareValues with the level of comparison i found by level.
+func (s *Scorer) compare(srcA, srcB string, va [][]record.Value, level func(int, *compare.Comparison) (int, int, int), levels []uint8, ev []Evidence) float64 {
 	total, household := s.PriorWeightFor(srcA, srcB), 0.0
 	for i, c := range s.Comps {
-		l, ia, ib := c.Level(va[i], vb[i])
+		l, ia, ib := level(i, c)
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
 		tf := 0.0

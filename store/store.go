@@ -60,6 +60,12 @@ type Tx interface {
 	// DeleteRecord removes a record, its blocking keys, and every link and
 	// review that names it.
 	DeleteRecord(ctx context.Context, key record.Key) error
+	// Supersede drops what a record's stored version alone holds — the
+	// pairs for review that name it and its rejects — before PutRecord
+	// replaces it. Its links stay, for the caller to keep, replace
+	// (PutLink) or delete (DeleteLink) one by one: an update mostly keeps
+	// them. A record not stored is no error.
+	Supersede(ctx context.Context, key record.Key) error
 	// SetEntity moves a record to another entity.
 	SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error
 	// Records calls fn for every record in key order until fn returns
@@ -119,6 +125,9 @@ type Tx interface {
 	// PutLink stores or replaces a scored pair. Links are the pairs that
 	// scored at or above the match threshold, with their weight.
 	PutLink(ctx context.Context, l record.Link) error
+	// DeleteLink removes the link between two records, named in either
+	// order; ErrNotFound if there is none.
+	DeleteLink(ctx context.Context, a, b record.Key) error
 	// Links returns the links that name key.
 	Links(ctx context.Context, key record.Key) ([]record.Link, error)
 	// EachLink calls fn for every link until fn returns false. fn must

@@ -693,6 +693,21 @@ func notFoundUnless(n int64, what string, args ...any) func(int64) error {
 	}
 }
 
+// Supersede drops the pairs for review that name a record, and its
+// rejects, before PutRecord replaces it; its links stay.
+func (t *Tx) Supersede(ctx context.Context, key record.Key) error {
+	const id = "(SELECT id FROM records WHERE source = $1 AND rid = $2)"
+	for _, q := range []string{
+		"DELETE FROM reviews WHERE a = " + id, "DELETE FROM reviews WHERE b = " + id,
+		"DELETE FROM rejects WHERE source = $1 AND rid = $2",
+	} {
+		if err := t.put(ctx, nil, q, key.Source, key.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SetEntity moves a record to another entity.
 func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error {
 	return t.put(ctx, notFoundUnless(1, "record %s", key), "UPDATE records SET entity = $1 WHERE source = $2 AND rid = $3", string(entity), key.Source, key.ID)
@@ -948,6 +963,14 @@ const linksQuery = `SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM l
 func scanLink(rows pgx.Rows) (l record.Link, err error) {
 	err = rows.Scan(&l.A.Source, &l.A.ID, &l.B.Source, &l.B.ID, &l.Weight)
 	return l, err
+}
+
+// DeleteLink removes the link between two records.
+func (t *Tx) DeleteLink(ctx context.Context, a, b record.Key) error {
+	p := record.NewPair(a, b)
+	return t.put(ctx, notFoundUnless(1, "link %s–%s", p.A, p.B), `DELETE FROM links
+		WHERE a = (SELECT id FROM records WHERE source = $1 AND rid = $2) AND b = (SELECT id FROM records WHERE source = $3 AND rid = $4)`,
+		p.A.Source, p.A.ID, p.B.Source, p.B.ID)
 }
 
 // Links returns the links that name key.

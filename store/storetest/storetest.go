@@ -365,6 +365,57 @@ func Run(t *testing.T, open Open) {
 		})
 	})
 
+	// An update supersedes a record in place: its reviews and rejects go,
+	// its links stay until deleted one by one.
+	t.Run("SupersedeAndDeleteLink", func(t *testing.T) {
+		s, _ := open(t)
+		at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+		write(t, s, func(tx store.Tx) {
+			put(t, tx, k1, "E1", 1)
+			put(t, tx, k2, "E1", 1)
+			put(t, tx, k3, "E3", 1)
+			must(t, tx.PutLink(ctx, record.Link{A: k1, B: k2, Weight: 12}))
+			must(t, tx.PutLink(ctx, record.Link{A: k3, B: k2, Weight: 9}))
+			must(t, tx.PutReview(ctx, record.Review{A: k1, B: k3, Weight: 1.5, Reason: "review band"}))
+			must(t, tx.PutReview(ctx, record.Review{A: k3, B: k2, Weight: 0.5, Reason: "review band"}))
+			must(t, tx.PutRejects(ctx, []store.Reject{
+				{At: at, Scope: "value", Source: k2.Source, ID: k2.ID, Line: 2, Field: "dob", Reason: "invalid value", Raw: "31/04/1982"},
+				{At: at, Scope: "value", Source: k1.Source, ID: k1.ID, Line: 3, Field: "dob", Reason: "invalid value", Raw: "30/02/2001"},
+			}))
+		})
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.Supersede(ctx, k2))
+			must(t, tx.Supersede(ctx, record.Key{Source: "x", ID: "not stored"}))
+			must(t, tx.PutRecord(ctx, store.Record{Key: k2, Entity: "E1", Data: []byte(`{"v":2}`), Keys: []uint64{7}}))
+			must(t, tx.DeleteLink(ctx, k2, k3)) // either order
+			if err := tx.DeleteLink(ctx, k2, k3); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("DeleteLink twice error = %v, want ErrNotFound", err)
+			}
+		})
+		read(t, s, func(tx store.Tx) {
+			if got, _ := tx.Links(ctx, k2); len(got) != 1 || got[0] != (record.Link{A: k1, B: k2, Weight: 12}) {
+				t.Fatalf("links after supersede = %+v, want k1–k2's kept", got)
+			}
+			if got, _ := tx.Links(ctx, k3); len(got) != 0 {
+				t.Fatalf("links of k3 after DeleteLink = %+v", got)
+			}
+			if got, _ := tx.Reviews(ctx, record.Key{}, nil, 0); len(got) != 1 || got[0].A != k1 || got[0].B != k3 {
+				t.Fatalf("reviews after supersede = %+v, want k1–k3's alone", got)
+			}
+			if rs, _ := tx.RejectsOf(ctx, []record.Key{k1, k2}); len(rs) != 1 || rs[0].ID != k1.ID {
+				t.Fatalf("rejects after supersede = %+v, want k1's alone", rs)
+			}
+			r, err := tx.Record(ctx, k2)
+			must(t, err)
+			if string(r.Data) != `{"v":2}` || r.Entity != "E1" || !slices.Equal(r.Keys, []uint64{7}) {
+				t.Fatalf("superseded record = %+v", r)
+			}
+			if got, _ := tx.Members(ctx, "E1"); !slices.Equal(got, []record.Key{k1, k2}) {
+				t.Fatalf("members after supersede = %v", got)
+			}
+		})
+	})
+
 	t.Run("Events", func(t *testing.T) {
 		s, _ := open(t)
 		var seqs []int64
