@@ -8,6 +8,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -124,9 +126,9 @@ type DB struct {
 	done  chan struct{}
 	now   func() time.Time
 	stmts map[string]*sql.Stmt // prepared on wconn, used under wmu
-	// rstmts are prepared on the reading pool, under rmu.
-	rmu    sync.Mutex
-	rstmts map[string]*sql.Stmt
+	// readers are the reading connections not in use, under rmu.
+	rmu     sync.Mutex
+	readers []*reader
 }
 
 // Open opens or creates the store at path.
@@ -292,21 +294,65 @@ func (db *DB) migrate() error {
 	return nil
 }
 
-// readStmt returns q prepared on the reading pool, preparing it once.
-func (db *DB) readStmt(q string) (*sql.Stmt, error) {
+// reader is a connection of the reading pool that read transactions run
+// on by hand (BEGIN … ROLLBACK), with the statements prepared on it. A
+// database/sql transaction would watch its context from a goroutine of
+// its own, and every query's rows from another: a scheduler round trip
+// per query, a good part of a small read's time.
+type reader struct {
+	conn  *sql.Conn
+	stmts map[string]*sql.Stmt
+}
+
+// takeReader returns a reading connection not in use, opening one when
+// none is free.
+func (db *DB) takeReader() (*reader, error) {
 	db.rmu.Lock()
-	defer db.rmu.Unlock()
-	if s, ok := db.rstmts[q]; ok {
-		return s, nil
+	if n := len(db.readers); n > 0 {
+		r := db.readers[n-1]
+		db.readers = db.readers[:n-1]
+		db.rmu.Unlock()
+		return r, nil
 	}
-	if db.rstmts == nil {
-		db.rstmts = map[string]*sql.Stmt{}
-	}
-	s, err := db.read.Prepare(q)
+	db.rmu.Unlock()
+	c, err := db.read.Conn(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	db.rstmts[q] = s
+	return &reader{conn: c, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+// giveReader keeps a reading connection for the next read transaction,
+// up to idleReaders of them, or closes it.
+func (db *DB) giveReader(r *reader) {
+	db.rmu.Lock()
+	if len(db.readers) < idleReaders {
+		db.readers = append(db.readers, r)
+		r = nil
+	}
+	db.rmu.Unlock()
+	if r != nil {
+		r.close()
+	}
+}
+
+func (r *reader) close() error {
+	for _, s := range r.stmts {
+		s.Close()
+	}
+	return r.conn.Close()
+}
+
+// stmt returns q prepared on r, preparing it once.
+func (r *reader) stmt(q string) (*sql.Stmt, error) {
+	s, ok := r.stmts[q]
+	if !ok {
+		var err error
+		if s, err = r.conn.PrepareContext(context.Background(), q); err != nil {
+			return nil, err
+		}
+		r.stmts[q] = s
+	}
 	return s, nil
 }
 
@@ -324,13 +370,13 @@ func (db *DB) Close() error {
 		s.Close()
 		delete(db.stmts, q)
 	}
-	db.rmu.Lock()
-	for q, s := range db.rstmts {
-		s.Close()
-		delete(db.rstmts, q)
-	}
-	db.rmu.Unlock()
 	var errs []error
+	db.rmu.Lock()
+	for _, r := range db.readers {
+		errs = append(errs, r.close())
+	}
+	db.readers = nil
+	db.rmu.Unlock()
 	if db.wconn != nil {
 		errs = append(errs, db.wconn.Close())
 		db.wconn = nil
@@ -346,11 +392,21 @@ func (db *DB) Close() error {
 // Begin starts a transaction.
 func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
 	if !write {
-		tx, err := db.read.BeginTx(ctx, nil)
+		// Not bound to ctx (see reader): queries check it themselves
+		// (query, each), and callers roll back.
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("store %s: begin: %w", db.path, err)
+		}
+		r, err := db.takeReader()
+		if err == nil {
+			if _, err = r.conn.ExecContext(context.Background(), "BEGIN"); err != nil {
+				r.close()
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("store %s: begin: %w", db.path, err)
 		}
-		return &Tx{db: db, tx: tx}, nil
+		return &Tx{db: db, r: r}, nil
 	}
 	if db.write == nil {
 		return nil, fmt.Errorf("store %s: %w", db.path, ErrReadOnly)
@@ -373,7 +429,7 @@ func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
 // BEGIN IMMEDIATE … COMMIT on the writing connection.
 type Tx struct {
 	db    *DB
-	tx    *sql.Tx // read transactions only
+	r     *reader // read transactions only
 	write bool
 	done  bool
 }
@@ -386,14 +442,7 @@ var errReadOnly = errors.New("write in a read-only transaction")
 // reading pool.
 func (t *Tx) stmt(q string) (*sql.Stmt, error) {
 	if !t.write {
-		// A statement prepared once on the reading pool, bound to this
-		// transaction's connection (database/sql prepares it there once
-		// and keeps it).
-		ps, err := t.db.readStmt(q)
-		if err != nil {
-			return nil, err
-		}
-		return t.tx.Stmt(ps), nil
+		return t.r.stmt(q)
 	}
 	s, ok := t.db.stmts[q]
 	if !ok {
@@ -522,8 +571,7 @@ func (t *Tx) Commit() error {
 		return fmt.Errorf("store %s: commit of a finished transaction", t.db.path)
 	}
 	if !t.write {
-		defer t.end()
-		return t.tx.Commit()
+		return t.endRead("COMMIT")
 	}
 	if _, err := t.db.wconn.ExecContext(context.Background(), "COMMIT"); err != nil {
 		t.Rollback()
@@ -538,12 +586,24 @@ func (t *Tx) Rollback() error {
 	if t.done {
 		return nil
 	}
-	defer t.end()
 	if !t.write {
-		return t.tx.Rollback()
+		return t.endRead("ROLLBACK")
 	}
+	defer t.end()
 	_, err := t.db.wconn.ExecContext(context.Background(), "ROLLBACK")
 	return err
+}
+
+// endRead ends a read transaction and hands its connection back; a
+// connection whose transaction did not end cleanly is closed.
+func (t *Tx) endRead(how string) error {
+	t.end()
+	if _, err := t.r.conn.ExecContext(context.Background(), how); err != nil {
+		t.r.close()
+		return fmt.Errorf("store %s: %s: %w", t.db.path, strings.ToLower(how), err)
+	}
+	t.db.giveReader(t.r)
+	return nil
 }
 
 // Meta returns the value stored under key.
@@ -877,11 +937,14 @@ func (t *Tx) pairIDs(ctx context.Context, a, b record.Key) (int64, int64, error)
 // MemberRecords returns an entity's records in key order and the links
 // that name them.
 func (t *Tx) MemberRecords(ctx context.Context, entity record.EntityID) ([]store.Record, []record.Link, error) {
-	recs, err := collect(ctx, t, "SELECT source, rid, data, keys FROM records WHERE entity = ?1 ORDER BY source, rid", []any{string(entity)},
+	key := map[int64]record.Key{} // members by id, then the far ends of their links
+	recs, err := collect(ctx, t, "SELECT id, source, rid, data, keys FROM records WHERE entity = ?1 ORDER BY source, rid", []any{string(entity)},
 		func(rows *sql.Rows) (r store.Record, err error) {
+			var id int64
 			var keys []byte
-			err = rows.Scan(&r.Key.Source, &r.Key.ID, &r.Data, &keys)
+			err = rows.Scan(&id, &r.Key.Source, &r.Key.ID, &r.Data, &keys)
 			r.Entity, r.Keys = entity, store.DecodeKeys(keys)
+			key[id] = r.Key
 			return r, err
 		})
 	if err == nil && len(recs) == 0 {
@@ -890,12 +953,45 @@ func (t *Tx) MemberRecords(ctx context.Context, entity record.EntityID) ([]store
 	if err != nil {
 		return nil, nil, fmt.Errorf("entity %s: %w", entity, err)
 	}
-	// Each side by its own index; a link within the entity comes once.
-	links, err := collect(ctx, t, linksQuery+" WHERE l.a IN (SELECT id FROM records WHERE entity = ?1) UNION ALL "+
-		linksQuery+" WHERE l.b IN (SELECT id FROM records WHERE entity = ?1) AND ra.entity != ?1", []any{string(entity)}, scanLink)
+	// The links by record ids, each side by its own index; the keys of
+	// the far ends outside the entity looked up one by one (few: links
+	// mostly join records of one entity). Joining the records table for
+	// every end instead costs a read of a wide row each, and was most of
+	// an entity page's time at a million records.
+	type idLink struct {
+		a, b int64
+		w    float64
+	}
+	ids, err := collect(ctx, t, `SELECT l.a, l.b, l.weight FROM records r JOIN links l ON l.a = r.id WHERE r.entity = ?1 UNION ALL
+		SELECT l.a, l.b, l.weight FROM records r JOIN links l ON l.b = r.id WHERE r.entity = ?1`, []any{string(entity)},
+		func(rows *sql.Rows) (l idLink, err error) {
+			err = rows.Scan(&l.a, &l.b, &l.w)
+			return l, err
+		})
 	if err != nil {
 		return nil, nil, fmt.Errorf("entity %s: %w", entity, err)
 	}
+	seen := make(map[[2]int64]bool, len(ids))
+	links := make([]record.Link, 0, len(ids))
+	for _, l := range ids {
+		if seen[[2]int64{l.a, l.b}] {
+			continue // a link within the entity comes from both sides
+		}
+		seen[[2]int64{l.a, l.b}] = true
+		for _, id := range []int64{l.a, l.b} {
+			if _, ok := key[id]; !ok {
+				var k record.Key
+				if err := t.queryRow(ctx, "SELECT source, rid FROM records WHERE id = ?", []any{id}, &k.Source, &k.ID); err != nil {
+					return nil, nil, fmt.Errorf("entity %s: link to record %d: %w", entity, id, err)
+				}
+				key[id] = k
+			}
+		}
+		links = append(links, record.Link{A: key[l.a], B: key[l.b], Weight: l.w})
+	}
+	slices.SortFunc(links, func(x, y record.Link) int {
+		return cmp.Or(cmp.Compare(x.A.Source, y.A.Source), cmp.Compare(x.A.ID, y.A.ID), cmp.Compare(x.B.Source, y.B.Source), cmp.Compare(x.B.ID, y.B.ID))
+	})
 	return recs, links, nil
 }
 
@@ -1153,9 +1249,15 @@ func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, b
 // Events returns the events naming entity, oldest first.
 func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, limit int) ([]record.Event, error) {
 	q, args := `SELECT e.seq, e.at, e.kind, e.entity, e.others, e.source, e.rid, e.actor, e.why FROM event_entities x
-		JOIN events e ON e.seq = x.seq WHERE x.entity = ? AND x.seq > ? ORDER BY x.seq LIMIT ?`, []any{string(entity), after, sqlLimit(limit)}
+		JOIN events e ON e.seq = x.seq WHERE x.entity = ? AND x.seq > ? ORDER BY x.seq`, []any{string(entity), after}
 	if entity == "" {
-		q, args = `SELECT seq, at, kind, entity, others, source, rid, actor, why FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, []any{after, sqlLimit(limit)}
+		q, args = `SELECT seq, at, kind, entity, others, source, rid, actor, why FROM events WHERE seq > ? ORDER BY seq`, []any{after}
+	}
+	// No limit, no LIMIT clause: SQLite runs an entity's lineage query
+	// about twice as fast without a bound LIMIT -1 (measured at a million
+	// records), and every entity read asks for the whole lineage.
+	if limit > 0 {
+		q, args = q+" LIMIT ?", append(args, limit)
 	}
 	return collect(ctx, t, q, args,
 		func(rows *sql.Rows) (e record.Event, err error) {
