@@ -291,7 +291,7 @@ func (c *Comparison) facet(name string) int {
 			return i
 		}
 	}
-	c.facets = append(c.facets, name)
+	c.facets = append(c.facets, record.FacetName(name)) // the stored values' own string: compared by pointer
 	return len(c.facets) - 1
 }
 

@@ -172,7 +172,7 @@ func Party(raw string) (record.Value, error) {
 			return record.Value{}, err
 		}
 		v := o.Value()
-		v.Facets = append(v.Facets, record.Facet{Name: "party", Value: string(record.EntityOrganization)})
+		v.Facets = append(v.Facets, record.Facet{Name: record.FacetName("party"), Value: string(record.EntityOrganization)})
 		return v, nil
 	}
 	n, err := ParseName(raw)
@@ -180,7 +180,7 @@ func Party(raw string) (record.Value, error) {
 		return record.Value{}, err
 	}
 	v := n.Value()
-	v.Facets = append(v.Facets, record.Facet{Name: "party", Value: string(record.EntityPerson)})
+	v.Facets = append(v.Facets, record.Facet{Name: record.FacetName("party"), Value: string(record.EntityPerson)})
 	return v, nil
 }
 

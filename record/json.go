@@ -123,7 +123,7 @@ func decodeFacets(data []byte) (Facets, error) {
 		if err := d.Decode(&value); err != nil {
 			return nil, fmt.Errorf("facets: %q: %w", name, err)
 		}
-		out = append(out, Facet{Name: name, Value: value})
+		out = append(out, Facet{Name: FacetName(name), Value: value})
 	}
 	if _, err := d.Token(); err != nil {
 		return nil, fmt.Errorf("facets: %w", err)
@@ -147,10 +147,11 @@ func plainFacets(data []byte) (out Facets, ok bool) {
 		return out, skipSpace(data, i+1) == len(data)
 	}
 	for {
-		name, j, ok := plainString(data, i)
+		nb, j, ok := plainBytes(data, i)
 		if !ok {
 			return nil, false
 		}
+		name := facetName(nb)
 		if i = skipSpace(data, j); i >= len(data) || data[i] != ':' {
 			return nil, false
 		}
@@ -174,18 +175,24 @@ func plainFacets(data []byte) (out Facets, ok bool) {
 // and is UTF-8 without control characters, and returns it and the index
 // after it.
 func plainString(data []byte, i int) (string, int, bool) {
+	b, j, ok := plainBytes(data, i)
+	return string(b), j, ok
+}
+
+// plainBytes is plainString's bytes, not copied.
+func plainBytes(data []byte, i int) ([]byte, int, bool) {
 	if i >= len(data) || data[i] != '"' {
-		return "", 0, false
+		return nil, 0, false
 	}
 	end := bytes.IndexByte(data[i+1:], '"')
 	if end < 0 {
-		return "", 0, false
+		return nil, 0, false
 	}
 	s := data[i+1 : i+1+end]
 	if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) || bytes.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
-		return "", 0, false
+		return nil, 0, false
 	}
-	return string(s), i + 2 + end, true
+	return s, i + 2 + end, true
 }
 
 func skipSpace(data []byte, i int) int {

@@ -176,7 +176,7 @@ func MakeFacets(pairs ...string) Facets {
 	f := make(Facets, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if pairs[i+1] != "" {
-			f = append(f, Facet{Name: pairs[i], Value: pairs[i+1]})
+			f = append(f, Facet{Name: FacetName(pairs[i]), Value: pairs[i+1]})
 		}
 	}
 	return f
