@@ -905,7 +905,7 @@ type upsertPrep struct {
 // prepareUpsert finds what an upsert of rec needs of rec alone; it reads no
 // state that changes, so it needs no lock.
 func (l *Live) prepareUpsert(rec *record.Record) (upsertPrep, error) {
-	data, err := record.Encode(rec)
+	data, err := store.EncodeRecord(rec)
 	if err != nil {
 		return upsertPrep{}, fmt.Errorf("record %s: %w", rec.Key, err)
 	}
@@ -1727,7 +1727,7 @@ func eachDecoded[T any](ctx context.Context, tx store.Tx, skip func(store.Record
 // decodeRecord decodes a stored record's data.
 func decodeRecord(s store.Record) (record.Record, error) {
 	var r record.Record
-	if err := record.Decode(s.Data, &r); err != nil {
+	if err := store.DecodeRecord(s.Data, &r); err != nil {
 		return r, fmt.Errorf("record %s: stored data: %w", s.Key, err)
 	}
 	return r, nil
