@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/record"
 )
 
 func run(wall float64, rss int64, load, compare, scoring float64) Run {
@@ -133,6 +135,28 @@ func TestMeasureServeSmall(t *testing.T) {
 	for _, want := range []string{"| screening p50 ≤ 5 ms at 40 requests/s |", "| entity reads ≥ 5,000/s |", "| no request failed | 0 | met |", "| entity page p50 |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// The serve benchmark's uploads are real updates: each row with an
+// address has it changed, the number up by two or a unit added; rows of
+// sources without an address stay as they were.
+func TestMoveAddresses(t *testing.T) {
+	cfg := &config.Config{Sources: []config.Source{
+		{Name: "kyc", Fields: []config.Field{{Name: "name", Column: "name", Type: record.KindName}, {Name: "address", Column: "addr", Type: record.KindAddress}}},
+		{Name: "pay", Fields: []config.Field{{Name: "name", Column: "name", Type: record.KindName}}},
+	}}
+	rows := []map[string]any{
+		{"source": "kyc", "row": map[string]any{"name": "ann", "addr": "399 Mill Avenue"}},
+		{"source": "kyc", "row": map[string]any{"name": "bo", "addr": "Calle 5"}},
+		{"source": "kyc", "row": map[string]any{"name": "cy", "addr": ""}},
+		{"source": "pay", "row": map[string]any{"name": "dee", "addr": "7 Elm Road"}},
+	}
+	moveAddresses(cfg, rows)
+	for i, want := range []string{"401 Mill Avenue", "Calle 5 unit 2", "", "7 Elm Road"} {
+		if got := rows[i]["row"].(map[string]any)["addr"]; got != want {
+			t.Errorf("row %d: address %q, want %q", i, got, want)
 		}
 	}
 }
