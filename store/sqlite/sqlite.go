@@ -140,13 +140,10 @@ func Open(path string, opt Options) (*DB, error) {
 	if opt.Sync {
 		sync = "FULL"
 	}
-	// Deleted records' values are overwritten, not left in free pages. The
-	// writer caches up to 128 MiB of pages; a reader, 16 MiB: it reads the
-	// file through the memory map, every commit empties its cache, and up
-	// to idleReaders of them stay open.
-	dsn := func(lock string, cacheKiB int) string {
+	// Deleted records' values are overwritten, not left in free pages.
+	dsn := func(lock string) string {
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?_journal_mode=WAL&_synchronous=" + sync +
-			fmt.Sprintf("&_busy_timeout=10000&_foreign_keys=0&_cache_size=-%d&_secure_delete=on&_txlock=", cacheKiB) + lock
+			"&_busy_timeout=10000&_foreign_keys=0&_cache_size=-131072&_secure_delete=on&_txlock=" + lock
 	}
 	if opt.ReadOnly {
 		return openReadOnly(path, opt)
@@ -159,7 +156,7 @@ func Open(path string, opt Options) (*DB, error) {
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	w, err := sql.Open(driverName, dsn("immediate", 131072))
+	w, err := sql.Open(driverName, dsn("immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
@@ -177,7 +174,7 @@ func Open(path string, opt Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	r, err := sql.Open(driverName, dsn("deferred", 16384)+"&mode=ro")
+	r, err := sql.Open(driverName, dsn("deferred")+"&mode=ro")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
@@ -188,7 +185,7 @@ func Open(path string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	if db.ckpt, err = sql.Open(driverName, dsn("deferred", 16384)); err != nil {
+	if db.ckpt, err = sql.Open(driverName, dsn("deferred")); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
@@ -202,11 +199,11 @@ func Open(path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
-// idleReaders is how many reading connections are kept open when idle
-// (DB.readers, and database/sql's pool behind them, which keeps two by
-// default): with more concurrent readers than are kept (a server's),
-// every other read would open a connection, read the schema and prepare
-// its statements again.
+// idleReaders is how many reading connections the pool keeps open when
+// idle. database/sql keeps two by default: with more concurrent readers
+// than that (a server's), every other read would open a connection, read
+// the schema and prepare its statements again, and start with an empty
+// page cache.
 const idleReaders = 32
 
 func keepReaders(r *sql.DB) {
