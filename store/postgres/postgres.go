@@ -668,12 +668,12 @@ func (t *Tx) copyPairs(ctx context.Context, table, decl string, cols []string, n
 
 // DeleteRecord removes a record with its keys, links and reviews.
 func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
-	const id = "(SELECT id FROM records WHERE source = $1 AND rid = $2)"
+	if err := t.Supersede(ctx, key); err != nil {
+		return err
+	}
 	for _, q := range []string{
-		"DELETE FROM links WHERE a = " + id, "DELETE FROM links WHERE b = " + id,
-		"DELETE FROM reviews WHERE a = " + id, "DELETE FROM reviews WHERE b = " + id,
-		"DELETE FROM record_keys WHERE rec = " + id,
-		"DELETE FROM rejects WHERE source = $1 AND rid = $2",
+		"DELETE FROM links WHERE a = " + recordID, "DELETE FROM links WHERE b = " + recordID,
+		"DELETE FROM record_keys WHERE rec = " + recordID,
 	} {
 		if err := t.put(ctx, nil, q, key.Source, key.ID); err != nil {
 			return err
@@ -681,6 +681,9 @@ func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
 	}
 	return t.put(ctx, notFoundUnless(1, "record %s", key), "DELETE FROM records WHERE source = $1 AND rid = $2", key.Source, key.ID)
 }
+
+// recordID is the id of the record named by $1 (source) and $2 (id).
+const recordID = "(SELECT id FROM records WHERE source = $1 AND rid = $2)"
 
 // notFoundUnless checks that a write touched n rows: fewer is the thing
 // named not found.
@@ -696,9 +699,8 @@ func notFoundUnless(n int64, what string, args ...any) func(int64) error {
 // Supersede drops the pairs for review that name a record, and its
 // rejects, before PutRecord replaces it; its links stay.
 func (t *Tx) Supersede(ctx context.Context, key record.Key) error {
-	const id = "(SELECT id FROM records WHERE source = $1 AND rid = $2)"
 	for _, q := range []string{
-		"DELETE FROM reviews WHERE a = " + id, "DELETE FROM reviews WHERE b = " + id,
+		"DELETE FROM reviews WHERE a = " + recordID, "DELETE FROM reviews WHERE b = " + recordID,
 		"DELETE FROM rejects WHERE source = $1 AND rid = $2",
 	} {
 		if err := t.put(ctx, nil, q, key.Source, key.ID); err != nil {

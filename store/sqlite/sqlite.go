@@ -658,17 +658,15 @@ func (t *Tx) DeleteRecord(ctx context.Context, key record.Key) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range []string{
-		"DELETE FROM links WHERE a = ?", "DELETE FROM links WHERE b = ?",
-		"DELETE FROM reviews WHERE a = ?", "DELETE FROM reviews WHERE b = ?",
-		"DELETE FROM records WHERE id = ?",
-	} {
+	if err := t.dropVersion(ctx, id, key); err != nil {
+		return err
+	}
+	for _, q := range []string{"DELETE FROM links WHERE a = ?", "DELETE FROM links WHERE b = ?", "DELETE FROM records WHERE id = ?"} {
 		if _, err := t.exec(ctx, q, id); err != nil {
 			return err
 		}
 	}
-	_, err = t.exec(ctx, "DELETE FROM rejects WHERE source = ? AND rid = ?", key.Source, key.ID)
-	return err
+	return nil
 }
 
 // Supersede drops the pairs for review that name a record, and its
@@ -681,12 +679,19 @@ func (t *Tx) Supersede(ctx context.Context, key record.Key) error {
 	if err != nil {
 		return err
 	}
+	return t.dropVersion(ctx, id, key)
+}
+
+// dropVersion deletes what belongs to a stored record's version alone —
+// the pairs for review that name it (record id) and its rejects — for
+// Supersede and DeleteRecord.
+func (t *Tx) dropVersion(ctx context.Context, id int64, key record.Key) error {
 	for _, q := range []string{"DELETE FROM reviews WHERE a = ?", "DELETE FROM reviews WHERE b = ?"} {
 		if _, err := t.exec(ctx, q, id); err != nil {
 			return err
 		}
 	}
-	_, err = t.exec(ctx, "DELETE FROM rejects WHERE source = ? AND rid = ?", key.Source, key.ID)
+	_, err := t.exec(ctx, "DELETE FROM rejects WHERE source = ? AND rid = ?", key.Source, key.ID)
 	return err
 }
 
