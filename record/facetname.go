@@ -1,6 +1,7 @@
 package record
 
 import (
+	"maps"
 	"sync"
 	"sync/atomic"
 )
@@ -42,27 +43,17 @@ func facetName(b []byte) string {
 func keepFacetName(name string) string {
 	facetNamesMu.Lock()
 	defer facetNamesMu.Unlock()
-	old := facetNames.Load()
-	if old != nil {
+	m := map[string]string{}
+	if old := facetNames.Load(); old != nil {
 		if s, ok := (*old)[name]; ok {
 			return s
 		}
 		if len(*old) >= maxFacetNames {
 			return name
 		}
-	}
-	m := make(map[string]string, 1+len(mapOrEmpty(old)))
-	for k, v := range mapOrEmpty(old) {
-		m[k] = v
+		m = maps.Clone(*old)
 	}
 	m[name] = name
 	facetNames.Store(&m)
 	return name
-}
-
-func mapOrEmpty(m *map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	return *m
 }
