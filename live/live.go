@@ -108,7 +108,9 @@ type process struct {
 	restores  atomic.Int64
 	conflicts atomic.Int64
 	// mu serialises changes (in shared mode, those that need the store
-	// alone: imports) and guards mem and seen. Reads do not take it: they
+	// alone: imports) and guards mem and seen. A change takes it after
+	// the store's write transaction has begun, never before: the store's
+	// writers' lock comes first. Reads do not take it: they
 	// read a snapshot of the store (a read transaction), so a reader never
 	// waits for a change and never sees half of one.
 	mu sync.Mutex
@@ -745,9 +747,7 @@ func (l *Live) change(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAu
 	if l.opt.Shared {
 		err = l.changeShared(ctx, fn)
 	} else {
-		l.mu.Lock()
 		err = l.changeAlone(ctx, fn)
-		l.mu.Unlock()
 	}
 	if err == nil {
 		l.noteBacklog(ctx)
@@ -811,13 +811,19 @@ func (l *Live) appendAudits(ctx context.Context, tx store.Tx, head audit.Head, l
 	return head, nil
 }
 
-// changeAlone runs a change as the store's one writer, l.mu held.
+// changeAlone runs a change as the store's one writer. It begins the
+// store's write transaction before it takes l.mu: a writer that waits for
+// the store (behind another process's writer, or the checkpointer
+// starting the log again) then holds up the other writers alone, not the
+// screening queries that read the memory copy under l.mu.
 func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) (err error) {
 	tx, err := l.st.Begin(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return err
@@ -1501,8 +1507,6 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	// Alone even in shared mode: it needs the store to itself.
 	return l.changeAlone(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
 		if n, err := tx.CountRecords(ctx); err != nil {

@@ -3,12 +3,14 @@ package live_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/compare"
@@ -508,5 +510,58 @@ func TestLiveTwoWriters(t *testing.T) {
 		if err := l.Check(ctx); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// A change waiting for the store's writers' lock (held here by another
+// writer, as by a second process or the checkpointer emptying the log)
+// does not hold up screening, which reads the memory copy; and it goes on
+// once the lock is free.
+func TestWaitingWriterDoesNotBlockMatch(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	l := openLive(t, st, bridgeModel())
+	if _, err := l.Upsert(ctx, textRecord("a", "ann", "111")); err != nil {
+		t.Fatal(err)
+	}
+	held, err := st.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upserted := make(chan error, 1)
+	go func() {
+		_, err := l.Upsert(ctx, textRecord("b", "ann", "222"))
+		upserted <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the upsert waits for the lock
+	matched := make(chan error, 1)
+	go func() {
+		got, err := l.Match(ctx, textRecord("q", "ann", "111"), access.Everything, 10)
+		if err == nil && (len(got) != 1 || got[0].Record.ID != "a") {
+			err = fmt.Errorf("matched %+v, want record a", got)
+		}
+		matched <- err
+	}()
+	waited := false
+	select {
+	case err := <-matched:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(5 * time.Second):
+		waited = true
+		t.Error("screening waited for a change that waits for the store's writers' lock")
+	}
+	select {
+	case err := <-upserted:
+		t.Fatalf("the upsert ran while another writer held the store: %v", err)
+	default:
+	}
+	held.Rollback()
+	if err := <-upserted; err != nil {
+		t.Fatal(err)
+	}
+	if waited {
+		<-matched
 	}
 }

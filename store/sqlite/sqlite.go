@@ -104,15 +104,25 @@ type Options struct {
 	// transaction is ErrReadOnly.
 	ReadOnly bool
 	// CheckpointEvery is how often a background goroutine copies the
-	// write-ahead log into the database file, so that commits do not pay
-	// for it; 0 = 250ms. SQLite still checkpoints on commit when the log
-	// passes autoCheckpointPages, if the background one falls behind.
+	// write-ahead log into the database file; 0 = 250ms. Commits never
+	// checkpoint: one that did would hold up every writer behind it, and
+	// the readers of a memory copy that the writers lock.
 	CheckpointEvery time.Duration
 }
 
-// autoCheckpointPages is the log size, in pages, at which a commit
-// checkpoints by itself.
-const autoCheckpointPages = 16384
+// restartPages is the log size, in pages, from which the background
+// checkpointer copies all of the log into the database file and empties
+// it (a TRUNCATE checkpoint), between two write transactions. SQLite
+// itself starts the log again only when a write transaction begins with
+// all of it copied and no reader in it; under a steady stream of readers
+// and writers that seldom happens, and the log would grow without end.
+// A variable for the tests.
+var restartPages = 16384
+
+// restartWait bounds how long emptying the log waits for the readers
+// still in it, writers held meanwhile; if they are not done in time, it
+// is tried again at the next tick.
+const restartWait = 200 * time.Millisecond
 
 // DB is a store in one SQLite file.
 type DB struct {
@@ -121,7 +131,8 @@ type DB struct {
 	wconn *sql.Conn // the one writing connection; wmu serialises its transactions
 	wmu   sync.Mutex
 	read  *sql.DB
-	ckpt  *sql.DB // the background checkpointer's connection
+	ckpt  *sql.DB   // the background checkpointer's pool of one
+	cconn *sql.Conn // and its connection, under checkpoints alone
 	stop  chan struct{}
 	done  chan struct{}
 	now   func() time.Time
@@ -181,7 +192,7 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	keepReaders(r)
 	db.read = r
-	if _, err := db.wconn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", autoCheckpointPages)); err != nil {
+	if _, err := db.wconn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint = 0"); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
@@ -190,6 +201,16 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	db.ckpt.SetMaxOpenConns(1)
+	db.cconn, err = db.ckpt.Conn(context.Background())
+	if err == nil {
+		_, err = db.cconn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()))
+	}
+	if err != nil {
+		db.ckpt.Close()
+		db.ckpt = nil
+		db.Close()
+		return nil, fmt.Errorf("store %s: %w", path, err)
+	}
 	every := opt.CheckpointEvery
 	if every <= 0 {
 		every = 250 * time.Millisecond
@@ -256,7 +277,9 @@ func openReadOnly(path string, opt Options) (*DB, error) {
 }
 
 // checkpoints copies the write-ahead log into the database file now and
-// then, without blocking writers (PASSIVE), until Close.
+// then, without blocking writers (PASSIVE), until Close; and once the log
+// has grown past restartPages, it copies the rest and empties the log
+// between two write transactions.
 func (db *DB) checkpoints(every time.Duration) {
 	defer close(db.done)
 	t := time.NewTicker(every)
@@ -267,9 +290,21 @@ func (db *DB) checkpoints(every time.Duration) {
 			return
 		case <-t.C:
 			// Errors (a busy database) are retried on the next tick.
-			db.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			if logged, err := db.checkpoint("PASSIVE"); err == nil && logged >= restartPages {
+				db.wmu.Lock()
+				db.checkpoint("TRUNCATE")
+				db.wmu.Unlock()
+			}
 		}
 	}
+}
+
+// checkpoint runs a checkpoint of the given mode on the checkpointer's
+// connection, and returns the log's size in pages.
+func (db *DB) checkpoint(mode string) (logged int, err error) {
+	var busy, copied int
+	err = db.cconn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logged, &copied)
+	return logged, err
 }
 
 func (db *DB) migrate() error {
@@ -362,6 +397,7 @@ func (db *DB) Close() error {
 		close(db.stop)
 		<-db.done
 		db.stop = nil
+		db.cconn.Close()
 		db.ckpt.Close()
 	}
 	db.wmu.Lock()

@@ -1,0 +1,94 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/concord-er/concord/record"
+	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/sqlite"
+)
+
+// TestLogRestartsUnderReaders: with readers always in the store and a
+// writer committing meanwhile, the write-ahead log is still started again
+// from its beginning once it passes its size (SQLite alone would restart
+// it only when a write begins with no reader in the log, and it grew
+// with every commit), and every commit is read back.
+func TestLogRestartsUnderReaders(t *testing.T) {
+	defer sqlite.SetRestartPages(64)()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key := func(i int) record.Key { return record.Key{Source: "s", ID: fmt.Sprint(i)} }
+	data := bytes.Repeat([]byte("x"), 3000)
+
+	var written atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var readErr atomic.Value
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				n := int(written.Load())
+				tx, err := db.Begin(ctx, false)
+				if err != nil {
+					readErr.Store(err)
+					return
+				}
+				for i := max(0, n-8); i < n; i++ {
+					if _, err := tx.Record(ctx, key(i)); err != nil {
+						readErr.Store(fmt.Errorf("record %d, committed: %w", i, err))
+					}
+				}
+				tx.Rollback()
+			}
+		}()
+	}
+	const commits = 6000
+	var largest int64
+	for i := range commits {
+		tx, err := db.Begin(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.PutRecord(ctx, store.Record{Key: key(i), Data: data}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		written.Store(int64(i + 1))
+		if st, err := os.Stat(path + "-wal"); err == nil {
+			largest = max(largest, st.Size())
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if err, _ := readErr.Load().(error); err != nil {
+		t.Fatal(err)
+	}
+	// Each commit writes at least its record's page (about four pages in
+	// all): never restarted, the log would hold them all. Restarted, it
+	// holds what is written while a checkpoint waits for the disk.
+	if all := int64(commits) * 4096; largest >= all {
+		t.Errorf("the write-ahead log grew to %d bytes for %d commits (%d bytes of record pages): it was not restarted", largest, commits, all)
+	}
+}

@@ -1,0 +1,9 @@
+package sqlite
+
+// SetRestartPages sets the log size at which the checkpointer restarts
+// the log, until the returned function puts it back.
+func SetRestartPages(n int) (restore func()) {
+	old := restartPages
+	restartPages = n
+	return func() { restartPages = old }
+}
