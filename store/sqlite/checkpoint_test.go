@@ -85,6 +85,7 @@ func TestLogRestartsUnderReaders(t *testing.T) {
 	if err, _ := readErr.Load().(error); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("the write-ahead log grew to %d bytes at most", largest)
 	// Each commit writes at least its record's page (about four pages in
 	// all): never restarted, the log would hold them all. Restarted, it
 	// holds what is written while a checkpoint waits for the disk.
