@@ -1508,7 +1508,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		return store.ErrReadOnly
 	}
 	// Alone even in shared mode: it needs the store to itself.
-	return l.changeAlone(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
+	err := l.changeAlone(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
 		if n, err := tx.CountRecords(ctx); err != nil {
 			return nil, err
 		} else if n > 0 {
@@ -1654,6 +1654,17 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		l.next = mem
 		return list, nil
 	})
+	if err != nil {
+		return err
+	}
+	// The whole store was written at once: fold it into the store's main
+	// files now, rather than while it serves.
+	if c, ok := l.st.(store.Checkpointer); ok {
+		if err := c.Checkpoint(ctx); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+	}
+	return nil
 }
 
 // importBatch is how many records or links Import loads at a time into

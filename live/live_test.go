@@ -337,15 +337,25 @@ func TestLiveReopen(t *testing.T) {
 }
 
 // A batch run imported into the store keeps its partition, with keyed
-// entity ids; deleting and re-upserting records afterwards gives the
-// batch partition back.
+// entity ids, and leaves the store's log empty (folded into the database
+// file, not left for a server to fold in); deleting and re-upserting
+// records afterwards gives the batch partition back.
 func TestLiveImport(t *testing.T) {
 	ctx := context.Background()
 	cfg, _ := fixture.Synth(t, 300)
 	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
-	l := openLive(t, openStore(t), res.Model)
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := openLive(t, db, res.Model)
 	if err := l.Import(ctx, res); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := os.Stat(path + "-wal"); err != nil || st.Size() != 0 {
+		t.Errorf("after the import the log is not empty: %v, %v", st.Size(), err)
 	}
 	got, err := l.Entities(ctx)
 	if err != nil {

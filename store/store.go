@@ -194,6 +194,13 @@ type Tx interface {
 	Rollback() error
 }
 
+// Checkpointer is a store that keeps a log of recent writes apart from
+// its main files (SQLite's write-ahead log) and can fold it in on demand:
+// after a large import, so that a server does not pay for it later.
+type Checkpointer interface {
+	Checkpoint(ctx context.Context) error
+}
+
 // BulkTx is a Tx that can load many rows in one go into a store that
 // holds no records yet (PostgreSQL's COPY), for importing a batch run. A
 // backend without it is loaded a row at a time.

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -91,5 +92,70 @@ func TestLogRestartsUnderReaders(t *testing.T) {
 	// holds what is written while a checkpoint waits for the disk.
 	if all := int64(commits) * 4096; largest >= all {
 		t.Errorf("the write-ahead log grew to %d bytes for %d commits (%d bytes of record pages): it was not restarted", largest, commits, all)
+	}
+}
+
+// TestCheckpointEmptiesLog: Checkpoint folds a large write into the
+// database file and empties the log; while a reader is still in the log
+// it waits, until its context ends.
+func TestCheckpointEmptiesLog(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 500
+	for i := range n {
+		if err := tx.PutRecord(ctx, store.Record{Key: record.Key{Source: "s", ID: fmt.Sprint(i)}, Data: bytes.Repeat([]byte("y"), 2000)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	walSize := func() int64 {
+		st, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	if walSize() == 0 {
+		t.Fatal("the log is empty before the checkpoint")
+	}
+
+	reader, err := db.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := reader.CountRecords(ctx); err != nil || got != n {
+		t.Fatalf("the reader counts %d records, %v", got, err)
+	}
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if err := db.Checkpoint(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("checkpoint with a reader in the log: %v, want the context's deadline", err)
+	}
+	reader.Rollback()
+
+	if err := db.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := walSize(); got != 0 {
+		t.Errorf("the log holds %d bytes after the checkpoint", got)
+	}
+	tx, err = db.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if got, err := tx.CountRecords(ctx); err != nil || got != n {
+		t.Errorf("after the checkpoint: %d records, %v; want %d", got, err, n)
 	}
 }

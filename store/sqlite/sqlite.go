@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -105,23 +106,24 @@ type Options struct {
 	ReadOnly bool
 	// CheckpointEvery is how often a background goroutine copies the
 	// write-ahead log into the database file; 0 = 250ms. Commits never
-	// checkpoint: one that did would hold up every writer behind it, and
-	// the readers of a memory copy that the writers lock.
+	// checkpoint (SQLite's wal_autocheckpoint is off): the log is emptied
+	// only before a write transaction begins (see restartPages), when no
+	// caller holds a lock of its own yet.
 	CheckpointEvery time.Duration
 }
 
-// restartPages is the log size, in pages, from which the background
-// checkpointer copies all of the log into the database file and empties
-// it (a TRUNCATE checkpoint), between two write transactions. SQLite
-// itself starts the log again only when a write transaction begins with
-// all of it copied and no reader in it; under a steady stream of readers
-// and writers that seldom happens, and the log would grow without end.
-// A variable for the tests.
+// restartPages is the log size, in pages, from which the next write
+// transaction first copies the rest of the log into the database file and
+// empties it (a TRUNCATE checkpoint), just after the background
+// checkpointer has copied most of it. SQLite itself starts the log again
+// only when a write transaction begins with all of it copied and no
+// reader in it; under a steady stream of readers and writers that seldom
+// happens, and the log would grow without end. A variable for the tests.
 var restartPages = 16384
 
 // restartWait bounds how long emptying the log waits for the readers
 // still in it, writers held meanwhile; if they are not done in time, it
-// is tried again at the next tick.
+// is tried again later.
 const restartWait = 200 * time.Millisecond
 
 // DB is a store in one SQLite file.
@@ -132,11 +134,15 @@ type DB struct {
 	wmu   sync.Mutex
 	read  *sql.DB
 	ckpt  *sql.DB   // the background checkpointer's pool of one
-	cconn *sql.Conn // and its connection, under checkpoints alone
-	stop  chan struct{}
-	done  chan struct{}
-	now   func() time.Time
-	stmts map[string]*sql.Stmt // prepared on wconn, used under wmu
+	cconn *sql.Conn // and its connection, under cmu
+	cmu   sync.Mutex
+	// restart asks the next write transaction to empty the log first
+	// (see restartPages).
+	restart atomic.Bool
+	stop    chan struct{}
+	done    chan struct{}
+	now     func() time.Time
+	stmts   map[string]*sql.Stmt // prepared on wconn, used under wmu
 	// readers are the reading connections not in use, under rmu.
 	rmu     sync.Mutex
 	readers []*reader
@@ -277,9 +283,8 @@ func openReadOnly(path string, opt Options) (*DB, error) {
 }
 
 // checkpoints copies the write-ahead log into the database file now and
-// then, without blocking writers (PASSIVE), until Close; and once the log
-// has grown past restartPages, it copies the rest and empties the log
-// between two write transactions.
+// then, without blocking writers (PASSIVE), until Close; once the log has
+// grown past restartPages, it asks the next writer to empty it.
 func (db *DB) checkpoints(every time.Duration) {
 	defer close(db.done)
 	t := time.NewTicker(every)
@@ -290,21 +295,45 @@ func (db *DB) checkpoints(every time.Duration) {
 			return
 		case <-t.C:
 			// Errors (a busy database) are retried on the next tick.
-			if logged, err := db.checkpoint("PASSIVE"); err == nil && logged >= restartPages {
-				db.wmu.Lock()
-				db.checkpoint("TRUNCATE")
-				db.wmu.Unlock()
+			// Errors (a busy database) are retried on the next tick.
+			if _, logged, err := db.checkpoint("PASSIVE"); err == nil && logged >= restartPages {
+				db.restart.Store(true)
 			}
 		}
 	}
 }
 
+// Checkpoint copies all of the write-ahead log into the database file and
+// empties it, writers held meanwhile, once no reader is in it: as after
+// an import, which leaves the whole store in the log.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	if db.cconn == nil {
+		return nil // read-only: nothing to fold in
+	}
+	for {
+		db.wmu.Lock()
+		busy, _, err := db.checkpoint("TRUNCATE")
+		db.wmu.Unlock()
+		switch {
+		case err != nil:
+			return fmt.Errorf("store %s: checkpoint: %w", db.path, err)
+		case !busy:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		}
+	}
+}
+
 // checkpoint runs a checkpoint of the given mode on the checkpointer's
-// connection, and returns the log's size in pages.
-func (db *DB) checkpoint(mode string) (logged int, err error) {
-	var busy, copied int
+// connection: whether readers or writers kept it from finishing, and the
+// log's size in pages.
+func (db *DB) checkpoint(mode string) (busy bool, logged int, err error) {
+	var copied int
+	db.cmu.Lock()
+	defer db.cmu.Unlock()
 	err = db.cconn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logged, &copied)
-	return logged, err
+	return busy, logged, err
 }
 
 func (db *DB) migrate() error {
@@ -451,6 +480,11 @@ func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
 	if db.wconn == nil {
 		db.wmu.Unlock()
 		return nil, fmt.Errorf("store %s: closed", db.path)
+	}
+	if db.restart.CompareAndSwap(true, false) {
+		// Between two write transactions, as restartPages asks; a
+		// failure (readers still in the log) is tried again later.
+		db.checkpoint("TRUNCATE")
 	}
 	// Write transactions run on the writing connection by hand, so that
 	// statements prepared once on it are used as they are.
