@@ -164,4 +164,9 @@ func TestCheckpointEmptiesLog(t *testing.T) {
 	if got, err := tx.CountRecords(ctx); err != nil || got != n {
 		t.Errorf("after the checkpoint: %d records, %v; want %d", got, err, n)
 	}
+	tx.Rollback()
+	db.Close()
+	if err := db.Checkpoint(ctx); err == nil {
+		t.Error("a checkpoint of a closed store succeeded")
+	}
 }

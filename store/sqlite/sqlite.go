@@ -299,7 +299,6 @@ func (db *DB) checkpoints(every time.Duration) {
 			return
 		case <-t.C:
 			// Errors (a busy database) are retried on the next tick.
-			// Errors (a busy database) are retried on the next tick.
 			if _, logged, err := db.checkpoint("PASSIVE"); err == nil && logged >= restartPages {
 				db.restart.Store(true)
 			}
@@ -316,6 +315,10 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	}
 	for {
 		db.wmu.Lock()
+		if db.wconn == nil {
+			db.wmu.Unlock()
+			return fmt.Errorf("store %s: closed", db.path)
+		}
 		busy, _, err := db.checkpoint("TRUNCATE")
 		db.wmu.Unlock()
 		switch {
