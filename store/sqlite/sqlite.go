@@ -327,7 +327,7 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 		case !busy:
 			return nil
 		case ctx.Err() != nil:
-			return ctx.Err()
+			return fmt.Errorf("store %s: checkpoint: readers still in the log: %w", db.path, ctx.Err())
 		}
 	}
 }
