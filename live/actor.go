@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/concord-er/concord/audit"
-	"github.com/concord-er/concord/store"
 )
 
 type actorKey struct{}
@@ -64,21 +63,4 @@ func (l *Live) notify() {
 		close(l.changed)
 		l.changed = nil
 	}
-}
-
-// RecordAccess appends entries about reads — who read what, for which
-// stated purpose — to the audit log, in one transaction. Each entry's
-// actor, action, entities and detail are the caller's; the log chains and
-// times them. Detail must hold no record contents.
-func (l *Live) RecordAccess(ctx context.Context, entries []audit.Entry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	return l.change(ctx, func(*Live, store.Tx) ([]toAudit, error) {
-		list := make([]toAudit, len(entries))
-		for i := range entries {
-			list[i] = toAudit{entry: &entries[i]}
-		}
-		return list, nil
-	})
 }

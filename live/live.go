@@ -131,6 +131,8 @@ type process struct {
 	backlogAt atomic.Int64
 	// networks are the networks served, by view (NetworkOf).
 	networks *networkCache
+	// access holds entries about reads until a change carries them.
+	access accessQueue
 }
 
 // mirror is the in-memory copy of the store that resolving reads.
@@ -853,6 +855,12 @@ func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([
 	if err != nil {
 		return err
 	}
+	list, taken := l.takeAccess(list)
+	defer func() {
+		if err != nil {
+			l.giveBackAccess(taken)
+		}
+	}()
 	if head, err = l.appendAudits(ctx, tx, head, list); err != nil {
 		return err
 	}

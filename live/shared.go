@@ -102,7 +102,7 @@ func (l *Live) changeShared(ctx context.Context, fn func(w *Live, tx store.Tx) (
 func (l *Live) Conflicts() int64 { return l.conflicts.Load() }
 
 // sharedOnce runs a change once, on w, a copy of the Live of its own.
-func (w *Live) sharedOnce(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) error {
+func (w *Live) sharedOnce(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) (err error) {
 	stx, err := w.st.(store.Shared).BeginShared(ctx)
 	if err != nil {
 		return err
@@ -117,6 +117,12 @@ func (w *Live) sharedOnce(ctx context.Context, fn func(w *Live, tx store.Tx) ([]
 	if err != nil {
 		return err
 	}
+	list, taken := w.takeAccess(list)
+	defer func() {
+		if err != nil {
+			w.giveBackAccess(taken)
+		}
+	}()
 	head, err := stx.LockHead(ctx)
 	if err != nil {
 		return err

@@ -304,9 +304,13 @@ func problem(w http.ResponseWriter, status int, detail string) {
 	json.NewEncoder(w).Encode(huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: detail})
 }
 
-// accessLog appends one audit entry per request, in batches: a write
-// transaction every 100 ms or 256 requests, whichever comes first. A
-// request waits for room when the queue is full, rather than go unrecorded.
+// accessLog appends one audit entry per request. Requests hand their
+// entries to a goroutine that queues them in batches (every 100 ms or 256
+// requests) for the audit log, where the next change of the process
+// carries them — an upload's, or the flush this log makes when none
+// comes (live.Live.QueueAccess): a read waits neither for the store's
+// writers nor for uploads queued before them. A request waits for room
+// only when the queue is full, rather than go unrecorded.
 type accessLog struct {
 	l       *live.Live
 	log     *slog.Logger
@@ -314,10 +318,16 @@ type accessLog struct {
 	ch      chan audit.Entry
 	done    chan struct{}
 	closeMu sync.Once
+	// flush asks the flusher for a change that carries what is queued;
+	// flushed is closed when the flusher has stopped.
+	flush   chan struct{}
+	flushed chan struct{}
 }
 
 func newAccessLog(l *live.Live, log *slog.Logger, m *metrics) *accessLog {
-	a := &accessLog{l: l, log: log, m: m, ch: make(chan audit.Entry, 4096), done: make(chan struct{})}
+	a := &accessLog{l: l, log: log, m: m, ch: make(chan audit.Entry, 4096), done: make(chan struct{}),
+		flush: make(chan struct{}, 1), flushed: make(chan struct{})}
+	go a.flusher()
 	go a.run()
 	return a
 }
@@ -329,30 +339,52 @@ func (a *accessLog) run() {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	var batch []audit.Entry
-	flush := func() {
+	queue := func() {
 		if len(batch) == 0 {
 			return
 		}
-		if err := a.l.RecordAccess(context.Background(), batch); err != nil {
+		if err := a.l.QueueAccess(context.Background(), batch); err != nil {
 			a.m.accessErrors.Inc()
-			a.log.Error("the access log could not be written", "requests", len(batch), "error", err)
+			a.log.Error("the access log could not be queued", "requests", len(batch), "error", err)
 		}
 		batch = batch[:0]
+		select {
+		case a.flush <- struct{}{}:
+		default: // a flush is asked for already
+		}
 	}
 	for {
 		select {
 		case e, ok := <-a.ch:
 			if !ok {
-				flush()
+				queue()
+				close(a.flush)
+				<-a.flushed
 				return
 			}
 			if batch = append(batch, e); len(batch) >= 256 {
-				flush()
+				queue()
 			}
 		case <-t.C:
-			flush()
+			queue()
 		}
 	}
+}
+
+// flusher writes what is queued when asked, until the log closes, and
+// once more then. What a failed flush left queued is written by the next.
+func (a *accessLog) flusher() {
+	defer close(a.flushed)
+	write := func() {
+		if err := a.l.FlushAccess(context.Background()); err != nil {
+			a.m.accessErrors.Inc()
+			a.log.Error("the access log could not be written", "error", err)
+		}
+	}
+	for range a.flush {
+		write()
+	}
+	write()
 }
 
 func (a *accessLog) close(ctx context.Context) error {
