@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"runtime"
 	"slices"
 	"time"
@@ -159,7 +160,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 			return stats, err
 		}
 		doneBytes += st.Bytes
-		st.Warnings = files[i].Warnings()
+		st.Warnings = append(files[i].Warnings(), st.Warnings...)
 		for _, w := range st.Warnings {
 			stats.Warnings = append(stats.Warnings, fmt.Sprintf("source %s (%s): %s", src.Name, src.Path, w))
 		}
@@ -230,6 +231,9 @@ type item struct {
 	rec     record.Record
 	reject  *Reject  // set for a rejected row
 	rejects []Reject // values of rec that could not be normalised
+	// orgNamed has bit i set when feature i, typed name (people's
+	// names), holds a value that reads as an organisation's name.
+	orgNamed uint64
 }
 
 type batch struct {
@@ -244,6 +248,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	reject func(Reject) error, progress func(int64), workers int) (SourceStats, error) {
 	start := time.Now()
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
+	orgNamed := map[string]int64{} // by field: records whose people's name reads as an organisation's
 	opts := normalizeOptions(src, limits)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -302,8 +307,12 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 					}
 					for i := range it.rec.Features {
 						var problems []Reject
-						it.rec.Features[i].Values, problems = cache.normalize(i, &it.rec.Features[i], opts[i])
+						var orgNamed bool
+						it.rec.Features[i].Values, problems, orgNamed = cache.normalize(i, &it.rec.Features[i], opts[i])
 						it.rejects = append(it.rejects, problems...)
+						if orgNamed && i < 64 {
+							it.orgNamed |= 1 << i
+						}
 					}
 					inferKind(&it.rec)
 				}
@@ -339,6 +348,11 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				st.Fields[p.Field] = fs
 			}
 			st.RejectedValues += int64(len(it.rejects))
+			for i := range rec.Features {
+				if it.orgNamed&(1<<i) != 0 {
+					orgNamed[rec.Features[i].Name]++
+				}
+			}
 			for _, feat := range rec.Features {
 				fs := st.Fields[feat.Name]
 				fs.Values += int64(len(feat.Values))
@@ -365,8 +379,22 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.Bytes, _ = f.Progress()
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
+	for _, name := range slices.Sorted(maps.Keys(orgNamed)) {
+		if n, present := orgNamed[name], st.Fields[name].Present; n >= minOrgNamed && float64(n) >= orgNamedShare*float64(present) {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): they are parsed and compared as people's names, and a record of no declared kind is taken for a person; a column that holds both is typed party", name, n, present))
+		}
+	}
 	return st, nil
 }
+
+// A field typed name is reported as holding organisations' names when at
+// least minOrgNamed records, and orgNamedShare of those with a value, have
+// one that reads as an organisation's: a few people named like a company
+// ("Banco", "Holding") are not a mistyped column.
+const (
+	minOrgNamed   = 10
+	orgNamedShare = 0.02
+)
 
 // valueCache remembers the normalised values of raw values, per field: a
 // value that repeats (a town, a date, a given name) is normalised once and
@@ -379,6 +407,9 @@ type valueCache struct {
 type cached struct {
 	one []record.Value // the value as a slice of one, shared by records that have only it
 	err error
+	// orgNamed is set for a value typed name (a person's) that reads as
+	// an organisation's name.
+	orgNamed bool
 }
 
 const cacheMax = 1 << 16
@@ -393,9 +424,12 @@ func newValueCache(fields int) *valueCache {
 
 // normalize normalises every raw value of feature i, dropping duplicates.
 // Values that cannot be normalised are returned as rejects.
-func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Options) ([]record.Value, []Reject) {
+// It also reports whether a value typed name reads as an organisation's
+// name (see loadSource).
+func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Options) ([]record.Value, []Reject, bool) {
 	var vals []record.Value
 	var rejects []Reject
+	orgNamed := false
 	m := c.fields[i]
 	for _, raw := range feat.Raw {
 		e, ok := m[raw]
@@ -404,6 +438,7 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 			e = cached{err: err}
 			if err == nil {
 				e.one = []record.Value{v}
+				e.orgNamed = feat.Kind == record.KindName && normalize.IsOrgName(raw)
 			}
 			if len(m) < cacheMax {
 				m[raw] = e
@@ -413,14 +448,15 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 			rejects = append(rejects, Reject{Scope: ScopeValue, Field: feat.Name, Reason: e.err.Error(), Raw: raw})
 			continue
 		}
+		orgNamed = orgNamed || e.orgNamed
 		if len(feat.Raw) == 1 {
-			return e.one, nil // shared: values are never modified after normalisation
+			return e.one, nil, orgNamed // shared: values are never modified after normalisation
 		}
 		if !slices.ContainsFunc(vals, func(x record.Value) bool { return x.Norm == e.one[0].Norm }) {
 			vals = append(vals, e.one[0])
 		}
 	}
-	return vals, rejects
+	return vals, rejects, orgNamed
 }
 
 // Normalizer normalises records of one source one at a time, as Load does
@@ -455,7 +491,7 @@ func (n *Normalizer) Record(rec *record.Record) []Reject {
 			break
 		}
 		var problems []Reject
-		rec.Features[i].Values, problems = n.cache.normalize(i, &rec.Features[i], n.opts[i])
+		rec.Features[i].Values, problems, _ = n.cache.normalize(i, &rec.Features[i], n.opts[i])
 		for _, p := range problems {
 			p.Source, p.File, p.Line, p.RecordID = n.src.Name, n.src.Path, rec.Line, rec.Key.ID
 			rejects = append(rejects, p)

@@ -3,9 +3,11 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,5 +204,49 @@ func TestLoadGroups(t *testing.T) {
 	}
 	if len(bad) != 1 || bad[0].Index != 1 {
 		t.Errorf("rejects %+v: want row 1 (no id) once, not once per part", bad)
+	}
+}
+
+// A column typed name (people's names) that holds companies' names too is
+// reported: its companies would be parsed as people and never meet an
+// organisation. Typed party, or with a company named now and then, it is
+// not.
+func TestLoadWarnsOfOrganisationsTypedName(t *testing.T) {
+	var rows strings.Builder
+	rows.WriteString("id,name\n")
+	for i := range 40 {
+		name := fmt.Sprintf("MARIA PEREZ %d", i)
+		if i%4 == 0 {
+			name = fmt.Sprintf("INVERSIONES PEREZ %d C.A.", i)
+		}
+		fmt.Fprintf(&rows, "p%d,%s\n", i, name)
+	}
+	var few strings.Builder
+	few.WriteString("id,name\nc1,BANCO DEL SUR S.A.\n")
+	for i := range 200 {
+		fmt.Fprintf(&few, "q%d,ANA DIAZ %d\n", i, i)
+	}
+	for _, c := range []struct {
+		what, typ, file string
+		warned          bool
+	}{
+		{"typed name, a quarter companies", "name", rows.String(), true},
+		{"typed party", "party", rows.String(), false},
+		{"typed name, one company", "name", few.String(), false},
+	} {
+		cfg := writeConfig(t, map[string]string{"p.csv": c.file}, `sources:
+  - {name: payments, path: p.csv, id: id, fields: {name: {column: name, type: `+c.typ+`}}}
+`)
+		stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(stats.Warnings, func(w string) bool { return strings.Contains(w, "field name is typed name") })
+		counted := slices.ContainsFunc(stats.Warnings, func(w string) bool {
+			return strings.HasPrefix(w, "source payments") && strings.Contains(w, "10 of the 40 records")
+		})
+		if warned != c.warned || warned && !counted {
+			t.Errorf("%s: warnings %q, want the organisations reported: %v", c.what, stats.Warnings, c.warned)
+		}
 	}
 }
