@@ -189,7 +189,7 @@ type Source struct {
 	// clearance is the highest label.
 	Sensitive []string
 	Delimiter rune   // csv only; 0 means detect from the header line
-	Encoding  string // utf-8 (default), latin1, windows-1252
+	Encoding  string // utf-8, latin1, windows-1252; "" when not declared: UTF-8, or Windows-1252 when a file's start is not UTF-8 (ingest)
 	// Kind says what the source's records are about: every record the same
 	// (Kind.Fixed), or read from a column through a value map.
 	Kind   KindMapping
@@ -697,9 +697,6 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	}
 	if src.Format == "" {
 		src.Format = formatFromPath(src.Path)
-	}
-	if src.Encoding == "" {
-		src.Encoding = "utf-8"
 	}
 	return src
 }

@@ -23,7 +23,7 @@ func TestLoadFull(t *testing.T) {
 		t.Fatalf("sources = %d, want %d", got, want)
 	}
 	kyc := cfg.Sources[0]
-	if kyc.Name != "bank_kyc" || kyc.Format != "csv" || kyc.ID != "customer_no" || kyc.Label != "restricted" || kyc.Encoding != "utf-8" {
+	if kyc.Name != "bank_kyc" || kyc.Format != "csv" || kyc.ID != "customer_no" || kyc.Label != "restricted" || kyc.Encoding != "" {
 		t.Errorf("bank_kyc = %+v", kyc)
 	}
 	var names []string

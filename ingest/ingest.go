@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -181,6 +182,9 @@ type Reader struct {
 	skipped int64
 	parts   []*Reader // readers of Options.Parts, over the same rows
 	queue   []result  // what the last row made, not yet given
+	// encoding is the warning about an encoding read from the file, not
+	// declared ("" when none was guessed).
+	encoding string
 }
 
 type result struct {
@@ -219,11 +223,14 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	if opt.File == "" {
 		opt.File = opt.Source
 	}
-	dec, err := decode(r, opt.Encoding)
+	dec, guessed, err := decode(r, opt.Encoding, !opt.Stream)
 	if err != nil {
 		return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 	}
 	rd := &Reader{opt: opt, seen: make(map[string]int)}
+	if guessed != "" {
+		rd.encoding = fmt.Sprintf("no encoding is declared and the file's first bytes are not UTF-8: it is read as %s; declare the source's encoding (utf-8, latin1, windows-1252) to say which it is", guessed)
+	}
 	var cols []string
 	switch opt.Format {
 	case FormatCSV, "":
@@ -276,16 +283,34 @@ func decompress(r io.Reader) (*bufio.Reader, error) {
 	return br, nil
 }
 
+// sniffBytes is how much of a file without a declared encoding is read
+// ahead to tell UTF-8 from a legacy single-byte encoding.
+const sniffBytes = 1 << 20
+
 // decode strips gzip compression, converts the encoding to UTF-8 and removes
-// a byte-order mark.
-func decode(r io.Reader, encoding string) (io.Reader, error) {
+// a byte-order mark. With no encoding declared, and sniff set (a file, not
+// a stream, which would have to be waited for), a file whose first
+// sniffBytes are not UTF-8 is read as Windows-1252, the encoding of most
+// legacy Western files and a superset of Latin-1's letters: guessed names
+// it. Declared UTF-8 is held to: its invalid rows are rejected.
+func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, guessed string, err error) {
 	br, err := decompress(r)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var out io.Reader = br
+	out = br
 	switch strings.ToLower(encoding) {
-	case "", "utf-8", "utf8":
+	case "":
+		if sniff {
+			br = bufio.NewReaderSize(br, sniffBytes)
+			out = br
+			head, err := br.Peek(sniffBytes)
+			if !validUTF8Start(head, err != nil) {
+				return charmap.Windows1252.NewDecoder().Reader(br), "windows-1252", nil
+			}
+		}
+		fallthrough
+	case "utf-8", "utf8":
 		if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 			_, _ = br.Discard(3)
 		}
@@ -294,9 +319,25 @@ func decode(r io.Reader, encoding string) (io.Reader, error) {
 	case "windows-1252", "cp1252":
 		out = charmap.Windows1252.NewDecoder().Reader(br)
 	default:
-		return nil, fmt.Errorf("%w: encoding %q", ErrFormat, encoding)
+		return nil, "", fmt.Errorf("%w: encoding %q", ErrFormat, encoding)
 	}
-	return out, nil
+	return out, "", nil
+}
+
+// validUTF8Start reports whether b, the start of a text (all of it when
+// whole), is UTF-8: a character cut at the end of a start does not count
+// against it.
+func validUTF8Start(b []byte, whole bool) bool {
+	if !whole {
+		i := len(b) - 1
+		for i > 0 && len(b)-i < utf8.UTFMax && !utf8.RuneStart(b[i]) {
+			i--
+		}
+		if i >= 0 && !utf8.FullRune(b[i:]) {
+			b = b[:i]
+		}
+	}
+	return utf8.Valid(b)
 }
 
 func (rd *Reader) resolveColumns(cols []string) error {
@@ -366,7 +407,12 @@ func (rd *Reader) resolveColumns(cols []string) error {
 // Warnings are problems with the file as a whole found so far, beyond
 // single rows: a rejected row that spans many lines, where a quote left
 // open may have taken rows with it.
-func (rd *Reader) Warnings() []string { return rd.rows.warnings() }
+func (rd *Reader) Warnings() []string {
+	if rd.encoding != "" {
+		return append([]string{rd.encoding}, rd.rows.warnings()...)
+	}
+	return rd.rows.warnings()
+}
 
 func (rd *Reader) Next() (record.Record, error) {
 	for len(rd.queue) == 0 {

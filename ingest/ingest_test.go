@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,8 +96,9 @@ func TestCSV(t *testing.T) {
 			[]string{"2:holds a control character", "3:holds a control character"}},
 		{"LongID", "id,name,alias\n" + strings.Repeat("9", 300) + ",Ana,\n3,Cy,\n", nil, []string{"3|Cy||3"},
 			[]string{"2:longer than 256"}},
-		{"InvalidUTF8", "id,name,alias\n1,Garc\xeda,\n2,Bo,\n", nil, []string{"2|Bo||3"},
+		{"InvalidUTF8", "id,name,alias\n1,Garc\xeda,\n2,Bo,\n", func(o *ingest.Options) { o.Encoding = "utf-8" }, []string{"2|Bo||3"},
 			[]string{"2:not valid UTF-8"}},
+		{"UndeclaredLegacy", "id,name,alias\n1,Garc\xeda,\n2,\x93Bo\x94,\n", nil, []string{"1|García||2", "2|\u201cBo\u201d||3"}, nil},
 		{"Latin1", "id,name,alias\n1,Garc\xeda,\n", func(o *ingest.Options) { o.Encoding = "latin1" },
 			[]string{"1|García||2"}, nil},
 		// A quote left open does not swallow the rows after it: the row
@@ -639,5 +641,49 @@ func TestRelationsToIDs(t *testing.T) {
 	recs, _ = readAll(t, rd)
 	if len(recs) != 1 || len(recs[0].Relations) != 2 || recs[0].Relations[1].To.ID != "f3" {
 		t.Errorf("split ids: %+v", recs)
+	}
+}
+
+// A file of no declared encoding whose start is not UTF-8 is read as
+// Windows-1252, and says so; one that is UTF-8 (a character cut where the
+// look ahead ends included) is read as UTF-8 and says nothing, and a
+// legacy byte past the look ahead rejects its row, as declared UTF-8 does.
+func TestUndeclaredEncoding(t *testing.T) {
+	const ahead = 1 << 20
+	var long strings.Builder
+	long.WriteString("id,name,alias\n")
+	for i := 0; long.Len() < ahead+100; i++ {
+		fmt.Fprintf(&long, "%d,Ana,\n", i)
+	}
+	cut := "id,name,alias\n1,"
+	cut += strings.Repeat("a", ahead-len(cut)-1) + "é,\n" // é's two bytes either side of the look ahead's end
+	for _, c := range []struct {
+		name, in   string
+		warned     bool
+		rejected   int
+		firstValue string
+	}{
+		{"latin1", "id,name,alias\n1,Garc\xeda,\n", true, 0, "García"},
+		{"utf-8", "id,name,alias\n1,García,\n", false, 0, "García"},
+		{"utf-8 cut at the look ahead", cut, false, 0, strings.Repeat("a", ahead-len("id,name,alias\n1,")-1) + "é"},
+		{"legacy past the look ahead", long.String() + "x,Garc\xeda,\n", false, 1, "Ana"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := ingest.Open(strings.NewReader(c.in), people(ingest.FormatCSV))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, r)
+			warned := slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "read as windows-1252") })
+			if warned != c.warned {
+				t.Errorf("warnings %q, want the guess named: %v", r.Warnings(), c.warned)
+			}
+			if len(rejects) != c.rejected {
+				t.Errorf("%d rejects (%v), want %d", len(rejects), rejects, c.rejected)
+			}
+			if len(recs) == 0 || recs[0].Features[0].Raw[0] != c.firstValue {
+				t.Errorf("first record %+v, want name %.20q…", recs[:min(1, len(recs))], c.firstValue)
+			}
+		})
 	}
 }
