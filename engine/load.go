@@ -12,6 +12,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/concord-er/concord/config"
@@ -175,8 +176,53 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	if opt.Progress != nil {
 		opt.Progress.Done()
 	}
+	stats.Warnings = append(stats.Warnings, unsharedNames(cfg)...)
 	stats.Seconds = time.Since(start).Seconds()
 	return stats, nil
+}
+
+// unsharedNames reports each pair of sources that both hold names of the
+// same kind of party (people's, or organisations') but share no name
+// feature: features are compared by their name, so their records would
+// never be compared by name, and only an identifier, a phone or an
+// address could bring them together. (Different names for different
+// parties, as a filing's company and its officer, are meant: a pair that
+// shares one name feature is not reported.)
+func unsharedNames(cfg *config.Config) []string {
+	type held struct {
+		names        []string
+		people, orgs bool // the kinds of party its names may be
+	}
+	srcs := make([]held, len(cfg.Sources))
+	for i, src := range cfg.Sources {
+		h := &srcs[i]
+		for _, f := range src.Fields {
+			if !f.Type.IsName() || f.AliasOf != "" {
+				continue
+			}
+			h.names = append(h.names, f.Name)
+			h.people = h.people || f.Type != record.KindOrgName
+			h.orgs = h.orgs || f.Type != record.KindName
+		}
+		switch src.Kind.Fixed {
+		case record.EntityPerson:
+			h.orgs = false
+		case record.EntityOrganization:
+			h.people = false
+		}
+	}
+	var out []string
+	for i, a := range srcs {
+		for j := i + 1; j < len(srcs); j++ {
+			b := srcs[j]
+			if !(a.people && b.people || a.orgs && b.orgs) || slices.ContainsFunc(a.names, func(n string) bool { return slices.Contains(b.names, n) }) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("sources %s (%s) and %s (%s) both hold names but share no name feature, so their records are never compared by name: features are compared by their name; give the same party's name one feature name in both",
+				cfg.Sources[i].Name, strings.Join(a.names, ", "), cfg.Sources[j].Name, strings.Join(b.names, ", ")))
+		}
+	}
+	return out
 }
 
 // IngestOptions returns the ingest options that read src's files.

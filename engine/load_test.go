@@ -250,3 +250,60 @@ func TestLoadWarnsOfOrganisationsTypedName(t *testing.T) {
 		}
 	}
 }
+
+// Two sources that both hold names, under different feature names, are
+// reported: they would never be compared by name. Sources that share one
+// name feature, whatever other names they hold (a filing's officer), are
+// not.
+func TestLoadWarnsOfUnsharedNames(t *testing.T) {
+	files := map[string]string{
+		"k.csv": "id,nombre\nk1,Ana Diaz\n",
+		"r.csv": "id,company,officer\nr1,Acme Ltd,Ana Diaz\n",
+		"p.csv": "id,party\np1,ANA DIAZ\n",
+	}
+	for _, c := range []struct {
+		what, payments string
+		warned         bool
+	}{
+		{"payments name under another feature name", "party_name", true},
+		{"payments name shared", "name", false},
+	} {
+		cfg := writeConfig(t, files, `sources:
+  - {name: kyc, path: k.csv, id: id, fields: {name: {column: nombre, type: party}}}
+  - {name: registry, path: r.csv, id: id, fields: {name: {column: company, type: org_name}, officer: {column: officer, type: name}}}
+  - {name: payments, path: p.csv, id: id, fields: {`+c.payments+`: {column: party, type: party}}}
+`)
+		stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range stats.Warnings {
+			if strings.Contains(w, "share no name feature") {
+				got = append(got, w)
+			}
+		}
+		if c.warned && (len(got) != 2 || !strings.Contains(got[0], "sources kyc (name) and payments (party_name)") || !strings.Contains(got[1], "sources registry (name, officer) and payments (party_name)")) {
+			t.Errorf("%s: warnings %q, want kyc and registry each reported with payments", c.what, got)
+		}
+		if !c.warned && len(got) > 0 {
+			t.Errorf("%s: warnings %q, want none", c.what, got)
+		}
+	}
+}
+
+// Sources of people and sources of organisations hold different parties:
+// that they share no name feature is not reported.
+func TestLoadPeopleAndCompaniesNamedApart(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{"b.csv": "id,full_name\nb1,Ana Diaz\n", "c.csv": "id,company\nc1,Acme Ltd\n"}, `sources:
+  - {name: bank, path: b.csv, id: id, fields: {full_name: {column: full_name, type: name}}}
+  - {name: companies, path: c.csv, id: id, kind: organization, fields: {company: {column: company, type: party}}}
+`)
+	stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats.Warnings) > 0 {
+		t.Errorf("warnings %q, want none", stats.Warnings)
+	}
+}
