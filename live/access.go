@@ -85,20 +85,21 @@ func (l *Live) accessWaiting() int {
 }
 
 // RecordAccess appends entries about reads — who read what, for which
-// stated purpose — to the audit log, and returns once they are committed.
-// Each entry's actor, action, entities and detail are the caller's; the
-// log chains and times them. Detail must hold no record contents.
+// stated purpose — to the audit log in a change of its own, and returns
+// once they are committed. Each entry's actor, action, entities and
+// detail are the caller's; the log chains and times them. Detail must
+// hold no record contents.
 func (l *Live) RecordAccess(ctx context.Context, entries []audit.Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if err := l.QueueAccess(ctx, entries); err != nil {
-		return err
-	}
-	// A change begins after the one before it has committed, or has
-	// failed and queued again what it took: when this one commits, the
-	// entries are in the log.
-	return l.change(ctx, func(*Live, store.Tx) ([]toAudit, error) { return nil, nil })
+	return l.change(ctx, func(*Live, store.Tx) ([]toAudit, error) {
+		list := make([]toAudit, len(entries))
+		for i := range entries {
+			list[i] = toAudit{entry: &entries[i]}
+		}
+		return list, nil
+	})
 }
 
 // takeAccess takes queued entries for a change to append: its audit list

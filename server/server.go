@@ -339,15 +339,16 @@ func (a *accessLog) run() {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	var batch []audit.Entry
+	// queue queues the batch and asks for a flush, also with no batch:
+	// what a failed flush left is written by a later one.
 	queue := func() {
-		if len(batch) == 0 {
-			return
+		if len(batch) > 0 {
+			if err := a.l.QueueAccess(context.Background(), batch); err != nil {
+				a.m.accessErrors.Inc()
+				a.log.Error("the access log could not be queued", "requests", len(batch), "error", err)
+			}
+			batch = batch[:0]
 		}
-		if err := a.l.QueueAccess(context.Background(), batch); err != nil {
-			a.m.accessErrors.Inc()
-			a.log.Error("the access log could not be queued", "requests", len(batch), "error", err)
-		}
-		batch = batch[:0]
 		select {
 		case a.flush <- struct{}{}:
 		default: // a flush is asked for already
@@ -371,8 +372,9 @@ func (a *accessLog) run() {
 	}
 }
 
-// flusher writes what is queued when asked, until the log closes, and
-// once more then. What a failed flush left queued is written by the next.
+// flusher writes what is queued when asked (every 100 ms at least), until
+// the log closes, and once more then. What a failed flush left queued is
+// written by the next.
 func (a *accessLog) flusher() {
 	defer close(a.flushed)
 	write := func() {
