@@ -344,7 +344,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	}()
 	for range workers {
 		go func() {
-			cache := newValueCache(len(src.Fields))
+			cache := newValueCache(len(src.Fields), true)
 			for b := range todo {
 				for k := range b.items {
 					it := &b.items[k]
@@ -394,12 +394,10 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				st.Fields[p.Field] = fs
 			}
 			st.RejectedValues += int64(len(it.rejects))
-			for i := range rec.Features {
+			for i, feat := range rec.Features {
 				if it.orgNamed&(1<<i) != 0 {
-					orgNamed[rec.Features[i].Name]++
+					orgNamed[feat.Name]++
 				}
-			}
-			for _, feat := range rec.Features {
 				fs := st.Fields[feat.Name]
 				fs.Values += int64(len(feat.Values))
 				if len(feat.Values) > 0 {
@@ -448,6 +446,9 @@ const (
 // entries.
 type valueCache struct {
 	fields []map[string]cached
+	// orgNamed asks normalize to tell people's names that read as an
+	// organisation's (Load reports them; real-time upserts do not ask).
+	orgNamed bool
 }
 
 type cached struct {
@@ -460,8 +461,8 @@ type cached struct {
 
 const cacheMax = 1 << 16
 
-func newValueCache(fields int) *valueCache {
-	c := &valueCache{fields: make([]map[string]cached, fields)}
+func newValueCache(fields int, orgNamed bool) *valueCache {
+	c := &valueCache{fields: make([]map[string]cached, fields), orgNamed: orgNamed}
 	for i := range c.fields {
 		c.fields[i] = map[string]cached{}
 	}
@@ -470,8 +471,8 @@ func newValueCache(fields int) *valueCache {
 
 // normalize normalises every raw value of feature i, dropping duplicates.
 // Values that cannot be normalised are returned as rejects.
-// It also reports whether a value typed name reads as an organisation's
-// name (see loadSource).
+// When the cache was made to, it also reports whether a value typed name
+// reads as an organisation's name (see loadSource).
 func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Options) ([]record.Value, []Reject, bool) {
 	var vals []record.Value
 	var rejects []Reject
@@ -484,7 +485,7 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 			e = cached{err: err}
 			if err == nil {
 				e.one = []record.Value{v}
-				e.orgNamed = feat.Kind == record.KindName && normalize.IsOrgName(raw)
+				e.orgNamed = c.orgNamed && feat.Kind == record.KindName && normalize.IsOrgName(raw)
 			}
 			if len(m) < cacheMax {
 				m[raw] = e
@@ -515,7 +516,7 @@ type Normalizer struct {
 
 // NewNormalizer returns a Normalizer for src, whose values limits bound.
 func NewNormalizer(src config.Source, limits config.Limits) *Normalizer {
-	return &Normalizer{src: src, opts: normalizeOptions(src, limits), cache: newValueCache(len(src.Fields))}
+	return &Normalizer{src: src, opts: normalizeOptions(src, limits), cache: newValueCache(len(src.Fields), false)}
 }
 
 // normalizeOptions returns the normalisation options of each field of src.

@@ -405,8 +405,9 @@ func (rd *Reader) resolveColumns(cols []string) error {
 // a bad row it returns a *RowError; the caller records it and calls Next
 // again. Any other error (an I/O failure) ends the stream.
 // Warnings are problems with the file as a whole found so far, beyond
-// single rows: a rejected row that spans many lines, where a quote left
-// open may have taken rows with it.
+// single rows: an encoding read from the file rather than declared, a
+// rejected row that spans many lines, where a quote left open may have
+// taken rows with it.
 func (rd *Reader) Warnings() []string {
 	if rd.encoding != "" {
 		return append([]string{rd.encoding}, rd.rows.warnings()...)
