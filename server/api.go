@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -460,7 +458,7 @@ func (s *Server) routes() {
 			var after *record.Review
 			if in.After != "" {
 				after = &record.Review{}
-				if err := decodeCursor(in.After, after); err != nil {
+				if err := s.cursors.open(in.After, after); err != nil {
 					return nil, err
 				}
 			}
@@ -474,7 +472,7 @@ func (s *Server) routes() {
 				out.Body.Items = []record.Review{}
 			}
 			if next != nil {
-				out.Body.Next = encodeCursor(*next)
+				out.Body.Next = s.cursors.seal(*next)
 			}
 			return out, nil
 		})
@@ -565,7 +563,7 @@ func (s *Server) routes() {
 			}
 			var after int64
 			if in.After != "" {
-				if err := decodeCursor(in.After, &after); err != nil {
+				if err := s.cursors.open(in.After, &after); err != nil {
 					return nil, err
 				}
 			}
@@ -579,7 +577,7 @@ func (s *Server) routes() {
 				out.Body.Entries = []audit.Entry{}
 			}
 			if in.Limit > 0 && len(entries) == in.Limit {
-				out.Body.Next = encodeCursor(entries[len(entries)-1].Seq)
+				out.Body.Next = s.cursors.seal(entries[len(entries)-1].Seq)
 			}
 			return out, nil
 		})
@@ -738,21 +736,4 @@ func rejectDetails(rs []uploadError) []error {
 		out = append(out, &huma.ErrorDetail{Message: r.Reason, Location: "body." + r.Field})
 	}
 	return out
-}
-
-// Cursors are opaque to callers: base64 of the JSON of where a page ended.
-func encodeCursor(v any) string {
-	data, _ := json.Marshal(v)
-	return base64.RawURLEncoding.EncodeToString(data)
-}
-
-func decodeCursor(s string, v any) error {
-	data, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil {
-		err = json.Unmarshal(data, v)
-	}
-	if err != nil {
-		return huma.Error422UnprocessableEntity("after: not a cursor this API gave")
-	}
-	return nil
 }

@@ -92,6 +92,7 @@ type Server struct {
 	log        *slog.Logger
 	access     *accessLog
 	metrics    *metrics
+	cursors    *cursors
 }
 
 // New makes a server over l. It checks the policy, principals and keys:
@@ -112,6 +113,10 @@ func New(l *live.Live, opt Options) (*Server, error) {
 	}
 	s := &Server{l: l, opt: opt, principals: map[string]access.Principal{},
 		sources: map[string]config.Source{}, mux: http.NewServeMux(), log: opt.Logger}
+	var err error
+	if s.cursors, err = newCursors(); err != nil {
+		return nil, err
+	}
 	for _, p := range opt.Principals {
 		if err := opt.Policy.Check(p); err != nil {
 			return nil, err

@@ -1374,7 +1374,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 	var after *record.Review
 	if cur := q.Get("after"); cur != "" {
 		after = &record.Review{}
-		if err := decodeCursor(cur, after); err != nil {
+		if err := w.s.cursors.open(cur, after); err != nil {
 			return p, err
 		}
 	}
@@ -1383,7 +1383,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		return p, err
 	}
 	if next != nil {
-		d.Next = encodeCursor(next)
+		d.Next = w.s.cursors.seal(next)
 	}
 	return p, w.reviewItems(ctx, v, d, items)
 }
