@@ -204,6 +204,9 @@ func (v View) Key() string {
 	return strings.Join(parts, "\x00")
 }
 
+// Everything reports whether the view holds every source, nothing masked.
+func (v View) Everything() bool { return v.everything }
+
 // Record reports whether the view holds a record.
 func (v View) Record(k record.Key) bool { return v.Source(k.Source) }
 

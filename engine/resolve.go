@@ -446,15 +446,15 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			r.Reason = "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(lv[k*nC:(k+1)*nC]), ", ")
 			r.Rule = ruleNames[cands[k].Rule]
 		case band:
-			r.Reason, r.Rule = "review band", ruleNames[cands[p.index].Rule]
+			r.Reason, r.Rule = ReasonBand, ruleNames[cands[p.index].Rule]
 		case refused:
 			x := cr.Refused[p.index]
 			r.Reason = "too large to check for conflicts"
 			switch {
 			case x.Ambiguous:
-				r.Reason = fmt.Sprintf("ambiguous: as strong as a link to %s, which cannot be one entity with %s", recs[x.With[1]].Key, recs[x.With[0]].Key)
+				r.Reason = AmbiguousReason(recs[x.With[1]].Key, recs[x.With[0]].Key)
 			case !x.TooLarge:
-				r.Reason = fmt.Sprintf("matches, but joining would put %s and %s in one entity", recs[x.With[0]].Key, recs[x.With[1]].Key)
+				r.Reason = SeparatedReason(recs[x.With[0]].Key, recs[x.With[1]].Key)
 			}
 		}
 	}

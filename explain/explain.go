@@ -198,8 +198,10 @@ func (h How) Text() string {
 type Separation struct {
 	A record.Key `json:"a"`
 	B record.Key `json:"b"`
-	// Kind is "conflict" (they disagree outright on an exclusive feature)
-	// or "decision" (a reviewer decided they are different).
+	// Kind is "conflict" (they disagree outright on an exclusive feature),
+	// "decision" (a reviewer decided they are different) or "review"
+	// (clustering held the pair back for a person to decide: Detail says
+	// why).
 	Kind   string `json:"kind"`
 	Detail string `json:"detail"`
 }
@@ -215,26 +217,41 @@ type WhyNot struct {
 	// Separations are pairs across the entities that may not share an
 	// entity, at most a few.
 	Separations []Separation `json:"separations,omitempty"`
+	// Unlinked is set when the best pair scores as a match but is not
+	// stored as a link: no blocking rule brought its records together (or
+	// the model changed since they were compared).
+	Unlinked bool `json:"unlinked,omitempty"`
 	// Reason sums it up in a sentence.
 	Reason string `json:"reason"`
 }
 
 // Summarise sets Reason from Best and Separations.
 func (w *WhyNot) Summarise() {
-	switch {
+	first := func(kind string) *Separation {
+		for i := range w.Separations {
+			if w.Separations[i].Kind == kind {
+				return &w.Separations[i]
+			}
+		}
+		return nil
+	}
+	switch d, c, r := first("decision"), first("conflict"), first("review"); {
 	case w.Best == nil:
 		w.Reason = "no pair across the two entities could be compared"
-	case len(w.Separations) > 0 && w.Separations[0].Kind == "decision":
-		w.Reason = fmt.Sprintf("a reviewer decided %s and %s are different entities; clustering never joins them", w.Separations[0].A, w.Separations[0].B)
+	case d != nil:
+		w.Reason = fmt.Sprintf("a reviewer decided %s and %s are different entities; clustering never joins them", d.A, d.B)
 	case w.Best.Outcome == OutcomeNonMatch:
 		w.Reason = fmt.Sprintf("the best pair scores probability %.4f, below the review threshold %.2f", w.Best.Probability, w.Best.Thresholds.Review)
 	case w.Best.Outcome == OutcomeReview:
 		w.Reason = fmt.Sprintf("the best pair scores probability %.4f, in the review band [%.2f, %.2f): a person should decide", w.Best.Probability, w.Best.Thresholds.Review, w.Best.Thresholds.Match)
 	case w.Best.Outcome == OutcomeConflict:
 		w.Reason = fmt.Sprintf("the best pair scores as a match but disagrees on %s, so it never links", strings.Join(w.Best.Disagreements, ", "))
-	case len(w.Separations) > 0:
-		s := w.Separations[0]
-		w.Reason = fmt.Sprintf("the best pair scores as a match, but joining would put %s and %s in one entity: %s", s.A, s.B, s.Detail)
+	case c != nil:
+		w.Reason = fmt.Sprintf("the best pair scores as a match, but joining would put %s and %s in one entity: %s", c.A, c.B, c.Detail)
+	case r != nil:
+		w.Reason = fmt.Sprintf("the best pair scores as a match, but clustering held %s and %s back for a person to decide: %s", r.A, r.B, r.Detail)
+	case w.Unlinked:
+		w.Reason = "the best pair scores as a match but was never linked: no blocking rule brings its records together (or the model changed since they were compared); a reviewer's merge would join them"
 	default:
 		w.Reason = "the best pair scores as a match and nothing keeps the entities apart: they join on the next change that touches them"
 	}

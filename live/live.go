@@ -1015,7 +1015,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 			if _, decided := mem.verdicts[record.NewPair(rec.Key, cr.key)]; decided {
 				continue // a reviewer has decided this pair already
 			}
-			reason := "review band"
+			reason := engine.ReasonBand
 			if outcome == model.Conflict {
 				reason = "scores as a match but disagrees on " + strings.Join(l.scorer.Disagreements(levels), ", ")
 			}

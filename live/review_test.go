@@ -13,6 +13,8 @@ import (
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/engine"
+	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
@@ -424,5 +426,107 @@ func TestBacklog(t *testing.T) {
 	days, err = l.Backlog(ctx, 7, hidden.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleViewer}}, ""))
 	if err != nil || len(days) != 2 || days[0].Pending != 0 || days[1].Pending != 0 {
 		t.Errorf("backlog for a view without s: %+v, %v", days, err)
+	}
+}
+
+// Why two entities are apart when their best pair matches: a link held
+// back as ambiguous (the record links as strongly to one that cannot be
+// one entity with the other), its third record named only to a reader
+// who sees its source; or a pair no blocking rule brought together.
+func TestWhyNotHeldAndUnlinked(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	kinded := func(src, id, name, phone string, kind record.EntityKind) record.Record {
+		r := textRecord(id, name, phone)
+		r.Key.Source, r.Kind = src, kind
+		return r
+	}
+	// x fits the person p and the organisation o alike, which can never
+	// be one entity: neither link is followed.
+	for _, r := range []record.Record{
+		kinded("pay", "x", "ann lee", "111", record.EntityUnknown),
+		kinded("kyc", "p", "ann lee", "111", record.EntityPerson),
+		kinded("reg", "o", "ann lee", "111", record.EntityOrganization),
+	} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ent := func(src, id string) record.EntityID {
+		s, err := l.Record(ctx, record.Key{Source: src, ID: id}, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Entity
+	}
+	ex, ep := ent("pay", "x"), ent("kyc", "p")
+	if ex == ep || ex == ent("reg", "o") {
+		t.Fatalf("the ambiguous record joined an entity: x %s, p %s", ex, ep)
+	}
+	why, err := l.WhyNot(ctx, ex, ep, access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why.Best == nil || why.Best.Outcome != explain.OutcomeMatch || len(why.Separations) != 1 || why.Separations[0].Kind != "review" ||
+		!strings.Contains(why.Reason, "held") || !strings.Contains(why.Reason, "reg/o") {
+		t.Fatalf("why not, held: %+v", why)
+	}
+	// A reader who does not see the registry reads the same, without o.
+	pol, err := access.NewPolicy([]string{"secret"}, map[string]access.Source{"pay": {}, "kyc": {}, "reg": {Label: "secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := pol.View(access.Principal{ID: "ann", Roles: []access.Role{access.RoleViewer}}, "case 1")
+	why, err = l.WhyNot(ctx, ex, ep, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(why.Reason, "held") || strings.Contains(why.Reason, "reg/o") || !strings.Contains(why.Reason, "another record") {
+		t.Fatalf("why not, held, as a reader who does not see reg: %q", why.Reason)
+	}
+	// A batch run's review queue quotes the third record in its reason:
+	// the reader who does not see it reads the pair without its key.
+	tx, err := storeOf(t, l).Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, p, o := record.Key{Source: "pay", ID: "x"}, record.Key{Source: "kyc", ID: "p"}, record.Key{Source: "reg", ID: "o"}
+	if err := tx.PutReview(ctx, record.Review{A: p, B: x, Weight: 5, Reason: engine.AmbiguousReason(o, p)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	page, _, err := l.ReviewPage(ctx, v, nil, 10)
+	if err != nil || len(page) != 1 || strings.Contains(page[0].Reason, "reg/o") || !strings.Contains(page[0].Reason, "another record") {
+		t.Fatalf("review queue as a reader who does not see reg: %+v, %v", page, err)
+	}
+	if page, _, _ := l.ReviewPage(ctx, access.Everything, nil, 10); len(page) != 1 || page[0].Reason != engine.AmbiguousReason(o, p) {
+		t.Fatalf("review queue as one who sees everything: %+v", page)
+	}
+	stored, err := l.Record(ctx, p, v)
+	if err != nil || len(stored.Reviews) != 1 || strings.Contains(stored.Reviews[0].Reason, "reg/o") {
+		t.Fatalf("the record's reviews as a reader who does not see reg: %+v, %v", stored.Reviews, err)
+	}
+	// Two records whose names match, where the model blocks on phones
+	// alone, were never compared.
+	m := bridgeModel()
+	m.Blocking = [][]string{{"phone"}}
+	l2 := openLive(t, openStore(t), m)
+	for _, r := range []record.Record{textRecord("y", "bo", ""), textRecord("q", "bo", "")} {
+		if _, err := l2.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ey, eq := entityOf(t, l2, "y"), entityOf(t, l2, "q")
+	if ey == eq {
+		t.Fatal("records that share no blocking key joined")
+	}
+	why, err = l2.WhyNot(ctx, ey, eq, access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why.Best == nil || why.Best.Outcome != explain.OutcomeMatch || !why.Unlinked || !strings.Contains(why.Reason, "never linked") {
+		t.Fatalf("why not, never compared: %+v", why)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v 
 		return out, nil
 	}
 	reviews, err := tx.Reviews(ctx, key, nil, 0)
-	out.Reviews = slices.DeleteFunc(reviews, func(r record.Review) bool { return !v.Record(r.A) || !v.Record(r.B) })
+	out.Reviews = reviewsAsSeen(slices.DeleteFunc(reviews, func(r record.Review) bool { return !v.Record(r.A) || !v.Record(r.B) }), v)
 	return out, err
 }
 
@@ -273,7 +274,17 @@ func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Revi
 	if !more {
 		after = nil
 	}
-	return out, after, err
+	return reviewsAsSeen(out, v), after, err
+}
+
+// reviewsAsSeen rewrites, in place, the reasons of pairs in review (both
+// of whose records v holds) as v sees them: a record a reason quotes from
+// a source v hides is not named (engine.ReasonAsSeen).
+func reviewsAsSeen(rs []record.Review, v access.View) []record.Review {
+	for i := range rs {
+		rs[i].Reason = engine.ReasonAsSeen(rs[i].Reason, rs[i].A, rs[i].B, v.Source, v.Everything())
+	}
+	return rs
 }
 
 // SourceCounts returns how many records each source v shows has stored;
@@ -365,7 +376,7 @@ func (l *Live) ReviewsAmong(ctx context.Context, keys []record.Key, v access.Vie
 		}
 		return nil
 	})
-	return out, err
+	return reviewsAsSeen(out, v), err
 }
 
 // DecisionsAbout returns the reviewers' decisions that name one of keys,
@@ -586,10 +597,88 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 			}
 		}
 		w.Separations = append(w.Separations, conflicts...)
+		// Pairs across the entities held for review by clustering: a
+		// link as strong as one to a record it cannot be one entity with,
+		// or a merge that would join conflicting records. The best pair's
+		// own first.
+		inB := map[record.Key]bool{}
+		for _, k := range kb {
+			inB[k] = true
+		}
+		var held []explain.Separation
+		for _, k := range ka {
+			rs, err := tx.Reviews(ctx, k, nil, 0)
+			if err != nil {
+				return err
+			}
+			for _, r := range reviewsAsSeen(rs, v) {
+				o := other(record.Link{A: r.A, B: r.B}, k)
+				if !inB[o] || r.Reason == engine.ReasonBand {
+					continue
+				}
+				s := explain.Separation{A: k, B: o, Kind: "review", Detail: r.Reason}
+				if w.Best != nil && record.NewPair(k, o) == record.NewPair(w.Best.A, w.Best.B) {
+					held = slices.Insert(held, 0, s)
+				} else if len(held) < 5 {
+					held = append(held, s)
+				}
+			}
+		}
+		w.Separations = append(w.Separations, held...)
+		if w.Best != nil && w.Best.Outcome == explain.OutcomeMatch && len(w.Separations) == 0 {
+			s, err := l.ambiguity(ctx, tx, w.Best, v)
+			if err != nil {
+				return err
+			}
+			if s != nil {
+				w.Separations = append(w.Separations, *s)
+			}
+		}
+		if w.Best != nil && w.Best.Outcome == explain.OutcomeMatch && len(w.Separations) == 0 {
+			links, err := tx.Links(ctx, w.Best.A)
+			if err != nil {
+				return err
+			}
+			w.Unlinked = !slices.ContainsFunc(links, func(lk record.Link) bool { return other(lk, w.Best.A) == w.Best.B })
+		}
 		w.Summarise()
 		return nil
 	})
 	return w, err
+}
+
+// ambiguity returns why clustering does not follow a matching pair that
+// nothing else keeps apart, when it is ambiguous (cluster.Options.Ambiguity):
+// one of its records links about as strongly to a third record that cannot
+// be one entity with the other. Nil when it is not.
+func (l *Live) ambiguity(ctx context.Context, tx store.Tx, best *explain.Waterfall, v access.View) (*explain.Separation, error) {
+	margin := l.scorer.Ambiguity()
+	if margin <= 0 {
+		return nil, nil
+	}
+	for _, p := range [][2]record.Key{{best.A, best.B}, {best.B, best.A}} {
+		x, y := p[0], p[1]
+		links, err := tx.Links(ctx, x)
+		if err != nil {
+			return nil, err
+		}
+		for _, lk := range links {
+			c := other(lk, x)
+			if c == y || lk.Weight < l.matchW || math.Abs(lk.Weight-best.Weight) >= margin {
+				continue
+			}
+			rs, err := l.records(ctx, tx, y, c)
+			if err != nil {
+				return nil, err
+			}
+			if rs[0].Kind.Compatible(rs[1].Kind) && !l.scorer.Conflict(l.levels(&rs[0], &rs[1])) {
+				continue
+			}
+			reason := engine.ReasonAsSeen(engine.AmbiguousReason(c, y), x, y, v.Source, v.Everything())
+			return &explain.Separation{A: x, B: y, Kind: "review", Detail: reason}, nil
+		}
+	}
+	return nil, nil
 }
 
 // KeepRejects keeps rows and values that could not be used in the store,

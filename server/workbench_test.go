@@ -276,6 +276,11 @@ func TestWorkbenchEntityTools(t *testing.T) {
 	if bAfter.Entity == a.Entity {
 		t.Fatalf("b still in %s after the split", a.Entity)
 	}
+	// What keeps them apart now is the split's decision.
+	if r := b.get("/whynot?a=" + string(a.Entity) + "&b=" + string(bAfter.Entity)); r.status != 200 ||
+		!strings.Contains(r.body, "What keeps them apart") || !strings.Contains(r.body, "a reviewer's decision") {
+		t.Errorf("why-not page after a split: %d %s", r.status, r.body)
+	}
 	r = b.post("/entities/"+string(a.Entity)+"/merge", url.Values{"csrf": {csrf}, "with": {string(bAfter.Entity)}, "reason": {"one person after all"}})
 	if r.status != 200 || !strings.Contains(r.body, "Merged") {
 		t.Fatalf("merge: %d %s", r.status, r.body)
