@@ -114,6 +114,10 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "jonathon", "jonathan", "similar ≥0.92"},
 		{record.KindName, "Juan García", "Juan García López", "similar ≥0.92"},
 		{record.KindName, "Ana García", "Ana María García López", "subset"},
+		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Santos Gutiérrez", "nickname, subset"}, // nickname, middle name and maternal surname dropped
+		{record.KindName, "LALO BELUEZA GARCIA", "BELUEZA GARCIA/EDUARDO ALEJANDRO", "nickname, subset"},
+		{record.KindName, "Pancho", "Francisco Santos", "else"}, // one token is no name to go by
+		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
 		{record.KindName, "GARCIA LOPEZ/JOSE MA", "José María García López", "similar ≥0.92"},
@@ -346,6 +350,23 @@ func TestNicknames(t *testing.T) {
 	}
 	if compare.Nicknames([]string{"bill", "smith"}, []string{"william", "jones"}) {
 		t.Error("Nicknames(bill smith, william jones) = true")
+	}
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"pancho santos", "francisco diego santos gutierrez", true},
+		{"francisco diego santos gutierrez", "pancho santos", true},
+		{"pancho santos", "francisco santos", false},           // as many tokens: Nicknames
+		{"francisco santos", "francisco diego santos", false},  // no nickname: a token subset
+		{"pancho santos", "francisco diego ramos", false},      // santos missing
+		{"pancho pancho", "francisco santos gutierrez", false}, // one token of the longer name for each
+		{"pancho", "francisco santos", false},                  // one token
+		{"bill bob smith", "william robert smith jones", true}, // two nicknames
+	} {
+		if got := compare.NicknameSubset(strings.Fields(tt.a), strings.Fields(tt.b)); got != tt.want {
+			t.Errorf("NicknameSubset(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }
 

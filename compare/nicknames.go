@@ -151,3 +151,47 @@ func Nicknames(a, b []string) bool {
 	}
 	return nick
 }
+
+// NicknameSubset reports whether the name with fewer tokens is, but for at
+// least one nickname, a part of the other: each of its tokens (two or more)
+// equal to or a nickname of a distinct token of the longer name. A payment
+// message writes "SANTOS/PANCHO" for Francisco Diego Santos Gutiérrez: the
+// nickname and the dropped maternal surname and middle name together.
+func NicknameSubset(a, b []string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < 2 || len(a) == len(b) {
+		return false
+	}
+	var buf [16]bool
+	used := buf[:0]
+	if len(b) <= len(buf) {
+		used = buf[:len(b)]
+	} else {
+		used = make([]bool, len(b))
+	}
+	nick := false
+	for _, x := range a {
+		found := -1
+		for k, y := range b {
+			if !used[k] && y == x {
+				found = k
+				break
+			}
+		}
+		if found < 0 {
+			for k, y := range b {
+				if !used[k] && NicknameOf(x, y) {
+					found, nick = k, true
+					break
+				}
+			}
+		}
+		if found < 0 {
+			return false
+		}
+		used[found] = true
+	}
+	return nick
+}

@@ -100,6 +100,7 @@ func TestAccuracy(t *testing.T) {
 				if b.personOrg > 0 {
 					t.Errorf("%d predicted entities hold a person and an organisation, want none", b.personOrg)
 				}
+				t.Logf("recall gap between name origins: %.1f points; over pairs of distinctive names %.1f", 100*b.originGap, 100*b.distinctiveGap)
 				if b.datedRelatives > 0.01 {
 					t.Errorf("relatives with dates of birth merged %.4f of the time, want ≤ 0.01", b.datedRelatives)
 				}
