@@ -21,8 +21,12 @@ const (
 )
 
 // ReasonBand is the reason of a pair whose probability is in the review
-// band.
-const ReasonBand = "review band"
+// band; ReasonTooLarge of a link clustering did not follow because the
+// entities it would join were too large to check for conflicts.
+const (
+	ReasonBand     = "review band"
+	ReasonTooLarge = "too large to check for conflicts"
+)
 
 // AmbiguousReason is the reason a link is held back: it is as strong as a
 // link to with, which cannot be one entity with of (a record of the pair).

@@ -449,7 +449,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			r.Reason, r.Rule = ReasonBand, ruleNames[cands[p.index].Rule]
 		case refused:
 			x := cr.Refused[p.index]
-			r.Reason = "too large to check for conflicts"
+			r.Reason = ReasonTooLarge
 			switch {
 			case x.Ambiguous:
 				r.Reason = AmbiguousReason(recs[x.With[1]].Key, recs[x.With[0]].Key)

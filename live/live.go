@@ -1168,7 +1168,12 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 	for i, s := range comp {
 		index[s] = int32(i)
 	}
-	cr := cluster.Greedy(len(comp), l.edges(comp, index), l.clusterOptions(l.memGroup(comp)))
+	edges := l.edges(comp, index)
+	cr := cluster.Greedy(len(comp), edges, l.clusterOptions(l.memGroup(comp)))
+	key := func(i int) record.Key { return mem.recs[comp[i]].key }
+	if err := l.noteRefusals(ctx, tx, cr, edges, key, prev); err != nil {
+		return err
+	}
 
 	// Groups, largest first, then by smallest key.
 	groupOf := map[int32][]int{}
@@ -1185,7 +1190,6 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 		}
 		return a[0] - b[0] // members are in key order
 	})
-	key := func(i int) record.Key { return mem.recs[comp[i]].key }
 	// Name the groups.
 	names := make([]record.EntityID, len(groups))
 	taken := map[record.EntityID]int{} // id → group
@@ -1286,6 +1290,40 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 			return err
 		}
 		ch.Events = append(ch.Events, ev)
+	}
+	return nil
+}
+
+// noteRefusals puts in the review queue, as batch clustering does, the
+// links clustering did not follow (ambiguous, or joining records that
+// cannot be one entity), each with its reason, unless a reviewer decided
+// the pair; and takes off it the links it followed between two entities
+// that were apart before, which a refusal may have put there.
+func (l *Live) noteRefusals(ctx context.Context, tx store.Tx, cr cluster.Result, edges []cluster.Edge, key func(int) record.Key, prev map[record.Key]record.EntityID) error {
+	for _, r := range cr.Refused {
+		a, b := key(int(r.A)), key(int(r.B))
+		if _, decided := l.mem.verdicts[record.NewPair(a, b)]; decided || r.Weight == cluster.Forced {
+			continue
+		}
+		reason := engine.ReasonTooLarge
+		switch {
+		case r.Ambiguous:
+			reason = engine.AmbiguousReason(key(int(r.With[1])), key(int(r.With[0])))
+		case !r.TooLarge:
+			reason = engine.SeparatedReason(key(int(r.With[0])), key(int(r.With[1])))
+		}
+		if err := tx.PutReview(ctx, record.Review{A: a, B: b, Weight: r.Weight, Reason: reason}); err != nil {
+			return err
+		}
+	}
+	for _, e := range edges {
+		a, b := key(int(e.A)), key(int(e.B))
+		if e.Weight == cluster.Forced || cr.Labels[e.A] != cr.Labels[e.B] || prev[a] == "" || prev[b] == "" || prev[a] == prev[b] {
+			continue
+		}
+		if err := tx.DeleteReview(ctx, a, b); err != nil {
+			return err
+		}
 	}
 	return nil
 }
