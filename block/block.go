@@ -309,6 +309,12 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 			}
 			continue
 		}
+		if t.Facet == FacetDigits {
+			if s := digits(v.Norm); s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+			continue
+		}
 		if s := v.Facet(t.Facet); s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
@@ -319,6 +325,36 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 // FacetLetters is the facet of a term whose key is the value's letters,
 // sorted.
 const FacetLetters = "letters"
+
+// FacetDigits is the facet of a term whose key is the digits of the value,
+// in order, when it has at least minDigits of them: an identifier one source
+// writes with a letter of its type and another without (P-J61566600,
+// J61566600, 61566600).
+const FacetDigits = "digits"
+
+// minDigits is the fewest digits a digits key is made of: fewer say too
+// little about which identifier it is.
+const minDigits = 6
+
+// digits returns the digits of s, or "" when it has fewer than minDigits.
+func digits(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	if n < minDigits {
+		return ""
+	}
+	b := make([]byte, 0, n)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
+}
 
 // letters returns the bytes of s but spaces, sorted.
 func letters(s string) string {

@@ -268,6 +268,33 @@ func TestKeysAgreeWithIndex(t *testing.T) {
 	}
 }
 
+// TestDigits pairs identifiers whose digits are the same, whatever letters
+// of their type one writes and another does not, and only those of six
+// digits or more; live keys agree.
+func TestDigits(t *testing.T) {
+	id := func(n, norm string) record.Record {
+		return record.Record{Key: record.Key{Source: "s", ID: n},
+			Features: []record.Feature{{Name: "id", Values: []record.Value{{Norm: norm, Tokens: []string{norm}}}}}}
+	}
+	recs := []record.Record{
+		id("0", "PJ61566600"),
+		id("1", "J61566600"), // the type letter dropped
+		id("2", "61566600"),  // no letters at all
+		id("3", "J61566601"), // another number
+		id("4", "AB12345"),   // five digits: no key
+		id("5", "XY12345"),
+	}
+	rs := rules(t, []string{"id." + block.FacetDigits})
+	ix := block.Build(recs, rs, block.Options{})
+	if got, want := allPairs(t, ix), []tagged{{0, 1, 0}, {0, 2, 0}, {1, 2, 0}}; !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+	k0, k2, k3 := block.Keys(&recs[0], rs, 16), block.Keys(&recs[2], rs, 16), block.Keys(&recs[3], rs, 16)
+	if !reflect.DeepEqual(k0, k2) || reflect.DeepEqual(k0, k3) || len(block.Keys(&recs[4], rs, 16)[0]) != 0 {
+		t.Errorf("live keys: %v %v %v", k0, k2, k3)
+	}
+}
+
 // TestLetters pairs names whose letters are the same, whatever their
 // spacing and word order, and checks that live keys agree.
 func TestLetters(t *testing.T) {

@@ -503,10 +503,10 @@ func checkRule(r block.Rule, kinds map[string]record.Kind) error {
 			return fmt.Errorf("blocking rule %s: no source has a feature %q", r, t.Feature)
 		}
 		facet := strings.TrimSuffix(t.Facet, "_pairs")
-		if facet == "" || facet == "norm" || facet == "token" || t.Facet == block.FacetLetters || slices.Contains(normalize.Facets(kind), facet) {
+		if facet == "" || facet == "norm" || facet == "token" || t.Facet == block.FacetLetters || t.Facet == block.FacetDigits || slices.Contains(normalize.Facets(kind), facet) {
 			continue
 		}
-		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, letters, %s (and any of them but letters with _pairs)",
+		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, letters, digits, %s (and any of them but letters and digits with _pairs)",
 			r, t.Feature, kind, t.Facet, strings.Join(normalize.Facets(kind), ", "))
 	}
 	return nil
@@ -576,6 +576,9 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 		switch k := kinds[f]; {
 		case k == record.KindIdentifier || k == record.KindPhone || k == record.KindEmail:
 			add(fmt.Sprintf("%s: the same %s (in %s)", f, k, strings.Join(holders[f], ", ")), f)
+			if k == record.KindIdentifier {
+				add(fmt.Sprintf("%s: the same digits, letters aside (P-J61566600, J61566600)", f), f+"."+block.FacetDigits)
+			}
 		case k.IsName():
 			names = append(names, f)
 		case k == record.KindDate:

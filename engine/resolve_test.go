@@ -283,7 +283,7 @@ func TestDefaultBlocking(t *testing.T) {
 	// party shares no source with a date or a postcode: it gets no
 	// combined rule, but name-only ones; given and surname, parts of one
 	// name, get no letters rule.
-	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"dob"},
+	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"ssn.digits"}, {"dob"},
 		{"given.phonetic_pairs"}, {"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
 		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.initials"},
 		{"surname.phonetic_pairs"}, {"surname.surname_phonetic", "dob.year"}, {"surname.surname_phonetic", "postcode"},
@@ -373,6 +373,48 @@ func TestResolveHonoursDecisions(t *testing.T) {
 	for _, r := range res2.Review {
 		if record.NewPair(r.A, r.B) == record.NewPair(linked[0], linked[1]) {
 			t.Errorf("a decided pair is still in the review list")
+		}
+	}
+}
+
+// Training skips the sessions whose pairs share only what does not make
+// them one entity: an officer two filings name (they are as often two
+// companies), and the digits of an identifier (the identifier's own pairs
+// again, which would count its estimate twice). A person-name feature that
+// people's records hold too is the person's own name, and is trained on.
+func TestTrainingSkipsRelatedAndRepeated(t *testing.T) {
+	dir := t.TempDir()
+	var reg, ppl strings.Builder
+	reg.WriteString("id,company,officer,reg\n")
+	ppl.WriteString("id,name,nid\n")
+	officers := []string{"Ana Garcia", "Pedro Lopez", "Luis Perez"}
+	for i := range 30 {
+		fmt.Fprintf(&reg, "r%d,Empresa %c%c SA,%s,J%08d\n", i, 'A'+i%26, 'a'+i/26, officers[i%3], 10000000+i)
+		fmt.Fprintf(&ppl, "p%d,%s %c,V%08d\n", i, officers[i%3], 'A'+i, 20000000+i)
+	}
+	os.WriteFile(filepath.Join(dir, "reg.csv"), []byte(reg.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "ppl.csv"), []byte(ppl.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
+  - {name: reg, path: reg.csv, id: id, kind: organization, fields: {name: {column: company, type: org_name}, officer: {column: officer, type: name}, nid: {column: reg, type: identifier}}}
+  - {name: ppl, path: ppl.csv, id: id, kind: person, fields: {name: {column: name, type: name}, nid: {column: nid, type: identifier}}}
+`), 0o644)
+	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	skipped := map[string]string{}
+	for _, s := range res.Model.Training.Sessions {
+		skipped[s.Rule] = s.Skipped
+	}
+	for rule, want := range map[string]string{
+		"[officer.phonetic_pairs]": "shares only a person an organisation names",
+		"[nid.digits]":             "the identifier's own pairs, letters aside",
+		"[name.phonetic_pairs]":    "",
+		"[nid]":                    "",
+	} {
+		if got, ok := skipped[rule]; !ok || got != want {
+			t.Errorf("session %s skipped %q (present %v), want %q; sessions %v", rule, got, ok, want, skipped)
 		}
 	}
 }

@@ -39,6 +39,56 @@ func householdRule(rule block.Rule, comps []*compare.Comparison) bool {
 	return len(rule.Terms) > 0
 }
 
+// relatedParties returns the person-name features that only organisations'
+// records hold: the name of a person a filing names (its officer), not of
+// the organisation itself.
+func relatedParties(recs []record.Record, comps []*compare.Comparison) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range comps {
+		if c.Spec.Kind == record.KindName {
+			out[c.Spec.Feature] = false
+		}
+	}
+	for i := range recs {
+		for f := range out {
+			if ft := recs[i].Feature(f); ft != nil && len(ft.Values) > 0 {
+				if recs[i].Kind != record.EntityOrganization {
+					delete(out, f) // a person's own name somewhere
+					continue
+				}
+				out[f] = true
+			}
+		}
+	}
+	for f, seen := range out {
+		if !seen {
+			delete(out, f)
+		}
+	}
+	return out
+}
+
+// relatedRule reports whether every term of a rule is a feature of
+// related (relatedParties).
+func relatedRule(rule block.Rule, related map[string]bool) bool {
+	for _, t := range rule.Terms {
+		if !related[t.Feature] {
+			return false
+		}
+	}
+	return len(rule.Terms) > 0
+}
+
+// digitsRule reports whether a rule is the digits of identifiers alone.
+func digitsRule(rule block.Rule) bool {
+	for _, t := range rule.Terms {
+		if t.Facet != block.FacetDigits {
+			return false
+		}
+	}
+	return len(rule.Terms) > 0
+}
+
 // train estimates a model without labels:
 //
 //   - u, for every comparison, from the comparison vectors of random pairs;
@@ -136,13 +186,27 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		mSum[i] = make([]float64, numLevels[i]-1)
 	}
 	var matches float64
+	related := relatedParties(recs, comps)
 	for r, rule := range rules {
 		blocked := ruleFeatures(rule)
+		if relatedRule(rule, related) {
+			// Organisations that name one person (an officer) are as
+			// often two companies as one: EM on them learns officers'
+			// companies as matches.
+			tr.Sessions = append(tr.Sessions, model.Session{Rule: rule.String(), Pairs: sessions[r].Total(), Skipped: "shares only a person an organisation names"})
+			continue
+		}
 		if householdRule(rule, comps) {
 			// Pairs that share only a phone or an address are as often
 			// relatives as the same person: EM on them learns households
 			// as matches. They are compared and scored, not trained on.
 			tr.Sessions = append(tr.Sessions, model.Session{Rule: rule.String(), Pairs: sessions[r].Total(), Skipped: "shares only household features"})
+			continue
+		}
+		if digitsRule(rule) {
+			// Its pairs are, but for a few, those of the identifier alone:
+			// a second session of them would count their estimate twice.
+			tr.Sessions = append(tr.Sessions, model.Session{Rule: rule.String(), Pairs: sessions[r].Total(), Skipped: "the identifier's own pairs, letters aside"})
 			continue
 		}
 		active := make([]bool, nC)
