@@ -14,6 +14,7 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
+	"github.com/concord-er/concord/internal/synth"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
@@ -415,6 +416,42 @@ func TestTrainingSkipsRelatedAndRepeated(t *testing.T) {
 	} {
 		if got, ok := skipped[rule]; !ok || got != want {
 			t.Errorf("session %s skipped %q (present %v), want %q; sessions %v", rule, got, ok, want, skipped)
+		}
+	}
+}
+
+// On the heterogeneous set no two records of one person disagree on their
+// address, phone or city. The sessions of rules on names alone take
+// namesakes and relatives into their match class and estimate that most
+// matches disagree on them; estimating m again over every candidate with
+// the whole model (refineM) brings m of disagreeing down to the least a
+// household feature keeps (people move).
+func TestRefineHouseholdM(t *testing.T) {
+	cfg, _, _, err := synth.WriteHetero(t.TempDir(), synth.HeteroOptions{Seed: 1, People: 6000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := fixture.Resolve(t, c, engine.ResolveOptions{})
+	if res.Model.Training.Refined < 1 {
+		t.Errorf("m was not estimated again: refined %d", res.Model.Training.Refined)
+	}
+	for _, cmp := range res.Model.Comparisons {
+		if !cmp.Kind.Household() || cmp.Kind == record.KindCountry {
+			continue
+		}
+		sum := 0.0
+		for _, l := range cmp.Levels {
+			sum += l.M
+		}
+		// About the floor, 0.05: keeping the levels monotone may pool else
+		// with the level before it. Before refining, m of else came out
+		// 0.18 for the address.
+		if els := cmp.Levels[len(cmp.Levels)-1].M; els > 0.06 || els < 0.03 || math.Abs(sum-1) > 1e-9 {
+			t.Errorf("%s: m of else %.4f, want about the floor 0.05 (m sums to %.6f)", cmp.Name, els, sum)
 		}
 	}
 }

@@ -323,8 +323,130 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		return nil, nil, err
 	}
 	timing["training_priors"] = round3(time.Since(t0).Seconds())
+	t0 = time.Now()
+	for round := range maxRefineRounds {
+		moved, err := refineM(ctx, m, recs, vals, cands, lv, opt.Workers)
+		if err != nil {
+			return nil, nil, err
+		}
+		if m.SourcePriors, _, err = sourcePriors(ctx, m, recs, vals, cands, lv, ix.LinkOnly(), opt.Workers); err != nil {
+			return nil, nil, err
+		}
+		tr.Refined = round + 1
+		if moved < refinedWithin {
+			break
+		}
+	}
+	timing["training_refine"] = round3(time.Since(t0).Seconds())
 	return m, lv, nil
 }
+
+// maxRefineRounds bounds the times m is estimated again over every
+// candidate with the whole model (refineM); it stops sooner once no level's
+// m moves by refinedWithin bits or more.
+const (
+	maxRefineRounds = 3
+	refinedWithin   = 0.25
+)
+
+// refineM estimates m again from every candidate pair, each counted by its
+// probability of a match under the whole model (every comparison, the
+// priors of its pair of sources, term frequencies): an M step of EM over
+// the candidates. A session's EM sees only the comparisons its rule does
+// not block on, and a rule on names alone finds namesakes and relatives as
+// often as duplicates, whom it can tell apart by nothing else: its match
+// class takes them in, and m of an address or a phone comes out as if most
+// matches disagreed on it. Nearly every match is a candidate (blocking's
+// pair completeness), so the matches among the candidates are a fair
+// sample of all matches, for every comparison alike.
+//
+// It returns the most a level's m moved, in bits.
+func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *valueTable, cands []candidate, lv []uint8, workers int) (float64, error) {
+	scorer, err := m.Compile()
+	if err != nil {
+		return 0, err
+	}
+	pw, err := newPairWeights(ctx, vals, scorer, recs, workers)
+	if err != nil {
+		return 0, err
+	}
+	var moved float64
+	nC := len(m.Comparisons)
+	offset := make([]int, nC+1) // comparison → its levels' place in a flat array, null first
+	for i, c := range m.Comparisons {
+		offset[i+1] = offset[i] + len(c.Levels) + 1
+	}
+	pool := make(chan []float64, workers)
+	for range workers {
+		pool <- make([]float64, offset[nC])
+	}
+	err = parallel(ctx, len(cands), workers, func(lo, hi int) {
+		acc := <-pool
+		for k := lo; k < hi; k++ {
+			c := cands[k]
+			levels := lv[k*nC : (k+1)*nC]
+			p := model.Probability(pw.of(c.A, c.B, levels))
+			for i, l := range levels {
+				acc[offset[i]+int(l)] += p
+			}
+		}
+		pool <- acc
+	})
+	if err != nil {
+		return 0, err
+	}
+	acc := <-pool
+	for range workers - 1 {
+		for i, x := range <-pool {
+			acc[i] += x
+		}
+	}
+	for i := range m.Comparisons {
+		c := &m.Comparisons[i]
+		levels := acc[offset[i]+1 : offset[i+1]] // the null level aside
+		total := 0.0
+		for _, x := range levels {
+			total += x
+		}
+		if total < minRefineMatches {
+			continue // too few matches hold this feature to say more than the sessions did
+		}
+		mi, ui := make([]float64, len(c.Levels)), make([]float64, len(c.Levels))
+		for j, x := range levels {
+			// A level no match reached keeps a little: a pair that
+			// reaches it is unlikely a match, not impossible.
+			mi[j], ui[j] = (x+refineSmoothing)/(total+refineSmoothing*float64(len(levels))), c.Levels[j].U
+		}
+		if c.Exclusive {
+			mi = model.CapLast(mi, maxExclusiveElse)
+		}
+		if c.Kind.Household() {
+			mi = model.FloorLast(mi, minHouseholdElse)
+		}
+		mi = model.Monotone(mi, ui)
+		for j := range c.Levels {
+			if max(mi[j], c.Levels[j].M) >= 0.01 { // a rare level's m moves by its smoothing alone
+				moved = max(moved, math.Abs(math.Log2(mi[j]/c.Levels[j].M)))
+			}
+			c.Levels[j].M = mi[j]
+		}
+	}
+	return moved, nil
+}
+
+// minRefineMatches is the fewest expected matches holding a feature on
+// both sides for refineM to estimate its m; refineSmoothing the
+// pseudo-count each level of it gets.
+//
+// minHouseholdElse is the least m of a household feature's else level:
+// one dataset's matches may all agree on their address, phone or city,
+// but people move and change numbers, and a model that takes them for
+// different people because of it loses them.
+const (
+	minHouseholdElse = 0.05
+	minRefineMatches = 50
+	refineSmoothing  = 0.5
+)
 
 // smoothingU is the pseudo-count of a level in the random pairs: the
 // least share of them RemoveMatches leaves a level.

@@ -123,7 +123,10 @@ type Training struct {
 	Seed         uint64    `json:"seed"`
 	URandomPairs int64     `json:"u_random_pairs"`
 	Sessions     []Session `json:"em_sessions"`
-	Warnings     []string  `json:"warnings,omitempty"`
+	// Refined is how many times m was estimated again over every
+	// candidate with the whole model, after the sessions.
+	Refined  int      `json:"refined,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Session is one EM run over the pairs of one blocking rule.

@@ -248,6 +248,21 @@ func TestCapLast(t *testing.T) {
 	}
 }
 
+func TestFloorLast(t *testing.T) {
+	got := model.FloorLast([]float64{0.6, 0.39, 0.01}, 0.05)
+	want := []float64{0.6 * 0.95 / 0.99, 0.39 * 0.95 / 0.99, 0.05}
+	for j := range want {
+		if math.Abs(got[j]-want[j]) > 1e-12 {
+			t.Fatalf("FloorLast = %v, want %v", got, want)
+		}
+	}
+	for _, m := range [][]float64{{0.9, 0.1}, {0.95, 0.05}, {1}, {0, 1}} {
+		if got := model.FloorLast(m, 0.05); !slices.Equal(got, m) {
+			t.Errorf("FloorLast(%v) = %v, want it unchanged", m, got)
+		}
+	}
+}
+
 // TestHouseholdCountsOnce checks that household comparisons (phone,
 // address) agreeing together add only the strongest of their weights,
 // while their disagreements all count.

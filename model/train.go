@@ -225,16 +225,28 @@ func Monotone(m, u []float64) []float64 {
 // that differs outright is a mistake, a few in a hundred, and EM, fitting
 // households and namesakes as matches, would otherwise learn far more.
 func CapLast(m []float64, max float64) []float64 {
+	return setLast(m, max, func(last float64) bool { return last <= max })
+}
+
+// FloorLast raises the last (else) level's m to at least min, scaling the
+// other levels down to keep the sum: a feature matches may disagree on
+// however rarely one dataset shows it (people move, change phones).
+func FloorLast(m []float64, min float64) []float64 {
+	return setLast(m, min, func(last float64) bool { return last >= min })
+}
+
+// setLast sets the last level's m to to, scaling the others to keep the
+// sum, unless keep says the last is fine as it is.
+func setLast(m []float64, to float64, keep func(last float64) bool) []float64 {
 	out := append([]float64(nil), m...)
 	last := len(out) - 1
-	if last < 1 || out[last] <= max {
+	if last < 1 || keep(out[last]) || out[last] >= 1 {
 		return out
 	}
-	rest := 1 - out[last]
-	scale := (1 - max) / rest
+	scale := (1 - to) / (1 - out[last])
 	for j := range out[:last] {
 		out[j] *= scale
 	}
-	out[last] = max
+	out[last] = to
 	return out
 }
