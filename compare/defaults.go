@@ -41,9 +41,9 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 		s.Exclusive = true
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "", 0),
+			lv("day/month swapped", MethodDateSwap, "", 0),
 			lv("partial", MethodDatePartial, "", 0),
 			lv("one edit", MethodDateEdit, "", 0),
-			lv("day/month swapped", MethodDateSwap, "", 0),
 			lv("same month", MethodDateMonth, "", 0),
 			lv("±1 year", MethodDateYears, "", 1),
 			els,
