@@ -117,39 +117,7 @@ func NicknameOf(a, b string) bool {
 // nickname of the token at the same position, or of any token when the
 // order differs.
 func Nicknames(a, b []string) bool {
-	if len(a) != len(b) || len(a) == 0 {
-		return false
-	}
-	nick := false
-	var buf [16]bool
-	used := buf[:0]
-	if len(b) <= len(buf) {
-		used = buf[:len(b)]
-	} else {
-		used = make([]bool, len(b))
-	}
-	for _, x := range a {
-		found := -1
-		for k, y := range b {
-			if !used[k] && x == y {
-				found = k
-				break
-			}
-		}
-		if found < 0 {
-			for k, y := range b {
-				if !used[k] && NicknameOf(x, y) {
-					found, nick = k, true
-					break
-				}
-			}
-		}
-		if found < 0 {
-			return false
-		}
-		used[found] = true
-	}
-	return nick
+	return len(a) == len(b) && len(a) > 0 && nicknamesWithin(a, b)
 }
 
 // NicknameSubset reports whether the name with fewer tokens is, but for at
@@ -161,9 +129,12 @@ func NicknameSubset(a, b []string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	if len(a) < 2 || len(a) == len(b) {
-		return false
-	}
+	return len(a) >= 2 && len(a) < len(b) && nicknamesWithin(a, b)
+}
+
+// nicknamesWithin reports whether each token of a is equal to, or else a
+// nickname of, a distinct token of b, at least one a nickname.
+func nicknamesWithin(a, b []string) bool {
 	var buf [16]bool
 	used := buf[:0]
 	if len(b) <= len(buf) {
@@ -175,7 +146,7 @@ func NicknameSubset(a, b []string) bool {
 	for _, x := range a {
 		found := -1
 		for k, y := range b {
-			if !used[k] && y == x {
+			if !used[k] && x == y {
 				found = k
 				break
 			}

@@ -235,30 +235,31 @@ func TestMonotone(t *testing.T) {
 	}
 }
 
-func TestCapLast(t *testing.T) {
-	got := model.CapLast([]float64{0.4, 0.1, 0.5}, 0.05)
-	want := []float64{0.4 * 0.95 / 0.5, 0.1 * 0.95 / 0.5, 0.05}
-	for j := range want {
-		if math.Abs(got[j]-want[j]) > 1e-12 {
-			t.Fatalf("CapLast = %v, want %v", got, want)
-		}
-	}
-	if got := model.CapLast([]float64{0.9, 0.1}, 0.2); !slices.Equal(got, []float64{0.9, 0.1}) {
-		t.Errorf("CapLast under the cap changed m: %v", got)
-	}
-}
-
-func TestFloorLast(t *testing.T) {
-	got := model.FloorLast([]float64{0.6, 0.39, 0.01}, 0.05)
-	want := []float64{0.6 * 0.95 / 0.99, 0.39 * 0.95 / 0.99, 0.05}
-	for j := range want {
-		if math.Abs(got[j]-want[j]) > 1e-12 {
-			t.Fatalf("FloorLast = %v, want %v", got, want)
-		}
-	}
-	for _, m := range [][]float64{{0.9, 0.1}, {0.95, 0.05}, {1}, {0, 1}} {
-		if got := model.FloorLast(m, 0.05); !slices.Equal(got, m) {
-			t.Errorf("FloorLast(%v) = %v, want it unchanged", m, got)
+// CapLast lowers the else level's m to a cap, FloorLast raises it to a
+// floor, each scaling the other levels to keep the sum; an m already
+// within the bound is kept as it is.
+func TestCapFloorLast(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		f     func([]float64, float64) []float64
+		m     []float64
+		bound float64
+		want  []float64
+	}{
+		{"cap", model.CapLast, []float64{0.4, 0.1, 0.5}, 0.05, []float64{0.4 * 0.95 / 0.5, 0.1 * 0.95 / 0.5, 0.05}},
+		{"under the cap", model.CapLast, []float64{0.9, 0.1}, 0.2, []float64{0.9, 0.1}},
+		{"floor", model.FloorLast, []float64{0.6, 0.39, 0.01}, 0.05, []float64{0.6 * 0.95 / 0.99, 0.39 * 0.95 / 0.99, 0.05}},
+		{"over the floor", model.FloorLast, []float64{0.9, 0.1}, 0.05, []float64{0.9, 0.1}},
+		{"at the floor", model.FloorLast, []float64{0.95, 0.05}, 0.05, []float64{0.95, 0.05}},
+		{"one level", model.FloorLast, []float64{1}, 0.05, []float64{1}},
+		{"all else", model.FloorLast, []float64{0, 1}, 0.05, []float64{0, 1}},
+	} {
+		got := c.f(c.m, c.bound)
+		for j := range c.want {
+			if len(got) != len(c.want) || math.Abs(got[j]-c.want[j]) > 1e-12 {
+				t.Errorf("%s: %v → %v, want %v", c.name, c.m, got, c.want)
+				break
+			}
 		}
 	}
 }
