@@ -18,6 +18,7 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/fixture"
+	"github.com/concord-er/concord/internal/synth"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
@@ -573,5 +574,53 @@ func TestWaitingWriterDoesNotBlockMatch(t *testing.T) {
 	}
 	if waited {
 		<-matched
+	}
+}
+
+// Links that clustering holds back go to the review queue in real time as
+// in batch: upserting a batch run's records, shuffled, leaves about the
+// same held pairs in review (each side may hold a few the other does not:
+// a greedy order over the whole set against one per component).
+func TestLiveHeldLinksAsBatch(t *testing.T) {
+	cfgPath, _, _, err := synth.WriteHetero(t.TempDir(), synth.HeteroOptions{Seed: 1, People: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	held := func(reason string) bool {
+		return strings.HasPrefix(reason, "ambiguous:") || strings.HasPrefix(reason, "matches, but joining")
+	}
+	batch := map[record.Pair]bool{}
+	for _, r := range res.Review {
+		if held(r.Reason) {
+			batch[record.NewPair(r.A, r.B)] = true
+		}
+	}
+	l := openLive(t, openStore(t), res.Model)
+	for _, i := range rand.New(rand.NewPCG(1, 7)).Perm(len(res.Records)) {
+		if _, err := l.Upsert(context.Background(), res.Records[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queue, err := l.Reviews(context.Background(), access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, live := 0, 0
+	for _, r := range queue {
+		if held(r.Reason) {
+			live++
+			if batch[record.NewPair(r.A, r.B)] {
+				both++
+			}
+		}
+	}
+	t.Logf("held links in review: batch %d, real time %d, both %d", len(batch), live, both)
+	if len(batch) < 10 || float64(both) < 0.9*float64(len(batch)) || float64(both) < 0.9*float64(live) {
+		t.Errorf("held links in review: batch %d, real time %d, both %d; want nine in ten of each in both", len(batch), live, both)
 	}
 }
