@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/concord-er/concord/block"
@@ -41,7 +42,9 @@ func householdRule(rule block.Rule, comps []*compare.Comparison) bool {
 
 // relatedParties returns the person-name features that only organisations'
 // records hold: the name of a person a filing names (its officer), not of
-// the organisation itself.
+// the organisation itself. A record is an organisation's when its source
+// or its name says so, or, of no declared kind, when it holds an
+// organisation's name (a registry mapped without a kind).
 func relatedParties(recs []record.Record, comps []*compare.Comparison) map[string]bool {
 	out := map[string]bool{}
 	for _, c := range comps {
@@ -49,10 +52,16 @@ func relatedParties(recs []record.Record, comps []*compare.Comparison) map[strin
 			out[c.Spec.Feature] = false
 		}
 	}
+	isOrg := func(r *record.Record) bool {
+		if r.Kind != record.EntityUnknown {
+			return r.Kind == record.EntityOrganization
+		}
+		return slices.ContainsFunc(r.Features, func(f record.Feature) bool { return f.Kind == record.KindOrgName && len(f.Values) > 0 })
+	}
 	for i := range recs {
 		for f := range out {
 			if ft := recs[i].Feature(f); ft != nil && len(ft.Values) > 0 {
-				if recs[i].Kind != record.EntityOrganization {
+				if !isOrg(&recs[i]) {
 					delete(out, f) // a person's own name somewhere
 					continue
 				}
