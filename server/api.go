@@ -35,7 +35,7 @@ type (
 	}
 	// PageParams ask for a page of a list.
 	PageParams struct {
-		After string `query:"after" maxLength:"2000" doc:"The cursor of the page before (its next); empty for the first page."`
+		After string `query:"after" maxLength:"2000" doc:"The cursor of the page before (its next): opaque, and valid until the server restarts; empty for the first page."`
 		Limit int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"At most this many items."`
 	}
 )
