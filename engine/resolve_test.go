@@ -14,7 +14,6 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
-	"github.com/concord-er/concord/internal/synth"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
@@ -431,15 +430,7 @@ func TestTrainingSkipsRelatedAndRepeated(t *testing.T) {
 // the whole model (refineM) brings m of disagreeing down to the least a
 // household feature keeps (people move).
 func TestRefineHouseholdM(t *testing.T) {
-	cfg, _, _, err := synth.WriteHetero(t.TempDir(), synth.HeteroOptions{Seed: 1, People: 6000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := config.Load(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := fixture.Resolve(t, c, engine.ResolveOptions{})
+	res := fixture.Resolve(t, fixture.Hetero(t, 6000), engine.ResolveOptions{})
 	if res.Model.Training.Refined < 1 {
 		t.Errorf("m was not estimated again: refined %d", res.Model.Training.Refined)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/fixture"
-	"github.com/concord-er/concord/internal/synth"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
@@ -582,15 +581,7 @@ func TestWaitingWriterDoesNotBlockMatch(t *testing.T) {
 // same held pairs in review (each side may hold a few the other does not:
 // a greedy order over the whole set against one per component).
 func TestLiveHeldLinksAsBatch(t *testing.T) {
-	cfgPath, _, _, err := synth.WriteHetero(t.TempDir(), synth.HeteroOptions{Seed: 1, People: 1500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	res := fixture.Resolve(t, fixture.Hetero(t, 1500), engine.ResolveOptions{})
 	held := func(reason string) bool {
 		return strings.HasPrefix(reason, "ambiguous:") || strings.HasPrefix(reason, "matches, but joining")
 	}
