@@ -3,6 +3,7 @@ package normalize
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/antzucaro/matchr"
 
@@ -53,6 +54,13 @@ func ParseOrg(raw string) (OrgName, error) {
 		}
 		forms, toks = append([]string{f}, forms...), toks[:len(toks)-n]
 	}
+	if len(forms) == 0 && cutAtFieldLength(raw) {
+		// A payment message's 35-character line cut the legal form short:
+		// "TRANSPORTES KINGSDOZA INVERSIONES L" for … Inversiones Ltda.
+		if n := cutLegalForm(toks); n > 0 {
+			toks = toks[:len(toks)-n]
+		}
+	}
 	if len(forms) == 0 {
 		if n, f := legalFormAt(toks, false); n > 0 && n < len(toks) {
 			forms, toks = []string{f}, toks[n:]
@@ -77,6 +85,32 @@ func ParseOrg(raw string) (OrgName, error) {
 		}
 	}
 	return o, nil
+}
+
+// fieldLengths are the lengths at which payment messages cut a name: the
+// 35-character lines of SWIFT MT messages, two of them, and the 140
+// characters of an ISO 20022 name.
+var fieldLengths = []int{35, 70, 140}
+
+// cutAtFieldLength reports whether raw, trimmed, is as long as a payment
+// message's name field: a name that fills it was likely cut there.
+func cutAtFieldLength(raw string) bool {
+	return slices.Contains(fieldLengths, utf8.RuneCountInString(strings.TrimSpace(raw)))
+}
+
+// cutLegalForm returns how many tokens at the end of toks are a legal form
+// cut short (the start of one, its last token perhaps cut inside a word:
+// "sociedad a", "l"), leaving at least two tokens of name; 0 for none.
+func cutLegalForm(toks []string) int {
+	for n := min(maxFormLen, len(toks)-2); n >= 1; n-- {
+		tail := strings.Join(toks[len(toks)-n:], " ")
+		for v := range legalForms {
+			if len(v) > len(tail) && strings.HasPrefix(v, tail) {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 // legalFormAt finds the longest legal form at the end (or start) of toks and
