@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -597,10 +596,10 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 			}
 		}
 		w.Separations = append(w.Separations, conflicts...)
-		// Pairs across the entities held for review by clustering: a
-		// link as strong as one to a record it cannot be one entity with,
-		// or a merge that would join conflicting records. The best pair's
-		// own first.
+		// Pairs across the entities held for review by clustering (batch
+		// and real time put them in the queue alike): a link as strong as
+		// one to a record it cannot be one entity with, or a merge that
+		// would join conflicting records. The best pair's own first.
 		inB := map[record.Key]bool{}
 		for _, k := range kb {
 			inB[k] = true
@@ -626,15 +625,6 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 		}
 		w.Separations = append(w.Separations, held...)
 		if w.Best != nil && w.Best.Outcome == explain.OutcomeMatch && len(w.Separations) == 0 {
-			s, err := l.ambiguity(ctx, tx, w.Best, v)
-			if err != nil {
-				return err
-			}
-			if s != nil {
-				w.Separations = append(w.Separations, *s)
-			}
-		}
-		if w.Best != nil && w.Best.Outcome == explain.OutcomeMatch && len(w.Separations) == 0 {
 			links, err := tx.Links(ctx, w.Best.A)
 			if err != nil {
 				return err
@@ -645,40 +635,6 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 		return nil
 	})
 	return w, err
-}
-
-// ambiguity returns why clustering does not follow a matching pair that
-// nothing else keeps apart, when it is ambiguous (cluster.Options.Ambiguity):
-// one of its records links about as strongly to a third record that cannot
-// be one entity with the other. Nil when it is not.
-func (l *Live) ambiguity(ctx context.Context, tx store.Tx, best *explain.Waterfall, v access.View) (*explain.Separation, error) {
-	margin := l.scorer.Ambiguity()
-	if margin <= 0 {
-		return nil, nil
-	}
-	for _, p := range [][2]record.Key{{best.A, best.B}, {best.B, best.A}} {
-		x, y := p[0], p[1]
-		links, err := tx.Links(ctx, x)
-		if err != nil {
-			return nil, err
-		}
-		for _, lk := range links {
-			c := other(lk, x)
-			if c == y || lk.Weight < l.matchW || math.Abs(lk.Weight-best.Weight) >= margin {
-				continue
-			}
-			rs, err := l.records(ctx, tx, y, c)
-			if err != nil {
-				return nil, err
-			}
-			if rs[0].Kind.Compatible(rs[1].Kind) && !l.scorer.Conflict(l.levels(&rs[0], &rs[1])) {
-				continue
-			}
-			reason := engine.ReasonAsSeen(engine.AmbiguousReason(c, y), x, y, v.Source, v.Everything())
-			return &explain.Separation{A: x, B: y, Kind: "review", Detail: reason}, nil
-		}
-	}
-	return nil, nil
 }
 
 // KeepRejects keeps rows and values that could not be used in the store,
