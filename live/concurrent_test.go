@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/concord-er/concord/access"
@@ -455,4 +456,97 @@ func TestSharedOneProcessConcurrent(t *testing.T) {
 	l, _ := openShared(t, "", live.Options{Model: res.Model, SharedChanges: 8})
 	testBatchPartition(t, cfg, res, stores[l], l)
 	t.Logf("%d changes ran again after a conflict", l.Conflicts())
+}
+
+// countingShared counts the calls a shared-mode resolver makes that read
+// around records one at a time.
+type countingShared struct {
+	*postgres.DB
+	around, used atomic.Int64
+}
+
+func (c *countingShared) BeginShared(ctx context.Context) (store.SharedTx, error) {
+	tx, err := c.DB.BeginShared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{SharedTx: tx, c: c}, nil
+}
+
+type countingTx struct {
+	store.SharedTx
+	c *countingShared
+}
+
+func (t *countingTx) LockAround(ctx context.Context, ids []uint64, entities []record.EntityID, keys []record.Key) (store.Around, error) {
+	t.c.around.Add(1)
+	return t.SharedTx.LockAround(ctx, ids, entities, keys)
+}
+
+func (t *countingTx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, error) {
+	t.c.used.Add(1)
+	return t.SharedTx.EntityUsed(ctx, entity)
+}
+
+// A group of upserts in shared mode reads the entities around the records
+// it is about to link to in one go, and knows which ids its new records
+// would name their entities with, rather than asking record by record;
+// and leaves the partition of batch.
+func TestSharedGroupReadsOnce(t *testing.T) {
+	ctx := context.Background()
+	cfg, _ := fixture.Synth(t, 250)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	db, err := postgres.Open(ctx, pgtest.Schema(t), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st := &countingShared{DB: db}
+	l, err := live.Open(ctx, st, live.Options{Model: res.Model, Shared: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Import(ctx, res); err != nil {
+		t.Fatal(err)
+	}
+	var dels, ups []live.Op
+	for i := 0; i < len(res.Records); i += 6 {
+		dels = append(dels, live.Op{Record: record.Record{Key: res.Records[i].Key}, Delete: true})
+		ups = append(ups, live.Op{Record: res.Records[i]})
+	}
+	if _, err := l.Apply(ctx, dels); err != nil {
+		t.Fatal(err)
+	}
+	st.around.Store(0)
+	st.used.Store(0)
+	chs, err := l.Apply(ctx, ups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := 0
+	for _, ch := range chs {
+		if ch.Links > 0 {
+			linked++
+		}
+	}
+	if linked < len(ups)/4 {
+		t.Fatalf("%d of %d upserts linked: the test exercises too little", linked, len(ups))
+	}
+	if n := st.around.Load(); n > 2 {
+		t.Errorf("a group of %d upserts (%d linking) read around records %d times, want at most 2", len(ups), linked, n)
+	}
+	if n := st.used.Load(); n != 0 {
+		t.Errorf("a group of %d upserts asked %d times whether an entity id was used, want 0", len(ups), n)
+	}
+	got, err := l.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[record.Key]record.EntityID{}
+	for i, r := range res.Records {
+		want[r.Key] = res.Entities[i]
+	}
+	if m := agreement(want, got); m.PairwiseF1 != 1 {
+		t.Errorf("after the group: pairwise F1 against batch = %.4f, want 1", m.PairwiseF1)
+	}
 }

@@ -963,26 +963,8 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	}
 	data, perRule := prep.data, prep.perRule
 	keys := slices.Concat(perRule...)
-	// Candidates: records sharing a key, tagged with the first rule.
-	rule := map[int32]int{}
-	var cands []int32
-	for ri, ks := range perRule {
-		for _, k := range ks {
-			held := mem.index[k]
-			if len(held)+1 > l.opt.MaxBlock || mem.capped[k] {
-				ch.CappedKeys++
-				continue
-			}
-			for _, c := range held {
-				if _, seen := rule[c]; seen || (l.linkOnly && mem.recs[c].key.Source == rec.Key.Source) || !rec.Kind.Compatible(mem.recs[c].kind) {
-					continue
-				}
-				rule[c] = ri
-				cands = append(cands, c)
-			}
-		}
-	}
-	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
+	cands, rule, capped := l.candidates(&rec, perRule)
+	ch.CappedKeys += capped
 	va := prep.values
 	self := mem.add(rec.Key, rec.Kind, entity, va, keys, len(rec.Relations) > 0)
 	ch.content = prep.content
@@ -1034,6 +1016,34 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 		return ch, err
 	}
 	return ch, l.noteRelated(ctx, tx, &ch, ch.Entity, rec.Relations, had)
+}
+
+// candidates returns the records of the memory copy that share a blocking
+// key with rec (perRule: its keys by rule) and may be compared with it, in
+// key order, each tagged with the first rule that found it; and how many of
+// rec's keys were too common to compare by.
+func (l *Live) candidates(rec *record.Record, perRule [][]uint64) (cands []int32, rule map[int32]int, capped int) {
+	mem := l.mem
+	rule = map[int32]int{}
+	for ri, ks := range perRule {
+		for _, k := range ks {
+			held := mem.index[k]
+			if len(held)+1 > l.opt.MaxBlock || mem.capped[k] {
+				capped++
+				continue
+			}
+			for _, c := range held {
+				ck := mem.recs[c].key
+				if _, seen := rule[c]; seen || ck == rec.Key || (l.linkOnly && ck.Source == rec.Key.Source) || !rec.Kind.Compatible(mem.recs[c].kind) {
+					continue
+				}
+				rule[c] = ri
+				cands = append(cands, c)
+			}
+		}
+	}
+	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
+	return cands, rule, capped
 }
 
 // noteRelated adds a related event to a change of a record that states
@@ -1425,14 +1435,25 @@ func sortedEntities(m map[record.Key]record.EntityID) []record.EntityID {
 // newEntityID names a new entity after the smallest key of its records,
 // keyed by the store's digest secret (record.KeyedEntityID), adding a
 // counter if that id was ever used.
+// A shared change may know already whether an id is used (knownNames).
 func (l *Live) newEntityID(ctx context.Context, tx store.Tx, k record.Key) (record.EntityID, error) {
+	var known map[record.EntityID]bool
+	if p := l.mem.src; p != nil {
+		known = p.named
+	}
 	for n := 0; ; n++ {
 		id := record.KeyedEntityID(l.salt, k, n)
-		used, err := tx.EntityUsed(ctx, id)
-		if err != nil {
-			return "", err
+		used, ok := known[id]
+		if !ok {
+			var err error
+			if used, err = tx.EntityUsed(ctx, id); err != nil {
+				return "", err
+			}
 		}
 		if !used {
+			if known != nil {
+				known[id] = true // taken now
+			}
 			return id, nil
 		}
 	}

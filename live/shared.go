@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -52,6 +53,12 @@ type partial struct {
 	// moved are loaded records seen to have left the entity they were
 	// loaded in, their entity to be asked again.
 	moved map[record.Key]bool
+	// absent are records this change holds the lock of and found not
+	// stored: none but this change can store them, so nothing stored
+	// names them but reviewers' decisions.
+	absent map[record.Key]bool
+	// named are entity ids known to be used (true) or free (false).
+	named map[record.EntityID]bool
 }
 
 // lockID names a lock: blocking keys name themselves (their rule is in
@@ -110,7 +117,8 @@ func (w *Live) sharedOnce(ctx context.Context, fn func(w *Live, tx store.Tx) ([]
 	defer stx.Rollback()
 	w.mem = newMirror()
 	w.mem.capped = map[uint64]bool{}
-	w.mem.src = &partial{tx: stx, locked: map[record.EntityID]bool{}, closed: map[record.Key]bool{}, held: map[uint64]bool{}, moved: map[record.Key]bool{}}
+	w.mem.src = &partial{tx: stx, locked: map[record.EntityID]bool{}, closed: map[record.Key]bool{}, held: map[uint64]bool{},
+		moved: map[record.Key]bool{}, absent: map[record.Key]bool{}, named: map[record.EntityID]bool{}}
 	bt := &deferredEvents{SharedTx: stx}
 	nt := newNoting(bt)
 	list, err := fn(w, nt)
@@ -242,7 +250,9 @@ func (l *Live) loadFor(ctx context.Context, load toLoad) error {
 
 // loadOps loads into a shared change's memory copy what a batch of
 // upserts and deletes reads: each record as stored, with everything around
-// it, and every holder of the blocking keys of the records upserted.
+// it, every holder of the blocking keys of the records upserted, and the
+// entities around the records they are about to link to — in a few round
+// trips for the whole batch, not a few for each record.
 func (l *Live) loadOps(ctx context.Context, ops []Op, preps []upsertPrep) error {
 	p := l.mem.src
 	if p == nil {
@@ -276,7 +286,9 @@ func (l *Live) loadOps(ctx context.Context, ops []Op, preps []upsertPrep) error 
 		have[k] = true
 	}
 	var old []uint64
+	isStored := make(map[record.Key]bool, len(stored))
 	for _, r := range stored {
+		isStored[r.Key] = true
 		for _, k := range r.Keys {
 			if !have[k] {
 				have[k] = true
@@ -287,15 +299,94 @@ func (l *Live) loadOps(ctx context.Context, ops []Op, preps []upsertPrep) error 
 	if err := p.tx.Lock(ctx, old, true); err != nil {
 		return err
 	}
-	bk = append(bk, old...)
-	storedKeys := make([]record.Key, len(stored))
-	for i, r := range stored {
-		storedKeys[i] = r.Key
+	for _, k := range keys {
+		if !isStored[k] {
+			p.absent[k] = true
+		}
 	}
-	if err := l.closeOver(ctx, storedKeys); err != nil {
+	if err := l.hold(ctx, append(bk, old...)); err != nil {
 		return err
 	}
-	return l.hold(ctx, bk)
+	targets, alone := l.predictLinks(ops, preps)
+	if err := l.knowNames(ctx, ops, alone); err != nil {
+		return err
+	}
+	return l.closeOver(ctx, append(keys, targets...))
+}
+
+// predictLinks returns the records the upserts of ops would link to if
+// each ran alone now, so that the entities around them all are read in
+// one go (what an upsert then finds otherwise is read as it runs); and
+// which upserts would link to none.
+func (l *Live) predictLinks(ops []Op, preps []upsertPrep) (targets []record.Key, alone []bool) {
+	mem := l.mem
+	alone = make([]bool, len(ops))
+	levels := make([]uint8, len(l.scorer.Comps))
+	for i := range ops {
+		if ops[i].Delete {
+			continue
+		}
+		alone[i] = true
+		rec := &ops[i].Record
+		cands, _, _ := l.candidates(rec, preps[i].perRule)
+		q := l.scorer.NewQuery(preps[i].values)
+		for _, c := range cands {
+			cr := &mem.recs[c]
+			w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, cr.values, levels, nil)
+			if l.scorer.Decide(w, levels) == model.Match {
+				targets = append(targets, cr.key)
+				alone[i] = false
+			}
+		}
+	}
+	return targets, alone
+}
+
+// namesAhead is how many entity ids after a new record's key knowNames
+// asks about when the first is used: a record stored again after a delete
+// names its entity anew, after the ids it had before.
+const namesAhead = 4
+
+// knowNames finds out which of the entity ids that the new records of
+// ops about to be alone would name their entity with (newEntityID) are
+// used: in one round trip, or two when some were stored before. Only new
+// records: no other change can name an entity after a record that this
+// one holds the lock of and that is not stored.
+func (l *Live) knowNames(ctx context.Context, ops []Op, alone []bool) error {
+	p := l.mem.src
+	var keys []record.Key
+	for i, op := range ops {
+		if alone[i] && p.absent[op.Record.Key] {
+			keys = append(keys, op.Record.Key)
+		}
+	}
+	for from, to := 0, 1; len(keys) > 0 && from < namesAhead; from, to = to, namesAhead {
+		var ask []record.EntityID
+		for _, k := range keys {
+			for n := from; n < to; n++ {
+				ask = append(ask, record.KeyedEntityID(l.salt, k, n))
+			}
+		}
+		used, err := p.tx.EntitiesUsed(ctx, ask)
+		if err != nil {
+			return err
+		}
+		for _, id := range ask {
+			p.named[id] = false
+		}
+		for _, id := range used {
+			p.named[id] = true
+		}
+		// Ask further only after keys whose last id asked is used.
+		var next []record.Key
+		for _, k := range keys {
+			if p.named[record.KeyedEntityID(l.salt, k, to-1)] {
+				next = append(next, k)
+			}
+		}
+		keys = next
+	}
+	return nil
 }
 
 // hold loads every holder of keys not loaded yet, and marks the keys held
@@ -374,6 +465,8 @@ func (l *Live) closeOver(ctx context.Context, keys []record.Key) error {
 		for _, k := range pending {
 			if s, ok := mem.slot[k]; ok && !p.moved[k] {
 				entityOf[k] = mem.recs[s].entity
+			} else if !ok && p.absent[k] {
+				continue // not stored, and held still by this change
 			} else {
 				ask = append(ask, k)
 			}
@@ -408,6 +501,8 @@ func (l *Live) closeOver(ctx context.Context, keys []record.Key) error {
 		for _, k := range pending {
 			s, ok := mem.slot[k]
 			switch {
+			case !ok && p.absent[k]:
+				toClose = append(toClose, k) // its decisions, if any
 			case !ok:
 				if e, stored := entityOf[k]; stored && !slices.Contains(ents, e) {
 					next = append(next, k) // stored: moved between two reads

@@ -217,6 +217,9 @@ type BulkTx interface {
 	// AddEvents appends events to the lineage in order, as AddEvent one
 	// by one would, and returns them with their sequence numbers.
 	AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error)
+	// EntitiesUsed returns those of ids that were ever used, as
+	// EntityUsed of each would, in one round trip.
+	EntitiesUsed(ctx context.Context, ids []record.EntityID) ([]record.EntityID, error)
 }
 
 // Record is a stored record.
@@ -300,6 +303,9 @@ type SharedTx interface {
 	// AddEvents appends events to the lineage in order, as AddEvent one
 	// by one would, and returns them with their sequence numbers.
 	AddEvents(ctx context.Context, events []record.Event) ([]record.Event, error)
+	// EntitiesUsed returns those of ids that were ever used, as
+	// EntityUsed of each would, in one round trip.
+	EntitiesUsed(ctx context.Context, ids []record.EntityID) ([]record.EntityID, error)
 }
 
 // WeightCount is how many stored pairs of records of sources A and B

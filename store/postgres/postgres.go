@@ -322,6 +322,9 @@ type Tx struct {
 	// error then comes from that call.
 	behind *pgx.Batch
 	checks []func(n int64) error
+	// pend are writes held back further, to go as one statement per kind
+	// at the end of the next batch (pending.go).
+	pend pending
 	// bulk is set once rows were loaded with COPY: the planner's
 	// statistics are brought up to date before the commit.
 	bulk bool
@@ -346,6 +349,7 @@ func (t *Tx) put(ctx context.Context, want func(n int64) error, q string, args .
 		}
 		return nil
 	}
+	t.queuePending() // they go first: this write may not commute with them
 	t.behind.Queue(q, args...)
 	t.checks = append(t.checks, want)
 	if t.behind.Len() >= maxBehind {
@@ -360,17 +364,18 @@ const maxBehind = 1000
 // takeBehind returns the writes held back as a batch to send, with their
 // checks, and starts holding afresh; with none held back, an empty batch.
 func (t *Tx) takeBehind() (*pgx.Batch, []func(int64) error) {
-	b, checks := t.behind, t.checks
-	if b == nil {
+	if t.behind == nil {
 		return &pgx.Batch{}, nil
 	}
+	t.queuePending()
+	b, checks := t.behind, t.checks
 	t.behind, t.checks = &pgx.Batch{}, nil
 	return b, checks
 }
 
 // flush sends the writes held back, in one round trip, and checks them.
 func (t *Tx) flush(ctx context.Context) error {
-	if t.behind == nil || t.behind.Len() == 0 {
+	if t.behind == nil || t.behind.Len()+t.pend.rows() == 0 {
 		return nil
 	}
 	b, checks := t.takeBehind()
@@ -552,6 +557,9 @@ func (t *Tx) Record(ctx context.Context, key record.Key) (store.Record, error) {
 
 // PutRecord inserts or replaces a record, its keys and entity.
 func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
+	if t.behind != nil {
+		return t.putRecord(ctx, r)
+	}
 	data := r.Data
 	if data == nil {
 		data = []byte{}
@@ -712,6 +720,9 @@ func (t *Tx) Supersede(ctx context.Context, key record.Key) error {
 
 // SetEntity moves a record to another entity.
 func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error {
+	if t.behind != nil {
+		return t.setEntity(ctx, key, entity)
+	}
 	return t.put(ctx, notFoundUnless(1, "record %s", key), "UPDATE records SET entity = $1 WHERE source = $2 AND rid = $3", string(entity), key.Source, key.ID)
 }
 
@@ -953,6 +964,9 @@ func (t *Tx) MemberRecords(ctx context.Context, entity record.EntityID) ([]store
 
 // PutLink stores or replaces a link.
 func (t *Tx) PutLink(ctx context.Context, l record.Link) error {
+	if t.behind != nil {
+		return t.putLink(ctx, l)
+	}
 	p := record.NewPair(l.A, l.B)
 	return t.put(ctx, notFoundUnless(1, "link %s–%s", p.A, p.B), `INSERT INTO links(a, b, weight)
 		SELECT ra.id, rb.id, $1 FROM records ra, records rb WHERE ra.source = $2 AND ra.rid = $3 AND rb.source = $4 AND rb.rid = $5
@@ -1082,6 +1096,9 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	if err != nil {
 		return err
 	}
+	if t.behind != nil {
+		return t.appendAudit(ctx, e.Seq, entry, head)
+	}
 	if err := t.put(ctx, nil, "INSERT INTO audit(seq, entry) VALUES($1, $2)", e.Seq, entry); err != nil {
 		return err
 	}
@@ -1200,4 +1217,22 @@ func (t *Tx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, erro
 	err := t.queryRow(ctx, `SELECT EXISTS(SELECT 1 FROM event_entities WHERE entity = $1) OR EXISTS(SELECT 1 FROM records WHERE entity = $1)`,
 		[]any{string(entity)}, &used)
 	return used, err
+}
+
+// EntitiesUsed returns those of ids that were ever used, in their order.
+func (t *Tx) EntitiesUsed(ctx context.Context, ids []record.EntityID) ([]record.EntityID, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = string(id)
+	}
+	return collect(ctx, t, `SELECT q.id FROM unnest($1::text[]) WITH ORDINALITY AS q(id, n)
+		WHERE EXISTS(SELECT 1 FROM event_entities WHERE entity = q.id) OR EXISTS(SELECT 1 FROM records WHERE entity = q.id) ORDER BY q.n`,
+		[]any{names}, func(rows pgx.Rows) (record.EntityID, error) {
+			var id string
+			err := rows.Scan(&id)
+			return record.EntityID(id), err
+		})
 }

@@ -1000,6 +1000,15 @@ func runShared(t *testing.T, open Open) {
 	if ds := around.Decisions; len(ds) != 1 || ds[0].Verdict != record.VerdictDifferent || record.NewPair(ds[0].A, ds[0].B) != record.NewPair(k1, k3) {
 		t.Errorf("LockAround decisions = %+v", ds)
 	}
+	// EntitiesUsed: ids held by records now, or named by an event, in the
+	// order asked; E9 never was.
+	_, err = tx.AddEvents(ctx, []record.Event{{Kind: record.EventRemoved, Entity: "E5", Record: k1}})
+	must(err)
+	used, err := tx.EntitiesUsed(ctx, []record.EntityID{"E9", "E2", "E5", "E1"})
+	must(err)
+	if want := []record.EntityID{"E2", "E5", "E1"}; !slices.Equal(used, want) {
+		t.Errorf("EntitiesUsed(E9, E2, E5, E1) = %v, want %v", used, want)
+	}
 	must(tx.DeleteRecord(ctx, k2))
 	recs, _, err = tx.Holders(ctx, []uint64{10, 20}, 10)
 	must(err)
@@ -1065,6 +1074,49 @@ func runShared(t *testing.T, open Open) {
 		}
 	}
 	rtx.Rollback()
+
+	// Writes keep their order, whatever a backend sends together: a move
+	// after a record is stored moves it; a record stored again is the
+	// second, in its own entity; a link added again weighs as the second;
+	// a record deleted takes its links along.
+	ka, kb, kc := record.Key{Source: "o", ID: "1"}, record.Key{Source: "o", ID: "2"}, record.Key{Source: "o", ID: "3"}
+	tx, err = sh.BeginShared(ctx)
+	must(err)
+	must(tx.PutRecord(ctx, store.Record{Key: ka, Entity: "A1", Data: []byte("a1"), Keys: []uint64{501}}))
+	must(tx.SetEntity(ctx, ka, "A2"))
+	must(tx.PutRecord(ctx, store.Record{Key: kb, Entity: "B1", Data: []byte("b1"), Keys: []uint64{502}}))
+	must(tx.SetEntity(ctx, kb, "B2"))
+	must(tx.PutRecord(ctx, store.Record{Key: kb, Entity: "B3", Data: []byte("b3"), Keys: []uint64{503}}))
+	must(tx.PutLink(ctx, record.Link{A: ka, B: kb, Weight: 1}))
+	must(tx.PutLink(ctx, record.Link{A: kb, B: ka, Weight: 2}))
+	must(tx.PutRecord(ctx, store.Record{Key: kc, Entity: "C1", Data: []byte("c"), Keys: []uint64{501}}))
+	must(tx.PutLink(ctx, record.Link{A: ka, B: kc, Weight: 4}))
+	must(tx.DeleteRecord(ctx, kc))
+	recs, err = tx.RecordsOf(ctx, []record.Key{ka, kb, kc})
+	must(err)
+	if len(recs) != 2 || recs[0].Entity != "A2" || string(recs[0].Data) != "a1" ||
+		recs[1].Entity != "B3" || string(recs[1].Data) != "b3" || !slices.Equal(recs[1].Keys, []uint64{503}) {
+		t.Errorf("records written in turn: %+v", recs)
+	}
+	recs, _, err = tx.Holders(ctx, []uint64{501, 502, 503}, 10)
+	must(err)
+	if got := keysOf(recs); !slices.Equal(got, []record.Key{ka, kb}) {
+		t.Errorf("Holders of the keys written in turn = %v, want %v %v", got, ka, kb)
+	}
+	links, err := tx.Links(ctx, ka)
+	must(err)
+	if len(links) != 1 || links[0].Weight != 2 || record.NewPair(links[0].A, links[0].B) != record.NewPair(ka, kb) {
+		t.Errorf("links written in turn: %+v", links)
+	}
+	// A move of a record not stored fails, then or at the next read.
+	err = tx.SetEntity(ctx, record.Key{Source: "o", ID: "9"}, "X")
+	if err == nil {
+		_, err = tx.RecordsOf(ctx, []record.Key{ka})
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("moving a record not stored: %v, want ErrNotFound", err)
+	}
+	tx.Rollback()
 
 	// An exclusive writer waits for the shared transactions (from their
 	// first statement), and they for it.
