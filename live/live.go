@@ -118,6 +118,9 @@ type process struct {
 	// replaced (under changedMu).
 	changedMu sync.Mutex
 	changed   chan struct{}
+	// decoded keeps, in shared mode, what candidates read from the store
+	// decode to.
+	decoded *decodedCache
 	// running bounds the shared-mode changes that run at once.
 	running chan struct{}
 	// weights and fills are counts the workbench's model and data views
@@ -318,7 +321,7 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 			opt.SharedChanges = 4
 		}
 		l.opt.SharedChanges = opt.SharedChanges
-		l.mem, l.running = newMirror(), make(chan struct{}, opt.SharedChanges)
+		l.mem, l.running, l.decoded = newMirror(), make(chan struct{}, opt.SharedChanges), newDecodedCache(decodedPerGen)
 		return l, nil
 	}
 	if err := l.reload(ctx); err != nil {
@@ -498,16 +501,11 @@ func (l *Live) reload(ctx context.Context) error {
 		return err
 	}
 	mem := newMirror()
-	type prepared struct {
-		vals    [][]record.Value
-		kind    record.EntityKind
-		relates bool
-	}
 	var n int64
-	err = eachDecoded(ctx, tx, nil, func(_ store.Record, rec record.Record) prepared {
-		return prepared{l.scorer.Values(&rec), rec.Kind, len(rec.Relations) > 0}
-	}, func(r store.Record, p prepared) {
-		mem.add(r.Key, p.kind, r.Entity, p.vals, r.Keys, p.relates)
+	err = eachDecoded(ctx, tx, nil, func(_ store.Record, rec record.Record) decoded {
+		return l.decodedOf(&rec)
+	}, func(r store.Record, d decoded) {
+		mem.add(r.Key, d.kind, r.Entity, d.values, r.Keys, d.relates)
 		if n++; l.opt.Progress != nil && n%4096 == 0 {
 			l.opt.Progress.Update(n, n, total)
 		}

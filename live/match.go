@@ -62,12 +62,12 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 				if !v.Record(r.Key) {
 					continue
 				}
-				rec, err := decodeRecord(r)
+				d, err := l.decoded.get(r, l.decode)
 				if err != nil {
 					return err
 				}
-				if q.Kind.Compatible(rec.Kind) {
-					cands = append(cands, cand{r.Key, r.Entity, l.scorer.Values(&rec)})
+				if q.Kind.Compatible(d.kind) {
+					cands = append(cands, cand{r.Key, r.Entity, d.values})
 				}
 			}
 			return nil

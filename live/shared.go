@@ -342,16 +342,12 @@ func (l *Live) predictLinks(ops []Op, preps []upsertPrep) (targets []record.Key,
 	return targets, alone
 }
 
-// namesAhead is how many entity ids after a new record's key knowNames
-// asks about when the first is used: a record stored again after a delete
-// names its entity anew, after the ids it had before.
-const namesAhead = 4
-
 // knowNames finds out which of the entity ids that the new records of
 // ops about to be alone would name their entity with (newEntityID) are
-// used: in one round trip, or two when some were stored before. Only new
-// records: no other change can name an entity after a record that this
-// one holds the lock of and that is not stored.
+// used: the first id of each in one round trip; after a record stored
+// before (and deleted), the next 3, then the next 12, and so on, until
+// one is free. Only new records: no other change can name an entity after
+// a record that this one holds the lock of and that is not stored.
 func (l *Live) knowNames(ctx context.Context, ops []Op, alone []bool) error {
 	p := l.mem.src
 	var keys []record.Key
@@ -360,7 +356,7 @@ func (l *Live) knowNames(ctx context.Context, ops []Op, alone []bool) error {
 			keys = append(keys, op.Record.Key)
 		}
 	}
-	for from, to := 0, 1; len(keys) > 0 && from < namesAhead; from, to = to, namesAhead {
+	for from, to := 0, 1; len(keys) > 0; from, to = to, 4*to {
 		var ask []record.EntityID
 		for _, k := range keys {
 			for n := from; n < to; n++ {
@@ -377,16 +373,26 @@ func (l *Live) knowNames(ctx context.Context, ops []Op, alone []bool) error {
 		for _, id := range used {
 			p.named[id] = true
 		}
-		// Ask further only after keys whose last id asked is used.
+		// Ask further only after keys whose ids asked are all used.
 		var next []record.Key
-		for _, k := range keys {
-			if p.named[record.KeyedEntityID(l.salt, k, to-1)] {
+		for i, k := range keys {
+			if allUsed(p.named, ask[i*(to-from):(i+1)*(to-from)]) {
 				next = append(next, k)
 			}
 		}
 		keys = next
 	}
 	return nil
+}
+
+// allUsed reports whether named holds every id of ids as used.
+func allUsed(named map[record.EntityID]bool, ids []record.EntityID) bool {
+	for _, id := range ids {
+		if !named[id] {
+			return false
+		}
+	}
+	return true
 }
 
 // hold loads every holder of keys not loaded yet, and marks the keys held
@@ -419,11 +425,11 @@ func (l *Live) place(recs []store.Record) error {
 		if _, ok := l.mem.slot[r.Key]; ok {
 			continue
 		}
-		rec, err := decodeRecord(r)
+		d, err := l.decoded.get(r, l.decode)
 		if err != nil {
 			return err
 		}
-		l.mem.add(r.Key, rec.Kind, r.Entity, l.scorer.Values(&rec), r.Keys, len(rec.Relations) > 0)
+		l.mem.add(r.Key, d.kind, r.Entity, d.values, r.Keys, d.relates)
 	}
 	return nil
 }

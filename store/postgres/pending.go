@@ -3,36 +3,40 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
 
 // pending holds a shared transaction's writes of the kinds a change makes
-// one per record — records stored, records moved to an entity, links
-// added, audit entries appended — to go as one statement of many rows per
-// kind, in that order, with the writes held back (Tx.behind). Any other
-// write sends them first, so that every write keeps its place among the
-// writes it does not commute with; these four commute with one another
-// where the rules below keep them apart:
+// one per record — records stored, records moved to an entity, links and
+// pairs for review added, audit entries appended — to go as one statement
+// of many rows per kind, in that order, with the writes held back
+// (Tx.behind). Any other write sends them first, so that every write keeps
+// its place among the writes it does not commute with; these commute with
+// one another where the rules below keep them apart:
 //   - a record stored again replaces its pending row, and drops a pending
 //     move of it (the row it stores names its entity);
-//   - a link added again replaces its pending weight;
+//   - a link or a pair for review added again replaces its pending row;
 //   - moves follow the records stored (a record is stored, then moved);
-//     links follow both (they name records stored by this change).
+//     links and reviews follow both (they name records stored by this
+//     change).
 type pending struct {
 	recs    []store.Record
 	recAt   map[record.Key]int
 	moves   map[record.Key]record.EntityID
 	links   []record.Link
 	linkAt  map[record.Pair]int
+	reviews []record.Review
+	revAt   map[record.Pair]int
 	seqs    []int64
 	entries []string
 	head    []byte // the audit head after the last entry, nil for none
 }
 
 func (p *pending) rows() int {
-	return len(p.recs) + len(p.moves) + len(p.links) + len(p.seqs)
+	return len(p.recs) + len(p.moves) + len(p.links) + len(p.reviews) + len(p.seqs)
 }
 
 // putRecord holds back a record to store.
@@ -63,19 +67,32 @@ func (t *Tx) setEntity(ctx context.Context, key record.Key, entity record.Entity
 
 // putLink holds back a link to add, or to weigh anew.
 func (t *Tx) putLink(ctx context.Context, l record.Link) error {
-	p := &t.pend
-	if p.linkAt == nil {
-		p.linkAt = map[record.Pair]int{}
-	}
 	pair := record.NewPair(l.A, l.B)
 	l.A, l.B = pair.A, pair.B
-	if i, ok := p.linkAt[pair]; ok {
-		p.links[i] = l
-	} else {
-		p.linkAt[pair] = len(p.links)
-		p.links = append(p.links, l)
-	}
+	putPair(&t.pend.links, &t.pend.linkAt, pair, l)
 	return t.checkPending(ctx)
+}
+
+// putReview holds back a pair for review to add, or to weigh anew.
+func (t *Tx) putReview(ctx context.Context, r record.Review) error {
+	pair := record.NewPair(r.A, r.B)
+	r.A, r.B = pair.A, pair.B
+	putPair(&t.pend.reviews, &t.pend.revAt, pair, r)
+	return t.checkPending(ctx)
+}
+
+// putPair adds row for pair to rows, or replaces the one there (at: where
+// each pair's row is).
+func putPair[T any](rows *[]T, at *map[record.Pair]int, pair record.Pair, row T) {
+	if *at == nil {
+		*at = map[record.Pair]int{}
+	}
+	if i, ok := (*at)[pair]; ok {
+		(*rows)[i] = row
+		return
+	}
+	(*at)[pair] = len(*rows)
+	*rows = append(*rows, row)
 }
 
 // appendAudit holds back an audit entry, and the head it makes.
@@ -137,17 +154,19 @@ func (t *Tx) queuePending() {
 		t.checks = append(t.checks, notFoundUnless(int64(len(src)), "%d records to move", len(src)))
 	}
 	if len(p.links) > 0 {
-		var as, ai, bs, bi []string
-		var w []float64
-		for _, l := range p.links {
-			as, ai, bs, bi, w = append(as, l.A.Source), append(ai, l.A.ID), append(bs, l.B.Source), append(bi, l.B.ID), append(w, l.Weight)
+		pairs, w := make([]record.Pair, len(p.links)), make([]float64, len(p.links))
+		for i, l := range p.links {
+			pairs[i], w[i] = record.Pair{A: l.A, B: l.B}, l.Weight
 		}
-		t.behind.Queue(`INSERT INTO links(a, b, weight)
-			SELECT ra.id, rb.id, q.w FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[]) AS q(as_, ai, bs, bi, w)
-			JOIN records ra ON ra.source = q.as_ COLLATE "C" AND ra.rid = q.ai COLLATE "C"
-			JOIN records rb ON rb.source = q.bs COLLATE "C" AND rb.rid = q.bi COLLATE "C"
-			ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight`, as, ai, bs, bi, w)
-		t.checks = append(t.checks, notFoundUnless(int64(len(as)), "%d links' records", len(as)))
+		t.queuePairs("links", pairs, []string{"weight"}, []string{"float8"}, w)
+	}
+	if len(p.reviews) > 0 {
+		n := len(p.reviews)
+		pairs, w, reason, rule := make([]record.Pair, n), make([]float64, n), make([]string, n), make([]string, n)
+		for i, r := range p.reviews {
+			pairs[i], w[i], reason[i], rule[i] = record.Pair{A: r.A, B: r.B}, r.Weight, r.Reason, r.Rule
+		}
+		t.queuePairs("reviews", pairs, []string{"weight", "reason", "rule"}, []string{"float8", "text", "text"}, w, reason, rule)
 	}
 	if len(p.seqs) > 0 {
 		t.behind.Queue("INSERT INTO audit(seq, entry) SELECT * FROM unnest($1::bigint[], $2::text[])", p.seqs, p.entries)
@@ -155,4 +174,28 @@ func (t *Tx) queuePending() {
 		t.checks = append(t.checks, nil, nil)
 	}
 	t.pend = pending{}
+}
+
+// queuePairs queues one statement that adds to table (links or reviews)
+// a row per pair of stored records, named by key, with the columns cols
+// (of PostgreSQL types types) from vals, a slice per column; a pair there
+// already takes the new values.
+func (t *Tx) queuePairs(table string, pairs []record.Pair, cols, types []string, vals ...any) {
+	as, ai, bs, bi := make([]string, len(pairs)), make([]string, len(pairs)), make([]string, len(pairs)), make([]string, len(pairs))
+	for i, p := range pairs {
+		as[i], ai[i], bs[i], bi[i] = p.A.Source, p.A.ID, p.B.Source, p.B.ID
+	}
+	arrays, names, sets := []string{"$1::text[]", "$2::text[]", "$3::text[]", "$4::text[]"}, []string{"as_", "ai", "bs", "bi"}, []string{}
+	for i, c := range cols {
+		arrays = append(arrays, fmt.Sprintf("$%d::%s[]", i+5, types[i]))
+		names = append(names, c)
+		sets = append(sets, c+" = excluded."+c)
+	}
+	q := `INSERT INTO ` + table + `(a, b, ` + strings.Join(cols, ", ") + `)
+		SELECT ra.id, rb.id, q.` + strings.Join(cols, ", q.") + ` FROM unnest(` + strings.Join(arrays, ", ") + `) AS q(` + strings.Join(names, ", ") + `)
+		JOIN records ra ON ra.source = q.as_ COLLATE "C" AND ra.rid = q.ai COLLATE "C"
+		JOIN records rb ON rb.source = q.bs COLLATE "C" AND rb.rid = q.bi COLLATE "C"
+		ON CONFLICT(a, b) DO UPDATE SET ` + strings.Join(sets, ", ")
+	t.behind.Queue(q, append([]any{as, ai, bs, bi}, vals...)...)
+	t.checks = append(t.checks, notFoundUnless(int64(len(pairs)), "%d pairs' records for %s", len(pairs), table))
 }

@@ -1008,6 +1008,9 @@ func (t *Tx) EachLink(ctx context.Context, fn func(record.Link) bool) error {
 
 // PutReview stores or replaces a pair for review.
 func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
+	if t.behind != nil {
+		return t.putReview(ctx, r)
+	}
 	p := record.NewPair(r.A, r.B)
 	return t.put(ctx, notFoundUnless(1, "review %s–%s", p.A, p.B), `INSERT INTO reviews(a, b, weight, reason, rule)
 		SELECT ra.id, rb.id, $1, $2, $3 FROM records ra, records rb WHERE ra.source = $4 AND ra.rid = $5 AND rb.source = $6 AND rb.rid = $7

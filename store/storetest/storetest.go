@@ -1077,8 +1077,8 @@ func runShared(t *testing.T, open Open) {
 
 	// Writes keep their order, whatever a backend sends together: a move
 	// after a record is stored moves it; a record stored again is the
-	// second, in its own entity; a link added again weighs as the second;
-	// a record deleted takes its links along.
+	// second, in its own entity; a link or a pair for review added again
+	// is the second; a record deleted takes its links along.
 	ka, kb, kc := record.Key{Source: "o", ID: "1"}, record.Key{Source: "o", ID: "2"}, record.Key{Source: "o", ID: "3"}
 	tx, err = sh.BeginShared(ctx)
 	must(err)
@@ -1089,6 +1089,8 @@ func runShared(t *testing.T, open Open) {
 	must(tx.PutRecord(ctx, store.Record{Key: kb, Entity: "B3", Data: []byte("b3"), Keys: []uint64{503}}))
 	must(tx.PutLink(ctx, record.Link{A: ka, B: kb, Weight: 1}))
 	must(tx.PutLink(ctx, record.Link{A: kb, B: ka, Weight: 2}))
+	must(tx.PutReview(ctx, record.Review{A: ka, B: kb, Weight: 1, Reason: "first", Rule: "r"}))
+	must(tx.PutReview(ctx, record.Review{A: kb, B: ka, Weight: 5, Reason: "second", Rule: "r"}))
 	must(tx.PutRecord(ctx, store.Record{Key: kc, Entity: "C1", Data: []byte("c"), Keys: []uint64{501}}))
 	must(tx.PutLink(ctx, record.Link{A: ka, B: kc, Weight: 4}))
 	must(tx.DeleteRecord(ctx, kc))
@@ -1107,6 +1109,11 @@ func runShared(t *testing.T, open Open) {
 	must(err)
 	if len(links) != 1 || links[0].Weight != 2 || record.NewPair(links[0].A, links[0].B) != record.NewPair(ka, kb) {
 		t.Errorf("links written in turn: %+v", links)
+	}
+	revs, err := tx.Reviews(ctx, ka, nil, 0)
+	must(err)
+	if len(revs) != 1 || revs[0].Weight != 5 || revs[0].Reason != "second" {
+		t.Errorf("pairs for review written in turn: %+v", revs)
 	}
 	// A move of a record not stored fails, then or at the next read.
 	err = tx.SetEntity(ctx, record.Key{Source: "o", ID: "9"}, "X")
