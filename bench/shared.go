@@ -358,7 +358,7 @@ func sharedReplay(ctx context.Context, cfg *config.Config, lv *live.Live, rows [
 		return out, err
 	}
 	defer c.Close()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerBatchMaxBytes(4<<20))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
 	if err != nil {
 		return out, err
 	}

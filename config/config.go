@@ -98,7 +98,8 @@ type Kafka struct {
 	Group   string // default "concord"
 	// SessionTimeout is how long the group waits for a consumer that
 	// stopped answering (killed, cut off) before its partitions go to the
-	// others: 6s to 30m; 0 is the client's default (45s).
+	// others, and how long a rebalance waits for it to rejoin: 6s to 30m;
+	// 0 is the client's defaults (45s; a rebalance 60s).
 	SessionTimeout time.Duration
 	Topics         KafkaTopics
 	TLS            *KafkaTLS  // nil: plain TCP

@@ -82,6 +82,39 @@ type Stats struct {
 // maxMessageBytes bounds a message read.
 const maxMessageBytes = 4 << 20
 
+// sendBytes bounds the messages sent in one call (produce): the batch the
+// client builds of them then stays under a broker's default limit
+// (message.max.bytes, about 1 MB), which the client's own limit, raised to
+// maxMessageBytes so that a large message can go to the dead letters, does
+// not keep it under.
+const sendBytes = 512 << 10
+
+// produce sends recs in order, in calls of at most sendBytes of keys and
+// values each (a larger message alone), each waited for.
+func produce(ctx context.Context, cl *kgo.Client, recs []*kgo.Record) error {
+	for len(recs) > 0 {
+		n := sendable(recs)
+		if err := cl.ProduceSync(ctx, recs[:n]...).FirstErr(); err != nil {
+			return err
+		}
+		recs = recs[n:]
+	}
+	return nil
+}
+
+// sendable is how many of recs (at least one) go in one call of produce.
+func sendable(recs []*kgo.Record) int {
+	n, size := 0, 0
+	for n < len(recs) {
+		size += len(recs[n].Key) + len(recs[n].Value)
+		if n > 0 && size > sendBytes {
+			break
+		}
+		n++
+	}
+	return n
+}
+
 // Consume resolves the records of the records topic until ctx ends, and
 // relays entity changes when a changes topic is set. It returns ctx's
 // error when stopped, or the error that stopped it (a store or broker
@@ -108,7 +141,10 @@ func Consume(ctx context.Context, opt Options) error {
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxPartitionBytes(maxMessageBytes),
 		kgo.ProducerBatchMaxBytes(maxMessageBytes), kgo.RequiredAcks(kgo.AllISRAcks())}, append(secure, opt.ClientOptions...)...)
 	if k.SessionTimeout > 0 {
-		kopts = append(kopts, kgo.SessionTimeout(k.SessionTimeout), kgo.HeartbeatInterval(k.SessionTimeout/3))
+		// A consumer that died keeps a rebalance waiting for its rejoin
+		// as long as the rebalance timeout, not the session timeout: both
+		// are the time given to a consumer that stopped answering.
+		kopts = append(kopts, kgo.SessionTimeout(k.SessionTimeout), kgo.HeartbeatInterval(k.SessionTimeout/3), kgo.RebalanceTimeout(k.SessionTimeout))
 	}
 	cl, err := kgo.NewClient(kopts...)
 	if err != nil {
@@ -336,7 +372,7 @@ func (c *consumer) applyOnce(ctx context.Context, recs []*kgo.Record) error {
 		}
 	}
 	if len(dead) > 0 {
-		if err := c.cl.ProduceSync(ctx, dead...).FirstErr(); err != nil {
+		if err := produce(ctx, c.cl, dead); err != nil {
 			return fmt.Errorf("kafka: dead letters not sent: %w", err)
 		}
 		c.nDead.Add(int64(len(dead)))
@@ -467,7 +503,7 @@ func (c *consumer) relay(ctx context.Context, topic string) error {
 				}
 				recs = append(recs, &kgo.Record{Topic: topic, Key: []byte(e.Entity), Value: value})
 			}
-			if err := c.cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+			if err := produce(ctx, c.cl, recs); err != nil {
 				return fmt.Errorf("kafka: changes not sent: %w", err)
 			}
 			// The mark moves forward only: another consumer relaying the

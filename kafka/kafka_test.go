@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -285,6 +286,33 @@ func TestConsume(t *testing.T) {
 	}
 	if n := len(f.read(t, "dead", 3)); n != 3 {
 		t.Errorf("%d dead letters after the replay", n)
+	}
+}
+
+// Dead letters of 4 MB in all, from a few polls, reach a broker that takes
+// batches of 1 MB at most (its default): they go in several batches.
+func TestDeadLettersUnderBrokerLimit(t *testing.T) {
+	f := newFixture(t)
+	const n = 200
+	var values []string
+	for i := range n {
+		noise := make([]byte, 10<<10) // incompressible: batches are limited compressed
+		rand.NewChaCha8([32]byte{byte(i)}).Read(noise)
+		values = append(values, fmt.Sprintf("%d %x", i, noise))
+	}
+	f.produce(t, values...)
+	s := f.consume(t, "g1", func(s kafka.Stats) bool { return s.DeadLetters == n })
+	if s.Applied != 0 {
+		t.Errorf("stats %+v", s)
+	}
+	got := map[string]bool{}
+	for _, r := range f.read(t, "dead", n) {
+		got[string(r.Value)] = true
+	}
+	for _, v := range values {
+		if !got[v] {
+			t.Fatalf("a dead letter did not arrive whole (%d of %d distinct)", len(got), n)
+		}
 	}
 }
 
