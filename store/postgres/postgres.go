@@ -1227,13 +1227,9 @@ func (t *Tx) EntitiesUsed(ctx context.Context, ids []record.EntityID) ([]record.
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	names := make([]string, len(ids))
-	for i, id := range ids {
-		names[i] = string(id)
-	}
 	return collect(ctx, t, `SELECT q.id FROM unnest($1::text[]) WITH ORDINALITY AS q(id, n)
 		WHERE EXISTS(SELECT 1 FROM event_entities WHERE entity = q.id) OR EXISTS(SELECT 1 FROM records WHERE entity = q.id) ORDER BY q.n`,
-		[]any{names}, func(rows pgx.Rows) (record.EntityID, error) {
+		[]any{entityStrings(ids)}, func(rows pgx.Rows) (record.EntityID, error) {
 			var id string
 			err := rows.Scan(&id)
 			return record.EntityID(id), err

@@ -217,10 +217,7 @@ func (t *Tx) LockAround(ctx context.Context, ids []uint64, entities []record.Ent
 		return out, err
 	}
 	b, checks := t.takeBehind()
-	ents := make([]string, len(entities))
-	for i, e := range entities {
-		ents[i] = string(e)
-	}
+	ents := entityStrings(entities)
 	src, rid := keyArrays(keys)
 	if len(slots) > 0 {
 		b.Queue(lockQuery(false), slots)
@@ -417,9 +414,14 @@ func (t *Tx) MembersOf(ctx context.Context, entities []record.EntityID) ([]store
 	if len(entities) == 0 {
 		return nil, nil
 	}
-	ids := make([]string, len(entities))
-	for i, e := range entities {
-		ids[i] = string(e)
+	return collect(ctx, t, "SELECT "+recordColumns+" FROM records r WHERE r.entity = ANY($1) ORDER BY r.source, r.rid", []any{entityStrings(entities)}, scanRecord)
+}
+
+// entityStrings are entity ids as strings, for a text array.
+func entityStrings(ids []record.EntityID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
 	}
-	return collect(ctx, t, "SELECT "+recordColumns+" FROM records r WHERE r.entity = ANY($1) ORDER BY r.source, r.rid", []any{ids}, scanRecord)
+	return out
 }
