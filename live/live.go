@@ -1432,8 +1432,8 @@ func sortedEntities(m map[record.Key]record.EntityID) []record.EntityID {
 
 // newEntityID names a new entity after the smallest key of its records,
 // keyed by the store's digest secret (record.KeyedEntityID), adding a
-// counter if that id was ever used.
-// A shared change may know already whether an id is used (knownNames).
+// counter if that id was ever used. A shared change may know already
+// whether an id is used (knowNames).
 func (l *Live) newEntityID(ctx context.Context, tx store.Tx, k record.Key) (record.EntityID, error) {
 	var known map[record.EntityID]bool
 	if p := l.mem.src; p != nil {

@@ -118,69 +118,105 @@ func (t *Tx) checkPending(ctx context.Context) error {
 func (t *Tx) queuePending() {
 	p := &t.pend
 	if len(p.recs) > 0 {
-		var src, rid, ent, ksrc, krid []string
-		var data, keys [][]byte
-		var ks []int64
-		for _, r := range p.recs {
-			d := r.Data
-			if d == nil {
-				d = []byte{}
-			}
-			src, rid, ent = append(src, r.Key.Source), append(rid, r.Key.ID), append(ent, string(r.Entity))
-			data, keys = append(data, d), append(keys, store.EncodeKeys(r.Keys))
-			for _, k := range r.Keys {
-				ks, ksrc, krid = append(ks, int64(k)), append(ksrc, r.Key.Source), append(krid, r.Key.ID)
-			}
-		}
-		// The rows, and their keys in the index in place of the ones they
-		// had (each part sees the tables as they were before).
-		t.behind.Queue(`WITH r AS (INSERT INTO records(source, rid, entity, data, keys)
-				SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[])
-				ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys
-				RETURNING id, source, rid),
-			d AS (DELETE FROM record_keys WHERE rec IN (SELECT id FROM r))
-			INSERT INTO record_keys(k, rec) SELECT q.k, r.id FROM unnest($6::bigint[], $7::text[], $8::text[]) AS q(k, s, i)
-				JOIN r ON r.source = q.s COLLATE "C" AND r.rid = q.i COLLATE "C"`,
-			src, rid, ent, data, keys, ks, ksrc, krid)
+		q, args := recordsWrite(p.recs)
+		t.behind.Queue(q, args...)
 		t.checks = append(t.checks, nil)
 	}
 	if len(p.moves) > 0 {
-		var src, rid, ent []string
+		var keys []record.Key
+		var ents []record.EntityID
 		for k, e := range p.moves {
-			src, rid, ent = append(src, k.Source), append(rid, k.ID), append(ent, string(e))
+			keys, ents = append(keys, k), append(ents, e)
 		}
-		t.behind.Queue(`UPDATE records r SET entity = q.e FROM unnest($1::text[], $2::text[], $3::text[]) AS q(s, i, e)
-			WHERE r.source = q.s COLLATE "C" AND r.rid = q.i COLLATE "C"`, src, rid, ent)
-		t.checks = append(t.checks, notFoundUnless(int64(len(src)), "%d records to move", len(src)))
+		q, args := movesWrite(keys, ents)
+		t.behind.Queue(q, args...)
+		t.checks = append(t.checks, notFoundUnless(int64(len(keys)), "%d records to move", len(keys)))
 	}
 	if len(p.links) > 0 {
-		pairs, w := make([]record.Pair, len(p.links)), make([]float64, len(p.links))
-		for i, l := range p.links {
-			pairs[i], w[i] = record.Pair{A: l.A, B: l.B}, l.Weight
-		}
-		t.queuePairs("links", pairs, []string{"weight"}, []string{"float8"}, w)
+		q, args := linksWrite(p.links)
+		t.behind.Queue(q, args...)
+		t.checks = append(t.checks, notFoundUnless(int64(len(p.links)), "%d links' records", len(p.links)))
 	}
 	if len(p.reviews) > 0 {
-		n := len(p.reviews)
-		pairs, w, reason, rule := make([]record.Pair, n), make([]float64, n), make([]string, n), make([]string, n)
-		for i, r := range p.reviews {
-			pairs[i], w[i], reason[i], rule[i] = record.Pair{A: r.A, B: r.B}, r.Weight, r.Reason, r.Rule
-		}
-		t.queuePairs("reviews", pairs, []string{"weight", "reason", "rule"}, []string{"float8", "text", "text"}, w, reason, rule)
+		q, args := reviewsWrite(p.reviews)
+		t.behind.Queue(q, args...)
+		t.checks = append(t.checks, notFoundUnless(int64(len(p.reviews)), "%d pairs for review's records", len(p.reviews)))
 	}
 	if len(p.seqs) > 0 {
-		t.behind.Queue("INSERT INTO audit(seq, entry) SELECT * FROM unnest($1::bigint[], $2::text[])", p.seqs, p.entries)
-		t.behind.Queue("INSERT INTO meta(k, v) VALUES($1, $2) ON CONFLICT(k) DO UPDATE SET v = excluded.v", store.MetaAuditHead, p.head)
+		t.behind.Queue(auditWrite, p.seqs, p.entries)
+		t.behind.Queue(metaWrite, store.MetaAuditHead, p.head)
 		t.checks = append(t.checks, nil, nil)
 	}
 	t.pend = pending{}
 }
 
-// queuePairs queues one statement that adds to table (links or reviews)
-// a row per pair of stored records, named by key, with the columns cols
-// (of PostgreSQL types types) from vals, a slice per column; a pair there
-// already takes the new values.
-func (t *Tx) queuePairs(table string, pairs []record.Pair, cols, types []string, vals ...any) {
+// The statements that write many rows of a kind at once, from arrays
+// (unnest); a transaction not held back runs them with one row.
+
+// recordsWrite stores records, or replaces them, with their keys in the
+// index in place of the ones they had (each part of the statement sees
+// the tables as they were before).
+func recordsWrite(recs []store.Record) (string, []any) {
+	var src, rid, ent, ksrc, krid []string
+	var data, keys [][]byte
+	var ks []int64
+	for _, r := range recs {
+		d := r.Data
+		if d == nil {
+			d = []byte{}
+		}
+		src, rid, ent = append(src, r.Key.Source), append(rid, r.Key.ID), append(ent, string(r.Entity))
+		data, keys = append(data, d), append(keys, store.EncodeKeys(r.Keys))
+		for _, k := range r.Keys {
+			ks, ksrc, krid = append(ks, int64(k)), append(ksrc, r.Key.Source), append(krid, r.Key.ID)
+		}
+	}
+	return `WITH r AS (INSERT INTO records(source, rid, entity, data, keys)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[])
+			ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys
+			RETURNING id, source, rid),
+		d AS (DELETE FROM record_keys WHERE rec IN (SELECT id FROM r))
+		INSERT INTO record_keys(k, rec) SELECT q.k, r.id FROM unnest($6::bigint[], $7::text[], $8::text[]) AS q(k, s, i)
+			JOIN r ON r.source = q.s COLLATE "C" AND r.rid = q.i COLLATE "C"`,
+		[]any{src, rid, ent, data, keys, ks, ksrc, krid}
+}
+
+// movesWrite moves records to entities, keys[i] to ents[i].
+func movesWrite(keys []record.Key, ents []record.EntityID) (string, []any) {
+	src, rid := keyArrays(keys)
+	return `UPDATE records r SET entity = q.e FROM unnest($1::text[], $2::text[], $3::text[]) AS q(s, i, e)
+		WHERE r.source = q.s COLLATE "C" AND r.rid = q.i COLLATE "C"`, []any{src, rid, entityStrings(ents)}
+}
+
+// linksWrite adds links, or weighs them anew.
+func linksWrite(ls []record.Link) (string, []any) {
+	pairs, w := make([]record.Pair, len(ls)), make([]float64, len(ls))
+	for i, l := range ls {
+		pairs[i], w[i] = record.NewPair(l.A, l.B), l.Weight
+	}
+	return pairsWrite("links", pairs, []string{"weight"}, []string{"float8"}, w)
+}
+
+// reviewsWrite adds pairs for review, or replaces them.
+func reviewsWrite(rs []record.Review) (string, []any) {
+	n := len(rs)
+	pairs, w, reason, rule := make([]record.Pair, n), make([]float64, n), make([]string, n), make([]string, n)
+	for i, r := range rs {
+		pairs[i], w[i], reason[i], rule[i] = record.NewPair(r.A, r.B), r.Weight, r.Reason, r.Rule
+	}
+	return pairsWrite("reviews", pairs, []string{"weight", "reason", "rule"}, []string{"float8", "text", "text"}, w, reason, rule)
+}
+
+const (
+	auditWrite = "INSERT INTO audit(seq, entry) SELECT * FROM unnest($1::bigint[], $2::text[])"
+	metaWrite  = "INSERT INTO meta(k, v) VALUES($1, $2) ON CONFLICT(k) DO UPDATE SET v = excluded.v"
+)
+
+// pairsWrite adds to table (links or reviews) a row per pair of stored
+// records, named by key, with the columns cols (of PostgreSQL types types)
+// from vals, a slice per column; a pair there already takes the new
+// values.
+func pairsWrite(table string, pairs []record.Pair, cols, types []string, vals ...any) (string, []any) {
 	as, ai, bs, bi := make([]string, len(pairs)), make([]string, len(pairs)), make([]string, len(pairs)), make([]string, len(pairs))
 	for i, p := range pairs {
 		as[i], ai[i], bs[i], bi[i] = p.A.Source, p.A.ID, p.B.Source, p.B.ID
@@ -196,6 +232,5 @@ func (t *Tx) queuePairs(table string, pairs []record.Pair, cols, types []string,
 		JOIN records ra ON ra.source = q.as_ COLLATE "C" AND ra.rid = q.ai COLLATE "C"
 		JOIN records rb ON rb.source = q.bs COLLATE "C" AND rb.rid = q.bi COLLATE "C"
 		ON CONFLICT(a, b) DO UPDATE SET ` + strings.Join(sets, ", ")
-	t.behind.Queue(q, append([]any{as, ai, bs, bi}, vals...)...)
-	t.checks = append(t.checks, notFoundUnless(int64(len(pairs)), "%d pairs' records for %s", len(pairs), table))
+	return q, append([]any{as, ai, bs, bi}, vals...)
 }

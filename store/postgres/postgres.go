@@ -530,7 +530,7 @@ func (t *Tx) SetMeta(ctx context.Context, key string, value []byte) error {
 	if value == nil {
 		value = []byte{}
 	}
-	return t.put(ctx, nil, "INSERT INTO meta(k, v) VALUES($1, $2) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
+	return t.put(ctx, nil, metaWrite, key, value)
 }
 
 // id returns the row id of a record.
@@ -560,17 +560,8 @@ func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
 	if t.behind != nil {
 		return t.putRecord(ctx, r)
 	}
-	data := r.Data
-	if data == nil {
-		data = []byte{}
-	}
-	// One statement: the row, and its keys in the index in place of the
-	// ones it had (both parts see the table as it was before).
-	return t.put(ctx, nil, `WITH r AS (INSERT INTO records(source, rid, entity, data, keys) VALUES($1, $2, $3, $4, $5)
-		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys RETURNING id),
-		d AS (DELETE FROM record_keys WHERE rec = (SELECT id FROM r))
-		INSERT INTO record_keys(k, rec) SELECT k, (SELECT id FROM r) FROM unnest($6::bigint[]) AS q(k)`,
-		r.Key.Source, r.Key.ID, string(r.Entity), data, store.EncodeKeys(r.Keys), signedKeys(r.Keys))
+	q, args := recordsWrite([]store.Record{r})
+	return t.put(ctx, nil, q, args...)
 }
 
 // signedKeys are blocking keys as PostgreSQL's BIGINT holds them (the
@@ -723,7 +714,8 @@ func (t *Tx) SetEntity(ctx context.Context, key record.Key, entity record.Entity
 	if t.behind != nil {
 		return t.setEntity(ctx, key, entity)
 	}
-	return t.put(ctx, notFoundUnless(1, "record %s", key), "UPDATE records SET entity = $1 WHERE source = $2 AND rid = $3", string(entity), key.Source, key.ID)
+	q, args := movesWrite([]record.Key{key}, []record.EntityID{entity})
+	return t.put(ctx, notFoundUnless(1, "record %s", key), q, args...)
 }
 
 // Records calls fn for every record in key order. fn must not use t.
@@ -968,9 +960,8 @@ func (t *Tx) PutLink(ctx context.Context, l record.Link) error {
 		return t.putLink(ctx, l)
 	}
 	p := record.NewPair(l.A, l.B)
-	return t.put(ctx, notFoundUnless(1, "link %s–%s", p.A, p.B), `INSERT INTO links(a, b, weight)
-		SELECT ra.id, rb.id, $1 FROM records ra, records rb WHERE ra.source = $2 AND ra.rid = $3 AND rb.source = $4 AND rb.rid = $5
-		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight`, l.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+	q, args := linksWrite([]record.Link{l})
+	return t.put(ctx, notFoundUnless(1, "link %s–%s", p.A, p.B), q, args...)
 }
 
 const linksQuery = `SELECT ra.source, ra.rid, rb.source, rb.rid, l.weight FROM links l
@@ -1012,10 +1003,8 @@ func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
 		return t.putReview(ctx, r)
 	}
 	p := record.NewPair(r.A, r.B)
-	return t.put(ctx, notFoundUnless(1, "review %s–%s", p.A, p.B), `INSERT INTO reviews(a, b, weight, reason, rule)
-		SELECT ra.id, rb.id, $1, $2, $3 FROM records ra, records rb WHERE ra.source = $4 AND ra.rid = $5 AND rb.source = $6 AND rb.rid = $7
-		ON CONFLICT(a, b) DO UPDATE SET weight = excluded.weight, reason = excluded.reason, rule = excluded.rule`,
-		r.Weight, r.Reason, r.Rule, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+	q, args := reviewsWrite([]record.Review{r})
+	return t.put(ctx, notFoundUnless(1, "review %s–%s", p.A, p.B), q, args...)
 }
 
 // Reviews returns the pairs for review naming key, or all of them.
@@ -1102,7 +1091,7 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	if t.behind != nil {
 		return t.appendAudit(ctx, e.Seq, entry, head)
 	}
-	if err := t.put(ctx, nil, "INSERT INTO audit(seq, entry) VALUES($1, $2)", e.Seq, entry); err != nil {
+	if err := t.put(ctx, nil, auditWrite, []int64{e.Seq}, []string{entry}); err != nil {
 		return err
 	}
 	return t.SetMeta(ctx, store.MetaAuditHead, head)
@@ -1216,10 +1205,8 @@ func (t *Tx) Events(ctx context.Context, entity record.EntityID, after int64, li
 
 // EntityUsed reports whether an entity id was ever used.
 func (t *Tx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, error) {
-	var used bool
-	err := t.queryRow(ctx, `SELECT EXISTS(SELECT 1 FROM event_entities WHERE entity = $1) OR EXISTS(SELECT 1 FROM records WHERE entity = $1)`,
-		[]any{string(entity)}, &used)
-	return used, err
+	used, err := t.EntitiesUsed(ctx, []record.EntityID{entity})
+	return len(used) > 0, err
 }
 
 // EntitiesUsed returns those of ids that were ever used, in their order.
