@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/concord-er/concord/compare"
@@ -150,16 +151,47 @@ func TestTermFrequenciesWithoutIdentifiers(t *testing.T) {
 	}
 }
 
-// nameValues loads csv (id,name,reg) as a source with a name and an
-// identifier and returns its value table and the name comparison's index.
+// TestTermFrequenciesOnePersonManyFiles: records that write one name and
+// share a date of birth or an id are one holder of the name, though no
+// identifier joins them all (a customer file, a list entry and a filing of
+// one person); a namesake born on another day is another. A name held by
+// one person in three sources is then as rare as its tokens make it, not
+// as common as a name three people write.
+func TestTermFrequenciesOnePersonManyFiles(t *testing.T) {
+	dir := t.TempDir()
+	csv := "id,name,reg,dob\n" +
+		"k1,Eva Roca Lusto,K1,1980-02-03\n" + // one person: a customer file,
+		"s1,Eva Roca Lusto,S1,1980-02-03\n" + // a list entry born the same day,
+		"s2,Eva Roca Lusto,K1,\n" + // an entry with the customer's id
+		"n1,Eva Roca Lusto,N1,1991-07-08\n" + // a namesake
+		"a1,Ana Diaz,A1,1970-01-01\n" + // three people of one name
+		"a2,Ana Diaz,A2,1971-01-01\n" +
+		"a3,Ana Diaz,A3,1972-01-01\n"
+	for i := range maxHolderRecords + 1 { // a placeholder date joins nobody
+		csv += "z" + string(rune('a'+i)) + ",Zed Zulu,Z" + string(rune('a'+i)) + ",1900-01-01\n"
+	}
+	vals, name := nameValues(t, dir, csv)
+	tf := vals.termFrequencies(name)
+	// Holders: Eva Roca Lusto 2, Ana Diaz 3, Zed Zulu 17: 22 in all.
+	const total = 22.0
+	want := map[string]float64{"ana diaz": 2 / total, "zed zulu": maxHolderRecords / total}
+	if !maps.Equal(tf.values, want) || tf.min != 1/total {
+		t.Errorf("values %v (min %v), want %v (min 1/%v): Eva Roca Lusto is held by two people, not four", tf.values, tf.min, want, total)
+	}
+}
+
+// nameValues loads csv (id,name,reg or id,name,reg,dob) as a source with
+// a name, an identifier and maybe a date of birth, and returns its value table and the name comparison's index.
 func nameValues(t *testing.T, dir, csv string) (*valueTable, int) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, "r.csv"), []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
-  - {name: r, path: r.csv, id: id, fields: {name: {column: name, type: name}, reg: {column: reg, type: identifier}}}
-`), 0o600); err != nil {
+	fields := "name: {column: name, type: name}, reg: {column: reg, type: identifier}"
+	if strings.HasPrefix(csv, "id,name,reg,dob\n") {
+		fields += ", dob: {column: dob, type: date}"
+	}
+	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte("sources:\n  - {name: r, path: r.csv, id: id, fields: {"+fields+"}}\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))

@@ -264,7 +264,9 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 var warmSink atomic.Uint32
 
 // termFrequencies counts the exact keys of comparison i over the holders
-// of values (see holders), each once per holder. A key's frequency leaves
+// of values (see holders), each once per holder; for names, the records of
+// one name that share a date of birth or an id are one holder too
+// (nameHolders). A key's frequency leaves
 // one holder out (the one whose pair is weighed): keys held more than
 // twice get (holders − 1) / total, the rest share the minimum 1 / total.
 // For names, tokens are counted too, once per holder, and a name held no
@@ -296,6 +298,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names {
 		identified = t.identifiedRecords()
 	}
+	recsOf := map[uint32][]int32{}      // name key → its identified records
 	for r := range len(col.cells) - 1 { // the last cell only ends the values
 		ids = col.keyIDs(int32(r), ids[:0])
 		h := holder.of[r]
@@ -313,6 +316,9 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			}
 			if identified != nil && !identified[r] {
 				continue
+			}
+			if identified != nil {
+				recsOf[k] = append(recsOf[k], int32(r))
 			}
 			if holder.several[h] {
 				if counted[[2]uint32{uint32(h), k}] {
@@ -337,6 +343,13 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 				named[h] = true // its other records hold the same holder's names
 			}
 			holdersWithName++
+		}
+	}
+	for k, rs := range recsOf {
+		if counts[k] > 2 {
+			n := t.nameHolders(rs, holder)
+			total -= int(counts[k]) - n
+			counts[k] = int32(n)
 		}
 	}
 	if total == 0 {
@@ -370,6 +383,67 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	}
 	t.freq[i] = freq
 	return tf
+}
+
+// nameHolders counts the holders among records rs, which write one name:
+// records of one holder (see holders) are one, and so are records that
+// share an exact value of an exclusive comparison (a date of birth, an id
+// of any kind) — one name and one date of birth are one person, whose
+// customer file, list entry and company filings share no identifier.
+// Counting each of them as a holder of its own makes every name look as
+// common as the sources that repeat it, and a rare name no rarer than a
+// common one. A value that more than maxHolderRecords of the records share
+// is a placeholder and joins nobody.
+func (t *valueTable) nameHolders(rs []int32, holder holderGroups) int {
+	parent := make([]int32, len(rs))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	components := len(rs)
+	join := func(a, b int32) {
+		if a, b = find(a), find(b); a != b {
+			parent[max(a, b)] = min(a, b)
+			components--
+		}
+	}
+	first := map[int32]int32{} // holder → its first record in rs
+	for i, r := range rs {
+		if j, ok := first[holder.of[r]]; ok {
+			join(j, int32(i))
+		} else {
+			first[holder.of[r]] = int32(i)
+		}
+	}
+	var ids []uint32
+	for e, c := range t.comps {
+		if !c.Spec.Exclusive {
+			continue
+		}
+		byValue := map[uint32][]int32{}
+		for i, r := range rs {
+			ids = t.cols[e].keyIDs(r, ids[:0])
+			for _, k := range ids {
+				if k != 0 && len(byValue[k]) <= maxHolderRecords {
+					byValue[k] = append(byValue[k], int32(i))
+				}
+			}
+		}
+		for _, is := range byValue {
+			if len(is) <= maxHolderRecords {
+				for _, i := range is[1:] {
+					join(is[0], i)
+				}
+			}
+		}
+	}
+	return components
 }
 
 // tfCounts are the term frequencies of one comparison (termFrequencies).
