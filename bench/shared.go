@@ -61,6 +61,8 @@ type SharedSize struct {
 	// batch.
 	Agreement float64
 	Replay    SharedReplay
+	// Server is the PostgreSQL server's version and shared buffers.
+	Server string
 }
 
 // SharedRun is one number of resolvers on one store.
@@ -124,7 +126,7 @@ func measureSharedSize(ctx context.Context, opt SharedOptions, n int) (SharedSiz
 	for i, r := range res.Records {
 		batch[r.Key] = res.Entities[i]
 	}
-	dsn, drop, err := benchSchema(ctx, opt.URL, n)
+	dsn, drop, err := benchSchema(ctx, opt.URL, n, &s.Server)
 	if err != nil {
 		return s, err
 	}
@@ -276,13 +278,19 @@ func sharedRun(ctx context.Context, lives []*live.Live, sample []record.Record) 
 }
 
 // benchSchema creates a schema of its own for one size and returns the URL
-// that opens a store in it, and what drops it.
-func benchSchema(ctx context.Context, base string, n int) (string, func(), error) {
+// that opens a store in it, and what drops it; server is set to the
+// server's version and shared buffers.
+func benchSchema(ctx context.Context, base string, n int, server *string) (string, func(), error) {
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
 		return "", nil, fmt.Errorf("bench --shared: %w", err)
 	}
 	defer conn.Close(ctx)
+	var version, buffers string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version'), current_setting('shared_buffers')").Scan(&version, &buffers); err != nil {
+		return "", nil, fmt.Errorf("bench --shared: %w", err)
+	}
+	*server = fmt.Sprintf("PostgreSQL %s, shared_buffers %s", version, buffers)
 	name := fmt.Sprintf("concord_bench_%d", n)
 	if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+name+" CASCADE; CREATE SCHEMA "+name); err != nil {
 		return "", nil, fmt.Errorf("bench --shared: %w", err)
@@ -308,7 +316,11 @@ func benchSchema(ctx context.Context, base string, n int) (string, func(), error
 // docs/scale.md.
 func SharedMarkdown(sizes []SharedSize, opt SharedOptions, machine, command string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured by `%s` on %s, PostgreSQL on the same machine (loopback, Unix socket). ", command, machine)
+	server := ""
+	if len(sizes) > 0 && sizes[0].Server != "" {
+		server = ", " + sizes[0].Server
+	}
+	fmt.Fprintf(&b, "Measured by `%s` on %s, PostgreSQL on the same machine (loopback, Unix socket%s). ", command, machine, server)
 	fmt.Fprintf(&b, "Each run deletes a sample of %d records and upserts it again, the resolvers side by side, each its share; "+
 		"every resolver has connections of its own, as a separate process would.\n\n", opt.Sample)
 	b.WriteString("| records | resolvers | upsert p50 | upsert p99 | upserts/s, one per transaction | records/s, grouped | conflicts (ran again) |\n")

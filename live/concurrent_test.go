@@ -463,6 +463,8 @@ func TestSharedOneProcessConcurrent(t *testing.T) {
 type countingShared struct {
 	*postgres.DB
 	around, used atomic.Int64
+	mu           sync.Mutex
+	asked        []int // ids asked by each EntitiesUsed
 }
 
 func (c *countingShared) BeginShared(ctx context.Context) (store.SharedTx, error) {
@@ -481,6 +483,13 @@ type countingTx struct {
 func (t *countingTx) LockAround(ctx context.Context, ids []uint64, entities []record.EntityID, keys []record.Key) (store.Around, error) {
 	t.c.around.Add(1)
 	return t.SharedTx.LockAround(ctx, ids, entities, keys)
+}
+
+func (t *countingTx) EntitiesUsed(ctx context.Context, ids []record.EntityID) ([]record.EntityID, error) {
+	t.c.mu.Lock()
+	t.c.asked = append(t.c.asked, len(ids))
+	t.c.mu.Unlock()
+	return t.SharedTx.EntitiesUsed(ctx, ids)
 }
 
 func (t *countingTx) EntityUsed(ctx context.Context, entity record.EntityID) (bool, error) {
@@ -522,6 +531,7 @@ func TestSharedGroupReadsOnce(t *testing.T) {
 		}
 		st.around.Store(0)
 		st.used.Store(0)
+		st.asked = nil
 		chs, err := l.Apply(ctx, ups)
 		if err != nil {
 			t.Fatal(err)
@@ -541,6 +551,15 @@ func TestSharedGroupReadsOnce(t *testing.T) {
 		if n := st.used.Load(); n != 0 {
 			t.Errorf("round %d: a group of %d upserts asked %d times whether an entity id was used, want 0", round, len(ups), n)
 		}
+		// A record stored for the m-th time has used at most m ids, its
+		// first; finding the next free one asks fewer than 2m + 2 (here
+		// m ≤ round + 1). The first question asks one id of each record.
+		if len(st.asked) == 0 {
+			t.Fatalf("round %d: no record asked which ids are used", round)
+		}
+		if asked, most := sum(st.asked), st.asked[0]*(2*round+3); asked > most {
+			t.Errorf("round %d: %d records alone asked about %d entity ids (%v), want at most %d", round, st.asked[0], asked, st.asked, most)
+		}
 	}
 	got, err := l.Entities(ctx)
 	if err != nil {
@@ -553,4 +572,12 @@ func TestSharedGroupReadsOnce(t *testing.T) {
 	if m := agreement(want, got); m.PairwiseF1 != 1 {
 		t.Errorf("after the group: pairwise F1 against batch = %.4f, want 1", m.PairwiseF1)
 	}
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }

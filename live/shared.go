@@ -345,9 +345,14 @@ func (l *Live) predictLinks(ops []Op, preps []upsertPrep) (targets []record.Key,
 // knowNames finds out which of the entity ids that the new records of
 // ops about to be alone would name their entity with (newEntityID) are
 // used: the first id of each in one round trip; after a record stored
-// before (and deleted), the next 3, then the next 12, and so on, until
-// one is free. Only new records: no other change can name an entity after
-// a record that this one holds the lock of and that is not stored.
+// before (and deleted), the next 2, then the next 4, and so on, until one
+// is free. A record's used ids are always its first few (an id once used
+// stays used, and newEntityID takes the first free one), so a record
+// stored again for the m-th time has its free id found among fewer than
+// 2m asked (each a probe of two indexes: most of what a group asks of
+// the store when records come back often). Only new records: no other
+// change can name an entity after a record that this one holds the lock
+// of and that is not stored.
 func (l *Live) knowNames(ctx context.Context, ops []Op, alone []bool) error {
 	p := l.mem.src
 	var keys []record.Key
@@ -356,7 +361,7 @@ func (l *Live) knowNames(ctx context.Context, ops []Op, alone []bool) error {
 			keys = append(keys, op.Record.Key)
 		}
 	}
-	for from, to := 0, 1; len(keys) > 0; from, to = to, 4*to {
+	for from, to := 0, 1; len(keys) > 0; from, to = to, 2*to+1 {
 		var ask []record.EntityID
 		for _, k := range keys {
 			for n := from; n < to; n++ {
