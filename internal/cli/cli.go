@@ -41,6 +41,7 @@ type command struct {
 var commands = map[string]command{
 	"ingest":    {"read and normalise every source of a config; write records, rejects and a summary", runIngest},
 	"resolve":   {"resolve records into entities: train (or reuse) a model, score pairs, cluster", runResolve},
+	"import":    {"load a batch run (resolve --out DIR) into the store, checked against its clusters.csv", runImport},
 	"eval":      {"score clusters against ground truth (pairwise and B-cubed)", runEval},
 	"demo":      {"run the bundled example end to end", runDemo},
 	"bench":     {"measure speed, memory and accuracy at several scales on synthetic data", runBench},

@@ -128,6 +128,92 @@ func TestResolveImport(t *testing.T) {
 	}
 }
 
+// import loads a run made before into the store with the run's model, not
+// trained again: the store holds the run's partition. A run whose
+// clusters.csv the sources no longer give is refused and nothing is
+// stored; a store that holds records already is refused.
+func TestImportRun(t *testing.T) {
+	dir := t.TempDir()
+	cfg, _, err := synth.Write(dir, synth.Options{Seed: 5, People: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	mustRun(t, "resolve", "--config", cfg, "--out", out)
+	if _, err := os.Stat(filepath.Join(dir, "concord.db")); err == nil {
+		t.Fatal("resolve without --import made a store")
+	}
+	clusters := readCSV(t, filepath.Join(out, "clusters.csv"))
+
+	// A run whose clusters.csv moved one record to another entity.
+	changed := filepath.Join(dir, "changed")
+	if err := os.MkdirAll(changed, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"model.json", "clusters.csv"} {
+		text, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "clusters.csv" {
+			rows := readCSV(t, filepath.Join(out, name))
+			other := ""
+			for _, row := range rows[2:] {
+				if row[2] != rows[1][2] {
+					other = row[2]
+					break
+				}
+			}
+			rows[1][2] = other // with another entity's records
+			var b strings.Builder
+			for _, row := range rows {
+				b.WriteString(strings.Join(row, ",") + "\n")
+			}
+			text = []byte(b.String())
+		}
+		write(t, filepath.Join(changed, name), string(text))
+	}
+	if code, _, errs := run(t, "import", "--config", cfg, "--run", changed); code == 0 || !strings.Contains(errs, "do not give the run") {
+		t.Errorf("import of a run the sources do not give: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "concord.db")); err == nil {
+		t.Error("a refused import made a store")
+	}
+
+	code, stdout, errs := run(t, "import", "--config", cfg, "--run", out)
+	if code != 0 || !strings.Contains(stdout, "imported") {
+		t.Fatalf("import: exit %d: %s %s", code, stdout, errs)
+	}
+	// The store's entities are the run's, under the store's ids.
+	toStore, fromStore := map[string]string{}, map[string]string{}
+	for _, row := range clusters[1:min(len(clusters), 61)] {
+		o := mustRun(t, "record", "--config", cfg, row[0], row[1])
+		ent := between(o, `"entity": "`, `"`)
+		if ent == "" {
+			t.Fatalf("record %s/%s: no entity in %s", row[0], row[1], o)
+		}
+		if prev, ok := toStore[row[2]]; ok && prev != ent {
+			t.Errorf("run entity %s is two entities in the store: %s and %s", row[2], prev, ent)
+		}
+		if prev, ok := fromStore[ent]; ok && prev != row[2] {
+			t.Errorf("store entity %s holds records of run entities %s and %s", ent, prev, row[2])
+		}
+		toStore[row[2]], fromStore[ent] = ent, row[2]
+	}
+	if len(toStore) < 10 {
+		t.Fatalf("only %d entities checked", len(toStore))
+	}
+	if code, _, errs := run(t, "import", "--config", cfg, "--run", out); code == 0 || !strings.Contains(errs, "already") {
+		t.Errorf("a second import: exit %d: %s", code, errs)
+	}
+	if out := mustRun(t, "audit", "verify", "--config", cfg); !strings.Contains(out, "verifies") {
+		t.Errorf("audit verify: %s", out)
+	}
+	if code, _, _ := run(t, "import", "--config", cfg); code != 2 {
+		t.Errorf("import without --run: exit %d, want 2", code)
+	}
+}
+
 func between(s, from, to string) string {
 	_, rest, ok := strings.Cut(s, from)
 	if !ok {
