@@ -395,21 +395,10 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 // common one. A value that more than maxHolderRecords of the records share
 // is a placeholder and joins nobody.
 func (t *valueTable) nameHolders(rs []int32, holder holderGroups) int {
-	parent := make([]int32, len(rs))
-	for i := range parent {
-		parent[i] = int32(i)
-	}
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	groups := newUnionFind(len(rs))
 	components := len(rs)
 	join := func(a, b int32) {
-		if a, b = find(a), find(b); a != b {
-			parent[max(a, b)] = min(a, b)
+		if groups.join(a, b) {
 			components--
 		}
 	}
@@ -444,6 +433,36 @@ func (t *valueTable) nameHolders(rs []int32, holder holderGroups) int {
 		}
 	}
 	return components
+}
+
+// unionFind joins items 0…n−1 into groups, each named by its smallest
+// item.
+type unionFind []int32
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = int32(i)
+	}
+	return u
+}
+
+// find returns the smallest item of x's group.
+func (u unionFind) find(x int32) int32 {
+	for u[x] != x {
+		u[x] = u[u[x]]
+		x = u[x]
+	}
+	return x
+}
+
+// join puts a and b in one group and reports whether they were apart.
+func (u unionFind) join(a, b int32) bool {
+	if a, b = u.find(a), u.find(b); a != b {
+		u[max(a, b)] = min(a, b)
+		return true
+	}
+	return false
 }
 
 // tfCounts are the term frequencies of one comparison (termFrequencies).
@@ -484,17 +503,7 @@ func (t *valueTable) holders() holderGroups {
 		return t.holderOf
 	}
 	n := len(t.cols[0].cells) - 1
-	parent := make([]int32, n)
-	for r := range parent {
-		parent[r] = int32(r)
-	}
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	groups := newUnionFind(n)
 	var ids []uint32
 	for i, c := range t.comps {
 		if c.Spec.Kind != record.KindIdentifier {
@@ -515,14 +524,13 @@ func (t *valueTable) holders() holderGroups {
 				continue
 			}
 			for _, r := range rs[1:] {
-				a, b := find(rs[0]), find(r)
-				parent[max(a, b)] = min(a, b)
+				groups.join(rs[0], r)
 			}
 		}
 	}
 	h := holderGroups{of: make([]int32, n), several: make([]bool, n)}
 	for r := range n {
-		h.of[r] = find(int32(r))
+		h.of[r] = groups.find(int32(r))
 		h.several[h.of[r]] = h.several[h.of[r]] || h.of[r] != int32(r)
 	}
 	t.holderOf = h
