@@ -510,7 +510,13 @@ Latencies in milliseconds, client to client. The load generator runs in the same
 process and on the same cores as the server, which runs with the garbage collector
 target `+"`concord serve`"+` sets (GOGC 400; see server.GCPercent). Rates are counted from the
 first request offered to the last answered: a server slower than the offered rate shows
-its own rate, and requests wait in line, so their latency grows with the phase.
+its own rate, and requests wait in line, so their latency grows with the phase. An
+upload rate a little under the offered one (2,999 of 3,000) is a server that kept up
+with what it was offered; as the bench offers the target's rate, it cannot show more.
+
+The development machine is shared, and its speed changes through the day: the same
+build read 4,385 entities a second alone at 100k records one morning and 7,035 an hour
+and a half later. Compare runs made side by side, not across days.
 
 Machine: %s. Regenerate with:
 
