@@ -514,8 +514,8 @@ its own rate, and requests wait in line, so their latency grows with the phase. 
 upload rate a little under the offered one (2,999 of 3,000) is a server that kept up
 with what it was offered; as the bench offers the target's rate, it cannot show more.
 
-The development machine is shared, and its speed changes through the day: the same
-build read 4,385 entities a second alone at 100k records one morning and 7,035 an hour
+The development machine is shared, and its speed changes through the day: one build
+read 4,385 entities a second alone at 100k records one morning and 7,095–7,345 an hour
 and a half later. Compare runs made side by side, not across days.
 
 Machine: %s. Regenerate with:
