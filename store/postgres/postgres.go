@@ -501,15 +501,6 @@ func (t *Tx) Commit() error {
 	if err := t.tx.Commit(context.Background()); err != nil {
 		return fmt.Errorf("store %s: commit: %w", t.db.name, wrap(err))
 	}
-	if t.bulk {
-		// Rows loaded by COPY are all new to every later reader, which
-		// would set their hint bits page by page, and autovacuum would
-		// pass over them all some minutes later, in the middle of the
-		// work that follows an import: do it now, while nothing waits.
-		if _, err := t.db.pool.Exec(context.Background(), "VACUUM records, record_keys, links, events, event_entities, audit"); err != nil {
-			return fmt.Errorf("store %s: the import is committed, but the VACUUM after it failed: %w", t.db.name, wrap(err))
-		}
-	}
 	return nil
 }
 
