@@ -348,8 +348,8 @@ func (l *Live) predictLinks(ops []Op, preps []upsertPrep) (targets []record.Key,
 // before (and deleted), the next 2, then the next 4, and so on, until one
 // is free. A record's used ids are always its first few (an id once used
 // stays used, and newEntityID takes the first free one), so a record
-// stored again for the m-th time has its free id found among fewer than
-// 2m asked (each a probe of two indexes: most of what a group asks of
+// stored again for the m-th time has its free id found among at most
+// 2m + 1 asked (each a probe of two indexes: most of what a group asks of
 // the store when records come back often). Only new records: no other
 // change can name an entity after a record that this one holds the lock
 // of and that is not stored.
