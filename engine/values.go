@@ -298,7 +298,6 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names {
 		identified = t.identifiedRecords()
 	}
-	recsOf := map[uint32][]int32{}      // name key → its identified records
 	for r := range len(col.cells) - 1 { // the last cell only ends the values
 		ids = col.keyIDs(int32(r), ids[:0])
 		h := holder.of[r]
@@ -316,9 +315,6 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			}
 			if identified != nil && !identified[r] {
 				continue
-			}
-			if identified != nil {
-				recsOf[k] = append(recsOf[k], int32(r))
 			}
 			if holder.several[h] {
 				if counted[[2]uint32{uint32(h), k}] {
@@ -345,8 +341,23 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			holdersWithName++
 		}
 	}
-	for k, rs := range recsOf {
-		if counts[k] > 2 {
+	if identified != nil {
+		// Names held more than twice, counted again by person: their
+		// records are gathered in a second pass, so that the many names
+		// held once or twice gather nothing.
+		recsOf := map[uint32][]int32{} // name key → its identified records
+		for r := range len(col.cells) - 1 {
+			if !identified[r] {
+				continue
+			}
+			ids = col.keyIDs(int32(r), ids[:0])
+			for x, k := range ids {
+				if k != 0 && counts[k] > 2 && !containsID(ids[:x], k) {
+					recsOf[k] = append(recsOf[k], int32(r))
+				}
+			}
+		}
+		for k, rs := range recsOf {
 			n := t.nameHolders(rs, holder)
 			total -= int(counts[k]) - n
 			counts[k] = int32(n)
