@@ -34,8 +34,8 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if *cfgPath == "" || *runDir == "" || fs.NArg() > 0 {
 		return &usageError{msg: "--config and --run are required", hint: importSynopsis}
 	}
-	if *workers < 0 || *workers > engine.MaxWorkers() {
-		return &usageError{msg: fmt.Sprintf("bad --workers %d: want 0 (every core) to %d", *workers, engine.MaxWorkers()), hint: importSynopsis}
+	if err := checkWorkers(*workers, importSynopsis); err != nil {
+		return err
 	}
 	log, err := logger()
 	if err != nil {

@@ -67,8 +67,8 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	if err := setMemoryLimit(*memLimit); err != nil {
 		return &usageError{msg: err.Error(), hint: resolveSynopsis}
 	}
-	if *workers < 0 || *workers > engine.MaxWorkers() {
-		return &usageError{msg: fmt.Sprintf("bad --workers %d: want 0 (every core) to %d", *workers, engine.MaxWorkers()), hint: resolveSynopsis}
+	if err := checkWorkers(*workers, resolveSynopsis); err != nil {
+		return err
 	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -142,6 +142,15 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	printResolveSummary(env, sum, *out)
+	return nil
+}
+
+// checkWorkers refuses a --workers value other than 0 (every core) to
+// engine.MaxWorkers.
+func checkWorkers(n int, synopsis string) error {
+	if n < 0 || n > engine.MaxWorkers() {
+		return &usageError{msg: fmt.Sprintf("bad --workers %d: want 0 (every core) to %d", n, engine.MaxWorkers()), hint: synopsis}
+	}
 	return nil
 }
 
