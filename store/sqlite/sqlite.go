@@ -19,7 +19,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -106,29 +105,36 @@ type Options struct {
 	ReadOnly bool
 	// CheckpointEvery is how often a background goroutine copies the
 	// write-ahead log into the database file; 0 = 250ms. Commits never
-	// checkpoint (SQLite's wal_autocheckpoint is off): the log is emptied
-	// only before a write transaction begins (see restartPages), when no
-	// caller holds a lock of its own yet.
+	// checkpoint (SQLite's wal_autocheckpoint is off), and the log is
+	// started again from its beginning by the same goroutine (see
+	// restartPages).
 	CheckpointEvery time.Duration
 }
 
-// restartPages is the log size, in pages, from which the next write
-// transaction first copies the rest of the log into the database file and
-// empties it (a TRUNCATE checkpoint), just after the background
-// checkpointer has copied most of it. SQLite itself starts the log again
-// only when a write transaction begins with all of it copied and no
-// reader in it; under a steady stream of readers and writers that seldom
-// happens, and the log would grow without end. Emptying it costs the
-// writers a pause of what was logged since the last background copy and
-// two syncs (about 350 ms under bench --serve's uploads at 1M records),
-// whatever the log's size: a larger log pays it less often. A variable
-// for the tests.
+// restartPages is the log size, in pages, from which the checkpointer
+// starts the log again from its beginning (restartLog). SQLite itself
+// starts it again only when a write transaction begins with all of it
+// copied and no reader in it; under a steady stream of readers and
+// writers that seldom happens, and the log would grow without end.
+// Starting it again holds the writers for a moment (10–60 ms under bench
+// --serve's uploads, whatever the log's size), so a larger log pays it
+// less often; the file is not cut (a TRUNCATE checkpoint): freeing and
+// allocating again the blocks of a file of 64 MB cost the writers another
+// 70–130 ms on ext4. A variable for the tests.
 var restartPages = 65536
 
-// restartWait bounds how long emptying the log waits for the readers
-// still in it, writers held meanwhile; if they are not done in time, it
-// is tried again later.
-const restartWait = 200 * time.Millisecond
+// restartLeft is how many pages of the log restartLog leaves to copy with
+// the writers held, and restartCopies how many times at most it copies
+// without them first.
+const (
+	restartLeft   = 256
+	restartCopies = 50
+)
+
+// restartWait bounds how long starting the log again waits for the
+// readers still in it, writers held meanwhile; if they are not out in
+// time, it is tried again on the next tick.
+const restartWait = 25 * time.Millisecond
 
 // DB is a store in one SQLite file.
 type DB struct {
@@ -140,13 +146,10 @@ type DB struct {
 	ckpt  *sql.DB   // the background checkpointer's pool of one
 	cconn *sql.Conn // and its connection, under cmu
 	cmu   sync.Mutex
-	// restart asks the next write transaction to empty the log first
-	// (see restartPages).
-	restart atomic.Bool
-	stop    chan struct{}
-	done    chan struct{}
-	now     func() time.Time
-	stmts   map[string]*sql.Stmt // prepared on wconn, used under wmu
+	stop  chan struct{}
+	done  chan struct{}
+	now   func() time.Time
+	stmts map[string]*sql.Stmt // prepared on wconn, used under wmu
 	// readers are the reading connections not in use, under rmu.
 	rmu     sync.Mutex
 	readers []*reader
@@ -213,7 +216,10 @@ func Open(path string, opt Options) (*DB, error) {
 	db.ckpt.SetMaxOpenConns(1)
 	db.cconn, err = db.ckpt.Conn(context.Background())
 	if err == nil {
-		_, err = db.cconn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()))
+		// The checkpointer never sleeps in SQLite's busy handler, whose
+		// waits grow from 1 to 100 ms: a checkpoint that finds readers in
+		// the way says so at once, and the caller tries again soon.
+		_, err = db.cconn.ExecContext(context.Background(), "PRAGMA busy_timeout = 0")
 	}
 	if err != nil {
 		db.ckpt.Close()
@@ -288,7 +294,7 @@ func openReadOnly(path string, opt Options) (*DB, error) {
 
 // checkpoints copies the write-ahead log into the database file now and
 // then, without blocking writers (PASSIVE), until Close; once the log has
-// grown past restartPages, it asks the next writer to empty it.
+// grown past restartPages, it starts it again (restartLog).
 func (db *DB) checkpoints(every time.Duration) {
 	defer close(db.done)
 	t := time.NewTicker(every)
@@ -299,10 +305,43 @@ func (db *DB) checkpoints(every time.Duration) {
 			return
 		case <-t.C:
 			// Errors (a busy database) are retried on the next tick.
-			if _, logged, err := db.checkpoint("PASSIVE"); err == nil && logged >= restartPages {
-				db.restart.Store(true)
+			if _, logged, _, err := db.checkpoint("PASSIVE"); err == nil && logged >= restartPages {
+				db.restartLog()
 			}
 		}
+	}
+}
+
+// restartLog starts the write-ahead log again from its beginning. It
+// copies the log into the database file without holding writers until
+// little is left (restartLeft pages: readers in the log keep a copy from
+// passing the point where they began), then holds them while it copies
+// the rest and waits, at most restartWait, for the readers still in the
+// log to leave; the next commit writes from the log's start. A failure is
+// tried again on the next tick.
+func (db *DB) restartLog() {
+	for range restartCopies {
+		_, logged, copied, err := db.checkpoint("PASSIVE")
+		if err != nil {
+			return
+		}
+		if logged-copied <= restartLeft {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	if db.wconn == nil {
+		return // closed
+	}
+	deadline := time.Now().Add(restartWait)
+	for {
+		busy, _, _, err := db.checkpoint("RESTART")
+		if err != nil || !busy || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -319,7 +358,7 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 			db.wmu.Unlock()
 			return fmt.Errorf("store %s: closed", db.path)
 		}
-		busy, _, err := db.checkpoint("TRUNCATE")
+		busy, _, _, err := db.checkpoint("TRUNCATE")
 		db.wmu.Unlock()
 		switch {
 		case err != nil:
@@ -329,18 +368,18 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return fmt.Errorf("store %s: checkpoint: readers still in the log: %w", db.path, ctx.Err())
 		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
 // checkpoint runs a checkpoint of the given mode on the checkpointer's
-// connection: whether readers or writers kept it from finishing, and the
-// log's size in pages.
-func (db *DB) checkpoint(mode string) (busy bool, logged int, err error) {
-	var copied int
+// connection: whether readers or writers kept it from finishing, the
+// log's size in pages, and how many of them are in the database file.
+func (db *DB) checkpoint(mode string) (busy bool, logged, copied int, err error) {
 	db.cmu.Lock()
 	defer db.cmu.Unlock()
 	err = db.cconn.QueryRowContext(context.Background(), "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logged, &copied)
-	return busy, logged, err
+	return busy, logged, copied, err
 }
 
 func (db *DB) migrate() error {
@@ -487,11 +526,6 @@ func (db *DB) Begin(ctx context.Context, write bool) (store.Tx, error) {
 	if db.wconn == nil {
 		db.wmu.Unlock()
 		return nil, fmt.Errorf("store %s: closed", db.path)
-	}
-	if db.restart.CompareAndSwap(true, false) {
-		// Between two write transactions, as restartPages asks; a
-		// failure (readers still in the log) is tried again later.
-		db.checkpoint("TRUNCATE")
 	}
 	// Write transactions run on the writing connection by hand, so that
 	// statements prepared once on it are used as they are.
