@@ -7,3 +7,17 @@ func SetMaxAccessWaiting(n int) (restore func()) {
 	maxAccessWaiting = n
 	return func() { maxAccessWaiting = was }
 }
+
+// HoldTurn holds the writers' turn (see commitWaiting), as a long change
+// would, until the function it returns is called.
+func (l *Live) HoldTurn() (release func()) {
+	l.turn.Lock()
+	return l.turn.Unlock
+}
+
+// Waiting is how many changes wait for their turn.
+func (l *Live) Waiting() int {
+	l.waitingMu.Lock()
+	defer l.waitingMu.Unlock()
+	return len(l.waiting)
+}

@@ -106,6 +106,7 @@ type process struct {
 	reloads   atomic.Int64
 	catchUps  atomic.Int64
 	restores  atomic.Int64
+	commits   atomic.Int64
 	conflicts atomic.Int64
 	// mu serialises changes (in shared mode, those that need the store
 	// alone: imports) and guards mem and seen. A change takes it after
@@ -114,6 +115,11 @@ type process struct {
 	// read a snapshot of the store (a read transaction), so a reader never
 	// waits for a change and never sees half of one.
 	mu sync.Mutex
+	// turn is held by the caller that commits the changes waiting (see
+	// commitWaiting), and waiting holds them, under waitingMu.
+	turn      sync.Mutex
+	waitingMu sync.Mutex
+	waiting   []*waitingChange
 	// changed is closed when a change of this process commits, and
 	// replaced (under changedMu).
 	changedMu sync.Mutex
@@ -660,7 +666,7 @@ func (l *Live) ApplyMarkedAfter(ctx context.Context, ops []Op, marks, after map[
 		}
 	}
 	chs := make([]Change, len(ops))
-	err := l.change(ctx, func(w *Live, tx store.Tx) ([]toAudit, error) {
+	err := l.changeOps(ctx, len(ops), func(w *Live, tx store.Tx) ([]toAudit, error) {
 		var stx store.SharedTx // the change's own copy's transaction
 		if w.mem.src != nil {
 			stx = w.mem.src.tx
@@ -725,6 +731,11 @@ func (l *Live) Reloads() int64 { return l.reloads.Load() }
 // store.
 func (l *Live) Restores() int64 { return l.restores.Load() }
 
+// Commits counts the write transactions this process committed alone
+// (not in shared mode): several callers' changes that waited together
+// share one (commitWaiting).
+func (l *Live) Commits() int64 { return l.commits.Load() }
+
 // CatchUps counts the times the memory copy caught up with another
 // writer's changes from the change log, reading only what changed.
 func (l *Live) CatchUps() int64 { return l.catchUps.Load() }
@@ -740,6 +751,13 @@ func (l *Live) CatchUps() int64 { return l.catchUps.Load() }
 // Every change appends to the audit log, so the log's head tells whether
 // the store has changed since the memory copy was read.
 func (l *Live) change(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) error {
+	return l.changeOps(ctx, 1, fn)
+}
+
+// changeOps is change of a function that makes ops changes of records:
+// a transaction that commits several callers' changes holds at most
+// maxGroupOps of them (unless one alone has more).
+func (l *Live) changeOps(ctx context.Context, ops int, fn func(w *Live, tx store.Tx) ([]toAudit, error)) error {
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
@@ -747,7 +765,7 @@ func (l *Live) change(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAu
 	if l.opt.Shared {
 		err = l.changeShared(ctx, fn)
 	} else {
-		err = l.changeAlone(ctx, fn)
+		err = l.commitWaiting(&waitingChange{ctx: ctx, fn: fn, ops: ops})
 	}
 	if err == nil {
 		l.noteBacklog(ctx)
@@ -811,12 +829,79 @@ func (l *Live) appendAudits(ctx context.Context, tx store.Tx, head audit.Head, l
 	return head, nil
 }
 
-// changeAlone runs a change as the store's one writer. It begins the
-// store's write transaction before it takes l.mu: a writer that waits for
-// the store (behind another process's writer, or the checkpointer
-// starting the log again) then holds up the other writers alone, not the
-// screening queries that read the memory copy under l.mu.
-func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([]toAudit, error)) (err error) {
+// commitWaiting runs a change as the store's one writer, with the
+// changes of other callers that wait meanwhile: it queues the change and
+// waits for the turn to commit; the caller whose turn it is commits the
+// changes waiting then, its own and others', up to maxGroupOps in one
+// transaction (group commit). A change that must be alone (an import,
+// which replaces the memory copy) has a transaction of its own.
+//
+// A transaction begins the store's write transaction before it takes
+// l.mu: a writer that waits for the store (behind another process's
+// writer, or the checkpointer starting the log again) then holds up the
+// other writers alone, not the screening queries that read the memory
+// copy under l.mu.
+func (l *Live) commitWaiting(w *waitingChange) error {
+	l.waitingMu.Lock()
+	l.waiting = append(l.waiting, w)
+	l.waitingMu.Unlock()
+	l.turn.Lock()
+	defer l.turn.Unlock()
+	for !w.done {
+		l.waitingMu.Lock()
+		n, ops := 1, l.waiting[0].ops
+		for !l.waiting[0].alone && n < len(l.waiting) && !l.waiting[n].alone && ops+l.waiting[n].ops <= maxGroupOps {
+			ops += l.waiting[n].ops
+			n++
+		}
+		group := slices.Clone(l.waiting[:n])
+		l.waiting = append(l.waiting[:0], l.waiting[n:]...)
+		l.waitingMu.Unlock()
+		l.commitGroup(group)
+	}
+	return w.err
+}
+
+// maxGroupOps bounds the changes of records that one transaction of
+// commitWaiting commits for several callers.
+const maxGroupOps = 256
+
+// waitingChange is a change waiting for its turn in commitWaiting: done
+// and err are set by the caller that committed it.
+type waitingChange struct {
+	ctx   context.Context
+	fn    func(w *Live, tx store.Tx) ([]toAudit, error)
+	ops   int  // changes of records it makes
+	alone bool // committed in a transaction of its own
+	done  bool
+	err   error
+}
+
+// commitGroup commits changes in one transaction (group commit): callers
+// that waited for the same turn share its begin, audit head signature and
+// commit, and what they write to the same pages is written once. If any
+// of them fails, the transaction is rolled back (the records it touched
+// in memory read again) and each is committed alone, so that one caller's
+// error is never another's.
+func (l *Live) commitGroup(group []*waitingChange) {
+	defer func() {
+		for _, w := range group {
+			w.done = true
+		}
+	}()
+	if len(group) > 1 {
+		if err := l.commitChanges(context.WithoutCancel(group[0].ctx), group); err == nil {
+			return
+		}
+	}
+	for _, w := range group {
+		w.err = l.commitChanges(w.ctx, []*waitingChange{w})
+	}
+}
+
+// commitChanges runs the changes' functions in one write transaction, in
+// order, and commits it.
+func (l *Live) commitChanges(ctx context.Context, group []*waitingChange) (err error) {
 	tx, err := l.st.Begin(ctx, true)
 	if err != nil {
 		return err
@@ -839,8 +924,10 @@ func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([
 	defer func() {
 		dirty := l.mem.dirty
 		l.mem.dirty, l.next = nil, nil
+		// A change refused (rejected) touched nothing, but the changes
+		// before it in its group did.
 		var rj *rejected
-		if err == nil || errors.As(err, &rj) || l.opt.Shared {
+		if err == nil || (errors.As(err, &rj) && len(group) == 1) || l.opt.Shared {
 			return
 		}
 		tx.Rollback()
@@ -849,9 +936,16 @@ func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([
 		}
 	}()
 	nt := newNoting(tx)
-	list, err := fn(l, nt)
-	if err != nil {
-		return err
+	var list []toAudit
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			return err // its caller is gone
+		}
+		more, err := w.fn(l, nt)
+		if err != nil {
+			return err
+		}
+		list = append(list, more...)
 	}
 	list, taken := l.takeAccess(list)
 	defer func() {
@@ -871,6 +965,7 @@ func (l *Live) changeAlone(ctx context.Context, fn func(w *Live, tx store.Tx) ([
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	l.commits.Add(1)
 	if l.next != nil { // an import's memory copy, now the store's
 		l.mem = l.next
 	}
@@ -1572,8 +1667,9 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 	if l.opt.ReadOnly {
 		return store.ErrReadOnly
 	}
-	// Alone even in shared mode: it needs the store to itself.
-	err := l.changeAlone(ctx, func(_ *Live, tx store.Tx) ([]toAudit, error) {
+	// Alone even in shared mode: it needs the store to itself, and its
+	// transaction to itself (it replaces the memory copy).
+	err := l.commitWaiting(&waitingChange{ctx: ctx, ops: len(res.Records), alone: true, fn: func(_ *Live, tx store.Tx) ([]toAudit, error) {
 		if n, err := tx.CountRecords(ctx); err != nil {
 			return nil, err
 		} else if n > 0 {
@@ -1718,7 +1814,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 		// The copy in memory becomes the store's once this commits.
 		l.next = mem
 		return list, nil
-	})
+	}})
 	if err != nil {
 		return err
 	}

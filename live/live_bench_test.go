@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/concord-er/concord/access"
@@ -93,4 +94,31 @@ func BenchmarkApply(b *testing.B) {
 			ops = ops[:0]
 		}
 	}
+}
+
+// BenchmarkApplyConcurrent is BenchmarkApply from eight callers at once,
+// as concurrent HTTP uploads make it: callers that wait for the writer
+// together share a transaction (group commit). b.N counts records.
+func BenchmarkApplyConcurrent(b *testing.B) {
+	ctx := context.Background()
+	l, res := importedLive(b)
+	const group = 32
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(4) // with GOMAXPROCS 2: eight callers
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ops := make([]live.Op, 0, group)
+		for pb.Next() {
+			i := int(next.Add(1))
+			ops = append(ops, live.Op{Record: res.Records[(i*7919)%len(res.Records)]})
+			if len(ops) == group {
+				if _, err := l.Apply(ctx, ops); err != nil {
+					b.Error(err)
+					return
+				}
+				ops = ops[:0]
+			}
+		}
+	})
 }
