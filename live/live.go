@@ -731,9 +731,9 @@ func (l *Live) Reloads() int64 { return l.reloads.Load() }
 // store.
 func (l *Live) Restores() int64 { return l.restores.Load() }
 
-// Commits counts the write transactions this process committed alone
-// (not in shared mode): several callers' changes that waited together
-// share one (commitWaiting).
+// Commits counts the write transactions commitWaiting committed (every
+// change but shared mode's, which have one each): several callers'
+// changes that waited together share one.
 func (l *Live) Commits() int64 { return l.commits.Load() }
 
 // CatchUps counts the times the memory copy caught up with another
