@@ -740,8 +740,9 @@ func (l *Live) Commits() int64 { return l.commits.Load() }
 // writer's changes from the change log, reading only what changed.
 func (l *Live) CatchUps() int64 { return l.catchUps.Load() }
 
-// change runs fn in a write transaction and commits it, one change at a
-// time. fn validates and plans against the memory copy first — a client's
+// change runs fn in a write transaction and commits it, one change after
+// another; changes that wait together share a transaction (commitWaiting,
+// not in shared mode). fn validates and plans against the memory copy first — a client's
 // mistake is a *rejected error, returned before anything is touched —
 // then writes to the store and the memory copy together. If fn fails
 // after that, or the commit does, the transaction rolls back and the
