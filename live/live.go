@@ -227,6 +227,12 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 		m.recs = append(m.recs, liveRecord{})
 	}
 	m.touch(key)
+	if m.src == nil {
+		// The process's own copy, held as long as it runs: its values
+		// in few objects, for the garbage collector to mark (a change's
+		// copy in shared mode lives for one change).
+		values = record.CompactValues(values)
+	}
 	m.recs[s] = liveRecord{key: key, kind: kind, entity: entity, values: values, keys: keys, alive: true, relates: relates}
 	m.slot[key] = s
 	for _, k := range keys {
