@@ -198,7 +198,11 @@ func (l *Live) NetworkOf(ctx context.Context, v access.View) (g *relate.Graph, s
 		select {
 		case <-first:
 		case <-ctx.Done():
-			return nil, 0, ctx.Err()
+		}
+		// A caller gone is told so even when the build ended as it
+		// left: select picks either of two ready cases.
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
 		}
 		e.mu.Lock()
 		if e.g == nil {
