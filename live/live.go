@@ -198,7 +198,11 @@ type liveRecord struct {
 	key    record.Key
 	kind   record.EntityKind
 	entity record.EntityID
-	values [][]record.Value // per comparison
+	// values are the record's values per comparison in a change's copy
+	// (shared mode); the process's own copy holds them packed instead
+	// (valuesOf reads either).
+	values [][]record.Value
+	packed record.PackedValues
 	keys   []uint64
 	links  []liveLink
 	alive  bool
@@ -227,13 +231,14 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 		m.recs = append(m.recs, liveRecord{})
 	}
 	m.touch(key)
+	r := liveRecord{key: key, kind: kind, entity: entity, values: values, keys: keys, alive: true, relates: relates}
 	if m.src == nil {
 		// The process's own copy, held as long as it runs: its values
-		// in few objects, for the garbage collector to mark (a change's
-		// copy in shared mode lives for one change).
-		values = record.CompactValues(values)
+		// in one string, which the garbage collector never scans (a
+		// change's copy in shared mode lives for one change).
+		r.values, r.packed = nil, record.PackValues(values)
 	}
-	m.recs[s] = liveRecord{key: key, kind: kind, entity: entity, values: values, keys: keys, alive: true, relates: relates}
+	m.recs[s] = r
 	m.slot[key] = s
 	for _, k := range keys {
 		m.index[k] = append(m.index[k], s)
@@ -242,6 +247,15 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 		m.members[entity] = append(m.members[entity], s)
 	}
 	return s
+}
+
+// valuesOf returns the values of the record in slot s, unpacked into u
+// when packed (see record.PackedValues.Unpack for how long they last).
+func (m *mirror) valuesOf(s int32, u *record.Unpacked) [][]record.Value {
+	if r := &m.recs[s]; r.values != nil || r.packed == "" {
+		return r.values
+	}
+	return m.recs[s].packed.Unpack(u)
 }
 
 // remove takes a record out with its keys, links and membership.
@@ -1074,9 +1088,10 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	seeds = append(seeds, self)
 	levels := make([]uint8, len(l.scorer.Comps))
 	q := l.scorer.NewQuery(va)
+	var unpacked record.Unpacked
 	for _, c := range cands {
 		cr := &mem.recs[c]
-		w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, cr.values, levels, nil)
+		w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, mem.valuesOf(c, &unpacked), levels, nil)
 		ch.Compared++
 		outcome := l.scorer.Decide(w, levels)
 		if outcome != model.NonMatch {
@@ -1476,7 +1491,7 @@ type group struct {
 func (l *Live) memGroup(comp []int32) group {
 	g := group{kinds: make([]record.EntityKind, len(comp)), values: make([][][]record.Value, len(comp))}
 	for i, s := range comp {
-		g.kinds[i], g.values[i] = l.mem.recs[s].kind, l.mem.recs[s].values
+		g.kinds[i], g.values[i] = l.mem.recs[s].kind, l.mem.valuesOf(s, nil)
 	}
 	if len(l.mem.verdicts) > 0 {
 		g.different = func(a, b int32) bool {

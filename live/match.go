@@ -44,6 +44,7 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 		key    record.Key
 		entity record.EntityID
 		values [][]record.Value
+		packed record.PackedValues // in place of values, from the memory copy
 	}
 	var cands []cand
 	keys := slices.Concat(block.Keys(&q, l.rules, 0)...)
@@ -67,7 +68,7 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 					return err
 				}
 				if q.Kind.Compatible(d.kind) {
-					cands = append(cands, cand{r.Key, r.Entity, d.values})
+					cands = append(cands, cand{key: r.Key, entity: r.Entity, values: d.values})
 				}
 			}
 			return nil
@@ -89,7 +90,7 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 					continue
 				}
 				seen[s] = true
-				cands = append(cands, cand{r.key, r.entity, r.values})
+				cands = append(cands, cand{key: r.key, entity: r.entity, values: r.values, packed: r.packed})
 			}
 		}
 		l.mu.Unlock()
@@ -100,8 +101,13 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 	prepared := l.scorer.NewQuery(l.scorer.Values(&q))
 	levels := make([]uint8, len(l.scorer.Comps))
 	best := map[record.EntityID]Candidate{}
+	var unpacked record.Unpacked
 	for _, c := range cands {
-		w := l.scorer.CompareQuery(q.Key.Source, c.key.Source, prepared, c.values, levels, nil)
+		values := c.values
+		if values == nil {
+			values = c.packed.Unpack(&unpacked)
+		}
+		w := l.scorer.CompareQuery(q.Key.Source, c.key.Source, prepared, values, levels, nil)
 		out := l.scorer.Decide(w, levels)
 		if out == model.NonMatch {
 			continue

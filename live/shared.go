@@ -322,6 +322,7 @@ func (l *Live) predictLinks(ops []Op, preps []upsertPrep) (targets []record.Key,
 	mem := l.mem
 	alone = make([]bool, len(ops))
 	levels := make([]uint8, len(l.scorer.Comps))
+	var unpacked record.Unpacked
 	for i := range ops {
 		if ops[i].Delete {
 			continue
@@ -332,7 +333,7 @@ func (l *Live) predictLinks(ops []Op, preps []upsertPrep) (targets []record.Key,
 		q := l.scorer.NewQuery(preps[i].values)
 		for _, c := range cands {
 			cr := &mem.recs[c]
-			w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, cr.values, levels, nil)
+			w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, mem.valuesOf(c, &unpacked), levels, nil)
 			if l.scorer.Decide(w, levels) == model.Match {
 				targets = append(targets, cr.key)
 				alone[i] = false
