@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,16 @@ func TestMeasureLiveSmall(t *testing.T) {
 	}
 	if s.ClientError.Max <= 0 || s.AfterError.P50 <= 0 || s.CatchUp.P50 <= 0 {
 		t.Errorf("mistakes and second writer not measured: %+v", s)
+	}
+}
+
+// gcCycles counts collections as they end: a bench phase reports those
+// that ran inside it.
+func TestGCCycles(t *testing.T) {
+	before := gcCycles()
+	runtime.GC()
+	if after := gcCycles(); after <= before {
+		t.Errorf("collections counted %d before a collection and %d after", before, after)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,6 +117,21 @@ type ServeSize struct {
 	ModelCold, DataCold float64 // ms
 	ModelPage, DataPage Latency
 	Errors              int64 // requests that failed (non-2xx or transport errors)
+	// Collections are the garbage collections that ran during the
+	// measured phases (not their warm-ups), screening to reads alone: at
+	// a million records one marks for seconds, and whether one falls
+	// inside a phase decides much of what the phase measures.
+	Collections uint64
+}
+
+// gcCycles returns the garbage collections this process has completed.
+func gcCycles() uint64 {
+	m := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(m)
+	if m[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return m[0].Value.Uint64()
 }
 
 // MeasureServe measures the HTTP API on loopback, over TLS, as one
@@ -263,7 +279,9 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 		return lat, float64(len(lat)) / time.Since(start).Seconds()
 	}
 	screen(warmUp)
+	gc := gcCycles()
 	lat, rate := screen(phase)
+	s.Collections += gcCycles() - gc
 	s.Match, s.MatchRate = latency(lat), rate
 
 	// reader reads random entities until until, each read at most every
@@ -361,6 +379,7 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 		opt.UploadRate, opt.Batch, opt.Readers, opt.ReaderRate, phase, warmUp)
 	uploads(false, warmUp)
 	var upLat, readLat []time.Duration
+	gc = gcCycles()
 	upLat, readLat, s.UploadPerSec, s.ReadsDuring = uploads(false, phase)
 	s.Upload, s.ReadDuring = latency(upLat), latency(readLat)
 	logf(opt.Log, "  uploads by %d clients as fast as they go, with the readers, for %s", opt.Uploaders, phase)
@@ -379,12 +398,13 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	}
 	wg.Wait()
 	s.Read, s.Reads = latency(alone), float64(reads.Load())/time.Since(start).Seconds()
+	s.Collections += gcCycles() - gc
 	if err := workbenchPages(ctx, ts, key, ids, queries, phase, &s, &errs); err != nil {
 		return s, err
 	}
 	s.Errors = errs.Load()
-	logf(opt.Log, "  match p50 %.2f ms p99 %.2f ms at %.0f/s; uploads %.0f records/s p99 %.1f ms with %.0f reads/s, at most %.0f records/s; reads alone %.0f/s; %d errors",
-		s.Match.P50, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P99, s.ReadsDuring, s.UploadMax, s.Reads, s.Errors)
+	logf(opt.Log, "  match p50 %.2f ms p99 %.2f ms at %.0f/s; uploads %.0f records/s p99 %.1f ms with %.0f reads/s, at most %.0f records/s; reads alone %.0f/s; %d errors; %d garbage collections during the measured phases",
+		s.Match.P50, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P99, s.ReadsDuring, s.UploadMax, s.Reads, s.Errors, s.Collections)
 	return s, nil
 }
 
