@@ -252,10 +252,11 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 // valuesOf returns the values of the record in slot s, unpacked into u
 // when packed (see record.PackedValues.Unpack for how long they last).
 func (m *mirror) valuesOf(s int32, u *record.Unpacked) [][]record.Value {
-	if r := &m.recs[s]; r.values != nil || r.packed == "" {
+	r := &m.recs[s]
+	if r.values != nil || r.packed == "" {
 		return r.values
 	}
-	return m.recs[s].packed.Unpack(u)
+	return r.packed.Unpack(u)
 }
 
 // remove takes a record out with its keys, links and membership.
