@@ -60,7 +60,9 @@ type Spec struct {
 	Kind    record.Kind `json:"kind"`
 	Levels  []LevelSpec `json:"levels"`
 	// TF turns on term-frequency adjustment of the first (exact) level:
-	// agreeing on a rare value counts for more than on a common one.
+	// agreeing on a rare value counts for more than on a common one. For
+	// names it also adjusts the levels up to subset where one name is part
+	// of the other (SharedName) by the frequency of the name they share.
 	TF bool `json:"tf,omitempty"`
 	// Exclusive marks features one entity has one value of (date of birth,
 	// national id): a pair at the else level, unless it matches on its own,
@@ -88,6 +90,9 @@ type Comparison struct {
 	nicknames bool
 	// keySlot is the facet slot of the exact key (ExactKey).
 	keySlot int
+	// givenSlot is the facet slot of a name's first given name (SharedName);
+	// -1 for comparisons of other kinds.
+	givenSlot int
 	// exactFirst is set when the first level is exact on the facet that
 	// ExactKey reads, so that equal exact keys decide it.
 	exactFirst bool
@@ -168,9 +173,42 @@ func Compile(s Spec) (*Comparison, error) {
 	}
 	c.exactFirst = s.Levels[0].Method == MethodExact
 	c.keySlot = c.facet(s.Levels[0].Facet)
+	c.givenSlot = -1
+	if s.Kind.IsName() {
+		c.givenSlot = c.facet("given")
+	}
 	c.screen = c.compileScreen()
 	return c, nil
 }
+
+// SharedName reports, for two values of a name comparison, whether the
+// name of one is part of the other's, read as the same person's: every
+// token of the name with fewer is a token of the other (TokenSubset),
+// and both begin with the same given name. It returns the value with
+// fewer tokens, whose exact key (KeyOf) is the name the two share:
+// "patricia perez" of "Patricia Pérez Peña", or "andres pena roswood" of
+// "PEÑA ROSWOOD, Andrés Eduardo". A relative's name is not shared so
+// however its tokens fall: Laura Larley, named after a mother's middle
+// name, is not part of Gabriela Laura Larley Barrero.
+func (c *Comparison) SharedName(a, b *Prepared) (*Prepared, bool) {
+	if c.givenSlot < 0 || !TokenSubset(a.v.Tokens, b.v.Tokens) {
+		return nil, false
+	}
+	if ga := c.str(a, c.givenSlot); ga == "" || ga != c.str(b, c.givenSlot) {
+		return nil, false
+	}
+	if len(a.v.Tokens) <= len(b.v.Tokens) {
+		return a, true
+	}
+	return b, true
+}
+
+// KeyOf returns the exact key of a prepared value: what ExactKey returns
+// of its value.
+func (c *Comparison) KeyOf(p *Prepared) string { return c.str(p, c.keySlot) }
+
+// Tokens returns the tokens of a prepared value.
+func (p *Prepared) Tokens() []string { return p.v.Tokens }
 
 // MustCompile is Compile for specs known to be valid; it panics otherwise.
 func MustCompile(s Spec) *Comparison {

@@ -428,3 +428,50 @@ func TestPrepareGroup(t *testing.T) {
 		t.Errorf("keys: %d one at a time, %d in groups", one.Len(), grouped.Len())
 	}
 }
+
+// TestSharedName: the name two names share, read as one person's (the
+// same first given name, every token of one in the other), and not a
+// relative's.
+func TestSharedName(t *testing.T) {
+	c := compare.MustCompile(compare.DefaultSpec("name", record.KindName))
+	tests := []struct {
+		a, b   string
+		shared string // "" when none
+	}{
+		{"Patricia Pérez Peña", "PEREZ/PATRICIA", "patricia perez"},
+		{"PEÑA ROSWOOD, Andrés Eduardo", "ANDRES PENA ROSWOOD", "andres pena roswood"},
+		{"Andrea Paula Redista Garrido", "ANDREA PAULA REDISTA", "andrea paula redista"},
+		{"Juan García", "Juan García", "garcia juan"},
+		{"Gabriela Laura Larley Barrero", "Laura Larley", ""},           // named after a middle name
+		{"LARLEY BARRERO, Gabriela Laura", "LAURA LARLEY", ""},          // the same, surname first
+		{"Juan García López", "Pedro García López", ""},                 // brothers
+		{"Juan García", "María García López", ""},                       // tokens not all in the other's
+		{"J García", "Juan García López", ""},                           // an initial is not a given name
+		{"Juan Manuel García", "Juan García López", ""},                 // neither within the other
+		{"Juan García López", "Juan López García", "garcia juan lopez"}, // order aside
+	}
+	for _, tt := range tests {
+		for _, swap := range []bool{false, true} {
+			a, b := values(t, record.KindName, tt.a)[0], values(t, record.KindName, tt.b)[0]
+			if swap {
+				a, b = b, a
+			}
+			pa, pb := c.Prepare(&a), c.Prepare(&b)
+			p, ok := c.SharedName(&pa, &pb)
+			got := ""
+			if ok {
+				got = c.KeyOf(p)
+			}
+			if got != tt.shared {
+				t.Errorf("SharedName(%q, %q) = %q, want %q", a.Norm, b.Norm, got, tt.shared)
+			}
+		}
+	}
+	// Comparisons of other kinds share no names.
+	city := compare.MustCompile(compare.DefaultSpec("city", record.KindCity))
+	a, b := values(t, record.KindCity, "London")[0], values(t, record.KindCity, "London")[0]
+	pa, pb := city.Prepare(&a), city.Prepare(&b)
+	if _, ok := city.SharedName(&pa, &pb); ok {
+		t.Error("two cities share a name")
+	}
+}

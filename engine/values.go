@@ -610,12 +610,13 @@ type pairWeights struct {
 	prior     []float64   // source index × nS + source index → log2 prior odds
 	weight    [][]float64 // comparison → level → log2(m/u)
 	tf        [][]float64 // comparison → exact key id → adjustment; nil without TF
+	subset    []int       // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
 	household []bool      // household comparisons count once (model.Scorer.CompareValues)
 }
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []record.Record, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
-	p := &pairWeights{t: t, weight: make([][]float64, nC), tf: make([][]float64, nC), household: make([]bool, nC)}
+	p := &pairWeights{t: t, weight: make([][]float64, nC), tf: make([][]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
 	src, names := sourceIndexes(recs)
 	for i, x := range src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
@@ -632,6 +633,7 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []
 	}
 	for i, c := range s.Comps {
 		p.household[i] = s.IsHousehold(i)
+		p.subset[i] = model.SubsetLevel(c)
 		p.weight[i] = make([]float64, c.NumLevels())
 		for l := range p.weight[i] {
 			p.weight[i][l] = s.LevelWeight(i, l)
@@ -668,10 +670,13 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 	total, household := p.priorOf(a, b), 0.0
 	for i, l := range levels {
 		w := p.weight[i][l]
-		if l == 1 && p.tf[i] != nil {
+		switch {
+		case l == 1 && p.tf[i] != nil:
 			if k := p.exactKey(i, a, b); k != 0 {
 				w += p.tf[i][k]
 			}
+		case l > 1 && int(l) <= p.subset[i]:
+			w += p.subsetTF(i, a, b)
 		}
 		if p.household[i] && w > 0 {
 			household = max(household, w)
@@ -680,6 +685,28 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 		total += w
 	}
 	return total + household
+}
+
+// subsetTF is model.Scorer's adjustment of names that share a name, at a
+// level up to subset, between records a and b: the largest
+// model.SubsetTF over the pairs of their values that share one, 0 when
+// none does.
+func (p *pairWeights) subsetTF(i int, a, b int32) float64 {
+	c, col := p.t.comps[i], &p.t.cols[i]
+	best, found := 0.0, false
+	pb := col.prepared(b)
+	for _, va := range col.prepared(a) {
+		for y := range pb {
+			shared, ok := c.SharedName(&va, &pb[y])
+			if !ok || shared.Key() == 0 {
+				continue
+			}
+			if adj := model.SubsetTF(p.tf[i][shared.Key()], shared.Tokens()); !found || adj > best {
+				best, found = adj, true
+			}
+		}
+	}
+	return best
 }
 
 // sourceRun is a run of consecutive records of one source, up to end.

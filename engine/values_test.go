@@ -88,7 +88,7 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
-	tf := 0
+	tf, shared := 0, 0
 	all := make([]uint8, len(s.cands)*len(s.comps))
 	if err := s.vals.compare(context.Background(), s.cands, 2, all); err != nil {
 		t.Fatal(err)
@@ -110,6 +110,9 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 			if got[i] == 1 && s.comps[i].Spec.TF {
 				tf++
 			}
+			if got[i] > 1 && int(got[i]) <= pw.subset[i] && pw.subsetTF(i, c.A, c.B) != 0 {
+				shared++
+			}
 		}
 		if math.Abs(w-ref) > 1e-9 {
 			t.Fatalf("%s ~ %s: weight %v from tables, %v from the scorer", s.recs[c.A].Key, s.recs[c.B].Key, w, ref)
@@ -117,6 +120,9 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 	}
 	if tf == 0 {
 		t.Error("no pair agreed exactly on a comparison with term frequencies: the TF path went untested")
+	}
+	if shared == 0 {
+		t.Error("no pair of names sharing a name was adjusted by its frequency: that path went untested")
 	}
 	// Keys shared by many records share one id.
 	for i, keys := range s.vals.keys {

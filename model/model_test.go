@@ -10,6 +10,7 @@ import (
 
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -432,6 +433,71 @@ func TestRareNameFrequency(t *testing.T) {
 	} {
 		if got := model.RareNameFrequency(c.key, tok, once); math.Abs(got-c.want) > 1e-15 {
 			t.Errorf("%q: %v, want %v", c.key, got, c.want)
+		}
+	}
+}
+
+// TestSharedNameTF: names that share a name (a maternal surname or a
+// middle name dropped) are adjusted by how common the name they share
+// is, as an exact match on it would be; a relative's name is not.
+func TestSharedNameTF(t *testing.T) {
+	spec := compare.DefaultSpec("name", record.KindName)
+	name := model.FromSpec(spec)
+	for j := range name.Levels {
+		name.Levels[j].M, name.Levels[j].U = 0.5/float64(j+1), 0.001*float64(j+1)
+	}
+	const uExact, tfMin, common = 0.001, 0.0001, 0.04
+	name.TFTable = map[string]float64{"garcia juan": common}
+	name.TFMin = tfMin
+	m := &model.Model{Version: model.Version, Prior: 0.001, Thresholds: model.Thresholds{Match: 0.95, Review: 0.6},
+		Comparisons: []model.Comparison{name}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := func(id, raw string) *record.Record {
+		v, err := normalize.Value(record.KindName, raw, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{v}}}}
+	}
+	tests := []struct {
+		a, b string
+		tf   float64
+	}{
+		{"PEÑA ROSWOOD, Andrés Eduardo", "ANDRES PENA ROSWOOD", math.Log2(uExact / tfMin)}, // rare: up
+		{"Juan García López", "GARCIA/JUAN", math.Log2(uExact / common)},                   // common: down
+		{"Gabriela Laura Larley", "Laura Larley", 0},                                       // a daughter named after a middle name
+		{"Juan García López", "Juan García López", math.Log2(uExact / tfMin)},              // exact: as before
+	}
+	for _, tt := range tests {
+		ev := make([]model.Evidence, 1)
+		s.Compare(named("1", tt.a), named("2", tt.b), make([]uint8, 1), ev)
+		if ev[0].Level == 0 || ev[0].Level == len(spec.Levels) {
+			t.Fatalf("%q ~ %q: level %d, want one that agrees", tt.a, tt.b, ev[0].Level)
+		}
+		if math.Abs(ev[0].TFAdjust-tt.tf) > 1e-9 {
+			t.Errorf("%q ~ %q (%s): tf %.3f, want %.3f", tt.a, tt.b, ev[0].Label, ev[0].TFAdjust, tt.tf)
+		}
+	}
+}
+
+func TestSubsetTF(t *testing.T) {
+	tests := []struct {
+		shared   string
+		adj, got float64
+	}{
+		{"andres pena roswood", 5, 5},
+		{"andres pena roswood", -2, -2},
+		{"roswood", 5, 0}, // one token: a surname relatives share
+		{"roswood", -2, -2},
+		{"a roswood", 5, 0}, // an initial
+		{"a roswood", -1, -1},
+	}
+	for _, tt := range tests {
+		if got := model.SubsetTF(tt.adj, strings.Fields(tt.shared)); got != tt.got {
+			t.Errorf("SubsetTF(%v, %q) = %v, want %v", tt.adj, tt.shared, got, tt.got)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"unicode/utf8"
 
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/record"
@@ -20,6 +21,7 @@ type Scorer struct {
 	reviewW    float64
 	priors     map[[2]string]float64 // sources (sorted) → log2 prior odds
 	tfSalt     []byte                // keys the term-frequency tables; nil: keyed by value
+	subset     []int                 // comparison → the last level a shared name adjusts (SubsetLevel); 0: none
 }
 
 // Compile checks m and prepares it for scoring.
@@ -57,6 +59,7 @@ func (m *Model) Compile() (*Scorer, error) {
 			w[j+1] = math.Log2(l.M / l.U)
 		}
 		s.Comps = append(s.Comps, cc)
+		s.subset = append(s.subset, SubsetLevel(cc))
 		s.weights = append(s.weights, w)
 		s.household = append(s.household, c.Kind.Household())
 	}
@@ -153,7 +156,7 @@ type Evidence struct {
 	Level      int     `json:"level"`
 	Label      string  `json:"label"`
 	Weight     float64 `json:"weight"`    // log2(m/u) of the level
-	TFAdjust   float64 `json:"tf_adjust"` // term-frequency adjustment, exact level only
+	TFAdjust   float64 `json:"tf_adjust"` // term-frequency adjustment: exact level, or names sharing a name (SubsetLevel)
 	A, B       int     `json:"-"`         // indexes of the values compared
 }
 
@@ -191,7 +194,7 @@ func (s *Scorer) Values(r *record.Record) [][]record.Value {
 // at once, so adding them up would count one fact — the same household —
 // several times (see Household).
 func (s *Scorer) CompareValues(srcA, srcB string, va, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
-	return s.compare(srcA, srcB, va, func(i int, c *compare.Comparison) (int, int, int) { return c.Level(va[i], vb[i]) }, levels, ev)
+	return s.compare(srcA, srcB, va, vb, func(i int, c *compare.Comparison) (int, int, int) { return c.Level(va[i], vb[i]) }, levels, ev)
 }
 
 // Query is one record's values prepared once for comparing with many
@@ -218,7 +221,7 @@ func (s *Scorer) NewQuery(va [][]record.Value) *Query {
 // CompareQuery is CompareValues with the first record's values prepared
 // in q. A Query is used by one goroutine at a time.
 func (s *Scorer) CompareQuery(srcA, srcB string, q *Query, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
-	return s.compare(srcA, srcB, q.values, func(i int, c *compare.Comparison) (int, int, int) {
+	return s.compare(srcA, srcB, q.values, vb, func(i int, c *compare.Comparison) (int, int, int) {
 		if len(q.prepared[i]) == 0 || len(vb[i]) == 0 {
 			return 0, -1, -1
 		}
@@ -231,15 +234,18 @@ func (s *Scorer) CompareQuery(srcA, srcB string, q *Query, vb [][]record.Value, 
 }
 
 // compare is CompareValues with the level of comparison i found by level.
-func (s *Scorer) compare(srcA, srcB string, va [][]record.Value, level func(int, *compare.Comparison) (int, int, int), levels []uint8, ev []Evidence) float64 {
+func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, level func(int, *compare.Comparison) (int, int, int), levels []uint8, ev []Evidence) float64 {
 	total, household := s.PriorWeightFor(srcA, srcB), 0.0
 	for i, c := range s.Comps {
 		l, ia, ib := level(i, c)
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
 		tf := 0.0
-		if l == 1 && c.Spec.TF {
+		switch {
+		case l == 1 && c.Spec.TF:
 			tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
+		case l > 1 && l <= s.subset[i]:
+			tf = s.subsetTF(i, c, va[i], vb[i])
 		}
 		if ev != nil {
 			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: c.Label(l), Weight: w, TFAdjust: tf, A: ia, B: ib}
@@ -317,6 +323,65 @@ func (s *Scorer) TFAdjust(i int, v string) float64 {
 		tf = c.TFMin
 	}
 	return math.Log2(c.Levels[0].U / tf)
+}
+
+// SubsetLevel returns the token-subset level of c (1-based, as Scorer's
+// levels count) when c compares names with term frequencies, else 0. A
+// pair at a level after exact up to it whose names share a name (one's
+// tokens all in the other's: a maternal surname or a middle name
+// dropped, compare.Comparison.SharedName) is adjusted by the frequency of
+// the name shared (SubsetTF). The similarity levels before subset catch
+// most such pairs first, as the names share their start.
+func SubsetLevel(c *compare.Comparison) int {
+	if !c.Spec.TF || !c.Spec.Kind.IsName() {
+		return 0
+	}
+	for j, l := range c.Spec.Levels {
+		if l.Method == compare.MethodSubset {
+			return j + 1
+		}
+	}
+	return 0
+}
+
+// subsetTF returns the term-frequency adjustment of comparison i between
+// the values a and b at a level up to subset: the largest SubsetTF over
+// the pairs of values that share a name (compare.Comparison.SharedName),
+// 0 when none does.
+func (s *Scorer) subsetTF(i int, c *compare.Comparison, a, b []record.Value) float64 {
+	best, found := 0.0, false
+	for x := range a {
+		pa := c.Prepare(&a[x])
+		for y := range b {
+			pb := c.Prepare(&b[y])
+			shared, ok := c.SharedName(&pa, &pb)
+			if !ok {
+				continue
+			}
+			if adj := SubsetTF(s.TFAdjust(i, c.KeyOf(shared)), shared.Tokens()); !found || adj > best {
+				best, found = adj, true
+			}
+		}
+	}
+	return best
+}
+
+// SubsetTF turns adj, the term-frequency adjustment of an exact match on
+// the name two names share (compare.Comparison.SharedName), into that of
+// their subset match: the same, as the shared name is what the two agree
+// on, but never upward when it is a single token or holds an initial:
+// relatives share a surname, and an initial says little, however rare
+// each is.
+func SubsetTF(adj float64, shared []string) float64 {
+	if len(shared) < 2 {
+		return min(adj, 0)
+	}
+	for _, tok := range shared {
+		if utf8.RuneCountInString(tok) < 2 {
+			return min(adj, 0)
+		}
+	}
+	return adj
 }
 
 // Probability turns a match weight in bits into a probability.
