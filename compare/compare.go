@@ -23,6 +23,7 @@ const (
 	MethodNickname    = "nickname"        // same names but for nickname equivalents (Bill/William)
 	MethodNickSubset  = "nickname_subset" // one name's tokens in the other's but for a nickname (SANTOS/PANCHO ⊂ Francisco Diego Santos Gutiérrez)
 	MethodSubset      = "token_subset"    // one name's tokens all in the other's (García ⊂ García López)
+	MethodNameParts   = "name_parts"      // same given name and first surname, each name perhaps without a part the other has (Adriana Isabel López, Adriana López Pérez)
 	MethodTruncated   = "truncated"       // one name cut short from the other (a fixed-length field)
 	MethodJoined      = "joined"          // the same words but some written together (Ji-hoon, Jihoon), in any order
 	MethodContained   = "contained"       // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
@@ -40,7 +41,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodNickSubset: true,
-	MethodSubset: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -183,24 +184,31 @@ func Compile(s Spec) (*Comparison, error) {
 
 // SharedName reports, for two values of a name comparison, whether the
 // name of one is part of the other's, read as the same person's: every
-// token of the name with fewer is a token of the other (TokenSubset),
-// and both begin with the same given name. It returns the value with
+// word of the name with fewer is a word of the other, written out there
+// too (an initial matches no word), and both begin with the same given
+// name. It returns the value with
 // fewer tokens, whose exact key (KeyOf) is the name the two share:
 // "patricia perez" of "Patricia Pérez Peña", or "andres pena roswood" of
 // "PEÑA ROSWOOD, Andrés Eduardo". A relative's name is not shared so
 // however its tokens fall: Laura Larley, named after a mother's middle
 // name, is not part of Gabriela Laura Larley Barrero.
 func (c *Comparison) SharedName(a, b *Prepared) (*Prepared, bool) {
-	if c.givenSlot < 0 || !TokenSubset(a.v.Tokens, b.v.Tokens) {
+	if c.givenSlot < 0 {
 		return nil, false
 	}
 	if ga := c.str(a, c.givenSlot); ga == "" || ga != c.str(b, c.givenSlot) {
 		return nil, false
 	}
-	if len(a.v.Tokens) <= len(b.v.Tokens) {
-		return a, true
+	short, long := a, b
+	if len(a.v.Tokens) > len(b.v.Tokens) {
+		short, long = b, a
 	}
-	return b, true
+	for _, w := range short.v.Tokens {
+		if !slices.Contains(long.v.Tokens, w) {
+			return nil, false
+		}
+	}
+	return short, true
 }
 
 // KeyOf returns the exact key of a prepared value: what ExactKey returns
@@ -408,6 +416,11 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	case MethodNickSubset:
 		c.nicknames = true
 		return func(a, b *Prepared) bool { return a.nick&b.nick != 0 && NicknameSubset(a.v.Tokens, b.v.Tokens) }
+	case MethodNameParts:
+		fg, fm, fs := c.facet("given"), c.facet("middle"), c.facet("surnames")
+		return func(a, b *Prepared) bool {
+			return NameParts(c.str(a, fg), c.str(a, fm), c.str(a, fs), c.str(b, fg), c.str(b, fm), c.str(b, fs))
+		}
 	case MethodTruncated:
 		return func(a, b *Prepared) bool { return Truncated(a.v.Tokens, b.v.Tokens) }
 	case MethodJoined:

@@ -61,6 +61,36 @@ func TestTruncated(t *testing.T) {
 	})
 }
 
+func TestNameParts(t *testing.T) {
+	type parts struct{ given, middle, surnames string }
+	tests := []struct {
+		a, b parts
+		want bool
+	}{
+		{parts{"adriana", "isabel", "lopez"}, parts{"adriana", "", "lopez|perez"}, true},
+		{parts{"adriana", "isabel", "lopez|perez"}, parts{"adriana", "", "lopez|perez"}, true},
+		{parts{"adriana", "isabel", "lopez"}, parts{"adriana", "isabel maria", "lopez"}, true},
+		{parts{"adriana", "isabel", "lopez"}, parts{"adriana", "maria", "lopez"}, false},        // sisters
+		{parts{"adriana", "", "lopez|perez"}, parts{"adriana", "", "lopez|garcia"}, false},      // cousins
+		{parts{"adriana", "", "lopez"}, parts{"laura", "adriana", "lopez"}, false},              // named after a middle name
+		{parts{"adriana", "", "lopez"}, parts{"adriana", "", "perez|lopez"}, false},             // first surnames differ
+		{parts{"adriana", "", ""}, parts{"adriana", "", ""}, false},                             // no surname to go by
+		{parts{"", "", "lopez"}, parts{"", "", "lopez"}, false},                                 // no given name
+		{parts{"abdrahman", "", "al tahawi"}, parts{"abdrahman", "", "al tahawi|haddad"}, true}, // particles stay with the surname
+	}
+	for _, tt := range tests {
+		for _, swap := range []bool{false, true} {
+			a, b := tt.a, tt.b
+			if swap {
+				a, b = b, a
+			}
+			if got := compare.NameParts(a.given, a.middle, a.surnames, b.given, b.middle, b.surnames); got != tt.want {
+				t.Errorf("NameParts(%v, %v) = %v, want %v", a, b, got, tt.want)
+			}
+		}
+	}
+}
+
 func TestJoined(t *testing.T) {
 	checkSymmetric(t, "Joined", compare.Joined, []tokenCase{
 		{"cho ji hoon", "jihoon cho", true},
@@ -116,7 +146,9 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Ana García", "Ana María García López", "subset"},
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Santos Gutiérrez", "nickname, subset"}, // nickname, middle name and maternal surname dropped
 		{record.KindName, "LALO BELUEZA GARCIA", "BELUEZA GARCIA/EDUARDO ALEJANDRO", "nickname, subset"},
-		{record.KindName, "Pancho", "Francisco Santos", "else"}, // one token is no name to go by
+		{record.KindName, "Adriana Isabel Lopeira", "LOPEIRA PERAZA/ADRIANA", "parts dropped"},         // middle name dropped here, maternal surname there
+		{record.KindName, "Adriana Isabel Lopeira Peraza", "Adriana Lopeira Salcedo", "similar ≥0.80"}, // second surnames differ: not parts dropped
+		{record.KindName, "Pancho", "Francisco Santos", "else"},                                        // one token is no name to go by
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
@@ -474,4 +506,16 @@ func TestSharedName(t *testing.T) {
 	if _, ok := city.SharedName(&pa, &pb); ok {
 		t.Error("two cities share a name")
 	}
+}
+
+// FuzzNameParts: any parts, never a panic, and the same answer both ways
+// round.
+func FuzzNameParts(f *testing.F) {
+	f.Add("adriana", "isabel", "lopez", "adriana", "", "lopez|perez")
+	f.Add("a", "", "|", "a", "b c", "||")
+	f.Fuzz(func(t *testing.T, ga, ma, sa, gb, mb, sb string) {
+		if compare.NameParts(ga, ma, sa, gb, mb, sb) != compare.NameParts(gb, mb, sb, ga, ma, sa) {
+			t.Errorf("NameParts(%q %q %q, %q %q %q) is not symmetric", ga, ma, sa, gb, mb, sb)
+		}
+	})
 }

@@ -23,6 +23,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("similar ≥0.92", MethodNameSim, "", 0.92),
 			lv("subset", MethodSubset, "", 0),
 			lv("nickname, subset", MethodNickSubset, "", 0),
+			lv("parts dropped", MethodNameParts, "", 0),
 			lv("truncated", MethodTruncated, "", 0),
 			lv("phonetic", MethodPhonetic, "", 0),
 			lv("similar ≥0.80", MethodNameSim, "", 0.80),

@@ -465,6 +465,40 @@ func TokenSubset(a, b []string) bool {
 	return true
 }
 
+// NameParts reports whether two person names, read into parts (the first
+// given name, the middle names, the surnames separated by "|", as
+// normalize writes them), are one person's name with parts left out of
+// one or of each: the same first given name and first surname, a second
+// surname equal where both have one, and the middle names of one among
+// the other's where both have some. One source drops the middle name,
+// another the maternal surname: Adriana Isabel López and Adriana López
+// Pérez, neither a subset of the other.
+func NameParts(givenA, middleA, surnamesA, givenB, middleB, surnamesB string) bool {
+	if givenA == "" || givenA != givenB {
+		return false
+	}
+	firstA, secondA, _ := strings.Cut(surnamesA, "|")
+	firstB, secondB, _ := strings.Cut(surnamesB, "|")
+	if firstA == "" || firstA != firstB {
+		return false
+	}
+	if secondA != "" && secondB != "" && secondA != secondB {
+		return false
+	}
+	ma, mb := strings.Fields(middleA), strings.Fields(middleB)
+	return wordsWithin(ma, mb) || wordsWithin(mb, ma)
+}
+
+// wordsWithin reports whether every word of a is a word of b.
+func wordsWithin(a, b []string) bool {
+	for _, w := range a {
+		if !slices.Contains(b, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // Truncated reports whether the name with fewer characters was cut short
 // from the other, as a fixed-length field cuts it: it has at least two
 // tokens, and every one of them is a token of the other but one, the cut

@@ -501,3 +501,40 @@ func TestSubsetTF(t *testing.T) {
 		}
 	}
 }
+
+// TestRareNameFrequencyRoundTrip: a model scores alike before model.json
+// is written and after it is read, also when no name token was common
+// enough to count (an empty token table, which the file leaves out): a
+// rare name is then estimated from its tokens both times.
+func TestRareNameFrequencyRoundTrip(t *testing.T) {
+	m := testModel()
+	m.Comparisons[0].TFTokens = map[string]float64{}
+	m.Comparisons[0].TFTokenMin = 0.01
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	read, err := model.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := read.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"smith", "anna zelinsky", "zelinsky"} {
+		b, a := before.TFAdjust(0, name), after.TFAdjust(0, name)
+		if a != b {
+			t.Errorf("TFAdjust(%q) = %v in memory, %v read back", name, b, a)
+		}
+	}
+	// Two tokens of frequency 0.01: 0.0001, below TFMin, so rarer than a
+	// value counted once.
+	if got, want := after.TFAdjust(0, "anna zelinsky"), math.Log2(0.01/0.0001); math.Abs(got-want) > 1e-9 {
+		t.Errorf("TFAdjust(anna zelinsky) = %v, want %v", got, want)
+	}
+}

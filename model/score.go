@@ -312,7 +312,7 @@ func (s *Scorer) TFAdjust(i int, v string) float64 {
 	tf, ok := c.TFTable[key(v)]
 	switch {
 	case ok:
-	case c.TFTokens != nil:
+	case c.TFTokenMin > 0: // names: even with no token counted (TFTokens empty, and so left out of model.json)
 		tf = RareNameFrequency(v, func(tok string) float64 {
 			if f, ok := c.TFTokens[key(tok)]; ok {
 				return f
