@@ -130,8 +130,13 @@ const (
 
 // restartWait bounds how long starting the log again waits for the
 // readers still in it, writers held meanwhile; if they are not out in
-// time, it is tried again on the next tick.
-const restartWait = 25 * time.Millisecond
+// time, it is tried again on the next tick, waiting twice as long, up to
+// restartWaitMax: readers slowed down (a loaded machine) would otherwise
+// keep it from ever succeeding while the log grew.
+const (
+	restartWait    = 25 * time.Millisecond
+	restartWaitMax = 200 * time.Millisecond
+)
 
 // DB is a store in one SQLite file.
 type DB struct {
@@ -300,6 +305,7 @@ func (db *DB) checkpoints(every time.Duration) {
 	defer close(db.done)
 	t := time.NewTicker(every)
 	defer t.Stop()
+	wait := restartWait
 	for {
 		select {
 		case <-db.stop:
@@ -307,7 +313,11 @@ func (db *DB) checkpoints(every time.Duration) {
 		case <-t.C:
 			// Errors (a busy database) are retried on the next tick.
 			if _, logged, _, err := db.checkpoint("PASSIVE"); err == nil && logged >= restartPages {
-				db.restartLog()
+				if db.restartLog(wait) {
+					wait = restartWait
+				} else {
+					wait = min(2*wait, restartWaitMax)
+				}
 			}
 		}
 	}
@@ -317,14 +327,15 @@ func (db *DB) checkpoints(every time.Duration) {
 // copies the log into the database file without holding writers until
 // little is left (restartLeft pages: readers in the log keep a copy from
 // passing the point where they began), then holds them while it copies
-// the rest and waits, at most restartWait, for the readers still in the
-// log to leave; the next commit writes from the log's start. A failure is
-// tried again on the next tick.
-func (db *DB) restartLog() {
+// the rest and waits, at most wait, for the readers still in the log to
+// leave; the next commit writes from the log's start. It reports whether
+// the log was started again (or the store closed); a failure is tried
+// again on the next tick.
+func (db *DB) restartLog(wait time.Duration) bool {
 	for range restartCopies {
 		_, logged, copied, err := db.checkpoint("PASSIVE")
 		if err != nil {
-			return
+			return false
 		}
 		if logged-copied <= restartLeft {
 			break
@@ -334,13 +345,18 @@ func (db *DB) restartLog() {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	if db.wconn == nil {
-		return // closed
+		return true // closed
 	}
-	deadline := time.Now().Add(restartWait)
+	deadline := time.Now().Add(wait)
 	for {
 		busy, _, _, err := db.checkpoint("RESTART")
-		if err != nil || !busy || time.Now().After(deadline) {
-			return
+		switch {
+		case err != nil:
+			return false
+		case !busy:
+			return true
+		case time.Now().After(deadline):
+			return false
 		}
 		time.Sleep(time.Millisecond)
 	}
