@@ -116,6 +116,10 @@ func heteroReport(set *synth.HeteroSet, pred map[record.Key]string) (string, het
 	// merged: a payment without one that names a parent and a junior at
 	// one address alike can be told apart by nothing in the data.
 	negatives, dated := map[string]*tally{}, map[string]*tally{}
+	// undatedSide counts, of the hard negatives merged, those where one
+	// entity has no record with a date of birth at all: nothing in the
+	// data says it is not the other.
+	undatedSide := map[string]int{}
 	for _, n := range set.Negatives {
 		merged, datedMerged, datedBoth := false, false, [2]bool{}
 		for _, a := range byEntity[n.A] {
@@ -130,6 +134,8 @@ func heteroReport(set *synth.HeteroSet, pred map[record.Key]string) (string, het
 		count(negatives, n.Kind, merged)
 		if datedBoth[0] && datedBoth[1] {
 			count(dated, n.Kind, datedMerged)
+		} else if merged {
+			undatedSide[n.Kind]++
 		}
 	}
 	kinds := map[string]map[string]bool{}
@@ -217,10 +223,13 @@ func heteroReport(set *synth.HeteroSet, pred map[record.Key]string) (string, het
 	table("False merges: share of hard-negative pairs of entities put in one entity:", "hard negative", negatives)
 	table("False merges of records that both carry a date of birth: share of hard-negative pairs of entities, each with such records, where two of them were put in one entity:", "hard negative", dated)
 	if j, d := negatives[synth.NegJunior], dated[synth.NegJunior]; j != nil && d != nil && j.found > 0 && d.found == 0 {
-		b.WriteString("\nThe juniors merged all went by records without a date of birth: a payment that names a\n" +
-			"parent or the junior living at one address, with the same name, fits both alike, and is\n" +
-			"put with the one it agrees with best (the ambiguity rule holds it back only when the two\n" +
-			"fit about equally). Where each has a dated record, their dated records are kept apart.\n")
+		fmt.Fprintf(&b, "\nThe juniors merged all went by records without a date of birth. Of the %d, %d are a parent\n"+
+			"and a junior one of whom has no dated record at all (payments alone, or rows without a\n"+
+			"date), with the other's name and address: nothing in the data tells that\n"+
+			"person from the other, and a record that fits one entity alone is put with it. In the\n"+
+			"other %d, each has a dated record, kept apart, and a payment that fits both was put with\n"+
+			"the one it agrees with better (the ambiguity rule holds it back only when the two fit\n"+
+			"about equally).\n", j.found, undatedSide[synth.NegJunior], j.found-undatedSide[synth.NegJunior])
 	}
 	fmt.Fprintf(&b, "\nPredicted entities holding both a person and an organisation: %d.\n", bd.personOrg)
 	return b.String(), bd
