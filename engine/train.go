@@ -358,6 +358,10 @@ const (
 	refinedWithin   = 0.25
 )
 
+// posteriorUnit is the fixed-point unit refineM sums posteriors in: 2^32
+// a pair, so that 2^31 pairs fit in an int64.
+const posteriorUnit = 1 << 32
+
 // refineM estimates m again from every candidate pair, each counted by its
 // probability of a match under the whole model (every comparison, the
 // priors of its pair of sources, term frequencies): an M step of EM over
@@ -385,16 +389,24 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	for i, c := range m.Comparisons {
 		offset[i+1] = offset[i] + len(c.Levels) + 1
 	}
-	pool := make(chan []float64, workers)
+	// Posteriors are summed in fixed point (units of 2^-32): integer sums
+	// come out the same in whatever order the workers' chunks add up, so
+	// that a model trained twice on the same data is the same to the last
+	// bit (floating-point sums in the order chunks finished differed in
+	// their last digits, and at a million records tipped pairs at a
+	// threshold one way or the other). Each posterior is off by at most
+	// 2^-33, some 10^-10: over tens of millions of pairs, far less than
+	// one pair.
+	pool := make(chan []int64, workers)
 	for range workers {
-		pool <- make([]float64, offset[nC])
+		pool <- make([]int64, offset[nC])
 	}
 	err = parallel(ctx, len(cands), workers, func(lo, hi int) {
 		acc := <-pool
 		for k := lo; k < hi; k++ {
 			c := cands[k]
 			levels := lv[k*nC : (k+1)*nC]
-			p := model.Probability(pw.of(c.A, c.B, levels))
+			p := int64(math.Round(model.Probability(pw.of(c.A, c.B, levels)) * posteriorUnit))
 			for i, l := range levels {
 				acc[offset[i]+int(l)] += p
 			}
@@ -404,11 +416,15 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	if err != nil {
 		return 0, err
 	}
-	acc := <-pool
+	sum := <-pool
 	for range workers - 1 {
 		for i, x := range <-pool {
-			acc[i] += x
+			sum[i] += x
 		}
+	}
+	acc := make([]float64, len(sum))
+	for i, x := range sum {
+		acc[i] = float64(x) / posteriorUnit
 	}
 	for i := range m.Comparisons {
 		c := &m.Comparisons[i]
