@@ -138,7 +138,7 @@ func TestMeasureServeSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := sizes[0]
-	if s.Errors != 0 || s.MatchRate < 20 || s.UploadPerSec <= 0 || s.UploadMax <= 0 || s.Reads <= 0 || s.ReadsDuring <= 0 || s.Match.P50 <= 0 ||
+	if s.Errors != 0 || s.MatchRate < 20 || s.UploadPerSec <= 0 || s.UploadMax <= 0 || s.Reads <= 0 || s.ReadsThen <= 0 || s.ReadsDuring <= 0 || s.Match.P50 <= 0 ||
 		s.EntityPage.P50 <= 0 || s.SearchPage.P50 <= 0 {
 		t.Errorf("serve measured %+v", s)
 	}

@@ -105,9 +105,13 @@ type ServeSize struct {
 	// requests' latency.
 	UploadMax    float64
 	UploadMaxLat Latency
-	// Reads is GET /v1/entities/{id} alone, from 8 readers.
-	Reads float64
-	Read  Latency
+	// Reads is GET /v1/entities/{id} alone, from 8 readers, for a phase
+	// from the end of the uploads; ReadsThen for the phase after it. At a
+	// million records the reading connections' page caches fill over the
+	// first seconds (docs/serve.md): the first phase measures much of
+	// that, the second reading at the pace a server keeps.
+	Reads, ReadsThen float64
+	Read, ReadThen   Latency
 	// EntityPage and SearchPage are the workbench's pages, one reader
 	// logged in: an entity (GET /entities/{id}) and a search by the raw
 	// values of a record (GET /?f.…).
@@ -386,25 +390,29 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	upLat, _, s.UploadMax, _ = uploads(true, phase)
 	s.UploadMaxLat = latency(upLat)
 
-	// Reads alone.
-	logf(opt.Log, "  entity reads alone (8 readers) for %s", phase)
-	var alone []time.Duration
-	reads.Store(0)
-	stop := time.Now().Add(phase)
-	start := time.Now()
-	for i := range 8 {
-		wg.Add(1)
-		go reader(stop, &alone, uint64(100+i), 0)
+	// Reads alone, twice: a phase as the uploads end, then another.
+	logf(opt.Log, "  entity reads alone (8 readers) for %s, then %s more", phase, phase)
+	readAlone := func(seed uint64) (Latency, float64) {
+		var alone []time.Duration
+		reads.Store(0)
+		stop := time.Now().Add(phase)
+		start := time.Now()
+		for i := range 8 {
+			wg.Add(1)
+			go reader(stop, &alone, seed+uint64(i), 0)
+		}
+		wg.Wait()
+		return latency(alone), float64(reads.Load()) / time.Since(start).Seconds()
 	}
-	wg.Wait()
-	s.Read, s.Reads = latency(alone), float64(reads.Load())/time.Since(start).Seconds()
+	s.Read, s.Reads = readAlone(100)
+	s.ReadThen, s.ReadsThen = readAlone(200)
 	s.Collections += gcCycles() - gc
 	if err := workbenchPages(ctx, ts, key, ids, queries, phase, &s, &errs); err != nil {
 		return s, err
 	}
 	s.Errors = errs.Load()
-	logf(opt.Log, "  match p50 %.2f ms p99 %.2f ms at %.0f/s; uploads %.0f records/s p99 %.1f ms with %.0f reads/s, at most %.0f records/s; reads alone %.0f/s; %d errors; %d garbage collections during the measured phases",
-		s.Match.P50, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P99, s.ReadsDuring, s.UploadMax, s.Reads, s.Errors, s.Collections)
+	logf(opt.Log, "  match p50 %.2f ms p99 %.2f ms at %.0f/s; uploads %.0f records/s p99 %.1f ms with %.0f reads/s, at most %.0f records/s; reads alone %.0f/s, then %.0f/s; %d errors; %d garbage collections during the measured phases",
+		s.Match.P50, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P99, s.ReadsDuring, s.UploadMax, s.Reads, s.ReadsThen, s.Errors, s.Collections)
 	return s, nil
 }
 
@@ -567,12 +575,17 @@ data (internal/synth) is imported into a store and served; then, %d seconds each
   after one second of the same load (the clients' connections opened, as for screening);
 - *most uploads with readers*: the same, but %d clients post as soon as their last post
   is answered (closed loop): the most records a second the server takes meanwhile;
-- *reads alone*: 8 readers read entities as fast as they can;
+- *reads alone*: 8 readers read entities as fast as they can, for one phase as the
+  uploads end and then for another (*then*): at a million records the reading
+  connections' page caches fill over the first seconds, and the second phase reads at
+  the pace a server that has been reading keeps; the target is judged on it;
 - *workbench pages*: one person logged in to the workbench reads entity pages, then
   search pages (the raw values of a stored record), one after the other, for half the
   time each.
 
-Latencies in milliseconds, client to client. The load generator runs in the same
+Latencies in milliseconds, client to client; *collections* are the garbage collections
+that ran during the measured phases (at a million records one marks for seconds, and a
+phase it falls in measures that). The load generator runs in the same
 process and on the same cores as the server, which runs with the garbage collector
 target `+"`concord serve`"+` sets (GOGC 400; see server.GCPercent). Rates are counted from the
 first request offered to the last answered: a server slower than the offered rate shows
@@ -589,13 +602,13 @@ Machine: %s. Regenerate with:
 
     %s
 
-| records stored | match p50 | p90 | p99 | match/s | upload records/s | upload request p50 | p99 | reads/s meanwhile | read p99 meanwhile | most upload records/s | request p99 | reads/s alone | read p50 | p99 | errors |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| records stored | match p50 | p90 | p99 | match/s | upload records/s | upload request p50 | p99 | reads/s meanwhile | read p99 meanwhile | most upload records/s | request p99 | reads/s alone | then | read p50 | p99 | collections | errors |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 `, opt.Seconds, opt.MatchRate, opt.UploadRate, opt.Batch, opt.Readers, opt.ReaderRate, opt.Uploaders, machine, command)
 	for _, s := range sizes {
-		fmt.Fprintf(&b, "| %d | **%.2f** | %.2f | **%.2f** | %.0f | %.0f | %.1f | **%.1f** | %.0f | %.1f | **%.0f** | %.1f | **%.0f** | %.2f | %.2f | %d |\n",
+		fmt.Fprintf(&b, "| %d | **%.2f** | %.2f | **%.2f** | %.0f | %.0f | %.1f | **%.1f** | %.0f | %.1f | **%.0f** | %.1f | %.0f | **%.0f** | %.2f | %.2f | %d | %d |\n",
 			s.Records, s.Match.P50, s.Match.P90, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P50, s.Upload.P99,
-			s.ReadsDuring, s.ReadDuring.P99, s.UploadMax, s.UploadMaxLat.P99, s.Reads, s.Read.P50, s.Read.P99, s.Errors)
+			s.ReadsDuring, s.ReadDuring.P99, s.UploadMax, s.UploadMaxLat.P99, s.Reads, s.ReadsThen, s.ReadThen.P50, s.ReadThen.P99, s.Collections, s.Errors)
 	}
 	if len(sizes) == 0 {
 		return b.String()
@@ -606,7 +619,7 @@ Machine: %s. Regenerate with:
 	fmt.Fprintf(&b, "| screening p99 ≤ 25 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P99, met(last.Match.P99 <= 25))
 	fmt.Fprintf(&b, "| uploads ≥ 3,000 records/s while %d readers query | %.0f/s (closed loop) | %s |\n", opt.Readers, last.UploadMax, met(last.UploadMax >= 3000))
 	fmt.Fprintf(&b, "| upload request p99 ≤ 50 ms meanwhile, %d records/s offered | %.1f ms | %s |\n", opt.UploadRate, last.Upload.P99, met(last.Upload.P99 <= 50))
-	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s | %s |\n", last.Reads, met(last.Reads >= 5000))
+	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s (%.0f/s in the phase before) | %s |\n", last.ReadsThen, last.Reads, met(last.ReadsThen >= 5000))
 	fmt.Fprintf(&b, "| no request failed | %d | %s |\n", last.Errors, met(last.Errors == 0))
 	b.WriteString("\n## Workbench pages\n\n| records stored | entity page p50 | p99 | search page p50 | p99 | model page first | then p50 | data page first | then p50 |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range sizes {

@@ -121,6 +121,11 @@ func runBench(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		report = bench.ServeMarkdown(res, opt, bench.Machine(), cmd)
+		fmt.Fprint(env.Stdout, report)
+		if *write != "" { // between the markers: docs/serve.md keeps runs written by hand after them
+			return writeMeasured(*write, report)
+		}
+		return nil
 	case *liveMode:
 		res, err := bench.MeasureLive(ctx, bench.LiveOptions{Sizes: ns, Sample: *sample, Seed: *seed, Dir: work, Log: env.Stderr})
 		if err != nil {
