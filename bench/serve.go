@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/metrics"
 	"slices"
 	"strconv"
@@ -108,8 +109,8 @@ type ServeSize struct {
 	// Reads is GET /v1/entities/{id} alone, from 8 readers, for a phase
 	// from the end of the uploads; ReadsThen for the phase after it. At a
 	// million records the reading connections' page caches fill over the
-	// first seconds (docs/serve.md): the first phase measures much of
-	// that, the second reading at the pace a server keeps.
+	// first seconds of reading (docs/serve.md), which the first phase may
+	// catch.
 	Reads, ReadsThen float64
 	Read, ReadThen   Latency
 	// EntityPage and SearchPage are the workbench's pages, one reader
@@ -212,6 +213,13 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 		}
 	}
 	entities, seen = nil, nil
+	// A server started on the store holds its memory copy and nothing
+	// else. This process resolved and imported the records first, and the
+	// garbage of that (some 13 GB at a million records, the collector's
+	// goal set while the batch run's results were live) would be marked in
+	// one collection inside a measured phase, 6.5 s of it: collected now,
+	// the phases start from what a server holds.
+	runtime.GC()
 	rows, err := sourceRows(cfg, 20000)
 	if err != nil {
 		return s, err
@@ -562,7 +570,9 @@ func ServeMarkdown(sizes []ServeSize, opt ServeOptions, machine, command string)
 `+"`concord serve`"+`'s API measured on loopback, over TLS 1.3, as one principal holding every
 role (so every request is authenticated, authorised, filtered through a view and
 recorded in the audit log, as in production). For each size a batch run of synthetic
-data (internal/synth) is imported into a store and served; then, %d seconds each:
+data (internal/synth) is imported into a store and served, after a garbage collection
+(the phases start from what a server started on the store holds, not the import's
+garbage); then, %d seconds each:
 
 - *screening*: `+"`POST /v1/match`"+` at %d requests a second (open loop), each query the raw
   values of a stored person record (so it finds candidates), top 10 with explanations,
@@ -577,8 +587,8 @@ data (internal/synth) is imported into a store and served; then, %d seconds each
   is answered (closed loop): the most records a second the server takes meanwhile;
 - *reads alone*: 8 readers read entities as fast as they can, for one phase as the
   uploads end and then for another (*then*): at a million records the reading
-  connections' page caches fill over the first seconds, and the second phase reads at
-  the pace a server that has been reading keeps; the target is judged on it;
+  connections' page caches fill over the first seconds of reading without writes, which
+  the first phase may catch; the target must hold in both;
 - *workbench pages*: one person logged in to the workbench reads entity pages, then
   search pages (the raw values of a stored record), one after the other, for half the
   time each.
@@ -606,7 +616,7 @@ Machine: %s. Regenerate with:
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 `, opt.Seconds, opt.MatchRate, opt.UploadRate, opt.Batch, opt.Readers, opt.ReaderRate, opt.Uploaders, machine, command)
 	for _, s := range sizes {
-		fmt.Fprintf(&b, "| %d | **%.2f** | %.2f | **%.2f** | %.0f | %.0f | %.1f | **%.1f** | %.0f | %.1f | **%.0f** | %.1f | %.0f | **%.0f** | %.2f | %.2f | %d | %d |\n",
+		fmt.Fprintf(&b, "| %d | **%.2f** | %.2f | **%.2f** | %.0f | %.0f | %.1f | **%.1f** | %.0f | %.1f | **%.0f** | %.1f | **%.0f** | **%.0f** | %.2f | %.2f | %d | %d |\n",
 			s.Records, s.Match.P50, s.Match.P90, s.Match.P99, s.MatchRate, s.UploadPerSec, s.Upload.P50, s.Upload.P99,
 			s.ReadsDuring, s.ReadDuring.P99, s.UploadMax, s.UploadMaxLat.P99, s.Reads, s.ReadsThen, s.ReadThen.P50, s.ReadThen.P99, s.Collections, s.Errors)
 	}
@@ -619,7 +629,7 @@ Machine: %s. Regenerate with:
 	fmt.Fprintf(&b, "| screening p99 ≤ 25 ms at %d requests/s | %.2f ms | %s |\n", opt.MatchRate, last.Match.P99, met(last.Match.P99 <= 25))
 	fmt.Fprintf(&b, "| uploads ≥ 3,000 records/s while %d readers query | %.0f/s (closed loop) | %s |\n", opt.Readers, last.UploadMax, met(last.UploadMax >= 3000))
 	fmt.Fprintf(&b, "| upload request p99 ≤ 50 ms meanwhile, %d records/s offered | %.1f ms | %s |\n", opt.UploadRate, last.Upload.P99, met(last.Upload.P99 <= 50))
-	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s | %.0f/s (%.0f/s in the phase before) | %s |\n", last.ReadsThen, last.Reads, met(last.ReadsThen >= 5000))
+	fmt.Fprintf(&b, "| entity reads ≥ 5,000/s, in both phases | %.0f/s, then %.0f/s | %s |\n", last.Reads, last.ReadsThen, met(min(last.Reads, last.ReadsThen) >= 5000))
 	fmt.Fprintf(&b, "| no request failed | %d | %s |\n", last.Errors, met(last.Errors == 0))
 	b.WriteString("\n## Workbench pages\n\n| records stored | entity page p50 | p99 | search page p50 | p99 | model page first | then p50 | data page first | then p50 |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range sizes {
