@@ -186,12 +186,12 @@ func Compile(s Spec) (*Comparison, error) {
 // name of one is part of the other's, read as the same person's: every
 // word of the name with fewer is a word of the other, written out there
 // too (an initial matches no word), and both begin with the same given
-// name. It returns the value with
-// fewer tokens, whose exact key (KeyOf) is the name the two share:
-// "patricia perez" of "Patricia Pérez Peña", or "andres pena roswood" of
-// "PEÑA ROSWOOD, Andrés Eduardo". A relative's name is not shared so
-// however its tokens fall: Laura Larley, named after a mother's middle
-// name, is not part of Gabriela Laura Larley Barrero.
+// name. It returns the value with fewer tokens, whose exact key (KeyOf)
+// is the name the two share: "patricia perez" of "Patricia Pérez Peña",
+// or "andres pena roswood" of "PEÑA ROSWOOD, Andrés Eduardo". A
+// relative's name is not shared so however its tokens fall: Laura
+// Larley, named after a mother's middle name, is not part of Gabriela
+// Laura Larley Barrero.
 func (c *Comparison) SharedName(a, b *Prepared) (*Prepared, bool) {
 	if c.givenSlot < 0 {
 		return nil, false

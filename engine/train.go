@@ -359,7 +359,7 @@ const (
 )
 
 // posteriorUnit is the fixed-point unit refineM sums posteriors in: 2^32
-// a pair, so that 2^31 pairs fit in an int64.
+// a pair, so that the sums of up to 2^31 pairs fit in an int64.
 const posteriorUnit = 1 << 32
 
 // refineM estimates m again from every candidate pair, each counted by its
@@ -393,10 +393,9 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	// come out the same in whatever order the workers' chunks add up, so
 	// that a model trained twice on the same data is the same to the last
 	// bit (floating-point sums in the order chunks finished differed in
-	// their last digits, and at a million records tipped pairs at a
-	// threshold one way or the other). Each posterior is off by at most
-	// 2^-33, some 10^-10: over tens of millions of pairs, far less than
-	// one pair.
+	// their last digits, enough to tip a pair at a threshold one way or
+	// the other). Each posterior is off by at most 2^-33, some 10^-10:
+	// over tens of millions of pairs, far less than one pair.
 	pool := make(chan []int64, workers)
 	for range workers {
 		pool <- make([]int64, offset[nC])
