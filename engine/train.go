@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -358,10 +359,6 @@ const (
 	refinedWithin   = 0.25
 )
 
-// posteriorUnit is the fixed-point unit refineM sums posteriors in: 2^32
-// a pair, so that the sums of up to 2^31 pairs fit in an int64.
-const posteriorUnit = 1 << 32
-
 // refineM estimates m again from every candidate pair, each counted by its
 // probability of a match under the whole model (every comparison, the
 // priors of its pair of sources, term frequencies): an M step of EM over
@@ -395,7 +392,9 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	// bit (floating-point sums in the order chunks finished differed in
 	// their last digits, enough to tip a pair at a threshold one way or
 	// the other). Each posterior is off by at most 2^-33, some 10^-10:
-	// over tens of millions of pairs, far less than one pair.
+	// over tens of millions of pairs, far less than one pair. Beyond 2^30
+	// pairs the unit is coarser, so that sums stay within an int64.
+	unit := math.Ldexp(1, min(32, 62-bits.Len(uint(len(cands)))))
 	pool := make(chan []int64, workers)
 	for range workers {
 		pool <- make([]int64, offset[nC])
@@ -405,7 +404,7 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 		for k := lo; k < hi; k++ {
 			c := cands[k]
 			levels := lv[k*nC : (k+1)*nC]
-			p := int64(math.Round(model.Probability(pw.of(c.A, c.B, levels)) * posteriorUnit))
+			p := int64(math.Round(model.Probability(pw.of(c.A, c.B, levels)) * unit))
 			for i, l := range levels {
 				acc[offset[i]+int(l)] += p
 			}
@@ -423,7 +422,7 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	}
 	acc := make([]float64, len(sum))
 	for i, x := range sum {
-		acc[i] = float64(x) / posteriorUnit
+		acc[i] = float64(x) / unit
 	}
 	for i := range m.Comparisons {
 		c := &m.Comparisons[i]
