@@ -417,9 +417,16 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		c.nicknames = true
 		return func(a, b *Prepared) bool { return a.nick&b.nick != 0 && NicknameSubset(a.v.Tokens, b.v.Tokens) }
 	case MethodNameParts:
-		fg, fm, fs := c.facet("given"), c.facet("middle"), c.facet("surnames")
+		// Most pairs that reach this level differ in their first given
+		// name: that facet has a slot (the similarity levels read it), and
+		// the two others are looked up by name only for the pairs left,
+		// taking no slot from the facets later levels read (phonetic).
+		fg := c.facet("given")
 		return func(a, b *Prepared) bool {
-			return NameParts(c.str(a, fg), c.str(a, fm), c.str(a, fs), c.str(b, fg), c.str(b, fm), c.str(b, fs))
+			if g := c.str(a, fg); g == "" || g != c.str(b, fg) {
+				return false
+			}
+			return NameParts(c.str(a, fg), a.v.Facet("middle"), a.v.Facet("surnames"), c.str(b, fg), b.v.Facet("middle"), b.v.Facet("surnames"))
 		}
 	case MethodTruncated:
 		return func(a, b *Prepared) bool { return Truncated(a.v.Tokens, b.v.Tokens) }
