@@ -688,25 +688,11 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 }
 
 // subsetTF is model.Scorer's adjustment of names that share a name, at a
-// level up to subset, between records a and b: the largest
-// model.SubsetTF over the pairs of their values that share one, 0 when
-// none does.
+// level up to subset, between records a and b (model.SharedNameTF), read
+// from the exact keys' adjustments.
 func (p *pairWeights) subsetTF(i int, a, b int32) float64 {
-	c, col := p.t.comps[i], &p.t.cols[i]
-	best, found := 0.0, false
-	pb := col.prepared(b)
-	for _, va := range col.prepared(a) {
-		for y := range pb {
-			shared, ok := c.SharedName(&va, &pb[y])
-			if !ok || shared.Key() == 0 {
-				continue
-			}
-			if adj := model.SubsetTF(p.tf[i][shared.Key()], shared.Tokens()); !found || adj > best {
-				best, found = adj, true
-			}
-		}
-	}
-	return best
+	col, tf := &p.t.cols[i], p.tf[i]
+	return model.SharedNameTF(p.t.comps[i], col.prepared(a), col.prepared(b), func(shared *compare.Prepared) float64 { return tf[shared.Key()] })
 }
 
 // sourceRun is a run of consecutive records of one source, up to end.

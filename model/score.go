@@ -345,21 +345,35 @@ func SubsetLevel(c *compare.Comparison) int {
 }
 
 // subsetTF returns the term-frequency adjustment of comparison i between
-// the values a and b at a level up to subset: the largest SubsetTF over
-// the pairs of values that share a name (compare.Comparison.SharedName),
-// 0 when none does.
+// the values a and b at a level up to subset (SharedNameTF).
 func (s *Scorer) subsetTF(i int, c *compare.Comparison, a, b []record.Value) float64 {
+	var bufA, bufB [4]compare.Prepared
+	pa, pb := bufA[:0], bufB[:0]
+	for x := range a {
+		pa = append(pa, c.Prepare(&a[x]))
+	}
+	for y := range b {
+		pb = append(pb, c.Prepare(&b[y]))
+	}
+	return SharedNameTF(c, pa, pb, func(shared *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(shared)) })
+}
+
+// SharedNameTF is the term-frequency adjustment of names at a level up to
+// subset (SubsetLevel), for the scorer and the batch's tables alike: over
+// the pairs of values of a and b that share a name
+// (compare.Comparison.SharedName), the largest SubsetTF of what adj
+// gives the name shared (its exact match's adjustment); 0 when no pair
+// shares one.
+func SharedNameTF(c *compare.Comparison, a, b []compare.Prepared, adj func(shared *compare.Prepared) float64) float64 {
 	best, found := 0.0, false
 	for x := range a {
-		pa := c.Prepare(&a[x])
 		for y := range b {
-			pb := c.Prepare(&b[y])
-			shared, ok := c.SharedName(&pa, &pb)
+			shared, ok := c.SharedName(&a[x], &b[y])
 			if !ok {
 				continue
 			}
-			if adj := SubsetTF(s.TFAdjust(i, c.KeyOf(shared)), shared.Tokens()); !found || adj > best {
-				best, found = adj, true
+			if v := SubsetTF(adj(shared), shared.Tokens()); !found || v > best {
+				best, found = v, true
 			}
 		}
 	}
