@@ -253,10 +253,16 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 // when packed (see record.PackedValues.Unpack for how long they last).
 func (m *mirror) valuesOf(s int32, u *record.Unpacked) [][]record.Value {
 	r := &m.recs[s]
-	if r.values != nil || r.packed == "" {
-		return r.values
+	return valuesOr(r.values, r.packed, u)
+}
+
+// valuesOr returns values, or when they are nil the packed ones unpacked
+// into u: a record of the memory copy holds one or the other.
+func valuesOr(values [][]record.Value, packed record.PackedValues, u *record.Unpacked) [][]record.Value {
+	if values != nil || packed == "" {
+		return values
 	}
-	return r.packed.Unpack(u)
+	return packed.Unpack(u)
 }
 
 // remove takes a record out with its keys, links and membership.

@@ -103,11 +103,7 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 	best := map[record.EntityID]Candidate{}
 	var unpacked record.Unpacked
 	for _, c := range cands {
-		values := c.values
-		if values == nil {
-			values = c.packed.Unpack(&unpacked)
-		}
-		w := l.scorer.CompareQuery(q.Key.Source, c.key.Source, prepared, values, levels, nil)
+		w := l.scorer.CompareQuery(q.Key.Source, c.key.Source, prepared, valuesOr(c.values, c.packed, &unpacked), levels, nil)
 		out := l.scorer.Decide(w, levels)
 		if out == model.NonMatch {
 			continue
