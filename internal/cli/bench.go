@@ -107,10 +107,6 @@ func runBench(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		report = bench.SharedMarkdown(res, opt, bench.Machine(), cmd)
-		if *write != "" {
-			fmt.Fprint(env.Stdout, report)
-			return writeMeasured(*write, report)
-		}
 	case *serveMode:
 		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr}
 		if *cpuProfile != "" {
@@ -121,11 +117,6 @@ func runBench(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		report = bench.ServeMarkdown(res, opt, bench.Machine(), cmd)
-		fmt.Fprint(env.Stdout, report)
-		if *write != "" { // between the markers: docs/serve.md keeps runs written by hand after them
-			return writeMeasured(*write, report)
-		}
-		return nil
 	case *liveMode:
 		res, err := bench.MeasureLive(ctx, bench.LiveOptions{Sizes: ns, Sample: *sample, Seed: *seed, Dir: work, Log: env.Stderr})
 		if err != nil {
@@ -147,10 +138,8 @@ func runBench(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	fmt.Fprint(env.Stdout, report)
-	if *write != "" {
-		if err := writePrivate(*write, []byte(report)); err != nil {
-			return err
-		}
+	if *write != "" { // between the file's markers, when it has them (docs/scale.md, docs/serve.md keep prose)
+		return writeMeasured(*write, report)
 	}
 	return nil
 }
@@ -163,7 +152,7 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 }
 
 // Markers of the measured part of a document that holds prose too
-// (docs/scale.md): --write replaces what lies between them.
+// (docs/scale.md, docs/serve.md): --write replaces what lies between them.
 const (
 	measuredBegin = "<!-- measured: concord bench writes from here -->"
 	measuredEnd   = "<!-- measured: to here -->"
