@@ -423,10 +423,11 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		// taking no slot from the facets later levels read (phonetic).
 		fg := c.facet("given")
 		return func(a, b *Prepared) bool {
-			if g := c.str(a, fg); g == "" || g != c.str(b, fg) {
+			g := c.str(a, fg)
+			if g == "" || g != c.str(b, fg) {
 				return false
 			}
-			return NameParts(c.str(a, fg), a.v.Facet("middle"), a.v.Facet("surnames"), c.str(b, fg), b.v.Facet("middle"), b.v.Facet("surnames"))
+			return NameParts(g, a.v.Facet("middle"), a.v.Facet("surnames"), g, b.v.Facet("middle"), b.v.Facet("surnames"))
 		}
 	case MethodTruncated:
 		return func(a, b *Prepared) bool { return Truncated(a.v.Tokens, b.v.Tokens) }
