@@ -10,6 +10,7 @@ import (
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
 
@@ -88,6 +89,7 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
+	queries := map[int32]*model.Query{}
 	tf, shared := 0, 0
 	all := make([]uint8, len(s.cands)*len(s.comps))
 	if err := s.vals.compare(context.Background(), s.cands, 2, all); err != nil {
@@ -98,8 +100,13 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 		w := pw.of(c.A, c.B, got)
 		ref := scorer.Compare(&s.recs[c.A], &s.recs[c.B], want, nil)
 		// Real time prepares one record's values once for all its
-		// candidates: the same levels and weight.
-		q := scorer.NewQuery(scorer.Values(&s.recs[c.A]))
+		// candidates, and compares them with each in turn: the same
+		// levels and weight.
+		q := queries[c.A]
+		if q == nil {
+			q = scorer.NewQuery(scorer.Values(&s.recs[c.A]))
+			queries[c.A] = q
+		}
 		if qw := scorer.CompareQuery(s.recs[c.A].Key.Source, s.recs[c.B].Key.Source, q, scorer.Values(&s.recs[c.B]), queried, nil); qw != ref || !slices.Equal(queried, want) {
 			t.Fatalf("%s ~ %s: CompareQuery %v %v, Compare %v %v", s.recs[c.A].Key, s.recs[c.B].Key, qw, queried, ref, want)
 		}
