@@ -166,6 +166,9 @@ type mirror struct {
 	// memory-resident mode.
 	capped map[uint64]bool
 	src    *partial
+	// unpacked is what an upsert unpacks its candidates' values into,
+	// kept for the next: changes run one at a time on a memory copy.
+	unpacked record.Unpacked
 }
 
 // touch marks records as changed in memory by the change in progress.
@@ -1095,10 +1098,9 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	seeds = append(seeds, self)
 	levels := make([]uint8, len(l.scorer.Comps))
 	q := l.scorer.NewQuery(va)
-	var unpacked record.Unpacked
 	for _, c := range cands {
 		cr := &mem.recs[c]
-		w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, mem.valuesOf(c, &unpacked), levels, nil)
+		w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, mem.valuesOf(c, &mem.unpacked), levels, nil)
 		ch.Compared++
 		outcome := l.scorer.Decide(w, levels)
 		if outcome != model.NonMatch {

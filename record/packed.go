@@ -3,6 +3,7 @@ package record
 import (
 	"encoding/binary"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,41 +95,54 @@ type Unpacked struct {
 // Their strings point into p. They stay valid until the next Unpack into
 // the same u; with a nil u, for as long as the caller keeps them. A
 // PackedValues not made by PackValues returns nil.
+//
+// It reads p once. Every count is checked against the bytes left before
+// room is made for it, so a damaged string never makes Unpack allocate
+// more than a few times its length in elements. The arrays grow as they
+// fill, and u keeps the largest for the next Unpack: once it has read the
+// largest record, it allocates nothing.
 func (p PackedValues) Unpack(u *Unpacked) [][]Value {
-	nv, nt, nf, ok := p.count()
-	if !ok {
+	if p == "" {
 		return nil
 	}
 	if u == nil {
 		u = &Unpacked{}
 	}
 	r := packReader{s: string(p)}
-	ng := int(r.uint())
-	u.groups = grow(u.groups, ng)[:ng]
-	if u.groups == nil {
-		u.groups = [][]Value{} // none, not nil: as packed
+	ng := r.uint()
+	if !r.left(ng) {
+		return nil
 	}
-	u.values = grow(u.values, nv)[:nv]
-	u.tokens = grow(u.tokens, nt)[:nt]
-	u.facets = grow(u.facets, nf)[:nf]
-	values, tokens, facets := u.values, u.tokens, u.facets
-	for gi := range u.groups {
-		c := int(r.uint())
+	groups := grow(u.groups, int(ng))[:ng]
+	if groups == nil {
+		groups = [][]Value{} // none, not nil: as packed
+	}
+	values, tokens, facets := u.values[:0], u.tokens[:0], u.facets[:0]
+	for gi := range groups {
+		c := r.uint()
 		if c == 0 {
-			u.groups[gi] = nil
+			groups[gi] = nil
 			continue
 		}
-		c--
-		g := values[:c:c]
-		values = values[c:]
+		if !r.left(c - 1) {
+			return nil
+		}
+		at := len(values)
+		values = extend(values, int(c-1), int(ng))
+		g := values[at:len(values):len(values)]
 		if g == nil {
-			g = []Value{}
+			g = []Value{} // empty, not nil: as packed
 		}
 		for i := range g {
 			v := &g[i]
 			v.Norm, v.Tokens, v.Facets = r.str(), nil, nil
-			if tc := int(r.uint()); tc > 0 {
-				v.Tokens, tokens = tokens[:tc-1:tc-1], tokens[tc-1:]
+			if tc := r.uint(); tc > 0 {
+				if !r.left(tc - 1) {
+					return nil
+				}
+				at := len(tokens)
+				tokens = extend(tokens, int(tc-1), int(ng))
+				v.Tokens = tokens[at:len(tokens):len(tokens)]
 				if v.Tokens == nil {
 					v.Tokens = []string{}
 				}
@@ -136,8 +150,13 @@ func (p PackedValues) Unpack(u *Unpacked) [][]Value {
 					v.Tokens[j] = r.str()
 				}
 			}
-			if fc := int(r.uint()); fc > 0 {
-				v.Facets, facets = facets[:fc-1:fc-1], facets[fc-1:]
+			if fc := r.uint(); fc > 0 {
+				if !r.left(fc - 1) {
+					return nil
+				}
+				at := len(facets)
+				facets = extend(facets, int(fc-1), 4*int(ng))
+				v.Facets = facets[at:len(facets):len(facets)]
 				if v.Facets == nil {
 					v.Facets = Facets{}
 				}
@@ -147,63 +166,24 @@ func (p PackedValues) Unpack(u *Unpacked) [][]Value {
 				}
 			}
 		}
-		u.groups[gi] = g
+		groups[gi] = g
 	}
-	return u.groups
+	u.groups, u.values, u.tokens, u.facets = groups, values, tokens, facets
+	if r.bad || r.i != len(r.s) {
+		return nil
+	}
+	return groups
 }
 
-// count walks p as Unpack does, checking every length and id, and
-// returns how many values, tokens and facets it holds. Every count is
-// checked against the bytes left, so a damaged string never makes Unpack
-// allocate more than its length in elements. (Loops, not a helper taking
-// a function: that made Unpack 19% slower, and it runs for every
-// candidate compared.)
-func (p PackedValues) count() (values, tokens, facets int, ok bool) {
-	if p == "" {
-		return 0, 0, 0, false
+// extend lengthens s by n zero elements, making room for at least least
+// more when it has to grow: Unpack asks for room for a value and a token
+// a group and four facets, so that a record's mostly fit in one array
+// each.
+func extend[T any](s []T, n, least int) []T {
+	if cap(s)-len(s) < n {
+		s = slices.Grow(s, max(n, least))
 	}
-	r := packReader{s: string(p)}
-	left := func(n uint64) bool { return !r.bad && n <= uint64(len(r.s)-r.i) }
-	ng := r.uint()
-	if !left(ng) {
-		return 0, 0, 0, false
-	}
-	for range ng {
-		c := r.uint()
-		if c == 0 {
-			continue
-		}
-		if !left(c - 1) {
-			return 0, 0, 0, false
-		}
-		values += int(c - 1)
-		for range c - 1 {
-			r.str()
-			if tc := r.uint(); tc > 0 {
-				if !left(tc - 1) {
-					return 0, 0, 0, false
-				}
-				tokens += int(tc - 1)
-				for range tc - 1 {
-					r.str()
-				}
-			}
-			if fc := r.uint(); fc > 0 {
-				if !left(fc - 1) {
-					return 0, 0, 0, false
-				}
-				facets += int(fc - 1)
-				for range fc - 1 {
-					r.nameRef()
-					r.str()
-				}
-			}
-			if r.bad {
-				return 0, 0, 0, false
-			}
-		}
-	}
-	return values, tokens, facets, !r.bad && r.i == len(r.s)
+	return s[:len(s)+n]
 }
 
 func grow[T any](s []T, n int) []T {
@@ -220,6 +200,10 @@ type packReader struct {
 	i   int
 	bad bool
 }
+
+// left reports whether n more elements, each at least a byte long, can
+// still be read.
+func (r *packReader) left(n uint64) bool { return !r.bad && n <= uint64(len(r.s)-r.i) }
 
 func (r *packReader) uint() uint64 {
 	var x uint64
