@@ -100,8 +100,9 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 		w := pw.of(c.A, c.B, got)
 		ref := scorer.Compare(&s.recs[c.A], &s.recs[c.B], want, nil)
 		// Real time prepares one record's values once for all its
-		// candidates, and compares them with each in turn: the same
-		// levels and weight.
+		// candidates, and compares them with each in turn, keeping the
+		// adjustment of each exact match it finds: the same levels and
+		// weight.
 		q := queries[c.A]
 		if q == nil {
 			q = scorer.NewQuery(scorer.Values(&s.recs[c.A]))

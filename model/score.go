@@ -194,7 +194,7 @@ func (s *Scorer) Values(r *record.Record) [][]record.Value {
 // at once, so adding them up would count one fact — the same household —
 // several times (see Household).
 func (s *Scorer) CompareValues(srcA, srcB string, va, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
-	return s.compare(srcA, srcB, va, vb, func(i int, c *compare.Comparison) (int, int, int) { return c.Level(va[i], vb[i]) }, levels, ev)
+	return s.compare(srcA, srcB, va, vb, nil, func(i int, c *compare.Comparison) (int, int, int) { return c.Level(va[i], vb[i]) }, levels, ev)
 }
 
 // Query is one record's values prepared once for comparing with many
@@ -204,15 +204,26 @@ type Query struct {
 	values   [][]record.Value
 	prepared [][]compare.Prepared
 	other    []compare.Prepared // the other record's values, reused
+	// exactTF holds, for comparisons with term frequencies, the
+	// adjustment of an exact match on each of the query's values, found
+	// on its first such match (NaN until then): it depends on the query's
+	// value alone, and is a salted digest of it to look up.
+	exactTF [][]float64
 }
 
 // NewQuery prepares va, values looked up with Values.
 func (s *Scorer) NewQuery(va [][]record.Value) *Query {
-	q := &Query{values: va, prepared: make([][]compare.Prepared, len(s.Comps))}
+	q := &Query{values: va, prepared: make([][]compare.Prepared, len(s.Comps)), exactTF: make([][]float64, len(s.Comps))}
 	for i, c := range s.Comps {
 		q.prepared[i] = make([]compare.Prepared, len(va[i]))
 		for j := range va[i] {
 			q.prepared[i][j] = c.Prepare(&va[i][j])
+		}
+		if c.Spec.TF && len(va[i]) > 0 {
+			q.exactTF[i] = make([]float64, len(va[i]))
+			for j := range q.exactTF[i] {
+				q.exactTF[i][j] = math.NaN()
+			}
 		}
 	}
 	return q
@@ -221,7 +232,7 @@ func (s *Scorer) NewQuery(va [][]record.Value) *Query {
 // CompareQuery is CompareValues with the first record's values prepared
 // in q. A Query is used by one goroutine at a time.
 func (s *Scorer) CompareQuery(srcA, srcB string, q *Query, vb [][]record.Value, levels []uint8, ev []Evidence) float64 {
-	return s.compare(srcA, srcB, q.values, vb, func(i int, c *compare.Comparison) (int, int, int) {
+	return s.compare(srcA, srcB, q.values, vb, q, func(i int, c *compare.Comparison) (int, int, int) {
 		if len(q.prepared[i]) == 0 || len(vb[i]) == 0 {
 			return 0, -1, -1
 		}
@@ -233,8 +244,9 @@ func (s *Scorer) CompareQuery(srcA, srcB string, q *Query, vb [][]record.Value, 
 	}, levels, ev)
 }
 
-// compare is CompareValues with the level of comparison i found by level.
-func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, level func(int, *compare.Comparison) (int, int, int), levels []uint8, ev []Evidence) float64 {
+// compare is CompareValues with the level of comparison i found by level;
+// q, when not nil, is va's Query.
+func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, level func(int, *compare.Comparison) (int, int, int), levels []uint8, ev []Evidence) float64 {
 	total, household := s.PriorWeightFor(srcA, srcB), 0.0
 	for i, c := range s.Comps {
 		l, ia, ib := level(i, c)
@@ -242,6 +254,11 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, level func(
 		w := s.weights[i][l]
 		tf := 0.0
 		switch {
+		case l == 1 && c.Spec.TF && q != nil:
+			if tf = q.exactTF[i][ia]; math.IsNaN(tf) {
+				tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
+				q.exactTF[i][ia] = tf
+			}
 		case l == 1 && c.Spec.TF:
 			tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
 		case l > 1 && l <= s.subset[i]:

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/model"
@@ -14,20 +15,36 @@ import (
 
 // BenchmarkCompareQuery scores records of a resolved heterogeneous set
 // against others as an upsert or a screening query scores its candidates:
-// each record prepared once (NewQuery), then compared with the records it
-// linked to and with 30 drawn at random. b.N counts comparisons.
+// each record prepared once (NewQuery), then compared with up to 30
+// records whose first name holds a word of its own (as blocking on name
+// words finds them) and the records it linked to. b.N counts comparisons.
 func BenchmarkCompareQuery(b *testing.B) {
 	res := fixture.Resolve(b, fixture.Hetero(b, 2000), engine.ResolveOptions{})
 	s, err := res.Model.Compile()
 	if err != nil {
 		b.Fatal(err)
 	}
+	values := make([][][]record.Value, len(res.Records))
+	for i := range res.Records {
+		values[i] = s.Values(&res.Records[i])
+	}
+	name := slices.IndexFunc(s.Comps, func(c *compare.Comparison) bool { return c.Spec.Kind.IsName() })
+	holders := map[string][]int32{} // by a word of a record's first name
+	for i, v := range values {
+		if len(v[name]) > 0 {
+			for _, tok := range v[name][0].Tokens {
+				holders[tok] = append(holders[tok], int32(i))
+			}
+		}
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	others := map[int32][]int32{}
 	for _, e := range res.Links {
-		if others[e.A] == nil {
+		if others[e.A] == nil && len(values[e.A][name]) > 0 {
+			toks := values[e.A][name][0].Tokens
 			for range 30 {
-				others[e.A] = append(others[e.A], int32(r.IntN(len(res.Records))))
+				h := holders[toks[r.IntN(len(toks))]]
+				others[e.A] = append(others[e.A], h[r.IntN(len(h))])
 			}
 		}
 		others[e.A] = append(others[e.A], e.B)
@@ -39,10 +56,6 @@ func BenchmarkCompareQuery(b *testing.B) {
 		for _, o := range others[a] {
 			pairs = append(pairs, pair{a, o})
 		}
-	}
-	values := make([][][]record.Value, len(res.Records))
-	for i := range res.Records {
-		values[i] = s.Values(&res.Records[i])
 	}
 	levels := make([]uint8, len(s.Comps))
 	var q *model.Query
