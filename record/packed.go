@@ -175,10 +175,10 @@ func (p PackedValues) Unpack(u *Unpacked) [][]Value {
 	return groups
 }
 
-// extend lengthens s by n zero elements, making room for at least least
-// more when it has to grow: Unpack asks for room for a value and a token
-// a group and four facets, so that a record's mostly fit in one array
-// each.
+// extend lengthens s by n elements, which hold whatever s's array held
+// there (the caller sets each), making room for at least least more when
+// it has to grow: Unpack asks for room for a value and a token a group
+// and four facets, so that a record's mostly fit in one array each.
 func extend[T any](s []T, n, least int) []T {
 	if cap(s)-len(s) < n {
 		s = slices.Grow(s, max(n, least))
