@@ -223,31 +223,22 @@ func (r *packReader) uint() uint64 {
 	return 0
 }
 
-// name reads a facet's name. A name spelled out is copied before
-// FacetName may keep it, so that it never holds on to the packed string.
+// name reads a facet's name: its number (the name numbered), or 0 and the
+// name spelled out. A name spelled out is copied before FacetName may keep
+// it, so that it never holds on to the packed string.
 func (r *packReader) name() string {
-	name, spelled := r.nameRef()
-	if spelled {
-		return FacetName(strings.Clone(name))
-	}
-	return name
-}
-
-// nameRef reads a facet's name: its number (the name numbered), or 0 and
-// the name spelled out (then spelled is true and name points into r.s).
-func (r *packReader) nameRef() (name string, spelled bool) {
 	id := r.uint()
 	if r.bad {
-		return "", false
+		return ""
 	}
 	if id == 0 {
-		return r.str(), true
+		return FacetName(strings.Clone(r.str()))
 	}
 	name, ok := packedName(id - 1)
 	if !ok {
 		r.bad = true
 	}
-	return name, false
+	return name
 }
 
 func (r *packReader) str() string {
