@@ -296,8 +296,15 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 	s.Collections += gcCycles() - gc
 	s.Match, s.MatchRate = latency(lat), rate
 
-	// reader reads random entities until until, each read at most every
-	// pace (0: as fast as it can).
+	// reader reads random entities until until, one every pace on
+	// average (0: as fast as it can). Its reads are due at random times,
+	// the gaps between them drawn from the exponential distribution, so
+	// that the readers together make a Poisson stream, as people reading
+	// independently do. (Due every pace from one start, 50 readers sent
+	// 50 reads at once every 50 ms, and the runnable goroutines queued
+	// behind each such burst — 30 to 40 for 10 to 30 ms, in an execution
+	// trace — held the uploads' writer up with them.) A read due while
+	// the one before waits for its answer starts when that one returns.
 	var reads atomic.Int64
 	reader := func(until time.Time, into *[]time.Duration, seed uint64, pace time.Duration) {
 		defer wg.Done()
@@ -305,8 +312,10 @@ func measureServeSize(ctx context.Context, opt ServeOptions, n int) (ServeSize, 
 		next := time.Now()
 		for time.Now().Before(until) {
 			if pace > 0 {
+				if next = next.Add(time.Duration(r.ExpFloat64() * float64(pace))); !next.Before(until) {
+					return
+				}
 				time.Sleep(time.Until(next))
-				next = next.Add(pace)
 			}
 			d := do("GET", "/v1/entities/"+ids[r.IntN(len(ids))], nil)
 			reads.Add(1)
@@ -581,8 +590,10 @@ garbage); then, %d seconds each:
 - *uploads with readers*: `+"`POST /v1/records`"+` offered %d records a second in requests of
   %d rows (open loop; rows of the source files with their address changed, as for a
   customer who moved: updates of stored records that compare and link anew), while %d
-  readers each `+"`GET /v1/entities/{id}`"+` a random entity %d times a second, measured
-  after one second of the same load (the clients' connections opened, as for screening);
+  readers each `+"`GET /v1/entities/{id}`"+` a random entity %d times a second on average, at
+  random times (exponential gaps: together a Poisson stream, as people reading
+  independently make), measured after one second of the same load (the clients'
+  connections opened, as for screening);
 - *most uploads with readers*: the same, but %d clients post as soon as their last post
   is answered (closed loop): the most records a second the server takes meanwhile;
 - *reads alone*: 8 readers read entities as fast as they can, for one phase as the
