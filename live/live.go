@@ -695,6 +695,7 @@ func (l *Live) ApplyMarkedAfter(ctx context.Context, ops []Op, marks, after map[
 			}
 		}
 	}
+	l.prescore(ops, preps)
 	chs := make([]Change, len(ops))
 	err := l.changeOps(ctx, len(ops), func(w *Live, tx store.Tx) ([]toAudit, error) {
 		var stx store.SharedTx // the change's own copy's transaction
@@ -1038,6 +1039,7 @@ type upsertPrep struct {
 	content string
 	perRule [][]uint64
 	values  [][]record.Value
+	pre     prescored // its candidates' scores before its turn (prescore)
 }
 
 // prepareUpsert finds what an upsert of rec needs of rec alone; it reads no
@@ -1097,10 +1099,16 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	}
 	seeds = append(seeds, self)
 	levels := make([]uint8, len(l.scorer.Comps))
-	q := l.scorer.NewQuery(va)
+	var q *model.Query // made for the first candidate not scored ahead
 	for _, c := range cands {
 		cr := &mem.recs[c]
-		w := l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, mem.valuesOf(c, &mem.unpacked), levels, nil)
+		w, ok := prep.pre.lookup(c, cr, levels)
+		if !ok {
+			if q == nil {
+				q = l.scorer.NewQuery(va)
+			}
+			w = l.scorer.CompareQuery(rec.Key.Source, cr.key.Source, q, mem.valuesOf(c, &mem.unpacked), levels, nil)
+		}
 		ch.Compared++
 		outcome := l.scorer.Decide(w, levels)
 		if outcome != model.NonMatch {

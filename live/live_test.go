@@ -462,6 +462,66 @@ func TestLiveApplyGroup(t *testing.T) {
 	}
 }
 
+// An upsert scores its candidates before its turn comes (prescore.go);
+// a candidate changed by a change that commits first is scored again at
+// the turn, not linked with the weight its old values had: the links are
+// those of the same changes made one after another.
+func TestScoredAheadOfTurn(t *testing.T) {
+	ctx := context.Background()
+	first := []record.Record{textRecord("a", "ann", "111"), textRecord("b", "bea", "222")}
+	// b's name changes first; c, scored while that waits, shares b's old
+	// name and its phone.
+	then := []record.Record{textRecord("b", "bob", "222"), textRecord("c", "bea", "222")}
+	links := func(l *live.Live) []record.Link {
+		t.Helper()
+		r, err := l.Record(ctx, record.Key{Source: "s", ID: "c"}, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Check(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return r.Links
+	}
+	one := openLive(t, openStore(t), bridgeModel())
+	for _, r := range slices.Concat(first, then) {
+		if _, err := one.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := links(one)
+	if len(want) != 1 {
+		t.Fatalf("one by one, c links %+v, want b alone", want)
+	}
+
+	l := openLive(t, openStore(t), bridgeModel())
+	for _, r := range first {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	release := l.HoldTurn()
+	done := make(chan error, len(then))
+	for i, r := range then {
+		go func() {
+			_, err := l.Upsert(ctx, r)
+			done <- err
+		}()
+		for l.Waiting() <= i {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	release()
+	for range then {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := links(l); !slices.Equal(got, want) {
+		t.Errorf("c links %+v, want %+v as one by one: b's name changed before c's turn", got, want)
+	}
+}
+
 // A change around more linked records than MaxComponent says so.
 func TestLiveTruncatedComponent(t *testing.T) {
 	ctx := context.Background()
