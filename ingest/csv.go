@@ -42,7 +42,7 @@ type csvRows struct {
 var delimiters = []rune{',', ';', '\t', '|'}
 
 func newCSV(r io.Reader, delim rune, maxRow int) (*csvRows, error) {
-	lines := &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: maxRow}
+	lines := &lineReader{r: buffered(r), max: maxRow}
 	if delim == 0 {
 		// From the header line, read alone: a stream's first rows may
 		// not have arrived yet.

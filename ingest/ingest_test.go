@@ -387,6 +387,7 @@ func FuzzCSV(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsStream(t, data, people(ingest.FormatCSV))
 		r, err := ingest.Open(bytes.NewReader(data), people(ingest.FormatCSV))
 		if err != nil {
 			return
@@ -422,6 +423,7 @@ func FuzzNDJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		sameAsStream(t, data, people(ingest.FormatNDJSON))
 		r, err := ingest.Open(bytes.NewReader(data), people(ingest.FormatNDJSON))
 		if err != nil {
 			return
@@ -498,6 +500,101 @@ func TestRowTooLong(t *testing.T) {
 	}
 	if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], "spans 22 lines") {
 		t.Errorf("warnings = %q", w)
+	}
+}
+
+// A reader that says how much it holds (rows in memory) is read through a
+// buffer of that size, not 64 KiB: the records and rejects are those of
+// the same bytes read from a stream, whose buffer is full-sized, however
+// long the rows (longer than the smallest buffer, longer than the row
+// bound, a CSV row spanning lines).
+func TestSmallInputBuffer(t *testing.T) {
+	long := strings.Repeat("Ana María ", 80) // 800 bytes
+	tests := []struct{ format, in string }{
+		{ingest.FormatNDJSON, `{"id":"1","name":"Ana","alias":""}` + "\n" + `{"id":"2","name":"` + long + `","alias":"A"}` + "\n" + `{"id":3` + "\n"},
+		{ingest.FormatNDJSON, `{"id":"1","name":"` + strings.Repeat("x", 3000) + `","alias":""}` + "\n" + `{"id":"2","name":"Bo","alias":""}`},
+		{ingest.FormatCSV, "id,name,alias\n1,Ana,\n2,\"" + long + "\n" + long + "\",x\n3,\"Bo\n"},
+		{ingest.FormatCSV, "id,name,alias\n1," + strings.Repeat("y", 3000) + ",\n2,Bo,"},
+	}
+	type stream struct{ io.Reader } // no Len: read as a stream is
+	for _, tc := range tests {
+		opt := people(tc.format)
+		opt.MaxRowBytes = 2048
+		read := func(r io.Reader) ([]string, []string) {
+			rd, err := ingest.Open(r, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, rd)
+			var why []string
+			for _, re := range rejects {
+				why = append(why, re.Error())
+			}
+			return flat(recs), why
+		}
+		wantRecs, wantRejects := read(stream{strings.NewReader(tc.in)})
+		for _, r := range []io.Reader{strings.NewReader(tc.in), bytes.NewBufferString(tc.in), bytes.NewReader([]byte(tc.in))} {
+			recs, rejects := read(r)
+			if !slices.Equal(recs, wantRecs) || !slices.Equal(rejects, wantRejects) {
+				t.Errorf("%s from %T: %q, rejects %q; from a stream %q, rejects %q", tc.format, r, recs, rejects, wantRecs, wantRejects)
+			}
+		}
+		if len(wantRecs) == 0 {
+			t.Errorf("%s: no records read from %q", tc.format, tc.in)
+		}
+	}
+}
+
+// sameAsStream checks that data read from memory, through a buffer sized
+// to it, gives the records and rejects it gives read as a stream.
+func sameAsStream(t *testing.T, data []byte, opt ingest.Options) {
+	t.Helper()
+	type stream struct{ io.Reader }
+	read := func(r io.Reader) (recs, rejects []string, openErr error) {
+		rd, err := ingest.Open(r, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				return recs, rejects, nil
+			}
+			if err != nil {
+				rejects = append(rejects, err.Error())
+				continue
+			}
+			recs = append(recs, fmt.Sprintf("%s %d %q", rec.Key.ID, rec.Line, rec.Features))
+		}
+	}
+	recs, rejects, err := read(bytes.NewReader(data))
+	wantRecs, wantRejects, wantErr := read(stream{bytes.NewReader(data)})
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || !slices.Equal(recs, wantRecs) || !slices.Equal(rejects, wantRejects) {
+		t.Fatalf("from memory: %q, rejects %q, %v; as a stream: %q, rejects %q, %v", recs, rejects, err, wantRecs, wantRejects, wantErr)
+	}
+}
+
+// BenchmarkSmallNDJSON reads 32 rows given in memory, as an HTTP upload's
+// rows of one source are (engine.MapRows).
+func BenchmarkSmallNDJSON(b *testing.B) {
+	var sb strings.Builder
+	for i := range 32 {
+		fmt.Fprintf(&sb, `{"id":"%d","name":"García López, Ana María %d","alias":"AM;Ana"}`+"\n", i, i)
+	}
+	in := sb.String()
+	opt := people(ingest.FormatNDJSON)
+	opt.Stream = true
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := ingest.Open(strings.NewReader(in), opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := r.Next(); errors.Is(err, io.EOF) {
+				break
+			}
+		}
 	}
 }
 

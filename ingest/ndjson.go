@@ -1,12 +1,13 @@
 package ingest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,7 +30,7 @@ type ndjsonLine struct {
 }
 
 func newNDJSON(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
-	n := &ndjsonRows{lines: &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: maxRow}}
+	n := &ndjsonRows{lines: &lineReader{r: buffered(r), max: maxRow}}
 	for len(n.pending) < peek {
 		l, err := n.readLine()
 		if errors.Is(err, io.EOF) {
@@ -63,7 +64,10 @@ func (n *ndjsonRows) keys() []string {
 	var out []string
 	var walk func(prefix string, m map[string]any)
 	walk = func(prefix string, m map[string]any) {
-		for k, v := range m {
+		// In name order, so that the columns an error lists are always
+		// in the same order.
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			v := m[k]
 			key := prefix + k
 			if !seen[key] {
 				seen[key] = true
