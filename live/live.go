@@ -1499,16 +1499,33 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 // entity kinds and comparison values, and the reviewers' cannot-links
 // among them (nil for none).
 type group struct {
-	kinds     []record.EntityKind
-	values    [][][]record.Value
+	kinds []record.EntityKind
+	// values gives the comparison values of the record at a position.
+	// Clustering reads them only to check the exclusive comparisons, and
+	// only of the records a link would join: lazyValues makes each when
+	// first asked for.
+	values    func(i int32) [][]record.Value
 	different func(a, b int32) bool
+}
+
+// lazyValues returns values, for positions below n, making each once,
+// when first asked for.
+func lazyValues(n int, values func(i int32) [][]record.Value) func(i int32) [][]record.Value {
+	made, done := make([][][]record.Value, n), make([]bool, n)
+	return func(i int32) [][]record.Value {
+		if !done[i] {
+			made[i], done[i] = values(i), true
+		}
+		return made[i]
+	}
 }
 
 // memGroup is the group of comp's records in the memory copy.
 func (l *Live) memGroup(comp []int32) group {
-	g := group{kinds: make([]record.EntityKind, len(comp)), values: make([][][]record.Value, len(comp))}
+	g := group{kinds: make([]record.EntityKind, len(comp)),
+		values: lazyValues(len(comp), func(i int32) [][]record.Value { return l.mem.valuesOf(comp[i], nil) })}
 	for i, s := range comp {
-		g.kinds[i], g.values[i] = l.mem.recs[s].kind, l.mem.valuesOf(s, nil)
+		g.kinds[i] = l.mem.recs[s].kind
 	}
 	if len(l.mem.verdicts) > 0 {
 		g.different = func(a, b int32) bool {
@@ -1532,7 +1549,7 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 			if kinds(a, b) {
 				return true
 			}
-			va, vb := g.values[a], g.values[b]
+			va, vb := g.values(a), g.values(b)
 			clear(levels)
 			for _, i := range l.excl {
 				lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
