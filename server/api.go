@@ -62,8 +62,8 @@ type (
 		}
 	}
 	uploadRow struct {
-		Source string         `json:"source" maxLength:"100" doc:"The source the row belongs to: it says how its columns map to features."`
-		Row    map[string]any `json:"row" doc:"The row's columns, as the source's file would hold them."`
+		Source string    `json:"source" maxLength:"100" doc:"The source the row belongs to: it says how its columns map to features."`
+		Row    rowObject `json:"row" doc:"The row's columns, as the source's file would hold them."`
 	}
 	uploadOut struct {
 		Body struct {
@@ -283,7 +283,7 @@ func (s *Server) routes() {
 		Summary: "Upsert one record", Description: "The body is the row's columns, as the source's file holds them; the id column is set from the path."}),
 		func(ctx context.Context, in *struct {
 			KeyParams
-			Body map[string]any
+			Body rowObject
 		}) (*changeOut, error) {
 			c, _, err := s.begin(ctx, access.OpWrite)
 			if err != nil {
@@ -293,11 +293,10 @@ func (s *Server) routes() {
 			if !ok {
 				return nil, huma.Error404NotFound(fmt.Sprintf("no source %q", in.Source))
 			}
-			row := in.Body
-			if row == nil {
-				row = map[string]any{}
+			row, err := in.Body.with(parts[0].ID, in.ID)
+			if err != nil {
+				return nil, huma.Error422UnprocessableEntity("the row: " + err.Error())
 			}
-			row[parts[0].ID] = in.ID
 			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), []uploadRow{{Source: in.Source, Row: row}})
 			if err != nil {
 				return nil, s.fail(err)

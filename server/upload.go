@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/live"
@@ -39,11 +41,7 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 		parts, index := s.feeds[name], bySource[name]
 		lines := make([][]byte, len(index))
 		for j, i := range index {
-			line, err := json.Marshal(rows[i].Row)
-			if err != nil {
-				return nil, nil, fmt.Errorf("row %d: %w", i, err)
-			}
-			lines[j] = line
+			lines[j] = rows[i].Row.bytes()
 		}
 		mapped, bad, err := engine.MapRows(parts, s.opt.Limits, "request", lines)
 		if err != nil {
@@ -86,3 +84,49 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// rowObject is a row's columns as the request wrote them: the bytes of
+// its JSON object, which engine.MapRows reads as it reads a line of the
+// source's NDJSON file, so that numbers keep their digits. (Decoded into
+// a map and encoded again, as rows were, an identifier of 20 digits came
+// back with a float's 17: 12345678901234567890 as 12345678901234567000.)
+type rowObject []byte
+
+// UnmarshalJSON keeps the object's bytes: huma has checked the body
+// against the schema (an object) before.
+func (r *rowObject) UnmarshalJSON(b []byte) error {
+	*r = append((*r)[:0], b...)
+	return nil
+}
+
+// MarshalJSON writes the object kept.
+func (r rowObject) MarshalJSON() ([]byte, error) { return r.bytes(), nil }
+
+// Schema is an object of any columns.
+func (rowObject) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeObject, AdditionalProperties: &huma.Schema{}}
+}
+
+// bytes returns the object, {} when there is none.
+func (r rowObject) bytes() []byte {
+	if len(r) == 0 {
+		return []byte("{}")
+	}
+	return r
+}
+
+// with returns the row with column set to value, every other column as
+// it was written (numbers with all their digits).
+func (r rowObject) with(column, value string) (rowObject, error) {
+	dec := json.NewDecoder(bytes.NewReader(r.bytes()))
+	dec.UseNumber()
+	var cols map[string]any
+	if err := dec.Decode(&cols); err != nil {
+		return nil, err
+	}
+	if cols == nil {
+		cols = map[string]any{}
+	}
+	cols[column] = value
+	return json.Marshal(cols)
+}
