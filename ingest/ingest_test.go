@@ -516,40 +516,22 @@ func TestSmallInputBuffer(t *testing.T) {
 		{ingest.FormatCSV, "id,name,alias\n1,Ana,\n2,\"" + long + "\n" + long + "\",x\n3,\"Bo\n"},
 		{ingest.FormatCSV, "id,name,alias\n1," + strings.Repeat("y", 3000) + ",\n2,Bo,"},
 	}
-	type stream struct{ io.Reader } // no Len: read as a stream is
 	for _, tc := range tests {
 		opt := people(tc.format)
 		opt.MaxRowBytes = 2048
-		read := func(r io.Reader) ([]string, []string) {
-			rd, err := ingest.Open(r, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, rejects := readAll(t, rd)
-			var why []string
-			for _, re := range rejects {
-				why = append(why, re.Error())
-			}
-			return flat(recs), why
-		}
-		wantRecs, wantRejects := read(stream{strings.NewReader(tc.in)})
-		for _, r := range []io.Reader{strings.NewReader(tc.in), bytes.NewBufferString(tc.in), bytes.NewReader([]byte(tc.in))} {
-			recs, rejects := read(r)
-			if !slices.Equal(recs, wantRecs) || !slices.Equal(rejects, wantRejects) {
-				t.Errorf("%s from %T: %q, rejects %q; from a stream %q, rejects %q", tc.format, r, recs, rejects, wantRecs, wantRejects)
-			}
-		}
-		if len(wantRecs) == 0 {
+		if n := sameAsStream(t, []byte(tc.in), opt); n == 0 {
 			t.Errorf("%s: no records read from %q", tc.format, tc.in)
 		}
 	}
 }
 
-// sameAsStream checks that data read from memory, through a buffer sized
-// to it, gives the records and rejects it gives read as a stream.
-func sameAsStream(t *testing.T, data []byte, opt ingest.Options) {
+// sameAsStream checks that data read from memory (from each kind of
+// reader that says how much it holds), through a buffer sized to it,
+// gives the records and rejects it gives read as a stream; it returns how
+// many records that is.
+func sameAsStream(t *testing.T, data []byte, opt ingest.Options) int {
 	t.Helper()
-	type stream struct{ io.Reader }
+	type stream struct{ io.Reader } // no Len: read as a stream is
 	read := func(r io.Reader) (recs, rejects []string, openErr error) {
 		rd, err := ingest.Open(r, opt)
 		if err != nil {
@@ -567,11 +549,14 @@ func sameAsStream(t *testing.T, data []byte, opt ingest.Options) {
 			recs = append(recs, fmt.Sprintf("%s %d %q", rec.Key.ID, rec.Line, rec.Features))
 		}
 	}
-	recs, rejects, err := read(bytes.NewReader(data))
 	wantRecs, wantRejects, wantErr := read(stream{bytes.NewReader(data)})
-	if fmt.Sprint(err) != fmt.Sprint(wantErr) || !slices.Equal(recs, wantRecs) || !slices.Equal(rejects, wantRejects) {
-		t.Fatalf("from memory: %q, rejects %q, %v; as a stream: %q, rejects %q, %v", recs, rejects, err, wantRecs, wantRejects, wantErr)
+	for _, r := range []io.Reader{bytes.NewReader(data), bytes.NewBuffer(slices.Clone(data)), strings.NewReader(string(data))} {
+		recs, rejects, err := read(r)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !slices.Equal(recs, wantRecs) || !slices.Equal(rejects, wantRejects) {
+			t.Fatalf("from a %T: %q, rejects %q, %v; as a stream: %q, rejects %q, %v", r, recs, rejects, err, wantRecs, wantRejects, wantErr)
+		}
 	}
+	return len(wantRecs)
 }
 
 // BenchmarkSmallNDJSON reads 32 rows given in memory, as an HTTP upload's
