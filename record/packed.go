@@ -179,6 +179,9 @@ func (p PackedValues) Unpack(u *Unpacked) [][]Value {
 // there (the caller sets each), making room for at least least more when
 // it has to grow: Unpack asks for room for a value and a token a group
 // and four facets, so that a record's mostly fit in one array each.
+// (Unpack slices out the new elements itself, three times over: a helper
+// that did that too, returning both, was not inlined and made
+// BenchmarkUnpack 14% slower, 74.6 → 85.2 ns, n = 8.)
 func extend[T any](s []T, n, least int) []T {
 	if cap(s)-len(s) < n {
 		s = slices.Grow(s, max(n, least))
