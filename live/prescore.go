@@ -46,7 +46,7 @@ func (l *Live) prescore(ops []Op, preps []upsertPrep) {
 	lists := make([][]cand, len(ops))
 	l.mu.Lock()
 	for i := range ops {
-		if ops[i].Delete || l.mem.src != nil {
+		if ops[i].Delete {
 			continue
 		}
 		cands, _, _ := l.candidates(&ops[i].Record, preps[i].perRule)
