@@ -114,9 +114,9 @@ type Options struct {
 // copied and no reader in it; under a steady stream of readers and
 // writers that seldom happens, and the log would grow without end.
 // Starting it again holds the writers while it copies the last pages and
-// syncs the database file: 15–143 ms at a million records under bench
-// --serve's uploads (docs/serve.md), nearly all of it the sync, whatever
-// the log's size. A larger log pays it less often: 2^18 pages (1 GiB of
+// syncs the database file: 24–143 ms in four holds at a million records
+// under bench --serve's uploads (docs/serve.md), nearly all of it the
+// sync, whatever the log's size. A larger log pays it less often: 2^18 pages (1 GiB of
 // 4-KiB pages, PostgreSQL's default bound of its write-ahead log) fill in
 // about 26 s of uploads at 3,000 records a second, where 2^16 filled in 7
 // and put a hold in every 10-s phase. The file is not cut (a TRUNCATE
