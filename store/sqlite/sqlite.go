@@ -564,6 +564,10 @@ type Tx struct {
 	r     *reader // read transactions only
 	write bool
 	done  bool
+	// head is the audit head AppendAudit moved to, written to meta once
+	// at Commit rather than once an entry (a transaction that commits
+	// several callers' changes appends dozens); nil when unmoved.
+	head []byte
 }
 
 var errReadOnly = errors.New("write in a read-only transaction")
@@ -705,6 +709,12 @@ func (t *Tx) Commit() error {
 	if !t.write {
 		return t.endRead("COMMIT")
 	}
+	if t.head != nil {
+		if _, err := t.exec(context.Background(), setMetaSQL, store.MetaAuditHead, t.head); err != nil {
+			t.Rollback()
+			return fmt.Errorf("store %s: commit: %w", t.db.path, err)
+		}
+	}
 	if _, err := t.db.wconn.ExecContext(context.Background(), "COMMIT"); err != nil {
 		t.Rollback()
 		return fmt.Errorf("store %s: commit: %w", t.db.path, err)
@@ -740,6 +750,9 @@ func (t *Tx) endRead(how string) error {
 
 // Meta returns the value stored under key.
 func (t *Tx) Meta(ctx context.Context, key string) ([]byte, error) {
+	if key == store.MetaAuditHead && t.head != nil {
+		return slices.Clone(t.head), nil
+	}
 	var v []byte
 	if err := t.queryRow(ctx, "SELECT v FROM meta WHERE k = ?", []any{key}, &v); err != nil {
 		return nil, fmt.Errorf("meta %q: %w", key, err)
@@ -749,9 +762,14 @@ func (t *Tx) Meta(ctx context.Context, key string) ([]byte, error) {
 
 // SetMeta stores value under key.
 func (t *Tx) SetMeta(ctx context.Context, key string, value []byte) error {
-	_, err := t.exec(ctx, "INSERT INTO meta(k, v) VALUES(?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", key, value)
+	if key == store.MetaAuditHead {
+		t.head = nil // set here, not by AppendAudit
+	}
+	_, err := t.exec(ctx, setMetaSQL, key, value)
 	return err
 }
+
+const setMetaSQL = "INSERT INTO meta(k, v) VALUES(?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v"
 
 // id returns the row id of a record.
 func (t *Tx) id(ctx context.Context, key record.Key) (int64, error) {
@@ -1269,7 +1287,8 @@ func (t *Tx) DeleteReview(ctx context.Context, a, b record.Key) error {
 	return err
 }
 
-// AppendAudit appends a chained entry and makes it the head.
+// AppendAudit appends a chained entry and makes it the head (stored at
+// Commit).
 func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	entry, head, err := store.EncodeAudit(e)
 	if err != nil {
@@ -1278,7 +1297,8 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES(?, ?)", e.Seq, entry); err != nil {
 		return err
 	}
-	return t.SetMeta(ctx, store.MetaAuditHead, head)
+	t.head = head
+	return nil
 }
 
 // AuditHead returns the head of the audit log.

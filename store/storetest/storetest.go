@@ -543,8 +543,21 @@ func Run(t *testing.T, open Open) {
 				must(t, tx.AppendAudit(ctx, e))
 				want = append(want, e)
 				h = audit.HeadOf(e)
+				// The transaction reads its own head back, however the
+				// store defers writing it.
+				if got, err := tx.AuditHead(ctx); err != nil || got != h {
+					t.Fatalf("head inside the transaction after entry %d = %+v, %v; want %+v", i, got, err, h)
+				}
+				if got, err := store.DecodeAuditHead(tx.Meta(ctx, store.MetaAuditHead)); err != nil || got != h {
+					t.Fatalf("meta %s inside the transaction = %+v, %v; want %+v", store.MetaAuditHead, got, err, h)
+				}
 			}
 		})
+		// An entry rolled back leaves the head where the last commit put it.
+		tx, err := s.Begin(ctx, true)
+		must(t, err)
+		must(t, tx.AppendAudit(ctx, audit.Next(audit.HeadOf(want[2]), audit.Entry{Actor: audit.ActorModel, Action: "upsert", Detail: "rolled back"})))
+		must(t, tx.Rollback())
 		must(t, s.Close())
 		s = reopen()
 		defer s.Close()
