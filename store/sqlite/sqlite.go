@@ -116,10 +116,10 @@ type Options struct {
 // Starting it again holds the writers while it copies the last pages and
 // syncs the database file: 24–143 ms in four holds at a million records
 // under bench --serve's uploads (docs/serve.md), nearly all of it the
-// sync, whatever the log's size. A larger log pays it less often: 2^18 pages (1 GiB of
-// 4-KiB pages, PostgreSQL's default bound of its write-ahead log) fill in
-// about 26 s of uploads at 3,000 records a second, where 2^16 filled in 7
-// and put a hold in every 10-s phase. The file is not cut (a TRUNCATE
+// sync, whatever the log's size. A larger log pays it less often: 2^18
+// pages (1 GiB of 4-KiB pages, PostgreSQL's default bound of its
+// write-ahead log) fill in about 26 s of uploads at 3,000 records a
+// second, where 2^16 filled in 7 and put a hold in every 10-s phase. The file is not cut (a TRUNCATE
 // checkpoint): freeing and allocating again the blocks of a file of 64 MB
 // cost the writers another 70–130 ms on ext4. A variable for the tests.
 var restartPages = 1 << 18
