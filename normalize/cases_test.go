@@ -127,3 +127,28 @@ func errName(err error) string {
 	}
 	return "ERR " + err.Error()
 }
+
+// BenchmarkParsePhone parses the phone numbers of testdata/cases.tsv,
+// each in its case's region (a mix of international, national and
+// invalid numbers). b.N counts numbers.
+func BenchmarkParsePhone(b *testing.B) {
+	data, err := os.ReadFile("testdata/cases.tsv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	type phoneCase struct{ in, region string }
+	var cases []phoneCase
+	for text := range strings.Lines(string(data)) {
+		if cols := strings.Split(strings.TrimSuffix(text, "\n"), "\t"); len(cols) == 4 && cols[0] == string(record.KindPhone) {
+			cases = append(cases, phoneCase{cols[2], cols[1]})
+		}
+	}
+	if len(cases) == 0 {
+		b.Fatal("no phone cases in testdata/cases.tsv")
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c := cases[i%len(cases)]
+		_, _ = normalize.ParsePhone(c.in, c.region)
+	}
+}

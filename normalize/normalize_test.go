@@ -47,6 +47,12 @@ func TestValueFacets(t *testing.T) {
 		{record.KindDate, "1990", normalize.Options{}, "1990", map[string]string{"year": "1990", "precision": "year"}},
 		{record.KindPhone, "0412-555 1234", normalize.Options{Region: "VE"}, "+584125551234", map[string]string{
 			"national": "4125551234", "country": "58", "valid": "true"}},
+		// Possible in Venezuela's numbering plan but not assigned: kept, marked.
+		{record.KindPhone, "+58 999 555 1234", normalize.Options{Region: "VE"}, "+589995551234", map[string]string{
+			"national": "9995551234", "country": "58", "valid": "false"}},
+		// Not valid in the region, valid read as international.
+		{record.KindPhone, "57 300 123 4567", normalize.Options{Region: "VE"}, "+573001234567", map[string]string{
+			"national": "3001234567", "country": "57", "valid": "true"}},
 		{record.KindEmail, "Ana+x@Example.org", normalize.Options{}, "ana@example.org", map[string]string{
 			"full": "ana+x@example.org", "local": "ana", "domain": "example.org"}},
 		{record.KindOrgName, "Acme Intl, S.A.", normalize.Options{}, "acme international", map[string]string{

@@ -41,12 +41,15 @@ func ParsePhone(raw, region string) (Phone, error) {
 	}
 	num, err := phonenumbers.Parse(s, region)
 	international := strings.HasPrefix(strings.TrimLeft(s, " ("), "+") || strings.HasPrefix(strings.TrimLeft(s, " ("), "00")
-	if !international && (err != nil || !phonenumbers.IsValidNumber(num)) {
+	// Validity is asked once: each ask matches the number against its
+	// region's patterns (regular expressions), 2–3 µs.
+	valid := err == nil && phonenumbers.IsValidNumber(num)
+	if !international && !valid {
 		// Not a number of the default region: an international number
 		// written without its "+" (57 300 123 4567), or a number of some
 		// other region that nothing here tells; the region is never guessed.
 		if alt, aerr := phonenumbers.Parse("+"+s, "ZZ"); aerr == nil && phonenumbers.IsValidNumber(alt) {
-			num, err = alt, nil
+			num, err, valid = alt, nil, true
 		} else if err == nil && region != "ZZ" && phonenumbers.IsPossibleNumber(num) {
 			return Phone{}, fmt.Errorf("%w: phone %q is not a valid number in region %s and has no country code", ErrAmbiguous, raw, region)
 		}
@@ -69,6 +72,6 @@ func ParsePhone(raw, region string) (Phone, error) {
 		National:  strings.Clone(phonenumbers.GetNationalSignificantNumber(num)),
 		Country:   int(num.GetCountryCode()),
 		Extension: num.GetExtension(),
-		Valid:     phonenumbers.IsValidNumber(num),
+		Valid:     valid,
 	}, nil
 }
