@@ -45,7 +45,7 @@ func DecodeKeys(b []byte) []uint64 {
 // EncodeAudit returns the text an audit entry is stored as, and the meta
 // value of the head it makes.
 func EncodeAudit(e audit.Entry) (entry string, head []byte, err error) {
-	data, err := json.Marshal(e)
+	data, err := e.MarshalJSON()
 	if err != nil {
 		return "", nil, fmt.Errorf("store: %w", err)
 	}
