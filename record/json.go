@@ -141,7 +141,11 @@ func plainFacets(data []byte) (out Facets, ok bool) {
 	if i >= len(data) || data[i] != '{' {
 		return nil, false
 	}
-	out = Facets{}
+	// One copy of the text, whose substrings the values are, and the list
+	// made once (no pair without its colon): an entity read decodes a
+	// dozen facets for each value of each member.
+	text := string(data)
+	out = make(Facets, 0, bytes.Count(data, []byte{':'}))
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == '}' {
 		return out, skipSpace(data, i+1) == len(data)
@@ -155,11 +159,12 @@ func plainFacets(data []byte) (out Facets, ok bool) {
 		if i = skipSpace(data, j); i >= len(data) || data[i] != ':' {
 			return nil, false
 		}
-		value, j, ok := plainString(data, skipSpace(data, i+1))
+		value, j, ok := plainBytes(data, skipSpace(data, i+1))
 		if !ok {
 			return nil, false
 		}
-		out = append(out, Facet{Name: name, Value: value})
+		end := j - 1 // the closing quote
+		out = append(out, Facet{Name: name, Value: text[end-len(value) : end]})
 		switch i = skipSpace(data, j); {
 		case i < len(data) && data[i] == ',':
 			i = skipSpace(data, i+1)
@@ -171,15 +176,9 @@ func plainFacets(data []byte) (out Facets, ok bool) {
 	}
 }
 
-// plainString reads the JSON string at data[i] when it holds no escape
-// and is UTF-8 without control characters, and returns it and the index
-// after it.
-func plainString(data []byte, i int) (string, int, bool) {
-	b, j, ok := plainBytes(data, i)
-	return string(b), j, ok
-}
-
-// plainBytes is plainString's bytes, not copied.
+// plainBytes returns the bytes of the JSON string at data[i], not
+// copied, when it holds no escape and is UTF-8 without control
+// characters, and the index after it.
 func plainBytes(data []byte, i int) ([]byte, int, bool) {
 	if i >= len(data) || data[i] != '"' {
 		return nil, 0, false
@@ -189,7 +188,14 @@ func plainBytes(data []byte, i int) ([]byte, int, bool) {
 		return nil, 0, false
 	}
 	s := data[i+1 : i+1+end]
-	if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) || bytes.ContainsFunc(s, func(r rune) bool { return r < 0x20 }) {
+	for _, c := range s {
+		// A control character is one byte in UTF-8 (every byte of a
+		// longer sequence is 0x80 or more).
+		if c < 0x20 || c == '\\' {
+			return nil, 0, false
+		}
+	}
+	if !utf8.Valid(s) {
 		return nil, 0, false
 	}
 	return s, i + 2 + end, true
