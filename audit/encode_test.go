@@ -71,7 +71,7 @@ func BenchmarkNext(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		n := audit.Next(prev, e)
-		if _, _, err := store.EncodeAudit(n); err != nil {
+		if _, err := store.EncodeAudit(n); err != nil {
 			b.Fatal(err)
 		}
 	}

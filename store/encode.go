@@ -42,18 +42,21 @@ func DecodeKeys(b []byte) []uint64 {
 	return keys
 }
 
-// EncodeAudit returns the text an audit entry is stored as, and the meta
-// value of the head it makes.
-func EncodeAudit(e audit.Entry) (entry string, head []byte, err error) {
+// EncodeAudit returns the text an audit entry is stored as.
+func EncodeAudit(e audit.Entry) (string, error) {
 	data, err := e.MarshalJSON()
 	if err != nil {
-		return "", nil, fmt.Errorf("store: %w", err)
+		return "", fmt.Errorf("store: %w", err)
 	}
-	head, err = json.Marshal(audit.HeadOf(e))
-	if err != nil {
-		return "", nil, fmt.Errorf("store: %w", err)
-	}
-	return string(data), head, nil
+	return string(data), nil
+}
+
+// EncodeAuditHead returns the value stored under MetaAuditHead for h
+// (DecodeAuditHead reads it). Stores that hold the head back until a
+// transaction writes encode it then, once, not for every entry.
+func EncodeAuditHead(h audit.Head) []byte {
+	data, _ := json.Marshal(h) // a number and strings: cannot fail
+	return data
 }
 
 // DecodeAudit reads a stored audit entry. The stored text must be the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -32,7 +33,7 @@ type pending struct {
 	revAt   map[record.Pair]int
 	seqs    []int64
 	entries []string
-	head    []byte // the audit head after the last entry, nil for none
+	head    audit.Head // the audit head after the last entry, when there is one
 }
 
 func (p *pending) rows() int {
@@ -95,8 +96,9 @@ func putPair[T any](rows *[]T, at *map[record.Pair]int, pair record.Pair, row T)
 	*rows = append(*rows, row)
 }
 
-// appendAudit holds back an audit entry, and the head it makes.
-func (t *Tx) appendAudit(ctx context.Context, seq int64, entry string, head []byte) error {
+// appendAudit holds back an audit entry, and the head it makes (encoded
+// when the entries are sent).
+func (t *Tx) appendAudit(ctx context.Context, seq int64, entry string, head audit.Head) error {
 	p := &t.pend
 	p.seqs, p.entries, p.head = append(p.seqs, seq), append(p.entries, entry), head
 	return t.checkPending(ctx)
@@ -144,7 +146,7 @@ func (t *Tx) queuePending() {
 	}
 	if len(p.seqs) > 0 {
 		t.behind.Queue(auditWrite, p.seqs, p.entries)
-		t.behind.Queue(metaWrite, store.MetaAuditHead, p.head)
+		t.behind.Queue(metaWrite, store.MetaAuditHead, store.EncodeAuditHead(p.head))
 		t.checks = append(t.checks, nil, nil)
 	}
 	t.pend = pending{}

@@ -1084,17 +1084,17 @@ func (t *Tx) DeleteReview(ctx context.Context, a, b record.Key) error {
 
 // AppendAudit appends a chained entry and makes it the head.
 func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
-	entry, head, err := store.EncodeAudit(e)
+	entry, err := store.EncodeAudit(e)
 	if err != nil {
 		return err
 	}
 	if t.behind != nil {
-		return t.appendAudit(ctx, e.Seq, entry, head)
+		return t.appendAudit(ctx, e.Seq, entry, audit.HeadOf(e))
 	}
 	if err := t.put(ctx, nil, auditWrite, []int64{e.Seq}, []string{entry}); err != nil {
 		return err
 	}
-	return t.SetMeta(ctx, store.MetaAuditHead, head)
+	return t.SetMeta(ctx, store.MetaAuditHead, store.EncodeAuditHead(audit.HeadOf(e)))
 }
 
 // AuditHead returns the head of the audit log.

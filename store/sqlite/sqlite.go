@@ -119,9 +119,10 @@ type Options struct {
 // sync, whatever the log's size. A larger log pays it less often: 2^18
 // pages (1 GiB of 4-KiB pages, PostgreSQL's default bound of its
 // write-ahead log) fill in about 26 s of uploads at 3,000 records a
-// second, where 2^16 filled in 7 and put a hold in every 10-s phase. The file is not cut (a TRUNCATE
-// checkpoint): freeing and allocating again the blocks of a file of 64 MB
-// cost the writers another 70–130 ms on ext4. A variable for the tests.
+// second, where 2^16 filled in 7 and put a hold in every 10-s phase. The
+// file is not cut (a TRUNCATE checkpoint): freeing and allocating again
+// the blocks of a file of 64 MB cost the writers another 70–130 ms on
+// ext4. A variable for the tests.
 var restartPages = 1 << 18
 
 // restartLeft is how many pages of the log restartLog leaves to copy with
@@ -564,10 +565,11 @@ type Tx struct {
 	r     *reader // read transactions only
 	write bool
 	done  bool
-	// head is the audit head AppendAudit moved to, written to meta once
-	// at Commit rather than once an entry (a transaction that commits
-	// several callers' changes appends dozens); nil when unmoved.
-	head []byte
+	// head is the audit head AppendAudit moved to, encoded and written
+	// to meta once at Commit rather than once an entry (a transaction
+	// that commits several callers' changes appends dozens); nil when
+	// unmoved.
+	head *audit.Head
 }
 
 var errReadOnly = errors.New("write in a read-only transaction")
@@ -710,7 +712,7 @@ func (t *Tx) Commit() error {
 		return t.endRead("COMMIT")
 	}
 	if t.head != nil {
-		if _, err := t.exec(context.Background(), setMetaSQL, store.MetaAuditHead, t.head); err != nil {
+		if _, err := t.exec(context.Background(), setMetaSQL, store.MetaAuditHead, store.EncodeAuditHead(*t.head)); err != nil {
 			t.Rollback()
 			return fmt.Errorf("store %s: commit: %w", t.db.path, err)
 		}
@@ -751,7 +753,7 @@ func (t *Tx) endRead(how string) error {
 // Meta returns the value stored under key.
 func (t *Tx) Meta(ctx context.Context, key string) ([]byte, error) {
 	if key == store.MetaAuditHead && t.head != nil {
-		return slices.Clone(t.head), nil
+		return store.EncodeAuditHead(*t.head), nil
 	}
 	var v []byte
 	if err := t.queryRow(ctx, "SELECT v FROM meta WHERE k = ?", []any{key}, &v); err != nil {
@@ -1290,14 +1292,15 @@ func (t *Tx) DeleteReview(ctx context.Context, a, b record.Key) error {
 // AppendAudit appends a chained entry and makes it the head (stored at
 // Commit).
 func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
-	entry, head, err := store.EncodeAudit(e)
+	entry, err := store.EncodeAudit(e)
 	if err != nil {
 		return err
 	}
 	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES(?, ?)", e.Seq, entry); err != nil {
 		return err
 	}
-	t.head = head
+	head := audit.HeadOf(e)
+	t.head = &head
 	return nil
 }
 
