@@ -15,43 +15,56 @@ import (
 // expectations were written by hand, not generated: when a case fails,
 // decide whether the code or the expectation is wrong before changing either.
 func TestCases(t *testing.T) {
-	f, err := os.Open("testdata/cases.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	line, n := 0, 0
+	cases := readCases(t)
 	kinds := map[string]int{}
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
+	for _, c := range cases {
+		kinds[c.kind]++
+		if got := render(record.Kind(c.kind), c.opts, c.in); got != c.want {
+			t.Errorf("cases.tsv:%d: %s %q\n got  %s\n want %s", c.line, c.kind, c.in, got, c.want)
 		}
-		cols := strings.Split(text, "\t")
-		if len(cols) != 4 {
-			t.Fatalf("cases.tsv:%d: want 4 tab-separated columns, got %d", line, len(cols))
-		}
-		kind, opts, in, want := cols[0], cols[1], cols[2], cols[3]
-		n++
-		kinds[kind]++
-		if got := render(record.Kind(kind), opts, in); got != want {
-			t.Errorf("cases.tsv:%d: %s %q\n got  %s\n want %s", line, kind, in, got, want)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	// The corpus is a deliverable: keep it large and balanced.
-	if n < 200 {
-		t.Errorf("corpus has %d cases, want at least 200", n)
+	if len(cases) < 200 {
+		t.Errorf("corpus has %d cases, want at least 200", len(cases))
 	}
 	for _, k := range []string{"name", "date", "phone", "address"} {
 		if kinds[k] < 30 {
 			t.Errorf("corpus has %d %s cases, want at least 30", kinds[k], k)
 		}
 	}
+}
+
+// corpusCase is one line of testdata/cases.tsv: a kind, its options (a
+// region, date formats), the raw value and what it must render as.
+type corpusCase struct {
+	line                 int
+	kind, opts, in, want string
+}
+
+// readCases reads testdata/cases.tsv, skipping blank lines and comments.
+func readCases(tb testing.TB) []corpusCase {
+	f, err := os.Open("testdata/cases.tsv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	var out []corpusCase
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		cols := strings.Split(text, "\t")
+		if len(cols) != 4 {
+			tb.Fatalf("cases.tsv:%d: want 4 tab-separated columns, got %d", line, len(cols))
+		}
+		out = append(out, corpusCase{line, cols[0], cols[1], cols[2], cols[3]})
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
 
 func render(kind record.Kind, opts, in string) string {
@@ -132,15 +145,10 @@ func errName(err error) string {
 // each in its case's region (a mix of international, national and
 // invalid numbers). b.N counts numbers.
 func BenchmarkParsePhone(b *testing.B) {
-	data, err := os.ReadFile("testdata/cases.tsv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	type phoneCase struct{ in, region string }
-	var cases []phoneCase
-	for text := range strings.Lines(string(data)) {
-		if cols := strings.Split(strings.TrimSuffix(text, "\n"), "\t"); len(cols) == 4 && cols[0] == string(record.KindPhone) {
-			cases = append(cases, phoneCase{cols[2], cols[1]})
+	var cases []corpusCase
+	for _, c := range readCases(b) {
+		if c.kind == string(record.KindPhone) {
+			cases = append(cases, c)
 		}
 	}
 	if len(cases) == 0 {
@@ -149,6 +157,6 @@ func BenchmarkParsePhone(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		c := cases[i%len(cases)]
-		_, _ = normalize.ParsePhone(c.in, c.region)
+		_, _ = normalize.ParsePhone(c.in, c.opts)
 	}
 }
