@@ -797,10 +797,27 @@ func (t *Tx) Record(ctx context.Context, key record.Key) (store.Record, error) {
 }
 
 // PutRecord inserts or replaces a record, its keys and entity.
+//
+// A replacement that keeps its entity (the usual update: an address
+// changed) sets the data and keys alone. SQLite rewrites an index entry
+// whenever an UPDATE sets a column of the index, whatever the value, so
+// setting entity to the value it holds would dirty a page of
+// records_entity for every update: about half the pages an update of a
+// record writes to the log. A record that moves entity takes a second
+// statement.
 func (t *Tx) PutRecord(ctx context.Context, r store.Record) error {
-	_, err := t.exec(ctx, `INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)
-		ON CONFLICT(source, rid) DO UPDATE SET entity = excluded.entity, data = excluded.data, keys = excluded.keys`,
-		r.Key.Source, r.Key.ID, string(r.Entity), r.Data, store.EncodeKeys(r.Keys))
+	keys := store.EncodeKeys(r.Keys)
+	res, err := t.exec(ctx, `INSERT INTO records(source, rid, entity, data, keys) VALUES(?, ?, ?, ?, ?)
+		ON CONFLICT(source, rid) DO UPDATE SET data = excluded.data, keys = excluded.keys WHERE entity = excluded.entity`,
+		r.Key.Source, r.Key.ID, string(r.Entity), r.Data, keys)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	_, err = t.exec(ctx, "UPDATE records SET entity = ?, data = ?, keys = ? WHERE source = ? AND rid = ?",
+		string(r.Entity), r.Data, keys, r.Key.Source, r.Key.ID)
 	return err
 }
 

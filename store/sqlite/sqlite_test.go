@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,5 +80,70 @@ func TestMigrateFromVersion1(t *testing.T) {
 	}
 	if _, err := tx.Backlog(ctx, time.Time{}); err != nil {
 		t.Errorf("backlog after migration: %v", err)
+	}
+}
+
+// TestUpdateKeepingEntityWritesItsRow: replacing records that stay in
+// their entities (an address changed) writes about one page a record to
+// the log, the row's; setting the entity column to the value it holds
+// would make SQLite rewrite each record's entry in records_entity too,
+// another page each.
+func TestUpdateKeepingEntityWritesItsRow(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const records, updated = 4000, 60
+	rec := func(i int, data string) store.Record {
+		return store.Record{Key: record.Key{Source: "s", ID: fmt.Sprintf("%06d", i)},
+			Entity: record.EntityID(fmt.Sprintf("E%016x", uint64(i)*0x9e3779b97f4a7c15)),
+			Data:   []byte(strings.Repeat(data, 600)), Keys: []uint64{uint64(i)}}
+	}
+	write := func(from, to, step int, data string) {
+		t.Helper()
+		tx, err := db.Begin(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		for i := from; i < to; i += step {
+			if err := tx.PutRecord(ctx, rec(i, data)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(0, records, 1, "a")
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	frames := func(mode string) (log int) {
+		t.Helper()
+		var busy, done int
+		if err := raw.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &done); err != nil || busy != 0 {
+			t.Fatalf("checkpoint %s: busy %d, %v", mode, busy, err)
+		}
+		return log
+	}
+	frames("TRUNCATE") // the log empty: what follows writes from its start
+	write(0, records, records/updated, "b")
+	if n := frames("PASSIVE"); n < updated*3/4 || n > updated+updated/10 {
+		t.Errorf("updating %d records of %d, each in its entity, wrote %d pages to the log, want about one a record", updated, records, n)
+	}
+	tx, err := db.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	got, err := tx.Record(ctx, rec(records/updated, "").Key)
+	if err != nil || string(got.Data) != strings.Repeat("b", 600) || got.Entity != rec(records/updated, "").Entity {
+		t.Errorf("record after update = %+v, %v", got, err)
 	}
 }
