@@ -76,6 +76,10 @@ func (n *noting) Supersede(ctx context.Context, k record.Key) error {
 	n.note(k)
 	return n.Tx.Supersede(ctx, k)
 }
+func (n *noting) DropRejects(ctx context.Context, k record.Key) error {
+	n.note(k)
+	return n.Tx.DropRejects(ctx, k)
+}
 func (n *noting) DeleteLink(ctx context.Context, a, b record.Key) error {
 	n.note(a, b)
 	return n.Tx.DeleteLink(ctx, a, b)
@@ -121,6 +125,10 @@ func (l *Live) catchUp(ctx context.Context, tx store.Tx, head int64) error {
 		return l.reload(ctx)
 	}
 	l.catchUps.Add(1)
+	// Its changes may have put pairs for review naming any record.
+	if l.mem.unreviewed++; l.mem.unreviewed == 0 {
+		l.mem.unreviewed = 1
+	}
 	for _, k := range keys {
 		if err := l.refresh(ctx, tx, k); err != nil {
 			return err

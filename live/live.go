@@ -169,6 +169,10 @@ type mirror struct {
 	// unpacked is what an upsert unpacks its candidates' values into,
 	// kept for the next: changes run one at a time on a memory copy.
 	unpacked record.Unpacked
+	// unreviewed is the mark of a record no pair for review in the store
+	// names (liveRecord.unreviewed); a catch-up with another process's
+	// changes, which may have added some, moves it on.
+	unreviewed uint32
 }
 
 // touch marks records as changed in memory by the change in progress.
@@ -212,6 +216,11 @@ type liveRecord struct {
 	// relates says the record states relationships (record.Relation): a
 	// change to it notes a related event.
 	relates bool
+	// unreviewed equals its mirror's unreviewed when this process knows
+	// that no pair for review in the store names the record: its last
+	// update dropped them, and no change since put one. An update then
+	// need not look for them (Supersede), only for the record's rejects.
+	unreviewed uint32
 }
 
 type liveLink struct {
@@ -221,7 +230,29 @@ type liveLink struct {
 
 func newMirror() *mirror {
 	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{},
-		verdicts: map[record.Pair]record.Verdict{}, partners: map[record.Key][]record.Key{}}
+		verdicts: map[record.Pair]record.Verdict{}, partners: map[record.Key][]record.Key{}, unreviewed: 1}
+}
+
+// reviewed notes that a pair for review names the record of key, if it is
+// in the memory copy.
+func (m *mirror) reviewed(key record.Key) {
+	if s, ok := m.slot[key]; ok {
+		m.recs[s].unreviewed = 0
+	}
+}
+
+// reviewedAlone marks every record of a memory copy just read unreviewed
+// but those that pairs, every pair for review in the store, name.
+func (m *mirror) reviewedAlone(pairs []record.Review) {
+	for i := range m.recs {
+		if m.recs[i].alive {
+			m.recs[i].unreviewed = m.unreviewed
+		}
+	}
+	for _, p := range pairs {
+		m.reviewed(p.A)
+		m.reviewed(p.B)
+	}
 }
 
 // add places a record and returns its slot.
@@ -570,6 +601,11 @@ func (l *Live) reload(ctx context.Context) error {
 	for _, d := range decisions {
 		mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 	}
+	reviews, err := tx.Reviews(ctx, record.Key{}, nil, 0)
+	if err != nil {
+		return err
+	}
+	mem.reviewedAlone(reviews)
 	l.mem, l.seen = mem, head.Seq
 	return nil
 }
@@ -1067,6 +1103,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	// deleted with its links and added again.
 	var stale map[record.Key]float64
 	entity := record.EntityID("")
+	unreviewed := false // no pair for review names the record once it is stored
 	if s, ok := mem.slot[rec.Key]; ok {
 		ch.Previous, had = mem.recs[s].entity, mem.recs[s].relates
 		prev[rec.Key] = ch.Previous
@@ -1078,7 +1115,12 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 			for _, lk := range mem.recs[s].links {
 				stale[mem.recs[lk.to].key] = lk.weight
 			}
-			err = tx.Supersede(ctx, rec.Key)
+			if mem.recs[s].unreviewed == mem.unreviewed {
+				err = tx.DropRejects(ctx, rec.Key)
+			} else {
+				err = tx.Supersede(ctx, rec.Key)
+			}
+			unreviewed = true
 		} else {
 			err = tx.DeleteRecord(ctx, rec.Key)
 		}
@@ -1093,6 +1135,9 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	ch.CappedKeys += capped
 	va := prep.values
 	self := mem.add(rec.Key, rec.Kind, entity, va, keys, len(rec.Relations) > 0)
+	if unreviewed {
+		mem.recs[self].unreviewed = mem.unreviewed
+	}
 	ch.content = prep.content
 	if err := tx.PutRecord(ctx, store.Record{Key: rec.Key, Entity: entity, Data: data, Keys: keys}); err != nil {
 		return ch, err
@@ -1136,6 +1181,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 			if err := tx.PutReview(ctx, record.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
 				return ch, err
 			}
+			mem.recs[self].unreviewed, cr.unreviewed = 0, 0
 			ch.Reviews++
 		}
 	}
@@ -1457,6 +1503,8 @@ func (l *Live) noteRefusals(ctx context.Context, tx store.Tx, cr cluster.Result,
 		if err := tx.PutReview(ctx, record.Review{A: a, B: b, Weight: r.Weight, Reason: reason}); err != nil {
 			return err
 		}
+		l.mem.reviewed(a)
+		l.mem.reviewed(b)
 	}
 	for _, e := range edges {
 		a, b := key(int(e.A)), key(int(e.B))
@@ -1823,6 +1871,9 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 					return nil, err
 				}
 			}
+		}
+		if mem != nil {
+			mem.reviewedAlone(reviews)
 		}
 		for bulk != nil && len(reviews) > 0 {
 			n := min(len(reviews), importBatch)

@@ -55,6 +55,9 @@ func (t *failingTx) PutLink(ctx context.Context, l record.Link) error {
 func (t *failingTx) Supersede(ctx context.Context, k record.Key) error {
 	return errors.Join(t.f.fails("Supersede"), t.Tx.Supersede(ctx, k))
 }
+func (t *failingTx) DropRejects(ctx context.Context, k record.Key) error {
+	return errors.Join(t.f.fails("DropRejects"), t.Tx.DropRejects(ctx, k))
+}
 func (t *failingTx) DeleteLink(ctx context.Context, a, b record.Key) error {
 	return errors.Join(t.f.fails("DeleteLink"), t.Tx.DeleteLink(ctx, a, b))
 }
@@ -92,7 +95,10 @@ func TestFailedChangeRestores(t *testing.T) {
 	ops := map[string]func(l *live.Live) error{
 		"upsert": func(l *live.Live) error { _, err := l.Upsert(ctx, textRecord("d", "ann", "333")); return err },
 		"update": func(l *live.Live) error { _, err := l.Upsert(ctx, textRecord("b", "bob", "222")); return err },
-		"delete": func(l *live.Live) error { _, err := l.Delete(ctx, key("b")); return err },
+		// b updated before (below), with no pair for review: its update
+		// looks for its rejects alone.
+		"update again": func(l *live.Live) error { _, err := l.Upsert(ctx, textRecord("b", "bob", "223")); return err },
+		"delete":       func(l *live.Live) error { _, err := l.Delete(ctx, key("b")); return err },
 		"decide": func(l *live.Live) error {
 			_, err := l.Decide(ctx, record.Decision{A: key("a"), B: key("b"), Verdict: record.VerdictDifferent, Reviewer: "rev"})
 			return err
@@ -100,10 +106,11 @@ func TestFailedChangeRestores(t *testing.T) {
 	}
 	// The store methods each change calls, where it may fail.
 	calls := map[string][]string{
-		"upsert": {"PutRecord", "PutLink", "SetEntity", "AppendAudit", "Commit"},
-		"update": {"Supersede", "PutRecord", "DeleteLink", "SetEntity", "AddEvent", "AppendAudit", "Commit"},
-		"delete": {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
-		"decide": {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
+		"upsert":       {"PutRecord", "PutLink", "SetEntity", "AppendAudit", "Commit"},
+		"update":       {"Supersede", "PutRecord", "DeleteLink", "SetEntity", "AddEvent", "AppendAudit", "Commit"},
+		"update again": {"DropRejects", "PutRecord", "DeleteLink", "SetEntity", "AddEvent", "AppendAudit", "Commit"},
+		"delete":       {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
+		"decide":       {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
 	}
 	for name, methods := range calls {
 		for _, method := range methods {
@@ -114,6 +121,11 @@ func TestFailedChangeRestores(t *testing.T) {
 				// a and b link on name, b and c on phone: one entity.
 				for _, r := range []record.Record{textRecord("a", "ann", "111"), textRecord("b", "ann", "222"), textRecord("c", "cy", "222")} {
 					if _, err := l.Upsert(ctx, r); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if name == "update again" {
+					if err := ops["update"](l); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,9 +16,11 @@ import (
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/sqlite"
 )
 
 func key(id string) record.Key { return record.Key{Source: "s", ID: id} }
@@ -532,5 +535,101 @@ func TestWhyNotHeldAndUnlinked(t *testing.T) {
 	}
 	if why.Best == nil || why.Best.Outcome != explain.OutcomeMatch || !why.Unlinked || !strings.Contains(why.Reason, "never linked") {
 		t.Fatalf("why not, never compared: %+v", why)
+	}
+}
+
+// TestUpdateDropsOutdatedReviews: an update drops the pairs for review
+// that named the record's previous version, whoever put them there — its
+// own upsert, another record's, another process's — also after an update
+// that left none (which this process remembers, to look for none).
+func TestUpdateDropsOutdatedReviews(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	m := bridgeModel()
+	m.Thresholds.Match = 0.9 // one agreement alone: review
+	open := func() *live.Live {
+		db, err := sqlite.Open(path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return openLive(t, db, m)
+	}
+	a, b := open(), open()
+	upsert := func(l *live.Live, id, name, phone string) {
+		t.Helper()
+		if _, err := l.Upsert(ctx, textRecord(id, name, phone)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending := func(want ...record.Pair) {
+		t.Helper()
+		all, err := a.Reviews(ctx, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []record.Pair
+		for _, r := range all {
+			got = append(got, record.NewPair(r.A, r.B))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("pairs for review %v, want %v", got, want)
+		}
+	}
+	upsert(a, "x", "ann", "1")
+	upsert(a, "x", "ann", "2") // an update that leaves no pair for review
+	pending()
+	upsert(a, "z", "ann", "9") // another record's upsert puts x in review
+	pending(record.NewPair(key("x"), key("z")))
+	upsert(a, "x", "carl", "2")
+	pending()
+	upsert(a, "x", "carl", "3")
+	upsert(b, "w", "carl", "8") // another process puts x in review
+	pending(record.NewPair(key("w"), key("x")))
+	upsert(a, "x", "dora", "3")
+	pending()
+	upsert(a, "x", "dora", "9") // x's own upsert puts it in review, with z
+	pending(record.NewPair(key("x"), key("z")))
+	upsert(a, "x", "eve", "4")
+	pending()
+	// A process that reads the store anew knows which records pairs for
+	// review name, and which none do.
+	upsert(a, "x", "eve", "9")
+	upsert(a, "y", "fay", "5")
+	pending(record.NewPair(key("x"), key("z")))
+	c := open()
+	upsert(c, "y", "fay", "6")
+	upsert(c, "x", "gil", "4")
+	pending()
+}
+
+// TestImportedReviewsDropped: after a batch run is imported, an update of
+// a record a pair for review names drops that pair, as after any upsert.
+func TestImportedReviewsDropped(t *testing.T) {
+	ctx := context.Background()
+	cfg, _ := fixture.Synth(t, 300)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	// A pair for review of two records of different entities, as a batch
+	// run with a review band finds them (this one has none of its own).
+	i := slices.IndexFunc(res.Entities, func(e record.EntityID) bool { return e != res.Entities[0] })
+	res.Review = append(res.Review, engine.ReviewPair{A: res.Records[0].Key, B: res.Records[i].Key, Weight: 1, Reason: engine.ReasonBand})
+	l := openLive(t, openStore(t), res.Model)
+	if err := l.Import(ctx, res); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []record.Key{res.Review[0].A, res.Review[0].B} {
+		// The record now holds nothing to compare: no pair may name it.
+		if _, err := l.Upsert(ctx, record.Record{Key: k}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := l.Reviews(ctx, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range all {
+			if r.A == k || r.B == k {
+				t.Fatalf("after %s was updated, a pair for review still names it: %+v", k, r)
+			}
+		}
 	}
 }

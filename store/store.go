@@ -66,6 +66,9 @@ type Tx interface {
 	// (PutLink) or delete (DeleteLink) one by one: an update mostly keeps
 	// them. A record not stored is no error.
 	Supersede(ctx context.Context, key record.Key) error
+	// DropRejects drops a record's rejects alone: Supersede for a caller
+	// that knows no pair for review names the record.
+	DropRejects(ctx context.Context, key record.Key) error
 	// SetEntity moves a record to another entity.
 	SetEntity(ctx context.Context, key record.Key, entity record.EntityID) error
 	// Records calls fn for every record in key order until fn returns

@@ -698,15 +698,17 @@ func notFoundUnless(n int64, what string, args ...any) func(int64) error {
 // Supersede drops the pairs for review that name a record, and its
 // rejects, before PutRecord replaces it; its links stay.
 func (t *Tx) Supersede(ctx context.Context, key record.Key) error {
-	for _, q := range []string{
-		"DELETE FROM reviews WHERE a = " + recordID, "DELETE FROM reviews WHERE b = " + recordID,
-		"DELETE FROM rejects WHERE source = $1 AND rid = $2",
-	} {
+	for _, q := range []string{"DELETE FROM reviews WHERE a = " + recordID, "DELETE FROM reviews WHERE b = " + recordID} {
 		if err := t.put(ctx, nil, q, key.Source, key.ID); err != nil {
 			return err
 		}
 	}
-	return nil
+	return t.DropRejects(ctx, key)
+}
+
+// DropRejects drops a record's rejects.
+func (t *Tx) DropRejects(ctx context.Context, key record.Key) error {
+	return t.put(ctx, nil, "DELETE FROM rejects WHERE source = $1 AND rid = $2", key.Source, key.ID)
 }
 
 // SetEntity moves a record to another entity.

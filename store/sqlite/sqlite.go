@@ -860,6 +860,11 @@ func (t *Tx) dropVersion(ctx context.Context, id int64, key record.Key) error {
 			return err
 		}
 	}
+	return t.DropRejects(ctx, key)
+}
+
+// DropRejects drops a record's rejects.
+func (t *Tx) DropRejects(ctx context.Context, key record.Key) error {
 	_, err := t.exec(ctx, "DELETE FROM rejects WHERE source = ? AND rid = ?", key.Source, key.ID)
 	return err
 }

@@ -414,6 +414,19 @@ func Run(t *testing.T, open Open) {
 				t.Fatalf("members after supersede = %v", got)
 			}
 		})
+		// DropRejects takes a record's rejects alone: its pairs for review stay.
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.DropRejects(ctx, k1))
+			must(t, tx.DropRejects(ctx, record.Key{Source: "x", ID: "not stored"}))
+		})
+		read(t, s, func(tx store.Tx) {
+			if rs, _ := tx.RejectsOf(ctx, []record.Key{k1, k2}); len(rs) != 0 {
+				t.Fatalf("rejects after DropRejects = %+v, want none", rs)
+			}
+			if got, _ := tx.Reviews(ctx, record.Key{}, nil, 0); len(got) != 1 || got[0].A != k1 || got[0].B != k3 {
+				t.Fatalf("reviews after DropRejects = %+v, want k1–k3's", got)
+			}
+		})
 	})
 
 	t.Run("Events", func(t *testing.T) {
