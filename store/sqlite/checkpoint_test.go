@@ -138,12 +138,7 @@ func walHeader(t *testing.T, path string) (int64, []byte) {
 // it waits, until its context ends.
 func TestCheckpointEmptiesLog(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "concord.db")
-	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := openUncheckpointed(t)
 	tx, err := db.Begin(ctx, true)
 	if err != nil {
 		t.Fatal(err)

@@ -90,12 +90,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 // another page each.
 func TestUpdateKeepingEntityWritesItsRow(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "concord.db")
-	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := openUncheckpointed(t)
 	const records, updated = 4000, 60
 	rec := func(i int, data string) store.Record {
 		return store.Record{Key: record.Key{Source: "s", ID: fmt.Sprintf("%06d", i)},
@@ -146,4 +141,18 @@ func TestUpdateKeepingEntityWritesItsRow(t *testing.T) {
 	if err != nil || string(got.Data) != strings.Repeat("b", 600) || got.Entity != rec(records/updated, "").Entity {
 		t.Errorf("record after update = %+v, %v", got, err)
 	}
+}
+
+// openUncheckpointed opens a store in a new file whose log the background
+// checkpointer leaves alone for the length of a test, and returns it with
+// the file's path.
+func openUncheckpointed(t *testing.T) (*sqlite.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
 }
