@@ -633,3 +633,50 @@ func TestImportedReviewsDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateDropsRefusedPairs: a pair for review that clustering put for
+// a link it held back (ambiguous) names records that an update must look
+// at again, though the upsert that put it compared neither with the other.
+func TestUpdateDropsRefusedPairs(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	kinded := func(src, id, name, phone string, kind record.EntityKind) record.Record {
+		r := textRecord(id, name, phone)
+		r.Key.Source, r.Kind = src, kind
+		return r
+	}
+	x := record.Key{Source: "pay", ID: "x"}
+	for _, r := range []record.Record{
+		kinded("pay", "x", "ann lee", "999", record.EntityUnknown),
+		kinded("pay", "x", "ann lee", "111", record.EntityUnknown), // an update that leaves no pair
+		kinded("kyc", "p", "ann lee", "111", record.EntityPerson),
+		kinded("reg", "o", "ann lee", "111", record.EntityOrganization), // x now fits p and o alike
+	} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(k record.Key) int {
+		t.Helper()
+		all, err := l.Reviews(ctx, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range all {
+			if r.A == k || r.B == k {
+				n++
+			}
+		}
+		return n
+	}
+	if n := names(x); n != 2 {
+		t.Fatalf("%d pairs for review name x, want its two links held back", n)
+	}
+	if _, err := l.Upsert(ctx, kinded("pay", "x", "zed", "555", record.EntityUnknown)); err != nil {
+		t.Fatal(err)
+	}
+	if n := names(x); n != 0 {
+		t.Fatalf("after x no longer fits p or o, %d pairs for review still name it", n)
+	}
+}
