@@ -1391,13 +1391,34 @@ func (t *Tx) NoteChanges(ctx context.Context, seq int64, keys []record.Key) erro
 		_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES(?, '', '')", seq)
 		return err
 	}
-	for _, k := range keys {
-		if _, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES(?, ?, ?)", seq, k.Source, k.ID); err != nil {
+	// Rows in statements of up to noteRows: a transaction that commits
+	// several callers' changes notes dozens of keys.
+	args := make([]any, 0, 3*min(len(keys), noteRows))
+	for len(keys) > 0 {
+		n := min(len(keys), noteRows)
+		args = args[:0]
+		for _, k := range keys[:n] {
+			args = append(args, seq, k.Source, k.ID)
+		}
+		if _, err := t.exec(ctx, noteChangesSQL[n], args...); err != nil {
 			return err
 		}
+		keys = keys[n:]
 	}
 	return nil
 }
+
+// noteRows bounds the rows of one statement of NoteChanges (SQLite takes
+// at most 32,766 arguments a statement).
+const noteRows = 64
+
+// noteChangesSQL[n] is the statement that notes n keys.
+var noteChangesSQL = func() (q [noteRows + 1]string) {
+	for n := 1; n <= noteRows; n++ {
+		q[n] = "INSERT INTO changes(seq, source, rid) VALUES(?, ?, ?)" + strings.Repeat(", (?, ?, ?)", n-1)
+	}
+	return q
+}()
 
 // ChangedSince returns the keys noted after seq, and whether the log of
 // changes reaches head.

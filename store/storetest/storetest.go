@@ -4,6 +4,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -496,6 +497,19 @@ func Run(t *testing.T, open Open) {
 		}
 		if _, complete, _ := readChanges(t, s, 2, 4); complete {
 			t.Fatal("a head past the log's last entry is complete")
+		}
+		// A transaction that commits many callers' changes notes many keys.
+		many := make([]record.Key, 150)
+		for i := range many {
+			many[i] = record.Key{Source: "m", ID: fmt.Sprint(i)}
+		}
+		write(t, s, func(tx store.Tx) { must(t, tx.NoteChanges(ctx, 4, many)) })
+		keys, complete, err = readChanges(t, s, 3, 4)
+		must(t, err)
+		slices.SortFunc(keys, func(a, b record.Key) int { return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID)) })
+		want := slices.SortedFunc(slices.Values(many), func(a, b record.Key) int { return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID)) })
+		if !complete || !slices.Equal(keys, want) {
+			t.Fatalf("ChangedSince(3, 4) = %d keys, %v; want the %d noted", len(keys), complete, len(many))
 		}
 	})
 
