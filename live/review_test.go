@@ -439,17 +439,12 @@ func TestBacklog(t *testing.T) {
 func TestWhyNotHeldAndUnlinked(t *testing.T) {
 	ctx := context.Background()
 	l := openLive(t, openStore(t), bridgeModel())
-	kinded := func(src, id, name, phone string, kind record.EntityKind) record.Record {
-		r := textRecord(id, name, phone)
-		r.Key.Source, r.Kind = src, kind
-		return r
-	}
 	// x fits the person p and the organisation o alike, which can never
 	// be one entity: neither link is followed.
 	for _, r := range []record.Record{
-		kinded("pay", "x", "ann lee", "111", record.EntityUnknown),
-		kinded("kyc", "p", "ann lee", "111", record.EntityPerson),
-		kinded("reg", "o", "ann lee", "111", record.EntityOrganization),
+		kindedRecord("pay", "x", "ann lee", "111", record.EntityUnknown),
+		kindedRecord("kyc", "p", "ann lee", "111", record.EntityPerson),
+		kindedRecord("reg", "o", "ann lee", "111", record.EntityOrganization),
 	} {
 		if _, err := l.Upsert(ctx, r); err != nil {
 			t.Fatal(err)
@@ -640,17 +635,12 @@ func TestImportedReviewsDropped(t *testing.T) {
 func TestUpdateDropsRefusedPairs(t *testing.T) {
 	ctx := context.Background()
 	l := openLive(t, openStore(t), bridgeModel())
-	kinded := func(src, id, name, phone string, kind record.EntityKind) record.Record {
-		r := textRecord(id, name, phone)
-		r.Key.Source, r.Kind = src, kind
-		return r
-	}
 	x := record.Key{Source: "pay", ID: "x"}
 	for _, r := range []record.Record{
-		kinded("pay", "x", "ann lee", "999", record.EntityUnknown),
-		kinded("pay", "x", "ann lee", "111", record.EntityUnknown), // an update that leaves no pair
-		kinded("kyc", "p", "ann lee", "111", record.EntityPerson),
-		kinded("reg", "o", "ann lee", "111", record.EntityOrganization), // x now fits p and o alike
+		kindedRecord("pay", "x", "ann lee", "999", record.EntityUnknown),
+		kindedRecord("pay", "x", "ann lee", "111", record.EntityUnknown), // an update that leaves no pair
+		kindedRecord("kyc", "p", "ann lee", "111", record.EntityPerson),
+		kindedRecord("reg", "o", "ann lee", "111", record.EntityOrganization), // x now fits p and o alike
 	} {
 		if _, err := l.Upsert(ctx, r); err != nil {
 			t.Fatal(err)
@@ -673,10 +663,17 @@ func TestUpdateDropsRefusedPairs(t *testing.T) {
 	if n := names(x); n != 2 {
 		t.Fatalf("%d pairs for review name x, want its two links held back", n)
 	}
-	if _, err := l.Upsert(ctx, kinded("pay", "x", "zed", "555", record.EntityUnknown)); err != nil {
+	if _, err := l.Upsert(ctx, kindedRecord("pay", "x", "zed", "555", record.EntityUnknown)); err != nil {
 		t.Fatal(err)
 	}
 	if n := names(x); n != 0 {
 		t.Fatalf("after x no longer fits p or o, %d pairs for review still name it", n)
 	}
+}
+
+// kindedRecord is textRecord of source src, of the kind given.
+func kindedRecord(src, id, name, phone string, kind record.EntityKind) record.Record {
+	r := textRecord(id, name, phone)
+	r.Key.Source, r.Kind = src, kind
+	return r
 }
