@@ -241,9 +241,10 @@ func (m *mirror) reviewed(key record.Key) {
 	}
 }
 
-// reviewedAlone marks every record of a memory copy just read unreviewed
-// but those that pairs, every pair for review in the store, name.
-func (m *mirror) reviewedAlone(pairs []record.Review) {
+// markUnreviewed marks every record of a memory copy just read as one no
+// pair for review names, but those that pairs (every pair for review in
+// the store) name.
+func (m *mirror) markUnreviewed(pairs []record.Review) {
 	for i := range m.recs {
 		if m.recs[i].alive {
 			m.recs[i].unreviewed = m.unreviewed
@@ -605,7 +606,7 @@ func (l *Live) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	mem.reviewedAlone(reviews)
+	mem.markUnreviewed(reviews)
 	l.mem, l.seen = mem, head.Seq
 	return nil
 }
@@ -1103,7 +1104,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 	// deleted with its links and added again.
 	var stale map[record.Key]float64
 	entity := record.EntityID("")
-	unreviewed := false // no pair for review names the record once it is stored
+	unreviewed := false // the update drops every pair for review naming the record
 	if s, ok := mem.slot[rec.Key]; ok {
 		ch.Previous, had = mem.recs[s].entity, mem.recs[s].relates
 		prev[rec.Key] = ch.Previous
@@ -1873,7 +1874,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			}
 		}
 		if mem != nil {
-			mem.reviewedAlone(reviews)
+			mem.markUnreviewed(reviews)
 		}
 		for bulk != nil && len(reviews) > 0 {
 			n := min(len(reviews), importBatch)
