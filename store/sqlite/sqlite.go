@@ -570,6 +570,11 @@ type Tx struct {
 	// that commits several callers' changes appends dozens); nil when
 	// unmoved.
 	head *audit.Head
+	// audits are the entries AppendAudit took (sequence number, then
+	// encoded entry), written at Commit, or before the log is read, in
+	// statements of up to auditRows: a transaction that commits several
+	// callers' changes appends dozens.
+	audits []any
 }
 
 var errReadOnly = errors.New("write in a read-only transaction")
@@ -710,6 +715,10 @@ func (t *Tx) Commit() error {
 	}
 	if !t.write {
 		return t.endRead("COMMIT")
+	}
+	if err := t.writeAudits(context.Background()); err != nil {
+		t.Rollback()
+		return fmt.Errorf("store %s: commit: %w", t.db.path, err)
 	}
 	if t.head != nil {
 		if _, err := t.exec(context.Background(), setMetaSQL, store.MetaAuditHead, store.EncodeAuditHead(*t.head)); err != nil {
@@ -1318,11 +1327,40 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, "INSERT INTO audit(seq, entry) VALUES(?, ?)", e.Seq, entry); err != nil {
-		return err
+	if !t.write {
+		return errReadOnly
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	t.audits = append(t.audits, e.Seq, entry)
 	head := audit.HeadOf(e)
 	t.head = &head
+	return nil
+}
+
+// auditRows bounds the entries of one statement that writes audit
+// entries.
+const auditRows = 64
+
+// appendAuditSQL[n] is the statement that writes n audit entries.
+var appendAuditSQL = func() (q [auditRows + 1]string) {
+	for n := 1; n <= auditRows; n++ {
+		q[n] = "INSERT INTO audit(seq, entry) VALUES(?, ?)" + strings.Repeat(", (?, ?)", n-1)
+	}
+	return q
+}()
+
+// writeAudits writes the audit entries AppendAudit took.
+func (t *Tx) writeAudits(ctx context.Context) error {
+	for len(t.audits) > 0 {
+		n := min(len(t.audits)/2, auditRows)
+		if _, err := t.exec(ctx, appendAuditSQL[n], t.audits[:2*n]...); err != nil {
+			return err
+		}
+		t.audits = t.audits[2*n:]
+	}
+	t.audits = nil
 	return nil
 }
 
@@ -1333,6 +1371,9 @@ func (t *Tx) AuditHead(ctx context.Context) (audit.Head, error) {
 
 // AuditEntries calls fn for every audit entry in stored order.
 func (t *Tx) AuditEntries(ctx context.Context, after int64, fn func(audit.Entry) bool) error {
+	if err := t.writeAudits(ctx); err != nil {
+		return err
+	}
 	return each(ctx, t, "SELECT seq, entry FROM audit WHERE seq > ? ORDER BY seq", []any{after}, func(rows *sql.Rows) (bool, error) {
 		var seq int64
 		var data string

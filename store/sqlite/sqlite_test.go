@@ -146,7 +146,7 @@ func TestUpdateKeepingEntityWritesItsRow(t *testing.T) {
 // openUncheckpointed opens a store in a new file whose log the background
 // checkpointer leaves alone for the length of a test, and returns it with
 // the file's path.
-func openUncheckpointed(t *testing.T) (*sqlite.DB, string) {
+func openUncheckpointed(t testing.TB) (*sqlite.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "concord.db")
 	db, err := sqlite.Open(path, sqlite.Options{CheckpointEvery: time.Hour})

@@ -565,7 +565,8 @@ func Run(t *testing.T, open Open) {
 			if h != (audit.Head{}) {
 				t.Fatalf("empty log head = %+v", h)
 			}
-			for i := range 3 {
+			// More entries than one statement of a store may write.
+			for i := range 150 {
 				e := audit.Next(h, audit.Entry{Actor: audit.ActorModel, Action: "upsert", Detail: fmt.Sprint(i)})
 				must(t, tx.AppendAudit(ctx, e))
 				want = append(want, e)
@@ -579,11 +580,18 @@ func Run(t *testing.T, open Open) {
 					t.Fatalf("meta %s inside the transaction = %+v, %v; want %+v", store.MetaAuditHead, got, err, h)
 				}
 			}
+			// And its own entries.
+			var got []audit.Entry
+			must(t, tx.AuditEntries(ctx, 0, func(e audit.Entry) bool { got = append(got, e); return true }))
+			if err := audit.Verify(got, &h); err != nil || len(got) != len(want) {
+				t.Fatalf("%d entries read inside the transaction, want %d: %v", len(got), len(want), err)
+			}
 		})
+		last := want[len(want)-1]
 		// An entry rolled back leaves the head where the last commit put it.
 		tx, err := s.Begin(ctx, true)
 		must(t, err)
-		must(t, tx.AppendAudit(ctx, audit.Next(audit.HeadOf(want[2]), audit.Entry{Actor: audit.ActorModel, Action: "upsert", Detail: "rolled back"})))
+		must(t, tx.AppendAudit(ctx, audit.Next(audit.HeadOf(last), audit.Entry{Actor: audit.ActorModel, Action: "upsert", Detail: "rolled back"})))
 		must(t, tx.Rollback())
 		must(t, s.Close())
 		s = reopen()
@@ -593,7 +601,7 @@ func Run(t *testing.T, open Open) {
 			must(t, tx.AuditEntries(ctx, 0, func(e audit.Entry) bool { got = append(got, e); return true }))
 			h, err := tx.AuditHead(ctx)
 			must(t, err)
-			if len(got) != 3 || got[2].Hash != want[2].Hash || h != audit.HeadOf(want[2]) {
+			if len(got) != len(want) || got[len(got)-1].Hash != last.Hash || h != audit.HeadOf(last) {
 				t.Fatalf("audit read back: %d entries, head %+v", len(got), h)
 			}
 			if err := audit.Verify(got, &h); err != nil {
