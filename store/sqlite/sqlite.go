@@ -572,8 +572,7 @@ type Tx struct {
 	head *audit.Head
 	// audits are the entries AppendAudit took (sequence number, then
 	// encoded entry), written at Commit, or before the log is read, in
-	// statements of up to auditRows: a transaction that commits several
-	// callers' changes appends dozens.
+	// statements of many rows (execRows).
 	audits []any
 }
 
@@ -1339,28 +1338,42 @@ func (t *Tx) AppendAudit(ctx context.Context, e audit.Entry) error {
 	return nil
 }
 
-// auditRows bounds the entries of one statement that writes audit
-// entries.
-const auditRows = 64
-
-// appendAuditSQL[n] is the statement that writes n audit entries.
-var appendAuditSQL = func() (q [auditRows + 1]string) {
-	for n := 1; n <= auditRows; n++ {
-		q[n] = "INSERT INTO audit(seq, entry) VALUES(?, ?)" + strings.Repeat(", (?, ?)", n-1)
-	}
-	return q
-}()
+// appendAuditSQL are the statements that write audit entries.
+var appendAuditSQL = rowsSQL("INSERT INTO audit(seq, entry) VALUES", 2)
 
 // writeAudits writes the audit entries AppendAudit took.
 func (t *Tx) writeAudits(ctx context.Context) error {
-	for len(t.audits) > 0 {
-		n := min(len(t.audits)/2, auditRows)
-		if _, err := t.exec(ctx, appendAuditSQL[n], t.audits[:2*n]...); err != nil {
+	err := t.execRows(ctx, &appendAuditSQL, 2, t.audits)
+	t.audits = nil
+	return err
+}
+
+// maxRows bounds the rows of one statement of execRows (SQLite takes at
+// most 32,766 arguments a statement).
+const maxRows = 64
+
+// rowsSQL returns, for each n from 1 to maxRows, insert followed by n rows
+// of cols parameters each.
+func rowsSQL(insert string, cols int) (q [maxRows + 1]string) {
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	for n := 1; n <= maxRows; n++ {
+		q[n] = insert + row + strings.Repeat(", "+row, n-1)
+	}
+	return q
+}
+
+// execRows inserts rows of cols values each, args holding them one row
+// after another, with the statements of rowsSQL: up to maxRows rows a
+// statement, where a transaction that commits several callers' changes
+// writes dozens.
+func (t *Tx) execRows(ctx context.Context, stmts *[maxRows + 1]string, cols int, args []any) error {
+	for len(args) > 0 {
+		n := min(len(args)/cols, maxRows)
+		if _, err := t.exec(ctx, stmts[n], args[:cols*n]...); err != nil {
 			return err
 		}
-		t.audits = t.audits[2*n:]
+		args = args[cols*n:]
 	}
-	t.audits = nil
 	return nil
 }
 
@@ -1432,34 +1445,15 @@ func (t *Tx) NoteChanges(ctx context.Context, seq int64, keys []record.Key) erro
 		_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES(?, '', '')", seq)
 		return err
 	}
-	// Rows in statements of up to noteRows: a transaction that commits
-	// several callers' changes notes dozens of keys.
-	args := make([]any, 0, 3*min(len(keys), noteRows))
-	for len(keys) > 0 {
-		n := min(len(keys), noteRows)
-		args = args[:0]
-		for _, k := range keys[:n] {
-			args = append(args, seq, k.Source, k.ID)
-		}
-		if _, err := t.exec(ctx, noteChangesSQL[n], args...); err != nil {
-			return err
-		}
-		keys = keys[n:]
+	args := make([]any, 0, 3*len(keys))
+	for _, k := range keys {
+		args = append(args, seq, k.Source, k.ID)
 	}
-	return nil
+	return t.execRows(ctx, &noteChangesSQL, 3, args)
 }
 
-// noteRows bounds the rows of one statement of NoteChanges (SQLite takes
-// at most 32,766 arguments a statement).
-const noteRows = 64
-
-// noteChangesSQL[n] is the statement that notes n keys.
-var noteChangesSQL = func() (q [noteRows + 1]string) {
-	for n := 1; n <= noteRows; n++ {
-		q[n] = "INSERT INTO changes(seq, source, rid) VALUES(?, ?, ?)" + strings.Repeat(", (?, ?, ?)", n-1)
-	}
-	return q
-}()
+// noteChangesSQL are the statements that note keys.
+var noteChangesSQL = rowsSQL("INSERT INTO changes(seq, source, rid) VALUES", 3)
 
 // ChangedSince returns the keys noted after seq, and whether the log of
 // changes reaches head.
