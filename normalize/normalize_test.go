@@ -288,6 +288,10 @@ func TestAddressStart(t *testing.T) {
 		{"Calle 27 No. 118-4", "CALLE 27 NO. 118-4 SOUTH HATFIELD", "118-4 calle 27"},
 		{"Cra. 15 No. 93-60, Bogotá", "CARRERA 15 NO 93-60 BOGOTA", "93-60 carrera 15"},
 		{"14 Avenida Park", "14 AVENIDA PARK PORT LUZ", "14 avenida park"},
+		// A payment message has no "#", and a bank may drop the "No.".
+		{"Cl. 72 # 61-79", "CALLE 72 61-79, PUERTO SELBY", "61-79 calle 72"},
+		{"Kr 15 Nº 93-60", "KR 15 93 60 BOGOTA", "93-60 carrera 15"},
+		{"Transv. 5 Nro. 12-30", "TRANSVERSAL 5 12-30", "12-30 transversal 5"},
 		{"Urbanización Los Palos Grandes, Quinta María", "URBANIZACION LOS PALOS GRANDES QTA", ""},
 		{"12 High", "12 HIGH", ""},
 	} {
@@ -309,7 +313,7 @@ func TestAddressStart(t *testing.T) {
 }
 
 func FuzzAddress(f *testing.F) {
-	for _, s := range []string{"Flat 4, 10 Downing St, London SW1A 2AA", "Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "12 St James St", "#", "1 1 1 1", "Cra. 15 No. 93-60", "#12-4b ſ"} {
+	for _, s := range []string{"Flat 4, 10 Downing St, London SW1A 2AA", "Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "12 St James St", "#", "1 1 1 1", "Cra. 15 No. 93-60", "KR 15 93 60", "DIAGONAL 40 A SUR 20 15", "#12-4b ſ"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -13,7 +13,9 @@ import (
 //   - kyc: a bank's customer file, Latin-1, semicolon-separated, people and
 //     corporate clients in one name column (a type column tells them
 //     apart), dates of birth as DD/MM/YYYY, national and international
-//     phones (some written without "+"), nationality as a word.
+//     phones (some written without "+"), nationality as a word, street
+//     words often abbreviated as clerks write them (Cl. 72 # 61-79, Urb.
+//     Victoria, Qta. Langley).
 //   - registry: a company registry, one row per filing and one officer per
 //     filing, so a company with three officers has three rows.
 //   - sanctions: a nested NDJSON list, people and companies, with alias
@@ -21,7 +23,9 @@ import (
 //     lists of objects ({"type": "passport", "number": …}).
 //   - payments: parties of payment messages, as SWIFT-style fields hold
 //     them: upper case, no accents, cut at 35 characters, "SURNAME/GIVEN"
-//     often, no date of birth, an account number.
+//     often, no date of birth, an account number; addresses in the
+//     message's character set (no "#"), a grid address sometimes without
+//     its "No." (CALLE 72 61-79).
 //
 // Hard negatives are made on purpose: households sharing surname, address
 // and landline; juniors named after a parent; namesakes; companies named
@@ -266,13 +270,46 @@ func eastAsianAlt(family, given string) []string {
 func (g *hgen) street() string {
 	switch g.r.IntN(4) {
 	case 0:
-		return fmt.Sprintf("Calle %d No. %d-%d", 1+g.r.IntN(120), 1+g.r.IntN(120), 1+g.r.IntN(99))
+		return fmt.Sprintf("%s %d No. %d-%d", g.pick(gridStreets), 1+g.r.IntN(120), 1+g.r.IntN(120), 1+g.r.IntN(99))
 	case 1:
 		return fmt.Sprintf("Urbanización %s, Quinta %s", g.pick(streets), g.pick(townRoot))
 	case 2:
 		return fmt.Sprintf("Avenida %s %d", g.pick(streets), 1+g.r.IntN(400))
 	}
 	return fmt.Sprintf("%d %s Street", 1+g.r.IntN(400), g.pick(streets))
+}
+
+// gridStreets are the street types of a Colombian grid address.
+var gridStreets = []string{"Calle", "Carrera", "Transversal", "Diagonal"}
+
+// streetAbbrev are the short forms a customer file writes street words
+// in, each word's in turn.
+var streetAbbrev = []struct {
+	word  string
+	short []string
+}{
+	{"Calle ", []string{"Cl. ", "Cll ", "C/ "}}, {"Carrera ", []string{"Cra. ", "Kr "}},
+	{"Transversal ", []string{"Transv. ", "Tv "}}, {"Diagonal ", []string{"Dg. "}},
+	{" No. ", []string{" # ", " Nº ", " Nro. "}}, {"Urbanización ", []string{"Urb. "}},
+	{"Quinta ", []string{"Qta. "}}, {"Avenida ", []string{"Av. ", "Avda. "}}, {" Street", []string{" St"}},
+}
+
+// kycAddress writes a street as a clerk does: in its abbreviations four
+// times in ten (Cl. 72 # 61-79, Urb. Victoria, Qta. Langley), noted in r.
+func (g *hgen) kycAddress(street string, r *HeteroRecord) string {
+	if g.r.Float64() >= 0.4 {
+		return street
+	}
+	out := street
+	for _, a := range streetAbbrev {
+		if strings.Contains(out, a.word) {
+			out = strings.Replace(out, a.word, g.pick(a.short), 1)
+		}
+	}
+	if out != street {
+		r.Variations = append(r.Variations, "address_form")
+	}
+	return out
 }
 
 // household is a relative at the same address with the same landline and
@@ -474,7 +511,7 @@ func (g *hgen) kycPerson(p *hperson, r *HeteroRecord, dup bool) {
 		f["documento"] = "P-" + p.passport
 	}
 	f["telefono"] = g.phoneText(p.phone, p.landline, r)
-	f["direccion"], f["ciudad"] = p.street, p.city
+	f["direccion"], f["ciudad"] = g.kycAddress(p.street, r), p.city
 	f["nacionalidad"] = nationality(p.country, g.r.IntN(3))
 	g.blank(r, 0.08, "fecha_nac", "telefono", "direccion", "documento")
 }
@@ -570,7 +607,19 @@ func (g *hgen) paymentParty(r *HeteroRecord, name, account, address, country str
 	r.ID = fmt.Sprintf("MSG%07d-%s", g.msg, g.pick([]string{"ORD", "BEN"}))
 	f := r.Fields
 	f["ref"], f["name"], f["account"] = r.ID, name, account
-	addr := strings.ToUpper(ascii(strings.ReplaceAll(address, " ", "_")))
+	// A bank's system writes a grid address without its "No." a third of
+	// the time (CALLE 72 61-79), and a message holds only the characters
+	// of its set: letters, digits, space and / - ? : ( ) . , ' +.
+	if i := strings.Index(address, " No. "); i > 0 && g.r.IntN(3) == 0 {
+		address = address[:i] + " " + address[i+len(" No. "):]
+		r.Variations = append(r.Variations, "address_form")
+	}
+	addr := strings.Map(func(c rune) rune {
+		if c == '_' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("/-?:().,'+", c) {
+			return c
+		}
+		return -1
+	}, strings.ToUpper(ascii(strings.ReplaceAll(address, " ", "_"))))
 	addr = strings.ReplaceAll(addr, "_", " ")
 	if len(addr) > 35 {
 		addr = addr[:35]
@@ -626,7 +675,7 @@ func (g *hgen) renderCompany(c *hcompany) {
 		f["tipo"], f["nombre"] = "J", strings.ToUpper(g.companyName(c, &r))
 		f["documento"] = "J-" + c.regNo
 		f["telefono"] = g.phoneText(c.phone, true, &r)
-		f["direccion"], f["ciudad"], f["nacionalidad"] = c.street, c.city, "VE"
+		f["direccion"], f["ciudad"], f["nacionalidad"] = g.kycAddress(c.street, &r), c.city, "VE"
 		g.blank(&r, 0.1, "documento", "telefono", "direccion")
 		g.add(r)
 	}
