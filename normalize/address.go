@@ -67,20 +67,20 @@ var (
 	// "Cra. 15 No. 93-60", "CARRERA 15 NO 93 60", "CL 72 61-79", "DIAGONAL
 	// 40 A SUR 20 15". Only the grid's street types count: "Calle Mayor 5"
 	// has one number.
-	gridNum = regexp.MustCompile(`(?i)^\s*(?:(?:avenida|avda\.?|av\.?)\s+)?(?:calle|cll?|carrera|cra|kra?|transversal|transv|trv|tv|diagonal|dg)\.?\s+[0-9]{1,3}(?:\s?[a-z]\b)?(?:\s+bis\b)?(?:\s+[a-z]\b)?(?:\s+(?:sur|este|norte|oeste)\b)?(\s*(?:#|№|\bn[º°]|\bnro\.?|\bno\.?|\bn[uú]m(?:ero)?\.?)\s*|\s+)([0-9]{1,3}(?:\s?[a-z]\b)?)(?:\s*-\s*|\s+)([0-9]{1,3})\b`)
+	gridNum = regexp.MustCompile(`(?i)^\s*(?:(?:avenida|avda\.?|av\.?)\s+)?(?:calle|cll?|carrera|cra|kra?|transversal|transv|trv|tv|diagonal|dg)\.?\s+[0-9]{1,3}(?:\s?[a-z]\b)?(?:\s+bis\b)?(?:\s+[a-z]\b)?(?:\s+(?:sur|este|norte|oeste)\b)?(\s*(?:#|№|\bn[º°]|\bnro\.?|\bno\.?|\bn[uú]m(?:ero)?\.?)\s*|\s+)([0-9]{1,3}(?:\s?[a-z]\b)?)(?:\s*-\s*|\s+)([0-9]{1,3}[a-z]?)\b`)
 )
 
 // ParseAddress folds an address, expands street-type and direction
 // abbreviations (Av/Avda → avenida, St → street or saint, Cl → calle, …),
 // and separates the postcode (UK, Canadian, Dutch and US forms, or a
-// trailing 4–6 digit number) and the house number (the number after a
-// number sign, else a Colombian grid address's house, else the first
-// number).
+// trailing 4–6 digit number) and the house number (a Colombian grid
+// address's house, with a number sign or without; else the number after a
+// number sign; else the first number).
 func ParseAddress(raw string) (Address, error) {
 	var a Address
 	if m := gridNum.FindStringSubmatchIndex(raw); m != nil {
 		// The sign (or the space) before the house, the house, the distance.
-		a.Number = strings.ToLower(strings.ReplaceAll(raw[m[4]:m[5]], " ", "")) + "-" + raw[m[6]:m[7]]
+		a.Number = strings.ToLower(strings.ReplaceAll(raw[m[4]:m[5]], " ", "")) + "-" + strings.ToLower(raw[m[6]:m[7]])
 		raw = raw[:m[2]] + " " + raw[m[7]:]
 	} else if m := markedNum.FindStringSubmatchIndex(raw); m != nil {
 		a.Number = strings.ToLower(raw[m[2]:m[3]])
