@@ -7,3 +7,9 @@ func SetRestartPages(n int) (restore func()) {
 	restartPages = n
 	return func() { restartPages = old }
 }
+
+// AppendChangeKeys and EachChangeKey are the change log's encoding of keys.
+var (
+	AppendChangeKeys = appendChangeKeys
+	EachChangeKey    = eachChangeKey
+)

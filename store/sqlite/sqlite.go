@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -46,7 +47,7 @@ const driverName = "sqlite3"
 const writerMmap = 1 << 31
 
 // schemaVersion is the layout this package writes, kept in PRAGMA user_version.
-const schemaVersion = 2
+const schemaVersion = 3
 
 const schema = `
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v BLOB NOT NULL);
@@ -68,8 +69,7 @@ CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTE
 	entity TEXT NOT NULL, others TEXT NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL, actor TEXT NOT NULL DEFAULT '',
 	why TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS events_record ON events(source, rid);
-CREATE TABLE IF NOT EXISTS changes(seq INTEGER NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS changes_seq ON changes(seq);
+CREATE TABLE IF NOT EXISTS changes(seq INTEGER PRIMARY KEY, keys BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS decisions(a_source TEXT NOT NULL, a_rid TEXT NOT NULL, b_source TEXT NOT NULL, b_rid TEXT NOT NULL,
 	verdict TEXT NOT NULL, reviewer TEXT NOT NULL, comment TEXT NOT NULL, at INTEGER NOT NULL,
 	PRIMARY KEY(a_source, a_rid, b_source, b_rid)) WITHOUT ROWID;
@@ -418,6 +418,15 @@ func (db *DB) migrate() error {
 	if v == 1 { // version 2: events name their actor and a reviewer's reason
 		if _, err := db.write.Exec("ALTER TABLE events ADD COLUMN actor TEXT NOT NULL DEFAULT ''; ALTER TABLE events ADD COLUMN why TEXT NOT NULL DEFAULT ''"); err != nil {
 			return fmt.Errorf("store %s: migrate to schema version 2: %w", db.path, err)
+		}
+	}
+	if v == 1 || v == 2 {
+		// Version 3: the change log holds a row a transaction, its keys in
+		// one value, where it held a row a key and an index of their
+		// sequence numbers. The log is started afresh: a process behind
+		// it reads the whole store again, as one behind its window does.
+		if _, err := db.write.Exec("DROP TABLE changes; CREATE TABLE changes(seq INTEGER PRIMARY KEY, keys BLOB NOT NULL)"); err != nil {
+			return fmt.Errorf("store %s: migrate to schema version 3: %w", db.path, err)
 		}
 	}
 	if _, err := db.write.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
@@ -1433,27 +1442,58 @@ func (t *Tx) ForgetRecord(ctx context.Context, key record.Key, digest string) er
 const changeWindow = 100000
 
 // NoteChanges records the keys a transaction changed under seq; with no
-// keys, a row that marks seq as noted. Now and then it forgets what is
-// older than the window.
+// keys, a row that marks seq as noted. The keys are one value of the
+// row (appendChangeKeys), so that a transaction appends to the log's
+// last page and no index. Now and then it forgets what is older than the
+// window.
 func (t *Tx) NoteChanges(ctx context.Context, seq int64, keys []record.Key) error {
 	if seq%1000 == 0 && seq > changeWindow {
 		if _, err := t.exec(ctx, "DELETE FROM changes WHERE seq <= ?", seq-changeWindow); err != nil {
 			return err
 		}
 	}
-	if len(keys) == 0 {
-		_, err := t.exec(ctx, "INSERT INTO changes(seq, source, rid) VALUES(?, '', '')", seq)
-		return err
-	}
-	args := make([]any, 0, 3*len(keys))
-	for _, k := range keys {
-		args = append(args, seq, k.Source, k.ID)
-	}
-	return t.execRows(ctx, &noteChangesSQL, 3, args)
+	// Noted twice under one sequence number, the keys are both notes'.
+	_, err := t.exec(ctx, `INSERT INTO changes(seq, keys) VALUES(?1, ?2)
+		ON CONFLICT(seq) DO UPDATE SET keys = CAST(changes.keys || excluded.keys AS BLOB)`, seq, appendChangeKeys(make([]byte, 0, 24*len(keys)), keys))
+	return err
 }
 
-// noteChangesSQL are the statements that note keys.
-var noteChangesSQL = rowsSQL("INSERT INTO changes(seq, source, rid) VALUES", 3)
+// appendChangeKeys appends keys to b as the change log holds them: each
+// key's source and id, each after its length (an unsigned varint).
+func appendChangeKeys(b []byte, keys []record.Key) []byte {
+	for _, k := range keys {
+		b = binary.AppendUvarint(b, uint64(len(k.Source)))
+		b = append(b, k.Source...)
+		b = binary.AppendUvarint(b, uint64(len(k.ID)))
+		b = append(b, k.ID...)
+	}
+	return b
+}
+
+// eachChangeKey calls fn with each key appendChangeKeys wrote in b.
+func eachChangeKey(b []byte, fn func(record.Key)) error {
+	next := func() (string, error) {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || n > uint64(len(b)-w) {
+			return "", errors.New("change log: a key's length runs past its value")
+		}
+		s := string(b[w : w+int(n)])
+		b = b[w+int(n):]
+		return s, nil
+	}
+	for len(b) > 0 {
+		source, err := next()
+		if err != nil {
+			return err
+		}
+		id, err := next()
+		if err != nil {
+			return err
+		}
+		fn(record.Key{Source: source, ID: id})
+	}
+	return nil
+}
 
 // ChangedSince returns the keys noted after seq, and whether the log of
 // changes reaches head.
@@ -1470,16 +1510,17 @@ func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, b
 	}
 	seen := map[record.Key]bool{}
 	var keys []record.Key
-	err := each(ctx, t, "SELECT source, rid FROM changes WHERE seq > ?", []any{seq}, func(rows *sql.Rows) (bool, error) {
-		var k record.Key
-		if err := rows.Scan(&k.Source, &k.ID); err != nil {
+	err := each(ctx, t, "SELECT keys FROM changes WHERE seq > ?", []any{seq}, func(rows *sql.Rows) (bool, error) {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
 			return false, err
 		}
-		if k.Source != "" && !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
-		return true, nil
+		return true, eachChangeKey(b, func(k record.Key) {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		})
 	})
 	return keys, err == nil, err
 }

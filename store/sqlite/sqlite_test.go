@@ -83,6 +83,48 @@ func TestMigrateFromVersion1(t *testing.T) {
 	}
 }
 
+// A store of schema version 2 (the change log a row a key, with an index
+// of their sequence numbers) is migrated when a writer opens it: the log
+// starts afresh, so that a process behind it reads the whole store again.
+func TestMigrateFromVersion2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DROP TABLE changes; CREATE TABLE changes(seq INTEGER NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
+		CREATE INDEX changes_seq ON changes(seq); INSERT INTO changes VALUES(7, 'kyc', 'k1'); PRAGMA user_version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	db, err = sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	tx, err := db.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, complete, err := tx.ChangedSince(ctx, 6, 7); complete || err != nil {
+		t.Errorf("ChangedSince(6, 7) after migration: complete %v, %v; want the old log gone", complete, err)
+	}
+	k := record.Key{Source: "kyc", ID: "k2"}
+	if err := tx.NoteChanges(ctx, 8, []record.Key{k}); err != nil {
+		t.Fatal(err)
+	}
+	if keys, complete, err := tx.ChangedSince(ctx, 7, 8); !complete || err != nil || len(keys) != 1 || keys[0] != k {
+		t.Errorf("ChangedSince(7, 8) after migration = %v, %v, %v", keys, complete, err)
+	}
+}
+
 // TestUpdateKeepingEntityWritesItsRow: replacing records that stay in
 // their entities (an address changed) writes about one page a record to
 // the log, the row's; setting the entity column to the value it holds
@@ -146,6 +188,57 @@ func TestUpdateKeepingEntityWritesItsRow(t *testing.T) {
 // openUncheckpointed opens a store in a new file whose log the background
 // checkpointer leaves alone for the length of a test, and returns it with
 // the file's path.
+// TestChangeLogPages: a transaction's note of the keys it changed appends
+// to the change log's last page, not to a table's page and its index's.
+func TestChangeLogPages(t *testing.T) {
+	ctx := context.Background()
+	db, path := openUncheckpointed(t)
+	seq := int64(0)
+	note := func(txs int) {
+		t.Helper()
+		for range txs {
+			seq++
+			tx, err := db.Begin(ctx, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys := make([]record.Key, 32)
+			for i := range keys {
+				keys[i] = record.Key{Source: "kyc", ID: fmt.Sprintf("k-%07d", seq*32+int64(i))}
+			}
+			if err := tx.NoteChanges(ctx, seq, keys); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	note(500)
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	frames := func(mode string) (log int) {
+		t.Helper()
+		var busy, done int
+		if err := raw.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &done); err != nil || busy != 0 {
+			t.Fatalf("checkpoint %s: busy %d, %v", mode, busy, err)
+		}
+		return log
+	}
+	frames("TRUNCATE")
+	const txs = 40
+	note(txs)
+	// Each commit writes the log's last page again; every few, a new one
+	// (and page 1, as the file grows). A row a key and an index of their
+	// sequence numbers wrote 146.
+	if n := frames("PASSIVE"); n > txs*3/2 {
+		t.Errorf("%d transactions noting 32 keys each wrote %d pages to the log, want at most %d", txs, n, txs*3/2)
+	}
+}
+
 func openUncheckpointed(t testing.TB) (*sqlite.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "concord.db")
@@ -155,4 +248,24 @@ func openUncheckpointed(t testing.TB) (*sqlite.DB, string) {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db, path
+}
+
+// FuzzChangeKeys: the change log's keys read back as written, and any
+// other value is an error, not a panic or a key read past its end.
+func FuzzChangeKeys(f *testing.F) {
+	f.Add([]byte{}, "kyc", "k-1")
+	f.Add([]byte{3, 'k', 'y', 'c', 200}, "", "")
+	f.Add([]byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}, "a\x00b", "ü")
+	f.Fuzz(func(t *testing.T, raw []byte, source, id string) {
+		n := 0
+		_ = sqlite.EachChangeKey(raw, func(record.Key) { n++ })
+		if n > len(raw)/2 { // each key takes two lengths at least
+			t.Fatalf("%d keys read from %d bytes", n, len(raw))
+		}
+		keys := []record.Key{{Source: source, ID: id}, {Source: id, ID: source}}
+		var got []record.Key
+		if err := sqlite.EachChangeKey(sqlite.AppendChangeKeys(nil, keys), func(k record.Key) { got = append(got, k) }); err != nil || len(got) != 2 || got[0] != keys[0] || got[1] != keys[1] {
+			t.Fatalf("keys %q read back as %q, %v", keys, got, err)
+		}
+	})
 }

@@ -511,6 +511,14 @@ func Run(t *testing.T, open Open) {
 		if !complete || !slices.Equal(keys, want) {
 			t.Fatalf("ChangedSince(3, 4) = %d keys, %v; want the %d noted", len(keys), complete, len(many))
 		}
+		// Noted twice under one sequence number, both notes' keys count.
+		write(t, s, func(tx store.Tx) {
+			must(t, tx.NoteChanges(ctx, 5, []record.Key{k1}))
+			must(t, tx.NoteChanges(ctx, 5, []record.Key{k3}))
+		})
+		if keys, complete, err := readChanges(t, s, 4, 5); err != nil || !complete || len(keys) != 2 || !slices.Contains(keys, k1) || !slices.Contains(keys, k3) {
+			t.Fatalf("ChangedSince(4, 5) = %v, %v, %v; want %v and %v", keys, complete, err, k1, k3)
+		}
 	})
 
 	t.Run("Decisions", func(t *testing.T) {
