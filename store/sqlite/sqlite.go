@@ -1475,7 +1475,7 @@ func eachChangeKey(b []byte, fn func(record.Key)) error {
 	next := func() (string, error) {
 		n, w := binary.Uvarint(b)
 		if w <= 0 || n > uint64(len(b)-w) {
-			return "", errors.New("change log: a key's length runs past its value")
+			return "", errors.New("a key's length runs past the value")
 		}
 		s := string(b[w : w+int(n)])
 		b = b[w+int(n):]
@@ -1510,17 +1510,22 @@ func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, b
 	}
 	seen := map[record.Key]bool{}
 	var keys []record.Key
-	err := each(ctx, t, "SELECT keys FROM changes WHERE seq > ?", []any{seq}, func(rows *sql.Rows) (bool, error) {
+	err := each(ctx, t, "SELECT seq, keys FROM changes WHERE seq > ?", []any{seq}, func(rows *sql.Rows) (bool, error) {
+		var at int64
 		var b []byte
-		if err := rows.Scan(&b); err != nil {
+		if err := rows.Scan(&at, &b); err != nil {
 			return false, err
 		}
-		return true, eachChangeKey(b, func(k record.Key) {
+		err := eachChangeKey(b, func(k record.Key) {
 			if !seen[k] {
 				seen[k] = true
 				keys = append(keys, k)
 			}
 		})
+		if err != nil {
+			return false, fmt.Errorf("change log, sequence number %d: %w", at, err)
+		}
+		return true, nil
 	})
 	return keys, err == nil, err
 }

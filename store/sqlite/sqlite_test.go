@@ -125,6 +125,34 @@ func TestMigrateFromVersion2(t *testing.T) {
 	}
 }
 
+// TestChangeLogDamaged: a change-log value that does not read is an error
+// that names its sequence number, not a panic or keys made up.
+func TestChangeLogDamaged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("INSERT INTO changes(seq, keys) VALUES(9, x'03616263056b2d31')"); err != nil { // "abc", then 5 bytes of 3
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tx, err := db.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if keys, complete, err := tx.ChangedSince(ctx, 8, 9); err == nil || !strings.Contains(err.Error(), "sequence number 9") || complete || len(keys) != 0 {
+		t.Errorf("ChangedSince over a damaged value = %v, %v, %v; want an error naming sequence number 9", keys, complete, err)
+	}
+}
+
 // TestUpdateKeepingEntityWritesItsRow: replacing records that stay in
 // their entities (an address changed) writes about one page a record to
 // the log, the row's; setting the entity column to the value it holds
