@@ -157,6 +157,10 @@ type DB struct {
 	done  chan struct{}
 	now   func() time.Time
 	stmts map[string]*sql.Stmt // prepared on wconn, used under wmu
+	// rowChanges is set on a read-only store of schema version 2, whose
+	// change log is a row a key: ChangedSince reads it as not reaching
+	// back (the reader reads the whole store again).
+	rowChanges bool
 	// readers are the reading connections not in use, under rmu.
 	rmu     sync.Mutex
 	readers []*reader
@@ -291,12 +295,14 @@ func openReadOnly(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	if v != schemaVersion {
+	// Version 2 differs only in its change log, which a reader of a
+	// write-protected copy need not read.
+	if v != schemaVersion && v != 2 {
 		r.Close()
-		return nil, fmt.Errorf("store %s: schema version %d, this build reads version %d", path, v, schemaVersion)
+		return nil, fmt.Errorf("store %s: schema version %d, this build reads version %d (and 2)", path, v, schemaVersion)
 	}
 	keepReaders(r)
-	db := &DB{path: path, read: r, now: opt.Now, stmts: map[string]*sql.Stmt{}}
+	db := &DB{path: path, read: r, now: opt.Now, stmts: map[string]*sql.Stmt{}, rowChanges: v == 2}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -1498,8 +1504,8 @@ func eachChangeKey(b []byte, fn func(record.Key)) error {
 // ChangedSince returns the keys noted after seq, and whether the log of
 // changes reaches head.
 func (t *Tx) ChangedSince(ctx context.Context, seq, head int64) ([]record.Key, bool, error) {
-	if head-seq >= changeWindow/2 {
-		return nil, false, nil // further back than the log surely reaches
+	if head-seq >= changeWindow/2 || t.db.rowChanges {
+		return nil, false, nil // further back than the log surely reaches, or a log of schema version 2
 	}
 	var last sql.NullInt64
 	if err := t.queryRow(ctx, "SELECT max(seq) FROM changes", nil, &last); err != nil {

@@ -102,12 +102,27 @@ func TestMigrateFromVersion2(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw.Close()
+	ctx := context.Background()
+	// A write-protected copy of version 2 reads, its change log taken as
+	// not reaching back.
+	ro, err := sqlite.Open(path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("a read-only open of version 2: %v", err)
+	}
+	rtx, err := ro.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, complete, err := rtx.ChangedSince(ctx, 6, 7); complete || err != nil {
+		t.Errorf("read-only ChangedSince(6, 7) of version 2: complete %v, %v", complete, err)
+	}
+	rtx.Rollback()
+	ro.Close()
 	db, err = sqlite.Open(path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx := context.Background()
 	tx, err := db.Begin(ctx, true)
 	if err != nil {
 		t.Fatal(err)
