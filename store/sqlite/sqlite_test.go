@@ -40,24 +40,11 @@ func TestOpenRefusesURL(t *testing.T) {
 // A store of schema version 1 (no rejects, no backlog, events without
 // their actor) is migrated when a writer opens it.
 func TestMigrateFromVersion1(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "concord.db")
-	db, err := sqlite.Open(path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	raw, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec("ALTER TABLE events DROP COLUMN actor; ALTER TABLE events DROP COLUMN why; DROP TABLE rejects; DROP TABLE backlog; PRAGMA user_version = 1"); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	path := olderStore(t, "ALTER TABLE events DROP COLUMN actor; ALTER TABLE events DROP COLUMN why; DROP TABLE rejects; DROP TABLE backlog; PRAGMA user_version = 1")
 	if _, err := sqlite.Open(path, sqlite.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "schema version 1") {
 		t.Errorf("a read-only open of version 1: %v", err)
 	}
-	db, err = sqlite.Open(path, sqlite.Options{})
+	db, err := sqlite.Open(path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,21 +74,8 @@ func TestMigrateFromVersion1(t *testing.T) {
 // of their sequence numbers) is migrated when a writer opens it: the log
 // starts afresh, so that a process behind it reads the whole store again.
 func TestMigrateFromVersion2(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "concord.db")
-	db, err := sqlite.Open(path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	raw, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`DROP TABLE changes; CREATE TABLE changes(seq INTEGER NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
-		CREATE INDEX changes_seq ON changes(seq); INSERT INTO changes VALUES(7, 'kyc', 'k1'); PRAGMA user_version = 2`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	path := olderStore(t, `DROP TABLE changes; CREATE TABLE changes(seq INTEGER NOT NULL, source TEXT NOT NULL, rid TEXT NOT NULL);
+		CREATE INDEX changes_seq ON changes(seq); INSERT INTO changes VALUES(7, 'kyc', 'k1'); PRAGMA user_version = 2`)
 	ctx := context.Background()
 	// A write-protected copy of version 2 reads, its change log taken as
 	// not reaching back.
@@ -118,7 +92,7 @@ func TestMigrateFromVersion2(t *testing.T) {
 	}
 	rtx.Rollback()
 	ro.Close()
-	db, err = sqlite.Open(path, sqlite.Options{})
+	db, err := sqlite.Open(path, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,11 +123,7 @@ func TestChangeLogDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	raw, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := rawDB(t, path)
 	if _, err := raw.Exec("INSERT INTO changes(seq, keys) VALUES(9, x'03616263056b2d31')"); err != nil { // "abc", then 5 bytes of 3
 		t.Fatal(err)
 	}
@@ -199,19 +169,7 @@ func TestUpdateKeepingEntityWritesItsRow(t *testing.T) {
 		}
 	}
 	write(0, records, 1, "a")
-	raw, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	frames := func(mode string) (log int) {
-		t.Helper()
-		var busy, done int
-		if err := raw.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &done); err != nil || busy != 0 {
-			t.Fatalf("checkpoint %s: busy %d, %v", mode, busy, err)
-		}
-		return log
-	}
+	frames := logFrames(t, path)
 	frames("TRUNCATE") // the log empty: what follows writes from its start
 	write(0, records, records/updated, "b")
 	if n := frames("PASSIVE"); n < updated*3/4 || n > updated+updated/10 {
@@ -258,19 +216,7 @@ func TestChangeLogPages(t *testing.T) {
 		}
 	}
 	note(500)
-	raw, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	frames := func(mode string) (log int) {
-		t.Helper()
-		var busy, done int
-		if err := raw.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &done); err != nil || busy != 0 {
-			t.Fatalf("checkpoint %s: busy %d, %v", mode, busy, err)
-		}
-		return log
-	}
+	frames := logFrames(t, path)
 	frames("TRUNCATE")
 	const txs = 40
 	note(txs)
@@ -279,6 +225,50 @@ func TestChangeLogPages(t *testing.T) {
 	// sequence numbers wrote 146.
 	if n := frames("PASSIVE"); n > txs*3/2 {
 		t.Errorf("%d transactions noting 32 keys each wrote %d pages to the log, want at most %d", txs, n, txs*3/2)
+	}
+}
+
+// olderStore makes a store, turns it into one of an older schema version
+// with the statements given, and returns its path.
+func olderStore(t testing.TB, older string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "concord.db")
+	db, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw := rawDB(t, path)
+	if _, err := raw.Exec(older); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	return path
+}
+
+// rawDB opens the store's file with database/sql alone, closed when the
+// test ends.
+func rawDB(t testing.TB, path string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// logFrames returns a function that checkpoints the store's log in a
+// mode (PASSIVE, TRUNCATE) and returns the pages the log held.
+func logFrames(t testing.TB, path string) func(mode string) int {
+	raw := rawDB(t, path)
+	return func(mode string) (log int) {
+		t.Helper()
+		var busy, done int
+		if err := raw.QueryRow("PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &log, &done); err != nil || busy != 0 {
+			t.Fatalf("checkpoint %s: busy %d, %v", mode, busy, err)
+		}
+		return log
 	}
 }
 
