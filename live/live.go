@@ -242,17 +242,16 @@ func (m *mirror) reviewed(key record.Key) {
 }
 
 // markUnreviewed marks every record of a memory copy just read as one no
-// pair for review names, but those that pairs (every pair for review in
-// the store) name.
-func (m *mirror) markUnreviewed(pairs []record.Review) {
+// pair for review names, but those named (by every pair for review in
+// the store).
+func (m *mirror) markUnreviewed(named []record.Key) {
 	for i := range m.recs {
 		if m.recs[i].alive {
 			m.recs[i].unreviewed = m.unreviewed
 		}
 	}
-	for _, p := range pairs {
-		m.reviewed(p.A)
-		m.reviewed(p.B)
+	for _, k := range named {
+		m.reviewed(k)
 	}
 }
 
@@ -602,11 +601,11 @@ func (l *Live) reload(ctx context.Context) error {
 	for _, d := range decisions {
 		mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 	}
-	reviews, err := tx.Reviews(ctx, record.Key{}, nil, 0)
+	named, err := tx.ReviewedRecords(ctx)
 	if err != nil {
 		return err
 	}
-	mem.markUnreviewed(reviews)
+	mem.markUnreviewed(named)
 	l.mem, l.seen = mem, head.Seq
 	return nil
 }
@@ -1865,8 +1864,10 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			links = links[n:]
 		}
 		reviews := make([]record.Review, len(res.Review))
+		reviewed := make([]record.Key, 0, 2*len(res.Review))
 		for i, r := range res.Review {
 			reviews[i] = record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}
+			reviewed = append(reviewed, r.A, r.B)
 			if bulk == nil {
 				if err := tx.PutReview(ctx, reviews[i]); err != nil {
 					return nil, err
@@ -1874,7 +1875,7 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			}
 		}
 		if mem != nil {
-			mem.markUnreviewed(reviews)
+			mem.markUnreviewed(reviewed)
 		}
 		for bulk != nil && len(reviews) > 0 {
 			n := min(len(reviews), importBatch)

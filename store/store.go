@@ -143,6 +143,10 @@ type Tx interface {
 	// for review when key is the zero Key, strongest first (then by pair):
 	// those after the pair after (nil: from the first), at most limit.
 	Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error)
+	// ReviewedRecords returns the records some pair for review names,
+	// each once, in no order: what Reviews of every pair would name, read
+	// without the pairs.
+	ReviewedRecords(ctx context.Context) ([]record.Key, error)
 
 	// PutDecision stores a reviewer's decision on a pair, replacing an
 	// earlier one. Decisions name records by key and outlive them: a

@@ -1009,6 +1009,15 @@ func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
 	return t.put(ctx, notFoundUnless(1, "review %s–%s", p.A, p.B), q, args...)
 }
 
+// ReviewedRecords returns the records some pair for review names.
+func (t *Tx) ReviewedRecords(ctx context.Context) ([]record.Key, error) {
+	return collect(ctx, t, "SELECT source, rid FROM records WHERE id IN (SELECT a FROM reviews UNION SELECT b FROM reviews)", nil,
+		func(rows pgx.Rows) (k record.Key, err error) {
+			err = rows.Scan(&k.Source, &k.ID)
+			return k, err
+		})
+}
+
 // Reviews returns the pairs for review naming key, or all of them.
 func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error) {
 	from := "reviews"

@@ -1291,6 +1291,15 @@ func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, 
 		})
 }
 
+// ReviewedRecords returns the records some pair for review names.
+func (t *Tx) ReviewedRecords(ctx context.Context) ([]record.Key, error) {
+	return collect(ctx, t, "SELECT source, rid FROM records WHERE id IN (SELECT a FROM reviews UNION SELECT b FROM reviews)", nil,
+		func(rows *sql.Rows) (k record.Key, err error) {
+			err = rows.Scan(&k.Source, &k.ID)
+			return k, err
+		})
+}
+
 // PutDecision stores a decision, replacing an earlier one on the pair.
 func (t *Tx) PutDecision(ctx context.Context, d record.Decision) error {
 	p := record.NewPair(d.A, d.B)

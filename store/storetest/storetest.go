@@ -331,6 +331,17 @@ func Run(t *testing.T, open Open) {
 			if len(rv) != 2 || rv[0].A != k1 || rv[0].B != k3 || rv[0].Reason != "review band" || rv[0].Rule != "[dob]" {
 				t.Fatalf("Reviews = %+v", rv)
 			}
+			reviewed := func(want ...record.Key) {
+				t.Helper()
+				got, err := tx.ReviewedRecords(ctx)
+				must(t, err)
+				sortKeys(got)
+				sortKeys(want)
+				if !slices.Equal(got, want) {
+					t.Fatalf("ReviewedRecords = %v, want %v, each once", got, want)
+				}
+			}
+			reviewed(k1, k2, k3)
 			// Weights by sources, rounded down: -0.5 is in the bin from -1.
 			wc, err := tx.WeightCounts(ctx)
 			must(t, err)
@@ -351,6 +362,9 @@ func Run(t *testing.T, open Open) {
 			}
 			if got, _ := tx.Reviews(ctx, k3, nil, 0); len(got) != 1 || got[0].A != k2 {
 				t.Fatalf("reviews after delete = %+v, want only k2–k3's", got)
+			}
+			if got, _ := tx.ReviewedRecords(ctx); len(got) != 2 || slices.Contains(got, k1) {
+				t.Fatalf("ReviewedRecords after delete = %v, want %v and %v", got, k2, k3)
 			}
 			if n, _ := tx.CountRecords(ctx); n != 2 {
 				t.Fatalf("records after delete = %d, want 2", n)
@@ -506,8 +520,9 @@ func Run(t *testing.T, open Open) {
 		write(t, s, func(tx store.Tx) { must(t, tx.NoteChanges(ctx, 4, many)) })
 		keys, complete, err = readChanges(t, s, 3, 4)
 		must(t, err)
-		slices.SortFunc(keys, func(a, b record.Key) int { return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID)) })
-		want := slices.SortedFunc(slices.Values(many), func(a, b record.Key) int { return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID)) })
+		sortKeys(keys)
+		want := slices.Clone(many)
+		sortKeys(want)
 		if !complete || !slices.Equal(keys, want) {
 			t.Fatalf("ChangedSince(3, 4) = %d keys, %v; want the %d noted", len(keys), complete, len(many))
 		}
@@ -1213,4 +1228,9 @@ func cancelled() context.Context {
 	c, cancel := context.WithCancel(context.Background())
 	cancel()
 	return c
+}
+
+// sortKeys sorts keys by source, then id.
+func sortKeys(keys []record.Key) {
+	slices.SortFunc(keys, func(a, b record.Key) int { return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID)) })
 }
