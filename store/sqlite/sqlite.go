@@ -418,21 +418,21 @@ func (db *DB) migrate() error {
 	if v > schemaVersion {
 		return fmt.Errorf("store %s: schema version %d, this build knows version %d", db.path, v, schemaVersion)
 	}
+	if v == 1 || v == 2 {
+		// Version 3: the change log holds a row a transaction, its keys in
+		// one value, where it held a row a key and an index of their
+		// sequence numbers. The schema makes it anew: a process behind it
+		// reads the whole store again, as one behind its window does.
+		if _, err := db.write.Exec("DROP TABLE IF EXISTS changes"); err != nil {
+			return fmt.Errorf("store %s: migrate to schema version 3: %w", db.path, err)
+		}
+	}
 	if _, err := db.write.Exec(schema); err != nil {
 		return fmt.Errorf("store %s: create schema: %w", db.path, err)
 	}
 	if v == 1 { // version 2: events name their actor and a reviewer's reason
 		if _, err := db.write.Exec("ALTER TABLE events ADD COLUMN actor TEXT NOT NULL DEFAULT ''; ALTER TABLE events ADD COLUMN why TEXT NOT NULL DEFAULT ''"); err != nil {
 			return fmt.Errorf("store %s: migrate to schema version 2: %w", db.path, err)
-		}
-	}
-	if v == 1 || v == 2 {
-		// Version 3: the change log holds a row a transaction, its keys in
-		// one value, where it held a row a key and an index of their
-		// sequence numbers. The log is started afresh: a process behind
-		// it reads the whole store again, as one behind its window does.
-		if _, err := db.write.Exec("DROP TABLE changes; CREATE TABLE changes(seq INTEGER PRIMARY KEY, keys BLOB NOT NULL)"); err != nil {
-			return fmt.Errorf("store %s: migrate to schema version 3: %w", db.path, err)
 		}
 	}
 	if _, err := db.write.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
