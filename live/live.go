@@ -1864,10 +1864,8 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			links = links[n:]
 		}
 		reviews := make([]record.Review, len(res.Review))
-		reviewed := make([]record.Key, 0, 2*len(res.Review))
 		for i, r := range res.Review {
 			reviews[i] = record.Review{A: r.A, B: r.B, Weight: r.Weight, Reason: r.Reason, Rule: r.Rule}
-			reviewed = append(reviewed, r.A, r.B)
 			if bulk == nil {
 				if err := tx.PutReview(ctx, reviews[i]); err != nil {
 					return nil, err
@@ -1875,7 +1873,11 @@ func (l *Live) Import(ctx context.Context, res *engine.Resolution) error {
 			}
 		}
 		if mem != nil {
-			mem.markUnreviewed(reviewed)
+			named := make([]record.Key, 0, 2*len(reviews))
+			for _, r := range reviews {
+				named = append(named, r.A, r.B)
+			}
+			mem.markUnreviewed(named)
 		}
 		for bulk != nil && len(reviews) > 0 {
 			n := min(len(reviews), importBatch)

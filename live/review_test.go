@@ -617,14 +617,8 @@ func TestImportedReviewsDropped(t *testing.T) {
 		if _, err := l.Upsert(ctx, record.Record{Key: k}); err != nil {
 			t.Fatal(err)
 		}
-		all, err := l.Reviews(ctx, access.Everything)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range all {
-			if r.A == k || r.B == k {
-				t.Fatalf("after %s was updated, a pair for review still names it: %+v", k, r)
-			}
+		if n := reviewsNaming(t, l, k); n != 0 {
+			t.Fatalf("after %s was updated, %d pairs for review still name it", k, n)
 		}
 	}
 }
@@ -646,29 +640,31 @@ func TestUpdateDropsRefusedPairs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	names := func(k record.Key) int {
-		t.Helper()
-		all, err := l.Reviews(ctx, access.Everything)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, r := range all {
-			if r.A == k || r.B == k {
-				n++
-			}
-		}
-		return n
-	}
-	if n := names(x); n != 2 {
+	if n := reviewsNaming(t, l, x); n != 2 {
 		t.Fatalf("%d pairs for review name x, want its two links held back", n)
 	}
 	if _, err := l.Upsert(ctx, kindedRecord("pay", "x", "zed", "555", record.EntityUnknown)); err != nil {
 		t.Fatal(err)
 	}
-	if n := names(x); n != 0 {
+	if n := reviewsNaming(t, l, x); n != 0 {
 		t.Fatalf("after x no longer fits p or o, %d pairs for review still name it", n)
 	}
+}
+
+// reviewsNaming counts the pairs for review that name k.
+func reviewsNaming(t *testing.T, l *live.Live, k record.Key) int {
+	t.Helper()
+	all, err := l.Reviews(context.Background(), access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range all {
+		if r.A == k || r.B == k {
+			n++
+		}
+	}
+	return n
 }
 
 // kindedRecord is textRecord of source src, of the kind given.
