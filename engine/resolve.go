@@ -586,7 +586,7 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 		case k == record.KindPostcode:
 			postcodes = append(postcodes, f)
 		case k == record.KindAddress:
-			add(fmt.Sprintf("%s: the same house number and first street words (in %s), whatever a source writes after them", f, strings.Join(holders[f], ", ")), f+".start")
+			add(fmt.Sprintf("%s: the same house number and first street words, or with no number the same place and named building (in %s), whatever a source writes after them", f, strings.Join(holders[f], ", ")), f+".start")
 		}
 	}
 	for _, d := range dates {

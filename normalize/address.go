@@ -38,12 +38,44 @@ func (a Address) Value() record.Value {
 // words of a street alone are shared by the whole street). It is the same
 // in "118-4 Calle 27" and in a payment message's "118-4 CALLE 27 SOUTH
 // HATFIELD", which writes the city into the line and may cut it short.
+//
+// An address with no number that names its building (a quinta, an
+// edificio, residencias, a torre, a casa: "Urb. Sucre, Qta. Ordaz", as
+// Venezuelan addresses are written) begins with the first two words of
+// the place and the building's word and name: "urbanizacion sucre quinta
+// ordaz", whatever comes after the name. Without a building named, ""
+// (the place's words alone are shared by every house in it).
 func (a Address) Start() string {
-	if a.Number == "" || len(a.Tokens) < 2 {
+	if a.Number == "" {
+		return a.buildingStart()
+	}
+	if len(a.Tokens) < 2 {
 		return ""
 	}
 	return a.Number + " " + a.Tokens[0] + " " + a.Tokens[1]
 }
+
+// buildingStart is Start of an address with no number: the first words
+// of the place before the first building word, that word and the name
+// after it; "" when no building word comes after a place's word.
+func (a Address) buildingStart() string {
+	t := a.Tokens
+	for j := 1; j+1 < len(t); j++ {
+		if !buildingWords[t[j]] || buildingWords[t[j+1]] {
+			continue
+		}
+		place := t[0]
+		if j > 1 {
+			place += " " + t[1]
+		}
+		return place + " " + t[j] + " " + t[j+1]
+	}
+	return ""
+}
+
+// buildingWords name a building that has a name of its own, in the
+// expanded form ParseAddress gives them.
+var buildingWords = map[string]bool{"quinta": true, "edificio": true, "residencias": true, "torre": true, "casa": true}
 
 var (
 	// postcodes with letters, matched on the upper-cased raw text: UK, Canada, Netherlands.

@@ -292,7 +292,14 @@ func TestAddressStart(t *testing.T) {
 		{"Cl. 72 # 61-79", "CALLE 72 61-79, PUERTO SELBY", "61-79 calle 72"},
 		{"Kr 15 Nº 93-60", "KR 15 93 60 BOGOTA", "93-60 carrera 15"},
 		{"Transv. 5 Nro. 12-30", "TRANSVERSAL 5 12-30", "12-30 transversal 5"},
-		{"Urbanización Los Palos Grandes, Quinta María", "URBANIZACION LOS PALOS GRANDES QTA", ""},
+		// No number: the place's first words and the building it names.
+		{"Urb. Sucre, Qta. Ordaz", "URBANIZACION SUCRE, QUINTA ORDAZ, M", "urbanizacion sucre quinta ordaz"},
+		{"Urbanización Los Palos Grandes, Quinta María", "URBANIZACION LOS PALOS GRANDES, QTA MARIA, CARACAS", "urbanizacion los quinta maria"},
+		{"Res. El Parque, Torre B", "RESIDENCIAS EL PARQUE TORRE B CARACAS", "residencias el torre b"},
+		// The place alone (or a building cut off before its name) is shared by every house in it.
+		{"Urbanización Los Palos Grandes", "URBANIZACION LOS PALOS GRANDES QTA", ""},
+		{"Rose Cottage, Mill Lane", "ROSE COTTAGE MILL LANE", ""},
+		{"Quinta Ordaz", "QTA ORDAZ", ""},
 		{"12 High", "12 HIGH", ""},
 	} {
 		a, err := normalize.ParseAddress(c.a)
@@ -313,7 +320,7 @@ func TestAddressStart(t *testing.T) {
 }
 
 func FuzzAddress(f *testing.F) {
-	for _, s := range []string{"Flat 4, 10 Downing St, London SW1A 2AA", "Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "12 St James St", "#", "1 1 1 1", "Cra. 15 No. 93-60", "KR 15 93 60", "DIAGONAL 40 A SUR 20 15", "#12-4b ſ"} {
+	for _, s := range []string{"Flat 4, 10 Downing St, London SW1A 2AA", "Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "12 St James St", "#", "1 1 1 1", "Cra. 15 No. 93-60", "KR 15 93 60", "DIAGONAL 40 A SUR 20 15", "#12-4b ſ", "Urb. Sucre, Qta. Ordaz", "qta qta qta", "Res. El Parque, Torre B"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -323,6 +330,14 @@ func FuzzAddress(f *testing.F) {
 		}
 		if a.Norm() == "" || !addressWords.MatchString(a.Norm()) {
 			t.Fatalf("ParseAddress(%q).Norm() = %q", s, a.Norm())
+		}
+		// The start is made of the address's own number and words.
+		if start := a.Start(); start != "" {
+			for w := range strings.FieldsSeq(start) {
+				if w != a.Number && !slices.Contains(a.Tokens, w) {
+					t.Fatalf("ParseAddress(%q).Start() = %q: %q is not its number (%q) or one of its words %q", s, start, w, a.Number, a.Tokens)
+				}
+			}
 		}
 		_ = a.Value()
 	})
