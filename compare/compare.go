@@ -259,13 +259,16 @@ func (c *Comparison) Level(a, b []record.Value) (level, ia, ib int) {
 	return c.LevelPrepared(pa, pb)
 }
 
-// LevelPrepared is Level over prepared values.
+// LevelPrepared is Level over prepared values. Where either side's values
+// are derived (record.FacetDerived: a record has all its values of a
+// feature derived, or none), only the first level counts: any other is 0,
+// as if a value were missing.
 func (c *Comparison) LevelPrepared(a, b []Prepared) (level, ia, ib int) {
 	if len(a) == 0 || len(b) == 0 {
 		return 0, -1, -1
 	}
 	if len(a) == 1 && len(b) == 1 {
-		return c.pairLevel(&a[0], &b[0], len(c.levels)), 0, 0
+		return c.PairLevel(&a[0], &b[0]), 0, 0
 	}
 	best := len(c.levels)
 	for i := range a {
@@ -278,11 +281,20 @@ func (c *Comparison) LevelPrepared(a, b []Prepared) (level, ia, ib int) {
 			}
 		}
 	}
+	if a[0].v.IsDerived() || b[0].v.IsDerived() {
+		return 0, -1, -1
+	}
 	return best, ia, ib
 }
 
 // PairLevel is LevelPrepared for one value on each side.
-func (c *Comparison) PairLevel(a, b *Prepared) int { return c.pairLevel(a, b, len(c.levels)) }
+func (c *Comparison) PairLevel(a, b *Prepared) int {
+	l := c.pairLevel(a, b, len(c.levels))
+	if l > 1 && (a.v.IsDerived() || b.v.IsDerived()) {
+		return 0
+	}
+	return l
+}
 
 // ExactFirst reports whether the first level is exact agreement on the
 // exact key: two values with the same non-zero key id are at level 1.

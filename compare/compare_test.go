@@ -519,3 +519,44 @@ func FuzzNameParts(f *testing.F) {
 		}
 	})
 }
+
+// A derived value (a town read from an address line, record.FacetDerived)
+// counts when it agrees at the first level, and is as missing at any
+// other; a value of the record's own is compared as always.
+func TestDerivedValues(t *testing.T) {
+	city := compare.MustCompile(compare.DefaultSpec("city", record.KindCity))
+	derived := func(raw string) []record.Value {
+		vs := values(t, record.KindCity, raw)
+		for i := range vs {
+			vs[i].Facets = append(record.Facets{{Name: record.FacetDerived, Value: "address"}}, vs[i].Facets...)
+		}
+		return vs
+	}
+	for _, tt := range []struct {
+		name string
+		a, b []record.Value
+		want int
+	}{
+		{"own towns, alike", values(t, record.KindCity, "Melbourne"), values(t, record.KindCity, "Melborne"), 2},
+		{"own towns, apart", values(t, record.KindCity, "Melbourne"), values(t, record.KindCity, "Leeds"), city.Else()},
+		{"derived, agreeing", values(t, record.KindCity, "St Kilda"), derived("Saint Kilda"), 1},
+		{"derived, alike", values(t, record.KindCity, "Melbourne"), derived("Melborne"), 0},
+		{"derived, apart", derived("Leeds"), values(t, record.KindCity, "Melbourne"), 0},
+		{"derived, several, one agreeing", derived("Quinta Ordaz|Leeds"), values(t, record.KindCity, "London|Leeds"), 1},
+		{"derived, several, none agreeing", derived("Quinta Ordaz|Leeds"), values(t, record.KindCity, "London|Melbourne"), 0},
+		{"both derived, apart", derived("Leeds"), derived("London"), 0},
+	} {
+		if got, _, _ := city.Level(tt.a, tt.b); got != tt.want {
+			t.Errorf("%s: Level = %d, want %d", tt.name, got, tt.want)
+		}
+		if got, _, _ := city.Level(tt.b, tt.a); got != tt.want {
+			t.Errorf("%s, the other way round: Level = %d, want %d", tt.name, got, tt.want)
+		}
+		if len(tt.a) == 1 && len(tt.b) == 1 {
+			pa, pb := city.Prepare(&tt.a[0]), city.Prepare(&tt.b[0])
+			if got := city.PairLevel(&pa, &pb); got != tt.want {
+				t.Errorf("%s: PairLevel = %d, want %d", tt.name, got, tt.want)
+			}
+		}
+	}
+}

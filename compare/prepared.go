@@ -57,6 +57,9 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	return w
 }
 
+// Derived reports whether the value is derived (record.FacetDerived).
+func (p *Prepared) Derived() bool { return p.v.IsDerived() }
+
 // PrepareInterned is Prepare with v's exact key interned in keys, a table
 // shared by every value compared with v (the key is read through the
 // facet positions Prepare found, not by name).

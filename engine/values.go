@@ -74,9 +74,22 @@ func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
 func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.Comparison, workers int) (*valueTable, error) {
 	n, nC := len(recs), len(comps)
 	layout, index := featureLayouts(recs, comps)
+	// A comparison of towns reads the towns a record's address lines end
+	// with where it has none of its own (model.DerivedTowns), as the
+	// scorer does; they are read once for every such comparison.
+	var towns [][]record.Value
+	if slices.ContainsFunc(comps, func(c *compare.Comparison) bool { return c.Spec.Kind == record.KindCity }) {
+		towns = make([][]record.Value, n)
+		for r := range n {
+			towns[r] = model.DerivedTowns(&recs[r])
+		}
+	}
 	values := func(r, i int) []record.Value {
-		if k := index[layout[r]][i]; k >= 0 {
+		if k := index[layout[r]][i]; k >= 0 && len(recs[r].Features[k].Values) > 0 {
 			return recs[r].Features[k].Values
+		}
+		if towns != nil && comps[i].Spec.Kind == record.KindCity {
+			return towns[r]
 		}
 		return nil
 	}
@@ -113,7 +126,10 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 			switch vs := col.vals[col.cells[r].at:col.cells[r+1].at]; len(vs) {
 			case 0:
 			case 1:
-				col.cells[r].key, col.cells[r].screen = vs[0].Key()+keyOffset, c.Screen(&vs[0])
+				col.cells[r].key = vs[0].Key() + keyOffset
+				if !vs[0].Derived() { // a derived value is never screened out: it is as missing when not exact
+					col.cells[r].screen = c.Screen(&vs[0])
+				}
 			default:
 				col.cells[r].key = severalValues
 			}

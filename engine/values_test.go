@@ -26,11 +26,29 @@ type candidateSet struct {
 
 func newCandidateSet(tb testing.TB, people int) *candidateSet {
 	tb.Helper()
-	ctx := context.Background()
 	cfgPath, _, err := synth.Write(tb.TempDir(), synth.Options{Seed: 5, People: people})
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return newCandidateSetFrom(tb, cfgPath)
+}
+
+// newHeteroCandidateSet is newCandidateSet of the heterogeneous set
+// (internal/synth), blocked by the default rules.
+func newHeteroCandidateSet(tb testing.TB, people int) *candidateSet {
+	tb.Helper()
+	cfgPath, _, _, err := synth.WriteHetero(tb.TempDir(), synth.HeteroOptions{Seed: 5, People: people})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return newCandidateSetFrom(tb, cfgPath)
+}
+
+// newCandidateSetFrom is the candidate set of a config's sources, blocked
+// by its rules or, with none, the default ones.
+func newCandidateSetFrom(tb testing.TB, cfgPath string) *candidateSet {
+	tb.Helper()
+	ctx := context.Background()
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		tb.Fatal(err)
@@ -41,7 +59,13 @@ func newCandidateSet(tb testing.TB, people int) *candidateSet {
 		tb.Fatal(err)
 	}
 	var rules []block.Rule
-	for _, terms := range cfg.Model.Blocking {
+	blocking := cfg.Model.Blocking
+	if len(blocking) == 0 {
+		for _, d := range DefaultBlocking(cfg) {
+			blocking = append(blocking, d.Rule)
+		}
+	}
+	for _, terms := range blocking {
 		r, err := block.ParseRule(terms)
 		if err != nil {
 			tb.Fatal(err)
@@ -63,8 +87,16 @@ func newCandidateSet(tb testing.TB, people int) *candidateSet {
 // scorer that explain and real time use: for every candidate pair, the
 // levels from value ids and the weight from per-value tables must equal
 // what model.Scorer computes from the records' values.
+//
+// On the heterogeneous set, payment parties have no town but write one
+// into their address line: the towns read from it (model.DerivedTowns)
+// must be compared alike on both paths, counting only when they agree.
 func TestValueTableAgreesWithScorer(t *testing.T) {
-	s := newCandidateSet(t, 1500)
+	t.Run("synthetic", func(t *testing.T) { testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false) })
+	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true) })
+}
+
+func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived bool) {
 	res, err := Resolve(context.Background(), s.cfg, func(Reject) error { return nil }, ResolveOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +123,7 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	queries := map[int32]*model.Query{}
 	tf, shared := 0, 0
+	var towns [3]int // pairs comparing a derived town, by level: 0, 1, more
 	all := make([]uint8, len(s.cands)*len(s.comps))
 	if err := s.vals.compare(context.Background(), s.cands, 2, all); err != nil {
 		t.Fatal(err)
@@ -111,9 +144,13 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 		if qw := scorer.CompareQuery(s.recs[c.A].Key.Source, s.recs[c.B].Key.Source, q, scorer.Values(&s.recs[c.B]), queried, nil); qw != ref || !slices.Equal(queried, want) {
 			t.Fatalf("%s ~ %s: CompareQuery %v %v, Compare %v %v", s.recs[c.A].Key, s.recs[c.B].Key, qw, queried, ref, want)
 		}
+		va, vb := scorer.Values(&s.recs[c.A]), scorer.Values(&s.recs[c.B])
 		for i := range got {
 			if got[i] != want[i] {
 				t.Fatalf("%s ~ %s, %s: level %d from ids, %d from values", s.recs[c.A].Key, s.recs[c.B].Key, s.comps[i].Spec.Name, got[i], want[i])
+			}
+			if len(va[i]) > 0 && len(vb[i]) > 0 && (va[i][0].IsDerived() || vb[i][0].IsDerived()) {
+				towns[min(got[i], 2)]++ // missing, agreeing, other (which must not be)
 			}
 			if got[i] == 1 && s.comps[i].Spec.TF {
 				tf++
@@ -131,6 +168,12 @@ func TestValueTableAgreesWithScorer(t *testing.T) {
 	}
 	if shared == 0 {
 		t.Error("no pair of names sharing a name was adjusted by its frequency: that path went untested")
+	}
+	if towns[2] != 0 {
+		t.Errorf("%d pairs compared a town read from an address at a level after the first", towns[2])
+	}
+	if derived && (towns[0] == 0 || towns[1] == 0) {
+		t.Errorf("pairs comparing a town read from an address: %d disagreeing (as missing), %d agreeing: a path went untested", towns[0], towns[1])
 	}
 	// Keys shared by many records share one id.
 	for i, keys := range s.vals.keys {

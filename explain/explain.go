@@ -9,6 +9,7 @@ package explain
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/concord-er/concord/model"
@@ -38,9 +39,14 @@ type Bar struct {
 	Level string `json:"level,omitempty"` // the level's label
 	// LevelIndex is the level: 0 null (a value missing), 1 the first
 	// (most specific) level, up to else; -1 for the household bar.
-	LevelIndex int      `json:"level_index"`
-	A          string   `json:"a,omitempty"` // the values compared, normalised; for the prior, the sources
-	B          string   `json:"b,omitempty"`
+	LevelIndex int    `json:"level_index"`
+	A          string `json:"a,omitempty"` // the values compared, normalised; for the prior, the sources
+	B          string `json:"b,omitempty"`
+	// AFrom and BFrom name the feature a value compared was read from when
+	// the record holds none of the comparison's own (a town read from its
+	// address line: record.FacetDerived); empty otherwise.
+	AFrom      string   `json:"a_from,omitempty"`
+	BFrom      string   `json:"b_from,omitempty"`
 	M          *float64 `json:"m,omitempty"` // the level's m and u; absent for the prior, null level and tf
 	U          *float64 `json:"u,omitempty"`
 	Weight     float64  `json:"weight"`     // bits this bar adds
@@ -76,6 +82,7 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 			lv := s.Model.Comparisons[i].Levels[e.Level-1]
 			bar.M, bar.U = &lv.M, &lv.U
 			bar.A, bar.B = va[i][e.A].Norm, vb[i][e.B].Norm
+			bar.AFrom, bar.BFrom = derivedFrom(&va[i][e.A]), derivedFrom(&vb[i][e.B])
 		}
 		run += e.Weight
 		bar.Cumulative = run
@@ -83,7 +90,7 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		if e.TFAdjust != 0 {
 			run += e.TFAdjust
 			w.Bars = append(w.Bars, Bar{Name: "tf " + e.Comparison, Level: e.Label, LevelIndex: e.Level,
-				A: bar.A, B: bar.B, Weight: e.TFAdjust, Cumulative: run})
+				A: bar.A, B: bar.B, AFrom: bar.AFrom, BFrom: bar.BFrom, Weight: e.TFAdjust, Cumulative: run})
 		}
 	}
 	if overlap := s.Household(ev); overlap != 0 {
@@ -96,6 +103,14 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		w.Disagreements = s.Disagreements(levels)
 	}
 	return w
+}
+
+// derivedFrom returns the feature a derived value was read from, or "".
+func derivedFrom(v *record.Value) string {
+	if v.IsDerived() {
+		return v.Facets[0].Value
+	}
+	return ""
 }
 
 // Text renders a waterfall for a terminal: one line per bar with its
@@ -129,6 +144,9 @@ func (w Waterfall) Text() string {
 			vals = fmt.Sprintf("%q", bar.A)
 		default:
 			vals = fmt.Sprintf("%q vs %q", bar.A, bar.B)
+		}
+		if bar.AFrom != "" || bar.BFrom != "" {
+			vals += " (read from " + strings.Join(slices.DeleteFunc([]string{fromText("a", bar.AFrom), fromText("b", bar.BFrom)}, func(s string) bool { return s == "" }), ", ") + ")"
 		}
 		n := int(math.Round(math.Abs(bar.Weight) / maxAbs * 20))
 		sym := "+"
@@ -270,4 +288,12 @@ func (w WhyNot) Text() string {
 		b.WriteString(w.Best.Text())
 	}
 	return b.String()
+}
+
+// fromText says which feature a side's value was read from ("b's address"), or "".
+func fromText(side, from string) string {
+	if from == "" {
+		return ""
+	}
+	return side + "'s " + from
 }

@@ -171,3 +171,33 @@ func TestHouseholdBar(t *testing.T) {
 		t.Errorf("text lacks the household bar:\n%s", text)
 	}
 }
+
+// A town read from an address line (model.DerivedTowns) is explained as
+// such, in the data and in the text.
+func TestWaterfallDerivedTown(t *testing.T) {
+	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5},
+		Comparisons: []model.Comparison{{Name: "city", Feature: "city", Kind: record.KindCity, Levels: []model.Level{
+			{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact}, M: 0.9, U: 0.01},
+			{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.1, U: 0.99}}}}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	feature := func(name string, kind record.Kind, raw string) record.Feature {
+		v, err := normalize.Value(kind, raw, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return record.Feature{Name: name, Kind: kind, Values: []record.Value{v}}
+	}
+	a := record.Record{Key: record.Key{Source: "kyc", ID: "1"}, Features: []record.Feature{feature("city", record.KindCity, "Caracas")}}
+	b := record.Record{Key: record.Key{Source: "pay", ID: "2"}, Features: []record.Feature{feature("line", record.KindAddress, "98 VICTORIA STREET, CARACAS")}}
+	w := explain.Pair(s, &a, &b)
+	bar := w.Bars[1]
+	if bar.Name != "city" || bar.LevelIndex != 1 || bar.A != "caracas" || bar.B != "caracas" || bar.AFrom != "" || bar.BFrom != "line" {
+		t.Fatalf("city bar = %+v, want exact caracas, b's read from line", bar)
+	}
+	if text := w.Text(); !strings.Contains(text, `"caracas" (read from b's line)`) {
+		t.Errorf("text does not say where b's town was read from:\n%s", text)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/concord-er/concord/compare"
@@ -173,12 +175,47 @@ func (s *Scorer) Compare(a, b *record.Record, levels []uint8, ev []Evidence) flo
 	return s.CompareValues(a.Key.Source, b.Key.Source, s.Values(a), s.Values(b), levels, ev)
 }
 
-// Values returns the values of r that each comparison reads, in order.
+// Values returns the values of r that each comparison reads, in order: its
+// feature's, or for a comparison of towns where r has none, the towns its
+// address lines end with (DerivedTowns).
 func (s *Scorer) Values(r *record.Record) [][]record.Value {
 	out := make([][]record.Value, len(s.Comps))
+	var towns []record.Value
+	townsRead := false
 	for i, c := range s.Comps {
-		if f := r.Feature(c.Spec.Feature); f != nil {
+		if f := r.Feature(c.Spec.Feature); f != nil && len(f.Values) > 0 {
 			out[i] = f.Values
+		} else if c.Spec.Kind == record.KindCity {
+			if !townsRead {
+				towns, townsRead = DerivedTowns(r), true
+			}
+			out[i] = towns
+		}
+	}
+	return out
+}
+
+// DerivedTowns returns the towns r's address lines end with (the facet
+// "locality" of its address values), as derived values of a comparison
+// of towns (record.FacetDerived, naming the address feature): what a
+// comparison of towns reads of a record that has no town of its own. A
+// payment message writes the town into its address line where a customer
+// file has a column for it; a town read from an address counts when it
+// agrees with the other record's town, and is as missing otherwise.
+func DerivedTowns(r *record.Record) []record.Value {
+	var out []record.Value
+	for fi := range r.Features {
+		f := &r.Features[fi]
+		if f.Kind != record.KindAddress {
+			continue
+		}
+		for vi := range f.Values {
+			town := f.Values[vi].Facets.Get("locality")
+			if town == "" || slices.ContainsFunc(out, func(v record.Value) bool { return v.Norm == town }) {
+				continue
+			}
+			out = append(out, record.Value{Norm: town, Tokens: strings.Fields(town),
+				Facets: record.Facets{{Name: record.FacetName(record.FacetDerived), Value: f.Name}}})
 		}
 	}
 	return out

@@ -12,6 +12,10 @@ type Address struct {
 	Tokens   []string // folded, abbreviations expanded, number and postcode removed
 	Number   string   // house number, e.g. "12a"; "" when none
 	Postcode string   // upper case, no spaces; "" when none
+	// Locality is the town the line ends with, after its last comma, as a
+	// city is normalised ("98 Victoria Street, Caracas" → caracas); ""
+	// when none (see addressLocality).
+	Locality string
 }
 
 // Norm returns number, street tokens and postcode in one canonical line.
@@ -27,10 +31,11 @@ func (a Address) Norm() string {
 	return strings.Join(parts, " ")
 }
 
-// Value returns a with facets number, postcode, street and start.
+// Value returns a with facets number, postcode, street, start and
+// locality.
 func (a Address) Value() record.Value {
 	return record.Value{Norm: a.Norm(), Tokens: a.Tokens, Facets: record.MakeFacets(
-		"number", a.Number, "postcode", a.Postcode, "street", strings.Join(a.Tokens, " "), "start", a.Start())}
+		"number", a.Number, "postcode", a.Postcode, "street", strings.Join(a.Tokens, " "), "start", a.Start(), "locality", a.Locality)}
 }
 
 // Start returns where the address begins: the house number and the first
@@ -174,8 +179,53 @@ func ParseAddress(raw string) (Address, error) {
 	if len(a.Tokens) == 0 && a.Number == "" && a.Postcode == "" {
 		return Address{}, ErrEmpty
 	}
+	a.Locality = addressLocality(upper)
 	return a, nil
 }
+
+// addressLocality returns the town an address line ends with, as City
+// normalises it: its last part after a comma (the one before it when the
+// last names a country: "…, Caracas, Venezuela"), without the numbers of
+// four to six digits a postcode leaves there ("…, 41004 Sevilla"). It is ""
+// for a line with no comma, and for a part that still has a digit, has
+// fewer than two letters (a line cut short: "…, M") or more than
+// maxLocalityWords words. The part may be no town at all ("Urb. Sucre,
+// Qta. Ordaz" ends with a house's name): a town read from an address is
+// only ever compared for agreement (see record.FacetDerived).
+func addressLocality(upper string) string {
+	parts := strings.Split(upper, ",")
+	if len(parts) < 2 {
+		return ""
+	}
+	last := len(parts) - 1
+	if _, err := Country(parts[last]); err == nil && last > 1 {
+		last--
+	}
+	var words []string
+	for _, w := range strings.Fields(parts[last]) {
+		if !numDigits.MatchString(w) {
+			words = append(words, w)
+		}
+	}
+	part := strings.Join(words, " ")
+	letters := 0
+	for _, r := range part {
+		switch {
+		case r >= '0' && r <= '9':
+			return ""
+		case r >= 'A' && r <= 'Z':
+			letters++
+		}
+	}
+	if letters < 2 || len(words) > maxLocalityWords {
+		return ""
+	}
+	return strings.Join(City(part), " ")
+}
+
+// maxLocalityWords bounds the words of a town read from an address line:
+// more is a street or a building, not a town's name.
+const maxLocalityWords = 4
 
 // expandAddressWord expands one abbreviation. "st" that starts the street
 // name (first, or right after the house number) and is not its last word is

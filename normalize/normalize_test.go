@@ -319,8 +319,37 @@ func TestAddressStart(t *testing.T) {
 	}
 }
 
+// TestAddressLocality: the town an address line ends with, after its
+// last comma, as a city is normalised; none where that part is not a
+// town's name or is cut short.
+func TestAddressLocality(t *testing.T) {
+	for _, c := range []struct{ raw, want string }{
+		{"98 VICTORIA STREET, CARACAS", "caracas"},
+		{"Cl. 72 # 61-79, Pto. Ordaz", "puerto ordaz"},
+		{"CALLE 72 61-79, PUERTO SELBY", "puerto selby"},
+		{"Flat 4, 10 Downing St, London SW1A 2AA", "london"},            // the postcode taken out
+		{"Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "sevilla"}, // a postcode's digits left out
+		{"12 Main St, Springfield, USA", "springfield"},                 // a country after the town
+		{"Calle Mayor 5, São Paulo", "sao paulo"},
+		{"Urb. Sucre, Qta. Ordaz", "qta ordaz"}, // a house's name: harmless, as only agreement counts
+		{"12 Main St", ""},                      // no comma
+		{"URBANIZACION SUCRE, QUINTA ORDAZ, M", ""},
+		{"URBANIZACION MAPLE, QUINTA CUMANA, ", ""},
+		{"Calle 5, Apto 4B", ""},
+		{"Edificio Sol, Avenida Libertador Oeste Entre Calles", ""}, // too many words for a town
+	} {
+		a, err := normalize.ParseAddress(c.raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Locality != c.want || a.Value().Facets.Get("locality") != c.want {
+			t.Errorf("locality of %q = %q (facet %q), want %q", c.raw, a.Locality, a.Value().Facets.Get("locality"), c.want)
+		}
+	}
+}
+
 func FuzzAddress(f *testing.F) {
-	for _, s := range []string{"Flat 4, 10 Downing St, London SW1A 2AA", "Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "12 St James St", "#", "1 1 1 1", "Cra. 15 No. 93-60", "KR 15 93 60", "DIAGONAL 40 A SUR 20 15", "#12-4b ſ", "Urb. Sucre, Qta. Ordaz", "qta qta qta", "Res. El Parque, Torre B"} {
+	for _, s := range []string{"Flat 4, 10 Downing St, London SW1A 2AA", "Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "12 St James St", "#", "1 1 1 1", "Cra. 15 No. 93-60", "KR 15 93 60", "DIAGONAL 40 A SUR 20 15", "#12-4b ſ", "Urb. Sucre, Qta. Ordaz", "qta qta qta", "Res. El Parque, Torre B", "98 VICTORIA STREET, CARACAS", "a,b, USA", ", 12345 x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -330,6 +359,10 @@ func FuzzAddress(f *testing.F) {
 		}
 		if a.Norm() == "" || !addressWords.MatchString(a.Norm()) {
 			t.Fatalf("ParseAddress(%q).Norm() = %q", s, a.Norm())
+		}
+		// A town read from the line is a few words of letters.
+		if loc := a.Locality; loc != "" && (!addressWords.MatchString(loc) || strings.ContainsAny(loc, "0123456789") || len(strings.Fields(loc)) > 4) {
+			t.Fatalf("ParseAddress(%q).Locality = %q", s, loc)
 		}
 		// The start is made of the address's own number and words.
 		if start := a.Start(); start != "" {

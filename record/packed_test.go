@@ -19,7 +19,8 @@ func packCases() map[string][][]Value {
 			{{Norm: "+573001234567", Tokens: []string{}, Facets: Facets{}}},
 			{{Norm: ""}, {Norm: "ß, 東京", Tokens: []string{"ß", "東京"}}},
 		},
-		"long text": {{{Norm: strings.Repeat("x", 300), Tokens: []string{strings.Repeat("y", 200)}}}},
+		"long text":                {{{Norm: strings.Repeat("x", 300), Tokens: []string{strings.Repeat("y", 200)}}}},
+		"derived, its facet first": {{{Norm: "caracas", Tokens: []string{"caracas"}, Facets: Facets{{Name: FacetDerived, Value: "address"}}}}},
 	}
 }
 

@@ -167,6 +167,18 @@ type Facet struct {
 	Value string `json:"value"`
 }
 
+// FacetDerived is the facet that marks a value a record does not hold but
+// another of its values states — a town read from its address line when
+// it has no town of its own — and names the feature it was read from. It
+// comes first in the value's facets. A derived value counts only when it
+// agrees at a comparison's first (most specific) level; any other level
+// counts as a missing value (compare.Comparison.LevelPrepared), so that a
+// part of an address that is not a town costs nothing.
+const FacetDerived = "derived"
+
+// IsDerived reports whether v is derived (FacetDerived).
+func (v *Value) IsDerived() bool { return len(v.Facets) > 0 && v.Facets[0].Name == FacetDerived }
+
 // Facets are the derived keys of a value. A slice of pairs rather than a
 // map: a value has a handful, and a million records carry millions.
 type Facets []Facet
