@@ -186,7 +186,8 @@ func ParseAddress(raw string) (Address, error) {
 // addressLocality returns the town an address line ends with, as City
 // normalises it: its last part after a comma (the one before it when the
 // last names a country: "…, Caracas, Venezuela"), without the numbers of
-// four to six digits a postcode leaves there ("…, 41004 Sevilla"). It is ""
+// four to six digits a postcode leaves there ("…, 41004 Sevilla") and a
+// country's two-letter code after the town ("…, CARACAS VE"). It is ""
 // for a line with no comma, and for a part that still has a digit, has
 // fewer than two letters (a line cut short: "…, M") or more than
 // maxLocalityWords words. The part may be no town at all ("Urb. Sucre,
@@ -205,6 +206,14 @@ func addressLocality(upper string) string {
 	for _, w := range strings.Fields(parts[last]) {
 		if !numDigits.MatchString(w) {
 			words = append(words, w)
+		}
+	}
+	// A country's two-letter code written after the town, as a message's
+	// last line has it: "…, CARACAS VE". Longer codes and names are also
+	// words of towns (Mount Mar, Villa Alemana).
+	if n := len(words); n > 1 && len(words[n-1]) == 2 {
+		if _, err := Country(words[n-1]); err == nil {
+			words = words[:n-1]
 		}
 	}
 	part := strings.Join(words, " ")

@@ -330,6 +330,9 @@ func TestAddressLocality(t *testing.T) {
 		{"Flat 4, 10 Downing St, London SW1A 2AA", "london"},            // the postcode taken out
 		{"Avda. de la Constitución, 5, 3º B, 41004 Sevilla", "sevilla"}, // a postcode's digits left out
 		{"12 Main St, Springfield, USA", "springfield"},                 // a country after the town
+		{"CALLE 72 61-79, CARACAS VE", "caracas"},                       // … or in the town's part
+		{"1 High St, Mount Mar", "mount mar"},                           // MAR is Morocco's three-letter code, and a word of the town
+		{"2 High St, Villa Alemana", "villa alemana"},                   // alemana is a nationality, and a word of the town
 		{"Calle Mayor 5, São Paulo", "sao paulo"},
 		{"Urb. Sucre, Qta. Ordaz", "qta ordaz"}, // a house's name: harmless, as only agreement counts
 		{"12 Main St", ""},                      // no comma
