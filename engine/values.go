@@ -74,19 +74,32 @@ func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
 func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.Comparison, workers int) (*valueTable, error) {
 	n, nC := len(recs), len(comps)
 	layout, index := featureLayouts(recs, comps)
+	own := func(r, i int) []record.Value {
+		if k := index[layout[r]][i]; k >= 0 {
+			return recs[r].Features[k].Values
+		}
+		return nil
+	}
 	// A comparison of towns reads the towns a record's address lines end
 	// with where it has none of its own (model.DerivedTowns), as the
-	// scorer does; they are read once for every such comparison.
+	// scorer does; they are read once, for the records that lack a town.
 	var towns [][]record.Value
-	if slices.ContainsFunc(comps, func(c *compare.Comparison) bool { return c.Spec.Kind == record.KindCity }) {
-		towns = make([][]record.Value, n)
+	for i, c := range comps {
+		if c.Spec.Kind != record.KindCity {
+			continue
+		}
+		if towns == nil {
+			towns = make([][]record.Value, n)
+		}
 		for r := range n {
-			towns[r] = model.DerivedTowns(&recs[r])
+			if towns[r] == nil && len(own(r, i)) == 0 {
+				towns[r] = model.DerivedTowns(&recs[r])
+			}
 		}
 	}
 	values := func(r, i int) []record.Value {
-		if k := index[layout[r]][i]; k >= 0 && len(recs[r].Features[k].Values) > 0 {
-			return recs[r].Features[k].Values
+		if vs := own(r, i); len(vs) > 0 {
+			return vs
 		}
 		if towns != nil && comps[i].Spec.Kind == record.KindCity {
 			return towns[r]

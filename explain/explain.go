@@ -9,7 +9,6 @@ package explain
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/concord-er/concord/model"
@@ -145,8 +144,15 @@ func (w Waterfall) Text() string {
 		default:
 			vals = fmt.Sprintf("%q vs %q", bar.A, bar.B)
 		}
-		if bar.AFrom != "" || bar.BFrom != "" {
-			vals += " (read from " + strings.Join(slices.DeleteFunc([]string{fromText("a", bar.AFrom), fromText("b", bar.BFrom)}, func(s string) bool { return s == "" }), ", ") + ")"
+		var from []string
+		if bar.AFrom != "" {
+			from = append(from, "a's "+bar.AFrom)
+		}
+		if bar.BFrom != "" {
+			from = append(from, "b's "+bar.BFrom)
+		}
+		if len(from) > 0 {
+			vals += " (read from " + strings.Join(from, ", ") + ")"
 		}
 		n := int(math.Round(math.Abs(bar.Weight) / maxAbs * 20))
 		sym := "+"
@@ -288,12 +294,4 @@ func (w WhyNot) Text() string {
 		b.WriteString(w.Best.Text())
 	}
 	return b.String()
-}
-
-// fromText says which feature a side's value was read from ("b's address"), or "".
-func fromText(side, from string) string {
-	if from == "" {
-		return ""
-	}
-	return side + "'s " + from
 }

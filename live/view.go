@@ -451,10 +451,13 @@ func (l *Live) maskedWaterfall(a, b *record.Record, v access.View, maskA bool) e
 			}
 			// A value read from another feature (a town from the address
 			// line) is masked with that feature too.
-			if maskA && (v.Masked(a.Key.Source, c.Feature) || bar.AFrom != "" && v.Masked(a.Key.Source, bar.AFrom)) && bar.A != "" {
+			masked := func(source, from string) bool {
+				return v.Masked(source, c.Feature) || from != "" && v.Masked(source, from)
+			}
+			if maskA && masked(a.Key.Source, bar.AFrom) && bar.A != "" {
 				bar.A = access.Mask
 			}
-			if (v.Masked(b.Key.Source, c.Feature) || bar.BFrom != "" && v.Masked(b.Key.Source, bar.BFrom)) && bar.B != "" {
+			if masked(b.Key.Source, bar.BFrom) && bar.B != "" {
 				bar.B = access.Mask
 			}
 		}

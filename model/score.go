@@ -180,16 +180,11 @@ func (s *Scorer) Compare(a, b *record.Record, levels []uint8, ev []Evidence) flo
 // address lines end with (DerivedTowns).
 func (s *Scorer) Values(r *record.Record) [][]record.Value {
 	out := make([][]record.Value, len(s.Comps))
-	var towns []record.Value
-	townsRead := false
 	for i, c := range s.Comps {
 		if f := r.Feature(c.Spec.Feature); f != nil && len(f.Values) > 0 {
 			out[i] = f.Values
 		} else if c.Spec.Kind == record.KindCity {
-			if !townsRead {
-				towns, townsRead = DerivedTowns(r), true
-			}
-			out[i] = towns
+			out[i] = DerivedTowns(r)
 		}
 	}
 	return out
