@@ -15,19 +15,20 @@ const (
 	MethodExact       = "exact"        // facet values equal
 	MethodJaroWinkler = "jaro_winkler" // Jaro-Winkler of the facet ≥ threshold
 	MethodNameSim     = "name_similarity"
-	MethodLevenshtein = "levenshtein"     // edit distance of the facet ≤ threshold
-	MethodDamerau     = "damerau"         // edit distance with transpositions ≤ threshold
-	MethodJaccard     = "jaccard"         // token-set Jaccard ≥ threshold
-	MethodQGram       = "qgram"           // bigram Dice ≥ threshold
-	MethodPhonetic    = "phonetic"        // phonetic codes of one name all in the other's
-	MethodNickname    = "nickname"        // same names but for nickname equivalents (Bill/William)
-	MethodNickSubset  = "nickname_subset" // one name's tokens in the other's but for a nickname (SANTOS/PANCHO ⊂ Francisco Diego Santos Gutiérrez)
-	MethodSubset      = "token_subset"    // one name's tokens all in the other's (García ⊂ García López)
-	MethodNameParts   = "name_parts"      // same given name and first surname, each name perhaps without a part the other has (Adriana Isabel López, Adriana López Pérez)
-	MethodTruncated   = "truncated"       // one name cut short from the other (a fixed-length field)
-	MethodJoined      = "joined"          // the same words but some written together (Ji-hoon, Jihoon), in any order
-	MethodContained   = "contained"       // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
-	MethodInitials    = "initials"        // same initials, one name written with initials (J. R. Smith, John Robert Smith)
+	MethodLevenshtein = "levenshtein"       // edit distance of the facet ≤ threshold
+	MethodDamerau     = "damerau"           // edit distance with transpositions ≤ threshold
+	MethodJaccard     = "jaccard"           // token-set Jaccard ≥ threshold
+	MethodQGram       = "qgram"             // bigram Dice ≥ threshold
+	MethodPhonetic    = "phonetic"          // phonetic codes of one name all in the other's
+	MethodNickname    = "nickname"          // same names but for nickname equivalents (Bill/William)
+	MethodNickSubset  = "nickname_subset"   // one name's tokens in the other's but for a nickname (SANTOS/PANCHO ⊂ Francisco Diego Santos Gutiérrez)
+	MethodSubset      = "token_subset"      // one name's tokens all in the other's (García ⊂ García López)
+	MethodNameParts   = "name_parts"        // same given name and first surname, each name perhaps without a part the other has (Adriana Isabel López, Adriana López Pérez)
+	MethodTruncated   = "truncated"         // one name cut short from the other (a fixed-length field)
+	MethodSubsetTypo  = "token_subset_typo" // one name's tokens all in the other's but one, a typo away (Beaariz Castillo ⊂ Beatriz Castillo Núñez)
+	MethodJoined      = "joined"            // the same words but some written together (Ji-hoon, Jihoon), in any order
+	MethodContained   = "contained"         // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
+	MethodInitials    = "initials"          // same initials, one name written with initials (J. R. Smith, John Robert Smith)
 	MethodDateEdit    = "date_one_edit"
 	MethodDateSwap    = "date_transposed" // day and month swapped
 	MethodDatePartial = "date_partial"    // a partial date consistent with the other
@@ -41,7 +42,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodNickSubset: true,
-	MethodSubset: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -443,6 +444,8 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		}
 	case MethodTruncated:
 		return func(a, b *Prepared) bool { return Truncated(a.v.Tokens, b.v.Tokens) }
+	case MethodSubsetTypo:
+		return func(a, b *Prepared) bool { return SubsetTypo(a.v.Tokens, b.v.Tokens) }
 	case MethodJoined:
 		return func(a, b *Prepared) bool { return Joined(a.v.Tokens, b.v.Tokens) }
 	case MethodContained:

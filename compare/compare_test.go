@@ -61,6 +61,23 @@ func TestTruncated(t *testing.T) {
 	})
 }
 
+func TestSubsetTypo(t *testing.T) {
+	checkSymmetric(t, "SubsetTypo", compare.SubsetTypo, []tokenCase{
+		{"beaariz castillo", "beatriz castillo nunez", true},        // a typo, and a surname dropped
+		{"javeir carrasco", "javier gabriel carrasco casham", true}, // letters swapped, middle name and surname dropped
+		{"ana castillo", "ana castilo", true},                       // a letter dropped, nothing else
+		{"beatriz castillo", "beatriz castillo nunez", false},       // no typo: a subset
+		{"beaariz castlilo", "beatriz castillo nunez", false},       // two typos
+		{"daniel ortega", "daniela ortega flores", false},           // a man's name and a woman's
+		{"mario ortega", "maria ortega", false},
+		{"ana ortega", "ane ortega flores", false}, // the token with the typo too short to tell
+		{"castillo", "castilo nunez", false},       // one token is no name to go by
+		{"jose jose", "jose joes", true},           // each token matched once
+		{"jose jose", "jose", false},
+		{"laura vilazar", "rafael vilazar lorenzo", false},
+	})
+}
+
 func TestNameParts(t *testing.T) {
 	type parts struct{ given, middle, surnames string }
 	tests := []struct {
@@ -148,7 +165,9 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "LALO BELUEZA GARCIA", "BELUEZA GARCIA/EDUARDO ALEJANDRO", "nickname, subset"},
 		{record.KindName, "Adriana Isabel Lopeira", "LOPEIRA PERAZA/ADRIANA", "parts dropped"},         // middle name dropped here, maternal surname there
 		{record.KindName, "Adriana Isabel Lopeira Peraza", "Adriana Lopeira Salcedo", "similar ≥0.80"}, // second surnames differ: not parts dropped
-		{record.KindName, "Pancho", "Francisco Santos", "else"},                                        // one token is no name to go by
+		{record.KindName, "Beaariz Castillo", "CASTILLO NUÑEZ, Beatriz", "subset, a typo"},
+		{record.KindName, "Javeir Carrasco", "Javier Gabriel Carrasco Casham", "subset, a typo"},
+		{record.KindName, "Pancho", "Francisco Santos", "else"}, // one token is no name to go by
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
@@ -516,6 +535,19 @@ func FuzzNameParts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, ga, ma, sa, gb, mb, sb string) {
 		if compare.NameParts(ga, ma, sa, gb, mb, sb) != compare.NameParts(gb, mb, sb, ga, ma, sa) {
 			t.Errorf("NameParts(%q %q %q, %q %q %q) is not symmetric", ga, ma, sa, gb, mb, sb)
+		}
+	})
+}
+
+// FuzzSubsetTypo: any token lists, never a panic, and the same answer
+// both ways round.
+func FuzzSubsetTypo(f *testing.F) {
+	f.Add("beaariz castillo", "beatriz castillo nunez")
+	f.Add("jose jose", "jose joes")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ta, tb := strings.Fields(a), strings.Fields(b)
+		if compare.SubsetTypo(ta, tb) != compare.SubsetTypo(tb, ta) {
+			t.Errorf("SubsetTypo(%q, %q) is not symmetric", a, b)
 		}
 	})
 }

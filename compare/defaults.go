@@ -26,6 +26,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("parts dropped", MethodNameParts, "", 0),
 			lv("truncated", MethodTruncated, "", 0),
 			lv("phonetic", MethodPhonetic, "", 0),
+			lv("subset, a typo", MethodSubsetTypo, "", 0),
 			lv("similar ≥0.80", MethodNameSim, "", 0.80),
 			els,
 		}

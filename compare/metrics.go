@@ -625,3 +625,66 @@ func tokensLen(t []string) int {
 	}
 	return n
 }
+
+// SubsetTypo reports whether every token of the list with fewer is a
+// token of the other, each a different one, but for one token a single
+// edit (a typo, two letters swapped) away from its match: a misspelt
+// name with a part left out ("Beaariz Castillo Núñez", "Beatriz
+// Castillo"), which neither the subset level nor the similarity of the
+// whole names reaches. The edited token has at least four letters, and
+// at least one other token matches exactly.
+func SubsetTypo(a, b []string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < 2 || len(b) > 16 {
+		return false
+	}
+	var used uint16
+	edited := -1
+	for i, x := range a {
+		j := slices.Index(b, x)
+		for j >= 0 && used&(1<<j) != 0 {
+			k := slices.Index(b[j+1:], x)
+			if k < 0 {
+				j = -1
+				break
+			}
+			j += 1 + k
+		}
+		if j >= 0 {
+			used |= 1 << j
+			continue
+		}
+		if edited >= 0 {
+			return false
+		}
+		edited = i
+	}
+	if edited < 0 {
+		return false
+	}
+	x := a[edited]
+	if len(x) < 4 {
+		return false
+	}
+	for j, y := range b {
+		if used&(1<<j) == 0 && len(y) >= 4 && DamerauWithin(x, y, 1) <= 1 && !endingApart(x, y) {
+			return true
+		}
+	}
+	return false
+}
+
+// endingApart reports whether two words differ only in their last letter,
+// or by a letter added at the end: most often two names, a man's and a
+// woman's (Mario, Maria; Daniel, Daniela), not a typo.
+func endingApart(x, y string) bool {
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	if len(x) == len(y) {
+		return x[:len(x)-1] == y[:len(y)-1]
+	}
+	return x == y[:len(y)-1]
+}
