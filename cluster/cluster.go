@@ -43,6 +43,12 @@ type Options struct {
 	Ambiguity float64
 	// Steps records every merge in Result.Steps.
 	Steps bool
+	// Admit, when set, is asked before a merge by a model's link (not a
+	// person's, and only after the conflicts are checked) whether the
+	// entity it would form holds together as a whole (model.Scorer.
+	// Shortfall); when it does not, it names a pair of records across the
+	// groups and what they disagree on (Refusal.With, Refusal.Detail).
+	Admit func(ga, gb []int32, e Edge) (with [2]int32, detail []int, ok bool)
 }
 
 // Refusal is a link edge that was not followed, and why.
@@ -57,6 +63,10 @@ type Refusal struct {
 	// records links about as strongly to With[1], which conflicts with
 	// the edge's other record With[0] (see Options.Ambiguity).
 	Ambiguous bool
+	// Weak is set when Options.Admit refused the merge; Detail is what
+	// it said With disagree on.
+	Weak   bool
+	Detail []int
 }
 
 // Forced is the weight of an edge a person decided (must-link): it is
@@ -148,6 +158,16 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			}
 			if x, y, bad := conflict(ga, gb, check); bad {
 				res.Refused = append(res.Refused, Refusal{Edge: e, With: [2]int32{x, y}})
+				continue
+			}
+		}
+		if opt.Admit != nil && e.Weight != Forced {
+			if len(ga)*len(gb) > opt.MaxChecks {
+				res.Refused = append(res.Refused, Refusal{Edge: e, TooLarge: true})
+				continue
+			}
+			if with, detail, ok := opt.Admit(ga, gb, e); !ok {
+				res.Refused = append(res.Refused, Refusal{Edge: e, With: with, Weak: true, Detail: detail})
 				continue
 			}
 		}

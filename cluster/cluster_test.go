@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/concord-er/concord/cluster"
@@ -162,5 +163,43 @@ func TestAmbiguousHeldBack(t *testing.T) {
 				t.Errorf("held back %d edges, want %d (refused %+v)", held, tt.held, res.Refused)
 			}
 		})
+	}
+}
+
+// TestAdmit: a merge Admit refuses leaves the groups apart, as a weak
+// refusal naming what Admit named; a forced edge is not asked; Admit sees
+// the groups as they are when the link comes.
+func TestAdmit(t *testing.T) {
+	// 0–1 strong (one account), 1–2 weaker (a name): 2 may not join the
+	// group of 0 and 1, since 0 and 2 disagree.
+	var asked [][2]int
+	admit := func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
+		asked = append(asked, [2]int{len(ga), len(gb)})
+		for _, x := range ga {
+			for _, y := range gb {
+				if x+y == 2 && x != y {
+					return [2]int32{x, y}, []int{7}, false
+				}
+			}
+		}
+		return [2]int32{}, nil, true
+	}
+	res := cluster.Greedy(4, []cluster.Edge{{0, 1, 20}, {1, 2, 8}, {2, 3, 9}}, cluster.Options{Threshold: 4, Admit: admit})
+	if want := []int32{0, 0, 2, 2}; !slices.Equal(res.Labels, want) {
+		t.Errorf("labels %v, want %v", res.Labels, want)
+	}
+	if len(res.Refused) != 1 || !res.Refused[0].Weak || res.Refused[0].With != [2]int32{0, 2} || !slices.Equal(res.Refused[0].Detail, []int{7}) ||
+		res.Refused[0].Edge != (cluster.Edge{A: 1, B: 2, Weight: 8}) {
+		t.Errorf("refused %+v, want the link 1–2, weak, with 0 and 2, detail [7]", res.Refused)
+	}
+	if want := [][2]int{{1, 1}, {1, 1}, {2, 2}}; !slices.Equal(asked, want) {
+		t.Errorf("Admit asked of groups %v, want %v", asked, want)
+	}
+	// A forced edge (a person's decision) joins 0 and 1 without asking;
+	// the model's link of 2 to that group is asked, and refused.
+	asked = nil
+	res = cluster.Greedy(3, []cluster.Edge{{0, 1, cluster.Forced}, {1, 2, 20}}, cluster.Options{Threshold: 4, Admit: admit})
+	if want := []int32{0, 0, 2}; !slices.Equal(res.Labels, want) || len(res.Refused) != 1 || len(asked) != 1 {
+		t.Errorf("with a forced edge: labels %v, refused %v, asked %v; want %v, the model's link refused, asked once", res.Labels, res.Refused, asked, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/concord-er/concord/cluster"
 	"github.com/concord-er/concord/record"
 )
 
@@ -16,6 +17,9 @@ const (
 	separatedPrefix  = "matches, but joining would put "
 	separatedSuffix  = " in one entity"
 	separatedBetween = " and "
+	weakPrefix       = "matches, but not as one entity: "
+	weakMiddle       = " disagree on "
+	weakSuffix       = ", which the pair has no value of"
 	// unseenRecord stands for a quoted record the reader may not see.
 	unseenRecord = "another record"
 )
@@ -38,6 +42,33 @@ func AmbiguousReason(with, of record.Key) string {
 // it would put x and y, which conflict, in one entity.
 func SeparatedReason(x, y record.Key) string {
 	return separatedPrefix + x.String() + separatedBetween + y.String() + separatedSuffix
+}
+
+// WeakReason is the reason a matching pair is not followed: the entity it
+// would form does not hold together, since x and y, one on each side,
+// disagree on features (comparisons) of which the pair has no value
+// (model.Scorer.Shortfall).
+func WeakReason(x, y record.Key, features []string) string {
+	return weakPrefix + x.String() + separatedBetween + y.String() + weakMiddle + strings.Join(features, ", ") + weakSuffix
+}
+
+// RefusalReason is the reason of a link clustering refused (r), quoting
+// records by key and comparisons by name: batch and real time give the
+// same.
+func RefusalReason(r cluster.Refusal, key func(int32) record.Key, comparison func(int) string) string {
+	switch {
+	case r.TooLarge:
+		return ReasonTooLarge
+	case r.Ambiguous:
+		return AmbiguousReason(key(r.With[1]), key(r.With[0]))
+	case r.Weak:
+		names := make([]string, len(r.Detail))
+		for i, c := range r.Detail {
+			names[i] = comparison(c)
+		}
+		return WeakReason(key(r.With[0]), key(r.With[1]), names)
+	}
+	return SeparatedReason(key(r.With[0]), key(r.With[1]))
 }
 
 // keyStart matches the start of a quoted key: a source name and its slash.
@@ -76,21 +107,35 @@ func ReasonAsSeen(reason string, a, b record.Key, visible func(source string) bo
 	}
 	if rest, ok := strings.CutPrefix(reason, separatedPrefix); ok {
 		if rest, ok := strings.CutSuffix(rest, separatedSuffix); ok {
-			// The split between the two keys: the one " and " followed by
-			// a source name and its slash (an id may hold " and ").
-			var x, y string
-			n := 0
-			for i := 0; i+len(separatedBetween) <= len(rest); i++ {
-				if strings.HasPrefix(rest[i:], separatedBetween) && sourceOf(rest[i+len(separatedBetween):]) != "" && sourceOf(rest[:i]) != "" {
-					x, y = rest[:i], rest[i+len(separatedBetween):]
-					n++
-				}
-			}
-			if n == 1 {
+			if x, y, ok := twoKeys(rest); ok {
 				return separatedPrefix + name(x) + separatedBetween + name(y) + separatedSuffix
 			}
 		}
 		return separatedPrefix + "two records that cannot be one entity" + separatedSuffix
 	}
+	if rest, ok := strings.CutPrefix(reason, weakPrefix); ok {
+		if rest, ok := strings.CutSuffix(rest, weakSuffix); ok {
+			if i := strings.LastIndex(rest, weakMiddle); i >= 0 {
+				if x, y, ok := twoKeys(rest[:i]); ok {
+					return weakPrefix + name(x) + separatedBetween + name(y) + rest[i:] + weakSuffix
+				}
+			}
+		}
+		return weakPrefix + "two of its records disagree on what the pair has no value of"
+	}
 	return reason
+}
+
+// twoKeys splits two quoted keys joined by " and ": at the one " and "
+// that a source name and its slash follow, and that one precedes (an id
+// may hold " and ").
+func twoKeys(s string) (x, y string, ok bool) {
+	n := 0
+	for i := 0; i+len(separatedBetween) <= len(s); i++ {
+		if strings.HasPrefix(s[i:], separatedBetween) && sourceOf(s[i+len(separatedBetween):]) != "" && sourceOf(s[:i]) != "" {
+			x, y = s[:i], s[i+len(separatedBetween):]
+			n++
+		}
+	}
+	return x, y, n == 1
 }

@@ -43,6 +43,14 @@ func TestReasonAsSeen(t *testing.T) {
 			"matches, but joining would put another record and kyc/k-1 in one entity"},
 		{"separated, an id that reads as two keys", SeparatedReason(k("kyc", "a and kyc/b"), k("sanctions", "s")), only("kyc", "payments"), false,
 			"matches, but joining would put two records that cannot be one entity in one entity"},
+		{"weak, both seen", WeakReason(k("kyc", "k-2"), k("payments", "p and q"), []string{"address", "city"}), only("kyc", "payments"), false,
+			"matches, but not as one entity: kyc/k-2 and payments/p and q disagree on address, city, which the pair has no value of"},
+		{"weak, one hidden", WeakReason(k("sanctions", "s-1"), a, []string{"dob"}), only("kyc", "payments"), false,
+			"matches, but not as one entity: another record and kyc/k-1 disagree on dob, which the pair has no value of"},
+		{"weak, an id that reads as two keys", WeakReason(k("kyc", "a and kyc/b"), k("sanctions", "s"), []string{"dob"}), only("kyc", "payments"), false,
+			"matches, but not as one entity: two of its records disagree on what the pair has no value of"},
+		{"weak, an id holding the middle", WeakReason(k("sanctions", "x disagree on y"), a, []string{"dob"}), only("kyc", "payments"), false,
+			"matches, but not as one entity: another record and kyc/k-1 disagree on dob, which the pair has no value of"},
 		{"too large", "too large to check for conflicts", only(), false, "too large to check for conflicts"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -69,7 +77,8 @@ func FuzzReasonAsSeen(f *testing.F) {
 		if ambiguous {
 			reasons = []string{AmbiguousReason(h, a), AmbiguousReason(h, b)}
 		} else {
-			reasons = []string{SeparatedReason(h, a), SeparatedReason(record.Key{Source: "kyc", ID: seen}, h)}
+			reasons = []string{SeparatedReason(h, a), SeparatedReason(record.Key{Source: "kyc", ID: seen}, h),
+				WeakReason(h, a, []string{"address"}), WeakReason(record.Key{Source: "kyc", ID: seen}, h, []string{"address", "city"})}
 		}
 		for _, r := range reasons {
 			if got := ReasonAsSeen(r, a, b, visible, false); strings.Contains(got, "sanctions/"+hidden) {

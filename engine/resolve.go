@@ -412,6 +412,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if len(cannot) > 0 {
 		copt.CannotLink = func(a, b int32) bool { return cannot[[2]int32{min(a, b), max(a, b)}] }
 	}
+	copt.Admit = entityAdmits(scorer, vals)
 	cr := cluster.Greedy(len(recs), append(slices.Clip(edges), forced...), copt)
 	for i, r := range cr.Refused {
 		review = append(review, pendingReview{weight: r.Weight, index: int32(i), class: refused})
@@ -435,6 +436,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	// Highest weight first; pairs of equal weight stay in candidate
 	// order, refused merges after them.
 	slices.SortStableFunc(review, func(x, y pendingReview) int { return cmp.Compare(y.weight, x.weight) })
+	comparisonName := func(i int) string { return scorer.Comps[i].Spec.Name }
 	res.Review = make([]ReviewPair, len(review))
 	for i, p := range review {
 		a, b := pairOf(p)
@@ -448,20 +450,23 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		case band:
 			r.Reason, r.Rule = ReasonBand, ruleNames[cands[p.index].Rule]
 		case refused:
-			x := cr.Refused[p.index]
-			r.Reason = ReasonTooLarge
-			switch {
-			case x.Ambiguous:
-				r.Reason = AmbiguousReason(recs[x.With[1]].Key, recs[x.With[0]].Key)
-			case !x.TooLarge:
-				r.Reason = SeparatedReason(recs[x.With[0]].Key, recs[x.With[1]].Key)
-			}
+			r.Reason = RefusalReason(cr.Refused[p.index], func(i int32) record.Key { return recs[i].Key }, comparisonName)
 		}
 	}
 	res.Entities = entityIDs(recs, cr.Labels)
 	res.Stats.Clustering = clusteringStats(cr)
 	stage("clustering", start)
 	return res, nil
+}
+
+// entityAdmits is clustering's check that the entity a link would form
+// holds together (model.Scorer.Admits), reading the levels of the
+// records' pairs from the value table.
+func entityAdmits(scorer *model.Scorer, vals *valueTable) func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
+	return func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
+		return scorer.Admits(e.Weight, func(i int) int { return vals.level(i, e.A, e.B) },
+			func(i int, x, y int32) int { return vals.level(i, x, y) }, ga, gb)
+	}
 }
 
 // decisionConstraints turns reviewers' decisions into forced edges

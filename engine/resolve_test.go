@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -466,4 +467,68 @@ func TestRefineHouseholdM(t *testing.T) {
 			t.Errorf("%s: m of else %.4f, want about the floor 0.05 (m sums to %.6f)", cmp.Name, els, sum)
 		}
 	}
+}
+
+// weakReason reads the records and features a weak refusal quotes
+// (engine.WeakReason), for ids without spaces.
+var weakReason = regexp.MustCompile(`^matches, but not as one entity: (\S+) and (\S+) disagree on (.+), which the pair has no value of$`)
+
+// TestEntityHoldsTogether: a link whose own pair lacks a feature on which
+// the records it would join disagree (a payment with no address, whose
+// account's other payments carry an address the customer's is not) is
+// refused, and its review pair says why truthfully: the linked pair has
+// no value of the features named, and the records quoted disagree on one
+// of them at a level that weighs against a match.
+func TestEntityHoldsTogether(t *testing.T) {
+	res := fixture.Resolve(t, fixture.Hetero(t, 4000), engine.ResolveOptions{})
+	s, err := res.Model.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]*record.Record{}
+	for i := range res.Records {
+		byKey[res.Records[i].Key.String()] = &res.Records[i]
+	}
+	comp := map[string]int{}
+	for i, c := range s.Comps {
+		comp[c.Spec.Name] = i
+	}
+	levels := func(a, b *record.Record) []uint8 {
+		lv := make([]uint8, len(s.Comps))
+		s.Compare(a, b, lv, nil)
+		return lv
+	}
+	weak := 0
+	for _, rp := range res.Review {
+		if !strings.HasPrefix(rp.Reason, "matches, but not as one entity") {
+			continue
+		}
+		weak++
+		m := weakReason.FindStringSubmatch(rp.Reason)
+		if m == nil || byKey[m[1]] == nil || byKey[m[2]] == nil {
+			t.Fatalf("reason %q quotes no records of the run", rp.Reason)
+		}
+		if rp.Weight < s.MatchWeight() {
+			t.Errorf("%s–%s: weight %.2f, below the match threshold: not a link clustering refused", rp.A, rp.B, rp.Weight)
+		}
+		linked, quoted := levels(byKey[rp.A.String()], byKey[rp.B.String()]), levels(byKey[m[1]], byKey[m[2]])
+		against := false
+		for _, name := range strings.Split(m[3], ", ") {
+			i, ok := comp[name]
+			if !ok {
+				t.Fatalf("reason %q names no comparison", rp.Reason)
+			}
+			if linked[i] != 0 {
+				t.Errorf("%s–%s has a value of %s, which the reason says it lacks", rp.A, rp.B, name)
+			}
+			against = against || quoted[i] != 0 && s.LevelWeight(i, int(quoted[i])) < 0
+		}
+		if !against {
+			t.Errorf("%s and %s disagree on none of %s", m[1], m[2], m[3])
+		}
+	}
+	if weak == 0 {
+		t.Error("no link was refused for an entity that does not hold together")
+	}
+	t.Logf("%d links refused", weak)
 }

@@ -1493,13 +1493,7 @@ func (l *Live) noteRefusals(ctx context.Context, tx store.Tx, cr cluster.Result,
 		if _, decided := l.mem.verdicts[record.NewPair(a, b)]; decided || r.Weight == cluster.Forced {
 			continue
 		}
-		reason := engine.ReasonTooLarge
-		switch {
-		case r.Ambiguous:
-			reason = engine.AmbiguousReason(key(int(r.With[1])), key(int(r.With[0])))
-		case !r.TooLarge:
-			reason = engine.SeparatedReason(key(int(r.With[0])), key(int(r.With[1])))
-		}
+		reason := engine.RefusalReason(r, func(i int32) record.Key { return key(int(i)) }, l.comparisonName)
 		if err := tx.PutReview(ctx, record.Review{A: a, B: b, Weight: r.Weight, Reason: reason}); err != nil {
 			return err
 		}
@@ -1591,6 +1585,14 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: l.scorer.Ambiguity()}
 	kinds := func(a, b int32) bool { return !g.kinds[a].Compatible(g.kinds[b]) }
 	opt.Conflict = kinds
+	level := func(i int, a, b int32) int {
+		lv, _, _ := l.scorer.Comps[i].Level(g.values(a)[i], g.values(b)[i])
+		return lv
+	}
+	opt.Admit = func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
+		return l.scorer.Admits(e.Weight, func(i int) int { return level(i, e.A, e.B) },
+			func(i int, x, y int32) int { return level(i, x, y) }, ga, gb)
+	}
 	if len(l.excl) > 0 {
 		levels := make([]uint8, len(l.scorer.Comps))
 		opt.Conflict = func(a, b int32) bool {
@@ -1608,6 +1610,9 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 	}
 	return opt
 }
+
+// comparisonName names comparison i, as reasons quote it.
+func (l *Live) comparisonName(i int) string { return l.scorer.Comps[i].Spec.Name }
 
 func absorbedSomewhere(events []record.Event, e record.EntityID) bool {
 	for _, ev := range events {

@@ -643,7 +643,7 @@ func TestWaitingWriterDoesNotBlockMatch(t *testing.T) {
 func TestLiveHeldLinksAsBatch(t *testing.T) {
 	res := fixture.Resolve(t, fixture.Hetero(t, 1500), engine.ResolveOptions{})
 	held := func(reason string) bool {
-		return strings.HasPrefix(reason, "ambiguous:") || strings.HasPrefix(reason, "matches, but joining")
+		return strings.HasPrefix(reason, "ambiguous:") || strings.HasPrefix(reason, "matches, but joining") || strings.HasPrefix(reason, "matches, but not as one entity")
 	}
 	batch := map[record.Pair]bool{}
 	for _, r := range res.Review {

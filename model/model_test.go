@@ -538,3 +538,51 @@ func TestRareNameFrequencyRoundTrip(t *testing.T) {
 		t.Errorf("TFAdjust(anna zelinsky) = %v, want %v", got, want)
 	}
 }
+
+// TestAdmits: a link is weighed with what the other records of its groups
+// say where its own pair has no value, and only when that is against it.
+func TestAdmits(t *testing.T) {
+	s, err := testModel().Compile() // name (0), dob (1): exact, else
+	if err != nil {
+		t.Fatal(err)
+	}
+	dobElse := math.Log2(0.2 / 0.998)
+	dobs := []string{"", "1990", "1985", "1985", ""} // by record
+	level := func(i int, x, y int32) int {
+		if i == 0 {
+			return 1 // every name agrees
+		}
+		switch a, b := dobs[x], dobs[y]; {
+		case a == "" || b == "":
+			return 0
+		case a == b:
+			return 1
+		}
+		return 2
+	}
+	m := s.MatchWeight()
+	tests := []struct {
+		name     string
+		w        float64
+		ga, gb   []int32
+		a, b     int32 // the linked pair
+		want     bool
+		with     [2]int32
+		wantComp []int
+	}{
+		{"two records: the pair is the entity", m, []int32{0}, []int32{2}, 0, 2, true, [2]int32{}, nil},
+		{"a group-mate's date differs: short of the threshold", m - dobElse - 0.01, []int32{0, 1}, []int32{2}, 0, 2, false, [2]int32{1, 2}, []int{1}},
+		{"a group-mate's date differs: strong enough all the same", m - dobElse + 0.01, []int32{0, 1}, []int32{2}, 0, 2, true, [2]int32{1, 2}, []int{1}},
+		{"another pair across agrees", m, []int32{0, 1, 3}, []int32{2}, 0, 2, true, [2]int32{}, nil},
+		{"the pair has the value itself", m, []int32{1, 4}, []int32{2}, 1, 2, true, [2]int32{}, nil},
+		{"no pair across has the value", m, []int32{0, 4}, []int32{2}, 0, 2, true, [2]int32{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			with, comps, ok := s.Admits(tt.w, func(i int) int { return level(i, tt.a, tt.b) }, level, tt.ga, tt.gb)
+			if ok != tt.want || (!ok || comps != nil) && (with != tt.with || !slices.Equal(comps, tt.wantComp)) {
+				t.Errorf("Admits = %v, %v, %v; want %v, %v, %v", with, comps, ok, tt.with, tt.wantComp, tt.want)
+			}
+		})
+	}
+}
