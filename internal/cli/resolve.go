@@ -391,7 +391,7 @@ func printResolveSummary(env Env, s ResolveSummary, out string) {
 	if st.Blocking.PairCompleteness != nil {
 		fmt.Fprintf(env.Stdout, ", pair completeness %.4f", *st.Blocking.PairCompleteness)
 	}
-	fmt.Fprintf(env.Stdout, "\n  matches %d, review %d, merges refused for conflicts %d\n", st.Scoring.Matches, st.Scoring.Review, st.Clustering.Refused)
+	fmt.Fprintf(env.Stdout, "\n  matches %d, review %d, merges refused %d (conflicts, ambiguous, or an entity that would not hold together)\n", st.Scoring.Matches, st.Scoring.Review, st.Clustering.Refused)
 	if s.Accuracy != nil {
 		a := s.Accuracy
 		fmt.Fprintf(env.Stdout, "  accuracy: pairwise P %.4f R %.4f F1 %.4f; B-cubed F1 %.4f\n", a.PairwisePrecision, a.PairwiseRecall, a.PairwiseF1, a.BCubedF1)
