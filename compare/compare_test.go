@@ -209,6 +209,7 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindAddress, "14 High Street", "12 HIGH STREET, LEEDS", "tokens ≥0.5"},   // another house
 		{record.KindAddress, "High Street", "HIGH STREET, LEEDS", "tokens ≥0.5"},         // a street, not a house
 		{record.KindAddress, "Quinta Barinas, Urbanización Park", "URBANIZACION PARK, QUINTA BARINAS, EL LUZ", "contained"},
+		{record.KindAddress, "Urbanización Libertador, Quinta Cranford", "URBANIZACION LIBERTADOR, QUINTA CRA", "contained"}, // a building's name cut, not a carrera
 		{record.KindAddress, "12 High Street", "99 Low Road", "else"},
 		{record.KindPostcode, "SW1A 1AA", "sw1a1aa", "exact"},
 		{record.KindPostcode, "2902", "2920", "one edit"},

@@ -173,7 +173,8 @@ func ParseAddress(raw string) (Address, error) {
 				continue // "No. 12": the marker, not a word
 			}
 		}
-		out = append(out, expandAddressWord(t, i == 0 || toks[i-1] == a.Number, i == len(toks)-1))
+		named := i > 0 && buildingWords[expandAddressWord(toks[i-1], false, false, false)]
+		out = append(out, expandAddressWord(t, i == 0 || toks[i-1] == a.Number, i == len(toks)-1, named))
 	}
 	a.Tokens = out
 	if len(a.Tokens) == 0 && a.Number == "" && a.Postcode == "" {
@@ -239,7 +240,13 @@ const maxLocalityWords = 4
 // expandAddressWord expands one abbreviation. "st" that starts the street
 // name (first, or right after the house number) and is not its last word is
 // Saint (12 St James St), otherwise Street; "dr" likewise Doctor or Drive.
-func expandAddressWord(t string, starts, last bool) string {
+// A word that names a building (right after quinta, edificio, …: named)
+// is its name, not a kind of street: "QUINTA CRA" is Quinta Cranford cut
+// at a message's field length, not a carrera.
+func expandAddressWord(t string, starts, last, named bool) string {
+	if named && streetKinds[t] {
+		return t
+	}
 	switch t {
 	case "st":
 		if starts && !last {
@@ -266,6 +273,10 @@ var numberMarks = strings.NewReplacer("#", " ", "Nº", " ", "N°", " ", "nº", "
 
 // unitWords precede a number that is not the house number (Apt 4, Piso 3).
 var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta depto dpto departamento oficina of ofic local box po km")
+
+// streetKinds are the abbreviations of kinds of street (and "st", "dr"),
+// which a building's name after quinta or edificio may start like.
+var streetKinds = set("st dr rd ave av blvd ln ct pl cres hwy pde tce cct cir sq pkwy cl clo avda avd c cll cra kr kra dg tv pje psje pso ctra crta transv trans trv r trav lgo pca str bd imp")
 
 var addressAbbrev = map[string]string{
 	// English
