@@ -463,11 +463,17 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 // holds together (model.Scorer.Admits), reading the levels of the
 // records' pairs from the value table.
 func entityAdmits(scorer *model.Scorer, vals *valueTable) func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
+	lv := tableLevels{vals}
 	return func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
-		return scorer.Admits(e.Weight, func(i int) int { return vals.level(i, e.A, e.B) },
-			func(i int, x, y int32) int { return vals.level(i, x, y) }, ga, gb)
+		return scorer.Admits(e.Weight, lv, e.A, e.B, ga, gb)
 	}
 }
+
+// tableLevels are the value table's levels, as model.Levels.
+type tableLevels struct{ t *valueTable }
+
+func (l tableLevels) Level(i int, x, y int32) int { return l.t.level(i, x, y) }
+func (l tableLevels) Has(i int, x int32) bool     { return l.t.cols[i].cells[x].key != noValue }
 
 // decisionConstraints turns reviewers' decisions into forced edges
 // (same) and cannot-link pairs (different) over record indexes. Decisions

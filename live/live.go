@@ -1585,13 +1585,9 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: l.scorer.Ambiguity()}
 	kinds := func(a, b int32) bool { return !g.kinds[a].Compatible(g.kinds[b]) }
 	opt.Conflict = kinds
-	level := func(i int, a, b int32) int {
-		lv, _, _ := l.scorer.Comps[i].Level(g.values(a)[i], g.values(b)[i])
-		return lv
-	}
+	lv := groupLevels{l.scorer, g}
 	opt.Admit = func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
-		return l.scorer.Admits(e.Weight, func(i int) int { return level(i, e.A, e.B) },
-			func(i int, x, y int32) int { return level(i, x, y) }, ga, gb)
+		return l.scorer.Admits(e.Weight, lv, e.A, e.B, ga, gb)
 	}
 	if len(l.excl) > 0 {
 		levels := make([]uint8, len(l.scorer.Comps))
@@ -1610,6 +1606,20 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 	}
 	return opt
 }
+
+// groupLevels are the comparison levels of a group's records, as
+// model.Levels.
+type groupLevels struct {
+	s *model.Scorer
+	g group
+}
+
+func (l groupLevels) Level(i int, x, y int32) int {
+	lv, _, _ := l.s.Comps[i].Level(l.g.values(x)[i], l.g.values(y)[i])
+	return lv
+}
+
+func (l groupLevels) Has(i int, x int32) bool { return len(l.g.values(x)[i]) > 0 }
 
 // comparisonName names comparison i, as reasons quote it.
 func (l *Live) comparisonName(i int) string { return l.scorer.Comps[i].Spec.Name }

@@ -547,19 +547,7 @@ func TestAdmits(t *testing.T) {
 		t.Fatal(err)
 	}
 	dobElse := math.Log2(0.2 / 0.998)
-	dobs := []string{"", "1990", "1985", "1985", ""} // by record
-	level := func(i int, x, y int32) int {
-		if i == 0 {
-			return 1 // every name agrees
-		}
-		switch a, b := dobs[x], dobs[y]; {
-		case a == "" || b == "":
-			return 0
-		case a == b:
-			return 1
-		}
-		return 2
-	}
+	lv := dobLevels{"", "1990", "1985", "1985", ""} // by record
 	m := s.MatchWeight()
 	tests := []struct {
 		name     string
@@ -579,10 +567,28 @@ func TestAdmits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			with, comps, ok := s.Admits(tt.w, func(i int) int { return level(i, tt.a, tt.b) }, level, tt.ga, tt.gb)
+			with, comps, ok := s.Admits(tt.w, lv, tt.a, tt.b, tt.ga, tt.gb)
 			if ok != tt.want || (!ok || comps != nil) && (with != tt.with || !slices.Equal(comps, tt.wantComp)) {
 				t.Errorf("Admits = %v, %v, %v; want %v, %v, %v", with, comps, ok, tt.with, tt.wantComp, tt.want)
 			}
 		})
 	}
+}
+
+// dobLevels are the levels of records whose names all agree (comparison
+// 0) and whose dates of birth (comparison 1) are these, "" for none.
+type dobLevels []string
+
+func (d dobLevels) Has(i int, x int32) bool { return i == 0 || d[x] != "" }
+
+func (d dobLevels) Level(i int, x, y int32) int {
+	switch a, b := d[x], d[y]; {
+	case i == 0:
+		return 1
+	case a == "" || b == "":
+		return 0
+	case a == b:
+		return 1
+	}
+	return 2
 }

@@ -140,41 +140,44 @@ func (s *Scorer) ReviewWeight() float64 { return s.reviewW }
 // Batch and real-time clustering both use it.
 func (s *Scorer) Ambiguity() float64 { return max(s.matchW, 1) }
 
-// Admits reports whether a link of weight w between two groups of records
-// (the entities it would join) makes an entity that holds together, by
-// what the groups' other records say on the comparisons its own pair
-// cannot: a payment with no address links to a customer by name, and the
-// payments of its account, one entity with it, carry an address the
-// customer's disagrees with. For each comparison at which the linked pair
-// has no value (linked(i) is 0), the most specific level any pair across
-// the groups reaches (cross(i, x, y), x of ga, y of gb) counts when its
-// weight is below zero; the link is admitted when w with those weights
-// still reaches the match threshold. Otherwise it returns the pair across
-// that weighed least and the comparisons that counted. Clustering asks
-// before it follows a model's link, batch and real time alike. Levels
-// weigh more the more specific they are (Monotone), so one pair across
-// that agrees, even nearly, ends the search on a comparison.
-func (s *Scorer) Admits(w float64, linked func(i int) int, cross func(i int, x, y int32) int, ga, gb []int32) (with [2]int32, comps []int, ok bool) {
+// Levels gives Admits the comparison levels of pairs of records, and
+// which records have a value for a comparison.
+type Levels interface {
+	Level(i int, x, y int32) int
+	Has(i int, x int32) bool
+}
+
+// Admits reports whether a link of weight w between records a and b, of
+// two groups of records (the entities it would join), makes an entity that
+// holds together, by what the groups' other records say on the
+// comparisons its own pair cannot: a payment with no address links to a
+// customer by name, and the payments of its account, one entity with it,
+// carry an address the customer's disagrees with. For each comparison at
+// which the linked pair has no value, the most specific level any pair
+// across the groups reaches (x of ga, y of gb) counts when its weight is
+// below zero; the link is admitted when w with those weights still
+// reaches the match threshold. Otherwise it returns the pair across that
+// weighed least and the comparisons that counted. Clustering asks before
+// it follows a model's link, batch and real time alike. Levels weigh more
+// the more specific they are (Monotone), so one pair across that agrees,
+// even nearly, ends the search on a comparison; only the records with a
+// value are paired.
+func (s *Scorer) Admits(w float64, lv Levels, a, b int32, ga, gb []int32) (with [2]int32, comps []int, ok bool) {
 	if len(ga) == 1 && len(gb) == 1 {
 		return with, nil, true // the pair is the entity
 	}
-	short, with, comps := s.shortfall(linked, cross, ga, gb)
-	return with, comps, w+short >= s.matchW
-}
-
-// shortfall is the sum of the weights Admits counts against a link, the
-// pair across that weighed least, and the comparisons that count.
-func (s *Scorer) shortfall(linked func(i int) int, cross func(i int, x, y int32) int, ga, gb []int32) (weight float64, with [2]int32, comps []int) {
-	worst := 0.0
+	worst, short := 0.0, 0.0
+	var xs, ys []int32
 	for i := range s.Comps {
-		if linked(i) != 0 {
+		if lv.Level(i, a, b) != 0 {
 			continue
 		}
+		xs, ys = holding(lv, i, ga, xs[:0]), holding(lv, i, gb, ys[:0])
 		best, pair := 0, [2]int32{}
 	scan:
-		for _, x := range ga {
-			for _, y := range gb {
-				l := cross(i, x, y)
+		for _, x := range xs {
+			for _, y := range ys {
+				l := lv.Level(i, x, y)
 				if l == 0 || (best != 0 && l >= best) {
 					continue
 				}
@@ -185,14 +188,25 @@ func (s *Scorer) shortfall(linked func(i int) int, cross func(i int, x, y int32)
 			}
 		}
 		if w := s.weights[i][best]; best != 0 && w < 0 {
-			weight += w
+			short += w
 			comps = append(comps, i)
 			if w < worst {
 				worst, with = w, pair
 			}
 		}
 	}
-	return weight, with, comps
+	return with, comps, w+short >= s.matchW
+}
+
+// holding appends to buf the records of g that have a value for
+// comparison i.
+func holding(lv Levels, i int, g []int32, buf []int32) []int32 {
+	for _, x := range g {
+		if lv.Has(i, x) {
+			buf = append(buf, x)
+		}
+	}
+	return buf
 }
 
 // Exclusive returns the positions of the exclusive comparisons (date of
