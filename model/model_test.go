@@ -592,3 +592,44 @@ func (d dobLevels) Level(i int, x, y int32) int {
 	}
 	return 2
 }
+
+// TestConflictOutright: an exclusive comparison's level that the model
+// weighs no higher than else (a date of birth within a year, when the
+// data says such dates are as far apart as any) disagrees outright, as
+// else does: the pair is a conflict unless another exclusive comparison
+// agrees.
+func TestConflictOutright(t *testing.T) {
+	dobSpec := compare.Spec{Name: "dob", Feature: "dob", Kind: record.KindDate, Exclusive: true, Levels: []compare.LevelSpec{
+		{Label: "exact", Method: "exact"}, {Label: "±1 year", Method: "date_years", Threshold: 1}, {Label: "else", Method: "else"}}}
+	for _, tt := range []struct {
+		name     string
+		nearM    float64 // m of ±1 year; its u is else's
+		conflict bool
+	}{
+		{"within a year weighs as else", 0.01, true},
+		{"within a year weighs more than else", 0.1, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dob := model.FromSpec(dobSpec)
+			dob.Levels[0].M, dob.Levels[0].U = 0.9, 0.001
+			dob.Levels[1].M, dob.Levels[1].U = tt.nearM, 0.05
+			dob.Levels[2].M, dob.Levels[2].U = 0.01, 0.05
+			m := testModel()
+			m.Comparisons[1] = dob
+			s, err := m.Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			near := []uint8{1, 2} // names agree, dates within a year
+			if got := s.Conflict(near); got != tt.conflict {
+				t.Errorf("Conflict = %v, want %v", got, tt.conflict)
+			}
+			if got := s.Disagreements(near); (len(got) == 1 && got[0] == "dob") != tt.conflict {
+				t.Errorf("Disagreements = %v", got)
+			}
+			if s.Conflict([]uint8{1, 3}) != true || s.Conflict([]uint8{1, 1}) != false {
+				t.Error("else is a conflict and exact is not, whatever the levels between")
+			}
+		})
+	}
+}

@@ -539,7 +539,7 @@ func (s *Scorer) Conflict(levels []uint8) bool {
 			continue
 		}
 		switch l := int(levels[i]); {
-		case l == c.Else():
+		case s.outright(i, l):
 			disagree = true
 		case l > 0:
 			return false
@@ -548,11 +548,20 @@ func (s *Scorer) Conflict(levels []uint8) bool {
 	return disagree
 }
 
+// outright reports whether level l of comparison i disagrees outright:
+// the else level, or a level the model weighs no higher than else (a
+// date within a year, when the data says such dates are as far apart as
+// any).
+func (s *Scorer) outright(i, l int) bool {
+	e := s.Comps[i].Else()
+	return l == e || l > 0 && s.weights[i][l] <= s.weights[i][e]
+}
+
 // Disagreements names the exclusive comparisons at their else level.
 func (s *Scorer) Disagreements(levels []uint8) []string {
 	var names []string
 	for i, c := range s.Comps {
-		if c.Spec.Exclusive && int(levels[i]) == c.Else() {
+		if c.Spec.Exclusive && s.outright(i, int(levels[i])) {
 			names = append(names, c.Spec.Name)
 		}
 	}
