@@ -46,7 +46,7 @@ type Options struct {
 	// Admit, when set, is asked before a merge by a model's link (not a
 	// person's, and only after the conflicts are checked) whether the
 	// entity it would form holds together as a whole (model.Scorer.
-	// Shortfall); when it does not, it names a pair of records across the
+	// Admits); when it does not, it names a pair of records across the
 	// groups and what they disagree on (Refusal.With, Refusal.Detail).
 	Admit func(ga, gb []int32, e Edge) (with [2]int32, detail []int, ok bool)
 }

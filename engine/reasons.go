@@ -47,7 +47,7 @@ func SeparatedReason(x, y record.Key) string {
 // WeakReason is the reason a matching pair is not followed: the entity it
 // would form does not hold together, since x and y, one on each side,
 // disagree on features (comparisons) of which the pair has no value
-// (model.Scorer.Shortfall).
+// (model.Scorer.Admits).
 func WeakReason(x, y record.Key, features []string) string {
 	return weakPrefix + x.String() + separatedBetween + y.String() + weakMiddle + strings.Join(features, ", ") + weakSuffix
 }

@@ -187,11 +187,11 @@ func (s *Scorer) Admits(w float64, lv Levels, a, b int32, ga, gb []int32) (with 
 				}
 			}
 		}
-		if w := s.weights[i][best]; best != 0 && w < 0 {
-			short += w
+		if lw := s.weights[i][best]; best != 0 && lw < 0 {
+			short += lw
 			comps = append(comps, i)
-			if w < worst {
-				worst, with = w, pair
+			if lw < worst {
+				worst, with = lw, pair
 			}
 		}
 	}
@@ -529,9 +529,10 @@ func (s *Scorer) Score(a, b *record.Record) Result {
 }
 
 // Conflict reports whether a comparison vector is a conflict: the pair
-// disagrees outright (the else level) on an exclusive comparison — date
-// of birth, national id — and agrees, even nearly, on none. Such a pair
-// never links, and clustering never joins its records through others.
+// disagrees outright (else, or a level weighed no higher: outright) on an
+// exclusive comparison — date of birth, national id — and agrees, even
+// nearly, on none. Such a pair never links, and clustering never joins
+// its records through others.
 func (s *Scorer) Conflict(levels []uint8) bool {
 	disagree := false
 	for i, c := range s.Comps {
@@ -557,7 +558,7 @@ func (s *Scorer) outright(i, l int) bool {
 	return l == e || l > 0 && s.weights[i][l] <= s.weights[i][e]
 }
 
-// Disagreements names the exclusive comparisons at their else level.
+// Disagreements names the exclusive comparisons that disagree outright.
 func (s *Scorer) Disagreements(levels []uint8) []string {
 	var names []string
 	for i, c := range s.Comps {
