@@ -128,11 +128,12 @@ func ReasonAsSeen(reason string, a, b record.Key, visible func(source string) bo
 
 // twoKeys splits two quoted keys joined by " and ": at the one " and "
 // that a source name and its slash follow, and that one precedes (an id
-// may hold " and ").
+// may hold " and "). A key with an empty id counts as a key here, so
+// that a reason it could be read into two ways is read into none.
 func twoKeys(s string) (x, y string, ok bool) {
 	n := 0
 	for i := 0; i+len(separatedBetween) <= len(s); i++ {
-		if strings.HasPrefix(s[i:], separatedBetween) && sourceOf(s[i+len(separatedBetween):]) != "" && sourceOf(s[:i]) != "" {
+		if strings.HasPrefix(s[i:], separatedBetween) && keyStart.MatchString(s[i+len(separatedBetween):]) && keyStart.MatchString(s[:i]) {
 			x, y = s[:i], s[i+len(separatedBetween):]
 			n++
 		}
