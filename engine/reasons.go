@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/concord-er/concord/cluster"
+	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/record"
 )
 
@@ -53,9 +54,9 @@ func WeakReason(x, y record.Key, features []string) string {
 }
 
 // RefusalReason is the reason of a link clustering refused (r), quoting
-// records by key and comparisons by name: batch and real time give the
-// same.
-func RefusalReason(r cluster.Refusal, key func(int32) record.Key, comparison func(int) string) string {
+// records by key and the model's comparisons (comps) by name: batch and
+// real time give the same.
+func RefusalReason(r cluster.Refusal, key func(int32) record.Key, comps []*compare.Comparison) string {
 	switch {
 	case r.TooLarge:
 		return ReasonTooLarge
@@ -64,7 +65,7 @@ func RefusalReason(r cluster.Refusal, key func(int32) record.Key, comparison fun
 	case r.Weak:
 		names := make([]string, len(r.Detail))
 		for i, c := range r.Detail {
-			names[i] = comparison(c)
+			names[i] = comps[c].Spec.Name
 		}
 		return WeakReason(key(r.With[0]), key(r.With[1]), names)
 	}

@@ -436,7 +436,6 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	// Highest weight first; pairs of equal weight stay in candidate
 	// order, refused merges after them.
 	slices.SortStableFunc(review, func(x, y pendingReview) int { return cmp.Compare(y.weight, x.weight) })
-	comparisonName := func(i int) string { return scorer.Comps[i].Spec.Name }
 	res.Review = make([]ReviewPair, len(review))
 	for i, p := range review {
 		a, b := pairOf(p)
@@ -450,7 +449,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		case band:
 			r.Reason, r.Rule = ReasonBand, ruleNames[cands[p.index].Rule]
 		case refused:
-			r.Reason = RefusalReason(cr.Refused[p.index], func(i int32) record.Key { return recs[i].Key }, comparisonName)
+			r.Reason = RefusalReason(cr.Refused[p.index], func(i int32) record.Key { return recs[i].Key }, scorer.Comps)
 		}
 	}
 	res.Entities = entityIDs(recs, cr.Labels)

@@ -81,7 +81,7 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 			lv := s.Model.Comparisons[i].Levels[e.Level-1]
 			bar.M, bar.U = &lv.M, &lv.U
 			bar.A, bar.B = va[i][e.A].Norm, vb[i][e.B].Norm
-			bar.AFrom, bar.BFrom = derivedFrom(&va[i][e.A]), derivedFrom(&vb[i][e.B])
+			bar.AFrom, bar.BFrom = va[i][e.A].DerivedFrom(), vb[i][e.B].DerivedFrom()
 		}
 		run += e.Weight
 		bar.Cumulative = run
@@ -102,14 +102,6 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		w.Disagreements = s.Disagreements(levels)
 	}
 	return w
-}
-
-// derivedFrom returns the feature a derived value was read from, or "".
-func derivedFrom(v *record.Value) string {
-	if v.IsDerived() {
-		return v.Facets[0].Value
-	}
-	return ""
 }
 
 // Text renders a waterfall for a terminal: one line per bar with its

@@ -1493,7 +1493,7 @@ func (l *Live) noteRefusals(ctx context.Context, tx store.Tx, cr cluster.Result,
 		if _, decided := l.mem.verdicts[record.NewPair(a, b)]; decided || r.Weight == cluster.Forced {
 			continue
 		}
-		reason := engine.RefusalReason(r, func(i int32) record.Key { return key(int(i)) }, l.comparisonName)
+		reason := engine.RefusalReason(r, func(i int32) record.Key { return key(int(i)) }, l.scorer.Comps)
 		if err := tx.PutReview(ctx, record.Review{A: a, B: b, Weight: r.Weight, Reason: reason}); err != nil {
 			return err
 		}
@@ -1579,8 +1579,8 @@ func (l *Live) memGroup(comp []int32) group {
 }
 
 // clusterOptions are the options that cluster g as batch Resolve would:
-// the match threshold, the model's conflicts between records, and
-// reviewers' cannot-links.
+// the match threshold, the model's conflicts between records, its check
+// of the entity a link would form, and reviewers' cannot-links.
 func (l *Live) clusterOptions(g group) cluster.Options {
 	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: l.scorer.Ambiguity()}
 	kinds := func(a, b int32) bool { return !g.kinds[a].Compatible(g.kinds[b]) }
@@ -1595,11 +1595,9 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 			if kinds(a, b) {
 				return true
 			}
-			va, vb := g.values(a), g.values(b)
 			clear(levels)
 			for _, i := range l.excl {
-				lv, _, _ := l.scorer.Comps[i].Level(va[i], vb[i])
-				levels[i] = uint8(lv)
+				levels[i] = uint8(lv.Level(i, a, b))
 			}
 			return l.scorer.Conflict(levels)
 		}
@@ -1620,9 +1618,6 @@ func (l groupLevels) Level(i int, x, y int32) int {
 }
 
 func (l groupLevels) Has(i int, x int32) bool { return len(l.g.values(x)[i]) > 0 }
-
-// comparisonName names comparison i, as reasons quote it.
-func (l *Live) comparisonName(i int) string { return l.scorer.Comps[i].Spec.Name }
 
 func absorbedSomewhere(events []record.Event, e record.EntityID) bool {
 	for _, ev := range events {

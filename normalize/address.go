@@ -163,18 +163,21 @@ func ParseAddress(raw string) (Address, error) {
 		}
 	}
 	out := make([]string, 0, len(toks))
+	named := false // the word before was a building's (quinta, edificio, …)
 	for i, t := range toks {
 		if a.Number == "" && houseNum.MatchString(t) && !(i > 0 && unitWords[toks[i-1]]) {
-			a.Number = t
+			a.Number, named = t, false
 			continue
 		}
 		if t == "no" || t == "num" || t == "numero" || t == "nro" {
 			if i+1 < len(toks) && houseNum.MatchString(toks[i+1]) {
+				named = false
 				continue // "No. 12": the marker, not a word
 			}
 		}
-		named := i > 0 && buildingWords[expandAddressWord(toks[i-1], false, false, false)]
-		out = append(out, expandAddressWord(t, i == 0 || toks[i-1] == a.Number, i == len(toks)-1, named))
+		w := expandAddressWord(t, i == 0 || toks[i-1] == a.Number, i == len(toks)-1, named)
+		out = append(out, w)
+		named = buildingWords[w]
 	}
 	a.Tokens = out
 	if len(a.Tokens) == 0 && a.Number == "" && a.Postcode == "" {

@@ -179,6 +179,15 @@ const FacetDerived = "derived"
 // IsDerived reports whether v is derived (FacetDerived).
 func (v *Value) IsDerived() bool { return len(v.Facets) > 0 && v.Facets[0].Name == FacetDerived }
 
+// DerivedFrom returns the feature a derived value was read from, or ""
+// when v is not derived.
+func (v *Value) DerivedFrom() string {
+	if v.IsDerived() {
+		return v.Facets[0].Value
+	}
+	return ""
+}
+
 // Facets are the derived keys of a value. A slice of pairs rather than a
 // map: a value has a handful, and a million records carry millions.
 type Facets []Facet
