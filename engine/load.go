@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -260,13 +259,39 @@ func ingestOptions(src config.Source) ingest.Options {
 		opt.Relations = append(opt.Relations, ingest.Relation{Type: r.Type, To: r.To, Column: r.Column, Split: r.Split, Attributes: r.Attributes})
 	}
 	for _, f := range src.Fields {
-		fd := ingest.Field{Name: f.Name, Kind: f.Type, Column: f.Column, Columns: f.Columns, Split: f.Split}
+		fd := ingest.Field{Name: f.Name, Kind: readKind(src, f), Column: f.Column, Columns: f.Columns, Split: f.Split}
 		for _, a := range f.Also {
 			fd.Also = append(fd.Also, ingest.Alias{Column: a.Column, Split: a.Split})
 		}
 		opt.Fields = append(opt.Fields, fd)
 	}
 	return opt
+}
+
+// readKind returns the kind a field's values are read as: its type, but
+// for the name typed name of a source that declares no kind of record and
+// holds one name (with its aliases), which is read as a party name. Such
+// a source says nothing of what its records are, and a column of payment
+// parties or list entries typed name may hold companies too: read as
+// people's names, they would be taken for people and never meet the
+// organisations they are. A name with no legal form and no word only
+// organisations use reads as a person's either way. A source with more
+// names (given name and surname apart, a company's name and its officer's)
+// keeps their types.
+func readKind(src config.Source, f config.Field) record.Kind {
+	if f.Type != record.KindName || src.Kind.Fixed != record.EntityUnknown || src.Kind.Column != "" {
+		return f.Type
+	}
+	names := 0
+	for _, g := range src.Fields {
+		if g.Type.IsName() && g.AliasOf == "" {
+			names++
+		}
+	}
+	if names != 1 {
+		return f.Type
+	}
+	return record.KindParty
 }
 
 // batchSize is how many rows a normalisation worker takes at a time.
@@ -423,10 +448,16 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.Bytes, _ = f.Progress()
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
-	for _, name := range slices.Sorted(maps.Keys(orgNamed)) {
-		if n, present := orgNamed[name], st.Fields[name].Present; n >= minOrgNamed && float64(n) >= orgNamedShare*float64(present) {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): they are parsed and compared as people's names, and a record of no declared kind is taken for a person; a column that holds both is typed party", name, n, present))
+	for _, f := range src.Fields {
+		n, present := orgNamed[f.Name], st.Fields[f.Name].Present
+		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {
+			continue
 		}
+		if readKind(src, f) == record.KindParty {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): as the source declares no kind, its names are read as party names and those records taken for organisations; type the field party to say so", f.Name, n, present))
+			continue
+		}
+		st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): they are parsed and compared as people's names; a column that holds both is typed party", f.Name, n, present))
 	}
 	return st, nil
 }
@@ -485,7 +516,8 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 			e = cached{err: err}
 			if err == nil {
 				e.one = []record.Value{v}
-				e.orgNamed = c.orgNamed && feat.Kind == record.KindName && normalize.IsOrgName(raw)
+				e.orgNamed = c.orgNamed && (feat.Kind == record.KindName && normalize.IsOrgName(raw) ||
+					feat.Kind == record.KindParty && v.Facet("party") == string(record.EntityOrganization))
 			}
 			if len(m) < cacheMax {
 				m[raw] = e

@@ -208,10 +208,12 @@ func TestLoadGroups(t *testing.T) {
 }
 
 // A column typed name (people's names) that holds companies' names too is
-// reported: its companies would be parsed as people and never meet an
-// organisation. Typed party, or with a company named now and then, it is
-// not.
-func TestLoadWarnsOfOrganisationsTypedName(t *testing.T) {
+// reported. In a source that declares no kind of record its names are
+// read as party names, so its companies are organisations; in a source
+// that declares its kind, or holds another name (an officer's), they stay
+// people's names as typed. Typed party, or with a company named now and
+// then, it is not reported.
+func TestLoadReadsOrganisationsTypedName(t *testing.T) {
 	var rows strings.Builder
 	rows.WriteString("id,name\n")
 	for i := range 40 {
@@ -227,26 +229,43 @@ func TestLoadWarnsOfOrganisationsTypedName(t *testing.T) {
 		fmt.Fprintf(&few, "q%d,ANA DIAZ %d\n", i, i)
 	}
 	for _, c := range []struct {
-		what, typ, file string
-		warned          bool
+		what, typ, kind, file string
+		warned                string // a phrase of the warning, or "" for none
+		orgs                  int    // records read as organisations'
 	}{
-		{"typed name, a quarter companies", "name", rows.String(), true},
-		{"typed party", "party", rows.String(), false},
-		{"typed name, one company", "name", few.String(), false},
+		{"typed name, a quarter companies", "name", "", rows.String(), "read as party names", 10},
+		{"typed name, a quarter companies, people declared", "name", "kind: person, ", rows.String(), "parsed and compared as people's names", 0},
+		{"typed party", "party", "", rows.String(), "", 10},
+		{"typed name, one company", "name", "", few.String(), "", 1},
+		{"typed name, one company, people declared", "name", "kind: person, ", few.String(), "", 0},
+		{"typed name, a quarter companies, another name", "name", "", rows.String(), "parsed and compared as people's names", 0},
 	} {
+		other := ""
+		if strings.Contains(c.what, "another name") {
+			other = ", officer: {column: id, type: name}"
+		}
 		cfg := writeConfig(t, map[string]string{"p.csv": c.file}, `sources:
-  - {name: payments, path: p.csv, id: id, fields: {name: {column: name, type: `+c.typ+`}}}
+  - {name: payments, path: p.csv, id: id, `+c.kind+`fields: {name: {column: name, type: `+c.typ+`}`+other+`}}
 `)
-		stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+		orgs := 0
+		stats, err := engine.Load(context.Background(), cfg, func(r record.Record) error {
+			if r.Kind == record.EntityOrganization {
+				orgs++
+			}
+			return nil
+		}, func(engine.Reject) error { return nil }, engine.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		warned := slices.ContainsFunc(stats.Warnings, func(w string) bool { return strings.Contains(w, "field name is typed name") })
 		counted := slices.ContainsFunc(stats.Warnings, func(w string) bool {
-			return strings.HasPrefix(w, "source payments") && strings.Contains(w, "10 of the 40 records")
+			return strings.HasPrefix(w, "source payments") && strings.Contains(w, "10 of the 40 records") && strings.Contains(w, c.warned)
 		})
-		if warned != c.warned || warned && !counted {
-			t.Errorf("%s: warnings %q, want the organisations reported: %v", c.what, stats.Warnings, c.warned)
+		if warned != (c.warned != "") || warned && !counted {
+			t.Errorf("%s: warnings %q, want one saying %q", c.what, stats.Warnings, c.warned)
+		}
+		if orgs != c.orgs {
+			t.Errorf("%s: %d records read as organisations', want %d", c.what, orgs, c.orgs)
 		}
 	}
 }
