@@ -25,7 +25,8 @@ type Options struct {
 	// Threshold is the weight at or above which an edge links its records.
 	Threshold float64
 	// Conflict reports whether two records must not be in one entity. Nil
-	// means no conflicts.
+	// means no conflicts. It must not depend on the order of a and b:
+	// Greedy may remember its answer for the pair.
 	Conflict func(a, b int32) bool
 	// CannotLink reports a person's decision that two records are
 	// different entities. Unlike Conflict it also holds against forced
@@ -110,6 +111,9 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		return cmp.Compare(a.B, b.B)
 	})
 	var res Result
+	if opt.Conflict != nil {
+		opt.Conflict = remembered(n, opt.Conflict)
+	}
 	if opt.Ambiguity > 0 && opt.Conflict != nil {
 		order, res.Refused = holdAmbiguous(edges, order, opt)
 	}
@@ -194,6 +198,37 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		res.Labels[i] = smallest[find(int32(i))]
 	}
 	return res
+}
+
+// maxRemembered is the most records whose conflicts Greedy remembers: two
+// bits for each of the n² pairs. Larger graphs (a whole batch) seldom ask
+// twice, and there remembering costs more than it saves.
+const maxRemembered = 2048
+
+// remembered returns f (a symmetric test of two of n records) remembering
+// its answers when n is at most maxRemembered: in a busy entity (copies of
+// one party in every payment of an account, re-clustered at each change
+// in real time) each pair of records is checked for ambiguity once per
+// record that links to both, and groups refused a merge are checked again
+// at each of their links.
+func remembered(n int, f func(a, b int32) bool) func(a, b int32) bool {
+	if n > maxRemembered {
+		return f
+	}
+	known, value := make([]uint64, (n*n+63)/64), make([]uint64, (n*n+63)/64)
+	return func(a, b int32) bool {
+		i := int(min(a, b))*n + int(max(a, b))
+		w, bit := i/64, uint64(1)<<(i%64)
+		if known[w]&bit != 0 {
+			return value[w]&bit != 0
+		}
+		v := f(a, b)
+		known[w] |= bit
+		if v {
+			value[w] |= bit
+		}
+		return v
+	}
 }
 
 func conflict(ga, gb []int32, f func(a, b int32) bool) (int32, int32, bool) {

@@ -203,3 +203,33 @@ func TestAdmit(t *testing.T) {
 		t.Errorf("with a forced edge: labels %v, refused %v, asked %v; want %v, the model's link refused, asked once", res.Labels, res.Refused, asked, want)
 	}
 }
+
+// TestConflictAskedOnce: in a clique of copies (a party in every payment
+// of one account), each pair's conflict is asked once, however many
+// records link to both and however often their groups meet, and the
+// answers still count: the two records that conflict end apart.
+func TestConflictAskedOnce(t *testing.T) {
+	const n = 60
+	var edges []cluster.Edge
+	for a := range int32(n) {
+		for b := a + 1; b < n; b++ {
+			edges = append(edges, cluster.Edge{A: a, B: b, Weight: 20})
+		}
+	}
+	asked := map[[2]int32]int{}
+	res := cluster.Greedy(n, edges, cluster.Options{Threshold: 10, Ambiguity: 5, Conflict: func(a, b int32) bool {
+		asked[[2]int32{min(a, b), max(a, b)}]++
+		return min(a, b) == 3 && max(a, b) == 7
+	}})
+	for p, k := range asked {
+		if k > 1 {
+			t.Errorf("conflict of %v asked %d times", p, k)
+		}
+	}
+	if len(asked) == 0 {
+		t.Fatal("no conflict asked")
+	}
+	if res.Labels[3] == res.Labels[7] {
+		t.Errorf("records 3 and 7 conflict but ended in one entity: labels %v", res.Labels)
+	}
+}

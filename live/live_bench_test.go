@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync/atomic"
@@ -121,4 +122,44 @@ func BenchmarkApplyConcurrent(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkUpsertBusy adds a record to an entity of n copies of one
+// record, all linked with each other (a party named alike in every
+// payment of one account), and takes it out again: the cost of a change
+// to a busy entity. b.N counts upserts; each is followed by a delete.
+func BenchmarkUpsertBusy(b *testing.B) {
+	for _, n := range []int{100, 400} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ctx := context.Background()
+			l, res := importedLive(b)
+			copyOf := func(id string) record.Record {
+				r := res.Records[0]
+				r.Key.ID = id
+				return r
+			}
+			var ops []live.Op
+			for i := range n {
+				ops = append(ops, live.Op{Record: copyOf(fmt.Sprintf("busy-%d", i))})
+			}
+			if _, err := l.Apply(ctx, ops); err != nil {
+				b.Fatal(err)
+			}
+			extra := copyOf("busy-extra")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				ch, err := l.Upsert(ctx, extra)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if ch.Entity == "" {
+					b.Fatal("the copy was not given an entity")
+				}
+				if _, err := l.Delete(ctx, extra.Key); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
