@@ -32,7 +32,7 @@ func (n PersonName) Norm() string { return strings.Join(n.Tokens, " ") }
 // ParseName normalises a person name. It returns ErrEmpty when nothing
 // name-like remains.
 func ParseName(raw string) (PersonName, error) {
-	words, suffix := nameWords(surnameSlash(raw))
+	words, suffix := nameWords(surnameSlash(withoutLineNumber(raw)))
 	words = joinCompounds(words)
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
@@ -55,6 +55,16 @@ func ParseName(raw string) (PersonName, error) {
 		}
 	}
 	return n, nil
+}
+
+// withoutLineNumber drops the line number a structured party field of a
+// payment message writes before the name (SWIFT 50F and 59F: "1/PEREZ
+// GARCIA/JUAN", "1/ACME TRADING LTD").
+func withoutLineNumber(raw string) string {
+	if rest, ok := strings.CutPrefix(strings.TrimLeft(raw, " \t"), "1/"); ok && strings.TrimSpace(rest) != "" {
+		return rest
+	}
+	return raw
 }
 
 // surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
@@ -176,7 +186,8 @@ func nameWords(raw string) (words []string, suffix string) {
 			parts = append(parts, t)
 		}
 	}
-	// Trailing parts that are only suffixes or post-nominals: "Smith, John, Jr."
+	// Trailing parts that are only suffixes, post-nominals or titles:
+	// "Smith, John, Jr.", "SMITH, JANE, MRS".
 	for len(parts) > 1 && allSuffix(parts[len(parts)-1]) {
 		for _, w := range parts[len(parts)-1] {
 			if s, ok := suffixes[w]; ok && suffix == "" {
@@ -219,9 +230,10 @@ func nameWords(raw string) (words []string, suffix string) {
 	return stripSuffixes(words, &suffix), suffix
 }
 
-// stripSuffixes removes trailing generational suffixes and post-nominals
-// from words, keeping at least one word; the first suffix found is stored
-// in *suffix unless one was found before.
+// stripSuffixes removes trailing generational suffixes, post-nominals and
+// titles (booking and payment systems write "PEREZ/JUAN MR") from words,
+// keeping at least one word; the first suffix found is stored in *suffix
+// unless one was found before.
 func stripSuffixes(words []string, suffix *string) []string {
 	for len(words) > 1 {
 		last := words[len(words)-1]
@@ -229,7 +241,7 @@ func stripSuffixes(words []string, suffix *string) []string {
 			if *suffix == "" {
 				*suffix = s
 			}
-		} else if !postNominals[last] {
+		} else if !postNominals[last] && !trailingTitles[last] {
 			break
 		}
 		words = words[:len(words)-1]
@@ -239,7 +251,7 @@ func stripSuffixes(words []string, suffix *string) []string {
 
 func allSuffix(words []string) bool {
 	for _, w := range words {
-		if _, ok := suffixes[w]; !ok && !postNominals[w] {
+		if _, ok := suffixes[w]; !ok && !postNominals[w] && !trailingTitles[w] {
 			return false
 		}
 	}
@@ -377,6 +389,10 @@ func lastWord(unit string) string {
 var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame lord lady rev reverend fr father " +
 	"sr sra srta senor senora senorita sres lic licda licdo ing abg abog arq herr frau mme mlle madame madam " +
 	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt")
+
+// trailingTitles are the honorifics written after a name, as booking and
+// payment systems do ("SMITH/JANE MRS"): only those that are never a name.
+var trailingTitles = set("mr mrs ms miss mstr mx dr prof")
 
 // suffixes maps generational suffixes to their canonical form.
 var suffixes = map[string]string{

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"strings"
 )
@@ -23,7 +24,9 @@ import (
 //     lists of objects ({"type": "passport", "number": …}).
 //   - payments: parties of payment messages, as SWIFT-style fields hold
 //     them: upper case, no accents, cut at 35 characters, "SURNAME/GIVEN"
-//     often, no date of birth, an account number; addresses in the
+//     often (now and then with a title after it: "PEREZ/ANA MRS"), now and
+//     then the "1/" of a structured field before the name, no date of
+//     birth, an account number; addresses in the
 //     message's character set (no "#"), a grid address sometimes without
 //     its "No." (CALLE 72 61-79).
 //
@@ -590,6 +593,24 @@ func (g *hgen) paymentName(p *hperson, r *HeteroRecord) string {
 	if len(p.alt) > 0 && !p.familyFirst && g.r.Float64() < 0.3 {
 		name = p.alt[g.r.IntN(len(p.alt))]
 		r.Variations = append(r.Variations, "transliteration")
+	}
+	// Forms of booking and payment systems, drawn from the number the
+	// message will have (not from the generator, so that the rest of the
+	// data stays as it was): a title after the given names of
+	// SURNAME/GIVEN, the line number of a structured field.
+	h := fnv.New32a()
+	fmt.Fprint(h, g.msg+1)
+	switch x := h.Sum32() % 100; {
+	case x < 10 && strings.Contains(name, "/"):
+		title := "MR"
+		if !p.male {
+			title = [2]string{"MRS", "MS"}[x%2]
+		}
+		name += " " + title
+		r.Variations = append(r.Variations, "payment_form")
+	case x >= 95:
+		name = "1/" + name
+		r.Variations = append(r.Variations, "payment_form")
 	}
 	return name
 }
