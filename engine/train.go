@@ -261,6 +261,12 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	}
 	m := &model.Model{Version: model.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt)}
 	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly()), 1), 1e-12), 0.5)
+	t0 = time.Now()
+	tfs, err := vals.allTermFrequencies(ctx, opt.Workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	timing["training_tf"] = round3(time.Since(t0).Seconds())
 	for i, c := range comps {
 		mc := model.FromSpec(c.Spec)
 		mi := m0[i]
@@ -281,7 +287,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))
 		}
 		if c.Spec.TF {
-			tf := vals.termFrequencies(i)
+			tf := tfs[i]
 			mc.TFTable, mc.TFMin = make(map[string]float64, len(tf.values)), tf.min
 			for v, f := range tf.values {
 				mc.TFTable[model.TFKey(tfSalt, v)] = f

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -292,6 +293,31 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 // optimised away.
 var warmSink atomic.Uint32
 
+// allTermFrequencies counts the term frequencies of every comparison that
+// has them (termFrequencies), on workers side by side; the others' are
+// zero.
+func (t *valueTable) allTermFrequencies(ctx context.Context, workers int) ([]tfCounts, error) {
+	out := make([]tfCounts, len(t.comps))
+	var tf []int
+	for i, c := range t.comps {
+		if c.Spec.TF {
+			tf = append(tf, i)
+		}
+	}
+	// What every comparison's count reads, made once before they start.
+	t.holders()
+	t.identifiedRecords()
+	if t.freq == nil {
+		t.freq = make([][]float64, len(t.comps))
+	}
+	err := parallelChunks(ctx, len(tf), 1, workers, func(lo, hi int) {
+		for _, i := range tf[lo:hi] {
+			out[i] = t.termFrequencies(i)
+		}
+	})
+	return out, err
+}
+
 // termFrequencies counts the exact keys of comparison i over the holders
 // of values (see holders), each once per holder; for names, the records of
 // one name that share a date of birth or an id are one holder too
@@ -308,17 +334,39 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	holder := t.holders()
 	counts := make([]int32, keys.Len())
 	names := t.comps[i].Spec.Kind.IsName()
-	tokens := map[string]int{}
-	type holderToken struct {
-		h   int32
-		tok string
+	// Records are read holder by holder (holderGroups.order), so that a
+	// key or token is counted once per holder by remembering the last
+	// holder that counted it (holder + 1; 0 for none).
+	keyLast := make([]int32, keys.Len())
+	var (
+		tokOf   = map[string]int32{} // token → its number
+		keyToks [][]int32            // key → its tokens' numbers, once read
+		tokens  []string             // number → token
+		tokN    []int32              // number → holders counted
+		tokLast []int32              // number → last holder that counted it
+	)
+	if names {
+		keyToks = make([][]int32, keys.Len())
 	}
-	seenTok := map[holderToken]bool{} // tokens of holders of several records
-	named := map[int32]bool{}         // holders of several records with a name
+	tokensOf := func(k uint32) []int32 {
+		if keyToks[k] == nil {
+			ts := []int32{}
+			for tok := range strings.FieldsSeq(keys.Key(k)) {
+				n, ok := tokOf[tok]
+				if !ok {
+					n = int32(len(tokens))
+					tokOf[tok] = n
+					tokens, tokN, tokLast = append(tokens, tok), append(tokN, 0), append(tokLast, 0)
+				}
+				ts = append(ts, n)
+			}
+			keyToks[k] = ts
+		}
+		return keyToks[k]
+	}
 	holdersWithName := 0
 	total := 0
 	var ids []uint32
-	counted := map[[2]uint32]bool{} // (holder, key) of holders of several records
 	// A whole name is counted over the records that can tell its holders
 	// apart (a date of birth, an id): a payment party, or a filing's
 	// officer, named without either could be any holder of the name, and
@@ -327,47 +375,32 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names {
 		identified = t.identifiedRecords()
 	}
-	for r := range len(col.cells) - 1 { // the last cell only ends the values
-		ids = col.keyIDs(int32(r), ids[:0])
-		h := holder.of[r]
-		var toks []string
-		for x, k := range ids {
-			if k == 0 || containsID(ids[:x], k) {
+	named := int32(0) // the last holder counted as holding a name, + 1
+	for _, r := range holder.order {
+		ids = col.keyIDs(r, ids[:0])
+		mark := holder.of[r] + 1
+		for _, k := range ids {
+			if k == 0 {
 				continue
 			}
 			if names {
-				for tok := range strings.FieldsSeq(keys.Key(k)) {
-					if !slices.Contains(toks, tok) {
-						toks = append(toks, tok)
+				for _, tok := range tokensOf(k) {
+					if tokLast[tok] != mark {
+						tokLast[tok] = mark
+						tokN[tok]++
 					}
 				}
+				if named != mark {
+					named = mark
+					holdersWithName++
+				}
 			}
-			if identified != nil && !identified[r] {
+			if identified != nil && !identified[r] || keyLast[k] == mark {
 				continue
 			}
-			if holder.several[h] {
-				if counted[[2]uint32{uint32(h), k}] {
-					continue
-				}
-				counted[[2]uint32{uint32(h), k}] = true
-			}
+			keyLast[k] = mark
 			counts[k]++
 			total++
-		}
-		for _, tok := range toks {
-			if holder.several[h] {
-				if seenTok[holderToken{h, tok}] {
-					continue
-				}
-				seenTok[holderToken{h, tok}] = true
-			}
-			tokens[tok]++
-		}
-		if len(toks) > 0 && !named[h] {
-			if holder.several[h] {
-				named[h] = true // its other records hold the same holder's names
-			}
-			holdersWithName++
 		}
 	}
 	if identified != nil {
@@ -386,8 +419,9 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 				}
 			}
 		}
+		var sc holderScratch
 		for k, rs := range recsOf {
-			n := t.nameHolders(rs, holder)
+			n := t.nameHolders(rs, holder, &sc)
 			total -= int(counts[k]) - n
 			counts[k] = int32(n)
 		}
@@ -399,9 +433,9 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names && holdersWithName > 0 {
 		tf.tokenMin = 1 / float64(holdersWithName)
 		tf.tokens = map[string]float64{}
-		for tok, c := range tokens {
+		for n, c := range tokN {
 			if c > 2 {
-				tf.tokens[tok] = float64(c-1) / float64(holdersWithName)
+				tf.tokens[tokens[n]] = float64(c-1) / float64(holdersWithName)
 			}
 		}
 	}
@@ -434,45 +468,66 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 // common as the sources that repeat it, and a rare name no rarer than a
 // common one. A value that more than maxHolderRecords of the records share
 // is a placeholder and joins nobody.
-func (t *valueTable) nameHolders(rs []int32, holder holderGroups) int {
-	groups := newUnionFind(len(rs))
+func (t *valueTable) nameHolders(rs []int32, holder holderGroups, sc *holderScratch) int {
+	sc.groups = sc.groups[:0]
+	for i := range rs {
+		sc.groups = append(sc.groups, int32(i))
+	}
 	components := len(rs)
-	join := func(a, b int32) {
-		if groups.join(a, b) {
-			components--
+	// joinRuns joins the records of each run of one key in sc.pairs, but
+	// for runs longer than limit.
+	joinRuns := func(limit int) {
+		slices.SortFunc(sc.pairs, func(a, b keyIndex) int { return cmp.Compare(a.key, b.key) })
+		for lo := 0; lo < len(sc.pairs); {
+			hi := lo + 1
+			for hi < len(sc.pairs) && sc.pairs[hi].key == sc.pairs[lo].key {
+				hi++
+			}
+			if hi-lo <= limit {
+				for _, p := range sc.pairs[lo+1 : hi] {
+					if sc.groups.join(sc.pairs[lo].i, p.i) {
+						components--
+					}
+				}
+			}
+			lo = hi
 		}
 	}
-	first := map[int32]int32{} // holder → its first record in rs
+	sc.pairs = sc.pairs[:0]
 	for i, r := range rs {
-		if j, ok := first[holder.of[r]]; ok {
-			join(j, int32(i))
-		} else {
-			first[holder.of[r]] = int32(i)
-		}
+		sc.pairs = append(sc.pairs, keyIndex{key: uint32(holder.of[r]), i: int32(i)})
 	}
-	var ids []uint32
+	joinRuns(len(rs))
 	for e, c := range t.comps {
 		if !c.Spec.Exclusive {
 			continue
 		}
-		byValue := map[uint32][]int32{}
+		sc.pairs = sc.pairs[:0]
 		for i, r := range rs {
-			ids = t.cols[e].keyIDs(r, ids[:0])
-			for _, k := range ids {
-				if k != 0 && len(byValue[k]) <= maxHolderRecords {
-					byValue[k] = append(byValue[k], int32(i))
+			sc.ids = t.cols[e].keyIDs(r, sc.ids[:0])
+			for _, k := range sc.ids {
+				if k != 0 {
+					sc.pairs = append(sc.pairs, keyIndex{key: k, i: int32(i)})
 				}
 			}
 		}
-		for _, is := range byValue {
-			if len(is) <= maxHolderRecords {
-				for _, i := range is[1:] {
-					join(is[0], i)
-				}
-			}
-		}
+		joinRuns(maxHolderRecords)
 	}
 	return components
+}
+
+// holderScratch is what nameHolders works in, kept from one call to the
+// next.
+type holderScratch struct {
+	pairs  []keyIndex
+	groups unionFind
+	ids    []uint32
+}
+
+// keyIndex is a key held by the i-th record of a list.
+type keyIndex struct {
+	key uint32
+	i   int32
 }
 
 // unionFind joins items 0…n−1 into groups, each named by its smallest
@@ -531,6 +586,7 @@ const maxHolderRecords = 16
 type holderGroups struct {
 	of      []int32
 	several []bool
+	order   []int32 // the records, those of one holder one after another
 }
 
 // holders groups the records that share an exact value of an identifier
@@ -568,10 +624,19 @@ func (t *valueTable) holders() holderGroups {
 			}
 		}
 	}
-	h := holderGroups{of: make([]int32, n), several: make([]bool, n)}
+	h := holderGroups{of: make([]int32, n), several: make([]bool, n), order: make([]int32, n)}
+	start := make([]int32, n+1) // records per holder, then where each holder's records start
 	for r := range n {
 		h.of[r] = groups.find(int32(r))
 		h.several[h.of[r]] = h.several[h.of[r]] || h.of[r] != int32(r)
+		start[h.of[r]+1]++
+	}
+	for x := range n {
+		start[x+1] += start[x]
+	}
+	for r := range n {
+		h.order[start[h.of[r]]] = int32(r)
+		start[h.of[r]]++
 	}
 	t.holderOf = h
 	return h
