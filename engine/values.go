@@ -582,11 +582,10 @@ const maxHolderRecords = 16
 
 // holderGroups map each record to its holder (of: the smallest record
 // that shares an exact identifier value with it, directly or through
-// others) and mark the holders of several records.
+// others) and list the records holder by holder.
 type holderGroups struct {
-	of      []int32
-	several []bool
-	order   []int32 // the records, those of one holder one after another
+	of    []int32
+	order []int32 // the records, those of one holder one after another
 }
 
 // holders groups the records that share an exact value of an identifier
@@ -624,11 +623,10 @@ func (t *valueTable) holders() holderGroups {
 			}
 		}
 	}
-	h := holderGroups{of: make([]int32, n), several: make([]bool, n), order: make([]int32, n)}
+	h := holderGroups{of: make([]int32, n), order: make([]int32, n)}
 	start := make([]int32, n+1) // records per holder, then where each holder's records start
 	for r := range n {
 		h.of[r] = groups.find(int32(r))
-		h.several[h.of[r]] = h.several[h.of[r]] || h.of[r] != int32(r)
 		start[h.of[r]+1]++
 	}
 	for x := range n {
