@@ -385,21 +385,48 @@ func (c *Config) SourcePath(src Source) string {
 	return filepath.Join(c.Dir, src.Path)
 }
 
-// Kinds returns the kind of every feature name used by any source. A name
-// feature that holds person names in one source and organisation names in
-// another is a party feature.
+// Kinds returns the kind of every feature name used by any source, as its
+// values are read (Source.ReadKind). A name feature that holds person
+// names in one source and organisation names in another is a party
+// feature.
 func (c *Config) Kinds() map[string]record.Kind {
 	kinds := make(map[string]record.Kind)
 	for _, s := range c.Sources {
 		for _, f := range s.Fields {
 			if k, ok := kinds[f.Name]; ok {
-				kinds[f.Name], _ = sharedKind(k, f.Type)
+				kinds[f.Name], _ = sharedKind(k, s.ReadKind(f))
 				continue
 			}
-			kinds[f.Name] = f.Type
+			kinds[f.Name] = s.ReadKind(f)
 		}
 	}
 	return kinds
+}
+
+// ReadKind returns the kind a field's values are read as: its type, but
+// for the name typed name of a source that declares no kind of record and
+// holds one name (with its aliases), which is read as a party name. Such
+// a source says nothing of what its records are, and a column of payment
+// parties or list entries typed name may hold companies too: read as
+// people's names, they would be taken for people and never meet the
+// organisations they are. A name with no legal form and no word only
+// organisations use reads as a person's either way. A source with more
+// names (given name and surname apart, a company's name and its officer's)
+// keeps their types.
+func (s Source) ReadKind(f Field) record.Kind {
+	if f.Type != record.KindName || s.Kind.Fixed != record.EntityUnknown || s.Kind.Column != "" {
+		return f.Type
+	}
+	names := 0
+	for _, g := range s.Fields {
+		if g.Type.IsName() && g.AliasOf == "" {
+			names++
+		}
+	}
+	if names != 1 {
+		return f.Type
+	}
+	return record.KindParty
 }
 
 func sharesKind(a, b record.Kind) bool { _, ok := sharedKind(a, b); return ok }

@@ -136,8 +136,20 @@ func TestKindsAndAliases(t *testing.T) {
   - name: people
     path: p.csv
     id: id
+    kind: person
     fields:
       person: {column: n, type: name}
+  - name: payments
+    path: pay.csv
+    id: id
+    fields:
+      payee: {column: n, type: name}
+  - name: split
+    path: s.csv
+    id: id
+    fields:
+      given:   {column: g, type: name}
+      surname: {column: s, type: name}
 `
 	cfg, err := config.Parse([]byte(doc), "")
 	if err != nil {
@@ -163,8 +175,12 @@ func TestKindsAndAliases(t *testing.T) {
 	if got, want := kinds["name"], record.KindParty; got != want {
 		t.Errorf("kind of name (party and org_name) = %q, want %q", got, want)
 	}
-	if got, want := kinds["person"], record.KindName; got != want {
-		t.Errorf("kind of person = %q, want %q", got, want)
+	// A source of no declared kind with one name reads it as a party's;
+	// one that declares its kind, or splits names in two, keeps the type.
+	for feature, want := range map[string]record.Kind{"person": record.KindName, "payee": record.KindParty, "given": record.KindName, "surname": record.KindName} {
+		if got := kinds[feature]; got != want {
+			t.Errorf("kind of %s = %q, want %q", feature, got, want)
+		}
 	}
 }
 

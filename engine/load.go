@@ -259,39 +259,13 @@ func ingestOptions(src config.Source) ingest.Options {
 		opt.Relations = append(opt.Relations, ingest.Relation{Type: r.Type, To: r.To, Column: r.Column, Split: r.Split, Attributes: r.Attributes})
 	}
 	for _, f := range src.Fields {
-		fd := ingest.Field{Name: f.Name, Kind: readKind(src, f), Column: f.Column, Columns: f.Columns, Split: f.Split}
+		fd := ingest.Field{Name: f.Name, Kind: src.ReadKind(f), Column: f.Column, Columns: f.Columns, Split: f.Split}
 		for _, a := range f.Also {
 			fd.Also = append(fd.Also, ingest.Alias{Column: a.Column, Split: a.Split})
 		}
 		opt.Fields = append(opt.Fields, fd)
 	}
 	return opt
-}
-
-// readKind returns the kind a field's values are read as: its type, but
-// for the name typed name of a source that declares no kind of record and
-// holds one name (with its aliases), which is read as a party name. Such
-// a source says nothing of what its records are, and a column of payment
-// parties or list entries typed name may hold companies too: read as
-// people's names, they would be taken for people and never meet the
-// organisations they are. A name with no legal form and no word only
-// organisations use reads as a person's either way. A source with more
-// names (given name and surname apart, a company's name and its officer's)
-// keeps their types.
-func readKind(src config.Source, f config.Field) record.Kind {
-	if f.Type != record.KindName || src.Kind.Fixed != record.EntityUnknown || src.Kind.Column != "" {
-		return f.Type
-	}
-	names := 0
-	for _, g := range src.Fields {
-		if g.Type.IsName() && g.AliasOf == "" {
-			names++
-		}
-	}
-	if names != 1 {
-		return f.Type
-	}
-	return record.KindParty
 }
 
 // batchSize is how many rows a normalisation worker takes at a time.
@@ -453,7 +427,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {
 			continue
 		}
-		if readKind(src, f) == record.KindParty {
+		if src.ReadKind(f) == record.KindParty {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): as the source declares no kind, its names are read as party names and those records taken for organisations; type the field party to say so", f.Name, n, present))
 			continue
 		}
