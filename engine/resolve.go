@@ -352,7 +352,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		n := &perChunk[lo/scoreChunk]
 		for k := lo; k < hi; k++ {
 			c, levels := cands[k], lv[k*nC:(k+1)*nC]
-			class[k] = classOf(pw.of(c.A, c.B, levels), levels)
+			class[k] = classOf(pw.of(k, c.A, c.B, levels), levels)
 			switch class[k] {
 			case link:
 				n.edges++
@@ -388,7 +388,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 				continue
 			}
 			c := cands[k]
-			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC])
+			w := pw.of(k, c.A, c.B, lv[k*nC:(k+1)*nC])
 			if class[k] == link {
 				edges[at.edges] = cluster.Edge{A: c.A, B: c.B, Weight: w}
 				at.edges++

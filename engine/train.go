@@ -170,6 +170,9 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	if err := vals.compare(ctx, cands, opt.Workers, lv); err != nil {
 		return nil, nil, err
 	}
+	if err := vals.readShared(ctx, cands, lv, opt.Workers); err != nil {
+		return nil, nil, err
+	}
 	timing["compare"] = round3(time.Since(t0).Seconds())
 	t0 = time.Now()
 	sessions := make([]model.Patterns, len(rules))
@@ -413,7 +416,7 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 		for k := lo; k < hi; k++ {
 			c := cands[k]
 			levels := lv[k*nC : (k+1)*nC]
-			p := int64(math.Round(model.Probability(pw.of(c.A, c.B, levels)) * unit))
+			p := int64(math.Round(model.Probability(pw.of(k, c.A, c.B, levels)) * unit))
 			anchored := false
 			for _, i := range excl {
 				anchored = anchored || levels[i] == 1
@@ -593,7 +596,7 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 		for k := lo; k < hi; k++ {
 			c := cands[k]
 			a, b := src[c.A], src[c.B]
-			w := pw.of(c.A, c.B, lv[k*nC:(k+1)*nC]) - pw.priorOf(c.A, c.B)
+			w := pw.of(k, c.A, c.B, lv[k*nC:(k+1)*nC]) - pw.priorOf(c.A, c.B)
 			bin := int(math.Round((min(max(w, -priorRange), priorRange) + priorRange) / priorBin))
 			h[(int(min(a, b))*nS+int(max(a, b)))*bins+bin]++
 		}

@@ -34,6 +34,9 @@ type valueTable struct {
 	// identified marks the records with a value of an exclusive
 	// comparison (a date of birth, an id): nil until identifiedRecords.
 	identified []bool
+	// shared holds the names the candidates share, once readShared has
+	// read them.
+	shared *sharedNames
 }
 
 // column holds one comparison's values for every record.
@@ -694,6 +697,9 @@ func containsID(s []uint32, x uint32) bool {
 // once per value rather than per pair.
 type pairWeights struct {
 	t *valueTable
+	// shared, when the table has read them for the candidates weighed
+	// (valueTable.readShared), holds the names candidates share.
+	shared *sharedNames
 	// runs are the records' sources as runs of consecutive records (Load
 	// gives each source's records together): looking a record's source up
 	// reads this short list, not a per-record array a cache miss away.
@@ -708,7 +714,7 @@ type pairWeights struct {
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []record.Record, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
-	p := &pairWeights{t: t, weight: make([][]float64, nC), tf: make([][]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
+	p := &pairWeights{t: t, shared: t.shared, weight: make([][]float64, nC), tf: make([][]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
 	src, names := sourceIndexes(recs)
 	for i, x := range src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
@@ -757,18 +763,20 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []
 	return p, nil
 }
 
-// of returns the match weight of records a and b with comparison levels.
-func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
+// of returns the match weight of records a and b with comparison levels;
+// k is their index among the candidates the table read shared names of
+// (readShared), or −1.
+func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 	total, household := p.priorOf(a, b), 0.0
 	for i, l := range levels {
 		w := p.weight[i][l]
 		switch {
 		case l == 1 && p.tf[i] != nil:
-			if k := p.exactKey(i, a, b); k != 0 {
-				w += p.tf[i][k]
+			if key := p.exactKey(i, a, b); key != 0 {
+				w += p.tf[i][key]
 			}
 		case l > 1 && int(l) <= p.subset[i]:
-			w += p.subsetTF(i, a, b)
+			w += p.subsetTF(i, k, a, b)
 		}
 		if p.household[i] && w > 0 {
 			household = max(household, w)
@@ -781,10 +789,96 @@ func (p *pairWeights) of(a, b int32, levels []uint8) float64 {
 
 // subsetTF is model.Scorer's adjustment of names that share a name, at a
 // level up to subset, between records a and b (model.SharedNameTF), read
-// from the exact keys' adjustments.
-func (p *pairWeights) subsetTF(i int, a, b int32) float64 {
-	col, tf := &p.t.cols[i], p.tf[i]
+// from the exact keys' adjustments: from the name the table read for
+// candidate k when it did, else from both records' names.
+func (p *pairWeights) subsetTF(i, k int, a, b int32) float64 {
+	tf := p.tf[i]
+	if p.shared != nil && k >= 0 {
+		switch x := p.shared.keys[k*p.shared.n+p.shared.at[i]]; {
+		case x == sharedNone:
+			return 0
+		case x&sharedOneWord != 0:
+			return min(tf[(x&^sharedOneWord)-sharedFirst], 0)
+		case x != sharedUnread:
+			return tf[x-sharedFirst]
+		}
+	}
+	col := &p.t.cols[i]
 	return model.SharedNameTF(p.t.comps[i], col.prepared(a), col.prepared(b), func(shared *compare.Prepared) float64 { return tf[shared.Key()] })
+}
+
+// sharedNames holds, for each candidate and each name comparison whose
+// subset levels are adjusted by the name two names share
+// (model.SubsetLevel), that name's exact key, read once: training weighs
+// every candidate several times (the priors, each round of refining m),
+// and reading both records' names again each time cost more than the
+// rest of the weight.
+type sharedNames struct {
+	at   []int    // comparison → its place among the n read, −1 for none
+	n    int      // comparisons read
+	keys []uint32 // candidate × n → a key id + sharedFirst, or a mark below
+}
+
+// Marks of sharedNames.keys: not read (a side has several names: read
+// them when weighing), no name shared, and, or-ed into a key, a shared
+// name that says little (model.SharedSaysLittle: one word, or an
+// initial), whose adjustment is never upward.
+const (
+	sharedUnread  = 0
+	sharedNone    = 1
+	sharedFirst   = 2
+	sharedOneWord = 1 << 31
+)
+
+// readShared reads, for candidates cands whose levels are lv, the names
+// each pair shares at the subset levels (sharedNames), for the weights
+// made afterwards (newPairWeights).
+func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uint8, workers int) error {
+	sh := &sharedNames{at: make([]int, len(t.comps))}
+	var read, subset []int // the comparisons read, and their last subset level
+	for i, c := range t.comps {
+		sh.at[i] = -1
+		if l := model.SubsetLevel(c); l > 0 {
+			sh.at[i] = sh.n
+			sh.n++
+			read, subset = append(read, i), append(subset, l)
+		}
+	}
+	if sh.n == 0 {
+		t.shared = nil
+		return nil
+	}
+	nC := len(t.comps)
+	sh.keys = make([]uint32, len(cands)*sh.n)
+	err := parallel(ctx, len(cands), workers, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			a, b := cands[k].A, cands[k].B
+			for j, i := range read {
+				if l := int(lv[k*nC+i]); l <= 1 || l > subset[j] {
+					continue
+				}
+				c, col := t.comps[i], &t.cols[i]
+				pa, pb := col.prepared(a), col.prepared(b)
+				if len(pa) != 1 || len(pb) != 1 {
+					continue // sharedUnread
+				}
+				shared, ok := c.SharedName(&pa[0], &pb[0])
+				switch {
+				case !ok:
+					sh.keys[k*sh.n+j] = sharedNone
+				case model.SharedSaysLittle(shared.Tokens()):
+					sh.keys[k*sh.n+j] = (shared.Key() + sharedFirst) | sharedOneWord
+				default:
+					sh.keys[k*sh.n+j] = shared.Key() + sharedFirst
+				}
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	t.shared = sh
+	return nil
 }
 
 // sourceRun is a run of consecutive records of one source, up to end.

@@ -505,15 +505,24 @@ func SharedNameTF(c *compare.Comparison, a, b []compare.Prepared, adj func(share
 // relatives share a surname, and an initial says little, however rare
 // each is.
 func SubsetTF(adj float64, shared []string) float64 {
-	if len(shared) < 2 {
+	if SharedSaysLittle(shared) {
 		return min(adj, 0)
+	}
+	return adj
+}
+
+// SharedSaysLittle reports whether a shared name is a single token or
+// holds an initial: its adjustment is never upward (SubsetTF).
+func SharedSaysLittle(shared []string) bool {
+	if len(shared) < 2 {
+		return true
 	}
 	for _, tok := range shared {
 		if utf8.RuneCountInString(tok) < 2 {
-			return min(adj, 0)
+			return true
 		}
 	}
-	return adj
+	return false
 }
 
 // Probability turns a match weight in bits into a probability.
