@@ -393,11 +393,12 @@ func (c *Config) Kinds() map[string]record.Kind {
 	kinds := make(map[string]record.Kind)
 	for _, s := range c.Sources {
 		for _, f := range s.Fields {
+			read := s.ReadKind(f)
 			if k, ok := kinds[f.Name]; ok {
-				kinds[f.Name], _ = sharedKind(k, s.ReadKind(f))
+				kinds[f.Name], _ = sharedKind(k, read)
 				continue
 			}
-			kinds[f.Name] = s.ReadKind(f)
+			kinds[f.Name] = read
 		}
 	}
 	return kinds

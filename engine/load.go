@@ -427,11 +427,11 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {
 			continue
 		}
+		done := "they are parsed and compared as people's names, and a record of no declared kind is taken for a person; a column that holds both is typed party"
 		if src.ReadKind(f) == record.KindParty {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): as the source declares no kind, its names are read as party names and those records taken for organisations; type the field party to say so", f.Name, n, present))
-			continue
+			done = "as the source declares no kind, its names are read as party names and those records taken for organisations; type the field party to say so"
 		}
-		st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): they are parsed and compared as people's names, and a record of no declared kind is taken for a person; a column that holds both is typed party", f.Name, n, present))
+		st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): %s", f.Name, n, present, done))
 	}
 	return st, nil
 }

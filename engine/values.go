@@ -794,13 +794,12 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 func (p *pairWeights) subsetTF(i, k int, a, b int32) float64 {
 	tf := p.tf[i]
 	if p.shared != nil && k >= 0 {
-		switch x := p.shared.keys[k*p.shared.n+p.shared.at[i]]; {
-		case x == sharedNone:
+		switch x := p.shared.keys[k*p.shared.n+p.shared.at[i]]; x {
+		case sharedNone:
 			return 0
-		case x&sharedOneWord != 0:
-			return min(tf[(x&^sharedOneWord)-sharedFirst], 0)
-		case x != sharedUnread:
-			return tf[x-sharedFirst]
+		case sharedUnread: // read both records' names below
+		default:
+			return model.SubsetTFOf(tf[(x&^sharedSaysLittle)-sharedFirst], x&sharedSaysLittle != 0)
 		}
 	}
 	col := &p.t.cols[i]
@@ -824,10 +823,10 @@ type sharedNames struct {
 // name that says little (model.SharedSaysLittle: one word, or an
 // initial), whose adjustment is never upward.
 const (
-	sharedUnread  = 0
-	sharedNone    = 1
-	sharedFirst   = 2
-	sharedOneWord = 1 << 31
+	sharedUnread     = 0
+	sharedNone       = 1
+	sharedFirst      = 2
+	sharedSaysLittle = 1 << 31
 )
 
 // readShared reads, for candidates cands whose levels are lv, the names
@@ -867,7 +866,7 @@ func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uin
 				case !ok:
 					sh.keys[k*sh.n+j] = sharedNone
 				case model.SharedSaysLittle(shared.Tokens()):
-					sh.keys[k*sh.n+j] = (shared.Key() + sharedFirst) | sharedOneWord
+					sh.keys[k*sh.n+j] = (shared.Key() + sharedFirst) | sharedSaysLittle
 				default:
 					sh.keys[k*sh.n+j] = shared.Key() + sharedFirst
 				}

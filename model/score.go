@@ -505,7 +505,13 @@ func SharedNameTF(c *compare.Comparison, a, b []compare.Prepared, adj func(share
 // relatives share a surname, and an initial says little, however rare
 // each is.
 func SubsetTF(adj float64, shared []string) float64 {
-	if SharedSaysLittle(shared) {
+	return SubsetTFOf(adj, SharedSaysLittle(shared))
+}
+
+// SubsetTFOf is SubsetTF of a shared name already known to say little or
+// not (SharedSaysLittle).
+func SubsetTFOf(adj float64, saysLittle bool) float64 {
+	if saysLittle {
 		return min(adj, 0)
 	}
 	return adj
