@@ -1,7 +1,8 @@
 // Package block finds candidate pairs: records that share a key under some
 // blocking rule. Each pair is produced once, tagged with the first rule that
 // finds it; blocks larger than a cap (very common values) are skipped and
-// reported, so a placeholder such as "unknown" cannot blow up memory.
+// reported, so a placeholder such as "unknown" cannot blow up memory,
+// unless copies of records fill them (see copies.go).
 package block
 
 import (
@@ -93,6 +94,17 @@ type Index struct {
 	entries [][]entry
 	capped  []map[uint64]bool
 	Capped  []CappedBlock
+	// collapsed holds, per rule, the keys of blocks over the cap read as
+	// copies: only the first records of copies are in their entries, and
+	// only two of those share the key.
+	collapsed []map[uint64]bool
+	// Collapsed are the blocks over the cap read as copies, Records their
+	// size with the copies.
+	Collapsed []CappedBlock
+	copyOnce  sync.Once
+	copyOf    []int32         // see copiesOf; nil until a block over the cap asks
+	hidden    map[int32]int32 // first copies hidden in a block read as copies → the first such rule
+	copies    []Pair          // copy pairs (copyPairs)
 }
 
 type entry struct {
@@ -111,7 +123,8 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 	}
 	n := len(rules)
 	ix := &Index{rules: rules, opt: opt, source: make([]int32, len(recs)), kind: make([]uint8, len(recs)),
-		keyOff: make([][]uint32, n), keys: make([][]uint64, n), entries: make([][]entry, n), capped: make([]map[uint64]bool, n)}
+		keyOff: make([][]uint32, n), keys: make([][]uint64, n), entries: make([][]entry, n), capped: make([]map[uint64]bool, n),
+		collapsed: make([]map[uint64]bool, n)}
 	sources := map[string]int32{}
 	for i := range recs {
 		s, ok := sources[recs[i].Key.Source]
@@ -123,7 +136,7 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 		ix.kind[i] = kindBit(recs[i].Kind)
 	}
 	ix.recordKeys(recs)
-	capped := make([][]CappedBlock, n)
+	capped, collapsed, hidden := make([][]CappedBlock, n), make([][]CappedBlock, n), make([][]int32, n)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for ri := range rules {
@@ -131,13 +144,21 @@ func Build(recs []record.Record, rules []Rule, opt Options) *Index {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			capped[ri] = ix.buildRule(recs, ri)
+			capped[ri], collapsed[ri], hidden[ri] = ix.buildRule(recs, ri)
 		}()
 	}
 	wg.Wait()
-	for _, c := range capped {
-		ix.Capped = append(ix.Capped, c...)
+	ix.hidden = map[int32]int32{}
+	for ri := range rules {
+		ix.Capped = append(ix.Capped, capped[ri]...)
+		ix.Collapsed = append(ix.Collapsed, collapsed[ri]...)
+		for _, f := range hidden[ri] {
+			if _, ok := ix.hidden[f]; !ok {
+				ix.hidden[f] = int32(ri)
+			}
+		}
 	}
+	ix.copies = ix.copyPairs(ix.hidden)
 	return ix
 }
 
@@ -203,8 +224,11 @@ func (ix *Index) recordKeys(recs []record.Record) {
 }
 
 // buildRule sorts the entries of rule ri into blocks, leaving out keys of
-// one record and blocks over the size cap.
-func (ix *Index) buildRule(recs []record.Record, ri int) []CappedBlock {
+// one record and blocks over the size cap, but for those read as copies
+// (readAsCopies), of which it keeps the first copies; it returns the
+// blocks capped, those read as copies, and the first copies whose copies
+// these hid.
+func (ix *Index) buildRule(recs []record.Record, ri int) (capped, collapsed []CappedBlock, hidden []int32) {
 	rule := ix.rules[ri]
 	off, keys := ix.keyOff[ri], ix.keys[ri]
 	entries := make([]entry, 0, len(keys))
@@ -223,8 +247,7 @@ func (ix *Index) buildRule(recs []record.Record, ri int) []CappedBlock {
 		return int(a.rec - b.rec)
 	})
 	// Drop singleton keys and capped blocks from the entries.
-	var capped []CappedBlock
-	cappedKeys := map[uint64]bool{}
+	cappedKeys, collapsedKeys := map[uint64]bool{}, map[uint64]bool{}
 	out := entries[:0]
 	for lo := 0; lo < len(entries); {
 		hi := lo + 1
@@ -233,16 +256,34 @@ func (ix *Index) buildRule(recs []record.Record, ri int) []CappedBlock {
 		}
 		switch size := hi - lo; {
 		case size > ix.opt.MaxBlock:
-			cappedKeys[entries[lo].key] = true
-			capped = append(capped, CappedBlock{Rule: ri, Key: keyText(&recs[entries[lo].rec], rule, ix.opt.MaxKeys, entries[lo].key), Records: size})
+			key := entries[lo].key
+			b := CappedBlock{Rule: ri, Key: keyText(&recs[entries[lo].rec], rule, ix.opt.MaxKeys, key), Records: size}
+			kept, ok := ix.readAsCopies(recs, entries[lo:hi])
+			if !ok {
+				cappedKeys[key] = true
+				capped = append(capped, b)
+				break
+			}
+			collapsedKeys[key] = true
+			collapsed = append(collapsed, b)
+			for _, e := range entries[lo:hi] {
+				if f := ix.copyOf[e.rec]; f != e.rec {
+					hidden = append(hidden, f)
+				}
+			}
+			if len(kept) > 1 {
+				out = append(out, kept...)
+			}
 		case size > 1:
 			out = append(out, entries[lo:hi]...)
 		}
 		lo = hi
 	}
-	slices.SortFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
-	ix.entries[ri], ix.capped[ri] = slices.Clip(out), cappedKeys
-	return capped
+	bySize := func(a, b CappedBlock) int { return b.Records - a.Records }
+	slices.SortFunc(capped, bySize)
+	slices.SortFunc(collapsed, bySize)
+	ix.entries[ri], ix.capped[ri], ix.collapsed[ri] = slices.Clip(out), cappedKeys, collapsedKeys
+	return capped, collapsed, hidden
 }
 
 // keyText recovers the text of a key hash from one of its records.
@@ -468,7 +509,7 @@ func (ix *Index) Shares(r int, a, b int32) bool {
 // Release frees the keys and blocks once the pairs have been taken; only
 // Allowed and LinkOnly may be called afterwards.
 func (ix *Index) Release() {
-	ix.keyOff, ix.keys, ix.entries, ix.capped = nil, nil, nil, nil
+	ix.keyOff, ix.keys, ix.entries, ix.capped, ix.collapsed = nil, nil, nil, nil, nil
 }
 
 // LinkOnly reports whether only pairs across sources are produced.
@@ -498,10 +539,10 @@ type Pair struct {
 }
 
 // Candidates returns every candidate pair once, in the order of Pairs, in
-// one slice allocated at its size.
+// one slice allocated at its size; the copy pairs come last (CopyPairs).
 func (ix *Index) Candidates() []Pair {
 	found := ix.pairsByRule()
-	total := 0
+	total := len(ix.copies)
 	for _, ps := range found {
 		total += len(ps)
 	}
@@ -512,18 +553,24 @@ func (ix *Index) Candidates() []Pair {
 		}
 		found[r] = nil
 	}
-	return out
+	return append(out, ix.copies...)
 }
 
 // Pairs calls fn for every candidate pair once, with a < b and the index
-// of the first rule that produces it, in a fixed order. It stops early if
-// fn returns false.
+// of the first rule that produces it, in a fixed order, the copy pairs
+// last (tagged with the first rule that read their block as copies). It
+// stops early if fn returns false.
 func (ix *Index) Pairs(fn func(a, b int32, rule int) bool) {
 	for r, ps := range ix.pairsByRule() {
 		for _, p := range ps {
 			if !fn(p[0], p[1], r) {
 				return
 			}
+		}
+	}
+	for _, p := range ix.copies {
+		if !fn(p.A, p.B, int(p.Rule)) {
+			return
 		}
 	}
 }
@@ -584,7 +631,8 @@ func (ix *Index) RulePairs(r int, fn func(a, b int32) bool) bool {
 }
 
 // firstSharedKey returns the smallest key a and b share under rule r,
-// capped blocks aside.
+// capped blocks aside, and blocks read as copies unless a and b are both
+// the first of their copies.
 func (ix *Index) firstSharedKey(r int, a, b int32) (uint64, bool) {
 	off, keys := ix.keyOff[r], ix.keys[r]
 	ka, kb := keys[off[a]:off[a+1]], keys[off[b]:off[b+1]]
@@ -592,7 +640,7 @@ func (ix *Index) firstSharedKey(r int, a, b int32) (uint64, bool) {
 	for i < len(ka) && j < len(kb) {
 		switch {
 		case ka[i] == kb[j]:
-			if !ix.capped[r][ka[i]] {
+			if !ix.capped[r][ka[i]] && (!ix.collapsed[r][ka[i]] || ix.copyOf[a] == a && ix.copyOf[b] == b) {
 				return ka[i], true
 			}
 			i++

@@ -171,11 +171,14 @@ func TestWordPairs(t *testing.T) {
 func TestCappedBlock(t *testing.T) {
 	var recs []record.Record
 	for i := range 6 {
-		recs = append(recs, rec("s", fmt.Sprint(i), "n=unknown", "p=x"+fmt.Sprint(i%2)))
+		recs = append(recs, rec("s", fmt.Sprint(i), "n=unknown", "p=x"+fmt.Sprint(i%2), "q="+fmt.Sprint(i)))
 	}
 	ix := block.Build(recs, rules(t, []string{"n"}, []string{"p"}), block.Options{MaxBlock: 5})
 	if len(ix.Capped) != 1 || ix.Capped[0].Records != 6 || ix.Capped[0].Key != "unknown" || ix.Capped[0].Rule != 0 {
 		t.Fatalf("Capped = %+v", ix.Capped)
+	}
+	if len(ix.Collapsed) != 0 || ix.CopyOf() != nil || ix.CopyPairs() != 0 {
+		t.Errorf("records that differ read as copies: %+v", ix.Collapsed)
 	}
 	per, total := ix.Count()
 	if per[0] != 0 || per[1] != 6 || total != 6 {
@@ -183,6 +186,102 @@ func TestCappedBlock(t *testing.T) {
 	}
 	if ix.Shares(0, 0, 1) {
 		t.Error("Shares reports a pair from a capped block")
+	}
+}
+
+// A block over the cap that copies fill is read as copies: the first of
+// each set of copies are paired, and each other copy with its first,
+// unless another rule pairs them.
+func TestBlockOfCopies(t *testing.T) {
+	var recs []record.Record
+	add := func(source, id string, fields ...string) {
+		recs = append(recs, rec(source, id, fields...))
+	}
+	for i := range 6 { // one payee in six payments: 0..5
+		add("pay", fmt.Sprint("p", i), "n=acme", "acct=1")
+	}
+	for i := range 3 { // another, in three, of its own account: 6..8
+		add("pay", fmt.Sprint("q", i), "n=acme", "acct=2")
+	}
+	add("reg", "r", "n=acme", "acct=9") // 9: the company in a registry
+	add("pay", "z", "n=acme", "acct=3") // 10: alone
+	add("kyc", "k", "n=acme", "acct=9") // 11: as 9, but of another source
+	ix := block.Build(recs, rules(t, []string{"n"}, []string{"acct"}), block.Options{MaxBlock: 5})
+	if len(ix.Capped) != 0 || len(ix.Collapsed) != 2 {
+		t.Fatalf("Capped = %+v, Collapsed = %+v; want the blocks of n and acct=1 read as copies", ix.Capped, ix.Collapsed)
+	}
+	if c := ix.Collapsed[0]; c.Rule != 0 || c.Key != "acme" || c.Records != 12 {
+		t.Errorf("Collapsed[0] = %+v", c)
+	}
+	wantFirst := []int32{0, 0, 0, 0, 0, 0, 6, 6, 6, 9, 10, 11}
+	if got := ix.CopyOf(); !reflect.DeepEqual(got, wantFirst) {
+		t.Fatalf("CopyOf = %v, want %v (records of another source are not copies)", got, wantFirst)
+	}
+	type pr struct{ a, b, rule int32 }
+	var got []pr
+	ix.Pairs(func(a, b int32, rule int) bool {
+		got = append(got, pr{a, b, int32(rule)})
+		return true
+	})
+	want := []pr{
+		// the first copies, by name
+		{0, 6, 0}, {0, 9, 0}, {0, 10, 0}, {0, 11, 0}, {6, 9, 0}, {6, 10, 0}, {6, 11, 0}, {9, 10, 0}, {9, 11, 0}, {10, 11, 0},
+		// acct=2 is a block of three under the cap: its pairs are the rule's
+		{6, 7, 1}, {6, 8, 1}, {7, 8, 1},
+		// acct=1 over the cap: 1..5 with 0, as copy pairs of the first rule that hid them
+		{0, 1, 0}, {0, 2, 0}, {0, 3, 0}, {0, 4, 0}, {0, 5, 0},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Pairs =\n%v\nwant\n%v", got, want)
+	}
+	if n := ix.CopyPairs(); n != 5 {
+		t.Errorf("CopyPairs = %d, want 5", n)
+	}
+	if c := ix.Candidates(); len(c) != len(want) || c[len(c)-1] != (block.Pair{A: 0, B: 5, Rule: 0}) {
+		t.Errorf("Candidates = %v, want the pairs with the copy pairs last", c)
+	}
+	for _, tc := range []struct {
+		a, b   int32
+		shares bool // some rule produces the pair
+		comp   bool // compared, through copies if not
+	}{
+		{0, 6, true, true},
+		{1, 2, false, true},  // copies of 0, each paired with it
+		{1, 6, false, true},  // 1 is 0's copy, and 0 is paired with 6
+		{7, 8, true, true},   // acct=2
+		{1, 7, false, true},  // 0 and 6
+		{9, 11, true, true},  // first copies of their own
+		{2, 10, false, true}, // 0 and 10
+	} {
+		shares := ix.Shares(0, tc.a, tc.b) || ix.Shares(1, tc.a, tc.b)
+		if shares != tc.shares || ix.Compared(tc.a, tc.b) != tc.comp {
+			t.Errorf("%d,%d: Shares %v Compared %v, want %v %v", tc.a, tc.b, shares, ix.Compared(tc.a, tc.b), tc.shares, tc.comp)
+		}
+	}
+}
+
+// Copies beyond the cap are skipped as before when linking only (copies
+// of one source cannot be paired), and when the block holds more distinct
+// records than the cap.
+func TestBlockOfCopiesSkipped(t *testing.T) {
+	var recs []record.Record
+	for i := range 8 {
+		recs = append(recs, rec("s", fmt.Sprint(i), "n=acme", "q="+fmt.Sprint(i%6)))
+	}
+	for _, tc := range []struct {
+		name string
+		opt  block.Options
+	}{
+		{"linking only", block.Options{MaxBlock: 6, LinkOnly: true}},
+		{"more distinct records than the cap", block.Options{MaxBlock: 5}},
+	} {
+		ix := block.Build(recs, rules(t, []string{"n"}), tc.opt)
+		if len(ix.Capped) != 1 || len(ix.Collapsed) != 0 || ix.CopyPairs() != 0 {
+			t.Errorf("%s: Capped %+v Collapsed %+v copy pairs %d", tc.name, ix.Capped, ix.Collapsed, ix.CopyPairs())
+		}
+		if _, total := ix.Count(); total != 0 {
+			t.Errorf("%s: %d pairs", tc.name, total)
+		}
 	}
 }
 

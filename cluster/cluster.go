@@ -42,6 +42,15 @@ type Options struct {
 	// the margin a match needs, neither is followed. Greedy would
 	// otherwise follow whichever came first.
 	Ambiguity float64
+	// Copies, when set, gives for each record the first record of its
+	// copies (itself when it has none; block.Index.CopyOf): records whose
+	// values are all alike, so that they conflict with nothing among
+	// themselves and alike with any other record. Merges are then checked
+	// (Conflict, CannotLink, Admit, MaxChecks) over one member of each set
+	// of copies a group holds, and a record's links to its own copies are
+	// no choice between entities (Ambiguity). A record under a person's
+	// decision must be the first of its own copies.
+	Copies []int32
 	// Steps records every merge in Result.Steps.
 	Steps bool
 	// Admit, when set, is asked before a merge by a model's link (not a
@@ -136,6 +145,20 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		}
 		return members[r]
 	}
+	// checked gives the members of a group that merges are checked over:
+	// all of them, or with Copies one of each set of copies, in the order
+	// of their first copies.
+	var distinct [][]int32
+	checked := group
+	if opt.Copies != nil {
+		distinct = make([][]int32, n)
+		checked = func(r int32) []int32 {
+			if distinct[r] == nil {
+				return []int32{r}
+			}
+			return distinct[r]
+		}
+	}
 	// The checks before a merge: the model's conflicts and people's
 	// cannot-links, or for a forced edge the cannot-links alone.
 	always, forced := opt.Conflict, opt.CannotLink
@@ -150,40 +173,44 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		if ra == rb {
 			continue
 		}
-		ga, gb := group(ra), group(rb)
+		ca, cb := checked(ra), checked(rb)
 		check := always
 		if e.Weight == Forced {
 			check = forced // a person's decision overrides the model's conflicts
 		}
 		if check != nil {
-			if len(ga)*len(gb) > opt.MaxChecks {
+			if len(ca)*len(cb) > opt.MaxChecks {
 				res.Refused = append(res.Refused, Refusal{Edge: e, TooLarge: true})
 				continue
 			}
-			if x, y, bad := conflict(ga, gb, check); bad {
+			if x, y, bad := conflict(ca, cb, check); bad {
 				res.Refused = append(res.Refused, Refusal{Edge: e, With: [2]int32{x, y}})
 				continue
 			}
 		}
 		if opt.Admit != nil && e.Weight != Forced {
-			if len(ga)*len(gb) > opt.MaxChecks {
+			if len(ca)*len(cb) > opt.MaxChecks {
 				res.Refused = append(res.Refused, Refusal{Edge: e, TooLarge: true})
 				continue
 			}
-			if with, detail, ok := opt.Admit(ga, gb, e); !ok {
+			if with, detail, ok := opt.Admit(ca, cb, e); !ok {
 				res.Refused = append(res.Refused, Refusal{Edge: e, With: with, Weak: true, Detail: detail})
 				continue
 			}
 		}
+		ga, gb := group(ra), group(rb)
 		if opt.Steps {
 			res.Steps = append(res.Steps, Step{Edge: e, Sizes: [2]int{len(ga), len(gb)}})
 		}
 		if len(ga) < len(gb) {
-			ra, rb, ga, gb = rb, ra, gb, ga
+			ra, rb, ga, gb, ca, cb = rb, ra, gb, ga, cb, ca
 		}
 		parent[rb] = ra
 		members[ra] = append(append(make([]int32, 0, len(ga)+len(gb)), ga...), gb...)
 		members[rb] = nil
+		if distinct != nil {
+			distinct[ra], distinct[rb] = unionCopies(ca, cb, opt.Copies), nil
+		}
 		res.Merges++
 	}
 	res.Labels = make([]int32, n)
@@ -231,6 +258,23 @@ func remembered(n int, f func(a, b int32) bool) func(a, b int32) bool {
 	}
 }
 
+// unionCopies merges two lists of records, each one of a set of copies
+// and sorted by its first copy, into one such list.
+func unionCopies(a, b []int32, first []int32) []int32 {
+	out := make([]int32, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch fa, fb := first[a[0]], first[b[0]]; {
+		case fa < fb:
+			out, a = append(out, a[0]), a[1:]
+		case fb < fa:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
 func conflict(ga, gb []int32, f func(a, b int32) bool) (int32, int32, bool) {
 	for _, x := range ga {
 		for _, y := range gb {
@@ -253,8 +297,8 @@ func holdAmbiguous(edges []Edge, order []int, opt Options) ([]int, []Refusal) {
 	byRecord := map[int32][]int{} // record → its edges in order, strongest first
 	for _, i := range order {
 		e := edges[i]
-		if e.Weight == Forced {
-			continue
+		if e.Weight == Forced || opt.Copies != nil && opt.Copies[e.A] == opt.Copies[e.B] {
+			continue // a person's decision, or a link to a copy: no choice
 		}
 		byRecord[e.A] = append(byRecord[e.A], i)
 		byRecord[e.B] = append(byRecord[e.B], i)

@@ -233,3 +233,105 @@ func TestConflictAskedOnce(t *testing.T) {
 		t.Errorf("records 3 and 7 conflict but ended in one entity: labels %v", res.Labels)
 	}
 }
+
+// With Copies, merges are checked over one member of each set of copies:
+// a payee in 3,000 payments joins its entity with a check or two a merge,
+// not with up to 3,000 (4.5 million in all), and groups of copies join when all their members together would
+// be too many to check; a conflict of a record with one copy is a
+// conflict with all of them.
+func TestCopies(t *testing.T) {
+	const n = 3000
+	// 0..n-1: copies of 0; n..n+199: copies of n; n+200: the registry's
+	// record of the company; n+201: a record that conflicts with it.
+	copies := make([]int32, n+202)
+	var edges []cluster.Edge
+	for i := range copies {
+		switch {
+		case i < n:
+			copies[i] = 0
+		case i < n+200:
+			copies[i] = n
+		default:
+			copies[i] = int32(i)
+		}
+		if i != int(copies[i]) {
+			edges = append(edges, cluster.Edge{A: copies[i], B: int32(i), Weight: 30})
+		}
+	}
+	edges = append(edges, cluster.Edge{A: 0, B: n, Weight: 20}, cluster.Edge{A: n, B: n + 200, Weight: 15},
+		cluster.Edge{A: 5, B: n + 201, Weight: 12})
+	asked := 0
+	conflictOf := func(a, b int32) bool {
+		asked++
+		// n+201 conflicts with the registry's record, and so with
+		// every copy, as alike values would.
+		x, y := copies[min(a, b)], copies[max(a, b)]
+		return x == n && y == n+201 || x == 0 && y == n+201
+	}
+	for _, tc := range []struct {
+		name       string
+		copies     []int32
+		maxAsked   int
+		labelOf201 int32
+		tooLarge   bool
+	}{
+		{"with copies", copies, 2 * len(copies), n + 201, false},
+		{"without", nil, 1 << 30, 0, true},
+	} {
+		asked = 0
+		res := cluster.Greedy(len(copies), edges, cluster.Options{Conflict: conflictOf, Copies: tc.copies, MaxChecks: 250000})
+		if asked > tc.maxAsked {
+			t.Errorf("%s: %d conflict checks, want at most %d", tc.name, asked, tc.maxAsked)
+		}
+		tooLarge := slices.ContainsFunc(res.Refused, func(r cluster.Refusal) bool { return r.TooLarge })
+		if tooLarge != tc.tooLarge {
+			t.Errorf("%s: refused as too large %v, want %v (%+v)", tc.name, tooLarge, tc.tooLarge, res.Refused)
+		}
+		if tc.copies == nil {
+			continue
+		}
+		for i, l := range res.Labels[:n+201] {
+			if l != 0 {
+				t.Fatalf("%s: record %d in %d, want all copies and the registry's record in 0", tc.name, i, l)
+			}
+		}
+		if l := res.Labels[n+201]; l != tc.labelOf201 {
+			t.Errorf("%s: the conflicting record in %d, want %d", tc.name, l, tc.labelOf201)
+		}
+	}
+}
+
+// A record's links to its own copies are no choice between entities: its
+// two links to records that conflict, about as strong, are still held
+// back however many copies it links to first.
+func TestCopiesAmbiguity(t *testing.T) {
+	const copiesN = 100
+	first := make([]int32, copiesN+3)
+	var edges []cluster.Edge
+	for i := range first {
+		if i < copiesN {
+			first[i] = 0
+			if i > 0 {
+				edges = append(edges, cluster.Edge{A: 0, B: int32(i), Weight: 40})
+			}
+		} else {
+			first[i] = int32(i)
+		}
+	}
+	father, son := int32(copiesN+1), int32(copiesN+2)
+	edges = append(edges, cluster.Edge{A: 0, B: father, Weight: 20}, cluster.Edge{A: 0, B: son, Weight: 19.5})
+	conflictOf := func(a, b int32) bool { return min(a, b) == father && max(a, b) == son }
+	res := cluster.Greedy(len(first), edges, cluster.Options{Threshold: 5, Conflict: conflictOf, Ambiguity: 5, Copies: first})
+	if res.Labels[father] != father || res.Labels[son] != son {
+		t.Errorf("labels of father, son = %d, %d: want each alone", res.Labels[father], res.Labels[son])
+	}
+	held := 0
+	for _, r := range res.Refused {
+		if r.Ambiguous {
+			held++
+		}
+	}
+	if held != 2 {
+		t.Errorf("held back as ambiguous: %d, want 2 (%+v)", held, res.Refused)
+	}
+}

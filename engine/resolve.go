@@ -87,6 +87,12 @@ type BlockingStats struct {
 	PossiblePairs  float64             `json:"possible_pairs"`
 	ReductionRatio float64             `json:"reduction_ratio"`
 	CappedBlocks   []block.CappedBlock `json:"capped_blocks,omitempty"`
+	// BlocksOfCopies are blocks over the size cap read as copies
+	// (block.Index.Collapsed): records whose values are all alike, such
+	// as a payee in many payments. CopyPairs of the candidates pair a copy
+	// with the first of its copies.
+	BlocksOfCopies []block.CappedBlock `json:"blocks_of_copies,omitempty"`
+	CopyPairs      int64               `json:"copy_pairs,omitempty"`
 	// Defaults are the rules chosen by default, with why, when the config
 	// gives none.
 	Defaults []DefaultRule `json:"default_rules,omitempty"`
@@ -233,6 +239,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	start = time.Now()
 	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly})
 	cands := ix.Candidates()
+	// The copy pairs, last, are in no rule's training set: two records
+	// alike say nothing of how records that differ compare.
+	firstCopy := len(cands) - ix.CopyPairs()
+	copyOf := ix.CopyOf()
 	perRule := make([]int64, len(rules))
 	for _, c := range cands {
 		perRule[c.Rule]++
@@ -240,7 +250,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	// The rules that produce each pair: the training set of each rule.
 	masks := make([]uint64, len(cands))
 	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
+		for k := lo; k < min(hi, firstCopy); k++ {
 			c := cands[k]
 			masks[k] = 1 << c.Rule
 			for r := int(c.Rule) + 1; r < len(rules); r++ {
@@ -261,12 +271,13 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if bs.PossiblePairs > 0 {
 		bs.ReductionRatio = 1 - float64(len(cands))/bs.PossiblePairs
 	}
-	bs.CappedBlocks = ix.Capped
-	if len(bs.CappedBlocks) > 20 {
-		bs.CappedBlocks = bs.CappedBlocks[:20]
-	}
+	bs.CappedBlocks = ix.Capped[:min(len(ix.Capped), 20)]
+	bs.BlocksOfCopies, bs.CopyPairs = ix.Collapsed[:min(len(ix.Collapsed), 20)], int64(ix.CopyPairs())
 	if len(ix.Capped) > 0 {
 		res.Stats.Warnings = append(res.Stats.Warnings, fmt.Sprintf("%d blocks over the size cap were skipped (see blocking.capped_blocks)", len(ix.Capped)))
+	}
+	if len(ix.Collapsed) > 0 {
+		res.Stats.Warnings = append(res.Stats.Warnings, fmt.Sprintf("%d blocks over the size cap hold copies of records (values all alike) and were read as copies: one of each compared, each copy paired with it (see blocking.blocks_of_copies)", len(ix.Collapsed)))
 	}
 	if opt.Truth != nil {
 		if bs.TruePairs, bs.PairCompleteness, err = pairCompleteness(ctx, recs, ix, opt.Truth, opt.Workers); err != nil {
@@ -286,6 +297,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if err != nil {
 		return nil, err
 	}
+	vals.copyOf = copyOf
 	stage("values", start)
 
 	var lv []uint8 // levels of the candidates, when training computed them
@@ -367,6 +379,18 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if err != nil {
 		return nil, err
 	}
+	// Of the copy pairs to review (copies that alike do not score as a
+	// match), one for each set of copies is enough.
+	asked := map[int32]bool{}
+	for k := firstCopy; k < len(cands); k++ {
+		if a := cands[k].A; class[k] == band {
+			if asked[a] {
+				class[k] = dropped
+				perChunk[k/scoreChunk].review--
+			}
+			asked[a] = true
+		}
+	}
 	ss := ScoringStats{Pairs: int64(len(cands))}
 	nEdges, nReview, nConflicts := 0, 0, 0
 	offsets := make([]counts, len(perChunk))
@@ -408,7 +432,8 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 
 	start = time.Now()
 	forced, cannot := decisionConstraints(recs, opt.Decisions)
-	copt := cluster.Options{Threshold: matchW, Conflict: conflicts.check, Ambiguity: scorer.Ambiguity()}
+	copt := cluster.Options{Threshold: matchW, Conflict: conflicts.check, Ambiguity: scorer.Ambiguity(),
+		Copies: copiesApart(copyOf, forced, cannot)}
 	if len(cannot) > 0 {
 		copt.CannotLink = func(a, b int32) bool { return cannot[[2]int32{min(a, b), max(a, b)}] }
 	}
@@ -502,6 +527,38 @@ func decisionConstraints(recs []record.Record, ds []record.Decision) ([]cluster.
 		}
 	}
 	return forced, cannot
+}
+
+// copiesApart returns the copies of records for clustering (cluster.
+// Options.Copies): copyOf, but that a record under a person's decision is
+// a set of copies of its own, and the other copies of such a record the
+// first of them.
+func copiesApart(copyOf []int32, forced []cluster.Edge, cannot map[[2]int32]bool) []int32 {
+	if copyOf == nil || len(forced)+len(cannot) == 0 {
+		return copyOf
+	}
+	decided := map[int32]bool{}
+	for _, e := range forced {
+		decided[e.A], decided[e.B] = true, true
+	}
+	for p := range cannot {
+		decided[p[0]], decided[p[1]] = true, true
+	}
+	out := slices.Clone(copyOf)
+	moved := map[int32]int32{} // a decided first copy → the new first of the others
+	for i, f := range copyOf {
+		switch {
+		case decided[int32(i)]:
+			out[i] = int32(i)
+		case decided[f]:
+			if nf, ok := moved[f]; ok {
+				out[i] = nf
+			} else {
+				moved[f], out[i] = int32(i), int32(i)
+			}
+		}
+	}
+	return out
 }
 
 // checkRule reports a blocking term naming a feature or facet that does
@@ -669,8 +726,8 @@ func possiblePairs(recs []record.Record, linkOnly bool) float64 {
 	return total / 2
 }
 
-// pairCompleteness counts the true pairs and the share of them that some
-// rule produces.
+// pairCompleteness counts the true pairs and the share of them compared:
+// that some rule produces, or copies stand for (block.Index.Compared).
 func pairCompleteness(ctx context.Context, recs []record.Record, ix *block.Index, truth func(record.Key) (string, bool), workers int) (int64, *float64, error) {
 	groups := map[string][]int32{}
 	for i := range recs {
@@ -695,11 +752,8 @@ func pairCompleteness(ctx context.Context, recs []record.Record, ix *block.Index
 						continue
 					}
 					t++
-					for r := range ix.Rules() {
-						if ix.Shares(r, a, b) {
-							f++
-							break
-						}
+					if ix.Compared(a, b) {
+						f++
 					}
 				}
 			}

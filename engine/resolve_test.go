@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -531,4 +532,47 @@ func TestEntityHoldsTogether(t *testing.T) {
 		t.Error("no link was refused for an entity that does not hold together")
 	}
 	t.Logf("%d links refused", weak)
+}
+
+// A payee named alike in more payments than a block holds (the size cap)
+// is read as copies: its payments are one entity with the payee's own
+// record, however many, where skipping the blocks left each alone; a
+// person's decision about one copy still holds.
+func TestCopiesOverTheCap(t *testing.T) {
+	const copies = 150
+	cfg, original, copyKeys := fixture.HeteroCopies(t, 300, copies)
+	copyKey := func(i int) record.Key { return copyKeys[i] }
+	entities := func(res *engine.Resolution) map[record.Key]record.EntityID {
+		out := map[record.Key]record.EntityID{}
+		for i, r := range res.Records {
+			out[r.Key] = res.Entities[i]
+		}
+		return out
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{MaxBlock: 60})
+	ent := entities(res)
+	for i := range copies {
+		if ent[copyKey(i)] != ent[original] {
+			t.Fatalf("copy %d is in %s, the payment it copies in %s", i, ent[copyKey(i)], ent[original])
+		}
+	}
+	bs := res.Stats.Blocking
+	if len(bs.BlocksOfCopies) == 0 || bs.CopyPairs == 0 || len(bs.CappedBlocks) != 0 {
+		t.Errorf("blocks of copies %v, copy pairs %d, capped %v", bs.BlocksOfCopies, bs.CopyPairs, bs.CappedBlocks)
+	}
+	if !slices.ContainsFunc(res.Stats.Warnings, func(w string) bool { return strings.Contains(w, "read as copies") }) {
+		t.Errorf("no warning of blocks read as copies: %q", res.Stats.Warnings)
+	}
+	// One copy decided apart from the payment it copies: it alone leaves.
+	res = fixture.Resolve(t, cfg, engine.ResolveOptions{MaxBlock: 60, Decisions: []record.Decision{
+		{A: original, B: copyKey(7), Verdict: record.VerdictDifferent}}})
+	ent = entities(res)
+	if ent[copyKey(7)] == ent[original] {
+		t.Errorf("a copy decided different from %s is in its entity", original)
+	}
+	for i := range copies {
+		if i != 7 && ent[copyKey(i)] != ent[copyKey(0)] {
+			t.Errorf("copy %d is in %s, copy 0 in %s", i, ent[copyKey(i)], ent[copyKey(0)])
+		}
+	}
 }

@@ -125,12 +125,19 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// u from random pairs, or from all pairs when there are few. The pairs
 	// are drawn in sequence from the seeded generator, so the sample is the
 	// same on every run; their comparison is spread over the workers.
+	// Copies of a record count once (vals.copyOf): a payee named in
+	// thousands of payments would otherwise fill the sample with pairs of
+	// its copies, which agree on everything, and make its agreement look
+	// common among records of different parties.
 	n := int32(len(recs))
+	drawn := func(a, b int32) bool {
+		return ix.Allowed(a, b) && (vals.copyOf == nil || vals.copyOf[a] == a && vals.copyOf[b] == b)
+	}
 	var sample []candidate
 	if possiblePairs(recs, false) <= float64(opt.URandomPairs) {
 		for a := int32(0); a < n; a++ {
 			for b := a + 1; b < n; b++ {
-				if ix.Allowed(a, b) {
+				if drawn(a, b) {
 					sample = append(sample, candidate{A: a, B: b})
 				}
 			}
@@ -142,7 +149,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			if a > b {
 				a, b = b, a
 			}
-			if ix.Allowed(a, b) {
+			if drawn(a, b) {
 				sample = append(sample, candidate{A: a, B: b})
 			}
 		}

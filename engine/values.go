@@ -31,6 +31,10 @@ type valueTable struct {
 	freq [][]float64
 	// holderOf groups the records that share an identifier (holders).
 	holderOf holderGroups
+	// copyOf, when set, gives each record the first of its copies
+	// (block.Index.CopyOf): copies are one holder of their values, and
+	// training draws its random pairs from first copies alone.
+	copyOf []int32
 	// identified marks the records with a value of an exclusive
 	// comparison (a date of birth, an id): nil until identifiedRecords.
 	identified []bool
@@ -592,16 +596,22 @@ type holderGroups struct {
 }
 
 // holders groups the records that share an exact value of an identifier
-// comparison (a national id, a registration number, an account): in term
-// frequencies they count as one holder of their values, so that a company
-// filed once per officer, or a party of several payments, does not make
-// its own name look common. They are computed once.
+// comparison (a national id, a registration number, an account), and
+// copies of one record (copyOf): in term frequencies they count as one
+// holder of their values, so that a company filed once per officer, or a
+// party of several payments, does not make its own name look common.
+// They are computed once.
 func (t *valueTable) holders() holderGroups {
 	if t.holderOf.of != nil {
 		return t.holderOf
 	}
 	n := len(t.cols[0].cells) - 1
 	groups := newUnionFind(n)
+	for r, f := range t.copyOf {
+		if f != int32(r) {
+			groups.join(f, int32(r))
+		}
+	}
 	var ids []uint32
 	for i, c := range t.comps {
 		if c.Spec.Kind != record.KindIdentifier {

@@ -1110,6 +1110,9 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 		seeds = l.neighbours(s)
 		var err error
 		if mem.src == nil {
+			if err := l.handOver(ctx, tx, s); err != nil {
+				return ch, err
+			}
 			entity = ch.Previous
 			stale = make(map[record.Key]float64, len(mem.recs[s].links))
 			for _, lk := range mem.recs[s].links {
@@ -1206,9 +1209,21 @@ func (l *Live) candidates(rec *record.Record, perRule [][]uint64) (cands []int32
 	for ri, ks := range perRule {
 		for _, k := range ks {
 			held := mem.index[k]
-			if len(held)+1 > l.opt.MaxBlock || mem.capped[k] {
+			if mem.capped[k] {
 				capped++
 				continue
+			}
+			if len(held) > copiesFrom || len(held)+1 > l.opt.MaxBlock {
+				// One of each set of copies is compared (the others
+				// would score alike), and a block over the cap is
+				// compared by only when copies fill it, as batch
+				// blocking does.
+				if firsts, ok := mem.firstCopies(held, l.opt.MaxBlock-1, rec.Key); ok {
+					held = firsts
+				} else if len(held)+1 > l.opt.MaxBlock {
+					capped++
+					continue
+				}
 			}
 			for _, c := range held {
 				ck := mem.recs[c].key
@@ -1222,6 +1237,89 @@ func (l *Live) candidates(rec *record.Record, perRule [][]uint64) (cands []int32
 	}
 	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
 	return cands, rule, capped
+}
+
+// copiesFrom is the most holders of a blocking key an upsert compares
+// with all: of more, one of each set of copies (firstCopies). An entity of
+// a payee's copies is then linked as a star rather than each copy to
+// every other (BenchmarkUpsertBusy), and its copies are compared once.
+const copiesFrom = 16
+
+// copyOf is what makes records copies (block's copies.go): one source
+// and kind, and values all alike.
+type copyOf struct {
+	source string
+	kind   record.EntityKind
+	packed record.PackedValues
+}
+
+// firstCopies returns the first record of each set of copies among held
+// (the holders of a blocking key, in the order held), leaving out the
+// record skip: the holders of a key over the size cap to compare, when
+// copies fill it. It reports false when they are more than most, or when
+// the records' values are not packed (a change's own copy in shared mode,
+// whose holders of such keys the store did not send).
+func (m *mirror) firstCopies(held []int32, most int, skip record.Key) ([]int32, bool) {
+	seen := map[copyOf]bool{}
+	var out []int32
+	for _, s := range held {
+		r := &m.recs[s]
+		if r.key == skip {
+			continue
+		}
+		if r.packed == "" {
+			return nil, false
+		}
+		c := copyOf{r.key.Source, r.kind, r.packed}
+		if seen[c] {
+			continue
+		}
+		if len(out) == most {
+			return nil, false
+		}
+		seen[c] = true
+		out = append(out, s)
+	}
+	return out, true
+}
+
+// handOver passes the links of record s, about to be deleted or updated,
+// to a copy of it that it links to (the same source, kind and values, so
+// that each link weighs the same): where copies fill a block over the cap
+// the records that share it link to the first of each set of copies alone
+// (firstCopies), and would otherwise be left unlinked when that one goes.
+// Only the memory-resident mode reads blocks of copies.
+func (l *Live) handOver(ctx context.Context, tx store.Tx, s int32) error {
+	mem := l.mem
+	r := &mem.recs[s]
+	if r.packed == "" {
+		return nil
+	}
+	c := int32(-1)
+	for _, lk := range r.links {
+		if o := &mem.recs[lk.to]; o.key.Source == r.key.Source && o.kind == r.kind && o.packed == r.packed {
+			c = lk.to
+			break
+		}
+	}
+	if c < 0 {
+		return nil
+	}
+	linked := map[int32]bool{c: true}
+	for _, lk := range mem.recs[c].links {
+		linked[lk.to] = true
+	}
+	for _, lk := range slices.Clone(r.links) {
+		if linked[lk.to] {
+			continue
+		}
+		linked[lk.to] = true
+		if err := tx.PutLink(ctx, record.Link{A: mem.recs[lk.to].key, B: mem.recs[c].key, Weight: lk.weight}); err != nil {
+			return err
+		}
+		mem.link(lk.to, c, lk.weight)
+	}
+	return nil
 }
 
 // noteRelated adds a related event to a change of a record that states
@@ -1259,6 +1357,9 @@ func (l *Live) delete(ctx context.Context, tx store.Tx, key record.Key) (Change,
 	}
 	ch.Previous = mem.recs[s].entity
 	had := mem.recs[s].relates
+	if err := l.handOver(ctx, tx, s); err != nil {
+		return ch, err
+	}
 	seeds := l.neighbours(s)
 	mem.remove(s)
 	if err := tx.DeleteRecord(ctx, key); err != nil {
@@ -1548,6 +1649,38 @@ type group struct {
 	// first asked for.
 	values    func(i int32) [][]record.Value
 	different func(a, b int32) bool
+	// copies gives each position the first position of its copies
+	// (cluster.Options.Copies), or is nil.
+	copies []int32
+}
+
+// copiesIn returns, for each position of comp, the first position of its
+// copies (cluster.Options.Copies), or nil when there are none: a record
+// under a reviewer's decision is a set of copies of its own.
+func (m *mirror) copiesIn(comp []int32) []int32 {
+	if len(comp) < 2 {
+		return nil
+	}
+	first := map[copyOf]int32{}
+	out := make([]int32, len(comp))
+	found := false
+	for i, s := range comp {
+		out[i] = int32(i)
+		r := &m.recs[s]
+		if r.packed == "" || len(m.partners[r.key]) > 0 {
+			continue
+		}
+		c := copyOf{r.key.Source, r.kind, r.packed}
+		if f, ok := first[c]; ok {
+			out[i], found = f, true
+		} else {
+			first[c] = int32(i)
+		}
+	}
+	if !found {
+		return nil
+	}
+	return out
 }
 
 // lazyValues returns values, for positions below n, making each once,
@@ -1569,6 +1702,7 @@ func (l *Live) memGroup(comp []int32) group {
 	for i, s := range comp {
 		g.kinds[i] = l.mem.recs[s].kind
 	}
+	g.copies = l.mem.copiesIn(comp)
 	if len(l.mem.verdicts) > 0 {
 		g.different = func(a, b int32) bool {
 			ka, kb := l.mem.recs[comp[a]].key, l.mem.recs[comp[b]].key
@@ -1582,7 +1716,7 @@ func (l *Live) memGroup(comp []int32) group {
 // the match threshold, the model's conflicts between records, its check
 // of the entity a link would form, and reviewers' cannot-links.
 func (l *Live) clusterOptions(g group) cluster.Options {
-	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: l.scorer.Ambiguity()}
+	opt := cluster.Options{Threshold: l.matchW, CannotLink: g.different, Ambiguity: l.scorer.Ambiguity(), Copies: g.copies}
 	kinds := func(a, b int32) bool { return !g.kinds[a].Compatible(g.kinds[b]) }
 	opt.Conflict = kinds
 	lv := groupLevels{l.scorer, g}

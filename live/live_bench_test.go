@@ -129,7 +129,7 @@ func BenchmarkApplyConcurrent(b *testing.B) {
 // payment of one account), and takes it out again: the cost of a change
 // to a busy entity. b.N counts upserts; each is followed by a delete.
 func BenchmarkUpsertBusy(b *testing.B) {
-	for _, n := range []int{100, 400} {
+	for _, n := range []int{100, 400, 2000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			ctx := context.Background()
 			l, res := importedLive(b)

@@ -675,3 +675,129 @@ func TestLiveHeldLinksAsBatch(t *testing.T) {
 		t.Errorf("held links in review: batch %d, real time %d, both %d; want nine in ten of each in both", len(batch), live, both)
 	}
 }
+
+// A party named alike in more records than a block holds (a payee in
+// every payment of an account) is read as copies, as in batch: each new
+// copy, and a record that links to them, joins the one entity, and
+// screening finds it; before, every copy past the cap stayed alone.
+func TestLiveCopiesOverTheCap(t *testing.T) {
+	ctx := context.Background()
+	l, err := live.Open(ctx, openStore(t), live.Options{Model: bridgeModel(), MaxBlock: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const copies = 30
+	for i := range copies {
+		ch, err := l.Upsert(ctx, textRecord(fmt.Sprint("c", i), "acme", "p1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.CappedKeys != 0 {
+			t.Fatalf("copy %d: %d keys left out as too common", i, ch.CappedKeys)
+		}
+	}
+	// Another record of the party, with another phone: it links to the
+	// copies by name, through the first of them.
+	if _, err := l.Upsert(ctx, textRecord("other", "acme", "p2")); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := l.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ents[record.Key{Source: "s", ID: "c0"}]
+	for k, e := range ents {
+		if e != want {
+			t.Errorf("%s in %s, c0 in %s", k, e, want)
+		}
+	}
+	got, err := l.Match(ctx, textRecord("q", "acme", "p1"), access.Everything, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Entity != want {
+		t.Errorf("screening found %+v, want %s first", got, want)
+	}
+	// The first copies, which the others link to, leave: deleted, updated
+	// alike, updated to other values. The rest stay one entity.
+	if _, err := l.Delete(ctx, record.Key{Source: "s", ID: "c0"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []record.Record{textRecord("c1", "acme", "p1"), textRecord("c2", "acme", "p9"), textRecord("c3", "acme", "p1")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.Delete(ctx, record.Key{Source: "s", ID: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	if ents, err = l.Entities(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want = ents[record.Key{Source: "s", ID: "c4"}]
+	if len(ents) != copies-1 { // and "other", less c0 and c1
+		t.Fatalf("%d records stored, want %d", len(ents), copies-1)
+	}
+	for k, e := range ents {
+		if e != want {
+			t.Errorf("after the first copies left: %s in %s, c4 in %s", k, e, want)
+		}
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Copies of more distinct records than the cap are still left out.
+	for i := range 12 {
+		if _, err := l.Upsert(ctx, textRecord(fmt.Sprint("d", i), "acme", fmt.Sprint("q", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ch, err := l.Upsert(ctx, textRecord("last", "acme", "p1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.CappedKeys != 1 {
+		t.Errorf("a name held by more distinct records than the cap: %d keys left out, want 1", ch.CappedKeys)
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Upserting a batch run's records, copies over the cap among them, in any
+// order gives the batch partition: both read the copies' blocks alike.
+func TestLiveCopiesAsBatch(t *testing.T) {
+	cfg, original, copyKeys := fixture.HeteroCopies(t, 200, 80)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{MaxBlock: 40})
+	batch := map[record.Key]record.EntityID{}
+	for i, r := range res.Records {
+		batch[r.Key] = res.Entities[i]
+	}
+	ctx := context.Background()
+	l, err := live.Open(ctx, openStore(t), live.Options{Model: res.Model, MaxBlock: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range rand.New(rand.NewPCG(1, 7)).Perm(len(res.Records)) {
+		if _, err := l.Upsert(ctx, res.Records[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := l.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range copyKeys {
+		if got[k] != got[original] {
+			t.Fatalf("%s in %s, the payment it copies in %s", k, got[k], got[original])
+		}
+	}
+	// Apart from the copies, whose pairs would outweigh all others.
+	for _, k := range copyKeys {
+		delete(batch, k)
+		delete(got, k)
+	}
+	if m := agreement(batch, got); m.PairwiseF1 < 0.99 {
+		t.Errorf("pairwise F1 against batch = %.4f (P %.4f R %.4f), want ≥ 0.99", m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
+	}
+}

@@ -81,8 +81,12 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 		seen := map[int32]bool{}
 		for _, k := range keys {
 			held := l.mem.index[k]
-			if len(held) > l.opt.MaxBlock {
-				continue
+			if len(held) > copiesFrom || len(held) > l.opt.MaxBlock {
+				if firsts, ok := l.mem.firstCopies(held, l.opt.MaxBlock, record.Key{}); ok {
+					held = firsts
+				} else if len(held) > l.opt.MaxBlock {
+					continue
+				}
 			}
 			for _, s := range held {
 				r := &l.mem.recs[s]

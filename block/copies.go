@@ -1,0 +1,189 @@
+package block
+
+import (
+	"slices"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Copies are records of one source and kind whose values are all alike
+// (their normalised values, tokens and facets; what was written may
+// differ in case or accents): a payee named in every payment of an
+// account, a customer file's row repeated. Copies share every key and
+// compare alike with any record, so comparing one of them stands for all.
+//
+// A block over the size cap that copies fill (at most MaxBlock distinct
+// records, each with its copies) is not skipped but read as copies: its
+// first records of each set of copies are paired as in any block, and
+// each other copy is paired with its first (a copy pair, see
+// Index.CopyPairs) unless some rule pairs them already. A payee in 5,000
+// payments is then one block of one record and 4,999 copy pairs, where
+// skipping the block would leave every payment alone. When linking only
+// (LinkOnly), copies of one source cannot be paired, and such blocks are
+// skipped as before.
+
+// copiesOf returns, for each record, the index of the first record of
+// its copies (itself when it has none). Records are grouped by a hash of
+// their values and then compared value by value, so that a collision of
+// hashes makes no copies.
+func copiesOf(recs []record.Record) []int32 {
+	first := make([]int32, len(recs))
+	bySig := make(map[uint64][]int32, len(recs))
+	for i := range recs {
+		first[i] = int32(i)
+		h := copySignature(&recs[i])
+		for _, j := range bySig[h] {
+			if sameValues(&recs[i], &recs[j]) {
+				first[i] = j
+				break
+			}
+		}
+		if first[i] == int32(i) {
+			bySig[h] = append(bySig[h], int32(i))
+		}
+	}
+	return first
+}
+
+// copySignature hashes what blocking and comparison read of a record: its
+// source, kind and label, and each feature's name and normalised values
+// (norm, tokens and facets), in order.
+func copySignature(r *record.Record) uint64 {
+	h := fnvAdd(fnvOffset, r.Key.Source)
+	h = fnvAdd(h, "\x1e"+string(rune('0'+kindBit(r.Kind)))+r.Label)
+	for i := range r.Features {
+		f := &r.Features[i]
+		h = fnvAdd(h, "\x1d"+f.Name)
+		for j := range f.Values {
+			v := &f.Values[j]
+			h = fnvAdd(h, "\x1e"+v.Norm)
+			for _, t := range v.Tokens {
+				h = fnvAdd(h, "\x1f"+t)
+			}
+			for _, fc := range v.Facets {
+				h = fnvAdd(fnvAdd(h, "\x1c"+fc.Name), "="+fc.Value)
+			}
+		}
+	}
+	return h
+}
+
+// sameValues reports whether a and b are copies: what copySignature
+// hashes is equal.
+func sameValues(a, b *record.Record) bool {
+	if a.Key.Source != b.Key.Source || a.Kind != b.Kind || a.Label != b.Label || len(a.Features) != len(b.Features) {
+		return false
+	}
+	for i := range a.Features {
+		fa, fb := &a.Features[i], &b.Features[i]
+		if fa.Name != fb.Name || len(fa.Values) != len(fb.Values) {
+			return false
+		}
+		for j := range fa.Values {
+			va, vb := &fa.Values[j], &fb.Values[j]
+			if va.Norm != vb.Norm || !slices.Equal(va.Tokens, vb.Tokens) || !slices.Equal(va.Facets, vb.Facets) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// firstCopies returns the copy index (copiesOf) of the records, computed
+// once, when a block over the cap first asks.
+func (ix *Index) firstCopies(recs []record.Record) []int32 {
+	ix.copyOnce.Do(func() { ix.copyOf = copiesOf(recs) })
+	return ix.copyOf
+}
+
+// readAsCopies returns the entries of a block over the cap that are the
+// first of their copies, and whether the block is to be read as copies:
+// it holds copies, and at most MaxBlock distinct records.
+func (ix *Index) readAsCopies(recs []record.Record, block []entry) ([]entry, bool) {
+	if ix.opt.LinkOnly {
+		return nil, false
+	}
+	first := ix.firstCopies(recs)
+	var kept []entry
+	for _, e := range block {
+		if first[e.rec] == e.rec {
+			if len(kept) == ix.opt.MaxBlock {
+				return nil, false
+			}
+			kept = append(kept, e)
+		}
+	}
+	return kept, len(kept) < len(block)
+}
+
+// copyPairs pairs each copy with the first of its copies where a block
+// read as copies hid them (hidden: the first copies, with the first rule
+// that did) and no rule pairs them otherwise.
+func (ix *Index) copyPairs(hidden map[int32]int32) []Pair {
+	if len(hidden) == 0 {
+		return nil
+	}
+	var out []Pair
+	for i, f := range ix.copyOf {
+		rule, ok := hidden[f]
+		if !ok || f == int32(i) {
+			continue
+		}
+		paired := false
+		for r := range ix.rules {
+			if ix.Shares(r, f, int32(i)) {
+				paired = true
+				break
+			}
+		}
+		if !paired {
+			out = append(out, Pair{A: f, B: int32(i), Rule: rule})
+		}
+	}
+	return out
+}
+
+// CopyOf returns, for each record, the index of the first record of its
+// copies (itself when it has none), or nil when no block was read as
+// copies: clustering checks one record of each set of copies for
+// conflicts (cluster.Options.Copies).
+func (ix *Index) CopyOf() []int32 {
+	if len(ix.Collapsed) == 0 {
+		return nil
+	}
+	return ix.copyOf
+}
+
+// CopyPairs is how many of Candidates' pairs, at its end, are copy pairs:
+// a copy and the first of its copies, paired because a block read as
+// copies left them out. They say nothing of how records that differ
+// compare, and training leaves them out.
+func (ix *Index) CopyPairs() int { return len(ix.copies) }
+
+// Compared reports whether the comparison of a and b is made: some rule
+// pairs them, or, through copies, the first of their copies are paired,
+// or both are copy pairs of one first copy. Only before Release.
+func (ix *Index) Compared(a, b int32) bool {
+	for r := range ix.rules {
+		if ix.Shares(r, a, b) {
+			return true
+		}
+	}
+	if ix.CopyOf() == nil {
+		return false
+	}
+	fa, fb := ix.copyOf[a], ix.copyOf[b]
+	if fa == fb {
+		_, paired := ix.hidden[fa] // each paired with the first
+		return paired
+	}
+	if fa == a && fb == b {
+		return false
+	}
+	for r := range ix.rules {
+		if ix.Shares(r, fa, fb) {
+			return true
+		}
+	}
+	return false
+}
