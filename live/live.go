@@ -169,6 +169,9 @@ type mirror struct {
 	// unpacked is what an upsert unpacks its candidates' values into,
 	// kept for the next: changes run one at a time on a memory copy.
 	unpacked record.Unpacked
+	// firsts is firstCopies' set, kept for the next call: it runs under
+	// the mutex, as changes and screening read the memory copy.
+	firsts map[uint64]int32
 	// unreviewed is the mark of a record no pair for review in the store
 	// names (liveRecord.unreviewed); a catch-up with another process's
 	// changes, which may have added some, moves it on.
@@ -210,7 +213,10 @@ type liveRecord struct {
 	// (valuesOf reads either).
 	values [][]record.Value
 	packed record.PackedValues
-	keys   []uint64
+	// copyHash hashes what makes records copies (copyOf) when the values
+	// are packed, so that copies are found without reading them.
+	copyHash uint64
+	keys     []uint64
 	links  []liveLink
 	alive  bool
 	// relates says the record states relationships (record.Relation): a
@@ -271,6 +277,7 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 		// in one string, which the garbage collector never scans (a
 		// change's copy in shared mode lives for one change).
 		r.values, r.packed = nil, record.PackValues(values)
+		r.copyHash = copyHash(key.Source, kind, r.packed)
 	}
 	m.recs[s] = r
 	m.slot[key] = s
@@ -1260,8 +1267,12 @@ type copyOf struct {
 // the records' values are not packed (a change's own copy in shared mode,
 // whose holders of such keys the store did not send).
 func (m *mirror) firstCopies(held []int32, most int, skip record.Key) ([]int32, bool) {
-	seen := map[copyOf]bool{}
-	var out []int32
+	if m.firsts == nil {
+		m.firsts = map[uint64]int32{}
+	}
+	first := m.firsts
+	clear(first)
+	out := make([]int32, 0, min(len(held), most))
 	for _, s := range held {
 		r := &m.recs[s]
 		if r.key == skip {
@@ -1270,17 +1281,30 @@ func (m *mirror) firstCopies(held []int32, most int, skip record.Key) ([]int32, 
 		if r.packed == "" {
 			return nil, false
 		}
-		c := copyOf{r.key.Source, r.kind, r.packed}
-		if seen[c] {
-			continue
+		if f, ok := first[r.copyHash]; ok {
+			if o := &m.recs[f]; o.key.Source == r.key.Source && o.kind == r.kind && o.packed == r.packed {
+				continue // a copy of f
+			}
+		} else {
+			first[r.copyHash] = s
 		}
 		if len(out) == most {
 			return nil, false
 		}
-		seen[c] = true
 		out = append(out, s)
 	}
 	return out, true
+}
+
+// copyHash hashes a record's source, kind and packed values (FNV-1a).
+func copyHash(source string, kind record.EntityKind, packed record.PackedValues) uint64 {
+	h := uint64(14695981039346656037)
+	for _, s := range []string{source, "\x00", string(kind), "\x00", string(packed)} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+	}
+	return h
 }
 
 // handOver passes the links of record s, about to be deleted or updated,
