@@ -72,6 +72,9 @@ type Options struct {
 	// MaxKeys caps the keys one record has under one rule (multi-valued
 	// features multiply). Default 64.
 	MaxKeys int
+	// CopyOf is the records' copies (CopiesOf) when the caller has them;
+	// nil: found when a block over the cap first needs them.
+	CopyOf []int32
 }
 
 // CappedBlock is a block skipped for its size.

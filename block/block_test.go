@@ -418,3 +418,18 @@ func TestLetters(t *testing.T) {
 		t.Errorf("live keys: %v %v %v", k0, k1, k2)
 	}
 }
+
+func BenchmarkCopiesOf(b *testing.B) {
+	recs := make([]record.Record, 100000)
+	for i := range recs {
+		// one record in a hundred is a copy of the one before it
+		id := i - i%100/99
+		recs[i] = rec("s", fmt.Sprint(i), "name=name"+fmt.Sprint(id), "city=town"+fmt.Sprint(id%50), "dob=19"+fmt.Sprint(id%90+10)+"-01-01")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if block.CopiesOf(recs) == nil {
+			b.Fatal("no copies found")
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package block
 
 import (
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/concord-er/concord/record"
 )
@@ -22,51 +24,75 @@ import (
 // (LinkOnly), copies of one source cannot be paired, and such blocks are
 // skipped as before.
 
-// copiesOf returns, for each record, the index of the first record of
-// its copies (itself when it has none). Records are grouped by a hash of
-// their values and then compared value by value, so that a collision of
-// hashes makes no copies.
+// CopiesOf returns, for each record, the index of the first record of
+// its copies (itself when it has none), or nil when no record has a copy.
+// Records are grouped by a hash of their values and then compared value
+// by value, so that a collision of hashes makes no copies.
+func CopiesOf(recs []record.Record) []int32 {
+	first := copiesOf(recs)
+	for i, f := range first {
+		if f != int32(i) {
+			return first
+		}
+	}
+	return nil
+}
+
+// copiesOf is CopiesOf, but it always returns the index. Records that
+// hash alike but differ (a collision, rare) are each first of their own.
 func copiesOf(recs []record.Record) []int32 {
 	first := make([]int32, len(recs))
-	bySig := make(map[uint64][]int32, len(recs))
-	for i := range recs {
+	sigs := make([]uint64, len(recs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(recs)/4096))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w * len(recs) / workers; i < (w+1)*len(recs)/workers; i++ {
+				sigs[i] = copySignature(&recs[i])
+			}
+		})
+	}
+	wg.Wait()
+	bySig := make(map[uint64]int32, len(recs))
+	for i, h := range sigs {
 		first[i] = int32(i)
-		h := copySignature(&recs[i])
-		for _, j := range bySig[h] {
+		if j, ok := bySig[h]; ok {
 			if sameValues(&recs[i], &recs[j]) {
 				first[i] = j
-				break
 			}
+			continue
 		}
-		if first[i] == int32(i) {
-			bySig[h] = append(bySig[h], int32(i))
-		}
+		bySig[h] = int32(i)
 	}
 	return first
 }
 
 // copySignature hashes what blocking and comparison read of a record: its
 // source, kind and label, and each feature's name and normalised values
-// (norm, tokens and facets), in order.
+// (norm, tokens and facets), in order, each string after a byte that
+// says what it is.
 func copySignature(r *record.Record) uint64 {
-	h := fnvAdd(fnvOffset, r.Key.Source)
-	h = fnvAdd(h, "\x1e"+string(rune('0'+kindBit(r.Kind)))+r.Label)
+	h := fnvByte(fnvAdd(fnvOffset, r.Key.Source), 0x1e)
+	h = fnvAdd(fnvByte(h, '0'+kindBit(r.Kind)), r.Label)
 	for i := range r.Features {
 		f := &r.Features[i]
-		h = fnvAdd(h, "\x1d"+f.Name)
+		h = fnvAdd(fnvByte(h, 0x1d), f.Name)
 		for j := range f.Values {
 			v := &f.Values[j]
-			h = fnvAdd(h, "\x1e"+v.Norm)
+			h = fnvAdd(fnvByte(h, 0x1e), v.Norm)
 			for _, t := range v.Tokens {
-				h = fnvAdd(h, "\x1f"+t)
+				h = fnvAdd(fnvByte(h, 0x1f), t)
 			}
 			for _, fc := range v.Facets {
-				h = fnvAdd(fnvAdd(h, "\x1c"+fc.Name), "="+fc.Value)
+				h = fnvAdd(fnvByte(fnvAdd(fnvByte(h, 0x1c), fc.Name), '='), fc.Value)
 			}
 		}
 	}
 	return h
 }
+
+// fnvByte continues an FNV-1a hash h with one byte.
+func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
 
 // sameValues reports whether a and b are copies: what copySignature
 // hashes is equal.
@@ -89,10 +115,14 @@ func sameValues(a, b *record.Record) bool {
 	return true
 }
 
-// firstCopies returns the copy index (copiesOf) of the records, computed
-// once, when a block over the cap first asks.
+// firstCopies returns the copy index of the records (Options.CopyOf, or
+// copiesOf computed once, when a block over the cap first asks).
 func (ix *Index) firstCopies(recs []record.Record) []int32 {
-	ix.copyOnce.Do(func() { ix.copyOf = copiesOf(recs) })
+	ix.copyOnce.Do(func() {
+		if ix.copyOf = ix.opt.CopyOf; ix.copyOf == nil {
+			ix.copyOf = copiesOf(recs)
+		}
+	})
 	return ix.copyOf
 }
 

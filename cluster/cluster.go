@@ -43,7 +43,7 @@ type Options struct {
 	// otherwise follow whichever came first.
 	Ambiguity float64
 	// Copies, when set, gives for each record the first record of its
-	// copies (itself when it has none; block.Index.CopyOf): records whose
+	// copies (itself when it has none; block.CopiesOf): records whose
 	// values are all alike, so that they conflict with nothing among
 	// themselves and alike with any other record. Merges are then checked
 	// (Conflict, CannotLink, Admit, MaxChecks) over one member of each set
@@ -148,13 +148,21 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 	// checked gives the members of a group that merges are checked over:
 	// all of them, or with Copies one of each set of copies, in the order
 	// of their first copies.
+	// A group none of whose members has a copy keeps no list of its own
+	// (distinct[r] nil): its members are the list.
 	var distinct [][]int32
+	var copied []bool // per record: it has copies, or is one
 	checked := group
 	if opt.Copies != nil {
-		distinct = make([][]int32, n)
+		distinct, copied = make([][]int32, n), make([]bool, n)
+		for i, f := range opt.Copies {
+			if f != int32(i) {
+				copied[i], copied[f] = true, true
+			}
+		}
 		checked = func(r int32) []int32 {
 			if distinct[r] == nil {
-				return []int32{r}
+				return group(r)
 			}
 			return distinct[r]
 		}
@@ -209,7 +217,17 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		members[ra] = append(append(make([]int32, 0, len(ga)+len(gb)), ga...), gb...)
 		members[rb] = nil
 		if distinct != nil {
-			distinct[ra], distinct[rb] = unionCopies(ca, cb, opt.Copies), nil
+			if copied[ra] || copied[rb] {
+				sa, sb := ca, cb
+				if distinct[ra] == nil { // its members, in no order
+					sa = slices.Sorted(slices.Values(ca))
+				}
+				if distinct[rb] == nil {
+					sb = slices.Sorted(slices.Values(cb))
+				}
+				distinct[ra], copied[ra] = unionCopies(sa, sb, opt.Copies), true
+			}
+			distinct[rb] = nil
 		}
 		res.Merges++
 	}
@@ -259,7 +277,8 @@ func remembered(n int, f func(a, b int32) bool) func(a, b int32) bool {
 }
 
 // unionCopies merges two lists of records, each one of a set of copies
-// and sorted by its first copy, into one such list.
+// and sorted by its first copy, into one such list. (A group with no
+// copies lists its members, each its own first, sorted by index.)
 func unionCopies(a, b []int32, first []int32) []int32 {
 	out := make([]int32, 0, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {

@@ -237,12 +237,18 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	res.Stats.Blocking.Defaults = plan.Defaults
 
 	start = time.Now()
-	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly})
+	// Copies of a record (one source and kind, values all alike: a payee
+	// in every payment of an account) are found once: blocking reads a
+	// block over the cap that they fill as copies, training counts each
+	// set of copies once, and clustering checks merges over one of each.
+	copyOf := block.CopiesOf(recs)
+	counted := func(i int32) bool { return copyOf == nil || copyOf[i] == i }
+	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly, CopyOf: copyOf})
 	cands := ix.Candidates()
-	// The copy pairs, last, are in no rule's training set: two records
-	// alike say nothing of how records that differ compare.
+	// The copy pairs, last, are in no rule's training set, nor any pair
+	// of a copy whose first copy stands for it: two records alike say
+	// nothing of how records that differ compare.
 	firstCopy := len(cands) - ix.CopyPairs()
-	copyOf := ix.CopyOf()
 	perRule := make([]int64, len(rules))
 	for _, c := range cands {
 		perRule[c.Rule]++
@@ -252,6 +258,9 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
 		for k := lo; k < min(hi, firstCopy); k++ {
 			c := cands[k]
+			if !counted(c.A) || !counted(c.B) {
+				continue // a copy's pair: its first copy's stands for it
+			}
 			masks[k] = 1 << c.Rule
 			for r := int(c.Rule) + 1; r < len(rules); r++ {
 				if ix.Shares(r, c.A, c.B) {
@@ -263,7 +272,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if err != nil {
 		return nil, err
 	}
-	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly),
+	bs := BlockingStats{CandidatePairs: int64(len(cands)), PossiblePairs: possiblePairs(recs, linkOnly, nil),
 		Defaults: res.Stats.Blocking.Defaults, SourcePairs: sourcePairs(recs, cands, masks, anchorRules(rules, kinds))}
 	for i, r := range rules {
 		bs.Rules = append(bs.Rules, RuleStats{Rule: r.String(), Pairs: perRule[i]})
@@ -710,14 +719,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func possiblePairs(recs []record.Record, linkOnly bool) float64 {
-	n := float64(len(recs))
-	if !linkOnly {
-		return n * (n - 1) / 2
-	}
+func possiblePairs(recs []record.Record, linkOnly bool, counted func(i int) bool) float64 {
+	n := 0.0
 	per := map[string]float64{}
 	for i := range recs {
-		per[recs[i].Key.Source]++
+		if counted == nil || counted(i) {
+			n++
+			per[recs[i].Key.Source]++
+		}
+	}
+	if !linkOnly {
+		return n * (n - 1) / 2
 	}
 	total := n * n
 	for _, c := range per {

@@ -131,10 +131,10 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// common among records of different parties.
 	n := int32(len(recs))
 	drawn := func(a, b int32) bool {
-		return ix.Allowed(a, b) && (vals.copyOf == nil || vals.copyOf[a] == a && vals.copyOf[b] == b)
+		return ix.Allowed(a, b) && vals.counted(int(a)) && vals.counted(int(b))
 	}
 	var sample []candidate
-	if possiblePairs(recs, false) <= float64(opt.URandomPairs) {
+	if possiblePairs(recs, false, vals.counted) <= float64(opt.URandomPairs) {
 		for a := int32(0); a < n; a++ {
 			for b := a + 1; b < n; b++ {
 				if drawn(a, b) {
@@ -270,7 +270,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		return nil, nil, err
 	}
 	m := &model.Model{Version: model.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt)}
-	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly()), 1), 1e-12), 0.5)
+	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly(), vals.counted), 1), 1e-12), 0.5)
 	t0 = time.Now()
 	tfs, err := vals.allTermFrequencies(ctx, opt.Workers)
 	if err != nil {
@@ -319,7 +319,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// The random pairs that estimated u hold matches at the rate the
 	// priors expect: take them out, keep the levels monotone, and estimate
 	// the priors again with the weights that gives.
-	if possible := possiblePairs(recs, ix.LinkOnly()); possible > 0 {
+	if possible := possiblePairs(recs, ix.LinkOnly(), vals.counted); possible > 0 {
 		lambda := min(expected/possible, 0.5)
 		nonNull := make([]float64, nC)
 		for key, n := range uPats {
@@ -422,6 +422,9 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 		acc := <-pool
 		for k := lo; k < hi; k++ {
 			c := cands[k]
+			if !vals.counted(int(c.A)) || !vals.counted(int(c.B)) {
+				continue
+			}
 			levels := lv[k*nC : (k+1)*nC]
 			p := int64(math.Round(model.Probability(pw.of(k, c.A, c.B, levels)) * unit))
 			anchored := false
@@ -548,9 +551,12 @@ const (
 // kindSizes count a source's records by entity kind.
 type kindSizes struct{ all, people, orgs float64 }
 
-func sourceKinds(recs []record.Record, src []uint16, nS int) []kindSizes {
+func sourceKinds(recs []record.Record, src []uint16, nS int, counted func(int) bool) []kindSizes {
 	sizes := make([]kindSizes, nS)
 	for i, x := range src {
+		if !counted(i) {
+			continue
+		}
 		sizes[x].all++
 		switch recs[i].Kind {
 		case record.EntityPerson:
@@ -602,6 +608,9 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 		h := <-pool
 		for k := lo; k < hi; k++ {
 			c := cands[k]
+			if !vals.counted(int(c.A)) || !vals.counted(int(c.B)) {
+				continue
+			}
 			a, b := src[c.A], src[c.B]
 			w := pw.of(k, c.A, c.B, lv[k*nC:(k+1)*nC]) - pw.priorOf(c.A, c.B)
 			bin := int(math.Round((min(max(w, -priorRange), priorRange) + priorRange) / priorBin))
@@ -618,7 +627,7 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 			hist[i] += n
 		}
 	}
-	sizes := sourceKinds(recs, src, nS)
+	sizes := sourceKinds(recs, src, nS, vals.counted)
 	for a := range nS {
 		for b := a; b < nS; b++ {
 			if a == b && linkOnly {

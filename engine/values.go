@@ -32,8 +32,8 @@ type valueTable struct {
 	// holderOf groups the records that share an identifier (holders).
 	holderOf holderGroups
 	// copyOf, when set, gives each record the first of its copies
-	// (block.Index.CopyOf): copies are one holder of their values, and
-	// training draws its random pairs from first copies alone.
+	// (block.CopiesOf): copies are one holder of their values, and
+	// training counts first copies alone (counted).
 	copyOf []int32
 	// identified marks the records with a value of an exclusive
 	// comparison (a date of birth, an id): nil until identifiedRecords.
@@ -594,6 +594,12 @@ type holderGroups struct {
 	of    []int32
 	order []int32 // the records, those of one holder one after another
 }
+
+// counted reports whether training counts record i: each record but the
+// copies of another (copyOf), which its first copy stands for, so that a
+// payee named alike in thousands of payments weighs in the priors, the
+// sessions of EM and the sample of u as one record.
+func (t *valueTable) counted(i int) bool { return t.copyOf == nil || t.copyOf[i] == int32(i) }
 
 // holders groups the records that share an exact value of an identifier
 // comparison (a national id, a registration number, an account), and

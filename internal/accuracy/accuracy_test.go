@@ -73,6 +73,14 @@ func TestAccuracy(t *testing.T) {
 	}
 	sets = append(sets, dataset{"Heterogeneous", "4 sources (KYC, registry, sanctions, payments), people and companies, seed 1", heteroCfg, heteroTarget,
 		func([]record.Record) map[record.Key]string { return readTruth(t, heteroTruth) }})
+	// The same set with a company named alike in 1,500 more payments and
+	// a person in 750: blocks over the size cap that copies fill.
+	busyCfg, busyTruth, _, err := synth.WriteHetero(filepath.Join(synthDir, "hetero-busy"), synth.HeteroOptions{Seed: 1, People: 6000, BusyPayments: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets = append(sets, dataset{"Heterogeneous, busy payees", "the same, and one company in 1,500 more payments and one person in 750, written alike (most true pairs are theirs)", busyCfg, heteroTarget,
+		func([]record.Record) map[record.Key]string { return readTruth(t, busyTruth) }})
 	// The same kind of data at the size of the held-out set (about 90k
 	// records), where names collide more often and each pair's prior is
 	// smaller: measured when the file is written, as it takes a while

@@ -3,7 +3,9 @@ package synth
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -63,6 +65,12 @@ type HeteroOptions struct {
 	Seed      uint64
 	People    int // distinct people (before hard negatives are added)
 	Companies int // distinct companies; default People/5
+	// BusyPayments, when above 0, adds that many payments naming one
+	// company and half as many naming one person, each written alike
+	// (the same name, account, address and country): a supplier paid by
+	// every customer, a payroll account. The other records are as
+	// without them.
+	BusyPayments int
 }
 
 // HeteroRecord is one generated record with what a test needs to score it.
@@ -162,7 +170,33 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 	for i := range g.companies {
 		g.renderCompany(&g.companies[i])
 	}
+	g.busy(KindOrganization, opt.BusyPayments)
+	g.busy(KindPerson, opt.BusyPayments/2)
 	return g.set
+}
+
+// busy adds n copies of the first payment naming a party of the kind with
+// every field written (variation "busy"), without drawing from the
+// generator, so that the other records stay as they are.
+func (g *hgen) busy(kind string, n int) {
+	if n <= 0 {
+		return
+	}
+	i := slices.IndexFunc(g.set.Records, func(r HeteroRecord) bool {
+		return r.Source == SourcePayments && r.Kind == kind && r.Fields["address"] != "" && r.Fields["account"] != ""
+	})
+	if i < 0 {
+		return
+	}
+	for range n {
+		r := g.set.Records[i]
+		g.msg++
+		r.ID = fmt.Sprintf("MSG%07d-BEN", g.msg)
+		r.Fields = maps.Clone(r.Fields)
+		r.Fields["ref"] = r.ID
+		r.Variations = append(slices.Clone(r.Variations), "busy")
+		g.set.Records = append(g.set.Records, r)
+	}
 }
 
 type hgen struct {
