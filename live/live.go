@@ -172,6 +172,9 @@ type mirror struct {
 	// firsts is firstCopies' set, kept for the next call: it runs under
 	// the mutex, as changes and screening read the memory copy.
 	firsts map[uint64]int32
+	// copyCount counts the records of each copyHash (the process's own
+	// copy, whose values are packed).
+	copyCount map[uint64]int32
 	// unreviewed is the mark of a record no pair for review in the store
 	// names (liveRecord.unreviewed); a catch-up with another process's
 	// changes, which may have added some, moves it on.
@@ -214,11 +217,15 @@ type liveRecord struct {
 	values [][]record.Value
 	packed record.PackedValues
 	// copyHash hashes what makes records copies (copyOf) when the values
-	// are packed, so that copies are found without reading them.
+	// are packed, so that copies are found without reading them; copied
+	// is set when another record of the hash was stored before it (so
+	// that of each set of copies stored, all but perhaps one are marked,
+	// and every block holding them holds a marked one).
 	copyHash uint64
+	copied   bool
 	keys     []uint64
-	links  []liveLink
-	alive  bool
+	links    []liveLink
+	alive    bool
 	// relates says the record states relationships (record.Relation): a
 	// change to it notes a related event.
 	relates bool
@@ -235,7 +242,7 @@ type liveLink struct {
 }
 
 func newMirror() *mirror {
-	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{},
+	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{}, copyCount: map[uint64]int32{},
 		verdicts: map[record.Pair]record.Verdict{}, partners: map[record.Key][]record.Key{}, unreviewed: 1}
 }
 
@@ -278,6 +285,9 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 		// change's copy in shared mode lives for one change).
 		r.values, r.packed = nil, record.PackValues(values)
 		r.copyHash = copyHash(key.Source, kind, r.packed)
+		n := m.copyCount[r.copyHash]
+		m.copyCount[r.copyHash] = n + 1
+		r.copied = n > 0
 	}
 	m.recs[s] = r
 	m.slot[key] = s
@@ -320,6 +330,13 @@ func (m *mirror) remove(s int32) {
 		o := &m.recs[l.to]
 		m.touch(o.key)
 		o.links = slices.DeleteFunc(o.links, func(x liveLink) bool { return x.to == s })
+	}
+	if r.packed != "" {
+		if n := m.copyCount[r.copyHash]; n > 1 {
+			m.copyCount[r.copyHash] = n - 1
+		} else {
+			delete(m.copyCount, r.copyHash)
+		}
 	}
 	m.setEntity(s, "")
 	delete(m.slot, r.key)
@@ -1264,9 +1281,28 @@ type copyOf struct {
 // (the holders of a blocking key, in the order held), leaving out the
 // record skip: the holders of a key over the size cap to compare, when
 // copies fill it. It reports false when they are more than most, or when
-// the records' values are not packed (a change's own copy in shared mode,
-// whose holders of such keys the store did not send).
+// copies are among them and the records' values are not packed (a
+// change's own copy in shared mode, whose holders of such keys the store
+// did not send). The slice returned may be held itself.
 func (m *mirror) firstCopies(held []int32, most int, skip record.Key) ([]int32, bool) {
+	// Most blocks hold no copies: none of their records is marked.
+	copies, others := false, len(held)
+	for _, s := range held {
+		r := &m.recs[s]
+		copies = copies || r.copied
+		if r.key == skip {
+			others--
+		}
+	}
+	switch {
+	case copies:
+	case others > most:
+		return nil, false
+	case others == len(held):
+		return held, true // the callers only read it
+	default:
+		return slices.DeleteFunc(slices.Clone(held), func(s int32) bool { return m.recs[s].key == skip }), true
+	}
 	if m.firsts == nil {
 		m.firsts = map[uint64]int32{}
 	}
