@@ -1718,8 +1718,8 @@ type group struct {
 // copies (cluster.Options.Copies), or nil when there are none: a record
 // under a reviewer's decision is a set of copies of its own.
 func (m *mirror) copiesIn(comp []int32) []int32 {
-	if len(comp) < 2 {
-		return nil
+	if !slices.ContainsFunc(comp, func(s int32) bool { return m.recs[s].copied }) {
+		return nil // no two copies: one of every two is marked
 	}
 	first := map[copyOf]int32{}
 	out := make([]int32, len(comp))
