@@ -159,14 +159,7 @@ func (ix *Index) copyPairs(hidden map[int32]int32) []Pair {
 		if !ok || f == int32(i) {
 			continue
 		}
-		paired := false
-		for r := range ix.rules {
-			if ix.Shares(r, f, int32(i)) {
-				paired = true
-				break
-			}
-		}
-		if !paired {
+		if !ix.sharedByAny(f, int32(i)) {
 			out = append(out, Pair{A: f, B: int32(i), Rule: rule})
 		}
 	}
@@ -174,9 +167,8 @@ func (ix *Index) copyPairs(hidden map[int32]int32) []Pair {
 }
 
 // CopyOf returns, for each record, the index of the first record of its
-// copies (itself when it has none), or nil when no block was read as
-// copies: clustering checks one record of each set of copies for
-// conflicts (cluster.Options.Copies).
+// copies (itself when it has none), as blocking read them, or nil when no
+// block was read as copies.
 func (ix *Index) CopyOf() []int32 {
 	if len(ix.Collapsed) == 0 {
 		return nil
@@ -194,10 +186,8 @@ func (ix *Index) CopyPairs() int { return len(ix.copies) }
 // pairs them, or, through copies, the first of their copies are paired,
 // or both are copy pairs of one first copy. Only before Release.
 func (ix *Index) Compared(a, b int32) bool {
-	for r := range ix.rules {
-		if ix.Shares(r, a, b) {
-			return true
-		}
+	if ix.sharedByAny(a, b) {
+		return true
 	}
 	if ix.CopyOf() == nil {
 		return false
@@ -207,11 +197,13 @@ func (ix *Index) Compared(a, b int32) bool {
 		_, paired := ix.hidden[fa] // each paired with the first
 		return paired
 	}
-	if fa == a && fb == b {
-		return false
-	}
+	return (fa != a || fb != b) && ix.sharedByAny(fa, fb)
+}
+
+// sharedByAny reports whether some rule produces the pair (Shares).
+func (ix *Index) sharedByAny(a, b int32) bool {
 	for r := range ix.rules {
-		if ix.Shares(r, fa, fb) {
+		if ix.Shares(r, a, b) {
 			return true
 		}
 	}

@@ -241,8 +241,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	// in every payment of an account) are found once: blocking reads a
 	// block over the cap that they fill as copies, training counts each
 	// set of copies once, and clustering checks merges over one of each.
-	copyOf := block.CopiesOf(recs)
-	counted := func(i int32) bool { return copyOf == nil || copyOf[i] == i }
+	copyOf := copyIndex(block.CopiesOf(recs))
 	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly, CopyOf: copyOf})
 	cands := ix.Candidates()
 	// The copy pairs, last, are in no rule's training set, nor any pair
@@ -258,7 +257,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	err = parallel(ctx, len(cands), opt.Workers, func(lo, hi int) {
 		for k := lo; k < min(hi, firstCopy); k++ {
 			c := cands[k]
-			if !counted(c.A) || !counted(c.B) {
+			if !copyOf.counted(c.A) || !copyOf.counted(c.B) {
 				continue // a copy's pair: its first copy's stands for it
 			}
 			masks[k] = 1 << c.Rule
@@ -719,11 +718,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func possiblePairs(recs []record.Record, linkOnly bool, counted func(i int) bool) float64 {
+func possiblePairs(recs []record.Record, linkOnly bool, copies copyIndex) float64 {
 	n := 0.0
 	per := map[string]float64{}
 	for i := range recs {
-		if counted == nil || counted(i) {
+		if copies.counted(int32(i)) {
 			n++
 			per[recs[i].Key.Source]++
 		}

@@ -131,10 +131,10 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// common among records of different parties.
 	n := int32(len(recs))
 	drawn := func(a, b int32) bool {
-		return ix.Allowed(a, b) && vals.counted(int(a)) && vals.counted(int(b))
+		return ix.Allowed(a, b) && vals.copyOf.counted(a) && vals.copyOf.counted(b)
 	}
 	var sample []candidate
-	if possiblePairs(recs, false, vals.counted) <= float64(opt.URandomPairs) {
+	if possiblePairs(recs, false, vals.copyOf) <= float64(opt.URandomPairs) {
 		for a := int32(0); a < n; a++ {
 			for b := a + 1; b < n; b++ {
 				if drawn(a, b) {
@@ -270,7 +270,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		return nil, nil, err
 	}
 	m := &model.Model{Version: model.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt)}
-	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly(), vals.counted), 1), 1e-12), 0.5)
+	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly(), vals.copyOf), 1), 1e-12), 0.5)
 	t0 = time.Now()
 	tfs, err := vals.allTermFrequencies(ctx, opt.Workers)
 	if err != nil {
@@ -319,7 +319,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// The random pairs that estimated u hold matches at the rate the
 	// priors expect: take them out, keep the levels monotone, and estimate
 	// the priors again with the weights that gives.
-	if possible := possiblePairs(recs, ix.LinkOnly(), vals.counted); possible > 0 {
+	if possible := possiblePairs(recs, ix.LinkOnly(), vals.copyOf); possible > 0 {
 		lambda := min(expected/possible, 0.5)
 		nonNull := make([]float64, nC)
 		for key, n := range uPats {
@@ -422,7 +422,7 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 		acc := <-pool
 		for k := lo; k < hi; k++ {
 			c := cands[k]
-			if !vals.counted(int(c.A)) || !vals.counted(int(c.B)) {
+			if !vals.copyOf.counted(c.A) || !vals.copyOf.counted(c.B) {
 				continue
 			}
 			levels := lv[k*nC : (k+1)*nC]
@@ -551,10 +551,10 @@ const (
 // kindSizes count a source's records by entity kind.
 type kindSizes struct{ all, people, orgs float64 }
 
-func sourceKinds(recs []record.Record, src []uint16, nS int, counted func(int) bool) []kindSizes {
+func sourceKinds(recs []record.Record, src []uint16, nS int, copies copyIndex) []kindSizes {
 	sizes := make([]kindSizes, nS)
 	for i, x := range src {
-		if !counted(i) {
+		if !copies.counted(int32(i)) {
 			continue
 		}
 		sizes[x].all++
@@ -608,7 +608,7 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 		h := <-pool
 		for k := lo; k < hi; k++ {
 			c := cands[k]
-			if !vals.counted(int(c.A)) || !vals.counted(int(c.B)) {
+			if !vals.copyOf.counted(c.A) || !vals.copyOf.counted(c.B) {
 				continue
 			}
 			a, b := src[c.A], src[c.B]
@@ -627,7 +627,7 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 			hist[i] += n
 		}
 	}
-	sizes := sourceKinds(recs, src, nS, vals.counted)
+	sizes := sourceKinds(recs, src, nS, vals.copyOf)
 	for a := range nS {
 		for b := a; b < nS; b++ {
 			if a == b && linkOnly {

@@ -31,10 +31,9 @@ type valueTable struct {
 	freq [][]float64
 	// holderOf groups the records that share an identifier (holders).
 	holderOf holderGroups
-	// copyOf, when set, gives each record the first of its copies
-	// (block.CopiesOf): copies are one holder of their values, and
-	// training counts first copies alone (counted).
-	copyOf []int32
+	// copyOf gives each record the first of its copies: copies are one
+	// holder of their values, and training counts first copies alone.
+	copyOf copyIndex
 	// identified marks the records with a value of an exclusive
 	// comparison (a date of birth, an id): nil until identifiedRecords.
 	identified []bool
@@ -595,11 +594,15 @@ type holderGroups struct {
 	order []int32 // the records, those of one holder one after another
 }
 
+// copyIndex gives each record the index of the first of its copies
+// (block.CopiesOf); nil when no record has a copy.
+type copyIndex []int32
+
 // counted reports whether training counts record i: each record but the
-// copies of another (copyOf), which its first copy stands for, so that a
-// payee named alike in thousands of payments weighs in the priors, the
-// sessions of EM and the sample of u as one record.
-func (t *valueTable) counted(i int) bool { return t.copyOf == nil || t.copyOf[i] == int32(i) }
+// copies of another, which its first copy stands for, so that a payee
+// named alike in thousands of payments weighs in the priors, the sessions
+// of EM and the sample of u as one record.
+func (c copyIndex) counted(i int32) bool { return c == nil || c[i] == i }
 
 // holders groups the records that share an exact value of an identifier
 // comparison (a national id, a registration number, an account), and

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"runtime"
 	"slices"
@@ -1237,17 +1238,10 @@ func (l *Live) candidates(rec *record.Record, perRule [][]uint64) (cands []int32
 				capped++
 				continue
 			}
-			if len(held) > copiesFrom || len(held)+1 > l.opt.MaxBlock {
-				// One of each set of copies is compared (the others
-				// would score alike), and a block over the cap is
-				// compared by only when copies fill it, as batch
-				// blocking does.
-				if firsts, ok := mem.firstCopies(held, l.opt.MaxBlock-1, rec.Key); ok {
-					held = firsts
-				} else if len(held)+1 > l.opt.MaxBlock {
-					capped++
-					continue
-				}
+			var ok bool
+			if held, ok = mem.toCompare(held, l.opt.MaxBlock-1, rec.Key); !ok {
+				capped++
+				continue
 			}
 			for _, c := range held {
 				ck := mem.recs[c].key
@@ -1269,12 +1263,27 @@ func (l *Live) candidates(rec *record.Record, perRule [][]uint64) (cands []int32
 // every other (BenchmarkUpsertBusy), and its copies are compared once.
 const copiesFrom = 16
 
-// copyOf is what makes records copies (block's copies.go): one source
-// and kind, and values all alike.
-type copyOf struct {
-	source string
-	kind   record.EntityKind
-	packed record.PackedValues
+// toCompare returns the holders of a blocking key to compare a record
+// with (skip, the record itself, may be among them), or false when the
+// key is held by too many (more than most) to compare by: of more than
+// copiesFrom holders, or more than most, one of each set of copies
+// (firstCopies; the others would score alike), so that a block over the
+// cap is compared by when copies fill it, as batch blocking does.
+func (m *mirror) toCompare(held []int32, most int, skip record.Key) ([]int32, bool) {
+	if len(held) <= copiesFrom && len(held) <= most {
+		return held, true
+	}
+	if firsts, ok := m.firstCopies(held, most, skip); ok {
+		return firsts, true
+	}
+	return held, len(held) <= most
+}
+
+// sameCopy reports whether the records in slots a and b are copies (block's
+// copies.go): one source and kind, and values all alike.
+func (m *mirror) sameCopy(a, b int32) bool {
+	ra, rb := &m.recs[a], &m.recs[b]
+	return ra.copyHash == rb.copyHash && ra.key.Source == rb.key.Source && ra.kind == rb.kind && ra.packed == rb.packed
 }
 
 // firstCopies returns the first record of each set of copies among held
@@ -1318,7 +1327,7 @@ func (m *mirror) firstCopies(held []int32, most int, skip record.Key) ([]int32, 
 			return nil, false
 		}
 		if f, ok := first[r.copyHash]; ok {
-			if o := &m.recs[f]; o.key.Source == r.key.Source && o.kind == r.kind && o.packed == r.packed {
+			if m.sameCopy(f, s) {
 				continue // a copy of f
 			}
 		} else {
@@ -1332,16 +1341,17 @@ func (m *mirror) firstCopies(held []int32, most int, skip record.Key) ([]int32, 
 	return out, true
 }
 
-// copyHash hashes a record's source, kind and packed values (FNV-1a).
+// copyHash hashes a record's source, kind and packed values. The hashes
+// live in memory alone, so the seed is the process's own.
 func copyHash(source string, kind record.EntityKind, packed record.PackedValues) uint64 {
-	h := uint64(14695981039346656037)
-	for _, s := range []string{source, "\x00", string(kind), "\x00", string(packed)} {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * 1099511628211
-		}
-	}
-	return h
+	return maphash.Comparable(copySeed, struct {
+		source string
+		kind   record.EntityKind
+		packed record.PackedValues
+	}{source, kind, packed})
 }
+
+var copySeed = maphash.MakeSeed()
 
 // handOver passes the links of record s, about to be deleted or updated,
 // to a copy of it that it links to (the same source, kind and values, so
@@ -1357,7 +1367,7 @@ func (l *Live) handOver(ctx context.Context, tx store.Tx, s int32) error {
 	}
 	c := int32(-1)
 	for _, lk := range r.links {
-		if o := &mem.recs[lk.to]; o.key.Source == r.key.Source && o.kind == r.kind && o.packed == r.packed {
+		if mem.sameCopy(s, lk.to) {
 			c = lk.to
 			break
 		}
@@ -1721,7 +1731,7 @@ func (m *mirror) copiesIn(comp []int32) []int32 {
 	if !slices.ContainsFunc(comp, func(s int32) bool { return m.recs[s].copied }) {
 		return nil // no two copies: one of every two is marked
 	}
-	first := map[copyOf]int32{}
+	first := map[uint64]int32{} // copy hash → the first position of it
 	out := make([]int32, len(comp))
 	found := false
 	for i, s := range comp {
@@ -1730,11 +1740,10 @@ func (m *mirror) copiesIn(comp []int32) []int32 {
 		if r.packed == "" || len(m.partners[r.key]) > 0 {
 			continue
 		}
-		c := copyOf{r.key.Source, r.kind, r.packed}
-		if f, ok := first[c]; ok {
+		if f, ok := first[r.copyHash]; !ok {
+			first[r.copyHash] = int32(i)
+		} else if m.sameCopy(comp[f], s) {
 			out[i], found = f, true
-		} else {
-			first[c] = int32(i)
 		}
 	}
 	if !found {

@@ -81,12 +81,9 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 		seen := map[int32]bool{}
 		for _, k := range keys {
 			held := l.mem.index[k]
-			if len(held) > copiesFrom || len(held) > l.opt.MaxBlock {
-				if firsts, ok := l.mem.firstCopies(held, l.opt.MaxBlock, record.Key{}); ok {
-					held = firsts
-				} else if len(held) > l.opt.MaxBlock {
-					continue
-				}
+			held, ok := l.mem.toCompare(held, l.opt.MaxBlock, record.Key{})
+			if !ok {
+				continue
 			}
 			for _, s := range held {
 				r := &l.mem.recs[s]
