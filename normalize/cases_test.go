@@ -77,6 +77,10 @@ func render(kind record.Kind, opts, in string) string {
 	case record.KindPhone:
 		opt.Region = opts
 	}
+	// A placeholder is found by Value, before any parser.
+	if why := normalize.Placeholder(kind, in); why != "" {
+		return "ERR empty"
+	}
 	switch kind {
 	case record.KindName:
 		n, err := normalize.ParseName(in)

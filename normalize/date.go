@@ -158,7 +158,13 @@ var months = func() map[string]int {
 }()
 
 // fillers are words that may stand between the parts of a written date.
-var fillers = set("de del of the th st nd rd le der")
+// Sanctions lists write a date of birth known to a year or so as "circa
+// 1965", "approx. 1965", "1965 (approximately)": the qualifier is passed
+// over, and the date kept with the precision it is written to; the ±1 year
+// level of the date comparison takes up the year either side.
+var fillers = set("de del of the th st nd rd le der " +
+	"circa c ca approx approximately about abt around est estimated aprox aproximadamente alrededor hacia cerca " +
+	"vers env environ etwa ungefahr dob born nacido nacida")
 
 func parseAuto(s string) (Date, error) {
 	// ISO 8601 with a time: keep the date.

@@ -72,6 +72,9 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 	if len(raw) > n {
 		return record.Value{}, fmt.Errorf("%w: %s value of %d bytes, longer than the %d a %s value may have", ErrInvalid, kind, len(raw), n, kind)
 	}
+	if why := Placeholder(kind, raw); why != "" {
+		return record.Value{}, fmt.Errorf("%w: %s", ErrEmpty, why)
+	}
 	switch kind {
 	case record.KindName:
 		n, err := ParseName(raw)
@@ -92,7 +95,11 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 		if err != nil {
 			return record.Value{}, err
 		}
-		return d.Value(), nil
+		v := d.Value()
+		if d.Precision == Day && fillerDates[v.Norm] {
+			return record.Value{}, fmt.Errorf("%w: %q is a date systems write for an unknown one", ErrEmpty, raw)
+		}
+		return v, nil
 	case record.KindPhone:
 		p, err := ParsePhone(raw, opt.Region)
 		if err != nil {

@@ -407,8 +407,14 @@ func FuzzValue(f *testing.F) {
 	for _, k := range record.Kinds {
 		f.Add(string(k), "Juan García 17/05/1990 +58 412 555 1234")
 	}
+	f.Add(string(record.KindIdentifier), "V-00.000.000")
+	f.Add(string(record.KindAddress), "Sin Dirección")
 	f.Fuzz(func(t *testing.T, kind, s string) {
-		_, _ = normalize.Value(record.Kind(kind), s, normalize.Options{Region: "GB"})
+		_, err := normalize.Value(record.Kind(kind), s, normalize.Options{Region: "GB"})
+		// A placeholder is never read as a value.
+		if why := normalize.Placeholder(record.Kind(kind), s); why != "" && len(s) <= normalize.MaxLength(record.Kind(kind)) && !errors.Is(err, normalize.ErrEmpty) {
+			t.Fatalf("%s %q is a placeholder (%s), but Value returned %v", kind, s, why, err)
+		}
 	})
 }
 

@@ -81,6 +81,14 @@ func TestAccuracy(t *testing.T) {
 	}
 	sets = append(sets, dataset{"Heterogeneous, busy payees", "the same, and one company in 1,500 more payments and one person in 750, written alike (most true pairs are theirs)", busyCfg, heteroTarget,
 		func([]record.Record) map[record.Key]string { return readTruth(t, busyTruth) }})
+	// The same set with words and fillers where values are missing: they
+	// must cost nothing (placeholdersCost).
+	missingCfg, missingTruth, _, err := synth.WriteHetero(filepath.Join(synthDir, "hetero-placeholders"), synth.HeteroOptions{Seed: 1, People: 6000, Placeholders: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets = append(sets, dataset{placeholdersSet, "the same, with N/A, SIN DIRECCION, 01/01/1900, 0 and the like where KYC rows and payments have no value", missingCfg, heteroTarget,
+		func([]record.Record) map[record.Key]string { return readTruth(t, missingTruth) }})
 	// The same kind of data at the size of the held-out set (about 90k
 	// records), where names collide more often and each pair's prior is
 	// smaller: measured when the file is written, as it takes a while
@@ -127,6 +135,15 @@ func TestAccuracy(t *testing.T) {
 				t.Errorf("%s pairwise F1 = %.4f, target ≥ %.2f", ds.name, r.m.PairwiseF1, ds.target)
 			}
 		})
+	}
+	f1 := map[string]float64{}
+	for _, r := range results {
+		f1[r.dataset.name] = r.m.PairwiseF1
+	}
+	if plain, ok := f1["Heterogeneous"]; ok {
+		if with, ok := f1[placeholdersSet]; ok && with < plain-placeholdersCost {
+			t.Errorf("placeholders cost %.4f of pairwise F1 (%.4f against %.4f without them), want at most %.3f", plain-with, with, plain, placeholdersCost)
+		}
 	}
 	if *write {
 		if err := os.WriteFile(filepath.Join("..", "..", "docs", "accuracy.md"), []byte(report(results)+breakdown+largeBreakdown), 0o644); err != nil {
@@ -194,7 +211,9 @@ Regenerate this file with:
     go test ./internal/accuracy -run TestAccuracy -write
 
 The same test, run without ` + "`-write`" + ` in CI, fails if pairwise F1 drops below the targets
-(Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95, heterogeneous ` + fmt.Sprint(heteroTarget) + `).
+(Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95, heterogeneous ` + fmt.Sprint(heteroTarget) + `),
+or if the placeholders a file writes for missing values cost the heterogeneous set more
+than ` + fmt.Sprint(placeholdersCost) + ` of it (read as values, they cost 0.0175).
 The large heterogeneous set, the size of the held-out set, is measured when the file is
 written (target ` + fmt.Sprint(heteroLargeTarget) + `).
 

@@ -71,6 +71,11 @@ type HeteroOptions struct {
 	// every customer, a payroll account. The other records are as
 	// without them.
 	BusyPayments int
+	// Placeholders, when set, writes words and fillers where a KYC row or
+	// a payment has no value ("N/A", "SIN DIRECCION", 01/01/1900, "0"),
+	// as many systems do, drawn without the generator, so that the
+	// records are otherwise as without them.
+	Placeholders bool
 }
 
 // HeteroRecord is one generated record with what a test needs to score it.
@@ -172,7 +177,34 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 	}
 	g.busy(KindOrganization, opt.BusyPayments)
 	g.busy(KindPerson, opt.BusyPayments/2)
+	if opt.Placeholders {
+		g.placeholders(rand.New(rand.NewPCG(opt.Seed, 77)))
+	}
 	return g.set
+}
+
+// placeholdersOf are what a source writes in an empty column, by column.
+var placeholdersOf = map[string]map[string][]string{
+	SourceKYC: {"fecha_nac": {"01/01/1900"}, "documento": {"N/A", "PENDIENTE", "0", "V-00.000.000"},
+		"telefono": {"0000000", "N/A"}, "direccion": {"SIN DIRECCION", "N/A", "Desconocida"}},
+	SourcePayments: {"address": {"NOT PROVIDED", "UNKNOWN", "N/A"}, "account": {"NOTPROVIDED", "UNKNOWN"}},
+}
+
+// placeholders writes a placeholder, drawn with r, in each empty column
+// that placeholdersOf lists; the record's variations name the columns.
+func (g *hgen) placeholders(r *rand.Rand) {
+	for i := range g.set.Records {
+		rec := &g.set.Records[i]
+		cols := placeholdersOf[rec.Source]
+		for _, col := range slices.Sorted(maps.Keys(cols)) {
+			if v, ok := rec.Fields[col]; ok && v == "" {
+				rec.Fields[col] = cols[col][r.IntN(len(cols[col]))]
+				if !slices.Contains(rec.Variations, "placeholder") {
+					rec.Variations = append(rec.Variations, "placeholder")
+				}
+			}
+		}
+	}
 }
 
 // busy adds n copies of the first payment naming a party of the kind with

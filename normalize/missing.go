@@ -1,0 +1,110 @@
+package normalize
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Placeholder returns a non-empty reason when raw is written where a value
+// is missing — "N/A", "UNKNOWN", "SIN DIRECCION", "000000", a date of
+// birth of 1900-01-01 — rather than a value of kind: such a value shared
+// by hundreds of records is no evidence that any two of them agree, and
+// against a real value it would read as a disagreement (a customer whose
+// national id is "N/A" in one file and V-12345678 in another). Value
+// returns ErrEmpty for it, so the record is kept without it and the value
+// goes to the rejects with its reason.
+//
+// Only the whole value counts, and only words that say nothing else:
+// "Unknown Street 4" is an address; a country's code (NA is Namibia) is
+// left to Country.
+func Placeholder(kind record.Kind, raw string) string {
+	if kind == record.KindCountry || len(raw) > maxPlaceholder {
+		return ""
+	}
+	toks := Tokens(raw)
+	if len(toks) == 0 {
+		return ""
+	}
+	phrase := strings.Join(toks, " ")
+	if missingWords[phrase] {
+		return fmt.Sprintf("%q stands for a missing value", raw)
+	}
+	compact := strings.Join(toks, "")
+	switch kind {
+	case record.KindIdentifier, record.KindPostcode, record.KindPhone:
+		if d := digits(compact); d != "" && allSame(d) && (d[0] == '0' || len(d) >= 5) {
+			return fmt.Sprintf("%q is a filler, not a number", raw)
+		}
+	case record.KindEmail:
+		if local, _, ok := strings.Cut(raw, "@"); ok && missingWords[strings.Join(Tokens(local), " ")] {
+			return fmt.Sprintf("%q stands for a missing e-mail address", raw)
+		}
+	}
+	if len(compact) >= 2 && allSame(compact) && strings.ContainsRune("x0", rune(compact[0])) {
+		return fmt.Sprintf("%q is a filler, not a value", raw)
+	}
+	return ""
+}
+
+// maxPlaceholder bounds the raw values Placeholder reads: the longest
+// words it knows are under 30 bytes, and a longer value is not read twice.
+const maxPlaceholder = 40
+
+// fillerDates are dates systems write for an unknown one: a database's or
+// spreadsheet's zero day, its least or greatest date.
+var fillerDates = map[string]bool{
+	"1900-01-01": true, "1899-12-30": true, "1899-12-31": true, "1800-01-01": true, "1753-01-01": true,
+	"1601-01-01": true, "9999-12-31": true, "9999-01-01": true, "2999-12-31": true,
+}
+
+// missingWords are the whole values, folded to tokens joined by a space,
+// that files write for "no value" in English, Spanish, Portuguese, French
+// and German.
+var missingWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		// English
+		"n a", "na", "n d", "none", "null", "nil", "nan", "unknown", "unk", "not known", "not provided",
+		"not available", "not applicable", "not stated", "not given", "not supplied", "not specified",
+		"no data", "no address", "no name", "no information", "no info", "no email", "no phone", "no id",
+		"tbd", "tba", "to be confirmed", "to be advised", "pending", "missing", "blank", "empty",
+		"noemail", "nomail", "notprovided", "notavailable", "notapplicable", "unknownaddress",
+		"address unknown", "name unknown", "unknown address", "unknown name", "see notes", "refused", "withheld",
+		// Spanish
+		"s d", "s n", "s i", "sin datos", "sin dato", "sin informacion", "sin info", "sin direccion", "sin domicilio",
+		"sincorreo", "sindatos", "sininformacion", "sindireccion", "sin nombre", "sin correo", "sin telefono", "sin documento", "sin numero", "sin identificacion",
+		"desconocido", "desconocida", "no aplica", "no disponible", "no tiene", "no registra", "no informa",
+		"no reporta", "ninguno", "ninguna", "pendiente", "por definir", "no consta", "no indica",
+		// Portuguese
+		"nao informado", "nao informada", "nao se aplica", "nao disponivel", "nao consta", "sem informacao",
+		"desconhecido", "desconhecida", "nenhum",
+		// French
+		"inconnu", "inconnue", "non renseigne", "non renseignee", "neant", "non communique", "sans objet",
+		// German
+		"unbekannt", "keine angabe", "keine angaben", "k a", "entfallt",
+	} {
+		m[w] = true
+	}
+	return m
+}()
+
+func digits(s string) string {
+	var b strings.Builder
+	for i := range len(s) {
+		if s[i] >= '0' && s[i] <= '9' {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+func allSame(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if s[i] != s[0] {
+			return false
+		}
+	}
+	return true
+}
