@@ -457,11 +457,20 @@ type valueCache struct {
 }
 
 type cached struct {
-	one []record.Value // the value as a slice of one, shared by records that have only it
-	err error
+	// vals are the raw value's values, one per part (normalize.Parts:
+	// a name and its alias written in one cell, two phone numbers), as a
+	// slice shared by the records that have only them.
+	vals []record.Value
+	bad  []badPart // parts that could not be normalised
 	// orgNamed is set for a value typed name (a person's) that reads as
 	// an organisation's name.
 	orgNamed bool
+}
+
+// badPart is a part of a raw value that could not be normalised.
+type badPart struct {
+	raw string
+	err error
 }
 
 const cacheMax = 1 << 16
@@ -486,30 +495,45 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 	for _, raw := range feat.Raw {
 		e, ok := m[raw]
 		if !ok {
-			v, err := normalize.Value(feat.Kind, raw, opt)
-			e = cached{err: err}
-			if err == nil {
-				e.one = []record.Value{v}
-				e.orgNamed = c.orgNamed && (feat.Kind == record.KindName && normalize.IsOrgName(raw) ||
-					feat.Kind == record.KindParty && v.Facet("party") == string(record.EntityOrganization))
-			}
+			e = c.values(feat.Kind, raw, opt)
 			if len(m) < cacheMax {
 				m[raw] = e
 			}
 		}
-		if e.err != nil {
-			rejects = append(rejects, Reject{Scope: ScopeValue, Field: feat.Name, Reason: e.err.Error(), Raw: raw})
-			continue
+		for _, b := range e.bad {
+			rejects = append(rejects, Reject{Scope: ScopeValue, Field: feat.Name, Reason: b.err.Error(), Raw: b.raw})
 		}
 		orgNamed = orgNamed || e.orgNamed
-		if len(feat.Raw) == 1 {
-			return e.one, nil, orgNamed // shared: values are never modified after normalisation
+		if len(feat.Raw) == 1 && len(e.bad) == 0 {
+			return e.vals, nil, orgNamed // shared: values are never modified after normalisation
 		}
-		if !slices.ContainsFunc(vals, func(x record.Value) bool { return x.Norm == e.one[0].Norm }) {
-			vals = append(vals, e.one[0])
+		for _, v := range e.vals {
+			if !slices.ContainsFunc(vals, func(x record.Value) bool { return x.Norm == v.Norm }) {
+				vals = append(vals, v)
+			}
 		}
 	}
 	return vals, rejects, orgNamed
+}
+
+// values normalises each part of raw (normalize.Parts), dropping
+// duplicates.
+func (c *valueCache) values(kind record.Kind, raw string, opt normalize.Options) cached {
+	var e cached
+	for _, part := range normalize.Parts(kind, raw) {
+		v, err := normalize.Value(kind, part, opt)
+		if err != nil {
+			e.bad = append(e.bad, badPart{part, err})
+			continue
+		}
+		if slices.ContainsFunc(e.vals, func(x record.Value) bool { return x.Norm == v.Norm }) {
+			continue
+		}
+		e.vals = append(e.vals, v)
+		e.orgNamed = e.orgNamed || c.orgNamed && (kind == record.KindName && normalize.IsOrgName(part) ||
+			kind == record.KindParty && v.Facet("party") == string(record.EntityOrganization))
+	}
+	return e
 }
 
 // Normalizer normalises records of one source one at a time, as Load does

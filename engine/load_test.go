@@ -326,3 +326,54 @@ func TestLoadPeopleAndCompaniesNamedApart(t *testing.T) {
 		t.Errorf("warnings %q, want none", stats.Warnings)
 	}
 }
+
+// TestLoadCellsOfSeveralValues checks that a cell writing several values
+// (a name and its alias, two phone numbers) gives each as a value of the
+// feature, that a part that cannot be read is rejected alone, and that a
+// placeholder is a reject, not a value.
+func TestLoadCellsOfSeveralValues(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{
+		"a.csv": "id,name,phone,doc\n" +
+			"1,Ivan Petrov a.k.a. Ivan Petroff,0212-1234567 / 0414-7654321,C.I. V-12.345.678\n" +
+			"2,Ana Diaz,0212-1234567 / 12345678901234567890,N/A\n" +
+			"3,Alias Grace,(0212) 555-1234 (oficina),V12345678\n",
+	}, `sources:
+  - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}, ph: {column: phone, type: phone, region: VE}, doc: {column: doc, type: identifier}}}
+`)
+	var recs []record.Record
+	var rejects []engine.Reject
+	if _, err := engine.Load(context.Background(), cfg,
+		func(r record.Record) error { recs = append(recs, r); return nil },
+		func(r engine.Reject) error { rejects = append(rejects, r); return nil }, engine.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	norms := func(r record.Record, f string) []string {
+		var out []string
+		for _, v := range r.Feature(f).Values {
+			out = append(out, v.Norm)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		rec  int
+		f    string
+		want []string
+	}{
+		{0, "n", []string{"ivan petrov", "ivan petroff"}},
+		{0, "ph", []string{"+582121234567", "+584147654321"}},
+		{0, "doc", []string{"V12345678"}},
+		{1, "ph", []string{"+582121234567"}},
+		{1, "doc", nil},
+		{2, "n", []string{"alias grace"}},
+		{2, "ph", []string{"+582125551234"}},
+		{2, "doc", []string{"V12345678"}},
+	} {
+		if got := norms(recs[c.rec], c.f); !slices.Equal(got, c.want) {
+			t.Errorf("record %s %s = %q, want %q", recs[c.rec].Key, c.f, got, c.want)
+		}
+	}
+	if len(rejects) != 2 || rejects[0].Raw != "12345678901234567890" || rejects[0].Field != "ph" ||
+		rejects[1].Raw != "N/A" || !strings.Contains(rejects[1].Reason, "missing value") {
+		t.Errorf("rejects = %+v, want the second number of a/2 and its N/A", rejects)
+	}
+}

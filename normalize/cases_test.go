@@ -164,3 +164,26 @@ func BenchmarkParsePhone(b *testing.B) {
 		_, _ = normalize.ParsePhone(c.in, c.opts)
 	}
 }
+
+// BenchmarkValue normalises every value of testdata/cases.tsv by Value,
+// and BenchmarkValueChecks runs only what Value and the loader ask of
+// every raw value before its kind's parser (Placeholder, Parts): what
+// those checks add to loading. b.N counts values.
+func BenchmarkValue(b *testing.B) {
+	cases := readCases(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c := cases[i%len(cases)]
+		_, _ = normalize.Value(record.Kind(c.kind), c.in, normalize.Options{Region: c.opts})
+	}
+}
+
+func BenchmarkValueChecks(b *testing.B) {
+	cases := readCases(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c := cases[i%len(cases)]
+		_ = normalize.Placeholder(record.Kind(c.kind), c.in)
+		_ = normalize.Parts(record.Kind(c.kind), c.in)
+	}
+}

@@ -2,18 +2,78 @@ package normalize
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // Identifier folds an identifier (national id, passport, tax or company
 // number) to upper-case ASCII letters and digits: "v-12.345.678" → V12345678.
+// The words a list or a form writes around the number are not part of it:
+// a label before it ("Passport No. AB123456", "NIT 900.123.456-7",
+// "Cédula de Identidad 12345678") and a note after it ("AB123456
+// (Venezuela)"), so that each reads as the bare number another source
+// writes. A letter standing alone is kept (V-12.345.678, 12345678 Z).
 func Identifier(raw string) (string, error) {
-	id := strings.ToUpper(strings.Join(Tokens(raw), ""))
+	id := strings.ToUpper(strings.Join(numberTokens(Tokens(raw)), ""))
 	if id == "" {
 		return "", fmt.Errorf("%w: identifier %q has no letters or digits", ErrEmpty, raw)
 	}
 	return id, nil
 }
+
+// numberTokens returns the tokens of an identifier without the label
+// words before its first token with a digit and the words of two or more
+// letters after its last (a country, a country's code); an identifier with
+// no digit is kept whole.
+func numberTokens(toks []string) []string {
+	first := slices.IndexFunc(toks, hasDigit)
+	if first < 0 {
+		return toks
+	}
+	lo := 0
+	for lo < first {
+		if idLabels[toks[lo]] {
+			lo++
+			continue
+		}
+		// A label in initials (C.I., R.I.F.), perhaps before the
+		// letter of the number itself (C.I. V-12.345.678).
+		k := lo
+		for k < first && len(toks[k]) == 1 {
+			k++
+		}
+		for ; k >= lo+2 && !idLabels[strings.Join(toks[lo:k], "")]; k-- {
+		}
+		if k < lo+2 {
+			break
+		}
+		lo = k
+	}
+	hi := len(toks)
+	for hi > first+1 && !hasDigit(toks[hi-1]) && len(toks[hi-1]) >= 2 {
+		hi--
+	}
+	return toks[lo:hi]
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// idLabels are the words that name an identifier's kind or say "number",
+// folded, as lists and forms in English, Spanish, Portuguese, French and
+// German write them before the number.
+var idLabels = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`passport passports pasaporte passaporte passeport reisepass pass pas pp
+		no nr nro num numb number numbers numero ndeg nos
+		id ident identity identidad identification identificacion identificacao identite card tarjeta carte ausweis
+		cedula ci cc ce ti dni nie nif cif nit rif ruc rut cuit cuil curp rfc cpf cnpj rg ssn sin tin ein itin vat tax fiscal
+		national nacional nationale personal personnel de del da do of
+		reg registration registro register company companies crn inn ogrn kpp
+		driver drivers driving licence license licencia permis carteira`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // Postcode folds a postal code like an identifier: "sw1a 1aa" → SW1A1AA.
 func Postcode(raw string) (string, error) {

@@ -20,8 +20,8 @@ import (
 // "Unknown Street 4" is an address; a country's code (NA is Namibia) is
 // left to Country.
 func Placeholder(kind record.Kind, raw string) string {
-	if kind == record.KindCountry || len(raw) > maxPlaceholder {
-		return ""
+	if kind == record.KindCountry || len(raw) > maxPlaceholder || twoDigits(raw) {
+		return "" // the words have no digits, and a filler one digit only
 	}
 	toks := Tokens(raw)
 	if len(toks) == 0 {
@@ -98,6 +98,20 @@ func digits(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// twoDigits reports whether s holds two different digits.
+func twoDigits(s string) bool {
+	var d byte
+	for i := range len(s) {
+		if c := s[i]; c >= '0' && c <= '9' {
+			if d != 0 && c != d {
+				return true
+			}
+			d = c
+		}
+	}
+	return false
 }
 
 func allSame(s string) bool {

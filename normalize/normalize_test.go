@@ -449,3 +449,58 @@ func TestTransliterationsSoundAlike(t *testing.T) {
 		}
 	}
 }
+
+func TestParts(t *testing.T) {
+	tests := []struct {
+		kind record.Kind
+		raw  string
+		want []string
+	}{
+		{record.KindName, "JUAN PEREZ ALIAS EL GORDO", []string{"JUAN PEREZ", "EL GORDO"}},
+		{record.KindParty, "Ivan Petrov a.k.a. Ivan Petroff", []string{"Ivan Petrov", "Ivan Petroff"}},
+		{record.KindParty, "IVAN PETROV AKA: IVAN PETROFF AKA VANYA", []string{"IVAN PETROV", "IVAN PETROFF", "VANYA"}},
+		{record.KindOrgName, "Acme Ltd t/a Acme Trading", []string{"Acme Ltd", "Acme Trading"}},
+		{record.KindParty, "Maria Lopez (a.k.a. Mary Lopez)", []string{"Maria Lopez", "Mary Lopez)"}},
+		{record.KindName, "Alias Grace", []string{"Alias Grace"}},           // a marker with no name before it
+		{record.KindName, "Akaash Kumar", []string{"Akaash Kumar"}},         // not a word of its own
+		{record.KindName, "Juan Perez alias", []string{"Juan Perez alias"}}, // nothing after it
+		{record.KindPhone, "0212-1234567 / 0414-7654321", []string{"0212-1234567", "0414-7654321"}},
+		{record.KindPhone, "0212-1234567; 0414-7654321", []string{"0212-1234567", "0414-7654321"}},
+		{record.KindPhone, "0212 1234567 y 0414 7654321", []string{"0212 1234567", "0414 7654321"}},
+		{record.KindPhone, "030/1234567", []string{"030/1234567"}}, // an area code, not two numbers
+		{record.KindPhone, "+58 414 765 4321", []string{"+58 414 765 4321"}},
+		{record.KindEmail, "ana@x.com; ana.perez@y.com", []string{"ana@x.com", "ana.perez@y.com"}},
+		{record.KindEmail, "ana@x.com", []string{"ana@x.com"}},
+		{record.KindIdentifier, "V-12.345.678 / 1234", []string{"V-12.345.678 / 1234"}},
+		{record.KindAddress, "Calle 5, alias 3", []string{"Calle 5, alias 3"}},
+	}
+	for _, tt := range tests {
+		if got := normalize.Parts(tt.kind, tt.raw); !slices.Equal(got, tt.want) {
+			t.Errorf("Parts(%s, %q) = %q, want %q", tt.kind, tt.raw, got, tt.want)
+		}
+	}
+}
+
+func FuzzParts(f *testing.F) {
+	f.Add(string(record.KindName), "JUAN PEREZ ALIAS EL GORDO")
+	f.Add(string(record.KindPhone), "0212-1234567 / 0414-7654321")
+	f.Add(string(record.KindEmail), "a@b.c;d@e.f")
+	f.Fuzz(func(t *testing.T, kind, raw string) {
+		parts := normalize.Parts(record.Kind(kind), raw)
+		if len(parts) == 0 {
+			t.Fatal("no parts")
+		}
+		if len(parts) == 1 {
+			return
+		}
+		// Nothing dropped but separators: each part is in raw, in order.
+		rest := raw
+		for _, p := range parts {
+			i := strings.Index(rest, p)
+			if p == "" || i < 0 {
+				t.Fatalf("part %q of %q not found in order", p, raw)
+			}
+			rest = rest[i+len(p):]
+		}
+	})
+}

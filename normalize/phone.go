@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,9 @@ func (p Phone) Value() record.Value {
 		"valid", strconv.FormatBool(p.Valid), "ext", p.Extension)}
 }
 
+// phoneNote is a bracketed note of a phone number: words, no digits.
+var phoneNote = regexp.MustCompile(`\([^0-9()]*[A-Za-z][^0-9()]*\)|\[[^0-9\[\]]*\]`)
+
 // ParsePhone reads a telephone number with libphonenumber's rules. A number
 // without an international prefix is read in the default region (ISO 3166-1
 // alpha-2); without one, it returns ErrAmbiguous. A number that is not even
@@ -35,6 +39,11 @@ func ParsePhone(raw, region string) (Phone, error) {
 		return Phone{}, ErrEmpty
 	}
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "tel:"), "TEL:")
+	if strings.ContainsAny(s, "([") {
+		// A note in brackets, "(mobile)", "[casa]": not part of the
+		// number, and the library rejects the number with it.
+		s = strings.TrimSpace(phoneNote.ReplaceAllString(s, " "))
+	}
 	region = strings.ToUpper(region)
 	if region == "" {
 		region = "ZZ"

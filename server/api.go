@@ -713,13 +713,17 @@ func (s *Server) query(in *matchIn, rejected *[]uploadError) (record.Record, err
 		}
 		f := record.Feature{Name: name, Kind: kind, Raw: raws}
 		for _, raw := range raws {
-			v, err := normalize.Value(kind, raw, normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]})
-			if err != nil {
-				*rejected = append(*rejected, uploadError{Field: name, Reason: err.Error()})
-				continue
+			// A cell that writes several values (a name and its alias,
+			// two numbers) is read as a source's would be.
+			for _, part := range normalize.Parts(kind, raw) {
+				v, err := normalize.Value(kind, part, normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]})
+				if err != nil {
+					*rejected = append(*rejected, uploadError{Field: name, Reason: err.Error()})
+					continue
+				}
+				f.Values = append(f.Values, v)
+				usable++
 			}
-			f.Values = append(f.Values, v)
-			usable++
 		}
 		q.Features = append(q.Features, f)
 	}

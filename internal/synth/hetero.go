@@ -71,11 +71,12 @@ type HeteroOptions struct {
 	// every customer, a payroll account. The other records are as
 	// without them.
 	BusyPayments int
-	// Placeholders, when set, writes words and fillers where a KYC row or
-	// a payment has no value ("N/A", "SIN DIRECCION", 01/01/1900, "0"),
-	// as many systems do, drawn without the generator, so that the
-	// records are otherwise as without them.
-	Placeholders bool
+	// Messy, when set, writes values as many systems do, drawn without
+	// the generator, so that the records are otherwise as without it:
+	// words and fillers where a KYC row or a payment has no value ("N/A",
+	// "SIN DIRECCION", 01/01/1900, "0"), and labels and notes around
+	// identifiers ("C.I. V-12.345.678", "Passport B63358773 (Syrian)").
+	Messy bool
 }
 
 // HeteroRecord is one generated record with what a test needs to score it.
@@ -177,8 +178,10 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 	}
 	g.busy(KindOrganization, opt.BusyPayments)
 	g.busy(KindPerson, opt.BusyPayments/2)
-	if opt.Placeholders {
-		g.placeholders(rand.New(rand.NewPCG(opt.Seed, 77)))
+	if opt.Messy {
+		r := rand.New(rand.NewPCG(opt.Seed, 77))
+		g.placeholders(r)
+		g.labels(r)
 	}
 	return g.set
 }
@@ -203,6 +206,46 @@ func (g *hgen) placeholders(r *rand.Rand) {
 					rec.Variations = append(rec.Variations, "placeholder")
 				}
 			}
+		}
+	}
+}
+
+// idLabels are the labels written before an identifier, by its form.
+var idLabels = map[string][]string{
+	"V-": {"C.I. ", "CI ", "Cédula "}, "P-": {"Pasaporte ", "Pasaporte No. ", "PAS "}, "J-": {"RIF "},
+	"passport": {"Passport ", "Passport No. "}, "national_id": {"Cedula No. ", "National ID "}, "registration": {"Reg. No. ", "Company No. "},
+}
+
+// labels writes, drawn with r, a label before two in five identifiers of
+// KYC rows and half those of the sanctions list, and a note of the
+// holder's nationality after some of the latter; the record's variations
+// say "id_label".
+func (g *hgen) labels(r *rand.Rand) {
+	for i := range g.set.Records {
+		rec := &g.set.Records[i]
+		labelled := false
+		switch rec.Source {
+		case SourceKYC:
+			v := rec.Fields["documento"]
+			if l := idLabels[v[:min(2, len(v))]]; len(l) > 0 && r.Float64() < 0.4 {
+				rec.Fields["documento"], labelled = l[r.IntN(len(l))]+v, true
+			}
+		case SourceSanctions:
+			ids, _ := rec.Nested["ids"].([]any)
+			for _, x := range ids {
+				id, _ := x.(map[string]any)
+				kind, _ := id["type"].(string)
+				if l := idLabels[kind]; len(l) > 0 && r.Float64() < 0.5 {
+					note := ""
+					if nat, _ := rec.Nested["nationality"].([]any); len(nat) > 0 && r.IntN(2) == 0 {
+						note = fmt.Sprintf(" (%v)", nat[0])
+					}
+					id["number"], labelled = l[r.IntN(len(l))]+fmt.Sprint(id["number"])+note, true
+				}
+			}
+		}
+		if labelled {
+			rec.Variations = append(rec.Variations, "id_label")
 		}
 	}
 }

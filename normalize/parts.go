@@ -1,0 +1,91 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/concord-er/concord/record"
+)
+
+// Parts splits a raw value that writes several values of its kind in one
+// cell, as customer files and lists do, into those values; any other value
+// is returned whole, as the one part. It splits:
+//   - names at an alias marker: "JUAN PEREZ ALIAS EL GORDO", "Acme Ltd
+//     t/a Acme Trading", "Ivan Petrov a.k.a. Ivan Petroff" (the second is
+//     another name of the same record, as an alias column's would be);
+//   - phones at a separator between numbers: "0212-1234567 / 0414-7654321"
+//     (a part of fewer than six digits, such as an area code written
+//     "030/1234567", keeps the cell whole);
+//   - e-mail addresses at separators, when the cell holds more than one @.
+//
+// Parts never drops text: every character but the separators and markers
+// is in one part.
+func Parts(kind record.Kind, raw string) []string {
+	if len(raw) > MaxLength(kind) {
+		return []string{raw}
+	}
+	switch {
+	case kind.IsName():
+		if mayHoldAlias(raw) {
+			return split(raw, aliasMarker, nil)
+		}
+	case kind == record.KindPhone:
+		if countDigits(raw) >= 12 {
+			return split(raw, phoneSeparator, func(p string) bool { return countDigits(p) >= 6 })
+		}
+	case kind == record.KindEmail:
+		if strings.Count(raw, "@") > 1 {
+			return split(raw, emailSeparator, func(p string) bool { return strings.Contains(p, "@") })
+		}
+	}
+	return []string{raw}
+}
+
+// mayHoldAlias is a quick test, true of every name aliasMarker matches
+// (not the other way round): most names are read without the regular
+// expression.
+func mayHoldAlias(raw string) bool {
+	l := strings.ToLower(raw)
+	for _, w := range aliasHints {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var aliasHints = []string{"aka", "a.k", "a/k", "fka", "f.k", "nka", "n.k", "alias", "known as", "dba", "d.b", "t/a", "trading as", "doing business", "conocid"}
+
+func countDigits(s string) int {
+	n := 0
+	for i := range len(s) {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// split cuts raw at each match of sep; unless every part is non-blank
+// and passes keep (when given), raw is returned whole.
+func split(raw string, sep *regexp.Regexp, keep func(string) bool) []string {
+	if !sep.MatchString(raw) {
+		return []string{raw}
+	}
+	parts := sep.Split(raw, -1)
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+		if parts[i] == "" || keep != nil && !keep(parts[i]) {
+			return []string{raw}
+		}
+	}
+	return parts
+}
+
+var (
+	// aliasMarker is a word that introduces another name of the same
+	// party, between two names.
+	aliasMarker    = regexp.MustCompile(`(?i)\s*(?:\(|\b)(?:a\.?k\.?a\.?|a/k/a|f\.?k\.?a\.?|n\.?k\.?a\.?|alias|also known as|formerly known as|d\.?b\.?a\.?|t/a|trading as|doing business as|tambien conocid[oa] como|conocid[oa] como|alias de)(?:\s*:)?(?:\)|\s)\s*`)
+	phoneSeparator = regexp.MustCompile(`(?i)\s*(?:[;,|/]|\s(?:y|o|or|and|ou|oder)\s)\s*`)
+	emailSeparator = regexp.MustCompile(`[;,\s]+`)
+)
