@@ -228,6 +228,8 @@ func TestNDJSONListsKindsAndAliases(t *testing.T) {
 			{Name: "name", Kind: record.KindParty, Column: "name", Also: []ingest.Alias{{Column: "aliases"}}},
 			{Name: "passport", Kind: record.KindIdentifier, Column: "ids[type=passport].number"},
 			{Name: "any_id", Kind: record.KindIdentifier, Column: "ids.number"},
+			{Name: "jsonpath", Kind: record.KindIdentifier, Column: "$.ids[*].number"}, // as JSONPath writes it
+			{Name: "brackets", Kind: record.KindIdentifier, Column: "ids[].number"},
 		}}
 	r, err := ingest.Open(strings.NewReader(in), opt)
 	if err != nil {
@@ -246,6 +248,8 @@ func TestNDJSONListsKindsAndAliases(t *testing.T) {
 		{0, record.EntityPerson, 0, []string{"Ana Ruiz", "Anita Ruiz", "A. Ruiz"}},
 		{0, record.EntityPerson, 1, []string{"P1", "P2"}},
 		{0, record.EntityPerson, 2, []string{"P1", "V9", "P2"}},
+		{0, record.EntityPerson, 3, []string{"P1", "V9", "P2"}},
+		{0, record.EntityPerson, 4, []string{"P1", "V9", "P2"}},
 		{1, record.EntityOrganization, 1, nil}, // case-insensitive kind value; no passport
 		{1, record.EntityOrganization, 2, []string{"J5"}},
 		{2, record.EntityUnknown, 0, []string{"Sea Star"}}, // an unmapped kind value

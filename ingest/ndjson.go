@@ -204,8 +204,10 @@ func objects(v any) []map[string]any {
 	return nil
 }
 
-// splitPath splits a path on the dots outside brackets.
+// splitPath splits a path on the dots outside brackets, without
+// JSONPath's "$." before it.
 func splitPath(key string) []string {
+	key = strings.TrimPrefix(key, "$.")
 	var parts []string
 	depth, start := 0, 0
 	for i := 0; i < len(key); i++ {
@@ -224,11 +226,15 @@ func splitPath(key string) []string {
 	return append(parts, key[start:])
 }
 
-// parsePart reads "name" or "name[field=value]".
+// parsePart reads "name" or "name[field=value]"; "name[]" and "name[*]",
+// as JSONPath writes every element of a list, read as "name".
 func parsePart(part string) (name, field, value string, filtered bool) {
 	name, rest, ok := strings.Cut(part, "[")
 	if !ok || !strings.HasSuffix(rest, "]") {
 		return part, "", "", false
+	}
+	if rest == "]" || rest == "*]" {
+		return name, "", "", false
 	}
 	field, value, ok = strings.Cut(strings.TrimSuffix(rest, "]"), "=")
 	if !ok {

@@ -461,9 +461,11 @@ func TestParts(t *testing.T) {
 		{record.KindParty, "IVAN PETROV AKA: IVAN PETROFF AKA VANYA", []string{"IVAN PETROV", "IVAN PETROFF", "VANYA"}},
 		{record.KindOrgName, "Acme Ltd t/a Acme Trading", []string{"Acme Ltd", "Acme Trading"}},
 		{record.KindParty, "Maria Lopez (a.k.a. Mary Lopez)", []string{"Maria Lopez", "Mary Lopez)"}},
-		{record.KindName, "Alias Grace", []string{"Alias Grace"}},           // a marker with no name before it
-		{record.KindName, "Akaash Kumar", []string{"Akaash Kumar"}},         // not a word of its own
-		{record.KindName, "Juan Perez alias", []string{"Juan Perez alias"}}, // nothing after it
+		{record.KindOrgName, "Acme Trading Ltd (formerly Acme Imports Ltd)", []string{"Acme Trading Ltd", "Acme Imports Ltd)"}},
+		{record.KindName, "John Smith formerly Jones", []string{"John Smith formerly Jones"}}, // not in brackets: a surname alone
+		{record.KindName, "Alias Grace", []string{"Alias Grace"}},                             // a marker with no name before it
+		{record.KindName, "Akaash Kumar", []string{"Akaash Kumar"}},                           // not a word of its own
+		{record.KindName, "Juan Perez alias", []string{"Juan Perez alias"}},                   // nothing after it
 		{record.KindPhone, "0212-1234567 / 0414-7654321", []string{"0212-1234567", "0414-7654321"}},
 		{record.KindPhone, "0212-1234567; 0414-7654321", []string{"0212-1234567", "0414-7654321"}},
 		{record.KindPhone, "0212 1234567 y 0414 7654321", []string{"0212 1234567", "0414 7654321"}},

@@ -42,6 +42,7 @@ func ParseOrg(raw string) (OrgName, error) {
 	if len(toks) == 0 {
 		return OrgName{}, ErrEmpty
 	}
+	toks = withoutStatus(toks)
 	var forms []string
 	// Legal forms at the end, possibly stacked: "GmbH & Co. KG", "Ltd Co".
 	for len(toks) > 1 {
@@ -86,6 +87,34 @@ func ParseOrg(raw string) (OrgName, error) {
 	}
 	return o, nil
 }
+
+// withoutStatus returns toks without a company's status written after its
+// name, as registries and lists add it: "ACME TRADING LTD (IN
+// LIQUIDATION)", "Inversiones Acme C.A. en liquidación" name the company
+// the other sources name without it.
+func withoutStatus(toks []string) []string {
+	for n := min(maxStatusLen, len(toks)-1); n >= 1; n-- {
+		if statusNotes[strings.Join(toks[len(toks)-n:], " ")] {
+			return toks[:len(toks)-n]
+		}
+	}
+	return toks
+}
+
+// statusNotes are the statuses withoutStatus removes, folded; maxStatusLen
+// is the most words of one.
+var statusNotes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Split("in liquidation|in voluntary liquidation|in members voluntary liquidation|"+
+		"in creditors voluntary liquidation|in administration|in receivership|in bankruptcy|under administration|"+
+		"dissolved|struck off|in dissolution|en liquidacion|en disolucion|en quiebra|en concurso|"+
+		"disuelta|liquidada|en liquidation|in liquidazione|in insolvenz|in liquidatie|em liquidacao|i likvidation", "|") {
+		m[w] = true
+	}
+	return m
+}()
+
+const maxStatusLen = 5
 
 // fieldLengths are the lengths at which payment messages cut a name: the
 // 35-character lines of SWIFT MT messages, two of them, and the 140

@@ -33,6 +33,10 @@ func latin(s string) string {
 	if isASCII(s) {
 		return s
 	}
+	// Format characters (zero-width spaces and joiners, a byte-order
+	// mark, a soft hyphen), pasted in with a name, are not there:
+	// Ju<U+200B>an is Juan, not "ju an".
+	s = strings.Map(dropFormat, s)
 	var b strings.Builder
 	// Runs of Arabic script use the dictionary-backed transliterator; all
 	// other text goes through unidecode.
@@ -52,6 +56,13 @@ func latin(s string) string {
 		s = s[j:]
 	}
 	return b.String()
+}
+
+func dropFormat(r rune) rune {
+	if unicode.Is(unicode.Cf, r) {
+		return -1
+	}
+	return r
 }
 
 func isASCII(s string) bool {
