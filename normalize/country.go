@@ -3,8 +3,11 @@ package normalize
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/biter777/countries"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Country returns the ISO 3166-1 alpha-2 code of a country given by name
@@ -27,10 +30,45 @@ func Country(raw string) (string, error) {
 		c = countries.ByName(s)
 	}
 	if c == countries.Unknown || c.Alpha2() == "" {
+		if code, ok := localCountryNames()[folded]; ok {
+			return code, nil
+		}
 		return "", fmt.Errorf("%w: unknown country %q", ErrInvalid, raw)
 	}
 	return c.Alpha2(), nil
 }
+
+// localCountryNames maps the names of countries in Spanish, Portuguese,
+// French, German and Italian, folded, to their codes: "Estados Unidos",
+// "Países Bajos", "Federação Russa", "Allemagne" (CLDR's names, through
+// golang.org/x/text). A name two countries share in different languages
+// is left out.
+var localCountryNames = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	clash := map[string]bool{}
+	for _, d := range []*display.Dictionary{display.Spanish, display.Portuguese, display.French, display.German, display.Italian} {
+		names := d.Regions()
+		for _, c := range countries.All() {
+			code := c.Alpha2()
+			r, err := language.ParseRegion(code)
+			if err != nil {
+				continue
+			}
+			name := Fold(names.Name(r))
+			if name == "" {
+				continue
+			}
+			if other, ok := m[name]; ok && other != code {
+				clash[name] = true
+			}
+			m[name] = code
+		}
+	}
+	for name := range clash {
+		delete(m, name)
+	}
+	return m
+})
 
 // countryAliases are local and colloquial names the library does not know.
 var countryAliases = map[string]string{
@@ -42,6 +80,8 @@ var countryAliases = map[string]string{
 	"italia": "IT", "france": "FR", "belgique": "BE", "belgie": "BE", "turkiye": "TR", "turkey": "TR",
 	"ivory coast": "CI", "cote d ivoire": "CI", "south korea": "KR", "north korea": "KP", "iran": "IR",
 	"syria": "SY", "uae": "AE", "emiratos arabes unidos": "AE", "estados unidos": "US", "reino unido": "GB",
+	"ee uu": "US", "eeuu": "US", "e e u u": "US", "estados unidos de america": "US", "federacion de rusia": "RU",
+	"federacion rusa": "RU", "holanda": "NL", "gran bretana": "GB", "inglaterra": "GB", "republica de corea": "KR",
 }
 
 // nationalities maps nationality adjectives, in English and in Spanish

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,17 @@ func ParseDate(raw string, layouts []string) (Date, error) {
 			return d, nil
 		}
 	}
+	// A time of day after the date, as databases and spreadsheets export
+	// one ("17/05/1990 00:00:00", "5/17/1990 12:00:00 AM"): the date is
+	// read without it.
+	if m := timeOfDay.FindStringSubmatchIndex(s); m != nil {
+		s = s[:m[2]]
+		for _, layout := range layouts {
+			if d, ok := parseLayout(s, layout); ok {
+				return d, nil
+			}
+		}
+	}
 	d, err := parseAuto(s)
 	if err != nil {
 		if len(layouts) > 0 {
@@ -82,6 +94,10 @@ func ParseDate(raw string, layouts []string) (Date, error) {
 	}
 	return d, nil
 }
+
+// timeOfDay matches a time of day after a date, and its zone; the first
+// group is where it starts.
+var timeOfDay = regexp.MustCompile(`\d((?:\s+|T)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?\s*(?:[aApP]\.?\s?[mM]\.?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)$`)
 
 func parseLayout(s, layout string) (Date, bool) {
 	t, err := time.Parse(layout, s)

@@ -216,6 +216,14 @@ func nameWords(raw string) (words []string, suffix string) {
 	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
 		words = words[1:]
 	}
+	// Honorifics in initials: H.R.H. (H.E., His Excellency, is also a
+	// person's initials: kept).
+	for _, h := range initialHonorifics {
+		if len(words) > len(h)+1 && slices.Equal(words[:len(h)], h) {
+			words = words[len(h):]
+			break
+		}
+	}
 	// The conjunction of Spanish double surnames: García y López.
 	if len(words) > 3 {
 		kept := words[:2:2]
@@ -388,7 +396,10 @@ func lastWord(unit string) string {
 
 var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame lord lady rev reverend fr father " +
 	"sr sra srta senor senora senorita sres lic licda licdo ing abg abog arq herr frau mme mlle madame madam " +
-	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt")
+	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt dna excellency excmo excma")
+
+// initialHonorifics are honorifics written in initials, one token a letter.
+var initialHonorifics = [][]string{{"h", "r", "h"}}
 
 // trailingTitles are the honorifics written after a name, as booking and
 // payment systems do ("SMITH/JANE MRS"): only those that are never a name.
