@@ -70,6 +70,18 @@ func NewPlan(cfg *config.Config, m *model.Model) (*Plan, error) {
 	return p, nil
 }
 
+// ExclusiveFeatures returns the features whose comparisons are exclusive
+// (a person has one: an id, a date of birth).
+func (p *Plan) ExclusiveFeatures() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range p.Specs {
+		if s.Exclusive {
+			out[s.Feature] = true
+		}
+	}
+	return out
+}
+
 // Comparisons compiles the plan's comparisons.
 func (p *Plan) Comparisons() ([]*compare.Comparison, error) {
 	comps := make([]*compare.Comparison, len(p.Specs))

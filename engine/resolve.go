@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -78,6 +79,9 @@ type ResolveStats struct {
 	Seconds  map[string]float64 `json:"seconds"`
 	Workers  int                `json:"workers"`
 	Warnings []string           `json:"warnings,omitempty"`
+	// Placeholders are the values read as missing because so many records
+	// of one source, of different names, held them (see findPlaceholders).
+	Placeholders []FoundPlaceholder `json:"placeholders,omitempty"`
 }
 
 // BlockingStats describe the candidate pairs.
@@ -242,6 +246,24 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	// block over the cap that they fill as copies, training counts each
 	// set of copies once, and clustering checks merges over one of each.
 	copyOf := copyIndex(block.CopiesOf(recs))
+	// Values of ids and dates held by so many records of different names
+	// that they stand for missing ones: found (or taken from the model
+	// given) and removed before anything reads the records.
+	exclusive := plan.ExclusiveFeatures()
+	var isPlaceholder func(source, feature, norm string) bool
+	if m != nil {
+		isPlaceholder = m.PlaceholderSet()
+	} else {
+		found := findPlaceholders(recs, exclusive, copyOf.counted)
+		res.Stats.Placeholders = found
+		if len(found) > 0 {
+			isPlaceholder = placeholderSet(found)
+			res.Stats.Warnings = append(res.Stats.Warnings, fmt.Sprintf("%d values of ids or dates, each held by many records of one source with different names, were read as missing: placeholders a file writes for none (see placeholders)", len(found)))
+		}
+	}
+	if isPlaceholder != nil && dropPlaceholders(recs, exclusive, isPlaceholder) > 0 {
+		copyOf = copyIndex(block.CopiesOf(recs)) // records that differed by one may be copies now
+	}
 	ix := block.Build(recs, rules, block.Options{MaxBlock: opt.MaxBlock, LinkOnly: linkOnly, CopyOf: copyOf})
 	cands := ix.Candidates()
 	// The copy pairs, last, are in no rule's training set, nor any pair
@@ -316,6 +338,11 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, err
 		}
 		m.Blocking, m.LinkOnly, m.Thresholds = plan.Blocking, plan.LinkOnly, plan.Thresholds
+		salt, err := hex.DecodeString(m.TFSalt)
+		if err != nil {
+			return nil, fmt.Errorf("tf salt: %w", err)
+		}
+		m.Placeholders = modelPlaceholders(res.Stats.Placeholders, salt)
 		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
 		stage("training", start)
 	}

@@ -576,3 +576,73 @@ func TestCopiesOverTheCap(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceholdersByFrequency writes, where the heterogeneous set's KYC
+// rows have no national id, a placeholder normalize does not know ("SEE
+// FILE", as a bank's system might): found by how many records of
+// different names hold it, it is read as missing, so that those customers
+// link to their records elsewhere as without it; a registration number
+// that the filings of one company share is not one. A model that keeps it
+// drops it from a run given that model.
+func TestPlaceholdersByFrequency(t *testing.T) {
+	plain := fixture.Resolve(t, fixture.Hetero(t, 1500), engine.ResolveOptions{})
+	cfg, filled := fixture.HeteroFilled(t, 1500, "SEE FILE")
+	if filled < 40 {
+		t.Fatalf("only %d KYC rows without an id", filled)
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	want := []engine.FoundPlaceholder{{Source: "kyc", Feature: "id_number", Value: "SEEFILE", Records: filled}}
+	if got := res.Stats.Placeholders; len(got) != 1 || got[0].Source != "kyc" || got[0].Feature != "id_number" || got[0].Value != "SEEFILE" || got[0].Records != filled || 2*got[0].Names < filled {
+		t.Fatalf("placeholders %+v, want %+v with names for half of them at least", got, want)
+	}
+	if len(res.Model.Placeholders) != 1 || res.Model.Placeholders[0].Key == "SEEFILE" {
+		t.Errorf("model placeholders %+v: want one, keyed by its salted hash", res.Model.Placeholders)
+	}
+	same := func(a, b *engine.Resolution) int {
+		ea, eb := map[record.Key]record.EntityID{}, map[record.Key]record.EntityID{}
+		for i, r := range a.Records {
+			ea[r.Key] = a.Entities[i]
+		}
+		for i, r := range b.Records {
+			eb[r.Key] = b.Entities[i]
+		}
+		// Pairs of records together in one resolution and not the other.
+		byA := map[record.EntityID][]record.Key{}
+		for k, e := range ea {
+			byA[e] = append(byA[e], k)
+		}
+		differ := 0
+		for _, keys := range byA {
+			for i := range keys {
+				for j := i + 1; j < len(keys); j++ {
+					if eb[keys[i]] != eb[keys[j]] {
+						differ++
+					}
+				}
+			}
+		}
+		return differ
+	}
+	if d := same(plain, res); d > 0 {
+		t.Errorf("%d pairs linked without the placeholder are apart with it", d)
+	}
+	for _, r := range res.Records {
+		if ft := r.Feature("id_number"); ft != nil && slices.ContainsFunc(ft.Values, func(v record.Value) bool { return v.Norm == "SEEFILE" }) {
+			t.Fatalf("%s keeps the placeholder", r.Key)
+		}
+	}
+	// The model given, it is dropped the same.
+	again := fixture.Resolve(t, cfg, engine.ResolveOptions{Model: res.Model})
+	if d := same(res, again); d > 0 || len(again.Stats.Placeholders) != 0 {
+		t.Errorf("with the model: %d pairs apart, placeholders found again %v", d, again.Stats.Placeholders)
+	}
+	for _, r := range again.Records {
+		if ft := r.Feature("id_number"); ft != nil && slices.ContainsFunc(ft.Values, func(v record.Value) bool { return v.Norm == "SEEFILE" }) {
+			t.Fatalf("with the model, %s keeps the placeholder", r.Key)
+		}
+	}
+	// The registry's filings share their company's number: no placeholder.
+	if slices.ContainsFunc(res.Stats.Placeholders, func(p engine.FoundPlaceholder) bool { return p.Source == "registry" }) {
+		t.Errorf("a registration number read as a placeholder: %+v", res.Stats.Placeholders)
+	}
+}

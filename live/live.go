@@ -91,10 +91,15 @@ type Live struct {
 	linkOnly bool
 	matchW   float64 // the match threshold as a weight, for clustering
 	excl     []int   // the scorer's exclusive comparisons
-	opt      Options
-	salt     []byte // the secret of the audit log's record digests
-	modelID  string // digest of the model, written in the audit log
-	now      func() time.Time
+	// placeholder and exclusive say which values of a record upserted
+	// are placeholders the model found (engine.DropPlaceholders); nil
+	// when it found none.
+	placeholder func(source, feature, norm string) bool
+	exclusive   map[string]bool
+	opt         Options
+	salt        []byte // the secret of the audit log's record digests
+	modelID     string // digest of the model, written in the audit log
+	now         func() time.Time
 	*process
 	mem  *mirror
 	next *mirror // an import's memory copy, taken on when it commits
@@ -405,6 +410,7 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 		return nil, fmt.Errorf("stored model: %w", err)
 	}
 	l.rules = plan.Rules
+	l.placeholder, l.exclusive = m.PlaceholderSet(), plan.ExclusiveFeatures()
 	if opt.Shared {
 		if _, err := sharedStore(st); err != nil {
 			return nil, err
@@ -1105,7 +1111,12 @@ type upsertPrep struct {
 
 // prepareUpsert finds what an upsert of rec needs of rec alone; it reads no
 // state that changes, so it needs no lock.
+// It removes the values of rec that are placeholders, as Resolve did from
+// the records it resolved.
 func (l *Live) prepareUpsert(rec *record.Record) (upsertPrep, error) {
+	if l.placeholder != nil {
+		engine.DropPlaceholders(rec, l.exclusive, l.placeholder)
+	}
 	data, err := store.EncodeRecord(rec)
 	if err != nil {
 		return upsertPrep{}, fmt.Errorf("record %s: %w", rec.Key, err)

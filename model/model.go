@@ -41,7 +41,56 @@ type Model struct {
 	Blocking    [][]string   `json:"blocking"`
 	LinkOnly    bool         `json:"link_only,omitempty"`
 	Comparisons []Comparison `json:"comparisons"`
-	Training    *Training    `json:"training,omitempty"`
+	// Placeholders are values of exclusive features (an id, a date of
+	// birth) that training found held by so many records of one source,
+	// of so many different names, that they stand for a missing value
+	// ("SEE FILE" as a national id): records are resolved without them,
+	// in batch and in real time. Keyed as the term-frequency tables are.
+	Placeholders []Placeholder `json:"placeholders,omitempty"`
+	Training     *Training     `json:"training,omitempty"`
+}
+
+// Placeholder is a value of one feature of one source read as missing.
+type Placeholder struct {
+	Source  string `json:"source"`
+	Feature string `json:"feature"`
+	// Key is TFKey(TFSalt, value), or the value when the model has no
+	// salt.
+	Key string `json:"key"`
+	// Records and Names are how many records held it when it was found,
+	// and how many different names they had.
+	Records int `json:"records"`
+	Names   int `json:"names"`
+}
+
+// PlaceholderSet returns whether the value norm of feature of source is
+// one of m's placeholders; nil when m has none.
+func (m *Model) PlaceholderSet() func(source, feature, norm string) bool {
+	if len(m.Placeholders) == 0 {
+		return nil
+	}
+	var salt []byte
+	if m.TFSalt != "" {
+		salt, _ = hex.DecodeString(m.TFSalt) // checked by Compile
+	}
+	keys := map[[2]string]map[string]bool{}
+	for _, p := range m.Placeholders {
+		sf := [2]string{p.Source, p.Feature}
+		if keys[sf] == nil {
+			keys[sf] = map[string]bool{}
+		}
+		keys[sf][p.Key] = true
+	}
+	return func(source, feature, norm string) bool {
+		set := keys[[2]string{source, feature}]
+		if set == nil {
+			return false
+		}
+		if salt == nil {
+			return set[norm]
+		}
+		return set[TFKey(salt, norm)]
+	}
 }
 
 // SourcePrior is λ for pairs of a record of source A and one of source B

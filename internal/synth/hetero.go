@@ -186,9 +186,11 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 	return g.set
 }
 
-// placeholdersOf are what a source writes in an empty column, by column.
+// placeholdersOf are what a source writes in an empty column, by column:
+// words normalize knows, and others ("SEE FILE", 01/01/1970) only their
+// number of holders tells.
 var placeholdersOf = map[string]map[string][]string{
-	SourceKYC: {"fecha_nac": {"01/01/1900"}, "documento": {"N/A", "PENDIENTE", "0", "V-00.000.000"},
+	SourceKYC: {"fecha_nac": {"01/01/1900", "01/01/1970"}, "documento": {"N/A", "PENDIENTE", "0", "V-00.000.000", "SEE FILE"},
 		"telefono": {"0000000", "N/A"}, "direccion": {"SIN DIRECCION", "N/A", "Desconocida"}},
 	SourcePayments: {"address": {"NOT PROVIDED", "UNKNOWN", "N/A"}, "account": {"NOTPROVIDED", "UNKNOWN"}},
 }
