@@ -57,12 +57,80 @@ func ParseName(raw string) (PersonName, error) {
 	return n, nil
 }
 
+// withoutNumbers drops from a name's words the numbers written with it,
+// and the label before each: an account a payment writes before its party
+// ("/VE4301… JUAN PEREZ"), an id after it ("JUAN PEREZ C.I. 12345678").
+// A word is a number when it has at least three digits, or is all digits
+// (a person's name has none, but a scanned one may read 5MITH). An
+// organisation's name may have numbers ("3M", "Fondo 2", "12345678 Ltd"):
+// of theirs (labelled) only a number of four digits or more after an
+// account's or an id's label goes. A name that is all numbers is left as it is.
+func withoutNumbers(words []string, labelled bool) []string {
+	label := func(w string) bool { return idLabels[w] || accountLabels[w] }
+	drop := func(i int) bool {
+		w := words[i]
+		n := countDigits(w)
+		if isWord(w) || labelled && n < 4 {
+			return false
+		}
+		return !labelled || i > 0 && (label(words[i-1]) || countDigits(words[i-1]) > 0 && drop0(words, i-1, label))
+	}
+	var out []string
+	for i, w := range words {
+		if !drop(i) {
+			out = append(out, w)
+			continue
+		}
+		// The label before it: a word (Passport, CI, Cuenta), or letters
+		// one by one (C.I., the V of V-12.345.678).
+		for len(out) > 1 && (label(out[len(out)-1]) || len(out[len(out)-1]) == 1) {
+			out = out[:len(out)-1]
+		}
+	}
+	if len(out) == 0 {
+		return words
+	}
+	return out
+}
+
+// isWord reports whether w is a word of a name, not a number: fewer than
+// three digits, and not all digits.
+func isWord(w string) bool {
+	n := countDigits(w)
+	return n == 0 || n < 3 && n < len(w)
+}
+
+// drop0 reports whether words[i], a word with digits, follows a label
+// through other such words (ACC 0102 5516: the 5516 too).
+func drop0(words []string, i int, label func(string) bool) bool {
+	for ; i > 0; i-- {
+		if countDigits(words[i]) == 0 {
+			return false
+		}
+		if label(words[i-1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// accountLabels are the words that say an account number follows.
+var accountLabels = set("acc acct account cuenta cta iban conta compte konto")
+
 // withoutLineNumber drops the line number a structured party field of a
 // payment message writes before the name (SWIFT 50F and 59F: "1/PEREZ
-// GARCIA/JUAN", "1/ACME TRADING LTD").
+// GARCIA/JUAN", "1/ACME TRADING LTD"), and the account its first line
+// writes (50K, 59: "/VE4301… PEREZ/JUAN").
 func withoutLineNumber(raw string) string {
-	if rest, ok := strings.CutPrefix(strings.TrimLeft(raw, " \t"), "1/"); ok && strings.TrimSpace(rest) != "" {
+	s := strings.TrimLeft(raw, " \t")
+	if acct, rest, ok := strings.Cut(s, " "); ok && strings.HasPrefix(acct, "/") && countDigits(acct) >= 4 && strings.TrimSpace(rest) != "" {
+		s = strings.TrimLeft(rest, " \t")
+	}
+	if rest, ok := strings.CutPrefix(s, "1/"); ok && strings.TrimSpace(rest) != "" {
 		return rest
+	}
+	if len(s) < len(strings.TrimLeft(raw, " \t")) {
+		return s
 	}
 	return raw
 }
@@ -182,9 +250,14 @@ func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 func nameWords(raw string) (words []string, suffix string) {
 	var parts [][]string
 	for _, p := range strings.Split(raw, ",") {
-		if t := nameTokens(p); len(t) > 0 {
+		if t := withoutNumbers(nameTokens(p), false); len(t) > 0 {
 			parts = append(parts, t)
 		}
+	}
+	// A part that is only numbers (an id after a comma) goes too, unless
+	// nothing else is left.
+	if kept := slices.DeleteFunc(slices.Clone(parts), func(p []string) bool { return !slices.ContainsFunc(p, isWord) }); len(kept) > 0 {
+		parts = kept
 	}
 	// Trailing parts that are only suffixes, post-nominals or titles:
 	// "Smith, John, Jr.", "SMITH, JANE, MRS".

@@ -42,7 +42,7 @@ func ParseOrg(raw string) (OrgName, error) {
 	if len(toks) == 0 {
 		return OrgName{}, ErrEmpty
 	}
-	toks = withoutStatus(toks)
+	toks = withoutStatus(withoutNumbers(toks, true))
 	var forms []string
 	// Legal forms at the end, possibly stacked: "GmbH & Co. KG", "Ltd Co".
 	for len(toks) > 1 {

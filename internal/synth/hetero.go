@@ -74,8 +74,10 @@ type HeteroOptions struct {
 	// Messy, when set, writes values as many systems do, drawn without
 	// the generator, so that the records are otherwise as without it:
 	// words and fillers where a KYC row or a payment has no value ("N/A",
-	// "SIN DIRECCION", 01/01/1900, "0"), and labels and notes around
-	// identifiers ("C.I. V-12.345.678", "Passport B63358773 (Syrian)").
+	// "SIN DIRECCION", 01/01/1900, "0", "SEE FILE"), labels and notes
+	// around identifiers ("C.I. V-12.345.678", "Passport B63358773
+	// (Syrian)"), and the account before a payment's party ("/VE4301…
+	// JUAN PEREZ").
 	Messy bool
 }
 
@@ -220,8 +222,8 @@ var idLabels = map[string][]string{
 
 // labels writes, drawn with r, a label before two in five identifiers of
 // KYC rows and half those of the sanctions list, and a note of the
-// holder's nationality after some of the latter; the record's variations
-// say "id_label".
+// holder's nationality after some of the latter; and the account before
+// three in ten payments' parties. The record's variations say "id_label".
 func (g *hgen) labels(r *rand.Rand) {
 	for i := range g.set.Records {
 		rec := &g.set.Records[i]
@@ -231,6 +233,12 @@ func (g *hgen) labels(r *rand.Rand) {
 			v := rec.Fields["documento"]
 			if l := idLabels[v[:min(2, len(v))]]; len(l) > 0 && r.Float64() < 0.4 {
 				rec.Fields["documento"], labelled = l[r.IntN(len(l))]+v, true
+			}
+		case SourcePayments:
+			// A payment's first line writes the account before the party
+			// (SWIFT 50K): "/VE4301… JUAN PEREZ".
+			if acct := rec.Fields["account"]; acct != "" && acct != "NOTPROVIDED" && acct != "UNKNOWN" && r.Float64() < 0.3 {
+				rec.Fields["name"], labelled = "/"+acct+" "+rec.Fields["name"], true
 			}
 		case SourceSanctions:
 			ids, _ := rec.Nested["ids"].([]any)
