@@ -180,13 +180,19 @@ func dropPlaceholders(recs []record.Record, exclusive map[string]bool, is func(s
 // DropPlaceholders removes from rec the values of exclusive features that
 // is reports as placeholders (model.Model.PlaceholderSet), and returns how
 // many it removed: what Resolve does to every record, for a record
-// upserted in real time.
+// upserted in real time. What rec shares with its caller's copy (its
+// features, their values) is replaced, not changed.
 func DropPlaceholders(rec *record.Record, exclusive map[string]bool, is func(source, feature, norm string) bool) int {
 	n := 0
+	cloned := false
 	for j := range rec.Features {
 		ft := &rec.Features[j]
 		if !exclusive[ft.Name] || !slices.ContainsFunc(ft.Values, func(v record.Value) bool { return is(rec.Key.Source, ft.Name, v.Norm) }) {
 			continue
+		}
+		if !cloned {
+			rec.Features, cloned = slices.Clone(rec.Features), true
+			ft = &rec.Features[j]
 		}
 		kept := make([]record.Value, 0, len(ft.Values)-1)
 		for _, v := range ft.Values {

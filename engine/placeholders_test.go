@@ -90,6 +90,11 @@ func TestFindPlaceholders(t *testing.T) {
 	if len(shared) != 1 || shared[0].Norm != "SEEFILE" {
 		t.Errorf("the shared slice was changed: %v", shared)
 	}
+	// A record upserted: its caller's copy keeps what it had.
+	c := a
+	if n := DropPlaceholders(&c, exclusive, is); n != 1 || len(c.Features[0].Values) != 0 || len(a.Features[0].Values) != 1 {
+		t.Errorf("dropped %d: the record's values %v, its caller's %v", n, c.Features[0].Values, a.Features[0].Values)
+	}
 }
 
 // BenchmarkFindPlaceholders looks for placeholders among 200,000 records

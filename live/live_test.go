@@ -807,7 +807,7 @@ func TestLiveCopiesAsBatch(t *testing.T) {
 // model (trained on that set) found it a placeholder: each is stored
 // without it, and the entities are the batch run's.
 func TestLivePlaceholders(t *testing.T) {
-	cfg, _ := fixture.HeteroFilled(t, 300, "SEE FILE")
+	cfg, _ := fixture.HeteroFilled(t, 500, "SEE FILE")
 	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
 	if len(res.Model.Placeholders) != 1 {
 		t.Fatalf("model placeholders %+v, want SEE FILE's", res.Model.Placeholders)
@@ -853,5 +853,50 @@ func TestLivePlaceholders(t *testing.T) {
 	}
 	if m := agreement(batch, got); m.PairwiseF1 < 0.99 {
 		t.Errorf("pairwise F1 against batch = %.4f (P %.4f R %.4f), want ≥ 0.99", m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
+	}
+	// Screened, a query of a record's values scores as the same query
+	// without its placeholder, whichever source it names: of records
+	// whose entity has a record with a real id.
+	withID := map[record.EntityID]bool{}
+	for i, r := range res.Records {
+		if ft := r.Feature("id_number"); ft != nil && len(ft.Values) > 0 {
+			withID[res.Entities[i]] = true
+		}
+	}
+	screened := 0
+	for _, r := range recs {
+		if ft := r.Feature("id_number"); ft == nil || len(ft.Values) != 1 || ft.Values[0].Norm != "SEEFILE" || !withID[batch[r.Key]] {
+			continue
+		}
+		for _, source := range []string{"", "kyc"} {
+			with := record.Record{Key: record.Key{Source: source, ID: "query"}, Kind: r.Kind, Features: slices.Clone(r.Features)}
+			without := record.Record{Key: with.Key, Kind: r.Kind}
+			for _, ft := range r.Features {
+				if ft.Name != "id_number" {
+					without.Features = append(without.Features, ft)
+				}
+			}
+			a, err := l.Match(ctx, with, access.Everything, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := l.Match(ctx, without, access.Everything, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := len(a) == len(b)
+			for i := 0; same && i < len(a); i++ {
+				same = a[i].Record == b[i].Record && a[i].Weight == b[i].Weight
+			}
+			if !same {
+				t.Fatalf("screening %s (source %q): %d candidates; without the placeholder %d, or other weights", r.Key, source, len(a), len(b))
+			}
+		}
+		if screened++; screened == 20 {
+			break
+		}
+	}
+	if screened == 0 {
+		t.Fatal("no record with the placeholder whose entity has a real id")
 	}
 }

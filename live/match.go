@@ -8,6 +8,7 @@ import (
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/block"
+	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
@@ -40,6 +41,11 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 		limit = 10
 	}
 	limit = min(limit, MaxMatches)
+	if l.placeholder != nil {
+		// A query names no source: a value any source's records were
+		// resolved without is left out of it too.
+		engine.DropPlaceholders(&q, l.exclusive, l.placeholder)
+	}
 	type cand struct {
 		key    record.Key
 		entity record.EntityID

@@ -64,7 +64,8 @@ type Placeholder struct {
 }
 
 // PlaceholderSet returns whether the value norm of feature of source is
-// one of m's placeholders; nil when m has none.
+// one of m's placeholders (of any source's, for source ""); nil when m has
+// none.
 func (m *Model) PlaceholderSet() func(source, feature, norm string) bool {
 	if len(m.Placeholders) == 0 {
 		return nil
@@ -81,15 +82,29 @@ func (m *Model) PlaceholderSet() func(source, feature, norm string) bool {
 		}
 		keys[sf][p.Key] = true
 	}
+	sources := map[string][]string{} // feature → sources with placeholders of it
+	for sf := range keys {
+		sources[sf[1]] = append(sources[sf[1]], sf[0])
+	}
 	return func(source, feature, norm string) bool {
-		set := keys[[2]string{source, feature}]
-		if set == nil {
-			return false
+		of := []string{source}
+		if source == "" {
+			of = sources[feature]
 		}
-		if salt == nil {
-			return set[norm]
+		key := norm
+		for _, s := range of {
+			set := keys[[2]string{s, feature}]
+			if set == nil {
+				continue
+			}
+			if salt != nil && key == norm {
+				key = TFKey(salt, norm)
+			}
+			if set[key] {
+				return true
+			}
 		}
-		return set[TFKey(salt, norm)]
+		return false
 	}
 }
 
