@@ -42,17 +42,36 @@ type FoundPlaceholder struct {
 func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted func(int32) bool) []FoundPlaceholder {
 	var out []FoundPlaceholder
 	seed := maphash.MakeSeed()
-	var hashes []uint64
 	for lo := 0; lo < len(recs); {
 		hi := lo + 1
 		for hi < len(recs) && recs[hi].Key.Source == recs[lo].Key.Source {
 			hi++
 		}
-		for _, f := range featuresOf(recs[lo:hi], exclusive) {
-			hashes = hashes[:0]
-			eachCandidate(recs, lo, hi, f, counted, func(_ int, v string) {
-				hashes = append(hashes, maphash.String(seed, v))
-			})
+		// The hashes of each exclusive feature's values, in one pass.
+		var features []string
+		var byFeature [][]uint64
+		for r := lo; r < hi; r++ {
+			if !counted(int32(r)) {
+				continue
+			}
+			for j := range recs[r].Features {
+				ft := &recs[r].Features[j]
+				if len(ft.Values) == 0 || !exclusive[ft.Name] {
+					continue
+				}
+				k := slices.Index(features, ft.Name)
+				if k < 0 {
+					k, features, byFeature = len(features), append(features, ft.Name), append(byFeature, nil)
+				}
+				for _, v := range ft.Values {
+					if mayBePlaceholder(ft, v) {
+						byFeature[k] = append(byFeature[k], maphash.String(seed, v.Norm))
+					}
+				}
+			}
+		}
+		for k, f := range features {
+			hashes := byFeature[k]
 			if len(hashes) < placeholderMin {
 				continue
 			}
@@ -117,26 +136,8 @@ func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted f
 	return out
 }
 
-// featuresOf returns the exclusive features the records carry, in the
-// order of the first record's features.
-func featuresOf(recs []record.Record, exclusive map[string]bool) []string {
-	var out []string
-	for i := range recs {
-		for _, ft := range recs[i].Features {
-			if exclusive[ft.Name] && !slices.Contains(out, ft.Name) {
-				out = append(out, ft.Name)
-			}
-		}
-		if i >= 100 {
-			break // a source's records carry the same features
-		}
-	}
-	return out
-}
-
 // eachCandidate calls fn with each value of feature f of the records
-// lo..hi that counted counts, each value once a record: of dates, those
-// known to the day.
+// lo..hi that counted counts and that may be a placeholder.
 func eachCandidate(recs []record.Record, lo, hi int, f string, counted func(int32) bool, fn func(r int, v string)) {
 	for r := lo; r < hi; r++ {
 		if !counted(int32(r)) {
@@ -147,12 +148,17 @@ func eachCandidate(recs []record.Record, lo, hi int, f string, counted func(int3
 			continue
 		}
 		for _, v := range ft.Values {
-			if ft.Kind == record.KindDate && v.Facet("precision") != "day" {
-				continue
+			if mayBePlaceholder(ft, v) {
+				fn(r, v.Norm)
 			}
-			fn(r, v.Norm)
 		}
 	}
+}
+
+// mayBePlaceholder reports whether v, a value of ft, may be a placeholder: of
+// dates, only those known to the day.
+func mayBePlaceholder(ft *record.Feature, v record.Value) bool {
+	return ft.Kind != record.KindDate || v.Facet("precision") == "day"
 }
 
 // nameOf returns the record's first name, "" when it has none.

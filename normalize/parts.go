@@ -85,7 +85,7 @@ func split(raw string, sep *regexp.Regexp, keep func(string) bool) []string {
 var (
 	// aliasMarker is a word that introduces another name of the same
 	// party, between two names.
-	aliasMarker    = regexp.MustCompile(`(?i)\s*(?:(?:\(|\b)(?:a\.?k\.?a\.?|a/k/a|f\.?k\.?a\.?|n\.?k\.?a\.?|alias|also known as|formerly known as|d\.?b\.?a\.?|t/a|trading as|doing business as|tambien conocid[oa] como|conocid[oa] como|alias de)(?:\s*:)?(?:\)|\s)|\(\s*(?:formerly|previously|anteriormente|antes)\s)\s*`)
+	aliasMarker    = regexp.MustCompile(`(?i)\s*(?:(?:\(|\b)(?:a\.?k\.?a\.?|a/k/a|f\.?k\.?a\.?|n\.?k\.?a\.?|alias|also known as|formerly known as|d\.?b\.?a\.?|t/a|trading as|doing business as|tambi[eé]n conocid[oa] como|conocid[oa] como|alias de)(?:\s*:)?(?:\)|\s)|\(\s*(?:formerly|previously|anteriormente|antes)\s)\s*`)
 	phoneSeparator = regexp.MustCompile(`(?i)\s*(?:[;,|/]|\s(?:y|o|or|and|ou|oder)\s)\s*`)
 	emailSeparator = regexp.MustCompile(`[;,\s]+`)
 )
