@@ -211,7 +211,19 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"sro":           {"sro", "s r o"},
 		"kft":           {"kft"},
 		"bhd":           {"bhd", "sdn bhd"},
-		"fzco":          {"fzco", "fze", "fz llc"},
+		"fzco":          {"fzco", "fze", "fz llc", "fzc", "llc fz"},
+		"dmcc":          {"dmcc"},
+		"wll":           {"wll", "w l l", "with limited liability"},
+		"ltd sti":       {"ltd sti", "limited sirketi"},
+		"doo":           {"doo", "d o o"},
+		"too":           {"too"},
+		"tov":           {"tov"},
+		"kk":            {"kk", "k k", "kabushiki kaisha"},
+		"spc":           {"spc"},
+		"saoc":          {"saoc", "saog"},
+		"ksc":           {"ksc", "k s c", "kscc", "k s c c"},
+		"qsc":           {"qsc", "q s c", "qpsc", "q p s c"},
+		"bsc":           {"bsc", "b s c"},
 	} {
 		for _, v := range variants {
 			m[v] = canon
@@ -281,7 +293,7 @@ func IsOrgName(raw string) bool {
 }
 
 // ambiguousForms are legal forms spelled like words of people's names.
-var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps ooo")
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps ooo too kk")
 
 // orgWords are words that, in a name, say it is an organisation's.
 var orgWords = set("inversiones inversora inversora holding holdings trading group grupo corporacion corporation corp " +
