@@ -103,6 +103,12 @@ func TestAccuracy(t *testing.T) {
 		}
 		sets = append(sets, dataset{"Heterogeneous, large", "the same 4 sources at 6× the people, seed 7", cfg, heteroLargeTarget,
 			func([]record.Record) map[record.Key]string { return readTruth(t, truth) }})
+		messyCfg, messyTruth, _, err := synth.WriteHetero(filepath.Join(synthDir, "hetero-large-messy"), synth.HeteroOptions{Seed: 7, People: 36000, Messy: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, dataset{"Heterogeneous, large, messy values", "the large set with messy values, as the messy row's", messyCfg, heteroLargeTarget,
+			func([]record.Record) map[record.Key]string { return readTruth(t, messyTruth) }})
 	} else {
 		t.Log("the large heterogeneous set is measured with -write only")
 	}
