@@ -77,11 +77,13 @@ func ParseDate(raw string, layouts []string) (Date, error) {
 	// A time of day after the date, as databases and spreadsheets export
 	// one ("17/05/1990 00:00:00", "5/17/1990 12:00:00 AM"): the date is
 	// read without it.
-	if m := timeOfDay.FindStringSubmatchIndex(s); m != nil {
-		s = s[:m[2]]
-		for _, layout := range layouts {
-			if d, ok := parseLayout(s, layout); ok {
-				return d, nil
+	if strings.IndexByte(s, ':') >= 0 {
+		if m := timeOfDay.FindStringSubmatchIndex(s); m != nil {
+			s = s[:m[2]]
+			for _, layout := range layouts {
+				if d, ok := parseLayout(s, layout); ok {
+					return d, nil
+				}
 			}
 		}
 	}

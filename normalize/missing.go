@@ -23,22 +23,44 @@ func Placeholder(kind record.Kind, raw string) string {
 	if kind == record.KindCountry || len(raw) > maxPlaceholder || twoDigits(raw) {
 		return "" // the words have no digits, and a filler one digit only
 	}
-	toks := Tokens(raw)
-	if len(toks) == 0 {
-		return ""
+	var compact string
+	if isASCII(raw) {
+		// Most values: their letters and digits, lower-cased, looked up
+		// without folding them first.
+		var buf [maxPlaceholder]byte
+		b := buf[:0]
+		for i := range len(raw) {
+			switch c := raw[i]; {
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+				b = append(b, c)
+			case c >= 'A' && c <= 'Z':
+				b = append(b, c+'a'-'A')
+			}
+		}
+		if len(b) == 0 {
+			return ""
+		}
+		if missingCompact[string(b)] {
+			return fmt.Sprintf("%q stands for a missing value", raw)
+		}
+		compact = string(b)
+	} else {
+		toks := Tokens(raw)
+		if len(toks) == 0 {
+			return ""
+		}
+		compact = strings.Join(toks, "")
+		if missingCompact[compact] {
+			return fmt.Sprintf("%q stands for a missing value", raw)
+		}
 	}
-	phrase := strings.Join(toks, " ")
-	if missingWords[phrase] {
-		return fmt.Sprintf("%q stands for a missing value", raw)
-	}
-	compact := strings.Join(toks, "")
 	switch kind {
 	case record.KindIdentifier, record.KindPostcode, record.KindPhone:
 		if d := digits(compact); d != "" && allSame(d) && (d[0] == '0' || len(d) >= 5) {
 			return fmt.Sprintf("%q is a filler, not a number", raw)
 		}
 	case record.KindEmail:
-		if local, _, ok := strings.Cut(raw, "@"); ok && missingWords[strings.Join(Tokens(local), " ")] {
+		if local, _, ok := strings.Cut(raw, "@"); ok && missingCompact[strings.Join(Tokens(local), "")] {
 			return fmt.Sprintf("%q stands for a missing e-mail address", raw)
 		}
 	}
@@ -59,10 +81,10 @@ var fillerDates = map[string]bool{
 	"1601-01-01": true, "9999-12-31": true, "9999-01-01": true, "2999-12-31": true,
 }
 
-// missingWords are the whole values, folded to tokens joined by a space,
-// that files write for "no value" in English, Spanish, Portuguese, French
-// and German.
-var missingWords = func() map[string]bool {
+// missingCompact are the whole values, folded to their letters and digits
+// (N/A → na), that files write for "no value" in English, Spanish,
+// Portuguese, French and German.
+var missingCompact = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range []string{
 		// English
@@ -85,7 +107,7 @@ var missingWords = func() map[string]bool {
 		// German
 		"unbekannt", "keine angabe", "keine angaben", "k a", "entfallt",
 	} {
-		m[w] = true
+		m[strings.ReplaceAll(w, " ", "")] = true
 	}
 	return m
 }()

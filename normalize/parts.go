@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 
@@ -30,7 +31,7 @@ func Parts(kind record.Kind, raw string) []string {
 			return split(raw, aliasMarker, nil)
 		}
 	case kind == record.KindPhone:
-		if countDigits(raw) >= 12 {
+		if countDigits(raw) >= 12 && mayHoldPhones(raw) {
 			return split(raw, phoneSeparator, func(p string) bool { return countDigits(p) >= 6 })
 		}
 	case kind == record.KindEmail:
@@ -41,12 +42,14 @@ func Parts(kind record.Kind, raw string) []string {
 	return []string{raw}
 }
 
-// mayHoldAlias is a quick test, true of every name aliasMarker matches
-// (not the other way round): most names are read without the regular
-// expression.
-func mayHoldAlias(raw string) bool {
+// mayHoldPhones is a quick test, true of every phone cell phoneSeparator
+// matches: a separator, or a word between two numbers.
+func mayHoldPhones(raw string) bool {
+	if strings.ContainsAny(raw, ";,|/") {
+		return true
+	}
 	l := strings.ToLower(raw)
-	for _, w := range aliasHints {
+	for _, w := range []string{" y ", " o ", " or ", " and ", " ou ", " oder "} {
 		if strings.Contains(l, w) {
 			return true
 		}
@@ -54,7 +57,37 @@ func mayHoldAlias(raw string) bool {
 	return false
 }
 
-var aliasHints = []string{"aka", "a.k", "a/k", "fka", "f.k", "nka", "n.k", "alias", "known as", "dba", "d.b", "t/a", "trading as", "doing business", "conocid", "(formerly", "(previously", "(anteriormente", "(antes"}
+// mayHoldAlias is a quick test, true of every name aliasMarker matches
+// (not the other way round): most names are read without the regular
+// expression.
+func mayHoldAlias(raw string) bool {
+	var buf [256]byte
+	b := buf[:0]
+	if len(raw) > len(buf) {
+		b = make([]byte, 0, len(raw))
+	}
+	for i := range len(raw) {
+		c := raw[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	for _, w := range aliasHints {
+		if bytes.Contains(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var aliasHints = func() [][]byte {
+	var out [][]byte
+	for _, w := range []string{"aka", "a.k", "a/k", "fka", "f.k", "nka", "n.k", "alias", "known as", "dba", "d.b", "t/a", "trading as", "doing business", "conocid", "(formerly", "(previously", "(anteriormente", "(antes"} {
+		out = append(out, []byte(w))
+	}
+	return out
+}()
 
 func countDigits(s string) int {
 	n := 0
