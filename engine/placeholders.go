@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"hash/maphash"
 	"slices"
+	"sync"
 
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
@@ -38,101 +39,125 @@ type FoundPlaceholder struct {
 // findPlaceholders returns the placeholders of the exclusive features of
 // recs, which come source by source (as Load gives them). Only records
 // counted counts (one of each set of copies); of dates, only those known
-// to the day (a year alone is held by many by nature).
-func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted func(int32) bool) []FoundPlaceholder {
-	var out []FoundPlaceholder
+// to the day (a year alone is held by many by nature). Sources are read
+// on workers side by side.
+func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted func(int32) bool, workers int) []FoundPlaceholder {
 	seed := maphash.MakeSeed()
+	var ranges [][2]int // each source's records
 	for lo := 0; lo < len(recs); {
 		hi := lo + 1
 		for hi < len(recs) && recs[hi].Key.Source == recs[lo].Key.Source {
 			hi++
 		}
-		// The hashes of each exclusive feature's values, in one pass.
-		var features []string
-		var byFeature [][]uint64
-		for r := lo; r < hi; r++ {
-			if !counted(int32(r)) {
-				continue
-			}
-			for j := range recs[r].Features {
-				ft := &recs[r].Features[j]
-				if len(ft.Values) == 0 || !exclusive[ft.Name] {
-					continue
-				}
-				k := slices.Index(features, ft.Name)
-				if k < 0 {
-					k, features, byFeature = len(features), append(features, ft.Name), append(byFeature, nil)
-				}
-				for _, v := range ft.Values {
-					if mayBePlaceholder(ft, v) {
-						byFeature[k] = append(byFeature[k], maphash.String(seed, v.Norm))
-					}
-				}
-			}
-		}
-		for k, f := range features {
-			hashes := byFeature[k]
-			if len(hashes) < placeholderMin {
-				continue
-			}
-			slices.Sort(hashes)
-			distinct := 1
-			for i := 1; i < len(hashes); i++ {
-				if hashes[i] != hashes[i-1] {
-					distinct++
-				}
-			}
-			least := max(placeholderMin, placeholderFactor*len(hashes)/distinct)
-			frequent := map[uint64]bool{}
-			for i := 0; i < len(hashes); {
-				j := i + 1
-				for j < len(hashes) && hashes[j] == hashes[i] {
-					j++
-				}
-				if j-i >= least {
-					frequent[hashes[i]] = true
-				}
-				i = j
-			}
-			if len(frequent) == 0 {
-				continue
-			}
-			// The frequent hashes' values, told apart by their text, and
-			// the names of their holders.
-			type holders struct {
-				records int
-				names   map[string]bool
-				unnamed int
-			}
-			byValue := map[string]*holders{}
-			eachCandidate(recs, lo, hi, f, counted, func(r int, v string) {
-				if !frequent[maphash.String(seed, v)] {
-					return
-				}
-				h := byValue[v]
-				if h == nil {
-					h = &holders{names: map[string]bool{}}
-					byValue[v] = h
-				}
-				h.records++
-				if name := nameOf(&recs[r]); name != "" {
-					h.names[name] = true
-				} else {
-					h.unnamed++
-				}
-			})
-			for v, h := range byValue {
-				names := len(h.names) + h.unnamed
-				if h.records >= least && 2*names >= h.records {
-					out = append(out, FoundPlaceholder{Source: recs[lo].Key.Source, Feature: f, Value: v, Records: h.records, Names: names})
-				}
-			}
-		}
+		ranges = append(ranges, [2]int{lo, hi})
 		lo = hi
 	}
+	found := make([][]FoundPlaceholder, len(ranges))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range max(1, min(workers, len(ranges))) {
+		wg.Go(func() {
+			for i := range work {
+				found[i] = sourcePlaceholders(recs, ranges[i][0], ranges[i][1], exclusive, counted, seed)
+			}
+		})
+	}
+	for i := range ranges {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	out := slices.Concat(found...)
 	slices.SortFunc(out, func(a, b FoundPlaceholder) int {
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Feature, b.Feature), cmp.Compare(a.Value, b.Value))
 	})
+	return out
+}
+
+// sourcePlaceholders is findPlaceholders of one source's records, lo..hi.
+func sourcePlaceholders(recs []record.Record, lo, hi int, exclusive map[string]bool, counted func(int32) bool, seed maphash.Seed) []FoundPlaceholder {
+	var out []FoundPlaceholder
+	// The hashes of each exclusive feature's values, in one pass.
+	var features []string
+	var byFeature [][]uint64
+	for r := lo; r < hi; r++ {
+		if !counted(int32(r)) {
+			continue
+		}
+		for j := range recs[r].Features {
+			ft := &recs[r].Features[j]
+			if len(ft.Values) == 0 || !exclusive[ft.Name] {
+				continue
+			}
+			k := slices.Index(features, ft.Name)
+			if k < 0 {
+				k, features, byFeature = len(features), append(features, ft.Name), append(byFeature, nil)
+			}
+			for _, v := range ft.Values {
+				if mayBePlaceholder(ft, v) {
+					byFeature[k] = append(byFeature[k], maphash.String(seed, v.Norm))
+				}
+			}
+		}
+	}
+	for k, f := range features {
+		hashes := byFeature[k]
+		if len(hashes) < placeholderMin {
+			continue
+		}
+		slices.Sort(hashes)
+		distinct := 1
+		for i := 1; i < len(hashes); i++ {
+			if hashes[i] != hashes[i-1] {
+				distinct++
+			}
+		}
+		least := max(placeholderMin, placeholderFactor*len(hashes)/distinct)
+		frequent := map[uint64]bool{}
+		for i := 0; i < len(hashes); {
+			j := i + 1
+			for j < len(hashes) && hashes[j] == hashes[i] {
+				j++
+			}
+			if j-i >= least {
+				frequent[hashes[i]] = true
+			}
+			i = j
+		}
+		if len(frequent) == 0 {
+			continue
+		}
+		// The frequent hashes' values, told apart by their text, and
+		// the names of their holders.
+		type holders struct {
+			records int
+			names   map[string]bool
+			unnamed int
+		}
+		byValue := map[string]*holders{}
+		eachCandidate(recs, lo, hi, f, counted, func(r int, v string) {
+			if !frequent[maphash.String(seed, v)] {
+				return
+			}
+			h := byValue[v]
+			if h == nil {
+				h = &holders{names: map[string]bool{}}
+				byValue[v] = h
+			}
+			h.records++
+			if name := nameOf(&recs[r]); name != "" {
+				h.names[name] = true
+			} else {
+				h.unnamed++
+			}
+		})
+		for v, h := range byValue {
+			names := len(h.names) + h.unnamed
+			if h.records >= least && 2*names >= h.records {
+				out = append(out, FoundPlaceholder{Source: recs[lo].Key.Source, Feature: f, Value: v, Records: h.records, Names: names})
+			}
+		}
+	}
 	return out
 }
 

@@ -69,14 +69,14 @@ func TestFindPlaceholders(t *testing.T) {
 	exclusive := map[string]bool{"dob": true, "id": true}
 	all := func(int32) bool { return true }
 	for _, tt := range tests {
-		got := findPlaceholders(tt.recs, exclusive, all)
+		got := findPlaceholders(tt.recs, exclusive, all, 2)
 		if len(got) != tt.want {
 			t.Errorf("%s: found %+v, want %d", tt.name, got, tt.want)
 		}
 	}
 	// Copies count once: 30 records of which 20 are copies of one.
 	recs := many("kyc", 30, distinct, "id", record.KindIdentifier, func(int) record.Value { return val(record.KindIdentifier, "SEEFILE", "") })
-	if got := findPlaceholders(recs, exclusive, func(i int32) bool { return i < 10 }); len(got) != 0 {
+	if got := findPlaceholders(recs, exclusive, func(i int32) bool { return i < 10 }, 2); len(got) != 0 {
 		t.Errorf("copies counted: %+v", got)
 	}
 	// Dropped from a record's own slice, the others' kept.
@@ -118,7 +118,7 @@ func BenchmarkFindPlaceholders(b *testing.B) {
 	exclusive := map[string]bool{"dob": true, "id": true}
 	b.ReportAllocs()
 	for b.Loop() {
-		findPlaceholders(recs, exclusive, func(int32) bool { return true })
+		findPlaceholders(recs, exclusive, func(int32) bool { return true }, 2)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/record")
 }

@@ -255,7 +255,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if m != nil {
 		isPlaceholder = m.PlaceholderSet()
 	} else {
-		found := findPlaceholders(recs, exclusive, copyOf.counted)
+		found := findPlaceholders(recs, exclusive, copyOf.counted, opt.Workers)
 		res.Stats.Placeholders = found
 		if len(found) > 0 {
 			isPlaceholder = placeholderSet(found)
