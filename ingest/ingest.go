@@ -223,14 +223,11 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	if opt.File == "" {
 		opt.File = opt.Source
 	}
-	dec, guessed, err := decode(r, opt.Encoding, !opt.Stream)
+	dec, note, err := decode(r, opt.Encoding, !opt.Stream)
 	if err != nil {
 		return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 	}
-	rd := &Reader{opt: opt, seen: make(map[string]int)}
-	if guessed != "" {
-		rd.encoding = fmt.Sprintf("no encoding is declared and the file's first bytes are not UTF-8: it is read as %s; declare the source's encoding (utf-8, latin1, windows-1252) to say which it is", guessed)
-	}
+	rd := &Reader{opt: opt, seen: make(map[string]int), encoding: note}
 	var cols []string
 	switch opt.Format {
 	case FormatCSV, "":
@@ -311,29 +308,46 @@ func buffered(r io.Reader) *bufio.Reader {
 const sniffBytes = 1 << 20
 
 // decode strips gzip compression, converts the encoding to UTF-8 and removes
-// a byte-order mark. With no encoding declared, and sniff set (a file, not
-// a stream, which would have to be waited for), a file whose first
-// sniffBytes are not UTF-8 is read as Windows-1252, the encoding of most
-// legacy Western files and a superset of Latin-1's letters: guessed names
-// it. Declared UTF-8 is held to: its invalid rows are rejected.
-func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, guessed string, err error) {
+// a byte-order mark. With sniff set (a file, not a stream, which would
+// have to be waited for), its first sniffBytes are read ahead:
+//   - with no encoding declared, a file they show is not UTF-8 is read as
+//     Windows-1252, the encoding of most legacy Western files and a
+//     superset of Latin-1's letters;
+//   - with Latin-1 or Windows-1252 declared, a file they show is UTF-8,
+//     with characters beyond ASCII, is read as UTF-8: read as declared,
+//     each of those would be two or three wrong ones (García as GarcÃ­a),
+//     and Latin-1 text is never valid UTF-8 so by chance.
+//
+// note says what was read otherwise than declared. Declared UTF-8 is held
+// to: its invalid rows are rejected.
+func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, note string, err error) {
 	br, err := decompress(r)
 	if err != nil {
 		return nil, "", err
 	}
 	out = br
-	switch strings.ToLower(encoding) {
-	case "":
-		if sniff {
-			br = bufio.NewReaderSize(br, sniffBytes)
-			out = br
-			head, err := br.Peek(sniffBytes)
-			if !validUTF8Start(head, err != nil) {
-				return charmap.Windows1252.NewDecoder().Reader(br), "windows-1252", nil
-			}
+	declared := strings.ToLower(encoding)
+	switch declared {
+	case "", "latin1", "latin-1", "iso-8859-1", "windows-1252", "cp1252":
+		if !sniff {
+			break
 		}
-		fallthrough
-	case "utf-8", "utf8":
+		br = bufio.NewReaderSize(br, sniffBytes)
+		out = br
+		head, err := br.Peek(sniffBytes)
+		utf8Head := validUTF8Start(head, err != nil)
+		switch {
+		case declared == "" && !utf8Head:
+			return charmap.Windows1252.NewDecoder().Reader(br), "no encoding is declared and the file's first bytes are not UTF-8: it is read as windows-1252; declare the source's encoding (utf-8, latin1, windows-1252) to say which it is", nil
+		case declared != "" && utf8Head && !isASCIIBytes(head):
+			if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+				_, _ = br.Discard(3)
+			}
+			return br, fmt.Sprintf("the source declares encoding %s, but the file's first bytes are UTF-8 with characters beyond ASCII, which read as %s would each be two or three wrong ones (García as GarcÃ­a): it is read as UTF-8; declare encoding utf-8", encoding, encoding), nil
+		}
+	}
+	switch declared {
+	case "", "utf-8", "utf8":
 		if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 			_, _ = br.Discard(3)
 		}
@@ -345,6 +359,16 @@ func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, guessed st
 		return nil, "", fmt.Errorf("%w: encoding %q", ErrFormat, encoding)
 	}
 	return out, "", nil
+}
+
+// isASCIIBytes reports whether b is all ASCII.
+func isASCIIBytes(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // validUTF8Start reports whether b, the start of a text (all of it when

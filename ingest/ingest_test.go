@@ -773,3 +773,37 @@ func TestUndeclaredEncoding(t *testing.T) {
 		})
 	}
 }
+
+// TestDeclaredLatin1ReadsUTF8 checks that a file declared Latin-1 or
+// Windows-1252 whose first bytes are UTF-8 with characters beyond ASCII is
+// read as UTF-8, with a warning that says so; one that is Latin-1, or all
+// ASCII, is read as declared.
+func TestDeclaredLatin1ReadsUTF8(t *testing.T) {
+	for _, c := range []struct {
+		name, encoding, in string
+		warned             bool
+		firstValue         string
+	}{
+		{"utf-8 declared latin1", "latin1", "id,name,alias\n1,García,\n", true, "García"},
+		{"utf-8 with a BOM declared windows-1252", "windows-1252", "\xef\xbb\xbfid,name,alias\n1,Núñez,\n", true, "Núñez"},
+		{"latin1 declared latin1", "latin1", "id,name,alias\n1,Garc\xeda,\n", false, "García"},
+		{"ascii declared latin1", "latin1", "id,name,alias\n1,Garcia,\n", false, "Garcia"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opt := people(ingest.FormatCSV)
+			opt.Encoding = c.encoding
+			r, err := ingest.Open(strings.NewReader(c.in), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, r)
+			warned := slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "it is read as UTF-8") })
+			if warned != c.warned {
+				t.Errorf("warnings %q, want the reading named: %v", r.Warnings(), c.warned)
+			}
+			if len(rejects) != 0 || len(recs) != 1 || recs[0].Features[0].Raw[0] != c.firstValue {
+				t.Errorf("records %+v, rejects %v, want one named %q", recs, rejects, c.firstValue)
+			}
+		})
+	}
+}
