@@ -293,7 +293,8 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	reject func(Reject) error, progress func(int64), workers int) (SourceStats, error) {
 	start := time.Now()
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
-	orgNamed := map[string]int64{} // by field: records whose people's name reads as an organisation's
+	orgNamed := map[string]int64{}  // by field: records whose people's name reads as an organisation's
+	ambiguous := map[string]int64{} // by field: values rejected as ambiguous
 	opts := normalizeOptions(src, limits)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -391,6 +392,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				fs := st.Fields[p.Field]
 				fs.Rejected++
 				st.Fields[p.Field] = fs
+				if strings.HasPrefix(p.Reason, ambiguousReason) {
+					ambiguous[p.Field]++
+				}
 			}
 			st.RejectedValues += int64(len(it.rejects))
 			for i, feat := range rec.Features {
@@ -423,6 +427,11 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
 	for _, f := range src.Fields {
+		// Dates whose day and month could be either, in no declared
+		// format: each is rejected, never guessed.
+		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; f.Type == record.KindDate && n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d dates were rejected as ambiguous (day and month both 12 or less, in no format the field declares): declare its formats, DD/MM/YYYY or MM/DD/YYYY, to read them", f.Name, n))
+		}
 		n, present := orgNamed[f.Name], st.Fields[f.Name].Present
 		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {
 			continue
@@ -435,6 +444,13 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	}
 	return st, nil
 }
+
+// ambiguousReason begins the reason of a value rejected as ambiguous; a
+// date field is warned of when at least ambiguousShare of its values
+// were.
+var ambiguousReason = normalize.ErrAmbiguous.Error()
+
+const ambiguousShare = 0.01
 
 // A field typed name is reported as holding organisations' names when at
 // least minOrgNamed records, and orgNamedShare of those with a value, have

@@ -377,3 +377,32 @@ func TestLoadCellsOfSeveralValues(t *testing.T) {
 		t.Errorf("rejects = %+v, want the second number of a/2 and its N/A", rejects)
 	}
 }
+
+// TestLoadWarnsOfAmbiguousDates checks that a date field declaring no
+// format, whose values' day and month could be either, is warned of with
+// the formats to declare; declared, it reads them and is not.
+func TestLoadWarnsOfAmbiguousDates(t *testing.T) {
+	rows := "id,name,dob\n1,Ana,17/05/1990\n2,Luis,05/06/1991\n3,Eva,03/04/1980\n"
+	for _, c := range []struct {
+		formats string
+		warned  bool
+		values  int64
+	}{
+		{"", true, 1},
+		{`, formats: ["DD/MM/YYYY"]`, false, 3},
+	} {
+		cfg := writeConfig(t, map[string]string{"a.csv": rows}, `sources:
+  - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}, dob: {column: dob, type: date`+c.formats+`}}}
+`)
+		st, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(st.Warnings, func(w string) bool {
+			return strings.Contains(w, "2 dates were rejected as ambiguous") && strings.Contains(w, "DD/MM/YYYY")
+		})
+		if warned != c.warned || st.Sources[0].Fields["dob"].Values != c.values {
+			t.Errorf("formats %q: warnings %q, %d values; want warned %v, %d values", c.formats, st.Warnings, st.Sources[0].Fields["dob"].Values, c.warned, c.values)
+		}
+	}
+}
