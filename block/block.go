@@ -354,7 +354,7 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 			continue
 		}
 		if t.Facet == FacetDigits {
-			if s := digits(v.Norm); s != "" && !slices.Contains(out, s) {
+			if s := Digits(v.Norm); s != "" && !slices.Contains(out, s) {
 				out = append(out, s)
 			}
 			continue
@@ -380,8 +380,9 @@ const FacetDigits = "digits"
 // little about which identifier it is.
 const minDigits = 6
 
-// digits returns the digits of s, or "" when it has fewer than minDigits.
-func digits(s string) string {
+// Digits returns the digits of s, or "" when it has fewer than minDigits:
+// the key of the digits facet.
+func Digits(s string) string {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 
+	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/record"
 )
 
@@ -68,22 +69,10 @@ func unsharedIdentifiers(recs []record.Record) []string {
 // and 61566600 are one number, as the digits blocking rules read them),
 // else itself.
 func numberOf(id string) string {
-	n := 0
-	for i := range len(id) {
-		if id[i] >= '0' && id[i] <= '9' {
-			n++
-		}
+	if d := block.Digits(id); d != "" {
+		return d
 	}
-	if n < 6 || n == len(id) {
-		return id
-	}
-	b := make([]byte, 0, n)
-	for i := range len(id) {
-		if id[i] >= '0' && id[i] <= '9' {
-			b = append(b, id[i])
-		}
-	}
-	return string(b)
+	return id
 }
 
 // sharedCount counts the values two sorted lists of distinct values share.
