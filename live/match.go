@@ -42,8 +42,9 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 	}
 	limit = min(limit, MaxMatches)
 	if l.placeholder != nil {
-		// A query names no source: a value any source's records were
-		// resolved without is left out of it too.
+		// The query's values that are placeholders are left out, as its
+		// source's records were resolved without them (a query that names
+		// no source: those of any source).
 		engine.DropPlaceholders(&q, l.exclusive, l.placeholder)
 	}
 	type cand struct {
