@@ -176,10 +176,12 @@ var months = func() map[string]int {
 }()
 
 // fillers are words that may stand between the parts of a written date.
-// Sanctions lists write a date of birth known to a year or so as "circa
-// 1965", "approx. 1965", "1965 (approximately)": the qualifier is passed
-// over, and the date kept with the precision it is written to; the ±1 year
-// level of the date comparison takes up the year either side.
+// fillers are the words of a written date that say nothing of it: "de",
+// "of", ordinal endings, and the qualifier sanctions lists write before a
+// date of birth known to a year or so ("circa 1965", "approx. 1965",
+// "1965 (approximately)"), passed over so that the date keeps the
+// precision it is written to; the ±1 year level of the date comparison
+// takes up the year either side.
 var fillers = set("de del of the th st nd rd le der " +
 	"circa c ca approx approximately about abt around est estimated aprox aproximadamente alrededor hacia cerca " +
 	"vers env environ etwa ungefahr dob born nacido nacida")

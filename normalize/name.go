@@ -63,8 +63,9 @@ func ParseName(raw string) (PersonName, error) {
 // A word is a number when it has at least three digits, or is all digits
 // (a person's name has none, but a scanned one may read 5MITH). An
 // organisation's name may have numbers ("3M", "Fondo 2", "12345678 Ltd"):
-// of theirs (labelled) only a number of four digits or more after an
-// account's or an id's label goes. A name that is all numbers is left as it is.
+// with labelled set, for one, only a number of four digits or more after
+// an account's or an id's label goes. A name that is all numbers is left
+// as it is.
 func withoutNumbers(words []string, labelled bool) []string {
 	label := func(w string) bool { return idLabels[w] || accountLabels[w] }
 	drop := func(i int) bool {
@@ -73,7 +74,7 @@ func withoutNumbers(words []string, labelled bool) []string {
 		if isWord(w) || labelled && n < 4 {
 			return false
 		}
-		return !labelled || i > 0 && (label(words[i-1]) || countDigits(words[i-1]) > 0 && drop0(words, i-1, label))
+		return !labelled || i > 0 && (label(words[i-1]) || countDigits(words[i-1]) > 0 && afterLabel(words, i-1, label))
 	}
 	var out []string
 	for i, w := range words {
@@ -100,9 +101,9 @@ func isWord(w string) bool {
 	return n == 0 || n < 3 && n < len(w)
 }
 
-// drop0 reports whether words[i], a word with digits, follows a label
+// afterLabel reports whether words[i], a word with digits, follows a label
 // through other such words (ACC 0102 5516: the 5516 too).
-func drop0(words []string, i int, label func(string) bool) bool {
+func afterLabel(words []string, i int, label func(string) bool) bool {
 	for ; i > 0; i-- {
 		if countDigits(words[i]) == 0 {
 			return false
