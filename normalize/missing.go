@@ -56,7 +56,7 @@ func Placeholder(kind record.Kind, raw string) string {
 	}
 	switch kind {
 	case record.KindIdentifier, record.KindPostcode, record.KindPhone:
-		if d := digits(compact); d != "" && allSame(d) && (d[0] == '0' || len(d) >= 5) {
+		if i := strings.IndexAny(compact, "0123456789"); i >= 0 && !twoDigits(compact) && (compact[i] == '0' || countDigits(compact) >= 5) {
 			return fmt.Sprintf("%q is a filler, not a number", raw)
 		}
 	case record.KindEmail:
@@ -111,16 +111,6 @@ var missingCompact = func() map[string]bool {
 	}
 	return m
 }()
-
-func digits(s string) string {
-	var b strings.Builder
-	for i := range len(s) {
-		if s[i] >= '0' && s[i] <= '9' {
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String()
-}
 
 // twoDigits reports whether s holds two different digits.
 func twoDigits(s string) bool {

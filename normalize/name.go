@@ -123,14 +123,15 @@ var accountLabels = set("acc acct account cuenta cta iban conta compte konto")
 // GARCIA/JUAN", "1/ACME TRADING LTD"), and the account its first line
 // writes (50K, 59: "/VE4301… PEREZ/JUAN").
 func withoutLineNumber(raw string) string {
-	s := strings.TrimLeft(raw, " \t")
+	trimmed := strings.TrimLeft(raw, " \t")
+	s := trimmed
 	if acct, rest, ok := strings.Cut(s, " "); ok && strings.HasPrefix(acct, "/") && countDigits(acct) >= 4 && strings.TrimSpace(rest) != "" {
 		s = strings.TrimLeft(rest, " \t")
 	}
 	if rest, ok := strings.CutPrefix(s, "1/"); ok && strings.TrimSpace(rest) != "" {
 		return rest
 	}
-	if len(s) < len(strings.TrimLeft(raw, " \t")) {
+	if s != trimmed {
 		return s
 	}
 	return raw

@@ -67,48 +67,38 @@ func TestAccuracy(t *testing.T) {
 	}
 	sets = append(sets, dataset{"Synthetic", "5 sources, people and companies, seed 1", synthCfg, 0.97,
 		func([]record.Record) map[record.Key]string { return readTruth(t, synthTruth) }})
-	heteroCfg, heteroTruth, hetero, err := synth.WriteHetero(filepath.Join(synthDir, "hetero"), synth.HeteroOptions{Seed: 1, People: 6000})
-	if err != nil {
-		t.Fatal(err)
+	// heteroSet writes a heterogeneous set into dir and adds it to the
+	// sets measured.
+	heteroSet := func(name, task, dir string, opt synth.HeteroOptions, target float64) *synth.HeteroSet {
+		cfg, truth, set, err := synth.WriteHetero(filepath.Join(synthDir, dir), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets = append(sets, dataset{name, task, cfg, target,
+			func([]record.Record) map[record.Key]string { return readTruth(t, truth) }})
+		return set
 	}
-	sets = append(sets, dataset{"Heterogeneous", "4 sources (KYC, registry, sanctions, payments), people and companies, seed 1", heteroCfg, heteroTarget,
-		func([]record.Record) map[record.Key]string { return readTruth(t, heteroTruth) }})
+	hetero := heteroSet("Heterogeneous", "4 sources (KYC, registry, sanctions, payments), people and companies, seed 1", "hetero",
+		synth.HeteroOptions{Seed: 1, People: 6000}, heteroTarget)
 	// The same set with a company named alike in 1,500 more payments and
 	// a person in 750: blocks over the size cap that copies fill.
-	busyCfg, busyTruth, _, err := synth.WriteHetero(filepath.Join(synthDir, "hetero-busy"), synth.HeteroOptions{Seed: 1, People: 6000, BusyPayments: 1500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets = append(sets, dataset{"Heterogeneous, busy payees", "the same, and one company in 1,500 more payments and one person in 750, written alike (most true pairs are theirs)", busyCfg, heteroTarget,
-		func([]record.Record) map[record.Key]string { return readTruth(t, busyTruth) }})
+	heteroSet("Heterogeneous, busy payees", "the same, and one company in 1,500 more payments and one person in 750, written alike (most true pairs are theirs)", "hetero-busy",
+		synth.HeteroOptions{Seed: 1, People: 6000, BusyPayments: 1500}, heteroTarget)
 	// The same set with values written as many systems write them: words
 	// and fillers where values are missing, labels around identifiers.
 	// They must cost next to nothing (messyCost).
-	messyCfg, messyTruth, _, err := synth.WriteHetero(filepath.Join(synthDir, "hetero-messy"), synth.HeteroOptions{Seed: 1, People: 6000, Messy: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets = append(sets, dataset{messySet, "the same, with N/A, SIN DIRECCION, 01/01/1900, 0 and the like where KYC rows and payments have no value, SEE FILE and 01/01/1970 too (placeholders only their number of holders tells), labels around identifiers (C.I. V-12.345.678, Passport B63358773 (Syrian)), and accounts before payments' parties (/VE4301… JUAN PEREZ)", messyCfg, heteroTarget,
-		func([]record.Record) map[record.Key]string { return readTruth(t, messyTruth) }})
+	heteroSet(messySet, "the same, with N/A, SIN DIRECCION, 01/01/1900, 0 and the like where KYC rows and payments have no value, SEE FILE and 01/01/1970 too (placeholders only their number of holders tells), labels around identifiers (C.I. V-12.345.678, Passport B63358773 (Syrian)), and accounts before payments' parties (/VE4301… JUAN PEREZ)", "hetero-messy",
+		synth.HeteroOptions{Seed: 1, People: 6000, Messy: true}, heteroTarget)
 	// The same kind of data at the size of the held-out set (about 90k
 	// records), where names collide more often and each pair's prior is
 	// smaller: measured when the file is written, as it takes a while
 	// under the race detector.
 	var large *synth.HeteroSet
 	if *write {
-		cfg, truth, set, err := synth.WriteHetero(filepath.Join(synthDir, "hetero-large"), synth.HeteroOptions{Seed: 7, People: 36000})
-		large = set
-		if err != nil {
-			t.Fatal(err)
-		}
-		sets = append(sets, dataset{"Heterogeneous, large", "the same 4 sources at 6× the people, seed 7", cfg, heteroLargeTarget,
-			func([]record.Record) map[record.Key]string { return readTruth(t, truth) }})
-		messyCfg, messyTruth, _, err := synth.WriteHetero(filepath.Join(synthDir, "hetero-large-messy"), synth.HeteroOptions{Seed: 7, People: 36000, Messy: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sets = append(sets, dataset{"Heterogeneous, large, messy values", "the large set with messy values, as the messy row's", messyCfg, heteroLargeTarget,
-			func([]record.Record) map[record.Key]string { return readTruth(t, messyTruth) }})
+		large = heteroSet("Heterogeneous, large", "the same 4 sources at 6× the people, seed 7", "hetero-large",
+			synth.HeteroOptions{Seed: 7, People: 36000}, heteroLargeTarget)
+		heteroSet("Heterogeneous, large, messy values", "the large set with messy values, as the messy row's", "hetero-large-messy",
+			synth.HeteroOptions{Seed: 7, People: 36000, Messy: true}, heteroLargeTarget)
 	} else {
 		t.Log("the large heterogeneous set is measured with -write only")
 	}
