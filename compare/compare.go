@@ -454,16 +454,21 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		}
 		// The facet (an address's house number) must be equal; without
 		// one, the words alone must name a building, not just a street.
-		f := c.facet(l.Facet)
+		// Units (an address's flat) may be left out of one, but two must
+		// be the same: Flat 2 and Flat 3 of one house are two homes.
+		f, unit := c.facet(l.Facet), c.facet("unit")
 		return func(a, b *Prepared) bool {
 			n := c.str(a, f)
 			if n != c.str(b, f) {
 				return false
 			}
+			if ua, ub := c.str(a, unit), c.str(b, unit); ua != "" && ub != "" && ua != ub {
+				return false
+			}
 			if n == "" {
 				return Contained(a.v.Tokens, b.v.Tokens, 4)
 			}
-			return Contained(a.v.Tokens, b.v.Tokens, 2)
+			return Contained(a.v.Tokens, b.v.Tokens, 2) || oneWordStreet(a.v.Tokens, b.v.Tokens)
 		}
 	case MethodInitials:
 		f := c.facet("initials")
@@ -497,6 +502,18 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		}
 	}
 	return func(a, b *Prepared) bool { return true } // else
+}
+
+// oneWordStreet reports whether the shorter of two token lists is one
+// word of five letters or more that the other has: a street named in one
+// word (32 Kingsway, 199 Broadway) in a line that writes its town or
+// postcode after it. A shorter word (Main) may be a street's name cut
+// short or without its kind.
+func oneWordStreet(a, b []string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(a) == 1 && len(a[0]) >= 5 && !isDigits(a[0]) && slices.Contains(b, a[0])
 }
 
 // str returns the facet in slot f of p (-1: the normalised value).

@@ -211,6 +211,12 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindAddress, "Quinta Barinas, Urbanización Park", "URBANIZACION PARK, QUINTA BARINAS, EL LUZ", "contained"},
 		{record.KindAddress, "Urbanización Libertador, Quinta Cranford", "URBANIZACION LIBERTADOR, QUINTA CRA", "contained"}, // a building's name cut, not a carrera
 		{record.KindAddress, "12 High Street", "99 Low Road", "else"},
+		{record.KindAddress, "32 Kingsway", "32 KINGSWAY BT17 7GD", "contained"},   // a street of one word
+		{record.KindAddress, "32 Kingsway", "34 Kingsway, Belfast", "tokens ≥0.5"}, // another house of it
+		{record.KindAddress, "12 Main", "12 Main Street, Leeds", "tokens ≥0.25"},   // a short word: perhaps cut
+		{record.KindAddress, "Flat 2, 12 High Street", "12 High Street, Flat 2", "exact"},
+		{record.KindAddress, "Unit 21, 25 King St", "25 King Street, Brighton, BN14 5XL", "contained"}, // the unit left out of one
+		{record.KindAddress, "Flat 2, 12 High Street", "Flat 3, 12 High Street, Leeds", "tokens ≥0.5"}, // another flat
 		{record.KindPostcode, "SW1A 1AA", "sw1a1aa", "exact"},
 		{record.KindPostcode, "2902", "2920", "one edit"},
 		{record.KindCity, "St Kilda", "Saint Kilda", "exact"},

@@ -12,30 +12,39 @@ type Address struct {
 	Tokens   []string // folded, abbreviations expanded, number and postcode removed
 	Number   string   // house number, e.g. "12a"; "" when none
 	Postcode string   // upper case, no spaces; "" when none
+	// Unit is the flat, floor or office within the building ("flat 2",
+	// "apartamento 3 b"), wherever the line writes it; "" when none. It is
+	// not among Tokens: an address with it and one without are the same
+	// building (see compare's contained level), two units differ.
+	Unit string
 	// Locality is the town the line ends with, after its last comma, as a
 	// city is normalised ("98 Victoria Street, Caracas" → caracas); ""
 	// when none (see addressLocality).
 	Locality string
 }
 
-// Norm returns number, street tokens and postcode in one canonical line.
+// Norm returns number, street tokens, unit and postcode in one canonical
+// line.
 func (a Address) Norm() string {
 	parts := make([]string, 0, len(a.Tokens)+2)
 	if a.Number != "" {
 		parts = append(parts, a.Number)
 	}
 	parts = append(parts, a.Tokens...)
+	if a.Unit != "" {
+		parts = append(parts, a.Unit)
+	}
 	if a.Postcode != "" {
 		parts = append(parts, strings.ToLower(a.Postcode))
 	}
 	return strings.Join(parts, " ")
 }
 
-// Value returns a with facets number, postcode, street, start and
+// Value returns a with facets number, postcode, street, start, unit and
 // locality.
 func (a Address) Value() record.Value {
 	return record.Value{Norm: a.Norm(), Tokens: a.Tokens, Facets: record.MakeFacets(
-		"number", a.Number, "postcode", a.Postcode, "street", strings.Join(a.Tokens, " "), "start", a.Start(), "locality", a.Locality)}
+		"number", a.Number, "postcode", a.Postcode, "street", strings.Join(a.Tokens, " "), "start", a.Start(), "unit", a.Unit, "locality", a.Locality)}
 }
 
 // Start returns where the address begins: the house number and the first
@@ -119,7 +128,7 @@ func ParseAddress(raw string) (Address, error) {
 		// The sign (or the space) before the house, the house, the distance.
 		a.Number = strings.ToLower(strings.ReplaceAll(raw[m[4]:m[5]], " ", "")) + "-" + strings.ToLower(raw[m[6]:m[7]])
 		raw = raw[:m[2]] + " " + raw[m[7]:]
-	} else if m := markedNum.FindStringSubmatchIndex(raw); m != nil {
+	} else if m := markedNum.FindStringSubmatchIndex(raw); m != nil && !afterUnitWord(raw[:m[0]]) {
 		a.Number = strings.ToLower(raw[m[2]:m[3]])
 		if m[4] >= 0 {
 			a.Number += "-" + strings.ToLower(raw[m[4]:m[5]])
@@ -162,6 +171,11 @@ func ParseAddress(raw string) (Address, error) {
 			toks = append(toks[:i:i], toks[i+1:]...)
 		}
 	}
+	toks, unit := splitUnits(toks)
+	for i, t := range unit {
+		unit[i] = expandAddressWord(t, false, false, false)
+	}
+	a.Unit = strings.Join(unit, " ")
 	out := make([]string, 0, len(toks))
 	named := false // the word before was a building's (quinta, edificio, …)
 	for i, t := range toks {
@@ -269,6 +283,56 @@ func expandAddressWord(t string, starts, last, named bool) string {
 		return t + "asse"
 	}
 	return t
+}
+
+// splitUnits takes out of a line's words the flat, floor or office it
+// names (Flat 2, 45 High Street; 45 High Street, Flat 2; Apto 3-B, Calle 5
+// No. 10-20): a unit word and the number or letter after it. A line that
+// is nothing but a unit keeps it.
+func splitUnits(toks []string) (rest, units []string) {
+	for i := 0; i < len(toks); i++ {
+		if !movableUnits[toks[i]] || i+1 == len(toks) || !unitID(toks[i+1]) {
+			rest = append(rest, toks[i])
+			continue
+		}
+		j := i + 2
+		if j < len(toks) && isDigits(toks[i+1]) && len(toks[j]) == 1 && !isDigits(toks[j]) {
+			j++ // 3-B: the 3 and the B
+		}
+		units = append(units, toks[i:j]...)
+		i = j - 1
+	}
+	if len(rest) == 0 {
+		return toks, nil
+	}
+	return rest, units
+}
+
+// movableUnits are the unit words of a flat, floor or office (unitWords
+// but a post-office box and a kilometre mark, which are no unit of a
+// building).
+var movableUnits = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range unitWords {
+		m[w] = w != "box" && w != "po" && w != "km"
+	}
+	return m
+}()
+
+// unitID reports whether a word names a unit: it has a digit (2, 3b,
+// 301) or is a single letter (Flat A).
+func unitID(w string) bool {
+	if len(w) == 1 {
+		return true
+	}
+	return strings.ContainsAny(w, "0123456789")
+}
+
+// afterUnitWord reports whether s ends with a unit word, so that a number
+// sign after it marks the unit's number, not the house's (Apt #3).
+func afterUnitWord(s string) bool {
+	toks := tokenize(strings.ToLower(s))
+	return len(toks) > 0 && movableUnits[toks[len(toks)-1]]
 }
 
 // numberMarks are the signs written before or after numbers: # 12, Nº 12, 3º B.

@@ -84,60 +84,238 @@ var countryAliases = map[string]string{
 	"federacion rusa": "RU", "holanda": "NL", "gran bretana": "GB", "inglaterra": "GB", "republica de corea": "KR",
 }
 
-// nationalities maps nationality adjectives, in English and in Spanish
-// (masculine and feminine, singular), to countries: a nationality column
-// often holds "Venezuelan" or "venezolana" rather than a country.
+// nationalities maps nationality adjectives to countries: a nationality
+// column often holds "Romanian", "venezolana" or "française" rather than a
+// country. English for every country (demonyms), and Spanish, Portuguese,
+// French and German for the countries files in those languages name most,
+// masculine and feminine, folded. An adjective two countries share is left
+// out (Congolese: of Congo or of the DR Congo), or kept for the one it names
+// far more often (Dominican: the Dominican Republic, not Dominica).
 var nationalities = func() map[string]string {
 	m := map[string]string{}
-	for code, words := range map[string]string{
-		"VE": "venezuelan venezolano venezolana", "CO": "colombian colombiano colombiana",
-		"EC": "ecuadorian ecuatoriano ecuatoriana", "PE": "peruvian peruano peruana",
-		"BO": "bolivian boliviano boliviana", "CL": "chilean chileno chilena",
-		"AR": "argentine argentinian argentino argentina", "UY": "uruguayan uruguayo uruguaya",
-		"PY": "paraguayan paraguayo paraguaya", "BR": "brazilian brasileno brasilena brasileiro brasileira",
-		"MX": "mexican mexicano mexicana", "CU": "cuban cubano cubana", "DO": "dominican dominicano dominicana",
-		"PA": "panamanian panameno panamena", "CR": "costa rican costarricense",
-		"GT": "guatemalan guatemalteco guatemalteca", "HN": "honduran hondureno hondurena",
-		"SV": "salvadoran salvadoreno salvadorena", "NI": "nicaraguan nicaraguense",
-		"PR": "puerto rican puertorriqueno puertorriquena",
-		"US": "american estadounidense norteamericano norteamericana", "CA": "canadian canadiense",
-		"GB": "british britanico britanica english ingles inglesa", "IE": "irish irlandes irlandesa",
-		"ES": "spanish espanol espanola", "PT": "portuguese portugues portuguesa",
-		"FR": "french frances francesa", "IT": "italian italiano italiana", "DE": "german aleman alemana",
-		"NL": "dutch holandes holandesa neerlandes neerlandesa", "BE": "belgian belga", "CH": "swiss suizo suiza",
-		"AT": "austrian austriaco austriaca", "RU": "russian ruso rusa", "UA": "ukrainian ucraniano ucraniana",
-		"BY": "belarusian bielorruso bielorrusa", "PL": "polish polaco polaca", "TR": "turkish turco turca",
-		"LB": "lebanese libanes libanesa", "SY": "syrian sirio siria", "IR": "iranian irani", "IQ": "iraqi iraqui",
-		"SA": "saudi saudita", "AE": "emirati emirati", "EG": "egyptian egipcio egipcia",
-		"IL": "israeli israeli", "JO": "jordanian jordano jordana", "CN": "chinese chino china",
-		"KR": "south korean korean surcoreano surcoreana coreano coreana", "KP": "north korean norcoreano norcoreana",
-		"JP": "japanese japones japonesa", "IN": "indian indio india hindu", "PK": "pakistani pakistani",
-		"NG": "nigerian nigeriano nigeriana", "ZA": "south african sudafricano sudafricana",
-		"AU": "australian australiano australiana", "NZ": "new zealander neozelandes neozelandesa",
-	} {
-		// Two-word adjectives (south korean) are kept whole; the rest are words.
-		for _, w := range splitAdjectives(words) {
-			if _, taken := m[w]; !taken {
-				m[w] = code
-			}
+	clash := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(demonyms), "\n") {
+		code, words, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
 		}
+		for _, w := range strings.Split(words, "|") {
+			w = Fold(w)
+			if other, taken := m[w]; taken && other != code {
+				clash[w] = true
+			}
+			m[w] = code
+		}
+	}
+	for w := range clash {
+		delete(m, w)
 	}
 	return m
 }()
 
-// splitAdjectives splits a list of adjectives on spaces, keeping "costa
-// rican", "south korean", "north korean", "south african", "puerto rican"
-// and "new zealander" whole.
-func splitAdjectives(s string) []string {
-	var out []string
-	words := strings.Fields(s)
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		if (w == "costa" || w == "south" || w == "north" || w == "puerto" || w == "new") && i+1 < len(words) {
-			w += " " + words[i+1]
-			i++
-		}
-		out = append(out, w)
-	}
-	return out
-}
+// demonyms lists, a country a line, its code and its nationality
+// adjectives, separated by |.
+const demonyms = `
+AF afghan|afghani|afgano|afgana|afghane
+AL albanian|albanes|albanesa|albanais|albanaise
+DZ algerian|argelino|argelina|algerien|algerienne|algerisch
+AD andorran|andorrano|andorrana
+AO angolan|angolano|angolana|angolais|angolaise
+AG antiguan|barbudan
+AR argentine|argentinian|argentino|argentina|argentin|argentine
+AM armenian|armenio|armenienne|armenien
+AU australian|australiano|australiana|australien|australienne|australisch
+AT austrian|austriaco|austriaca|autrichien|autrichienne|osterreichisch|osterreicher
+AZ azerbaijani|azeri|azerbaiyano|azerbaiyana
+BS bahamian
+BH bahraini|bareini
+BD bangladeshi|bangladesi
+BB barbadian|bajan
+BY belarusian|belarussian|byelorussian|bielorruso|bielorrusa|bielorusse|weissrussisch
+BE belgian|belga|belge|belgisch
+BZ belizean|beliceno|belicena
+BJ beninese|beninois|beninoise
+BT bhutanese
+BO bolivian|boliviano|boliviana|bolivien|bolivienne
+BA bosnian|herzegovinian|bosnio|bosnia|bosniaque
+BW botswanan|motswana|batswana
+BR brazilian|brasileno|brasilena|brasileiro|brasileira|bresilien|bresilienne|brasilianisch
+BN bruneian
+BG bulgarian|bulgaro|bulgara|bulgare|bulgarisch
+BF burkinabe
+BI burundian|burundais
+KH cambodian|camboyano|camboyana|cambodgien
+CM cameroonian|camerunes|camerounais|camerounaise
+CA canadian|canadiense|canadien|canadienne|kanadisch
+CV cape verdean|cabo verdean|caboverdiano|caboverdiana|cabo-verdiano
+CF central african|centrafricain|centrafricaine
+TD chadian|tchadien|tchadienne
+CL chilean|chileno|chilena|chilien|chilienne
+CN chinese|chino|china|chines|chinesa|chinois|chinoise|chinesisch
+CO colombian|colombiano|colombiana|colombien|colombienne|kolumbianisch
+KM comoran|comorian|comorien
+CR costa rican|costarricense
+CI ivorian|marfileno|marfilena|ivoirien|ivoirienne
+HR croatian|croat|croata|croate|kroatisch
+CU cuban|cubano|cubana|cubain|cubaine|kubanisch
+CY cypriot|chipriota|chypriote
+CZ czech|checo|checa|tcheque|tschechisch
+DK danish|dane|danes|danesa|danois|danoise|danisch
+DJ djiboutian|djiboutien
+DO dominican|dominicano|dominicana|dominicain|dominicaine
+EC ecuadorian|ecuadorean|ecuatoriano|ecuatoriana|equatorien|equatorienne
+EG egyptian|egipcio|egipcia|egipcio|egyptien|egyptienne|agyptisch
+SV salvadoran|salvadorean|salvadoreno|salvadorena|salvadorien|salvadorienne
+GQ equatorial guinean|equatoguinean|ecuatoguineano|ecuatoguineana
+ER eritrean|eritreo|eritrea|erythreen
+EE estonian|estonio|estonia|estonien
+SZ swazi|eswatini
+ET ethiopian|etiope|ethiopien|ethiopienne|athiopisch
+FJ fijian
+FI finnish|finn|finlandes|finlandesa|finlandais|finlandaise|finnisch
+FR french|frances|francesa|francais|francaise|franzosisch
+GA gabonese|gabonais|gabonaise
+GM gambian|gambiano
+GE georgian|georgiano|georgiana|georgien|georgienne|georgisch
+DE german|aleman|alemana|alemao|alema|allemand|allemande|deutsch|deutsche|deutscher
+GH ghanaian|ghanes|ghaneen|ghaneenne
+GR greek|griego|griega|grego|grega|grec|grecque|griechisch
+GD grenadian
+GT guatemalan|guatemalteco|guatemalteca|guatemalteque
+GN guinean|guineano|guineana|guineen|guineenne
+GW bissau guinean|bissau-guinean|guineense
+GY guyanese|guyanes
+HT haitian|haitiano|haitiana|haitien|haitienne
+HN honduran|hondureno|hondurena|hondurien|hondurienne
+HK hong konger|hongkonger|hongkones
+HU hungarian|hungaro|hungara|hongrois|hongroise|ungarisch
+IS icelandic|icelander|islandes|islandesa|islandais
+IN indian|indio|india|hindu|indiano|indiana|indien|indienne|indisch
+ID indonesian|indonesio|indonesia|indonesien|indonesienne|indonesisch
+IR iranian|persian|irani|irano|irana|iranien|iranienne|iranisch
+IQ iraqi|iraqui|iraki|irakien|irakienne|irakisch
+IE irish|irlandes|irlandesa|irlandais|irlandaise|irisch
+IL israeli|israelien|israelienne|israelisch
+IT italian|italiano|italiana|italien|italienne|italienisch
+JM jamaican|jamaiquino|jamaiquina|jamaicain|jamaicaine
+JP japanese|japones|japonesa|japonais|japonaise|japanisch
+JO jordanian|jordano|jordana|jordanien|jordanienne|jordanisch
+KZ kazakh|kazakhstani|kazajo|kazaja|kazakhstanais
+KE kenyan|keniano|keniana|keniata|kenyan|kenyane
+KP north korean|norcoreano|norcoreana|nord-coreen|nordkoreanisch
+KR south korean|korean|surcoreano|surcoreana|coreano|coreana|sud-coreen|coreen|coreenne|sudkoreanisch
+XK kosovar|kosovan|kosovare
+KW kuwaiti|kuwaiti|koweitien
+KG kyrgyz|kyrgyzstani|kirghiz|kirguis
+LA lao|laotian|laosiano|laotien
+LV latvian|leton|letona|letton|lettone
+LB lebanese|libanes|libanesa|libanais|libanaise|libanesisch
+LS basotho|mosotho
+LR liberian|liberiano|liberiana|liberien|liberienne
+LY libyan|libio|libia|libyen|libyenne|libysch
+LI liechtensteiner
+LT lithuanian|lituano|lituana|lituanien|lituanienne|litauisch
+LU luxembourgish|luxembourger|luxemburgues|luxembourgeois|luxembourgeoise
+MO macanese
+MK macedonian|north macedonian|macedonio|macedonia|macedonien
+MG malagasy|malgache
+MW malawian|malawi
+MY malaysian|malasio|malasia|malaisien|malaisienne
+MV maldivian|maldivo
+ML malian|maliense|malien|malienne
+MT maltese|maltes|maltesa|maltais
+MH marshallese
+MR mauritanian|mauritano|mauritana|mauritanien|mauritanienne
+MU mauritian|mauriciano|mauricien|mauricienne
+MX mexican|mexicano|mexicana|mexicain|mexicaine|mexikanisch
+FM micronesian
+MD moldovan|moldavian|moldavo|moldava|moldave
+MC monegasque|monacan|monegasco
+MN mongolian|mongol|mongola|mongole
+ME montenegrin|montenegrino|montenegrina|montenegrin
+MA moroccan|marroqui|marocain|marocaine|marokkanisch
+MZ mozambican|mozambiqueno|mocambicano|mocambicana|mozambicain
+MM burmese|birmano|birmana|birman|birmane
+NA namibian|namibio|namibien
+NR nauruan
+NP nepalese|nepali|nepales|nepalesa|nepalais
+NL dutch|netherlander|holandes|holandesa|neerlandes|neerlandesa|neerlandais|neerlandaise|hollandais|niederlandisch
+NZ new zealander|neozelandes|neozelandesa|neo-zelandais
+NI nicaraguan|nicaraguense|nicaraguayen|nicaraguayenne
+NE nigerien|nigerienne
+NG nigerian|nigeriano|nigeriana|nigerian|nigeriane
+NO norwegian|noruego|noruega|norvegien|norvegienne|norwegisch
+OM omani|omani
+PK pakistani|paquistani|pakistanais|pakistanaise|pakistanisch
+PW palauan
+PS palestinian|palestino|palestina|palestinien|palestinienne|palastinensisch
+PA panamanian|panameno|panamena|panameen|panameenne
+PG papua new guinean
+PY paraguayan|paraguayo|paraguaya|paraguayen|paraguayenne
+PE peruvian|peruano|peruana|peruvien|peruvienne|peruanisch
+PH filipino|filipina|philippine|philippin|philippine
+PL polish|pole|polaco|polaca|polones|polonesa|polonais|polonaise|polnisch
+PT portuguese|portugues|portuguesa|portugais|portugaise|portugiesisch
+PR puerto rican|puertorriqueno|puertorriquena|portoricain
+QA qatari|catari|qatarien
+RO romanian|rumanian|rumano|rumana|romeno|romena|roumain|roumaine|rumanisch
+RU russian|ruso|rusa|russo|russa|russe|russisch
+RW rwandan|rwandese|ruandes|rwandais
+KN kittitian|nevisian
+LC saint lucian|st lucian
+VC vincentian
+WS samoan
+SM sammarinese
+ST sao tomean|santotomense
+SA saudi|saudi arabian|saudita|saoudien|saoudienne|saudisch
+SN senegalese|senegales|senegalesa|senegalais|senegalaise
+RS serbian|serb|serbio|serbia|serbe|serbisch
+SC seychellois
+SL sierra leonean|sierraleones
+SG singaporean|singapurense|singapourien
+SK slovak|slovakian|eslovaco|eslovaca|slovaque|slowakisch
+SI slovenian|slovene|esloveno|eslovena|slovene|slowenisch
+SB solomon islander
+SO somali|somalian|somalien|somalienne
+ZA south african|sudafricano|sudafricana|sul-africano|sud-africain|sudafrikanisch
+SS south sudanese|sursudanes
+ES spanish|spaniard|espanol|espanola|espanhol|espanhola|espagnol|espagnole|spanisch
+LK sri lankan|esrilanques|srilankais
+SD sudanese|sudanes|sudanesa|soudanais|soudanaise|sudanesisch
+SR surinamese|surinamer|surinames
+SE swedish|swede|sueco|sueca|suedois|suedoise|schwedisch
+CH swiss|suizo|suiza|suico|suica|suisse|schweizer|schweizerisch
+SY syrian|sirio|siria|syrien|syrienne|syrisch
+TW taiwanese|taiwanes|taiwanais
+TJ tajik|tajikistani|tayiko|tadjik
+TZ tanzanian|tanzano|tanzana|tanzanien
+TH thai|tailandes|tailandesa|thailandais|thailandaise
+TL timorese|east timorese|timorense
+TG togolese|togoles|togolais|togolaise
+TO tongan
+TT trinidadian|tobagonian|trinitense
+TN tunisian|tunecino|tunecina|tunisien|tunisienne|tunesisch
+TR turkish|turk|turco|turca|turc|turque|turkisch
+TM turkmen|turkmenistani|turcomano
+TV tuvaluan
+UG ugandan|ugandes|ougandais
+UA ukrainian|ucraniano|ucraniana|ucraniano|ukrainien|ukrainienne|ukrainisch
+AE emirati|emirian|emirati
+GB british|english|scottish|welsh|northern irish|briton|britanico|britanica|ingles|inglesa|britannique|britisch
+US american|us american|estadounidense|norteamericano|norteamericana|americain|americaine|amerikanisch
+UY uruguayan|uruguayo|uruguaya|uruguayen|uruguayenne
+UZ uzbek|uzbekistani|uzbeko|uzbeka|ouzbek
+VE venezuelan|venezolano|venezolana|venezuelano|venezuelana|venezuelien|venezuelienne|venezolanisch
+VN vietnamese|vietnamita|vietnamien|vietnamienne|vietnamesisch
+YE yemeni|yemenite|yemeni|yemenita|yemenite
+ZM zambian|zambiano|zambien
+ZW zimbabwean|zimbabuense|zimbabween
+BM bermudian
+KY caymanian
+GI gibraltarian
+IM manx
+AW aruban|arubano
+CW curacaoan
+GL greenlandic|greenlander
+FO faroese
+`

@@ -31,7 +31,7 @@ var facets = map[record.Kind][]string{
 	record.KindDate:    {"year", "month", "day", "monthday", "precision"},
 	record.KindPhone:   {"national", "country", "ext", "valid"},
 	record.KindEmail:   {"full", "local", "domain"},
-	record.KindAddress: {"number", "postcode", "street", "start", "locality"},
+	record.KindAddress: {"number", "postcode", "street", "start", "unit", "locality"},
 	record.KindParty: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
 		"first", "last", "initials", "sorted", "phonetic", "suffix", "legal_form", "compact", "party"},
 }

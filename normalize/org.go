@@ -303,4 +303,33 @@ var orgWords = set("inversiones inversora inversora holding holdings trading gro
 	"consultora agropecuaria petroleum petroleos energy energia international internacional investments partners " +
 	"associates asociados ventures management solutions technologies technology distribuidora farmacia pharmacy hotel " +
 	"restaurant ministry ministerio university universidad institute instituto church iglesia club cooperative cooperativa " +
-	"trust fund fondo shipping maritime airlines insurance seguros laboratorios laboratories")
+	"trust fund fondo shipping maritime airlines insurance seguros laboratorios laboratories " +
+	// Trades and industries, as payments name companies without their
+	// legal form (MONARCH METALS, TESCO STORES). Words that are also
+	// surnames or given names (Banks, Mills, Steel, Gold, Power, Marine,
+	// Handel) are left out: they are in people's names too.
+	"metals textiles textile foods food motors automotive property properties estates realty developments " +
+	"development construction builders engineering electronics electrical chemicals plastics pharmaceuticals " +
+	"pharma healthcare medical clinic dental hospital laboratory systems software digital media communications " +
+	"telecom telecoms networks studios productions publishing printing designs marketing advertising consultants " +
+	"consultancy advisory advisers advisors accountants solicitors brokers brokerage securities finance financial " +
+	"credit loans mortgages remittance remittances payments fintech imports exports importers exporters wholesale " +
+	"wholesalers retail retailers stores supermarket supermarkets supplies distribution distributors freight " +
+	"haulage cargo couriers airways aviation tankers oil resources minerals utilities renewables agriculture " +
+	"agricultural farms dairy bakery catering restaurants hotels hospitality leisure entertainment travel tours " +
+	"tourism recruitment staffing cleaning manufacturing products equipment machinery packaging garments apparel " +
+	"clothing jewellery jewelry furniture enterprise partnership charity charitable council commission agency " +
+	"embassy consulate academy college research innovations worldwide overseas commerce traders " +
+	// Spanish and Portuguese.
+	"inmobiliaria promotora distribuciones alimentos textil ingenieria telecomunicaciones petrolera naviera " +
+	"aseguradora financiera negocios representaciones suministros importaciones exportaciones agricola ganadera " +
+	"pesquera farmaceutica laboratorio clinica colegio escuela academia editorial ediciones producciones " +
+	"comunicaciones tecnologia tecnologias soluciones sistemas proyectos materiales equipos maquinaria automotriz " +
+	"combustibles metalurgica siderurgica consultoria asesores asesoria auditores abogados remesas fiduciaria " +
+	"arrendadora comercio empreendimentos participacoes industria construtora transportadora servicos " +
+	"investimentos importacao exportacao administradora incorporadora seguradora " +
+	// French, Italian and German.
+	"societe entreprise entreprises groupe compagnie banque assurances immobiliere immobilier transports " +
+	"fondation negoce societa impresa costruzioni immobiliare trasporti commerciale industriale servizi gruppo " +
+	"banca assicurazioni fondazione associazione gesellschaft immobilien logistik verwaltung versicherung " +
+	"stiftung spedition reederei beteiligungen")
