@@ -455,14 +455,19 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		// The facet (an address's house number) must be equal; without
 		// one, the words alone must name a building, not just a street.
 		// Units (an address's flat) may be left out of one, but two must
-		// be the same: Flat 2 and Flat 3 of one house are two homes.
-		f, unit := c.facet(l.Facet), c.facet("unit")
+		// be the same: Flat 2 and Flat 3 of one house are two homes. So
+		// must their postcodes when both have one: 12 High Street in
+		// Leeds and in Bristol are two houses.
+		f, unit, postcode := c.facet(l.Facet), c.facet("unit"), c.facet("postcode")
 		return func(a, b *Prepared) bool {
 			n := c.str(a, f)
 			if n != c.str(b, f) {
 				return false
 			}
 			if ua, ub := c.str(a, unit), c.str(b, unit); ua != "" && ub != "" && ua != ub {
+				return false
+			}
+			if pa, pb := c.str(a, postcode), c.str(b, postcode); pa != "" && pb != "" && pa != pb {
 				return false
 			}
 			if n == "" {

@@ -214,6 +214,8 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindAddress, "32 Kingsway", "32 KINGSWAY BT17 7GD", "contained"},   // a street of one word
 		{record.KindAddress, "32 Kingsway", "34 Kingsway, Belfast", "tokens ≥0.5"}, // another house of it
 		{record.KindAddress, "12 Main", "12 Main Street, Leeds", "tokens ≥0.25"},   // a short word: perhaps cut
+		{record.KindAddress, "12 High Street, LS1 7GX", "12 HIGH STREET, LEEDS LS1 7GX", "contained"},
+		{record.KindAddress, "12 High Street, LS1 7GX", "12 HIGH STREET, BRISTOL BS1 4DJ", "tokens ≥0.5"}, // another town's
 		{record.KindAddress, "Flat 2, 12 High Street", "12 High Street, Flat 2", "exact"},
 		{record.KindAddress, "Unit 21, 25 King St", "25 King Street, Brighton, BN14 5XL", "contained"}, // the unit left out of one
 		{record.KindAddress, "Flat 2, 12 High Street", "Flat 3, 12 High Street, Leeds", "tokens ≥0.5"}, // another flat
