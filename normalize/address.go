@@ -48,8 +48,10 @@ func (a Address) Value() record.Value {
 }
 
 // Start returns where the address begins: the house number and the first
-// two words of the street; "" without a number or two words (the first
-// words of a street alone are shared by the whole street). It is the same
+// two words of the street, particles aside (12 rue de la Paix: "12 rue
+// paix", not the "12 rue de" of every street of Paris); "" without a
+// number or two words (the first words of a street alone are shared by
+// the whole street). It is the same
 // in "118-4 Calle 27" and in a payment message's "118-4 CALLE 27 SOUTH
 // HATFIELD", which writes the city into the line and may cut it short.
 //
@@ -63,10 +65,16 @@ func (a Address) Start() string {
 	if a.Number == "" {
 		return a.buildingStart()
 	}
-	if len(a.Tokens) < 2 {
-		return ""
+	var words []string
+	for _, t := range a.Tokens {
+		if !particles[t] {
+			words = append(words, t)
+			if len(words) == 2 {
+				return a.Number + " " + words[0] + " " + words[1]
+			}
+		}
 	}
-	return a.Number + " " + a.Tokens[0] + " " + a.Tokens[1]
+	return ""
 }
 
 // buildingStart is Start of an address with no number: the first words
@@ -98,6 +106,7 @@ var (
 	nlPostcode = regexp.MustCompile(`\b([1-9][0-9]{3}) ?([A-Z]{2})\b`)
 	usZip4     = regexp.MustCompile(`\b([0-9]{5})-[0-9]{4}\b`)
 	brCEP      = regexp.MustCompile(`\b([0-9]{5})-([0-9]{3})\b`)
+	ptPostcode = regexp.MustCompile(`\b([1-9][0-9]{3})-([0-9]{3})\b`)
 	houseNum   = regexp.MustCompile(`^[0-9]{1,5}[a-z]?$`)
 	// markedNum is a number after a number sign (# 12, Nº 12, No. 12, Nro
 	// 12, Núm. 12): the house number, with the part after a hyphen that
@@ -118,7 +127,8 @@ var (
 
 // ParseAddress folds an address, expands street-type and direction
 // abbreviations (Av/Avda → avenida, St → street or saint, Cl → calle, …),
-// and separates the postcode (UK, Canadian, Dutch and US forms, or a
+// and separates the postcode (UK, Canadian, Dutch, US, Brazilian and
+// Portuguese forms, or a
 // trailing 4–6 digit number) and the house number (a Colombian grid
 // address's house, with a number sign or without; else the number after a
 // number sign; else the first number).
@@ -150,6 +160,9 @@ func ParseAddress(raw string) (Address, error) {
 		} else if m := brCEP.FindStringSubmatchIndex(upper); m != nil {
 			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
 			upper = upper[:m[0]] + " " + upper[m[1]:]
+		} else if m := ptPostcode.FindStringSubmatchIndex(upper); m != nil {
+			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
+			upper = upper[:m[0]] + " " + upper[m[1]:]
 		}
 	}
 	toks := tokenize(upper)
@@ -160,12 +173,15 @@ func ParseAddress(raw string) (Address, error) {
 	// number) comes before it, is the postcode.
 	if a.Postcode == "" {
 		var numeric []int
+		house := false // a house number with a letter (21a) before it
 		for i, t := range toks {
 			if isDigits(t) {
 				numeric = append(numeric, i)
+			} else if len(numeric) == 0 && houseNum.MatchString(t) {
+				house = true
 			}
 		}
-		if n := len(numeric); (n >= 2 || n == 1 && a.Number != "") && numDigits.MatchString(toks[numeric[n-1]]) {
+		if n := len(numeric); (n >= 2 || n == 1 && (a.Number != "" || house)) && numDigits.MatchString(toks[numeric[n-1]]) {
 			i := numeric[n-1]
 			a.Postcode = toks[i]
 			toks = append(toks[:i:i], toks[i+1:]...)

@@ -264,7 +264,8 @@ func compact(s, n string) (Date, error) {
 }
 
 // numeric reads three numbers: Y-M-D when the first has four digits, else
-// D/M/Y or M/D/Y when only one of them is a valid date.
+// D/M/Y or M/D/Y when only one of them is a valid date, or D.M.Y when
+// written with dots (dottedDMY).
 func numeric(s string, n []string) (Date, error) {
 	if len(n[0]) == 4 {
 		return build(s, atoi(n[0]), atoi(n[1]), atoi(n[2]), Day)
@@ -276,6 +277,8 @@ func numeric(s string, n []string) (Date, error) {
 	dmy, errDMY := build(s, y, b, a, Day)
 	mdy, errMDY := build(s, y, a, b, Day)
 	switch {
+	case errDMY == nil && dottedDMY(s):
+		return dmy, nil
 	case errDMY == nil && errMDY == nil && dmy != mdy:
 		return Date{}, fmt.Errorf("%w: %q could be day/month or month/day; declare a format", ErrAmbiguous, s)
 	case errDMY == nil:
@@ -284,6 +287,14 @@ func numeric(s string, n []string) (Date, error) {
 		return mdy, nil
 	}
 	return Date{}, errDMY
+}
+
+// dottedDMY reports whether a date is written day.month.year, with dots
+// and no other separator (12.03.1965): the order of every country that
+// writes dates with dots (Germany, Switzerland, Russia, Poland, Turkey,
+// the Nordics, …); none writes the month first with them.
+func dottedDMY(s string) bool {
+	return strings.Count(s, ".") == 2 && !strings.ContainsAny(s, "/-")
 }
 
 // build checks a date; zero month or day lower the precision (placeholders).

@@ -301,6 +301,11 @@ func TestAddressStart(t *testing.T) {
 		{"Rose Cottage, Mill Lane", "ROSE COTTAGE MILL LANE", ""},
 		{"Quinta Ordaz", "QTA ORDAZ", ""},
 		{"12 High", "12 HIGH", ""},
+		// Particles aside: every street of Paris starts "rue de".
+		{"12 rue de la Paix, 75002 Paris", "12 RUE DE LA PAIX PARIS", "12 rue paix"},
+		{"Calle de Alcalá 45", "CALLE ALCALA 45, MADRID", "45 calle alcala"},
+		// A unit before the street (and its number) is no part of it.
+		{"Flat 2, 45 High Street", "45 HIGH STREET, FLAT 2, LEEDS", "45 high street"},
 	} {
 		a, err := normalize.ParseAddress(c.a)
 		if err != nil {

@@ -190,7 +190,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"co":            {"co", "company", "cia", "compania"},
 		"llp":           {"llp", "l l p", "limited liability partnership"},
 		"lp":            {"lp", "l p", "limited partnership"},
-		"gmbh":          {"gmbh", "gesellschaft mit beschrankter haftung"},
+		"gmbh":          {"gmbh", "gesellschaft mit beschrankter haftung", "ggmbh"},
 		"ag":            {"ag", "aktiengesellschaft"},
 		"kg":            {"kg", "kommanditgesellschaft"},
 		"ohg":           {"ohg"},
@@ -200,7 +200,8 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"spa":           {"spa", "s p a"},
 		"sp z oo":       {"sp z o o", "sp z oo"},
 		"oy":            {"oy", "oyj"},
-		"ab":            {"ab", "publ ab"},
+		"ab":            {"ab"},
+		"ab publ":       {"ab publ", "publ ab"}, // a Swedish public company: Volvo AB (publ)
 		"as":            {"as", "asa", "a s"},
 		"aps":           {"aps"},
 		"ooo":           {"ooo", "ooo"},
@@ -224,6 +225,27 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"ksc":           {"ksc", "k s c", "kscc", "k s c c"},
 		"qsc":           {"qsc", "q s c", "qpsc", "q p s c"},
 		"bsc":           {"bsc", "b s c"},
+		"se":            {"se", "s e", "societas europaea"},
+		"ev":            {"e v", "eingetragener verein"},
+		"eurl":          {"eurl"},
+		"sasu":          {"sasu"},
+		"snc":           {"snc"},
+		"sci":           {"sci", "s c i", "societe civile immobiliere"},
+		"bvba":          {"bvba"},
+		"sprl":          {"sprl"},
+		"vof":           {"vof"},
+		"cv":            {"cv", "c v"},
+		"slu":           {"slu", "sau", "sll"},
+		"lda":           {"lda", "unipessoal lda"},
+		"sagl":          {"sagl"},
+		"ae":            {"ae", "a e"},
+		"epe":           {"epe", "ike"},
+		"pt":            {"pt"},
+		"tbk":           {"tbk", "pt tbk"},
+		"pcl":           {"pcl"},
+		"sae":           {"sae", "s a e"},
+		"pllc":          {"pllc"},
+		"pc":            {"pc", "p c"},
 	} {
 		for _, v := range variants {
 			m[v] = canon
@@ -293,7 +315,7 @@ func IsOrgName(raw string) bool {
 }
 
 // ambiguousForms are legal forms spelled like words of people's names.
-var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps ooo too kk")
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps ooo too kk se ae pt cv pc sci snc")
 
 // orgWords are words that, in a name, say it is an organisation's.
 var orgWords = set("inversiones inversora inversora holding holdings trading group grupo corporacion corporation corp " +
