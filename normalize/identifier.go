@@ -32,8 +32,12 @@ func numberTokens(toks []string) []string {
 	}
 	lo := 0
 	for lo < first {
-		if idLabels[toks[lo]] {
+		if isLabel(toks[lo]) {
 			lo++
+			continue
+		}
+		if courtLabels[toks[lo]] && lo+1 < first {
+			lo += 2 // the court and its town: Amtsgericht Hamburg, RCS Paris
 			continue
 		}
 		// A label in initials (C.I., R.I.F.), perhaps before the
@@ -42,7 +46,7 @@ func numberTokens(toks []string) []string {
 		for k < first && len(toks[k]) == 1 {
 			k++
 		}
-		for ; k >= lo+2 && !idLabels[strings.Join(toks[lo:k], "")]; k-- {
+		for ; k >= lo+2 && !isLabel(strings.Join(toks[lo:k], "")); k-- {
 		}
 		if k < lo+2 {
 			break
@@ -75,7 +79,23 @@ var idLabels = func() map[string]bool {
 	return m
 }()
 
+// fieldLabels are the labels an identifier's own field may write before
+// it besides idLabels: of bank accounts, company registers, tax numbers.
+// A name's words are never read with them: Pan, Lei and House are names
+// too (see withoutNumbers).
+var fieldLabels = set(`iban bic swift account acct acc cuenta conta compte konto
+	siren siret kvk house ust idnr tva iva mwst btw steuernummer steuer steuerid codice fiscale partita piva
+	ni nino insurance utr abn acn nzbn gst pan aadhaar nric uen hkid trn eori lei duns`)
+
+// isLabel reports whether an identifier's field may write w before it.
+func isLabel(w string) bool { return idLabels[w] || fieldLabels[w] }
+
 // Postcode folds a postal code like an identifier: "sw1a 1aa" → SW1A1AA.
+// courtLabels name the register a company number is in by its court
+// or town, the word after them (Amtsgericht Hamburg HRB 12345, RCS Paris B
+// 552 120 222).
+var courtLabels = map[string]bool{"amtsgericht": true, "registergericht": true, "rcs": true}
+
 func Postcode(raw string) (string, error) {
 	pc, err := Identifier(raw)
 	if err != nil {

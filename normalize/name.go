@@ -471,7 +471,10 @@ func lastWord(unit string) string {
 
 var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame lord lady rev reverend fr father " +
 	"sr sra srta senor senora senorita sres lic licda licdo ing abg abog arq herr frau mme mlle madame madam " +
-	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt dna excellency excmo excma")
+	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt dna excellency excmo excma " +
+	// German degrees after Dr. (Dr. med., Dr. jur., Dr. rer. pol., Dipl.-Ing.), Italian,
+	// French and Dutch forms of address.
+	"med jur rer pol dipl dott dottssa avv maitre monsieur mevrouw meneer mevr dhr")
 
 // initialHonorifics are honorifics written in initials, one token a letter.
 var initialHonorifics = [][]string{{"h", "r", "h"}}
