@@ -342,6 +342,11 @@ var orgWords = set("inversiones inversora inversora holding holdings trading gro
 	"tourism recruitment staffing cleaning manufacturing products equipment machinery packaging garments apparel " +
 	"clothing jewellery jewelry furniture enterprise partnership charity charitable council commission agency " +
 	"embassy consulate academy college research innovations worldwide overseas commerce traders " +
+	"sons brothers bros estate government department authority revenue customs police " +
+	// Family firms and public bodies in Spanish, Portuguese, French, Italian and German.
+	"hermanos hnos irmaos freres fratelli sohne embajada consulado alcaldia gobernacion municipalidad " +
+	"municipio ayuntamiento prefeitura mairie gobierno gouvernement ministere departamento autoridad " +
+	"aduana policia tribunal " +
 	// Spanish and Portuguese.
 	"inmobiliaria promotora distribuciones alimentos textil ingenieria telecomunicaciones petrolera naviera " +
 	"aseguradora financiera negocios representaciones suministros importaciones exportaciones agricola ganadera " +
