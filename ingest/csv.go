@@ -43,23 +43,32 @@ var delimiters = []rune{',', ';', '\t', '|'}
 
 func newCSV(r io.Reader, delim rune, maxRow int) (*csvRows, error) {
 	lines := &lineReader{r: buffered(r), max: maxRow}
-	if delim == 0 {
-		// From the header line, read alone: a stream's first rows may
-		// not have arrived yet.
-		for {
-			l, _, err := lines.next()
-			if errors.Is(err, io.EOF) {
-				return nil, errors.New("empty file: a header line is required")
-			}
-			if err != nil {
-				return nil, fmt.Errorf("header: %w", err)
-			}
-			if l.text != "" {
-				delim = sniff([]byte(l.text))
-				lines.unread(l)
-				break
-			}
+	// The first line, read alone (a stream's first rows may not have
+	// arrived yet): the delimiter a spreadsheet's "sep=;" line names,
+	// which is no header; else the header, whose delimiter is sniffed
+	// unless declared.
+	for {
+		l, _, err := lines.next()
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("empty file: a header line is required")
 		}
+		if err != nil {
+			return nil, fmt.Errorf("header: %w", err)
+		}
+		if l.text == "" {
+			continue
+		}
+		if d, ok := sepLine(l.text); ok {
+			if delim == 0 {
+				delim = d
+			}
+			continue
+		}
+		if delim == 0 {
+			delim = sniff([]byte(l.text))
+		}
+		lines.unread(l)
+		break
 	}
 	c := &csvRows{lines: lines, delim: delim, trim: delim != ' ' && delim != '\t'}
 	first, err := c.record(0)
@@ -81,6 +90,17 @@ func newCSV(r io.Reader, delim rune, maxRow int) (*csvRows, error) {
 		c.header[i] = strings.TrimSpace(h)
 	}
 	return c, nil
+}
+
+// sepLine reads the line a spreadsheet export may start with to name its
+// delimiter ("sep=;", as Excel reads and writes it).
+func sepLine(line string) (rune, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "sep=")
+	if !ok || utf8.RuneCountInString(rest) != 1 {
+		return 0, false
+	}
+	d, _ := utf8.DecodeRuneInString(rest)
+	return d, d != '"'
 }
 
 // sniff picks the candidate delimiter that occurs most often, outside

@@ -195,6 +195,46 @@ not json
 	checkRejects(t, rejects, []string{"5:invalid JSON", "6:must be a JSON object", "7:holds an object", "8:data after the object", "10:missing record id"})
 }
 
+// TestJSONArray reads a file that is one JSON array of rows, as exports
+// and APIs write a list, element by element with the line each starts on:
+// strings holding brackets and escaped quotes, bad elements rejected with
+// their line, an element too long cut short, a file cut short mid-element.
+func TestJSONArray(t *testing.T) {
+	long := strings.Repeat("x", ingest.MaxRowBytes+10)
+	for _, tt := range []struct {
+		name, in string
+		want     []string
+		rejects  []string
+	}{
+		{"pretty", "\n[\n  {\"id\": 1, \"name\": \"Ana\", \"alias\": \"A;An\"},\n  {\"id\": \"2\",\n   \"name\": \"B \\\"]} [{\"},\n  \"text\",\n  [1, 2],\n  {\"id\": 3, \"name\": [\"Bo\", \"Bob\"]}\n]\n",
+			[]string{"1|Ana|A,An|3", "2|B \"]} [{||4", "3|Bo,Bob||8"}, []string{"6:must be a JSON object", "7:must be a JSON object"}},
+		{"one line", `[{"id":"1","name":"Ana","alias":"A"},{"id":"2","name":"Bo"}]`, []string{"1|Ana|A|1", "2|Bo||1"}, nil},
+		{"too long", `[{"id":"2","name":"Bo","alias":"B"},{"id":"1","name":"` + long + `"}]`, []string{"2|Bo|B|1"}, []string{"1:row longer than"}},
+		{"cut short", "[{\"id\":\"1\",\"name\":\"Ana\",\"alias\":\"A\"},\n{\"id\":\"2\",\"na", []string{"1|Ana|A|1"}, []string{"2:invalid JSON"}},
+		{"empty", "[]", nil, nil},
+		// A row after the array, or a file of one array a line: each line after the first is a row.
+		{"after", "[{\"id\":\"1\",\"name\":\"Ana\",\"alias\":\"A\"}] x\n{\"id\":\"2\",\"name\":\"Bo\"}\n[3]\n", []string{"1|Ana|A|1", "2|Bo||2"}, []string{"1:invalid JSON", "3:must be a JSON object"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ingest.Open(strings.NewReader(tt.in), people(ingest.FormatNDJSON))
+			if tt.name == "empty" {
+				if err == nil || !strings.Contains(err.Error(), "column not found") {
+					t.Errorf("err = %v, want the columns not found", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, r)
+			if got := flat(recs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("records = %q, want %q", got, tt.want)
+			}
+			checkRejects(t, rejects, tt.rejects)
+		})
+	}
+}
+
 func TestNDJSONNested(t *testing.T) {
 	in := `{"uid": "a", "person": {"name": "Ana", "birth": {"date": "1990"}}}` + "\n"
 	opt := ingest.Options{Source: "s", Format: ingest.FormatNDJSON, ID: "uid", Fields: []ingest.Field{
@@ -317,6 +357,31 @@ func TestMappingError(t *testing.T) {
 	}
 }
 
+// TestSepLine reads a spreadsheet export's "sep=;" first line as the
+// delimiter it names, not as the header, and counts lines from it.
+func TestSepLine(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		delim    rune
+	}{
+		{"sniffed", "sep=;\r\nid;name;alias\r\n1;Ana, María;A\r\n", 0},
+		{"declared", "sep=;\nid;name;alias\n1;Ana, María;A\n", ';'},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := people(ingest.FormatCSV)
+			opt.Delimiter = tt.delim
+			r, err := ingest.Open(strings.NewReader(tt.in), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, r)
+			if got, want := flat(recs), []string{"1|Ana, María|A|3"}; !slices.Equal(got, want) || len(rejects) > 0 {
+				t.Errorf("records %v, rejects %v; want %v", got, rejects, want)
+			}
+		})
+	}
+}
+
 func TestEmptyFile(t *testing.T) {
 	if _, err := ingest.Open(strings.NewReader(""), people(ingest.FormatCSV)); err == nil || !strings.Contains(err.Error(), "header line is required") {
 		t.Errorf("err = %v, want header required", err)
@@ -423,7 +488,7 @@ func FuzzCSV(f *testing.F) {
 }
 
 func FuzzNDJSON(f *testing.F) {
-	for _, s := range []string{`{"id":1,"name":"a","alias":["b","c"]}`, `{"id":"x"}` + "\n" + `[]`, `{"id":{"a":1}}`, "{\"id\":1}\n\n\n{"} {
+	for _, s := range []string{`{"id":1,"name":"a","alias":["b","c"]}`, `{"id":"x"}` + "\n" + `[]`, `{"id":{"a":1}}`, "{\"id\":1}\n\n\n{", "[{\"id\":1,\"name\":\"a\",\"alias\":\"b\"},\n \"x\", [1, {\"y\": \"]\\\"\"}] z"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

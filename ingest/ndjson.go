@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -18,7 +19,9 @@ import (
 const peekRows = 100
 
 type ndjsonRows struct {
-	lines   *lineReader
+	lines   *lineReader // an NDJSON file's lines; nil for a JSON array's
+	array   *arrayElements
+	max     int          // the longest row kept
 	pending []ndjsonLine // rows read ahead by newNDJSON, served first
 	obj     map[string]any
 }
@@ -30,7 +33,13 @@ type ndjsonLine struct {
 }
 
 func newNDJSON(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
-	n := &ndjsonRows{lines: &lineReader{r: buffered(r), max: maxRow}}
+	br := buffered(r)
+	n := &ndjsonRows{max: maxRow}
+	if isArray(br) {
+		n.array = &arrayElements{r: br, max: maxRow, line: 1}
+	} else {
+		n.lines = &lineReader{r: br, max: maxRow}
+	}
 	for len(n.pending) < peek {
 		l, err := n.readLine()
 		if errors.Is(err, io.EOF) {
@@ -44,8 +53,17 @@ func newNDJSON(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
 	return n, nil
 }
 
-// readLine returns the next non-blank line.
+// readLine returns the next non-blank line, or the next element of a
+// JSON array.
 func (n *ndjsonRows) readLine() (ndjsonLine, error) {
+	if n.array != nil {
+		l, err := n.array.next()
+		if !errors.Is(err, errAfterArray) {
+			return l, err
+		}
+		// Rows after the array: read a line each, numbered on.
+		n.lines, n.array = &lineReader{r: n.array.r, max: n.max, n: n.array.line - 1}, nil
+	}
 	for {
 		l, num, err := n.lines.next()
 		if err != nil {
@@ -124,7 +142,7 @@ func (n *ndjsonRows) next() (row, error) {
 	}
 	raw := func() string { return string(l.text) }
 	if l.overlong {
-		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", n.lines.max)}
+		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", n.max)}
 	}
 	if !utf8.Valid(l.text) {
 		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: "row is not valid UTF-8: set the source's encoding (latin1, windows-1252)"}
@@ -299,4 +317,138 @@ func jsonType(v any) string {
 		return "null"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// isArray reports whether a file of JSON rows is one JSON array of them
+// ([{…}, {…}], as many exports and APIs write a list) rather than a row a
+// line: its first character, spaces aside, is '['.
+func isArray(r *bufio.Reader) bool {
+	for n := 1; ; n++ {
+		b, err := r.Peek(n)
+		if err != nil || len(b) < n {
+			return false
+		}
+		switch b[n-1] {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '[':
+			return true
+		}
+		return false
+	}
+}
+
+// arrayElements reads the elements of a JSON array one by one, each as a
+// row of its own with the line it starts on, without reading the whole
+// array: its bytes are scanned for the end of each element (brackets and
+// braces outside strings). An element longer than max is kept cut short
+// (overlong), as a line is.
+type arrayElements struct {
+	r       *bufio.Reader
+	max     int
+	line    int  // the line the reader is on
+	started bool // the array's '[' was read
+	done    bool // its ']' was read
+}
+
+// next returns the next element; io.EOF after the last. A file that ends
+// inside an element gives what there was, which then fails to parse as an
+// object and is rejected with its line.
+func (a *arrayElements) next() (ndjsonLine, error) {
+	if a.done {
+		return ndjsonLine{}, io.EOF
+	}
+	c, err := a.skipSpace()
+	if err != nil {
+		return ndjsonLine{}, err
+	}
+	if !a.started {
+		a.started = true // isArray saw the '['
+		if c, err = a.skipSpace(); err != nil {
+			return ndjsonLine{}, err
+		}
+	}
+	if c == ',' {
+		if c, err = a.skipSpace(); err != nil {
+			return ndjsonLine{}, err
+		}
+	}
+	if c == ']' {
+		a.done = true
+		if _, err := a.skipSpace(); err == nil {
+			_ = a.r.UnreadByte() // the byte skipSpace just read
+			return ndjsonLine{}, errAfterArray
+		}
+		return ndjsonLine{}, io.EOF
+	}
+	el := ndjsonLine{line: a.line}
+	add := func(c byte) {
+		if len(el.text) < a.max {
+			el.text = append(el.text, c)
+		} else {
+			el.overlong = true
+		}
+	}
+	depth, inString, escaped := 0, false, false
+	for {
+		add(c)
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == '\n':
+			a.line++
+		}
+		if depth == 0 && !inString {
+			// A scalar element ends at the next ',' or ']'; an object or
+			// a list ends here.
+			if next, err := a.r.Peek(1); err != nil || c == '}' || c == ']' || next[0] == ',' || next[0] == ']' {
+				return el, nil
+			}
+		}
+		if c, err = a.r.ReadByte(); err != nil {
+			if errors.Is(err, io.EOF) {
+				a.done = true
+				return el, nil
+			}
+			return ndjsonLine{}, err
+		}
+		if c == '\n' && inString {
+			a.line++
+		}
+	}
+}
+
+// errAfterArray says that a JSON array's file goes on after it: what
+// follows is read a line a row, as NDJSON (a file of one array per line
+// loses none of its lines).
+var errAfterArray = errors.New("data after the JSON array")
+
+// skipSpace returns the next byte that is not a space, counting lines.
+func (a *arrayElements) skipSpace() (byte, error) {
+	for {
+		c, err := a.r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		switch c {
+		case '\n':
+			a.line++
+		case ' ', '\t', '\r':
+		default:
+			return c, nil
+		}
+	}
 }
