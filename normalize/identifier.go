@@ -82,8 +82,9 @@ var idLabels = func() map[string]bool {
 // fieldLabels are the labels an identifier's own field may write before
 // it besides idLabels: of bank accounts, company registers, tax numbers.
 // A name's words are never read with them: Pan, Lei and House are names
-// too (see withoutNumbers).
-var fieldLabels = set(`iban bic swift account acct acc cuenta conta compte konto
+// too (see withoutNumbers). ACC and ACCT are not among them: ACC-0001 is
+// as often an account's whole id as a label and its number.
+var fieldLabels = set(`iban bic swift account cuenta conta compte konto
 	siren siret kvk house ust idnr tva iva mwst btw steuernummer steuer steuerid codice fiscale partita piva
 	ni nino insurance utr abn acn nzbn gst pan aadhaar nric uen hkid trn eori lei duns`)
 
