@@ -366,6 +366,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	nC := len(comps)
 	if lv == nil { // a given model: compare here
+		vals.setMixed(recs, m.Mixed, nil, nil)
 		lv = make([]uint8, len(cands)*nC)
 		if err := vals.compare(ctx, cands, opt.Workers, lv); err != nil {
 			return nil, err

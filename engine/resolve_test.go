@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
@@ -644,5 +645,89 @@ func TestPlaceholdersByFrequency(t *testing.T) {
 	// The registry's filings share their company's number: no placeholder.
 	if slices.ContainsFunc(res.Stats.Placeholders, func(p engine.FoundPlaceholder) bool { return p.Source == "registry" }) {
 		t.Errorf("a registration number read as a placeholder: %+v", res.Stats.Placeholders)
+	}
+}
+
+// TestMixedIdentifiers: a sanctions list giving people's passports alone,
+// mapped onto the id_number that holds the KYC file's national ids for
+// Venezuelans and Colombians and passports for the rest, is found to hold
+// numbers of another kind for some of the same people (they disagree on it
+// with KYC records that are the same person by name and date of birth):
+// a disagreement on id_number between the two is read as missing, in
+// training, scoring and real time, and their people link as they do with
+// the national ids listed.
+func TestMixedIdentifiers(t *testing.T) {
+	linked := func(res *engine.Resolution) int {
+		bySource := map[record.EntityID][2]int{}
+		for i, r := range res.Records {
+			n := bySource[res.Entities[i]]
+			switch r.Key.Source {
+			case "kyc":
+				n[0]++
+			case "sanctions":
+				n[1]++
+			}
+			bySource[res.Entities[i]] = n
+		}
+		pairs := 0
+		for _, n := range bySource {
+			pairs += n[0] * n[1]
+		}
+		return pairs
+	}
+	plain := fixture.Resolve(t, fixture.Hetero(t, 1500), engine.ResolveOptions{})
+	if len(plain.Model.Mixed) != 0 {
+		t.Fatalf("mixed identifiers %+v in the set whose sources agree on ids", plain.Model.Mixed)
+	}
+	cfg, dropped := fixture.HeteroPassportsOnly(t, 1500)
+	if dropped < 20 {
+		t.Fatalf("only %d national ids taken out of the list", dropped)
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	if m := res.Model.Mixed; len(m) != 1 || m[0].Comparison != "id_number" || m[0].A != "kyc" || m[0].B != "sanctions" || 5*(m[0].Pairs-m[0].Agreeing) < m[0].Pairs {
+		t.Fatalf("mixed identifiers %+v, want id_number of kyc and sanctions alone", m)
+	}
+	if !slices.ContainsFunc(res.Stats.Warnings, func(w string) bool { return strings.Contains(w, "numbers of different kinds") }) {
+		t.Errorf("no warning of it: %q", res.Stats.Warnings)
+	}
+	want, got := linked(plain), linked(res)
+	if 20*got < 19*want {
+		t.Errorf("%d pairs of KYC and sanctions records linked, want about the %d linked with the national ids listed", got, want)
+	}
+	// The model given, alike.
+	if again := linked(fixture.Resolve(t, cfg, engine.ResolveOptions{Model: res.Model})); again != got {
+		t.Errorf("with the model: %d pairs linked, want %d", again, got)
+	}
+	// In real time: a KYC record and a listed one of the same entity that
+	// disagree on id_number score it as missing, with the reason.
+	scorer, err := res.Model.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idc := slices.IndexFunc(scorer.Comps, func(c *compare.Comparison) bool { return c.Spec.Name == "id_number" })
+	found := false
+	for i := range res.Records {
+		a := &res.Records[i]
+		if a.Key.Source != "kyc" || a.Feature("id_number") == nil {
+			continue
+		}
+		for j := range res.Records {
+			b := &res.Records[j]
+			if b.Key.Source != "sanctions" || b.Feature("id_number") == nil || res.Entities[i] != res.Entities[j] {
+				continue
+			}
+			levels, ev := make([]uint8, len(scorer.Comps)), make([]model.Evidence, len(scorer.Comps))
+			plainLevel, _, _ := scorer.Comps[idc].Level(a.Feature("id_number").Values, b.Feature("id_number").Values)
+			scorer.Compare(a, b, levels, ev)
+			if plainLevel == scorer.Comps[idc].Else() {
+				found = true
+				if levels[idc] != 0 || ev[idc].Label != model.MixedLabel {
+					t.Errorf("%s and %s disagree on id_number: level %d %q, want it read as missing", a.Key, b.Key, levels[idc], ev[idc].Label)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no KYC and listed record of one entity disagree on id_number")
 	}
 }

@@ -180,6 +180,10 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	if err := vals.readShared(ctx, cands, lv, opt.Workers); err != nil {
 		return nil, nil, err
 	}
+	// Disagreements on identifiers two sources hold of different kinds
+	// are read as missing between them, in training and in scoring.
+	mixed := findMixed(recs, comps, cands, lv)
+	vals.setMixed(recs, mixed, cands, lv)
 	timing["compare"] = round3(time.Since(t0).Seconds())
 	t0 = time.Now()
 	sessions := make([]model.Patterns, len(rules))
@@ -269,7 +273,8 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	if _, err := cryptorand.Read(tfSalt); err != nil {
 		return nil, nil, err
 	}
-	m := &model.Model{Version: model.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt)}
+	m := &model.Model{Version: model.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt), Mixed: mixed}
+	tr.Warnings = append(tr.Warnings, mixedWarnings(mixed)...)
 	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly(), vals.copyOf), 1), 1e-12), 0.5)
 	t0 = time.Now()
 	tfs, err := vals.allTermFrequencies(ctx, opt.Workers)

@@ -40,6 +40,12 @@ type valueTable struct {
 	// shared holds the names the candidates share, once readShared has
 	// read them.
 	shared *sharedNames
+	// mixed marks, per comparison, the pairs of sources (src, nSources)
+	// between which its disagreements are read as missing (setMixed); nil
+	// when none.
+	mixed    [][]bool
+	src      []uint16
+	nSources int
 }
 
 // column holds one comparison's values for every record.
@@ -201,10 +207,11 @@ func featureLayouts(recs []record.Record, comps []*compare.Comparison) (layout [
 // level returns the level of comparison i for records a and b.
 func (t *valueTable) level(i int, a, b int32) int {
 	col := &t.cols[i]
-	if l := quickLevel(t.comps[i], col.cells[a], col.cells[b]); l >= 0 {
-		return l
+	l := quickLevel(t.comps[i], col.cells[a], col.cells[b])
+	if l < 0 {
+		l = t.valueLevel(i, a, b)
 	}
-	return t.valueLevel(i, a, b)
+	return t.unmixed(i, a, b, l)
 }
 
 // quickLevel returns the level of a pair from the records' cells alone,
@@ -290,6 +297,11 @@ func (t *valueTable) compare(ctx context.Context, pairs []candidate, workers int
 		})
 		if err != nil {
 			return err
+		}
+		if t.mixed != nil && t.mixed[i] != nil {
+			for k, p := range pairs {
+				out[k*nC+i] = uint8(t.unmixed(i, p.A, p.B, int(out[k*nC+i])))
+			}
 		}
 	}
 	return nil

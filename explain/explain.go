@@ -80,6 +80,8 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		if e.Level > 0 {
 			lv := s.Model.Comparisons[i].Levels[e.Level-1]
 			bar.M, bar.U = &lv.M, &lv.U
+		}
+		if e.A >= 0 && e.B >= 0 { // compared (a disagreement read as missing too)
 			bar.A, bar.B = va[i][e.A].Norm, vb[i][e.B].Norm
 			bar.AFrom, bar.BFrom = va[i][e.A].DerivedFrom(), vb[i][e.B].DerivedFrom()
 		}
@@ -115,7 +117,7 @@ func (w Waterfall) Text() string {
 	}
 	var missing []string
 	for _, bar := range w.Bars {
-		if bar.Name != "prior" && bar.LevelIndex == 0 {
+		if bar.Name != "prior" && bar.LevelIndex == 0 && bar.A == "" && bar.B == "" {
 			missing = append(missing, bar.Name)
 			continue
 		}

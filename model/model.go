@@ -47,7 +47,28 @@ type Model struct {
 	// ("SEE FILE" as a national id): records are resolved without them,
 	// in batch and in real time. Keyed as the term-frequency tables are.
 	Placeholders []Placeholder `json:"placeholders,omitempty"`
-	Training     *Training     `json:"training,omitempty"`
+	// Mixed are identifier comparisons whose disagreements between the
+	// records of two given sources are read as missing values: the
+	// sources hold, under one feature, numbers of different kinds for
+	// some of the same people (one a national id, the other a passport),
+	// so that a disagreement between them says little. An agreement still
+	// counts.
+	Mixed    []MixedIdentifier `json:"mixed_identifiers,omitempty"`
+	Training *Training         `json:"training,omitempty"`
+}
+
+// MixedIdentifier is an identifier comparison of records of sources A and
+// B whose disagreements are read as missing (Model.Mixed).
+type MixedIdentifier struct {
+	A          string `json:"a"`
+	B          string `json:"b"`
+	Comparison string `json:"comparison"`
+	// Pairs and Agreeing are what training found: of the pairs of the two
+	// sources that agree exactly on a name and a date of birth known to
+	// the day, and both hold the identifier, how many there were and how
+	// many agreed on it.
+	Pairs    int `json:"pairs"`
+	Agreeing int `json:"agreeing"`
 }
 
 // Placeholder is a value of one feature of one source read as missing.

@@ -24,6 +24,7 @@ type Scorer struct {
 	priors     map[[2]string]float64 // sources (sorted) → log2 prior odds
 	tfSalt     []byte                // keys the term-frequency tables; nil: keyed by value
 	subset     []int                 // comparison → the last level a shared name adjusts (SubsetLevel); 0: none
+	mixed      map[[2]string][]bool  // sources (sorted) → comparisons whose disagreements are read as missing (Model.Mixed)
 }
 
 // Compile checks m and prepares it for scoring.
@@ -65,8 +66,35 @@ func (m *Model) Compile() (*Scorer, error) {
 		s.weights = append(s.weights, w)
 		s.household = append(s.household, c.Kind.Household())
 	}
+	for _, x := range m.Mixed {
+		i := slices.IndexFunc(m.Comparisons, func(c Comparison) bool { return c.Name == x.Comparison })
+		if i < 0 {
+			return nil, fmt.Errorf("model: mixed_identifiers: no comparison %q", x.Comparison)
+		}
+		if s.mixed == nil {
+			s.mixed = map[[2]string][]bool{}
+		}
+		k := sourcePair(x.A, x.B)
+		if s.mixed[k] == nil {
+			s.mixed[k] = make([]bool, len(m.Comparisons))
+		}
+		s.mixed[k][i] = true
+	}
 	return s, nil
 }
+
+// Mixed returns, for records of sources a and b, the comparisons whose
+// disagreements are read as missing (Model.Mixed): nil when none.
+func (s *Scorer) Mixed(a, b string) []bool {
+	if s.mixed == nil {
+		return nil
+	}
+	return s.mixed[sourcePair(a, b)]
+}
+
+// MixedLabel is the label of the evidence of a disagreement read as
+// missing (Model.Mixed).
+const MixedLabel = "set aside: numbers of other kinds"
 
 // PriorWeight returns log2(λ/(1-λ)) of the global prior: the starting
 // point of the score of a pair whose sources have no prior of their own.
@@ -349,8 +377,13 @@ func (s *Scorer) CompareQuery(srcA, srcB string, q *Query, vb [][]record.Value, 
 // q, when not nil, is va's Query.
 func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, level func(int, *compare.Comparison) (int, int, int), levels []uint8, ev []Evidence) float64 {
 	total, household := s.PriorWeightFor(srcA, srcB), 0.0
+	mixed := s.Mixed(srcA, srcB)
 	for i, c := range s.Comps {
 		l, ia, ib := level(i, c)
+		label := ""
+		if mixed != nil && mixed[i] && l == c.Else() {
+			l, label = 0, MixedLabel
+		}
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
 		tf := 0.0
@@ -366,7 +399,10 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			tf = s.subsetTF(i, c, va[i], vb[i])
 		}
 		if ev != nil {
-			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: c.Label(l), Weight: w, TFAdjust: tf, A: ia, B: ib}
+			if label == "" {
+				label = c.Label(l)
+			}
+			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, A: ia, B: ib}
 		}
 		if s.household[i] && w+tf > 0 {
 			household = max(household, w+tf)
