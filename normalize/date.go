@@ -172,6 +172,27 @@ var months = func() map[string]int {
 			m[n] = i + 1
 		}
 	}
+	// Italian, Dutch, Turkish and Polish names, and Russian ones as
+	// transliterated (январь → ianvar', марта → marta) and as Latin-script
+	// documents write them (yanvarya), both in the genitive a day takes.
+	for i, names := range []string{
+		"gennaio januari ocak styczen stycznia ianvar ianvaria yanvar yanvarya",
+		"febbraio februari subat luty lutego fevral fevralia fevralya",
+		"maart mart marzec marca marta",
+		"aprile nisan kwiecien kwietnia aprel aprelia aprelya",
+		"maggio mei mayis maj maja maia maya",
+		"giugno juni haziran czerwiec czerwca iiun iiunia iyun iyunya",
+		"luglio juli temmuz lipiec lipca iiul iiulia iyul iyulya",
+		"augustus agustos sierpien sierpnia avgust avgusta",
+		"settembre eylul wrzesien wrzesnia sentiabr sentiabria sentyabr sentyabrya",
+		"ottobre ekim pazdziernik pazdziernika oktiabr oktiabria oktyabr oktyabrya",
+		"kasim listopad listopada noiabr noiabria noyabr noyabrya",
+		"dicembre aralik grudzien grudnia dekabr dekabria dekabrya",
+	} {
+		for _, n := range strings.Fields(names) {
+			m[n] = i + 1
+		}
+	}
 	return m
 }()
 
@@ -191,8 +212,14 @@ func parseAuto(s string) (Date, error) {
 	if len(s) > 10 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') {
 		s = s[:10]
 	}
-	folded := Fold(s)
-	toks := strings.Fields(folded)
+	// A note in brackets after the date says nothing of it: (age 59).
+	if i := strings.IndexByte(s, '('); i > 0 && strings.HasSuffix(strings.TrimSpace(s), ")") {
+		s = s[:i]
+	}
+	var toks []string
+	for _, t := range strings.Fields(Fold(s)) {
+		toks = append(toks, splitDigits(t)...) // 12MAR1965, as mainframes and MRZs write it
+	}
 	var nums []string
 	month := 0
 	for _, t := range toks {
@@ -226,6 +253,22 @@ func parseAuto(s string) (Date, error) {
 	}
 	return Date{}, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
 }
+
+// splitDigits splits a word where digits and letters meet: 12mar1965 is
+// 12, mar, 1965; 12th is 12, th (a filler).
+func splitDigits(t string) []string {
+	var out []string
+	start := 0
+	for i := 1; i < len(t); i++ {
+		if isDigit(t[i]) != isDigit(t[i-1]) {
+			out = append(out, t[start:i])
+			start = i
+		}
+	}
+	return append(out, t[start:])
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func writtenMonth(s string, month int, nums []string) (Date, error) {
 	var year, day []string
