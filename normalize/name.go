@@ -38,7 +38,7 @@ func ParseName(raw string) (PersonName, error) {
 		return PersonName{}, ErrEmpty
 	}
 	n := PersonName{Tokens: words, Suffix: suffix}
-	if familyFirst(raw) && len(words) > 1 {
+	if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
 	} else {
 		n.Given, n.Surnames = structure(words)
@@ -347,6 +347,33 @@ func allSuffix(words []string) bool {
 func familyFirst(raw string) bool {
 	return strings.ContainsFunc(raw, func(r rune) bool { return isHan(r) || isHangul(r) }) || isVietnamese(raw)
 }
+
+// romanisedFamilyFirst reports whether a name written in Latin letters is
+// an East Asian one in its own order, family name first (Xi Jinping, Kim
+// Jong-un, Nguyen Van An): its first word is a family name of those
+// countries that is not also a Western name, its last is none, and it has
+// two words, or three (the given name in two syllables, or a Vietnamese
+// middle name), written without a comma or slash (which say the order).
+func romanisedFamilyFirst(raw string, words []string) bool {
+	n := len(words)
+	if n < 2 || n > 3 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] || eastAsianFamilies[words[n-1]] {
+		return false
+	}
+	return n == 2 || !eastAsianFamilies[words[1]] || vietnameseMiddle[words[1]]
+}
+
+// eastAsianFamilies are common Chinese, Korean and Vietnamese family names,
+// romanised, but those that are also Western given names or surnames (Lee,
+// Young, Park, Long, Bai, Ha).
+var eastAsianFamilies = set("wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo " +
+	"zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan cai jiang yu du ye cheng wei su " +
+	"lu ding ren shen yao xi mao " +
+	"kim choi jung jeong kang cho yoon jang lim shin oh seo kwon hwang ahn hong " +
+	"nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly")
+
+// vietnameseMiddle are the middle names of Vietnamese men and women that
+// follow the family name (Nguyen Van An, Tran Thi Lan).
+var vietnameseMiddle = set("van thi duc huu minh ngoc")
 
 func isVietnamese(raw string) bool {
 	return strings.ContainsFunc(raw, func(r rune) bool {
