@@ -459,7 +459,9 @@ func structure(words []string) (given, surnames []string) {
 	}
 	// Three or more units: the last is a surname; the one before it is a
 	// second surname unless it is a known given name (María José García,
-	// John Paul Smith) or a Marian complement (María del Carmen Pérez).
+	// John Paul Smith), a Marian complement (María del Carmen Pérez), or
+	// any word but a Hispanic surname after another language's given
+	// name (Lauren Bethan Palmer).
 	first := n - 1
 	if prev := n - 2; prev >= 1 {
 		switch {
@@ -467,6 +469,10 @@ func structure(words []string) (given, surnames []string) {
 		case unitParticle[prev]:
 			first = prev
 		case givenNames[units[prev]] || patronymic(units[prev]) || len(units[prev]) == 1:
+		case otherGiven[units[0]] && !hispanicSurnames[units[prev]]:
+			// Lauren Bethan Palmer, Lee Harvey Oswald: an English (French,
+			// German, …) given name's name has a middle name there.
+			// Kevin Rodríguez Pérez still has two surnames.
 		default:
 			first = prev
 		}
