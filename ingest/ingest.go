@@ -153,6 +153,7 @@ type MappingError struct {
 	Missing   []string // "field (column)" for each missing mapping
 	Hints     []string // suggestions, e.g. `column "Nombre" differs only in case`
 	Available []string // the columns the file has
+	paths     []string // the missing columns (keys, paths), as mapped
 }
 
 func (e *MappingError) Error() string {
@@ -169,15 +170,18 @@ var ErrFormat = errors.New("unsupported format")
 
 // Reader yields the records of one source.
 type Reader struct {
-	opt   Options
-	rows  rowReader
-	seen  map[string]int // record id → line first seen
-	index [][]int        // column indexes of each field (csv)
-	also  [][]int        // column indexes of each field's Also columns (csv)
-	idIdx int
-	kind  int     // column index of the kind column (csv)
-	attrs [][]int // column indexes of each relation's attributes (csv)
-	toIdx []int   // column index of each relation's Column (csv)
+	opt  Options
+	rows rowReader
+	seen map[string]int // record id → line first seen
+	// unseen are mapped NDJSON keys no row has held yet, when the rows
+	// read ahead held none of them but were not the whole file.
+	unseen []string
+	index  [][]int // column indexes of each field (csv)
+	also   [][]int // column indexes of each field's Also columns (csv)
+	idIdx  int
+	kind   int     // column index of the kind column (csv)
+	attrs  [][]int // column indexes of each relation's attributes (csv)
+	toIdx  []int   // column index of each relation's Column (csv)
 	// skipped counts rows passed over as empty (Options.SkipEmpty).
 	skipped int64
 	parts   []*Reader // readers of Options.Parts, over the same rows
@@ -250,13 +254,29 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
 	lenient := opt.Stream && opt.Format == FormatNDJSON // (a stream's NDJSON rows were not read ahead to check against)
-	if err := rd.resolveColumns(cols); err != nil && !lenient {
+	// An NDJSON file longer than the rows read ahead may hold a key first
+	// after them (a list's companies after its people, a property few rows
+	// have): its mapping is checked as the rows are read, and a key no row
+	// held is warned of at the end (Warnings).
+	later := opt.Format == FormatNDJSON && !rd.rows.(*ndjsonRows).peekedAll
+	check := func(r *Reader) error {
+		err := r.resolveColumns(cols)
+		var me *MappingError
+		if err != nil && later && errors.As(err, &me) {
+			r.unseen, err = me.paths, nil
+		}
+		if lenient {
+			err = nil
+		}
+		return err
+	}
+	if err := check(rd); err != nil {
 		return nil, err
 	}
 	for _, po := range opt.Parts {
 		po.File = opt.File
 		part := &Reader{opt: po, rows: rd.rows, seen: make(map[string]int)}
-		if err := part.resolveColumns(cols); err != nil && !lenient {
+		if err := check(part); err != nil {
 			return nil, err
 		}
 		rd.parts = append(rd.parts, part)
@@ -407,6 +427,7 @@ func (rd *Reader) resolveColumns(cols []string) error {
 			return i
 		}
 		me.Missing = append(me.Missing, fmt.Sprintf("%s (%q)", what, col))
+		me.paths = append(me.paths, path)
 		if dup[col] {
 			me.Hints = append(me.Hints, fmt.Sprintf("column %q appears more than once", col))
 			return -1
@@ -456,10 +477,25 @@ func (rd *Reader) resolveColumns(cols []string) error {
 // rejected row that spans many lines, where a quote left open may have
 // taken rows with it.
 func (rd *Reader) Warnings() []string {
+	var out []string
 	if rd.encoding != "" {
-		return append([]string{rd.encoding}, rd.rows.warnings()...)
+		out = append(out, rd.encoding)
 	}
-	return rd.rows.warnings()
+	for _, r := range append([]*Reader{rd}, rd.parts...) {
+		if len(r.unseen) > 0 {
+			out = append(out, fmt.Sprintf("source %s (%s): no row read held %s, mapped in the config (the first %d rows did not either, and the run went on): check the mapping",
+				r.opt.Source, r.opt.File, strings.Join(r.unseen, ", "), peekRows))
+		}
+	}
+	return append(out, rd.rows.warnings()...)
+}
+
+// sawKeys drops from r.unseen the keys row holds.
+func (rd *Reader) sawKeys(r row) {
+	rd.unseen = slices.DeleteFunc(rd.unseen, func(path string) bool {
+		vals, err := r.values(-1, path)
+		return err == nil && len(vals) > 0
+	})
 }
 
 func (rd *Reader) Next() (record.Record, error) {
@@ -474,6 +510,9 @@ func (rd *Reader) Next() (record.Record, error) {
 		}
 		var seen []RowError
 		for _, part := range append([]*Reader{rd}, rd.parts...) {
+			if len(part.unseen) > 0 {
+				part.sawKeys(r)
+			}
 			rec, empty, err := part.build(r)
 			var re *RowError
 			switch {

@@ -235,6 +235,35 @@ func TestJSONArray(t *testing.T) {
 	}
 }
 
+// TestNDJSONKeyAfterPeek: a mapped key that the rows read ahead do not
+// hold, in a file longer than them (a list's companies after its people),
+// is read from the rows that hold it; one no row holds is warned of. A key
+// missing from a file read ahead whole still stops the run.
+func TestNDJSONKeyAfterPeek(t *testing.T) {
+	var b strings.Builder
+	for i := range 150 {
+		fmt.Fprintf(&b, `{"id": "p%d", "name": "Person %d"}`+"\n", i, i)
+	}
+	b.WriteString(`{"id": "c1", "name": "Acme", "alias": "Acme Ltd"}` + "\n")
+	opt := people(ingest.FormatNDJSON)
+	opt.Fields = append(opt.Fields, ingest.Field{Name: "reg", Kind: record.KindIdentifier, Column: "reg_no"})
+	r, err := ingest.Open(strings.NewReader(b.String()), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(recs) != 151 || len(rejects) != 0 || !slices.Equal(recs[150].Features[1].Raw, []string{"Acme Ltd"}) {
+		t.Fatalf("%d records, %d rejects; last %v", len(recs), len(rejects), recs[len(recs)-1].Features)
+	}
+	if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], "reg_no") || strings.Contains(w[0], "alias") {
+		t.Errorf("warnings %q, want one of reg_no, which no row held", w)
+	}
+	// Read ahead whole: a typo.
+	if _, err := ingest.Open(strings.NewReader(`{"id": "1", "name": "Ana"}`+"\n"), opt); err == nil || !strings.Contains(err.Error(), "column not found") {
+		t.Errorf("err = %v, want the columns not found", err)
+	}
+}
+
 func TestNDJSONNested(t *testing.T) {
 	in := `{"uid": "a", "person": {"name": "Ana", "birth": {"date": "1990"}}}` + "\n"
 	opt := ingest.Options{Source: "s", Format: ingest.FormatNDJSON, ID: "uid", Fields: []ingest.Field{

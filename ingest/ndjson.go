@@ -23,7 +23,9 @@ type ndjsonRows struct {
 	array   *arrayElements
 	max     int          // the longest row kept
 	pending []ndjsonLine // rows read ahead by newNDJSON, served first
-	obj     map[string]any
+	// peekedAll says that the rows read ahead are the whole file.
+	peekedAll bool
+	obj       map[string]any
 }
 
 type ndjsonLine struct {
@@ -43,6 +45,7 @@ func newNDJSON(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
 	for len(n.pending) < peek {
 		l, err := n.readLine()
 		if errors.Is(err, io.EOF) {
+			n.peekedAll = true
 			break
 		}
 		if err != nil {
