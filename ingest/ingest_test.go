@@ -52,6 +52,16 @@ func people(format string) ingest.Options {
 	}
 }
 
+// checkRead reads r to its end and checks its records (flat) and rejects.
+func checkRead(t *testing.T, r *ingest.Reader, want, wantRejects []string) {
+	t.Helper()
+	recs, rejects := readAll(t, r)
+	if got := flat(recs); !reflect.DeepEqual(got, want) {
+		t.Errorf("records = %q, want %q", got, want)
+	}
+	checkRejects(t, rejects, wantRejects)
+}
+
 // flat renders records as "id|name|alias1,alias2|line" for comparison.
 func flat(recs []record.Record) []string {
 	var out []string
@@ -125,11 +135,7 @@ func TestCSV(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			recs, rejects := readAll(t, r)
-			if got := flat(recs); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("records = %q, want %q", got, tt.want)
-			}
-			checkRejects(t, rejects, tt.rejects)
+			checkRead(t, r, tt.want, tt.rejects)
 		})
 	}
 }
@@ -226,11 +232,7 @@ func TestJSONArray(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			recs, rejects := readAll(t, r)
-			if got := flat(recs); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("records = %q, want %q", got, tt.want)
-			}
-			checkRejects(t, rejects, tt.rejects)
+			checkRead(t, r, tt.want, tt.rejects)
 		})
 	}
 }

@@ -151,43 +151,26 @@ func titleMonths(s string) string {
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
-// months maps folded month names and abbreviations to month numbers.
+// months maps folded month names and abbreviations to month numbers: in
+// English, Spanish, Portuguese, French and German; then Italian, Dutch,
+// Turkish and Polish; then Russian, as transliterated (январь → ianvar',
+// марта → marta) and as Latin-script documents write it (yanvarya), in the
+// genitive a day takes too.
 var months = func() map[string]int {
 	m := map[string]int{}
 	for i, names := range []string{
-		"january jan enero ene janeiro janvier janv januar jaenner",
-		"february feb febrero fevereiro fev fevrier fevr februar",
-		"march mar marzo marco mars marz maerz",
-		"april apr abril abr avril avr",
-		"may mayo maio mai",
-		"june jun junio junho juin juni",
-		"july jul julio julho juillet juil juli",
-		"august aug agosto ago aout august",
-		"september sep sept septiembre setiembre setembro set septembre",
-		"october oct octubre outubro out octobre okt oktober",
-		"november nov noviembre novembro novembre",
-		"december dec diciembre dic dezembro dez decembre dezember",
-	} {
-		for _, n := range strings.Fields(names) {
-			m[n] = i + 1
-		}
-	}
-	// Italian, Dutch, Turkish and Polish names, and Russian ones as
-	// transliterated (январь → ianvar', марта → marta) and as Latin-script
-	// documents write them (yanvarya), both in the genitive a day takes.
-	for i, names := range []string{
-		"gennaio januari ocak styczen stycznia ianvar ianvaria yanvar yanvarya",
-		"febbraio februari subat luty lutego fevral fevralia fevralya",
-		"maart mart marzec marca marta",
-		"aprile nisan kwiecien kwietnia aprel aprelia aprelya",
-		"maggio mei mayis maj maja maia maya",
-		"giugno juni haziran czerwiec czerwca iiun iiunia iyun iyunya",
-		"luglio juli temmuz lipiec lipca iiul iiulia iyul iyulya",
-		"augustus agustos sierpien sierpnia avgust avgusta",
-		"settembre eylul wrzesien wrzesnia sentiabr sentiabria sentyabr sentyabrya",
-		"ottobre ekim pazdziernik pazdziernika oktiabr oktiabria oktyabr oktyabrya",
-		"kasim listopad listopada noiabr noiabria noyabr noyabrya",
-		"dicembre aralik grudzien grudnia dekabr dekabria dekabrya",
+		"january jan enero ene janeiro janvier janv januar jaenner gennaio januari ocak styczen stycznia ianvar ianvaria yanvar yanvarya",
+		"february feb febrero fevereiro fev fevrier fevr februar febbraio februari subat luty lutego fevral fevralia fevralya",
+		"march mar marzo marco mars marz maerz maart mart marzec marca marta",
+		"april apr abril abr avril avr aprile nisan kwiecien kwietnia aprel aprelia aprelya",
+		"may mayo maio mai maggio mei mayis maj maja maia maya",
+		"june jun junio junho juin juni giugno haziran czerwiec czerwca iiun iiunia iyun iyunya",
+		"july jul julio julho juillet juil juli luglio temmuz lipiec lipca iiul iiulia iyul iyulya",
+		"august aug agosto ago aout augustus agustos sierpien sierpnia avgust avgusta",
+		"september sep sept septiembre setiembre setembro set septembre settembre eylul wrzesien wrzesnia sentiabr sentiabria sentyabr sentyabrya",
+		"october oct octubre outubro out octobre okt oktober ottobre ekim pazdziernik pazdziernika oktiabr oktiabria oktyabr oktyabrya",
+		"november nov noviembre novembro novembre kasim listopad listopada noiabr noiabria noyabr noyabrya",
+		"december dec diciembre dic dezembro dez decembre dezember dicembre aralik grudzien grudnia dekabr dekabria dekabrya",
 	} {
 		for _, n := range strings.Fields(names) {
 			m[n] = i + 1

@@ -1,5 +1,7 @@
 package normalize
 
+import "maps"
+
 // hispanicGiven are the Spanish and Portuguese given names of givenNames,
 // and otherGiven the rest (a name in both lists, Daniel, Victoria, is
 // Hispanic): a three-part name whose first given name is another
@@ -53,41 +55,11 @@ abdul abdullah ibrahim yusuf khalid fatima aisha maryam zaynab khadija
 // most, used only to read three-part names: in "María José García" the
 // middle part is a second given name, in "Juan García López" a first
 // surname.
-var givenNames = set(`
-jose maria juan luis carlos jesus antonio manuel francisco javier miguel angel pedro pablo rafael
-fernando jorge alberto alejandro ricardo eduardo roberto andres daniel david diego enrique sergio
-victor raul ramon oscar arturo alfredo hector hugo ivan julio cesar mario marco martin nicolas
-ignacio gabriel emilio esteban felipe gonzalo guillermo gustavo joaquin lorenzo mateo santiago
-tomas vicente domingo agustin alvaro adrian samuel simon benjamin cristian cristobal sebastian
-ana isabel carmen rosa teresa lucia elena laura marta sofia paula andrea patricia claudia gabriela
-beatriz cristina adriana alejandra alicia angela antonia carolina catalina cecilia clara daniela
-diana dolores elisa esperanza eva fernanda gloria ines irene josefa juana julia leticia lorena luisa
-luz magdalena manuela margarita mariana marina mercedes monica natalia nuria pilar raquel rocio
-silvia susana valentina veronica victoria ximena yolanda guadalupe
-joao paulo tiago thiago rodrigo bruno lucas gustavo vitor leonardo henrique
-john james robert michael william richard joseph thomas charles christopher daniel matthew anthony
-mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey
-ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon frank gregory raymond
-alexander patrick jack dennis jerry tyler aaron henry adam douglas nathan peter zachary kyle walter
-harold jeremy ethan carl keith roger gerald christian terry sean arthur austin noah lawrence jesse
-joe bryan billy jordan albert dylan bruce willie gabriel alan juan logan wayne ralph roy eugene
-louis philip bobby johnny harry lee ann anne mary jane elizabeth sarah karen nancy lisa betty
-margaret sandra ashley kimberly emily donna michelle carol amanda melissa deborah stephanie rebecca
-sharon laura cynthia kathleen amy shirley angela helen brenda pamela nicole emma samantha katherine
-christine debra rachel catherine carolyn janet ruth maria heather diane virginia julie joyce
-victoria olivia kelly christina lauren joan evelyn judith megan cheryl andrea hannah martha jacqueline
-frances gloria teresa kathryn sara janice jean alice madison doris abigail julia judy grace denise
-amber marilyn beverly danielle theresa sophia marie diana brittany natalie isabella charlotte rose
-alexis kayla louise claire
-jean pierre michel philippe alain jacques francois nicolas christophe patrick sophie nathalie
-isabelle sylvie catherine francoise anne marie claude luc yves
-hans peter klaus jurgen wolfgang stefan andreas thomas michael karl heinz ursula petra sabine
-giuseppe giovanni francesco antonio mario luigi paolo marco andrea alessandro roberto stefano
-vladimir sergei sergey alexei alexey dmitri dmitry ivan nikolai mikhail andrei yuri olga natalia
-tatiana elena irina svetlana anna ekaterina
-muhammad mohammed mohamed mohammad ahmad ahmed ali hasan hassan husayn hussein umar omar abd
-abdul abdullah ibrahim yusuf khalid fatima aisha maryam zaynab khadija
-`)
+var givenNames = func() map[string]bool {
+	m := maps.Clone(hispanicGiven)
+	maps.Copy(m, otherGiven)
+	return m
+}()
 
 // hispanicSurnames are common Spanish and Portuguese surnames: in a
 // three-part name whose first given name is another language's (Kevin

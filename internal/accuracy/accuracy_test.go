@@ -67,6 +67,14 @@ func TestAccuracy(t *testing.T) {
 	}
 	sets = append(sets, dataset{"Synthetic", "5 sources, people and companies, seed 1", synthCfg, 0.97,
 		func([]record.Record) map[record.Key]string { return readTruth(t, synthTruth) }})
+	// A second multi-source set, generated with other conventions than
+	// the heterogeneous sets (a generator written apart from theirs).
+	ukCfg, ukTruth, err := synth.WriteUK(filepath.Join(synthDir, "uk"), synth.UKOptions{Seed: 1, People: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets = append(sets, dataset{"UK-style", "4 sources with other conventions (a bank's customers, Companies House appointments, a FollowTheMoney-style list, wires whose beneficiaries carry a name alone), people and companies, seed 1", ukCfg, ukTarget,
+		func([]record.Record) map[record.Key]string { return readTruth(t, ukTruth) }})
 	// heteroSet writes a heterogeneous set into dir and adds it to the
 	// sets measured.
 	heteroSet := func(name, task, dir string, opt synth.HeteroOptions, target float64) *synth.HeteroSet {
@@ -208,7 +216,8 @@ Regenerate this file with:
     go test ./internal/accuracy -run TestAccuracy -write
 
 The same test, run without ` + "`-write`" + ` in CI, fails if pairwise F1 drops below the targets
-(Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95, heterogeneous ` + fmt.Sprint(heteroTarget) + `),
+(Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95, heterogeneous ` + fmt.Sprint(heteroTarget) + `,
+UK-style ` + fmt.Sprint(ukTarget) + `, a floor under what it measures, not a goal),
 or if values written as many systems write them (placeholders for missing values, labels
 around identifiers) cost the heterogeneous set more than ` + fmt.Sprint(messyCost) + ` of it (read as they
 are written, as by the code of 3 December, they cost 0.075: F1 0.9042; without the
@@ -244,6 +253,19 @@ exact name: of 40 customer–payment pairs drawn from those the large set misses
 a name and a country alone (13 in the review band, the rest below it); 6 score as matches
 but are held for review as ambiguous (a parent and a junior at one address); 3 share an
 address and hardly a name.
+
+The UK-style set (` + "`synth.WriteUK`" + `, written apart from the heterogeneous generator, with
+British conventions: names in columns, a flat before or after the street, officers as
+"SURNAME, Forenames" born in a month, a FollowTheMoney-style list, wires) is mostly
+payments: each of its 7,000 wires names a beneficiary by a name and a country alone
+(J SMITH, SMITH/JOHN, MR JOHN SMITH, and companies without their legal form), and
+most of its true pairs are pairs of such parties. Concord links a name alone only when
+the name is rare enough to outweigh the prior, so their recall is low by design (a
+payment to EUGENE DAY is not taken for the customer Eugene Day on the name alone), while
+the bank, the register and the list find each other at 0.97–1.00 (bank and register) and
+0.6–0.8 (the list, whose entries often carry a name and a year). Exact company names
+alone score just under the match threshold (P 0.948 for VANGUARD METALS): a company's
+name and a person's are one comparison, whose weights person names set.
 `)
 	return b.String()
 }

@@ -19,6 +19,10 @@ const heteroTarget = 0.95
 // the generator does not.
 const heteroLargeTarget = 0.90
 
+// ukTarget is the UK-style set's floor: a little under what it measures
+// (0.651 on 3 December 2026), so that a change that costs it fails.
+const ukTarget = 0.62
+
 // messySet is the heterogeneous set with values written as many systems
 // write them (synth.HeteroOptions.Messy); its pairwise F1 may be at most
 // messyCost below the plain set's. Read as written (the code of 3

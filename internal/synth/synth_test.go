@@ -1,6 +1,11 @@
 package synth_test
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -133,5 +138,85 @@ func TestHeteroDeterministicAndShaped(t *testing.T) {
 	}
 	if kinds[synth.KindPerson] == 0 || kinds[synth.KindOrganization] == 0 {
 		t.Errorf("kinds = %v, want people and organisations", kinds)
+	}
+}
+
+// TestUKDeterministicAndShaped: the UK-style set is the same for a seed,
+// its truth names every record of every file once, and its values are
+// written as its conventions say.
+func TestUKDeterministicAndShaped(t *testing.T) {
+	read := func(dir string) map[string][]byte {
+		out := map[string][]byte{}
+		for _, f := range []string{"bank.csv", "companies.csv", "watchlist.ndjson", "wires.csv", "truth.csv", "concord.yaml"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[f] = b
+		}
+		return out
+	}
+	a, b := t.TempDir(), t.TempDir()
+	for _, dir := range []string{a, b} {
+		if _, _, err := synth.WriteUK(dir, synth.UKOptions{Seed: 3, People: 600}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fa, fb := read(a), read(b)
+	if !reflect.DeepEqual(fa, fb) {
+		t.Fatal("same seed, different files")
+	}
+	truth := map[string]int{}
+	rows, err := csv.NewReader(bytes.NewReader(fa["truth.csv"])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		truth[r[0]+"/"+r[1]]++
+	}
+	count := func(file string, source ...string) {
+		rows, err := csv.NewReader(bytes.NewReader(fa[file])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < 50 {
+			t.Errorf("%s has %d rows", file, len(rows))
+		}
+		for _, r := range rows[1:] {
+			for _, s := range source {
+				if truth[s+"/"+r[0]] != 1 {
+					t.Errorf("%s/%s is in the truth %d times", s, r[0], truth[s+"/"+r[0]])
+				}
+			}
+			if file == "wires.csv" && (len(r[4]) > 35 || len(r[6]) > 35 || r[4] != strings.ToUpper(r[4])) {
+				t.Errorf("wire %s names %q and %q, want capitals cut at 35", r[0], r[4], r[6])
+			}
+			if file == "companies.csv" && !strings.Contains(r[5], ", ") {
+				t.Errorf("officer %q is not SURNAME, Forenames", r[5])
+			}
+		}
+	}
+	count("bank.csv", synth.SourceBank)
+	count("companies.csv", synth.SourceCompanies, synth.SourceOfficers)
+	count("wires.csv", synth.SourceWireOrdering, synth.SourceWireRecipient)
+	listed := 0
+	for line := range strings.Lines(string(fa["watchlist.ndjson"])) {
+		var e struct {
+			ID, Schema string
+			Properties map[string][]string
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		if truth[synth.SourceWatchlist+"/"+e.ID] != 1 || len(e.Properties["name"]) != 1 || e.Schema != "Person" && e.Schema != "Company" {
+			t.Errorf("list entry %+v", e)
+		}
+		listed++
+	}
+	if listed == 0 {
+		t.Error("no one on the list")
+	}
+	if len(truth) != len(rows)-1 {
+		t.Errorf("%d truth rows for %d records: a record named twice", len(rows)-1, len(truth))
 	}
 }
