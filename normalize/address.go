@@ -114,6 +114,10 @@ var (
 	// 93-60).
 	markedNum = regexp.MustCompile(`(?:#|№|\b(?i:n[º°]|n[oº°]\.?|nro\.?|n[uú]m(?:ero)?\.?))\s*([0-9]{1,5}[a-zA-Z]?)(?:\s*-\s*([0-9]{1,4}[a-zA-Z]?))?\b`)
 	numDigits = regexp.MustCompile(`^[0-9]{4,6}$`)
+	// slashUnit is a unit and a house number written with a slash at the
+	// start of a line (5/12 Smith St, Unit 5/12), as Australian addresses
+	// write them.
+	slashUnit = regexp.MustCompile(`^\s*(?i:(?:unit|u|flat|apt|shop|suite)\.?\s*)?([0-9]{1,4}[a-zA-Z]?)\s*/\s*([0-9]{1,5}[a-zA-Z]?)\s`)
 	// gridNum is a Colombian grid address: a street of the grid and its
 	// number (a letter, "bis", a quadrant perhaps), then the house as the
 	// cross street's number and the distance from it, with a hyphen or a
@@ -138,6 +142,11 @@ func ParseAddress(raw string) (Address, error) {
 		// The sign (or the space) before the house, the house, the distance.
 		a.Number = strings.ToLower(strings.ReplaceAll(raw[m[4]:m[5]], " ", "")) + "-" + strings.ToLower(raw[m[6]:m[7]])
 		raw = raw[:m[2]] + " " + raw[m[7]:]
+	} else if m := slashUnit.FindStringSubmatchIndex(raw); m != nil {
+		// 5/12 Smith St: flat 5 of number 12, as Australia writes it.
+		a.Number = strings.ToLower(raw[m[4]:m[5]])
+		a.Unit = "unit " + strings.ToLower(raw[m[2]:m[3]])
+		raw = raw[m[1]:]
 	} else if m := markedNum.FindStringSubmatchIndex(raw); m != nil && !afterUnitWord(raw[:m[0]]) {
 		a.Number = strings.ToLower(raw[m[2]:m[3]])
 		if m[4] >= 0 {
@@ -191,7 +200,9 @@ func ParseAddress(raw string) (Address, error) {
 	for i, t := range unit {
 		unit[i] = expandAddressWord(t, false, false, false)
 	}
-	a.Unit = strings.Join(unit, " ")
+	if len(unit) > 0 {
+		a.Unit = strings.TrimSpace(a.Unit + " " + strings.Join(unit, " "))
+	}
 	out := make([]string, 0, len(toks))
 	named := false // the word before was a building's (quinta, edificio, …)
 	for i, t := range toks {
@@ -260,10 +271,11 @@ func addressLocality(upper string) string {
 			letters++
 		}
 	}
-	if letters < 2 || len(words) > maxLocalityWords {
+	town := City(part) // its words as a town's: A!A is two
+	if letters < 2 || len(town) > maxLocalityWords {
 		return ""
 	}
-	return strings.Join(City(part), " ")
+	return strings.Join(town, " ")
 }
 
 // maxLocalityWords bounds the words of a town read from an address line:
@@ -324,13 +336,17 @@ func splitUnits(toks []string) (rest, units []string) {
 	return rest, units
 }
 
+// postBoxes are the unit words of a post-office box (PO Box, Apartado,
+// Casilla) and a kilometre mark: their numbers are no house's, and they
+// are no unit of a building either.
+var postBoxes = set("box po km apartado apdo casilla")
+
 // movableUnits are the unit words of a flat, floor or office (unitWords
-// but a post-office box and a kilometre mark, which are no unit of a
-// building).
+// but postBoxes).
 var movableUnits = func() map[string]bool {
 	m := map[string]bool{}
 	for w := range unitWords {
-		m[w] = w != "box" && w != "po" && w != "km"
+		m[w] = !postBoxes[w]
 	}
 	return m
 }()
@@ -355,7 +371,8 @@ func afterUnitWord(s string) bool {
 var numberMarks = strings.NewReplacer("#", " ", "Nº", " ", "N°", " ", "nº", " ", "n°", " ", "№", " ", "º", " ", "ª", " ")
 
 // unitWords precede a number that is not the house number (Apt 4, Piso 3).
-var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta depto dpto departamento oficina of ofic local box po km")
+var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta depto dpto departamento oficina of ofic local " +
+	"office room rm shop level lvl box po km apartado apdo casilla")
 
 // streetKinds are the abbreviations of kinds of street (and "st", "dr"),
 // which a building's name after quinta or edificio may start like.
