@@ -1723,7 +1723,8 @@ func (l *Live) edges(comp []int32, index map[int32]int32) []cluster.Edge {
 // entity kinds and comparison values, and the reviewers' cannot-links
 // among them (nil for none).
 type group struct {
-	kinds []record.EntityKind
+	kinds   []record.EntityKind
+	sources []string // the source of the record at each position
 	// values gives the comparison values of the record at a position.
 	// Clustering reads them only to check the exclusive comparisons, and
 	// only of the records a link would join: lazyValues makes each when
@@ -1777,10 +1778,10 @@ func lazyValues(n int, values func(i int32) [][]record.Value) func(i int32) [][]
 
 // memGroup is the group of comp's records in the memory copy.
 func (l *Live) memGroup(comp []int32) group {
-	g := group{kinds: make([]record.EntityKind, len(comp)),
+	g := group{kinds: make([]record.EntityKind, len(comp)), sources: make([]string, len(comp)),
 		values: lazyValues(len(comp), func(i int32) [][]record.Value { return l.mem.valuesOf(comp[i], nil) })}
 	for i, s := range comp {
-		g.kinds[i] = l.mem.recs[s].kind
+		g.kinds[i], g.sources[i] = l.mem.recs[s].kind, l.mem.recs[s].key.Source
 	}
 	g.copies = l.mem.copiesIn(comp)
 	if len(l.mem.verdicts) > 0 {
@@ -1828,7 +1829,7 @@ type groupLevels struct {
 
 func (l groupLevels) Level(i int, x, y int32) int {
 	lv, _, _ := l.s.Comps[i].Level(l.g.values(x)[i], l.g.values(y)[i])
-	return lv
+	return l.s.Unmixed(l.g.sources[x], l.g.sources[y], i, lv)
 }
 
 func (l groupLevels) Has(i int, x int32) bool { return len(l.g.values(x)[i]) > 0 }

@@ -900,3 +900,64 @@ func TestLivePlaceholders(t *testing.T) {
 		t.Fatal("no record with the placeholder whose entity has a real id")
 	}
 }
+
+// TestLiveMixedIdentifiers: in real time, with a model that reads the
+// disagreements of the KYC file's and the list's id_number as missing
+// (model.Mixed), the KYC and listed records of one person join one entity
+// as in batch: clustering's check of the entity a link makes reads them so
+// too.
+func TestLiveMixedIdentifiers(t *testing.T) {
+	cfg, _ := fixture.HeteroPassportsOnly(t, 1000)
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	if len(res.Model.Mixed) != 1 {
+		t.Fatalf("mixed identifiers %+v, want the KYC file's and the list's", res.Model.Mixed)
+	}
+	batch := map[record.Key]record.EntityID{}
+	for i, r := range res.Records {
+		batch[r.Key] = res.Entities[i]
+	}
+	ctx := context.Background()
+	var recs []record.Record
+	if _, err := engine.Load(ctx, cfg, func(r record.Record) error { recs = append(recs, r); return nil },
+		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := live.Open(ctx, openStore(t), live.Options{Model: res.Model})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := l.Entities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// KYC and listed records together, in batch and in real time.
+	pairs := func(entities map[record.Key]record.EntityID) int {
+		n := map[record.EntityID][2]int{}
+		for k, e := range entities {
+			c := n[e]
+			switch k.Source {
+			case "kyc":
+				c[0]++
+			case "sanctions":
+				c[1]++
+			}
+			n[e] = c
+		}
+		total := 0
+		for _, c := range n {
+			total += c[0] * c[1]
+		}
+		return total
+	}
+	if b, r := pairs(batch), pairs(got); 20*r < 19*b {
+		t.Errorf("%d pairs of KYC and listed records together in real time, %d in batch", r, b)
+	}
+	if m := agreement(batch, got); m.PairwiseF1 < 0.99 {
+		t.Errorf("pairwise F1 against batch = %.4f (P %.4f R %.4f), want ≥ 0.99", m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
+	}
+}

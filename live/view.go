@@ -484,11 +484,11 @@ func (l *Live) How(ctx context.Context, id record.EntityID, v access.View) (expl
 			return err
 		}
 		index := make(map[record.Key]int32, len(keys))
-		g := group{kinds: make([]record.EntityKind, len(recs)),
+		g := group{kinds: make([]record.EntityKind, len(recs)), sources: make([]string, len(recs)),
 			values: lazyValues(len(recs), func(i int32) [][]record.Value { return l.scorer.Values(&recs[i]) })}
 		for i := range recs {
 			index[recs[i].Key] = int32(i)
-			g.kinds[i] = recs[i].Kind
+			g.kinds[i], g.sources[i] = recs[i].Kind, recs[i].Key.Source
 		}
 		// The links and decisions among the members, as the store holds them.
 		var edges []cluster.Edge

@@ -92,6 +92,17 @@ func (s *Scorer) Mixed(a, b string) []bool {
 	return s.mixed[sourcePair(a, b)]
 }
 
+// Unmixed returns level l of comparison i for records of sources a and
+// b, or the null level when it is a disagreement Model.Mixed reads as
+// missing between them: what compares values outside Compare (clustering's
+// checks of an entity's members) applies it.
+func (s *Scorer) Unmixed(a, b string, i, l int) int {
+	if m := s.Mixed(a, b); m != nil && m[i] && l == s.Comps[i].Else() {
+		return 0
+	}
+	return l
+}
+
 // MixedLabel is the label of the evidence of a disagreement read as
 // missing (Model.Mixed).
 const MixedLabel = "set aside: numbers of other kinds"
