@@ -802,6 +802,22 @@ func TestLiveCopiesAsBatch(t *testing.T) {
 	}
 }
 
+// batchRun returns the entity of each record of a batch run (res) of cfg,
+// and cfg's records as read, to upsert one by one.
+func batchRun(t *testing.T, cfg *config.Config, res *engine.Resolution) (map[record.Key]record.EntityID, []record.Record) {
+	t.Helper()
+	batch := map[record.Key]record.EntityID{}
+	for i, r := range res.Records {
+		batch[r.Key] = res.Entities[i]
+	}
+	var recs []record.Record
+	if _, err := engine.Load(context.Background(), cfg, func(r record.Record) error { recs = append(recs, r); return nil },
+		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return batch, recs
+}
+
 // TestLivePlaceholders upserts, one by one, the records of a set whose KYC
 // rows write "SEE FILE" for a missing national id, into a store whose
 // model (trained on that set) found it a placeholder: each is stored
@@ -812,16 +828,8 @@ func TestLivePlaceholders(t *testing.T) {
 	if len(res.Model.Placeholders) != 1 {
 		t.Fatalf("model placeholders %+v, want SEE FILE's", res.Model.Placeholders)
 	}
-	batch := map[record.Key]record.EntityID{}
-	for i, r := range res.Records {
-		batch[r.Key] = res.Entities[i]
-	}
+	batch, recs := batchRun(t, cfg, res) // recs as read, the placeholder in them
 	ctx := context.Background()
-	var recs []record.Record // as read, the placeholder in them
-	if _, err := engine.Load(ctx, cfg, func(r record.Record) error { recs = append(recs, r); return nil },
-		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
-		t.Fatal(err)
-	}
 	l, err := live.Open(ctx, openStore(t), live.Options{Model: res.Model})
 	if err != nil {
 		t.Fatal(err)
@@ -912,16 +920,8 @@ func TestLiveMixedIdentifiers(t *testing.T) {
 	if len(res.Model.Mixed) != 1 {
 		t.Fatalf("mixed identifiers %+v, want the KYC file's and the list's", res.Model.Mixed)
 	}
-	batch := map[record.Key]record.EntityID{}
-	for i, r := range res.Records {
-		batch[r.Key] = res.Entities[i]
-	}
+	batch, recs := batchRun(t, cfg, res)
 	ctx := context.Background()
-	var recs []record.Record
-	if _, err := engine.Load(ctx, cfg, func(r record.Record) error { recs = append(recs, r); return nil },
-		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
-		t.Fatal(err)
-	}
 	l, err := live.Open(ctx, openStore(t), live.Options{Model: res.Model})
 	if err != nil {
 		t.Fatal(err)
