@@ -518,8 +518,16 @@ func oneWordStreet(a, b []string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	return len(a) == 1 && len(a[0]) >= 5 && !isDigits(a[0]) && slices.Contains(b, a[0])
+	return len(a) == 1 && len(a[0]) >= 5 && !isDigits(a[0]) && !streetKindWords[a[0]] && slices.Contains(b, a[0])
 }
+
+// streetKindWords name a kind of street, as addresses normalise them: a
+// line that has one of them alone (12 Avenida) names no street.
+var streetKindWords = map[string]bool{"street": true, "avenue": true, "avenida": true, "calle": true, "carrera": true,
+	"boulevard": true, "transversal": true, "diagonal": true, "highway": true, "parade": true, "terrace": true,
+	"circuit": true, "circle": true, "square": true, "parkway": true, "close": true, "crescent": true, "place": true,
+	"court": true, "drive": true, "strasse": true, "pasaje": true, "paseo": true, "carretera": true, "urbanizacion": true,
+	"residencias": true, "quinta": true, "edificio": true}
 
 // str returns the facet in slot f of p (-1: the normalised value).
 func (c *Comparison) str(p *Prepared, f int) string {
