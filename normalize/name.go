@@ -41,7 +41,7 @@ func ParseName(raw string) (PersonName, error) {
 	if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
 	} else {
-		n.Given, n.Surnames = structure(words)
+		n.Given, n.Surnames = structure(words, spanishLetters(raw))
 	}
 	sorted := slices.Clone(words)
 	slices.Sort(sorted)
@@ -431,7 +431,7 @@ func romanise(part string, family bool) string {
 func syllable(r rune) string { return strings.Join(Tokens(unidecode.Unidecode(string(r))), "") }
 
 // structure reads words into given names and surname units.
-func structure(words []string) (given, surnames []string) {
+func structure(words []string, spanish bool) (given, surnames []string) {
 	// Group particles with the word they introduce: de la fuente, van der berg.
 	var units []string
 	var unitParticle []bool
@@ -469,10 +469,12 @@ func structure(words []string) (given, surnames []string) {
 		case unitParticle[prev]:
 			first = prev
 		case givenNames[units[prev]] || patronymic(units[prev]) || len(units[prev]) == 1:
-		case otherGiven[units[0]] && !hispanicSurnames[units[prev]]:
+		case otherGiven[units[0]] && !spanish && !hispanicSurnames[units[prev]] && !hispanicSurnames[units[n-1]]:
 			// Lauren Bethan Palmer, Lee Harvey Oswald: an English (French,
-			// German, …) given name's name has a middle name there.
-			// Kevin Rodríguez Pérez still has two surnames.
+			// German, …) given name's name has a middle name there. Kevin
+			// Rodríguez Pérez still has two surnames, and so has Jennifer
+			// Colmenares Briceño, by her ñ: Latin America gives English
+			// given names to people with two surnames.
 		default:
 			first = prev
 		}
@@ -482,6 +484,13 @@ func structure(words []string) (given, surnames []string) {
 		first--
 	}
 	return units[:first], units[first:]
+}
+
+// spanishLetters reports whether a name is written with a letter of
+// Spanish or Portuguese (á é í ó ú ñ ã õ ç), as names with two surnames
+// are.
+func spanishLetters(raw string) bool {
+	return strings.ContainsAny(raw, "áéíóúñãõçÁÉÍÓÚÑÃÕÇ")
 }
 
 // patronymic reports whether w is an East Slavic patronymic (Vladimirovich,
