@@ -340,7 +340,7 @@ var orgWords = set("inversiones inversora inversora holding holdings trading gro
 	"haulage cargo couriers airways aviation tankers oil resources minerals utilities renewables agriculture " +
 	"agricultural farms dairy bakery catering restaurants hotels hospitality leisure entertainment travel tours " +
 	"tourism recruitment staffing cleaning manufacturing products equipment machinery packaging garments apparel " +
-	"clothing jewellery jewelry furniture enterprise partnership charity charitable council commission agency " +
+	"clothing jewellery jewelry furniture enterprise partnership charitable council commission agency " +
 	"embassy consulate academy college research innovations worldwide overseas commerce traders " +
 	"sons brothers bros estate government department authority revenue customs police " +
 	// Family firms and public bodies in Spanish, Portuguese, French, Italian and German.
