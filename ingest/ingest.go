@@ -233,6 +233,11 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	}
 	rd := &Reader{opt: opt, seen: make(map[string]int), encoding: note}
 	var cols []string
+	// An NDJSON file longer than the rows read ahead may hold a key first
+	// after them (a list's companies after its people, a property few rows
+	// have): its mapping is checked as the rows are read, and a key no row
+	// held is warned of at the end (Warnings).
+	later := false
 	switch opt.Format {
 	case FormatCSV, "":
 		c, err := newCSV(dec, opt.Delimiter, opt.maxRow())
@@ -249,16 +254,11 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
-		rd.rows, cols = n, n.keys()
+		rd.rows, cols, later = n, n.keys(), !n.peekedAll
 	default:
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
 	lenient := opt.Stream && opt.Format == FormatNDJSON // (a stream's NDJSON rows were not read ahead to check against)
-	// An NDJSON file longer than the rows read ahead may hold a key first
-	// after them (a list's companies after its people, a property few rows
-	// have): its mapping is checked as the rows are read, and a key no row
-	// held is warned of at the end (Warnings).
-	later := opt.Format == FormatNDJSON && !rd.rows.(*ndjsonRows).peekedAll
 	check := func(r *Reader) error {
 		err := r.resolveColumns(cols)
 		var me *MappingError

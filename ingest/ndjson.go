@@ -39,6 +39,9 @@ func newNDJSON(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
 	n := &ndjsonRows{max: maxRow}
 	if isArray(br) {
 		n.array = &arrayElements{r: br, max: maxRow, line: 1}
+		if _, err := n.array.skipSpace(); err != nil { // the '[' isArray saw
+			return nil, err
+		}
 	} else {
 		n.lines = &lineReader{r: br, max: maxRow}
 	}
@@ -347,11 +350,10 @@ func isArray(r *bufio.Reader) bool {
 // braces outside strings). An element longer than max is kept cut short
 // (overlong), as a line is.
 type arrayElements struct {
-	r       *bufio.Reader
-	max     int
-	line    int  // the line the reader is on
-	started bool // the array's '[' was read
-	done    bool // its ']' was read
+	r    *bufio.Reader // past the array's '['
+	max  int
+	line int  // the line the reader is on
+	done bool // the array's ']' was read
 }
 
 // next returns the next element; io.EOF after the last. A file that ends
@@ -364,12 +366,6 @@ func (a *arrayElements) next() (ndjsonLine, error) {
 	c, err := a.skipSpace()
 	if err != nil {
 		return ndjsonLine{}, err
-	}
-	if !a.started {
-		a.started = true // isArray saw the '['
-		if c, err = a.skipSpace(); err != nil {
-			return ndjsonLine{}, err
-		}
 	}
 	if c == ',' {
 		if c, err = a.skipSpace(); err != nil {
@@ -411,8 +407,6 @@ func (a *arrayElements) next() (ndjsonLine, error) {
 			depth++
 		case c == '}' || c == ']':
 			depth--
-		case c == '\n':
-			a.line++
 		}
 		if depth == 0 && !inString {
 			// A scalar element ends at the next ',' or ']'; an object or
@@ -428,7 +422,7 @@ func (a *arrayElements) next() (ndjsonLine, error) {
 			}
 			return ndjsonLine{}, err
 		}
-		if c == '\n' && inString {
+		if c == '\n' {
 			a.line++
 		}
 	}

@@ -97,10 +97,16 @@ func (s *Scorer) Mixed(a, b string) []bool {
 // missing between them: what compares values outside Compare (clustering's
 // checks of an entity's members) applies it.
 func (s *Scorer) Unmixed(a, b string, i, l int) int {
-	if m := s.Mixed(a, b); m != nil && m[i] && l == s.Comps[i].Else() {
+	if s.setAside(s.Mixed(a, b), i, l) {
 		return 0
 	}
 	return l
+}
+
+// setAside reports whether level l of comparison i is a disagreement
+// mixed (Mixed of a pair of sources) reads as missing.
+func (s *Scorer) setAside(mixed []bool, i, l int) bool {
+	return mixed != nil && mixed[i] && l == s.Comps[i].Else()
 }
 
 // MixedLabel is the label of the evidence of a disagreement read as
@@ -392,7 +398,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 	for i, c := range s.Comps {
 		l, ia, ib := level(i, c)
 		label := ""
-		if mixed != nil && mixed[i] && l == c.Else() {
+		if s.setAside(mixed, i, l) {
 			l, label = 0, MixedLabel
 		}
 		levels[i] = uint8(l)

@@ -155,23 +155,15 @@ func ParseAddress(raw string) (Address, error) {
 		raw = raw[:m[0]] + " " + raw[m[1]:]
 	}
 	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
-	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode} {
+	// The first form found is the postcode: the groups its pattern
+	// captures, joined (a ZIP+4's first five digits alone).
+	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode, usZip4, brCEP, ptPostcode} {
 		if m := re.FindStringSubmatchIndex(upper); m != nil {
-			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
+			for g := 2; g+1 < len(m); g += 2 {
+				a.Postcode += upper[m[g]:m[g+1]]
+			}
 			upper = upper[:m[0]] + " " + upper[m[1]:]
 			break
-		}
-	}
-	if a.Postcode == "" {
-		if m := usZip4.FindStringSubmatchIndex(upper); m != nil {
-			a.Postcode = upper[m[2]:m[3]]
-			upper = upper[:m[0]] + " " + upper[m[1]:]
-		} else if m := brCEP.FindStringSubmatchIndex(upper); m != nil {
-			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
-			upper = upper[:m[0]] + " " + upper[m[1]:]
-		} else if m := ptPostcode.FindStringSubmatchIndex(upper); m != nil {
-			a.Postcode = upper[m[2]:m[3]] + upper[m[4]:m[5]]
-			upper = upper[:m[0]] + " " + upper[m[1]:]
 		}
 	}
 	toks := tokenize(upper)
@@ -353,12 +345,7 @@ var movableUnits = func() map[string]bool {
 
 // unitID reports whether a word names a unit: it has a digit (2, 3b,
 // 301) or is a single letter (Flat A).
-func unitID(w string) bool {
-	if len(w) == 1 {
-		return true
-	}
-	return strings.ContainsAny(w, "0123456789")
-}
+func unitID(w string) bool { return len(w) == 1 || hasDigit(w) }
 
 // afterUnitWord reports whether s ends with a unit word, so that a number
 // sign after it marks the unit's number, not the house's (Apt #3).

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -44,8 +45,7 @@ func Country(raw string) (string, error) {
 // golang.org/x/text). A name two countries share in different languages
 // is left out.
 var localCountryNames = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
-	clash := map[string]bool{}
+	m := countryWords{}
 	for _, d := range []*display.Dictionary{display.Spanish, display.Portuguese, display.French, display.German, display.Italian} {
 		names := d.Regions()
 		for _, c := range countries.All() {
@@ -54,21 +54,35 @@ var localCountryNames = sync.OnceValue(func() map[string]string {
 			if err != nil {
 				continue
 			}
-			name := Fold(names.Name(r))
-			if name == "" {
-				continue
+			if name := Fold(names.Name(r)); name != "" {
+				m.add(name, code)
 			}
-			if other, ok := m[name]; ok && other != code {
-				clash[name] = true
-			}
-			m[name] = code
 		}
 	}
-	for name := range clash {
-		delete(m, name)
-	}
-	return m
+	return m.unshared()
 })
+
+// countryWords gathers words that name countries (names, adjectives), each
+// with the codes of the countries it names.
+type countryWords map[string][]string
+
+func (m countryWords) add(word, code string) {
+	if !slices.Contains(m[word], code) {
+		m[word] = append(m[word], code)
+	}
+}
+
+// unshared maps each word that names one country to its code; a word two
+// countries share is left out.
+func (m countryWords) unshared() map[string]string {
+	out := make(map[string]string, len(m))
+	for w, codes := range m {
+		if len(codes) == 1 {
+			out[w] = codes[0]
+		}
+	}
+	return out
+}
 
 // countryAliases are local and colloquial names the library does not know.
 var countryAliases = map[string]string{
@@ -92,25 +106,17 @@ var countryAliases = map[string]string{
 // out (Congolese: of Congo or of the DR Congo), or kept for the one it names
 // far more often (Dominican: the Dominican Republic, not Dominica).
 var nationalities = func() map[string]string {
-	m := map[string]string{}
-	clash := map[string]bool{}
+	m := countryWords{}
 	for _, line := range strings.Split(strings.TrimSpace(demonyms), "\n") {
 		code, words, ok := strings.Cut(line, " ")
 		if !ok {
 			continue
 		}
 		for _, w := range strings.Split(words, "|") {
-			w = Fold(w)
-			if other, taken := m[w]; taken && other != code {
-				clash[w] = true
-			}
-			m[w] = code
+			m.add(Fold(w), code)
 		}
 	}
-	for w := range clash {
-		delete(m, w)
-	}
-	return m
+	return m.unshared()
 }()
 
 // demonyms lists, a country a line, its code and its nationality
