@@ -189,6 +189,10 @@ type Reader struct {
 	// encoding is the warning about an encoding read from the file, not
 	// declared ("" when none was guessed).
 	encoding string
+	// rows counts the rows read (bad ones too); ended says the file's end
+	// was reached: a file that ends with no row is warned of.
+	rowsRead int64
+	ended    bool
 }
 
 type result struct {
@@ -255,6 +259,11 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
 		rd.rows, cols, later = n, n.keys(), !n.peekedAll
+		// Rows read ahead none of which is an object (a file of no rows,
+		// or of bad ones) have no keys to check a mapping against: the
+		// rows are read, the bad ones rejected, and the file warned of at
+		// its end (Warnings).
+		later = later || len(cols) == 0
 	default:
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
@@ -475,16 +484,24 @@ func (rd *Reader) resolveColumns(cols []string) error {
 // Warnings are problems with the file as a whole found so far, beyond
 // single rows: an encoding read from the file rather than declared, a
 // rejected row that spans many lines, where a quote left open may have
-// taken rows with it.
+// taken rows with it, a file that ended with no row. The caller names the
+// source.
 func (rd *Reader) Warnings() []string {
 	var out []string
 	if rd.encoding != "" {
 		out = append(out, rd.encoding)
 	}
+	if rd.ended && rd.rowsRead == 0 {
+		out = append(out, "the file holds no rows, so the source has no records: check its path and export")
+	}
 	for _, r := range append([]*Reader{rd}, rd.parts...) {
-		if len(r.unseen) > 0 {
-			out = append(out, fmt.Sprintf("source %s (%s): no row read held %s, mapped in the config (the first %d rows did not either, and the run went on): check the mapping",
-				r.opt.Source, r.opt.File, strings.Join(r.unseen, ", "), peekRows))
+		if len(r.unseen) > 0 && rd.ended && rd.rowsRead > 0 {
+			group := ""
+			if r != rd {
+				group = r.opt.Source + ": "
+			}
+			out = append(out, fmt.Sprintf("%sno row read held %s, mapped in the config (the first %d rows did not either, and the run went on): check the mapping",
+				group, strings.Join(r.unseen, ", "), peekRows))
 		}
 	}
 	return append(out, rd.rows.warnings()...)
@@ -501,6 +518,11 @@ func (rd *Reader) sawKeys(r row) {
 func (rd *Reader) Next() (record.Record, error) {
 	for len(rd.queue) == 0 {
 		r, err := rd.rows.next()
+		if errors.Is(err, io.EOF) {
+			rd.ended = true
+		} else {
+			rd.rowsRead++
+		}
 		if err != nil {
 			var re *RowError
 			if errors.As(err, &re) {

@@ -246,7 +246,7 @@ generator corrupts these fields at random, that costs a little recall; on data w
 families sharing surname, address and phone, it is what keeps precision near 1.
 
 The default match threshold is 0.9 (a false link taken as costing nine missed ones), down
-from 0.95 until 4 December 2026. At 0.95 a party that carries a name and a country alone
+from 0.95 until 3 December 2026. At 0.95 a party that carries a name and a country alone
 could not be linked even by a rare exact name: with the prior of its pair of sources, such
 a pair scores about 0.8–0.93 (a company named in a wire, APEX VENTURES, against the
 register's Apex Ventures Ltd: 0.93), and the review band took them all. Side by side, the
