@@ -189,7 +189,7 @@ type Reader struct {
 	// encoding is the warning about an encoding read from the file, not
 	// declared ("" when none was guessed).
 	encoding string
-	// rows counts the rows read (bad ones too); ended says the file's end
+	// rowsRead counts the rows read (bad ones too); ended says the file's end
 	// was reached: a file that ends with no row is warned of.
 	rowsRead int64
 	ended    bool

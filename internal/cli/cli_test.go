@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,10 +51,10 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{
-		"22 records → ", "rows rejected 4, values rejected 6",
+		"3 synthetic sources", "27 records → ", "rows rejected 4, values rejected 6",
 		"GARCÍA LÓPEZ, Juan Carlos", "Juan García", "Juan Carlos García López", // one entity
 		"Pairs for human review", "duplicate record id (first seen at line 2)", "could be day/month or month/day",
-		"Real time: 22 records upserted", "outcome: review (between the review threshold", "concord audit verify --config",
+		"Real time: 27 records upserted", "outcome: review (between the review threshold", "concord audit verify --config",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
@@ -65,11 +66,20 @@ func TestDemo(t *testing.T) {
 		f := strings.Split(r, ",")
 		clusters[f[0]+"/"+f[1]] = f[2]
 	}
-	if len(rows) != 22 {
-		t.Errorf("clusters.csv has %d records, want 22", len(rows))
+	if len(rows) != 27 {
+		t.Errorf("clusters.csv has %d records, want 27 (22 rows' and the registry's 5 representatives)", len(rows))
 	}
-	if e := clusters["bank_kyc/C-1001"]; e == "" || clusters["bank_kyc/C-1008"] != e || clusters["watchlist/WL-001"] != e {
-		t.Errorf("Juan Carlos García's three records are not one entity: %v", clusters)
+	if e := clusters["bank_kyc/C-1001"]; e == "" || clusters["bank_kyc/C-1008"] != e || clusters["watchlist/WL-001"] != e || clusters["registry.representative/J-30123456-7"] != e {
+		t.Errorf("Juan Carlos García's four records (a representative of a company among them) are not one entity: %v", clusters)
+	}
+	if clusters["registry/J-30123456-7"] == clusters["bank_kyc/C-1001"] {
+		t.Error("a company merged with its representative")
+	}
+	rels := strings.Split(strings.TrimSpace(readFile(t, filepath.Join(dir, "relationships.csv"))), "\n")[1:]
+	if len(rels) != 5 || !slices.ContainsFunc(rels, func(r string) bool {
+		return strings.HasPrefix(r, "represents,registry.representative,J-30123456-7,"+clusters["bank_kyc/C-1001"]+",registry,J-30123456-7,")
+	}) {
+		t.Errorf("relationships.csv: %q, want the 5 representatives', Juan Carlos García's to his company", rels)
 	}
 	if clusters["bank_kyc/C-1001"] == clusters["bank_kyc/C-1002"] {
 		t.Error("different people merged")
@@ -84,14 +94,14 @@ func TestDemo(t *testing.T) {
 			}
 		}
 	}
-	if len(rows)+rowRejects != 26 {
-		t.Errorf("records %d + row rejects %d != 26 rows: a row was lost", len(rows), rowRejects)
+	if len(rows)-len(rels)+rowRejects != 26 {
+		t.Errorf("records %d (of them %d representatives) + row rejects %d != 26 rows: a row was lost", len(rows), len(rels), rowRejects)
 	}
 	var sum cli.ResolveSummary
 	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "summary.json"))), &sum); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Stats.Load.Records != 22 || sum.Stats.Load.RejectedRows != 4 || sum.Stats.Load.RejectedValues != 6 { // 555-1234 has no area code
+	if sum.Stats.Load.Records != 27 || sum.Stats.Load.RejectedRows != 4 || sum.Stats.Load.RejectedValues != 6 { // 555-1234 has no area code
 		t.Errorf("summary load = %+v", sum.Stats.Load)
 	}
 }

@@ -52,7 +52,13 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Concord demo: %d synthetic sources (%s)\n\n", len(cfg.Sources), input)
+	files := 0 // a group (the registry's representatives) reads its source's file
+	for _, src := range cfg.Sources {
+		if src.Of == "" {
+			files++
+		}
+	}
+	fmt.Fprintf(env.Stdout, "Concord demo: %d synthetic sources (%s)\n\n", files, input)
 	set, err := newOutputSet(dir)
 	if err != nil {
 		return err
