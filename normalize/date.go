@@ -117,6 +117,9 @@ func parseLayout(s, layout string) (Date, bool) {
 		p = Month
 	}
 	d := Date{Year: t.Year(), Month: int(t.Month()), Day: t.Day(), Precision: p}
+	if twoDigitYear(layout) {
+		d.Year = centuryOf(d.Year%100, time.Now().Year())
+	}
 	if p < Day {
 		d.Day = 0
 	}
@@ -127,6 +130,24 @@ func parseLayout(s, layout string) (Date, bool) {
 		return Date{}, false
 	}
 	return d, true
+}
+
+// twoDigitYear reports whether layout writes the year in two digits (06).
+func twoDigitYear(layout string) bool {
+	return strings.Contains(strings.ReplaceAll(layout, "2006", ""), "06")
+}
+
+// centuryOf reads a two-digit year yy as the latest year ending in it that
+// is not after thisYear: the dates people link by (births, incorporations,
+// filings) are past ones, and a legacy export's 15/03/65 is a birth in 1965,
+// where Go's own rule (69–99 in the 1900s, 00–68 in the 2000s) would read
+// 2065 and set the person apart from every record that writes 1965.
+func centuryOf(yy, thisYear int) int {
+	y := thisYear - thisYear%100 + yy
+	if y > thisYear {
+		y -= 100
+	}
+	return y
 }
 
 func hasDay(layout string) bool {
