@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -32,7 +33,7 @@ func (n PersonName) Norm() string { return strings.Join(n.Tokens, " ") }
 // ParseName normalises a person name. It returns ErrEmpty when nothing
 // name-like remains.
 func ParseName(raw string) (PersonName, error) {
-	words, suffix := nameWords(surnameSlash(withoutLineNumber(raw)))
+	words, suffix := nameWords(surnameSlash(partyText(raw)))
 	words = joinCompounds(words)
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
@@ -118,24 +119,56 @@ func afterLabel(words []string, i int, label func(string) bool) bool {
 // accountLabels are the words that say an account number follows.
 var accountLabels = set("acc acct account cuenta cta iban conta compte konto")
 
-// withoutLineNumber drops the line number a structured party field of a
-// payment message writes before the name (SWIFT 50F and 59F: "1/PEREZ
-// GARCIA/JUAN", "1/ACME TRADING LTD"), and the account its first line
-// writes (50K, 59: "/VE4301… PEREZ/JUAN").
-func withoutLineNumber(raw string) string {
+// partyText returns a party's own name from what a payment message or a
+// customer file writes in its field. It drops the account a field's first
+// line writes (SWIFT 50K, 59: "/VE4301… PEREZ/JUAN") and the line numbers
+// of a structured field (50F, 59F: "1/PEREZ GARCIA/JUAN", "1/ACME TRADING
+// LTD"), keeping the name's lines alone when an export joins the field's
+// lines into one ("1/SMITH/JOHN 2/12 HIGH ST 3/GB/LONDON": 2/ is the
+// address, 3/ the country and town, 4/ to 8/ birth and ids). It cuts what
+// follows the name itself: the name a party trades as (T/A, DBA, trading
+// as) and the party whose care it is sent in (C/O): "JOHN SMITH T/A SMITH
+// PLUMBING" is John Smith.
+func partyText(raw string) string {
 	trimmed := strings.TrimLeft(raw, " \t")
 	s := trimmed
 	if acct, rest, ok := strings.Cut(s, " "); ok && strings.HasPrefix(acct, "/") && countDigits(acct) >= 4 && strings.TrimSpace(rest) != "" {
 		s = strings.TrimLeft(rest, " \t")
 	}
-	if rest, ok := strings.CutPrefix(s, "1/"); ok && strings.TrimSpace(rest) != "" {
-		return rest
+	if strings.HasPrefix(s, "1/") {
+		var name []string
+		lines := structuredLine.FindAllStringSubmatchIndex(s, -1)
+		for i, l := range lines {
+			end := len(s)
+			if i+1 < len(lines) {
+				end = lines[i+1][0]
+			}
+			if s[l[2]:l[3]] == "1" {
+				name = append(name, strings.TrimSpace(s[l[1]:end]))
+			}
+		}
+		if n := strings.Join(name, " "); strings.TrimSpace(n) != "" {
+			s = n
+		}
+	}
+	if l := partyQualifier.FindStringIndex(s); l != nil && strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0 {
+		s = s[:l[0]]
 	}
 	if s != trimmed {
 		return s
 	}
 	return raw
 }
+
+// structuredLine matches a line number of a structured party field, at the
+// start or after a space; its group is the number.
+var structuredLine = regexp.MustCompile(`(?:^|\s)([1-8])/`)
+
+// partyQualifier matches, after a party's name, the words that introduce
+// another name: a trading name or an addressee's. They stand apart from the
+// words around them by anything but letters and digits, as a name's words
+// do once tokenised, so that a normalised name reads the same again.
+var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:t/as?|trading\s+as|d/b/a|d\.b\.a\.?|dba|c/o|care\s+of)[^\p{L}\p{N}]+[\p{L}\p{N}]`)
 
 // surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
 // slash, no comma) as "SURNAME, GIVEN".

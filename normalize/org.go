@@ -38,7 +38,7 @@ func (o OrgName) Value() record.Value {
 // expands common abbreviations (intl, mfg, hldgs, …) and drops a leading
 // "the". A name that is only a legal form keeps it as the name.
 func ParseOrg(raw string) (OrgName, error) {
-	toks := Tokens(strings.ReplaceAll(withoutLineNumber(raw), "&", " and "))
+	toks := Tokens(strings.ReplaceAll(partyText(raw), "&", " and "))
 	if len(toks) == 0 {
 		return OrgName{}, ErrEmpty
 	}
@@ -293,7 +293,7 @@ func Party(raw string) (record.Value, error) {
 // also name words (SA, AS, CO, CA, …) count only written with dots (S.A.)
 // or after at least two other words.
 func IsOrgName(raw string) bool {
-	toks := Tokens(strings.ReplaceAll(withoutLineNumber(raw), "&", " and "))
+	toks := Tokens(strings.ReplaceAll(partyText(raw), "&", " and "))
 	if len(toks) == 0 {
 		return false
 	}
