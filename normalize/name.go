@@ -125,10 +125,10 @@ var accountLabels = set("acc acct account cuenta cta iban conta compte konto")
 // of a structured field (50F, 59F: "1/PEREZ GARCIA/JUAN", "1/ACME TRADING
 // LTD"), keeping the name's lines alone when an export joins the field's
 // lines into one ("1/SMITH/JOHN 2/12 HIGH ST 3/GB/LONDON": 2/ is the
-// address, 3/ the country and town, 4/ to 8/ birth and ids). It cuts what
-// follows the name itself: the name a party trades as (T/A, DBA, trading
-// as) and the party whose care it is sent in (C/O): "JOHN SMITH T/A SMITH
-// PLUMBING" is John Smith.
+// address, 3/ the country and town, 4/ to 8/ birth and ids). It cuts the
+// party in whose care the name is written (C/O): "JANE DOE C/O ACME LTD"
+// is Jane Doe. (A name the party also goes by, "JOHN SMITH T/A SMITH
+// PLUMBING", is another value of the cell: Parts.)
 func partyText(raw string) string {
 	trimmed := strings.TrimLeft(raw, " \t")
 	s := trimmed
@@ -165,10 +165,11 @@ func partyText(raw string) string {
 var structuredLine = regexp.MustCompile(`(?:^|\s)([1-8])/`)
 
 // partyQualifier matches, after a party's name, the words that introduce
-// another name: a trading name or an addressee's. They stand apart from the
-// words around them by anything but letters and digits, as a name's words
-// do once tokenised, so that a normalised name reads the same again.
-var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:t/as?|trading\s+as|d/b/a|d\.b\.a\.?|dba|c/o|care\s+of)[^\p{L}\p{N}]+[\p{L}\p{N}]`)
+// another party's: the one in whose care it is written. They stand apart
+// from the words around them by anything but letters and digits, as a
+// name's words do once tokenised, so that a normalised name reads the same
+// again.
+var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of)[^\p{L}\p{N}]+[\p{L}\p{N}]`)
 
 // surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
 // slash, no comma) as "SURNAME, GIVEN".

@@ -465,6 +465,9 @@ func TestParts(t *testing.T) {
 		{record.KindParty, "Ivan Petrov a.k.a. Ivan Petroff", []string{"Ivan Petrov", "Ivan Petroff"}},
 		{record.KindParty, "IVAN PETROV AKA: IVAN PETROFF AKA VANYA", []string{"IVAN PETROV", "IVAN PETROFF", "VANYA"}},
 		{record.KindOrgName, "Acme Ltd t/a Acme Trading", []string{"Acme Ltd", "Acme Trading"}},
+		{record.KindParty, "JOHN SMITH T/A SMITH PLUMBING", []string{"JOHN SMITH", "SMITH PLUMBING"}},
+		{record.KindParty, "JOHN SMITH DBA JS CONSULTING", []string{"JOHN SMITH", "JS CONSULTING"}},
+		{record.KindParty, "JANE DOE C/O ACME LTD", []string{"JANE DOE C/O ACME LTD"}}, // another party: cut by the name's parser
 		{record.KindName, "Juan Pérez también conocido como El Gordo", []string{"Juan Pérez", "El Gordo"}},
 		{record.KindParty, "Maria Lopez (a.k.a. Mary Lopez)", []string{"Maria Lopez", "Mary Lopez)"}},
 		{record.KindOrgName, "Acme Trading Ltd (formerly Acme Imports Ltd)", []string{"Acme Trading Ltd", "Acme Imports Ltd)"}},

@@ -343,6 +343,8 @@ var orgWords = set("inversiones inversora inversora holding holdings trading gro
 	"clothing jewellery jewelry furniture enterprise partnership charitable council commission agency " +
 	"embassy consulate academy college research innovations worldwide overseas commerce traders " +
 	"sons brothers bros estate government department authority revenue customs police " +
+	"plumbing roofing heating joinery carpentry landscaping decorating scaffolding rentals cafe pizzeria " +
+	"takeaway fitness salon " +
 	// Family firms and public bodies in Spanish, Portuguese, French, Italian and German.
 	"hermanos hnos irmaos freres fratelli sohne embajada consulado alcaldia gobernacion municipalidad " +
 	"municipio ayuntamiento prefeitura mairie gobierno gouvernement ministere departamento autoridad " +

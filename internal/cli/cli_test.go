@@ -223,6 +223,16 @@ func TestNormalizeCommand(t *testing.T) {
 	if len(lines) != 2 || !strings.Contains(lines[0], `"norm":"1990-06-05"`) || !strings.Contains(lines[1], `"error"`) {
 		t.Errorf("output = %q", out)
 	}
+	// A cell of a name and its alias: a line for each, as ingest reads it.
+	code, out, errs = run(t, "normalize", "--kind", "party", "JOHN SMITH T/A SMITH PLUMBING", "JANE DOE")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], `"part":"JOHN SMITH"`) ||
+		!strings.Contains(lines[1], `"norm":"smith plumbing"`) || strings.Contains(lines[2], `"part"`) {
+		t.Errorf("output = %q", out)
+	}
 }
 
 func TestUsage(t *testing.T) {

@@ -35,18 +35,26 @@ func runNormalize(_ context.Context, env Env, args []string) error {
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetEscapeHTML(false)
 	for _, raw := range fs.Args() {
-		out := map[string]any{"input": raw}
-		v, err := normalize.Value(record.Kind(*kind), raw, opt)
-		if err != nil {
-			out["error"] = err.Error()
-		} else {
-			out["norm"], out["facets"] = v.Norm, v.Facets.Map()
-			if len(v.Tokens) > 0 {
-				out["tokens"] = v.Tokens
+		// A cell that writes several values (a name and its alias, two
+		// phones) is read as ingest reads it: a line for each.
+		parts := normalize.Parts(record.Kind(*kind), raw)
+		for _, part := range parts {
+			out := map[string]any{"input": raw}
+			if len(parts) > 1 {
+				out["part"] = part
 			}
-		}
-		if err := enc.Encode(out); err != nil {
-			return fmt.Errorf("write: %w", err)
+			v, err := normalize.Value(record.Kind(*kind), part, opt)
+			if err != nil {
+				out["error"] = err.Error()
+			} else {
+				out["norm"], out["facets"] = v.Norm, v.Facets.Map()
+				if len(v.Tokens) > 0 {
+					out["tokens"] = v.Tokens
+				}
+			}
+			if err := enc.Encode(out); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
 		}
 	}
 	return nil
