@@ -33,7 +33,7 @@ func (n PersonName) Norm() string { return strings.Join(n.Tokens, " ") }
 // ParseName normalises a person name. It returns ErrEmpty when nothing
 // name-like remains.
 func ParseName(raw string) (PersonName, error) {
-	words, suffix := nameWords(surnameSlash(partyText(raw)))
+	words, suffix := nameWords(surnameSlash(personText(partyText(raw))))
 	words = joinCompounds(words)
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
@@ -159,6 +159,35 @@ func partyText(raw string) string {
 	}
 	return raw
 }
+
+// personText drops from a person's name what a customer file or a list
+// writes beside it: a note in brackets ("John Smith (deceased)", "Maria
+// Perez (nee Gomez)", "John (Johnny) Smith": an alias in brackets after
+// a.k.a. is the cell's second name, Parts), a birth surname after née, and
+// a status ("THE LATE JOHN SMITH", "SMITH JOHN - DECEASED"). Each goes only
+// when a name of two words or more is left: "(Juan) Perez" stays whole.
+func personText(s string) string {
+	for _, re := range personNotes {
+		if t := re.ReplaceAllString(s, " "); t != s && len(strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })) >= 2 {
+			s = t
+		}
+	}
+	if l := birthName.FindStringIndex(s); l != nil && strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0 {
+		s = s[:l[0]]
+	}
+	return s
+}
+
+// personNotes match what personText drops: brackets and what they hold, a
+// status before or after the name.
+var personNotes = []*regexp.Regexp{
+	regexp.MustCompile(`\([^()]*\)?|\[[^\[\]]*\]?`),
+	regexp.MustCompile(`(?i)^\s*the\s+late\s+`),
+	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:deceased|dec'?d)[^\p{L}\p{N}]*$`),
+}
+
+// birthName matches née (nee, geb., geborene) before a birth surname.
+var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|geborene)[^\p{L}\p{N}]+\p{L}`)
 
 // structuredLine matches a line number of a structured party field, at the
 // start or after a space; its group is the number.
