@@ -467,6 +467,7 @@ func TestParts(t *testing.T) {
 		{record.KindOrgName, "Acme Ltd t/a Acme Trading", []string{"Acme Ltd", "Acme Trading"}},
 		{record.KindParty, "JOHN SMITH T/A SMITH PLUMBING", []string{"JOHN SMITH", "SMITH PLUMBING"}},
 		{record.KindParty, "JOHN SMITH DBA JS CONSULTING", []string{"JOHN SMITH", "JS CONSULTING"}},
+		{record.KindOrgName, "ACME LTD T/AS ACME STORES", []string{"ACME LTD", "ACME STORES"}},
 		{record.KindParty, "JANE DOE C/O ACME LTD", []string{"JANE DOE C/O ACME LTD"}}, // another party: cut by the name's parser
 		{record.KindName, "Juan Pérez también conocido como El Gordo", []string{"Juan Pérez", "El Gordo"}},
 		{record.KindParty, "Maria Lopez (a.k.a. Mary Lopez)", []string{"Maria Lopez", "Mary Lopez)"}},

@@ -165,7 +165,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 	m := map[string]string{}
 	longest := 0
 	for canon, variants := range map[string][]string{
-		"sa":            {"sa", "s a", "sociedad anonima", "societe anonyme", "sociedade anonima"},
+		"sa":            {"sa", "s a", "sociedad anonima", "societe anonyme", "sociedade anonima", "s a banco universal", "sa banco universal"}, // Venezuela's banks: Banco de Venezuela, S.A. Banco Universal
 		"sa de cv":      {"sa de cv", "s a de c v", "sa cv", "s a c v"},
 		"sapi de cv":    {"sapi de cv", "s a p i de c v", "sapi"},
 		"s de rl de cv": {"s de rl de cv", "s de r l de c v", "srl de cv", "s r l de c v"},
@@ -176,7 +176,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"sas":           {"sas", "s a s", "sociedad por acciones simplificada", "societe par actions simplifiee"},
 		"saa":           {"saa", "s a a"},
 		"sac":           {"sac", "s a c"},
-		"ca":            {"ca", "c a", "compania anonima"},
+		"ca":            {"ca", "c a", "compania anonima", "c a banco universal", "ca banco universal"},
 		"srl":           {"srl", "s r l", "s de rl", "s de r l", "sociedad de responsabilidad limitada"},
 		"sl":            {"sl", "s l", "sociedad limitada"},
 		"sarl":          {"sarl", "s a r l", "s a rl"},

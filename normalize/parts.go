@@ -12,7 +12,7 @@ import (
 // cell, as customer files and lists do, into those values; any other value
 // is returned whole, as the one part. It splits:
 //   - names at an alias marker: "JUAN PEREZ ALIAS EL GORDO", "Acme Ltd
-//     t/a Acme Trading", "Ivan Petrov a.k.a. Ivan Petroff" (the second is
+//     t/a Acme Trading" (t/as too), "Ivan Petrov a.k.a. Ivan Petroff" (the second is
 //     another name of the same record, as an alias column's would be);
 //   - phones at a separator between numbers: "0212-1234567 / 0414-7654321"
 //     (a part of fewer than six digits, such as an area code written
@@ -118,7 +118,7 @@ func split(raw string, sep *regexp.Regexp, keep func(string) bool) []string {
 var (
 	// aliasMarker is a word that introduces another name of the same
 	// party, between two names.
-	aliasMarker    = regexp.MustCompile(`(?i)\s*(?:(?:\(|\b)(?:a\.?k\.?a\.?|a/k/a|f\.?k\.?a\.?|n\.?k\.?a\.?|alias|also known as|formerly known as|d\.?b\.?a\.?|t/a|trading as|doing business as|tambi[eé]n conocid[oa] como|conocid[oa] como|alias de)(?:\s*:)?(?:\)|\s)|\(\s*(?:formerly|previously|anteriormente|antes)\s)\s*`)
+	aliasMarker    = regexp.MustCompile(`(?i)\s*(?:(?:\(|\b)(?:a\.?k\.?a\.?|a/k/a|f\.?k\.?a\.?|n\.?k\.?a\.?|alias|also known as|formerly known as|d\.?b\.?a\.?|t/as?|trading as|doing business as|tambi[eé]n conocid[oa] como|conocid[oa] como|alias de)(?:\s*:)?(?:\)|\s)|\(\s*(?:formerly|previously|anteriormente|antes)\s)\s*`)
 	phoneSeparator = regexp.MustCompile(`(?i)\s*(?:[;,|/]|\s(?:y|o|or|and|ou|oder)\s)\s*`)
 	emailSeparator = regexp.MustCompile(`[;,\s]+`)
 )
