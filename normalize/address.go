@@ -138,6 +138,11 @@ var (
 // number sign; else the first number).
 func ParseAddress(raw string) (Address, error) {
 	var a Address
+	// The addressee a line starts with (c/o Acme Ltd, 12 High St) is no
+	// part of the place; c/ alone is Spanish for calle (C/ Mayor 5).
+	if m := careOf.FindStringIndex(raw); m != nil && strings.TrimSpace(raw[m[1]:]) != "" {
+		raw = raw[m[1]:]
+	}
 	if m := gridNum.FindStringSubmatchIndex(raw); m != nil {
 		// The sign (or the space) before the house, the house, the distance.
 		a.Number = strings.ToLower(strings.ReplaceAll(raw[m[4]:m[5]], " ", "")) + "-" + strings.ToLower(raw[m[6]:m[7]])
@@ -328,10 +333,13 @@ func splitUnits(toks []string) (rest, units []string) {
 	return rest, units
 }
 
-// postBoxes are the unit words of a post-office box (PO Box, Apartado,
-// Casilla) and a kilometre mark: their numbers are no house's, and they
-// are no unit of a building either.
-var postBoxes = set("box po km apartado apdo casilla")
+// careOf matches an addressee before an address, up to its comma.
+var careOf = regexp.MustCompile(`(?i)^\s*(?:c/o|care\s+of)\s[^,]*,\s*`)
+
+// postBoxes are the unit words of a post-office box (PO Box, Apartado
+// Postal, Casilla, Caixa Postal) and a kilometre mark: their numbers are
+// no house's, and they are no unit of a building either.
+var postBoxes = set("box po km apartado apdo casilla caixa postal")
 
 // movableUnits are the unit words of a flat, floor or office (unitWords
 // but postBoxes).
@@ -359,7 +367,7 @@ var numberMarks = strings.NewReplacer("#", " ", "Nº", " ", "N°", " ", "nº", "
 
 // unitWords precede a number that is not the house number (Apt 4, Piso 3).
 var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta depto dpto departamento oficina of ofic local " +
-	"office room rm shop level lvl box po km apartado apdo casilla")
+	"office room rm shop level lvl box po km apartado apdo casilla caixa postal")
 
 // streetKinds are the abbreviations of kinds of street (and "st", "dr"),
 // which a building's name after quinta or edificio may start like.

@@ -2,8 +2,10 @@ package normalize
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Identifier folds an identifier (national id, passport, tax or company
@@ -12,8 +14,19 @@ import (
 // a label before it ("Passport No. AB123456", "NIT 900.123.456-7",
 // "Cédula de Identidad 12345678") and a note after it ("AB123456
 // (Venezuela)"), so that each reads as the bare number another source
-// writes. A letter standing alone is kept (V-12.345.678, 12345678 Z).
+// writes. A letter standing alone is kept (V-12.345.678, 12345678 Z). So is
+// a check character in brackets (Hong Kong's A123456(7), A123456 (7)), while
+// a longer note in brackets apart from the number goes, digits and all
+// ("AB1234567 (exp 2030)").
 func Identifier(raw string) (string, error) {
+	if t := idNote.ReplaceAllStringFunc(raw, func(note string) string {
+		if utf8.RuneCountInString(strings.TrimSpace(note)) <= 3 { // " (7)"
+			return note
+		}
+		return " "
+	}); hasDigit(t) {
+		raw = t
+	}
 	id := strings.ToUpper(strings.Join(numberTokens(Tokens(raw)), ""))
 	if id == "" {
 		return "", fmt.Errorf("%w: identifier %q has no letters or digits", ErrEmpty, raw)
@@ -59,6 +72,9 @@ func numberTokens(toks []string) []string {
 	}
 	return toks[lo:hi]
 }
+
+// idNote matches a note in brackets written apart from what comes before.
+var idNote = regexp.MustCompile(`\s+(?:\([^()]*\)|\[[^\[\]]*\])`)
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
 
