@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/biter777/countries"
 	"golang.org/x/text/language"
@@ -20,6 +21,12 @@ func Country(raw string) (string, error) {
 		return "", ErrEmpty
 	}
 	folded := Fold(s)
+	if folded == "xx" || folded == "xxx" {
+		// ISO 3166's and ICAO's code for no country (a stateless person's
+		// passport, a form's "unknown"): no country, not a country called
+		// None (the library's name for it).
+		return "", fmt.Errorf("%w: %q is the code for an unknown country", ErrEmpty, raw)
+	}
 	if code, ok := countryAliases[folded]; ok {
 		return code, nil
 	}
@@ -30,13 +37,54 @@ func Country(raw string) (string, error) {
 	if c == countries.Unknown {
 		c = countries.ByName(s)
 	}
-	if c == countries.Unknown || c.Alpha2() == "" {
+	if c == countries.Unknown || len(c.Alpha2()) != 2 {
 		if code, ok := localCountryNames()[folded]; ok {
+			return code, nil
+		}
+		if code, ok := countryForms(s); ok {
 			return code, nil
 		}
 		return "", fmt.Errorf("%w: unknown country %q", ErrInvalid, raw)
 	}
 	return c.Alpha2(), nil
+}
+
+// countryForms reads the forms of a country that forms and messages write
+// around a name Country knows: ISO's "Name, Descriptor" order
+// ("Venezuela, Bolivarian Republic of" is the Bolivarian Republic of
+// Venezuela, never Venezuela with the descriptor dropped: "Congo,
+// Democratic Republic of the" is not Congo), a code before a town as a
+// SWIFT field's line 3 writes it ("VE/CARACAS"), and an adjective with its
+// feminine ending in brackets or after a slash ("venezolano(a)",
+// "colombiano/a").
+func countryForms(s string) (string, bool) {
+	if before, after, ok := strings.Cut(s, ","); ok && !strings.Contains(after, ",") && strings.TrimSpace(after) != "" {
+		if code, err := Country(strings.TrimSpace(after) + " " + strings.TrimSpace(before)); err == nil {
+			return code, true
+		}
+	}
+	if len(s) > 3 && s[2] == '/' && isLetters(s[:2]) {
+		if code, err := Country(s[:2]); err == nil {
+			return code, true
+		}
+	}
+	for _, end := range []string{"(a)", "/a", "(o)", "/o"} {
+		if stem, ok := strings.CutSuffix(strings.ToLower(s), end); ok && stem != "" {
+			if code, err := Country(stem); err == nil {
+				return code, true
+			}
+		}
+	}
+	return "", false
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // localCountryNames maps the names of countries in Spanish, Portuguese,
@@ -96,6 +144,8 @@ var countryAliases = map[string]string{
 	"syria": "SY", "uae": "AE", "emiratos arabes unidos": "AE", "estados unidos": "US", "reino unido": "GB",
 	"ee uu": "US", "eeuu": "US", "e e u u": "US", "estados unidos de america": "US", "federacion de rusia": "RU",
 	"federacion rusa": "RU", "holanda": "NL", "gran bretana": "GB", "inglaterra": "GB", "republica de corea": "KR",
+	"rep bolivariana de venezuela": "VE", "bolivarian republic of venezuela": "VE", "ksa": "SA", "prc": "CN",
+	"hong kong sar": "HK", "macao sar": "MO", "macau sar": "MO", "province of china taiwan": "TW",
 }
 
 // nationalities maps nationality adjectives to countries: a nationality

@@ -121,6 +121,28 @@ func Postcode(raw string) (string, error) {
 	return pc, nil
 }
 
+// townOf returns the town of a city cell without the state or district a
+// form writes after it: "Valencia, Carabobo", "CARACAS - DTTO CAPITAL",
+// "Caracas (D.C.)", "Bogotá D.C.", "México D.F." are Valencia, Caracas,
+// Bogotá and México, as another source writes them. A cell with nothing
+// before the separator is kept whole.
+func townOf(raw string) string {
+	if m := townEnd.FindStringIndex(raw); m != nil && len(Tokens(raw[:m[0]])) > 0 {
+		raw = raw[:m[0]]
+	}
+	if m := districtSuffix.FindStringIndex(raw); m != nil && len(Tokens(raw[:m[0]])) > 0 {
+		raw = raw[:m[0]]
+	}
+	return raw
+}
+
+var (
+	// townEnd matches what separates a town from its state or district.
+	townEnd = regexp.MustCompile(`,|\(|\s[-–—/]\s`)
+	// districtSuffix matches a capital district's initials after a town.
+	districtSuffix = regexp.MustCompile(`(?i)\s+(?:d\.\s?[cf]\.?|dc|df)\s*$`)
+)
+
 // City folds a place name and expands the usual abbreviations
 // (St → saint, Mt → mount, Ft → fort, Sta → santa, Sto → santo).
 func City(raw string) []string {

@@ -125,7 +125,7 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 		pc, err := Postcode(raw)
 		return record.Value{Norm: pc}, err
 	case record.KindCity:
-		return words(City(raw))
+		return words(City(townOf(raw)))
 	case record.KindCountry:
 		c, err := Country(raw)
 		return record.Value{Norm: c}, err
