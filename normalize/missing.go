@@ -17,10 +17,10 @@ import (
 // goes to the rejects with its reason.
 //
 // Only the whole value counts, and only words that say nothing else:
-// "Unknown Street 4" is an address; a country's code (NA is Namibia) is
-// left to Country.
+// "Unknown Street 4" is an address; a country's code written bare (NA is
+// Namibia) is left to Country, while N/A and n.a. are no country.
 func Placeholder(kind record.Kind, raw string) string {
-	if kind == record.KindCountry || len(raw) > maxPlaceholder || twoDigits(raw) {
+	if kind == record.KindCountry && countryCode(raw) || len(raw) > maxPlaceholder || twoDigits(raw) {
 		return "" // the words have no digits, and a filler one digit only
 	}
 	var compact string
@@ -129,6 +129,21 @@ func twoDigits(s string) bool {
 func allSame(s string) bool {
 	for i := 1; i < len(s); i++ {
 		if s[i] != s[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// countryCode reports whether raw is written as a country's code: two or
+// three letters and nothing else (NA, VEN).
+func countryCode(raw string) bool {
+	t := strings.TrimSpace(raw)
+	if len(t) < 2 || len(t) > 3 {
+		return false
+	}
+	for i := range len(t) {
+		if c := t[i] | 0x20; c < 'a' || c > 'z' {
 			return false
 		}
 	}
