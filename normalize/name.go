@@ -39,7 +39,12 @@ func ParseName(raw string) (PersonName, error) {
 		return PersonName{}, ErrEmpty
 	}
 	n := PersonName{Tokens: words, Suffix: suffix}
-	if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
+	if k := hispanicSurnamesFirst(raw, words); k > 0 {
+		// Written surnames first: read, and written, given names first,
+		// as "GARCIA LOPEZ, JUAN CARLOS" is.
+		words = append(slices.Clone(words[k:]), words[:k]...)
+		n.Tokens, n.Given, n.Surnames = words, words[:len(words)-k], words[len(words)-k:]
+	} else if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
 	} else {
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
@@ -547,6 +552,39 @@ func structure(words []string, spanish bool) (given, surnames []string) {
 		first--
 	}
 	return units[:first], units[first:]
+}
+
+// hispanicSurnamesFirst returns how many surnames a name starts with when
+// it is written surnames first without a comma or a slash to say so, as
+// Latin American customer files write names in capitals ("GARCIA LOPEZ
+// JUAN CARLOS", "PEREZ MARIA"): one or two common Hispanic surnames that
+// are no given names, then one or two given names that are no such
+// surnames; or, in a name written all in capitals, one or two words that
+// are no given names before one or two Spanish or Portuguese given names
+// (BELBURY SANTANA LUCIA CARMEN). 0 for any other name: Juan Carlos García
+// López, Martin Luis, and RHYS THOMAS, whose surname is a given name of
+// another language, as many British surnames are.
+func hispanicSurnamesFirst(raw string, words []string) int {
+	n := len(words)
+	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") {
+		return 0
+	}
+	capitals := !strings.ContainsFunc(raw, unicode.IsLower)
+	notGiven := func(w string) bool { return !givenNames[w] && !particles[w] && len(w) > 1 }
+	for k := 1; k <= 2 && k < n; k++ {
+		if n-k > 2 {
+			continue
+		}
+		sur, giv := words[:k], words[k:]
+		known := !slices.ContainsFunc(sur, func(w string) bool { return !notGiven(w) || !hispanicSurnames[w] }) &&
+			!slices.ContainsFunc(giv, func(w string) bool { return !givenNames[w] || hispanicSurnames[w] })
+		written := capitals && !slices.ContainsFunc(sur, func(w string) bool { return !notGiven(w) }) &&
+			!slices.ContainsFunc(giv, func(w string) bool { return !hispanicGiven[w] || hispanicSurnames[w] })
+		if known || written {
+			return k
+		}
+	}
+	return 0
 }
 
 // spanishLetters reports whether a name is written with a letter of
