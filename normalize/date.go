@@ -225,13 +225,13 @@ func parseAuto(s string) (Date, error) {
 		toks = append(toks, splitDigits(t)...) // 12MAR1965, as mainframes and MRZs write it
 	}
 	var nums []string
-	month := 0
+	month, monthAt := 0, 0 // monthAt: the numbers before the month's name
 	for _, t := range toks {
 		switch {
 		case isDigits(t):
 			nums = append(nums, t)
 		case months[t] > 0 && month == 0:
-			month = months[t]
+			month, monthAt = months[t], len(nums)
 		case ordinal(t) != "":
 			nums = append(nums, ordinal(t))
 		case fillers[t]:
@@ -240,7 +240,7 @@ func parseAuto(s string) (Date, error) {
 		}
 	}
 	if month > 0 {
-		return writtenMonth(s, month, nums)
+		return writtenMonth(s, month, nums, monthAt)
 	}
 	switch len(nums) {
 	case 1:
@@ -274,7 +274,11 @@ func splitDigits(t string) []string {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-func writtenMonth(s string, month int, nums []string) (Date, error) {
+// writtenMonth reads a date whose month is a name. Its two-digit year is
+// read only where the order says which number it is: day, month, year
+// (12-MAR-65, as Oracle's DD-MON-YY exports write it), the year the latest
+// ending in those digits not after the current one (centuryOf).
+func writtenMonth(s string, month int, nums []string, monthAt int) (Date, error) {
 	var year, day []string
 	for _, n := range nums {
 		if len(n) == 4 {
@@ -288,6 +292,8 @@ func writtenMonth(s string, month int, nums []string) (Date, error) {
 		return build(s, atoi(year[0]), month, 0, Month)
 	case len(year) == 1 && len(day) == 1:
 		return build(s, atoi(year[0]), month, atoi(day[0]), Day)
+	case len(year) == 0 && len(day) == 2 && monthAt == 1 && len(nums[1]) == 2:
+		return build(s, centuryOf(atoi(nums[1]), time.Now().Year()), month, atoi(nums[0]), Day)
 	case len(year) == 0 && len(day) >= 1:
 		return Date{}, fmt.Errorf("%w: date %q has no four-digit year; declare a format", ErrAmbiguous, s)
 	}
