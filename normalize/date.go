@@ -132,9 +132,11 @@ func parseLayout(s, layout string) (Date, bool) {
 	return d, true
 }
 
-// twoDigitYear reports whether layout writes the year in two digits (06).
+// twoDigitYear reports whether layout writes the year in two digits (06):
+// an 06 that is no part of a 2006 (counted, not cut out, so that a date
+// read with a layout allocates nothing for it).
 func twoDigitYear(layout string) bool {
-	return strings.Contains(strings.ReplaceAll(layout, "2006", ""), "06")
+	return strings.Count(layout, "06") > strings.Count(layout, "2006")
 }
 
 // centuryOf reads a two-digit year yy as the latest year ending in it that

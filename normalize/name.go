@@ -156,8 +156,10 @@ func partyText(raw string) string {
 			s = n
 		}
 	}
-	if l := partyQualifier.FindStringIndex(s); l != nil && strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0 {
-		s = s[:l[0]]
+	if mayHold(s, careOfHints) {
+		if l := partyQualifier.FindStringIndex(s); l != nil && strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0 {
+			s = s[:l[0]]
+		}
 	}
 	if s != trimmed {
 		return s
@@ -172,6 +174,9 @@ func partyText(raw string) string {
 // a status ("THE LATE JOHN SMITH", "SMITH JOHN - DECEASED"). Each goes only
 // when a name of two words or more is left: "(Juan) Perez" stays whole.
 func personText(s string) string {
+	if !mayHold(s, personNoteHints) {
+		return s
+	}
 	for _, re := range personNotes {
 		if t := re.ReplaceAllString(s, " "); t != s && len(strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })) >= 2 {
 			s = t
@@ -191,6 +196,11 @@ var personNotes = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:deceased|dec'?d)[^\p{L}\p{N}]*$`),
 }
 
+// personNoteHints are mayHold's hints of personNotes and birthName: a
+// bracket, late, dec(eased), née (its é either case, as lower-casing ASCII
+// leaves it), geb.
+var personNoteHints = hintsOf("(", "[", "late", "dec", "nee", "n\u00e9e", "n\u00c9e", "geb")
+
 // birthName matches née (nee, geb., geborene) before a birth surname.
 var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|geborene)[^\p{L}\p{N}]+\p{L}`)
 
@@ -204,6 +214,9 @@ var structuredLine = regexp.MustCompile(`(?:^|\s)([1-8])/`)
 // name's words do once tokenised, so that a normalised name reads the same
 // again.
 var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of)[^\p{L}\p{N}]+[\p{L}\p{N}]`)
+
+// careOfHints are mayHold's hints of partyQualifier.
+var careOfHints = hintsOf("c/o", "care")
 
 // surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
 // slash, no comma) as "SURNAME, GIVEN".

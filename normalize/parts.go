@@ -27,7 +27,7 @@ func Parts(kind record.Kind, raw string) []string {
 	}
 	switch {
 	case kind.IsName():
-		if mayHoldAlias(raw) {
+		if mayHold(raw, aliasHints) {
 			return split(raw, aliasMarker, nil)
 		}
 	case kind == record.KindPhone:
@@ -57,10 +57,11 @@ func mayHoldPhones(raw string) bool {
 	return false
 }
 
-// mayHoldAlias is a quick test, true of every name aliasMarker matches
-// (not the other way round): most names are read without the regular
-// expression.
-func mayHoldAlias(raw string) bool {
+// mayHold is a quick test of raw, lower-cased in its ASCII letters, for
+// any of hints: true of every value a regular expression of the hints'
+// words matches (not the other way round), so that most values are read
+// without it.
+func mayHold(raw string, hints [][]byte) bool {
 	var buf [256]byte
 	b := buf[:0]
 	if len(raw) > len(buf) {
@@ -73,7 +74,7 @@ func mayHoldAlias(raw string) bool {
 		}
 		b = append(b, c)
 	}
-	for _, w := range aliasHints {
+	for _, w := range hints {
 		if bytes.Contains(b, w) {
 			return true
 		}
@@ -81,13 +82,18 @@ func mayHoldAlias(raw string) bool {
 	return false
 }
 
-var aliasHints = func() [][]byte {
-	var out [][]byte
-	for _, w := range []string{"aka", "a.k", "a/k", "fka", "f.k", "nka", "n.k", "alias", "known as", "dba", "d.b", "t/a", "trading as", "doing business", "conocid", "(formerly", "(previously", "(anteriormente", "(antes"} {
-		out = append(out, []byte(w))
+// hintsOf returns words as hints for mayHold.
+func hintsOf(words ...string) [][]byte {
+	out := make([][]byte, len(words))
+	for i, w := range words {
+		out[i] = []byte(w)
 	}
 	return out
-}()
+}
+
+// aliasHints are mayHold's hints of aliasMarker.
+var aliasHints = hintsOf("aka", "a.k", "a/k", "fka", "f.k", "nka", "n.k", "alias", "known as", "dba", "d.b", "t/a",
+	"trading as", "doing business", "conocid", "(formerly", "(previously", "(anteriormente", "(antes")
 
 func countDigits(s string) int {
 	n := 0
