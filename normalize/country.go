@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/biter777/countries"
 	"golang.org/x/text/language"
@@ -78,9 +77,11 @@ func countryForms(s string) (string, bool) {
 	return "", false
 }
 
+// isLetters reports whether s is ASCII letters alone, as a country's code
+// is.
 func isLetters(s string) bool {
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
+	for i := range len(s) {
+		if !isLetter(s[i]) {
 			return false
 		}
 	}

@@ -139,13 +139,5 @@ func allSame(s string) bool {
 // three letters and nothing else (NA, VEN).
 func countryCode(raw string) bool {
 	t := strings.TrimSpace(raw)
-	if len(t) < 2 || len(t) > 3 {
-		return false
-	}
-	for i := range len(t) {
-		if c := t[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
+	return len(t) >= 2 && len(t) <= 3 && isLetters(t)
 }
