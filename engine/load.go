@@ -536,7 +536,8 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 // duplicates.
 func (c *valueCache) values(kind record.Kind, raw string, opt normalize.Options) cached {
 	var e cached
-	for _, part := range normalize.Parts(kind, raw) {
+	var room [2]string
+	for _, part := range normalize.AppendParts(room[:0], kind, raw) {
 		v, err := normalize.Value(kind, part, opt)
 		if err != nil {
 			e.bad = append(e.bad, badPart{part, err})

@@ -104,7 +104,11 @@ var timeOfDay = regexp.MustCompile(`\d((?:\s+|T)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0
 func parseLayout(s, layout string) (Date, bool) {
 	t, err := time.Parse(layout, s)
 	if err != nil {
-		// A layout may be written in a different case than the value: "MAY".
+		// A layout may be written in a different case than the value
+		// ("MAY"): only one that writes a name has letters to differ in.
+		if !hasLetter(layout) {
+			return Date{}, false
+		}
 		if t, err = time.Parse(layout, titleMonths(s)); err != nil {
 			return Date{}, false
 		}
@@ -152,10 +156,16 @@ func centuryOf(yy, thisYear int) int {
 	return y
 }
 
+// hasDay reports whether layout writes the day of the month: a 2 (or 02,
+// _2, 002) that is no part of the year or a month's or weekday's name.
 func hasDay(layout string) bool {
-	l := strings.NewReplacer("2006", "", "Jan", "", "January", "", "Mon", "", "Monday", "").Replace(layout)
-	return strings.Contains(l, "2") || strings.Contains(l, "002")
+	return strings.Contains(layoutNames.Replace(layout), "2")
 }
+
+// layoutNames cuts out of a layout the elements whose digits or letters
+// are no day: built once, as a Replacer's tables cost more than the
+// replacing (it was built for every date read).
+var layoutNames = strings.NewReplacer("2006", "", "Jan", "", "January", "", "Mon", "", "Monday", "")
 
 func hasMonth(layout string) bool {
 	l := strings.ReplaceAll(layout, "2006", "")
@@ -173,6 +183,16 @@ func titleMonths(s string) string {
 }
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+// hasLetter reports whether s holds an ASCII letter.
+func hasLetter(s string) bool {
+	for i := range len(s) {
+		if isLetter(s[i]) {
+			return true
+		}
+	}
+	return false
+}
 
 // months maps folded month names and abbreviations to month numbers: in
 // English, Spanish, Portuguese, French and German; then Italian, Dutch,

@@ -21,25 +21,29 @@ import (
 //
 // Parts never drops text: every character but the separators and markers
 // is in one part.
-func Parts(kind record.Kind, raw string) []string {
+func Parts(kind record.Kind, raw string) []string { return AppendParts(nil, kind, raw) }
+
+// AppendParts appends the parts of raw (Parts) to dst: a caller that reads
+// them at once can give it room on its stack, as most cells are one part.
+func AppendParts(dst []string, kind record.Kind, raw string) []string {
 	if len(raw) > MaxLength(kind) {
-		return []string{raw}
+		return append(dst, raw)
 	}
 	switch {
 	case kind.IsName():
 		if mayHold(raw, aliasHints) {
-			return split(raw, aliasMarker, nil)
+			return appendSplit(dst, raw, aliasMarker, nil)
 		}
 	case kind == record.KindPhone:
 		if countDigits(raw) >= 12 && mayHoldPhones(raw) {
-			return split(raw, phoneSeparator, func(p string) bool { return countDigits(p) >= 6 })
+			return appendSplit(dst, raw, phoneSeparator, func(p string) bool { return countDigits(p) >= 6 })
 		}
 	case kind == record.KindEmail:
 		if strings.Count(raw, "@") > 1 {
-			return split(raw, emailSeparator, func(p string) bool { return strings.Contains(p, "@") })
+			return appendSplit(dst, raw, emailSeparator, func(p string) bool { return strings.Contains(p, "@") })
 		}
 	}
-	return []string{raw}
+	return append(dst, raw)
 }
 
 // mayHoldPhones is a quick test, true of every phone cell phoneSeparator
@@ -105,20 +109,20 @@ func countDigits(s string) int {
 	return n
 }
 
-// split cuts raw at each match of sep; unless every part is non-blank
-// and passes keep (when given), raw is returned whole.
-func split(raw string, sep *regexp.Regexp, keep func(string) bool) []string {
+// appendSplit appends to dst the parts of raw cut at each match of sep,
+// or raw whole unless every part is non-blank and passes keep (when given).
+func appendSplit(dst []string, raw string, sep *regexp.Regexp, keep func(string) bool) []string {
 	if !sep.MatchString(raw) {
-		return []string{raw}
+		return append(dst, raw)
 	}
 	parts := sep.Split(raw, -1)
 	for i, p := range parts {
 		parts[i] = strings.TrimSpace(p)
 		if parts[i] == "" || keep != nil && !keep(parts[i]) {
-			return []string{raw}
+			return append(dst, raw)
 		}
 	}
-	return parts
+	return append(dst, parts...)
 }
 
 var (
