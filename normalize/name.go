@@ -368,8 +368,22 @@ func nameWords(raw string) (words []string, suffix string) {
 		}
 		words = append(words, parts[0]...)
 	}
+	// Italian abbreviations written with a raised ending, which the
+	// folding cuts in two: Sig.ra, Sig.na, Dott.ssa.
+	for _, h := range splitHonorifics {
+		if len(words) > len(h) && slices.Equal(words[:len(h)], h) {
+			words = words[len(h):]
+			break
+		}
+	}
 	// Leading honorifics: Dr, Sra, Don (Don only when a full name follows).
 	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
+		words = words[1:]
+	}
+	// Monsieur written M., before a given name and a surname: "M. Jean
+	// Dupont" (without its period, or before an initial, "M Jean Dupont"
+	// and "M. J. Dupont", the M is the person's initial).
+	if len(words) > 2 && words[0] == "m" && givenNames[words[1]] && monsieur(raw) {
 		words = words[1:]
 	}
 	// Honorifics in initials: H.R.H. (H.E., His Excellency, is also a
@@ -618,6 +632,13 @@ func patronymic(w string) bool {
 	return false
 }
 
+// monsieur reports whether raw begins with M. and a space, as French
+// writes Monsieur before a name.
+func monsieur(raw string) bool {
+	raw = strings.TrimLeft(raw, " \t")
+	return len(raw) > 3 && (raw[0] == 'M' || raw[0] == 'm') && raw[1] == '.' && (raw[2] == ' ' || raw[2] == '\t')
+}
+
 func lastWord(unit string) string {
 	if i := strings.LastIndexByte(unit, ' '); i >= 0 {
 		return unit[i+1:]
@@ -630,7 +651,10 @@ var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame
 	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt dna excellency excmo excma " +
 	// German degrees after Dr. (Dr. med., Dr. jur., Dr. rer. pol., Dipl.-Ing.), Italian,
 	// French and Dutch forms of address.
-	"med jur rer pol dipl dott dottssa avv maitre monsieur mevrouw meneer mevr dhr")
+	"med jur rer pol dipl dott dottssa avv sig signor signora sigra sigg maitre monsieur mevrouw meneer mevr dhr exmo exma")
+
+// splitHonorifics are honorifics that nameTokens reads as two words.
+var splitHonorifics = [][]string{{"sig", "ra"}, {"sig", "na"}, {"dott", "ssa"}}
 
 // initialHonorifics are honorifics written in initials, one token a letter.
 var initialHonorifics = [][]string{{"h", "r", "h"}}
