@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/concord-er/concord/record"
@@ -159,6 +160,13 @@ func ParseAddress(raw string) (Address, error) {
 		}
 		raw = raw[:m[0]] + " " + raw[m[1]:]
 	}
+	// A floor written as an ordinal after the house, as Spain and
+	// Portugal write a flat (Calle Mayor 12, 3º B; Rua Augusta 100, 2º
+	// Esq.), is a unit, as Piso 3 is: its number no part of the street.
+	if u, lo, hi := floorOrdinal(raw); u != "" {
+		a.Unit = u
+		raw = raw[:lo] + " " + raw[hi:]
+	}
 	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
 	// The first form found is the postcode: the groups its pattern
 	// captures, joined (a ZIP+4's first five digits alone).
@@ -181,6 +189,9 @@ func ParseAddress(raw string) (Address, error) {
 		var numeric []int
 		house := false // a house number with a letter (21a) before it
 		for i, t := range toks {
+			if streetDate(toks, i) {
+				continue
+			}
 			if isDigits(t) {
 				numeric = append(numeric, i)
 			} else if len(numeric) == 0 && houseNum.MatchString(t) {
@@ -197,13 +208,15 @@ func ParseAddress(raw string) (Address, error) {
 	for i, t := range unit {
 		unit[i] = expandAddressWord(t, false, false, false)
 	}
+	// The door after a floor: Piso 3, Puerta B is the 3º B above.
+	unit = slices.DeleteFunc(unit, func(w string) bool { return w == "puerta" || w == "pta" })
 	if len(unit) > 0 {
 		a.Unit = strings.TrimSpace(a.Unit + " " + strings.Join(unit, " "))
 	}
 	out := make([]string, 0, len(toks))
 	named := false // the word before was a building's (quinta, edificio, …)
 	for i, t := range toks {
-		if a.Number == "" && houseNum.MatchString(t) && !(i > 0 && unitWords[toks[i-1]]) {
+		if a.Number == "" && houseNum.MatchString(t) && !(i > 0 && unitWords[toks[i-1]]) && !streetDate(toks, i) {
 			a.Number, named = t, false
 			continue
 		}
@@ -333,6 +346,60 @@ func splitUnits(toks []string) (rest, units []string) {
 	return rest, units
 }
 
+// streetDate reports whether toks[i], a number, begins a date a street is
+// named after (Avenida 9 de Julio 1100, Rua 1º de Dezembro 20): a month's
+// name, written out, after de, do or da.
+func streetDate(toks []string, i int) bool {
+	if i+2 >= len(toks) || toks[i+1] != "de" && toks[i+1] != "do" && toks[i+1] != "da" {
+		return false
+	}
+	_, ok := months[toks[i+2]]
+	return ok && len(toks[i+2]) >= 4
+}
+
+// floorMark matches a floor written as an ordinal (3º, 1ª, 2°, 4.º; 1ª
+// planta, 3º andar) and the door after it: a letter, or a side (izquierda, derecha, esquerdo,
+// direito, centro, interior, exterior, abbreviated or not).
+var floorMark = regexp.MustCompile(`(?i)(?:^|[\s,;])([0-9]{1,2})\s?\.?[º°ª]\.?(?:\s+(?:planta|piso|andar)\b)?(?:\s*-?\s*(izquierd[ao]|izqda|izda|izq|derech[ao]|dcha|dch|der|esquerd[ao]|esq|direit[ao]|dto|dta|centro|ctro|interior|int|exterior|ext|[a-z])\b\.?)?`)
+
+// doorSides spells out the sides floorMark reads after a floor.
+var doorSides = map[string]string{
+	"izquierda": "izquierda", "izquierdo": "izquierda", "izqda": "izquierda", "izda": "izquierda", "izq": "izquierda",
+	"derecha": "derecha", "derecho": "derecha", "dcha": "derecha", "dch": "derecha", "der": "derecha",
+	"esquerdo": "esquerdo", "esquerda": "esquerdo", "esq": "esquerdo",
+	"direito": "direito", "direita": "direito", "dto": "direito", "dta": "direito",
+	"centro": "centro", "ctro": "centro", "interior": "interior", "int": "interior", "exterior": "exterior", "ext": "exterior",
+}
+
+// floorOrdinal finds in raw the first floor floorMark matches after a
+// house number, and returns it as a unit (piso 3 b) with where it lies;
+// "" when there is none. An ordinal before any number is a street's name
+// (Calle 1º de Mayo 12), and so is one followed by de, do or da.
+func floorOrdinal(raw string) (unit string, lo, hi int) {
+	if !strings.ContainsAny(raw, "º°ª") {
+		return "", 0, 0
+	}
+	for _, m := range floorMark.FindAllStringSubmatchIndex(raw, -1) {
+		if !hasDigit(raw[:m[2]]) {
+			continue
+		}
+		rest := strings.ToLower(strings.TrimSpace(raw[m[1]:]))
+		if m[4] < 0 && (strings.HasPrefix(rest, "de ") || strings.HasPrefix(rest, "do ") || strings.HasPrefix(rest, "da ")) {
+			continue
+		}
+		unit = "piso " + raw[m[2]:m[3]]
+		if m[4] >= 0 {
+			door := strings.ToLower(raw[m[4]:m[5]])
+			if side, ok := doorSides[door]; ok {
+				door = side
+			}
+			unit += " " + door
+		}
+		return unit, m[0], m[1]
+	}
+	return "", 0, 0
+}
+
 // careOf matches an addressee before an address, up to its comma.
 var careOf = regexp.MustCompile(`(?i)^\s*(?:c/o|care\s+of)\s[^,]*,\s*`)
 
@@ -366,7 +433,7 @@ func afterUnitWord(s string) bool {
 var numberMarks = strings.NewReplacer("#", " ", "Nº", " ", "N°", " ", "nº", " ", "n°", " ", "№", " ", "º", " ", "ª", " ")
 
 // unitWords precede a number that is not the house number (Apt 4, Piso 3).
-var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta depto dpto departamento oficina of ofic local " +
+var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta puerta pta depto dpto departamento oficina of ofic local " +
 	"office room rm shop level lvl box po km apartado apdo casilla caixa postal")
 
 // streetKinds are the abbreviations of kinds of street (and "st", "dr"),
