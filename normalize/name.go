@@ -404,6 +404,14 @@ func nameWords(raw string) (words []string, suffix string) {
 		}
 		words = kept
 	}
+	// A widow's married name, "María Pérez Vda. de García" (viuda de), is
+	// the married name "María Pérez de García" wives write.
+	for i := 1; i+2 < len(words); i++ {
+		if (words[i] == "vda" || words[i] == "viuda") && words[i+1] == "de" {
+			words = slices.Delete(slices.Clone(words), i, i+1)
+			break
+		}
+	}
 	// A suffix the reordering moved to the end: "Jr, John".
 	return stripSuffixes(words, &suffix), suffix
 }
