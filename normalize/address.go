@@ -358,9 +358,9 @@ func streetDate(toks []string, i int) bool {
 }
 
 // floorMark matches a floor written as an ordinal (3º, 1ª, 2°, 4.º; 1ª
-// planta, 3º andar) and the door after it: a letter, or a side (izquierda, derecha, esquerdo,
+// planta, 3º andar, 2°piso; 3er piso, 2do piso) and the door after it: a letter, or a side (izquierda, derecha, esquerdo,
 // direito, centro, interior, exterior, abbreviated or not).
-var floorMark = regexp.MustCompile(`(?i)(?:^|[\s,;])([0-9]{1,2})\s?\.?[º°ª]\.?(?:\s+(?:planta|piso|andar)\b)?(?:\s*-?\s*(izquierd[ao]|izqda|izda|izq|derech[ao]|dcha|dch|der|esquerd[ao]|esq|direit[ao]|dto|dta|centro|ctro|interior|int|exterior|ext|[a-z])\b\.?)?`)
+var floorMark = regexp.MustCompile(`(?i)(?:^|[\s,;])([0-9]{1,2})(?:\s?\.?[º°ª]\.?(?:\s*(planta|piso|andar)\b)?|(?:er|ero|ro|do|da|to|ta|vo|va|no|na)\s+(planta|piso|andar)\b)(?:\s*-?\s*(izquierd[ao]|izqda|izda|izq|derech[ao]|dcha|dch|der|esquerd[ao]|esq|direit[ao]|dto|dta|centro|ctro|interior|int|exterior|ext|[a-z])\b\.?)?`)
 
 // doorSides spells out the sides floorMark reads after a floor.
 var doorSides = map[string]string{
@@ -371,25 +371,32 @@ var doorSides = map[string]string{
 	"centro": "centro", "ctro": "centro", "interior": "interior", "int": "interior", "exterior": "exterior", "ext": "exterior",
 }
 
-// floorOrdinal finds in raw the first floor floorMark matches after a
-// house number, and returns it as a unit (piso 3 b) with where it lies;
-// "" when there is none. An ordinal before any number is a street's name
-// (Calle 1º de Mayo 12), and so is one followed by de, do or da.
+// floorHints are the words of a floor floorMark reads after an ordinal
+// written with letters (3er piso).
+var floorHints = hintsOf("piso", "planta", "andar")
+
+// floorOrdinal finds in raw the first floor floorMark matches and returns
+// it as a unit (piso 3 b) with where it lies; "" when there is none. An ordinal without a floor's word (piso, planta,
+// andar) before any number is a street's name (Calle 1º de Mayo 12), and
+// so is one followed by de, do or da.
 func floorOrdinal(raw string) (unit string, lo, hi int) {
-	if !strings.ContainsAny(raw, "º°ª") {
+	if !strings.ContainsAny(raw, "º°ª") && !mayHold(raw, floorHints) {
 		return "", 0, 0
 	}
 	for _, m := range floorMark.FindAllStringSubmatchIndex(raw, -1) {
-		if !hasDigit(raw[:m[2]]) {
+		// Groups: the floor's number, the floor's word after 3º or after
+		// 3er, the door.
+		floorWord := m[4] >= 0 || m[6] >= 0
+		if !floorWord && !hasDigit(raw[:m[2]]) {
 			continue
 		}
 		rest := strings.ToLower(strings.TrimSpace(raw[m[1]:]))
-		if m[4] < 0 && (strings.HasPrefix(rest, "de ") || strings.HasPrefix(rest, "do ") || strings.HasPrefix(rest, "da ")) {
+		if !floorWord && m[8] < 0 && (strings.HasPrefix(rest, "de ") || strings.HasPrefix(rest, "do ") || strings.HasPrefix(rest, "da ")) {
 			continue
 		}
 		unit = "piso " + raw[m[2]:m[3]]
-		if m[4] >= 0 {
-			door := strings.ToLower(raw[m[4]:m[5]])
+		if m[8] >= 0 {
+			door := strings.ToLower(raw[m[8]:m[9]])
 			if side, ok := doorSides[door]; ok {
 				door = side
 			}
