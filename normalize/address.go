@@ -160,9 +160,9 @@ func ParseAddress(raw string) (Address, error) {
 		}
 		raw = raw[:m[0]] + " " + raw[m[1]:]
 	}
-	// A floor written as an ordinal after the house, as Spain and
-	// Portugal write a flat (Calle Mayor 12, 3º B; Rua Augusta 100, 2º
-	// Esq.), is a unit, as Piso 3 is: its number no part of the street.
+	// A floor written as an ordinal, as Spain, Portugal and Latin America
+	// write a flat (Calle Mayor 12, 3º B; Rua Augusta 100, 2º Esq.; 3er
+	// piso), is a unit, as Piso 3 is: its number no part of the street.
 	if u, lo, hi := floorOrdinal(raw); u != "" {
 		a.Unit = u
 		raw = raw[:lo] + " " + raw[hi:]
@@ -358,8 +358,9 @@ func streetDate(toks []string, i int) bool {
 }
 
 // floorMark matches a floor written as an ordinal (3º, 1ª, 2°, 4.º; 1ª
-// planta, 3º andar, 2°piso; 3er piso, 2do piso) and the door after it: a letter, or a side (izquierda, derecha, esquerdo,
-// direito, centro, interior, exterior, abbreviated or not).
+// planta, 3º andar, 2°piso; 3er piso, 2do piso) and the door after it: a
+// letter, or a side (izquierda, derecha, esquerdo, direito, centro,
+// interior, exterior, abbreviated or not).
 var floorMark = regexp.MustCompile(`(?i)(?:^|[\s,;])([0-9]{1,2})(?:\s?\.?[º°ª]\.?(?:\s*(planta|piso|andar)\b)?|(?:er|ero|ro|do|da|to|ta|vo|va|no|na)\s+(planta|piso|andar)\b)(?:\s*-?\s*(izquierd[ao]|izqda|izda|izq|derech[ao]|dcha|dch|der|esquerd[ao]|esq|direit[ao]|dto|dta|centro|ctro|interior|int|exterior|ext|[a-z])\b\.?)?`)
 
 // doorSides spells out the sides floorMark reads after a floor.
@@ -376,9 +377,10 @@ var doorSides = map[string]string{
 var floorHints = hintsOf("piso", "planta", "andar")
 
 // floorOrdinal finds in raw the first floor floorMark matches and returns
-// it as a unit (piso 3 b) with where it lies; "" when there is none. An ordinal without a floor's word (piso, planta,
-// andar) before any number is a street's name (Calle 1º de Mayo 12), and
-// so is one followed by de, do or da.
+// it as a unit (piso 3 b) with where it lies; "" when there is none. An
+// ordinal without a floor's word (piso, planta, andar) before any number
+// is a street's name (Calle 1º de Mayo 12), and so is one followed by de,
+// do or da.
 func floorOrdinal(raw string) (unit string, lo, hi int) {
 	if !strings.ContainsAny(raw, "º°ª") && !mayHold(raw, floorHints) {
 		return "", 0, 0
