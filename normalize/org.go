@@ -75,6 +75,12 @@ func ParseOrg(raw string) (OrgName, error) {
 		if e, ok := orgAbbrev[t]; ok {
 			toks[i] = e
 		}
+		// "and" as Spanish, Portuguese, French and German write it
+		// between two words of a name (Pérez y Asociados, Comércio e
+		// Serviços), as "&" is read.
+		if i > 0 && i < len(toks)-1 && conjunctions[t] {
+			toks[i] = "and"
+		}
 	}
 	o := OrgName{Tokens: toks, LegalForm: form}
 	sorted := slices.Clone(toks)
@@ -171,7 +177,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"s de rl de cv": {"s de rl de cv", "s de r l de c v", "srl de cv", "s r l de c v"},
 		"s en c":        {"s en c", "s en c s", "s en cs", "sociedad en comandita", "sociedad en comandita simple"},
 		"eirl":          {"eirl", "e i r l", "empresa individual de responsabilidad limitada"},
-		"eireli":        {"eireli"},
+		"eireli":        {"eireli", "eireli me", "eireli epp"},
 		"pte ltd":       {"pte ltd", "pte limited", "pte"},
 		"sas":           {"sas", "s a s", "sociedad por acciones simplificada", "societe par actions simplifiee"},
 		"saa":           {"saa", "s a a"},
@@ -181,7 +187,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"sl":            {"sl", "s l", "sociedad limitada"},
 		"sarl":          {"sarl", "s a r l", "s a rl"},
 		"llc":           {"llc", "l l c", "limited liability company"},
-		"ltd":           {"ltd", "limited", "ltda", "limitada", "ltee"},
+		"ltd":           {"ltd", "limited", "ltda", "limitada", "ltee", "ltda me", "ltda epp"}, // Brazil's size marks after the form: micro (ME), small (EPP)
 		"pty ltd":       {"pty ltd", "pty limited", "proprietary limited", "pty"},
 		"pvt ltd":       {"pvt ltd", "private limited", "pvt"},
 		"plc":           {"plc", "p l c", "public limited company"},
@@ -235,7 +241,9 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"sprl":          {"sprl"},
 		"vof":           {"vof"},
 		"cv":            {"cv", "c v"},
-		"slu":           {"slu", "sau", "sll"},
+		"slu":           {"slu", "sau", "sll", "s l u", "s a u", "s l l", "slne", "s l n e", "sociedad limitada unipersonal", "sociedad anonima unipersonal"},
+		"s coop":        {"s coop", "scoop", "s coop l", "s coop a", "sociedad cooperativa"},
+		"srls":          {"srls", "s r l s"},
 		"lda":           {"lda", "unipessoal lda"},
 		"sagl":          {"sagl"},
 		"ae":            {"ae", "a e"},
@@ -254,6 +262,9 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 	}
 	return m, longest
 }()
+
+// conjunctions are the words for "and" of the languages Concord reads.
+var conjunctions = set("y e et und")
 
 var orgAbbrev = map[string]string{
 	"intl": "international", "int": "international", "natl": "national", "mfg": "manufacturing",
