@@ -3,6 +3,7 @@ package normalize
 import (
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -31,6 +32,13 @@ var dotlessDomains = map[string]string{"gmail.com": "gmail.com", "googlemail.com
 // ("Ana <ana@example.org>", "mailto:ana@example.org"). The canonical form is
 // lower case without the sub-address tag (ana+news@ → ana@); dots are removed
 // only for providers that document that they are ignored.
+// obfuscatedAt writes out the @ and dots of an address written to escape
+// harvesters, in brackets: ana[at]x[dot]org, ana (at) x (dot) org.
+var obfuscatedAt = strings.NewReplacer("[at]", "@", "(at)", "@", "{at}", "@", "[dot]", ".", "(dot)", ".", "{dot}", ".")
+
+// spacedSign matches an address's @ or dot with the spaces typed around it.
+var spacedSign = regexp.MustCompile(`\s*([@.])\s*`)
+
 func ParseEmail(raw string) (Email, error) {
 	s := strings.TrimSpace(norm.NFKC.String(raw))
 	if s == "" {
@@ -45,6 +53,14 @@ func ParseEmail(raw string) (Email, error) {
 	}
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "mailto:"), "MAILTO:")
 	s = strings.ToLower(strings.Trim(s, " .;,"))
+	// An address written to escape harvesters (ana[at]x[dot]org) or
+	// typed with spaces around its signs (ana @ x.org).
+	if !strings.Contains(s, "@") {
+		s = obfuscatedAt.Replace(s)
+	}
+	if strings.Count(s, "@") == 1 && strings.ContainsAny(s, " \t") {
+		s = spacedSign.ReplaceAllString(s, "$1")
+	}
 	local, domain, ok := strings.Cut(s, "@")
 	if !ok || local == "" || strings.Contains(domain, "@") {
 		return Email{}, fmt.Errorf("%w: e-mail %q needs exactly one @ with text before it", ErrInvalid, raw)
