@@ -147,6 +147,10 @@ var countryAliases = map[string]string{
 	"federacion rusa": "RU", "holanda": "NL", "gran bretana": "GB", "inglaterra": "GB", "republica de corea": "KR",
 	"rep bolivariana de venezuela": "VE", "bolivarian republic of venezuela": "VE", "ksa": "SA", "prc": "CN",
 	"hong kong sar": "HK", "macao sar": "MO", "macau sar": "MO", "province of china taiwan": "TW",
+	"hong kong china": "HK", "macao china": "MO", "macau china": "MO", "dprk": "KP", "lao pdr": "LA",
+	// The Soviet Union, as lists write a place of birth before 1991: a
+	// country of its own (ISO 3166-1 SU, withdrawn), not Russia.
+	"ussr": "SU", "u s s r": "SU", "soviet union": "SU", "urss": "SU", "union sovietica": "SU", "su": "SU",
 }
 
 // nationalities maps nationality adjectives to countries: a nationality
