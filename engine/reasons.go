@@ -33,6 +33,38 @@ const (
 	ReasonTooLarge = "too large to check for conflicts"
 )
 
+// ConflictReason is the reason of a pair that scores as a match but
+// disagrees outright on features one entity has one value of (the
+// comparisons named).
+func ConflictReason(disagreements []string) string {
+	return conflictPrefix + strings.Join(disagreements, ", ")
+}
+
+const conflictPrefix = "scores as a match but disagrees on "
+
+// Kinds of the reasons a pair is in review (ReasonKind): in the review
+// band; scoring as a match but in conflict; held back as ambiguous; or a
+// match clustering did not follow for the entity it would form.
+const (
+	KindBand      = "band"
+	KindConflict  = "conflict"
+	KindAmbiguous = "ambiguous"
+	KindRefused   = "refused"
+)
+
+// ReasonKind returns the kind of a review pair's reason.
+func ReasonKind(reason string) string {
+	switch {
+	case reason == ReasonBand:
+		return KindBand
+	case strings.HasPrefix(reason, conflictPrefix):
+		return KindConflict
+	case strings.HasPrefix(reason, ambiguousPrefix), strings.HasPrefix(reason, "ambiguous: "):
+		return KindAmbiguous
+	}
+	return KindRefused
+}
+
 // AmbiguousReason is the reason a link is held back: it is as strong as a
 // link to with, which cannot be one entity with of (a record of the pair).
 func AmbiguousReason(with, of record.Key) string {

@@ -506,7 +506,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		switch p.class {
 		case conflict:
 			k := int(p.index)
-			r.Reason = "scores as a match but disagrees on " + strings.Join(scorer.Disagreements(lv[k*nC:(k+1)*nC]), ", ")
+			r.Reason = ConflictReason(scorer.Disagreements(lv[k*nC : (k+1)*nC]))
 			r.Rule = ruleNames[cands[k].Rule]
 		case band:
 			r.Reason, r.Rule = ReasonBand, ruleNames[cands[p.index].Rule]

@@ -1215,7 +1215,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 			}
 			reason := engine.ReasonBand
 			if outcome == model.Conflict {
-				reason = "scores as a match but disagrees on " + strings.Join(l.scorer.Disagreements(levels), ", ")
+				reason = engine.ConflictReason(l.scorer.Disagreements(levels))
 			}
 			if err := tx.PutReview(ctx, record.Review{A: rec.Key, B: cr.key, Weight: w, Reason: reason, Rule: l.rules[rule[c]].String()}); err != nil {
 				return ch, err

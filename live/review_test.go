@@ -336,7 +336,7 @@ func TestPages(t *testing.T) {
 	var got []record.Review
 	var after *record.Review
 	for pages := 0; ; pages++ {
-		page, next, err := l.ReviewPage(ctx, access.Everything, after, 3)
+		page, next, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{}, after, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -486,13 +486,13 @@ func TestWhyNotHeldAndUnlinked(t *testing.T) {
 	// them, each with its reason; the reader who does not see reg sees
 	// the one it may, without o's key.
 	x, p, o := record.Key{Source: "pay", ID: "x"}, record.Key{Source: "kyc", ID: "p"}, record.Key{Source: "reg", ID: "o"}
-	all, _, err := l.ReviewPage(ctx, access.Everything, nil, 10)
+	all, _, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{}, nil, 10)
 	if err != nil || len(all) != 2 || !slices.ContainsFunc(all, func(r record.Review) bool {
 		return r.Reason == engine.AmbiguousReason(o, x) || r.Reason == engine.AmbiguousReason(o, p)
 	}) {
 		t.Fatalf("review queue after an ambiguous link: %+v, %v", all, err)
 	}
-	page, _, err := l.ReviewPage(ctx, v, nil, 10)
+	page, _, err := l.ReviewPage(ctx, v, live.ReviewFilter{}, nil, 10)
 	if err != nil || len(page) != 1 || strings.Contains(page[0].Reason, "reg/o") || !strings.Contains(page[0].Reason, "another record") {
 		t.Fatalf("review queue as a reader who does not see reg: %+v, %v", page, err)
 	}
@@ -507,7 +507,7 @@ func TestWhyNotHeldAndUnlinked(t *testing.T) {
 	if ent("pay", "x") != ent("kyc", "p") {
 		t.Fatal("x did not join p once o was gone")
 	}
-	if all, _, err := l.ReviewPage(ctx, access.Everything, nil, 10); err != nil || len(all) != 0 {
+	if all, _, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{}, nil, 10); err != nil || len(all) != 0 {
 		t.Fatalf("review queue once the ambiguity is gone: %+v, %v", all, err)
 	}
 	// Two records whose names match, where the model blocks on phones
@@ -672,4 +672,72 @@ func kindedRecord(src, id, name, phone string, kind record.EntityKind) record.Re
 	r := textRecord(id, name, phone)
 	r.Key.Source, r.Kind = src, kind
 	return r
+}
+
+// The review queue narrowed: by source, reason, probability, and to the
+// pairs whose records are in two entities.
+func TestReviewFilter(t *testing.T) {
+	ctx := context.Background()
+	m := bridgeModel()
+	m.Thresholds.Match = 0.9 // a name or a phone alone: review (p 0.82)
+	l := openLive(t, openStore(t), m)
+	other := textRecord("d", "n2", "p1")
+	other.Key.Source = "t"
+	for _, r := range []record.Record{textRecord("a", "n1", "p1"), textRecord("b", "n1", "p2"), textRecord("c", "n1", "p3"), other} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A reviewer puts a, b and c in one entity pair by pair: a–c stays in
+	// the queue, in the review band, with both records in one entity.
+	for _, p := range [][2]string{{"a", "b"}, {"b", "c"}} {
+		if _, err := l.Decide(ctx, record.Decision{A: key(p[0]), B: key(p[1]), Verdict: record.VerdictSame, Reviewer: "rev"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := record.Key{Source: "t", ID: "d"}
+	pairs := func(f live.ReviewFilter) []record.Pair {
+		t.Helper()
+		rs, _, err := l.ReviewPage(ctx, access.Everything, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []record.Pair
+		for _, r := range rs {
+			out = append(out, record.NewPair(r.A, r.B))
+		}
+		slices.SortFunc(out, func(x, y record.Pair) int {
+			return strings.Compare(x.A.String()+x.B.String(), y.A.String()+y.B.String())
+		})
+		return out
+	}
+	ac, ad := record.NewPair(key("a"), key("c")), record.NewPair(key("a"), d)
+	for _, c := range []struct {
+		name string
+		f    live.ReviewFilter
+		want []record.Pair
+	}{
+		{"all", live.ReviewFilter{}, []record.Pair{ac, ad}},
+		{"apart", live.ReviewFilter{Apart: true}, []record.Pair{ad}},
+		{"source t", live.ReviewFilter{Source: "t"}, []record.Pair{ad}},
+		{"source u", live.ReviewFilter{Source: "u"}, nil},
+		{"band", live.ReviewFilter{Kind: engine.KindBand}, []record.Pair{ac, ad}},
+		{"conflict", live.ReviewFilter{Kind: engine.KindConflict}, nil},
+		{"at most 0.85", live.ReviewFilter{MaxProbability: 0.85}, []record.Pair{ac, ad}},
+		{"at least 0.85", live.ReviewFilter{MinProbability: 0.85}, nil},
+	} {
+		if got := pairs(c.f); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	// Filtered in pages of one, the queue reads on past the pairs left out.
+	rs, next, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{Apart: true}, nil, 1)
+	if err != nil || len(rs) != 1 || record.NewPair(rs[0].A, rs[0].B) != ad {
+		t.Fatalf("first page of one, apart: %+v, %v", rs, err)
+	}
+	if next != nil {
+		if rest, _, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{Apart: true}, next, 1); err != nil || len(rest) != 0 {
+			t.Fatalf("second page of one, apart: %+v, %v", rest, err)
+		}
+	}
 }

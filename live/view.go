@@ -14,6 +14,7 @@ import (
 	"github.com/concord-er/concord/cluster"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
 )
@@ -242,15 +243,57 @@ func scanPage(limit int, read func(n int) (int, bool, error)) error {
 
 // Reviews returns the review queue, strongest first, as the view sees it.
 func (l *Live) Reviews(ctx context.Context, v access.View) ([]record.Review, error) {
-	rs, _, err := l.ReviewPage(ctx, v, nil, 0)
+	rs, _, err := l.ReviewPage(ctx, v, ReviewFilter{}, nil, 0)
 	return rs, err
+}
+
+// ReviewFilter narrows the review queue; its zero value keeps every pair.
+type ReviewFilter struct {
+	// Source keeps the pairs with a record of this source on either side.
+	Source string
+	// Kind keeps the pairs whose reason is of this kind (engine.ReasonKind:
+	// band, conflict, ambiguous, refused).
+	Kind string
+	// MinProbability and MaxProbability keep the pairs whose probability
+	// lies between them, bounds included (MaxProbability 0: no bound).
+	MinProbability, MaxProbability float64
+	// Apart keeps the pairs whose records are in two entities: a pair in
+	// the review band whose records other links have put in one entity
+	// asks nothing of a reviewer that the entity does not.
+	Apart bool
+}
+
+// keeps reports whether r passes the filter, reading its records'
+// entities in tx for Apart.
+func (f ReviewFilter) keeps(ctx context.Context, tx store.Tx, r record.Review) (bool, error) {
+	if f.Source != "" && r.A.Source != f.Source && r.B.Source != f.Source {
+		return false, nil
+	}
+	if f.Kind != "" && engine.ReasonKind(r.Reason) != f.Kind {
+		return false, nil
+	}
+	if p := model.Probability(r.Weight); p < f.MinProbability || f.MaxProbability > 0 && p > f.MaxProbability {
+		return false, nil
+	}
+	if !f.Apart {
+		return true, nil
+	}
+	a, err := tx.Record(ctx, r.A)
+	if err != nil {
+		return false, err
+	}
+	b, err := tx.Record(ctx, r.B)
+	if err != nil {
+		return false, err
+	}
+	return a.Entity != b.Entity, nil
 }
 
 // ReviewPage returns a page of the review queue, strongest first: the
 // pairs after the pair after (nil: from the first) both of whose records
-// the view holds, at most limit (0: all); and the pair to read on after,
-// nil at the end of the queue.
-func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Review, limit int) ([]record.Review, *record.Review, error) {
+// the view holds and that f keeps, at most limit (0: all); and the pair to
+// read on after, nil at the end of the queue.
+func (l *Live) ReviewPage(ctx context.Context, v access.View, f ReviewFilter, after *record.Review, limit int) ([]record.Review, *record.Review, error) {
 	var out []record.Review
 	more := false
 	err := l.read(ctx, func(tx store.Tx) error {
@@ -259,7 +302,14 @@ func (l *Live) ReviewPage(ctx context.Context, v access.View, after *record.Revi
 			more = n > 0 && len(rs) == n
 			for i := range rs {
 				after = &rs[i]
-				if v.Record(rs[i].A) && v.Record(rs[i].B) {
+				keep := v.Record(rs[i].A) && v.Record(rs[i].B)
+				if keep {
+					var ferr error
+					if keep, ferr = f.keeps(ctx, tx, rs[i]); ferr != nil {
+						return i + 1, false, ferr
+					}
+				}
+				if keep {
 					out = append(out, rs[i])
 					if limit > 0 && len(out) == limit {
 						more = true

@@ -33,6 +33,14 @@ type (
 		Source string `path:"source" maxLength:"100" doc:"The record's source."`
 		ID     string `path:"id" maxLength:"256" doc:"The record's id in its source."`
 	}
+	// ReviewFilterParams narrow the review queue (live.ReviewFilter).
+	ReviewFilterParams struct {
+		Source         string  `query:"source" maxLength:"100" doc:"Only the pairs with a record of this source."`
+		Reason         string  `query:"reason" enum:"band,conflict,ambiguous,refused" doc:"Only the pairs in review for this reason: in the review band; scoring as a match with a conflict; held back as ambiguous; refused for the entity they would form."`
+		MinProbability float64 `query:"min_probability" minimum:"0" maximum:"1" doc:"Only the pairs at least this probable."`
+		MaxProbability float64 `query:"max_probability" minimum:"0" maximum:"1" doc:"Only the pairs at most this probable; 0 for no bound."`
+		Apart          bool    `query:"apart" doc:"Only the pairs whose records are in two entities (other links may have put a pair of the review band in one)."`
+	}
 	// PageParams ask for a page of a list.
 	PageParams struct {
 		After string `query:"after" maxLength:"2000" doc:"The cursor of the page before (its next): opaque, and valid until the server restarts; empty for the first page."`
@@ -445,10 +453,11 @@ func (s *Server) routes() {
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "review-queue", Method: http.MethodGet, Path: "/v1/review",
-		Summary: "The review queue, strongest first, in pages"}),
+		Summary: "The review queue, strongest first, in pages", Description: "Filters narrow it: by source, reason, probability, and to the pairs whose records are in two entities."}),
 		func(ctx context.Context, in *struct {
 			PurposeParam
 			PageParams
+			ReviewFilterParams
 		}) (*reviewOut, error) {
 			_, v, err := s.begin(ctx, access.OpRead)
 			if err != nil {
@@ -461,7 +470,8 @@ func (s *Server) routes() {
 					return nil, err
 				}
 			}
-			items, next, err := s.l.ReviewPage(ctx, v, after, in.Limit)
+			f := live.ReviewFilter{Source: in.Source, Kind: in.Reason, MinProbability: in.MinProbability, MaxProbability: in.MaxProbability, Apart: in.Apart}
+			items, next, err := s.l.ReviewPage(ctx, v, f, after, in.Limit)
 			if err != nil {
 				return nil, s.fail(err)
 			}

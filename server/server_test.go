@@ -258,6 +258,9 @@ func TestRoles(t *testing.T) {
 		{"svc", "PUT", "/v1/records/nosuch/a", map[string]string{"name": "x"}, 404},
 		{"ann", "GET", "/v1/explain/pair?a=pub&b=pub/a", nil, 422},
 		{"ann", "GET", "/v1/review?after=garbage", nil, 422},
+		{"ann", "GET", "/v1/review?reason=nonsense", nil, 422},
+		{"ann", "GET", "/v1/review?max_probability=2", nil, 422},
+		{"ann", "GET", "/v1/review?reason=band&apart=true&source=pub&min_probability=0.5&max_probability=0.99", nil, 200},
 	} {
 		if r := f.call(t, tc.principal, "case", tc.method, tc.path, tc.body); r.status != tc.want {
 			t.Errorf("%s %s %s: %d, want %d: %s", tc.principal, tc.method, tc.path, r.status, tc.want, r.body)
@@ -360,6 +363,22 @@ func TestFlow(t *testing.T) {
 	}
 	if r := f.call(t, "out", "", "POST", "/v1/decisions", map[string]any{"a": "pub/a", "b": "sec/c", "verdict": "same"}); r.status != 404 {
 		t.Errorf("a decision on a record the reviewer cannot see: %d", r.status)
+	}
+	// The queue's filters reach the queue: no pair has a record of a
+	// source that does not exist, and the pairs kept as apart are.
+	var queue struct{ Items []record.Review }
+	f.call(t, "ann", "case 1", "GET", "/v1/review?source=nosuch", nil).decode(t, &queue)
+	if len(queue.Items) != 0 {
+		t.Errorf("review queue of a source that does not exist: %+v", queue.Items)
+	}
+	f.call(t, "ann", "case 1", "GET", "/v1/review?apart=true", nil).decode(t, &queue)
+	for _, it := range queue.Items {
+		var a, b live.StoredRecord
+		f.call(t, "ann", "case 1", "GET", "/v1/records/"+it.A.String(), nil).decode(t, &a)
+		f.call(t, "ann", "case 1", "GET", "/v1/records/"+it.B.String(), nil).decode(t, &b)
+		if a.Entity == b.Entity {
+			t.Errorf("review queue, apart: %v and %v are one entity", it.A, it.B)
+		}
 	}
 
 	// The change feed: a waiting request wakes on the next change.

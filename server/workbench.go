@@ -1362,7 +1362,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 	}
 	p := page{name: "review", data: d}
 	if d.Order == "uncertain" {
-		items, _, err := w.s.l.ReviewPage(ctx, v, nil, reviewScan)
+		items, _, err := w.s.l.ReviewPage(ctx, v, live.ReviewFilter{}, nil, reviewScan)
 		if err != nil {
 			return p, err
 		}
@@ -1378,7 +1378,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 			return p, err
 		}
 	}
-	items, next, err := w.s.l.ReviewPage(ctx, v, after, reviewPage)
+	items, next, err := w.s.l.ReviewPage(ctx, v, live.ReviewFilter{}, after, reviewPage)
 	if err != nil {
 		return p, err
 	}

@@ -3,16 +3,18 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
 
-const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--decisions]        # the queue, or the decisions taken
+const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--decisions]        # the queue, or the decisions taken
 concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
 concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
 concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…`
@@ -28,6 +30,9 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	decisions := fs.Bool("decisions", false, "list the decisions taken instead of the queue")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	limit := fs.Int("limit", 0, "list at most `N` pairs of the queue, strongest first (0: all)")
+	source := fs.String("source", "", "list only the pairs with a record of this `SOURCE`")
+	reason := fs.String("reason", "", "list only the pairs in review for this reason: band, conflict, ambiguous or refused")
+	apart := fs.Bool("apart", false, "list only the pairs whose records are in two entities")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -37,6 +42,8 @@ func runReview(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "--config is required", hint: reviewSynopsis}
 	case *limit < 0:
 		return &usageError{msg: "--limit must be 0 or more", hint: reviewSynopsis}
+	case *reason != "" && !slices.Contains([]string{engine.KindBand, engine.KindConflict, engine.KindAmbiguous, engine.KindRefused}, *reason):
+		return &usageError{msg: fmt.Sprintf("--reason %q: band, conflict, ambiguous or refused", *reason), hint: reviewSynopsis}
 	case btoi(*decide != "")+btoi(*merge)+btoi(*split != "") > 1:
 		return &usageError{msg: "one of --decide, --merge, --split at a time", hint: reviewSynopsis}
 	case acting && *reviewer == "":
@@ -55,7 +62,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 				}
 				return printDecisions(env, ds, *asJSON)
 			}
-			q, _, err := l.ReviewPage(ctx, access.Everything, nil, *limit)
+			q, _, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{Source: *source, Kind: *reason, Apart: *apart}, nil, *limit)
 			if err != nil {
 				return err
 			}

@@ -118,4 +118,12 @@ func TestReviewExplainAudit(t *testing.T) {
 	if code, _, errs := run(t, "review", "--config", cfg, "--decide", "same", "people/a", "people/b"); code != 2 || !strings.Contains(errs, "--reviewer") {
 		t.Fatalf("decide without reviewer: exit %d %s", code, errs)
 	}
+	if code, _, errs := run(t, "review", "--config", cfg, "--reason", "maybe"); code != 2 || !strings.Contains(errs, "band, conflict, ambiguous or refused") {
+		t.Fatalf("review --reason maybe: exit %d %s", code, errs)
+	}
+	for _, args := range [][]string{{"--source", "nosuch"}, {"--apart", "--reason", "conflict", "--json"}} {
+		if out := mustRun(t, append([]string{"review", "--config", cfg}, args...)...); strings.Contains(out, "people/") {
+			t.Errorf("review %v lists pairs:\n%s", args, out)
+		}
+	}
 }
