@@ -1342,6 +1342,7 @@ type reviewData struct {
 	Items []reviewItem
 	Done  string
 	Order string // "uncertain" or "strongest"
+	Apart bool   // only the pairs whose records are in two entities
 	Next  string // the cursor of the next page (strongest first)
 }
 
@@ -1353,16 +1354,19 @@ const (
 )
 
 // review lists the queue: most uncertain first (the pairs whose weight is
-// nearest even odds, of the first reviewScan), or strongest first, paged.
+// nearest even odds, of the first reviewScan), or strongest first, paged;
+// with apart, only the pairs whose records are in two entities.
 func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	q := r.URL.Query()
 	d := &reviewData{Order: "uncertain"}
 	if q.Get("order") == "strongest" {
 		d.Order = "strongest"
 	}
+	d.Apart = q.Get("apart") != ""
+	f := live.ReviewFilter{Apart: d.Apart}
 	p := page{name: "review", data: d}
 	if d.Order == "uncertain" {
-		items, _, err := w.s.l.ReviewPage(ctx, v, live.ReviewFilter{}, nil, reviewScan)
+		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, reviewScan)
 		if err != nil {
 			return p, err
 		}
@@ -1378,7 +1382,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 			return p, err
 		}
 	}
-	items, next, err := w.s.l.ReviewPage(ctx, v, live.ReviewFilter{}, after, reviewPage)
+	items, next, err := w.s.l.ReviewPage(ctx, v, f, after, reviewPage)
 	if err != nil {
 		return p, err
 	}

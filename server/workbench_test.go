@@ -339,6 +339,37 @@ func TestWorkbenchReviewOrders(t *testing.T) {
 	}
 }
 
+// The review page lists, when asked, only the pairs whose records are in
+// two entities: x–z stays in the queue once a reviewer has put x, y and
+// z in one entity pair by pair, and is left out.
+func TestWorkbenchReviewApart(t *testing.T) {
+	m := testModel()
+	m.Thresholds.Match = 0.9 // one agreement goes to review
+	f := newFixtureWith(t, m)
+	f.put(t, "pub", "x", "ann lee", "111")
+	f.put(t, "pub", "y", "ann lee", "222")
+	f.put(t, "pub", "z", "ann lee", "333")
+	for _, p := range [][2]string{{"pub/x", "pub/y"}, {"pub/y", "pub/z"}} {
+		if r := f.call(t, "ann", "case", "POST", "/v1/decisions", map[string]any{"a": p[0], "b": p[1], "verdict": "same"}); r.status != 200 {
+			t.Fatalf("decide %v: %d %s", p, r.status, r.body)
+		}
+	}
+	b := f.browser(t)
+	b.login(f, "ann", "")
+	for _, c := range []struct {
+		query string
+		items int
+	}{{"", 1}, {"?apart=1", 0}, {"?order=strongest", 1}, {"?order=strongest&apart=1", 0}} {
+		r := b.get("/review" + c.query)
+		if r.status != 200 || strings.Count(r.body, `class="item"`) != c.items {
+			t.Errorf("review%s: %d, %d pairs, want %d", c.query, r.status, strings.Count(r.body, `class="item"`), c.items)
+		}
+		if apart := strings.Contains(c.query, "apart"); apart != strings.Contains(r.body, `value="1" checked`) {
+			t.Errorf("review%s: the box is not as asked", c.query)
+		}
+	}
+}
+
 // A cleared reader who logged in without a purpose sees the labelled
 // sources once it states one, and only once.
 func TestWorkbenchPurposeLater(t *testing.T) {
