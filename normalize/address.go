@@ -49,12 +49,12 @@ func (a Address) Value() record.Value {
 }
 
 // Start returns where the address begins: the house number and the first
-// two words of the street, particles aside (12 rue de la Paix: "12 rue
-// paix", not the "12 rue de" of every street of Paris); "" without a
-// number or two words (the first words of a street alone are shared by
-// the whole street). It is the same
-// in "118-4 Calle 27" and in a payment message's "118-4 CALLE 27 SOUTH
-// HATFIELD", which writes the city into the line and may cut it short.
+// two words of the street (or its one word, Hauptstraße), particles aside
+// (12 rue de la Paix: "12 rue paix", not the "12 rue de" of every street
+// of Paris); "" without a number or two words (the first words of a
+// street alone are shared by the whole street). It is the same in "118-4
+// Calle 27" and in a payment message's "118-4 CALLE 27 SOUTH HATFIELD",
+// which writes the city into the line and may cut it short.
 //
 // An address with no number that names its building (a quinta, an
 // edificio, residencias, a torre, a casa: "Urb. Sucre, Qta. Ordaz", as
@@ -68,14 +68,35 @@ func (a Address) Start() string {
 	}
 	var words []string
 	for _, t := range a.Tokens {
-		if !particles[t] {
-			words = append(words, t)
-			if len(words) == 2 {
-				return a.Number + " " + words[0] + " " + words[1]
-			}
+		if particles[t] {
+			continue
+		}
+		// A street whose one word names it, as German, Dutch and
+		// Scandinavian compounds do (Hauptstraße 12, Keizersgracht 123):
+		// the town a line may write after it is no part of it.
+		if len(words) == 0 && compoundStreet(t) {
+			return a.Number + " " + t
+		}
+		words = append(words, t)
+		if len(words) == 2 {
+			return a.Number + " " + words[0] + " " + words[1]
 		}
 	}
 	return ""
+}
+
+// compoundStreets are the endings of one-word street names.
+var compoundStreets = []string{"strasse", "weg", "gasse", "platz", "allee", "damm", "ufer", "gracht", "straat", "laan", "plein", "kade", "singel", "steeg", "gade", "gatan", "vagen", "veien", "gata"}
+
+// compoundStreet reports whether w, a word longer than its ending, ends
+// with the ending of a street's name.
+func compoundStreet(w string) bool {
+	for _, e := range compoundStreets {
+		if len(w) > len(e)+2 && strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // buildingStart is Start of an address with no number: the first words
@@ -215,9 +236,15 @@ func ParseAddress(raw string) (Address, error) {
 	}
 	out := make([]string, 0, len(toks))
 	named := false // the word before was a building's (quinta, edificio, …)
-	for i, t := range toks {
-		if a.Number == "" && houseNum.MatchString(t) && !(i > 0 && unitWords[toks[i-1]]) && !streetDate(toks, i) {
-			a.Number, named = t, false
+	numEnd := -1   // the last token of the house number
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if a.Number == "" && (houseNum.MatchString(t) || houseBis.MatchString(t)) && !(i > 0 && unitWords[toks[i-1]]) && !streetDate(toks, i) {
+			a.Number, named, numEnd = t, false, i
+			if i+1 < len(toks) && houseSuffix(toks, i) {
+				a.Number += toks[i+1]
+				i, numEnd = i+1, i+1
+			}
 			continue
 		}
 		if t == "no" || t == "num" || t == "numero" || t == "nro" {
@@ -226,7 +253,7 @@ func ParseAddress(raw string) (Address, error) {
 				continue // "No. 12": the marker, not a word
 			}
 		}
-		w := expandAddressWord(t, i == 0 || toks[i-1] == a.Number, i == len(toks)-1, named)
+		w := expandAddressWord(t, i == 0 || i-1 == numEnd || toks[i-1] == a.Number, i == len(toks)-1, named)
 		out = append(out, w)
 		named = buildingWords[w]
 	}
@@ -344,6 +371,26 @@ func splitUnits(toks []string) (rest, units []string) {
 		return toks, nil
 	}
 	return rest, units
+}
+
+// houseBis matches a house number with the French (and Belgian, Italian)
+// suffix of a second house on its plot: 12bis, 12ter.
+var houseBis = regexp.MustCompile(`^[0-9]{1,5}(?:bis|ter|quater)$`)
+
+// houseSuffix reports whether the word after toks[i], a house number, is
+// part of it: bis, ter or quater (12 bis is 12bis), or, where the number
+// follows the street's name (Hauptstr. 12 A, Calle Mayor 12 B), a letter
+// that is no compass point. Where the number comes first a letter begins
+// the street's name: 1200 K Street.
+func houseSuffix(toks []string, i int) bool {
+	next := toks[i+1]
+	switch {
+	case next == "bis" || next == "ter" || next == "quater":
+		return isDigits(toks[i])
+	case len(next) == 1 && next[0] >= 'a' && next[0] <= 'z':
+		return i > 0 && isDigits(toks[i]) && !strings.Contains("nsewo", next)
+	}
+	return false
 }
 
 // streetDate reports whether toks[i], a number, begins a date a street is

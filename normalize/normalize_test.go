@@ -306,6 +306,12 @@ func TestAddressStart(t *testing.T) {
 		{"Calle de Alcalá 45", "CALLE ALCALA 45, MADRID", "45 calle alcala"},
 		// A unit before the street (and its number) is no part of it.
 		{"Flat 2, 45 High Street", "45 HIGH STREET, FLAT 2, LEEDS", "45 high street"},
+		// A street that one word names: the number and the word; a
+		// house's letter or bis is part of its number.
+		{"Hauptstraße 12 A", "HAUPTSTR. 12A, 10115 BERLIN", "12a hauptstrasse"},
+		{"Keizersgracht 123", "KEIZERSGRACHT 123", "123 keizersgracht"},
+		{"12 bis rue de la Paix", "12BIS RUE DE LA PAIX PARIS", "12bis rue paix"},
+		{"Strasse 5", "STRASSE 5", ""},
 	} {
 		a, err := normalize.ParseAddress(c.a)
 		if err != nil {
