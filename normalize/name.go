@@ -233,7 +233,8 @@ func surnameSlash(raw string) string {
 
 // joinCompounds writes Arabic compound given names as one word, however
 // they are spelled: Abd al-Rahman, Abdul Rahman, Abdel Rahman and
-// Abdulrahman all become abdrahman; Abdullah and Abd Allah abdallah.
+// Abdulrahman all become abdrahman; Abdullah and Abd Allah abdallah; a
+// kunya, Abu Bakr, Abou Bakr and Abubakr, abubakr.
 func joinCompounds(words []string) []string {
 	out := words[:0:0]
 	for i := 0; i < len(words); i++ {
@@ -242,14 +243,23 @@ func joinCompounds(words []string) []string {
 			out = append(out, "abd"+rest)
 			continue
 		}
-		if _, ok := abdPrefix(w); ok && i+1 < len(words) {
+		_, abd := abdPrefix(w)
+		abu := w == "abu" || w == "abou"
+		if (abd || abu) && i+1 < len(words) {
 			j := i + 1
 			if j+1 < len(words) && (words[j] == "al" || words[j] == "el" || words[j] == "ul" || words[j] == "ar" || words[j] == "as" || words[j] == "ad") {
 				j++
 			}
-			out = append(out, "abd"+words[j])
+			if abd {
+				out = append(out, "abd"+words[j])
+			} else {
+				out = append(out, "abu"+words[j])
+			}
 			i = j
 			continue
+		}
+		if rest, ok := strings.CutPrefix(w, "abou"); ok && len(rest) > 2 {
+			w = "abu" + rest // Aboubakar, as French spells Abubakar
 		}
 		out = append(out, w)
 	}
@@ -456,11 +466,15 @@ func familyFirst(raw string) bool {
 // Jong-un, Nguyen Van An): its first word is a family name of those
 // countries that is not also a Western name, its last is none, and it has
 // two words, or three (the given name in two syllables, or a Vietnamese
-// middle name), written without a comma or slash (which say the order).
+// middle name), or four with a Vietnamese middle name (Nguyen Thi Minh
+// Khai), written without a comma or slash (which say the order).
 func romanisedFamilyFirst(raw string, words []string) bool {
 	n := len(words)
-	if n < 2 || n > 3 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] || eastAsianFamilies[words[n-1]] {
+	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] || eastAsianFamilies[words[n-1]] {
 		return false
+	}
+	if n == 4 { // Nguyen Thi Minh Khai: a middle name and a given name in two syllables
+		return vietnameseMiddle[words[1]]
 	}
 	return n == 2 || !eastAsianFamilies[words[1]] || vietnameseMiddle[words[1]]
 }
