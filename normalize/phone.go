@@ -48,11 +48,26 @@ func ParsePhone(raw, region string) (Phone, error) {
 	if region == "" {
 		region = "ZZ"
 	}
-	num, err := phonenumbers.Parse(s, region)
-	international := strings.HasPrefix(strings.TrimLeft(s, " ("), "+") || strings.HasPrefix(strings.TrimLeft(s, " ("), "00")
-	// Validity is asked once: each ask matches the number against its
-	// region's patterns (regular expressions), 2–3 µs.
-	valid := err == nil && phonenumbers.IsValidNumber(num)
+	lead := strings.TrimLeft(s, " (")
+	international := strings.HasPrefix(lead, "+") || strings.HasPrefix(lead, "00")
+	var num *phonenumbers.PhoneNumber
+	var err error
+	valid := false
+	// 00 and a country's calling code is how most of the world writes an
+	// international number, whatever the region's own prefix: 0057 300 123
+	// 4567 is +57 300 123 4567. Read by a Colombian default region's
+	// rules, 005 was a carrier's prefix and the number Russian (+7 300…).
+	if strings.HasPrefix(lead, "00") && !strings.HasPrefix(lead, "000") {
+		if alt, aerr := phonenumbers.Parse("+"+lead[2:], "ZZ"); aerr == nil && phonenumbers.IsValidNumber(alt) {
+			num, valid = alt, true
+		}
+	}
+	if num == nil {
+		num, err = phonenumbers.Parse(s, region)
+		// Validity is asked once: each ask matches the number against its
+		// region's patterns (regular expressions), 2–3 µs.
+		valid = err == nil && phonenumbers.IsValidNumber(num)
+	}
 	if !international && !valid {
 		// Not a number of the default region: an international number
 		// written without its "+" (57 300 123 4567), or a number of some
@@ -76,6 +91,22 @@ func ParsePhone(raw, region string) (Phone, error) {
 		return Phone{}, fmt.Errorf("%w: phone %q is not a possible number in region %s", ErrInvalid, raw, phonenumbers.GetRegionCodeForNumber(num))
 	}
 	national := nationalSignificant(num)
+	// Zeros that lead a national number are counted as the region's rules
+	// read them, which may not be as the E.164 form they give reads again
+	// (0000100 in Åland is +358000100, which reads as +35800100, and that
+	// as +3580100): the E.164 form is read again until it reads as itself,
+	// so that a number and its E.164 form meet. Only numbers with leading
+	// zeros (Italy's, Côte d'Ivoire's) are read twice; most once.
+	for range phonenumbers.MAX_LENGTH_FOR_NSN { // a zero fewer each time
+		if !num.GetItalianLeadingZero() {
+			break
+		}
+		again, aerr := phonenumbers.Parse("+"+strconv.Itoa(int(num.GetCountryCode()))+national, "ZZ")
+		if aerr != nil || again.GetNationalNumber() == 0 || nationalSignificant(again) == national {
+			break
+		}
+		num, national = again, nationalSignificant(again)
+	}
 	return Phone{
 		E164:      "+" + strconv.Itoa(int(num.GetCountryCode())) + national,
 		National:  national,
