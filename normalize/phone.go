@@ -68,6 +68,11 @@ func ParsePhone(raw, region string) (Phone, error) {
 		// region's patterns (regular expressions), 2–3 µs.
 		valid = err == nil && phonenumbers.IsValidNumber(num)
 	}
+	if !valid && (region == "MX" || err == nil && num.GetCountryCode() == 52) {
+		if alt, ok := mexicoBefore2019(s, region); ok {
+			num, err, valid, international = alt, nil, true, true
+		}
+	}
 	if !international && !valid {
 		// Not a number of the default region: an international number
 		// written without its "+" (57 300 123 4567), or a number of some
@@ -114,6 +119,44 @@ func ParsePhone(raw, region string) (Phone, error) {
 		Extension: num.GetExtension(),
 		Valid:     valid,
 	}, nil
+}
+
+// mexicoBefore2019 reads a Mexican number as written before the dialling
+// plan of August 2019, which libphonenumber no longer knows and old bank
+// files are full of: a mobile's 1 after the calling code (+52 1 55 1234
+// 5678), and the national prefixes of a call to a mobile (044, 045) or of
+// long distance (01) before the ten digits. It returns the number the ten
+// digits make, when valid.
+func mexicoBefore2019(s, region string) (*phonenumbers.PhoneNumber, bool) {
+	var digits []byte
+	for i := range len(s) {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits = append(digits, s[i])
+		}
+	}
+	d := string(digits)
+	lead := strings.TrimLeft(s, " (")
+	switch {
+	case strings.HasPrefix(lead, "+"), strings.HasPrefix(lead, "00"):
+		d = strings.TrimPrefix(d, "00")
+		if !strings.HasPrefix(d, "521") || len(d) != 13 {
+			return nil, false
+		}
+		d = d[3:]
+	case region != "MX":
+		return nil, false
+	case len(d) == 13 && (strings.HasPrefix(d, "044") || strings.HasPrefix(d, "045")):
+		d = d[3:]
+	case len(d) == 12 && strings.HasPrefix(d, "01"):
+		d = d[2:]
+	default:
+		return nil, false
+	}
+	num, err := phonenumbers.Parse("+52"+d, "ZZ")
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return nil, false
+	}
+	return num, true
 }
 
 // nationalSignificant writes the national significant number of num, as
