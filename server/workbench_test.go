@@ -307,14 +307,21 @@ func TestWorkbenchEntityTools(t *testing.T) {
 	}
 }
 
-// The review queue, most uncertain first or strongest first.
-func TestWorkbenchReviewOrders(t *testing.T) {
+// reviewFixture is a server whose model sends a pair that agrees on a name
+// or a phone alone to review, with records of pub (id, name, phone).
+func reviewFixture(t *testing.T, recs ...[3]string) *fixture {
 	m := testModel()
 	m.Thresholds.Match = 0.9 // one agreement goes to review
 	f := newFixtureWith(t, m)
-	f.put(t, "pub", "a", "ann lee", "111")
-	f.put(t, "pub", "b", "ann lee", "222")
-	f.put(t, "pub", "c", "cy", "222")
+	for _, r := range recs {
+		f.put(t, "pub", r[0], r[1], r[2])
+	}
+	return f
+}
+
+// The review queue, most uncertain first or strongest first.
+func TestWorkbenchReviewOrders(t *testing.T) {
+	f := reviewFixture(t, [3]string{"a", "ann lee", "111"}, [3]string{"b", "ann lee", "222"}, [3]string{"c", "cy", "222"})
 	b := f.browser(t)
 	b.login(f, "ann", "")
 	for _, order := range []string{"", "uncertain", "strongest"} {
@@ -343,12 +350,7 @@ func TestWorkbenchReviewOrders(t *testing.T) {
 // two entities: x–z stays in the queue once a reviewer has put x, y and
 // z in one entity pair by pair, and is left out.
 func TestWorkbenchReviewApart(t *testing.T) {
-	m := testModel()
-	m.Thresholds.Match = 0.9 // one agreement goes to review
-	f := newFixtureWith(t, m)
-	f.put(t, "pub", "x", "ann lee", "111")
-	f.put(t, "pub", "y", "ann lee", "222")
-	f.put(t, "pub", "z", "ann lee", "333")
+	f := reviewFixture(t, [3]string{"x", "ann lee", "111"}, [3]string{"y", "ann lee", "222"}, [3]string{"z", "ann lee", "333"})
 	for _, p := range [][2]string{{"pub/x", "pub/y"}, {"pub/y", "pub/z"}} {
 		if r := f.call(t, "ann", "case", "POST", "/v1/decisions", map[string]any{"a": p[0], "b": p[1], "verdict": "same"}); r.status != 200 {
 			t.Fatalf("decide %v: %d %s", p, r.status, r.body)
