@@ -52,6 +52,9 @@ const (
 	KindRefused   = "refused"
 )
 
+// ReasonKinds are the kinds ReasonKind returns, in that order.
+var ReasonKinds = []string{KindBand, KindConflict, KindAmbiguous, KindRefused}
+
 // ReasonKind returns the kind of a review pair's reason.
 func ReasonKind(reason string) string {
 	switch {

@@ -28,10 +28,6 @@ func (e Email) Value() record.Value {
 // documents (Gmail: "dots don't matter in Gmail addresses").
 var dotlessDomains = map[string]string{"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
-// ParseEmail reads an address, with or without a display name
-// ("Ana <ana@example.org>", "mailto:ana@example.org"). The canonical form is
-// lower case without the sub-address tag (ana+news@ → ana@); dots are removed
-// only for providers that document that they are ignored.
 // obfuscatedAt writes out the @ and dots of an address written to escape
 // harvesters, in brackets: ana[at]x[dot]org, ana (at) x (dot) org.
 var obfuscatedAt = strings.NewReplacer("[at]", "@", "(at)", "@", "{at}", "@", "[dot]", ".", "(dot)", ".", "{dot}", ".")
@@ -39,6 +35,10 @@ var obfuscatedAt = strings.NewReplacer("[at]", "@", "(at)", "@", "{at}", "@", "[
 // spacedSign matches an address's @ or dot with the spaces typed around it.
 var spacedSign = regexp.MustCompile(`\s*([@.])\s*`)
 
+// ParseEmail reads an address, with or without a display name
+// ("Ana <ana@example.org>", "mailto:ana@example.org"). The canonical form is
+// lower case without the sub-address tag (ana+news@ → ana@); dots are removed
+// only for providers that document that they are ignored.
 func ParseEmail(raw string) (Email, error) {
 	s := strings.TrimSpace(norm.NFKC.String(raw))
 	if s == "" {

@@ -69,7 +69,7 @@ func ParsePhone(raw, region string) (Phone, error) {
 		valid = err == nil && phonenumbers.IsValidNumber(num)
 	}
 	if !valid && (region == "MX" || err == nil && num.GetCountryCode() == 52) {
-		if alt, ok := mexicoBefore2019(s, region); ok {
+		if alt, ok := mexicoBefore2019(lead, region); ok {
 			num, err, valid, international = alt, nil, true, true
 		}
 	}
@@ -107,10 +107,14 @@ func ParsePhone(raw, region string) (Phone, error) {
 			break
 		}
 		again, aerr := phonenumbers.Parse("+"+strconv.Itoa(int(num.GetCountryCode()))+national, "ZZ")
-		if aerr != nil || again.GetNationalNumber() == 0 || nationalSignificant(again) == national {
+		if aerr != nil || again.GetNationalNumber() == 0 {
 			break
 		}
-		num, national = again, nationalSignificant(again)
+		againNational := nationalSignificant(again)
+		if againNational == national {
+			break
+		}
+		num, national = again, againNational
 	}
 	return Phone{
 		E164:      "+" + strconv.Itoa(int(num.GetCountryCode())) + national,
@@ -125,17 +129,17 @@ func ParsePhone(raw, region string) (Phone, error) {
 // plan of August 2019, which libphonenumber no longer knows and old bank
 // files are full of: a mobile's 1 after the calling code (+52 1 55 1234
 // 5678), and the national prefixes of a call to a mobile (044, 045) or of
-// long distance (01) before the ten digits. It returns the number the ten
-// digits make, when valid.
-func mexicoBefore2019(s, region string) (*phonenumbers.PhoneNumber, bool) {
+// long distance (01) before the ten digits. lead is the number as written,
+// from its first digit or +. It returns the number the ten digits make,
+// when valid.
+func mexicoBefore2019(lead, region string) (*phonenumbers.PhoneNumber, bool) {
 	var digits []byte
-	for i := range len(s) {
-		if s[i] >= '0' && s[i] <= '9' {
-			digits = append(digits, s[i])
+	for i := range len(lead) {
+		if isDigit(lead[i]) {
+			digits = append(digits, lead[i])
 		}
 	}
 	d := string(digits)
-	lead := strings.TrimLeft(s, " (")
 	switch {
 	case strings.HasPrefix(lead, "+"), strings.HasPrefix(lead, "00"):
 		d = strings.TrimPrefix(d, "00")

@@ -42,7 +42,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "--config is required", hint: reviewSynopsis}
 	case *limit < 0:
 		return &usageError{msg: "--limit must be 0 or more", hint: reviewSynopsis}
-	case *reason != "" && !slices.Contains([]string{engine.KindBand, engine.KindConflict, engine.KindAmbiguous, engine.KindRefused}, *reason):
+	case *reason != "" && !slices.Contains(engine.ReasonKinds, *reason):
 		return &usageError{msg: fmt.Sprintf("--reason %q: band, conflict, ambiguous or refused", *reason), hint: reviewSynopsis}
 	case btoi(*decide != "")+btoi(*merge)+btoi(*split != "") > 1:
 		return &usageError{msg: "one of --decide, --merge, --split at a time", hint: reviewSynopsis}
