@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"slices"
 	"strings"
@@ -90,11 +91,31 @@ func Digest(data []byte) string {
 // its key under the store's secret salt. Whoever holds the salt can find
 // a known record's entries; the log alone says nothing about it.
 func KeyDigest(salt []byte, k record.Key) string {
-	m := hmac.New(sha256.New, salt)
-	m.Write([]byte(k.Source))
-	m.Write([]byte{0})
-	m.Write([]byte(k.ID))
-	return hex.EncodeToString(m.Sum(nil))[:32]
+	d := NewKeyDigester(salt).Digest(k)
+	return hex.EncodeToString(d[:])
+}
+
+// KeyDigester computes the KeyDigests of many keys under one salt, as the
+// bytes whose hex KeyDigest is, with one HMAC. It is not safe for
+// concurrent use.
+type KeyDigester struct {
+	m   hash.Hash
+	sum []byte
+}
+
+// NewKeyDigester returns a KeyDigester for salt.
+func NewKeyDigester(salt []byte) *KeyDigester {
+	return &KeyDigester{m: hmac.New(sha256.New, salt), sum: make([]byte, 0, sha256.Size)}
+}
+
+// Digest returns the key's digest.
+func (d *KeyDigester) Digest(k record.Key) [16]byte {
+	d.m.Reset()
+	io.WriteString(d.m, k.Source)
+	d.m.Write([]byte{0})
+	io.WriteString(d.m, k.ID)
+	d.sum = d.m.Sum(d.sum[:0])
+	return [16]byte(d.sum)
 }
 
 // ContentDigest names a record's stored content in the log without
@@ -134,6 +155,9 @@ type Problem struct {
 	Seq      int64  `json:"seq"`      // the sequence number concerned
 	Kind     string `json:"kind"`
 	Detail   string `json:"detail"`
+	// Sources are the sources of the records the problem names, for
+	// telling it only to readers who hold them; not part of its text.
+	Sources []string `json:"-"`
 }
 
 func (p Problem) String() string {

@@ -148,6 +148,9 @@ type process struct {
 	networks *networkCache
 	// access holds entries about reads until a change carries them.
 	access accessQueue
+	// digestSources are the sources of the records the audit log names,
+	// for the views that do not hold them all.
+	digestSources digestSources
 }
 
 // mirror is the in-memory copy of the store that resolving reads.

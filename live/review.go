@@ -242,22 +242,6 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 	return ch, err
 }
 
-// AuditPage returns a page of the audit log: the entries after sequence
-// number after, at most limit (0: all).
-func (l *Live) AuditPage(ctx context.Context, after int64, limit int) ([]audit.Entry, error) {
-	tx, err := l.st.Begin(ctx, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	var out []audit.Entry
-	err = tx.AuditEntries(ctx, after, func(e audit.Entry) bool {
-		out = append(out, e)
-		return limit <= 0 || len(out) < limit
-	})
-	return out, err
-}
-
 // records reads and decodes stored records.
 func (l *Live) records(ctx context.Context, tx store.Tx, keys ...record.Key) ([]record.Record, error) {
 	out := make([]record.Record, len(keys))

@@ -356,7 +356,7 @@ func TestPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := l.AuditPage(ctx, log[2].Seq, 2)
+	page, err := l.AuditPage(ctx, access.Everything, log[2].Seq, 2)
 	if err != nil || len(page) != 2 || page[0].Seq != log[3].Seq || page[1].Seq != log[4].Seq {
 		t.Fatalf("audit page after %d: %v, %v", log[2].Seq, page, err)
 	}

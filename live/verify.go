@@ -27,8 +27,8 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 	}
 	defer tx.Rollback()
 	var probs []audit.Problem
-	add := func(format string, args ...any) {
-		probs = append(probs, audit.Problem{Position: len(entries), Kind: audit.KindUnlogged, Detail: fmt.Sprintf(format, args...)})
+	add := func(sources []string, format string, args ...any) {
+		probs = append(probs, audit.Problem{Position: len(entries), Kind: audit.KindUnlogged, Detail: fmt.Sprintf(format, args...), Sources: sources})
 	}
 	salt, err := digestSecret(ctx, tx, false)
 	if errors.Is(err, ErrNoModel) {
@@ -51,7 +51,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 			}
 		}
 		if last != audit.Digest(model) {
-			add("the installed model (digest %.12s) is not the one the log last installed", audit.Digest(model))
+			add(nil, "the installed model (digest %.12s) is not the one the log last installed", audit.Digest(model))
 		}
 	}
 	// Records: the last upsert or delete naming each stored record must
@@ -72,16 +72,17 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 			return false
 		}
 		d := audit.KeyDigest(salt, r.Key)
+		src := []string{r.Key.Source}
 		e, ok := last[d]
 		switch {
 		case ok && e.Action == actionImport:
 			imported[d] = audit.ContentDigest(salt, r.Data)
 		case !ok:
-			add("record %s: stored, but no upsert in the log stored it", d)
+			add(src, "record %s: stored, but no upsert in the log stored it", d)
 		case e.Action != string(ChangeUpsert):
-			add("record %s: stored, but the log's last entry for it (seq %d) deleted it", d, e.Seq)
+			add(src, "record %s: stored, but the log's last entry for it (seq %d) deleted it", d, e.Seq)
 		case e.Content != "" && e.Content != audit.ContentDigest(salt, r.Data):
-			add("record %s: its content is not what the upsert at seq %d stored", d, e.Seq)
+			add(src, "record %s: its content is not what the upsert at seq %d stored", d, e.Seq)
 		}
 		return true
 	})
@@ -102,11 +103,11 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 			}
 		}
 		if len(contents) == len(e.Records) && importEvidence(contents) != e.Evidence {
-			add("records imported at seq %d: their contents are not what the import stored", e.Seq)
+			add(nil, "records imported at seq %d: their contents are not what the import stored", e.Seq)
 		}
 	}
 	if len(entries) == 0 && (n > 0 || model != nil) {
-		add("the store holds %d records and a model, but its audit log is empty", n)
+		add(nil, "the store holds %d records and a model, but its audit log is empty", n)
 	}
 	// Decisions: each has its reviewer's entry naming both records.
 	ds, err := tx.Decisions(ctx, record.Key{})
@@ -128,7 +129,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 			return slices.Contains(e.Records, a) && slices.Contains(e.Records, b) &&
 				(e.Detail == e.Action || e.Detail == e.Action+" "+string(d.Verdict))
 		}) {
-			add("decision %q on records %s and %s by %q: no entry of that reviewer's in the log decided it", d.Verdict, a, b, d.Reviewer)
+			add([]string{d.A.Source, d.B.Source}, "decision %q on records %s and %s by %q: no entry of that reviewer's in the log decided it", d.Verdict, a, b, d.Reviewer)
 		}
 	}
 	return probs, nil

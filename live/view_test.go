@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -286,5 +287,133 @@ func TestDerivedTownView(t *testing.T) {
 	}
 	if bar := cityBar(l, here.Key, viewer); bar.B != access.Mask || bar.A != "springfield" {
 		t.Errorf("as a reader who may not see pay's address: %+v, want its town masked, the other's shown", bar)
+	}
+}
+
+// The audit log as a view shows it: the digests of records of sources it
+// does not hold, and the ids of entities it holds no record of, are left
+// out of the entries that name them, which say they were redacted; a
+// view of every source sees the log as it is, a deleted record's entries
+// included. A problem the verification finds with a record of a hidden
+// source is told without its digest.
+func TestAuditView(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	l := openLive(t, st, bridgeModel())
+	policy, err := access.NewPolicy([]string{"restricted"}, map[string]access.Source{"pub": {}, "sec": {Label: "restricted"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsider := policy.View(access.Principal{ID: "o", Roles: []access.Role{access.RoleAdmin}}, "")
+	cleared := policy.View(access.Principal{ID: "c", Roles: []access.Role{access.RoleAdmin}, Clearance: "restricted"}, "case 1")
+	upsert := func(recs ...record.Record) {
+		t.Helper()
+		for _, r := range recs {
+			if _, err := l.Upsert(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// pub/a and sec/b share a name (one entity); sec/d is alone.
+	upsert(sourced("pub", "a", "ann", "111"), sourced("sec", "b", "ann", "999222"), sourced("sec", "d", "dora", "555"))
+	if _, err := l.AuditPage(ctx, outsider, 0, 0); err != nil { // the digests' sources read
+		t.Fatal(err)
+	}
+	upsert(sourced("sec", "c", "cyrus", "777"))
+	if _, err := l.Delete(ctx, record.Key{Source: "sec", ID: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	salt := func() []byte {
+		tx, err := st.Begin(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		s, err := tx.Meta(ctx, "audit_salt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}()
+	digest := func(src, id string) string { return audit.KeyDigest(salt, record.Key{Source: src, ID: id}) }
+	a, b, c, d := digest("pub", "a"), digest("sec", "b"), digest("sec", "c"), digest("sec", "d")
+	dora, err := l.Record(ctx, record.Key{Source: "sec", ID: "d"}, access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := l.AuditPage(ctx, access.Everything, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(entries []live.AuditEntry) (records, entities map[string]int, redacted int) {
+		records, entities = map[string]int{}, map[string]int{}
+		for _, e := range entries {
+			for _, r := range e.Records {
+				records[r]++
+			}
+			for _, id := range e.Entities {
+				entities[id]++
+			}
+			if e.Redacted {
+				redacted++
+				if e.Evidence != "" || e.Content != "" {
+					t.Errorf("entry %d is redacted but shows the digests of its evidence or content", e.Seq)
+				}
+			}
+		}
+		return records, entities, redacted
+	}
+	records, entities, redacted := names(whole)
+	if redacted != 0 || records[a] == 0 || records[b] == 0 || records[c] != 2 || entities[string(dora.Entity)] == 0 {
+		t.Fatalf("the whole log: records %v, entities %v, %d redacted", records, entities, redacted)
+	}
+	seen, err := l.AuditPage(ctx, cleared, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(seen, whole, func(x, y live.AuditEntry) bool {
+		return x.Hash == y.Hash && !x.Redacted && slices.Equal(x.Records, y.Records)
+	}) {
+		t.Errorf("a view of every source sees the log otherwise: %+v", seen)
+	}
+	seen, err = l.AuditPage(ctx, outsider, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records, entities, redacted = names(seen)
+	if len(seen) != len(whole) || records[a] == 0 || records[b]+records[c]+records[d] != 0 || entities[string(dora.Entity)] != 0 || redacted == 0 {
+		t.Errorf("the outsider's log: %d entries of %d, records %v, entities %v, %d redacted", len(seen), len(whole), records, entities, redacted)
+	}
+	for _, e := range seen {
+		if len(e.Records) == 1 && e.Records[0] == a && e.Action == "upsert" && e.Redacted {
+			t.Errorf("pub/a's own upsert is redacted: %+v", e)
+		}
+	}
+	data, err := json.Marshal(seen)
+	if err != nil || !strings.Contains(string(data), `"redacted":true`) {
+		t.Errorf("the outsider's log as JSON: %.300s, %v", data, err)
+	}
+
+	// A record written around the log: a problem for every reader, its
+	// digest shown only to who holds its source.
+	tx, err := st.Begin(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.PutRecord(ctx, store.Record{Key: record.Key{Source: "sec", ID: "x"}, Data: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	x := digest("sec", "x")
+	for _, tc := range []struct {
+		v     access.View
+		shown bool
+	}{{access.Everything, true}, {cleared, true}, {outsider, false}} {
+		ver, err := l.VerifyAs(ctx, tc.v)
+		if err != nil || ver.OK() || len(ver.State) != 1 || strings.Contains(ver.State[0].Detail, x) != tc.shown {
+			t.Errorf("verification, digest shown %v: %+v, %v", tc.shown, ver, err)
+		}
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/danielgtaylor/huma/v2/sse"
 
 	"github.com/concord-er/concord/access"
-	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/normalize"
@@ -144,8 +143,8 @@ type (
 	}
 	auditOut struct {
 		Body struct {
-			Entries []audit.Entry `json:"entries"`
-			Next    string        `json:"next,omitempty"`
+			Entries []live.AuditEntry `json:"entries"`
+			Next    string            `json:"next,omitempty"`
 		}
 	}
 	verifyOut struct {
@@ -567,7 +566,8 @@ func (s *Server) routes() {
 	huma.Register(s.api, reg(huma.Operation{OperationID: "audit-log", Method: http.MethodGet, Path: "/v1/audit",
 		Summary: "The audit log, in pages"}),
 		func(ctx context.Context, in *PageParams) (*auditOut, error) {
-			if _, _, err := s.begin(ctx, access.OpAudit); err != nil {
+			_, v, err := s.begin(ctx, access.OpAudit)
+			if err != nil {
 				return nil, err
 			}
 			var after int64
@@ -576,15 +576,12 @@ func (s *Server) routes() {
 					return nil, err
 				}
 			}
-			entries, err := s.l.AuditPage(ctx, after, in.Limit)
+			entries, err := s.l.AuditPage(ctx, v, after, in.Limit)
 			if err != nil {
 				return nil, s.fail(err)
 			}
 			out := &auditOut{}
 			out.Body.Entries = entries
-			if entries == nil {
-				out.Body.Entries = []audit.Entry{}
-			}
 			if in.Limit > 0 && len(entries) == in.Limit {
 				out.Body.Next = s.cursors.seal(entries[len(entries)-1].Seq)
 			}
@@ -594,10 +591,11 @@ func (s *Server) routes() {
 	huma.Register(s.api, reg(huma.Operation{OperationID: "audit-verify", Method: http.MethodGet, Path: "/v1/audit/verify",
 		Summary: "Verify the audit log's chain and the store's state against it"}),
 		func(ctx context.Context, _ *struct{}) (*verifyOut, error) {
-			if _, _, err := s.begin(ctx, access.OpAudit); err != nil {
+			_, view, err := s.begin(ctx, access.OpAudit)
+			if err != nil {
 				return nil, err
 			}
-			v, err := s.l.Verify(ctx)
+			v, err := s.l.VerifyAs(ctx, view)
 			if err != nil {
 				return nil, s.fail(err)
 			}

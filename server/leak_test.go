@@ -4,18 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/audit"
+	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	synthset "github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/server"
+	"github.com/concord-er/concord/store"
 	"github.com/concord-er/concord/store/sqlite"
 )
 
@@ -53,7 +60,7 @@ func TestLeakSuite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := []access.Role{access.RoleViewer, access.RoleAnalyst, access.RoleReviewer}
+	roles := []access.Role{access.RoleViewer, access.RoleAnalyst, access.RoleReviewer, access.RoleAdmin}
 	principals := []access.Principal{{ID: "none", Roles: roles}}
 	for _, c := range labels {
 		principals = append(principals, access.Principal{ID: c, Roles: roles, Clearance: c})
@@ -75,8 +82,10 @@ func TestLeakSuite(t *testing.T) {
 	ts := httptest.NewServer(srv.Handler())
 	defer func() { ts.Close(); srv.Close(ctx) }()
 	f := &fixture{http: ts, keys: keys}
+	// Headers count as much as bodies.
 	get := func(principal, purpose, path string) string {
-		return f.call(t, principal, purpose, "GET", path, nil).body
+		r := f.call(t, principal, purpose, "GET", path, nil)
+		return r.body + fmt.Sprint(r.header)
 	}
 
 	// Targets: records of every source, their entities, pairs across
@@ -98,10 +107,28 @@ func TestLeakSuite(t *testing.T) {
 		}
 	}
 
+	// The audit log names records by digests under the store's secret,
+	// and entities by their ids: neither of what a view does not hold may
+	// show.
+	salt := digestSecret(t, db)
+	members := map[record.EntityID][]record.Key{}
+	for k, e := range entities {
+		members[e] = append(members[e], k)
+	}
 	for _, p := range principals {
 		for _, purpose := range []string{"", "case 7"} {
 			v := policy.View(p, purpose)
 			forbidden := forbiddenText(res.Records, v)
+			for _, r := range res.Records {
+				if !v.Record(r.Key) {
+					forbidden = append(forbidden, audit.KeyDigest(salt, r.Key))
+				}
+			}
+			for e, keys := range members {
+				if !slices.ContainsFunc(keys, v.Record) {
+					forbidden = append(forbidden, string(e))
+				}
+			}
 			check := func(what, body string) {
 				t.Helper()
 				for _, s := range forbidden {
@@ -152,8 +179,71 @@ func TestLeakSuite(t *testing.T) {
 			check("network export", get(p.ID, purpose, "/v1/network/export?format=gexf"))
 			check("changes", get(p.ID, purpose, "/v1/changes?limit=1000"))
 			check("whoami", get(p.ID, purpose, "/v1/whoami"))
+			check("change stream", stream(t, f, p.ID, purpose))
+			check("metrics", get(p.ID, purpose, "/metrics"))
+			check("audit verification", get(p.ID, purpose, "/v1/audit/verify"))
+			redacted, entries := 0, 0
+			for path := "/v1/audit?limit=300"; path != ""; {
+				var page struct {
+					Entries []struct{ Redacted bool }
+					Next    string
+				}
+				r := f.call(t, p.ID, purpose, "GET", path, nil)
+				check("audit log", r.body+fmt.Sprint(r.header))
+				r.decode(t, &page)
+				for _, e := range page.Entries {
+					entries++
+					if e.Redacted {
+						redacted++
+					}
+				}
+				path = ""
+				if page.Next != "" {
+					path = "/v1/audit?limit=300&after=" + page.Next
+				}
+			}
+			// Who holds every source sees the log as it is; who does
+			// not, without the records it does not hold.
+			holdsAll := !slices.ContainsFunc(cfg.Sources, func(s config.Source) bool { return !v.Source(s.Name) })
+			if entries == 0 || (redacted == 0) != holdsAll {
+				t.Errorf("audit log as %s (purpose %q): %d of %d entries redacted; holds every source: %v", p.ID, purpose, redacted, entries, holdsAll)
+			}
 		}
 	}
+}
+
+// stream reads the change feed's Server-Sent Events for a second: what
+// it sends at once (every past event the reader may see), headers
+// included.
+func stream(t *testing.T, f *fixture, principal, purpose string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	resp, err := http.DefaultClient.Do(f.request(ctx, principal, purpose, "GET", "/v1/changes/stream", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body) // ends with the deadline
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "data: ") {
+		t.Errorf("change stream as %s: %d, %.200s", principal, resp.StatusCode, body)
+	}
+	return string(body) + fmt.Sprint(resp.Header)
+}
+
+// digestSecret reads the secret of the store's record digests.
+func digestSecret(t *testing.T, st store.Store) []byte {
+	t.Helper()
+	tx, err := st.Begin(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	salt, err := tx.Meta(context.Background(), "audit_salt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return salt
 }
 
 // forbiddenText lists what no answer to view may hold: the key of every

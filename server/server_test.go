@@ -160,12 +160,24 @@ func (r response) decode(t *testing.T, v any) {
 // call makes a request as principal (none: no credentials) with a purpose.
 func (f *fixture) call(t *testing.T, principal, purpose, method, path string, body any) response {
 	t.Helper()
+	resp, err := http.DefaultClient.Do(f.request(context.Background(), principal, purpose, method, path, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header, string(data)}
+}
+
+// request is a request to the server as principal (none when ""),
+// stating purpose, with body as JSON (none when nil).
+func (f *fixture) request(ctx context.Context, principal, purpose, method, path string, body any) *http.Request {
 	var rd io.Reader
 	if body != nil {
 		data, _ := json.Marshal(body)
 		rd = bytes.NewReader(data)
 	}
-	req, _ := http.NewRequest(method, f.http.URL+path, rd)
+	req, _ := http.NewRequestWithContext(ctx, method, f.http.URL+path, rd)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -175,13 +187,7 @@ func (f *fixture) call(t *testing.T, principal, purpose, method, path string, bo
 	if purpose != "" {
 		req.Header.Set(server.PurposeHeader, purpose)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header, string(data)}
+	return req
 }
 
 func (f *fixture) put(t *testing.T, source, id, name, phone string) {

@@ -1282,7 +1282,7 @@ func (w *workbench) quality(ctx context.Context, r *http.Request, c *caller, v a
 
 type auditData struct {
 	Actor    string
-	Entries  []audit.Entry
+	Entries  []live.AuditEntry
 	Next     int64
 	Verified string
 }
@@ -1302,7 +1302,7 @@ func (w *workbench) auditLog(ctx context.Context, r *http.Request, c *caller, v 
 	}
 	p := page{name: "audit", data: d}
 	if q.Get("verify") != "" {
-		ver, err := w.s.l.Verify(ctx)
+		ver, err := w.s.l.VerifyAs(ctx, v)
 		if err != nil {
 			return p, err
 		}
@@ -1314,7 +1314,7 @@ func (w *workbench) auditLog(ctx context.Context, r *http.Request, c *caller, v 
 	after := int64(0)
 	fmt.Sscan(q.Get("after"), &after)
 	for scanned := 0; len(d.Entries) < auditPage && scanned < auditScan; {
-		es, err := w.s.l.AuditPage(ctx, after, 1000)
+		es, err := w.s.l.AuditPage(ctx, v, after, 1000)
 		if err != nil {
 			return p, err
 		}
