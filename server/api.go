@@ -229,8 +229,16 @@ func parseKey(s string) (record.Key, error) {
 	return record.Key{Source: src, ID: id}, nil
 }
 
-func changeOf(ch live.Change) changeBody {
-	return changeBody{Op: ch.Op, Record: ch.Record, Entity: ch.Entity, Previous: ch.Previous, Audit: ch.Audit}
+// changeOf is what a change's author is told of it: a writer may write a
+// source its view does not hold (a service that feeds it), but learns
+// nothing of its records — not the entity its record is in, nor the one
+// it was in, which would say that it was there.
+func changeOf(ch live.Change, v access.View) changeBody {
+	b := changeBody{Op: ch.Op, Record: ch.Record, Entity: ch.Entity, Previous: ch.Previous, Audit: ch.Audit}
+	if !v.Record(ch.Record) {
+		b.Entity, b.Previous = "", ""
+	}
+	return b
 }
 
 // touched notes entity ids a request read or changed, for its access log
@@ -292,7 +300,7 @@ func (s *Server) routes() {
 			KeyParams
 			Body rowObject
 		}) (*changeOut, error) {
-			c, _, err := s.begin(ctx, access.OpWrite)
+			c, v, err := s.begin(ctx, access.OpWrite)
 			if err != nil {
 				return nil, err
 			}
@@ -304,7 +312,7 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, huma.Error422UnprocessableEntity("the row: " + err.Error())
 			}
-			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), []uploadRow{{Source: in.Source, Row: row}})
+			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), v, []uploadRow{{Source: in.Source, Row: row}})
 			if err != nil {
 				return nil, s.fail(err)
 			}
@@ -318,23 +326,30 @@ func (s *Server) routes() {
 	huma.Register(s.api, reg(huma.Operation{OperationID: "delete-record", Method: http.MethodDelete, Path: "/v1/records/{source}/{id}",
 		Summary: "Delete a record", Description: "Its entity is resolved again without it; its decisions go with it."}),
 		func(ctx context.Context, in *KeyParams) (*changeOut, error) {
-			c, _, err := s.begin(ctx, access.OpWrite)
+			c, v, err := s.begin(ctx, access.OpWrite)
 			if err != nil {
 				return nil, err
 			}
-			ch, err := s.l.Delete(live.WithActor(ctx, c.principal.ID), record.Key{Source: in.Source, ID: in.ID})
+			// Only a record the writer's view holds is deleted: whether
+			// one it may not see is there is not told, by a 404 or
+			// otherwise.
+			key := record.Key{Source: in.Source, ID: in.ID}
+			if !v.Record(key) {
+				return nil, huma.Error404NotFound("not found")
+			}
+			ch, err := s.l.Delete(live.WithActor(ctx, c.principal.ID), key)
 			if err != nil {
 				return nil, s.fail(err)
 			}
 			c.touched(ch.Previous)
-			return &changeOut{Body: changeOf(ch)}, nil
+			return &changeOut{Body: changeOf(ch, v)}, nil
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "upload-records", Method: http.MethodPost, Path: "/v1/records",
 		Summary: "Upsert many records, committed together", MaxBodyBytes: s.opt.MaxBody,
 		Description: "Each row is mapped by its source's config, as a file of that source would be. Rows that cannot be read are returned as rejects; the others are committed in one transaction."}),
 		func(ctx context.Context, in *uploadIn) (*uploadOut, error) {
-			c, _, err := s.begin(ctx, access.OpWrite)
+			c, v, err := s.begin(ctx, access.OpWrite)
 			if err != nil {
 				return nil, err
 			}
@@ -343,7 +358,7 @@ func (s *Server) routes() {
 					return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("no source %q", r.Source))
 				}
 			}
-			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), in.Body.Records)
+			chs, rejects, err := s.upsert(live.WithActor(ctx, c.principal.ID), v, in.Body.Records)
 			if err != nil {
 				return nil, s.fail(err)
 			}
@@ -508,7 +523,7 @@ func (s *Server) routes() {
 				return nil, s.fail(err)
 			}
 			c.touched(ch.Entity)
-			return &changeOut{Body: changeOf(ch)}, nil
+			return &changeOut{Body: changeOf(ch, v)}, nil
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "merge", Method: http.MethodPost, Path: "/v1/merges",
@@ -531,7 +546,7 @@ func (s *Server) routes() {
 				return nil, s.fail(err)
 			}
 			c.touched(in.Body.A, in.Body.B, ch.Entity)
-			return &changeOut{Body: changeOf(ch)}, nil
+			return &changeOut{Body: changeOf(ch, v)}, nil
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "split", Method: http.MethodPost, Path: "/v1/entities/{id}/split",
@@ -560,7 +575,7 @@ func (s *Server) routes() {
 				return nil, s.fail(err)
 			}
 			c.touched(in.ID, ch.Entity)
-			return &changeOut{Body: changeOf(ch)}, nil
+			return &changeOut{Body: changeOf(ch, v)}, nil
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "audit-log", Method: http.MethodGet, Path: "/v1/audit",

@@ -325,7 +325,16 @@ func TestFlow(t *testing.T) {
 	if up.status != 200 || len(upload.Changes) != 2 || len(upload.Rejects) != 1 || upload.Rejects[0].Index != 2 {
 		t.Fatalf("upload: %d %s", up.status, up.body)
 	}
-	entity := upload.Changes[1].Entity
+	// svc writes sec without holding it: it learns nothing of sec's
+	// entities.
+	for _, ch := range upload.Changes {
+		if ch.Entity != "" {
+			t.Errorf("a writer whose view does not hold sec is told a sec record's entity: %s", up.body)
+		}
+	}
+	var c live.StoredRecord
+	f.call(t, "ann", "case 1", "GET", "/v1/records/sec/c", nil).decode(t, &c)
+	entity := string(c.Entity)
 
 	var ev live.EntityView
 	f.call(t, "ann", "case 1", "GET", "/v1/entities/"+entity, nil).decode(t, &ev)
@@ -486,6 +495,31 @@ func TestNoLeaks(t *testing.T) {
 		if r.status != 404 {
 			t.Errorf("sec/b without a purpose: %d", r.status)
 		}
+	}
+	// A writer that does not hold sec writes it blind: its answers are
+	// alike whether a record was there or not, and name no entity.
+	there := f.call(t, "svc", "", "PUT", "/v1/records/sec/b", map[string]string{"name": "ann", "phone": "9q9q22"})
+	absent := f.call(t, "svc", "", "PUT", "/v1/records/sec/e", map[string]string{"name": "eve", "phone": "7z7z7"})
+	var thereCh, absentCh map[string]any
+	there.decode(t, &thereCh)
+	absent.decode(t, &absentCh)
+	delete(thereCh, "record")
+	delete(absentCh, "record")
+	delete(thereCh, "audit")
+	delete(absentCh, "audit")
+	if there.status != 200 || absent.status != 200 || fmt.Sprint(thereCh) != fmt.Sprint(absentCh) {
+		t.Errorf("blind writes: %d %s and %d %s", there.status, there.body, absent.status, absent.body)
+	}
+	for _, id := range []string{"b", "nosuch"} {
+		if r := f.call(t, "svc", "", "DELETE", "/v1/records/sec/"+id, nil); r.status != 404 || !strings.Contains(r.body, `"not found"`) {
+			t.Errorf("a blind writer deletes sec/%s: %d %s", id, r.status, r.body)
+		}
+	}
+	if r := f.call(t, "adm", "x", "GET", "/v1/records/sec/b", nil); r.status != 200 {
+		t.Errorf("sec/b after the blind writer's delete: %d", r.status)
+	}
+	if r := f.call(t, "svc", "", "DELETE", "/v1/records/pub/a", nil); r.status != 200 || !strings.Contains(r.body, `"previous"`) {
+		t.Errorf("the writer deletes pub/a: %d %s", r.status, r.body)
 	}
 }
 

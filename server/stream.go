@@ -40,7 +40,7 @@ type streamLine struct {
 // committed.
 func (s *Server) uploadStream(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, _, err := s.begin(ctx, access.OpWrite)
+	c, v, err := s.begin(ctx, access.OpWrite)
 	if err != nil {
 		s.writeError(w, err)
 		return
@@ -73,7 +73,7 @@ func (s *Server) uploadStream(w http.ResponseWriter, r *http.Request) {
 		},
 		Committed: func(chs []live.Change) error {
 			for _, ch := range chs {
-				b := changeOf(ch)
+				b := changeOf(ch, v)
 				c.touched(ch.Entity)
 				if err := emit(streamLine{Change: &b}); err != nil {
 					return err

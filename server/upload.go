@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
@@ -18,7 +19,7 @@ import (
 // sources would be read, and applies them in one transaction. A row that
 // cannot be read, or a value that cannot be normalised, is a reject (the
 // record of a value reject is kept without that value).
-func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []uploadError, error) {
+func (s *Server) upsert(ctx context.Context, v access.View, rows []uploadRow) ([]changeBody, []uploadError, error) {
 	var rejects []uploadError
 	var kept []engine.Reject // rejects for the store (live.KeepRejects)
 	var ops []live.Op
@@ -78,7 +79,7 @@ func (s *Server) upsert(ctx context.Context, rows []uploadRow) ([]changeBody, []
 	}
 	out := make([]changeBody, len(chs))
 	for i, ch := range chs {
-		out[i] = changeOf(ch)
+		out[i] = changeOf(ch, v)
 	}
 	return out, rejects, nil
 }
