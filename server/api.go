@@ -43,7 +43,7 @@ type (
 	// PageParams ask for a page of a list.
 	PageParams struct {
 		After string `query:"after" maxLength:"2000" doc:"The cursor of the page before (its next): opaque, and valid until the server restarts; empty for the first page."`
-		Limit int    `query:"limit" minimum:"0" maximum:"1000" default:"100" doc:"At most this many items."`
+		Limit int    `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"At most this many items (1 to 1,000: a page is bounded)."`
 	}
 )
 
@@ -156,7 +156,7 @@ type (
 	changesIn struct {
 		PurposeParam
 		After int64 `query:"after" minimum:"0" doc:"The sequence number of the last event seen; 0 for the first."`
-		Limit int   `query:"limit" minimum:"0" maximum:"1000" default:"100"`
+		Limit int   `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"At most this many events (1 to 1,000)."`
 		Wait  int   `query:"wait" minimum:"0" maximum:"30" doc:"Seconds to wait for an event when there is none yet (long poll)."`
 	}
 	changesOut struct {

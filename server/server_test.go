@@ -266,6 +266,10 @@ func TestRoles(t *testing.T) {
 		{"ann", "GET", "/v1/review?after=garbage", nil, 422},
 		{"ann", "GET", "/v1/review?reason=nonsense", nil, 422},
 		{"ann", "GET", "/v1/review?max_probability=2", nil, 422},
+		{"ann", "GET", "/v1/review?limit=0", nil, 422},
+		{"ann", "GET", "/v1/changes?limit=0", nil, 422},
+		{"adm", "GET", "/v1/audit?limit=0", nil, 422},
+		{"adm", "GET", "/v1/audit?limit=1001", nil, 422},
 		{"ann", "GET", "/v1/review?reason=band&apart=true&source=pub&min_probability=0.5&max_probability=0.99", nil, 200},
 	} {
 		if r := f.call(t, tc.principal, "case", tc.method, tc.path, tc.body); r.status != tc.want {
