@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -57,6 +59,34 @@ func (p idp) token(t *testing.T, issuer, audience, email string, expiry time.Tim
 	return tok
 }
 
+// unsigned is tok with its header saying alg none and no signature.
+func unsigned(tok string) string {
+	parts := strings.Split(tok, ".")
+	return base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + parts[1] + "."
+}
+
+// confused is a token for alice@bank signed with HMAC-SHA256 under the
+// issuer's public key, as the key-confusion attack signs one: a verifier
+// that took the algorithm from the token would check it with that key.
+func (p idp) confused(t *testing.T, issuer string, expiry time.Time) string {
+	t.Helper()
+	pub, err := x509.MarshalPKIXPublicKey(&p.key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: secret}, (&jose.SignerOptions{}).WithHeader("kid", "k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := jwt.Signed(signer).Claims(jwt.Claims{Issuer: issuer, Subject: "user-1", Audience: jwt.Audience{"concord"},
+		Expiry: jwt.NewNumericDate(expiry)}).Claims(map[string]any{"email": "alice@bank"}).Serialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
 // People sign in with OIDC tokens: a token the issuer signed, for the
 // audience, unexpired, naming a configured principal, is that principal;
 // every other token is refused. The issuer's keys come from a JWKS file
@@ -96,14 +126,17 @@ func TestOIDC(t *testing.T) {
 	}
 	other := newIDP(t)
 	for name, tok := range map[string]string{
-		"expired":            p.token(t, issuer, "concord", "alice@bank", time.Now().Add(-time.Minute), nil),
-		"wrong audience":     p.token(t, issuer, "other-app", "alice@bank", hour, nil),
-		"wrong issuer":       p.token(t, "https://evil.example", "concord", "alice@bank", hour, nil),
-		"another key":        other.token(t, issuer, "concord", "alice@bank", hour, nil),
-		"unknown principal":  p.token(t, issuer, "concord", "mallory@bank", hour, nil),
-		"unverified e-mail":  p.token(t, issuer, "concord", "alice@bank", hour, map[string]any{"email_verified": false}),
-		"tampered":           strings.Replace(p.token(t, issuer, "concord", "alice@bank", hour, nil), ".", ".x", 1),
-		"not a token at all": "a.b.c",
+		"expired":             p.token(t, issuer, "concord", "alice@bank", time.Now().Add(-time.Minute), nil),
+		"wrong audience":      p.token(t, issuer, "other-app", "alice@bank", hour, nil),
+		"wrong issuer":        p.token(t, "https://evil.example", "concord", "alice@bank", hour, nil),
+		"another key":         other.token(t, issuer, "concord", "alice@bank", hour, nil),
+		"unknown principal":   p.token(t, issuer, "concord", "mallory@bank", hour, nil),
+		"unverified e-mail":   p.token(t, issuer, "concord", "alice@bank", hour, map[string]any{"email_verified": false}),
+		"tampered":            strings.Replace(p.token(t, issuer, "concord", "alice@bank", hour, nil), ".", ".x", 1),
+		"not a token at all":  "a.b.c",
+		"not valid yet":       p.token(t, issuer, "concord", "alice@bank", hour, map[string]any{"nbf": time.Now().Add(30 * time.Minute).Unix()}),
+		"unsigned (alg none)": unsigned(p.token(t, issuer, "concord", "alice@bank", hour, nil)),
+		"HS256 keyed with the issuer's public key": p.confused(t, issuer, hour),
 	} {
 		if code, _ := whoami(tok); code != 401 {
 			t.Errorf("%s: %d, want 401", name, code)

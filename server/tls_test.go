@@ -63,6 +63,10 @@ func TestMutualTLS(t *testing.T) {
 	if resp.StatusCode != 200 || who.Principal.ID != "spiffe://concord/svc/ingest" || resp.TLS.Version != tls.VersionTLS13 {
 		t.Errorf("whoami over mTLS: %d %+v", resp.StatusCode, who)
 	}
+	// The key exchange is the post-quantum hybrid, Go's default.
+	if resp.TLS.CurveID != tls.X25519MLKEM768 {
+		t.Errorf("key exchange: %v, want X25519MLKEM768", resp.TLS.CurveID)
+	}
 
 	unknown := clientCA.Leaf(t, &x509.Certificate{Subject: pkix.Name{CommonName: "someone"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, time.Now().Add(time.Hour))
 	if resp, err := client(unknown).Get(ts.URL + "/v1/whoami"); err != nil || resp.StatusCode != 401 {
