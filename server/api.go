@@ -194,6 +194,21 @@ func (s *Server) begin(ctx context.Context, op access.Op) (*caller, access.View,
 	return c, s.opt.Policy.View(c.principal, c.purpose), nil
 }
 
+// needs is a middleware that refuses, as begin does, a caller whose roles
+// do not grant op: for an operation whose answer begins before its
+// handler runs (a stream of events).
+func (s *Server) needs(op access.Op) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		if _, _, err := s.begin(ctx.Context(), op); err != nil {
+			var se huma.StatusError
+			errors.As(err, &se)
+			huma.WriteErr(s.api, ctx, se.GetStatus(), err.Error())
+			return
+		}
+		next(ctx)
+	}
+}
+
 // fail maps an error to its problem: the one error → status map.
 func (s *Server) fail(err error) error {
 	var se huma.StatusError
@@ -621,7 +636,10 @@ func (s *Server) routes() {
 
 	sse.Register(s.api, reg(huma.Operation{OperationID: "change-stream", Method: http.MethodGet, Path: "/v1/changes/stream",
 		Summary:     "The change feed as Server-Sent Events",
-		Description: "Each entity created, merged, split or removed is a change event whose id is its sequence number; a reconnecting client sends Last-Event-ID to resume. The stream ends with the request's time limit."}),
+		Description: "Each entity created, merged, split or removed is a change event whose id is its sequence number; a reconnecting client sends Last-Event-ID to resume. The stream ends with the request's time limit.",
+		// The stream's status is written before its handler runs: a
+		// caller its roles do not let read is refused first.
+		Middlewares: huma.Middlewares{s.needs(access.OpRead)}}),
 		map[string]any{"message": record.Event{}, "problem": problemEvent{}}, s.changeStream)
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "changes", Method: http.MethodGet, Path: "/v1/changes",
