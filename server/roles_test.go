@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,26 +21,7 @@ import (
 // they answer then). An operation the table does not name fails the test,
 // so that a new one is given its place in it.
 func TestRolesEveryOperation(t *testing.T) {
-	f := newFixture(t)
-	f.put(t, "pub", "a", "ann", "1")
-	var rec live.StoredRecord
-	f.call(t, "adm", "x", "GET", "/v1/records/pub/a", nil).decode(t, &rec)
-	e := string(rec.Entity)
-
-	// A principal for each role alone, cleared for every source.
-	var lines []string
-	for _, r := range access.Roles {
-		id := "only-" + string(r)
-		f.opt.Principals = append(f.opt.Principals, access.Principal{ID: id, Roles: []access.Role{r}, Clearance: "secret"})
-		key, line := server.NewAPIKey(id)
-		f.keys[id], lines = key, append(lines, line)
-	}
-	keys, err := server.ParseAPIKeys(strings.NewReader(strings.Join(lines, "\n")), "keys.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.opt.APIKeys = keys
-	f.start(t)
+	f, e := roleFixture(t)
 
 	type call struct {
 		method, path string
@@ -131,3 +114,80 @@ func roleCall(t *testing.T, f *fixture, principal, method, path string, body any
 type readCloser struct{ *strings.Reader }
 
 func (readCloser) Close() error { return nil }
+
+// Every page of the workbench checks its reader's roles as the API does:
+// a person holding one role alone is refused (403) exactly the pages
+// that role does not grant.
+func TestWorkbenchRoles(t *testing.T) {
+	f, e := roleFixture(t)
+	pages := []struct {
+		method, path string
+		form         url.Values
+		needs        access.Op
+	}{
+		{"GET", "/", nil, access.OpRead},
+		{"GET", "/entities/" + e, nil, access.OpRead},
+		{"GET", "/entities/" + e + "/network", nil, access.OpRead},
+		{"GET", "/entities/" + e + "/network/network.graphml", nil, access.OpRead},
+		{"GET", "/pairs?a=pub/a&b=pub/a", nil, access.OpRead},
+		{"GET", "/review", nil, access.OpRead},
+		{"GET", "/whynot?a=" + e + "&b=" + e, nil, access.OpRead},
+		{"GET", "/model", nil, access.OpRead},
+		{"GET", "/quality", nil, access.OpRead},
+		{"GET", "/audit", nil, access.OpAudit},
+		{"POST", "/review", url.Values{"a": {"pub/a"}, "b": {"pub/nosuch"}, "verdict": {"same"}}, access.OpDecide},
+		{"POST", "/entities/" + e + "/split", url.Values{"records": {"pub/nosuch"}, "reason": {"x"}}, access.OpDecide},
+		{"POST", "/entities/" + e + "/merge", url.Values{"with": {"nosuch"}, "reason": {"x"}}, access.OpDecide},
+	}
+	for _, role := range access.Roles {
+		principal := "only-" + string(role)
+		b := f.browser(t)
+		if r := b.post("/login", url.Values{"token": {f.keys[principal]}, "purpose": {"case 1"}, "login": {b.loginToken()}}); r.status != http.StatusSeeOther {
+			t.Fatalf("log-in as %s: %d %s", principal, r.status, r.body)
+		}
+		m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(b.get("/").body)
+		if m == nil {
+			t.Fatalf("no form token for %s", principal)
+		}
+		for _, p := range pages {
+			var r response
+			if p.method == "GET" {
+				r = b.get(p.path)
+			} else {
+				form := url.Values{"csrf": {m[1]}}
+				for k, v := range p.form {
+					form[k] = v
+				}
+				r = b.post(p.path, form)
+			}
+			granted := f.opt.Policy.Can(access.Principal{Roles: []access.Role{role}}, p.needs)
+			if refused := r.status == http.StatusForbidden; refused == granted {
+				t.Errorf("%s %s as %s: %d; the role grants it: %v", p.method, p.path, role, r.status, granted)
+			}
+		}
+	}
+}
+
+// roleFixture is a fixture with a record, pub/a, in entity e, and a
+// principal for each role alone, only-ROLE, cleared for every source.
+func roleFixture(t *testing.T) (f *fixture, e string) {
+	t.Helper()
+	f = newFixture(t)
+	f.put(t, "pub", "a", "ann", "1")
+	var rec live.StoredRecord
+	f.call(t, "adm", "x", "GET", "/v1/records/pub/a", nil).decode(t, &rec)
+	var lines []string
+	for _, r := range access.Roles {
+		id := "only-" + string(r)
+		f.opt.Principals = append(f.opt.Principals, access.Principal{ID: id, Roles: []access.Role{r}, Clearance: "secret"})
+		key, line := server.NewAPIKey(id)
+		f.keys[id], lines = key, append(lines, line)
+	}
+	keys, err := server.ParseAPIKeys(strings.NewReader(strings.Join(lines, "\n")), "keys.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.opt.APIKeys = keys
+	f.start(t)
+	return f, string(rec.Entity)
+}
