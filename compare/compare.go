@@ -90,6 +90,9 @@ type Comparison struct {
 	// nicknames is set when a level compares nicknames: Prepared values carry
 	// the nickname groups of their tokens.
 	nicknames bool
+	// generations: a person name comparison, where names of unequal
+	// generations (Sr and Jr, II and III) are at else.
+	generations bool
 	// keySlot is the facet slot of the exact key (ExactKey).
 	keySlot int
 	// givenSlot is the facet slot of a name's first given name (SharedName);
@@ -178,6 +181,7 @@ func Compile(s Spec) (*Comparison, error) {
 	c.givenSlot = -1
 	if s.Kind.IsName() {
 		c.givenSlot = c.facet("given")
+		c.generations = s.Kind == record.KindName || s.Kind == record.KindParty
 	}
 	c.screen = c.compileScreen()
 	return c, nil
@@ -305,6 +309,9 @@ func (c *Comparison) ExactFirst() bool { return c.exactFirst }
 // better than limit. With interned keys, the first, exact, level is
 // decided by key ids.
 func (c *Comparison) pairLevel(a, b *Prepared, limit int) int {
+	if a.gen != b.gen && a.gen != 0 && b.gen != 0 {
+		return limit // a father and his son: no level holds
+	}
 	first := 0
 	if c.exactFirst && a.key != 0 && b.key != 0 {
 		if a.key == b.key {

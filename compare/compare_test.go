@@ -171,6 +171,12 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
+		{record.KindName, "John Smith Sr", "John Smith Jr", "else"}, // a father and his son
+		{record.KindName, "John Smith Jr.", "John Smith", "exact"},
+		{record.KindName, "John Smith Jr", "John Smith II", "exact"},
+		{record.KindName, "John Smith III", "John Smith Junior", "else"},
+		{record.KindName, "João Silva Filho", "João Silva Neto", "else"},
+		{record.KindParty, "SMITH/JOHN SR", "John Smith Jr", "else"},
 		{record.KindName, "GARCIA LOPEZ/JOSE MA", "José María García López", "similar ≥0.92"},
 		{record.KindParty, "Inversiones Delta, C.A.", "INVERSIONES DELTA CA", "exact"},
 		{record.KindParty, "INVERSIONES DELTA Y ASOCIAD", "Inversiones Delta y Asociados C.A.", "similar ≥0.92"},

@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"sync/atomic"
 
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -28,6 +29,9 @@ type Prepared struct {
 	// nick has bit g%32 set for each nickname group g of a token: two
 	// names with no bit in common cannot be nicknames of each other.
 	nick uint32
+	// gen is a person name's generation (normalize.Generation): two
+	// names of unequal generations disagree whatever their words.
+	gen uint8
 }
 
 // Prepare prepares v for c, with no key id: its exact level compares
@@ -47,6 +51,9 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	if c.hashed != noHash {
 		w.fh = uint32(maphash.String(hashSeed, c.str(&w, c.hashed)))
 	}
+	if c.generations {
+		w.gen = uint8(normalize.Generation(v.Facet("suffix")))
+	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
 			for _, g := range nicknames[t] {
@@ -56,6 +63,10 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	}
 	return w
 }
+
+// Generation returns the value's generation (normalize.Generation) when
+// its comparison reads one, else 0.
+func (p *Prepared) Generation() uint8 { return p.gen }
 
 // Derived reports whether the value is derived (record.FacetDerived).
 func (p *Prepared) Derived() bool { return p.v.IsDerived() }

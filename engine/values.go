@@ -59,8 +59,10 @@ type column struct {
 	vals []compare.Prepared
 }
 
-// cell is one record's entry in a column. key is noValue, severalValues,
-// or the exact key id of its one value plus keyOffset; screen is that
+// cell is one record's entry in a column. key is noValue, severalValues
+// (several values, or one whose exact key alone does not decide the exact
+// level: a name of a generation, compare.Prepared.Generation), or the
+// exact key id of its one value plus keyOffset; screen is that
 // value's screen (0 for none or several); at is the index of its first
 // value in vals.
 type cell struct{ key, screen, at uint32 }
@@ -152,6 +154,13 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 			switch vs := col.vals[col.cells[r].at:col.cells[r+1].at]; len(vs) {
 			case 0:
 			case 1:
+				if vs[0].Generation() != 0 {
+					// A name of a generation (Sr, Jr, III): its exact key
+					// alone does not make level 1, a name of another
+					// generation with the same words is at else.
+					col.cells[r].key = severalValues
+					break
+				}
 				col.cells[r].key = vs[0].Key() + keyOffset
 				if !vs[0].Derived() { // a derived value is never screened out: it is as missing when not exact
 					col.cells[r].screen = c.Screen(&vs[0])

@@ -1,0 +1,55 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+)
+
+// A father and his son named alike (Sr and Jr, II and III) disagree on
+// the name whatever its words, on the batch path as on the scorer's: the
+// exact key they share does not decide the level alone. A junior and a
+// name written without its generation, or a junior and a second, agree.
+func TestGenerationsDisagree(t *testing.T) {
+	names := []string{"John Smith Sr", "SMITH/JOHN JR", "John Smith", "John Smith II", "John Smith III", "Jack Smith Sr"}
+	var recs []record.Record
+	for i, raw := range names {
+		v, err := normalize.Value(record.KindParty, raw, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, record.Record{Key: record.Key{Source: "s", ID: string(rune('a' + i))},
+			Features: []record.Feature{{Name: "name", Kind: record.KindParty, Raw: []string{raw}, Values: []record.Value{v}}}})
+	}
+	c := compare.MustCompile(compare.DefaultSpec("name", record.KindParty))
+	vt, err := newValueTable(context.Background(), recs, []*compare.Comparison{c}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		a, b int
+		want string
+	}{
+		{0, 1, "else"},  // Sr, Jr
+		{1, 2, "exact"}, // Jr, written without it
+		{0, 2, "exact"},
+		{1, 3, "exact"}, // Jr, II
+		{3, 4, "else"},  // II, III
+		{1, 4, "else"},  // Jr, III
+		{2, 4, "exact"},
+		{1, 5, "else"}, // Jack Sr and John Jr: a nickname, of another generation
+		{2, 5, "nickname"},
+	}
+	for _, tt := range tests {
+		for _, ab := range [][2]int{{tt.a, tt.b}, {tt.b, tt.a}} {
+			got := vt.level(0, int32(ab[0]), int32(ab[1]))
+			scored, _, _ := c.Level(recs[ab[0]].Features[0].Values, recs[ab[1]].Features[0].Values)
+			if c.Label(got) != tt.want || scored != got {
+				t.Errorf("%q ~ %q: %s (scorer %s), want %s", names[ab[0]], names[ab[1]], c.Label(got), c.Label(scored), tt.want)
+			}
+		}
+	}
+}
