@@ -92,7 +92,7 @@ func (l *Live) auditSeer(ctx context.Context, tx store.Tx, v access.View) (*audi
 	if v.Everything() {
 		return nil, nil
 	}
-	if err := l.digestSources.update(ctx, tx, l.salt); err != nil {
+	if err := l.digestSources.update(ctx, tx, l.salt, l.storedKeys); err != nil {
 		return nil, err
 	}
 	return &auditSeer{tx: tx, v: v, sources: l.digestSources.source, entities: map[string]bool{}}, nil
@@ -167,41 +167,47 @@ func (s *auditSeer) redact(ctx context.Context, e *audit.Entry) (bool, error) {
 // store's change log after that.
 type digestSources struct {
 	mu    sync.Mutex
-	upTo  int64 // the audit sequence number it reflects; 0: not read
+	read  bool  // the stored records' keys were read
+	upTo  int64 // the audit sequence number it reflects
 	names []string
 	index map[string]uint16
 	of    map[[16]byte]uint16
 }
 
-// update reads what the store changed since it was last read.
-func (d *digestSources) update(ctx context.Context, tx store.Tx, salt []byte) error {
+// update reads what the store changed since it was last read; all
+// returns every stored record's key, as of an audit sequence number, for
+// the first read.
+func (d *digestSources) update(ctx context.Context, tx store.Tx, salt []byte,
+	all func(context.Context, store.Tx) ([]record.Key, int64, error)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return err
 	}
-	switch {
-	case d.upTo == 0 || head.Seq < d.upTo:
-		err = d.readAll(ctx, tx, salt)
-	case head.Seq > d.upTo:
-		keys, complete, cerr := tx.ChangedSince(ctx, d.upTo, head.Seq)
-		switch {
-		case cerr != nil:
-			err = cerr
-		case !complete:
-			err = d.readAll(ctx, tx, salt)
-		default:
-			dg := audit.NewKeyDigester(salt)
-			for _, k := range keys {
-				d.add(dg, k)
+	dg := audit.NewKeyDigester(salt)
+	if !d.read {
+		keys, upTo, err := all(ctx, tx)
+		if err != nil {
+			return err
+		}
+		d.addAll(dg, keys)
+		d.read, d.upTo = true, upTo
+	}
+	if head.Seq > d.upTo {
+		keys, complete, err := tx.ChangedSince(ctx, d.upTo, head.Seq)
+		if err != nil {
+			return err
+		}
+		if !complete {
+			if keys, _, err = all(ctx, tx); err != nil {
+				return err
 			}
 		}
-	}
-	if err == nil {
+		d.addAll(dg, keys)
 		d.upTo = head.Seq
 	}
-	return err
+	return nil
 }
 
 // source returns the source of a digest's record, if it is known.
@@ -222,16 +228,39 @@ func (d *digestSources) source(digest string) (string, bool) {
 	return d.names[i], true
 }
 
-// readAll reads the source of every stored record's digest.
-func (d *digestSources) readAll(ctx context.Context, tx store.Tx, salt []byte) error {
+// addAll notes the sources of keys' digests.
+func (d *digestSources) addAll(dg *audit.KeyDigester, keys []record.Key) {
 	if d.of == nil {
-		d.of, d.index = map[[16]byte]uint16{}, map[string]uint16{}
+		d.of, d.index = make(map[[16]byte]uint16, len(keys)), map[string]uint16{}
 	}
-	dg := audit.NewKeyDigester(salt)
-	return tx.Records(ctx, func(r store.Record) bool {
-		d.add(dg, r.Key)
+	for _, k := range keys {
+		d.add(dg, k)
+	}
+}
+
+// storedKeys returns the key of every stored record, as of an audit
+// sequence number: from the memory copy, whose lock is held only to copy
+// them, or, in shared mode, from the store.
+func (l *Live) storedKeys(ctx context.Context, tx store.Tx) ([]record.Key, int64, error) {
+	if !l.opt.Shared && l.mem != nil {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		keys := make([]record.Key, 0, len(l.mem.slot))
+		for k := range l.mem.slot {
+			keys = append(keys, k)
+		}
+		return keys, l.seen, nil
+	}
+	head, err := tx.AuditHead(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var keys []record.Key
+	err = tx.Records(ctx, func(r store.Record) bool {
+		keys = append(keys, r.Key)
 		return true
 	})
+	return keys, head.Seq, err
 }
 
 // add notes the source of a record's digest. A digest stays known after
