@@ -4,7 +4,6 @@ import (
 	"hash/maphash"
 	"sync/atomic"
 
-	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -29,8 +28,8 @@ type Prepared struct {
 	// nick has bit g%32 set for each nickname group g of a token: two
 	// names with no bit in common cannot be nicknames of each other.
 	nick uint32
-	// gen is a person name's generation (normalize.Generation): two
-	// names of unequal generations disagree whatever their words.
+	// gen is a person name's generation (generation): two names of
+	// unequal generations disagree whatever their words.
 	gen uint8
 }
 
@@ -52,7 +51,7 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 		w.fh = uint32(maphash.String(hashSeed, c.str(&w, c.hashed)))
 	}
 	if c.generations {
-		w.gen = uint8(normalize.Generation(v.Facet("suffix")))
+		w.gen = generation(v.Facet("suffix"))
 	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
@@ -64,9 +63,30 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	return w
 }
 
-// Generation returns the value's generation (normalize.Generation) when
-// its comparison reads one, else 0.
+// Generation returns the value's generation (see generation) when its
+// comparison reads one, else 0.
 func (p *Prepared) Generation() uint8 { return p.gen }
+
+// generation returns the rank in a family's line of a person name's
+// generational suffix, as normalize writes it (the facet "suffix"): 1 for
+// a senior, 2 for a junior or a second (jr, ii, filho, hijo), 3 for a
+// third (iii, neto), 4 for a fourth; 0 when it says none (none written,
+// sobrinho). Two names of unequal ranks are two people, a father and his
+// son: John Smith Sr and John Smith Jr. A junior and a second are often
+// one.
+func generation(suffix string) uint8 {
+	switch suffix {
+	case "sr":
+		return 1
+	case "jr", "ii", "filho", "hijo":
+		return 2
+	case "iii", "neto":
+		return 3
+	case "iv":
+		return 4
+	}
+	return 0
+}
 
 // Derived reports whether the value is derived (record.FacetDerived).
 func (p *Prepared) Derived() bool { return p.v.IsDerived() }

@@ -692,26 +692,6 @@ var suffixes = map[string]string{
 	"filho": "filho", "neto": "neto", "sobrinho": "sobrinho", "hijo": "hijo",
 }
 
-// Generation returns the rank of a generational suffix (PersonName.Suffix)
-// in its family's line: 1 for a senior, 2 for a junior or a second (jr,
-// ii, filho, hijo), 3 for a third (iii, neto), 4 for a fourth; 0 when
-// the suffix says none (none written, sobrinho). Two names of unequal
-// ranks are two people: a father and his son, John Smith Sr and John
-// Smith Jr; a junior and a second are often one.
-func Generation(suffix string) int {
-	switch suffix {
-	case "sr":
-		return 1
-	case "jr", "ii", "filho", "hijo":
-		return 2
-	case "iii", "neto":
-		return 3
-	case "iv":
-		return 4
-	}
-	return 0
-}
-
 var postNominals = set("esq phd md dds mba cpa qc kc obe mbe cbe")
 
 // particles introduce a surname and stay attached to it.
