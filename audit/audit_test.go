@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -95,6 +96,18 @@ func TestKeyDigest(t *testing.T) {
 	}
 	if audit.KeyDigest([]byte("salt1"), record.Key{Source: "ban", ID: "kC-1"}) == a {
 		t.Fatal("source and id are not separated")
+	}
+	// Logs already written name records by these digests: HMAC-SHA256 of
+	// source, a zero byte and id, its first 16 bytes in hex.
+	if want := "da70cf5c730bf45dd35a4757b337a17d"; a != want {
+		t.Errorf("KeyDigest(salt1, bank/C-1) = %s, want %s", a, want)
+	}
+	// One digester for many keys gives each key's KeyDigest.
+	dg := audit.NewKeyDigester([]byte("salt1"))
+	for _, k := range []record.Key{{Source: "bank", ID: "C-1"}, {Source: "watchlist", ID: "a long id of a sanctions entry"}, {Source: "bank", ID: "C-1"}} {
+		if d := dg.Digest(k); hex.EncodeToString(d[:]) != audit.KeyDigest([]byte("salt1"), k) {
+			t.Errorf("KeyDigester on %v: %x", k, d)
+		}
 	}
 }
 

@@ -200,9 +200,11 @@ func (s *Server) begin(ctx context.Context, op access.Op) (*caller, access.View,
 func (s *Server) needs(op access.Op) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
 		if _, _, err := s.begin(ctx.Context(), op); err != nil {
-			var se huma.StatusError
-			errors.As(err, &se)
-			huma.WriteErr(s.api, ctx, se.GetStatus(), err.Error())
+			status := http.StatusForbidden
+			if se := huma.StatusError(nil); errors.As(err, &se) {
+				status = se.GetStatus()
+			}
+			huma.WriteErr(s.api, ctx, status, err.Error())
 			return
 		}
 		next(ctx)
