@@ -129,7 +129,11 @@ var (
 	usZip4     = regexp.MustCompile(`\b([0-9]{5})-[0-9]{4}\b`)
 	brCEP      = regexp.MustCompile(`\b([0-9]{5})-([0-9]{3})\b`)
 	ptPostcode = regexp.MustCompile(`\b([1-9][0-9]{3})-([0-9]{3})\b`)
-	houseNum   = regexp.MustCompile(`^[0-9]{1,5}[a-z]?$`)
+	// arCPA is Argentina's postcode (Código Postal Argentino): the
+	// province's letter (any but I, O and Ñ), the town's four digits and
+	// three letters of the block face, C1043AAB.
+	arCPA    = regexp.MustCompile(`\b([A-HJ-NP-Z][0-9]{4}[A-Z]{3})\b`)
+	houseNum = regexp.MustCompile(`^[0-9]{1,5}[a-z]?$`)
 	// markedNum is a number after a number sign (# 12, Nº 12, No. 12, Nro
 	// 12, Núm. 12): the house number, with the part after a hyphen that
 	// Colombian addresses give it (Cra. 15 No. 93-60: carrera 15, house
@@ -153,8 +157,8 @@ var (
 
 // ParseAddress folds an address, expands street-type and direction
 // abbreviations (Av/Avda → avenida, St → street or saint, Cl → calle, …),
-// and separates the postcode (UK, Canadian, Dutch, US, Brazilian and
-// Portuguese forms, or a
+// and separates the postcode (UK, Canadian, Dutch, US, Brazilian,
+// Portuguese and Argentine forms, or a
 // trailing 4–6 digit number) and the house number (a Colombian grid
 // address's house, with a number sign or without; else the number after a
 // number sign; else the first number).
@@ -191,7 +195,7 @@ func ParseAddress(raw string) (Address, error) {
 	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
 	// The first form found is the postcode: the groups its pattern
 	// captures, joined (a ZIP+4's first five digits alone).
-	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode, usZip4, brCEP, ptPostcode} {
+	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode, usZip4, brCEP, ptPostcode, arCPA} {
 		if m := re.FindStringSubmatchIndex(upper); m != nil {
 			for g := 2; g+1 < len(m); g += 2 {
 				a.Postcode += upper[m[g]:m[g+1]]
