@@ -107,19 +107,50 @@ var fieldLabels = set(`iban bic swift account cuenta conta compte konto
 // isLabel reports whether an identifier's field may write w before it.
 func isLabel(w string) bool { return idLabels[w] || fieldLabels[w] }
 
-// Postcode folds a postal code like an identifier: "sw1a 1aa" → SW1A1AA.
 // courtLabels name the register a company number is in by its court
 // or town, the word after them (Amtsgericht Hamburg HRB 12345, RCS Paris B
 // 552 120 222).
 var courtLabels = map[string]bool{"amtsgericht": true, "registergericht": true, "rcs": true}
 
+// Postcode folds a postal code to upper-case ASCII letters and digits:
+// "sw1a 1aa" → SW1A1AA, "1012 LG" → 1012LG, "01310-100" → 01310100. The
+// words before its first part with a digit are a label or a country's
+// prefix (CP, C.P., CEP, PLZ, ZIP, NL-, SE-) and go; after its last, the
+// letters of a code of four digits and two or three letters are kept (the
+// Netherlands' 1012 LG, Argentina's C1043 AAB), any other word (a town, a
+// country) goes. A US ZIP+4 is its five digits, as in an address line.
 func Postcode(raw string) (string, error) {
-	pc, err := Identifier(raw)
-	if err != nil {
-		return "", fmt.Errorf("%w: postcode %q has no letters or digits", ErrEmpty, raw)
+	toks := Tokens(raw)
+	first := slices.IndexFunc(toks, hasDigit)
+	if first < 0 {
+		if len(toks) == 0 {
+			return "", fmt.Errorf("%w: postcode %q has no letters or digits", ErrEmpty, raw)
+		}
+		return strings.ToUpper(strings.Join(toks, "")), nil
 	}
-	return pc, nil
+	last := first
+	for i := first; i < len(toks); i++ {
+		if hasDigit(toks[i]) {
+			last = i
+		}
+	}
+	if k := last + 1; k < len(toks) && len(toks[k]) >= 2 && len(toks[k]) <= 3 && !hasDigit(toks[k]) && fourDigitsEnd.MatchString(toks[last]) {
+		last = k
+	}
+	pc := strings.Join(toks[first:last+1], "")
+	if m := zipPlus4.FindStringSubmatch(pc); m != nil {
+		pc = m[1]
+	}
+	return strings.ToUpper(pc), nil
 }
+
+var (
+	// fourDigitsEnd matches a part of a postcode that ends with four
+	// digits (1012, c1043), which letters may follow.
+	fourDigitsEnd = regexp.MustCompile(`(?:^|[^0-9])[0-9]{4}$`)
+	// zipPlus4 matches a US ZIP+4 as Tokens leaves it (10001 1234 joined).
+	zipPlus4 = regexp.MustCompile(`^([0-9]{5})[0-9]{4}$`)
+)
 
 // townOf returns the town of a city cell without the state or district a
 // form writes after it: "Valencia, Carabobo", "CARACAS - DTTO CAPITAL",

@@ -414,6 +414,24 @@ func FuzzIdentifier(f *testing.F) {
 	})
 }
 
+func FuzzPostcode(f *testing.F) {
+	for _, s := range []string{"sw1a 1aa", "1012 LG", "C.P. 06600", "10001-1234", "NL-1012 LG Amsterdam", "-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pc, err := normalize.Postcode(s)
+		if err != nil {
+			return
+		}
+		if !upperAlnum.MatchString(pc) {
+			t.Fatalf("Postcode(%q) = %q", s, pc)
+		}
+		if again, _ := normalize.Postcode(pc); again != pc {
+			t.Fatalf("not idempotent: %q → %q → %q", s, pc, again)
+		}
+	})
+}
+
 func FuzzValue(f *testing.F) {
 	for _, k := range record.Kinds {
 		f.Add(string(k), "Juan García 17/05/1990 +58 412 555 1234")
