@@ -171,6 +171,7 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
+		{record.KindName, "Nguyen Van An", "AN NGUYEN", "subset"},
 		{record.KindName, "John Smith Sr", "John Smith Jr", "else"}, // a father and his son
 		{record.KindName, "John Smith Jr.", "John Smith", "exact"},
 		{record.KindName, "John Smith Jr", "John Smith II", "exact"},
@@ -516,6 +517,7 @@ func TestSharedName(t *testing.T) {
 		{"J García", "Juan García López", ""},                           // an initial is not a given name
 		{"Juan Manuel García", "Juan García López", ""},                 // neither within the other
 		{"Juan García López", "Juan López García", "garcia juan lopez"}, // order aside
+		{"Nguyen Van An", "An Nguyen", "an nguyen"},                     // a Vietnamese middle name dropped, Western order
 	}
 	for _, tt := range tests {
 		for _, swap := range []bool{false, true} {

@@ -46,6 +46,12 @@ func ParseName(raw string) (PersonName, error) {
 		n.Tokens, n.Given, n.Surnames = words, words[:len(words)-k], words[len(words)-k:]
 	} else if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
+		if len(words) > 2 && vietnameseMiddle[words[1]] {
+			// Nguyen Van An: An is the name he is called by (the
+			// given facet, as a Western-order An Nguyen's), Van his
+			// middle name.
+			n.Given = append(slices.Clone(words[2:]), words[1])
+		}
 	} else {
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
 	}
