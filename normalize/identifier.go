@@ -116,9 +116,9 @@ var courtLabels = map[string]bool{"amtsgericht": true, "registergericht": true, 
 // "sw1a 1aa" → SW1A1AA, "1012 LG" → 1012LG, "01310-100" → 01310100. The
 // words before its first part with a digit are a label or a country's
 // prefix (CP, C.P., CEP, PLZ, ZIP, NL-, SE-) and go; after its last, the
-// letters of a code of four digits and two or three letters are kept (the
-// Netherlands' 1012 LG, Argentina's C1043 AAB), any other word (a town, a
-// country) goes. A US ZIP+4 is its five digits, as in an address line.
+// letters that are part of the code are kept (the Netherlands' 1012 LG,
+// Argentina's C1043 AAB: lettersAfter), any other word (a town, a state,
+// a country) goes. A US ZIP+4 is its five digits, as in an address line.
 func Postcode(raw string) (string, error) {
 	toks := Tokens(raw)
 	first := slices.IndexFunc(toks, hasDigit)
@@ -134,7 +134,7 @@ func Postcode(raw string) (string, error) {
 			last = i
 		}
 	}
-	if k := last + 1; k < len(toks) && len(toks[k]) >= 2 && len(toks[k]) <= 3 && !hasDigit(toks[k]) && fourDigitsEnd.MatchString(toks[last]) {
+	if k := last + 1; k < len(toks) && !hasDigit(toks[k]) && lettersAfter(toks[last]) == len(toks[k]) {
 		last = k
 	}
 	pc := strings.Join(toks[first:last+1], "")
@@ -144,10 +144,23 @@ func Postcode(raw string) (string, error) {
 	return strings.ToUpper(pc), nil
 }
 
+// lettersAfter returns how many letters a postcode's part of digits takes
+// after it as a word of its own: two after four digits (the Netherlands'
+// 1012 LG), three after a letter and four digits (Argentina's C1043 AAB);
+// else none (2000 NSW: a state after Australia's code).
+func lettersAfter(digits string) int {
+	switch {
+	case nlDigits.MatchString(digits):
+		return 2
+	case arDigits.MatchString(digits):
+		return 3
+	}
+	return 0
+}
+
 var (
-	// fourDigitsEnd matches a part of a postcode that ends with four
-	// digits (1012, c1043), which letters may follow.
-	fourDigitsEnd = regexp.MustCompile(`(?:^|[^0-9])[0-9]{4}$`)
+	nlDigits = regexp.MustCompile(`^[1-9][0-9]{3}$`)
+	arDigits = regexp.MustCompile(`^[a-z][0-9]{4}$`)
 	// zipPlus4 matches a US ZIP+4 as Tokens leaves it (10001 1234 joined).
 	zipPlus4 = regexp.MustCompile(`^([0-9]{5})[0-9]{4}$`)
 )
