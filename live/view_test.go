@@ -17,6 +17,8 @@ import (
 	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/store"
+	"github.com/concord-er/concord/store/postgres"
+	"github.com/concord-er/concord/store/postgres/pgtest"
 )
 
 func sourced(src, id, name, phone string) record.Record {
@@ -297,9 +299,28 @@ func TestDerivedTownView(t *testing.T) {
 // included. A problem the verification finds with a record of a hidden
 // source is told without its digest.
 func TestAuditView(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) {
+		st := openStore(t)
+		testAuditView(t, st, openLive(t, st, bridgeModel()))
+	})
+	// Shared mode keeps no memory copy: the digests' sources are read
+	// from the store.
+	t.Run("shared", func(t *testing.T) {
+		db, err := postgres.Open(context.Background(), pgtest.Schema(t), postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		l, err := live.Open(context.Background(), db, live.Options{Model: bridgeModel(), Shared: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testAuditView(t, db, l)
+	})
+}
+
+func testAuditView(t *testing.T, st store.Store, l *live.Live) {
 	ctx := context.Background()
-	st := openStore(t)
-	l := openLive(t, st, bridgeModel())
 	policy, err := access.NewPolicy([]string{"restricted"}, map[string]access.Source{"pub": {}, "sec": {Label: "restricted"}})
 	if err != nil {
 		t.Fatal(err)
