@@ -635,6 +635,9 @@ func hispanicSurnamesFirst(raw string, words []string) int {
 			continue
 		}
 		sur, giv := words[:k], words[k:]
+		if k == 2 && len(sur[1]) == 1 {
+			sur = sur[:1] // GARCIA V. MARIA: the second surname's initial
+		}
 		known := !slices.ContainsFunc(sur, func(w string) bool { return !notGiven(w) || !hispanicSurnames[w] }) &&
 			!slices.ContainsFunc(giv, func(w string) bool { return !givenNames[w] || hispanicSurnames[w] })
 		written := capitals && !slices.ContainsFunc(sur, func(w string) bool { return !notGiven(w) }) &&
