@@ -698,8 +698,10 @@ var splitHonorifics = [][]string{{"sig", "ra"}, {"sig", "na"}, {"dott", "ssa"}}
 var initialHonorifics = [][]string{{"h", "r", "h"}}
 
 // trailingTitles are the honorifics written after a name, as booking and
-// payment systems do ("SMITH/JANE MRS"): only those that are never a name.
-var trailingTitles = set("mr mrs ms miss mstr mx dr prof")
+// payment systems do ("SMITH/JANE MRS", "PEREZ/MARIA SRA"): only those
+// that are never a name. (SR is the generational suffix's: Senior, or
+// Señor.)
+var trailingTitles = set("mr mrs ms miss mstr mx dr prof sra srta")
 
 // suffixes maps generational suffixes to their canonical form.
 var suffixes = map[string]string{
