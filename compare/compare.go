@@ -90,9 +90,10 @@ type Comparison struct {
 	// nicknames is set when a level compares nicknames: Prepared values carry
 	// the nickname groups of their tokens.
 	nicknames bool
-	// generations: a person name comparison, where names of unequal
-	// generations (Sr and Jr, II and III) are at else.
-	generations bool
+	// suffixSlot is the facet slot of a person name's generational suffix,
+	// whose unequal generations (Sr and Jr, II and III) are at else; -1
+	// for a comparison of other values.
+	suffixSlot int
 	// keySlot is the facet slot of the exact key (ExactKey).
 	keySlot int
 	// givenSlot is the facet slot of a name's first given name (SharedName);
@@ -178,10 +179,12 @@ func Compile(s Spec) (*Comparison, error) {
 	}
 	c.exactFirst = s.Levels[0].Method == MethodExact
 	c.keySlot = c.facet(s.Levels[0].Facet)
-	c.givenSlot = -1
+	c.givenSlot, c.suffixSlot = -1, -1
 	if s.Kind.IsName() {
 		c.givenSlot = c.facet("given")
-		c.generations = s.Kind == record.KindName || s.Kind == record.KindParty
+	}
+	if s.Kind == record.KindName || s.Kind == record.KindParty {
+		c.suffixSlot = c.facet("suffix")
 	}
 	c.screen = c.compileScreen()
 	return c, nil

@@ -50,8 +50,8 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	if c.hashed != noHash {
 		w.fh = uint32(maphash.String(hashSeed, c.str(&w, c.hashed)))
 	}
-	if c.generations {
-		w.gen = generation(v.Facet("suffix"))
+	if c.suffixSlot >= 0 {
+		w.gen = generation(c.read(&w, c.suffixSlot))
 	}
 	if c.nicknames {
 		for _, t := range v.Tokens {

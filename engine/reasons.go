@@ -62,7 +62,7 @@ func ReasonKind(reason string) string {
 		return KindBand
 	case strings.HasPrefix(reason, conflictPrefix):
 		return KindConflict
-	case strings.HasPrefix(reason, ambiguousPrefix), strings.HasPrefix(reason, "ambiguous: "):
+	case strings.HasPrefix(reason, ambiguousPrefix):
 		return KindAmbiguous
 	}
 	return KindRefused
@@ -139,7 +139,7 @@ func ReasonAsSeen(reason string, a, b record.Key, visible func(source string) bo
 				return ambiguousPrefix + name(with) + ambiguousMiddle + of.String()
 			}
 		}
-		return "ambiguous: as strong as a link to " + unseenRecord + ", which cannot be one entity with it"
+		return ambiguousPrefix + unseenRecord + ", which cannot be one entity with it"
 	}
 	if rest, ok := strings.CutPrefix(reason, separatedPrefix); ok {
 		if rest, ok := strings.CutSuffix(rest, separatedSuffix); ok {

@@ -396,7 +396,7 @@ func nameWords(raw string) (words []string, suffix string) {
 	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
 		words = words[1:]
 		// A couple's: Mr and Mrs J Smith, Sr. y Sra. Pérez.
-		if len(words) > 2 && coupleJoins[words[0]] && honorifics[words[1]] {
+		if len(words) > 2 && (words[0] == "and" || conjunctions[words[0]]) && honorifics[words[1]] {
 			words = words[1:]
 		}
 	}
@@ -687,9 +687,6 @@ var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame
 	// German degrees after Dr. (Dr. med., Dr. jur., Dr. rer. pol., Dipl.-Ing.), Italian,
 	// French and Dutch forms of address.
 	"med jur rer pol dipl dott dottssa avv sig signor signora sigra sigg maitre monsieur mevrouw meneer mevr dhr exmo exma")
-
-// coupleJoins join the honorifics of a couple written before one name.
-var coupleJoins = set("and y e et und")
 
 // splitHonorifics are honorifics that nameTokens reads as two words.
 var splitHonorifics = [][]string{{"sig", "ra"}, {"sig", "na"}, {"dott", "ssa"}}

@@ -263,7 +263,8 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 	return m, longest
 }()
 
-// conjunctions are the words for "and" of the languages Concord reads.
+// conjunctions are the words for "and" of the languages Concord reads
+// besides English.
 var conjunctions = set("y e et und")
 
 var orgAbbrev = map[string]string{
