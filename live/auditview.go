@@ -243,8 +243,8 @@ func (d *digestSources) addAll(dg *audit.KeyDigester, keys []record.Key) {
 // them, or, in shared mode, from the store.
 func (l *Live) storedKeys(ctx context.Context, tx store.Tx) ([]record.Key, int64, error) {
 	if !l.opt.Shared && l.mem != nil {
-		l.mu.Lock()
-		defer l.mu.Unlock()
+		l.lock()
+		defer l.unlock()
 		keys := make([]record.Key, 0, len(l.mem.slot))
 		for k := range l.mem.slot {
 			keys = append(keys, k)

@@ -121,6 +121,12 @@ type process struct {
 	// read a snapshot of the store (a read transaction), so a reader never
 	// waits for a change and never sees half of one.
 	mu sync.Mutex
+	// memMu is held with mu (lock), but for the end of a commit
+	// (commitChanges), which writes the store and leaves the memory copy
+	// as it is: prescore, which only lists the candidates of an upsert
+	// and checks them again at its turn, reads the copy under memMu alone,
+	// so that it need not wait for a commit's disk.
+	memMu sync.Mutex
 	// turn is held by the caller that commits the changes waiting (see
 	// commitWaiting), and waiting holds them, under waitingMu.
 	turn      sync.Mutex
@@ -179,7 +185,8 @@ type mirror struct {
 	// kept for the next: changes run one at a time on a memory copy.
 	unpacked record.Unpacked
 	// firsts is firstCopies' set, kept for the next call: it runs under
-	// the mutex, as changes and screening read the memory copy.
+	// the memory copy's lock (memMu), as changes, scoring ahead and
+	// screening read the copy.
 	firsts map[uint64]int32
 	// copyCount counts the records of each copyHash (the process's own
 	// copy, whose values are packed).
@@ -1011,6 +1018,13 @@ func (l *Live) commitChanges(ctx context.Context, group []*waitingChange) (err e
 	defer tx.Rollback()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.memMu.Lock()
+	memHeld := true
+	defer func() {
+		if memHeld {
+			l.memMu.Unlock()
+		}
+	}()
 	head, err := tx.AuditHead(ctx)
 	if err != nil {
 		return err
@@ -1024,6 +1038,10 @@ func (l *Live) commitChanges(ctx context.Context, group []*waitingChange) (err e
 	}
 	l.mem.dirty = map[record.Key]struct{}{}
 	defer func() {
+		if !memHeld {
+			l.memMu.Lock()
+			memHeld = true
+		}
 		dirty := l.mem.dirty
 		l.mem.dirty, l.next = nil, nil
 		// A change refused (rejected) touched nothing, but the changes
@@ -1055,6 +1073,11 @@ func (l *Live) commitChanges(ctx context.Context, group []*waitingChange) (err e
 			l.giveBackAccess(taken)
 		}
 	}()
+	// The memory copy holds the changes; what is left writes the store.
+	// Screening and other readers of the copy still wait (mu): they see
+	// a change once it is committed, never one that may yet fail.
+	l.memMu.Unlock()
+	memHeld = false
 	if head, err = l.appendAudits(ctx, tx, head, list); err != nil {
 		return err
 	}
@@ -1067,6 +1090,8 @@ func (l *Live) commitChanges(ctx context.Context, group []*waitingChange) (err e
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	l.memMu.Lock()
+	memHeld = true
 	l.commits.Add(1)
 	if l.next != nil { // an import's memory copy, now the store's
 		l.mem = l.next
@@ -1917,7 +1942,7 @@ func (l *Live) Check(ctx context.Context) error {
 	if err := l.lockFresh(ctx); err != nil {
 		return err
 	}
-	defer l.mu.Unlock()
+	defer l.unlock()
 	tx, err := l.st.Begin(ctx, false)
 	if err != nil {
 		return err
@@ -2275,10 +2300,22 @@ func (l *Live) Stored(ctx context.Context, keys []record.Key) (map[record.Key]bo
 	return out, err
 }
 
-// lockFresh takes the lock for reading the memory copy, first reading the
-// store again if another process has changed it.
-func (l *Live) lockFresh(ctx context.Context) error {
+// lock takes the memory copy's locks, as every holder of them but a
+// commit's end (memMu); unlock lets them go.
+func (l *Live) lock() {
 	l.mu.Lock()
+	l.memMu.Lock()
+}
+
+func (l *Live) unlock() {
+	l.memMu.Unlock()
+	l.mu.Unlock()
+}
+
+// lockFresh takes the locks for reading the memory copy (lock), first
+// reading the store again if another process has changed it.
+func (l *Live) lockFresh(ctx context.Context) error {
+	l.lock()
 	if l.opt.Shared {
 		return nil
 	}
@@ -2292,7 +2329,7 @@ func (l *Live) lockFresh(ctx context.Context) error {
 		tx.Rollback()
 	}
 	if err != nil {
-		l.mu.Unlock()
+		l.unlock()
 		return err
 	}
 	return nil

@@ -84,7 +84,7 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 			return nil, err
 		}
 	} else {
-		l.mu.Lock()
+		l.lock()
 		seen := map[int32]bool{}
 		for _, k := range keys {
 			held := l.mem.index[k]
@@ -101,7 +101,7 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 				cands = append(cands, cand{key: r.key, entity: r.entity, values: r.values, packed: r.packed})
 			}
 		}
-		l.mu.Unlock()
+		l.unlock()
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

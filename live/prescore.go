@@ -31,9 +31,10 @@ type prescore struct {
 
 // prescore scores the candidates of the upserts among ops (preps: what
 // each needs of its record alone, found already) against the memory copy
-// as it is now. It holds the memory copy's lock only to list the
-// candidates. Shared mode, whose changes load their own copies, scores
-// nothing ahead, nor does a read-only Live, which makes no change.
+// as it is now. It holds the memory copy's lock (memMu) only to list the
+// candidates, and does not wait for a commit writing to the disk. Shared
+// mode, whose changes load their own copies, scores nothing ahead, nor
+// does a read-only Live, which makes no change.
 func (l *Live) prescore(ops []Op, preps []upsertPrep) {
 	if l.opt.Shared || l.opt.ReadOnly {
 		return
@@ -44,7 +45,7 @@ func (l *Live) prescore(ops []Op, preps []upsertPrep) {
 		packed record.PackedValues
 	}
 	lists := make([][]cand, len(ops))
-	l.mu.Lock()
+	l.memMu.Lock()
 	for i := range ops {
 		if ops[i].Delete {
 			continue
@@ -58,7 +59,7 @@ func (l *Live) prescore(ops []Op, preps []upsertPrep) {
 		}
 		lists[i] = list
 	}
-	l.mu.Unlock()
+	l.memMu.Unlock()
 	n := len(l.scorer.Comps)
 	var unpacked record.Unpacked
 	for i, list := range lists {
