@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -12,7 +13,7 @@ import (
 	"github.com/concord-er/concord/bench"
 )
 
-const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--cpuprofile FILE] [--write docs/serve.md] | concord bench --shared --store postgres://… [--sizes …] [--resolvers 1,2,4] [--sample 4000] [--replay 100000] [--write docs/scale.md]"
+const benchSynopsis = "concord bench [--sizes 100000,300000,1000000] [--runs 3] [--write docs/benchmarks.md] | concord bench --live [--sizes …] [--sample 5000] [--write docs/realtime.md] | concord bench --serve [--sizes …] [--seconds 10] [--cpuprofile FILE] [--memprofile FILE] [--write docs/serve.md] | concord bench --shared --store postgres://… [--sizes …] [--resolvers 1,2,4] [--sample 4000] [--replay 100000] [--write docs/scale.md]"
 
 func runBench(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "bench", benchSynopsis)
@@ -26,6 +27,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 	serveMode := fs.Bool("serve", false, "measure the HTTP API (loopback, TLS): screening, uploads with readers, reads")
 	seconds := fs.Int("seconds", 10, "with --serve: seconds each phase runs")
 	cpuProfile := fs.String("cpuprofile", "", "with --serve or --shared: write a CPU profile of the largest size's measured phases to this file")
+	memProfile := fs.String("memprofile", "", "with --serve or --shared: write heap profiles as the largest size's measured phases start (FILE.base) and end (FILE); what they allocated: go tool pprof -sample_index=alloc_space -base FILE.base FILE")
 	networkMode := fs.Bool("network", false, "measure network queries (neighbours, paths, groups) on a synthetic network")
 	entities := fs.Int("entities", 1_000_000, "with --network: entities of the synthetic network")
 	relationships := fs.Int("relationships", 5_000_000, "with --network: relationships of the synthetic network")
@@ -87,9 +89,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 		if *replay <= 0 {
 			opt.Replay = -1
 		}
-		if *cpuProfile != "" {
-			opt.Profile = func() (func(), error) { return startCPUProfile(*cpuProfile) }
-		}
+		opt.Profile = phaseProfiles(*cpuProfile, *memProfile)
 		// The report names the database without where it is.
 		cmd = strings.Replace(cmd, *storeURL, "postgres://…", 1)
 		if flagSet(fs, "sample") {
@@ -109,9 +109,7 @@ func runBench(ctx context.Context, env Env, args []string) error {
 		report = bench.SharedMarkdown(res, opt, bench.Machine(), cmd)
 	case *serveMode:
 		opt := bench.ServeOptions{Sizes: ns, Seconds: *seconds, Seed: *seed, Dir: work, Log: env.Stderr}
-		if *cpuProfile != "" {
-			opt.Profile = func() (func(), error) { return startCPUProfile(*cpuProfile) }
-		}
+		opt.Profile = phaseProfiles(*cpuProfile, *memProfile)
 		res, err := bench.MeasureServe(ctx, opt)
 		if err != nil {
 			return err
@@ -197,4 +195,37 @@ func writeSection(path, report, begin, end string) error {
 		text = strings.TrimRight(text, "\n") + "\n\n" + section + "\n"
 	}
 	return writePrivate(path, []byte(text))
+}
+
+// phaseProfiles returns what starts the profiles asked for of a
+// benchmark's measured phases and stops them: a CPU profile written to
+// cpu, and heap profiles written to mem+".base" at the start and to mem at
+// the end (nil: none asked for).
+func phaseProfiles(cpu, mem string) func() (func(), error) {
+	if cpu == "" && mem == "" {
+		return nil
+	}
+	return func() (func(), error) {
+		stopCPU := func() {}
+		if cpu != "" {
+			var err error
+			if stopCPU, err = startCPUProfile(cpu); err != nil {
+				return nil, err
+			}
+		}
+		if mem != "" {
+			if err := writeHeapProfile(mem + ".base"); err != nil {
+				stopCPU()
+				return nil, err
+			}
+		}
+		return func() {
+			stopCPU()
+			if mem != "" {
+				if err := writeHeapProfile(mem); err != nil {
+					slog.Warn("bench: heap profile", "err", err)
+				}
+			}
+		}, nil
+	}
 }
