@@ -164,7 +164,7 @@ type mirror struct {
 	slot    map[record.Key]int32
 	recs    []liveRecord
 	free    []int32
-	index   map[uint64][]int32 // blocking key → records
+	index   blockIndex // blocking key → records
 	members map[record.EntityID][]int32
 	// verdicts are reviewers' decisions (same or different) by pair, and
 	// partners the other record of each, by record. They name records by
@@ -258,7 +258,7 @@ type liveLink struct {
 }
 
 func newMirror() *mirror {
-	return &mirror{slot: map[record.Key]int32{}, index: map[uint64][]int32{}, members: map[record.EntityID][]int32{}, copyCount: map[uint64]int32{},
+	return &mirror{slot: map[record.Key]int32{}, index: newBlockIndex(), members: map[record.EntityID][]int32{}, copyCount: map[uint64]int32{},
 		verdicts: map[record.Pair]record.Verdict{}, partners: map[record.Key][]record.Key{}, unreviewed: 1}
 }
 
@@ -308,7 +308,7 @@ func (m *mirror) add(key record.Key, kind record.EntityKind, entity record.Entit
 	m.recs[s] = r
 	m.slot[key] = s
 	for _, k := range keys {
-		m.index[k] = append(m.index[k], s)
+		m.index.add(k, s)
 	}
 	if entity != "" {
 		m.members[entity] = append(m.members[entity], s)
@@ -337,10 +337,7 @@ func (m *mirror) remove(s int32) {
 	r := &m.recs[s]
 	m.touch(r.key)
 	for _, k := range r.keys {
-		m.index[k] = dropSlot(m.index[k], s)
-		if len(m.index[k]) == 0 {
-			delete(m.index, k)
-		}
+		m.index.remove(k, s)
 	}
 	for _, l := range r.links {
 		o := &m.recs[l.to]
@@ -1270,9 +1267,10 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 func (l *Live) candidates(rec *record.Record, perRule [][]uint64) (cands []int32, rule map[int32]int, capped int) {
 	mem := l.mem
 	rule = map[int32]int{}
+	var one [1]int32
 	for ri, ks := range perRule {
 		for _, k := range ks {
-			held := mem.index[k]
+			held := mem.index.held(k, &one)
 			if mem.capped[k] {
 				capped++
 				continue

@@ -86,8 +86,9 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 	} else {
 		l.lock()
 		seen := map[int32]bool{}
+		var one [1]int32
 		for _, k := range keys {
-			held := l.mem.index[k]
+			held := l.mem.index.held(k, &one)
 			held, ok := l.mem.toCompare(held, l.opt.MaxBlock, record.Key{})
 			if !ok {
 				continue
