@@ -40,8 +40,8 @@ func (t *hookedTx) Commit() error {
 // An upsert scores its candidates ahead of its turn while another
 // change's commit waits for the disk: it does not wait for that commit,
 // and it finds the record the change added (it checks every score again
-// at its turn). The held change and a screening query then finish as
-// usual.
+// at its turn). The held change then commits, and the upsert, at its
+// turn, compares all three records.
 func TestPrescoreDuringCommit(t *testing.T) {
 	ctx := context.Background()
 	// The next commit, once armed, is held until released.
