@@ -103,10 +103,18 @@ func (l *Live) storedRecord(ctx context.Context, tx store.Tx, key record.Key, v 
 }
 
 // decodeFor decodes a stored record as the view shows it (its sensitive
-// values masked).
+// values masked), to be shown and let go: its strings share one copy of
+// the stored bytes (record.DecodeShared), or, in a form that reads
+// otherwise, are decoded one by one.
 func decodeFor(s store.Record, v access.View) (record.Record, error) {
-	r, err := decodeRecord(s)
-	return v.MaskRecord(r), err
+	var r record.Record
+	if !record.DecodeShared(s.Data, &r) {
+		var err error
+		if r, err = decodeRecord(s); err != nil {
+			return record.Record{}, err
+		}
+	}
+	return v.MaskRecord(r), nil
 }
 
 // visibleMembers returns the members of an entity the view holds, in key
