@@ -23,6 +23,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/concord-er/concord/record"
@@ -93,6 +94,46 @@ func Digest(data []byte) string {
 func KeyDigest(salt []byte, k record.Key) string {
 	d := NewKeyDigester(salt).Digest(k)
 	return hex.EncodeToString(d[:])
+}
+
+// Digester computes KeyDigests and ContentDigests under one salt, from any
+// goroutine. It keeps HMAC states for reuse: a new one sets up two SHA-256
+// states from the salt, and every record a real-time change writes is
+// digested twice (its key and its content): new HMACs were 8% of the bytes
+// BenchmarkApply allocates a record.
+type Digester struct {
+	salt []byte
+	pool sync.Pool // of hash.Hash: HMAC-SHA-256 under salt
+}
+
+// NewDigester returns a Digester for salt.
+func NewDigester(salt []byte) *Digester {
+	d := &Digester{salt: slices.Clone(salt)}
+	d.pool.New = func() any { return hmac.New(sha256.New, d.salt) }
+	return d
+}
+
+// Key returns KeyDigest(salt, k).
+func (d *Digester) Key(k record.Key) string {
+	m := d.pool.Get().(hash.Hash)
+	defer d.pool.Put(m)
+	m.Reset()
+	io.WriteString(m, k.Source)
+	m.Write([]byte{0})
+	io.WriteString(m, k.ID)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0])[:16])
+}
+
+// Content returns ContentDigest(salt, data).
+func (d *Digester) Content(data []byte) string {
+	m := d.pool.Get().(hash.Hash)
+	defer d.pool.Put(m)
+	m.Reset()
+	io.WriteString(m, "content\x00")
+	m.Write(data)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.Sum(sum[:0]))
 }
 
 // KeyDigester computes the KeyDigests of many keys under one salt, as the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -153,6 +154,58 @@ func FuzzRead(f *testing.F) {
 // BenchmarkKeyDigester is the cost of naming one record by its digest,
 // as the server does for every stored record the first time a reader of
 // partial clearance reads the audit log (live.AuditPage).
+// A Digester gives KeyDigest and ContentDigest, from many goroutines at
+// once (run with -race), whatever digests its states computed before.
+func TestDigester(t *testing.T) {
+	salt := []byte("a salt of thirty-two bytes, more")
+	given := slices.Clone(salt)
+	d := audit.NewDigester(given)
+	given[0] = 'X' // the Digester keeps its own copy
+	keys := []record.Key{{Source: "bank", ID: "C-1"}, {Source: "watchlist", ID: "a long id of a sanctions entry"}, {Source: "", ID: ""}, {Source: "ban", ID: "kC-1"}}
+	contents := [][]byte{nil, []byte(`{"key":{"source":"bank","id":"C-1"}}`), bytes.Repeat([]byte("x"), 1000)}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				k := keys[(g+i)%len(keys)]
+				if got, want := d.Key(k), audit.KeyDigest(salt, k); got != want {
+					t.Errorf("Key(%v) = %s, want %s", k, got, want)
+					return
+				}
+				c := contents[(g+i)%len(contents)]
+				if got, want := d.Content(c), audit.ContentDigest(salt, c); got != want {
+					t.Errorf("Content(%q) = %s, want %s", c, got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if audit.NewDigester([]byte("another")).Key(keys[0]) == d.Key(keys[0]) {
+		t.Error("two salts give one digest")
+	}
+}
+
+func BenchmarkDigester(b *testing.B) {
+	salt := []byte("a salt of thirty-two bytes, more")
+	k := record.Key{Source: "bank_kyc", ID: "C-1234567"}
+	b.Run("new HMAC", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			audit.KeyDigest(salt, k)
+		}
+	})
+	b.Run("Digester", func(b *testing.B) {
+		d := audit.NewDigester(salt)
+		b.ReportAllocs()
+		for b.Loop() {
+			d.Key(k)
+		}
+	})
+}
+
 func BenchmarkKeyDigester(b *testing.B) {
 	dg := audit.NewKeyDigester([]byte("a salt of thirty-two bytes, more"))
 	k := record.Key{Source: "bank_kyc", ID: "C-1234567"}

@@ -97,8 +97,9 @@ type Live struct {
 	placeholder func(source, feature, norm string) bool
 	exclusive   map[string]bool
 	opt         Options
-	salt        []byte // the secret of the audit log's record digests
-	modelID     string // digest of the model, written in the audit log
+	salt        []byte          // the secret of the audit log's record digests
+	digests     *audit.Digester // digests under salt
+	modelID     string          // digest of the model, written in the audit log
 	now         func() time.Time
 	*process
 	mem  *mirror
@@ -520,6 +521,7 @@ func (l *Live) prepare(ctx context.Context, m *model.Model) (*model.Model, error
 	if l.salt, err = digestSecret(ctx, tx, !l.opt.ReadOnly); err != nil {
 		return nil, err
 	}
+	l.digests = audit.NewDigester(l.salt)
 	stored, err := tx.Meta(ctx, metaModel)
 	switch {
 	case errors.Is(err, store.ErrNotFound) && (m == nil || l.opt.ReadOnly):
@@ -586,7 +588,7 @@ func (l *Live) audit(ctx context.Context, tx store.Tx, head audit.Head, e audit.
 }
 
 // digest names a record in the audit log.
-func (l *Live) digest(k record.Key) string { return audit.KeyDigest(l.salt, k) }
+func (l *Live) digest(k record.Key) string { return l.digests.Key(k) }
 
 // reload rebuilds the in-memory copy from the store, decoding records on
 // every core.
@@ -1146,7 +1148,7 @@ func (l *Live) prepareUpsert(rec *record.Record) (upsertPrep, error) {
 	if err != nil {
 		return upsertPrep{}, fmt.Errorf("record %s: %w", rec.Key, err)
 	}
-	return upsertPrep{data: data, content: audit.ContentDigest(l.salt, data),
+	return upsertPrep{data: data, content: l.digests.Content(data),
 		perRule: block.Keys(rec, l.rules, 0), values: l.scorer.Values(rec)}, nil
 }
 
