@@ -37,6 +37,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 	if err != nil {
 		return nil, err
 	}
+	digests := audit.NewDigester(salt) // every stored record is digested
 	// The model: its digest is the evidence of the last model entry.
 	model, err := tx.Meta(ctx, metaModel)
 	switch {
@@ -71,17 +72,17 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		if len(probs) >= maxStateProblems {
 			return false
 		}
-		d := audit.KeyDigest(salt, r.Key)
+		d := digests.Key(r.Key)
 		src := []string{r.Key.Source}
 		e, ok := last[d]
 		switch {
 		case ok && e.Action == actionImport:
-			imported[d] = audit.ContentDigest(salt, r.Data)
+			imported[d] = digests.Content(r.Data)
 		case !ok:
 			add(src, "record %s: stored, but no upsert in the log stored it", d)
 		case e.Action != string(ChangeUpsert):
 			add(src, "record %s: stored, but the log's last entry for it (seq %d) deleted it", d, e.Seq)
-		case e.Content != "" && e.Content != audit.ContentDigest(salt, r.Data):
+		case e.Content != "" && e.Content != digests.Content(r.Data):
 			add(src, "record %s: its content is not what the upsert at seq %d stored", d, e.Seq)
 		}
 		return true
@@ -124,7 +125,7 @@ func VerifyState(ctx context.Context, st store.Store, entries []audit.Entry) ([]
 		if len(probs) >= maxStateProblems {
 			break
 		}
-		a, b := audit.KeyDigest(salt, d.A), audit.KeyDigest(salt, d.B)
+		a, b := digests.Key(d.A), digests.Key(d.B)
 		if !slices.ContainsFunc(byReviewer[audit.ActorReviewer+d.Reviewer], func(e audit.Entry) bool {
 			return slices.Contains(e.Records, a) && slices.Contains(e.Records, b) &&
 				(e.Detail == e.Action || e.Detail == e.Action+" "+string(d.Verdict))
