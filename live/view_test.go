@@ -438,3 +438,42 @@ func testAuditView(t *testing.T, st store.Store, l *live.Live) {
 		}
 	}
 }
+
+// An entity read gives each record as it was upserted, whether its stored
+// form is read with strings shared (record.DecodeShared) or, holding an
+// escape (&, <, a quote, a backslash, a control character), by the JSON
+// decoder.
+func TestEntityReadsRecordsAsStored(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	upserted := map[record.Key]record.Record{}
+	for i, name := range []string{"ann plain", "Smith & Sons <Ltd>", `ann "the" o\neil`, "ann\ttab", "Åsa Ñúñez"} {
+		r := textRecord(strings.Repeat("r", i+1), name, "")
+		r.Line = i + 2
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		upserted[r.Key] = r
+	}
+	for k, want := range upserted {
+		got, err := l.Record(ctx, k, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := l.Entity(ctx, got.Entity, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(e.Records, func(s live.StoredRecord) bool { return s.Record.Key == k })
+		if i < 0 {
+			t.Fatalf("entity %s lacks %v", got.Entity, k)
+		}
+		for _, read := range []record.Record{got.Record, e.Records[i].Record} {
+			a, _ := json.Marshal(read)
+			b, _ := json.Marshal(want)
+			if string(a) != string(b) {
+				t.Errorf("%v read back as\n%s\nwant\n%s", k, a, b)
+			}
+		}
+	}
+}
