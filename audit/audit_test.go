@@ -103,6 +103,11 @@ func TestKeyDigest(t *testing.T) {
 	if want := "da70cf5c730bf45dd35a4757b337a17d"; a != want {
 		t.Errorf("KeyDigest(salt1, bank/C-1) = %s, want %s", a, want)
 	}
+	// Logs already written name stored content by these: HMAC-SHA256 of
+	// "content", a zero byte and the stored bytes, in hex.
+	if got, want := audit.ContentDigest([]byte("salt1"), []byte(`{"key":{"source":"bank","id":"C-1"}}`)), "5dbf361849eead707d4997d0c08d9807d7ce517289667e4c7ada9f0ad5c04443"; got != want {
+		t.Errorf("ContentDigest(salt1, …) = %s, want %s", got, want)
+	}
 	// One digester for many keys gives each key's KeyDigest.
 	dg := audit.NewKeyDigester([]byte("salt1"))
 	for _, k := range []record.Key{{Source: "bank", ID: "C-1"}, {Source: "watchlist", ID: "a long id of a sanctions entry"}, {Source: "bank", ID: "C-1"}} {
