@@ -58,7 +58,8 @@ func DecodeShared(data []byte, r *Record) (ok bool) {
 		return false
 	}
 	if d.lit(`,"relations":`) {
-		if r.Relations, ok = list(&d, (*sharedDecoder).relation); !ok {
+		var rels []Relation // few records state any
+		if r.Relations, ok = slab(&d, &rels, (*sharedDecoder).relation); !ok {
 			return false
 		}
 	}
@@ -169,32 +170,6 @@ func (d *sharedDecoder) key(k *Key) (ok bool) {
 	return d.lit("}")
 }
 
-// list reads null (a nil slice) or an array of items, each read by item.
-func list[T any](d *sharedDecoder, item func(*sharedDecoder, *T) bool) ([]T, bool) {
-	if d.lit("null") {
-		return nil, true
-	}
-	if !d.lit("[") {
-		return nil, false
-	}
-	out := []T{}
-	if d.lit("]") {
-		return out, true
-	}
-	for {
-		out = append(out, *new(T))
-		if !item(d, &out[len(out)-1]) {
-			return nil, false
-		}
-		if d.lit("]") {
-			return out, true
-		}
-		if !d.lit(",") {
-			return nil, false
-		}
-	}
-}
-
 // slab reads null (a nil slice) or an array of items, each read by item,
 // into the end of the backing array a, and returns them cut from it.
 func slab[T any](d *sharedDecoder, a *[]T, item func(*sharedDecoder, *T) bool) ([]T, bool) {
@@ -263,34 +238,18 @@ func (d *sharedDecoder) value(v *Value) (ok bool) {
 // facets reads facets written as an object (Facets.MarshalJSON), their
 // names shared (FacetName), as Facets.UnmarshalJSON reads them.
 func (d *sharedDecoder) facets() (Facets, bool) {
-	if d.lit("null") {
-		return nil, true
+	start := len(d.facetsOf)
+	null, ok := d.object(func(name []byte, value string) {
+		d.facetsOf = append(d.facetsOf, Facet{Name: facetName(name), Value: value})
+	})
+	if null || !ok {
+		return nil, ok
 	}
-	if !d.lit("{") {
-		return nil, false
-	}
-	if d.lit("}") {
+	n := len(d.facetsOf)
+	if n == start {
 		return Facets{}, true
 	}
-	start := len(d.facetsOf)
-	for {
-		name, ok := d.strBytes()
-		if !ok || !d.lit(":") {
-			return nil, false
-		}
-		value, ok := d.str()
-		if !ok {
-			return nil, false
-		}
-		d.facetsOf = append(d.facetsOf, Facet{Name: facetName(name), Value: value})
-		if d.lit("}") {
-			n := len(d.facetsOf)
-			return d.facetsOf[start:n:n], true
-		}
-		if !d.lit(",") {
-			return nil, false
-		}
-	}
+	return d.facetsOf[start:n:n], true
 }
 
 func (d *sharedDecoder) relation(r *Relation) (ok bool) {
@@ -308,29 +267,41 @@ func (d *sharedDecoder) relation(r *Relation) (ok bool) {
 // attributes reads an object of strings into a map (a repeated name: the
 // last value, as a JSON decoder keeps).
 func (d *sharedDecoder) attributes() (map[string]string, bool) {
+	out := map[string]string{}
+	null, ok := d.object(func(name []byte, value string) { out[string(name)] = value })
+	if null || !ok {
+		return nil, ok
+	}
+	return out, true
+}
+
+// object reads null, or an object of strings, giving pair each name and
+// value in order; null says which it read.
+func (d *sharedDecoder) object(pair func(name []byte, value string)) (null, ok bool) {
 	if d.lit("null") {
-		return nil, true
+		return true, true
 	}
 	if !d.lit("{") {
-		return nil, false
+		return false, false
 	}
-	out := map[string]string{}
 	if d.lit("}") {
-		return out, true
+		return false, true
 	}
 	for {
-		name, ok := d.str()
+		name, ok := d.strBytes()
 		if !ok || !d.lit(":") {
-			return nil, false
+			return false, false
 		}
-		if out[name], ok = d.str(); !ok {
-			return nil, false
+		value, ok := d.str()
+		if !ok {
+			return false, false
 		}
+		pair(name, value)
 		if d.lit("}") {
-			return out, true
+			return false, true
 		}
 		if !d.lit(",") {
-			return nil, false
+			return false, false
 		}
 	}
 }
