@@ -419,12 +419,53 @@ func TestLetters(t *testing.T) {
 	}
 }
 
+// TestCopiesOf: copies are records of one source, kind and label whose
+// values, tokens and facets are all alike; the first of each set is its
+// earliest record. Records whose norms agree but whose tokens or facets do
+// not hash alike and are told apart, however many share the hash.
+func TestCopiesOf(t *testing.T) {
+	withFacet := func(src, id, norm, facet string) record.Record {
+		return record.Record{Key: record.Key{Source: src, ID: id}, Features: []record.Feature{{Name: "n",
+			Values: []record.Value{{Norm: norm, Tokens: []string{norm}, Facets: record.Facets{{Name: "f", Value: facet}}}}}}}
+	}
+	tests := []struct {
+		name string
+		recs []record.Record
+		want []int32 // nil: no copies
+	}{
+		{"none", []record.Record{withFacet("s", "0", "a", "1"), withFacet("s", "1", "b", "1")}, nil},
+		{"a pair", []record.Record{withFacet("s", "0", "a", "1"), withFacet("s", "1", "a", "1")}, []int32{0, 0}},
+		{"other sources", []record.Record{withFacet("s", "0", "a", "1"), withFacet("t", "1", "a", "1")}, nil},
+		{"facets differ under one norm", []record.Record{
+			withFacet("s", "0", "a", "1"), withFacet("s", "1", "a", "2"), withFacet("s", "2", "a", "3"),
+			withFacet("s", "3", "a", "2"), withFacet("s", "4", "a", "1"), withFacet("s", "5", "a", "3"),
+		}, []int32{0, 1, 2, 1, 0, 2}},
+		{"kinds differ", func() []record.Record {
+			a, b := withFacet("s", "0", "a", "1"), withFacet("s", "1", "a", "1")
+			b.Kind = record.EntityOrganization
+			return []record.Record{a, b}
+		}(), nil},
+		{"tokens differ", func() []record.Record {
+			a, b, c := withFacet("s", "0", "a b", "1"), withFacet("s", "1", "a b", "1"), withFacet("s", "2", "a b", "1")
+			b.Features[0].Values[0].Tokens = []string{"a", "b"}
+			c.Features[0].Values[0].Tokens = []string{"a", "b"}
+			return []record.Record{a, b, c}
+		}(), []int32{0, 1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := block.CopiesOf(tt.recs); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("CopiesOf = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func BenchmarkCopiesOf(b *testing.B) {
 	recs := make([]record.Record, 100000)
 	for i := range recs {
 		// one record in a hundred is a copy of the one before it
-		id := i - i%100/99
-		recs[i] = rec("s", fmt.Sprint(i), "name=name"+fmt.Sprint(id), "city=town"+fmt.Sprint(id%50), "dob=19"+fmt.Sprint(id%90+10)+"-01-01")
+		recs[i] = customer(fmt.Sprint(i), i-i%100/99)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -432,4 +473,27 @@ func BenchmarkCopiesOf(b *testing.B) {
 			b.Fatal("no copies found")
 		}
 	}
+}
+
+// customer is a record of the values, tokens and facets a customer's row
+// normalises to (a party's name, a date of birth, an address, a phone),
+// with numbers from n.
+func customer(id string, n int) record.Record {
+	v := func(norm string, facets ...string) record.Value {
+		val := record.Value{Norm: norm, Tokens: strings.Fields(norm)}
+		for i := 0; i+1 < len(facets); i += 2 {
+			val.Facets = append(val.Facets, record.Facet{Name: facets[i], Value: facets[i+1]})
+		}
+		return val
+	}
+	given, surname := fmt.Sprintf("maria%d elena", n%997), fmt.Sprintf("garcia%d lopez", n)
+	dob := fmt.Sprintf("19%02d-%02d-%02d", 40+n%60, 1+n%12, 1+n%28)
+	return record.Record{Key: record.Key{Source: "bank", ID: id}, Kind: record.EntityPerson, Features: []record.Feature{
+		{Name: "name", Values: []record.Value{v(given+" "+surname, "first", given[:6], "given", given, "given_phonetic", "MR",
+			"initials", "megl", "last", "lopez", "party", "person", "phonetic", "MR ELN KRS LPS", "sorted", surname+" "+given,
+			"surname", surname, "surname_phonetic", "KRS LPS", "surnames", surname)}},
+		{Name: "dob", Values: []record.Value{v(dob, "day", dob, "month", dob[:7], "monthday", dob[5:], "precision", "day", "year", dob[:4])}},
+		{Name: "address", Values: []record.Value{v(fmt.Sprintf("calle %d 12 34 caracas", n%5000), "number", "12", "start", fmt.Sprintf("12 calle %d", n%5000), "street", fmt.Sprintf("calle %d", n%5000))}},
+		{Name: "phone", Values: []record.Value{v(fmt.Sprintf("+58412%07d", n), "national", fmt.Sprintf("0412%07d", n), "region", "VE")}},
+	}}
 }

@@ -1,6 +1,7 @@
 package block
 
 import (
+	"hash/maphash"
 	"runtime"
 	"slices"
 	"sync"
@@ -38,8 +39,11 @@ func CopiesOf(recs []record.Record) []int32 {
 	return nil
 }
 
-// copiesOf is CopiesOf, but it always returns the index. Records that
-// hash alike but differ (a collision, rare) are each first of their own.
+// copiesOf is CopiesOf, but it always returns the index. Records are
+// grouped by copySignature and then compared value by value: records that
+// hash alike but differ (a collision, rare) are each first of their own,
+// and the first of a set of copies is its earliest record whatever the
+// hashes, so the index does not depend on the seed.
 func copiesOf(recs []record.Record) []int32 {
 	first := make([]int32, len(recs))
 	sigs := make([]uint64, len(recs))
@@ -47,52 +51,67 @@ func copiesOf(recs []record.Record) []int32 {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			var h maphash.Hash
+			h.SetSeed(copySeed)
 			for i := w * len(recs) / workers; i < (w+1)*len(recs)/workers; i++ {
-				sigs[i] = copySignature(&recs[i])
+				sigs[i] = copySignature(&h, &recs[i])
 			}
 		})
 	}
 	wg.Wait()
 	bySig := make(map[uint64]int32, len(recs))
+	var collided map[int32]int32 // a first → the earlier first of another set with its hash
 	for i, h := range sigs {
 		first[i] = int32(i)
-		if j, ok := bySig[h]; ok {
-			if sameValues(&recs[i], &recs[j]) {
-				first[i] = j
-			}
+		j, ok := bySig[h]
+		if !ok {
+			bySig[h] = int32(i)
 			continue
 		}
-		bySig[h] = int32(i)
+		for {
+			if sameValues(&recs[i], &recs[j]) {
+				first[i] = j
+				break
+			}
+			if j, ok = collided[j]; !ok {
+				break
+			}
+		}
+		if first[i] == int32(i) {
+			if collided == nil {
+				collided = map[int32]int32{}
+			}
+			collided[int32(i)], bySig[h] = bySig[h], int32(i)
+		}
 	}
 	return first
 }
 
-// copySignature hashes what blocking and comparison read of a record: its
-// source, kind and label, and each feature's name and normalised values
-// (norm, tokens and facets), in order, each string after a byte that
-// says what it is.
-func copySignature(r *record.Record) uint64 {
-	h := fnvByte(fnvAdd(fnvOffset, r.Key.Source), 0x1e)
-	h = fnvAdd(fnvByte(h, '0'+kindBit(r.Kind)), r.Label)
+// copySeed seeds copySignature's hashes, for the process.
+var copySeed = maphash.MakeSeed()
+
+// copySignature hashes, with h, what tells most records apart: a
+// record's source, kind and label, and each feature's name and normalised
+// values, in order, each string after a byte that says what it is. Copies
+// hash alike; records that do too are told apart by sameValues, which
+// compares their tokens and facets as well.
+func copySignature(h *maphash.Hash, r *record.Record) uint64 {
+	h.Reset()
+	h.WriteString(r.Key.Source)
+	h.WriteByte(0x1e)
+	h.WriteByte('0' + kindBit(r.Kind))
+	h.WriteString(r.Label)
 	for i := range r.Features {
 		f := &r.Features[i]
-		h = fnvAdd(fnvByte(h, 0x1d), f.Name)
+		h.WriteByte(0x1d)
+		h.WriteString(f.Name)
 		for j := range f.Values {
-			v := &f.Values[j]
-			h = fnvAdd(fnvByte(h, 0x1e), v.Norm)
-			for _, t := range v.Tokens {
-				h = fnvAdd(fnvByte(h, 0x1f), t)
-			}
-			for _, fc := range v.Facets {
-				h = fnvAdd(fnvByte(fnvAdd(fnvByte(h, 0x1c), fc.Name), '='), fc.Value)
-			}
+			h.WriteByte(0x1e)
+			h.WriteString(f.Values[j].Norm)
 		}
 	}
-	return h
+	return h.Sum64()
 }
-
-// fnvByte continues an FNV-1a hash h with one byte.
-func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
 
 // sameValues reports whether a and b are copies: what copySignature
 // hashes is equal.

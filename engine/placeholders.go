@@ -91,10 +91,11 @@ func sourcePlaceholders(recs []record.Record, lo, hi int, exclusive map[string]b
 			}
 			k := slices.Index(features, ft.Name)
 			if k < 0 {
-				k, features, byFeature = len(features), append(features, ft.Name), append(byFeature, nil)
+				// Room for a value of each record: most hold one.
+				k, features, byFeature = len(features), append(features, ft.Name), append(byFeature, make([]uint64, 0, hi-r))
 			}
-			for _, v := range ft.Values {
-				if mayBePlaceholder(ft, v) {
+			for j := range ft.Values {
+				if v := &ft.Values[j]; mayBePlaceholder(ft, v) {
 					byFeature[k] = append(byFeature[k], maphash.String(seed, v.Norm))
 				}
 			}
@@ -172,8 +173,8 @@ func eachCandidate(recs []record.Record, lo, hi int, f string, counted func(int3
 		if ft == nil {
 			continue
 		}
-		for _, v := range ft.Values {
-			if mayBePlaceholder(ft, v) {
+		for j := range ft.Values {
+			if v := &ft.Values[j]; mayBePlaceholder(ft, v) {
 				fn(r, v.Norm)
 			}
 		}
@@ -182,7 +183,7 @@ func eachCandidate(recs []record.Record, lo, hi int, f string, counted func(int3
 
 // mayBePlaceholder reports whether v, a value of ft, may be a placeholder: of
 // dates, only those known to the day.
-func mayBePlaceholder(ft *record.Feature, v record.Value) bool {
+func mayBePlaceholder(ft *record.Feature, v *record.Value) bool {
 	return ft.Kind != record.KindDate || v.Facet("precision") == "day"
 }
 
