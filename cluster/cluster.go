@@ -124,7 +124,7 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		opt.Conflict = remembered(n, opt.Conflict)
 	}
 	if opt.Ambiguity > 0 && opt.Conflict != nil {
-		order, res.Refused = holdAmbiguous(edges, order, opt)
+		order, res.Refused = holdAmbiguous(n, edges, order, opt)
 	}
 	parent := make([]int32, n)
 	members := make([][]int32, n)
@@ -139,9 +139,15 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		}
 		return x
 	}
+	// A record alone is its own group: a slice of one element of self,
+	// capped, so that nothing appends into its neighbours.
+	self := make([]int32, n)
+	for i := range self {
+		self[i] = int32(i)
+	}
 	group := func(r int32) []int32 {
 		if members[r] == nil {
-			return []int32{r}
+			return self[r : r+1 : r+1]
 		}
 		return members[r]
 	}
@@ -150,21 +156,21 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 	// of their first copies.
 	// A group none of whose members has a copy keeps no list of its own
 	// (distinct[r] nil): its members are the list.
-	var distinct [][]int32
-	var copied []bool // per record: it has copies, or is one
+	var distinct map[int32][]int32 // by group, of the groups that hold copies
+	var copied []bool              // per record: it has copies, or is one
 	checked := group
 	if opt.Copies != nil {
-		distinct, copied = make([][]int32, n), make([]bool, n)
+		distinct, copied = map[int32][]int32{}, make([]bool, n)
 		for i, f := range opt.Copies {
 			if f != int32(i) {
 				copied[i], copied[f] = true, true
 			}
 		}
 		checked = func(r int32) []int32 {
-			if distinct[r] == nil {
-				return group(r)
+			if d, ok := distinct[r]; ok {
+				return d
 			}
-			return distinct[r]
+			return group(r)
 		}
 	}
 	// The checks before a merge: the model's conflicts and people's
@@ -219,28 +225,27 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		if distinct != nil {
 			if copied[ra] || copied[rb] {
 				sa, sb := ca, cb
-				if distinct[ra] == nil { // its members, in no order
+				if _, ok := distinct[ra]; !ok { // its members, in no order
 					sa = slices.Sorted(slices.Values(ca))
 				}
-				if distinct[rb] == nil {
+				if _, ok := distinct[rb]; !ok {
 					sb = slices.Sorted(slices.Values(cb))
 				}
 				distinct[ra], copied[ra] = unionCopies(sa, sb, opt.Copies), true
 			}
-			distinct[rb] = nil
+			delete(distinct, rb)
 		}
 		res.Merges++
 	}
+	// A cluster's label is its smallest record: the first met in order.
 	res.Labels = make([]int32, n)
-	smallest := make(map[int32]int32)
-	for i := range n {
-		r := find(int32(i))
-		if s, ok := smallest[r]; !ok || int32(i) < s {
-			smallest[r] = int32(i)
+	smallest := make([]int32, n) // by root: its smallest record + 1, 0 before any
+	for i := range int32(n) {
+		r := find(i)
+		if smallest[r] == 0 {
+			smallest[r] = i + 1
 		}
-	}
-	for i := range n {
-		res.Labels[i] = smallest[find(int32(i))]
+		res.Labels[i] = smallest[r] - 1
 	}
 	return res
 }
@@ -312,24 +317,35 @@ const maxAmbiguityEdges = 64
 // holdAmbiguous removes from order (edge indexes, strongest first) the
 // edges that are ambiguous (see Options.Ambiguity) and returns what is
 // left, and the edges held back.
-func holdAmbiguous(edges []Edge, order []int, opt Options) ([]int, []Refusal) {
-	byRecord := map[int32][]int{} // record → its edges in order, strongest first
+func holdAmbiguous(n int, edges []Edge, order []int, opt Options) ([]int, []Refusal) {
+	var chosen []int // the edges of order that may be held, strongest first
 	for _, i := range order {
 		e := edges[i]
 		if e.Weight == Forced || opt.Copies != nil && opt.Copies[e.A] == opt.Copies[e.B] {
 			continue // a person's decision, or a link to a copy: no choice
 		}
-		byRecord[e.A] = append(byRecord[e.A], i)
-		byRecord[e.B] = append(byRecord[e.B], i)
+		chosen = append(chosen, i)
+	}
+	// Each record's edges, strongest first, one record after another:
+	// those of record r are byRecord[start[r]:start[r+1]].
+	start := make([]int, n+1)
+	for _, i := range chosen {
+		start[edges[i].A+1]++
+		start[edges[i].B+1]++
+	}
+	for r := range n {
+		start[r+1] += start[r]
+	}
+	byRecord, next := make([]int, start[n]), slices.Clone(start[:n])
+	for _, i := range chosen {
+		for _, r := range [2]int32{edges[i].A, edges[i].B} {
+			byRecord[next[r]] = i
+			next[r]++
+		}
 	}
 	held := map[int][2]int32{} // edge → the conflicting pair
-	records := make([]int32, 0, len(byRecord))
-	for r := range byRecord {
-		records = append(records, r)
-	}
-	slices.Sort(records) // the same held edges, whatever the map order
-	for _, r := range records {
-		es := byRecord[r]
+	for r := range int32(n) {
+		es := byRecord[start[r]:start[r+1]]
 		if len(es) < 2 {
 			continue
 		}

@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -333,5 +334,37 @@ func TestCopiesAmbiguity(t *testing.T) {
 	}
 	if held != 2 {
 		t.Errorf("held back as ambiguous: %d, want 2 (%+v)", held, res.Refused)
+	}
+}
+
+// BenchmarkGreedy clusters a batch-sized graph: 200,000 records, most
+// linked to one or two others as a batch run's matches are, with
+// conflicts between records of different "birth years", ambiguity held
+// back and one record in fifty a copy of the one before it.
+func BenchmarkGreedy(b *testing.B) {
+	const n = 200000
+	rng := rand.New(rand.NewPCG(1, 2))
+	var edges []cluster.Edge
+	for a := int32(1); a < n; a++ {
+		for range rng.IntN(3) {
+			b := max(0, a-1-int32(rng.IntN(8)))
+			edges = append(edges, cluster.Edge{A: b, B: a, Weight: 4 + 20*rng.Float64()})
+		}
+	}
+	year := func(r int32) int32 { return r / 3 % 7 }
+	copies := make([]int32, n)
+	for i := range copies {
+		copies[i] = int32(i)
+		if i%50 == 1 {
+			copies[i] = int32(i - 1)
+		}
+	}
+	opt := cluster.Options{Threshold: 4, Ambiguity: 2, Copies: copies,
+		Conflict: func(a, b int32) bool { return year(a) != year(b) && year(a) == 0 }}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := cluster.Greedy(n, edges, opt); res.Merges == 0 {
+			b.Fatal("no merges")
+		}
 	}
 }
