@@ -41,9 +41,10 @@ func CopiesOf(recs []record.Record) []int32 {
 
 // copiesOf is CopiesOf, but it always returns the index. Records are
 // grouped by copySignature and then compared value by value: records that
-// hash alike but differ (a collision, rare) are each first of their own,
-// and the first of a set of copies is its earliest record whatever the
-// hashes, so the index does not depend on the seed.
+// hash alike but differ (norms alike with other tokens or facets, or a
+// collision) are each first of their own, and the first of a set of
+// copies is its earliest record whatever the hashes, so the index does
+// not depend on the seed.
 func copiesOf(recs []record.Record) []int32 {
 	first := make([]int32, len(recs))
 	sigs := make([]uint64, len(recs))
@@ -113,8 +114,9 @@ func copySignature(h *maphash.Hash, r *record.Record) uint64 {
 	return h.Sum64()
 }
 
-// sameValues reports whether a and b are copies: what copySignature
-// hashes is equal.
+// sameValues reports whether a and b are copies: their source, kind and
+// label are equal, and so are their features' names and values (norms,
+// tokens and facets), in order.
 func sameValues(a, b *record.Record) bool {
 	if a.Key.Source != b.Key.Source || a.Kind != b.Kind || a.Label != b.Label || len(a.Features) != len(b.Features) {
 		return false
