@@ -383,6 +383,13 @@ const minDigits = 6
 // Digits returns the digits of s, or "" when it has fewer than minDigits:
 // the key of the digits facet.
 func Digits(s string) string {
+	var buf [32]byte
+	return string(AppendDigits(buf[:0], s))
+}
+
+// AppendDigits appends to dst the digits of s, as Digits reads them, and
+// returns dst unchanged when s has too few.
+func AppendDigits(dst []byte, s string) []byte {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
@@ -390,15 +397,14 @@ func Digits(s string) string {
 		}
 	}
 	if n < minDigits {
-		return ""
+		return dst
 	}
-	b := make([]byte, 0, n)
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
-			b = append(b, s[i])
+			dst = append(dst, s[i])
 		}
 	}
-	return string(b)
+	return dst
 }
 
 // letters returns the bytes of s but spaces, sorted.

@@ -27,9 +27,11 @@ func unsharedIdentifiers(recs []record.Record) []string {
 	seed := maphash.MakeSeed()
 	var cols []column
 	at := map[[2]string]int{}
+	var buf [32]byte
 	for i := range recs {
 		r := &recs[i]
-		for _, ft := range r.Features {
+		for j := range r.Features {
+			ft := &r.Features[j]
 			if ft.Kind != record.KindIdentifier || len(ft.Values) == 0 {
 				continue
 			}
@@ -41,7 +43,7 @@ func unsharedIdentifiers(recs []record.Record) []string {
 				cols = append(cols, column{source: k[0], feature: k[1]})
 			}
 			for _, v := range ft.Values {
-				cols[c].hashes = append(cols[c].hashes, maphash.String(seed, numberOf(v.Norm)))
+				cols[c].hashes = append(cols[c].hashes, numberHash(seed, buf[:0], v.Norm))
 			}
 		}
 	}
@@ -64,15 +66,15 @@ func unsharedIdentifiers(recs []record.Record) []string {
 	return out
 }
 
-// numberOf is an identifier as two sources that write it differently
-// share it: its digits when it has six or more (P-J61566600, J61566600
-// and 61566600 are one number, as the digits blocking rules read them),
-// else itself.
-func numberOf(id string) string {
-	if d := block.Digits(id); d != "" {
-		return d
+// numberHash hashes an identifier as two sources that write it
+// differently share it: its digits when it has six or more (P-J61566600,
+// J61566600 and 61566600 are one number, as the digits blocking rules read
+// them), else itself; buf is room for the digits.
+func numberHash(seed maphash.Seed, buf []byte, id string) uint64 {
+	if d := block.AppendDigits(buf, id); len(d) > 0 {
+		return maphash.Bytes(seed, d)
 	}
-	return id
+	return maphash.String(seed, id)
 }
 
 // sharedCount counts the values two sorted lists of distinct values share.
