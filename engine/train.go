@@ -158,10 +158,11 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	if err := vals.compare(ctx, sample, opt.Workers, sampleLevels); err != nil {
 		return nil, nil, err
 	}
-	uPats := model.Patterns{}
+	uCounts := model.Counter{}
 	for k := range sample {
-		uPats.Add(sampleLevels[k*nC : (k+1)*nC])
+		uCounts.Add(sampleLevels[k*nC : (k+1)*nC])
 	}
+	uPats := uCounts.Patterns()
 	if uPats.Total() == 0 {
 		return nil, nil, fmt.Errorf("training: no pairs of records to learn from (%d records)", len(recs))
 	}
@@ -186,17 +187,21 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	vals.setMixed(recs, mixed, cands, lv)
 	timing["compare"] = round3(time.Since(t0).Seconds())
 	t0 = time.Now()
-	sessions := make([]model.Patterns, len(rules))
-	for r := range sessions {
-		sessions[r] = model.Patterns{}
+	counts := make([]model.Counter, len(rules))
+	for r := range counts {
+		counts[r] = model.Counter{}
 	}
 	for k := range cands {
 		v := lv[k*nC : (k+1)*nC]
 		for r := range rules {
 			if masks[k]&(1<<r) != 0 {
-				sessions[r].Add(v)
+				counts[r].Add(v)
 			}
 		}
+	}
+	sessions := make([]model.Patterns, len(rules))
+	for r := range sessions {
+		sessions[r] = counts[r].Patterns()
 	}
 
 	tr := &model.Training{Seed: opt.Seed, URandomPairs: uPats.Total()}

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"bytes"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -632,4 +633,58 @@ func TestConflictOutright(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCounter: a Counter counts what Patterns.Add counts, whatever is done
+// to the vectors it was given afterwards.
+func TestCounter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	want, c := model.Patterns{}, model.Counter{}
+	v := make([]uint8, 6)
+	for range 5000 {
+		for i := range v {
+			v[i] = uint8(rng.IntN(3))
+		}
+		want.Add(v)
+		c.Add(v)
+	}
+	clear(v) // the vector's bytes reused, as the levels of the next pair are
+	if got := c.Patterns(); !maps.Equal(got, want) {
+		t.Errorf("Counter gave %d patterns, %d pairs; want %d, %d", len(got), got.Total(), len(want), want.Total())
+	}
+}
+
+// BenchmarkPatternsAdd counts a million vectors of a few thousand kinds,
+// as training's sessions do, with Patterns.Add and with a Counter.
+func BenchmarkPatternsAdd(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const nC = 11
+	kinds := make([]uint8, 3000*nC)
+	for i := range kinds {
+		kinds[i] = uint8(min(rng.IntN(8), 3))
+	}
+	levels := make([]uint8, 0, 1000000*nC)
+	for range 1000000 {
+		k := rng.IntN(3000) * nC
+		levels = append(levels, kinds[k:k+nC]...)
+	}
+	b.Run("Patterns", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p := model.Patterns{}
+			for k := 0; k < len(levels); k += nC {
+				p.Add(levels[k : k+nC])
+			}
+		}
+	})
+	b.Run("Counter", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c := model.Counter{}
+			for k := 0; k < len(levels); k += nC {
+				c.Add(levels[k : k+nC])
+			}
+			_ = c.Patterns()
+		}
+	})
 }

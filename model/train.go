@@ -13,6 +13,32 @@ type Patterns map[string]int64
 // Add counts one vector.
 func (p Patterns) Add(levels []uint8) { p[string(levels)]++ }
 
+// Counter counts comparison vectors as Patterns.Add does, but makes a key
+// only for a vector it has not counted yet (Patterns.Add makes one for
+// every vector: a map's increment keeps the key it is given). For the
+// millions of pairs of training's sessions and sample of u, which hold a
+// few thousand distinct vectors.
+type Counter map[string]*int64
+
+// Add counts one vector.
+func (c Counter) Add(levels []uint8) {
+	if n, ok := c[string(levels)]; ok {
+		*n++
+		return
+	}
+	n := int64(1)
+	c[string(levels)] = &n
+}
+
+// Patterns returns the counts.
+func (c Counter) Patterns() Patterns {
+	p := make(Patterns, len(c))
+	for k, n := range c {
+		p[k] = *n
+	}
+	return p
+}
+
 // Total returns the number of pairs counted.
 func (p Patterns) Total() int64 {
 	var n int64
