@@ -668,22 +668,22 @@ func BenchmarkPatternsAdd(b *testing.B) {
 		k := rng.IntN(3000) * nC
 		levels = append(levels, kinds[k:k+nC]...)
 	}
+	each := func(add func([]uint8)) {
+		for k := 0; k < len(levels); k += nC {
+			add(levels[k : k+nC])
+		}
+	}
 	b.Run("Patterns", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			p := model.Patterns{}
-			for k := 0; k < len(levels); k += nC {
-				p.Add(levels[k : k+nC])
-			}
+			each(model.Patterns{}.Add)
 		}
 	})
 	b.Run("Counter", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			c := model.Counter{}
-			for k := 0; k < len(levels); k += nC {
-				c.Add(levels[k : k+nC])
-			}
+			each(c.Add)
 			_ = c.Patterns()
 		}
 	})
