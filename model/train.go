@@ -10,14 +10,11 @@ import (
 // bytes. EM and u estimation work on these counts, never on single pairs.
 type Patterns map[string]int64
 
-// Add counts one vector.
-func (p Patterns) Add(levels []uint8) { p[string(levels)]++ }
-
-// Counter counts comparison vectors as Patterns.Add does, but makes a key
-// only for a vector it has not counted yet (Patterns.Add makes one for
-// every vector: a map's increment keeps the key it is given). For the
-// millions of pairs of training's sessions and sample of u, which hold a
-// few thousand distinct vectors.
+// Counter counts comparison vectors into Patterns. It makes a key only
+// for a vector it has not counted yet, where incrementing a Patterns'
+// count by string(levels) makes a new string for every vector: training's
+// sessions and sample of u count millions of pairs of a few thousand
+// distinct vectors.
 type Counter map[string]*int64
 
 // Add counts one vector.
