@@ -41,11 +41,17 @@ type ResolveOptions struct {
 	// follows every "same" and never crosses a "different", and decided
 	// pairs leave the review list.
 	Decisions []record.Decision
+	// DropRaw drops each record's raw values (record.Feature.Raw) as it
+	// is loaded, once they are normalised: for a caller that needs of
+	// Resolution.Records only their keys and relations (concord resolve
+	// writing files), so that the raw text is not held, and scanned by
+	// the garbage collector, through the whole run.
+	DropRaw bool
 }
 
 // Resolution is the outcome of Resolve.
 type Resolution struct {
-	Records  []record.Record
+	Records  []record.Record   // without raw values under ResolveOptions.DropRaw
 	Entities []record.EntityID // per record
 	// Links are the pairs that linked: scored at or above the match
 	// threshold without a conflict, as indexes into Records.
@@ -223,7 +229,15 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 
 	start := time.Now()
-	load, err := Load(ctx, cfg, func(r record.Record) error { res.Records = append(res.Records, r); return nil }, reject, opt.Options)
+	load, err := Load(ctx, cfg, func(r record.Record) error {
+		if opt.DropRaw {
+			for i := range r.Features {
+				r.Features[i].Raw = nil
+			}
+		}
+		res.Records = append(res.Records, r)
+		return nil
+	}, reject, opt.Options)
 	if err != nil {
 		return nil, err
 	}

@@ -206,6 +206,45 @@ func TestResolveDeterministic(t *testing.T) {
 	}
 }
 
+// TestResolveDropRaw: a run that drops the records' raw values as they
+// load resolves them as one that keeps them, and holds none.
+func TestResolveDropRaw(t *testing.T) {
+	cfg := fixture.Hetero(t, 1500)
+	kept := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	dropped := fixture.Resolve(t, cfg, engine.ResolveOptions{DropRaw: true})
+	if !reflect.DeepEqual(kept.Entities, dropped.Entities) {
+		t.Error("entities differ when the raw values are dropped")
+	}
+	if !reflect.DeepEqual(kept.Review, dropped.Review) {
+		t.Error("the review list differs when the raw values are dropped")
+	}
+	raw := func(res *engine.Resolution) (n int) {
+		for _, r := range res.Records {
+			for _, f := range r.Features {
+				n += len(f.Raw)
+			}
+		}
+		return n
+	}
+	if n := raw(kept); n == 0 {
+		t.Error("a run that keeps the raw values holds none")
+	}
+	if n := raw(dropped); n != 0 {
+		t.Errorf("a run that drops the raw values holds %d", n)
+	}
+	for i := range kept.Records {
+		a, b := kept.Records[i], dropped.Records[i]
+		if a.Key != b.Key || len(a.Features) != len(b.Features) {
+			t.Fatalf("record %d: %v and %v", i, a.Key, b.Key)
+		}
+		for j := range a.Features {
+			if !reflect.DeepEqual(a.Features[j].Values, b.Features[j].Values) {
+				t.Fatalf("record %v, %s: values differ when the raw values are dropped", a.Key, a.Features[j].Name)
+			}
+		}
+	}
+}
+
 // TestFamilyNotChained: father and son share surname, address and phone;
 // a third record with only those fields matches both. They must not become
 // one entity, and the pair goes to review.

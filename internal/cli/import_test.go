@@ -63,6 +63,11 @@ func TestResolveImport(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("record %s/%s: exit %d: %s", row[0], row[1], code, errs)
 				}
+				// The store keeps the records' values as read, which a
+				// run that only writes files drops (engine.ResolveOptions.DropRaw).
+				if !strings.Contains(o, `"raw": [`) {
+					t.Errorf("record %s/%s in the store has no raw values: %s", row[0], row[1], o)
+				}
 				ent := between(o, `"entity": "`, `"`)
 				if prev, ok := byBatch[row[2]]; ok && prev != ent {
 					t.Errorf("batch entity %s is two entities in the store: %s and %s", row[2], prev, ent)

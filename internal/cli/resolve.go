@@ -105,6 +105,8 @@ func runResolve(ctx context.Context, env Env, args []string) error {
 	}
 	defer set.abort()
 	var after func(*engine.Resolution) error
+	// The files name records by key; only the store keeps their values.
+	opt.DropRaw = !*imp
 	if *imp {
 		after = func(res *engine.Resolution) error {
 			if err := importResolution(ctx, env, cfg, res, set.path("rejects.ndjson"), log); err != nil {
