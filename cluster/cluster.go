@@ -155,7 +155,7 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 	// all of them, or with Copies one of each set of copies, in the order
 	// of their first copies.
 	// A group none of whose members has a copy keeps no list of its own
-	// (distinct[r] nil): its members are the list.
+	// (no entry in distinct): its members are the list.
 	var distinct map[int32][]int32 // by group, of the groups that hold copies
 	var copied []bool              // per record: it has copies, or is one
 	checked := group
