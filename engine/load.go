@@ -532,23 +532,30 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 	return vals, rejects, orgNamed
 }
 
-// values normalises each part of raw (normalize.Parts), dropping
-// duplicates.
+// values normalises each part of raw (normalize.Parts), and the other
+// spelling of a name (normalize.Spelling), dropping duplicates.
 func (c *valueCache) values(kind record.Kind, raw string, opt normalize.Options) cached {
 	var e cached
 	var room [2]string
+	add := func(v record.Value) {
+		if !slices.ContainsFunc(e.vals, func(x record.Value) bool { return x.Norm == v.Norm }) {
+			e.vals = append(e.vals, v)
+		}
+	}
 	for _, part := range normalize.AppendParts(room[:0], kind, raw) {
 		v, err := normalize.Value(kind, part, opt)
 		if err != nil {
 			e.bad = append(e.bad, badPart{part, err})
 			continue
 		}
-		if slices.ContainsFunc(e.vals, func(x record.Value) bool { return x.Norm == v.Norm }) {
-			continue
-		}
-		e.vals = append(e.vals, v)
+		add(v)
 		e.orgNamed = e.orgNamed || c.orgNamed && (kind == record.KindName && normalize.IsOrgName(part) ||
 			kind == record.KindParty && v.Facet("party") == string(record.EntityOrganization))
+		if alt, ok := normalize.Spelling(kind, part); ok {
+			if v, err := normalize.Value(kind, alt, opt); err == nil {
+				add(v)
+			}
+		}
 	}
 	return e
 }

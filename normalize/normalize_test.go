@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
@@ -534,6 +535,70 @@ func FuzzParts(f *testing.F) {
 				t.Fatalf("part %q of %q not found in order", p, raw)
 			}
 			rest = rest[i+len(p):]
+		}
+	})
+}
+
+func TestSpelling(t *testing.T) {
+	tests := []struct {
+		kind record.Kind
+		in   string
+		want string // "" when there is no other spelling
+	}{
+		{record.KindName, "Jürgen Müller", "Juergen Mueller"},
+		{record.KindName, "MÜLLER, Jürgen", "MUELLER, Juergen"},
+		{record.KindParty, "Søren Kierkegaard", "Soeren Kierkegaard"},
+		{record.KindName, "Ångström", "Aangstroem"},
+		{record.KindName, "ÅSA BJÖRK", "AASA BJOERK"},
+		{record.KindName, "Ö. Yılmaz", "Oe. Yılmaz"}, // an initial: one capital
+		{record.KindName, "Pál Erdős", "Pál Erdoes"},
+		{record.KindOrgName, "Müller & Söhne GmbH", "Mueller & Soehne GmbH"},
+		{record.KindName, "Mu\u0308ller", "Mueller"}, // u and a combining diaeresis
+		{record.KindName, "Günther Argüello", "Guenther Argüello"},
+		{record.KindName, "Carlos Argüello Güemes", ""}, // Spanish ü: u either way
+		{record.KindName, "José Peña", ""},
+		{record.KindName, "John Smith", ""},
+		{record.KindAddress, "Müllerstraße 5", ""},  // names only
+		{record.KindName, "M\xffüller", "M ueller"}, // invalid UTF-8 as Fold reads it
+	}
+	for _, tt := range tests {
+		got, ok := normalize.Spelling(tt.kind, tt.in)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("Spelling(%s, %q) = %q, %v, want %q", tt.kind, tt.in, got, ok, tt.want)
+		}
+	}
+	// The two spellings normalise to the name written without the letters.
+	for _, c := range [][2]string{{"Jürgen Müller", "JUERGEN MUELLER"}, {"BJÖRK, Åsa", "Aasa Bjoerk"}} {
+		alt, _ := normalize.Spelling(record.KindName, c[0])
+		a, errA := normalize.Value(record.KindName, alt, normalize.Options{})
+		b, errB := normalize.Value(record.KindName, c[1], normalize.Options{})
+		if errA != nil || errB != nil || a.Norm != b.Norm || a.Facet("sorted") != b.Facet("sorted") {
+			t.Errorf("%q spelt %q reads %q, %q reads %q (%v, %v)", c[0], alt, a.Norm, c[1], b.Norm, errA, errB)
+		}
+	}
+}
+
+func FuzzSpelling(f *testing.F) {
+	f.Add("Jürgen MÜLLER")
+	f.Add("Argüello Güemes")
+	f.Add("Mu\u0308ller \xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		alt, ok := normalize.Spelling(record.KindParty, s)
+		if !ok {
+			if alt != "" {
+				t.Fatalf("Spelling(%q) = %q without ok", s, alt)
+			}
+			return
+		}
+		if alt == s || !utf8.ValidString(alt) || len(alt) > 2*len(s)+8 {
+			t.Fatalf("Spelling(%q) = %q", s, alt)
+		}
+		// The other spelling has fewer of the letters spelt out, and none
+		// but a Spanish ü.
+		for _, r := range "äöøåőűÄÖØÅŐŰ" {
+			if strings.ContainsRune(alt, r) {
+				t.Fatalf("Spelling(%q) = %q keeps %q", s, alt, r)
+			}
 		}
 	})
 }

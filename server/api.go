@@ -758,14 +758,22 @@ func (s *Server) query(in *matchIn, rejected *[]uploadError) (record.Record, err
 		for _, raw := range raws {
 			// A cell that writes several values (a name and its alias,
 			// two numbers) is read as a source's would be.
+			opt := normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]}
 			for _, part := range normalize.Parts(kind, raw) {
-				v, err := normalize.Value(kind, part, normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]})
+				v, err := normalize.Value(kind, part, opt)
 				if err != nil {
 					*rejected = append(*rejected, uploadError{Field: name, Reason: err.Error()})
 					continue
 				}
 				f.Values = append(f.Values, v)
 				usable++
+				// A name's other spelling (Müller, Mueller) is asked for
+				// too, as a stored record's is held.
+				if alt, ok := normalize.Spelling(kind, part); ok {
+					if v, err := normalize.Value(kind, alt, opt); err == nil {
+						f.Values = append(f.Values, v)
+					}
+				}
 			}
 		}
 		q.Features = append(q.Features, f)

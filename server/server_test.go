@@ -22,6 +22,7 @@ import (
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
@@ -748,5 +749,31 @@ func TestSplitAndMergeSeen(t *testing.T) {
 	}
 	if actions["split"] != 1 || actions["merge"] != 1 {
 		t.Errorf("the reviewer's entries: %v, want a split and a merge", actions)
+	}
+}
+
+// TestMatchSpellings checks that a screening query written with ä, ö or ü
+// is asked in its other spelling too (normalize.Spelling), as a stored
+// record's name is held: Jürgen Müller finds JUERGEN MUELLER exactly.
+func TestMatchSpellings(t *testing.T) {
+	m := testModel()
+	m.Comparisons[0].Kind = record.KindName
+	f := newFixtureWith(t, m)
+	f.http.Close()
+	for i := range f.opt.Sources {
+		f.opt.Sources[i].Fields = []config.Field{{Name: "name", Columns: []string{"name"}, Type: record.KindName},
+			{Name: "phone", Columns: []string{"phone"}, Type: record.KindText}}
+	}
+	f.opt.Kinds["name"] = record.KindName
+	f.start(t)
+	f.put(t, "pub", "a", "JUERGEN MUELLER", "111")
+	for _, q := range []string{"Jürgen Müller", "MÜLLER, Jürgen", "JURGEN MULLER"} {
+		var res struct{ Candidates []live.Candidate }
+		f.call(t, "ann", "case 1", "POST", "/v1/match", map[string]any{"features": map[string][]string{"name": {q}}}).decode(t, &res)
+		found := len(res.Candidates) == 1 && slices.ContainsFunc(res.Candidates[0].Explanation.Bars,
+			func(b explain.Bar) bool { return b.Name == "name" && b.Level == "exact" })
+		if want := q != "JURGEN MULLER"; found != want {
+			t.Errorf("match %q: found at exact %v, want %v: %+v", q, found, want, res.Candidates)
+		}
 	}
 }

@@ -233,6 +233,16 @@ func TestNormalizeCommand(t *testing.T) {
 		!strings.Contains(lines[1], `"norm":"smith plumbing"`) || strings.Contains(lines[2], `"part"`) {
 		t.Errorf("output = %q", out)
 	}
+	// A name with an umlaut: a line for its other spelling.
+	code, out, errs = run(t, "normalize", "--kind", "name", "Jürgen Müller")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"norm":"jurgen muller"`) ||
+		!strings.Contains(lines[1], `"spelling":"Juergen Mueller"`) || !strings.Contains(lines[1], `"norm":"juergen mueller"`) {
+		t.Errorf("output = %q", out)
+	}
 }
 
 func TestUsage(t *testing.T) {

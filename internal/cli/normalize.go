@@ -55,6 +55,23 @@ func runNormalize(_ context.Context, env Env, args []string) error {
 			if err := enc.Encode(out); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}
+			// A name's other spelling, which records hold as well.
+			if alt, ok := normalize.Spelling(record.Kind(*kind), part); ok {
+				v, err := normalize.Value(record.Kind(*kind), alt, opt)
+				if err != nil {
+					continue
+				}
+				out := map[string]any{"input": raw, "spelling": alt, "norm": v.Norm, "facets": v.Facets.Map()}
+				if len(parts) > 1 {
+					out["part"] = part
+				}
+				if len(v.Tokens) > 0 {
+					out["tokens"] = v.Tokens
+				}
+				if err := enc.Encode(out); err != nil {
+					return fmt.Errorf("write: %w", err)
+				}
+			}
 		}
 	}
 	return nil
