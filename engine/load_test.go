@@ -336,7 +336,8 @@ func TestLoadCellsOfSeveralValues(t *testing.T) {
 		"a.csv": "id,name,phone,doc\n" +
 			"1,Ivan Petrov a.k.a. Ivan Petroff,0212-1234567 / 0414-7654321,C.I. V-12.345.678\n" +
 			"2,Ana Diaz,0212-1234567 / 12345678901234567890,N/A\n" +
-			"3,Alias Grace,(0212) 555-1234 (oficina),V12345678\n",
+			"3,Alias Grace,(0212) 555-1234 (oficina),V12345678\n" +
+			"4,Jürgen and Ursula Müller,,\n",
 	}, `sources:
   - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}, ph: {column: phone, type: phone, region: VE}, doc: {column: doc, type: identifier}}}
 `)
@@ -367,6 +368,8 @@ func TestLoadCellsOfSeveralValues(t *testing.T) {
 		{2, "n", []string{"alias grace"}},
 		{2, "ph", []string{"+582125551234"}},
 		{2, "doc", []string{"V12345678"}},
+		// Two people (a joint account), each in both spellings.
+		{3, "n", []string{"jurgen muller", "juergen mueller", "ursula muller", "ursula mueller"}},
 	} {
 		if got := norms(recs[c.rec], c.f); !slices.Equal(got, c.want) {
 			t.Errorf("record %s %s = %q, want %q", recs[c.rec].Key, c.f, got, c.want)

@@ -770,3 +770,52 @@ func TestMixedIdentifiers(t *testing.T) {
 		t.Error("no KYC and listed record of one entity disagree on id_number")
 	}
 }
+
+// TestJointPartyHeld checks that a payment to two people (a joint
+// account: "JOHN SMITH AND JANE SMITH") is read as both their names, fits
+// both their entities equally, and is held for review as ambiguous rather
+// than put with either; John and Jane stay apart.
+func TestJointPartyHeld(t *testing.T) {
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("id,name,dob,address,national_id\n")
+	rows.WriteString("j1,John Smith,1970-03-04,12 High Street,V1000001\n")
+	rows.WriteString("j2,SMITH/JOHN,1970-03-04,12 High St,V1000001\n")
+	rows.WriteString("w1,Jane Smith,1972-08-09,12 High Street,V2000002\n")
+	rows.WriteString("w2,SMITH/JANE,1972-08-09,12 High St,V2000002\n")
+	rows.WriteString("pay,JOHN SMITH AND JANE SMITH,,12 HIGH STREET,\n")
+	for i := 0; i < 60; i++ {
+		rows.WriteString(fmt.Sprintf("u%d,Persona%c Gomez%c,19%d0-0%d-1%d,%d Calle %c,V3%02d0000\n",
+			i, 'a'+i%26, 'a'+i/26, 5+i%4, 1+i%9, i%9, 1+i%9, 'A'+i%26, i))
+	}
+	os.WriteFile(filepath.Join(dir, "p.csv"), []byte(rows.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
+  - {name: p, path: p.csv, id: id, fields: {name: {column: name, type: party}, dob: {column: dob, type: date}, address: {column: address, type: address}, nid: {column: national_id, type: identifier}}}
+model:
+  blocking: [[address], [name.surname_phonetic]]
+`), 0o644)
+	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	ent := map[string]record.EntityID{}
+	for i, r := range res.Records {
+		ent[r.Key.ID] = res.Entities[i]
+	}
+	if ent["j1"] != ent["j2"] || ent["w1"] != ent["w2"] || ent["j1"] == ent["w1"] {
+		t.Fatalf("John and Jane: %v", ent)
+	}
+	if ent["pay"] == ent["j1"] || ent["pay"] == ent["w1"] {
+		t.Errorf("the joint payment was put with one of the two: %v", ent)
+	}
+	held := false
+	for _, rp := range res.Review {
+		if (rp.A.ID == "pay" || rp.B.ID == "pay") && strings.HasPrefix(rp.Reason, "ambiguous") {
+			held = true
+		}
+	}
+	if !held {
+		t.Errorf("the joint payment was not held for review as ambiguous: %+v", res.Review)
+	}
+}

@@ -3,6 +3,7 @@ package normalize
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/concord-er/concord/record"
@@ -34,6 +35,11 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 		if mayHold(raw, aliasHints) {
 			return appendSplit(dst, raw, aliasMarker, nil)
 		}
+		if kind != record.KindOrgName && mayHold(raw, jointHints) {
+			if a, b, ok := jointNames(raw); ok {
+				return append(dst, a, b)
+			}
+		}
 	case kind == record.KindPhone:
 		if countDigits(raw) >= 12 && mayHoldPhones(raw) {
 			return appendSplit(dst, raw, phoneSeparator, func(p string) bool { return countDigits(p) >= 6 })
@@ -45,6 +51,85 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 	}
 	return append(dst, raw)
 }
+
+// jointNames reads a cell that names two people, as joint accounts and
+// payments to them write it, as their two names: "JOHN SMITH AND JANE
+// SMITH" and "MR JOHN SMITH & MRS JANE SMITH" are John Smith and Jane
+// Smith; a surname the two share written once is each one's: "John and
+// Jane Smith", "SMITH, JOHN AND JANE", "SMITH/JOHN & JANE". It splits only
+// where the words say two people: each side has a common given name first
+// (givenNames) or an honorific, or both end in the same surname. Anything
+// else is one name: a couple's honorifics (Mr and Mrs J Smith, read by the
+// name's parser), a firm named after people (SMITH AND JONES, ERNST &
+// YOUNG GLOBAL), a name that reads as an organisation's.
+func jointNames(raw string) (a, b string, ok bool) {
+	m := jointMarker.FindAllStringIndex(raw, 2)
+	if len(m) != 1 || IsOrgName(raw) {
+		return "", "", false
+	}
+	left, right := strings.TrimSpace(raw[:m[0][0]]), strings.TrimSpace(raw[m[0][1]:])
+	lw, lHon := jointWords(left)
+	rw, rHon := jointWords(right)
+	if len(lw) == 0 || len(rw) == 0 || strings.ContainsAny(right, ",/") {
+		return "", "", false
+	}
+	// SMITH, JOHN AND JANE; SMITH/JOHN AND MARY ANNE: the surname before
+	// the comma or slash, given names after it on both sides (SMITH, JOHN
+	// AND JANE DOE says too little).
+	if i := strings.IndexAny(left, ",/"); i >= 0 {
+		given := strings.TrimSpace(left[i+1:])
+		if i == 0 || given == "" || strings.ContainsAny(given, ",/") || len(rw) > 2 ||
+			slices.ContainsFunc(rw, func(w string) bool { return !givenNames[w] }) {
+			return "", "", false
+		}
+		sep := left[i : i+1]
+		if sep == "," {
+			sep = ", "
+		}
+		return left, strings.TrimSpace(left[:i]) + sep + right, true
+	}
+	people := lHon > 0 && rHon > 0 || givenNames[lw[0]] && givenNames[rw[0]]
+	switch {
+	case len(lw) >= 2 && len(rw) >= 2 && (people || lw[len(lw)-1] == rw[len(rw)-1]):
+		return left, right, true
+	case len(lw) == 1 && len(rw) >= 2 && people:
+		// John and Jane Smith, John and Mary Anne de la Cruz: her words
+		// after her given names are his surname too.
+		k := 1
+		for k < len(rw)-1 && givenNames[rw[k]] {
+			k++
+		}
+		// Her surname as written: the words after as many tokens as her
+		// honorifics and given names are (a word may be two tokens:
+		// Marie-Claire); none when her given names end inside a word.
+		f, n, i := strings.Fields(right), 0, 0
+		for ; i < len(f) && n < rHon+k; i++ {
+			n += len(Tokens(f[i]))
+		}
+		if n != rHon+k || i == len(f) {
+			return "", "", false
+		}
+		return left + " " + strings.Join(f[i:], " "), right, true
+	}
+	return "", "", false
+}
+
+// jointWords returns the words of one side of a joint name but the
+// honorifics before them, and how many of those there were.
+func jointWords(side string) (words []string, honorificWords int) {
+	words = Tokens(side)
+	for len(words) > 0 && honorifics[words[0]] {
+		words, honorificWords = words[1:], honorificWords+1
+	}
+	return words, honorificWords
+}
+
+var (
+	// jointMarker joins two people's names: and, &.
+	jointMarker = regexp.MustCompile(`(?i)\s(?:and|&)\s`)
+	// jointHints are mayHold's hints of jointMarker.
+	jointHints = hintsOf(" and ", " & ")
+)
 
 // mayHoldPhones is a quick test, true of every phone cell phoneSeparator
 // matches: a separator, or a word between two numbers.
