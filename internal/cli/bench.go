@@ -127,16 +127,14 @@ func runBench(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 		report = bench.Markdown(res, bench.Machine(), cmd)
-		if *write != "" { // keep the network section of the file
+		if *write != "" {
 			if old, err := os.ReadFile(*write); err == nil {
-				if i, j := strings.Index(string(old), networkBegin), strings.Index(string(old), networkEnd); i >= 0 && j > i {
-					report += "\n" + string(old[i:j+len(networkEnd)]) + "\n"
-				}
+				report = keepNetwork(report, string(old))
 			}
 		}
 	}
 	fmt.Fprint(env.Stdout, report)
-	if *write != "" { // between the file's markers, when it has them (docs/scale.md, docs/serve.md keep prose)
+	if *write != "" { // between the file's markers, when it has them (docs/benchmarks.md, docs/scale.md, docs/serve.md keep prose)
 		return writeMeasured(*write, report)
 	}
 	return nil
@@ -150,11 +148,25 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 }
 
 // Markers of the measured part of a document that holds prose too
-// (docs/scale.md, docs/serve.md): --write replaces what lies between them.
+// (docs/benchmarks.md, docs/scale.md, docs/serve.md): --write replaces
+// what lies between them.
 const (
 	measuredBegin = "<!-- measured: concord bench writes from here -->"
 	measuredEnd   = "<!-- measured: to here -->"
 )
+
+// keepNetwork returns the batch report to write over old: with old's
+// network section (bench --network) when old is written whole, as it is
+// when it has no measured markers (those keep everything outside them).
+func keepNetwork(report, old string) string {
+	if strings.Contains(old, measuredBegin) {
+		return report
+	}
+	if i, j := strings.Index(old, networkBegin), strings.Index(old, networkEnd); i >= 0 && j > i {
+		report += "\n" + old[i:j+len(networkEnd)] + "\n"
+	}
+	return report
+}
 
 // writeMeasured writes report between the markers of the file at path, or
 // the whole file when it has none (or does not exist).

@@ -79,3 +79,34 @@ func TestPanicIsABug(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// TestBenchWriteKeepsProse checks what bench --write keeps of the file it
+// writes: the prose outside its measured markers, and the network section
+// of a file written whole, once, never twice.
+func TestBenchWriteKeepsProse(t *testing.T) {
+	network := networkBegin + "\nneighbours p99 6 ms\n" + networkEnd
+	marked := measuredBegin + "\nold table\n" + measuredEnd + "\n\nhistory, by hand\n\n" + network + "\n"
+	path := filepath.Join(t.TempDir(), "benchmarks.md")
+	if err := os.WriteFile(path, []byte(marked), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeMeasured(path, keepNetwork("new table\n", marked)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want := measuredBegin + "\nnew table\n" + measuredEnd + "\n\nhistory, by hand\n\n" + network + "\n"
+	if string(got) != want {
+		t.Errorf("with markers:\n%s\nwant:\n%s", got, want)
+	}
+	whole := "old table\n\n" + network + "\n"
+	if err := os.WriteFile(path, []byte(whole), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeMeasured(path, keepNetwork("new table\n", whole)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = os.ReadFile(path)
+	if want := "new table\n\n" + network + "\n"; string(got) != want {
+		t.Errorf("written whole:\n%s\nwant:\n%s", got, want)
+	}
+}
