@@ -502,7 +502,13 @@ func TestParts(t *testing.T) {
 		{record.KindParty, "JOHN SMITH AND JANE SMITH", []string{"JOHN SMITH", "JANE SMITH"}},
 		{record.KindName, "MR JOHN SMITH & MRS JANE DOE", []string{"MR JOHN SMITH", "MRS JANE DOE"}},
 		{record.KindParty, "JUAN PEREZ AND MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},
-		{record.KindParty, "Ivor Jones and Mabel Jones", []string{"Ivor Jones", "Mabel Jones"}}, // one surname
+		{record.KindParty, "JUAN PEREZ Y MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},
+		{record.KindParty, "Hans und Ursula Müller", []string{"Hans Müller", "Ursula Müller"}},
+		{record.KindName, "José Ortega y Gasset", []string{"José Ortega y Gasset"}},                 // a surname's conjunction
+		{record.KindName, "María Pérez y Gómez de López", []string{"María Pérez y Gómez de López"}}, // so is this
+		{record.KindParty, "Dupont et Fils", []string{"Dupont et Fils"}},                            // a firm
+		{record.KindName, "MARY E JANE SMITH", []string{"MARY E JANE SMITH"}},                       // e: an initial
+		{record.KindParty, "Ivor Jones and Mabel Jones", []string{"Ivor Jones", "Mabel Jones"}},     // one surname
 		{record.KindParty, "John and Jane Smith", []string{"John Smith", "Jane Smith"}},
 		{record.KindParty, "JOHN AND MRS JANE SMITH", []string{"JOHN SMITH", "MRS JANE SMITH"}},
 		{record.KindParty, "JEAN AND MARIE-CLAIRE DUPONT-MOREAU", []string{"JEAN DUPONT-MOREAU", "MARIE-CLAIRE DUPONT-MOREAU"}},

@@ -125,10 +125,11 @@ func jointWords(side string) (words []string, honorificWords int) {
 }
 
 var (
-	// jointMarker joins two people's names: and, &.
-	jointMarker = regexp.MustCompile(`(?i)\s(?:and|&)\s`)
+	// jointMarker joins two people's names: and, &, and Spanish y, French
+	// et, German und (not Portuguese e: an initial as often).
+	jointMarker = regexp.MustCompile(`(?i)\s(?:and|&|y|et|und)\s`)
 	// jointHints are mayHold's hints of jointMarker.
-	jointHints = hintsOf(" and ", " & ")
+	jointHints = hintsOf(" and ", " & ", " y ", " et ", " und ")
 )
 
 // mayHoldPhones is a quick test, true of every phone cell phoneSeparator
