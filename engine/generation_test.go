@@ -29,10 +29,7 @@ func TestGenerationsDisagree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		a, b int
-		want string
-	}{
+	tests := []nameLevel{
 		{0, 1, "else"},  // Sr, Jr
 		{1, 2, "exact"}, // Jr, written without it
 		{0, 2, "exact"},
@@ -43,15 +40,7 @@ func TestGenerationsDisagree(t *testing.T) {
 		{1, 5, "else"}, // Jack Sr and John Jr: a nickname, of another generation
 		{2, 5, "nickname"},
 	}
-	for _, tt := range tests {
-		for _, ab := range [][2]int{{tt.a, tt.b}, {tt.b, tt.a}} {
-			got := vt.level(0, int32(ab[0]), int32(ab[1]))
-			scored, _, _ := c.Level(recs[ab[0]].Features[0].Values, recs[ab[1]].Features[0].Values)
-			if c.Label(got) != tt.want || scored != got {
-				t.Errorf("%q ~ %q: %s (scorer %s), want %s", names[ab[0]], names[ab[1]], c.Label(got), c.Label(scored), tt.want)
-			}
-		}
-	}
+	checkNameLevels(t, names, recs, c, vt, tests)
 }
 
 // A name written with ä, ö, ü, ø or å is held in both spellings
@@ -78,15 +67,25 @@ func TestSpellingsAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		a, b int
-		want string
-	}{
+	tests := []nameLevel{
 		{0, 1, "exact"},
 		{0, 2, "exact"},
 		{1, 2, "phonetic"}, // without the letters: as before
 		{3, 4, "exact"},
 	}
+	checkNameLevels(t, names, recs, c, vt, tests)
+}
+
+// nameLevel is the level two names of a test's list (by index) compare at.
+type nameLevel struct {
+	a, b int
+	want string
+}
+
+// checkNameLevels checks each pair of tests both ways, on the batch path
+// (the value table) and on the scorer's.
+func checkNameLevels(t *testing.T, names []string, recs []record.Record, c *compare.Comparison, vt *valueTable, tests []nameLevel) {
+	t.Helper()
 	for _, tt := range tests {
 		for _, ab := range [][2]int{{tt.a, tt.b}, {tt.b, tt.a}} {
 			got := vt.level(0, int32(ab[0]), int32(ab[1]))

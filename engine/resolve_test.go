@@ -262,21 +262,8 @@ func TestFamilyNotChained(t *testing.T) {
 			"19" + string(rune('5'+i%4)) + "0-0" + string(rune('1'+i%9)) + "-1" + string(rune('0'+i%9)), "+5841400" + string(rune('1'+i%9)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) + "00",
 			string(rune('1'+i%9)) + " Calle " + string(rune('A'+i%26)), "V3" + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) + "0000"}, ",") + "\n")
 	}
-	os.WriteFile(filepath.Join(dir, "p.csv"), []byte(rows.String()), 0o644)
-	os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
-  - {name: p, path: p.csv, id: id, fields: {name: {column: name, type: name}, dob: {column: dob, type: date}, phone: {column: phone, type: phone}, address: {column: address, type: address}, nid: {column: national_id, type: identifier}}}
-model:
-  blocking: [[phone], [address], [name.surname_phonetic]]
-`), 0o644)
-	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
-	ent := map[string]record.EntityID{}
-	for i, r := range res.Records {
-		ent[r.Key.ID] = res.Entities[i]
-	}
+	res, ent := resolveOneSource(t, dir, rows.String(), `{name: {column: name, type: name}, dob: {column: dob, type: date}, phone: {column: phone, type: phone}, address: {column: address, type: address}, nid: {column: national_id, type: identifier}}`,
+		`[[phone], [address], [name.surname_phonetic]]`)
 	if ent["f"] == ent["s"] {
 		t.Error("father and son were merged")
 	}
@@ -776,33 +763,20 @@ func TestMixedIdentifiers(t *testing.T) {
 // both their entities equally, and is held for review as ambiguous rather
 // than put with either; John and Jane stay apart.
 func TestJointPartyHeld(t *testing.T) {
-	dir := t.TempDir()
-	var rows strings.Builder
-	rows.WriteString("id,name,dob,address,national_id\n")
-	rows.WriteString("j1,John Smith,1970-03-04,12 High Street,V1000001\n")
-	rows.WriteString("j2,SMITH/JOHN,1970-03-04,12 High St,V1000001\n")
-	rows.WriteString("w1,Jane Smith,1972-08-09,12 High Street,V2000002\n")
-	rows.WriteString("w2,SMITH/JANE,1972-08-09,12 High St,V2000002\n")
-	rows.WriteString("pay,JOHN SMITH AND JANE SMITH,,12 HIGH STREET,\n")
-	for i := 0; i < 60; i++ {
-		rows.WriteString(fmt.Sprintf("u%d,Persona%c Gomez%c,19%d0-0%d-1%d,%d Calle %c,V3%02d0000\n",
-			i, 'a'+i%26, 'a'+i/26, 5+i%4, 1+i%9, i%9, 1+i%9, 'A'+i%26, i))
+	rows := `id,name,dob,address,national_id
+j1,John Smith,1970-03-04,12 High Street,V1000001
+j2,SMITH/JOHN,1970-03-04,12 High St,V1000001
+w1,Jane Smith,1972-08-09,12 High Street,V2000002
+w2,SMITH/JANE,1972-08-09,12 High St,V2000002
+pay,JOHN SMITH AND JANE SMITH,,12 HIGH STREET,
+`
+	// unrelated people so that u can be estimated
+	for i := range 60 {
+		rows += fmt.Sprintf("u%d,Persona%c Gomez%c,19%d0-0%d-1%d,%d Calle %c,V3%02d0000\n",
+			i, 'a'+i%26, 'a'+i/26, 5+i%4, 1+i%9, i%9, 1+i%9, 'A'+i%26, i)
 	}
-	os.WriteFile(filepath.Join(dir, "p.csv"), []byte(rows.String()), 0o644)
-	os.WriteFile(filepath.Join(dir, "c.yaml"), []byte(`sources:
-  - {name: p, path: p.csv, id: id, fields: {name: {column: name, type: party}, dob: {column: dob, type: date}, address: {column: address, type: address}, nid: {column: national_id, type: identifier}}}
-model:
-  blocking: [[address], [name.surname_phonetic]]
-`), 0o644)
-	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
-	ent := map[string]record.EntityID{}
-	for i, r := range res.Records {
-		ent[r.Key.ID] = res.Entities[i]
-	}
+	res, ent := resolveOneSource(t, t.TempDir(), rows, `{name: {column: name, type: party}, dob: {column: dob, type: date}, address: {column: address, type: address}, nid: {column: national_id, type: identifier}}`,
+		`[[address], [name.surname_phonetic]]`)
 	if ent["j1"] != ent["j2"] || ent["w1"] != ent["w2"] || ent["j1"] == ent["w1"] {
 		t.Fatalf("John and Jane: %v", ent)
 	}
@@ -818,4 +792,23 @@ model:
 	if !held {
 		t.Errorf("the joint payment was not held for review as ambiguous: %+v", res.Review)
 	}
+}
+
+// resolveOneSource resolves rows (CSV with an id column), the one source
+// p of a config with the given fields and blocking rules, written in dir,
+// and returns the resolution and each record's entity by id.
+func resolveOneSource(t *testing.T, dir, rows, fields, blocking string) (*engine.Resolution, map[string]record.EntityID) {
+	t.Helper()
+	os.WriteFile(filepath.Join(dir, "p.csv"), []byte(rows), 0o644)
+	os.WriteFile(filepath.Join(dir, "c.yaml"), []byte("sources:\n  - {name: p, path: p.csv, id: id, fields: "+fields+"}\nmodel:\n  blocking: "+blocking+"\n"), 0o644)
+	cfg, err := config.Load(filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	ent := map[string]record.EntityID{}
+	for i, r := range res.Records {
+		ent[r.Key.ID] = res.Entities[i]
+	}
+	return res, ent
 }

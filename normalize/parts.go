@@ -15,13 +15,16 @@ import (
 //   - names at an alias marker: "JUAN PEREZ ALIAS EL GORDO", "Acme Ltd
 //     t/a Acme Trading" (t/as too), "Ivan Petrov a.k.a. Ivan Petroff" (the second is
 //     another name of the same record, as an alias column's would be);
+//   - two people's names of a joint account: "JOHN SMITH AND JANE SMITH",
+//     and "John and Jane Smith" as John Smith and Jane Smith (jointNames);
 //   - phones at a separator between numbers: "0212-1234567 / 0414-7654321"
 //     (a part of fewer than six digits, such as an area code written
 //     "030/1234567", keeps the cell whole);
 //   - e-mail addresses at separators, when the cell holds more than one @.
 //
 // Parts never drops text: every character but the separators and markers
-// is in one part.
+// is in one part (and a surname two joint names share, written once, in
+// both).
 func Parts(kind record.Kind, raw string) []string { return AppendParts(nil, kind, raw) }
 
 // AppendParts appends the parts of raw (Parts) to dst: a caller that reads
