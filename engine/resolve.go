@@ -244,6 +244,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	res.Stats.Load = load
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedIdentifiers(res.Records)...)
+	res.Stats.Warnings = append(res.Stats.Warnings, unsharedDates(res.Records)...)
 	stage("load", start)
 	recs := res.Records
 

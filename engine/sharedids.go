@@ -10,7 +10,8 @@ import (
 )
 
 // minSharedIDs is the fewest values two identifier features of different
-// names in two sources must share for unsharedIdentifiers to report them.
+// names in two sources must share for unsharedIdentifiers to report them,
+// and the fewest names and days two date features must (unsharedDates).
 const minSharedIDs = 5
 
 // unsharedIdentifiers reports identifier features of two sources, named
@@ -20,19 +21,72 @@ const minSharedIDs = 5
 // they should be (alias_of, or one name). recs come source by source, as
 // Load gives them.
 func unsharedIdentifiers(recs []record.Record) []string {
-	type column struct {
-		source, feature string
-		hashes          []uint64 // sorted, distinct
-	}
 	seed := maphash.MakeSeed()
-	var cols []column
-	at := map[[2]string]int{}
 	var buf [32]byte
+	cols := columnsOf(recs, record.KindIdentifier, func(hs []uint64, _ *record.Record, v *record.Value) []uint64 {
+		return append(hs, numberHash(seed, buf[:0], v.Norm))
+	})
+	var out []string
+	sharedColumns(cols, minSharedIDs, func(a, b *featureHashes, n int) {
+		out = append(out, fmt.Sprintf("identifier features %s of source %s and %s of source %s share %d values but not their name, so their records are never compared by them: features are compared by their name; map one onto the other's feature (alias_of, or the same name)",
+			a.feature, a.source, b.feature, b.source, n))
+	})
+	return out
+}
+
+// unsharedDates reports date features of two sources, named differently,
+// that hold the same day for records named alike (a KYC file's "dob" and
+// a list's "birth_date", mapped under their columns' names): those
+// records are never compared by their dates, which is what tells a parent
+// from a junior and a namesake from the same person. Only dates known to
+// the day count, with a name of the same record, so that dates shared by
+// chance (many people are born on one day) and a company's founding date
+// beside a person's birth say nothing.
+func unsharedDates(recs []record.Record) []string {
+	seed := maphash.MakeSeed()
+	cols := columnsOf(recs, record.KindDate, func(hs []uint64, r *record.Record, v *record.Value) []uint64 {
+		if v.Facet("precision") != "day" {
+			return hs
+		}
+		for j := range r.Features {
+			f := &r.Features[j]
+			if !f.Kind.IsName() {
+				continue
+			}
+			for k := range f.Values {
+				name := f.Values[k].Facet("sorted")
+				if name == "" {
+					name = f.Values[k].Norm
+				}
+				hs = append(hs, maphash.String(seed, name+"\x00"+v.Norm))
+			}
+		}
+		return hs
+	})
+	var out []string
+	sharedColumns(cols, minSharedIDs, func(a, b *featureHashes, n int) {
+		out = append(out, fmt.Sprintf("date features %s of source %s and %s of source %s hold the same day for %d names written alike but not their name, so their records are never compared by them: features are compared by their name; give them one name (or map one onto the other with alias_of)",
+			a.feature, a.source, b.feature, b.source, n))
+	})
+	return out
+}
+
+// featureHashes is a feature of one source as the hashes of its records' values.
+type featureHashes struct {
+	source, feature string
+	hashes          []uint64 // sorted, distinct
+}
+
+// columnsOf gathers the hashes of each source's features of kind: those
+// hash appends for each of its values (none, one or several).
+func columnsOf(recs []record.Record, kind record.Kind, hash func(hs []uint64, r *record.Record, v *record.Value) []uint64) []featureHashes {
+	var cols []featureHashes
+	at := map[[2]string]int{}
 	for i := range recs {
 		r := &recs[i]
 		for j := range r.Features {
 			ft := &r.Features[j]
-			if ft.Kind != record.KindIdentifier || len(ft.Values) == 0 {
+			if ft.Kind != kind || len(ft.Values) == 0 {
 				continue
 			}
 			k := [2]string{r.Key.Source, ft.Name}
@@ -40,10 +94,10 @@ func unsharedIdentifiers(recs []record.Record) []string {
 			if !ok {
 				c = len(cols)
 				at[k] = c
-				cols = append(cols, column{source: k[0], feature: k[1]})
+				cols = append(cols, featureHashes{source: k[0], feature: k[1]})
 			}
-			for _, v := range ft.Values {
-				cols[c].hashes = append(cols[c].hashes, numberHash(seed, buf[:0], v.Norm))
+			for v := range ft.Values {
+				cols[c].hashes = hash(cols[c].hashes, r, &ft.Values[v])
 			}
 		}
 	}
@@ -51,19 +105,23 @@ func unsharedIdentifiers(recs []record.Record) []string {
 		slices.Sort(cols[i].hashes)
 		cols[i].hashes = slices.Compact(cols[i].hashes)
 	}
-	var out []string
-	for i, a := range cols {
-		for _, b := range cols[i+1:] {
+	return cols
+}
+
+// sharedColumns calls found for each two features of different sources
+// and different names that share at least least hashes.
+func sharedColumns(cols []featureHashes, least int, found func(a, b *featureHashes, n int)) {
+	for i := range cols {
+		for j := i + 1; j < len(cols); j++ {
+			a, b := &cols[i], &cols[j]
 			if a.source == b.source || a.feature == b.feature {
 				continue
 			}
-			if n := sharedCount(a.hashes, b.hashes); n >= minSharedIDs {
-				out = append(out, fmt.Sprintf("identifier features %s of source %s and %s of source %s share %d values but not their name, so their records are never compared by them: features are compared by their name; map one onto the other's feature (alias_of, or the same name)",
-					a.feature, a.source, b.feature, b.source, n))
+			if n := sharedCount(a.hashes, b.hashes); n >= least {
+				found(a, b, n)
 			}
 		}
 	}
-	return out
 }
 
 // numberHash hashes an identifier as two sources that write it

@@ -56,3 +56,61 @@ func BenchmarkUnsharedIdentifiers(b *testing.B) {
 		unsharedIdentifiers(recs)
 	}
 }
+
+func TestUnsharedDates(t *testing.T) {
+	rec := func(source, feature, id, name, day string) record.Record {
+		n, d := record.Value{Norm: name, Facets: record.MakeFacets("sorted", name)}, record.Value{Norm: day, Facets: record.MakeFacets("precision", "day")}
+		if len(day) == 4 {
+			d.Facets = record.MakeFacets("precision", "year")
+		}
+		return record.Record{Key: record.Key{Source: source, ID: id}, Features: []record.Feature{
+			{Name: "name", Kind: record.KindParty, Values: []record.Value{n}},
+			{Name: feature, Kind: record.KindDate, Values: []record.Value{d}}}}
+	}
+	var recs []record.Record
+	for i := range 8 {
+		recs = append(recs, rec("kyc", "dob", fmt.Sprint(i), fmt.Sprintf("ana perez%c", 'a'+i), fmt.Sprintf("1980-01-%02d", i+1)))
+	}
+	// The list names six of them, born the same days; two others share a
+	// day with a customer but not a name (chance), one a year alone.
+	for i := range 6 {
+		recs = append(recs, rec("list", "birth", fmt.Sprint(i), fmt.Sprintf("ana perez%c", 'a'+i), fmt.Sprintf("1980-01-%02d", i+1)))
+	}
+	recs = append(recs, rec("list", "birth", "x", "juan gomez", "1980-01-07"), rec("list", "birth", "y", "luis diaz", "1980-01-08"),
+		rec("list", "birth", "z", "ana perezg", "1980"))
+	got := unsharedDates(recs)
+	if len(got) != 1 || !strings.Contains(got[0], "dob of source kyc and birth of source list hold the same day for 6 names") {
+		t.Errorf("warnings %q, want one of 6 names and days", got)
+	}
+	// Four alike: too few to tell.
+	if got := unsharedDates(append(recs[:8:8], recs[10:]...)); len(got) != 0 {
+		t.Errorf("warnings %q for four alike", got)
+	}
+	// The same name: compared, no warning.
+	for i := range recs[8:] {
+		recs[8+i].Features[1].Name = "dob"
+	}
+	if got := unsharedDates(recs); len(got) != 0 {
+		t.Errorf("warnings %q for one feature name", got)
+	}
+}
+
+// BenchmarkUnsharedDates reads the names and dates of birth of 300,000
+// records of three sources, each source's date under a name of its own.
+func BenchmarkUnsharedDates(b *testing.B) {
+	var recs []record.Record
+	for s, source := range []string{"kyc", "registry", "list"} {
+		for i := range 100000 {
+			name := fmt.Sprintf("persona %d", i)
+			recs = append(recs, record.Record{Key: record.Key{Source: source, ID: fmt.Sprint(i)}, Features: []record.Feature{
+				{Name: "name", Kind: record.KindName, Values: []record.Value{{Norm: name, Facets: record.MakeFacets("sorted", name)}}},
+				{Name: source + "_dob", Kind: record.KindDate, Values: []record.Value{{Norm: fmt.Sprintf("19%02d-%02d-%02d", 40+i%60, 1+i%12, 1+(i+s)%28),
+					Facets: record.MakeFacets("precision", "day")}}},
+			}})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		unsharedDates(recs)
+	}
+}
