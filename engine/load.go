@@ -532,31 +532,19 @@ func (c *valueCache) normalize(i int, feat *record.Feature, opt normalize.Option
 	return vals, rejects, orgNamed
 }
 
-// values normalises each part of raw (normalize.Parts), and the other
-// spelling of a name (normalize.Spelling), dropping duplicates.
+// values normalises raw as a cell (normalize.ReadCell), dropping
+// duplicates.
 func (c *valueCache) values(kind record.Kind, raw string, opt normalize.Options) cached {
 	var e cached
-	var room [2]string
-	add := func(v record.Value) {
+	normalize.ReadCell(kind, raw, opt, func(part, spelling string, v record.Value) {
 		if !slices.ContainsFunc(e.vals, func(x record.Value) bool { return x.Norm == v.Norm }) {
 			e.vals = append(e.vals, v)
 		}
-	}
-	for _, part := range normalize.AppendParts(room[:0], kind, raw) {
-		v, err := normalize.Value(kind, part, opt)
-		if err != nil {
-			e.bad = append(e.bad, badPart{part, err})
-			continue
+		if spelling == "" {
+			e.orgNamed = e.orgNamed || c.orgNamed && (kind == record.KindName && normalize.IsOrgName(part) ||
+				kind == record.KindParty && v.Facet("party") == string(record.EntityOrganization))
 		}
-		add(v)
-		e.orgNamed = e.orgNamed || c.orgNamed && (kind == record.KindName && normalize.IsOrgName(part) ||
-			kind == record.KindParty && v.Facet("party") == string(record.EntityOrganization))
-		if alt, ok := normalize.Spelling(kind, part); ok {
-			if v, err := normalize.Value(kind, alt, opt); err == nil {
-				add(v)
-			}
-		}
-	}
+	}, func(part string, err error) { e.bad = append(e.bad, badPart{part, err}) })
 	return e
 }
 

@@ -642,3 +642,29 @@ func FuzzSpelling(f *testing.F) {
 		}
 	})
 }
+
+// TestReadCell checks the one reading of a cell every reader shares: its
+// parts in order, each followed by its other spelling, and the parts that
+// could not be read reported alone.
+func TestReadCell(t *testing.T) {
+	tests := []struct {
+		kind record.Kind
+		raw  string
+		want []string // part|spelling|norm, or part|error
+	}{
+		{record.KindParty, "Jürgen Müller", []string{"Jürgen Müller||jurgen muller", "Jürgen Müller|Juergen Mueller|juergen mueller"}},
+		{record.KindParty, "Jürgen and Ursula Müller", []string{"Jürgen Müller||jurgen muller", "Jürgen Müller|Juergen Mueller|juergen mueller",
+			"Ursula Müller||ursula muller", "Ursula Müller|Ursula Mueller|ursula mueller"}},
+		{record.KindPhone, "0212-1234567 / 12345678901234567890", []string{"0212-1234567||+582121234567", "12345678901234567890|error"}},
+		{record.KindAddress, "Müllerstraße 5", []string{"Müllerstraße 5||5 mullerstrasse"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		normalize.ReadCell(tt.kind, tt.raw, normalize.Options{Region: "VE"},
+			func(part, spelling string, v record.Value) { got = append(got, part+"|"+spelling+"|"+v.Norm) },
+			func(part string, err error) { got = append(got, part+"|error") })
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ReadCell(%s, %q) = %q, want %q", tt.kind, tt.raw, got, tt.want)
+		}
+	}
+}

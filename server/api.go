@@ -758,23 +758,18 @@ func (s *Server) query(in *matchIn, rejected *[]uploadError) (record.Record, err
 		for _, raw := range raws {
 			// A cell that writes several values (a name and its alias,
 			// two numbers) is read as a source's would be.
-			opt := normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]}
-			for _, part := range normalize.Parts(kind, raw) {
-				v, err := normalize.Value(kind, part, opt)
-				if err != nil {
-					*rejected = append(*rejected, uploadError{Field: name, Reason: err.Error()})
-					continue
-				}
-				f.Values = append(f.Values, v)
-				usable++
-				// A name's other spelling (Müller, Mueller) is asked for
-				// too, as a stored record's is held.
-				if alt, ok := normalize.Spelling(kind, part); ok {
-					if v, err := normalize.Value(kind, alt, opt); err == nil {
-						f.Values = append(f.Values, v)
+			// A name's other spelling (Müller, Mueller) is asked for too,
+			// as a stored record's is held.
+			normalize.ReadCell(kind, raw, normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]},
+				func(_, spelling string, v record.Value) {
+					f.Values = append(f.Values, v)
+					if spelling == "" {
+						usable++
 					}
-				}
-			}
+				},
+				func(_ string, err error) {
+					*rejected = append(*rejected, uploadError{Field: name, Reason: err.Error()})
+				})
 		}
 		q.Features = append(q.Features, f)
 	}

@@ -36,42 +36,31 @@ func runNormalize(_ context.Context, env Env, args []string) error {
 	enc.SetEscapeHTML(false)
 	for _, raw := range fs.Args() {
 		// A cell that writes several values (a name and its alias, two
-		// phones) is read as ingest reads it: a line for each.
-		parts := normalize.Parts(record.Kind(*kind), raw)
-		for _, part := range parts {
-			out := map[string]any{"input": raw}
-			if len(parts) > 1 {
+		// phones) is read as ingest reads it: a line for each, and one
+		// for a name's other spelling, which records hold as well.
+		several := len(normalize.Parts(record.Kind(*kind), raw)) > 1
+		var werr error
+		line := func(part string, out map[string]any) {
+			out["input"] = raw
+			if several {
 				out["part"] = part
 			}
-			v, err := normalize.Value(record.Kind(*kind), part, opt)
-			if err != nil {
-				out["error"] = err.Error()
-			} else {
-				out["norm"], out["facets"] = v.Norm, v.Facets.Map()
-				if len(v.Tokens) > 0 {
-					out["tokens"] = v.Tokens
-				}
+			if err := enc.Encode(out); err != nil && werr == nil {
+				werr = fmt.Errorf("write: %w", err)
 			}
-			if err := enc.Encode(out); err != nil {
-				return fmt.Errorf("write: %w", err)
+		}
+		normalize.ReadCell(record.Kind(*kind), raw, opt, func(part, spelling string, v record.Value) {
+			out := map[string]any{"norm": v.Norm, "facets": v.Facets.Map()}
+			if spelling != "" {
+				out["spelling"] = spelling
 			}
-			// A name's other spelling, which records hold as well.
-			if alt, ok := normalize.Spelling(record.Kind(*kind), part); ok {
-				v, err := normalize.Value(record.Kind(*kind), alt, opt)
-				if err != nil {
-					continue
-				}
-				out := map[string]any{"input": raw, "spelling": alt, "norm": v.Norm, "facets": v.Facets.Map()}
-				if len(parts) > 1 {
-					out["part"] = part
-				}
-				if len(v.Tokens) > 0 {
-					out["tokens"] = v.Tokens
-				}
-				if err := enc.Encode(out); err != nil {
-					return fmt.Errorf("write: %w", err)
-				}
+			if len(v.Tokens) > 0 {
+				out["tokens"] = v.Tokens
 			}
+			line(part, out)
+		}, func(part string, err error) { line(part, map[string]any{"error": err.Error()}) })
+		if werr != nil {
+			return werr
 		}
 	}
 	return nil
