@@ -226,6 +226,9 @@ func (c *Comparison) KeyOf(p *Prepared) string { return c.str(p, c.keySlot) }
 // Tokens returns the tokens of a prepared value.
 func (p *Prepared) Tokens() []string { return p.v.Tokens }
 
+// Value returns the value p was prepared from.
+func (p *Prepared) Value() *record.Value { return p.v }
+
 // MustCompile is Compile for specs known to be valid; it panics otherwise.
 func MustCompile(s Spec) *Comparison {
 	c, err := Compile(s)

@@ -308,7 +308,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		}
 		if c.Spec.TF {
 			tf := tfs[i]
-			mc.TFTable, mc.TFMin = make(map[string]float64, len(tf.values)), tf.min
+			mc.TFTable, mc.TFMin, mc.TFOrgOnce = make(map[string]float64, len(tf.values)), tf.min, tf.orgOnce
 			for v, f := range tf.values {
 				mc.TFTable[model.TFKey(tfSalt, v)] = f
 			}

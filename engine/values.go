@@ -27,8 +27,14 @@ type valueTable struct {
 	cols  []column
 	// freq holds, once termFrequencies has counted them, each exact key's
 	// relative frequency (the model's TFMin for keys seen once), so that
-	// weighing pairs needs no lookup in the model's salted table.
-	freq [][]float64
+	// weighing pairs needs no lookup in the model's salted table; orgFreq
+	// the frequency of a match of two organisations' names, for the
+	// comparisons whose count gave one (tfCounts.orgOnce), else nil.
+	freq, orgFreq [][]float64
+	// orgKeys marks, per comparison, the exact keys of organisations'
+	// names (orgNameKeys); nil until asked for.
+	orgKeys [][]bool
+	orgVals [][]uint64 // per comparison, a bit per value of cols[i].vals
 	// holderOf groups the records that share an identifier (holders).
 	holderOf holderGroups
 	// copyOf gives each record the first of its copies: copies are one
@@ -335,7 +341,7 @@ func (t *valueTable) allTermFrequencies(ctx context.Context, workers int) ([]tfC
 	t.holders()
 	t.identifiedRecords()
 	if t.freq == nil {
-		t.freq = make([][]float64, len(t.comps))
+		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
 	}
 	err := parallelChunks(ctx, len(tf), 1, workers, func(lo, hi int) {
 		for _, i := range tf[lo:hi] {
@@ -403,10 +409,17 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		identified = t.identifiedRecords()
 	}
 	named := int32(0) // the last holder counted as holding a name, + 1
+	// heldBy marks, for names, whether each key is an organisation's name
+	// (model.OrgName) held by identified records, or another's:
+	// organisations' names are counted apart (orgNameFrequency).
+	var heldBy []uint8
+	if names && identified != nil {
+		heldBy = make([]uint8, keys.Len())
+	}
 	for _, r := range holder.order {
 		ids = col.keyIDs(r, ids[:0])
 		mark := holder.of[r] + 1
-		for _, k := range ids {
+		for x, k := range ids {
 			if k == 0 {
 				continue
 			}
@@ -428,6 +441,13 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			keyLast[k] = mark
 			counts[k]++
 			total++
+			switch {
+			case heldBy == nil:
+			case model.OrgName(col.prepared(r)[x].Value()):
+				heldBy[k] |= heldByOrg
+			default:
+				heldBy[k] |= heldByOther
+			}
 		}
 	}
 	if identified != nil {
@@ -467,7 +487,10 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		}
 	}
 	if t.freq == nil {
-		t.freq = make([][]float64, len(t.comps))
+		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
+	}
+	if heldBy != nil {
+		tf.orgOnce = orgNameFrequency(counts, heldBy, tf.min)
 	}
 	freq := make([]float64, len(counts))
 	tf.values = map[string]float64{}
@@ -476,6 +499,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		case c > 2:
 			freq[k] = float64(c-1) / float64(total)
 			tf.values[keys.Key(uint32(k))] = freq[k]
+		case c == 2 && tf.orgOnce > 0 && heldBy[k] == heldByOrg:
+			// A name two organisations hold is not one's own: as common
+			// as a name held twice, whoever the pair.
+			freq[k] = tf.min
+			tf.values[keys.Key(uint32(k))] = freq[k]
 		case names && k != 0:
 			freq[k] = model.RareNameFrequency(keys.Key(uint32(k)), tf.tokenFreq, tf.min)
 		default:
@@ -483,7 +511,63 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		}
 	}
 	t.freq[i] = freq
+	if tf.orgOnce > 0 {
+		orgFreq := slices.Clone(freq)
+		for k, c := range counts {
+			if c <= 2 && (c < 2 || heldBy[k] != heldByOrg) {
+				orgFreq[k] = min(freq[k], tf.orgOnce)
+			}
+		}
+		t.orgFreq[i] = orgFreq
+	}
 	return tf
+}
+
+// What the identified holders of a name key write (termFrequencies).
+const (
+	heldByOrg   = 1 << iota // an organisation's name
+	heldByOther             // a person's
+)
+
+// minOrgNames is the fewest names held by one identified organisation
+// each that orgNameFrequency estimates a frequency from.
+const minOrgNames = 50
+
+// orgNameFrequency estimates how often an organisation's name that no
+// other identified organisation holds is held by another all the same:
+// by Good–Turing, a name held once is expected to be held by 2·N2/N1
+// others, N1 and N2 being the names held by one and by two identified
+// organisations (N2 taken as at least one: no name seen held twice does
+// not make names unique), over the organisations' holdings. counts are
+// the identified holders of each key, heldBy their kinds, once the
+// frequency of a key held once. It returns 0 (no estimate) with fewer
+// than minOrgNames names held once, or when the estimate is no rarer than
+// once. A registry keeps its companies' names apart, and a customer file
+// or a list that names a company by its registered name does too: where
+// the data says so, two organisations that agree on a name they alone
+// hold are one far more surely than two people who do.
+func orgNameFrequency(counts []int32, heldBy []uint8, once float64) float64 {
+	var n1, n2, holdings int
+	for k, c := range counts {
+		if c == 0 || heldBy[k] != heldByOrg {
+			continue
+		}
+		holdings += int(c)
+		switch c {
+		case 1:
+			n1++
+		case 2:
+			n2++
+		}
+	}
+	if n1 < minOrgNames {
+		return 0
+	}
+	f := 2 * float64(max(n2, 1)) / float64(n1) / float64(holdings)
+	if f >= once {
+		return 0
+	}
+	return f
 }
 
 // nameHolders counts the holders among records rs, which write one name:
@@ -593,6 +677,7 @@ type tfCounts struct {
 	min      float64            // a key held once or twice
 	tokens   map[string]float64 // name tokens held more than twice
 	tokenMin float64
+	orgOnce  float64 // model.Comparison.TFOrgOnce; 0 for none
 }
 
 func (tf tfCounts) tokenFreq(tok string) float64 {
@@ -748,13 +833,15 @@ type pairWeights struct {
 	prior     []float64   // source index × nS + source index → log2 prior odds
 	weight    [][]float64 // comparison → level → log2(m/u)
 	tf        [][]float64 // comparison → exact key id → adjustment; nil without TF
+	tfOrg     [][]float64 // the same, of two organisations' names (model.Scorer.TFAdjustOrgs); nil without
 	subset    []int       // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
 	household []bool      // household comparisons count once (model.Scorer.CompareValues)
 }
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []record.Record, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
-	p := &pairWeights{t: t, shared: t.shared, weight: make([][]float64, nC), tf: make([][]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
+	p := &pairWeights{t: t, shared: t.shared, weight: make([][]float64, nC), tf: make([][]float64, nC), tfOrg: make([][]float64, nC),
+		subset: make([]int, nC), household: make([]bool, nC)}
 	src, names := sourceIndexes(recs)
 	for i, x := range src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
@@ -779,28 +866,47 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []
 		if !c.Spec.TF {
 			continue
 		}
-		keys := t.keys[i]
-		tf := make([]float64, keys.Len())
-		var freq []float64
+		var freq, orgFreq []float64
 		if t.freq != nil {
-			freq = t.freq[i] // counted here, for this model: no salted lookup
+			freq, orgFreq = t.freq[i], t.orgFreq[i] // counted here, for this model: no salted lookup
 		}
-		u := s.Model.Comparisons[i].Levels[0].U
-		err := parallel(ctx, len(tf), workers, func(lo, hi int) {
-			for k := max(lo, 1); k < hi; k++ {
-				if freq != nil {
-					tf[k] = math.Log2(u / freq[k])
-				} else {
-					tf[k] = s.TFAdjust(i, keys.Key(uint32(k)))
-				}
-			}
-		})
-		if err != nil {
+		var err error
+		if p.tf[i], err = keyAdjustments(ctx, t.keys[i], freq, s.Model.Comparisons[i].Levels[0].U, s.TFAdjust, i, workers); err != nil {
 			return nil, err
 		}
-		p.tf[i] = tf
+		if s.Model.Comparisons[i].TFOrgOnce > 0 {
+			if p.tfOrg[i], err = keyAdjustments(ctx, t.keys[i], orgFreq, s.Model.Comparisons[i].Levels[0].U, s.TFAdjustOrgs, i, workers); err != nil {
+				return nil, err
+			}
+			// A key no organisation's name has takes the adjustment of
+			// any other pair: of just takes it, without looking at the
+			// values.
+			org := t.orgNameKeys(i)
+			for k := range p.tfOrg[i] {
+				if !org[k] {
+					p.tfOrg[i][k] = p.tf[i][k]
+				}
+			}
+		}
 	}
 	return p, nil
+}
+
+// keyAdjustments returns the term-frequency adjustment of an exact match
+// on each of keys in comparison i: log2(u/freq) from the frequencies
+// counted for the model being trained, freq, else adjust's.
+func keyAdjustments(ctx context.Context, keys *compare.Keys, freq []float64, u float64, adjust func(int, string) float64, i, workers int) ([]float64, error) {
+	tf := make([]float64, keys.Len())
+	err := parallel(ctx, len(tf), workers, func(lo, hi int) {
+		for k := max(lo, 1); k < hi; k++ {
+			if freq != nil {
+				tf[k] = math.Log2(u / freq[k])
+			} else {
+				tf[k] = adjust(i, keys.Key(uint32(k)))
+			}
+		}
+	})
+	return tf, err
 }
 
 // of returns the match weight of records a and b with comparison levels;
@@ -813,7 +919,11 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 		switch {
 		case l == 1 && p.tf[i] != nil:
 			if key := p.exactKey(i, a, b); key != 0 {
-				w += p.tf[i][key]
+				if p.tfOrg[i] != nil && p.tfOrg[i][key] != p.tf[i][key] && p.orgNames(i, a, b, key) {
+					w += p.tfOrg[i][key]
+				} else {
+					w += p.tf[i][key]
+				}
 			}
 		case l > 1 && int(l) <= p.subset[i]:
 			w += p.subsetTF(i, k, a, b)
@@ -825,6 +935,44 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 		total += w
 	}
 	return total + household
+}
+
+// orgNameKeys marks the exact keys of comparison i that some
+// organisation's name has (model.OrgName), and the values that are
+// organisations' names (orgNames), found once.
+func (t *valueTable) orgNameKeys(i int) []bool {
+	if t.orgKeys == nil {
+		t.orgKeys, t.orgVals = make([][]bool, len(t.comps)), make([][]uint64, len(t.comps))
+	}
+	if t.orgKeys[i] == nil {
+		keys, vals := make([]bool, t.keys[i].Len()), make([]uint64, (len(t.cols[i].vals)+63)/64)
+		for x := range t.cols[i].vals {
+			if v := &t.cols[i].vals[x]; model.OrgName(v.Value()) {
+				keys[v.Key()] = true
+				vals[x/64] |= 1 << (x % 64)
+			}
+		}
+		t.orgKeys[i], t.orgVals[i] = keys, vals
+	}
+	return t.orgKeys[i]
+}
+
+// orgNames reports whether the values of records a and b whose exact key
+// in comparison i is key are both organisations' names (model.OrgName),
+// once orgNameKeys has marked them.
+func (p *pairWeights) orgNames(i int, a, b int32, key uint32) bool {
+	col, org := &p.t.cols[i], p.t.orgVals[i]
+	of := func(r int32) bool {
+		at := col.cells[r].at
+		for x, v := range col.prepared(r) {
+			if v.Key() == key {
+				y := int(at) + x
+				return org[y/64]&(1<<(y%64)) != 0
+			}
+		}
+		return false
+	}
+	return of(a) && of(b)
 }
 
 // subsetTF is model.Scorer's adjustment of names that share a name, at a

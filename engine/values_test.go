@@ -80,6 +80,7 @@ func newCandidateSetFrom(tb testing.TB, cfgPath string) *candidateSet {
 	if s.vals, err = newValueTable(ctx, s.recs, s.comps, 2); err != nil {
 		tb.Fatal(err)
 	}
+	s.vals.copyOf = copyIndex(block.CopiesOf(s.recs)) // as Resolve counts them
 	return s
 }
 
@@ -91,12 +92,23 @@ func newCandidateSetFrom(tb testing.TB, cfgPath string) *candidateSet {
 // On the heterogeneous set, payment parties have no town but write one
 // into their address line: the towns read from it (model.DerivedTowns)
 // must be compared alike on both paths, counting only when they agree.
+//
+// On the UK-style set, companies of the register named in wires agree
+// exactly on names no other company holds: their frequency is the one of
+// organisations' names (model.Comparison.TFOrgOnce) on both paths.
 func TestValueTableAgreesWithScorer(t *testing.T) {
-	t.Run("synthetic", func(t *testing.T) { testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false) })
-	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true) })
+	t.Run("synthetic", func(t *testing.T) { testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false, false) })
+	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true, false) })
+	t.Run("UK-style", func(t *testing.T) {
+		cfgPath, _, err := synth.WriteUK(t.TempDir(), synth.UKOptions{Seed: 5, People: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testValueTableAgreesWithScorer(t, newCandidateSetFrom(t, cfgPath), false, true)
+	})
 }
 
-func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived bool) {
+func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs bool) {
 	res, err := Resolve(context.Background(), s.cfg, func(Reject) error { return nil }, ResolveOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +147,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived bool)
 	}
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	queries := map[int32]*model.Query{}
-	tf, shared := 0, 0
+	tf, shared, orgNames := 0, 0, 0
 	var towns [3]int // pairs comparing a derived town, by level: 0, 1, more
 	for k, c := range s.cands {
 		got = all[k*len(s.comps) : (k+1)*len(s.comps)]
@@ -163,6 +175,9 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived bool)
 			}
 			if got[i] == 1 && s.comps[i].Spec.TF {
 				tf++
+				if key := pw.exactKey(i, c.A, c.B); pw.tfOrg[i] != nil && pw.orgNames(i, c.A, c.B, key) && pw.tfOrg[i][key] > pw.tf[i][key] {
+					orgNames++
+				}
 			}
 			if got[i] > 1 && int(got[i]) <= pw.subset[i] && pw.subsetTF(i, k, c.A, c.B) != 0 {
 				shared++
@@ -177,6 +192,9 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived bool)
 	}
 	if shared == 0 {
 		t.Error("no pair of names sharing a name was adjusted by its frequency: that path went untested")
+	}
+	if orgs && orgNames == 0 {
+		t.Error("no pair of organisations' names was weighed by their own frequency: that path went untested")
 	}
 	if towns[2] != 0 {
 		t.Errorf("%d pairs compared a town read from an address at a level after the first", towns[2])

@@ -50,7 +50,15 @@ type Bar struct {
 	U          *float64 `json:"u,omitempty"`
 	Weight     float64  `json:"weight"`     // bits this bar adds
 	Cumulative float64  `json:"cumulative"` // the running total after it
+	// Basis says, for a tf bar, when the frequency is not that of the
+	// value among all names: BasisOrgNames.
+	Basis string `json:"basis,omitempty"`
 }
+
+// BasisOrgNames is the Basis of a tf bar of two organisations' names,
+// whose frequency is that of the names identified organisations hold
+// (model.Comparison.TFOrgOnce).
+const BasisOrgNames = "organisations' names"
 
 // Waterfall explains the score of one pair.
 type Waterfall struct {
@@ -90,8 +98,12 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		w.Bars = append(w.Bars, bar)
 		if e.TFAdjust != 0 {
 			run += e.TFAdjust
-			w.Bars = append(w.Bars, Bar{Name: "tf " + e.Comparison, Level: e.Label, LevelIndex: e.Level,
-				A: bar.A, B: bar.B, AFrom: bar.AFrom, BFrom: bar.BFrom, Weight: e.TFAdjust, Cumulative: run})
+			tf := Bar{Name: "tf " + e.Comparison, Level: e.Label, LevelIndex: e.Level,
+				A: bar.A, B: bar.B, AFrom: bar.AFrom, BFrom: bar.BFrom, Weight: e.TFAdjust, Cumulative: run}
+			if e.OrgNames {
+				tf.Basis = BasisOrgNames
+			}
+			w.Bars = append(w.Bars, tf)
 		}
 	}
 	if overlap := s.Household(ev); overlap != 0 {
@@ -147,6 +159,9 @@ func (w Waterfall) Text() string {
 		}
 		if len(from) > 0 {
 			vals += " (read from " + strings.Join(from, ", ") + ")"
+		}
+		if bar.Basis != "" {
+			vals += " (frequency among " + bar.Basis + ")"
 		}
 		n := int(math.Round(math.Abs(bar.Weight) / maxAbs * 20))
 		sym := "+"

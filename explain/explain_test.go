@@ -201,3 +201,43 @@ func TestWaterfallDerivedTown(t *testing.T) {
 		t.Errorf("text does not say where b's town was read from:\n%s", text)
 	}
 }
+
+// TestWaterfallOrgNames: the tf bar of two organisations' names weighed
+// by the frequency of organisations' names says so, in JSON and in text;
+// a person's name and an organisation's do not.
+func TestWaterfallOrgNames(t *testing.T) {
+	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5},
+		Comparisons: []model.Comparison{{Name: "name", Feature: "name", Kind: record.KindParty, TF: true, TFMin: 0.001, TFOrgOnce: 1e-6,
+			Levels: []model.Level{
+				{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact, Facet: "sorted"}, M: 0.9, U: 0.01},
+				{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.1, U: 0.99}}}}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	party := func(id string, kind record.Kind, raw string) record.Record {
+		v, err := normalize.Value(kind, raw, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Kind: kind, Values: []record.Value{v}}}}
+	}
+	register, wire := party("1", record.KindOrgName, "Campbell Foods Limited"), party("2", record.KindParty, "CAMPBELL FOODS LTD")
+	person := party("3", record.KindName, "Foods Campbell") // a person's name of the same words
+	w := explain.Pair(s, &register, &wire)
+	if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != explain.BasisOrgNames || math.Abs(w.Bars[2].Weight-math.Log2(0.01/1e-6)) > 1e-9 {
+		t.Fatalf("bars = %+v, want a tf bar of organisations' names weighing log2(0.01/1e-6)", w.Bars)
+	}
+	if text := w.Text(); !strings.Contains(text, "(frequency among organisations' names)") {
+		t.Errorf("text does not say the frequency is organisations' names':\n%s", text)
+	}
+	w = explain.Pair(s, &register, &person)
+	if w.Bars[1].LevelIndex != 1 {
+		t.Fatalf("an organisation's name and a person's of the same words: bars %+v, want exact", w.Bars)
+	}
+	for _, b := range w.Bars {
+		if b.Basis != "" {
+			t.Errorf("an organisation's name and a person's: bar %+v has a basis", b)
+		}
+	}
+}

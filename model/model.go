@@ -167,7 +167,21 @@ type Comparison struct {
 	// estimated from its tokens' (RareNameFrequency).
 	TFTokens   map[string]float64 `json:"tf_tokens,omitempty"`
 	TFTokenMin float64            `json:"tf_token_min,omitempty"`
+	// TFOrgOnce, when set, is the frequency of a name not in TFTable when
+	// both names of the pair are organisations' (OrgName): how often an
+	// identified organisation's name is another's too, from how many of
+	// their names one of them holds and how many two (Good–Turing). A
+	// registered company's name is its own, and its words, which tell
+	// how rare a person's name is (RareNameFrequency), say little of it.
+	// A pair takes it only where it is rarer than what the name would get
+	// otherwise.
+	TFOrgOnce float64 `json:"tf_org_once,omitempty"`
 }
+
+// OrgName reports whether v was read as an organisation's name: normalize
+// gives the facet "compact" (its words run together) to organisations'
+// names alone.
+func OrgName(v *record.Value) bool { return v.Facet("compact") != "" }
 
 // rareNameSpan bounds how much rarer than the rarest counted value a name
 // estimated from its tokens may be: the tokens of a name are not quite

@@ -691,3 +691,64 @@ func BenchmarkCounter(b *testing.B) {
 		}
 	})
 }
+
+// TestOrgNames: two organisations' names that agree exactly on a name not
+// in the table weigh by the frequency of organisations' names
+// (TFOrgOnce) where it is rarer than the name's own; a pair of a person
+// and an organisation, two people, or a name in the table do not; the
+// field survives model.json and is checked.
+func TestOrgNames(t *testing.T) {
+	org := func(id, name string) *record.Record {
+		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{
+			{Norm: name, Facets: record.MakeFacets("compact", strings.ReplaceAll(name, " ", ""))}}}}}
+	}
+	tests := []struct {
+		name    string
+		orgOnce float64
+		a, b    *record.Record
+		tf      float64 // the frequency the exact match is weighed by
+		orgs    bool
+	}{
+		{"two organisations", 1e-6, org("1", "acme holdings"), org("2", "acme holdings"), 1e-6, true},
+		{"no estimate", 0, org("1", "acme holdings"), org("2", "acme holdings"), 0.0005, false},
+		{"estimate not rarer", 0.001, org("1", "acme holdings"), org("2", "acme holdings"), 0.0005, true},
+		{"name in the table", 1e-6, org("1", "smith"), org("2", "smith"), 0.04, true},
+		{"organisation and person", 1e-6, org("1", "zelinsky"), person("2", "zelinsky", ""), 0.0005, false},
+		{"two people", 1e-6, person("1", "zelinsky", ""), person("2", "zelinsky", ""), 0.0005, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testModel()
+			m.Comparisons[0].TFOrgOnce = tt.orgOnce
+			var buf bytes.Buffer
+			if err := m.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			read, err := model.Read(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := read.Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := make([]model.Evidence, 2)
+			s.Compare(tt.a, tt.b, make([]uint8, 2), ev)
+			if want := math.Log2(0.01 / tt.tf); math.Abs(ev[0].TFAdjust-want) > 1e-9 || ev[0].OrgNames != tt.orgs {
+				t.Errorf("tf adjustment %v (organisations' names %v), want %v (%v)", ev[0].TFAdjust, ev[0].OrgNames, want, tt.orgs)
+			}
+			// The query path real time takes gives the same.
+			q := s.NewQuery(s.Values(tt.a))
+			if w, ref := s.CompareQuery("s", "s", q, s.Values(tt.b), make([]uint8, 2), nil), s.Compare(tt.a, tt.b, make([]uint8, 2), nil); w != ref {
+				t.Errorf("CompareQuery %v, Compare %v", w, ref)
+			}
+		})
+	}
+	for _, bad := range []float64{-1e-6, 1.5} {
+		m := testModel()
+		m.Comparisons[0].TFOrgOnce = bad
+		if _, err := m.Compile(); err == nil {
+			t.Errorf("tf_org_once %v compiled", bad)
+		}
+	}
+}

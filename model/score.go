@@ -54,6 +54,9 @@ func (m *Model) Compile() (*Scorer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("model: %w", err)
 		}
+		if c.TFOrgOnce != 0 && !(c.TFOrgOnce > 0 && c.TFOrgOnce <= 1) {
+			return nil, fmt.Errorf("model: comparison %s: tf_org_once %v must be in (0, 1]", c.Name, c.TFOrgOnce)
+		}
 		w := make([]float64, len(c.Levels)+1)
 		for j, l := range c.Levels {
 			if l.M <= 0 || l.U <= 0 || l.M > 1 || l.U > 1 {
@@ -273,7 +276,10 @@ type Evidence struct {
 	Label      string  `json:"label"`
 	Weight     float64 `json:"weight"`    // log2(m/u) of the level
 	TFAdjust   float64 `json:"tf_adjust"` // term-frequency adjustment: exact level, or names sharing a name (SubsetLevel)
-	A, B       int     `json:"-"`         // indexes of the values compared
+	// OrgNames says TFAdjust is that of two organisations' names
+	// (Scorer.TFAdjustOrgs).
+	OrgNames bool `json:"org_names,omitempty"`
+	A, B     int  `json:"-"` // indexes of the values compared
 }
 
 // Result is a scored pair.
@@ -403,8 +409,10 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		}
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
-		tf := 0.0
+		tf, orgs := 0.0, false
 		switch {
+		case l == 1 && c.Spec.TF && s.orgs(i, &va[i][ia], &vb[i][ib]):
+			tf, orgs = s.TFAdjustOrgs(i, c.ExactKey(&va[i][ia])), true
 		case l == 1 && c.Spec.TF && q != nil:
 			if tf = q.exactTF[i][ia]; math.IsNaN(tf) {
 				tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
@@ -419,7 +427,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			if label == "" {
 				label = c.Label(l)
 			}
-			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, A: ia, B: ib}
+			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, A: ia, B: ib}
 		}
 		if s.household[i] && w+tf > 0 {
 			household = max(household, w+tf)
@@ -428,6 +436,12 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		total += w + tf
 	}
 	return total + household
+}
+
+// orgs reports whether a and b, two values of comparison i that agree
+// exactly, are organisations' names whose frequency TFOrgOnce bounds.
+func (s *Scorer) orgs(i int, a, b *record.Value) bool {
+	return s.Model.Comparisons[i].TFOrgOnce > 0 && OrgName(a) && OrgName(b)
 }
 
 // Household returns the bits that household comparisons agreeing
@@ -469,7 +483,14 @@ func (s *Scorer) LevelWeight(i, l int) float64 { return s.weights[i][l] }
 // TFAdjust returns the term-frequency adjustment of an exact match on value
 // v in comparison i: log2(u_exact / tf(v)). Rare values add weight, common
 // ones remove it.
-func (s *Scorer) TFAdjust(i int, v string) float64 {
+func (s *Scorer) TFAdjust(i int, v string) float64 { return s.tfAdjust(i, v, false) }
+
+// TFAdjustOrgs is TFAdjust for an exact match of two organisations' names
+// (OrgName): a name not in the table is as rare as Comparison.TFOrgOnce
+// says, when that is rarer.
+func (s *Scorer) TFAdjustOrgs(i int, v string) float64 { return s.tfAdjust(i, v, true) }
+
+func (s *Scorer) tfAdjust(i int, v string, orgs bool) float64 {
 	c := &s.Model.Comparisons[i]
 	if !c.TF || c.TFMin <= 0 {
 		return 0
@@ -492,6 +513,9 @@ func (s *Scorer) TFAdjust(i int, v string) float64 {
 		}, c.TFMin)
 	default:
 		tf = c.TFMin
+	}
+	if !ok && orgs && c.TFOrgOnce > 0 {
+		tf = min(tf, c.TFOrgOnce)
 	}
 	return math.Log2(c.Levels[0].U / tf)
 }

@@ -288,9 +288,25 @@ most of its true pairs are pairs of such parties. Concord links a name alone onl
 the name is rare enough to outweigh the prior (a payment to EUGENE DAY is not taken for
 the customer Eugene Day on the name alone, when many share it); the bank, the register and
 the list find each other at 0.97–1.00 (bank and register) and 0.7–0.9 (the list, whose
-entries often carry a name and a year). A company's name and a person's are one
-comparison, whose weights person names set, so a company's exact name alone scores
-lower than it would on weights of its own.
+entries often carry a name and a year).
+
+A company's name and a person's are one comparison, but their exact matches are weighed
+by frequencies of their own. A person's name that no one else in the data holds may still
+be another person's (its words tell how likely: a name of common words is common), and
+weighs at most about log2 of the number of identified holders of names, plus six bits
+for rare words. A registered
+company's name is its own: where the identified organisations (those with a registration
+number or a founding date) hold their names alone, as a register's do, two
+organisations' names that agree on a name no other holds weigh by how often such a name
+was found held by two of them (Good–Turing: 2·N2/N1 others, N1 and N2 the names held
+once and twice), and the waterfall says so ("frequency among organisations' names").
+Where the same organisation appears as two holders (a customer file's company under
+another number, a payee's account), N2 is large and the estimate is no rarer than a
+person's name: nothing changes. On the UK-style set a wire to CAMPBELL FOODS LTD was held
+for review against the register's Campbell Foods Limited at p 0.90 and is now linked at
+0.99; the set's F1 rose from 0.825 to 0.866 (seeds 2 and 3: 0.841 → 0.868, 0.838 → 0.863),
+with precision up too (0.988 → 0.992); the heterogeneous sets, whose companies appear as
+two holders, are unchanged.
 `)
 	return b.String()
 }

@@ -20,9 +20,10 @@ const heteroTarget = 0.95
 const heteroLargeTarget = 0.90
 
 // ukTarget is the UK-style set's floor: a little under what it measures
-// (0.825 on 3 December 2026, with the match threshold 0.9), so that a
-// change that costs it fails.
-const ukTarget = 0.80
+// (0.825 on 3 December 2026, with the match threshold 0.9; 0.866 since
+// organisations' names weigh by their own frequency, 4 December), so that
+// a change that costs it fails.
+const ukTarget = 0.85
 
 // messySet is the heterogeneous set with values written as many systems
 // write them (synth.HeteroOptions.Messy); its pairwise F1 may be at most
