@@ -312,6 +312,12 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			for v, f := range tf.values {
 				mc.TFTable[model.TFKey(tfSalt, v)] = f
 			}
+			if len(tf.orgValues) > 0 {
+				mc.TFOrgTable = make(map[string]float64, len(tf.orgValues))
+				for v, f := range tf.orgValues {
+					mc.TFOrgTable[model.TFKey(tfSalt, v)] = f
+				}
+			}
 			if tf.tokens != nil {
 				mc.TFTokens, mc.TFTokenMin = make(map[string]float64, len(tf.tokens)), tf.tokenMin
 				for tok, f := range tf.tokens {

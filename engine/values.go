@@ -128,6 +128,9 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 		return nil
 	}
 	t := &valueTable{comps: comps, keys: make([]*compare.Keys, nC), cols: make([]column, nC)}
+	var names []string
+	t.src, names = sourceIndexes(recs)
+	t.nSources = len(names)
 	err := parallelEach(ctx, nC, workers, func(i int) {
 		col := column{cells: make([]cell, n+1)}
 		total := 0
@@ -410,11 +413,13 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	}
 	named := int32(0) // the last holder counted as holding a name, + 1
 	// heldBy marks, for names, whether each key is an organisation's name
-	// (model.OrgName) held by identified records, or another's:
-	// organisations' names are counted apart (orgNameFrequency).
+	// (model.OrgName) held by identified records, or another's; orgHeld
+	// counts the holders of organisations' names source by source
+	// (orgNameFrequency).
 	var heldBy []uint8
+	var orgHeld map[sourceKey]holderCount
 	if names && identified != nil {
-		heldBy = make([]uint8, keys.Len())
+		heldBy, orgHeld = make([]uint8, keys.Len()), map[sourceKey]holderCount{}
 	}
 	for _, r := range holder.order {
 		ids = col.keyIDs(r, ids[:0])
@@ -435,19 +440,26 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 					holdersWithName++
 				}
 			}
-			if identified != nil && !identified[r] || keyLast[k] == mark {
+			if identified != nil && !identified[r] {
+				continue
+			}
+			switch {
+			case heldBy == nil:
+			case model.OrgName(col.prepared(r)[x].Value()):
+				heldBy[k] |= heldByOrg
+				sk := sourceKey{k, t.src[r]}
+				if h := orgHeld[sk]; h.last != mark {
+					orgHeld[sk] = holderCount{h.n + 1, mark}
+				}
+			default:
+				heldBy[k] |= heldByOther
+			}
+			if keyLast[k] == mark {
 				continue
 			}
 			keyLast[k] = mark
 			counts[k]++
 			total++
-			switch {
-			case heldBy == nil:
-			case model.OrgName(col.prepared(r)[x].Value()):
-				heldBy[k] |= heldByOrg
-			default:
-				heldBy[k] |= heldByOther
-			}
 		}
 	}
 	if identified != nil {
@@ -490,7 +502,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
 	}
 	if heldBy != nil {
-		tf.orgOnce = orgNameFrequency(counts, heldBy, tf.min)
+		tf.orgOnce = orgNameFrequency(orgHeld, heldBy, t.nSources, tf.min)
 	}
 	freq := make([]float64, len(counts))
 	tf.values = map[string]float64{}
@@ -498,11 +510,6 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		switch {
 		case c > 2:
 			freq[k] = float64(c-1) / float64(total)
-			tf.values[keys.Key(uint32(k))] = freq[k]
-		case c == 2 && tf.orgOnce > 0 && heldBy[k] == heldByOrg:
-			// A name two organisations hold is not one's own: as common
-			// as a name held twice, whoever the pair.
-			freq[k] = tf.min
 			tf.values[keys.Key(uint32(k))] = freq[k]
 		case names && k != 0:
 			freq[k] = model.RareNameFrequency(keys.Key(uint32(k)), tf.tokenFreq, tf.min)
@@ -512,9 +519,24 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	}
 	t.freq[i] = freq
 	if tf.orgOnce > 0 {
-		orgFreq := slices.Clone(freq)
+		// Organisations' names two organisations of one source hold, or
+		// people's names too, are as common for two organisations as for
+		// anyone (tfCounts.orgValues); the others are as rare as orgOnce.
+		shared := make([]bool, len(counts))
+		for sk, h := range orgHeld {
+			shared[sk.key] = shared[sk.key] || h.n > 1
+		}
+		orgFreq := make([]float64, len(freq))
+		tf.orgValues = map[string]float64{}
 		for k, c := range counts {
-			if c <= 2 && (c < 2 || heldBy[k] != heldByOrg) {
+			switch {
+			case k != 0 && (shared[k] || heldBy[k] == heldByOrg|heldByOther):
+				orgFreq[k] = freq[k]
+				if c <= 2 {
+					orgFreq[k] = tf.min
+				}
+				tf.orgValues[keys.Key(uint32(k))] = orgFreq[k]
+			default:
 				orgFreq[k] = min(freq[k], tf.orgOnce)
 			}
 		}
@@ -529,31 +551,50 @@ const (
 	heldByOther             // a person's
 )
 
+// sourceKey is an exact key of a source, and holderCount the holders
+// counted of it, with the last (its mark) (termFrequencies).
+type (
+	sourceKey struct {
+		key uint32
+		src uint16
+	}
+	holderCount struct{ n, last int32 }
+)
+
 // minOrgNames is the fewest names held by one identified organisation
 // each that orgNameFrequency estimates a frequency from.
 const minOrgNames = 50
 
 // orgNameFrequency estimates how often an organisation's name that no
-// other identified organisation holds is held by another all the same:
-// by Good–Turing, a name held once is expected to be held by 2·N2/N1
-// others, N1 and N2 being the names held by one and by two identified
-// organisations (N2 taken as at least one: no name seen held twice does
-// not make names unique), over the organisations' holdings. counts are
-// the identified holders of each key, heldBy their kinds, once the
-// frequency of a key held once. It returns 0 (no estimate) with fewer
-// than minOrgNames names held once, or when the estimate is no rarer than
-// once. A registry keeps its companies' names apart, and a customer file
-// or a list that names a company by its registered name does too: where
-// the data says so, two organisations that agree on a name they alone
-// hold are one far more surely than two people who do.
-func orgNameFrequency(counts []int32, heldBy []uint8, once float64) float64 {
-	var n1, n2, holdings int
-	for k, c := range counts {
-		if c == 0 || heldBy[k] != heldByOrg {
+// other identified organisation of its source holds is held by another
+// all the same: by Good–Turing, a name held once is expected to be held
+// by 2·N2/N1 others, N1 and N2 being the names held by one and by two
+// identified organisations of one source (N2 taken as at least one: no
+// name seen held twice does not make names unique), over the holdings of
+// the source that has most. held counts the identified holders of each
+// organisation's name key source by source (nS sources), heldBy marks
+// the keys people's names have too, left out; once is the frequency of
+// a key held once. It returns 0 (no estimate) with fewer than
+// minOrgNames names held once, or when the estimate is no rarer than
+// once.
+//
+// A register keeps its companies' names apart, and a customer file or a
+// list that names a company by its registered name does too: where the
+// data says so, two organisations that agree on a name no other holds
+// are one far more surely than two people who do. Holders are counted
+// within each source because across sources one organisation is often
+// several holders (a customer number, a registration number, a payee's
+// account): two holders of one name in two sources say nothing of names
+// shared.
+func orgNameFrequency(held map[sourceKey]holderCount, heldBy []uint8, nS int, once float64) float64 {
+	var n1, n2 int
+	holdings := make([]int, nS)
+	for sk, h := range held {
+		if heldBy[sk.key] != heldByOrg {
 			continue
 		}
-		holdings += int(c)
-		switch c {
+		holdings[sk.src] += int(h.n)
+		switch h.n {
 		case 1:
 			n1++
 		case 2:
@@ -563,7 +604,7 @@ func orgNameFrequency(counts []int32, heldBy []uint8, once float64) float64 {
 	if n1 < minOrgNames {
 		return 0
 	}
-	f := 2 * float64(max(n2, 1)) / float64(n1) / float64(holdings)
+	f := 2 * float64(max(n2, 1)) / float64(n1) / float64(slices.Max(holdings))
 	if f >= once {
 		return 0
 	}
@@ -678,6 +719,9 @@ type tfCounts struct {
 	tokens   map[string]float64 // name tokens held more than twice
 	tokenMin float64
 	orgOnce  float64 // model.Comparison.TFOrgOnce; 0 for none
+	// orgValues are model.Comparison.TFOrgTable: with orgOnce, the
+	// organisations' names not one's own.
+	orgValues map[string]float64
 }
 
 func (tf tfCounts) tokenFreq(tok string) float64 {

@@ -93,12 +93,13 @@ func newCandidateSetFrom(tb testing.TB, cfgPath string) *candidateSet {
 // into their address line: the towns read from it (model.DerivedTowns)
 // must be compared alike on both paths, counting only when they agree.
 //
-// On the UK-style set, companies of the register named in wires agree
-// exactly on names no other company holds: their frequency is the one of
-// organisations' names (model.Comparison.TFOrgOnce) on both paths.
+// On the UK-style and heterogeneous sets, companies of the register named
+// in wires or payments agree exactly on names no other company holds:
+// their frequency is the one of organisations' names
+// (model.Comparison.TFOrgOnce) on both paths.
 func TestValueTableAgreesWithScorer(t *testing.T) {
 	t.Run("synthetic", func(t *testing.T) { testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false, false) })
-	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true, false) })
+	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true, true) })
 	t.Run("UK-style", func(t *testing.T) {
 		cfgPath, _, err := synth.WriteUK(t.TempDir(), synth.UKOptions{Seed: 5, People: 1000})
 		if err != nil {

@@ -167,15 +167,21 @@ type Comparison struct {
 	// estimated from its tokens' (RareNameFrequency).
 	TFTokens   map[string]float64 `json:"tf_tokens,omitempty"`
 	TFTokenMin float64            `json:"tf_token_min,omitempty"`
-	// TFOrgOnce, when set, is the frequency of a name not in TFTable when
-	// both names of the pair are organisations' (OrgName): how often an
-	// identified organisation's name is another's too, from how many of
-	// their names one of them holds and how many two (Good–Turing). A
-	// registered company's name is its own, and its words, which tell
-	// how rare a person's name is (RareNameFrequency), say little of it.
-	// A pair takes it only where it is rarer than what the name would get
-	// otherwise.
+	// TFOrgOnce, when set, is the frequency of a name when both names of
+	// the pair are organisations' (OrgName) and it is not in TFOrgTable:
+	// how often an identified organisation's name is another's too, from
+	// how many of their names one of them holds in a source and how many
+	// two (Good–Turing). A registered company's name is its own, and its
+	// words, which tell how rare a person's name is (RareNameFrequency),
+	// say little of it. A pair takes it only where it is rarer than what
+	// the name would get otherwise.
 	TFOrgOnce float64 `json:"tf_org_once,omitempty"`
+	// TFOrgTable holds, with TFOrgOnce, the organisations' names that are
+	// not one's own (two identified organisations of one source hold
+	// them, or people's names are written alike), keyed as TFTable, with
+	// the frequency two organisations that agree on them take: that of
+	// TFTable, or TFMin.
+	TFOrgTable map[string]float64 `json:"tf_org_table,omitempty"`
 }
 
 // OrgName reports whether v was read as an organisation's name: normalize

@@ -693,15 +693,16 @@ func BenchmarkCounter(b *testing.B) {
 }
 
 // TestOrgNames: two organisations' names that agree exactly on a name not
-// in the table weigh by the frequency of organisations' names
-// (TFOrgOnce) where it is rarer than the name's own; a pair of a person
-// and an organisation, two people, or a name in the table do not; the
-// field survives model.json and is checked.
+// in the organisations' table weigh by the frequency of organisations'
+// names (TFOrgOnce) where it is rarer than the name's own, one in it by
+// the table's; a pair of a person and an organisation, or two people, by
+// the name's own; the fields survive model.json and are checked.
 func TestOrgNames(t *testing.T) {
 	org := func(id, name string) *record.Record {
 		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{
 			{Norm: name, Facets: record.MakeFacets("compact", strings.ReplaceAll(name, " ", ""))}}}}}
 	}
+	orgTable := map[string]float64{"acme trading": 0.0005, "smith": 0.04}
 	tests := []struct {
 		name    string
 		orgOnce float64
@@ -712,14 +713,18 @@ func TestOrgNames(t *testing.T) {
 		{"two organisations", 1e-6, org("1", "acme holdings"), org("2", "acme holdings"), 1e-6, true},
 		{"no estimate", 0, org("1", "acme holdings"), org("2", "acme holdings"), 0.0005, false},
 		{"estimate not rarer", 0.001, org("1", "acme holdings"), org("2", "acme holdings"), 0.0005, true},
-		{"name in the table", 1e-6, org("1", "smith"), org("2", "smith"), 0.04, true},
+		{"held by many, none two of one source", 1e-6, org("1", "jones"), org("2", "jones"), 1e-6, true},
+		{"in the organisations' table", 1e-6, org("1", "acme trading"), org("2", "acme trading"), 0.0005, true},
+		{"in both tables", 1e-6, org("1", "smith"), org("2", "smith"), 0.04, true},
 		{"organisation and person", 1e-6, org("1", "zelinsky"), person("2", "zelinsky", ""), 0.0005, false},
 		{"two people", 1e-6, person("1", "zelinsky", ""), person("2", "zelinsky", ""), 0.0005, false},
+		{"two people of a name in the organisations' table", 1e-6, person("1", "acme trading", ""), person("2", "acme trading", ""), 0.0005, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := testModel()
-			m.Comparisons[0].TFOrgOnce = tt.orgOnce
+			m.Comparisons[0].TFTable["jones"] = 0.01
+			m.Comparisons[0].TFOrgOnce, m.Comparisons[0].TFOrgTable = tt.orgOnce, orgTable
 			var buf bytes.Buffer
 			if err := m.Write(&buf); err != nil {
 				t.Fatal(err)

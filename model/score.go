@@ -486,8 +486,8 @@ func (s *Scorer) LevelWeight(i, l int) float64 { return s.weights[i][l] }
 func (s *Scorer) TFAdjust(i int, v string) float64 { return s.tfAdjust(i, v, false) }
 
 // TFAdjustOrgs is TFAdjust for an exact match of two organisations' names
-// (OrgName): a name not in the table is as rare as Comparison.TFOrgOnce
-// says, when that is rarer.
+// (OrgName): a name not in Comparison.TFOrgTable is as rare as
+// Comparison.TFOrgOnce says, when that is rarer.
 func (s *Scorer) TFAdjustOrgs(i int, v string) float64 { return s.tfAdjust(i, v, true) }
 
 func (s *Scorer) tfAdjust(i int, v string, orgs bool) float64 {
@@ -500,6 +500,11 @@ func (s *Scorer) tfAdjust(i int, v string, orgs bool) float64 {
 			return TFKey(s.tfSalt, v)
 		}
 		return v
+	}
+	if orgs && c.TFOrgOnce > 0 {
+		if tf, ok := c.TFOrgTable[key(v)]; ok {
+			return math.Log2(c.Levels[0].U / tf)
+		}
 	}
 	tf, ok := c.TFTable[key(v)]
 	switch {
@@ -514,8 +519,8 @@ func (s *Scorer) tfAdjust(i int, v string, orgs bool) float64 {
 	default:
 		tf = c.TFMin
 	}
-	if !ok && orgs && c.TFOrgOnce > 0 {
-		tf = min(tf, c.TFOrgOnce)
+	if orgs && c.TFOrgOnce > 0 {
+		tf = min(tf, c.TFOrgOnce) // not in TFOrgTable: no two organisations of one source hold it
 	}
 	return math.Log2(c.Levels[0].U / tf)
 }
