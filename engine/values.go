@@ -1002,21 +1002,28 @@ func (t *valueTable) orgNameKeys(i int) []bool {
 }
 
 // orgNames reports whether the values of records a and b whose exact key
-// in comparison i is key are both organisations' names (model.OrgName),
-// once orgNameKeys has marked them.
+// in comparison i is key are two organisations' names whose legal forms
+// do not disagree (model.OrgNames), once orgNameKeys has marked them.
 func (p *pairWeights) orgNames(i int, a, b int32, key uint32) bool {
 	col, org := &p.t.cols[i], p.t.orgVals[i]
-	of := func(r int32) bool {
+	of := func(r int32) *record.Value {
 		at := col.cells[r].at
-		for x, v := range col.prepared(r) {
-			if v.Key() == key {
-				y := int(at) + x
-				return org[y/64]&(1<<(y%64)) != 0
+		for x := range col.prepared(r) {
+			if v := &col.prepared(r)[x]; v.Key() == key {
+				if y := int(at) + x; org[y/64]&(1<<(y%64)) != 0 {
+					return v.Value()
+				}
+				return nil
 			}
 		}
+		return nil
+	}
+	va := of(a)
+	if va == nil {
 		return false
 	}
-	return of(a) && of(b)
+	vb := of(b)
+	return vb != nil && model.OrgNames(va, vb)
 }
 
 // subsetTF is model.Scorer's adjustment of names that share a name, at a

@@ -189,6 +189,19 @@ type Comparison struct {
 // names alone.
 func OrgName(v *record.Value) bool { return v.Facet("compact") != "" }
 
+// OrgNames reports whether a and b are two organisations' names
+// (OrgName) whose legal forms do not disagree: one with none written (a
+// payment message cut it off, a list leaves it out) may be the other's
+// company, but Acme Trading LLC and Acme Trading SA are two companies of
+// one name, in two countries as a rule, whose name is no one's own.
+func OrgNames(a, b *record.Value) bool {
+	if !OrgName(a) || !OrgName(b) {
+		return false
+	}
+	fa, fb := a.Facet("legal_form"), b.Facet("legal_form")
+	return fa == "" || fb == "" || fa == fb
+}
+
 // rareNameSpan bounds how much rarer than the rarest counted value a name
 // estimated from its tokens may be: the tokens of a name are not quite
 // independent (a given name goes with a family's origin), so their

@@ -698,10 +698,11 @@ func BenchmarkCounter(b *testing.B) {
 // the table's; a pair of a person and an organisation, or two people, by
 // the name's own; the fields survive model.json and are checked.
 func TestOrgNames(t *testing.T) {
-	org := func(id, name string) *record.Record {
+	orgForm := func(id, name, form string) *record.Record {
 		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{
-			{Norm: name, Facets: record.MakeFacets("compact", strings.ReplaceAll(name, " ", ""))}}}}}
+			{Norm: name, Facets: record.MakeFacets("legal_form", form, "compact", strings.ReplaceAll(name, " ", ""))}}}}}
 	}
+	org := func(id, name string) *record.Record { return orgForm(id, name, "") }
 	orgTable := map[string]float64{"acme trading": 0.0005, "smith": 0.04}
 	tests := []struct {
 		name    string
@@ -718,6 +719,9 @@ func TestOrgNames(t *testing.T) {
 		{"in both tables", 1e-6, org("1", "smith"), org("2", "smith"), 0.04, true},
 		{"organisation and person", 1e-6, org("1", "zelinsky"), person("2", "zelinsky", ""), 0.0005, false},
 		{"two people", 1e-6, person("1", "zelinsky", ""), person("2", "zelinsky", ""), 0.0005, false},
+		{"one legal form", 1e-6, orgForm("1", "acme holdings", "ltd"), orgForm("2", "acme holdings", "ltd"), 1e-6, true},
+		{"a legal form and none", 1e-6, orgForm("1", "acme holdings", "ltd"), org("2", "acme holdings"), 1e-6, true},
+		{"legal forms disagree", 1e-6, orgForm("1", "acme holdings", "llc"), orgForm("2", "acme holdings", "sa"), 0.0005, false},
 		{"two people of a name in the organisations' table", 1e-6, person("1", "acme trading", ""), person("2", "acme trading", ""), 0.0005, false},
 	}
 	for _, tt := range tests {

@@ -441,7 +441,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 // orgs reports whether a and b, two values of comparison i that agree
 // exactly, are organisations' names whose frequency TFOrgOnce bounds.
 func (s *Scorer) orgs(i int, a, b *record.Value) bool {
-	return s.Model.Comparisons[i].TFOrgOnce > 0 && OrgName(a) && OrgName(b)
+	return s.Model.Comparisons[i].TFOrgOnce > 0 && OrgNames(a, b)
 }
 
 // Household returns the bits that household comparisons agreeing
