@@ -72,6 +72,7 @@ func TestOrgNameFrequency(t *testing.T) {
 		{"people's names are left out", []names{{200, 1, 0, heldByOrg}, {100, 2, 0, heldByOrg | heldByOther}}, 2.0 / 200 / 200},
 		{"too few names held once", []names{{minOrgNames - 1, 1, 0, heldByOrg}}, 0},
 		{"no rarer than once", []names{{60, 1, 0, heldByOrg}, {60, 2, 0, heldByOrg}}, 0},
+		{"never rarer than once/64", []names{{100000, 1, 0, heldByOrg}}, once / 64},
 	}
 	for _, tt := range tests {
 		held, heldBy := map[sourceKey]holderCount{}, []uint8{0} // key 0: no value

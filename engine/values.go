@@ -576,7 +576,8 @@ const minOrgNames = 50
 // the keys people's names have too, left out; once is the frequency of
 // a key held once. It returns 0 (no estimate) with fewer than
 // minOrgNames names held once, or when the estimate is no rarer than
-// once.
+// once; it is never rarer than once/model.RareNameSpan, the rarest a
+// person's name is taken to be.
 //
 // A register keeps its companies' names apart, and a customer file or a
 // list that names a company by its registered name does too: where the
@@ -608,7 +609,10 @@ func orgNameFrequency(held map[sourceKey]holderCount, heldBy []uint8, nS int, on
 	if f >= once {
 		return 0
 	}
-	return f
+	// A register of a million companies would make a name alone weigh
+	// 20 bits more than a person's: names repeat across registers, and
+	// across countries, that one register does not see.
+	return max(f, once/model.RareNameSpan)
 }
 
 // nameHolders counts the holders among records rs, which write one name:

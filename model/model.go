@@ -202,11 +202,12 @@ func OrgNames(a, b *record.Value) bool {
 	return fa == "" || fb == "" || fa == fb
 }
 
-// rareNameSpan bounds how much rarer than the rarest counted value a name
+// RareNameSpan bounds how much rarer than the rarest counted value a name
 // estimated from its tokens may be: the tokens of a name are not quite
 // independent (a given name goes with a family's origin), so their
-// product overstates how rare a name is.
-const rareNameSpan = 64
+// product overstates how rare a name is. It bounds TFOrgOnce alike: no
+// data keeps names apart so well that a name alone should weigh more.
+const RareNameSpan = 64
 
 // RareNameFrequency estimates the frequency of a name seen by no more
 // than the pair that agrees on it, from the frequencies of its distinct
@@ -224,7 +225,7 @@ func RareNameFrequency(key string, tokenFreq func(string) float64, once float64)
 		seen = append(seen, tok)
 		p *= tokenFreq(tok)
 	}
-	return max(min(p, once), once/rareNameSpan)
+	return max(min(p, once), once/RareNameSpan)
 }
 
 // Level is one comparison level with its m and u probabilities. Weight,
