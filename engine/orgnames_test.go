@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/compare"
-
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"

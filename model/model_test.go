@@ -512,14 +512,7 @@ func TestRareNameFrequencyRoundTrip(t *testing.T) {
 	m := testModel()
 	m.Comparisons[0].TFTokens = map[string]float64{}
 	m.Comparisons[0].TFTokenMin = 0.01
-	var buf bytes.Buffer
-	if err := m.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	read, err := model.Read(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	read := readBack(t, m)
 	before, err := m.Compile()
 	if err != nil {
 		t.Fatal(err)
@@ -729,15 +722,7 @@ func TestOrgNames(t *testing.T) {
 			m := testModel()
 			m.Comparisons[0].TFTable["jones"] = 0.01
 			m.Comparisons[0].TFOrgOnce, m.Comparisons[0].TFOrgTable = tt.orgOnce, orgTable
-			var buf bytes.Buffer
-			if err := m.Write(&buf); err != nil {
-				t.Fatal(err)
-			}
-			read, err := model.Read(&buf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := read.Compile()
+			s, err := readBack(t, m).Compile()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -759,5 +744,23 @@ func TestOrgNames(t *testing.T) {
 		if _, err := m.Compile(); err == nil {
 			t.Errorf("tf_org_once %v compiled", bad)
 		}
+		m.Comparisons[0].TFOrgOnce, m.Comparisons[0].TFOrgTable = 1e-6, map[string]float64{"acme": bad}
+		if _, err := m.Compile(); err == nil {
+			t.Errorf("tf_org_table frequency %v compiled", bad)
+		}
 	}
+}
+
+// readBack writes m as model.json and reads it back.
+func readBack(t *testing.T, m *model.Model) *model.Model {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	read, err := model.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read
 }

@@ -57,6 +57,11 @@ func (m *Model) Compile() (*Scorer, error) {
 		if c.TFOrgOnce != 0 && !(c.TFOrgOnce > 0 && c.TFOrgOnce <= 1) {
 			return nil, fmt.Errorf("model: comparison %s: tf_org_once %v must be in (0, 1]", c.Name, c.TFOrgOnce)
 		}
+		for _, f := range c.TFOrgTable {
+			if !(f > 0 && f <= 1) {
+				return nil, fmt.Errorf("model: comparison %s: a frequency of tf_org_table, %v, must be in (0, 1]", c.Name, f)
+			}
+		}
 		w := make([]float64, len(c.Levels)+1)
 		for j, l := range c.Levels {
 			if l.M <= 0 || l.U <= 0 || l.M > 1 || l.U > 1 {
@@ -486,7 +491,7 @@ func (s *Scorer) LevelWeight(i, l int) float64 { return s.weights[i][l] }
 func (s *Scorer) TFAdjust(i int, v string) float64 { return s.tfAdjust(i, v, false) }
 
 // TFAdjustOrgs is TFAdjust for an exact match of two organisations' names
-// (OrgName): a name not in Comparison.TFOrgTable is as rare as
+// (OrgNames): a name not in Comparison.TFOrgTable is as rare as
 // Comparison.TFOrgOnce says, when that is rarer.
 func (s *Scorer) TFAdjustOrgs(i int, v string) float64 { return s.tfAdjust(i, v, true) }
 
