@@ -18,6 +18,7 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/fixture"
+	"github.com/concord-er/concord/internal/synth"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
@@ -959,5 +960,75 @@ func TestLiveMixedIdentifiers(t *testing.T) {
 	}
 	if m := agreement(batch, got); m.PairwiseF1 < 0.99 {
 		t.Errorf("pairwise F1 against batch = %.4f (P %.4f R %.4f), want ≥ 0.99", m.PairwiseF1, m.PairwisePrecision, m.PairwiseRecall)
+	}
+}
+
+// Companies of a register named in wires link in real time as in batch,
+// where two organisations' names weigh by the frequency of organisations'
+// names (model.Comparison.TFOrgOnce), whichever comes first.
+func TestLiveOrgNames(t *testing.T) {
+	cfgPath, _, err := synth.WriteUK(t.TempDir(), synth.UKOptions{Seed: 5, People: 800})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	if !slices.ContainsFunc(res.Model.Comparisons, func(c model.Comparison) bool { return c.TFOrgOnce > 0 }) {
+		t.Fatal("the model has no frequency of organisations' names")
+	}
+	// linked counts the pairs of a register's record and a wire's
+	// beneficiary put in one entity.
+	linked := func(entities map[record.Key]record.EntityID) int {
+		by := map[record.EntityID][2]int{}
+		for k, e := range entities {
+			n := by[e]
+			switch k.Source {
+			case "companies":
+				n[0]++
+			case "wires.beneficiary":
+				n[1]++
+			}
+			by[e] = n
+		}
+		pairs := 0
+		for _, n := range by {
+			pairs += n[0] * n[1]
+		}
+		return pairs
+	}
+	batch := map[record.Key]record.EntityID{}
+	for i, r := range res.Records {
+		batch[r.Key] = res.Entities[i]
+	}
+	for _, order := range []string{"wires first", "register first"} {
+		l := openLive(t, openStore(t), res.Model)
+		recs := slices.Clone(res.Records)
+		slices.SortStableFunc(recs, func(a, b record.Record) int {
+			wa, wb := strings.HasPrefix(a.Key.Source, "wires"), strings.HasPrefix(b.Key.Source, "wires")
+			if wa == wb {
+				return 0
+			}
+			if wa == (order == "wires first") {
+				return -1
+			}
+			return 1
+		})
+		for _, r := range recs {
+			if _, err := l.Upsert(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := l.Entities(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, live := linked(batch), linked(got)
+		t.Logf("%s: register–wire pairs linked: batch %d, real time %d", order, b, live)
+		if b < 500 || float64(live) < 0.95*float64(b) {
+			t.Errorf("%s: register–wire pairs linked: batch %d, real time %d; want at least 500, and 95%% of batch's in real time", order, b, live)
+		}
 	}
 }
