@@ -299,8 +299,9 @@ organisations (those with an identifier or a founding date) of each source hold 
 names alone, as a register's do, two organisations' names that agree on a name no two
 organisations of one source hold weigh by how often such a name was found held by two
 of one source (Good–Turing: 2·N2/N1 others, N1 and N2 the names held once and twice
-in a source, over the holdings of the largest), and the waterfall says so ("frequency
-among organisations' names"). Holders are counted source by source because across
+in a source, over the holdings of the largest; never rarer than a name held once over
+64, the most a person's name gains from rare words), and the waterfall says so
+("frequency among organisations' names"). Holders are counted source by source because across
 sources one company is often several holders (a register's number, a customer file's,
 a payee's account); counted over all sources at once, the heterogeneous set's
 companies looked shared by two and got no estimate. On the UK-style set a wire to
