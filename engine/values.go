@@ -412,14 +412,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		identified = t.identifiedRecords()
 	}
 	named := int32(0) // the last holder counted as holding a name, + 1
-	// heldBy marks, for names, whether each key is an organisation's name
-	// (model.OrgName) held by identified records, or another's; orgHeld
-	// counts the holders of organisations' names source by source
-	// (orgNameFrequency).
-	var heldBy []uint8
+	// orgHeld counts, for names, the identified holders of organisations'
+	// names (model.OrgName) source by source (orgNameFrequency).
 	var orgHeld map[sourceKey]holderCount
 	if names && identified != nil {
-		heldBy, orgHeld = make([]uint8, keys.Len()), map[sourceKey]holderCount{}
+		orgHeld = map[sourceKey]holderCount{}
 	}
 	for _, r := range holder.order {
 		ids = col.keyIDs(r, ids[:0])
@@ -443,16 +440,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			if identified != nil && !identified[r] {
 				continue
 			}
-			switch {
-			case heldBy == nil:
-			case model.OrgName(col.prepared(r)[x].Value()):
-				heldBy[k] |= heldByOrg
+			if orgHeld != nil && model.OrgName(col.prepared(r)[x].Value()) {
 				sk := sourceKey{k, t.src[r]}
 				if h := orgHeld[sk]; h.last != mark {
 					orgHeld[sk] = holderCount{h.n + 1, mark}
 				}
-			default:
-				heldBy[k] |= heldByOther
 			}
 			if keyLast[k] == mark {
 				continue
@@ -501,8 +493,8 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if t.freq == nil {
 		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
 	}
-	if heldBy != nil {
-		tf.orgOnce = orgNameFrequency(orgHeld, heldBy, t.nSources, tf.min)
+	if orgHeld != nil {
+		tf.orgOnce = orgNameFrequency(orgHeld, t.nSources, tf.min)
 	}
 	freq := make([]float64, len(counts))
 	tf.values = map[string]float64{}
@@ -519,9 +511,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	}
 	t.freq[i] = freq
 	if tf.orgOnce > 0 {
-		// Organisations' names two organisations of one source hold, or
-		// people's names too, are as common for two organisations as for
-		// anyone (tfCounts.orgValues); the others are as rare as orgOnce.
+		// Organisations' names two organisations of one source hold are
+		// as common for two organisations as for anyone
+		// (tfCounts.orgValues); the others are as rare as orgOnce. People
+		// who write a name too (the officer after whom a company is named)
+		// are no organisation the company could be taken for.
 		shared := make([]bool, len(counts))
 		for sk, h := range orgHeld {
 			shared[sk.key] = shared[sk.key] || h.n > 1
@@ -530,7 +524,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		tf.orgValues = map[string]float64{}
 		for k, c := range counts {
 			switch {
-			case k != 0 && (shared[k] || heldBy[k] == heldByOrg|heldByOther):
+			case k != 0 && shared[k]:
 				orgFreq[k] = freq[k]
 				if c <= 2 {
 					orgFreq[k] = tf.min
@@ -544,12 +538,6 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	}
 	return tf
 }
-
-// What the identified holders of a name key write (termFrequencies).
-const (
-	heldByOrg   = 1 << iota // an organisation's name
-	heldByOther             // a person's
-)
 
 // sourceKey is an exact key of a source, and holderCount the holders
 // counted of it, with the last (its mark) (termFrequencies).
@@ -572,9 +560,8 @@ const minOrgNames = 50
 // identified organisations of one source (N2 taken as at least one: no
 // name seen held twice does not make names unique), over the holdings of
 // the source that has most. held counts the identified holders of each
-// organisation's name key source by source (nS sources), heldBy marks
-// the keys people's names have too, left out; once is the frequency of
-// a key held once. It returns 0 (no estimate) with fewer than
+// organisation's name key source by source (nS sources); once is the
+// frequency of a key held once. It returns 0 (no estimate) with fewer than
 // minOrgNames names held once, or when the estimate is no rarer than
 // once; it is never rarer than once/model.RareNameSpan, the rarest a
 // person's name is taken to be.
@@ -587,13 +574,10 @@ const minOrgNames = 50
 // several holders (a customer number, a registration number, a payee's
 // account): two holders of one name in two sources say nothing of names
 // shared.
-func orgNameFrequency(held map[sourceKey]holderCount, heldBy []uint8, nS int, once float64) float64 {
+func orgNameFrequency(held map[sourceKey]holderCount, nS int, once float64) float64 {
 	var n1, n2 int
 	holdings := make([]int, nS)
 	for sk, h := range held {
-		if heldBy[sk.key] != heldByOrg {
-			continue
-		}
 		holdings[sk.src] += int(h.n)
 		switch h.n {
 		case 1:

@@ -178,9 +178,10 @@ type Comparison struct {
 	TFOrgOnce float64 `json:"tf_org_once,omitempty"`
 	// TFOrgTable holds, with TFOrgOnce, the organisations' names that are
 	// not one's own (two identified organisations of one source hold
-	// them, or people's names are written alike), keyed as TFTable, with
-	// the frequency two organisations that agree on them take: that of
-	// TFTable, or TFMin.
+	// them), keyed as TFTable, with the frequency two organisations that
+	// agree on them take: that of TFTable, or TFMin. People who write the
+	// name too (the officer after whom a company is named) do not count:
+	// no organisation is taken for a person.
 	TFOrgTable map[string]float64 `json:"tf_org_table,omitempty"`
 }
 

@@ -308,9 +308,11 @@ companies looked shared by two and got no estimate. On the UK-style set a wire t
 CAMPBELL FOODS LTD was held for review against the register's Campbell Foods Limited
 at p 0.90 and is now linked at 0.99: F1 0.825 → 0.866 (seeds 2 and 3: 0.841 → 0.868,
 0.838 → 0.863), precision up too (0.988 → 0.992); heterogeneous seeds 1, 2 and 3 0.9796
-→ 0.9804, 0.9801 → 0.9809, 0.9788 → 0.9794 (organisations' recall 0.9920 → 0.9964),
-the large set 0.9758 → 0.9766; no hard negative merged more (near-identical company
-names 0, companies and their officers 0). Two organisations' names of one name whose
+→ 0.9808, 0.9801 → 0.9811, 0.9788 → 0.9799 (organisations' recall 0.9920 → 0.9983),
+the large set 0.9758 → 0.9771; no hard negative merged more (near-identical company
+names 0, companies and their officers 0). People who write a company's name too (the
+officer after whom it is named: Charles Garejo SA) say nothing of how many companies
+hold it. Two organisations' names of one name whose
 legal forms disagree (Acme Trading LLC, Acme Trading SA) are two companies of one name,
 in two countries as a rule, and weigh as any name; one with no legal form written (a
 payment cut short) may be either.
