@@ -152,31 +152,42 @@ func TestModelReuse(t *testing.T) {
 
 // TestSavedModelScoresAlike: every link weighs the same through the
 // saved model (salted term-frequency tables, names too rare to count
-// estimated from their tokens) as through the counts the run made.
+// estimated from their tokens, organisations' names weighed by their own
+// frequency) as through the counts the run made.
 func TestSavedModelScoresAlike(t *testing.T) {
-	cfg, _ := fixture.Synth(t, 300)
-	res := fixture.Resolve(t, cfg, engine.ResolveOptions{})
-	m := saved(t, res.Model)
-	s, err := m.Compile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rare := 0 // links whose exact name was estimated from its tokens
-	for _, e := range res.Links {
-		a, b := &res.Records[e.A], &res.Records[e.B]
-		levels, ev := make([]uint8, len(s.Comps)), make([]model.Evidence, len(s.Comps))
-		if got := s.Compare(a, b, levels, ev); math.Abs(got-e.Weight) > 1e-9 {
-			t.Errorf("%v–%v: %.6f bits through the saved model, %.6f in the run", a.Key, b.Key, got, e.Weight)
-		}
-		for i, x := range ev {
-			c := m.Comparisons[i]
-			if x.TFAdjust != 0 && c.TFTokens != nil && x.TFAdjust > math.Log2(c.Levels[0].U/c.TFMin)+1e-9 {
-				rare++
+	synthetic, _ := fixture.Synth(t, 300)
+	for _, tt := range []struct {
+		name string
+		cfg  *config.Config
+	}{{"synthetic", synthetic}, {"heterogeneous", fixture.Hetero(t, 1500)}} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := fixture.Resolve(t, tt.cfg, engine.ResolveOptions{})
+			m := saved(t, res.Model)
+			s, err := m.Compile()
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-	}
-	if len(res.Links) == 0 || rare == 0 {
-		t.Fatalf("%d links, %d of them with a name estimated from its tokens: the test checks neither path", len(res.Links), rare)
+			rare, orgs := 0, 0 // links whose exact name was estimated from its tokens, or weighed as organisations'
+			for _, e := range res.Links {
+				a, b := &res.Records[e.A], &res.Records[e.B]
+				levels, ev := make([]uint8, len(s.Comps)), make([]model.Evidence, len(s.Comps))
+				if got := s.Compare(a, b, levels, ev); math.Abs(got-e.Weight) > 1e-9 {
+					t.Errorf("%v–%v: %.6f bits through the saved model, %.6f in the run", a.Key, b.Key, got, e.Weight)
+				}
+				for i, x := range ev {
+					c := m.Comparisons[i]
+					if x.OrgNames && x.TFAdjust > math.Log2(c.Levels[0].U/c.TFMin)+1e-9 {
+						orgs++
+					} else if x.TFAdjust != 0 && c.TFTokens != nil && x.TFAdjust > math.Log2(c.Levels[0].U/c.TFMin)+1e-9 {
+						rare++
+					}
+				}
+			}
+			t.Logf("%d links: %d with a name estimated from its tokens, %d with organisations' names weighed as such", len(res.Links), rare, orgs)
+			if len(res.Links) == 0 || rare == 0 || tt.name == "heterogeneous" && orgs == 0 {
+				t.Fatalf("%d links, %d with a name estimated from its tokens, %d with organisations' names: the test checks not every path", len(res.Links), rare, orgs)
+			}
+		})
 	}
 }
 
