@@ -168,7 +168,8 @@ type Comparison struct {
 	TFTokens   map[string]float64 `json:"tf_tokens,omitempty"`
 	TFTokenMin float64            `json:"tf_token_min,omitempty"`
 	// TFOrgOnce, when set, is the frequency of a name when both names of
-	// the pair are organisations' (OrgName) and it is not in TFOrgTable:
+	// the pair are organisations' whose legal forms do not disagree
+	// (OrgNames) and it is not in TFOrgTable:
 	// how often an identified organisation's name is another's too, from
 	// how many of their names one of them holds in a source and how many
 	// two (Good–Turing). A registered company's name is its own, and its
