@@ -78,10 +78,7 @@ func TestLiveOrderIndependentFebrl3(t *testing.T) {
 }
 
 func checkOrderIndependent(t *testing.T, res *engine.Resolution) {
-	batch := map[record.Key]record.EntityID{}
-	for i, r := range res.Records {
-		batch[r.Key] = res.Entities[i]
-	}
+	batch := batchEntities(res)
 	for seed := range uint64(3) {
 		t.Run("order", func(t *testing.T) {
 			l := openLive(t, openStore(t), res.Model)
@@ -401,10 +398,7 @@ func TestLiveImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch := map[record.Key]record.EntityID{}
-	for i, r := range res.Records {
-		batch[r.Key] = res.Entities[i]
-	}
+	batch := batchEntities(res)
 	if m := agreement(batch, got); m.PairwiseF1 < 0.999 {
 		t.Fatalf("after deleting and re-upserting 60 records, pairwise F1 against batch = %.4f", m.PairwiseF1)
 	}
@@ -770,10 +764,7 @@ func TestLiveCopiesOverTheCap(t *testing.T) {
 func TestLiveCopiesAsBatch(t *testing.T) {
 	cfg, original, copyKeys := fixture.HeteroCopies(t, 200, 80)
 	res := fixture.Resolve(t, cfg, engine.ResolveOptions{MaxBlock: 40})
-	batch := map[record.Key]record.EntityID{}
-	for i, r := range res.Records {
-		batch[r.Key] = res.Entities[i]
-	}
+	batch := batchEntities(res)
 	ctx := context.Background()
 	l, err := live.Open(ctx, openStore(t), live.Options{Model: res.Model, MaxBlock: 40})
 	if err != nil {
@@ -807,10 +798,7 @@ func TestLiveCopiesAsBatch(t *testing.T) {
 // and cfg's records as read, to upsert one by one.
 func batchRun(t *testing.T, cfg *config.Config, res *engine.Resolution) (map[record.Key]record.EntityID, []record.Record) {
 	t.Helper()
-	batch := map[record.Key]record.EntityID{}
-	for i, r := range res.Records {
-		batch[r.Key] = res.Entities[i]
-	}
+	batch := batchEntities(res)
 	var recs []record.Record
 	if _, err := engine.Load(context.Background(), cfg, func(r record.Record) error { recs = append(recs, r); return nil },
 		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
@@ -937,25 +925,7 @@ func TestLiveMixedIdentifiers(t *testing.T) {
 		t.Fatal(err)
 	}
 	// KYC and listed records together, in batch and in real time.
-	pairs := func(entities map[record.Key]record.EntityID) int {
-		n := map[record.EntityID][2]int{}
-		for k, e := range entities {
-			c := n[e]
-			switch k.Source {
-			case "kyc":
-				c[0]++
-			case "sanctions":
-				c[1]++
-			}
-			n[e] = c
-		}
-		total := 0
-		for _, c := range n {
-			total += c[0] * c[1]
-		}
-		return total
-	}
-	if b, r := pairs(batch), pairs(got); 20*r < 19*b {
+	if b, r := pairsTogether(batch, "kyc", "sanctions"), pairsTogether(got, "kyc", "sanctions"); 20*r < 19*b {
 		t.Errorf("%d pairs of KYC and listed records together in real time, %d in batch", r, b)
 	}
 	if m := agreement(batch, got); m.PairwiseF1 < 0.99 {
@@ -979,30 +949,7 @@ func TestLiveOrgNames(t *testing.T) {
 	if !slices.ContainsFunc(res.Model.Comparisons, func(c model.Comparison) bool { return c.TFOrgOnce > 0 }) {
 		t.Fatal("the model has no frequency of organisations' names")
 	}
-	// linked counts the pairs of a register's record and a wire's
-	// beneficiary put in one entity.
-	linked := func(entities map[record.Key]record.EntityID) int {
-		by := map[record.EntityID][2]int{}
-		for k, e := range entities {
-			n := by[e]
-			switch k.Source {
-			case "companies":
-				n[0]++
-			case "wires.beneficiary":
-				n[1]++
-			}
-			by[e] = n
-		}
-		pairs := 0
-		for _, n := range by {
-			pairs += n[0] * n[1]
-		}
-		return pairs
-	}
-	batch := map[record.Key]record.EntityID{}
-	for i, r := range res.Records {
-		batch[r.Key] = res.Entities[i]
-	}
+	batch := batchEntities(res)
 	for _, order := range []string{"wires first", "register first"} {
 		l := openLive(t, openStore(t), res.Model)
 		recs := slices.Clone(res.Records)
@@ -1025,10 +972,40 @@ func TestLiveOrgNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, live := linked(batch), linked(got)
+		b, live := pairsTogether(batch, "companies", "wires.beneficiary"), pairsTogether(got, "companies", "wires.beneficiary")
 		t.Logf("%s: register–wire pairs linked: batch %d, real time %d", order, b, live)
 		if b < 500 || float64(live) < 0.95*float64(b) {
 			t.Errorf("%s: register–wire pairs linked: batch %d, real time %d; want at least 500, and 95%% of batch's in real time", order, b, live)
 		}
 	}
+}
+
+// pairsTogether counts the pairs of a record of source a and one of source
+// b that entities put in one entity.
+func pairsTogether[E comparable](entities map[record.Key]E, a, b string) int {
+	n := map[E][2]int{}
+	for k, e := range entities {
+		c := n[e]
+		switch k.Source {
+		case a:
+			c[0]++
+		case b:
+			c[1]++
+		}
+		n[e] = c
+	}
+	total := 0
+	for _, c := range n {
+		total += c[0] * c[1]
+	}
+	return total
+}
+
+// batchEntities returns the entity a batch run put each record in.
+func batchEntities(res *engine.Resolution) map[record.Key]record.EntityID {
+	batch := make(map[record.Key]record.EntityID, len(res.Records))
+	for i, r := range res.Records {
+		batch[r.Key] = res.Entities[i]
+	}
+	return batch
 }
