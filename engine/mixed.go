@@ -111,17 +111,16 @@ func mixedWarnings(mixed []model.MixedIdentifier) []string {
 // setMixed makes the value table read the disagreements of comparisons
 // model.Mixed names as missing (the null level), and sets that level in
 // lv, the levels of cands, when given.
-func (t *valueTable) setMixed(recs []record.Record, mixed []model.MixedIdentifier, cands []candidate, lv []uint8) {
+func (t *valueTable) setMixed(mixed []model.MixedIdentifier, cands []candidate, lv []uint8) {
 	if len(mixed) == 0 {
 		return
 	}
-	src, names := sourceIndexes(recs)
-	nS, nC := len(names), len(t.comps)
+	nS, nC := len(t.srcNames), len(t.comps)
 	at := map[string]int{}
-	for i, n := range names {
+	for i, n := range t.srcNames {
 		at[n] = i
 	}
-	t.src, t.nSources, t.mixed = src, nS, make([][]bool, nC)
+	t.mixed = make([][]bool, nC)
 	for _, x := range mixed {
 		a, okA := at[x.A]
 		b, okB := at[x.B]
@@ -145,7 +144,7 @@ func (t *valueTable) setMixed(recs []record.Record, mixed []model.MixedIdentifie
 // unmixed returns level l of comparison i for records a and b, or the
 // null level when it is a disagreement setMixed reads as missing.
 func (t *valueTable) unmixed(i int, a, b int32, l int) int {
-	if t.mixed != nil && t.mixed[i] != nil && l == t.comps[i].Else() && t.mixed[i][int(t.src[a])*t.nSources+int(t.src[b])] {
+	if t.mixed != nil && t.mixed[i] != nil && l == t.comps[i].Else() && t.mixed[i][int(t.src[a])*len(t.srcNames)+int(t.src[b])] {
 		return 0
 	}
 	return l

@@ -375,13 +375,13 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	start = time.Now()
 	conflicts := newConflicts(scorer, vals)
 	conflicts.kinds = recordKinds(recs)
-	pw, err := newPairWeights(ctx, vals, scorer, recs, opt.Workers)
+	pw, err := newPairWeights(ctx, vals, scorer, opt.Workers)
 	if err != nil {
 		return nil, err
 	}
 	nC := len(comps)
 	if lv == nil { // a given model: compare here
-		vals.setMixed(recs, m.Mixed, nil, nil)
+		vals.setMixed(m.Mixed, nil, nil)
 		lv = make([]uint8, len(cands)*nC)
 		if err := vals.compare(ctx, cands, opt.Workers, lv); err != nil {
 			return nil, err

@@ -184,7 +184,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// Disagreements on identifiers two sources hold of different kinds
 	// are read as missing between them, in training and in scoring.
 	mixed := findMixed(recs, comps, cands, lv)
-	vals.setMixed(recs, mixed, cands, lv)
+	vals.setMixed(mixed, cands, lv)
 	timing["compare"] = round3(time.Since(t0).Seconds())
 	t0 = time.Now()
 	counts := make([]model.Counter, len(rules))
@@ -408,7 +408,7 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	if err != nil {
 		return 0, err
 	}
-	pw, err := newPairWeights(ctx, vals, scorer, recs, workers)
+	pw, err := newPairWeights(ctx, vals, scorer, workers)
 	if err != nil {
 		return 0, err
 	}
@@ -607,11 +607,11 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 	if err != nil {
 		return nil, 0, err
 	}
-	pw, err := newPairWeights(ctx, vals, scorer, recs, workers)
+	pw, err := newPairWeights(ctx, vals, scorer, workers)
 	if err != nil {
 		return nil, 0, err
 	}
-	src, names := sourceIndexes(recs)
+	src, names := vals.src, vals.srcNames
 	nS, bins := len(names), int(2*priorRange/priorBin)+1
 	nC := len(vals.comps)
 	// One histogram per worker, taken for a chunk and given back: pair of

@@ -46,12 +46,13 @@ type valueTable struct {
 	// shared holds the names the candidates share, once readShared has
 	// read them.
 	shared *sharedNames
-	// mixed marks, per comparison, the pairs of sources (src, nSources)
+	// mixed marks, per comparison, the pairs of sources (src × sources)
 	// between which its disagreements are read as missing (setMixed); nil
 	// when none.
-	mixed    [][]bool
+	mixed [][]bool
+	// src is each record's source, an index of srcNames (sourceIndexes).
 	src      []uint16
-	nSources int
+	srcNames []string
 }
 
 // column holds one comparison's values for every record.
@@ -128,9 +129,7 @@ func newValueTable(ctx context.Context, recs []record.Record, comps []*compare.C
 		return nil
 	}
 	t := &valueTable{comps: comps, keys: make([]*compare.Keys, nC), cols: make([]column, nC)}
-	var names []string
-	t.src, names = sourceIndexes(recs)
-	t.nSources = len(names)
+	t.src, t.srcNames = sourceIndexes(recs)
 	err := parallelEach(ctx, nC, workers, func(i int) {
 		col := column{cells: make([]cell, n+1)}
 		total := 0
@@ -494,7 +493,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
 	}
 	if orgHeld != nil {
-		tf.orgOnce = orgNameFrequency(orgHeld, t.nSources, tf.min)
+		tf.orgOnce = orgNameFrequency(orgHeld, len(t.srcNames), tf.min)
 	}
 	freq := make([]float64, len(counts))
 	tf.values = map[string]float64{}
@@ -870,12 +869,12 @@ type pairWeights struct {
 	household []bool      // household comparisons count once (model.Scorer.CompareValues)
 }
 
-func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, recs []record.Record, workers int) (*pairWeights, error) {
+func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
 	p := &pairWeights{t: t, shared: t.shared, weight: make([][]float64, nC), tf: make([][]float64, nC), tfOrg: make([][]float64, nC),
 		subset: make([]int, nC), household: make([]bool, nC)}
-	src, names := sourceIndexes(recs)
-	for i, x := range src {
+	names := t.srcNames
+	for i, x := range t.src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
 			p.runs = append(p.runs, sourceRun{src: x})
 		}

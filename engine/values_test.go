@@ -142,7 +142,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	if sh := s.vals.shared; sh == nil || !slices.ContainsFunc(sh.keys, func(x uint32) bool { return x >= sharedFirst }) {
 		t.Fatal("no shared name was read for any candidate")
 	}
-	pw, err := newPairWeights(context.Background(), s.vals, scorer, s.recs, 2)
+	pw, err := newPairWeights(context.Background(), s.vals, scorer, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +290,7 @@ func BenchmarkPairWeights(b *testing.B) {
 		if err := s.vals.readShared(ctx, s.cands, lv, 1); err != nil {
 			b.Fatal(err)
 		}
-		pw, err := newPairWeights(ctx, s.vals, scorer, s.recs, 1)
+		pw, err := newPairWeights(ctx, s.vals, scorer, 1)
 		if err != nil {
 			b.Fatal(err)
 		}
