@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -217,4 +219,117 @@ func nameValues(t *testing.T, dir, csv string) (*valueTable, int) {
 		t.Fatal(err)
 	}
 	return vals, name
+}
+
+// TestTokenCompany checks the share of holders a name token keeps company
+// with: the holders of every token written with it in some name, each
+// token counted once however many names pair them, at most 1; a token of
+// fewer than minCompanyHolders holders has none measured (1).
+func TestTokenCompany(t *testing.T) {
+	// Tokens: 0 sergei, 1 ivanov, 2 petrov, 3 juan, 4 garcia, 5 rare.
+	counts := []int32{minCompanyHolders, 30, 10, 150, 160, minCompanyHolders - 1}
+	keys := [][]int32{
+		{1, 0},    // ivanov sergei
+		{2, 1, 0}, // ivanov petrov sergei: ivanov again, petrov new
+		{4, 3},    // garcia juan
+		{4, 5},    // garcia rare
+		{3, 4, 3}, // juan garcia juan: a token repeated is no company of its own
+		nil,       // a key never read
+	}
+	const holders = 200
+	got := tokenCompany(keys, counts, holders)
+	want := []float64{
+		(30 + 10) / 200.0,        // sergei: ivanov and petrov
+		(20 + 10) / 200.0,        // ivanov: sergei and petrov
+		1,                        // petrov: too few holders to tell
+		160 / 200.0,              // juan: garcia
+		min((150+19)/200.0, 1.0), // garcia: juan and rare
+		1,                        // rare: too few
+	}
+	for n := range want {
+		if math.Abs(got[n]-want[n]) > 1e-12 {
+			t.Errorf("token %d: company %v, want %v", n, got[n], want[n])
+		}
+	}
+	if got := tokenCompany([][]int32{{0, 1}}, []int32{500, 500}, 200); got[0] != 1 || got[1] != 1 {
+		t.Errorf("company %v, want at most 1", got)
+	}
+}
+
+// TestTermFrequenciesOrigins: names of an origin a quarter of the data
+// holds (Slavic given names with Slavic surnames) are as common as their
+// holders say once their tokens' frequencies are divided by the square
+// root of their company (tokenCompany); the bare product of the tokens'
+// frequencies would make them about four times rarer than they are, and
+// a name of that origin seen once would weigh two bits too much.
+func TestTermFrequenciesOrigins(t *testing.T) {
+	dir := t.TempDir()
+	csv := "id,name,reg\n"
+	n := 0
+	add := func(given, surnames []string, each int) {
+		for _, g := range given {
+			for _, s := range surnames {
+				for range each {
+					n++
+					csv += fmt.Sprintf("p%d,%s %s,ID%d\n", n, g, s, n)
+				}
+			}
+		}
+	}
+	add([]string{"Sergei", "Olga"}, []string{"Ivanov", "Petrov"}, 12)                            // 48 people
+	add([]string{"Juan", "Ana", "Luis", "Rosa"}, []string{"Garcia", "Diaz", "Mora", "Vera"}, 10) // 160
+	vals, name := nameValues(t, dir, csv)
+	tf := vals.termFrequencies(name)
+	const holders = 208.0
+	for _, c := range []struct {
+		key       string
+		held      float64 // people who hold it
+		share     float64 // the share of holders of the other origin's tokens
+		tokenHeld float64 // holders of each of its tokens
+	}{
+		{"ivanov sergei", 12, 48 / holders, 24},
+		{"garcia juan", 10, 160 / holders, 40},
+	} {
+		// Each holder of the name leaves one out, as the frequencies do.
+		observed := (c.held - 1) / holders
+		bare := (c.tokenHeld - 1) / holders * (c.tokenHeld - 1) / holders
+		estimated := tf.tokenFreq(strings.Fields(c.key)[0]) * tf.tokenFreq(strings.Fields(c.key)[1])
+		if math.Abs(estimated-bare/c.share) > 1e-12 {
+			t.Errorf("%s: estimated %v, want %v (the bare product over the share of its origin)", c.key, estimated, bare/c.share)
+		}
+		if r := estimated / observed; r < 0.8 || r > 1.25 {
+			t.Errorf("%s: estimated %v, observed %v: not within a quarter", c.key, estimated, observed)
+		}
+	}
+	if r := (23.0 / holders) * (23.0 / holders) / (11 / holders); r > 0.5 {
+		t.Errorf("the bare product for ivanov sergei is %v of what is observed: the test's data do not show what it is for", r)
+	}
+}
+
+// TestSpellingCounts: a name token counts as many holders as its most
+// common spelling one edit away, first letter kept, among tokens of four
+// letters or more held more than twice.
+func TestSpellingCounts(t *testing.T) {
+	for _, c := range []struct {
+		tokens []string
+		counts []int32
+		want   []int32
+	}{
+		{[]string{"andrei", "andrey"}, []int32{30, 2}, []int32{30, 30}},             // another transliteration
+		{[]string{"sergei", "sergey", "serge"}, []int32{5, 9, 4}, []int32{9, 9, 9}}, // one letter changed, or dropped
+		{[]string{"aleksandr", "alexandr"}, []int32{40, 1}, []int32{40, 1}},         // two edits apart
+		{[]string{"yuri", "iuri"}, []int32{20, 1}, []int32{20, 1}},                  // the first letter differs
+		{[]string{"ana", "ena"}, []int32{50, 1}, []int32{50, 1}},                    // too short to tell
+		{[]string{"ivan", "ivana"}, []int32{2, 1}, []int32{2, 1}},                   // none held more than twice
+		{[]string{"müller", "muller"}, []int32{1, 8}, []int32{8, 8}},                // letters, not bytes
+	} {
+		in := slices.Clone(c.counts)
+		got := spellingCounts(c.tokens, c.counts)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%v %v: %v, want %v", c.tokens, in, got, c.want)
+		}
+		if !slices.Equal(c.counts, in) {
+			t.Errorf("%v: counts changed in place", c.tokens)
+		}
+	}
 }

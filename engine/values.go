@@ -483,9 +483,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names && holdersWithName > 0 {
 		tf.tokenMin = 1 / float64(holdersWithName)
 		tf.tokens = map[string]float64{}
+		tokN = spellingCounts(tokens, tokN)
+		company := tokenCompany(keyToks, tokN, holdersWithName)
 		for n, c := range tokN {
 			if c > 2 {
-				tf.tokens[tokens[n]] = float64(c-1) / float64(holdersWithName)
+				tf.tokens[tokens[n]] = min(float64(c-1)/float64(holdersWithName)/math.Sqrt(company[n]), 1)
 			}
 		}
 	}
@@ -1166,4 +1168,104 @@ func (p *pairWeights) exactKey(i int, a, b int32) uint32 {
 		}
 	}
 	return 0
+}
+
+// minCompanyHolders is the fewest holders of a name token whose company
+// (tokenCompany) is counted: a token of fewer has met too few others to
+// tell.
+const minCompanyHolders = 20
+
+// tokenCompany returns, for each name token held by minCompanyHolders or
+// more, the share of holders whose names hold a token it is written with
+// in some name (its company; at most 1), and 1 for the others. Names'
+// words are not independent: a Slavic given name goes with a Slavic
+// surname, so where Slavic names are a tenth of the data, Sergei Ivanov is
+// about ten times as common as the product of its words' frequencies
+// says. Dividing each token's frequency by the square root of its
+// company's share divides a name of two words by their companies'
+// geometric mean: the share of the origin both come from.
+func tokenCompany(keyToks [][]int32, counts []int32, holders int) []float64 {
+	// The keys that hold each token counted, listed token by token.
+	start := make([]int32, len(counts)+1)
+	for _, ts := range keyToks {
+		for _, a := range ts {
+			if counts[a] >= minCompanyHolders {
+				start[a+1]++
+			}
+		}
+	}
+	for n := range counts {
+		start[n+1] += start[n]
+	}
+	keysOf, next := make([]int32, start[len(counts)]), slices.Clone(start[:len(counts)])
+	for k, ts := range keyToks {
+		for _, a := range ts {
+			if counts[a] >= minCompanyHolders {
+				keysOf[next[a]] = int32(k)
+				next[a]++
+			}
+		}
+	}
+	out := make([]float64, len(counts))
+	last := make([]int32, len(counts)) // the token (+1) that last counted one
+	for a, c := range counts {
+		out[a] = 1
+		if c < minCompanyHolders {
+			continue
+		}
+		sum := 0
+		for _, k := range keysOf[start[a]:start[a+1]] {
+			for _, b := range keyToks[k] {
+				if b != int32(a) && last[b] != int32(a)+1 {
+					last[b] = int32(a) + 1
+					sum += int(counts[b])
+				}
+			}
+		}
+		if sum > 0 {
+			out[a] = min(float64(sum)/float64(holders), 1)
+		}
+	}
+	return out
+}
+
+// spellingCounts raises each name token's count of holders to that of its
+// most common spelling one edit away (the first letter kept; tokens of
+// four letters or more): ANDREY is the ANDREI of another transliteration,
+// and two records that agree on it are no likelier one person than two
+// that agree on ANDREI.
+func spellingCounts(tokens []string, counts []int32) []int32 {
+	// Each spelling and each of it with a letter left out (the first
+	// kept) is hashed (FNV-1a over its letters): two tokens one edit apart
+	// share one.
+	var letters []rune
+	variants := func(tok string, f func(uint64)) {
+		letters = letters[:0]
+		for _, c := range tok {
+			letters = append(letters, c)
+		}
+		if len(letters) < 4 {
+			return
+		}
+		for skip := range letters { // 0: none left out
+			h := uint64(14695981039346656037)
+			for i, c := range letters {
+				if i != skip || skip == 0 {
+					h = (h ^ uint64(c)) * 1099511628211
+				}
+			}
+			f(h)
+		}
+	}
+	best := map[uint64]int32{}
+	for n, tok := range tokens {
+		if c := counts[n]; c > 2 {
+			variants(tok, func(v uint64) { best[v] = max(best[v], c) })
+		}
+	}
+	out := slices.Clone(counts)
+	for n, tok := range tokens {
+		variants(tok, func(v uint64) { out[n] = max(out[n], best[v]) })
+	}
+	return out
 }

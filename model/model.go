@@ -162,9 +162,12 @@ type Comparison struct {
 	TFTable map[string]float64 `json:"tf_table,omitempty"`
 	TFMin   float64            `json:"tf_min,omitempty"`
 	// TFTokens holds, for names, the share of holders whose names hold a
-	// token, for tokens held more than twice (keyed by TFKey); other
-	// tokens get TFTokenMin. A name too rare to count has its frequency
-	// estimated from its tokens' (RareNameFrequency).
+	// token (or its commonest spelling one edit away), for tokens held
+	// more than twice (keyed by TFKey), divided by the square root of the
+	// share of holders of the tokens it is written with (so that a name's
+	// product of them is divided by the share of its origin: Sergei goes
+	// with Ivanov); other tokens get TFTokenMin. A name too rare to count
+	// has its frequency estimated from its tokens' (RareNameFrequency).
 	TFTokens   map[string]float64 `json:"tf_tokens,omitempty"`
 	TFTokenMin float64            `json:"tf_token_min,omitempty"`
 	// TFOrgOnce, when set, is the frequency of a name when both names of
