@@ -318,6 +318,12 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 					mc.TFOrgTable[model.TFKey(tfSalt, v)] = f
 				}
 			}
+			if len(tf.orgForms) > 0 {
+				mc.TFOrgForms = make(map[string]float64, len(tf.orgForms))
+				for v, f := range tf.orgForms {
+					mc.TFOrgForms[model.TFKey(tfSalt, v)] = f
+				}
+			}
 			if tf.tokens != nil {
 				mc.TFTokens, mc.TFTokenMin = make(map[string]float64, len(tf.tokens)), tf.tokenMin
 				for tok, f := range tf.tokens {

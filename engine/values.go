@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -31,6 +32,10 @@ type valueTable struct {
 	// the frequency of a match of two organisations' names, for the
 	// comparisons whose count gave one (tfCounts.orgOnce), else nil.
 	freq, orgFreq [][]float64
+	// orgFormFreq holds, with orgFreq, the frequency of a match of two
+	// organisations' names both written with one legal form, where it is
+	// not orgFreq's (tfCounts.orgForms).
+	orgFormFreq []map[orgFormKey]float64
 	// orgKeys marks, per comparison, the exact keys of organisations'
 	// names (orgNameKeys); nil until asked for.
 	orgKeys [][]bool
@@ -344,6 +349,7 @@ func (t *valueTable) allTermFrequencies(ctx context.Context, workers int) ([]tfC
 	t.identifiedRecords()
 	if t.freq == nil {
 		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
+		t.orgFormFreq = make([]map[orgFormKey]float64, len(t.comps))
 	}
 	err := parallelChunks(ctx, len(tf), 1, workers, func(lo, hi int) {
 		for _, i := range tf[lo:hi] {
@@ -413,9 +419,12 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	named := int32(0) // the last holder counted as holding a name, + 1
 	// orgHeld counts, for names, the identified holders of organisations'
 	// names (model.OrgName) source by source (orgNameFrequency).
-	var orgHeld map[sourceKey]holderCount
+	var (
+		orgHeld     map[sourceKey]holderCount
+		orgFormHeld map[sourceFormKey]holderCount // and by legal form
+	)
 	if names && identified != nil {
-		orgHeld = map[sourceKey]holderCount{}
+		orgHeld, orgFormHeld = map[sourceKey]holderCount{}, map[sourceFormKey]holderCount{}
 	}
 	for _, r := range holder.order {
 		ids = col.keyIDs(r, ids[:0])
@@ -439,10 +448,14 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			if identified != nil && !identified[r] {
 				continue
 			}
-			if orgHeld != nil && model.OrgName(col.prepared(r)[x].Value()) {
+			if v := col.prepared(r)[x].Value(); orgHeld != nil && model.OrgName(v) {
 				sk := sourceKey{k, t.src[r]}
 				if h := orgHeld[sk]; h.last != mark {
 					orgHeld[sk] = holderCount{h.n + 1, mark}
+				}
+				sf := sourceFormKey{sk, v.Facet("legal_form")}
+				if h := orgFormHeld[sf]; h.last != mark {
+					orgFormHeld[sf] = holderCount{h.n + 1, mark}
 				}
 			}
 			if keyLast[k] == mark {
@@ -493,6 +506,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	}
 	if t.freq == nil {
 		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
+		t.orgFormFreq = make([]map[orgFormKey]float64, len(t.comps))
 	}
 	if orgHeld != nil {
 		tf.orgOnce = orgNameFrequency(orgHeld, len(t.srcNames), tf.min)
@@ -536,6 +550,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			}
 		}
 		t.orgFreq[i] = orgFreq
+		tf.orgForms, t.orgFormFreq[i] = map[string]float64{}, map[orgFormKey]float64{}
+		for f := range unsharedForms(orgFormHeld, shared) {
+			t.orgFormFreq[i][f] = min(freq[f.key], tf.orgOnce)
+			tf.orgForms[model.OrgFormKey(keys.Key(f.key), f.form)] = t.orgFormFreq[i][f]
+		}
 	}
 	return tf
 }
@@ -548,7 +567,52 @@ type (
 		src uint16
 	}
 	holderCount struct{ n, last int32 }
+	// sourceFormKey is a sourceKey written with a legal form ("" for
+	// none), and orgFormKey an exact key with one.
+	sourceFormKey struct {
+		sourceKey
+		form string
+	}
+	orgFormKey struct {
+		key  uint32
+		form string
+	}
 )
+
+// unsharedForms returns, of the keys two organisations of one source hold
+// (shared), those that no two of one source hold under one legal form:
+// an organisation's name written with none may be any of its source's,
+// and counts with every form. Capital Molina Servicios Ltd and Capital
+// Molina Servicios SAS of one register share their name, not the name
+// with its form.
+func unsharedForms(held map[sourceFormKey]holderCount, shared []bool) map[orgFormKey]bool {
+	none := map[sourceKey]int32{} // holders written without a form
+	for sf, h := range held {
+		if sf.form == "" && shared[sf.key] {
+			none[sf.sourceKey] += h.n
+		}
+	}
+	noneMost := map[uint32]int32{} // key → the most of them in one source
+	for sk, n := range none {
+		noneMost[sk.key] = max(noneMost[sk.key], n)
+	}
+	apart := map[orgFormKey]bool{}
+	for sf, h := range held {
+		if sf.form == "" || !shared[sf.key] {
+			continue
+		}
+		f := orgFormKey{sf.key, sf.form}
+		if ok, seen := apart[f]; !seen || ok {
+			apart[f] = h.n+none[sf.sourceKey] < 2 && noneMost[sf.key] < 2
+		}
+	}
+	for f, ok := range apart {
+		if !ok {
+			delete(apart, f)
+		}
+	}
+	return apart
+}
 
 // minOrgNames is the fewest names held by one identified organisation
 // each that orgNameFrequency estimates a frequency from.
@@ -709,8 +773,9 @@ type tfCounts struct {
 	tokenMin float64
 	orgOnce  float64 // model.Comparison.TFOrgOnce; 0 for none
 	// orgValues are model.Comparison.TFOrgTable: with orgOnce, the
-	// organisations' names not one's own.
-	orgValues map[string]float64
+	// organisations' names not one's own; orgForms
+	// model.Comparison.TFOrgForms, keyed by model.OrgFormKey.
+	orgValues, orgForms map[string]float64
 }
 
 func (tf tfCounts) tokenFreq(tok string) float64 {
@@ -861,20 +926,26 @@ type pairWeights struct {
 	// runs are the records' sources as runs of consecutive records (Load
 	// gives each source's records together): looking a record's source up
 	// reads this short list, not a per-record array a cache miss away.
-	runs      []sourceRun
-	nS        int
-	prior     []float64   // source index × nS + source index → log2 prior odds
-	weight    [][]float64 // comparison → level → log2(m/u)
-	tf        [][]float64 // comparison → exact key id → adjustment; nil without TF
-	tfOrg     [][]float64 // the same, of two organisations' names (model.Scorer.TFAdjustOrgs); nil without
-	subset    []int       // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
-	household []bool      // household comparisons count once (model.Scorer.CompareValues)
+	runs   []sourceRun
+	nS     int
+	prior  []float64   // source index × nS + source index → log2 prior odds
+	weight [][]float64 // comparison → level → log2(m/u)
+	tf     [][]float64 // comparison → exact key id → adjustment; nil without TF
+	tfOrg  [][]float64 // the same, of two organisations' names (model.Scorer.TFAdjustOrgs); nil without
+	// tfOrgForm holds the adjustments of two organisations' names both
+	// written with one legal form where they are not tfOrg's; their keys'
+	// tfOrg is NaN, and their adjustment without a form is here with form
+	// "". So of, which weighs by tfOrg where it is not tf, reads no more
+	// than it did for every other key.
+	tfOrgForm []map[orgFormKey]float64
+	subset    []int  // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
+	household []bool // household comparisons count once (model.Scorer.CompareValues)
 }
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
 	p := &pairWeights{t: t, shared: t.shared, weight: make([][]float64, nC), tf: make([][]float64, nC), tfOrg: make([][]float64, nC),
-		subset: make([]int, nC), household: make([]bool, nC)}
+		tfOrgForm: make([]map[orgFormKey]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
 	names := t.srcNames
 	for i, x := range t.src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
@@ -908,9 +979,11 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 			return nil, err
 		}
 		if s.Model.Comparisons[i].TFOrgOnce > 0 {
-			if p.tfOrg[i], err = keyAdjustments(ctx, t.keys[i], orgFreq, s.Model.Comparisons[i].Levels[0].U, s.TFAdjustOrgs, i, workers); err != nil {
+			orgs := func(i int, v string) float64 { return s.TFAdjustOrgs(i, v, "") }
+			if p.tfOrg[i], err = keyAdjustments(ctx, t.keys[i], orgFreq, s.Model.Comparisons[i].Levels[0].U, orgs, i, workers); err != nil {
 				return nil, err
 			}
+			p.orgFormAdjustments(i, s)
 			// A key no organisation's name has takes the adjustment of
 			// any other pair: of just takes it, without looking at the
 			// values.
@@ -923,6 +996,48 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 		}
 	}
 	return p, nil
+}
+
+// orgFormAdjustments fills tfOrgForm of comparison i, and marks its keys
+// in tfOrg: from the frequencies counted for the model being trained,
+// else by asking s of each organisation's name written with a legal form.
+func (p *pairWeights) orgFormAdjustments(i int, s *model.Scorer) {
+	t, u := p.t, s.Model.Comparisons[i].Levels[0].U
+	forms := map[orgFormKey]float64{}
+	switch {
+	case t.freq != nil:
+		for f, freq := range t.orgFormFreq[i] {
+			forms[f] = math.Log2(u / freq)
+		}
+	case len(s.Model.Comparisons[i].TFOrgForms) > 0:
+		t.orgNameKeys(i)
+		asked := map[orgFormKey]bool{}
+		for x := range t.cols[i].vals {
+			v := &t.cols[i].vals[x]
+			form := v.Value().Facet("legal_form")
+			if form == "" || t.orgVals[i][x/64]&(1<<(x%64)) == 0 {
+				continue
+			}
+			f := orgFormKey{v.Key(), form}
+			if asked[f] {
+				continue
+			}
+			asked[f] = true
+			if a := s.TFAdjustOrgs(i, t.keys[i].Key(f.key), form); a != p.tfOrg[i][f.key] {
+				forms[f] = a
+			}
+		}
+	}
+	if len(forms) == 0 {
+		return
+	}
+	for _, key := range slices.Collect(maps.Keys(forms)) {
+		if tf := p.tfOrg[i][key.key]; !math.IsNaN(tf) {
+			forms[orgFormKey{key.key, ""}] = tf
+			p.tfOrg[i][key.key] = math.NaN()
+		}
+	}
+	p.tfOrgForm[i] = forms
 }
 
 // keyAdjustments returns the term-frequency adjustment of an exact match
@@ -952,8 +1067,8 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 		switch {
 		case l == 1 && p.tf[i] != nil:
 			if key := p.exactKey(i, a, b); key != 0 {
-				if p.tfOrg[i] != nil && p.tfOrg[i][key] != p.tf[i][key] && p.orgNames(i, a, b, key) {
-					w += p.tfOrg[i][key]
+				if p.tfOrg[i] != nil && p.tfOrg[i][key] != p.tf[i][key] { // NaN too
+					w += p.orgTF(i, a, b, key)
 				} else {
 					w += p.tf[i][key]
 				}
@@ -968,6 +1083,24 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 		total += w
 	}
 	return total + household
+}
+
+// orgTF returns the term-frequency adjustment of records a and b that
+// agree exactly on key in comparison i, a key organisations' names weigh
+// by a frequency of their own (tfOrg, tfOrgForm): as two organisations'
+// names (model.Scorer.TFAdjustOrgs) when they are, else as any pair's.
+func (p *pairWeights) orgTF(i int, a, b int32, key uint32) float64 {
+	va, vb := p.orgNames(i, a, b, key)
+	switch {
+	case va == nil:
+		return p.tf[i][key]
+	case !math.IsNaN(p.tfOrg[i][key]):
+		return p.tfOrg[i][key]
+	}
+	if f, ok := p.tfOrgForm[i][orgFormKey{key, model.OrgForm(va, vb)}]; ok {
+		return f
+	}
+	return p.tfOrgForm[i][orgFormKey{key, ""}]
 }
 
 // orgNameKeys marks the exact keys of comparison i that some
@@ -990,10 +1123,11 @@ func (t *valueTable) orgNameKeys(i int) []bool {
 	return t.orgKeys[i]
 }
 
-// orgNames reports whether the values of records a and b whose exact key
-// in comparison i is key are two organisations' names whose legal forms
-// do not disagree (model.OrgNames), once orgNameKeys has marked them.
-func (p *pairWeights) orgNames(i int, a, b int32, key uint32) bool {
+// orgNames returns the values of records a and b whose exact key in
+// comparison i is key when they are two organisations' names whose legal
+// forms do not disagree (model.OrgNames), once orgNameKeys has marked
+// them, else nil.
+func (p *pairWeights) orgNames(i int, a, b int32, key uint32) (va, vb *record.Value) {
 	col, org := &p.t.cols[i], p.t.orgVals[i]
 	of := func(r int32) *record.Value {
 		at := col.cells[r].at
@@ -1007,12 +1141,13 @@ func (p *pairWeights) orgNames(i int, a, b int32, key uint32) bool {
 		}
 		return nil
 	}
-	va := of(a)
-	if va == nil {
-		return false
+	if va = of(a); va == nil {
+		return nil, nil
 	}
-	vb := of(b)
-	return vb != nil && model.OrgNames(va, vb)
+	if vb = of(b); vb == nil || !model.OrgNames(va, vb) {
+		return nil, nil
+	}
+	return va, vb
 }
 
 // subsetTF is model.Scorer's adjustment of names that share a name, at a
@@ -1236,8 +1371,10 @@ func tokenCompany(keyToks [][]int32, counts []int32, holders int) []float64 {
 // that agree on ANDREI.
 func spellingCounts(tokens []string, counts []int32) []int32 {
 	// Each spelling and each of it with a letter left out (the first
-	// kept) is hashed (FNV-1a over its letters): two tokens one edit apart
-	// share one.
+	// kept) is hashed (FNV-1a over its letters): two tokens one edit
+	// apart share one, and so do two with letters swapped (or, rarely,
+	// another two edits: a letter dropped from one, another added at its
+	// end).
 	var letters []rune
 	variants := func(tok string, f func(uint64)) {
 		letters = letters[:0]

@@ -148,7 +148,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	}
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	queries := map[int32]*model.Query{}
-	tf, shared, orgNames := 0, 0, 0
+	tf, shared, orgNames, orgForms := 0, 0, 0, 0
 	var towns [3]int // pairs comparing a derived town, by level: 0, 1, more
 	for k, c := range s.cands {
 		got = all[k*len(s.comps) : (k+1)*len(s.comps)]
@@ -176,8 +176,14 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 			}
 			if got[i] == 1 && s.comps[i].Spec.TF {
 				tf++
-				if key := pw.exactKey(i, c.A, c.B); pw.tfOrg[i] != nil && pw.orgNames(i, c.A, c.B, key) && pw.tfOrg[i][key] > pw.tf[i][key] {
-					orgNames++
+				if key := pw.exactKey(i, c.A, c.B); pw.tfOrg[i] != nil {
+					switch va, vb := pw.orgNames(i, c.A, c.B, key); {
+					case va == nil:
+					case pw.tfOrg[i][key] > pw.tf[i][key]:
+						orgNames++
+					case math.IsNaN(pw.tfOrg[i][key]) && model.OrgForm(va, vb) != "":
+						orgForms++
+					}
 				}
 			}
 			if got[i] > 1 && int(got[i]) <= pw.subset[i] && pw.subsetTF(i, k, c.A, c.B) != 0 {
@@ -197,6 +203,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	if orgs && orgNames == 0 {
 		t.Error("no pair of organisations' names was weighed by their own frequency: that path went untested")
 	}
+	t.Logf("%d pairs of organisations' names weighed by their own frequency, %d by their legal form's", orgNames, orgForms)
 	if towns[2] != 0 {
 		t.Errorf("%d pairs compared a town read from an address at a level after the first", towns[2])
 	}

@@ -187,7 +187,20 @@ type Comparison struct {
 	// name too (the officer after whom a company is named) do not count:
 	// no organisation is taken for a person.
 	TFOrgTable map[string]float64 `json:"tf_org_table,omitempty"`
+	// TFOrgForms holds, of the names of TFOrgTable, those no two
+	// identified organisations of one source hold under one legal form
+	// (one with none written may be any), keyed as TFTable by
+	// OrgFormKey(name, form), with the frequency two organisations that
+	// agree on the name, both written with that form, take: as a name not
+	// in the table would. Capital Molina Servicios Ltd and Capital Molina
+	// Servicios SAS are two companies of one register; a payment to
+	// CAPITAL MOLINA SERVICIOS LTD can be only the first.
+	TFOrgForms map[string]float64 `json:"tf_org_forms,omitempty"`
 }
+
+// OrgFormKey is the key of an organisation's name written with a legal
+// form in Comparison.TFOrgForms (before TFKey salts it).
+func OrgFormKey(name, form string) string { return name + "\x00" + form }
 
 // OrgName reports whether v was read as an organisation's name: normalize
 // gives the facet "compact" (its words run together) to organisations'

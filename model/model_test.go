@@ -688,8 +688,10 @@ func BenchmarkCounter(b *testing.B) {
 // TestOrgNames: two organisations' names that agree exactly on a name not
 // in the organisations' table weigh by the frequency of organisations'
 // names (TFOrgOnce) where it is rarer than the name's own, one in it by
-// the table's; a pair of a person and an organisation, or two people, by
-// the name's own; the fields survive model.json and are checked.
+// the table's, unless both are written with a legal form under which no
+// two organisations hold it (TFOrgForms); a pair of a person and an
+// organisation, or two people, by the name's own; the fields survive
+// model.json and are checked.
 func TestOrgNames(t *testing.T) {
 	orgForm := func(id, name, form string) *record.Record {
 		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{
@@ -716,12 +718,17 @@ func TestOrgNames(t *testing.T) {
 		{"a legal form and none", 1e-6, orgForm("1", "acme holdings", "ltd"), org("2", "acme holdings"), 1e-6, true},
 		{"legal forms disagree", 1e-6, orgForm("1", "acme holdings", "llc"), orgForm("2", "acme holdings", "sa"), 0.0005, false},
 		{"two people of a name in the organisations' table", 1e-6, person("1", "acme trading", ""), person("2", "acme trading", ""), 0.0005, false},
+		{"in the table, both with a form no two hold", 1e-6, orgForm("1", "acme trading", "ltd"), orgForm("2", "acme trading", "ltd"), 2e-6, true},
+		{"in the table, one without its form", 1e-6, orgForm("1", "acme trading", "ltd"), org("2", "acme trading"), 0.0005, true},
+		{"in the table, both with a form two hold", 1e-6, orgForm("1", "acme trading", "sa"), orgForm("2", "acme trading", "sa"), 0.0005, true},
+		{"two people, the form's entry", 1e-6, person("1", "acme trading", ""), person("2", "acme trading", ""), 0.0005, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := testModel()
 			m.Comparisons[0].TFTable["jones"] = 0.01
 			m.Comparisons[0].TFOrgOnce, m.Comparisons[0].TFOrgTable = tt.orgOnce, orgTable
+			m.Comparisons[0].TFOrgForms = map[string]float64{model.OrgFormKey("acme trading", "ltd"): 2e-6}
 			s, err := readBack(t, m).Compile()
 			if err != nil {
 				t.Fatal(err)
@@ -747,6 +754,10 @@ func TestOrgNames(t *testing.T) {
 		m.Comparisons[0].TFOrgOnce, m.Comparisons[0].TFOrgTable = 1e-6, map[string]float64{"acme": bad}
 		if _, err := m.Compile(); err == nil {
 			t.Errorf("tf_org_table frequency %v compiled", bad)
+		}
+		m.Comparisons[0].TFOrgTable, m.Comparisons[0].TFOrgForms = nil, map[string]float64{model.OrgFormKey("acme", "ltd"): bad}
+		if _, err := m.Compile(); err == nil {
+			t.Errorf("tf_org_forms frequency %v compiled", bad)
 		}
 	}
 }

@@ -57,9 +57,11 @@ func (m *Model) Compile() (*Scorer, error) {
 		if c.TFOrgOnce != 0 && !(c.TFOrgOnce > 0 && c.TFOrgOnce <= 1) {
 			return nil, fmt.Errorf("model: comparison %s: tf_org_once %v must be in (0, 1]", c.Name, c.TFOrgOnce)
 		}
-		for _, f := range c.TFOrgTable {
-			if !(f > 0 && f <= 1) {
-				return nil, fmt.Errorf("model: comparison %s: a frequency of tf_org_table, %v, must be in (0, 1]", c.Name, f)
+		for table, fs := range map[string]map[string]float64{"tf_org_table": c.TFOrgTable, "tf_org_forms": c.TFOrgForms} {
+			for _, f := range fs {
+				if !(f > 0 && f <= 1) {
+					return nil, fmt.Errorf("model: comparison %s: a frequency of %s, %v, must be in (0, 1]", c.Name, table, f)
+				}
 			}
 		}
 		w := make([]float64, len(c.Levels)+1)
@@ -417,7 +419,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		tf, orgs := 0.0, false
 		switch {
 		case l == 1 && c.Spec.TF && s.orgs(i, &va[i][ia], &vb[i][ib]):
-			tf, orgs = s.TFAdjustOrgs(i, c.ExactKey(&va[i][ia])), true
+			tf, orgs = s.TFAdjustOrgs(i, c.ExactKey(&va[i][ia]), OrgForm(&va[i][ia], &vb[i][ib])), true
 		case l == 1 && c.Spec.TF && q != nil:
 			if tf = q.exactTF[i][ia]; math.IsNaN(tf) {
 				tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
@@ -488,14 +490,25 @@ func (s *Scorer) LevelWeight(i, l int) float64 { return s.weights[i][l] }
 // TFAdjust returns the term-frequency adjustment of an exact match on value
 // v in comparison i: log2(u_exact / tf(v)). Rare values add weight, common
 // ones remove it.
-func (s *Scorer) TFAdjust(i int, v string) float64 { return s.tfAdjust(i, v, false) }
+func (s *Scorer) TFAdjust(i int, v string) float64 { return s.tfAdjust(i, v, "", false) }
 
 // TFAdjustOrgs is TFAdjust for an exact match of two organisations' names
-// (OrgNames): a name not in Comparison.TFOrgTable is as rare as
-// Comparison.TFOrgOnce says, when that is rarer.
-func (s *Scorer) TFAdjustOrgs(i int, v string) float64 { return s.tfAdjust(i, v, true) }
+// (OrgNames) both written with legal form form (OrgForm; "" when one is
+// written without): a name not in Comparison.TFOrgTable, or in
+// Comparison.TFOrgForms with form, is as rare as Comparison.TFOrgOnce
+// says, when that is rarer.
+func (s *Scorer) TFAdjustOrgs(i int, v, form string) float64 { return s.tfAdjust(i, v, form, true) }
 
-func (s *Scorer) tfAdjust(i int, v string, orgs bool) float64 {
+// OrgForm returns the legal form two organisations' names are both written
+// with (OrgNames), or "" when one has none.
+func OrgForm(a, b *record.Value) string {
+	if fb := b.Facet("legal_form"); fb != "" {
+		return a.Facet("legal_form")
+	}
+	return ""
+}
+
+func (s *Scorer) tfAdjust(i int, v, form string, orgs bool) float64 {
 	c := &s.Model.Comparisons[i]
 	if !c.TF || c.TFMin <= 0 {
 		return 0
@@ -508,6 +521,9 @@ func (s *Scorer) tfAdjust(i int, v string, orgs bool) float64 {
 	}
 	if orgs && c.TFOrgOnce > 0 {
 		if tf, ok := c.TFOrgTable[key(v)]; ok {
+			if f, ok := c.TFOrgForms[key(OrgFormKey(v, form))]; ok && form != "" {
+				tf = f
+			}
 			return math.Log2(c.Levels[0].U / tf)
 		}
 	}
