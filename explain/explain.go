@@ -51,14 +51,31 @@ type Bar struct {
 	Weight     float64  `json:"weight"`     // bits this bar adds
 	Cumulative float64  `json:"cumulative"` // the running total after it
 	// Basis says, for a tf bar, when the frequency is not that of the
-	// value among all names: BasisOrgNames.
+	// value counted among all names: BasisOrgNames, BasisWords.
 	Basis string `json:"basis,omitempty"`
 }
 
-// BasisOrgNames is the Basis of a tf bar of two organisations' names,
-// whose frequency is that of the names identified organisations hold
-// (model.Comparison.TFOrgOnce).
-const BasisOrgNames = "organisations' names"
+// Bases of a tf bar. BasisOrgNames: two organisations' names, whose
+// frequency is that of the names identified organisations hold
+// (model.Comparison.TFOrgOnce). BasisWords: a name seen too seldom to
+// count, its frequency estimated from its words' (model.Scorer.TFFromWords).
+const (
+	BasisOrgNames = "organisations' names"
+	BasisWords    = "its words"
+)
+
+// BasisText says in words how the frequency of a tf bar was found, or ""
+// when it was counted among all values.
+func (b Bar) BasisText() string {
+	switch b.Basis {
+	case "":
+		return ""
+	case BasisWords:
+		return "frequency estimated from its words"
+	default:
+		return "frequency among " + b.Basis
+	}
+}
 
 // Waterfall explains the score of one pair.
 type Waterfall struct {
@@ -100,7 +117,10 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 			run += e.TFAdjust
 			tf := Bar{Name: "tf " + e.Comparison, Level: e.Label, LevelIndex: e.Level,
 				A: bar.A, B: bar.B, AFrom: bar.AFrom, BFrom: bar.BFrom, Weight: e.TFAdjust, Cumulative: run}
-			if e.OrgNames {
+			switch {
+			case e.TFWords:
+				tf.Basis = BasisWords
+			case e.OrgNames:
 				tf.Basis = BasisOrgNames
 			}
 			w.Bars = append(w.Bars, tf)
@@ -160,8 +180,8 @@ func (w Waterfall) Text() string {
 		if len(from) > 0 {
 			vals += " (read from " + strings.Join(from, ", ") + ")"
 		}
-		if bar.Basis != "" {
-			vals += " (frequency among " + bar.Basis + ")"
+		if b := bar.BasisText(); b != "" {
+			vals += " (" + b + ")"
 		}
 		n := int(math.Round(math.Abs(bar.Weight) / maxAbs * 20))
 		sym := "+"

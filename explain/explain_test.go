@@ -241,3 +241,47 @@ func TestWaterfallOrgNames(t *testing.T) {
 		}
 	}
 }
+
+// TestWaterfallWords: a name seen too seldom to count, estimated from its
+// words rarer than a name seen once, has a tf bar that says so; a name
+// counted, or one whose words make it no rarer than a name seen once, has
+// none.
+func TestWaterfallWords(t *testing.T) {
+	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5},
+		Comparisons: []model.Comparison{{Name: "name", Feature: "name", Kind: record.KindName, TF: true, TFMin: 0.001,
+			TFTable:  map[string]float64{"ana diaz": 0.02},
+			TFTokens: map[string]float64{"ana": 0.1, "diaz": 0.1, "garcia": 0.2, "maria": 0.2}, TFTokenMin: 0.0001,
+			Levels: []model.Level{
+				{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact, Facet: "sorted"}, M: 0.9, U: 0.01},
+				{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.1, U: 0.99}}}}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	person := func(id, raw string) record.Record {
+		v, err := normalize.Value(record.KindName, raw, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Kind: record.KindName, Values: []record.Value{v}}}}
+	}
+	for _, tt := range []struct {
+		name  string
+		basis string
+		tf    float64 // the frequency the bar weighs by
+	}{
+		{"Eilidh Quinwood", explain.BasisWords, 0.001 / model.RareNameSpan}, // rare words: below once, at the floor
+		{"Ana Diaz", "", 0.02},      // counted
+		{"Maria Garcia", "", 0.001}, // common words: as a name seen once
+	} {
+		a, b := person("1", tt.name), person("2", tt.name)
+		w := explain.Pair(s, &a, &b)
+		if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != tt.basis || math.Abs(w.Bars[2].Weight-math.Log2(0.01/tt.tf)) > 1e-9 {
+			t.Errorf("%s: bars %+v, want a tf bar of basis %q weighing log2(0.01/%v)", tt.name, w.Bars, tt.basis, tt.tf)
+			continue
+		}
+		if said := strings.Contains(w.Text(), "(frequency estimated from its words)"); said != (tt.basis == explain.BasisWords) {
+			t.Errorf("%s: text says it was estimated from its words: %v, want %v:\n%s", tt.name, said, !said, w.Text())
+		}
+	}
+}

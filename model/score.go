@@ -286,7 +286,10 @@ type Evidence struct {
 	// OrgNames says TFAdjust is that of two organisations' names
 	// (Scorer.TFAdjustOrgs).
 	OrgNames bool `json:"org_names,omitempty"`
-	A, B     int  `json:"-"` // indexes of the values compared
+	// TFWords says TFAdjust was estimated from the words of a name seen
+	// too seldom to count (Scorer.TFFromWords).
+	TFWords bool `json:"tf_words,omitempty"`
+	A, B    int  `json:"-"` // indexes of the values compared
 }
 
 // Result is a scored pair.
@@ -435,6 +438,13 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 				label = c.Label(l)
 			}
 			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, A: ia, B: ib}
+			if l == 1 && c.Spec.TF {
+				form := ""
+				if orgs {
+					form = OrgForm(&va[i][ia], &vb[i][ib])
+				}
+				ev[i].TFWords = s.TFFromWords(i, c.ExactKey(&va[i][ia]), form, orgs)
+			}
 		}
 		if s.household[i] && w+tf > 0 {
 			household = max(household, w+tf)
@@ -513,6 +523,27 @@ func (s *Scorer) tfAdjust(i int, v, form string, orgs bool) float64 {
 	if !c.TF || c.TFMin <= 0 {
 		return 0
 	}
+	tf, _ := s.tfFrequency(i, v, form, orgs)
+	return math.Log2(c.Levels[0].U / tf)
+}
+
+// TFFromWords reports whether the term-frequency adjustment of an exact
+// match on v in comparison i (TFAdjust, or TFAdjustOrgs when orgs) comes
+// from the frequencies of the name's words: a name seen too seldom to
+// count, estimated rarer than one seen once (RareNameFrequency).
+func (s *Scorer) TFFromWords(i int, v, form string, orgs bool) bool {
+	if c := &s.Model.Comparisons[i]; !c.TF || c.TFMin <= 0 {
+		return false
+	}
+	_, words := s.tfFrequency(i, v, form, orgs)
+	return words
+}
+
+// tfFrequency returns the frequency an exact match on v in comparison i
+// weighs by (tfAdjust), and whether it was estimated from the name's words
+// (TFFromWords). The comparison has term frequencies.
+func (s *Scorer) tfFrequency(i int, v, form string, orgs bool) (tf float64, words bool) {
+	c := &s.Model.Comparisons[i]
 	key := func(v string) string {
 		if s.tfSalt != nil {
 			return TFKey(s.tfSalt, v)
@@ -524,7 +555,7 @@ func (s *Scorer) tfAdjust(i int, v, form string, orgs bool) float64 {
 			if f, ok := c.TFOrgForms[key(OrgFormKey(v, form))]; ok && form != "" {
 				tf = f
 			}
-			return math.Log2(c.Levels[0].U / tf)
+			return tf, false
 		}
 	}
 	tf, ok := c.TFTable[key(v)]
@@ -537,13 +568,14 @@ func (s *Scorer) tfAdjust(i int, v, form string, orgs bool) float64 {
 			}
 			return c.TFTokenMin
 		}, c.TFMin)
+		words = tf < c.TFMin
 	default:
 		tf = c.TFMin
 	}
-	if orgs && c.TFOrgOnce > 0 {
-		tf = min(tf, c.TFOrgOnce) // not in TFOrgTable: no two organisations of one source hold it
+	if orgs && c.TFOrgOnce > 0 && c.TFOrgOnce < tf {
+		tf, words = c.TFOrgOnce, false // not in TFOrgTable: no two organisations of one source hold it
 	}
-	return math.Log2(c.Levels[0].U / tf)
+	return tf, words
 }
 
 // SubsetLevel returns the token-subset level of c (1-based, as Scorer's
