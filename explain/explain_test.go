@@ -206,24 +206,9 @@ func TestWaterfallDerivedTown(t *testing.T) {
 // by the frequency of organisations' names says so, in JSON and in text;
 // a person's name and an organisation's do not.
 func TestWaterfallOrgNames(t *testing.T) {
-	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5},
-		Comparisons: []model.Comparison{{Name: "name", Feature: "name", Kind: record.KindParty, TF: true, TFMin: 0.001, TFOrgOnce: 1e-6,
-			Levels: []model.Level{
-				{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact, Facet: "sorted"}, M: 0.9, U: 0.01},
-				{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.1, U: 0.99}}}}}
-	s, err := m.Compile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	party := func(id string, kind record.Kind, raw string) record.Record {
-		v, err := normalize.Value(kind, raw, normalize.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Kind: kind, Values: []record.Value{v}}}}
-	}
-	register, wire := party("1", record.KindOrgName, "Campbell Foods Limited"), party("2", record.KindParty, "CAMPBELL FOODS LTD")
-	person := party("3", record.KindName, "Foods Campbell") // a person's name of the same words
+	s := nameScorer(t, model.Comparison{Kind: record.KindParty, TFMin: 0.001, TFOrgOnce: 1e-6})
+	register, wire := named(t, "1", record.KindOrgName, "Campbell Foods Limited"), named(t, "2", record.KindParty, "CAMPBELL FOODS LTD")
+	person := named(t, "3", record.KindName, "Foods Campbell") // a person's name of the same words
 	w := explain.Pair(s, &register, &wire)
 	if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != explain.BasisOrgNames || math.Abs(w.Bars[2].Weight-math.Log2(0.01/1e-6)) > 1e-9 {
 		t.Fatalf("bars = %+v, want a tf bar of organisations' names weighing log2(0.01/1e-6)", w.Bars)
@@ -247,24 +232,8 @@ func TestWaterfallOrgNames(t *testing.T) {
 // counted, or one whose words make it no rarer than a name seen once, has
 // none.
 func TestWaterfallWords(t *testing.T) {
-	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5},
-		Comparisons: []model.Comparison{{Name: "name", Feature: "name", Kind: record.KindName, TF: true, TFMin: 0.001,
-			TFTable:  map[string]float64{"ana diaz": 0.02},
-			TFTokens: map[string]float64{"ana": 0.1, "diaz": 0.1, "garcia": 0.2, "maria": 0.2}, TFTokenMin: 0.0001,
-			Levels: []model.Level{
-				{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact, Facet: "sorted"}, M: 0.9, U: 0.01},
-				{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.1, U: 0.99}}}}}
-	s, err := m.Compile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	person := func(id, raw string) record.Record {
-		v, err := normalize.Value(record.KindName, raw, normalize.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Kind: record.KindName, Values: []record.Value{v}}}}
-	}
+	s := nameScorer(t, model.Comparison{Kind: record.KindName, TFMin: 0.001, TFTable: map[string]float64{"ana diaz": 0.02},
+		TFTokens: map[string]float64{"ana": 0.1, "diaz": 0.1, "garcia": 0.2, "maria": 0.2}, TFTokenMin: 0.0001})
 	for _, tt := range []struct {
 		name  string
 		basis string
@@ -274,7 +243,7 @@ func TestWaterfallWords(t *testing.T) {
 		{"Ana Diaz", "", 0.02},      // counted
 		{"Maria Garcia", "", 0.001}, // common words: as a name seen once
 	} {
-		a, b := person("1", tt.name), person("2", tt.name)
+		a, b := named(t, "1", record.KindName, tt.name), named(t, "2", record.KindName, tt.name)
 		w := explain.Pair(s, &a, &b)
 		if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != tt.basis || math.Abs(w.Bars[2].Weight-math.Log2(0.01/tt.tf)) > 1e-9 {
 			t.Errorf("%s: bars %+v, want a tf bar of basis %q weighing log2(0.01/%v)", tt.name, w.Bars, tt.basis, tt.tf)
@@ -284,4 +253,30 @@ func TestWaterfallWords(t *testing.T) {
 			t.Errorf("%s: text says it was estimated from its words: %v, want %v:\n%s", tt.name, said, !said, w.Text())
 		}
 	}
+}
+
+// nameScorer compiles a model of one name comparison c with term
+// frequencies, exact (sorted words: m 0.9, u 0.01) or else, prior 0.01.
+func nameScorer(t *testing.T, c model.Comparison) *model.Scorer {
+	t.Helper()
+	c.Name, c.Feature, c.TF = "name", "name", true
+	c.Levels = []model.Level{
+		{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact, Facet: "sorted"}, M: 0.9, U: 0.01},
+		{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.1, U: 0.99}}
+	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5}, Comparisons: []model.Comparison{c}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// named is a record of source s whose feature name holds raw read as kind.
+func named(t *testing.T, id string, kind record.Kind, raw string) record.Record {
+	t.Helper()
+	v, err := normalize.Value(kind, raw, normalize.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Kind: kind, Values: []record.Value{v}}}}
 }
