@@ -1371,27 +1371,37 @@ func tokenCompany(keyToks [][]int32, counts []int32, holders int) []float64 {
 // that agree on ANDREI.
 func spellingCounts(tokens []string, counts []int32) []int32 {
 	// Each spelling and each of it with a letter left out (the first
-	// kept) is hashed (FNV-1a over its letters): two tokens one edit
-	// apart share one, and so do two with letters swapped (or, rarely,
-	// another two edits: a letter dropped from one, another added at its
-	// end).
+	// kept) is hashed, a polynomial over its letters and its length: two
+	// tokens one edit apart share one, and so do two with letters swapped
+	// (or, rarely, another two edits: a letter dropped from one, another
+	// added at its end). The hashes of a token's spellings with a letter
+	// left out come from its prefixes' and suffixes' in one pass each.
+	const base = 1099511628211
 	var letters []rune
+	var prefix, suffix, power []uint64
 	variants := func(tok string, f func(uint64)) {
 		letters = letters[:0]
 		for _, c := range tok {
 			letters = append(letters, c)
 		}
-		if len(letters) < 4 {
+		n := len(letters)
+		if n < 4 {
 			return
 		}
-		for skip := range letters { // 0: none left out
-			h := uint64(14695981039346656037)
-			for i, c := range letters {
-				if i != skip || skip == 0 {
-					h = (h ^ uint64(c)) * 1099511628211
-				}
-			}
-			f(h)
+		// prefix[i]: letters[:i]; suffix[i]: letters[i:], each a
+		// polynomial with the last letter's power 0; power[i]: base^i.
+		prefix, suffix, power = append(prefix[:0], 0), append(suffix[:0], make([]uint64, n+1)...), append(power[:0], 1)
+		for i, c := range letters {
+			prefix = append(prefix, prefix[i]*base+uint64(c))
+			power = append(power, power[i]*base)
+		}
+		for i := n - 1; i >= 0; i-- {
+			suffix[i] = uint64(letters[i])*power[n-1-i] + suffix[i+1]
+		}
+		f(prefix[n]*base + uint64(n))
+		for skip := 1; skip < n; skip++ {
+			h := prefix[skip]*power[n-1-skip] + suffix[skip+1]
+			f(h*base + uint64(n-1))
 		}
 	}
 	best := map[uint64]int32{}
