@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -330,6 +331,49 @@ func TestSpellingCounts(t *testing.T) {
 		}
 		if !slices.Equal(c.counts, in) {
 			t.Errorf("%v: counts changed in place", c.tokens)
+		}
+	}
+}
+
+// TestSpellingCountsEdits: any token of four letters or more and one a
+// single edit from it past its first letter (a letter changed, dropped or
+// added, in any alphabet) count alike; two tokens three edits apart or
+// more do not.
+func TestSpellingCountsEdits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	letters := []rune("abcdefghijklmnopqrstuvwxyzñüöсергейفاطمة")
+	word := func(n int) []rune {
+		w := make([]rune, n)
+		for i := range w {
+			w[i] = letters[rng.IntN(len(letters))]
+		}
+		return w
+	}
+	for range 2000 {
+		w := word(4 + rng.IntN(8))
+		v := slices.Clone(w)
+		at := 1 + rng.IntN(len(w)-1)
+		switch rng.IntN(3) {
+		case 0:
+			v[at] = letters[rng.IntN(len(letters))]
+		case 1:
+			v = slices.Delete(v, at, at+1)
+		default:
+			v = slices.Insert(v, at, letters[rng.IntN(len(letters))])
+		}
+		if len(v) < 4 {
+			continue
+		}
+		if got := spellingCounts([]string{string(w), string(v)}, []int32{10, 1}); got[1] != 10 && string(v) != string(w) {
+			t.Fatalf("%q, %q one edit apart: counts %v, want the second raised to 10", string(w), string(v), got)
+		}
+		u := word(len(w))
+		u[0] = w[0]
+		if compare.Levenshtein(string(w), string(u)) < 3 {
+			continue
+		}
+		if got := spellingCounts([]string{string(w), string(u)}, []int32{10, 1}); got[1] != 1 {
+			t.Fatalf("%q, %q: counts %v, want the second left at 1", string(w), string(u), got)
 		}
 	}
 }
