@@ -347,10 +347,7 @@ func (t *valueTable) allTermFrequencies(ctx context.Context, workers int) ([]tfC
 	// What every comparison's count reads, made once before they start.
 	t.holders()
 	t.identifiedRecords()
-	if t.freq == nil {
-		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
-		t.orgFormFreq = make([]map[orgFormKey]float64, len(t.comps))
-	}
+	t.frequencyTables()
 	err := parallelChunks(ctx, len(tf), 1, workers, func(lo, hi int) {
 		for _, i := range tf[lo:hi] {
 			out[i] = t.termFrequencies(i)
@@ -504,10 +501,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			}
 		}
 	}
-	if t.freq == nil {
-		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
-		t.orgFormFreq = make([]map[orgFormKey]float64, len(t.comps))
-	}
+	t.frequencyTables()
 	if orgHeld != nil {
 		tf.orgOnce = orgNameFrequency(orgHeld, len(t.srcNames), tf.min)
 	}
@@ -557,6 +551,16 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		}
 	}
 	return tf
+}
+
+// frequencyTables makes freq, orgFreq and orgFormFreq, a slot for each
+// comparison that termFrequencies fills, unless made already (by
+// allTermFrequencies, before its counts run side by side).
+func (t *valueTable) frequencyTables() {
+	if t.freq == nil {
+		t.freq, t.orgFreq = make([][]float64, len(t.comps)), make([][]float64, len(t.comps))
+		t.orgFormFreq = make([]map[orgFormKey]float64, len(t.comps))
+	}
 }
 
 // sourceKey is an exact key of a source, and holderCount the holders
