@@ -1394,7 +1394,8 @@ func spellingCounts(tokens []string, counts []int32) []int32 {
 		}
 		// prefix[i]: letters[:i]; suffix[i]: letters[i:], each a
 		// polynomial with the last letter's power 0; power[i]: base^i.
-		prefix, suffix, power = append(prefix[:0], 0), append(suffix[:0], make([]uint64, n+1)...), append(power[:0], 1)
+		prefix, suffix, power = append(prefix[:0], 0), slices.Grow(suffix[:0], n+1)[:n+1], append(power[:0], 1)
+		suffix[n] = 0
 		for i, c := range letters {
 			prefix = append(prefix, prefix[i]*base+uint64(c))
 			power = append(power, power[i]*base)
