@@ -419,10 +419,11 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		}
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
-		tf, orgs := 0.0, false
+		tf, orgs, form := 0.0, false, "" // form: the legal form two organisations' names are both written with
 		switch {
 		case l == 1 && c.Spec.TF && s.orgs(i, &va[i][ia], &vb[i][ib]):
-			tf, orgs = s.TFAdjustOrgs(i, c.ExactKey(&va[i][ia]), OrgForm(&va[i][ia], &vb[i][ib])), true
+			orgs, form = true, OrgForm(&va[i][ia], &vb[i][ib])
+			tf = s.TFAdjustOrgs(i, c.ExactKey(&va[i][ia]), form)
 		case l == 1 && c.Spec.TF && q != nil:
 			if tf = q.exactTF[i][ia]; math.IsNaN(tf) {
 				tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
@@ -439,10 +440,6 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			}
 			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, A: ia, B: ib}
 			if l == 1 && c.Spec.TF {
-				form := ""
-				if orgs {
-					form = OrgForm(&va[i][ia], &vb[i][ib])
-				}
 				ev[i].TFWords = s.TFFromWords(i, c.ExactKey(&va[i][ia]), form, orgs)
 			}
 		}
