@@ -6,10 +6,9 @@ import (
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/live"
-	"github.com/concord-er/concord/record"
 )
 
-const explainSynopsis = "concord explain --config concord.yaml [--json] (--pair SOURCE/ID SOURCE/ID | --entity ID | --why-not ID1 ID2)"
+const explainSynopsis = "concord explain --config concord.yaml [--json] (--pair SOURCE/ID SOURCE/ID | --entity ENTITY | --why-not ENTITY ENTITY); ENTITY: an entity id, or a record as SOURCE/ID (its entity)"
 
 func runExplain(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "explain", explainSynopsis)
@@ -52,15 +51,27 @@ func runExplain(ctx context.Context, env Env, args []string) error {
 			}
 			v = w
 		case *entity:
-			h, err := l.How(ctx, record.EntityID(fs.Arg(0)), access.Everything)
+			id, err := entityArg(ctx, fs.Arg(0), explainSynopsis, liveEntity(l))
 			if err != nil {
 				return err
 			}
+			h, err := l.How(ctx, id, access.Everything)
+			if err != nil {
+				return entityNotFound(err, fs.Arg(0))
+			}
 			v = h
 		default:
-			w, err := l.WhyNot(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)), access.Everything)
+			a, err := entityArg(ctx, fs.Arg(0), explainSynopsis, liveEntity(l))
 			if err != nil {
 				return err
+			}
+			b, err := entityArg(ctx, fs.Arg(1), explainSynopsis, liveEntity(l))
+			if err != nil {
+				return err
+			}
+			w, err := l.WhyNot(ctx, a, b, access.Everything)
+			if err != nil {
+				return entityNotFound(err, fs.Args()...)
 			}
 			v = w
 		}

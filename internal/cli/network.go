@@ -119,7 +119,7 @@ func runNetwork(ctx context.Context, env Env, args []string) error {
 	}
 	ends := make([]record.EntityID, fs.NArg())
 	for i, arg := range fs.Args() {
-		if ends[i], err = entityArg(ctx, db, arg); err != nil {
+		if ends[i], err = entityArg(ctx, arg, networkSynopsis, storedEntity(db)); err != nil {
 			return err
 		}
 	}
@@ -171,25 +171,20 @@ func runNetwork(ctx context.Context, env Env, args []string) error {
 	}
 }
 
-// entityArg reads an entity named by its id, or by a record as SOURCE/ID.
-func entityArg(ctx context.Context, db store.Store, arg string) (record.EntityID, error) {
-	if !strings.Contains(arg, "/") {
-		return record.EntityID(arg), nil
+// storedEntity finds the entity of a record as db holds it.
+func storedEntity(db store.Store) func(context.Context, record.Key) (record.EntityID, error) {
+	return func(ctx context.Context, k record.Key) (record.EntityID, error) {
+		tx, err := db.Begin(ctx, false)
+		if err != nil {
+			return "", err
+		}
+		defer tx.Rollback()
+		r, err := tx.Record(ctx, k)
+		if err != nil {
+			return "", fmt.Errorf("record %s: %w", k, err)
+		}
+		return r.Entity, nil
 	}
-	k, err := parseKey(arg)
-	if err != nil {
-		return "", &usageError{msg: err.Error(), hint: networkSynopsis}
-	}
-	tx, err := db.Begin(ctx, false)
-	if err != nil {
-		return "", err
-	}
-	defer tx.Rollback()
-	r, err := tx.Record(ctx, k)
-	if err != nil {
-		return "", fmt.Errorf("record %s: %w", k, err)
-	}
-	return r.Entity, nil
 }
 
 func networkError(err error, arg string) error {

@@ -17,7 +17,8 @@ import (
 const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--decisions]        # the queue, or the decisions taken
 concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
 concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
-concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…`
+concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…
+ENTITY: an entity id, or a record as SOURCE/ID (its entity)`
 
 func runReview(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "review", reviewSynopsis)
@@ -78,13 +79,26 @@ func runReview(ctx context.Context, env Env, args []string) error {
 			}
 			ch, err = l.Decide(ctx, record.Decision{A: keys[0], B: keys[1], Verdict: record.Verdict(*decide), Reviewer: *reviewer, Comment: *comment})
 		case *merge:
-			ch, err = l.Merge(ctx, record.EntityID(fs.Arg(0)), record.EntityID(fs.Arg(1)), *reviewer, *comment)
+			var a, b record.EntityID
+			if a, err = entityArg(ctx, fs.Arg(0), reviewSynopsis, liveEntity(l)); err != nil {
+				return err
+			}
+			if b, err = entityArg(ctx, fs.Arg(1), reviewSynopsis, liveEntity(l)); err != nil {
+				return err
+			}
+			ch, err = l.Merge(ctx, a, b, *reviewer, *comment)
+			err = entityNotFound(err, fs.Args()...)
 		default:
 			keys, kerr := parseKeys(fs.Args())
 			if kerr != nil {
 				return &usageError{msg: kerr.Error(), hint: reviewSynopsis}
 			}
-			ch, err = l.Split(ctx, record.EntityID(*split), keys, *reviewer, *comment)
+			var e record.EntityID
+			if e, err = entityArg(ctx, *split, reviewSynopsis, liveEntity(l)); err != nil {
+				return err
+			}
+			ch, err = l.Split(ctx, e, keys, *reviewer, *comment)
+			err = entityNotFound(err, *split)
 		}
 		if err != nil {
 			return err

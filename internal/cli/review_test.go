@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
 )
 
 func clustersOf(t *testing.T, path string) map[string]string {
@@ -77,6 +78,35 @@ func TestReviewExplainAudit(t *testing.T) {
 	if err := json.Unmarshal([]byte(how), &h); err != nil || len(h.Steps) == 0 {
 		t.Errorf("explain --entity --json: %s", how)
 	}
+	// An entity may be named by one of its records, as SOURCE/ID; the
+	// id a batch run's clusters.csv gives is not the store's, and saying
+	// so is part of the error.
+	if byKey := mustRun(t, "explain", "--config", cfg, "--why-not", "people/a", "people/b"); byKey != why {
+		t.Errorf("why-not by records:\n%s\nby entity ids:\n%s", byKey, why)
+	}
+	if byKey := mustRun(t, "explain", "--config", cfg, "--entity", "people/a", "--json"); byKey != how {
+		t.Errorf("explain --entity people/a:\n%s\nby id:\n%s", byKey, how)
+	}
+	var ev live.EntityView
+	if err := json.Unmarshal([]byte(mustRun(t, "entity", "--config", cfg, "people/b")), &ev); err != nil || ev.ID != rb.Entity {
+		t.Errorf("entity people/b: %+v (%v), want entity %s", ev, err, rb.Entity)
+	}
+	batchID := clustersOf(t, filepath.Join(out1, "clusters.csv"))["people/a"]
+	for _, args := range [][]string{{"explain", "--entity", batchID}, {"entity", batchID}, {"explain", "--why-not", batchID, "people/b"}} {
+		code, _, errs := run(t, append(args, "--config", cfg)...)
+		if code != 1 || !strings.Contains(errs, "not found") || !strings.Contains(errs, "name an entity by one of its records, SOURCE/ID") {
+			t.Errorf("%v with a batch run's id: exit %d, %s", args, code, errs)
+		}
+	}
+	for _, args := range [][]string{{"explain", "--entity", "people/nosuch"}, {"entity", "people/nosuch"}} {
+		code, _, errs := run(t, append(args, "--config", cfg)...)
+		if code != 1 || !strings.Contains(errs, "people/nosuch") || strings.Contains(errs, "SOURCE/ID") {
+			t.Errorf("%v: exit %d, %s", args, code, errs)
+		}
+	}
+	if code, _, errs := run(t, "explain", "--config", cfg, "--entity", "/a"); code != 2 || !strings.Contains(errs, "write it as SOURCE/ID") {
+		t.Errorf("explain --entity /a: exit %d, %s", code, errs)
+	}
 	// Resolve again, from scratch: the decision holds.
 	out2 := filepath.Join(dir, "out2")
 	mustRun(t, "resolve", "--config", cfg, "--out", out2, "--model", modelPath)
@@ -125,5 +155,55 @@ func TestReviewExplainAudit(t *testing.T) {
 		if out := mustRun(t, append([]string{"review", "--config", cfg}, args...)...); strings.Contains(out, "people/") {
 			t.Errorf("review %v lists pairs:\n%s", args, out)
 		}
+	}
+}
+
+// A reviewer merges two entities and splits a record out again naming
+// them by their records (SOURCE/ID), as by their ids.
+func TestReviewMergeSplitByRecord(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	write(t, filepath.Join(dir, "people.ndjson"), `{"id": "a", "name": "Ana", "phone": "111"}
+{"id": "b", "name": "Bea", "phone": "222"}
+{"id": "c", "name": "Cruz", "phone": "333"}
+`)
+	mustRun(t, "upsert", "--config", cfg, "--model", modelPath, filepath.Join(dir, "people.ndjson"))
+	entity := func(id string) record.EntityID {
+		t.Helper()
+		var r live.StoredRecord
+		if err := json.Unmarshal([]byte(mustRun(t, "record", "--config", cfg, "people", id)), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Entity
+	}
+	if entity("a") == entity("b") {
+		t.Fatal("a and b are one entity before the merge")
+	}
+	var ch live.Change
+	out := mustRun(t, "review", "--config", cfg, "--merge", "--reviewer", "rev", "--comment", "one client, two files", "people/a", "people/b")
+	if err := json.Unmarshal([]byte(out), &ch); err != nil || len(ch.Events) == 0 || ch.Events[0].Kind != record.EventMerged {
+		t.Fatalf("merge by records printed %s (%v)", out, err)
+	}
+	if entity("a") != entity("b") {
+		t.Fatal("a and b are apart after the merge")
+	}
+	// The third entity, by id, into the merged one, by a record.
+	mustRun(t, "review", "--config", cfg, "--merge", "--reviewer", "rev", "--comment", "the same client", string(entity("c")), "people/b")
+	if entity("c") != entity("a") {
+		t.Fatal("c is apart after the merge")
+	}
+	out = mustRun(t, "review", "--config", cfg, "--split", "people/a", "--reviewer", "rev", "--comment", "Cruz is another client", "people/c")
+	if err := json.Unmarshal([]byte(out), &ch); err != nil || len(ch.Events) == 0 || ch.Events[0].Kind != record.EventSplit {
+		t.Fatalf("split by a record printed %s (%v)", out, err)
+	}
+	if entity("c") == entity("a") || entity("a") != entity("b") {
+		t.Fatal("after the split c should be alone and a with b")
+	}
+	code, _, errs := run(t, "review", "--config", cfg, "--merge", "--reviewer", "rev", "--comment", "x", "people/nosuch", "people/a")
+	if code != 1 || !strings.Contains(errs, "people/nosuch") {
+		t.Errorf("merge naming a record not stored: exit %d, %s", code, errs)
+	}
+	code, _, errs = run(t, "review", "--config", cfg, "--merge", "--reviewer", "rev", "--comment", "x", "Enosuch", "people/a")
+	if code != 1 || !strings.Contains(errs, "Enosuch") {
+		t.Errorf("merge naming an entity id not stored: exit %d, %s", code, errs)
 	}
 }

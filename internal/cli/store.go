@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -195,4 +197,38 @@ func parseKey(s string) (record.Key, error) {
 		return record.Key{}, fmt.Errorf("record %q: write it as SOURCE/ID", s)
 	}
 	return record.Key{Source: src, ID: id}, nil
+}
+
+// entityArg reads an entity named on the command line by its id, or by
+// one of its records as SOURCE/ID: the entity that holds the record now,
+// which entityOf finds. Entity ids never hold a "/". A key written wrong
+// is a usage error with the command's synopsis as its hint.
+func entityArg(ctx context.Context, arg, hint string, entityOf func(context.Context, record.Key) (record.EntityID, error)) (record.EntityID, error) {
+	if !strings.Contains(arg, "/") {
+		return record.EntityID(arg), nil
+	}
+	k, err := parseKey(arg)
+	if err != nil {
+		return "", &usageError{msg: err.Error(), hint: hint}
+	}
+	return entityOf(ctx, k)
+}
+
+// liveEntity finds the entity of a record as l holds it.
+func liveEntity(l *live.Live) func(context.Context, record.Key) (record.EntityID, error) {
+	return func(ctx context.Context, k record.Key) (record.EntityID, error) {
+		r, err := l.Record(ctx, k, access.Everything)
+		return r.Entity, err
+	}
+}
+
+// entityNotFound adds to a "not found" error, when one of the entities
+// was named by id (args as given), where ids come from: a batch run's
+// clusters.csv names entities by plain hashes, the store (after an import
+// too) by keyed ones of its own.
+func entityNotFound(err error, args ...string) error {
+	if !errors.Is(err, store.ErrNotFound) || !slices.ContainsFunc(args, func(a string) bool { return !strings.Contains(a, "/") }) {
+		return err
+	}
+	return fmt.Errorf("%w (the store names entities by ids of its own, not by those of a batch run's clusters.csv: name an entity by one of its records, SOURCE/ID)", err)
 }

@@ -21,7 +21,7 @@ import (
 
 const (
 	upsertSynopsis = "concord upsert --config concord.yaml [--model model.json] [--source NAME] [--delete] [--rejects FILE] INPUT… (- for stdin)"
-	entitySynopsis = "concord entity --config concord.yaml ID"
+	entitySynopsis = "concord entity --config concord.yaml ENTITY   (an entity id, or a record as SOURCE/ID: its entity)"
 	recordSynopsis = "concord record --config concord.yaml SOURCE ID"
 )
 
@@ -201,9 +201,13 @@ func runEntity(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "--config and one entity ID are required", hint: entitySynopsis}
 	}
 	return withLive(ctx, env, *cfgPath, true, func(l *live.Live) error {
-		v, err := l.Entity(ctx, record.EntityID(fs.Arg(0)), access.Everything)
+		id, err := entityArg(ctx, fs.Arg(0), entitySynopsis, liveEntity(l))
 		if err != nil {
 			return err
+		}
+		v, err := l.Entity(ctx, id, access.Everything)
+		if err != nil {
+			return entityNotFound(err, fs.Arg(0))
 		}
 		return printJSON(env.Stdout, v)
 	})
