@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/antzucaro/matchr"
 	unidecode "github.com/mozillazg/go-unidecode"
@@ -39,11 +40,21 @@ func ParseName(raw string) (PersonName, error) {
 		return PersonName{}, ErrEmpty
 	}
 	n := PersonName{Tokens: words, Suffix: suffix}
-	if k := hispanicSurnamesFirst(raw, words); k > 0 {
+	k := hispanicSurnamesFirst(raw, words)
+	if k > 0 {
 		// Written surnames first: read, and written, given names first,
 		// as "GARCIA LOPEZ, JUAN CARLOS" is.
 		words = append(slices.Clone(words[k:]), words[:k]...)
 		n.Tokens, n.Given, n.Surnames = words, words[:len(words)-k], words[len(words)-k:]
+	} else if k = surnamesBeforeInitials(words); k > 0 {
+		// SMITH J R, WANG J: read, and written, as J R Smith and J Wang
+		// are, whatever the script (so that the name reads the same
+		// again from its normal form).
+		// A title or suffix the surnames ended with ends the name now
+		// ("SMITH MR J"), and goes as nameWords lets it.
+		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
+		n.Tokens = words
+		n.Given, n.Surnames = structure(words, spanishLetters(raw))
 	} else if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
 		if len(words) > 2 && vietnameseMiddle[words[1]] {
@@ -138,7 +149,9 @@ var accountLabels = set("acc acct account cuenta cta iban conta compte konto")
 // lines into one ("1/SMITH/JOHN 2/12 HIGH ST 3/GB/LONDON": 2/ is the
 // address, 3/ the country and town, 4/ to 8/ birth and ids). It cuts the
 // party in whose care the name is written (C/O): "JANE DOE C/O ACME LTD"
-// is Jane Doe. (A name the party also goes by, "JOHN SMITH T/A SMITH
+// is Jane Doe; and the person for whose attention it is (ATTN, FAO): "ACME
+// TRADING LTD ATTN: JOHN SMITH" is Acme Trading Ltd ("ATTN JOHN SMITH",
+// with no party before, John Smith). (A name the party also goes by, "JOHN SMITH T/A SMITH
 // PLUMBING", is another value of the cell: Parts.)
 func partyText(raw string) string {
 	trimmed := strings.TrimLeft(raw, " \t")
@@ -163,8 +176,19 @@ func partyText(raw string) string {
 		}
 	}
 	if mayHold(s, careOfHints) {
-		if l := partyQualifier.FindStringIndex(s); l != nil && strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0 {
-			s = s[:l[0]]
+		if l := partyQualifier.FindStringSubmatchIndex(s); l != nil {
+			switch {
+			case strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0:
+				s = s[:l[0]]
+			case l[2] >= 0:
+				// "ATTN: JOHN SMITH": the addressee alone, from the
+				// first letter the match ends with, when a name of two
+				// words or more ("FAO SALES" stays).
+				_, size := utf8.DecodeLastRuneInString(s[:l[1]])
+				if rest := s[l[1]-size:]; len(Tokens(rest)) >= 2 {
+					s = rest
+				}
+			}
 		}
 	}
 	if s != trimmed {
@@ -215,14 +239,15 @@ var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|gebo
 var structuredLine = regexp.MustCompile(`(?:^|\s)([1-8])/`)
 
 // partyQualifier matches, after a party's name, the words that introduce
-// another party's: the one in whose care it is written. They stand apart
-// from the words around them by anything but letters and digits, as a
-// name's words do once tokenised, so that a normalised name reads the same
-// again.
-var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of)[^\p{L}\p{N}]+[\p{L}\p{N}]`)
+// another party's: the one in whose care it is written, or (its group)
+// the person for whose attention (attn, attention of, for the attention
+// of, fao, f.a.o.; not "attention" alone, a word of firms' names). They stand apart from the words around them by
+// anything but letters and digits, as a name's words do once tokenised,
+// so that a normalised name reads the same again.
+var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of|(attn|attention\s+of|for\s+the\s+attention\s+of|fao|f\.a\.o))[^\p{L}\p{N}]+[\p{L}\p{N}]`)
 
 // careOfHints are mayHold's hints of partyQualifier.
-var careOfHints = hintsOf("c/o", "care")
+var careOfHints = hintsOf("c/o", "care", "attn", "attention", "fao", "f.a.o")
 
 // surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
 // slash, no comma) as "SURNAME, GIVEN".
@@ -378,11 +403,15 @@ func nameWords(raw string) (words []string, suffix string) {
 	case 1:
 		words = parts[0]
 	default:
-		// "García López, Juan": the part after the comma comes first.
-		for _, p := range parts[1:] {
+		// "García López, Juan": the part after the comma comes first;
+		// unless the part before it is initials, which no surname is
+		// ("J. R., Smith": J R Smith, read as SMITH J R is).
+		if slices.ContainsFunc(parts[0], func(w string) bool { return len(w) > 1 }) {
+			parts = append(parts[1:], parts[0])
+		}
+		for _, p := range parts {
 			words = append(words, p...)
 		}
-		words = append(words, parts[0]...)
 	}
 	// Italian abbreviations written with a raised ending, which the
 	// folding cuts in two: Sig.ra, Sig.na, Dott.ssa.
@@ -647,6 +676,31 @@ func hispanicSurnamesFirst(raw string, words []string) int {
 		}
 	}
 	return 0
+}
+
+// surnamesBeforeInitials returns how many surnames a name's words (in the
+// order nameWords gives them: after a comma, given names first) start
+// with when it is written as banks and payment messages write it, surname
+// first and the given names as initials after it: "SMITH J", "SMITH J R",
+// "Jansen J.P.", "GARCIA LOPEZ M". The
+// words before the initials (one to three, particles too: "VAN DER BERG
+// J") must be no given names: "MARY E" and "JOHN F" are a given name and
+// an initial. 0 for any other name.
+func surnamesBeforeInitials(words []string) int {
+	if len(words) < 2 {
+		return 0
+	}
+	k := len(words)
+	for k > 0 && len(words[k-1]) == 1 && words[k-1] != "y" { // y: a conjunction (García y López)
+		k--
+	}
+	if k == 0 || k > 3 || len(words)-k > 3 || k == len(words) {
+		return 0
+	}
+	if slices.ContainsFunc(words[:k], func(w string) bool { return len(w) == 1 || givenNames[w] }) || particles[words[k-1]] {
+		return 0
+	}
+	return k
 }
 
 // spanishLetters reports whether a name is written with a letter of

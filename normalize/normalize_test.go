@@ -178,7 +178,8 @@ func FuzzFold(f *testing.F) {
 
 func FuzzName(f *testing.F) {
 	for _, s := range []string{"García López, Juan", "Dr. John Smith Jr.", "María del Carmen Pérez", "王 小明", "Nguyễn Văn An",
-		"محمد بن سلمان آل سعود", "Don Juan y", "Sr Sr", ",,,", "J. R. R. Tolkien"} {
+		"محمد بن سلمان آل سعود", "Don Juan y", "Sr Sr", ",,,", "J. R. R. Tolkien", "SMITH J R", "ATTN: ÁNGEL PÉREZ",
+		"ACME LTD FAO JOHN SMITH"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -204,7 +205,7 @@ func FuzzName(f *testing.F) {
 }
 
 func FuzzOrg(f *testing.F) {
-	for _, s := range []string{"ACME Holdings, S.A. de C.V.", "Siemens GmbH & Co. KG", "OOO Gazprom", "&&", "The the"} {
+	for _, s := range []string{"ACME Holdings, S.A. de C.V.", "Siemens GmbH & Co. KG", "OOO Gazprom", "&&", "The the", "ACME TRADING LTD ATTN: JOHN SMITH"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -503,6 +504,13 @@ func TestParts(t *testing.T) {
 		{record.KindName, "MR JOHN SMITH & MRS JANE DOE", []string{"MR JOHN SMITH", "MRS JANE DOE"}},
 		{record.KindParty, "JUAN PEREZ AND MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},
 		{record.KindParty, "JUAN PEREZ Y MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},
+		{record.KindParty, "JOHN SMITH OR JANE SMITH", []string{"JOHN SMITH", "JANE SMITH"}},
+		{record.KindParty, "J SMITH OR M SMITH", []string{"J SMITH", "M SMITH"}}, // one surname
+		{record.KindParty, "John and/or Jane Smith", []string{"John Smith", "Jane Smith"}},
+		{record.KindParty, "MR J SMITH &/OR MRS M SMITH", []string{"MR J SMITH", "MRS M SMITH"}},
+		{record.KindParty, "SMITH OR JONES", []string{"SMITH OR JONES"}},
+		{record.KindParty, "GOLD OR SILVER TRADING", []string{"GOLD OR SILVER TRADING"}},
+		{record.KindParty, "JUAN PEREZ O MARIA GOMEZ", []string{"JUAN PEREZ O MARIA GOMEZ"}}, // o: an initial as often
 		{record.KindParty, "Hans und Ursula Müller", []string{"Hans Müller", "Ursula Müller"}},
 		{record.KindName, "José Ortega y Gasset", []string{"José Ortega y Gasset"}},                 // a surname's conjunction
 		{record.KindName, "María Pérez y Gómez de López", []string{"María Pérez y Gómez de López"}}, // so is this
@@ -548,6 +556,8 @@ func FuzzParts(f *testing.F) {
 	f.Add(string(record.KindEmail), "a@b.c;d@e.f")
 	f.Add(string(record.KindParty), "SMITH, JOHN AND JANE")
 	f.Add(string(record.KindParty), "John and Jane Smith")
+	f.Add(string(record.KindParty), "J SMITH OR M SMITH")
+	f.Add(string(record.KindParty), "John and/or Jane Smith")
 	f.Fuzz(func(t *testing.T, kind, raw string) {
 		parts := normalize.Parts(record.Kind(kind), raw)
 		if len(parts) == 0 {

@@ -319,11 +319,28 @@ func IsOrgName(raw string) bool {
 		if n == 0 || n >= len(toks) {
 			continue
 		}
-		if !ambiguousForms[form] || len(toks)-n >= 2 || strings.Count(raw, ".") >= 2 {
+		if !ambiguousForms[form] || strings.Count(raw, ".") >= 2 {
+			return true
+		}
+		if len(toks)-n >= 2 && !initialsAfterSurnames(toks, n, atEnd) {
 			return true
 		}
 	}
 	return false
+}
+
+// initialsAfterSurnames reports whether the n tokens of a legal form at
+// the end of toks (atEnd) are single letters after words that are all
+// surnames or given names: "LOZANO MORENO A E" is a person's surnames and
+// initials as a bank writes them, not Lozano Moreno A.E. (written so, or
+// with a word a firm's name has, it is a firm).
+func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
+	if !atEnd {
+		return false
+	}
+	name, form := toks[:len(toks)-n], toks[len(toks)-n:]
+	return !slices.ContainsFunc(form, func(t string) bool { return len(t) != 1 }) &&
+		!slices.ContainsFunc(name, func(t string) bool { return !hispanicSurnames[t] && !givenNames[t] })
 }
 
 // ambiguousForms are legal forms spelled like words of people's names.

@@ -16,7 +16,8 @@ import (
 //     t/a Acme Trading" (t/as too), "Ivan Petrov a.k.a. Ivan Petroff" (the second is
 //     another name of the same record, as an alias column's would be);
 //   - two people's names of a joint account: "JOHN SMITH AND JANE SMITH",
-//     and "John and Jane Smith" as John Smith and Jane Smith (jointNames);
+//     "J SMITH OR M SMITH", and "John and Jane Smith" as John Smith and
+//     Jane Smith (jointNames);
 //   - phones at a separator between numbers: "0212-1234567 / 0414-7654321"
 //     (a part of fewer than six digits, such as an area code written
 //     "030/1234567", keeps the cell whole);
@@ -129,10 +130,12 @@ func jointWords(side string) (words []string, honorificWords int) {
 
 var (
 	// jointMarker joins two people's names: and, &, and Spanish y, French
-	// et, German und (not Portuguese e: an initial as often).
-	jointMarker = regexp.MustCompile(`(?i)\s(?:and|&|y|et|und)\s`)
+	// et, German und (not Portuguese e: an initial as often); or, and/or
+	// and &/or, as banks write a joint account either holder may draw on
+	// ("JOHN SMITH OR JANE SMITH"; not Spanish o, an initial as often).
+	jointMarker = regexp.MustCompile(`(?i)\s(?:and/or|&/or|and|&|y|et|und|or)\s`)
 	// jointHints are mayHold's hints of jointMarker.
-	jointHints = hintsOf(" and ", " & ", " y ", " et ", " und ")
+	jointHints = hintsOf(" and ", " & ", " y ", " et ", " und ", " or ", "/or ")
 )
 
 // mayHoldPhones is a quick test, true of every phone cell phoneSeparator
