@@ -93,9 +93,10 @@ func TestAccuracy(t *testing.T) {
 	heteroSet("Heterogeneous, busy payees", "the same, and one company in 1,500 more payments and one person in 750, written alike (most true pairs are theirs)", "hetero-busy",
 		synth.HeteroOptions{Seed: 1, People: 6000, BusyPayments: 1500}, heteroTarget)
 	// The same set with values written as many systems write them: words
-	// and fillers where values are missing, labels around identifiers.
+	// and fillers where values are missing, labels around identifiers,
+	// payment parties in banks' forms.
 	// They must cost next to nothing (messyCost).
-	heteroSet(messySet, "the same, with N/A, SIN DIRECCION, 01/01/1900, 0 and the like where KYC rows and payments have no value, SEE FILE and 01/01/1970 too (placeholders only their number of holders tells), labels around identifiers (C.I. V-12.345.678, Passport B63358773 (Syrian)), and accounts before payments' parties (/VE4301… JUAN PEREZ)", "hetero-messy",
+	heteroSet(messySet, "the same, with N/A, SIN DIRECCION, 01/01/1900, 0 and the like where KYC rows and payments have no value, SEE FILE and 01/01/1970 too (placeholders only their number of holders tells), labels around identifiers (C.I. V-12.345.678, Passport B63358773 (Syrian)), accounts before payments' parties (/VE4301… JUAN PEREZ), and payment parties as banks write them: a tenth of people's as surnames and initials (PEREZ GARCIA J C), a tenth of companies' with the person for whose attention (ACME LTD ATTN JOHN SMITH)", "hetero-messy",
 		synth.HeteroOptions{Seed: 1, People: 6000, Messy: true}, heteroTarget)
 	// The same kind of data at the size of the held-out set (about 90k
 	// records), where names collide more often and each pair's prior is

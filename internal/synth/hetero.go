@@ -76,8 +76,11 @@ type HeteroOptions struct {
 	// words and fillers where a KYC row or a payment has no value ("N/A",
 	// "SIN DIRECCION", 01/01/1900, "0", "SEE FILE"), labels and notes
 	// around identifiers ("C.I. V-12.345.678", "Passport B63358773
-	// (Syrian)"), and the account before a payment's party ("/VE4301…
-	// JUAN PEREZ").
+	// (Syrian)"), the account before a payment's party ("/VE4301…
+	// JUAN PEREZ"), and payment parties as banks write them: a person's
+	// surnames before the initials of the given names ("PEREZ GARCIA J C"),
+	// a company's name before the person for whose attention the payment
+	// is ("ACME TRADING LTD ATTN JOHN SMITH").
 	Messy bool
 }
 
@@ -184,6 +187,7 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 		r := rand.New(rand.NewPCG(opt.Seed, 77))
 		g.placeholders(r)
 		g.labels(r)
+		g.bankForms(r)
 	}
 	return g.set
 }
@@ -259,6 +263,47 @@ func (g *hgen) labels(r *rand.Rand) {
 		}
 	}
 }
+
+// bankForms writes, drawn with r, a tenth of the payments naming a person
+// in SURNAME/GIVEN form as the surnames before the given names' initials
+// (PEREZ GARCIA/JUAN CARLOS MR → PEREZ GARCIA J C; variation
+// "payment_initials"), and a tenth of those naming a company with the
+// person for whose attention it is after the name (variation "attn").
+func (g *hgen) bankForms(r *rand.Rand) {
+	for i := range g.set.Records {
+		rec := &g.set.Records[i]
+		if rec.Source != SourcePayments {
+			continue
+		}
+		name := rec.Fields["name"]
+		switch {
+		case rec.Kind == KindPerson && r.Float64() < 0.1:
+			sur, given, ok := strings.Cut(name, "/")
+			if !ok || strings.ContainsAny(sur, "/0123456789") || strings.TrimSpace(sur) == "" {
+				continue
+			}
+			var initials []string
+			for _, w := range strings.Fields(given) {
+				if !slices.Contains([]string{"MR", "MRS", "MS"}, w) {
+					initials = append(initials, w[:1])
+				}
+			}
+			if len(initials) == 0 {
+				continue
+			}
+			rec.Fields["name"] = sur + " " + strings.Join(initials, " ")
+			rec.Variations = append(rec.Variations, "payment_initials")
+		case rec.Kind == KindOrganization && r.Float64() < 0.1:
+			contact := attnContacts[r.IntN(len(attnContacts))]
+			rec.Fields["name"] = name + " " + [3]string{"ATTN", "ATTN:", "FAO"}[r.IntN(3)] + " " + contact
+			rec.Variations = append(rec.Variations, "attn")
+		}
+	}
+}
+
+// attnContacts are the people a payment to a company is for the attention
+// of: its accounts department's, anyone's.
+var attnContacts = []string{"JOHN SMITH", "MARIA GONZALEZ", "ACCOUNTS DEPT", "LUIS PEREZ", "ANA RODRIGUEZ", "TESORERIA GENERAL", "J MARTINEZ"}
 
 // busy adds n copies of the first payment naming a party of the kind with
 // every field written (variation "busy"), without drawing from the

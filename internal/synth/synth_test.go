@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,6 +139,48 @@ func TestHeteroDeterministicAndShaped(t *testing.T) {
 	}
 	if kinds[synth.KindPerson] == 0 || kinds[synth.KindOrganization] == 0 {
 		t.Errorf("kinds = %v, want people and organisations", kinds)
+	}
+}
+
+// TestHeteroMessyBankForms: the messy set holds the plain set's records in
+// the same order, some payment parties written in banks' forms: a
+// person's surnames before the initials of the given names, a company's
+// name before the person for whose attention the payment is.
+func TestHeteroMessyBankForms(t *testing.T) {
+	plain := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500})
+	messy := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500, Messy: true})
+	if len(plain.Records) != len(messy.Records) {
+		t.Fatalf("%d records plain, %d messy", len(plain.Records), len(messy.Records))
+	}
+	forms := map[string]int{}
+	for i, m := range messy.Records {
+		p := plain.Records[i]
+		if m.ID != p.ID || m.Entity != p.Entity {
+			t.Fatalf("record %d: %s of %s messy, %s of %s plain", i, m.ID, m.Entity, p.ID, p.Entity)
+		}
+		name, was := m.Fields["name"], p.Fields["name"]
+		switch {
+		case slices.Contains(m.Variations, "payment_initials"):
+			forms["payment_initials"]++
+			sur, given, _ := strings.Cut(was, "/")
+			var want []string
+			for _, w := range strings.Fields(given) {
+				if w != "MR" && w != "MRS" && w != "MS" {
+					want = append(want, w[:1])
+				}
+			}
+			if name != sur+" "+strings.Join(want, " ") {
+				t.Errorf("%s: %q written %q, want its surnames before its initials", m.ID, was, name)
+			}
+		case slices.Contains(m.Variations, "attn"):
+			forms["attn"]++
+			if m.Kind != synth.KindOrganization || !strings.Contains(name, was+" ATTN") && !strings.Contains(name, was+" FAO") {
+				t.Errorf("%s (%s): %q written %q, want the name before ATTN or FAO", m.ID, m.Kind, was, name)
+			}
+		}
+	}
+	if forms["payment_initials"] == 0 || forms["attn"] == 0 {
+		t.Errorf("bank forms written: %v, want both", forms)
 	}
 }
 
