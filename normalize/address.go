@@ -51,10 +51,12 @@ func (a Address) Value() record.Value {
 // Start returns where the address begins: the house number and the first
 // two words of the street (or its one word, Hauptstraße), particles aside
 // (12 rue de la Paix: "12 rue paix", not the "12 rue de" of every street
-// of Paris); "" without a number or two words (the first words of a
-// street alone are shared by the whole street). It is the same in "118-4
-// Calle 27" and in a payment message's "118-4 CALLE 27 SOUTH HATFIELD",
-// which writes the city into the line and may cut it short.
+// of Paris), or the one word of a street named by one (146 Kingsway); ""
+// without a number (the first words of a street alone are shared by the
+// whole street) or with a kind of street alone (Calle 12). It is the
+// same in "118-4 Calle 27" and in a payment message's "118-4 CALLE 27
+// SOUTH HATFIELD", which writes the city into the line and may cut it
+// short.
 //
 // An address with no number that names its building (a quinta, an
 // edificio, residencias, a torre, a casa: "Urb. Sucre, Qta. Ordaz", as
@@ -82,8 +84,21 @@ func (a Address) Start() string {
 			return a.Number + " " + words[0] + " " + words[1]
 		}
 	}
+	// A street of one word, as many are (146 Kingsway, 90 BROADWAY, FLAT
+	// 27): the house and it; but not a kind of street alone, whose number
+	// is the street's (Calle 12, Carrera 15: every house of it).
+	if len(words) == 1 && !streetKindWords[words[0]] {
+		return a.Number + " " + words[0]
+	}
 	return ""
 }
+
+// streetKindWords are kinds of street as ParseAddress writes them, which
+// name no street alone.
+var streetKindWords = set("street road avenue avenida boulevard lane court place crescent highway parade terrace " +
+	"circuit circle square parkway drive way walk close row mews hill green grove gardens " +
+	"calle carrera diagonal transversal pasaje paseo carretera autopista urbanizacion manzana barrio colonia " +
+	"plaza conjunto sector rua travessa largo praca alameda strasse rue impasse via")
 
 // compoundStreets are the endings of one-word street names.
 var compoundStreets = []string{"strasse", "weg", "gasse", "platz", "allee", "damm", "ufer", "gracht", "straat", "laan", "plein", "kade", "singel", "steeg", "gade", "gatan", "vagen", "veien", "gata"}

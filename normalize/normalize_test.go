@@ -307,7 +307,8 @@ func TestAddressStart(t *testing.T) {
 		{"Urbanización Los Palos Grandes", "URBANIZACION LOS PALOS GRANDES QTA", ""},
 		{"Rose Cottage, Mill Lane", "ROSE COTTAGE MILL LANE", ""},
 		{"Quinta Ordaz", "QTA ORDAZ", ""},
-		{"12 High", "12 HIGH", ""},
+		{"Calle 12", "CALLE 12", ""}, // a kind of street alone: its number is the street's
+		{"12 Street", "12 STREET", ""},
 		// Particles aside: every street of Paris starts "rue de".
 		{"12 rue de la Paix, 75002 Paris", "12 RUE DE LA PAIX PARIS", "12 rue paix"},
 		{"Calle de Alcalá 45", "CALLE ALCALA 45, MADRID", "45 calle alcala"},
@@ -319,6 +320,10 @@ func TestAddressStart(t *testing.T) {
 		{"Keizersgracht 123", "KEIZERSGRACHT 123", "123 keizersgracht"},
 		{"12 bis rue de la Paix", "12BIS RUE DE LA PAIX PARIS", "12bis rue paix"},
 		{"Strasse 5", "STRASSE 5", ""},
+		// A street named by one word of no such ending: the same.
+		{"146 Kingsway", "146 KINGSWAY M13 4QT", "146 kingsway"},
+		{"Flat 27, 90 Broadway", "90 BROADWAY, FLAT 27 BD15 6OR", "90 broadway"},
+		{"Unit 12, 84 Kingsway", "84 Kingsway, Unit 12", "84 kingsway"},
 	} {
 		a, err := normalize.ParseAddress(c.a)
 		if err != nil {

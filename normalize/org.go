@@ -344,7 +344,7 @@ func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
 }
 
 // ambiguousForms are legal forms spelled like words of people's names.
-var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps ooo too kk se ae pt cv pc sci snc")
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc")
 
 // orgWords are words that, in a name, say it is an organisation's.
 var orgWords = set("inversiones inversora inversora holding holdings trading group grupo corporacion corporation corp " +
