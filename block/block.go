@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/concord-er/concord/record"
 )
@@ -353,6 +354,15 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 			}
 			continue
 		}
+		if t.Facet == FacetGivenInitial {
+			if g := v.Facet("given"); g != "" {
+				_, size := utf8.DecodeRuneInString(g)
+				if s := g[:size]; !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+			continue
+		}
 		if t.Facet == FacetDigits {
 			if s := Digits(v.Norm); s != "" && !slices.Contains(out, s) {
 				out = append(out, s)
@@ -369,6 +379,12 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 // FacetLetters is the facet of a term whose key is the value's letters,
 // sorted.
 const FacetLetters = "letters"
+
+// FacetGivenInitial is the facet of a term whose key is the first letter
+// of a person's name's first given name (its facet "given"): L Taylor,
+// Linda Taylor and Linda Barbara Taylor share it, as their initials do
+// not.
+const FacetGivenInitial = "given_initial"
 
 // FacetDigits is the facet of a term whose key is the digits of the value,
 // in order, when it has at least minDigits of them: an identifier one source

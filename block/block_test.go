@@ -419,6 +419,34 @@ func TestLetters(t *testing.T) {
 	}
 }
 
+// TestGivenInitial pairs names whose surnames sound alike and whose first
+// given names start alike, however many given names or initials each
+// writes, and checks that live keys agree.
+func TestGivenInitial(t *testing.T) {
+	name := func(id, given, surnamePh string) record.Record {
+		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "n",
+			Values: []record.Value{{Norm: given, Facets: record.MakeFacets("given", given, "surname_phonetic", surnamePh)}}}}}
+	}
+	recs := []record.Record{
+		name("0", "l", "TLR"),     // L TAYLOR
+		name("1", "linda", "TLR"), // Linda Barbara Taylor
+		name("2", "barbara", "TLR"),
+		name("3", "linda", "SM0"),
+		name("4", "ólafur", "TLR"), // a letter of two bytes
+		name("5", "óli", "TLR"),
+		name("6", "", "TLR"), // no given name: no key
+	}
+	rs := rules(t, []string{"n.surname_phonetic", "n." + block.FacetGivenInitial})
+	ix := block.Build(recs, rs, block.Options{})
+	if got, want := allPairs(t, ix), []tagged{{0, 1, 0}, {4, 5, 0}}; !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+	k0, k1, k2 := block.Keys(&recs[0], rs, 16), block.Keys(&recs[1], rs, 16), block.Keys(&recs[2], rs, 16)
+	if !reflect.DeepEqual(k0, k1) || reflect.DeepEqual(k0, k2) || len(block.Keys(&recs[6], rs, 16)[0]) != 0 {
+		t.Errorf("live keys: %v %v %v", k0, k1, k2)
+	}
+}
+
 // TestCopiesOf: copies are records of one source, kind and label whose
 // values, tokens and facets are all alike; the first of each set is its
 // earliest record. Records whose norms agree but whose tokens or facets do

@@ -625,7 +625,10 @@ func checkRule(r block.Rule, kinds map[string]record.Kind) error {
 		if facet == "" || facet == "norm" || facet == "token" || t.Facet == block.FacetLetters || t.Facet == block.FacetDigits || slices.Contains(normalize.Facets(kind), facet) {
 			continue
 		}
-		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, letters, digits, %s (and any of them but letters and digits with _pairs)",
+		if t.Facet == block.FacetGivenInitial && slices.Contains(normalize.Facets(kind), "given") {
+			continue
+		}
+		return fmt.Errorf("blocking rule %s: %s values (%s) have no facet %q; facets: norm, token, letters, digits, given_initial of names, %s (and any of them but letters, digits and given_initial with _pairs)",
 			r, t.Feature, kind, t.Facet, strings.Join(normalize.Facets(kind), ", "))
 	}
 	return nil
@@ -726,7 +729,7 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 		if !split[n] {
 			add(fmt.Sprintf("%s: the same letters, words written together or apart in any order (Ji-hoon Cho, Cho Jihoon)", n), n+"."+block.FacetLetters)
 			if kinds[n] != record.KindOrgName {
-				add(fmt.Sprintf("%s: a surname that sounds alike and the same initials, for nicknames and misspelt given names (Dan/Daniel Halares)", n), n+".surname_phonetic", n+".initials")
+				add(fmt.Sprintf("%s: a surname that sounds alike and a given name that starts alike, for nicknames, misspelt given names and initials (Dan/Daniel Halares, L Taylor/Linda Barbara Taylor)", n), n+".surname_phonetic", n+"."+block.FacetGivenInitial)
 			}
 		}
 		if kinds[n] == record.KindOrgName {

@@ -342,7 +342,7 @@ func TestDefaultBlocking(t *testing.T) {
 	// name, get no letters rule.
 	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"ssn.digits"}, {"dob"},
 		{"given.phonetic_pairs"}, {"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
-		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.initials"},
+		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.given_initial"},
 		{"surname.phonetic_pairs"}, {"surname.surname_phonetic", "dob.year"}, {"surname.surname_phonetic", "postcode"},
 		{"given.phonetic", "surname.phonetic"}}
 	if !reflect.DeepEqual(got, want) {
