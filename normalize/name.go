@@ -82,7 +82,8 @@ func ParseName(raw string) (PersonName, error) {
 
 // withoutNumbers drops from a name's words the numbers written with it,
 // and the label before each: an account a payment writes before its party
-// ("/VE4301… JUAN PEREZ"), an id after it ("JUAN PEREZ C.I. 12345678").
+// ("/VE4301… JUAN PEREZ"), an id or a phone after it ("JUAN PEREZ C.I.
+// 12345678", "JOHN SMITH TEL 0212 5551234").
 // A word is a number when it has at least three digits, or is all digits
 // (a person's name has none, but a scanned one may read 5MITH). An
 // organisation's name may have numbers ("3M", "Fondo 2", "12345678 Ltd"):
@@ -90,7 +91,7 @@ func ParseName(raw string) (PersonName, error) {
 // an account's or an id's label goes. A name that is all numbers is left
 // as it is.
 func withoutNumbers(words []string, labelled bool) []string {
-	label := func(w string) bool { return idLabels[w] || accountLabels[w] }
+	label := func(w string) bool { return idLabels[w] || accountLabels[w] || phoneLabels[w] }
 	drop := func(i int) bool {
 		w := words[i]
 		n := countDigits(w)
@@ -140,6 +141,10 @@ func afterLabel(words []string, i int, label func(string) bool) bool {
 
 // accountLabels are the words that say an account number follows.
 var accountLabels = set("acc acct account cuenta cta iban conta compte konto")
+
+// phoneLabels are the words that say a phone number follows, as a name
+// field may write one after the name ("JOHN SMITH TEL 0212 5551234").
+var phoneLabels = set("tel telf tlf tfno telefono phone ph mob mobile cel cell celular movil fax")
 
 // partyText returns a party's own name from what a payment message or a
 // customer file writes in its field. It drops the account a field's first

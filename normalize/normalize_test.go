@@ -205,7 +205,8 @@ func FuzzName(f *testing.F) {
 }
 
 func FuzzOrg(f *testing.F) {
-	for _, s := range []string{"ACME Holdings, S.A. de C.V.", "Siemens GmbH & Co. KG", "OOO Gazprom", "&&", "The the", "ACME TRADING LTD ATTN: JOHN SMITH"} {
+	for _, s := range []string{"ACME Holdings, S.A. de C.V.", "Siemens GmbH & Co. KG", "OOO Gazprom", "&&", "The the", "ACME TRADING LTD ATTN: JOHN SMITH",
+		"ACME S.A. (PANAMA)", "ACME LTD LONDON BRANCH", "ACME LTD - ACCOUNT 12345"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -38,11 +38,10 @@ func (o OrgName) Value() record.Value {
 // expands common abbreviations (intl, mfg, hldgs, …) and drops a leading
 // "the". A name that is only a legal form keeps it as the name.
 func ParseOrg(raw string) (OrgName, error) {
-	toks := Tokens(strings.ReplaceAll(partyText(raw), "&", " and "))
+	toks := orgTokens(raw)
 	if len(toks) == 0 {
 		return OrgName{}, ErrEmpty
 	}
-	toks = withoutStatus(withoutNumbers(toks, true))
 	var forms []string
 	// Legal forms at the end, possibly stacked: "GmbH & Co. KG", "Ltd Co".
 	for len(toks) > 1 {
@@ -93,6 +92,49 @@ func ParseOrg(raw string) (OrgName, error) {
 	}
 	return o, nil
 }
+
+// orgTokens returns the words of an organisation's name as ParseOrg and
+// IsOrgName read them: the party's own text (partyText), & as "and",
+// without the numbers a label introduces (an account, a phone), a status
+// after the name (withoutStatus), and what follows a legal form to say
+// where the company is: a jurisdiction in brackets ("ACME S.A.
+// (PANAMA)") or a branch ("ACME LTD LONDON BRANCH", "ACME S.A. SUCURSAL
+// VENEZUELA"), which name the company the other sources name without it.
+func orgTokens(raw string) []string {
+	text := partyText(raw)
+	if t := strings.TrimRight(text, " \t."); strings.HasSuffix(t, ")") {
+		// Not a legal form's own brackets: Volvo AB (publ).
+		if i := strings.LastIndexByte(t, '('); i > 0 && !endsWithForm(Tokens(t)) {
+			if endsWithForm(Tokens(t[:i])) {
+				text = t[:i]
+			}
+		}
+	}
+	toks := withoutStatus(withoutNumbers(Tokens(strings.ReplaceAll(text, "&", " and ")), true))
+	for j := 2; j < len(toks); j++ {
+		if !branchWords[toks[j]] || toks[j] == "branch" && j != len(toks)-1 {
+			continue
+		}
+		for k := j; k >= 2; k-- {
+			if endsWithForm(toks[:k]) {
+				return toks[:k]
+			}
+		}
+		break
+	}
+	return toks
+}
+
+// endsWithForm reports whether toks end with a legal form after a name.
+func endsWithForm(toks []string) bool {
+	n, _ := legalFormAt(toks, true)
+	return n > 0 && n < len(toks)
+}
+
+// branchWords say that the words around them name a company's branch:
+// "branch" after the place, "sucursal", "succursale", "filiale",
+// "niederlassung" before it.
+var branchWords = set("branch sucursal succursale filiale niederlassung zweigniederlassung")
 
 // withoutStatus returns toks without a company's status written after its
 // name, as registries and lists add it: "ACME TRADING LTD (IN
@@ -305,7 +347,7 @@ func Party(raw string) (record.Value, error) {
 // also name words (SA, AS, CO, CA, …) count only written with dots (S.A.)
 // or after at least two other words.
 func IsOrgName(raw string) bool {
-	toks := Tokens(strings.ReplaceAll(partyText(raw), "&", " and "))
+	toks := orgTokens(raw)
 	if len(toks) == 0 {
 		return false
 	}
