@@ -180,21 +180,26 @@ func partyText(raw string) string {
 			s = n
 		}
 	}
-	if mayHold(s, careOfHints) {
-		if l := partyQualifier.FindStringSubmatchIndex(s); l != nil {
-			switch {
-			case strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0:
-				s = s[:l[0]]
-			case l[2] >= 0:
-				// "ATTN: JOHN SMITH": the addressee alone, from the
-				// first letter the match ends with, when a name of two
-				// words or more ("FAO SALES" stays).
-				_, size := utf8.DecodeLastRuneInString(s[:l[1]])
-				if rest := s[l[1]-size:]; len(Tokens(rest)) >= 2 {
-					s = rest
-				}
-			}
+	// The first qualifier after a name cuts it there; one the name starts
+	// with goes, and the rest is read again (FAO JOHN SMITH C/O ACME).
+	for mayHold(s, careOfHints) {
+		l := partyQualifier.FindStringSubmatchIndex(s)
+		if l == nil {
+			break
 		}
+		if strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0 {
+			s = s[:l[0]]
+			break
+		}
+		// "ATTN: JOHN SMITH": the addressee alone, from the first
+		// letter the match ends with, when a name of two words or more
+		// ("FAO SALES" stays).
+		_, size := utf8.DecodeLastRuneInString(s[:l[1]])
+		rest := s[l[1]-size:]
+		if l[2] < 0 || len(Tokens(rest)) < 2 {
+			break
+		}
+		s = rest
 	}
 	if s != trimmed {
 		return s
@@ -229,12 +234,15 @@ var personNotes = []*regexp.Regexp{
 	regexp.MustCompile(`\([^()]*\)?|\[[^\[\]]*\]?`),
 	regexp.MustCompile(`(?i)^\s*the\s+late\s+`),
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:deceased|dec'?d)[^\p{L}\p{N}]*$`),
+	// An account's or a role's note after the name: JOHN SMITH JOINT
+	// ACCOUNT, JOHN SMITH AS TRUSTEE, JANE DOE EXECUTRIX.
+	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:joint\s+(?:account|a/c)|(?:as\s+)?(?:trustee|executor|executrix|administrator|administratrix|guardian|attorney(?:\s+in\s+fact)?)s?)[^\p{L}\p{N}]*$`),
 }
 
 // personNoteHints are mayHold's hints of personNotes and birthName: a
 // bracket, late, dec(eased), née (its é either case, as lower-casing ASCII
-// leaves it), geb.
-var personNoteHints = hintsOf("(", "[", "late", "dec", "nee", "n\u00e9e", "n\u00c9e", "geb")
+// leaves it), geb., an account's or a role's note.
+var personNoteHints = hintsOf("(", "[", "late", "dec", "nee", "n\u00e9e", "n\u00c9e", "geb", "joint", "trustee", "execut", "administrat", "guardian", "attorney")
 
 // birthName matches née (nee, geb., geborene) before a birth surname.
 var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|geborene)[^\p{L}\p{N}]+\p{L}`)
@@ -244,15 +252,19 @@ var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|gebo
 var structuredLine = regexp.MustCompile(`(?:^|\s)([1-8])/`)
 
 // partyQualifier matches, after a party's name, the words that introduce
-// another party's: the one in whose care it is written, or (its group)
-// the person for whose attention (attn, attention of, for the attention
-// of, fao, f.a.o.; not "attention" alone, a word of firms' names). They stand apart from the words around them by
-// anything but letters and digits, as a name's words do once tokenised,
-// so that a normalised name reads the same again.
-var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of|(attn|attention\s+of|for\s+the\s+attention\s+of|fao|f\.a\.o))[^\p{L}\p{N}]+[\p{L}\p{N}]`)
+// another party's or what the payment is for: the one in whose care it is
+// written (c/o), for whom the party acts (o/b/o, on behalf of) or holds
+// in trust (itf, in trust for, fbo, for the benefit of), a reference
+// (re:, ref:), or (its group) the person for whose attention (attn,
+// attention of, for the attention of, fao, f.a.o.; not "attention" alone,
+// a word of firms' names). They stand apart from the words around them
+// by anything but letters and digits, as a name's words do once
+// tokenised, so that a normalised name reads the same again.
+var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of|o/b/o|obo|on\s+behalf\s+of|i/t/f|itf|in\s+trust\s+for|f/b/o|fbo|for\s+the\s+benefit\s+of|re\s*:|ref\s*:|(attn|attention\s+of|for\s+the\s+attention\s+of|fao|f\.a\.o))[^\p{L}\p{N}]+[\p{L}\p{N}]`)
 
 // careOfHints are mayHold's hints of partyQualifier.
-var careOfHints = hintsOf("c/o", "care", "attn", "attention", "fao", "f.a.o")
+var careOfHints = hintsOf("c/o", "care", "attn", "attention", "fao", "f.a.o", "o/b/o", "obo", "behalf", "i/t/f", "itf", "trust for",
+	"f/b/o", "fbo", "benefit", "re:", "re :", "ref:", "ref :")
 
 // surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
 // slash, no comma) as "SURNAME, GIVEN".
