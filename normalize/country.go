@@ -148,6 +148,8 @@ var countryAliases = map[string]string{
 	"rep bolivariana de venezuela": "VE", "bolivarian republic of venezuela": "VE", "ksa": "SA", "prc": "CN",
 	"hong kong sar": "HK", "macao sar": "MO", "macau sar": "MO", "province of china taiwan": "TW",
 	"hong kong china": "HK", "macao china": "MO", "macau china": "MO", "dprk": "KP", "lao pdr": "LA",
+	// Offshore jurisdictions by the letters registries and lists write them.
+	"bvi": "VG", "b v i": "VG", "usvi": "VI",
 	// The Soviet Union, as lists write a place of birth before 1991: a
 	// country of its own (ISO 3166-1 SU, withdrawn), not Russia.
 	"ussr": "SU", "u s s r": "SU", "soviet union": "SU", "urss": "SU", "union sovietica": "SU", "su": "SU",
