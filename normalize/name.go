@@ -49,9 +49,9 @@ func ParseName(raw string) (PersonName, error) {
 	} else if k = surnamesBeforeInitials(words); k > 0 {
 		// SMITH J R, WANG J: read, and written, as J R Smith and J Wang
 		// are, whatever the script (so that the name reads the same
-		// again from its normal form).
-		// A title or suffix the surnames ended with ends the name now
-		// ("SMITH MR J"), and goes as nameWords lets it.
+		// again from its normal form). A title or suffix the surnames
+		// ended with ends the name now ("SMITH MR J") and goes, as
+		// nameWords lets one at the end go.
 		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
@@ -154,10 +154,12 @@ var phoneLabels = set("tel telf tlf tfno telefono phone ph mob mobile cel cell c
 // lines into one ("1/SMITH/JOHN 2/12 HIGH ST 3/GB/LONDON": 2/ is the
 // address, 3/ the country and town, 4/ to 8/ birth and ids). It cuts the
 // party in whose care the name is written (C/O): "JANE DOE C/O ACME LTD"
-// is Jane Doe; and the person for whose attention it is (ATTN, FAO): "ACME
-// TRADING LTD ATTN: JOHN SMITH" is Acme Trading Ltd ("ATTN JOHN SMITH",
-// with no party before, John Smith). (A name the party also goes by, "JOHN SMITH T/A SMITH
-// PLUMBING", is another value of the cell: Parts.)
+// is Jane Doe; so it cuts the one for whom the party acts or holds in
+// trust, a reference, and the person for whose attention the payment is
+// (partyQualifier): "ACME TRADING LTD ATTN: JOHN SMITH" is Acme Trading
+// Ltd ("ATTN JOHN SMITH", with no party before, John Smith). (A name the
+// party also goes by, "JOHN SMITH T/A SMITH PLUMBING", is another value
+// of the cell: Parts.)
 func partyText(raw string) string {
 	trimmed := strings.TrimLeft(raw, " \t")
 	s := trimmed
@@ -699,10 +701,10 @@ func hispanicSurnamesFirst(raw string, words []string) int {
 // order nameWords gives them: after a comma, given names first) start
 // with when it is written as banks and payment messages write it, surname
 // first and the given names as initials after it: "SMITH J", "SMITH J R",
-// "Jansen J.P.", "GARCIA LOPEZ M". The
-// words before the initials (one to three, particles too: "VAN DER BERG
-// J") must be no given names: "MARY E" and "JOHN F" are a given name and
-// an initial. 0 for any other name.
+// "Jansen J.P.", "GARCIA LOPEZ M". The words before the initials (one to
+// three, particles too: "VAN DER BERG J") must be no given names and no
+// initials: "MARY E" and "JOHN F" are a given name and an initial. 0 for
+// any other name.
 func surnamesBeforeInitials(words []string) int {
 	if len(words) < 2 {
 		return 0
