@@ -346,6 +346,17 @@ only the first company, a review at p 0.78. A name is now shared, for two names 
 written with a legal form, only where two organisations of one source hold it under that
 form (or one without any): the large set 0.9776 → 0.9784 (recall 0.9671 → 0.9687), no
 hard negative merged more; the smaller sets, with few such names, unchanged or +0.0001.
+
+Banks write payment parties in forms of their own, which the messy row now has too: a
+person's surnames before the initials of the given names (PEREZ GARCIA J C, SMITH J R),
+read as J C Perez Garcia, and a company's name before the person for whose attention the
+payment is (ACME TRADING LTD ATTN: JOHN SMITH, ACME LTD FAO JOHN SMITH), read as the
+company: with the normalisers before, which read the first as a given name PEREZ and the
+second as a person named Acme, the messy row scored 0.9769 (recall of the companies' pairs
+so written 0.66); now 0.9814 (1.00). Blocking pairs a person's name by its phonetic
+surname and the first letter of its given name, no longer by all its initials, so that L
+TAYLOR meets Linda Barbara Taylor: pair completeness of the UK-style set 0.9599 →
+0.9708, of this set 0.9942 → 0.9951, for 11% more candidate pairs.
 `)
 	return b.String()
 }
