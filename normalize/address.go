@@ -173,8 +173,8 @@ var (
 // ParseAddress folds an address, expands street-type and direction
 // abbreviations (Av/Avda → avenida, St → street or saint, Cl → calle, …),
 // and separates the postcode (UK, Canadian, Dutch, US, Brazilian,
-// Portuguese and Argentine forms, or a
-// trailing 4–6 digit number) and the house number (a Colombian grid
+// Portuguese and Argentine forms, or a 4–6 digit number after the town or
+// at the end) and the house number (a Colombian grid
 // address's house, with a number sign or without; else the number after a
 // number sign; else the first number).
 func ParseAddress(raw string) (Address, error) {
@@ -212,6 +212,9 @@ func ParseAddress(raw string) (Address, error) {
 	// captures, joined (a ZIP+4's first five digits alone).
 	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode, usZip4, brCEP, ptPostcode, arCPA} {
 		if m := re.FindStringSubmatchIndex(upper); m != nil {
+			if re == nlPostcode && unitAfter(upper[m[1]:]) {
+				continue // 1500 AP 45: a house and a flat (ap 45), not a Dutch postcode
+			}
 			for g := 2; g+1 < len(m); g += 2 {
 				a.Postcode += upper[m[g]:m[g+1]]
 			}
@@ -223,8 +226,16 @@ func ParseAddress(raw string) (Address, error) {
 	if len(toks) == 0 {
 		return Address{}, ErrEmpty
 	}
-	// A trailing 4–6 digit number, when another number (or a marked house
-	// number) comes before it, is the postcode.
+	// A 4–6 digit number after the town a line ends with, past its last
+	// comma, is the postcode, as Venezuela writes it (…, Qta. Mi Casa,
+	// Caracas 1060); so is a trailing 4–6 digit number when another number
+	// (or a marked house number) comes before it, unless a unit's word
+	// says it is the unit's (Torre B Of 1203).
+	if m := townPostcode.FindStringSubmatchIndex(upper); a.Postcode == "" && m != nil && !numberedPlace(tokenize(upper[:m[2]])) {
+		a.Postcode = upper[m[2]:m[3]]
+		upper = upper[:m[2]]
+		toks = tokenize(upper)
+	}
 	if a.Postcode == "" {
 		var numeric []int
 		house := false // a house number with a letter (21a) before it
@@ -238,7 +249,8 @@ func ParseAddress(raw string) (Address, error) {
 				house = true
 			}
 		}
-		if n := len(numeric); (n >= 2 || n == 1 && (a.Number != "" || house)) && numDigits.MatchString(toks[numeric[n-1]]) {
+		if n := len(numeric); (n >= 2 || n == 1 && (a.Number != "" || house)) && numDigits.MatchString(toks[numeric[n-1]]) &&
+			!(numeric[n-1] > 0 && movableUnits[toks[numeric[n-1]-1]]) {
 			i := numeric[n-1]
 			a.Postcode = toks[i]
 			toks = append(toks[:i:i], toks[i+1:]...)
@@ -497,6 +509,28 @@ var movableUnits = func() map[string]bool {
 // 301) or is a single letter (Flat A).
 func unitID(w string) bool { return len(w) == 1 || hasDigit(w) }
 
+// townPostcode matches, in an upper-cased line, a last part after a comma
+// that is a town's words and a 4–6 digit number: its group is the number.
+var townPostcode = regexp.MustCompile(`,\s*\p{L}[\p{L} .'-]*\s([0-9]{4,6})\s*$`)
+
+// numberedPlace reports whether the last of toks is a word a number after
+// it belongs to (Torre 2000, Local 1203, Calle 1010): no town.
+func numberedPlace(toks []string) bool {
+	if len(toks) == 0 {
+		return true
+	}
+	w := strings.ToLower(toks[len(toks)-1])
+	w = expandAddressWord(w, false, false, false)
+	return buildingWords[w] || movableUnits[w] || streetKindWords[w] || streetKinds[w]
+}
+
+// unitAfter reports whether s (what follows a Dutch postcode's match)
+// starts with a number: the letters before it were a unit's word (AP 45).
+func unitAfter(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	return s != "" && s[0] >= '0' && s[0] <= '9'
+}
+
 // afterUnitWord reports whether s ends with a unit word, so that a number
 // sign after it marks the unit's number, not the house's (Apt #3).
 func afterUnitWord(s string) bool {
@@ -508,8 +542,8 @@ func afterUnitWord(s string) bool {
 var numberMarks = strings.NewReplacer("#", " ", "Nº", " ", "N°", " ", "nº", " ", "n°", " ", "№", " ", "º", " ", "ª", " ")
 
 // unitWords precede a number that is not the house number (Apt 4, Piso 3).
-var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta puerta pta depto dpto departamento oficina of ofic local " +
-	"office room rm shop level lvl box po km apartado apdo casilla caixa postal")
+var unitWords = set("apt apartment apto apartamento ap flat unit suite ste piso floor fl planta puerta pta depto dpto dto departamento oficina of ofic local " +
+	"int interior office room rm shop level lvl box po km apartado apdo casilla caixa postal")
 
 // streetKinds are the abbreviations of kinds of street (and "st", "dr"),
 // which a building's name after quinta or edificio may start like.
