@@ -255,17 +255,19 @@ var structuredLine = regexp.MustCompile(`(?:^|\s)([1-8])/`)
 
 // partyQualifier matches, after a party's name, the words that introduce
 // another party's or what the payment is for: the one in whose care it is
-// written (c/o), for whom the party acts (o/b/o, on behalf of) or holds
+// written (c/o), the father or husband South Asian files name after a
+// person (s/o, d/o, w/o, h/o: son, daughter, wife, husband of), the place
+// of residence (r/o), for whom the party acts (o/b/o, on behalf of) or holds
 // in trust (itf, in trust for, fbo, for the benefit of), a reference
 // (re:, ref:), or (its group) the person for whose attention (attn,
 // attention of, for the attention of, fao, f.a.o.; not "attention" alone,
 // a word of firms' names). They stand apart from the words around them
 // by anything but letters and digits, as a name's words do once
 // tokenised, so that a normalised name reads the same again.
-var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of|o/b/o|obo|on\s+behalf\s+of|i/t/f|itf|in\s+trust\s+for|f/b/o|fbo|for\s+the\s+benefit\s+of|re\s*:|ref\s*:|(attn|attention\s+of|for\s+the\s+attention\s+of|fao|f\.a\.o))[^\p{L}\p{N}]+[\p{L}\p{N}]`)
+var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of|[sdwh]/o|r/o|(?:son|daughter|wife|husband)\s+of|o/b/o|obo|on\s+behalf\s+of|i/t/f|itf|in\s+trust\s+for|f/b/o|fbo|for\s+the\s+benefit\s+of|re\s*:|ref\s*:|(attn|attention\s+of|for\s+the\s+attention\s+of|fao|f\.a\.o))[^\p{L}\p{N}]+[\p{L}\p{N}]`)
 
 // careOfHints are mayHold's hints of partyQualifier.
-var careOfHints = hintsOf("c/o", "care", "attn", "attention", "fao", "f.a.o", "o/b/o", "obo", "behalf", "i/t/f", "itf", "trust for",
+var careOfHints = hintsOf("c/o", "s/o", "d/o", "w/o", "h/o", "r/o", "son of", "daughter of", "wife of", "husband of", "care", "attn", "attention", "fao", "f.a.o", "o/b/o", "obo", "behalf", "i/t/f", "itf", "trust for",
 	"f/b/o", "fbo", "benefit", "re:", "re :", "ref:", "ref :")
 
 // surnameSlash rewrites the payment-message form "SURNAME/GIVEN" (one
