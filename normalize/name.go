@@ -182,6 +182,12 @@ func partyText(raw string) string {
 			s = n
 		}
 	}
+	// An account written A/C with its number goes, as other accounts'
+	// labels and numbers do (J SMITH A/C 12345678); so does A/C ("account
+	// of") before a name.
+	if strings.Contains(s, "/") {
+		s = acAccount.ReplaceAllString(s, "$1$2 ")
+	}
 	// The first qualifier after a name cuts it there; one the name starts
 	// with goes, and the rest is read again (FAO JOHN SMITH C/O ACME).
 	for mayHold(s, careOfHints) {
@@ -248,6 +254,10 @@ var personNoteHints = hintsOf("(", "[", "late", "dec", "nee", "n\u00e9e", "n\u00
 
 // birthName matches née (nee, geb., geborene) before a birth surname.
 var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|geborene)[^\p{L}\p{N}]+\p{L}`)
+
+// acAccount matches A/C (an account) with the number after it, or at the
+// start of a name; its group is what comes before it.
+var acAccount = regexp.MustCompile(`(?i)(^\s*|[^\p{L}\p{N}])a/c\.?(?:\s*no\.?)?\s*[0-9][0-9 -]*[0-9]|(^\s*)a/c\.?\s`)
 
 // structuredLine matches a line number of a structured party field, at the
 // start or after a space; its group is the number.

@@ -511,6 +511,11 @@ func TestParts(t *testing.T) {
 		{record.KindParty, "JUAN PEREZ AND MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},
 		{record.KindParty, "JUAN PEREZ Y MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},
 		{record.KindParty, "JOHN SMITH OR JANE SMITH", []string{"JOHN SMITH", "JANE SMITH"}},
+		{record.KindParty, "JOHN SMITH/JANE SMITH", []string{"JOHN SMITH", "JANE SMITH"}},
+		{record.KindParty, "MR JOHN SMITH/MRS JANE DOE", []string{"MR JOHN SMITH", "MRS JANE DOE"}},
+		{record.KindParty, "PEREZ GARCIA/JUAN CARLOS", []string{"PEREZ GARCIA/JUAN CARLOS"}}, // SURNAME/GIVEN
+		{record.KindParty, "MARIA/JOSE PEREZ", []string{"MARIA/JOSE PEREZ"}},
+		{record.KindOrgName, "JOHN SMITH/JANE SMITH", []string{"JOHN SMITH/JANE SMITH"}},
 		{record.KindParty, "J SMITH OR M SMITH", []string{"J SMITH", "M SMITH"}}, // one surname
 		{record.KindParty, "John and/or Jane Smith", []string{"John Smith", "Jane Smith"}},
 		{record.KindParty, "MR J SMITH &/OR MRS M SMITH", []string{"MR J SMITH", "MRS M SMITH"}},
@@ -563,6 +568,7 @@ func FuzzParts(f *testing.F) {
 	f.Add(string(record.KindParty), "SMITH, JOHN AND JANE")
 	f.Add(string(record.KindParty), "John and Jane Smith")
 	f.Add(string(record.KindParty), "J SMITH OR M SMITH")
+	f.Add(string(record.KindParty), "JOHN SMITH/JANE SMITH")
 	f.Add(string(record.KindParty), "John and/or Jane Smith")
 	f.Fuzz(func(t *testing.T, kind, raw string) {
 		parts := normalize.Parts(record.Kind(kind), raw)

@@ -16,8 +16,8 @@ import (
 //     t/a Acme Trading" (t/as too), "Ivan Petrov a.k.a. Ivan Petroff" (the second is
 //     another name of the same record, as an alias column's would be);
 //   - two people's names of a joint account: "JOHN SMITH AND JANE SMITH",
-//     "J SMITH OR M SMITH", and "John and Jane Smith" as John Smith and
-//     Jane Smith (jointNames);
+//     "J SMITH OR M SMITH", "JOHN SMITH/JANE SMITH", and "John and Jane
+//     Smith" as John Smith and Jane Smith (jointNames, slashedNames);
 //   - phones at a separator between numbers: "0212-1234567 / 0414-7654321"
 //     (a part of fewer than six digits, such as an area code written
 //     "030/1234567", keeps the cell whole);
@@ -41,6 +41,11 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 		}
 		if kind != record.KindOrgName && mayHold(raw, jointHints) {
 			if a, b, ok := jointNames(raw); ok {
+				return append(dst, a, b)
+			}
+		}
+		if kind != record.KindOrgName && strings.Count(raw, "/") == 1 {
+			if a, b, ok := slashedNames(raw); ok {
 				return append(dst, a, b)
 			}
 		}
@@ -116,6 +121,21 @@ func jointNames(raw string) (a, b string, ok bool) {
 		return left + " " + strings.Join(f[i:], " "), right, true
 	}
 	return "", "", false
+}
+
+// slashedNames reads a cell that writes two people's full names with a
+// slash between them, as a joint account's holders ("JOHN SMITH/JANE
+// SMITH"): each side two words or more starting with a common given name
+// (after any honorifics). SURNAME/GIVEN ("PEREZ GARCIA/JUAN CARLOS") starts
+// with a surname, and stays one name.
+func slashedNames(raw string) (a, b string, ok bool) {
+	left, right, _ := strings.Cut(raw, "/")
+	lw, _ := jointWords(left)
+	rw, _ := jointWords(right)
+	if len(lw) < 2 || len(rw) < 2 || !givenNames[lw[0]] || !givenNames[rw[0]] || strings.Contains(raw, ",") || IsOrgName(raw) {
+		return "", "", false
+	}
+	return strings.TrimSpace(left), strings.TrimSpace(right), true
 }
 
 // jointWords returns the words of one side of a joint name but the
