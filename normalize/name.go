@@ -185,7 +185,7 @@ func partyText(raw string) string {
 	// An account written A/C with its number goes, as other accounts'
 	// labels and numbers do (J SMITH A/C 12345678); so does A/C ("account
 	// of") before a name.
-	if strings.Contains(s, "/") {
+	if mayHold(s, acHints) {
 		s = acAccount.ReplaceAllString(s, "$1$2 ")
 	}
 	// The first qualifier after a name cuts it there; one the name starts
@@ -258,6 +258,9 @@ var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|gebo
 // acAccount matches A/C (an account) with the number after it, or at the
 // start of a name; its group is what comes before it.
 var acAccount = regexp.MustCompile(`(?i)(^\s*|[^\p{L}\p{N}])a/c\.?(?:\s*no\.?)?\s*[0-9][0-9 -]*[0-9]|(^\s*)a/c\.?\s`)
+
+// acHints are mayHold's hints of acAccount.
+var acHints = hintsOf("a/c")
 
 // structuredLine matches a line number of a structured party field, at the
 // start or after a space; its group is the number.

@@ -110,7 +110,11 @@ func orgTokens(raw string) []string {
 			}
 		}
 	}
-	toks := withoutStatus(withoutNumbers(Tokens(strings.ReplaceAll(text, "&", " and ")), true))
+	toks := Tokens(strings.ReplaceAll(text, "&", " and "))
+	if strings.ContainsAny(text, "0123456789") {
+		toks = withoutNumbers(toks, true)
+	}
+	toks = withoutStatus(toks)
 	for j := 2; j < len(toks); j++ {
 		if !branchWords[toks[j]] || toks[j] == "branch" && j != len(toks)-1 {
 			continue
@@ -141,6 +145,9 @@ var branchWords = set("branch sucursal succursale filiale niederlassung zweignie
 // LIQUIDATION)", "Inversiones Acme C.A. en liquidación" name the company
 // the other sources name without it.
 func withoutStatus(toks []string) []string {
+	if len(toks) < 2 || !statusEnds[toks[len(toks)-1]] {
+		return toks
+	}
 	for n := min(maxStatusLen, len(toks)-1); n >= 1; n-- {
 		if statusNotes[strings.Join(toks[len(toks)-n:], " ")] {
 			return toks[:len(toks)-n]
@@ -163,6 +170,16 @@ var statusNotes = func() map[string]bool {
 }()
 
 const maxStatusLen = 5
+
+// statusEnds are the last words of statusNotes: a name that ends with
+// none has no status to look for.
+var statusEnds = func() map[string]bool {
+	m := map[string]bool{}
+	for note := range statusNotes {
+		m[note[strings.LastIndexByte(note, ' ')+1:]] = true
+	}
+	return m
+}()
 
 // fieldLengths are the lengths at which payment messages cut a name: the
 // 35-character lines of SWIFT MT messages, two of them, and the 140

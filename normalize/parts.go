@@ -176,8 +176,9 @@ func mayHoldPhones(raw string) bool {
 // mayHold is a quick test of raw, lower-cased in its ASCII letters, for
 // any of hints: true of every value a regular expression of the hints'
 // words matches (not the other way round), so that most values are read
-// without it.
-func mayHold(raw string, hints [][]byte) bool {
+// without it. It reads raw once, whatever the number of hints: only where
+// a hint's first two bytes are does it compare the hints there.
+func mayHold(raw string, h *hints) bool {
 	var buf [256]byte
 	b := buf[:0]
 	if len(raw) > len(buf) {
@@ -190,21 +191,47 @@ func mayHold(raw string, hints [][]byte) bool {
 		}
 		b = append(b, c)
 	}
-	for _, w := range hints {
-		if bytes.Contains(b, w) {
+	for i, c := range b {
+		if h.single[c] {
 			return true
+		}
+		if i+1 == len(b) {
+			break
+		}
+		if k := uint16(c)<<8 | uint16(b[i+1]); h.pairs[k>>6]&(1<<(k&63)) != 0 {
+			for _, w := range h.words {
+				if bytes.HasPrefix(b[i:], w) {
+					return true
+				}
+			}
 		}
 	}
 	return false
 }
 
+// hints are the words mayHold looks for: those of one byte, and the first
+// two bytes of the others as a set of 65,536 bits.
+type hints struct {
+	words  [][]byte
+	single [256]bool
+	pairs  [1024]uint64
+}
+
 // hintsOf returns words as hints for mayHold.
-func hintsOf(words ...string) [][]byte {
-	out := make([][]byte, len(words))
-	for i, w := range words {
-		out[i] = []byte(w)
+func hintsOf(words ...string) *hints {
+	h := &hints{}
+	for _, w := range words {
+		switch len(w) {
+		case 0:
+		case 1:
+			h.single[w[0]] = true
+		default:
+			h.words = append(h.words, []byte(w))
+			k := uint16(w[0])<<8 | uint16(w[1])
+			h.pairs[k>>6] |= 1 << (k & 63)
+		}
 	}
-	return out
+	return h
 }
 
 // aliasHints are mayHold's hints of aliasMarker.
