@@ -231,10 +231,12 @@ func ParseAddress(raw string) (Address, error) {
 	// Caracas 1060); so is a trailing 4–6 digit number when another number
 	// (or a marked house number) comes before it, unless a unit's word
 	// says it is the unit's (Torre B Of 1203).
-	if m := townPostcode.FindStringSubmatchIndex(upper); a.Postcode == "" && m != nil && !numberedPlace(tokenize(upper[:m[2]])) {
-		a.Postcode = upper[m[2]:m[3]]
-		upper = upper[:m[2]]
-		toks = tokenize(upper)
+	if a.Postcode == "" && endsWithDigitAfterComma(upper) {
+		if m := townPostcode.FindStringSubmatchIndex(upper); m != nil && !numberedPlace(tokenize(upper[:m[2]])) {
+			a.Postcode = upper[m[2]:m[3]]
+			upper = upper[:m[2]]
+			toks = tokenize(upper)
+		}
 	}
 	if a.Postcode == "" {
 		var numeric []int
@@ -508,6 +510,13 @@ var movableUnits = func() map[string]bool {
 // unitID reports whether a word names a unit: it has a digit (2, 3b,
 // 301) or is a single letter (Flat A).
 func unitID(w string) bool { return len(w) == 1 || hasDigit(w) }
+
+// endsWithDigitAfterComma is a quick test of a line townPostcode may
+// match: a comma, and a digit at its end.
+func endsWithDigitAfterComma(s string) bool {
+	s = strings.TrimRight(s, " ")
+	return s != "" && isDigit(s[len(s)-1]) && strings.IndexByte(s, ',') >= 0
+}
 
 // townPostcode matches, in an upper-cased line, a last part after a comma
 // that is a town's words and a 4–6 digit number: its group is the number.
