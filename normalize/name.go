@@ -55,6 +55,14 @@ func ParseName(raw string) (PersonName, error) {
 		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
+	} else if len(words) == 3 && patronymic(words[2]) && !patronymic(words[1]) && !givenNames[words[0]] {
+		// Иванов Сергей Петрович, as Russian documents write a name:
+		// surname, given name, patronymic. Read, and written, as Sergei
+		// Petrovich Ivanov is. (Mary Ann Popovich starts with a given
+		// name, and stays.)
+		words = []string{words[1], words[2], words[0]}
+		n.Tokens = words
+		n.Given, n.Surnames = structure(words, false)
 	} else if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
 		if len(words) > 2 && vietnameseMiddle[words[1]] {
@@ -157,7 +165,8 @@ var phoneLabels = set("tel telf tlf tfno telefono phone ph mob mobile cel cell c
 // is Jane Doe; so it cuts the one for whom the party acts or holds in
 // trust, a reference, and the person for whose attention the payment is
 // (partyQualifier): "ACME TRADING LTD ATTN: JOHN SMITH" is Acme Trading
-// Ltd ("ATTN JOHN SMITH", with no party before, John Smith). (A name the
+// Ltd; a marker with no party before it goes ("ATTN JOHN SMITH" is John
+// Smith, "C/O ACME LTD" Acme Ltd). (A name the
 // party also goes by, "JOHN SMITH T/A SMITH PLUMBING", is another value
 // of the cell: Parts.)
 func partyText(raw string) string {
@@ -191,7 +200,7 @@ func partyText(raw string) string {
 	// The first qualifier after a name cuts it there; one the name starts
 	// with goes, and the rest is read again (FAO JOHN SMITH C/O ACME).
 	for mayHold(s, careOfHints) {
-		l := partyQualifier.FindStringSubmatchIndex(s)
+		l := partyQualifier.FindStringIndex(s)
 		if l == nil {
 			break
 		}
@@ -199,12 +208,13 @@ func partyText(raw string) string {
 			s = s[:l[0]]
 			break
 		}
-		// "ATTN: JOHN SMITH": the addressee alone, from the first
+		// "ATTN: JOHN SMITH": the name after the marker, from the first
 		// letter the match ends with, when a name of two words or more
-		// ("FAO SALES" stays).
+		// ("FAO SALES" stays); so "C/O ACME LTD" is read as Acme Ltd,
+		// the party it names.
 		_, size := utf8.DecodeLastRuneInString(s[:l[1]])
 		rest := s[l[1]-size:]
-		if l[2] < 0 || len(Tokens(rest)) < 2 {
+		if len(Tokens(rest)) < 2 {
 			break
 		}
 		s = rest
@@ -272,12 +282,12 @@ var structuredLine = regexp.MustCompile(`(?:^|\s)([1-8])/`)
 // person (s/o, d/o, w/o, h/o: son, daughter, wife, husband of), the place
 // of residence (r/o), for whom the party acts (o/b/o, on behalf of) or holds
 // in trust (itf, in trust for, fbo, for the benefit of), a reference
-// (re:, ref:), or (its group) the person for whose attention (attn,
-// attention of, for the attention of, fao, f.a.o.; not "attention" alone,
-// a word of firms' names). They stand apart from the words around them
+// (re:, ref:), or the person for whose attention (attn, attention of,
+// for the attention of, fao, f.a.o.; not "attention" alone, a word of
+// firms' names). They stand apart from the words around them
 // by anything but letters and digits, as a name's words do once
 // tokenised, so that a normalised name reads the same again.
-var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of|[sdwh]/o|r/o|(?:son|daughter|wife|husband)\s+of|o/b/o|obo|on\s+behalf\s+of|i/t/f|itf|in\s+trust\s+for|f/b/o|fbo|for\s+the\s+benefit\s+of|re\s*:|ref\s*:|(attn|attention\s+of|for\s+the\s+attention\s+of|fao|f\.a\.o))[^\p{L}\p{N}]+[\p{L}\p{N}]`)
+var partyQualifier = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:c/o|care\s+of|[sdwh]/o|r/o|(?:son|daughter|wife|husband)\s+of|o/b/o|obo|on\s+behalf\s+of|i/t/f|itf|in\s+trust\s+for|f/b/o|fbo|for\s+the\s+benefit\s+of|re\s*:|ref\s*:|attn|attention\s+of|for\s+the\s+attention\s+of|fao|f\.a\.o)[^\p{L}\p{N}]+[\p{L}\p{N}]`)
 
 // careOfHints are mayHold's hints of partyQualifier.
 var careOfHints = hintsOf("c/o", "s/o", "d/o", "w/o", "h/o", "r/o", "son of", "daughter of", "wife of", "husband of", "care", "attn", "attention", "fao", "f.a.o", "o/b/o", "obo", "behalf", "i/t/f", "itf", "trust for",
