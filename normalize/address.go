@@ -551,7 +551,7 @@ func afterUnitWord(s string) bool {
 var numberMarks = strings.NewReplacer("#", " ", "Nº", " ", "N°", " ", "nº", " ", "n°", " ", "№", " ", "º", " ", "ª", " ")
 
 // unitWords precede a number that is not the house number (Apt 4, Piso 3).
-var unitWords = set("apt apartment apto apartamento ap flat unit suite ste piso floor fl planta puerta pta depto dpto dto departamento oficina of ofic local " +
+var unitWords = set("apt apartment apto apartamento flat unit suite ste piso floor fl planta puerta pta depto dpto dto departamento oficina of ofic local " +
 	"int interior office room rm shop level lvl box po km apartado apdo casilla caixa postal")
 
 // streetKinds are the abbreviations of kinds of street (and "st", "dr"),
