@@ -523,14 +523,19 @@ func endsWithDigitAfterComma(s string) bool {
 var townPostcode = regexp.MustCompile(`,\s*\p{L}[\p{L} .'-]*\s([0-9]{4,6})\s*$`)
 
 // numberedPlace reports whether the last of toks is a word a number after
-// it belongs to (Torre 2000, Local 1203, Calle 1010): no town.
+// it belongs to (Torre 2000, Local 1203, Calle 1010, PO Box 5555,
+// Apartado Postal 1010): no town. A postal zone's (Zona Postal 1010) is
+// the postcode.
 func numberedPlace(toks []string) bool {
 	if len(toks) == 0 {
 		return true
 	}
-	w := strings.ToLower(toks[len(toks)-1])
-	w = expandAddressWord(w, false, false, false)
-	return buildingWords[w] || movableUnits[w] || streetKindWords[w] || streetKinds[w]
+	w := expandAddressWord(strings.ToLower(toks[len(toks)-1]), false, false, false)
+	if w == "postal" && len(toks) > 1 {
+		prev := strings.ToLower(toks[len(toks)-2])
+		return prev != "zona" && prev != "codigo" && prev != "cod"
+	}
+	return buildingWords[w] || unitWords[w] || streetKindWords[w] || streetKinds[w]
 }
 
 // unitAfter reports whether s (what follows a Dutch postcode's match)
