@@ -46,16 +46,17 @@ func ParseName(raw string) (PersonName, error) {
 		// as "GARCIA LOPEZ, JUAN CARLOS" is.
 		words = append(slices.Clone(words[k:]), words[:k]...)
 		n.Tokens, n.Given, n.Surnames = words, words[:len(words)-k], words[len(words)-k:]
-	} else if k = surnamesBeforeInitials(words); k > 0 {
-		// SMITH J R, WANG J: read, and written, as J R Smith and J Wang
-		// are, whatever the script (so that the name reads the same
-		// again from its normal form). A title or suffix the surnames
-		// ended with ends the name now ("SMITH MR J") and goes, as
-		// nameWords lets one at the end go.
+	} else if k = surnamesBeforeInitials(words); k > 0 && !eastAsianFamilies[words[0]] {
+		// SMITH J R: read, and written, as J R Smith is, whatever the
+		// script (so that the name reads the same again from its normal
+		// form). A title or suffix the surnames ended with ends the name
+		// now ("SMITH MR J") and goes, as nameWords lets one at the end
+		// go. A common East Asian family name first is read as such
+		// below: WANG J, Kim Ji-a (a syllable of one letter, no initial).
 		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
-	} else if len(words) == 3 && patronymic(words[2]) && !patronymic(words[1]) && !givenNames[words[0]] {
+	} else if len(words) == 3 && len(words[0]) > 1 && len(words[1]) > 1 && patronymic(words[2]) && !patronymic(words[1]) && !givenNames[words[0]] {
 		// Иванов Сергей Петрович, as Russian documents write a name:
 		// surname, given name, patronymic. Read, and written, as Sergei
 		// Petrovich Ivanov is. (Mary Ann Popovich starts with a given

@@ -515,6 +515,8 @@ func TestParts(t *testing.T) {
 		{record.KindParty, "MR JOHN SMITH/MRS JANE DOE", []string{"MR JOHN SMITH", "MRS JANE DOE"}},
 		{record.KindParty, "PEREZ GARCIA/JUAN CARLOS", []string{"PEREZ GARCIA/JUAN CARLOS"}}, // SURNAME/GIVEN
 		{record.KindParty, "MARIA/JOSE PEREZ", []string{"MARIA/JOSE PEREZ"}},
+		{record.KindParty, "LORENZO CASTILLO/PATRICIA ADRIANA", []string{"LORENZO CASTILLO/PATRICIA ADRIANA"}}, // a surname that is a given name too
+		{record.KindParty, "LORENZO ALVAREZ/SOFIA MRS", []string{"LORENZO ALVAREZ/SOFIA MRS"}},
 		{record.KindOrgName, "JOHN SMITH/JANE SMITH", []string{"JOHN SMITH/JANE SMITH"}},
 		{record.KindParty, "J SMITH OR M SMITH", []string{"J SMITH", "M SMITH"}}, // one surname
 		{record.KindParty, "John and/or Jane Smith", []string{"John Smith", "Jane Smith"}},

@@ -124,15 +124,19 @@ func jointNames(raw string) (a, b string, ok bool) {
 }
 
 // slashedNames reads a cell that writes two people's full names with a
-// slash between them, as a joint account's holders ("JOHN SMITH/JANE
-// SMITH"): each side two words or more starting with a common given name
-// (after any honorifics). SURNAME/GIVEN ("PEREZ GARCIA/JUAN CARLOS") starts
-// with a surname, and stays one name.
+// slash between them, as a joint account's holders: each side two words
+// or more starting with a common given name, and both ending with one
+// surname ("JOHN SMITH/JANE SMITH") or both written with an honorific
+// ("MR JOHN SMITH/MRS JANE DOE"). SURNAME/GIVEN stays one name, though
+// its surname be a given name too ("LORENZO CASTILLO/PATRICIA ADRIANA").
 func slashedNames(raw string) (a, b string, ok bool) {
 	left, right, _ := strings.Cut(raw, "/")
-	lw, _ := jointWords(left)
-	rw, _ := jointWords(right)
+	lw, lHon := jointWords(left)
+	rw, rHon := jointWords(right)
 	if len(lw) < 2 || len(rw) < 2 || !givenNames[lw[0]] || !givenNames[rw[0]] || strings.Contains(raw, ",") || IsOrgName(raw) {
+		return "", "", false
+	}
+	if lw[len(lw)-1] != rw[len(rw)-1] && (lHon == 0 || rHon == 0) {
 		return "", "", false
 	}
 	return strings.TrimSpace(left), strings.TrimSpace(right), true
