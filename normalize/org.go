@@ -378,7 +378,14 @@ func IsOrgName(raw string) bool {
 		if n == 0 || n >= len(toks) {
 			continue
 		}
-		if !ambiguousForms[form] || strings.Count(raw, ".") >= 2 {
+		written := toks[:n] // the form as the name writes it
+		if atEnd {
+			written = toks[len(toks)-n:]
+		}
+		// A short form that is also a name's word (SA, AS, AO) counts
+		// written with dots (S.A.) or a slash (S/A, A/S), or in a spelling
+		// no name has (JSC, ASA, Sociedad Anónima).
+		if !ambiguousForms[form] || !ambiguousForms[strings.Join(written, "")] || strings.Count(raw, ".") >= 2 || atEnd && slashedForm(raw) {
 			return true
 		}
 		if len(toks)-n >= 2 && !initialsAfterSurnames(toks, n, atEnd) {
@@ -386,6 +393,14 @@ func IsOrgName(raw string) bool {
 		}
 	}
 	return false
+}
+
+// slashedForm reports whether raw ends with a legal form written with a
+// slash between two letters, as Brazil writes S/A and Denmark A/S.
+func slashedForm(raw string) bool {
+	t := strings.TrimRight(raw, " .")
+	n := len(t)
+	return n >= 3 && t[n-2] == '/' && isLetter(t[n-1]) && isLetter(t[n-3]) && (n == 3 || !isLetter(t[n-4]))
 }
 
 // initialsAfterSurnames reports whether the n tokens of a legal form at
@@ -402,8 +417,9 @@ func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
 		!slices.ContainsFunc(name, func(t string) bool { return !hispanicSurnames[t] && !givenNames[t] })
 }
 
-// ambiguousForms are legal forms spelled like words of people's names.
-var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc")
+// ambiguousForms are legal forms spelled like words of people's names,
+// and spellings of others that are (ASA, CIA).
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia")
 
 // orgWords are words that, in a name, say it is an organisation's.
 var orgWords = set("inversiones inversora inversora holding holdings trading group grupo corporacion corporation corp " +
