@@ -46,6 +46,13 @@ func ParseName(raw string) (PersonName, error) {
 		// as "GARCIA LOPEZ, JUAN CARLOS" is.
 		words = append(slices.Clone(words[k:]), words[:k]...)
 		n.Tokens, n.Given, n.Surnames = words, words[:len(words)-k], words[len(words)-k:]
+	} else if k = marianSurnamesFirst(words); k > 0 {
+		// PEREZ GOMEZ MARIA DE LOS ANGELES: read, and written, as María
+		// de los Ángeles Pérez Gómez is (a suffix the surnames ended with
+		// goes, as at the end).
+		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
+		n.Tokens = words
+		n.Given, n.Surnames = structure(words, true)
 	} else if k = surnamesBeforeInitials(words); k > 0 && !eastAsianFamilies[words[0]] {
 		// SMITH J R: read, and written, as J R Smith is, whatever the
 		// script (so that the name reads the same again from its normal
@@ -56,7 +63,8 @@ func ParseName(raw string) (PersonName, error) {
 		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
-	} else if len(words) == 3 && len(words[0]) > 1 && len(words[1]) > 1 && patronymic(words[2]) && !patronymic(words[1]) && !givenNames[words[0]] {
+	} else if len(words) == 3 && len(words[0]) > 1 && len(words[1]) > 1 && patronymic(words[2]) && !patronymic(words[1]) && !givenNames[words[0]] &&
+		!allSuffix(words[:1]) {
 		// Иванов Сергей Петрович, as Russian documents write a name:
 		// surname, given name, patronymic. Read, and written, as Sergei
 		// Petrovich Ivanov is. (Mary Ann Popovich starts with a given
@@ -721,6 +729,33 @@ func hispanicSurnamesFirst(raw string, words []string) int {
 		}
 	}
 	return 0
+}
+
+// marianSurnamesFirst returns how many words of surnames a name starts
+// with when it is written surnames first and ends with a compound given
+// name of the Marian kind, a given name, particles and a complement
+// (PEREZ GOMEZ MARIA DE LOS ANGELES, DE LA TORRE GARCIA MARIA DEL PILAR),
+// which hispanicSurnamesFirst, counting words, does not read: the words
+// before the given name (one to five, particles too) must be no given
+// names. 0 for any other name.
+func marianSurnamesFirst(words []string) int {
+	n := len(words)
+	if n < 4 || !marian[words[n-1]] {
+		return 0
+	}
+	j := n - 2
+	for j > 0 && (particles[words[j]] || words[j] == "los" || words[j] == "las") {
+		j--
+	}
+	if j == n-2 || j < 1 || j > 5 || !givenNames[words[j]] {
+		return 0
+	}
+	for _, w := range words[:j] {
+		if givenNames[w] && !particles[w] {
+			return 0
+		}
+	}
+	return j
 }
 
 // surnamesBeforeInitials returns how many surnames a name's words (in the
