@@ -63,12 +63,9 @@ func ParseName(raw string) (PersonName, error) {
 		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
-	} else if len(words) == 3 && len(words[0]) > 1 && len(words[1]) > 1 && patronymic(words[2]) && !patronymic(words[1]) && !givenNames[words[0]] &&
-		!allSuffix(words[:1]) {
-		// Иванов Сергей Петрович, as Russian documents write a name:
-		// surname, given name, patronymic. Read, and written, as Sergei
-		// Petrovich Ivanov is. (Mary Ann Popovich starts with a given
-		// name, and stays.)
+	} else if surnameGivenPatronymic(words) {
+		// Иванов Сергей Петрович: read, and written, as Sergei Petrovich
+		// Ivanov is.
 		words = []string{words[1], words[2], words[0]}
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, false)
@@ -729,6 +726,16 @@ func hispanicSurnamesFirst(raw string, words []string) int {
 		}
 	}
 	return 0
+}
+
+// surnameGivenPatronymic reports whether a name's three words are written
+// as Russian documents write a name: surname, given name, patronymic
+// (Иванов Сергей Петрович, IVANOV SERGEI PETROVICH). Mary Ann Popovich
+// starts with a given name, and is no such name; nor is one whose first
+// word is an initial or a suffix.
+func surnameGivenPatronymic(words []string) bool {
+	return len(words) == 3 && len(words[0]) > 1 && len(words[1]) > 1 && patronymic(words[2]) && !patronymic(words[1]) &&
+		!givenNames[words[0]] && !allSuffix(words[:1])
 }
 
 // marianSurnamesFirst returns how many words of surnames a name starts
