@@ -308,27 +308,15 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 		}
 		if c.Spec.TF {
 			tf := tfs[i]
-			mc.TFTable, mc.TFMin, mc.TFOrgOnce = make(map[string]float64, len(tf.values)), tf.min, tf.orgOnce
-			for v, f := range tf.values {
-				mc.TFTable[model.TFKey(tfSalt, v)] = f
-			}
+			mc.TFTable, mc.TFMin, mc.TFOrgOnce = saltedKeys(tfSalt, tf.values), tf.min, tf.orgOnce
 			if len(tf.orgValues) > 0 {
-				mc.TFOrgTable = make(map[string]float64, len(tf.orgValues))
-				for v, f := range tf.orgValues {
-					mc.TFOrgTable[model.TFKey(tfSalt, v)] = f
-				}
+				mc.TFOrgTable = saltedKeys(tfSalt, tf.orgValues)
 			}
 			if len(tf.orgForms) > 0 {
-				mc.TFOrgForms = make(map[string]float64, len(tf.orgForms))
-				for v, f := range tf.orgForms {
-					mc.TFOrgForms[model.TFKey(tfSalt, v)] = f
-				}
+				mc.TFOrgForms = saltedKeys(tfSalt, tf.orgForms)
 			}
 			if tf.tokens != nil {
-				mc.TFTokens, mc.TFTokenMin = make(map[string]float64, len(tf.tokens)), tf.tokenMin
-				for tok, f := range tf.tokens {
-					mc.TFTokens[model.TFKey(tfSalt, tok)] = f
-				}
+				mc.TFTokens, mc.TFTokenMin = saltedKeys(tfSalt, tf.tokens), tf.tokenMin
 			}
 		}
 		m.Comparisons = append(m.Comparisons, mc)
@@ -557,6 +545,16 @@ const (
 	minRefineMatches = 50
 	refineSmoothing  = 0.5
 )
+
+// saltedKeys returns the frequencies of a term-frequency table keyed as
+// model.json keeps them: each value by model.TFKey under salt.
+func saltedKeys(salt []byte, freqs map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(freqs))
+	for v, f := range freqs {
+		out[model.TFKey(salt, v)] = f
+	}
+	return out
+}
 
 // smoothingU is the pseudo-count of a level in the random pairs: the
 // least share of them RemoveMatches leaves a level.
