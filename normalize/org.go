@@ -37,8 +37,11 @@ func (o OrgName) Value() record.Value {
 // form (at the end, or at the start as in "OOO Gazprom"), maps & to "and",
 // expands common abbreviations (intl, mfg, hldgs, …) and drops a leading
 // "the". A name that is only a legal form keeps it as the name.
-func ParseOrg(raw string) (OrgName, error) {
-	toks := orgTokens(raw)
+func ParseOrg(raw string) (OrgName, error) { return parseOrg(raw, orgTokens(raw)) }
+
+// parseOrg is ParseOrg of raw whose words orgTokens gave as toks (Party
+// reads them once for IsOrgName's test and the parse); it may change toks.
+func parseOrg(raw string, toks []string) (OrgName, error) {
 	if len(toks) == 0 {
 		return OrgName{}, ErrEmpty
 	}
@@ -340,8 +343,8 @@ var orgAbbrev = map[string]string{
 // "party" says which: "organization" or "person". A name read as a
 // person's may still be an organisation's whose legal form was cut off.
 func Party(raw string) (record.Value, error) {
-	if IsOrgName(raw) {
-		o, err := ParseOrg(raw)
+	if toks := orgTokens(raw); isOrgName(raw, toks) {
+		o, err := parseOrg(raw, toks)
 		if err != nil {
 			return record.Value{}, err
 		}
@@ -363,8 +366,10 @@ func Party(raw string) (record.Value, error) {
 // (inversiones, holding, trading, bank, …). Short legal forms that are
 // also name words (SA, AS, CO, CA, …) count only written with dots (S.A.)
 // or after at least two other words.
-func IsOrgName(raw string) bool {
-	toks := orgTokens(raw)
+func IsOrgName(raw string) bool { return isOrgName(raw, orgTokens(raw)) }
+
+// isOrgName is IsOrgName of raw whose words orgTokens gave as toks.
+func isOrgName(raw string, toks []string) bool {
 	if len(toks) == 0 {
 		return false
 	}
