@@ -495,8 +495,26 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 			return ia != "" && ia == c.str(b, f) && (hasInitial(a.v.Tokens) || hasInitial(b.v.Tokens))
 		}
 	case MethodDateEdit:
+		// Dates not both known to the day (1856, 1865-06-18: a year
+		// mistyped, or a date cut to its year for a month no calendar
+		// has) are compared as far as both are written, one edit at
+		// most: two in a year alone would be most years of a century.
+		// One edit in a date known to the day is taken for a typo
+		// wherever it is. Where less is compared (two edits, or a year
+		// alone) an edit that puts the years a generation apart (1950,
+		// 1970) is not: a parent's date and a child's often differ so.
+		// Nor are two edits in the year (1990, 1975).
+		n := dateEdits(t)
 		return func(a, b *Prepared) bool {
-			return c.dayPrecision(a, b) && DamerauWithin(c.str(a, -1), c.str(b, -1), 1) <= 1
+			x, y := c.str(a, -1), c.str(b, -1)
+			if len(x) == 10 && len(y) == 10 {
+				if n == 1 {
+					return DamerauWithin(x, y, 1) <= 1
+				}
+				return DamerauWithin(x, y, n) <= n && DamerauWithin(x[:4], y[:4], 1) <= 1 && withinGeneration(x[:4], y[:4])
+			}
+			l := min(len(x), len(y))
+			return n == 1 && l >= 4 && DamerauWithin(x[:l], y[:l], 1) <= 1 && withinGeneration(x[:4], y[:4])
 		}
 	case MethodDateSwap:
 		return func(a, b *Prepared) bool {
@@ -603,6 +621,22 @@ func hasInitial(tokens []string) bool {
 	}
 	return false
 }
+
+// generationYears is how many years apart two dates of birth are a
+// parent's and a child's rather than one date mistyped.
+const generationYears = 15
+
+// withinGeneration reports whether two years, written in four digits, are
+// less than a generation apart.
+func withinGeneration(x, y string) bool {
+	a, err1 := strconv.Atoi(x)
+	b, err2 := strconv.Atoi(y)
+	return err1 == nil && err2 == nil && abs(a-b) < generationYears
+}
+
+// dateEdits is the number of edits a date's edit level allows: its
+// threshold, one when it gives none.
+func dateEdits(t float64) int { return max(1, int(t)) }
 
 func (c *Comparison) dayPrecision(a, b *Prepared) bool {
 	return len(c.str(a, -1)) == 10 && len(c.str(b, -1)) == 10

@@ -197,7 +197,19 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindDate, "1990-05-07", "1990-07-05", "day/month swapped"},
 		{record.KindDate, "1990-05-01", "1990-05-29", "same month"},
 		{record.KindDate, "1990-05-17", "1991-11-30", "±1 year"},
-		{record.KindDate, "1990-05-17", "1975-05-17", "else"},
+		{record.KindDate, "1990-05-17", "1975-05-17", "else"},      // two edits, both in the year: decades apart
+		{record.KindDate, "1851-04-11", "1857-05-11", "two edits"}, // one in the year, one in the month
+		{record.KindDate, "1851-05-11", "1851-08-14", "two edits"},
+		{record.KindDate, "1851-05-11", "1861-08-14", "else"}, // three
+		{record.KindDate, "1856", "1865-06-18", "one edit"},   // as far as both are written
+		{record.KindDate, "1856", "1865", "one edit"},
+		{record.KindDate, "1856-06", "1856-09-18", "one edit"},
+		{record.KindDate, "1856", "1875-06-18", "else"},
+		{record.KindDate, "1950", "1970-06-18", "else"},           // one edit, a generation apart
+		{record.KindDate, "1950-06-18", "1970-06-18", "one edit"}, // known to the day: a typo
+		{record.KindDate, "1950-06-18", "1970-06-13", "else"},     // two edits, a generation apart
+		{record.KindDate, "1860-08-03", "1830-08-03", "one edit"}, // a typo in the decade
+		{record.KindDate, "1856", "1857-06-18", "one edit"},       // one edit before ±1 year
 		{record.KindDate, "1980|1990-05-17", "1990-05-17", "exact"},
 		{record.KindPhone, "020 7946 0958", "+44 20 7946 0958", "exact"},
 		{record.KindPhone, "020 7946 0958", "+1 207 946 0958", "else"}, // same digits, other countries,
@@ -274,7 +286,7 @@ func TestPreparedAgreesWithLevel(t *testing.T) {
 	seeds := map[record.Kind][]string{
 		record.KindName:       {"Juan Carlos García López", "GARCIA, Juan", "William Smith", "Bill Smith", "J. R. Smith", "Ana María", "Nite", "Knight"},
 		record.KindOrgName:    {"ACME Holdings S.A.", "Holdings Acme", "Inversiones Parbury Atlántico", "Andina Fuentes LLC"},
-		record.KindDate:       {"1990-05-17", "1990-07-05", "1990", "1991-11-30", "1975-05-17"},
+		record.KindDate:       {"1990-05-17", "1990-07-05", "1990", "1991-11-30", "1975-05-17", "1951-04-11", "1957-05-11", "1856", "1865-06", "1865-06-18"},
 		record.KindPhone:      {"020 7946 0958", "+1 202 555 0143", "07700 900123"},
 		record.KindEmail:      {"ana.garcia@example.org", "anagarcia@example.com", "bill@example.net"},
 		record.KindIdentifier: {"V-12.345.678", "V12345687", "J-66381550-5"},

@@ -41,9 +41,9 @@ type screen struct {
 	// longer's but one.
 	contained bool
 	// date: which kinds of level there are.
-	sameYear bool // partial, swapped or same month: equal years needed
-	oneEdit  bool // one edit: equal years, or equal month and day, needed
-	years    int  // the most years apart a level allows; -1 when no level does
+	sameYear  bool // partial, swapped or same month: equal years needed
+	dateEdits int  // the most edits a date's edit level allows (0: none)
+	years     int  // the most years apart a level allows; -1 when no level does
 	// date: the slots of the year and month facets the levels read, to
 	// check against the normalised date; noHash when no level reads them.
 	yearFacet, monthFacet int
@@ -124,7 +124,7 @@ func (c *Comparison) compileScreen() screen {
 				sc.years = max(sc.years, int(math.Floor(l.Threshold)))
 				sc.yearFacet = c.facet("year")
 			case MethodDateEdit:
-				sc.oneEdit = true
+				sc.dateEdits = max(sc.dateEdits, dateEdits(l.Threshold))
 			case MethodDateMonth:
 				sc.sameYear = true
 				sc.monthFacet = c.facet("month")
@@ -340,6 +340,32 @@ func (c *Comparison) dateScreen(p *Prepared) uint32 {
 	return packDate(year, month, day, precision)
 }
 
+// yearsOneEdit reports whether two years, written in four digits, are one
+// edit apart: one digit differs, or two adjacent digits are swapped.
+func yearsOneEdit(a, b int) bool {
+	var x, y [4]int
+	for i := 3; i >= 0; i-- {
+		x[i], y[i], a, b = a%10, b%10, a/10, b/10
+	}
+	first, n := -1, 0 // the first digit that differs, and how many do
+	for i := range x {
+		if x[i] != y[i] {
+			if n == 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	switch n {
+	case 1:
+		return true
+	case 2:
+		i := first
+		return i < 3 && x[i] == y[i+1] && x[i+1] == y[i]
+	}
+	return false
+}
+
 func (sc *screen) datesMayAgree(a, b uint32) bool {
 	ya, ma, da, pa := unpackDate(a)
 	yb, mb, db, pb := unpackDate(b)
@@ -348,8 +374,15 @@ func (sc *screen) datesMayAgree(a, b uint32) bool {
 		return true
 	case sc.years >= 0 && abs(ya-yb) <= sc.years:
 		return true
-	case sc.oneEdit && pa == 3 && pb == 3 && (ya == yb || (ma == mb && da == db)):
-		return true
+	case sc.dateEdits == 0:
+		return false
+	case pa != 3 || pb != 3:
+		// Compared as far as both are written, one edit at most.
+		return ya == yb || yearsOneEdit(ya, yb) && (min(pa, pb) == 1 || ma == mb)
+	case ya == yb || (ma == mb && da == db):
+		return true // one edit, or two, in the month and day, or in the year
+	case sc.dateEdits >= 2 && (ma == mb || da == db) && yearsOneEdit(ya, yb):
+		return true // one edit in the year and one in the month or day
 	}
 	return false
 }

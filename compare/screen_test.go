@@ -35,7 +35,7 @@ func TestScreenNeverRulesOutALevel(t *testing.T) {
 	seeds := map[record.Kind][]string{
 		record.KindName:       {"Juan Carlos García López", "William Smith", "Bill Smith"},
 		record.KindOrgName:    {"ACME Holdings S.A.", "Holdings Acme", "Andina Fuentes LLC"},
-		record.KindDate:       {"1990-05-17", "1990-07-05", "1990", "1990-05", "1991-11-30", "1975-05-17", "1990-17-05", "1999-05-17"},
+		record.KindDate:       {"1990-05-17", "1990-07-05", "1990", "1990-05", "1991-11-30", "1975-05-17", "1990-17-05", "1999-05-17", "1951-04-11", "1957-05-11", "1865", "1865-06"},
 		record.KindPhone:      {"020 7946 0958", "+1 202 555 0143", "07700 900123", "020 7946 0985"},
 		record.KindEmail:      {"ana.garcia@example.org", "anagarcia@example.com"},
 		record.KindIdentifier: {"V-12.345.678", "V12345687", "J-66381550-5"},
@@ -119,6 +119,9 @@ func FuzzDateScreen(f *testing.F) {
 	f.Add(uint16(1990), uint8(5), uint8(17), uint8(3), uint16(1990), uint8(17), uint8(5), uint8(3))
 	f.Add(uint16(1990), uint8(5), uint8(17), uint8(3), uint16(1999), uint8(5), uint8(17), uint8(3))
 	f.Add(uint16(1990), uint8(5), uint8(0), uint8(2), uint16(1991), uint8(5), uint8(17), uint8(3))
+	f.Add(uint16(1851), uint8(4), uint8(11), uint8(3), uint16(1857), uint8(5), uint8(11), uint8(3)) // two edits
+	f.Add(uint16(1856), uint8(1), uint8(1), uint8(1), uint16(1865), uint8(6), uint8(18), uint8(3))  // a year, one edit
+	f.Add(uint16(1856), uint8(6), uint8(1), uint8(2), uint16(1856), uint8(9), uint8(18), uint8(3))  // a month, one edit
 	c := compare.MustCompile(compare.DefaultSpec("dob", record.KindDate))
 	f.Fuzz(func(t *testing.T, ya uint16, ma, da, pa uint8, yb uint16, mb, db, pb uint8) {
 		va, oka := dateValue(ya, ma, da, pa)

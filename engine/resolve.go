@@ -661,7 +661,7 @@ type DefaultRule struct {
 // has, so that every pair of sources that shares a feature able to find
 // its matches is blocked by it: each identifier, phone and e-mail alone;
 // each address by where it starts (house number and first street words);
-// each date alone; every name by any two of its words' phonetic codes,
+// each date alone; each postcode alone; every name by any two of its words' phonetic codes,
 // so that sources with nothing but a name in common (a payment party and
 // a customer) are paired, in any word order and with a surname dropped;
 // a person name's phonetic surname with the year of each date and with
@@ -713,6 +713,9 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 	}
 	for _, d := range dates {
 		add(fmt.Sprintf("%s: the same date (in %s)", d, strings.Join(holders[d], ", ")), d)
+	}
+	for _, p := range postcodes {
+		add(fmt.Sprintf("%s: the same postcode (in %s), as an address by where it starts: a street or part of one in the UK, the Netherlands or Canada; a postcode a whole town shares makes a block over the cap, left out", p, strings.Join(holders[p], ", ")), p)
 	}
 	// Parts of a name split over two features (given, surname) are not
 	// whole names: their letters alone say little.

@@ -118,6 +118,9 @@ func render(kind record.Kind, opts, in string) string {
 	}
 	v, err := normalize.Value(kind, in, opt)
 	if err != nil {
+		if v.Norm != "" { // a date cut to its sure part is kept and reported
+			return errName(err) + "; kept " + v.Norm
+		}
 		return errName(err)
 	}
 	return v.Norm

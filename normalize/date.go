@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -64,6 +65,8 @@ const (
 // that only one reading allows (25/12/1990). Zero placeholders (1990-00-00,
 // 19900500) give a partial date. A value that two readings would parse
 // differently, or a two-digit year, returns ErrAmbiguous: declare a format.
+// A month or day no calendar has returns the date cut to its sure part with
+// a *CutDateError (see build).
 func ParseDate(raw string, layouts []string) (Date, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -88,13 +91,15 @@ func ParseDate(raw string, layouts []string) (Date, error) {
 		}
 	}
 	d, err := parseAuto(s)
-	if err != nil {
-		if len(layouts) > 0 {
-			return Date{}, fmt.Errorf("%w (declared formats: %s)", err, strings.Join(layouts, ", "))
+	if err != nil && len(layouts) > 0 {
+		var c *CutDateError
+		if errors.As(err, &c) {
+			c.Err = fmt.Errorf("%w (declared formats: %s)", c.Err, strings.Join(layouts, ", "))
+		} else {
+			err = fmt.Errorf("%w (declared formats: %s)", err, strings.Join(layouts, ", "))
 		}
-		return Date{}, err
 	}
-	return d, nil
+	return d, err // d is the date kept when err is a *CutDateError, else zero
 }
 
 // timeOfDay matches a time of day after a date, and its zone; the first
@@ -361,7 +366,7 @@ func numeric(s string, n []string) (Date, error) {
 	case errMDY == nil:
 		return mdy, nil
 	}
-	return Date{}, errDMY
+	return yearOnly(errDMY)
 }
 
 // dottedDMY reports whether a date is written day.month.year, with dots
@@ -373,18 +378,21 @@ func dottedDMY(s string) bool {
 }
 
 // build checks a date; zero month or day lower the precision (placeholders).
+// A month or day that no calendar has (1856-86-18, 1985-02-30: a digit
+// mistyped) fails with a *CutDateError that keeps what is sure of it: the
+// year, and the month when only the day is impossible.
 func build(s string, y, m, d int, p Precision) (Date, error) {
 	if y < minYear || y > maxYear {
 		return Date{}, fmt.Errorf("%w: year %d of %q is out of range", ErrInvalid, y, s)
 	}
 	if p >= Month && m == 0 {
 		if p == Day && d != 0 {
-			return Date{}, fmt.Errorf("%w: %q has a day but no month", ErrInvalid, s)
+			return cut(Date{Year: y, Precision: Year}, fmt.Errorf("%w: %q has a day but no month", ErrInvalid, s))
 		}
 		return Date{Year: y, Precision: Year}, nil
 	}
 	if p >= Month && (m < 1 || m > 12) {
-		return Date{}, fmt.Errorf("%w: month %d of %q is out of range", ErrInvalid, m, s)
+		return cut(Date{Year: y, Precision: Year}, fmt.Errorf("%w: month %d of %q is out of range", ErrInvalid, m, s))
 	}
 	if p == Day && d == 0 {
 		return Date{Year: y, Month: m, Precision: Month}, nil
@@ -392,10 +400,43 @@ func build(s string, y, m, d int, p Precision) (Date, error) {
 	if p == Day {
 		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 		if d < 1 || t.Day() != d {
-			return Date{}, fmt.Errorf("%w: day %d of %q does not exist", ErrInvalid, d, s)
+			return cut(Date{Year: y, Month: m, Precision: Month}, fmt.Errorf("%w: day %d of %q does not exist", ErrInvalid, d, s))
 		}
 	}
 	return Date{Year: y, Month: m, Day: d, Precision: p}, nil
+}
+
+// CutDateError is a date whose year is sure and whose month or day no
+// calendar has: Kept is what is sure of it, the year (and the month when
+// only the day is impossible). The value is kept at that precision and
+// reported too, so that a mistyped 1856-86-18 still agrees with 1856-06-18
+// on its year (the date comparison's partial level) and the rejects say
+// what was cut.
+type CutDateError struct {
+	Kept Date
+	Err  error // wraps ErrInvalid
+}
+
+func (e *CutDateError) Error() string {
+	return fmt.Sprintf("%s; kept %s", e.Err, e.Kept)
+}
+
+func (e *CutDateError) Unwrap() error { return e.Err }
+
+// cut returns a date cut to what is sure of it, and the error that says so.
+func cut(kept Date, err error) (Date, error) {
+	return kept, &CutDateError{Kept: kept, Err: err}
+}
+
+// yearOnly cuts a *CutDateError's date to its year (when two orders of day
+// and month both fail, the month is not sure either); other errors are
+// returned as they are.
+func yearOnly(err error) (Date, error) {
+	var c *CutDateError
+	if errors.As(err, &c) {
+		return cut(Date{Year: c.Kept.Year, Precision: Year}, c.Err)
+	}
+	return Date{}, err
 }
 
 func isDigits(s string) bool {

@@ -60,7 +60,9 @@ func MaxLength(kind record.Kind) int {
 }
 
 // Value normalises raw as a value of the given kind. A raw value that is
-// blank after trimming returns ErrEmpty; the caller treats it as null.
+// blank after trimming returns ErrEmpty; the caller treats it as null. A
+// date cut to its sure part returns that value and its *CutDateError
+// both: the caller keeps the one and reports the other.
 func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 	if strings.TrimSpace(raw) == "" {
 		return record.Value{}, ErrEmpty
@@ -92,14 +94,14 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 		return Party(raw)
 	case record.KindDate:
 		d, err := ParseDate(raw, opt.DateFormats)
-		if err != nil {
+		if err != nil && !cutDate(err) {
 			return record.Value{}, err
 		}
 		v := d.Value()
 		if d.Precision == Day && fillerDates[v.Norm] {
 			return record.Value{}, fmt.Errorf("%w: %q is a date systems write for an unknown one", ErrEmpty, raw)
 		}
-		return v, nil
+		return v, err
 	case record.KindPhone:
 		p, err := ParsePhone(raw, opt.Region)
 		if err != nil {
@@ -174,4 +176,11 @@ func initials(tokens []string) string {
 		b = append(b, t[0])
 	}
 	return string(b)
+}
+
+// cutDate reports whether err, returned by Value with a value, leaves that
+// value to be kept: a date cut to its sure part (*CutDateError).
+func cutDate(err error) bool {
+	var c *CutDateError
+	return errors.As(err, &c)
 }

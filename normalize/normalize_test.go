@@ -222,7 +222,7 @@ func FuzzOrg(f *testing.F) {
 }
 
 func FuzzDate(f *testing.F) {
-	for _, s := range []string{"1990-05-17", "17/05/1990", "17 de mayo de 1990", "19900500", "May 17, 1990", "2001-03-04T10:00:00Z", "0"} {
+	for _, s := range []string{"1990-05-17", "17/05/1990", "17 de mayo de 1990", "19900500", "May 17, 1990", "2001-03-04T10:00:00Z", "0", "1856-86-18", "31/02/1990"} {
 		f.Add(s, "")
 		f.Add(s, "02/01/2006")
 	}
@@ -232,7 +232,17 @@ func FuzzDate(f *testing.F) {
 			layouts = []string{layout}
 		}
 		d, err := normalize.ParseDate(s, layouts)
-		if err != nil {
+		var cut *normalize.CutDateError
+		switch {
+		case errors.As(err, &cut):
+			// A date cut to its sure part is that part, less than a day.
+			if cut.Kept != d || d.Precision == normalize.Day || !errors.Is(err, normalize.ErrInvalid) {
+				t.Fatalf("ParseDate(%q, %q) = %+v, %v", s, layout, d, err)
+			}
+		case err != nil:
+			if d != (normalize.Date{}) {
+				t.Fatalf("ParseDate(%q, %q) = %+v with %v", s, layout, d, err)
+			}
 			return
 		}
 		if d.Precision < normalize.Year || d.Precision > normalize.Day || d.Year < 1000 || d.Year > 2999 {
