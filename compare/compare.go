@@ -12,29 +12,30 @@ import (
 
 // Methods a level may use.
 const (
-	MethodExact       = "exact"        // facet values equal
-	MethodJaroWinkler = "jaro_winkler" // Jaro-Winkler of the facet ≥ threshold
-	MethodNameSim     = "name_similarity"
-	MethodLevenshtein = "levenshtein"       // edit distance of the facet ≤ threshold
-	MethodDamerau     = "damerau"           // edit distance with transpositions ≤ threshold
-	MethodJaccard     = "jaccard"           // token-set Jaccard ≥ threshold
-	MethodQGram       = "qgram"             // bigram Dice ≥ threshold
-	MethodPhonetic    = "phonetic"          // phonetic codes of one name all in the other's
-	MethodNickname    = "nickname"          // same names but for nickname equivalents (Bill/William)
-	MethodNickSubset  = "nickname_subset"   // one name's tokens in the other's but for a nickname (SANTOS/PANCHO ⊂ Francisco Diego Santos Gutiérrez)
-	MethodSubset      = "token_subset"      // one name's tokens all in the other's (García ⊂ García López)
-	MethodNameParts   = "name_parts"        // same given name and first surname, each name perhaps without a part the other has (Adriana Isabel López, Adriana López Pérez)
-	MethodTruncated   = "truncated"         // one name cut short from the other (a fixed-length field)
-	MethodSubsetTypo  = "token_subset_typo" // one name's tokens all in the other's but one, a typo away (Beaariz Castillo ⊂ Beatriz Castillo Núñez)
-	MethodJoined      = "joined"            // the same words but some written together (Ji-hoon, Jihoon), in any order
-	MethodContained   = "contained"         // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
-	MethodInitials    = "initials"          // same initials, one name written with initials (J. R. Smith, John Robert Smith)
-	MethodDateEdit    = "date_one_edit"
-	MethodDateSwap    = "date_transposed" // day and month swapped
-	MethodDatePartial = "date_partial"    // a partial date consistent with the other
-	MethodDateMonth   = "date_same_month"
-	MethodDateYears   = "date_years" // years at most threshold apart
-	MethodElse        = "else"
+	MethodExact        = "exact"        // facet values equal
+	MethodJaroWinkler  = "jaro_winkler" // Jaro-Winkler of the facet ≥ threshold
+	MethodNameSim      = "name_similarity"
+	MethodLevenshtein  = "levenshtein"       // edit distance of the facet ≤ threshold
+	MethodDamerau      = "damerau"           // edit distance with transpositions ≤ threshold
+	MethodJaccard      = "jaccard"           // token-set Jaccard ≥ threshold
+	MethodQGram        = "qgram"             // bigram Dice ≥ threshold
+	MethodPhonetic     = "phonetic"          // phonetic codes of one name all in the other's
+	MethodNickname     = "nickname"          // same names but for nickname equivalents (Bill/William)
+	MethodNickSubset   = "nickname_subset"   // one name's tokens in the other's but for a nickname (SANTOS/PANCHO ⊂ Francisco Diego Santos Gutiérrez)
+	MethodSubset       = "token_subset"      // one name's tokens all in the other's (García ⊂ García López)
+	MethodNameParts    = "name_parts"        // same given name and first surname, each name perhaps without a part the other has (Adriana Isabel López, Adriana López Pérez)
+	MethodTruncated    = "truncated"         // one name cut short from the other (a fixed-length field)
+	MethodSubsetTypo   = "token_subset_typo" // one name's tokens all in the other's but one, a typo away (Beaariz Castillo ⊂ Beatriz Castillo Núñez)
+	MethodJoined       = "joined"            // the same words but some written together (Ji-hoon, Jihoon), in any order
+	MethodContained    = "contained"         // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
+	MethodInitials     = "initials"          // same initials, one name written with initials (J. R. Smith, John Robert Smith)
+	MethodDateEdit     = "date_one_edit"     // dates known to the day, within threshold edits (one when 0)
+	MethodDatePartEdit = "date_partial_edit" // a date cut to its sure part (normalize.CutDateError) one edit from another as far as both are written
+	MethodDateSwap     = "date_transposed"   // day and month swapped
+	MethodDatePartial  = "date_partial"      // a partial date consistent with the other
+	MethodDateMonth    = "date_same_month"
+	MethodDateYears    = "date_years" // years at most threshold apart
+	MethodElse         = "else"
 )
 
 // stringMetrics are the methods that compare one facet string of each value.
@@ -42,7 +43,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodNickSubset: true,
-	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -495,26 +496,36 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 			return ia != "" && ia == c.str(b, f) && (hasInitial(a.v.Tokens) || hasInitial(b.v.Tokens))
 		}
 	case MethodDateEdit:
-		// Dates not both known to the day (1856, 1865-06-18: a year
-		// mistyped, or a date cut to its year for a month no calendar
-		// has) are compared as far as both are written, one edit at
-		// most: two in a year alone would be most years of a century.
 		// One edit in a date known to the day is taken for a typo
-		// wherever it is. Where less is compared (two edits, or a year
-		// alone) an edit that puts the years a generation apart (1950,
-		// 1970) is not: a parent's date and a child's often differ so.
-		// Nor are two edits in the year (1990, 1975).
+		// wherever it is. Two are not when both are in the year (1990,
+		// 1975) or they put the years a generation apart (1950-06-18,
+		// 1970-06-13): a parent's date and a child's often differ so.
 		n := dateEdits(t)
 		return func(a, b *Prepared) bool {
 			x, y := c.str(a, -1), c.str(b, -1)
-			if len(x) == 10 && len(y) == 10 {
-				if n == 1 {
-					return DamerauWithin(x, y, 1) <= 1
-				}
-				return DamerauWithin(x, y, n) <= n && DamerauWithin(x[:4], y[:4], 1) <= 1 && withinGeneration(x[:4], y[:4])
+			if len(x) != 10 || len(y) != 10 {
+				return false
+			}
+			if n == 1 {
+				return DamerauWithin(x, y, 1) <= 1
+			}
+			return DamerauWithin(x, y, n) <= n && DamerauWithin(x[:4], y[:4], 1) <= 1 && withinGeneration(x[:4], y[:4])
+		}
+	case MethodDatePartEdit:
+		// A date cut to its sure part (1856 of 1856-86-18: its month
+		// mistyped, normalize.CutDateError) against another, as far as
+		// both are written: one edit, not a generation apart (1950,
+		// 1970-03-12), as its other digits may be mistyped too. A year
+		// written alone by design (a list's 1956) is compared by years
+		// apart instead: one digit from 1958 says no more than two years.
+		cut := c.facet("cut")
+		return func(a, b *Prepared) bool {
+			x, y := c.str(a, -1), c.str(b, -1)
+			if len(x) == 10 && len(y) == 10 || c.str(a, cut) == "" && c.str(b, cut) == "" {
+				return false
 			}
 			l := min(len(x), len(y))
-			return n == 1 && l >= 4 && DamerauWithin(x[:l], y[:l], 1) <= 1 && withinGeneration(x[:4], y[:4])
+			return l >= 4 && DamerauWithin(x[:l], y[:l], 1) <= 1 && withinGeneration(x[:4], y[:4])
 		}
 	case MethodDateSwap:
 		return func(a, b *Prepared) bool {

@@ -48,6 +48,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("one edit", MethodDateEdit, "", 0),
 			lv("same month", MethodDateMonth, "", 0),
 			lv("two edits", MethodDateEdit, "", 2),
+			lv("cut, one edit", MethodDatePartEdit, "", 0),
 			lv("±1 year", MethodDateYears, "", 1),
 			els,
 		}

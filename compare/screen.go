@@ -43,6 +43,7 @@ type screen struct {
 	// date: which kinds of level there are.
 	sameYear  bool // partial, swapped or same month: equal years needed
 	dateEdits int  // the most edits a date's edit level allows (0: none)
+	partEdit  bool // partial edit: equal years, or years one edit apart
 	years     int  // the most years apart a level allows; -1 when no level does
 	// date: the slots of the year and month facets the levels read, to
 	// check against the normalised date; noHash when no level reads them.
@@ -87,7 +88,7 @@ func (c *Comparison) compileScreen() screen {
 			return screenJaro
 		case MethodJaccard, MethodContained:
 			return screenTokens
-		case MethodDatePartial, MethodDateEdit, MethodDateSwap, MethodDateMonth, MethodDateYears:
+		case MethodDatePartial, MethodDateEdit, MethodDatePartEdit, MethodDateSwap, MethodDateMonth, MethodDateYears:
 			return screenDate
 		}
 		return screenNone
@@ -125,6 +126,8 @@ func (c *Comparison) compileScreen() screen {
 				sc.yearFacet = c.facet("year")
 			case MethodDateEdit:
 				sc.dateEdits = max(sc.dateEdits, dateEdits(l.Threshold))
+			case MethodDatePartEdit:
+				sc.partEdit = true
 			case MethodDateMonth:
 				sc.sameYear = true
 				sc.monthFacet = c.facet("month")
@@ -374,11 +377,11 @@ func (sc *screen) datesMayAgree(a, b uint32) bool {
 		return true
 	case sc.years >= 0 && abs(ya-yb) <= sc.years:
 		return true
-	case sc.dateEdits == 0:
-		return false
 	case pa != 3 || pb != 3:
 		// Compared as far as both are written, one edit at most.
-		return ya == yb || yearsOneEdit(ya, yb) && (min(pa, pb) == 1 || ma == mb)
+		return sc.partEdit && (ya == yb || yearsOneEdit(ya, yb) && (min(pa, pb) == 1 || ma == mb))
+	case sc.dateEdits == 0:
+		return false
 	case ya == yb || (ma == mb && da == db):
 		return true // one edit, or two, in the month and day, or in the year
 	case sc.dateEdits >= 2 && (ma == mb || da == db) && yearsOneEdit(ya, yb):

@@ -35,7 +35,7 @@ func TestScreenNeverRulesOutALevel(t *testing.T) {
 	seeds := map[record.Kind][]string{
 		record.KindName:       {"Juan Carlos García López", "William Smith", "Bill Smith"},
 		record.KindOrgName:    {"ACME Holdings S.A.", "Holdings Acme", "Andina Fuentes LLC"},
-		record.KindDate:       {"1990-05-17", "1990-07-05", "1990", "1990-05", "1991-11-30", "1975-05-17", "1990-17-05", "1999-05-17", "1951-04-11", "1957-05-11", "1865", "1865-06"},
+		record.KindDate:       {"1990-05-17", "1990-07-05", "1990", "1990-05", "1991-11-30", "1975-05-17", "1990-17-05", "1999-05-17", "1951-04-11", "1957-05-11", "1865", "1865-06", "1856-86-18", "1865-06-31"},
 		record.KindPhone:      {"020 7946 0958", "+1 202 555 0143", "07700 900123", "020 7946 0985"},
 		record.KindEmail:      {"ana.garcia@example.org", "anagarcia@example.com"},
 		record.KindIdentifier: {"V-12.345.678", "V12345687", "J-66381550-5"},
@@ -56,7 +56,7 @@ func TestScreenNeverRulesOutALevel(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				s = typo(rng, s)
 			}
-			if v, err := normalize.Value(kind, s, normalize.Options{Region: "GB", DateFormats: []string{"2006-01-02"}}); err == nil {
+			if v, err := normalize.Value(kind, s, normalize.Options{Region: "GB", DateFormats: []string{"2006-01-02"}}); usable(err) {
 				pool = append(pool, v)
 			}
 		}
@@ -114,18 +114,19 @@ func FuzzScreen(f *testing.F) {
 	})
 }
 
-// FuzzDateScreen checks date screens on dates of every precision.
+// FuzzDateScreen checks date screens on dates of every precision, cut
+// to their sure part or not.
 func FuzzDateScreen(f *testing.F) {
-	f.Add(uint16(1990), uint8(5), uint8(17), uint8(3), uint16(1990), uint8(17), uint8(5), uint8(3))
-	f.Add(uint16(1990), uint8(5), uint8(17), uint8(3), uint16(1999), uint8(5), uint8(17), uint8(3))
-	f.Add(uint16(1990), uint8(5), uint8(0), uint8(2), uint16(1991), uint8(5), uint8(17), uint8(3))
-	f.Add(uint16(1851), uint8(4), uint8(11), uint8(3), uint16(1857), uint8(5), uint8(11), uint8(3)) // two edits
-	f.Add(uint16(1856), uint8(1), uint8(1), uint8(1), uint16(1865), uint8(6), uint8(18), uint8(3))  // a year, one edit
-	f.Add(uint16(1856), uint8(6), uint8(1), uint8(2), uint16(1856), uint8(9), uint8(18), uint8(3))  // a month, one edit
+	f.Add(uint16(1990), uint8(5), uint8(17), uint8(3), uint16(1990), uint8(17), uint8(5), uint8(3), false, false)
+	f.Add(uint16(1990), uint8(5), uint8(17), uint8(3), uint16(1999), uint8(5), uint8(17), uint8(3), false, false)
+	f.Add(uint16(1990), uint8(5), uint8(0), uint8(2), uint16(1991), uint8(5), uint8(17), uint8(3), false, false)
+	f.Add(uint16(1851), uint8(4), uint8(11), uint8(3), uint16(1857), uint8(5), uint8(11), uint8(3), false, false) // two edits
+	f.Add(uint16(1856), uint8(1), uint8(1), uint8(1), uint16(1865), uint8(6), uint8(18), uint8(3), true, false)   // a year cut, one edit
+	f.Add(uint16(1856), uint8(6), uint8(1), uint8(2), uint16(1856), uint8(9), uint8(18), uint8(3), true, false)   // a month cut, one edit
 	c := compare.MustCompile(compare.DefaultSpec("dob", record.KindDate))
-	f.Fuzz(func(t *testing.T, ya uint16, ma, da, pa uint8, yb uint16, mb, db, pb uint8) {
-		va, oka := dateValue(ya, ma, da, pa)
-		vb, okb := dateValue(yb, mb, db, pb)
+	f.Fuzz(func(t *testing.T, ya uint16, ma, da, pa uint8, yb uint16, mb, db, pb uint8, cutA, cutB bool) {
+		va, oka := dateValue(ya, ma, da, pa, cutA)
+		vb, okb := dateValue(yb, mb, db, pb, cutB)
 		if oka && okb {
 			checkScreen(t, c, compare.NewKeys(), &va, &vb)
 		}
@@ -133,9 +134,13 @@ func FuzzDateScreen(f *testing.F) {
 }
 
 // dateValue builds a date value as normalize.Date makes them.
-func dateValue(y uint16, m, d, p uint8) (record.Value, bool) {
-	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 || p < 1 || p > 3 {
+func dateValue(y uint16, m, d, p uint8, cut bool) (record.Value, bool) {
+	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 || p < 1 || p > 3 || cut && p == 3 {
 		return record.Value{}, false
 	}
-	return normalize.Date{Year: int(y), Month: int(m), Day: int(d), Precision: normalize.Precision(p)}.Value(), true
+	v := normalize.Date{Year: int(y), Month: int(m), Day: int(d), Precision: normalize.Precision(p)}.Value()
+	if cut {
+		v.Facets = append(v.Facets, record.Facet{Name: "cut", Value: "true"})
+	}
+	return v, true
 }

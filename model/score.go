@@ -676,7 +676,7 @@ func (s *Scorer) Score(a, b *record.Record) Result {
 }
 
 // Conflict reports whether a comparison vector is a conflict: the pair
-// disagrees outright (else, or a level weighed no higher: outright) on an
+// disagrees outright (else, or a level weighed nearer else than nothing) on an
 // exclusive comparison — date of birth, national id — and agrees, even
 // nearly, on none. Such a pair never links, and clustering never joins
 // its records through others.
@@ -697,12 +697,13 @@ func (s *Scorer) Conflict(levels []uint8) bool {
 }
 
 // outright reports whether level l of comparison i disagrees outright:
-// the else level, or a level the model weighs no higher than else (a
-// date within a year, when the data says such dates are as far apart as
-// any).
+// the else level, or a level the model weighs nearer else than nothing,
+// at or below half else's weight (a date within a year, or two edits
+// apart, where the data says such dates are mostly two people's: two
+// siblings born 1993-06-02 and 1998-06-08).
 func (s *Scorer) outright(i, l int) bool {
 	e := s.Comps[i].Else()
-	return l == e || l > 0 && s.weights[i][l] <= s.weights[i][e]
+	return l == e || l > 0 && s.weights[i][l] <= s.weights[i][e]/2
 }
 
 // Disagreements names the exclusive comparisons that disagree outright.

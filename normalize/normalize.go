@@ -28,7 +28,7 @@ var facets = map[record.Kind][]string{
 	record.KindName: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
 		"first", "last", "initials", "sorted", "phonetic", "suffix"},
 	record.KindOrgName: {"legal_form", "sorted", "compact", "first", "phonetic"},
-	record.KindDate:    {"year", "month", "day", "monthday", "precision"},
+	record.KindDate:    {"year", "month", "day", "monthday", "precision", "cut"},
 	record.KindPhone:   {"national", "country", "ext", "valid"},
 	record.KindEmail:   {"full", "local", "domain"},
 	record.KindAddress: {"number", "postcode", "street", "start", "unit", "locality"},
@@ -100,6 +100,9 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 		v := d.Value()
 		if d.Precision == Day && fillerDates[v.Norm] {
 			return record.Value{}, fmt.Errorf("%w: %q is a date systems write for an unknown one", ErrEmpty, raw)
+		}
+		if err != nil { // cut: what is kept was written with a mistake
+			v.Facets = append(v.Facets, record.Facet{Name: record.FacetName("cut"), Value: "true"})
 		}
 		return v, err
 	case record.KindPhone:
