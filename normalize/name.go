@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,6 +39,9 @@ func ParseName(raw string) (PersonName, error) {
 	words = joinCompounds(words)
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
+	}
+	if len(words) == 1 && (formsOfAddress[words[0]] || (words[0] == "and" || conjunctions[words[0]]) && len(strings.Fields(raw)) > 1) {
+		return PersonName{}, fmt.Errorf("%w: %q is a form of address without a name", ErrEmpty, raw)
 	}
 	n := PersonName{Tokens: words, Suffix: suffix}
 	k := hispanicSurnamesFirst(raw, words)
@@ -475,7 +479,7 @@ func nameWords(raw string) (words []string, suffix string) {
 	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
 		words = words[1:]
 		// A couple's: Mr and Mrs J Smith, Sr. y Sra. Pérez.
-		if len(words) > 2 && (words[0] == "and" || conjunctions[words[0]]) && honorifics[words[1]] {
+		if len(words) >= 2 && (words[0] == "and" || conjunctions[words[0]]) && honorifics[words[1]] {
 			words = words[1:]
 		}
 	}
@@ -828,6 +832,13 @@ var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame
 	// German degrees after Dr. (Dr. med., Dr. jur., Dr. rer. pol., Dipl.-Ing.), Italian,
 	// French and Dutch forms of address.
 	"med jur rer pol dipl dott dottssa avv sig signor signora sigra sigg maitre monsieur mevrouw meneer mevr dhr exmo exma")
+
+// formsOfAddress are the honorifics no one bears as a name: a name that is
+// one of them alone (a payment party written MR, a record whose given name
+// is Sir and whose surname is missing), or a couple's without a name (Mr
+// and Mrs, Sr. y Sra., read as "and" and "y"), names no one.
+var formsOfAddress = set("mr mrs ms mx mister messrs sir dr prof sr sra srta sres senor senora senorita " +
+	"mme mlle madame monsieur dhr mevr")
 
 // splitHonorifics are honorifics that nameTokens reads as two words.
 var splitHonorifics = [][]string{{"sig", "ra"}, {"sig", "na"}, {"dott", "ssa"}}
