@@ -603,10 +603,10 @@ func TestConflictOutright(t *testing.T) {
 	}{
 		{"within a year weighs as else", 0.01, true},
 		{"within a year weighs more than else", 0.1, false},
-		// else weighs log2(0.01/0.05) = -2.32 bits: a level below half
-		// of it is nearer a disagreement than no evidence.
-		{"within a year weighs nearer else than nothing", 0.02, true},  // -1.32
-		{"within a year weighs nearer nothing than else", 0.03, false}, // -0.74
+		// else weighs log2(0.01/0.05) = -2.32 bits: a level within a bit
+		// of it cannot be told from it.
+		{"within a year weighs within a bit of else", 0.019, true},        // -1.40
+		{"within a year weighs more than a bit above else", 0.021, false}, // -1.25
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dob := model.FromSpec(dobSpec)

@@ -676,7 +676,7 @@ func (s *Scorer) Score(a, b *record.Record) Result {
 }
 
 // Conflict reports whether a comparison vector is a conflict: the pair
-// disagrees outright (else, or a level weighed nearer else than nothing) on an
+// disagrees outright (else, or a level weighed within a bit of it) on an
 // exclusive comparison — date of birth, national id — and agrees, even
 // nearly, on none. Such a pair never links, and clustering never joins
 // its records through others.
@@ -697,14 +697,21 @@ func (s *Scorer) Conflict(levels []uint8) bool {
 }
 
 // outright reports whether level l of comparison i disagrees outright:
-// the else level, or a level the model weighs nearer else than nothing,
-// at or below half else's weight (a date within a year, or two edits
-// apart, where the data says such dates are mostly two people's: two
-// siblings born 1993-06-02 and 1998-06-08).
+// the else level, or a level the model weighs within outrightMargin of
+// else (a date within a year, or two edits apart, where the data says
+// such dates are as often two people's as any: two siblings born
+// 1993-06-02 and 1998-06-08, two edits apart at -4.26 bits where else
+// weighs -4.28).
 func (s *Scorer) outright(i, l int) bool {
 	e := s.Comps[i].Else()
-	return l == e || l > 0 && s.weights[i][l] <= s.weights[i][e]/2
+	return l == e || l > 0 && s.weights[i][l] <= s.weights[i][e]+outrightMargin
 }
+
+// outrightMargin is how near else's weight, in bits, a level of an
+// exclusive comparison weighs to disagree outright: a level less than
+// twice as likely as else among matches, relative to non-matches, cannot
+// be told from it by weights estimated from the data.
+const outrightMargin = 1.0
 
 // Disagreements names the exclusive comparisons that disagree outright.
 func (s *Scorer) Disagreements(levels []uint8) []string {

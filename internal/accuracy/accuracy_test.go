@@ -400,9 +400,9 @@ alone, as an address's start is. Pairwise F1 0.8407 (P 0.9961, R 0.7273; mapped 
 name and surname in place of the full name, 0.7792 → 0.8306), Splink's fake_1000 0.8344 →
 0.8408; Febrl2, 3 and 4 gain a little (0.9924 → 0.9945, 0.9933 → 0.9937, 0.9969 →
 0.9973), the heterogeneous and UK-style sets are unchanged to within 0.0001. An exclusive
-comparison's level now disagrees outright (a conflict) when the model weighs it at or
-below half of else's weight, nearer a disagreement than no evidence, no longer only at or
-below else's: on the large set two siblings born 1993-06-02 and 1998-06-08, the younger's
+comparison's level now disagrees outright (a conflict) when the model weighs it within a
+bit of else's weight (no longer only at or below it), as weights estimated from the data
+cannot tell two such levels apart: on the large set two siblings born 1993-06-02 and 1998-06-08, the younger's
 name a subset of the elder's, were two edits apart at −4.26 bits against else's −4.28,
 and merged; they do not now, and relatives with dates of birth on both sides are merged
 as before, never. The generation bound costs the historical set about 0.02, as its errors
