@@ -661,9 +661,10 @@ type DefaultRule struct {
 // has, so that every pair of sources that shares a feature able to find
 // its matches is blocked by it: each identifier, phone and e-mail alone;
 // each address by where it starts (house number and first street words);
-// each date alone; each postcode alone; every name by any two of its words' phonetic codes,
-// so that sources with nothing but a name in common (a payment party and
-// a customer) are paired, in any word order and with a surname dropped;
+// each date alone; each postcode alone; every name by any two of its
+// words' phonetic codes, so that sources with nothing but a name in common
+// (a payment party and a customer) are paired, in any word order and with
+// a surname dropped;
 // a person name's phonetic surname with the year of each date and with
 // each postcode the same source has; and, for a source that splits names
 // into two features (given name, surname), their phonetic codes together.
