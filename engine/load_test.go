@@ -74,14 +74,15 @@ func TestLoad(t *testing.T) {
 	if got := recs[2].Feature("n").Values[0].Norm; got != "vladimir" {
 		t.Errorf("b/x name = %q", got)
 	}
-	// 31 February is no day: the year is kept, and the reject says so.
-	if d := recs[1].Feature("dob"); len(d.Values) != 1 || d.Values[0].Norm != "1990" || !reflect.DeepEqual(d.Raw, []string{"31/02/1990"}) {
-		t.Errorf("a/2 dob = %+v: want the year 1990 alone, raw kept", d)
+	// 31 February is no day: the month the declared format says is kept
+	// with the year, and the reject says so.
+	if d := recs[1].Feature("dob"); len(d.Values) != 1 || d.Values[0].Norm != "1990-02" || !reflect.DeepEqual(d.Raw, []string{"31/02/1990"}) {
+		t.Errorf("a/2 dob = %+v: want 1990-02, raw kept", d)
 	}
 	if len(rejects) != 2 {
 		t.Fatalf("rejects = %+v, want 2", rejects)
 	}
-	if r := rejects[0]; r.Scope != engine.ScopeValue || r.Field != "dob" || r.Line != 3 || r.RecordID != "2" || r.Raw != "31/02/1990" || !strings.HasSuffix(r.Reason, "; kept 1990") {
+	if r := rejects[0]; r.Scope != engine.ScopeValue || r.Field != "dob" || r.Line != 3 || r.RecordID != "2" || r.Raw != "31/02/1990" || !strings.HasSuffix(r.Reason, "; kept 1990-02") {
 		t.Errorf("value reject = %+v", r)
 	}
 	if r := rejects[1]; r.Scope != engine.ScopeRow || r.Line != 4 || !strings.Contains(r.Reason, "duplicate") || r.Raw != "2,Dup,," {

@@ -94,12 +94,78 @@ func ParseDate(raw string, layouts []string) (Date, error) {
 	if err != nil && len(layouts) > 0 {
 		var c *CutDateError
 		if errors.As(err, &c) {
+			// Where both orders of day and month failed, only the year
+			// was kept: a declared format says which number is the month.
+			for _, layout := range layouts {
+				if c.Kept.Precision != Year {
+					break
+				}
+				if cd, cerr, ok := cutByLayout(s, layout); ok {
+					d, c = cd, cerr
+					err = cerr
+					break
+				}
+			}
 			c.Err = fmt.Errorf("%w (declared formats: %s)", c.Err, strings.Join(layouts, ", "))
 		} else {
 			err = fmt.Errorf("%w (declared formats: %s)", err, strings.Join(layouts, ", "))
 		}
 	}
 	return d, err // d is the date kept when err is a *CutDateError, else zero
+}
+
+// cutByLayout reads s, a date that none of the calendar's days is, in the
+// order of day, month and year a numeric layout declares (02/01/2006), and
+// returns what is sure of it (build): 31/02/1990 declared DD/MM/YYYY keeps
+// 1990-02. ok is false when the layout is not three numbers or s does not
+// fit it.
+func cutByLayout(s, layout string) (Date, *CutDateError, bool) {
+	order := make([]byte, 0, 3)
+	for _, f := range strings.FieldsFunc(layout, func(r rune) bool { return !layoutElement(r) }) {
+		switch f {
+		case "02", "_2", "2":
+			order = append(order, 'd')
+		case "01", "1":
+			order = append(order, 'm')
+		case "2006":
+			order = append(order, 'y')
+		default:
+			return Date{}, nil, false
+		}
+	}
+	nums := strings.FieldsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if len(order) != 3 || len(nums) != 3 {
+		return Date{}, nil, false
+	}
+	var y, m, d int
+	for i, o := range order {
+		switch n := atoi(nums[i]); o {
+		case 'y':
+			if len(nums[i]) != 4 {
+				return Date{}, nil, false
+			}
+			y = n
+		case 'm':
+			m = n
+		case 'd':
+			d = n
+		}
+	}
+	if y == 0 || m == 0 && d == 0 {
+		return Date{}, nil, false
+	}
+	kept, err := build(s, y, m, d, Day)
+	var c *CutDateError
+	if !errors.As(err, &c) {
+		return Date{}, nil, false
+	}
+	return kept, c, true
+}
+
+// layoutElement reports whether r may be part of a Go layout's element
+// (2006, 01, _2, Jan) rather than a separator.
+func layoutElement(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_'
 }
 
 // timeOfDay matches a time of day after a date, and its zone; the first
