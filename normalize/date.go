@@ -91,27 +91,28 @@ func ParseDate(raw string, layouts []string) (Date, error) {
 		}
 	}
 	d, err := parseAuto(s)
-	if err != nil && len(layouts) > 0 {
-		var c *CutDateError
-		if errors.As(err, &c) {
-			// Where both orders of day and month failed, only the year
-			// was kept: a declared format says which number is the month.
-			for _, layout := range layouts {
-				if c.Kept.Precision != Year {
-					break
-				}
-				if cd, cerr, ok := cutByLayout(s, layout); ok {
-					d, c = cd, cerr
-					err = cerr
-					break
-				}
+	if err == nil || len(layouts) == 0 {
+		return d, err // d is the date kept when err is a *CutDateError, else zero
+	}
+	declared := func(err error) error {
+		return fmt.Errorf("%w (declared formats: %s)", err, strings.Join(layouts, ", "))
+	}
+	var c *CutDateError
+	if !errors.As(err, &c) {
+		return d, declared(err)
+	}
+	// Where both orders of day and month failed, only the year was kept:
+	// a declared format says which number is the month.
+	if c.Kept.Precision == Year {
+		for _, layout := range layouts {
+			if cd, cc, ok := cutByLayout(s, layout); ok {
+				d, c, err = cd, cc, cc
+				break
 			}
-			c.Err = fmt.Errorf("%w (declared formats: %s)", c.Err, strings.Join(layouts, ", "))
-		} else {
-			err = fmt.Errorf("%w (declared formats: %s)", err, strings.Join(layouts, ", "))
 		}
 	}
-	return d, err // d is the date kept when err is a *CutDateError, else zero
+	c.Err = declared(c.Err)
+	return d, err
 }
 
 // cutByLayout reads s, a date that none of the calendar's days is, in the
