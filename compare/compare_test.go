@@ -198,6 +198,11 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindOrgName, "Holdings Acme", "Acme Holdings", "reordered"},
 		{record.KindOrgName, "Acme Holding", "Acme Holdings", "similar ≥0.92"},
 		{record.KindOrgName, "Acme Global Holdings Group", "Acme Holdings Group Intl", "tokens ≥0.6"},
+		{record.KindOrgName, "ACME GLOBAL TRAD", "Acme Global Trading Holdings", "truncated"}, // a field's length cut it
+		{record.KindOrgName, "Ciboulette", "Ciboulette Restaurant", "subset"},
+		{record.KindOrgName, "Le Chardonnay (Los Angeles)", "Le Chardonnay", "subset"},
+		{record.KindOrgName, "Ciboulette", "Chez Ciboulette Bistro Paris", "subset"},
+		{record.KindOrgName, "Acme Trading", "Acme Shipping", "else"},
 		{record.KindDate, "1990-05-17", "1990-05-17", "exact"},
 		{record.KindDate, "1990-05-17", "1990", "partial"},
 		{record.KindDate, "1990-05-17", "1990-05-18", "one edit"},

@@ -36,6 +36,8 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("exact", MethodExact, "compact", 0),
 			lv("reordered", MethodExact, "sorted", 0),
 			lv("similar ≥0.92", MethodJaroWinkler, "compact", 0.92),
+			lv("truncated", MethodTruncated, "", 0),
+			lv("subset", MethodSubset, "", 0),
 			lv("tokens ≥0.6", MethodJaccard, "", 0.6),
 			els,
 		}

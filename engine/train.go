@@ -304,7 +304,9 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			mc.Levels[j].U, mc.Levels[j].M = u[i][j], mi[j]
 		}
 		if wSum[i] == 0 {
-			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s kept at its starting values: every blocking rule blocks on %s, so no session could estimate it; add a rule that does not use it", c.Spec.Name, c.Spec.Feature))
+			// refineM still estimates it, over every candidate, but
+			// from starting values no session checked.
+			tr.Warnings = append(tr.Warnings, fmt.Sprintf("m of comparison %s was estimated by no blocking rule's session (each rule blocks on %s, or pairs records only by an address, a phone or a postcode, whose pairs are as often neighbours or relatives and are not trained on), only over all candidates from its starting values; a rule on another feature (an identifier, an e-mail) gives it a session", c.Spec.Name, c.Spec.Feature))
 		}
 		if c.Spec.TF {
 			tf := tfs[i]

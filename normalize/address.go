@@ -206,6 +206,9 @@ func ParseAddress(raw string) (Address, error) {
 	if u, lo, hi := floorOrdinal(raw); u != "" {
 		a.Unit = u
 		raw = raw[:lo] + " " + raw[hi:]
+	} else if u, lo, hi := englishFloor(raw); u != "" {
+		a.Unit = u
+		raw = raw[:lo] + " " + raw[hi:]
 	}
 	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
 	// The first form found is the postcode: the groups its pattern
@@ -489,6 +492,37 @@ func floorOrdinal(raw string) (unit string, lo, hi int) {
 	return "", 0, 0
 }
 
+// floorWord matches a floor as English writes it, an ordinal before the
+// word (2nd Floor, Second Floor, Ground Floor), with the number or word.
+var floorWord = regexp.MustCompile(`(?i)(?:^|[\s,;])(?:([0-9]{1,2})(?:st|nd|rd|th)|(ground|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))\s+floor\b`)
+
+// floorHintsEnglish are the words englishFloor needs in a line.
+var floorHintsEnglish = hintsOf("floor")
+
+// englishFloor finds in raw a floor written as floorWord matches it and
+// returns it as a unit (floor 2; floor 0 for the ground floor), as Floor 2
+// is read, with where it lies; "" when there is none. Its number is no
+// house's: 2nd Floor, 12 High Street is number 12.
+func englishFloor(raw string) (unit string, lo, hi int) {
+	if !mayHold(raw, floorHintsEnglish) {
+		return "", 0, 0
+	}
+	m := floorWord.FindStringSubmatchIndex(raw)
+	if m == nil {
+		return "", 0, 0
+	}
+	n := ""
+	if m[2] >= 0 {
+		n = strings.TrimLeft(raw[m[2]:m[3]], "0")
+	} else if w := strings.ToLower(raw[m[4]:m[5]]); w != "ground" {
+		n = strings.TrimRight(addressAbbrev[w], "stndrh") // second → 2nd → 2
+	}
+	if n == "" {
+		n = "0"
+	}
+	return "floor " + n, m[0], m[1]
+}
+
 // careOf matches an addressee before an address, up to its comma.
 var careOf = regexp.MustCompile(`(?i)^\s*(?:c/o|care\s+of)\s[^,]*,\s*`)
 
@@ -571,6 +605,11 @@ var addressAbbrev = map[string]string{
 	"mt": "mount", "apt": "apartment", "ste": "suite", "fl": "floor", "bldg": "building",
 	"n": "north", "s": "south", "e": "east", "w": "west", "ne": "northeast", "nw": "northwest",
 	"se": "southeast", "sw": "southwest", "hse": "house",
+	// Ordinals written as words, as numbers (Fifth Avenue, 5th Ave.)
+	"first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
+	"seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th", "eleventh": "11th", "twelfth": "12th",
+	"thirteenth": "13th", "fourteenth": "14th", "fifteenth": "15th", "sixteenth": "16th", "seventeenth": "17th",
+	"eighteenth": "18th", "nineteenth": "19th", "twentieth": "20th",
 	// Spanish and Portuguese
 	"avda": "avenida", "avd": "avenida", "c": "calle", "cll": "calle", "cra": "carrera",
 	"kr": "carrera", "kra": "carrera", "dg": "diagonal", "tv": "transversal",

@@ -36,7 +36,8 @@ func (o OrgName) Value() record.Value {
 // ParseOrg normalises an organisation name: folds it, separates the legal
 // form (at the end, or at the start as in "OOO Gazprom"), maps & to "and",
 // expands common abbreviations (intl, mfg, hldgs, …) and drops a leading
-// "the". A name that is only a legal form keeps it as the name.
+// "the" (or one written after the name, as lists sort names: "Palm, The").
+// A name that is only a legal form keeps it as the name.
 func ParseOrg(raw string) (OrgName, error) { return parseOrg(raw, orgTokens(raw)) }
 
 // parseOrg is ParseOrg of raw whose words orgTokens gave as toks (Party
@@ -44,6 +45,9 @@ func ParseOrg(raw string) (OrgName, error) { return parseOrg(raw, orgTokens(raw)
 func parseOrg(raw string, toks []string) (OrgName, error) {
 	if len(toks) == 0 {
 		return OrgName{}, ErrEmpty
+	}
+	if len(toks) > 1 && toks[len(toks)-1] == "the" {
+		toks = toks[:len(toks)-1] // written after the name, as lists sort names: "Palm, The"
 	}
 	var forms []string
 	// Legal forms at the end, possibly stacked: "GmbH & Co. KG", "Ltd Co".

@@ -13,6 +13,7 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
+	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/internal/synth"
 	"github.com/concord-er/concord/record"
 )
@@ -54,6 +55,10 @@ func historicalTruth(recs []record.Record) map[record.Key]string {
 	return t
 }
 
+// chicagoTarget is a floor under the Chicago early-childhood sites'
+// pairwise F1 (0.89 on 5 December 2026), not a goal.
+const chicagoTarget = 0.87
+
 type result struct {
 	dataset
 	records          int
@@ -81,6 +86,14 @@ func TestAccuracy(t *testing.T) {
 	// wrote. The cluster is the record id without its number.
 	sets = append(sets, dataset{"Historical figures", "Splink's historical_figures_with_errors_50k: dedupe, people of Wikidata with errors added (names, dates of birth, places, postcodes), many values missing",
 		filepath.Join("..", "..", "examples", "historical", "historical.yaml"), historicalTarget, historicalTruth})
+	// dedupe-examples' Chicago early-childhood sites (examples/chicago):
+	// organisations alone, from five files of the city's agencies.
+	chicago := filepath.Join("..", "..", "examples", "chicago")
+	sets = append(sets, dataset{"Chicago early-childhood sites", "dedupe-examples' Chicago sites: dedupe, organisations alone (a site's name, often with its agency's before it, address, ZIP, a phone without its area code), from five files",
+		filepath.Join(chicago, "chicago.yaml"), chicagoTarget,
+		func([]record.Record) map[record.Key]string {
+			return readTruth(t, filepath.Join(chicago, "truth.csv.gz"))
+		}})
 	synthDir := t.TempDir()
 	synthCfg, synthTruth, err := synth.Write(synthDir, synth.Options{Seed: 1, People: 5000})
 	if err != nil {
@@ -211,13 +224,20 @@ func run(t *testing.T, ds dataset) result {
 		completeness: *b.PairCompleteness, m: eval.Evaluate(ta, pa), seconds: secs, pred: pred}
 }
 
+// readTruth reads a truth file (source,record_id,entity_id), gzipped or
+// not, as concord eval does.
 func readTruth(t *testing.T, path string) map[record.Key]string {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	a, err := eval.ReadAssignments(f, path)
+	r, err := ingest.Decompress(f) // gzipped or not
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := eval.ReadAssignments(r, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +259,8 @@ Regenerate this file with:
 
 The same test, run without ` + "`-write`" + ` in CI, fails if pairwise F1 drops below the targets
 (Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95, heterogeneous ` + fmt.Sprint(heteroTarget) + `,
-UK-style ` + fmt.Sprint(ukTarget) + `, a floor under what it measures, not a goal),
+UK-style ` + fmt.Sprint(ukTarget) + `, historical figures ` + fmt.Sprint(historicalTarget) + `, Chicago sites ` + fmt.Sprint(chicagoTarget) + `:
+floors under what they measure, not goals),
 or if values written as many systems write them (placeholders for missing values, labels
 around identifiers) cost the heterogeneous set more than ` + fmt.Sprint(messyCost) + ` of it (read as they
 are written, as by the code of 3 December, they cost 0.075: F1 0.9042; without the
@@ -412,6 +433,26 @@ child born one year digit and one day digit apart would not be told apart by the
 What limits recall there: pairs no rule blocks (pair completeness 0.77, names misspelt in
 both words with the date missing), and pairs in the review band (about 17,000, nearly all
 of one person) whose agreement is a name and one more value.
+
+## Chicago early-childhood sites: organisations alone
+
+dedupe-examples' Chicago sites (` + "`examples/chicago`" + `: 3,337 records of 1,162 sites from five
+files of the city's agencies) are organisations alone, mapped as ` + "`org_name`" + `, address,
+ZIP and phone (` + "`chicago.yaml`" + `). Until 5 December an organisation's name had no level
+for one name written inside the other, as a site's name after its agency's is
+(` + "`Marcy Newberry Association - Mosaic`" + `, ` + "`Mosaic`" + `) or a business's with a place or a
+trade after it (Fodors–Zagat's restaurants: ` + "`Ciboulette Restaurant`" + `,
+` + "`Le Chardonnay (Los Angeles)`" + `): such names fell to else, at −6 bits, whatever the address
+and phone. With the levels a person's name has, truncated and subset, F1 0.7692 → 0.8896
+(P 0.9655 → 0.9856; Fodors–Zagat, not in this repository, 0.8824 → 0.9493); with ordinals written as words
+read as numbers (747 Ninth Ave., 747 9th Ave.) and a "the" written after a name dropped
+(` + "`Palm, The`" + `), 0.8895 (Fodors–Zagat 0.9541). The sets with people are unchanged: where a
+name feature holds people's names too, it is a ` + "`party`" + ` comparison, which had the levels.
+Its phone numbers have seven digits and no area code: rejected, never guessed (given
+Chicago's codes for a trial, they cost precision, 0.9655 → 0.8875 with the code of 4
+December, as an agency's phone is shared by its sites). What limits recall: a site named
+by its agency in one file and by its own name in another with nothing else in common but
+the address, which agencies share.
 `)
 	return b.String()
 }
