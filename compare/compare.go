@@ -463,8 +463,12 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	case MethodJoined:
 		return func(a, b *Prepared) bool { return Joined(a.v.Tokens, b.v.Tokens) }
 	case MethodContained:
+		within := Contained // threshold 1: one token may be a typo
+		if l.Threshold >= 1 {
+			within = ContainedTypo
+		}
 		if l.Facet == "" {
-			return func(a, b *Prepared) bool { return Contained(a.v.Tokens, b.v.Tokens, 2) }
+			return func(a, b *Prepared) bool { return within(a.v.Tokens, b.v.Tokens, 2) }
 		}
 		// The facet (an address's house number) must be equal; without
 		// one, the words alone must name a building, not just a street.
@@ -485,9 +489,9 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 				return false
 			}
 			if n == "" {
-				return Contained(a.v.Tokens, b.v.Tokens, 4)
+				return within(a.v.Tokens, b.v.Tokens, 4)
 			}
-			return Contained(a.v.Tokens, b.v.Tokens, 2) || oneWordStreet(a.v.Tokens, b.v.Tokens)
+			return within(a.v.Tokens, b.v.Tokens, 2) || oneWordStreet(a.v.Tokens, b.v.Tokens)
 		}
 	case MethodInitials:
 		f := c.facet("initials")

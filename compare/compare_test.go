@@ -148,6 +148,16 @@ func TestContained(t *testing.T) {
 	checkSymmetric(t, "Contained(3)", contained(3), []tokenCase{
 		{"high street", "high street leeds", false}, // too few tokens
 	})
+	checkSymmetric(t, "ContainedTypo", func(a, b []string) bool { return compare.ContainedTypo(a, b, 2) }, []tokenCase{
+		{"5516 south maplewood", "5516 south mapplewood avenue", true}, // a typo
+		{"high street leeds", "high street le", true},                  // cut, as Contained
+		{"high street", "high street leeds", true},
+		{"hugh street leeds", "high street", false},      // four letters: another street as likely
+		{"high streat leds", "high street leeds", false}, // two typos
+		{"calle 12", "calle 13", false},                  // a number is no typo
+		{"via roma", "via rome", false},                  // too short for a typo
+		{"cromwell road", "cromwlel road", true},         // two letters swapped
+	})
 }
 
 // TestDefaultLevels is a case table per kind: two raw values (| separates
@@ -237,7 +247,11 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindIdentifier, "V12345678", "V12345687", "one edit"},
 		{record.KindIdentifier, "V12345678", "V87654321", "else"},
 		{record.KindAddress, "12 High St", "12 High Street", "exact"},
-		{record.KindAddress, "12 High Street Leeds", "12 High Street Leds", "tokens ≥0.5"}, // a typo, not a cut
+		{record.KindAddress, "12 High Street Leeds", "12 High Street Leds", "tokens ≥0.5"},                // a town of four letters: too short to tell a typo
+		{record.KindAddress, "12 High Street Leicester", "12 High Street Liecester", "contained, a typo"}, // two letters swapped
+		{record.KindAddress, "5516 S. Maplewood", "5516 S Mapplewood Ave", "contained, a typo"},           // the street's name mistyped, its kind left out
+		{record.KindAddress, "12 High Street", "13 High Street", "tokens ≥0.75"},                          // another house: no typo in a number
+		{record.KindAddress, "12 Hugh Street", "12 High Street", "tokens ≥0.25"},                          // a name of four letters: another street's as likely
 		{record.KindAddress, "12 High Street", "12 HIGH STREET, LEEDS", "contained"},
 		{record.KindAddress, "12 High Street Leeds", "12 HIGH STREET, LEE", "contained"}, // cut at a field length
 		{record.KindAddress, "14 High Street", "12 HIGH STREET, LEEDS", "tokens ≥0.5"},   // another house

@@ -87,6 +87,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "", 0),
 			lv("contained", MethodContained, "number", 0),
+			lv("contained, a typo", MethodContained, "number", 1),
 			lv("tokens ≥0.75", MethodJaccard, "", 0.75),
 			lv("tokens ≥0.5", MethodJaccard, "", 0.5),
 			lv("tokens ≥0.25", MethodJaccard, "", 0.25),

@@ -587,24 +587,40 @@ func Joined(a, b []string) bool {
 // token of the other that no other token is, and not a number (a house
 // number cut short is another house). Equal token sets are contained too;
 // an exact level before this one takes those.
-func Contained(a, b []string, minTokens int) bool {
+func Contained(a, b []string, minTokens int) bool { return contained(a, b, minTokens, false) }
+
+// ContainedTypo is Contained with the one token of the shorter list that
+// is not in the other a single edit (a typo, two letters swapped) from
+// one that is not in the shorter, or cut short: a street's name mistyped
+// (5516 S Mapplewood Ave, 5516 S Maplewood). The mistyped token has at
+// least five letters and no digit: High and Hugh Street are two streets as
+// likely as one.
+func ContainedTypo(a, b []string, minTokens int) bool { return contained(a, b, minTokens, true) }
+
+func contained(a, b []string, minTokens int, typo bool) bool {
 	if len(a) > len(b) || len(a) == len(b) && tokensLen(a) > tokensLen(b) {
 		a, b = b, a
 	}
 	if len(a) < max(minTokens, 2) {
 		return false
 	}
-	cut := false
+	odd := false // the one token of a not in b
 	for _, x := range a {
 		if slices.Contains(b, x) {
 			continue
 		}
-		if cut || isDigits(x) || !slices.ContainsFunc(b, func(y string) bool {
-			return len(y) > len(x) && strings.HasPrefix(y, x) && !slices.Contains(a, y)
+		if odd || isDigits(x) || !slices.ContainsFunc(b, func(y string) bool {
+			if slices.Contains(a, y) {
+				return false
+			}
+			if len(y) > len(x) && strings.HasPrefix(y, x) {
+				return true
+			}
+			return typo && len(x) >= 5 && !strings.ContainsAny(x, "0123456789") && DamerauWithin(x, y, 1) <= 1
 		}) {
 			return false
 		}
-		cut = true
+		odd = true
 	}
 	return true
 }

@@ -91,6 +91,7 @@ var screenSpecs = func() []*compare.Comparison {
 		{lv(compare.MethodJaccard, 0.75), lv(compare.MethodJaccard, 0.1)},
 		{lv(compare.MethodContained, 0)},
 		{lv(compare.MethodContained, 0), lv(compare.MethodJaccard, 0.5)},
+		{lv(compare.MethodContained, 0), lv(compare.MethodContained, 1), lv(compare.MethodJaccard, 0.5)},
 	} {
 		levels = append([]compare.LevelSpec{lv(compare.MethodExact, 0)}, append(levels, lv(compare.MethodElse, 0))...)
 		out = append(out, compare.MustCompile(compare.Spec{Name: fmt.Sprint(i), Feature: "f", Kind: record.KindText, Levels: levels}))
