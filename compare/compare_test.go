@@ -207,12 +207,16 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindOrgName, "ACME Holdings S.A.", "Acme Holdings", "exact"},
 		{record.KindOrgName, "Holdings Acme", "Acme Holdings", "reordered"},
 		{record.KindOrgName, "Acme Holding", "Acme Holdings", "similar ≥0.92"},
-		{record.KindOrgName, "Acme Global Holdings Group", "Acme Holdings Group Intl", "tokens ≥0.6"},
+		{record.KindOrgName, "Acme Global Holdings Group", "Acme Holdings Group Intl", "similar ≥0.80"},
 		{record.KindOrgName, "ACME GLOBAL TRAD", "Acme Global Trading Holdings", "truncated"}, // a field's length cut it
 		{record.KindOrgName, "Ciboulette", "Ciboulette Restaurant", "subset"},
 		{record.KindOrgName, "Le Chardonnay (Los Angeles)", "Le Chardonnay", "subset"},
 		{record.KindOrgName, "Ciboulette", "Chez Ciboulette Bistro Paris", "subset"},
-		{record.KindOrgName, "Acme Trading", "Acme Shipping", "else"},
+		{record.KindOrgName, "Acme Trading", "Zenith Shipping", "else"},
+		{record.KindOrgName, "Acme Trading", "Acme Shipping", "similar ≥0.80"},                                       // weighed as the data says: often two companies
+		{record.KindOrgName, "Shell Internationale Research Maatschappij", "Shell Research Maatschapij", "phonetic"}, // a word left out, one misspelt
+		{record.KindOrgName, "Gloeilampenfabrieken Philips", "Philips Gloeilampenfabriek", "truncated"},
+		{record.KindOrgName, "Akzo Nobel", "Aczo Nobell", "similar ≥0.80"},
 		{record.KindDate, "1990-05-17", "1990-05-17", "exact"},
 		{record.KindDate, "1990-05-17", "1990", "partial"},
 		{record.KindDate, "1990-05-17", "1990-05-18", "one edit"},

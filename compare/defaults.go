@@ -38,7 +38,9 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("similar ≥0.92", MethodJaroWinkler, "compact", 0.92),
 			lv("truncated", MethodTruncated, "", 0),
 			lv("subset", MethodSubset, "", 0),
-			lv("tokens ≥0.6", MethodJaccard, "", 0.6),
+			lv("phonetic", MethodPhonetic, "", 0),
+			lv("subset, a typo", MethodSubsetTypo, "", 0),
+			lv("similar ≥0.80", MethodNameSim, "", 0.80),
 			els,
 		}
 	case record.KindDate:

@@ -105,8 +105,9 @@ func parseOrg(raw string, toks []string) (OrgName, error) {
 // without the numbers a label introduces (an account, a phone), a status
 // after the name (withoutStatus), and what follows a legal form to say
 // where the company is: a jurisdiction in brackets ("ACME S.A.
-// (PANAMA)") or a branch ("ACME LTD LONDON BRANCH", "ACME S.A. SUCURSAL
-// VENEZUELA"), which name the company the other sources name without it.
+// (PANAMA)"), a place after a comma ("AKZO NOBEL N.V., ARNHEM") or a
+// branch ("ACME LTD LONDON BRANCH", "ACME S.A. SUCURSAL VENEZUELA"), which
+// name the company the other sources name without it.
 func orgTokens(raw string) []string {
 	text := partyText(raw)
 	if t := strings.TrimRight(text, " \t."); strings.HasSuffix(t, ")") {
@@ -117,6 +118,7 @@ func orgTokens(raw string) []string {
 			}
 		}
 	}
+	text = withoutPlace(text)
 	toks := Tokens(strings.ReplaceAll(text, "&", " and "))
 	if strings.ContainsAny(text, "0123456789") {
 		toks = withoutNumbers(toks, true)
@@ -135,6 +137,30 @@ func orgTokens(raw string) []string {
 	}
 	return toks
 }
+
+// withoutPlace returns text without the place a list writes after a
+// company's legal form and a comma (AKZO NOBEL N.V., ARNHEM; ACME LTD,
+// LONDON, GB): the words after the first comma that follows a legal form,
+// when they are few (maxPlaceWords) and hold none.
+func withoutPlace(text string) string {
+	for i := 0; i < len(text); i++ {
+		if text[i] != ',' {
+			continue
+		}
+		if !endsWithForm(Tokens(text[:i])) {
+			continue
+		}
+		after := Tokens(text[i+1:])
+		if len(after) > 0 && len(after) <= maxPlaceWords && !slices.ContainsFunc(after, func(t string) bool { _, ok := legalForms[t]; return ok }) {
+			return text[:i]
+		}
+		break
+	}
+	return text
+}
+
+// maxPlaceWords is the most words withoutPlace takes for a place.
+const maxPlaceWords = 4
 
 // endsWithForm reports whether toks end with a legal form after a name.
 func endsWithForm(toks []string) bool {
@@ -387,17 +413,27 @@ func isOrgName(raw string, toks []string) bool {
 		if n == 0 || n >= len(toks) {
 			continue
 		}
-		written := toks[:n] // the form as the name writes it
+		written, rest := toks[:n], toks[n:] // the form as the name writes it, and the rest
 		if atEnd {
-			written = toks[len(toks)-n:]
+			written, rest = toks[len(toks)-n:], toks[:len(toks)-n]
 		}
 		// A short form that is also a name's word (SA, AS, AO) counts
-		// written with dots (S.A.) or a slash (S/A, A/S), or in a spelling
-		// no name has (JSC, ASA, Sociedad Anónima).
-		if !ambiguousForms[form] || !ambiguousForms[strings.Join(written, "")] || strings.Count(raw, ".") >= 2 || atEnd && slashedForm(raw) {
+		// written with dots (S.A., N.V), a slash (S/A, A/S), or in a
+		// spelling no name has (JSC, ASA, Sociedad Anónima); so does one
+		// written as a word with no vowel, which no name's word is, beside
+		// words that are no known names (Heineken NV, Shell BV, PT
+		// Garuda; Maria Cv may be a person's initials written together).
+		if !ambiguousForms[form] || !ambiguousForms[strings.Join(written, "")] || strings.Count(raw, ".") >= 2 ||
+			atEnd && (slashedForm(raw) || dottedForm(raw)) || len(written) == 1 && !strings.ContainsAny(written[0], "aeiouy") && !knownNames(rest) {
 			return true
 		}
 		if len(toks)-n >= 2 && !initialsAfterSurnames(toks, n, atEnd) {
+			return true
+		}
+		// One word and a form no name's word is spelt like, where the word
+		// is no known name: Bayer AG, BASF SE, Nokia Oy (Kim Se is a
+		// person; ACME SA and Ah Too may be too).
+		if atEnd && len(rest) == 1 && len(written) == 1 && formsNoName[written[0]] && !knownNames(rest) && !eastAsianFamilies[rest[0]] {
 			return true
 		}
 	}
@@ -412,6 +448,28 @@ func slashedForm(raw string) bool {
 	return n >= 3 && t[n-2] == '/' && isLetter(t[n-1]) && isLetter(t[n-3]) && (n == 3 || !isLetter(t[n-4]))
 }
 
+// knownNames reports whether every word is a known given name or
+// Hispanic surname.
+func knownNames(words []string) bool {
+	return !slices.ContainsFunc(words, func(t string) bool { return !hispanicSurnames[t] && !givenNames[t] })
+}
+
+// dottedForm reports whether raw ends with two letters with a dot between
+// them, as a legal form is written with its last dot left out (N.V, S. A).
+func dottedForm(raw string) bool {
+	t := strings.TrimRight(raw, " ,")
+	n := len(t)
+	if n >= 1 && t[n-1] == '.' {
+		return false // N.V. has two dots: counted as such
+	}
+	i := strings.LastIndexByte(t, '.')
+	if i < 1 || !isLetter(t[i-1]) || i >= 2 && isLetter(t[i-2]) {
+		return false
+	}
+	rest := strings.TrimLeft(t[i+1:], " ")
+	return len(rest) == 1 && isLetter(rest[0])
+}
+
 // initialsAfterSurnames reports whether the n tokens of a legal form at
 // the end of toks (atEnd) are single letters after words that are all
 // surnames or given names: "LOZANO MORENO A E" is a person's surnames and
@@ -422,13 +480,16 @@ func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
 		return false
 	}
 	name, form := toks[:len(toks)-n], toks[len(toks)-n:]
-	return !slices.ContainsFunc(form, func(t string) bool { return len(t) != 1 }) &&
-		!slices.ContainsFunc(name, func(t string) bool { return !hispanicSurnames[t] && !givenNames[t] })
+	return !slices.ContainsFunc(form, func(t string) bool { return len(t) != 1 }) && knownNames(name)
 }
 
 // ambiguousForms are legal forms spelled like words of people's names,
 // and spellings of others that are (ASA, CIA).
 var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia")
+
+// formsNoName are the ambiguousForms that no name's word is spelt like,
+// though short enough to be taken for initials or a syllable.
+var formsNoName = set("ag se oy ug aps")
 
 // orgWords are words that, in a name, say it is an organisation's.
 var orgWords = set("inversiones inversora inversora holding holdings trading group grupo corporacion corporation corp " +
