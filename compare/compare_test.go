@@ -175,6 +175,9 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "William Smith", "Bill Smith", "nickname"},
 		{record.KindName, "Francisco López", "Pancho López", "nickname"},
 		{record.KindName, "Mohammed Haddad", "Muhammad Haddad", "nickname"},
+		{record.KindName, "Willie Milne", "William Milne", "nickname"},
+		{record.KindName, "Fred Hoyle", "Frederick Hoyle", "nickname"},
+		{record.KindName, "Alfred Hoyle", "Albert Hoyle", "else"}, // Al is a short form of each: they are not each other's
 		{record.KindName, "catherine", "katherine", "nickname"},
 		{record.KindName, "jonathon", "jonathan", "similar ≥0.92"},
 		{record.KindName, "Juan García", "Juan García López", "subset"}, // a maternal surname dropped: before similarity, which would weigh it as any near name

@@ -55,9 +55,45 @@ susan sue susie susana
 thomas tom tommy tomas
 timothy tim timmy
 victoria vicky tori
-william bill will billy liam willy guillermo memo
+william bill will billy liam willy willie wilhelm guillermo memo
 zachary zach zack
 abigail abby
+albert bert bertie al
+alfred alf alfie fred
+arthur art artie
+barbara barb babs
+bernard bernie
+charlotte lottie
+donald don donnie
+douglas doug
+edmund ed ned
+eleanor ellie nell nora
+emily emmy
+ernest ernie
+frederick fred freddie freddy fritz
+gerald gerry jerry
+harold harry hal
+helen nell nellie
+herbert herb bert
+hugh hughie
+isaac ike
+leonard len lenny leo
+louis lou
+mary molly polly mae
+oliver ollie
+philip phil pip
+reginald reg reggie
+sarah sally sadie sara
+sidney sid
+stanley stan
+terence terry
+theodore ted teddy theo
+vincent vince vinny
+walter walt wally
+winifred winnie
+caroline carrie
+harriet hattie
+frances fanny
 alberto beto al
 manuel manolo manny
 jesus chucho chuy

@@ -444,7 +444,10 @@ such edits in one date stay a conflict (10,749 merges refused); without it, a pa
 child born one year digit and one day digit apart would not be told apart by their dates.
 What limits recall there: pairs no rule blocks (pair completeness 0.77, names misspelt in
 both words with the date missing), and pairs in the review band (about 17,000, nearly all
-of one person) whose agreement is a name and one more value.
+of one person) whose agreement is a name and one more value. The table of given names'
+short forms then lacked many English ones the set's records go by (Willie for William,
+Fred for Frederick, Sally for Sarah, Ernie, Bert, Hal, Nell): with 37 more, 0.8407 →
+0.8451 (the other sets unchanged).
 
 ## Organisations alone: Chicago early-childhood sites and PATSTAT applicants
 
