@@ -222,6 +222,8 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindOrgName, "Akzo Nobel", "Aczo Nobell", "similar ≥0.80"},
 		{record.KindDate, "1990-05-17", "1990-05-17", "exact"},
 		{record.KindDate, "1990-05-17", "1990", "partial"},
+		{record.KindDate, "1960|1961|1962", "1961-05-03", "partial"}, // a list's 1960 to 1962, each year a value
+		{record.KindDate, "1960|1961|1962", "1975-05-03", "else"},
 		{record.KindDate, "1990-05-17", "1990-05-18", "one edit"},
 		{record.KindDate, "1990-05-17", "1990-05-14", "one edit"},
 		{record.KindDate, "1990-05-07", "1990-07-05", "day/month swapped"},

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -563,6 +564,19 @@ func TestParts(t *testing.T) {
 		{record.KindPhone, "+58 414 765 4321", []string{"+58 414 765 4321"}},
 		{record.KindEmail, "ana@x.com; ana.perez@y.com", []string{"ana@x.com", "ana.perez@y.com"}},
 		{record.KindEmail, "ana@x.com", []string{"ana@x.com"}},
+		// Dates a list is not sure of: each of them, and each year of a
+		// short range.
+		{record.KindDate, "1962 or 1963", []string{"1962", "1963"}},
+		{record.KindDate, "1962/1963", []string{"1962", "1963"}},
+		{record.KindDate, "17 May 1962; 18 May 1962", []string{"17 May 1962", "18 May 1962"}},
+		{record.KindDate, "1960 to 1962", []string{"1960", "1961", "1962"}},
+		{record.KindDate, "Between 1955 and 1958", []string{"1955", "1956", "1957", "1958"}},
+		{record.KindDate, "1960-1962", []string{"1960", "1961", "1962"}},
+		{record.KindDate, "1940 to 1960", []string{"1940 to 1960"}}, // too wide to read
+		{record.KindDate, "1962 to 1960", []string{"1962 to 1960"}}, // backwards
+		{record.KindDate, "12/05/1962", []string{"12/05/1962"}},
+		{record.KindDate, "1960-12", []string{"1960-12"}},
+		{record.KindDate, "May or June 1962", []string{"May or June 1962"}}, // a part without its year
 		{record.KindIdentifier, "V-12.345.678 / 1234", []string{"V-12.345.678 / 1234"}},
 		{record.KindAddress, "Calle 5, alias 3", []string{"Calle 5, alias 3"}},
 	}
@@ -582,12 +596,23 @@ func FuzzParts(f *testing.F) {
 	f.Add(string(record.KindParty), "J SMITH OR M SMITH")
 	f.Add(string(record.KindParty), "JOHN SMITH/JANE SMITH")
 	f.Add(string(record.KindParty), "John and/or Jane Smith")
+	f.Add(string(record.KindDate), "1960 to 1962")
+	f.Add(string(record.KindDate), "1962 or 1963")
+	f.Add(string(record.KindDate), "17 May 1962; 18 May 1962")
 	f.Fuzz(func(t *testing.T, kind, raw string) {
 		parts := normalize.Parts(record.Kind(kind), raw)
 		if len(parts) == 0 {
 			t.Fatal("no parts")
 		}
 		if len(parts) == 1 {
+			return
+		}
+		if record.Kind(kind) == record.KindDate && yearRun(parts) {
+			// A range of years: its ends are raw's, the years between
+			// them each one, six at most.
+			if len(parts) > 6 || !strings.Contains(raw, parts[0]) || !strings.Contains(raw, parts[len(parts)-1]) {
+				t.Fatalf("Parts(%q) = %q: not the years of a short range written there", raw, parts)
+			}
 			return
 		}
 		// Nothing dropped but separators: each part is in raw, in order;
@@ -611,6 +636,19 @@ func FuzzParts(f *testing.F) {
 			rest = rest[i+len(p):]
 		}
 	})
+}
+
+// yearRun reports whether parts are consecutive years, more than two.
+func yearRun(parts []string) bool {
+	prev := -1
+	for _, p := range parts {
+		y, err := strconv.Atoi(p)
+		if err != nil || len(p) != 4 || prev >= 0 && y != prev+1 {
+			return false
+		}
+		prev = y
+	}
+	return len(parts) > 2
 }
 
 func TestSpelling(t *testing.T) {

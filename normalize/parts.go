@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/concord-er/concord/record"
@@ -21,11 +22,18 @@ import (
 //   - phones at a separator between numbers: "0212-1234567 / 0414-7654321"
 //     (a part of fewer than six digits, such as an area code written
 //     "030/1234567", keeps the cell whole);
-//   - e-mail addresses at separators, when the cell holds more than one @.
+//   - e-mail addresses at separators, when the cell holds more than one @;
+//   - dates at " or " or a semicolon, each part with a year (1962 or
+//     1963; 12/05/1962; 13/05/1962), and two bare years at a slash
+//     (1962/1963), as watch lists write a date they are not sure of; and a
+//     range of years (1960 to 1962, between 1955 and 1958, 1960-1962) as
+//     each of its years, when it spans maxYearRange years or fewer (a
+//     wider one is one part, which no date reads).
 //
 // Parts never drops text: every character but the separators and markers
 // is in one part (and a surname two joint names share, written once, in
-// both).
+// both); a range of years is the one case where parts write more (the
+// years between its ends).
 func Parts(kind record.Kind, raw string) []string { return AppendParts(nil, kind, raw) }
 
 // AppendParts appends the parts of raw (Parts) to dst: a caller that reads
@@ -57,8 +65,48 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 		if strings.Count(raw, "@") > 1 {
 			return appendSplit(dst, raw, emailSeparator, func(p string) bool { return strings.Contains(p, "@") })
 		}
+	case kind == record.KindDate:
+		if lo, hi, ok := yearRange(raw); ok {
+			for y := lo; y <= hi; y++ {
+				dst = append(dst, strconv.Itoa(y))
+			}
+			return dst
+		}
+		if bareYears.MatchString(raw) {
+			return appendSplit(dst, raw, yearSlash, nil)
+		}
+		return appendSplit(dst, raw, dateAlternative, func(p string) bool { return fourDigits.MatchString(p) })
 	}
 	return append(dst, raw)
+}
+
+// maxYearRange is the most years a range of years may span to be read as
+// each of them: a wider one says too little to tell people apart by.
+const maxYearRange = 5
+
+var (
+	// yearRangeForm is a range of years: 1960 to 1962, between 1955 and
+	// 1958, from 1960 until 1962, 1960-1962, 1960–62 is not one (its end
+	// is two digits).
+	yearRangeForm = regexp.MustCompile(`(?i)^\s*(?:between\s+|from\s+)?([0-9]{4})\s*(?:-|–|—|\bto\b|\band\b|\buntil\b|\btill\b|\bthrough\b)\s*([0-9]{4})\s*$`)
+	// bareYears is two years written with a slash between them.
+	bareYears = regexp.MustCompile(`^\s*[0-9]{4}\s*/\s*[0-9]{4}\s*$`)
+	yearSlash = regexp.MustCompile(`\s*/\s*`)
+	// dateAlternative separates dates a list is not sure of.
+	dateAlternative = regexp.MustCompile(`(?i)\s*(?:;|\s(?:or|o|ou|oder)\s)\s*`)
+	fourDigits      = regexp.MustCompile(`[0-9]{4}`)
+)
+
+// yearRange reads raw as a range of years (yearRangeForm) whose end comes
+// after its start by maxYearRange years or fewer.
+func yearRange(raw string) (lo, hi int, ok bool) {
+	m := yearRangeForm.FindStringSubmatch(raw)
+	if m == nil {
+		return 0, 0, false
+	}
+	lo, _ = strconv.Atoi(m[1])
+	hi, _ = strconv.Atoi(m[2])
+	return lo, hi, hi > lo && hi-lo <= maxYearRange
 }
 
 // jointNames reads a cell that names two people, as joint accounts and
