@@ -209,6 +209,7 @@ func partyText(raw string) string {
 	}
 	// The first qualifier after a name cuts it there; one the name starts
 	// with goes, and the rest is read again (FAO JOHN SMITH C/O ACME).
+	s = withoutUnfoldable(s)
 	for mayHold(s, careOfHints) {
 		l := partyQualifier.FindStringIndex(s)
 		if l == nil {
@@ -233,6 +234,22 @@ func partyText(raw string) string {
 		return s
 	}
 	return raw
+}
+
+// withoutUnfoldable returns s without the letters Tokens drops (of a
+// script with no Latin letters for them), so that partyQualifier reads the
+// words Tokens will: ATTNޢ is ATTN, as its normalised form reads again.
+// (Arabic letters are read in their words' context, never alone.)
+func withoutUnfoldable(s string) string {
+	if isASCII(s) || strings.IndexFunc(s, func(r rune) bool { return r > unicode.MaxLatin1 && unicode.IsLetter(r) }) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r > unicode.MaxLatin1 && unicode.IsLetter(r) && !isArabic(r) && len(Tokens(string(r))) == 0 {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // personText drops from a person's name what a customer file or a list

@@ -68,10 +68,11 @@ func parseOrg(raw string, toks []string) (OrgName, error) {
 			toks = toks[:len(toks)-n]
 		}
 	}
-	if len(forms) == 0 {
-		if n, f := legalFormAt(toks, false); n > 0 && n < len(toks) {
-			forms, toks = []string{f}, toks[n:]
-		}
+	if n, f := legalFormAt(toks, false); n > 0 && n < len(toks) && (len(forms) == 0 || formsBeforeName[f]) {
+		// A form before the name, as Russian and Indonesian names write
+		// it (OOO Gazprom Neft, PT Garuda), where English writes it after:
+		// PJSC "Rosneft Oil Company" is Rosneft Oil Co PJSC.
+		forms, toks = append(forms, f), toks[n:]
 	}
 	form := strings.Join(forms, " ")
 	if len(toks) > 1 && (toks[0] == "the" || toks[0] == "la" || toks[0] == "el") {
@@ -278,7 +279,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"srl":           {"srl", "s r l", "s de rl", "s de r l", "sociedad de responsabilidad limitada"},
 		"sl":            {"sl", "s l", "sociedad limitada"},
 		"sarl":          {"sarl", "s a r l", "s a rl"},
-		"llc":           {"llc", "l l c", "limited liability company"},
+		"llc":           {"llc", "l l c", "limited liability company", "ooo", "tov"},           // OOO and TOV as lists translate them
 		"ltd":           {"ltd", "limited", "ltda", "limitada", "ltee", "ltda me", "ltda epp"}, // Brazil's size marks after the form: micro (ME), small (EPP)
 		"pty ltd":       {"pty ltd", "pty limited", "proprietary limited", "pty"},
 		"pvt ltd":       {"pvt ltd", "private limited", "pvt"},
@@ -302,11 +303,10 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"ab publ":       {"ab publ", "publ ab"}, // a Swedish public company: Volvo AB (publ)
 		"as":            {"as", "asa", "a s"},
 		"aps":           {"aps"},
-		"ooo":           {"ooo", "ooo"},
-		"oao":           {"oao"},
-		"zao":           {"zao"},
-		"pao":           {"pao", "pjsc"},
-		"ao":            {"ao", "jsc"},
+		"oao":           {"oao", "ojsc", "open joint stock company"},
+		"zao":           {"zao", "cjsc", "closed joint stock company"},
+		"pao":           {"pao", "pjsc", "public joint stock company"},
+		"ao":            {"ao", "jsc", "joint stock company", "non public joint stock company"},
 		"sro":           {"sro", "s r o"},
 		"kft":           {"kft"},
 		"bhd":           {"bhd", "sdn bhd"},
@@ -316,7 +316,6 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"ltd sti":       {"ltd sti", "limited sirketi"},
 		"doo":           {"doo", "d o o"},
 		"too":           {"too"},
-		"tov":           {"tov"},
 		"kk":            {"kk", "k k", "kabushiki kaisha"},
 		"spc":           {"spc"},
 		"saoc":          {"saoc", "saog"},
@@ -430,6 +429,9 @@ func isOrgName(raw string, toks []string) bool {
 		if len(toks)-n >= 2 && !initialsAfterSurnames(toks, n, atEnd) {
 			return true
 		}
+		if !atEnd && quotedAfter(raw, n) {
+			return true // a form and a name in quotes, as CIS registers write them: TOO 'KazMunayGas'
+		}
 		// One word and a form no name's word is spelt like, where the word
 		// is no known name: Bayer AG, BASF SE, Nokia Oy (Kim Se is a
 		// person; ACME SA and Ah Too may be too).
@@ -446,6 +448,13 @@ func slashedForm(raw string) bool {
 	t := strings.TrimRight(raw, " .")
 	n := len(t)
 	return n >= 3 && t[n-2] == '/' && isLetter(t[n-1]) && isLetter(t[n-3]) && (n == 3 || !isLetter(t[n-4]))
+}
+
+// quotedAfter reports whether raw's first n words come before a quote
+// that opens the rest: TOO "Alfa", AO «Beta».
+func quotedAfter(raw string, n int) bool {
+	i := strings.IndexAny(raw, "\"'«„“")
+	return i > 0 && len(Tokens(raw[:i])) == n && len(Tokens(raw[i:])) > 0
 }
 
 // knownNames reports whether every word is a known given name or
@@ -486,6 +495,12 @@ func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
 // ambiguousForms are legal forms spelled like words of people's names,
 // and spellings of others that are (ASA, CIA).
 var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia")
+
+// formsBeforeName are the legal forms that names write before them, as
+// Russian, Kazakh and Indonesian ones do (OOO, PJSC, TOO, PT), even when
+// another form ends the name: another form at the start (Corporation of
+// London Ltd) is a word of the name.
+var formsBeforeName = set("llc ao oao zao pao too pt")
 
 // formsNoName are the ambiguousForms that no name's word is spelt like,
 // though short enough to be taken for initials or a syllable.
