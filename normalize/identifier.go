@@ -17,7 +17,8 @@ import (
 // writes. A letter standing alone is kept (V-12.345.678, 12345678 Z). So is
 // a check character in brackets (Hong Kong's A123456(7), A123456 (7)), while
 // a longer note in brackets apart from the number goes, digits and all
-// ("AB1234567 (exp 2030)").
+// ("AB1234567 (exp 2030)"), and so do the document's dates after it
+// ("725178914 (Russia) expires 12 Dec 2023", "AB123456 issued 2015").
 func Identifier(raw string) (string, error) {
 	if t := idNote.ReplaceAllStringFunc(raw, func(note string) string {
 		if utf8.RuneCountInString(strings.TrimSpace(note)) <= 3 { // " (7)"
@@ -67,11 +68,21 @@ func numberTokens(toks []string) []string {
 		lo = k
 	}
 	hi := len(toks)
+	// A document's dates after its number: "725178914 (Russia) expires
+	// 12 Dec 2023", "issued 2015".
+	if j := slices.IndexFunc(toks[first+1:], func(w string) bool { return idDateNotes[w] }); j >= 0 {
+		hi = first + 1 + j
+	}
 	for hi > first+1 && !hasDigit(toks[hi-1]) && len(toks[hi-1]) >= 2 {
 		hi--
 	}
 	return toks[lo:hi]
 }
+
+// idDateNotes are the words that introduce, after an identifier, the
+// dates of the document it numbers: they and what follows are no part of
+// it.
+var idDateNotes = set("expires expiring expiry expired exp issued issue valid validity until vence vencimiento vencido emitido emitida expedido expedida emision valido valida hasta ausgestellt gultig")
 
 // idNote matches a note in brackets written apart from what comes before.
 var idNote = regexp.MustCompile(`\s+(?:\([^()]*\)|\[[^\[\]]*\])`)
