@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -209,26 +210,38 @@ func partyText(raw string) string {
 	}
 	// The first qualifier after a name cuts it there; one the name starts
 	// with goes, and the rest is read again (FAO JOHN SMITH C/O ACME).
-	s = withoutUnfoldable(s)
-	for mayHold(s, careOfHints) {
-		l := partyQualifier.FindStringIndex(s)
+	// The markers are read in the words Tokens will make (ATTNޢ is ATTN,
+	// F'AO is FAO), so that a normalised name reads the same again; the
+	// text keeps its apostrophes unless a marker is cut.
+	words := withoutUnfoldable(s)
+	plain := words
+	if strings.ContainsAny(words, "'`\u2019\u2018") {
+		plain = apostrophes.Replace(words)
+	}
+	cut := plain
+	for mayHold(cut, careOfHints) {
+		l := partyQualifier.FindStringIndex(cut)
 		if l == nil {
 			break
 		}
-		if strings.IndexFunc(s[:l[0]], unicode.IsLetter) >= 0 {
-			s = s[:l[0]]
+		if strings.IndexFunc(cut[:l[0]], unicode.IsLetter) >= 0 {
+			cut = cut[:l[0]]
 			break
 		}
 		// "ATTN: JOHN SMITH": the name after the marker, from the first
 		// letter the match ends with, when a name of two words or more
 		// ("FAO SALES" stays); so "C/O ACME LTD" is read as Acme Ltd,
 		// the party it names.
-		_, size := utf8.DecodeLastRuneInString(s[:l[1]])
-		rest := s[l[1]-size:]
+		_, size := utf8.DecodeLastRuneInString(cut[:l[1]])
+		rest := cut[l[1]-size:]
 		if len(Tokens(rest)) < 2 {
 			break
 		}
-		s = rest
+		cut = rest
+	}
+	s = words
+	if cut != plain {
+		s = cut
 	}
 	if s != trimmed {
 		return s
@@ -236,29 +249,59 @@ func partyText(raw string) string {
 	return raw
 }
 
-// withoutUnfoldable returns s without the letters Tokens drops (of a
-// script with no Latin letters for them), so that partyQualifier reads the
-// words Tokens will: ATTNޢ is ATTN, as its normalised form reads again.
-// (Arabic letters are read in their words' context, never alone.)
+// apostrophes are the marks tokenize drops inside a word (O'Brien is
+// obrien).
+var apostrophes = strings.NewReplacer("'", "", "`", "", "\u2019", "", "\u2018", "")
+
+// withoutUnfoldable returns s as tokenize will read its words: without
+// the characters latin turns into nothing (or into an apostrophe, which
+// tokenize drops inside a word), and with invalid bytes as spaces, as latin
+// reads them; so that partyQualifier reads the words Tokens will (ATTNޢ
+// is ATTN) and a normalised name reads the same again. Arabic letters are
+// read in their words' context, never alone, and are kept.
 func withoutUnfoldable(s string) string {
-	if isASCII(s) || strings.IndexFunc(s, func(r rune) bool { return r > unicode.MaxLatin1 && unicode.IsLetter(r) }) < 0 {
+	if isASCII(s) {
 		return s
 	}
+	s = strings.ToValidUTF8(s, " ")
 	return strings.Map(func(r rune) rune {
-		if r > unicode.MaxLatin1 && unicode.IsLetter(r) && !isArabic(r) && len(Tokens(string(r))) == 0 {
+		if r > unicode.MaxASCII && !isArabic(r) && !unicode.IsSpace(r) && foldsToNothing(r) {
 			return -1
 		}
 		return r
 	}, s)
 }
 
+// foldsToNothing reports whether latin writes r as nothing a word keeps;
+// runes below 0x800 are looked up in a table made once.
+func foldsToNothing(r rune) bool {
+	if r < rune(len(nothingRunes())) {
+		return nothingRunes()[r]
+	}
+	return apostrophes.Replace(latin(string(r))) == ""
+}
+
+var nothingRunes = sync.OnceValue(func() []bool {
+	t := make([]bool, 0x800)
+	for r := range t {
+		t[r] = apostrophes.Replace(latin(string(rune(r)))) == ""
+	}
+	return t
+})
+
 // personText drops from a person's name what a customer file or a list
 // writes beside it: a note in brackets ("John Smith (deceased)", "Maria
 // Perez (nee Gomez)", "John (Johnny) Smith": an alias in brackets after
-// a.k.a. is the cell's second name, Parts), a birth surname after née, and
+// a.k.a. is the cell's second name, Parts), a nickname in quotes
+// (quotedNickname), a birth surname after née, and
 // a status ("THE LATE JOHN SMITH", "SMITH JOHN - DECEASED"). Each goes only
 // when a name of two words or more is left: "(Juan) Perez" stays whole.
 func personText(s string) string {
+	if strings.ContainsAny(s, "\"'\u201c\u2018\u00ab") {
+		if t := quotedNickname.ReplaceAllString(s, " "); t != s && len(strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })) >= 2 {
+			s = t
+		}
+	}
 	if !mayHold(s, personNoteHints) {
 		return s
 	}
@@ -273,10 +316,16 @@ func personText(s string) string {
 	return s
 }
 
+// quotedNickname is a nickname in quotes between a name's words, as lists
+// write it: Joaquín "El Chapo" Guzmán, Mohammed 'Abu Ali' Hassan (O'Brien's
+// apostrophe is inside a word).
+var quotedNickname = regexp.MustCompile(`(?:^|\s)(?:"[^"]{1,40}"|“[^”]{1,40}”|«[^»]{1,40}»|'[^']{1,40}'|‘[^’]{1,40}’)(?:\s|$)`)
+
 // personNotes match what personText drops: brackets and what they hold, a
 // status before or after the name.
 var personNotes = []*regexp.Regexp{
 	regexp.MustCompile(`\([^()]*\)?|\[[^\[\]]*\]?`),
+
 	regexp.MustCompile(`(?i)^\s*the\s+late\s+`),
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:deceased|dec'?d)[^\p{L}\p{N}]*$`),
 	// An account's or a role's note after the name: JOHN SMITH JOINT
