@@ -275,8 +275,8 @@ func withoutUnfoldable(s string) string {
 // foldsToNothing reports whether latin writes r as nothing a word keeps;
 // runes below 0x800 are looked up in a table made once.
 func foldsToNothing(r rune) bool {
-	if r < rune(len(nothingRunes())) {
-		return nothingRunes()[r]
+	if t := nothingRunes(); r < rune(len(t)) {
+		return t[r]
 	}
 	return apostrophes.Replace(latin(string(r))) == ""
 }
@@ -293,9 +293,9 @@ var nothingRunes = sync.OnceValue(func() []bool {
 // writes beside it: a note in brackets ("John Smith (deceased)", "Maria
 // Perez (nee Gomez)", "John (Johnny) Smith": an alias in brackets after
 // a.k.a. is the cell's second name, Parts), a nickname in quotes
-// (quotedNickname), a birth surname after née, and
-// a status ("THE LATE JOHN SMITH", "SMITH JOHN - DECEASED"). Each goes only
-// when a name of two words or more is left: "(Juan) Perez" stays whole.
+// (quotedNickname), a birth surname after née, and a status ("THE LATE
+// JOHN SMITH", "SMITH JOHN - DECEASED"). Each goes only when a name of two
+// words or more is left: "(Juan) Perez" stays whole.
 func personText(s string) string {
 	if strings.ContainsAny(s, "\"'\u201c\u2018\u00ab") {
 		if t := quotedNickname.ReplaceAllString(s, " "); t != s && len(strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) })) >= 2 {
@@ -325,7 +325,6 @@ var quotedNickname = regexp.MustCompile(`(?:^|\s)(?:"[^"]{1,40}"|“[^”]{1,40}
 // status before or after the name.
 var personNotes = []*regexp.Regexp{
 	regexp.MustCompile(`\([^()]*\)?|\[[^\[\]]*\]?`),
-
 	regexp.MustCompile(`(?i)^\s*the\s+late\s+`),
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:deceased|dec'?d)[^\p{L}\p{N}]*$`),
 	// An account's or a role's note after the name: JOHN SMITH JOINT
