@@ -102,6 +102,20 @@ func TestCompatiblePairs(t *testing.T) {
 	}
 }
 
+// TestSourceKinds: records of unknown kind count as people and
+// organisations in the proportion of their source's records of known kind.
+func TestSourceKinds(t *testing.T) {
+	rec := func(k record.EntityKind) record.Record { return record.Record{Kind: k} }
+	p, o, u := record.EntityPerson, record.EntityOrganization, record.EntityUnknown
+	recs := []record.Record{rec(p), rec(p), rec(p), rec(o), rec(u), rec(u), rec(u), rec(u), rec(u), rec(u)}
+	src := []uint16{0, 0, 0, 0, 0, 0, 0, 0, 1, 1} // source 1 holds unknown kinds alone
+	got := sourceKinds(recs, src, 2, nil)
+	want := []kindSizes{{all: 8, people: 6, orgs: 2}, {all: 2}}
+	if got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("sourceKinds = %+v, want %+v", got, want)
+	}
+}
+
 // TestInferKind: a record of unknown kind takes the kind its party name
 // reads as, so a payment party named like a company's officer is a person
 // and never meets the company.
@@ -125,6 +139,7 @@ func TestInferKind(t *testing.T) {
 		{"party read as a person's", record.EntityUnknown, []record.Feature{party("CARLOS SANDERO GALLEGO")}, record.EntityPerson},
 		{"party with a legal form", record.EntityUnknown, []record.Feature{party("CARLOS SANDERO GALLEGO S.R.L.")}, record.EntityOrganization},
 		{"party with an organisation word", record.EntityUnknown, []record.Feature{party("INVERSIONES HERRERA")}, record.EntityOrganization},
+		{"party that says neither", record.EntityUnknown, []record.Feature{party("AKZO NOBEL")}, record.EntityUnknown},
 		{"declared kind kept", record.EntityOrganization, []record.Feature{party("PACIFIC MONRIDGE")}, record.EntityOrganization},
 		{"only a person name", record.EntityUnknown, []record.Feature{name(record.KindName)}, record.EntityPerson},
 		{"only an organisation name", record.EntityUnknown, []record.Feature{name(record.KindOrgName)}, record.EntityOrganization},

@@ -386,8 +386,31 @@ func Party(raw string) (record.Value, error) {
 		return record.Value{}, err
 	}
 	v := n.Value()
-	v.Facets = append(v.Facets, record.Facet{Name: record.FacetName("party"), Value: string(record.EntityPerson)})
+	if personEvidence(raw, n) {
+		v.Facets = append(v.Facets, record.Facet{Name: record.FacetName("party"), Value: string(record.EntityPerson)})
+	}
 	return v, nil
+}
+
+// personEvidence reports whether a name that reads as no organisation's
+// says it is a person's: a known given name or surname, an initial, a
+// title or suffix, or SURNAME, Given or SURNAME/GIVEN. A name without one
+// (AKZO NOBEL, a company written without its legal form, or a person whose
+// names no list here knows) is of neither kind, and its record may be put
+// with either.
+func personEvidence(raw string, n PersonName) bool {
+	if n.Suffix != "" || strings.ContainsAny(raw, ",/") {
+		return true
+	}
+	for _, t := range n.Tokens {
+		if len(t) == 1 || givenNames[t] || hispanicGiven[t] || hispanicSurnames[t] || eastAsianFamilies[t] || honorifics[t] {
+			return true
+		}
+		if _, ok := arabicNames[t]; ok {
+			return true
+		}
+	}
+	return slices.ContainsFunc(Tokens(raw), func(t string) bool { return honorifics[t] || trailingTitles[t] })
 }
 
 // IsOrgName reports whether a name is an organisation's: it ends (or

@@ -56,8 +56,8 @@ func historicalTruth(recs []record.Record) map[record.Key]string {
 }
 
 // patstatTarget is a floor under the PATSTAT applicants' pairwise F1
-// (0.94 on 5 December 2026), not a goal.
-const patstatTarget = 0.92
+// (0.96 on 5 December 2026), not a goal.
+const patstatTarget = 0.94
 
 // chicagoTarget is a floor under the Chicago early-childhood sites'
 // pairwise F1 (0.92 on 5 December 2026), not a goal.
@@ -489,10 +489,15 @@ Kim Se and Ah Too stay people); and a place after a comma that follows a legal f
 left out of the name. F1 0.9431 (P 0.9699); with the applicants declared
 ` + "`kind: organization`" + `, 0.9648, and typed ` + "`org_name`" + `, 0.9686 (0.8392 with the organisations' levels of 4
 December). None of the 26,451 names of the heterogeneous and UK-style sets reads
-otherwise, and those sets are unchanged. What is left: names that carry no legal form
-(` + "`AKZO NOBEL`" + `) read as people's, which, in a source of no declared kind, are never put
-with companies; and a parent and its subsidiary (` + "`DSM N.V.`" + `, ` + "`DSM IP Assets B.V.`" + `), one
-name inside the other, which the reference keeps apart.
+otherwise, and those sets are unchanged. A name with no legal form and no sign of a person
+(` + "`AKZO NOBEL`" + `) was read as a person's too, and never met the same company's records
+that read as a firm: it now leaves its record of unknown kind, which may join either, and
+such records count in a pair of sources' prior as people and organisations in the
+proportion of their source's others (counted as compatible with both, payments whose
+people's names no list knows lowered λ of the large heterogeneous set's registry–payments
+pair from 2^-12.7 to 2^-13.3, and its F1 to 0.9761): 0.9619, the large set 0.9783 →
+0.9785, the others within 0.0001. What is left: a parent and its subsidiary
+(` + "`DSM N.V.`" + `, ` + "`DSM IP Assets B.V.`" + `), one name inside the other, which the reference keeps apart.
 `)
 	return b.String()
 }
