@@ -239,6 +239,12 @@ func partyText(raw string) string {
 		}
 		cut = rest
 	}
+	// A marker left at the end with no party after it goes too, when a
+	// name of two words is left (JOHN SMITH ATTN): read surname first, it
+	// would stand before a name.
+	if l := danglingMarker.FindStringIndex(cut); l != nil && len(Tokens(cut[:l[0]])) >= 2 {
+		cut = cut[:l[0]]
+	}
 	s = words
 	if cut != plain {
 		s = cut
@@ -248,6 +254,10 @@ func partyText(raw string) string {
 	}
 	return raw
 }
+
+// danglingMarker is a qualifier's marker that ends a party's text, with
+// nothing after it (of those no name's word is spelt like).
+var danglingMarker = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:attn|fao|f\.a\.o\.?|obo|o/b/o|itf|i/t/f|fbo|f/b/o|c/o)[^\p{L}\p{N}]*$`)
 
 // apostrophes are the marks tokenize drops inside a word (O'Brien is
 // obrien).
