@@ -211,9 +211,19 @@ func partyText(raw string) string {
 	// The first qualifier after a name cuts it there; one the name starts
 	// with goes, and the rest is read again (FAO JOHN SMITH C/O ACME).
 	// The markers are read in the words Tokens will make (ATTNޢ is ATTN,
-	// F'AO is FAO), so that a normalised name reads the same again; the
-	// text keeps its apostrophes unless a marker is cut.
-	words := withoutUnfoldable(s)
+	// F'AO is FAO, iܜf is ITF), so that a normalised name reads the same
+	// again; the text keeps its apostrophes unless a marker is cut. So
+	// are personText's notes, which read what this returns (NEե is NEE).
+	words := s
+	if !isASCII(s) {
+		// Tokens reads latin's letters; Chinese and Korean names, which
+		// nameTokens romanises its own way, lose only what latin drops.
+		if hasCJK(s) {
+			words = withoutUnfoldable(s)
+		} else {
+			words = latin(s)
+		}
+	}
 	plain := words
 	if strings.ContainsAny(words, "'`\u2019\u2018") {
 		plain = apostrophes.Replace(words)
@@ -242,8 +252,10 @@ func partyText(raw string) string {
 	// A marker left at the end with no party after it goes too, when a
 	// name of two words is left (JOHN SMITH ATTN): read surname first, it
 	// would stand before a name.
-	if l := danglingMarker.FindStringIndex(cut); l != nil && len(Tokens(cut[:l[0]])) >= 2 {
-		cut = cut[:l[0]]
+	if mayHold(cut, careOfHints) {
+		if l := danglingMarker.FindStringIndex(cut); l != nil && len(Tokens(cut[:l[0]])) >= 2 {
+			cut = cut[:l[0]]
+		}
 	}
 	s = words
 	if cut != plain {
