@@ -65,7 +65,9 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 		if strings.Count(raw, "@") > 1 {
 			return appendSplit(dst, raw, emailSeparator, func(p string) bool { return strings.Contains(p, "@") })
 		}
-	case kind == record.KindDate:
+	case kind == record.KindDate && longDigitRuns(raw) >= 2:
+		// Every form below writes two years (or dates) at least: a date
+		// alone, which has one, skips the expressions.
 		if lo, hi, ok := yearRange(raw); ok {
 			for y := lo; y <= hi; y++ {
 				dst = append(dst, strconv.Itoa(y))
@@ -96,6 +98,23 @@ var (
 	dateAlternative = regexp.MustCompile(`(?i)\s*(?:;|\s(?:or|o|ou|oder)\s)\s*`)
 	fourDigits      = regexp.MustCompile(`[0-9]{4}`)
 )
+
+// longDigitRuns counts the runs of four digits or more in s, as many as a
+// cell writes years (19620517 is one run).
+func longDigitRuns(s string) int {
+	runs, n := 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			n++
+			continue
+		}
+		if n >= 4 {
+			runs++
+		}
+		n = 0
+	}
+	return runs
+}
 
 // yearRange reads raw as a range of years (yearRangeForm) whose end comes
 // after its start by maxYearRange years or fewer.
