@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -275,41 +274,22 @@ var danglingMarker = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:attn|fao|f\.a
 // obrien).
 var apostrophes = strings.NewReplacer("'", "", "`", "", "\u2019", "", "\u2018", "")
 
-// withoutUnfoldable returns s as tokenize will read its words: without
-// the characters latin turns into nothing (or into an apostrophe, which
-// tokenize drops inside a word), and with invalid bytes as spaces, as latin
-// reads them; so that partyQualifier reads the words Tokens will (ATTNޢ
-// is ATTN) and a normalised name reads the same again. Arabic letters are
-// read in their words' context, never alone, and are kept.
+// withoutUnfoldable returns a name in Chinese or Korean script (which
+// partyText does not give to latin: nameTokens romanises it its own way) as
+// tokenize will read its words: without the characters latin turns into
+// nothing (or into an apostrophe, which tokenize drops inside a word), and
+// with invalid bytes as spaces, as latin reads them; so that
+// partyQualifier reads the words Tokens will (ATTNޢ is ATTN). Arabic
+// letters are read in their words' context, never alone, and are kept.
 func withoutUnfoldable(s string) string {
-	if isASCII(s) {
-		return s
-	}
 	s = strings.ToValidUTF8(s, " ")
 	return strings.Map(func(r rune) rune {
-		if r > unicode.MaxASCII && !isArabic(r) && !unicode.IsSpace(r) && foldsToNothing(r) {
+		if r > unicode.MaxASCII && !isArabic(r) && !unicode.IsSpace(r) && apostrophes.Replace(latin(string(r))) == "" {
 			return -1
 		}
 		return r
 	}, s)
 }
-
-// foldsToNothing reports whether latin writes r as nothing a word keeps;
-// runes below 0x800 are looked up in a table made once.
-func foldsToNothing(r rune) bool {
-	if t := nothingRunes(); r < rune(len(t)) {
-		return t[r]
-	}
-	return apostrophes.Replace(latin(string(r))) == ""
-}
-
-var nothingRunes = sync.OnceValue(func() []bool {
-	t := make([]bool, 0x800)
-	for r := range t {
-		t[r] = apostrophes.Replace(latin(string(rune(r)))) == ""
-	}
-	return t
-})
 
 // personText drops from a person's name what a customer file or a list
 // writes beside it: a note in brackets ("John Smith (deceased)", "Maria
