@@ -34,7 +34,8 @@ const (
 	MethodDateSwap     = "date_transposed"   // day and month swapped
 	MethodDatePartial  = "date_partial"      // a partial date consistent with the other
 	MethodDateMonth    = "date_same_month"
-	MethodDateYears    = "date_years" // years at most threshold apart
+	MethodDateDay      = "date_same_day" // dates known to the day, the same month and day in another year
+	MethodDateYears    = "date_years"    // years at most threshold apart
 	MethodElse         = "else"
 )
 
@@ -43,7 +44,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodNickSubset: true,
-	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true,
+	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -540,6 +541,17 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		return func(a, b *Prepared) bool {
 			x, y := c.str(a, -1), c.str(b, -1)
 			return len(x) != len(y) && (strings.HasPrefix(x, y) || strings.HasPrefix(y, x))
+		}
+	case MethodDateDay:
+		// A year mistyped or picked wrong as a whole (1956-06-04,
+		// 1975-06-04), the day and month kept: relatives are born on
+		// the same day of the year once in 365 times. But for the 1st
+		// of January, which registers write for a year alone (many
+		// refugees' dates of birth are 1 January): a father and a son
+		// so written are not one person.
+		return func(a, b *Prepared) bool {
+			x, y := c.str(a, -1), c.str(b, -1)
+			return c.dayPrecision(a, b) && x[4:] == y[4:] && x[4:] != "-01-01"
 		}
 	case MethodDateMonth:
 		f := c.facet("month")

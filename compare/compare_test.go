@@ -229,8 +229,11 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindDate, "1990-05-07", "1990-07-05", "day/month swapped"},
 		{record.KindDate, "1990-05-01", "1990-05-29", "same month"},
 		{record.KindDate, "1990-05-17", "1991-11-30", "±1 year"},
-		{record.KindDate, "1990-05-17", "1975-05-17", "else"},      // two edits, both in the year: decades apart
-		{record.KindDate, "1851-04-11", "1857-05-11", "two edits"}, // one in the year, one in the month
+		{record.KindDate, "1990-05-17", "1975-05-17", "same day, another year"}, // two edits, both in the year: a year picked wrong
+		{record.KindDate, "1990-05-17", "1975-05-18", "else"},                   // decades apart, another day
+		{record.KindDate, "1990-05", "1975-05-17", "else"},                      // a month alone says no day
+		{record.KindDate, "1960-01-01", "1985-01-01", "else"},                   // 1 January: often a year alone
+		{record.KindDate, "1851-04-11", "1857-05-11", "two edits"},              // one in the year, one in the month
 		{record.KindDate, "1851-05-11", "1851-08-14", "two edits"},
 		{record.KindDate, "1851-05-11", "1861-08-14", "else"},          // three
 		{record.KindDate, "1856-86-18", "1865-06-18", "cut, one edit"}, // its month mistyped, cut to its year: as far as both are written

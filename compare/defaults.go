@@ -51,6 +51,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("partial", MethodDatePartial, "", 0),
 			lv("one edit", MethodDateEdit, "", 0),
 			lv("same month", MethodDateMonth, "", 0),
+			lv("same day, another year", MethodDateDay, "", 0),
 			lv("two edits", MethodDateEdit, "", 2),
 			lv("cut, one edit", MethodDatePartEdit, "", 0),
 			lv("±1 year", MethodDateYears, "", 1),

@@ -44,6 +44,7 @@ type screen struct {
 	sameYear  bool // partial, swapped or same month: equal years needed
 	dateEdits int  // the most edits a date's edit level allows (0: none)
 	partEdit  bool // partial edit: equal years, or years one edit apart
+	sameDay   bool // same day: month and day equal, known to the day
 	years     int  // the most years apart a level allows; -1 when no level does
 	// date: the slots of the year and month facets the levels read, to
 	// check against the normalised date; noHash when no level reads them.
@@ -88,7 +89,7 @@ func (c *Comparison) compileScreen() screen {
 			return screenJaro
 		case MethodJaccard, MethodContained:
 			return screenTokens
-		case MethodDatePartial, MethodDateEdit, MethodDatePartEdit, MethodDateSwap, MethodDateMonth, MethodDateYears:
+		case MethodDatePartial, MethodDateEdit, MethodDatePartEdit, MethodDateSwap, MethodDateMonth, MethodDateDay, MethodDateYears:
 			return screenDate
 		}
 		return screenNone
@@ -128,6 +129,8 @@ func (c *Comparison) compileScreen() screen {
 				sc.dateEdits = max(sc.dateEdits, dateEdits(l.Threshold))
 			case MethodDatePartEdit:
 				sc.partEdit = true
+			case MethodDateDay:
+				sc.sameDay = true
 			case MethodDateMonth:
 				sc.sameYear = true
 				sc.monthFacet = c.facet("month")
@@ -380,6 +383,8 @@ func (sc *screen) datesMayAgree(a, b uint32) bool {
 	case pa != 3 || pb != 3:
 		// Compared as far as both are written, one edit at most.
 		return sc.partEdit && (ya == yb || yearsOneEdit(ya, yb) && (min(pa, pb) == 1 || ma == mb))
+	case sc.sameDay && ma == mb && da == db:
+		return true
 	case sc.dateEdits == 0:
 		return false
 	case ya == yb || (ma == mb && da == db):
