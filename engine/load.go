@@ -260,6 +260,10 @@ func ingestOptions(src config.Source) ingest.Options {
 	}
 	for _, f := range src.Fields {
 		fd := ingest.Field{Name: f.Name, Kind: src.ReadKind(f), Column: f.Column, Columns: f.Columns, Split: f.Split}
+		if len(f.Columns) > 1 {
+			kind := fd.Kind
+			fd.Missing = func(cell string) bool { return normalize.Placeholder(kind, strings.TrimSpace(cell)) != "" }
+		}
 		for _, a := range f.Also {
 			fd.Also = append(fd.Also, ingest.Alias{Column: a.Column, Split: a.Split})
 		}

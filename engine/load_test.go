@@ -383,6 +383,60 @@ func TestLoadCellsOfSeveralValues(t *testing.T) {
 	}
 }
 
+// TestLoadColumnsWithoutPlaceholders checks that a field joined from
+// several columns leaves out a cell that stands for no value, as R writes
+// NA, rather than read it as a word of the value; a one-column field's
+// placeholder is rejected with its reason.
+func TestLoadColumnsWithoutPlaceholders(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{
+		"a.csv": "id,fname_c1,fname_c2,lname_c1,lname_c2,by,bm,bd,email\n" +
+			"1,FRANK,NA,MUELLER,NA,1967,9,27,NA\n" +
+			"2,ANNA,MARIA,NA,NA,1980,NA,NA,anna@example.org\n" +
+			"3,NA,NA,NA,NA,NA,NA,NA,x@example.org\n",
+	}, `sources:
+  - name: a
+    path: a.csv
+    id: id
+    fields:
+      name: {columns: [fname_c1, fname_c2, lname_c1, lname_c2], type: name}
+      dob: {columns: [by, bm, bd], type: date}
+      email: {column: email, type: email}
+`)
+	var recs []record.Record
+	var rejects []engine.Reject
+	if _, err := engine.Load(context.Background(), cfg,
+		func(r record.Record) error { recs = append(recs, r); return nil },
+		func(r engine.Reject) error { rejects = append(rejects, r); return nil }, engine.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want 3", len(recs))
+	}
+	for _, c := range []struct {
+		rec  int
+		f    string
+		want string
+	}{
+		{0, "name", "frank mueller"},
+		{0, "dob", "1967-09-27"},
+		{1, "name", "anna maria"},
+		{1, "dob", "1980"},
+		{2, "name", ""},
+		{2, "dob", ""},
+	} {
+		var got string
+		if vs := recs[c.rec].Feature(c.f).Values; len(vs) > 0 {
+			got = vs[0].Norm
+		}
+		if got != c.want {
+			t.Errorf("record %s %s = %q, want %q", recs[c.rec].Key, c.f, got, c.want)
+		}
+	}
+	if len(rejects) != 1 || rejects[0].Field != "email" || rejects[0].Raw != "NA" || !strings.Contains(rejects[0].Reason, "missing value") {
+		t.Errorf("rejects = %+v, want record 1's email NA alone", rejects)
+	}
+}
+
 // TestLoadWarnsOfAmbiguousDates checks that a date field declaring no
 // format, whose values' day and month could be either, is warned of with
 // the formats to declare; declared, it reads them and is not.

@@ -111,6 +111,12 @@ type Field struct {
 	// Columns, when set, replaces Column: the values of several columns
 	// joined by a space into one (street number and street name).
 	Columns []string
+	// Missing, when set, reports a cell of Columns that stands for no
+	// value (NA as R writes it, N/A): it is left out of the join as an
+	// empty cell is, so that FRANK, NA, MUELLER is Frank Mueller. A
+	// field of one column leaves its cells to the normaliser, which
+	// rejects a placeholder with its reason.
+	Missing func(cell string) bool
 	Split   string // separator of multi-valued cells; "" = single value
 	// Also are more columns whose values are more values of the feature
 	// (aliases of a name), each split by its own separator.
@@ -596,7 +602,7 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		}
 	}
 	for i, f := range rd.opt.Fields {
-		vals, err := fieldValues(r, rd.index[i], f.columns())
+		vals, err := fieldValues(r, rd.index[i], f.columns(), f.Missing)
 		if err != nil {
 			return reject(f.Name, id, "%v", err)
 		}
@@ -700,8 +706,8 @@ func (f Field) columns() []string {
 }
 
 // fieldValues returns the values of a field: those of its column, or the
-// values of its columns joined by a space.
-func fieldValues(r row, index []int, cols []string) ([]string, error) {
+// values of its columns joined by a space, but those missing reports.
+func fieldValues(r row, index []int, cols []string, missing func(string) bool) ([]string, error) {
 	if len(cols) == 1 {
 		return r.values(index[0], cols[0])
 	}
@@ -711,7 +717,11 @@ func fieldValues(r row, index []int, cols []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		parts = append(parts, vals...)
+		for _, v := range vals {
+			if missing == nil || !missing(v) {
+				parts = append(parts, v)
+			}
+		}
 	}
 	if len(parts) == 0 {
 		return nil, nil

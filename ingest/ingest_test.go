@@ -393,6 +393,38 @@ func TestColumnsJoined(t *testing.T) {
 	}
 }
 
+// TestColumnsJoinedWithoutMissing checks that a cell Field.Missing
+// reports is left out of a join of columns as an empty one is, and that a
+// field of one column keeps it (its normaliser rejects it with a reason).
+func TestColumnsJoinedWithoutMissing(t *testing.T) {
+	in := "id,first,middle,last,note\n1,FRANK,NA,MUELLER,NA\n2,NA,NA,NA,x\n3,ANNA,NAN,NA,y\n"
+	missing := func(cell string) bool { return cell == "NA" }
+	opt := ingest.Options{Source: "s", Format: ingest.FormatCSV, ID: "id", Fields: []ingest.Field{
+		{Name: "name", Kind: record.KindName, Columns: []string{"first", "middle", "last"}, Missing: missing},
+		{Name: "note", Kind: record.KindText, Column: "note", Missing: missing},
+	}}
+	r, err := ingest.Open(strings.NewReader(in), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(recs) != 3 || len(rejects) != 0 {
+		t.Fatalf("%d records, %d rejects; want 3 and none", len(recs), len(rejects))
+	}
+	for i, want := range [][2][]string{
+		{{"FRANK MUELLER"}, {"NA"}},
+		{nil, {"x"}},
+		{{"ANNA NAN"}, {"y"}},
+	} {
+		if got := recs[i].Features[0].Raw; !reflect.DeepEqual(got, want[0]) {
+			t.Errorf("record %d name = %q, want %q", i, got, want[0])
+		}
+		if got := recs[i].Features[1].Raw; !reflect.DeepEqual(got, want[1]) {
+			t.Errorf("record %d note = %q, want %q", i, got, want[1])
+		}
+	}
+}
+
 func TestMappingError(t *testing.T) {
 	tests := []struct {
 		name, format, in string
