@@ -41,6 +41,8 @@ type corpusCase struct {
 	kind, opts, in, want string
 }
 
+var lineBreaks = strings.NewReplacer(`\n`, "\n", `\r`, "\r")
+
 // readCases reads testdata/cases.tsv, skipping blank lines and comments.
 func readCases(tb testing.TB) []corpusCase {
 	f, err := os.Open("testdata/cases.tsv")
@@ -59,7 +61,8 @@ func readCases(tb testing.TB) []corpusCase {
 		if len(cols) != 4 {
 			tb.Fatalf("cases.tsv:%d: want 4 tab-separated columns, got %d", line, len(cols))
 		}
-		out = append(out, corpusCase{line, cols[0], cols[1], cols[2], cols[3]})
+		// Line breaks in an input are written \n and \r (a SWIFT field's lines).
+		out = append(out, corpusCase{line, cols[0], cols[1], lineBreaks.Replace(cols[2]), cols[3]})
 	}
 	if err := sc.Err(); err != nil {
 		tb.Fatal(err)

@@ -157,6 +157,32 @@ func afterLabel(words []string, i int, label func(string) bool) bool {
 	return false
 }
 
+// nameLines returns the name of a party a SWIFT field (50K, 59) writes
+// below its account's line: the first line; the others are its address
+// (AV URDANETA 12, CARACAS VE). A first line of 35 characters, a SWIFT
+// line's length, was cut there: the name goes on in the next (INVERSIONES
+// Y SERVICIOS GENERALES D / EL CARIBE C.A.). Without an account's line
+// before them, a cell's lines are one name wrapped (Chicago Commons /
+// Association Kimball Day Care, as spreadsheets keep a name typed on two
+// lines), read as one line.
+func nameLines(s string) string {
+	var name []string
+	for line := range strings.Lines(s) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name = append(name, line)
+		if len(name) == 2 || utf8.RuneCountInString(line) != swiftLine {
+			break
+		}
+	}
+	return strings.Join(name, " ")
+}
+
+// swiftLine is the length of a line of a SWIFT MT message's field.
+const swiftLine = 35
+
 // accountLabels are the words that say an account number follows.
 var accountLabels = set("acc acct account cuenta cta iban conta compte konto")
 
@@ -166,7 +192,8 @@ var phoneLabels = set("tel telf tlf tfno telefono phone ph mob mobile cel cell c
 
 // partyText returns a party's own name from what a payment message or a
 // customer file writes in its field. It drops the account a field's first
-// line writes (SWIFT 50K, 59: "/VE4301… PEREZ/JUAN") and the line numbers
+// line writes (SWIFT 50K, 59: "/VE4301… PEREZ/JUAN"), and when it is a
+// line of its own, the address lines below the name (nameLines); the line numbers
 // of a structured field (50F, 59F: "1/PEREZ GARCIA/JUAN", "1/ACME TRADING
 // LTD"), keeping the name's lines alone when an export joins the field's
 // lines into one ("1/SMITH/JOHN 2/12 HIGH ST 3/GB/LONDON": 2/ is the
@@ -180,10 +207,15 @@ var phoneLabels = set("tel telf tlf tfno telefono phone ph mob mobile cel cell c
 // party also goes by, "JOHN SMITH T/A SMITH PLUMBING", is another value
 // of the cell: Parts.)
 func partyText(raw string) string {
-	trimmed := strings.TrimLeft(raw, " \t")
+	trimmed := strings.TrimLeft(raw, " \t\r\n")
 	s := trimmed
-	if acct, rest, ok := strings.Cut(s, " "); ok && strings.HasPrefix(acct, "/") && countDigits(acct) >= 4 && strings.TrimSpace(rest) != "" {
-		s = strings.TrimLeft(rest, " \t")
+	if i := strings.IndexAny(s, " \t\r\n"); i > 0 {
+		if acct, rest := s[:i], s[i+1:]; strings.HasPrefix(acct, "/") && countDigits(acct) >= 4 && strings.TrimSpace(rest) != "" {
+			s = strings.TrimLeft(rest, " \t\r\n")
+			if lineAlone := strings.TrimLeft(trimmed[i:], " \t\r"); lineAlone[0] == '\n' && !strings.HasPrefix(s, "1/") {
+				s = nameLines(s)
+			}
+		}
 	}
 	if strings.HasPrefix(s, "1/") {
 		var name []string
