@@ -255,6 +255,11 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	m, rules, linkOnly := opt.Model, plan.Rules, plan.LinkOnly
 	res.Stats.Blocking.Defaults = plan.Defaults
+	if m != nil {
+		if note := StaleNormalizer(m); note != "" {
+			res.Stats.Warnings = append(res.Stats.Warnings, note)
+		}
+	}
 
 	start = time.Now()
 	// Copies of a record (one source and kind, values all alike: a payee

@@ -18,6 +18,7 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -147,6 +148,45 @@ func TestModelReuse(t *testing.T) {
 	}
 	if !reflect.DeepEqual(first.Entities, second.Entities) {
 		t.Error("reusing the model changed entity ids")
+	}
+	if first.Model.Normalizer != normalize.Version {
+		t.Errorf("the model records normaliser version %d, want %d", first.Model.Normalizer, normalize.Version)
+	}
+	for _, w := range second.Stats.Warnings {
+		if strings.Contains(w, "normalis") {
+			t.Errorf("a model of this build's normalisers warned: %s", w)
+		}
+	}
+}
+
+// TestStaleNormalizer: a model trained on values another version of the
+// normalisers read is warned of when it is used, saying which versions;
+// one of this build's is not.
+func TestStaleNormalizer(t *testing.T) {
+	for _, tt := range []struct {
+		version int
+		want    []string // in the warning; none: no warning
+	}{
+		{normalize.Version, nil},
+		{0, []string{"did not record", fmt.Sprintf("version %d", normalize.Version), "resolve again"}},
+		{normalize.Version + 1, []string{fmt.Sprintf("version %d of the normalisers", normalize.Version+1), fmt.Sprintf("build's is version %d", normalize.Version)}},
+	} {
+		got := engine.StaleNormalizer(&model.Model{Normalizer: tt.version})
+		if (got == "") != (tt.want == nil) {
+			t.Errorf("version %d: warning %q, want one: %v", tt.version, got, tt.want != nil)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("version %d: warning %q lacks %q", tt.version, got, w)
+			}
+		}
+	}
+	cfg, _ := fixture.Synth(t, 200)
+	m := saved(t, fixture.Resolve(t, cfg, engine.ResolveOptions{}).Model)
+	m.Normalizer = 0
+	res := fixture.Resolve(t, cfg, engine.ResolveOptions{Model: m})
+	if !slices.ContainsFunc(res.Stats.Warnings, func(w string) bool { return strings.Contains(w, "did not record how it normalised") }) {
+		t.Errorf("resolving with a model of an older build: warnings %q, want the normalisers'", res.Stats.Warnings)
 	}
 }
 

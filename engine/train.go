@@ -13,6 +13,7 @@ import (
 	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -278,7 +279,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	if _, err := cryptorand.Read(tfSalt); err != nil {
 		return nil, nil, err
 	}
-	m := &model.Model{Version: model.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt), Mixed: mixed}
+	m := &model.Model{Version: model.Version, Normalizer: normalize.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt), Mixed: mixed}
 	tr.Warnings = append(tr.Warnings, mixedWarnings(mixed)...)
 	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly(), vals.copyOf), 1), 1e-12), 0.5)
 	t0 = time.Now()
@@ -694,4 +695,18 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 		}
 	}
 	return priors, expected, nil
+}
+
+// StaleNormalizer says, when m was trained on values the normalisers of
+// another version read (normalize.Version), what that means; "" when they
+// are this build's. Values may now read otherwise than the model's and a
+// store's: a legal form read as another, a name's word kept or dropped.
+func StaleNormalizer(m *model.Model) string {
+	switch {
+	case m.Normalizer == normalize.Version:
+		return ""
+	case m.Normalizer == 0:
+		return fmt.Sprintf("the model was trained by a build that did not record how it normalised values; this build normalises with version %d, and some values may read otherwise than in the model and the records stored with it: resolve again and import the run to bring them to this version", normalize.Version)
+	}
+	return fmt.Sprintf("the model was trained on values normalised by version %d of the normalisers; this build's is version %d, and some values may read otherwise than in the model and the records stored with it: resolve again and import the run to bring them to this version", m.Normalizer, normalize.Version)
 }

@@ -86,6 +86,7 @@ type Options struct {
 // read one consistent snapshot of the store without waiting for them.
 type Live struct {
 	st       store.Store
+	warnings []string // what opening found amiss, for Warnings
 	scorer   *model.Scorer
 	rules    []block.Rule
 	linkOnly bool
@@ -407,6 +408,12 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
+	if note := engine.StaleNormalizer(m); note != "" {
+		l.warnings = append(l.warnings, note)
+		if opt.Logger != nil {
+			opt.Logger.Warn("store: " + note)
+		}
+	}
 	s, err := m.Compile()
 	if err != nil {
 		return nil, err
@@ -435,6 +442,11 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 	}
 	return l, nil
 }
+
+// Warnings are what Open found amiss but did not stop for: a model
+// trained on values another version of the normalisers read
+// (engine.StaleNormalizer). Open also logs them.
+func (l *Live) Warnings() []string { return l.warnings }
 
 // metaSalt is the store metadata key of the audit log's secret.
 const metaSalt = "audit_salt"

@@ -1,9 +1,11 @@
 package live_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -331,6 +333,33 @@ func TestLiveReopen(t *testing.T) {
 	other.Prior = 0.02
 	if _, err := live.Open(ctx, db, live.Options{Model: other}); err == nil {
 		t.Fatal("Open with a different model than the stored one succeeded")
+	}
+}
+
+// TestLiveWarnsOfStaleNormalizer: a store whose model was trained on
+// values another version of the normalisers read is warned of at Open,
+// in the log and in Warnings; one of this build's is not.
+func TestLiveWarnsOfStaleNormalizer(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		normalizer int
+		warn       bool
+	}{{0, true}, {normalize.Version + 1, true}, {normalize.Version, false}} {
+		m := bridgeModel()
+		m.Normalizer = tt.normalizer
+		var logged bytes.Buffer
+		log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		l, err := live.Open(ctx, openStore(t), live.Options{Model: m, Options: engine.Options{Logger: log}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := l.Warnings()
+		if (len(got) > 0) != tt.warn || tt.warn && !strings.Contains(got[0], "resolve again and import") {
+			t.Errorf("normaliser version %d: warnings %q, want one: %v", tt.normalizer, got, tt.warn)
+		}
+		if strings.Contains(logged.String(), "normalis") != tt.warn {
+			t.Errorf("normaliser version %d: logged %q, want a warning: %v", tt.normalizer, logged.String(), tt.warn)
+		}
 	}
 }
 

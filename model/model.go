@@ -24,6 +24,10 @@ const Version = 1
 // Model is the document written to model.json.
 type Model struct {
 	Version int `json:"version"`
+	// Normalizer is the version of the normalisers (normalize.Version)
+	// that read the values the model was trained on; 0 when not recorded,
+	// by a build older than the field.
+	Normalizer int `json:"normalizer,omitempty"`
 	// Prior is λ, the probability that two records drawn at random are
 	// the same entity.
 	Prior float64 `json:"prior"`
