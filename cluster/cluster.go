@@ -53,6 +53,14 @@ type Options struct {
 	Copies []int32
 	// Steps records every merge in Result.Steps.
 	Steps bool
+	// Excuse, when set, is asked, before a merge that Conflict forbids,
+	// for a test of the conflicts between the groups' records (ga and gb,
+	// every member, copies too: they count in what most of them hold):
+	// a conflict it excuses does not
+	// forbid the merge (two mistyped readings of the value the entity's
+	// other records agree on: model.Scorer.Excuses). A person's
+	// cannot-link is never excused.
+	Excuse func(ga, gb []int32) func(x, y int32) bool
 	// Admit, when set, is asked before a merge by a model's link (not a
 	// person's, and only after the conflicts are checked) whether the
 	// entity it would form holds together as a whole (model.Scorer.
@@ -173,14 +181,8 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			return group(r)
 		}
 	}
-	// The checks before a merge: the model's conflicts and people's
-	// cannot-links, or for a forced edge the cannot-links alone.
-	always, forced := opt.Conflict, opt.CannotLink
-	if cl, model := opt.CannotLink, opt.Conflict; cl != nil && model != nil {
-		always = func(a, b int32) bool { return cl(a, b) || model(a, b) }
-	} else if cl != nil {
-		always = cl
-	}
+	// The checks before a merge: people's cannot-links and the model's
+	// conflicts, or for a forced edge the cannot-links alone.
 	for _, i := range order {
 		e := edges[i]
 		ra, rb := find(e.A), find(e.B)
@@ -188,16 +190,20 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			continue
 		}
 		ca, cb := checked(ra), checked(rb)
-		check := always
+		model := opt.Conflict
 		if e.Weight == Forced {
-			check = forced // a person's decision overrides the model's conflicts
+			model = nil // a person's decision overrides the model's conflicts
 		}
-		if check != nil {
+		if opt.CannotLink != nil || model != nil {
 			if len(ca)*len(cb) > opt.MaxChecks {
 				res.Refused = append(res.Refused, Refusal{Edge: e, TooLarge: true})
 				continue
 			}
-			if x, y, bad := conflict(ca, cb, check); bad {
+			var excuse func() func(x, y int32) bool
+			if opt.Excuse != nil {
+				excuse = func() func(x, y int32) bool { return opt.Excuse(group(ra), group(rb)) }
+			}
+			if x, y, bad := conflict(ca, cb, opt.CannotLink, model, excuse); bad {
 				res.Refused = append(res.Refused, Refusal{Edge: e, With: [2]int32{x, y}})
 				continue
 			}
@@ -299,10 +305,27 @@ func unionCopies(a, b []int32, first []int32) []int32 {
 	return append(append(out, a...), b...)
 }
 
-func conflict(ga, gb []int32, f func(a, b int32) bool) (int32, int32, bool) {
+// conflict returns a pair across ga and gb that cannot be one entity:
+// one a cannot-link forbids, or one the model's conflict forbids and the
+// test excuse makes (once, when the first such pair is met) does not
+// excuse.
+func conflict(ga, gb []int32, cannot, model func(a, b int32) bool, excuse func() func(x, y int32) bool) (int32, int32, bool) {
+	var excused func(x, y int32) bool
 	for _, x := range ga {
 		for _, y := range gb {
-			if f(x, y) {
+			if cannot != nil && cannot(x, y) {
+				return x, y, true
+			}
+			if model == nil || !model(x, y) {
+				continue
+			}
+			if excuse == nil {
+				return x, y, true
+			}
+			if excused == nil {
+				excused = excuse()
+			}
+			if !excused(x, y) {
 				return x, y, true
 			}
 		}

@@ -40,6 +40,44 @@ func TestBridgeRefused(t *testing.T) {
 	}
 }
 
+// TestExcuse: records 0 and 1 conflict (two typos of one date) but both
+// agree with 2, 3 and 4: an excused conflict lets them join; one not
+// excused refuses the merge, and a person's cannot-link is never
+// excused. The excuse is asked with the members of both groups.
+func TestExcuse(t *testing.T) {
+	edges := []cluster.Edge{{2, 3, 20}, {3, 4, 19}, {0, 2, 15}, {1, 4, 14}}
+	var asked [][]int32
+	excuse := func(ok bool) func(ga, gb []int32) func(x, y int32) bool {
+		return func(ga, gb []int32) func(x, y int32) bool {
+			asked = append(asked, slices.Sorted(slices.Values(slices.Concat(ga, gb))))
+			return func(x, y int32) bool { return ok }
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		opt    cluster.Options
+		merged bool // 1 with 0
+		asked  [][]int32
+	}{
+		{"excused", cluster.Options{Conflict: pairSet([2]int32{0, 1}), Excuse: excuse(true)}, true, [][]int32{{0, 1, 2, 3, 4}}},
+		{"not excused", cluster.Options{Conflict: pairSet([2]int32{0, 1}), Excuse: excuse(false)}, false, [][]int32{{0, 1, 2, 3, 4}}},
+		{"a cannot-link", cluster.Options{CannotLink: pairSet([2]int32{0, 1}), Excuse: excuse(true)}, false, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			asked = nil
+			res := cluster.Greedy(5, edges, tt.opt)
+			// 0 joins 2, 3, 4 first (weight 15); 1's link (14) then meets
+			// the conflict with 0.
+			if merged := res.Labels[1] == res.Labels[0]; merged != tt.merged {
+				t.Errorf("labels = %v: 1 with 0 %v, want %v", res.Labels, merged, tt.merged)
+			}
+			if !reflect.DeepEqual(asked, tt.asked) {
+				t.Errorf("excuse asked of %v, want %v", asked, tt.asked)
+			}
+		})
+	}
+}
+
 func TestStrongestFirst(t *testing.T) {
 	// 1 matches 0 weakly and 2 strongly; 0 and 2 conflict. 1 must go with 2.
 	edges := []cluster.Edge{{0, 1, 3}, {1, 2, 20}}

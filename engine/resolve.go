@@ -495,6 +495,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		copt.CannotLink = func(a, b int32) bool { return cannot[[2]int32{min(a, b), max(a, b)}] }
 	}
 	copt.Admit = entityAdmits(scorer, vals)
+	copt.Excuse = EntityExcuses(scorer, tableLevels{vals}, conflicts.kinds)
 	cr := cluster.Greedy(len(recs), append(slices.Clip(edges), forced...), copt)
 	for i, r := range cr.Refused {
 		review = append(review, pendingReview{weight: r.Weight, index: int32(i), class: refused})
@@ -547,6 +548,19 @@ func entityAdmits(scorer *model.Scorer, vals *valueTable) func(ga, gb []int32, e
 	lv := tableLevels{vals}
 	return func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
 		return scorer.Admits(e.Weight, lv, e.A, e.B, ga, gb)
+	}
+}
+
+// EntityExcuses is clustering's test of conflicts that are mistyped
+// readings of the value an entity's records agree on (model.Scorer.
+// Excuses), for records whose kinds may be one entity: a person and an
+// organisation never are.
+func EntityExcuses(scorer *model.Scorer, lv model.Levels, kinds []record.EntityKind) func(ga, gb []int32) func(x, y int32) bool {
+	return func(ga, gb []int32) func(x, y int32) bool {
+		excused := scorer.Excuses(lv, slices.Concat(ga, gb))
+		return func(x, y int32) bool {
+			return (kinds == nil || kinds[x].Compatible(kinds[y])) && excused(x, y)
+		}
 	}
 }
 

@@ -1844,6 +1844,7 @@ func (l *Live) clusterOptions(g group) cluster.Options {
 	opt.Admit = func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
 		return l.scorer.Admits(e.Weight, lv, e.A, e.B, ga, gb)
 	}
+	opt.Excuse = engine.EntityExcuses(l.scorer, lv, g.kinds)
 	if len(l.excl) > 0 {
 		levels := make([]uint8, len(l.scorer.Comps))
 		opt.Conflict = func(a, b int32) bool {

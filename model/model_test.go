@@ -779,3 +779,81 @@ func readBack(t *testing.T, m *model.Model) *model.Model {
 	}
 	return read
 }
+
+// dateTypos are the levels of an exclusive date comparison over records'
+// dates written alike: exact (1), one character apart (2), else (3).
+type dateTypos []string
+
+func (d dateTypos) Has(i int, x int32) bool { return d[x] != "" }
+
+func (d dateTypos) Level(i int, x, y int32) int {
+	a, b := d[x], d[y]
+	switch {
+	case a == "" || b == "":
+		return 0
+	case a == b:
+		return 1
+	}
+	diff := 0
+	for k := range min(len(a), len(b)) {
+		if a[k] != b[k] {
+			diff++
+		}
+	}
+	if diff == 1 {
+		return 2
+	}
+	return 3
+}
+
+// TestExcuses: a conflict between two records is excused when both are a
+// typo of the value most of the entity's records share, and not when one
+// holds that value, when no value is shared by more records than any
+// other, or when the entity is too large to read.
+func TestExcuses(t *testing.T) {
+	dob := model.FromSpec(compare.Spec{Name: "dob", Feature: "dob", Kind: record.KindDate, Exclusive: true, Levels: []compare.LevelSpec{
+		{Label: "exact", Method: "exact"}, {Label: "one edit", Method: "date_one_edit"}, {Label: "else", Method: "else"}}})
+	dob.Levels[0].M, dob.Levels[0].U = 0.7, 0.001
+	dob.Levels[1].M, dob.Levels[1].U = 0.2, 0.004
+	dob.Levels[2].M, dob.Levels[2].U = 0.1, 0.995
+	s, err := (&model.Model{Version: model.Version, Prior: 0.001, Thresholds: model.Thresholds{Match: 0.9, Review: 0.6},
+		Comparisons: []model.Comparison{dob}}).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		day    = "1848-03-10"
+		year   = "1818-03-10" // one edit from day
+		month  = "1848-08-10" // one edit from day, two from year
+		junior = "1875-02-11"
+	)
+	many := make([]string, 4097)
+	for i := range many {
+		many[i] = day
+	}
+	tests := []struct {
+		name  string
+		dates dateTypos
+		x, y  int32
+		want  bool
+	}{
+		{"two typos of the date the others share", dateTypos{day, day, day, year, month}, 3, 4, true},
+		{"two typos, one holder of the date besides", dateTypos{day, day, year, month, ""}, 2, 3, true},
+		{"one holds the date most share", dateTypos{day, day, day, junior, junior}, 0, 3, false},
+		{"two dates held alike often", dateTypos{day, day, junior, junior, year}, 4, 2, false},
+		{"no date held twice", dateTypos{day, year, month}, 1, 2, false},
+		{"a typo and a date far from the one shared", dateTypos{day, day, day, year, junior}, 3, 4, false},
+		{"too many records to read", dateTypos(append(many, year, month)), 4097, 4098, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			members := make([]int32, len(tt.dates))
+			for i := range members {
+				members[i] = int32(i)
+			}
+			if got := s.Excuses(tt.dates, members)(tt.x, tt.y); got != tt.want {
+				t.Errorf("Excuses(%s, %s) = %v, want %v", tt.dates[tt.x], tt.dates[tt.y], got, tt.want)
+			}
+		})
+	}
+}

@@ -253,6 +253,97 @@ func (s *Scorer) Admits(w float64, lv Levels, a, b int32, ga, gb []int32) (with 
 	return with, comps, w+short >= s.matchW
 }
 
+// maxConsensus bounds the records Excuses reads for a consensus: each is
+// compared with one record of each value met, and nothing is excused in
+// a larger entity.
+const maxConsensus = 4096
+
+// maxValues bounds the different values Excuses reads on a comparison:
+// an entity whose records hold more has no value most of them share.
+const maxValues = 64
+
+// Excuses returns, for the records of the entity a merge would form, a
+// test of whether two of them that conflict (Conflict) are two mistyped
+// readings of one value: on each exclusive comparison they disagree on
+// outright, the records hold a value more of them share exactly than any
+// other, two at least, and each of the two agrees with a holder of it
+// (neither missing nor outright). A name's entity of eight records born
+// 1848-03-10, one of them 1818-03-10 and one 1848-08-10, two edits and a
+// generation apart: each is a typo of the date the others agree on. A
+// parent's and a junior's records never are: one of them holds the value
+// most share, and the other disagrees with it outright; nor are two
+// groups that hold two values as many times each. Beyond maxConsensus
+// records nothing is excused.
+func (s *Scorer) Excuses(lv Levels, members []int32) func(x, y int32) bool {
+	if len(members) > maxConsensus {
+		return func(int32, int32) bool { return false }
+	}
+	type found struct {
+		done    bool
+		holders []int32 // of the value most records share; nil when none is
+	}
+	consensus := make([]found, len(s.Comps))
+	holdersOf := func(i int) []int32 {
+		if c := &consensus[i]; c.done {
+			return c.holders
+		}
+		// Classes of records that agree exactly, by a representative.
+		var reps []int32
+		var classes [][]int32
+		for _, z := range members {
+			if !lv.Has(i, z) {
+				continue
+			}
+			k := slices.IndexFunc(reps, func(r int32) bool { return lv.Level(i, z, r) == 1 })
+			if k < 0 {
+				if len(reps) == maxValues {
+					consensus[i] = found{done: true} // no value most of them hold
+					return nil
+				}
+				reps, classes = append(reps, z), append(classes, nil)
+				k = len(reps) - 1
+			}
+			classes[k] = append(classes[k], z)
+		}
+		var best []int32
+		tie := false
+		for _, c := range classes {
+			switch {
+			case len(c) > len(best):
+				best, tie = c, false
+			case len(c) == len(best):
+				tie = true
+			}
+		}
+		if tie || len(best) < 2 {
+			best = nil
+		}
+		consensus[i] = found{true, best}
+		return best
+	}
+	near := func(i int, r int32, holders []int32) bool {
+		for _, h := range holders {
+			if l := lv.Level(i, r, h); l > 0 && !s.outright(i, l) {
+				return true
+			}
+		}
+		return false
+	}
+	excl := s.Exclusive()
+	return func(x, y int32) bool {
+		for _, i := range excl {
+			if l := lv.Level(i, x, y); l == 0 || !s.outright(i, l) {
+				continue
+			}
+			h := holdersOf(i)
+			if h == nil || !near(i, x, h) || !near(i, y, h) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
 // holding appends to buf the records of g that have a value for
 // comparison i.
 func holding(lv Levels, i int, g []int32, buf []int32) []int32 {

@@ -458,6 +458,17 @@ of January, which registers write for a year alone (many refugees are registered
 on it): with it, 94% of the pairs of two people at the level were of that day, it
 weighed −0.60, and a father and a son both so written would no longer conflict.
 
+The set's people have many records, and two of one person's may each mistype the date
+the others agree on otherwise (1818-03-10 and 1848-08-10 of a man born 1848-03-10): two
+edits and a generation apart, they conflict, and whichever joined the entity first kept
+the other out. Clustering now excuses such a conflict when more of the records the merge
+would join hold one value than any other, two at least, and both records agree with it
+at a level that does not disagree outright (a parent's and a child's never do: one holds
+the value most share): 0.8499 → 0.8713 (precision 0.9962 → 0.9957, recall 0.7411 →
+0.7745); Splink's fake_1000, measured apart, 0.8408 → 0.8542 at precision 1.0; the
+heterogeneous sets, UK-style, Febrl and the organisations' sets unchanged, relatives
+with dates on both sides merged still never.
+
 ## Organisations alone: Chicago early-childhood sites and PATSTAT applicants
 
 dedupe-examples' Chicago sites (` + "`examples/chicago`" + `: 3,337 records of 1,162 sites from five
