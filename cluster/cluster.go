@@ -333,6 +333,47 @@ func conflict(ga, gb []int32, cannot, model func(a, b int32) bool, excuse func()
 	return 0, 0, false
 }
 
+// copySetsOf returns, when there are copies and excuses to read them, the
+// records of each set of copies by its first copy; nil otherwise.
+func copySetsOf(n int, opt Options) map[int32][]int32 {
+	if opt.Copies == nil || opt.Excuse == nil {
+		return nil
+	}
+	sets := map[int32][]int32{}
+	for i := range int32(n) {
+		if f := opt.Copies[i]; f != i {
+			if sets[f] == nil {
+				sets[f] = []int32{f}
+			}
+			sets[f] = append(sets[f], i)
+		}
+	}
+	return sets
+}
+
+// withCopies returns records with the copies of each (sets, by first
+// copy), each record once.
+func withCopies(records []int32, sets map[int32][]int32, first []int32) []int32 {
+	if sets == nil {
+		return records
+	}
+	seen := map[int32]bool{}
+	var out []int32
+	for _, r := range records {
+		set, ok := sets[first[r]]
+		if !ok {
+			set = []int32{r}
+		}
+		for _, c := range set {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 // maxAmbiguityEdges bounds the links of one record checked against each
 // other for ambiguity, strongest first.
 const maxAmbiguityEdges = 64
@@ -367,6 +408,7 @@ func holdAmbiguous(n int, edges []Edge, order []int, opt Options) ([]int, []Refu
 		}
 	}
 	held := map[int][2]int32{} // edge → the conflicting pair
+	copySets := copySetsOf(n, opt)
 	for r := range int32(n) {
 		es := byRecord[start[r]:start[r+1]]
 		if len(es) < 2 {
@@ -379,14 +421,32 @@ func holdAmbiguous(n int, edges []Edge, order []int, opt Options) ([]int, []Refu
 			}
 			return edges[i].A
 		}
+		// Two records r links to that conflict are no choice when the
+		// conflict is excused among r and the records it links to (two
+		// typos of the value r and others hold): made once, when needed.
+		var excused func(x, y int32) bool
 		for x, i := range es {
 			for _, j := range es[x+1:] {
 				if edges[i].Weight-edges[j].Weight >= opt.Ambiguity {
 					break // weaker ones are further apart still
 				}
-				if a, b := other(i), other(j); opt.Conflict(a, b) {
-					held[i], held[j] = [2]int32{a, b}, [2]int32{b, a}
+				a, b := other(i), other(j)
+				if !opt.Conflict(a, b) {
+					continue
 				}
+				if opt.Excuse != nil {
+					if excused == nil {
+						near := []int32{r}
+						for _, k := range es {
+							near = append(near, other(k))
+						}
+						excused = opt.Excuse(withCopies(near, copySets, opt.Copies), nil)
+					}
+					if excused(a, b) {
+						continue
+					}
+				}
+				held[i], held[j] = [2]int32{a, b}, [2]int32{b, a}
 			}
 		}
 	}

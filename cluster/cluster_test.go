@@ -163,6 +163,27 @@ func TestSteps(t *testing.T) {
 // weights are closer than the margin are both held back, whatever their
 // order; a link stronger by the margin is followed; an unrelated link of
 // the same record stays.
+func excuseIf(ok bool) func(ga, gb []int32) func(x, y int32) bool {
+	return func(ga, gb []int32) func(x, y int32) bool { return func(x, y int32) bool { return ok } }
+}
+
+// TestAmbiguityExcuseReadsNeighbours: the excuse of two records a record
+// links to alike is asked with the record, those it links to, and the
+// copies of each.
+func TestAmbiguityExcuseReadsNeighbours(t *testing.T) {
+	var asked [][]int32
+	opt := cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: pairSet([2]int32{0, 2}),
+		Copies: []int32{0, 1, 2, 1, 4}, // 3 is a copy of 1
+		Excuse: func(ga, gb []int32) func(x, y int32) bool {
+			asked = append(asked, slices.Sorted(slices.Values(slices.Concat(ga, gb))))
+			return func(x, y int32) bool { return false }
+		}}
+	cluster.Greedy(5, []cluster.Edge{{0, 1, 8}, {1, 2, 8}, {1, 4, 20}}, opt)
+	if want := []int32{0, 1, 2, 3, 4}; len(asked) == 0 || !slices.Equal(asked[0], want) {
+		t.Errorf("excuse asked of %v first, want %v", asked, want)
+	}
+}
+
 func TestAmbiguousHeldBack(t *testing.T) {
 	conflict := func(a, b int32) bool { return a+b == 2 && a != b } // 0 and 2
 	tests := []struct {
@@ -182,6 +203,11 @@ func TestAmbiguousHeldBack(t *testing.T) {
 			cluster.Options{Threshold: 4, Conflict: conflict}},
 		{"a forced edge is never held", []cluster.Edge{{0, 1, cluster.Forced}, {1, 2, 8}}, []int32{0, 0, 2}, 0,
 			cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: conflict}},
+		// 0 and 2 are two typos of 1's value: no choice, and one entity.
+		{"tied but excused: both", []cluster.Edge{{0, 1, 8}, {1, 2, 8}}, []int32{0, 0, 0}, 0,
+			cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: conflict, Excuse: excuseIf(true)}},
+		{"tied, not excused: neither", []cluster.Edge{{0, 1, 8}, {1, 2, 8}}, []int32{0, 1, 2}, 2,
+			cluster.Options{Threshold: 4, Ambiguity: 4, Conflict: conflict, Excuse: excuseIf(false)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
