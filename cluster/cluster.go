@@ -96,7 +96,13 @@ var Forced = math.Inf(1)
 type Step struct {
 	Edge
 	Sizes [2]int // sizes of the groups joined, A's side first
+	// Excused are pairs across the groups that conflict and that
+	// Options.Excuse excused, the first maxExcusedShown.
+	Excused [][2]int32
 }
+
+// maxExcusedShown bounds the excused conflicts a Step lists.
+const maxExcusedShown = 3
 
 // Result is a clustering.
 type Result struct {
@@ -183,6 +189,7 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 	}
 	// The checks before a merge: people's cannot-links and the model's
 	// conflicts, or for a forced edge the cannot-links alone.
+	var excused [][2]int32 // of the merge checked
 	for _, i := range order {
 		e := edges[i]
 		ra, rb := find(e.A), find(e.B)
@@ -190,6 +197,7 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			continue
 		}
 		ca, cb := checked(ra), checked(rb)
+		excused = excused[:0]
 		model := opt.Conflict
 		if e.Weight == Forced {
 			model = nil // a person's decision overrides the model's conflicts
@@ -203,7 +211,8 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			if opt.Excuse != nil {
 				excuse = func() func(x, y int32) bool { return opt.Excuse(group(ra), group(rb)) }
 			}
-			if x, y, bad := conflict(ca, cb, opt.CannotLink, model, excuse); bad {
+			x, y, bad := conflict(ca, cb, opt.CannotLink, model, excuse, &excused)
+			if bad {
 				res.Refused = append(res.Refused, Refusal{Edge: e, With: [2]int32{x, y}})
 				continue
 			}
@@ -220,7 +229,7 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		}
 		ga, gb := group(ra), group(rb)
 		if opt.Steps {
-			res.Steps = append(res.Steps, Step{Edge: e, Sizes: [2]int{len(ga), len(gb)}})
+			res.Steps = append(res.Steps, Step{Edge: e, Sizes: [2]int{len(ga), len(gb)}, Excused: slices.Clone(excused)})
 		}
 		if len(ga) < len(gb) {
 			ra, rb, ga, gb, ca, cb = rb, ra, gb, ga, cb, ca
@@ -308,8 +317,8 @@ func unionCopies(a, b []int32, first []int32) []int32 {
 // conflict returns a pair across ga and gb that cannot be one entity:
 // one a cannot-link forbids, or one the model's conflict forbids and the
 // test excuse makes (once, when the first such pair is met) does not
-// excuse.
-func conflict(ga, gb []int32, cannot, model func(a, b int32) bool, excuse func() func(x, y int32) bool) (int32, int32, bool) {
+// excuse. It appends to shown the first maxExcusedShown pairs excused.
+func conflict(ga, gb []int32, cannot, model func(a, b int32) bool, excuse func() func(x, y int32) bool, shown *[][2]int32) (int32, int32, bool) {
 	var excused func(x, y int32) bool
 	for _, x := range ga {
 		for _, y := range gb {
@@ -327,6 +336,9 @@ func conflict(ga, gb []int32, cannot, model func(a, b int32) bool, excuse func()
 			}
 			if !excused(x, y) {
 				return x, y, true
+			}
+			if len(*shown) < maxExcusedShown {
+				*shown = append(*shown, [2]int32{x, y})
 			}
 		}
 	}

@@ -65,7 +65,15 @@ func TestExcuse(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			asked = nil
+			tt.opt.Steps = true
 			res := cluster.Greedy(5, edges, tt.opt)
+			var excused [][2]int32
+			for _, st := range res.Steps {
+				excused = append(excused, st.Excused...)
+			}
+			if want := tt.merged && tt.opt.Conflict != nil; (len(excused) == 1 && excused[0] == [2]int32{1, 0}) != want {
+				t.Errorf("steps excused %v, want [1 0]: %v", excused, want)
+			}
 			// 0 joins 2, 3, 4 first (weight 15); 1's link (14) then meets
 			// the conflict with 0.
 			if merged := res.Labels[1] == res.Labels[0]; merged != tt.merged {

@@ -221,6 +221,10 @@ type Step struct {
 	// Joined are the sizes of the two groups the step joined.
 	Joined    [2]int    `json:"joined"`
 	Waterfall Waterfall `json:"waterfall"`
+	// Excused are pairs of records across the groups whose dates or ids
+	// disagree outright, joined as two mistyped readings of the value
+	// most of the entity's records hold (the first few).
+	Excused [][2]record.Key `json:"excused,omitempty"`
 }
 
 // How explains an entity: its records and the steps that joined them.
@@ -241,6 +245,9 @@ func (h How) Text() string {
 		fmt.Fprintf(&b, "\nstep %d, by %s: joined a group of %d and a group of %d\n", s.Order, s.By, s.Joined[0], s.Joined[1])
 		if s.Comment != "" {
 			fmt.Fprintf(&b, "  comment: %s\n", s.Comment)
+		}
+		for _, p := range s.Excused {
+			fmt.Fprintf(&b, "  %s and %s disagree outright, as two typos of the value most of the records hold: excused\n", p[0], p[1])
 		}
 		b.WriteString(s.Waterfall.Text())
 	}

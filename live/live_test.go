@@ -408,6 +408,19 @@ func TestLiveTyposOfOneDate(t *testing.T) {
 		if e("p1") != e("p2") || e("j1") != e("j2") || e("p1") == e("j1") {
 			t.Errorf("order %d: father %s %s, son %s %s: want two entities", seed, e("p1"), e("p2"), e("j1"), e("j2"))
 		}
+		// How the entity formed says which conflict was excused.
+		how, err := l.How(context.Background(), e("w1"), access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var excused [][2]record.Key
+		for _, st := range how.Steps {
+			excused = append(excused, st.Excused...)
+		}
+		w4, w5 := record.Key{Source: "s", ID: "w4"}, record.Key{Source: "s", ID: "w5"}
+		if len(excused) != 1 || excused[0] != [2]record.Key{w4, w5} && excused[0] != [2]record.Key{w5, w4} || !strings.Contains(how.Text(), "excused") {
+			t.Errorf("order %d: excused %v, want w4 and w5 once, and the text to say so:\n%s", seed, excused, how.Text())
+		}
 	}
 }
 

@@ -585,6 +585,9 @@ func (l *Live) How(ctx context.Context, id record.EntityID, v access.View) (expl
 		for i, st := range cr.Steps {
 			a, b := &recs[st.A], &recs[st.B]
 			step := explain.Step{Order: i + 1, By: "model", Joined: st.Sizes, Waterfall: l.waterfall(a, b, v)}
+			for _, p := range st.Excused {
+				step.Excused = append(step.Excused, [2]record.Key{recs[p[0]].Key, recs[p[1]].Key})
+			}
 			if d, ok := decided[record.NewPair(a.Key, b.Key)]; ok && st.Weight == cluster.Forced {
 				step.By, step.Comment = "reviewer "+d.Reviewer, d.Comment
 			}
