@@ -104,6 +104,10 @@ type Step struct {
 // maxExcusedShown bounds the excused conflicts a Step lists.
 const maxExcusedShown = 3
 
+// maxRetries bounds the passes over merges refused for conflicts that an
+// excuse may lift once their entities have grown.
+const maxRetries = 3
+
 // Result is a clustering.
 type Result struct {
 	Labels  []int32 // per record: the smallest record index of its cluster
@@ -190,11 +194,14 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 	// The checks before a merge: people's cannot-links and the model's
 	// conflicts, or for a forced edge the cannot-links alone.
 	var excused [][2]int32 // of the merge checked
-	for _, i := range order {
-		e := edges[i]
+	// attempt merges the groups of e's records, or says why not: nil when
+	// they merged or were one already. conflicted is set for a refusal by
+	// the model's conflicts, which an excuse may lift once the groups
+	// have grown.
+	attempt := func(e Edge) (refusal *Refusal, conflicted bool) {
 		ra, rb := find(e.A), find(e.B)
 		if ra == rb {
-			continue
+			return nil, false
 		}
 		ca, cb := checked(ra), checked(rb)
 		excused = excused[:0]
@@ -204,27 +211,23 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 		}
 		if opt.CannotLink != nil || model != nil {
 			if len(ca)*len(cb) > opt.MaxChecks {
-				res.Refused = append(res.Refused, Refusal{Edge: e, TooLarge: true})
-				continue
+				return &Refusal{Edge: e, TooLarge: true}, false
 			}
 			var excuse func() func(x, y int32) bool
 			if opt.Excuse != nil {
 				excuse = func() func(x, y int32) bool { return opt.Excuse(group(ra), group(rb)) }
 			}
-			x, y, bad := conflict(ca, cb, opt.CannotLink, model, excuse, &excused)
-			if bad {
-				res.Refused = append(res.Refused, Refusal{Edge: e, With: [2]int32{x, y}})
-				continue
+			if x, y, bad := conflict(ca, cb, opt.CannotLink, model, excuse, &excused); bad {
+				cannot := opt.CannotLink != nil && opt.CannotLink(x, y)
+				return &Refusal{Edge: e, With: [2]int32{x, y}}, !cannot
 			}
 		}
 		if opt.Admit != nil && e.Weight != Forced {
 			if len(ca)*len(cb) > opt.MaxChecks {
-				res.Refused = append(res.Refused, Refusal{Edge: e, TooLarge: true})
-				continue
+				return &Refusal{Edge: e, TooLarge: true}, false
 			}
 			if with, detail, ok := opt.Admit(ca, cb, e); !ok {
-				res.Refused = append(res.Refused, Refusal{Edge: e, With: with, Weak: true, Detail: detail})
-				continue
+				return &Refusal{Edge: e, With: with, Weak: true, Detail: detail}, false
 			}
 		}
 		ga, gb := group(ra), group(rb)
@@ -251,6 +254,53 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			delete(distinct, rb)
 		}
 		res.Merges++
+		return nil, false
+	}
+	var retry []int // positions in res.Refused of refusals an excuse may lift
+	for _, i := range order {
+		if r, conflicted := attempt(edges[i]); r != nil {
+			if conflicted && opt.Excuse != nil {
+				retry = append(retry, len(res.Refused))
+			}
+			res.Refused = append(res.Refused, *r)
+		}
+	}
+	// A merge refused for a conflict between two mistyped readings of a
+	// value may be excused once more of the entity's records are joined
+	// and hold that value: the refused links are tried again, strongest
+	// first, while a pass merges any (at most maxRetries passes).
+	var lifted []bool // by position in res.Refused
+	for pass := 0; pass < maxRetries && len(retry) > 0; pass++ {
+		var still []int
+		merged := false
+		for _, k := range retry {
+			r, conflicted := attempt(res.Refused[k].Edge)
+			switch {
+			case r == nil:
+				if lifted == nil {
+					lifted = make([]bool, len(res.Refused))
+				}
+				lifted[k], merged = true, true
+			default:
+				res.Refused[k] = *r
+				if conflicted {
+					still = append(still, k)
+				}
+			}
+		}
+		retry = still
+		if !merged {
+			break
+		}
+	}
+	if lifted != nil {
+		kept := res.Refused[:0]
+		for k, r := range res.Refused {
+			if !lifted[k] {
+				kept = append(kept, r)
+			}
+		}
+		res.Refused = kept
 	}
 	// A cluster's label is its smallest record: the first met in order.
 	res.Labels = make([]int32, n)

@@ -60,7 +60,8 @@ func TestExcuse(t *testing.T) {
 		asked  [][]int32
 	}{
 		{"excused", cluster.Options{Conflict: pairSet([2]int32{0, 1}), Excuse: excuse(true)}, true, [][]int32{{0, 1, 2, 3, 4}}},
-		{"not excused", cluster.Options{Conflict: pairSet([2]int32{0, 1}), Excuse: excuse(false)}, false, [][]int32{{0, 1, 2, 3, 4}}},
+		// Refused, then tried once more after the pass (nothing merged).
+		{"not excused", cluster.Options{Conflict: pairSet([2]int32{0, 1}), Excuse: excuse(false)}, false, [][]int32{{0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}}},
 		{"a cannot-link", cluster.Options{CannotLink: pairSet([2]int32{0, 1}), Excuse: excuse(true)}, false, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,6 +84,31 @@ func TestExcuse(t *testing.T) {
 				t.Errorf("excuse asked of %v, want %v", asked, tt.asked)
 			}
 		})
+	}
+}
+
+// TestExcuseRetried: a merge refused for a conflict that the excuse does
+// not lift while the entity is small is tried again after the pass, when
+// more of its records have joined: 0 and 1 conflict; 1 joins 0's group
+// (2) before 3 and 4, which hold the value that excuses it, have joined.
+func TestExcuseRetried(t *testing.T) {
+	edges := []cluster.Edge{{0, 2, 30}, {1, 2, 25}, {2, 3, 20}, {3, 4, 19}}
+	excuse := func(ga, gb []int32) func(x, y int32) bool {
+		n := len(ga) + len(gb)
+		return func(x, y int32) bool { return n >= 5 } // excused once all five would be one
+	}
+	res := cluster.Greedy(5, edges, cluster.Options{Conflict: pairSet([2]int32{0, 1}), Excuse: excuse})
+	if want := []int32{0, 0, 0, 0, 0}; !reflect.DeepEqual(res.Labels, want) {
+		t.Errorf("labels = %v, want %v", res.Labels, want)
+	}
+	if len(res.Refused) != 0 {
+		t.Errorf("refused %+v, want none left", res.Refused)
+	}
+	res = cluster.Greedy(5, edges, cluster.Options{Conflict: pairSet([2]int32{0, 1}), Excuse: func(ga, gb []int32) func(x, y int32) bool {
+		return func(x, y int32) bool { return false }
+	}})
+	if len(res.Refused) != 1 || res.Refused[0].Edge != edges[1] || res.Refused[0].With != [2]int32{1, 0} {
+		t.Errorf("never excused: refused %+v, want the link 1-2 once, for 1 and 0", res.Refused)
 	}
 }
 
