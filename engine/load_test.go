@@ -343,13 +343,7 @@ func TestLoadCellsOfSeveralValues(t *testing.T) {
 	}, `sources:
   - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}, ph: {column: phone, type: phone, region: VE}, doc: {column: doc, type: identifier}}}
 `)
-	var recs []record.Record
-	var rejects []engine.Reject
-	if _, err := engine.Load(context.Background(), cfg,
-		func(r record.Record) error { recs = append(recs, r); return nil },
-		func(r engine.Reject) error { rejects = append(rejects, r); return nil }, engine.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	recs, rejects := loadAll(t, cfg)
 	norms := func(r record.Record, f string) []string {
 		var out []string
 		for _, v := range r.Feature(f).Values {
@@ -383,6 +377,19 @@ func TestLoadCellsOfSeveralValues(t *testing.T) {
 	}
 }
 
+// loadAll loads cfg's sources and returns their records and rejects.
+func loadAll(t *testing.T, cfg *config.Config) ([]record.Record, []engine.Reject) {
+	t.Helper()
+	var recs []record.Record
+	var rejects []engine.Reject
+	if _, err := engine.Load(context.Background(), cfg,
+		func(r record.Record) error { recs = append(recs, r); return nil },
+		func(r engine.Reject) error { rejects = append(rejects, r); return nil }, engine.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return recs, rejects
+}
+
 // TestLoadColumnsWithoutPlaceholders checks that a field joined from
 // several columns leaves out a cell that stands for no value, as R writes
 // NA, rather than read it as a word of the value; a one-column field's
@@ -402,13 +409,7 @@ func TestLoadColumnsWithoutPlaceholders(t *testing.T) {
       dob: {columns: [by, bm, bd], type: date}
       email: {column: email, type: email}
 `)
-	var recs []record.Record
-	var rejects []engine.Reject
-	if _, err := engine.Load(context.Background(), cfg,
-		func(r record.Record) error { recs = append(recs, r); return nil },
-		func(r engine.Reject) error { rejects = append(rejects, r); return nil }, engine.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	recs, rejects := loadAll(t, cfg)
 	if len(recs) != 3 {
 		t.Fatalf("%d records, want 3", len(recs))
 	}
