@@ -55,11 +55,11 @@ type Options struct {
 	Steps bool
 	// Excuse, when set, is asked, before a merge that Conflict forbids,
 	// for a test of the conflicts between the groups' records (ga and gb,
-	// every member, copies too: they count in what most of them hold):
-	// a conflict it excuses does not
-	// forbid the merge (two mistyped readings of the value the entity's
-	// other records agree on: model.Scorer.Excuses). A person's
-	// cannot-link is never excused.
+	// every member, copies too: they count in what most of them hold): a
+	// conflict it excuses does not forbid the merge (two mistyped readings
+	// of the value the entity's other records agree on: model.Scorer.
+	// Excuses), nor make a record's two links a choice (Ambiguity). A
+	// person's cannot-link is never excused.
 	Excuse func(ga, gb []int32) func(x, y int32) bool
 	// Admit, when set, is asked before a merge by a model's link (not a
 	// person's, and only after the conflicts are checked) whether the
@@ -470,7 +470,8 @@ func holdAmbiguous(n int, edges []Edge, order []int, opt Options) ([]int, []Refu
 		}
 	}
 	held := map[int][2]int32{} // edge → the conflicting pair
-	copySets := copySetsOf(n, opt)
+	var copySets map[int32][]int32
+	copySetsDone := false
 	for r := range int32(n) {
 		es := byRecord[start[r]:start[r+1]]
 		if len(es) < 2 {
@@ -498,6 +499,9 @@ func holdAmbiguous(n int, edges []Edge, order []int, opt Options) ([]int, []Refu
 				}
 				if opt.Excuse != nil {
 					if excused == nil {
+						if !copySetsDone {
+							copySets, copySetsDone = copySetsOf(n, opt), true
+						}
 						near := []int32{r}
 						for _, k := range es {
 							near = append(near, other(k))
