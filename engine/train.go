@@ -268,7 +268,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			wSum[i] += expected
 		}
 		if !em.Converged {
-			tr.Warnings = append(tr.Warnings, fmt.Sprintf("EM on rule %s did not converge in %d iterations", rule, emMaxIterations))
+			tr.Warnings = append(tr.Warnings, fmt.Sprintf("EM on rule %s stopped after %d iterations with its estimates still moving, by up to %.1e a step (converged is under 1e-6): they are used as they are", rule, emMaxIterations, em.Step))
 		}
 	}
 

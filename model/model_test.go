@@ -50,8 +50,12 @@ func TestEMRecoversKnownParameters(t *testing.T) {
 	pats := counts.Patterns()
 	m0 := [][]float64{model.StartM(3), model.StartM(2), model.StartM(3)}
 	res := model.EM(pats, m0, trueU, []bool{true, true, true}, 0.5, 500)
-	if !res.Converged {
-		t.Errorf("EM did not converge in %d iterations", res.Iterations)
+	if !res.Converged || res.Step >= 1e-6 {
+		t.Errorf("EM did not converge in %d iterations (last step %g)", res.Iterations, res.Step)
+	}
+	// Stopped early, it says how far it still moved.
+	if short := model.EM(pats, m0, trueU, []bool{true, true, true}, 0.5, 2); short.Converged || short.Step < 1e-6 || short.Iterations != 2 {
+		t.Errorf("EM stopped after 2 iterations: converged %v, step %g, iterations %d; want not converged, a step of 1e-6 or more", short.Converged, short.Step, short.Iterations)
 	}
 	if math.Abs(res.Lambda-lambda) > 0.01 {
 		t.Errorf("λ = %.4f, want %.2f", res.Lambda, lambda)

@@ -75,6 +75,9 @@ type EMResult struct {
 	Lambda     float64     // share of the pairs that match
 	Iterations int
 	Converged  bool
+	// Step is the most a parameter (λ or an m) moved in the last
+	// iteration: under the tolerance when Converged.
+	Step float64
 }
 
 // EM estimates m (for the active comparisons) and the match share λ of a
@@ -139,7 +142,7 @@ func EM(p Patterns, m0, u [][]float64, active []bool, lambda0 float64, maxIter i
 			m[i] = nm
 		}
 		lambda = min(max(newLambda, 1e-9), 1-1e-9)
-		res.Iterations = it
+		res.Iterations, res.Step = it, delta
 		if delta < 1e-6 {
 			res.Converged = true
 			break
