@@ -217,9 +217,8 @@ func Greedy(n int, edges []Edge, opt Options) Result {
 			if opt.Excuse != nil {
 				excuse = func() func(x, y int32) bool { return opt.Excuse(group(ra), group(rb)) }
 			}
-			if x, y, bad := conflict(ca, cb, opt.CannotLink, model, excuse, &excused); bad {
-				cannot := opt.CannotLink != nil && opt.CannotLink(x, y)
-				return &Refusal{Edge: e, With: [2]int32{x, y}}, !cannot
+			if x, y, bad, byModel := conflict(ca, cb, opt.CannotLink, model, excuse, &excused); bad {
+				return &Refusal{Edge: e, With: [2]int32{x, y}}, byModel
 			}
 		}
 		if opt.Admit != nil && e.Weight != Forced {
@@ -365,34 +364,34 @@ func unionCopies(a, b []int32, first []int32) []int32 {
 }
 
 // conflict returns a pair across ga and gb that cannot be one entity:
-// one a cannot-link forbids, or one the model's conflict forbids and the
-// test excuse makes (once, when the first such pair is met) does not
-// excuse. It appends to shown the first maxExcusedShown pairs excused.
-func conflict(ga, gb []int32, cannot, model func(a, b int32) bool, excuse func() func(x, y int32) bool, shown *[][2]int32) (int32, int32, bool) {
+// one a cannot-link forbids, or one the model's conflict forbids (byModel)
+// and the test excuse makes (once, when the first such pair is met) does
+// not excuse. It appends to shown the first maxExcusedShown pairs excused.
+func conflict(ga, gb []int32, cannot, model func(a, b int32) bool, excuse func() func(x, y int32) bool, shown *[][2]int32) (a, b int32, bad, byModel bool) {
 	var excused func(x, y int32) bool
 	for _, x := range ga {
 		for _, y := range gb {
 			if cannot != nil && cannot(x, y) {
-				return x, y, true
+				return x, y, true, false
 			}
 			if model == nil || !model(x, y) {
 				continue
 			}
 			if excuse == nil {
-				return x, y, true
+				return x, y, true, true
 			}
 			if excused == nil {
 				excused = excuse()
 			}
 			if !excused(x, y) {
-				return x, y, true
+				return x, y, true, true
 			}
 			if len(*shown) < maxExcusedShown {
 				*shown = append(*shown, [2]int32{x, y})
 			}
 		}
 	}
-	return 0, 0, false
+	return 0, 0, false, false
 }
 
 // copySetsOf returns, when there are copies and excuses to read them, the

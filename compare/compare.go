@@ -464,8 +464,8 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	case MethodJoined:
 		return func(a, b *Prepared) bool { return Joined(a.v.Tokens, b.v.Tokens) }
 	case MethodContained:
-		within := Contained // threshold 1: one token may be a typo
-		if l.Threshold >= 1 {
+		within := Contained
+		if l.Threshold >= 1 { // one token may be a typo
 			within = ContainedTypo
 		}
 		if l.Facet == "" {

@@ -702,11 +702,12 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 // are this build's. Values may now read otherwise than the model's and a
 // store's: a legal form read as another, a name's word kept or dropped.
 func StaleNormalizer(m *model.Model) string {
-	switch {
-	case m.Normalizer == normalize.Version:
+	if m.Normalizer == normalize.Version {
 		return ""
-	case m.Normalizer == 0:
-		return fmt.Sprintf("the model was trained by a build that did not record how it normalised values; this build normalises with version %d, and some values may read otherwise than in the model and the records stored with it: resolve again and import the run to bring them to this version", normalize.Version)
 	}
-	return fmt.Sprintf("the model was trained on values normalised by version %d of the normalisers; this build's is version %d, and some values may read otherwise than in the model and the records stored with it: resolve again and import the run to bring them to this version", m.Normalizer, normalize.Version)
+	trained := fmt.Sprintf("on values normalised by version %d of the normalisers", m.Normalizer)
+	if m.Normalizer == 0 {
+		trained = "by a build that did not record how it normalised values"
+	}
+	return fmt.Sprintf("the model was trained %s; this build's is version %d, and some values may read otherwise than in the model and the records stored with it: resolve again and import the run to bring them to this version", trained, normalize.Version)
 }
