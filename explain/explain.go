@@ -266,6 +266,23 @@ type Separation struct {
 	Detail string `json:"detail"`
 }
 
+// Unexcused says why joining two entities would not excuse a conflict
+// between two of their records (model.Consensus.Unexcused): comparison
+// is the conflicting comparison's name, far the record of ExcuseFar.
+func Unexcused(u model.Unexcusal, comparison string, far record.Key) string {
+	switch u.Cause {
+	case model.ExcuseTooLarge:
+		return fmt.Sprintf("the entity would hold more than %d records, beyond which no conflict is read as typos", model.MaxConsensus)
+	case model.ExcuseTooManyValues:
+		return fmt.Sprintf("their records hold more than %d different values of %s", model.MaxValues, comparison)
+	case model.ExcuseNoConsensus:
+		return fmt.Sprintf("no value of %s is held by more of their records than any other, two at least", comparison)
+	case model.ExcuseFar:
+		return fmt.Sprintf("%s agrees, even nearly, with none of the %d records that hold the value of %s most of them share", far, u.Holders, comparison)
+	}
+	return ""
+}
+
 // WhyNot explains why two entities are apart.
 type WhyNot struct {
 	A record.EntityID `json:"a"`

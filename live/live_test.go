@@ -424,6 +424,68 @@ func TestLiveTyposOfOneDate(t *testing.T) {
 	}
 }
 
+// TestLiveWhyNotExcuses: why-not lists a conflict between two entities'
+// records only when joining them would not excuse it as two typos of the
+// value most of their records hold, and says why it would not.
+func TestLiveWhyNotExcuses(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		recs []record.Record
+		a, b string // a record of each entity
+		want string // in the conflict's detail; "" for no conflict listed
+	}{
+		{"father and son, two records each", []record.Record{
+			personRecord(t, "p1", "john smith", "222", "1950-06-18"), personRecord(t, "p2", "john smith", "222", "1950-06-18"),
+			personRecord(t, "j1", "john smith", "222", "1975-02-11"), personRecord(t, "j2", "john smith", "222", "1975-02-11"),
+		}, "p1", "j1", "no value of dob is held by more of their records than any other"},
+		{"a son far from his father's date", []record.Record{
+			personRecord(t, "p1", "john smith", "222", "1950-06-18"), personRecord(t, "p2", "john smith", "222", "1950-06-18"),
+			personRecord(t, "p3", "john smith", "222", "1950-06-18"), personRecord(t, "j1", "john smith", "222", "1975-02-11"),
+		}, "p1", "j1", "s/j1 agrees, even nearly, with none of the 3 records that hold the value of dob"},
+		// w5 is a typo of the date w1 to w3 hold, as w4 is: their conflict
+		// is excused; w5's name keeps it apart.
+		{"two typos of one date", []record.Record{
+			personRecord(t, "w1", "william macconnachie", "111", "1848-03-10"), personRecord(t, "w2", "william macconnachie", "111", "1848-03-10"),
+			personRecord(t, "w3", "william macconnachie", "111", "1848-03-10"), personRecord(t, "w4", "william macconnachie", "111", "1818-03-10"),
+			personRecord(t, "w5", "w macconnachie", "", "1848-08-10"),
+		}, "w1", "w5", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			l := openLive(t, openStore(t), typoModel())
+			for _, r := range tt.recs {
+				if _, err := l.Upsert(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := l.Entities(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := got[record.Key{Source: "s", ID: tt.a}], got[record.Key{Source: "s", ID: tt.b}]
+			if a == b {
+				t.Fatalf("%s and %s are one entity", tt.a, tt.b)
+			}
+			w, err := l.WhyNot(ctx, a, b, access.Everything)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var conflicts []string
+			for _, s := range w.Separations {
+				if s.Kind == "conflict" {
+					conflicts = append(conflicts, s.Detail)
+				}
+			}
+			switch {
+			case tt.want == "" && len(conflicts) > 0:
+				t.Errorf("conflicts listed that joining would excuse: %q", conflicts)
+			case tt.want != "" && (len(conflicts) == 0 || !strings.Contains(conflicts[0], tt.want)):
+				t.Errorf("conflicts %q, want the first to say %q\n%s", conflicts, tt.want, w.Text())
+			}
+		})
+	}
+}
+
 // TestLiveWarnsOfStaleNormalizer: a store whose model was trained on
 // values another version of the normalisers read is warned of at Open,
 // in the log and in Warnings; one of this build's is not.

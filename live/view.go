@@ -639,6 +639,17 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 				decided[record.NewPair(d.A, d.B)] = d
 			}
 		}
+		// A conflict that joining the entities would excuse (two typos of
+		// the value most of their records hold: model.Scorer.Excuses)
+		// does not keep them apart; one that it would not says why.
+		both := slices.Concat(ra, rb)
+		g := group{kinds: make([]record.EntityKind, len(both)), sources: make([]string, len(both)),
+			values: lazyValues(len(both), func(i int32) [][]record.Value { return l.scorer.Values(&both[i]) })}
+		members := make([]int32, len(both))
+		for i := range both {
+			g.kinds[i], g.sources[i], members[i] = both[i].Kind, both[i].Key.Source, int32(i)
+		}
+		consensus := l.scorer.Consensus(groupLevels{l.scorer, g}, members)
 		var conflicts []explain.Separation
 		for i := range ra {
 			for j := range rb {
@@ -656,8 +667,16 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 				}
 				if len(conflicts) < 5 {
 					if levels := l.levels(&ra[i], &rb[j]); l.scorer.Conflict(levels) {
-						conflicts = append(conflicts, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "conflict",
-							Detail: "they disagree outright on " + strings.Join(l.scorer.Disagreements(levels), ", ")})
+						detail := "they disagree outright on " + strings.Join(l.scorer.Disagreements(levels), ", ")
+						if ra[i].Kind.Compatible(rb[j].Kind) {
+							u := consensus.Unexcused(int32(i), int32(len(ra)+j))
+							if u.Comparison < 0 {
+								continue
+							}
+							detail += ", which joining the entities would not read as typos: " +
+								explain.Unexcused(u, l.scorer.Comps[u.Comparison].Spec.Name, both[u.Record].Key)
+						}
+						conflicts = append(conflicts, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: "conflict", Detail: detail})
 					}
 				}
 			}

@@ -840,14 +840,18 @@ func TestExcuses(t *testing.T) {
 		dates dateTypos
 		x, y  int32
 		want  bool
+		// cause is why the conflict is not excused (Unexcused), far
+		// the record it names (ExcuseFar).
+		cause model.ExcuseCause
+		far   int32
 	}{
-		{"two typos of the date the others share", dateTypos{day, day, day, year, month}, 3, 4, true},
-		{"two typos, one holder of the date besides", dateTypos{day, day, year, month, ""}, 2, 3, true},
-		{"one holds the date most share", dateTypos{day, day, day, junior, junior}, 0, 3, false},
-		{"two dates held alike often", dateTypos{day, day, junior, junior, year}, 4, 2, false},
-		{"no date held twice", dateTypos{day, year, month}, 1, 2, false},
-		{"a typo and a date far from the one shared", dateTypos{day, day, day, year, junior}, 3, 4, false},
-		{"too many records to read", dateTypos(append(many, year, month)), 4097, 4098, false},
+		{"two typos of the date the others share", dateTypos{day, day, day, year, month}, 3, 4, true, 0, 0},
+		{"two typos, one holder of the date besides", dateTypos{day, day, year, month, ""}, 2, 3, true, 0, 0},
+		{"one holds the date most share", dateTypos{day, day, day, junior, junior}, 0, 3, false, model.ExcuseFar, 3},
+		{"two dates held alike often", dateTypos{day, day, junior, junior, year}, 4, 2, false, model.ExcuseNoConsensus, 0},
+		{"no date held twice", dateTypos{day, year, month}, 1, 2, false, model.ExcuseNoConsensus, 0},
+		{"a typo and a date far from the one shared", dateTypos{day, day, day, year, junior}, 3, 4, false, model.ExcuseFar, 4},
+		{"too many records to read", dateTypos(append(many, year, month)), 4097, 4098, false, model.ExcuseTooLarge, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -857,6 +861,10 @@ func TestExcuses(t *testing.T) {
 			}
 			if got := s.Excuses(tt.dates, members)(tt.x, tt.y); got != tt.want {
 				t.Errorf("Excuses(%s, %s) = %v, want %v", tt.dates[tt.x], tt.dates[tt.y], got, tt.want)
+			}
+			u := s.Consensus(tt.dates, members).Unexcused(tt.x, tt.y)
+			if excused := u.Comparison < 0; excused != tt.want || u.Cause != tt.cause || tt.cause == model.ExcuseFar && (u.Record != tt.far || u.Holders != 3) {
+				t.Errorf("Unexcused = %+v, want cause %d, far %d of 3 holders", u, tt.cause, tt.far)
 			}
 		})
 	}

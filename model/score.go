@@ -258,9 +258,15 @@ func (s *Scorer) Admits(w float64, lv Levels, a, b int32, ga, gb []int32) (with 
 // a larger entity.
 const maxConsensus = 4096
 
+// MaxConsensus is maxConsensus, for explanations.
+const MaxConsensus = maxConsensus
+
 // maxValues bounds the different values Excuses reads on a comparison:
 // an entity whose records hold more has no value most of them share.
 const maxValues = 64
+
+// MaxValues is maxValues, for explanations.
+const MaxValues = maxValues
 
 // Excuses returns, for the records of the entity a merge would form, a
 // test of whether two of them that conflict (Conflict) are two mistyped
@@ -275,73 +281,138 @@ const maxValues = 64
 // groups that hold two values as many times each. Beyond maxConsensus
 // records nothing is excused.
 func (s *Scorer) Excuses(lv Levels, members []int32) func(x, y int32) bool {
-	if len(members) > maxConsensus {
-		return func(int32, int32) bool { return false }
+	c := s.Consensus(lv, members)
+	return func(x, y int32) bool { return c.Unexcused(x, y).Comparison < 0 }
+}
+
+// ExcuseCause says why a conflict is not excused (Unexcused).
+type ExcuseCause int
+
+const (
+	// ExcuseTooLarge: the entity holds more than maxConsensus records.
+	ExcuseTooLarge ExcuseCause = iota + 1
+	// ExcuseTooManyValues: its records hold more than maxValues values.
+	ExcuseTooManyValues
+	// ExcuseNoConsensus: no value is held by more of its records than any
+	// other, two at least.
+	ExcuseNoConsensus
+	// ExcuseFar: a record of the pair (Unexcusal.Record) agrees with no
+	// holder of the value most of them hold, or disagrees outright.
+	ExcuseFar
+)
+
+// Unexcusal is why a conflict between two records is not excused: the
+// first exclusive comparison on which they disagree outright and that is
+// not, and the cause. Comparison is -1 when every one is excused.
+type Unexcusal struct {
+	Comparison int
+	Cause      ExcuseCause
+	Record     int32 // ExcuseFar: the record far from the value most hold
+	Holders    int   // ExcuseFar: the records that hold it
+}
+
+// Consensus reads what the records of the entity a merge would form agree
+// on, for Excuses and for the explanation of a conflict it does not
+// excuse. Each exclusive comparison's consensus is found when first
+// asked for.
+type Consensus struct {
+	s       *Scorer
+	lv      Levels
+	members []int32
+	excl    []int // the exclusive comparisons
+	found   []heldValue
+}
+
+// heldValue is one comparison's consensus: the records that hold the
+// value most of them share, nil when none is (cause says why).
+type heldValue struct {
+	done    bool
+	holders []int32
+	cause   ExcuseCause
+}
+
+// Consensus returns the consensus of members (Excuses).
+func (s *Scorer) Consensus(lv Levels, members []int32) *Consensus {
+	return &Consensus{s: s, lv: lv, members: members, excl: s.Exclusive(), found: make([]heldValue, len(s.Comps))}
+}
+
+// holders returns the records that hold the value most members share on
+// comparison i, or nil and why none does.
+func (c *Consensus) holders(i int) ([]int32, ExcuseCause) {
+	if f := &c.found[i]; f.done {
+		return f.holders, f.cause
 	}
-	type found struct {
-		done    bool
-		holders []int32 // of the value most records share; nil when none is
+	f := heldValue{done: true}
+	defer func() { c.found[i] = f }()
+	if len(c.members) > maxConsensus {
+		f.cause = ExcuseTooLarge
+		return nil, f.cause
 	}
-	consensus := make([]found, len(s.Comps))
-	holdersOf := func(i int) []int32 {
-		if c := &consensus[i]; c.done {
-			return c.holders
+	// Classes of records that agree exactly, by a representative.
+	var reps []int32
+	var classes [][]int32
+	for _, z := range c.members {
+		if !c.lv.Has(i, z) {
+			continue
 		}
-		// Classes of records that agree exactly, by a representative.
-		var reps []int32
-		var classes [][]int32
-		for _, z := range members {
-			if !lv.Has(i, z) {
-				continue
+		k := slices.IndexFunc(reps, func(r int32) bool { return c.lv.Level(i, z, r) == 1 })
+		if k < 0 {
+			if len(reps) == maxValues {
+				f.cause = ExcuseTooManyValues // no value most of them hold
+				return nil, f.cause
 			}
-			k := slices.IndexFunc(reps, func(r int32) bool { return lv.Level(i, z, r) == 1 })
-			if k < 0 {
-				if len(reps) == maxValues {
-					consensus[i] = found{done: true} // no value most of them hold
-					return nil
-				}
-				reps, classes = append(reps, z), append(classes, nil)
-				k = len(reps) - 1
-			}
-			classes[k] = append(classes[k], z)
+			reps, classes = append(reps, z), append(classes, nil)
+			k = len(reps) - 1
 		}
-		var best []int32
-		tie := false
-		for _, c := range classes {
-			switch {
-			case len(c) > len(best):
-				best, tie = c, false
-			case len(c) == len(best):
-				tie = true
-			}
-		}
-		if tie || len(best) < 2 {
-			best = nil
-		}
-		consensus[i] = found{true, best}
-		return best
+		classes[k] = append(classes[k], z)
 	}
-	near := func(i int, r int32, holders []int32) bool {
-		for _, h := range holders {
-			if l := lv.Level(i, r, h); l > 0 && !s.outright(i, l) {
-				return true
+	var best []int32
+	tie := false
+	for _, cl := range classes {
+		switch {
+		case len(cl) > len(best):
+			best, tie = cl, false
+		case len(cl) == len(best):
+			tie = true
+		}
+	}
+	if tie || len(best) < 2 {
+		f.cause = ExcuseNoConsensus
+		return nil, f.cause
+	}
+	f.holders = best
+	return best, 0
+}
+
+// near reports whether record r agrees with a holder, at a level that
+// does not disagree outright.
+func (c *Consensus) near(i int, r int32, holders []int32) bool {
+	for _, h := range holders {
+		if l := c.lv.Level(i, r, h); l > 0 && !c.s.outright(i, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// Unexcused returns why the conflict between records x and y is not
+// excused (Excuses), or Comparison -1 when it is.
+func (c *Consensus) Unexcused(x, y int32) Unexcusal {
+	for _, i := range c.excl {
+		if l := c.lv.Level(i, x, y); l == 0 || !c.s.outright(i, l) {
+			continue
+		}
+		h, cause := c.holders(i)
+		if h == nil {
+			return Unexcusal{Comparison: i, Cause: cause}
+		}
+		for _, r := range [2]int32{x, y} {
+			if !c.near(i, r, h) {
+				return Unexcusal{Comparison: i, Cause: ExcuseFar, Record: r, Holders: len(h)}
 			}
 		}
-		return false
 	}
-	excl := s.Exclusive()
-	return func(x, y int32) bool {
-		for _, i := range excl {
-			if l := lv.Level(i, x, y); l == 0 || !s.outright(i, l) {
-				continue
-			}
-			h := holdersOf(i)
-			if h == nil || !near(i, x, h) || !near(i, y, h) {
-				return false
-			}
-		}
-		return true
-	}
+	return Unexcusal{Comparison: -1}
 }
 
 // holding appends to buf the records of g that have a value for
