@@ -271,6 +271,11 @@ type Field struct {
 	Split   string      // separator of multi-valued cells; "" = single-valued
 	Formats []string    // date only: Go time layouts, tried in order
 	Region  string      // phone only: ISO 3166-1 alpha-2 default region
+	// DateOrder is, of a date field that declares no formats, the order
+	// of day and month its dates are read in when both orders read one
+	// (03/08/1999): "day_first" or "month_first", as a model found it in
+	// the source's data (engine.ReadDatesAsModel); never in the file.
+	DateOrder string
 	// Also are more columns whose values are more values of this feature:
 	// the fields that name this one in alias_of (aliases of a name, a
 	// second date of birth). Filled in by validation.

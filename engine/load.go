@@ -39,6 +39,10 @@ type Options struct {
 	Logger   *slog.Logger
 	Progress Progress
 	Workers  int // goroutines normalising and comparing; 0 = every core
+	// KeepDateOrders reads dates in the orders of day and month the
+	// config's fields hold (config.Field.DateOrder), finding none in the
+	// data (a run with a model given).
+	KeepDateOrders bool
 }
 
 func (o Options) logger() *slog.Logger {
@@ -94,6 +98,14 @@ type FieldStats struct {
 	Present  int64 `json:"present"`  // records with at least one usable value
 	Values   int64 `json:"values"`   // usable values
 	Rejected int64 `json:"rejected"` // values that could not be normalised
+	// DateOrder is the order of day and month the field's dates were
+	// read in where both orders read one, found in the source's first
+	// rows (dateOrderOf): "day_first", "month_first", or "" for none;
+	// DayFirst and MonthFirst count the dates there that only one
+	// order reads, when they were counted.
+	DateOrder  string `json:"date_order,omitempty"`
+	DayFirst   int64  `json:"day_first_only,omitempty"`
+	MonthFirst int64  `json:"month_first_only,omitempty"`
 }
 
 // LoadStats summarises a Load.
@@ -149,7 +161,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	workers = min(workers, MaxWorkers())
 	var doneBytes, records int64
 	for i, src := range cfg.Sources {
-		st, err := loadSource(ctx, files[i], src, cfg.Limits, emit, reject, func(n int64) {
+		st, err := loadSource(ctx, files[i], src, cfg.Limits, !opt.KeepDateOrders, emit, reject, func(n int64) {
 			records += n
 			if opt.Progress != nil {
 				read, _ := files[i].Progress()
@@ -293,7 +305,7 @@ type batch struct {
 // loadSource reads one source. One goroutine reads rows; workers normalise
 // batches of them; the results are emitted in file order, so the output is
 // the same whatever the number of workers.
-func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits config.Limits, emit func(record.Record) error,
+func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits config.Limits, inferOrders bool, emit func(record.Record) error,
 	reject func(Reject) error, progress func(int64), workers int) (SourceStats, error) {
 	start := time.Now()
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
@@ -303,30 +315,57 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	var readErr error
+	end := false // the last batch was read
+	next := func() *batch {
+		b := &batch{done: make(chan struct{})}
+		for len(b.items) < batchSize {
+			rec, err := f.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			var re *ingest.RowError
+			if errors.As(err, &re) {
+				b.items = append(b.items, item{reject: &Reject{Scope: ScopeRow, Source: re.Source, File: re.File,
+					Line: re.Line, RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}})
+				continue
+			}
+			if err != nil {
+				readErr = fmt.Errorf("source %s: %w", src.Name, err)
+				break
+			}
+			b.items = append(b.items, item{rec: rec})
+		}
+		end = len(b.items) < batchSize || readErr != nil
+		return b
+	}
+	// The first rows, read before the others are, show the order of day
+	// and month of the dates of fields that declare none.
+	var first []*batch
+	if inferOrders {
+		first = dateOrders(src, opts, st.Fields, next, &end)
+	}
+	orderRows := 0 // the rows that showed the orders
+	for _, b := range first {
+		orderRows += len(b.items)
+	}
+
 	todo := make(chan *batch, 2*workers)    // to the workers
 	ordered := make(chan *batch, 4*workers) // to the collector, in file order
-	var readErr error
-	go func() { // reader
+
+	// The reader: the first batches, then the rest of the file.
+	go func() {
 		defer close(todo)
 		defer close(ordered)
 		for {
-			b := &batch{done: make(chan struct{})}
-			for len(b.items) < batchSize {
-				rec, err := f.Next()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				var re *ingest.RowError
-				if errors.As(err, &re) {
-					b.items = append(b.items, item{reject: &Reject{Scope: ScopeRow, Source: re.Source, File: re.File,
-						Line: re.Line, RecordID: re.RecordID, Field: re.Field, Reason: re.Reason, Raw: re.Raw}})
-					continue
-				}
-				if err != nil {
-					readErr = fmt.Errorf("source %s: %w", src.Name, err)
-					break
-				}
-				b.items = append(b.items, item{rec: rec})
+			var b *batch
+			switch {
+			case len(first) > 0:
+				b, first = first[0], first[1:]
+			case end:
+				return
+			default:
+				b = next()
 			}
 			if len(b.items) == 0 {
 				return
@@ -339,9 +378,6 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 			select {
 			case todo <- b:
 			case <-ctx.Done():
-				return
-			}
-			if len(b.items) < batchSize || readErr != nil {
 				return
 			}
 		}
@@ -431,8 +467,17 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
 	for _, f := range src.Fields {
+		if fs := st.Fields[f.Name]; fs.DateOrder != "" {
+			shown, other := fs.DayFirst, fs.MonthFirst
+			if fs.DateOrder == normalize.MonthFirst.String() {
+				shown, other = other, shown
+			}
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: dates both orders of day and month read (03/08/1999) are read %s, as %d of its dates in the first %d rows can only be read so (%d only the other way); declare its formats to read them otherwise",
+				f.Name, strings.ReplaceAll(fs.DateOrder, "_", " "), shown, orderRows, other))
+		}
 		// Dates whose day and month could be either, in no declared
-		// format: each is rejected, never guessed.
+		// format and no order the data shows: each is rejected, never
+		// guessed.
 		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; f.Type == record.KindDate && n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d dates were rejected as ambiguous (day and month both 12 or less, in no format the field declares): declare its formats, DD/MM/YYYY or MM/DD/YYYY, to read them", f.Name, n))
 		}
@@ -447,6 +492,68 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): %s", f.Name, n, present, done))
 	}
 	return st, nil
+}
+
+// A date field that declares no formats reads a date both orders of day
+// and month read (03/08/1999) in the order the source's other dates show
+// (normalize.DateOrderOf): of its dates in the first orderSample rows, at
+// least orderEvidence that only day first reads (17/06/2005) and at most
+// one in orderNoise as many that only month first does (a row written
+// the other way), or the reverse. Otherwise such a date stays ambiguous:
+// rejected, and warned of, never guessed.
+const (
+	orderSample   = 50000
+	orderEvidence = 20
+	orderNoise    = 50
+)
+
+// dateOrders reads, with next, the first batches of src's rows (up to
+// orderSample, or all when end is set first), sets in opts the order of
+// day and month of each date field of src that declares no formats nor
+// order and whose dates there show one, notes in fields the dates it
+// counted, and returns the batches, to be normalised first.
+func dateOrders(src config.Source, opts []normalize.Options, fields map[string]FieldStats, next func() *batch, end *bool) []*batch {
+	var open []int // the fields whose order the data may show
+	for i, fd := range src.Fields {
+		if fd.Type == record.KindDate && len(fd.Formats) == 0 && opts[i].DateOrder == normalize.OrderUnknown {
+			open = append(open, i)
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	var first []*batch
+	for rows := 0; rows < orderSample && !*end; {
+		b := next()
+		first, rows = append(first, b), rows+len(b.items)
+	}
+	for _, i := range open {
+		var shown [3]int64 // by normalize.DateOrder
+		for _, b := range first {
+			for k := range b.items {
+				if it := &b.items[k]; it.reject == nil && i < len(it.rec.Features) {
+					for _, raw := range it.rec.Features[i].Raw {
+						shown[normalize.DateOrderOf(raw)]++
+					}
+				}
+			}
+		}
+		day, month := shown[normalize.DayFirst], shown[normalize.MonthFirst]
+		if day == 0 && month == 0 {
+			continue
+		}
+		fs := fields[src.Fields[i].Name]
+		fs.DayFirst, fs.MonthFirst = day, month
+		switch {
+		case day >= orderEvidence && month*orderNoise <= day:
+			opts[i].DateOrder = normalize.DayFirst
+		case month >= orderEvidence && day*orderNoise <= month:
+			opts[i].DateOrder = normalize.MonthFirst
+		}
+		fs.DateOrder = opts[i].DateOrder.String()
+		fields[src.Fields[i].Name] = fs
+	}
+	return first
 }
 
 // ambiguousReason begins the reason of a value rejected as ambiguous; a
@@ -569,7 +676,8 @@ func NewNormalizer(src config.Source, limits config.Limits) *Normalizer {
 func normalizeOptions(src config.Source, limits config.Limits) []normalize.Options {
 	opts := make([]normalize.Options, len(src.Fields))
 	for i, fd := range src.Fields {
-		opts[i] = normalize.Options{DateFormats: fd.Formats, Region: fd.Region, MaxBytes: limits.ValueBytes[fd.Type]}
+		order, _ := normalize.DateOrderNamed(fd.DateOrder)
+		opts[i] = normalize.Options{DateFormats: fd.Formats, DateOrder: order, Region: fd.Region, MaxBytes: limits.ValueBytes[fd.Type]}
 	}
 	return opts
 }

@@ -228,6 +228,17 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		log.Info("stage done", "name", name, "seconds", res.Stats.Seconds[name])
 	}
 
+	if opt.Model != nil {
+		// The dates read as the model's were: in its orders of day and
+		// month, none found anew.
+		c := *cfg
+		c.Sources = slices.Clone(cfg.Sources)
+		for i := range c.Sources {
+			c.Sources[i].Fields = slices.Clone(c.Sources[i].Fields)
+		}
+		ReadDatesAsModel(&c, opt.Model)
+		cfg, opt.KeepDateOrders = &c, true
+	}
 	start := time.Now()
 	load, err := Load(ctx, cfg, func(r record.Record) error {
 		if opt.DropRaw {
@@ -364,6 +375,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, fmt.Errorf("tf salt: %w", err)
 		}
 		m.Placeholders = modelPlaceholders(res.Stats.Placeholders, salt)
+		m.DateOrders = modelDateOrders(cfg, load)
 		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
 		stage("training", start)
 	}
@@ -548,6 +560,44 @@ func entityAdmits(scorer *model.Scorer, vals *valueTable) func(ga, gb []int32, e
 	lv := tableLevels{vals}
 	return func(ga, gb []int32, e cluster.Edge) ([2]int32, []int, bool) {
 		return scorer.Admits(e.Weight, lv, e.A, e.B, ga, gb)
+	}
+}
+
+// modelDateOrders returns the orders of day and month load found in the
+// sources' dates (FieldStats.DateOrder), as a model keeps them.
+func modelDateOrders(cfg *config.Config, load LoadStats) []model.DateOrder {
+	var out []model.DateOrder
+	for i, src := range cfg.Sources {
+		if i >= len(load.Sources) {
+			break
+		}
+		for _, f := range src.Fields {
+			if fs := load.Sources[i].Fields[f.Name]; fs.DateOrder != "" {
+				out = append(out, model.DateOrder{Source: src.Name, Field: f.Name, Order: fs.DateOrder, DayFirst: fs.DayFirst, MonthFirst: fs.MonthFirst})
+			}
+		}
+	}
+	return out
+}
+
+// ReadDatesAsModel sets in cfg's date fields that declare no formats
+// the orders of day and month m found in their sources' dates
+// (model.Model.DateOrders), so that a source's rows read in real time,
+// or again in batch with m, read its dates as training did. It changes
+// cfg's fields in place: every copy of its sources (config.Config.Parts)
+// reads them so.
+func ReadDatesAsModel(cfg *config.Config, m *model.Model) {
+	for _, o := range m.DateOrders {
+		for i := range cfg.Sources {
+			if cfg.Sources[i].Name != o.Source {
+				continue
+			}
+			for j := range cfg.Sources[i].Fields {
+				if f := &cfg.Sources[i].Fields[j]; f.Name == o.Field && f.Type == record.KindDate && len(f.Formats) == 0 {
+					f.DateOrder = o.Order
+				}
+			}
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -51,6 +52,11 @@ type Model struct {
 	// ("SEE FILE" as a national id): records are resolved without them,
 	// in batch and in real time. Keyed as the term-frequency tables are.
 	Placeholders []Placeholder `json:"placeholders,omitempty"`
+	// DateOrders are the orders of day and month training read in a
+	// source's dates that both orders read (03/08/1999), where its field
+	// declares no formats: the order the source's other dates show
+	// (17/06/2005). Real time reads the source's dates in it too.
+	DateOrders []DateOrder `json:"date_orders,omitempty"`
 	// Mixed are identifier comparisons whose disagreements between the
 	// records of two given sources are read as missing values: the
 	// sources hold, under one feature, numbers of different kinds for
@@ -73,6 +79,17 @@ type MixedIdentifier struct {
 	// many agreed on it.
 	Pairs    int `json:"pairs"`
 	Agreeing int `json:"agreeing"`
+}
+
+// DateOrder is the order of day and month of a source's field's dates
+// ("day_first" or "month_first": normalize.DateOrder's names), and the
+// dates that showed it, and the other, when it was found.
+type DateOrder struct {
+	Source     string `json:"source"`
+	Field      string `json:"field"`
+	Order      string `json:"order"`
+	DayFirst   int64  `json:"day_first_only"`
+	MonthFirst int64  `json:"month_first_only"`
 }
 
 // Placeholder is a value of one feature of one source read as missing.
@@ -337,6 +354,11 @@ func Read(r io.Reader) (*Model, error) {
 	}
 	if _, err := m.Compile(); err != nil {
 		return nil, err
+	}
+	for _, o := range m.DateOrders {
+		if _, ok := normalize.DateOrderNamed(o.Order); !ok {
+			return nil, fmt.Errorf("model: date order of %s.%s: %q is neither day_first nor month_first", o.Source, o.Field, o.Order)
+		}
 	}
 	return &m, nil
 }

@@ -68,6 +68,48 @@ const (
 // A month or day no calendar has returns the date cut to its sure part with
 // a *CutDateError (see build).
 func ParseDate(raw string, layouts []string) (Date, error) {
+	return ParseDateIn(raw, layouts, OrderUnknown)
+}
+
+// DateOrder is the order of day and month in dates written as three
+// numbers with the year last (17/06/2005): the order a value that both
+// read as a date (03/08/1999) is read in. A source's dates show it when
+// those only one order reads (17/06/2005, never 06/17/2005) all take one
+// (engine infers it so, DateOrderOf); unknown, such a value is ambiguous.
+type DateOrder uint8
+
+// Orders of day and month.
+const (
+	OrderUnknown DateOrder = iota
+	DayFirst               // 03/08/1999 is 3 August 1999
+	MonthFirst             // 03/08/1999 is 8 March 1999
+)
+
+// String names the order as model.json and summary.json write it.
+func (o DateOrder) String() string {
+	switch o {
+	case DayFirst:
+		return "day_first"
+	case MonthFirst:
+		return "month_first"
+	}
+	return ""
+}
+
+// DateOrderNamed returns the order String names; false for another name.
+func DateOrderNamed(name string) (DateOrder, bool) {
+	for _, o := range []DateOrder{DayFirst, MonthFirst} {
+		if o.String() == name {
+			return o, true
+		}
+	}
+	return OrderUnknown, false
+}
+
+// ParseDateIn is ParseDate with the order of day and month of the
+// values no declared layout reads: a value both orders read is read in
+// order, unless it is OrderUnknown.
+func ParseDateIn(raw string, layouts []string, order DateOrder) (Date, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return Date{}, ErrEmpty
@@ -80,17 +122,15 @@ func ParseDate(raw string, layouts []string) (Date, error) {
 	// A time of day after the date, as databases and spreadsheets export
 	// one ("17/05/1990 00:00:00", "5/17/1990 12:00:00 AM"): the date is
 	// read without it.
-	if strings.IndexByte(s, ':') >= 0 {
-		if m := timeOfDay.FindStringSubmatchIndex(s); m != nil {
-			s = s[:m[2]]
-			for _, layout := range layouts {
-				if d, ok := parseLayout(s, layout); ok {
-					return d, nil
-				}
+	if t := withoutTime(s); t != s {
+		s = t
+		for _, layout := range layouts {
+			if d, ok := parseLayout(s, layout); ok {
+				return d, nil
 			}
 		}
 	}
-	d, err := parseAuto(s)
+	d, _, err := parseAuto(s, order)
 	if err == nil || len(layouts) == 0 {
 		return d, err // d is the date kept when err is a *CutDateError, else zero
 	}
@@ -305,7 +345,34 @@ var fillers = set("de del of the th st nd rd le der " +
 	"circa c ca approx approximately about abt around est estimated aprox aproximadamente alrededor hacia cerca " +
 	"vers env environ etwa ungefahr dob born nacido nacida")
 
-func parseAuto(s string) (Date, error) {
+// withoutTime returns s without a time of day after its date.
+func withoutTime(s string) string {
+	if strings.IndexByte(s, ':') >= 0 {
+		if m := timeOfDay.FindStringSubmatchIndex(s); m != nil {
+			return s[:m[2]]
+		}
+	}
+	return s
+}
+
+// DateOrderOf returns the order of day and month a date written as three
+// numbers shows by itself: DayFirst when only day first reads it as a
+// date (17/06/2005), MonthFirst when only month first does (06/17/2005),
+// OrderUnknown otherwise (both do, neither does, or it is written another
+// way: ISO, a month's name, dots, which only day first writes).
+func DateOrderOf(raw string) DateOrder {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return OrderUnknown
+	}
+	_, shown, _ := parseAuto(withoutTime(s), OrderUnknown)
+	return shown
+}
+
+// parseAuto reads a date no declared layout reads, a value of three
+// numbers that both orders of day and month read in order; it returns
+// the order the value shows by itself too (DateOrderOf).
+func parseAuto(s string, order DateOrder) (Date, DateOrder, error) {
 	// ISO 8601 with a time: keep the date.
 	if len(s) > 10 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') {
 		s = s[:10]
@@ -330,26 +397,26 @@ func parseAuto(s string) (Date, error) {
 			nums = append(nums, ordinal(t))
 		case fillers[t]:
 		default:
-			return Date{}, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
+			return Date{}, OrderUnknown, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
 		}
 	}
-	if month > 0 {
-		return writtenMonth(s, month, nums, monthAt)
+	var d Date
+	var err error
+	switch {
+	case month > 0:
+		d, err = writtenMonth(s, month, nums, monthAt)
+	case len(nums) == 1:
+		d, err = compact(s, nums[0])
+	case len(nums) == 2 && len(nums[0]) == 4: // 1990-05
+		d, err = build(s, atoi(nums[0]), atoi(nums[1]), 0, Month)
+	case len(nums) == 2 && len(nums[1]) == 4: // 05/1990
+		d, err = build(s, atoi(nums[1]), atoi(nums[0]), 0, Month)
+	case len(nums) == 3:
+		return numeric(s, nums, order)
+	default:
+		err = fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
 	}
-	switch len(nums) {
-	case 1:
-		return compact(s, nums[0])
-	case 2: // 1990-05 or 05/1990
-		if len(nums[0]) == 4 {
-			return build(s, atoi(nums[0]), atoi(nums[1]), 0, Month)
-		}
-		if len(nums[1]) == 4 {
-			return build(s, atoi(nums[1]), atoi(nums[0]), 0, Month)
-		}
-	case 3:
-		return numeric(s, nums)
-	}
-	return Date{}, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
+	return d, OrderUnknown, err
 }
 
 // splitDigits splits a word where digits and letters meet: 12mar1965 is
@@ -411,29 +478,38 @@ func compact(s, n string) (Date, error) {
 }
 
 // numeric reads three numbers: Y-M-D when the first has four digits, else
-// D/M/Y or M/D/Y when only one of them is a valid date, or D.M.Y when
-// written with dots (dottedDMY).
-func numeric(s string, n []string) (Date, error) {
+// D/M/Y or M/D/Y when only one of them is a valid date (the order it
+// shows), or D.M.Y when written with dots (dottedDMY); one both read is
+// read in order, ambiguous when it is unknown.
+func numeric(s string, n []string, order DateOrder) (Date, DateOrder, error) {
 	if len(n[0]) == 4 {
-		return build(s, atoi(n[0]), atoi(n[1]), atoi(n[2]), Day)
+		d, err := build(s, atoi(n[0]), atoi(n[1]), atoi(n[2]), Day)
+		return d, OrderUnknown, err
 	}
 	if len(n[2]) != 4 {
-		return Date{}, fmt.Errorf("%w: date %q has no four-digit year; declare a format", ErrAmbiguous, s)
+		return Date{}, OrderUnknown, fmt.Errorf("%w: date %q has no four-digit year; declare a format", ErrAmbiguous, s)
 	}
 	y, a, b := atoi(n[2]), atoi(n[0]), atoi(n[1])
 	dmy, errDMY := build(s, y, b, a, Day)
 	mdy, errMDY := build(s, y, a, b, Day)
 	switch {
 	case errDMY == nil && dottedDMY(s):
-		return dmy, nil
-	case errDMY == nil && errMDY == nil && dmy != mdy:
-		return Date{}, fmt.Errorf("%w: %q could be day/month or month/day; declare a format", ErrAmbiguous, s)
+		return dmy, OrderUnknown, nil
+	case errDMY == nil && errMDY == nil && dmy == mdy: // 05/05/1990
+		return dmy, OrderUnknown, nil
+	case errDMY == nil && errMDY == nil && order == DayFirst:
+		return dmy, OrderUnknown, nil
+	case errDMY == nil && errMDY == nil && order == MonthFirst:
+		return mdy, OrderUnknown, nil
+	case errDMY == nil && errMDY == nil:
+		return Date{}, OrderUnknown, fmt.Errorf("%w: %q could be day/month or month/day; declare a format", ErrAmbiguous, s)
 	case errDMY == nil:
-		return dmy, nil
+		return dmy, DayFirst, nil
 	case errMDY == nil:
-		return mdy, nil
+		return mdy, MonthFirst, nil
 	}
-	return yearOnly(errDMY)
+	d, err := yearOnly(errDMY)
+	return d, OrderUnknown, err
 }
 
 // dottedDMY reports whether a date is written day.month.year, with dots

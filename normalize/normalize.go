@@ -18,9 +18,10 @@ var (
 
 // Options carry the per-field settings of a source.
 type Options struct {
-	DateFormats []string // Go layouts tried first, in order (date)
-	Region      string   // ISO 3166-1 alpha-2 default region (phone)
-	MaxBytes    int      // longest raw value; 0 = MaxLength of the kind
+	DateFormats []string  // Go layouts tried first, in order (date)
+	DateOrder   DateOrder // the order of day and month of a date no layout reads (date)
+	Region      string    // ISO 3166-1 alpha-2 default region (phone)
+	MaxBytes    int       // longest raw value; 0 = MaxLength of the kind
 }
 
 // facets lists the facets each kind's values may carry.
@@ -93,7 +94,7 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 	case record.KindParty:
 		return Party(raw)
 	case record.KindDate:
-		d, err := ParseDate(raw, opt.DateFormats)
+		d, err := ParseDateIn(raw, opt.DateFormats, opt.DateOrder)
 		if err != nil && !cutDate(err) {
 			return record.Value{}, err
 		}

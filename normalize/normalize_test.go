@@ -222,32 +222,83 @@ func FuzzOrg(f *testing.F) {
 	})
 }
 
-func FuzzDate(f *testing.F) {
-	for _, s := range []string{"1990-05-17", "17/05/1990", "17 de mayo de 1990", "19900500", "May 17, 1990", "2001-03-04T10:00:00Z", "0", "1856-86-18", "31/02/1990", "02/31/1990"} {
-		f.Add(s, "")
-		f.Add(s, "02/01/2006")
+// TestDateOrder: the order of day and month a value shows by itself, and
+// a value both orders read, read in the order given.
+func TestDateOrder(t *testing.T) {
+	for _, tt := range []struct {
+		raw         string
+		shows       normalize.DateOrder
+		day, month  string // read day first, month first ("": an error)
+		unambiguous string // read with no order ("": ambiguous)
+	}{
+		{"17/06/2005", normalize.DayFirst, "2005-06-17", "2005-06-17", "2005-06-17"},
+		{"06/17/2005", normalize.MonthFirst, "2005-06-17", "2005-06-17", "2005-06-17"},
+		{"3-8-1999", normalize.OrderUnknown, "1999-08-03", "1999-03-08", ""},
+		{"03/08/1999 00:00:00", normalize.OrderUnknown, "1999-08-03", "1999-03-08", ""},
+		{"05/05/1990", normalize.OrderUnknown, "1990-05-05", "1990-05-05", "1990-05-05"},
+		{"03.08.1999", normalize.OrderUnknown, "1999-08-03", "1999-08-03", "1999-08-03"}, // dots: day first
+		{"1999-03-08", normalize.OrderUnknown, "1999-03-08", "1999-03-08", "1999-03-08"},
+		{"25/17/1990", normalize.OrderUnknown, "1990", "1990", "1990"}, // neither: the year kept
+		{"3 August 1999", normalize.OrderUnknown, "1999-08-03", "1999-08-03", "1999-08-03"},
+		{"03/08/99", normalize.OrderUnknown, "", "", ""}, // two-digit year: a format must say
+	} {
+		if got := normalize.DateOrderOf(tt.raw); got != tt.shows {
+			t.Errorf("DateOrderOf(%q) = %v, want %v", tt.raw, got, tt.shows)
+		}
+		for _, c := range []struct {
+			order normalize.DateOrder
+			want  string
+		}{{normalize.DayFirst, tt.day}, {normalize.MonthFirst, tt.month}, {normalize.OrderUnknown, tt.unambiguous}} {
+			d, err := normalize.ParseDateIn(tt.raw, nil, c.order)
+			if got := d.String(); c.want == "" && err == nil || c.want != "" && got != c.want {
+				t.Errorf("ParseDateIn(%q, %v) = %s, %v; want %q", tt.raw, c.order, got, err, c.want)
+			}
+		}
 	}
-	f.Fuzz(func(t *testing.T, s, layout string) {
+}
+
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{"1990-05-17", "17/05/1990", "17 de mayo de 1990", "19900500", "May 17, 1990", "2001-03-04T10:00:00Z", "0", "1856-86-18", "31/02/1990", "02/31/1990", "03/08/1999", "3-8-1999 10:00"} {
+		f.Add(s, "", uint8(0))
+		f.Add(s, "02/01/2006", uint8(0))
+		f.Add(s, "", uint8(normalize.DayFirst))
+		f.Add(s, "", uint8(normalize.MonthFirst))
+	}
+	f.Fuzz(func(t *testing.T, s, layout string, o uint8) {
 		var layouts []string
 		if layout != "" {
 			layouts = []string{layout}
 		}
-		d, err := normalize.ParseDate(s, layouts)
+		// An order reads what is ambiguous without one, and changes
+		// nothing else; the order a value shows reads it as it reads.
+		order := normalize.DateOrder(o % 3)
+		plain, plainErr := normalize.ParseDate(s, layouts)
+		d, err := normalize.ParseDateIn(s, layouts, order)
+		if order != normalize.OrderUnknown && (plainErr == nil && (err != nil || d != plain) || errors.Is(plainErr, normalize.ErrAmbiguous) && err == nil && d == (normalize.Date{})) {
+			t.Fatalf("ParseDateIn(%q, %q, %v) = %+v, %v; without an order %+v, %v", s, layout, order, d, err, plain, plainErr)
+		}
+		if shown := normalize.DateOrderOf(s); shown != normalize.OrderUnknown {
+			if a, errA := normalize.ParseDate(s, nil); errA != nil {
+				t.Fatalf("DateOrderOf(%q) = %v, but ParseDate fails: %v", s, shown, errA)
+			} else if b, errB := normalize.ParseDateIn(s, nil, 3-shown); errB != nil || a != b {
+				t.Fatalf("DateOrderOf(%q) = %v: read %+v, in the other order %+v, %v", s, shown, a, b, errB)
+			}
+		}
 		var cut *normalize.CutDateError
 		switch {
 		case errors.As(err, &cut):
 			// A date cut to its sure part is that part, less than a day.
 			if cut.Kept != d || d.Precision == normalize.Day || !errors.Is(err, normalize.ErrInvalid) {
-				t.Fatalf("ParseDate(%q, %q) = %+v, %v", s, layout, d, err)
+				t.Fatalf("ParseDateIn(%q, %q, %v) = %+v, %v", s, layout, order, d, err)
 			}
 		case err != nil:
 			if d != (normalize.Date{}) {
-				t.Fatalf("ParseDate(%q, %q) = %+v with %v", s, layout, d, err)
+				t.Fatalf("ParseDateIn(%q, %q, %v) = %+v with %v", s, layout, order, d, err)
 			}
 			return
 		}
 		if d.Precision < normalize.Year || d.Precision > normalize.Day || d.Year < 1000 || d.Year > 2999 {
-			t.Fatalf("ParseDate(%q, %q) = %+v", s, layout, d)
+			t.Fatalf("ParseDateIn(%q, %q, %v) = %+v", s, layout, order, d)
 		}
 		back, err := normalize.ParseDate(d.String(), nil)
 		if err != nil || back != d {

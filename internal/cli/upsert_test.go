@@ -268,3 +268,46 @@ func TestUpsertSurvivesKill(t *testing.T) {
 		}
 	}
 }
+
+// TestUpsertReadsDatesAsTrained: rows upserted read a date both orders
+// of day and month read (03/08/1999) in the order the model found in the
+// source's dates; without one it is rejected as ambiguous.
+func TestUpsertReadsDatesAsTrained(t *testing.T) {
+	for _, tt := range []struct {
+		orders string // the model's date_orders
+		want   string // the stored date; "" none
+	}{
+		{`[{"source": "people", "field": "dob", "order": "day_first", "day_first_only": 40, "month_first_only": 0}]`, "1999-08-03"},
+		{`[{"source": "people", "field": "dob", "order": "month_first", "day_first_only": 0, "month_first_only": 40}]`, "1999-03-08"},
+		{`[]`, ""},
+	} {
+		dir, cfg, modelPath := liveSetup(t)
+		// liveSetup's source with a date of birth, its model with orders.
+		edit := func(path, old, new string) {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, path, strings.Replace(string(b), old, new, 1))
+		}
+		edit(cfg, "      phone: {column: phone, type: text}\n", "      phone: {column: phone, type: text}\n      dob:   {column: dob, type: date}\n")
+		edit(modelPath, `"comparisons"`, `"date_orders": `+tt.orders+`, "comparisons"`)
+		in := filepath.Join(dir, "rows.ndjson")
+		write(t, in, `{"id": "a", "name": "Ana", "phone": "111", "dob": "03/08/1999"}`+"\n")
+		if code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in); code != 0 {
+			t.Fatalf("upsert: exit %d: %s", code, errs)
+		}
+		code, out, errs := run(t, "record", "--config", cfg, "people", "a")
+		var r live.StoredRecord
+		if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
+			t.Fatalf("record: exit %d: %s %s", code, out, errs)
+		}
+		got := ""
+		if f := r.Record.Feature("dob"); f != nil && len(f.Values) > 0 {
+			got = f.Values[0].Norm
+		}
+		if got != tt.want {
+			t.Errorf("date orders %s: 03/08/1999 stored as %q, want %q", tt.orders, got, tt.want)
+		}
+	}
+}
