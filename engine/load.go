@@ -481,6 +481,11 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; f.Type == record.KindDate && n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d dates were rejected as ambiguous (day and month both 12 or less, in no format the field declares): declare its formats, DD/MM/YYYY or MM/DD/YYYY, to read them", f.Name, n))
 		}
+		// Phones written without a country code, in a field that
+		// declares no region: the region is never guessed.
+		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; f.Type == record.KindPhone && f.Region == "" && n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers were rejected as written without a country code (0212-1234567) in a field that declares no region: declare its region, the country whose numbers the source writes without one (region: GB, say), to read them", f.Name, n))
+		}
 		n, present := orgNamed[f.Name], st.Fields[f.Name].Present
 		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {
 			continue
@@ -557,8 +562,8 @@ func dateOrders(src config.Source, opts []normalize.Options, fields map[string]F
 }
 
 // ambiguousReason begins the reason of a value rejected as ambiguous; a
-// date field is warned of when at least ambiguousShare of its values
-// were.
+// date field, or a phone field that declares no region, is warned of when
+// at least ambiguousShare of its values were.
 var ambiguousReason = normalize.ErrAmbiguous.Error()
 
 const ambiguousShare = 0.01

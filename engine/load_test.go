@@ -466,3 +466,32 @@ func TestLoadWarnsOfAmbiguousDates(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadWarnsOfPhonesWithoutRegion: a phone field that declares no
+// region, whose numbers are written without a country code, is warned of
+// with the region to declare; declared, it reads them and is not.
+func TestLoadWarnsOfPhonesWithoutRegion(t *testing.T) {
+	rows := "id,phone\n1,+58 212 555 1234\n2,0212-5551235\n3,0414-5551236\n"
+	for _, c := range []struct {
+		region string
+		warned bool
+		values int64
+	}{
+		{"", true, 1},
+		{", region: VE", false, 3},
+	} {
+		cfg := writeConfig(t, map[string]string{"a.csv": rows}, `sources:
+  - {name: a, path: a.csv, id: id, fields: {phone: {column: phone, type: phone`+c.region+`}}}
+`)
+		st, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(st.Warnings, func(w string) bool {
+			return strings.Contains(w, "field phone: 2 numbers were rejected as written without a country code") && strings.Contains(w, "declare its region")
+		})
+		if warned != c.warned || st.Sources[0].Fields["phone"].Values != c.values {
+			t.Errorf("region %q: warnings %q, %d values; want warned %v, %d values", c.region, st.Warnings, st.Sources[0].Fields["phone"].Values, c.warned, c.values)
+		}
+	}
+}
