@@ -1042,6 +1042,36 @@ type modelData struct {
 	Blocking                                      []ruleView
 	Comparisons                                   []comparisonView
 	Histogram                                     histogram
+	Learned                                       []learnedView
+}
+
+// learnedView is what training found in a source's values and reads them
+// by, in batch and in real time: the order of day and month of a date
+// field, a value read as missing.
+type learnedView struct {
+	Source, Field, What string
+}
+
+// learned returns what m found in the sources v shows (a source's name
+// is no one else's to see), in m's order.
+func learned(m *model.Model, v access.View) []learnedView {
+	var out []learnedView
+	for _, o := range m.DateOrders {
+		if v.Source(o.Source) {
+			shown, other := o.DayFirst, o.MonthFirst
+			if o.Order == "month_first" {
+				shown, other = other, shown
+			}
+			out = append(out, learnedView{o.Source, o.Field, fmt.Sprintf("dates both orders of day and month read (03/08/1999) are read %s: %d of its dates could only be read so, %d only the other way",
+				strings.ReplaceAll(o.Order, "_", " "), shown, other)})
+		}
+	}
+	for _, p := range m.Placeholders {
+		if v.Source(p.Source) {
+			out = append(out, learnedView{p.Source, p.Feature, fmt.Sprintf("a value held by %d records of %d names is read as missing: a placeholder written for none", p.Records, p.Names)})
+		}
+	}
+	return out
 }
 
 // ruleView is a blocking rule with the candidate pairs it found when the
@@ -1159,6 +1189,7 @@ func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v acc
 		}
 		d.Comparisons = append(d.Comparisons, cv)
 	}
+	d.Learned = learned(m, v)
 	return page{name: "model", data: d}, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/server"
 )
 
@@ -506,5 +507,41 @@ func TestWorkbenchSessionsShared(t *testing.T) {
 	}
 	if r := b.get("/"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login" {
 		t.Errorf("the first process after a log-out at the other: %d %s", r.status, r.header.Get("Location"))
+	}
+}
+
+// TestWorkbenchModelLearned: the model page says what training found in
+// the sources' values (a date field's order of day and month, a value
+// read as missing), of the sources the reader may see alone.
+func TestWorkbenchModelLearned(t *testing.T) {
+	m := testModel()
+	m.DateOrders = []model.DateOrder{
+		{Source: "pub", Field: "dob", Order: "day_first", DayFirst: 2822},
+		{Source: "sec", Field: "dob", Order: "month_first", MonthFirst: 41, DayFirst: 1},
+	}
+	m.Placeholders = []model.Placeholder{{Source: "sec", Feature: "phone", Key: "k", Records: 120, Names: 118}}
+	f := newFixtureWith(t, m)
+	for _, tt := range []struct {
+		principal string
+		want      []string
+		not       []string
+	}{
+		{"ann", []string{"Read from the data", "read day first: 2822 of its dates could only be read so, 0 only the other way",
+			"read month first: 41 of its dates could only be read so, 1 only the other way", "a value held by 120 records of 118 names is read as missing"}, nil},
+		{"out", []string{"read day first: 2822"}, []string{"month first", "120 records", `<th scope="row">sec</th>`}},
+	} {
+		b := f.browser(t)
+		b.login(f, tt.principal, "model")
+		r := b.get("/model")
+		for _, w := range tt.want {
+			if !strings.Contains(r.body, w) {
+				t.Errorf("%s: the model page lacks %q", tt.principal, w)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(r.body, w) {
+				t.Errorf("%s: the model page shows %q of a source not cleared for", tt.principal, w)
+			}
+		}
 	}
 }
