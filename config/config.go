@@ -274,8 +274,13 @@ type Field struct {
 	// DateOrder is, of a date field that declares no formats, the order
 	// of day and month its dates are read in when both orders read one
 	// (03/08/1999): "day_first" or "month_first", as a model found it in
-	// the source's data (engine.ReadDatesAsModel); never in the file.
+	// the source's data (engine.ReadAsModel); never in the file.
 	DateOrder string
+	// ReadAsParty is set of a field typed name, of a source that declares
+	// no kind, whose names a model found to be organisations' often
+	// enough to read them as party names (ReadKind; engine.ReadAsModel);
+	// never in the file.
+	ReadAsParty bool
 	// Also are more columns whose values are more values of this feature:
 	// the fields that name this one in alias_of (aliases of a name, a
 	// second date of birth). Filled in by validation.
@@ -422,10 +427,14 @@ func (c *Config) Kinds() map[string]record.Kind {
 // organisations they are. A name with no legal form and no word only
 // organisations use reads as a person's either way. A source with more
 // names (given name and surname apart, a company's name and its officer's)
-// keeps their types.
+// keeps their types, unless the field's names are organisations' often
+// enough (ReadAsParty).
 func (s Source) ReadKind(f Field) record.Kind {
 	if f.Type != record.KindName || s.Kind.Fixed != record.EntityUnknown || s.Kind.Column != "" {
 		return f.Type
+	}
+	if f.ReadAsParty {
+		return record.KindParty
 	}
 	names := 0
 	for _, g := range s.Fields {

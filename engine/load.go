@@ -39,10 +39,10 @@ type Options struct {
 	Logger   *slog.Logger
 	Progress Progress
 	Workers  int // goroutines normalising and comparing; 0 = every core
-	// KeepDateOrders reads dates in the orders of day and month the
+	// KeepLearned reads dates in the orders of day and month the
 	// config's fields hold (config.Field.DateOrder), finding none in the
 	// data (a run with a model given).
-	KeepDateOrders bool
+	KeepLearned bool
 }
 
 func (o Options) logger() *slog.Logger {
@@ -100,12 +100,18 @@ type FieldStats struct {
 	Rejected int64 `json:"rejected"` // values that could not be normalised
 	// DateOrder is the order of day and month the field's dates were
 	// read in where both orders read one, found in the source's first
-	// rows (dateOrderOf): "day_first", "month_first", or "" for none;
+	// rows (dateOrders): "day_first", "month_first", or "" for none;
 	// DayFirst and MonthFirst count the dates there that only one
 	// order reads, when they were counted.
 	DateOrder  string `json:"date_order,omitempty"`
 	DayFirst   int64  `json:"day_first_only,omitempty"`
 	MonthFirst int64  `json:"month_first_only,omitempty"`
+	// ReadAs is "party" for a field typed name read as party names, as
+	// the source's first rows showed (firstRows): of Counted records with
+	// a name there, Organisations had an organisation's.
+	ReadAs        string `json:"read_as,omitempty"`
+	Counted       int64  `json:"counted,omitempty"`
+	Organisations int64  `json:"organisations,omitempty"`
 }
 
 // LoadStats summarises a Load.
@@ -161,7 +167,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	workers = min(workers, MaxWorkers())
 	var doneBytes, records int64
 	for i, src := range cfg.Sources {
-		st, err := loadSource(ctx, files[i], src, cfg.Limits, !opt.KeepDateOrders, emit, reject, func(n int64) {
+		st, err := loadSource(ctx, files[i], src, cfg.Limits, !opt.KeepLearned, emit, reject, func(n int64) {
 			records += n
 			if opt.Progress != nil {
 				read, _ := files[i].Progress()
@@ -305,7 +311,7 @@ type batch struct {
 // loadSource reads one source. One goroutine reads rows; workers normalise
 // batches of them; the results are emitted in file order, so the output is
 // the same whatever the number of workers.
-func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits config.Limits, inferOrders bool, emit func(record.Record) error,
+func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits config.Limits, learn bool, emit func(record.Record) error,
 	reject func(Reject) error, progress func(int64), workers int) (SourceStats, error) {
 	start := time.Now()
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
@@ -339,15 +345,17 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		end = len(b.items) < batchSize || readErr != nil
 		return b
 	}
-	// The first rows, read before the others are, show the order of day
-	// and month of the dates of fields that declare none.
+	// The first rows, read before the others are, may show how to read
+	// fields the config leaves open (firstRows); kinds[i], when set, is
+	// the kind field i's values are read as.
+	kinds := make([]record.Kind, len(src.Fields))
 	var first []*batch
-	if inferOrders {
-		first = dateOrders(src, opts, st.Fields, next, &end)
+	if learn {
+		first = firstRows(src, opts, kinds, st.Fields, next, &end)
 	}
-	orderRows := 0 // the rows that showed the orders
+	learnt := 0 // the rows that showed it
 	for _, b := range first {
-		orderRows += len(b.items)
+		learnt += len(b.items)
 	}
 
 	todo := make(chan *batch, 2*workers)    // to the workers
@@ -392,6 +400,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 						continue
 					}
 					for i := range it.rec.Features {
+						if i < len(kinds) && kinds[i] != "" {
+							it.rec.Features[i].Kind = kinds[i]
+						}
 						var problems []Reject
 						var orgNamed bool
 						it.rec.Features[i].Values, problems, orgNamed = cache.normalize(i, &it.rec.Features[i], opts[i])
@@ -473,7 +484,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				shown, other = other, shown
 			}
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: dates both orders of day and month read (03/08/1999) are read %s, as %d of its dates in the first %d rows can only be read so (%d only the other way); declare its formats to read them otherwise",
-				f.Name, strings.ReplaceAll(fs.DateOrder, "_", " "), shown, orderRows, other))
+				f.Name, strings.ReplaceAll(fs.DateOrder, "_", " "), shown, learnt, other))
 		}
 		// Dates whose day and month could be either, in no declared
 		// format and no order the data shows: each is rejected, never
@@ -491,58 +502,80 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 			continue
 		}
 		done := "they are parsed and compared as people's names, and a record of no declared kind is taken for a person; a column that holds both is typed party"
-		if src.ReadKind(f) == record.KindParty {
+		switch {
+		case src.ReadKind(f) == record.KindParty:
 			done = "as the source declares no kind, its names are read as party names and those records taken for organisations; type the field party to say so"
+		case st.Fields[f.Name].ReadAs == string(record.KindParty):
+			done = "as the source declares no kind and its first rows held as many, its names are read as party names and those records taken for organisations; type the field party to say so"
 		}
 		st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): %s", f.Name, n, present, done))
 	}
 	return st, nil
 }
 
-// A date field that declares no formats reads a date both orders of day
-// and month read (03/08/1999) in the order the source's other dates show
-// (normalize.DateOrderOf): of its dates in the first orderSample rows, at
-// least orderEvidence that only day first reads (17/06/2005) and at most
-// one in orderNoise as many that only month first does (a row written
-// the other way), or the reverse. Otherwise such a date stays ambiguous:
-// rejected, and warned of, never guessed.
+// What a source's first rows show of how to read the rest (firstRows): of
+// a date field that declares no formats, the order of day and month of
+// its dates; of a field typed name, in a source that declares no kind,
+// that it holds organisations' names too.
+//
+// A date both orders of day and month read (03/08/1999) is read in the
+// order the source's other dates show (normalize.DateOrderOf): of the
+// field's dates in the first learnRows rows, at least orderEvidence that
+// only day first reads (17/06/2005) and at most one in orderNoise as many
+// that only month first does (a row written the other way), or the
+// reverse. Otherwise such a date stays ambiguous: rejected, and warned
+// of, never guessed.
+//
+// A field typed name whose names there are organisations' (a legal form,
+// an organisation's word: normalize.IsOrgName) in minOrgNamed records and
+// orgNamedShare of those with one, or more, is read as party names: a
+// list's aliases beside its names, typed name, of companies too.
 const (
-	orderSample   = 50000
+	learnRows     = 50000
 	orderEvidence = 20
 	orderNoise    = 50
 )
 
-// dateOrders reads, with next, the first batches of src's rows (up to
-// orderSample, or all when end is set first), sets in opts the order of
-// day and month of each date field of src that declares no formats nor
-// order and whose dates there show one, notes in fields the dates it
-// counted, and returns the batches, to be normalised first.
-func dateOrders(src config.Source, opts []normalize.Options, fields map[string]FieldStats, next func() *batch, end *bool) []*batch {
-	var open []int // the fields whose order the data may show
+// firstRows reads, with next, the first batches of src's rows (up to
+// learnRows, or all when end is set first) when src has fields whose
+// reading they may settle, sets in opts and kinds what they show (an
+// order of day and month, party names), notes it in fields, and returns
+// the batches, to be normalised first.
+func firstRows(src config.Source, opts []normalize.Options, kinds []record.Kind, fields map[string]FieldStats, next func() *batch, end *bool) []*batch {
+	kindless := src.Kind.Fixed == record.EntityUnknown && src.Kind.Column == ""
+	var dates, names []int // the fields whose reading the data may settle
 	for i, fd := range src.Fields {
-		if fd.Type == record.KindDate && len(fd.Formats) == 0 && opts[i].DateOrder == normalize.OrderUnknown {
-			open = append(open, i)
+		switch {
+		case fd.Type == record.KindDate && len(fd.Formats) == 0 && opts[i].DateOrder == normalize.OrderUnknown:
+			dates = append(dates, i)
+		case kindless && src.ReadKind(fd) == record.KindName:
+			names = append(names, i)
 		}
 	}
-	if len(open) == 0 {
+	if len(dates) == 0 && len(names) == 0 {
 		return nil
 	}
 	var first []*batch
-	for rows := 0; rows < orderSample && !*end; {
+	for rows := 0; rows < learnRows && !*end; {
 		b := next()
 		first, rows = append(first, b), rows+len(b.items)
 	}
-	for _, i := range open {
-		var shown [3]int64 // by normalize.DateOrder
+	each := func(i int, fn func(raw []string)) {
 		for _, b := range first {
 			for k := range b.items {
-				if it := &b.items[k]; it.reject == nil && i < len(it.rec.Features) {
-					for _, raw := range it.rec.Features[i].Raw {
-						shown[normalize.DateOrderOf(raw)]++
-					}
+				if it := &b.items[k]; it.reject == nil && i < len(it.rec.Features) && len(it.rec.Features[i].Raw) > 0 {
+					fn(it.rec.Features[i].Raw)
 				}
 			}
 		}
+	}
+	for _, i := range dates {
+		var shown [3]int64 // by normalize.DateOrder
+		each(i, func(raw []string) {
+			for _, r := range raw {
+				shown[normalize.DateOrderOf(r)]++
+			}
+		})
 		day, month := shown[normalize.DayFirst], shown[normalize.MonthFirst]
 		if day == 0 && month == 0 {
 			continue
@@ -557,6 +590,21 @@ func dateOrders(src config.Source, opts []normalize.Options, fields map[string]F
 		}
 		fs.DateOrder = opts[i].DateOrder.String()
 		fields[src.Fields[i].Name] = fs
+	}
+	for _, i := range names {
+		var named, orgs int64
+		each(i, func(raw []string) {
+			named++
+			if slices.ContainsFunc(raw, normalize.IsOrgName) {
+				orgs++
+			}
+		})
+		if orgs >= minOrgNamed && float64(orgs) >= orgNamedShare*float64(named) {
+			kinds[i] = record.KindParty
+			fs := fields[src.Fields[i].Name]
+			fs.ReadAs, fs.Counted, fs.Organisations = string(record.KindParty), named, orgs
+			fields[src.Fields[i].Name] = fs
+		}
 	}
 	return first
 }

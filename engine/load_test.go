@@ -211,10 +211,10 @@ func TestLoadGroups(t *testing.T) {
 
 // A column typed name (people's names) that holds companies' names too is
 // reported. In a source that declares no kind of record its names are
-// read as party names, so its companies are organisations; in a source
-// that declares its kind, or holds another name (an officer's), they stay
-// people's names as typed. Typed party, or with a company named now and
-// then, it is not reported.
+// read as party names, so its companies are organisations: as its only
+// name, or beside another (an officer's) as its first rows show; in a
+// source that declares its kind they stay people's names as typed. Typed
+// party, or with a company named now and then, it is not reported.
 func TestLoadReadsOrganisationsTypedName(t *testing.T) {
 	var rows strings.Builder
 	rows.WriteString("id,name\n")
@@ -240,7 +240,8 @@ func TestLoadReadsOrganisationsTypedName(t *testing.T) {
 		{"typed party", "party", "", rows.String(), "", 10},
 		{"typed name, one company", "name", "", few.String(), "", 1},
 		{"typed name, one company, people declared", "name", "kind: person, ", few.String(), "", 0},
-		{"typed name, a quarter companies, another name", "name", "", rows.String(), "parsed and compared as people's names", 0},
+		{"typed name, a quarter companies, another name", "name", "", rows.String(), "its first rows held as many, its names are read as party names", 10},
+		{"typed name, one company, another name", "name", "", few.String(), "", 0},
 	} {
 		other := ""
 		if strings.Contains(c.what, "another name") {

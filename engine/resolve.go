@@ -228,16 +228,18 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		log.Info("stage done", "name", name, "seconds", res.Stats.Seconds[name])
 	}
 
+	// The config is read as the data or the model says where it leaves
+	// the reading open (firstRows): a copy of it holds what was learned.
+	c := *cfg
+	c.Sources = slices.Clone(cfg.Sources)
+	for i := range c.Sources {
+		c.Sources[i].Fields = slices.Clone(c.Sources[i].Fields)
+	}
+	cfg = &c
 	if opt.Model != nil {
-		// The dates read as the model's were: in its orders of day and
-		// month, none found anew.
-		c := *cfg
-		c.Sources = slices.Clone(cfg.Sources)
-		for i := range c.Sources {
-			c.Sources[i].Fields = slices.Clone(c.Sources[i].Fields)
-		}
-		ReadDatesAsModel(&c, opt.Model)
-		cfg, opt.KeepDateOrders = &c, true
+		// Read as the model's sources were, nothing learned anew.
+		ReadAsModel(cfg, opt.Model)
+		opt.KeepLearned = true
 	}
 	start := time.Now()
 	load, err := Load(ctx, cfg, func(r record.Record) error {
@@ -253,6 +255,8 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		return nil, err
 	}
 	res.Stats.Load = load
+	orders, parties := learned(cfg, load)
+	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties}) // the plan's kinds read party names so
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedIdentifiers(res.Records)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedDates(res.Records)...)
@@ -375,7 +379,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, fmt.Errorf("tf salt: %w", err)
 		}
 		m.Placeholders = modelPlaceholders(res.Stats.Placeholders, salt)
-		m.DateOrders = modelDateOrders(cfg, load)
+		m.DateOrders, m.PartyNames = orders, parties
 		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
 		stage("training", start)
 	}
@@ -563,41 +567,55 @@ func entityAdmits(scorer *model.Scorer, vals *valueTable) func(ga, gb []int32, e
 	}
 }
 
-// modelDateOrders returns the orders of day and month load found in the
-// sources' dates (FieldStats.DateOrder), as a model keeps them.
-func modelDateOrders(cfg *config.Config, load LoadStats) []model.DateOrder {
-	var out []model.DateOrder
+// learned returns what load learned from the sources' first rows (its
+// FieldStats' DateOrder and ReadAs), as a model keeps it.
+func learned(cfg *config.Config, load LoadStats) (orders []model.DateOrder, parties []model.PartyName) {
 	for i, src := range cfg.Sources {
 		if i >= len(load.Sources) {
 			break
 		}
 		for _, f := range src.Fields {
-			if fs := load.Sources[i].Fields[f.Name]; fs.DateOrder != "" {
-				out = append(out, model.DateOrder{Source: src.Name, Field: f.Name, Order: fs.DateOrder, DayFirst: fs.DayFirst, MonthFirst: fs.MonthFirst})
+			fs := load.Sources[i].Fields[f.Name]
+			if fs.DateOrder != "" {
+				orders = append(orders, model.DateOrder{Source: src.Name, Field: f.Name, Order: fs.DateOrder, DayFirst: fs.DayFirst, MonthFirst: fs.MonthFirst})
+			}
+			if fs.ReadAs == string(record.KindParty) {
+				parties = append(parties, model.PartyName{Source: src.Name, Field: f.Name, Records: fs.Counted, Organisations: fs.Organisations})
 			}
 		}
 	}
-	return out
+	return orders, parties
 }
 
-// ReadDatesAsModel sets in cfg's date fields that declare no formats
-// the orders of day and month m found in their sources' dates
-// (model.Model.DateOrders), so that a source's rows read in real time,
-// or again in batch with m, read its dates as training did. It changes
+// ReadAsModel sets in cfg's fields what m learned from their sources'
+// values: of a date field that declares no formats, the order of day and
+// month (model.Model.DateOrders); of a field typed name, that it is read
+// as party names (PartyNames). So a source's rows read in real time, or
+// again in batch with m, are read as training read them. It changes
 // cfg's fields in place: every copy of its sources (config.Config.Parts)
 // reads them so.
-func ReadDatesAsModel(cfg *config.Config, m *model.Model) {
-	for _, o := range m.DateOrders {
+func ReadAsModel(cfg *config.Config, m *model.Model) {
+	field := func(source, name string, fn func(f *config.Field)) {
 		for i := range cfg.Sources {
-			if cfg.Sources[i].Name != o.Source {
+			if cfg.Sources[i].Name != source {
 				continue
 			}
 			for j := range cfg.Sources[i].Fields {
-				if f := &cfg.Sources[i].Fields[j]; f.Name == o.Field && f.Type == record.KindDate && len(f.Formats) == 0 {
-					f.DateOrder = o.Order
+				if f := &cfg.Sources[i].Fields[j]; f.Name == name {
+					fn(f)
 				}
 			}
 		}
+	}
+	for _, o := range m.DateOrders {
+		field(o.Source, o.Field, func(f *config.Field) {
+			if f.Type == record.KindDate && len(f.Formats) == 0 {
+				f.DateOrder = o.Order
+			}
+		})
+	}
+	for _, p := range m.PartyNames {
+		field(p.Source, p.Field, func(f *config.Field) { f.ReadAsParty = f.Type == record.KindName })
 	}
 }
 

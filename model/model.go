@@ -57,6 +57,10 @@ type Model struct {
 	// declares no formats: the order the source's other dates show
 	// (17/06/2005). Real time reads the source's dates in it too.
 	DateOrders []DateOrder `json:"date_orders,omitempty"`
+	// PartyNames are fields typed name (people's names), of sources that
+	// declare no kind, whose names training found to be organisations'
+	// often enough that it read them as party names, as real time does.
+	PartyNames []PartyName `json:"party_names,omitempty"`
 	// Mixed are identifier comparisons whose disagreements between the
 	// records of two given sources are read as missing values: the
 	// sources hold, under one feature, numbers of different kinds for
@@ -90,6 +94,16 @@ type DateOrder struct {
 	Order      string `json:"order"`
 	DayFirst   int64  `json:"day_first_only"`
 	MonthFirst int64  `json:"month_first_only"`
+}
+
+// PartyName is a field of a source read as party names (Model.PartyNames),
+// and of the records with a value of it that were counted, how many read
+// as an organisation's.
+type PartyName struct {
+	Source        string `json:"source"`
+	Field         string `json:"field"`
+	Records       int64  `json:"records"`
+	Organisations int64  `json:"organisations"`
 }
 
 // Placeholder is a value of one feature of one source read as missing.

@@ -369,9 +369,9 @@ func DateOrderOf(raw string) DateOrder {
 	return shown
 }
 
-// parseAuto reads a date no declared layout reads, a value of three
-// numbers that both orders of day and month read in order; it returns
-// the order the value shows by itself too (DateOrderOf).
+// parseAuto reads a date no declared layout reads (one of three numbers
+// that both orders of day and month read, in order), and returns the
+// order the value shows by itself too (DateOrderOf).
 func parseAuto(s string, order DateOrder) (Date, DateOrder, error) {
 	// ISO 8601 with a time: keep the date.
 	if len(s) > 10 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') {

@@ -1047,7 +1047,7 @@ type modelData struct {
 
 // learnedView is what training found in a source's values and reads them
 // by, in batch and in real time: the order of day and month of a date
-// field, a value read as missing.
+// field, names read as party names, a value read as missing.
 type learnedView struct {
 	Source, Field, What string
 }
@@ -1064,6 +1064,11 @@ func learned(m *model.Model, v access.View) []learnedView {
 			}
 			out = append(out, learnedView{o.Source, o.Field, fmt.Sprintf("dates both orders of day and month read (03/08/1999) are read %s: %d of its dates could only be read so, %d only the other way",
 				strings.ReplaceAll(o.Order, "_", " "), shown, other)})
+		}
+	}
+	for _, p := range m.PartyNames {
+		if v.Source(p.Source) {
+			out = append(out, learnedView{p.Source, p.Field, fmt.Sprintf("names typed as people's are read as party names, people's or organisations': %d of the %d records with one read first were an organisation's", p.Organisations, p.Records)})
 		}
 	}
 	for _, p := range m.Placeholders {

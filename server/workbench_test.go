@@ -511,8 +511,9 @@ func TestWorkbenchSessionsShared(t *testing.T) {
 }
 
 // TestWorkbenchModelLearned: the model page says what training found in
-// the sources' values (a date field's order of day and month, a value
-// read as missing), of the sources the reader may see alone.
+// the sources' values (a date field's order of day and month, names read
+// as party names, a value read as missing), of the sources the reader may
+// see alone.
 func TestWorkbenchModelLearned(t *testing.T) {
 	m := testModel()
 	m.DateOrders = []model.DateOrder{
@@ -520,15 +521,16 @@ func TestWorkbenchModelLearned(t *testing.T) {
 		{Source: "sec", Field: "dob", Order: "month_first", MonthFirst: 41, DayFirst: 1},
 	}
 	m.Placeholders = []model.Placeholder{{Source: "sec", Feature: "phone", Key: "k", Records: 120, Names: 118}}
+	m.PartyNames = []model.PartyName{{Source: "pub", Field: "name", Records: 200, Organisations: 20}}
 	f := newFixtureWith(t, m)
 	for _, tt := range []struct {
 		principal string
 		want      []string
 		not       []string
 	}{
-		{"ann", []string{"Read from the data", "read day first: 2822 of its dates could only be read so, 0 only the other way",
+		{"ann", []string{"Read from the data", "read day first: 2822 of its dates could only be read so, 0 only the other way", "are read as party names", "20 of the 200 records with one read first were an organisation",
 			"read month first: 41 of its dates could only be read so, 1 only the other way", "a value held by 120 records of 118 names is read as missing"}, nil},
-		{"out", []string{"read day first: 2822"}, []string{"month first", "120 records", `<th scope="row">sec</th>`}},
+		{"out", []string{"read day first: 2822", "20 of the 200 records"}, []string{"month first", "120 records", `<th scope="row">sec</th>`}},
 	} {
 		b := f.browser(t)
 		b.login(f, tt.principal, "model")

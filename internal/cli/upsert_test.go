@@ -46,6 +46,16 @@ sources:
 	return dir, cfg, modelPath
 }
 
+// edit replaces the first old in the file at path with new.
+func edit(t *testing.T, path, old, new string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, path, strings.Replace(string(b), old, new, 1))
+}
+
 func write(t *testing.T, path, body string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
@@ -269,6 +279,27 @@ func TestUpsertSurvivesKill(t *testing.T) {
 	}
 }
 
+// upsertLearned upserts row (NDJSON) into liveSetup's store, its source
+// with more fields (YAML lines) and its model with key (a JSON field of
+// model.json) set to value, and returns the record as stored.
+func upsertLearned(t *testing.T, fields, key, value, row string) live.StoredRecord {
+	t.Helper()
+	dir, cfg, modelPath := liveSetup(t)
+	edit(t, cfg, "      phone: {column: phone, type: text}\n", "      phone: {column: phone, type: text}\n"+fields)
+	edit(t, modelPath, `"comparisons"`, `"`+key+`": `+value+`, "comparisons"`)
+	in := filepath.Join(dir, "rows.ndjson")
+	write(t, in, row+"\n")
+	if code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in); code != 0 {
+		t.Fatalf("upsert: exit %d: %s", code, errs)
+	}
+	code, out, errs := run(t, "record", "--config", cfg, "people", "a")
+	var r live.StoredRecord
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
+		t.Fatalf("record: exit %d: %s %s", code, out, errs)
+	}
+	return r
+}
+
 // TestUpsertReadsDatesAsTrained: rows upserted read a date both orders
 // of day and month read (03/08/1999) in the order the model found in the
 // source's dates; without one it is rejected as ambiguous.
@@ -281,33 +312,35 @@ func TestUpsertReadsDatesAsTrained(t *testing.T) {
 		{`[{"source": "people", "field": "dob", "order": "month_first", "day_first_only": 0, "month_first_only": 40}]`, "1999-03-08"},
 		{`[]`, ""},
 	} {
-		dir, cfg, modelPath := liveSetup(t)
-		// liveSetup's source with a date of birth, its model with orders.
-		edit := func(path, old, new string) {
-			b, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			write(t, path, strings.Replace(string(b), old, new, 1))
-		}
-		edit(cfg, "      phone: {column: phone, type: text}\n", "      phone: {column: phone, type: text}\n      dob:   {column: dob, type: date}\n")
-		edit(modelPath, `"comparisons"`, `"date_orders": `+tt.orders+`, "comparisons"`)
-		in := filepath.Join(dir, "rows.ndjson")
-		write(t, in, `{"id": "a", "name": "Ana", "phone": "111", "dob": "03/08/1999"}`+"\n")
-		if code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in); code != 0 {
-			t.Fatalf("upsert: exit %d: %s", code, errs)
-		}
-		code, out, errs := run(t, "record", "--config", cfg, "people", "a")
-		var r live.StoredRecord
-		if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
-			t.Fatalf("record: exit %d: %s %s", code, out, errs)
-		}
+		r := upsertLearned(t, "      dob:   {column: dob, type: date}\n", "date_orders", tt.orders,
+			`{"id": "a", "name": "Ana", "phone": "111", "dob": "03/08/1999"}`)
 		got := ""
 		if f := r.Record.Feature("dob"); f != nil && len(f.Values) > 0 {
 			got = f.Values[0].Norm
 		}
 		if got != tt.want {
 			t.Errorf("date orders %s: 03/08/1999 stored as %q, want %q", tt.orders, got, tt.want)
+		}
+	}
+}
+
+// TestUpsertReadsPartyNamesAsTrained: a source without a kind whose names
+// the model read as party names (its first rows held companies' names
+// too) reads an upserted row's so: a company named there is an
+// organisation; without the model saying so, a person, as typed (two
+// names typed people's: neither is read as party names by itself).
+func TestUpsertReadsPartyNamesAsTrained(t *testing.T) {
+	for _, tt := range []struct {
+		parties string // the model's party_names
+		want    record.EntityKind
+	}{
+		{`[{"source": "people", "field": "full", "records": 200, "organisations": 20}]`, record.EntityOrganization},
+		{`[]`, record.EntityPerson},
+	} {
+		r := upsertLearned(t, "      full:  {column: full, type: name}\n      alias: {column: alias, type: name}\n", "party_names", tt.parties,
+			`{"id": "a", "name": "Acme", "phone": "111", "full": "Acme Trading Ltd", "alias": "Acme"}`)
+		if r.Record.Kind != tt.want {
+			t.Errorf("party names %s: the record is a %s, want a %s", tt.parties, r.Record.Kind, tt.want)
 		}
 	}
 }

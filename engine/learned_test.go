@@ -3,10 +3,13 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
 	"github.com/concord-er/concord/record"
@@ -47,7 +50,7 @@ func TestLoadDateOrder(t *testing.T) {
 		name                string
 		csv                 string
 		field               string // the dob field's mapping
-		order               string // the field's order as a model gives it (KeepDateOrders)
+		order               string // the field's order as a model gives it (KeepLearned)
 		want                string // what 03/08/1900 reads as; "" rejected
 		found               string // FieldStats.DateOrder
 		dayFirst, monthOnly int64
@@ -76,7 +79,7 @@ func TestLoadDateOrder(t *testing.T) {
 						ambiguous++
 					}
 					return nil
-				}, engine.Options{KeepDateOrders: tt.order != ""})
+				}, engine.Options{KeepLearned: tt.order != ""})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,5 +163,113 @@ func TestDateOrdersTrained(t *testing.T) {
 	}
 	if differ == 0 || len(third) != len(want) {
 		t.Errorf("read month first, %d of %d dates differ (of %d read)", differ, len(want), len(third))
+	}
+}
+
+// TestLoadReadsPartyNames: a field typed name, of a source that declares
+// no kind and holds more than one name, whose first rows hold
+// organisations' names often enough is read as party names, and its
+// records of organisations' names are organisations; a source that
+// declares its kind, or holds too few, reads people's names as typed.
+func TestLoadReadsPartyNames(t *testing.T) {
+	rows := func(orgs, people int) string {
+		var b strings.Builder
+		b.WriteString("id,name,alias\n")
+		for i := range orgs {
+			fmt.Fprintf(&b, "o%d,Acme Trading %d Ltd,Acme %d\n", i, i, i)
+		}
+		for i := range people {
+			fmt.Fprintf(&b, "p%d,Maria Perez %d,Mary Perez\n", i, i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name      string
+		csv, kind string
+		readAsCfg bool // the field read as party as a model says (KeepLearned)
+		party     bool // o0's name read as a party name, o0 an organisation
+		learned   bool // FieldStats.ReadAs
+		counted   int64
+	}{
+		{"organisations among people", rows(20, 180), "", false, true, true, 200},
+		{"too few organisations", rows(3, 197), "", false, false, false, 0},
+		{"a declared kind", rows(20, 180), "kind: person, ", false, false, false, 0},
+		{"the model's reading", rows(3, 197), "", true, true, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := writeConfig(t, map[string]string{"d.csv": tt.csv},
+				"sources:\n  - {name: d, path: d.csv, id: id, "+tt.kind+"fields: {name: {column: name, type: name}, alias: {column: alias, type: name}}}\n")
+			cfg.Sources[0].Fields[0].ReadAsParty = tt.readAsCfg
+			var recs []record.Record
+			st, err := engine.Load(context.Background(), cfg, func(r record.Record) error { recs = append(recs, r); return nil },
+				func(engine.Reject) error { return nil }, engine.Options{KeepLearned: tt.readAsCfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := recs[0]
+			name := o.Feature("name")
+			if got := name.Kind == record.KindParty && o.Kind == record.EntityOrganization; got != tt.party {
+				t.Errorf("o0: name read as %s, record a %s; want a party name of an organisation: %v", name.Kind, o.Kind, tt.party)
+			}
+			fs := st.Sources[0].Fields["name"]
+			if (fs.ReadAs == "party") != tt.learned || fs.Counted != tt.counted || tt.learned && fs.Organisations != 20 {
+				t.Errorf("field stats %+v, want read as party %v, %d counted", fs, tt.learned, tt.counted)
+			}
+		})
+	}
+}
+
+// TestPartyNamesTrained: a list mapped with no kind and its names and
+// aliases typed name, apart, is read as party names as its rows show,
+// its companies are organisations, the model keeps the reading, and a
+// run with the model reads the list so without learning it anew.
+func TestPartyNamesTrained(t *testing.T) {
+	cfg := fixture.Hetero(t, 1500)
+	text, err := os.ReadFile(cfg.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loose := strings.NewReplacer(
+		"    kind: {column: schema, values: {Person: person, Company: organization}}\n", "",
+		"      name:        {column: name, type: party}\n      aliases:     {column: aliases, type: party, alias_of: name}\n",
+		"      name:        {column: name, type: name}\n      aliases:     {column: aliases, type: name}\n").Replace(string(text))
+	if loose == string(text) {
+		t.Fatal("the heterogeneous config's list is mapped otherwise: the test's edit did nothing")
+	}
+	path := filepath.Join(filepath.Dir(cfg.File), "loose.yaml")
+	if err := os.WriteFile(path, []byte(loose), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	companies := func(res *engine.Resolution) int {
+		n := 0
+		for _, r := range res.Records {
+			if r.Key.Source == "sanctions" && r.Kind == record.EntityOrganization {
+				n++
+			}
+		}
+		return n
+	}
+	first := fixture.Resolve(t, cfg, engine.ResolveOptions{})
+	if got := first.Model.PartyNames; len(got) != 2 || got[0].Source != "sanctions" || got[0].Field != "name" || got[1].Field != "aliases" || got[0].Organisations < 10 {
+		t.Errorf("model party names %+v, want the list's names and aliases", got)
+	}
+	if companies(first) == 0 {
+		t.Error("no company of the list read as an organisation")
+	}
+	second := fixture.Resolve(t, cfg, engine.ResolveOptions{Model: saved(t, first.Model)})
+	if companies(second) != companies(first) {
+		t.Errorf("with the model, %d of the list's records are organisations, %d without", companies(second), companies(first))
+	}
+	for _, src := range second.Stats.Load.Sources {
+		for name, fs := range src.Fields {
+			if fs.ReadAs != "" {
+				t.Errorf("a run with the model learned %s.%s anew: %+v", src.Name, name, fs)
+			}
+		}
 	}
 }
