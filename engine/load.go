@@ -317,7 +317,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
 	orgNamed := map[string]int64{}  // by field: records whose people's name reads as an organisation's
 	ambiguous := map[string]int64{} // by field: values rejected as ambiguous
-	opts := normalizeOptions(src, limits)
+	opts := FieldOptions(src, limits)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -722,11 +722,13 @@ type Normalizer struct {
 
 // NewNormalizer returns a Normalizer for src, whose values limits bound.
 func NewNormalizer(src config.Source, limits config.Limits) *Normalizer {
-	return &Normalizer{src: src, opts: normalizeOptions(src, limits), cache: newValueCache(len(src.Fields), false)}
+	return &Normalizer{src: src, opts: FieldOptions(src, limits), cache: newValueCache(len(src.Fields), false)}
 }
 
-// normalizeOptions returns the normalisation options of each field of src.
-func normalizeOptions(src config.Source, limits config.Limits) []normalize.Options {
+// FieldOptions returns the normalisation options of each field of src,
+// in its order, as Load reads the source's values: declared formats and
+// region, the order of day and month a model learned, limits.
+func FieldOptions(src config.Source, limits config.Limits) []normalize.Options {
 	opts := make([]normalize.Options, len(src.Fields))
 	for i, fd := range src.Fields {
 		order, _ := normalize.DateOrderNamed(fd.DateOrder)

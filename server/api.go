@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/sse"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/normalize"
@@ -98,7 +99,7 @@ type (
 	matchIn struct {
 		PurposeParam
 		Body struct {
-			Source   string              `json:"source,omitempty" maxLength:"100" doc:"The source the query is like, for its prior; empty for none."`
+			Source   string              `json:"source,omitempty" maxLength:"100" doc:"The source the query is like, for its prior and the reading of its values (date formats, a phone's region); empty for none."`
 			Kind     record.EntityKind   `json:"kind,omitempty" enum:"person,organization," doc:"What the query is about."`
 			Features map[string][]string `json:"features" doc:"Feature name → raw values, as a source would hold them."`
 			Limit    int                 `json:"limit,omitempty" minimum:"0" maximum:"100" doc:"At most this many entities (default 10)."`
@@ -745,11 +746,23 @@ func (s *Server) query(in *matchIn, rejected *[]uploadError) (record.Record, err
 		names = append(names, name)
 	}
 	sortStrings(names)
+	// A query like a source's records reads its values as the source's
+	// are read: a date in its formats or order, a phone in its region.
+	like := map[string]normalize.Options{}
+	for _, src := range s.opt.Sources {
+		if src.Name == in.Body.Source {
+			for i, o := range engine.FieldOptions(src, s.opt.Limits) {
+				like[src.Fields[i].Name] = o
+			}
+		}
+	}
 	for _, name := range names {
 		kind, ok := s.opt.Kinds[name]
 		if !ok {
 			return q, huma.Error422UnprocessableEntity(fmt.Sprintf("no feature %q", name))
 		}
+		opt := like[name] // none: read as no source's
+		opt.MaxBytes = s.opt.Limits.ValueBytes[kind]
 		raws := in.Body.Features[name]
 		if len(raws) > 20 {
 			return q, huma.Error422UnprocessableEntity(fmt.Sprintf("feature %s: at most 20 values", name))
@@ -760,7 +773,7 @@ func (s *Server) query(in *matchIn, rejected *[]uploadError) (record.Record, err
 			// two numbers) is read as a source's would be.
 			// A name's other spelling (Müller, Mueller) is asked for too,
 			// as a stored record's is held.
-			normalize.ReadCell(kind, raw, normalize.Options{MaxBytes: s.opt.Limits.ValueBytes[kind]},
+			normalize.ReadCell(kind, raw, opt,
 				func(_, spelling string, v record.Value) {
 					f.Values = append(f.Values, v)
 					if spelling == "" {

@@ -752,20 +752,28 @@ func TestSplitAndMergeSeen(t *testing.T) {
 	}
 }
 
+// typedFixture is newFixture with the sources' name and phone fields, and
+// the model's comparisons of them, of the kinds given.
+func typedFixture(t *testing.T, name, phone config.Field) *fixture {
+	t.Helper()
+	m := testModel()
+	m.Comparisons[0].Kind, m.Comparisons[1].Kind = name.Type, phone.Type
+	f := newFixtureWith(t, m)
+	f.http.Close()
+	for i := range f.opt.Sources {
+		f.opt.Sources[i].Fields = []config.Field{name, phone}
+	}
+	f.opt.Kinds["name"], f.opt.Kinds["phone"] = name.Type, phone.Type
+	f.start(t)
+	return f
+}
+
 // TestMatchSpellings checks that a screening query written with ä, ö or ü
 // is asked in its other spelling too (normalize.Spelling), as a stored
 // record's name is held: Jürgen Müller finds JUERGEN MUELLER exactly.
 func TestMatchSpellings(t *testing.T) {
-	m := testModel()
-	m.Comparisons[0].Kind = record.KindName
-	f := newFixtureWith(t, m)
-	f.http.Close()
-	for i := range f.opt.Sources {
-		f.opt.Sources[i].Fields = []config.Field{{Name: "name", Columns: []string{"name"}, Type: record.KindName},
-			{Name: "phone", Columns: []string{"phone"}, Type: record.KindText}}
-	}
-	f.opt.Kinds["name"] = record.KindName
-	f.start(t)
+	f := typedFixture(t, config.Field{Name: "name", Columns: []string{"name"}, Type: record.KindName},
+		config.Field{Name: "phone", Columns: []string{"phone"}, Type: record.KindText})
 	f.put(t, "pub", "a", "JUERGEN MUELLER", "111")
 	for _, q := range []string{"Jürgen Müller", "MÜLLER, Jürgen", "JURGEN MULLER"} {
 		var res struct{ Candidates []live.Candidate }
@@ -774,6 +782,29 @@ func TestMatchSpellings(t *testing.T) {
 			func(b explain.Bar) bool { return b.Name == "name" && b.Level == "exact" })
 		if want := q != "JURGEN MULLER"; found != want {
 			t.Errorf("match %q: found at exact %v, want %v: %+v", q, found, want, res.Candidates)
+		}
+	}
+}
+
+// TestMatchReadsAsItsSource: a query like a source's records reads its
+// values as the source's are read (a phone in the source's region); like
+// no source, a phone without a country code is rejected, never guessed.
+func TestMatchReadsAsItsSource(t *testing.T) {
+	f := typedFixture(t, config.Field{Name: "name", Columns: []string{"name"}, Type: record.KindText},
+		config.Field{Name: "phone", Columns: []string{"phone"}, Type: record.KindPhone, Region: "VE"})
+	f.put(t, "pub", "a", "ann lee", "0414-555 1234")
+	for _, tt := range []struct {
+		source string
+		status int
+		found  bool
+	}{{"pub", 200, true}, {"", 422, false}} {
+		r := f.call(t, "ann", "case 1", "POST", "/v1/match", map[string]any{"source": tt.source, "features": map[string][]string{"phone": {"0414 5551234"}}})
+		var res struct{ Candidates []live.Candidate }
+		if r.status == 200 {
+			r.decode(t, &res)
+		}
+		if r.status != tt.status || (len(res.Candidates) == 1) != tt.found {
+			t.Errorf("a query like %q: %d, %d candidates; want %d, found %v: %s", tt.source, r.status, len(res.Candidates), tt.status, tt.found, r.body)
 		}
 	}
 }
