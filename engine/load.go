@@ -762,32 +762,27 @@ func (n *Normalizer) Record(rec *record.Record) []Reject {
 // party name reads as (a legal form or an organisation word makes an
 // organisation's, anything else a person's: a payment party named like
 // the officer after whom a company is named is that person, not the
-// company); without a party name, an organisation when it has an
-// organisation name and no person name, a person when it has a person
-// name and no other kind of name.
+// company); without a party name, the kind of its first name: an
+// organisation's (a filing's company, before its officer's name) or a
+// person's (a customer, before an employer's).
 func inferKind(rec *record.Record) {
 	if rec.Kind != record.EntityUnknown {
 		return
 	}
-	var person, org bool
+	first := record.EntityUnknown
 	for _, f := range rec.Features {
 		if len(f.Values) == 0 {
 			continue
 		}
-		switch f.Kind {
-		case record.KindParty:
+		switch {
+		case f.Kind == record.KindParty:
 			rec.Kind = record.EntityKind(f.Values[0].Facet("party"))
 			return
-		case record.KindName:
-			person = true
-		case record.KindOrgName:
-			org = true
+		case f.Kind == record.KindName && first == record.EntityUnknown:
+			first = record.EntityPerson
+		case f.Kind == record.KindOrgName && first == record.EntityUnknown:
+			first = record.EntityOrganization
 		}
 	}
-	switch {
-	case org && !person:
-		rec.Kind = record.EntityOrganization
-	case person && !org:
-		rec.Kind = record.EntityPerson
-	}
+	rec.Kind = first
 }

@@ -118,7 +118,8 @@ func TestSourceKinds(t *testing.T) {
 
 // TestInferKind: a record of unknown kind takes the kind its party name
 // reads as, so a payment party named like a company's officer is a person
-// and never meets the company.
+// and never meets the company; without one, the kind of its first name
+// with a value.
 func TestInferKind(t *testing.T) {
 	party := func(raw string) record.Feature {
 		v, err := normalize.Party(raw)
@@ -143,7 +144,9 @@ func TestInferKind(t *testing.T) {
 		{"declared kind kept", record.EntityOrganization, []record.Feature{party("PACIFIC MONRIDGE")}, record.EntityOrganization},
 		{"only a person name", record.EntityUnknown, []record.Feature{name(record.KindName)}, record.EntityPerson},
 		{"only an organisation name", record.EntityUnknown, []record.Feature{name(record.KindOrgName)}, record.EntityOrganization},
-		{"both kinds of name", record.EntityUnknown, []record.Feature{name(record.KindName), name(record.KindOrgName)}, record.EntityUnknown},
+		{"a person's name, then an organisation's", record.EntityUnknown, []record.Feature{name(record.KindName), name(record.KindOrgName)}, record.EntityPerson},
+		{"an organisation's name, then a person's (an officer's)", record.EntityUnknown, []record.Feature{name(record.KindOrgName), name(record.KindName)}, record.EntityOrganization},
+		{"an empty organisation's name, then a person's", record.EntityUnknown, []record.Feature{{Name: "c", Kind: record.KindOrgName}, name(record.KindName)}, record.EntityPerson},
 		{"no name", record.EntityUnknown, nil, record.EntityUnknown},
 	} {
 		r := record.Record{Kind: c.declared, Features: c.features}
