@@ -486,16 +486,18 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: dates both orders of day and month read (03/08/1999) are read %s, as %d of its dates in the first %d rows can only be read so (%d only the other way); declare its formats to read them otherwise",
 				f.Name, strings.ReplaceAll(fs.DateOrder, "_", " "), shown, learnt, other))
 		}
-		// Dates whose day and month could be either, in no declared
-		// format and no order the data shows: each is rejected, never
+		// Values rejected as ambiguous, ambiguousShare of the field's or
+		// more: dates whose day and month could be either, in no declared
+		// format and no order the data shows, and phones written without
+		// a country code in a field that declares no region. Neither is
 		// guessed.
-		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; f.Type == record.KindDate && n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d dates were rejected as ambiguous (day and month both 12 or less, in no format the field declares): declare its formats, DD/MM/YYYY or MM/DD/YYYY, to read them", f.Name, n))
-		}
-		// Phones written without a country code, in a field that
-		// declares no region: the region is never guessed.
-		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; f.Type == record.KindPhone && f.Region == "" && n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers were rejected as written without a country code (0212-1234567) in a field that declares no region: declare its region, the country whose numbers the source writes without one (region: GB, say), to read them", f.Name, n))
+		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
+			switch {
+			case f.Type == record.KindDate:
+				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d dates were rejected as ambiguous (day and month both 12 or less, in no format the field declares): declare its formats, DD/MM/YYYY or MM/DD/YYYY, to read them", f.Name, n))
+			case f.Type == record.KindPhone && f.Region == "":
+				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers were rejected as written without a country code (0212-1234567) in a field that declares no region: declare its region, the country whose numbers the source writes without one (region: GB, say), to read them", f.Name, n))
+			}
 		}
 		n, present := orgNamed[f.Name], st.Fields[f.Name].Present
 		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {

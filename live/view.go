@@ -523,6 +523,17 @@ func (l *Live) maskedWaterfall(a, b *record.Record, v access.View, maskA bool) e
 	return w
 }
 
+// recordsGroup is the group of recs, records read from the store: their
+// kinds, sources, and comparison values made when first asked for.
+func (l *Live) recordsGroup(recs []record.Record) group {
+	g := group{kinds: make([]record.EntityKind, len(recs)), sources: make([]string, len(recs)),
+		values: lazyValues(len(recs), func(i int32) [][]record.Value { return l.scorer.Values(&recs[i]) })}
+	for i := range recs {
+		g.kinds[i], g.sources[i] = recs[i].Kind, recs[i].Key.Source
+	}
+	return g
+}
+
 // How explains an entity: the merges that built it, in the order
 // clustering makes them, each with its waterfall or decision — among the
 // members the view holds.
@@ -542,11 +553,9 @@ func (l *Live) How(ctx context.Context, id record.EntityID, v access.View) (expl
 			return err
 		}
 		index := make(map[record.Key]int32, len(keys))
-		g := group{kinds: make([]record.EntityKind, len(recs)), sources: make([]string, len(recs)),
-			values: lazyValues(len(recs), func(i int32) [][]record.Value { return l.scorer.Values(&recs[i]) })}
+		g := l.recordsGroup(recs)
 		for i := range recs {
 			index[recs[i].Key] = int32(i)
-			g.kinds[i], g.sources[i] = recs[i].Kind, recs[i].Key.Source
 		}
 		// The links and decisions among the members, as the store holds them.
 		var edges []cluster.Edge
@@ -643,13 +652,11 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 		// the value most of their records hold: model.Scorer.Excuses)
 		// does not keep them apart; one that it would not says why.
 		both := slices.Concat(ra, rb)
-		g := group{kinds: make([]record.EntityKind, len(both)), sources: make([]string, len(both)),
-			values: lazyValues(len(both), func(i int32) [][]record.Value { return l.scorer.Values(&both[i]) })}
 		members := make([]int32, len(both))
 		for i := range both {
-			g.kinds[i], g.sources[i], members[i] = both[i].Kind, both[i].Key.Source, int32(i)
+			members[i] = int32(i)
 		}
-		consensus := l.scorer.Consensus(groupLevels{l.scorer, g}, members)
+		consensus := l.scorer.Consensus(groupLevels{l.scorer, l.recordsGroup(both)}, members)
 		var conflicts []explain.Separation
 		for i := range ra {
 			for j := range rb {
