@@ -130,6 +130,12 @@ func ParseDateIn(raw string, layouts []string, order DateOrder) (Date, error) {
 			}
 		}
 	}
+	// A value the declared formats do not fit, written in their order of
+	// day and month all the same (2/3/1985 or 02-03-1985 where the format
+	// is DD/MM/YYYY), is read in that order.
+	if order == OrderUnknown {
+		order = layoutsOrder(layouts)
+	}
 	d, _, err := parseAuto(s, order)
 	if err == nil || len(layouts) == 0 {
 		return d, err // d is the date kept when err is a *CutDateError, else zero
@@ -201,6 +207,39 @@ func cutByLayout(s, layout string) (Date, *CutDateError, bool) {
 		return Date{}, nil, false
 	}
 	return kept, c, true
+}
+
+// layoutsOrder returns the order of day and month that the layouts
+// writing both as numbers before the year declare (02/01/2006 is
+// DayFirst; 2006-01-02 declares none), or OrderUnknown when none does or
+// two disagree.
+func layoutsOrder(layouts []string) DateOrder {
+	order := OrderUnknown
+	for _, layout := range layouts {
+		day, month, year := -1, -1, -1
+		for i, f := range strings.FieldsFunc(layout, func(r rune) bool { return !layoutElement(r) }) {
+			switch f {
+			case "02", "_2", "2":
+				day = i
+			case "01", "1":
+				month = i
+			case "2006", "06":
+				year = i
+			}
+		}
+		if day < 0 || month < 0 || year < max(day, month) {
+			continue
+		}
+		o := DayFirst
+		if month < day {
+			o = MonthFirst
+		}
+		if order != OrderUnknown && order != o {
+			return OrderUnknown
+		}
+		order = o
+	}
+	return order
 }
 
 // layoutElement reports whether r may be part of a Go layout's element
