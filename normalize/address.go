@@ -179,6 +179,9 @@ var (
 // number sign; else the first number).
 func ParseAddress(raw string) (Address, error) {
 	var a Address
+	if !isASCII(raw) {
+		raw = undoMojibake(raw) // before º, ú written twice over (Ãº), goes as a number sign
+	}
 	// The addressee a line starts with (c/o Acme Ltd, 12 High St) is no
 	// part of the place; c/ alone is Spanish for calle (C/ Mayor 5).
 	if m := careOf.FindStringIndex(raw); m != nil && strings.TrimSpace(raw[m[1]:]) != "" {

@@ -75,6 +75,9 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 	if len(raw) > n {
 		return record.Value{}, fmt.Errorf("%w: %s value of %d bytes, longer than the %d a %s value may have", ErrInvalid, kind, len(raw), n, kind)
 	}
+	if !isASCII(raw) {
+		raw = undoMojibake(raw) // JosÃ© is José written in UTF-8 twice over
+	}
 	if why := Placeholder(kind, raw); why != "" {
 		return record.Value{}, fmt.Errorf("%w: %s", ErrEmpty, why)
 	}

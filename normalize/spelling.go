@@ -31,7 +31,7 @@ func Spelling(kind record.Kind, s string) (alt string, ok bool) {
 	if !kind.IsName() || isASCII(s) {
 		return "", false
 	}
-	s = strings.ToValidUTF8(s, " ") // as Fold reads it
+	s = undoMojibake(strings.ToValidUTF8(s, " ")) // as Fold reads it
 	if !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s) // a ü written as u and a combining diaeresis
 	}

@@ -27,9 +27,15 @@ func Tokens(s string) []string {
 	return tokenize(latin(s))
 }
 
-// latin returns s in NFKC form, transliterated to ASCII.
+// latin returns s in NFKC form, transliterated to ASCII; text encoded in
+// UTF-8 twice over is read as it was first written (undoMojibake: JosÃ©
+// is José).
 func latin(s string) string {
-	s = norm.NFKC.String(strings.ToValidUTF8(s, " "))
+	s = strings.ToValidUTF8(s, " ")
+	if isASCII(s) {
+		return s
+	}
+	s = norm.NFKC.String(undoMojibake(s))
 	if isASCII(s) {
 		return s
 	}
@@ -75,7 +81,10 @@ func isASCII(s string) bool {
 }
 
 // tokenize lower-cases ASCII text and splits it into runs of letters and
-// digits. Apostrophes inside a word are dropped rather than splitting it.
+// digits. Apostrophes inside a word are dropped rather than splitting it,
+// and so is a question mark between two letters: what a system that
+// writes ASCII alone puts for a letter it has not (MU?OZ for MUÑOZ, one
+// letter from MUNOZ, not two words).
 func tokenize(s string) []string {
 	var out []string
 	var cur []byte
@@ -94,6 +103,7 @@ func tokenize(s string) []string {
 			cur = append(cur, c+'a'-'A')
 		case c == '\'' || c == '`':
 			// O'Brien, D`Angelo: keep the word whole.
+		case c == '?' && i > 0 && isLetter(s[i-1]) && i+1 < len(s) && isLetter(s[i+1]):
 		default:
 			flush()
 		}

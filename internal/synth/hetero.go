@@ -80,7 +80,9 @@ type HeteroOptions struct {
 	// JUAN PEREZ"), and payment parties as banks write them: a person's
 	// surnames before the initials of the given names ("PEREZ GARCIA J C"),
 	// a company's name before the person for whose attention the payment
-	// is ("ACME TRADING LTD ATTN JOHN SMITH").
+	// is ("ACME TRADING LTD ATTN JOHN SMITH"), and KYC rows another system
+	// added in UTF-8 to the Latin-1 file, which read as Latin-1 are
+	// encoded twice over ("JosÃ© MuÃ±oz").
 	Messy bool
 }
 
@@ -188,6 +190,7 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 		g.placeholders(r)
 		g.labels(r)
 		g.bankForms(r)
+		g.utf8Rows(r)
 	}
 	return g.set
 }
@@ -299,6 +302,37 @@ func (g *hgen) bankForms(r *rand.Rand) {
 			rec.Variations = append(rec.Variations, "attn")
 		}
 	}
+}
+
+// utf8Rows writes, drawn with r, one in twenty KYC rows in UTF-8 inside
+// the Latin-1 file, as a file two systems appended to holds them: each
+// character as its UTF-8 bytes read as Latin-1 (José as JosÃ©). A row
+// whose text changes so has the variation "utf8_in_latin1".
+func (g *hgen) utf8Rows(r *rand.Rand) {
+	for i := range g.set.Records {
+		rec := &g.set.Records[i]
+		if rec.Source != SourceKYC || r.IntN(20) > 0 {
+			continue
+		}
+		changed := false
+		for _, col := range []string{"nombre", "direccion", "ciudad", "nacionalidad"} {
+			if v := utf8AsLatin1(rec.Fields[col]); v != rec.Fields[col] {
+				rec.Fields[col], changed = v, true
+			}
+		}
+		if changed {
+			rec.Variations = append(rec.Variations, "utf8_in_latin1")
+		}
+	}
+}
+
+// utf8AsLatin1 returns s as its UTF-8 bytes read one by one as Latin-1.
+func utf8AsLatin1(s string) string {
+	var b strings.Builder
+	for i := range len(s) {
+		b.WriteRune(rune(s[i]))
+	}
+	return b.String()
 }
 
 // attnContacts are the people a payment to a company is for the attention
