@@ -20,6 +20,10 @@ import (
 // ("AB1234567 (exp 2030)"), and so do the document's dates after it
 // ("725178914 (Russia) expires 12 Dec 2023", "AB123456 issued 2015").
 func Identifier(raw string) (string, error) {
+	raw, err := spreadsheetNumber("identifier", raw)
+	if err != nil {
+		return "", err
+	}
 	if t := idNote.ReplaceAllStringFunc(raw, func(note string) string {
 		if utf8.RuneCountInString(strings.TrimSpace(note)) <= 3 { // " (7)"
 			return note
@@ -131,6 +135,10 @@ var courtLabels = map[string]bool{"amtsgericht": true, "registergericht": true, 
 // Argentina's C1043 AAB: lettersAfter), any other word (a town, a state,
 // a country) goes. A US ZIP+4 is its five digits, as in an address line.
 func Postcode(raw string) (string, error) {
+	raw, err := spreadsheetNumber("postcode", raw)
+	if err != nil {
+		return "", err
+	}
 	toks := Tokens(raw)
 	first := slices.IndexFunc(toks, hasDigit)
 	if first < 0 {

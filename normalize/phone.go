@@ -38,6 +38,10 @@ func ParsePhone(raw, region string) (Phone, error) {
 	if s == "" {
 		return Phone{}, ErrEmpty
 	}
+	s, err := spreadsheetNumber("phone", s)
+	if err != nil {
+		return Phone{}, err
+	}
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "tel:"), "TEL:")
 	if strings.ContainsAny(s, "([") {
 		// A note in brackets, "(mobile)", "[casa]": not part of the
@@ -51,7 +55,6 @@ func ParsePhone(raw, region string) (Phone, error) {
 	lead := strings.TrimLeft(s, " (")
 	international := strings.HasPrefix(lead, "+") || strings.HasPrefix(lead, "00")
 	var num *phonenumbers.PhoneNumber
-	var err error
 	valid := false
 	// 00 and a country's calling code is how most of the world writes an
 	// international number, whatever the region's own prefix: 0057 300 123
