@@ -23,6 +23,9 @@ func Placeholder(kind record.Kind, raw string) string {
 	if kind == record.KindCountry && countryCode(raw) || len(raw) > maxPlaceholder || twoDigits(raw) {
 		return "" // the words have no digits, and a filler one digit only
 	}
+	if t := strings.TrimSpace(raw); len(t) > 3 && t[0] == '#' && spreadsheetErrors[strings.ToUpper(t)] {
+		return fmt.Sprintf("%q is a spreadsheet's error: the cell's formula failed", raw)
+	}
 	var compact string
 	if isASCII(raw) {
 		// Most values: their letters and digits, lower-cased, looked up
@@ -73,6 +76,12 @@ func Placeholder(kind record.Kind, raw string) string {
 // maxPlaceholder bounds the raw values Placeholder reads: the longest
 // words it knows are under 30 bytes, and a longer value is not read twice.
 const maxPlaceholder = 40
+
+// spreadsheetErrors are what a spreadsheet shows in a cell whose formula
+// failed (#N/A, read as a word of missing values, aside).
+var spreadsheetErrors = map[string]bool{"#VALUE!": true, "#REF!": true, "#NAME?": true, "#DIV/0!": true, "#NUM!": true,
+	"#NULL!": true, "#SPILL!": true, "#CALC!": true, "#FIELD!": true, "#BLOCKED!": true, "#CONNECT!": true, "#BUSY!": true,
+	"#UNKNOWN!": true, "#GETTING_DATA": true}
 
 // fillerDates are dates systems write for an unknown one: a database's or
 // spreadsheet's zero day, its least or greatest date.
