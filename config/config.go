@@ -277,9 +277,9 @@ type Field struct {
 	// the source's data (engine.ReadAsModel); never in the file.
 	DateOrder string
 	// ReadAsParty is set of a field typed name, of a source that declares
-	// no kind, whose names a model found to be organisations' often
-	// enough to read them as party names (ReadKind; engine.ReadAsModel);
-	// never in the file.
+	// no kind or takes its records' kinds from a column, whose names a
+	// model found to be organisations' often enough to read them as party
+	// names (ReadKind; engine.ReadAsModel); never in the file.
 	ReadAsParty bool
 	// Also are more columns whose values are more values of this feature:
 	// the fields that name this one in alias_of (aliases of a name, a
@@ -428,13 +428,19 @@ func (c *Config) Kinds() map[string]record.Kind {
 // organisations use reads as a person's either way. A source with more
 // names (given name and surname apart, a company's name and its officer's)
 // keeps their types, unless the field's names are organisations' often
-// enough (ReadAsParty).
+// enough (ReadAsParty), as they may be too where a column says which
+// records are people and which organisations (a customer file's name
+// typed name, its companies' rows marked J). A source of one kind keeps
+// its types: a register's officer typed name is a person's.
 func (s Source) ReadKind(f Field) record.Kind {
-	if f.Type != record.KindName || s.Kind.Fixed != record.EntityUnknown || s.Kind.Column != "" {
+	if f.Type != record.KindName || s.Kind.Fixed != record.EntityUnknown {
 		return f.Type
 	}
 	if f.ReadAsParty {
 		return record.KindParty
+	}
+	if s.Kind.Column != "" {
+		return f.Type
 	}
 	names := 0
 	for _, g := range s.Fields {

@@ -167,19 +167,20 @@ func TestDateOrdersTrained(t *testing.T) {
 }
 
 // TestLoadReadsPartyNames: a field typed name, of a source that declares
-// no kind and holds more than one name, whose first rows hold
-// organisations' names often enough is read as party names, and its
-// records of organisations' names are organisations; a source that
-// declares its kind, or holds too few, reads people's names as typed.
+// no kind and holds more than one name, or takes its records' kinds from
+// a column, whose first rows hold organisations' names often enough is
+// read as party names, and its records of organisations' names are
+// organisations (as the column says, where there is one); a source that
+// declares one kind, or holds too few, reads people's names as typed.
 func TestLoadReadsPartyNames(t *testing.T) {
 	rows := func(orgs, people int) string {
 		var b strings.Builder
-		b.WriteString("id,name,alias\n")
+		b.WriteString("id,tipo,name,alias\n")
 		for i := range orgs {
-			fmt.Fprintf(&b, "o%d,Acme Trading %d Ltd,Acme %d\n", i, i, i)
+			fmt.Fprintf(&b, "o%d,J,Acme Trading %d Ltd,Acme %d\n", i, i, i)
 		}
 		for i := range people {
-			fmt.Fprintf(&b, "p%d,Maria Perez %d,Mary Perez\n", i, i)
+			fmt.Fprintf(&b, "p%d,N,Maria Perez %d,Mary Perez\n", i, i)
 		}
 		return b.String()
 	}
@@ -194,6 +195,8 @@ func TestLoadReadsPartyNames(t *testing.T) {
 		{"organisations among people", rows(20, 180), "", false, true, true, 200},
 		{"too few organisations", rows(3, 197), "", false, false, false, 0},
 		{"a declared kind", rows(20, 180), "kind: person, ", false, false, false, 0},
+		{"kinds from a column", rows(20, 180), "kind: {column: tipo, values: {N: person, J: organization}}, ", false, true, true, 200},
+		{"kinds from a column, too few organisations", rows(3, 197), "kind: {column: tipo, values: {N: person, J: organization}}, ", false, false, false, 0},
 		{"the model's reading", rows(3, 197), "", true, true, false, 0},
 	}
 	for _, tt := range tests {

@@ -505,10 +505,10 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		}
 		done := "they are parsed and compared as people's names, and a record of no declared kind is taken for a person; a column that holds both is typed party"
 		switch {
-		case src.ReadKind(f) == record.KindParty:
+		case src.ReadKind(f) == record.KindParty && !f.ReadAsParty:
 			done = "as the source declares no kind, its names are read as party names and those records taken for organisations; type the field party to say so"
-		case st.Fields[f.Name].ReadAs == string(record.KindParty):
-			done = "as the source declares no kind and its first rows held as many, its names are read as party names and those records taken for organisations; type the field party to say so"
+		case st.Fields[f.Name].ReadAs == string(record.KindParty) || f.ReadAsParty:
+			done = "as its first rows held as many (or the model found so), its names are read as party names (those records taken for organisations where the source declares no kind); type the field party to say so"
 		}
 		st.Warnings = append(st.Warnings, fmt.Sprintf("field %s is typed name (people's names), but %d of the %d records with one read as an organisation's (a legal form, or a word such as inversiones or trading): %s", f.Name, n, present, done))
 	}
@@ -517,8 +517,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 
 // What a source's first rows show of how to read the rest (firstRows): of
 // a date field that declares no formats, the order of day and month of
-// its dates; of a field typed name, in a source that declares no kind,
-// that it holds organisations' names too.
+// its dates; of a field typed name, in a source that declares no kind or
+// takes each record's from a column, that it holds organisations' names
+// too.
 //
 // A date both orders of day and month read (03/08/1999) is read in the
 // order the source's other dates show (normalize.DateOrderOf): of the
@@ -531,7 +532,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 // A field typed name whose names there are organisations' (a legal form,
 // an organisation's word: normalize.IsOrgName) in minOrgNamed records and
 // orgNamedShare of those with one, or more, is read as party names: a
-// list's aliases beside its names, typed name, of companies too.
+// list's aliases beside its names, typed name, of companies too; a
+// customer file's one name typed name, whose kind column marks its
+// companies' rows (the record keeps the kind its column gives).
 const (
 	learnRows     = 50000
 	orderEvidence = 20
@@ -544,13 +547,15 @@ const (
 // order of day and month, party names), notes it in fields, and returns
 // the batches, to be normalised first.
 func firstRows(src config.Source, opts []normalize.Options, kinds []record.Kind, fields map[string]FieldStats, next func() *batch, end *bool) []*batch {
-	kindless := src.Kind.Fixed == record.EntityUnknown && src.Kind.Column == ""
+	// A source of no kind, or of kinds a column gives, may mix people's
+	// and organisations' names.
+	mixed := src.Kind.Fixed == record.EntityUnknown
 	var dates, names []int // the fields whose reading the data may settle
 	for i, fd := range src.Fields {
 		switch {
 		case fd.Type == record.KindDate && len(fd.Formats) == 0 && opts[i].DateOrder == normalize.OrderUnknown:
 			dates = append(dates, i)
-		case kindless && src.ReadKind(fd) == record.KindName:
+		case mixed && src.ReadKind(fd) == record.KindName:
 			names = append(names, i)
 		}
 	}
