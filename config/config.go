@@ -276,10 +276,10 @@ type Field struct {
 	// (03/08/1999): "day_first" or "month_first", as a model found it in
 	// the source's data (engine.ReadAsModel); never in the file.
 	DateOrder string
-	// ReadAsParty is set of a field typed name, of a source that declares
-	// no kind or takes its records' kinds from a column, whose names a
-	// model found to be organisations' often enough to read them as party
-	// names (ReadKind; engine.ReadAsModel); never in the file.
+	// ReadAsParty is set of a field typed name, of a source that does not
+	// declare its records people's, whose names a model found to be
+	// organisations' often enough to read them as party names (ReadKind;
+	// engine.ReadAsModel); never in the file.
 	ReadAsParty bool
 	// Also are more columns whose values are more values of this feature:
 	// the fields that name this one in alias_of (aliases of a name, a
@@ -430,16 +430,18 @@ func (c *Config) Kinds() map[string]record.Kind {
 // keeps their types, unless the field's names are organisations' often
 // enough (ReadAsParty), as they may be too where a column says which
 // records are people and which organisations (a customer file's name
-// typed name, its companies' rows marked J). A source of one kind keeps
-// its types: a register's officer typed name is a person's.
+// typed name, its companies' rows marked J), and in a source of
+// organisations (a register's company typed name; its officer's name,
+// typed name too, holds no organisations' and stays a person's). A
+// source of people keeps its types.
 func (s Source) ReadKind(f Field) record.Kind {
-	if f.Type != record.KindName || s.Kind.Fixed != record.EntityUnknown {
+	if f.Type != record.KindName || s.Kind.Fixed == record.EntityPerson {
 		return f.Type
 	}
 	if f.ReadAsParty {
 		return record.KindParty
 	}
-	if s.Kind.Column != "" {
+	if s.Kind.Column != "" || s.Kind.Fixed != record.EntityUnknown {
 		return f.Type
 	}
 	names := 0

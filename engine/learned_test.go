@@ -170,8 +170,9 @@ func TestDateOrdersTrained(t *testing.T) {
 // no kind and holds more than one name, or takes its records' kinds from
 // a column, whose first rows hold organisations' names often enough is
 // read as party names, and its records of organisations' names are
-// organisations (as the column says, where there is one); a source that
-// declares one kind, or holds too few, reads people's names as typed.
+// organisations (as the column says, where there is one); so is one of a
+// source of organisations; a source of people, or one whose names hold
+// too few, reads people's names as typed.
 func TestLoadReadsPartyNames(t *testing.T) {
 	rows := func(orgs, people int) string {
 		var b strings.Builder
@@ -194,7 +195,8 @@ func TestLoadReadsPartyNames(t *testing.T) {
 	}{
 		{"organisations among people", rows(20, 180), "", false, true, true, 200},
 		{"too few organisations", rows(3, 197), "", false, false, false, 0},
-		{"a declared kind", rows(20, 180), "kind: person, ", false, false, false, 0},
+		{"people declared", rows(20, 180), "kind: person, ", false, false, false, 0},
+		{"organisations declared", rows(20, 180), "kind: organization, ", false, true, true, 200},
 		{"kinds from a column", rows(20, 180), "kind: {column: tipo, values: {N: person, J: organization}}, ", false, true, true, 200},
 		{"kinds from a column, too few organisations", rows(3, 197), "kind: {column: tipo, values: {N: person, J: organization}}, ", false, false, false, 0},
 		{"the model's reading", rows(3, 197), "", true, true, false, 0},
@@ -218,6 +220,11 @@ func TestLoadReadsPartyNames(t *testing.T) {
 			fs := st.Sources[0].Fields["name"]
 			if (fs.ReadAs == "party") != tt.learned || fs.Counted != tt.counted || tt.learned && fs.Organisations != 20 {
 				t.Errorf("field stats %+v, want read as party %v, %d counted", fs, tt.learned, tt.counted)
+			}
+			// The other name (an officer's, an alias) holds no
+			// organisations' names and keeps its type.
+			if alias := o.Feature("alias"); alias.Kind != record.KindName || st.Sources[0].Fields["alias"].ReadAs != "" {
+				t.Errorf("alias read as %s (%+v), want a person's name", alias.Kind, st.Sources[0].Fields["alias"])
 			}
 		})
 	}

@@ -517,9 +517,8 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 
 // What a source's first rows show of how to read the rest (firstRows): of
 // a date field that declares no formats, the order of day and month of
-// its dates; of a field typed name, in a source that declares no kind or
-// takes each record's from a column, that it holds organisations' names
-// too.
+// its dates; of a field typed name, in a source that does not declare
+// its records people's, that it holds organisations' names.
 //
 // A date both orders of day and month read (03/08/1999) is read in the
 // order the source's other dates show (normalize.DateOrderOf): of the
@@ -534,7 +533,8 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 // orgNamedShare of those with one, or more, is read as party names: a
 // list's aliases beside its names, typed name, of companies too; a
 // customer file's one name typed name, whose kind column marks its
-// companies' rows (the record keeps the kind its column gives).
+// companies' rows (the record keeps the kind its column gives); a
+// register's company typed name beside its officer's.
 const (
 	learnRows     = 50000
 	orderEvidence = 20
@@ -547,9 +547,9 @@ const (
 // order of day and month, party names), notes it in fields, and returns
 // the batches, to be normalised first.
 func firstRows(src config.Source, opts []normalize.Options, kinds []record.Kind, fields map[string]FieldStats, next func() *batch, end *bool) []*batch {
-	// A source of no kind, or of kinds a column gives, may mix people's
-	// and organisations' names.
-	mixed := src.Kind.Fixed == record.EntityUnknown
+	// A source of no kind, of kinds a column gives, or of organisations
+	// may hold organisations' names in a field typed name.
+	mixed := src.Kind.Fixed != record.EntityPerson
 	var dates, names []int // the fields whose reading the data may settle
 	for i, fd := range src.Fields {
 		switch {
