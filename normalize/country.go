@@ -148,6 +148,11 @@ var countryAliases = map[string]string{
 	"rep bolivariana de venezuela": "VE", "bolivarian republic of venezuela": "VE", "ksa": "SA", "prc": "CN",
 	"hong kong sar": "HK", "macao sar": "MO", "macau sar": "MO", "province of china taiwan": "TW",
 	"hong kong china": "HK", "macao china": "MO", "macau china": "MO", "dprk": "KP", "lao pdr": "LA",
+	// Spanish and Portuguese initials, as Latin American files write
+	// them: EAU is los Emiratos Árabes Unidos, not the vehicle plate of
+	// Uganda; EUA the Estados Unidos (de América).
+	"eau": "AE", "e a u": "AE", "eua": "US", "e u a": "US", "rd": "DO", "r d": "DO", "rdc": "CD", "r d c": "CD",
+	"rep dom": "DO", "republica dominicana": "DO",
 	// Offshore jurisdictions by the letters registries and lists write them.
 	"bvi": "VG", "b v i": "VG", "usvi": "VI",
 	// The Soviet Union, as lists write a place of birth before 1991: a
