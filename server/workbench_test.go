@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/server"
@@ -545,5 +546,47 @@ func TestWorkbenchModelLearned(t *testing.T) {
 				t.Errorf("%s: the model page shows %q of a source not cleared for", tt.principal, w)
 			}
 		}
+	}
+}
+
+// TestWorkbenchConflictsExplained: the entity page says which conflict
+// joining excused (two typos of the phone most of the entity's records
+// hold), and the why-not page why a conflict is not excused (a father's
+// two records and his son's two hold two phones equally often).
+func TestWorkbenchConflictsExplained(t *testing.T) {
+	m := testModel()
+	phone := &m.Comparisons[1]
+	phone.Exclusive = true
+	phone.Levels = []model.Level{
+		{LevelSpec: compare.LevelSpec{Label: "exact", Method: compare.MethodExact}, M: 0.7, U: 0.0001},
+		{LevelSpec: compare.LevelSpec{Label: "one edit", Method: compare.MethodLevenshtein, Threshold: 1}, M: 0.2, U: 0.002},
+		{LevelSpec: compare.LevelSpec{Label: "else", Method: compare.MethodElse}, M: 0.1, U: 0.9979},
+	}
+	f := newFixtureWith(t, m)
+	for _, r := range [][3]string{
+		{"w1", "ann lee", "5550123"}, {"w2", "ann lee", "5550123"}, {"w3", "ann lee", "5550123"},
+		{"w4", "ann lee", "5550124"}, {"w5", "ann lee", "5550923"}, // each a typo of 5550123, two edits apart
+		{"p1", "john smith", "5551000"}, {"p2", "john smith", "5551000"},
+		{"j1", "john smith", "7779111"}, {"j2", "john smith", "7779111"},
+	} {
+		f.put(t, "pub", r[0], r[1], r[2])
+	}
+	entity := func(id string) string {
+		var rec live.StoredRecord
+		f.call(t, "ann", "x", "GET", "/v1/records/pub/"+id, nil).decode(t, &rec)
+		return string(rec.Entity)
+	}
+	if entity("w4") != entity("w1") || entity("w5") != entity("w1") || entity("p1") == entity("j1") {
+		t.Fatalf("entities: w1 %s, w4 %s, w5 %s; p1 %s, j1 %s: want the w's one entity, p and j two",
+			entity("w1"), entity("w4"), entity("w5"), entity("p1"), entity("j1"))
+	}
+	b := f.browser(t)
+	b.login(f, "ann", "case 7")
+	if r := b.get("/entities/" + entity("w1")); !strings.Contains(r.body, "disagree outright, excused as two typos of the value most of its records hold") {
+		t.Errorf("the entity page does not say which conflict was excused: %s", r.body)
+	}
+	r := b.get("/whynot?a=" + entity("p1") + "&b=" + entity("j1"))
+	if !strings.Contains(r.body, "no value of phone is held by more of their records than any other") {
+		t.Errorf("the why-not page does not say why the conflict is not excused: %s", r.body)
 	}
 }
