@@ -24,6 +24,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	unicodeenc "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/concord-er/concord/record"
 )
@@ -362,6 +364,16 @@ func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, note strin
 	}
 	out = br
 	declared := strings.ToLower(encoding)
+	// A UTF-16 byte-order mark starts what spreadsheets save as Unicode
+	// text: the file is UTF-16, whatever is declared (no text of another
+	// encoding starts ÿþ or þÿ).
+	if bom, _ := br.Peek(2); len(bom) == 2 && (bom[0] == 0xFF && bom[1] == 0xFE || bom[0] == 0xFE && bom[1] == 0xFF) {
+		note := ""
+		if declared != "" {
+			note = fmt.Sprintf("the source declares encoding %s, but the file starts with a UTF-16 byte-order mark (as spreadsheets save Unicode text): it is read as UTF-16", encoding)
+		}
+		return transform.NewReader(br, unicodeenc.UTF16(unicodeenc.LittleEndian, unicodeenc.ExpectBOM).NewDecoder()), note, nil
+	}
 	switch declared {
 	case "", "latin1", "latin-1", "iso-8859-1", "windows-1252", "cp1252":
 		if !sniff {

@@ -952,20 +952,74 @@ func TestDeclaredLatin1ReadsUTF8(t *testing.T) {
 		{"ascii declared latin1", "latin1", "id,name,alias\n1,Garcia,\n", false, "Garcia"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			opt := people(ingest.FormatCSV)
-			opt.Encoding = c.encoding
-			r, err := ingest.Open(strings.NewReader(c.in), opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, rejects := readAll(t, r)
-			warned := slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "it is read as UTF-8") })
-			if warned != c.warned {
-				t.Errorf("warnings %q, want the reading named: %v", r.Warnings(), c.warned)
-			}
+			recs, rejects := readEncoded(t, c.in, c.encoding, "it is read as UTF-8", c.warned)
 			if len(rejects) != 0 || len(recs) != 1 || recs[0].Features[0].Raw[0] != c.firstValue {
 				t.Errorf("records %+v, rejects %v, want one named %q", recs, rejects, c.firstValue)
 			}
 		})
 	}
+}
+
+// TestUTF16 checks that a file that starts with a UTF-16 byte-order mark
+// (a spreadsheet's Unicode text, tab-separated) is read as UTF-16 of
+// either byte order, gzipped or not, and that a declared encoding it
+// overrides is warned of.
+func TestUTF16(t *testing.T) {
+	utf16 := func(s string, big bool) string {
+		var b []byte
+		if big {
+			b = append(b, 0xFE, 0xFF)
+		} else {
+			b = append(b, 0xFF, 0xFE)
+		}
+		for _, r := range s { // the test's text is of the Basic Multilingual Plane
+			if big {
+				b = append(b, byte(r>>8), byte(r))
+			} else {
+				b = append(b, byte(r), byte(r>>8))
+			}
+		}
+		return string(b)
+	}
+	gz := func(s string) string {
+		var buf bytes.Buffer
+		w := gzip.NewWriter(&buf)
+		_, _ = w.Write([]byte(s))
+		_ = w.Close()
+		return buf.String()
+	}
+	text := "id\tname\talias\n1\tNúñez\t\n2\tJosé Pérez\tPepe\n"
+	for _, c := range []struct {
+		name, encoding, in string
+		warned             bool
+	}{
+		{"little-endian", "", utf16(text, false), false},
+		{"big-endian", "", utf16(text, true), false},
+		{"gzipped", "", gz(utf16(text, false)), false},
+		{"declared latin1", "latin1", utf16(text, false), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			recs, rejects := readEncoded(t, c.in, c.encoding, "it is read as UTF-16", c.warned)
+			if len(rejects) != 0 || len(recs) != 2 || recs[0].Features[0].Raw[0] != "Núñez" || recs[1].Features[0].Raw[0] != "José Pérez" {
+				t.Errorf("records %+v, rejects %v, want Núñez and José Pérez", recs, rejects)
+			}
+		})
+	}
+}
+
+// readEncoded reads in, a CSV of people, declared of encoding (or none),
+// and checks that a warning holds reading exactly when warned.
+func readEncoded(t *testing.T, in, encoding, reading string, warned bool) ([]record.Record, []*ingest.RowError) {
+	t.Helper()
+	opt := people(ingest.FormatCSV)
+	opt.Encoding = encoding
+	r, err := ingest.Open(strings.NewReader(in), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if got := slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, reading) }); got != warned {
+		t.Errorf("warnings %q, want %q said: %v", r.Warnings(), reading, warned)
+	}
+	return recs, rejects
 }
