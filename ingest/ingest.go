@@ -1,5 +1,6 @@
 // Package ingest reads source files (CSV with any delimiter, NDJSON; plain or
-// gzip; UTF-8, Latin-1 or Windows-1252) into records, one row at a time.
+// gzip; UTF-8, UTF-16 with a byte-order mark, Latin-1 or Windows-1252) into
+// records, one row at a time.
 //
 // A Reader checks the field mapping against the file's columns when it is
 // opened, before any row is read, and fails with a *MappingError naming the
@@ -11,6 +12,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -201,7 +203,13 @@ type Reader struct {
 	// was reached: a file that ends with no row is warned of.
 	rowsRead int64
 	ended    bool
+	// unmapped counts the kind column's values that KindValues does not
+	// name, by value (maxUnmappedKinds of them; the rest under "").
+	unmapped map[string]int64
 }
+
+// maxUnmappedKinds bounds the distinct kind values Reader.unmapped counts.
+const maxUnmappedKinds = 32
 
 type result struct {
 	rec record.Record
@@ -522,7 +530,60 @@ func (rd *Reader) Warnings() []string {
 				group, strings.Join(r.unseen, ", "), peekRows))
 		}
 	}
+	for _, r := range append([]*Reader{rd}, rd.parts...) {
+		group := ""
+		if r != rd {
+			group = r.opt.Source + ": "
+		}
+		if w := r.unmappedWarning(group); w != "" && rd.ended {
+			out = append(out, w)
+		}
+	}
 	return append(out, rd.rows.warnings()...)
+}
+
+// countUnmapped counts v, a value of the kind column that KindValues does
+// not name.
+func (rd *Reader) countUnmapped(v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return
+	}
+	if rd.unmapped == nil {
+		rd.unmapped = map[string]int64{}
+	}
+	if _, ok := rd.unmapped[v]; !ok && len(rd.unmapped) >= maxUnmappedKinds {
+		v = ""
+	}
+	rd.unmapped[v]++
+}
+
+// unmappedWarning says which values of the kind column its values: map
+// does not name, the commonest first, and what became of their records,
+// after group (a part's source, or ""); "" when every value was named.
+func (rd *Reader) unmappedWarning(group string) string {
+	if len(rd.unmapped) == 0 {
+		return ""
+	}
+	type count struct {
+		v string
+		n int64
+	}
+	var counts []count
+	total := int64(0)
+	for v, n := range rd.unmapped {
+		total += n
+		if v != "" {
+			counts = append(counts, count{v, n})
+		}
+	}
+	slices.SortFunc(counts, func(a, b count) int { return cmp.Or(cmp.Compare(b.n, a.n), strings.Compare(a.v, b.v)) })
+	var shown []string
+	for _, c := range counts[:min(5, len(counts))] {
+		shown = append(shown, fmt.Sprintf("%q %d", c.v, c.n))
+	}
+	return fmt.Sprintf("%s%d rows hold a value of the kind column %s that its values: map does not name (%s): their records' kinds are read from their names, as a source without a kind's are; add the values to the map",
+		group, total, rd.opt.KindColumn, strings.Join(shown, ", "))
 }
 
 // sawKeys drops from r.unseen the keys row holds.
@@ -610,7 +671,9 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 			return reject(rd.opt.KindColumn, id, "kind: %v", err)
 		}
 		if len(vals) == 1 {
-			rec.Kind = kindOf(rd.opt.KindValues, vals[0])
+			if rec.Kind = kindOf(rd.opt.KindValues, vals[0]); rec.Kind == record.EntityUnknown {
+				rd.countUnmapped(vals[0])
+			}
 		}
 	}
 	for i, f := range rd.opt.Fields {

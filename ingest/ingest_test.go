@@ -370,6 +370,37 @@ func TestNDJSONListsKindsAndAliases(t *testing.T) {
 	}
 }
 
+// TestKindValuesUnmapped: the values of a kind column that its map does
+// not name are warned of, counted, the commonest first; a column whose
+// values the map names all (in any case), or leaves empty, is not.
+func TestKindValuesUnmapped(t *testing.T) {
+	kinds := map[string]record.EntityKind{"N": record.EntityPerson, "J": record.EntityOrganization}
+	for _, tt := range []struct {
+		name, rows string
+		want       string // in a warning; "" for none
+	}{
+		{"all mapped", "1;N;Ana\n2;j;Acme C.A.\n3;;Luis\n", ""},
+		{"others", "1;PN;Ana\n2;PJ;Acme C.A.\n3;PN;Luis\n4;N;Eva\n", `3 rows hold a value of the kind column tipo that its values: map does not name ("PN" 2, "PJ" 1)`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := ingest.Options{Source: "s", Format: ingest.FormatCSV, Delimiter: ';', ID: "id", KindColumn: "tipo", KindValues: kinds,
+				Fields: []ingest.Field{{Name: "name", Kind: record.KindParty, Column: "nombre"}}}
+			r, err := ingest.Open(strings.NewReader("id;tipo;nombre\n"+tt.rows), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, rejects := readAll(t, r)
+			if len(rejects) > 0 || len(recs) != strings.Count(tt.rows, "\n") {
+				t.Fatalf("records %d, rejects %v", len(recs), rejects)
+			}
+			warned := slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "values: map does not name") })
+			if warned != (tt.want != "") || warned && !slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, tt.want) }) {
+				t.Errorf("warnings %q, want %q", r.Warnings(), tt.want)
+			}
+		})
+	}
+}
+
 func TestColumnsJoined(t *testing.T) {
 	in := "id,num,street,town\n1,12,High St,Leeds\n2,,Low Rd,\n3,,,\n"
 	opt := ingest.Options{Source: "s", Format: ingest.FormatCSV, ID: "id", Fields: []ingest.Field{
