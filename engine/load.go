@@ -489,14 +489,19 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		// Values rejected as ambiguous, ambiguousShare of the field's or
 		// more: dates whose day and month could be either, in no declared
 		// format and no order the data shows, and phones written without
-		// a country code in a field that declares no region. Neither is
-		// guessed.
+		// a country code in a field that declares no region, or, half of
+		// them or more, no valid number of the region it declares. Neither
+		// is guessed.
 		if n, fs := ambiguous[f.Name], st.Fields[f.Name]; n > 0 && float64(n) >= ambiguousShare*float64(fs.Present+fs.Rejected) {
 			switch {
 			case f.Type == record.KindDate:
 				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d dates were rejected as ambiguous (day and month both 12 or less, in no format the field declares): declare its formats, DD/MM/YYYY or MM/DD/YYYY, to read them", f.Name, n))
 			case f.Type == record.KindPhone && f.Region == "":
 				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers were rejected as written without a country code (0212-1234567) in a field that declares no region: declare its region, the country whose numbers the source writes without one (region: GB, say), to read them", f.Name, n))
+			case f.Type == record.KindPhone && 2*n >= fs.Present+fs.Rejected:
+				// Half or more: a region of the wrong country, not a few
+				// numbers of no allocated range.
+				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers written without a country code were rejected as no valid number in its region %s: check the region, the country whose numbers the source writes without one", f.Name, n, f.Region))
 			}
 		}
 		n, present := orgNamed[f.Name], st.Fields[f.Name].Present

@@ -442,8 +442,9 @@ func TestLoadColumnsWithoutPlaceholders(t *testing.T) {
 // TestLoadWarnsOfAmbiguousValues: a date field declaring no format, whose
 // values' day and month could be either, is warned of with the formats to
 // declare; a phone field declaring no region, whose numbers are written
-// without a country code, with the region to declare. Declared, they are
-// read and not warned of.
+// without a country code, with the region to declare, and one whose
+// declared region makes none of them valid, with the region to check.
+// Declared, they are read and not warned of.
 func TestLoadWarnsOfAmbiguousValues(t *testing.T) {
 	dates := "id,v\n1,17/05/1990\n2,05/06/1991\n3,03/04/1980\n"
 	phones := "id,v\n1,+58 212 555 1234\n2,0212-5551235\n3,0414-5551236\n"
@@ -456,6 +457,7 @@ func TestLoadWarnsOfAmbiguousValues(t *testing.T) {
 		{dates, `{column: v, type: date, formats: ["DD/MM/YYYY"]}`, nil, 3},
 		{phones, "{column: v, type: phone}", []string{"field v: 2 numbers were rejected as written without a country code", "declare its region"}, 1},
 		{phones, "{column: v, type: phone, region: VE}", nil, 3},
+		{phones, "{column: v, type: phone, region: CO}", []string{"field v: 2 numbers written without a country code were rejected as no valid number in its region CO", "check the region"}, 1},
 	} {
 		cfg := writeConfig(t, map[string]string{"a.csv": c.rows}, "sources:\n  - {name: a, path: a.csv, id: id, fields: {v: "+c.field+"}}\n")
 		st, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
