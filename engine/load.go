@@ -317,6 +317,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st := SourceStats{Name: src.Name, File: src.Path, Fields: map[string]FieldStats{}}
 	orgNamed := map[string]int64{}  // by field: records whose people's name reads as an organisation's
 	ambiguous := map[string]int64{} // by field: values rejected as ambiguous
+	invalid := map[string]int64{}   // by field: values rejected as invalid
 	opts := FieldOptions(src, limits)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -443,8 +444,11 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				fs := st.Fields[p.Field]
 				fs.Rejected++
 				st.Fields[p.Field] = fs
-				if strings.HasPrefix(p.Reason, ambiguousReason) {
+				switch {
+				case strings.HasPrefix(p.Reason, ambiguousReason):
 					ambiguous[p.Field]++
+				case strings.HasPrefix(p.Reason, invalidReason):
+					invalid[p.Field]++
 				}
 			}
 			st.RejectedValues += int64(len(it.rejects))
@@ -499,10 +503,18 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 			case f.Type == record.KindPhone && f.Region == "":
 				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers were rejected as written without a country code (0212-1234567) in a field that declares no region: declare its region, the country whose numbers the source writes without one (region: GB, say), to read them", f.Name, n))
 			case f.Type == record.KindPhone && 2*n >= fs.Present+fs.Rejected:
-				// Half or more: a region of the wrong country, not a few
-				// numbers of no allocated range.
-				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers written without a country code were rejected as no valid number in its region %s: check the region, the country whose numbers the source writes without one", f.Name, n, f.Region))
+				// Half or more: a region of the wrong country, or numbers
+				// written without their area code (seven digits), not a
+				// few numbers of no allocated range.
+				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d numbers written without a country code were rejected as no valid number of its region %s (numbers of another country, or cut short: without an area code): check the region, the country whose numbers the source writes without one", f.Name, n, f.Region))
 			}
+		}
+		// Half of a field's values or more rejected as no value of its
+		// type (ages in a date of birth's column, names in an e-mail's):
+		// a column or a type mapped wrongly. The rejects say why, value
+		// by value; a warning names no value.
+		if n, fs := invalid[f.Name], st.Fields[f.Name]; n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid %s (the rejects file says why, value by value): check that its column and type are the ones meant", f.Name, n, fs.Present+fs.Rejected, f.Type))
 		}
 		n, present := orgNamed[f.Name], st.Fields[f.Name].Present
 		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {
@@ -620,6 +632,13 @@ func firstRows(src config.Source, opts []normalize.Options, kinds []record.Kind,
 	}
 	return first
 }
+
+// invalidReason begins the reason of a value rejected as no value of its
+// field's type; a field of which half the values or more, and at least
+// minInvalidWarned, were is warned of.
+var invalidReason = normalize.ErrInvalid.Error()
+
+const minInvalidWarned = 10
 
 // ambiguousReason begins the reason of a value rejected as ambiguous; a
 // date field, or a phone field that declares no region, is warned of when

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -439,6 +440,52 @@ func TestLoadColumnsWithoutPlaceholders(t *testing.T) {
 	}
 }
 
+// TestLoadWarnsOfInvalidValues: a field half of whose values or more (ten
+// at least) are no valid value of its type, as when a column or a type is
+// mapped wrongly, is warned of, without any value in the warning; a few
+// bad values, or placeholders, are not.
+func TestLoadWarnsOfInvalidValues(t *testing.T) {
+	rows := func(n int, value func(i int) string) string {
+		var b strings.Builder
+		b.WriteString("id,v\n")
+		for i := range n {
+			fmt.Fprintf(&b, "%d,%s\n", i, value(i))
+		}
+		return b.String()
+	}
+	age := func(i int) string { return strconv.Itoa(20 + i%50) }
+	for _, c := range []struct {
+		name, rows, typ string
+		warned          bool
+	}{
+		{"ages as dates of birth", rows(30, age), "date", true},
+		{"a few bad dates", rows(30, func(i int) string {
+			if i < 3 {
+				return age(i)
+			}
+			return fmt.Sprintf("19%02d-05-17", 50+i)
+		}), "date", false},
+		{"names as e-mails", rows(30, func(i int) string { return fmt.Sprintf("ana%d", i) }), "email", true},
+		{"too few to tell", rows(9, age), "date", false},
+		{"placeholders", rows(30, func(int) string { return "N/A" }), "date", false},
+	} {
+		cfg := writeConfig(t, map[string]string{"a.csv": c.rows}, "sources:\n  - {name: a, path: a.csv, id: id, fields: {v: {column: v, type: "+c.typ+"}}}\n")
+		st, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := slices.ContainsFunc(st.Warnings, func(w string) bool {
+			return strings.Contains(w, "field v: ") && strings.Contains(w, "check that its column and type")
+		})
+		if warned != c.warned {
+			t.Errorf("%s: warnings %q, want the field warned of: %v", c.name, st.Warnings, c.warned)
+		}
+		if warned && slices.ContainsFunc(st.Warnings, func(w string) bool { return strings.Contains(w, "ana1") || strings.Contains(w, "\"21\"") }) {
+			t.Errorf("%s: a warning names a value: %q", c.name, st.Warnings)
+		}
+	}
+}
+
 // TestLoadWarnsOfAmbiguousValues: a date field declaring no format, whose
 // values' day and month could be either, is warned of with the formats to
 // declare; a phone field declaring no region, whose numbers are written
@@ -457,7 +504,7 @@ func TestLoadWarnsOfAmbiguousValues(t *testing.T) {
 		{dates, `{column: v, type: date, formats: ["DD/MM/YYYY"]}`, nil, 3},
 		{phones, "{column: v, type: phone}", []string{"field v: 2 numbers were rejected as written without a country code", "declare its region"}, 1},
 		{phones, "{column: v, type: phone, region: VE}", nil, 3},
-		{phones, "{column: v, type: phone, region: CO}", []string{"field v: 2 numbers written without a country code were rejected as no valid number in its region CO", "check the region"}, 1},
+		{phones, "{column: v, type: phone, region: CO}", []string{"field v: 2 numbers written without a country code were rejected as no valid number of its region CO", "check the region"}, 1},
 	} {
 		cfg := writeConfig(t, map[string]string{"a.csv": c.rows}, "sources:\n  - {name: a, path: a.csv, id: id, fields: {v: "+c.field+"}}\n")
 		st, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
