@@ -36,7 +36,22 @@ func Identifier(raw string) (string, error) {
 	if id == "" {
 		return "", fmt.Errorf("%w: identifier %q has no letters or digits", ErrEmpty, raw)
 	}
-	return id, nil
+	return withoutLeadingZeros(id), nil
+}
+
+// withoutLeadingZeros returns a number written in digits alone without
+// the zeros it starts with, when four digits or more are left: a
+// spreadsheet drops them (00123456 in one file is 123456 in another), and
+// kept they would be two numbers that disagree outright. A number with a
+// letter (V00123456) is kept as written.
+func withoutLeadingZeros(id string) string {
+	if id == "" || id[0] != '0' || strings.IndexFunc(id, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return id
+	}
+	if t := strings.TrimLeft(id, "0"); len(t) >= 4 {
+		return t
+	}
+	return id
 }
 
 // numberTokens returns the tokens of an identifier without the label
