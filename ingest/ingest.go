@@ -569,22 +569,37 @@ func (rd *Reader) unmappedWarning(group string) string {
 		v string
 		n int64
 	}
+	// Only a code many rows share is named: a column of another kind
+	// (names, ids) mapped as the kind's must not put record contents in a
+	// warning.
 	var counts []count
 	total := int64(0)
 	for v, n := range rd.unmapped {
 		total += n
-		if v != "" {
+		if v != "" && n >= minKindShown {
 			counts = append(counts, count{v, n})
 		}
 	}
+	_, overflow := rd.unmapped[""]
 	slices.SortFunc(counts, func(a, b count) int { return cmp.Or(cmp.Compare(b.n, a.n), strings.Compare(a.v, b.v)) })
 	var shown []string
 	for _, c := range counts[:min(5, len(counts))] {
 		shown = append(shown, fmt.Sprintf("%q %d", c.v, c.n))
 	}
-	return fmt.Sprintf("%s%d rows hold a value of the kind column %s that its values: map does not name (%s): their records' kinds are read from their names, as a source without a kind's are; add the values to the map",
-		group, total, rd.opt.KindColumn, strings.Join(shown, ", "))
+	which := ""
+	switch {
+	case overflow:
+		which = fmt.Sprintf(" (more than %d values: is it the column meant?)", maxUnmappedKinds)
+	case len(shown) > 0:
+		which = " (" + strings.Join(shown, ", ") + ")"
+	}
+	return fmt.Sprintf("%s%d rows hold a value of the kind column %s that its values: map does not name%s: their records' kinds are read from their names, as a source without a kind's are; add the values to the map",
+		group, total, rd.opt.KindColumn, which)
 }
+
+// minKindShown is the fewest rows a kind value not in the map is held by
+// for a warning to name it.
+const minKindShown = 3
 
 // sawKeys drops from r.unseen the keys row holds.
 func (rd *Reader) sawKeys(r row) {

@@ -371,16 +371,28 @@ func TestNDJSONListsKindsAndAliases(t *testing.T) {
 }
 
 // TestKindValuesUnmapped: the values of a kind column that its map does
-// not name are warned of, counted, the commonest first; a column whose
-// values the map names all (in any case), or leaves empty, is not.
+// not name are warned of, counted, the commonest first, naming only codes
+// three rows or more hold (a column of names mapped as the kind's puts
+// none in a warning); a column whose values the map names all (in any
+// case), or leaves empty, is not.
 func TestKindValuesUnmapped(t *testing.T) {
 	kinds := map[string]record.EntityKind{"N": record.EntityPerson, "J": record.EntityOrganization}
+	// names writes n rows whose kind column holds a person's name.
+	names := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%d;Person %d;Ana\n", i, i)
+		}
+		return b.String()
+	}
 	for _, tt := range []struct {
 		name, rows string
 		want       string // in a warning; "" for none
 	}{
 		{"all mapped", "1;N;Ana\n2;j;Acme C.A.\n3;;Luis\n", ""},
-		{"others", "1;PN;Ana\n2;PJ;Acme C.A.\n3;PN;Luis\n4;N;Eva\n", `3 rows hold a value of the kind column tipo that its values: map does not name ("PN" 2, "PJ" 1)`},
+		{"others", "1;PN;Ana\n2;PJ;Acme C.A.\n3;PN;Luis\n4;PN;Eva\n5;PJ;Zeta SA\n6;PJ;Beta SA\n7;PN;Ines\n8;N;Eva\n9;X;Ana\n",
+			`8 rows hold a value of the kind column tipo that its values: map does not name ("PN" 4, "PJ" 3): their records' kinds`},
+		{"the names' column", names(40), `40 rows hold a value of the kind column tipo that its values: map does not name (more than 32 values: is it the column meant?)`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			opt := ingest.Options{Source: "s", Format: ingest.FormatCSV, Delimiter: ';', ID: "id", KindColumn: "tipo", KindValues: kinds,
@@ -396,6 +408,9 @@ func TestKindValuesUnmapped(t *testing.T) {
 			warned := slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, "values: map does not name") })
 			if warned != (tt.want != "") || warned && !slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, tt.want) }) {
 				t.Errorf("warnings %q, want %q", r.Warnings(), tt.want)
+			}
+			if slices.ContainsFunc(r.Warnings(), func(w string) bool { return strings.Contains(w, `"X"`) || strings.Contains(w, "Person 1") }) {
+				t.Errorf("warnings %q name a value held by too few rows to be a code", r.Warnings())
 			}
 		})
 	}
