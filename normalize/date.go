@@ -349,7 +349,7 @@ func hasLetter(s string) bool {
 // English, Spanish, Portuguese, French and German; then Italian, Dutch,
 // Turkish and Polish; then Russian, as transliterated (январь → ianvar',
 // марта → marta) and as Latin-script documents write it (yanvarya), in the
-// genitive a day takes too.
+// genitive a day takes too; and in Roman numerals (romanMonths).
 var months = func() map[string]int {
 	m := map[string]int{}
 	for i, names := range []string{
@@ -369,9 +369,14 @@ var months = func() map[string]int {
 		for _, n := range strings.Fields(names) {
 			m[n] = i + 1
 		}
+		m[romanMonths[i]] = i + 1
 	}
 	return m
 }()
+
+// romanMonths are the months in Roman numerals, as Polish, Czech and
+// other Central and Eastern European documents write a date (12.III.1985).
+var romanMonths = strings.Fields("i ii iii iv v vi vii viii ix x xi xii")
 
 // fillers are words that may stand between the parts of a written date.
 // fillers are the words of a written date that say nothing of it: "de",
