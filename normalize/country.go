@@ -32,6 +32,13 @@ func Country(raw string) (string, error) {
 	if code, ok := nationalities[folded]; ok {
 		return code, nil
 	}
+	// An alias with a note in brackets after it (EAU (Dubai)), which the
+	// library would read before the alias.
+	if i := strings.IndexByte(s, '('); i > 0 {
+		if code, ok := countryAliases[Fold(s[:i])]; ok {
+			return code, nil
+		}
+	}
 	c := countries.ByName(strings.ReplaceAll(folded, " ", ""))
 	if c == countries.Unknown {
 		c = countries.ByName(s)
