@@ -482,13 +482,10 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
 	for _, f := range src.Fields {
-		if fs := st.Fields[f.Name]; fs.DateOrder != "" {
-			shown, other := fs.DayFirst, fs.MonthFirst
-			if fs.DateOrder == normalize.MonthFirst.String() {
-				shown, other = other, shown
-			}
+		if order, ok := normalize.DateOrderNamed(st.Fields[f.Name].DateOrder); ok {
+			shown, other := order.Shown(st.Fields[f.Name].DayFirst, st.Fields[f.Name].MonthFirst)
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: dates both orders of day and month read (03/08/1999) are read %s, as %d of its dates in the first %d rows can only be read so (%d only the other way); declare its formats to read them otherwise",
-				f.Name, strings.ReplaceAll(fs.DateOrder, "_", " "), shown, learnt, other))
+				f.Name, order.Words(), shown, learnt, other))
 		}
 		// Values rejected as ambiguous, ambiguousShare of the field's or
 		// more: dates whose day and month could be either, in no declared
@@ -642,7 +639,8 @@ const minInvalidWarned = 10
 
 // ambiguousReason begins the reason of a value rejected as ambiguous; a
 // date field, or a phone field that declares no region, is warned of when
-// at least ambiguousShare of its values were.
+// at least ambiguousShare of its values were (a phone field that declares
+// one, when half of them were).
 var ambiguousReason = normalize.ErrAmbiguous.Error()
 
 const ambiguousShare = 0.01

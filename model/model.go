@@ -58,8 +58,9 @@ type Model struct {
 	// (17/06/2005). Real time reads the source's dates in it too.
 	DateOrders []DateOrder `json:"date_orders,omitempty"`
 	// PartyNames are fields typed name (people's names), of sources that
-	// declare no kind, whose names training found to be organisations'
-	// often enough that it read them as party names, as real time does.
+	// do not declare their records people's, whose names training found
+	// to be organisations' often enough that it read them as party names,
+	// as real time does.
 	PartyNames []PartyName `json:"party_names,omitempty"`
 	// Mixed are identifier comparisons whose disagreements between the
 	// records of two given sources are read as missing values: the

@@ -253,20 +253,14 @@ func (s *Scorer) Admits(w float64, lv Levels, a, b int32, ga, gb []int32) (with 
 	return with, comps, w+short >= s.matchW
 }
 
-// maxConsensus bounds the records Excuses reads for a consensus: each is
+// MaxConsensus bounds the records Excuses reads for a consensus: each is
 // compared with one record of each value met, and nothing is excused in
 // a larger entity.
-const maxConsensus = 4096
+const MaxConsensus = 4096
 
-// MaxConsensus is maxConsensus, for explanations.
-const MaxConsensus = maxConsensus
-
-// maxValues bounds the different values Excuses reads on a comparison:
+// MaxValues bounds the different values Excuses reads on a comparison:
 // an entity whose records hold more has no value most of them share.
-const maxValues = 64
-
-// MaxValues is maxValues, for explanations.
-const MaxValues = maxValues
+const MaxValues = 64
 
 // Excuses returns, for the records of the entity a merge would form, a
 // test of whether two of them that conflict (Conflict) are two mistyped
@@ -278,7 +272,7 @@ const MaxValues = maxValues
 // generation apart: each is a typo of the date the others agree on. A
 // parent's and a junior's records never are: one of them holds the value
 // most share, and the other disagrees with it outright; nor are two
-// groups that hold two values as many times each. Beyond maxConsensus
+// groups that hold two values as many times each. Beyond MaxConsensus
 // records nothing is excused.
 func (s *Scorer) Excuses(lv Levels, members []int32) func(x, y int32) bool {
 	c := s.Consensus(lv, members)
@@ -289,9 +283,9 @@ func (s *Scorer) Excuses(lv Levels, members []int32) func(x, y int32) bool {
 type ExcuseCause int
 
 const (
-	// ExcuseTooLarge: the entity holds more than maxConsensus records.
+	// ExcuseTooLarge: the entity holds more than MaxConsensus records.
 	ExcuseTooLarge ExcuseCause = iota + 1
-	// ExcuseTooManyValues: its records hold more than maxValues values.
+	// ExcuseTooManyValues: its records hold more than MaxValues values.
 	ExcuseTooManyValues
 	// ExcuseNoConsensus: no value is held by more of its records than any
 	// other, two at least.
@@ -344,7 +338,7 @@ func (c *Consensus) holders(i int) ([]int32, ExcuseCause) {
 	}
 	f := heldValue{done: true}
 	defer func() { c.found[i] = f }()
-	if len(c.members) > maxConsensus {
+	if len(c.members) > MaxConsensus {
 		f.cause = ExcuseTooLarge
 		return nil, f.cause
 	}
@@ -357,7 +351,7 @@ func (c *Consensus) holders(i int) ([]int32, ExcuseCause) {
 		}
 		k := slices.IndexFunc(reps, func(r int32) bool { return c.lv.Level(i, z, r) == 1 })
 		if k < 0 {
-			if len(reps) == maxValues {
+			if len(reps) == MaxValues {
 				f.cause = ExcuseTooManyValues // no value most of them hold
 				return nil, f.cause
 			}

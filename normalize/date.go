@@ -96,6 +96,19 @@ func (o DateOrder) String() string {
 	return ""
 }
 
+// Words names the order in words, as warnings write it: "day first".
+func (o DateOrder) Words() string { return strings.ReplaceAll(o.String(), "_", " ") }
+
+// Shown returns, of dayFirst and monthFirst, the counts of dates that
+// only day first and only month first read, the count o's order shows
+// and the other's.
+func (o DateOrder) Shown(dayFirst, monthFirst int64) (shown, other int64) {
+	if o == MonthFirst {
+		return monthFirst, dayFirst
+	}
+	return dayFirst, monthFirst
+}
+
 // DateOrderNamed returns the order String names; false for another name.
 func DateOrderNamed(name string) (DateOrder, bool) {
 	for _, o := range []DateOrder{DayFirst, MonthFirst} {

@@ -32,6 +32,7 @@ import (
 	"github.com/concord-er/concord/explain"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/relate"
 	"github.com/concord-er/concord/store"
@@ -1057,13 +1058,10 @@ type learnedView struct {
 func learned(m *model.Model, v access.View) []learnedView {
 	var out []learnedView
 	for _, o := range m.DateOrders {
-		if v.Source(o.Source) {
-			shown, other := o.DayFirst, o.MonthFirst
-			if o.Order == "month_first" {
-				shown, other = other, shown
-			}
+		if order, ok := normalize.DateOrderNamed(o.Order); ok && v.Source(o.Source) {
+			shown, other := order.Shown(o.DayFirst, o.MonthFirst)
 			out = append(out, learnedView{o.Source, o.Field, fmt.Sprintf("dates both orders of day and month read (03/08/1999) are read %s: %d of its dates could only be read so, %d only the other way",
-				strings.ReplaceAll(o.Order, "_", " "), shown, other)})
+				order.Words(), shown, other)})
 		}
 	}
 	for _, p := range m.PartyNames {

@@ -118,8 +118,9 @@ func openWriter(ctx context.Context, env Env, cfg *config.Config, modelPath stri
 }
 
 // openWriterWith is openWriter with the model in hand (nil: the store's).
-// It sets in cfg the orders of day and month the model found in the
-// sources' dates (engine.ReadAsModel).
+// It sets in cfg what the model found in the sources' values: the orders
+// of day and month of their dates, the names read as party names
+// (engine.ReadAsModel).
 func openWriterWith(ctx context.Context, env Env, cfg *config.Config, m *model.Model, log *slog.Logger, opt storeOptions) (store.Store, *live.Live, error) {
 	lopt := live.Options{Model: m, Shared: cfg.Shared, Options: engine.Options{Logger: log, Progress: progress.New(stderrFile(env), "open store")}}
 	var err error
@@ -135,7 +136,7 @@ func openWriterWith(ctx context.Context, env Env, cfg *config.Config, m *model.M
 		db.Close()
 		return nil, nil, err
 	}
-	// Rows read from now on read their dates as the model's training did.
+	// Rows read from now on read their values as the model's training did.
 	engine.ReadAsModel(cfg, l.Model())
 	return db, l, nil
 }
