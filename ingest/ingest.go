@@ -520,22 +520,19 @@ func (rd *Reader) Warnings() []string {
 	if rd.ended && rd.rowsRead == 0 {
 		out = append(out, "the file holds no rows, so the source has no records: check its path and export")
 	}
-	for _, r := range append([]*Reader{rd}, rd.parts...) {
-		if len(r.unseen) > 0 && rd.ended && rd.rowsRead > 0 {
-			group := ""
-			if r != rd {
-				group = r.opt.Source + ": "
-			}
-			out = append(out, fmt.Sprintf("%sno row read held %s, mapped in the config (the first %d rows did not either, and the run went on): check the mapping",
-				group, strings.Join(r.unseen, ", "), peekRows))
-		}
+	if !rd.ended {
+		return append(out, rd.rows.warnings()...)
 	}
 	for _, r := range append([]*Reader{rd}, rd.parts...) {
 		group := ""
 		if r != rd {
 			group = r.opt.Source + ": "
 		}
-		if w := r.unmappedWarning(group); w != "" && rd.ended {
+		if len(r.unseen) > 0 && rd.rowsRead > 0 {
+			out = append(out, fmt.Sprintf("%sno row read held %s, mapped in the config (the first %d rows did not either, and the run went on): check the mapping",
+				group, strings.Join(r.unseen, ", "), peekRows))
+		}
+		if w := r.unmappedWarning(group); w != "" {
 			out = append(out, w)
 		}
 	}

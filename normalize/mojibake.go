@@ -50,7 +50,7 @@ func mayBeMojibake(s string) bool {
 			if r >= 0x80 && r <= 0xBF {
 				return true
 			}
-			if _, ok := windows1252High[r]; ok && r >= 0x100 { // all of 0x80–0x9F
+			if _, ok := windows1252High[r]; ok { // all of 0x80–0x9F
 				return true
 			}
 		}
