@@ -201,16 +201,51 @@ func TestTermFrequenciesOnePersonManyFiles(t *testing.T) {
 	}
 }
 
-// nameValues loads csv (id,name,reg or id,name,reg,dob) as a source with
-// a name, an identifier and maybe a date of birth, and returns its value table and the name comparison's index.
+// TestTermFrequenciesRareNameOneHolder: records of a name its words make
+// rare that hold no values that disagree (a customer's date of birth, a
+// filing's registration, a list entry's passport) are one holder, though
+// they share no value: the name stays as rare as written once. Records
+// of a name whose words are common are as many holders as nothing joins,
+// and records that disagree (three dates of birth) stay apart whatever
+// the name.
+func TestTermFrequenciesRareNameOneHolder(t *testing.T) {
+	dir := t.TempDir()
+	csv := "id,name,reg,passport,dob\n" +
+		"e1,Eva Roca Lusto,,,1980-02-03\n" + // one person in three sources
+		"e2,Eva Roca Lusto,R1,,\n" +
+		"e3,Eva Roca Lusto,,P1,\n" +
+		"a1,Ana Diaz,,,1970-01-01\n" + // a common name, so written
+		"a2,Ana Diaz,R2,,\n" +
+		"a3,Ana Diaz,,P2,\n" +
+		"i1,Ivo Kral Zeman,,,1960-01-01\n" + // three people: three dates
+		"i2,Ivo Kral Zeman,,,1961-05-06\n" +
+		"i3,Ivo Kral Zeman,,,1962-07-08\n"
+	for i := range 12 { // Ana and Diaz are common words
+		csv += fmt.Sprintf("m%d,Ana Mora%c,M%d,,\nd%d,Luis%c Diaz,D%d,,\n", i, 'a'+i, 100+i, i, 'a'+i, 100+i)
+	}
+	vals, name := nameValues(t, dir, csv)
+	tf := vals.termFrequencies(name)
+	// Holders: Eva Roca Lusto 1, Ana Diaz 3, Ivo Kral Zeman 3, and 24
+	// names held once: 31.
+	const total = 31.0
+	want := map[string]float64{"ana diaz": 2 / total, "ivo kral zeman": 2 / total}
+	if !maps.Equal(tf.values, want) || tf.min != 1/total {
+		t.Errorf("values %v (min %v), want %v (min 1/%v)", tf.values, tf.min, want, total)
+	}
+}
+
+// nameValues loads csv (id,name and reg, passport or dob columns) as a
+// source with a name, identifiers and maybe a date of birth, and returns
+// its value table and the name comparison's index.
 func nameValues(t *testing.T, dir, csv string) (*valueTable, int) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, "r.csv"), []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	fields := "name: {column: name, type: name}, reg: {column: reg, type: identifier}"
-	if strings.HasPrefix(csv, "id,name,reg,dob\n") {
-		fields += ", dob: {column: dob, type: date}"
+	fields := "name: {column: name, type: name}"
+	types := map[string]string{"reg": "identifier", "passport": "identifier", "dob": "date"}
+	for _, col := range strings.Split(csv[:strings.IndexByte(csv, '\n')], ",")[2:] {
+		fields += fmt.Sprintf(", %s: {column: %s, type: %s}", col, col, types[col])
 	}
 	if err := os.WriteFile(filepath.Join(dir, "c.yaml"), []byte("sources:\n  - {name: r, path: r.csv, id: id, fields: {"+fields+"}}\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -463,33 +463,6 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			total++
 		}
 	}
-	if identified != nil {
-		// Names held more than twice, counted again by person: their
-		// records are gathered in a second pass, so that the many names
-		// held once or twice gather nothing.
-		recsOf := map[uint32][]int32{} // name key → its identified records
-		for r := range len(col.cells) - 1 {
-			if !identified[r] {
-				continue
-			}
-			ids = col.keyIDs(int32(r), ids[:0])
-			for x, k := range ids {
-				if k != 0 && counts[k] > 2 && !containsID(ids[:x], k) {
-					recsOf[k] = append(recsOf[k], int32(r))
-				}
-			}
-		}
-		var sc holderScratch
-		for k, rs := range recsOf {
-			n := t.nameHolders(rs, holder, &sc)
-			total -= int(counts[k]) - n
-			counts[k] = int32(n)
-		}
-	}
-	if total == 0 {
-		return tfCounts{}
-	}
-	tf.min = 1 / float64(total)
 	if names && holdersWithName > 0 {
 		tf.tokenMin = 1 / float64(holdersWithName)
 		tf.tokens = map[string]float64{}
@@ -501,6 +474,41 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			}
 		}
 	}
+	if identified != nil {
+		// Names held more than twice, counted again by person: their
+		// records are gathered in a second pass, so that the many names
+		// held once or twice gather nothing.
+		recsOf := map[uint32][]int32{} // name key → its identified records
+		orgs := map[uint32]bool{}      // names an organisation writes
+		for r := range len(col.cells) - 1 {
+			if !identified[r] {
+				continue
+			}
+			ids = col.keyIDs(int32(r), ids[:0])
+			for x, k := range ids {
+				if k != 0 && counts[k] > 2 && !containsID(ids[:x], k) {
+					recsOf[k] = append(recsOf[k], int32(r))
+					orgs[k] = orgs[k] || model.OrgName(col.prepared(int32(r))[x].Value())
+				}
+			}
+		}
+		var sc holderScratch
+		identifiedTotal := float64(total)
+		for k, rs := range recsOf {
+			// A person's name its words make rare is likelier one holder's,
+			// written in several sources, than several people's. (Two
+			// companies' registrations and a payment's account of one name
+			// are told apart by organisations' own counts: orgNameFrequency.)
+			rare := !orgs[k] && model.RareNameFrequency(keys.Key(k), tf.tokenFreq, 1/identifiedTotal)*identifiedTotal < maxExpectedHolders
+			n := t.nameHolders(rs, holder, rare, &sc)
+			total -= int(counts[k]) - n
+			counts[k] = int32(n)
+		}
+	}
+	if total == 0 {
+		return tfCounts{}
+	}
+	tf.min = 1 / float64(total)
 	t.frequencyTables()
 	if orgHeld != nil {
 		tf.orgOnce = orgNameFrequency(orgHeld, len(t.srcNames), tf.min)
@@ -676,8 +684,10 @@ func orgNameFrequency(held map[sourceKey]holderCount, nS int, once float64) floa
 // Counting each of them as a holder of its own makes every name look as
 // common as the sources that repeat it, and a rare name no rarer than a
 // common one. A value that more than maxHolderRecords of the records share
-// is a placeholder and joins nobody.
-func (t *valueTable) nameHolders(rs []int32, holder holderGroups, sc *holderScratch) int {
+// is a placeholder and joins nobody. With consistent (a name its words
+// make rare), it counts the fewest holders the groups so joined can be
+// (consistentHolders).
+func (t *valueTable) nameHolders(rs []int32, holder holderGroups, consistent bool, sc *holderScratch) int {
 	sc.groups = sc.groups[:0]
 	for i := range rs {
 		sc.groups = append(sc.groups, int32(i))
@@ -722,7 +732,93 @@ func (t *valueTable) nameHolders(rs []int32, holder holderGroups, sc *holderScra
 		}
 		joinRuns(maxHolderRecords)
 	}
+	if consistent && components > 1 && components <= maxNameHolders {
+		components = t.consistentHolders(rs, sc)
+	}
 	return components
+}
+
+// maxExpectedHolders is how many holders the identified records may be
+// expected to hold a name, by its words' frequencies, for its records to
+// be counted as the fewest holders they can be (consistentHolders): a
+// fiftieth, which names of three rare words reach and the commoner names
+// of two (YOON DO-YUN, where the data repeats East Asian given names) do
+// not: a tenth merged four of the heterogeneous set's 169 namesakes for
+// no gain, a fiftieth three, where two were before.
+const maxExpectedHolders = 0.02
+
+// maxNameHolders bounds the groups of records of one name that
+// consistentHolders tries to join: a name written by more groups than
+// this is common whatever they are.
+const maxNameHolders = 32
+
+// consistentHolders counts the fewest holders that the groups of records
+// rs (sc.groups, as nameHolders joined them) can be: groups that hold no
+// values of an exclusive comparison that disagree (one holds a date of
+// birth, the other an id, or both the same date) may be one holder, and
+// are joined, largest first, into the first holder they do not disagree
+// with. One person's customer file, list entry and company filings write
+// a rare name and share no value; they make it look no commoner than
+// written once. Namesakes that hold different dates of birth, or
+// different ids, stay apart, and a common name's holders mostly do.
+func (t *valueTable) consistentHolders(rs []int32, sc *holderScratch) int {
+	type holding struct {
+		comp int
+		key  uint32
+	}
+	byGroup := map[int32][]holding{}
+	size := map[int32]int{}
+	for i, r := range rs {
+		g := sc.groups.find(int32(i))
+		size[g]++
+		for e, c := range t.comps {
+			if !c.Spec.Exclusive {
+				continue
+			}
+			sc.ids = t.cols[e].keyIDs(r, sc.ids[:0])
+			for _, k := range sc.ids {
+				if k != 0 && !slices.Contains(byGroup[g], holding{e, k}) {
+					byGroup[g] = append(byGroup[g], holding{e, k})
+				}
+			}
+		}
+	}
+	groups := make([]int32, 0, len(size))
+	for g := range size {
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b int32) int {
+		if c := cmp.Compare(size[b], size[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	// disagree reports whether a and b both hold values of a comparison
+	// and share none of them.
+	disagree := func(a, b []holding) bool {
+		for _, x := range a {
+			if slices.ContainsFunc(b, func(y holding) bool { return y.comp == x.comp }) &&
+				!slices.ContainsFunc(a, func(z holding) bool { return z.comp == x.comp && slices.Contains(b, z) }) {
+				return true
+			}
+		}
+		return false
+	}
+	var holders [][]holding
+	for _, g := range groups {
+		joined := false
+		for h := range holders {
+			if !disagree(holders[h], byGroup[g]) {
+				holders[h] = append(holders[h], byGroup[g]...)
+				joined = true
+				break
+			}
+		}
+		if !joined {
+			holders = append(holders, slices.Clone(byGroup[g]))
+		}
+	}
+	return len(holders)
 }
 
 // holderScratch is what nameHolders works in, kept from one call to the

@@ -241,6 +241,24 @@ func cutLegalForm(toks []string) int {
 	return 0
 }
 
+// cutFormWritten reports whether raw, as long as a payment message's name
+// field, ends with a legal form the field cut short, three words of it
+// at least (S.A. DE C., of S.A. de C.V.; S. DE R., of S. de R.L.; two,
+// SA DE or S. DE, are a person's initial and particle as often), and not
+// as a person's initials (MARIA PERE E I R: single letters count only
+// written with dots).
+func cutFormWritten(raw string, toks []string) bool {
+	if !cutAtFieldLength(raw) {
+		return false
+	}
+	n := cutLegalForm(toks)
+	if n < 3 {
+		return false
+	}
+	letters := !slices.ContainsFunc(toks[len(toks)-n:], func(t string) bool { return len(t) > 1 })
+	return !(letters && !strings.Contains(raw, ".")) && !initialsAfterSurnames(toks, n, true)
+}
+
 // legalFormAt finds the longest legal form at the end (or start) of toks and
 // returns how many tokens it spans and its canonical form.
 func legalFormAt(toks []string, atEnd bool) (int, string) {
@@ -265,7 +283,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 	longest := 0
 	for canon, variants := range map[string][]string{
 		"sa":            {"sa", "s a", "sociedad anonima", "societe anonyme", "sociedade anonima", "s a banco universal", "sa banco universal"}, // Venezuela's banks: Banco de Venezuela, S.A. Banco Universal
-		"sa de cv":      {"sa de cv", "s a de c v", "sa cv", "s a c v"},
+		"sa de cv":      {"sa de cv", "s a de c v", "sa de c v", "sa cv", "s a c v"},
 		"sapi de cv":    {"sapi de cv", "s a p i de c v", "sapi"},
 		"s de rl de cv": {"s de rl de cv", "s de r l de c v", "srl de cv", "s r l de c v"},
 		"s en c":        {"s en c", "s en c s", "s en cs", "sociedad en comandita", "sociedad en comandita simple"},
@@ -430,6 +448,9 @@ func isOrgName(raw string, toks []string) bool {
 			return true
 		}
 	}
+	if cutFormWritten(raw, toks) {
+		return true
+	}
 	for _, atEnd := range []bool{true, false} {
 		n, form := legalFormAt(toks, atEnd)
 		if n == 0 || n >= len(toks) {
@@ -558,7 +579,7 @@ var orgWords = set("inversiones inversora inversora holding holdings trading gro
 	"plumbing roofing heating joinery carpentry landscaping decorating scaffolding rentals cafe pizzeria " +
 	"takeaway fitness salon " +
 	// Family firms and public bodies in Spanish, Portuguese, French, Italian and German.
-	"hermanos hnos irmaos freres fratelli sohne embajada consulado alcaldia gobernacion municipalidad " +
+	"hermanos hnos hijos hijas sobrinos filhos figli irmaos freres fratelli sohne embajada consulado alcaldia gobernacion municipalidad " +
 	"municipio ayuntamiento prefeitura mairie gobierno gouvernement ministere departamento autoridad " +
 	"aduana policia tribunal " +
 	// Spanish and Portuguese.
