@@ -27,17 +27,7 @@ const (
 // and the sources' first records.
 func findMixed(recs []record.Record, comps []*compare.Comparison, cands []candidate, lv []uint8) []model.MixedIdentifier {
 	nC := len(comps)
-	var names, days, ids []int
-	for i, c := range comps {
-		switch {
-		case c.Spec.Kind.IsName():
-			names = append(names, i)
-		case c.Spec.Kind == record.KindDate && c.Spec.Exclusive:
-			days = append(days, i)
-		case c.Spec.Kind == record.KindIdentifier && c.Spec.Exclusive:
-			ids = append(ids, i)
-		}
-	}
+	names, days, ids := holderComparisons(comps)
 	if len(names) == 0 || len(days) == 0 || len(ids) == 0 {
 		return nil
 	}
@@ -96,6 +86,22 @@ func findMixed(recs []record.Record, comps []*compare.Comparison, cands []candid
 		}
 	}
 	return out
+}
+
+// holderComparisons returns the indexes of the comparisons that tell a
+// holder: of names, of exclusive dates and of exclusive identifiers.
+func holderComparisons(comps []*compare.Comparison) (names, days, ids []int) {
+	for i, c := range comps {
+		switch {
+		case c.Spec.Kind.IsName():
+			names = append(names, i)
+		case c.Spec.Kind == record.KindDate && c.Spec.Exclusive:
+			days = append(days, i)
+		case c.Spec.Kind == record.KindIdentifier && c.Spec.Exclusive:
+			ids = append(ids, i)
+		}
+	}
+	return names, days, ids
 }
 
 // mixedWarnings says what findMixed found, for summary.json.

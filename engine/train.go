@@ -186,6 +186,18 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// are read as missing between them, in training and in scoring.
 	mixed := findMixed(recs, comps, cands, lv)
 	vals.setMixed(mixed, cands, lv)
+	// Identifiers one holder holds several of (an account per row) are
+	// weighed, not exclusive, from here on: in training, in term
+	// frequencies and in the model, whose clustering they keep no records
+	// apart in.
+	several := findSeveralHeld(recs, comps, cands, lv, vals.copyOf.counted)
+	for _, s := range several {
+		for _, c := range comps {
+			if c.Spec.Name == s.Comparison {
+				c.Spec.Exclusive = false
+			}
+		}
+	}
 	timing["compare"] = round3(time.Since(t0).Seconds())
 	t0 = time.Now()
 	counts := make([]model.Counter, len(rules))
@@ -206,6 +218,9 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	}
 
 	tr := &model.Training{Seed: opt.Seed, URandomPairs: uPats.Total()}
+	for _, s := range several {
+		tr.Warnings = append(tr.Warnings, severalHeldWarning(s))
+	}
 	m0 := make([][]float64, nC)
 	for i := range comps {
 		m0[i] = model.StartM(numLevels[i] - 1)
