@@ -259,11 +259,28 @@ type Separation struct {
 	A record.Key `json:"a"`
 	B record.Key `json:"b"`
 	// Kind is "conflict" (they disagree outright on an exclusive feature),
-	// "decision" (a reviewer decided they are different) or "review"
+	// "decision" (a reviewer decided they are different), "review"
 	// (clustering held the pair back for a person to decide: Detail says
-	// why).
+	// why) or "kinds" (SeparationKinds: one is a person's record, the
+	// other an organisation's).
 	Kind   string `json:"kind"`
 	Detail string `json:"detail"`
+}
+
+// SeparationKinds is the Separation of a person's record and an
+// organisation's, which are never one entity: the records of a source
+// that declares no kind take the kind their names read as (a legal form
+// or an organisation's word), so a company written without either in a
+// payment is a person's record, compared with no company.
+const SeparationKinds = "kinds"
+
+// KindArticle names a record's kind with its article: "a person", "an
+// organisation".
+func KindArticle(k record.EntityKind) string {
+	if k == record.EntityOrganization {
+		return "an organisation"
+	}
+	return "a " + string(k)
 }
 
 // Unexcused says why joining two entities would not excuse a conflict
@@ -312,9 +329,11 @@ func (w *WhyNot) Summarise() {
 		}
 		return nil
 	}
-	switch d, c, r := first("decision"), first("conflict"), first("review"); {
+	switch d, c, r, k := first("decision"), first("conflict"), first("review"), first(SeparationKinds); {
 	case w.Best == nil:
 		w.Reason = "no pair across the two entities could be compared"
+	case k != nil:
+		w.Reason = k.Detail + ", and their records are never compared (a source that declares no kind reads each record's kind from its name: a legal form, or an organisation's word, makes an organisation's)"
 	case d != nil:
 		w.Reason = fmt.Sprintf("a reviewer decided %s and %s are different entities; clustering never joins them", d.A, d.B)
 	case w.Best.Outcome == OutcomeNonMatch:

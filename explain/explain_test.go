@@ -132,6 +132,11 @@ func TestWhyNotSummary(t *testing.T) {
 	if !strings.Contains(w.Reason, "a reviewer decided s/1 and s/2 are different") {
 		t.Errorf("reason %q", w.Reason)
 	}
+	w.Separations = append(w.Separations, explain.Separation{A: a.Key, B: b.Key, Kind: explain.SeparationKinds, Detail: "s/1 is a person's record, s/2 an organisation's"})
+	w.Summarise()
+	if !strings.HasPrefix(w.Reason, "s/1 is a person's record, s/2 an organisation's") || !strings.Contains(w.Reason, "never compared") {
+		t.Errorf("reason %q: kinds come first", w.Reason)
+	}
 }
 
 // TestHouseholdBar checks that a pair agreeing on phone and address gets a

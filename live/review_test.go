@@ -469,6 +469,16 @@ func TestWhyNotHeldAndUnlinked(t *testing.T) {
 		!strings.Contains(why.Reason, "held") || !strings.Contains(why.Reason, "reg/o") {
 		t.Fatalf("why not, held: %+v", why)
 	}
+	// The person's entity and the organisation's are apart by their
+	// kinds, whatever their names score.
+	why, err = l.WhyNot(ctx, ep, ent("reg", "o"), access.Everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(why.Separations, func(s explain.Separation) bool { return s.Kind == explain.SeparationKinds }) ||
+		!strings.Contains(why.Reason, "kyc/p is a person's record, reg/o an organisation's") || !strings.Contains(why.Reason, "never compared") {
+		t.Fatalf("why not, a person and an organisation: %+v", why)
+	}
 	// A reader who does not see the registry reads the same, without o.
 	pol, err := access.NewPolicy([]string{"secret"}, map[string]access.Source{"pay": {}, "kyc": {}, "reg": {Label: "secret"}})
 	if err != nil {

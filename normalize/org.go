@@ -287,6 +287,8 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"sapi de cv":    {"sapi de cv", "s a p i de c v", "sapi"},
 		"s de rl de cv": {"s de rl de cv", "s de r l de c v", "srl de cv", "s r l de c v"},
 		"s en c":        {"s en c", "s en c s", "s en cs", "sociedad en comandita", "sociedad en comandita simple"},
+		"sc":            {"sc", "s c", "sociedad civil"},   // Mexico's professional firms: Marrero Agosto Yago S.C.
+		"ac":            {"ac", "a c", "asociacion civil"}, // and its associations
 		"eirl":          {"eirl", "e i r l", "empresa individual de responsabilidad limitada"},
 		"eireli":        {"eireli", "eireli me", "eireli epp"},
 		"pte ltd":       {"pte ltd", "pte limited", "pte"},
@@ -538,7 +540,7 @@ func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
 
 // ambiguousForms are legal forms spelled like words of people's names,
 // and spellings of others that are (ASA, CIA).
-var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia")
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia sc ac")
 
 // formsBeforeName are the legal forms that names write before them, as
 // Russian, Kazakh and Indonesian ones do (OOO, PJSC, TOO, PT), even when
