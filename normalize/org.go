@@ -61,10 +61,10 @@ func parseOrg(raw string, toks []string) (OrgName, error) {
 		}
 		forms, toks = append([]string{f}, forms...), toks[:len(toks)-n]
 	}
-	if len(forms) == 0 && cutAtFieldLength(raw) {
+	if len(forms) == 0 {
 		// A payment message's 35-character line cut the legal form short:
 		// "TRANSPORTES KINGSDOZA INVERSIONES L" for … Inversiones Ltda.
-		if n := cutLegalForm(toks); n > 0 {
+		if n := cutLegalForm(toks, cutAtFieldLength(raw)); n > 0 {
 			toks = toks[:len(toks)-n]
 		}
 	}
@@ -220,18 +220,44 @@ var statusEnds = func() map[string]bool {
 // characters of an ISO 20022 name.
 var fieldLengths = []int{35, 70, 140}
 
-// cutAtFieldLength reports whether raw, trimmed, is as long as a payment
-// message's name field: a name that fills it was likely cut there.
-func cutAtFieldLength(raw string) bool {
-	return slices.Contains(fieldLengths, utf8.RuneCountInString(strings.TrimSpace(raw)))
+// fieldCut says where a name that fills a payment message's field was
+// likely cut: fieldWhole for none.
+type fieldCut int
+
+const (
+	fieldWhole     fieldCut = iota // shorter or longer than a field
+	fieldCutInWord                 // as long as the field: its last word may be cut inside
+	fieldCutAfter                  // one short of it: cut after a space (reading the file trims it), its words whole
+)
+
+// cutAtFieldLength says whether raw, trimmed, is as long as a payment
+// message's name field, or one short of it: a name that fills it was
+// likely cut there.
+func cutAtFieldLength(raw string) fieldCut {
+	n := utf8.RuneCountInString(strings.TrimSpace(raw))
+	switch {
+	case slices.Contains(fieldLengths, n):
+		return fieldCutInWord
+	case slices.Contains(fieldLengths, n+1):
+		return fieldCutAfter
+	}
+	return fieldWhole
 }
 
 // cutLegalForm returns how many tokens at the end of toks are a legal form
-// cut short (the start of one, its last token perhaps cut inside a word:
-// "sociedad a", "l"), leaving at least two tokens of name; 0 for none.
-func cutLegalForm(toks []string) int {
+// cut short by cut (the start of one, its last token perhaps cut inside a
+// word where cut is fieldCutInWord: "sociedad a", "l"; whole words where
+// it is fieldCutAfter: "s de", of S de RL, but not the roman numeral of
+// ALTGELD I), leaving at least two tokens of name; 0 for none.
+func cutLegalForm(toks []string, cut fieldCut) int {
+	if cut == fieldWhole {
+		return 0
+	}
 	for n := min(maxFormLen, len(toks)-2); n >= 1; n-- {
 		tail := strings.Join(toks[len(toks)-n:], " ")
+		if cut == fieldCutAfter {
+			tail += " "
+		}
 		for v := range legalForms {
 			if len(v) > len(tail) && strings.HasPrefix(v, tail) {
 				return n
@@ -248,10 +274,7 @@ func cutLegalForm(toks []string) int {
 // as a person's initials (MARIA PERE E I R: single letters count only
 // written with dots).
 func cutFormWritten(raw string, toks []string) bool {
-	if !cutAtFieldLength(raw) {
-		return false
-	}
-	n := cutLegalForm(toks)
+	n := cutLegalForm(toks, cutAtFieldLength(raw))
 	if n < 3 {
 		return false
 	}
@@ -422,8 +445,13 @@ func personEvidence(raw string, n PersonName) bool {
 	if n.Suffix != "" || strings.ContainsAny(raw, ",/") {
 		return true
 	}
+	// A name that fills a payment's field may have lost its legal form
+	// or its organisation word (OCASIO OLIVAS QUEZADA BETANCOURT HE, of
+	// … Hermanos S.C.): surnames alone, or an initial that is a word cut
+	// short, say nothing of it.
+	cut := cutAtFieldLength(raw) != fieldWhole
 	for _, t := range n.Tokens {
-		if len(t) == 1 || givenNames[t] || hispanicGiven[t] || hispanicSurnames[t] || eastAsianFamilies[t] || honorifics[t] {
+		if !cut && (len(t) == 1 || hispanicSurnames[t] || eastAsianFamilies[t]) || givenNames[t] || hispanicGiven[t] || honorifics[t] {
 			return true
 		}
 		if _, ok := arabicNames[t]; ok {
