@@ -259,6 +259,9 @@ func partyText(raw string) string {
 	if strings.ContainsAny(words, "'`\u2019\u2018") {
 		plain = apostrophes.Replace(words)
 	}
+	if strings.ContainsFunc(plain, isArabic) {
+		plain = apartScripts(plain)
+	}
 	cut := plain
 	for mayHold(cut, careOfHints) {
 		l := partyQualifier.FindStringIndex(cut)
@@ -296,6 +299,23 @@ func partyText(raw string) string {
 		return s
 	}
 	return raw
+}
+
+// apartScripts puts a space between an Arabic letter and a Latin letter
+// or digit written against it, as Tokens reads them apart (ATTNڢA is ATTN,
+// then what the Arabic letter reads as, then A), so that a marker is
+// found where Tokens will find its word.
+func apartScripts(s string) string {
+	var b strings.Builder
+	prev := rune(-1)
+	for _, r := range s {
+		if prev >= 0 && (isArabic(prev) != isArabic(r)) && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
 }
 
 // danglingMarker is a qualifier's marker that ends a party's text, with
@@ -498,8 +518,10 @@ var translitFolds = strings.NewReplacer("kh", "ch", "w", "v", "tsch", "ch", "sch
 
 // translitFold folds a lower-case name word for phonetic coding: the
 // replacements above, a y between a consonant and a vowel as i
-// (Tatyana/Tatiana), a leading ye as e (Yelena/Elena) and a final ff as v
-// (Popoff/Popov).
+// (Tatyana/Tatiana), a j between an i and a vowel dropped (Maija/Maiia,
+// Marija/Maria), an h between two vowels as ch, as the German and Baltic
+// spellings write х (Suhanova/Suchanova/Sukhanova), a leading ye as e
+// (Yelena/Elena) and a final ff as v (Popoff/Popov).
 func translitFold(w string) string {
 	w = translitFolds.Replace(w)
 	if strings.HasPrefix(w, "ye") {
@@ -508,14 +530,22 @@ func translitFold(w string) string {
 	if strings.HasSuffix(w, "ff") {
 		w = w[:len(w)-2] + "v"
 	}
-	if !strings.Contains(w, "y") {
+	if !strings.ContainsAny(w, "yjh") {
 		return w
 	}
-	b := []byte(w)
-	for i := 1; i+1 < len(b); i++ {
-		if b[i] == 'y' && !isVowel(b[i-1]) && isVowel(b[i+1]) {
-			b[i] = 'i'
+	b := make([]byte, 0, len(w)+2)
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		between := i > 0 && i+1 < len(w)
+		switch {
+		case c == 'y' && between && !isVowel(w[i-1]) && isVowel(w[i+1]):
+			c = 'i'
+		case c == 'j' && between && w[i-1] == 'i' && isVowel(w[i+1]):
+			continue
+		case c == 'h' && between && isVowel(w[i-1]) && isVowel(w[i+1]):
+			b = append(b, 'c')
 		}
+		b = append(b, c)
 	}
 	return string(b)
 }

@@ -528,6 +528,10 @@ func TestTransliterationsSoundAlike(t *testing.T) {
 		{"Mikhail Popov", "Michail Popoff", true},
 		{"Yelena Khrushcheva", "Elena Chruschtschewa", true},
 		{"Natalya Volkova", "Natalia Wolkowa", true},
+		{"Maiia Sukhanova", "Maija Suhanova", true},
+		{"Marija Mihailova", "Maria Mikhailova", true},
+		{"Maria Mejia", "Maria Meza", false},
+		{"Johanna Mohammed", "Joanna Mohammed", false},
 		{"Vladimir Smirnov", "Vladimir Sokolov", false},
 		{"Olga Ivanova", "Irina Ivanova", false},
 	}
