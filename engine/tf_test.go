@@ -203,8 +203,8 @@ func TestTermFrequenciesOnePersonManyFiles(t *testing.T) {
 
 // TestTermFrequenciesRareNameOneHolder: records of a name its words make
 // rare that hold no values that disagree (a customer's date of birth, a
-// filing's registration, a list entry's passport) are one holder, though
-// they share no value: the name stays as rare as written once. Records
+// filing's registration, a list entry's passport, an officer's month of
+// birth) are one holder, though they share no value: the name stays as rare as written once. Records
 // of a name whose words are common are as many holders as nothing joins,
 // and records that disagree (three dates of birth) stay apart whatever
 // the name.
@@ -214,20 +214,21 @@ func TestTermFrequenciesRareNameOneHolder(t *testing.T) {
 		"e1,Eva Roca Lusto,,,1980-02-03\n" + // one person in three sources
 		"e2,Eva Roca Lusto,R1,,\n" +
 		"e3,Eva Roca Lusto,,P1,\n" +
+		"e4,Eva Roca Lusto,,,1980-02\n" + // a filing's officer, born that month
 		"a1,Ana Diaz,,,1970-01-01\n" + // a common name, so written
 		"a2,Ana Diaz,R2,,\n" +
 		"a3,Ana Diaz,,P2,\n" +
 		"i1,Ivo Kral Zeman,,,1960-01-01\n" + // three people: three dates
 		"i2,Ivo Kral Zeman,,,1961-05-06\n" +
 		"i3,Ivo Kral Zeman,,,1962-07-08\n"
-	for i := range 12 { // Ana and Diaz are common words
-		csv += fmt.Sprintf("m%d,Ana Mora%c,M%d,,\nd%d,Luis%c Diaz,D%d,,\n", i, 'a'+i, 100+i, i, 'a'+i, 100+i)
+	for i := range 40 { // Ana and Diaz are common words, the others rare
+		csv += fmt.Sprintf("m%d,Ana Mora%c%c,M%d,,\nd%d,Luis%c%c Diaz,D%d,,\n", i, 'a'+i%20, 'a'+i/20, 100+i, i, 'a'+i%20, 'a'+i/20, 100+i)
 	}
 	vals, name := nameValues(t, dir, csv)
 	tf := vals.termFrequencies(name)
-	// Holders: Eva Roca Lusto 1, Ana Diaz 3, Ivo Kral Zeman 3, and 24
-	// names held once: 31.
-	const total = 31.0
+	// Holders: Eva Roca Lusto 1, Ana Diaz 3, Ivo Kral Zeman 3, and 80
+	// names held once: 87.
+	const total = 87.0
 	want := map[string]float64{"ana diaz": 2 / total, "ivo kral zeman": 2 / total}
 	if !maps.Equal(tf.values, want) || tf.min != 1/total {
 		t.Errorf("values %v (min %v), want %v (min 1/%v)", tf.values, tf.min, want, total)

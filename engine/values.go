@@ -794,11 +794,25 @@ func (t *valueTable) consistentHolders(rs []int32, sc *holderScratch) int {
 		return cmp.Compare(a, b)
 	})
 	// disagree reports whether a and b both hold values of a comparison
-	// and share none of them.
+	// and agree on none of them; a date known to the month or the year
+	// agrees with the days it holds (1958-02 with 1958-02-14: a filing's
+	// officer and a customer).
+	agree := func(x, y holding) bool {
+		if x.comp != y.comp || x.key == y.key {
+			return x == y
+		}
+		if t.comps[x.comp].Spec.Kind != record.KindDate {
+			return false
+		}
+		a, b := t.keys[x.comp].Key(x.key), t.keys[x.comp].Key(y.key)
+		return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
+	}
 	disagree := func(a, b []holding) bool {
 		for _, x := range a {
 			if slices.ContainsFunc(b, func(y holding) bool { return y.comp == x.comp }) &&
-				!slices.ContainsFunc(a, func(z holding) bool { return z.comp == x.comp && slices.Contains(b, z) }) {
+				!slices.ContainsFunc(a, func(z holding) bool {
+					return z.comp == x.comp && slices.ContainsFunc(b, func(y holding) bool { return agree(z, y) })
+				}) {
 				return true
 			}
 		}
