@@ -195,8 +195,9 @@ func Compile(s Spec) (*Comparison, error) {
 // SharedName reports, for two values of a name comparison, whether the
 // name of one is part of the other's, read as the same person's: every
 // word of the name with fewer is a word of the other, written out there
-// too (an initial matches no word), and both begin with the same given
-// name. It returns the value with fewer tokens, whose exact key (KeyOf)
+// too (an initial matches no word), and the other's first given name is
+// one of them: both begin with it, or the one with fewer writes it after
+// its surname (AUER TIM of Tim N Auer, as payments write names). It returns the value with fewer tokens, whose exact key (KeyOf)
 // is the name the two share: "patricia perez" of "Patricia Pérez Peña",
 // or "andres pena roswood" of "PEÑA ROSWOOD, Andrés Eduardo". A
 // relative's name is not shared so however its tokens fall: Laura
@@ -206,7 +207,8 @@ func (c *Comparison) SharedName(a, b *Prepared) (*Prepared, bool) {
 	if c.givenSlot < 0 {
 		return nil, false
 	}
-	if ga := c.str(a, c.givenSlot); ga == "" || ga != c.str(b, c.givenSlot) {
+	ga, gb := c.str(a, c.givenSlot), c.str(b, c.givenSlot)
+	if ga == "" || gb == "" {
 		return nil, false
 	}
 	short, long := a, b
@@ -217,6 +219,10 @@ func (c *Comparison) SharedName(a, b *Prepared) (*Prepared, bool) {
 		if !slices.Contains(long.v.Tokens, w) {
 			return nil, false
 		}
+	}
+	// Siblings' shared surnames hold neither given name.
+	if ga != gb && !slices.Contains(short.v.Tokens, c.str(long, c.givenSlot)) {
+		return nil, false
 	}
 	return short, true
 }

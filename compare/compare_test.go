@@ -550,9 +550,9 @@ func TestPrepareGroup(t *testing.T) {
 	}
 }
 
-// TestSharedName: the name two names share, read as one person's (the
-// same first given name, every token of one in the other), and not a
-// relative's.
+// TestSharedName: the name two names share, read as one person's (every
+// token of one in the other, the other's first given name among them),
+// and not a relative's.
 func TestSharedName(t *testing.T) {
 	c := compare.MustCompile(compare.DefaultSpec("name", record.KindName))
 	tests := []struct {
@@ -571,6 +571,8 @@ func TestSharedName(t *testing.T) {
 		{"Juan Manuel García", "Juan García López", ""},                 // neither within the other
 		{"Juan García López", "Juan López García", "garcia juan lopez"}, // order aside
 		{"Nguyen Van An", "An Nguyen", "an nguyen"},                     // a Vietnamese middle name dropped, Western order
+		{"Tim N Auer", "AUER TIM", "auer tim"},                          // a payment's surname first, the initial dropped
+		{"Gabriela Laura Larley", "LARLEY LAURA", ""},                   // the longer's given name is no word of the shorter
 	}
 	for _, tt := range tests {
 		for _, swap := range []bool{false, true} {
