@@ -271,6 +271,13 @@ type Field struct {
 	Split   string      // separator of multi-valued cells; "" = single-valued
 	Formats []string    // date only: Go time layouts, tried in order
 	Region  string      // phone only: ISO 3166-1 alpha-2 default region
+	// Exclusive, when set, declares of an identifier or a date whether
+	// one holder has one value (true: two records that disagree outright
+	// are kept apart) or may hold several (false: a bank's accounts, a
+	// disagreement is weighed as evidence); unset, identifiers and dates
+	// are exclusive unless the data shows their holders to hold several
+	// (engine.findSeveralHeld).
+	Exclusive *bool
 	// DateOrder is, of a date field that declares no formats, the order
 	// of day and month its dates are read in when both orders read one
 	// (03/08/1999): "day_first" or "month_first", as a model found it in
@@ -416,6 +423,20 @@ func (c *Config) Kinds() map[string]record.Kind {
 		}
 	}
 	return kinds
+}
+
+// DeclaredExclusive returns, for each feature some field of which declares
+// exclusive, whether it is (validation makes the sources agree).
+func (c *Config) DeclaredExclusive() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range c.Sources {
+		for _, f := range s.Fields {
+			if f.Exclusive != nil {
+				out[f.Name] = *f.Exclusive
+			}
+		}
+	}
+	return out
 }
 
 // ReadKind returns the kind a field's values are read as: its type, but
@@ -994,7 +1015,7 @@ func (p *parser) parseField(key, n *yaml.Node, field string) Field {
 	if !featureName.MatchString(fd.Name) {
 		p.errf(key, field, "feature name must be letters, digits and _ (starting with a letter)")
 	}
-	for _, kv := range p.mapping(n, field, "column", "columns", "type", "split", "formats", "region", "alias_of") {
+	for _, kv := range p.mapping(n, field, "column", "columns", "type", "split", "formats", "region", "alias_of", "exclusive") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -1023,6 +1044,12 @@ func (p *parser) parseField(key, n *yaml.Node, field string) Field {
 			}
 		case "alias_of":
 			fd.AliasOf = p.scalar(v, f)
+		case "exclusive":
+			var x bool
+			if err := v.Decode(&x); err != nil {
+				p.errf(v, f, "must be true or false")
+			}
+			fd.Exclusive = &x
 		case "region":
 			fd.Region = strings.ToUpper(p.scalar(v, f))
 			if !regionCode.MatchString(fd.Region) {
@@ -1051,6 +1078,9 @@ func (p *parser) parseField(key, n *yaml.Node, field string) Field {
 	}
 	if fd.Region != "" && fd.Type != record.KindPhone && fd.Type != "" {
 		p.errf(n, join(field, "region"), "region applies only to type phone")
+	}
+	if fd.Exclusive != nil && fd.Type != record.KindIdentifier && fd.Type != record.KindDate && fd.Type != "" {
+		p.errf(n, join(field, "exclusive"), "exclusive applies only to types identifier and date")
 	}
 	return fd
 }
@@ -1272,6 +1302,8 @@ func (p *parser) resolveAliases(src *Source, field string) {
 			p.errf(at, f, "type %s differs from type %s of %s", a.Type, kept[i].Type, a.AliasOf)
 		case len(a.Columns) > 1:
 			p.errf(at, f, "an alias field takes one column")
+		case a.Exclusive != nil:
+			p.errf(at, field+".fields."+a.Name+".exclusive", "an alias field adds values to %s: declare exclusive there", a.AliasOf)
 		default:
 			kept[i].Also = append(kept[i].Also, Alias{Column: a.Column, Split: a.Split})
 		}
@@ -1325,6 +1357,8 @@ func (p *parser) validate(cfg *Config) {
 	names := map[string]int{}
 	kinds := map[string]record.Kind{}
 	kindSrc := map[string]string{}
+	exclusive := map[string]Field{} // feature → the first field that declares exclusive
+	exclusiveSrc := map[string]string{}
 	for i, s := range cfg.Sources {
 		field := fmt.Sprintf("sources[%d]", i)
 		at := &yaml.Node{Line: s.Line}
@@ -1360,6 +1394,14 @@ func (p *parser) validate(cfg *Config) {
 		for _, f := range s.Fields {
 			if f.Type == "" {
 				continue
+			}
+			if f.Exclusive != nil {
+				if d, ok := exclusive[f.Name]; ok && *d.Exclusive != *f.Exclusive {
+					p.errf(&yaml.Node{Line: f.Line}, field+".fields."+f.Name+".exclusive",
+						"exclusive %v differs from exclusive %v of the same feature in source %s: it is the feature's, compared across sources", *f.Exclusive, *d.Exclusive, exclusiveSrc[f.Name])
+				} else if !ok {
+					exclusive[f.Name], exclusiveSrc[f.Name] = f, s.Name
+				}
 			}
 			k, seen := kinds[f.Name]
 			if shared, ok := sharedKind(k, f.Type); seen && ok {

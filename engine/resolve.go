@@ -47,6 +47,9 @@ type ResolveOptions struct {
 	// writing files), so that the raw text is not held, and scanned by
 	// the garbage collector, through the whole run.
 	DropRaw bool
+	// declared are the features whose exclusivity the config declares
+	// (config.Config.DeclaredExclusive): training leaves them as said.
+	declared map[string]bool
 }
 
 // Resolution is the outcome of Resolve.
@@ -216,6 +219,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	opt.Workers = min(opt.Workers, MaxWorkers())
+	opt.declared = cfg.DeclaredExclusive()
 	if opt.Seed == 0 {
 		opt.Seed = 1
 	}
@@ -726,12 +730,17 @@ func checkRule(r block.Rule, kinds map[string]record.Kind) error {
 func DefaultSpecs(cfg *config.Config) []compare.Spec {
 	var specs []compare.Spec
 	kinds := cfg.Kinds()
+	declared := cfg.DeclaredExclusive()
 	seen := map[string]bool{}
 	for _, s := range cfg.Sources {
 		for _, f := range s.Fields {
 			if !seen[f.Name] {
 				seen[f.Name] = true
-				specs = append(specs, compare.DefaultSpec(f.Name, kinds[f.Name]))
+				spec := compare.DefaultSpec(f.Name, kinds[f.Name])
+				if x, ok := declared[f.Name]; ok {
+					spec.Exclusive = x
+				}
+				specs = append(specs, spec)
 			}
 		}
 	}

@@ -190,7 +190,10 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	// weighed, not exclusive, from here on: in training, in term
 	// frequencies and in the model, whose clustering they keep no records
 	// apart in.
-	several := findSeveralHeld(recs, comps, cands, lv, vals.copyOf.counted)
+	several := slices.DeleteFunc(findSeveralHeld(recs, comps, cands, lv, vals.copyOf.counted), func(s SeveralHeld) bool {
+		_, said := opt.declared[s.Comparison]
+		return said
+	})
 	for _, s := range several {
 		for _, c := range comps {
 			if c.Spec.Name == s.Comparison {
