@@ -57,8 +57,8 @@ func findSeveralHeld(recs []record.Record, comps []*compare.Comparison, cands []
 			continue
 		}
 		v := lv[k*nC : (k+1)*nC]
-		// byPerson: one by name and day of birth; byID: the identifiers
-		// it agrees on exactly.
+		// byPerson: one by name and day of birth; exact: how many
+		// identifiers it agrees on exactly.
 		byPerson := false
 		for _, n := range names {
 			if v[n] != 1 {

@@ -204,10 +204,10 @@ func TestTermFrequenciesOnePersonManyFiles(t *testing.T) {
 // TestTermFrequenciesRareNameOneHolder: records of a name its words make
 // rare that hold no values that disagree (a customer's date of birth, a
 // filing's registration, a list entry's passport, an officer's month of
-// birth) are one holder, though they share no value: the name stays as rare as written once. Records
-// of a name whose words are common are as many holders as nothing joins,
-// and records that disagree (three dates of birth) stay apart whatever
-// the name.
+// birth) are one holder, though they share no value: the name stays as
+// rare as written once. Records of a name whose words are common are as
+// many holders as nothing joins, and records that disagree (three dates
+// of birth) stay apart whatever the name.
 func TestTermFrequenciesRareNameOneHolder(t *testing.T) {
 	dir := t.TempDir()
 	csv := "id,name,reg,passport,dob\n" +

@@ -268,7 +268,7 @@ func cutLegalForm(toks []string, cut fieldCut) int {
 }
 
 // cutFormWritten reports whether raw, as long as a payment message's name
-// field, ends with a legal form the field cut short, three words of it
+// field (cutAtFieldLength), ends with a legal form the field cut short, three words of it
 // at least (S.A. DE C., of S.A. de C.V.; S. DE R., of S. de R.L.; two,
 // SA DE or S. DE, are a person's initial and particle as often), and not
 // as a person's initials (MARIA PERE E I R: single letters count only
