@@ -59,6 +59,10 @@ func historicalTruth(recs []record.Record) map[record.Key]string {
 // (0.96 on 5 December 2026), not a goal.
 const patstatTarget = 0.94
 
+// indepTarget is a floor under the independent generator's pairwise F1
+// (0.95 on 5 December 2026), not a goal.
+const indepTarget = 0.92
+
 // chicagoTarget is a floor under the Chicago early-childhood sites'
 // pairwise F1 (0.92 on 5 December 2026), not a goal.
 const chicagoTarget = 0.90
@@ -105,6 +109,15 @@ func TestAccuracy(t *testing.T) {
 		filepath.Join(patstat, "patstat.yaml"), patstatTarget,
 		func([]record.Record) map[record.Key]string {
 			return readTruth(t, filepath.Join(patstat, "truth.csv.gz"))
+		}})
+	// The independent generator's set (examples/indep, scripts/indepgen):
+	// a multi-source AML set whose conventions Concord's own generators
+	// did not choose.
+	indep := filepath.Join("..", "..", "examples", "indep")
+	sets = append(sets, dataset{"Independent generator", "scripts/indepgen, seed 1: a US bank's customers (names in three columns, companies in a fourth), an acquired bank's nested KYC, a register and its officers, a JSON watch list, two-party wires; a fifth of the people pay from two accounts no source shows together",
+		filepath.Join(indep, "indep.yaml"), indepTarget,
+		func([]record.Record) map[record.Key]string {
+			return readTruth(t, filepath.Join(indep, "truth.csv.gz"))
 		}})
 	synthDir := t.TempDir()
 	synthCfg, synthTruth, err := synth.Write(synthDir, synth.Options{Seed: 1, People: 5000})
@@ -271,8 +284,8 @@ Regenerate this file with:
 
 The same test, run without ` + "`-write`" + ` in CI, fails if pairwise F1 drops below the targets
 (Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95, heterogeneous ` + fmt.Sprint(heteroTarget) + `,
-UK-style ` + fmt.Sprint(ukTarget) + `, historical figures ` + fmt.Sprint(historicalTarget) + `, Chicago sites ` + fmt.Sprint(chicagoTarget) + `, PATSTAT applicants ` + fmt.Sprint(patstatTarget) + `:
-floors under what they measure, not goals),
+UK-style ` + fmt.Sprint(ukTarget) + `, historical figures ` + fmt.Sprint(historicalTarget) + `, Chicago sites ` + fmt.Sprint(chicagoTarget) + `, PATSTAT applicants ` + fmt.Sprint(patstatTarget) + `,
+independent generator ` + fmt.Sprint(indepTarget) + `: floors under what they measure, not goals),
 or if values written as many systems write them (placeholders for missing values, labels
 around identifiers) cost the heterogeneous set more than ` + fmt.Sprint(messyCost) + ` of it (read as they
 are written, as by the code of 3 December, they cost 0.075: F1 0.9042; without the
@@ -422,7 +435,8 @@ These causes were found on a set from a generator written apart from internal/sy
 (scripts/indepgen: Faker's names, a US bank's customer file with names in three columns
 and companies in a fourth, an acquired bank's nested KYC, a register with its officers
 in a file of their own, a JSON watch list, two-party wires; mapped from this README as
-concord.yaml there), so that what the engine learns from one generator's habits shows.
+concord.yaml there; its seed 1 at 2,500 people is examples/indep, measured above), so that
+what the engine learns from one generator's habits shows.
 The changes above together, its seeds 1, 2 and 3: 0.9259 → 0.9408, 0.9220 → 0.9361,
 0.9257 → 0.9394; seeds 4 and 5 with a row per account: 0.9135 → 0.9646, 0.9146 → 0.9637.
 Most of what it still misses (three pairs in five) are people who pay from two accounts
