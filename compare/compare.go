@@ -197,8 +197,9 @@ func Compile(s Spec) (*Comparison, error) {
 // word of the name with fewer is a word of the other, written out there
 // too (an initial matches no word), and the other's first given name is
 // one of them: both begin with it, or the one with fewer writes it after
-// its surname (AUER TIM of Tim N Auer, as payments write names). It returns the value with fewer tokens, whose exact key (KeyOf)
-// is the name the two share: "patricia perez" of "Patricia Pérez Peña",
+// its surname (AUER TIM of Tim N Auer, as payments write names). It
+// returns the value with fewer tokens, whose exact key (KeyOf) is the
+// name the two share: "patricia perez" of "Patricia Pérez Peña",
 // or "andres pena roswood" of "PEÑA ROSWOOD, Andrés Eduardo". A
 // relative's name is not shared so however its tokens fall: Laura
 // Larley, named after a mother's middle name, is not part of Gabriela

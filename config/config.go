@@ -1357,7 +1357,7 @@ func (p *parser) validate(cfg *Config) {
 	names := map[string]int{}
 	kinds := map[string]record.Kind{}
 	kindSrc := map[string]string{}
-	exclusive := map[string]Field{} // feature → the first field that declares exclusive
+	exclusive := map[string]bool{} // feature → what its first field that declares exclusive says
 	exclusiveSrc := map[string]string{}
 	for i, s := range cfg.Sources {
 		field := fmt.Sprintf("sources[%d]", i)
@@ -1396,11 +1396,11 @@ func (p *parser) validate(cfg *Config) {
 				continue
 			}
 			if f.Exclusive != nil {
-				if d, ok := exclusive[f.Name]; ok && *d.Exclusive != *f.Exclusive {
+				if x, ok := exclusive[f.Name]; ok && x != *f.Exclusive {
 					p.errf(&yaml.Node{Line: f.Line}, field+".fields."+f.Name+".exclusive",
-						"exclusive %v differs from exclusive %v of the same feature in source %s: it is the feature's, compared across sources", *f.Exclusive, *d.Exclusive, exclusiveSrc[f.Name])
+						"exclusive %v differs from exclusive %v of the same feature in source %s: it is the feature's, compared across sources", *f.Exclusive, x, exclusiveSrc[f.Name])
 				} else if !ok {
-					exclusive[f.Name], exclusiveSrc[f.Name] = f, s.Name
+					exclusive[f.Name], exclusiveSrc[f.Name] = *f.Exclusive, s.Name
 				}
 			}
 			k, seen := kinds[f.Name]

@@ -798,10 +798,12 @@ func (t *valueTable) consistentHolders(rs []int32, sc *holderScratch) int {
 	// agrees with the days it holds (1958-02 with 1958-02-14: a filing's
 	// officer and a customer).
 	agree := func(x, y holding) bool {
-		if x.comp != y.comp || x.key == y.key {
-			return x == y
-		}
-		if t.comps[x.comp].Spec.Kind != record.KindDate {
+		switch {
+		case x.comp != y.comp:
+			return false
+		case x.key == y.key:
+			return true
+		case t.comps[x.comp].Spec.Kind != record.KindDate:
 			return false
 		}
 		a, b := t.keys[x.comp].Key(x.key), t.keys[x.comp].Key(y.key)

@@ -658,7 +658,7 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 		}
 		consensus := l.scorer.Consensus(groupLevels{l.scorer, l.recordsGroup(both)}, members)
 		var conflicts []explain.Separation
-		bestOK := false
+		bestOK, kindsShown := false, false // the best pair may be one entity; a kinds separation is listed
 		for i := range ra {
 			for j := range rb {
 				if w.Pairs == maxWhyNotPairs {
@@ -668,11 +668,12 @@ func (l *Live) WhyNot(ctx context.Context, a, b record.EntityID, v access.View) 
 				w.Pairs++
 				// The best pair is one of two records that may be one
 				// entity, where any is.
-				ok := ra[i].Kind.Compatible(rb[j].Kind)
-				if w.Best == nil || ok && !bestOK || ok == bestOK && wf.Weight > w.Best.Weight {
-					w.Best, bestOK = &wf, ok
+				compatible := ra[i].Kind.Compatible(rb[j].Kind)
+				if w.Best == nil || compatible && !bestOK || compatible == bestOK && wf.Weight > w.Best.Weight {
+					w.Best, bestOK = &wf, compatible
 				}
-				if !ra[i].Kind.Compatible(rb[j].Kind) && !slices.ContainsFunc(w.Separations, func(s explain.Separation) bool { return s.Kind == explain.SeparationKinds }) {
+				if !compatible && !kindsShown {
+					kindsShown = true
 					w.Separations = append(w.Separations, explain.Separation{A: ra[i].Key, B: rb[j].Key, Kind: explain.SeparationKinds,
 						Detail: fmt.Sprintf("%s is %s's record, %s %s's: a person and an organisation are never one entity", ra[i].Key, explain.KindArticle(ra[i].Kind), rb[j].Key, explain.KindArticle(rb[j].Kind))})
 				}
