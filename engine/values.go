@@ -1054,14 +1054,15 @@ type pairWeights struct {
 	// "". So of, which weighs by tfOrg where it is not tf, reads no more
 	// than it did for every other key.
 	tfOrgForm []map[orgFormKey]float64
-	subset    []int  // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
-	household []bool // household comparisons count once (model.Scorer.CompareValues)
+	subset    []int    // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
+	near      [][]bool // comparison → level → a near level (model.NearLevels); nil: none
+	household []bool   // household comparisons count once (model.Scorer.CompareValues)
 }
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
 	p := &pairWeights{t: t, shared: t.shared, weight: make([][]float64, nC), tf: make([][]float64, nC), tfOrg: make([][]float64, nC),
-		tfOrgForm: make([]map[orgFormKey]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
+		tfOrgForm: make([]map[orgFormKey]float64, nC), subset: make([]int, nC), near: make([][]bool, nC), household: make([]bool, nC)}
 	names := t.srcNames
 	for i, x := range t.src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
@@ -1079,6 +1080,7 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 	for i, c := range s.Comps {
 		p.household[i] = s.IsHousehold(i)
 		p.subset[i] = model.SubsetLevel(c)
+		p.near[i] = model.NearLevels(c)
 		p.weight[i] = make([]float64, c.NumLevels())
 		for l := range p.weight[i] {
 			p.weight[i][l] = s.LevelWeight(i, l)
@@ -1191,6 +1193,8 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 			}
 		case l > 1 && int(l) <= p.subset[i]:
 			w += p.subsetTF(i, k, a, b)
+		case p.near[i] != nil && p.near[i][l]:
+			w += p.nearTF(i, l, a, b)
 		}
 		if p.household[i] && w > 0 {
 			household = max(household, w)
@@ -1283,6 +1287,17 @@ func (p *pairWeights) subsetTF(i, k int, a, b int32) float64 {
 	}
 	col := &p.t.cols[i]
 	return model.SharedNameTF(p.t.comps[i], col.prepared(a), col.prepared(b), func(shared *compare.Prepared) float64 { return tf[shared.Key()] })
+}
+
+// nearTF is model.Scorer's adjustment of names at near level l between
+// records a and b (model.NearNameTF), read from the exact keys'
+// adjustments.
+func (p *pairWeights) nearTF(i int, l uint8, a, b int32) float64 {
+	col, tf := &p.t.cols[i], p.tf[i]
+	if tf == nil {
+		return 0
+	}
+	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] })
 }
 
 // sharedNames holds, for each candidate and each name comparison whose

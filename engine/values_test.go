@@ -148,7 +148,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	}
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	queries := map[int32]*model.Query{}
-	tf, shared, orgNames, orgForms := 0, 0, 0, 0
+	tf, shared, near, orgNames, orgForms := 0, 0, 0, 0, 0
 	var towns [3]int // pairs comparing a derived town, by level: 0, 1, more
 	for k, c := range s.cands {
 		got = all[k*len(s.comps) : (k+1)*len(s.comps)]
@@ -189,6 +189,9 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 			if got[i] > 1 && int(got[i]) <= pw.subset[i] && pw.subsetTF(i, k, c.A, c.B) != 0 {
 				shared++
 			}
+			if pw.near[i] != nil && pw.near[i][got[i]] && pw.nearTF(i, got[i], c.A, c.B) != 0 {
+				near++
+			}
 		}
 		if math.Abs(w-ref) > 1e-9 || math.Abs(again-ref) > 1e-9 {
 			t.Fatalf("%s ~ %s: weight %v from tables (%v reading names again), %v from the scorer", s.recs[c.A].Key, s.recs[c.B].Key, w, again, ref)
@@ -200,6 +203,10 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	if shared == 0 {
 		t.Error("no pair of names sharing a name was adjusted by its frequency: that path went untested")
 	}
+	if derived && near == 0 {
+		t.Error("no pair of names at a near level was adjusted by its frequency: that path went untested")
+	}
+	t.Logf("%d pairs of names at a near level adjusted by their frequency", near)
 	if orgs && orgNames == 0 {
 		t.Error("no pair of organisations' names was weighed by their own frequency: that path went untested")
 	}

@@ -443,31 +443,39 @@ func TestRareNameFrequency(t *testing.T) {
 	}
 }
 
-// TestSharedNameTF: names that share a name (a maternal surname or a
-// middle name dropped) are adjusted by how common the name they share
-// is, as an exact match on it would be; a relative's name is not.
-func TestSharedNameTF(t *testing.T) {
-	spec := compare.DefaultSpec("name", record.KindName)
+// nameTFScorer returns a scorer of one comparison of names of kind with
+// term frequencies table and tfMin (each level's u 0.001 times its rank:
+// an exact match's is 0.001), its spec, and a maker of records that hold a
+// name written raw.
+func nameTFScorer(t *testing.T, kind record.Kind, table map[string]float64, tfMin float64) (*model.Scorer, compare.Spec, func(id, raw string) *record.Record) {
+	t.Helper()
+	spec := compare.DefaultSpec("name", kind)
 	name := model.FromSpec(spec)
 	for j := range name.Levels {
 		name.Levels[j].M, name.Levels[j].U = 0.5/float64(j+1), 0.001*float64(j+1)
 	}
-	const uExact, tfMin, common = 0.001, 0.0001, 0.04
-	name.TFTable = map[string]float64{"garcia juan": common}
-	name.TFMin = tfMin
+	name.TFTable, name.TFMin = table, tfMin
 	m := &model.Model{Version: model.Version, Prior: 0.001, Thresholds: model.Thresholds{Match: 0.95, Review: 0.6},
 		Comparisons: []model.Comparison{name}}
 	s, err := m.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
-	named := func(id, raw string) *record.Record {
-		v, err := normalize.Value(record.KindName, raw, normalize.Options{})
+	return s, spec, func(id, raw string) *record.Record {
+		v, err := normalize.Value(kind, raw, normalize.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{v}}}}
 	}
+}
+
+// TestSharedNameTF: names that share a name (a maternal surname or a
+// middle name dropped) are adjusted by how common the name they share
+// is, as an exact match on it would be; a relative's name is not.
+func TestSharedNameTF(t *testing.T) {
+	const uExact, tfMin, common = 0.001, 0.0001, 0.04
+	s, spec, named := nameTFScorer(t, record.KindName, map[string]float64{"garcia juan": common}, tfMin)
 	tests := []struct {
 		a, b string
 		tf   float64
@@ -482,6 +490,39 @@ func TestSharedNameTF(t *testing.T) {
 		s.Compare(named("1", tt.a), named("2", tt.b), make([]uint8, 1), ev)
 		if ev[0].Level == 0 || ev[0].Level == len(spec.Levels) {
 			t.Fatalf("%q ~ %q: level %d, want one that agrees", tt.a, tt.b, ev[0].Level)
+		}
+		if math.Abs(ev[0].TFAdjust-tt.tf) > 1e-9 {
+			t.Errorf("%q ~ %q (%s): tf %.3f, want %.3f", tt.a, tt.b, ev[0].Label, ev[0].TFAdjust, tt.tf)
+		}
+	}
+}
+
+// TestNearNameTF: people's names a letter apart, or one cut short by a
+// field, are adjusted by the commoner name's frequency, up or down;
+// names that differ otherwise (a sibling's given name, two letters, an
+// organisation's name) keep their level's weight.
+func TestNearNameTF(t *testing.T) {
+	const uExact, tfMin, common = 0.001, 0.0001, 0.04
+	s, _, named := nameTFScorer(t, record.KindParty, map[string]float64{"garcia juan lopez": common}, tfMin)
+	up, down := math.Log2(uExact/tfMin), math.Log2(uExact/common)
+	tests := []struct {
+		a, b string
+		tf   float64
+	}{
+		{"James Kenneth Jackson", "JAMES KENNETH JAAKSON", up},                                    // a letter substituted
+		{"Javier Muñoz Santos", "SANTOS/JAVIER MUNZ", up},                                         // one dropped, another order
+		{"Ahmad Sharif", "AHMAD SAHRIF", up},                                                      // two swapped
+		{"Juan García López", "JUAN GARCIA LOPES", down},                                          // a common name's typo
+		{"Alejandro Horacio Rolón Cordero Villalobos", "ALEJANDRO HORACIO ROLON CORDERO VIL", up}, // cut by a 35-character field
+		{"Maria Garcia Lopez", "MARIO GARCIA LOPEZ", 0},                                           // another first given name
+		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters
+		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA", 0},                       // organisations
+	}
+	for _, tt := range tests {
+		ev := make([]model.Evidence, 1)
+		s.Compare(named("1", tt.a), named("2", tt.b), make([]uint8, 1), ev)
+		if near := model.NearLevels(s.Comps[0]); near == nil || !near[ev[0].Level] {
+			t.Fatalf("%q ~ %q: level %q, want a near one", tt.a, tt.b, ev[0].Label)
 		}
 		if math.Abs(ev[0].TFAdjust-tt.tf) > 1e-9 {
 			t.Errorf("%q ~ %q (%s): tf %.3f, want %.3f", tt.a, tt.b, ev[0].Label, ev[0].TFAdjust, tt.tf)

@@ -24,6 +24,7 @@ type Scorer struct {
 	priors     map[[2]string]float64 // sources (sorted) → log2 prior odds
 	tfSalt     []byte                // keys the term-frequency tables; nil: keyed by value
 	subset     []int                 // comparison → the last level a shared name adjusts (SubsetLevel); 0: none
+	near       [][]bool              // comparison → level → a near level (NearLevels); nil: none
 	mixed      map[[2]string][]bool  // sources (sorted) → comparisons whose disagreements are read as missing (Model.Mixed)
 }
 
@@ -73,6 +74,7 @@ func (m *Model) Compile() (*Scorer, error) {
 		}
 		s.Comps = append(s.Comps, cc)
 		s.subset = append(s.subset, SubsetLevel(cc))
+		s.near = append(s.near, NearLevels(cc))
 		s.weights = append(s.weights, w)
 		s.household = append(s.household, c.Kind.Household())
 	}
@@ -589,6 +591,8 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
 		case l > 1 && l <= s.subset[i]:
 			tf = s.subsetTF(i, c, va[i], vb[i])
+		case s.near[i] != nil && s.near[i][l]:
+			tf = s.nearTF(i, c, l, va[i], vb[i])
 		}
 		if ev != nil {
 			if label == "" {
@@ -762,6 +766,22 @@ func (s *Scorer) subsetTF(i int, c *compare.Comparison, a, b []record.Value) flo
 		pb = append(pb, c.Prepare(&b[y]))
 	}
 	return SharedNameTF(c, pa, pb, func(shared *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(shared)) })
+}
+
+// nearTF returns the term-frequency adjustment of comparison i between
+// the values a and b at near level l (NearNameTF).
+func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value) float64 {
+	pa, pb := prepareAll(c, a), prepareAll(c, b)
+	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) })
+}
+
+// prepareAll prepares values for comparison c.
+func prepareAll(c *compare.Comparison, vs []record.Value) []compare.Prepared {
+	out := make([]compare.Prepared, len(vs))
+	for x := range vs {
+		out[x] = c.Prepare(&vs[x])
+	}
+	return out
 }
 
 // SharedNameTF is the term-frequency adjustment of names at a level up to
