@@ -86,6 +86,32 @@ func TestSubsetTypo(t *testing.T) {
 	})
 }
 
+func TestTypo(t *testing.T) {
+	tests := []struct {
+		x, y string
+		want bool
+	}{
+		{"robrt", "robert", true},        // a letter dropped
+		{"deigo", "diego", true},         // two swapped
+		{"alejaniro", "alejandro", true}, // one substituted
+		{"charlyes", "charles", true},    // one added
+		{"mario", "maria", false},        // another ending: another name
+		{"daniel", "daniela", false},     // a letter added at the end
+		{"ana", "ane", false},            // too short to tell
+		{"robert", "roberto", false},
+		{"roberta", "rebecca", false}, // more than one edit
+		{"robert", "robert", false},   // the same word: no typo
+	}
+	for _, tt := range tests {
+		if got := compare.Typo(tt.x, tt.y); got != tt.want {
+			t.Errorf("Typo(%q, %q) = %v, want %v", tt.x, tt.y, got, tt.want)
+		}
+		if got := compare.Typo(tt.y, tt.x); got != tt.want {
+			t.Errorf("Typo(%q, %q) = %v, want %v", tt.y, tt.x, got, tt.want)
+		}
+	}
+}
+
 func TestNameParts(t *testing.T) {
 	type parts struct{ given, middle, surnames string }
 	tests := []struct {

@@ -681,15 +681,20 @@ func SubsetTypo(a, b []string) bool {
 		return false
 	}
 	x := a[edited]
-	if len(x) < 4 {
-		return false
-	}
 	for j, y := range b {
-		if used&(1<<j) == 0 && len(y) >= 4 && DamerauWithin(x, y, 1) <= 1 && !endingApart(x, y) {
+		if used&(1<<j) == 0 && Typo(x, y) {
 			return true
 		}
 	}
 	return false
+}
+
+// Typo reports whether one word is a typo of another: both of four
+// letters or more, a single edit apart (one substituted, dropped, added,
+// or two swapped), not in their ending (endingApart: Mario and Maria are
+// two names).
+func Typo(x, y string) bool {
+	return len(x) >= 4 && len(y) >= 4 && DamerauWithin(x, y, 1) <= 1 && !endingApart(x, y)
 }
 
 // endingApart reports whether two words differ only in their last letter,

@@ -1194,7 +1194,7 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 		case l > 1 && int(l) <= p.subset[i]:
 			w += p.subsetTF(i, k, a, b)
 		case p.near[i] != nil && p.near[i][l]:
-			w += p.nearTF(i, l, a, b)
+			w += p.nearTF(i, k, l, a, b)
 		}
 		if p.household[i] && w > 0 {
 			household = max(household, w)
@@ -1291,11 +1291,20 @@ func (p *pairWeights) subsetTF(i, k int, a, b int32) float64 {
 
 // nearTF is model.Scorer's adjustment of names at near level l between
 // records a and b (model.NearNameTF), read from the exact keys'
-// adjustments.
-func (p *pairWeights) nearTF(i int, l uint8, a, b int32) float64 {
+// adjustments: from whether the table found candidate k's names one name
+// slipped when it read them (readShared), else from both records' names.
+func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 	col, tf := &p.t.cols[i], p.tf[i]
 	if tf == nil {
 		return 0
+	}
+	if p.shared != nil && k >= 0 {
+		switch p.shared.keys[k*p.shared.n+p.shared.at[i]] {
+		case sharedNone:
+			return 0
+		case nearSlip:
+			return max(min(tf[col.prepared(a)[0].Key()], tf[col.prepared(b)[0].Key()]), 0)
+		}
 	}
 	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] })
 }
@@ -1305,7 +1314,9 @@ func (p *pairWeights) nearTF(i int, l uint8, a, b int32) float64 {
 // (model.SubsetLevel), that name's exact key, read once: training weighs
 // every candidate several times (the priors, each round of refining m),
 // and reading both records' names again each time cost more than the
-// rest of the weight.
+// rest of the weight. For a candidate at a near level
+// (model.NearLevels), it holds instead whether its names are one name
+// slipped (model.NearSlip): nearSlip or sharedNone.
 type sharedNames struct {
 	at   []int    // comparison → its place among the n read, −1 for none
 	n    int      // comparisons read
@@ -1321,20 +1332,23 @@ const (
 	sharedNone       = 1
 	sharedFirst      = 2
 	sharedSaysLittle = 1 << 31
+	nearSlip         = sharedFirst // at a near level: one name slipped
 )
 
 // readShared reads, for candidates cands whose levels are lv, the names
-// each pair shares at the subset levels (sharedNames), for the weights
-// made afterwards (newPairWeights).
+// each pair shares at the subset levels, and whether its names at a near
+// level are one name slipped (sharedNames), for the weights made
+// afterwards (newPairWeights).
 func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uint8, workers int) error {
 	sh := &sharedNames{at: make([]int, len(t.comps))}
 	var read, subset []int // the comparisons read, and their last subset level
+	var near [][]bool      // and their near levels
 	for i, c := range t.comps {
 		sh.at[i] = -1
 		if l := model.SubsetLevel(c); l > 0 {
 			sh.at[i] = sh.n
 			sh.n++
-			read, subset = append(read, i), append(subset, l)
+			read, subset, near = append(read, i), append(subset, l), append(near, model.NearLevels(c))
 		}
 	}
 	if sh.n == 0 {
@@ -1347,13 +1361,22 @@ func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uin
 		for k := lo; k < hi; k++ {
 			a, b := cands[k].A, cands[k].B
 			for j, i := range read {
-				if l := int(lv[k*nC+i]); l <= 1 || l > subset[j] {
+				l := int(lv[k*nC+i])
+				isNear := near[j] != nil && near[j][l]
+				if !isNear && (l <= 1 || l > subset[j]) {
 					continue
 				}
 				c, col := t.comps[i], &t.cols[i]
 				pa, pb := col.prepared(a), col.prepared(b)
 				if len(pa) != 1 || len(pb) != 1 {
 					continue // sharedUnread
+				}
+				if isNear {
+					sh.keys[k*sh.n+j] = sharedNone
+					if model.NearSlip(&pa[0], &pb[0]) {
+						sh.keys[k*sh.n+j] = nearSlip
+					}
+					continue
 				}
 				shared, ok := c.SharedName(&pa[0], &pb[0])
 				switch {
