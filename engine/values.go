@@ -1193,6 +1193,9 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 			}
 		case l > 1 && int(l) <= p.subset[i]:
 			w += p.subsetTF(i, k, a, b)
+			if p.near[i] != nil && p.near[i][l] { // a nickname: one or the other is 0
+				w += p.nearTF(i, k, l, a, b)
+			}
 		case p.near[i] != nil && p.near[i][l]:
 			w += p.nearTF(i, k, l, a, b)
 		}
@@ -1278,7 +1281,7 @@ func (p *pairWeights) subsetTF(i, k int, a, b int32) float64 {
 	tf := p.tf[i]
 	if p.shared != nil && k >= 0 {
 		switch x := p.shared.keys[k*p.shared.n+p.shared.at[i]]; x {
-		case sharedNone:
+		case sharedNone, nearSlip:
 			return 0
 		case sharedUnread: // read both records' names below
 		default:
@@ -1300,10 +1303,11 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 	}
 	if p.shared != nil && k >= 0 {
 		switch p.shared.keys[k*p.shared.n+p.shared.at[i]] {
-		case sharedNone:
-			return 0
 		case nearSlip:
 			return max(min(tf[col.prepared(a)[0].Key()], tf[col.prepared(b)[0].Key()]), 0)
+		case sharedUnread: // read both records' names below
+		default: // no slip, or a shared name (a nickname level's other case)
+			return 0
 		}
 	}
 	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] })
@@ -1315,8 +1319,8 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 // every candidate several times (the priors, each round of refining m),
 // and reading both records' names again each time cost more than the
 // rest of the weight. For a candidate at a near level
-// (model.NearLevels), it holds instead whether its names are one name
-// slipped (model.NearSlip): nearSlip or sharedNone.
+// (model.NearLevels) whose names share none, it holds whether they are
+// one name slipped (model.NearSlip): nearSlip, or sharedNone.
 type sharedNames struct {
 	at   []int    // comparison → its place among the n read, −1 for none
 	n    int      // comparisons read
@@ -1332,7 +1336,9 @@ const (
 	sharedNone       = 1
 	sharedFirst      = 2
 	sharedSaysLittle = 1 << 31
-	nearSlip         = sharedFirst // at a near level: one name slipped
+	// nearSlip marks names at a near level that are one name slipped
+	// (model.NearSlip); key ids stay far below it.
+	nearSlip = 1 << 30
 )
 
 // readShared reads, for candidates cands whose levels are lv, the names
@@ -1371,15 +1377,13 @@ func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uin
 				if len(pa) != 1 || len(pb) != 1 {
 					continue // sharedUnread
 				}
-				if isNear {
-					sh.keys[k*sh.n+j] = sharedNone
-					if model.NearSlip(&pa[0], &pb[0]) {
-						sh.keys[k*sh.n+j] = nearSlip
-					}
-					continue
+				shared, ok := (*compare.Prepared)(nil), false
+				if l <= subset[j] {
+					shared, ok = c.SharedName(&pa[0], &pb[0])
 				}
-				shared, ok := c.SharedName(&pa[0], &pb[0])
 				switch {
+				case !ok && isNear && model.NearSlip(c, l, &pa[0], &pb[0]):
+					sh.keys[k*sh.n+j] = nearSlip
 				case !ok:
 					sh.keys[k*sh.n+j] = sharedNone
 				case model.SharedSaysLittle(shared.Tokens()):

@@ -498,7 +498,8 @@ func TestSharedNameTF(t *testing.T) {
 }
 
 // TestNearNameTF: people's names a letter apart (in the first given name,
-// a typo, not another ending), or one cut short by a field, are adjusted
+// a typo, not another ending), one cut short by a field, or with a
+// nickname for the first given name, are adjusted
 // by the commoner name's frequency when it is rare; common names, and
 // names that differ otherwise (a sibling's given name, two letters, an
 // organisation's name), keep their level's weight.
@@ -516,6 +517,8 @@ func TestNearNameTF(t *testing.T) {
 		{"Juan García López", "JUAN GARCIA LOPES", 0},                                             // a common name's typo: as its level weighs
 		{"Alejandro Horacio Rolón Cordero Villalobos", "ALEJANDRO HORACIO ROLON CORDERO VIL", up}, // cut by a 35-character field
 		{"CRAWHAM, Robrt", "ROBERT CRAWHAM", up},                                                  // a typo in the first given name
+		{"Pepe Jorge Rayilla Giménez", "JOSE JORGE RAYILLA GIMENEZ", up},                          // a nickname for the first given name
+		{"Juanito García López", "JUAN GARCIA LOPEZ", 0},                                          // a common name's nickname
 		{"Maria Garcia Lopez", "MARIO GARCIA LOPEZ", 0},                                           // another first given name
 		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters
 		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA", 0},                       // organisations

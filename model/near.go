@@ -14,22 +14,24 @@ const nearSimilarity = 0.9
 // NearLevels returns, for a comparison of names with term frequencies,
 // which of its levels (1-based, as Scorer's levels count) are near
 // levels: a name similarity of nearSimilarity or more after the subset
-// level, or a name cut short by a field (compare.MethodTruncated); nil for
-// other comparisons. A pair of people's names at a near level is adjusted
-// by the frequency of the commoner of its two names (NearNameTF), as
-// Splink adjusts fuzzy levels: JAMES KENNETH JAAKSON is as rare as the
-// James Kenneth Jackson it is a typo of, and a level's own weight is that
-// of the average name near another, which common names make.
+// level, a name cut short by a field (compare.MethodTruncated), or a
+// nickname (compare.MethodNickname); nil for other comparisons. A pair
+// of people's names at a near level is adjusted by the frequency of the
+// commoner of its two names (NearNameTF), as Splink adjusts fuzzy levels:
+// JAMES KENNETH JAAKSON is as rare as the James Kenneth Jackson it is a
+// typo of. At a nickname level, which is one a shared name adjusts too,
+// a pair is one or the other (a nickname is no word of the other name).
 func NearLevels(c *compare.Comparison) []bool {
 	if !c.Spec.TF || !c.Spec.Kind.IsName() {
 		return nil
 	}
 	var near []bool
 	for j, l := range c.Spec.Levels {
-		if j == 0 || j < SubsetLevel(c) {
+		if j == 0 {
 			continue
 		}
-		if (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity) || l.Method == compare.MethodTruncated {
+		after := j >= SubsetLevel(c) // past the levels a shared name adjusts
+		if l.Method == compare.MethodNickname || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated) {
 			if near == nil {
 				near = make([]bool, c.NumLevels())
 			}
@@ -59,7 +61,7 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 	for x := range a {
 		for y := range b {
 			pa, pb := &a[x], &b[y]
-			if !NearSlip(pa, pb) {
+			if !NearSlip(c, l, pa, pb) {
 				continue
 			}
 			if (len(a) > 1 || len(b) > 1) && c.PairLevel(pa, pb) != l {
@@ -72,9 +74,14 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 }
 
 // NearSlip reports whether two values at a near level are people's names
-// one name slipped (oneSlip): the pairs NearNameTF adjusts.
-func NearSlip(a, b *compare.Prepared) bool {
-	return oneSlip(a, b) && !OrgName(a.Value()) && !OrgName(b.Value())
+// one name slipped (oneSlip, or oneNickname at a nickname level): the
+// pairs NearNameTF adjusts.
+func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
+	slipped := oneSlip
+	if c.Spec.Levels[l-1].Method == compare.MethodNickname {
+		slipped = oneNickname
+	}
+	return slipped(a, b) && !OrgName(a.Value()) && !OrgName(b.Value())
 }
 
 // oneSlip reports whether two people's names are one name written with
@@ -109,6 +116,22 @@ func oneSlip(a, b *compare.Prepared) bool {
 		return compare.Typo(x, y)
 	}
 	return false
+}
+
+// oneNickname reports whether two people's names are one name with a
+// nickname for its first given name: the same words but those (Pepe
+// Jorge Rayilla Giménez, José Jorge Rayilla Giménez), neither written in
+// the other.
+func oneNickname(a, b *compare.Prepared) bool {
+	ta, tb := a.Tokens(), b.Tokens()
+	if len(ta) < 2 || len(tb) < 2 {
+		return false
+	}
+	x, y, ok := oneWordApart(ta, tb)
+	if !ok || indexFree(tb, 0, x) >= 0 || indexFree(ta, 0, y) >= 0 {
+		return false
+	}
+	return x == a.Value().Facet("given") && y == b.Value().Facet("given") && compare.Nicknames([]string{x}, []string{y})
 }
 
 // oneWordApart returns the one word of each of two lists of words as

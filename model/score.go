@@ -591,6 +591,9 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
 		case l > 1 && l <= s.subset[i]:
 			tf = s.subsetTF(i, c, va[i], vb[i])
+			if s.near[i] != nil && s.near[i][l] { // a nickname: one or the other is 0
+				tf += s.nearTF(i, c, l, va[i], vb[i])
+			}
 		case s.near[i] != nil && s.near[i][l]:
 			tf = s.nearTF(i, c, l, va[i], vb[i])
 		}
