@@ -499,7 +499,7 @@ func TestSharedNameTF(t *testing.T) {
 
 // TestNearNameTF: people's names a letter apart (in the first given name,
 // a typo, not another ending), one cut short by a field, or with a
-// nickname for the first given name, are adjusted
+// nickname for the first given name (words left out or not), are adjusted
 // by the commoner name's frequency when it is rare; common names, and
 // names that differ otherwise (a sibling's given name, two letters, an
 // organisation's name), keep their level's weight.
@@ -519,6 +519,7 @@ func TestNearNameTF(t *testing.T) {
 		{"CRAWHAM, Robrt", "ROBERT CRAWHAM", up},                                                  // a typo in the first given name
 		{"Pepe Jorge Rayilla Giménez", "JOSE JORGE RAYILLA GIMENEZ", up},                          // a nickname for the first given name
 		{"Juanito García López", "JUAN GARCIA LOPEZ", 0},                                          // a common name's nickname
+		{"Alejandro Oxista Márquez", "ALEX OXISTA", up},                                           // a nickname, a surname left out
 		{"Maria Garcia Lopez", "MARIO GARCIA LOPEZ", 0},                                           // another first given name
 		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters
 		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA", 0},                       // organisations

@@ -15,7 +15,8 @@ const nearSimilarity = 0.9
 // which of its levels (1-based, as Scorer's levels count) are near
 // levels: a name similarity of nearSimilarity or more after the subset
 // level, a name cut short by a field (compare.MethodTruncated), or a
-// nickname (compare.MethodNickname); nil for other comparisons. A pair
+// nickname, with words left out or without (compare.MethodNickname,
+// compare.MethodNickSubset); nil for other comparisons. A pair
 // of people's names at a near level is adjusted by the frequency of the
 // commoner of its two names (NearNameTF), as Splink adjusts fuzzy levels:
 // JAMES KENNETH JAAKSON is as rare as the James Kenneth Jackson it is a
@@ -31,7 +32,7 @@ func NearLevels(c *compare.Comparison) []bool {
 			continue
 		}
 		after := j >= SubsetLevel(c) // past the levels a shared name adjusts
-		if l.Method == compare.MethodNickname || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated) {
+		if l.Method == compare.MethodNickname || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
 			if near == nil {
 				near = make([]bool, c.NumLevels())
 			}
@@ -78,8 +79,11 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 // pairs NearNameTF adjusts.
 func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
 	slipped := oneSlip
-	if c.Spec.Levels[l-1].Method == compare.MethodNickname {
+	switch c.Spec.Levels[l-1].Method {
+	case compare.MethodNickname:
 		slipped = oneNickname
+	case compare.MethodNickSubset:
+		slipped = nicknamePart
 	}
 	return slipped(a, b) && !OrgName(a.Value()) && !OrgName(b.Value())
 }
@@ -116,6 +120,42 @@ func oneSlip(a, b *compare.Prepared) bool {
 		return compare.Typo(x, y)
 	}
 	return false
+}
+
+// nicknamePart reports whether the person's name of fewer words is a
+// part of the other's with a nickname for the other's first given name:
+// its first given name that nickname, its other words, one at least and
+// no initial, words of the other (ALEX OXISTA of Alejandro Oxista
+// Márquez, as payments write names).
+func nicknamePart(a, b *compare.Prepared) bool {
+	if len(a.Tokens()) > len(b.Tokens()) {
+		a, b = b, a
+	}
+	short, long := a.Tokens(), b.Tokens()
+	if len(short) < 2 || len(short) >= len(long) || len(long) > 16 {
+		return false
+	}
+	gs, gl := a.Value().Facet("given"), b.Value().Facet("given")
+	if gs == "" || gl == "" || gs == gl || !compare.Nicknames([]string{gs}, []string{gl}) {
+		return false
+	}
+	g := indexFree(long, 0, gl)
+	if g < 0 {
+		return false
+	}
+	used, nick := uint16(1)<<g, false
+	for _, t := range short {
+		if t == gs && !nick {
+			nick = true
+			continue
+		}
+		j := indexFree(long, used, t)
+		if j < 0 || len(t) < 2 {
+			return false
+		}
+		used |= 1 << j
+	}
+	return nick
 }
 
 // oneNickname reports whether two people's names are one name with a
