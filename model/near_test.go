@@ -1,0 +1,52 @@
+package model_test
+
+import (
+	"testing"
+
+	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/normalize"
+	"github.com/concord-er/concord/record"
+)
+
+// FuzzNearSlip: whatever two names are written, telling whether they are
+// one name slipped at each near level neither panics nor depends on which
+// comes first, and a near level's adjustment is never downward.
+func FuzzNearSlip(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"James Kenneth Jackson", "JAMES KENNETH JAAKSON"},
+		{"CRAWHAM, Robrt", "ROBERT CRAWHAM"},
+		{"Alejandro Oxista Márquez", "ALEX OXISTA"},
+		{"Pepe Jorge Rayilla Giménez", "JOSE JORGE RAYILLA GIMENEZ"},
+		{"Alejandro Horacio Rolón Cordero Villalobos", "ALEJANDRO HORACIO ROLON CORDERO VIL"},
+		{"a b c d e f g h i j k l m n o p q r", "a b c d e f g h i j k l m n o p q s"},
+		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	c := compare.MustCompile(compare.DefaultSpec("name", record.KindParty))
+	near := model.NearLevels(c)
+	if near == nil {
+		f.Fatal("the default party names have no near level")
+	}
+	f.Fuzz(func(t *testing.T, x, y string) {
+		vx, errX := normalize.Value(record.KindParty, x, normalize.Options{})
+		vy, errY := normalize.Value(record.KindParty, y, normalize.Options{})
+		if errX != nil || errY != nil {
+			return
+		}
+		a, b := []compare.Prepared{c.Prepare(&vx)}, []compare.Prepared{c.Prepare(&vy)}
+		adj := func(p *compare.Prepared) float64 { return float64(len(p.Tokens())) - 2 }
+		for l, ok := range near {
+			if !ok {
+				continue
+			}
+			if ab, ba := model.NearSlip(c, l, &a[0], &b[0]), model.NearSlip(c, l, &b[0], &a[0]); ab != ba {
+				t.Fatalf("%q ~ %q at level %d: one name slipped %v one way, %v the other", x, y, l, ab, ba)
+			}
+			if tf := model.NearNameTF(c, l, a, b, adj); tf < 0 {
+				t.Fatalf("%q ~ %q at level %d: adjustment %v, below 0", x, y, l, tf)
+			}
+		}
+	})
+}
