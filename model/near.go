@@ -45,7 +45,7 @@ func NearLevels(c *compare.Comparison) []bool {
 // NearNameTF is the term-frequency adjustment of names at near level l
 // (NearLevels), for the scorer and the batch's tables alike: over the
 // pairs of values of a and b at level l that are both people's names one
-// name slipped (oneSlip), the largest of the lesser of their exact
+// name slipped (NearSlip), the largest of the lesser of their exact
 // matches' adjustments (adj) — the commoner name is the likelier one, the
 // other its typo or its cut —, when that is upward; 0 when none counts.
 // Never downward: the level's own u is that of the names random pairs
