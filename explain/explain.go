@@ -51,7 +51,8 @@ type Bar struct {
 	Weight     float64  `json:"weight"`     // bits this bar adds
 	Cumulative float64  `json:"cumulative"` // the running total after it
 	// Basis says, for a tf bar, when the frequency is not that of the
-	// value counted among all names: BasisOrgNames, BasisWords.
+	// value counted among all names: BasisOrgNames, BasisWords,
+	// BasisCommoner.
 	Basis string `json:"basis,omitempty"`
 }
 
@@ -59,9 +60,13 @@ type Bar struct {
 // frequency is that of the names identified organisations hold
 // (model.Comparison.TFOrgOnce). BasisWords: a name seen too seldom to
 // count, its frequency estimated from its words' (model.Scorer.TFFromWords).
+// BasisCommoner: two people's names one name slipped at a near level (a
+// typo, a cut, a nickname), weighed by the commoner's frequency
+// (model.NearNameTF).
 const (
 	BasisOrgNames = "organisations' names"
 	BasisWords    = "its words"
+	BasisCommoner = "the commoner name"
 )
 
 // BasisText says in words how the frequency of a tf bar was found, or ""
@@ -72,6 +77,8 @@ func (b Bar) BasisText() string {
 		return ""
 	case BasisWords:
 		return "frequency estimated from its words"
+	case BasisCommoner:
+		return "frequency of the commoner name: one is a typo, a cut or a nickname of it"
 	default:
 		return "frequency among " + b.Basis
 	}
@@ -122,6 +129,8 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 				tf.Basis = BasisWords
 			case e.OrgNames:
 				tf.Basis = BasisOrgNames
+			case e.TFNear:
+				tf.Basis = BasisCommoner
 			}
 			w.Bars = append(w.Bars, tf)
 		}

@@ -260,6 +260,34 @@ func TestWaterfallWords(t *testing.T) {
 	}
 }
 
+// TestWaterfallNear: the tf bar of two people's names one name slipped at
+// a near level (a typo of a rare name) says it weighs by the commoner
+// name's frequency; an exact match's does not.
+func TestWaterfallNear(t *testing.T) {
+	c := model.FromSpec(compare.DefaultSpec("name", record.KindParty))
+	for j := range c.Levels {
+		c.Levels[j].M, c.Levels[j].U = 0.5/float64(j+1), 0.001*float64(j+1)
+	}
+	c.TFMin = 0.0001
+	m := &model.Model{Version: model.Version, Prior: 0.01, Thresholds: model.Thresholds{Match: 0.8, Review: 0.5}, Comparisons: []model.Comparison{c}}
+	s, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := named(t, "1", record.KindParty, "James Kenneth Jackson"), named(t, "2", record.KindParty, "JAMES KENNETH JAAKSON")
+	w := explain.Pair(s, &a, &b)
+	if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != explain.BasisCommoner || math.Abs(w.Bars[2].Weight-math.Log2(0.001/0.0001)) > 1e-9 {
+		t.Fatalf("bars = %+v, want a tf bar of the commoner name weighing log2(0.001/0.0001)", w.Bars)
+	}
+	if text := w.Text(); !strings.Contains(text, "(frequency of the commoner name: one is a typo, a cut or a nickname of it)") {
+		t.Errorf("text does not say the frequency is the commoner name's:\n%s", text)
+	}
+	w = explain.Pair(s, &a, &a)
+	if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != "" {
+		t.Errorf("an exact match: bars %+v, want a tf bar of no basis", w.Bars)
+	}
+}
+
 // nameScorer compiles a model of one name comparison c with term
 // frequencies, exact (sorted words: m 0.9, u 0.01) or else, prior 0.01.
 func nameScorer(t *testing.T, c model.Comparison) *model.Scorer {

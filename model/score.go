@@ -440,14 +440,18 @@ type Evidence struct {
 	Level      int     `json:"level"`
 	Label      string  `json:"label"`
 	Weight     float64 `json:"weight"`    // log2(m/u) of the level
-	TFAdjust   float64 `json:"tf_adjust"` // term-frequency adjustment: exact level, or names sharing a name (SubsetLevel)
+	TFAdjust   float64 `json:"tf_adjust"` // term-frequency adjustment: exact level, names sharing a name (SubsetLevel), or one name slipped (NearLevels)
 	// OrgNames says TFAdjust is that of two organisations' names
 	// (Scorer.TFAdjustOrgs).
 	OrgNames bool `json:"org_names,omitempty"`
 	// TFWords says TFAdjust was estimated from the words of a name seen
 	// too seldom to count (Scorer.TFFromWords).
 	TFWords bool `json:"tf_words,omitempty"`
-	A, B    int  `json:"-"` // indexes of the values compared
+	// TFNear says TFAdjust is the commoner name's of two at a near level
+	// that are one name slipped: a typo, a cut or a nickname of it
+	// (NearNameTF).
+	TFNear bool `json:"tf_near,omitempty"`
+	A, B   int  `json:"-"` // indexes of the values compared
 }
 
 // Result is a scored pair.
@@ -578,6 +582,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
 		tf, orgs, form := 0.0, false, "" // form: the legal form two organisations' names are both written with
+		near := 0.0                      // the part of tf that is a near level's (NearNameTF)
 		switch {
 		case l == 1 && c.Spec.TF && s.orgs(i, &va[i][ia], &vb[i][ib]):
 			orgs, form = true, OrgForm(&va[i][ia], &vb[i][ib])
@@ -592,16 +597,18 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		case l > 1 && l <= s.subset[i]:
 			tf = s.subsetTF(i, c, va[i], vb[i])
 			if s.near[i] != nil && s.near[i][l] { // a nickname: one or the other is 0
-				tf += s.nearTF(i, c, l, va[i], vb[i])
+				near = s.nearTF(i, c, l, va[i], vb[i])
+				tf += near
 			}
 		case s.near[i] != nil && s.near[i][l]:
-			tf = s.nearTF(i, c, l, va[i], vb[i])
+			near = s.nearTF(i, c, l, va[i], vb[i])
+			tf = near
 		}
 		if ev != nil {
 			if label == "" {
 				label = c.Label(l)
 			}
-			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, A: ia, B: ib}
+			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, TFNear: near != 0, A: ia, B: ib}
 			if l == 1 && c.Spec.TF {
 				ev[i].TFWords = s.TFFromWords(i, c.ExactKey(&va[i][ia]), form, orgs)
 			}
