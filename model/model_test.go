@@ -522,6 +522,7 @@ func TestNearNameTF(t *testing.T) {
 		{"Alejandro Oxista Márquez", "ALEX OXISTA", up},                                           // a nickname, a surname left out
 		{"Maria Garcia Lopez", "MARIO GARCIA LOPEZ", 0},                                           // another first given name
 		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters
+		{"José María García López", "GARCIA LOPEZ/JOSE MARIO", 0},                                 // a middle name's other ending
 		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA", 0},                       // organisations
 	}
 	for _, tt := range tests {

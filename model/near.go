@@ -92,8 +92,8 @@ func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
 // one slip: both of two words or more, and one the other cut short by a
 // field (compare.Truncated) with the same first given name, or the same
 // words but one on each side: a letter apart (one substituted, dropped,
-// added, or two swapped) and neither an initial, or, when the two are the
-// first given names, a typo (compare.Typo), not another ending: Robrt and
+// added, or two swapped) and neither an initial, or, when the two are
+// given names, a typo (compare.Typo), not another ending: Robrt and
 // Robert, not Maria and Mario.
 func oneSlip(a, b *compare.Prepared) bool {
 	ta, tb := a.Tokens(), b.Tokens()
@@ -114,10 +114,23 @@ func oneSlip(a, b *compare.Prepared) bool {
 	switch {
 	case ga == "" || gb == "":
 		return false
+	case ga == gb && (givenName(a, x) || givenName(b, y)):
+		return compare.Typo(x, y) // a middle name: José María and José Mario are two
 	case ga == gb:
 		return len(x) > 1 && len(y) > 1
 	case ga == x && gb == y:
 		return compare.Typo(x, y)
+	}
+	return false
+}
+
+// givenName reports whether word w is one of a person's name's middle
+// given names.
+func givenName(p *compare.Prepared, w string) bool {
+	for m := range strings.FieldsSeq(p.Value().Facet("middle")) {
+		if m == w {
+			return true
+		}
 	}
 	return false
 }
