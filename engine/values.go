@@ -88,6 +88,15 @@ const (
 // prepared returns the values of record r.
 func (c *column) prepared(r int32) []compare.Prepared { return c.vals[c.cells[r].at:c.cells[r+1].at] }
 
+// singleKey returns the exact key id of record r's one value, from its
+// cell where that holds it.
+func (c *column) singleKey(r int32) uint32 {
+	if k := c.cells[r].key; k >= keyOffset {
+		return k - keyOffset
+	}
+	return c.vals[c.cells[r].at].Key()
+}
+
 // keyIDs appends the exact key ids of record r's values to buf.
 func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
 	for _, p := range c.prepared(r) {
@@ -1042,27 +1051,49 @@ type pairWeights struct {
 	// runs are the records' sources as runs of consecutive records (Load
 	// gives each source's records together): looking a record's source up
 	// reads this short list, not a per-record array a cache miss away.
-	runs   []sourceRun
-	nS     int
-	prior  []float64   // source index × nS + source index → log2 prior odds
-	weight [][]float64 // comparison → level → log2(m/u)
-	tf     [][]float64 // comparison → exact key id → adjustment; nil without TF
-	tfOrg  [][]float64 // the same, of two organisations' names (model.Scorer.TFAdjustOrgs); nil without
+	runs  []sourceRun
+	nS    int
+	prior []float64 // source index × nS + source index → log2 prior odds
+	// level holds, per comparison and level, log2(m/u) and which
+	// term-frequency adjustment a pair at that level takes: read together,
+	// once per comparison of a pair.
+	level [][]levelWeight
+	tf    [][]float64 // comparison → exact key id → adjustment; nil without TF
+	tfOrg [][]float64 // the same, of two organisations' names (model.Scorer.TFAdjustOrgs); nil without
 	// tfOrgForm holds the adjustments of two organisations' names both
 	// written with one legal form where they are not tfOrg's; their keys'
 	// tfOrg is NaN, and their adjustment without a form is here with form
 	// "". So of, which weighs by tfOrg where it is not tf, reads no more
 	// than it did for every other key.
 	tfOrgForm []map[orgFormKey]float64
-	subset    []int    // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
-	near      [][]bool // comparison → level → a near level (model.NearLevels); nil: none
-	household []bool   // household comparisons count once (model.Scorer.CompareValues)
+	subset    []int  // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
+	household []bool // household comparisons count once (model.Scorer.CompareValues)
 }
+
+// levelWeight is a level's weight and the adjustment its pairs take.
+type levelWeight struct {
+	w  float64
+	tf levelTF
+}
+
+// levelTF is the term-frequency adjustment of a level's pairs: none, an
+// exact match's, a shared name's (model.SubsetLevel), a near level's
+// (model.NearLevels), or, at a nickname level, whichever of the last two
+// the pair has.
+type levelTF uint8
+
+const (
+	tfNone levelTF = iota
+	tfExact
+	tfShared
+	tfNear
+	tfSharedOrNear
+)
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
-	p := &pairWeights{t: t, shared: t.shared, weight: make([][]float64, nC), tf: make([][]float64, nC), tfOrg: make([][]float64, nC),
-		tfOrgForm: make([]map[orgFormKey]float64, nC), subset: make([]int, nC), near: make([][]bool, nC), household: make([]bool, nC)}
+	p := &pairWeights{t: t, shared: t.shared, level: make([][]levelWeight, nC), tf: make([][]float64, nC), tfOrg: make([][]float64, nC),
+		tfOrgForm: make([]map[orgFormKey]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
 	names := t.srcNames
 	for i, x := range t.src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
@@ -1080,10 +1111,22 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 	for i, c := range s.Comps {
 		p.household[i] = s.IsHousehold(i)
 		p.subset[i] = model.SubsetLevel(c)
-		p.near[i] = model.NearLevels(c)
-		p.weight[i] = make([]float64, c.NumLevels())
-		for l := range p.weight[i] {
-			p.weight[i][l] = s.LevelWeight(i, l)
+		near := model.NearLevels(c)
+		p.level[i] = make([]levelWeight, c.NumLevels())
+		for l := range p.level[i] {
+			lw := &p.level[i][l]
+			lw.w = s.LevelWeight(i, l)
+			switch shared, isNear := l > 1 && l <= p.subset[i], near != nil && near[l]; {
+			case !c.Spec.TF:
+			case l == 1:
+				lw.tf = tfExact
+			case shared && isNear:
+				lw.tf = tfSharedOrNear
+			case shared:
+				lw.tf = tfShared
+			case isNear:
+				lw.tf = tfNear
+			}
 		}
 		if !c.Spec.TF {
 			continue
@@ -1181,9 +1224,11 @@ func keyAdjustments(ctx context.Context, keys *compare.Keys, freq []float64, u f
 func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 	total, household := p.priorOf(a, b), 0.0
 	for i, l := range levels {
-		w := p.weight[i][l]
-		switch {
-		case l == 1 && p.tf[i] != nil:
+		lw := p.level[i][l]
+		w := lw.w
+		switch lw.tf {
+		case tfNone:
+		case tfExact:
 			if key := p.exactKey(i, a, b); key != 0 {
 				if p.tfOrg[i] != nil && p.tfOrg[i][key] != p.tf[i][key] { // NaN too
 					w += p.orgTF(i, a, b, key)
@@ -1191,13 +1236,12 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 					w += p.tf[i][key]
 				}
 			}
-		case l > 1 && int(l) <= p.subset[i]:
+		case tfShared:
 			w += p.subsetTF(i, k, a, b)
-			if p.near[i] != nil && p.near[i][l] { // a nickname: one or the other is 0
-				w += p.nearTF(i, k, l, a, b)
-			}
-		case p.near[i] != nil && p.near[i][l]:
+		case tfNear:
 			w += p.nearTF(i, k, l, a, b)
+		case tfSharedOrNear: // a nickname: one or the other is 0
+			w += p.subsetTF(i, k, a, b) + p.nearTF(i, k, l, a, b)
 		}
 		if p.household[i] && w > 0 {
 			household = max(household, w)
@@ -1304,7 +1348,7 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 	if p.shared != nil && k >= 0 {
 		switch p.shared.keys[k*p.shared.n+p.shared.at[i]] {
 		case nearSlip:
-			return max(min(tf[col.prepared(a)[0].Key()], tf[col.prepared(b)[0].Key()]), 0)
+			return max(min(tf[col.singleKey(a)], tf[col.singleKey(b)]), 0)
 		case sharedUnread: // read both records' names below
 		default: // no slip, or a shared name (a nickname level's other case)
 			return 0

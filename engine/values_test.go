@@ -189,7 +189,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 			if got[i] > 1 && int(got[i]) <= pw.subset[i] && pw.subsetTF(i, k, c.A, c.B) != 0 {
 				shared++
 			}
-			if pw.near[i] != nil && pw.near[i][got[i]] && pw.nearTF(i, k, got[i], c.A, c.B) != 0 {
+			if tf := pw.level[i][got[i]].tf; (tf == tfNear || tf == tfSharedOrNear) && pw.nearTF(i, k, got[i], c.A, c.B) != 0 {
 				near++
 			}
 		}

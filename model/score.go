@@ -768,30 +768,24 @@ func SubsetLevel(c *compare.Comparison) int {
 // the values a and b at a level up to subset (SharedNameTF).
 func (s *Scorer) subsetTF(i int, c *compare.Comparison, a, b []record.Value) float64 {
 	var bufA, bufB [4]compare.Prepared
-	pa, pb := bufA[:0], bufB[:0]
-	for x := range a {
-		pa = append(pa, c.Prepare(&a[x]))
-	}
-	for y := range b {
-		pb = append(pb, c.Prepare(&b[y]))
-	}
+	pa, pb := prepareInto(bufA[:0], c, a), prepareInto(bufB[:0], c, b)
 	return SharedNameTF(c, pa, pb, func(shared *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(shared)) })
 }
 
 // nearTF returns the term-frequency adjustment of comparison i between
 // the values a and b at near level l (NearNameTF).
 func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value) float64 {
-	pa, pb := prepareAll(c, a), prepareAll(c, b)
+	var bufA, bufB [4]compare.Prepared
+	pa, pb := prepareInto(bufA[:0], c, a), prepareInto(bufB[:0], c, b)
 	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) })
 }
 
-// prepareAll prepares values for comparison c.
-func prepareAll(c *compare.Comparison, vs []record.Value) []compare.Prepared {
-	out := make([]compare.Prepared, len(vs))
+// prepareInto appends values vs prepared for comparison c to buf.
+func prepareInto(buf []compare.Prepared, c *compare.Comparison, vs []record.Value) []compare.Prepared {
 	for x := range vs {
-		out[x] = c.Prepare(&vs[x])
+		buf = append(buf, c.Prepare(&vs[x]))
 	}
-	return out
+	return buf
 }
 
 // SharedNameTF is the term-frequency adjustment of names at a level up to
