@@ -597,11 +597,11 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		case l > 1 && l <= s.subset[i]:
 			tf = s.subsetTF(i, c, va[i], vb[i])
 			if s.near[i] != nil && s.near[i][l] { // a nickname: one or the other is 0
-				near = s.nearTF(i, c, l, va[i], vb[i])
+				near = s.nearTF(i, c, l, va[i], vb[i], q)
 				tf += near
 			}
 		case s.near[i] != nil && s.near[i][l]:
-			near = s.nearTF(i, c, l, va[i], vb[i])
+			near = s.nearTF(i, c, l, va[i], vb[i], q)
 			tf = near
 		}
 		if ev != nil {
@@ -773,11 +773,29 @@ func (s *Scorer) subsetTF(i int, c *compare.Comparison, a, b []record.Value) flo
 }
 
 // nearTF returns the term-frequency adjustment of comparison i between
-// the values a and b at near level l (NearNameTF).
-func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value) float64 {
+// the values a and b at near level l (NearNameTF); q, when not nil, is
+// a's Query, which holds a prepared and keeps their exact matches'
+// adjustments.
+func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value, q *Query) float64 {
 	var bufA, bufB [4]compare.Prepared
-	pa, pb := prepareInto(bufA[:0], c, a), prepareInto(bufB[:0], c, b)
-	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) })
+	pb := prepareInto(bufB[:0], c, b)
+	if q == nil {
+		pa := prepareInto(bufA[:0], c, a)
+		return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) })
+	}
+	pa := q.prepared[i]
+	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 {
+		for x := range pa {
+			if v != &pa[x] {
+				continue
+			}
+			if math.IsNaN(q.exactTF[i][x]) {
+				q.exactTF[i][x] = s.TFAdjust(i, c.KeyOf(v))
+			}
+			return q.exactTF[i][x]
+		}
+		return s.TFAdjust(i, c.KeyOf(v))
+	})
 }
 
 // prepareInto appends values vs prepared for comparison c to buf.
