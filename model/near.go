@@ -18,7 +18,8 @@ const nearSimilarity = 0.9
 // nickname, with words left out or without (compare.MethodNickname,
 // compare.MethodNickSubset); nil for other comparisons. A pair
 // of people's names at a near level is adjusted by the frequency of the
-// commoner of its two names (NearNameTF), as Splink adjusts fuzzy levels:
+// commoner of its two names when that is rare (NearNameTF), as Splink
+// adjusts fuzzy levels:
 // JAMES KENNETH JAAKSON is as rare as the James Kenneth Jackson it is a
 // typo of. At a nickname level, which is one a shared name adjusts too,
 // a pair is one or the other (a nickname is no word of the other name).
@@ -74,9 +75,10 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 	return best
 }
 
-// NearSlip reports whether two values at a near level are people's names
-// one name slipped (oneSlip, or oneNickname at a nickname level): the
-// pairs NearNameTF adjusts.
+// NearSlip reports whether two values at near level l are people's names
+// one name slipped (oneSlip; oneNickname at a nickname level,
+// nicknamePart at a nickname and subset one): the pairs NearNameTF
+// adjusts.
 func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
 	slipped := oneSlip
 	switch c.Spec.Levels[l-1].Method {
