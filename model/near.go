@@ -28,11 +28,12 @@ func NearLevels(c *compare.Comparison) []bool {
 		return nil
 	}
 	var near []bool
+	subset := SubsetLevel(c)
 	for j, l := range c.Spec.Levels {
 		if j == 0 {
 			continue
 		}
-		after := j >= SubsetLevel(c) // past the levels a shared name adjusts
+		after := j >= subset // past the levels a shared name adjusts
 		if l.Method == compare.MethodNickname || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
 			if near == nil {
 				near = make([]bool, c.NumLevels())
@@ -151,7 +152,7 @@ func nicknamePart(a, b *compare.Prepared) bool {
 		return false
 	}
 	gs, gl := a.Value().Facet("given"), b.Value().Facet("given")
-	if gs == "" || gl == "" || gs == gl || !compare.Nicknames([]string{gs}, []string{gl}) {
+	if gs == "" || gl == "" || !compare.NicknameOf(gs, gl) {
 		return false
 	}
 	g := indexFree(long, 0, gl)
@@ -186,7 +187,7 @@ func oneNickname(a, b *compare.Prepared) bool {
 	if !ok || indexFree(tb, 0, x) >= 0 || indexFree(ta, 0, y) >= 0 {
 		return false
 	}
-	return x == a.Value().Facet("given") && y == b.Value().Facet("given") && compare.Nicknames([]string{x}, []string{y})
+	return x == a.Value().Facet("given") && y == b.Value().Facet("given") && compare.NicknameOf(x, y)
 }
 
 // oneWordApart returns the one word of each of two lists of words as

@@ -588,10 +588,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			orgs, form = true, OrgForm(&va[i][ia], &vb[i][ib])
 			tf = s.TFAdjustOrgs(i, c.ExactKey(&va[i][ia]), form)
 		case l == 1 && c.Spec.TF && q != nil:
-			if tf = q.exactTF[i][ia]; math.IsNaN(tf) {
-				tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
-				q.exactTF[i][ia] = tf
-			}
+			tf = s.queryExactTF(q, i, ia)
 		case l == 1 && c.Spec.TF:
 			tf = s.TFAdjust(i, c.ExactKey(&va[i][ia]))
 		case l > 1 && l <= s.subset[i]:
@@ -786,16 +783,23 @@ func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value
 	pa := q.prepared[i]
 	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 {
 		for x := range pa {
-			if v != &pa[x] {
-				continue
+			if v == &pa[x] {
+				return s.queryExactTF(q, i, x)
 			}
-			if math.IsNaN(q.exactTF[i][x]) {
-				q.exactTF[i][x] = s.TFAdjust(i, c.KeyOf(v))
-			}
-			return q.exactTF[i][x]
 		}
 		return s.TFAdjust(i, c.KeyOf(v))
 	})
+}
+
+// queryExactTF returns the adjustment of an exact match on the query's
+// value x of comparison i, found on the first call and kept in q.
+func (s *Scorer) queryExactTF(q *Query, i, x int) float64 {
+	tf := q.exactTF[i][x]
+	if math.IsNaN(tf) {
+		tf = s.TFAdjust(i, s.Comps[i].ExactKey(&q.values[i][x]))
+		q.exactTF[i][x] = tf
+	}
+	return tf
 }
 
 // prepareInto appends values vs prepared for comparison c to buf.
