@@ -72,6 +72,22 @@ const (
 	ScopeValue = "value"
 )
 
+// KeptOut returns, when err is an *ingest.FieldErrors (a record read with
+// fields whose keys hold objects, not values), those fields' value
+// rejects, and true: the record Next returned with err is kept.
+func KeptOut(err error) ([]Reject, bool) {
+	var fe *ingest.FieldErrors
+	if !errors.As(err, &fe) {
+		return nil, false
+	}
+	out := make([]Reject, len(fe.Fields))
+	for i, f := range fe.Fields {
+		out[i] = Reject{Scope: ScopeValue, Source: fe.Source, File: fe.File, Line: fe.Line, RecordID: fe.RecordID,
+			Field: f.Field, Reason: f.Reason, Raw: f.Raw}
+	}
+	return out, true
+}
+
 // SourceStats counts what happened to one source.
 type SourceStats struct {
 	Name           string `json:"name"`
@@ -297,7 +313,8 @@ const batchSize = 1024
 type item struct {
 	rec     record.Record
 	reject  *Reject  // set for a rejected row
-	rejects []Reject // values of rec that could not be normalised
+	rejects []Reject // values of rec that could not be read or normalised
+	unread  int      // the first unread of rejects are fields that could not be read (KeptOut)
 	// orgNamed has bit i set when feature i, typed name (people's
 	// names), holds a value that reads as an organisation's name.
 	orgNamed uint64
@@ -318,6 +335,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	orgNamed := map[string]int64{}  // by field: records whose people's name reads as an organisation's
 	ambiguous := map[string]int64{} // by field: values rejected as ambiguous
 	invalid := map[string]int64{}   // by field: values rejected as invalid
+	unread := map[string]int64{}    // by field: rows whose key held objects (KeptOut)
+	unreadReason := map[string]string{}
+	var firstRowReject *Reject
 	opts := FieldOptions(src, limits)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -330,6 +350,10 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 			rec, err := f.Next()
 			if errors.Is(err, io.EOF) {
 				break
+			}
+			if kept, ok := KeptOut(err); ok {
+				b.items = append(b.items, item{rec: rec, rejects: kept, unread: len(kept)})
+				continue
 			}
 			var re *ingest.RowError
 			if errors.As(err, &re) {
@@ -430,13 +454,22 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 			st.Rows++
 			if it.reject != nil {
 				st.RejectedRows++
+				if firstRowReject == nil {
+					firstRowReject = it.reject
+				}
 				if err := reject(*it.reject); err != nil {
 					return st, err
 				}
 				continue
 			}
 			rec := it.rec
-			for _, p := range it.rejects {
+			for j, p := range it.rejects {
+				if j < it.unread {
+					if unread[p.Field] == 0 {
+						unreadReason[p.Field] = p.Reason
+					}
+					unread[p.Field]++
+				}
 				p.Source, p.File, p.Line, p.RecordID = src.Name, src.Path, rec.Line, rec.Key.ID
 				if err := reject(p); err != nil {
 					return st, err
@@ -481,6 +514,17 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.Bytes, _ = f.Progress()
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
+	// Half of a source's rows or more rejected: a mapping that does not
+	// fit the file (an id column of another, a file of another layout),
+	// rarely rows gone bad one by one. The rejects say why, row by row.
+	if r := firstRowReject; r != nil && st.RejectedRows >= minInvalidWarned && 2*st.RejectedRows >= st.Rows {
+		where := ""
+		if r.Field != "" {
+			where = ", field " + r.Field
+		}
+		st.Warnings = append(st.Warnings, fmt.Sprintf("source %s: %d of its %d rows were rejected (the first, line %d%s: %s): check its mapping against the file",
+			src.Name, st.RejectedRows, st.Rows, r.Line, where, r.Reason))
+	}
 	for _, f := range src.Fields {
 		if order, ok := normalize.DateOrderNamed(st.Fields[f.Name].DateOrder); ok {
 			shown, other := order.Shown(st.Fields[f.Name].DayFirst, st.Fields[f.Name].MonthFirst)
@@ -512,6 +556,12 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		// by value; a warning names no value.
 		if n, fs := invalid[f.Name], st.Fields[f.Name]; n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid %s (the rejects file says why, value by value): check that its column and type are the ones meant", f.Name, n, fs.Present+fs.Rejected, f.Type))
+		}
+		// Rows whose key held objects where the field wants values:
+		// kept without it, each a value reject; the reason names the
+		// objects' keys and a path that reads one.
+		if n := unread[f.Name]; n > 0 {
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d rows were kept without it, as its key holds no values there: %s", f.Name, n, unreadReason[f.Name]))
 		}
 		n, present := orgNamed[f.Name], st.Fields[f.Name].Present
 		if f.Type != record.KindName || n < minOrgNamed || float64(n) < orgNamedShare*float64(present) {

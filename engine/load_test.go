@@ -210,6 +210,61 @@ func TestLoadGroups(t *testing.T) {
 	}
 }
 
+// TestLoadKeyHoldsObjects: a field mapped to a key that holds objects (a
+// list of typed ids mapped whole) leaves each record without it, kept
+// with its other fields, each row a value reject, and one warning names
+// a path that reads the ids; rows given over the API (MapRows) alike.
+// A source half of whose rows or more are rejected is warned of, naming
+// the first reject.
+func TestLoadKeyHoldsObjects(t *testing.T) {
+	var list strings.Builder
+	var bad strings.Builder
+	bad.WriteString("id,name,country\n")
+	for i := range 12 {
+		fmt.Fprintf(&list, `{"id":"s%d","name":"Ana Ruiz %d","ids":[{"type":"passport","number":"P%d"}]}`+"\n", i, i, i)
+		fmt.Fprintf(&bad, "%d,Bo %d,VE\n", i, i)
+	}
+	cfg := writeConfig(t, map[string]string{"list.ndjson": list.String(), "bad.csv": bad.String()}, `sources:
+  - {name: list, path: list.ndjson, id: id, fields: {name: {column: name, type: name}, passport: {column: ids, type: identifier}}}
+  - {name: bad, path: bad.csv, id: country, fields: {name: {column: name, type: name}}}
+`)
+	var recs []record.Record
+	var rejects []engine.Reject
+	st, err := engine.Load(context.Background(), cfg,
+		func(r record.Record) error { recs = append(recs, r); return nil },
+		func(r engine.Reject) error { rejects = append(rejects, r); return nil }, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list0 := st.Sources[0]
+	if list0.Records != 12 || list0.RejectedRows != 0 || list0.RejectedValues != 12 || list0.Fields["passport"].Rejected != 12 || list0.Fields["name"].Present != 12 {
+		t.Errorf("list stats %+v: want 12 records with names, 12 passports rejected", list0)
+	}
+	if r := rejects[0]; r.Scope != engine.ScopeValue || r.Source != "list" || r.File == "" || r.Line != 1 || r.RecordID != "s0" || r.Field != "passport" ||
+		r.Raw != `[{"number":"P0","type":"passport"}]` || !strings.Contains(r.Reason, `key "ids" holds objects (keys number, type)`) {
+		t.Errorf("first reject %+v: want line 1's passport, a value reject of what ids holds", r)
+	}
+	if len(list0.Warnings) != 1 || !strings.Contains(list0.Warnings[0], `field passport: 12 rows were kept without it`) || !strings.Contains(list0.Warnings[0], `"ids[type=…].number"`) {
+		t.Errorf("list warnings %q: want one naming the path ids[type=…].number", list0.Warnings)
+	}
+	// bad's id is a column every row holds alike: 11 of 12 rows are
+	// duplicates.
+	bad0 := st.Sources[1]
+	if bad0.RejectedRows != 11 || len(bad0.Warnings) != 1 ||
+		!strings.Contains(bad0.Warnings[0], "source bad: 11 of its 12 rows were rejected (the first, line 3, field country: duplicate record id") {
+		t.Errorf("bad stats %+v: want 11 rows rejected, warned of", bad0)
+	}
+
+	mapped, problems, err := engine.MapRows(cfg.Parts("list"), cfg.Limits, "request", [][]byte{[]byte(`{"id":"x","name":"Ana","ids":[{"number":"P1"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 0 || len(mapped) != 1 || mapped[0].Record.Key.ID != "x" || len(mapped[0].Kept) != 1 ||
+		mapped[0].Kept[0].Field != "passport" || !strings.HasPrefix(mapped[0].Kept[0].Reason, `value kept out: key "ids" holds objects`) {
+		t.Errorf("mapped %+v, rejects %+v: want the record, its passport kept out", mapped, problems)
+	}
+}
+
 // A column typed name (people's names) that holds companies' names too is
 // reported. In a source that declares no kind of record its names are
 // read as party names, so its companies are organisations: as its only

@@ -63,10 +63,14 @@ func MapRows(parts []config.Source, limits config.Limits, file string, rows [][]
 			rejects = append(rejects, RowProblem{Index: re.Line - 1, Field: re.Field, Reason: re.Reason})
 			continue
 		}
-		if err != nil {
+		unread, kept := KeptOut(err)
+		if err != nil && !kept {
 			return nil, nil, err
 		}
 		m := MappedRow{Index: rec.Line - 1}
+		for _, p := range unread {
+			m.Kept = append(m.Kept, RowProblem{Index: m.Index, Field: p.Field, Reason: "value kept out: " + p.Reason})
+		}
 		for _, p := range norms[rec.Key.Source].Record(&rec) {
 			m.Kept = append(m.Kept, RowProblem{Index: m.Index, Field: p.Field, Reason: "value kept out: " + p.Reason})
 		}

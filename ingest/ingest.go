@@ -6,7 +6,9 @@
 // opened, before any row is read, and fails with a *MappingError naming the
 // source, the fields and the available columns. After that, a bad row never
 // stops the stream: Next returns a *RowError for it, carrying the row's raw
-// text, and the next call carries on with the following row.
+// text, and the next call carries on with the following row. A row whose
+// fields' keys hold objects where values are wanted is no bad row: Next
+// returns its record without them, and a *FieldErrors that says which.
 package ingest
 
 import (
@@ -153,6 +155,36 @@ func (e *RowError) Error() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// FieldErrors comes with a record Next returns: the row was read, but the
+// values of some of its fields could not be (a key that holds objects,
+// ShapeError), and the record is kept without them. Each is a value
+// reject, as a value that does not normalise is.
+type FieldErrors struct {
+	Source   string
+	File     string
+	Line     int
+	RecordID string
+	Fields   []FieldError
+}
+
+// FieldError is one field of a row whose values could not be read.
+type FieldError struct {
+	Field  string
+	Reason string
+	Raw    string // what the field's key holds, cut short
+}
+
+func (e *FieldErrors) Error() string {
+	var b strings.Builder
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s:%d: field %s: %s", e.File, e.Line, f.Field, f.Reason)
+	}
 	return b.String()
 }
 
@@ -506,7 +538,9 @@ func (rd *Reader) resolveColumns(cols []string) error {
 
 // Next returns the next record. At the end of input it returns io.EOF. For
 // a bad row it returns a *RowError; the caller records it and calls Next
-// again. Any other error (an I/O failure) ends the stream.
+// again. With a *FieldErrors it returns a record too: keep the record and
+// report each field as a value reject. Any other error (an I/O failure)
+// ends the stream.
 // Warnings are problems with the file as a whole found so far, beyond
 // single rows: an encoding read from the file rather than declared, a
 // rejected row that spans many lines, where a quote left open may have
@@ -602,7 +636,8 @@ const minKindShown = 3
 func (rd *Reader) sawKeys(r row) {
 	rd.unseen = slices.DeleteFunc(rd.unseen, func(path string) bool {
 		vals, err := r.values(-1, path)
-		return err == nil && len(vals) > 0
+		var se *ShapeError
+		return err == nil && len(vals) > 0 || errors.As(err, &se)
 	})
 }
 
@@ -688,9 +723,21 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 			}
 		}
 	}
+	// A field whose key holds objects (ShapeError) is left empty and
+	// reported: the mapping, not the row, is at fault, and the record's
+	// other fields stand.
+	var unread []FieldError
+	readField := func(name string, err error) error {
+		var se *ShapeError
+		if !errors.As(err, &se) {
+			return err
+		}
+		unread = append(unread, FieldError{Field: name, Reason: se.Error(), Raw: se.Raw()})
+		return nil
+	}
 	for i, f := range rd.opt.Fields {
 		vals, err := fieldValues(r, rd.index[i], f.columns(), f.Missing)
-		if err != nil {
+		if err := readField(f.Name, err); err != nil {
 			return reject(f.Name, id, "%v", err)
 		}
 		if f.Split != "" {
@@ -698,7 +745,7 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		}
 		for j, a := range f.Also {
 			more, err := r.values(rd.also[i][j], a.Column)
-			if err != nil {
+			if err := readField(f.Name, err); err != nil {
 				return reject(f.Name, id, "%v", err)
 			}
 			if a.Split != "" {
@@ -709,6 +756,9 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		rec.Features[i] = record.Feature{Name: f.Name, Kind: f.Kind, Raw: vals}
 	}
 	if rd.opt.SkipEmpty && !hasValue(rec.Features) {
+		if len(unread) > 0 { // nothing else to keep: the row is the reject
+			return reject(unread[0].Field, id, "%s", unread[0].Reason)
+		}
 		return record.Record{}, true, nil
 	}
 	for i, rel := range rd.opt.Relations {
@@ -755,6 +805,9 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		}
 	}
 	rd.seen[id] = r.line
+	if len(unread) > 0 {
+		return rec, false, &FieldErrors{Source: rd.opt.Source, File: rd.opt.File, Line: r.line, RecordID: id, Fields: unread}
+	}
 	return rec, false, nil
 }
 

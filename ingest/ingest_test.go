@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/record"
@@ -35,7 +36,15 @@ func readAll(t *testing.T, r *ingest.Reader) ([]record.Record, []*ingest.RowErro
 			rejects = append(rejects, re)
 			continue
 		}
-		if err != nil {
+		// A record kept without fields whose keys held objects: the
+		// record, and each field as a reject of its line.
+		var fe *ingest.FieldErrors
+		if errors.As(err, &fe) {
+			for _, f := range fe.Fields {
+				rejects = append(rejects, &ingest.RowError{Source: fe.Source, File: fe.File, Line: fe.Line,
+					RecordID: fe.RecordID, Field: f.Field, Reason: f.Reason, Raw: f.Raw})
+			}
+		} else if err != nil {
 			t.Fatalf("Next: %v", err)
 		}
 		recs = append(recs, rec)
@@ -194,11 +203,12 @@ not json
 		t.Fatal(err)
 	}
 	recs, rejects := readAll(t, r)
-	want := []string{"1|Ana|A,An|1", "2|||2", "3|Bo,Bob|x,y,z|4", "12345678901234567890|Big||9"}
+	// Line 7's name holds an object: its record is kept without it.
+	want := []string{"1|Ana|A,An|1", "2|||2", "3|Bo,Bob|x,y,z|4", "4|||7", "12345678901234567890|Big||9"}
 	if got := flat(recs); !reflect.DeepEqual(got, want) {
 		t.Errorf("records = %q, want %q", got, want)
 	}
-	checkRejects(t, rejects, []string{"5:invalid JSON", "6:must be a JSON object", "7:holds an object", "8:data after the object", "10:missing record id"})
+	checkRejects(t, rejects, []string{"5:invalid JSON", "6:must be a JSON object", `7:key "name" holds objects (keys first)`, "8:data after the object", "10:missing record id"})
 }
 
 // TestJSONArray reads a file that is one JSON array of rows, as exports
@@ -368,6 +378,69 @@ func TestNDJSONListsKindsAndAliases(t *testing.T) {
 			t.Errorf("record %s %s = %q, want %q", rec.Key.ID, rec.Features[tt.feature].Name, got, tt.want)
 		}
 	}
+}
+
+// TestNDJSONKeyHoldsObjects: a field whose key holds objects (a list of
+// typed ids mapped whole, an object where a value was meant) leaves the
+// row's record without that field, kept with its other fields; the
+// reason names the objects' keys and a path that reads one, filtered by
+// a key such as type when they have one; Raw holds what the key holds.
+// Lists in a list too. A record with nothing else is rejected as a row.
+func TestNDJSONKeyHoldsObjects(t *testing.T) {
+	for _, tt := range []struct {
+		name, row, column string
+		reason, raw       string // reason wanted (substring), raw wanted
+	}{
+		{"typed list", `{"id": "1", "name": "Ana", "ids": [{"type": "passport", "number": "P1"}, {"type": "national_id", "number": "V9", "issued": "2001"}]}`, "ids",
+			`key "ids" holds objects (keys issued, number, type), want a value or a list of values: read one of their keys with a path, such as "ids[type=…].number"`,
+			`[{"number":"P1","type":"passport"},{"issued":"2001","number":"V9","type":"national_id"}]`},
+		{"object", `{"id": "1", "name": "Ana", "doc": {"passport": "P1", "country": "VE"}}`, "doc",
+			`key "doc" holds objects (keys country, passport), want a value or a list of values: read one of their keys with a path, such as "doc.country"`,
+			`{"country":"VE","passport":"P1"}`},
+		{"filtered path short", `{"id": "1", "name": "Ana", "ids": [{"scheme": "passport", "value": "P1"}]}`, "ids[scheme=passport]",
+			`such as "ids[scheme=passport].value"`, `{"scheme":"passport","value":"P1"}`},
+		{"lists in a list", `{"id": "1", "name": "Ana", "ids": [["P1", "P2"], ["V9"]]}`, "ids",
+			`key "ids" holds lists in a list, want a value or a list of values`, `[["P1","P2"],["V9"]]`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := ingest.Options{Source: "s", File: "in", Format: ingest.FormatNDJSON, ID: "id", Fields: []ingest.Field{
+				{Name: "name", Kind: record.KindName, Column: "name"},
+				{Name: "doc", Kind: record.KindIdentifier, Column: tt.column},
+			}}
+			r, err := ingest.Open(strings.NewReader(tt.row+"\n"), opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := r.Next()
+			var fe *ingest.FieldErrors
+			if !errors.As(err, &fe) {
+				t.Fatalf("Next = %v, want *FieldErrors", err)
+			}
+			if rec.Key.ID != "1" || !reflect.DeepEqual(rec.Features[0].Raw, []string{"Ana"}) || len(rec.Features[1].Raw) != 0 {
+				t.Errorf("record = %+v, want id 1, name Ana, no doc", rec)
+			}
+			if len(fe.Fields) != 1 || fe.Fields[0].Field != "doc" || !strings.Contains(fe.Fields[0].Reason, tt.reason) || fe.Fields[0].Raw != tt.raw {
+				t.Errorf("fields = %+v\nwant doc, reason with %q, raw %s", fe.Fields, tt.reason, tt.raw)
+			}
+			if fe.Line != 1 || fe.RecordID != "1" || fe.Source != "s" || fe.File != "in" {
+				t.Errorf("FieldErrors = %+v, want line 1 of s (in), record 1", fe)
+			}
+			if _, err := r.Next(); !errors.Is(err, io.EOF) {
+				t.Errorf("after the row: %v, want EOF", err)
+			}
+		})
+	}
+	// A record with no other value, in a source that skips empty ones
+	// (a group's part): the row is the reject, not passed over.
+	opt := ingest.Options{Source: "s", File: "in", Format: ingest.FormatNDJSON, ID: "id", SkipEmpty: true, Fields: []ingest.Field{
+		{Name: "doc", Kind: record.KindIdentifier, Column: "ids"},
+	}}
+	r, err := ingest.Open(strings.NewReader(`{"id": "1", "ids": [{"number": "P1"}]}`+"\n"), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rejects := readAll(t, r)
+	checkRejects(t, rejects, []string{`1:key "ids" holds objects (keys number)`})
 }
 
 // TestKindValuesUnmapped: the values of a kind column that its map does
@@ -631,7 +704,7 @@ func FuzzCSV(f *testing.F) {
 }
 
 func FuzzNDJSON(f *testing.F) {
-	for _, s := range []string{`{"id":1,"name":"a","alias":["b","c"]}`, `{"id":"x"}` + "\n" + `[]`, `{"id":{"a":1}}`, "{\"id\":1}\n\n\n{", "[{\"id\":1,\"name\":\"a\",\"alias\":\"b\"},\n \"x\", [1, {\"y\": \"]\\\"\"}] z"} {
+	for _, s := range []string{`{"id":1,"name":"a","alias":["b","c"]}`, `{"id":"x"}` + "\n" + `[]`, `{"id":2,"name":[{"x":"y"},["z"]],"alias":[[1]]}`, `{"id":{"a":1}}`, "{\"id\":1}\n\n\n{", "[{\"id\":1,\"name\":\"a\",\"alias\":\"b\"},\n \"x\", [1, {\"y\": \"]\\\"\"}] z"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -652,7 +725,19 @@ func FuzzNDJSON(f *testing.F) {
 				}
 				continue
 			}
-			if err != nil {
+			// A record kept without a field: each named, with a reason
+			// and what its key held, bounded.
+			var fe *ingest.FieldErrors
+			if errors.As(err, &fe) {
+				if fe.Line <= 0 || fe.RecordID != rec.Key.ID || len(fe.Fields) == 0 {
+					t.Fatalf("field errors %+v of record %+v", fe, rec)
+				}
+				for _, f := range fe.Fields {
+					if f.Field == "" || f.Reason == "" || len(f.Raw) > 1024 || !utf8.ValidString(f.Raw) {
+						t.Fatalf("field error %+v", f)
+					}
+				}
+			} else if err != nil {
 				t.Fatal(err)
 			}
 			if rec.Key.ID == "" {
@@ -756,7 +841,9 @@ func sameAsStream(t *testing.T, data []byte, opt ingest.Options) int {
 			}
 			if err != nil {
 				rejects = append(rejects, err.Error())
-				continue
+				if fe := (*ingest.FieldErrors)(nil); !errors.As(err, &fe) {
+					continue
+				}
 			}
 			recs = append(recs, fmt.Sprintf("%s %d %q", rec.Key.ID, rec.Line, rec.Features))
 		}

@@ -166,6 +166,10 @@ func (n *ndjsonRows) values(_ int, key string) ([]string, error) {
 	var out []string
 	for _, v := range found {
 		vals, err := scalars(key, v, true)
+		var se *ShapeError
+		if errors.As(err, &se) {
+			se.v = v // the whole value: every element's keys, and all of it kept
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -292,7 +296,7 @@ func scalars(key string, v any, allowList bool) ([]string, error) {
 		return []string{strconv.FormatBool(x)}, nil
 	case []any:
 		if !allowList {
-			return nil, fmt.Errorf("key %q holds nested lists", key)
+			return nil, &ShapeError{Key: key, v: v}
 		}
 		var out []string
 		for _, e := range x {
@@ -304,8 +308,108 @@ func scalars(key string, v any, allowList bool) ([]string, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("key %q holds %s, want a value or a list of values", key, jsonType(v))
+	return nil, &ShapeError{Key: key, v: v}
 }
+
+// ShapeError is a key that holds objects, or lists in a list, where a
+// field wants values: the mapping names the wrong key (a list of typed
+// ids, not its numbers), not a bad row. Next keeps the row's record
+// without that field's values and reports them (FieldErrors).
+type ShapeError struct {
+	Key string
+	v   any
+}
+
+func (e *ShapeError) Error() string {
+	keys := objectKeys(e.v)
+	if len(keys) == 0 {
+		what := jsonType(e.v)
+		if _, ok := e.v.([]any); ok {
+			what = "lists in a list"
+		}
+		return fmt.Sprintf("key %q holds %s, want a value or a list of values", e.Key, what)
+	}
+	return fmt.Sprintf("key %q holds objects (keys %s), want a value or a list of values: read one of their keys with a path, such as %q",
+		e.Key, strings.Join(keys, ", "), examplePath(e.Key, keys))
+}
+
+// Raw returns the JSON the key holds, cut short at maxShapeRaw bytes.
+func (e *ShapeError) Raw() string {
+	b, err := json.Marshal(e.v)
+	if err != nil {
+		return ""
+	}
+	if len(b) > maxShapeRaw {
+		b = b[:maxShapeRaw]
+	}
+	return strings.ToValidUTF8(string(b), "")
+}
+
+// maxShapeRaw bounds the JSON a ShapeError's reject keeps.
+const maxShapeRaw = 1024
+
+// maxKeysShown bounds the keys a ShapeError names.
+const maxKeysShown = 8
+
+// objectKeys returns the sorted keys of the objects v is or holds (a
+// list's elements, one level down), at most maxKeysShown.
+func objectKeys(v any) []string {
+	seen := map[string]bool{}
+	add := func(m map[string]any) {
+		for k := range m {
+			seen[k] = true
+		}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		add(x)
+	case []any:
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				add(m)
+			}
+		}
+	}
+	keys := slices.Sorted(maps.Keys(seen))
+	if len(keys) > maxKeysShown {
+		keys = append(keys[:maxKeysShown], "…")
+	}
+	return keys
+}
+
+// examplePath is a path that reads one of keys under key: a key that
+// names a value (number, value…), else the first that is not a
+// discriminator (type, kind, scheme…), filtered by the
+// discriminator when the objects have one and the key none yet:
+// ids[type=…].number.
+func examplePath(key string, keys []string) string {
+	var value, disc string
+	for _, k := range keys {
+		switch {
+		case discriminators[strings.ToLower(k)]:
+			if disc == "" {
+				disc = k
+			}
+		case valueKeys[strings.ToLower(k)] && !valueKeys[strings.ToLower(value)] || value == "" && k != "…":
+			value = k
+		}
+	}
+	if value == "" {
+		value = keys[0]
+	}
+	if disc == "" || disc == value || strings.HasSuffix(key, "]") { // a filter already chooses the objects
+		return key + "." + value
+	}
+	return key + "[" + disc + "=…]." + value
+}
+
+// valueKeys are keys that name an object's value, chosen first for an
+// example path.
+var valueKeys = map[string]bool{"number": true, "value": true, "id": true, "name": true, "code": true}
+
+// discriminators are the keys objects of several kinds in one list are
+// told apart by.
+var discriminators = map[string]bool{"type": true, "kind": true, "scheme": true, "schema": true, "category": true, "idtype": true, "id_type": true}
 
 func jsonType(v any) string {
 	switch v.(type) {

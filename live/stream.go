@@ -116,7 +116,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 		if opt.Delete {
 			var keys []record.Key
 			for _, it := range group {
-				if it.err == nil {
+				if _, kept := engine.KeptOut(it.err); it.err == nil || kept {
 					keys = append(keys, it.rec.Key)
 				}
 			}
@@ -126,6 +126,12 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 			}
 		}
 		for _, it := range group {
+			// A record read without the fields whose keys held objects:
+			// kept, each such field a value reject.
+			unread, kept := engine.KeptOut(it.err)
+			if kept {
+				it.err = nil
+			}
 			switch {
 			case it.err != nil:
 				var re *ingest.RowError
@@ -153,6 +159,13 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 				ops = append(ops, Op{Record: it.rec, Delete: true})
 			default:
 				rec := it.rec
+				for _, p := range unread {
+					st.ValueRejects++
+					p.File = opt.File
+					if err := reject(p); err != nil {
+						return st, err
+					}
+				}
 				if !opt.Normalized {
 					norm, ok := norms[rec.Key.Source]
 					if !ok {
@@ -214,7 +227,7 @@ func readAhead(ctx context.Context, src RecordSource) <-chan streamItem {
 				return
 			}
 			var re *ingest.RowError
-			if err != nil && !errors.As(err, &re) {
+			if _, kept := engine.KeptOut(err); err != nil && !errors.As(err, &re) && !kept {
 				return
 			}
 		}

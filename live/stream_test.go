@@ -33,15 +33,26 @@ func (s *scripted) Next() (record.Record, error) {
 	}
 	it := s.items[0]
 	s.items = s.items[1:]
-	if err, ok := it.(error); ok {
-		return record.Record{}, err
+	switch x := it.(type) {
+	case error:
+		return record.Record{}, x
+	case keptRecord:
+		return x.rec, x.err
 	}
 	return it.(record.Record), nil
 }
 
+// keptRecord is a record read with fields that could not be.
+type keptRecord struct {
+	rec record.Record
+	err *ingest.FieldErrors
+}
+
 // TestStream: a stream applies its records, rejects bad rows and deletes
-// of records not stored, passes each commit to Committed, and stops when
-// its context is done while the input is idle, keeping what it committed.
+// of records not stored, applies a record read without fields whose keys
+// held objects and rejects those as values, passes each commit to
+// Committed, and stops when its context is done while the input is idle,
+// keeping what it committed.
 func TestStream(t *testing.T) {
 	ctx := context.Background()
 	l := openLive(t, openStore(t), bridgeModel())
@@ -52,15 +63,21 @@ func TestStream(t *testing.T) {
 		textRecord("a", "Ana", "1"),
 		&ingest.RowError{Source: "s", File: "f", Line: 3, Reason: "malformed CSV"},
 		textRecord("b", "Bea", "2"),
+		keptRecord{textRecord("d", "Di", "4"), &ingest.FieldErrors{Source: "s", File: "f", Line: 5, RecordID: "d",
+			Fields: []ingest.FieldError{{Field: "doc", Reason: `key "ids" holds objects (keys number, type)`, Raw: `[{"number":"P1"}]`}}}},
 	}}
 	st, err := l.Stream(ctx, src, live.StreamOptions{Normalized: true, File: "f", Reject: reject,
 		Committed: func(chs []live.Change) error { committed += len(chs); return nil }})
-	if err != nil || st.Changes != 2 || st.RowRejects != 1 || committed != 2 || len(rejects) != 1 || rejects[0].Line != 3 {
+	if err != nil || st.Changes != 3 || st.RowRejects != 1 || st.ValueRejects != 1 || committed != 3 || len(rejects) != 2 || rejects[0].Line != 3 ||
+		rejects[1] != (engine.Reject{Scope: engine.ScopeValue, Source: "s", File: "f", Line: 5, RecordID: "d", Field: "doc", Reason: `key "ids" holds objects (keys number, type)`, Raw: `[{"number":"P1"}]`}) {
 		t.Fatalf("stream: %+v, %v; committed %d, rejects %+v", st, err, committed, rejects)
+	}
+	if _, err := l.Record(ctx, key("d"), access.Everything); err != nil {
+		t.Errorf("the record read without a field was not applied: %v", err)
 	}
 	// Rejects are kept in the store too, counted by what went wrong.
 	counts, err := l.RejectCounts(ctx, access.Everything)
-	if want := []store.RejectCount{{Source: "s", Scope: "row", Class: "malformed CSV", N: 1}}; err != nil || !slices.Equal(counts, want) {
+	if want := []store.RejectCount{{Source: "s", Scope: "row", Class: "malformed CSV", N: 1}, {Source: "s", Scope: "value", Field: "doc", Class: "key … holds objects", N: 1}}; err != nil || !slices.Equal(counts, want) {
 		t.Fatalf("kept rejects %+v, %v, want %+v", counts, err, want)
 	}
 	// Deletes: a record not stored is a reject, the others go.
