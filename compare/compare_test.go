@@ -99,8 +99,15 @@ func TestTypo(t *testing.T) {
 		{"daniel", "daniela", false},     // a letter added at the end
 		{"ana", "ane", false},            // too short to tell
 		{"robert", "roberto", false},
-		{"roberta", "rebecca", false}, // more than one edit
-		{"robert", "robert", false},   // the same word: no typo
+		{"louis", "louise", false},      // a vowel added at the end
+		{"giulio", "giulia", false},     // another last vowel
+		{"mary", "mara", false},         // y, a last vowel
+		{"andres", "andrea", false},     // Spanish -és and -ea
+		{"alfred", "alfree", true},      // a consonant mistyped at the end
+		{"frederic", "frederick", true}, // a consonant added at the end
+		{"gasquet", "gasque", true},     // one dropped
+		{"roberta", "rebecca", false},   // more than one edit
+		{"robert", "robert", false},     // the same word: no typo
 	}
 	for _, tt := range tests {
 		if got := compare.Typo(tt.x, tt.y); got != tt.want {

@@ -694,18 +694,35 @@ func SubsetTypo(a, b []string) bool {
 // or two swapped), not in their ending (endingApart: Mario and Maria are
 // two names).
 func Typo(x, y string) bool {
-	return len(x) >= 4 && len(y) >= 4 && DamerauWithin(x, y, 1) <= 1 && !endingApart(x, y)
+	return x != y && len(x) >= 4 && len(y) >= 4 && DamerauWithin(x, y, 1) <= 1 && !endingApart(x, y)
 }
 
-// endingApart reports whether two words differ only in their last letter,
-// or by a letter added at the end: most often two names, a man's and a
-// woman's (Mario, Maria; Daniel, Daniela), not a typo.
+// endingApart reports whether two words differ as a man's and a woman's
+// form of one name do, not as a typo: in a last vowel (Mario, Maria;
+// Giulio, Giulia), by a vowel added at the end (Daniel, Daniela; Louis,
+// Louise), or as Spanish -és and -ea (Andrés, Andrea). A consonant
+// mistyped, added or dropped at the end is a typo (Alfred, Alfree;
+// Frederic, Frederick; Francis, Francia).
 func endingApart(x, y string) bool {
 	if len(x) > len(y) {
 		x, y = y, x
 	}
-	if len(x) == len(y) {
-		return x[:len(x)-1] == y[:len(y)-1]
+	if len(x) == 0 {
+		return false
 	}
-	return x == y[:len(y)-1]
+	a, b := x[len(x)-1], y[len(y)-1]
+	if len(x) == len(y) {
+		return x[:len(x)-1] == y[:len(y)-1] && (endVowel(a) && endVowel(b) || a == 's' && b == 'a' || a == 'a' && b == 's')
+	}
+	return x == y[:len(y)-1] && endVowel(b)
+}
+
+// endVowel reports whether c is a vowel a name's gender ending may be
+// (y too: Mary, Mara).
+func endVowel(c byte) bool {
+	switch c {
+	case 'a', 'e', 'i', 'o', 'u', 'y':
+		return true
+	}
+	return false
 }
