@@ -315,6 +315,7 @@ type item struct {
 	reject  *Reject  // set for a rejected row
 	rejects []Reject // values of rec that could not be read or normalised
 	unread  int      // the first unread of rejects are fields that could not be read (KeptOut)
+	orgRead bool     // a record of a source of people read as an organisation's (inferKind)
 	// orgNamed has bit i set when feature i, typed name (people's
 	// names), holds a value that reads as an organisation's name.
 	orgNamed uint64
@@ -336,6 +337,8 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	ambiguous := map[string]int64{} // by field: values rejected as ambiguous
 	invalid := map[string]int64{}   // by field: values rejected as invalid
 	unread := map[string]int64{}    // by field: rows whose key held objects (KeptOut)
+	people := declaresPeople(src)   // inferKind
+	orgsRead := int64(0)            // records of a source of people read as organisations
 	unreadReason := map[string]string{}
 	var firstRowReject *Reject
 	opts := FieldOptions(src, limits)
@@ -436,7 +439,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 							it.orgNamed |= 1 << i
 						}
 					}
-					inferKind(&it.rec)
+					it.orgRead = inferKind(&it.rec, people)
 				}
 				close(b.done)
 			}
@@ -485,6 +488,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				}
 			}
 			st.RejectedValues += int64(len(it.rejects))
+			if it.orgRead {
+				orgsRead++
+			}
 			for i, feat := range rec.Features {
 				if it.orgNamed&(1<<i) != 0 {
 					orgNamed[feat.Name]++
@@ -514,6 +520,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.Bytes, _ = f.Progress()
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
+	if orgsRead > 0 {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("the source declares its records people's (kind: person), but %d of them have names, typed party, that read as an organisation's (a legal form, or a word such as inversiones or trading): they are read as organisations; a source that holds both declares no kind, or a kind column", orgsRead))
+	}
 	// Half of a source's rows or more rejected: a mapping that does not
 	// fit the file (an id column of another, a file of another layout),
 	// rarely rows gone bad one by one. The rejects say why, row by row.
@@ -522,8 +531,8 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		if r.Field != "" {
 			where = ", field " + r.Field
 		}
-		st.Warnings = append(st.Warnings, fmt.Sprintf("source %s: %d of its %d rows were rejected (the first, line %d%s: %s): check its mapping against the file",
-			src.Name, st.RejectedRows, st.Rows, r.Line, where, r.Reason))
+		st.Warnings = append(st.Warnings, fmt.Sprintf("%d of its %d rows were rejected (the first, line %d%s: %s): check the source's mapping against the file",
+			st.RejectedRows, st.Rows, r.Line, where, r.Reason))
 	}
 	for _, f := range src.Fields {
 		if order, ok := normalize.DateOrderNamed(st.Fields[f.Name].DateOrder); ok {
@@ -832,7 +841,7 @@ func (n *Normalizer) Record(rec *record.Record) []Reject {
 			rejects = append(rejects, p)
 		}
 	}
-	inferKind(rec)
+	inferKind(rec, declaresPeople(n.src))
 	return rejects
 }
 
@@ -844,9 +853,19 @@ func (n *Normalizer) Record(rec *record.Record) []Reject {
 // company); without a party name, the kind of its first name: an
 // organisation's (a filing's company, before its officer's name) or a
 // person's (a customer, before an employer's).
-func inferKind(rec *record.Record) {
+//
+// A source declared people's (kind: person, declaredPerson) that types a
+// name party says its column holds companies too: a record of it whose
+// party names all read as an organisation's is one, and inferKind
+// reports that it overrode the declared kind (Load warns of them). A
+// kind column's kind is the row's own and stays.
+func inferKind(rec *record.Record, declaredPerson bool) (overrode bool) {
+	if rec.Kind == record.EntityPerson && declaredPerson && partiesReadAsOrgs(rec) {
+		rec.Kind = record.EntityOrganization
+		return true
+	}
 	if rec.Kind != record.EntityUnknown {
-		return
+		return false
 	}
 	first := record.EntityUnknown
 	for _, f := range rec.Features {
@@ -864,4 +883,31 @@ func inferKind(rec *record.Record) {
 		}
 	}
 	rec.Kind = first
+	return false
+}
+
+// partiesReadAsOrgs reports whether rec has party names, each reads as an
+// organisation's, and it has no person's name (typed name): a person's
+// record with an employer typed party is a person's still.
+func partiesReadAsOrgs(rec *record.Record) bool {
+	seen := false
+	for _, f := range rec.Features {
+		switch {
+		case len(f.Values) == 0:
+		case f.Kind == record.KindName:
+			return false
+		case f.Kind == record.KindParty:
+			if record.EntityKind(f.Values[0].Facet("party")) != record.EntityOrganization {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
+
+// declaresPeople reports whether src declares every record of it a
+// person's (kind: person, not a column).
+func declaresPeople(src config.Source) bool {
+	return src.Kind.Column == "" && src.Kind.Fixed == record.EntityPerson
 }

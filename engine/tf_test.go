@@ -150,8 +150,33 @@ func TestInferKind(t *testing.T) {
 		{"no name", record.EntityUnknown, nil, record.EntityUnknown},
 	} {
 		r := record.Record{Kind: c.declared, Features: c.features}
-		if inferKind(&r); r.Kind != c.want {
+		if inferKind(&r, false); r.Kind != c.want {
 			t.Errorf("%s: kind %q, want %q", c.what, r.Kind, c.want)
+		}
+	}
+	// A source declared people's (kind: person) whose names are typed
+	// party: a record whose party names all read as an organisation's,
+	// with no person's name, is an organisation's, and inferKind says it
+	// overrode the kind declared.
+	for _, c := range []struct {
+		what     string
+		people   bool // the source declares kind: person
+		features []record.Feature
+		want     record.EntityKind
+	}{
+		{"a company among people", true, []record.Feature{party("CARLOS SANDERO GALLEGO S.R.L.")}, record.EntityOrganization},
+		{"an organisation word", true, []record.Feature{party("INVERSIONES HERRERA")}, record.EntityOrganization},
+		{"a person", true, []record.Feature{party("CARLOS SANDERO GALLEGO")}, record.EntityPerson},
+		{"a party that says neither", true, []record.Feature{party("AKZO NOBEL")}, record.EntityPerson},
+		{"a person's name and an employer typed party", true, []record.Feature{name(record.KindName), party("ACME TRADING LTD")}, record.EntityPerson},
+		{"two party names, one a person's", true, []record.Feature{party("ACME TRADING LTD"), party("JOHN SMITH")}, record.EntityPerson},
+		{"no party name", true, []record.Feature{name(record.KindOrgName)}, record.EntityPerson},
+		{"a kind column's person", false, []record.Feature{party("CARLOS SANDERO GALLEGO S.R.L.")}, record.EntityPerson},
+	} {
+		r := record.Record{Kind: record.EntityPerson, Features: c.features}
+		overrode := inferKind(&r, c.people)
+		if r.Kind != c.want || overrode != (c.want == record.EntityOrganization) {
+			t.Errorf("%s: kind %q (overrode %v), want %q", c.what, r.Kind, overrode, c.want)
 		}
 	}
 }
