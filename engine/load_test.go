@@ -334,6 +334,54 @@ func TestLoadReadsOrganisationsTypedName(t *testing.T) {
 	}
 }
 
+// TestLoadWarnsOfNameParts: a given name and a surname mapped to two
+// fields typed name, where another source's field of that name holds
+// whole names, are warned of, naming the columns to join; joined with
+// columns, a surname as an alias, sources that all map the parts alike
+// (Febrl), or two whole names (a company typed name and its officer's),
+// they are not.
+func TestLoadWarnsOfNameParts(t *testing.T) {
+	var bank, bank2, filings, wires strings.Builder
+	bank.WriteString("id,forename,surname\n")
+	bank2.WriteString("id,forename,surname\n")
+	filings.WriteString("id,company,officer\n")
+	wires.WriteString("id,party\n")
+	for i := range 12 {
+		fmt.Fprintf(&bank, "b%d,Ana%c,Diaz\n", i, 'a'+i)
+		fmt.Fprintf(&bank2, "c%d,Ana%c,Diaz\n", i, 'a'+i)
+		fmt.Fprintf(&filings, "f%d,Diaz Trading %c,Ana Diaz %c\n", i, 'a'+i, 'a'+i)
+		fmt.Fprintf(&wires, "w%d,ANA%c DIAZ\n", i, 'A'+i)
+	}
+	files := map[string]string{"b.csv": bank.String(), "c.csv": bank2.String(), "f.csv": filings.String(), "w.csv": wires.String()}
+	const payments = "\n  - {name: wires, path: w.csv, id: id, fields: {name: {column: party, type: party}}}"
+	for _, c := range []struct {
+		what, sources string
+		warned        string // "" for none
+	}{
+		{"given name and surname apart", "{name: bank, path: b.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name}}}" + payments,
+			"source bank (b.csv): fields name, surname are typed name, and name holds one word in 12 of its 12 records, where other sources hold whole names: if they are parts of one name (a given name, a surname), map them as one field, name: {columns: [forename, surname], type: name}"},
+		{"joined", "{name: bank, path: b.csv, id: id, fields: {name: {columns: [forename, surname], type: name}}}" + payments, ""},
+		{"a surname as an alias", "{name: bank, path: b.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name, alias_of: name}}}" + payments, ""},
+		{"every source apart (Febrl)", "{name: bank, path: b.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name}}}\n  - {name: other, path: c.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name}}}", ""},
+		{"two whole names", "{name: filings, path: f.csv, id: id, fields: {name: {column: company, type: name}, officer: {column: officer, type: name}}}" + payments, ""},
+	} {
+		cfg := writeConfig(t, files, "sources:\n  - "+c.sources+"\n")
+		stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range stats.Warnings {
+			if strings.Contains(w, "parts of one name") {
+				got = append(got, w)
+			}
+		}
+		if c.warned == "" && len(got) > 0 || c.warned != "" && (len(got) != 1 || !strings.HasPrefix(got[0], c.warned)) {
+			t.Errorf("%s: warnings %q, want %q", c.what, got, c.warned)
+		}
+	}
+}
+
 // Two sources that both hold names, under different feature names, are
 // reported: they would never be compared by name. Sources that share one
 // name feature, whatever other names they hold (a filing's officer), are
