@@ -334,6 +334,22 @@ func TestLoadReadsOrganisationsTypedName(t *testing.T) {
 	}
 }
 
+// loadWarnings loads cfg and returns its warnings that contain sub.
+func loadWarnings(t *testing.T, cfg *config.Config, sub string) []string {
+	t.Helper()
+	stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range stats.Warnings {
+		if strings.Contains(w, sub) {
+			got = append(got, w)
+		}
+	}
+	return got
+}
+
 // TestLoadWarnsOfNameParts: a given name and a surname mapped to two
 // fields typed name, where another source's field of that name holds
 // whole names, are warned of, naming the columns to join; joined with
@@ -366,16 +382,7 @@ func TestLoadWarnsOfNameParts(t *testing.T) {
 		{"two whole names", "{name: filings, path: f.csv, id: id, fields: {name: {column: company, type: name}, officer: {column: officer, type: name}}}" + payments, ""},
 	} {
 		cfg := writeConfig(t, files, "sources:\n  - "+c.sources+"\n")
-		stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, w := range stats.Warnings {
-			if strings.Contains(w, "parts of one name") {
-				got = append(got, w)
-			}
-		}
+		got := loadWarnings(t, cfg, "parts of one name")
 		if c.warned == "" && len(got) > 0 || c.warned != "" && (len(got) != 1 || !strings.HasPrefix(got[0], c.warned)) {
 			t.Errorf("%s: warnings %q, want %q", c.what, got, c.warned)
 		}
@@ -404,16 +411,7 @@ func TestLoadWarnsOfUnsharedNames(t *testing.T) {
   - {name: registry, path: r.csv, id: id, fields: {name: {column: company, type: org_name}, officer: {column: officer, type: name}}}
   - {name: payments, path: p.csv, id: id, fields: {`+c.payments+`: {column: party, type: party}}}
 `)
-		stats, err := engine.Load(context.Background(), cfg, func(record.Record) error { return nil }, func(engine.Reject) error { return nil }, engine.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, w := range stats.Warnings {
-			if strings.Contains(w, "share no name feature") {
-				got = append(got, w)
-			}
-		}
+		got := loadWarnings(t, cfg, "share no name feature")
 		if c.warned && (len(got) != 2 || !strings.Contains(got[0], "sources kyc (name) and payments (party_name)") || !strings.Contains(got[1], "sources registry (name, officer) and payments (party_name)")) {
 			t.Errorf("%s: warnings %q, want kyc and registry each reported with payments", c.what, got)
 		}
