@@ -170,6 +170,23 @@ type FieldErrors struct {
 	Fields   []FieldError
 }
 
+// shapeOf returns err as a *ShapeError, or nil when it is none.
+func shapeOf(err error) *ShapeError {
+	if err == nil {
+		return nil // before se, which escapes: no allocation for a row read well
+	}
+	var se *ShapeError
+	if !errors.As(err, &se) {
+		return nil
+	}
+	return se
+}
+
+// field returns the FieldError of the field name whose key e is.
+func (e *ShapeError) field(name string) FieldError {
+	return FieldError{Field: name, Reason: e.Error(), Raw: e.Raw()}
+}
+
 // FieldError is one field of a row whose values could not be read.
 type FieldError struct {
 	Field  string
@@ -636,8 +653,7 @@ const minKindShown = 3
 func (rd *Reader) sawKeys(r row) {
 	rd.unseen = slices.DeleteFunc(rd.unseen, func(path string) bool {
 		vals, err := r.values(-1, path)
-		var se *ShapeError
-		return err == nil && len(vals) > 0 || errors.As(err, &se)
+		return err == nil && len(vals) > 0 || shapeOf(err) != nil
 	})
 }
 
@@ -727,17 +743,11 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 	// reported: the mapping, not the row, is at fault, and the record's
 	// other fields stand.
 	var unread []FieldError
-	readField := func(name string, err error) error {
-		var se *ShapeError
-		if !errors.As(err, &se) {
-			return err
-		}
-		unread = append(unread, FieldError{Field: name, Reason: se.Error(), Raw: se.Raw()})
-		return nil
-	}
 	for i, f := range rd.opt.Fields {
 		vals, err := fieldValues(r, rd.index[i], f.columns(), f.Missing)
-		if err := readField(f.Name, err); err != nil {
+		if se := shapeOf(err); se != nil {
+			unread = append(unread, se.field(f.Name))
+		} else if err != nil {
 			return reject(f.Name, id, "%v", err)
 		}
 		if f.Split != "" {
@@ -745,7 +755,9 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		}
 		for j, a := range f.Also {
 			more, err := r.values(rd.also[i][j], a.Column)
-			if err := readField(f.Name, err); err != nil {
+			if se := shapeOf(err); se != nil {
+				unread = append(unread, se.field(f.Name))
+			} else if err != nil {
 				return reject(f.Name, id, "%v", err)
 			}
 			if a.Split != "" {

@@ -166,11 +166,10 @@ func (n *ndjsonRows) values(_ int, key string) ([]string, error) {
 	var out []string
 	for _, v := range found {
 		vals, err := scalars(key, v, true)
-		var se *ShapeError
-		if errors.As(err, &se) {
-			se.v = v // the whole value: every element's keys, and all of it kept
-		}
 		if err != nil {
+			if se := shapeOf(err); se != nil {
+				se.v = v // the whole value: every element's keys, and all of it kept
+			}
 			return nil, err
 		}
 		out = append(out, vals...)
