@@ -374,11 +374,11 @@ const batchSize = 1024
 
 // item is one row of a batch: a record, or a row that was rejected.
 type item struct {
-	rec     record.Record
-	reject  *Reject  // set for a rejected row
-	rejects []Reject // values of rec that could not be read or normalised
-	unread  int      // the first unread of rejects are fields that could not be read (KeptOut)
-	orgRead bool     // a record of a source of people read as an organisation's (inferKind)
+	rec      record.Record
+	reject   *Reject  // set for a rejected row
+	rejects  []Reject // values of rec that could not be read or normalised
+	unread   int      // the first unread of rejects are fields that could not be read (KeptOut)
+	kindRead bool     // a record of a source of people read as another kind by its party name (inferKind)
 	// orgNamed has bit i set when feature i, typed name (people's
 	// names), holds a value that reads as an organisation's name.
 	orgNamed uint64
@@ -401,7 +401,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	invalid := map[string]int64{}   // by field: values rejected as invalid
 	unread := map[string]int64{}    // by field: rows whose key held objects (KeptOut)
 	people := declaresPeople(src)   // inferKind
-	orgsRead := int64(0)            // records of a source of people read as organisations
+	var orgsRead, noneRead int64    // records of a source of people read as organisations', of no kind
 	unreadReason := map[string]string{}
 	var firstRowReject *Reject
 	opts := FieldOptions(src, limits)
@@ -503,7 +503,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 							it.orgNamed |= 1 << i
 						}
 					}
-					it.orgRead = inferKind(&it.rec, people)
+					it.kindRead = inferKind(&it.rec, people)
 				}
 				close(b.done)
 			}
@@ -552,8 +552,12 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				}
 			}
 			st.RejectedValues += int64(len(it.rejects))
-			if it.orgRead {
+			switch {
+			case !it.kindRead:
+			case it.rec.Kind == record.EntityOrganization:
 				orgsRead++
+			default:
+				noneRead++
 			}
 			for i, feat := range rec.Features {
 				if it.orgNamed&(1<<i) != 0 {
@@ -587,8 +591,8 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.Bytes, _ = f.Progress()
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
-	if orgsRead > 0 {
-		st.Warnings = append(st.Warnings, fmt.Sprintf("the source declares its records people's (kind: person), but %d of them have names, typed party, that read as an organisation's (a legal form, or a word such as inversiones or trading): they are read as organisations; a source that holds both declares no kind, or a kind column", orgsRead))
+	if orgsRead+noneRead > 0 {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("the source declares its records people's (kind: person), but %d of them have names, typed party, that read as an organisation's (a legal form, or a word such as inversiones or trading), and %d names that say neither: they are read so, as organisations and of no kind, as in a source that declares none; a source that holds both declares no kind, or a kind column, and one of people alone types its names name", orgsRead, noneRead))
 	}
 	// Half of a source's rows or more rejected: a mapping that does not
 	// fit the file (an id column of another, a file of another layout),
@@ -922,14 +926,18 @@ func (n *Normalizer) Record(rec *record.Record) []Reject {
 // person's (a customer, before an employer's).
 //
 // A source declared people's (kind: person, declaredPerson) that types a
-// name party says its column holds companies too: a record of it whose
-// party names all read as an organisation's is one, and inferKind
-// reports that it overrode the declared kind (Load warns of them). A
-// kind column's kind is the row's own and stays.
+// name party says its column holds companies too: a record of it with no
+// name typed name takes the kind its first party name reads as, as a
+// record of a source of no kind does (an organisation's, or none when the
+// name says neither: AKZO NOBEL), and inferKind reports that it overrode
+// the declared kind (Load warns of them). A kind column's kind is the
+// row's own and stays.
 func inferKind(rec *record.Record, declaredPerson bool) (overrode bool) {
-	if rec.Kind == record.EntityPerson && declaredPerson && partiesReadAsOrgs(rec) {
-		rec.Kind = record.EntityOrganization
-		return true
+	if rec.Kind == record.EntityPerson && declaredPerson {
+		if k, ok := partyKind(rec); ok && k != record.EntityPerson {
+			rec.Kind = k
+			return true
+		}
 	}
 	if rec.Kind != record.EntityUnknown {
 		return false
@@ -953,24 +961,21 @@ func inferKind(rec *record.Record, declaredPerson bool) (overrode bool) {
 	return false
 }
 
-// partiesReadAsOrgs reports whether rec has party names, each reads as an
-// organisation's, and it has no person's name (typed name): a person's
-// record with an employer typed party is a person's still.
-func partiesReadAsOrgs(rec *record.Record) bool {
-	seen := false
+// partyKind returns the kind rec's first party name reads as, and
+// whether it has one and no name typed name (a person's record with an
+// employer typed party is a person's still).
+func partyKind(rec *record.Record) (record.EntityKind, bool) {
+	kind, found := record.EntityUnknown, false
 	for _, f := range rec.Features {
 		switch {
 		case len(f.Values) == 0:
 		case f.Kind == record.KindName:
-			return false
-		case f.Kind == record.KindParty:
-			if record.EntityKind(f.Values[0].Facet("party")) != record.EntityOrganization {
-				return false
-			}
-			seen = true
+			return record.EntityPerson, false
+		case f.Kind == record.KindParty && !found:
+			kind, found = record.EntityKind(f.Values[0].Facet("party")), true
 		}
 	}
-	return seen
+	return kind, found
 }
 
 // declaresPeople reports whether src declares every record of it a

@@ -155,9 +155,9 @@ func TestInferKind(t *testing.T) {
 		}
 	}
 	// A source declared people's (kind: person) whose names are typed
-	// party: a record whose party names all read as an organisation's,
-	// with no person's name, is an organisation's, and inferKind says it
-	// overrode the kind declared.
+	// party: a record with no name typed name takes the kind its first
+	// party name reads as (of no kind when it says neither), and
+	// inferKind says when it overrode the kind declared.
 	for _, c := range []struct {
 		what     string
 		people   bool // the source declares kind: person
@@ -167,15 +167,16 @@ func TestInferKind(t *testing.T) {
 		{"a company among people", true, []record.Feature{party("CARLOS SANDERO GALLEGO S.R.L.")}, record.EntityOrganization},
 		{"an organisation word", true, []record.Feature{party("INVERSIONES HERRERA")}, record.EntityOrganization},
 		{"a person", true, []record.Feature{party("CARLOS SANDERO GALLEGO")}, record.EntityPerson},
-		{"a party that says neither", true, []record.Feature{party("AKZO NOBEL")}, record.EntityPerson},
+		{"a party that says neither", true, []record.Feature{party("AKZO NOBEL")}, record.EntityUnknown},
 		{"a person's name and an employer typed party", true, []record.Feature{name(record.KindName), party("ACME TRADING LTD")}, record.EntityPerson},
-		{"two party names, one a person's", true, []record.Feature{party("ACME TRADING LTD"), party("JOHN SMITH")}, record.EntityPerson},
+		{"two party names, the first a person's", true, []record.Feature{party("JOHN SMITH"), party("ACME TRADING LTD")}, record.EntityPerson},
+		{"two party names, the first an organisation's", true, []record.Feature{party("ACME TRADING LTD"), party("JOHN SMITH")}, record.EntityOrganization},
 		{"no party name", true, []record.Feature{name(record.KindOrgName)}, record.EntityPerson},
 		{"a kind column's person", false, []record.Feature{party("CARLOS SANDERO GALLEGO S.R.L.")}, record.EntityPerson},
 	} {
 		r := record.Record{Kind: record.EntityPerson, Features: c.features}
 		overrode := inferKind(&r, c.people)
-		if r.Kind != c.want || overrode != (c.want == record.EntityOrganization) {
+		if r.Kind != c.want || overrode != (c.want != record.EntityPerson) {
 			t.Errorf("%s: kind %q (overrode %v), want %q", c.what, r.Kind, overrode, c.want)
 		}
 	}
