@@ -592,7 +592,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	st.EmptyRows = f.Skipped()
 	st.Seconds = time.Since(start).Seconds()
 	if orgsRead+noneRead > 0 {
-		st.Warnings = append(st.Warnings, fmt.Sprintf("the source declares its records people's (kind: person), but %d of them have names, typed party, that read as an organisation's (a legal form, or a word such as inversiones or trading), and %d names that say neither: they are read so, as organisations and of no kind, as in a source that declares none; a source that holds both declares no kind, or a kind column, and one of people alone types its names name", orgsRead, noneRead))
+		st.Warnings = append(st.Warnings, fmt.Sprintf("the source declares its records people's (kind: person), but %d of them have names, typed party, that read as an organisation's (a legal form, or a word such as inversiones or trading), and %d names that say neither (nothing in them says a person's or a company's): they are read so, as organisations and of no kind, as in a source that declares none; a source that holds both declares no kind, or a kind column, and one of people alone types its names name", orgsRead, noneRead))
 	}
 	// Half of a source's rows or more rejected: a mapping that does not
 	// fit the file (an id column of another, a file of another layout),
