@@ -404,6 +404,8 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	var orgsRead, noneRead int64    // records of a source of people read as organisations', of no kind
 	unreadReason := map[string]string{}
 	var firstRowReject *Reject
+	var duplicates int64 // rows rejected as another's id
+	var firstDuplicate *Reject
 	opts := FieldOptions(src, limits)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -524,6 +526,12 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				if firstRowReject == nil {
 					firstRowReject = it.reject
 				}
+				if strings.HasPrefix(it.reject.Reason, ingest.DuplicateID) {
+					duplicates++
+					if firstDuplicate == nil {
+						firstDuplicate = it.reject
+					}
+				}
 				if err := reject(*it.reject); err != nil {
 					return st, err
 				}
@@ -597,6 +605,13 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	// Half of a source's rows or more rejected: a mapping that does not
 	// fit the file (an id column of another, a file of another layout),
 	// rarely rows gone bad one by one. The rejects say why, row by row.
+	// Rows that repeat an earlier row's id, a hundredth of the rows or
+	// more (ten at least): a file written a row per account or per
+	// address under one customer's id, whose other rows' values are lost.
+	if r := firstDuplicate; r != nil && duplicates >= minInvalidWarned && 100*duplicates >= st.Rows && 2*st.RejectedRows < st.Rows {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("%d of its %d rows repeat an earlier row's id (the first, line %d: %s) and were rejected, their values with them: a file written a row per account or per address under one id? map as id a column that is one row's alone",
+			duplicates, st.Rows, r.Line, r.Reason))
+	}
 	if r := firstRowReject; r != nil && st.RejectedRows >= minInvalidWarned && 2*st.RejectedRows >= st.Rows {
 		where := ""
 		if r.Field != "" {

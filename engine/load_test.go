@@ -248,7 +248,7 @@ func TestLoadKeyHoldsObjects(t *testing.T) {
 		t.Errorf("list warnings %q: want one naming the path ids[type=…].number", list0.Warnings)
 	}
 	// bad's id is a column every row holds alike: 11 of 12 rows are
-	// duplicates.
+	// duplicates, warned of as half the rows rejected (once).
 	bad0 := st.Sources[1]
 	if bad0.RejectedRows != 11 || len(bad0.Warnings) != 1 ||
 		!strings.HasPrefix(bad0.Warnings[0], "11 of its 12 rows were rejected (the first, line 3, field country: duplicate record id") {
@@ -348,6 +348,40 @@ func loadWarnings(t *testing.T, cfg *config.Config, sub string) []string {
 		}
 	}
 	return got
+}
+
+// TestLoadWarnsOfDuplicateIDs: rows that repeat an earlier row's id (a
+// row per account under one customer's id), ten or more and a hundredth
+// of the rows, are warned of, with the first; fewer are not, nor a file
+// half of whose rows are rejected (warned of as such).
+func TestLoadWarnsOfDuplicateIDs(t *testing.T) {
+	file := func(customers, repeated int) string {
+		var b strings.Builder
+		b.WriteString("id,name,account\n")
+		for i := range customers {
+			fmt.Fprintf(&b, "c%d,Ana Diaz %d,A%d\n", i, i, i)
+			if i < repeated {
+				fmt.Fprintf(&b, "c%d,Ana Diaz %d,B%d\n", i, i, i)
+			}
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		what                string
+		customers, repeated int
+		warned              string // "" for none
+	}{
+		{"a row per account", 40, 12, "12 of its 52 rows repeat an earlier row's id (the first, line 3: duplicate record id (first seen at line 2))"},
+		{"a few", 40, 5, ""},
+		{"every other row", 10, 10, ""},
+	} {
+		cfg := writeConfig(t, map[string]string{"k.csv": file(c.customers, c.repeated)},
+			"sources:\n  - {name: kyc, path: k.csv, id: id, fields: {name: {column: name, type: name}, account: {column: account, type: identifier}}}\n")
+		got := loadWarnings(t, cfg, "repeat an earlier row's id")
+		if c.warned == "" && len(got) > 0 || c.warned != "" && (len(got) != 1 || !strings.Contains(got[0], c.warned)) {
+			t.Errorf("%s: warnings %q, want %q", c.what, got, c.warned)
+		}
+	}
 }
 
 // TestLoadWarnsOfNameParts: a given name and a surname mapped to two

@@ -158,6 +158,10 @@ func (e *RowError) Error() string {
 	return b.String()
 }
 
+// DuplicateID begins the reason of a row rejected because an earlier row
+// of the source has its id.
+const DuplicateID = "duplicate record id"
+
 // FieldErrors comes with a record Next returns: the row was read, but the
 // values of some of its fields could not be (a key that holds objects,
 // ShapeError), and the record is kept without them. Each is a value
@@ -719,7 +723,7 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		return reject(rd.opt.ID, "", "record id %q holds a control character", id)
 	}
 	if first, dup := rd.seen[id]; dup {
-		return reject(rd.opt.ID, id, "duplicate record id (first seen at line %d)", first)
+		return reject(rd.opt.ID, id, "%s (first seen at line %d)", DuplicateID, first)
 	}
 	rec := record.Record{
 		Key:      record.Key{Source: rd.opt.Source, ID: id},
