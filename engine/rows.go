@@ -68,10 +68,7 @@ func MapRows(parts []config.Source, limits config.Limits, file string, rows [][]
 			return nil, nil, err
 		}
 		m := MappedRow{Index: rec.Line - 1}
-		for _, p := range unread {
-			m.Kept = append(m.Kept, RowProblem{Index: m.Index, Field: p.Field, Reason: "value kept out: " + p.Reason})
-		}
-		for _, p := range norms[rec.Key.Source].Record(&rec) {
+		for _, p := range append(unread, norms[rec.Key.Source].Record(&rec)...) {
 			m.Kept = append(m.Kept, RowProblem{Index: m.Index, Field: p.Field, Reason: "value kept out: " + p.Reason})
 		}
 		m.Record = rec

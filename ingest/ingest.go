@@ -186,9 +186,14 @@ func shapeOf(err error) *ShapeError {
 	return se
 }
 
-// field returns the FieldError of the field name whose key e is.
-func (e *ShapeError) field(name string) FieldError {
-	return FieldError{Field: name, Reason: e.Error(), Raw: e.Raw()}
+// keepUnread returns unread with field name's FieldError added, and nil,
+// when err, reading the field, is a *ShapeError (the record is kept
+// without the field); else unread and err as they are.
+func keepUnread(unread []FieldError, name string, err error) ([]FieldError, error) {
+	if se := shapeOf(err); se != nil {
+		return append(unread, FieldError{Field: name, Reason: se.Error(), Raw: se.Raw()}), nil
+	}
+	return unread, err
 }
 
 // FieldError is one field of a row whose values could not be read.
@@ -749,9 +754,7 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 	var unread []FieldError
 	for i, f := range rd.opt.Fields {
 		vals, err := fieldValues(r, rd.index[i], f.columns(), f.Missing)
-		if se := shapeOf(err); se != nil {
-			unread = append(unread, se.field(f.Name))
-		} else if err != nil {
+		if unread, err = keepUnread(unread, f.Name, err); err != nil {
 			return reject(f.Name, id, "%v", err)
 		}
 		if f.Split != "" {
@@ -759,9 +762,7 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		}
 		for j, a := range f.Also {
 			more, err := r.values(rd.also[i][j], a.Column)
-			if se := shapeOf(err); se != nil {
-				unread = append(unread, se.field(f.Name))
-			} else if err != nil {
+			if unread, err = keepUnread(unread, f.Name, err); err != nil {
 				return reject(f.Name, id, "%v", err)
 			}
 			if a.Split != "" {

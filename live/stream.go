@@ -116,7 +116,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 		if opt.Delete {
 			var keys []record.Key
 			for _, it := range group {
-				if _, kept := engine.KeptOut(it.err); it.err == nil || kept {
+				if it.err == nil {
 					keys = append(keys, it.rec.Key)
 				}
 			}
@@ -126,12 +126,6 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 			}
 		}
 		for _, it := range group {
-			// A record read without the fields whose keys held objects:
-			// kept, each such field a value reject.
-			unread, kept := engine.KeptOut(it.err)
-			if kept {
-				it.err = nil
-			}
 			switch {
 			case it.err != nil:
 				var re *ingest.RowError
@@ -159,7 +153,7 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 				ops = append(ops, Op{Record: it.rec, Delete: true})
 			default:
 				rec := it.rec
-				for _, p := range unread {
+				for _, p := range it.unread {
 					st.ValueRejects++
 					p.File = opt.File
 					if err := reject(p); err != nil {
@@ -208,6 +202,9 @@ func (l *Live) Stream(ctx context.Context, src RecordSource, opt StreamOptions) 
 type streamItem struct {
 	rec record.Record
 	err error
+	// unread are the value rejects of a record read without the fields
+	// whose keys held objects (engine.KeptOut): it is kept, and err nil.
+	unread []engine.Reject
 }
 
 // readAhead reads records in the background, so that those that arrive
@@ -221,14 +218,20 @@ func readAhead(ctx context.Context, src RecordSource) <-chan streamItem {
 			if errors.Is(err, io.EOF) {
 				return
 			}
+			unread, kept := engine.KeptOut(err)
+			if kept {
+				err = nil
+			}
 			select {
-			case ch <- streamItem{rec, err}:
+			case ch <- streamItem{rec, err, unread}:
 			case <-ctx.Done():
 				return
 			}
-			var re *ingest.RowError
-			if _, kept := engine.KeptOut(err); err != nil && !errors.As(err, &re) && !kept {
-				return
+			if err != nil {
+				var re *ingest.RowError // here, not above: it escapes, and a row read well allocates none
+				if !errors.As(err, &re) {
+					return
+				}
 			}
 		}
 	}()
