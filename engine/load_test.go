@@ -477,13 +477,15 @@ func TestLoadPeopleAndCompaniesNamedApart(t *testing.T) {
 // placeholder is a reject, not a value.
 func TestLoadCellsOfSeveralValues(t *testing.T) {
 	cfg := writeConfig(t, map[string]string{
-		"a.csv": "id,name,phone,doc\n" +
-			"1,Ivan Petrov a.k.a. Ivan Petroff,0212-1234567 / 0414-7654321,C.I. V-12.345.678\n" +
-			"2,Ana Diaz,0212-1234567 / 12345678901234567890,N/A\n" +
-			"3,Alias Grace,(0212) 555-1234 (oficina),V12345678\n" +
-			"4,Jürgen and Ursula Müller,,\n",
+		"a.csv": "id,name,phone,doc,country\n" +
+			"1,Ivan Petrov a.k.a. Ivan Petroff,0212-1234567 / 0414-7654321,C.I. V-12.345.678,\n" +
+			"2,Ana Diaz,0212-1234567 / 12345678901234567890,N/A,\n" +
+			"3,Alias Grace,(0212) 555-1234 (oficina),V12345678,\n" +
+			"4,Jürgen and Ursula Müller,,,\n" +
+			// A list's CSV export: values joined by semicolons.
+			"5,Carlos Lorenzo;Carlos Lorenzo Garwell;,,R19564947;V29230326,ve;Narnia\n",
 	}, `sources:
-  - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}, ph: {column: phone, type: phone, region: VE}, doc: {column: doc, type: identifier}}}
+  - {name: a, path: a.csv, id: id, fields: {n: {column: name, type: name}, ph: {column: phone, type: phone, region: VE}, doc: {column: doc, type: identifier}, c: {column: country, type: country}}}
 `)
 	recs, rejects := loadAll(t, cfg)
 	norms := func(r record.Record, f string) []string {
@@ -508,14 +510,18 @@ func TestLoadCellsOfSeveralValues(t *testing.T) {
 		{2, "doc", []string{"V12345678"}},
 		// Two people (a joint account), each in both spellings.
 		{3, "n", []string{"jurgen muller", "juergen mueller", "ursula muller", "ursula mueller"}},
+		{4, "n", []string{"carlos lorenzo", "carlos lorenzo garwell"}},
+		{4, "doc", []string{"R19564947", "V29230326"}},
+		{4, "c", []string{"VE"}}, // Narnia rejected alone
 	} {
 		if got := norms(recs[c.rec], c.f); !slices.Equal(got, c.want) {
 			t.Errorf("record %s %s = %q, want %q", recs[c.rec].Key, c.f, got, c.want)
 		}
 	}
-	if len(rejects) != 2 || rejects[0].Raw != "12345678901234567890" || rejects[0].Field != "ph" ||
-		rejects[1].Raw != "N/A" || !strings.Contains(rejects[1].Reason, "missing value") {
-		t.Errorf("rejects = %+v, want the second number of a/2 and its N/A", rejects)
+	if len(rejects) != 3 || rejects[0].Raw != "12345678901234567890" || rejects[0].Field != "ph" ||
+		rejects[1].Raw != "N/A" || !strings.Contains(rejects[1].Reason, "missing value") ||
+		rejects[2].Raw != "Narnia" || rejects[2].Field != "c" {
+		t.Errorf("rejects = %+v, want the second number of a/2, its N/A and a/5's countries", rejects)
 	}
 }
 

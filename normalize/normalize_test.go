@@ -634,6 +634,24 @@ func TestParts(t *testing.T) {
 		{record.KindDate, "May or June 1962", []string{"May or June 1962"}}, // a part without its year
 		{record.KindIdentifier, "V-12.345.678 / 1234", []string{"V-12.345.678 / 1234"}},
 		{record.KindAddress, "Calle 5, alias 3", []string{"Calle 5, alias 3"}},
+		// Lists, as CSV exports of lists join a list's values.
+		{record.KindParty, "Ivan Petrov;Ivan Petroff; Vanya;", []string{"Ivan Petrov", "Ivan Petroff", "Vanya"}},
+		{record.KindName, "Juan Perez | Juan Pérez García", []string{"Juan Perez", "Juan Pérez García"}},
+		{record.KindName, "PEREZ|JUAN", []string{"PEREZ|JUAN"}}, // one name's parts
+		{record.KindName, "Ana Diaz; JUAN PEREZ ALIAS EL GORDO", []string{"Ana Diaz", "JUAN PEREZ", "EL GORDO"}},
+		{record.KindParty, "ACME LTD; John and Jane Smith", []string{"ACME LTD", "John Smith", "Jane Smith"}},
+		{record.KindName, " ; ", []string{" ; "}},
+		{record.KindIdentifier, "R19564947;V29230326", []string{"R19564947", "V29230326"}},
+		{record.KindIdentifier, "Passport: A1234567 | C.I. V-12.345.678", []string{"Passport: A1234567", "C.I. V-12.345.678"}},
+		{record.KindIdentifier, "A1234567; see notes", []string{"A1234567; see notes"}}, // not a list of numbers
+		{record.KindCountry, "ve;co", []string{"ve", "co"}},
+		{record.KindCountry, "Venezuela / Colombia", []string{"Venezuela", "Colombia"}},
+		{record.KindCountry, "Syrian, Lebanese", []string{"Syrian", "Lebanese"}},
+		{record.KindCountry, "Korea, Republic of", []string{"Korea, Republic of"}},
+		{record.KindCountry, "VE/CARACAS", []string{"VE/CARACAS"}},
+		{record.KindCountry, "Venezuela; Narnia", []string{"Venezuela", "Narnia"}}, // Narnia is rejected alone
+		{record.KindCountry, "Venezuela, Narnia", []string{"Venezuela, Narnia"}},
+		{record.KindCountry, "Korea, Republic of;VE", []string{"Korea, Republic of", "VE"}},
 	}
 	for _, tt := range tests {
 		if got := normalize.Parts(tt.kind, tt.raw); !slices.Equal(got, tt.want) {
@@ -654,6 +672,9 @@ func FuzzParts(f *testing.F) {
 	f.Add(string(record.KindDate), "1960 to 1962")
 	f.Add(string(record.KindDate), "1962 or 1963")
 	f.Add(string(record.KindDate), "17 May 1962; 18 May 1962")
+	f.Add(string(record.KindParty), "Ivan Petrov;Ivan Petroff | Vanya Petrov")
+	f.Add(string(record.KindIdentifier), "R19564947;V29230326")
+	f.Add(string(record.KindCountry), "Venezuela / Colombia")
 	f.Fuzz(func(t *testing.T, kind, raw string) {
 		parts := normalize.Parts(record.Kind(kind), raw)
 		if len(parts) == 0 {

@@ -13,6 +13,16 @@ import (
 // Parts splits a raw value that writes several values of its kind in one
 // cell, as customer files and lists do, into those values; any other value
 // is returned whole, as the one part. It splits:
+//   - a list of names at semicolons ("Ivan Petrov; Ivan Petroff", as lists
+//     exported to CSV write aliases), and at "|" where each item has two
+//     words or more (PEREZ|JUAN is one name's parts); each item is then
+//     split as a name is below;
+//   - a list of identifiers at ";" or "|" where each item has a digit
+//     ("R19564947;V29230326": one number glued of two would match
+//     neither);
+//   - a list of countries at ";" or "|", and at "," or "/" where the cell
+//     is no country but each item is one ("VE;CO", "Venezuela /
+//     Colombia"; "Korea, Republic of" and "VE/CARACAS" are one);
 //   - names at an alias marker: "JUAN PEREZ ALIAS EL GORDO", "Acme Ltd
 //     t/a Acme Trading" (t/as too), "Ivan Petrov a.k.a. Ivan Petroff" (the second is
 //     another name of the same record, as an alias column's would be);
@@ -43,18 +53,25 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 		return append(dst, raw)
 	}
 	switch {
-	case kind.IsName():
-		if mayHold(raw, aliasHints) {
-			return appendSplit(dst, raw, aliasMarker, nil)
-		}
-		if kind != record.KindOrgName && mayHold(raw, jointHints) {
-			if a, b, ok := jointNames(raw); ok {
-				return append(dst, a, b)
+	case kind.IsName() && strings.ContainsAny(raw, ";|"):
+		for _, p := range listParts(raw, ";", 1) {
+			for _, q := range listParts(p, "|", 2) {
+				dst = appendNameParts(dst, kind, q)
 			}
 		}
-		if kind != record.KindOrgName && strings.Count(raw, "/") == 1 {
-			if a, b, ok := slashedNames(raw); ok {
-				return append(dst, a, b)
+		return dst
+	case kind.IsName():
+		return appendNameParts(dst, kind, raw)
+	case kind == record.KindIdentifier && strings.ContainsAny(raw, ";|"):
+		if parts := listParts(raw, ";|", 0); !slices.ContainsFunc(parts, func(p string) bool { return countDigits(p) == 0 }) {
+			return append(dst, parts...)
+		}
+	case kind == record.KindCountry && strings.ContainsAny(raw, ";|"):
+		return append(dst, listParts(raw, ";|", 0)...)
+	case kind == record.KindCountry && strings.ContainsAny(raw, ",/"):
+		if _, err := Country(raw); err != nil {
+			if parts := listParts(raw, ",/", 0); len(parts) > 1 && !slices.ContainsFunc(parts, notCountry) {
+				return append(dst, parts...)
 			}
 		}
 	case kind == record.KindPhone:
@@ -80,6 +97,53 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 		return appendSplit(dst, raw, dateAlternative, func(p string) bool { return fourDigits.MatchString(p) })
 	}
 	return append(dst, raw)
+}
+
+// appendNameParts appends the names one name's cell writes (Parts: at an
+// alias marker, two people's names) to dst.
+func appendNameParts(dst []string, kind record.Kind, raw string) []string {
+	if mayHold(raw, aliasHints) {
+		return appendSplit(dst, raw, aliasMarker, nil)
+	}
+	if kind != record.KindOrgName && mayHold(raw, jointHints) {
+		if a, b, ok := jointNames(raw); ok {
+			return append(dst, a, b)
+		}
+	}
+	if kind != record.KindOrgName && strings.Count(raw, "/") == 1 {
+		if a, b, ok := slashedNames(raw); ok {
+			return append(dst, a, b)
+		}
+	}
+	return append(dst, raw)
+}
+
+// listParts cuts raw at each of the bytes seps, a list's separators, into
+// its items, trimmed; blank items (a trailing separator) are left out, as
+// separators are. A cut is made only where every item has minWords words
+// or more (0 for any; a "|" between the words of one name, SURNAME|GIVEN,
+// is no list): else raw is the one item.
+func listParts(raw, seps string, minWords int) []string {
+	var parts []string
+	for p := range strings.FieldsFuncSeq(raw, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if len(Tokens(p)) < minWords {
+			return []string{raw}
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return []string{raw}
+	}
+	return parts
+}
+
+// notCountry reports whether an item of a list of countries is not one.
+func notCountry(p string) bool {
+	_, err := Country(p)
+	return err != nil
 }
 
 // maxYearRange is the most years a range of years may span to be read as
