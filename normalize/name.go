@@ -606,7 +606,12 @@ func nameWords(raw string) (words []string, suffix string) {
 	}
 	// Leading honorifics: Dr, Sra, Don (Don only when a full name follows).
 	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
+		senor := words[0] == "sr" || words[0] == "sra" || words[0] == "srta"
 		words = words[1:]
+		// Don and Doña written D. and Dña. after Señor: Sr. D. Juan Pérez.
+		if senor && len(words) > 2 && (words[0] == "d" || words[0] == "dna") {
+			words = words[1:]
+		}
 		// A couple's: Mr and Mrs J Smith, Sr. y Sra. Pérez.
 		if len(words) >= 2 && (words[0] == "and" || conjunctions[words[0]]) && honorifics[words[1]] {
 			words = words[1:]
@@ -956,7 +961,8 @@ func lastWord(unit string) string {
 }
 
 var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame lord lady rev reverend fr father " +
-	"sr sra srta senor senora senorita sres lic licda licdo ing abg abog arq herr frau mme mlle madame madam " +
+	"sr sra srta srita senor senora senorita sres lic licda licdo lcdo lcda ing abg abog arq dra dres mtro mtra profa " +
+	"herr frau mme mlle madame madam " +
 	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt dna excellency excmo excma " +
 	// German degrees after Dr. (Dr. med., Dr. jur., Dr. rer. pol., Dipl.-Ing.), Italian,
 	// French and Dutch forms of address.
