@@ -35,6 +35,29 @@ func (n PersonName) Norm() string { return strings.Join(n.Tokens, " ") }
 // ParseName normalises a person name. It returns ErrEmpty when nothing
 // name-like remains.
 func ParseName(raw string) (PersonName, error) {
+	n, err := parseName(raw)
+	if err == nil && birthNameInside(n.Tokens) {
+		// A word that reads as née only once folded (nEե), or only once
+		// the name is reordered (SMITH, MARY NEE), stands before a
+		// surname in the normal form, which would read otherwise again:
+		// read as that form reads.
+		return parseName(n.Norm())
+	}
+	return n, err
+}
+
+// birthNameInside reports whether a name's words hold née (birthName)
+// after a word and before one that starts with a letter.
+func birthNameInside(words []string) bool {
+	for i := 1; i+1 < len(words); i++ {
+		if r, _ := utf8.DecodeRuneInString(words[i+1]); (words[i] == "nee" || words[i] == "geborene") && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseName(raw string) (PersonName, error) {
 	words, suffix := nameWords(surnameSlash(personText(partyText(raw))))
 	words = joinCompounds(words)
 	if len(words) == 0 {
