@@ -762,7 +762,9 @@ type DefaultRule struct {
 // (a payment party and a customer) are paired, in any word order and with
 // a surname dropped;
 // a person name's phonetic surname with the year of each date and with
-// each postcode the same source has; and, for a source that splits names
+// each postcode the same source has, and its phonetic surname and given
+// name each with each place (a town, a place of birth) the same source
+// has; and, for a source that splits names
 // into two features (given name, surname), their phonetic codes together.
 // A rule combining features is made only when some source has them all.
 func DefaultBlocking(cfg *config.Config) []DefaultRule {
@@ -788,7 +790,7 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 		}
 		return false
 	}
-	var names, dates, postcodes []string
+	var names, dates, postcodes, cities []string
 	var rules []DefaultRule
 	add := func(reason string, terms ...string) { rules = append(rules, DefaultRule{Rule: terms, Reason: reason}) }
 	for _, f := range sortedKeys(kinds) {
@@ -804,6 +806,8 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 			dates = append(dates, f)
 		case k == record.KindPostcode:
 			postcodes = append(postcodes, f)
+		case k == record.KindCity:
+			cities = append(cities, f)
 		case k == record.KindAddress:
 			add(fmt.Sprintf("%s: the same house number and first street words, or with no number the same place and named building (in %s), whatever a source writes after them", f, strings.Join(holders[f], ", ")), f+".start")
 		}
@@ -843,6 +847,15 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 		for _, p := range postcodes {
 			if together(n, p) {
 				add(fmt.Sprintf("%s with %s: a surname that sounds alike and the same postcode", n, p), n+".surname_phonetic", p)
+			}
+		}
+		if split[n] {
+			continue
+		}
+		for _, c := range cities {
+			if together(n, c) {
+				add(fmt.Sprintf("%s with %s: a surname that sounds alike and the same place, for given names written differently", n, c), n+".surname_phonetic", c)
+				add(fmt.Sprintf("%s with %s: a given name that sounds alike and the same place, for misspelt surnames (Herbert Gandy, Herbert Ganfy)", n, c), n+".given_phonetic", c)
 			}
 		}
 	}

@@ -365,6 +365,7 @@ func TestDefaultBlocking(t *testing.T) {
       party: {column: n, type: party}
       email: {column: e, type: email}
       address: {column: a, type: address}
+      town: {column: t, type: city}
 `
 	cfg, err := config.Parse([]byte(doc), "")
 	if err != nil {
@@ -378,11 +379,13 @@ func TestDefaultBlocking(t *testing.T) {
 		got = append(got, d.Rule)
 	}
 	// party shares no source with a date or a postcode: it gets no
-	// combined rule, but name-only ones; given and surname, parts of one
-	// name, get no letters rule.
+	// combined rule with them, but name-only ones and its parts with
+	// the town; given and surname, parts of one name, get no letters
+	// rule.
 	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"ssn.digits"}, {"dob"}, {"postcode"},
 		{"given.phonetic_pairs"}, {"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
 		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.given_initial"},
+		{"party.surname_phonetic", "town"}, {"party.given_phonetic", "town"},
 		{"surname.phonetic_pairs"}, {"surname.surname_phonetic", "dob.year"}, {"surname.surname_phonetic", "postcode"},
 		{"given.phonetic", "surname.phonetic"}}
 	if !reflect.DeepEqual(got, want) {
