@@ -228,7 +228,7 @@ func ParseAddress(raw string) (Address, error) {
 			break
 		}
 	}
-	toks := tokenize(upper)
+	toks := joinOrdinals(tokenize(upper))
 	if len(toks) == 0 {
 		return Address{}, ErrEmpty
 	}
@@ -352,6 +352,34 @@ func addressLocality(upper string) string {
 		return ""
 	}
 	return strings.Join(town, " ")
+}
+
+// joinOrdinals writes an ordinal's ending written apart from its number
+// against it, as the number is written with it (W 24 TH BLVD is W 24th
+// Blvd): th, and nd or rd after a number that reads so (22 nd, 23 rd);
+// never st, which is Street after a number as often (W 21 ST).
+func joinOrdinals(toks []string) []string {
+	for i := 1; i < len(toks); i++ {
+		n := toks[i-1]
+		if !isDigits(n) || len(n) > 4 {
+			continue
+		}
+		teen := len(n) >= 2 && n[len(n)-2] == '1'
+		var want string
+		switch last := n[len(n)-1]; {
+		case teen || last == '0' || last >= '4':
+			want = "th"
+		case last == '2':
+			want = "nd"
+		case last == '3':
+			want = "rd"
+		}
+		if toks[i] == want {
+			toks[i-1] += want
+			toks = append(toks[:i], toks[i+1:]...)
+		}
+	}
+	return toks
 }
 
 // maxLocalityWords bounds the words of a town read from an address line:
