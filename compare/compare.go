@@ -92,6 +92,11 @@ type Comparison struct {
 	// nicknames is set when a level compares nicknames: Prepared values carry
 	// the nickname groups of their tokens.
 	nicknames bool
+	// forms is set for names that may be organisations' (party, org_name):
+	// Prepared values carry their legal forms, and two that disagree
+	// (LegalFormsAgree) hold no level but exact: two companies of one name
+	// and another's with more words (DSM N.V., DSM IP Assets B.V.).
+	forms bool
 	// suffixSlot is the facet slot of a person name's generational suffix,
 	// whose unequal generations (Sr and Jr, II and III) are at else; -1
 	// for a comparison of other values.
@@ -188,6 +193,7 @@ func Compile(s Spec) (*Comparison, error) {
 	if s.Kind == record.KindName || s.Kind == record.KindParty {
 		c.suffixSlot = c.facet("suffix")
 	}
+	c.forms = s.Kind == record.KindParty || s.Kind == record.KindOrgName
 	c.screen = c.compileScreen()
 	return c, nil
 }
@@ -334,9 +340,13 @@ func (c *Comparison) pairLevel(a, b *Prepared, limit int) int {
 		}
 		first = 1
 	}
+	top := limit - 1
+	if formsDisagree(a, b) {
+		top = min(top, 1) // exact alone
+	}
 	var memo [maxMetrics]float64
 	var have uint8
-	for l := first; l < limit-1; l++ {
+	for l := first; l < top; l++ {
 		lv := &c.levels[l]
 		if lv.metric < 0 {
 			if lv.pred(a, b) {

@@ -249,6 +249,16 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindOrgName, "Le Chardonnay (Los Angeles)", "Le Chardonnay", "subset"},
 		{record.KindOrgName, "Ciboulette", "Chez Ciboulette Bistro Paris", "subset"},
 		{record.KindOrgName, "Acme Trading", "Zenith Shipping", "else"},
+		// Legal forms that disagree leave exact alone: a parent and its
+		// subsidiary, two companies of one name.
+		{record.KindOrgName, "DSM N.V.", "DSM IP Assets B.V.", "else"},
+		{record.KindParty, "D S M N.V.", "D.S.M. IP ASSETS B.V.", "else"},
+		{record.KindOrgName, "Acme Trading GmbH", "Acme Trading AG", "exact"},
+		{record.KindOrgName, "Acme Tradng GmbH", "Acme Trading AG", "else"},
+		{record.KindOrgName, "DSM", "DSM IP Assets B.V.", "subset"},                                       // no form written: may be either
+		{record.KindOrgName, "Acme Trading S.A.", "Acme Trading Holdings S.A. de C.V.", "subset"},         // one form the other's and more
+		{record.KindOrgName, "ACME TRADNG HOLDINGS S.A", "Acme Trading Holdings S.A.S.", "similar ≥0.92"}, // a form cut short
+		{record.KindOrgName, "Acme Tradng Inc", "Acme Trading Corp", "similar ≥0.92"},
 		{record.KindOrgName, "Acme Trading", "Acme Shipping", "similar ≥0.80"},                                       // weighed as the data says: often two companies
 		{record.KindOrgName, "Shell Internationale Research Maatschappij", "Shell Research Maatschapij", "phonetic"}, // a word left out, one misspelt
 		{record.KindOrgName, "Gloeilampenfabrieken Philips", "Philips Gloeilampenfabriek", "truncated"},
@@ -695,6 +705,35 @@ func TestDerivedValues(t *testing.T) {
 			if got := city.PairLevel(&pa, &pb); got != tt.want {
 				t.Errorf("%s: PairLevel = %d, want %d", tt.name, got, tt.want)
 			}
+		}
+	}
+}
+
+func TestLegalFormsAgree(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"sa", "sa", true},
+		{"", "bv", true}, // none written: either
+		{"nv", "bv", false},
+		{"ag", "gmbh", false},
+		{"sa", "sa de cv", true},
+		{"co ltd", "ltd", true},
+		{"sa", "sas", true}, // S.A of S.A.S., cut short
+		{"inc", "corp", true},
+		{"co", "inc", true},
+		{"co", "ca", true}, // COMPAÑIA of Compañía Anónima, cut short
+		{"llc", "inc", false},
+		{"ltd", "plc", false},
+		{"sa", "srl", false},
+	}
+	for _, tt := range tests {
+		if got := compare.LegalFormsAgree(tt.a, tt.b); got != tt.want {
+			t.Errorf("LegalFormsAgree(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := compare.LegalFormsAgree(tt.b, tt.a); got != tt.want {
+			t.Errorf("LegalFormsAgree(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
 		}
 	}
 }

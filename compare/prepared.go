@@ -2,6 +2,8 @@ package compare
 
 import (
 	"hash/maphash"
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/concord-er/concord/record"
@@ -31,6 +33,10 @@ type Prepared struct {
 	// gen is a person name's generation (generation): two names of
 	// unequal generations disagree whatever their words.
 	gen uint8
+	// form is a hash of an organisation's legal form as normalize writes
+	// it (the facet "legal_form"), for names that may be organisations';
+	// 0 for none written.
+	form uint32
 }
 
 // Prepare prepares v for c, with no key id: its exact level compares
@@ -53,6 +59,11 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	if c.suffixSlot >= 0 {
 		w.gen = generation(c.read(&w, c.suffixSlot))
 	}
+	if c.forms {
+		if f := v.Facet("legal_form"); f != "" {
+			w.form = uint32(maphash.String(hashSeed, f)) | 1
+		}
+	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
 			for _, g := range nicknames[t] {
@@ -62,6 +73,43 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	}
 	return w
 }
+
+// formsDisagree reports whether a and b are organisations' names whose
+// legal forms disagree (LegalFormsAgree).
+func formsDisagree(a, b *Prepared) bool {
+	return a.form != b.form && a.form != 0 && b.form != 0 && !LegalFormsAgree(a.v.Facet("legal_form"), b.v.Facet("legal_form"))
+}
+
+// LegalFormsAgree reports whether two organisations' legal forms, as
+// normalize writes them, may be one company's: equal, one the other's
+// words and more (sa, sa de cv; ltd, co ltd), one the other's start, as a
+// payment's field cut short writes it (S.A of S.A.S.), both of the forms
+// American files write for one another (inc, corp), or co, which a form's
+// first word alone reads as (COMPAÑIA of Compañía Anónima, cut short with
+// the field). Two others
+// (nv and bv, ag and gmbh) are two companies': a parent and its
+// subsidiary as a rule, DSM N.V. and DSM IP Assets B.V.
+func LegalFormsAgree(a, b string) bool {
+	if a == b || a == "" || b == "" {
+		return true
+	}
+	if a == "co" || b == "co" || americanForms[a] && americanForms[b] || strings.HasPrefix(a, b) || strings.HasPrefix(b, a) {
+		return true
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	for _, w := range wa {
+		if !slices.Contains(wb, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// americanForms are legal forms written for one another.
+var americanForms = map[string]bool{"inc": true, "corp": true}
 
 // Generation returns the value's generation (see generation) when its
 // comparison reads one, else 0.
