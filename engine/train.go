@@ -444,10 +444,11 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	unit := math.Ldexp(1, min(32, 62-bits.Len(uint(len(cands)))))
 	pool := make(chan []int64, workers)
 	for range workers {
-		pool <- make([]int64, 2*offset[nC])
+		pool <- make([]int64, 3*offset[nC])
 	}
-	// The second half of each accumulator sums the anchored pairs: those
-	// that agree exactly on an exclusive comparison (anchoredElse).
+	// The second third of each accumulator sums the anchored pairs: those
+	// that agree exactly on an exclusive comparison (anchoredElse); the
+	// last the pairs of two organisations (orgExactShare).
 	excl := scorer.Exclusive()
 	err = parallel(ctx, len(cands), workers, func(lo, hi int) {
 		acc := <-pool
@@ -462,10 +463,14 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 			for _, i := range excl {
 				anchored = anchored || levels[i] == 1
 			}
+			orgs := recs[c.A].Kind == record.EntityOrganization && recs[c.B].Kind == record.EntityOrganization
 			for i, l := range levels {
 				acc[offset[i]+int(l)] += p
 				if anchored {
 					acc[offset[nC]+offset[i]+int(l)] += p
+				}
+				if orgs {
+					acc[2*offset[nC]+offset[i]+int(l)] += p
 				}
 			}
 		}
@@ -516,8 +521,31 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 			}
 			c.Levels[j].M = mi[j]
 		}
+		if c.TF && c.TFOrgOnce > 0 && c.Kind.IsName() {
+			share := orgExactShare(acc[2*offset[nC]+offset[i]+1 : 2*offset[nC]+offset[i+1]])
+			if share > 0 && c.MOrgExact > 0 {
+				moved = max(moved, math.Abs(math.Log2(share/c.MOrgExact)))
+			}
+			c.MOrgExact = share
+		}
 	}
 	return moved, nil
+}
+
+// orgExactShare returns the share of the expected matches of two
+// organisations at a name comparison's exact level (levels: its levels'
+// expected matches, null aside), smoothed as refineM smooths m, or 0 when
+// fewer than minRefineMatches hold names on both sides
+// (model.Comparison.MOrgExact).
+func orgExactShare(levels []float64) float64 {
+	total := 0.0
+	for _, x := range levels {
+		total += x
+	}
+	if total < minRefineMatches || len(levels) == 0 {
+		return 0
+	}
+	return (levels[0] + refineSmoothing) / (total + refineSmoothing*float64(len(levels)))
 }
 
 // anchoredElse returns the expected matches at each level of a household

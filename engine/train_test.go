@@ -29,3 +29,22 @@ func TestAnchoredElse(t *testing.T) {
 		})
 	}
 }
+
+// TestOrgExactShare: the share of organisations' expected matches at the
+// exact level, smoothed; none with too few of them.
+func TestOrgExactShare(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		levels []float64
+		want   float64
+	}{
+		{"most exact", []float64{900, 50, 50}, (900 + refineSmoothing) / (1000 + 3*refineSmoothing)},
+		{"none exact", []float64{0, 500, 500}, refineSmoothing / (1000 + 3*refineSmoothing)},
+		{"too few", []float64{minRefineMatches / 2, 0, 0}, 0},
+		{"no levels", nil, 0},
+	} {
+		if got := orgExactShare(tt.levels); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: orgExactShare = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -1149,10 +1149,18 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 			// any other pair: of just takes it, without looking at the
 			// values.
 			org := t.orgNameKeys(i)
+			// An exact match of two organisations' names weighs by their
+			// own m (model.Scorer.OrgShift).
+			shift := s.OrgShift(i)
 			for k := range p.tfOrg[i] {
 				if !org[k] {
 					p.tfOrg[i][k] = p.tf[i][k]
+				} else {
+					p.tfOrg[i][k] += shift // NaN stays NaN: tfOrgForm holds it
 				}
+			}
+			for f := range p.tfOrgForm[i] {
+				p.tfOrgForm[i][f] += shift
 			}
 		}
 	}

@@ -46,7 +46,7 @@ type Bar struct {
 	// address line: record.FacetDerived); empty otherwise.
 	AFrom      string   `json:"a_from,omitempty"`
 	BFrom      string   `json:"b_from,omitempty"`
-	M          *float64 `json:"m,omitempty"` // the level's m and u; absent for the prior, null level and tf
+	M          *float64 `json:"m,omitempty"` // the level's m (two organisations' own at exact: m_org_exact) and u; absent for the prior, null level and tf
 	U          *float64 `json:"u,omitempty"`
 	Weight     float64  `json:"weight"`     // bits this bar adds
 	Cumulative float64  `json:"cumulative"` // the running total after it
@@ -112,6 +112,10 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		if e.Level > 0 {
 			lv := s.Model.Comparisons[i].Levels[e.Level-1]
 			bar.M, bar.U = &lv.M, &lv.U
+			if e.OrgNames && e.Level == 1 && s.OrgShift(i) != 0 {
+				m := s.Model.Comparisons[i].MOrgExact // two organisations' own m (model.Scorer.OrgShift)
+				bar.M = &m
+			}
 		}
 		if e.A >= 0 && e.B >= 0 { // compared (a disagreement read as missing too)
 			bar.A, bar.B = va[i][e.A].Norm, vb[i][e.B].Norm

@@ -232,6 +232,29 @@ func TestWaterfallOrgNames(t *testing.T) {
 	}
 }
 
+// TestWaterfallOrgExact: two organisations' names that agree exactly
+// weigh by organisations' own m of the level (m_org_exact), and the bar
+// gives that m, so that its weight is log2(m/u) of what it shows; a
+// person's name and an organisation's by the level's.
+func TestWaterfallOrgExact(t *testing.T) {
+	s := nameScorer(t, model.Comparison{Kind: record.KindParty, TFMin: 0.001, TFOrgOnce: 1e-6, MOrgExact: 0.95})
+	register, wire := named(t, "1", record.KindOrgName, "Campbell Foods Limited"), named(t, "2", record.KindParty, "CAMPBELL FOODS LTD")
+	person := named(t, "3", record.KindName, "Foods Campbell")
+	for _, tt := range []struct {
+		name string
+		b    *record.Record
+		m    float64
+	}{
+		{"two organisations", &wire, 0.95},
+		{"an organisation and a person", &person, s.Model.Comparisons[0].Levels[0].M},
+	} {
+		bar := explain.Pair(s, &register, tt.b).Bars[1]
+		if bar.LevelIndex != 1 || bar.M == nil || *bar.M != tt.m || math.Abs(bar.Weight-math.Log2(*bar.M / *bar.U)) > 1e-9 {
+			t.Errorf("%s: bar %+v, want exact at m %v weighing log2(m/u)", tt.name, bar, tt.m)
+		}
+	}
+}
+
 // TestWaterfallWords: a name seen too seldom to count, estimated from its
 // words rarer than a name seen once, has a tf bar that says so; a name
 // counted, or one whose words make it no rarer than a name seen once, has

@@ -216,6 +216,13 @@ type Comparison struct {
 	// say little of it. A pair takes it only where it is rarer than what
 	// the name would get otherwise.
 	TFOrgOnce float64 `json:"tf_org_once,omitempty"`
+	// MOrgExact, when set, is m of the exact level among matches of two
+	// organisations: the share of them whose names agree exactly, which
+	// people's names, written in more ways, hold far below (a person's
+	// name is exact in two sources about two times in three, a company's
+	// nearly always). An exact match of two organisations' names
+	// (OrgNames) weighs by it in place of the level's m (Scorer.OrgShift).
+	MOrgExact float64 `json:"m_org_exact,omitempty"`
 	// TFOrgTable holds, with TFOrgOnce, the organisations' names that are
 	// not one's own (two identified organisations of one source hold
 	// them), keyed as TFTable, with the frequency two organisations that

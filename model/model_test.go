@@ -818,6 +818,50 @@ func TestOrgNames(t *testing.T) {
 	}
 }
 
+// TestOrgExact: an exact match of two organisations' names weighs by
+// their own m of the exact level (MOrgExact), a pair of people or of a
+// person and an organisation by the level's; the field survives
+// model.json and is checked.
+func TestOrgExact(t *testing.T) {
+	org := func(id, name string) *record.Record {
+		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{
+			{Norm: name, Facets: record.MakeFacets("compact", strings.ReplaceAll(name, " ", ""))}}}}}
+	}
+	m := testModel()
+	m.Comparisons[0].TFOrgOnce, m.Comparisons[0].MOrgExact = 1e-6, 0.99
+	s, err := readBack(t, m).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	level := math.Log2(0.9 / 0.01)
+	for _, tt := range []struct {
+		name string
+		a, b *record.Record
+		want float64
+	}{
+		{"two organisations", org("1", "acme holdings"), org("2", "acme holdings"), level + math.Log2(0.99/0.9)},
+		{"organisation and person", org("1", "zelinsky"), person("2", "zelinsky", ""), level},
+		{"two people", person("1", "zelinsky", ""), person("2", "zelinsky", ""), level},
+	} {
+		ev := make([]model.Evidence, 2)
+		s.Compare(tt.a, tt.b, make([]uint8, 2), ev)
+		if math.Abs(ev[0].Weight-tt.want) > 1e-9 {
+			t.Errorf("%s: exact weighs %v, want %v", tt.name, ev[0].Weight, tt.want)
+		}
+		q := s.NewQuery(s.Values(tt.a))
+		if w, ref := s.CompareQuery("s", "s", q, s.Values(tt.b), make([]uint8, 2), nil), s.Compare(tt.a, tt.b, make([]uint8, 2), nil); w != ref {
+			t.Errorf("%s: CompareQuery %v, Compare %v", tt.name, w, ref)
+		}
+	}
+	for _, bad := range []float64{-0.1, 1.5} {
+		m := testModel()
+		m.Comparisons[0].MOrgExact = bad
+		if _, err := m.Compile(); err == nil {
+			t.Errorf("m_org_exact %v compiled", bad)
+		}
+	}
+}
+
 // readBack writes m as model.json and reads it back.
 func readBack(t *testing.T, m *model.Model) *model.Model {
 	t.Helper()

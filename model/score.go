@@ -26,6 +26,7 @@ type Scorer struct {
 	subset     []int                 // comparison → the last level a shared name adjusts (SubsetLevel); 0: none
 	near       [][]bool              // comparison → level → a near level (NearLevels); nil: none
 	mixed      map[[2]string][]bool  // sources (sorted) → comparisons whose disagreements are read as missing (Model.Mixed)
+	orgShift   []float64             // comparison → log2(MOrgExact/m) of its exact level; 0 without MOrgExact
 }
 
 // Compile checks m and prepares it for scoring.
@@ -58,6 +59,9 @@ func (m *Model) Compile() (*Scorer, error) {
 		if c.TFOrgOnce != 0 && !(c.TFOrgOnce > 0 && c.TFOrgOnce <= 1) {
 			return nil, fmt.Errorf("model: comparison %s: tf_org_once %v must be in (0, 1]", c.Name, c.TFOrgOnce)
 		}
+		if c.MOrgExact != 0 && !(c.MOrgExact > 0 && c.MOrgExact <= 1) {
+			return nil, fmt.Errorf("model: comparison %s: m_org_exact %v must be in (0, 1]", c.Name, c.MOrgExact)
+		}
 		for table, fs := range map[string]map[string]float64{"tf_org_table": c.TFOrgTable, "tf_org_forms": c.TFOrgForms} {
 			for _, f := range fs {
 				if !(f > 0 && f <= 1) {
@@ -77,6 +81,11 @@ func (m *Model) Compile() (*Scorer, error) {
 		s.near = append(s.near, NearLevels(cc))
 		s.weights = append(s.weights, w)
 		s.household = append(s.household, c.Kind.Household())
+		shift := 0.0
+		if c.MOrgExact > 0 && c.TFOrgOnce > 0 && len(c.Levels) > 0 {
+			shift = math.Log2(c.MOrgExact / c.Levels[0].M)
+		}
+		s.orgShift = append(s.orgShift, shift)
 	}
 	for _, x := range m.Mixed {
 		i := slices.IndexFunc(m.Comparisons, func(c Comparison) bool { return c.Name == x.Comparison })
@@ -587,6 +596,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		case l == 1 && c.Spec.TF && s.orgs(i, &va[i][ia], &vb[i][ib]):
 			orgs, form = true, OrgForm(&va[i][ia], &vb[i][ib])
 			tf = s.TFAdjustOrgs(i, c.ExactKey(&va[i][ia]), form)
+			w += s.orgShift[i]
 		case l == 1 && c.Spec.TF && q != nil:
 			tf = s.queryExactTF(q, i, ia)
 		case l == 1 && c.Spec.TF:
@@ -657,6 +667,11 @@ func (s *Scorer) WeightOf(levels []uint8) float64 {
 	}
 	return total + household
 }
+
+// OrgShift returns what an exact match of two organisations' names
+// (OrgNames) of comparison i weighs more than the level says: log2 of
+// Comparison.MOrgExact over the level's m (0 without it).
+func (s *Scorer) OrgShift(i int) float64 { return s.orgShift[i] }
 
 // LevelWeight returns log2(m/u) of level l of comparison i.
 func (s *Scorer) LevelWeight(i, l int) float64 { return s.weights[i][l] }
