@@ -629,6 +629,7 @@ func TestParts(t *testing.T) {
 		{record.KindDate, "1960-1962", []string{"1960", "1961", "1962"}},
 		{record.KindDate, "1940 to 1960", []string{"1940 to 1960"}}, // too wide to read
 		{record.KindDate, "1962 to 1960", []string{"1962 to 1960"}}, // backwards
+		{record.KindDate, "0000-0002", []string{"0000-0002"}},       // no years
 		{record.KindDate, "12/05/1962", []string{"12/05/1962"}},
 		{record.KindDate, "1960-12", []string{"1960-12"}},
 		{record.KindDate, "May or June 1962", []string{"May or June 1962"}}, // a part without its year

@@ -180,8 +180,9 @@ func longDigitRuns(s string) int {
 	return runs
 }
 
-// yearRange reads raw as a range of years (yearRangeForm) whose end comes
-// after its start by maxYearRange years or fewer.
+// yearRange reads raw as a range of years (yearRangeForm) that starts in
+// the year 1000 or later and ends after its start by maxYearRange years or
+// fewer.
 func yearRange(raw string) (lo, hi int, ok bool) {
 	m := yearRangeForm.FindStringSubmatch(raw)
 	if m == nil {
@@ -189,7 +190,7 @@ func yearRange(raw string) (lo, hi int, ok bool) {
 	}
 	lo, _ = strconv.Atoi(m[1])
 	hi, _ = strconv.Atoi(m[2])
-	return lo, hi, hi > lo && hi-lo <= maxYearRange
+	return lo, hi, lo >= 1000 && hi > lo && hi-lo <= maxYearRange
 }
 
 // jointNames reads a cell that names two people, as joint accounts and
