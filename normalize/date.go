@@ -121,7 +121,8 @@ func DateOrderNamed(name string) (DateOrder, bool) {
 
 // ParseDateIn is ParseDate with the order of day and month of the
 // values no declared layout reads: a value both orders read is read in
-// order, unless it is OrderUnknown.
+// order, unless it is OrderUnknown; declared layouts that write day and
+// month in an order of their own read such a value in theirs.
 func ParseDateIn(raw string, layouts []string, order DateOrder) (Date, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -145,9 +146,10 @@ func ParseDateIn(raw string, layouts []string, order DateOrder) (Date, error) {
 	}
 	// A value the declared formats do not fit, written in their order of
 	// day and month all the same (2/3/1985 or 02-03-1985 where the format
-	// is DD/MM/YYYY), is read in that order.
-	if order == OrderUnknown {
-		order = layoutsOrder(layouts)
+	// is DD/MM/YYYY), is read in that order, whatever order the source's
+	// other dates show: the declared formats come first.
+	if o := layoutsOrder(layouts); o != OrderUnknown {
+		order = o
 	}
 	d, _, err := parseAuto(s, order)
 	if err == nil || len(layouts) == 0 {
