@@ -500,9 +500,10 @@ func TestSharedNameTF(t *testing.T) {
 // TestNearNameTF: people's names a letter apart (in the first given name,
 // a typo, not another ending), one cut short by a field, or with a
 // nickname for the first given name (words left out or not), are adjusted
-// by the commoner name's frequency when it is rare; common names, and
-// names that differ otherwise (a sibling's given name, two letters, an
-// organisation's name), keep their level's weight.
+// by the commoner name's frequency when it is rare, and so is a company's
+// name cut short by a field; common names, and names that differ
+// otherwise (a sibling's given name, two letters, an organisation's name
+// not cut by a field), keep their level's weight.
 func TestNearNameTF(t *testing.T) {
 	const uExact, tfMin, common = 0.001, 0.0001, 0.04
 	s, _, named := nameTFScorer(t, record.KindParty, map[string]float64{"garcia juan lopez": common}, tfMin)
@@ -524,6 +525,8 @@ func TestNearNameTF(t *testing.T) {
 		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters
 		{"José María García López", "GARCIA LOPEZ/JOSE MARIO", 0},                                 // a middle name's other ending
 		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA", 0},                       // organisations
+		{"Zambrana Pagan Meraz Godinez Hermanos S.C.", "ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", up}, // one's name cut by a 35-character field, its form with it
+		{"Zambrana Pagan Hermanos S.C.", "ZAMBRANA PAGAN HERMAN", 0},                              // the same, but no field's length: another company's
 	}
 	for _, tt := range tests {
 		ev := make([]model.Evidence, 1)

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/normalize"
 )
 
 // nearSimilarity is the least name similarity of a level whose pairs are
@@ -88,7 +89,36 @@ func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
 	case compare.MethodNickSubset:
 		slipped = nicknamePart
 	}
-	return slipped(a, b) && !OrgName(a.Value()) && !OrgName(b.Value())
+	return slipped(a, b) && !OrgName(a.Value()) && !OrgName(b.Value()) || FieldCut(a, b)
+}
+
+// FieldCut reports whether one of two names is the other cut short by a
+// payment message's name field inside a word (normalize.FacetFieldCut
+// "word"): the shorter, and compare.Truncated. Whoever's name it is, a
+// person's or a company's whose legal form the field cut off (ZAMBRANA
+// PAGAN MERAZ GODINEZ HERMAN of Zambrana Pagan Meraz Godinez Hermanos
+// S.C.), it names as few as the name it is the start of: near names that
+// two companies of one group write differ in whole words.
+func FieldCut(a, b *compare.Prepared) bool {
+	ca, cb := a.Value().Facet(normalize.FacetFieldCut) == "word", b.Value().Facet(normalize.FacetFieldCut) == "word"
+	if !ca && !cb {
+		return false
+	}
+	ta, tb := a.Tokens(), b.Tokens()
+	if !compare.Truncated(ta, tb) {
+		return false
+	}
+	la, lb := lettersOf(ta), lettersOf(tb)
+	return ca && la <= lb || cb && lb <= la
+}
+
+// lettersOf returns how many bytes the words of a name hold.
+func lettersOf(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		n += len(t)
+	}
+	return n
 }
 
 // oneSlip reports whether two people's names are one name written with

@@ -21,6 +21,8 @@ func FuzzNearSlip(f *testing.F) {
 		{"Alejandro Horacio Rolón Cordero Villalobos", "ALEJANDRO HORACIO ROLON CORDERO VIL"},
 		{"a b c d e f g h i j k l m n o p q r", "a b c d e f g h i j k l m n o p q s"},
 		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA"},
+		{"Zambrana Pagan Meraz Godinez Hermanos S.C.", "ZAMBRANA PAGAN MERAZ GODINEZ HERMAN"},
+		{"PERALES MONTES CHAVARRIA BLANCO Y B", "Perales Montes Chavarria Blanco y Barajas Olivo Asociados S.A. de C.V."},
 	} {
 		f.Add(seed[0], seed[1])
 	}
@@ -49,4 +51,39 @@ func FuzzNearSlip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFieldCut: a name as long as a payment message's field, its last word
+// cut inside (normalize.FacetFieldCut "word"), is the start of a longer
+// name whoever's it is; one that fills the field to a space, one of no
+// field's length, one longer than the other, or one whose words differ
+// otherwise is not.
+func TestFieldCut(t *testing.T) {
+	c := compare.MustCompile(compare.DefaultSpec("name", record.KindParty))
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", "Zambrana Pagan Meraz Godinez Hermanos S.C.", true}, // 35 characters
+		{"DELGADO AGUILAR VANEGAS DE YEBRA HE", "Delgado Aguilar Vanegas de Yebra Hermanos S.A.", true},
+		{"ALEJANDRO HORACIO ROLON CORDERO VIL", "Alejandro Horacio Rolón Cordero Villalobos", true}, // a person's
+		{"ZAMBRANA PAGAN HERMAN", "Zambrana Pagan Hermanos S.C.", false},                            // no field's length
+		{"ZAMBRANA PAGAN MERAZ GODINEZ HERM X", "Zambrana Pagan Meraz Godinez Hermanos", false},     // a word that is no other's
+		{"ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", "Zambrana Pagan Meraz Godinez", false},              // the longer one
+		{"ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", "Zambrana Pagan Meraz Godinez Herman", false},       // whole: exact
+	}
+	for _, tt := range tests {
+		va, err := normalize.Value(record.KindParty, tt.a, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vb, err := normalize.Value(record.KindParty, tt.b, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pa, pb := c.Prepare(&va), c.Prepare(&vb)
+		if got, back := model.FieldCut(&pa, &pb), model.FieldCut(&pb, &pa); got != tt.want || back != tt.want {
+			t.Errorf("FieldCut(%q, %q) = %v, %v the other way; want %v", tt.a, tt.b, got, back, tt.want)
+		}
+	}
 }

@@ -87,15 +87,19 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 		if err != nil {
 			return record.Value{}, err
 		}
-		return n.Value(), nil
+		return withFieldCut(n.Value(), raw), nil
 	case record.KindOrgName:
 		o, err := ParseOrg(raw)
 		if err != nil {
 			return record.Value{}, err
 		}
-		return o.Value(), nil
+		return withFieldCut(o.Value(), raw), nil
 	case record.KindParty:
-		return Party(raw)
+		v, err := Party(raw)
+		if err != nil {
+			return record.Value{}, err
+		}
+		return withFieldCut(v, raw), nil
 	case record.KindDate:
 		d, err := ParseDateIn(raw, opt.DateFormats, opt.DateOrder)
 		if err != nil && !cutDate(err) {

@@ -34,7 +34,8 @@ func (o OrgName) Value() record.Value {
 }
 
 // ParseOrg normalises an organisation name: folds it, separates the legal
-// form (at the end, or at the start as in "OOO Gazprom"), maps & to "and",
+// form (at the end, or at the start as in "OOO Gazprom"), leaves out "and"
+// (&, y, e, et, und) between words,
 // expands common abbreviations (intl, mfg, hldgs, …) and drops a leading
 // "the" (or one written after the name, as lists sort names: "Palm, The").
 // A name that is only a legal form keeps it as the name.
@@ -78,17 +79,23 @@ func parseOrg(raw string, toks []string) (OrgName, error) {
 	if len(toks) > 1 && (toks[0] == "the" || toks[0] == "la" || toks[0] == "el") {
 		toks = toks[1:]
 	}
+	kept := toks[:0]
 	for i, t := range toks {
+		// "and" between two words of a name, however written (&, and, and
+		// as Spanish, Portuguese, French and German write it: Pérez y
+		// Asociados, Comércio e Serviços), is left out: a payment that
+		// cut off the legal form names the company as a person's name
+		// reads it (MOLINA MORA Y ARELLANO DE OLIVAREZ, as Molina Mora
+		// Arellano de Olivarez), and Smith & Sons is Smith and Sons.
+		if i > 0 && i < len(toks)-1 && (t == "and" || conjunctions[t]) {
+			continue
+		}
 		if e, ok := orgAbbrev[t]; ok {
-			toks[i] = e
+			t = e
 		}
-		// "and" as Spanish, Portuguese, French and German write it
-		// between two words of a name (Pérez y Asociados, Comércio e
-		// Serviços), as "&" is read.
-		if i > 0 && i < len(toks)-1 && conjunctions[t] {
-			toks[i] = "and"
-		}
+		kept = append(kept, t)
 	}
+	toks = kept
 	o := OrgName{Tokens: toks, LegalForm: form}
 	sorted := slices.Clone(toks)
 	slices.Sort(sorted)
@@ -242,6 +249,25 @@ func cutAtFieldLength(raw string) fieldCut {
 		return fieldCutAfter
 	}
 	return fieldWhole
+}
+
+// FacetFieldCut is the facet of a name as long as a payment message's
+// name field (cutAtFieldLength): "word" when the field may have cut its
+// last word inside, "space" when one short of it (cut after a space,
+// its words whole). Comparisons read a name so cut as the start of a
+// longer one (model.FieldCut).
+const FacetFieldCut = "field_cut"
+
+// withFieldCut returns v, a name read from raw, with the facet
+// FacetFieldCut when raw fills a payment message's name field.
+func withFieldCut(v record.Value, raw string) record.Value {
+	switch cutAtFieldLength(raw) {
+	case fieldCutInWord:
+		v.Facets = append(v.Facets, record.Facet{Name: record.FacetName(FacetFieldCut), Value: "word"})
+	case fieldCutAfter:
+		v.Facets = append(v.Facets, record.Facet{Name: record.FacetName(FacetFieldCut), Value: "space"})
+	}
+	return v
 }
 
 // cutLegalForm returns how many tokens at the end of toks are a legal form
