@@ -821,23 +821,26 @@ func TestReadCell(t *testing.T) {
 // TestFieldCutFacet: a name, an organisation's or a party's as long as a
 // payment message's name field (35, 70 or 140 characters) says the field
 // may have cut its last word; one a character short, that it was cut at a
-// space; any other length, nothing.
+// space; any other length, nothing. An account before the name is no part
+// of the field's line, nor is a note after it part of the name.
 func TestFieldCutFacet(t *testing.T) {
 	tests := []struct {
 		kind record.Kind
 		raw  string
 		want string
 	}{
-		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", "word"},          // 35
-		{record.KindParty, "  ZAMBRANA PAGAN MERAZ GODINEZ HERMAN ", "word"},       // trimmed
-		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERMA", "space"},          // 34
-		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERM", ""},                // 33
-		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERMANOS", ""},            // 37
-		{record.KindName, "ALEJANDRO HORACIO ROLON CORDERO VIL", "word"},           // a person's name typed name
-		{record.KindOrgName, "INVERSIONES Y SERVICIOS GENERALES D", "word"},        // an organisation's
-		{record.KindOrgName, "Inversiones y Servicios Generales del Caribe", ""},   // 44
-		{record.KindParty, strings.Repeat("ABCDEFGHI ", 7), "space"},               // 69 once trimmed: the 70-character field, cut at a space
-		{record.KindParty, strings.Repeat("ABCDEFGHI ", 6) + "ABCDEFGHIJ", "word"}, // 70
+		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", "word"},                           // 35
+		{record.KindParty, "  ZAMBRANA PAGAN MERAZ GODINEZ HERMAN ", "word"},                        // trimmed
+		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERMA", "space"},                           // 34
+		{record.KindParty, "/VE6201022826017538555862 ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", "word"}, // the account's line apart
+		{record.KindParty, "ACME TRADING LTD ATTN JOHN SMITH JR", ""},                               // the name is whole: the note was cut
+		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERM", ""},                                 // 33
+		{record.KindParty, "ZAMBRANA PAGAN MERAZ GODINEZ HERMANOS", ""},                             // 37
+		{record.KindName, "ALEJANDRO HORACIO ROLON CORDERO VIL", "word"},                            // a person's name typed name
+		{record.KindOrgName, "INVERSIONES Y SERVICIOS GENERALES D", "word"},                         // an organisation's
+		{record.KindOrgName, "Inversiones y Servicios Generales del Caribe", ""},                    // 44
+		{record.KindParty, strings.Repeat("ABCDEFGHI ", 7), "space"},                                // 69 once trimmed: the 70-character field, cut at a space
+		{record.KindParty, strings.Repeat("ABCDEFGHI ", 6) + "ABCDEFGHIJ", "word"},                  // 70
 	}
 	for _, tt := range tests {
 		v, err := normalize.Value(tt.kind, tt.raw, normalize.Options{})

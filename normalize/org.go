@@ -237,11 +237,13 @@ const (
 	fieldCutAfter                  // one short of it: cut after a space (reading the file trims it), its words whole
 )
 
-// cutAtFieldLength says whether raw, trimmed, is as long as a payment
-// message's name field, or one short of it: a name that fills it was
-// likely cut there.
+// cutAtFieldLength says whether raw's party text (partyText: without an
+// account before it, or a qualifier after it), trimmed, is as long as a
+// payment message's name field, or one short of it: a name that fills it
+// was likely cut there. A message writes the account on a line of its own
+// and cuts the name's line (/VE4301… TRANSPORTES BARRIDGE COMERCIALIZAD).
 func cutAtFieldLength(raw string) fieldCut {
-	n := utf8.RuneCountInString(strings.TrimSpace(raw))
+	n := utf8.RuneCountInString(strings.TrimSpace(partyText(raw)))
 	switch {
 	case slices.Contains(fieldLengths, n):
 		return fieldCutInWord
@@ -468,6 +470,7 @@ func Party(raw string) (record.Value, error) {
 // names no list here knows) is of neither kind, and its record may be put
 // with either.
 func personEvidence(raw string, n PersonName) bool {
+	raw = partyText(raw) // not an account's slash before it: /VE4301… ACME TRADING
 	if n.Suffix != "" || strings.ContainsAny(raw, ",/") {
 		return true
 	}
