@@ -333,8 +333,8 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 	m := map[string]string{}
 	longest := 0
 	for canon, variants := range map[string][]string{
-		"sa":            {"sa", "s a", "sociedad anonima", "societe anonyme", "sociedade anonima", "s a banco universal", "sa banco universal"}, // Venezuela's banks: Banco de Venezuela, S.A. Banco Universal
-		"sa de cv":      {"sa de cv", "s a de c v", "sa de c v", "sa cv", "s a c v"},
+		"sa":            {"sa", "s a", "sociedad anonima", "societe anonyme", "sociedade anonima", "spolka akcyjna", "s a banco universal", "sa banco universal"}, // Venezuela's banks: Banco de Venezuela, S.A. Banco Universal
+		"sa de cv":      {"sa de cv", "s a de c v", "sa de c v", "sa cv", "s a c v", "sociedad anonima de capital variable"},
 		"sapi de cv":    {"sapi de cv", "s a p i de c v", "sapi"},
 		"s de rl de cv": {"s de rl de cv", "s de r l de c v", "srl de cv", "s r l de c v"},
 		"s en c":        {"s en c", "s en c s", "s en cs", "sociedad en comandita", "sociedad en comandita simple"},
@@ -347,9 +347,9 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"saa":           {"saa", "s a a"},
 		"sac":           {"sac", "s a c"},
 		"ca":            {"ca", "c a", "compania anonima", "c a banco universal", "ca banco universal"},
-		"srl":           {"srl", "s r l", "s de rl", "s de r l", "sociedad de responsabilidad limitada"},
+		"srl":           {"srl", "s r l", "s de rl", "s de r l", "sociedad de responsabilidad limitada", "societa a responsabilita limitata"},
 		"sl":            {"sl", "s l", "sociedad limitada"},
-		"sarl":          {"sarl", "s a r l", "s a rl"},
+		"sarl":          {"sarl", "s a r l", "s a rl", "societe a responsabilite limitee"},
 		"llc":           {"llc", "l l c", "limited liability company", "ooo", "tov"},           // OOO and TOV as lists translate them
 		"ltd":           {"ltd", "limited", "ltda", "limitada", "ltee", "ltda me", "ltda epp"}, // Brazil's size marks after the form: micro (ME), small (EPP)
 		"pty ltd":       {"pty ltd", "pty limited", "proprietary limited", "pty"},
@@ -363,22 +363,22 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"gmbh":          {"gmbh", "gesellschaft mit beschrankter haftung", "ggmbh"},
 		"ag":            {"ag", "aktiengesellschaft"},
 		"kg":            {"kg", "kommanditgesellschaft"},
-		"ohg":           {"ohg"},
+		"ohg":           {"ohg", "offene handelsgesellschaft"},
 		"ug":            {"ug", "ug haftungsbeschrankt"},
-		"bv":            {"bv", "b v"},
-		"nv":            {"nv", "n v"},
-		"spa":           {"spa", "s p a"},
-		"sp z oo":       {"sp z o o", "sp z oo"},
-		"oy":            {"oy", "oyj"},
-		"ab":            {"ab"},
+		"bv":            {"bv", "b v", "besloten vennootschap", "besloten vennootschap met beperkte aansprakelijkheid"},
+		"nv":            {"nv", "n v", "naamloze vennootschap"},
+		"spa":           {"spa", "s p a", "societa per azioni"},
+		"sp z oo":       {"sp z o o", "sp z oo", "spolka z ograniczona odpowiedzialnoscia"},
+		"oy":            {"oy", "oyj", "osakeyhtio"},
+		"ab":            {"ab", "aktiebolag", "aktiebolaget"},
 		"ab publ":       {"ab publ", "publ ab"}, // a Swedish public company: Volvo AB (publ)
-		"as":            {"as", "asa", "a s"},
-		"aps":           {"aps"},
+		"as":            {"as", "asa", "a s", "aksjeselskap", "aktieselskab", "aktieselskabet", "akciova spolecnost", "anonim sirketi"},
+		"aps":           {"aps", "anpartsselskab"},
 		"oao":           {"oao", "ojsc", "open joint stock company"},
 		"zao":           {"zao", "cjsc", "closed joint stock company"},
 		"pao":           {"pao", "pjsc", "public joint stock company"},
 		"ao":            {"ao", "jsc", "joint stock company", "non public joint stock company"},
-		"sro":           {"sro", "s r o"},
+		"sro":           {"sro", "s r o", "spolecnost s rucenim omezenym", "spolocnost s rucenim obmedzenym"},
 		"kft":           {"kft"},
 		"bhd":           {"bhd", "sdn bhd"},
 		"fzco":          {"fzco", "fze", "fz llc", "fzc", "llc fz"},
@@ -397,7 +397,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"ev":            {"e v", "eingetragener verein"},
 		"eurl":          {"eurl"},
 		"sasu":          {"sasu"},
-		"snc":           {"snc"},
+		"snc":           {"snc", "societe en nom collectif"},
 		"sci":           {"sci", "s c i", "societe civile immobiliere"},
 		"bvba":          {"bvba"},
 		"sprl":          {"sprl"},
@@ -421,6 +421,28 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 			m[v] = canon
 			longest = max(longest, len(strings.Fields(v)))
 		}
+	}
+	// Russian, Ukrainian and Kazakh forms written out, as lists write them
+	// before the name, in the ways they are transliterated (Общество с
+	// ограниченной ответственностью, OBSHCHESTVO S OGRANICHENNOI
+	// OTVETSTVENNOSTYU: LLC; Акционерное общество: AO).
+	for _, society := range []string{"obshchestvo", "obschestvo", "obshestvo"} {
+		for _, limited := range []string{"ogranichennoi", "ogranichennoy", "ogranichennoj"} {
+			for _, liability := range []string{"otvetstvennostiu", "otvetstvennostyu", "otvetstvennostju"} {
+				m[society+" s "+limited+" "+liability] = "llc"
+				m["tovarishchestvo s "+limited+" "+liability] = "too"
+			}
+		}
+		for _, e := range []string{"oe", "oye"} {
+			m["aktsionern"+e+" "+society] = "ao"
+			m["nepublichn"+e+" aktsionern"+e+" "+society] = "ao"
+			m["otkryt"+e+" aktsionern"+e+" "+society] = "oao"
+			m["zakryt"+e+" aktsionern"+e+" "+society] = "zao"
+			m["publichn"+e+" aktsionern"+e+" "+society] = "pao"
+		}
+	}
+	for _, v := range []string{"tovaristvo z obmezhenoiu vidpovidalnistiu", "tovarystvo z obmezhenoiu vidpovidalnistiu", "tovarystvo z obmezhenoyu vidpovidalnistyu"} {
+		m[v] = "llc" // Ukrainian: TOV
 	}
 	return m, longest
 }()
