@@ -81,12 +81,12 @@ func parseOrg(raw string, toks []string) (OrgName, error) {
 	}
 	kept := toks[:0]
 	for i, t := range toks {
-		// "and" between two words of a name, however written (&, and, and
-		// as Spanish, Portuguese, French and German write it: Pérez y
-		// Asociados, Comércio e Serviços), is left out: a payment that
-		// cut off the legal form names the company as a person's name
-		// reads it (MOLINA MORA Y ARELLANO DE OLIVAREZ, as Molina Mora
-		// Arellano de Olivarez), and Smith & Sons is Smith and Sons.
+		// "and" between two words of a name is left out, written & or
+		// and, or as Spanish, Portuguese, French and German write it
+		// (Pérez y Asociados, Comércio e Serviços): a payment that cut
+		// off the legal form names the company as a person's name reads
+		// it (MOLINA MORA Y ARELLANO DE OLIVAREZ, as Molina Mora Arellano
+		// de Olivarez), and Smith & Sons is Smith and Sons.
 		if i > 0 && i < len(toks)-1 && (t == "and" || conjunctions[t]) {
 			continue
 		}
@@ -419,7 +419,6 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 	} {
 		for _, v := range variants {
 			m[v] = canon
-			longest = max(longest, len(strings.Fields(v)))
 		}
 	}
 	// Russian, Ukrainian and Kazakh forms written out, as lists write them
@@ -443,6 +442,9 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 	}
 	for _, v := range []string{"tovaristvo z obmezhenoiu vidpovidalnistiu", "tovarystvo z obmezhenoiu vidpovidalnistiu", "tovarystvo z obmezhenoyu vidpovidalnistyu"} {
 		m[v] = "llc" // Ukrainian: TOV
+	}
+	for v := range m {
+		longest = max(longest, len(strings.Fields(v)))
 	}
 	return m, longest
 }()
