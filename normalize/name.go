@@ -351,19 +351,24 @@ var apostrophes = strings.NewReplacer("'", "", "`", "", "\u2019", "", "\u2018", 
 
 // withoutUnfoldable returns a name in Chinese or Korean script (which
 // partyText does not give to latin: nameTokens romanises it its own way) as
-// tokenize will read its words: without the characters latin turns into
-// nothing (or into an apostrophe, which tokenize drops inside a word), and
-// with invalid bytes as spaces, as latin reads them; so that
-// partyQualifier reads the words Tokens will (ATTNޢ is ATTN). Arabic
-// letters are read in their words' context, never alone, and are kept.
+// tokenize will read its words: its other letters as latin writes them,
+// without the characters latin turns into nothing (or into an apostrophe,
+// which tokenize drops inside a word), and with invalid bytes as spaces,
+// as latin reads them; so that partyQualifier reads the words Tokens will
+// (ATTNޢ is ATTN; iܜf is ITF, as nameTokens romanises the Syriac letter
+// beside a Chinese name: FuzzName). Chinese and Korean letters are kept,
+// and Arabic ones, read in their words' context, never alone.
 func withoutUnfoldable(s string) string {
 	s = strings.ToValidUTF8(s, " ")
-	return strings.Map(func(r rune) rune {
-		if r > unicode.MaxASCII && !isArabic(r) && !unicode.IsSpace(r) && apostrophes.Replace(latin(string(r))) == "" {
-			return -1
+	var b strings.Builder
+	for _, r := range s {
+		if r <= unicode.MaxASCII || isArabic(r) || unicode.IsSpace(r) || isHan(r) || isHangul(r) {
+			b.WriteRune(r)
+			continue
 		}
-		return r
-	}, s)
+		b.WriteString(apostrophes.Replace(latin(string(r))))
+	}
+	return b.String()
 }
 
 // personText drops from a person's name what a customer file or a list

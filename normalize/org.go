@@ -237,13 +237,17 @@ const (
 	fieldCutAfter                  // one short of it: cut after a space (reading the file trims it), its words whole
 )
 
-// cutAtFieldLength says whether raw's party text (partyText: without an
+// cutAtFieldLength says whether raw's field text (fieldText: without an
 // account before it, or a qualifier after it), trimmed, is as long as a
 // payment message's name field, or one short of it: a name that fills it
 // was likely cut there. A message writes the account on a line of its own
 // and cuts the name's line (/VE4301… TRANSPORTES BARRIDGE COMERCIALIZAD).
 func cutAtFieldLength(raw string) fieldCut {
-	n := utf8.RuneCountInString(strings.TrimSpace(partyText(raw)))
+	n := utf8.RuneCountInString(strings.TrimSpace(raw))
+	if n < fieldLengths[0]-1 {
+		return fieldWhole // nor is any part of it
+	}
+	n = utf8.RuneCountInString(strings.TrimSpace(fieldText(raw)))
 	switch {
 	case slices.Contains(fieldLengths, n):
 		return fieldCutInWord
@@ -251,6 +255,18 @@ func cutAtFieldLength(raw string) fieldCut {
 		return fieldCutAfter
 	}
 	return fieldWhole
+}
+
+// fieldText returns what of raw a payment message's name field holds:
+// partyText's reading when raw may write an account's line before the
+// name, a structured field's line numbers or a note after it, else raw
+// as written (its letters counted as the field holds them, unfolded).
+func fieldText(raw string) string {
+	t := strings.TrimLeft(raw, " \t\r\n")
+	if strings.HasPrefix(t, "/") || strings.HasPrefix(t, "1/") || mayHold(t, acHints) || mayHold(t, careOfHints) {
+		return partyText(raw)
+	}
+	return raw
 }
 
 // FacetFieldCut is the facet of a name as long as a payment message's
@@ -265,12 +281,14 @@ const FacetFieldCut = "field_cut"
 func withFieldCut(v record.Value, raw string) record.Value {
 	switch cutAtFieldLength(raw) {
 	case fieldCutInWord:
-		v.Facets = append(v.Facets, record.Facet{Name: record.FacetName(FacetFieldCut), Value: "word"})
+		v.Facets = append(v.Facets, record.Facet{Name: facetFieldCut, Value: "word"})
 	case fieldCutAfter:
-		v.Facets = append(v.Facets, record.Facet{Name: record.FacetName(FacetFieldCut), Value: "space"})
+		v.Facets = append(v.Facets, record.Facet{Name: facetFieldCut, Value: "space"})
 	}
 	return v
 }
+
+var facetFieldCut = record.FacetName(FacetFieldCut)
 
 // cutLegalForm returns how many tokens at the end of toks are a legal form
 // cut short by cut (the start of one, its last token perhaps cut inside a
@@ -494,8 +512,12 @@ func Party(raw string) (record.Value, error) {
 // names no list here knows) is of neither kind, and its record may be put
 // with either.
 func personEvidence(raw string, n PersonName) bool {
-	raw = partyText(raw) // not an account's slash before it: /VE4301… ACME TRADING
-	if n.Suffix != "" || strings.ContainsAny(raw, ",/") {
+	if n.Suffix != "" {
+		return true
+	}
+	// A comma or slash of the name's own, not an account's before it
+	// (/VE4301… ACME TRADING).
+	if strings.ContainsAny(raw, ",/") && strings.ContainsAny(fieldText(raw), ",/") {
 		return true
 	}
 	// A name that fills a payment's field may have lost its legal form
