@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -52,7 +54,7 @@ func ParseEmail(raw string) (Email, error) {
 		s = a.Address
 	}
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "mailto:"), "MAILTO:")
-	s = strings.ToLower(strings.Trim(s, " .;,"))
+	s = strings.ToLower(strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(".;,", r) }))
 	// An address written to escape harvesters (ana[at]x[dot]org) or
 	// typed with spaces around its signs (ana @ x.org).
 	if !strings.Contains(s, "@") {
@@ -69,6 +71,9 @@ func ParseEmail(raw string) (Email, error) {
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.Contains(domain, "..") || strings.ContainsAny(domain, " ,;:()[]\\\"") {
 		return Email{}, fmt.Errorf("%w: e-mail %q has no valid domain", ErrInvalid, raw)
 	}
+	if strings.ContainsFunc(local, unreadable) || strings.ContainsFunc(domain, unreadable) {
+		return Email{}, fmt.Errorf("%w: e-mail %q holds a space, a control character or bytes that are no text", ErrInvalid, raw)
+	}
 	if strings.ContainsAny(local, " ,;:()[]\\") {
 		return Email{}, fmt.Errorf("%w: e-mail %q has invalid characters before the @", ErrInvalid, raw)
 	}
@@ -82,4 +87,11 @@ func ParseEmail(raw string) (Email, error) {
 		canon = strings.ReplaceAll(canon, ".", "")
 	}
 	return Email{Address: canon + "@" + domain, Full: full, Local: canon, Domain: domain}, nil
+}
+
+// unreadable reports whether r has no place in an address: a space or a
+// control character (a tab read with the cell), or the replacement
+// character that bytes which are no UTF-8 were read as.
+func unreadable(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError
 }

@@ -334,6 +334,29 @@ func FuzzPhone(f *testing.F) {
 	})
 }
 
+// TestParseEmailUnreadable: a tab read with the cell goes with the
+// punctuation around an address; a space, a control character or bytes
+// that are no UTF-8 inside one make it no address (FuzzEmail found a tab
+// kept before a comma, gone when the address was read again).
+func TestParseEmailUnreadable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ana@example.org\t,", "ana@example.org"},
+		{"\tana@example.org;\t", "ana@example.org"},
+		{"ana@exam\tple.org", ""},
+		{"ana@example.\x90org", ""},
+		{"an\x01a@example.org", ""},
+	}
+	for _, tt := range tests {
+		e, err := normalize.ParseEmail(tt.in)
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("ParseEmail(%q) = %q, want an error", tt.in, e.Address)
+		case tt.want != "" && (err != nil || e.Address != tt.want):
+			t.Errorf("ParseEmail(%q) = %q, %v; want %q", tt.in, e.Address, err, tt.want)
+		}
+	}
+}
+
 func FuzzEmail(f *testing.F) {
 	for _, s := range []string{"Ana.Garcia+news@GMail.com", "Ana <ana@example.org>", "a@b", "mailto:x@y.z", "@@"} {
 		f.Add(s)
@@ -610,6 +633,10 @@ func TestParts(t *testing.T) {
 		{record.KindParty, "ALPHA BETA AND GAMMA DELTA", []string{"ALPHA BETA AND GAMMA DELTA"}},
 		{record.KindParty, "JOHN SMITH AND JANE", []string{"JOHN SMITH AND JANE"}},
 		{record.KindParty, "JOHN SMITH AND SONS TRADING", []string{"JOHN SMITH AND SONS TRADING"}}, // an organisation
+		{record.KindParty, "SMITH JOHN OR SMITH MARY", []string{"SMITH JOHN", "SMITH MARY"}},       // surnames first
+		{record.KindParty, "PEREZ GARCIA JUAN Y PEREZ GARCIA MARIA", []string{"PEREZ GARCIA JUAN", "PEREZ GARCIA MARIA"}},
+		{record.KindParty, "PEREZ GARCIA Y PEREZ LOPEZ", []string{"PEREZ GARCIA Y PEREZ LOPEZ"}}, // no given name after them
+		{record.KindParty, "SMITH JONES AND SMITH BROWN", []string{"SMITH JONES AND SMITH BROWN"}},
 		{record.KindOrgName, "JOHN SMITH AND JANE SMITH", []string{"JOHN SMITH AND JANE SMITH"}},
 		{record.KindParty, "JOHN SMITH AND JANE SMITH AND BOB", []string{"JOHN SMITH AND JANE SMITH AND BOB"}},
 		{record.KindPhone, "0212-1234567 / 0414-7654321", []string{"0212-1234567", "0414-7654321"}},

@@ -199,7 +199,8 @@ func yearRange(raw string) (lo, hi int, ok bool) {
 // Smith; a surname the two share written once is each one's: "John and
 // Jane Smith", "SMITH, JOHN AND JANE", "SMITH/JOHN & JANE". It splits only
 // where the words say two people: each side has a common given name first
-// (givenNames) or an honorific, or both end in the same surname. Anything
+// (givenNames) or an honorific, both end in the same surname, or both
+// start with the same surnames before a given name (surnamesFirst). Anything
 // else is one name: a couple's honorifics (Mr and Mrs J Smith, read by the
 // name's parser), a firm named after people (SMITH AND JONES, ERNST &
 // YOUNG GLOBAL), a name that reads as an organisation's.
@@ -231,7 +232,7 @@ func jointNames(raw string) (a, b string, ok bool) {
 	}
 	people := lHon > 0 && rHon > 0 || givenNames[lw[0]] && givenNames[rw[0]]
 	switch {
-	case len(lw) >= 2 && len(rw) >= 2 && (people || lw[len(lw)-1] == rw[len(rw)-1]):
+	case len(lw) >= 2 && len(rw) >= 2 && (people || lw[len(lw)-1] == rw[len(rw)-1] || surnamesFirst(lw, rw)):
 		return left, right, true
 	case len(lw) == 1 && len(rw) >= 2 && people:
 		// John and Jane Smith, John and Mary Anne de la Cruz: her words
@@ -253,6 +254,18 @@ func jointNames(raw string) (a, b string, ok bool) {
 		return left + " " + strings.Join(f[i:], " "), right, true
 	}
 	return "", "", false
+}
+
+// surnamesFirst reports whether two people's names are written surnames
+// first, as Latin American and bank files write them, with the same
+// surnames: both start with the same words and go on with a common given
+// name (PEREZ GARCIA JUAN Y PEREZ GARCIA MARIA, SMITH JOHN OR SMITH MARY).
+func surnamesFirst(a, b []string) bool {
+	k := 0
+	for k < len(a) && k < len(b) && a[k] == b[k] {
+		k++
+	}
+	return k >= 1 && k < len(a) && k < len(b) && givenNames[a[k]] && givenNames[b[k]]
 }
 
 // slashedNames reads a cell that writes two people's full names with a
