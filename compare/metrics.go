@@ -507,7 +507,7 @@ func wordsWithin(a, b []string) bool {
 // token is no longer last ("GARCIA LOPEZ/JOSE MA" against José María
 // García López).
 func Truncated(a, b []string) bool {
-	if tokensLen(a) > tokensLen(b) {
+	if TokensLen(a) > TokensLen(b) {
 		a, b = b, a
 	}
 	if len(a) < 2 || len(b) < len(a) {
@@ -550,7 +550,7 @@ func Joined(a, b []string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	if len(a) == len(b) || len(a) == 0 || len(b) > 16 || tokensLen(a) != tokensLen(b) {
+	if len(a) == len(b) || len(a) == 0 || len(b) > 16 || TokensLen(a) != TokensLen(b) {
 		return false
 	}
 	var used uint16
@@ -598,7 +598,7 @@ func Contained(a, b []string, minTokens int) bool { return contained(a, b, minTo
 func ContainedTypo(a, b []string, minTokens int) bool { return contained(a, b, minTokens, true) }
 
 func contained(a, b []string, minTokens int, typo bool) bool {
-	if len(a) > len(b) || len(a) == len(b) && tokensLen(a) > tokensLen(b) {
+	if len(a) > len(b) || len(a) == len(b) && TokensLen(a) > TokensLen(b) {
 		a, b = b, a
 	}
 	if len(a) < max(minTokens, 2) {
@@ -634,7 +634,9 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-func tokensLen(t []string) int {
+// TokensLen returns how many bytes a name's tokens hold, spaces aside:
+// which of two names is the shorter (Truncated).
+func TokensLen(t []string) int {
 	n := 0
 	for _, x := range t {
 		n += len(x)

@@ -495,18 +495,13 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 		if c.Kind.Household() {
 			levels = anchoredElse(levels, acc[offset[nC]+offset[i]+1:offset[nC]+offset[i+1]])
 		}
-		total := 0.0
-		for _, x := range levels {
-			total += x
-		}
-		if total < minRefineMatches {
+		mi := smoothedShares(levels)
+		if mi == nil {
 			continue // too few matches hold this feature to say more than the sessions did
 		}
-		mi, ui := make([]float64, len(c.Levels)), make([]float64, len(c.Levels))
-		for j, x := range levels {
-			// A level no match reached keeps a little: a pair that
-			// reaches it is unlikely a match, not impossible.
-			mi[j], ui[j] = (x+refineSmoothing)/(total+refineSmoothing*float64(len(levels))), c.Levels[j].U
+		ui := make([]float64, len(c.Levels))
+		for j := range ui {
+			ui[j] = c.Levels[j].U
 		}
 		if c.Exclusive {
 			mi = model.CapLast(mi, maxExclusiveElse)
@@ -538,14 +533,30 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 // fewer than minRefineMatches hold names on both sides
 // (model.Comparison.MOrgExact).
 func orgExactShare(levels []float64) float64 {
+	if shares := smoothedShares(levels); shares != nil {
+		return shares[0]
+	}
+	return 0
+}
+
+// smoothedShares returns each level's share of the expected matches
+// (levels: per level, the null level aside), each level given
+// refineSmoothing so that one no match reached keeps a little: a pair that
+// reaches it is unlikely a match, not impossible. It returns nil when
+// fewer than minRefineMatches hold the feature.
+func smoothedShares(levels []float64) []float64 {
 	total := 0.0
 	for _, x := range levels {
 		total += x
 	}
 	if total < minRefineMatches || len(levels) == 0 {
-		return 0
+		return nil
 	}
-	return (levels[0] + refineSmoothing) / (total + refineSmoothing*float64(len(levels)))
+	shares := make([]float64, len(levels))
+	for j, x := range levels {
+		shares[j] = (x + refineSmoothing) / (total + refineSmoothing*float64(len(levels)))
+	}
+	return shares
 }
 
 // anchoredElse returns the expected matches at each level of a household

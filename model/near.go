@@ -108,17 +108,8 @@ func FieldCut(a, b *compare.Prepared) bool {
 	if !compare.Truncated(ta, tb) {
 		return false
 	}
-	la, lb := lettersOf(ta), lettersOf(tb)
+	la, lb := compare.TokensLen(ta), compare.TokensLen(tb)
 	return ca && la <= lb || cb && lb <= la
-}
-
-// lettersOf returns how many bytes the words of a name hold.
-func lettersOf(toks []string) int {
-	n := 0
-	for _, t := range toks {
-		n += len(t)
-	}
-	return n
 }
 
 // oneSlip reports whether two people's names are one name written with
