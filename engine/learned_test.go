@@ -12,6 +12,7 @@ import (
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/internal/fixture"
+	"github.com/concord-er/concord/internal/synth"
 	"github.com/concord-er/concord/record"
 )
 
@@ -282,4 +283,78 @@ func TestPartyNamesTrained(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAliasesTrained: the heterogeneous set mapped with each source's
+// columns under their own names (documento, reg_no, the list's passport,
+// national_id and registration apart; fecha_nac and birth_date) is read
+// as if they had one: training reads the list's numbers as the KYC file's
+// documento, the register's too, the list's dates of birth as fecha_nac,
+// and keeps them in the model; its records come together as those of the
+// set mapped under one name do, and a run with the model, as real time,
+// reads the records as training did.
+func TestAliasesTrained(t *testing.T) {
+	cfg := fixture.Hetero(t, 1500)
+	path, _, _, err := synth.WriteHetero(t.TempDir(), synth.HeteroOptions{Seed: 1, People: 1500, ColumnNames: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ownCfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kinds := ownCfg.Kinds(); kinds["id_number"] != "" || kinds["dob"] != "" || kinds["reg_number"] != "" {
+		t.Fatal("the heterogeneous config is mapped otherwise: ColumnNames left id_number, reg_number or dob")
+	}
+	first := fixture.Resolve(t, ownCfg, engine.ResolveOptions{})
+	var got []string
+	for _, a := range first.Model.Aliases {
+		got = append(got, a.Source+"."+a.Field+" as "+a.As)
+	}
+	want := []string{"registry.reg_no as documento", "sanctions.birth_date as fecha_nac", "sanctions.national_id as documento",
+		"sanctions.passport as documento", "sanctions.registration as documento"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("aliases %q, want %q", got, want)
+	}
+	// Pairs of a KYC row and a list entry in one entity: as many as
+	// under one name, where read apart the list's people with a passport
+	// alone fell away from their customers.
+	together := func(res *engine.Resolution) int {
+		byEntity := map[record.EntityID][]string{}
+		for i, r := range res.Records {
+			byEntity[res.Entities[i]] = append(byEntity[res.Entities[i]], r.Key.Source)
+		}
+		n := 0
+		for _, srcs := range byEntity {
+			n += strings.Count(strings.Join(srcs, " "), "kyc") * strings.Count(strings.Join(srcs, " "), "sanctions")
+		}
+		return n
+	}
+	if one, got := together(fixture.Resolve(t, cfg, engine.ResolveOptions{})), together(first); got < one*99/100 {
+		t.Errorf("%d pairs of a KYC row and a list entry together, %d with one name for their features", got, one)
+	}
+	// Real time reads the fields as the model says: the same features.
+	second := fixture.Resolve(t, ownCfg, engine.ResolveOptions{Model: saved(t, first.Model)})
+	if len(second.Records) != len(first.Records) {
+		t.Fatalf("%d records with the model, %d in training", len(second.Records), len(first.Records))
+	}
+	for i := range first.Records {
+		a, b := first.Records[i], second.Records[i]
+		if a.Key != b.Key || !reflect.DeepEqual(featureValues(a), featureValues(b)) {
+			t.Fatalf("record %v reads\n %v\nwith the model, in training\n %v", a.Key, featureValues(b), featureValues(a))
+		}
+	}
+}
+
+// featureValues are a record's features as names and normalised values.
+func featureValues(r record.Record) []string {
+	var out []string
+	for _, f := range r.Features {
+		var vs []string
+		for _, v := range f.Values {
+			vs = append(vs, v.Norm)
+		}
+		out = append(out, f.Name+"="+strings.Join(vs, "|"))
+	}
+	return out
 }

@@ -260,10 +260,17 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	res.Stats.Load = load
 	orders, parties := learned(cfg, load)
-	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties}) // the plan's kinds read party names so
+	days := sharedDays(res.Records)
+	var aliases []model.FieldAlias
+	if opt.Model == nil {
+		aliases = learnAliases(cfg, res.Records, days)
+		readAliased(res.Records, aliases)
+	}
+	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties, Aliases: aliases}) // the plan's kinds read party names so
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
+	res.Stats.Warnings = append(res.Stats.Warnings, aliasNotes(aliases)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedIdentifiers(res.Records)...)
-	res.Stats.Warnings = append(res.Stats.Warnings, unsharedDates(res.Records)...)
+	res.Stats.Warnings = append(res.Stats.Warnings, dayWarnings(days, aliases)...)
 	stage("load", start)
 	recs := res.Records
 
@@ -383,7 +390,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, fmt.Errorf("tf salt: %w", err)
 		}
 		m.Placeholders = modelPlaceholders(res.Stats.Placeholders, salt)
-		m.DateOrders, m.PartyNames = orders, parties
+		m.DateOrders, m.PartyNames, m.Aliases = orders, parties, aliases
 		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
 		stage("training", start)
 	}
@@ -594,10 +601,12 @@ func learned(cfg *config.Config, load LoadStats) (orders []model.DateOrder, part
 // ReadAsModel sets in cfg's fields what m learned from their sources'
 // values: of a date field that declares no formats, the order of day and
 // month (model.Model.DateOrders); of a field typed name, that it is read
-// as party names (PartyNames). So a source's rows read in real time, or
-// again in batch with m, are read as training read them. It changes
-// cfg's fields in place: every copy of its sources (config.Config.Parts)
-// reads them so.
+// as party names (PartyNames); of a field read as another feature, its
+// new name, or its columns added to that feature's field (Aliases). So a
+// source's rows read in real time, or again in batch with m, are read as
+// training read them. Copies of cfg's sources (config.Config.Parts) taken
+// after it read them so; one taken before may not: a field it renames or
+// gives to another is renamed or gone in cfg's sources alone.
 func ReadAsModel(cfg *config.Config, m *model.Model) {
 	field := func(source, name string, fn func(f *config.Field)) {
 		for i := range cfg.Sources {
@@ -620,6 +629,57 @@ func ReadAsModel(cfg *config.Config, m *model.Model) {
 	}
 	for _, p := range m.PartyNames {
 		field(p.Source, p.Field, func(f *config.Field) { f.ReadAsParty = f.Type == record.KindName })
+	}
+	readAliasedFields(cfg, m.Aliases)
+}
+
+// readAliasedFields changes cfg's fields as aliases say (model.Model.
+// Aliases), in each source's field order: a field read as a feature its
+// source has no field of takes that name; one read as a feature its source
+// has a field of adds its columns to that field's (as alias_of does) and
+// goes. A field already read so (renamed or gone) is left: ReadAsModel may
+// run twice on one config. A source that shows the field's values masked
+// shows the feature's so.
+func readAliasedFields(cfg *config.Config, aliases []model.FieldAlias) {
+	if len(aliases) == 0 {
+		return
+	}
+	for i := range cfg.Sources {
+		s := &cfg.Sources[i]
+		of := func(name string) int {
+			return slices.IndexFunc(aliases, func(a model.FieldAlias) bool { return a.Source == s.Name && a.Field == name })
+		}
+		if !slices.ContainsFunc(s.Fields, func(f config.Field) bool { return of(f.Name) >= 0 }) {
+			continue
+		}
+		// A new slice: copies of the source made before read it as it was.
+		s.Fields, s.Sensitive = slices.Clone(s.Fields), slices.Clone(s.Sensitive)
+		for j := 0; j < len(s.Fields); j++ {
+			f := &s.Fields[j]
+			k := of(f.Name)
+			if k < 0 {
+				continue
+			}
+			as := aliases[k].As
+			if sens := slices.Index(s.Sensitive, f.Name); sens >= 0 {
+				s.Sensitive[sens] = as
+				s.Sensitive = slices.Compact(slices.Sorted(slices.Values(s.Sensitive)))
+			}
+			t := slices.IndexFunc(s.Fields, func(g config.Field) bool { return g.Name == as })
+			if t < 0 {
+				f.Name = as
+				continue
+			}
+			col := f.Column
+			if col == "" && len(f.Columns) > 0 {
+				col = f.Columns[0]
+			}
+			to := &s.Fields[t]
+			to.Also = append(slices.Clip(to.Also), config.Alias{Column: col, Split: f.Split})
+			to.Also = append(to.Also, f.Also...)
+			s.Fields = slices.Delete(s.Fields, j, j+1)
+			j--
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/concord-er/concord/block"
+	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
 )
 
@@ -43,8 +44,36 @@ func unsharedIdentifiers(recs []record.Record) []string {
 // chance (many people are born on one day) and a company's founding date
 // beside a person's birth say nothing.
 func unsharedDates(recs []record.Record) []string {
+	return dayWarnings(sharedDays(recs), nil)
+}
+
+// dayWarnings words the date features of days whose names still differ
+// when read as aliases say.
+func dayWarnings(days []fieldSharing, aliases []model.FieldAlias) []string {
+	as := func(r fieldRef) string {
+		for _, a := range aliases {
+			if a.Source == r.source && a.Field == r.feature {
+				return a.As
+			}
+		}
+		return r.feature
+	}
+	var out []string
+	for _, d := range days {
+		if as(d.a) != as(d.b) {
+			out = append(out, fmt.Sprintf("date features %s of source %s and %s of source %s hold the same day for %d names written alike but not their name, so their records are never compared by them: features are compared by their name; give them one name (or map one onto the other with alias_of)",
+				as(d.a), d.a.source, as(d.b), d.b.source, d.n))
+		}
+	}
+	return out
+}
+
+// dayColumns gathers each source's date features as the hashes of their
+// days known to the day, each with a name of the same record (its sorted
+// words, or the name as it is).
+func dayColumns(recs []record.Record) []featureHashes {
 	seed := maphash.MakeSeed()
-	cols := columnsOf(recs, record.KindDate, func(hs []uint64, r *record.Record, v *record.Value) []uint64 {
+	return columnsOf(recs, record.KindDate, func(hs []uint64, r *record.Record, v *record.Value) []uint64 {
 		if v.Facet("precision") != "day" {
 			return hs
 		}
@@ -63,12 +92,6 @@ func unsharedDates(recs []record.Record) []string {
 		}
 		return hs
 	})
-	var out []string
-	sharedColumns(cols, minSharedIDs, func(a, b *featureHashes, n int) {
-		out = append(out, fmt.Sprintf("date features %s of source %s and %s of source %s hold the same day for %d names written alike but not their name, so their records are never compared by them: features are compared by their name; give them one name (or map one onto the other with alias_of)",
-			a.feature, a.source, b.feature, b.source, n))
-	})
-	return out
 }
 
 // featureHashes is a feature of one source as the hashes of its records' values.

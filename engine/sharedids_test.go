@@ -38,22 +38,40 @@ func TestUnsharedIdentifiers(t *testing.T) {
 	}
 }
 
-// BenchmarkUnsharedIdentifiers reads the identifiers of 300,000 records
-// of three sources, a national id and a passport each, written with their
-// letters as KYC files write them.
-func BenchmarkUnsharedIdentifiers(b *testing.B) {
+// idRecords are 300,000 records of three sources, a national id (written
+// with its letters, as KYC files write them) and a passport each, and a
+// name.
+func idRecords() []record.Record {
 	var recs []record.Record
 	for s, source := range []string{"kyc", "registry", "list"} {
 		for i := range 100000 {
+			name := fmt.Sprintf("persona %d gomez", i)
 			recs = append(recs, record.Record{Key: record.Key{Source: source, ID: fmt.Sprint(i)}, Features: []record.Feature{
+				{Name: "name", Kind: record.KindName, Values: []record.Value{{Norm: name}}},
 				{Name: "national_id", Kind: record.KindIdentifier, Values: []record.Value{{Norm: fmt.Sprintf("V-%d.%03d.%03d", s+i/1000, i%1000, i%997)}}},
-				{Name: "passport", Kind: record.KindIdentifier, Values: []record.Value{{Norm: fmt.Sprintf("P%08d", i*7+s)}}},
+				{Name: source + "_passport", Kind: record.KindIdentifier, Values: []record.Value{{Norm: fmt.Sprintf("P%08d", i*7+s)}}},
 			}})
 		}
 	}
+	return recs
+}
+
+// BenchmarkUnsharedIdentifiers reads the identifiers of idRecords.
+func BenchmarkUnsharedIdentifiers(b *testing.B) {
+	recs := idRecords()
 	b.ReportAllocs()
 	for b.Loop() {
 		unsharedIdentifiers(recs)
+	}
+}
+
+// BenchmarkSharedNumbers reads the identifiers of idRecords with the
+// words of their names.
+func BenchmarkSharedNumbers(b *testing.B) {
+	recs := idRecords()
+	b.ReportAllocs()
+	for b.Loop() {
+		sharedNumbers(recs)
 	}
 }
 

@@ -68,8 +68,28 @@ type Model struct {
 	// some of the same people (one a national id, the other a passport),
 	// so that a disagreement between them says little. An agreement still
 	// counts.
-	Mixed    []MixedIdentifier `json:"mixed_identifiers,omitempty"`
-	Training *Training         `json:"training,omitempty"`
+	Mixed []MixedIdentifier `json:"mixed_identifiers,omitempty"`
+	// Aliases are identifier and date fields that training read as
+	// another feature: their source's numbers (or dates of birth) are the
+	// ones another source holds under that feature's name, for records
+	// named alike (a list's passport and a KYC file's id_number). Features
+	// are compared by name, so that, read apart, those records were never
+	// compared by them. Real time reads the fields so too.
+	Aliases  []FieldAlias `json:"field_aliases,omitempty"`
+	Training *Training    `json:"training,omitempty"`
+}
+
+// FieldAlias is a field of a source read as feature As (Model.Aliases):
+// renamed, or its values added to the source's own field of that name.
+type FieldAlias struct {
+	Source string `json:"source"`
+	Field  string `json:"field"`
+	As     string `json:"as"`
+	// With and Shared are what training found: the source (and its
+	// feature As) holding the same values, and how many values the two
+	// share held by records named alike.
+	With   string `json:"with"`
+	Shared int    `json:"shared"`
 }
 
 // MixedIdentifier is an identifier comparison of records of sources A and

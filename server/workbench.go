@@ -1048,7 +1048,8 @@ type modelData struct {
 
 // learnedView is what training found in a source's values and reads them
 // by, in batch and in real time: the order of day and month of a date
-// field, names read as party names, a value read as missing.
+// field, names read as party names, a field read as another's feature, a
+// value read as missing.
 type learnedView struct {
 	Source, Field, What string
 }
@@ -1068,6 +1069,16 @@ func learned(m *model.Model, v access.View) []learnedView {
 		if v.Source(p.Source) {
 			out = append(out, learnedView{p.Source, p.Field, fmt.Sprintf("names typed as people's are read as party names, people's or organisations': %d of the %d records with one read first were an organisation's", p.Organisations, p.Records)})
 		}
+	}
+	for _, a := range m.Aliases {
+		if !v.Source(a.Source) {
+			continue
+		}
+		holder := "another source"
+		if v.Source(a.With) {
+			holder = "source " + a.With
+		}
+		out = append(out, learnedView{a.Source, a.Field, fmt.Sprintf("its values are read as feature %s: %s holds %d of them under that name, for records named alike", a.As, holder, a.Shared)})
 	}
 	for _, p := range m.Placeholders {
 		if v.Source(p.Source) {

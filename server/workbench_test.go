@@ -513,8 +513,8 @@ func TestWorkbenchSessionsShared(t *testing.T) {
 
 // TestWorkbenchModelLearned: the model page says what training found in
 // the sources' values (a date field's order of day and month, names read
-// as party names, a value read as missing), of the sources the reader may
-// see alone.
+// as party names, a field read as another's feature, a value read as
+// missing), of the sources the reader may see alone, naming no other.
 func TestWorkbenchModelLearned(t *testing.T) {
 	m := testModel()
 	m.DateOrders = []model.DateOrder{
@@ -523,6 +523,8 @@ func TestWorkbenchModelLearned(t *testing.T) {
 	}
 	m.Placeholders = []model.Placeholder{{Source: "sec", Feature: "phone", Key: "k", Records: 120, Names: 118}}
 	m.PartyNames = []model.PartyName{{Source: "pub", Field: "name", Records: 200, Organisations: 20}}
+	m.Aliases = []model.FieldAlias{{Source: "pub", Field: "documento", As: "passport", With: "sec", Shared: 12},
+		{Source: "sec", Field: "pass_no", As: "passport", With: "pub", Shared: 37}}
 	f := newFixtureWith(t, m)
 	for _, tt := range []struct {
 		principal string
@@ -530,8 +532,10 @@ func TestWorkbenchModelLearned(t *testing.T) {
 		not       []string
 	}{
 		{"ann", []string{"Read from the data", "read day first: 2822 of its dates could only be read so, 0 only the other way", "are read as party names", "20 of the 200 records with one read first were an organisation",
-			"read month first: 41 of its dates could only be read so, 1 only the other way", "a value held by 120 records of 118 names is read as missing"}, nil},
-		{"out", []string{"read day first: 2822", "20 of the 200 records"}, []string{"month first", "120 records", `<th scope="row">sec</th>`}},
+			"read month first: 41 of its dates could only be read so, 1 only the other way", "a value held by 120 records of 118 names is read as missing",
+			"its values are read as feature passport: source sec holds 12 of them", "its values are read as feature passport: source pub holds 37 of them"}, nil},
+		{"out", []string{"read day first: 2822", "20 of the 200 records", "its values are read as feature passport: another source holds 12 of them"},
+			[]string{"month first", "120 records", `<th scope="row">sec</th>`, "source sec", "37 of them"}},
 	} {
 		b := f.browser(t)
 		b.login(f, tt.principal, "model")

@@ -114,6 +114,7 @@ func demoLive(ctx context.Context, env Env, cfg *config.Config, dir string) erro
 		return err
 	}
 	var ops []live.Op
+	engine.ReadAsModel(cfg, m) // as upsert reads rows: as the model's training did
 	if _, err := engine.Load(ctx, cfg, func(r record.Record) error { ops = append(ops, live.Op{Record: r}); return nil },
 		func(engine.Reject) error { return nil }, engine.Options{}); err != nil {
 		return err

@@ -60,6 +60,13 @@ func runUpsert(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// The sources again, as the model reads them (engine.ReadAsModel):
+	// a field it reads as another feature is renamed, or gone.
+	for i, in := range fs.Args() {
+		if srcs[i], err = inputSource(cfg, in, *sourceName); err != nil {
+			return err
+		}
+	}
 	rp := *rejectsPath
 	if rp == "" {
 		rp = filepath.Join(storeDir(cfg), "rejects.ndjson")

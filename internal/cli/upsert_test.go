@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -341,6 +342,38 @@ func TestUpsertReadsPartyNamesAsTrained(t *testing.T) {
 			`{"id": "a", "name": "Acme", "phone": "111", "full": "Acme Trading Ltd", "alias": "Acme"}`)
 		if r.Record.Kind != tt.want {
 			t.Errorf("party names %s: the record is a %s, want a %s", tt.parties, r.Record.Kind, tt.want)
+		}
+	}
+}
+
+// TestUpsertReadsAliasesAsTrained: a field the model reads as another
+// feature (field_aliases) is read so in an upserted row: renamed where its
+// source has no field of that name, its values added to that field's
+// where it has; without the model saying so, as mapped.
+func TestUpsertReadsAliasesAsTrained(t *testing.T) {
+	for _, tt := range []struct {
+		aliases string // the model's field_aliases
+		want    []string
+	}{
+		{`[{"source": "people", "field": "pp2", "as": "passport", "with": "list", "shared": 9}]`, []string{"passport=P1|P2"}},
+		{`[{"source": "people", "field": "passport", "as": "documento", "with": "list", "shared": 9}]`, []string{"documento=P1", "pp2=P2"}},
+		{`[]`, []string{"passport=P1", "pp2=P2"}},
+	} {
+		r := upsertLearned(t, "      passport: {column: passport, type: identifier}\n      pp2: {column: pp2, type: identifier}\n", "field_aliases", tt.aliases,
+			`{"id": "a", "name": "Ana", "phone": "111", "passport": "P1", "pp2": "P2"}`)
+		var got []string
+		for _, f := range r.Record.Features {
+			if f.Kind != record.KindIdentifier {
+				continue
+			}
+			var vs []string
+			for _, v := range f.Values {
+				vs = append(vs, v.Norm)
+			}
+			got = append(got, f.Name+"="+strings.Join(vs, "|"))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("aliases %s: identifiers stored %q, want %q", tt.aliases, got, tt.want)
 		}
 	}
 }

@@ -84,6 +84,12 @@ type HeteroOptions struct {
 	// added in UTF-8 to the Latin-1 file, which read as Latin-1 are
 	// encoded twice over ("JosÃ© MuÃ±oz").
 	Messy bool
+	// ColumnNames, when set, writes a config that maps each column under
+	// a name of its own, as a user who names features after columns
+	// would: documento, reg_no, the list's national_id, passport and
+	// registration apart, fecha_nac and birth_date. The data is as
+	// without it.
+	ColumnNames bool
 }
 
 // HeteroRecord is one generated record with what a test needs to score it.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -183,6 +184,17 @@ sources:
       country:     {column: country, type: country}
 `
 
+// columnNamed rewrites HeteroConfigYAML with each field named after its
+// column (HeteroOptions.ColumnNames).
+var columnNamed = strings.NewReplacer(
+	"      dob:         {column: fecha_nac,", "      fecha_nac:   {column: fecha_nac,",
+	"      id_number:   {column: documento,", "      documento:   {column: documento,",
+	"      id_number:   {column: reg_no,", "      reg_no:      {column: reg_no,",
+	"      dob:         {column: birth_date,", "      birth_date:  {column: birth_date,",
+	`      id_number:   {column: "ids[type=national_id].number"`, `      national_id: {column: "ids[type=national_id].number"`,
+	`      reg_number:  {column: "ids[type=registration].number", type: identifier, alias_of: id_number}`, `      registration: {column: "ids[type=registration].number", type: identifier}`,
+	`type: identifier, alias_of: id_number}`, `type: identifier}`)
+
 // WriteHetero generates a heterogeneous dataset into dir: kyc.csv (Latin-1,
 // semicolons), registry.csv, sanctions.ndjson, payments.csv, truth.csv and
 // concord.yaml. It returns the paths of the config and the truth, and the
@@ -235,7 +247,11 @@ func WriteHetero(dir string, opt HeteroOptions) (config, truth string, set *Hete
 		return "", "", nil, err
 	}
 	config = filepath.Join(dir, "concord.yaml")
-	if err := os.WriteFile(config, []byte(HeteroConfigYAML), 0o600); err != nil {
+	text := HeteroConfigYAML
+	if opt.ColumnNames {
+		text = columnNamed.Replace(text)
+	}
+	if err := os.WriteFile(config, []byte(text), 0o600); err != nil {
 		return "", "", nil, err
 	}
 	return config, truth, set, nil
