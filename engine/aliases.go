@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
 
@@ -13,14 +14,15 @@ import (
 )
 
 // Features are compared by their name. A user who maps each source's
-// columns under their own names (a KYC file's documento, a list's
-// passport, a register's reg_no) gets records that are never compared by
-// the numbers they share, nor by their dates of birth when one source
-// calls them fecha_nac and another birth_date: the heterogeneous set,
-// mapped so, scores 0.9713 instead of 0.9820. Training finds such fields
-// by their values and reads one as the other's feature, as alias_of or
-// one name would (learnAliases); model.json keeps what it found
-// (Model.Aliases), so that real time reads the fields so too.
+// columns under their own names (a KYC file's nombre and documento, a
+// register's company and reg_no, a list's name and passport) gets records
+// that are never compared by the names and numbers they share, nor by
+// their dates of birth when one source calls them fecha_nac and another
+// birth_date: the heterogeneous set, mapped so, scored 0.6230 instead of
+// 0.9820. Training finds such fields by their values and reads one as the
+// other's feature, as alias_of or one name would (learnAliases);
+// model.json keeps what it found (Model.Aliases), so that real time reads
+// the fields so too.
 
 // fieldRef is a feature of one source (a group's source too).
 type fieldRef struct{ source, feature string }
@@ -123,38 +125,40 @@ func sharedNumbers(recs []record.Record) []fieldSharing {
 			}
 		}
 	}
-	refs := make([]fieldRef, 0, len(cols))
-	for ref := range cols {
-		refs = append(refs, ref)
-	}
-	slices.SortFunc(refs, compareRefs)
 	var out []fieldSharing
-	for i, a := range refs {
-		for _, b := range refs[i+1:] {
-			if a.source == b.source || a.feature == b.feature {
+	fieldPairs(slices.SortedFunc(maps.Keys(cols), compareRefs), func(a, b fieldRef) {
+		small, large := cols[a], cols[b]
+		if len(small.holders) > len(large.holders) {
+			small, large = large, small
+		}
+		n := 0
+		for k, x := range small.holders {
+			if x.records > maxAliasHolders {
 				continue
 			}
-			small, large := cols[a], cols[b]
-			if len(small.holders) > len(large.holders) {
-				small, large = large, small
-			}
-			n := 0
-			for k, x := range small.holders {
-				if x.records > maxAliasHolders {
-					continue
-				}
-				if l, ok := large.at[small.numbers[k]]; ok {
-					if y := large.holders[l]; y.records <= maxAliasHolders && namesAgree(small.words[x.lo:x.hi], large.words[y.lo:y.hi]) {
-						n++
-					}
+			if l, ok := large.at[small.numbers[k]]; ok {
+				if y := large.holders[l]; y.records <= maxAliasHolders && namesAgree(small.words[x.lo:x.hi], large.words[y.lo:y.hi]) {
+					n++
 				}
 			}
-			if n >= minSharedIDs {
-				out = append(out, fieldSharing{a: a, b: b, kind: record.KindIdentifier, n: n})
+		}
+		if n >= minSharedIDs {
+			out = append(out, fieldSharing{a: a, b: b, kind: record.KindIdentifier, n: n})
+		}
+	})
+	return out
+}
+
+// fieldPairs calls found for each two fields of refs (sorted) of
+// different sources and names.
+func fieldPairs(refs []fieldRef, found func(a, b fieldRef)) {
+	for i, a := range refs {
+		for _, b := range refs[i+1:] {
+			if a.source != b.source && a.feature != b.feature {
+				found(a, b)
 			}
 		}
 	}
-	return out
 }
 
 // nameWords appends to words the hashes of the words of r's names (of
@@ -185,6 +189,69 @@ func namesAgree(a, b []uint64) bool {
 	return n >= 2 || n >= 1 && n == min(len(a), len(b))
 }
 
+// sharedNameValues finds name features of two sources, named differently,
+// that hold the same names (their words sorted) for minSharedIDs names or
+// more, and for a fiftieth at least of the fewer names either holds: a
+// customer file's nombre and a list's name share many, where two columns
+// of different parties share a few common names by chance. A name counts
+// where it is held on both sides by records that may be one party: a
+// filing's officer, held by the company's record, meets no customer who
+// is a person.
+func sharedNameValues(recs []record.Record) []fieldSharing {
+	seed := maphash.MakeSeed()
+	type column map[uint64]uint8 // name → the parties its holders may be (partyBits)
+	cols := map[fieldRef]column{}
+	for i := range recs {
+		r := &recs[i]
+		bit := partyBits[r.Kind]
+		for j := range r.Features {
+			f := &r.Features[j]
+			if !f.Kind.IsName() || len(f.Values) == 0 {
+				continue
+			}
+			ref := fieldRef{r.Key.Source, f.Name}
+			col := cols[ref]
+			if col == nil {
+				col = column{}
+				cols[ref] = col
+			}
+			for k := range f.Values {
+				name := f.Values[k].Facet("sorted")
+				if name == "" {
+					name = f.Values[k].Norm
+				}
+				col[maphash.String(seed, name)] |= bit
+			}
+		}
+	}
+	var out []fieldSharing
+	fieldPairs(slices.SortedFunc(maps.Keys(cols), compareRefs), func(a, b fieldRef) {
+		small, large := cols[a], cols[b]
+		if len(small) > len(large) {
+			small, large = large, small
+		}
+		n := 0
+		for h, x := range small {
+			if y, ok := large[h]; ok && x&y != 0 {
+				n++
+			}
+		}
+		if n >= minSharedIDs && n*minNameShare >= len(small) {
+			out = append(out, fieldSharing{a: a, b: b, kind: record.KindName, n: n})
+		}
+	})
+	return out
+}
+
+// minNameShare: two name features share at least one name in
+// minNameShare of the fewer names either holds (sharedNameValues).
+const minNameShare = 50
+
+// partyBits are the bits of the parties a name's holder may be: a
+// person, an organisation, or, of no known kind, either. Two holders may
+// be one party where their bits meet.
+var partyBits = map[record.EntityKind]uint8{record.EntityPerson: 1, record.EntityOrganization: 2, record.EntityUnknown: 3}
+
 // sharedDays finds date features of two sources, named differently, that
 // hold the same day for minSharedIDs names or more written alike (see
 // unsharedDates).
@@ -200,41 +267,61 @@ func compareRefs(x, y fieldRef) int {
 	return cmp.Or(strings.Compare(x.source, y.source), strings.Compare(x.feature, y.feature))
 }
 
-// learnAliases returns the identifier and date fields of cfg's sources to
-// read as another feature, as the values of recs (loaded by cfg) show:
-// of two features of two sources, named differently, that share values
-// (sharedNumbers, and days, sharedDays'), the one whose name no other source uses is
-// read as the other (when both are one source's alone, the one that
-// shares with fewer features, then the one fewer records hold), most
-// values shared first, so that a KYC file's documento that shares with a
-// list's passport, national_id and registration takes them all, and a
-// register's reg_no that shares with the list's registration joins them.
-// A field is left as it is where the user has said something of it that
-// a new name would change: a blocking rule or access rule names it, it
-// declares exclusive, or it has several columns and would add its values
-// to a field of its source; a date field is only renamed, never added to
-// another (each date field reads its own formats).
+// learnAliases returns the fields of cfg's sources to read as another
+// feature, as the values of recs (loaded by cfg) show. Of two features
+// of two sources, named differently, that share values (sharedNumbers,
+// sharedNameValues, and days: sharedDays), those of a name more sources
+// use first, then those sharing most values, one feature name takes the
+// other's in every source that uses it: features
+// of one name are one feature already, and the values say that the other
+// is too. The name fewer sources use gives way (then the one whose fields
+// share with fewer, then the one fewer records hold), so that a KYC
+// file's documento that shares with a list's passport, national_id and
+// registration takes them all, and a register's reg_no that shares with
+// the list's registration joins them. A name gives way only where each
+// of its fields may: none that a blocking rule or an access rule names,
+// or that declares exclusive, and none in a source with a field of the
+// other name but an identifier's of one column, whose values are then
+// added to that field's (a record's name is its own, and each date field
+// reads its own formats).
 func learnAliases(cfg *config.Config, recs []record.Record, days []fieldSharing) []model.FieldAlias {
-	found := append(sharedNumbers(recs), days...)
+	found := slices.Concat(sharedNumbers(recs), sharedNameValues(recs), days)
 	if len(found) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(found, func(x, y fieldSharing) int {
-		return cmp.Or(y.n-x.n, compareRefs(x.a, y.a), compareRefs(x.b, y.b))
-	})
 	named := map[string]bool{} // features a blocking rule names
 	for _, rule := range cfg.Model.Blocking {
 		for _, term := range rule {
 			named[strings.SplitN(term, ".", 2)[0]] = true
 		}
 	}
-	src := map[string]*config.Source{}
-	for i := range cfg.Sources {
-		src[cfg.Sources[i].Name] = &cfg.Sources[i]
-	}
-	// cur is each field's feature as read so far; degree the sharings a
-	// field takes part in; held how many records hold a value of it.
+	// cur is each field's feature as read so far, by its source and
+	// name as written.
 	cur := map[fieldRef]string{}
+	fields := map[fieldRef]*config.Field{}
+	for i := range cfg.Sources {
+		for j := range cfg.Sources[i].Fields {
+			f := &cfg.Sources[i].Fields[j]
+			r := fieldRef{cfg.Sources[i].Name, f.Name}
+			cur[r], fields[r] = f.Name, f
+		}
+	}
+	// Sharings with a feature more sources use first, then those of
+	// more values: a name the config gives several sources draws the
+	// others to it (customer, ordering and beneficiary join name, not
+	// name one of theirs).
+	users := map[string]int{}
+	for r := range cur {
+		users[r.feature]++
+	}
+	slices.SortStableFunc(found, func(x, y fieldSharing) int {
+		ux, uy := max(users[x.a.feature], users[x.b.feature]), max(users[y.a.feature], users[y.b.feature])
+		return cmp.Or(uy-ux, y.n-x.n, compareRefs(x.a, y.a), compareRefs(x.b, y.b))
+	})
+	// weight orders two feature names by how much keeps the one: the
+	// sources that use it, the sharings its fields take part in, the
+	// records that hold a value of it.
+	type weight struct{ users, degree, held int }
 	degree := map[fieldRef]int{}
 	for _, s := range found {
 		degree[s.a]++
@@ -248,84 +335,74 @@ func learnAliases(cfg *config.Config, recs []record.Record, days []fieldSharing)
 			}
 		}
 	}
-	name := func(r fieldRef) string {
-		if n, ok := cur[r]; ok {
-			return n
-		}
-		return r.feature
-	}
-	// users counts the sources with a field read as feature.
-	users := func(feature string) int {
-		n := 0
-		for _, s := range cfg.Sources {
-			for _, f := range s.Fields {
-				if name(fieldRef{s.Name, f.Name}) == feature {
-					n++
-					break
-				}
+	weigh := func(feature string) weight {
+		var w weight
+		sources := map[string]bool{}
+		for r, c := range cur {
+			if c == feature {
+				sources[r.source] = true
+				w.degree += degree[r]
+				w.held += held[r]
 			}
 		}
-		return n
+		w.users = len(sources)
+		return w
 	}
-	// movable reports whether the fields of source read as from may be
-	// read as to.
-	movable := func(source, from, to string, kind record.Kind) bool {
-		s := src[source]
-		if s == nil || named[from] || slices.Contains(s.Sensitive, from) || users(from) != 1 {
+	// gives reports whether every field read as from may be read as to.
+	gives := func(from, to string, kind record.Kind) bool {
+		if named[from] {
 			return false
 		}
-		merges := false
-		for _, f := range s.Fields {
-			switch name(fieldRef{s.Name, f.Name}) {
-			case to:
-				merges = true
-			case from:
-				if f.Type != kind || f.Exclusive != nil || named[f.Name] || slices.Contains(s.Sensitive, f.Name) {
-					return false
-				}
+		for r, c := range cur {
+			if c != from {
+				continue
 			}
-		}
-		if !merges {
-			return true
-		}
-		if kind != record.KindIdentifier {
-			return false
-		}
-		for _, f := range s.Fields {
-			if name(fieldRef{s.Name, f.Name}) == from && len(f.Columns) > 1 {
+			f := fields[r]
+			src := cfg.Sources[slices.IndexFunc(cfg.Sources, func(s config.Source) bool { return s.Name == r.source })]
+			if f.Type != kind && !(f.Type.IsName() && kind.IsName()) || f.Exclusive != nil || named[f.Name] || slices.Contains(src.Sensitive, f.Name) {
+				return false
+			}
+			merges := false
+			for q, d := range cur {
+				merges = merges || q.source == r.source && d == to
+			}
+			if merges && (kind != record.KindIdentifier || len(f.Columns) > 1) {
 				return false
 			}
 		}
 		return true
 	}
-	with := map[fieldRef]fieldSharing{}
-	rename := func(source, from, to string, s fieldSharing) {
-		for _, f := range src[source].Fields {
-			r := fieldRef{source, f.Name}
-			if name(r) == from {
-				cur[r] = to
-				with[r] = s
-			}
-		}
+	// why holds, for a field read otherwise, the sharing that made it so
+	// and the source on the side of the name it took.
+	type reason struct {
+		s           fieldSharing
+		holder, via fieldRef // the sharing's fields: of the name kept, of the one given
 	}
+	why := map[fieldRef]reason{}
 	for _, s := range found {
-		a, b := name(s.a), name(s.b)
+		a, b := cur[s.a], cur[s.b]
 		if a == b {
 			continue
 		}
-		moveB := movable(s.b.source, b, a, s.kind)
-		moveA := movable(s.a.source, a, b, s.kind)
-		if moveA && moveB {
-			// Keep the name of the field that shares with more, then
-			// the one more records hold.
-			moveA = cmp.Or(degree[s.b]-degree[s.a], held[s.b]-held[s.a]) > 0
-			moveB = !moveA
+		from, to := b, a
+		wa, wb := weigh(a), weigh(b)
+		if cmp.Or(wa.users-wb.users, wa.degree-wb.degree, wa.held-wb.held, strings.Compare(b, a)) < 0 {
+			from, to = a, b
 		}
-		switch {
-		case moveB:
-			rename(s.b.source, b, a, s)
-		case moveA:
-			rename(s.a.source, a, b, s)
+		if !gives(from, to, s.kind) {
+			if from, to = to, from; !gives(from, to, s.kind) {
+				continue
+			}
+		}
+		holder, via := s.a, s.b
+		if b == to {
+			holder, via = s.b, s.a
+		}
+		for r, c := range cur {
+			if c == from {
+				cur[r] = to
+				why[r] = reason{s, holder, via}
+			}
 		}
 	}
 	var out []model.FieldAlias
@@ -333,12 +410,13 @@ func learnAliases(cfg *config.Config, recs []record.Record, days []fieldSharing)
 		if as == r.feature {
 			continue
 		}
-		s := with[r]
-		other := s.a
-		if other.source == r.source {
-			other = s.b
+		w := why[r]
+		a := model.FieldAlias{Source: r.source, Field: r.feature, Kind: w.s.kind, As: as, With: w.holder.source, Shared: w.s.n}
+		if w.via != r {
+			a.ViaSource, a.ViaField = w.via.source, w.via.feature
 		}
-		out = append(out, model.FieldAlias{Source: r.source, Field: r.feature, As: as, With: other.source, Shared: s.n})
+		a.Adds = addsTo(cfg, cur, r, as)
+		out = append(out, a)
 	}
 	slices.SortFunc(out, func(x, y model.FieldAlias) int {
 		return cmp.Or(strings.Compare(x.Source, y.Source), strings.Compare(x.Field, y.Field))
@@ -346,12 +424,48 @@ func learnAliases(cfg *config.Config, recs []record.Record, days []fieldSharing)
 	return out
 }
 
+// addsTo reports whether field r, read as feature as (cur gives each
+// field's feature), adds its values to another field of its source, as
+// readAliasedFields reads it: one named as, or one before it in the
+// source's field order read as as too.
+func addsTo(cfg *config.Config, cur map[fieldRef]string, r fieldRef, as string) bool {
+	for _, s := range cfg.Sources {
+		if s.Name != r.source {
+			continue
+		}
+		for _, f := range s.Fields {
+			switch {
+			case f.Name == r.feature:
+				return slices.ContainsFunc(s.Fields, func(g config.Field) bool { return g.Name == as })
+			case cur[fieldRef{s.Name, f.Name}] == as:
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // aliasNotes words the aliases for the run's warnings.
 func aliasNotes(aliases []model.FieldAlias) []string {
 	var out []string
 	for _, a := range aliases {
-		out = append(out, fmt.Sprintf("field %s of source %s is read as feature %s, which source %s holds %d of its values under, for records named alike: features are compared by their name (alias_of: %s in the field, or the name %s, says so in the config)",
-			a.Field, a.Source, a.As, a.With, a.Shared, a.As, a.As))
+		what := "numbers (each held by records named alike)"
+		switch {
+		case a.Kind.IsName():
+			what = "names (held by records that may be one party)"
+		case a.Kind == record.KindDate:
+			what = "days (for names written alike)"
+		}
+		as, whose := "", "its"
+		if a.ViaSource != "" {
+			as, whose = fmt.Sprintf(", as field %s of source %s is", a.ViaField, a.ViaSource), "that field's"
+		}
+		say := "name the field " + a.As
+		if a.Adds {
+			say = "give it alias_of: " + a.As
+		}
+		out = append(out, fmt.Sprintf("field %s of source %s is read as feature %s%s: source %s holds %d of %s %s under that name, and features are compared by their name (%s to say so in the config)",
+			a.Field, a.Source, a.As, as, a.With, a.Shared, whose, what, say))
 	}
 	return out
 }

@@ -286,11 +286,12 @@ func TestPartyNamesTrained(t *testing.T) {
 }
 
 // TestAliasesTrained: the heterogeneous set mapped with each source's
-// columns under their own names (documento, reg_no, the list's passport,
-// national_id and registration apart; fecha_nac and birth_date) is read
-// as if they had one: training reads the list's numbers as the KYC file's
-// documento, the register's too, the list's dates of birth as fecha_nac,
-// and keeps them in the model; its records come together as those of the
+// columns under their own names (nombre, company, documento, reg_no, the
+// list's passport, national_id and registration apart; fecha_nac and
+// birth_date) is read as if they had one: training reads the customers'
+// and the register's names as the list's and the payments' name, the
+// list's numbers as the KYC file's documento, the register's too, the
+// list's dates of birth as fecha_nac, and keeps them in the model; its records come together as those of the
 // set mapped under one name do, and a run with the model, as real time,
 // reads the records as training did.
 func TestAliasesTrained(t *testing.T) {
@@ -303,16 +304,16 @@ func TestAliasesTrained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kinds := ownCfg.Kinds(); kinds["id_number"] != "" || kinds["dob"] != "" || kinds["reg_number"] != "" {
-		t.Fatal("the heterogeneous config is mapped otherwise: ColumnNames left id_number, reg_number or dob")
+	if kinds := ownCfg.Kinds(); kinds["id_number"] != "" || kinds["dob"] != "" || kinds["reg_number"] != "" || kinds["nombre"] == "" {
+		t.Fatal("the heterogeneous config is mapped otherwise: ColumnNames left id_number, reg_number or dob, or named no nombre")
 	}
 	first := fixture.Resolve(t, ownCfg, engine.ResolveOptions{})
 	var got []string
 	for _, a := range first.Model.Aliases {
 		got = append(got, a.Source+"."+a.Field+" as "+a.As)
 	}
-	want := []string{"registry.reg_no as documento", "sanctions.birth_date as fecha_nac", "sanctions.national_id as documento",
-		"sanctions.passport as documento", "sanctions.registration as documento"}
+	want := []string{"kyc.nombre as name", "registry.company as name", "registry.reg_no as documento", "sanctions.birth_date as fecha_nac",
+		"sanctions.national_id as documento", "sanctions.passport as documento", "sanctions.registration as documento"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("aliases %q, want %q", got, want)
 	}

@@ -43,6 +43,10 @@ type Options struct {
 	// config's fields hold (config.Field.DateOrder), finding none in the
 	// data (a run with a model given).
 	KeepLearned bool
+	// namesLater leaves the warning of sources that share no name feature
+	// (unsharedNames) to the caller: Resolve reads fields as others
+	// first (learnAliases).
+	namesLater bool
 }
 
 func (o Options) logger() *slog.Logger {
@@ -271,7 +275,9 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	if opt.Progress != nil {
 		opt.Progress.Done()
 	}
-	stats.Warnings = append(stats.Warnings, unsharedNames(cfg)...)
+	if !opt.namesLater {
+		stats.Warnings = append(stats.Warnings, unsharedNames(cfg)...)
+	}
 	stats.Warnings = append(stats.Warnings, namePartsWarnings(cfg, stats.Sources)...)
 	stats.Seconds = time.Since(start).Seconds()
 	return stats, nil

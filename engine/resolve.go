@@ -246,6 +246,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		opt.KeepLearned = true
 	}
 	start := time.Now()
+	opt.namesLater = true
 	load, err := Load(ctx, cfg, func(r record.Record) error {
 		if opt.DropRaw {
 			for i := range r.Features {
@@ -268,6 +269,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties, Aliases: aliases}) // the plan's kinds read party names so
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
+	res.Stats.Warnings = append(res.Stats.Warnings, unsharedNames(cfg)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, aliasNotes(aliases)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedIdentifiers(res.Records)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, dayWarnings(days, aliases)...)

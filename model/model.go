@@ -69,10 +69,11 @@ type Model struct {
 	// so that a disagreement between them says little. An agreement still
 	// counts.
 	Mixed []MixedIdentifier `json:"mixed_identifiers,omitempty"`
-	// Aliases are identifier and date fields that training read as
-	// another feature: their source's numbers (or dates of birth) are the
-	// ones another source holds under that feature's name, for records
-	// named alike (a list's passport and a KYC file's id_number). Features
+	// Aliases are identifier, name and date fields that training read as
+	// another feature: their source's numbers, names or dates of birth
+	// are the ones another source holds under that feature's name (a
+	// list's passport and a KYC file's id_number, a customer file's
+	// nombre and a list's name). Features
 	// are compared by name, so that, read apart, those records were never
 	// compared by them. Real time reads the fields so too.
 	Aliases  []FieldAlias `json:"field_aliases,omitempty"`
@@ -82,14 +83,24 @@ type Model struct {
 // FieldAlias is a field of a source read as feature As (Model.Aliases):
 // renamed, or its values added to the source's own field of that name.
 type FieldAlias struct {
-	Source string `json:"source"`
-	Field  string `json:"field"`
-	As     string `json:"as"`
+	Source string      `json:"source"`
+	Field  string      `json:"field"`
+	Kind   record.Kind `json:"kind"`
+	As     string      `json:"as"`
 	// With and Shared are what training found: the source (and its
 	// feature As) holding the same values, and how many values the two
-	// share held by records named alike.
+	// share: numbers held by records named alike, days by names written
+	// alike, names by records that may be one party.
 	With   string `json:"with"`
 	Shared int    `json:"shared"`
+	// Adds is set where the source has another field read as As, whose
+	// values this field's are added to.
+	Adds bool `json:"adds,omitempty"`
+	// ViaSource and ViaField name the field that shares them, where it is
+	// another's: a feature name takes another's in every source that uses
+	// it.
+	ViaSource string `json:"via_source,omitempty"`
+	ViaField  string `json:"via_field,omitempty"`
 }
 
 // MixedIdentifier is an identifier comparison of records of sources A and

@@ -1078,7 +1078,11 @@ func learned(m *model.Model, v access.View) []learnedView {
 		if v.Source(a.With) {
 			holder = "source " + a.With
 		}
-		out = append(out, learnedView{a.Source, a.Field, fmt.Sprintf("its values are read as feature %s: %s holds %d of them under that name, for records named alike", a.As, holder, a.Shared)})
+		read := "its values are read as feature %s"
+		if a.Adds {
+			read = "its values are added to those of its feature %s"
+		}
+		out = append(out, learnedView{a.Source, a.Field, fmt.Sprintf(read+": %s holds %d of them under that name", a.As, holder, a.Shared)})
 	}
 	for _, p := range m.Placeholders {
 		if v.Source(p.Source) {

@@ -524,7 +524,7 @@ func TestWorkbenchModelLearned(t *testing.T) {
 	m.Placeholders = []model.Placeholder{{Source: "sec", Feature: "phone", Key: "k", Records: 120, Names: 118}}
 	m.PartyNames = []model.PartyName{{Source: "pub", Field: "name", Records: 200, Organisations: 20}}
 	m.Aliases = []model.FieldAlias{{Source: "pub", Field: "documento", As: "passport", With: "sec", Shared: 12},
-		{Source: "sec", Field: "pass_no", As: "passport", With: "pub", Shared: 37}}
+		{Source: "sec", Field: "pass_no", As: "passport", With: "pub", Shared: 37, Adds: true}}
 	f := newFixtureWith(t, m)
 	for _, tt := range []struct {
 		principal string
@@ -533,7 +533,7 @@ func TestWorkbenchModelLearned(t *testing.T) {
 	}{
 		{"ann", []string{"Read from the data", "read day first: 2822 of its dates could only be read so, 0 only the other way", "are read as party names", "20 of the 200 records with one read first were an organisation",
 			"read month first: 41 of its dates could only be read so, 1 only the other way", "a value held by 120 records of 118 names is read as missing",
-			"its values are read as feature passport: source sec holds 12 of them", "its values are read as feature passport: source pub holds 37 of them"}, nil},
+			"its values are read as feature passport: source sec holds 12 of them", "its values are added to those of its feature passport: source pub holds 37 of them"}, nil},
 		{"out", []string{"read day first: 2822", "20 of the 200 records", "its values are read as feature passport: another source holds 12 of them"},
 			[]string{"month first", "120 records", `<th scope="row">sec</th>`, "source sec", "37 of them"}},
 	} {

@@ -86,9 +86,9 @@ type HeteroOptions struct {
 	Messy bool
 	// ColumnNames, when set, writes a config that maps each column under
 	// a name of its own, as a user who names features after columns
-	// would: documento, reg_no, the list's national_id, passport and
-	// registration apart, fecha_nac and birth_date. The data is as
-	// without it.
+	// would: nombre, company, documento, reg_no, the list's national_id,
+	// passport and registration apart, fecha_nac and birth_date. The data
+	// is as without it.
 	ColumnNames bool
 }
 

@@ -187,6 +187,8 @@ sources:
 // columnNamed rewrites HeteroConfigYAML with each field named after its
 // column (HeteroOptions.ColumnNames).
 var columnNamed = strings.NewReplacer(
+	"      name:        {column: nombre,", "      nombre:      {column: nombre,",
+	"      name:        {column: company,", "      company:     {column: company,",
 	"      dob:         {column: fecha_nac,", "      fecha_nac:   {column: fecha_nac,",
 	"      id_number:   {column: documento,", "      documento:   {column: documento,",
 	"      id_number:   {column: reg_no,", "      reg_no:      {column: reg_no,",
