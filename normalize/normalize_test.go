@@ -207,7 +207,7 @@ func FuzzName(f *testing.F) {
 
 func FuzzOrg(f *testing.F) {
 	for _, s := range []string{"ACME Holdings, S.A. de C.V.", "Siemens GmbH & Co. KG", "OOO Gazprom", "&&", "The the", "ACME TRADING LTD ATTN: JOHN SMITH",
-		"ACME S.A. (PANAMA)", "ACME LTD LONDON BRANCH", "ACME LTD - ACCOUNT 12345"} {
+		"ACME S.A. (PANAMA)", "ACME LTD LONDON BRANCH", "ACME LTD - ACCOUNT 12345", "深圳市腾讯计算机系统有限公司", "(주)카카오 ㈜", "株式会社 有限公司"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -528,6 +528,7 @@ func FuzzValue(f *testing.F) {
 	}
 	f.Add(string(record.KindIdentifier), "V-00.000.000")
 	f.Add(string(record.KindAddress), "Sin Dirección")
+	f.Add(string(record.KindParty), "삼성전자 주식회사")
 	f.Fuzz(func(t *testing.T, kind, s string) {
 		_, err := normalize.Value(record.Kind(kind), s, normalize.Options{Region: "GB"})
 		// A placeholder is never read as a value.

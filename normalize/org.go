@@ -118,6 +118,9 @@ func parseOrg(raw string, toks []string) (OrgName, error) {
 // name the company the other sources name without it.
 func orgTokens(raw string) []string {
 	text := partyText(raw)
+	if strings.ContainsAny(text, "㈜(") {
+		text = koreanForms.Replace(text)
+	}
 	if t := strings.TrimRight(text, " \t."); strings.HasSuffix(t, ")") {
 		// Not a legal form's own brackets: Volvo AB (publ).
 		if i := strings.LastIndexByte(t, '('); i > 0 && !endsWithForm(Tokens(t)) {
@@ -127,7 +130,12 @@ func orgTokens(raw string) []string {
 		}
 	}
 	text = withoutPlace(text)
-	toks := Tokens(strings.ReplaceAll(text, "&", " and "))
+	var toks []string
+	if hasCJK(text) {
+		toks = cjkOrgTokens(text)
+	} else {
+		toks = Tokens(strings.ReplaceAll(text, "&", " and "))
+	}
 	if strings.ContainsAny(text, "0123456789") {
 		toks = withoutNumbers(toks, true)
 	}
@@ -145,6 +153,48 @@ func orgTokens(raw string) []string {
 	}
 	return toks
 }
+
+// cjkOrgTokens returns the words of an organisation's name written in
+// Chinese, Japanese or Korean script, which writes no spaces between a
+// name's words: each run of it one word, its syllables romanised and
+// joined (深圳市腾讯 is shenzhenshitengxun, as 毛泽东's given name is
+// zedong), but for a legal form before or after it, whose words stay
+// apart for legalFormAt (有限公司: you xian gong si, ltd); other text as
+// Tokens reads it.
+func cjkOrgTokens(text string) []string {
+	var toks []string
+	for _, field := range strings.Fields(strings.ReplaceAll(text, "&", " and ")) {
+		if !hasCJK(field) {
+			toks = append(toks, Tokens(field)...)
+			continue
+		}
+		var before, after string
+		for _, f := range cjkForms {
+			if rest, ok := strings.CutSuffix(field, f); ok && rest != "" {
+				field, after = rest, f
+				break
+			}
+			if rest, ok := strings.CutPrefix(field, f); ok && rest != "" {
+				field, before = rest, f
+				break
+			}
+		}
+		toks = append(toks, Tokens(before)...)
+		if w := strings.Join(Tokens(field), ""); w != "" {
+			toks = append(toks, w)
+		}
+		toks = append(toks, Tokens(after)...)
+	}
+	return toks
+}
+
+// cjkForms are legal forms Chinese, Japanese and Korean companies write
+// in their script, longest first: legalForms has their romanised words.
+var cjkForms = []string{"股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "株式会社", "有限会社", "合同会社", "주식회사", "유한회사"}
+
+// koreanForms writes a Korean company's legal form as its word: (주) and
+// ㈜ before or after the name are 주식회사.
+var koreanForms = strings.NewReplacer("(주)", " 주식회사 ", "㈜", " 주식회사 ", "( 주 )", " 주식회사 ")
 
 // withoutPlace returns text without the place a list writes after a
 // company's legal form and a comma (AKZO NOBEL N.V., ARNHEM; ACME LTD,
@@ -368,72 +418,76 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"srl":           {"srl", "s r l", "s de rl", "s de r l", "sociedad de responsabilidad limitada", "societa a responsabilita limitata"},
 		"sl":            {"sl", "s l", "sociedad limitada"},
 		"sarl":          {"sarl", "s a r l", "s a rl", "societe a responsabilite limitee"},
-		"llc":           {"llc", "l l c", "limited liability company", "ooo", "tov"},           // OOO and TOV as lists translate them
-		"ltd":           {"ltd", "limited", "ltda", "limitada", "ltee", "ltda me", "ltda epp"}, // Brazil's size marks after the form: micro (ME), small (EPP)
-		"pty ltd":       {"pty ltd", "pty limited", "proprietary limited", "pty"},
-		"pvt ltd":       {"pvt ltd", "private limited", "pvt"},
-		"plc":           {"plc", "p l c", "public limited company"},
-		"inc":           {"inc", "incorporated"},
-		"corp":          {"corp", "corporation"},
-		"co":            {"co", "company", "cia", "compania"},
-		"llp":           {"llp", "l l p", "limited liability partnership"},
-		"lp":            {"lp", "l p", "limited partnership"},
-		"gmbh":          {"gmbh", "gesellschaft mit beschrankter haftung", "ggmbh"},
-		"ag":            {"ag", "aktiengesellschaft"},
-		"kg":            {"kg", "kommanditgesellschaft"},
-		"ohg":           {"ohg", "offene handelsgesellschaft"},
-		"ug":            {"ug", "ug haftungsbeschrankt"},
-		"bv":            {"bv", "b v", "besloten vennootschap", "besloten vennootschap met beperkte aansprakelijkheid"},
-		"nv":            {"nv", "n v", "naamloze vennootschap"},
-		"spa":           {"spa", "s p a", "societa per azioni"},
-		"sp z oo":       {"sp z o o", "sp z oo", "spolka z ograniczona odpowiedzialnoscia"},
-		"oy":            {"oy", "oyj", "osakeyhtio"},
-		"ab":            {"ab", "aktiebolag", "aktiebolaget"},
-		"ab publ":       {"ab publ", "publ ab"}, // a Swedish public company: Volvo AB (publ)
-		"as":            {"as", "asa", "a s", "aksjeselskap", "aktieselskab", "aktieselskabet", "akciova spolecnost", "anonim sirketi"},
-		"aps":           {"aps", "anpartsselskab"},
-		"oao":           {"oao", "ojsc", "open joint stock company"},
-		"zao":           {"zao", "cjsc", "closed joint stock company"},
-		"pao":           {"pao", "pjsc", "public joint stock company"},
-		"ao":            {"ao", "jsc", "joint stock company", "non public joint stock company"},
-		"sro":           {"sro", "s r o", "spolecnost s rucenim omezenym", "spolocnost s rucenim obmedzenym"},
-		"kft":           {"kft"},
-		"bhd":           {"bhd", "sdn bhd"},
-		"fzco":          {"fzco", "fze", "fz llc", "fzc", "llc fz"},
-		"dmcc":          {"dmcc"},
-		"wll":           {"wll", "w l l", "with limited liability"},
-		"ltd sti":       {"ltd sti", "limited sirketi"},
-		"doo":           {"doo", "d o o"},
-		"too":           {"too"},
-		"kk":            {"kk", "k k", "kabushiki kaisha"},
-		"spc":           {"spc"},
-		"saoc":          {"saoc", "saog"},
-		"ksc":           {"ksc", "k s c", "kscc", "k s c c"},
-		"qsc":           {"qsc", "q s c", "qpsc", "q p s c"},
-		"bsc":           {"bsc", "b s c"},
-		"se":            {"se", "s e", "societas europaea"},
-		"ev":            {"e v", "eingetragener verein"},
-		"eurl":          {"eurl"},
-		"sasu":          {"sasu"},
-		"snc":           {"snc", "societe en nom collectif"},
-		"sci":           {"sci", "s c i", "societe civile immobiliere"},
-		"bvba":          {"bvba"},
-		"sprl":          {"sprl"},
-		"vof":           {"vof"},
-		"cv":            {"cv", "c v"},
-		"slu":           {"slu", "sau", "sll", "s l u", "s a u", "s l l", "slne", "s l n e", "sociedad limitada unipersonal", "sociedad anonima unipersonal"},
-		"s coop":        {"s coop", "scoop", "s coop l", "s coop a", "sociedad cooperativa"},
-		"srls":          {"srls", "s r l s"},
-		"lda":           {"lda", "unipessoal lda"},
-		"sagl":          {"sagl"},
-		"ae":            {"ae", "a e"},
-		"epe":           {"epe", "ike"},
-		"pt":            {"pt"},
-		"tbk":           {"tbk", "pt tbk"},
-		"pcl":           {"pcl"},
-		"sae":           {"sae", "s a e"},
-		"pllc":          {"pllc"},
-		"pc":            {"pc", "p c"},
+		"llc":           {"llc", "l l c", "limited liability company", "ooo", "tov", "you xian ze ren gong si", "youxian zeren gongsi"}, // OOO and TOV as lists translate them; 有限责任公司
+		"ltd": {"ltd", "limited", "ltda", "limitada", "ltee", "ltda me", "ltda epp", // Brazil's size marks after the form: micro (ME), small (EPP)
+			"you xian gong si", "youxian gongsi", "youxiangongsi", "gu fen you xian gong si", "gufen youxian gongsi", // 有限公司, 股份有限公司 (Co., Ltd.)
+			"jusighoesa", "jusik hoesa", "jusikhoesa", "yuhanhoesa", "yuhan hoesa"}, // 주식회사, 유한회사
+		"pty ltd": {"pty ltd", "pty limited", "proprietary limited", "pty"},
+		"pvt ltd": {"pvt ltd", "private limited", "pvt"},
+		"plc":     {"plc", "p l c", "public limited company"},
+		"inc":     {"inc", "incorporated"},
+		"corp":    {"corp", "corporation"},
+		"co":      {"co", "company", "cia", "compania"},
+		"llp":     {"llp", "l l p", "limited liability partnership"},
+		"lp":      {"lp", "l p", "limited partnership"},
+		"gmbh":    {"gmbh", "gesellschaft mit beschrankter haftung", "ggmbh"},
+		"ag":      {"ag", "aktiengesellschaft"},
+		"kg":      {"kg", "kommanditgesellschaft"},
+		"ohg":     {"ohg", "offene handelsgesellschaft"},
+		"ug":      {"ug", "ug haftungsbeschrankt"},
+		"bv":      {"bv", "b v", "besloten vennootschap", "besloten vennootschap met beperkte aansprakelijkheid"},
+		"nv":      {"nv", "n v", "naamloze vennootschap"},
+		"spa":     {"spa", "s p a", "societa per azioni"},
+		"sp z oo": {"sp z o o", "sp z oo", "spolka z ograniczona odpowiedzialnoscia"},
+		"oy":      {"oy", "oyj", "osakeyhtio"},
+		"ab":      {"ab", "aktiebolag", "aktiebolaget"},
+		"ab publ": {"ab publ", "publ ab"}, // a Swedish public company: Volvo AB (publ)
+		"as":      {"as", "asa", "a s", "aksjeselskap", "aktieselskab", "aktieselskabet", "akciova spolecnost", "anonim sirketi"},
+		"aps":     {"aps", "anpartsselskab"},
+		"oao":     {"oao", "ojsc", "open joint stock company"},
+		"zao":     {"zao", "cjsc", "closed joint stock company"},
+		"pao":     {"pao", "pjsc", "public joint stock company"},
+		"ao":      {"ao", "jsc", "joint stock company", "non public joint stock company"},
+		"sro":     {"sro", "s r o", "spolecnost s rucenim omezenym", "spolocnost s rucenim obmedzenym"},
+		"kft":     {"kft"},
+		"bhd":     {"bhd", "sdn bhd"},
+		"fzco":    {"fzco", "fze", "fz llc", "fzc", "llc fz"},
+		"dmcc":    {"dmcc"},
+		"wll":     {"wll", "w l l", "with limited liability"},
+		"ltd sti": {"ltd sti", "limited sirketi"},
+		"doo":     {"doo", "d o o"},
+		"too":     {"too"},
+		"kk":      {"kk", "k k", "kabushiki kaisha", "kabushiki gaisha", "zhu shi hui she"}, // 株式会社, read as Chinese
+		"yk":      {"yugen kaisha", "yugen gaisha", "you xian hui she"},                     // 有限会社
+		"gk":      {"godo kaisha", "godo gaisha", "he tong hui she"},                        // 合同会社
+		"spc":     {"spc"},
+		"saoc":    {"saoc", "saog"},
+		"ksc":     {"ksc", "k s c", "kscc", "k s c c"},
+		"qsc":     {"qsc", "q s c", "qpsc", "q p s c"},
+		"bsc":     {"bsc", "b s c"},
+		"se":      {"se", "s e", "societas europaea"},
+		"ev":      {"e v", "eingetragener verein"},
+		"eurl":    {"eurl"},
+		"sasu":    {"sasu"},
+		"snc":     {"snc", "societe en nom collectif"},
+		"sci":     {"sci", "s c i", "societe civile immobiliere"},
+		"bvba":    {"bvba"},
+		"sprl":    {"sprl"},
+		"vof":     {"vof"},
+		"cv":      {"cv", "c v"},
+		"slu":     {"slu", "sau", "sll", "s l u", "s a u", "s l l", "slne", "s l n e", "sociedad limitada unipersonal", "sociedad anonima unipersonal"},
+		"s coop":  {"s coop", "scoop", "s coop l", "s coop a", "sociedad cooperativa"},
+		"srls":    {"srls", "s r l s"},
+		"lda":     {"lda", "unipessoal lda"},
+		"sagl":    {"sagl"},
+		"ae":      {"ae", "a e"},
+		"epe":     {"epe", "ike"},
+		"pt":      {"pt"},
+		"tbk":     {"tbk", "pt tbk"},
+		"pcl":     {"pcl"},
+		"sae":     {"sae", "s a e"},
+		"pllc":    {"pllc"},
+		"pc":      {"pc", "p c"},
 	} {
 		for _, v := range variants {
 			m[v] = canon
