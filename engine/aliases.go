@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"hash/maphash"
-	"maps"
 	"slices"
 	"strings"
 
@@ -28,11 +27,14 @@ import (
 type fieldRef struct{ source, feature string }
 
 // fieldSharing is two features of different sources and names that hold
-// n values alike for records named alike.
+// n values alike (for records named alike, as the finder says), and, for
+// the finders that test them further, each feature's values as hashes,
+// sorted.
 type fieldSharing struct {
-	a, b fieldRef
-	kind record.Kind
-	n    int
+	a, b   fieldRef
+	kind   record.Kind
+	n      int
+	ha, hb []uint64
 }
 
 // maxAliasHolders is the most records of one source holding one number
@@ -41,32 +43,29 @@ type fieldSharing struct {
 // agree with anyone's.
 const maxAliasHolders = 4
 
-// numberHolders is a number of one feature of one source: how many
-// records hold it, and the words of their names (hashes, sorted, in a
+// numberHolders are the records of one feature of one source that hold
+// a number: how many, and the words of their names (hashes, sorted, in a
 // column's arena).
 type numberHolders struct {
 	records int32
 	lo, hi  int32
 }
 
-// numberColumn is an identifier feature of one source: its numbers (by
-// numberHash), their holders, and the words of the holders' names.
+// numberColumn is an identifier feature of one source: the numbers it
+// shares with another (by numberHash), their holders, and the words of
+// the holders' names.
 type numberColumn struct {
 	at      map[uint64]int32 // number → its holders
-	numbers []uint64         // by holders' index
 	holders []numberHolders
 	words   []uint64
 }
 
 // hold counts a record named words (sorted, distinct) as a holder of
-// number h.
+// number h, if the column wants h.
 func (c *numberColumn) hold(h uint64, words []uint64) {
 	k, ok := c.at[h]
 	if !ok {
-		k = int32(len(c.holders))
-		c.at[h] = k
-		c.numbers = append(c.numbers, h)
-		c.holders = append(c.holders, numberHolders{})
+		return
 	}
 	e := &c.holders[k]
 	if e.records++; e.records > maxAliasHolders {
@@ -82,81 +81,81 @@ func (c *numberColumn) hold(h uint64, words []uint64) {
 	e.lo, e.hi = lo, int32(len(c.words))
 }
 
-// sharedNumbers finds identifier features of two sources, named
-// differently, that hold minSharedIDs numbers or more alike (by their
-// digits, as unsharedIdentifiers reads them), each held by records whose
-// names agree (namesAgree). Numbers alone are not enough: two sources'
-// own sequential numbers (customer 104233, client 104233) share
-// thousands of values and no holder.
-func sharedNumbers(recs []record.Record) []fieldSharing {
-	seed := maphash.MakeSeed()
-	var buf [32]byte
-	// Each column's size first: maps and arenas grown value by value
-	// spent most of the time copying.
+// sharedNumbers returns the identifier features of ids (two sources'
+// features, named differently, that share minSharedIDs numbers or more,
+// as numberColumns read them with seed) that share minSharedIDs numbers
+// or more each held by records whose names agree (namesAgree). Numbers
+// alone are not enough: two sources' own sequential numbers (customer
+// 104233, client 104233) share thousands of values and no holder. Only
+// the numbers ids share are looked up in the records.
+func sharedNumbers(recs []record.Record, ids []fieldSharing, seed maphash.Seed) []fieldSharing {
+	if len(ids) == 0 {
+		return nil
+	}
 	cols := map[fieldRef]*numberColumn{}
-	size := map[fieldRef]int{}
-	for i := range recs {
-		for j := range recs[i].Features {
-			if f := &recs[i].Features[j]; f.Kind == record.KindIdentifier {
-				size[fieldRef{recs[i].Key.Source, f.Name}] += len(f.Values)
-			}
+	want := func(r fieldRef, h uint64) {
+		c := cols[r]
+		if c == nil {
+			c = &numberColumn{at: map[uint64]int32{}}
+			cols[r] = c
+		}
+		if _, ok := c.at[h]; !ok {
+			c.at[h] = int32(len(c.holders))
+			c.holders = append(c.holders, numberHolders{})
 		}
 	}
-	for ref, n := range size {
-		if n > 0 {
-			cols[ref] = &numberColumn{at: make(map[uint64]int32, n), numbers: make([]uint64, 0, n), holders: make([]numberHolders, 0, n), words: make([]uint64, 0, 3*n)}
-		}
+	for _, s := range ids {
+		eachShared(s.ha, s.hb, func(h uint64) { want(s.a, h); want(s.b, h) })
 	}
+	var buf [32]byte
 	var words []uint64
 	for i := range recs {
 		r := &recs[i]
 		named := false
 		for j := range r.Features {
 			f := &r.Features[j]
-			if f.Kind != record.KindIdentifier || len(f.Values) == 0 {
+			col := cols[fieldRef{r.Key.Source, f.Name}]
+			if f.Kind != record.KindIdentifier || col == nil {
 				continue
 			}
 			if !named {
 				words, named = nameWords(seed, r, words[:0]), true
 			}
-			col := cols[fieldRef{r.Key.Source, f.Name}]
 			for k := range f.Values {
 				col.hold(numberHash(seed, buf[:0], f.Values[k].Norm), words)
 			}
 		}
 	}
 	var out []fieldSharing
-	fieldPairs(slices.SortedFunc(maps.Keys(cols), compareRefs), func(a, b fieldRef) {
-		small, large := cols[a], cols[b]
-		if len(small.holders) > len(large.holders) {
-			small, large = large, small
-		}
+	for _, s := range ids {
+		x, y := cols[s.a], cols[s.b]
 		n := 0
-		for k, x := range small.holders {
-			if x.records > maxAliasHolders {
-				continue
+		eachShared(s.ha, s.hb, func(h uint64) {
+			p, q := x.holders[x.at[h]], y.holders[y.at[h]]
+			if p.records <= maxAliasHolders && q.records <= maxAliasHolders && namesAgree(x.words[p.lo:p.hi], y.words[q.lo:q.hi]) {
+				n++
 			}
-			if l, ok := large.at[small.numbers[k]]; ok {
-				if y := large.holders[l]; y.records <= maxAliasHolders && namesAgree(small.words[x.lo:x.hi], large.words[y.lo:y.hi]) {
-					n++
-				}
-			}
-		}
+		})
 		if n >= minSharedIDs {
-			out = append(out, fieldSharing{a: a, b: b, kind: record.KindIdentifier, n: n})
+			s.n = n
+			out = append(out, s)
 		}
-	})
+	}
 	return out
 }
 
-// fieldPairs calls found for each two fields of refs (sorted) of
-// different sources and names.
-func fieldPairs(refs []fieldRef, found func(a, b fieldRef)) {
-	for i, a := range refs {
-		for _, b := range refs[i+1:] {
-			if a.source != b.source && a.feature != b.feature {
-				found(a, b)
-			}
+// eachShared calls found for each hash two sorted lists of distinct
+// hashes share.
+func eachShared(a, b []uint64, found func(h uint64)) {
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			a = a[1:]
+		case a[0] > b[0]:
+			b = b[1:]
+		default:
+			found(a[0])
+			a, b = a[1:], b[1:]
 		}
 	}
 }
@@ -197,49 +196,72 @@ func namesAgree(a, b []uint64) bool {
 // where it is held on both sides by records that may be one party: a
 // filing's officer, held by the company's record, meets no customer who
 // is a person.
-func sharedNameValues(recs []record.Record) []fieldSharing {
+func sharedNameValues(cfg *config.Config, recs []record.Record) []fieldSharing {
+	// Two names one source gives two fields of are never read as one (a
+	// record's name is its own): a list's name and aliases, a filing's
+	// company and officer.
+	together := map[[2]string]bool{}
+	for _, s := range cfg.Sources {
+		for _, f := range s.Fields {
+			for _, g := range s.Fields {
+				if f.Type.IsName() && g.Type.IsName() {
+					together[[2]string{f.Name, g.Name}] = true
+				}
+			}
+		}
+	}
 	seed := maphash.MakeSeed()
-	type column map[uint64]uint8 // name → the parties its holders may be (partyBits)
-	cols := map[fieldRef]column{}
+	cols := columnsOf(recs, record.Kind.IsName, func(hs []uint64, _ *record.Record, v *record.Value) []uint64 {
+		return append(hs, maphash.String(seed, sortedName(v)))
+	})
+	var found []fieldSharing
+	sharedColumns(cols, minSharedIDs, func(a, b *featureHashes, n int) {
+		if !together[[2]string{a.feature, b.feature}] && n*minNameShare >= min(len(a.hashes), len(b.hashes)) {
+			found = append(found, fieldSharing{a: fieldRef{a.source, a.feature}, b: fieldRef{b.source, b.feature}, kind: record.KindName, n: n, ha: a.hashes, hb: b.hashes})
+		}
+	})
+	if len(found) == 0 {
+		return nil
+	}
+	// The parties the holders of each name shared may be (partyBits).
+	parties := map[fieldRef]map[uint64]uint8{}
+	for _, s := range found {
+		for _, r := range []fieldRef{s.a, s.b} {
+			if parties[r] == nil {
+				parties[r] = map[uint64]uint8{}
+			}
+		}
+		eachShared(s.ha, s.hb, func(h uint64) { parties[s.a][h], parties[s.b][h] = 0, 0 })
+	}
 	for i := range recs {
 		r := &recs[i]
-		bit := partyBits[r.Kind]
 		for j := range r.Features {
 			f := &r.Features[j]
-			if !f.Kind.IsName() || len(f.Values) == 0 {
+			col := parties[fieldRef{r.Key.Source, f.Name}]
+			if !f.Kind.IsName() || col == nil {
 				continue
 			}
-			ref := fieldRef{r.Key.Source, f.Name}
-			col := cols[ref]
-			if col == nil {
-				col = column{}
-				cols[ref] = col
-			}
 			for k := range f.Values {
-				name := f.Values[k].Facet("sorted")
-				if name == "" {
-					name = f.Values[k].Norm
+				h := maphash.String(seed, sortedName(&f.Values[k]))
+				if bits, ok := col[h]; ok {
+					col[h] = bits | partyBits[r.Kind]
 				}
-				col[maphash.String(seed, name)] |= bit
 			}
 		}
 	}
 	var out []fieldSharing
-	fieldPairs(slices.SortedFunc(maps.Keys(cols), compareRefs), func(a, b fieldRef) {
-		small, large := cols[a], cols[b]
-		if len(small) > len(large) {
-			small, large = large, small
-		}
+	for _, s := range found {
 		n := 0
-		for h, x := range small {
-			if y, ok := large[h]; ok && x&y != 0 {
+		eachShared(s.ha, s.hb, func(h uint64) {
+			if parties[s.a][h]&parties[s.b][h] != 0 {
 				n++
 			}
+		})
+		if n >= minSharedIDs && n*minNameShare >= min(len(s.ha), len(s.hb)) {
+			s.n = n
+			out = append(out, s)
 		}
-		if n >= minSharedIDs && n*minNameShare >= len(small) {
-			out = append(out, fieldSharing{a: a, b: b, kind: record.KindName, n: n})
-		}
-	})
+	}
 	return out
 }
 
@@ -284,8 +306,8 @@ func compareRefs(x, y fieldRef) int {
 // other name but an identifier's of one column, whose values are then
 // added to that field's (a record's name is its own, and each date field
 // reads its own formats).
-func learnAliases(cfg *config.Config, recs []record.Record, days []fieldSharing) []model.FieldAlias {
-	found := slices.Concat(sharedNumbers(recs), sharedNameValues(recs), days)
+func learnAliases(cfg *config.Config, recs []record.Record, ids, days []fieldSharing, seed maphash.Seed) []model.FieldAlias {
+	found := slices.Concat(sharedNumbers(recs, ids, seed), sharedNameValues(cfg, recs), days)
 	if len(found) == 0 {
 		return nil
 	}

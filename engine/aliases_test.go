@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"hash/maphash"
 	"reflect"
 	"strings"
 	"testing"
@@ -165,6 +166,10 @@ func TestLearnAliases(t *testing.T) {
 			{Source: "beneficiary", Field: "ben", Kind: record.KindName, As: "name", With: "officers", Shared: 7},
 			{Source: "ordering", Field: "ord", Kind: record.KindName, As: "name", With: "officers", Shared: 7},
 		}},
+		{"two names one source holds apart stay apart: a name and its aliases", []aliasSource{
+			{"kyc", []string{"name @", "aliases @@"}, person, 10, 0, record.EntityPerson, other},
+			{"list", []string{"name @"}, other, 8, 0, record.EntityPerson, nil},
+		}, nil, nil},
 		{"a few common names alike among many: chance", []aliasSource{
 			{"kyc", []string{"nombre @"}, func(i int) string { return fmt.Sprintf("ana perez %d", i%300) }, 300, 0, record.EntityPerson, nil},
 			{"list", []string{"name @"}, func(i int) string { return fmt.Sprintf("ana perez %d", 295+i) }, 300, 0, record.EntityPerson, nil},
@@ -174,7 +179,8 @@ func TestLearnAliases(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			recs, cfg := aliasRecords(tt.srcs)
 			cfg.Model.Blocking = tt.blocking
-			got := learnAliases(cfg, recs, sharedDays(recs))
+			seed := maphash.MakeSeed()
+			got := learnAliases(cfg, recs, sharedIDs(numberColumns(recs, seed)), sharedDays(recs), seed)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("aliases\n %+v\nwant\n %+v", got, tt.want)
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -261,17 +262,20 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	}
 	res.Stats.Load = load
 	orders, parties := learned(cfg, load)
-	days := sharedDays(res.Records)
+	// Fields of two sources that hold one another's values, named
+	// differently: read as one feature (learnAliases), or warned of.
+	seed := maphash.MakeSeed()
+	ids, days := sharedIDs(numberColumns(res.Records, seed)), sharedDays(res.Records)
 	var aliases []model.FieldAlias
 	if opt.Model == nil {
-		aliases = learnAliases(cfg, res.Records, days)
+		aliases = learnAliases(cfg, res.Records, ids, days, seed)
 		readAliased(res.Records, aliases)
 	}
 	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties, Aliases: aliases}) // the plan's kinds read party names so
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedNames(cfg)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, aliasNotes(aliases)...)
-	res.Stats.Warnings = append(res.Stats.Warnings, unsharedIdentifiers(res.Records)...)
+	res.Stats.Warnings = append(res.Stats.Warnings, idWarnings(ids, aliases)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, dayWarnings(days, aliases)...)
 	stage("load", start)
 	recs := res.Records

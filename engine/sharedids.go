@@ -22,17 +22,32 @@ const minSharedIDs = 5
 // they should be (alias_of, or one name). recs come source by source, as
 // Load gives them.
 func unsharedIdentifiers(recs []record.Record) []string {
-	seed := maphash.MakeSeed()
+	return idWarnings(sharedIDs(numberColumns(recs, maphash.MakeSeed())), nil)
+}
+
+// numberColumns gathers each source's identifier features as the hashes
+// of their numbers (numberHash).
+func numberColumns(recs []record.Record, seed maphash.Seed) []featureHashes {
 	var buf [32]byte
-	cols := columnsOf(recs, record.KindIdentifier, func(hs []uint64, _ *record.Record, v *record.Value) []uint64 {
+	return columnsOf(recs, kindIs(record.KindIdentifier), func(hs []uint64, _ *record.Record, v *record.Value) []uint64 {
 		return append(hs, numberHash(seed, buf[:0], v.Norm))
 	})
-	var out []string
+}
+
+// sharedIDs returns the identifier features of cols of two sources, named
+// differently, that share minSharedIDs numbers or more.
+func sharedIDs(cols []featureHashes) []fieldSharing {
+	var out []fieldSharing
 	sharedColumns(cols, minSharedIDs, func(a, b *featureHashes, n int) {
-		out = append(out, fmt.Sprintf("identifier features %s of source %s and %s of source %s share %d values but not their name, so their records are never compared by them: features are compared by their name; map one onto the other's feature (alias_of, or the same name)",
-			a.feature, a.source, b.feature, b.source, n))
+		out = append(out, fieldSharing{a: fieldRef{a.source, a.feature}, b: fieldRef{b.source, b.feature}, kind: record.KindIdentifier, n: n, ha: a.hashes, hb: b.hashes})
 	})
 	return out
+}
+
+// idWarnings words the identifier features of ids whose names still
+// differ when read as aliases say.
+func idWarnings(ids []fieldSharing, aliases []model.FieldAlias) []string {
+	return apartWarnings(ids, aliases, "identifier features %s of source %s and %s of source %s share %d values but not their name, so their records are never compared by them: features are compared by their name; map one onto the other's feature (alias_of, or the same name)")
 }
 
 // unsharedDates reports date features of two sources, named differently,
@@ -50,19 +65,25 @@ func unsharedDates(recs []record.Record) []string {
 // dayWarnings words the date features of days whose names still differ
 // when read as aliases say.
 func dayWarnings(days []fieldSharing, aliases []model.FieldAlias) []string {
-	as := func(r fieldRef) string {
+	return apartWarnings(days, aliases, "date features %s of source %s and %s of source %s hold the same day for %d names written alike but not their name, so their records are never compared by them: features are compared by their name; give them one name (or map one onto the other with alias_of)")
+}
+
+// apartWarnings words, by format (of each feature and its source, and
+// the values shared), the sharings of found whose features' names still
+// differ when read as aliases say, under those names.
+func apartWarnings(found []fieldSharing, aliases []model.FieldAlias, format string) []string {
+	as := func(r fieldRef) fieldRef {
 		for _, a := range aliases {
 			if a.Source == r.source && a.Field == r.feature {
-				return a.As
+				return fieldRef{r.source, a.As}
 			}
 		}
-		return r.feature
+		return r
 	}
 	var out []string
-	for _, d := range days {
-		if as(d.a) != as(d.b) {
-			out = append(out, fmt.Sprintf("date features %s of source %s and %s of source %s hold the same day for %d names written alike but not their name, so their records are never compared by them: features are compared by their name; give them one name (or map one onto the other with alias_of)",
-				as(d.a), d.a.source, as(d.b), d.b.source, d.n))
+	for _, s := range found {
+		if a, b := as(s.a), as(s.b); a.feature != b.feature {
+			out = append(out, fmt.Sprintf(format, a.feature, a.source, b.feature, b.source, s.n))
 		}
 	}
 	return out
@@ -73,7 +94,7 @@ func dayWarnings(days []fieldSharing, aliases []model.FieldAlias) []string {
 // words, or the name as it is).
 func dayColumns(recs []record.Record) []featureHashes {
 	seed := maphash.MakeSeed()
-	return columnsOf(recs, record.KindDate, func(hs []uint64, r *record.Record, v *record.Value) []uint64 {
+	return columnsOf(recs, kindIs(record.KindDate), func(hs []uint64, r *record.Record, v *record.Value) []uint64 {
 		if v.Facet("precision") != "day" {
 			return hs
 		}
@@ -83,15 +104,24 @@ func dayColumns(recs []record.Record) []featureHashes {
 				continue
 			}
 			for k := range f.Values {
-				name := f.Values[k].Facet("sorted")
-				if name == "" {
-					name = f.Values[k].Norm
-				}
-				hs = append(hs, maphash.String(seed, name+"\x00"+v.Norm))
+				hs = append(hs, maphash.String(seed, sortedName(&f.Values[k])+"\x00"+v.Norm))
 			}
 		}
 		return hs
 	})
+}
+
+// kindIs returns a test of a kind being want.
+func kindIs(want record.Kind) func(record.Kind) bool {
+	return func(k record.Kind) bool { return k == want }
+}
+
+// sortedName is a name value's words sorted, or the name as it is.
+func sortedName(v *record.Value) string {
+	if name := v.Facet("sorted"); name != "" {
+		return name
+	}
+	return v.Norm
 }
 
 // featureHashes is a feature of one source as the hashes of its records' values.
@@ -100,16 +130,17 @@ type featureHashes struct {
 	hashes          []uint64 // sorted, distinct
 }
 
-// columnsOf gathers the hashes of each source's features of kind: those
-// hash appends for each of its values (none, one or several).
-func columnsOf(recs []record.Record, kind record.Kind, hash func(hs []uint64, r *record.Record, v *record.Value) []uint64) []featureHashes {
+// columnsOf gathers the hashes of each source's features of the kinds it
+// accepts: those hash appends for each of its values (none, one or
+// several).
+func columnsOf(recs []record.Record, accept func(record.Kind) bool, hash func(hs []uint64, r *record.Record, v *record.Value) []uint64) []featureHashes {
 	var cols []featureHashes
 	at := map[[2]string]int{}
 	for i := range recs {
 		r := &recs[i]
 		for j := range r.Features {
 			ft := &r.Features[j]
-			if ft.Kind != kind || len(ft.Values) == 0 {
+			if !accept(ft.Kind) || len(ft.Values) == 0 {
 				continue
 			}
 			k := [2]string{r.Key.Source, ft.Name}
@@ -161,16 +192,6 @@ func numberHash(seed maphash.Seed, buf []byte, id string) uint64 {
 // sharedCount counts the values two sorted lists of distinct values share.
 func sharedCount(a, b []uint64) int {
 	n := 0
-	for len(a) > 0 && len(b) > 0 {
-		switch {
-		case a[0] < b[0]:
-			a = a[1:]
-		case a[0] > b[0]:
-			b = b[1:]
-		default:
-			n++
-			a, b = a[1:], b[1:]
-		}
-	}
+	eachShared(a, b, func(uint64) { n++ })
 	return n
 }

@@ -2,9 +2,11 @@ package engine
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"testing"
 
+	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/record"
 )
 
@@ -65,13 +67,32 @@ func BenchmarkUnsharedIdentifiers(b *testing.B) {
 	}
 }
 
-// BenchmarkSharedNumbers reads the identifiers of idRecords with the
-// words of their names.
+// BenchmarkSharedNumbers finds the identifier features of idRecords that
+// share numbers held by records named alike, as Resolve does.
 func BenchmarkSharedNumbers(b *testing.B) {
 	recs := idRecords()
 	b.ReportAllocs()
 	for b.Loop() {
-		sharedNumbers(recs)
+		seed := maphash.MakeSeed()
+		sharedNumbers(recs, sharedIDs(numberColumns(recs, seed)), seed)
+	}
+}
+
+// BenchmarkSharedNameValues finds the name features of idRecords that
+// hold the same names, each source's under a name of its own: all of
+// them, every name shared.
+func BenchmarkSharedNameValues(b *testing.B) {
+	recs := idRecords()
+	for i := range recs {
+		recs[i].Features[0].Name = recs[i].Key.Source + "_name"
+	}
+	cfg := &config.Config{}
+	for _, source := range []string{"kyc", "registry", "list"} {
+		cfg.Sources = append(cfg.Sources, config.Source{Name: source, Fields: []config.Field{{Name: source + "_name", Type: record.KindName}}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		sharedNameValues(cfg, recs)
 	}
 }
 
