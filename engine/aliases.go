@@ -114,8 +114,11 @@ func sharedNumbers(recs []record.Record, ids []fieldSharing, seed maphash.Seed) 
 		named := false
 		for j := range r.Features {
 			f := &r.Features[j]
+			if f.Kind != record.KindIdentifier {
+				continue
+			}
 			col := cols[fieldRef{r.Key.Source, f.Name}]
-			if f.Kind != record.KindIdentifier || col == nil {
+			if col == nil {
 				continue
 			}
 			if !named {
@@ -237,8 +240,11 @@ func sharedNameValues(cfg *config.Config, recs []record.Record) []fieldSharing {
 		r := &recs[i]
 		for j := range r.Features {
 			f := &r.Features[j]
+			if !f.Kind.IsName() {
+				continue
+			}
 			col := parties[fieldRef{r.Key.Source, f.Name}]
-			if !f.Kind.IsName() || col == nil {
+			if col == nil {
 				continue
 			}
 			for k := range f.Values {
