@@ -317,6 +317,9 @@ func TestAliasesTrained(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("aliases %q, want %q", got, want)
 	}
+	if !reflect.DeepEqual(first.Stats.FieldAliases, first.Model.Aliases) {
+		t.Errorf("summary's field aliases %+v, the model's %+v", first.Stats.FieldAliases, first.Model.Aliases)
+	}
 	// Pairs of a KYC row and a list entry in one entity: as many as
 	// under one name, where read apart the list's people with a passport
 	// alone fell away from their customers.
@@ -336,6 +339,9 @@ func TestAliasesTrained(t *testing.T) {
 	}
 	// Real time reads the fields as the model says: the same features.
 	second := fixture.Resolve(t, ownCfg, engine.ResolveOptions{Model: saved(t, first.Model)})
+	if !reflect.DeepEqual(second.Stats.FieldAliases, first.Model.Aliases) {
+		t.Errorf("a run with the model lists field aliases %+v, the model holds %+v", second.Stats.FieldAliases, first.Model.Aliases)
+	}
 	if len(second.Records) != len(first.Records) {
 		t.Fatalf("%d records with the model, %d in training", len(second.Records), len(first.Records))
 	}

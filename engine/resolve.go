@@ -92,6 +92,10 @@ type ResolveStats struct {
 	// Placeholders are the values read as missing because so many records
 	// of one source, of different names, held them (see findPlaceholders).
 	Placeholders []FoundPlaceholder `json:"placeholders,omitempty"`
+	// FieldAliases are the fields read as another source's feature of
+	// another name, as the model keeps them: found by training
+	// (learnAliases), or the given model's.
+	FieldAliases []model.FieldAlias `json:"field_aliases,omitempty"`
 }
 
 // BlockingStats describe the candidate pairs.
@@ -270,6 +274,9 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if opt.Model == nil {
 		aliases = learnAliases(cfg, res.Records, ids, days, seed)
 		readAliased(res.Records, aliases)
+		res.Stats.FieldAliases = aliases
+	} else {
+		res.Stats.FieldAliases = opt.Model.Aliases // read so as the sources were loaded
 	}
 	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties, Aliases: aliases}) // the plan's kinds read party names so
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
