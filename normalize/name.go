@@ -241,18 +241,7 @@ func partyText(raw string) string {
 		}
 	}
 	if strings.HasPrefix(s, "1/") {
-		var name []string
-		lines := structuredLine.FindAllStringSubmatchIndex(s, -1)
-		for i, l := range lines {
-			end := len(s)
-			if i+1 < len(lines) {
-				end = lines[i+1][0]
-			}
-			if s[l[2]:l[3]] == "1" {
-				name = append(name, strings.TrimSpace(s[l[1]:end]))
-			}
-		}
-		if n := strings.Join(name, " "); strings.TrimSpace(n) != "" {
+		if n := strings.Join(structuredNames(s), " "); strings.TrimSpace(n) != "" {
 			s = n
 		}
 	}
@@ -428,6 +417,23 @@ var acAccount = regexp.MustCompile(`(?i)(^\s*|[^\p{L}\p{N}])a/c\.?(?:\s*no\.?)?\
 
 // acHints are mayHold's hints of acAccount.
 var acHints = hintsOf("a/c")
+
+// structuredNames returns the text of each name line ("1/…") of a
+// structured party field (SWIFT 50F, 59F), trimmed.
+func structuredNames(s string) []string {
+	var name []string
+	lines := structuredLine.FindAllStringSubmatchIndex(s, -1)
+	for i, l := range lines {
+		end := len(s)
+		if i+1 < len(lines) {
+			end = lines[i+1][0]
+		}
+		if s[l[2]:l[3]] == "1" {
+			name = append(name, strings.TrimSpace(s[l[1]:end]))
+		}
+	}
+	return name
+}
 
 // structuredLine matches a line number of a structured party field, at the
 // start or after a space; its group is the number.

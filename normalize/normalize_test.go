@@ -850,7 +850,8 @@ func TestReadCell(t *testing.T) {
 // payment message's name field (35, 70 or 140 characters) says the field
 // may have cut its last word; one a character short, that it was cut at a
 // space; any other length, nothing. An account before the name is no part
-// of the field's line, nor is a note after it part of the name.
+// of the field's line, nor is a note after it part of the name; a
+// structured field's "1/" is (SWIFT 50F).
 func TestFieldCutFacet(t *testing.T) {
 	tests := []struct {
 		kind record.Kind
@@ -869,6 +870,10 @@ func TestFieldCutFacet(t *testing.T) {
 		{record.KindOrgName, "Inversiones y Servicios Generales del Caribe", ""},                    // 44
 		{record.KindParty, strings.Repeat("ABCDEFGHI ", 7), "space"},                                // 69 once trimmed: the 70-character field, cut at a space
 		{record.KindParty, strings.Repeat("ABCDEFGHI ", 6) + "ABCDEFGHIJ", "word"},                  // 70
+		{record.KindParty, "1/ZAMBRANA PAGAN MERAZ GODINEZ HERM", "word"},                           // 50F: 35 with its 1/
+		{record.KindParty, "/VE6201022826017538555862\n1/ZAMBRANA PAGAN MERAZ GODINEZ HER\n2/CALLE 5", "space"},
+		{record.KindParty, "1/INVERSIONES Y SERVICIOS GENERALES D\n1/EL CARIBE C.A.", ""}, // the name goes on
+		{record.KindParty, "1/ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", ""},                   // 37 with its 1/: not a line
 	}
 	for _, tt := range tests {
 		v, err := normalize.Value(tt.kind, tt.raw, normalize.Options{})

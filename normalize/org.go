@@ -298,6 +298,9 @@ func cutAtFieldLength(raw string) fieldCut {
 		return fieldWhole // nor is any part of it
 	}
 	n = utf8.RuneCountInString(strings.TrimSpace(fieldText(raw)))
+	if line := lastNameLine(raw); line > 0 {
+		n = line
+	}
 	switch {
 	case slices.Contains(fieldLengths, n):
 		return fieldCutInWord
@@ -317,6 +320,27 @@ func fieldText(raw string) string {
 		return partyText(raw)
 	}
 	return raw
+}
+
+// lastNameLine returns, of a structured party field (SWIFT 50F, 59F:
+// "1/ZAMBRANA PAGAN MERAZ GODINEZ HERM", an account's line before it or
+// not), the length in characters of the last line of its name, its "1/"
+// counted, as the message counts it against the line's 35; 0 for a field
+// not so written. A name that goes on to a second "1/" line was not cut
+// by the first.
+func lastNameLine(raw string) int {
+	s := strings.TrimLeft(raw, " \t\r\n")
+	if i := strings.IndexAny(s, " \t\r\n"); i > 0 && strings.HasPrefix(s, "/") {
+		s = strings.TrimLeft(s[i+1:], " \t\r\n")
+	}
+	if !strings.HasPrefix(s, "1/") {
+		return 0
+	}
+	names := structuredNames(s)
+	if len(names) == 0 {
+		return 0
+	}
+	return len("1/") + utf8.RuneCountInString(names[len(names)-1])
 }
 
 // FacetFieldCut is the facet of a name as long as a payment message's
