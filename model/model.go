@@ -73,9 +73,9 @@ type Model struct {
 	// another feature: their source's numbers, names or dates of birth
 	// are the ones another source holds under that feature's name (a
 	// list's passport and a KYC file's id_number, a customer file's
-	// nombre and a list's name). Features
-	// are compared by name, so that, read apart, those records were never
-	// compared by them. Real time reads the fields so too.
+	// nombre and a list's name). Features are compared by name, so that,
+	// read apart, those records were never compared by them. Real time
+	// reads the fields so too.
 	Aliases  []FieldAlias `json:"field_aliases,omitempty"`
 	Training *Training    `json:"training,omitempty"`
 }
@@ -411,6 +411,11 @@ func Read(r io.Reader) (*Model, error) {
 	for _, o := range m.DateOrders {
 		if _, ok := normalize.DateOrderNamed(o.Order); !ok {
 			return nil, fmt.Errorf("model: date order of %s.%s: %q is neither day_first nor month_first", o.Source, o.Field, o.Order)
+		}
+	}
+	for _, a := range m.Aliases {
+		if a.Source == "" || a.Field == "" || a.As == "" || a.As == a.Field {
+			return nil, fmt.Errorf("model: field alias %q of source %q as %q: a source, a field and another feature's name are needed", a.Field, a.Source, a.As)
 		}
 	}
 	return &m, nil

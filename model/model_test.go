@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -192,6 +193,26 @@ func TestWriteRead(t *testing.T) {
 	}
 	if w := s.PriorWeightFor("kyc", "kyc"); w != s.PriorWeight() {
 		t.Errorf("prior weight of kyc and kyc = %v, want the global %v", w, s.PriorWeight())
+	}
+	// Field aliases survive the round trip; one with no feature to read
+	// the field as, or its own name, is refused.
+	m.Aliases = []model.FieldAlias{{Source: "list", Field: "passport", Kind: "identifier", As: "documento", With: "kyc", Shared: 9}}
+	buf.Reset()
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = model.Read(&buf); err != nil || !reflect.DeepEqual(got.Aliases, m.Aliases) {
+		t.Errorf("field aliases read back %+v, %v; want %+v", got.Aliases, err, m.Aliases)
+	}
+	for _, as := range []string{"", "passport"} {
+		m.Aliases[0].As = as
+		buf.Reset()
+		if err := m.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := model.Read(&buf); err == nil {
+			t.Errorf("a field alias as %q read without error", as)
+		}
 	}
 	for _, bad := range []string{
 		`{"version": 2, "prior": 0.1}`,
