@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +19,8 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/internal/cli"
+	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/server"
 )
 
@@ -68,33 +71,8 @@ func TestServeDev(t *testing.T) {
 	defer cancel()
 	var stderr lockedBuffer
 	done := make(chan int)
-	go func() {
-		done <- cli.Run(ctx, []string{"serve", "--dev", "--addr", "127.0.0.1:0", "--config", cfg, "--model", modelPath}, strings.NewReader(""), io.Discard, &stderr)
-	}()
-	listening := regexp.MustCompile(`listening on (http://\S+)`)
-	token := regexp.MustCompile(`shown once\): (ck_[0-9a-f]+)`)
-	var base, key string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m, k := listening.FindStringSubmatch(stderr.String()), token.FindStringSubmatch(stderr.String()); m != nil && k != nil {
-			base, key = m[1], k[1]
-			break
-		}
-	}
-	if base == "" {
-		t.Fatalf("serve did not start: %s", stderr.String())
-	}
-	callAs := func(key, method, path, body string) (int, string) {
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		data, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(data)
-	}
+	base, key := serveDev(ctx, t, cfg, modelPath, &stderr, done)
+	callAs := func(key, method, path, body string) (int, string) { return callServe(t, base, key, method, path, body) }
 	call := func(method, path, body string) (int, string) { return callAs(key, method, path, body) }
 	if code, body := call("PUT", "/v1/records/people/p1", `{"name": "Ana", "phone": "111"}`); code != 200 {
 		t.Fatalf("put: %d %s", code, body)
@@ -159,6 +137,80 @@ func TestServeDev(t *testing.T) {
 	}
 	if v := mustRun(t, "audit", "verify", "--config", cfg); !strings.Contains(v, "verifies") {
 		t.Errorf("audit verify: %s", v)
+	}
+}
+
+// serveDev starts concord serve --dev on the config and model, its exit
+// code sent to done and its standard error kept in stderr, and returns
+// its base URL and development key once it listens.
+func serveDev(ctx context.Context, t *testing.T, cfg, modelPath string, stderr *lockedBuffer, done chan<- int) (base, key string) {
+	t.Helper()
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--dev", "--addr", "127.0.0.1:0", "--config", cfg, "--model", modelPath}, strings.NewReader(""), io.Discard, stderr)
+	}()
+	listening := regexp.MustCompile(`listening on (http://\S+)`)
+	token := regexp.MustCompile(`shown once\): (ck_[0-9a-f]+)`)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m, k := listening.FindStringSubmatch(stderr.String()), token.FindStringSubmatch(stderr.String()); m != nil && k != nil {
+			return m[1], k[1]
+		}
+	}
+	t.Fatalf("serve did not start: %s", stderr.String())
+	return "", ""
+}
+
+// callServe sends a request with a JSON body to a running serve as the
+// holder of key, and returns the status and the body of its answer.
+func callServe(t *testing.T, base, key, method, path, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
+}
+
+// TestServeReadsAliasesAsTrained: a record put through the API reads a
+// field the model reads as another feature (field_aliases) so: its
+// values added to that feature's field.
+func TestServeReadsAliasesAsTrained(t *testing.T) {
+	_, cfg, modelPath := liveSetup(t)
+	edit(t, cfg, "      phone: {column: phone, type: text}\n", "      phone: {column: phone, type: text}\n      passport: {column: passport, type: identifier}\n      pp2: {column: pp2, type: identifier}\n")
+	edit(t, modelPath, `"comparisons"`, `"field_aliases": [{"source": "people", "field": "pp2", "kind": "identifier", "as": "passport", "with": "list", "shared": 9}], "comparisons"`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr lockedBuffer
+	done := make(chan int)
+	base, key := serveDev(ctx, t, cfg, modelPath, &stderr, done)
+	if code, body := callServe(t, base, key, "PUT", "/v1/records/people/a", `{"name": "Ana", "phone": "111", "passport": "P1", "pp2": "P2"}`); code != 200 {
+		t.Fatalf("put: %d %s", code, body)
+	}
+	code, body := callServe(t, base, key, "GET", "/v1/records/people/a", "")
+	var rec live.StoredRecord
+	if code != 200 || json.Unmarshal([]byte(body), &rec) != nil {
+		t.Fatalf("get: %d %s", code, body)
+	}
+	var got []string
+	for _, f := range rec.Record.Features {
+		for _, v := range f.Values {
+			if f.Kind == record.KindIdentifier {
+				got = append(got, f.Name+"="+v.Norm)
+			}
+		}
+	}
+	if want := []string{"passport=P1", "passport=P2"}; !slices.Equal(got, want) {
+		t.Errorf("identifiers stored %q, want %q", got, want)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
 	}
 }
 
