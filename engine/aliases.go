@@ -280,17 +280,6 @@ const minNameShare = 50
 // be one party where their bits meet.
 var partyBits = map[record.EntityKind]uint8{record.EntityPerson: 1, record.EntityOrganization: 2, record.EntityUnknown: 3}
 
-// sharedDays finds date features of two sources, named differently, that
-// hold the same day for minSharedIDs names or more written alike (see
-// unsharedDates).
-func sharedDays(recs []record.Record) []fieldSharing {
-	var out []fieldSharing
-	sharedColumns(dayColumns(recs), minSharedIDs, func(a, b *featureHashes, n int) {
-		out = append(out, fieldSharing{a: fieldRef{a.source, a.feature}, b: fieldRef{b.source, b.feature}, kind: record.KindDate, n: n})
-	})
-	return out
-}
-
 func compareRefs(x, y fieldRef) int {
 	return cmp.Or(strings.Compare(x.source, y.source), strings.Compare(x.feature, y.feature))
 }

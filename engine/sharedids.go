@@ -11,19 +11,9 @@ import (
 )
 
 // minSharedIDs is the fewest values two identifier features of different
-// names in two sources must share for unsharedIdentifiers to report them,
-// and the fewest names and days two date features must (unsharedDates).
+// names in two sources must share to be reported, and the fewest names
+// and days two date features must (sharedIDs, sharedDays).
 const minSharedIDs = 5
-
-// unsharedIdentifiers reports identifier features of two sources, named
-// differently, that hold the same values (a KYC file's "document" and a
-// list's "passport"): features are compared by their name, so those
-// records are never compared by them, and the numbers they share say that
-// they should be (alias_of, or one name). recs come source by source, as
-// Load gives them.
-func unsharedIdentifiers(recs []record.Record) []string {
-	return idWarnings(sharedIDs(numberColumns(recs, maphash.MakeSeed())), nil)
-}
 
 // numberColumns gathers each source's identifier features as the hashes
 // of their numbers (numberHash).
@@ -35,7 +25,10 @@ func numberColumns(recs []record.Record, seed maphash.Seed) []featureHashes {
 }
 
 // sharedIDs returns the identifier features of cols of two sources, named
-// differently, that share minSharedIDs numbers or more.
+// differently, that share minSharedIDs numbers or more (a KYC file's
+// "document" and a list's "passport"): features are compared by their
+// name, so those records are never compared by them, and the numbers they
+// share say that they should be (alias_of, or one name).
 func sharedIDs(cols []featureHashes) []fieldSharing {
 	var out []fieldSharing
 	sharedColumns(cols, minSharedIDs, func(a, b *featureHashes, n int) {
@@ -50,16 +43,21 @@ func idWarnings(ids []fieldSharing, aliases []model.FieldAlias) []string {
 	return apartWarnings(ids, aliases, "identifier features %s of source %s and %s of source %s share %d values but not their name, so their records are never compared by them: features are compared by their name; map one onto the other's feature (alias_of, or the same name)")
 }
 
-// unsharedDates reports date features of two sources, named differently,
-// that hold the same day for records named alike (a KYC file's "dob" and
-// a list's "birth_date", mapped under their columns' names): those
-// records are never compared by their dates, which is what tells a parent
-// from a junior and a namesake from the same person. Only dates known to
-// the day count, with a name of the same record, so that dates shared by
-// chance (many people are born on one day) and a company's founding date
-// beside a person's birth say nothing.
-func unsharedDates(recs []record.Record) []string {
-	return dayWarnings(sharedDays(recs), nil)
+// sharedDays returns the date features of two sources, named
+// differently, that hold the same day for minSharedIDs names or more
+// written alike (a KYC file's "dob" and a list's "birth_date", mapped
+// under their columns' names): those records are never compared by their
+// dates, which is what tells a parent from a junior and a namesake from
+// the same person. Only dates known to the day count, with a name of the
+// same record, so that dates shared by chance (many people are born on
+// one day) and a company's founding date beside a person's birth say
+// nothing.
+func sharedDays(recs []record.Record) []fieldSharing {
+	var out []fieldSharing
+	sharedColumns(dayColumns(recs), minSharedIDs, func(a, b *featureHashes, n int) {
+		out = append(out, fieldSharing{a: fieldRef{a.source, a.feature}, b: fieldRef{b.source, b.feature}, kind: record.KindDate, n: n})
+	})
+	return out
 }
 
 // dayWarnings words the date features of days whose names still differ

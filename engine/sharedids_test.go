@@ -10,6 +10,16 @@ import (
 	"github.com/concord-er/concord/record"
 )
 
+// unsharedIdentifiers are the warnings of identifier features shared but
+// not named alike, as Resolve gives them with no field read otherwise.
+func unsharedIdentifiers(recs []record.Record) []string {
+	return idWarnings(sharedIDs(numberColumns(recs, maphash.MakeSeed())), nil)
+}
+
+// unsharedDates are the warnings of date features shared but not named
+// alike, as Resolve gives them with no field read otherwise.
+func unsharedDates(recs []record.Record) []string { return dayWarnings(sharedDays(recs), nil) }
+
 func TestUnsharedIdentifiers(t *testing.T) {
 	rec := func(source, feature, id string) record.Record {
 		return record.Record{Key: record.Key{Source: source, ID: id}, Features: []record.Feature{
