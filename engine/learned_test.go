@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -364,4 +365,87 @@ func featureValues(r record.Record) []string {
 		out = append(out, f.Name+"="+strings.Join(vs, "|"))
 	}
 	return out
+}
+
+// TestNameJoinsTrained: a customer file's given, middle and surname
+// columns mapped as three fields typed name are read as one name, as
+// columns: would join them: the entities are those of the config that
+// joins them, and a run with the model reads the records alike.
+func TestNameJoinsTrained(t *testing.T) {
+	dir := filepath.Join("..", "examples", "indep")
+	text, err := os.ReadFile(filepath.Join(dir, "indep.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const names = "      name:        {columns: [FirstName, MiddleName, LastName], type: name}\n"
+	const company = "      company:     {column: BusinessName, type: org_name, alias_of: name}\n"
+	if !strings.Contains(string(text), names) || !strings.Contains(string(text), company) {
+		t.Fatal("examples/indep/indep.yaml maps the customers' names otherwise")
+	}
+	ownCompany := strings.Replace(string(text), company, "      company:     {column: BusinessName, type: org_name}\n", 1)
+	parse := func(text string) *config.Config {
+		cfg, err := config.Parse([]byte(text), filepath.Join(dir, "test.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	joined := parse(ownCompany)
+	apart := parse(strings.Replace(ownCompany, names, "      first_name:  {column: FirstName, type: name}\n"+
+		"      middle_name: {column: MiddleName, type: name}\n      last_name:   {column: LastName, type: name}\n", 1))
+	want := fixture.Resolve(t, joined, engine.ResolveOptions{DropRaw: true})
+	got := fixture.Resolve(t, apart, engine.ResolveOptions{DropRaw: true})
+	if len(got.Model.NameJoins) != 1 {
+		t.Fatalf("name joins %+v, want the customers' three fields", got.Model.NameJoins)
+	}
+	if j := got.Model.NameJoins[0]; j.Source != "crm" || j.As != "name" || !reflect.DeepEqual(j.Fields, []string{"first_name", "middle_name", "last_name"}) {
+		t.Errorf("name join %+v, want crm's first_name, middle_name, last_name as name", j)
+	}
+	if !reflect.DeepEqual(got.Stats.NameJoins, got.Model.NameJoins) {
+		t.Errorf("summary's name joins %+v, the model's %+v", got.Stats.NameJoins, got.Model.NameJoins)
+	}
+	if !slices.ContainsFunc(got.Stats.Warnings, func(w string) bool {
+		return strings.Contains(w, "{columns: [FirstName, MiddleName, LastName], type: name}")
+	}) {
+		t.Errorf("no warning says what to write: %q", got.Stats.Warnings)
+	}
+	if len(got.Records) != len(want.Records) {
+		t.Fatalf("%d records, %d with the names joined in the config", len(got.Records), len(want.Records))
+	}
+	for i := range want.Records {
+		if !reflect.DeepEqual(featureValues(got.Records[i]), featureValues(want.Records[i])) {
+			t.Fatalf("record %v reads\n %v\nwith its names joined in the config\n %v", got.Records[i].Key, featureValues(got.Records[i]), featureValues(want.Records[i]))
+		}
+	}
+	if !samePartition(got.Entities, want.Entities) {
+		t.Error("the entities differ from those of the config that joins the names")
+	}
+	second := fixture.Resolve(t, apart, engine.ResolveOptions{DropRaw: true, Model: saved(t, got.Model)})
+	if !reflect.DeepEqual(second.Stats.NameJoins, got.Model.NameJoins) {
+		t.Errorf("a run with the model lists name joins %+v, the model holds %+v", second.Stats.NameJoins, got.Model.NameJoins)
+	}
+	for i := range got.Records {
+		if !reflect.DeepEqual(featureValues(second.Records[i]), featureValues(got.Records[i])) {
+			t.Fatalf("record %v reads\n %v\nwith the model, in training\n %v", got.Records[i].Key, featureValues(second.Records[i]), featureValues(got.Records[i]))
+		}
+	}
+}
+
+// samePartition reports whether two assignments of records to entities
+// group the records alike, whatever the entities' ids.
+func samePartition(a, b []record.EntityID) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	ab, ba := map[record.EntityID]record.EntityID{}, map[record.EntityID]record.EntityID{}
+	for i := range a {
+		if x, ok := ab[a[i]]; ok && x != b[i] {
+			return false
+		}
+		if y, ok := ba[b[i]]; ok && y != a[i] {
+			return false
+		}
+		ab[a[i]], ba[b[i]] = b[i], a[i]
+	}
+	return true
 }

@@ -96,6 +96,9 @@ type ResolveStats struct {
 	// another name, as the model keeps them: found by training
 	// (learnAliases), or the given model's.
 	FieldAliases []model.FieldAlias `json:"field_aliases,omitempty"`
+	// NameJoins are the fields read as one name (learnNameJoins), as the
+	// model keeps them.
+	NameJoins []model.NameJoin `json:"name_joins,omitempty"`
 }
 
 // BlockingStats describe the candidate pairs.
@@ -251,6 +254,13 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		opt.KeepLearned = true
 	}
 	start := time.Now()
+	// Fields that hold the parts of one name: read as one (learnNameJoins).
+	if opt.Model == nil {
+		res.Stats.NameJoins = learnNameJoins(ctx, cfg)
+		readJoinedFields(cfg, res.Stats.NameJoins)
+	} else {
+		res.Stats.NameJoins = opt.Model.NameJoins
+	}
 	opt.namesLater = true
 	load, err := Load(ctx, cfg, func(r record.Record) error {
 		if opt.DropRaw {
@@ -279,6 +289,9 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		res.Stats.FieldAliases = opt.Model.Aliases // read so as the sources were loaded
 	}
 	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties, Aliases: aliases}) // the plan's kinds read party names so
+	if opt.Model == nil {
+		res.Stats.Warnings = append(res.Stats.Warnings, nameJoinNotes(cfg, res.Stats.NameJoins)...)
+	}
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedNames(cfg)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, aliasNotes(aliases)...)
@@ -403,7 +416,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, fmt.Errorf("tf salt: %w", err)
 		}
 		m.Placeholders = modelPlaceholders(res.Stats.Placeholders, salt)
-		m.DateOrders, m.PartyNames, m.Aliases = orders, parties, aliases
+		m.DateOrders, m.PartyNames, m.Aliases, m.NameJoins = orders, parties, aliases, res.Stats.NameJoins
 		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
 		stage("training", start)
 	}
@@ -633,6 +646,7 @@ func ReadAsModel(cfg *config.Config, m *model.Model) {
 			}
 		}
 	}
+	readJoinedFields(cfg, m.NameJoins)
 	for _, o := range m.DateOrders {
 		field(o.Source, o.Field, func(f *config.Field) {
 			if f.Type == record.KindDate && len(f.Formats) == 0 {

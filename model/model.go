@@ -76,8 +76,29 @@ type Model struct {
 	// nombre and a list's name). Features are compared by name, so that,
 	// read apart, those records were never compared by them. Real time
 	// reads the fields so too.
-	Aliases  []FieldAlias `json:"field_aliases,omitempty"`
-	Training *Training    `json:"training,omitempty"`
+	Aliases []FieldAlias `json:"field_aliases,omitempty"`
+	// NameJoins are fields typed name of a source that training found to
+	// hold the parts of one name (a given name, a middle name, a surname
+	// mapped apart): read as one field, as columns: joins them, before
+	// the aliases are. Real time reads them so too.
+	NameJoins []NameJoin `json:"name_joins,omitempty"`
+	Training  *Training  `json:"training,omitempty"`
+}
+
+// NameJoin is a source's fields typed name read as one field As, their
+// values joined with a space in the order of Fields: titles, then given
+// names, then surnames (Model.NameJoins).
+type NameJoin struct {
+	Source string   `json:"source"`
+	Fields []string `json:"fields"`
+	As     string   `json:"as"`
+	// Rows, Given and OneWord are what training found in the source's
+	// first rows: how many held a value of a part, and of each field (in
+	// Fields' order) the share of its values that are a known given name
+	// and that are one word.
+	Rows    int       `json:"rows"`
+	Given   []float64 `json:"given"`
+	OneWord []float64 `json:"one_word"`
 }
 
 // FieldAlias is a field of a source read as feature As (Model.Aliases):
@@ -101,6 +122,16 @@ type FieldAlias struct {
 	// it.
 	ViaSource string `json:"via_source,omitempty"`
 	ViaField  string `json:"via_field,omitempty"`
+}
+
+// GivenShares writes the shares of j's fields' values that are known
+// given names as whole percentages, in j.Fields' order: "47%, 6%".
+func (j NameJoin) GivenShares() string {
+	parts := make([]string, len(j.Given))
+	for i, x := range j.Given {
+		parts[i] = fmt.Sprintf("%.0f%%", 100*x)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // MixedIdentifier is an identifier comparison of records of sources A and
@@ -416,6 +447,11 @@ func Read(r io.Reader) (*Model, error) {
 	for _, a := range m.Aliases {
 		if a.Source == "" || a.Field == "" || a.As == "" || a.As == a.Field {
 			return nil, fmt.Errorf("model: field alias %q of source %q as %q: a source, a field and another feature's name are needed", a.Field, a.Source, a.As)
+		}
+	}
+	for _, j := range m.NameJoins {
+		if j.Source == "" || len(j.Fields) < 2 || slices.Contains(j.Fields, "") || j.As == "" {
+			return nil, fmt.Errorf("model: name join of source %q as %q: a source, two fields or more and the field to read them as are needed", j.Source, j.As)
 		}
 	}
 	return &m, nil

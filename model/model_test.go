@@ -214,6 +214,26 @@ func TestWriteRead(t *testing.T) {
 			t.Errorf("a field alias as %q read without error", as)
 		}
 	}
+	m.Aliases = nil
+	// Name joins too; one of one field, or as no field, is refused.
+	m.NameJoins = []model.NameJoin{{Source: "crm", Fields: []string{"first", "last"}, As: "name", Rows: 40, Given: []float64{0.5, 0}, OneWord: []float64{1, 0.9}}}
+	buf.Reset()
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = model.Read(&buf); err != nil || !reflect.DeepEqual(got.NameJoins, m.NameJoins) {
+		t.Errorf("name joins read back %+v, %v; want %+v", got.NameJoins, err, m.NameJoins)
+	}
+	for _, bad := range []model.NameJoin{{Source: "crm", Fields: []string{"first"}, As: "name"}, {Source: "crm", Fields: []string{"first", "last"}}} {
+		m.NameJoins[0] = bad
+		buf.Reset()
+		if err := m.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := model.Read(&buf); err == nil {
+			t.Errorf("a name join %+v read without error", bad)
+		}
+	}
 	for _, bad := range []string{
 		`{"version": 2, "prior": 0.1}`,
 		`{"version": 1, "prior": 0}`,

@@ -82,3 +82,11 @@ cabello rangel ochoa pineda meza toro zapata valdez valdes salas lara luna miran
 camacho cuevas duarte franco guevara ibarra leal lugo marquez mejia montes murillo navas orozco
 palacios ponce quintana rivas robles salinas sosa tapia trujillo urdaneta uribe vera villa zamora
 `)
+
+// IsGivenName reports whether word, folded (Fold), is a common given name
+// (givenNames): what tells a file's column of given names from its column
+// of surnames.
+func IsGivenName(word string) bool { return givenNames[Fold(word)] }
+
+// IsTitle reports whether word, folded, is an honorific (Mr, Dr, Sra).
+func IsTitle(word string) bool { return honorifics[Fold(word)] }

@@ -885,3 +885,21 @@ func TestFieldCutFacet(t *testing.T) {
 		}
 	}
 }
+
+func TestIsGivenNameIsTitle(t *testing.T) {
+	for _, tt := range []struct {
+		word         string
+		given, title bool
+	}{
+		{"John", true, false}, {"JOSÉ", true, false}, {"María", true, false}, {"Smith", false, false},
+		{"Chowdhury", false, false}, {"Mr", false, true}, {"Sra.", false, true}, {"Dr", false, true},
+		{"", false, false}, {"John Smith", false, false},
+	} {
+		if got := normalize.IsGivenName(tt.word); got != tt.given {
+			t.Errorf("IsGivenName(%q) = %v, want %v", tt.word, got, tt.given)
+		}
+		if got := normalize.IsTitle(tt.word); got != tt.title {
+			t.Errorf("IsTitle(%q) = %v, want %v", tt.word, got, tt.title)
+		}
+	}
+}

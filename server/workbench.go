@@ -1070,6 +1070,11 @@ func learned(m *model.Model, v access.View) []learnedView {
 			out = append(out, learnedView{p.Source, p.Field, fmt.Sprintf("names typed as people's are read as party names, people's or organisations': %d of the %d records with one read first were an organisation's", p.Organisations, p.Records)})
 		}
 	}
+	for _, j := range m.NameJoins {
+		if v.Source(j.Source) {
+			out = append(out, learnedView{j.Source, strings.Join(j.Fields, ", "), fmt.Sprintf("fields typed name that hold the parts of one name are read as one field, %s, their values joined in this order: of the first %d rows holding one, known given names in %s of their values", j.As, j.Rows, j.GivenShares())})
+		}
+	}
 	for _, a := range m.Aliases {
 		if !v.Source(a.Source) {
 			continue

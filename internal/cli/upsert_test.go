@@ -377,3 +377,29 @@ func TestUpsertReadsAliasesAsTrained(t *testing.T) {
 		}
 	}
 }
+
+// TestUpsertReadsNameJoinsAsTrained: fields the model read as one name
+// (name_joins) are read so in an upserted row: one feature of their
+// columns joined, as training read them (a source's one name of no
+// declared kind: read as a party's).
+func TestUpsertReadsNameJoinsAsTrained(t *testing.T) {
+	for _, tt := range []struct {
+		joins string // the model's name_joins
+		want  []string
+	}{
+		{`[{"source": "people", "fields": ["given", "surname"], "as": "whole", "rows": 50, "given": [0.9, 0], "one_word": [1, 0.4]}]`, []string{"whole=Juan Garcia Lopez"}},
+		{`[]`, []string{"surname=Garcia Lopez", "given=Juan"}},
+	} {
+		r := upsertLearned(t, "      surname: {column: surname, type: name}\n      given: {column: given, type: name}\n", "name_joins", tt.joins,
+			`{"id": "a", "name": "Ana", "phone": "111", "surname": "Garcia Lopez", "given": "Juan"}`)
+		var got []string
+		for _, f := range r.Record.Features {
+			if f.Kind.IsName() {
+				got = append(got, f.Name+"="+strings.Join(f.Raw, "|"))
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("name joins %s: names stored %q, want %q", tt.joins, got, tt.want)
+		}
+	}
+}
