@@ -369,8 +369,10 @@ func featureValues(r record.Record) []string {
 
 // TestNameJoinsTrained: a customer file's given, middle and surname
 // columns mapped as three fields typed name are read as one name, as
-// columns: would join them: the entities are those of the config that
-// joins them, and a run with the model reads the records alike.
+// columns: would join them, and its business name, a field of its own
+// that no row holds with a person's name, as the same field's, both
+// party names: the entities are those of the config that says so, and
+// a run with the model reads the records alike.
 func TestNameJoinsTrained(t *testing.T) {
 	dir := filepath.Join("..", "examples", "indep")
 	text, err := os.ReadFile(filepath.Join(dir, "indep.yaml"))
@@ -382,7 +384,6 @@ func TestNameJoinsTrained(t *testing.T) {
 	if !strings.Contains(string(text), names) || !strings.Contains(string(text), company) {
 		t.Fatal("examples/indep/indep.yaml maps the customers' names otherwise")
 	}
-	ownCompany := strings.Replace(string(text), company, "      company:     {column: BusinessName, type: org_name}\n", 1)
 	parse := func(text string) *config.Config {
 		cfg, err := config.Parse([]byte(text), filepath.Join(dir, "test.yaml"))
 		if err != nil {
@@ -390,9 +391,13 @@ func TestNameJoinsTrained(t *testing.T) {
 		}
 		return cfg
 	}
-	joined := parse(ownCompany)
-	apart := parse(strings.Replace(ownCompany, names, "      first_name:  {column: FirstName, type: name}\n"+
-		"      middle_name: {column: MiddleName, type: name}\n      last_name:   {column: LastName, type: name}\n", 1))
+	// As training reads the three name columns and the business name
+	// beside them: one field of party names.
+	joined := parse(strings.Replace(strings.Replace(string(text), company, "      company:     {column: BusinessName, type: party, alias_of: name}\n", 1),
+		names, "      name:        {columns: [FirstName, MiddleName, LastName], type: party}\n", 1))
+	apart := parse(strings.Replace(strings.Replace(string(text), company, "      company:     {column: BusinessName, type: org_name}\n", 1),
+		names, "      first_name:  {column: FirstName, type: name}\n"+
+			"      middle_name: {column: MiddleName, type: name}\n      last_name:   {column: LastName, type: name}\n", 1))
 	want := fixture.Resolve(t, joined, engine.ResolveOptions{DropRaw: true})
 	got := fixture.Resolve(t, apart, engine.ResolveOptions{DropRaw: true})
 	if len(got.Model.NameJoins) != 1 {
@@ -401,8 +406,14 @@ func TestNameJoinsTrained(t *testing.T) {
 	if j := got.Model.NameJoins[0]; j.Source != "crm" || j.As != "name" || !reflect.DeepEqual(j.Fields, []string{"first_name", "middle_name", "last_name"}) {
 		t.Errorf("name join %+v, want crm's first_name, middle_name, last_name as name", j)
 	}
-	if !reflect.DeepEqual(got.Stats.NameJoins, got.Model.NameJoins) {
-		t.Errorf("summary's name joins %+v, the model's %+v", got.Stats.NameJoins, got.Model.NameJoins)
+	if len(got.Model.NameUnions) != 1 {
+		t.Fatalf("name unions %+v, want the customers' name and business name", got.Model.NameUnions)
+	}
+	if u := got.Model.NameUnions[0]; u.Source != "crm" || u.As != "name" || u.Kind != record.KindParty || !reflect.DeepEqual(u.Fields, []string{"name", "company"}) || u.Together != 0 {
+		t.Errorf("name union %+v, want crm's name and company as name, typed party, never together", u)
+	}
+	if !reflect.DeepEqual(got.Stats.NameJoins, got.Model.NameJoins) || !reflect.DeepEqual(got.Stats.NameUnions, got.Model.NameUnions) {
+		t.Errorf("summary's name joins and unions %+v %+v, the model's %+v %+v", got.Stats.NameJoins, got.Stats.NameUnions, got.Model.NameJoins, got.Model.NameUnions)
 	}
 	if !slices.ContainsFunc(got.Stats.Warnings, func(w string) bool {
 		return strings.Contains(w, "{columns: [FirstName, MiddleName, LastName], type: name}")
@@ -421,8 +432,8 @@ func TestNameJoinsTrained(t *testing.T) {
 		t.Error("the entities differ from those of the config that joins the names")
 	}
 	second := fixture.Resolve(t, apart, engine.ResolveOptions{DropRaw: true, Model: saved(t, got.Model)})
-	if !reflect.DeepEqual(second.Stats.NameJoins, got.Model.NameJoins) {
-		t.Errorf("a run with the model lists name joins %+v, the model holds %+v", second.Stats.NameJoins, got.Model.NameJoins)
+	if !reflect.DeepEqual(second.Stats.NameJoins, got.Model.NameJoins) || !reflect.DeepEqual(second.Stats.NameUnions, got.Model.NameUnions) {
+		t.Errorf("a run with the model lists name joins and unions %+v %+v, the model holds %+v %+v", second.Stats.NameJoins, second.Stats.NameUnions, got.Model.NameJoins, got.Model.NameUnions)
 	}
 	for i := range got.Records {
 		if !reflect.DeepEqual(featureValues(second.Records[i]), featureValues(got.Records[i])) {

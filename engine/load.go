@@ -78,26 +78,27 @@ const (
 
 // namePartsWarnings warns of each source that maps names to several
 // fields typed name (not aliases), one of which holds a single word in
-// onePartShare of its records or more where another source's field of
-// that name holds whole names: a given name and a surname mapped apart,
-// compared as names of their own, and neither with the other source's
-// whole name (the UK-style set so mapped 0.8676 → 0.8245). Sources that
-// all map the parts alike (Febrl's given name and surname) are not.
+// onePartShare of its records or more where another source holds whole
+// names: a given name and a surname mapped apart, compared as names of
+// their own, and neither with the other source's whole name (the
+// UK-style set so mapped 0.8676 → 0.8245), that training did not read
+// as one name (learnNameJoins). Sources that all map the parts alike
+// (Febrl's given name and surname) are not.
 func namePartsWarnings(cfg *config.Config, stats []SourceStats) []string {
 	fields := map[string]map[string]FieldStats{}
 	for _, st := range stats {
 		fields[st.Name] = st.Fields
 	}
 	oneWord := func(fs FieldStats) float64 { return float64(fs.OneWord) / float64(max(fs.Present, 1)) }
-	// whole reports whether a source other than skip holds whole names
-	// under feature name.
-	whole := func(name, skip string) bool {
+	// whole reports whether a source other than skip holds whole names,
+	// under whatever feature name.
+	whole := func(skip string) bool {
 		for _, src := range cfg.Sources {
 			if src.Name == skip {
 				continue
 			}
 			for _, f := range src.Fields {
-				if fs := fields[src.Name][f.Name]; f.Name == name && f.Type.IsName() && f.AliasOf == "" && fs.Present >= minInvalidWarned && oneWord(fs) < 1-onePartShare {
+				if fs := fields[src.Name][f.Name]; f.Type.IsName() && f.AliasOf == "" && fs.Present >= minInvalidWarned && oneWord(fs) < 1-onePartShare {
 					return true
 				}
 			}
@@ -114,7 +115,7 @@ func namePartsWarnings(cfg *config.Config, stats []SourceStats) []string {
 			}
 			names = append(names, f.Name)
 			columns = append(columns, f.Column)
-			if fs := fields[src.Name][f.Name]; part == "" && fs.Present >= minInvalidWarned && oneWord(fs) >= onePartShare && whole(f.Name, src.Name) {
+			if fs := fields[src.Name][f.Name]; part == "" && fs.Present >= minInvalidWarned && oneWord(fs) >= onePartShare && whole(src.Name) {
 				part = fmt.Sprintf("%s holds one word in %d of its %d records, where other sources hold whole names", f.Name, fs.OneWord, fs.Present)
 			}
 		}

@@ -385,8 +385,8 @@ func TestLoadWarnsOfDuplicateIDs(t *testing.T) {
 }
 
 // TestLoadWarnsOfNameParts: a given name and a surname mapped to two
-// fields typed name, where another source's field of that name holds
-// whole names, are warned of, naming the columns to join; joined with
+// fields typed name, where another source holds whole names (under that
+// feature name or another), are warned of, naming the columns to join; joined with
 // columns, a surname as an alias, sources that all map the parts alike
 // (Febrl), or two whole names (a company typed name and its officer's),
 // they are not.
@@ -410,6 +410,8 @@ func TestLoadWarnsOfNameParts(t *testing.T) {
 	}{
 		{"given name and surname apart", "{name: bank, path: b.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name}}}" + payments,
 			"source bank (b.csv): fields name, surname are typed name, and name holds one word in 12 of its 12 records, where other sources hold whole names: if they are parts of one name (a given name, a surname), map them as one field, name: {columns: [forename, surname], type: name}"},
+		{"named otherwise than the others' names", "{name: bank, path: b.csv, id: id, fields: {given: {column: forename, type: name}, family: {column: surname, type: name}}}" + payments,
+			"source bank (b.csv): fields given, family are typed name, and given holds one word in 12 of its 12 records, where other sources hold whole names: if they are parts of one name (a given name, a surname), map them as one field, name: {columns: [forename, surname], type: name}"},
 		{"joined", "{name: bank, path: b.csv, id: id, fields: {name: {columns: [forename, surname], type: name}}}" + payments, ""},
 		{"a surname as an alias", "{name: bank, path: b.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name, alias_of: name}}}" + payments, ""},
 		{"every source apart (Febrl)", "{name: bank, path: b.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name}}}\n  - {name: other, path: c.csv, id: id, fields: {name: {column: forename, type: name}, surname: {column: surname, type: name}}}", ""},

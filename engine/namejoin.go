@@ -46,23 +46,88 @@ const (
 	minGivenShare = 0.15
 )
 
-// learnNameJoins returns the fields of cfg's sources to read as one name,
-// as each source's first rows show. A source that cannot be read is left
-// for Load to report.
-func learnNameJoins(ctx context.Context, cfg *config.Config) []model.NameJoin {
-	var out []model.NameJoin
+// learnNameJoins returns the fields of cfg's sources to read as one name:
+// the parts of one name (model.NameJoin), and then fields no row holds
+// two of (model.NameUnion, nameUnion), as each source's first rows show.
+// A source that cannot be read is left for Load to report.
+func learnNameJoins(ctx context.Context, cfg *config.Config) ([]model.NameJoin, []model.NameUnion) {
+	var joins []model.NameJoin
 	var first []string // of each join, its first given name's field
-	for _, src := range cfg.Sources {
-		parts := nameParts(cfg, src)
+	samples := make([]nameSample, len(cfg.Sources))
+	for i, src := range cfg.Sources {
+		parts, names := nameParts(cfg, src), nameFields(cfg, src)
+		if len(parts) < 2 && len(names) < 2 {
+			continue
+		}
+		samples[i] = sampleNames(ctx, cfg, src, slices.Compact(slices.Sorted(slices.Values(slices.Concat(parts, names)))))
 		if len(parts) < 2 {
 			continue
 		}
-		if j, given, ok := sampleNameJoin(ctx, cfg, src, parts); ok {
-			out, first = append(out, j), append(first, given)
+		if j, given, ok := partsJoin(src, parts, samples[i]); ok {
+			joins, first = append(joins, j), append(first, given)
 		}
 	}
-	for i := range out {
-		out[i].As = joinedName(cfg, out, i, first[i])
+	for i := range joins {
+		joins[i].As = joinedName(cfg, joins, i, first[i])
+	}
+	var unions []model.NameUnion
+	for i, src := range cfg.Sources {
+		if u, ok := nameUnion(cfg, src, nameFields(cfg, src), samples[i], joins); ok {
+			unions = append(unions, u)
+		}
+	}
+	return joins, unions
+}
+
+// nameSample is a source's first rows, of those that hold a value of
+// some of its fields: the fields' indexes, and each row's first value of
+// each ("" for none).
+type nameSample struct {
+	fields []int
+	rows   [][]string
+}
+
+// column returns the column of s's rows that holds field i's values, or
+// -1.
+func (s nameSample) column(i int) int { return slices.Index(s.fields, i) }
+
+// sampleNames reads the first joinRows rows of src and returns those that
+// hold a value of one of fields (indexes into src.Fields). Values that
+// stand for none (normalize.Placeholder) are none.
+func sampleNames(ctx context.Context, cfg *config.Config, src config.Source, fields []int) nameSample {
+	out := nameSample{fields: fields}
+	opt := ingestOptions(src)
+	opt.MaxRowBytes = cfg.Limits.RowBytes
+	f, err := ingest.OpenFile(ctx, cfg.SourcePath(src), opt)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	for n := 0; n < joinRows; n++ {
+		rec, err := f.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if _, kept := KeptOut(err); !kept {
+				var re *ingest.RowError
+				if errors.As(err, &re) {
+					continue
+				}
+				break
+			}
+		}
+		row, any := make([]string, len(fields)), false
+		for k, i := range fields {
+			if i < len(rec.Features) && len(rec.Features[i].Raw) > 0 {
+				if v := strings.TrimSpace(rec.Features[i].Raw[0]); v != "" && normalize.Placeholder(record.KindName, v) == "" {
+					row[k], any = v, true
+				}
+			}
+		}
+		if any {
+			out.rows = append(out.rows, row)
+		}
 	}
 	return out
 }
@@ -74,12 +139,7 @@ func nameParts(cfg *config.Config, src config.Source) []int {
 	if src.Kind.Fixed == record.EntityOrganization {
 		return nil
 	}
-	named := map[string]bool{}
-	for _, rule := range cfg.Model.Blocking {
-		for _, term := range rule {
-			named[strings.SplitN(term, ".", 2)[0]] = true
-		}
-	}
+	named := blockingFeatures(cfg)
 	elsewhere := map[string]bool{}
 	others := false // another source holds names
 	for _, s := range cfg.Sources {
@@ -115,46 +175,22 @@ type partStats struct {
 	givenShare, oneWordRate float64
 }
 
-// sampleNameJoin reads src's first rows and returns the join of the
-// fields of parts (indexes into src.Fields) that hold one name's parts,
-// if any do, without its name (joinedName), and the name of its first
-// field of given names.
-func sampleNameJoin(ctx context.Context, cfg *config.Config, src config.Source, parts []int) (model.NameJoin, string, bool) {
-	opt := ingestOptions(src)
-	opt.MaxRowBytes = cfg.Limits.RowBytes
-	f, err := ingest.OpenFile(ctx, cfg.SourcePath(src), opt)
-	if err != nil {
-		return model.NameJoin{}, "", false
-	}
-	defer f.Close()
+// partsJoin returns the join of the fields of parts (indexes into
+// src.Fields) that hold one name's parts, as sample shows, if any do,
+// without its name (joinedName), and the name of its first field of given
+// names.
+func partsJoin(src config.Source, parts []int, sample nameSample) (model.NameJoin, string, bool) {
 	stats := make([]partStats, len(parts))
 	for k, i := range parts {
 		stats[k].field = i
 	}
 	rows := 0
 	held := make([]string, len(parts))
-	for n := 0; n < joinRows; n++ {
-		rec, err := f.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			if _, kept := KeptOut(err); !kept {
-				var re *ingest.RowError
-				if errors.As(err, &re) {
-					continue
-				}
-				break
-			}
-		}
+	for _, row := range sample.rows {
 		count := 0
 		for k, i := range parts {
-			held[k] = ""
-			if i < len(rec.Features) && len(rec.Features[i].Raw) > 0 {
-				if v := strings.TrimSpace(rec.Features[i].Raw[0]); v != "" && normalize.Placeholder(record.KindName, v) == "" {
-					held[k] = v
-					count++
-				}
+			if held[k] = row[sample.column(i)]; held[k] != "" {
+				count++
 			}
 		}
 		if count == 0 {
@@ -266,40 +302,53 @@ func joinedName(cfg *config.Config, joins []model.NameJoin, i int, first string)
 // twice on one config) is left.
 func readJoinedFields(cfg *config.Config, joins []model.NameJoin) {
 	for _, j := range joins {
-		for i := range cfg.Sources {
-			s := &cfg.Sources[i]
-			if s.Name != j.Source {
-				continue
-			}
-			at := make([]int, len(j.Fields))
-			for k, name := range j.Fields {
-				at[k] = slices.IndexFunc(s.Fields, func(f config.Field) bool { return f.Name == name })
-			}
-			if slices.Contains(at, -1) {
-				continue
-			}
-			joined := s.Fields[slices.Min(at)]
+		replaceFields(cfg, j.Source, j.Fields, func(fields []config.Field, at []int) (config.Field, int, bool) {
+			joined := fields[slices.Min(at)]
 			joined.Name, joined.Column, joined.Columns = j.As, "", nil
 			for _, k := range at {
-				f := s.Fields[k]
-				if len(f.Columns) > 0 {
+				if f := fields[k]; len(f.Columns) > 0 {
 					joined.Columns = append(joined.Columns, f.Columns...)
 				} else {
 					joined.Columns = append(joined.Columns, f.Column)
 				}
 			}
-			// A new slice: copies of the source made before read it as it was.
-			fields := make([]config.Field, 0, len(s.Fields)-len(at)+1)
-			for k, f := range s.Fields {
-				switch {
-				case k == slices.Min(at):
-					fields = append(fields, joined)
-				case !slices.Contains(at, k):
-					fields = append(fields, f)
-				}
-			}
-			s.Fields = fields
+			return joined, slices.Min(at), true
+		})
+	}
+}
+
+// replaceFields replaces the fields named names of cfg's source of that
+// name, when it has them all, with the one field merge makes of them
+// (given the source's fields and their indexes, in names' order), at the
+// index merge says, unless merge declines. The source's fields are a new
+// slice: copies of the source made before read it as it was.
+func replaceFields(cfg *config.Config, source string, names []string, merge func(fields []config.Field, at []int) (config.Field, int, bool)) {
+	for i := range cfg.Sources {
+		s := &cfg.Sources[i]
+		if s.Name != source {
+			continue
 		}
+		at := make([]int, len(names))
+		for k, name := range names {
+			at[k] = slices.IndexFunc(s.Fields, func(f config.Field) bool { return f.Name == name })
+		}
+		if slices.Contains(at, -1) {
+			continue
+		}
+		merged, pos, ok := merge(s.Fields, at)
+		if !ok {
+			continue
+		}
+		fields := make([]config.Field, 0, len(s.Fields)-len(at)+1)
+		for k, f := range s.Fields {
+			switch {
+			case k == pos:
+				fields = append(fields, merged)
+			case !slices.Contains(at, k):
+				fields = append(fields, f)
+			}
+		}
+		s.Fields = fields
 	}
 }
 

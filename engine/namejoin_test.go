@@ -170,7 +170,8 @@ model:
 				t.Fatal(err)
 			}
 			var got []string
-			for _, j := range learnNameJoins(context.Background(), cfg) {
+			joins, _ := learnNameJoins(context.Background(), cfg)
+			for _, j := range joins {
 				got = append(got, j.Source+": "+strings.Join(j.Fields, " ")+" as "+j.As)
 				if j.Rows != c.rows || len(j.Given) != len(j.Fields) || len(j.OneWord) != len(j.Fields) {
 					t.Errorf("join %+v: rows or shares missing", j)

@@ -99,6 +99,9 @@ type ResolveStats struct {
 	// NameJoins are the fields read as one name (learnNameJoins), as the
 	// model keeps them.
 	NameJoins []model.NameJoin `json:"name_joins,omitempty"`
+	// NameUnions are the fields of names no row holds two of, read as one
+	// (nameUnion), as the model keeps them.
+	NameUnions []model.NameUnion `json:"name_unions,omitempty"`
 }
 
 // BlockingStats describe the candidate pairs.
@@ -256,10 +259,10 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	start := time.Now()
 	// Fields that hold the parts of one name: read as one (learnNameJoins).
 	if opt.Model == nil {
-		res.Stats.NameJoins = learnNameJoins(ctx, cfg)
-		readJoinedFields(cfg, res.Stats.NameJoins)
+		res.Stats.NameJoins, res.Stats.NameUnions = learnNameJoins(ctx, cfg)
+		ReadAsModel(cfg, &model.Model{NameJoins: res.Stats.NameJoins, NameUnions: res.Stats.NameUnions})
 	} else {
-		res.Stats.NameJoins = opt.Model.NameJoins
+		res.Stats.NameJoins, res.Stats.NameUnions = opt.Model.NameJoins, opt.Model.NameUnions
 	}
 	opt.namesLater = true
 	load, err := Load(ctx, cfg, func(r record.Record) error {
@@ -291,6 +294,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties, Aliases: aliases}) // the plan's kinds read party names so
 	if opt.Model == nil {
 		res.Stats.Warnings = append(res.Stats.Warnings, nameJoinNotes(cfg, res.Stats.NameJoins)...)
+		res.Stats.Warnings = append(res.Stats.Warnings, nameUnionNotes(cfg, res.Stats.NameUnions)...)
 	}
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedNames(cfg)...)
@@ -416,7 +420,8 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 			return nil, fmt.Errorf("tf salt: %w", err)
 		}
 		m.Placeholders = modelPlaceholders(res.Stats.Placeholders, salt)
-		m.DateOrders, m.PartyNames, m.Aliases, m.NameJoins = orders, parties, aliases, res.Stats.NameJoins
+		m.DateOrders, m.PartyNames, m.Aliases = orders, parties, aliases
+		m.NameJoins, m.NameUnions = res.Stats.NameJoins, res.Stats.NameUnions
 		res.Stats.Warnings = append(res.Stats.Warnings, m.Training.Warnings...)
 		stage("training", start)
 	}
@@ -647,6 +652,7 @@ func ReadAsModel(cfg *config.Config, m *model.Model) {
 		}
 	}
 	readJoinedFields(cfg, m.NameJoins)
+	readUnitedFields(cfg, m.NameUnions)
 	for _, o := range m.DateOrders {
 		field(o.Source, o.Field, func(f *config.Field) {
 			if f.Type == record.KindDate && len(f.Formats) == 0 {

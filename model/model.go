@@ -82,7 +82,26 @@ type Model struct {
 	// mapped apart): read as one field, as columns: joins them, before
 	// the aliases are. Real time reads them so too.
 	NameJoins []NameJoin `json:"name_joins,omitempty"`
-	Training  *Training  `json:"training,omitempty"`
+	// NameUnions are name fields of a source that no row holds two of (a
+	// customer file's person's name and company name in columns of their
+	// own): read as one field, after the name joins, before the aliases.
+	NameUnions []NameUnion `json:"name_unions,omitempty"`
+	Training   *Training   `json:"training,omitempty"`
+}
+
+// NameUnion is a source's name fields read as one field As of type Kind
+// (Model.NameUnions): the first keeps its columns, the others' columns
+// are added to it as alias_of adds them.
+type NameUnion struct {
+	Source string      `json:"source"`
+	Fields []string    `json:"fields"`
+	As     string      `json:"as"`
+	Kind   record.Kind `json:"kind"`
+	// Rows and Together are what training found in the source's first
+	// rows: how many held a value of one of the fields, and how many of
+	// two.
+	Rows     int `json:"rows"`
+	Together int `json:"together"`
 }
 
 // NameJoin is a source's fields typed name read as one field As, their
@@ -447,6 +466,11 @@ func Read(r io.Reader) (*Model, error) {
 	for _, a := range m.Aliases {
 		if a.Source == "" || a.Field == "" || a.As == "" || a.As == a.Field {
 			return nil, fmt.Errorf("model: field alias %q of source %q as %q: a source, a field and another feature's name are needed", a.Field, a.Source, a.As)
+		}
+	}
+	for _, u := range m.NameUnions {
+		if u.Source == "" || len(u.Fields) < 2 || slices.Contains(u.Fields, "") || u.As == "" || !u.Kind.IsName() {
+			return nil, fmt.Errorf("model: name union of source %q as %q: a source, two fields or more, the field to read them as and a kind of name are needed", u.Source, u.As)
 		}
 	}
 	for _, j := range m.NameJoins {

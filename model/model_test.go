@@ -234,6 +234,28 @@ func TestWriteRead(t *testing.T) {
 			t.Errorf("a name join %+v read without error", bad)
 		}
 	}
+	m.NameJoins = nil
+	// Name unions too; one of one field, as no field, or of a kind that
+	// is no name's, is refused.
+	m.NameUnions = []model.NameUnion{{Source: "crm", Fields: []string{"name", "company"}, As: "name", Kind: record.KindParty, Rows: 40, Together: 1}}
+	buf.Reset()
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = model.Read(&buf); err != nil || !reflect.DeepEqual(got.NameUnions, m.NameUnions) {
+		t.Errorf("name unions read back %+v, %v; want %+v", got.NameUnions, err, m.NameUnions)
+	}
+	for _, bad := range []model.NameUnion{{Source: "crm", Fields: []string{"name"}, As: "name", Kind: record.KindParty},
+		{Source: "crm", Fields: []string{"name", "company"}, Kind: record.KindParty}, {Source: "crm", Fields: []string{"name", "company"}, As: "name", Kind: record.KindDate}} {
+		m.NameUnions[0] = bad
+		buf.Reset()
+		if err := m.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := model.Read(&buf); err == nil {
+			t.Errorf("a name union %+v read without error", bad)
+		}
+	}
 	for _, bad := range []string{
 		`{"version": 2, "prior": 0.1}`,
 		`{"version": 1, "prior": 0}`,

@@ -1075,6 +1075,11 @@ func learned(m *model.Model, v access.View) []learnedView {
 			out = append(out, learnedView{j.Source, strings.Join(j.Fields, ", "), fmt.Sprintf("fields typed name that hold the parts of one name are read as one field, %s, their values joined in this order: of the first %d rows holding one, known given names in %s of their values", j.As, j.Rows, j.GivenShares())})
 		}
 	}
+	for _, u := range m.NameUnions {
+		if v.Source(u.Source) {
+			out = append(out, learnedView{u.Source, strings.Join(u.Fields, ", "), fmt.Sprintf("fields of names no row writes two of are read as one field, %s, typed %s: of the first %d rows holding one, %d held two", u.As, u.Kind, u.Rows, u.Together)})
+		}
+	}
 	for _, a := range m.Aliases {
 		if !v.Source(a.Source) {
 			continue

@@ -514,7 +514,7 @@ func TestWorkbenchSessionsShared(t *testing.T) {
 // TestWorkbenchModelLearned: the model page says what training found in
 // the sources' values (a date field's order of day and month, names read
 // as party names, a field read as another's feature, fields read as one
-// name, a value read as missing), of the sources the reader may see alone, naming no other.
+// name or one field, a value read as missing), of the sources the reader may see alone, naming no other.
 func TestWorkbenchModelLearned(t *testing.T) {
 	m := testModel()
 	m.DateOrders = []model.DateOrder{
@@ -526,6 +526,7 @@ func TestWorkbenchModelLearned(t *testing.T) {
 	m.Aliases = []model.FieldAlias{{Source: "pub", Field: "documento", As: "passport", With: "sec", Shared: 12},
 		{Source: "sec", Field: "pass_no", As: "passport", With: "pub", Shared: 37, Adds: true}}
 	m.NameJoins = []model.NameJoin{{Source: "sec", Fields: []string{"forename", "surname"}, As: "name", Rows: 900, Given: []float64{0.47, 0.06}, OneWord: []float64{1, 0.9}}}
+	m.NameUnions = []model.NameUnion{{Source: "pub", Fields: []string{"name", "firm"}, As: "name", Kind: "party", Rows: 640, Together: 2}}
 	f := newFixtureWith(t, m)
 	for _, tt := range []struct {
 		principal string
@@ -535,8 +536,9 @@ func TestWorkbenchModelLearned(t *testing.T) {
 		{"ann", []string{"Read from the data", "read day first: 2822 of its dates could only be read so, 0 only the other way", "are read as party names", "20 of the 200 records with one read first were an organisation",
 			"read month first: 41 of its dates could only be read so, 1 only the other way", "a value held by 120 records of 118 names is read as missing",
 			"its values are read as feature passport: source sec holds 12 of them", "its values are added to those of its feature passport: source pub holds 37 of them",
-			"forename, surname", "read as one field, name, their values joined in this order: of the first 900 rows holding one, known given names in 47%, 6% of their values"}, nil},
-		{"out", []string{"read day first: 2822", "20 of the 200 records", "its values are read as feature passport: another source holds 12 of them"},
+			"forename, surname", "read as one field, name, their values joined in this order: of the first 900 rows holding one, known given names in 47%, 6% of their values",
+			"name, firm", "fields of names no row writes two of are read as one field, name, typed party: of the first 640 rows holding one, 2 held two"}, nil},
+		{"out", []string{"read day first: 2822", "20 of the 200 records", "its values are read as feature passport: another source holds 12 of them", "of the first 640 rows"},
 			[]string{"month first", "120 records", `<th scope="row">sec</th>`, "source sec", "37 of them", "900 rows"}},
 	} {
 		b := f.browser(t)

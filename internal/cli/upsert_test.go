@@ -403,3 +403,29 @@ func TestUpsertReadsNameJoinsAsTrained(t *testing.T) {
 		}
 	}
 }
+
+// TestUpsertReadsNameUnionsAsTrained: fields of names the model read as
+// one field (name_unions) are read so in an upserted row: a company's
+// name in its own column is the record's party name, read as an
+// organisation's.
+func TestUpsertReadsNameUnionsAsTrained(t *testing.T) {
+	for _, tt := range []struct {
+		unions string // the model's name_unions
+		want   []string
+	}{
+		{`[{"source": "people", "fields": ["person", "firm"], "as": "whole", "kind": "party", "rows": 50, "together": 0}]`, []string{"whole party=Acme Trading Ltd organization"}},
+		{`[]`, []string{"firm org_name=Acme Trading Ltd organization"}},
+	} {
+		r := upsertLearned(t, "      person: {column: person, type: name}\n      firm: {column: firm, type: org_name}\n", "name_unions", tt.unions,
+			`{"id": "a", "name": "Ana", "phone": "111", "person": "", "firm": "Acme Trading Ltd"}`)
+		var got []string
+		for _, f := range r.Record.Features {
+			if f.Kind.IsName() && len(f.Raw) > 0 {
+				got = append(got, fmt.Sprintf("%s %s=%s %s", f.Name, f.Kind, strings.Join(f.Raw, "|"), r.Record.Kind))
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("name unions %s: names stored %q, want %q", tt.unions, got, tt.want)
+		}
+	}
+}
