@@ -66,8 +66,10 @@ type unionUnit struct {
 // of two fields or more, read after joins. Of those held in minJoinRows
 // rows or more, the one most rows hold comes first (the one of several
 // columns, if any: a field of several columns cannot add its values to
-// another), and each other joins it where, of the rows holding it or one
-// of those already taken, at most one in unionNoise holds both.
+// another), and each other joins it where, of the rows holding it, at
+// most one in unionNoise holds one of those already taken too (a
+// register whose few filings with an officer write the company beside
+// him holds them together in every one of those).
 func nameUnion(cfg *config.Config, src config.Source, names []int, sample nameSample, joins []model.NameJoin) (model.NameUnion, bool) {
 	var units []unionUnit
 	joined := map[int]bool{}
@@ -114,17 +116,13 @@ func nameUnion(cfg *config.Config, src config.Source, names []int, sample nameSa
 		if u.columns > 1 {
 			continue
 		}
-		together, either := 0, 0
+		together := 0
 		for _, row := range sample.rows {
-			mine, theirs := holds(row, u), slices.ContainsFunc(taken, func(t *unionUnit) bool { return holds(row, t) })
-			if mine && theirs {
+			if holds(row, u) && slices.ContainsFunc(taken, func(t *unionUnit) bool { return holds(row, t) }) {
 				together++
 			}
-			if mine || theirs {
-				either++
-			}
 		}
-		if together*unionNoise <= either {
+		if together*unionNoise <= u.present {
 			taken = append(taken, u)
 		}
 	}
