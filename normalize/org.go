@@ -488,6 +488,12 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"bsc":           {"bsc", "b s c"},
 		"se":            {"se", "s e", "societas europaea"},
 		"ev":            {"e v", "eingetragener verein"},
+		"ek":            {"ek", "e k", "e kfm", "e kfr", "e kfrau", "eingetragener kaufmann", "eingetragene kauffrau"}, // a merchant's firm in the German register: Kraus Handel e.K.
+		"gbr":           {"gbr", "gesellschaft burgerlichen rechts", "gesellschaft buergerlichen rechts"},
+		"partg":         {"partg", "partg mbb", "partgmbb", "partnerschaftsgesellschaft", "partnerschaftsgesellschaft mbb"},
+		"eg":            {"eg", "e g", "eingetragene genossenschaft"}, // a cooperative: Volksbank Mittelhessen eG
+		"kgaa":          {"kgaa", "kg aa", "kommanditgesellschaft auf aktien"},
+		"eu":            {"e u", "eingetragenes unternehmen"}, // Austria's e.U.
 		"eurl":          {"eurl"},
 		"sasu":          {"sasu"},
 		"snc":           {"snc", "societe en nom collectif"},
@@ -718,7 +724,7 @@ func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
 
 // ambiguousForms are legal forms spelled like words of people's names,
 // and spellings of others that are (ASA, CIA).
-var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia sc ac")
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia sc ac ev ek eg eu")
 
 // formsBeforeName are the legal forms that names write before them, as
 // Russian, Kazakh and Indonesian ones do (OOO, PJSC, TOO, PT), even when
