@@ -727,6 +727,11 @@ func TestLegalFormsAgree(t *testing.T) {
 		{"llc", "inc", false},
 		{"ltd", "plc", false},
 		{"sa", "srl", false},
+		{"gmbh co kg", "gmbh", false}, // a KG and its partner GmbH
+		{"gmbh co kg", "kg", true},
+		{"ag co kg", "ag", false},
+		{"kgaa", "kg", false},
+		{"co", "gmbh co kg", true},
 	}
 	for _, tt := range tests {
 		if got := compare.LegalFormsAgree(tt.a, tt.b); got != tt.want {

@@ -86,14 +86,23 @@ func formsDisagree(a, b *Prepared) bool {
 // payment's field cut short writes it (S.A of S.A.S.), both of the forms
 // American files write for one another (inc, corp), or co, which a form's
 // first word alone reads as (COMPAÑIA of Compañía Anónima, cut short with
-// the field). Two others
+// the field); but a KG's (GmbH & Co. KG) and another's never. Two others
 // (nv and bv, ag and gmbh) are two companies': a parent and its
 // subsidiary as a rule, DSM N.V. and DSM IP Assets B.V.
 func LegalFormsAgree(a, b string) bool {
 	if a == b || a == "" || b == "" {
 		return true
 	}
-	if a == "co" || b == "co" || americanForms[a] && americanForms[b] || strings.HasPrefix(a, b) || strings.HasPrefix(b, a) {
+	if a == "co" || b == "co" {
+		return true
+	}
+	// A GmbH & Co. KG is a limited partnership whose partner is a GmbH:
+	// a KG, not the GmbH beside it (Müller Bau GmbH & Co. KG and Müller Bau
+	// Verwaltungs GmbH, one address and one officer, are two companies).
+	if strings.HasSuffix(a, "kg") != strings.HasSuffix(b, "kg") {
+		return false
+	}
+	if americanForms[a] && americanForms[b] || strings.HasPrefix(a, b) || strings.HasPrefix(b, a) {
 		return true
 	}
 	wa, wb := strings.Fields(a), strings.Fields(b)

@@ -610,6 +610,13 @@ func nameWords(raw string) (words []string, suffix string) {
 		}
 		parts = parts[:len(parts)-1]
 	}
+	// Parts after the second that hold no given name nor initial are no
+	// part of the name: a place, a role, as the German register writes its
+	// officers ("Müller, Hans, Berlin, *01.02.1960"). Last, First, Middle
+	// keeps its middle ("DOE, JOHN, Q", "SMITH, JOHN, PAUL").
+	for len(parts) > 2 && !slices.ContainsFunc(parts[len(parts)-1], func(w string) bool { return givenNames[w] || len(w) == 1 }) {
+		parts = parts[:len(parts)-1]
+	}
 	// A suffix ending any part belongs to the whole name: "García, Juan Jr".
 	for i, p := range parts {
 		parts[i] = stripSuffixes(p, &suffix)

@@ -63,6 +63,10 @@ const patstatTarget = 0.94
 // (0.95 on 5 December 2026), not a goal.
 const indepTarget = 0.92
 
+// germanTarget is a floor under the German-style set's pairwise F1 (0.96
+// on 6 December 2026), not a goal.
+const germanTarget = 0.93
+
 // chicagoTarget is a floor under the Chicago early-childhood sites'
 // pairwise F1 (0.92 on 5 December 2026), not a goal.
 const chicagoTarget = 0.90
@@ -118,6 +122,14 @@ func TestAccuracy(t *testing.T) {
 		filepath.Join(indep, "indep.yaml"), indepTarget,
 		func([]record.Record) map[record.Key]string {
 			return readTruth(t, filepath.Join(indep, "truth.csv.gz"))
+		}})
+	// The German-style set (examples/eu, scripts/eugen): a third
+	// generator's conventions.
+	german := filepath.Join("..", "..", "examples", "eu")
+	sets = append(sets, dataset{"German-style set", "scripts/eugen, seed 1: a bank's customers (given name, surname and company name in columns of their own, mapped as three fields), a commercial register (its officers in the register's own cell, not scored), an EU-style JSON list, SEPA payments of two parties; juniors, namesakes, and each GmbH & Co. KG's Verwaltungs GmbH at its address",
+		filepath.Join(german, "eu.yaml"), germanTarget,
+		func([]record.Record) map[record.Key]string {
+			return readTruth(t, filepath.Join(german, "truth.csv.gz"))
 		}})
 	synthDir := t.TempDir()
 	// The same set mapped as a user who maps each of the customers' name
@@ -298,7 +310,7 @@ Regenerate this file with:
 The same test, run without ` + "`-write`" + ` in CI, fails if pairwise F1 drops below the targets
 (Febrl4 0.99, Febrl3 0.97, synthetic 0.97, Febrl1 and Febrl2 0.95, heterogeneous ` + fmt.Sprint(heteroTarget) + `,
 UK-style ` + fmt.Sprint(ukTarget) + `, historical figures ` + fmt.Sprint(historicalTarget) + `, Chicago sites ` + fmt.Sprint(chicagoTarget) + `, PATSTAT applicants ` + fmt.Sprint(patstatTarget) + `,
-independent generator ` + fmt.Sprint(indepTarget) + `: floors under what they measure, not goals),
+independent generator ` + fmt.Sprint(indepTarget) + `, German-style ` + fmt.Sprint(germanTarget) + `: floors under what they measure, not goals),
 or if values written as many systems write them (placeholders for missing values, labels
 around identifiers) cost the heterogeneous set more than ` + fmt.Sprint(messyCost) + ` of it (read as they
 are written, as by the code of 3 December, they cost 0.075: F1 0.9042; without the
@@ -382,6 +394,25 @@ by us). The customer file's business name, mapped as a field of its own, was the
 of its records to compare with the register's; no row writes both a person's name and a
 business name, and training reads fields of names that no row writes two of as one field
 of party names (` + "`name_unions`" + `): 0.9532 (the row above), as the README's config scores.
+
+A third generator, written apart from both (` + "`scripts/eugen`" + `, ` + "`examples/eu`" + `), writes German data: a bank
+whose customers' given names, surnames and company names are columns of their own (mapped
+from the README as three fields: read as one name, as the rows show), a commercial
+register, an EU-style list and SEPA payments. It found three causes, fixed in general: the
+German register's legal forms e.K., GbR, PartG mbB, eG, KGaA (and Austria's e.U.) were no
+forms, and Kraus Handel e.K. was a person named E K Kraus Handel who never met the
+company in a payment (its banks' firms and their payments 0.90 → 1.00); a GmbH & Co. KG's
+form agreed with the GmbH beside it (one the other's words and more), so that the KG in the
+bank's file was as near its Verwaltungs GmbH, at one address with one officer, as to
+itself in the register, and was held back as ambiguous (bank and register 0.965 → 1.000:
+a KG's form now agrees only with a KG's); and a name written as the register writes its
+officers, "Nikitin, Mikhail, Nürnberg, *14.01.1999", read the place as a middle name
+(parts after the second that hold no given name nor initial are left out now). F1 0.9528 →
+0.9592, precision 1.0000. What it still misses is mostly by design: a payment or a list
+entry that names a company exactly, with its legal form, and carries nothing else, is
+left for review (p 0.81 for a name no other company holds), as a list's name-only hit
+should be; and persons who pay under a common name alone. The register's officers are not
+scored: one cell may name two people, and the date of birth in it is no field of its own.
 
 The UK-style set (` + "`synth.WriteUK`" + `, written apart from the heterogeneous generator, with
 British conventions: names in columns, a flat before or after the street, officers as
