@@ -306,12 +306,7 @@ func learnAliases(cfg *config.Config, recs []record.Record, ids, days []fieldSha
 	if len(found) == 0 {
 		return nil
 	}
-	named := map[string]bool{} // features a blocking rule names
-	for _, rule := range cfg.Model.Blocking {
-		for _, term := range rule {
-			named[strings.SplitN(term, ".", 2)[0]] = true
-		}
-	}
+	named := blockingFeatures(cfg)
 	// cur is each field's feature as read so far, by its source and
 	// name as written.
 	cur := map[fieldRef]string{}

@@ -30,15 +30,18 @@ import (
 // written beside another in half its rows or more (a bank's file may
 // write its business customers' names in the surname's column alone),
 // and there holds short values (at most two words in partShare of them),
-// one holds a single word in onePartShare of its values, and their words say which is which: one holds
-// known given names (normalize.IsGivenName) in minGivenShare of its values
-// or more, another in a third of that share or less (its surnames). A list's
-// name and aliases hold whole names, a file's own given name and a
-// spouse's given name both hold given names: neither is joined. A field a
-// blocking rule names, that is sensitive, that declares exclusive, holds
-// several values or takes others' (alias_of) stays as written, and so do
-// fields whose names another source uses too (Febrl's two files, given
-// names and surnames both mapped apart, compare them part by part).
+// one holds a single word in onePartShare of its values, and their words
+// say which is which: one holds known given names (normalize.IsGivenName)
+// in minGivenShare of its values or more, another in a third of that
+// share or less (its surnames). A list's name and aliases hold whole
+// names, a file's own given name and a spouse's given name both hold
+// given names: neither is joined. A field a blocking rule names, that is
+// sensitive, that declares exclusive, holds several values or takes
+// others' (alias_of) stays as written, and so do fields whose names
+// another source uses too (Febrl's two files, given names and surnames
+// both mapped apart, compare them part by part). A source that is no
+// regular file (allow_special: a FIFO) is not read ahead: the rows read
+// would be gone.
 const (
 	joinRows      = 5000
 	minJoinRows   = 20
@@ -56,7 +59,7 @@ func learnNameJoins(ctx context.Context, cfg *config.Config) ([]model.NameJoin, 
 	samples := make([]nameSample, len(cfg.Sources))
 	for i, src := range cfg.Sources {
 		parts, names := nameParts(cfg, src), nameFields(cfg, src)
-		if len(parts) < 2 && len(names) < 2 {
+		if len(parts) < 2 && len(names) < 2 || src.AllowSpecial {
 			continue
 		}
 		samples[i] = sampleNames(ctx, cfg, src, slices.Compact(slices.Sorted(slices.Values(slices.Concat(parts, names)))))
@@ -117,15 +120,15 @@ func sampleNames(ctx context.Context, cfg *config.Config, src config.Source, fie
 				break
 			}
 		}
-		row, any := make([]string, len(fields)), false
+		row, some := make([]string, len(fields)), false
 		for k, i := range fields {
 			if i < len(rec.Features) && len(rec.Features[i].Raw) > 0 {
 				if v := strings.TrimSpace(rec.Features[i].Raw[0]); v != "" && normalize.Placeholder(record.KindName, v) == "" {
-					row[k], any = v, true
+					row[k], some = v, true
 				}
 			}
 		}
-		if any {
+		if some {
 			out.rows = append(out.rows, row)
 		}
 	}

@@ -145,6 +145,7 @@ model:
     - [last_name]`, nil},
 		{"a sensitive part", 200, map[string][]joinColumn{"crm": crm, "list": list}, crmYAML + `
     sensitive: [last_name]` + listYAML, nil},
+		{"a source that may be a FIFO, not read ahead", 200, map[string][]joinColumn{"crm": crm, "list": list}, strings.Replace(crmYAML, "    id: id", "    id: id\n    allow_special: true", 1) + listYAML, nil},
 		{"too few rows", 15, map[string][]joinColumn{"crm": crm, "list": list}, crmYAML + listYAML, nil},
 		{"two sources apart, named otherwise", 200, map[string][]joinColumn{"crm": crm, "kyc": {{"nombre", given}, {"apellido", surname}}}, crmYAML + `
   - name: kyc

@@ -257,10 +257,15 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		opt.KeepLearned = true
 	}
 	start := time.Now()
-	// Fields that hold the parts of one name: read as one (learnNameJoins).
+	// Fields that hold the parts of one name, or one name in one column or
+	// another: read as one (learnNameJoins), and said so.
+	var joinNotes []string
 	if opt.Model == nil {
 		res.Stats.NameJoins, res.Stats.NameUnions = learnNameJoins(ctx, cfg)
-		ReadAsModel(cfg, &model.Model{NameJoins: res.Stats.NameJoins, NameUnions: res.Stats.NameUnions})
+		readJoinedFields(cfg, res.Stats.NameJoins) // as ReadAsModel reads them
+		joinNotes = nameJoinNotes(cfg, res.Stats.NameJoins)
+		readUnitedFields(cfg, res.Stats.NameUnions)
+		joinNotes = append(joinNotes, nameUnionNotes(cfg, res.Stats.NameUnions)...)
 	} else {
 		res.Stats.NameJoins, res.Stats.NameUnions = opt.Model.NameJoins, opt.Model.NameUnions
 	}
@@ -292,10 +297,7 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 		res.Stats.FieldAliases = opt.Model.Aliases // read so as the sources were loaded
 	}
 	ReadAsModel(cfg, &model.Model{DateOrders: orders, PartyNames: parties, Aliases: aliases}) // the plan's kinds read party names so
-	if opt.Model == nil {
-		res.Stats.Warnings = append(res.Stats.Warnings, nameJoinNotes(cfg, res.Stats.NameJoins)...)
-		res.Stats.Warnings = append(res.Stats.Warnings, nameUnionNotes(cfg, res.Stats.NameUnions)...)
-	}
+	res.Stats.Warnings = append(res.Stats.Warnings, joinNotes...)
 	res.Stats.Warnings = append(res.Stats.Warnings, load.Warnings...)
 	res.Stats.Warnings = append(res.Stats.Warnings, unsharedNames(cfg)...)
 	res.Stats.Warnings = append(res.Stats.Warnings, aliasNotes(aliases)...)
