@@ -267,8 +267,9 @@ func partsJoin(src config.Source, parts []int, sample nameSample) (model.NameJoi
 
 // joinedName is the name of the field joins[i] reads as one: the name
 // other sources give whole names most (fields typed name or party, none
-// joined), or else "name", when the source has no other field of it;
-// otherwise first's (its first field of given names).
+// joined), or else, when none is given most (a payments file's dbtr_nm
+// and cdtr_nm, a list's wholename), "name", when the source has no other
+// field of it; otherwise first's (its first field of given names).
 func joinedName(cfg *config.Config, joins []model.NameJoin, i int, first string) string {
 	joined := func(source, field string) bool {
 		return slices.ContainsFunc(joins, func(j model.NameJoin) bool { return j.Source == source && slices.Contains(j.Fields, field) })
@@ -286,11 +287,17 @@ func joinedName(cfg *config.Config, joins []model.NameJoin, i int, first string)
 			}
 		}
 	}
-	best, n := "name", 0
+	best, n, tied := "name", 0, false
 	for name, c := range users {
-		if c > n || c == n && name < best {
-			best, n = name, c
+		switch {
+		case c > n:
+			best, n, tied = name, c, false
+		case c == n:
+			tied = true
 		}
+	}
+	if tied {
+		best = "name" // no name is the others' more than another is
 	}
 	if slices.ContainsFunc(own, func(f config.Field) bool { return f.Name == best && !slices.Contains(joins[i].Fields, f.Name) }) {
 		return first

@@ -155,6 +155,13 @@ model:
       nombre:   {column: nombre, type: name}
       apellido: {column: apellido, type: name}`,
 			[]string{"crm: first_name middle_name last_name as name", "kyc: nombre apellido as name"}},
+		{"no name the others use most", 200, map[string][]joinColumn{"crm": crm, "list": list, "wires": list}, crmYAML + strings.ReplaceAll(listYAML, "name: {column", "customer: {column") +
+			strings.ReplaceAll(strings.ReplaceAll(listYAML, "list", "wires"), "name: {column", "holder: {column"),
+			[]string{"crm: first_name middle_name last_name as name"}},
+		{"one name the others use most", 200, map[string][]joinColumn{"crm": crm, "list": list, "wires": list, "more": list}, crmYAML +
+			strings.ReplaceAll(listYAML, "name: {column", "payee: {column") + strings.ReplaceAll(strings.ReplaceAll(listYAML, "list", "wires"), "name: {column", "payee: {column") +
+			strings.ReplaceAll(strings.ReplaceAll(listYAML, "list", "more"), "name: {column", "holder: {column"),
+			[]string{"crm: first_name middle_name last_name as payee"}},
 		{"the name others use is the source's own", 200, map[string][]joinColumn{"crm": append(crm, joinColumn{"firm", func(int) string { return "" }}), "list": list}, crmYAML + `
       name:        {column: firm, type: org_name}` + listYAML,
 			[]string{"crm: first_name middle_name last_name as first_name"}},
