@@ -30,7 +30,7 @@ func surname(i int) string { return joinSurnames[(i*7)%len(joinSurnames)] }
 func whole(i int) string   { return given(i) + " " + surname(i) }
 
 // writeJoinFile writes a CSV file of n rows with an id column and cols.
-func writeJoinFile(t *testing.T, path string, n int, cols []joinColumn) {
+func writeJoinFile(t testing.TB, path string, n int, cols []joinColumn) {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("id")
@@ -237,5 +237,28 @@ func TestReadJoinedFields(t *testing.T) {
 	notes := nameJoinNotes(cfg, joins[:1])
 	if len(notes) != 1 || !strings.Contains(notes[0], "name: {columns: [first, second, middle, last], type: name}") {
 		t.Errorf("notes %q: they should say what to write", notes)
+	}
+}
+
+// BenchmarkLearnNameJoins: what training's read-ahead costs a source of
+// names in three columns and a company column (joinRows of its rows and
+// more), beside a list.
+func BenchmarkLearnNameJoins(b *testing.B) {
+	dir := b.TempDir()
+	crm := []joinColumn{{"first", given}, {"middle", func(i int) string { return joinGiven[(i+5)%len(joinGiven)] }}, {"last", surname}}
+	writeJoinFile(b, filepath.Join(dir, "crm.csv"), 2*joinRows, crm)
+	writeJoinFile(b, filepath.Join(dir, "list.csv"), 100, []joinColumn{{"name", whole}})
+	cfg, err := config.Parse([]byte(`sources:
+  - {name: crm, path: crm.csv, id: id, fields: {first_name: {column: first, type: name}, middle_name: {column: middle, type: name}, last_name: {column: last, type: name}}}
+  - {name: list, path: list.csv, id: id, fields: {name: {column: name, type: name}}}
+`), filepath.Join(dir, "concord.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if joins, _ := learnNameJoins(context.Background(), cfg); len(joins) != 1 {
+			b.Fatalf("joins %+v", joins)
+		}
 	}
 }
