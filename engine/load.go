@@ -228,9 +228,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	var errs []error
 	var total int64
 	for i, src := range cfg.Sources {
-		opt := ingestOptions(src)
-		opt.MaxRowBytes = cfg.Limits.RowBytes
-		f, err := ingest.OpenFile(ctx, cfg.SourcePath(src), opt)
+		f, err := openSource(ctx, cfg, src)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -326,6 +324,14 @@ func unsharedNames(cfg *config.Config) []string {
 		}
 	}
 	return out
+}
+
+// openSource opens src's file as Load reads it (its rows bounded by
+// cfg's limits). Close it when done.
+func openSource(ctx context.Context, cfg *config.Config, src config.Source) (*ingest.File, error) {
+	opt := ingestOptions(src)
+	opt.MaxRowBytes = cfg.Limits.RowBytes
+	return ingest.OpenFile(ctx, cfg.SourcePath(src), opt)
 }
 
 // IngestOptions returns the ingest options that read src's files.

@@ -57,12 +57,14 @@ func learnNameJoins(ctx context.Context, cfg *config.Config) ([]model.NameJoin, 
 	var joins []model.NameJoin
 	var first []string // of each join, its first given name's field
 	samples := make([]nameSample, len(cfg.Sources))
+	names := make([][]int, len(cfg.Sources)) // each source's fields of names (nameFields)
 	for i, src := range cfg.Sources {
-		parts, names := nameParts(cfg, src), nameFields(cfg, src)
-		if len(parts) < 2 && len(names) < 2 || src.AllowSpecial {
+		parts := nameParts(cfg, src)
+		names[i] = nameFields(cfg, src)
+		if len(parts) < 2 && len(names[i]) < 2 || src.AllowSpecial {
 			continue
 		}
-		samples[i] = sampleNames(ctx, cfg, src, slices.Compact(slices.Sorted(slices.Values(slices.Concat(parts, names)))))
+		samples[i] = sampleNames(ctx, cfg, src, slices.Compact(slices.Sorted(slices.Values(slices.Concat(parts, names[i])))))
 		if len(parts) < 2 {
 			continue
 		}
@@ -75,7 +77,7 @@ func learnNameJoins(ctx context.Context, cfg *config.Config) ([]model.NameJoin, 
 	}
 	var unions []model.NameUnion
 	for i, src := range cfg.Sources {
-		if u, ok := nameUnion(cfg, src, nameFields(cfg, src), samples[i], joins); ok {
+		if u, ok := nameUnion(cfg, src, names[i], samples[i], joins); ok {
 			unions = append(unions, u)
 		}
 	}
@@ -99,9 +101,7 @@ func (s nameSample) column(i int) int { return slices.Index(s.fields, i) }
 // stand for none (normalize.Placeholder) are none.
 func sampleNames(ctx context.Context, cfg *config.Config, src config.Source, fields []int) nameSample {
 	out := nameSample{fields: fields}
-	opt := ingestOptions(src)
-	opt.MaxRowBytes = cfg.Limits.RowBytes
-	f, err := ingest.OpenFile(ctx, cfg.SourcePath(src), opt)
+	f, err := openSource(ctx, cfg, src)
 	if err != nil {
 		return out
 	}
@@ -274,17 +274,13 @@ func joinedName(cfg *config.Config, joins []model.NameJoin, i int, first string)
 	joined := func(source, field string) bool {
 		return slices.ContainsFunc(joins, func(j model.NameJoin) bool { return j.Source == source && slices.Contains(j.Fields, field) })
 	}
-	users := map[string]int{}
+	users := nameUsers(cfg, joins[i].Source, func(source string, f config.Field) bool {
+		return (f.Type == record.KindName || f.Type == record.KindParty) && !joined(source, f.Name)
+	})
 	var own []config.Field
 	for _, s := range cfg.Sources {
 		if s.Name == joins[i].Source {
 			own = s.Fields
-			continue
-		}
-		for _, f := range s.Fields {
-			if (f.Type == record.KindName || f.Type == record.KindParty) && f.AliasOf == "" && !joined(s.Name, f.Name) {
-				users[f.Name]++
-			}
 		}
 	}
 	best, n, tied := "name", 0, false
@@ -303,6 +299,24 @@ func joinedName(cfg *config.Config, joins []model.NameJoin, i int, first string)
 		return first
 	}
 	return best
+}
+
+// nameUsers counts, by field name, the sources other than source that
+// give that name to a field of names counted says to count, not an alias
+// of another (joinedName, unionName).
+func nameUsers(cfg *config.Config, source string, counted func(source string, f config.Field) bool) map[string]int {
+	users := map[string]int{}
+	for _, s := range cfg.Sources {
+		if s.Name == source {
+			continue
+		}
+		for _, f := range s.Fields {
+			if f.Type.IsName() && f.AliasOf == "" && counted(s.Name, f) {
+				users[f.Name]++
+			}
+		}
+	}
+	return users
 }
 
 // readJoinedFields changes cfg's fields as joins say (model.Model.

@@ -158,17 +158,7 @@ func nameUnion(cfg *config.Config, src config.Source, names []int, sample nameSa
 // theirs, the one other sources' fields of names take most; else the
 // first's.
 func unionName(cfg *config.Config, source string, fields []string) string {
-	users := map[string]int{}
-	for _, s := range cfg.Sources {
-		if s.Name == source {
-			continue
-		}
-		for _, f := range s.Fields {
-			if f.Type.IsName() && f.AliasOf == "" {
-				users[f.Name]++
-			}
-		}
-	}
+	users := nameUsers(cfg, source, func(string, config.Field) bool { return true })
 	best := fields[0]
 	for _, name := range fields[1:] {
 		if users[name] > users[best] {
