@@ -866,3 +866,27 @@ func resolveOneSource(t *testing.T, dir, rows, fields, blocking string) (*engine
 	}
 	return res, ent
 }
+
+// TestFirmOfPartnersLinked checks that a firm named after its partners
+// ("Smith, Johnson and Williams"), written without its legal form in a
+// payment, is read as an organisation's name and put with the firm's
+// record that writes the form; read as a person's (a comma: SURNAME,
+// Given) the two could never be one entity.
+func TestFirmOfPartnersLinked(t *testing.T) {
+	rows := `id,name,address,reg
+f1,"Smith, Johnson and Williams LLP",40 Market Street,OC301122
+f2,"Smith, Johnson and Williams LLP",40 Market St,OC301122
+pay,"SMITH, JOHNSON AND WILLIAMS",40 MARKET STREET,
+`
+	for i := range 60 {
+		rows += fmt.Sprintf("u%d,Persona%c Gomez%c,%d Calle %c,V3%02d0000\n", i, 'a'+i%26, 'a'+i/26, 1+i%9, 'A'+i%26, i)
+	}
+	_, ent := resolveOneSource(t, t.TempDir(), rows, `{name: {column: name, type: party}, address: {column: address, type: address}, reg: {column: reg, type: identifier}}`,
+		`[[address], [name.sorted]]`)
+	if ent["f1"] != ent["f2"] {
+		t.Fatalf("the firm's two records apart: %v", ent)
+	}
+	if ent["pay"] != ent["f1"] {
+		t.Errorf("the payment to the firm was not put with it: %v", ent)
+	}
+}

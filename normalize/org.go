@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -428,9 +429,9 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"sa de cv":      {"sa de cv", "s a de c v", "sa de c v", "sa cv", "s a c v", "sociedad anonima de capital variable"},
 		"sapi de cv":    {"sapi de cv", "s a p i de c v", "sapi"},
 		"s de rl de cv": {"s de rl de cv", "s de r l de c v", "srl de cv", "s r l de c v"},
-		"s en c":        {"s en c", "s en c s", "s en cs", "sociedad en comandita", "sociedad en comandita simple"},
-		"sc":            {"sc", "s c", "sociedad civil"},   // Mexico's professional firms: Marrero Agosto Yago S.C.
-		"ac":            {"ac", "a c", "asociacion civil"}, // and its associations
+		"s en c":        {"s en c", "s en c s", "s en cs", "s com", "s com p a", "sociedad en comandita", "sociedad en comandita simple", "sociedad comanditaria"}, // Spain writes S.Com.
+		"sc":            {"sc", "s c", "sociedad civil"},                                                                                                           // Mexico's professional firms: Marrero Agosto Yago S.C.
+		"ac":            {"ac", "a c", "asociacion civil"},                                                                                                         // and its associations
 		"eirl":          {"eirl", "e i r l", "empresa individual de responsabilidad limitada"},
 		"eireli":        {"eireli", "eireli me", "eireli epp"},
 		"pte ltd":       {"pte ltd", "pte limited", "pte"},
@@ -502,6 +503,9 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"sprl":          {"sprl"},
 		"vof":           {"vof"},
 		"cv":            {"cv", "c v"},
+		"sad":           {"sad", "s a d", "sociedad anonima deportiva"},
+		"sat":           {"sat", "s a t", "sociedad agraria de transformacion"},
+		"scp":           {"scp", "s c p", "sociedad civil particular", "sociedad civil privada", "societe civile professionnelle"},
 		"slu":           {"slu", "sau", "sll", "s l u", "s a u", "s l l", "slne", "s l n e", "sociedad limitada unipersonal", "sociedad anonima unipersonal"},
 		"s coop":        {"s coop", "scoop", "s coop l", "s coop a", "sociedad cooperativa"},
 		"srls":          {"srls", "s r l s"},
@@ -634,7 +638,7 @@ func isOrgName(raw string, toks []string) bool {
 			return true
 		}
 	}
-	if cutFormWritten(raw, toks) {
+	if cutFormWritten(raw, toks) || firmOfNames(raw) {
 		return true
 	}
 	for _, atEnd := range []bool{true, false} {
@@ -671,6 +675,63 @@ func isOrgName(raw string, toks []string) bool {
 	}
 	return false
 }
+
+// firmOfNames reports whether raw names a firm after its partners, as law
+// firms, accountants and partnerships are named: surnames, each one word,
+// in a list with "and" before the last (&, y, e, et, und): "Smith, Johnson
+// and Williams", "Pérez, Gómez y Rodríguez"; and two joined by "and" (&,
+// et, und) where neither is a given name: "Smith & Jones", "Müller und
+// Schmidt". A person's name has no such list; it is not a firm where the
+// words after the first are given names, as a joint account writes its
+// holders after their surname (SMITH, JOHN AND MARY; Lee, James and Scott
+// may be either, and is read as that), where a word is an honorific or an
+// initial, or where a given name comes first (José Ortega y Gasset, John and
+// Mary Smith). Two names joined by y or e alone may be one person's
+// surnames (Ortega y Gasset, Carvalho e Silva).
+func firmOfNames(raw string) bool {
+	if !mayHold(raw, jointHints) || strings.ContainsAny(raw, "/0123456789") {
+		return false
+	}
+	m := firmMarker.FindAllStringSubmatchIndex(raw, 2)
+	if len(m) != 1 {
+		return false
+	}
+	conj := strings.ToLower(raw[m[0][2]:m[0][3]])
+	items := append(strings.Split(raw[:m[0][0]], ","), raw[m[0][1]:])
+	if len(items) < 2 || len(items) == 2 && (conj == "y" || conj == "e") {
+		return false
+	}
+	allGiven := true // every item after the first a given name
+	for i, item := range items {
+		if len(strings.Fields(item)) != 1 {
+			return false
+		}
+		words := Tokens(item)
+		if len(words) == 0 {
+			return false
+		}
+		given := false
+		for _, w := range words {
+			if len(w) == 1 || honorifics[w] || trailingTitles[w] || suffixes[w] != "" {
+				return false
+			}
+			given = given || givenNames[w] || hispanicGiven[w]
+		}
+		switch {
+		case i == 0 && given && len(items) == 2:
+			return false
+		case i > 0 && !given:
+			allGiven = false
+		case i > 0 && given && len(items) == 2:
+			return false
+		}
+	}
+	return !allGiven
+}
+
+// firmMarker is the "and" before a firm's last partner's name
+// (firmOfNames), the word in its first group.
+var firmMarker = regexp.MustCompile(`(?i)\s(and|&|y|e|et|und)\s`)
 
 // slashedForm reports whether raw ends with a legal form written with a
 // slash between two letters, as Brazil writes S/A and Denmark A/S.
@@ -724,7 +785,7 @@ func initialsAfterSurnames(toks []string, n int, atEnd bool) bool {
 
 // ambiguousForms are legal forms spelled like words of people's names,
 // and spellings of others that are (ASA, CIA).
-var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia sc ac ev ek eg eu")
+var ambiguousForms = set("sa as ab ag ao co ca sl lp oy nv bv kg ug aps too kk se ae pt cv pc sci snc asa cia sc ac ev ek eg eu sad sat")
 
 // formsBeforeName are the legal forms that names write before them, as
 // Russian, Kazakh and Indonesian ones do (OOO, PJSC, TOO, PT), even when
@@ -773,6 +834,8 @@ var orgWords = set("inversiones inversora inversora holding holdings trading gro
 	"aseguradora financiera negocios representaciones suministros importaciones exportaciones agricola ganadera " +
 	"pesquera farmaceutica laboratorio clinica colegio escuela academia editorial ediciones producciones " +
 	"comunicaciones tecnologia tecnologias soluciones sistemas proyectos materiales equipos maquinaria automotriz " +
+	"despacho bufete corporativo corporativa alimentacion construccion desarrollo desarrollos finanzas fabrica " +
+	"infraestructuras instalaciones manufacturas mineria promociones restauracion supermercados talleres " +
 	"combustibles metalurgica siderurgica consultoria asesores asesoria auditores abogados remesas fiduciaria " +
 	"arrendadora comercio empreendimentos participacoes industria construtora transportadora servicos " +
 	"investimentos importacao exportacao administradora incorporadora seguradora " +
