@@ -51,13 +51,48 @@ abdul abdullah ibrahim yusuf khalid fatima aisha maryam zaynab khadija
 	return m
 }()
 
+// moreGiven are given names of English, German, Turkish, Polish, Russian
+// and Arabic speakers that say a name is a person's (Party, joint
+// accounts' holders, a firm named after its partners), but not, as
+// otherGiven's do, that a three-part name after one has a middle name:
+// Latin America gives many of them to people with two surnames (Jennifer
+// Bustamante Garibay, as a payment writes it without accents).
+var moreGiven = set(`
+jennifer linda barbara susan jessica dorothy tiffany crystal misty tammy tina wendy dawn erin kristen
+holly stacy tracy kristin tara melanie jill rhonda sherry leah kristina tanya allison courtney
+whitney chelsea erica sabrina carrie connie stacey jamie ellen lori kathy cathy peggy sally joanne
+norma phyllis lois bonnie amelia ava mia chloe lily zoe hailey savannah layla hazel stella violet
+scarlett eleanor penelope lucy hayley jodie bethany katie kate jenny mandy vicky
+randy vincent elijah mason todd shawn shane chad derek cody corey brett marcus jeffery jimmy
+tony tommy danny ricky luke liam connor callum rhys declan hamish alistair nigel trevor colin
+malcolm gavin ian kieran dominic oliver charlie alfie freddie archie max toby jake josh
+siobhan fiona gillian eilidh niamh bethan kirsty shona morag aileen maureen eileen sheila
+uwe dieter gunter helmut manfred werner gerhard horst bernd jorg rainer ralf sven tobias florian
+lukas jonas niklas dirk holger matthias markus gabriele birgit karin renate helga ingrid brigitte
+angelika susanne stefanie katharina lena leonie anja heike kerstin silke tanja jutta elke martina
+bettina ute
+mehmet ahmet huseyin ismail osman murat omer ramazan halil suleyman emre burak fatma ayse emine
+hatice zeynep elif meryem ozlem
+piotr krzysztof andrzej tomasz pawel marcin michal grzegorz jozef stanislaw marek lukasz wojciech
+jakub dariusz rafal mariusz agnieszka katarzyna malgorzata ewa krystyna elzbieta zofia joanna
+beata dorota aleksandra jadwiga iwona halina
+aleksandr pavel oleg igor viktor vladislav yaroslav konstantin maxim maksim evgeny yevgeny
+anatoly boris grigory leonid vasily vadim ruslan artem kirill ilya natalya nataliya lyudmila
+galina yulia oksana larisa nadezhda anastasia ksenia polina daria darya alina lyubov tamara yelena
+yekaterina veronika
+amina amal asma hanan huda iman leila nadia noor nour rania reem salma samira yasmin zahra
+`)
+
 // givenNames are common given names across the languages Concord meets
-// most, used only to read three-part names: in "María José García" the
-// middle part is a second given name, in "Juan García López" a first
-// surname.
+// most: they read three-part names (in "María José García" the middle
+// part is a second given name, in "Juan García López" a first surname),
+// and say that a name is a person's (Party, personEvidence), that a cell
+// names a joint account's two holders, and which of a file's name columns
+// holds given names (IsGivenName).
 var givenNames = func() map[string]bool {
 	m := maps.Clone(hispanicGiven)
 	maps.Copy(m, otherGiven)
+	maps.Copy(m, moreGiven)
 	return m
 }()
 
