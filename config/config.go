@@ -191,6 +191,10 @@ type Source struct {
 	Sensitive []string
 	Delimiter rune   // csv only; 0 means detect from the header line
 	Encoding  string // utf-8, latin1, windows-1252; "" when not declared: UTF-8, or Windows-1252 when a file's start is not UTF-8 (ingest)
+	// Records is the dotted path of the list of records in a JSON
+	// document ({"results": […]}; ndjson only); "" reads NDJSON rows, a
+	// JSON array, or a document's first list of objects (ingest).
+	Records string
 	// Kind says what the source's records are about: every record the same
 	// (Kind.Fixed), or read from a column through a value map.
 	Kind   KindMapping
@@ -715,7 +719,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "kind", "fields", "groups", "allow_special") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "records", "kind", "fields", "groups", "allow_special") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -744,6 +748,8 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			default:
 				p.errf(v, f, "delimiter must be one character (or \\t), got %q", d)
 			}
+		case "records":
+			src.Records = p.scalar(v, f)
 		case "allow_special":
 			if err := deref(v).Decode(&src.AllowSpecial); err != nil {
 				p.errf(v, f, "must be true or false")
@@ -1385,6 +1391,9 @@ func (p *parser) validate(cfg *Config) {
 		}
 		if s.Delimiter != 0 && s.Format == FormatNDJSON {
 			p.errf(at, field+".delimiter", "delimiter applies only to csv sources")
+		}
+		if s.Records != "" && s.Format != FormatNDJSON {
+			p.errf(at, field+".records", "records applies only to JSON (ndjson) sources: the path of a JSON document's list of records")
 		}
 		if len(s.Fields) == 0 {
 			p.errf(at, field+".fields", "at least one field mapping is required")

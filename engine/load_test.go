@@ -667,3 +667,31 @@ func TestLoadWarnsOfAmbiguousValues(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadJSONDocument checks that a source's records: reaches the reader:
+// a list's records in a JSON document, under a key of a key, are read as
+// records, their paths read within each (a list entry's city in its list
+// of addresses), where the document's first list of objects is another's.
+func TestLoadJSONDocument(t *testing.T) {
+	doc := `{
+  "meta": {"sources": [{"id": "OFAC"}]},
+  "data": {
+    "total": 2,
+    "results": [
+      {"id": "a1", "name": "Juan Perez", "addresses": [{"city": "Caracas"}]},
+      {"id": "a2", "name": "Acme Trading SA"}
+    ]
+  }
+}
+`
+	cfg := writeConfig(t, map[string]string{"list.json": doc}, `sources:
+  - {name: list, path: list.json, records: data.results, id: id, fields: {name: {column: name, type: party}, city: {column: addresses.city, type: city}}}
+`)
+	recs, rejects := loadAll(t, cfg)
+	if len(rejects) != 0 || len(recs) != 2 || recs[0].Key.ID != "a1" || recs[0].Line != 6 || recs[1].Key.ID != "a2" || recs[1].Line != 7 {
+		t.Fatalf("records %+v, rejects %+v: want a1 and a2, of lines 6 and 7", recs, rejects)
+	}
+	if f := recs[0].Feature("city"); f == nil || len(f.Raw) != 1 || f.Raw[0] != "Caracas" {
+		t.Errorf("a1's city = %+v, want Caracas", f)
+	}
+}

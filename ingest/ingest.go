@@ -70,6 +70,11 @@ type Options struct {
 	// not checked against rows read ahead; a row without an id is rejected
 	// on its own.
 	Stream bool
+	// Records is the dotted path of the list of records in a JSON
+	// document ({"results": […]}), NDJSON only; "" reads a document's
+	// first list of objects (a file whose first line is no whole JSON
+	// value, but '{'), and NDJSON rows or a JSON array otherwise.
+	Records string
 	// MaxRowBytes bounds a row (CSV) or line (NDJSON); 0 = MaxRowBytes.
 	MaxRowBytes int
 	// AllowSpecial lets OpenFile read a FIFO or a device.
@@ -328,7 +333,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 		if opt.Stream {
 			peek = 0
 		}
-		n, err := newNDJSON(dec, peek, opt.maxRow())
+		n, err := newNDJSON(dec, peek, opt.maxRow(), opt.Records, opt.ID)
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}

@@ -241,6 +241,50 @@ func TestJSONArray(t *testing.T) {
 	}
 }
 
+// TestJSONDocument reads a JSON document that wraps its list of records
+// ({"total": 2, "results": […]}, as APIs and exports write one): the first
+// list of objects among its keys (lists of values, objects and scalars
+// before it passed over; keys after it not read), or the list records
+// names, nested too; and a file of objects written over several lines one
+// after another, as jq writes them, each a row, though one holds a list of
+// objects of its own. A path that names no list stops the source, naming
+// the keys there.
+func TestJSONDocument(t *testing.T) {
+	for _, tt := range []struct {
+		name, records, in string
+		want              []string
+		rejects           []string
+		err               string
+	}{
+		{"wrapped", "", "{\n  \"total\": 2,\n  \"sources\": [\"a\", \"b]\"],\n  \"meta\": {\"x\": [{\"id\": \"no\"}]},\n  \"results\": [\n    {\"id\": \"1\", \"name\": \"Ana\", \"alias\": \"A\"},\n    {\"id\": 2,\n     \"name\": \"Bo\"},\n    7\n  ],\n  \"after\": [{\"id\": \"3\"}]\n}\n",
+			[]string{"1|Ana|A|6", "2|Bo||7"}, []string{"9:must be a JSON object"}, ""},
+		{"named", "data.items", "{\"other\": [{\"id\": \"x\"}],\n \"data\": {\"count\": 1, \"items\": [{\"id\": \"1\", \"name\": \"Ana\", \"alias\": \"A\"}]}}\n",
+			[]string{"1|Ana|A|2"}, nil, ""},
+		{"one line", "results", `{"results":[{"id":"1","name":"Ana"},{"id":"2","name":"Bo","alias":"B"}]}`, []string{"1|Ana||1", "2|Bo|B|1"}, nil, ""},
+		{"jq", "", "{\n  \"id\": \"1\",\n  \"name\": \"Ana\",\n  \"ids\": [{\"type\": \"passport\"}]\n}\n{\n  \"id\": \"2\",\n  \"name\": \"Bo\", \"alias\": \"B\"\n}\n",
+			[]string{"1|Ana||1", "2|Bo|B|6"}, nil, ""},
+		{"jq, one", "", "{\n  \"id\": \"1\", \"name\": \"Ana\", \"alias\": \"A\",\n  \"ids\": [{\"type\": \"passport\"}]\n}\n", []string{"1|Ana|A|1"}, nil, ""},
+		{"no such list", "data.rows", "{\"data\": {\"count\": 1, \"items\": []}}", nil, nil, `no list at "data.rows" (keys there: count, items)`},
+		{"not a document", "results", `[{"id":"1"}]`, nil, nil, "no JSON document"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := people(ingest.FormatNDJSON)
+			opt.Records = tt.records
+			r, err := ingest.Open(strings.NewReader(tt.in), opt)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRead(t, r, tt.want, tt.rejects)
+		})
+	}
+}
+
 // TestNDJSONKeyAfterPeek: a mapped key that the rows read ahead do not
 // hold, in a file longer than them (a list's companies after its people),
 // is read from the rows that hold it; one no row holds is warned of. A key
@@ -704,47 +748,63 @@ func FuzzCSV(f *testing.F) {
 }
 
 func FuzzNDJSON(f *testing.F) {
-	for _, s := range []string{`{"id":1,"name":"a","alias":["b","c"]}`, `{"id":"x"}` + "\n" + `[]`, `{"id":2,"name":[{"x":"y"},["z"]],"alias":[[1]]}`, `{"id":{"a":1}}`, "{\"id\":1}\n\n\n{", "[{\"id\":1,\"name\":\"a\",\"alias\":\"b\"},\n \"x\", [1, {\"y\": \"]\\\"\"}] z"} {
+	for _, s := range []string{`{"id":1,"name":"a","alias":["b","c"]}`, `{"id":"x"}` + "\n" + `[]`, `{"id":2,"name":[{"x":"y"},["z"]],"alias":[[1]]}`, `{"id":{"a":1}}`, "{\"id\":1}\n\n\n{", "[{\"id\":1,\"name\":\"a\",\"alias\":\"b\"},\n \"x\", [1, {\"y\": \"]\\\"\"}] z",
+		"{\n \"n\": 2, \"l\": [\"]\"], \"results\": [{\"id\": 1, \"name\": \"a\"}, 5]\n}", "{\n \"id\": 1,\n \"ids\": [{\"t\": 1}]\n}\n{\"id\": 2}"} {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		sameAsStream(t, data, people(ingest.FormatNDJSON))
-		r, err := ingest.Open(bytes.NewReader(data), people(ingest.FormatNDJSON))
-		if err != nil {
+	f.Fuzz(func(t *testing.T, data []byte) { checkJSONRows(t, data, people(ingest.FormatNDJSON)) })
+}
+
+// FuzzJSONDocument reads a JSON document's list of records at a path.
+func FuzzJSONDocument(f *testing.F) {
+	for _, s := range []string{`{"data": {"results": [{"id": 1, "name": "a"}]}}`, "{\"data\": {\"n\": [\"]\"], \"results\": [\n{\"id\": 2}, 3]}, \"x\": 1}", `{"data": [1]}`, `[{"id": 1}]`} {
+		f.Add([]byte(s))
+	}
+	opt := people(ingest.FormatNDJSON)
+	opt.Records = "data.results"
+	f.Fuzz(func(t *testing.T, data []byte) { checkJSONRows(t, data, opt) })
+}
+
+// checkJSONRows reads data as a JSON source of opt, as a file and as a
+// stream alike, and checks what each row gives: a record with an id, or
+// errors with a line and a reason.
+func checkJSONRows(t *testing.T, data []byte, opt ingest.Options) {
+	sameAsStream(t, data, opt)
+	r, err := ingest.Open(bytes.NewReader(data), opt)
+	if err != nil {
+		return
+	}
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
 			return
 		}
-		for {
-			rec, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				return
+		var re *ingest.RowError
+		if errors.As(err, &re) {
+			if re.Line <= 0 || re.Reason == "" {
+				t.Fatalf("row error without line or reason: %+v", re)
 			}
-			var re *ingest.RowError
-			if errors.As(err, &re) {
-				if re.Line <= 0 || re.Reason == "" {
-					t.Fatalf("row error without line or reason: %+v", re)
-				}
-				continue
-			}
-			// A record kept without a field: each named, with a reason
-			// and what its key held, bounded.
-			var fe *ingest.FieldErrors
-			if errors.As(err, &fe) {
-				if fe.Line <= 0 || fe.RecordID != rec.Key.ID || len(fe.Fields) == 0 {
-					t.Fatalf("field errors %+v of record %+v", fe, rec)
-				}
-				for _, f := range fe.Fields {
-					if f.Field == "" || f.Reason == "" || len(f.Raw) > 1024 || !utf8.ValidString(f.Raw) {
-						t.Fatalf("field error %+v", f)
-					}
-				}
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if rec.Key.ID == "" {
-				t.Fatalf("record without id: %+v", rec)
-			}
+			continue
 		}
-	})
+		// A record kept without a field: each named, with a reason
+		// and what its key held, bounded.
+		var fe *ingest.FieldErrors
+		if errors.As(err, &fe) {
+			if fe.Line <= 0 || fe.RecordID != rec.Key.ID || len(fe.Fields) == 0 {
+				t.Fatalf("field errors %+v of record %+v", fe, rec)
+			}
+			for _, f := range fe.Fields {
+				if f.Field == "" || f.Reason == "" || len(f.Raw) > 1024 || !utf8.ValidString(f.Raw) {
+					t.Fatalf("field error %+v", f)
+				}
+			}
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if rec.Key.ID == "" {
+			t.Fatalf("record without id: %+v", rec)
+		}
+	}
 }
 
 // TestStrayQuoteManyRows: ten thousand good rows after a quote left open

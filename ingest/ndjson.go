@@ -34,15 +34,39 @@ type ndjsonLine struct {
 	overlong bool // longer than the reader's bound: text is cut short
 }
 
-func newNDJSON(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
+// newNDJSON reads rows of JSON objects from r: a row a line (NDJSON), the
+// elements of one JSON array, objects written over several lines one
+// after another, or the elements of a list in a JSON document (records:
+// its path; or, where the file's first object does not hold the key of
+// the record id, id, its first list of objects: see documentRecords).
+func newNDJSON(r io.Reader, peek, maxRow int, records, id string) (*ndjsonRows, error) {
 	br := buffered(r)
 	n := &ndjsonRows{max: maxRow}
-	if isArray(br) {
+	switch {
+	case records != "":
+		n.array = &arrayElements{r: br, max: maxRow, line: 1, document: true}
+		if err := n.array.documentRecords(records); err != nil {
+			return nil, err
+		}
+	case isArray(br):
 		n.array = &arrayElements{r: br, max: maxRow, line: 1}
 		if _, err := n.array.skipSpace(); err != nil { // the '[' isArray saw
 			return nil, err
 		}
-	} else {
+	case multiline(br):
+		// A row written over several lines: JSON objects one after
+		// another, as jq writes them; or a document wrapping its list of
+		// records, where the first object holds a list of objects, not
+		// the id's key, and is not followed by another.
+		keys, list, next := firstKeys(br)
+		n.array = &arrayElements{r: br, max: maxRow, line: 1, values: true}
+		if list && !next && !slices.Contains(keys, id) && !slices.Contains(keys, strings.SplitN(PathColumn(id), ".", 2)[0]) {
+			n.array.values, n.array.document = false, true
+			if err := n.array.documentRecords(""); err != nil {
+				return nil, err
+			}
+		}
+	default:
 		n.lines = &lineReader{r: br, max: maxRow}
 	}
 	for len(n.pending) < peek {
@@ -447,6 +471,172 @@ func isArray(r *bufio.Reader) bool {
 	}
 }
 
+// multiline reports whether a file of JSON rows starts with an object
+// written over several lines: a pretty-printed row, or a document
+// wrapping a list of rows ({"total": 2, "results": [{…}, …]}, as APIs and
+// exports write one): its first character, spaces aside, is '{' and its
+// first line is no whole JSON value, as an NDJSON row is. A document
+// written on one line reads as one row unless records names its list.
+func multiline(r *bufio.Reader) bool {
+	start := -1
+	for n := 1; ; n++ {
+		b, err := r.Peek(n)
+		if err != nil || len(b) < n {
+			return false // no line end before the end of the file, or the buffer: a row
+		}
+		c := b[n-1]
+		switch {
+		case start < 0 && (c == ' ' || c == '\t' || c == '\r' || c == '\n'):
+		case start < 0 && c != '{':
+			return false
+		case start < 0:
+			start = n - 1
+		case c == '\n':
+			return !json.Valid(b[start:n])
+		}
+	}
+}
+
+// firstKeys returns the keys of the file's first object (multiline) as
+// far as the reader's buffer holds it, whether one of them holds a list of
+// objects, and whether the object, ending there, is followed by another
+// value: what tells rows written over several lines from a document
+// wrapping its list of rows.
+func firstKeys(r *bufio.Reader) (keys []string, list, next bool) {
+	b, _ := r.Peek(r.Size())
+	var sc jsonScan
+	start := -1
+	var last string // the string that ended last at depth 1
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		wasString := sc.inString
+		closed := sc.step(c)
+		switch {
+		case closed && sc.depth == 1:
+			json.Unmarshal(b[start:i+1], &last) // a key's when ':' follows
+		case wasString:
+		case c == '"':
+			start, last = i, ""
+		case c == ':' && sc.depth == 1 && last != "":
+			keys, last = append(keys, last), ""
+			after := bytes.TrimLeft(b[i+1:], " \t\r\n")
+			if len(after) > 0 && after[0] == '[' {
+				after = bytes.TrimLeft(after[1:], " \t\r\n")
+				list = list || len(after) > 0 && after[0] == '{'
+			}
+		case (c == '}' || c == ']') && sc.depth == 0:
+			rest := bytes.TrimLeft(b[i+1:], " \t\r\n")
+			return keys, list, len(rest) > 0 && rest[0] == '{'
+		}
+	}
+	return keys, list, false
+}
+
+// jsonScan follows JSON text a byte at a time: how deep in objects and
+// lists, and whether in a string.
+type jsonScan struct {
+	depth             int
+	inString, escaped bool
+}
+
+// step reads byte c, and reports whether it closed a string.
+func (s *jsonScan) step(c byte) (closedString bool) {
+	switch {
+	case s.inString:
+		switch {
+		case s.escaped:
+			s.escaped = false
+		case c == '\\':
+			s.escaped = true
+		case c == '"':
+			s.inString = false
+			return true
+		}
+	case c == '"':
+		s.inString = true
+	case c == '{' || c == '[':
+		s.depth++
+	case c == '}' || c == ']':
+		s.depth--
+	}
+	return false
+}
+
+// maxDocumentKeys bounds the keys documentRecords reads past, at every
+// depth, looking for the list of records.
+const maxDocumentKeys = 10000
+
+// documentRecords reads a JSON document ({…}) up to the start of the list
+// of records at path (dotted keys: "results", "data.items"), or, with path
+// "", of the first list of objects among the document's own keys, so that
+// next reads its elements. Keys before it, and their values, are passed
+// over, each value read no further than the reader's bound; keys after it
+// are not read.
+func (a *arrayElements) documentRecords(path string) error {
+	var want []string
+	if path != "" {
+		want = strings.Split(strings.TrimPrefix(path, "$."), ".")
+	}
+	c, err := a.skipSpace()
+	if err != nil || c != '{' {
+		return errors.New("the file is no JSON document: its first character is not '{'")
+	}
+	var seen []string // keys passed over, for the error
+	for keys := 0; keys < maxDocumentKeys; keys++ {
+		if c, err = a.skipSpace(); err != nil {
+			break
+		}
+		if c == ',' {
+			continue
+		}
+		if c == '}' {
+			break
+		}
+		line := a.line
+		raw, err := a.value(c)
+		var key string
+		if err != nil || raw.overlong || json.Unmarshal(raw.text, &key) != nil {
+			return fmt.Errorf("JSON document: a key on line %d is no JSON string", line)
+		}
+		if c, err = a.skipSpace(); err != nil || c != ':' {
+			return fmt.Errorf("JSON document: no ':' after key %q on line %d", key, line)
+		}
+		if c, err = a.skipSpace(); err != nil {
+			break
+		}
+		switch {
+		case len(want) > 1 && key == want[0] && c == '{':
+			want = want[1:]
+			seen = nil
+			continue
+		case len(want) == 1 && key == want[0] && c == '[':
+			return nil
+		case len(want) == 0 && c == '[':
+			next, err := a.skipSpace()
+			if err != nil {
+				break
+			}
+			if err := a.r.UnreadByte(); err != nil {
+				return err
+			}
+			if next == '{' {
+				return nil
+			}
+		}
+		seen = append(seen, key)
+		if _, err := a.value(c); err != nil {
+			break
+		}
+	}
+	if len(seen) > maxKeysShown {
+		seen = append(seen[:maxKeysShown], "…")
+	}
+	if len(want) == 0 {
+		return fmt.Errorf("JSON document: no list of objects among its keys (%s): name the list of records with records:", strings.Join(seen, ", "))
+	}
+	return fmt.Errorf("JSON document: no list at %q (keys there: %s)", path, strings.Join(seen, ", "))
+}
+
 // arrayElements reads the elements of a JSON array one by one, each as a
 // row of its own with the line it starts on, without reading the whole
 // array: its bytes are scanned for the end of each element (brackets and
@@ -457,6 +647,12 @@ type arrayElements struct {
 	max  int
 	line int  // the line the reader is on
 	done bool // the array's ']' was read
+	// document says the array is a JSON document's list of records
+	// (documentRecords): what follows it is the document's, not rows.
+	document bool
+	// values says the rows are JSON values one after another, with no
+	// array around them: objects written over several lines.
+	values bool
 }
 
 // next returns the next element; io.EOF after the last. A file that ends
@@ -475,14 +671,24 @@ func (a *arrayElements) next() (ndjsonLine, error) {
 			return ndjsonLine{}, err
 		}
 	}
-	if c == ']' {
+	if c == ']' && !a.values {
 		a.done = true
+		if a.document {
+			return ndjsonLine{}, io.EOF // the document's other keys are not rows
+		}
 		if _, err := a.skipSpace(); err == nil {
 			_ = a.r.UnreadByte() // the byte skipSpace just read
 			return ndjsonLine{}, errAfterArray
 		}
 		return ndjsonLine{}, io.EOF
 	}
+	return a.value(c)
+}
+
+// value reads a JSON value whose first byte, c, was just read: to its end,
+// kept up to the reader's bound (overlong past it).
+func (a *arrayElements) value(c byte) (ndjsonLine, error) {
+	var err error
 	el := ndjsonLine{line: a.line}
 	add := func(c byte) {
 		if len(el.text) < a.max {
@@ -491,30 +697,15 @@ func (a *arrayElements) next() (ndjsonLine, error) {
 			el.overlong = true
 		}
 	}
-	depth, inString, escaped := 0, false, false
+	var sc jsonScan
 	for {
 		add(c)
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			depth--
-		}
-		if depth == 0 && !inString {
-			// A scalar element ends at the next ',' or ']'; an object or
-			// a list ends here.
-			if next, err := a.r.Peek(1); err != nil || c == '}' || c == ']' || next[0] == ',' || next[0] == ']' {
+		sc.step(c)
+		if sc.depth == 0 && !sc.inString {
+			// An object, a list or a string ends here (a quote out of a
+			// string closed one); another scalar at the next ',', ']',
+			// '}' or space.
+			if next, err := a.r.Peek(1); err != nil || c == '}' || c == ']' || c == '"' || strings.IndexByte(",]} \t\r\n", next[0]) >= 0 {
 				return el, nil
 			}
 		}
