@@ -27,6 +27,7 @@ import (
 const (
 	FormatCSV    = "csv"
 	FormatNDJSON = "ndjson"
+	FormatXML    = "xml"
 )
 
 // Encodings a source may declare.
@@ -183,7 +184,7 @@ const maxLimit = 256 << 20
 type Source struct {
 	Name   string
 	Path   string // absolute or relative to Config.Dir as written
-	Format string // csv | ndjson
+	Format string // csv | ndjson | xml
 	ID     string // column holding the record id
 	Label  string
 	// Sensitive names features shown masked unless the reader's
@@ -192,8 +193,9 @@ type Source struct {
 	Delimiter rune   // csv only; 0 means detect from the header line
 	Encoding  string // utf-8, latin1, windows-1252; "" when not declared: UTF-8, or Windows-1252 when a file's start is not UTF-8 (ingest)
 	// Records is the dotted path of the list of records in a JSON
-	// document ({"results": […]}; ndjson only); "" reads NDJSON rows, a
-	// JSON array, or a document's first list of objects (ingest).
+	// document ({"results": […]}); "" reads NDJSON rows, a JSON array, or
+	// a document's first list of objects (ingest). Of an XML source
+	// (required) it is the path of its record elements (ingest.Options).
 	Records string
 	// Kind says what the source's records are about: every record the same
 	// (Kind.Fixed), or read from a column through a value map.
@@ -729,8 +731,8 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			src.Path = p.scalar(v, f)
 		case "format":
 			src.Format = strings.ToLower(p.scalar(v, f))
-			if src.Format != FormatCSV && src.Format != FormatNDJSON {
-				p.errf(v, f, "unknown format %q (want csv or ndjson)", src.Format)
+			if src.Format != FormatCSV && src.Format != FormatNDJSON && src.Format != FormatXML {
+				p.errf(v, f, "unknown format %q (want csv, ndjson or xml)", src.Format)
 			}
 		case "id":
 			src.ID = p.scalar(v, f)
@@ -1012,6 +1014,8 @@ func formatFromPath(path string) string {
 		return FormatNDJSON
 	case strings.HasSuffix(p, ".tsv"), strings.HasSuffix(p, ".csv"), strings.HasSuffix(p, ".txt"):
 		return FormatCSV
+	case strings.HasSuffix(p, ".xml"):
+		return FormatXML
 	}
 	return ""
 }
@@ -1384,7 +1388,7 @@ func (p *parser) validate(cfg *Config) {
 		if s.Path == "" {
 			p.errf(at, field+".path", "path is required")
 		} else if s.Format == "" {
-			p.errf(at, field+".format", "cannot infer the format from %q: set format to csv or ndjson", s.Path)
+			p.errf(at, field+".format", "cannot infer the format from %q: set format to csv, ndjson or xml", s.Path)
 		}
 		if s.ID == "" {
 			p.errf(at, field+".id", "id is required: the column holding the record id")
@@ -1392,8 +1396,11 @@ func (p *parser) validate(cfg *Config) {
 		if s.Delimiter != 0 && s.Format == FormatNDJSON {
 			p.errf(at, field+".delimiter", "delimiter applies only to csv sources")
 		}
-		if s.Records != "" && s.Format != FormatNDJSON {
-			p.errf(at, field+".records", "records applies only to JSON (ndjson) sources: the path of a JSON document's list of records")
+		switch {
+		case s.Records != "" && s.Format == FormatCSV:
+			p.errf(at, field+".records", "records applies only to JSON (ndjson) and XML sources: the path of a JSON document's list of records, or of an XML file's record elements")
+		case s.Records == "" && s.Format == FormatXML:
+			p.errf(at, field+".records", "an XML source needs records: the element each record is (sdnEntry; INDIVIDUALS.INDIVIDUAL where the name alone does not tell it)")
 		}
 		if len(s.Fields) == 0 {
 			p.errf(at, field+".fields", "at least one field mapping is required")

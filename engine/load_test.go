@@ -695,3 +695,36 @@ func TestLoadJSONDocument(t *testing.T) {
 		t.Errorf("a1's city = %+v, want Caracas", f)
 	}
 }
+
+// TestLoadXML checks that an XML source (format inferred from its name,
+// gzipped or not) is read at its records path, kinds from an element's
+// text, a passport from the id list by its type.
+func TestLoadXML(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<sdnList xmlns="http://tempuri.org/sdnList.xsd">
+  <publshInformation><Record_Count>2</Record_Count></publshInformation>
+  <sdnEntry><uid>36</uid><lastName>AEROCARIBBEAN AIRLINES</lastName><sdnType>Entity</sdnType></sdnEntry>
+  <sdnEntry><uid>173</uid><firstName>Juan</firstName><lastName>PEREZ GARCIA</lastName><sdnType>Individual</sdnType>
+    <idList><id><idType>Cedula No.</idType><idNumber>V-12.345.678</idNumber></id><id><idType>Passport</idType><idNumber>B63358773</idNumber></id></idList>
+  </sdnEntry>
+</sdnList>
+`
+	cfg := writeConfig(t, map[string]string{"sdn.xml": doc}, `sources:
+  - name: sdn
+    path: sdn.xml
+    records: sdnEntry
+    id: uid
+    kind: {column: sdnType, values: {Individual: person, Entity: organization}}
+    fields:
+      name:     {columns: [firstName, lastName], type: party}
+      passport: {column: "idList.id[idType=Passport].idNumber", type: identifier}
+`)
+	recs, rejects := loadAll(t, cfg)
+	if len(rejects) != 0 || len(recs) != 2 || recs[0].Key.ID != "36" || recs[0].Kind != record.EntityOrganization || recs[0].Line != 4 ||
+		recs[1].Key.ID != "173" || recs[1].Kind != record.EntityPerson || recs[1].Line != 5 {
+		t.Fatalf("records %+v, rejects %+v: want the entity of line 4 and the individual of line 5", recs, rejects)
+	}
+	if f := recs[1].Feature("passport"); f == nil || len(f.Raw) != 1 || f.Raw[0] != "B63358773" {
+		t.Errorf("passport = %+v, want B63358773", f)
+	}
+}

@@ -46,13 +46,14 @@ const MaxAttributeBytes = 1000
 const (
 	FormatCSV    = "csv"
 	FormatNDJSON = "ndjson"
+	FormatXML    = "xml"
 )
 
 // Options describe one source: where its values are and how to read them.
 type Options struct {
 	Source    string // source name, copied into every key and error
 	File      string // file name used in errors
-	Format    string // csv | ndjson
+	Format    string // csv | ndjson | xml
 	ID        string // column holding the record id
 	Label     string // access label copied into every record
 	Delimiter rune   // csv only; 0 detects it from the header line
@@ -71,9 +72,12 @@ type Options struct {
 	// on its own.
 	Stream bool
 	// Records is the dotted path of the list of records in a JSON
-	// document ({"results": […]}), NDJSON only; "" reads a document's
-	// first list of objects (a file whose first line is no whole JSON
-	// value, but '{'), and NDJSON rows or a JSON array otherwise.
+	// document ({"results": […]}); "" reads a document's first list of
+	// objects (a file whose first line is no whole JSON value, but '{'),
+	// and NDJSON rows or a JSON array otherwise. Of an XML file, it is
+	// the path of the elements that are the records (sdnEntry,
+	// INDIVIDUALS.INDIVIDUAL): the element's name, after as many of its
+	// parents' as tell it from others of its name; it is required.
 	Records string
 	// MaxRowBytes bounds a row (CSV) or line (NDJSON); 0 = MaxRowBytes.
 	MaxRowBytes int
@@ -328,12 +332,17 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
 		rd.rows, cols = c, c.header
-	case FormatNDJSON:
+	case FormatNDJSON, FormatXML:
 		peek := peekRows
 		if opt.Stream {
 			peek = 0
 		}
-		n, err := newNDJSON(dec, peek, opt.maxRow(), opt.Records, opt.ID)
+		var n *ndjsonRows
+		if opt.Format == FormatXML {
+			n, err = newXMLRows(dec, peek, opt.maxRow(), opt.Records)
+		} else {
+			n, err = newNDJSON(dec, peek, opt.maxRow(), opt.Records, opt.ID)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
@@ -346,7 +355,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	default:
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
-	lenient := opt.Stream && opt.Format == FormatNDJSON // (a stream's NDJSON rows were not read ahead to check against)
+	lenient := opt.Stream && opt.Format != FormatCSV // (a stream's JSON rows were not read ahead to check against)
 	check := func(r *Reader) error {
 		err := r.resolveColumns(cols)
 		var me *MappingError
@@ -507,7 +516,7 @@ func validUTF8Start(b []byte, whole bool) bool {
 
 func (rd *Reader) resolveColumns(cols []string) error {
 	col := func(c string) string { return c }
-	if rd.opt.Format == FormatNDJSON {
+	if rd.opt.Format == FormatNDJSON || rd.opt.Format == FormatXML {
 		col = PathColumn
 	}
 	pos := make(map[string]int, len(cols))

@@ -285,6 +285,78 @@ func TestJSONDocument(t *testing.T) {
 	}
 }
 
+// TestXML reads the elements at a records path of an XML file as rows,
+// as sanctions lists ship: attributes and child elements by their local
+// names (a default namespace and namespaced attributes aside), a child
+// written twice a list, the text of an element with attributes read where
+// a path ends at it (ids.id[type=passport]); the path's parents tell its
+// elements from others of their name (an entity's names are no
+// individual's); an element too long, or too deep, is rejected alone, and
+// XML not well formed ends the file with a reject at its line. Without
+// records the source stops, naming the elements the file repeats.
+func TestXML(t *testing.T) {
+	list := `<?xml version="1.0" encoding="UTF-8"?>
+<LIST xmlns="urn:list" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:list list.xsd">
+  <INDIVIDUALS>
+    <INDIVIDUAL>
+      <id>1</id><name>Ana</name>
+      <ids><id type="passport">P1</id><id type="national">N1</id></ids>
+      <aka><alias>A</alias><alias>An</alias></aka>
+    </INDIVIDUAL>
+    <INDIVIDUAL id="2"><name>Bo &amp; Co</name></INDIVIDUAL>
+  </INDIVIDUALS>
+  <ENTITIES><ENTITY><id>9</id><name>Acme</name></ENTITY></ENTITIES>
+</LIST>
+`
+	opt := func(records string) ingest.Options {
+		o := people(ingest.FormatXML)
+		o.Records = records
+		o.Fields = append(o.Fields[:1], ingest.Field{Name: "aliases", Kind: record.KindName, Column: "aka.alias"},
+			ingest.Field{Name: "passport", Kind: record.KindIdentifier, Column: "ids.id[type=passport]"})
+		return o
+	}
+	r, err := ingest.Open(strings.NewReader(list), opt("INDIVIDUALS.INDIVIDUAL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(rejects) != 0 || len(recs) != 2 {
+		t.Fatalf("%d records, rejects %v; want 2 individuals", len(recs), rejects)
+	}
+	if got := flat(recs); !reflect.DeepEqual(got, []string{"1|Ana|A,An|4", "2|Bo & Co||9"}) {
+		t.Errorf("records = %q", got)
+	}
+	if p := recs[0].Features[2].Raw; !reflect.DeepEqual(p, []string{"P1"}) {
+		t.Errorf("passport = %q, want P1", p)
+	}
+
+	long := strings.Repeat("x", ingest.MaxRowBytes+10)
+	deep := strings.Repeat("<a>", 70) + strings.Repeat("</a>", 70)
+	for _, tt := range []struct {
+		name, in string
+		want     []string
+		rejects  []string
+	}{
+		{"too long", "<L><R><id>1</id><name>" + long + "</name></R><R><id>2</id><name>Bo</name><alias>B</alias></R></L>", []string{"2|Bo|B|1"}, []string{"1:row longer than"}},
+		{"too deep", "<L><R><id>1</id>" + deep + "</R>\n<R><id>2</id><name>Bo</name><alias>B</alias></R></L>", []string{"2|Bo|B|2"}, []string{"1:nested deeper than 64"}},
+		{"token too long", "<L><R><id>1</id><name>Ana</name><alias>A</alias></R>\n<R><id>2</id><name>" + strings.Repeat(long, 4) + "</name></R><R><id>3</id></R></L>", []string{"1|Ana|A|1"}, []string{"2:a tag or text longer than"}},
+		{"not well formed", "<L>\n<R><id>1</id><name>Ana</name><alias>A</alias></R>\n<R><id>2</id><name>Bo</R>\n<R><id>3</id></R></L>", []string{"1|Ana|A|2"}, []string{"3:XML not well formed"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := people(ingest.FormatXML)
+			o.Records = "R"
+			r, err := ingest.Open(strings.NewReader(tt.in), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRead(t, r, tt.want, tt.rejects)
+		})
+	}
+	if _, err := ingest.Open(strings.NewReader(list), opt("")); err == nil || !strings.Contains(err.Error(), "needs records") || !strings.Contains(err.Error(), "INDIVIDUALS.INDIVIDUAL") {
+		t.Errorf("no records: err = %v, want one naming INDIVIDUALS.INDIVIDUAL", err)
+	}
+}
+
 // TestNDJSONKeyAfterPeek: a mapped key that the rows read ahead do not
 // hold, in a file longer than them (a list's companies after its people),
 // is read from the rows that hold it; one no row holds is warned of. A key
@@ -765,6 +837,17 @@ func FuzzJSONDocument(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { checkJSONRows(t, data, opt) })
 }
 
+// FuzzXML reads the elements of an XML file at a records path.
+func FuzzXML(f *testing.F) {
+	for _, s := range []string{`<L><R id="1"><name>a</name><alias x="1">b</alias><alias>c</alias></R></L>`, "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<L xmlns=\"u\"><R><id>2</id></R><R><id>3</R></L>",
+		`<L><R><id>4</id><a><a><a/></a></a></R>`, `<R><id>5</id></R><R><id>6</id></R>`} {
+		f.Add([]byte(s))
+	}
+	opt := people(ingest.FormatXML)
+	opt.Records = "R"
+	f.Fuzz(func(t *testing.T, data []byte) { checkJSONRows(t, data, opt) })
+}
+
 // checkJSONRows reads data as a JSON source of opt, as a file and as a
 // stream alike, and checks what each row gives: a record with an id, or
 // errors with a line and a reason.
@@ -961,6 +1044,61 @@ func BenchmarkCSV(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// BenchmarkJSONRows reads 10,000 rows of one source written as NDJSON, as
+// a JSON document's list ({"total": …, "results": [...]}) and as XML
+// elements, each with a list of objects inside: what each form costs
+// beside the others (and BenchmarkCSV).
+func BenchmarkJSONRows(b *testing.B) {
+	var nd, doc, xm strings.Builder
+	doc.WriteString("{\n  \"total\": 10000,\n  \"results\": [\n")
+	xm.WriteString("<?xml version=\"1.0\"?>\n<list>\n")
+	for i := range 10000 {
+		row := fmt.Sprintf(`{"id":"%d","name":"García López, Ana María %d","alias":["AM","Ana"],"ids":[{"type":"passport","number":"P%d"}]}`, i, i, i)
+		nd.WriteString(row + "\n")
+		if i > 0 {
+			doc.WriteString(",\n")
+		}
+		doc.WriteString("    " + row)
+		fmt.Fprintf(&xm, "  <entry><id>%d</id><name>García López, Ana María %d</name><alias>AM</alias><alias>Ana</alias><ids><id type=\"passport\">P%d</id></ids></entry>\n", i, i, i)
+	}
+	doc.WriteString("\n  ]\n}\n")
+	xm.WriteString("</list>\n")
+	for _, tc := range []struct {
+		name, format, records, in string
+	}{
+		{"ndjson", ingest.FormatNDJSON, "", nd.String()},
+		{"document", ingest.FormatNDJSON, "", doc.String()},
+		{"xml", ingest.FormatXML, "entry", xm.String()},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			opt := people(tc.format)
+			opt.Records = tc.records
+			b.SetBytes(int64(len(tc.in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := ingest.Open(strings.NewReader(tc.in), opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for {
+					_, err := r.Next()
+					if errors.Is(err, io.EOF) {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				if n != 10000 {
+					b.Fatalf("%d records, want 10000", n)
+				}
+			}
+		})
 	}
 }
 

@@ -21,6 +21,7 @@ const peekRows = 100
 type ndjsonRows struct {
 	lines   *lineReader // an NDJSON file's lines; nil for a JSON array's
 	array   *arrayElements
+	xml     *xmlElements // an XML file's records; nil for JSON
 	max     int          // the longest row kept
 	pending []ndjsonLine // rows read ahead by newNDJSON, served first
 	// peekedAll says that the rows read ahead are the whole file.
@@ -31,7 +32,8 @@ type ndjsonRows struct {
 type ndjsonLine struct {
 	line     int
 	text     []byte
-	overlong bool // longer than the reader's bound: text is cut short
+	overlong bool   // longer than the reader's bound: text is cut short
+	reason   string // why the row is rejected, where no text could be read (XML not well formed)
 }
 
 // newNDJSON reads rows of JSON objects from r: a row a line (NDJSON), the
@@ -69,6 +71,24 @@ func newNDJSON(r io.Reader, peek, maxRow int, records, id string) (*ndjsonRows, 
 	default:
 		n.lines = &lineReader{r: br, max: maxRow}
 	}
+	return n, n.readAhead(peek)
+}
+
+// newXMLRows reads the elements at path records of an XML file as rows of
+// JSON objects (xmlElements).
+func newXMLRows(r io.Reader, peek, maxRow int, records string) (*ndjsonRows, error) {
+	br := buffered(r)
+	x, err := newXMLElements(br, records, maxRow)
+	if err != nil {
+		return nil, err
+	}
+	n := &ndjsonRows{max: maxRow, xml: x}
+	return n, n.readAhead(peek)
+}
+
+// readAhead reads up to peek rows ahead, served first, so that the keys
+// they hold check the mapping (keys).
+func (n *ndjsonRows) readAhead(peek int) error {
 	for len(n.pending) < peek {
 		l, err := n.readLine()
 		if errors.Is(err, io.EOF) {
@@ -76,16 +96,19 @@ func newNDJSON(r io.Reader, peek, maxRow int, records, id string) (*ndjsonRows, 
 			break
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n.pending = append(n.pending, l)
 	}
-	return n, nil
+	return nil
 }
 
 // readLine returns the next non-blank line, or the next element of a
 // JSON array.
 func (n *ndjsonRows) readLine() (ndjsonLine, error) {
+	if n.xml != nil {
+		return n.xml.next()
+	}
 	if n.array != nil {
 		l, err := n.array.next()
 		if !errors.Is(err, errAfterArray) {
@@ -171,6 +194,9 @@ func (n *ndjsonRows) next() (row, error) {
 		}
 	}
 	raw := func() string { return string(l.text) }
+	if l.reason != "" {
+		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: l.reason}
+	}
 	if l.overlong {
 		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", n.max)}
 	}
@@ -317,6 +343,12 @@ func scalars(key string, v any, allowList bool) ([]string, error) {
 		return []string{x.String()}, nil
 	case bool:
 		return []string{strconv.FormatBool(x)}, nil
+	case map[string]any:
+		// An XML element with attributes and text: its text
+		// (<id type="passport">B63358773</id>).
+		if t, ok := x["#text"].(string); ok {
+			return scalars(key, t, false)
+		}
 	case []any:
 		if !allowList {
 			return nil, &ShapeError{Key: key, v: v}

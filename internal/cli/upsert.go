@@ -146,6 +146,8 @@ func openInput(ctx context.Context, env Env, in string, parts []config.Source, m
 			o.Format = ingest.FormatNDJSON
 		case strings.HasSuffix(ext, ".csv"), strings.HasSuffix(ext, ".tsv"):
 			o.Format = ingest.FormatCSV
+		case strings.HasSuffix(ext, ".xml"):
+			o.Format = ingest.FormatXML
 		}
 	}
 	set(&opt)
