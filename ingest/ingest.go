@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -464,6 +465,10 @@ func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, note strin
 		head, err := br.Peek(sniffBytes)
 		utf8Head := validUTF8Start(head, err != nil)
 		switch {
+		case declared == "" && !utf8Head && xmlDeclares(head) == "iso-8859-1":
+			return charmap.ISO8859_1.NewDecoder().Reader(br), "", nil // the file declares it
+		case declared == "" && !utf8Head && xmlDeclares(head) == "windows-1252":
+			return charmap.Windows1252.NewDecoder().Reader(br), "", nil
 		case declared == "" && !utf8Head:
 			return charmap.Windows1252.NewDecoder().Reader(br), "no encoding is declared and the file's first bytes are not UTF-8: it is read as windows-1252; declare the source's encoding (utf-8, latin1, windows-1252) to say which it is", nil
 		case declared != "" && utf8Head && !isASCIIBytes(head):
@@ -486,6 +491,26 @@ func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, note strin
 		return nil, "", fmt.Errorf("%w: encoding %q", ErrFormat, encoding)
 	}
 	return out, "", nil
+}
+
+// xmlDeclaration is an XML file's declaration and the encoding it names.
+var xmlDeclaration = regexp.MustCompile(`^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']`)
+
+// xmlDeclares returns the single-byte encoding an XML declaration at the
+// start of head names, as iso-8859-1 or windows-1252; "" for any other, or
+// none.
+func xmlDeclares(head []byte) string {
+	m := xmlDeclaration.FindSubmatch(head)
+	if m == nil {
+		return ""
+	}
+	switch strings.ToLower(string(m[1])) {
+	case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
+		return "iso-8859-1"
+	case "windows-1252", "cp1252":
+		return "windows-1252"
+	}
+	return ""
 }
 
 // isASCIIBytes reports whether b is all ASCII.

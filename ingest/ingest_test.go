@@ -352,6 +352,18 @@ func TestXML(t *testing.T) {
 			checkRead(t, r, tt.want, tt.rejects)
 		})
 	}
+	// A file whose declaration names Latin-1 is read so, without the
+	// warning of a file that declares nothing.
+	o := people(ingest.FormatXML)
+	o.Records = "R"
+	r, err = ingest.Open(strings.NewReader("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<L><R><id>1</id><name>P\xc9REZ</name><alias>A</alias></R></L>"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRead(t, r, []string{"1|PÉREZ|A|2"}, nil)
+	if w := r.Warnings(); len(w) != 0 {
+		t.Errorf("warnings %q of a file that declares its encoding", w)
+	}
 	if _, err := ingest.Open(strings.NewReader(list), opt("")); err == nil || !strings.Contains(err.Error(), "needs records") || !strings.Contains(err.Error(), "INDIVIDUALS.INDIVIDUAL") {
 		t.Errorf("no records: err = %v, want one naming INDIVIDUALS.INDIVIDUAL", err)
 	}

@@ -60,7 +60,7 @@ func newNDJSON(r io.Reader, peek, maxRow int, records, id string) (*ndjsonRows, 
 		// another, as jq writes them; or a document wrapping its list of
 		// records, where the first object holds a list of objects, not
 		// the id's key, and is not followed by another.
-		keys, list, next := firstKeys(br)
+		keys, list, next := firstKeys(br, peek == 0)
 		n.array = &arrayElements{r: br, max: maxRow, line: 1, values: true}
 		if list && !next && !slices.Contains(keys, id) && !slices.Contains(keys, strings.SplitN(PathColumn(id), ".", 2)[0]) {
 			n.array.values, n.array.document = false, true
@@ -533,9 +533,14 @@ func multiline(r *bufio.Reader) bool {
 // far as the reader's buffer holds it, whether one of them holds a list of
 // objects, and whether the object, ending there, is followed by another
 // value: what tells rows written over several lines from a document
-// wrapping its list of rows.
-func firstKeys(r *bufio.Reader) (keys []string, list, next bool) {
-	b, _ := r.Peek(r.Size())
+// wrapping its list of rows. Of a stream (rows read as they arrive) it
+// reads only what has arrived, not waiting for the buffer to fill.
+func firstKeys(r *bufio.Reader, stream bool) (keys []string, list, next bool) {
+	n := r.Size()
+	if stream {
+		n = r.Buffered()
+	}
+	b, _ := r.Peek(n)
 	var sc jsonScan
 	start := -1
 	var last string // the string that ended last at depth 1
