@@ -1393,7 +1393,7 @@ func (p *parser) validate(cfg *Config) {
 		if s.ID == "" {
 			p.errf(at, field+".id", "id is required: the column holding the record id")
 		}
-		if s.Delimiter != 0 && s.Format == FormatNDJSON {
+		if s.Delimiter != 0 && s.Format != FormatCSV {
 			p.errf(at, field+".delimiter", "delimiter applies only to csv sources")
 		}
 		switch {

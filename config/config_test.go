@@ -314,6 +314,7 @@ func TestParseErrors(t *testing.T) {
 		{"MergeFanOut", mergeBomb(12, 8), []string{`merge keys bring in more than 10000 entries`}},
 		{"BadDelimiter", "sources:\n  - {name: a, path: a.csv, delimiter: ';;', id: i, fields: {n: {column: n, type: name}}}\n", []string{`delimiter must be one character`}},
 		{"RecordsOfCSV", "sources:\n  - {name: a, path: a.csv, records: results, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.records: records applies only to JSON (ndjson) and XML sources`}},
+		{"DelimiterOfXML", "sources:\n  - {name: a, path: a.xml, records: r, delimiter: ';', id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.delimiter: delimiter applies only to csv sources`}},
 		{"XMLWithoutRecords", "sources:\n  - {name: a, path: sdn.xml.gz, id: uid, fields: {n: {column: lastName, type: name}}}\n", []string{`source a.records: an XML source needs records: the element each record is`}},
 		{"UnknownFormat", "sources:\n  - {name: a, path: a.dat, format: parquet, id: i, fields: {n: {column: n, type: name}}}\n", []string{`unknown format "parquet" (want csv, ndjson or xml)`}},
 		{"ColumnAndColumns", head + "      a: {column: x, columns: [x, y], type: address}\n", []string{`give column or columns, not both`}},

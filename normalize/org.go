@@ -689,7 +689,7 @@ func isOrgName(raw string, toks []string) bool {
 // Mary Smith). Two names joined by y or e alone may be one person's
 // surnames (Ortega y Gasset, Carvalho e Silva).
 func firmOfNames(raw string) bool {
-	if !mayHold(raw, jointHints) || strings.ContainsAny(raw, "/0123456789") {
+	if !mayHold(raw, firmHints) || strings.ContainsAny(raw, "/0123456789") {
 		return false
 	}
 	m := firmMarker.FindAllStringSubmatchIndex(raw, 2)
@@ -730,8 +730,12 @@ func firmOfNames(raw string) bool {
 }
 
 // firmMarker is the "and" before a firm's last partner's name
-// (firmOfNames), the word in its first group.
-var firmMarker = regexp.MustCompile(`(?i)\s(and|&|y|e|et|und)\s`)
+// (firmOfNames), the word in its first group; firmHints are mayHold's
+// hints of it.
+var (
+	firmMarker = regexp.MustCompile(`(?i)\s(and|&|y|e|et|und)\s`)
+	firmHints  = hintsOf(" and ", " & ", " y ", " e ", " et ", " und ")
+)
 
 // slashedForm reports whether raw ends with a legal form written with a
 // slash between two letters, as Brazil writes S/A and Denmark A/S.
