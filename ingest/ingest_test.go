@@ -287,8 +287,8 @@ func TestJSONDocument(t *testing.T) {
 
 // TestXML reads the elements at a records path of an XML file as rows,
 // as sanctions lists ship: attributes and child elements by their local
-// names (a default namespace and namespaced attributes aside), a child
-// written twice a list, the text of an element with attributes read where
+// names (a default namespace and namespaced attributes aside; HTML's
+// named entities read as their characters), a child written twice a list, the text of an element with attributes read where
 // a path ends at it (ids.id[type=passport]); the path's parents tell its
 // elements from others of their name (an entity's names are no
 // individual's); an element too long, or too deep, is rejected alone, and
@@ -303,7 +303,7 @@ func TestXML(t *testing.T) {
       <ids><id type="passport">P1</id><id type="national">N1</id></ids>
       <aka><alias>A</alias><alias>An</alias></aka>
     </INDIVIDUAL>
-    <INDIVIDUAL id="2"><name>Bo &amp; Co</name></INDIVIDUAL>
+    <INDIVIDUAL id="2"><name>Bo &amp; Co&eacute;</name></INDIVIDUAL>
   </INDIVIDUALS>
   <ENTITIES><ENTITY><id>9</id><name>Acme</name></ENTITY></ENTITIES>
 </LIST>
@@ -323,7 +323,7 @@ func TestXML(t *testing.T) {
 	if len(rejects) != 0 || len(recs) != 2 {
 		t.Fatalf("%d records, rejects %v; want 2 individuals", len(recs), rejects)
 	}
-	if got := flat(recs); !reflect.DeepEqual(got, []string{"1|Ana|A,An|4", "2|Bo & Co||9"}) {
+	if got := flat(recs); !reflect.DeepEqual(got, []string{"1|Ana|A,An|4", "2|Bo & Coé||9"}) {
 		t.Errorf("records = %q", got)
 	}
 	if p := recs[0].Features[2].Raw; !reflect.DeepEqual(p, []string{"P1"}) {

@@ -60,6 +60,9 @@ func newXMLElements(r *bufio.Reader, records string, max int) (*xmlElements, err
 	// before.
 	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
 	dec.Strict = true
+	// HTML's named entities (&eacute;, &nbsp;), which lists exported by
+	// hand write, read as their characters rather than end the file.
+	dec.Entity = xml.HTMLEntity
 	return &xmlElements{dec: dec, in: in, want: strings.Split(records, "."), max: max}, nil
 }
 
