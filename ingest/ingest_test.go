@@ -243,9 +243,10 @@ func TestJSONArray(t *testing.T) {
 
 // TestJSONDocument reads a JSON document that wraps its list of records
 // ({"total": 2, "results": […]}, as APIs and exports write one): the first
-// list of objects among its keys (lists of values, objects and scalars
-// before it passed over; keys after it not read), or the list records
-// names, nested too; and a file of objects written over several lines one
+// list among its keys whose first object holds the id's key (lists of
+// values, of other objects, such as the sources a document describes,
+// objects and scalars before it passed over; keys after it not read), or
+// the list records names, nested too; and a file of objects written over several lines one
 // after another, as jq writes them, each a row, though one holds a list of
 // objects of its own. A path that names no list stops the source, naming
 // the keys there.
@@ -264,6 +265,9 @@ func TestJSONDocument(t *testing.T) {
 		{"jq", "", "{\n  \"id\": \"1\",\n  \"name\": \"Ana\",\n  \"ids\": [{\"type\": \"passport\"}]\n}\n{\n  \"id\": \"2\",\n  \"name\": \"Bo\", \"alias\": \"B\"\n}\n",
 			[]string{"1|Ana||1", "2|Bo|B|6"}, nil, ""},
 		{"jq, one", "", "{\n  \"id\": \"1\", \"name\": \"Ana\", \"alias\": \"A\",\n  \"ids\": [{\"type\": \"passport\"}]\n}\n", []string{"1|Ana|A|1"}, nil, ""},
+		{"sources first", "", "{\n  \"sources\": [{\"name\": \"OFAC\"}],\n  \"results\": [\n    {\"id\": \"1\", \"name\": \"Ana\", \"alias\": \"A\"}\n  ]\n}\n",
+			[]string{"1|Ana|A|4"}, nil, ""},
+		{"no list of records", "", "{\n  \"sources\": [{\"name\": \"OFAC\"}]\n}\n", nil, nil, `no list of objects with key "id" among its keys (sources)`},
 		{"no such list", "data.rows", "{\"data\": {\"count\": 1, \"items\": []}}", nil, nil, `no list at "data.rows" (keys there: count, items)`},
 		{"not a document", "results", `[{"id":"1"}]`, nil, nil, "no JSON document"},
 	} {

@@ -47,7 +47,7 @@ func newNDJSON(r io.Reader, peek, maxRow int, records, id string) (*ndjsonRows, 
 	switch {
 	case records != "":
 		n.array = &arrayElements{r: br, max: maxRow, line: 1, document: true}
-		if err := n.array.documentRecords(records); err != nil {
+		if err := n.array.documentRecords(records, ""); err != nil {
 			return nil, err
 		}
 	case isArray(br):
@@ -62,9 +62,9 @@ func newNDJSON(r io.Reader, peek, maxRow int, records, id string) (*ndjsonRows, 
 		// the id's key, and is not followed by another.
 		keys, list, next := firstKeys(br, peek == 0)
 		n.array = &arrayElements{r: br, max: maxRow, line: 1, values: true}
-		if list && !next && !slices.Contains(keys, id) && !slices.Contains(keys, strings.SplitN(PathColumn(id), ".", 2)[0]) {
+		if list && !next && !holdsID(keys, id) {
 			n.array.values, n.array.document = false, true
-			if err := n.array.documentRecords(""); err != nil {
+			if err := n.array.documentRecords("", id); err != nil {
 				return nil, err
 			}
 		}
@@ -541,6 +541,19 @@ func firstKeys(r *bufio.Reader, stream bool) (keys []string, list, next bool) {
 		n = r.Buffered()
 	}
 	b, _ := r.Peek(n)
+	return ownKeys(b)
+}
+
+// holdsID reports whether keys, an object's own, hold the key of the
+// record id, id (or, of a path, its first key).
+func holdsID(keys []string, id string) bool {
+	return slices.Contains(keys, id) || slices.Contains(keys, strings.SplitN(PathColumn(id), ".", 2)[0])
+}
+
+// ownKeys returns the own keys of the JSON object b starts with, as far
+// as b holds it, whether one of them holds a list of objects, and whether
+// the object, ending in b, is followed by another.
+func ownKeys(b []byte) (keys []string, list, next bool) {
 	var sc jsonScan
 	start := -1
 	var last string // the string that ended last at depth 1
@@ -605,11 +618,13 @@ const maxDocumentKeys = 10000
 
 // documentRecords reads a JSON document ({…}) up to the start of the list
 // of records at path (dotted keys: "results", "data.items"), or, with path
-// "", of the first list of objects among the document's own keys, so that
-// next reads its elements. Keys before it, and their values, are passed
-// over, each value read no further than the reader's bound; keys after it
-// are not read.
-func (a *arrayElements) documentRecords(path string) error {
+// "", of the first list among the document's own keys whose first object
+// holds the key of the record id, id (a list of the sources or datasets a
+// document describes before its results holds none), so that next reads
+// its elements. Keys before it, and their values, are passed over, each
+// value read no further than the reader's bound; keys after it are not
+// read.
+func (a *arrayElements) documentRecords(path, id string) error {
 	var want []string
 	if path != "" {
 		want = strings.Split(strings.TrimPrefix(path, "$."), ".")
@@ -657,7 +672,10 @@ func (a *arrayElements) documentRecords(path string) error {
 				return err
 			}
 			if next == '{' {
-				return nil
+				b, _ := a.r.Peek(a.r.Size())
+				if keys, _, _ := ownKeys(b); holdsID(keys, id) {
+					return nil
+				}
 			}
 		}
 		seen = append(seen, key)
@@ -669,7 +687,7 @@ func (a *arrayElements) documentRecords(path string) error {
 		seen = append(seen[:maxKeysShown], "…")
 	}
 	if len(want) == 0 {
-		return fmt.Errorf("JSON document: no list of objects among its keys (%s): name the list of records with records:", strings.Join(seen, ", "))
+		return fmt.Errorf("JSON document: no list of objects with key %q among its keys (%s): name the list of records with records:", id, strings.Join(seen, ", "))
 	}
 	return fmt.Errorf("JSON document: no list at %q (keys there: %s)", path, strings.Join(seen, ", "))
 }
