@@ -356,7 +356,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	default:
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
-	lenient := opt.Stream && opt.Format != FormatCSV // (a stream's JSON rows were not read ahead to check against)
+	lenient := opt.Stream && (opt.Format == FormatNDJSON || opt.Format == FormatXML) // (a stream's JSON rows were not read ahead to check against)
 	check := func(r *Reader) error {
 		err := r.resolveColumns(cols)
 		var me *MappingError
@@ -465,11 +465,13 @@ func decode(r io.Reader, encoding string, sniff bool) (out io.Reader, note strin
 		head, err := br.Peek(sniffBytes)
 		utf8Head := validUTF8Start(head, err != nil)
 		switch {
-		case declared == "" && !utf8Head && xmlDeclares(head) == "iso-8859-1":
-			return charmap.ISO8859_1.NewDecoder().Reader(br), "", nil // the file declares it
-		case declared == "" && !utf8Head && xmlDeclares(head) == "windows-1252":
-			return charmap.Windows1252.NewDecoder().Reader(br), "", nil
 		case declared == "" && !utf8Head:
+			switch xmlDeclares(head) { // the file declares it
+			case "iso-8859-1":
+				return charmap.ISO8859_1.NewDecoder().Reader(br), "", nil
+			case "windows-1252":
+				return charmap.Windows1252.NewDecoder().Reader(br), "", nil
+			}
 			return charmap.Windows1252.NewDecoder().Reader(br), "no encoding is declared and the file's first bytes are not UTF-8: it is read as windows-1252; declare the source's encoding (utf-8, latin1, windows-1252) to say which it is", nil
 		case declared != "" && utf8Head && !isASCIIBytes(head):
 			if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {

@@ -488,18 +488,23 @@ func jsonType(v any) string {
 // ([{…}, {…}], as many exports and APIs write a list) rather than a row a
 // line: its first character, spaces aside, is '['.
 func isArray(r *bufio.Reader) bool {
+	c, _, ok := firstByte(r)
+	return ok && c == '['
+}
+
+// firstByte returns the first byte of r that is not a space, and its
+// offset, read ahead; ok is false when there is none.
+func firstByte(r *bufio.Reader) (c byte, at int, ok bool) {
 	for n := 1; ; n++ {
 		b, err := r.Peek(n)
 		if err != nil || len(b) < n {
-			return false
+			return 0, 0, false
 		}
-		switch b[n-1] {
+		switch c := b[n-1]; c {
 		case ' ', '\t', '\r', '\n':
-			continue
-		case '[':
-			return true
+		default:
+			return c, n - 1, true
 		}
-		return false
 	}
 }
 
@@ -510,20 +515,16 @@ func isArray(r *bufio.Reader) bool {
 // first line is no whole JSON value, as an NDJSON row is. A document
 // written on one line reads as one row unless records names its list.
 func multiline(r *bufio.Reader) bool {
-	start := -1
-	for n := 1; ; n++ {
+	c, start, ok := firstByte(r)
+	if !ok || c != '{' {
+		return false
+	}
+	for n := start + 2; ; n++ {
 		b, err := r.Peek(n)
 		if err != nil || len(b) < n {
 			return false // no line end before the end of the file, or the buffer: a row
 		}
-		c := b[n-1]
-		switch {
-		case start < 0 && (c == ' ' || c == '\t' || c == '\r' || c == '\n'):
-		case start < 0 && c != '{':
-			return false
-		case start < 0:
-			start = n - 1
-		case c == '\n':
+		if b[n-1] == '\n' {
 			return !json.Valid(b[start:n])
 		}
 	}

@@ -55,16 +55,18 @@ func newXMLElements(r *bufio.Reader, records string, max int) (*xmlElements, err
 	// leaves the record rejected alone, and the file read on.
 	in := &tokenBound{r: r, limit: 4 * max}
 	dec := xml.NewDecoder(in)
-	// The file was read into UTF-8 already (its encoding, declared or
-	// detected): the encoding its declaration names is that of the bytes
-	// before.
-	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	dec.CharsetReader = asRead
 	dec.Strict = true
 	// HTML's named entities (&eacute;, &nbsp;), which lists exported by
 	// hand write, read as their characters rather than end the file.
 	dec.Entity = xml.HTMLEntity
 	return &xmlElements{dec: dec, in: in, want: strings.Split(records, "."), max: max}, nil
 }
+
+// asRead is the XML decoders' CharsetReader: the file was read into UTF-8
+// already (its encoding, declared or detected), and the encoding its
+// declaration names is that of the bytes before.
+func asRead(_ string, in io.Reader) (io.Reader, error) { return in, nil }
 
 // tokenBound reads the XML decoder's input, failing a token (a tag, a
 // text) that runs longer than limit bytes: the decoder holds a token
@@ -145,16 +147,16 @@ func (x *xmlElements) next() (ndjsonLine, error) {
 			startLine, _ := x.dec.InputPos()
 			x.start, x.over, x.deep = offset, false, false
 			v, err := x.element(t, 1)
-			text, _ := json.Marshal(v) // what was read of it, where it is rejected
+			text, _ := json.Marshal(v)
+			cut := text[:min(len(text), x.max)] // what was read of it, where it is rejected
 			switch {
 			case err != nil:
 				x.done = true
-				return ndjsonLine{line: startLine, text: text[:min(len(text), x.max)], reason: err.Error()}, nil
+				return ndjsonLine{line: startLine, text: cut, reason: err.Error()}, nil
 			case x.deep:
-				return ndjsonLine{line: startLine, text: text[:min(len(text), x.max)], reason: fmt.Sprintf("XML elements nested deeper than %d", maxXMLDepth)}, nil
-			}
-			if x.over {
-				return ndjsonLine{line: startLine, text: text[:min(len(text), x.max)], overlong: true}, nil
+				return ndjsonLine{line: startLine, text: cut, reason: fmt.Sprintf("XML elements nested deeper than %d", maxXMLDepth)}, nil
+			case x.over:
+				return ndjsonLine{line: startLine, text: cut, overlong: true}, nil
 			}
 			return ndjsonLine{line: startLine, text: text}, nil
 		case xml.EndElement:
@@ -261,7 +263,7 @@ const maxElementsShown = 5
 func repeatedElements(r *bufio.Reader) string {
 	b, _ := r.Peek(r.Size())
 	dec := xml.NewDecoder(bytes.NewReader(b))
-	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	dec.CharsetReader = asRead
 	var open []string
 	count := map[string]int{}
 	for {

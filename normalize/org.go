@@ -715,15 +715,13 @@ func firmOfNames(raw string) bool {
 			if len(w) == 1 || honorifics[w] || trailingTitles[w] || suffixes[w] != "" {
 				return false
 			}
-			given = given || givenNames[w] || hispanicGiven[w]
+			given = given || givenNames[w]
 		}
-		switch {
-		case i == 0 && given && len(items) == 2:
+		if given && len(items) == 2 {
 			return false
-		case i > 0 && !given:
+		}
+		if i > 0 && !given {
 			allGiven = false
-		case i > 0 && given && len(items) == 2:
-			return false
 		}
 	}
 	return !allGiven
