@@ -1353,16 +1353,17 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 	if tf == nil {
 		return 0
 	}
+	room := p.level[i][1].w - p.level[i][l].w // model.NearRoom
 	if p.shared != nil && k >= 0 {
 		switch p.shared.keys[k*p.shared.n+p.shared.at[i]] {
 		case nearSlip:
-			return max(min(tf[col.singleKey(a)], tf[col.singleKey(b)]), 0)
+			return model.NearAdjust(min(tf[col.singleKey(a)], tf[col.singleKey(b)]), room)
 		case sharedUnread: // read both records' names below
 		default: // no slip, or a shared name (a nickname level's other case)
 			return 0
 		}
 	}
-	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] })
+	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] }, room)
 }
 
 // sharedNames holds, for each candidate and each name comparison whose

@@ -561,16 +561,20 @@ func TestSharedNameTF(t *testing.T) {
 }
 
 // TestNearNameTF: people's names a letter apart (in the first given name,
-// a typo, not another ending), one cut short by a field, or with a
-// nickname for the first given name (words left out or not), are adjusted
-// by the commoner name's frequency when it is rare, and so is a company's
-// name cut short by a field; common names, and names that differ
-// otherwise (a sibling's given name, two letters, an organisation's name
-// not cut by a field), keep their level's weight.
+// a typo, not another ending), one cut short by a field, with a nickname
+// for the first given name (words left out or not), or with syllables
+// joined, are adjusted by the commoner name's frequency when it is rare,
+// and so is a company's name cut short by a field; common names, and
+// names that differ otherwise (a sibling's given name, two letters, an
+// organisation's name not cut by a field), keep their level's weight, but
+// a common name's never weighs more than the name written alike would
+// (exact agreement, adjusted by its frequency).
 func TestNearNameTF(t *testing.T) {
 	const uExact, tfMin, common = 0.001, 0.0001, 0.04
-	s, _, named := nameTFScorer(t, record.KindParty, map[string]float64{"garcia juan lopez": common}, tfMin)
-	up := math.Log2(uExact / tfMin)
+	s, _, named := nameTFScorer(t, record.KindParty, map[string]float64{"garcia juan lopez": common, "garcia jose lopez": common, "jun kim min": common}, tfMin)
+	up, down := math.Log2(uExact/tfMin), math.Log2(uExact/common)
+	// nameTFScorer's level j (1 exact) weighs log2((0.5/j)/(0.001·j)): 2·log2(j) less than exact.
+	room := func(j float64) float64 { return 2 * math.Log2(j) }
 	tests := []struct {
 		a, b string
 		tf   float64
@@ -582,7 +586,10 @@ func TestNearNameTF(t *testing.T) {
 		{"Alejandro Horacio Rolón Cordero Villalobos", "ALEJANDRO HORACIO ROLON CORDERO VIL", up}, // cut by a 35-character field
 		{"CRAWHAM, Robrt", "ROBERT CRAWHAM", up},                                                  // a typo in the first given name
 		{"Pepe Jorge Rayilla Giménez", "JOSE JORGE RAYILLA GIMENEZ", up},                          // a nickname for the first given name
-		{"Juanito García López", "JUAN GARCIA LOPEZ", 0},                                          // a common name's nickname
+		{"Juanito García López", "JUAN GARCIA LOPEZ", 0},                                          // a common name's nickname, similar: as its level weighs
+		{"Pepe García López", "JOSE GARCIA LOPEZ", room(3) + down},                                // a common name's nickname: no more than the name itself
+		{"Park Seo-yeon", "PARK SEOYEON", up},                                                     // syllables joined
+		{"Kim Min-jun", "KIM MINJUN", room(2) + down},                                             // a common name's syllables joined
 		{"Alejandro Oxista Márquez", "ALEX OXISTA", up},                                           // a nickname, a surname left out
 		{"Maria Garcia Lopez", "MARIO GARCIA LOPEZ", 0},                                           // another first given name
 		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"strings"
 
 	"github.com/concord-er/concord/compare"
@@ -15,11 +16,12 @@ const nearSimilarity = 0.9
 // NearLevels returns, for a comparison of names with term frequencies,
 // which of its levels (1-based, as Scorer's levels count) are near
 // levels: a name similarity of nearSimilarity or more after the subset
-// level, a name cut short by a field (compare.MethodTruncated), or a
+// level, a name cut short by a field (compare.MethodTruncated), a
 // nickname, with words left out or without (compare.MethodNickname,
-// compare.MethodNickSubset); nil for other comparisons. A pair
-// of people's names at a near level is adjusted by the frequency of the
-// commoner of its two names when that is rare (NearNameTF), as Splink
+// compare.MethodNickSubset), or one name whose syllables one writes
+// joined (compare.MethodJoined: Min-jun and Minjun); nil for other
+// comparisons. A pair of people's names at a near level is adjusted by
+// the frequency of the commoner of its two names (NearNameTF), as Splink
 // adjusts fuzzy levels:
 // JAMES KENNETH JAAKSON is as rare as the James Kenneth Jackson it is a
 // typo of. At a nickname level, which is one a shared name adjusts too,
@@ -35,7 +37,7 @@ func NearLevels(c *compare.Comparison) []bool {
 			continue
 		}
 		after := j >= subset // past the levels a shared name adjusts
-		if l.Method == compare.MethodNickname || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
+		if l.Method == compare.MethodNickname || l.Method == compare.MethodJoined || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
 			if near == nil {
 				near = make([]bool, c.NumLevels())
 			}
@@ -48,20 +50,24 @@ func NearLevels(c *compare.Comparison) []bool {
 // NearNameTF is the term-frequency adjustment of names at near level l
 // (NearLevels), for the scorer and the batch's tables alike: over the
 // pairs of values of a and b at level l that are both people's names one
-// name slipped (NearSlip), the largest of the lesser of their exact
-// matches' adjustments (adj) — the commoner name is the likelier one, the
-// other its typo or its cut —, when that is upward; 0 when none counts.
-// Never downward: the level's own u is that of the names random pairs
-// find near each other, which common names make, so a common name's
-// typo already weighs as one (taking its frequency off again cost the
-// large heterogeneous set 0.0004 of recall: IRXNA NOVIKOV at an address
-// Irina Novikov's record holds fell under the threshold). Names that
-// differ otherwise keep their level's weight (Maria and Mario Garcia
-// Lopez are a sister and a brother as often as one typo), and so do
-// organisations' names: near names are what two companies of one group
-// write.
-func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(*compare.Prepared) float64) float64 {
-	best := 0.0
+// name slipped (NearSlip), the largest of NearAdjust of the lesser of
+// their exact matches' adjustments (adj) — the commoner name is the
+// likelier one, the other its typo, its cut or its nickname —; 0 when
+// none counts. room is how much less the level weighs than exact
+// agreement (NearRoom).
+//
+// Upward when the commoner name is rare: JAMES KENNETH JAAKSON is as rare
+// as the James Kenneth Jackson it is a typo of. Not downward for being
+// common alone: the level's own u is that of the names random pairs find
+// near each other, which common names make, so a common name's typo
+// already weighs as one (taking its frequency off again cost the large
+// heterogeneous set 0.0004 of recall: IRXNA NOVIKOV at an address Irina
+// Novikov's record holds fell under the threshold). Names that differ
+// otherwise keep their level's weight (Maria and Mario Garcia Lopez are a
+// sister and a brother as often as one typo), and so do organisations'
+// names: near names are what two companies of one group write.
+func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(*compare.Prepared) float64, room float64) float64 {
+	best, found := 0.0, false
 	for x := range a {
 		for y := range b {
 			pa, pb := &a[x], &b[y]
@@ -71,19 +77,45 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 			if (len(a) > 1 || len(b) > 1) && c.PairLevel(pa, pb) != l {
 				continue
 			}
-			best = max(best, min(adj(pa), adj(pb)))
+			if t := NearAdjust(min(adj(pa), adj(pb)), room); !found || t > best {
+				best, found = t, true
+			}
 		}
 	}
 	return best
 }
 
+// NearAdjust is the adjustment of a pair of names one name slipped at a
+// near level whose weight is room below exact agreement's, the commoner
+// of the two names' exact adjustment being exact: exact when upward, else
+// none, but never so much that the pair weighs more than the commoner
+// name written alike would. A nickname is as strong a level as exact
+// agreement (few random pairs are one), and NIKOLAY LEBEDEV, a common
+// name's other spelling, weighed 4 bits more than NIKOLAI LEBEDEV written
+// alike: one customer so named took the payments of ten namesakes.
+func NearAdjust(exact, room float64) float64 {
+	return min(max(exact, 0), room+exact)
+}
+
+// NearRoom is how much less level l of a comparison weighs than its
+// exact agreement, weights being its levels' weights (level 0 null, 1
+// exact); +Inf, no bound, for a level it has not.
+func NearRoom(weights []float64, l int) float64 {
+	if l < 1 || l >= len(weights) {
+		return math.Inf(1)
+	}
+	return weights[1] - weights[l]
+}
+
 // NearSlip reports whether two values at near level l are people's names
 // one name slipped (oneSlip; oneNickname at a nickname level,
-// nicknamePart at a nickname and subset one): the pairs NearNameTF
-// adjusts.
+// nicknamePart at a nickname and subset one; any two at the level of
+// joined syllables): the pairs NearNameTF adjusts.
 func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
 	slipped := oneSlip
 	switch c.Spec.Levels[l-1].Method {
+	case compare.MethodJoined:
+		slipped = func(_, _ *compare.Prepared) bool { return true } // one name, its syllables joined
 	case compare.MethodNickname:
 		slipped = oneNickname
 	case compare.MethodNickSubset:

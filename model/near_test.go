@@ -11,7 +11,10 @@ import (
 
 // FuzzNearSlip: whatever two names are written, telling whether they are
 // one name slipped at each near level neither panics nor depends on which
-// comes first, and a near level's adjustment is never downward.
+// comes first; a near level's adjustment is 0 for names not one name
+// slipped, and for those never upward of the commoner name's exact
+// adjustment nor more than makes the level weigh as exact agreement of
+// that name would.
 func FuzzNearSlip(f *testing.F) {
 	for _, seed := range [][2]string{
 		{"James Kenneth Jackson", "JAMES KENNETH JAAKSON"},
@@ -46,8 +49,16 @@ func FuzzNearSlip(f *testing.F) {
 			if ab, ba := model.NearSlip(c, l, &a[0], &b[0]), model.NearSlip(c, l, &b[0], &a[0]); ab != ba {
 				t.Fatalf("%q ~ %q at level %d: one name slipped %v one way, %v the other", x, y, l, ab, ba)
 			}
-			if tf := model.NearNameTF(c, l, a, b, adj); tf < 0 {
-				t.Fatalf("%q ~ %q at level %d: adjustment %v, below 0", x, y, l, tf)
+			slip := model.NearSlip(c, l, &a[0], &b[0])
+			exact := min(adj(&a[0]), adj(&b[0]))
+			for _, room := range []float64{0, 1.5, 6} {
+				tf := model.NearNameTF(c, l, a, b, adj, room)
+				switch {
+				case !slip && tf != 0:
+					t.Fatalf("%q ~ %q at level %d: adjustment %v, not one name slipped", x, y, l, tf)
+				case slip && (tf > max(exact, 0) || tf > room+exact):
+					t.Fatalf("%q ~ %q at level %d, %v below exact: adjustment %v, the commoner name's exact one %v", x, y, l, room, tf, exact)
+				}
 			}
 		}
 	})

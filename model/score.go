@@ -457,8 +457,8 @@ type Evidence struct {
 	// too seldom to count (Scorer.TFFromWords).
 	TFWords bool `json:"tf_words,omitempty"`
 	// TFNear says TFAdjust is the commoner name's of two at a near level
-	// that are one name slipped: a typo, a cut or a nickname of it
-	// (NearNameTF).
+	// that are one name slipped: a typo, a cut, a nickname or a joined
+	// writing of it (NearNameTF).
 	TFNear bool `json:"tf_near,omitempty"`
 	A, B   int  `json:"-"` // indexes of the values compared
 }
@@ -791,9 +791,10 @@ func (s *Scorer) subsetTF(i int, c *compare.Comparison, a, b []record.Value) flo
 func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value, q *Query) float64 {
 	var bufA, bufB [4]compare.Prepared
 	pb := prepareInto(bufB[:0], c, b)
+	room := NearRoom(s.weights[i], l)
 	if q == nil {
 		pa := prepareInto(bufA[:0], c, a)
-		return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) })
+		return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) }, room)
 	}
 	pa := q.prepared[i]
 	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 {
@@ -803,7 +804,7 @@ func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value
 			}
 		}
 		return s.TFAdjust(i, c.KeyOf(v))
-	})
+	}, room)
 }
 
 // queryExactTF returns the adjustment of an exact match on the query's

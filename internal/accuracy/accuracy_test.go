@@ -220,6 +220,12 @@ func TestAccuracy(t *testing.T) {
 			synth.HeteroOptions{Seed: 7, People: 36000}, heteroLargeTarget)
 		heteroSet("Heterogeneous, large, messy values", "the large set with messy values, as the messy row's", "hetero-large-messy",
 			synth.HeteroOptions{Seed: 7, People: 36000, Messy: true}, heteroLargeTarget)
+		// The held-out set's size with payments of a name and a country:
+		// more namesakes for each such payment to be told from.
+		sets = append(sets, dataset{"Heterogeneous, large, payments of a name and a country", "the large set, its payments mapped as the name-and-country row's", nameOnlyPayments(t, filepath.Join(synthDir, "hetero-large")), nameOnlyLargeTarget,
+			func([]record.Record) map[record.Key]string {
+				return readTruth(t, filepath.Join(synthDir, "hetero-large", "truth.csv"))
+			}})
 	} else {
 		t.Log("the large heterogeneous set is measured with -write only")
 	}
@@ -406,10 +412,11 @@ name, and the heterogeneous set mapped with each field under its column's name
 scored 0.6230 (its names alone so named, 0.7383; UK-style with the bank's and the
 wires' names so named, 0.3319) until training read fields that hold one another's
 names, numbers and dates as one feature (` + "`field_aliases`" + ` in model.json): it scores
-0.9820 (the row above), as mapped with one name. Thirteen other ways of mapping it
+0.9817 (the row above), as mapped with one name. Thirteen other ways of mapping it
 from the README (no kind column, the officer as a group of its own, aliases without
 ` + "`alias_of`" + `, a list's numbers under one path or apart, no date formats, no phone
-region, payment parties typed ` + "`name`" + ` or declared people's, ...) score 0.9818 to 0.9821; leaving the list's
+region, payment parties typed ` + "`name`" + ` or declared people's, ...) scored 0.9818 to 0.9821
+before the near levels' bound of 6 December (below), which lowered the full config 0.0003; leaving the list's
 numbers out, 0.9783. Declaring the payments people's and typing their names ` + "`name`" + `
 (not ` + "`party`" + `) reads their companies as people: 0.8960, and ` + "`resolve`" + ` warns of it.
 A file that writes a person's given name, middle name and surname in columns of their own,
@@ -445,8 +452,8 @@ should be; and persons who pay under a common name alone. The register's officer
 scored: one cell may name two people, and the date of birth in it is no field of its own.
 
 The heterogeneous set's payments carry an account and often an address, which a payment
-message need not: mapped with each party's name and country alone (its row), F1 is 0.8903,
-precision 0.9466, recall 0.8404. A party is then linked by its name's rarity against the
+message need not: mapped with each party's name and country alone (its row), F1 is 0.8899,
+precision 0.9468, recall 0.8395. A party is then linked by its name's rarity against the
 prior of its pair of sources, and a payment that names one of two namesakes, or a parent or
 a junior, can be told from the other by nothing; most of the false pairs are such, and
 most of the missed are payments of a common name, or of a name with a part left out
@@ -455,6 +462,29 @@ Weighing a country's agreement by how often people of one name share a country, 
 than any two people (0.64 against 0.14 on this set: a name's origin goes with its
 country), is the calibrated reading, and was tried: precision 0.9745, but recall 0.7349,
 F1 0.8379 (and the heterogeneous set 0.9820 → 0.9802); not kept.
+
+At the held-out set's size (the large set so mapped, its own row) there are six times the
+namesakes for each such payment to be told from: F1 0.8231 (precision 0.8979, recall
+0.7598) on 6 December, most of its false pairs payments of a common name put with one
+customer of that name, through levels stronger than the name itself. A nickname, or one
+name whose syllables one writes joined (KANG MIN-JUN, Minjun Kang), is a level as strong
+as exact agreement (few random pairs are one: 14.3 bits against exact's 14.9), and its
+pairs were adjusted by the commoner name's frequency only upward, so NIKOLAY LEBEDEV
+against NIKOLAI LEBEDEV, a common name, weighed +14.4 bits where the name written alike
+weighed +10.9 (−4.0 for its frequency), and one customer so named took the payments of
+ten namesakes. No pair at a near level now weighs more than the commoner name written
+alike would (` + "`model.NearAdjust`" + `), and the joined level is a near level: 0.8310 (precision
+0.9263, recall 0.7534); the large set 0.9796 → 0.9798, the heterogeneous set 0.9820 →
+0.9817 and its name-and-country row 0.8903 → 0.8899 (a payment a junior and a parent at
+one address fit alike, which one had fitted better by the way its name was written, is
+held for review as ambiguous), seeds 2 and 3 0.9835 → 0.9836 and 0.9819 → 0.9818,
+historical figures 0.8985 → 0.8984, the others unchanged. What is left there is what a name
+and a country cannot tell: Elena Zhukin, one customer, and two more people of that name
+known only from payments; MICHAIL SMIRNOW, a German transliteration of the commonest
+Russian name, which the identified records write twice and so count as rare. Counting a
+rare spelling of a name as common as the name its words' commonest spellings write
+(ahmed rashid as ahmad rashid, michail smirnow as mikhail smirnov) was tried: +0.0001
+here, but the heterogeneous set −0.0005 and PATSTAT −0.0003; not kept.
 
 The UK-style set (` + "`synth.WriteUK`" + `, written apart from the heterogeneous generator, with
 British conventions: names in columns, a flat before or after the street, officers as
@@ -781,9 +811,13 @@ that payment; the other sets unchanged, PATSTAT 0.9775.
 }
 
 // nameOnlyTarget is the floor of the heterogeneous set whose payments
-// carry a name and a country alone: under what it measures (0.8903 on 6
+// carry a name and a country alone: under what it measures (0.8899 on 6
 // December 2026).
 const nameOnlyTarget = 0.87
+
+// nameOnlyLargeTarget is the same floor at the large set's size (0.83 on
+// 6 December 2026), measured with -write.
+const nameOnlyLargeTarget = 0.81
 
 // nameOnlyPayments writes beside the heterogeneous set's config in dir one
 // that maps its payments' names and countries alone, and returns its path.
