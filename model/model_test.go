@@ -592,6 +592,8 @@ func TestNearNameTF(t *testing.T) {
 		{"Kim Min-jun", "KIM MINJUN", room(2) + down},                                             // a common name's syllables joined
 		{"Alejandro Oxista Márquez", "ALEX OXISTA", up},                                           // a nickname, a surname left out
 		{"Maria Garcia Lopez", "MARIO GARCIA LOPEZ", 0},                                           // another first given name
+		{"Zhu Yan-bo", "HU YAN-BO", 0},                                                            // a short family name a letter from another: another family
+		{"Pedro Gracia Montes", "PEDRO GARCIA MONTES", up},                                        // a longer surname's letters swapped
 		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters
 		{"José María García López", "GARCIA LOPEZ/JOSE MARIO", 0},                                 // a middle name's other ending
 		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA", 0},                       // organisations

@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/normalize"
@@ -144,6 +145,12 @@ func FieldCut(a, b *compare.Prepared) bool {
 	return ca && la <= lb || cb && lb <= la
 }
 
+// minSlipLetters is the fewest letters of a surname or a middle name that
+// one letter may be a slip of: in shorter words a letter makes another
+// name (Hu and Zhu, Li and Lu, Lee and Lea are families of their own), as
+// compare.Typo holds of given names.
+const minSlipLetters = 4
+
 // oneSlip reports whether two people's names are one name written with
 // one slip: both of two words or more, and one the other cut short by a
 // field (compare.Truncated) with the same first given name, or the same
@@ -173,7 +180,7 @@ func oneSlip(a, b *compare.Prepared) bool {
 	case ga == gb && (givenName(a, x) || givenName(b, y)):
 		return compare.Typo(x, y) // a middle name: José María and José Mario are two
 	case ga == gb:
-		return len(x) > 1 && len(y) > 1
+		return utf8.RuneCountInString(x) >= minSlipLetters && utf8.RuneCountInString(y) >= minSlipLetters
 	case ga == x && gb == y:
 		return compare.Typo(x, y)
 	}

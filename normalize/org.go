@@ -611,7 +611,7 @@ func personEvidence(raw string, n PersonName) bool {
 	// short, say nothing of it.
 	cut := cutAtFieldLength(raw) != fieldWhole
 	for _, t := range n.Tokens {
-		if !cut && (len(t) == 1 || hispanicSurnames[t] || eastAsianFamilies[t]) || givenNames[t] || hispanicGiven[t] || honorifics[t] {
+		if !cut && (len(t) == 1 || hispanicSurnames[t] || eastAsianFamilies[t]) || givenNames[t] || honorifics[t] {
 			return true
 		}
 		if _, ok := arabicNames[t]; ok {
