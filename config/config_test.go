@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/config"
+	"github.com/concord-er/concord/normalize"
 	"github.com/concord-er/concord/record"
 )
 
@@ -368,6 +369,8 @@ func TestDateLayout(t *testing.T) {
 		{"D MMM YY", "2 Jan 06"},
 		{"MMMM D, YYYY", "January 2, 2006"},
 		{"YYYY", "2006"},
+		{"excel", normalize.ExcelLayout}, // a spreadsheet's serial dates
+		{" Excel ", normalize.ExcelLayout},
 	}
 	for _, tt := range tests {
 		got, err := config.DateLayout(tt.in)

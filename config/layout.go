@@ -14,10 +14,15 @@ import (
 //   - pattern letters: "DD/MM/YYYY", "YYYY-MM", "D MMM YY".
 //
 // The layout must name a year; a format the time package cannot round-trip
-// is an error.
+// is an error. The format "excel" (any case) reads a spreadsheet's serial
+// dates, days since 30 December 1899 (29221 is 1 January 1980): its
+// layout is ExcelDates, which normalize reads (normalize.ExcelLayout).
 func DateLayout(format string) (string, error) {
 	if strings.TrimSpace(format) == "" {
 		return "", fmt.Errorf("empty date format")
+	}
+	if strings.EqualFold(strings.TrimSpace(format), ExcelDates) {
+		return ExcelDates, nil
 	}
 	layout := format
 	switch {
@@ -36,6 +41,10 @@ func DateLayout(format string) (string, error) {
 	}
 	return layout, nil
 }
+
+// ExcelDates is the layout of the format "excel"; normalize.ExcelLayout
+// is the same string (config and normalize import neither the other).
+const ExcelDates = "excel"
 
 var strftime = map[byte]string{
 	'Y': "2006", 'y': "06", 'm': "01", 'd': "02", 'e': "_2", 'b': "Jan", 'h': "Jan",

@@ -53,9 +53,9 @@ func NearLevels(c *compare.Comparison) []bool {
 // pairs of values of a and b at level l that are both people's names one
 // name slipped (NearSlip), the largest of NearAdjust of the lesser of
 // their exact matches' adjustments (adj) — the commoner name is the
-// likelier one, the other its typo, its cut or its nickname —; 0 when
-// none counts. room is how much less the level weighs than exact
-// agreement (NearRoom).
+// likelier one, the other its typo, its cut, its nickname or its
+// syllables joined —; 0 when none counts. room is how much less the
+// level weighs than exact agreement (NearRoom).
 //
 // Upward when the commoner name is rare: JAMES KENNETH JAAKSON is as rare
 // as the James Kenneth Jackson it is a typo of. Not downward for being
@@ -87,13 +87,14 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 }
 
 // NearAdjust is the adjustment of a pair of names one name slipped at a
-// near level whose weight is room below exact agreement's, the commoner
-// of the two names' exact adjustment being exact: exact when upward, else
-// none, but never so much that the pair weighs more than the commoner
-// name written alike would. A nickname is as strong a level as exact
-// agreement (few random pairs are one), and NIKOLAY LEBEDEV, a common
-// name's other spelling, weighed 4 bits more than NIKOLAI LEBEDEV written
-// alike: one customer so named took the payments of ten namesakes.
+// near level that weighs room less than exact agreement, given exact, the
+// adjustment an exact match on the commoner of the two would take: exact
+// when upward, else none, but never so much that the pair weighs more
+// than the commoner name written alike would (room + exact at most). A
+// nickname is as strong a level as exact agreement (few random pairs are
+// one), and NIKOLAY LEBEDEV, a common name's other spelling, weighed 4
+// bits more than NIKOLAI LEBEDEV written alike: one customer so named
+// took the payments of ten namesakes.
 func NearAdjust(exact, room float64) float64 {
 	return min(max(exact, 0), room+exact)
 }

@@ -268,6 +268,9 @@ func layoutElement(r rune) bool {
 var timeOfDay = regexp.MustCompile(`\d((?:\s+|T)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?\s*(?:[aApP]\.?\s?[mM]\.?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)$`)
 
 func parseLayout(s, layout string) (Date, bool) {
+	if layout == ExcelLayout {
+		return parseSerial(s)
+	}
 	t, err := time.Parse(layout, s)
 	if err != nil {
 		// A layout may be written in a different case than the value
@@ -300,6 +303,40 @@ func parseLayout(s, layout string) (Date, bool) {
 		return Date{}, false
 	}
 	return d, true
+}
+
+// ExcelLayout is the layout of a spreadsheet's serial dates: the number
+// of days since 30 December 1899, as a cell formatted as a number writes
+// a date (29221 is 1 January 1980), with a fraction for the time of day.
+// config.DateLayout gives it for the format "excel".
+const ExcelLayout = "excel"
+
+// maxSerial is the serial date of the last day maxYear has.
+var maxSerial = int(time.Date(maxYear, time.December, 31, 0, 0, 0, 0, time.UTC).Sub(excelEpoch).Hours() / 24)
+
+// excelEpoch is day 0 of serial dates after February 1900. The 1900
+// system counts a 29 February 1900 (day 60) that no calendar has, as
+// Lotus 1-2-3 did: the days before it are one later than it says.
+var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
+
+// parseSerial reads s as a serial date: a whole number of days, 1 to
+// maxSerial, of at most six digits (19900517 is a date written
+// together, not a serial), and a fraction of a day passed over. Day 60,
+// the 29 February 1900 the system counts, is no date.
+func parseSerial(s string) (Date, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(whole) == 0 || len(whole) > 6 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" {
+		return Date{}, false
+	}
+	n, err := strconv.Atoi(whole)
+	if err != nil || n < 1 || n > maxSerial || n == 60 {
+		return Date{}, false
+	}
+	if n < 60 {
+		n++
+	}
+	t := excelEpoch.AddDate(0, 0, n)
+	return Date{Year: t.Year(), Month: int(t.Month()), Day: t.Day(), Precision: Day}, true
 }
 
 // twoDigitYear reports whether layout writes the year in two digits (06):

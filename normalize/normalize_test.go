@@ -264,6 +264,9 @@ func FuzzDate(f *testing.F) {
 		f.Add(s, "", uint8(normalize.DayFirst))
 		f.Add(s, "", uint8(normalize.MonthFirst))
 	}
+	for _, s := range []string{"29221", "45266.75", "60", "61", "401768", "401769", "1e5", "-5"} {
+		f.Add(s, normalize.ExcelLayout, uint8(0))
+	}
 	f.Fuzz(func(t *testing.T, s, layout string, o uint8) {
 		var layouts []string
 		if layout != "" {
