@@ -25,9 +25,10 @@ import (
 
 // Formats a source may declare.
 const (
-	FormatCSV    = "csv"
-	FormatNDJSON = "ndjson"
-	FormatXML    = "xml"
+	FormatCSV     = "csv"
+	FormatNDJSON  = "ndjson"
+	FormatXML     = "xml"
+	FormatParquet = "parquet"
 )
 
 // Encodings a source may declare.
@@ -731,8 +732,8 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			src.Path = p.scalar(v, f)
 		case "format":
 			src.Format = strings.ToLower(p.scalar(v, f))
-			if src.Format != FormatCSV && src.Format != FormatNDJSON && src.Format != FormatXML {
-				p.errf(v, f, "unknown format %q (want csv, ndjson or xml)", src.Format)
+			if src.Format != FormatCSV && src.Format != FormatNDJSON && src.Format != FormatXML && src.Format != FormatParquet {
+				p.errf(v, f, "unknown format %q (want csv, ndjson, xml or parquet)", src.Format)
 			}
 		case "id":
 			src.ID = p.scalar(v, f)
@@ -1016,6 +1017,8 @@ func formatFromPath(path string) string {
 		return FormatCSV
 	case strings.HasSuffix(p, ".xml"):
 		return FormatXML
+	case strings.HasSuffix(p, ".parquet"):
+		return FormatParquet
 	}
 	return ""
 }
@@ -1397,7 +1400,7 @@ func (p *parser) validate(cfg *Config) {
 			p.errf(at, field+".delimiter", "delimiter applies only to csv sources")
 		}
 		switch {
-		case s.Records != "" && s.Format == FormatCSV:
+		case s.Records != "" && (s.Format == FormatCSV || s.Format == FormatParquet):
 			p.errf(at, field+".records", "records applies only to JSON (ndjson) and XML sources: the path of a JSON document's list of records, or of an XML file's record elements")
 		case s.Records == "" && s.Format == FormatXML:
 			p.errf(at, field+".records", "an XML source needs records: the element each record is (sdnEntry; INDIVIDUALS.INDIVIDUAL where the name alone does not tell it)")

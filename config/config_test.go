@@ -116,6 +116,20 @@ func TestDefaults(t *testing.T) {
 	if got, want := cfg.Sources[0].Format, "csv"; got != want {
 		t.Errorf("format = %q, want %q", got, want)
 	}
+	// A format is inferred from the path's ending, gzipped too.
+	for path, want := range map[string]string{"a.xml": "xml", "a.jsonl": "ndjson", "a.parquet": "parquet", "a.parquet.gz": "parquet", "A.PARQUET": "parquet"} {
+		records := ""
+		if want == "xml" {
+			records = "records: r, "
+		}
+		cfg, err := config.Parse([]byte("sources:\n  - {name: a, path: "+path+", "+records+"id: id, fields: {n: {column: n, type: name}}}\n"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.Sources[0].Format; got != want {
+			t.Errorf("%s: format %q, want %q", path, got, want)
+		}
+	}
 }
 
 func TestKindsAndAliases(t *testing.T) {
@@ -317,7 +331,8 @@ func TestParseErrors(t *testing.T) {
 		{"RecordsOfCSV", "sources:\n  - {name: a, path: a.csv, records: results, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.records: records applies only to JSON (ndjson) and XML sources`}},
 		{"DelimiterOfXML", "sources:\n  - {name: a, path: a.xml, records: r, delimiter: ';', id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.delimiter: delimiter applies only to csv sources`}},
 		{"XMLWithoutRecords", "sources:\n  - {name: a, path: sdn.xml.gz, id: uid, fields: {n: {column: lastName, type: name}}}\n", []string{`source a.records: an XML source needs records: the element each record is`}},
-		{"UnknownFormat", "sources:\n  - {name: a, path: a.dat, format: parquet, id: i, fields: {n: {column: n, type: name}}}\n", []string{`unknown format "parquet" (want csv, ndjson or xml)`}},
+		{"UnknownFormat", "sources:\n  - {name: a, path: a.dat, format: orc, id: i, fields: {n: {column: n, type: name}}}\n", []string{`unknown format "orc" (want csv, ndjson, xml or parquet)`}},
+		{"RecordsOfParquet", "sources:\n  - {name: a, path: a.parquet, records: results, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.records: records applies only to JSON (ndjson) and XML sources`}},
 		{"ColumnAndColumns", head + "      a: {column: x, columns: [x, y], type: address}\n", []string{`give column or columns, not both`}},
 		{"SplitOnColumns", head + "      a: {columns: [x, y], split: ';', type: address}\n", []string{`split applies to a single column`}},
 		{"InvalidYAML", "sources: [\n", []string{`invalid YAML`}},

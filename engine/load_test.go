@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -699,6 +703,51 @@ func TestLoadJSONDocument(t *testing.T) {
 // TestLoadXML checks that an XML source (format inferred from its name,
 // gzipped or not) is read at its records path, kinds from an element's
 // text, a passport from the id list by its type.
+// TestLoadParquet: a source whose path ends .parquet is read as Parquet
+// (no format declared), its nested columns by the paths JSON rows take,
+// its DATE column as dates, each record numbered by its row.
+func TestLoadParquet(t *testing.T) {
+	type id struct {
+		Type   string `parquet:"type"`
+		Number string `parquet:"number"`
+	}
+	type entry struct {
+		UID  string `parquet:"uid"`
+		Name string `parquet:"name"`
+		IDs  []id   `parquet:"ids,list"`
+		DOB  *int32 `parquet:"dob,optional,date"`
+	}
+	dob := int32(time.Date(1965, 3, 12, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[entry](&buf)
+	if _, err := w.Write([]entry{{UID: "a1", Name: "Juan Pérez García", IDs: []id{{"cedula", "V-12.345.678"}, {"passport", "B63358773"}}, DOB: &dob}, {UID: "a2", Name: "Ana Gómez"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, map[string]string{"list.parquet": buf.String()}, `sources:
+  - name: list
+    path: list.parquet
+    id: uid
+    kind: person
+    fields:
+      name:     {column: name, type: name}
+      passport: {column: "ids[type=passport].number", type: identifier}
+      dob:      {column: dob, type: date}
+`)
+	recs, rejects := loadAll(t, cfg)
+	if len(rejects) != 0 || len(recs) != 2 || recs[0].Key.ID != "a1" || recs[0].Line != 1 || recs[1].Key.ID != "a2" || recs[1].Line != 2 {
+		t.Fatalf("records %+v, rejects %+v: want a1 of row 1 and a2 of row 2", recs, rejects)
+	}
+	if f := recs[0].Feature("passport"); f == nil || len(f.Raw) != 1 || f.Raw[0] != "B63358773" {
+		t.Errorf("passport = %+v, want B63358773", f)
+	}
+	if f := recs[0].Feature("dob"); f == nil || len(f.Values) != 1 || f.Values[0].Norm != "1965-03-12" {
+		t.Errorf("dob = %+v, want 1965-03-12", f)
+	}
+}
+
 func TestLoadXML(t *testing.T) {
 	doc := `<?xml version="1.0" encoding="UTF-8"?>
 <sdnList xmlns="http://tempuri.org/sdnList.xsd">

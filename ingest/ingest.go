@@ -45,10 +45,17 @@ const MaxAttributeBytes = 1000
 
 // Formats understood by Open.
 const (
-	FormatCSV    = "csv"
-	FormatNDJSON = "ndjson"
-	FormatXML    = "xml"
+	FormatCSV     = "csv"
+	FormatNDJSON  = "ndjson"
+	FormatXML     = "xml"
+	FormatParquet = "parquet"
 )
+
+// jsonRows reports whether format's rows are read as JSON objects, their
+// values by paths: NDJSON's, XML's and Parquet's.
+func jsonRows(format string) bool {
+	return format == FormatNDJSON || format == FormatXML || format == FormatParquet
+}
 
 // Options describe one source: where its values are and how to read them.
 type Options struct {
@@ -315,7 +322,14 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	if opt.File == "" {
 		opt.File = opt.Source
 	}
-	dec, note, err := decode(r, opt.Encoding, !opt.Stream)
+	var dec io.Reader
+	var note string
+	var err error
+	if opt.Format == FormatParquet {
+		dec, err = decompress(r) // binary: no text encoding to read it in
+	} else {
+		dec, note, err = decode(r, opt.Encoding, !opt.Stream)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 	}
@@ -333,15 +347,18 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
 		rd.rows, cols = c, c.header
-	case FormatNDJSON, FormatXML:
+	case FormatNDJSON, FormatXML, FormatParquet:
 		peek := peekRows
 		if opt.Stream {
 			peek = 0
 		}
 		var n *ndjsonRows
-		if opt.Format == FormatXML {
+		switch opt.Format {
+		case FormatXML:
 			n, err = newXMLRows(dec, peek, opt.maxRow(), opt.Records)
-		} else {
+		case FormatParquet:
+			n, err = newParquet(dec, peek, opt.maxRow())
+		default:
 			n, err = newNDJSON(dec, peek, opt.maxRow(), opt.Records, opt.ID)
 		}
 		if err != nil {
@@ -356,7 +373,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	default:
 		return nil, fmt.Errorf("source %s: %w %q", opt.Source, ErrFormat, opt.Format)
 	}
-	lenient := opt.Stream && (opt.Format == FormatNDJSON || opt.Format == FormatXML) // (a stream's JSON rows were not read ahead to check against)
+	lenient := opt.Stream && jsonRows(opt.Format) // (a stream's JSON rows were not read ahead to check against)
 	check := func(r *Reader) error {
 		err := r.resolveColumns(cols)
 		var me *MappingError
@@ -543,7 +560,7 @@ func validUTF8Start(b []byte, whole bool) bool {
 
 func (rd *Reader) resolveColumns(cols []string) error {
 	col := func(c string) string { return c }
-	if rd.opt.Format == FormatNDJSON || rd.opt.Format == FormatXML {
+	if jsonRows(rd.opt.Format) {
 		col = PathColumn
 	}
 	pos := make(map[string]int, len(cols))

@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/record"
 )
@@ -1082,12 +1084,23 @@ func BenchmarkJSONRows(b *testing.B) {
 	}
 	doc.WriteString("\n  ]\n}\n")
 	xm.WriteString("</list>\n")
+	var pq bytes.Buffer
+	w := parquet.NewGenericWriter[parquetEntry](&pq)
+	for i := range 10000 {
+		if _, err := w.Write([]parquetEntry{{ID: int64(i), Name: fmt.Sprintf("García López, Ana María %d", i), Alias: []string{"AM", "Ana"}, IDs: []parquetID{{"passport", fmt.Sprintf("P%d", i)}}}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, format, records, in string
 	}{
 		{"ndjson", ingest.FormatNDJSON, "", nd.String()},
 		{"document", ingest.FormatNDJSON, "", doc.String()},
 		{"xml", ingest.FormatXML, "entry", xm.String()},
+		{"parquet", ingest.FormatParquet, "", pq.String()},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			opt := people(tc.format)

@@ -22,6 +22,7 @@ type ndjsonRows struct {
 	lines   *lineReader // an NDJSON file's lines; nil for a JSON array's
 	array   *arrayElements
 	xml     *xmlElements // an XML file's records; nil for JSON
+	parquet *parquetRows // a Parquet file's rows; nil for JSON
 	max     int          // the longest row kept
 	pending []ndjsonLine // rows read ahead by newNDJSON, served first
 	// peekedAll says that the rows read ahead are the whole file.
@@ -86,6 +87,17 @@ func newXMLRows(r io.Reader, peek, maxRow int, records string) (*ndjsonRows, err
 	return n, n.readAhead(peek)
 }
 
+// newParquet reads the rows of a Parquet file as rows of JSON objects
+// (parquetRows).
+func newParquet(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
+	p, err := newParquetRows(r, maxRow)
+	if err != nil {
+		return nil, err
+	}
+	n := &ndjsonRows{max: maxRow, parquet: p}
+	return n, n.readAhead(peek)
+}
+
 // readAhead reads up to peek rows ahead, served first, so that the keys
 // they hold check the mapping (keys).
 func (n *ndjsonRows) readAhead(peek int) error {
@@ -108,6 +120,9 @@ func (n *ndjsonRows) readAhead(peek int) error {
 func (n *ndjsonRows) readLine() (ndjsonLine, error) {
 	if n.xml != nil {
 		return n.xml.next()
+	}
+	if n.parquet != nil {
+		return n.parquet.next()
 	}
 	if n.array != nil {
 		l, err := n.array.next()

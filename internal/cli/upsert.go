@@ -148,6 +148,8 @@ func openInput(ctx context.Context, env Env, in string, parts []config.Source, m
 			o.Format = ingest.FormatCSV
 		case strings.HasSuffix(ext, ".xml"):
 			o.Format = ingest.FormatXML
+		case strings.HasSuffix(ext, ".parquet"):
+			o.Format = ingest.FormatParquet
 		}
 	}
 	set(&opt)
