@@ -412,6 +412,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	orgNamed := map[string]int64{}  // by field: records whose people's name reads as an organisation's
 	ambiguous := map[string]int64{} // by field: values rejected as ambiguous
 	invalid := map[string]int64{}   // by field: values rejected as invalid
+	serials := map[string]int64{}   // by field: of those, values that read as a spreadsheet's serial dates
 	unread := map[string]int64{}    // by field: rows whose key held objects (KeptOut)
 	people := declaresPeople(src)   // inferKind
 	var orgsRead, noneRead int64    // records of a source of people read as organisations', of no kind
@@ -570,6 +571,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 					ambiguous[p.Field]++
 				case strings.HasPrefix(p.Reason, invalidReason):
 					invalid[p.Field]++
+					if normalize.SerialDate(p.Raw) {
+						serials[p.Field]++
+					}
 				}
 			}
 			st.RejectedValues += int64(len(it.rejects))
@@ -662,7 +666,11 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		// type (ages in a date of birth's column, names in an e-mail's):
 		// a column or a type mapped wrongly. The rejects say why, value
 		// by value; a warning names no value.
-		if n, fs := invalid[f.Name], st.Fields[f.Name]; n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected {
+		if n, fs := invalid[f.Name], st.Fields[f.Name]; n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected && f.Type == record.KindDate && 2*serials[f.Name] >= n {
+			// Most of them whole numbers a spreadsheet writes for
+			// dates: a column exported from cells formatted as numbers.
+			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid date, %d of them whole numbers such as a spreadsheet writes for a date (29221 for 1 January 1980): declare formats: [excel] to read them so", f.Name, n, fs.Present+fs.Rejected, serials[f.Name]))
+		} else if n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid %s (the rejects file says why, value by value): check that its column and type are the ones meant", f.Name, n, fs.Present+fs.Rejected, f.Type))
 		}
 		// Rows whose key held objects where the field wants values:

@@ -319,6 +319,17 @@ var maxSerial = int(time.Date(maxYear, time.December, 31, 0, 0, 0, 0, time.UTC).
 // Lotus 1-2-3 did: the days before it are one later than it says.
 var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
 
+// SerialDate reports whether raw looks like a spreadsheet's serial date
+// (ExcelLayout) rather than a number of another kind: five digits, a day
+// from 1927 to 2173 (29221), a fraction after them or not. Fewer digits
+// are a year (1985) or no date (an age); a date column of such numbers
+// was exported from cells formatted as numbers.
+func SerialDate(raw string) bool {
+	whole, _, _ := strings.Cut(strings.TrimSpace(raw), ".")
+	_, ok := parseSerial(strings.TrimSpace(raw))
+	return ok && len(whole) == 5
+}
+
 // parseSerial reads s as a serial date: a whole number of days, 1 to
 // maxSerial, of at most six digits (19900517 is a date written
 // together, not a serial), and a fraction of a day passed over. Day 60,

@@ -908,3 +908,15 @@ func TestIsGivenNameIsTitle(t *testing.T) {
 		}
 	}
 }
+
+// TestSerialDate: five-digit whole numbers, a fraction after them or not,
+// look like a spreadsheet's serial dates; ages, years, dates written
+// together and text do not.
+func TestSerialDate(t *testing.T) {
+	for in, want := range map[string]bool{"29221": true, " 33000.5 ": true, "10000": true, "21": false, "1985": false,
+		"19900517": false, "60": false, "2921a": false, "": false, "-29221": false, "29221.": true} {
+		if got := normalize.SerialDate(in); got != want {
+			t.Errorf("SerialDate(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
