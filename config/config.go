@@ -1399,6 +1399,9 @@ func (p *parser) validate(cfg *Config) {
 		if s.Delimiter != 0 && s.Format != FormatCSV {
 			p.errf(at, field+".delimiter", "delimiter applies only to csv sources")
 		}
+		if s.Encoding != "" && s.Format == FormatParquet {
+			p.errf(at, field+".encoding", "encoding applies only to text sources: a Parquet file's strings are UTF-8")
+		}
 		switch {
 		case s.Records != "" && (s.Format == FormatCSV || s.Format == FormatParquet):
 			p.errf(at, field+".records", "records applies only to JSON (ndjson) and XML sources: the path of a JSON document's list of records, or of an XML file's record elements")

@@ -332,6 +332,7 @@ func TestParseErrors(t *testing.T) {
 		{"DelimiterOfXML", "sources:\n  - {name: a, path: a.xml, records: r, delimiter: ';', id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.delimiter: delimiter applies only to csv sources`}},
 		{"XMLWithoutRecords", "sources:\n  - {name: a, path: sdn.xml.gz, id: uid, fields: {n: {column: lastName, type: name}}}\n", []string{`source a.records: an XML source needs records: the element each record is`}},
 		{"UnknownFormat", "sources:\n  - {name: a, path: a.dat, format: orc, id: i, fields: {n: {column: n, type: name}}}\n", []string{`unknown format "orc" (want csv, ndjson, xml or parquet)`}},
+		{"EncodingOfParquet", "sources:\n  - {name: a, path: a.parquet, encoding: latin1, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.encoding: encoding applies only to text sources`}},
 		{"RecordsOfParquet", "sources:\n  - {name: a, path: a.parquet, records: results, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.records: records applies only to JSON (ndjson) and XML sources`}},
 		{"ColumnAndColumns", head + "      a: {column: x, columns: [x, y], type: address}\n", []string{`give column or columns, not both`}},
 		{"SplitOnColumns", head + "      a: {columns: [x, y], split: ';', type: address}\n", []string{`split applies to a single column`}},

@@ -24,10 +24,12 @@ import (
 // says where (a file cut short, or lying about its sizes).
 type parquetRows struct {
 	file   *parquet.File
-	reader *parquet.Reader
+	reader *parquet.GenericReader[any]
+	buf    [1]any
 	row    int // rows read, the last one's number
 	max    int
 	done   bool
+	failed error // why the rows after the last one read cannot be
 }
 
 // maxParquetBytes bounds a Parquet file read into memory.
@@ -55,7 +57,7 @@ func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
 	if err := checkParquetSizes(pf.Metadata(), int64(len(data))); err != nil {
 		return nil, err
 	}
-	return &parquetRows{file: pf, reader: parquet.NewReader(pf), max: maxRow}, nil
+	return &parquetRows{file: pf, reader: parquet.NewGenericReader[any](pf), max: maxRow}, nil
 }
 
 // Bounds on what a Parquet file's column chunks say they hold, which the
@@ -68,7 +70,7 @@ const (
 )
 
 // checkParquetSizes refuses a file whose column chunks say they hold more
-// than they could (checkParquetSizes' bounds), or a negative size or row
+// than they could (the bounds above), or a negative size or row
 // count: a file cut short or lying about its sizes would have the reader
 // allocate what it says.
 func checkParquetSizes(md *format.FileMetaData, size int64) error {
@@ -102,15 +104,29 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 			l, err = p.broken(fmt.Errorf("%v", v)), nil
 		}
 	}()
-	obj := map[string]any{}
-	if err := p.reader.Read(&obj); err != nil {
+	if p.failed != nil {
 		p.done = true
-		if errors.Is(err, io.EOF) {
-			return ndjsonLine{}, io.EOF
-		}
+		return p.broken(p.failed), nil
+	}
+	p.buf[0] = nil
+	n, err := p.reader.Read(p.buf[:])
+	switch {
+	case n == 0 && (err == nil || errors.Is(err, io.EOF)):
+		p.done = true
+		return ndjsonLine{}, io.EOF
+	case n == 0:
+		p.done = true
 		return p.broken(err), nil
+	case errors.Is(err, io.EOF): // the last row, read with the end
+		p.done = true
+	case err != nil:
+		p.failed = err
 	}
 	p.row++
+	obj, ok := p.buf[0].(map[string]any)
+	if !ok {
+		return ndjsonLine{line: p.row, reason: fmt.Sprintf("row %d is no group of columns", p.row)}, nil
+	}
 	for _, f := range p.file.Schema().Fields() {
 		if v, ok := obj[f.Name()]; ok {
 			obj[f.Name()] = parquetValue(f, v, 0)
