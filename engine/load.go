@@ -666,12 +666,14 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 		// type (ages in a date of birth's column, names in an e-mail's):
 		// a column or a type mapped wrongly. The rejects say why, value
 		// by value; a warning names no value.
-		if n, fs := invalid[f.Name], st.Fields[f.Name]; n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected && f.Type == record.KindDate && 2*serials[f.Name] >= n {
-			// Most of them whole numbers a spreadsheet writes for
-			// dates: a column exported from cells formatted as numbers.
-			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid date, %d of them whole numbers such as a spreadsheet writes for a date (29221 for 1 January 1980): declare formats: [excel] to read them so", f.Name, n, fs.Present+fs.Rejected, serials[f.Name]))
-		} else if n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected {
-			st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid %s (the rejects file says why, value by value): check that its column and type are the ones meant", f.Name, n, fs.Present+fs.Rejected, f.Type))
+		if n, fs := invalid[f.Name], st.Fields[f.Name]; n >= minInvalidWarned && 2*n >= fs.Present+fs.Rejected {
+			if f.Type == record.KindDate && 2*serials[f.Name] >= n {
+				// Most of them whole numbers a spreadsheet writes for
+				// dates: a column exported from cells formatted as numbers.
+				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid date, %d of them whole numbers such as a spreadsheet writes for a date (29221 for 1 January 1980): declare formats: [excel] to read them so", f.Name, n, fs.Present+fs.Rejected, serials[f.Name]))
+			} else {
+				st.Warnings = append(st.Warnings, fmt.Sprintf("field %s: %d of its %d values were rejected as no valid %s (the rejects file says why, value by value): check that its column and type are the ones meant", f.Name, n, fs.Present+fs.Rejected, f.Type))
+			}
 		}
 		// Rows whose key held objects where the field wants values:
 		// kept without it, each a value reject; the reason names the

@@ -19,10 +19,12 @@ import (
 const peekRows = 100
 
 type ndjsonRows struct {
-	lines   *lineReader // an NDJSON file's lines; nil for a JSON array's
-	array   *arrayElements
-	xml     *xmlElements // an XML file's records; nil for JSON
-	parquet *parquetRows // a Parquet file's rows; nil for JSON
+	lines *lineReader // an NDJSON file's lines; nil for a JSON array's
+	array *arrayElements
+	// other reads the rows of a file of another format, each the text of
+	// its JSON object: an XML file's records (xmlElements), a Parquet
+	// file's rows (parquetRows); nil for JSON.
+	other   interface{ next() (ndjsonLine, error) }
 	max     int          // the longest row kept
 	pending []ndjsonLine // rows read ahead by newNDJSON, served first
 	// peekedAll says that the rows read ahead are the whole file.
@@ -83,8 +85,7 @@ func newXMLRows(r io.Reader, peek, maxRow int, records string) (*ndjsonRows, err
 	if err != nil {
 		return nil, err
 	}
-	n := &ndjsonRows{max: maxRow, xml: x}
-	return n, n.readAhead(peek)
+	return otherRows(x, peek, maxRow)
 }
 
 // newParquet reads the rows of a Parquet file as rows of JSON objects
@@ -94,7 +95,13 @@ func newParquet(r io.Reader, peek, maxRow int) (*ndjsonRows, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &ndjsonRows{max: maxRow, parquet: p}
+	return otherRows(p, peek, maxRow)
+}
+
+// otherRows reads the rows of a file of another format that other gives
+// as JSON objects, peek of them ahead.
+func otherRows(other interface{ next() (ndjsonLine, error) }, peek, maxRow int) (*ndjsonRows, error) {
+	n := &ndjsonRows{max: maxRow, other: other}
 	return n, n.readAhead(peek)
 }
 
@@ -118,11 +125,8 @@ func (n *ndjsonRows) readAhead(peek int) error {
 // readLine returns the next non-blank line, or the next element of a
 // JSON array.
 func (n *ndjsonRows) readLine() (ndjsonLine, error) {
-	if n.xml != nil {
-		return n.xml.next()
-	}
-	if n.parquet != nil {
-		return n.parquet.next()
+	if n.other != nil {
+		return n.other.next()
 	}
 	if n.array != nil {
 		l, err := n.array.next()

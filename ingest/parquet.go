@@ -23,7 +23,7 @@ import (
 // source; a row that cannot be decoded ends the file with a reject that
 // says where (a file cut short, or lying about its sizes).
 type parquetRows struct {
-	file   *parquet.File
+	fields []parquet.Field // the schema's columns
 	reader *parquet.GenericReader[any]
 	buf    [1]any
 	row    int // rows read, the last one's number
@@ -57,7 +57,7 @@ func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
 	if err := checkParquetSizes(pf.Metadata(), int64(len(data))); err != nil {
 		return nil, err
 	}
-	return &parquetRows{file: pf, reader: parquet.NewGenericReader[any](pf), max: maxRow}, nil
+	return &parquetRows{fields: pf.Schema().Fields(), reader: parquet.NewGenericReader[any](pf), max: maxRow}, nil
 }
 
 // Bounds on what a Parquet file's column chunks say they hold, which the
@@ -127,7 +127,7 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 	if !ok {
 		return ndjsonLine{line: p.row, reason: fmt.Sprintf("row %d is no group of columns", p.row)}, nil
 	}
-	for _, f := range p.file.Schema().Fields() {
+	for _, f := range p.fields {
 		if v, ok := obj[f.Name()]; ok {
 			obj[f.Name()] = parquetValue(f, v, 0)
 		}

@@ -325,8 +325,9 @@ var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
 // are a year (1985) or no date (an age); a date column of such numbers
 // was exported from cells formatted as numbers.
 func SerialDate(raw string) bool {
-	whole, _, _ := strings.Cut(strings.TrimSpace(raw), ".")
-	_, ok := parseSerial(strings.TrimSpace(raw))
+	s := strings.TrimSpace(raw)
+	whole, _, _ := strings.Cut(s, ".")
+	_, ok := parseSerial(s)
 	return ok && len(whole) == 5
 }
 
