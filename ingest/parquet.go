@@ -2,13 +2,19 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -16,20 +22,29 @@ import (
 // Splink's own data sets, ship as Parquet) as rows of JSON objects: each
 // row the object of its columns by name, a nested group an object, a list
 // a list, a date and a timestamp as ISO 8601 text, so that the paths and
-// filters of JSON rows read them (ids[type=passport].number). Rows are
+// filters of JSON rows read them (ids[type=passport].number). A value is
+// written as its type says it reads (parquetLeaf): a DECIMAL as its
+// decimal digits, a TIME as a clock, a UUID as its text, an INT96 as the
+// timestamp older writers stored in it. Rows are
 // numbered from 1 where a text file's have lines. Parquet needs the whole
 // file at hand: it is read into memory first, up to maxParquetBytes
 // (gzipped too). A file that cannot be opened as Parquet fails the
 // source; a row that cannot be decoded ends the file with a reject that
 // says where (a file cut short, or lying about its sizes).
 type parquetRows struct {
+	schema *parquet.Schema
 	fields []parquet.Field // the schema's columns
 	reader *parquet.GenericReader[any]
-	buf    [1]any
-	row    int // rows read, the last one's number
-	max    int
-	done   bool
-	failed error // why the rows after the last one read cannot be
+	buf    [1]parquet.Row
+	// decimals holds the DECIMAL columns outside lists, whose digits are
+	// written from the row's own values (parquetDecimals); decimalAt
+	// gives each column's index in it, or −1.
+	decimals  []parquetDecimal
+	decimalAt []int
+	row       int // rows read, the last one's number
+	max       int
+	done      bool
+	failed    error // why the rows after the last one read cannot be
 }
 
 // maxParquetBytes bounds a Parquet file read into memory.
@@ -57,7 +72,86 @@ func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
 	if err := checkParquetSizes(pf.Metadata(), int64(len(data))); err != nil {
 		return nil, err
 	}
-	return &parquetRows{fields: pf.Schema().Fields(), reader: parquet.NewGenericReader[any](pf), max: maxRow}, nil
+	if err := checkParquetPages(pf.Metadata(), data); err != nil {
+		return nil, err
+	}
+	schema := pf.Schema()
+	p = &parquetRows{schema: schema, fields: schema.Fields(), reader: parquet.NewGenericReader[any](pf), max: maxRow}
+	if p.decimals, err = parquetDecimals(schema); err != nil {
+		return nil, err
+	}
+	if len(p.decimals) > 0 {
+		p.decimalAt = make([]int, len(schema.Columns()))
+		for i := range p.decimalAt {
+			p.decimalAt[i] = -1
+		}
+		for i, d := range p.decimals {
+			p.decimalAt[d.column] = i
+		}
+	}
+	return p, nil
+}
+
+// parquetDecimal is a DECIMAL column outside lists: its path among the
+// row's groups, its index among the file's columns, and its scale.
+type parquetDecimal struct {
+	path   []string
+	column int
+	scale  int32
+}
+
+// maxDecimalDigits bounds a DECIMAL column's precision: the reader
+// computes with powers of ten as large as its scale, so that a file that
+// declares a scale of a billion would hold it for as long as that takes.
+// 76 digits is twice what a 16-byte decimal, the largest most writers
+// write, holds.
+const maxDecimalDigits = 76
+
+// parquetDecimals returns the DECIMAL columns of schema outside lists. The
+// reader gives a DECIMAL of 9 digits or fewer as a float32 and one of 18
+// as a float64, which keep 7 and 15 of them (a national id of nine digits
+// would read as another number), and a longer one as a binary fraction:
+// their digits are written from the row's own values instead. In a list
+// a DECIMAL is written as the reader gives it. A DECIMAL whose precision
+// or scale is out of bounds fails the source.
+func parquetDecimals(schema *parquet.Schema) ([]parquetDecimal, error) {
+	var out []parquetDecimal
+	var walk func(n parquet.Node, path []string, repeated bool) error
+	walk = func(n parquet.Node, path []string, repeated bool) error {
+		repeated = repeated || n.Repeated()
+		if !n.Leaf() {
+			for _, f := range n.Fields() {
+				if err := walk(f, append(path[:len(path):len(path)], f.Name()), repeated); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		lt := n.Type().LogicalType()
+		if lt == nil {
+			return nil
+		}
+		d, ok := lt.Value.(*format.DecimalType)
+		if !ok {
+			return nil
+		}
+		if d.Precision < 1 || d.Precision > maxDecimalDigits || d.Scale < 0 || d.Scale > d.Precision {
+			return fmt.Errorf("not a Parquet file that can be read: column %s is a DECIMAL of precision %d and scale %d (at most %d digits, and a scale from 0 to the precision)",
+				strings.Join(path, "."), d.Precision, d.Scale, maxDecimalDigits)
+		}
+		if !repeated {
+			if leaf, ok := schema.Lookup(path...); ok {
+				out = append(out, parquetDecimal{path: path, column: leaf.ColumnIndex, scale: d.Scale})
+			}
+		}
+		return nil
+	}
+	for _, f := range schema.Fields() {
+		if err := walk(f, []string{f.Name()}, false); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Bounds on what a Parquet file's column chunks say they hold, which the
@@ -68,6 +162,11 @@ const (
 	maxParquetChunk     = 2 << 30
 	maxParquetInflation = 100
 )
+
+// maxParquetPageValues bounds the values a page may say it holds: the
+// reader allocates its levels for that many before decoding them, and a
+// few bytes of run-length encoding can claim two billion.
+const maxParquetPageValues = 1 << 24
 
 // checkParquetSizes refuses a file whose column chunks say they hold more
 // than they could (the bounds above), or a negative size or row
@@ -92,6 +191,73 @@ func checkParquetSizes(md *format.FileMetaData, size int64) error {
 	return nil
 }
 
+// checkParquetPages reads the header of each page of each column chunk,
+// as the reader will, and refuses a file with a page that says it holds
+// more than the file has after it, or, uncompressed, more than
+// maxParquetChunk or maxParquetInflation times its compressed size (a
+// megabyte at least), or more than maxParquetPageValues values: the
+// reader allocates what a page's header says
+// before it reads a byte of it (a file of a few kilobytes had it allocate
+// 1.9 GB). A chunk's pages are read to the end of its bytes and on until
+// they hold the values it says it has, as the reader reads them.
+func checkParquetPages(md *format.FileMetaData, data []byte) error {
+	size := int64(len(data))
+	protocol := &thrift.CompactProtocol{}
+	for g, rg := range md.RowGroups {
+		for c, col := range rg.Columns {
+			if len(col.EncryptedColumnMetadata) > 0 {
+				continue // read with its keys, or not at all
+			}
+			m := &col.MetaData
+			pos := m.DataPageOffset
+			if d := m.DictionaryPageOffset; d > 0 && d < pos {
+				pos = d
+			}
+			bad := func(what string, args ...any) error {
+				return fmt.Errorf("not a Parquet file that can be read: column %d of row group %d: %s", c, g, fmt.Sprintf(what, args...))
+			}
+			if pos < 0 || pos > size {
+				return bad("its pages start at %d, in a file of %d bytes", pos, size)
+			}
+			end := min(pos+m.TotalCompressedSize, size)
+			for values := int64(0); pos < size && (pos < end || values < m.NumValues); {
+				r := protocol.NewReaderFromBytes(data[pos:])
+				var h format.PageHeader
+				if err := thrift.NewDecoder(r).Decode(&h); err != nil {
+					return bad("a page at byte %d has no header that can be read: %v", pos, err)
+				}
+				read, ok := r.(interface{ BytesRead() int })
+				if !ok || read.BytesRead() <= 0 {
+					return bad("a page at byte %d has no header that can be read", pos)
+				}
+				pos += int64(read.BytesRead())
+				compressed, uncompressed := int64(h.CompressedPageSize), int64(h.UncompressedPageSize)
+				if compressed < 0 || compressed > size-pos || uncompressed < 0 || uncompressed > maxParquetChunk ||
+					uncompressed > maxParquetInflation*max(compressed, 1<<20) {
+					return bad("a page at byte %d says it holds %d bytes, %d compressed, where the file has %d more", pos, uncompressed, compressed, size-pos)
+				}
+				pos += compressed
+				n := int64(0)
+				switch {
+				case h.DataPageHeader.Valid:
+					n = int64(h.DataPageHeader.V.NumValues)
+				case h.DataPageHeaderV2.Valid:
+					n = int64(h.DataPageHeaderV2.V.NumValues)
+				case h.DictionaryPageHeader.Valid:
+					n = int64(h.DictionaryPageHeader.V.NumValues)
+				}
+				if n > maxParquetPageValues {
+					return bad("a page at byte %d says it holds %d values (at most %d are read: writers write 20,000 to a page by default)", pos-compressed, n, maxParquetPageValues)
+				}
+				if !h.DictionaryPageHeader.Valid {
+					values += n
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // next returns the next row as the text of its JSON object; one longer
 // than max is cut short, to be rejected.
 func (p *parquetRows) next() (l ndjsonLine, err error) {
@@ -108,8 +274,8 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 		p.done = true
 		return p.broken(p.failed), nil
 	}
-	p.buf[0] = nil
-	n, err := p.reader.Read(p.buf[:])
+	p.buf[0] = p.buf[0][:0]
+	n, err := p.reader.ReadRows(p.buf[:])
 	switch {
 	case n == 0 && (err == nil || errors.Is(err, io.EOF)):
 		p.done = true
@@ -123,10 +289,15 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 		p.failed = err
 	}
 	p.row++
-	obj, ok := p.buf[0].(map[string]any)
+	var v any
+	if err := p.schema.Reconstruct(&v, p.buf[0]); err != nil {
+		return ndjsonLine{line: p.row, reason: fmt.Sprintf("row %d cannot be decoded: %v", p.row, err)}, nil
+	}
+	obj, ok := v.(map[string]any)
 	if !ok {
 		return ndjsonLine{line: p.row, reason: fmt.Sprintf("row %d is no group of columns", p.row)}, nil
 	}
+	p.writeDecimals(obj, p.buf[0])
 	for _, f := range p.fields {
 		if v, ok := obj[f.Name()]; ok {
 			obj[f.Name()] = parquetValue(f, v, 0)
@@ -140,6 +311,90 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 		return ndjsonLine{line: p.row, text: text[:p.max], overlong: true}, nil
 	}
 	return ndjsonLine{line: p.row, text: text}, nil
+}
+
+// writeDecimals writes into obj, the object of row, the digits of its
+// DECIMAL values outside lists (parquetDecimals).
+func (p *parquetRows) writeDecimals(obj map[string]any, row parquet.Row) {
+	if len(p.decimals) == 0 {
+		return
+	}
+	for _, v := range row {
+		c := v.Column()
+		if c < 0 || c >= len(p.decimalAt) || p.decimalAt[c] < 0 || v.IsNull() {
+			continue
+		}
+		d := p.decimals[p.decimalAt[c]]
+		text, ok := decimalText(v, d.scale)
+		if !ok {
+			continue
+		}
+		m := obj
+		for _, k := range d.path[:len(d.path)-1] {
+			if m, ok = m[k].(map[string]any); !ok {
+				break
+			}
+		}
+		if last := d.path[len(d.path)-1]; ok {
+			if _, there := m[last]; there {
+				m[last] = text
+			}
+		}
+	}
+}
+
+// maxDecimalBytes bounds the bytes of a DECIMAL value written as digits:
+// those of maxDecimalDigits digits.
+const maxDecimalBytes = 32
+
+// decimalText returns the digits of v, a DECIMAL value of scale (its
+// unscaled number: a 32 or 64-bit integer, or the big-endian two's
+// complement bytes of one), with the decimal point where the scale puts
+// it and no zeros after it at the end: 12345678, 1234.5, -0.05.
+func decimalText(v parquet.Value, scale int32) (string, bool) {
+	var x big.Int
+	switch v.Kind() {
+	case parquet.Int32:
+		x.SetInt64(int64(v.Int32()))
+	case parquet.Int64:
+		x.SetInt64(v.Int64())
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		b := v.ByteArray()
+		if len(b) == 0 || len(b) > maxDecimalBytes {
+			return "", false
+		}
+		x.SetBytes(b)
+		if b[0]&0x80 != 0 {
+			x.Sub(&x, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+		}
+	default:
+		return "", false
+	}
+	return scaledDigits(x.String(), int(scale)), true
+}
+
+// scaledDigits writes the integer digits (a "-" before them when
+// negative) with scale of them after a decimal point, the point and the
+// zeros that end the fraction left out.
+func scaledDigits(digits string, scale int) string {
+	sign := ""
+	if strings.HasPrefix(digits, "-") {
+		sign, digits = "-", digits[1:]
+	}
+	if scale <= 0 {
+		return sign + digits
+	}
+	if len(digits) <= scale {
+		digits = strings.Repeat("0", scale-len(digits)+1) + digits
+	}
+	whole, frac := digits[:len(digits)-scale], strings.TrimRight(digits[len(digits)-scale:], "0")
+	if frac == "" {
+		if whole == "0" {
+			sign = ""
+		}
+		return sign + whole
+	}
+	return sign + whole + "." + frac
 }
 
 // broken is the reject that ends a file whose rows after row p.row could
@@ -177,24 +432,61 @@ func parquetValue(n parquet.Node, v any, depth int) any {
 	if !n.Leaf() {
 		return v
 	}
-	lt := n.Type().LogicalType()
-	if lt == nil {
-		return v
+	return parquetLeaf(n, v)
+}
+
+// parquetLeaf returns v, the value of leaf node n as the reader gives
+// it, as its type says it reads: a DATE, a TIMESTAMP and the INT96 that
+// older writers (Hive, Impala, Spark before 3) stored timestamps in as
+// ISO 8601 text, a TIME as a clock (13:45:00.5), a UUID as its text, a
+// DECIMAL the reader gives as a binary fraction as decimal digits, and
+// bytes of no type as text when they are UTF-8, else as hexadecimal (not
+// the base64 JSON would write).
+func parquetLeaf(n parquet.Node, v any) any {
+	var lt any
+	if l := n.Type().LogicalType(); l != nil {
+		lt = l.Value
+	}
+	switch x := v.(type) {
+	case deprecated.Int96:
+		nanos := time.Duration(uint64(x[1])<<32 | uint64(x[0]))
+		return time.Unix((int64(x[2])-julianUnixEpoch)*86400, 0).Add(nanos).UTC().Format(time.RFC3339Nano)
+	case []byte:
+		if _, ok := lt.(*format.UUIDType); ok && len(x) == 16 {
+			h := hex.EncodeToString(x)
+			return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+		}
+		if utf8.Valid(x) {
+			return string(x)
+		}
+		return hex.EncodeToString(x)
+	case *big.Float:
+		return x.Text('f', -1)
 	}
 	t, ok := wholeNumber(v)
 	if !ok {
 		return v
 	}
-	switch x := lt.Value.(type) {
+	switch x := lt.(type) {
 	case *format.DateType:
 		return time.Unix(t*86400, 0).UTC().Format(time.DateOnly)
 	case *format.TimestampType:
 		if x.Unit.Value != nil {
 			return time.Unix(0, 0).Add(time.Duration(t) * x.Unit.Value.Duration()).UTC().Format(time.RFC3339Nano)
 		}
+	case *format.TimeType:
+		if x.Unit.Value != nil {
+			if d := time.Duration(t) * x.Unit.Value.Duration(); d >= 0 && d < 24*time.Hour {
+				return time.Time{}.Add(d).Format("15:04:05.999999999")
+			}
+		}
 	}
 	return v
 }
+
+// julianUnixEpoch is the Julian day number of 1 January 1970, from which
+// an INT96 timestamp counts its days.
+const julianUnixEpoch = 2440588
 
 // listElement returns the node of the elements of list node n: the
 // element of a LIST's repeated group (its three-level form, or a
