@@ -29,6 +29,7 @@ const (
 	FormatNDJSON  = "ndjson"
 	FormatXML     = "xml"
 	FormatParquet = "parquet"
+	FormatXLSX    = "xlsx"
 )
 
 // Encodings a source may declare.
@@ -185,9 +186,12 @@ const maxLimit = 256 << 20
 type Source struct {
 	Name   string
 	Path   string // absolute or relative to Config.Dir as written
-	Format string // csv | ndjson | xml
-	ID     string // column holding the record id
-	Label  string
+	Format string // csv | ndjson | xml | parquet | xlsx
+	// Sheet is the worksheet an xlsx source reads; "" for the workbook's
+	// first.
+	Sheet string
+	ID    string // column holding the record id
+	Label string
 	// Sensitive names features shown masked unless the reader's
 	// clearance is the highest label.
 	Sensitive []string
@@ -722,7 +726,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "records", "kind", "fields", "groups", "allow_special") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "records", "sheet", "kind", "fields", "groups", "allow_special") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -732,8 +736,8 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			src.Path = p.scalar(v, f)
 		case "format":
 			src.Format = strings.ToLower(p.scalar(v, f))
-			if src.Format != FormatCSV && src.Format != FormatNDJSON && src.Format != FormatXML && src.Format != FormatParquet {
-				p.errf(v, f, "unknown format %q (want csv, ndjson, xml or parquet)", src.Format)
+			if !slices.Contains([]string{FormatCSV, FormatNDJSON, FormatXML, FormatParquet, FormatXLSX}, src.Format) {
+				p.errf(v, f, "unknown format %q (want csv, ndjson, xml, parquet or xlsx)", src.Format)
 			}
 		case "id":
 			src.ID = p.scalar(v, f)
@@ -753,6 +757,10 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			}
 		case "records":
 			src.Records = p.scalar(v, f)
+		case "sheet":
+			if src.Sheet = p.scalar(v, f); src.Sheet == "" {
+				p.errf(v, f, "sheet must name a worksheet")
+			}
 		case "allow_special":
 			if err := deref(v).Decode(&src.AllowSpecial); err != nil {
 				p.errf(v, f, "must be true or false")
@@ -1019,6 +1027,8 @@ func formatFromPath(path string) string {
 		return FormatXML
 	case strings.HasSuffix(p, ".parquet"):
 		return FormatParquet
+	case strings.HasSuffix(p, ".xlsx"), strings.HasSuffix(p, ".xlsm"):
+		return FormatXLSX
 	}
 	return ""
 }
@@ -1391,7 +1401,7 @@ func (p *parser) validate(cfg *Config) {
 		if s.Path == "" {
 			p.errf(at, field+".path", "path is required")
 		} else if s.Format == "" {
-			p.errf(at, field+".format", "cannot infer the format from %q: set format to csv, ndjson or xml", s.Path)
+			p.errf(at, field+".format", "cannot infer the format from %q: set format to csv, ndjson, xml, parquet or xlsx", s.Path)
 		}
 		if s.ID == "" {
 			p.errf(at, field+".id", "id is required: the column holding the record id")
@@ -1399,11 +1409,14 @@ func (p *parser) validate(cfg *Config) {
 		if s.Delimiter != 0 && s.Format != FormatCSV {
 			p.errf(at, field+".delimiter", "delimiter applies only to csv sources")
 		}
-		if s.Encoding != "" && s.Format == FormatParquet {
-			p.errf(at, field+".encoding", "encoding applies only to text sources: a Parquet file's strings are UTF-8")
+		if s.Encoding != "" && (s.Format == FormatParquet || s.Format == FormatXLSX) {
+			p.errf(at, field+".encoding", "encoding applies only to text sources: a Parquet file's and a workbook's strings are Unicode")
+		}
+		if s.Sheet != "" && s.Format != FormatXLSX {
+			p.errf(at, field+".sheet", "sheet applies only to xlsx sources: the worksheet of an Excel workbook to read")
 		}
 		switch {
-		case s.Records != "" && (s.Format == FormatCSV || s.Format == FormatParquet):
+		case s.Records != "" && (s.Format == FormatCSV || s.Format == FormatParquet || s.Format == FormatXLSX):
 			p.errf(at, field+".records", "records applies only to JSON (ndjson) and XML sources: the path of a JSON document's list of records, or of an XML file's record elements")
 		case s.Records == "" && s.Format == FormatXML:
 			p.errf(at, field+".records", "an XML source needs records: the element each record is (sdnEntry; INDIVIDUALS.INDIVIDUAL where the name alone does not tell it)")

@@ -117,7 +117,7 @@ func TestDefaults(t *testing.T) {
 		t.Errorf("format = %q, want %q", got, want)
 	}
 	// A format is inferred from the path's ending, gzipped too.
-	for path, want := range map[string]string{"a.xml": "xml", "a.jsonl": "ndjson", "a.parquet": "parquet", "a.parquet.gz": "parquet", "A.PARQUET": "parquet"} {
+	for path, want := range map[string]string{"a.xml": "xml", "a.jsonl": "ndjson", "a.parquet": "parquet", "a.parquet.gz": "parquet", "A.PARQUET": "parquet", "a.xlsx": "xlsx", "a.xlsm": "xlsx"} {
 		records := ""
 		if want == "xml" {
 			records = "records: r, "
@@ -128,6 +128,16 @@ func TestDefaults(t *testing.T) {
 		}
 		if got := cfg.Sources[0].Format; got != want {
 			t.Errorf("%s: format %q, want %q", path, got, want)
+		}
+	}
+	// A workbook's sheet, its groups' sources reading the same.
+	cfg, err = config.Parse([]byte("sources:\n  - {name: a, path: a.xlsx, sheet: Lista, id: id, fields: {n: {column: n, type: name}}, groups: {b: {fields: {n: {column: m, type: name}}}}}\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range cfg.Sources {
+		if s.Sheet != "Lista" {
+			t.Errorf("source %s: sheet %q, want Lista", s.Name, s.Sheet)
 		}
 	}
 }
@@ -331,8 +341,11 @@ func TestParseErrors(t *testing.T) {
 		{"RecordsOfCSV", "sources:\n  - {name: a, path: a.csv, records: results, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.records: records applies only to JSON (ndjson) and XML sources`}},
 		{"DelimiterOfXML", "sources:\n  - {name: a, path: a.xml, records: r, delimiter: ';', id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.delimiter: delimiter applies only to csv sources`}},
 		{"XMLWithoutRecords", "sources:\n  - {name: a, path: sdn.xml.gz, id: uid, fields: {n: {column: lastName, type: name}}}\n", []string{`source a.records: an XML source needs records: the element each record is`}},
-		{"UnknownFormat", "sources:\n  - {name: a, path: a.dat, format: orc, id: i, fields: {n: {column: n, type: name}}}\n", []string{`unknown format "orc" (want csv, ndjson, xml or parquet)`}},
+		{"UnknownFormat", "sources:\n  - {name: a, path: a.dat, format: orc, id: i, fields: {n: {column: n, type: name}}}\n", []string{`unknown format "orc" (want csv, ndjson, xml, parquet or xlsx)`}},
 		{"EncodingOfParquet", "sources:\n  - {name: a, path: a.parquet, encoding: latin1, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.encoding: encoding applies only to text sources`}},
+		{"EncodingOfXLSX", "sources:\n  - {name: a, path: a.xlsx, encoding: latin1, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.encoding: encoding applies only to text sources`}},
+		{"SheetOfCSV", "sources:\n  - {name: a, path: a.csv, sheet: Hoja1, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.sheet: sheet applies only to xlsx sources`}},
+		{"EmptySheet", "sources:\n  - {name: a, path: a.xlsx, sheet: '', id: i, fields: {n: {column: n, type: name}}}\n", []string{`sheet must name a worksheet`}},
 		{"RecordsOfParquet", "sources:\n  - {name: a, path: a.parquet, records: results, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.records: records applies only to JSON (ndjson) and XML sources`}},
 		{"ColumnAndColumns", head + "      a: {column: x, columns: [x, y], type: address}\n", []string{`give column or columns, not both`}},
 		{"SplitOnColumns", head + "      a: {columns: [x, y], split: ';', type: address}\n", []string{`split applies to a single column`}},

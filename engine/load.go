@@ -363,7 +363,7 @@ func RowOptions(parts []config.Source) ingest.Options {
 
 func ingestOptions(src config.Source) ingest.Options {
 	opt := ingest.Options{Source: src.Name, File: src.Path, Format: src.Format, ID: src.ID, AllowSpecial: src.AllowSpecial,
-		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding, Records: src.Records,
+		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding, Records: src.Records, Sheet: src.Sheet,
 		Kind: src.Kind.Fixed, KindColumn: src.Kind.Column, KindValues: src.Kind.Values, SkipEmpty: src.Of != ""}
 	for _, r := range src.Relations {
 		opt.Relations = append(opt.Relations, ingest.Relation{Type: r.Type, To: r.To, Column: r.Column, Split: r.Split, Attributes: r.Attributes})
@@ -924,12 +924,19 @@ func NewNormalizer(src config.Source, limits config.Limits) *Normalizer {
 
 // FieldOptions returns the normalisation options of each field of src,
 // in its order, as Load reads the source's values: declared formats and
-// region, the order of day and month a model learned, limits.
+// region (an xlsx source's dates also as serial dates), the order of day
+// and month a model learned, limits.
 func FieldOptions(src config.Source, limits config.Limits) []normalize.Options {
 	opts := make([]normalize.Options, len(src.Fields))
 	for i, fd := range src.Fields {
 		order, _ := normalize.DateOrderNamed(fd.DateOrder)
-		opts[i] = normalize.Options{DateFormats: fd.Formats, DateOrder: order, Region: fd.Region, MaxBytes: limits.ValueBytes[fd.Type]}
+		formats := fd.Formats
+		if src.Format == config.FormatXLSX && fd.Type == record.KindDate {
+			// A workbook's date cells hold serial dates, whatever
+			// format Excel shows them in.
+			formats = append(slices.Clip(formats), normalize.ExcelCellLayout)
+		}
+		opts[i] = normalize.Options{DateFormats: formats, DateOrder: order, Region: fd.Region, MaxBytes: limits.ValueBytes[fd.Type]}
 	}
 	return opts
 }

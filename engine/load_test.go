@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -752,6 +753,48 @@ func TestLoadParquet(t *testing.T) {
 	}
 	if f := recs[0].Feature("dob"); f == nil || len(f.Values) != 1 || f.Values[0].Norm != "1965-03-12" {
 		t.Errorf("dob = %+v, want 1965-03-12", f)
+	}
+}
+
+// TestLoadXLSX: an Excel workbook's sheet loads as a source; a date
+// field reads a date cell's serial number as its date, a year typed as a
+// number as that year, and a date typed as text by the field's formats.
+func TestLoadXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	cells := [][]any{
+		{"Clientes"},
+		{"cliente", "nombre", "fecha_nac"},
+		{"k-1", "Juan Pérez García", time.Date(1965, 3, 12, 0, 0, 0, 0, time.UTC)},
+		{"k-2", "Ana Gómez", 1985},
+		{"k-3", "Luis Mora", "03/08/1999"},
+	}
+	for i, row := range cells {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, map[string]string{"clientes.xlsx": buf.String()}, `sources:
+  - name: kyc
+    path: clientes.xlsx
+    id: cliente
+    kind: person
+    fields:
+      name: {column: nombre, type: name}
+      dob:  {column: fecha_nac, type: date, formats: ["DD/MM/YYYY"]}
+`)
+	recs, rejects := loadAll(t, cfg)
+	if len(rejects) != 0 || len(recs) != 3 || recs[0].Key.ID != "k-1" || recs[0].Line != 3 {
+		t.Fatalf("records %+v, rejects %+v: want k-1 of row 3, k-2, k-3", recs, rejects)
+	}
+	for i, want := range []string{"1965-03-12", "1985", "1999-08-03"} {
+		if f := recs[i].Feature("dob"); f == nil || len(f.Values) != 1 || f.Values[0].Norm != want {
+			t.Errorf("%s dob = %+v, want %s", recs[i].Key.ID, f, want)
+		}
 	}
 }
 

@@ -49,6 +49,7 @@ const (
 	FormatNDJSON  = "ndjson"
 	FormatXML     = "xml"
 	FormatParquet = "parquet"
+	FormatXLSX    = "xlsx"
 )
 
 // jsonRows reports whether format's rows are read as JSON objects, their
@@ -61,7 +62,8 @@ func jsonRows(format string) bool {
 type Options struct {
 	Source    string // source name, copied into every key and error
 	File      string // file name used in errors
-	Format    string // csv | ndjson | xml
+	Format    string // csv | ndjson | xml | parquet | xlsx
+	Sheet     string // xlsx only: the worksheet read; "" for the first
 	ID        string // column holding the record id
 	Label     string // access label copied into every record
 	Delimiter rune   // csv only; 0 detects it from the header line
@@ -301,7 +303,7 @@ func (rd *Reader) Skipped() int64 {
 	return n
 }
 
-// rowReader is implemented by the CSV and NDJSON readers.
+// rowReader is implemented by the CSV, NDJSON (XML, Parquet) and XLSX readers.
 type rowReader interface {
 	// next returns the next row's line, raw text, and a lookup of columns.
 	next() (row, error)
@@ -325,7 +327,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	var dec io.Reader
 	var note string
 	var err error
-	if opt.Format == FormatParquet {
+	if opt.Format == FormatParquet || opt.Format == FormatXLSX {
 		dec, err = decompress(r) // binary: no text encoding to read it in
 	} else {
 		dec, note, err = decode(r, opt.Encoding, !opt.Stream)
@@ -347,6 +349,12 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
 		rd.rows, cols = c, c.header
+	case FormatXLSX:
+		x, err := newXLSX(dec, opt.Sheet, opt.ID)
+		if err != nil {
+			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
+		}
+		rd.rows, cols = x, x.header
 	case FormatNDJSON, FormatXML, FormatParquet:
 		peek := peekRows
 		if opt.Stream {

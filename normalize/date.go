@@ -268,7 +268,13 @@ func layoutElement(r rune) bool {
 var timeOfDay = regexp.MustCompile(`\d((?:\s+|T)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?\s*(?:[aApP]\.?\s?[mM]\.?)?\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)$`)
 
 func parseLayout(s, layout string) (Date, bool) {
-	if layout == ExcelLayout {
+	switch layout {
+	case ExcelLayout:
+		return parseSerial(s)
+	case ExcelCellLayout:
+		if n, err := strconv.Atoi(strings.SplitN(s, ".", 2)[0]); err != nil || n <= maxYearNumber {
+			return Date{}, false
+		}
 		return parseSerial(s)
 	}
 	t, err := time.Parse(layout, s)
@@ -310,6 +316,19 @@ func parseLayout(s, layout string) (Date, bool) {
 // a date (29221 is 1 January 1980), with a fraction for the time of day.
 // config.DateLayout gives it for the format "excel".
 const ExcelLayout = "excel"
+
+// ExcelCellLayout is the layout of the dates of a spreadsheet's cells
+// read as the workbook stores them (an xlsx source's: engine.FieldOptions
+// sets it after the formats a field declares): a cell formatted as a date
+// holds its serial date (ExcelLayout), and one formatted as a number may
+// hold a year, so that a number up to maxYearNumber is not read as a
+// serial (1985 is the year 1985, not 7 June 1905) but as the number it
+// is, and a serial is a day from 1 October 1905 on.
+const ExcelCellLayout = "excel cell"
+
+// maxYearNumber is the largest number ExcelCellLayout leaves to be read
+// as a year.
+const maxYearNumber = 2100
 
 // maxSerial is the serial date of the last day maxYear has.
 var maxSerial = int(time.Date(maxYear, time.December, 31, 0, 0, 0, 0, time.UTC).Sub(excelEpoch).Hours() / 24)

@@ -266,7 +266,10 @@ func FuzzDate(f *testing.F) {
 	}
 	for _, s := range []string{"29221", "45266.75", "60", "61", "401768", "401769", "1e5", "-5"} {
 		f.Add(s, normalize.ExcelLayout, uint8(0))
+		f.Add(s, normalize.ExcelCellLayout, uint8(0))
 	}
+	f.Add("1985", normalize.ExcelCellLayout, uint8(0))
+	f.Add("2101", normalize.ExcelCellLayout, uint8(0))
 	f.Fuzz(func(t *testing.T, s, layout string, o uint8) {
 		var layouts []string
 		if layout != "" {

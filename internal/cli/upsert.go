@@ -150,6 +150,8 @@ func openInput(ctx context.Context, env Env, in string, parts []config.Source, m
 			o.Format = ingest.FormatXML
 		case strings.HasSuffix(ext, ".parquet"):
 			o.Format = ingest.FormatParquet
+		case strings.HasSuffix(ext, ".xlsx"), strings.HasSuffix(ext, ".xlsm"):
+			o.Format = ingest.FormatXLSX
 		}
 	}
 	set(&opt)
