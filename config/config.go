@@ -417,6 +417,42 @@ func (c *Config) SourcePath(src Source) string {
 	return filepath.Join(c.Dir, src.Path)
 }
 
+// SourceFiles returns the files src reads, resolved against the config
+// directory, and their names as errors and rejects give them (as the
+// config writes the path): the one file of its path, or, when the path is
+// a pattern (data/payments/*.csv; filepath.Match's syntax) and no file has
+// that very name, every file it matches, in name order. A pattern that
+// matches none is an error.
+func (c *Config) SourceFiles(src Source) (paths, names []string, err error) {
+	path := c.SourcePath(src)
+	if !strings.ContainsAny(src.Path, "*?[") {
+		return []string{path}, []string{src.Path}, nil
+	}
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		return []string{path}, []string{src.Path}, nil
+	}
+	matches, err := filepath.Glob(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("source %s: path %q: %w", src.Name, src.Path, err)
+	}
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil && st.IsDir() {
+			continue
+		}
+		name := m
+		if !filepath.IsAbs(src.Path) && c.Dir != "" {
+			if rel, err := filepath.Rel(c.Dir, m); err == nil {
+				name = rel
+			}
+		}
+		paths, names = append(paths, m), append(names, name)
+	}
+	if len(paths) == 0 {
+		return nil, nil, fmt.Errorf("source %s: no file matches %q", src.Name, src.Path)
+	}
+	return paths, names, nil
+}
+
 // Kinds returns the kind of every feature name used by any source, as its
 // values are read (Source.ReadKind). A name feature that holds person
 // names in one source and organisation names in another is a party

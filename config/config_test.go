@@ -3,6 +3,7 @@ package config_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -552,5 +553,43 @@ serve: {labels: [internal]}
 	}
 	if got := cfg.Parts("registry"); len(got) != 2 {
 		t.Errorf("Parts(registry) has %d sources, want 2", len(got))
+	}
+}
+
+// TestSourceFiles: a path that is a pattern reads every file it matches,
+// in name order, named as the config writes the path (directories
+// passed over); a file whose very name is the pattern is read alone; a
+// pattern that matches none is an error; a plain path is itself.
+func TestSourceFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"pay/2026-02.csv", "pay/2026-01.csv", "pay/notes.txt", "pay/old.csv/x", "kyc[1].csv", "kyc1.csv"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := &config.Config{Dir: dir}
+	for _, c := range []struct {
+		path  string
+		names []string
+		err   string
+	}{
+		{"pay/*.csv", []string{"pay/2026-01.csv", "pay/2026-02.csv"}, ""},
+		{"kyc[1].csv", []string{"kyc[1].csv"}, ""},
+		{"kyc.csv", []string{"kyc.csv"}, ""},
+		{"pay/*.parquet", nil, `no file matches "pay/*.parquet"`},
+	} {
+		paths, names, err := cfg.SourceFiles(config.Source{Name: "s", Path: c.path})
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: err %v, want %q", c.path, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(names, c.names) || len(paths) != len(names) || paths[0] != filepath.Join(dir, names[0]) {
+			t.Errorf("%s: %q %q %v, want %q", c.path, paths, names, err, c.names)
+		}
 	}
 }

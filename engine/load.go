@@ -326,12 +326,16 @@ func unsharedNames(cfg *config.Config) []string {
 	return out
 }
 
-// openSource opens src's file as Load reads it (its rows bounded by
+// openSource opens src's files as Load reads them (its rows bounded by
 // cfg's limits). Close it when done.
 func openSource(ctx context.Context, cfg *config.Config, src config.Source) (*ingest.File, error) {
 	opt := ingestOptions(src)
 	opt.MaxRowBytes = cfg.Limits.RowBytes
-	return ingest.OpenFile(ctx, cfg.SourcePath(src), opt)
+	paths, names, err := cfg.SourceFiles(src)
+	if err != nil {
+		return nil, err
+	}
+	return ingest.OpenFiles(ctx, paths, names, opt)
 }
 
 // IngestOptions returns the ingest options that read src's files.
@@ -388,6 +392,7 @@ const batchSize = 1024
 // item is one row of a batch: a record, or a row that was rejected.
 type item struct {
 	rec      record.Record
+	file     string   // the file rec was read from, as rejects name it
 	reject   *Reject  // set for a rejected row
 	rejects  []Reject // values of rec that could not be read or normalised
 	unread   int      // the first unread of rejects are fields that could not be read (KeptOut)
@@ -434,11 +439,11 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 				break
 			}
 			if err == nil {
-				b.items = append(b.items, item{rec: rec})
+				b.items = append(b.items, item{rec: rec, file: f.Name()})
 				continue
 			}
 			if kept, ok := KeptOut(err); ok {
-				b.items = append(b.items, item{rec: rec, rejects: kept, unread: len(kept)})
+				b.items = append(b.items, item{rec: rec, file: f.Name(), rejects: kept, unread: len(kept)})
 				continue
 			}
 			var re *ingest.RowError // here, not above: it escapes, and a row read well allocates none
@@ -559,7 +564,7 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 					}
 					unread[p.Field]++
 				}
-				p.Source, p.File, p.Line, p.RecordID = src.Name, src.Path, rec.Line, rec.Key.ID
+				p.Source, p.File, p.Line, p.RecordID = src.Name, it.file, rec.Line, rec.Key.ID
 				if err := reject(p); err != nil {
 					return st, err
 				}

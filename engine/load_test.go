@@ -756,6 +756,40 @@ func TestLoadParquet(t *testing.T) {
 	}
 }
 
+// TestLoadFiles: a source whose path is a pattern reads every file it
+// matches as one source, in name order; a value reject names the file
+// its record came from, and a row reject its own.
+func TestLoadFiles(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{
+		"pagos-2026-02.csv": "ref,name,date\nm3,Luis Mora,2026-02-01\nm1,Ana Gómez,2026-02-03\n",
+		"pagos-2026-01.csv": "ref,name,date\nm1,Ana Gómez,2026-01-05\nm2,Juan Pérez,2026-13-45\n",
+		"otros.csv":         "ref,name,date\nx1,Eva Ruiz,2026-01-01\n",
+	}, `sources:
+  - name: pagos
+    path: pagos-*.csv
+    id: ref
+    kind: person
+    fields:
+      name: {column: name, type: name}
+      date: {column: date, type: date}
+`)
+	recs, rejects := loadAll(t, cfg)
+	var got []string
+	for _, r := range recs {
+		got = append(got, fmt.Sprintf("%s@%d", r.Key.ID, r.Line))
+	}
+	if want := []string{"m1@2", "m2@3", "m3@2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("records %q, want %q", got, want)
+	}
+	var rej []string
+	for _, r := range rejects {
+		rej = append(rej, fmt.Sprintf("%s %s:%d %s", r.Scope, r.File, r.Line, r.RecordID))
+	}
+	if want := []string{"value pagos-2026-01.csv:3 m2", "row pagos-2026-02.csv:3 m1"}; !reflect.DeepEqual(rej, want) {
+		t.Errorf("rejects %q, want %q", rej, want)
+	}
+}
+
 // TestLoadXLSX: an Excel workbook's sheet loads as a source; a date
 // field reads a date cell's serial number as its date, a year typed as a
 // number as that year, and a date typed as text by the field's formats.

@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -259,7 +258,7 @@ var ErrFormat = errors.New("unsupported format")
 type Reader struct {
 	opt  Options
 	rows rowReader
-	seen map[string]int // record id → line first seen
+	seen map[string]firstSeen // record id → where first seen (shared by the files of a File)
 	// unseen are mapped NDJSON keys no row has held yet, when the rows
 	// read ahead held none of them but were not the whole file.
 	unseen []string
@@ -287,6 +286,12 @@ type Reader struct {
 
 // maxUnmappedKinds bounds the distinct kind values Reader.unmapped counts.
 const maxUnmappedKinds = 32
+
+// firstSeen is where a record id was first seen: the file, and its line.
+type firstSeen struct {
+	file string
+	line int
+}
 
 type result struct {
 	rec record.Record
@@ -335,7 +340,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 	}
-	rd := &Reader{opt: opt, seen: make(map[string]int), encoding: note}
+	rd := &Reader{opt: opt, seen: make(map[string]firstSeen), encoding: note}
 	var cols []string
 	// An NDJSON file longer than the rows read ahead may hold a key first
 	// after them (a list's companies after its people, a property few rows
@@ -398,7 +403,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	}
 	for _, po := range opt.Parts {
 		po.File = opt.File
-		part := &Reader{opt: po, rows: rd.rows, seen: make(map[string]int)}
+		part := &Reader{opt: po, rows: rd.rows, seen: make(map[string]firstSeen)}
 		if err := check(part); err != nil {
 			return nil, err
 		}
@@ -794,7 +799,10 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 		return reject(rd.opt.ID, "", "record id %q holds a control character", id)
 	}
 	if first, dup := rd.seen[id]; dup {
-		return reject(rd.opt.ID, id, "%s (first seen at line %d)", DuplicateID, first)
+		if first.file != rd.opt.File {
+			return reject(rd.opt.ID, id, "%s (first seen in %s at line %d)", DuplicateID, first.file, first.line)
+		}
+		return reject(rd.opt.ID, id, "%s (first seen at line %d)", DuplicateID, first.line)
 	}
 	rec := record.Record{
 		Key:      record.Key{Source: rd.opt.Source, ID: id},
@@ -887,7 +895,7 @@ func (rd *Reader) build(r row) (_ record.Record, empty bool, _ error) {
 			rec.Relations = append(rec.Relations, out)
 		}
 	}
-	rd.seen[id] = r.line
+	rd.seen[id] = firstSeen{rd.opt.File, r.line}
 	if len(unread) > 0 {
 		return rec, false, &FieldErrors{Source: rd.opt.Source, File: rd.opt.File, Line: r.line, RecordID: id, Fields: unread}
 	}
@@ -964,52 +972,6 @@ func split(vals []string, sep string) []string {
 	}
 	return out
 }
-
-// File is an open source file with its Reader.
-type File struct {
-	*Reader
-	f     *os.File
-	count *countingReader
-	size  int64
-}
-
-// OpenFile opens the file at path (plain or gzip) for the source described
-// by opt. Close it when done. Reading stops with ctx's error once ctx is
-// done. Only regular files are read unless opt.AllowSpecial: a FIFO or a
-// device (/dev/zero) could be read forever.
-func OpenFile(ctx context.Context, path string, opt Options) (*File, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", opt.Source, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("source %s: %w", opt.Source, err)
-	}
-	if !st.Mode().IsRegular() && !opt.AllowSpecial {
-		f.Close()
-		return nil, fmt.Errorf("source %s: %s is not a regular file (%v), which could be read forever: give a file, or allow_special: true in the source", opt.Source, path, st.Mode().Type())
-	}
-	size := st.Size()
-	if opt.File == "" {
-		opt.File = path
-	}
-	cr := &countingReader{r: ContextReader(ctx, f)}
-	rd, err := Open(cr, opt)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return &File{Reader: rd, f: f, count: cr, size: size}, nil
-}
-
-// Progress returns the bytes of the file read so far and its size.
-// Another goroutine may call it while one reads.
-func (f *File) Progress() (read, size int64) { return f.count.n.Load(), f.size }
-
-// Close closes the file.
-func (f *File) Close() error { return f.f.Close() }
 
 // ContextReader returns a reader of r that fails with ctx's error once ctx
 // is done, so that reading a long or endless input stops when asked to.

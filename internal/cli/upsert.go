@@ -190,7 +190,11 @@ func inputSource(cfg *config.Config, in, name string) ([]config.Source, error) {
 	}
 	if abs, err := filepath.Abs(in); err == nil && in != "-" {
 		for _, s := range cfg.Sources {
-			if p, err := filepath.Abs(cfg.SourcePath(s)); err == nil && p == abs {
+			p, err := filepath.Abs(cfg.SourcePath(s))
+			if err != nil {
+				continue
+			}
+			if matched, _ := filepath.Match(p, abs); p == abs || strings.ContainsAny(s.Path, "*?[") && matched {
 				if s.Of != "" {
 					return feeds[s.Of], nil
 				}

@@ -429,3 +429,22 @@ func TestUpsertReadsNameUnionsAsTrained(t *testing.T) {
 		}
 	}
 }
+
+// TestUpsertFindsPatternSource: a file upserted without --source belongs
+// to the source whose path, a pattern, matches it.
+func TestUpsertFindsPatternSource(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	edit(t, cfg, "sources:\n", "sources:\n  - name: daily\n    path: daily/*.ndjson\n    id: id\n    fields:\n      name:  {column: name, type: text}\n      phone: {column: phone, type: text}\n")
+	if err := os.MkdirAll(filepath.Join(dir, "daily"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "daily", "2026-12-06.ndjson")
+	write(t, in, `{"id": "d1", "name": "Ana", "phone": "111"}`+"\n")
+	code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in)
+	if code != 0 || !strings.Contains(errs, "1 records upserted") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if code, out, errs := run(t, "record", "--config", cfg, "daily", "d1"); code != 0 || !strings.Contains(out, "d1") {
+		t.Errorf("record daily/d1: exit %d: %s %s", code, out, errs)
+	}
+}
