@@ -195,8 +195,11 @@ type Source struct {
 	// Sensitive names features shown masked unless the reader's
 	// clearance is the highest label.
 	Sensitive []string
-	Delimiter rune   // csv only; 0 means detect from the header line
-	Encoding  string // utf-8, latin1, windows-1252; "" when not declared: UTF-8, or Windows-1252 when a file's start is not UTF-8 (ingest)
+	Delimiter rune // csv only; 0 means detect from the header line
+	// Header, csv only, names the columns of a file written without a
+	// header line (OFAC's sdn.csv): its first line is a row.
+	Header   []string
+	Encoding string // utf-8, latin1, windows-1252; "" when not declared: UTF-8, or Windows-1252 when a file's start is not UTF-8 (ingest)
 	// Records is the dotted path of the list of records in a JSON
 	// document ({"results": […]}); "" reads NDJSON rows, a JSON array, or
 	// a document's first list of objects (ingest). Of an XML source
@@ -762,7 +765,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "encoding", "records", "sheet", "kind", "fields", "groups", "allow_special") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "header", "encoding", "records", "sheet", "kind", "fields", "groups", "allow_special") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -793,6 +796,18 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			}
 		case "records":
 			src.Records = p.scalar(v, f)
+		case "header":
+			src.Header = p.strings(v, f)
+			seen := map[string]bool{}
+			for i, h := range src.Header {
+				if h = strings.TrimSpace(h); h == "" || seen[h] {
+					p.errf(v, fmt.Sprintf("%s[%d]", f, i), "a column's name must be given, once: %q", h)
+				}
+				seen[strings.TrimSpace(h)] = true
+			}
+			if len(src.Header) == 0 {
+				p.errf(v, f, "header names the columns of a file without a header line: give them")
+			}
 		case "sheet":
 			if src.Sheet = p.scalar(v, f); src.Sheet == "" {
 				p.errf(v, f, "sheet must name a worksheet")
@@ -1447,6 +1462,9 @@ func (p *parser) validate(cfg *Config) {
 		}
 		if s.Encoding != "" && (s.Format == FormatParquet || s.Format == FormatXLSX) {
 			p.errf(at, field+".encoding", "encoding applies only to text sources: a Parquet file's and a workbook's strings are Unicode")
+		}
+		if len(s.Header) > 0 && s.Format != FormatCSV {
+			p.errf(at, field+".header", "header applies only to csv sources: the names of a file's columns where it has no header line")
 		}
 		if s.Sheet != "" && s.Format != FormatXLSX {
 			p.errf(at, field+".sheet", "sheet applies only to xlsx sources: the worksheet of an Excel workbook to read")

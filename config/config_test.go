@@ -131,6 +131,11 @@ func TestDefaults(t *testing.T) {
 			t.Errorf("%s: format %q, want %q", path, got, want)
 		}
 	}
+	// A headerless file's columns.
+	cfg, err = config.Parse([]byte("sources:\n  - {name: a, path: a.csv, header: [id, n], id: id, fields: {n: {column: n, type: name}}}\n"), "")
+	if err != nil || !reflect.DeepEqual(cfg.Sources[0].Header, []string{"id", "n"}) {
+		t.Errorf("header: %v, %v", cfg, err)
+	}
 	// A workbook's sheet, its groups' sources reading the same.
 	cfg, err = config.Parse([]byte("sources:\n  - {name: a, path: a.xlsx, sheet: Lista, id: id, fields: {n: {column: n, type: name}}, groups: {b: {fields: {n: {column: m, type: name}}}}}\n"), "")
 	if err != nil {
@@ -345,6 +350,9 @@ func TestParseErrors(t *testing.T) {
 		{"UnknownFormat", "sources:\n  - {name: a, path: a.dat, format: orc, id: i, fields: {n: {column: n, type: name}}}\n", []string{`unknown format "orc" (want csv, ndjson, xml, parquet or xlsx)`}},
 		{"EncodingOfParquet", "sources:\n  - {name: a, path: a.parquet, encoding: latin1, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.encoding: encoding applies only to text sources`}},
 		{"EncodingOfXLSX", "sources:\n  - {name: a, path: a.xlsx, encoding: latin1, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.encoding: encoding applies only to text sources`}},
+		{"HeaderOfXLSX", "sources:\n  - {name: a, path: a.xlsx, header: [i, n], id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.header: header applies only to csv sources`}},
+		{"HeaderTwice", "sources:\n  - {name: a, path: a.csv, header: [i, n, i], id: i, fields: {n: {column: n, type: name}}}\n", []string{`sources[0].header[2]: a column's name must be given, once: "i"`}},
+		{"HeaderEmpty", "sources:\n  - {name: a, path: a.csv, header: [], id: i, fields: {n: {column: n, type: name}}}\n", []string{`header names the columns of a file without a header line`}},
 		{"SheetOfCSV", "sources:\n  - {name: a, path: a.csv, sheet: Hoja1, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.sheet: sheet applies only to xlsx sources`}},
 		{"EmptySheet", "sources:\n  - {name: a, path: a.xlsx, sheet: '', id: i, fields: {n: {column: n, type: name}}}\n", []string{`sheet must name a worksheet`}},
 		{"RecordsOfParquet", "sources:\n  - {name: a, path: a.parquet, records: results, id: i, fields: {n: {column: n, type: name}}}\n", []string{`source a.records: records applies only to JSON (ndjson) and XML sources`}},

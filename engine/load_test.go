@@ -756,6 +756,49 @@ func TestLoadParquet(t *testing.T) {
 	}
 }
 
+// TestLoadHeaderless: OFAC's sdn.csv and add.csv, files without a header
+// line, read with their columns named in the config; the -0- they write
+// for none is no value (no name, no address), not a value "0" every such
+// record would share.
+func TestLoadHeaderless(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{
+		"sdn.csv": "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\"\n173,\"PEREZ GARCIA, Juan\",\"individual\",\"SDNTK\"\n",
+		"add.csv": "36,25,\"Calle 5 No. 12-30\",\"Havana\",\"Cuba\"\n173,129,-0- ,-0- ,\"Venezuela\"\n",
+	}, `sources:
+  - name: sdn
+    path: sdn.csv
+    header: [ent_num, SDN_Name, SDN_Type, Program]
+    id: ent_num
+    fields:
+      name: {column: SDN_Name, type: party}
+  - name: add
+    path: add.csv
+    header: [ent_num, add_num, address, city, country]
+    id: add_num
+    fields:
+      address: {column: address, type: address}
+      city:    {column: city, type: city}
+      country: {column: country, type: country}
+`)
+	recs, rejects := loadAll(t, cfg)
+	if len(recs) != 4 || recs[0].Key.ID != "36" || recs[0].Line != 1 || recs[3].Key.ID != "129" {
+		t.Fatalf("records %+v, want 36 and 173 of sdn, 25 and 129 of add", recs)
+	}
+	for _, f := range []string{"address", "city"} {
+		if ft := recs[3].Feature(f); ft != nil && len(ft.Values) > 0 {
+			t.Errorf("add 129's %s -0- read as %+v, want no value", f, ft.Values)
+		}
+	}
+	if ft := recs[2].Feature("city"); ft == nil || len(ft.Values) != 1 || ft.Values[0].Norm != "havana" {
+		t.Errorf("add 25's city = %+v, want havana", ft)
+	}
+	for _, r := range rejects {
+		if !strings.Contains(r.Reason, "missing value") {
+			t.Errorf("reject %+v, want only -0- as missing values", r)
+		}
+	}
+}
+
 // TestLoadFiles: a source whose path is a pattern reads every file it
 // matches as one source, in name order; a value reject names the file
 // its record came from, and a row reject its own.

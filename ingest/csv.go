@@ -41,14 +41,21 @@ type csvRows struct {
 // delimiters are the candidates tried when a source declares none.
 var delimiters = []rune{',', ';', '\t', '|'}
 
-func newCSV(r io.Reader, delim rune, maxRow int) (*csvRows, error) {
+// newCSV reads the header line of r, whose rows are delimited by delim (0:
+// sniffed from the first line), each at most maxRow bytes. A file written
+// without one (OFAC's sdn.csv) has its columns named by header instead,
+// and its first line is a row.
+func newCSV(r io.Reader, delim rune, maxRow int, header []string) (*csvRows, error) {
 	lines := &lineReader{r: buffered(r), max: maxRow}
 	// The first line, read alone (a stream's first rows may not have
 	// arrived yet): the delimiter a spreadsheet's "sep=;" line names,
-	// which is no header; else the header, whose delimiter is sniffed
-	// unless declared.
+	// which is no header; else the header (or the first row), whose
+	// delimiter is sniffed unless declared.
 	for {
 		l, _, err := lines.next()
+		if errors.Is(err, io.EOF) && len(header) > 0 {
+			break // no rows: the file is warned of at its end
+		}
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("empty file: a header line is required")
 		}
@@ -71,6 +78,13 @@ func newCSV(r io.Reader, delim rune, maxRow int) (*csvRows, error) {
 		break
 	}
 	c := &csvRows{lines: lines, delim: delim, trim: delim != ' ' && delim != '\t'}
+	if len(header) > 0 {
+		c.header = make([]string, len(header))
+		for i, h := range header {
+			c.header[i] = strings.TrimSpace(h)
+		}
+		return c, nil
+	}
 	first, err := c.record(0)
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("empty file: a header line is required")

@@ -66,8 +66,11 @@ type Options struct {
 	ID        string // column holding the record id
 	Label     string // access label copied into every record
 	Delimiter rune   // csv only; 0 detects it from the header line
-	Encoding  string // "", "utf-8", "latin1" or "windows-1252"
-	Fields    []Field
+	// Header, csv only, names the columns of a file written without a
+	// header line: its first line is a row.
+	Header   []string
+	Encoding string // "", "utf-8", "latin1" or "windows-1252"
+	Fields   []Field
 	// Kind is the entity kind of every record; KindColumn, when set, names
 	// a column whose values KindValues maps to kinds instead (values it
 	// does not map give an unknown kind).
@@ -349,7 +352,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	later := false
 	switch opt.Format {
 	case FormatCSV, "":
-		c, err := newCSV(dec, opt.Delimiter, opt.maxRow())
+		c, err := newCSV(dec, opt.Delimiter, opt.maxRow(), opt.Header)
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}

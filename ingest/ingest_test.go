@@ -805,33 +805,39 @@ func FuzzCSV(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// The same bytes read as a file without a header line, its columns
+	// named by the config, too.
+	headerless := people(ingest.FormatCSV)
+	headerless.Header = []string{"id", "name", "alias"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameAsStream(t, data, people(ingest.FormatCSV))
-		r, err := ingest.Open(bytes.NewReader(data), people(ingest.FormatCSV))
-		if err != nil {
-			return
-		}
-		lines := bytes.Count(data, []byte("\n")) + 1
-		for i := 0; ; i++ {
-			if i > lines+1 {
-				t.Fatalf("more rows than lines: %d", i)
-			}
-			rec, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			var re *ingest.RowError
-			if errors.As(err, &re) {
-				if re.Line <= 0 || re.Reason == "" {
-					t.Fatalf("row error without line or reason: %+v", re)
-				}
+		for _, opt := range []ingest.Options{people(ingest.FormatCSV), headerless} {
+			r, err := ingest.Open(bytes.NewReader(data), opt)
+			if err != nil {
 				continue
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rec.Key.ID == "" || rec.Line <= 0 {
-				t.Fatalf("record without id or line: %+v", rec)
+			lines := bytes.Count(data, []byte("\n")) + 1
+			for i := 0; ; i++ {
+				if i > lines+1 {
+					t.Fatalf("more rows than lines: %d", i)
+				}
+				rec, err := r.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				var re *ingest.RowError
+				if errors.As(err, &re) {
+					if re.Line <= 0 || re.Reason == "" {
+						t.Fatalf("row error without line or reason: %+v", re)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rec.Key.ID == "" || rec.Line <= 0 {
+					t.Fatalf("record without id or line: %+v", rec)
+				}
 			}
 		}
 	})
@@ -1382,4 +1388,35 @@ func readEncoded(t *testing.T, in, encoding, reading string, warned bool) ([]rec
 		t.Errorf("warnings %q, want %q said: %v", r.Warnings(), reading, warned)
 	}
 	return recs, rejects
+}
+
+// TestCSVHeaderless: a file written without a header line (OFAC's sdn.csv)
+// is read with its columns named by Options.Header: its first line is a
+// row, the delimiter sniffed from it; a row of another number of fields
+// is rejected; a file of no rows has no records.
+func TestCSVHeaderless(t *testing.T) {
+	sdn := "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \n" +
+		"173,\"PEREZ GARCIA, Juan\",\"individual\",\"SDNTK\",-0- \n" +
+		"174,\"BAD ROW\"\n"
+	opt := ingest.Options{Source: "sdn", File: "sdn.csv", Format: ingest.FormatCSV, ID: "ent_num",
+		Header: []string{"ent_num", "SDN_Name", "SDN_Type", "Program", "Title"},
+		Fields: []ingest.Field{{Name: "name", Kind: record.KindParty, Column: "SDN_Name"}, {Name: "type", Kind: record.KindText, Column: "SDN_Type"}}}
+	r, err := ingest.Open(strings.NewReader(sdn), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if got, want := flat(recs), []string{"36|AEROCARIBBEAN AIRLINES|-0-|1", "173|PEREZ GARCIA, Juan|individual|2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("records %q, want %q", got, want)
+	}
+	if len(rejects) != 1 || rejects[0].Line != 3 || !strings.Contains(rejects[0].Reason, "row has 2 fields, header has 5") {
+		t.Errorf("rejects %v, want line 3's of 2 fields", rejects)
+	}
+	r, err = ingest.Open(strings.NewReader(""), opt)
+	if err != nil {
+		t.Fatalf("an empty file with its columns named: %v", err)
+	}
+	if recs, rejects := readAll(t, r); len(recs)+len(rejects) != 0 {
+		t.Errorf("an empty file: %d records, %d rejects", len(recs), len(rejects))
+	}
 }

@@ -58,6 +58,10 @@ func Placeholder(kind record.Kind, raw string) string {
 		}
 	}
 	switch kind {
+	case record.KindName, record.KindOrgName, record.KindParty, record.KindAddress, record.KindCity:
+		if compact == "0" { // OFAC's lists write -0- for none
+			return fmt.Sprintf("%q stands for a missing value", raw)
+		}
 	case record.KindIdentifier, record.KindPostcode, record.KindPhone:
 		if i := strings.IndexAny(compact, "0123456789"); i >= 0 && !twoDigits(compact) && (compact[i] == '0' || countDigits(compact) >= 5) {
 			return fmt.Sprintf("%q is a filler, not a number", raw)
