@@ -154,12 +154,16 @@ func KeptOut(err error) ([]Reject, bool) {
 
 // SourceStats counts what happened to one source.
 type SourceStats struct {
-	Name           string `json:"name"`
-	File           string `json:"file"`
-	Rows           int64  `json:"rows"`            // data rows read
-	Records        int64  `json:"records"`         // rows that became records
-	RejectedRows   int64  `json:"rejected_rows"`   // rows written to rejects
-	RejectedValues int64  `json:"rejected_values"` // values written to rejects
+	Name string `json:"name"`
+	File string `json:"file"`
+	// Files are the files a source whose path is a pattern read (the
+	// first maxListedFiles of them), and FileCount their number.
+	Files          []string `json:"files,omitempty"`
+	FileCount      int      `json:"file_count,omitempty"`
+	Rows           int64    `json:"rows"`            // data rows read
+	Records        int64    `json:"records"`         // rows that became records
+	RejectedRows   int64    `json:"rejected_rows"`   // rows written to rejects
+	RejectedValues int64    `json:"rejected_values"` // values written to rejects
 	// EmptyRows are rows of a group's source (registry.officer) whose
 	// group fields were all empty: no record of the group, no reject.
 	EmptyRows int64 `json:"empty_rows,omitempty"`
@@ -172,6 +176,9 @@ type SourceStats struct {
 	// row that spans many lines).
 	Warnings []string `json:"warnings,omitempty"`
 }
+
+// maxListedFiles bounds the files of a source summary.json names.
+const maxListedFiles = 1000
 
 // FieldStats counts the values of one feature of one source.
 type FieldStats struct {
@@ -620,6 +627,9 @@ func loadSource(ctx context.Context, f *ingest.File, src config.Source, limits c
 	}
 	st.Bytes, _ = f.Progress()
 	st.EmptyRows = f.Skipped()
+	if names := f.Names(); len(names) > 1 || names[0] != src.Path {
+		st.Files, st.FileCount = names[:min(len(names), maxListedFiles)], len(names)
+	}
 	st.Seconds = time.Since(start).Seconds()
 	if orgsRead+noneRead > 0 {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("the source declares its records people's (kind: person), but %d of them have names, typed party, that read as an organisation's (a legal form, or a word such as inversiones or trading), and %d names that say neither (nothing in them says a person's or a company's): they are read so, as organisations and of no kind, as in a source that declares none; a source that holds both declares no kind, or a kind column, and one of people alone types its names name", orgsRead, noneRead))

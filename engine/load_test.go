@@ -816,7 +816,16 @@ func TestLoadFiles(t *testing.T) {
       name: {column: name, type: name}
       date: {column: date, type: date}
 `)
-	recs, rejects := loadAll(t, cfg)
+	var recs []record.Record
+	var rejects []engine.Reject
+	st, err := engine.Load(context.Background(), cfg, func(r record.Record) error { recs = append(recs, r); return nil },
+		func(r engine.Reject) error { rejects = append(rejects, r); return nil }, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := st.Sources[0]; s.File != "pagos-*.csv" || !reflect.DeepEqual(s.Files, []string{"pagos-2026-01.csv", "pagos-2026-02.csv"}) || s.FileCount != 2 || s.Rows != 4 {
+		t.Errorf("summary %s %q %d files, %d rows; want pagos-*.csv, its two files, 4 rows", s.File, s.Files, s.FileCount, s.Rows)
+	}
 	var got []string
 	for _, r := range recs {
 		got = append(got, fmt.Sprintf("%s@%d", r.Key.ID, r.Line))

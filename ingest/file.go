@@ -143,6 +143,9 @@ func (fl *File) named(ws []string) []string {
 	return out
 }
 
+// Names returns the names of the files, in the order they are read.
+func (fl *File) Names() []string { return fl.names }
+
 // Name returns the name of the file being read: that of the record Next
 // returned last.
 func (fl *File) Name() string { return fl.names[fl.at] }
