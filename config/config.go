@@ -30,6 +30,7 @@ const (
 	FormatXML     = "xml"
 	FormatParquet = "parquet"
 	FormatXLSX    = "xlsx"
+	FormatFixed   = "fixed"
 )
 
 // Encodings a source may declare.
@@ -186,7 +187,7 @@ const maxLimit = 256 << 20
 type Source struct {
 	Name   string
 	Path   string // absolute or relative to Config.Dir as written
-	Format string // csv | ndjson | xml | parquet | xlsx
+	Format string // csv | ndjson | xml | parquet | xlsx | fixed
 	// Sheet is the worksheet an xlsx source reads; "" for the workbook's
 	// first.
 	Sheet string
@@ -196,9 +197,11 @@ type Source struct {
 	// clearance is the highest label.
 	Sensitive []string
 	Delimiter rune // csv only; 0 means detect from the header line
-	// Header, csv only, names the columns of a file written without a
-	// header line (OFAC's sdn.csv): its first line is a row.
+	// Header names the columns of a CSV file written without a header
+	// line (OFAC's sdn.csv: its first line is a row), and those of a
+	// fixed-width file, whose Widths, in characters, they have.
 	Header   []string
+	Widths   []int
 	Encoding string // utf-8, latin1, windows-1252; "" when not declared: UTF-8, or Windows-1252 when a file's start is not UTF-8 (ingest)
 	// Records is the dotted path of the list of records in a JSON
 	// document ({"results": […]}); "" reads NDJSON rows, a JSON array, or
@@ -765,7 +768,7 @@ func (p *parser) parseConfig(n *yaml.Node, cfg *Config) {
 
 func (p *parser) parseSource(n *yaml.Node, field string) Source {
 	src := Source{Line: n.Line}
-	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "header", "encoding", "records", "sheet", "kind", "fields", "groups", "allow_special") {
+	for _, kv := range p.mapping(n, field, "name", "path", "format", "id", "label", "sensitive", "delimiter", "header", "widths", "encoding", "records", "sheet", "kind", "fields", "groups", "allow_special") {
 		k, v := kv[0].Value, kv[1]
 		f := join(field, k)
 		switch k {
@@ -775,8 +778,8 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			src.Path = p.scalar(v, f)
 		case "format":
 			src.Format = strings.ToLower(p.scalar(v, f))
-			if !slices.Contains([]string{FormatCSV, FormatNDJSON, FormatXML, FormatParquet, FormatXLSX}, src.Format) {
-				p.errf(v, f, "unknown format %q (want csv, ndjson, xml, parquet or xlsx)", src.Format)
+			if !slices.Contains([]string{FormatCSV, FormatNDJSON, FormatXML, FormatParquet, FormatXLSX, FormatFixed}, src.Format) {
+				p.errf(v, f, "unknown format %q (want csv, ndjson, xml, parquet, xlsx or fixed)", src.Format)
 			}
 		case "id":
 			src.ID = p.scalar(v, f)
@@ -807,6 +810,15 @@ func (p *parser) parseSource(n *yaml.Node, field string) Source {
 			}
 			if len(src.Header) == 0 {
 				p.errf(v, f, "header names the columns of a file without a header line: give them")
+			}
+		case "widths":
+			if err := deref(v).Decode(&src.Widths); err != nil {
+				p.errf(v, f, "widths must be a list of the columns' widths in characters: %v", err)
+			}
+			for i, w := range src.Widths {
+				if w < 1 || w > 1<<20 {
+					p.errf(v, fmt.Sprintf("%s[%d]", f, i), "a column is 1 character wide or more, got %d", w)
+				}
 			}
 		case "sheet":
 			if src.Sheet = p.scalar(v, f); src.Sheet == "" {
@@ -1452,7 +1464,7 @@ func (p *parser) validate(cfg *Config) {
 		if s.Path == "" {
 			p.errf(at, field+".path", "path is required")
 		} else if s.Format == "" {
-			p.errf(at, field+".format", "cannot infer the format from %q: set format to csv, ndjson, xml, parquet or xlsx", s.Path)
+			p.errf(at, field+".format", "cannot infer the format from %q: set format to csv, ndjson, xml, parquet, xlsx or fixed", s.Path)
 		}
 		if s.ID == "" {
 			p.errf(at, field+".id", "id is required: the column holding the record id")
@@ -1463,14 +1475,20 @@ func (p *parser) validate(cfg *Config) {
 		if s.Encoding != "" && (s.Format == FormatParquet || s.Format == FormatXLSX) {
 			p.errf(at, field+".encoding", "encoding applies only to text sources: a Parquet file's and a workbook's strings are Unicode")
 		}
-		if len(s.Header) > 0 && s.Format != FormatCSV {
-			p.errf(at, field+".header", "header applies only to csv sources: the names of a file's columns where it has no header line")
+		if len(s.Header) > 0 && s.Format != FormatCSV && s.Format != FormatFixed {
+			p.errf(at, field+".header", "header applies only to csv and fixed sources: the names of a file's columns where it has no header line")
+		}
+		switch {
+		case s.Format == FormatFixed && (len(s.Header) == 0 || len(s.Widths) != len(s.Header)):
+			p.errf(at, field+".widths", "a fixed-width source needs header (its columns' names) and widths (their widths in characters), as many of each: %d names, %d widths", len(s.Header), len(s.Widths))
+		case len(s.Widths) > 0 && s.Format != FormatFixed:
+			p.errf(at, field+".widths", "widths applies only to fixed sources (format: fixed)")
 		}
 		if s.Sheet != "" && s.Format != FormatXLSX {
 			p.errf(at, field+".sheet", "sheet applies only to xlsx sources: the worksheet of an Excel workbook to read")
 		}
 		switch {
-		case s.Records != "" && (s.Format == FormatCSV || s.Format == FormatParquet || s.Format == FormatXLSX):
+		case s.Records != "" && (s.Format == FormatCSV || s.Format == FormatParquet || s.Format == FormatXLSX || s.Format == FormatFixed):
 			p.errf(at, field+".records", "records applies only to JSON (ndjson) and XML sources: the path of a JSON document's list of records, or of an XML file's record elements")
 		case s.Records == "" && s.Format == FormatXML:
 			p.errf(at, field+".records", "an XML source needs records: the element each record is (sdnEntry; INDIVIDUALS.INDIVIDUAL where the name alone does not tell it)")

@@ -374,7 +374,7 @@ func RowOptions(parts []config.Source) ingest.Options {
 
 func ingestOptions(src config.Source) ingest.Options {
 	opt := ingest.Options{Source: src.Name, File: src.Path, Format: src.Format, ID: src.ID, AllowSpecial: src.AllowSpecial,
-		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding, Records: src.Records, Sheet: src.Sheet, Header: src.Header,
+		Label: src.Label, Delimiter: src.Delimiter, Encoding: src.Encoding, Records: src.Records, Sheet: src.Sheet, Header: src.Header, Widths: src.Widths,
 		Kind: src.Kind.Fixed, KindColumn: src.Kind.Column, KindValues: src.Kind.Values, SkipEmpty: src.Of != ""}
 	for _, r := range src.Relations {
 		opt.Relations = append(opt.Relations, ingest.Relation{Type: r.Type, To: r.To, Column: r.Column, Split: r.Split, Attributes: r.Attributes})

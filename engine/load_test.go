@@ -799,6 +799,35 @@ func TestLoadHeaderless(t *testing.T) {
 	}
 }
 
+// TestLoadFixed: a fixed-width export loads as a source, its columns cut
+// by the widths the config gives, its header line passed over.
+func TestLoadFixed(t *testing.T) {
+	cfg := writeConfig(t, map[string]string{
+		"clientes.dat": "CUST_NO NAME                DOB     \n00012345PEREZ GARCIA, JUAN  19800101\n00012346ANA GOMEZ           19751231\n",
+	}, `sources:
+  - name: core
+    path: clientes.dat
+    format: fixed
+    header: [cust_no, name, dob]
+    widths: [8, 20, 8]
+    id: cust_no
+    kind: person
+    fields:
+      name: {column: name, type: name}
+      dob:  {column: dob, type: date}
+`)
+	recs, rejects := loadAll(t, cfg)
+	if len(rejects) != 0 || len(recs) != 2 || recs[0].Key.ID != "00012345" || recs[0].Line != 2 {
+		t.Fatalf("records %+v, rejects %+v: want 00012345 of line 2 and 00012346", recs, rejects)
+	}
+	if f := recs[0].Feature("name"); f == nil || len(f.Values) != 1 || f.Values[0].Norm != "juan perez garcia" {
+		t.Errorf("name = %+v, want juan perez garcia", f)
+	}
+	if f := recs[1].Feature("dob"); f == nil || len(f.Values) != 1 || f.Values[0].Norm != "1975-12-31" {
+		t.Errorf("dob = %+v, want 1975-12-31", f)
+	}
+}
+
 // TestLoadFiles: a source whose path is a pattern reads every file it
 // matches as one source, in name order; a value reject names the file
 // its record came from, and a row reject its own.

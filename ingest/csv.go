@@ -301,9 +301,16 @@ func (c *csvRows) next() (row, error) {
 }
 
 func (c *csvRows) values(col int, _ string) ([]string, error) {
-	v := strings.TrimSpace(c.rec[col])
+	return cellValues(c.rec[col], c.header[col])
+}
+
+// cellValues returns the value of a cell of a text file's column, its
+// spaces trimmed; none when empty. A cell that is not UTF-8, read in the
+// source's encoding, is an error naming the column.
+func cellValues(cell, column string) ([]string, error) {
+	v := strings.TrimSpace(cell)
 	if !utf8.ValidString(v) {
-		return nil, fmt.Errorf("column %q is not valid UTF-8: set the source's encoding (latin1, windows-1252)", c.header[col])
+		return nil, fmt.Errorf("column %q is not valid UTF-8: set the source's encoding (latin1, windows-1252)", column)
 	}
 	if v == "" {
 		return nil, nil

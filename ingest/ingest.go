@@ -49,6 +49,7 @@ const (
 	FormatXML     = "xml"
 	FormatParquet = "parquet"
 	FormatXLSX    = "xlsx"
+	FormatFixed   = "fixed"
 )
 
 // jsonRows reports whether format's rows are read as JSON objects, their
@@ -61,14 +62,16 @@ func jsonRows(format string) bool {
 type Options struct {
 	Source    string // source name, copied into every key and error
 	File      string // file name used in errors
-	Format    string // csv | ndjson | xml | parquet | xlsx
+	Format    string // csv | ndjson | xml | parquet | xlsx | fixed
 	Sheet     string // xlsx only: the worksheet read; "" for the first
 	ID        string // column holding the record id
 	Label     string // access label copied into every record
 	Delimiter rune   // csv only; 0 detects it from the header line
-	// Header, csv only, names the columns of a file written without a
-	// header line: its first line is a row.
+	// Header names the columns of a CSV file written without a header
+	// line (its first line is a row), and those of a fixed-width file,
+	// whose Widths, in characters, they have.
 	Header   []string
+	Widths   []int
 	Encoding string // "", "utf-8", "latin1" or "windows-1252"
 	Fields   []Field
 	// Kind is the entity kind of every record; KindColumn, when set, names
@@ -357,6 +360,12 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}
 		rd.rows, cols = c, c.header
+	case FormatFixed:
+		fx, err := newFixed(dec, opt.maxRow(), opt.Header, opt.Widths)
+		if err != nil {
+			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
+		}
+		rd.rows, cols = fx, fx.header
 	case FormatXLSX:
 		x, err := newXLSX(dec, opt.Sheet, opt.ID)
 		if err != nil {
