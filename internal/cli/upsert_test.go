@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/concord-er/concord/internal/cli"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
@@ -446,5 +448,29 @@ func TestUpsertFindsPatternSource(t *testing.T) {
 	}
 	if code, out, errs := run(t, "record", "--config", cfg, "daily", "d1"); code != 0 || !strings.Contains(out, "d1") {
 		t.Errorf("record daily/d1: exit %d: %s %s", code, out, errs)
+	}
+}
+
+// TestUpsertWorkbook: an Excel workbook upserted into a source is read as
+// one, by its extension, whatever format the source's own file has.
+func TestUpsertWorkbook(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, row := range [][]any{{"id", "name", "phone"}, {"w1", "Ana", "111"}, {"w2", "Bea", 222}} {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := filepath.Join(dir, "more.xlsx")
+	if err := f.SaveAs(in); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in)
+	if code != 0 || !strings.Contains(errs, "2 records upserted") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if code, out, errs := run(t, "record", "--config", cfg, "people", "w2"); code != 0 || !strings.Contains(out, "222") {
+		t.Errorf("record people w2: exit %d: %s %s", code, out, errs)
 	}
 }
