@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/concord-er/concord/internal/cli"
@@ -472,5 +473,27 @@ func TestUpsertWorkbook(t *testing.T) {
 	}
 	if code, out, errs := run(t, "record", "--config", cfg, "people", "w2"); code != 0 || !strings.Contains(out, "222") {
 		t.Errorf("record people w2: exit %d: %s %s", code, out, errs)
+	}
+}
+
+// TestUpsertParquet: a Parquet file upserted into a source is read as one,
+// by its extension.
+func TestUpsertParquet(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	type row struct {
+		ID    string `parquet:"id"`
+		Name  string `parquet:"name"`
+		Phone int64  `parquet:"phone"`
+	}
+	in := filepath.Join(dir, "more.parquet")
+	if err := parquet.WriteFile(in, []row{{"p1", "Ana", 111}, {"p2", "Bea", 222}}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in)
+	if code != 0 || !strings.Contains(errs, "2 records upserted") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if code, out, errs := run(t, "record", "--config", cfg, "people", "p2"); code != 0 || !strings.Contains(out, "222") {
+		t.Errorf("record people p2: exit %d: %s %s", code, out, errs)
 	}
 }
