@@ -367,7 +367,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 		}
 		rd.rows, cols = fx, fx.header
 	case FormatXLSX:
-		x, err := newXLSX(dec, opt.Sheet, opt.ID)
+		x, err := newXLSX(dec, opt.Sheet, opt.ID, opt.maxRow())
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}

@@ -26,6 +26,7 @@ import (
 // has not) is rejected.
 type xlsxRows struct {
 	rows   *excelize.Rows
+	max    int // the longest row kept, its cells' bytes; a longer one is rejected
 	header []string
 	rec    []string
 	line   int // the sheet's row number of the last row read
@@ -52,7 +53,7 @@ const (
 // newXLSX opens the worksheet named sheet ("" for the workbook's first) of
 // the workbook r holds and reads its header row, the first to name the
 // column id.
-func newXLSX(r io.Reader, sheet, id string) (x *xlsxRows, err error) {
+func newXLSX(r io.Reader, sheet, id string, maxRow int) (x *xlsxRows, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			x, err = nil, fmt.Errorf("not an Excel workbook that can be read: %v", v)
@@ -80,7 +81,7 @@ func newXLSX(r io.Reader, sheet, id string) (x *xlsxRows, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", sheet, err)
 	}
-	x = &xlsxRows{rows: rows}
+	x = &xlsxRows{rows: rows, max: maxRow}
 	var read []xlsxRow // the rows with a cell in them, up to the header
 	for x.line < maxHeaderRows {
 		cells, err := x.cells()
@@ -190,7 +191,7 @@ func (x *xlsxRows) next() (r row, err error) {
 		if len(x.ahead) > 0 {
 			a := x.ahead[0]
 			x.ahead = x.ahead[1:]
-			return x.row(a.cells, a.line), nil
+			return x.row(a.cells, a.line)
 		}
 		cells, err := x.cells()
 		if errors.Is(err, io.EOF) {
@@ -205,17 +206,26 @@ func (x *xlsxRows) next() (r row, err error) {
 		if cells == nil {
 			continue
 		}
-		return x.row(cells, x.line), nil
+		return x.row(cells, x.line)
 	}
 }
 
-// row makes the row of cells, the sheet's row line, the current one.
-func (x *xlsxRows) row(cells []string, line int) row {
+// row makes the row of cells, the sheet's row line, the current one; a
+// row whose cells hold more than max bytes is rejected, as a CSV file's
+// longer line is.
+func (x *xlsxRows) row(cells []string, line int) (row, error) {
+	n := 0
+	for _, c := range cells {
+		n += len(c)
+	}
+	if n > x.max {
+		return row{}, &RowError{Line: line, Raw: cut(strings.Join(cells, "\t"), x.max), Reason: fmt.Sprintf("row longer than %d bytes", x.max)}
+	}
 	if len(cells) < len(x.header) {
 		cells = append(cells, make([]string, len(x.header)-len(cells))...)
 	}
 	x.rec = cells
-	return row{line: line, raw: x.raw, values: x.values}
+	return row{line: line, raw: x.raw, values: x.values}, nil
 }
 
 // raw returns the row's cells as the text of a tab-separated line.

@@ -124,9 +124,19 @@ func TestXLSX(t *testing.T) {
 			}
 		})
 	}
+	// A row longer than the bound is rejected, with its number.
+	short := xlsxOptions()
+	short.MaxRowBytes = 40
+	r, err := ingest.Open(bytes.NewReader(book), short)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs, rejects := readAll(t, r); len(recs) != 1 || recs[0].Key.ID != "k-2" || len(rejects) != 1 || rejects[0].Line != 4 || !strings.Contains(rejects[0].Reason, "longer than 40 bytes") {
+		t.Errorf("rows of 40 bytes at most: records %+v, rejects %v; want k-2 and row 4 rejected", recs, rejects)
+	}
 	lista := ingest.Options{Source: "list", File: "clientes.xlsx", Format: ingest.FormatXLSX, Sheet: "Lista", ID: "id",
 		Fields: []ingest.Field{{Name: "name", Kind: record.KindParty, Column: "name"}}}
-	r, err := ingest.Open(bytes.NewReader(book), lista)
+	r, err = ingest.Open(bytes.NewReader(book), lista)
 	if err != nil {
 		t.Fatal(err)
 	}
