@@ -404,11 +404,11 @@ func (p *parquetRows) broken(err error) ndjsonLine {
 }
 
 // parquetValue returns v, the value of node n as the reader gives it,
-// with its dates and timestamps (numbers of days, or of a unit since
-// 1970) written as ISO 8601 text: within lists and groups too, to depth
-// maxXMLDepth.
+// with each of its leaves written as its type says it reads (parquetLeaf:
+// a date as ISO 8601 text): within lists and groups too, to depth
+// maxNesting.
 func parquetValue(n parquet.Node, v any, depth int) any {
-	if v == nil || depth > maxXMLDepth {
+	if v == nil || depth > maxNesting {
 		return v
 	}
 	switch x := v.(type) {

@@ -30,7 +30,7 @@ type xmlElements struct {
 	open  []string // local names of the elements open outside a record
 	start int64    // the input offset of the record being read
 	over  bool     // the record being read is longer than max
-	deep  bool     // the record being read nests deeper than maxXMLDepth
+	deep  bool     // the record being read nests deeper than maxNesting
 	done  bool
 }
 
@@ -43,8 +43,9 @@ func (x *xmlElements) openTags() string {
 	return "<" + strings.Join(x.open, "><") + ">"
 }
 
-// maxXMLDepth bounds how deep a record's elements nest.
-const maxXMLDepth = 64
+// maxNesting bounds how deep a record's values nest: an XML record's
+// elements, a Parquet row's groups and lists.
+const maxNesting = 64
 
 func newXMLElements(r *bufio.Reader, records string, max int) (*xmlElements, error) {
 	if records == "" {
@@ -137,9 +138,9 @@ func (x *xmlElements) next() (ndjsonLine, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if !x.isRecord(t.Name.Local) {
-				if len(x.open) >= maxXMLDepth {
+				if len(x.open) >= maxNesting {
 					x.done = true
-					return ndjsonLine{line: max(line, 1), text: []byte(x.openTags()), reason: fmt.Sprintf("XML elements nested deeper than %d outside a record (the rest of the file is not read)", maxXMLDepth)}, nil
+					return ndjsonLine{line: max(line, 1), text: []byte(x.openTags()), reason: fmt.Sprintf("XML elements nested deeper than %d outside a record (the rest of the file is not read)", maxNesting)}, nil
 				}
 				x.open = append(x.open, t.Name.Local)
 				continue
@@ -154,7 +155,7 @@ func (x *xmlElements) next() (ndjsonLine, error) {
 				x.done = true
 				return ndjsonLine{line: startLine, text: cut, reason: err.Error()}, nil
 			case x.deep:
-				return ndjsonLine{line: startLine, text: cut, reason: fmt.Sprintf("XML elements nested deeper than %d", maxXMLDepth)}, nil
+				return ndjsonLine{line: startLine, text: cut, reason: fmt.Sprintf("XML elements nested deeper than %d", maxNesting)}, nil
 			case x.over:
 				return ndjsonLine{line: startLine, text: cut, overlong: true}, nil
 			}
@@ -183,7 +184,7 @@ func (x *xmlElements) isRecord(local string) bool {
 // text, or an object of its attributes and children.
 func (x *xmlElements) element(start xml.StartElement, depth int) (any, error) {
 	obj := map[string]any{}
-	if depth > maxXMLDepth {
+	if depth > maxNesting {
 		x.deep = true
 	}
 	for _, a := range start.Attr {
