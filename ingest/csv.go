@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,11 +43,14 @@ type csvRows struct {
 var delimiters = []rune{',', ';', '\t', '|'}
 
 // newCSV reads the header line of r, whose rows are delimited by delim (0:
-// sniffed from the first line), each at most maxRow bytes. A file written
-// without one (OFAC's sdn.csv) has its columns named by header instead,
-// and its first line is a row.
-func newCSV(r io.Reader, delim rune, maxRow int, header []string) (*csvRows, error) {
+// sniffed from the header), each at most maxRow bytes: the first line that
+// names the id column (findHeader: a title above it is passed over, with
+// a warning), or the first line. A file written without one (OFAC's
+// sdn.csv) has its columns named by header instead, and its first line is
+// a row.
+func newCSV(r io.Reader, delim rune, maxRow int, header []string, id string) (*csvRows, error) {
 	lines := &lineReader{r: buffered(r), max: maxRow}
+	var above []int // lines passed over above the header (findHeader)
 	// The first line, read alone (a stream's first rows may not have
 	// arrived yet): the delimiter a spreadsheet's "sep=;" line names,
 	// which is no header; else the header (or the first row), whose
@@ -71,13 +75,19 @@ func newCSV(r io.Reader, delim rune, maxRow int, header []string) (*csvRows, err
 			}
 			continue
 		}
+		lines.unread(l)
+		if len(header) == 0 {
+			delim, above = findHeader(lines, delim, id)
+		}
 		if delim == 0 {
 			delim = sniff([]byte(l.text))
 		}
-		lines.unread(l)
 		break
 	}
 	c := &csvRows{lines: lines, delim: delim, trim: delim != ' ' && delim != '\t'}
+	if len(above) > 0 {
+		c.warned = append(c.warned, fmt.Sprintf("lines %d to %d, above the header line (the first to name the id column %q), were passed over: a title, not rows", above[0], above[len(above)-1], id))
+	}
 	if len(header) > 0 {
 		c.header = make([]string, len(header))
 		for i, h := range header {
@@ -104,6 +114,47 @@ func newCSV(r io.Reader, delim rune, maxRow int, header []string) (*csvRows, err
 		c.header[i] = strings.TrimSpace(h)
 	}
 	return c, nil
+}
+
+// findHeader looks, among the first maxHeaderRows lines of lines (a
+// megabyte of them at most), for the first that names the id column,
+// each read with delim or, when it is 0, the delimiter sniffed from it: a
+// spreadsheet's export may write a title and a date above its header. It
+// returns the delimiter of that line and the numbers of the lines above
+// it, passed over; the line is pushed back, to be read as the header.
+// When no line names it, every line read is pushed back, the first to be
+// read as the header (whose columns the mapping's error then lists), and
+// delim is returned as it was given.
+func findHeader(lines *lineReader, delim rune, id string) (rune, []int) {
+	var read []numberedLine
+	size := 0
+	for len(read) < maxHeaderRows && size <= lines.max {
+		l, n, err := lines.next()
+		if err != nil {
+			break
+		}
+		read, size = append(read, numberedLine{l, n}), size+len(l.text)
+		if l.text == "" || l.overlong {
+			continue
+		}
+		d := delim
+		if d == 0 {
+			d = sniff([]byte(l.text))
+		}
+		trial := &csvRows{delim: d, trim: d != ' ' && d != '\t'}
+		if fields, err := trial.split(l.text); err == nil && slices.ContainsFunc(fields, func(f string) bool { return strings.TrimSpace(f) == id }) {
+			var above []int
+			for _, r := range read[:len(read)-1] {
+				if r.text != "" {
+					above = append(above, r.n)
+				}
+			}
+			lines.unreadAll(read[len(read)-1:])
+			return d, above
+		}
+	}
+	lines.unreadAll(read)
+	return delim, nil
 }
 
 // sepLine reads the line a spreadsheet export may start with to name its
@@ -326,21 +377,29 @@ type textLine struct {
 	overlong bool
 }
 
-// lineReader reads lines, numbering them, with one line of push-back.
+// lineReader reads lines, numbering them, with push-back.
 type lineReader struct {
-	r       *bufio.Reader
-	max     int // the longest line kept; longer ones are cut short (overlong)
-	n       int // lines read
-	back    *textLine
-	backNum int
+	r    *bufio.Reader
+	max  int // the longest line kept; longer ones are cut short (overlong)
+	n    int // lines read
+	last int // the number of the line next returned last
+	// back holds the lines pushed back, the next one first.
+	back []numberedLine
+}
+
+// numberedLine is a line and its number.
+type numberedLine struct {
+	textLine
+	n int
 }
 
 // next returns the next line and its number; io.EOF after the last.
-func (lr *lineReader) next() (textLine, int, error) {
-	if lr.back != nil {
-		l := *lr.back
-		lr.back = nil
-		return l, lr.backNum, nil
+func (lr *lineReader) next() (l textLine, n int, err error) {
+	defer func() { lr.last = n }()
+	if len(lr.back) > 0 {
+		b := lr.back[0]
+		lr.back = lr.back[1:]
+		return b.textLine, b.n, nil
 	}
 	var buf []byte
 	overlong := false
@@ -380,7 +439,13 @@ func trimEOL(b []byte) []byte {
 	return bytes.TrimSuffix(b, []byte("\r"))
 }
 
-// unread pushes l back: the next call of next returns it again.
+// unread pushes l, the line next returned last, back: the next call of
+// next returns it again.
 func (lr *lineReader) unread(l textLine) {
-	lr.back, lr.backNum = &l, lr.n
+	lr.back = append([]numberedLine{{l, lr.last}}, lr.back...)
+}
+
+// unreadAll pushes ls back, in their order, before any line pushed back.
+func (lr *lineReader) unreadAll(ls []numberedLine) {
+	lr.back = append(slices.Clip(ls), lr.back...)
 }

@@ -355,7 +355,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	later := false
 	switch opt.Format {
 	case FormatCSV, "":
-		c, err := newCSV(dec, opt.Delimiter, opt.maxRow(), opt.Header)
+		c, err := newCSV(dec, opt.Delimiter, opt.maxRow(), opt.Header, opt.ID)
 		if err != nil {
 			return nil, fmt.Errorf("source %s (%s): %w", opt.Source, opt.File, err)
 		}

@@ -1420,3 +1420,28 @@ func TestCSVHeaderless(t *testing.T) {
 		t.Errorf("an empty file: %d records, %d rejects", len(recs), len(rejects))
 	}
 }
+
+// TestCSVTitleAboveHeader: a spreadsheet's export with a title, a date
+// and a blank line above its header: the header is the first line that
+// names the id column, its delimiter sniffed from it, the lines above it
+// passed over with a warning; without a line that names it, the first
+// line is the header, as before, and the mapping's error lists it.
+func TestCSVTitleAboveHeader(t *testing.T) {
+	in := "Clientes del banco\nal 30/11/2026\n\nid;name;alias\n1;Ana Gómez;\n2;Juan Pérez;JP\n"
+	r, err := ingest.Open(strings.NewReader(in), people(ingest.FormatCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if got, want := flat(recs), []string{"1|Ana Gómez||5", "2|Juan Pérez|JP|6"}; len(rejects) != 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("records %q, rejects %v; want %q", got, rejects, want)
+	}
+	if w := r.Warnings(); len(w) != 1 || !strings.Contains(w[0], "lines 1 to 2, above the header line") {
+		t.Errorf("warnings %q, want lines 1 to 2 passed over", w)
+	}
+	noID := people(ingest.FormatCSV)
+	noID.ID = "customer"
+	if _, err := ingest.Open(strings.NewReader(in), noID); err == nil || !strings.Contains(err.Error(), "available columns: Clientes del banco") {
+		t.Errorf("no line names the id: err %v, want the first line's columns listed", err)
+	}
+}
