@@ -240,9 +240,13 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 			errs = append(errs, err)
 			continue
 		}
-		files[i] = f
 		_, size := f.Progress()
 		total += size
+		if wholeFile(src) {
+			f.Close() // read again at its turn: one such source in memory at a time
+			continue
+		}
+		files[i] = f
 	}
 	if err := errors.Join(errs...); err != nil {
 		return LoadStats{}, err
@@ -255,6 +259,13 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	workers = min(workers, MaxWorkers())
 	var doneBytes, records int64
 	for i, src := range cfg.Sources {
+		if files[i] == nil {
+			f, err := openSource(ctx, cfg, src)
+			if err != nil {
+				return stats, err
+			}
+			files[i] = f
+		}
 		st, err := loadSource(ctx, files[i], src, cfg.Limits, !opt.KeepLearned, emit, reject, func(n int64) {
 			records += n
 			if opt.Progress != nil {
@@ -267,6 +278,8 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 		}
 		doneBytes += st.Bytes
 		st.Warnings = append(files[i].Warnings(), st.Warnings...)
+		files[i].Close()
+		files[i] = nil // what it holds (a Parquet file, a workbook) may go
 		for _, w := range st.Warnings {
 			stats.Warnings = append(stats.Warnings, fmt.Sprintf("source %s (%s): %s", src.Name, src.Path, w))
 		}
@@ -331,6 +344,13 @@ func unsharedNames(cfg *config.Config) []string {
 		}
 	}
 	return out
+}
+
+// wholeFile reports whether src's files are read whole into memory when
+// opened (Parquet, workbooks): Load checks them with the others, then
+// opens each again at its turn, so that one is held at a time.
+func wholeFile(src config.Source) bool {
+	return src.Format == config.FormatParquet || src.Format == config.FormatXLSX
 }
 
 // openSource opens src's files as Load reads them (its rows bounded by
