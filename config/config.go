@@ -431,7 +431,7 @@ func (c *Config) SourcePath(src Source) string {
 // matches none is an error.
 func (c *Config) SourceFiles(src Source) (paths, names []string, err error) {
 	path := c.SourcePath(src)
-	if !strings.ContainsAny(src.Path, "*?[") {
+	if !IsPattern(src.Path) {
 		return []string{path}, []string{src.Path}, nil
 	}
 	if st, err := os.Stat(path); err == nil && !st.IsDir() {
@@ -458,6 +458,10 @@ func (c *Config) SourceFiles(src Source) (paths, names []string, err error) {
 	}
 	return paths, names, nil
 }
+
+// IsPattern reports whether a source's path is a pattern of files
+// (filepath.Match's syntax) rather than one file's name.
+func IsPattern(path string) bool { return strings.ContainsAny(path, "*?[") }
 
 // Kinds returns the kind of every feature name used by any source, as its
 // values are read (Source.ReadKind). A name feature that holds person

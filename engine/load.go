@@ -242,8 +242,10 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 		}
 		_, size := f.Progress()
 		total += size
-		if wholeFile(src) {
-			f.Close() // read again at its turn: one such source in memory at a time
+		if ingest.WholeFile(src.Format) {
+			// Read whole when opened (ingest.WholeFile): opened again at
+			// its turn, so that one such source is in memory at a time.
+			f.Close()
 			continue
 		}
 		files[i] = f
@@ -344,13 +346,6 @@ func unsharedNames(cfg *config.Config) []string {
 		}
 	}
 	return out
-}
-
-// wholeFile reports whether src's files are read whole into memory when
-// opened (Parquet, workbooks): Load checks them with the others, then
-// opens each again at its turn, so that one is held at a time.
-func wholeFile(src config.Source) bool {
-	return src.Format == config.FormatParquet || src.Format == config.FormatXLSX
 }
 
 // openSource opens src's files as Load reads them (its rows bounded by

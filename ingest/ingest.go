@@ -52,6 +52,11 @@ const (
 	FormatFixed   = "fixed"
 )
 
+// WholeFile reports whether a source of format is read whole into memory,
+// as bytes, when it is opened: a Parquet file or a workbook (no text
+// encoding applies, and no row is read before the whole file is).
+func WholeFile(format string) bool { return format == FormatParquet || format == FormatXLSX }
+
 // jsonRows reports whether format's rows are read as JSON objects, their
 // values by paths: NDJSON's, XML's and Parquet's.
 func jsonRows(format string) bool {
@@ -338,7 +343,7 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	var dec io.Reader
 	var note string
 	var err error
-	if opt.Format == FormatParquet || opt.Format == FormatXLSX {
+	if WholeFile(opt.Format) {
 		dec, err = decompress(r) // binary: no text encoding to read it in
 	} else {
 		dec, note, err = decode(r, opt.Encoding, !opt.Stream)

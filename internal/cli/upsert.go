@@ -194,7 +194,7 @@ func inputSource(cfg *config.Config, in, name string) ([]config.Source, error) {
 			if err != nil {
 				continue
 			}
-			if matched, _ := filepath.Match(p, abs); p == abs || strings.ContainsAny(s.Path, "*?[") && matched {
+			if matched, _ := filepath.Match(p, abs); p == abs || config.IsPattern(s.Path) && matched {
 				if s.Of != "" {
 					return feeds[s.Of], nil
 				}

@@ -443,13 +443,7 @@ func TestUpsertFindsPatternSource(t *testing.T) {
 	}
 	in := filepath.Join(dir, "daily", "2026-12-06.ndjson")
 	write(t, in, `{"id": "d1", "name": "Ana", "phone": "111"}`+"\n")
-	code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in)
-	if code != 0 || !strings.Contains(errs, "1 records upserted") {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	if code, out, errs := run(t, "record", "--config", cfg, "daily", "d1"); code != 0 || !strings.Contains(out, "d1") {
-		t.Errorf("record daily/d1: exit %d: %s %s", code, out, errs)
-	}
+	upsertShows(t, cfg, modelPath, in, "1 records upserted", "daily", "d1", "d1")
 }
 
 // TestUpsertWorkbook: an Excel workbook upserted into a source is read as
@@ -467,12 +461,19 @@ func TestUpsertWorkbook(t *testing.T) {
 	if err := f.SaveAs(in); err != nil {
 		t.Fatal(err)
 	}
+	upsertShows(t, cfg, modelPath, in, "2 records upserted", "people", "w2", "222")
+}
+
+// upsertShows upserts in, checks the summary line says upserted, and that
+// the stored record source/id shows want.
+func upsertShows(t *testing.T, cfg, modelPath, in, upserted, source, id, want string) {
+	t.Helper()
 	code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in)
-	if code != 0 || !strings.Contains(errs, "2 records upserted") {
+	if code != 0 || !strings.Contains(errs, upserted) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if code, out, errs := run(t, "record", "--config", cfg, "people", "w2"); code != 0 || !strings.Contains(out, "222") {
-		t.Errorf("record people w2: exit %d: %s %s", code, out, errs)
+	if code, out, errs := run(t, "record", "--config", cfg, source, id); code != 0 || !strings.Contains(out, want) {
+		t.Errorf("record %s %s: exit %d: %s %s", source, id, code, out, errs)
 	}
 }
 
@@ -489,11 +490,5 @@ func TestUpsertParquet(t *testing.T) {
 	if err := parquet.WriteFile(in, []row{{"p1", "Ana", 111}, {"p2", "Bea", 222}}); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errs := run(t, "upsert", "--config", cfg, "--model", modelPath, in)
-	if code != 0 || !strings.Contains(errs, "2 records upserted") {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	if code, out, errs := run(t, "record", "--config", cfg, "people", "p2"); code != 0 || !strings.Contains(out, "222") {
-		t.Errorf("record people p2: exit %d: %s %s", code, out, errs)
-	}
+	upsertShows(t, cfg, modelPath, in, "2 records upserted", "people", "p2", "222")
 }
