@@ -36,15 +36,16 @@ type parquetRows struct {
 	fields []parquet.Field // the schema's columns
 	reader *parquet.GenericReader[any]
 	buf    [1]parquet.Row
-	// decimals holds the DECIMAL columns outside lists, whose digits are
-	// written from the row's own values (parquetDecimals); decimalAt
-	// gives each column's index in it, or −1.
-	decimals  []parquetDecimal
-	decimalAt []int
-	row       int // rows read, the last one's number
-	max       int
-	done      bool
-	failed    error // why the rows after the last one read cannot be
+	// decimals holds the DECIMAL columns, whose digits are written from
+	// the row's own values (parquetDecimals); decimalAt gives each
+	// column's index in it, or −1, and decimalPath each one's by its path.
+	decimals    []parquetDecimal
+	decimalAt   []int
+	decimalPath map[string]int
+	row         int // rows read, the last one's number
+	max         int
+	done        bool
+	failed      error // why the rows after the last one read cannot be
 }
 
 // maxParquetBytes bounds a Parquet file read into memory.
@@ -85,20 +86,27 @@ func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
 		for i := range p.decimalAt {
 			p.decimalAt[i] = -1
 		}
+		p.decimalPath = make(map[string]int, len(p.decimals))
 		for i, d := range p.decimals {
 			p.decimalAt[d.column] = i
+			p.decimalPath[d.path] = i
 		}
 	}
 	return p, nil
 }
 
-// parquetDecimal is a DECIMAL column outside lists: its path among the
-// row's groups, its index among the file's columns, and its scale.
+// parquetDecimal is a DECIMAL column: its path among the schema's nodes
+// (a list's repeated group and element too), its index among the file's
+// columns, and its scale.
 type parquetDecimal struct {
-	path   []string
+	path   string // the nodes' names joined by pathSep
 	column int
 	scale  int32
 }
+
+// pathSep joins the names of a column's nodes: a byte no name of a
+// Parquet file this reader opens holds in practice, and only a key.
+const pathSep = "\x00"
 
 // maxDecimalDigits bounds a DECIMAL column's precision: the reader
 // computes with powers of ten as large as its scale, so that a file that
@@ -107,21 +115,19 @@ type parquetDecimal struct {
 // write, holds.
 const maxDecimalDigits = 76
 
-// parquetDecimals returns the DECIMAL columns of schema outside lists. The
-// reader gives a DECIMAL of 9 digits or fewer as a float32 and one of 18
-// as a float64, which keep 7 and 15 of them (a national id of nine digits
-// would read as another number), and a longer one as a binary fraction:
-// their digits are written from the row's own values instead. In a list
-// a DECIMAL is written as the reader gives it. A DECIMAL whose precision
-// or scale is out of bounds fails the source.
+// parquetDecimals returns the DECIMAL columns of schema. The reader gives
+// a DECIMAL of 9 digits or fewer as a float32 and one of 18 as a float64,
+// which keep 7 and 15 of them (a national id of nine digits would read as
+// another number), and a longer one as a binary fraction: their digits
+// are written from the row's own values instead (writeDecimals). A
+// DECIMAL whose precision or scale is out of bounds fails the source.
 func parquetDecimals(schema *parquet.Schema) ([]parquetDecimal, error) {
 	var out []parquetDecimal
-	var walk func(n parquet.Node, path []string, repeated bool) error
-	walk = func(n parquet.Node, path []string, repeated bool) error {
-		repeated = repeated || n.Repeated()
+	var walk func(n parquet.Node, path []string) error
+	walk = func(n parquet.Node, path []string) error {
 		if !n.Leaf() {
 			for _, f := range n.Fields() {
-				if err := walk(f, append(path[:len(path):len(path)], f.Name()), repeated); err != nil {
+				if err := walk(f, append(path[:len(path):len(path)], f.Name())); err != nil {
 					return err
 				}
 			}
@@ -139,15 +145,13 @@ func parquetDecimals(schema *parquet.Schema) ([]parquetDecimal, error) {
 			return fmt.Errorf("not a Parquet file that can be read: column %s is a DECIMAL of precision %d and scale %d (at most %d digits, and a scale from 0 to the precision)",
 				strings.Join(path, "."), d.Precision, d.Scale, maxDecimalDigits)
 		}
-		if !repeated {
-			if leaf, ok := schema.Lookup(path...); ok {
-				out = append(out, parquetDecimal{path: path, column: leaf.ColumnIndex, scale: d.Scale})
-			}
+		if leaf, ok := schema.Lookup(path...); ok {
+			out = append(out, parquetDecimal{path: strings.Join(path, pathSep), column: leaf.ColumnIndex, scale: d.Scale})
 		}
 		return nil
 	}
 	for _, f := range schema.Fields() {
-		if err := walk(f, []string{f.Name()}, false); err != nil {
+		if err := walk(f, []string{f.Name()}); err != nil {
 			return nil, err
 		}
 	}
@@ -314,31 +318,78 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 }
 
 // writeDecimals writes into obj, the object of row, the digits of its
-// DECIMAL values outside lists (parquetDecimals).
+// DECIMAL values (parquetDecimals), each in its place: the values of a
+// column that are there (not null) come in the row in the order the
+// object holds them, inside lists too. Where the object holds another
+// number of them than the row (a MAP's, which the reader gives unscaled
+// and parquetLeaf writes), the column's values are left as they are.
 func (p *parquetRows) writeDecimals(obj map[string]any, row parquet.Row) {
 	if len(p.decimals) == 0 {
 		return
 	}
+	values := make([][]parquet.Value, len(p.decimals))
 	for _, v := range row {
-		c := v.Column()
-		if c < 0 || c >= len(p.decimalAt) || p.decimalAt[c] < 0 || v.IsNull() {
+		if c := v.Column(); c >= 0 && c < len(p.decimalAt) && p.decimalAt[c] >= 0 && !v.IsNull() {
+			values[p.decimalAt[c]] = append(values[p.decimalAt[c]], v)
+		}
+	}
+	places := make([][]func(any), len(p.decimals))
+	for _, f := range p.fields {
+		if v, ok := obj[f.Name()]; ok {
+			p.decimalPlaces(f, []string{f.Name()}, v, func(x any) { obj[f.Name()] = x }, places, 0)
+		}
+	}
+	for i, d := range p.decimals {
+		if len(places[i]) != len(values[i]) {
 			continue
 		}
-		d := p.decimals[p.decimalAt[c]]
-		text, ok := decimalText(v, d.scale)
-		if !ok {
-			continue
-		}
-		m := obj
-		for _, k := range d.path[:len(d.path)-1] {
-			if m, ok = m[k].(map[string]any); !ok {
-				break
+		for j, v := range values[i] {
+			if text, ok := decimalText(v, d.scale); ok {
+				places[i][j](text)
 			}
 		}
-		if last := d.path[len(d.path)-1]; ok {
-			if _, there := m[last]; there {
-				m[last] = text
+	}
+}
+
+// decimalPlaces adds to places, in the order the object holds them, a
+// setter of each DECIMAL value v holds: v is node n's value, at path
+// among the schema's nodes, which set replaces; to depth maxNesting.
+func (p *parquetRows) decimalPlaces(n parquet.Node, path []string, v any, set func(any), places [][]func(any), depth int) {
+	if v == nil || depth > maxNesting {
+		return
+	}
+	if list, ok := v.([]any); ok {
+		elem, elemPath := n, path
+		if !n.Leaf() && isList(n.Type().LogicalType()) && len(n.Fields()) == 1 {
+			rep := n.Fields()[0]
+			elem, elemPath = rep, append(path[:len(path):len(path)], rep.Name())
+			if !rep.Leaf() && len(rep.Fields()) == 1 {
+				elem, elemPath = rep.Fields()[0], append(elemPath, rep.Fields()[0].Name())
 			}
+		} else if !n.Repeated() {
+			return
+		}
+		for i := range list {
+			if _, nested := list[i].([]any); nested && elem == n {
+				continue // a repeated node's element is no list
+			}
+			p.decimalPlaces(elem, elemPath, list[i], func(x any) { list[i] = x }, places, depth+1)
+		}
+		return
+	}
+	if n.Leaf() {
+		if i, ok := p.decimalPath[strings.Join(path, pathSep)]; ok {
+			places[i] = append(places[i], set)
+		}
+		return
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for _, f := range n.Fields() {
+		if fv, ok := m[f.Name()]; ok {
+			p.decimalPlaces(f, append(path[:len(path):len(path)], f.Name()), fv, func(x any) { m[f.Name()] = x }, places, depth+1)
 		}
 	}
 }
@@ -352,25 +403,39 @@ const maxDecimalBytes = 32
 // complement bytes of one), with the decimal point where the scale puts
 // it and no zeros after it at the end: 12345678, 1234.5, -0.05.
 func decimalText(v parquet.Value, scale int32) (string, bool) {
-	var x big.Int
+	var x any
 	switch v.Kind() {
 	case parquet.Int32:
-		x.SetInt64(int64(v.Int32()))
+		x = v.Int32()
 	case parquet.Int64:
-		x.SetInt64(v.Int64())
+		x = v.Int64()
 	case parquet.ByteArray, parquet.FixedLenByteArray:
-		b := v.ByteArray()
-		if len(b) == 0 || len(b) > maxDecimalBytes {
-			return "", false
-		}
-		x.SetBytes(b)
-		if b[0]&0x80 != 0 {
-			x.Sub(&x, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
-		}
+		x = v.ByteArray()
 	default:
 		return "", false
 	}
-	return scaledDigits(x.String(), int(scale)), true
+	n, ok := unscaled(x)
+	if !ok {
+		return "", false
+	}
+	return scaledDigits(n.String(), int(scale)), true
+}
+
+// unscaled returns a DECIMAL's unscaled number, v: a whole number, or
+// the big-endian two's complement bytes of one (at most maxDecimalBytes).
+func unscaled(v any) (*big.Int, bool) {
+	if t, ok := wholeNumber(v); ok {
+		return big.NewInt(t), true
+	}
+	b, ok := v.([]byte)
+	if !ok || len(b) == 0 || len(b) > maxDecimalBytes {
+		return nil, false
+	}
+	x := new(big.Int).SetBytes(b)
+	if b[0]&0x80 != 0 {
+		x.Sub(x, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+	}
+	return x, true
 }
 
 // scaledDigits writes the integer digits (a "-" before them when
@@ -422,6 +487,12 @@ func parquetValue(n parquet.Node, v any, depth int) any {
 		if n.Leaf() {
 			return x
 		}
+		if value, ok := mapValue(n); ok {
+			for k, fv := range x {
+				x[k] = parquetValue(value, fv, depth+1)
+			}
+			return x
+		}
 		for _, f := range n.Fields() {
 			if fv, ok := x[f.Name()]; ok {
 				x[f.Name()] = parquetValue(f, fv, depth+1)
@@ -439,13 +510,20 @@ func parquetValue(n parquet.Node, v any, depth int) any {
 // it, as its type says it reads: a DATE, a TIMESTAMP and the INT96 that
 // older writers (Hive, Impala, Spark before 3) stored timestamps in as
 // ISO 8601 text, a TIME as a clock (13:45:00.5), a UUID as its text, a
-// DECIMAL the reader gives as a binary fraction as decimal digits, and
+// DECIMAL the reader gives as a binary fraction or (in a MAP) as its
+// unscaled number as decimal digits, and
 // bytes of no type as text when they are UTF-8, else as hexadecimal (not
 // the base64 JSON would write).
 func parquetLeaf(n parquet.Node, v any) any {
 	var lt any
 	if l := n.Type().LogicalType(); l != nil {
 		lt = l.Value
+	}
+	if d, ok := lt.(*format.DecimalType); ok {
+		// In a MAP the reader gives a DECIMAL's unscaled number.
+		if x, ok := unscaled(v); ok {
+			return scaledDigits(x.String(), int(d.Scale))
+		}
 	}
 	switch x := v.(type) {
 	case deprecated.Int96:
@@ -463,6 +541,7 @@ func parquetLeaf(n parquet.Node, v any) any {
 	case *big.Float:
 		return x.Text('f', -1)
 	}
+
 	t, ok := wholeNumber(v)
 	if !ok {
 		return v
@@ -504,6 +583,28 @@ func listElement(n parquet.Node) parquet.Node {
 		return rep.Fields()[0]
 	}
 	return rep
+}
+
+// mapValue returns the node of the values of MAP node n (its repeated
+// group's value), which the reader gives as an object of its keys.
+func mapValue(n parquet.Node) (parquet.Node, bool) {
+	lt := n.Type().LogicalType()
+	if lt == nil {
+		return nil, false
+	}
+	if _, ok := lt.Value.(*format.MapType); !ok {
+		return nil, false
+	}
+	fs := n.Fields()
+	if len(fs) != 1 || fs[0].Leaf() {
+		return nil, false
+	}
+	for _, f := range fs[0].Fields() {
+		if f.Name() == "value" {
+			return f, true
+		}
+	}
+	return nil, false
 }
 
 // isList reports whether lt is a LIST annotation.

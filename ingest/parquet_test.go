@@ -286,10 +286,13 @@ func FuzzParquet(f *testing.F) {
 	export := parquetExport(f)
 	f.Add(export)
 	f.Add(export[:len(export)-10])
+	listed := parquetListedFile(f)
+	f.Add(listed)
+	f.Add(listed[:len(listed)-10])
 	list := ingest.Options{Source: "s", File: "f.parquet", Format: ingest.FormatParquet, ID: "id",
 		Fields: []ingest.Field{{Name: "name", Kind: record.KindName, Column: "name"}}}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		for _, opt := range []ingest.Options{list, parquetExportOptions()} {
+		for _, opt := range []ingest.Options{list, parquetExportOptions(), parquetListedOptions()} {
 			r, err := ingest.Open(bytes.NewReader(in), opt)
 			if err != nil {
 				continue
@@ -297,4 +300,134 @@ func FuzzParquet(f *testing.F) {
 			readAll(t, r)
 		}
 	})
+}
+
+// parquetListed is a row whose DECIMALs sit inside lists: a list of
+// numbers, a list of identity documents whose number is a DECIMAL (one
+// of them null), and a field written repeated (no LIST annotation).
+type (
+	parquetDocument struct {
+		Type   string `parquet:"type"`
+		Number *int32 `parquet:"number,optional,decimal(0:9)"`
+	}
+	parquetListed struct {
+		ID       int64             `parquet:"id"`
+		Accounts []int64           `parquet:"accounts,list"`
+		Docs     []parquetDocument `parquet:"docs,list"`
+		Older    []int32           `parquet:"older,decimal(0:9)"`
+	}
+)
+
+// parquetListedFile writes two rows of parquetListed as Parquet: the
+// first with DECIMALs in each list (a document without its number among
+// them), the second with one document alone and no other list.
+func parquetListedFile(t testing.TB) []byte {
+	t.Helper()
+	n1, n2 := int32(123456789), int32(987654321)
+	rows := []parquetListed{
+		{ID: 1, Accounts: []int64{123456789012345678, -5},
+			Docs:  []parquetDocument{{Type: "passport", Number: &n1}, {Type: "visa"}, {Type: "national_id", Number: &n2}},
+			Older: []int32{111111119, 222222229}},
+		{ID: 2, Docs: []parquetDocument{{Type: "passport", Number: &n2}}},
+	}
+	// A list's elements cannot be tagged DECIMAL: its schema says so.
+	schema := parquet.NewSchema("row", parquet.Group{
+		"id":       parquet.Int(64),
+		"accounts": parquet.List(parquet.Decimal(2, 18, parquet.Int64Type)),
+		"docs": parquet.List(parquet.Group{
+			"type":   parquet.String(),
+			"number": parquet.Optional(parquet.Decimal(0, 9, parquet.Int32Type)),
+		}),
+		"older": parquet.Repeated(parquet.Decimal(0, 9, parquet.Int32Type)),
+	})
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[parquetListed](&buf, schema)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// parquetListedOptions maps parquetListedFile's lists as text, a
+// document's number by a filter on its type.
+func parquetListedOptions() ingest.Options {
+	return ingest.Options{Source: "s", File: "listed.parquet", Format: ingest.FormatParquet, ID: "id", Fields: []ingest.Field{
+		{Name: "accounts", Kind: record.KindText, Column: "accounts"},
+		{Name: "passport", Kind: record.KindText, Column: "docs[type=passport].number"},
+		{Name: "national_id", Kind: record.KindText, Column: "docs[type=national_id].number"},
+		{Name: "older", Kind: record.KindText, Column: "older"},
+	}}
+}
+
+// TestParquetDecimalsInLists: a DECIMAL inside a list is read as its
+// digits too, each in its place (a null among them, an empty list), not
+// as the reader's float (123456789 as 123456790).
+func TestParquetDecimalsInLists(t *testing.T) {
+	r, err := ingest.Open(bytes.NewReader(parquetListedFile(t)), parquetListedOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(rejects) != 0 || len(recs) != 2 {
+		t.Fatalf("%d records, rejects %v; want 2", len(recs), rejects)
+	}
+	want := []map[string][]string{
+		{"accounts": {"1234567890123456.78", "-0.05"}, "passport": {"123456789"}, "national_id": {"987654321"}, "older": {"111111119", "222222229"}},
+		{"passport": {"987654321"}},
+	}
+	for i, w := range want {
+		for _, f := range []string{"accounts", "passport", "national_id", "older"} {
+			var got []string
+			if ft := recs[i].Feature(f); ft != nil {
+				got = ft.Raw
+			}
+			if !reflect.DeepEqual(got, w[f]) {
+				t.Errorf("row %d: %s read as %q, want %q", i+1, f, got, w[f])
+			}
+		}
+	}
+}
+
+// TestParquetMap: a MAP's values are read as their type says too: a
+// DECIMAL's digits where its scale puts the point (the reader gives a
+// MAP's DECIMAL unscaled: 12.34 as 1234), a DATE as ISO text.
+func TestParquetMap(t *testing.T) {
+	type row struct {
+		ID     int64            `parquet:"id"`
+		Limits map[string]int64 `parquet:"limits"`
+		Dates  map[string]int32 `parquet:"dates"`
+	}
+	schema := parquet.NewSchema("row", parquet.Group{
+		"id":     parquet.Int(64),
+		"limits": parquet.Map(parquet.String(), parquet.Decimal(2, 18, parquet.Int64Type)),
+		"dates":  parquet.Map(parquet.String(), parquet.Date()),
+	})
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[row](&buf, schema)
+	if _, err := w.Write([]row{{ID: 1, Limits: map[string]int64{"daily": 123456789012345678, "single": -1234}, Dates: map[string]int32{"opened": 11323}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ingest.Open(bytes.NewReader(buf.Bytes()), ingest.Options{Source: "s", File: "map.parquet", Format: ingest.FormatParquet, ID: "id", Fields: []ingest.Field{
+		{Name: "daily", Kind: record.KindText, Column: "limits.daily"},
+		{Name: "single", Kind: record.KindText, Column: "limits.single"},
+		{Name: "opened", Kind: record.KindText, Column: "dates.opened"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rejects := readAll(t, r)
+	if len(rejects) != 0 || len(recs) != 1 {
+		t.Fatalf("%d records, rejects %v; want 1", len(recs), rejects)
+	}
+	for field, want := range map[string]string{"daily": "1234567890123456.78", "single": "-12.34", "opened": "2001-01-01"} {
+		if f := recs[0].Feature(field); f == nil || !reflect.DeepEqual(f.Raw, []string{want}) {
+			t.Errorf("%s read as %v, want %q", field, f, want)
+		}
+	}
 }
