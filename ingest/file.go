@@ -22,7 +22,7 @@ type File struct {
 	sizes []int64
 	at    int // index of the file being read
 	f     *os.File
-	count atomic.Pointer[countingReader]
+	count atomic.Pointer[fileReader]
 	size  int64        // of all the files
 	done  atomic.Int64 // bytes of the files read before the one being read
 	// skipped and warned hold what the files read before said: their
@@ -50,8 +50,8 @@ func OpenFile(ctx context.Context, path string, opt Options) (*File, error) {
 // in their order, each with a header of its own (as a day's or a month's
 // exports are written), named in errors and rejects by names. Every file
 // is opened and its mapping checked first, so that one that does not fit
-// fails the source before a row is read (a Parquet file or a workbook is
-// read twice so). A record id is the source's, across the files: one a
+// fails the source before a row is read (a workbook, or a gzipped Parquet
+// file, is read twice so). A record id is the source's, across the files: one a
 // file repeats from an earlier one is rejected, naming where it was first.
 // Close it when done.
 func OpenFiles(ctx context.Context, paths, names []string, opt Options) (*File, error) {
@@ -93,8 +93,12 @@ func (fl *File) open(i int) error {
 		f.Close()
 		return fmt.Errorf("source %s: %s is not a regular file (%v), which could be read forever: give a file, or allow_special: true in the source", opt.Source, path, st.Mode().Type())
 	}
-	cr := &countingReader{r: ContextReader(fl.ctx, f)}
-	rd, err := Open(cr, opt)
+	cr := &fileReader{ctx: fl.ctx, f: f, size: st.Size()}
+	var in io.Reader = cr
+	if !st.Mode().IsRegular() {
+		in = struct{ io.Reader }{cr} // read from its start, at no offset
+	}
+	rd, err := Open(in, opt)
 	if err != nil {
 		f.Close()
 		return err
@@ -165,6 +169,42 @@ func (fl *File) Skipped() int64 { return fl.skipped + fl.Reader.Skipped() }
 func (fl *File) Progress() (read, size int64) {
 	return fl.done.Load() + fl.count.Load().n.Load(), fl.size
 }
+
+// fileReader reads a source's file, counting the bytes read (Progress),
+// and fails with its context's error once that is done; a regular file
+// is read at any offset too (a Parquet file in place).
+type fileReader struct {
+	ctx  context.Context
+	f    *os.File
+	size int64
+	n    atomic.Int64
+}
+
+func (r *fileReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := r.f.Read(p)
+	r.n.Add(int64(n))
+	return n, err
+}
+
+func (r *fileReader) ReadAt(p []byte, off int64) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := r.f.ReadAt(p, off)
+	r.n.Add(int64(n))
+	return n, err
+}
+
+// Size returns the file's size when it was opened.
+func (r *fileReader) Size() int64 { return r.size }
+
+// peeker returns the file to be read at offsets without counting what is
+// read: a Parquet file's page headers, checked at open, which its rows
+// read again (Progress would pass the file's size).
+func (r *fileReader) peeker() io.ReaderAt { return r.f }
 
 // Close closes the file being read.
 func (fl *File) Close() error { return fl.f.Close() }

@@ -23,7 +23,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -52,9 +51,10 @@ const (
 	FormatFixed   = "fixed"
 )
 
-// WholeFile reports whether a source of format is read whole into memory,
-// as bytes, when it is opened: a Parquet file or a workbook (no text
-// encoding applies, and no row is read before the whole file is).
+// WholeFile reports whether a source of format may be read whole into
+// memory, as bytes, when it is opened: a workbook, and a Parquet file
+// gzipped or given as a stream (one in a file of its own is read in
+// place). No text encoding applies to them.
 func WholeFile(format string) bool { return format == FormatParquet || format == FormatXLSX }
 
 // jsonRows reports whether format's rows are read as JSON objects, their
@@ -343,9 +343,12 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	var dec io.Reader
 	var note string
 	var err error
-	if WholeFile(opt.Format) {
+	switch {
+	case opt.Format == FormatParquet:
+		dec = r // read in place where it can be (parquetSource)
+	case WholeFile(opt.Format):
 		dec, err = decompress(r) // binary: no text encoding to read it in
-	} else {
+	default:
 		dec, note, err = decode(r, opt.Encoding, !opt.Stream)
 	}
 	if err != nil {
@@ -1004,15 +1007,4 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-type countingReader struct {
-	r io.Reader
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -48,16 +49,64 @@ type parquetRows struct {
 	failed      error // why the rows after the last one read cannot be
 }
 
-// maxParquetBytes bounds a Parquet file read into memory.
+// maxParquetBytes bounds a Parquet file read into memory: one gzipped, or
+// given as a stream (a pipe); one in a file of its own is read in place.
 const maxParquetBytes = 4 << 30
 
-func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxParquetBytes+1))
+// sizedReaderAt is a file that can be read at any offset, and its size:
+// an *os.File of a source (fileReader), or rows given in memory
+// (*bytes.Reader).
+type sizedReaderAt interface {
+	io.ReaderAt
+	Size() int64
+}
+
+// parquetReadBuffer is what a column's pages are read through from a file
+// read in place: 256 KiB read 200,000 rows 4% faster than parquet-go's
+// 4 KiB (benchstat, n = 6), at most a few megabytes for a wide file.
+const parquetReadBuffer = 256 << 10
+
+// parquetMagic starts and ends every Parquet file.
+const parquetMagic = "PAR1"
+
+// parquetSource returns the Parquet file r holds, to be read at any
+// offset, and its size: r itself when it can be so read and starts as a
+// Parquet file does (its pages are then read as they are needed, the
+// file never in memory whole), else r's content, decompressed, read into
+// memory first.
+func parquetSource(r io.Reader) (io.ReaderAt, int64, error) {
+	if f, ok := r.(sizedReaderAt); ok {
+		var magic [len(parquetMagic)]byte
+		if n, err := f.ReadAt(magic[:], 0); n == len(magic) && string(magic[:]) == parquetMagic {
+			return f, f.Size(), nil
+		} else if isDone(err) {
+			return nil, 0, err
+		}
+	}
+	dec, err := decompress(r)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	data, err := io.ReadAll(io.LimitReader(dec, maxParquetBytes+1))
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(data) > maxParquetBytes {
-		return nil, fmt.Errorf("a Parquet file is read whole into memory, and this one is longer than %d bytes", int64(maxParquetBytes))
+		return nil, 0, fmt.Errorf("a Parquet file gzipped or given as a stream is read whole into memory, and this one is longer than %d bytes", int64(maxParquetBytes))
+	}
+	return bytes.NewReader(data), int64(len(data)), nil
+}
+
+// isDone reports whether err says that reading was stopped (its context
+// done), not that the file is bad.
+func isDone(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
+	src, size, err := parquetSource(r)
+	if err != nil {
+		return nil, err
 	}
 	// The reader trusts the file's own sizes and offsets: one that lies
 	// about them may make it panic, in this goroutine.
@@ -66,14 +115,17 @@ func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
 			p, err = nil, fmt.Errorf("not a Parquet file that can be read: %v", v)
 		}
 	}()
-	pf, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)), parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
+	pf, err := parquet.OpenFile(src, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true), parquet.ReadBufferSize(parquetReadBuffer))
 	if err != nil {
+		if isDone(err) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("not a Parquet file that can be read: %w", err)
 	}
-	if err := checkParquetSizes(pf.Metadata(), int64(len(data))); err != nil {
+	if err := checkParquetSizes(pf.Metadata(), size); err != nil {
 		return nil, err
 	}
-	if err := checkParquetPages(pf.Metadata(), data); err != nil {
+	if err := checkParquetPages(pf.Metadata(), src, size); err != nil {
 		return nil, err
 	}
 	schema := pf.Schema()
@@ -204,9 +256,12 @@ func checkParquetSizes(md *format.FileMetaData, size int64) error {
 // before it reads a byte of it (a file of a few kilobytes had it allocate
 // 1.9 GB). A chunk's pages are read to the end of its bytes and on until
 // they hold the values it says it has, as the reader reads them.
-func checkParquetPages(md *format.FileMetaData, data []byte) error {
-	size := int64(len(data))
+func checkParquetPages(md *format.FileMetaData, src io.ReaderAt, size int64) error {
+	if p, ok := src.(interface{ peeker() io.ReaderAt }); ok {
+		src = p.peeker()
+	}
 	protocol := &thrift.CompactProtocol{}
+	var buf []byte
 	for g, rg := range md.RowGroups {
 		for c, col := range rg.Columns {
 			if len(col.EncryptedColumnMetadata) > 0 {
@@ -225,16 +280,16 @@ func checkParquetPages(md *format.FileMetaData, data []byte) error {
 			}
 			end := min(pos+m.TotalCompressedSize, size)
 			for values := int64(0); pos < size && (pos < end || values < m.NumValues); {
-				r := protocol.NewReaderFromBytes(data[pos:])
 				var h format.PageHeader
-				if err := thrift.NewDecoder(r).Decode(&h); err != nil {
+				var read int
+				var err error
+				if buf, read, err = pageHeader(src, pos, size, buf, protocol, &h); err != nil {
+					if isDone(err) {
+						return err
+					}
 					return bad("a page at byte %d has no header that can be read: %v", pos, err)
 				}
-				read, ok := r.(interface{ BytesRead() int })
-				if !ok || read.BytesRead() <= 0 {
-					return bad("a page at byte %d has no header that can be read", pos)
-				}
-				pos += int64(read.BytesRead())
+				pos += int64(read)
 				compressed, uncompressed := int64(h.CompressedPageSize), int64(h.UncompressedPageSize)
 				if compressed < 0 || compressed > size-pos || uncompressed < 0 || uncompressed > maxParquetChunk ||
 					uncompressed > maxParquetInflation*max(compressed, 1<<20) {
@@ -262,6 +317,40 @@ func checkParquetPages(md *format.FileMetaData, data []byte) error {
 	return nil
 }
 
+// maxPageHeader bounds a page header read (its statistics may hold a
+// column's least and greatest values: a few hundred bytes as a rule).
+const maxPageHeader = 1 << 20
+
+// pageHeader decodes into h the page header at pos of src, a file of
+// size bytes, read through buf (returned, grown as needed), and returns
+// its length: read first in 4 KiB, then in more, up to maxPageHeader,
+// while the header runs on past what was read.
+func pageHeader(src io.ReaderAt, pos, size int64, buf []byte, protocol thrift.Protocol, h *format.PageHeader) ([]byte, int, error) {
+	for want := int64(256); ; want *= 16 {
+		n := min(want, size-pos, maxPageHeader)
+		if int64(cap(buf)) < n {
+			buf = make([]byte, n)
+		}
+		buf = buf[:n]
+		if _, err := src.ReadAt(buf, pos); err != nil && !errors.Is(err, io.EOF) {
+			return buf, 0, err
+		}
+		*h = format.PageHeader{}
+		r := protocol.NewReaderFromBytes(buf)
+		err := thrift.NewDecoder(r).Decode(h)
+		if err == nil {
+			read, ok := r.(interface{ BytesRead() int })
+			if !ok || read.BytesRead() <= 0 {
+				return buf, 0, errors.New("it is empty")
+			}
+			return buf, read.BytesRead(), nil
+		}
+		if n == size-pos || n == maxPageHeader {
+			return buf, 0, err
+		}
+	}
+}
+
 // next returns the next row as the text of its JSON object; one longer
 // than max is cut short, to be rejected.
 func (p *parquetRows) next() (l ndjsonLine, err error) {
@@ -275,6 +364,9 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 		}
 	}()
 	if p.failed != nil {
+		if isDone(p.failed) {
+			return ndjsonLine{}, p.failed
+		}
 		p.done = true
 		return p.broken(p.failed), nil
 	}
@@ -284,6 +376,8 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 	case n == 0 && (err == nil || errors.Is(err, io.EOF)):
 		p.done = true
 		return ndjsonLine{}, io.EOF
+	case n == 0 && isDone(err):
+		return ndjsonLine{}, err
 	case n == 0:
 		p.done = true
 		return p.broken(err), nil

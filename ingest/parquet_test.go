@@ -3,7 +3,13 @@ package ingest_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"math/big"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -428,6 +434,101 @@ func TestParquetMap(t *testing.T) {
 	for field, want := range map[string]string{"daily": "1234567890123456.78", "single": "-12.34", "opened": "2001-01-01"} {
 		if f := recs[0].Feature(field); f == nil || !reflect.DeepEqual(f.Raw, []string{want}) {
 			t.Errorf("%s read as %v, want %q", field, f, want)
+		}
+	}
+}
+
+// parquetListFile writes a watch list of n rows (a name, a passport, a
+// time listed) as a Parquet file, written with opts, and returns its path
+// and size.
+func parquetListFile(t testing.TB, n int, opts ...parquet.WriterOption) (string, int64) {
+	t.Helper()
+	rows := make([]parquetEntry, n)
+	for i := range rows {
+		rows[i] = parquetEntry{ID: int64(i + 1), Name: fmt.Sprintf("Person %d of a long list", i), Listed: int64(i),
+			IDs: []parquetID{{"passport", fmt.Sprint(i * 7)}}}
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[parquetEntry](&buf, opts...)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "list.parquet")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, int64(buf.Len())
+}
+
+// TestParquetFileInPlace: a Parquet file of its own is read in place,
+// its pages as rows need them, not read into memory whole when opened:
+// after a first row much of it is still unread, and a context done while
+// its rows are read stops them with the context's error (a reject would
+// say the file is bad).
+func TestParquetFileInPlace(t *testing.T) {
+	rows := 20000
+	path, _ := parquetListFile(t, rows, parquet.PageBufferSize(4<<10), parquet.MaxRowsPerRowGroup(2000))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f, err := ingest.OpenFile(ctx, path, ingest.Options{Source: "s", Format: ingest.FormatParquet, ID: "id",
+		Fields: []ingest.Field{{Name: "name", Kind: record.KindName, Column: "name"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if rec, err := f.Next(); err != nil || rec.Key.ID != "1" {
+		t.Fatalf("first record %v, err %v", rec.Key, err)
+	}
+	if read, size := f.Progress(); read > size/2 {
+		t.Errorf("%d of the file's %d bytes read for its first row: it was read whole, not in place", read, size)
+	}
+	cancel()
+	n := 1
+	for ; n <= rows; n++ {
+		_, err := f.Next()
+		if err == nil {
+			continue // a row its pages read before held
+		}
+		var re *ingest.RowError
+		if !errors.Is(err, context.Canceled) || errors.As(err, &re) {
+			t.Fatalf("after %d rows, the context done: err %v, want its error", n, err)
+		}
+		break
+	}
+	if n > rows {
+		t.Errorf("every row read after the context was done")
+	}
+}
+
+// BenchmarkParquetFile reads a Parquet file of 50,000 rows of a watch
+// list (a name, a list of typed ids, a date) in place, from its file, as
+// a source's: each row's name and passport number by a filter.
+func BenchmarkParquetFile(b *testing.B) {
+	rows := 50000
+	path, size := parquetListFile(b, rows)
+	opt := ingest.Options{Source: "s", Format: ingest.FormatParquet, ID: "id", Fields: []ingest.Field{
+		{Name: "name", Kind: record.KindName, Column: "name"}, {Name: "passport", Kind: record.KindIdentifier, Column: "ids[type=passport].number"}}}
+	b.SetBytes(size)
+	for b.Loop() {
+		f, err := ingest.OpenFile(context.Background(), path, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			if _, err := f.Next(); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		f.Close()
+		if n != rows {
+			b.Fatalf("%d records, want %d", n, rows)
 		}
 	}
 }
