@@ -211,11 +211,54 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"network", "/entities/" + string(a.Entity) + "/network", "h1"},
 		{"pair", "/pairs?a=pub/a&b=pub/b", "table.waterfall"},
 		{"review", "/review", ".queue .item.current"},
+		{"review-groups", "/review?order=record", ".groups .group"},
 		{"model", "/model", "table"},
 		{"quality", "/quality", "table"},
 	} {
 		do(t, ctx, chromedp.Navigate(f.http.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
 		check(p.name)
+	}
+}
+
+// A group of the review queue decided in the browser: pub/b, in doubt
+// with pub/a and with pub/c, is the same as the one and not the other.
+func TestBrowserReviewGroup(t *testing.T) {
+	ctx := chrome(t)
+	m := testModel()
+	m.Thresholds.Match = 0.9 // one agreement goes to review
+	f := newFixtureWith(t, m)
+	f.put(t, "pub", "a", "ann lee", "111")
+	f.put(t, "pub", "b", "ann lee", "222")
+	f.put(t, "pub", "c", "cy", "222")
+	do(t, ctx,
+		chromedp.Navigate(f.http.URL+"/login"),
+		chromedp.SendKeys(chromedp.ID("token"), f.keys["ann"]+kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("f-name")),
+		chromedp.Navigate(f.http.URL+"/review?order=record"),
+		chromedp.WaitVisible(chromedp.CSS(`.groups .group`)),
+	)
+	group := html(t, ctx, "main")
+	if !strings.Contains(group, "pub/b: 2 pairs in review") {
+		t.Fatalf("review by record: %s", group)
+	}
+	// Which row is which follows the pairs' weights: choose by the pair.
+	same, different := `input[value="same"]`, `input[value="different"]`
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`tr:has(input[name="a"][value="pub/a"]) `+same)),
+		chromedp.Click(chromedp.CSS(`tr:has(input[name="b"][value="pub/c"]) `+different)),
+		chromedp.SendKeys(chromedp.CSS(`.group input[name="comment"]`), "one customer"),
+		chromedp.Click(chromedp.CSS(`.group button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)),
+	)
+	if after := html(t, ctx, "main"); !strings.Contains(after, "2 decided: 1 same, 1 different") || !strings.Contains(after, "Nothing to review") {
+		t.Errorf("after deciding the group: %s", after)
+	}
+	var a, b, c live.StoredRecord
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/b", nil).decode(t, &b)
+	f.call(t, "ann", "x", "GET", "/v1/records/pub/c", nil).decode(t, &c)
+	if a.Entity != b.Entity || c.Entity == b.Entity {
+		t.Errorf("entities after the group: a %s, b %s, c %s", a.Entity, b.Entity, c.Entity)
 	}
 }
 

@@ -172,6 +172,7 @@ func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /pairs", w.handle(access.OpRead, w.pair))
 	mux.HandleFunc("GET /review", w.handle(access.OpRead, w.review))
 	mux.HandleFunc("POST /review", w.handle(access.OpDecide, w.decide))
+	mux.HandleFunc("POST /review/group", w.handle(access.OpDecide, w.decideGroup))
 	mux.HandleFunc("POST /entities/{id}/split", w.handle(access.OpDecide, w.split))
 	mux.HandleFunc("POST /entities/{id}/merge", w.handle(access.OpDecide, w.merge))
 	mux.HandleFunc("GET /whynot", w.handle(access.OpRead, w.whyNot))
@@ -1398,11 +1399,21 @@ func (w *workbench) auditLog(ctx context.Context, r *http.Request, c *caller, v 
 // Review.
 
 type reviewData struct {
-	Items []reviewItem
-	Done  string
-	Order string // "uncertain" or "strongest"
-	Apart bool   // only the pairs whose records are in two entities
-	Next  string // the cursor of the next page (strongest first)
+	Items  []reviewItem
+	Groups []reviewGroup // by record: the queue's pairs, grouped by the record they hold in doubt
+	Done   string
+	Order  string // "uncertain", "strongest" or "record"
+	Apart  bool   // only the pairs whose records are in two entities
+	Next   string // the cursor of the next page (strongest first)
+}
+
+// reviewGroup is a record the queue holds in doubt and its pairs in
+// review, strongest first: the entities it may belong to, decided
+// together (a payment that may be any of three customers of one name; a
+// customer with the payments that may be theirs).
+type reviewGroup struct {
+	Record record.Key
+	Items  []reviewItem
 }
 
 // reviewPage is how many pairs the review page lists; reviewScan how many
@@ -1413,17 +1424,25 @@ const (
 )
 
 // review lists the queue: most uncertain first (the pairs whose weight is
-// nearest even odds, of the first reviewScan), or strongest first, paged;
+// nearest even odds, of the first reviewScan), strongest first, paged, or
+// by record in doubt (the first reviewScan pairs grouped, groupReviews);
 // with apart, only the pairs whose records are in two entities.
 func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	q := r.URL.Query()
 	d := &reviewData{Order: "uncertain"}
-	if q.Get("order") == "strongest" {
-		d.Order = "strongest"
+	if o := q.Get("order"); o == "strongest" || o == "record" {
+		d.Order = o
 	}
 	d.Apart = q.Get("apart") != ""
 	f := live.ReviewFilter{Apart: d.Apart}
 	p := page{name: "review", data: d}
+	if d.Order == "record" {
+		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, reviewScan)
+		if err != nil {
+			return p, err
+		}
+		return p, w.reviewGroups(ctx, v, d, groupReviews(items))
+	}
 	if d.Order == "uncertain" {
 		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, reviewScan)
 		if err != nil {
@@ -1452,11 +1471,74 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 }
 
 // reviewItem is a pair of the queue, with its waterfall for the first
-// reviewInline of a page (shown inline, the first one open).
+// reviewInline of a page (shown inline, the first one open); in a
+// group, Other is the pair's record that is not the group's.
 type reviewItem struct {
 	record.Review
+	Other     record.Key
 	Waterfall *explain.Waterfall
 	Open      bool
+}
+
+// groupReviews groups pairs of the queue by the record they hold in
+// doubt: each pair goes to whichever of its records more of the pairs
+// hold (the smaller key of two that as many hold), its pairs strongest
+// first; the groups of more pairs first.
+func groupReviews(items []record.Review) []reviewGroup {
+	held := map[record.Key]int{}
+	for _, it := range items {
+		held[it.A]++
+		held[it.B]++
+	}
+	at := map[record.Key]int{}
+	var groups []reviewGroup
+	for _, it := range items {
+		k, other := it.A, it.B
+		if held[it.B] > held[it.A] || held[it.B] == held[it.A] && it.B.String() < it.A.String() {
+			k, other = it.B, it.A
+		}
+		i, ok := at[k]
+		if !ok {
+			i = len(groups)
+			at[k] = i
+			groups = append(groups, reviewGroup{Record: k})
+		}
+		groups[i].Items = append(groups[i].Items, reviewItem{Review: it, Other: other})
+	}
+	for _, g := range groups {
+		slices.SortStableFunc(g.Items, func(a, b reviewItem) int { return cmp.Compare(b.Weight, a.Weight) })
+	}
+	slices.SortStableFunc(groups, func(a, b reviewGroup) int {
+		return cmp.Or(cmp.Compare(len(b.Items), len(a.Items)), strings.Compare(a.Record.String(), b.Record.String()))
+	})
+	return groups
+}
+
+// reviewGroups puts into d the first groups whose pairs fill a review
+// page (one group at least), the first reviewInline pairs with their
+// waterfalls.
+func (w *workbench) reviewGroups(ctx context.Context, v access.View, d *reviewData, groups []reviewGroup) error {
+	pairs := 0
+	for _, g := range groups {
+		if pairs > 0 && pairs+len(g.Items) > reviewPage {
+			break
+		}
+		g.Items = g.Items[:min(len(g.Items), reviewPage)]
+		for i := range g.Items {
+			if pairs < reviewInline {
+				wf, err := w.s.l.ExplainPair(ctx, g.Items[i].A, g.Items[i].B, v)
+				switch {
+				case err == nil:
+					g.Items[i].Waterfall = &wf
+				case !errors.Is(err, store.ErrNotFound): // a record deleted meanwhile has none
+					return err
+				}
+			}
+			pairs++
+		}
+		d.Groups = append(d.Groups, g)
+	}
+	return nil
 }
 
 // reviewInline is how many pairs of a review page carry their waterfall.
@@ -1497,6 +1579,62 @@ func (w *workbench) decide(ctx context.Context, r *http.Request, c *caller, v ac
 	p, err := w.review(ctx, r, c, v)
 	if err == nil {
 		p.data.(*reviewData).Done = fmt.Sprintf("%s and %s: %s; %s is now in entity %s.", a, b, verdict, a, ch.Entity)
+	}
+	return p, err
+}
+
+// decideGroup records a reviewer's verdicts on the pairs of a group of
+// the queue (reviewGroup), one form: a[i] and b[i] name pair i, verdict-i
+// its verdict (none: left in the queue). Every pair is checked before any
+// is decided; each verdict is a decision of its own, as if given pair by
+// pair, cannot-links first.
+func (w *workbench) decideGroup(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	as, bs := r.PostForm["a"], r.PostForm["b"]
+	bad := func(msg string) (page, error) {
+		return page{name: "review", data: &reviewData{Order: "record"}}, huma.Error422UnprocessableEntity(msg)
+	}
+	if len(as) != len(bs) || len(as) == 0 || len(as) > reviewPage {
+		return bad(fmt.Sprintf("a group is 1 to %d pairs, each a and b", reviewPage))
+	}
+	var ds []record.Decision
+	for i := range as {
+		verdict := record.Verdict(r.PostForm.Get(fmt.Sprintf("verdict-%d", i)))
+		if verdict == "" {
+			continue
+		}
+		a, errA := parseKey(as[i])
+		b, errB := parseKey(bs[i])
+		if err := errors.Join(errA, errB); err != nil {
+			return bad("a pair is not source/id twice")
+		}
+		if !verdict.Valid() {
+			return bad(fmt.Sprintf("verdict %q: want same, different or unsure", verdict))
+		}
+		if !v.Record(a) || !v.Record(b) {
+			return page{name: "review", data: &reviewData{Order: "record"}}, huma.Error404NotFound("not found")
+		}
+		ds = append(ds, record.Decision{A: a, B: b, Verdict: verdict, Reviewer: c.principal.ID, Comment: r.PostForm.Get("comment")})
+	}
+	if len(ds) == 0 {
+		return bad("no verdict given")
+	}
+	first := map[record.Verdict]int{record.VerdictDifferent: 0, record.VerdictUnsure: 1, record.VerdictSame: 2}
+	slices.SortStableFunc(ds, func(x, y record.Decision) int { return cmp.Compare(first[x.Verdict], first[y.Verdict]) })
+	count := map[record.Verdict]int{}
+	var last live.Change
+	for _, d := range ds {
+		ch, err := w.s.l.Decide(ctx, d)
+		if err != nil {
+			return page{name: "review", data: &reviewData{Order: "record"}}, err
+		}
+		c.touched(ch.Entity)
+		count[d.Verdict]++
+		last = ch
+	}
+	p, err := w.review(ctx, r, c, v)
+	if err == nil {
+		p.data.(*reviewData).Done = fmt.Sprintf("%d decided: %d same, %d different, %d unsure; %s is now in entity %s.",
+			len(ds), count[record.VerdictSame], count[record.VerdictDifferent], count[record.VerdictUnsure], last.Record, last.Entity)
 	}
 	return p, err
 }

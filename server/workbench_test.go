@@ -14,6 +14,7 @@ import (
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
+	"github.com/concord-er/concord/record"
 	"github.com/concord-er/concord/server"
 )
 
@@ -372,6 +373,81 @@ func TestWorkbenchReviewApart(t *testing.T) {
 			t.Errorf("review%s: the box is not as asked", c.query)
 		}
 	}
+}
+
+// The review queue by record in doubt: b, held in doubt with a (a name)
+// and with c (a phone), is one group, its two pairs decided in one form;
+// a verdict left out leaves its pair in the queue, and a form that is
+// not one is refused, deciding nothing.
+func TestWorkbenchReviewGroups(t *testing.T) {
+	f := reviewFixture(t, [3]string{"a", "ann lee", "111"}, [3]string{"b", "ann lee", "222"}, [3]string{"c", "cy", "222"},
+		[3]string{"d", "dee", "333"}, [3]string{"e", "dee", "444"})
+	b := f.browser(t)
+	csrf := b.login(f, "ann", "")
+	r := b.get("/review?order=record")
+	if r.status != 200 || strings.Count(r.body, `class="group"`) != 2 || !strings.Contains(r.body, `value="record" selected`) {
+		t.Fatalf("review by record: %d %s", r.status, r.body)
+	}
+	// The group of more pairs first: pub/b's, with pub/a and pub/c.
+	first, _, _ := strings.Cut(r.body[strings.Index(r.body, `class="group"`)+1:], `class="group"`)
+	if !strings.Contains(first, "<legend>pub/b: 2 pairs in review</legend>") || !strings.Contains(first, ">pub/a</a>") || !strings.Contains(first, ">pub/c</a>") {
+		t.Errorf("the first group is not pub/b's with pub/a and pub/c: %s", first)
+	}
+	for _, form := range []url.Values{
+		{"csrf": {csrf}, "a": {"pub/a"}, "b": {"pub/b", "pub/c"}, "verdict-0": {"same"}},
+		{"csrf": {csrf}, "a": {"pub/a"}, "b": {"pub/b"}, "verdict-0": {"maybe"}},
+		{"csrf": {csrf}, "a": {"pub/a"}, "b": {"pub/b"}},
+		{"csrf": {csrf}, "a": {"pub/a", "nonsense"}, "b": {"pub/b", "pub/c"}, "verdict-0": {"same"}, "verdict-1": {"different"}},
+	} {
+		if r := b.post("/review/group?order=record", form); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("form %v: %d, want 422", form, r.status)
+		}
+	}
+	if r := b.post("/review/group?order=record", url.Values{"csrf": {"forged"}, "a": {"pub/a"}, "b": {"pub/b"}, "verdict-0": {"same"}}); r.status != http.StatusForbidden {
+		t.Errorf("a group decided without the session's token: %d", r.status)
+	}
+	adm := f.browser(t)
+	admCSRF := adm.login(f, "adm", "")
+	if r := adm.post("/review/group?order=record", url.Values{"csrf": {admCSRF}, "a": {"pub/a"}, "b": {"pub/b"}, "verdict-0": {"same"}}); r.status != http.StatusForbidden {
+		t.Errorf("a group decided by a principal who may not decide: %d", r.status)
+	}
+	if n := len(f.reviews(t)); n != 3 {
+		t.Fatalf("%d pairs in review after refused forms, want 3", n)
+	}
+	r = b.post("/review/group?order=record", url.Values{"csrf": {csrf}, "a": {"pub/a", "pub/b", "pub/d"}, "b": {"pub/b", "pub/c", "pub/e"},
+		"verdict-0": {"same"}, "verdict-1": {"different"}, "verdict-2": {""}, "comment": {"one customer, another's phone"}})
+	if r.status != 200 || !strings.Contains(r.body, "2 decided: 1 same, 1 different, 0 unsure") || !strings.Contains(r.body, `value="record" selected`) {
+		t.Fatalf("group decided: %d %s", r.status, r.body)
+	}
+	ea, eb, ec := f.entityOf(t, "pub/a"), f.entityOf(t, "pub/b"), f.entityOf(t, "pub/c")
+	if ea != eb || ec == eb {
+		t.Errorf("after same a–b and different b–c: entities %s %s %s", ea, eb, ec)
+	}
+	if rs := f.reviews(t); len(rs) != 1 || rs[0] != "pub/d pub/e" {
+		t.Errorf("queue after the group: %v, want the pair left undecided alone", rs)
+	}
+}
+
+// reviews returns the review queue as "A B" pairs, read through the API.
+func (f *fixture) reviews(t *testing.T) []string {
+	t.Helper()
+	var q struct {
+		Items []record.Review `json:"items"`
+	}
+	f.call(t, "ann", "x", "GET", "/v1/review?limit=1000", nil).decode(t, &q)
+	var out []string
+	for _, it := range q.Items {
+		out = append(out, it.A.String()+" "+it.B.String())
+	}
+	return out
+}
+
+// entityOf returns the entity of a stored record, read through the API.
+func (f *fixture) entityOf(t *testing.T, key string) record.EntityID {
+	t.Helper()
+	var rec live.StoredRecord
+	f.call(t, "ann", "x", "GET", "/v1/records/"+key, nil).decode(t, &rec)
+	return rec.Entity
 }
 
 // A cleared reader who logged in without a purpose sees the labelled
