@@ -1425,7 +1425,7 @@ const (
 
 // review lists the queue: most uncertain first (the pairs whose weight is
 // nearest even odds, of the first reviewScan), strongest first, paged, or
-// by record in doubt (the first reviewScan pairs grouped, groupReviews);
+// by record in doubt (the first reviewScan pairs grouped, live.GroupReviews);
 // with apart, only the pairs whose records are in two entities.
 func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	q := r.URL.Query()
@@ -1441,7 +1441,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		if err != nil {
 			return p, err
 		}
-		return p, w.reviewGroups(ctx, v, d, groupReviews(items))
+		return p, w.reviewGroups(ctx, v, d, live.GroupReviews(items))
 	}
 	if d.Order == "uncertain" {
 		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, reviewScan)
@@ -1480,50 +1480,19 @@ type reviewItem struct {
 	Open      bool
 }
 
-// groupReviews groups pairs of the queue by the record they hold in
-// doubt: each pair goes to whichever of its records more of the pairs
-// hold (the smaller key of two that as many hold), its pairs strongest
-// first; the groups of more pairs first.
-func groupReviews(items []record.Review) []reviewGroup {
-	held := map[record.Key]int{}
-	for _, it := range items {
-		held[it.A]++
-		held[it.B]++
-	}
-	at := map[record.Key]int{}
-	var groups []reviewGroup
-	for _, it := range items {
-		k, other := it.A, it.B
-		if held[it.B] > held[it.A] || held[it.B] == held[it.A] && it.B.String() < it.A.String() {
-			k, other = it.B, it.A
-		}
-		i, ok := at[k]
-		if !ok {
-			i = len(groups)
-			at[k] = i
-			groups = append(groups, reviewGroup{Record: k})
-		}
-		groups[i].Items = append(groups[i].Items, reviewItem{Review: it, Other: other})
-	}
-	for _, g := range groups {
-		slices.SortStableFunc(g.Items, func(a, b reviewItem) int { return cmp.Compare(b.Weight, a.Weight) })
-	}
-	slices.SortStableFunc(groups, func(a, b reviewGroup) int {
-		return cmp.Or(cmp.Compare(len(b.Items), len(a.Items)), strings.Compare(a.Record.String(), b.Record.String()))
-	})
-	return groups
-}
-
 // reviewGroups puts into d the first groups whose pairs fill a review
 // page (one group at least), the first reviewInline pairs with their
 // waterfalls.
-func (w *workbench) reviewGroups(ctx context.Context, v access.View, d *reviewData, groups []reviewGroup) error {
+func (w *workbench) reviewGroups(ctx context.Context, v access.View, d *reviewData, groups []live.ReviewGroup) error {
 	pairs := 0
-	for _, g := range groups {
-		if pairs > 0 && pairs+len(g.Items) > reviewPage {
+	for _, lg := range groups {
+		if pairs > 0 && pairs+len(lg.Pairs) > reviewPage {
 			break
 		}
-		g.Items = g.Items[:min(len(g.Items), reviewPage)]
+		g := reviewGroup{Record: lg.Record}
+		for _, r := range lg.Pairs[:min(len(lg.Pairs), reviewPage)] {
+			g.Items = append(g.Items, reviewItem{Review: r, Other: lg.Other(r)})
+		}
 		for i := range g.Items {
 			if pairs < reviewInline {
 				wf, err := w.s.l.ExplainPair(ctx, g.Items[i].A, g.Items[i].B, v)

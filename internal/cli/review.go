@@ -14,7 +14,7 @@ import (
 	"github.com/concord-er/concord/record"
 )
 
-const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--decisions]        # the queue, or the decisions taken
+const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--by-record] [--decisions]        # the queue, or the decisions taken
 concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
 concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
 concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…
@@ -34,6 +34,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	source := fs.String("source", "", "list only the pairs with a record of this `SOURCE`")
 	reason := fs.String("reason", "", "list only the pairs in review for this reason: band, conflict, ambiguous or refused")
 	apart := fs.Bool("apart", false, "list only the pairs whose records are in two entities")
+	byRecord := fs.Bool("by-record", false, "list the queue's pairs grouped by the record they hold in doubt, the groups of more pairs first")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -51,6 +52,8 @@ func runReview(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "--reviewer is required to decide, merge or split", hint: reviewSynopsis}
 	case (*merge && *comment == "") || (*split != "" && *comment == ""):
 		return &usageError{msg: "a manual merge or split needs --comment with the reason", hint: reviewSynopsis}
+	case *byRecord && (acting || *decisions):
+		return &usageError{msg: "--by-record lists the queue: not with --decisions, --decide, --merge or --split", hint: reviewSynopsis}
 	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, !acting && fs.NArg() > 0:
 		return &usageError{msg: "wrong number of arguments", hint: reviewSynopsis}
 	}
@@ -66,6 +69,9 @@ func runReview(ctx context.Context, env Env, args []string) error {
 			q, _, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{Source: *source, Kind: *reason, Apart: *apart}, nil, *limit)
 			if err != nil {
 				return err
+			}
+			if *byRecord {
+				return printGroups(env, live.GroupReviews(q), *asJSON)
 			}
 			return printQueue(env, q, *asJSON)
 		}
@@ -143,6 +149,36 @@ func printQueue(env Env, q []record.Review, asJSON bool) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "pairs for review: %d; see one with: concord explain --config … --pair A B\n", len(q))
+	return nil
+}
+
+// printGroups prints the queue grouped by record in doubt: a group's
+// record on its first pair's line, each pair's other record beside.
+func printGroups(env Env, gs []live.ReviewGroup, asJSON bool) error {
+	if asJSON {
+		return printJSON(env.Stdout, gs)
+	}
+	if len(gs) == 0 {
+		fmt.Fprintln(env.Stdout, "the review queue is empty")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RECORD\tWITH\tPROBABILITY\tWEIGHT\tREASON")
+	pairs := 0
+	for _, g := range gs {
+		for i, r := range g.Pairs {
+			rec := ""
+			if i == 0 {
+				rec = g.Record.String()
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.4f\t%+.2f\t%s\n", rec, g.Other(r), model.Probability(r.Weight), r.Weight, r.Reason)
+			pairs++
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "records in doubt: %d, pairs for review: %d; decide one with: concord review --config … --decide same|different --reviewer NAME A B\n", len(gs), pairs)
 	return nil
 }
 

@@ -207,3 +207,32 @@ func TestReviewMergeSplitByRecord(t *testing.T) {
 		t.Errorf("merge naming an entity id not stored: exit %d, %s", code, errs)
 	}
 }
+
+// review --by-record lists the queue grouped by the record it holds in
+// doubt: people/b, in review with people/a (a name) and people/c (a
+// phone), is one group of two pairs.
+func TestReviewByRecord(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	edit(t, modelPath, `"match": 0.8`, `"match": 0.9`) // one agreement (p 0.82) goes to review
+	write(t, filepath.Join(dir, "people.ndjson"), `{"id": "a", "name": "Ana", "phone": "111"}
+{"id": "b", "name": "Ana", "phone": "222"}
+{"id": "c", "name": "Cy", "phone": "222"}
+`)
+	mustRun(t, "upsert", "--config", cfg, "--model", modelPath, filepath.Join(dir, "people.ndjson"))
+	text := mustRun(t, "review", "--config", cfg, "--by-record")
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[1], "people/b") || strings.HasPrefix(lines[2], "people/") ||
+		!strings.Contains(text, "records in doubt: 1, pairs for review: 2") {
+		t.Errorf("review --by-record:\n%s", text)
+	}
+	var groups []live.ReviewGroup
+	if err := json.Unmarshal([]byte(mustRun(t, "review", "--config", cfg, "--by-record", "--json")), &groups); err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 || groups[0].Record.String() != "people/b" || len(groups[0].Pairs) != 2 {
+		t.Errorf("review --by-record --json: %+v", groups)
+	}
+	if code, _, errs := run(t, "review", "--config", cfg, "--by-record", "--decisions"); code != 2 || !strings.Contains(errs, "--by-record") {
+		t.Errorf("review --by-record --decisions: exit %d %s", code, errs)
+	}
+}

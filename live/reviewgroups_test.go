@@ -1,4 +1,4 @@
-package server
+package live_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 )
 
@@ -32,18 +33,20 @@ func TestGroupReviews(t *testing.T) {
 			[]string{"s/c: s/d s/e", "s/a: s/b", "s/d: s/e"}},
 	} {
 		var got []string
-		for _, g := range groupReviews(c.items) {
+		pairs := 0
+		for _, g := range live.GroupReviews(c.items) {
 			var others []string
-			for _, it := range g.Items {
-				if it.Other != it.A && it.Other != it.B || it.Other == g.Record {
-					t.Errorf("%s: group %s holds pair %s–%s with other %s", c.name, g.Record, it.A, it.B, it.Other)
+			for _, p := range g.Pairs {
+				if p.A != g.Record && p.B != g.Record {
+					t.Errorf("%s: group %s holds pair %s–%s", c.name, g.Record, p.A, p.B)
 				}
-				others = append(others, it.Other.String())
+				others = append(others, g.Other(p).String())
+				pairs++
 			}
 			got = append(got, fmt.Sprintf("%s: %s", g.Record, strings.Join(others, " ")))
 		}
-		if !reflect.DeepEqual(got, c.want) {
-			t.Errorf("%s: groups %q, want %q", c.name, got, c.want)
+		if !reflect.DeepEqual(got, c.want) || pairs != len(c.items) {
+			t.Errorf("%s: groups %q (%d pairs), want %q (%d)", c.name, got, pairs, c.want, len(c.items))
 		}
 	}
 }

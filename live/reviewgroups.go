@@ -1,0 +1,60 @@
+package live
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/concord-er/concord/record"
+)
+
+// ReviewGroup is a record the review queue holds in doubt and its pairs
+// in review, strongest first: a payment that may be any of three
+// customers of one name, or a customer with the payments that may be
+// theirs, decided together.
+type ReviewGroup struct {
+	Record record.Key      `json:"record"`
+	Pairs  []record.Review `json:"pairs"`
+}
+
+// Other returns the record of pair r that is not the group's.
+func (g ReviewGroup) Other(r record.Review) record.Key {
+	if r.A == g.Record {
+		return r.B
+	}
+	return r.A
+}
+
+// GroupReviews groups pairs of the review queue by the record they hold
+// in doubt: each pair goes to whichever of its two records more of the
+// pairs hold (of two that as many hold, the smaller key), its pairs
+// strongest first; the groups of more pairs first, then by record.
+func GroupReviews(items []record.Review) []ReviewGroup {
+	held := map[record.Key]int{}
+	for _, it := range items {
+		held[it.A]++
+		held[it.B]++
+	}
+	at := map[record.Key]int{}
+	var groups []ReviewGroup
+	for _, it := range items {
+		k := it.A
+		if held[it.B] > held[it.A] || held[it.B] == held[it.A] && it.B.String() < it.A.String() {
+			k = it.B
+		}
+		i, ok := at[k]
+		if !ok {
+			i = len(groups)
+			at[k] = i
+			groups = append(groups, ReviewGroup{Record: k})
+		}
+		groups[i].Pairs = append(groups[i].Pairs, it)
+	}
+	for _, g := range groups {
+		slices.SortStableFunc(g.Pairs, func(a, b record.Review) int { return cmp.Compare(b.Weight, a.Weight) })
+	}
+	slices.SortStableFunc(groups, func(a, b ReviewGroup) int {
+		return cmp.Or(cmp.Compare(len(b.Pairs), len(a.Pairs)), strings.Compare(a.Record.String(), b.Record.String()))
+	})
+	return groups
+}
