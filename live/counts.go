@@ -50,6 +50,14 @@ func (c *counted[T]) get(ctx context.Context, now func() time.Time, read func(co
 	return v, nil
 }
 
+// invalidate has the next reader read the count afresh, not the last one
+// (reviewers' verdicts, once one is given).
+func (c *counted[T]) invalidate() {
+	c.mu.Lock()
+	c.have = false
+	c.mu.Unlock()
+}
+
 // refresh reads the count again; on an error the last one stays, and the
 // next reader tries again.
 func (c *counted[T]) refresh(ctx context.Context, now func() time.Time, read func(context.Context) (T, error)) {

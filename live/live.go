@@ -147,6 +147,7 @@ type process struct {
 	// show, read again when a minute old (counts.go).
 	weights   counted[[]store.WeightCount]
 	perSource counted[map[string]int64] // records stored per source
+	labelled  counted[[]LabelledPair]   // reviewers' verdicts, scored (labels.go)
 	fillsMu   sync.Mutex
 	fills     map[string]*counted[Fill] // by source
 	// backlogAt is when this process last noted the review backlog (Unix

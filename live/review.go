@@ -239,6 +239,9 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 		ch.verdict = ds[0].Verdict
 		return []toAudit{{ch: &ch, actor: audit.ActorReviewer + reviewer, detail: string(ds[0].Verdict) + "\x00" + comment, keys: keys}}, nil
 	})
+	if err == nil {
+		l.labelled.invalidate() // the verdicts the model view counts
+	}
 	return ch, err
 }
 

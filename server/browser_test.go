@@ -170,6 +170,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	f.put(t, "pub", "c", "ann lee", "111")
 	f.put(t, "sec", "d", "dora", "999222")
 	f.put(t, "pub", "e", "eve", strings.Repeat("5", 20000)) // a phone rejected: the data view lists it
+	// A verdict, which the model view counts; pub/a · pub/b stays in review.
+	if r := f.call(t, "ann", "x", "POST", "/v1/decisions", map[string]any{"a": "pub/b", "b": "pub/c", "verdict": "unsure"}); r.status != 200 {
+		t.Fatalf("decide: %d %s", r.status, r.body)
+	}
 	var a live.StoredRecord
 	f.call(t, "ann", "x", "GET", "/v1/records/pub/a", nil).decode(t, &a)
 	do(t, ctx, chromedp.Navigate(f.http.URL+"/login"), chromedp.WaitVisible(chromedp.ID("token")))

@@ -1045,6 +1045,61 @@ type modelData struct {
 	Comparisons                                   []comparisonView
 	Histogram                                     histogram
 	Learned                                       []learnedView
+	Verdicts                                      []verdictBand
+}
+
+// verdictBand is a band of the model's probabilities and the verdicts
+// reviewers gave the pairs it scores in the band: a calibration check
+// with the reviewers' verdicts as labels.
+type verdictBand struct {
+	From, To                float64
+	Same, Different, Unsure int
+	Review                  bool // the band lies in the review band
+}
+
+// SameShare is the share of the band's pairs reviewers judged the same
+// of those they judged the same or different, in per cent ("—" without
+// any).
+func (b verdictBand) SameShare() string {
+	if b.Same+b.Different == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(b.Same)/float64(b.Same+b.Different))
+}
+
+// verdictEdges are the probabilities that bound the verdict bands; the
+// review and match thresholds are added to them.
+var verdictEdges = []float64{0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1}
+
+// verdictBands counts the verdicts of labelled pairs by the band of the
+// model's probabilities each falls in (the last band holds 1), bands
+// bounded by verdictEdges and the thresholds; bands no pair falls in
+// are left out.
+func verdictBands(pairs []live.LabelledPair, review, match float64) []verdictBand {
+	edges := append(slices.Clone(verdictEdges), review, match)
+	slices.Sort(edges)
+	edges = slices.Compact(edges)
+	bands := make([]verdictBand, len(edges)-1)
+	for i := range bands {
+		bands[i] = verdictBand{From: edges[i], To: edges[i+1], Review: edges[i] >= review && edges[i+1] <= match}
+	}
+	for _, p := range pairs {
+		pr := model.Probability(p.Weight)
+		i, found := slices.BinarySearch(edges, pr)
+		if !found {
+			i--
+		}
+		i = max(0, min(i, len(bands)-1))
+		switch p.Verdict {
+		case record.VerdictSame:
+			bands[i].Same++
+		case record.VerdictDifferent:
+			bands[i].Different++
+		default:
+			bands[i].Unsure++
+		}
+	}
+	return slices.DeleteFunc(bands, func(b verdictBand) bool { return b.Same+b.Different+b.Unsure == 0 })
 }
 
 // learnedView is what training found in a source's values and reads them
@@ -1219,6 +1274,11 @@ func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v acc
 		d.Comparisons = append(d.Comparisons, cv)
 	}
 	d.Learned = learned(m, v)
+	labelled, err := w.s.l.LabelledPairs(ctx, v)
+	if err != nil {
+		return page{}, err
+	}
+	d.Verdicts = verdictBands(labelled, m.Thresholds.Review, m.Thresholds.Match)
 	return page{name: "model", data: d}, nil
 }
 

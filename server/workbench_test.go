@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -425,6 +426,39 @@ func TestWorkbenchReviewGroups(t *testing.T) {
 	}
 	if rs := f.reviews(t); len(rs) != 1 || rs[0] != "pub/d pub/e" {
 		t.Errorf("queue after the group: %v, want the pair left undecided alone", rs)
+	}
+}
+
+// The model page counts reviewers' verdicts by the model's probability,
+// of the pairs whose records the reader may see, as soon as they are
+// given: a decision on a record of the restricted source counts for a
+// cleared reader alone.
+func TestWorkbenchModelVerdicts(t *testing.T) {
+	f := reviewFixture(t, [3]string{"a", "ann lee", "111"}, [3]string{"b", "ann lee", "222"}, [3]string{"c", "cy", "222"})
+	b := f.browser(t)
+	b.login(f, "ann", "case 1")
+	if r := b.get("/model"); !strings.Contains(r.body, "No pair has been decided yet.") {
+		t.Errorf("model page before any decision: %s", r.body)
+	}
+	f.put(t, "sec", "d", "ann lee", "999")
+	for _, d := range [][3]string{{"pub/a", "pub/b", "same"}, {"pub/b", "pub/c", "different"}, {"pub/a", "sec/d", "different"}} {
+		if r := f.call(t, "ann", "case 1", "POST", "/v1/decisions", map[string]any{"a": d[0], "b": d[1], "verdict": d[2]}); r.status != 200 {
+			t.Fatalf("decide %v: %d %s", d, r.status, r.body)
+		}
+	}
+	// Each pair agrees on one feature: p 0.82, in the review band.
+	row := func(same, different int, share string) string {
+		return fmt.Sprintf(`0.80 to 0.90 (review)</th><td class="num">%d</td><td class="num">%d</td><td class="num">0</td><td class="num">%s</td>`, same, different, share)
+	}
+	other := f.browser(t)
+	other.login(f, "out", "")
+	for _, c := range []struct {
+		b    *browser
+		want string
+	}{{b, row(1, 2, "33%")}, {other, row(1, 1, "50%")}} {
+		if r := c.b.get("/model"); r.status != 200 || !strings.Contains(r.body, c.want) {
+			t.Errorf("model page: %d, want %s in %s", r.status, c.want, r.body)
+		}
 	}
 }
 
