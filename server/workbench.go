@@ -1660,10 +1660,30 @@ func (w *workbench) decideGroup(ctx context.Context, r *http.Request, c *caller,
 		count[d.Verdict]++
 		last = ch
 	}
+	// A "same" that earlier decisions keep from joining (a reviewer's
+	// "different" between the two entities) is said so, not passed over.
+	var apart []string
+	for _, d := range ds {
+		if d.Verdict != record.VerdictSame {
+			continue
+		}
+		a, errA := w.s.l.Record(ctx, d.A, v)
+		b, errB := w.s.l.Record(ctx, d.B, v)
+		if err := errors.Join(errA, errB); err != nil {
+			return page{name: "review", data: &reviewData{Order: "record"}}, err
+		}
+		if a.Entity != b.Entity {
+			apart = append(apart, fmt.Sprintf("%s and %s", d.A, d.B))
+		}
+	}
 	p, err := w.review(ctx, r, c, v)
 	if err == nil {
-		p.data.(*reviewData).Done = fmt.Sprintf("%d decided: %d same, %d different, %d unsure; %s is now in entity %s.",
+		done := fmt.Sprintf("%d decided: %d same, %d different, %d unsure; %s is now in entity %s.",
 			len(ds), count[record.VerdictSame], count[record.VerdictDifferent], count[record.VerdictUnsure], last.Record, last.Entity)
+		if len(apart) > 0 {
+			done += fmt.Sprintf(" Judged the same but kept apart by earlier decisions: %s.", strings.Join(apart, "; "))
+		}
+		p.data.(*reviewData).Done = done
 	}
 	return p, err
 }

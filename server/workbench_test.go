@@ -427,6 +427,14 @@ func TestWorkbenchReviewGroups(t *testing.T) {
 	if rs := f.reviews(t); len(rs) != 1 || rs[0] != "pub/d pub/e" {
 		t.Errorf("queue after the group: %v, want the pair left undecided alone", rs)
 	}
+	// A "same" an earlier "different" keeps from joining is said so.
+	if r := f.call(t, "ann", "case", "POST", "/v1/decisions", map[string]any{"a": "pub/a", "b": "pub/d", "verdict": "different"}); r.status != 200 {
+		t.Fatalf("decide: %d %s", r.status, r.body)
+	}
+	r = b.post("/review/group?order=record", url.Values{"csrf": {csrf}, "a": {"pub/b"}, "b": {"pub/d"}, "verdict-0": {"same"}})
+	if r.status != 200 || !strings.Contains(r.body, "Judged the same but kept apart by earlier decisions: pub/b and pub/d.") {
+		t.Errorf("a same kept apart: %d %s", r.status, r.body)
+	}
 }
 
 // The model page counts reviewers' verdicts by the model's probability,
