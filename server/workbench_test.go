@@ -210,7 +210,7 @@ func TestWorkbenchNoLeaks(t *testing.T) {
 		b := f.browser(t)
 		b.login(f, "out", purpose)
 		for _, p := range []string{"/", "/?f.name=ann", "/?f.name=cyrus&f.phone=9q9q22", "/?f.phone=5x5y5",
-			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review",
+			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review", "/review?order=record",
 			"/entities/" + string(a.Entity) + "/network", "/entities/" + string(all.Entity) + "/network",
 			"/entities/" + string(a.Entity) + "/network/network.graphml", "/entities/" + string(all.Entity) + "/network/network.gexf",
 			"/whynot?a=" + string(a.Entity) + "&b=" + string(all.Entity), "/model", "/audit", "/quality"} {
