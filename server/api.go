@@ -117,6 +117,13 @@ type (
 			Next  string          `json:"next,omitempty" doc:"The cursor of the next page; absent on the last."`
 		}
 	}
+	reviewGroupsOut struct {
+		Body struct {
+			Groups []live.ReviewGroup `json:"groups"`
+			Pairs  int                `json:"pairs" doc:"The pairs of the queue read and grouped."`
+			More   bool               `json:"more,omitempty" doc:"The queue holds more pairs than were read (the strongest are read first): decide some, and ask again."`
+		}
+	}
 	decideIn struct {
 		PurposeParam
 		Body struct {
@@ -515,6 +522,33 @@ func (s *Server) routes() {
 			if next != nil {
 				out.Body.Next = s.cursors.seal(*next)
 			}
+			return out, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "review-groups", Method: http.MethodGet, Path: "/v1/review/groups",
+		Summary:     "The review queue grouped by the record it holds in doubt",
+		Description: "The first 5,000 pairs of the queue (strongest first) that the filters keep, grouped by record in doubt: each pair with whichever of its records more pairs hold; the groups of more pairs first, each group's pairs strongest first."}),
+		func(ctx context.Context, in *struct {
+			PurposeParam
+			ReviewFilterParams
+			Limit int `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"At most this many groups."`
+		}) (*reviewGroupsOut, error) {
+			_, v, err := s.begin(ctx, access.OpRead)
+			if err != nil {
+				return nil, err
+			}
+			f := live.ReviewFilter{Source: in.Source, Kind: in.Reason, MinProbability: in.MinProbability, MaxProbability: in.MaxProbability, Apart: in.Apart}
+			items, next, err := s.l.ReviewPage(ctx, v, f, nil, reviewScan)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			groups := live.GroupReviews(items)
+			out := &reviewGroupsOut{}
+			out.Body.Groups = groups[:min(len(groups), in.Limit)]
+			if out.Body.Groups == nil {
+				out.Body.Groups = []live.ReviewGroup{}
+			}
+			out.Body.Pairs, out.Body.More = len(items), next != nil
 			return out, nil
 		})
 

@@ -174,6 +174,7 @@ func TestLeakSuite(t *testing.T) {
 				}
 			}
 			check("review queue", get(p.ID, purpose, "/v1/review?limit=1000"))
+			check("review groups", get(p.ID, purpose, "/v1/review/groups?limit=1000"))
 			check("network groups", get(p.ID, purpose, "/v1/network/groups?min_size=2&limit=1000"))
 			check("network export", get(p.ID, purpose, "/v1/network/export?format=json"))
 			check("network export", get(p.ID, purpose, "/v1/network/export?format=gexf"))

@@ -43,6 +43,7 @@ func TestRolesEveryOperation(t *testing.T) {
 		"why-not":        {"GET", "/v1/explain/why-not?a=" + e + "&b=" + e, nil, access.OpRead},
 		"match":          {"POST", "/v1/match", map[string]any{"features": map[string][]string{"name": {"ann"}}}, access.OpMatch},
 		"review-queue":   {"GET", "/v1/review", nil, access.OpRead},
+		"review-groups":  {"GET", "/v1/review/groups", nil, access.OpRead},
 		"decide":         {"POST", "/v1/decisions", map[string]string{"a": "pub/a", "b": "pub/nosuch", "verdict": "same"}, access.OpDecide},
 		"merge":          {"POST", "/v1/merges", map[string]string{"a": e, "b": e, "comment": "one"}, access.OpDecide},
 		"split":          {"POST", "/v1/entities/" + e + "/split", map[string]any{"records": []string{"pub/nosuch"}, "comment": "two"}, access.OpDecide},

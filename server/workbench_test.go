@@ -470,6 +470,28 @@ func TestWorkbenchModelVerdicts(t *testing.T) {
 	}
 }
 
+// GET /v1/review/groups: the queue grouped by record in doubt, as the
+// workbench groups it, filtered as the queue is.
+func TestAPIReviewGroups(t *testing.T) {
+	f := reviewFixture(t, [3]string{"a", "ann lee", "111"}, [3]string{"b", "ann lee", "222"}, [3]string{"c", "cy", "222"})
+	var out struct {
+		Groups []live.ReviewGroup `json:"groups"`
+		Pairs  int                `json:"pairs"`
+		More   bool               `json:"more"`
+	}
+	f.call(t, "ann", "x", "GET", "/v1/review/groups", nil).decode(t, &out)
+	if len(out.Groups) != 1 || out.Groups[0].Record.String() != "pub/b" || len(out.Groups[0].Pairs) != 2 || out.Pairs != 2 || out.More {
+		t.Errorf("review groups: %+v", out)
+	}
+	f.call(t, "ann", "x", "GET", "/v1/review/groups?source=nosuch", nil).decode(t, &out)
+	if len(out.Groups) != 0 || out.Pairs != 0 {
+		t.Errorf("review groups of a source with none: %+v", out)
+	}
+	if r := f.call(t, "ann", "x", "GET", "/v1/review/groups?limit=0", nil); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("limit 0: %d", r.status)
+	}
+}
+
 // reviews returns the review queue as "A B" pairs, read through the API.
 func (f *fixture) reviews(t *testing.T) []string {
 	t.Helper()
