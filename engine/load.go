@@ -234,6 +234,7 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 	}()
 	var errs []error
 	var total int64
+	held := false // a source read whole into memory is kept open for its turn
 	for i, src := range cfg.Sources {
 		f, err := openSource(ctx, cfg, src)
 		if err != nil {
@@ -242,11 +243,16 @@ func Load(ctx context.Context, cfg *config.Config, emit func(record.Record) erro
 		}
 		_, size := f.Progress()
 		total += size
-		if ingest.WholeFile(src.Format) {
-			// Read whole when opened (ingest.WholeFile): opened again at
-			// its turn, so that one such source is in memory at a time.
-			f.Close()
-			continue
+		if f.InMemory() {
+			// Read whole into memory when opened (a workbook, a gzipped
+			// Parquet file): the first such source is kept for its turn,
+			// each later one opened again at its own, after the first is
+			// read and closed, so that one is in memory at a time.
+			if held {
+				f.Close()
+				continue
+			}
+			held = true
 		}
 		files[i] = f
 	}

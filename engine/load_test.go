@@ -911,6 +911,22 @@ func TestLoadXLSX(t *testing.T) {
 			t.Errorf("%s dob = %+v, want %s", recs[i].Key.ID, f, want)
 		}
 	}
+	// Three workbooks with a text file between them: the first is kept
+	// open from the check at the start, the others opened again at their
+	// turn; every record of each is read.
+	files := map[string]string{"a.xlsx": buf.String(), "b.xlsx": buf.String(), "c.xlsx": buf.String(), "m.csv": "cliente,nombre\nm-1,Eva Ruiz\n"}
+	src := func(name, path string) string {
+		return "  - {name: " + name + ", path: " + path + ", id: cliente, kind: person, fields: {name: {column: nombre, type: name}}}\n"
+	}
+	cfg = writeConfig(t, files, "sources:\n"+src("b", "b.xlsx")+src("m", "m.csv")+src("a", "a.xlsx")+src("c", "c.xlsx"))
+	recs, rejects = loadAll(t, cfg)
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Key.String())
+	}
+	if want := []string{"b/k-1", "b/k-2", "b/k-3", "m/m-1", "a/k-1", "a/k-2", "a/k-3", "c/k-1", "c/k-2", "c/k-3"}; len(rejects) != 0 || !slices.Equal(got, want) {
+		t.Errorf("records %v, rejects %+v; want %v", got, rejects, want)
+	}
 }
 
 func TestLoadXML(t *testing.T) {

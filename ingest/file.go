@@ -50,9 +50,10 @@ func OpenFile(ctx context.Context, path string, opt Options) (*File, error) {
 // in their order, each with a header of its own (as a day's or a month's
 // exports are written), named in errors and rejects by names. Every file
 // is opened and its mapping checked first, so that one that does not fit
-// fails the source before a row is read (a workbook, or a gzipped Parquet
-// file, is read twice so). A record id is the source's, across the files: one a
-// file repeats from an earlier one is rejected, naming where it was first.
+// fails the source before a row is read (a workbook or a gzipped Parquet
+// file after the first is read twice so). A record id is the source's,
+// across the files: one a file repeats from an earlier one is rejected,
+// naming where it was first.
 // Close it when done.
 func OpenFiles(ctx context.Context, paths, names []string, opt Options) (*File, error) {
 	switch {

@@ -1,6 +1,8 @@
 package ingest_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/concord-er/concord/ingest"
+	"github.com/concord-er/concord/record"
 )
 
 // TestOpenFiles: the files of one source read one after another, each with
@@ -76,5 +79,48 @@ func TestOpenFiles(t *testing.T) {
 	}
 	if _, err := ingest.OpenFiles(context.Background(), append(paths, bad), append(names, "2026-04.csv"), people(ingest.FormatCSV)); err == nil || !strings.Contains(err.Error(), "2026-04.csv") {
 		t.Errorf("a file without the name column: err %v, want it named", err)
+	}
+}
+
+// TestInMemory: a file says whether it was read whole into memory when
+// opened (a workbook, a gzipped Parquet file), which engine.Load holds
+// one of at a time; a Parquet file of its own is read in place, and text
+// as a stream.
+func TestInMemory(t *testing.T) {
+	dir := t.TempDir()
+	pq, _ := parquetListFile(t, 10)
+	data, err := os.ReadFile(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(data)
+	zw.Close()
+	parquetOpt := ingest.Options{Source: "s", Format: ingest.FormatParquet, ID: "id", Fields: []ingest.Field{{Name: "name", Kind: record.KindName, Column: "name"}}}
+	for _, c := range []struct {
+		name string
+		data []byte
+		opt  ingest.Options
+		want bool
+	}{
+		{"list.parquet", data, parquetOpt, false},
+		{"list.parquet.gz", gz.Bytes(), parquetOpt, true},
+		{"book.xlsx", xlsxBook(t), xlsxOptions(), true},
+		{"people.csv", []byte("id,name,alias\n1,Ana,\n"), people(ingest.FormatCSV), false},
+	} {
+		path := filepath.Join(dir, c.name)
+		if err := os.WriteFile(path, c.data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c.opt.File = ""
+		f, err := ingest.OpenFile(context.Background(), path, c.opt)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := f.InMemory(); got != c.want {
+			t.Errorf("%s: in memory %v, want %v", c.name, got, c.want)
+		}
+		f.Close()
 	}
 }

@@ -51,11 +51,18 @@ const (
 	FormatFixed   = "fixed"
 )
 
-// WholeFile reports whether a source of format may be read whole into
-// memory, as bytes, when it is opened: a workbook, and a Parquet file
-// gzipped or given as a stream (one in a file of its own is read in
-// place). No text encoding applies to them.
-func WholeFile(format string) bool { return format == FormatParquet || format == FormatXLSX }
+// InMemory reports whether the file was read whole into memory when
+// opened: a workbook, a Parquet file gzipped or given as a stream.
+func (r *Reader) InMemory() bool {
+	switch rows := r.rows.(type) {
+	case *xlsxRows:
+		return true
+	case *ndjsonRows:
+		p, ok := rows.other.(*parquetRows)
+		return ok && p.inMemory
+	}
+	return false
+}
 
 // jsonRows reports whether format's rows are read as JSON objects, their
 // values by paths: NDJSON's, XML's and Parquet's.
@@ -345,8 +352,8 @@ func Open(r io.Reader, opt Options) (*Reader, error) {
 	var err error
 	switch {
 	case opt.Format == FormatParquet:
-		dec = r // read in place where it can be (parquetSource)
-	case WholeFile(opt.Format):
+		dec = r // read in place where it can be (parquetSource); binary, as a workbook is
+	case opt.Format == FormatXLSX:
 		dec, err = decompress(r) // binary: no text encoding to read it in
 	default:
 		dec, note, err = decode(r, opt.Encoding, !opt.Stream)

@@ -43,7 +43,8 @@ type parquetRows struct {
 	decimals    []parquetDecimal
 	decimalAt   []int
 	decimalPath map[string]int
-	row         int // rows read, the last one's number
+	inMemory    bool // the file was read whole into memory (parquetSource)
+	row         int  // rows read, the last one's number
 	max         int
 	done        bool
 	failed      error // why the rows after the last one read cannot be
@@ -73,28 +74,28 @@ const parquetMagic = "PAR1"
 // offset, and its size: r itself when it can be so read and starts as a
 // Parquet file does (its pages are then read as they are needed, the
 // file never in memory whole), else r's content, decompressed, read into
-// memory first.
-func parquetSource(r io.Reader) (io.ReaderAt, int64, error) {
+// memory first (inMemory).
+func parquetSource(r io.Reader) (src io.ReaderAt, size int64, inMemory bool, err error) {
 	if f, ok := r.(sizedReaderAt); ok {
 		var magic [len(parquetMagic)]byte
 		if n, err := f.ReadAt(magic[:], 0); n == len(magic) && string(magic[:]) == parquetMagic {
-			return f, f.Size(), nil
+			return f, f.Size(), false, nil
 		} else if isDone(err) {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 	}
 	dec, err := decompress(r)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	data, err := io.ReadAll(io.LimitReader(dec, maxParquetBytes+1))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	if len(data) > maxParquetBytes {
-		return nil, 0, fmt.Errorf("a Parquet file gzipped or given as a stream is read whole into memory, and this one is longer than %d bytes", int64(maxParquetBytes))
+		return nil, 0, false, fmt.Errorf("a Parquet file gzipped or given as a stream is read whole into memory, and this one is longer than %d bytes", int64(maxParquetBytes))
 	}
-	return bytes.NewReader(data), int64(len(data)), nil
+	return bytes.NewReader(data), int64(len(data)), true, nil
 }
 
 // isDone reports whether err says that reading was stopped (its context
@@ -104,7 +105,7 @@ func isDone(err error) bool {
 }
 
 func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
-	src, size, err := parquetSource(r)
+	src, size, inMemory, err := parquetSource(r)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
 		return nil, err
 	}
 	schema := pf.Schema()
-	p = &parquetRows{schema: schema, fields: schema.Fields(), reader: parquet.NewGenericReader[any](pf), max: maxRow}
+	p = &parquetRows{schema: schema, fields: schema.Fields(), reader: parquet.NewGenericReader[any](pf), max: maxRow, inMemory: inMemory}
 	if p.decimals, err = parquetDecimals(schema); err != nil {
 		return nil, err
 	}
