@@ -15,6 +15,7 @@ import (
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/ingest"
 	"github.com/concord-er/concord/internal/synth"
+	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
 )
 
@@ -79,6 +80,52 @@ type result struct {
 	m                eval.Metrics
 	seconds          float64
 	pred             map[record.Key]string // predicted entity per record
+	queue            reviewQueue
+}
+
+// reviewQueue is what a run leaves people to review: its pairs, the
+// records they hold in doubt (live.GroupReviews), and the share of the
+// pairs whose records truth puts in one entity, by the model's
+// probability where it says the pair is in the review band.
+type reviewQueue struct {
+	pairs, groups int
+	same          float64    // share of the pairs that are one entity (−1: none)
+	band          [3]float64 // of the band's pairs at 0.6–0.7, 0.7–0.8, 0.8–0.9, the share that are one entity (−1: none)
+}
+
+// queueOf measures the review queue of a run against truth.
+func queueOf(review []engine.ReviewPair, truth map[record.Key]string) reviewQueue {
+	q := reviewQueue{pairs: len(review), same: -1, band: [3]float64{-1, -1, -1}}
+	rs := make([]record.Review, len(review))
+	same := 0
+	var inBand, sameInBand [3]int
+	for i, p := range review {
+		rs[i] = record.Review{A: p.A, B: p.B, Weight: p.Weight, Reason: p.Reason}
+		ea, okA := truth[p.A]
+		eb, okB := truth[p.B]
+		one := okA && okB && ea == eb
+		if one {
+			same++
+		}
+		if engine.ReasonKind(p.Reason) == engine.KindBand {
+			if k := int(p.Probability*10) - 6; k >= 0 && k < 3 {
+				inBand[k]++
+				if one {
+					sameInBand[k]++
+				}
+			}
+		}
+	}
+	q.groups = len(live.GroupReviews(rs))
+	if q.pairs > 0 {
+		q.same = float64(same) / float64(q.pairs)
+	}
+	for k := range inBand {
+		if inBand[k] > 0 {
+			q.band[k] = float64(sameInBand[k]) / float64(inBand[k])
+		}
+	}
+	return q
 }
 
 func TestAccuracy(t *testing.T) {
@@ -305,7 +352,7 @@ func run(t *testing.T, ds dataset) result {
 	}
 	b := res.Stats.Blocking
 	return result{dataset: ds, records: len(res.Records), truePairs: b.TruePairs, cands: b.CandidatePairs,
-		completeness: *b.PairCompleteness, m: eval.Evaluate(ta, pa), seconds: secs, pred: pred}
+		completeness: *b.PairCompleteness, m: eval.Evaluate(ta, pa), seconds: secs, pred: pred, queue: queueOf(res.Review, truth)}
 }
 
 // readTruth reads a truth file (source,record_id,entity_id), gzipped or
@@ -365,6 +412,28 @@ written (target ` + fmt.Sprint(heteroLargeTarget) + `).
 Seconds are wall time of ` + "`engine.Resolve`" + ` (load, blocking, training, scoring, clustering) on
 the 2-core development machine.
 
+What each run leaves to people: the pairs of its review queue (review.csv), the records
+they hold in doubt, which the workbench's review by record and ` + "`concord review --by-record`" + `
+decide a group at a time (` + "`live.GroupReviews`" + `), and, with the truth as the reviewer, the
+share of the pairs that are one entity, over the queue and in each tenth of the review
+band (the share the model's probability there would promise is 0.65, 0.75, 0.85: below
+it, the model is surer of those pairs than their truth allows; the workbench's model view
+counts reviewers' verdicts so):
+
+| data | pairs in review | records in doubt | one entity | band 0.6–0.7 | band 0.7–0.8 | band 0.8–0.9 |
+|---|---:|---:|---:|---:|---:|---:|
+`)
+	share := func(x float64) string {
+		if x < 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f", x)
+	}
+	for _, r := range rs {
+		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s |\n", r.name, r.queue.pairs, r.queue.groups,
+			share(r.queue.same), share(r.queue.band[0]), share(r.queue.band[1]), share(r.queue.band[2]))
+	}
+	b.WriteString(`
 What limits recall: pairs no blocking rule brings together (1 − pair completeness), and
 duplicates whose date of birth or national id differs outright from the other record's
 while neither agrees even nearly. Concord treats such a pair as two people (a family
