@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -40,14 +41,15 @@ type parquetRows struct {
 	// decimals holds the DECIMAL columns, whose digits are written from
 	// the row's own values (parquetDecimals); decimalAt gives each
 	// column's index in it, or −1, and decimalPath each one's by its path.
-	decimals    []parquetDecimal
-	decimalAt   []int
-	decimalPath map[string]int
-	inMemory    bool // the file was read whole into memory (parquetSource)
-	row         int  // rows read, the last one's number
-	max         int
-	done        bool
-	failed      error // why the rows after the last one read cannot be
+	decimals      []parquetDecimal
+	decimalAt     []int
+	decimalPath   map[string]int
+	decimalFields []parquet.Field // the columns that hold a DECIMAL, which writeDecimals walks
+	inMemory      bool            // the file was read whole into memory (parquetSource)
+	row           int             // rows read, the last one's number
+	max           int
+	done          bool
+	failed        error // why the rows after the last one read cannot be
 }
 
 // maxParquetBytes bounds a Parquet file read into memory: one gzipped, or
@@ -143,6 +145,13 @@ func newParquetRows(r io.Reader, maxRow int) (p *parquetRows, err error) {
 		for i, d := range p.decimals {
 			p.decimalAt[d.column] = i
 			p.decimalPath[d.path] = i
+		}
+		for _, f := range p.fields {
+			if slices.ContainsFunc(p.decimals, func(d parquetDecimal) bool {
+				return d.path == f.Name() || strings.HasPrefix(d.path, f.Name()+pathSep)
+			}) {
+				p.decimalFields = append(p.decimalFields, f)
+			}
 		}
 	}
 	return p, nil
@@ -429,7 +438,7 @@ func (p *parquetRows) writeDecimals(obj map[string]any, row parquet.Row) {
 		}
 	}
 	places := make([][]func(any), len(p.decimals))
-	for _, f := range p.fields {
+	for _, f := range p.decimalFields {
 		if v, ok := obj[f.Name()]; ok {
 			p.decimalPlaces(f, []string{f.Name()}, v, func(x any) { obj[f.Name()] = x }, places, 0)
 		}
@@ -454,16 +463,11 @@ func (p *parquetRows) decimalPlaces(n parquet.Node, path []string, v any, set fu
 		return
 	}
 	if list, ok := v.([]any); ok {
-		elem, elemPath := n, path
-		if !n.Leaf() && isList(n.Type().LogicalType()) && len(n.Fields()) == 1 {
-			rep := n.Fields()[0]
-			elem, elemPath = rep, append(path[:len(path):len(path)], rep.Name())
-			if !rep.Leaf() && len(rep.Fields()) == 1 {
-				elem, elemPath = rep.Fields()[0], append(elemPath, rep.Fields()[0].Name())
-			}
-		} else if !n.Repeated() {
+		elem, below := listElementPath(n)
+		if elem == n && !n.Repeated() {
 			return
 		}
+		elemPath := append(path[:len(path):len(path)], below...)
 		for i := range list {
 			if _, nested := list[i].([]any); nested && elem == n {
 				continue // a repeated node's element is no list
@@ -666,18 +670,25 @@ const julianUnixEpoch = 2440588
 // element of a LIST's repeated group (its three-level form, or a
 // two-level one's repeated child), or n itself, a field written repeated.
 func listElement(n parquet.Node) parquet.Node {
+	elem, _ := listElementPath(n)
+	return elem
+}
+
+// listElementPath is listElement, with the names of the nodes from n down
+// to the element (none when it is n itself).
+func listElementPath(n parquet.Node) (parquet.Node, []string) {
 	if n.Leaf() || !isList(n.Type().LogicalType()) {
-		return n
+		return n, nil
 	}
 	fs := n.Fields()
 	if len(fs) != 1 {
-		return n
+		return n, nil
 	}
 	rep := fs[0]
 	if !rep.Leaf() && len(rep.Fields()) == 1 {
-		return rep.Fields()[0]
+		return rep.Fields()[0], []string{rep.Name(), rep.Fields()[0].Name()}
 	}
-	return rep
+	return rep, []string{rep.Name()}
 }
 
 // mapValue returns the node of the values of MAP node n (its repeated

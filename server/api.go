@@ -48,6 +48,11 @@ type (
 	}
 )
 
+// filter is the review queue's filter the parameters ask for.
+func (p ReviewFilterParams) filter() live.ReviewFilter {
+	return live.ReviewFilter{Source: p.Source, Kind: p.Reason, MinProbability: p.MinProbability, MaxProbability: p.MaxProbability, Apart: p.Apart}
+}
+
 // Outputs.
 type (
 	recordOut struct {
@@ -509,7 +514,7 @@ func (s *Server) routes() {
 					return nil, err
 				}
 			}
-			f := live.ReviewFilter{Source: in.Source, Kind: in.Reason, MinProbability: in.MinProbability, MaxProbability: in.MaxProbability, Apart: in.Apart}
+			f := in.ReviewFilterParams.filter()
 			items, next, err := s.l.ReviewPage(ctx, v, f, after, in.Limit)
 			if err != nil {
 				return nil, s.fail(err)
@@ -537,7 +542,7 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, err
 			}
-			f := live.ReviewFilter{Source: in.Source, Kind: in.Reason, MinProbability: in.MinProbability, MaxProbability: in.MaxProbability, Apart: in.Apart}
+			f := in.ReviewFilterParams.filter()
 			items, next, err := s.l.ReviewPage(ctx, v, f, nil, reviewScan)
 			if err != nil {
 				return nil, s.fail(err)

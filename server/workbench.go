@@ -1555,11 +1555,7 @@ func (w *workbench) reviewGroups(ctx context.Context, v access.View, d *reviewDa
 		}
 		for i := range g.Items {
 			if pairs < reviewInline {
-				wf, err := w.s.l.ExplainPair(ctx, g.Items[i].A, g.Items[i].B, v)
-				switch {
-				case err == nil:
-					g.Items[i].Waterfall = &wf
-				case !errors.Is(err, store.ErrNotFound): // a record deleted meanwhile has none
+				if err := w.inlineWaterfall(ctx, v, &g.Items[i]); err != nil {
 					return err
 				}
 			}
@@ -1577,15 +1573,24 @@ func (w *workbench) reviewItems(ctx context.Context, v access.View, d *reviewDat
 	for i, it := range items {
 		ri := reviewItem{Review: it, Open: i == 0}
 		if i < reviewInline {
-			wf, err := w.s.l.ExplainPair(ctx, it.A, it.B, v)
-			switch {
-			case err == nil:
-				ri.Waterfall = &wf
-			case !errors.Is(err, store.ErrNotFound): // a record deleted meanwhile has none
+			if err := w.inlineWaterfall(ctx, v, &ri); err != nil {
 				return err
 			}
 		}
 		d.Items = append(d.Items, ri)
+	}
+	return nil
+}
+
+// inlineWaterfall gives it its pair's waterfall, to show inline; a pair
+// whose record was deleted meanwhile has none.
+func (w *workbench) inlineWaterfall(ctx context.Context, v access.View, it *reviewItem) error {
+	wf, err := w.s.l.ExplainPair(ctx, it.A, it.B, v)
+	switch {
+	case err == nil:
+		it.Waterfall = &wf
+	case !errors.Is(err, store.ErrNotFound):
+		return err
 	}
 	return nil
 }
