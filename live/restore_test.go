@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/record"
@@ -103,6 +104,13 @@ func TestFailedChangeRestores(t *testing.T) {
 			_, err := l.Decide(ctx, record.Decision{A: key("a"), B: key("b"), Verdict: record.VerdictDifferent, Reviewer: "rev"})
 			return err
 		},
+		"decide all": func(l *live.Live) error {
+			_, err := l.DecideAll(ctx, []record.Decision{
+				{A: key("a"), B: key("b"), Verdict: record.VerdictDifferent, Reviewer: "rev"},
+				{A: key("b"), B: key("c"), Verdict: record.VerdictDifferent, Reviewer: "rev"},
+			})
+			return err
+		},
 	}
 	// The store methods each change calls, where it may fail.
 	calls := map[string][]string{
@@ -111,6 +119,7 @@ func TestFailedChangeRestores(t *testing.T) {
 		"update again": {"DropRejects", "PutRecord", "DeleteLink", "SetEntity", "AddEvent", "AppendAudit", "Commit"},
 		"delete":       {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
 		"decide":       {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
+		"decide all":   {"SetEntity", "AddEvent", "AppendAudit", "Commit"},
 	}
 	for name, methods := range calls {
 		for _, method := range methods {
@@ -152,6 +161,9 @@ func TestFailedChangeRestores(t *testing.T) {
 				}
 				if m := agreement(before, after); m.PairwiseF1 != 1 || len(after) != len(before) {
 					t.Errorf("the failed change changed the store: %d records, F1 %.4f", len(after), m.PairwiseF1)
+				}
+				if ds, err := l.Decisions(ctx, access.Everything); err != nil || len(ds) != 0 {
+					t.Errorf("the failed change stored %d decisions (%v)", len(ds), err)
 				}
 				if err := op(l); err != nil {
 					t.Fatalf("the change again, unarmed: %v", err)

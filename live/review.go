@@ -107,8 +107,33 @@ func controlRune(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicod
 // decision and its comment are kept in the store; the audit log gets the
 // reviewer, the verdict and a digest of the comment.
 func (l *Live) Decide(ctx context.Context, d record.Decision) (Change, error) {
-	return l.manual(ctx, ChangeDecide, d.Reviewer, d.Comment, toLoad{records: []record.Key{d.A, d.B}},
-		func(*Live) ([]record.Decision, error) { return []record.Decision{d}, nil })
+	chs, err := l.DecideAll(ctx, []record.Decision{d})
+	if err != nil {
+		return Change{Op: ChangeDecide}, err
+	}
+	return chs[0], nil
+}
+
+// MaxDecisions bounds the decisions DecideAll takes at once.
+const MaxDecisions = 1000
+
+// DecideAll takes several decisions as Decide takes one, in their order,
+// each with its own change and audit entry, all in one transaction: every
+// decision is checked before any is stored, and a failure stores none (a
+// reviewer's verdicts on a record in doubt stand or fall together).
+func (l *Live) DecideAll(ctx context.Context, ds []record.Decision) ([]Change, error) {
+	if len(ds) == 0 || len(ds) > MaxDecisions {
+		return nil, fmt.Errorf("%w: 1 to %d decisions at once, not %d", ErrBadDecision, MaxDecisions, len(ds))
+	}
+	var keys []record.Key
+	for _, d := range ds {
+		if err := checkReviewer(d.Reviewer, d.Comment); err != nil {
+			return nil, err
+		}
+		keys = append(keys, d.A, d.B)
+	}
+	return l.manual(ctx, ChangeDecide, true, toLoad{records: keys},
+		func(*Live) ([]record.Decision, error) { return ds, nil })
 }
 
 // Merge joins two entities by a reviewer's decision: a must-link between
@@ -122,7 +147,10 @@ func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason
 // never names a record the reviewer may not see. An entity none of whose
 // records v shows is not found.
 func (l *Live) MergeSeen(ctx context.Context, a, b record.EntityID, v access.View, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, ChangeMerge, reviewer, reason, toLoad{entities: []record.EntityID{a, b}}, func(w *Live) ([]record.Decision, error) {
+	if err := checkReviewer(reviewer, reason); err != nil {
+		return Change{Op: ChangeMerge}, err
+	}
+	return l.manualOne(ctx, ChangeMerge, toLoad{entities: []record.EntityID{a, b}}, func(w *Live) ([]record.Decision, error) {
 		ma, mb := w.firstSeen(a, v), w.firstSeen(b, v)
 		if ma == (record.Key{}) || mb == (record.Key{}) || a == b {
 			return nil, fmt.Errorf("%w: merge needs two different entities with records (%s, %s)", ErrBadDecision, a, b)
@@ -143,7 +171,10 @@ func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.
 // entity that v shows, never from one the reviewer may not see (such a
 // record goes where the links that are left put it).
 func (l *Live) SplitSeen(ctx context.Context, entity record.EntityID, part []record.Key, v access.View, reviewer, reason string) (Change, error) {
-	return l.manual(ctx, ChangeSplit, reviewer, reason, toLoad{entities: []record.EntityID{entity}}, func(w *Live) ([]record.Decision, error) {
+	if err := checkReviewer(reviewer, reason); err != nil {
+		return Change{Op: ChangeSplit}, err
+	}
+	return l.manualOne(ctx, ChangeSplit, toLoad{entities: []record.EntityID{entity}}, func(w *Live) ([]record.Decision, error) {
 		var members []record.Key
 		for _, s := range w.mem.members[entity] {
 			if k := w.mem.recs[s].key; v.Record(k) {
@@ -182,18 +213,31 @@ func (l *Live) firstSeen(e record.EntityID, v access.View) record.Key {
 	return first
 }
 
-// manual stores decisions and re-clusters the records they name, in one
-// transaction with one audit entry. plan makes the decisions inside the
-// transaction, under the lock, from the entities as they are then: a
-// change made meanwhile cannot slip between reading an entity and deciding
-// about it.
-func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string, load toLoad, plan func(w *Live) ([]record.Decision, error)) (Change, error) {
-	ch := Change{Op: op}
-	if err := checkReviewer(reviewer, comment); err != nil {
-		return ch, err
+// manualOne is manual of decisions that make one change together (the
+// cannot-links of a split): one Change, one audit entry.
+func (l *Live) manualOne(ctx context.Context, op ChangeOp, load toLoad, plan func(w *Live) ([]record.Decision, error)) (Change, error) {
+	chs, err := l.manual(ctx, op, false, load, plan)
+	if err != nil {
+		return Change{Op: op}, err
 	}
-	err := l.change(ctx, func(w *Live, tx store.Tx) ([]toAudit, error) {
-		ch = Change{Op: op} // afresh if the change runs again
+	return chs[0], nil
+}
+
+// manual stores decisions and re-clusters the records they name, in one
+// transaction: each decision a change with its own audit entry, or all
+// of them one change with one entry (not each). plan makes the decisions
+// inside the transaction, under the lock, from the entities as they are
+// then: a change made meanwhile cannot slip between reading an entity and
+// deciding about it. A decision's reviewer and comment are its own; the
+// decisions of one change share them.
+func (l *Live) manual(ctx context.Context, op ChangeOp, each bool, load toLoad, plan func(w *Live) ([]record.Decision, error)) ([]Change, error) {
+	var chs []Change
+	ops := 1
+	if each {
+		ops = len(load.records) / 2 // a decision's pair
+	}
+	err := l.changeOps(ctx, ops, func(w *Live, tx store.Tx) ([]toAudit, error) {
+		chs = nil // afresh if the change runs again
 		if err := w.loadFor(ctx, load); err != nil {
 			return nil, err
 		}
@@ -204,45 +248,74 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, reviewer, comment string
 		// Every decision is checked before any is stored: a mistake
 		// refuses the change untouched.
 		for _, d := range ds {
-			if !d.Verdict.Valid() {
-				return nil, &rejected{fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)}
+			if err := checkDecision(w, d); err != nil {
+				return nil, &rejected{err}
 			}
-			if d.A == d.B {
-				return nil, &rejected{fmt.Errorf("%w: a record and itself", ErrBadDecision)}
+		}
+		// parts: the decisions of each change, in order.
+		parts := [][]record.Decision{ds}
+		if each {
+			parts = parts[:0]
+			for i := range ds {
+				parts = append(parts, ds[i:i+1])
 			}
-			for _, k := range []record.Key{d.A, d.B} {
-				if _, ok := w.mem.slot[k]; !ok {
-					return nil, &rejected{fmt.Errorf("record %s: %w", k, store.ErrNotFound)}
+		}
+		chs = make([]Change, len(parts))
+		audits := make([]toAudit, len(parts))
+		for i, part := range parts {
+			ch := &chs[i]
+			*ch = Change{Op: op}
+			var seeds []int32
+			var keys []record.Key
+			for _, d := range part {
+				for _, k := range []record.Key{d.A, d.B} {
+					seeds = append(seeds, w.mem.slot[k])
+					keys = append(keys, k)
 				}
+				if err := tx.PutDecision(ctx, record.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: d.Reviewer, Comment: d.Comment, Time: l.now()}); err != nil {
+					return nil, err
+				}
+				if err := tx.DeleteReview(ctx, d.A, d.B); err != nil {
+					return nil, err
+				}
+				w.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
 			}
-		}
-		var seeds []int32
-		var keys []record.Key
-		for _, d := range ds {
-			for _, k := range []record.Key{d.A, d.B} {
-				seeds = append(seeds, w.mem.slot[k])
-				keys = append(keys, k)
-			}
-			if err := tx.PutDecision(ctx, record.Decision{A: d.A, B: d.B, Verdict: d.Verdict, Reviewer: reviewer, Comment: comment, Time: l.now()}); err != nil {
+			first := part[0]
+			actor := audit.ActorReviewer + first.Reviewer
+			ch.Record = first.A
+			if err := w.recluster(withEventActor(ctx, actor, first.Comment), tx, seeds, map[record.Key]record.EntityID{}, ch); err != nil {
 				return nil, err
 			}
-			if err := tx.DeleteReview(ctx, d.A, d.B); err != nil {
-				return nil, err
-			}
-			w.mem.setVerdict(record.NewPair(d.A, d.B), d.Verdict)
+			ch.Entity = w.mem.recs[w.mem.slot[ch.Record]].entity
+			ch.verdict = first.Verdict
+			audits[i] = toAudit{ch: ch, actor: actor, detail: string(first.Verdict) + "\x00" + first.Comment, keys: keys}
 		}
-		ch.Record = ds[0].A
-		if err := w.recluster(withEventActor(ctx, audit.ActorReviewer+reviewer, comment), tx, seeds, map[record.Key]record.EntityID{}, &ch); err != nil {
-			return nil, err
-		}
-		ch.Entity = w.mem.recs[w.mem.slot[ch.Record]].entity
-		ch.verdict = ds[0].Verdict
-		return []toAudit{{ch: &ch, actor: audit.ActorReviewer + reviewer, detail: string(ds[0].Verdict) + "\x00" + comment, keys: keys}}, nil
+		return audits, nil
 	})
 	if err == nil {
 		l.labelled.invalidate() // the verdicts the model view counts
 	}
-	return ch, err
+	return chs, err
+}
+
+// checkDecision refuses a decision that cannot be taken: no reviewer, an
+// unknown verdict, a record and itself, a record not stored.
+func checkDecision(w *Live, d record.Decision) error {
+	if err := checkReviewer(d.Reviewer, d.Comment); err != nil {
+		return err
+	}
+	if !d.Verdict.Valid() {
+		return fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
+	}
+	if d.A == d.B {
+		return fmt.Errorf("%w: a record and itself", ErrBadDecision)
+	}
+	for _, k := range []record.Key{d.A, d.B} {
+		if _, ok := w.mem.slot[k]; !ok {
+			return fmt.Errorf("record %s: %w", k, store.ErrNotFound)
+		}
+	}
+	return nil
 }
 
 // records reads and decodes stored records.

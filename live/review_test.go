@@ -273,6 +273,82 @@ func TestAuditLog(t *testing.T) {
 	}
 }
 
+// DecideAll takes decisions in their order, each a change with its own
+// audit entry, in one transaction: a mistake in any stores none of them.
+func TestDecideAll(t *testing.T) {
+	ctx := context.Background()
+	l := openLive(t, openStore(t), bridgeModel())
+	// a and b link on name, b and c on phone; d stands alone.
+	for _, r := range []record.Record{textRecord("a", "ann", "111"), textRecord("b", "ann", "222"), textRecord("c", "cy", "222"), textRecord("d", "di", "444")} {
+		if _, err := l.Upsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	countDecisions := func() int {
+		t.Helper()
+		ds, err := l.Decisions(ctx, access.Everything)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ds)
+	}
+	reloads := l.Reloads()
+	for _, ds := range [][]record.Decision{
+		nil,
+		make([]record.Decision, live.MaxDecisions+1),
+		{{A: key("c"), B: key("d"), Verdict: record.VerdictSame, Reviewer: "rev"}, {A: key("a"), B: key("nope"), Verdict: record.VerdictSame, Reviewer: "rev"}},
+		{{A: key("c"), B: key("d"), Verdict: record.VerdictSame, Reviewer: "rev"}, {A: key("a"), B: key("b"), Verdict: "maybe", Reviewer: "rev"}},
+		{{A: key("c"), B: key("d"), Verdict: record.VerdictSame, Reviewer: "rev"}, {A: key("a"), B: key("b"), Verdict: record.VerdictSame, Reviewer: "rev\x1b[2J"}},
+	} {
+		if _, err := l.DecideAll(ctx, ds); err == nil {
+			t.Errorf("%d decisions, one of them a mistake: accepted", len(ds))
+		}
+	}
+	if n := countDecisions(); n != 0 || entityOf(t, l, "c") == entityOf(t, l, "d") {
+		t.Fatalf("refused batches stored %d decisions", n)
+	}
+	if l.Reloads() != reloads {
+		t.Errorf("mistakes reloaded the store")
+	}
+	chs, err := l.DecideAll(ctx, []record.Decision{
+		{A: key("a"), B: key("b"), Verdict: record.VerdictDifferent, Reviewer: "rev", Comment: "twins"},
+		{A: key("d"), B: key("c"), Verdict: record.VerdictSame, Reviewer: "rev2"},
+		{A: key("a"), B: key("c"), Verdict: record.VerdictUnsure, Reviewer: "rev"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chs) != 3 {
+		t.Fatalf("%d changes for 3 decisions", len(chs))
+	}
+	if entityOf(t, l, "a") == entityOf(t, l, "b") || entityOf(t, l, "c") != entityOf(t, l, "d") {
+		t.Error("the decisions did not hold: a and b apart, c and d together")
+	}
+	if chs[0].Record != key("a") || chs[1].Record != key("d") || chs[1].Entity != entityOf(t, l, "d") {
+		t.Errorf("changes %+v", chs)
+	}
+	if n := countDecisions(); n != 3 {
+		t.Errorf("%d decisions stored, want 3", n)
+	}
+	log, head, err := l.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := audit.Verify(log, &head); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ actor, detail string }{{"reviewer:rev", "decide different"}, {"reviewer:rev2", "decide same"}, {"reviewer:rev", "decide unsure"}}
+	tail := log[len(log)-3:]
+	for i, e := range tail {
+		if e.Action != "decide" || e.Actor != want[i].actor || e.Detail != want[i].detail || e.Seq != chs[i].Audit {
+			t.Errorf("entry %d: %s %s %q seq %d, want decide %s %q seq %d", i, e.Action, e.Actor, e.Detail, e.Seq, want[i].actor, want[i].detail, chs[i].Audit)
+		}
+	}
+	if err := l.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestMistakesReloadNothing: a client's mistake — deleting a record that is
 // not there, in a batch or alone, a bad verdict, a decision on a missing
 // record — is refused without reading the whole store again, and the

@@ -122,6 +122,11 @@ type (
 			Next  string          `json:"next,omitempty" doc:"The cursor of the next page; absent on the last."`
 		}
 	}
+	decisionsOut struct {
+		Body struct {
+			Changes []changeBody `json:"changes" doc:"One per decision, in their order."`
+		}
+	}
 	reviewGroupsOut struct {
 		Body struct {
 			Groups []live.ReviewGroup `json:"groups"`
@@ -129,13 +134,20 @@ type (
 			More   bool               `json:"more,omitempty" doc:"The queue holds more pairs than were read (the strongest are read first): decide some, and ask again."`
 		}
 	}
+	decision struct {
+		A       string         `json:"a" maxLength:"400" doc:"A record, as source/id."`
+		B       string         `json:"b" maxLength:"400"`
+		Verdict record.Verdict `json:"verdict" enum:"same,different,unsure"`
+		Comment string         `json:"comment,omitempty" maxLength:"10000"`
+	}
 	decideIn struct {
 		PurposeParam
+		Body decision
+	}
+	decideAllIn struct {
+		PurposeParam
 		Body struct {
-			A       string         `json:"a" maxLength:"400" doc:"A record, as source/id."`
-			B       string         `json:"b" maxLength:"400"`
-			Verdict record.Verdict `json:"verdict" enum:"same,different,unsure"`
-			Comment string         `json:"comment,omitempty" maxLength:"10000"`
+			Decisions []decision `json:"decisions" minItems:"1" maxItems:"1000" doc:"Taken in this order, each as POST /v1/decisions takes one."`
 		}
 	}
 	mergeIn struct {
@@ -269,6 +281,23 @@ func changeOf(ch live.Change, v access.View) changeBody {
 		b.Entity, b.Previous = "", ""
 	}
 	return b
+}
+
+// decision is a caller's decision on a pair it may see: a pair it may
+// not is not found, as a record it may not see is not anywhere.
+func (b decision) decision(c *caller, v access.View) (record.Decision, error) {
+	a, err := parseKey(b.A)
+	if err != nil {
+		return record.Decision{}, err
+	}
+	k, err := parseKey(b.B)
+	if err != nil {
+		return record.Decision{}, err
+	}
+	if !v.Record(a) || !v.Record(k) {
+		return record.Decision{}, huma.Error404NotFound("not found")
+	}
+	return record.Decision{A: a, B: k, Verdict: b.Verdict, Reviewer: c.principal.ID, Comment: b.Comment}, nil
 }
 
 // touched notes entity ids a request read or changed, for its access log
@@ -564,23 +593,43 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, err
 			}
-			a, err := parseKey(in.Body.A)
+			d, err := in.Body.decision(c, v)
 			if err != nil {
 				return nil, err
 			}
-			b, err := parseKey(in.Body.B)
-			if err != nil {
-				return nil, err
-			}
-			if !v.Record(a) || !v.Record(b) {
-				return nil, huma.Error404NotFound("not found")
-			}
-			ch, err := s.l.Decide(ctx, record.Decision{A: a, B: b, Verdict: in.Body.Verdict, Reviewer: c.principal.ID, Comment: in.Body.Comment})
+			ch, err := s.l.Decide(ctx, d)
 			if err != nil {
 				return nil, s.fail(err)
 			}
 			c.touched(ch.Entity)
 			return &changeOut{Body: changeOf(ch, v)}, nil
+		})
+
+	huma.Register(s.api, reg(huma.Operation{OperationID: "decide-all", Method: http.MethodPost, Path: "/v1/decisions/batch",
+		Summary:     "Decide several pairs of records at once, all or none",
+		Description: "Each decision as POST /v1/decisions takes one, in their order, with its own change and audit entry, in one transaction: every pair is checked first, and a failure stores none. For the pairs of a record in doubt (GET /v1/review/groups), different first."}),
+		func(ctx context.Context, in *decideAllIn) (*decisionsOut, error) {
+			c, v, err := s.begin(ctx, access.OpDecide)
+			if err != nil {
+				return nil, err
+			}
+			ds := make([]record.Decision, len(in.Body.Decisions))
+			for i, b := range in.Body.Decisions {
+				if ds[i], err = b.decision(c, v); err != nil {
+					return nil, err
+				}
+			}
+			chs, err := s.l.DecideAll(ctx, ds)
+			if err != nil {
+				return nil, s.fail(err)
+			}
+			out := &decisionsOut{}
+			out.Body.Changes = make([]changeBody, len(chs))
+			for i, ch := range chs {
+				c.touched(ch.Entity)
+				out.Body.Changes[i] = changeOf(ch, v)
+			}
+			return out, nil
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "merge", Method: http.MethodPost, Path: "/v1/merges",

@@ -45,6 +45,7 @@ func TestRolesEveryOperation(t *testing.T) {
 		"review-queue":   {"GET", "/v1/review", nil, access.OpRead},
 		"review-groups":  {"GET", "/v1/review/groups", nil, access.OpRead},
 		"decide":         {"POST", "/v1/decisions", map[string]string{"a": "pub/a", "b": "pub/nosuch", "verdict": "same"}, access.OpDecide},
+		"decide-all":     {"POST", "/v1/decisions/batch", map[string]any{"decisions": []any{map[string]string{"a": "pub/a", "b": "pub/nosuch", "verdict": "same"}}}, access.OpDecide},
 		"merge":          {"POST", "/v1/merges", map[string]string{"a": e, "b": e, "comment": "one"}, access.OpDecide},
 		"split":          {"POST", "/v1/entities/" + e + "/split", map[string]any{"records": []string{"pub/nosuch"}, "comment": "two"}, access.OpDecide},
 		"network-groups": {"GET", "/v1/network/groups", nil, access.OpRead},

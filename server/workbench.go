@@ -1619,9 +1619,9 @@ func (w *workbench) decide(ctx context.Context, r *http.Request, c *caller, v ac
 
 // decideGroup records a reviewer's verdicts on the pairs of a group of
 // the queue (reviewGroup), one form: a[i] and b[i] name pair i, verdict-i
-// its verdict (none: left in the queue). Every pair is checked before any
-// is decided; each verdict is a decision of its own, as if given pair by
-// pair, cannot-links first.
+// its verdict (none: left in the queue). Each verdict is a decision of its
+// own, as if given pair by pair, cannot-links first, all stored in one
+// transaction or none (live.DecideAll).
 func (w *workbench) decideGroup(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	as, bs := r.PostForm["a"], r.PostForm["b"]
 	bad := func(msg string) (page, error) {
@@ -1654,17 +1654,16 @@ func (w *workbench) decideGroup(ctx context.Context, r *http.Request, c *caller,
 	}
 	first := map[record.Verdict]int{record.VerdictDifferent: 0, record.VerdictUnsure: 1, record.VerdictSame: 2}
 	slices.SortStableFunc(ds, func(x, y record.Decision) int { return cmp.Compare(first[x.Verdict], first[y.Verdict]) })
-	count := map[record.Verdict]int{}
-	var last live.Change
-	for _, d := range ds {
-		ch, err := w.s.l.Decide(ctx, d)
-		if err != nil {
-			return page{name: "review", data: &reviewData{Order: "record"}}, err
-		}
-		c.touched(ch.Entity)
-		count[d.Verdict]++
-		last = ch
+	chs, err := w.s.l.DecideAll(ctx, ds)
+	if err != nil {
+		return page{name: "review", data: &reviewData{Order: "record"}}, err
 	}
+	count := map[record.Verdict]int{}
+	for i, ch := range chs {
+		c.touched(ch.Entity)
+		count[ds[i].Verdict]++
+	}
+	last := chs[len(chs)-1]
 	// A "same" that earlier decisions keep from joining (a reviewer's
 	// "different" between the two entities) is said so, not passed over.
 	var apart []string

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -489,6 +490,66 @@ func TestAPIReviewGroups(t *testing.T) {
 	}
 	if r := f.call(t, "ann", "x", "GET", "/v1/review/groups?limit=0", nil); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("limit 0: %d", r.status)
+	}
+}
+
+// POST /v1/decisions/batch: the pairs of a record in doubt decided at
+// once, all or none; a pair the reviewer may not see is not found and
+// decides nothing.
+func TestAPIDecideAll(t *testing.T) {
+	f := reviewFixture(t, [3]string{"a", "ann lee", "111"}, [3]string{"b", "ann lee", "222"}, [3]string{"c", "cy", "222"})
+	f.put(t, "sec", "s", "cy", "222")
+	batch := func(pairs ...[3]string) map[string]any {
+		var ds []map[string]string
+		for _, p := range pairs {
+			ds = append(ds, map[string]string{"a": p[0], "b": p[1], "verdict": p[2]})
+		}
+		return map[string]any{"decisions": ds}
+	}
+	before := f.reviews(t)
+	if !slices.Contains(before, "pub/a pub/b") || !slices.Contains(before, "pub/b pub/c") {
+		t.Fatalf("review queue %v: want the pairs of pub/b", before)
+	}
+	for _, tc := range []struct {
+		who    string
+		body   map[string]any
+		status int
+	}{
+		{"out", batch([3]string{"pub/a", "pub/b", "different"}, [3]string{"pub/c", "sec/s", "same"}), http.StatusNotFound},
+		{"ann", batch([3]string{"pub/a", "pub/b", "different"}, [3]string{"pub/b", "pub/nosuch", "same"}), http.StatusNotFound},
+		{"ann", batch([3]string{"pub/a", "pub/b", "different"}, [3]string{"pub/b", "pub/b", "same"}), http.StatusUnprocessableEntity},
+		{"ann", batch([3]string{"pub/a", "pub/b", "different"}, [3]string{"pub/b", "pub/c", "maybe"}), http.StatusUnprocessableEntity},
+		{"ann", batch(), http.StatusUnprocessableEntity},
+	} {
+		if r := f.call(t, tc.who, "", "POST", "/v1/decisions/batch", tc.body); r.status != tc.status {
+			t.Errorf("%s, %v: %d %s, want %d", tc.who, tc.body, r.status, r.body, tc.status)
+		}
+	}
+	if got := f.reviews(t); !slices.Equal(got, before) {
+		t.Fatalf("refused batches changed the queue: %v, was %v", got, before)
+	}
+	var out struct {
+		Changes []struct {
+			Record record.Key      `json:"record"`
+			Entity record.EntityID `json:"entity"`
+			Audit  int64           `json:"audit"`
+		} `json:"changes"`
+	}
+	r := f.call(t, "ann", "", "POST", "/v1/decisions/batch", batch([3]string{"pub/a", "pub/b", "different"}, [3]string{"pub/c", "pub/b", "same"}))
+	if r.status != 200 {
+		t.Fatalf("batch: %d %s", r.status, r.body)
+	}
+	r.decode(t, &out)
+	if len(out.Changes) != 2 || out.Changes[0].Record.String() != "pub/a" || out.Changes[1].Record.String() != "pub/c" || out.Changes[1].Audit != out.Changes[0].Audit+1 {
+		t.Fatalf("changes: %+v", out.Changes)
+	}
+	if f.entityOf(t, "pub/a") == f.entityOf(t, "pub/b") || f.entityOf(t, "pub/c") != f.entityOf(t, "pub/b") || out.Changes[1].Entity != f.entityOf(t, "pub/b") {
+		t.Error("the decisions did not hold: pub/a apart from pub/b, pub/c with it")
+	}
+	for _, p := range f.reviews(t) {
+		if p == "pub/a pub/b" || p == "pub/b pub/c" {
+			t.Errorf("decided pair %s still in review", p)
+		}
 	}
 }
 
