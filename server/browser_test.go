@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/concord-er/concord/live"
+	"github.com/concord-er/concord/record"
 )
 
 // chrome returns a browser context on Debian's headless Chromium. Without
@@ -224,9 +226,11 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 }
 
-// A group of the review queue decided in the browser: pub/b, in doubt
-// with pub/a and with pub/c, is the same as the one and not the other.
-func TestBrowserReviewGroup(t *testing.T) {
+// reviewGroupPage opens, in Chromium, the queue by record in doubt of a
+// reviewer whose queue is one group: pub/b, in doubt with pub/a (one name)
+// and with pub/c (one phone).
+func reviewGroupPage(t *testing.T) (context.Context, *fixture) {
+	t.Helper()
 	ctx := chrome(t)
 	m := testModel()
 	m.Thresholds.Match = 0.9 // one agreement goes to review
@@ -241,6 +245,13 @@ func TestBrowserReviewGroup(t *testing.T) {
 		chromedp.Navigate(f.http.URL+"/review?order=record"),
 		chromedp.WaitVisible(chromedp.CSS(`.groups .group`)),
 	)
+	return ctx, f
+}
+
+// A group of the review queue decided in the browser: pub/b, in doubt
+// with pub/a and with pub/c, is the same as the one and not the other.
+func TestBrowserReviewGroup(t *testing.T) {
+	ctx, f := reviewGroupPage(t)
 	group := html(t, ctx, "main")
 	if !strings.Contains(group, "pub/b: 2 pairs in review") {
 		t.Fatalf("review by record: %s", group)
@@ -263,6 +274,55 @@ func TestBrowserReviewGroup(t *testing.T) {
 	f.call(t, "ann", "x", "GET", "/v1/records/pub/c", nil).decode(t, &c)
 	if a.Entity != b.Entity || c.Entity == b.Entity {
 		t.Errorf("entities after the group: a %s, b %s, c %s", a.Entity, b.Entity, c.Entity)
+	}
+}
+
+// The queue by record in doubt by keyboard alone: j moves from pair to
+// pair, s and d choose verdicts, Enter decides the group.
+func TestBrowserReviewGroupKeys(t *testing.T) {
+	ctx, f := reviewGroupPage(t)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.groups .item.current`)))
+	// Each row's pair: pub/b, the record in doubt, and another.
+	var rows [2][2]string
+	for i := range rows {
+		for j, side := range []string{"a", "b"} {
+			v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(fmt.Sprintf(`.groups .item:nth-child(%d) input[name="%s"]`, i+1, side)), "value"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows[i][j] = v.Value
+		}
+	}
+	other := func(pair [2]string) string {
+		if pair[0] == "pub/b" {
+			return pair[1]
+		}
+		return pair[0]
+	}
+	if o1, o2 := other(rows[0]), other(rows[1]); o1 == o2 || !strings.HasPrefix(o1, "pub/") || !strings.HasPrefix(o2, "pub/") {
+		t.Fatalf("the group's rows: %v", rows)
+	}
+	// The first pair is current, its waterfall open: same; then the
+	// second: different; Enter decides the group.
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`details[open]`)),
+		chromedp.KeyEvent("s"),
+		chromedp.KeyEvent("j"),
+		chromedp.WaitVisible(chromedp.CSS(`.groups .item.current:nth-child(2)`)),
+		chromedp.KeyEvent("d"),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`p[role="status"]`)),
+	)
+	if after := html(t, ctx, "main"); !strings.Contains(after, "2 decided: 1 same, 1 different") {
+		t.Fatalf("after deciding the group by keyboard: %s", after)
+	}
+	entity := func(key string) record.EntityID {
+		var r live.StoredRecord
+		f.call(t, "ann", "x", "GET", "/v1/records/"+key, nil).decode(t, &r)
+		return r.Entity
+	}
+	if b := entity("pub/b"); entity(other(rows[0])) != b || entity(other(rows[1])) == b {
+		t.Errorf("after s, j, d, Enter: %s should be with pub/b and %s apart from it", other(rows[0]), other(rows[1]))
 	}
 }
 
