@@ -129,10 +129,10 @@ func ReadAssignments(r io.Reader, name string) (*Assignments, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0) // only of a row read whole: a bad one may have no field 0
 		if len(row) <= need {
 			return nil, fmt.Errorf("%s:%d: row has %d fields, want at least %d", name, line, len(row), need+1)
 		}

@@ -128,6 +128,9 @@ func TestReadErrors(t *testing.T) {
 		{"BadHeader", "src,id,ent\n", "test.csv:1: header must have source, record_id and entity_id"},
 		{"Duplicate", "source,record_id,entity_id\ns,1,a\ns,1,b\n", "test.csv:3: record s/1 is listed twice (first at line 2)"},
 		{"Short", "source,record_id,entity_id\ns,1\n", "test.csv:2: row has 2 fields"},
+		// A quote in an unquoted field: the reader's error, not a panic
+		// asking where the row's first field is.
+		{"BareQuote", "source,record_id,entity_id\nb\"x,1,2\n", "test.csv: parse error on line 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,4 +203,21 @@ func TestReadAssignmentsEntity(t *testing.T) {
 			t.Errorf("Entity(%s, %s) = %q, %v; want %q", tt.source, tt.id, got, ok, tt.want)
 		}
 	}
+}
+
+// FuzzReadAssignments: any file is read or refused with an error, never
+// a panic; what is read lists each record once.
+func FuzzReadAssignments(f *testing.F) {
+	f.Add("source,record_id,entity_id\ns,1,a\ns,2,a\n")
+	f.Add("entity_id,record_id,source,extra\na,1,s,x\n")
+	f.Add("source,record_id,entity_id\nb\"x,1,2\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		a, err := eval.ReadAssignments(strings.NewReader(in), "f.csv")
+		if err != nil {
+			return
+		}
+		if n := len(a.Map()); n != a.Len() {
+			t.Fatalf("%d records read, %d keys", a.Len(), n)
+		}
+	})
 }

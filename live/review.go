@@ -77,11 +77,11 @@ const (
 	maxComment  = 10000
 )
 
-// checkReviewer refuses a decision without a reviewer, and names or
+// CheckReviewer refuses a decision without a reviewer, and names or
 // comments that are too long or hold control characters (a comment may
 // hold line breaks and tabs): they are printed to people's terminals and
 // kept in the audit log.
-func checkReviewer(reviewer, comment string) error {
+func CheckReviewer(reviewer, comment string) error {
 	switch {
 	case strings.TrimSpace(reviewer) == "":
 		return fmt.Errorf("%w: a decision needs a reviewer", ErrBadDecision)
@@ -127,7 +127,7 @@ func (l *Live) DecideAll(ctx context.Context, ds []record.Decision) ([]Change, e
 	}
 	var keys []record.Key
 	for _, d := range ds {
-		if err := checkReviewer(d.Reviewer, d.Comment); err != nil {
+		if err := CheckReviewer(d.Reviewer, d.Comment); err != nil {
 			return nil, err
 		}
 		keys = append(keys, d.A, d.B)
@@ -147,7 +147,7 @@ func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason
 // never names a record the reviewer may not see. An entity none of whose
 // records v shows is not found.
 func (l *Live) MergeSeen(ctx context.Context, a, b record.EntityID, v access.View, reviewer, reason string) (Change, error) {
-	if err := checkReviewer(reviewer, reason); err != nil {
+	if err := CheckReviewer(reviewer, reason); err != nil {
 		return Change{Op: ChangeMerge}, err
 	}
 	return l.manualOne(ctx, ChangeMerge, toLoad{entities: []record.EntityID{a, b}}, func(w *Live) ([]record.Decision, error) {
@@ -171,7 +171,7 @@ func (l *Live) Split(ctx context.Context, entity record.EntityID, part []record.
 // entity that v shows, never from one the reviewer may not see (such a
 // record goes where the links that are left put it).
 func (l *Live) SplitSeen(ctx context.Context, entity record.EntityID, part []record.Key, v access.View, reviewer, reason string) (Change, error) {
-	if err := checkReviewer(reviewer, reason); err != nil {
+	if err := CheckReviewer(reviewer, reason); err != nil {
 		return Change{Op: ChangeSplit}, err
 	}
 	return l.manualOne(ctx, ChangeSplit, toLoad{entities: []record.EntityID{entity}}, func(w *Live) ([]record.Decision, error) {
@@ -301,7 +301,7 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, each bool, load toLoad, 
 // checkDecision refuses a decision that cannot be taken: no reviewer, an
 // unknown verdict, a record and itself, a record not stored.
 func checkDecision(w *Live, d record.Decision) error {
-	if err := checkReviewer(d.Reviewer, d.Comment); err != nil {
+	if err := CheckReviewer(d.Reviewer, d.Comment); err != nil {
 		return err
 	}
 	if !d.Verdict.Valid() {

@@ -335,19 +335,28 @@ func writeRelationships(path string, res *engine.Resolution) error {
 	})
 }
 
+// reviewColumns are the columns of review.csv; concord review --csv adds
+// verdict and comment.
+var reviewColumns = []string{"source_a", "record_id_a", "source_b", "record_id_b", "probability", "match_weight", "reason", "match_key"}
+
 func writeReview(path string, pairs []engine.ReviewPair) error {
 	return writeCSV(path, func(w *csv.Writer) error {
-		if err := w.Write([]string{"source_a", "record_id_a", "source_b", "record_id_b", "probability", "match_weight", "reason", "match_key"}); err != nil {
+		if err := w.Write(reviewColumns); err != nil {
 			return err
 		}
 		for _, p := range pairs {
-			if err := w.Write([]string{p.A.Source, p.A.ID, p.B.Source, p.B.ID,
-				strconv.FormatFloat(p.Probability, 'f', 6, 64), strconv.FormatFloat(p.Weight, 'f', 3, 64), p.Reason, p.Rule}); err != nil {
+			if err := w.Write(reviewRow(p.A, p.B, p.Probability, p.Weight, p.Reason, p.Rule)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// reviewRow is a pair's row of review.csv.
+func reviewRow(a, b record.Key, probability, weight float64, reason, rule string) []string {
+	return []string{a.Source, a.ID, b.Source, b.ID,
+		strconv.FormatFloat(probability, 'f', 6, 64), strconv.FormatFloat(weight, 'f', 3, 64), reason, rule}
 }
 
 func writeCSV(path string, body func(*csv.Writer) error) error {

@@ -14,8 +14,9 @@ import (
 	"github.com/concord-er/concord/record"
 )
 
-const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--by-record] [--decisions]        # the queue, or the decisions taken
+const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--by-record] [--csv] [--decisions]        # the queue, or the decisions taken
 concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
+concord review --config concord.yaml --decide-file FILE.csv --reviewer NAME [--comment TEXT]     # the verdicts of a file: the queue as --csv lists it, filled in
 concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
 concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…
 ENTITY: an entity id, or a record as SOURCE/ID (its entity)`
@@ -24,12 +25,14 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "review", reviewSynopsis)
 	cfgPath := fs.String("config", "", "config file (concord.yaml)")
 	decide := fs.String("decide", "", "decide a pair: same, different or unsure")
+	decideFile := fs.String("decide-file", "", "decide the pairs of a CSV `FILE` with a verdict column (same, different, unsure, or empty: left in review) beside source_a, record_id_a, source_b and record_id_b, as --csv lists the queue; every row is checked before any is decided")
 	merge := fs.Bool("merge", false, "merge two entities by hand")
 	split := fs.String("split", "", "split these records out of `ENTITY` by hand")
 	reviewer := fs.String("reviewer", "", "who decides (required to decide, merge or split)")
 	comment := fs.String("comment", "", "why (kept in the store; the audit log keeps its digest)")
 	decisions := fs.Bool("decisions", false, "list the decisions taken instead of the queue")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	asCSV := fs.Bool("csv", false, "list the queue as CSV, with empty verdict and comment columns to fill in and decide with --decide-file")
 	limit := fs.Int("limit", 0, "list at most `N` pairs of the queue, strongest first (0: all)")
 	source := fs.String("source", "", "list only the pairs with a record of this `SOURCE`")
 	reason := fs.String("reason", "", "list only the pairs in review for this reason: band, conflict, ambiguous or refused")
@@ -38,7 +41,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	acting := *decide != "" || *merge || *split != ""
+	acting := *decide != "" || *merge || *split != "" || *decideFile != ""
 	switch {
 	case *cfgPath == "":
 		return &usageError{msg: "--config is required", hint: reviewSynopsis}
@@ -46,15 +49,17 @@ func runReview(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "--limit must be 0 or more", hint: reviewSynopsis}
 	case *reason != "" && !slices.Contains(engine.ReasonKinds, *reason):
 		return &usageError{msg: fmt.Sprintf("--reason %q: band, conflict, ambiguous or refused", *reason), hint: reviewSynopsis}
-	case btoi(*decide != "")+btoi(*merge)+btoi(*split != "") > 1:
-		return &usageError{msg: "one of --decide, --merge, --split at a time", hint: reviewSynopsis}
+	case btoi(*decide != "")+btoi(*merge)+btoi(*split != "")+btoi(*decideFile != "") > 1:
+		return &usageError{msg: "one of --decide, --decide-file, --merge, --split at a time", hint: reviewSynopsis}
 	case acting && *reviewer == "":
 		return &usageError{msg: "--reviewer is required to decide, merge or split", hint: reviewSynopsis}
+	case *asCSV && (acting || *decisions || *byRecord || *asJSON):
+		return &usageError{msg: "--csv lists the queue: not with --json, --by-record, --decisions, or a decision", hint: reviewSynopsis}
 	case (*merge && *comment == "") || (*split != "" && *comment == ""):
 		return &usageError{msg: "a manual merge or split needs --comment with the reason", hint: reviewSynopsis}
 	case *byRecord && (acting || *decisions):
 		return &usageError{msg: "--by-record lists the queue: not with --decisions, --decide, --merge or --split", hint: reviewSynopsis}
-	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, !acting && fs.NArg() > 0:
+	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, (!acting || *decideFile != "") && fs.NArg() > 0:
 		return &usageError{msg: "wrong number of arguments", hint: reviewSynopsis}
 	}
 	return withLive(ctx, env, *cfgPath, !acting, func(l *live.Live) error {
@@ -70,10 +75,16 @@ func runReview(ctx context.Context, env Env, args []string) error {
 			if err != nil {
 				return err
 			}
-			if *byRecord {
+			switch {
+			case *byRecord:
 				return printGroups(env, live.GroupReviews(q), *asJSON)
+			case *asCSV:
+				return printQueueCSV(env, q)
 			}
 			return printQueue(env, q, *asJSON)
+		}
+		if *decideFile != "" {
+			return decideFromFile(ctx, env, l, *decideFile, *reviewer, *comment)
 		}
 		var ch live.Change
 		var err error

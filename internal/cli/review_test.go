@@ -1,6 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -208,10 +211,11 @@ func TestReviewMergeSplitByRecord(t *testing.T) {
 	}
 }
 
-// review --by-record lists the queue grouped by the record it holds in
-// doubt: people/b, in review with people/a (a name) and people/c (a
-// phone), is one group of two pairs.
-func TestReviewByRecord(t *testing.T) {
+// reviewQueueStore returns a directory and the config of a store whose
+// review queue is two pairs: people/b with people/a (a name) and with
+// people/c (a phone).
+func reviewQueueStore(t *testing.T) (dir, cfg string) {
+	t.Helper()
 	dir, cfg, modelPath := liveSetup(t)
 	edit(t, modelPath, `"match": 0.8`, `"match": 0.9`) // one agreement (p 0.82) goes to review
 	write(t, filepath.Join(dir, "people.ndjson"), `{"id": "a", "name": "Ana", "phone": "111"}
@@ -219,6 +223,14 @@ func TestReviewByRecord(t *testing.T) {
 {"id": "c", "name": "Cy", "phone": "222"}
 `)
 	mustRun(t, "upsert", "--config", cfg, "--model", modelPath, filepath.Join(dir, "people.ndjson"))
+	return dir, cfg
+}
+
+// review --by-record lists the queue grouped by the record it holds in
+// doubt: people/b, in review with people/a (a name) and people/c (a
+// phone), is one group of two pairs.
+func TestReviewByRecord(t *testing.T) {
+	_, cfg := reviewQueueStore(t)
 	text := mustRun(t, "review", "--config", cfg, "--by-record")
 	lines := strings.Split(strings.TrimSpace(text), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[1], "people/b") || strings.HasPrefix(lines[2], "people/") ||
@@ -234,5 +246,76 @@ func TestReviewByRecord(t *testing.T) {
 	}
 	if code, _, errs := run(t, "review", "--config", cfg, "--by-record", "--decisions"); code != 2 || !strings.Contains(errs, "--by-record") {
 		t.Errorf("review --by-record --decisions: exit %d %s", code, errs)
+	}
+}
+
+// The queue decided in a spreadsheet: review --csv lists it with empty
+// verdict and comment columns; a file with some filled in, saved with
+// semicolons and gzipped, is decided by --decide-file, the rows left
+// empty stay in review; a file with a bad row decides nothing.
+func TestReviewDecideFile(t *testing.T) {
+	dir, cfg := reviewQueueStore(t)
+	rows, err := csv.NewReader(strings.NewReader(mustRun(t, "review", "--config", cfg, "--csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || strings.Join(rows[0], ",") != "source_a,record_id_a,source_b,record_id_b,probability,match_weight,reason,match_key,verdict,comment" {
+		t.Fatalf("review --csv: %q", rows)
+	}
+	pairOf := func(row []string) string { return row[0] + "/" + row[1] + " " + row[2] + "/" + row[3] }
+	// A bad row (a record not stored) decides nothing, the good row neither.
+	bad := filepath.Join(dir, "bad.csv")
+	write(t, bad, "source_a,record_id_a,source_b,record_id_b,verdict\n"+strings.Join(rows[1][:4], ",")+",same\npeople,a,people,zz,same\n")
+	if code, _, errs := run(t, "review", "--config", cfg, "--decide-file", bad, "--reviewer", "rev"); code == 0 || !strings.Contains(errs, "bad.csv:3: record_id_b: record people/zz is not in the store") {
+		t.Fatalf("a file with a missing record: exit %d %s", code, errs)
+	}
+	if list := mustRun(t, "review", "--config", cfg, "--decisions"); strings.Contains(list, "same") {
+		t.Fatalf("the refused file decided: %s", list)
+	}
+	// The first pair same, with a comment of its own; the second left.
+	var b strings.Builder
+	for i, row := range rows {
+		if i == 1 {
+			row[8], row[9] = "Same", "one phone; one person"
+		}
+		w := csv.NewWriter(&b)
+		w.Comma = ';'
+		w.Write(row)
+		w.Flush()
+	}
+	good := filepath.Join(dir, "decided.csv.gz")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(b.String()))
+	zw.Close()
+	write(t, good, gz.String())
+	var out struct {
+		Decided  int            `json:"decided"`
+		Verdicts map[string]int `json:"verdicts"`
+		Left     int            `json:"left_in_review"`
+		Audit    [2]int64       `json:"audit"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "review", "--config", cfg, "--decide-file", good, "--reviewer", "rev", "--comment", "from the sheet")), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Decided != 1 || out.Verdicts["same"] != 1 || out.Left != 1 || out.Audit[0] == 0 || out.Audit[0] != out.Audit[1] {
+		t.Errorf("decide-file printed %+v", out)
+	}
+	var ds []record.Decision
+	if err := json.Unmarshal([]byte(mustRun(t, "review", "--config", cfg, "--decisions", "--json")), &ds); err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 1 || ds[0].A.String()+" "+ds[0].B.String() != pairOf(rows[1]) || ds[0].Verdict != record.VerdictSame || ds[0].Comment != "one phone; one person" || ds[0].Reviewer != "rev" {
+		t.Errorf("decisions: %+v", ds)
+	}
+	left, err := csv.NewReader(strings.NewReader(mustRun(t, "review", "--config", cfg, "--csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 2 || pairOf(left[1]) != pairOf(rows[2]) {
+		t.Errorf("the queue after: %q", left)
+	}
+	if code, _, errs := run(t, "review", "--config", cfg, "--csv", "--json"); code != 2 || !strings.Contains(errs, "--csv") {
+		t.Errorf("review --csv --json: exit %d %s", code, errs)
 	}
 }

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/concord-er/concord/record"
+)
+
+// storedKeys reports the records p/1 to p/9 and q/1 as stored.
+func storedKeys(k record.Key) (bool, error) {
+	return k.Source == "p" && len(k.ID) == 1 && k.ID >= "1" && k.ID <= "9" || k == record.Key{Source: "q", ID: "1"}, nil
+}
+
+func TestReadDecisionFile(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		want []string // "A B verdict comment @line"
+		left int
+		err  string // in the error; "" for none
+	}{
+		{name: "the queue as --csv lists it, filled in",
+			file: "source_a,record_id_a,source_b,record_id_b,probability,match_weight,reason,match_key,verdict,comment\n" +
+				"p,1,p,2,0.7,1.2,in the review band,,same,one passport\n" +
+				"p,1,p,3,0.7,1.2,in the review band,,,\n" +
+				"p,3,p,4,0.7,1.2,in the review band,,different,\n",
+			want: []string{"p/1 p/2 same one passport @2", "p/3 p/4 different default @4"}, left: 1},
+		{name: "a spreadsheet's: semicolons, a BOM, headers in capitals, verdicts too",
+			file: "\uFEFFSource_A;Record_ID_A;Source_B;Record_ID_B;Verdict\r\np;1;p;2; Same \r\np;2;q;1;UNSURE\r\n",
+			want: []string{"p/1 p/2 same default @2", "p/2 q/1 unsure default @3"}},
+		{name: "tabs, columns in another order",
+			file: "verdict\trecord_id_b\tsource_b\trecord_id_a\tsource_a\n" + "different\t2\tp\t1\tp\n" + "\n" + "\t2\tp\t3\tp\n",
+			want: []string{"p/1 p/2 different default @2"}, left: 1},
+		{name: "a short row",
+			file: "verdict\trecord_id_b\tsource_b\trecord_id_a\tsource_a\n" + "different\t2\tp\t1\tp\n" + "\n" + "same\t5\n",
+			err:  "f:4: source_a: empty"},
+		{name: "the same pair twice alike, decided once",
+			file: "source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\np,2,p,1,Same\n",
+			want: []string{"p/1 p/2 same default @2"}},
+		{name: "the same pair twice unalike",
+			file: "source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\np,2,p,1,different\n",
+			err:  "f:3: verdict: different for p/2 and p/1, decided same at line 2"},
+		{name: "no verdict column",
+			file: "source_a,record_id_a,source_b,record_id_b,probability\np,1,p,2,0.7\n",
+			err:  "f:1: the header has no column verdict"},
+		{name: "empty", file: "", err: "f: empty file"},
+		{name: "bad rows, each named",
+			file: "source_a,record_id_a,source_b,record_id_b,verdict,comment\n" +
+				"p,1,p,2,sme,\n" + "p,1,p,1,same,\n" + "p,1,x,9,same,\n" + ",1,p,2,same,\n" + "p,1,p,2,same,\x1b[2J\n" + "p,3,p,4,same,fine\n",
+			err: `5 rows of f cannot be decided; nothing was decided:
+f:2: verdict: "sme": want same, different or unsure (or nothing, to leave the pair in review)
+f:3: record_id_b: p/1 and itself
+f:4: record_id_b: record x/9 is not in the store
+f:5: source_a: empty
+f:6: comment: bad decision: the comment holds a control character`},
+		{name: "a broken quote", file: "source_a,record_id_a,source_b,record_id_b,verdict\np,\"1,p,2,same\n", err: "f: parse error on line 2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ds, left, err := readDecisionFile(strings.NewReader(tc.file), "f", "rev", "default", storedKeys)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one with %q", err, tc.err)
+				}
+				if ds != nil {
+					t.Errorf("decisions returned with the error: %v", ds)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range ds {
+				if d.Reviewer != "rev" {
+					t.Errorf("reviewer %q", d.Reviewer)
+				}
+				got = append(got, fmt.Sprintf("%s %s %s %s @%d", d.A, d.B, d.Verdict, d.Comment, d.line))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") || left != tc.left {
+				t.Errorf("got %q, %d left\nwant %q, %d left", got, left, tc.want, tc.left)
+			}
+		})
+	}
+}
+
+// Bad rows past maxDecisionErrors are counted, not listed; a store that
+// fails is an error of its own.
+func TestReadDecisionFileBounds(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("source_a,record_id_a,source_b,record_id_b,verdict\n")
+	for range maxDecisionErrors + 5 {
+		b.WriteString("p,1,p,2,maybe\n")
+	}
+	_, _, err := readDecisionFile(strings.NewReader(b.String()), "f", "rev", "", storedKeys)
+	if err == nil || strings.Count(err.Error(), "\nf:") != maxDecisionErrors || !strings.HasSuffix(err.Error(), "and 5 more rows") {
+		t.Errorf("error %v", err)
+	}
+	broken := errors.New("store down")
+	_, _, err = readDecisionFile(strings.NewReader("source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\n"), "f", "rev", "",
+		func(record.Key) (bool, error) { return false, broken })
+	if !errors.Is(err, broken) {
+		t.Errorf("error %v, want the store's", err)
+	}
+}
+
+func FuzzDecisionFile(f *testing.F) {
+	f.Add("source_a,record_id_a,source_b,record_id_b,verdict,comment\np,1,p,2,same,ok\np,1,p,3,,\n")
+	f.Add("\uFEFFSource_A;Record_ID_A;Source_B;Record_ID_B;Verdict\r\np;1;q;1; Different \r\n")
+	f.Add("verdict\trecord_id_b\tsource_b\trecord_id_a\tsource_a\nunsure\t2\tp\t1\tp\n")
+	f.Add("source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\np,2,p,1,different\n")
+	f.Fuzz(func(t *testing.T, file string) {
+		ds, left, err := readDecisionFile(strings.NewReader(file), "f", "rev", "", storedKeys)
+		if err != nil {
+			if ds != nil || left != 0 {
+				t.Fatalf("decisions with an error: %v", err)
+			}
+			return
+		}
+		seen := map[record.Pair]bool{}
+		for _, d := range ds {
+			ok, _ := storedKeys(d.A)
+			okB, _ := storedKeys(d.B)
+			if !d.Verdict.Valid() || d.A == d.B || !ok || !okB || d.line < 2 || seen[record.NewPair(d.A, d.B)] {
+				t.Fatalf("decision %+v", d)
+			}
+			seen[record.NewPair(d.A, d.B)] = true
+		}
+	})
+}
