@@ -455,6 +455,11 @@ func Read(r io.Reader) (*Model, error) {
 	if m.Version != Version {
 		return nil, fmt.Errorf("model: version %d, this build reads version %d", m.Version, Version)
 	}
+	// A threshold out of range would match everything, or nothing, in
+	// silence (a hand-edited "match": 90 meaning 90%).
+	if t := m.Thresholds; !(t.Match > 0 && t.Match <= 1) || !(t.Review >= 0 && t.Review <= t.Match) {
+		return nil, fmt.Errorf("model: thresholds match %v and review %v: want probabilities, 0 < review ≤ match ≤ 1 (review may be 0)", t.Match, t.Review)
+	}
 	if _, err := m.Compile(); err != nil {
 		return nil, err
 	}

@@ -262,12 +262,48 @@ func TestWriteRead(t *testing.T) {
 		`{"version": 1, "prior": 0.1, "surprise": 1}`,
 		`{"version": 1, "prior": 0.1, "source_priors": [{"a": "x", "b": "y", "prior": 1}]}`,
 		`{"version": 1, "prior": 0.1, "comparisons": [{"name": "x", "feature": "x", "levels": [{"label": "e", "method": "exact", "m": 0.5, "u": 0.5}]}]}`,
-		`{"version": 1, "prior": 0.1, "comparisons": [{"name": "x", "feature": "x", "levels": [{"label": "else", "method": "else", "m": 0, "u": 0.5}]}]}`,
+		`{"version": 1, "prior": 0.1, "thresholds": {"match": 0.9, "review": 0.6}, "comparisons": [{"name": "x", "feature": "x", "levels": [{"label": "else", "method": "else", "m": 0, "u": 0.5}]}]}`,
+		`{"version": 1, "prior": 0.1, "thresholds": {"match": 90, "review": 60}}`,
+		`{"version": 1, "prior": 0.1, "thresholds": {"match": 0, "review": 0}}`,
+		`{"version": 1, "prior": 0.1, "thresholds": {"match": 0.6, "review": 0.9}}`,
+		`{"version": 1, "prior": 0.1, "thresholds": {"match": 0.9, "review": -0.1}}`,
 	} {
 		if _, err := model.Read(strings.NewReader(bad)); err == nil {
 			t.Errorf("Read(%s) succeeded, want error", bad)
 		}
 	}
+	if _, err := model.Read(strings.NewReader(`{"version": 1, "prior": 0.1, "thresholds": {"match": 1, "review": 0}}`)); err != nil {
+		t.Errorf("thresholds at their bounds: %v", err)
+	}
+}
+
+// FuzzRead: any model file is read or refused, never a panic; a model
+// read scores a pair to a finite weight, or an infinite one only from
+// a threshold of its own (none here), and decides it.
+func FuzzRead(f *testing.F) {
+	var buf bytes.Buffer
+	if err := testModel().Write(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.String())
+	f.Add(`{"version": 1, "prior": 0.1, "thresholds": {"match": 0.9, "review": 0.6}, "comparisons": [{"name": "x", "feature": "name", "kind": "name", "levels": [{"label": "e", "method": "exact", "m": 0.9, "u": 0.01}, {"label": "else", "method": "else", "m": 0.1, "u": 0.99}]}]}`)
+	a, b := person("a", "ann smith", "1990-01-02"), person("b", "ann smith", "1990-01-03")
+	f.Fuzz(func(t *testing.T, file string) {
+		m, err := model.Read(strings.NewReader(file))
+		if err != nil {
+			return
+		}
+		s, err := m.Compile()
+		if err != nil {
+			t.Fatalf("read but does not compile: %v", err)
+		}
+		levels := make([]uint8, len(s.Comps))
+		w := s.Compare(a, b, levels, nil)
+		if math.IsNaN(w) {
+			t.Fatalf("weight NaN of a model read: %s", file)
+		}
+		s.Decide(w, levels)
+	})
 }
 
 func TestMonotone(t *testing.T) {
