@@ -234,7 +234,7 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, each bool, load toLoad, 
 	var chs []Change
 	ops := 1
 	if each {
-		ops = len(load.records) / 2 // a decision's pair
+		ops = len(load.records) / 2 // DecideAll loads the two records of each decision
 	}
 	err := l.changeOps(ctx, ops, func(w *Live, tx store.Tx) ([]toAudit, error) {
 		chs = nil // afresh if the change runs again

@@ -58,3 +58,16 @@ func GroupReviews(items []record.Review) []ReviewGroup {
 	})
 	return groups
 }
+
+// ByRecordInDoubt returns the pairs of q grouped as GroupReviews groups
+// them, one group after another, and beside each pair the record it holds
+// in doubt: the queue by record in doubt as a list.
+func ByRecordInDoubt(q []record.Review) (pairs []record.Review, doubt []record.Key) {
+	for _, g := range GroupReviews(q) {
+		for _, r := range g.Pairs {
+			pairs = append(pairs, r)
+			doubt = append(doubt, g.Record)
+		}
+	}
+	return pairs, doubt
+}

@@ -48,5 +48,21 @@ func TestGroupReviews(t *testing.T) {
 		if !reflect.DeepEqual(got, c.want) || pairs != len(c.items) {
 			t.Errorf("%s: groups %q (%d pairs), want %q (%d)", c.name, got, pairs, c.want, len(c.items))
 		}
+		// The same groups as a list: each pair beside its record in doubt.
+		var listed []string
+		list, doubt := live.ByRecordInDoubt(c.items)
+		for i, p := range list {
+			if n := len(listed); n == 0 || !strings.HasPrefix(listed[n-1], doubt[i].String()+":") {
+				listed = append(listed, doubt[i].String()+":")
+			}
+			other := p.A
+			if other == doubt[i] {
+				other = p.B
+			}
+			listed[len(listed)-1] += " " + other.String()
+		}
+		if len(list) != len(doubt) || !reflect.DeepEqual(listed, c.want) {
+			t.Errorf("%s: by record in doubt %q, want %q", c.name, listed, c.want)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -30,6 +31,7 @@ import (
 	"github.com/concord-er/concord/audit"
 	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/explain"
+	"github.com/concord-er/concord/internal/reviewfile"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/normalize"
@@ -173,6 +175,8 @@ func (w *workbench) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /review", w.handle(access.OpRead, w.review))
 	mux.HandleFunc("POST /review", w.handle(access.OpDecide, w.decide))
 	mux.HandleFunc("POST /review/group", w.handle(access.OpDecide, w.decideGroup))
+	mux.HandleFunc("GET /review/queue.csv", w.handle(access.OpRead, w.reviewCSV))
+	mux.HandleFunc("POST /review/file", w.handleBody(access.OpDecide, maxVerdictFile, true, w.decideFile))
 	mux.HandleFunc("POST /entities/{id}/split", w.handle(access.OpDecide, w.split))
 	mux.HandleFunc("POST /entities/{id}/merge", w.handle(access.OpDecide, w.merge))
 	mux.HandleFunc("GET /whynot", w.handle(access.OpRead, w.whyNot))
@@ -502,16 +506,34 @@ func (w *workbench) logout(rw http.ResponseWriter, r *http.Request) {
 // handle wraps a page: the session (or the log-in page), the role, the
 // view, bounds and time, the CSRF token of a form, the access log entry.
 func (w *workbench) handle(op access.Op, fn func(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error)) http.HandlerFunc {
+	return w.handleBody(op, 64<<10, false, fn)
+}
+
+// handleBody is handle of a page whose form's body may be up to limit
+// bytes, and, with files, a form that sends files (multipart/form-data,
+// held in memory: they are within limit).
+func (w *workbench) handleBody(op access.Op, limit int64, files bool, fn func(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error)) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
 		_, sess := w.session(r)
 		if sess == nil {
 			http.Redirect(rw, r, "/login", http.StatusSeeOther)
 			return
 		}
-		r.Body = http.MaxBytesReader(rw, r.Body, 64<<10)
-		if r.Method == http.MethodPost && (r.ParseForm() != nil || !validCSRF(r, sess)) {
-			w.render(rw, r, sess, page{name: "search", status: http.StatusForbidden, data: w.searchForm(nil)}, "the form has expired: load the page again")
-			return
+		r.Body = http.MaxBytesReader(rw, r.Body, limit)
+		if r.Method == http.MethodPost {
+			var err error
+			if files {
+				err = r.ParseMultipartForm(limit)
+				if r.MultipartForm != nil {
+					defer r.MultipartForm.RemoveAll()
+				}
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil || !validCSRF(r, sess) {
+				w.render(rw, r, sess, page{name: "search", status: http.StatusForbidden, data: w.searchForm(nil)}, "the form has expired: load the page again")
+				return
+			}
 		}
 		c := &caller{principal: sess.principal, purpose: sess.purpose}
 		status := http.StatusOK
@@ -1688,6 +1710,104 @@ func (w *workbench) decideGroup(ctx context.Context, r *http.Request, c *caller,
 			done += fmt.Sprintf(" Judged the same but kept apart by earlier decisions: %s.", strings.Join(apart, "; "))
 		}
 		p.data.(*reviewData).Done = done
+	}
+	return p, err
+}
+
+// maxVerdictFile bounds a file of verdicts sent from the review page.
+const maxVerdictFile = 8 << 20
+
+// maxQueueCSV bounds the pairs the review page's CSV lists.
+const maxQueueCSV = 100_000
+
+// reviewCSV is the review queue as the reader sees it, in the page's order
+// (most uncertain or strongest first, or by record in doubt), as a CSV
+// file to fill in (internal/reviewfile): the first maxQueueCSV pairs.
+func (w *workbench) reviewCSV(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	q := r.URL.Query()
+	items, _, err := w.s.l.ReviewPage(ctx, v, live.ReviewFilter{Apart: q.Get("apart") != ""}, nil, maxQueueCSV)
+	if err != nil {
+		return page{}, err
+	}
+	var doubt []record.Key
+	switch q.Get("order") {
+	case "record":
+		if items, doubt = live.ByRecordInDoubt(items); doubt == nil {
+			doubt = []record.Key{}
+		}
+	case "strongest":
+	default:
+		slices.SortStableFunc(items, func(a, b record.Review) int { return cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight)) })
+	}
+	var buf bytes.Buffer
+	if err := reviewfile.Write(&buf, items, doubt); err != nil {
+		return page{}, err
+	}
+	return page{download: &download{name: "review-queue.csv", contentType: "text/csv; charset=utf-8", body: buf.Bytes()}}, nil
+}
+
+// decideFile decides the verdicts of a file sent from the review page
+// (reviewfile.Read): every row checked first, its records ones the reader
+// sees (one it may not is not found, as anywhere), and nothing decided if
+// any row cannot be; then in transactions of live.MaxDecisions, each
+// decision audited alone.
+func (w *workbench) decideFile(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
+	// A file refused shows the queue with the reason.
+	failed := page{name: "review", data: &reviewData{Order: "uncertain"}}
+	if p, err := w.review(ctx, r, c, v); err == nil {
+		failed = p
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		return failed, huma.Error422UnprocessableEntity("choose a file of verdicts: the queue's CSV with its verdict column filled in")
+	}
+	defer f.Close()
+	name := hdr.Filename
+	if name = filepath.Base(name); len(name) > 100 || name == "." || name == "/" {
+		name = "the file"
+	}
+	ds, left, err := reviewfile.Read(f, name, reviewfile.Options{Reviewer: c.principal.ID, Comment: r.PostForm.Get("comment"), CheckText: live.CheckReviewer,
+		Stored: func(k record.Key) (bool, error) {
+			if !v.Record(k) {
+				return false, nil
+			}
+			_, err := w.s.l.Record(ctx, k, v)
+			if errors.Is(err, store.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		}})
+	if err != nil {
+		var se huma.StatusError
+		if errors.As(err, &se) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return failed, err
+		}
+		return failed, huma.Error422UnprocessableEntity(err.Error())
+	}
+	count := map[record.Verdict]int{}
+	decided := 0
+	for batch := range slices.Chunk(ds, live.MaxDecisions) {
+		decisions := make([]record.Decision, len(batch))
+		for i, d := range batch {
+			decisions[i] = d.Decision
+		}
+		chs, err := w.s.l.DecideAll(ctx, decisions)
+		if err != nil {
+			if decided > 0 {
+				return failed, fmt.Errorf("%s: the decisions from line %d (the %d before them are decided): %w", name, batch[0].Line, decided, err)
+			}
+			return failed, err
+		}
+		for i, ch := range chs {
+			c.touched(ch.Entity)
+			count[decisions[i].Verdict]++
+			decided++
+		}
+	}
+	p, err := w.review(ctx, r, c, v)
+	if err == nil {
+		p.data.(*reviewData).Done = fmt.Sprintf("%s: %d decided: %d same, %d different, %d unsure; %d left in review.",
+			name, decided, count[record.VerdictSame], count[record.VerdictDifferent], count[record.VerdictUnsure], left)
 	}
 	return p, err
 }

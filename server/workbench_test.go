@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -58,6 +61,28 @@ func (b *browser) post(path string, form url.Values) response {
 	b.t.Helper()
 	req, _ := http.NewRequest("POST", b.base+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// upload posts a form with a file, as a browser sends one
+// (multipart/form-data).
+func (b *browser) upload(path string, form url.Values, field, name, content string) response {
+	b.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, err := mw.CreateFormFile(field, name)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	io.WriteString(fw, content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.base+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return b.do(req)
 }
 
@@ -212,6 +237,7 @@ func TestWorkbenchNoLeaks(t *testing.T) {
 		b.login(f, "out", purpose)
 		for _, p := range []string{"/", "/?f.name=ann", "/?f.name=cyrus&f.phone=9q9q22", "/?f.phone=5x5y5",
 			"/entities/" + string(a.Entity), "/entities/" + string(all.Entity), "/pairs?a=pub/a&b=sec/b", "/review", "/review?order=record",
+			"/review/queue.csv", "/review/queue.csv?order=record", "/review/queue.csv?order=strongest",
 			"/entities/" + string(a.Entity) + "/network", "/entities/" + string(all.Entity) + "/network",
 			"/entities/" + string(a.Entity) + "/network/network.graphml", "/entities/" + string(all.Entity) + "/network/network.gexf",
 			"/whynot?a=" + string(a.Entity) + "&b=" + string(all.Entity), "/model", "/audit", "/quality"} {
@@ -550,6 +576,71 @@ func TestAPIDecideAll(t *testing.T) {
 		if p == "pub/a pub/b" || p == "pub/b pub/c" {
 			t.Errorf("decided pair %s still in review", p)
 		}
+	}
+}
+
+// The review queue in a spreadsheet, from the workbench: downloaded as
+// CSV in the page's order (the reader's view: no pair of a source it may
+// not see), filled in, and sent back; a file with a row that cannot be
+// decided — a record the reader may not see among them — decides none.
+func TestWorkbenchReviewFile(t *testing.T) {
+	f := reviewFixture(t, [3]string{"a", "ann lee", "111"}, [3]string{"b", "ann lee", "222"}, [3]string{"c", "cy", "222"})
+	f.put(t, "sec", "s", "cy", "222")
+	b := f.browser(t)
+	csrf := b.login(f, "out", "")
+	if r := b.get("/review"); !strings.Contains(r.body, `action="/review/file"`) || !strings.Contains(r.body, `enctype="multipart/form-data"`) {
+		t.Fatalf("the review page has no form for a file: %s", r.body)
+	}
+	dl := b.get("/review/queue.csv?order=record")
+	if dl.status != 200 || !strings.Contains(dl.header.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(dl.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("queue download: %d %v", dl.status, dl.header)
+	}
+	rows, err := csv.NewReader(strings.NewReader(dl.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "record_in_doubt" || rows[0][len(rows[0])-2] != "verdict" || len(rows) != 3 || strings.Contains(dl.body, "sec") {
+		t.Fatalf("the queue by record, as out sees it: %q", rows)
+	}
+	verdict := len(rows[0]) - 2
+	// A file naming sec/s, which out may not see: not found, nothing decided.
+	before := f.reviews(t)
+	bad := "source_a,record_id_a,source_b,record_id_b,verdict\npub,a,pub,b,same\npub,c,sec,s,same\n"
+	r := b.upload("/review/file", url.Values{"csrf": {csrf}}, "file", "mine.csv", bad)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "mine.csv:3: record_id_b: record sec/s is not in the store") {
+		t.Errorf("a file with a record out may not see: %d %s", r.status, r.body)
+	}
+	if got := f.reviews(t); !slices.Equal(got, before) {
+		t.Fatalf("a refused file changed the queue: %v, was %v", got, before)
+	}
+	// CSRF, and a principal who may not decide.
+	if r := b.upload("/review/file", url.Values{"csrf": {"forged"}}, "file", "q.csv", dl.body); r.status != http.StatusForbidden {
+		t.Errorf("a forged token: %d", r.status)
+	}
+	adm := f.browser(t)
+	admCSRF := adm.login(f, "adm", "case")
+	if r := adm.upload("/review/file", url.Values{"csrf": {admCSRF}}, "file", "q.csv", dl.body); r.status != http.StatusForbidden {
+		t.Errorf("a principal who may not decide: %d", r.status)
+	}
+	// The first pair same, the other left, the file sent with semicolons.
+	rows[1][verdict] = "same"
+	var sb strings.Builder
+	w := csv.NewWriter(&sb)
+	w.Comma = ';'
+	w.WriteAll(rows)
+	r = b.upload("/review/file", url.Values{"csrf": {csrf}, "comment": {"the sheet"}}, "file", "queue.csv", sb.String())
+	if r.status != 200 || !strings.Contains(r.body, "queue.csv: 1 decided: 1 same, 0 different, 0 unsure; 1 left in review.") {
+		t.Fatalf("a filled-in file: %d %s", r.status, r.body)
+	}
+	pair := rows[1][2] + "/" + rows[1][3] + " " + rows[1][4] + "/" + rows[1][5]
+	for _, p := range f.reviews(t) {
+		if p == pair {
+			t.Errorf("decided pair %s still in review", p)
+		}
+	}
+	a, bb, _ := strings.Cut(pair, " ")
+	if f.entityOf(t, a) != f.entityOf(t, bb) {
+		t.Errorf("%s and %s judged the same are apart", a, bb)
 	}
 }
 

@@ -26,7 +26,7 @@ var tiers = map[string]int{
 
 	"model": 2, "explain": 2, "store": 2, "relate": 2, "relate/relatetest": 2,
 
-	"engine": 3,
+	"engine": 3, "internal/reviewfile": 3,
 
 	"live": 4, "internal/fixture": 4,
 

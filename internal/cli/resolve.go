@@ -21,6 +21,7 @@ import (
 	"github.com/concord-er/concord/engine"
 	"github.com/concord-er/concord/eval"
 	"github.com/concord-er/concord/internal/progress"
+	"github.com/concord-er/concord/internal/reviewfile"
 	"github.com/concord-er/concord/live"
 	"github.com/concord-er/concord/model"
 	"github.com/concord-er/concord/record"
@@ -335,28 +336,18 @@ func writeRelationships(path string, res *engine.Resolution) error {
 	})
 }
 
-// reviewColumns are the columns of review.csv; concord review --csv adds
-// verdict and comment.
-var reviewColumns = []string{"source_a", "record_id_a", "source_b", "record_id_b", "probability", "match_weight", "reason", "match_key"}
-
 func writeReview(path string, pairs []engine.ReviewPair) error {
 	return writeCSV(path, func(w *csv.Writer) error {
-		if err := w.Write(reviewColumns); err != nil {
+		if err := w.Write(reviewfile.Columns); err != nil {
 			return err
 		}
 		for _, p := range pairs {
-			if err := w.Write(reviewRow(p.A, p.B, p.Probability, p.Weight, p.Reason, p.Rule)); err != nil {
+			if err := w.Write(reviewfile.Row(p.A, p.B, p.Probability, p.Weight, p.Reason, p.Rule)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-}
-
-// reviewRow is a pair's row of review.csv.
-func reviewRow(a, b record.Key, probability, weight float64, reason, rule string) []string {
-	return []string{a.Source, a.ID, b.Source, b.ID,
-		strconv.FormatFloat(probability, 'f', 6, 64), strconv.FormatFloat(weight, 'f', 3, 64), reason, rule}
 }
 
 func writeCSV(path string, body func(*csv.Writer) error) error {

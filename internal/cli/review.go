@@ -32,7 +32,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	comment := fs.String("comment", "", "why (kept in the store; the audit log keeps its digest)")
 	decisions := fs.Bool("decisions", false, "list the decisions taken instead of the queue")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	asCSV := fs.Bool("csv", false, "list the queue as CSV, with empty verdict and comment columns to fill in and decide with --decide-file")
+	asCSV := fs.Bool("csv", false, "list the queue as CSV, with empty verdict and comment columns to fill in and decide with --decide-file (with --by-record, the record in doubt in a first column, its pairs together)")
 	limit := fs.Int("limit", 0, "list at most `N` pairs of the queue, strongest first (0: all)")
 	source := fs.String("source", "", "list only the pairs with a record of this `SOURCE`")
 	reason := fs.String("reason", "", "list only the pairs in review for this reason: band, conflict, ambiguous or refused")
@@ -53,8 +53,8 @@ func runReview(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "one of --decide, --decide-file, --merge, --split at a time", hint: reviewSynopsis}
 	case acting && *reviewer == "":
 		return &usageError{msg: "--reviewer is required to decide, merge or split", hint: reviewSynopsis}
-	case *asCSV && (acting || *decisions || *byRecord || *asJSON):
-		return &usageError{msg: "--csv lists the queue: not with --json, --by-record, --decisions, or a decision", hint: reviewSynopsis}
+	case *asCSV && (acting || *decisions || *asJSON):
+		return &usageError{msg: "--csv lists the queue: not with --json, --decisions, or a decision", hint: reviewSynopsis}
 	case (*merge && *comment == "") || (*split != "" && *comment == ""):
 		return &usageError{msg: "a manual merge or split needs --comment with the reason", hint: reviewSynopsis}
 	case *byRecord && (acting || *decisions):
@@ -76,10 +76,10 @@ func runReview(ctx context.Context, env Env, args []string) error {
 				return err
 			}
 			switch {
+			case *asCSV:
+				return printQueueCSV(env, q, *byRecord)
 			case *byRecord:
 				return printGroups(env, live.GroupReviews(q), *asJSON)
-			case *asCSV:
-				return printQueueCSV(env, q)
 			}
 			return printQueue(env, q, *asJSON)
 		}

@@ -315,6 +315,25 @@ func TestReviewDecideFile(t *testing.T) {
 	if len(left) != 2 || pairOf(left[1]) != pairOf(rows[2]) {
 		t.Errorf("the queue after: %q", left)
 	}
+	// By record: the record in doubt in a first column, which a file
+	// decided ignores.
+	grouped, err := csv.NewReader(strings.NewReader(mustRun(t, "review", "--config", cfg, "--csv", "--by-record"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(grouped) != 2 || grouped[0][0] != "record_in_doubt" || grouped[1][0] != "people/b" || pairOf(grouped[1][1:]) != pairOf(rows[2]) {
+		t.Fatalf("review --csv --by-record: %q", grouped)
+	}
+	grouped[1][9] = "different"
+	var gb strings.Builder
+	w := csv.NewWriter(&gb)
+	w.WriteAll(grouped)
+	last := filepath.Join(dir, "grouped.csv")
+	write(t, last, gb.String())
+	mustRun(t, "review", "--config", cfg, "--decide-file", last, "--reviewer", "rev")
+	if q := mustRun(t, "review", "--config", cfg, "--csv"); strings.Count(q, "\n") != 1 {
+		t.Errorf("the queue after both files: %q", q)
+	}
 	if code, _, errs := run(t, "review", "--config", cfg, "--csv", "--json"); code != 2 || !strings.Contains(errs, "--csv") {
 		t.Errorf("review --csv --json: exit %d %s", code, errs)
 	}

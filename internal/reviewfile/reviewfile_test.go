@@ -1,4 +1,4 @@
-package cli
+package reviewfile
 
 import (
 	"errors"
@@ -8,6 +8,20 @@ import (
 
 	"github.com/concord-er/concord/record"
 )
+
+// checkText refuses a comment with a control character, as
+// live.CheckReviewer does.
+func checkText(_, comment string) error {
+	if strings.ContainsAny(comment, "\x1b\x00") {
+		return errors.New("the comment holds a control character")
+	}
+	return nil
+}
+
+// read reads a file of the tests: reviewer rev, comment c.
+func read(file, c string) ([]Decision, int, error) {
+	return Read(strings.NewReader(file), "f", Options{Reviewer: "rev", Comment: c, Stored: storedKeys, CheckText: checkText})
+}
 
 // storedKeys reports the records p/1 to p/9 and q/1 as stored.
 func storedKeys(k record.Key) (bool, error) {
@@ -55,12 +69,12 @@ f:2: verdict: "sme": want same, different or unsure (or nothing, to leave the pa
 f:3: record_id_b: p/1 and itself
 f:4: record_id_b: record x/9 is not in the store
 f:5: source_a: empty
-f:6: comment: bad decision: the comment holds a control character`},
+f:6: comment: the comment holds a control character`},
 		{name: "a broken quote", file: "source_a,record_id_a,source_b,record_id_b,verdict\np,\"1,p,2,same\n", err: "f: parse error on line 2"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ds, left, err := readDecisionFile(strings.NewReader(tc.file), "f", "rev", "default", storedKeys)
+			ds, left, err := read(tc.file, "default")
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("error %v, want one with %q", err, tc.err)
@@ -78,7 +92,7 @@ f:6: comment: bad decision: the comment holds a control character`},
 				if d.Reviewer != "rev" {
 					t.Errorf("reviewer %q", d.Reviewer)
 				}
-				got = append(got, fmt.Sprintf("%s %s %s %s @%d", d.A, d.B, d.Verdict, d.Comment, d.line))
+				got = append(got, fmt.Sprintf("%s %s %s %s @%d", d.A, d.B, d.Verdict, d.Comment, d.Line))
 			}
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") || left != tc.left {
 				t.Errorf("got %q, %d left\nwant %q, %d left", got, left, tc.want, tc.left)
@@ -87,33 +101,33 @@ f:6: comment: bad decision: the comment holds a control character`},
 	}
 }
 
-// Bad rows past maxDecisionErrors are counted, not listed; a store that
+// Bad rows past MaxErrors are counted, not listed; a store that
 // fails is an error of its own.
 func TestReadDecisionFileBounds(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("source_a,record_id_a,source_b,record_id_b,verdict\n")
-	for range maxDecisionErrors + 5 {
+	for range MaxErrors + 5 {
 		b.WriteString("p,1,p,2,maybe\n")
 	}
-	_, _, err := readDecisionFile(strings.NewReader(b.String()), "f", "rev", "", storedKeys)
-	if err == nil || strings.Count(err.Error(), "\nf:") != maxDecisionErrors || !strings.HasSuffix(err.Error(), "and 5 more rows") {
+	_, _, err := read(b.String(), "")
+	if err == nil || strings.Count(err.Error(), "\nf:") != MaxErrors || !strings.HasSuffix(err.Error(), "and 5 more rows") {
 		t.Errorf("error %v", err)
 	}
 	broken := errors.New("store down")
-	_, _, err = readDecisionFile(strings.NewReader("source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\n"), "f", "rev", "",
-		func(record.Key) (bool, error) { return false, broken })
+	_, _, err = Read(strings.NewReader("source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\n"), "f",
+		Options{Reviewer: "rev", CheckText: checkText, Stored: func(record.Key) (bool, error) { return false, broken }})
 	if !errors.Is(err, broken) {
 		t.Errorf("error %v, want the store's", err)
 	}
 }
 
-func FuzzDecisionFile(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	f.Add("source_a,record_id_a,source_b,record_id_b,verdict,comment\np,1,p,2,same,ok\np,1,p,3,,\n")
 	f.Add("\uFEFFSource_A;Record_ID_A;Source_B;Record_ID_B;Verdict\r\np;1;q;1; Different \r\n")
 	f.Add("verdict\trecord_id_b\tsource_b\trecord_id_a\tsource_a\nunsure\t2\tp\t1\tp\n")
 	f.Add("source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\np,2,p,1,different\n")
 	f.Fuzz(func(t *testing.T, file string) {
-		ds, left, err := readDecisionFile(strings.NewReader(file), "f", "rev", "", storedKeys)
+		ds, left, err := read(file, "")
 		if err != nil {
 			if ds != nil || left != 0 {
 				t.Fatalf("decisions with an error: %v", err)
@@ -124,7 +138,7 @@ func FuzzDecisionFile(f *testing.F) {
 		for _, d := range ds {
 			ok, _ := storedKeys(d.A)
 			okB, _ := storedKeys(d.B)
-			if !d.Verdict.Valid() || d.A == d.B || !ok || !okB || d.line < 2 || seen[record.NewPair(d.A, d.B)] {
+			if !d.Verdict.Valid() || d.A == d.B || !ok || !okB || d.Line < 2 || seen[record.NewPair(d.A, d.B)] {
 				t.Fatalf("decision %+v", d)
 			}
 			seen[record.NewPair(d.A, d.B)] = true
