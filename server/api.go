@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -132,6 +133,7 @@ type (
 			Groups []live.ReviewGroup `json:"groups"`
 			Pairs  int                `json:"pairs" doc:"The pairs of the queue read and grouped."`
 			More   bool               `json:"more,omitempty" doc:"The queue holds more pairs than were read (the strongest are read first): decide some, and ask again."`
+			Next   string             `json:"next,omitempty" doc:"The cursor of the next page of groups (pass it as after); absent on the last."`
 		}
 	}
 	decision struct {
@@ -281,6 +283,17 @@ func changeOf(ch live.Change, v access.View) changeBody {
 		b.Entity, b.Previous = "", ""
 	}
 	return b
+}
+
+// maxGroupScan bounds the pairs of the queue GET /v1/review/groups reads
+// and groups.
+const maxGroupScan = 100_000
+
+// groupCursor is where a page of GET /v1/review/groups ended: its last
+// group's size and record.
+type groupCursor struct {
+	Pairs  int        `json:"p"`
+	Record record.Key `json:"r"`
 }
 
 // decision is a caller's decision on a pair it may see: a pair it may
@@ -560,27 +573,46 @@ func (s *Server) routes() {
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "review-groups", Method: http.MethodGet, Path: "/v1/review/groups",
-		Summary:     "The review queue grouped by the record it holds in doubt",
-		Description: "The first 5,000 pairs of the queue (strongest first) that the filters keep, grouped by record in doubt: each pair with whichever of its records more pairs hold; the groups of more pairs first, each group's pairs strongest first."}),
+		Summary: "The review queue grouped by the record it holds in doubt",
+		Description: "The first 100,000 pairs of the queue (strongest first) that the filters keep, grouped by record in doubt: each pair with whichever of its records more pairs hold; the groups of more pairs first (then by record), each group's pairs strongest first; in pages of limit groups, the next one after the cursor next. " +
+			"Decisions taken between pages move groups: a group the decisions shrink may be passed over; ask again from the first page."}),
 		func(ctx context.Context, in *struct {
 			PurposeParam
 			ReviewFilterParams
-			Limit int `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"At most this many groups."`
+			Limit int    `query:"limit" minimum:"1" maximum:"1000" default:"100" doc:"At most this many groups."`
+			After string `query:"after" maxLength:"1000" doc:"The cursor of a page before (its next)."`
 		}) (*reviewGroupsOut, error) {
 			_, v, err := s.begin(ctx, access.OpRead)
 			if err != nil {
 				return nil, err
 			}
-			f := in.ReviewFilterParams.filter()
-			items, next, err := s.l.ReviewPage(ctx, v, f, nil, reviewScan)
+			var after *groupCursor
+			if in.After != "" {
+				after = &groupCursor{}
+				if err := s.cursors.open(in.After, after); err != nil {
+					return nil, err
+				}
+			}
+			items, next, err := s.l.ReviewPage(ctx, v, in.ReviewFilterParams.filter(), nil, maxGroupScan)
 			if err != nil {
 				return nil, s.fail(err)
 			}
 			groups := live.GroupReviews(items)
+			if after != nil {
+				// The first group past the cursor, in GroupReviews' order.
+				groups = groups[sort.Search(len(groups), func(i int) bool {
+					g := groups[i]
+					return len(g.Pairs) < after.Pairs || len(g.Pairs) == after.Pairs && g.Record.String() > after.Record.String()
+				}):]
+			}
 			out := &reviewGroupsOut{}
 			out.Body.Groups = groups[:min(len(groups), in.Limit)]
 			if out.Body.Groups == nil {
 				out.Body.Groups = []live.ReviewGroup{}
+			}
+			if len(groups) > in.Limit {
+				last := out.Body.Groups[len(out.Body.Groups)-1]
+				out.Body.Next = s.cursors.seal(groupCursor{Pairs: len(last.Pairs), Record: last.Record})
 			}
 			out.Body.Pairs, out.Body.More = len(items), next != nil
 			return out, nil

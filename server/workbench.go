@@ -530,6 +530,15 @@ func (w *workbench) handleBody(op access.Op, limit int64, files bool, fn func(ct
 			} else {
 				err = r.ParseForm()
 			}
+			if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+				size := fmt.Sprintf("%d KiB", limit>>10)
+				if limit%(1<<20) == 0 {
+					size = fmt.Sprintf("%d MiB", limit>>20)
+				}
+				w.render(rw, r, sess, page{name: "search", status: http.StatusRequestEntityTooLarge, data: w.searchForm(nil)},
+					"the form is larger than "+size+": send less at once")
+				return
+			}
 			if err != nil || !validCSRF(r, sess) {
 				w.render(rw, r, sess, page{name: "search", status: http.StatusForbidden, data: w.searchForm(nil)}, "the form has expired: load the page again")
 				return

@@ -517,6 +517,31 @@ func TestAPIReviewGroups(t *testing.T) {
 	if r := f.call(t, "ann", "x", "GET", "/v1/review/groups?limit=0", nil); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("limit 0: %d", r.status)
 	}
+	// In pages: pub/b's group of two, then dee's of one, then none.
+	f.put(t, "pub", "d", "dee", "444")
+	f.put(t, "pub", "e", "dee", "555")
+	var page struct {
+		Groups []live.ReviewGroup `json:"groups"`
+		Next   string             `json:"next"`
+	}
+	var seen []string
+	next := ""
+	for range 3 {
+		page.Next = ""
+		f.call(t, "ann", "x", "GET", "/v1/review/groups?limit=1&after="+next, nil).decode(t, &page)
+		for _, g := range page.Groups {
+			seen = append(seen, fmt.Sprintf("%s:%d", g.Record, len(g.Pairs)))
+		}
+		if next = page.Next; next == "" {
+			break
+		}
+	}
+	if strings.Join(seen, " ") != "pub/b:2 pub/d:1" || next != "" {
+		t.Errorf("groups page by page: %v (next %q)", seen, next)
+	}
+	if r := f.call(t, "ann", "x", "GET", "/v1/review/groups?after=forged", nil); r.status == http.StatusOK {
+		t.Errorf("a forged cursor: %d", r.status)
+	}
 }
 
 // POST /v1/decisions/batch: the pairs of a record in doubt decided at
@@ -613,7 +638,10 @@ func TestWorkbenchReviewFile(t *testing.T) {
 	if got := f.reviews(t); !slices.Equal(got, before) {
 		t.Fatalf("a refused file changed the queue: %v, was %v", got, before)
 	}
-	// CSRF, and a principal who may not decide.
+	// A file over the bound, CSRF, and a principal who may not decide.
+	if r := b.upload("/review/file", url.Values{"csrf": {csrf}}, "file", "big.csv", strings.Repeat("x", 9<<20)); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "larger than 8 MiB") {
+		t.Errorf("a file over 8 MiB: %d", r.status)
+	}
 	if r := b.upload("/review/file", url.Values{"csrf": {"forged"}}, "file", "q.csv", dl.body); r.status != http.StatusForbidden {
 		t.Errorf("a forged token: %d", r.status)
 	}

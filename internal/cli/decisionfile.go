@@ -33,8 +33,11 @@ func printQueueCSV(env Env, q []record.Review, byRecord bool) error {
 
 // decidedFile is what concord review --decide-file prints.
 type decidedFile struct {
-	File     string                 `json:"file"`
-	Decided  int                    `json:"decided"`
+	File    string `json:"file"`
+	Decided int    `json:"decided"`
+	// Checked is set when the file was checked alone (--check): nothing
+	// decided, Verdicts what it would decide.
+	Checked  bool                   `json:"checked_only,omitempty"`
 	Verdicts map[record.Verdict]int `json:"verdicts"`
 	Left     int                    `json:"left_in_review"` // rows without a verdict
 	// Audit is the sequence numbers of the first and last decisions'
@@ -43,12 +46,13 @@ type decidedFile struct {
 }
 
 // decideFromFile takes the decisions of a file (reviewfile.Read, gzipped
-// or not) once every row is checked, its records in the store too: in
+// or not), or with checkOnly counts them and takes none, once every row
+// is checked, its records in the store too: in
 // transactions of
 // live.MaxDecisions, each all or none, so that a store that fails midway
 // leaves the decisions of the transactions before, and the error says
 // how many.
-func decideFromFile(ctx context.Context, env Env, l *live.Live, path, reviewer, comment string) error {
+func decideFromFile(ctx context.Context, env Env, l *live.Live, path, reviewer, comment string, checkOnly bool) error {
 	if err := live.CheckReviewer(reviewer, comment); err != nil {
 		return err
 	}
@@ -73,6 +77,13 @@ func decideFromFile(ctx context.Context, env Env, l *live.Live, path, reviewer, 
 		return err
 	}
 	out := decidedFile{File: path, Verdicts: map[record.Verdict]int{}, Left: left}
+	if checkOnly {
+		out.Checked = true
+		for _, d := range ds {
+			out.Verdicts[d.Verdict]++
+		}
+		return printJSON(env.Stdout, out)
+	}
 	bar := progress.New(stderrFile(env), "decide")
 	for batch := range slices.Chunk(ds, live.MaxDecisions) {
 		decisions := make([]record.Decision, len(batch))

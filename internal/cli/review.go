@@ -16,7 +16,7 @@ import (
 
 const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--by-record] [--csv] [--decisions]        # the queue, or the decisions taken
 concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
-concord review --config concord.yaml --decide-file FILE.csv --reviewer NAME [--comment TEXT]     # the verdicts of a file: the queue as --csv lists it, filled in
+concord review --config concord.yaml --decide-file FILE.csv --reviewer NAME [--comment TEXT] [--check]     # the verdicts of a file: the queue as --csv lists it, filled in
 concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
 concord review --config concord.yaml --split ENTITY --reviewer NAME --comment TEXT SOURCE/ID…
 ENTITY: an entity id, or a record as SOURCE/ID (its entity)`
@@ -25,6 +25,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	fs := flags(env, "review", reviewSynopsis)
 	cfgPath := fs.String("config", "", "config file (concord.yaml)")
 	decide := fs.String("decide", "", "decide a pair: same, different or unsure")
+	check := fs.Bool("check", false, "with --decide-file: check every row of the file against the store and count its verdicts, deciding nothing")
 	decideFile := fs.String("decide-file", "", "decide the pairs of a CSV `FILE` with a verdict column (same, different, unsure, or empty: left in review) beside source_a, record_id_a, source_b and record_id_b, as --csv lists the queue; every row is checked before any is decided")
 	merge := fs.Bool("merge", false, "merge two entities by hand")
 	split := fs.String("split", "", "split these records out of `ENTITY` by hand")
@@ -53,6 +54,8 @@ func runReview(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "one of --decide, --decide-file, --merge, --split at a time", hint: reviewSynopsis}
 	case acting && *reviewer == "":
 		return &usageError{msg: "--reviewer is required to decide, merge or split", hint: reviewSynopsis}
+	case *check && *decideFile == "":
+		return &usageError{msg: "--check checks a --decide-file", hint: reviewSynopsis}
 	case *asCSV && (acting || *decisions || *asJSON):
 		return &usageError{msg: "--csv lists the queue: not with --json, --decisions, or a decision", hint: reviewSynopsis}
 	case (*merge && *comment == "") || (*split != "" && *comment == ""):
@@ -62,7 +65,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, (!acting || *decideFile != "") && fs.NArg() > 0:
 		return &usageError{msg: "wrong number of arguments", hint: reviewSynopsis}
 	}
-	return withLive(ctx, env, *cfgPath, !acting, func(l *live.Live) error {
+	return withLive(ctx, env, *cfgPath, !acting || *check, func(l *live.Live) error {
 		if !acting {
 			if *decisions {
 				ds, err := l.Decisions(ctx, access.Everything)
@@ -84,7 +87,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 			return printQueue(env, q, *asJSON)
 		}
 		if *decideFile != "" {
-			return decideFromFile(ctx, env, l, *decideFile, *reviewer, *comment)
+			return decideFromFile(ctx, env, l, *decideFile, *reviewer, *comment, *check)
 		}
 		var ch live.Change
 		var err error

@@ -289,6 +289,22 @@ func TestReviewDecideFile(t *testing.T) {
 	zw.Write([]byte(b.String()))
 	zw.Close()
 	write(t, good, gz.String())
+	// Checked alone: what it would decide, nothing decided.
+	var checked struct {
+		Decided  int            `json:"decided"`
+		Checked  bool           `json:"checked_only"`
+		Verdicts map[string]int `json:"verdicts"`
+		Left     int            `json:"left_in_review"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "review", "--config", cfg, "--decide-file", good, "--reviewer", "rev", "--check")), &checked); err != nil {
+		t.Fatal(err)
+	}
+	if !checked.Checked || checked.Decided != 0 || checked.Verdicts["same"] != 1 || checked.Left != 1 {
+		t.Errorf("--check printed %+v", checked)
+	}
+	if list := mustRun(t, "review", "--config", cfg, "--decisions"); strings.Contains(list, "same") {
+		t.Fatalf("--check decided: %s", list)
+	}
 	var out struct {
 		Decided  int            `json:"decided"`
 		Verdicts map[string]int `json:"verdicts"`
