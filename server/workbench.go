@@ -1762,13 +1762,16 @@ func (w *workbench) reviewCSV(ctx context.Context, r *http.Request, c *caller, v
 // decision audited alone.
 func (w *workbench) decideFile(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	// A file refused shows the queue with the reason.
-	failed := page{name: "review", data: &reviewData{Order: "uncertain"}}
-	if p, err := w.review(ctx, r, c, v); err == nil {
-		failed = p
+	failed := func(err error) (page, error) {
+		p, perr := w.review(ctx, r, c, v)
+		if perr != nil {
+			p = page{name: "review", data: &reviewData{Order: "uncertain"}}
+		}
+		return p, err
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return failed, huma.Error422UnprocessableEntity("choose a file of verdicts: the queue's CSV with its verdict column filled in")
+		return failed(huma.Error422UnprocessableEntity("choose a file of verdicts: the queue's CSV with its verdict column filled in"))
 	}
 	defer f.Close()
 	name := hdr.Filename
@@ -1786,12 +1789,11 @@ func (w *workbench) decideFile(ctx context.Context, r *http.Request, c *caller, 
 			}
 			return err == nil, err
 		}})
+	if bad := (*reviewfile.BadFile)(nil); errors.As(err, &bad) {
+		return failed(huma.Error422UnprocessableEntity(bad.Error()))
+	}
 	if err != nil {
-		var se huma.StatusError
-		if errors.As(err, &se) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return failed, err
-		}
-		return failed, huma.Error422UnprocessableEntity(err.Error())
+		return failed(err)
 	}
 	count := map[record.Verdict]int{}
 	decided := 0
@@ -1803,9 +1805,9 @@ func (w *workbench) decideFile(ctx context.Context, r *http.Request, c *caller, 
 		chs, err := w.s.l.DecideAll(ctx, decisions)
 		if err != nil {
 			if decided > 0 {
-				return failed, fmt.Errorf("%s: the decisions from line %d (the %d before them are decided): %w", name, batch[0].Line, decided, err)
+				err = fmt.Errorf("%s: the decisions from line %d (the %d before them are decided): %w", name, batch[0].Line, decided, err)
 			}
-			return failed, err
+			return failed(err)
 		}
 		for i, ch := range chs {
 			c.touched(ch.Entity)

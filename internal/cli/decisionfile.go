@@ -47,8 +47,7 @@ type decidedFile struct {
 
 // decideFromFile takes the decisions of a file (reviewfile.Read, gzipped
 // or not), or with checkOnly counts them and takes none, once every row
-// is checked, its records in the store too: in
-// transactions of
+// is checked, its records in the store too: in transactions of
 // live.MaxDecisions, each all or none, so that a store that fails midway
 // leaves the decisions of the transactions before, and the error says
 // how many.

@@ -29,10 +29,34 @@ func Row(a, b record.Key, probability, weight float64, reason, rule string) []st
 		strconv.FormatFloat(probability, 'f', 6, 64), strconv.FormatFloat(weight, 'f', 3, 64), reason, rule}
 }
 
+// formulaStart are the first characters that make a spreadsheet read a
+// cell as a formula.
+const formulaStart = "=+-@\t\r"
+
+// asText writes a cell of text (a record's id comes from its source, and
+// may be anything) so that a spreadsheet reads it as text, not as a
+// formula (=HYPERLINK(…) in a payment's reference): behind a quote, which
+// Read takes off again.
+func asText(s string) string {
+	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// fromText undoes asText.
+func fromText(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
+}
+
 // Write writes pairs of the review queue as CSV to fill in: Columns, then
 // empty verdict and comment columns. Given doubt, the record each pair
 // holds in doubt (as many as pairs, the pairs of a record together), a
-// first column record_in_doubt holds it.
+// first column record_in_doubt holds it. A text cell that a spreadsheet
+// would read as a formula is written behind a quote (asText).
 func Write(w io.Writer, pairs []record.Review, doubt []record.Key) error {
 	if doubt != nil && len(doubt) != len(pairs) {
 		return fmt.Errorf("reviewfile: %d records in doubt for %d pairs", len(doubt), len(pairs))
@@ -47,8 +71,11 @@ func Write(w io.Writer, pairs []record.Review, doubt []record.Key) error {
 	}
 	for i, r := range pairs {
 		row := append(Row(r.A, r.B, model.Probability(r.Weight), r.Weight, r.Reason, r.Rule), "", "")
+		for _, j := range []int{0, 1, 2, 3, 6, 7} { // the text: keys, reason, rule
+			row[j] = asText(row[j])
+		}
 		if doubt != nil {
-			row = append([]string{doubt[i].String()}, row...)
+			row = append([]string{asText(doubt[i].String())}, row...)
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -76,6 +103,17 @@ type Decision struct {
 	Line int
 }
 
+// BadFile is the error of a file that cannot be read, or of rows that
+// cannot be decided: the file's fault, as its message says. Other errors
+// of Read are Options.Stored's.
+type BadFile struct{ msg string }
+
+func (e *BadFile) Error() string { return e.msg }
+
+func badFile(format string, args ...any) error {
+	return &BadFile{msg: fmt.Sprintf(format, args...)}
+}
+
 // Options say who decides the rows of a file and how to check them.
 type Options struct {
 	Reviewer string
@@ -92,30 +130,33 @@ type Options struct {
 // commas, semicolons or tabs (as the header is: a spreadsheet of a
 // European locale writes semicolons), whose header names source_a,
 // record_id_a, source_b, record_id_b and verdict in any order and any case
-// (other columns, as Write's, are left alone). A row's verdict is same,
+// (other columns, as Write's, are left alone; a key behind the quote Write
+// puts before a formula's first character is read without it). A row's
+// verdict is same,
 // different or unsure, in any case; a row without one is left in review
 // and counted in left. A row's comment, or Options.Comment where it has
 // none, goes with its decision. The same pair twice is decided once, or is
 // an error where its verdicts differ. Every row is read before any
 // decision is returned: each bad row — a verdict unknown, a key empty, a
 // record not Stored, a comment CheckText refuses — is named by line and
-// field, up to MaxErrors of them, and none is returned.
+// field, up to MaxErrors of them, and none is returned. The file's faults
+// are a *BadFile.
 func Read(r io.Reader, name string, opt Options) (ds []Decision, left int, err error) {
 	lr := &io.LimitedReader{R: r, N: MaxBytes + 1}
 	br := bufio.NewReaderSize(lr, 64<<10)
 	comma, err := sniffComma(br)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", name, err)
+		return nil, 0, badFile("%s: %v", name, err)
 	}
 	cr := csv.NewReader(br)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, 0, fmt.Errorf("%s: empty file: want a header with %s", name, strings.Join(verdictColumns, ", "))
+		return nil, 0, badFile("%s: empty file: want a header with %s", name, strings.Join(verdictColumns, ", "))
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", name, err)
+		return nil, 0, badFile("%s: %v", name, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -131,7 +172,7 @@ func Read(r io.Reader, name string, opt Options) (ds []Decision, left int, err e
 		}
 	}
 	if len(missing) > 0 {
-		return nil, 0, fmt.Errorf("%s:1: the header has no column %s: want %s (a verdict of same, different or unsure per row, or none to leave it in review)",
+		return nil, 0, badFile("%s:1: the header has no column %s: want %s (a verdict of same, different or unsure per row, or none to leave it in review)",
 			name, strings.Join(missing, ", "), strings.Join(verdictColumns, ", "))
 	}
 	commentCol, hasComment := col["comment"]
@@ -149,11 +190,11 @@ func Read(r io.Reader, name string, opt Options) (ds []Decision, left int, err e
 			break
 		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", name, err)
+			return nil, 0, badFile("%s: %v", name, err)
 		}
 		line, _ := cr.FieldPos(0) // only of a row read whole: a bad one may have no field 0
 		if rows == MaxRows {
-			return nil, 0, fmt.Errorf("%s:%d: more than %d rows: split the file", name, line, MaxRows)
+			return nil, 0, badFile("%s:%d: more than %d rows: split the file", name, line, MaxRows)
 		}
 		field := func(c string) string {
 			if i := col[c]; i < len(row) {
@@ -171,8 +212,8 @@ func Read(r io.Reader, name string, opt Options) (ds []Decision, left int, err e
 			continue
 		}
 		d := Decision{Decision: record.Decision{
-			A:       record.Key{Source: field("source_a"), ID: field("record_id_a")},
-			B:       record.Key{Source: field("source_b"), ID: field("record_id_b")},
+			A:       record.Key{Source: fromText(field("source_a")), ID: fromText(field("record_id_a"))},
+			B:       record.Key{Source: fromText(field("source_b")), ID: fromText(field("record_id_b"))},
 			Verdict: verdict, Reviewer: opt.Reviewer, Comment: opt.Comment,
 		}, Line: line}
 		if hasComment && commentCol < len(row) && strings.TrimSpace(row[commentCol]) != "" {
@@ -211,13 +252,13 @@ func Read(r io.Reader, name string, opt Options) (ds []Decision, left int, err e
 		ds = append(ds, d)
 	}
 	if lr.N <= 0 {
-		return nil, 0, fmt.Errorf("%s: larger than %d MiB: split the file", name, MaxBytes>>20)
+		return nil, 0, badFile("%s: larger than %d MiB: split the file", name, MaxBytes>>20)
 	}
 	if nbad > 0 {
 		if nbad > len(bad) {
 			bad = append(bad, fmt.Sprintf("and %d more rows", nbad-len(bad)))
 		}
-		return nil, 0, fmt.Errorf("%d rows of %s cannot be decided; nothing was decided:\n%s", nbad, name, strings.Join(bad, "\n"))
+		return nil, 0, badFile("%d rows of %s cannot be decided; nothing was decided:\n%s", nbad, name, strings.Join(bad, "\n"))
 	}
 	return ds, left, nil
 }

@@ -1,8 +1,11 @@
 package reviewfile
 
 import (
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,11 +116,14 @@ func TestReadDecisionFileBounds(t *testing.T) {
 	if err == nil || strings.Count(err.Error(), "\nf:") != MaxErrors || !strings.HasSuffix(err.Error(), "and 5 more rows") {
 		t.Errorf("error %v", err)
 	}
+	if bad := (*BadFile)(nil); !errors.As(err, &bad) {
+		t.Errorf("bad rows: %T, want a *BadFile", err)
+	}
 	broken := errors.New("store down")
 	_, _, err = Read(strings.NewReader("source_a,record_id_a,source_b,record_id_b,verdict\np,1,p,2,same\n"), "f",
 		Options{Reviewer: "rev", CheckText: checkText, Stored: func(record.Key) (bool, error) { return false, broken }})
-	if !errors.Is(err, broken) {
-		t.Errorf("error %v, want the store's", err)
+	if bad := (*BadFile)(nil); !errors.Is(err, broken) || errors.As(err, &bad) {
+		t.Errorf("error %v, want the store's, not the file's", err)
 	}
 }
 
@@ -144,4 +150,38 @@ func FuzzRead(f *testing.F) {
 			seen[record.NewPair(d.A, d.B)] = true
 		}
 	})
+}
+
+// Write puts a quote before a text cell a spreadsheet would read as a
+// formula, and Read takes it off: a payment's reference =HYPERLINK(…)
+// or -7 goes out as text and comes back as the record's key.
+func TestWriteReadFormulas(t *testing.T) {
+	a := record.Key{Source: "pay", ID: `=HYPERLINK("http://x","y")`}
+	b := record.Key{Source: "pay", ID: "-7"}
+	c := record.Key{Source: "kyc", ID: "k1"}
+	pairs := []record.Review{{A: a, B: b, Weight: -1.5, Reason: "in the review band"}, {A: b, B: c, Weight: 2, Reason: "@once"}}
+	var buf bytes.Buffer
+	if err := Write(&buf, pairs, []record.Key{b, b}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"pay/-7", "pay", `'=HYPERLINK("http://x","y")`, "pay", "'-7", "0.261204", "-1.500", "in the review band", "", "", ""}
+	if len(rows) != 3 || !slices.Equal(rows[1], want) || rows[2][7] != "'@once" {
+		t.Fatalf("written:\n%q\nwant row 1 %q", rows, want)
+	}
+	for _, r := range rows[1:] {
+		r[9] = "same"
+	}
+	var filled bytes.Buffer
+	csv.NewWriter(&filled).WriteAll(rows)
+	ds, _, err := Read(&filled, "f", Options{Reviewer: "rev", CheckText: checkText, Stored: func(record.Key) (bool, error) { return true, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 2 || ds[0].A != a || ds[0].B != b || ds[1].A != b || ds[1].B != c {
+		t.Errorf("read back %+v", ds)
+	}
 }
