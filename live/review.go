@@ -136,6 +136,26 @@ func (l *Live) DecideAll(ctx context.Context, ds []record.Decision) ([]Change, e
 		func(*Live) ([]record.Decision, error) { return ds, nil })
 }
 
+// DecideMany takes any number of decisions as DecideAll takes them,
+// MaxDecisions at a time, each batch in a transaction of its own. It
+// returns the changes of the decisions taken: with an error, the batch
+// that failed begins at ds[len(changes)], and none of it was taken.
+// progress, if not nil, is told how many are taken after each batch.
+func (l *Live) DecideMany(ctx context.Context, ds []record.Decision, progress func(taken int)) ([]Change, error) {
+	changes := make([]Change, 0, len(ds))
+	for batch := range slices.Chunk(ds, MaxDecisions) {
+		chs, err := l.DecideAll(ctx, batch)
+		if err != nil {
+			return changes, err
+		}
+		changes = append(changes, chs...)
+		if progress != nil {
+			progress(len(changes))
+		}
+	}
+	return changes, nil
+}
+
 // Merge joins two entities by a reviewer's decision: a must-link between
 // their first records.
 func (l *Live) Merge(ctx context.Context, a, b record.EntityID, reviewer, reason string) (Change, error) {
@@ -298,12 +318,10 @@ func (l *Live) manual(ctx context.Context, op ChangeOp, each bool, load toLoad, 
 	return chs, err
 }
 
-// checkDecision refuses a decision that cannot be taken: no reviewer, an
-// unknown verdict, a record and itself, a record not stored.
+// checkDecision refuses a decision that cannot be taken: an unknown
+// verdict, a record and itself, a record not stored (its reviewer and
+// comment CheckReviewer checked before the change began).
 func checkDecision(w *Live, d record.Decision) error {
-	if err := CheckReviewer(d.Reviewer, d.Comment); err != nil {
-		return err
-	}
 	if !d.Verdict.Valid() {
 		return fmt.Errorf("%w: verdict %q: want same, different or unsure", ErrBadDecision, d.Verdict)
 	}

@@ -344,6 +344,25 @@ func TestDecideAll(t *testing.T) {
 			t.Errorf("entry %d: %s %s %q seq %d, want decide %s %q seq %d", i, e.Action, e.Actor, e.Detail, e.Seq, want[i].actor, want[i].detail, chs[i].Audit)
 		}
 	}
+	// DecideMany: more than MaxDecisions in batches; a batch that fails
+	// is not taken, the ones before it are, and the changes say where.
+	many := make([]record.Decision, live.MaxDecisions+2)
+	for i := range many {
+		many[i] = record.Decision{A: key("b"), B: key("d"), Verdict: record.VerdictUnsure, Reviewer: "rev"}
+	}
+	many[live.MaxDecisions+1].B = key("nope")
+	var told []int
+	chs, err = l.DecideMany(ctx, many, func(taken int) { told = append(told, taken) })
+	if !errors.Is(err, store.ErrNotFound) || len(chs) != live.MaxDecisions || !slices.Equal(told, []int{live.MaxDecisions}) {
+		t.Errorf("DecideMany with a bad decision in its second batch: %d taken, progress %v, error %v", len(chs), told, err)
+	}
+	after, _, err := l.AuditLog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(after) - len(log); n != live.MaxDecisions || chs[len(chs)-1].Audit != after[len(after)-1].Seq {
+		t.Errorf("%d decisions audited, want the first batch's %d", n, live.MaxDecisions)
+	}
 	if err := l.Check(ctx); err != nil {
 		t.Fatal(err)
 	}

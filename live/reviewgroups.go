@@ -53,16 +53,31 @@ func GroupReviews(items []record.Review) []ReviewGroup {
 	for _, g := range groups {
 		slices.SortStableFunc(g.Pairs, func(a, b record.Review) int { return cmp.Compare(b.Weight, a.Weight) })
 	}
-	slices.SortStableFunc(groups, func(a, b ReviewGroup) int {
-		return cmp.Or(cmp.Compare(len(b.Pairs), len(a.Pairs)), strings.Compare(a.Record.String(), b.Record.String()))
-	})
+	slices.SortStableFunc(groups, func(a, b ReviewGroup) int { return a.Key().Compare(b.Key()) })
 	return groups
+}
+
+// GroupKey is where a group stands in GroupReviews' order: the groups of
+// more pairs first, then by record.
+type GroupKey struct {
+	Pairs  int        `json:"p"`
+	Record record.Key `json:"r"`
+}
+
+// Key returns g's place in GroupReviews' order.
+func (g ReviewGroup) Key() GroupKey { return GroupKey{Pairs: len(g.Pairs), Record: g.Record} }
+
+// Compare orders keys as GroupReviews orders groups.
+func (k GroupKey) Compare(o GroupKey) int {
+	return cmp.Or(cmp.Compare(o.Pairs, k.Pairs), strings.Compare(k.Record.String(), o.Record.String()))
 }
 
 // ByRecordInDoubt returns the pairs of q grouped as GroupReviews groups
 // them, one group after another, and beside each pair the record it holds
-// in doubt: the queue by record in doubt as a list.
+// in doubt: the queue by record in doubt as a list (doubt is not nil, q
+// empty or not).
 func ByRecordInDoubt(q []record.Review) (pairs []record.Review, doubt []record.Key) {
+	pairs, doubt = make([]record.Review, 0, len(q)), make([]record.Key, 0, len(q))
 	for _, g := range GroupReviews(q) {
 		for _, r := range g.Pairs {
 			pairs = append(pairs, r)

@@ -289,13 +289,6 @@ func changeOf(ch live.Change, v access.View) changeBody {
 // and groups.
 const maxGroupScan = 100_000
 
-// groupCursor is where a page of GET /v1/review/groups ended: its last
-// group's size and record.
-type groupCursor struct {
-	Pairs  int        `json:"p"`
-	Record record.Key `json:"r"`
-}
-
 // decision is a caller's decision on a pair it may see: a pair it may
 // not is not found, as a record it may not see is not anywhere.
 func (b decision) decision(c *caller, v access.View) (record.Decision, error) {
@@ -586,9 +579,9 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, err
 			}
-			var after *groupCursor
+			var after *live.GroupKey
 			if in.After != "" {
-				after = &groupCursor{}
+				after = &live.GroupKey{}
 				if err := s.cursors.open(in.After, after); err != nil {
 					return nil, err
 				}
@@ -600,10 +593,7 @@ func (s *Server) routes() {
 			groups := live.GroupReviews(items)
 			if after != nil {
 				// The first group past the cursor, in GroupReviews' order.
-				groups = groups[sort.Search(len(groups), func(i int) bool {
-					g := groups[i]
-					return len(g.Pairs) < after.Pairs || len(g.Pairs) == after.Pairs && g.Record.String() > after.Record.String()
-				}):]
+				groups = groups[sort.Search(len(groups), func(i int) bool { return groups[i].Key().Compare(*after) > 0 }):]
 			}
 			out := &reviewGroupsOut{}
 			out.Body.Groups = groups[:min(len(groups), in.Limit)]
@@ -612,7 +602,7 @@ func (s *Server) routes() {
 			}
 			if len(groups) > in.Limit {
 				last := out.Body.Groups[len(out.Body.Groups)-1]
-				out.Body.Next = s.cursors.seal(groupCursor{Pairs: len(last.Pairs), Record: last.Record})
+				out.Body.Next = s.cursors.seal(last.Key())
 			}
 			out.Body.Pairs, out.Body.More = len(items), next != nil
 			return out, nil

@@ -1539,9 +1539,7 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		if err != nil {
 			return p, err
 		}
-		slices.SortStableFunc(items, func(a, b record.Review) int {
-			return cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight))
-		})
+		mostUncertainFirst(items)
 		return p, w.reviewItems(ctx, v, d, items[:min(len(items), reviewPage)])
 	}
 	var after *record.Review
@@ -1559,6 +1557,11 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		d.Next = w.s.cursors.seal(next)
 	}
 	return p, w.reviewItems(ctx, v, d, items)
+}
+
+// mostUncertainFirst sorts pairs of the queue nearest even odds first.
+func mostUncertainFirst(items []record.Review) {
+	slices.SortStableFunc(items, func(a, b record.Review) int { return cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight)) })
 }
 
 // reviewItem is a pair of the queue, with its waterfall for the first
@@ -1741,12 +1744,10 @@ func (w *workbench) reviewCSV(ctx context.Context, r *http.Request, c *caller, v
 	var doubt []record.Key
 	switch q.Get("order") {
 	case "record":
-		if items, doubt = live.ByRecordInDoubt(items); doubt == nil {
-			doubt = []record.Key{}
-		}
+		items, doubt = live.ByRecordInDoubt(items)
 	case "strongest":
 	default:
-		slices.SortStableFunc(items, func(a, b record.Review) int { return cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight)) })
+		mostUncertainFirst(items)
 	}
 	var buf bytes.Buffer
 	if err := reviewfile.Write(&buf, items, doubt); err != nil {
@@ -1758,8 +1759,8 @@ func (w *workbench) reviewCSV(ctx context.Context, r *http.Request, c *caller, v
 // decideFile decides the verdicts of a file sent from the review page
 // (reviewfile.Read): every row checked first, its records ones the reader
 // sees (one it may not is not found, as anywhere), and nothing decided if
-// any row cannot be; then in transactions of live.MaxDecisions, each
-// decision audited alone.
+// any row cannot be; then by live.DecideMany, each decision audited
+// alone.
 func (w *workbench) decideFile(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	// A file refused shows the queue with the reason.
 	failed := func(err error) (page, error) {
@@ -1795,25 +1796,19 @@ func (w *workbench) decideFile(ctx context.Context, r *http.Request, c *caller, 
 	if err != nil {
 		return failed(err)
 	}
+	decisions := reviewfile.Decisions(ds)
+	chs, err := w.s.l.DecideMany(ctx, decisions, nil)
 	count := map[record.Verdict]int{}
-	decided := 0
-	for batch := range slices.Chunk(ds, live.MaxDecisions) {
-		decisions := make([]record.Decision, len(batch))
-		for i, d := range batch {
-			decisions[i] = d.Decision
+	for i, ch := range chs {
+		c.touched(ch.Entity)
+		count[decisions[i].Verdict]++
+	}
+	decided := len(chs)
+	if err != nil {
+		if decided > 0 {
+			err = fmt.Errorf("%s: the decisions from line %d (the %d before them are decided): %w", name, ds[decided].Line, decided, err)
 		}
-		chs, err := w.s.l.DecideAll(ctx, decisions)
-		if err != nil {
-			if decided > 0 {
-				err = fmt.Errorf("%s: the decisions from line %d (the %d before them are decided): %w", name, batch[0].Line, decided, err)
-			}
-			return failed(err)
-		}
-		for i, ch := range chs {
-			c.touched(ch.Entity)
-			count[decisions[i].Verdict]++
-			decided++
-		}
+		return failed(err)
 	}
 	p, err := w.review(ctx, r, c, v)
 	if err == nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 
 	"github.com/concord-er/concord/access"
 	"github.com/concord-er/concord/ingest"
@@ -25,9 +24,6 @@ func printQueueCSV(env Env, q []record.Review, byRecord bool) error {
 		return reviewfile.Write(env.Stdout, q, nil)
 	}
 	pairs, doubt := live.ByRecordInDoubt(q)
-	if doubt == nil {
-		doubt = []record.Key{} // none in doubt: the column still named
-	}
 	return reviewfile.Write(env.Stdout, pairs, doubt)
 }
 
@@ -47,10 +43,9 @@ type decidedFile struct {
 
 // decideFromFile takes the decisions of a file (reviewfile.Read, gzipped
 // or not), or with checkOnly counts them and takes none, once every row
-// is checked, its records in the store too: in transactions of
-// live.MaxDecisions, each all or none, so that a store that fails midway
-// leaves the decisions of the transactions before, and the error says
-// how many.
+// is checked, its records in the store too: by live.DecideMany, so that a
+// store that fails midway leaves the decisions of the transactions
+// before, and the error says how many.
 func decideFromFile(ctx context.Context, env Env, l *live.Live, path, reviewer, comment string, checkOnly bool) error {
 	if err := live.CheckReviewer(reviewer, comment); err != nil {
 		return err
@@ -84,25 +79,18 @@ func decideFromFile(ctx context.Context, env Env, l *live.Live, path, reviewer, 
 		return printJSON(env.Stdout, out)
 	}
 	bar := progress.New(stderrFile(env), "decide")
-	for batch := range slices.Chunk(ds, live.MaxDecisions) {
-		decisions := make([]record.Decision, len(batch))
-		for i, d := range batch {
-			decisions[i] = d.Decision
-		}
-		chs, err := l.DecideAll(ctx, decisions)
-		if err != nil {
-			return fmt.Errorf("%s: the decisions from line %d: %w (the %d before them are decided)", path, batch[0].Line, err, out.Decided)
-		}
-		for i, ch := range chs {
-			if out.Decided == 0 {
-				out.Audit[0] = ch.Audit
-			}
-			out.Audit[1] = ch.Audit
-			out.Decided++
-			out.Verdicts[decisions[i].Verdict]++
-		}
-		bar.Update(int64(out.Decided), int64(out.Decided), int64(len(ds)))
-	}
+	decisions := reviewfile.Decisions(ds)
+	chs, err := l.DecideMany(ctx, decisions, func(taken int) { bar.Update(int64(taken), int64(taken), int64(len(ds))) })
 	bar.Done()
+	for i, ch := range chs {
+		if i == 0 {
+			out.Audit[0] = ch.Audit
+		}
+		out.Audit[1] = ch.Audit
+		out.Verdicts[decisions[i].Verdict]++
+	}
+	if out.Decided = len(chs); err != nil {
+		return fmt.Errorf("%s: the decisions from line %d: %w (the %d before them are decided)", path, ds[len(chs)].Line, err, out.Decided)
+	}
 	return printJSON(env.Stdout, out)
 }

@@ -103,6 +103,15 @@ type Decision struct {
 	Line int
 }
 
+// Decisions returns the decisions of ds, without their lines.
+func Decisions(ds []Decision) []record.Decision {
+	out := make([]record.Decision, len(ds))
+	for i, d := range ds {
+		out[i] = d.Decision
+	}
+	return out
+}
+
 // BadFile is the error of a file that cannot be read, or of rows that
 // cannot be decided: the file's fault, as its message says. Other errors
 // of Read are Options.Stored's.
