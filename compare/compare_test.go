@@ -226,6 +226,10 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "smith", "smyth", "phonetic"},
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
 		{record.KindName, "Nguyen Van An", "AN NGUYEN", "subset"},
+		{record.KindName, "Roman Arkadyevich Abramovich", "ROMAN ABRAMOVICH", "subset"}, // a patronymic dropped
+		{record.KindName, "TYMOSHENKO Yulia Volodymyrivna", "Yulia Tymoshenko", "subset"},
+		{record.KindName, "Aliaksandr Ryhoravich LUKASHENKA", "LUKASHENKA/ALIAKSANDR", "subset"},
+		{record.KindName, "Natallia Ryhorauna Kachanava", "Natallia Kachanava", "subset"},
 		{record.KindName, "John Smith Sr", "John Smith Jr", "else"}, // a father and his son
 		{record.KindName, "John Smith Jr.", "John Smith", "exact"},
 		{record.KindName, "John Smith Jr", "John Smith II", "exact"},

@@ -271,6 +271,9 @@ func partyText(raw string) string {
 	if strings.ContainsAny(words, "'`\u2019\u2018") {
 		plain = apostrophes.Replace(words)
 	}
+	if strings.IndexByte(plain, '?') >= 0 {
+		plain = withoutInnerMarks(plain) // F?AO is FAO, as Tokens reads it
+	}
 	if strings.ContainsFunc(plain, isArabic) {
 		plain = apartScripts(plain)
 	}
@@ -311,6 +314,21 @@ func partyText(raw string) string {
 		return s
 	}
 	return raw
+}
+
+// withoutInnerMarks returns s without the question marks tokenize keeps
+// inside a word (a letter lost to an encoding: MU?OZ), so that a marker
+// is found where Tokens will find its word.
+func withoutInnerMarks(s string) string {
+	b := []byte(s)
+	out := b[:0]
+	for i, c := range b {
+		if c == '?' && i > 0 && isLetter(s[i-1]) && i+1 < len(s) && isLetter(s[i+1]) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return string(out)
 }
 
 // apartScripts puts a space between an Arabic letter and a Latin letter
@@ -976,10 +994,15 @@ func spanishLetters(raw string) bool {
 	return strings.ContainsAny(raw, "áéíóúñãõçÁÉÍÓÚÑÃÕÇ")
 }
 
-// patronymic reports whether w is an East Slavic patronymic (Vladimirovich,
-// Ivanovna), a middle name rather than a surname.
+// patronymic reports whether w is an East Slavic patronymic, a middle
+// name rather than a surname, as Russian (Vladimirovich, Ivanovna,
+// Ilyinichna), Ukrainian (Fedorovych, Volodymyrivna, Serhiivna) and
+// Belarusian (Ryhoravich, Ryhorauna) write it in Latin letters, and as
+// French (Vladimirovitch) and German (Wladimirowitsch, Wladimirowna)
+// transliterate it. Polish -owicz and South Slavic -ović are surnames'
+// endings (Adamowicz, Petrović) and are not read so.
 func patronymic(w string) bool {
-	for _, suf := range []string{"ovich", "evich", "ovna", "evna", "ichna", "ovitch"} {
+	for _, suf := range []string{"ovich", "evich", "avich", "ovych", "evych", "ovna", "evna", "ivna", "auna", "ichna", "ovitch", "evitch", "owitsch", "ewitsch", "owna", "ewna"} {
 		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
 			return true
 		}
