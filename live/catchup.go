@@ -107,7 +107,7 @@ func (n *noting) noted() []record.Key {
 	for k := range n.keys {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, keyCmp)
+	slices.SortFunc(keys, record.Key.Compare)
 	return keys
 }
 

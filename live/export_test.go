@@ -42,6 +42,6 @@ func (l *Live) Prescored(rec record.Record) ([]record.Key, error) {
 	for _, sc := range preps[0].pre.scores {
 		keys = append(keys, sc.key)
 	}
-	slices.SortFunc(keys, keyCmp)
+	slices.SortFunc(keys, record.Key.Compare)
 	return keys, nil
 }

@@ -1126,7 +1126,7 @@ func (l *Live) restore(ctx context.Context, dirty map[record.Key]struct{}) error
 		for k := range dirty {
 			keys = append(keys, k)
 		}
-		slices.SortFunc(keys, keyCmp)
+		slices.SortFunc(keys, record.Key.Compare)
 		for _, k := range keys {
 			if err = l.refresh(ctx, tx, k); err != nil {
 				break
@@ -1264,7 +1264,7 @@ func (l *Live) upsert(ctx context.Context, tx store.Tx, rec record.Record, prep 
 			ch.Reviews++
 		}
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(stale), keyCmp) {
+	for _, k := range slices.SortedFunc(maps.Keys(stale), record.Key.Compare) {
 		if err := tx.DeleteLink(ctx, rec.Key, k); err != nil {
 			return ch, err
 		}
@@ -1305,7 +1305,7 @@ func (l *Live) candidates(rec *record.Record, perRule [][]uint64) (cands []int32
 			}
 		}
 	}
-	slices.SortFunc(cands, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
+	slices.SortFunc(cands, func(a, b int32) int { return mem.recs[a].key.Compare(mem.recs[b].key) })
 	return cands, rule, capped
 }
 
@@ -1574,7 +1574,7 @@ func (l *Live) recluster(ctx context.Context, tx store.Tx, seeds []int32, prev m
 		ch.Truncated = true
 	}
 	// Cluster in key order, so the result does not depend on arrival order.
-	slices.SortFunc(comp, func(a, b int32) int { return keyCmp(mem.recs[a].key, mem.recs[b].key) })
+	slices.SortFunc(comp, func(a, b int32) int { return mem.recs[a].key.Compare(mem.recs[b].key) })
 	index := make(map[int32]int32, len(comp))
 	for i, s := range comp {
 		index[s] = int32(i)
@@ -1921,16 +1921,6 @@ func (l *Live) newEntityID(ctx context.Context, tx store.Tx, k record.Key) (reco
 			return id, nil
 		}
 	}
-}
-
-func keyCmp(a, b record.Key) int {
-	switch {
-	case a.Less(b):
-		return -1
-	case b.Less(a):
-		return 1
-	}
-	return 0
 }
 
 // Entities returns the entity of every stored record.

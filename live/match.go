@@ -132,7 +132,7 @@ func (l *Live) Match(ctx context.Context, q record.Record, v access.View, limit 
 		case a.Weight != b.Weight:
 			return 1
 		}
-		return keyCmp(a.Record, b.Record)
+		return a.Record.Compare(b.Record)
 	})
 	if len(ranked) > limit {
 		ranked = ranked[:limit]

@@ -124,7 +124,7 @@ func refreshNetwork(ctx context.Context, st store.Store, v access.View, in *netw
 // whichever way they were read), with the pairs in review tx holds.
 func buildNetwork(ctx context.Context, tx store.Tx, v access.View, recs map[record.Key]relate.Record, opt relate.Options) (*relate.Graph, error) {
 	b := relate.NewBuilder(opt)
-	for _, k := range slices.SortedFunc(maps.Keys(recs), keyCmp) {
+	for _, k := range slices.SortedFunc(maps.Keys(recs), record.Key.Compare) {
 		b.Add(recs[k])
 	}
 	var after *record.Review

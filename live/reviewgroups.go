@@ -3,6 +3,7 @@ package live
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/concord-er/concord/record"
@@ -70,6 +71,12 @@ func (g ReviewGroup) Key() GroupKey { return GroupKey{Pairs: len(g.Pairs), Recor
 // Compare orders keys as GroupReviews orders groups.
 func (k GroupKey) Compare(o GroupKey) int {
 	return cmp.Or(cmp.Compare(o.Pairs, k.Pairs), strings.Compare(k.Record.String(), o.Record.String()))
+}
+
+// GroupsAfter returns the groups, in GroupReviews' order, that come after
+// the key after: the page of groups after a cursor.
+func GroupsAfter(groups []ReviewGroup, after GroupKey) []ReviewGroup {
+	return groups[sort.Search(len(groups), func(i int) bool { return groups[i].Key().Compare(after) > 0 }):]
 }
 
 // ByRecordInDoubt returns the pairs of q grouped as GroupReviews groups

@@ -269,6 +269,10 @@ type ReviewFilter struct {
 	// the review band whose records other links have put in one entity
 	// asks nothing of a reviewer that the entity does not.
 	Apart bool
+	// Uncertain reads the queue nearest even odds first (the size of a
+	// pair's weight, smallest first), not strongest first: the pairs a
+	// reviewer's verdict teaches most.
+	Uncertain bool
 }
 
 // keeps reports whether r passes the filter, reading its records'
@@ -297,16 +301,23 @@ func (f ReviewFilter) keeps(ctx context.Context, tx store.Tx, r record.Review) (
 	return a.Entity != b.Entity, nil
 }
 
-// ReviewPage returns a page of the review queue, strongest first: the
-// pairs after the pair after (nil: from the first) both of whose records
-// the view holds and that f keeps, at most limit (0: all); and the pair to
-// read on after, nil at the end of the queue.
+// ReviewPage returns a page of the review queue, strongest first (or
+// nearest even odds first: f.Uncertain): the pairs after the pair after
+// (nil: from the first) both of whose records the view holds and that f
+// keeps, at most limit (0: all); and the pair to read on after, nil at the
+// end of the queue.
 func (l *Live) ReviewPage(ctx context.Context, v access.View, f ReviewFilter, after *record.Review, limit int) ([]record.Review, *record.Review, error) {
 	var out []record.Review
 	more := false
 	err := l.read(ctx, func(tx store.Tx) error {
 		return scanPage(limit, func(n int) (int, bool, error) {
-			rs, err := tx.Reviews(ctx, record.Key{}, after, n)
+			var rs []record.Review
+			var err error
+			if f.Uncertain {
+				rs, err = tx.UncertainReviews(ctx, after, n)
+			} else {
+				rs, err = tx.Reviews(ctx, record.Key{}, after, n)
+			}
 			more = n > 0 && len(rs) == n
 			for i := range rs {
 				after = &rs[i]

@@ -4,6 +4,7 @@
 package record
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
@@ -93,6 +94,11 @@ func (k Key) Less(o Key) bool {
 		return k.Source < o.Source
 	}
 	return k.ID < o.ID
+}
+
+// Compare orders keys as Less does: −1, 0 or +1, for slices.SortFunc.
+func (k Key) Compare(o Key) int {
+	return cmp.Or(cmp.Compare(k.Source, o.Source), cmp.Compare(k.ID, o.ID))
 }
 
 // Source describes a named feed as the pipeline sees it.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -532,11 +531,12 @@ func (s *Server) routes() {
 		})
 
 	huma.Register(s.api, reg(huma.Operation{OperationID: "review-queue", Method: http.MethodGet, Path: "/v1/review",
-		Summary: "The review queue, strongest first, in pages", Description: "Filters narrow it: by source, reason, probability, and to the pairs whose records are in two entities."}),
+		Summary: "The review queue, strongest first or most uncertain first, in pages", Description: "Filters narrow it: by source, reason, probability, and to the pairs whose records are in two entities. A page's cursor reads on in the order it was read in."}),
 		func(ctx context.Context, in *struct {
 			PurposeParam
 			PageParams
 			ReviewFilterParams
+			Order string `query:"order" enum:"strongest,uncertain" default:"strongest" doc:"strongest: the pairs of the greatest match weight first; uncertain: the pairs nearest even odds first (the smallest weight, either side of zero), whose verdicts teach the most."`
 		}) (*reviewOut, error) {
 			_, v, err := s.begin(ctx, access.OpRead)
 			if err != nil {
@@ -550,6 +550,7 @@ func (s *Server) routes() {
 				}
 			}
 			f := in.ReviewFilterParams.filter()
+			f.Uncertain = in.Order == "uncertain"
 			items, next, err := s.l.ReviewPage(ctx, v, f, after, in.Limit)
 			if err != nil {
 				return nil, s.fail(err)
@@ -592,8 +593,7 @@ func (s *Server) routes() {
 			}
 			groups := live.GroupReviews(items)
 			if after != nil {
-				// The first group past the cursor, in GroupReviews' order.
-				groups = groups[sort.Search(len(groups), func(i int) bool { return groups[i].Key().Compare(*after) > 0 }):]
+				groups = live.GroupsAfter(groups, *after)
 			}
 			out := &reviewGroupsOut{}
 			out.Body.Groups = groups[:min(len(groups), in.Limit)]

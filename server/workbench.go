@@ -1495,7 +1495,7 @@ type reviewData struct {
 	Done   string
 	Order  string // "uncertain", "strongest" or "record"
 	Apart  bool   // only the pairs whose records are in two entities
-	Next   string // the cursor of the next page (strongest first)
+	Next   string // the cursor of the next page, in Order
 }
 
 // reviewGroup is a record the queue holds in doubt and its pairs in
@@ -1507,17 +1507,14 @@ type reviewGroup struct {
 	Items  []reviewItem
 }
 
-// reviewPage is how many pairs the review page lists; reviewScan how many
-// of the queue it reads at most to put the most uncertain first.
-const (
-	reviewPage = 100
-	reviewScan = 5000
-)
+// reviewPage is how many pairs the review page lists.
+const reviewPage = 100
 
-// review lists the queue: most uncertain first (the pairs whose weight is
-// nearest even odds, of the first reviewScan), strongest first, paged, or
-// by record in doubt (the first reviewScan pairs grouped, live.GroupReviews);
-// with apart, only the pairs whose records are in two entities.
+// review lists the queue in pages: most uncertain first (the pairs whose
+// weight is nearest even odds), strongest first, or by record in doubt
+// (the first maxGroupScan pairs grouped, live.GroupReviews, a page of
+// groups at a time); with apart, only the pairs whose records are in two
+// entities.
 func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	q := r.URL.Query()
 	d := &reviewData{Order: "uncertain"}
@@ -1525,25 +1522,35 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		d.Order = o
 	}
 	d.Apart = q.Get("apart") != ""
-	f := live.ReviewFilter{Apart: d.Apart}
+	f := live.ReviewFilter{Apart: d.Apart, Uncertain: d.Order == "uncertain"}
 	p := page{name: "review", data: d}
+	cur := q.Get("after")
 	if d.Order == "record" {
-		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, reviewScan)
+		var after *live.GroupKey
+		if cur != "" {
+			after = &live.GroupKey{}
+			if err := w.s.cursors.open(cur, after); err != nil {
+				return p, err
+			}
+		}
+		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, maxGroupScan)
 		if err != nil {
 			return p, err
 		}
-		return p, w.reviewGroups(ctx, v, d, live.GroupReviews(items))
-	}
-	if d.Order == "uncertain" {
-		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, reviewScan)
-		if err != nil {
+		groups := live.GroupReviews(items)
+		if after != nil {
+			groups = live.GroupsAfter(groups, *after)
+		}
+		if err := w.reviewGroups(ctx, v, d, groups); err != nil {
 			return p, err
 		}
-		mostUncertainFirst(items)
-		return p, w.reviewItems(ctx, v, d, items[:min(len(items), reviewPage)])
+		if n := len(d.Groups); n < len(groups) {
+			d.Next = w.s.cursors.seal(groups[n-1].Key())
+		}
+		return p, nil
 	}
 	var after *record.Review
-	if cur := q.Get("after"); cur != "" {
+	if cur != "" {
 		after = &record.Review{}
 		if err := w.s.cursors.open(cur, after); err != nil {
 			return p, err
@@ -1557,11 +1564,6 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 		d.Next = w.s.cursors.seal(next)
 	}
 	return p, w.reviewItems(ctx, v, d, items)
-}
-
-// mostUncertainFirst sorts pairs of the queue nearest even odds first.
-func mostUncertainFirst(items []record.Review) {
-	slices.SortStableFunc(items, func(a, b record.Review) int { return cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight)) })
 }
 
 // reviewItem is a pair of the queue, with its waterfall for the first
@@ -1737,17 +1739,15 @@ const maxQueueCSV = 100_000
 // file to fill in (internal/reviewfile): the first maxQueueCSV pairs.
 func (w *workbench) reviewCSV(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
 	q := r.URL.Query()
-	items, _, err := w.s.l.ReviewPage(ctx, v, live.ReviewFilter{Apart: q.Get("apart") != ""}, nil, maxQueueCSV)
+	order := q.Get("order")
+	f := live.ReviewFilter{Apart: q.Get("apart") != "", Uncertain: order != "record" && order != "strongest"}
+	items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, maxQueueCSV)
 	if err != nil {
 		return page{}, err
 	}
 	var doubt []record.Key
-	switch q.Get("order") {
-	case "record":
+	if order == "record" {
 		items, doubt = live.ByRecordInDoubt(items)
-	case "strongest":
-	default:
-		mostUncertainFirst(items)
 	}
 	var buf bytes.Buffer
 	if err := reviewfile.Write(&buf, items, doubt); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -374,6 +375,123 @@ func TestWorkbenchReviewOrders(t *testing.T) {
 	}
 	if r := b.get("/review?order=strongest&after=garbage"); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("a cursor the page did not give: %d", r.status)
+	}
+}
+
+// The review queue in pages, in each order: more pairs than a page holds
+// (105 of one name, each pair's phones apart, and one of a phone), every
+// one listed once over two pages, most uncertain first (the size of the
+// weight never falling) or strongest first (the weight never rising).
+func TestWorkbenchReviewPages(t *testing.T) {
+	f := longQueueFixture(t)
+	b := f.browser(t)
+	b.login(f, "ann", "")
+	item := regexp.MustCompile(`<a href="/pairs\?a=([^&"]+)&amp;b=([^"]+)">[^<]*</a> <span class="num">(-?[0-9.]+) bits</span>`)
+	for _, order := range []string{"uncertain", "strongest"} {
+		var weights []float64
+		seen, pages := reviewPages(t, b, order, "Next pairs", item, func(m []string) {
+			var w float64
+			fmt.Sscan(m[3], &w)
+			weights = append(weights, w)
+		})
+		if seen != 106 || pages != 2 {
+			t.Errorf("%s: %d pairs over %d pages, want 106 over 2", order, seen, pages)
+		}
+		for i := 1; i < len(weights); i++ {
+			if order == "uncertain" && math.Abs(weights[i]) < math.Abs(weights[i-1]) || order == "strongest" && weights[i] > weights[i-1] {
+				t.Fatalf("%s: weight %v after %v", order, weights[i], weights[i-1])
+			}
+		}
+		if slices.Min(weights) == slices.Max(weights) {
+			t.Errorf("%s: every pair of one weight, %v: the order is not tested", order, weights[0])
+		}
+	}
+	// By record in doubt: pages of groups, each pair in one group.
+	pair := regexp.MustCompile(`<input type="hidden" name="a" value="([^"]+)"><input type="hidden" name="b" value="([^"]+)">`)
+	if seen, pages := reviewPages(t, b, "record", "Next records in doubt", pair, func([]string) {}); seen != 106 || pages < 2 {
+		t.Errorf("by record: %d pairs over %d pages, want 106 over 2 or more", seen, pages)
+	}
+}
+
+// reviewPages reads the review page in order, from the first page to the
+// last by its link named next, and calls fn with the submatches of each
+// pair pair matches (its records the first two), failing on a pair listed
+// twice; it returns the pairs and the pages read.
+func reviewPages(t *testing.T, b *browser, order, next string, pair *regexp.Regexp, fn func([]string)) (pairs, pages int) {
+	t.Helper()
+	link := regexp.MustCompile(`<a href="(/review\?order=` + order + `&amp;after=[^"]+)">` + next + `</a>`)
+	seen := map[string]bool{}
+	for path := "/review?order=" + order; path != "" && pages < 10; {
+		r := b.get(path)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		pages++
+		for _, m := range pair.FindAllStringSubmatch(r.body, -1) {
+			if seen[m[1]+" "+m[2]] {
+				t.Errorf("%s: pair %s %s listed twice", order, m[1], m[2])
+			}
+			seen[m[1]+" "+m[2]] = true
+			fn(m)
+		}
+		path = ""
+		if m := link.FindStringSubmatch(r.body); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	return len(seen), pages
+}
+
+// longQueueFixture is a server whose queue holds more pairs than a page:
+// 105 of one name, each pair's phones apart (2.2 bits), and one of a phone
+// (0.6 bits).
+func longQueueFixture(t *testing.T) *fixture {
+	m := testModel()
+	m.Thresholds.Match = 0.9
+	m.Comparisons[1].Levels[0].U = 0.003 // a phone alone weighs less than a name alone
+	f := newFixtureWith(t, m)
+	f.put(t, "pub", "c", "cy", "222")
+	f.put(t, "pub", "d", "dee", "222")
+	for i := range 15 {
+		f.put(t, "pub", fmt.Sprintf("n%02d", i), "ann lee", fmt.Sprint(100+i))
+	}
+	return f
+}
+
+// GET /v1/review in pages, in each order, as the workbench's pages.
+func TestAPIReviewOrders(t *testing.T) {
+	f := longQueueFixture(t)
+	for _, order := range []string{"uncertain", "strongest"} {
+		var all []record.Review
+		for after, pages := "", 0; ; pages++ {
+			var page struct {
+				Items []record.Review
+				Next  string
+			}
+			r := f.call(t, "ann", "", "GET", "/v1/review?limit=40&order="+order+"&after="+url.QueryEscape(after), nil)
+			if r.status != 200 || pages > 3 {
+				t.Fatalf("%s, page %d: %d %s", order, pages, r.status, r.body)
+			}
+			r.decode(t, &page)
+			all = append(all, page.Items...)
+			if after = page.Next; after == "" {
+				break
+			}
+		}
+		if len(all) != 106 {
+			t.Errorf("%s: %d pairs, want 106", order, len(all))
+		}
+		for i := 1; i < len(all); i++ {
+			if order == "uncertain" && math.Abs(all[i].Weight) < math.Abs(all[i-1].Weight) || order == "strongest" && all[i].Weight > all[i-1].Weight {
+				t.Fatalf("%s: weight %v after %v", order, all[i].Weight, all[i-1].Weight)
+			}
+		}
+		if want := (order == "uncertain"); (all[0].A.ID == "c") != want {
+			t.Errorf("%s: first pair %v–%v", order, all[0].A, all[0].B)
+		}
+	}
+	if r := f.call(t, "ann", "", "GET", "/v1/review?order=weakest", nil); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("an order that is none: %d", r.status)
 	}
 }
 

@@ -143,6 +143,10 @@ type Tx interface {
 	// for review when key is the zero Key, strongest first (then by pair):
 	// those after the pair after (nil: from the first), at most limit.
 	Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error)
+	// UncertainReviews returns every pair for review nearest even odds
+	// first: by the size of its weight, smallest first (then by pair);
+	// those after the pair after (nil: from the first), at most limit.
+	UncertainReviews(ctx context.Context, after *record.Review, limit int) ([]record.Review, error)
 	// ReviewedRecords returns the records some pair for review names,
 	// each once, in no order: what Reviews of every pair would name, read
 	// without the pairs.

@@ -14,7 +14,7 @@ import (
 	"github.com/concord-er/concord/record"
 )
 
-const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--by-record] [--csv] [--decisions]        # the queue, or the decisions taken
+const reviewSynopsis = `concord review --config concord.yaml [--json] [--limit N] [--source S] [--reason band|conflict|ambiguous|refused] [--apart] [--by-record|--uncertain] [--csv] [--decisions]        # the queue, or the decisions taken
 concord review --config concord.yaml --decide same|different|unsure --reviewer NAME [--comment TEXT] SOURCE/ID SOURCE/ID
 concord review --config concord.yaml --decide-file FILE.csv --reviewer NAME [--comment TEXT] [--check]     # the verdicts of a file: the queue as --csv lists it, filled in
 concord review --config concord.yaml --merge --reviewer NAME --comment TEXT ENTITY ENTITY
@@ -34,11 +34,12 @@ func runReview(ctx context.Context, env Env, args []string) error {
 	decisions := fs.Bool("decisions", false, "list the decisions taken instead of the queue")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	asCSV := fs.Bool("csv", false, "list the queue as CSV, with empty verdict and comment columns to fill in and decide with --decide-file (with --by-record, the record in doubt in a first column, its pairs together)")
-	limit := fs.Int("limit", 0, "list at most `N` pairs of the queue, strongest first (0: all)")
+	limit := fs.Int("limit", 0, "list at most `N` pairs of the queue, in its order (0: all)")
 	source := fs.String("source", "", "list only the pairs with a record of this `SOURCE`")
 	reason := fs.String("reason", "", "list only the pairs in review for this reason: band, conflict, ambiguous or refused")
 	apart := fs.Bool("apart", false, "list only the pairs whose records are in two entities")
 	byRecord := fs.Bool("by-record", false, "list the queue's pairs grouped by the record they hold in doubt, the groups of more pairs first")
+	uncertain := fs.Bool("uncertain", false, "list the queue nearest even odds first (the pairs whose verdicts teach the most), not strongest first")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,6 +63,8 @@ func runReview(ctx context.Context, env Env, args []string) error {
 		return &usageError{msg: "a manual merge or split needs --comment with the reason", hint: reviewSynopsis}
 	case *byRecord && (acting || *decisions):
 		return &usageError{msg: "--by-record lists the queue: not with --decisions, --decide, --merge or --split", hint: reviewSynopsis}
+	case *uncertain && (*byRecord || acting || *decisions):
+		return &usageError{msg: "--uncertain lists the queue in an order of its own: not with --by-record, --decisions, --decide, --merge or --split", hint: reviewSynopsis}
 	case *decide != "" && fs.NArg() != 2, *merge && fs.NArg() != 2, *split != "" && fs.NArg() == 0, (!acting || *decideFile != "") && fs.NArg() > 0:
 		return &usageError{msg: "wrong number of arguments", hint: reviewSynopsis}
 	}
@@ -74,7 +77,7 @@ func runReview(ctx context.Context, env Env, args []string) error {
 				}
 				return printDecisions(env, ds, *asJSON)
 			}
-			q, _, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{Source: *source, Kind: *reason, Apart: *apart}, nil, *limit)
+			q, _, err := l.ReviewPage(ctx, access.Everything, live.ReviewFilter{Source: *source, Kind: *reason, Apart: *apart, Uncertain: *uncertain}, nil, *limit)
 			if err != nil {
 				return err
 			}

@@ -249,6 +249,37 @@ func TestReviewByRecord(t *testing.T) {
 	}
 }
 
+// review --uncertain lists the queue nearest even odds first: people/b
+// and people/c, who share a phone that weighs less than a name, before
+// people/a and people/b, who come first strongest first.
+func TestReviewUncertain(t *testing.T) {
+	dir, cfg, modelPath := liveSetup(t)
+	edit(t, modelPath, `"match": 0.8`, `"match": 0.9`)
+	edit(t, modelPath, `"feature": "phone", "kind": "text", "levels": [
+      {"label": "exact", "method": "exact", "m": 0.9, "u": 0.001}`, `"feature": "phone", "kind": "text", "levels": [
+      {"label": "exact", "method": "exact", "m": 0.9, "u": 0.003}`)
+	write(t, filepath.Join(dir, "people.ndjson"), `{"id": "a", "name": "Ana", "phone": "111"}
+{"id": "b", "name": "Ana", "phone": "222"}
+{"id": "c", "name": "Cy", "phone": "222"}
+`)
+	mustRun(t, "upsert", "--config", cfg, "--model", modelPath, filepath.Join(dir, "people.ndjson"))
+	for _, c := range []struct {
+		args  []string
+		first string
+	}{{nil, "people/a"}, {[]string{"--uncertain"}, "people/b"}} {
+		var q []record.Review
+		if err := json.Unmarshal([]byte(mustRun(t, append([]string{"review", "--config", cfg, "--json"}, c.args...)...)), &q); err != nil {
+			t.Fatal(err)
+		}
+		if len(q) != 2 || q[0].A.String() != c.first || q[0].Weight == q[1].Weight {
+			t.Errorf("review %v: %+v, want %s's pair first", c.args, q, c.first)
+		}
+	}
+	if code, _, errs := run(t, "review", "--config", cfg, "--uncertain", "--by-record"); code != 2 || !strings.Contains(errs, "--uncertain") {
+		t.Errorf("review --uncertain --by-record: exit %d %s", code, errs)
+	}
+}
+
 // The queue decided in a spreadsheet: review --csv lists it with empty
 // verdict and comment columns; a file with some filled in, saved with
 // semicolons and gzipped, is decided by --decide-file, the rows left

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"time"
@@ -33,8 +34,11 @@ var (
 
 // schemaVersion is the layout this package writes, kept in
 // concord_schema: version 1 (schema) and, added by version 2 (schema2),
-// the index of blocking keys and the lock table of shared mode.
-const schemaVersion = 3
+// the index of blocking keys and the lock table of shared mode, by
+// version 3 (schema3) rejects and the review backlog, by version 4
+// (schema4) the review queue's indexes of weights. A read-only open reads
+// version 3 too, which lacks those indexes alone.
+const schemaVersion = 4
 
 // schema creates version 1. Texts that order records compare bytes
 // (COLLATE "C"), as record.Key.Less does, whatever the database's locale.
@@ -97,6 +101,14 @@ CREATE TABLE IF NOT EXISTS login_flows(id TEXT PRIMARY KEY, binder TEXT NOT NULL
 	expires BIGINT NOT NULL);
 ALTER TABLE events ADD COLUMN IF NOT EXISTS actor TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN IF NOT EXISTS why TEXT NOT NULL DEFAULT '';
+`
+
+// schema4 reads the review queue strongest first, and nearest even odds
+// first, by indexes (version 4): a page of a large queue no longer sorts
+// all of it.
+const schema4 = `
+CREATE INDEX IF NOT EXISTS reviews_weight ON reviews(weight DESC);
+CREATE INDEX IF NOT EXISTS reviews_certainty ON reviews((abs(weight)));
 `
 
 // migrationLock is the advisory lock key that keeps two processes from
@@ -196,8 +208,8 @@ func (db *DB) migrate(ctx context.Context) error {
 	switch {
 	case v > schemaVersion:
 		return fmt.Errorf("store %s: schema version %d, this build knows version %d", db.name, v, schemaVersion)
-	case db.readOnly && v != schemaVersion:
-		return fmt.Errorf("store %s: schema version %d, this build reads version %d", db.name, v, schemaVersion)
+	case db.readOnly && v != schemaVersion && v != 3:
+		return fmt.Errorf("store %s: schema version %d, this build reads version %d (and 3)", db.name, v, schemaVersion)
 	case db.readOnly || v == schemaVersion:
 		return nil
 	}
@@ -233,6 +245,11 @@ CREATE TABLE IF NOT EXISTS concord_schema(version INTEGER NOT NULL);`); err != n
 	if v < 3 {
 		if _, err := tx.Exec(ctx, schema3); err != nil {
 			return fmt.Errorf("store %s: migrate to schema version 3: %w", db.name, err)
+		}
+	}
+	if v < 4 {
+		if _, err := tx.Exec(ctx, schema4); err != nil {
+			return fmt.Errorf("store %s: migrate to schema version 4: %w", db.name, err)
 		}
 	}
 	if _, err := tx.Exec(ctx, "DELETE FROM concord_schema"); err != nil {
@@ -1040,14 +1057,35 @@ func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, 
 	if after != nil {
 		p := record.NewPair(after.A, after.B)
 		w := arg(after.Weight)
-		q += " AND (v.weight < " + w + " OR (v.weight = " + w + " AND (ra.source, ra.rid, rb.source, rb.rid) > (" +
+		// weight <= first, so that the index of weights reads from there.
+		q += " AND v.weight <= " + w + " AND (v.weight < " + w + " OR (v.weight = " + w + " AND (ra.source, ra.rid, rb.source, rb.rid) > (" +
 			arg(p.A.Source) + ", " + arg(p.A.ID) + ", " + arg(p.B.Source) + ", " + arg(p.B.ID) + ")))"
 	}
 	q += " ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid LIMIT " + arg(sqlLimit(limit))
-	return collect(ctx, t, q, args, func(rows pgx.Rows) (r record.Review, err error) {
-		err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
-		return r, err
-	})
+	return collect(ctx, t, q, args, scanReview)
+}
+
+// UncertainReviews returns every pair for review, nearest even odds
+// first, by the index of their weights' sizes.
+func (t *Tx) UncertainReviews(ctx context.Context, after *record.Review, limit int) ([]record.Review, error) {
+	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v
+		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
+	var args []any
+	if after != nil {
+		p := record.NewPair(after.A, after.B)
+		args = append(args, math.Abs(after.Weight), p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+		q += " AND abs(v.weight) >= $1 AND (abs(v.weight) > $1 OR (abs(v.weight) = $1 AND (ra.source, ra.rid, rb.source, rb.rid) > ($2, $3, $4, $5)))"
+	}
+	args = append(args, sqlLimit(limit))
+	q += fmt.Sprintf(" ORDER BY abs(v.weight), ra.source, ra.rid, rb.source, rb.rid LIMIT $%d", len(args))
+	return collect(ctx, t, q, args, scanReview)
+}
+
+// scanReview reads a pair for review as Reviews and UncertainReviews
+// select it.
+func scanReview(rows pgx.Rows) (r record.Review, err error) {
+	err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
+	return r, err
 }
 
 // PutDecision stores a decision, replacing an earlier one on the pair.

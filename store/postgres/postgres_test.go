@@ -139,37 +139,17 @@ func TestWritersAcrossConnections(t *testing.T) {
 // A store of schema version 1 (no index of blocking keys, no rejects) is
 // migrated on open: its records' keys are indexed from their rows.
 func TestMigrateFromVersion1(t *testing.T) {
-	dsn := pgtest.Schema(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dsn, postgres.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := db.Begin(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
 	k := record.Key{Source: "a", ID: "1"}
-	if err := tx.PutRecord(ctx, store.Record{Key: k, Entity: "E1", Data: []byte("x"), Keys: []uint64{7, 1 << 63}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	// Version 1 as it was.
-	if _, err := conn.Exec(ctx, "DROP TABLE record_keys; DROP TABLE locks; DROP TABLE rejects; DELETE FROM writer WHERE id = 2; UPDATE concord_schema SET version = 1"); err != nil {
-		t.Fatal(err)
-	}
+	dsn, conn := olderStore(t, "DROP TABLE record_keys; DROP TABLE locks; DROP TABLE rejects; DROP INDEX reviews_weight; DROP INDEX reviews_certainty; DELETE FROM writer WHERE id = 2; UPDATE concord_schema SET version = 1",
+		func(tx store.Tx) error {
+			return tx.PutRecord(ctx, store.Record{Key: k, Entity: "E1", Data: []byte("x"), Keys: []uint64{7, 1 << 63}})
+		})
 	if _, err := postgres.Open(ctx, dsn, postgres.Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "schema version 1") {
 		t.Errorf("a read-only open of version 1: %v", err)
 	}
-	db, err = postgres.Open(ctx, dsn, postgres.Options{})
+	db, err := postgres.Open(ctx, dsn, postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,9 +172,90 @@ func TestMigrateFromVersion1(t *testing.T) {
 		t.Errorf("rejects after migration: %+v, %v", rs, err)
 	}
 	var v int
-	if err := conn.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil || v != 3 {
-		t.Errorf("schema version %d (%v), want 3", v, err)
+	if err := conn.QueryRow(ctx, "SELECT version FROM concord_schema").Scan(&v); err != nil || v != 4 {
+		t.Errorf("schema version %d (%v), want 4", v, err)
 	}
+	if !hasIndex(t, conn, "reviews_weight") || !hasIndex(t, conn, "reviews_certainty") {
+		t.Error("no indexes of the review queue's weights after migration")
+	}
+}
+
+// A store of schema version 3 (no indexes of the review queue's weights)
+// is read as it is by a read-only open, and given them by a writer's.
+func TestMigrateFromVersion3(t *testing.T) {
+	ctx := context.Background()
+	dsn, conn := olderStore(t, "DROP INDEX reviews_weight; DROP INDEX reviews_certainty; UPDATE concord_schema SET version = 3", nil)
+	ro, err := postgres.Open(ctx, dsn, postgres.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("a read-only open of version 3: %v", err)
+	}
+	tx, err := ro.Begin(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs, err := tx.Reviews(ctx, record.Key{}, nil, 10); err != nil || len(rs) != 0 {
+		t.Errorf("the review queue of version 3: %v, %v", rs, err)
+	}
+	tx.Rollback()
+	ro.Close()
+	if hasIndex(t, conn, "reviews_weight") {
+		t.Fatal("a read-only open made an index")
+	}
+	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if !hasIndex(t, conn, "reviews_weight") || !hasIndex(t, conn, "reviews_certainty") {
+		t.Error("no indexes of the review queue's weights after a writer's open")
+	}
+}
+
+// olderStore makes a store of this build's schema in a schema of its own,
+// writes in it what fill writes (nil: nothing), and makes it an older
+// version's by the statements older; it returns the store's URL and a
+// connection to its database.
+func olderStore(t *testing.T, older string, fill func(store.Tx) error) (string, *pgx.Conn) {
+	t.Helper()
+	dsn := pgtest.Schema(t)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fill != nil {
+		tx, err := db.Begin(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fill(tx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	if _, err := conn.Exec(ctx, older); err != nil {
+		t.Fatal(err)
+	}
+	return dsn, conn
+}
+
+// hasIndex reports whether the schema the connection's search_path
+// names first holds an index of this name.
+func hasIndex(t *testing.T, conn *pgx.Conn, name string) bool {
+	t.Helper()
+	var ok bool
+	if err := conn.QueryRow(context.Background(), "SELECT to_regclass($1) IS NOT NULL", name).Scan(&ok); err != nil {
+		t.Fatal(err)
+	}
+	return ok
 }
 
 // A lock row the server lost (a crash with asynchronous commit) is a

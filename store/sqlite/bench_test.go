@@ -41,7 +41,10 @@ func BenchmarkAppendAudit(b *testing.B) {
 // BenchmarkReviewQueueOnLoad reads what a process reads of the review
 // queue when it loads the store (50,000 pairs over 40,000 records): the
 // records the pairs name (ReviewedRecords), against every pair whole
-// (Reviews), which it read before.
+// (Reviews), which it read before; and a page of 100 pairs, the first
+// and one after a pair halfway down, as the workbench's and the API's
+// review queue read them, and one nearest even odds first
+// (UncertainReviews) after that pair.
 func BenchmarkReviewQueueOnLoad(b *testing.B) {
 	ctx := context.Background()
 	db, _ := openUncheckpointed(b)
@@ -57,7 +60,7 @@ func BenchmarkReviewQueueOnLoad(b *testing.B) {
 		}
 	}
 	for i := range pairs {
-		r := record.Review{A: key(i % records), B: key((i*7919 + 1) % records), Weight: float64(i%9) - 2, Reason: "review band", Rule: "[name.phonetic_pairs]"}
+		r := record.Review{A: key(i % records), B: key((i*7919 + 1) % records), Weight: weight(i), Reason: "review band", Rule: "[name.phonetic_pairs]"}
 		if err := tx.PutReview(ctx, r); err != nil {
 			b.Fatal(err)
 		}
@@ -65,12 +68,38 @@ func BenchmarkReviewQueueOnLoad(b *testing.B) {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
+	// The pair halfway down the queue: a page's cursor.
+	half := record.Review{Weight: weight(pairs / 2)}
+	{
+		tx, err := db.Begin(ctx, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rs, err := tx.Reviews(ctx, record.Key{}, nil, pairs/2)
+		if err != nil || len(rs) != pairs/2 {
+			b.Fatalf("%d pairs, %v", len(rs), err)
+		}
+		half = rs[len(rs)-1]
+		tx.Rollback()
+	}
 	for _, c := range []struct {
 		name string
 		read func(store.Tx) (int, error)
 	}{
 		{"ReviewedRecords", func(tx store.Tx) (int, error) { ks, err := tx.ReviewedRecords(ctx); return len(ks), err }},
 		{"Reviews", func(tx store.Tx) (int, error) { rs, err := tx.Reviews(ctx, record.Key{}, nil, 0); return len(rs), err }},
+		{"FirstPage", func(tx store.Tx) (int, error) {
+			rs, err := tx.Reviews(ctx, record.Key{}, nil, 100)
+			return len(rs), err
+		}},
+		{"PageAfter", func(tx store.Tx) (int, error) {
+			rs, err := tx.Reviews(ctx, record.Key{}, &half, 100)
+			return len(rs), err
+		}},
+		{"UncertainPage", func(tx store.Tx) (int, error) {
+			rs, err := tx.UncertainReviews(ctx, &half, 100)
+			return len(rs), err
+		}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -87,3 +116,7 @@ func BenchmarkReviewQueueOnLoad(b *testing.B) {
 		})
 	}
 }
+
+// weight is the match weight of the benchmark's i-th pair in review:
+// from −2 to 7 bits, seldom two alike, as a queue's weights are.
+func weight(i int) float64 { return float64(i%9) - 2 + float64(i%997)/997 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -683,13 +684,15 @@ func Run(t *testing.T, open Open) {
 				keys = append(keys, k)
 				put(t, tx, k, "E1")
 			}
-			// 30 pairs; weights repeat, so the order falls back on the pair.
+			// 30 pairs; weights repeat, so the order falls back on the
+			// pair, and some are as far from even odds as others on the
+			// other side of them (−1.5 and 1.5).
 			for i := range 30 {
 				a, b := keys[i%12], keys[(i*5+1)%12]
 				if a == b {
 					b = keys[(i+1)%12]
 				}
-				must(t, tx.PutReview(ctx, record.Review{A: a, B: b, Weight: float64(i % 4), Reason: "r"}))
+				must(t, tx.PutReview(ctx, record.Review{A: a, B: b, Weight: float64(i%4) - 1.5 + float64(i%3)/2, Reason: "r"}))
 			}
 			h := audit.Head{}
 			for i := range 9 {
@@ -710,23 +713,48 @@ func Run(t *testing.T, open Open) {
 					t.Fatalf("review queue not strongest first at %d: %v", i, all)
 				}
 			}
-			for _, size := range []int{1, 4, 7, len(all)} {
-				var got []record.Review
-				var after *record.Review
-				for pages := 0; ; pages++ {
-					page, err := tx.Reviews(ctx, record.Key{}, after, size)
-					must(t, err)
-					if len(page) > size || pages > len(all) {
-						t.Fatalf("page of %d for a limit of %d", len(page), size)
+			// Nearest even odds first: every pair, by the size of its
+			// weight, then by pair.
+			uncertain, err := tx.UncertainReviews(ctx, nil, 0)
+			must(t, err)
+			want := slices.Clone(all)
+			slices.SortFunc(want, func(a, b record.Review) int {
+				pa, pb := record.NewPair(a.A, a.B), record.NewPair(b.A, b.B)
+				return cmp.Or(cmp.Compare(math.Abs(a.Weight), math.Abs(b.Weight)), pa.A.Compare(pb.A), pa.B.Compare(pb.B))
+			})
+			if !slices.Equal(uncertain, want) {
+				t.Fatalf("review queue nearest even odds first:\n got %v\nwant %v", uncertain, want)
+			}
+			for _, q := range []struct {
+				name string
+				read func(after *record.Review, limit int) ([]record.Review, error)
+				all  []record.Review
+			}{
+				{"strongest first", func(after *record.Review, limit int) ([]record.Review, error) {
+					return tx.Reviews(ctx, record.Key{}, after, limit)
+				}, all},
+				{"nearest even odds first", func(after *record.Review, limit int) ([]record.Review, error) {
+					return tx.UncertainReviews(ctx, after, limit)
+				}, want},
+			} {
+				for _, size := range []int{1, 4, 7, len(all)} {
+					var got []record.Review
+					var after *record.Review
+					for pages := 0; ; pages++ {
+						page, err := q.read(after, size)
+						must(t, err)
+						if len(page) > size || pages > len(all) {
+							t.Fatalf("%s: page of %d for a limit of %d", q.name, len(page), size)
+						}
+						if len(page) == 0 {
+							break
+						}
+						got = append(got, page...)
+						after = &page[len(page)-1]
 					}
-					if len(page) == 0 {
-						break
+					if !slices.Equal(got, q.all) {
+						t.Fatalf("reviews %s in pages of %d:\n got %v\nwant %v", q.name, size, got, q.all)
 					}
-					got = append(got, page...)
-					after = &page[len(page)-1]
-				}
-				if !slices.Equal(got, all) {
-					t.Fatalf("reviews in pages of %d:\n got %v\nwant %v", size, got, all)
 				}
 			}
 			// A record's reviews page too.
@@ -1232,5 +1260,5 @@ func cancelled() context.Context {
 
 // sortKeys sorts keys by source, then id.
 func sortKeys(keys []record.Key) {
-	slices.SortFunc(keys, func(a, b record.Key) int { return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(keys, record.Key.Compare)
 }
