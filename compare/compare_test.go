@@ -230,6 +230,9 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "TYMOSHENKO Yulia Volodymyrivna", "Yulia Tymoshenko", "subset"},
 		{record.KindName, "Aliaksandr Ryhoravich LUKASHENKA", "LUKASHENKA/ALIAKSANDR", "subset"},
 		{record.KindName, "Natallia Ryhorauna Kachanava", "Natallia Kachanava", "subset"},
+		{record.KindName, "Salah al-Din Ayyubi", "SALAHUDDIN AYYUBI", "exact"}, // one name of the faith, however romanised
+		{record.KindName, "Abdur Rahman Khan", "KHAN/ABDUL RAHMAN", "exact"},
+		{record.KindName, "Abdussalam Khan", "Abd as-Salam Khan", "exact"},
 		{record.KindName, "John Smith Sr", "John Smith Jr", "else"}, // a father and his son
 		{record.KindName, "John Smith Jr.", "John Smith", "exact"},
 		{record.KindName, "John Smith Jr", "John Smith II", "exact"},

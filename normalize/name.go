@@ -59,7 +59,7 @@ func birthNameInside(words []string) bool {
 
 func parseName(raw string) (PersonName, error) {
 	words, suffix := nameWords(surnameSlash(personText(partyText(raw))))
-	words = joinCompounds(words)
+	words = withoutRoles(joinCompounds(words))
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
 	}
@@ -268,11 +268,13 @@ func partyText(raw string) string {
 		}
 	}
 	plain := words
-	if strings.ContainsAny(words, "'`\u2019\u2018") {
-		plain = apostrophes.Replace(words)
-	}
 	if strings.IndexByte(plain, '?') >= 0 {
-		plain = withoutInnerMarks(plain) // F?AO is FAO, as Tokens reads it
+		// F?AO is FAO, as Tokens reads it; ATTN'?A is ATTN and A: a mark
+		// beside an apostrophe parts words, so it goes before them.
+		plain = withoutInnerMarks(plain)
+	}
+	if strings.ContainsAny(plain, "'`\u2019\u2018") {
+		plain = apostrophes.Replace(plain)
 	}
 	if strings.ContainsFunc(plain, isArabic) {
 		plain = apartScripts(plain)
@@ -391,6 +393,11 @@ func personText(s string) string {
 			s = t
 		}
 	}
+	if strings.ContainsAny(s, "'`\u2019\u2018") {
+		// TRUST'EE is TRUSTEE, as Tokens reads it: the notes are found
+		// where the name read again will find them.
+		s = apostrophes.Replace(s)
+	}
 	if !mayHold(s, personNoteHints) {
 		return s
 	}
@@ -418,7 +425,8 @@ var personNotes = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:deceased|dec'?d)[^\p{L}\p{N}]*$`),
 	// An account's or a role's note after the name: JOHN SMITH JOINT
 	// ACCOUNT, JOHN SMITH AS TRUSTEE, JANE DOE EXECUTRIX.
-	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:joint\s+(?:account|a/c)|(?:as\s+)?(?:trustee|executor|executrix|administrator|administratrix|guardian|attorney(?:\s+in\s+fact)?)s?)[^\p{L}\p{N}]*$`),
+	// (Roles' words are dropped from the name's words: withoutRoles.)
+	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:joint\s+(?:account|a/c)|(?:as\s+)?attorneys?(?:\s+in\s+fact)?)[^\p{L}\p{N}]*$`),
 }
 
 // personNoteHints are mayHold's hints of personNotes and birthName: a
@@ -488,26 +496,30 @@ func surnameSlash(raw string) string {
 }
 
 // joinCompounds writes Arabic compound given names as one word, however
-// they are spelled: Abd al-Rahman, Abdul Rahman, Abdel Rahman and
-// Abdulrahman all become abdrahman; Abdullah and Abd Allah abdallah; a
-// kunya, Abu Bakr, Abou Bakr and Abubakr, abubakr.
+// they are spelled: Abd al-Rahman, Abdul Rahman, Abdel Rahman,
+// Abdulrahman, and with the article as it sounds before the name's first
+// letter, Abdur Rahman, Abdurrahman and Abd ar-Rahman, all become
+// abdrahman (Abdus Salam and Abdussalam abdsalam); Abdullah and Abd Allah
+// abdallah; a kunya, Abu Bakr, Abou Bakr and Abubakr, abubakr; a name of
+// the faith, Salah al-Din, Salah ad-Din, Salah Uddin, Salahuddin and
+// Salaheddine, salahdin.
 func joinCompounds(words []string) []string {
 	out := words[:0:0]
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		if rest, ok := abdPrefix(w); ok && rest != "" {
-			out = append(out, "abd"+rest)
+			out = append(out, abdJoined(rest))
 			continue
 		}
 		_, abd := abdPrefix(w)
 		abu := w == "abu" || w == "abou"
 		if (abd || abu) && i+1 < len(words) {
 			j := i + 1
-			if j+1 < len(words) && (words[j] == "al" || words[j] == "el" || words[j] == "ul" || words[j] == "ar" || words[j] == "as" || words[j] == "ad") {
+			if j+1 < len(words) && arabicArticles[words[j]] {
 				j++
 			}
 			if abd {
-				out = append(out, "abd"+words[j])
+				out = append(out, abdJoined(words[j]))
 			} else {
 				out = append(out, "abu"+words[j])
 			}
@@ -517,17 +529,163 @@ func joinCompounds(words []string) []string {
 		if rest, ok := strings.CutPrefix(w, "abou"); ok && len(rest) > 2 {
 			w = "abu" + rest // Aboubakar, as French spells Abubakar
 		}
+		if stem, ok := dinCompound(w); ok {
+			out = append(out, stem+"din")
+			continue
+		}
+		// Salah al-Din, Nur ad-Din, Salah Uddin: the word before joined,
+		// when it is one such names start with.
+		if n := len(out); n > 0 && dinStem(out[n-1]) != "" {
+			if i+1 < len(words) && words[i+1] == "din" && arabicArticles[w] {
+				out[n-1] = dinStem(out[n-1]) + "din"
+				i++
+				continue
+			}
+			if dinWords[w] {
+				out[n-1] = dinStem(out[n-1]) + "din"
+				continue
+			}
+		}
 		out = append(out, w)
 	}
 	return out
 }
 
+// withoutRoles drops from a name's words a role's (JOHN SMITH AS
+// TRUSTEE, JANE DOE EXECUTRIX, SMITH TRUSTEE J), when two words or more
+// are left: words, not the text, so that a normalised name, its words
+// put in another order, reads the same again. Not a body's (THE TRUSTEES
+// OF …).
+func withoutRoles(words []string) []string {
+	if !slices.ContainsFunc(words, func(w string) bool { return roleWords[w] }) {
+		return words
+	}
+	drop := make([]bool, len(words))
+	left := len(words)
+	for i, w := range words {
+		if roleWords[w] && !(i+1 < len(words) && bodyWords[words[i+1]]) {
+			drop[i] = true
+			left--
+			if i > 0 && words[i-1] == "as" && !drop[i-1] {
+				drop[i-1] = true
+				left--
+			}
+		}
+	}
+	if left < 2 {
+		return words
+	}
+	out := words[:0:0]
+	for i, w := range words {
+		if !drop[i] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// roleWords are the roles personNotes drop after a name; bodyWords the
+// words after which a role names a body (the trustees of a museum).
+var (
+	roleWords = map[string]bool{"trustee": true, "trustees": true, "executor": true, "executors": true, "executrix": true,
+		"administrator": true, "administrators": true, "administratrix": true, "guardian": true, "guardians": true}
+	bodyWords = map[string]bool{"of": true, "for": true, "the": true, "to": true, "and": true, "ad": true}
+)
+
+// abdJoined returns abd joined to the name after it, as abdPrefix reads
+// it again: Abd Ul-Rahman and Abdulalrahman are abdrahman, not
+// abdulrahman and abdalrahman, which read again lose their article.
+func abdJoined(name string) string {
+	for range 4 {
+		rest, ok := abdPrefix("abd" + name)
+		if !ok || rest == "" || rest == name {
+			break
+		}
+		name = rest
+	}
+	return "abd" + name
+}
+
+// arabicArticles are the spellings of the Arabic article between the
+// parts of a compound name: al and its vowel's other spellings, and the
+// forms it takes before a sun letter (ar-Rahman, as-Salam, ad-Din).
+var arabicArticles = map[string]bool{
+	"al": true, "el": true, "ul": true, "ar": true, "as": true, "ad": true, "an": true, "at": true, "az": true,
+	"ash": true, "ath": true, "ur": true, "us": true, "un": true, "ud": true, "uz": true, "ed": true,
+}
+
+// dinWords are "of the faith" written as a word of its own after the name
+// it completes: Salah Uddin, Nour Eddine.
+var dinWords = map[string]bool{"uddin": true, "eddin": true, "eddine": true, "addin": true, "aldin": true, "eldin": true, "iddin": true}
+
+// dinCompound reports whether w is a name of the faith written as one
+// word (Salahuddin, Nureddin, Noureddine, Jamaladdin, Muhyiddin), and
+// its first part as dinStem writes it: salah, nur, nour, jamal, muhy.
+// Aladdin is no such name (al is no first part).
+func dinCompound(w string) (string, bool) {
+	for _, suf := range []string{"uddin", "eddine", "eddin", "addin", "aldin", "eldin", "iddin"} {
+		if stem, ok := strings.CutSuffix(w, suf); ok {
+			if st := dinStem(stem); st != "" {
+				return st, true
+			}
+		}
+	}
+	return "", false
+}
+
+// dinStem returns w as the first part of a name of the faith (Salah
+// al-Din, Nur ad-Din, Taqi al-Din), without a last i (Muhyi al-Din and
+// Muhyiddin, muhy), or "" when w is no such part: Mohammed Al Din is a
+// given name and a surname.
+func dinStem(w string) string {
+	if dinStems[w] {
+		return strings.TrimSuffix(w, "i")
+	}
+	if dinStems[w+"i"] {
+		return w
+	}
+	return ""
+}
+
+// dinStems are the first parts of names of the faith (laqabs) as they are
+// commonly romanised.
+var dinStems = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range strings.FieldsSeq(`salah sala nur nour noor jamal kamal alaa ala shams saif sayf seif izz ezz imad emad
+		taqi sharaf fakhr qutb burhan zain zayn zein muhyi mohyi badr bahaa baha diya zia ziya husam hussam hossam taj rukn
+		nizam siraj moin muin moeen najm shihab shahab qiwam jalal khair kheir khayr nasr nasir nassir sadr saad amin ameen
+		ghiyath ghiyas zahir zaheer rafi mujir qamar`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// sunArticle holds the consonants the Arabic article takes the sound of
+// in a name joined to abd (Abdurrahman, Abdussalam, Abdunnasir, Abduzzahir;
+// al's l is read as written: Abdulaziz, Abdullatif).
+var sunArticle = map[byte]bool{'r': true, 's': true, 'n': true, 'z': true, 't': true, 'd': true}
+
 // abdPrefix reports whether w is "abd" written alone or joined to its
-// article (abdul, abdel, abdal), and what follows it in the same word.
+// article (abdul, abdel, abdal, or abdur, abdus as the article sounds
+// before a name's first letter), and what follows it in the same word:
+// the name, whose first letter the assimilated article doubles or not
+// (Abdurrahman and Abdurahman, rahman).
 func abdPrefix(w string) (rest string, ok bool) {
 	switch w {
 	case "abdullah", "abdallah", "abdulla", "abdalla", "abdellah":
 		return "allah", true
+	}
+	if len(w) >= 5 && strings.HasPrefix(w, "abdu") && sunArticle[w[4]] {
+		rest := w[4:] // abdurahman: rahman
+		if len(rest) > 1 && rest[1] == rest[0] {
+			rest = rest[1:] // abdurrahman: rahman
+		}
+		if len(rest) == 1 {
+			return "", true // abdur, alone: the name follows
+		}
+		if len(rest) >= 3 {
+			return rest, true
+		}
 	}
 	for _, p := range []string{"abdul", "abdel", "abdal", "abdol", "abd"} {
 		if strings.HasPrefix(w, p) {
