@@ -275,30 +275,17 @@ type ReviewFilter struct {
 	Uncertain bool
 }
 
-// keeps reports whether r passes the filter, reading its records'
-// entities in tx for Apart.
-func (f ReviewFilter) keeps(ctx context.Context, tx store.Tx, r record.Review) (bool, error) {
+// keeps reports whether r passes the filter's source, reason and
+// probability (the store keeps the pairs apart: store.ReviewQuery).
+func (f ReviewFilter) keeps(r record.Review) bool {
 	if f.Source != "" && r.A.Source != f.Source && r.B.Source != f.Source {
-		return false, nil
+		return false
 	}
 	if f.Kind != "" && engine.ReasonKind(r.Reason) != f.Kind {
-		return false, nil
+		return false
 	}
-	if p := model.Probability(r.Weight); p < f.MinProbability || f.MaxProbability > 0 && p > f.MaxProbability {
-		return false, nil
-	}
-	if !f.Apart {
-		return true, nil
-	}
-	a, err := tx.Record(ctx, r.A)
-	if err != nil {
-		return false, err
-	}
-	b, err := tx.Record(ctx, r.B)
-	if err != nil {
-		return false, err
-	}
-	return a.Entity != b.Entity, nil
+	p := model.Probability(r.Weight)
+	return p >= f.MinProbability && (f.MaxProbability <= 0 || p <= f.MaxProbability)
 }
 
 // ReviewPage returns a page of the review queue, strongest first (or
@@ -311,24 +298,11 @@ func (l *Live) ReviewPage(ctx context.Context, v access.View, f ReviewFilter, af
 	more := false
 	err := l.read(ctx, func(tx store.Tx) error {
 		return scanPage(limit, func(n int) (int, bool, error) {
-			var rs []record.Review
-			var err error
-			if f.Uncertain {
-				rs, err = tx.UncertainReviews(ctx, after, n)
-			} else {
-				rs, err = tx.Reviews(ctx, record.Key{}, after, n)
-			}
+			rs, err := tx.ReviewQueue(ctx, store.ReviewQuery{Uncertain: f.Uncertain, Apart: f.Apart, After: after, Limit: n})
 			more = n > 0 && len(rs) == n
 			for i := range rs {
 				after = &rs[i]
-				keep := v.Record(rs[i].A) && v.Record(rs[i].B)
-				if keep {
-					var ferr error
-					if keep, ferr = f.keeps(ctx, tx, rs[i]); ferr != nil {
-						return i + 1, false, ferr
-					}
-				}
-				if keep {
+				if v.Record(rs[i].A) && v.Record(rs[i].B) && f.keeps(rs[i]) {
 					out = append(out, rs[i])
 					if limit > 0 && len(out) == limit {
 						more = true

@@ -143,10 +143,8 @@ type Tx interface {
 	// for review when key is the zero Key, strongest first (then by pair):
 	// those after the pair after (nil: from the first), at most limit.
 	Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error)
-	// UncertainReviews returns every pair for review nearest even odds
-	// first: by the size of its weight, smallest first (then by pair);
-	// those after the pair after (nil: from the first), at most limit.
-	UncertainReviews(ctx context.Context, after *record.Review, limit int) ([]record.Review, error)
+	// ReviewQueue returns a page of the review queue as q asks for it.
+	ReviewQueue(ctx context.Context, q ReviewQuery) ([]record.Review, error)
 	// ReviewedRecords returns the records some pair for review names,
 	// each once, in no order: what Reviews of every pair would name, read
 	// without the pairs.
@@ -480,4 +478,18 @@ type LoginFlow struct {
 	ID, Binder      string
 	Nonce, Verifier string
 	Expires         time.Time
+}
+
+// ReviewQuery asks for a page of the whole review queue (Tx.ReviewQueue).
+type ReviewQuery struct {
+	// Uncertain orders the queue nearest even odds first, by the size of
+	// a pair's weight, smallest first; else strongest first, as Reviews
+	// does. Either then by pair.
+	Uncertain bool
+	// Apart keeps the pairs whose records are in two entities.
+	Apart bool
+	// After starts the page after this pair (nil: at the first).
+	After *record.Review
+	// Limit is the most pairs the page holds (0: all).
+	Limit int
 }

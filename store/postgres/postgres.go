@@ -1037,52 +1037,62 @@ func (t *Tx) ReviewedRecords(ctx context.Context) ([]record.Key, error) {
 
 // Reviews returns the pairs for review naming key, or all of them.
 func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error) {
-	from := "reviews"
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+	if key == (record.Key{}) {
+		return t.ReviewQueue(ctx, store.ReviewQuery{After: after, Limit: limit})
 	}
-	if key != (record.Key{}) {
-		id, err := t.id(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		// Each side by its own index.
-		x := arg(id)
-		from = "(SELECT * FROM reviews WHERE a = " + x + " UNION ALL SELECT * FROM reviews WHERE b = " + x + " AND a != " + x + ")"
+	id, err := t.id(ctx, key)
+	if err != nil {
+		return nil, err
 	}
-	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM ` + from + ` v
+	// Each side by its own index.
+	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule
+		FROM (SELECT * FROM reviews WHERE a = $1 UNION ALL SELECT * FROM reviews WHERE b = $1 AND a != $1) v
 		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
-	if after != nil {
-		p := record.NewPair(after.A, after.B)
-		w := arg(after.Weight)
-		// weight <= first, so that the index of weights reads from there.
-		q += " AND v.weight <= " + w + " AND (v.weight < " + w + " OR (v.weight = " + w + " AND (ra.source, ra.rid, rb.source, rb.rid) > (" +
-			arg(p.A.Source) + ", " + arg(p.A.ID) + ", " + arg(p.B.Source) + ", " + arg(p.B.ID) + ")))"
-	}
-	q += " ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid LIMIT " + arg(sqlLimit(limit))
+	q, args := reviewsAfter(q, []any{id}, after, false)
+	args = append(args, sqlLimit(limit))
+	q += fmt.Sprintf(" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid LIMIT $%d", len(args))
 	return collect(ctx, t, q, args, scanReview)
 }
 
-// UncertainReviews returns every pair for review, nearest even odds
-// first, by the index of their weights' sizes.
-func (t *Tx) UncertainReviews(ctx context.Context, after *record.Review, limit int) ([]record.Review, error) {
+// ReviewQueue returns a page of the review queue, strongest first or
+// nearest even odds first, by the index of the weights or of their sizes.
+func (t *Tx) ReviewQueue(ctx context.Context, rq store.ReviewQuery) ([]record.Review, error) {
+	order := "v.weight DESC"
+	if rq.Uncertain {
+		order = "abs(v.weight)"
+	}
 	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v
 		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
-	var args []any
-	if after != nil {
-		p := record.NewPair(after.A, after.B)
-		args = append(args, math.Abs(after.Weight), p.A.Source, p.A.ID, p.B.Source, p.B.ID)
-		q += " AND abs(v.weight) >= $1 AND (abs(v.weight) > $1 OR (abs(v.weight) = $1 AND (ra.source, ra.rid, rb.source, rb.rid) > ($2, $3, $4, $5)))"
+	if rq.Apart {
+		q += " AND ra.entity != rb.entity"
 	}
-	args = append(args, sqlLimit(limit))
-	q += fmt.Sprintf(" ORDER BY abs(v.weight), ra.source, ra.rid, rb.source, rb.rid LIMIT $%d", len(args))
+	q, args := reviewsAfter(q, nil, rq.After, rq.Uncertain)
+	args = append(args, sqlLimit(rq.Limit))
+	q += fmt.Sprintf(" ORDER BY %s, ra.source, ra.rid, rb.source, rb.rid LIMIT $%d", order, len(args))
 	return collect(ctx, t, q, args, scanReview)
 }
 
-// scanReview reads a pair for review as Reviews and UncertainReviews
-// select it.
+// reviewsAfter adds to a query of pairs for review (v, its records ra
+// and rb) whose parameters are args the pairs after the pair after (nil:
+// none), strongest first or, uncertain, nearest even odds first: the bound
+// on the weight (or its size) first, so that the index reads from there.
+func reviewsAfter(q string, args []any, after *record.Review, uncertain bool) (string, []any) {
+	if after == nil {
+		return q, args
+	}
+	p := record.NewPair(after.A, after.B)
+	size, within, past, w := "v.weight", "<=", "<", after.Weight
+	if uncertain {
+		size, within, past, w = "abs(v.weight)", ">=", ">", math.Abs(after.Weight)
+	}
+	n := len(args)
+	q += fmt.Sprintf(" AND %[1]s %[2]s $%[4]d AND (%[1]s %[3]s $%[4]d OR (%[1]s = $%[4]d AND (ra.source, ra.rid, rb.source, rb.rid) > ($%[5]d, $%[6]d, $%[7]d, $%[8]d)))",
+		size, within, past, n+1, n+2, n+3, n+4, n+5)
+	return q, append(args, w, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+}
+
+// scanReview reads a pair for review as Reviews and ReviewQueue select
+// it.
 func scanReview(rows pgx.Rows) (r record.Review, err error) {
 	err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
 	return r, err

@@ -43,8 +43,8 @@ func BenchmarkAppendAudit(b *testing.B) {
 // records the pairs name (ReviewedRecords), against every pair whole
 // (Reviews), which it read before; and a page of 100 pairs, the first
 // and one after a pair halfway down, as the workbench's and the API's
-// review queue read them, and one nearest even odds first
-// (UncertainReviews) after that pair.
+// review queue read them, and one nearest even odds first after that
+// pair (ReviewQueue).
 func BenchmarkReviewQueueOnLoad(b *testing.B) {
 	ctx := context.Background()
 	db, _ := openUncheckpointed(b)
@@ -97,7 +97,7 @@ func BenchmarkReviewQueueOnLoad(b *testing.B) {
 			return len(rs), err
 		}},
 		{"UncertainPage", func(tx store.Tx) (int, error) {
-			rs, err := tx.UncertainReviews(ctx, &half, 100)
+			rs, err := tx.ReviewQueue(ctx, store.ReviewQuery{Uncertain: true, After: &half, Limit: 100})
 			return len(rs), err
 		}},
 	} {

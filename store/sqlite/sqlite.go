@@ -1288,45 +1288,58 @@ func (t *Tx) PutReview(ctx context.Context, r record.Review) error {
 
 // Reviews returns the pairs for review naming key, or all of them.
 func (t *Tx) Reviews(ctx context.Context, key record.Key, after *record.Review, limit int) ([]record.Review, error) {
-	from := "reviews v" + t.db.reviewIndex("reviews_weight")
-	var args []any
-	if key != (record.Key{}) {
-		id, err := t.id(ctx, key)
-		if err != nil {
-			return nil, err
-		}
-		// Each side by its own index.
-		from = "(SELECT * FROM reviews WHERE a = ?1 UNION ALL SELECT * FROM reviews WHERE b = ?1 AND a != ?1) v"
-		args = append(args, id)
+	if key == (record.Key{}) {
+		return t.ReviewQueue(ctx, store.ReviewQuery{After: after, Limit: limit})
 	}
-	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM ` + from + `
+	id, err := t.id(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	// Each side by its own index.
+	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule
+		FROM (SELECT * FROM reviews WHERE a = ?1 UNION ALL SELECT * FROM reviews WHERE b = ?1 AND a != ?1) v
 		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
-	if after != nil {
-		p := record.NewPair(after.A, after.B)
-		// weight <= first, so that the index of weights reads from there;
-		// the other terms' + keeps SQLite from reading the OR's sides by
-		// two searches of the index, which loses its order (86 ms for a
-		// page halfway down 50,000 pairs, against 0.5 ms).
-		q += " AND v.weight <= ? AND (+v.weight < ? OR (+v.weight = ? AND (ra.source, ra.rid, rb.source, rb.rid) > (?, ?, ?, ?)))"
-		args = append(args, after.Weight, after.Weight, after.Weight, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
-	}
+	args := []any{id}
+	q, args = reviewsAfter(q, args, after, false)
 	args = append(args, sqlLimit(limit))
 	return collect(ctx, t, q+" ORDER BY v.weight DESC, ra.source, ra.rid, rb.source, rb.rid LIMIT ?", args, scanReview)
 }
 
-// UncertainReviews returns every pair for review, nearest even odds
-// first, by the index of their weights' sizes.
-func (t *Tx) UncertainReviews(ctx context.Context, after *record.Review, limit int) ([]record.Review, error) {
-	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v` + t.db.reviewIndex("reviews_certainty") + `
-		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
-	var args []any
-	if after != nil {
-		p, w := record.NewPair(after.A, after.B), math.Abs(after.Weight)
-		q += " AND abs(v.weight) >= ? AND (+abs(v.weight) > ? OR (+abs(v.weight) = ? AND (ra.source, ra.rid, rb.source, rb.rid) > (?, ?, ?, ?)))" // as Reviews
-		args = append(args, w, w, w, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
+// ReviewQueue returns a page of the review queue, strongest first or
+// nearest even odds first, by the index of the weights or of their sizes.
+func (t *Tx) ReviewQueue(ctx context.Context, rq store.ReviewQuery) ([]record.Review, error) {
+	index, order := "reviews_weight", "v.weight DESC"
+	if rq.Uncertain {
+		index, order = "reviews_certainty", "abs(v.weight)"
 	}
-	args = append(args, sqlLimit(limit))
-	return collect(ctx, t, q+" ORDER BY abs(v.weight), ra.source, ra.rid, rb.source, rb.rid LIMIT ?", args, scanReview)
+	q := `SELECT ra.source, ra.rid, rb.source, rb.rid, v.weight, v.reason, v.rule FROM reviews v` + t.db.reviewIndex(index) + `
+		JOIN records ra ON ra.id = v.a JOIN records rb ON rb.id = v.b WHERE true`
+	if rq.Apart {
+		q += " AND ra.entity != rb.entity"
+	}
+	q, args := reviewsAfter(q, nil, rq.After, rq.Uncertain)
+	args = append(args, sqlLimit(rq.Limit))
+	return collect(ctx, t, q+" ORDER BY "+order+", ra.source, ra.rid, rb.source, rb.rid LIMIT ?", args, scanReview)
+}
+
+// reviewsAfter adds to a query of pairs for review (v, its records ra
+// and rb) the pairs after the pair after (nil: none), strongest first or,
+// uncertain, nearest even odds first. The bound on the weight (or its
+// size) comes first, so that the index reads from there; the other terms'
+// + keeps SQLite from reading the OR's sides by two searches of the index,
+// which loses its order (86 ms for a page halfway down 50,000 pairs,
+// against 0.5 ms).
+func reviewsAfter(q string, args []any, after *record.Review, uncertain bool) (string, []any) {
+	if after == nil {
+		return q, args
+	}
+	p := record.NewPair(after.A, after.B)
+	size, within, past, w := "v.weight", "<=", "<", after.Weight
+	if uncertain {
+		size, within, past, w = "abs(v.weight)", ">=", ">", math.Abs(after.Weight)
+	}
+	q += fmt.Sprintf(" AND %[1]s %[2]s ? AND (+%[1]s %[3]s ? OR (+%[1]s = ? AND (ra.source, ra.rid, rb.source, rb.rid) > (?, ?, ?, ?)))", size, within, past)
+	return q, append(args, w, w, w, p.A.Source, p.A.ID, p.B.Source, p.B.ID)
 }
 
 // reviewIndex returns the clause that reads the review queue by the
@@ -1341,8 +1354,8 @@ func (db *DB) reviewIndex(name string) string {
 	return " INDEXED BY " + name
 }
 
-// scanReview reads a pair for review as Reviews and UncertainReviews
-// select it.
+// scanReview reads a pair for review as Reviews and ReviewQueue select
+// it.
 func scanReview(rows *sql.Rows) (r record.Review, err error) {
 	err = rows.Scan(&r.A.Source, &r.A.ID, &r.B.Source, &r.B.ID, &r.Weight, &r.Reason, &r.Rule)
 	return r, err

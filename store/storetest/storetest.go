@@ -678,11 +678,13 @@ func Run(t *testing.T, open Open) {
 	t.Run("Paging", func(t *testing.T) {
 		s, _ := open(t)
 		var keys []record.Key
+		entity := map[record.Key]record.EntityID{} // three entities: some pairs in one, some apart
 		write(t, s, func(tx store.Tx) {
 			for i := range 12 {
 				k := record.Key{Source: "p", ID: fmt.Sprintf("%02d", i)}
 				keys = append(keys, k)
-				put(t, tx, k, "E1")
+				entity[k] = record.EntityID(fmt.Sprint("E", i%3))
+				put(t, tx, k, entity[k])
 			}
 			// 30 pairs; weights repeat, so the order falls back on the
 			// pair, and some are as far from even odds as others on the
@@ -715,7 +717,7 @@ func Run(t *testing.T, open Open) {
 			}
 			// Nearest even odds first: every pair, by the size of its
 			// weight, then by pair.
-			uncertain, err := tx.UncertainReviews(ctx, nil, 0)
+			uncertain, err := tx.ReviewQueue(ctx, store.ReviewQuery{Uncertain: true})
 			must(t, err)
 			want := slices.Clone(all)
 			slices.SortFunc(want, func(a, b record.Review) int {
@@ -725,6 +727,20 @@ func Run(t *testing.T, open Open) {
 			if !slices.Equal(uncertain, want) {
 				t.Fatalf("review queue nearest even odds first:\n got %v\nwant %v", uncertain, want)
 			}
+			// Apart: the pairs whose records are in two entities, in
+			// either order.
+			apart := func(rs []record.Review) []record.Review {
+				return slices.DeleteFunc(slices.Clone(rs), func(r record.Review) bool { return entity[r.A] == entity[r.B] })
+			}
+			if len(apart(all)) == 0 || len(apart(all)) == len(all) {
+				t.Fatalf("%d pairs of %d apart: the filter is not tested", len(apart(all)), len(all))
+			}
+			queue := func(q store.ReviewQuery) func(after *record.Review, limit int) ([]record.Review, error) {
+				return func(after *record.Review, limit int) ([]record.Review, error) {
+					q.After, q.Limit = after, limit
+					return tx.ReviewQueue(ctx, q)
+				}
+			}
 			for _, q := range []struct {
 				name string
 				read func(after *record.Review, limit int) ([]record.Review, error)
@@ -733,9 +749,10 @@ func Run(t *testing.T, open Open) {
 				{"strongest first", func(after *record.Review, limit int) ([]record.Review, error) {
 					return tx.Reviews(ctx, record.Key{}, after, limit)
 				}, all},
-				{"nearest even odds first", func(after *record.Review, limit int) ([]record.Review, error) {
-					return tx.UncertainReviews(ctx, after, limit)
-				}, want},
+				{"strongest first, queue", queue(store.ReviewQuery{}), all},
+				{"nearest even odds first", queue(store.ReviewQuery{Uncertain: true}), want},
+				{"strongest first, apart", queue(store.ReviewQuery{Apart: true}), apart(all)},
+				{"nearest even odds first, apart", queue(store.ReviewQuery{Uncertain: true, Apart: true}), apart(want)},
 			} {
 				for _, size := range []int{1, 4, 7, len(all)} {
 					var got []record.Review
