@@ -427,6 +427,9 @@ var personNotes = []*regexp.Regexp{
 	// ACCOUNT, JOHN SMITH AS TRUSTEE, JANE DOE EXECUTRIX.
 	// (Roles' words are dropped from the name's words: withoutRoles.)
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:joint\s+(?:account|a/c)|(?:as\s+)?attorneys?(?:\s+in\s+fact)?)[^\p{L}\p{N}]*$`),
+	// A trustee's name and for whom: J SMITH TRUSTEE FOR THE SMITH
+	// FAMILY TRUST is J Smith.
+	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:as\s+)?trustees?\s+for[^\p{L}\p{N}].*$`),
 }
 
 // personNoteHints are mayHold's hints of personNotes and birthName: a
