@@ -423,9 +423,10 @@ var personNotes = []*regexp.Regexp{
 	regexp.MustCompile(`\([^()]*\)?|\[[^\[\]]*\]?`),
 	regexp.MustCompile(`(?i)^\s*the\s+late\s+`),
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:deceased|dec'?d)[^\p{L}\p{N}]*$`),
-	// An account's or a role's note after the name: JOHN SMITH JOINT
-	// ACCOUNT, JOHN SMITH AS TRUSTEE, JANE DOE EXECUTRIX.
-	// (Roles' words are dropped from the name's words: withoutRoles.)
+	// An account's note, or an attorney's, after the name: JOHN SMITH
+	// JOINT ACCOUNT, JANE DOE ATTORNEY IN FACT. (Other roles' words,
+	// JOHN SMITH AS TRUSTEE, are dropped from the name's words:
+	// withoutRoles.)
 	regexp.MustCompile(`(?i)[^\p{L}\p{N}]+(?:joint\s+(?:account|a/c)|(?:as\s+)?attorneys?(?:\s+in\s+fact)?)[^\p{L}\p{N}]*$`),
 	// A trustee's name and for whom: J SMITH TRUSTEE FOR THE SMITH
 	// FAMILY TRUST is J Smith.
@@ -434,8 +435,8 @@ var personNotes = []*regexp.Regexp{
 
 // personNoteHints are mayHold's hints of personNotes and birthName: a
 // bracket, late, dec(eased), née (its é either case, as lower-casing ASCII
-// leaves it), geb., an account's or a role's note.
-var personNoteHints = hintsOf("(", "[", "late", "dec", "nee", "n\u00e9e", "n\u00c9e", "geb", "joint", "trustee", "execut", "administrat", "guardian", "attorney")
+// leaves it), geb., an account's, an attorney's or a trustee's note.
+var personNoteHints = hintsOf("(", "[", "late", "dec", "nee", "n\u00e9e", "n\u00c9e", "geb", "joint", "trustee", "attorney")
 
 // birthName matches née (nee, geb., geborene) before a birth surname.
 var birthName = regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:n[ée]e|geb\.|geborene)[^\p{L}\p{N}]+\p{L}`)
@@ -587,8 +588,9 @@ func withoutRoles(words []string) []string {
 	return out
 }
 
-// roleWords are the roles personNotes drop after a name; bodyWords the
-// words after which a role names a body (the trustees of a museum).
+// roleWords are the roles withoutRoles drops from a name's words;
+// bodyWords the words after which a role names a body (the trustees of a
+// museum).
 var (
 	roleWords = map[string]bool{"trustee": true, "trustees": true, "executor": true, "executors": true, "executrix": true,
 		"administrator": true, "administrators": true, "administratrix": true, "guardian": true, "guardians": true}

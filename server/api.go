@@ -284,9 +284,32 @@ func changeOf(ch live.Change, v access.View) changeBody {
 	return b
 }
 
-// maxGroupScan bounds the pairs of the queue GET /v1/review/groups reads
-// and groups.
+// maxGroupScan bounds the pairs of the queue GET /v1/review/groups and
+// the workbench's review by record in doubt read and group.
 const maxGroupScan = 100_000
+
+// reviewGroupsAfter returns the review queue by record in doubt as v
+// sees it and f keeps it: its first maxGroupScan pairs grouped
+// (live.GroupReviews), from the group after the sealed cursor after (""
+// for the first); and how many pairs it read, and whether the queue holds
+// more. A cursor this server did not give is a 422.
+func (s *Server) reviewGroupsAfter(ctx context.Context, v access.View, f live.ReviewFilter, after string) (groups []live.ReviewGroup, pairs int, more bool, err error) {
+	var key live.GroupKey
+	if after != "" {
+		if err := s.cursors.open(after, &key); err != nil {
+			return nil, 0, false, err
+		}
+	}
+	items, next, err := s.l.ReviewPage(ctx, v, f, nil, maxGroupScan)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	groups = live.GroupReviews(items)
+	if after != "" {
+		groups = live.GroupsAfter(groups, key)
+	}
+	return groups, len(items), next != nil, nil
+}
 
 // decision is a caller's decision on a pair it may see: a pair it may
 // not is not found, as a record it may not see is not anywhere.
@@ -580,20 +603,9 @@ func (s *Server) routes() {
 			if err != nil {
 				return nil, err
 			}
-			var after *live.GroupKey
-			if in.After != "" {
-				after = &live.GroupKey{}
-				if err := s.cursors.open(in.After, after); err != nil {
-					return nil, err
-				}
-			}
-			items, next, err := s.l.ReviewPage(ctx, v, in.ReviewFilterParams.filter(), nil, maxGroupScan)
+			groups, pairs, more, err := s.reviewGroupsAfter(ctx, v, in.ReviewFilterParams.filter(), in.After)
 			if err != nil {
 				return nil, s.fail(err)
-			}
-			groups := live.GroupReviews(items)
-			if after != nil {
-				groups = live.GroupsAfter(groups, *after)
 			}
 			out := &reviewGroupsOut{}
 			out.Body.Groups = groups[:min(len(groups), in.Limit)]
@@ -604,7 +616,7 @@ func (s *Server) routes() {
 				last := out.Body.Groups[len(out.Body.Groups)-1]
 				out.Body.Next = s.cursors.seal(last.Key())
 			}
-			out.Body.Pairs, out.Body.More = len(items), next != nil
+			out.Body.Pairs, out.Body.More = pairs, more
 			return out, nil
 		})
 

@@ -1526,20 +1526,9 @@ func (w *workbench) review(ctx context.Context, r *http.Request, c *caller, v ac
 	p := page{name: "review", data: d}
 	cur := q.Get("after")
 	if d.Order == "record" {
-		var after *live.GroupKey
-		if cur != "" {
-			after = &live.GroupKey{}
-			if err := w.s.cursors.open(cur, after); err != nil {
-				return p, err
-			}
-		}
-		items, _, err := w.s.l.ReviewPage(ctx, v, f, nil, maxGroupScan)
+		groups, _, _, err := w.s.reviewGroupsAfter(ctx, v, f, cur)
 		if err != nil {
 			return p, err
-		}
-		groups := live.GroupReviews(items)
-		if after != nil {
-			groups = live.GroupsAfter(groups, *after)
 		}
 		if err := w.reviewGroups(ctx, v, d, groups); err != nil {
 			return p, err
