@@ -23,10 +23,12 @@ import (
 // verdict and comment.
 var Columns = []string{"source_a", "record_id_a", "source_b", "record_id_b", "probability", "match_weight", "reason", "match_key"}
 
-// Row is a pair's row of review.csv.
+// Row is a pair's row of review.csv. Its text (the keys, which come from
+// the sources and may be anything, the reason and the rule) is written as
+// text (asText): a reviewer opens the file in a spreadsheet.
 func Row(a, b record.Key, probability, weight float64, reason, rule string) []string {
-	return []string{a.Source, a.ID, b.Source, b.ID,
-		strconv.FormatFloat(probability, 'f', 6, 64), strconv.FormatFloat(weight, 'f', 3, 64), reason, rule}
+	return []string{asText(a.Source), asText(a.ID), asText(b.Source), asText(b.ID),
+		strconv.FormatFloat(probability, 'f', 6, 64), strconv.FormatFloat(weight, 'f', 3, 64), asText(reason), asText(rule)}
 }
 
 // formulaStart are the first characters that make a spreadsheet read a
@@ -71,9 +73,6 @@ func Write(w io.Writer, pairs []record.Review, doubt []record.Key) error {
 	}
 	for i, r := range pairs {
 		row := append(Row(r.A, r.B, model.Probability(r.Weight), r.Weight, r.Reason, r.Rule), "", "")
-		for _, j := range []int{0, 1, 2, 3, 6, 7} { // the text: keys, reason, rule
-			row[j] = asText(row[j])
-		}
 		if doubt != nil {
 			row = append([]string{asText(doubt[i].String())}, row...)
 		}

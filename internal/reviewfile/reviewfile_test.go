@@ -185,3 +185,25 @@ func TestWriteReadFormulas(t *testing.T) {
 		t.Errorf("read back %+v", ds)
 	}
 }
+
+// Row, which a batch run's review.csv is written with too, writes its
+// text cells as text and its numbers as numbers.
+func TestRowAsText(t *testing.T) {
+	tests := []struct {
+		a, b         record.Key
+		reason, rule string
+		want         []string
+	}{
+		{record.Key{Source: "kyc", ID: "k1"}, record.Key{Source: "pay", ID: "p1"}, "in the review band", "name",
+			[]string{"kyc", "k1", "pay", "p1", "0.500000", "0.000", "in the review band", "name"}},
+		{record.Key{Source: "+src", ID: "=1+1"}, record.Key{Source: "pay", ID: "-7"}, "@once", "\tname",
+			[]string{"'+src", "'=1+1", "pay", "'-7", "0.500000", "0.000", "'@once", "'\tname"}},
+		{record.Key{Source: "kyc", ID: "'=x"}, record.Key{Source: "pay", ID: "7-"}, "", "",
+			[]string{"kyc", "'=x", "pay", "7-", "0.500000", "0.000", "", ""}},
+	}
+	for _, tt := range tests {
+		if got := Row(tt.a, tt.b, 0.5, 0, tt.reason, tt.rule); !slices.Equal(got, tt.want) {
+			t.Errorf("Row(%v, %v) = %q, want %q", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
