@@ -59,7 +59,7 @@ func birthNameInside(words []string) bool {
 
 func parseName(raw string) (PersonName, error) {
 	words, suffix := nameWords(surnameSlash(personText(partyText(raw))))
-	words = withoutRoles(joinCompounds(words))
+	words = joinCompounds(words)
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
 	}
@@ -77,7 +77,7 @@ func parseName(raw string) (PersonName, error) {
 		// PEREZ GOMEZ MARIA DE LOS ANGELES: read, and written, as María
 		// de los Ángeles Pérez Gómez is (a suffix the surnames ended with
 		// goes, as at the end).
-		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
+		words = stripSuffixes(withoutJoiners(append(slices.Clone(words[k:]), words[:k]...)), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, true)
 	} else if k = surnamesBeforeInitials(words); k > 0 && !eastAsianFamilies[words[0]] {
@@ -87,7 +87,7 @@ func parseName(raw string) (PersonName, error) {
 		// now ("SMITH MR J") and goes, as nameWords lets one at the end
 		// go. A common East Asian family name first is read as such
 		// below: WANG J, Kim Ji-a (a syllable of one letter, no initial).
-		words = stripSuffixes(append(slices.Clone(words[k:]), words[:k]...), &n.Suffix)
+		words = stripSuffixes(withoutJoiners(append(slices.Clone(words[k:]), words[:k]...)), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
 	} else if surnameGivenPatronymic(words) {
@@ -269,8 +269,8 @@ func partyText(raw string) string {
 	}
 	plain := words
 	if strings.IndexByte(plain, '?') >= 0 {
-		// F?AO is FAO, as Tokens reads it; ATTN'?A is ATTN and A: a mark
-		// beside an apostrophe parts words, so it goes before them.
+		// F?AO is FAO, as Tokens reads it, and so are FA'?O and F?'AO:
+		// an apostrophe between the mark and a letter is passed over.
 		plain = withoutInnerMarks(plain)
 	}
 	if strings.ContainsAny(plain, "'`\u2019\u2018") {
@@ -325,7 +325,7 @@ func withoutInnerMarks(s string) string {
 	b := []byte(s)
 	out := b[:0]
 	for i, c := range b {
-		if c == '?' && i > 0 && isLetter(s[i-1]) && i+1 < len(s) && isLetter(s[i+1]) {
+		if c == '?' && innerMark(s, i) {
 			continue
 		}
 		out = append(out, c)
@@ -616,7 +616,7 @@ func abdJoined(name string) string {
 // forms it takes before a sun letter (ar-Rahman, as-Salam, ad-Din).
 var arabicArticles = map[string]bool{
 	"al": true, "el": true, "ul": true, "ar": true, "as": true, "ad": true, "an": true, "at": true, "az": true,
-	"ash": true, "ath": true, "ur": true, "us": true, "un": true, "ud": true, "uz": true, "ed": true,
+	"ash": true, "ath": true, "ol": true, "ur": true, "us": true, "un": true, "ud": true, "uz": true, "ed": true,
 }
 
 // dinWords are "of the faith" written as a word of its own after the name
@@ -818,6 +818,10 @@ func nameWords(raw string) (words []string, suffix string) {
 			words = append(words, p...)
 		}
 	}
+	// A role's words go before the titles are read: a title the role
+	// stood before or after (TRUSTEE DR J SMITH, J SMITH MR TRUSTEE)
+	// starts or ends the name then, and goes.
+	words = withoutRoles(words)
 	// Italian abbreviations written with a raised ending, which the
 	// folding cuts in two: Sig.ra, Sig.na, Dott.ssa.
 	for _, h := range splitHonorifics {
@@ -845,24 +849,7 @@ func nameWords(raw string) (words []string, suffix string) {
 	if len(words) > 2 && words[0] == "m" && givenNames[words[1]] && monsieur(raw) {
 		words = words[1:]
 	}
-	// Honorifics in initials: H.R.H. (H.E., His Excellency, is also a
-	// person's initials: kept).
-	for _, h := range initialHonorifics {
-		if len(words) > len(h)+1 && slices.Equal(words[:len(h)], h) {
-			words = words[len(h):]
-			break
-		}
-	}
-	// The conjunction of Spanish double surnames: García y López.
-	if len(words) > 3 {
-		kept := words[:2:2]
-		for i, w := range words[2:] {
-			if w != "y" || i+2 == len(words)-1 {
-				kept = append(kept, w)
-			}
-		}
-		words = kept
-	}
+	words = withoutJoiners(words)
 	// A widow's married name, "María Pérez Vda. de García" (viuda de), is
 	// the married name "María Pérez de García" wives write.
 	for i := 1; i+2 < len(words); i++ {
@@ -873,6 +860,31 @@ func nameWords(raw string) (words []string, suffix string) {
 	}
 	// A suffix the reordering moved to the end: "Jr, John".
 	return stripSuffixes(words, &suffix), suffix
+}
+
+// withoutJoiners drops from a name's words the conjunction of Spanish
+// double surnames, García y López, and an honorific written in initials
+// before the name, H.R.H. (H.E., His Excellency, is also a person's
+// initials: kept). Names read surnames first are read so again once reordered
+// (SMITH H R H is H R H Smith), so that their normal form reads the same
+// again.
+func withoutJoiners(words []string) []string {
+	if len(words) > 3 {
+		kept := words[:2:2]
+		for i, w := range words[2:] {
+			if w != "y" || i+2 == len(words)-1 {
+				kept = append(kept, w)
+			}
+		}
+		words = kept
+	}
+	for _, h := range initialHonorifics {
+		if len(words) > len(h)+1 && slices.Equal(words[:len(h)], h) {
+			words = words[len(h):]
+			break
+		}
+	}
+	return words
 }
 
 // stripSuffixes removes trailing generational suffixes, post-nominals and
@@ -960,9 +972,20 @@ func nameTokens(s string) []string {
 	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '·' || r == '・' })
 	var family, given string
+	var latinWords []string
 	if len(fields) > 1 {
-		// Already spaced: family name first, the given name after it.
-		family, given = romanise(fields[0], true), romanise(strings.Join(fields[1:], ""), false)
+		// Already spaced: family name first, the given name after it;
+		// words of another script beside it are words of their own, not
+		// syllables of the given name (王 小明 PETER: wang xiaoming peter).
+		var syllables []string
+		for _, f := range fields[1:] {
+			if hasCJK(f) {
+				syllables = append(syllables, f)
+			} else {
+				latinWords = append(latinWords, Tokens(f)...)
+			}
+		}
+		family, given = romanise(fields[0], true), romanise(strings.Join(syllables, ""), false)
 	} else {
 		// Written without spaces, family name first: the first syllable is
 		// the family name (two-syllable family names are rare enough to accept).
@@ -975,7 +998,7 @@ func nameTokens(s string) []string {
 			out = append(out, t)
 		}
 	}
-	return out
+	return append(out, latinWords...)
 }
 
 // romanise joins the romanised syllables of a CJK name part into one word;

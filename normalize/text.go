@@ -103,13 +103,29 @@ func tokenize(s string) []string {
 			cur = append(cur, c+'a'-'A')
 		case c == '\'' || c == '`':
 			// O'Brien, D`Angelo: keep the word whole.
-		case c == '?' && i > 0 && isLetter(s[i-1]) && i+1 < len(s) && isLetter(s[i+1]):
+		case c == '?' && innerMark(s, i):
 		default:
 			flush()
 		}
 	}
 	flush()
 	return out
+}
+
+// innerMark reports whether the question mark at s[i] stands inside a
+// word, for a letter an encoding lost (MU?OZ): a letter either side of
+// it, apostrophes between passed over (O'?BRIEN, F?'AO), as tokenize
+// keeps a word whole across them.
+func innerMark(s string, i int) bool {
+	j := i - 1
+	for j >= 0 && (s[j] == '\'' || s[j] == '`') {
+		j--
+	}
+	k := i + 1
+	for k < len(s) && (s[k] == '\'' || s[k] == '`') {
+		k++
+	}
+	return j >= 0 && isLetter(s[j]) && k < len(s) && isLetter(s[k])
 }
 
 func isArabic(r rune) bool {
