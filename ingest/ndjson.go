@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,9 +22,9 @@ const peekRows = 100
 type ndjsonRows struct {
 	lines *lineReader // an NDJSON file's lines; nil for a JSON array's
 	array *arrayElements
-	// other reads the rows of a file of another format, each the text of
-	// its JSON object: an XML file's records (xmlElements), a Parquet
-	// file's rows (parquetRows); nil for JSON.
+	// other reads the rows of a file of another format, each as its
+	// JSON object would read (decodedRow): an XML file's records
+	// (xmlElements), a Parquet file's rows (parquetRows); nil for JSON.
 	other   interface{ next() (ndjsonLine, error) }
 	max     int          // the longest row kept
 	pending []ndjsonLine // rows read ahead by newNDJSON, served first
@@ -33,10 +34,124 @@ type ndjsonRows struct {
 }
 
 type ndjsonLine struct {
-	line     int
-	text     []byte
+	line int
+	text []byte
+	// obj is a row another format decoded (an XML record, a Parquet
+	// row), its values as parseObject reads them from JSON text
+	// (decodedRow); text is then nil, and written only for a reject.
+	obj      map[string]any
 	overlong bool   // longer than the reader's bound: text is cut short
 	reason   string // why the row is rejected, where no text could be read (XML not well formed)
+}
+
+// decodedRow returns a line of v, a row another format decoded, whose
+// values are as parseObject would read them from v's JSON text (asJSON):
+// so a Parquet or XML row maps as its JSON object would, without writing
+// and reading that text. A row that is no object is rejected as its text
+// would be; one whose values JSON cannot write (a NaN) with the encoder's
+// error.
+func decodedRow(line int, v any) ndjsonLine {
+	v, err := asJSON(v, 0)
+	if err != nil {
+		return ndjsonLine{line: line, reason: fmt.Sprintf("row %d cannot be read as JSON: %v", line, err)}
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		text, _ := json.Marshal(v)
+		return ndjsonLine{line: line, text: text, reason: fmt.Sprintf("a row must be a JSON object, got %s", jsonType(v))}
+	}
+	return ndjsonLine{line: line, obj: obj}
+}
+
+// asJSON returns v as parseObject reads it from v's JSON text: integers
+// json.Number, text valid UTF-8, objects and lists converted in place.
+// What it does not know (a float, whose text JSON writes its own way,
+// text that is not UTF-8, a value nested deeper than maxNesting) goes
+// through JSON text.
+func asJSON(v any, depth int) (any, error) {
+	if depth <= maxNesting {
+		switch x := v.(type) {
+		case nil, bool:
+			return v, nil
+		case string:
+			if utf8.ValidString(x) {
+				return x, nil
+			}
+		case int, int8, int16, int32, int64:
+			return json.Number(strconv.FormatInt(reflect.ValueOf(x).Int(), 10)), nil
+		case uint, uint8, uint16, uint32, uint64:
+			return json.Number(strconv.FormatUint(reflect.ValueOf(x).Uint(), 10)), nil
+		case []any:
+			for i := range x {
+				e, err := asJSON(x[i], depth+1)
+				if err != nil {
+					return nil, err
+				}
+				x[i] = e
+			}
+			return x, nil
+		case map[string]any:
+			if !slices.ContainsFunc(slices.Collect(maps.Keys(x)), func(k string) bool { return !utf8.ValidString(k) }) {
+				for k, e := range x {
+					e, err := asJSON(e, depth+1)
+					if err != nil {
+						return nil, err
+					}
+					x[k] = e
+				}
+				return x, nil
+			}
+		}
+	}
+	text, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.UseNumber()
+	var out any
+	err = dec.Decode(&out)
+	return out, err
+}
+
+// jsonSize is about the size of v's JSON text (a control character's
+// escape may be shorter).
+func jsonSize(v any) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case json.Number:
+		return len(x)
+	case string:
+		n := len(x) + 2
+		for i := range len(x) {
+			switch c := x[i]; {
+			case c == '"' || c == '\\':
+				n++
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				n += 5
+			}
+		}
+		return n
+	case []any:
+		n := 2 + max(len(x)-1, 0)
+		for _, e := range x {
+			n += jsonSize(e)
+		}
+		return n
+	case map[string]any:
+		n := 2 + max(len(x)-1, 0)
+		for k, e := range x {
+			n += len(k) + 3 + jsonSize(e)
+		}
+		return n
+	}
+	return 0
 }
 
 // newNDJSON reads rows of JSON objects from r: a row a line (NDJSON), the
@@ -176,7 +291,9 @@ func (n *ndjsonRows) keys() []string {
 		}
 	}
 	for _, l := range n.pending {
-		if obj, err := parseObject(l.text); err == nil {
+		if l.obj != nil {
+			walk("", l.obj)
+		} else if obj, err := parseObject(l.text); err == nil {
 			walk("", obj)
 		}
 	}
@@ -212,7 +329,16 @@ func (n *ndjsonRows) next() (row, error) {
 			return row{}, err
 		}
 	}
-	raw := func() string { return string(l.text) }
+	raw := func() string {
+		if l.text == nil && l.obj != nil {
+			l.text, _ = json.Marshal(l.obj)
+		}
+		return string(l.text)
+	}
+	if l.obj != nil && l.reason == "" && !l.overlong {
+		n.obj = l.obj
+		return row{line: l.line, raw: raw, values: n.values}, nil
+	}
 	if l.reason != "" {
 		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: l.reason}
 	}

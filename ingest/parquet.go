@@ -361,8 +361,8 @@ func pageHeader(src io.ReaderAt, pos, size int64, buf []byte, protocol thrift.Pr
 	}
 }
 
-// next returns the next row as the text of its JSON object; one longer
-// than max is cut short, to be rejected.
+// next returns the next row as its JSON object would read (decodedRow);
+// one longer than max as JSON text is cut short, to be rejected.
 func (p *parquetRows) next() (l ndjsonLine, err error) {
 	if p.done {
 		return ndjsonLine{}, io.EOF
@@ -411,14 +411,12 @@ func (p *parquetRows) next() (l ndjsonLine, err error) {
 			obj[f.Name()] = parquetValue(f, v, 0)
 		}
 	}
-	text, err := json.Marshal(obj)
-	if err != nil {
-		return ndjsonLine{line: p.row, reason: fmt.Sprintf("row %d cannot be read as JSON: %v", p.row, err)}, nil
+	l = decodedRow(p.row, obj)
+	if l.obj != nil && jsonSize(l.obj) > p.max {
+		text, _ := json.Marshal(l.obj)
+		return ndjsonLine{line: p.row, text: text[:min(len(text), p.max)], overlong: true}, nil
 	}
-	if len(text) > p.max {
-		return ndjsonLine{line: p.row, text: text[:p.max], overlong: true}, nil
-	}
-	return ndjsonLine{line: p.row, text: text}, nil
+	return l, nil
 }
 
 // writeDecimals writes into obj, the object of row, the digits of its

@@ -120,7 +120,8 @@ func (x *xmlElements) skip() error {
 	return nil
 }
 
-// next returns the next record as a JSON object; io.EOF after the last.
+// next returns the next record as its JSON object would read
+// (decodedRow); io.EOF after the last.
 func (x *xmlElements) next() (ndjsonLine, error) {
 	for !x.done {
 		line, _ := x.dec.InputPos()
@@ -148,6 +149,9 @@ func (x *xmlElements) next() (ndjsonLine, error) {
 			startLine, _ := x.dec.InputPos()
 			x.start, x.over, x.deep = offset, false, false
 			v, err := x.element(t, 1)
+			if err == nil && !x.deep && !x.over {
+				return decodedRow(startLine, v), nil
+			}
 			text, _ := json.Marshal(v)
 			cut := text[:min(len(text), x.max)] // what was read of it, where it is rejected
 			switch {
@@ -156,10 +160,8 @@ func (x *xmlElements) next() (ndjsonLine, error) {
 				return ndjsonLine{line: startLine, text: cut, reason: err.Error()}, nil
 			case x.deep:
 				return ndjsonLine{line: startLine, text: cut, reason: fmt.Sprintf("XML elements nested deeper than %d", maxNesting)}, nil
-			case x.over:
-				return ndjsonLine{line: startLine, text: cut, overlong: true}, nil
 			}
-			return ndjsonLine{line: startLine, text: text}, nil
+			return ndjsonLine{line: startLine, text: cut, overlong: true}, nil
 		case xml.EndElement:
 			if n := len(x.open); n > 0 {
 				x.open = x.open[:n-1]
