@@ -77,7 +77,7 @@ func parseName(raw string) (PersonName, error) {
 		// PEREZ GOMEZ MARIA DE LOS ANGELES: read, and written, as María
 		// de los Ángeles Pérez Gómez is (a suffix the surnames ended with
 		// goes, as at the end).
-		words = stripSuffixes(withoutJoiners(append(slices.Clone(words[k:]), words[:k]...)), &n.Suffix)
+		words = stripSuffixes(withoutYAndHRH(append(slices.Clone(words[k:]), words[:k]...)), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, true)
 	} else if k = surnamesBeforeInitials(words); k > 0 && !eastAsianFamilies[words[0]] {
@@ -87,7 +87,7 @@ func parseName(raw string) (PersonName, error) {
 		// now ("SMITH MR J") and goes, as nameWords lets one at the end
 		// go. A common East Asian family name first is read as such
 		// below: WANG J, Kim Ji-a (a syllable of one letter, no initial).
-		words = stripSuffixes(withoutJoiners(append(slices.Clone(words[k:]), words[:k]...)), &n.Suffix)
+		words = stripSuffixes(withoutYAndHRH(append(slices.Clone(words[k:]), words[:k]...)), &n.Suffix)
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
 	} else if surnameGivenPatronymic(words) {
@@ -849,7 +849,7 @@ func nameWords(raw string) (words []string, suffix string) {
 	if len(words) > 2 && words[0] == "m" && givenNames[words[1]] && monsieur(raw) {
 		words = words[1:]
 	}
-	words = withoutJoiners(words)
+	words = withoutYAndHRH(words)
 	// A widow's married name, "María Pérez Vda. de García" (viuda de), is
 	// the married name "María Pérez de García" wives write.
 	for i := 1; i+2 < len(words); i++ {
@@ -862,13 +862,13 @@ func nameWords(raw string) (words []string, suffix string) {
 	return stripSuffixes(words, &suffix), suffix
 }
 
-// withoutJoiners drops from a name's words the conjunction of Spanish
+// withoutYAndHRH drops from a name's words the conjunction of Spanish
 // double surnames, García y López, and an honorific written in initials
 // before the name, H.R.H. (H.E., His Excellency, is also a person's
 // initials: kept). Names read surnames first are read so again once reordered
 // (SMITH H R H is H R H Smith), so that their normal form reads the same
 // again.
-func withoutJoiners(words []string) []string {
+func withoutYAndHRH(words []string) []string {
 	if len(words) > 3 {
 		kept := words[:2:2]
 		for i, w := range words[2:] {
