@@ -58,7 +58,8 @@ func birthNameInside(words []string) bool {
 }
 
 func parseName(raw string) (PersonName, error) {
-	words, suffix := nameWords(surnameSlash(personText(partyText(raw))))
+	read := personText(partyText(raw)) // the text of the name, notes and qualifiers cut
+	words, suffix := nameWords(surnameSlash(read))
 	words = joinCompounds(words)
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
@@ -96,7 +97,7 @@ func parseName(raw string) (PersonName, error) {
 		words = []string{words[1], words[2], words[0]}
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, false)
-	} else if (familyFirst(raw) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
+	} else if (familyFirst(raw, read) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
 		if len(words) > 2 && vietnameseMiddle[words[1]] {
 			// Nguyen Van An: An is the name he is called by (the
@@ -365,14 +366,21 @@ var apostrophes = strings.NewReplacer("'", "", "`", "", "\u2019", "", "\u2018", 
 // which tokenize drops inside a word), and with invalid bytes as spaces,
 // as latin reads them; so that partyQualifier reads the words Tokens will
 // (ATTNޢ is ATTN; iܜf is ITF, as nameTokens romanises the Syriac letter
-// beside a Chinese name: FuzzName). Chinese and Korean letters are kept,
-// and Arabic ones, read in their words' context, never alone.
+// beside a Chinese name: FuzzName). Chinese and Korean letters are kept
+// (but those romanise reads as nothing: ATTN䬂 is ATTN), and Arabic
+// ones, read in their words' context, never alone.
 func withoutUnfoldable(s string) string {
 	s = strings.ToValidUTF8(s, " ")
 	var b strings.Builder
 	for _, r := range s {
-		if r <= unicode.MaxASCII || isArabic(r) || unicode.IsSpace(r) || isHan(r) || isHangul(r) {
+		if r <= unicode.MaxASCII || isArabic(r) || unicode.IsSpace(r) {
 			b.WriteRune(r)
+			continue
+		}
+		if isHan(r) || isHangul(r) {
+			if syllable(r) != "" { // romanise reads it; one it cannot is nothing
+				b.WriteRune(r)
+			}
 			continue
 		}
 		b.WriteString(apostrophes.Replace(latin(string(r))))
@@ -916,10 +924,12 @@ func allSuffix(words []string) bool {
 }
 
 // familyFirst reports whether a name is written in a script whose names put
-// the family name first: Chinese, Korean, and Vietnamese (told apart from
-// other Latin text by its letters ư, ơ, đ, ă and stacked diacritics).
-func familyFirst(raw string) bool {
-	return strings.ContainsFunc(raw, func(r rune) bool { return isHan(r) || isHangul(r) }) || isVietnamese(raw)
+// the family name first: Chinese and Korean, in read, the text of the name
+// once its notes are cut (JOHN WANG (王约翰) is John Wang), and Vietnamese
+// (told apart from other Latin text in raw by its letters ư, ơ, đ, ă and
+// stacked diacritics, which read has folded).
+func familyFirst(raw, read string) bool {
+	return hasCJK(read) || isVietnamese(raw)
 }
 
 // romanisedFamilyFirst reports whether a name written in Latin letters is
