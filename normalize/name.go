@@ -367,23 +367,43 @@ var apostrophes = strings.NewReplacer("'", "", "`", "", "\u2019", "", "\u2018", 
 // as latin reads them; so that partyQualifier reads the words Tokens will
 // (ATTNޢ is ATTN; iܜf is ITF, as nameTokens romanises the Syriac letter
 // beside a Chinese name: FuzzName). Chinese and Korean letters are kept
-// (but those romanise reads as nothing: ATTN䬂 is ATTN), and Arabic
+// (but those romanise reads as nothing: ATTN䬂 is ATTN), apart from
+// other letters as nameTokens reads them (硉itf is 硉 itf), and Arabic
 // ones, read in their words' context, never alone.
 func withoutUnfoldable(s string) string {
 	s = strings.ToValidUTF8(s, " ")
 	var b strings.Builder
+	const space, chinese, other = 0, 1, 2
+	wrote := space // what the last character written was
 	for _, r := range s {
-		if r <= unicode.MaxASCII || isArabic(r) || unicode.IsSpace(r) {
+		if unicode.IsSpace(r) {
 			b.WriteRune(r)
+			wrote = space
 			continue
 		}
-		if isHan(r) || isHangul(r) {
+		if r <= unicode.MaxASCII || isArabic(r) {
+			if wrote == chinese {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			wrote = other
+			continue
+		}
+		if isCJK(r) {
 			if syllable(r) != "" { // romanise reads it; one it cannot is nothing
+				if wrote == other {
+					b.WriteByte(' ') // a word of other letters before it is a word of its own
+				}
 				b.WriteRune(r)
+				wrote = chinese
 			}
 			continue
 		}
+		if wrote == chinese {
+			b.WriteByte(' ')
+		}
 		b.WriteString(apostrophes.Replace(latin(string(r))))
+		wrote = other
 	}
 	return b.String()
 }
@@ -969,9 +989,7 @@ func isVietnamese(raw string) bool {
 	})
 }
 
-func hasCJK(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return isHan(r) || isHangul(r) })
-}
+func hasCJK(s string) bool { return strings.ContainsFunc(s, isCJK) }
 
 // nameTokens folds one comma-separated part of a name. Chinese and Korean
 // names written in their own script become surname + given name, the given
@@ -980,26 +998,28 @@ func nameTokens(s string) []string {
 	if !hasCJK(s) {
 		return Tokens(s)
 	}
-	fields := strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '·' || r == '・' })
-	var family, given string
-	var latinWords []string
-	if len(fields) > 1 {
-		// Already spaced: family name first, the given name after it;
-		// words of another script beside it are words of their own, not
-		// syllables of the given name (王 小明 PETER: wang xiaoming peter).
-		var syllables []string
-		for _, f := range fields[1:] {
-			if hasCJK(f) {
-				syllables = append(syllables, f)
+	// The words in Chinese or Korean letters make the name; words, and
+	// runs of a word, in other letters are words of their own, not
+	// syllables of its given name (王 小明 PETER, 王小明abc: wang xiaoming
+	// peter, wang xiaoming abc), as withoutUnfoldable reads them apart.
+	var cjk, other []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '·' || r == '・' }) {
+		for run := range scriptRuns(f) {
+			if hasCJK(run) {
+				cjk = append(cjk, run)
 			} else {
-				latinWords = append(latinWords, Tokens(f)...)
+				other = append(other, Tokens(run)...)
 			}
 		}
-		family, given = romanise(fields[0], true), romanise(strings.Join(syllables, ""), false)
+	}
+	var family, given string
+	if len(cjk) > 1 {
+		// Already spaced: family name first, the given name after it.
+		family, given = romanise(cjk[0], true), romanise(strings.Join(cjk[1:], ""), false)
 	} else {
 		// Written without spaces, family name first: the first syllable is
 		// the family name (two-syllable family names are rare enough to accept).
-		runes := []rune(fields[0])
+		runes := []rune(cjk[0])
 		family, given = romanise(string(runes[:1]), true), romanise(string(runes[1:]), false)
 	}
 	var out []string
@@ -1008,7 +1028,28 @@ func nameTokens(s string) []string {
 			out = append(out, t)
 		}
 	}
-	return append(out, latinWords...)
+	return append(out, other...)
+}
+
+// isCJK reports whether r is a Chinese or Korean letter.
+func isCJK(r rune) bool { return isHan(r) || isHangul(r) }
+
+// scriptRuns yields the runs of a word in Chinese or Korean letters and
+// in others: 王小明abc is 王小明 and abc.
+func scriptRuns(w string) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		start, inCJK := 0, false
+		for i, r := range w {
+			if i > 0 && isCJK(r) != inCJK {
+				if !yield(w[start:i]) {
+					return
+				}
+				start = i
+			}
+			inCJK = isCJK(r)
+		}
+		yield(w[start:])
+	}
 }
 
 // romanise joins the romanised syllables of a CJK name part into one word;

@@ -603,6 +603,15 @@ func TestParts(t *testing.T) {
 		{record.KindName, "Alias Grace", []string{"Alias Grace"}},                             // a marker with no name before it
 		{record.KindName, "Akaash Kumar", []string{"Akaash Kumar"}},                           // not a word of its own
 		{record.KindName, "Juan Perez alias", []string{"Juan Perez alias"}},                   // nothing after it
+		// A name in Latin letters and in Chinese or Korean ones: each.
+		{record.KindName, "PETER CHAN 陳大文", []string{"PETER CHAN", "陳大文"}},
+		{record.KindName, "JOHN WANG (王约翰)", []string{"JOHN WANG", "王约翰"}},
+		{record.KindName, "김민준 KIM MIN JUN", []string{"김민준", "KIM MIN JUN"}},
+		{record.KindParty, "ACME TRADING LTD 艾克米贸易有限公司", []string{"ACME TRADING LTD", "艾克米贸易有限公司"}},
+		{record.KindName, "ATTN 王小明", []string{"ATTN 王小明"}},                 // one Latin word: a marker, or one more name
+		{record.KindName, "王 小明 PETER", []string{"王 小明 PETER"}},             // likewise
+		{record.KindName, "JOHN 王 SMITH 小明", []string{"JOHN 王 SMITH 小明"}},   // the scripts mixed: no two names
+		{record.KindName, "ATTN䬂 JOHN SMITH", []string{"ATTN䬂 JOHN SMITH"}}, // a word of both scripts
 		// Two people in one cell (a joint account): each one's name.
 		{record.KindParty, "JOHN SMITH AND JANE SMITH", []string{"JOHN SMITH", "JANE SMITH"}},
 		{record.KindName, "MR JOHN SMITH & MRS JANE DOE", []string{"MR JOHN SMITH", "MRS JANE DOE"}},
@@ -712,6 +721,7 @@ func FuzzParts(f *testing.F) {
 	f.Add(string(record.KindParty), "Ivan Petrov;Ivan Petroff | Vanya Petrov")
 	f.Add(string(record.KindIdentifier), "R19564947;V29230326")
 	f.Add(string(record.KindCountry), "Venezuela / Colombia")
+	f.Add(string(record.KindName), "JOHN WANG (王约翰)")
 	f.Fuzz(func(t *testing.T, kind, raw string) {
 		parts := normalize.Parts(record.Kind(kind), raw)
 		if len(parts) == 0 {

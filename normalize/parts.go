@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/concord-er/concord/record"
 )
@@ -26,6 +27,8 @@ import (
 //   - names at an alias marker: "JUAN PEREZ ALIAS EL GORDO", "Acme Ltd
 //     t/a Acme Trading" (t/as too), "Ivan Petrov a.k.a. Ivan Petroff" (the second is
 //     another name of the same record, as an alias column's would be);
+//   - a name written in Latin letters and in Chinese or Korean ones, one
+//     after the other: "PETER CHAN 陳大文" (scriptParts);
 //   - two people's names of a joint account: "JOHN SMITH AND JANE SMITH",
 //     "J SMITH OR M SMITH", "JOHN SMITH/JANE SMITH", and "John and Jane
 //     Smith" as John Smith and Jane Smith (jointNames, slashedNames);
@@ -40,8 +43,8 @@ import (
 //     each of its years, when it spans maxYearRange years or fewer (a
 //     wider one is one part, which no date reads).
 //
-// Parts never drops text: every character but the separators and markers
-// is in one part (and a surname two joint names share, written once, in
+// Parts never drops text: every character but the separators, markers
+// and the brackets of a name in another script is in one part (and a surname two joint names share, written once, in
 // both); a range of years is the one case where parts write more (the
 // years between its ends).
 func Parts(kind record.Kind, raw string) []string { return AppendParts(nil, kind, raw) }
@@ -115,7 +118,75 @@ func appendNameParts(dst []string, kind record.Kind, raw string) []string {
 			return append(dst, a, b)
 		}
 	}
+	if hasCJK(raw) {
+		if a, b, ok := scriptParts(raw); ok {
+			return append(dst, a, b)
+		}
+	}
 	return append(dst, raw)
+}
+
+// scriptParts cuts a name written in Latin letters and in Chinese or
+// Korean ones, one after the other, into the two: PETER CHAN 陳大文, JOHN
+// WANG (王约翰), 김민준 KIM MIN JUN, as a Hong Kong or Korean customer file
+// writes both in one cell: two names of one party, each read in its own
+// script (together, the romanised syllables would be read as one more
+// given name). Only where each word is of one script, and the Latin
+// letters write two words or more (ATTN 王小明 and 王 小明 PETER stay whole).
+func scriptParts(raw string) (first, second string, ok bool) {
+	const none, latin, cjk = 0, 1, 2
+	cut, latinWords := -1, 0
+	prev := none
+	for start := 0; start < len(raw); {
+		for start < len(raw) && (raw[start] == ' ' || raw[start] == '\t') {
+			start++
+		}
+		end := start
+		for end < len(raw) && raw[end] != ' ' && raw[end] != '\t' {
+			end++
+		}
+		if start == end {
+			break
+		}
+		w := raw[start:end]
+		script := none
+		switch c, l := hasCJK(w), strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) && !isHan(r) && !isHangul(r) }); {
+		case c && l:
+			return "", "", false
+		case c:
+			script = cjk
+		case l:
+			script, latinWords = latin, latinWords+1
+		}
+		if script != none {
+			if prev != none && script != prev {
+				if cut >= 0 {
+					return "", "", false // a third run
+				}
+				cut = start
+			}
+			prev = script
+		}
+		start = end
+	}
+	if cut < 0 || latinWords < 2 {
+		return "", "", false
+	}
+	return unbracketed(raw[:cut]), unbracketed(raw[cut:]), true
+}
+
+// unbracketed is s trimmed, without the brackets it is written in:
+// (王约翰) is 王约翰.
+func unbracketed(s string) string {
+	s = strings.TrimSpace(s)
+	for _, b := range [][2]string{{"(", ")"}, {"[", "]"}, {"（", "）"}} {
+		if t, ok := strings.CutPrefix(s, b[0]); ok {
+			if t, ok := strings.CutSuffix(t, b[1]); ok {
+				return strings.TrimSpace(t)
+			}
+		}
+	}
+	return s
 }
 
 // listParts cuts raw at each of the bytes seps, a list's separators, into
