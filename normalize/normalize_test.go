@@ -612,8 +612,15 @@ func TestParts(t *testing.T) {
 		{record.KindName, "王 小明 PETER", []string{"王 小明 PETER"}},             // likewise
 		{record.KindName, "JOHN 王 SMITH 小明", []string{"JOHN 王 SMITH 小明"}},   // the scripts mixed: no two names
 		{record.KindName, "ATTN䬂 JOHN SMITH", []string{"ATTN䬂 JOHN SMITH"}}, // a word of both scripts
+		{record.KindName, "IVAN PETROV ИВАН ПЕТРОВ", []string{"IVAN PETROV", "ИВАН ПЕТРОВ"}},
+		{record.KindName, "ABDUL RAHMAN KHAN عبد الرحمن خان", []string{"ABDUL RAHMAN KHAN", "عبد الرحمن خان"}},
+		{record.KindName, "MOHAMMED محمد", []string{"MOHAMMED محمد"}},                     // one word each
+		{record.KindName, "Иван Пeтров IVAN PETROV", []string{"Иван Пeтров IVAN PETROV"}}, // a Latin e among Cyrillic letters
+		{record.KindName, "José Pérez Ñúñez", []string{"José Pérez Ñúñez"}},               // one script, accents and all
+		{record.KindName, "TANAKA TARO 田中 たろう", []string{"TANAKA TARO", "田中 たろう"}},
 		// Two people in one cell (a joint account): each one's name.
 		{record.KindParty, "JOHN SMITH AND JANE SMITH", []string{"JOHN SMITH", "JANE SMITH"}},
+		{record.KindParty, "JOHN SMITH AND JANE TANAKA", []string{"JOHN SMITH", "JANE TANAKA"}}, // aka in a name is no marker
 		{record.KindName, "MR JOHN SMITH & MRS JANE DOE", []string{"MR JOHN SMITH", "MRS JANE DOE"}},
 		{record.KindParty, "JUAN PEREZ AND MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},
 		{record.KindParty, "JUAN PEREZ Y MARIA GOMEZ", []string{"JUAN PEREZ", "MARIA GOMEZ"}},

@@ -27,8 +27,8 @@ import (
 //   - names at an alias marker: "JUAN PEREZ ALIAS EL GORDO", "Acme Ltd
 //     t/a Acme Trading" (t/as too), "Ivan Petrov a.k.a. Ivan Petroff" (the second is
 //     another name of the same record, as an alias column's would be);
-//   - a name written in Latin letters and in Chinese or Korean ones, one
-//     after the other: "PETER CHAN 陳大文" (scriptParts);
+//   - a name written in two scripts, one after the other: "PETER CHAN
+//     陳大文", "IVAN PETROV ИВАН ПЕТРОВ" (scriptParts);
 //   - two people's names of a joint account: "JOHN SMITH AND JANE SMITH",
 //     "J SMITH OR M SMITH", "JOHN SMITH/JANE SMITH", and "John and Jane
 //     Smith" as John Smith and Jane Smith (jointNames, slashedNames);
@@ -105,7 +105,7 @@ func AppendParts(dst []string, kind record.Kind, raw string) []string {
 // appendNameParts appends the names one name's cell writes (Parts: at an
 // alias marker, two people's names) to dst.
 func appendNameParts(dst []string, kind record.Kind, raw string) []string {
-	if mayHold(raw, aliasHints) {
+	if mayHold(raw, aliasHints) && aliasMarker.MatchString(raw) {
 		return appendSplit(dst, raw, aliasMarker, nil)
 	}
 	if kind != record.KindOrgName && mayHold(raw, jointHints) {
@@ -118,7 +118,7 @@ func appendNameParts(dst []string, kind record.Kind, raw string) []string {
 			return append(dst, a, b)
 		}
 	}
-	if hasCJK(raw) {
+	if !isASCII(raw) {
 		if a, b, ok := scriptParts(raw); ok {
 			return append(dst, a, b)
 		}
@@ -126,17 +126,17 @@ func appendNameParts(dst []string, kind record.Kind, raw string) []string {
 	return append(dst, raw)
 }
 
-// scriptParts cuts a name written in Latin letters and in Chinese or
-// Korean ones, one after the other, into the two: PETER CHAN 陳大文, JOHN
-// WANG (王约翰), 김민준 KIM MIN JUN, as a Hong Kong or Korean customer file
-// writes both in one cell: two names of one party, each read in its own
-// script (together, the romanised syllables would be read as one more
-// given name). Only where each word is of one script, and the Latin
-// letters write two words or more (ATTN 王小明 and 王 小明 PETER stay whole).
+// scriptParts cuts a name written in two scripts, one after the other,
+// into the two: PETER CHAN 陳大文, JOHN WANG (王约翰), 김민준 KIM MIN JUN, as
+// Hong Kong and Korean customer files write both in one cell, and IVAN
+// PETROV ИВАН ПЕТРОВ or ABDUL RAHMAN عبد الرحمن: two names of one party,
+// each read in its own script (together, the second would read as more
+// given names). Only where each word is of one script, and each part of
+// two words or more, but a Chinese or Korean one (ATTN 王小明, 王 小明
+// PETER and MOHAMMED محمد stay whole).
 func scriptParts(raw string) (first, second string, ok bool) {
-	const none, latin, cjk = 0, 1, 2
-	cut, latinWords := -1, 0
-	prev := none
+	cut, words := -1, [2]int{}
+	prev := scriptNone
 	for start := 0; start < len(raw); {
 		for start < len(raw) && (raw[start] == ' ' || raw[start] == '\t') {
 			start++
@@ -148,31 +148,78 @@ func scriptParts(raw string) (first, second string, ok bool) {
 		if start == end {
 			break
 		}
-		w := raw[start:end]
-		script := none
-		switch c, l := hasCJK(w), strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) && !isHan(r) && !isHangul(r) }); {
-		case c && l:
+		script := wordScript(raw[start:end])
+		if script == scriptMixed {
 			return "", "", false
-		case c:
-			script = cjk
-		case l:
-			script, latinWords = latin, latinWords+1
 		}
-		if script != none {
-			if prev != none && script != prev {
+		if script != scriptNone {
+			if prev != scriptNone && script != prev {
 				if cut >= 0 {
 					return "", "", false // a third run
 				}
 				cut = start
 			}
 			prev = script
+			part := 0
+			if cut >= 0 {
+				part = 1
+			}
+			words[part]++
+			if script == scriptCJK {
+				words[part] = max(words[part], 2) // a Chinese or Korean name is often one word
+			}
 		}
 		start = end
 	}
-	if cut < 0 || latinWords < 2 {
+	if cut < 0 || words[0] < 2 || words[1] < 2 {
 		return "", "", false
 	}
 	return unbracketed(raw[:cut]), unbracketed(raw[cut:]), true
+}
+
+// The scripts of a word, for scriptParts.
+const (
+	scriptNone  = iota // no letters
+	scriptMixed        // letters of two scripts
+	scriptLatin
+	scriptCJK // Chinese, Japanese and Korean
+	scriptCyrillic
+	scriptArabic
+	scriptGreek
+	scriptHebrew
+	scriptOther
+)
+
+// wordScript returns the script of w's letters.
+func wordScript(w string) int {
+	script := scriptNone
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		var sc int
+		switch {
+		case r < 0x250 || unicode.Is(unicode.Latin, r):
+			sc = scriptLatin
+		case isCJK(r) || unicode.In(r, unicode.Hiragana, unicode.Katakana):
+			sc = scriptCJK
+		case unicode.Is(unicode.Cyrillic, r):
+			sc = scriptCyrillic
+		case isArabic(r):
+			sc = scriptArabic
+		case unicode.Is(unicode.Greek, r):
+			sc = scriptGreek
+		case unicode.Is(unicode.Hebrew, r):
+			sc = scriptHebrew
+		default:
+			sc = scriptOther
+		}
+		if script != scriptNone && sc != script {
+			return scriptMixed
+		}
+		script = sc
+	}
+	return script
 }
 
 // unbracketed is s trimmed, without the brackets it is written in:
