@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -372,5 +373,57 @@ func TestResolveCommand(t *testing.T) {
 	code, _, errs = run(t, "resolve", "--config", cfgPath, "--out", out2, "--model", filepath.Join(out, "summary.json"))
 	if code != cli.ExitError || !strings.Contains(errs, "summary.json") {
 		t.Errorf("resolve with a bad model: exit %d, %s", code, errs)
+	}
+}
+
+// TestResolveNamesInTwoScripts: a customer file that writes a name in
+// Latin letters and in Chinese ones in one cell (PETER CHAN 陳大文) is
+// found by a list that writes the Chinese name alone and by a payment
+// that writes the Latin one, SURNAME/GIVEN; before names in two scripts
+// were read as two names, the Chinese syllables were read as one more
+// given name and none of them was found.
+func TestResolveNamesInTwoScripts(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"kyc.csv":  "id,name,dob,country\nk1,PETER CHAN 陳大文,1970-03-04,HK\nk2,MARY WONG 黃美玲,1982-11-20,HK\nk3,JOHN LEE,1965-01-01,HK\n",
+		"list.csv": "id,name,dob,country\nl1,陳大文,1970-03-04,HK\nl2,黃美玲,1982-11-20,HK\n",
+		"pay.csv":  "id,name,country\np1,CHAN/PETER,HK\np2,WONG/MARY,HK\n",
+	}
+	var cfg strings.Builder
+	cfg.WriteString("sources:\n")
+	for _, src := range []string{"kyc", "list", "pay"} {
+		fmt.Fprintf(&cfg, "  - name: %s\n    path: %s.csv\n    id: id\n    kind: person\n    fields:\n      name: {column: name, type: name}\n      country: {column: country, type: country}\n", src, src)
+		if src != "pay" {
+			cfg.WriteString("      dob: {column: dob, type: date}\n")
+		}
+	}
+	files["concord.yaml"] = cfg.String()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	if code, _, errs := run(t, "resolve", "--config", filepath.Join(dir, "concord.yaml"), "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "clusters.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entity := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		entity[f[0]+"/"+f[1]] = f[2]
+	}
+	for _, group := range [][]string{{"kyc/k1", "list/l1", "pay/p1"}, {"kyc/k2", "list/l2", "pay/p2"}} {
+		for _, k := range group[1:] {
+			if entity[k] == "" || entity[k] != entity[group[0]] {
+				t.Errorf("%s in entity %q, %s in %q: want one entity\n%s", k, entity[k], group[0], entity[group[0]], data)
+			}
+		}
+	}
+	if entity["kyc/k1"] == entity["kyc/k2"] || entity["kyc/k3"] == entity["kyc/k1"] || entity["kyc/k3"] == entity["kyc/k2"] {
+		t.Errorf("two people in one entity:\n%s", data)
 	}
 }
