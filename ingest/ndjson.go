@@ -55,10 +55,10 @@ func decodedRow(line int, v any) ndjsonLine {
 	if err != nil {
 		return ndjsonLine{line: line, reason: fmt.Sprintf("row %d cannot be read as JSON: %v", line, err)}
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
+	obj, err := asObject(v)
+	if err != nil {
 		text, _ := json.Marshal(v)
-		return ndjsonLine{line: line, text: text, reason: fmt.Sprintf("a row must be a JSON object, got %s", jsonType(v))}
+		return ndjsonLine{line: line, text: text, reason: err.Error()}
 	}
 	return ndjsonLine{line: line, obj: obj}
 }
@@ -91,7 +91,7 @@ func asJSON(v any, depth int) (any, error) {
 			}
 			return x, nil
 		case map[string]any:
-			if !slices.ContainsFunc(slices.Collect(maps.Keys(x)), func(k string) bool { return !utf8.ValidString(k) }) {
+			if validKeys(x) {
 				for k, e := range x {
 					e, err := asJSON(e, depth+1)
 					if err != nil {
@@ -107,11 +107,17 @@ func asJSON(v any, depth int) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.UseNumber()
-	var out any
-	err = dec.Decode(&out)
-	return out, err
+	return readJSON(text)
+}
+
+// validKeys reports whether every key of m is UTF-8.
+func validKeys(m map[string]any) bool {
+	for k := range m {
+		if !utf8.ValidString(k) {
+			return false
+		}
+	}
+	return true
 }
 
 // jsonSize is about the size of v's JSON text (a control character's
@@ -301,6 +307,16 @@ func (n *ndjsonRows) keys() []string {
 }
 
 func parseObject(text []byte) (map[string]any, error) {
+	v, err := readJSON(text)
+	if err != nil {
+		return nil, err
+	}
+	return asObject(v)
+}
+
+// readJSON reads the one JSON value text holds, its numbers as
+// json.Number.
+func readJSON(text []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.UseNumber()
 	var v any
@@ -310,6 +326,11 @@ func parseObject(text []byte) (map[string]any, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("invalid JSON: data after the object")
 	}
+	return v, nil
+}
+
+// asObject returns v as a row's object, or why a row cannot be v.
+func asObject(v any) (map[string]any, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("a row must be a JSON object, got %s", jsonType(v))
@@ -335,22 +356,21 @@ func (n *ndjsonRows) next() (row, error) {
 		}
 		return string(l.text)
 	}
-	if l.obj != nil && l.reason == "" && !l.overlong {
-		n.obj = l.obj
-		return row{line: l.line, raw: raw, values: n.values}, nil
-	}
 	if l.reason != "" {
 		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: l.reason}
 	}
 	if l.overlong {
 		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: fmt.Sprintf("row longer than %d bytes (kept here cut short)", n.max)}
 	}
-	if !utf8.Valid(l.text) {
-		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: "row is not valid UTF-8: set the source's encoding (latin1, windows-1252)"}
-	}
-	obj, err := parseObject(l.text)
-	if err != nil {
-		return row{}, &RowError{Line: l.line, Raw: raw(), Reason: err.Error()}
+	obj := l.obj // a row another format decoded
+	if obj == nil {
+		if !utf8.Valid(l.text) {
+			return row{}, &RowError{Line: l.line, Raw: raw(), Reason: "row is not valid UTF-8: set the source's encoding (latin1, windows-1252)"}
+		}
+		var err error
+		if obj, err = parseObject(l.text); err != nil {
+			return row{}, &RowError{Line: l.line, Raw: raw(), Reason: err.Error()}
+		}
 	}
 	n.obj = obj
 	return row{line: l.line, raw: raw, values: n.values}, nil

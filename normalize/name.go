@@ -376,34 +376,25 @@ func withoutUnfoldable(s string) string {
 	const space, chinese, other = 0, 1, 2
 	wrote := space // what the last character written was
 	for _, r := range s {
-		if unicode.IsSpace(r) {
-			b.WriteRune(r)
-			wrote = space
-			continue
-		}
-		if r <= unicode.MaxASCII || isArabic(r) {
-			if wrote == chinese {
-				b.WriteByte(' ')
+		class := other
+		switch {
+		case unicode.IsSpace(r):
+			class = space
+		case isCJK(r):
+			if syllable(r) == "" {
+				continue // romanise reads it as nothing
 			}
+			class = chinese
+		}
+		if class != space && wrote != space && class != wrote {
+			b.WriteByte(' ') // Chinese letters and others are words apart
+		}
+		if class != other || r <= unicode.MaxASCII || isArabic(r) {
 			b.WriteRune(r)
-			wrote = other
-			continue
+		} else {
+			b.WriteString(apostrophes.Replace(latin(string(r))))
 		}
-		if isCJK(r) {
-			if syllable(r) != "" { // romanise reads it; one it cannot is nothing
-				if wrote == other {
-					b.WriteByte(' ') // a word of other letters before it is a word of its own
-				}
-				b.WriteRune(r)
-				wrote = chinese
-			}
-			continue
-		}
-		if wrote == chinese {
-			b.WriteByte(' ')
-		}
-		b.WriteString(apostrophes.Replace(latin(string(r))))
-		wrote = other
+		wrote = class
 	}
 	return b.String()
 }
