@@ -898,9 +898,8 @@ func withoutYAndHRH(words []string) []string {
 		words = kept
 	}
 	for _, h := range initialHonorifics {
-		if len(words) > len(h)+1 && slices.Equal(words[:len(h)], h) {
-			words = words[len(h):]
-			break
+		for len(words) > len(h)+1 && slices.Equal(words[:len(h)], h) {
+			words = words[len(h):] // twice too: SMITH JONES, H R H H R H
 		}
 	}
 	return words
