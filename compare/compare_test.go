@@ -239,7 +239,18 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "John Smith III", "John Smith Junior", "else"},
 		{record.KindName, "João Silva Filho", "João Silva Neto", "else"},
 		{record.KindParty, "SMITH/JOHN SR", "John Smith Jr", "else"},
-		{record.KindName, "GARCIA LOPEZ/JOSE MA", "José María García López", "similar ≥0.92"},
+		{record.KindName, "GARCIA LOPEZ/JOSE MA", "José María García López", "exact"}, // José Ma. is José María
+		{record.KindName, "FCO. JAVIER HERNANDEZ", "Francisco Javier Hernández", "exact"},
+		{record.KindName, "MA FERNANDA GUTIERREZ", "María Fernanda Gutiérrez", "exact"},
+		// Spellings of one name in other romanisations and languages
+		{record.KindName, "Lee Min Ho", "YI MIN HO", "phonetic"},
+		{record.KindName, "Park Ji Hoon", "PAK JI HUN", "phonetic"},
+		{record.KindName, "Zhou Li", "CHOU LI", "phonetic"},
+		{record.KindName, "Jamal Haddad", "DJAMEL HADDAD", "nickname"},
+		{record.KindName, "Yelena Sokolova", "JELENA SOKOLOVA", "nickname"},
+		{record.KindName, "Yuri Gagarin", "JURI GAGARIN", "nickname"},
+		{record.KindName, "Tatiana Ivanova", "TATYANA IVANOVA", "nickname"},
+		{record.KindName, "Zhao Wei", "SHAO WEI", "subset, a typo"}, // two names: not phonetic
 		{record.KindParty, "Inversiones Delta, C.A.", "INVERSIONES DELTA CA", "exact"},
 		{record.KindParty, "INVERSIONES DELTA Y ASOCIAD", "Inversiones Delta y Asociados C.A.", "similar ≥0.92"},
 		{record.KindParty, "GARCIA LOPEZ/JOSE", "José García López", "exact"},

@@ -2,10 +2,12 @@ package compare
 
 import "strings"
 
-// nicknameGroups are given names and their short forms and variants, one
-// group a line. A name may belong to several groups (alex).
+// nicknameGroups are given names and their short forms and variants, the
+// spellings other languages and romanisations give them among them
+// (Yevgeny, Jewgeni, Eugene), one group a line. A name may belong to
+// several groups (alex).
 var nicknameGroups = `
-alexander alex alec sandy sasha aleksandr alexandr aleksander alejandro
+alexander alex alec sandy sasha aleksandr alexandr aleksander alejandro oleksandr aliaksandr
 alexandra alex sandra sasha alejandra ale
 alejandro alex ale jandro
 andrew andy drew andres andreas
@@ -38,12 +40,12 @@ kenneth ken kenny
 lawrence larry laurence lorenzo
 margaret maggie meg peggy marge margarita
 matthew matt mateo
-michael mike mick mickey miguel mikhail misha
+michael mike mick mickey miguel mikhail misha michail mykhailo
 nathan nate nathaniel
 nicholas nick nicky nicolas
 patricia pat patty trish
 patrick pat paddy
-peter pete pedro
+peter pete pedro pyotr petr piotr
 raymond ray ramon
 rebecca becky becca
 richard rick dick rich ricky ricardo
@@ -105,21 +107,39 @@ concepcion concha conchita
 mercedes meche
 josefa pepa
 refugio cuca
-vladimir volodya vova
-dmitry dmitri dima
+vladimir volodya vova wladimir volodymyr
+dmitry dmitri dima dmitrii dmitriy
 ivan vanya
-ekaterina yekaterina katya
-natalia natasha
-nikolai nikolay kolya
-sergei sergey seryozha
-yuri yury
+ekaterina yekaterina jekaterina katya
+natalia natasha natalya nataliya natalja
+nikolai nikolay kolya mykola
+sergei sergey seryozha serguei serhiy
+yuri yury yurii iurii iouri juri jurij
 muhammad mohammed mohamed mohammad mohamad muhammed mehmet
 ahmad ahmed
 husayn hussein husein hossein
 umar omar
 uthman othman osman
 yusuf yousef youssef joseph jose
-ibrahim abraham
+ibrahim abraham ebrahim
+yevgeny evgeny evgeni evgenii evgeniy yevgeni yevgeniy jewgeni jewgenij eugene zhenya
+elena yelena jelena lena
+aleksei alexei alexey aleksey alyosha
+andrei andrey andrej andriy andrew
+fyodor fedor theodore
+tatiana tatyana tatjana tanya
+irina iryna
+vasily vasiliy vasili vassili
+grigory grigoriy grigori
+anatoly anatoliy anatoli
+vyacheslav viacheslav slava
+hassan hasan
+mustafa mostafa moustafa
+tariq tarek tareq
+yasser yasir
+osama usama oussama
+jamal djamel gamal
+ismail ismael
 `
 
 var nicknames = func() map[string][]int32 {

@@ -60,7 +60,7 @@ func birthNameInside(words []string) bool {
 func parseName(raw string) (PersonName, error) {
 	read := personText(partyText(raw)) // the text of the name, notes and qualifiers cut
 	words, suffix := nameWords(surnameSlash(read))
-	words = joinCompounds(words)
+	words = givenInFull(joinCompounds(words))
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
 	}
@@ -574,6 +574,43 @@ func joinCompounds(words []string) []string {
 	return out
 }
 
+// givenInFull writes out the given names a file abbreviates: Fco. and
+// Fca. are Francisco and Francisca, Gpe. Guadalupe, Wm. William, Thos.
+// Thomas (none of them anyone's name in full); and Ma. or Mª María, where
+// the word after it is a Spanish or Portuguese given name or a Marian
+// complement's start (MA. FERNANDA, MA DEL CARMEN, Mª José) or the word
+// before it José (JOSE MA. LOPEZ): Ma elsewhere is a family name (Ma
+// Long, Jack Ma).
+func givenInFull(words []string) []string {
+	for i := len(words) - 1; i >= 0; i-- { // from the end: MA MA FERNANDA, read again, reads as read first
+		w := words[i]
+		if full, ok := givenAbbreviations[w]; ok {
+			words[i] = full
+			continue
+		}
+		if w != "ma" || i+1 >= len(words) {
+			continue
+		}
+		next := words[i+1]
+		marianStart := next == "del" || next == "de" && i+2 < len(words) && (marianArticles[words[i+2]] || marian[words[i+2]])
+		if hispanicGiven[next] || marianStart || i > 0 && words[i-1] == "jose" {
+			words[i] = "maria"
+		}
+	}
+	return words
+}
+
+// givenAbbreviations are given names as files abbreviate them, each with
+// the name in full.
+var givenAbbreviations = map[string]string{
+	"fco": "francisco", "fca": "francisca", "gpe": "guadalupe",
+	"wm": "william", "thos": "thomas", "chas": "charles", "robt": "robert", "saml": "samuel", "benj": "benjamin",
+	"richd": "richard", "danl": "daniel", "jno": "john", "eliz": "elizabeth", "margt": "margaret", "alexr": "alexander",
+}
+
+// marianArticles follow de in a Marian complement: María de los Ángeles.
+var marianArticles = set("la las los")
+
 // withoutRoles drops from a name's words a role's (JOHN SMITH AS
 // TRUSTEE, JANE DOE EXECUTRIX, SMITH TRUSTEE J), when two words or more
 // are left: words, not the text, so that a normalised name, its words
@@ -741,8 +778,27 @@ func phonetic(unit string) string {
 // the spellings that transliteration systems disagree on, so that a name
 // written the English way and the German or Polish way codes alike.
 func metaphone(w string) string {
+	if r, ok := romanisations[w]; ok {
+		w = r
+	}
 	code, _ := matchr.DoubleMetaphone(translitFold(w))
 	return code
+}
+
+// romanisations map the spellings other romanisations give East Asian
+// family names to the usual one, where the two code apart: Wade–Giles and
+// Cantonese for Pinyin (Chang and Cheung for Zhang, Chou for Zhou, Kwok
+// for Guo, Ng for Wu), and older or popular Korean spellings for the
+// Revised (Yi and Rhee for Lee, Pak for Park, Chung for Jung: 정, and
+// Chinese Zhong, 鍾, which codes as Jung). A spelling of two names whose
+// codes differ (Wong for Wang and Huang) and one that is a Western name
+// too (Jo) are left as written.
+var romanisations = map[string]string{
+	"chang": "zhang", "cheung": "zhang", "chou": "zhou", "chow": "zhou", "chao": "zhao", "chiang": "jiang",
+	"kwok": "guo", "cheng": "zheng", "lam": "lin", "lim": "lin", "im": "lin", "rim": "lin", "ng": "wu",
+	"yip": "ye", "chu": "zhu", "tsao": "cao", "chien": "qian", "hwang": "huang", "whang": "huang",
+	"yi": "lee", "rhee": "lee", "ri": "lee", "rhie": "lee", "pak": "park", "bak": "park", "pahk": "park",
+	"chwe": "choi", "cheong": "jung", "chung": "jung", "sin": "shin", "sim": "shim", "hur": "heo", "roh": "noh",
 }
 
 // translitFolds rewrite what one transliteration of the same sound writes
@@ -754,12 +810,19 @@ var translitFolds = strings.NewReplacer("kh", "ch", "w", "v", "tsch", "ch", "sch
 // replacements above, a y between a consonant and a vowel as i
 // (Tatyana/Tatiana), a j between an i and a vowel dropped (Maija/Maiia,
 // Marija/Maria), an h between two vowels as ch, as the German and Baltic
-// spellings write х (Suhanova/Suchanova/Sukhanova), a leading ye as e
-// (Yelena/Elena) and a final ff as v (Popoff/Popov).
+// spellings write х (Suhanova/Suchanova/Sukhanova), a leading ye as e,
+// and je as German and Polish write it before the consonants Russian
+// names have there (Yelena/Jelena/Elena, Jewgeni/Yevgeny, Jegor, Jekaterina:
+// not Jeanne, whose misspelling Joanne should code alike), dj as j, as
+// French writes the Maghreb's names (Djamel/Jamal), and a final ff as v
+// (Popoff/Popov).
 func translitFold(w string) string {
 	w = translitFolds.Replace(w)
-	if strings.HasPrefix(w, "ye") {
+	if strings.HasPrefix(w, "ye") || len(w) > 2 && strings.HasPrefix(w, "je") && strings.IndexByte("lvkg", w[2]) >= 0 {
 		w = w[1:]
+	}
+	if strings.Contains(w, "dj") {
+		w = strings.ReplaceAll(w, "dj", "j")
 	}
 	if strings.HasSuffix(w, "ff") {
 		w = w[:len(w)-2] + "v"

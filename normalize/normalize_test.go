@@ -566,6 +566,27 @@ func TestTransliterationsSoundAlike(t *testing.T) {
 		{"Johanna Mohammed", "Joanna Mohammed", false},
 		{"Vladimir Smirnov", "Vladimir Sokolov", false},
 		{"Olga Ivanova", "Irina Ivanova", false},
+		// German and Polish je, French dj
+		{"Yevgeny Volkov", "Jewgeni Wolkow", true},
+		{"Yekaterina Orlova", "Jekaterina Orlowa", true},
+		{"Jamal Haddad", "Djamel Haddad", true},
+		{"Jeanne Dupont", "Joanne Dupont", true}, // a vowel misspelt after a j that is no y
+		// East Asian family names in other romanisations
+		{"Zhang Wei", "Chang Wei", true},
+		{"Cheung Kwok Wah", "Zhang Kwok Wah", true},
+		{"Zhou Li", "Chou Li", true},
+		{"Guo Jing", "Kwok Jing", true},
+		{"Wu Mei", "Ng Mei", true},
+		{"Lee Min-ho", "Yi Min-ho", true},
+		{"Rhee Min-ho", "Lee Min-ho", true},
+		{"Park Ji-hoon", "Pak Ji-hoon", true},
+		{"Jung Soo-jin", "Chung Soo-jin", true},
+		{"Lim Ji-woo", "Im Ji-woo", true},
+		{"Zhao Wei", "Shao Wei", false}, // 赵 and 邵: two names
+		{"Zhang Wei", "Shang Wei", false},
+		{"Wang Fang", "Huang Fang", false},
+		{"Jo Smith", "Cho Smith", false}, // Jo is a Western name too: as written
+		{"Juan Li", "Yuan Li", false},
 	}
 	for _, tt := range tests {
 		a, err := normalize.Value(record.KindName, tt.a, normalize.Options{})
