@@ -242,6 +242,9 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "GARCIA LOPEZ/JOSE MA", "José María García López", "exact"}, // José Ma. is José María
 		{record.KindName, "FCO. JAVIER HERNANDEZ", "Francisco Javier Hernández", "exact"},
 		{record.KindName, "MA FERNANDA GUTIERREZ", "María Fernanda Gutiérrez", "exact"},
+		{record.KindName, "MOHD RAZAK BIN ABDULLAH", "Muhammad Razak bin Abdullah", "exact"},
+		{record.KindName, "Md. Rahim Uddin", "MOHAMMED RAHIM UDDIN", "nickname"},
+		{record.KindName, "JUAN HDEZ LOPEZ", "Juan Hernández López", "exact"},
 		// Spellings of one name in other romanisations and languages
 		{record.KindName, "Lee Min Ho", "YI MIN HO", "phonetic"},
 		{record.KindName, "Park Ji Hoon", "PAK JI HUN", "phonetic"},

@@ -60,7 +60,7 @@ func birthNameInside(words []string) bool {
 func parseName(raw string) (PersonName, error) {
 	read := personText(partyText(raw)) // the text of the name, notes and qualifiers cut
 	words, suffix := nameWords(surnameSlash(read))
-	words = givenInFull(joinCompounds(words))
+	words = inFull(joinCompounds(words))
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
 	}
@@ -69,6 +69,13 @@ func parseName(raw string) (PersonName, error) {
 	}
 	n := PersonName{Tokens: words, Suffix: suffix}
 	k := hispanicSurnamesFirst(raw, words)
+	if k == 0 && strings.ContainsAny(raw, ",/") {
+		// A comma or slash that puts a given name where the surname goes
+		// and a common surname after it (ANGEL, PEREZ; JUAN, GARCIA): the
+		// parts the wrong way round, read as the name's words without
+		// them are, and as its normal form reads again.
+		k = hispanicSurnamesFirst(strings.Join(words, " "), words)
+	}
 	if k > 0 {
 		// Written surnames first: read, and written, given names first,
 		// as "GARCIA LOPEZ, JUAN CARLOS" is.
@@ -538,7 +545,7 @@ func joinCompounds(words []string) []string {
 		abu := w == "abu" || w == "abou"
 		if (abd || abu) && i+1 < len(words) {
 			j := i + 1
-			if j+1 < len(words) && arabicArticles[words[j]] {
+			if j+1 < len(words) && (arabicArticles[words[j]] || abd && abdArticle(words[j])) {
 				j++
 			}
 			if abd {
@@ -574,38 +581,50 @@ func joinCompounds(words []string) []string {
 	return out
 }
 
-// givenInFull writes out the given names a file abbreviates: Fco. and
-// Fca. are Francisco and Francisca, Gpe. Guadalupe, Wm. William, Thos.
-// Thomas (none of them anyone's name in full); and Ma. or Mª María, where
-// the word after it is a Spanish or Portuguese given name or a Marian
-// complement's start (MA. FERNANDA, MA DEL CARMEN, Mª José) or the word
-// before it José (JOSE MA. LOPEZ): Ma elsewhere is a family name (Ma
-// Long, Jack Ma).
-func givenInFull(words []string) []string {
+// inFull writes out the names a file abbreviates: Fco. and Fca. are
+// Francisco and Francisca, Gpe. Guadalupe, Wm. William, Thos. Thomas,
+// Mohd. and Muhd. Muhammad, as Malaysian files write it, and Hdez.,
+// Glez., Fdez. Hernández, González, Fernández, as Mexican ones write
+// surnames (none of them anyone's name in full); Md. Muhammad, as
+// Bangladeshi files write it, when it starts a name of three words or
+// more (MD RAHIM UDDIN; MD SMITH may be initials); and Ma. or Mª María,
+// where the word after it is a Spanish or Portuguese given name or a
+// Marian complement's start (MA. FERNANDA, MA DEL CARMEN, Mª José) or the
+// word before it José (JOSE MA. LOPEZ): Ma elsewhere is a family name
+// (Ma Long, Jack Ma).
+func inFull(words []string) []string {
 	for i := len(words) - 1; i >= 0; i-- { // from the end: MA MA FERNANDA, read again, reads as read first
 		w := words[i]
-		if full, ok := givenAbbreviations[w]; ok {
+		if full, ok := abbreviations[w]; ok {
 			words[i] = full
 			continue
 		}
-		if w != "ma" || i+1 >= len(words) {
-			continue
-		}
-		next := words[i+1]
-		marianStart := next == "del" || next == "de" && i+2 < len(words) && (marianArticles[words[i+2]] || marian[words[i+2]])
-		if hispanicGiven[next] || marianStart || i > 0 && words[i-1] == "jose" {
+		switch {
+		case w == "md" && i == 0 && len(words) >= 3 && len(words[1]) > 1:
+			words[i] = "muhammad"
+		case w != "ma" || i+1 >= len(words):
+		case hispanicGiven[words[i+1]] || marianStart(words[i+1:]) || i > 0 && words[i-1] == "jose":
 			words[i] = "maria"
 		}
 	}
 	return words
 }
 
-// givenAbbreviations are given names as files abbreviate them, each with
-// the name in full.
-var givenAbbreviations = map[string]string{
+// marianStart reports whether words start a Marian complement: del, or
+// de before la, las, los or a complement (de Lourdes).
+func marianStart(words []string) bool {
+	return words[0] == "del" || words[0] == "de" && len(words) > 1 && (marianArticles[words[1]] || marian[words[1]])
+}
+
+// abbreviations are names as files abbreviate them, each with the name in
+// full.
+var abbreviations = map[string]string{
 	"fco": "francisco", "fca": "francisca", "gpe": "guadalupe",
 	"wm": "william", "thos": "thomas", "chas": "charles", "robt": "robert", "saml": "samuel", "benj": "benjamin",
 	"richd": "richard", "danl": "daniel", "jno": "john", "eliz": "elizabeth", "margt": "margaret", "alexr": "alexander",
+	"mohd": "muhammad", "muhd": "muhammad", "mhd": "muhammad",
+	"hdez": "hernandez", "hdz": "hernandez", "glez": "gonzalez", "fdez": "fernandez", "rguez": "rodriguez",
+	"mtnez": "martinez",
 }
 
 // marianArticles follow de in a Marian complement: María de los Ángeles.
@@ -672,7 +691,7 @@ func abdJoined(name string) string {
 // forms it takes before a sun letter (ar-Rahman, as-Salam, ad-Din).
 var arabicArticles = map[string]bool{
 	"al": true, "el": true, "ul": true, "ar": true, "as": true, "ad": true, "an": true, "at": true, "az": true,
-	"ash": true, "ath": true, "ol": true, "ur": true, "us": true, "un": true, "ud": true, "uz": true, "ed": true,
+	"ash": true, "ath": true, "ol": true, "ur": true, "us": true, "un": true, "ud": true, "uz": true, "ut": true, "ed": true,
 }
 
 // dinWords are "of the faith" written as a word of its own after the name
@@ -731,6 +750,14 @@ var sunArticle = map[byte]bool{'r': true, 's': true, 'n': true, 'z': true, 't': 
 // before a name's first letter), and what follows it in the same word:
 // the name, whose first letter the assimilated article doubles or not
 // (Abdurrahman and Abdurahman, rahman).
+// abdArticle reports whether a word written after Abd is the article as
+// it sounds before a sun letter, however spelt (ut, utt, urr): joined to
+// Abd, the name after it follows, so it does when written apart too.
+func abdArticle(w string) bool {
+	rest, ok := abdPrefix("abd" + w)
+	return ok && rest == "" && w != ""
+}
+
 func abdPrefix(w string) (rest string, ok bool) {
 	switch w {
 	case "abdullah", "abdallah", "abdulla", "abdalla", "abdellah":
@@ -905,7 +932,7 @@ func nameWords(raw string) (words []string, suffix string) {
 	// starts or ends the name then, and goes.
 	words = withoutRoles(words)
 	// Italian abbreviations written with a raised ending, which the
-	// folding cuts in two: Sig.ra, Sig.na, Dott.ssa.
+	// folding cuts in two: Sig.ra, Sig.na, Dott.ssa; and Tan Sri.
 	for _, h := range splitHonorifics {
 		if len(words) > len(h) && slices.Equal(words[:len(h)], h) {
 			words = words[len(h):]
@@ -915,7 +942,11 @@ func nameWords(raw string) (words []string, suffix string) {
 	// Leading honorifics: Dr, Sra, Don (Don only when a full name follows).
 	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
 		senor := words[0] == "sr" || words[0] == "sra" || words[0] == "srta"
+		malay := malayTitles[words[0]]
 		words = words[1:]
+		if malay && len(words) > 2 && (words[0] == "sri" || words[0] == "seri") {
+			words = words[1:]
+		}
 		// Don and Doña written D. and Dña. after Señor: Sr. D. Juan Pérez.
 		if senor && len(words) > 2 && (words[0] == "d" || words[0] == "dna") {
 			words = words[1:]
@@ -1014,6 +1045,13 @@ func familyFirst(raw, read string) bool {
 // Khai), written without a comma or slash (which say the order).
 func romanisedFamilyFirst(raw string, words []string) bool {
 	n := len(words)
+	if n == 3 && westernFamilies[words[0]] && !strings.ContainsAny(raw, ",/") {
+		// Lee Min-ho, Park Ji-hoon: a Korean family name that is a Western
+		// name too, before a given name of two syllables written with a
+		// hyphen, as Korean names are (Lee Harvey-Smith, Lee Jean-Paul:
+		// words of a Western name).
+		return givenSyllable(words[1]) && givenSyllable(words[2]) && strings.Contains(strings.ToLower(raw), words[1]+"-"+words[2])
+	}
 	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] || eastAsianFamilies[words[n-1]] {
 		return false
 	}
@@ -1030,7 +1068,19 @@ var eastAsianFamilies = set("wang li zhang liu chen yang huang zhao wu zhou xu s
 	"zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan cai jiang yu du ye cheng wei su " +
 	"lu ding ren shen yao xi mao " +
 	"kim choi jung jeong kang cho yoon jang lim shin oh seo kwon hwang ahn hong " +
+	// Cantonese and Hokkien spellings, as Hong Kong, Singapore and Malaysia
+	// write them (Chan Tai Man, Tan Ah Kow)
+	"chan wong cheung leung lau ng tan goh ong teo chua koh tsang yeung chow kwok lam tse yip fung mak tam " +
 	"nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly")
+
+// givenSyllable reports whether a word may be a syllable of a Korean or
+// Chinese given name, and is no Western name: five letters at most.
+func givenSyllable(w string) bool {
+	return len(w) <= 5 && !givenNames[w] && !hispanicSurnames[w]
+}
+
+// westernFamilies are East Asian family names that are Western names too.
+var westernFamilies = set("lee park ha bai young")
 
 // vietnameseMiddle are the middle names of Vietnamese men and women that
 // follow the family name (Nguyen Van An, Tran Thi Lan).
@@ -1318,6 +1368,13 @@ var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame
 	"sr sra srta srita senor senora senorita sres lic licda licdo lcdo lcda ing abg abog arq dra dres mtro mtra profa " +
 	"herr frau mme mlle madame madam " +
 	"sheikh shaikh sheik haji hajji hon capt col gen maj lt sgt dna excellency excmo excma " +
+	// South Asian, Malaysian and Indonesian, and West African forms of
+	// address and titles written before a name: Shri, Smt. (Shrimati),
+	// Mst. (Mosammat), Hj. and Hjh. (Haji, Hajjah), Dato', Datuk, Datin,
+	// Encik, Puan, Bapak; Alhaji, Alhaja, Engr., Barr., Mallam (not Chief,
+	// which names firms too: Chief Auto Parts).
+	"shri shree smt shrimati sushri mst mosammat hj hjh dato datuk datin encik puan bapak bpk " +
+	"alhaji alhaja alh engr barr mallam malam " +
 	// German degrees after Dr. (Dr. med., Dr. jur., Dr. rer. pol., Dipl.-Ing.), Italian,
 	// French and Dutch forms of address.
 	"med jur rer pol dipl dott dottssa avv sig signor signora sigra sigg maitre monsieur mevrouw meneer mevr dhr exmo exma")
@@ -1329,8 +1386,13 @@ var honorifics = set("mr mrs ms miss mx mister dr doctor prof professor sir dame
 var formsOfAddress = set("mr mrs ms mx mister messrs sir dr prof sr sra srta sres senor senora senorita " +
 	"mme mlle madame monsieur dhr mevr")
 
-// splitHonorifics are honorifics that nameTokens reads as two words.
-var splitHonorifics = [][]string{{"sig", "ra"}, {"sig", "na"}, {"dott", "ssa"}}
+// splitHonorifics are honorifics of two words, or that nameTokens reads
+// as two: Tan Sri and Toh Puan, Malaysia's (Tan is a family name alone).
+var splitHonorifics = [][]string{{"sig", "ra"}, {"sig", "na"}, {"dott", "ssa"}, {"tan", "sri"}, {"toh", "puan"}}
+
+// malayTitles are the honorifics Sri or Seri may follow: Dato' Sri, Datuk
+// Seri (Sri alone is a given name: Sri Mulyani).
+var malayTitles = set("dato datuk datin tan")
 
 // initialHonorifics are honorifics written in initials, one token a letter.
 var initialHonorifics = [][]string{{"h", "r", "h"}}
