@@ -147,13 +147,17 @@ var (
 	// arCPA is Argentina's postcode (Código Postal Argentino): the
 	// province's letter (any but I, O and Ñ), the town's four digits and
 	// three letters of the block face, C1043AAB.
-	arCPA    = regexp.MustCompile(`\b([A-HJ-NP-Z][0-9]{4}[A-Z]{3})\b`)
-	houseNum = regexp.MustCompile(`^[0-9]{1,5}[a-z]?$`)
+	arCPA = regexp.MustCompile(`\b([A-HJ-NP-Z][0-9]{4}[A-Z]{3})\b`)
+	// sgPostcode is a Singapore postcode written with its S: S560123,
+	// read as its six digits, as Singapore 560123 is.
+	sgPostcode = regexp.MustCompile(`\bS ?([0-9]{6})\b`)
+	houseNum   = regexp.MustCompile(`^[0-9]{1,5}[a-z]?$`)
 	// markedNum is a number after a number sign (# 12, Nº 12, No. 12, Nro
-	// 12, Núm. 12): the house number, with the part after a hyphen that
-	// Colombian addresses give it (Cra. 15 No. 93-60: carrera 15, house
-	// 93-60).
-	markedNum = regexp.MustCompile(`(?:#|№|\b(?i:n[º°]|n[oº°]\.?|nro\.?|n[uú]m(?:ero)?\.?))\s*([0-9]{1,5}[a-zA-Z]?)(?:\s*-\s*([0-9]{1,4}[a-zA-Z]?))?\b`)
+	// 12, Núm. 12, and India's H.No. 12): the house number, with the part
+	// after a hyphen that Colombian addresses give it (Cra. 15 No. 93-60:
+	// carrera 15, house 93-60), and the parts Hyderabad's give it
+	// (H.No. 12-3-456, 8-2-293/82).
+	markedNum = regexp.MustCompile(`(?:#|№|\b(?i:(?:h\.\s?)?n[º°]|(?:h\.\s?)?n[oº°]\.?|nro\.?|n[uú]m(?:ero)?\.?))\s*([0-9]{1,5}[a-zA-Z]?)(?:\s*-\s*([0-9]{1,4}[a-zA-Z]?(?:[-/][0-9]{1,4}[a-zA-Z]?){0,3}))?\b`)
 	numDigits = regexp.MustCompile(`^[0-9]{4,6}$`)
 	// slashUnit is a unit and a house number written with a slash at the
 	// start of a line (5/12 Smith St, Unit 5/12), as Australian addresses
@@ -167,7 +171,18 @@ var (
 	// "Cra. 15 No. 93-60", "CARRERA 15 NO 93 60", "CL 72 61-79", "DIAGONAL
 	// 40 A SUR 20 15". Only the grid's street types count: "Calle Mayor 5"
 	// has one number.
-	gridNum = regexp.MustCompile(`(?i)^\s*(?:(?:avenida|avda\.?|av\.?)\s+)?(?:calle|cll?|carrera|cra|kra?|transversal|transv|trv|tv|diagonal|dg)\.?\s+[0-9]{1,3}(?:\s?[a-z]\b)?(?:\s+bis\b)?(?:\s+[a-z]\b)?(?:\s+(?:sur|este|norte|oeste)\b)?(\s*(?:#|№|\bn[º°]|\bnro\.?|\bno\.?|\bn[uú]m(?:ero)?\.?)\s*|\s+)([0-9]{1,3}(?:\s?[a-z]\b)?)(?:\s*-\s*|\s+)([0-9]{1,3}[a-z]?)\b`)
+	// partsNum is a house number of three parts or more at the start of a
+	// line, as Hyderabad writes them (12-3-456, 8-2-293/82), unmarked.
+	partsNum = regexp.MustCompile(`^\s*([0-9]{1,4}(?:-[0-9]{1,4}[a-zA-Z]?){2,}(?:/[0-9]{1,4}[a-zA-Z]?){0,2})\b`)
+	// blockNum is a Singapore block's number (Blk 123, Block 45A), the
+	// house of an estate's address, and sgUnit the floor and flat after a
+	// number sign (#05-67) such an address writes.
+	blockNum = regexp.MustCompile(`(?i)(?:^|[\s,])(?:blk|block)\.?\s*([0-9]{1,4}[a-z]?)\b`)
+	sgUnit   = regexp.MustCompile(`#\s*([0-9]{1,3})\s*-\s*([0-9]{1,5}[a-zA-Z]?)\b`)
+	// slashFloor is a floor as Hong Kong writes it: 12/F, G/F (ground),
+	// UG/F and LG/F (upper and lower ground), M/F (mezzanine).
+	slashFloor = regexp.MustCompile(`(?i)(?:^|[\s,;])([0-9]{1,3}|g|ug|lg|m)\s?/\s?f\b\.?`)
+	gridNum    = regexp.MustCompile(`(?i)^\s*(?:(?:avenida|avda\.?|av\.?)\s+)?(?:calle|cll?|carrera|cra|kra?|transversal|transv|trv|tv|diagonal|dg)\.?\s+[0-9]{1,3}(?:\s?[a-z]\b)?(?:\s+bis\b)?(?:\s+[a-z]\b)?(?:\s+(?:sur|este|norte|oeste)\b)?(\s*(?:#|№|\bn[º°]|\bnro\.?|\bno\.?|\bn[uú]m(?:ero)?\.?)\s*|\s+)([0-9]{1,3}(?:\s?[a-z]\b)?)(?:\s*-\s*|\s+)([0-9]{1,3}[a-z]?)\b`)
 )
 
 // ParseAddress folds an address, expands street-type and direction
@@ -187,7 +202,17 @@ func ParseAddress(raw string) (Address, error) {
 	if m := careOf.FindStringIndex(raw); m != nil && strings.TrimSpace(raw[m[1]:]) != "" {
 		raw = raw[m[1]:]
 	}
-	if m := gridNum.FindStringSubmatchIndex(raw); m != nil {
+	if m := blockNum.FindStringSubmatchIndex(raw); m != nil {
+		// Blk 123 Ang Mo Kio Ave 3 #05-67: the block is the house, the
+		// number after the sign its floor and flat, as Singapore writes
+		// them.
+		a.Number = strings.ToLower(raw[m[2]:m[3]])
+		raw = raw[:m[0]] + " " + raw[m[1]:]
+		if u := sgUnit.FindStringSubmatchIndex(raw); u != nil {
+			a.Unit = "unit " + strings.TrimLeft(raw[u[2]:u[3]], "0") + " " + strings.ToLower(raw[u[4]:u[5]])
+			raw = raw[:u[0]] + " " + raw[u[1]:]
+		}
+	} else if m := gridNum.FindStringSubmatchIndex(raw); m != nil {
 		// The sign (or the space) before the house, the house, the distance.
 		a.Number = strings.ToLower(strings.ReplaceAll(raw[m[4]:m[5]], " ", "")) + "-" + strings.ToLower(raw[m[6]:m[7]])
 		raw = raw[:m[2]] + " " + raw[m[7]:]
@@ -196,10 +221,13 @@ func ParseAddress(raw string) (Address, error) {
 		a.Number = strings.ToLower(raw[m[4]:m[5]])
 		a.Unit = "unit " + strings.ToLower(raw[m[2]:m[3]])
 		raw = raw[m[1]:]
+	} else if m := partsNum.FindStringSubmatchIndex(raw); m != nil {
+		a.Number = strings.ReplaceAll(strings.ToLower(raw[m[2]:m[3]]), "/", "-")
+		raw = raw[m[1]:]
 	} else if m := markedNum.FindStringSubmatchIndex(raw); m != nil && !afterUnitWord(raw[:m[0]]) {
 		a.Number = strings.ToLower(raw[m[2]:m[3]])
 		if m[4] >= 0 {
-			a.Number += "-" + strings.ToLower(raw[m[4]:m[5]])
+			a.Number += "-" + strings.ReplaceAll(strings.ToLower(raw[m[4]:m[5]]), "/", "-")
 		}
 		raw = raw[:m[0]] + " " + raw[m[1]:]
 	}
@@ -212,11 +240,20 @@ func ParseAddress(raw string) (Address, error) {
 	} else if u, lo, hi := englishFloor(raw); u != "" {
 		a.Unit = u
 		raw = raw[:lo] + " " + raw[hi:]
+	} else if m := slashFloor.FindStringSubmatchIndex(raw); m != nil {
+		// 12/F, G/F: a floor as Hong Kong writes it (floor 0 the ground
+		// floor), its number no house's.
+		n := strings.TrimLeft(strings.ToLower(raw[m[2]:m[3]]), "0")
+		if n == "g" || n == "" {
+			n = "0"
+		}
+		a.Unit = strings.TrimSpace("floor " + n + " " + a.Unit)
+		raw = raw[:m[0]] + " " + raw[m[1]:]
 	}
 	upper := strings.ToUpper(latin(numberMarks.Replace(raw)))
 	// The first form found is the postcode: the groups its pattern
 	// captures, joined (a ZIP+4's first five digits alone).
-	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode, usZip4, brCEP, ptPostcode, arCPA} {
+	for _, re := range []*regexp.Regexp{ukPostcode, caPostcode, nlPostcode, usZip4, brCEP, ptPostcode, arCPA, sgPostcode} {
 		if m := re.FindStringSubmatchIndex(upper); m != nil {
 			if re == nlPostcode && unitAfter(upper[m[1]:]) {
 				continue // 1500 AP 45: a house and a flat (ap 45), not a Dutch postcode
@@ -635,7 +672,7 @@ var addressAbbrev = map[string]string{
 	"cct": "circuit", "cir": "circle", "sq": "square", "pkwy": "parkway", "cl": "calle", "clo": "close",
 	"mt": "mount", "apt": "apartment", "ste": "suite", "fl": "floor", "bldg": "building",
 	"n": "north", "s": "south", "e": "east", "w": "west", "ne": "northeast", "nw": "northwest",
-	"se": "southeast", "sw": "southwest", "hse": "house",
+	"se": "southeast", "sw": "southwest", "hse": "house", "rm": "room", "flr": "floor", "blk": "block",
 	// Ordinals written as words, as numbers (Fifth Avenue, 5th Ave.)
 	"first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th", "sixth": "6th",
 	"seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th", "eleventh": "11th", "twelfth": "12th",

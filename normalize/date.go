@@ -523,6 +523,8 @@ func parseAuto(s string, order DateOrder) (Date, DateOrder, error) {
 		case ordinal(t) != "":
 			nums = append(nums, ordinal(t))
 		case fillers[t]:
+		case t == "xx": // XX/XX/1975: a day and a month not known, as 00/00/1975
+			nums = append(nums, "00")
 		default:
 			return Date{}, OrderUnknown, fmt.Errorf("%w: unrecognised date %q", ErrInvalid, s)
 		}

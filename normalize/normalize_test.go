@@ -494,9 +494,9 @@ func FuzzAddress(f *testing.F) {
 	})
 }
 
-// addressWords are ASCII words, the first (a house number) perhaps in two
-// parts: 93-60.
-var addressWords = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)?( [a-z0-9]+)*$`)
+// addressWords are ASCII words, the first (a house number) perhaps in
+// parts: 93-60, 12-3-456.
+var addressWords = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*( [a-z0-9]+)*$`)
 
 var upperAlnum = regexp.MustCompile(`^[A-Z0-9]+$`)
 
