@@ -627,7 +627,9 @@ func (c *Comparison) read(p *Prepared, f int) string {
 }
 
 // wordSubset reports whether every space-separated word of the shorter of
-// a and b is a word of the other, without allocating.
+// a and b is a word of the other, each word of the other matched once (so
+// that HNK FNK and FNK FNK, Huang Fang and Wang Fang, are no subset either
+// way), without allocating.
 func wordSubset(a, b string) bool {
 	if a == "" || b == "" {
 		return false
@@ -635,6 +637,7 @@ func wordSubset(a, b string) bool {
 	if strings.Count(a, " ") > strings.Count(b, " ") {
 		a, b = b, a
 	}
+	var used uint64 // the words of b matched, by position (words past 64 are matched as often as they occur)
 	for a != "" {
 		w, rest, _ := strings.Cut(a, " ")
 		a = rest
@@ -642,10 +645,14 @@ func wordSubset(a, b string) bool {
 			continue
 		}
 		found := false
-		for r := b; r != ""; {
+		k := 0
+		for r := b; r != ""; k++ {
 			x, more, _ := strings.Cut(r, " ")
 			r = more
-			if x == w {
+			if x == w && (k >= 64 || used&(1<<k) == 0) {
+				if k < 64 {
+					used |= 1 << k
+				}
 				found = true
 				break
 			}

@@ -249,6 +249,10 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Lee Min Ho", "YI MIN HO", "phonetic"},
 		{record.KindName, "Park Ji Hoon", "PAK JI HUN", "phonetic"},
 		{record.KindName, "Zhou Li", "CHOU LI", "phonetic"},
+		{record.KindName, "Huang Fang", "WONG FANG", "nickname"}, // Wong is Huang and Wang in Cantonese: no one code
+		{record.KindName, "Wang Fang", "WONG FANG", "nickname"},
+		{record.KindName, "Cho Min-jun", "JO MIN JUN", "nickname"},
+		{record.KindName, "Huang Fang", "WANG FANG", "similar ≥0.80"}, // two names
 		{record.KindName, "Jamal Haddad", "DJAMEL HADDAD", "nickname"},
 		{record.KindName, "Yelena Sokolova", "JELENA SOKOLOVA", "nickname"},
 		{record.KindName, "Yuri Gagarin", "JURI GAGARIN", "nickname"},

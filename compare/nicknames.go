@@ -4,8 +4,12 @@ import "strings"
 
 // nicknameGroups are given names and their short forms and variants, the
 // spellings other languages and romanisations give them among them
-// (Yevgeny, Jewgeni, Eugene), one group a line. A name may belong to
-// several groups (alex).
+// (Yevgeny, Jewgeni, Eugene), one group a line, and the East Asian family
+// names whose spelling in one romanisation is another's for two names
+// (Wong for Wang and Huang, Tsui for Xu and Cui) or a Western name too
+// (Jo for Cho), which no one phonetic code can stand for (the others code
+// alike: normalize's romanisations). A name may belong to several groups
+// (alex, wong).
 var nicknameGroups = `
 alexander alex alec sandy sasha aleksandr alexandr aleksander alejandro oleksandr aliaksandr
 alexandra alex sandra sasha alejandra ale
@@ -139,6 +143,12 @@ tariq tarek tareq
 yasser yasir
 osama usama oussama
 jamal djamel gamal
+huang wong hwang
+wang wong
+cui tsui choi choe
+xu hsu tsui
+cho jo
+hu woo
 ismail ismael
 `
 

@@ -252,6 +252,10 @@ func TestAccuracy(t *testing.T) {
 	// They must cost next to nothing (messyCost).
 	heteroSet(messySet, "the same, with N/A, SIN DIRECCION, 01/01/1900, 0 and the like where KYC rows and payments have no value, SEE FILE and 01/01/1970 too (placeholders only their number of holders tells), labels around identifiers (C.I. V-12.345.678, Passport B63358773 (Syrian)), accounts before payments' parties (/VE4301… JUAN PEREZ), and payment parties as banks write them: a tenth of people's as surnames and initials (PEREZ GARCIA J C), a tenth of companies' with the person for whose attention (ACME LTD ATTN JOHN SMITH), and one KYC row in twenty in UTF-8 inside the Latin-1 file (JosÃ© MuÃ±oz)", "hetero-messy",
 		synth.HeteroOptions{Seed: 1, People: 6000, Messy: true}, heteroTarget)
+	// The same set with East Asian people's family names in other
+	// romanisations in a third of their records.
+	heteroSet("Heterogeneous, other romanisations", "the same, a third of East Asian people's records with their family name in another romanisation than their other records' (Yi and Rhee for Lee, Pak for Park, Chang and Cheung for Zhang, Wong for Wang and Huang, Ng for Wu, Jo for Cho)", "hetero-romanised",
+		synth.HeteroOptions{Seed: 1, People: 6000, Romanisations: true}, heteroTarget)
 	// The same set mapped as a user who names each field after its column
 	// would: training must find the fields that hold one another's names,
 	// numbers and dates (engine.learnAliases), or compare none of them.
@@ -490,8 +494,20 @@ commoner name's frequency as every near level is (6 December, later): the hetero
 0.9818 → 0.9820, its name-and-country row 0.8910 → 0.8920, messy values 0.9821 → 0.9824,
 the independent generator 0.9532 → 0.9537, the German-style set 0.9594 → 0.9597, the
 others unchanged. With them, East Asian family names in other romanisations code alike
-(Chang and Cheung as Zhang, Yi and Rhee as Lee, Pak as Park, Ng as Wu: Wong, which is
-Wang or Huang, and Jo, a Western name too, as written), as do Jelena and Yelena, and
+(Chang and Cheung as Zhang, Yi and Rhee as Lee, Pak as Park, Ng as Wu), and a spelling
+that is two names' (Wong for Wang and Huang, Tsui for Xu and Cui) or a Western name too
+(Jo for Cho), which no one code can stand for, is a nickname of each: the row of the
+set whose East Asian people write their family name in another romanisation in a third
+of their records (a variant of the generator, HeteroOptions.Romanisations, added to
+measure it) scored 0.9790 with the code of the session's start, 0.9812 now (the set
+without them 0.9819); all of them nicknames of each other, as strong as exact
+agreement, was tried: 0.9819 there, but the name-and-country row's precision 0.9487 →
+0.9464 (Li and Lee, two families in the generator's pools, joined more namesakes). The
+phonetic level read one name's codes in the other's as a set, so that Huang Fang (HNK
+FNK) held Wang Fang (FNK FNK) but not the other way round: each code is matched once now,
+the level the same whichever record comes first (the independent generator 0.9539 →
+0.9544, the heterogeneous set 0.9820 → 0.9819: one entity, Lee Do-yun, whose payment
+is left apart from its KYC row now, three of the East Asian pairs below). Jelena and Yelena code alike too, and
 names as files of other countries abbreviate them are written out (Fco., Ma. before a
 Spanish given name, Mohd., Md., Hdez.), titles of South Asia, Malaysia and West Africa
 are dropped (Smt., Shri, Dato' Sri, Tan Sri, Alhaji, Engr.), and Cantonese and Hokkien

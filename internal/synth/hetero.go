@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -90,6 +91,16 @@ type HeteroOptions struct {
 	// passport and registration apart, fecha_nac and birth_date. The data
 	// is as without it.
 	ColumnNames bool
+	// Romanisations, when set, writes a third of the records of East
+	// Asian people, drawn without the generator, with their family name
+	// in another romanisation than the person's other records: Korean
+	// names as McCune–Reischauer and popular spellings write them (Yi
+	// and Rhee for Lee, Pak for Park, Choe for Choi, Chung for Jung, Jo
+	// for Cho), Chinese ones in Wade–Giles or Cantonese (Chang and Cheung
+	// for Zhang, Chou for Zhou, Wong for Wang and Huang, Ng for Wu, Tsui
+	// for Xu), as a passport, a Hong Kong bank and a mainland register
+	// write one person's name.
+	Romanisations bool
 }
 
 // HeteroRecord is one generated record with what a test needs to score it.
@@ -191,6 +202,9 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 	}
 	g.busy(KindOrganization, opt.BusyPayments)
 	g.busy(KindPerson, opt.BusyPayments/2)
+	if opt.Romanisations {
+		g.romanisations(rand.New(rand.NewPCG(opt.Seed, 78)))
+	}
 	if opt.Messy {
 		r := rand.New(rand.NewPCG(opt.Seed, 77))
 		g.placeholders(r)
@@ -308,6 +322,65 @@ func (g *hgen) bankForms(r *rand.Rand) {
 			rec.Variations = append(rec.Variations, "attn")
 		}
 	}
+}
+
+// romanisations writes, drawn with r, a third of East Asian people's
+// records with their family name in another romanisation
+// (HeteroOptions.Romanisations). A record so written has the variation
+// "romanisation".
+func (g *hgen) romanisations(r *rand.Rand) {
+	for i := range g.set.Records {
+		rec := &g.set.Records[i]
+		if rec.Origin != "east_asian" || r.IntN(3) > 0 {
+			continue
+		}
+		changed := false
+		if name, ok := rec.Nested["name"].(string); ok {
+			if v := romanised(name, r); v != name {
+				rec.Nested["name"], changed = v, true
+			}
+		}
+		for _, col := range []string{"nombre", "name"} {
+			if v := romanised(rec.Fields[col], r); v != rec.Fields[col] {
+				rec.Fields[col], changed = v, true
+			}
+		}
+		if changed {
+			rec.Variations = append(rec.Variations, "romanisation")
+		}
+	}
+}
+
+// romanised returns name with its first family name that another
+// romanisation spells otherwise so spelt, drawn with r, in the case the
+// name writes it (CHANG for ZHANG); name itself when it has none.
+func romanised(name string, r *rand.Rand) string {
+	for _, loc := range letterRun.FindAllStringIndex(name, -1) {
+		w := name[loc[0]:loc[1]]
+		alts := otherRomanisations[strings.ToUpper(w[:1])+strings.ToLower(w[1:])]
+		if len(alts) == 0 {
+			continue
+		}
+		alt := alts[r.IntN(len(alts))]
+		if w == strings.ToUpper(w) {
+			alt = strings.ToUpper(alt)
+		}
+		return name[:loc[0]] + alt + name[loc[1]:]
+	}
+	return name
+}
+
+// letterRun matches a word of letters.
+var letterRun = regexp.MustCompile(`\p{L}+`)
+
+// otherRomanisations are the Chinese and Korean family names of the pools
+// and their spellings in other romanisations.
+var otherRomanisations = map[string][]string{
+	"Lee": {"Yi", "Rhee"}, "Park": {"Pak", "Bak"}, "Choi": {"Choe"}, "Jung": {"Chung", "Jeong"}, "Lim": {"Im"},
+	"Kang": {"Gang"}, "Cho": {"Jo"}, "Yoon": {"Yun"}, "Jang": {"Chang"},
+	"Zhang": {"Chang", "Cheung"}, "Zhou": {"Chou", "Chow"}, "Wang": {"Wong"}, "Chen": {"Chan"}, "Liu": {"Lau"},
+	"Huang": {"Wong", "Hwang"}, "Wu": {"Ng"}, "Xu": {"Hsu", "Tsui"}, "Zhao": {"Chao"}, "Yang": {"Yeung"},
+	"Zhu": {"Chu"}, "Sun": {"Suen"}, "Ma": {"Mah"}, "Hu": {"Woo"},
 }
 
 // utf8Rows writes, drawn with r, one in twenty KYC rows in UTF-8 inside

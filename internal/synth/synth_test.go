@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/concord-er/concord/internal/synth"
 )
@@ -183,6 +184,56 @@ func TestHeteroMessyBankForms(t *testing.T) {
 		t.Errorf("bank forms written: %v, want both", forms)
 	}
 }
+
+// TestHeteroRomanisations: with Romanisations, a third of East Asian
+// people's records write their family name as another romanisation does,
+// one word changed and the rest as without it; no other record changes.
+func TestHeteroRomanisations(t *testing.T) {
+	plain := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500})
+	other := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500, Romanisations: true})
+	if len(plain.Records) != len(other.Records) {
+		t.Fatalf("%d records plain, %d romanised", len(plain.Records), len(other.Records))
+	}
+	eastAsian, changed := 0, 0
+	for i, o := range other.Records {
+		p := plain.Records[i]
+		if o.ID != p.ID || o.Entity != p.Entity {
+			t.Fatalf("record %d: %s of %s romanised, %s of %s plain", i, o.ID, o.Entity, p.ID, p.Entity)
+		}
+		if o.Origin == "east_asian" {
+			eastAsian++
+		}
+		was, name := p.Fields["nombre"]+p.Fields["name"], o.Fields["nombre"]+o.Fields["name"]
+		if n, ok := o.Nested["name"].(string); ok {
+			was, name = p.Nested["name"].(string), n
+		}
+		if !slices.Contains(o.Variations, "romanisation") {
+			if name != was {
+				t.Errorf("%s: %q written %q without the variation", o.ID, was, name)
+			}
+			continue
+		}
+		changed++
+		if o.Origin != "east_asian" {
+			t.Errorf("%s (%s): romanised", o.ID, o.Origin)
+		}
+		wa, wb := strings.FieldsFunc(was, notLetter), strings.FieldsFunc(name, notLetter)
+		diff := 0
+		for j := range min(len(wa), len(wb)) {
+			if wa[j] != wb[j] {
+				diff++
+			}
+		}
+		if len(wa) != len(wb) || diff != 1 {
+			t.Errorf("%s: %q written %q, want one word another romanisation's", o.ID, was, name)
+		}
+	}
+	if eastAsian == 0 || changed < eastAsian/6 || changed > eastAsian/2 {
+		t.Errorf("%d of %d East Asian records romanised otherwise, want about a third", changed, eastAsian)
+	}
+}
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 
 // TestUKDeterministicAndShaped: the UK-style set is the same for a seed,
 // its truth names every record of every file once, and its values are
