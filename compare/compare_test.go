@@ -66,6 +66,20 @@ func TestTruncated(t *testing.T) {
 		{"jo", "jose garcia", false},                                  // one token
 		{"jose pe", "jose garcia", false},                             // pe starts no token
 		{"pedro ma", "jose maria garcia", false},                      // pedro is not there
+		{"a0 a", "b a0", false},                                       // as long as each other: a0 is matched once
+		{"ma ma", "ma maria lopez", true},                             // one ma whole, one cut
+	})
+}
+
+func TestTokenSubset(t *testing.T) {
+	checkSymmetric(t, "TokenSubset", compare.TokenSubset, []tokenCase{
+		{"juan garcia", "juan garcia lopez", true},
+		{"j garcia", "juan garcia lopez", true},
+		{"j j smith", "john james smith", true},
+		{"john j", "j john", true}, // john to john first, then j to j
+		{"maria maria", "maria lopez", false},
+		{"maria mar ma", "m 0 0", false}, // as long as each other: each must match the other's
+		{"pedro garcia", "juan garcia lopez", false},
 	})
 }
 
@@ -689,6 +703,38 @@ func FuzzSubsetTypo(f *testing.F) {
 		ta, tb := strings.Fields(a), strings.Fields(b)
 		if compare.SubsetTypo(ta, tb) != compare.SubsetTypo(tb, ta) {
 			t.Errorf("SubsetTypo(%q, %q) is not symmetric", a, b)
+		}
+	})
+}
+
+// FuzzNameLevels: two names read as people's, parties' or organisations'
+// names reach one level whichever comes first, and the prepared values
+// the engine scores reach it too.
+func FuzzNameLevels(f *testing.F) {
+	for _, p := range [][2]string{{"Huang Fang", "WANG FANG"}, {"Lee Min-ho", "YI MIN HO"}, {"SANTOS/PANCHO", "Francisco Diego Santos Gutiérrez"},
+		{"Acme Trading S.A.", "ACME TRADING HOLDINGS SA DE CV"}, {"Maria Maria Lopez", "Maria Lopez Lopez"}, {"Jin Jun Park", "Park Jin Hoon"}} {
+		f.Add(p[0], p[1])
+	}
+	comparisons := map[record.Kind]*compare.Comparison{}
+	for _, k := range []record.Kind{record.KindName, record.KindParty, record.KindOrgName} {
+		comparisons[k] = compare.MustCompile(compare.DefaultSpec("f", k))
+	}
+	f.Fuzz(func(t *testing.T, x, y string) {
+		for kind, c := range comparisons {
+			a, ea := normalize.Value(kind, x, normalize.Options{})
+			b, eb := normalize.Value(kind, y, normalize.Options{})
+			if ea != nil || eb != nil {
+				continue
+			}
+			va, vb := []record.Value{a}, []record.Value{b}
+			l, _, _ := c.Level(va, vb)
+			if l2, _, _ := c.Level(vb, va); l2 != l {
+				t.Fatalf("%s: level(%q, %q) = %q, reversed %q", kind, x, y, c.Label(l), c.Label(l2))
+			}
+			keys := compare.NewKeys()
+			if l3, _, _ := c.LevelPrepared(prepareAll(t, c, keys, va), prepareAll(t, c, keys, vb)); l3 != l {
+				t.Fatalf("%s: %q, %q: LevelPrepared = %q, Level = %q", kind, x, y, c.Label(l3), c.Label(l))
+			}
 		}
 	})
 }

@@ -442,7 +442,11 @@ func mongeElkan(a, b []string) float64 {
 }
 
 // TokenSubset reports whether every token of the shorter list appears in
-// the longer one (exactly, or as an initial of a token that starts with it).
+// the longer one (exactly, or as an initial of a token that starts with
+// it), each token of the longer matched once: Maria Maria is no part of
+// Maria Lopez, and of two lists as long, each must match the other's
+// (M 0 0 and Maria Mar Ma are no subset either way). Exact matches are
+// made first, initials after.
 func TokenSubset(a, b []string) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return false
@@ -450,10 +454,27 @@ func TokenSubset(a, b []string) bool {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	for _, x := range a {
+	if len(b) > 64 {
+		return false // no name has so many words; nothing is bounded past them
+	}
+	var used, exact uint64 // tokens of b matched; tokens of a matched exactly
+	for i, x := range a {
+		for k, y := range b {
+			if used&(1<<k) == 0 && x == y {
+				used |= 1 << k
+				exact |= 1 << i
+				break
+			}
+		}
+	}
+	for i, x := range a {
+		if exact&(1<<i) != 0 {
+			continue
+		}
 		found := false
-		for _, y := range b {
-			if x == y || (len(x) == 1 && strings.HasPrefix(y, x)) || (len(y) == 1 && strings.HasPrefix(x, y)) {
+		for k, y := range b {
+			if used&(1<<k) == 0 && (len(x) == 1 && strings.HasPrefix(y, x) || len(y) == 1 && strings.HasPrefix(x, y)) {
+				used |= 1 << k
 				found = true
 				break
 			}
@@ -506,24 +527,46 @@ func wordsWithin(a, b []string) bool {
 // order, since a name read as "SURNAME/GIVEN" is reordered and its cut
 // token is no longer last ("GARCIA LOPEZ/JOSE MA" against José María
 // García López).
+//
+// Each token of the other is matched once, so that the name cut short has
+// fewer characters; two names as long are never one the other cut.
 func Truncated(a, b []string) bool {
-	if TokensLen(a) > TokensLen(b) {
+	la, lb := TokensLen(a), TokensLen(b)
+	if la > lb {
 		a, b = b, a
 	}
-	if len(a) < 2 || len(b) < len(a) {
+	if la == lb || len(a) < 2 || len(b) < len(a) || len(b) > 64 {
 		return false
 	}
+	var used uint64
 	cut := -1
 	for i, x := range a {
-		if slices.Contains(b, x) {
+		found := false
+		for k, y := range b {
+			if used&(1<<k) == 0 && x == y {
+				used |= 1 << k
+				found = true
+				break
+			}
+		}
+		if found {
 			continue
 		}
-		if cut >= 0 || !slices.ContainsFunc(b, func(y string) bool { return len(y) > len(x) && strings.HasPrefix(y, x) }) {
+		if cut >= 0 {
 			return false
 		}
 		cut = i
 	}
-	return cut >= 0
+	if cut < 0 {
+		return false
+	}
+	x := a[cut]
+	for k, y := range b {
+		if used&(1<<k) == 0 && len(y) > len(x) && strings.HasPrefix(y, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // givenApart reports whether a person's first given name is like no word

@@ -472,7 +472,7 @@ var legalForms, maxFormLen = func() (map[string]string, int) {
 		"ao":            {"ao", "jsc", "joint stock company", "non public joint stock company"},
 		"sro":           {"sro", "s r o", "spolecnost s rucenim omezenym", "spolocnost s rucenim obmedzenym"},
 		"kft":           {"kft"},
-		"bhd":           {"bhd", "sdn bhd"},
+		"bhd":           {"bhd", "sdn bhd", "berhad", "sendirian berhad"}, // Malaysia's
 		"fzco":          {"fzco", "fze", "fz llc", "fzc", "llc fz"},
 		"dmcc":          {"dmcc"},
 		"wll":           {"wll", "w l l", "with limited liability"},
