@@ -191,6 +191,8 @@ func TestContained(t *testing.T) {
 		{"high street le", "high street lo", false},                                          // neither is in the other
 		{"calle 12", "calle 123", false},                                                     // a number cut short is another number
 		{"urbanizacion victoria quinta victo", "urbanizacion victoria quinta milton", false}, // victo starts victoria, which is there already
+		{"0 0", "0 1", false},                                                                // a token of the other matched once
+		{"high high", "high street", false},                                                  // the same
 	})
 	checkSymmetric(t, "Contained(3)", contained(3), []tokenCase{
 		{"high street", "high street leeds", false}, // too few tokens
@@ -204,6 +206,7 @@ func TestContained(t *testing.T) {
 		{"calle 12", "calle 13", false},                  // a number is no typo
 		{"via roma", "via rome", false},                  // too short for a typo
 		{"cromwell road", "cromwlel road", true},         // two letters swapped
+		{"maple road", "mapl3 road", false},              // a digit: no typo either way round
 	})
 }
 
@@ -719,24 +722,43 @@ func FuzzNameLevels(f *testing.F) {
 	for _, k := range []record.Kind{record.KindName, record.KindParty, record.KindOrgName} {
 		comparisons[k] = compare.MustCompile(compare.DefaultSpec("f", k))
 	}
-	f.Fuzz(func(t *testing.T, x, y string) {
-		for kind, c := range comparisons {
-			a, ea := normalize.Value(kind, x, normalize.Options{})
-			b, eb := normalize.Value(kind, y, normalize.Options{})
-			if ea != nil || eb != nil {
-				continue
-			}
-			va, vb := []record.Value{a}, []record.Value{b}
-			l, _, _ := c.Level(va, vb)
-			if l2, _, _ := c.Level(vb, va); l2 != l {
-				t.Fatalf("%s: level(%q, %q) = %q, reversed %q", kind, x, y, c.Label(l), c.Label(l2))
-			}
-			keys := compare.NewKeys()
-			if l3, _, _ := c.LevelPrepared(prepareAll(t, c, keys, va), prepareAll(t, c, keys, vb)); l3 != l {
-				t.Fatalf("%s: %q, %q: LevelPrepared = %q, Level = %q", kind, x, y, c.Label(l3), c.Label(l))
-			}
+	f.Fuzz(func(t *testing.T, x, y string) { checkLevels(t, comparisons, normalize.Options{}, x, y) })
+}
+
+// checkLevels fails t when two raw values, each read as the kind of a
+// comparison, reach another level reversed, or prepared.
+func checkLevels(t *testing.T, comparisons map[record.Kind]*compare.Comparison, opt normalize.Options, x, y string) {
+	t.Helper()
+	for kind, c := range comparisons {
+		a, ea := normalize.Value(kind, x, opt)
+		b, eb := normalize.Value(kind, y, opt)
+		if ea != nil || eb != nil {
+			continue
 		}
-	})
+		va, vb := []record.Value{a}, []record.Value{b}
+		l, _, _ := c.Level(va, vb)
+		if l2, _, _ := c.Level(vb, va); l2 != l {
+			t.Fatalf("%s: level(%q, %q) = %q, reversed %q", kind, x, y, c.Label(l), c.Label(l2))
+		}
+		keys := compare.NewKeys()
+		if l3, _, _ := c.LevelPrepared(prepareAll(t, c, keys, va), prepareAll(t, c, keys, vb)); l3 != l {
+			t.Fatalf("%s: %q, %q: LevelPrepared = %q, Level = %q", kind, x, y, c.Label(l3), c.Label(l))
+		}
+	}
+}
+
+// FuzzValueLevels: two values of the other kinds reach one level whichever
+// comes first, and the prepared values reach it too.
+func FuzzValueLevels(f *testing.F) {
+	for _, p := range [][2]string{{"Flat 2, 12 High Street", "12 HIGH STREET, LEEDS LS1 7GX"}, {"1990-05-17", "1990-07-05"}, {"+58 414 765 4321", "0414-7654321"},
+		{"Cra. 15 No. 93-60", "KR 15 93 60 BOGOTA"}, {"12 Main", "12 Main Street, Leeds"}} {
+		f.Add(p[0], p[1])
+	}
+	comparisons := map[record.Kind]*compare.Comparison{}
+	for _, k := range []record.Kind{record.KindAddress, record.KindDate, record.KindPhone, record.KindEmail, record.KindIdentifier, record.KindPostcode, record.KindCity, record.KindCountry} {
+		comparisons[k] = compare.MustCompile(compare.DefaultSpec("f", k))
+	}
+	f.Fuzz(func(t *testing.T, x, y string) { checkLevels(t, comparisons, normalize.Options{Region: "VE"}, x, y) })
 }
 
 // A derived value (a town read from an address line, record.FacetDerived)

@@ -459,12 +459,9 @@ func TokenSubset(a, b []string) bool {
 	}
 	var used, exact uint64 // tokens of b matched; tokens of a matched exactly
 	for i, x := range a {
-		for k, y := range b {
-			if used&(1<<k) == 0 && x == y {
-				used |= 1 << k
-				exact |= 1 << i
-				break
-			}
+		if k := indexUnused(b, used, x); k >= 0 {
+			used |= 1 << k
+			exact |= 1 << i
 		}
 	}
 	for i, x := range a {
@@ -541,15 +538,8 @@ func Truncated(a, b []string) bool {
 	var used uint64
 	cut := -1
 	for i, x := range a {
-		found := false
-		for k, y := range b {
-			if used&(1<<k) == 0 && x == y {
-				used |= 1 << k
-				found = true
-				break
-			}
-		}
-		if found {
+		if k := indexUnused(b, used, x); k >= 0 {
+			used |= 1 << k
 			continue
 		}
 		if cut >= 0 {
@@ -640,32 +630,55 @@ func Contained(a, b []string, minTokens int) bool { return contained(a, b, minTo
 // likely as one.
 func ContainedTypo(a, b []string, minTokens int) bool { return contained(a, b, minTokens, true) }
 
+// contained matches each token of the other list once, so that 1 0 0 and
+// 1 0 1 are not contained either way round; the mistyped token and the
+// one it is a typo of both have five letters or more and no digit.
 func contained(a, b []string, minTokens int, typo bool) bool {
 	if len(a) > len(b) || len(a) == len(b) && TokensLen(a) > TokensLen(b) {
 		a, b = b, a
 	}
-	if len(a) < max(minTokens, 2) {
+	if len(a) < max(minTokens, 2) || len(b) > 64 {
 		return false
 	}
+	var used uint64
 	odd := false // the one token of a not in b
 	for _, x := range a {
-		if slices.Contains(b, x) {
+		if k := indexUnused(b, used, x); k >= 0 {
+			used |= 1 << k
 			continue
 		}
-		if odd || isDigits(x) || !slices.ContainsFunc(b, func(y string) bool {
-			if slices.Contains(a, y) {
-				return false
+		if odd || isDigits(x) {
+			return false
+		}
+		found := false
+		for k, y := range b {
+			if used&(1<<k) != 0 || slices.Contains(a, y) {
+				continue
 			}
-			if len(y) > len(x) && strings.HasPrefix(y, x) {
-				return true
+			if len(y) > len(x) && strings.HasPrefix(y, x) ||
+				typo && len(x) >= 5 && len(y) >= 5 && !strings.ContainsAny(x, "0123456789") && !strings.ContainsAny(y, "0123456789") && DamerauWithin(x, y, 1) <= 1 {
+				used |= 1 << k
+				found = true
+				break
 			}
-			return typo && len(x) >= 5 && !strings.ContainsAny(x, "0123456789") && DamerauWithin(x, y, 1) <= 1
-		}) {
+		}
+		if !found {
 			return false
 		}
 		odd = true
 	}
 	return true
+}
+
+// indexUnused returns the position of the first token of b equal to x
+// that used (a bit a position) does not mark, or -1.
+func indexUnused(b []string, used uint64, x string) int {
+	for k, y := range b {
+		if used&(1<<k) == 0 && y == x {
+			return k
+		}
+	}
+	return -1
 }
 
 func isDigits(s string) bool {
