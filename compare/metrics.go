@@ -462,6 +462,8 @@ func TokenSubset(a, b []string) bool {
 		if k := indexUnused(b, used, x); k >= 0 {
 			used |= 1 << k
 			exact |= 1 << i
+		} else if !slices.ContainsFunc(b, func(y string) bool { return initialOf(x, y) }) {
+			return false // most pairs end here, at their first word the other lacks
 		}
 	}
 	for i, x := range a {
@@ -470,7 +472,7 @@ func TokenSubset(a, b []string) bool {
 		}
 		found := false
 		for k, y := range b {
-			if used&(1<<k) == 0 && (len(x) == 1 && strings.HasPrefix(y, x) || len(y) == 1 && strings.HasPrefix(x, y)) {
+			if used&(1<<k) == 0 && initialOf(x, y) {
 				used |= 1 << k
 				found = true
 				break
@@ -668,6 +670,11 @@ func contained(a, b []string, minTokens int, typo bool) bool {
 		odd = true
 	}
 	return true
+}
+
+// initialOf reports whether one of two tokens is the other's initial.
+func initialOf(x, y string) bool {
+	return len(x) == 1 && strings.HasPrefix(y, x) || len(y) == 1 && strings.HasPrefix(x, y)
 }
 
 // indexUnused returns the position of the first token of b equal to x
