@@ -745,11 +745,6 @@ var dinStems = func() map[string]bool {
 // al's l is read as written: Abdulaziz, Abdullatif).
 var sunArticle = map[byte]bool{'r': true, 's': true, 'n': true, 'z': true, 't': true, 'd': true}
 
-// abdPrefix reports whether w is "abd" written alone or joined to its
-// article (abdul, abdel, abdal, or abdur, abdus as the article sounds
-// before a name's first letter), and what follows it in the same word:
-// the name, whose first letter the assimilated article doubles or not
-// (Abdurrahman and Abdurahman, rahman).
 // abdArticle reports whether a word written after Abd is the article as
 // it sounds before a sun letter, however spelt (ut, utt, urr): joined to
 // Abd, the name after it follows, so it does when written apart too.
@@ -758,6 +753,11 @@ func abdArticle(w string) bool {
 	return ok && rest == "" && w != ""
 }
 
+// abdPrefix reports whether w is "abd" written alone or joined to its
+// article (abdul, abdel, abdal, or abdur, abdus as the article sounds
+// before a name's first letter), and what follows it in the same word:
+// the name, whose first letter the assimilated article doubles or not
+// (Abdurrahman and Abdurahman, rahman).
 func abdPrefix(w string) (rest string, ok bool) {
 	switch w {
 	case "abdullah", "abdallah", "abdulla", "abdalla", "abdellah":
@@ -819,7 +819,8 @@ func metaphone(w string) string {
 // Revised (Yi and Rhee for Lee, Pak for Park, Chung for Jung: 정, and
 // Chinese Zhong, 鍾, which codes as Jung). A spelling of two names whose
 // codes differ (Wong for Wang and Huang) and one that is a Western name
-// too (Jo) are left as written.
+// too (Jo) are left as written: compare's nickname groups relate them to
+// each name they may be.
 var romanisations = map[string]string{
 	"chang": "zhang", "cheung": "zhang", "chou": "zhou", "chow": "zhou", "chao": "zhao", "chiang": "jiang",
 	"kwok": "guo", "cheng": "zheng", "lam": "lin", "lim": "lin", "im": "lin", "rim": "lin", "ng": "wu",
