@@ -459,7 +459,7 @@ func TokenSubset(a, b []string) bool {
 	}
 	var used, exact uint64 // tokens of b matched; tokens of a matched exactly
 	for i, x := range a {
-		if k := indexUnused(b, used, x); k >= 0 {
+		if k := IndexUnused(b, used, x); k >= 0 {
 			used |= 1 << k
 			exact |= 1 << i
 		} else if !slices.ContainsFunc(b, func(y string) bool { return initialOf(x, y) }) {
@@ -540,7 +540,7 @@ func Truncated(a, b []string) bool {
 	var used uint64
 	cut := -1
 	for i, x := range a {
-		if k := indexUnused(b, used, x); k >= 0 {
+		if k := IndexUnused(b, used, x); k >= 0 {
 			used |= 1 << k
 			continue
 		}
@@ -645,7 +645,7 @@ func contained(a, b []string, minTokens int, typo bool) bool {
 	var used uint64
 	odd := false // the one token of a not in b
 	for _, x := range a {
-		if k := indexUnused(b, used, x); k >= 0 {
+		if k := IndexUnused(b, used, x); k >= 0 {
 			used |= 1 << k
 			continue
 		}
@@ -677,9 +677,9 @@ func initialOf(x, y string) bool {
 	return len(x) == 1 && strings.HasPrefix(y, x) || len(y) == 1 && strings.HasPrefix(x, y)
 }
 
-// indexUnused returns the position of the first token of b equal to x
-// that used (a bit a position) does not mark, or -1.
-func indexUnused(b []string, used uint64, x string) int {
+// IndexUnused returns the position of the first token of b equal to x
+// that used (a bit a position, the first 64) does not mark, or -1.
+func IndexUnused(b []string, used uint64, x string) int {
 	for k, y := range b {
 		if used&(1<<k) == 0 && y == x {
 			return k

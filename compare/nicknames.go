@@ -143,13 +143,13 @@ tariq tarek tareq
 yasser yasir
 osama usama oussama
 jamal djamel gamal
+ismail ismael
 huang wong hwang
 wang wong
 cui tsui choi choe
 xu hsu tsui
 cho jo
 hu woo
-ismail ismael
 `
 
 var nicknames = func() map[string][]int32 {

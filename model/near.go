@@ -216,17 +216,17 @@ func nicknamePart(a, b *compare.Prepared) bool {
 	if gs == "" || gl == "" || !compare.NicknameOf(gs, gl) {
 		return false
 	}
-	g := indexFree(long, 0, gl)
+	g := compare.IndexUnused(long, 0, gl)
 	if g < 0 {
 		return false
 	}
-	used, nick := uint16(1)<<g, false
+	used, nick := uint64(1)<<g, false
 	for _, t := range short {
 		if t == gs && !nick {
 			nick = true
 			continue
 		}
-		j := indexFree(long, used, t)
+		j := compare.IndexUnused(long, used, t)
 		if j < 0 || len(t) < 2 {
 			return false
 		}
@@ -245,7 +245,7 @@ func oneNickname(a, b *compare.Prepared) bool {
 		return false
 	}
 	x, y, ok := oneWordApart(ta, tb)
-	if !ok || indexFree(tb, 0, x) >= 0 || indexFree(ta, 0, y) >= 0 {
+	if !ok || compare.IndexUnused(tb, 0, x) >= 0 || compare.IndexUnused(ta, 0, y) >= 0 {
 		return false
 	}
 	return x == a.Value().Facet("given") && y == b.Value().Facet("given") && compare.NicknameOf(x, y)
@@ -258,10 +258,10 @@ func oneWordApart(ta, tb []string) (x, y string, ok bool) {
 	if len(ta) != len(tb) || len(ta) > 16 {
 		return "", "", false
 	}
-	var used uint16
+	var used uint64
 	rest := 0
 	for _, t := range ta {
-		if j := indexFree(tb, used, t); j >= 0 {
+		if j := compare.IndexUnused(tb, used, t); j >= 0 {
 			used |= 1 << j
 			continue
 		}
@@ -279,15 +279,4 @@ func oneWordApart(ta, tb []string) (x, y string, ok bool) {
 		}
 	}
 	return x, y, true
-}
-
-// indexFree returns the index of the first of words equal to w that used
-// does not mark, or −1.
-func indexFree(words []string, used uint16, w string) int {
-	for j, u := range words {
-		if used&(1<<j) == 0 && u == w {
-			return j
-		}
-	}
-	return -1
 }
