@@ -363,6 +363,16 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 			}
 			continue
 		}
+		if t.Facet == FacetAcronyms {
+			for rest := v.Facet(FacetAcronyms); rest != ""; {
+				var w string
+				w, rest, _ = strings.Cut(rest, " ")
+				if !slices.Contains(out, w) {
+					out = append(out, w)
+				}
+			}
+			continue
+		}
 		if t.Facet == FacetDigits {
 			if s := Digits(v.Norm); s != "" && !slices.Contains(out, s) {
 				out = append(out, s)
@@ -385,6 +395,12 @@ const FacetLetters = "letters"
 // Linda Taylor and Linda Barbara Taylor share it, as their initials do
 // not.
 const FacetGivenInitial = "given_initial"
+
+// FacetAcronyms is the facet of organisations' names (normalize.Acronyms)
+// whose words are each a key: the acronym a name is written as, or those
+// a name written in full may be shortened to (PDVSA; Petróleos de
+// Venezuela S.A.).
+const FacetAcronyms = "acronyms"
 
 // FacetDigits is the facet of a term whose key is the digits of the value,
 // in order, when it has at least minDigits of them: an identifier one source

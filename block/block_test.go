@@ -3,6 +3,7 @@ package block_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -444,6 +445,33 @@ func TestGivenInitial(t *testing.T) {
 	k0, k1, k2 := block.Keys(&recs[0], rs, 16), block.Keys(&recs[1], rs, 16), block.Keys(&recs[2], rs, 16)
 	if !reflect.DeepEqual(k0, k1) || reflect.DeepEqual(k0, k2) || len(block.Keys(&recs[6], rs, 16)[0]) != 0 {
 		t.Errorf("live keys: %v %v %v", k0, k1, k2)
+	}
+}
+
+// TestAcronyms pairs names that share a word of their facet "acronyms",
+// each word a key of its own, and checks that live keys agree.
+func TestAcronyms(t *testing.T) {
+	name := func(id, acronyms string) record.Record {
+		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "n",
+			Values: []record.Value{{Norm: id, Facets: record.MakeFacets("acronyms", acronyms)}}}}}
+	}
+	recs := []record.Record{
+		name("0", "pdv pdvsa pvsa sapdv sapv"), // Petróleos de Venezuela S.A.
+		name("1", "pdvsa"),                     // PDVSA
+		name("2", "pdv pdvsa"),                 // P.D.V.S.A.
+		name("3", "cantdv cantv ntdv ntdvca ntv ntvca"),
+		name("4", "cantv"),
+		name("5", ""), // a person: no key
+		name("6", "ibm"),
+	}
+	rs := rules(t, []string{"n." + block.FacetAcronyms})
+	ix := block.Build(recs, rs, block.Options{})
+	if got, want := allPairs(t, ix), []tagged{{0, 1, 0}, {0, 2, 0}, {1, 2, 0}, {3, 4, 0}}; !sameSet(got, want) {
+		t.Errorf("pairs = %v, want %v", got, want)
+	}
+	k0, k1, k6 := block.Keys(&recs[0], rs, 16), block.Keys(&recs[1], rs, 16), block.Keys(&recs[6], rs, 16)
+	if len(k0[0]) != 5 || !slices.Contains(k0[0], k1[0][0]) || slices.Contains(k0[0], k6[0][0]) || len(block.Keys(&recs[5], rs, 16)[0]) != 0 {
+		t.Errorf("live keys: %v %v %v", k0, k1, k6)
 	}
 }
 

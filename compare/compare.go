@@ -29,6 +29,7 @@ const (
 	MethodJoined       = "joined"            // the same words but some written together (Ji-hoon, Jihoon), in any order
 	MethodContained    = "contained"         // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
 	MethodInitials     = "initials"          // same initials, one name written with initials (J. R. Smith, John Robert Smith)
+	MethodAcronym      = "acronym"           // an organisation's name written as its acronym (PDVSA, Petróleos de Venezuela S.A.)
 	MethodDateEdit     = "date_one_edit"     // dates known to the day, within threshold edits (one when 0)
 	MethodDatePartEdit = "date_partial_edit" // a date cut to its sure part (normalize.CutDateError) one edit from another as far as both are written
 	MethodDateSwap     = "date_transposed"   // day and month swapped
@@ -44,7 +45,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodNickSubset: true,
-	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
+	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodAcronym: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -511,6 +512,9 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 			}
 			return within(a.v.Tokens, b.v.Tokens, 2) || oneWordStreet(a.v.Tokens, b.v.Tokens)
 		}
+	case MethodAcronym:
+		f := c.facet("acronyms")
+		return func(a, b *Prepared) bool { return Acronym(a.v.Tokens, c.str(a, f), b.v.Tokens, c.str(b, f)) }
 	case MethodInitials:
 		f := c.facet("initials")
 		return func(a, b *Prepared) bool {

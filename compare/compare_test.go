@@ -305,6 +305,18 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindOrgName, "Shell Internationale Research Maatschappij", "Shell Research Maatschapij", "phonetic"}, // a word left out, one misspelt
 		{record.KindOrgName, "Gloeilampenfabrieken Philips", "Philips Gloeilampenfabriek", "truncated"},
 		{record.KindOrgName, "Akzo Nobel", "Aczo Nobell", "similar ≥0.80"},
+		{record.KindOrgName, "PDVSA", "Petróleos de Venezuela, S.A.", "acronym"},         // the de and the form's initials kept
+		{record.KindOrgName, "P.D.V.S.A.", "Petróleos de Venezuela S.A.", "subset"},      // initials, each a word's: before acronym
+		{record.KindOrgName, "CANTV", "C.A. Nacional Teléfonos de Venezuela", "acronym"}, // the form before, the de left out
+		{record.KindOrgName, "IBM", "International Business Machines Corp", "acronym"},
+		{record.KindOrgName, "BNY", "The Bank of New York", "acronym"},
+		{record.KindParty, "PDVSA", "PETROLEOS DE VENEZUELA SA", "acronym"}, // one word of neither kind in a payment
+		{record.KindParty, "BBVA", "Banco Bilbao Vizcaya Argentaria, S.A.", "acronym"},
+		{record.KindParty, "JUAN", "Jardines Unidos Altamira Norte C.A.", "else"},         // a given name is no acronym
+		{record.KindOrgName, "BBVA", "Banco Santander S.A.", "else"},                      // other initials
+		{record.KindOrgName, "PDP", "Pacific Delgado Pacific", "acronym"},                 // three letters are enough
+		{record.KindOrgName, "Pinnacle Data Partners", "Pacific Delgado Pacific", "else"}, // both in full: initials alone are no evidence
+		{record.KindOrgName, "BS", "Banco Santander", "else"},                             // two letters are not
 		{record.KindDate, "1990-05-17", "1990-05-17", "exact"},
 		{record.KindDate, "1990-05-17", "1990", "partial"},
 		{record.KindDate, "1960|1961|1962", "1961-05-03", "partial"}, // a list's 1960 to 1962, each year a value
@@ -715,7 +727,8 @@ func FuzzSubsetTypo(f *testing.F) {
 // the engine scores reach it too.
 func FuzzNameLevels(f *testing.F) {
 	for _, p := range [][2]string{{"Huang Fang", "WANG FANG"}, {"Lee Min-ho", "YI MIN HO"}, {"SANTOS/PANCHO", "Francisco Diego Santos Gutiérrez"},
-		{"Acme Trading S.A.", "ACME TRADING HOLDINGS SA DE CV"}, {"Maria Maria Lopez", "Maria Lopez Lopez"}, {"Jin Jun Park", "Park Jin Hoon"}} {
+		{"Acme Trading S.A.", "ACME TRADING HOLDINGS SA DE CV"}, {"Maria Maria Lopez", "Maria Lopez Lopez"}, {"Jin Jun Park", "Park Jin Hoon"},
+		{"PDVSA", "Petróleos de Venezuela, S.A."}, {"P.D.V.S.A.", "PDVSA S.A."}} {
 		f.Add(p[0], p[1])
 	}
 	comparisons := map[record.Kind]*compare.Comparison{}

@@ -791,3 +791,50 @@ func endVowel(c byte) bool {
 	}
 	return false
 }
+
+// Acronym reports whether one of two organisations' names is the other's
+// acronym: one written short, one word or initials alone (PDVSA, or
+// P.D.V.S.A. read as p d v), and the other in full (Petróleos de Venezuela
+// S.A.), sharing a word of their facets "acronyms" (normalize.Acronyms:
+// what a short name is written as, what a full one may be shortened to).
+// ta and tb are the names' tokens, aa and ab their acronyms. Two names
+// both short, or both in full, are no acronym of each other: their other
+// levels compare them.
+func Acronym(ta []string, aa string, tb []string, ab string) bool {
+	if aa == "" || ab == "" {
+		return false
+	}
+	sa, sb := shortForm(ta), shortForm(tb)
+	if sa == sb {
+		return false
+	}
+	if sb {
+		aa, ab = ab, aa
+	}
+	for rest := aa; rest != ""; {
+		var w string
+		w, rest, _ = strings.Cut(rest, " ")
+		for other := ab; other != ""; {
+			var o string
+			o, other, _ = strings.Cut(other, " ")
+			if o == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shortForm reports whether a name of tokens toks is written as an
+// acronym may be: one word, or initials alone.
+func shortForm(toks []string) bool {
+	if len(toks) == 1 {
+		return true
+	}
+	for _, t := range toks {
+		if len(t) != 1 {
+			return false
+		}
+	}
+	return len(toks) > 1
+}

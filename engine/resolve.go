@@ -855,7 +855,8 @@ type DefaultRule struct {
 // each date alone; each postcode alone; every name by any two of its
 // words' phonetic codes, so that sources with nothing but a name in common
 // (a payment party and a customer) are paired, in any word order and with
-// a surname dropped;
+// a surname dropped; a name that may be an organisation's by its acronyms
+// (PDVSA, Petróleos de Venezuela S.A.);
 // a person name's phonetic surname with the year of each date and with
 // each postcode the same source has, and its phonetic surname and given
 // name each with each place (a town, a place of birth) the same source
@@ -930,6 +931,9 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 			if kinds[n] != record.KindOrgName {
 				add(fmt.Sprintf("%s: a surname that sounds alike and a given name that starts alike, for nicknames, misspelt given names and initials (Dan/Daniel Halares, L Taylor/Linda Barbara Taylor)", n), n+".surname_phonetic", n+"."+block.FacetGivenInitial)
 			}
+		}
+		if kinds[n] == record.KindOrgName || kinds[n] == record.KindParty {
+			add(fmt.Sprintf("%s: an organisation's acronym and its name in full (PDVSA, Petróleos de Venezuela S.A.)", n), n+"."+block.FacetAcronyms)
 		}
 		if kinds[n] == record.KindOrgName {
 			continue

@@ -384,7 +384,7 @@ func TestDefaultBlocking(t *testing.T) {
 	// rule.
 	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"ssn.digits"}, {"dob"}, {"postcode"},
 		{"given.phonetic_pairs"}, {"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
-		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.given_initial"},
+		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.given_initial"}, {"party.acronyms"},
 		{"party.surname_phonetic", "town"}, {"party.given_phonetic", "town"},
 		{"surname.phonetic_pairs"}, {"surname.surname_phonetic", "dob.year"}, {"surname.surname_phonetic", "postcode"},
 		{"given.phonetic", "surname.phonetic"}}

@@ -28,13 +28,13 @@ type Options struct {
 var facets = map[record.Kind][]string{
 	record.KindName: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
 		"first", "last", "initials", "sorted", "phonetic", "suffix"},
-	record.KindOrgName: {"legal_form", "sorted", "compact", "first", "phonetic"},
+	record.KindOrgName: {"legal_form", "sorted", "compact", "first", "phonetic", "acronyms"},
 	record.KindDate:    {"year", "month", "day", "monthday", "precision", "cut"},
 	record.KindPhone:   {"national", "country", "ext", "valid"},
 	record.KindEmail:   {"full", "local", "domain"},
 	record.KindAddress: {"number", "postcode", "street", "start", "unit", "locality"},
 	record.KindParty: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
-		"first", "last", "initials", "sorted", "phonetic", "suffix", "legal_form", "compact", "party"},
+		"first", "last", "initials", "sorted", "phonetic", "suffix", "legal_form", "compact", "party", "acronyms"},
 }
 
 // Facets returns the facet names values of a kind may carry, besides

@@ -207,7 +207,7 @@ func FuzzName(f *testing.F) {
 
 func FuzzOrg(f *testing.F) {
 	for _, s := range []string{"ACME Holdings, S.A. de C.V.", "Siemens GmbH & Co. KG", "OOO Gazprom", "&&", "The the", "ACME TRADING LTD ATTN: JOHN SMITH",
-		"ACME S.A. (PANAMA)", "ACME LTD LONDON BRANCH", "ACME LTD - ACCOUNT 12345", "深圳市腾讯计算机系统有限公司", "(주)카카오 ㈜", "株式会社 有限公司"} {
+		"ACME S.A. (PANAMA)", "ACME LTD LONDON BRANCH", "ACME LTD - ACCOUNT 12345", "深圳市腾讯计算机系统有限公司", "(주)카카오 ㈜", "株式会社 有限公司", "Petróleos de Venezuela, S.A.", "P.D.V.S.A."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -218,7 +218,13 @@ func FuzzOrg(f *testing.F) {
 		if len(o.Tokens) == 0 || !asciiWords.MatchString(o.Norm()) {
 			t.Fatalf("ParseOrg(%q) = %+v", s, o)
 		}
-		_ = o.Value()
+		// Acronyms are words of three to ten letters a to z.
+		v := o.Value()
+		for _, a := range strings.Fields(v.Facet("acronyms")) {
+			if len(a) < 3 || len(a) > 10 || strings.Trim(a, "abcdefghijklmnopqrstuvwxyz") != "" {
+				t.Fatalf("ParseOrg(%q): acronym %q", s, a)
+			}
+		}
 	})
 }
 

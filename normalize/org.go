@@ -23,7 +23,8 @@ type OrgName struct {
 // Norm returns the name without its legal form.
 func (o OrgName) Norm() string { return strings.Join(o.Tokens, " ") }
 
-// Value returns o with facets legal_form, sorted, compact, first and phonetic.
+// Value returns o with facets legal_form, sorted, compact, first,
+// phonetic and acronyms.
 func (o OrgName) Value() record.Value {
 	return record.Value{Norm: o.Norm(), Tokens: o.Tokens, Facets: record.MakeFacets(
 		"legal_form", o.LegalForm,
@@ -31,6 +32,7 @@ func (o OrgName) Value() record.Value {
 		"compact", strings.Join(o.Tokens, ""),
 		"first", o.Tokens[0],
 		"phonetic", strings.Join(o.Phonetic, " "),
+		"acronyms", Acronyms(o.Tokens, o.LegalForm),
 	)}
 }
 
@@ -586,6 +588,12 @@ func Party(raw string) (record.Value, error) {
 	v := n.Value()
 	if personEvidence(raw, n) {
 		v.Facets = append(v.Facets, record.Facet{Name: record.FacetName("party"), Value: string(record.EntityPerson)})
+	} else if len(v.Tokens) == 1 {
+		// One word of neither kind may be an organisation's acronym
+		// (PDVSA in a payment).
+		if a := Acronyms(v.Tokens, ""); a != "" {
+			v.Facets = append(v.Facets, record.Facet{Name: record.FacetName("acronyms"), Value: a})
+		}
 	}
 	return v, nil
 }

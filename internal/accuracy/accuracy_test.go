@@ -256,6 +256,9 @@ func TestAccuracy(t *testing.T) {
 	// romanisations in a third of their records.
 	heteroSet("Heterogeneous, other romanisations", "the same, a third of East Asian people's records with their family name in another romanisation than their other records' (Yi and Rhee for Lee, Pak for Park, Chang and Cheung for Zhang, Wong for Wang and Huang, Ng for Wu, Jo for Cho)", "hetero-romanised",
 		synth.HeteroOptions{Seed: 1, People: 6000, Romanisations: true}, heteroTarget)
+	// The same set with some companies named by their acronyms.
+	heteroSet("Heterogeneous, acronyms", "the same, a fifth of the companies of three words or more named by their initials in half their KYC rows and payments (PDP, PDP C.A., PDPCA for Pacífico Delgado Pacífico C.A.) and given them as an alias by the sanctions list", "hetero-acronyms",
+		synth.HeteroOptions{Seed: 1, People: 6000, Acronyms: true}, heteroTarget)
 	// The same set mapped as a user who names each field after its column
 	// would: training must find the fields that hold one another's names,
 	// numbers and dates (engine.learnAliases), or compare none of them.
@@ -527,6 +530,23 @@ Kong, Singapore and India (12/F and G/F floors, Blk 123 #05-67, S560123, H.No.
 set here writes these forms (each has its cases in normalize/testdata/cases.tsv); Jeanne and Joanne, a
 misspelt vowel after a j that is no y, still code alike (the historical figures lost
 0.0009 when every leading je folded as ye does).
+
+An organisation written as its acronym in one source and in full in another (PDVSA and
+Petróleos de Venezuela S.A.; IBM CORP. and INTERNATIONAL BUSINESS MACHINES CORP.) met at
+no level and shared no blocking key. Each organisation's name now carries the words it
+may be shortened to (normalize.Acronyms: its initials with and without particles, alone
+and with a legal form written as initials before or after), or the word it is written
+as; a default blocking rule pairs names that share one, and an acronym level (between
+truncated and phonetic for parties, after subset for organisations' names) holds when
+one name is written short and the other in full (7 December): PATSTAT 0.9780 → 0.9798
+(IBM CORP. joins the four records that write it in full; Akzo Novel and Sclumberger
+join theirs through the change training makes to the weights), the heterogeneous set unchanged but for its pair completeness
+(0.9951 → 0.9963: names in full with a typo share their initials), the independent
+generator 0.9559 → 0.9558, the others unchanged. The set whose companies' KYC rows and
+payments write a fifth of them by their initials, and whose list gives those as
+aliases (HeteroOptions.Acronyms, written to measure it), scored 0.9793 with the code
+before, 0.9815 now (the set without them 0.9818). The rule adds about 3% to the
+candidate pairs (the large set 2,907,383 → 3,002,219).
 
 How the config is written matters less than it did. Features are compared by their
 name, and the heterogeneous set mapped with each field under its column's name

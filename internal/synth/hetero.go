@@ -101,6 +101,14 @@ type HeteroOptions struct {
 	// for Xu), as a passport, a Hong Kong bank and a mainland register
 	// write one person's name.
 	Romanisations bool
+	// Acronyms, when set, names a fifth of the companies whose names have
+	// three words or more by their initials, drawn without the generator:
+	// half of their KYC rows and payments write the acronym (PDP, PDP
+	// C.A., or PDPCA with the letters of a legal form written as
+	// initials), and their sanctions entries give it as an alias, as
+	// registries, banks and lists name PDVSA and Petróleos de Venezuela
+	// S.A.
+	Acronyms bool
 }
 
 // HeteroRecord is one generated record with what a test needs to score it.
@@ -204,6 +212,9 @@ func GenerateHetero(opt HeteroOptions) *HeteroSet {
 	g.busy(KindPerson, opt.BusyPayments/2)
 	if opt.Romanisations {
 		g.romanisations(rand.New(rand.NewPCG(opt.Seed, 78)))
+	}
+	if opt.Acronyms {
+		g.acronyms(rand.New(rand.NewPCG(opt.Seed, 79)))
 	}
 	if opt.Messy {
 		r := rand.New(rand.NewPCG(opt.Seed, 77))
@@ -348,6 +359,53 @@ func (g *hgen) romanisations(r *rand.Rand) {
 		if changed {
 			rec.Variations = append(rec.Variations, "romanisation")
 		}
+	}
+}
+
+// acronyms writes, drawn with r, the names of a fifth of the companies of
+// three words or more as their acronyms (HeteroOptions.Acronyms). A record
+// so written has the variation "acronym".
+func (g *hgen) acronyms(r *rand.Rand) {
+	written := map[string]string{} // entity → its acronym
+	for _, c := range g.companies {
+		if len(c.words) < 3 || r.IntN(5) > 0 {
+			continue
+		}
+		var initials []byte
+		for _, w := range c.words {
+			initials = append(initials, strings.ToUpper(ascii(w))[0])
+		}
+		acr := string(initials)
+		switch form := c.form[0]; r.IntN(3) {
+		case 1:
+			acr += " " + form
+		case 2:
+			if letters := strings.ReplaceAll(form, ".", ""); letters == strings.ToUpper(letters) && len(letters) <= 3 {
+				acr += letters // PDPCA
+			}
+		}
+		written[c.entity] = acr
+	}
+	for i := range g.set.Records {
+		rec := &g.set.Records[i]
+		acr, ok := written[rec.Entity]
+		if !ok {
+			continue
+		}
+		switch rec.Source {
+		case SourceSanctions:
+			aliases, _ := rec.Nested["aliases"].([]any)
+			rec.Nested["aliases"] = append(aliases, acr)
+		case SourceKYC, SourcePayments:
+			if r.IntN(2) > 0 {
+				continue
+			}
+			col := map[string]string{SourceKYC: "nombre", SourcePayments: "name"}[rec.Source]
+			rec.Fields[col] = strings.ToUpper(acr)
+		default:
+			continue
+		}
+		rec.Variations = append(rec.Variations, "acronym")
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -234,6 +235,49 @@ func TestHeteroRomanisations(t *testing.T) {
 }
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) }
+
+// TestHeteroAcronyms: with Acronyms, some companies' KYC rows and
+// payments write their initials, and their sanctions entries give them as
+// an alias; no other record changes.
+func TestHeteroAcronyms(t *testing.T) {
+	plain := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500})
+	short := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500, Acronyms: true})
+	if len(plain.Records) != len(short.Records) {
+		t.Fatalf("%d records plain, %d with acronyms", len(plain.Records), len(short.Records))
+	}
+	written := map[string]int{}
+	for i, o := range short.Records {
+		p := plain.Records[i]
+		if o.ID != p.ID || o.Entity != p.Entity {
+			t.Fatalf("record %d: %s of %s with acronyms, %s of %s plain", i, o.ID, o.Entity, p.ID, p.Entity)
+		}
+		was, name := p.Fields["nombre"]+p.Fields["name"], o.Fields["nombre"]+o.Fields["name"]
+		if o.Nested != nil {
+			was, name = fmt.Sprint(p.Nested["aliases"]), fmt.Sprint(o.Nested["aliases"])
+		}
+		if !slices.Contains(o.Variations, "acronym") {
+			if name != was {
+				t.Errorf("%s: %q written %q without the variation", o.ID, was, name)
+			}
+			continue
+		}
+		written[o.Source]++
+		if o.Kind != synth.KindOrganization || name == was {
+			t.Errorf("%s (%s): %q written %q as an acronym", o.ID, o.Kind, was, name)
+		}
+		if o.Nested == nil {
+			acr, _, _ := strings.Cut(name, " ")
+			if len(acr) < 3 || acr != strings.ToUpper(acr) || len(strings.Fields(name)) > 2 {
+				t.Errorf("%s: %q is no acronym", o.ID, name)
+			}
+		}
+	}
+	for _, src := range []string{synth.SourceKYC, synth.SourcePayments, synth.SourceSanctions} {
+		if written[src] == 0 {
+			t.Errorf("no %s record written with an acronym (%v)", src, written)
+		}
+	}
+}
 
 // TestUKDeterministicAndShaped: the UK-style set is the same for a seed,
 // its truth names every record of every file once, and its values are
