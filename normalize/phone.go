@@ -81,6 +81,13 @@ func ParsePhone(raw, region string) (Phone, error) {
 		// written without its "+" (57 300 123 4567), or a number of some
 		// other region that nothing here tells; the region is never guessed.
 		if alt, aerr := phonenumbers.Parse("+"+s, "ZZ"); aerr == nil && phonenumbers.IsValidNumber(alt) {
+			if r := trunkEightRegion(lead, alt); r != "" {
+				where := "and the source declares no region"
+				if region != "ZZ" {
+					where = "and is no number of the source's region " + region
+				}
+				return Phone{}, fmt.Errorf("%w: phone %q reads as a number of %s written without its +, and as one of %s dialled at home (after its trunk prefix 8), %s", ErrAmbiguous, raw, phonenumbers.GetRegionCodeForNumber(alt), r, where)
+			}
 			num, err, valid = alt, nil, true
 		} else if err == nil && region != "ZZ" && phonenumbers.IsPossibleNumber(num) {
 			return Phone{}, fmt.Errorf("%w: phone %q is not a valid number in region %s and has no country code", ErrAmbiguous, raw, region)
@@ -126,6 +133,32 @@ func ParsePhone(raw, region string) (Phone, error) {
 		Extension: num.GetExtension(),
 		Valid:     valid,
 	}, nil
+}
+
+// trunkEightRegions are the regions whose numbers are dialled at home
+// after a trunk prefix 8 (8 (495) 123-45-67 in Moscow, 8 017 … in Minsk),
+// which no country code starts alike with: such a number read as written
+// without its + reads as another country's (+84 95… is Vietnam's).
+var trunkEightRegions = []string{"RU", "BY"}
+
+// trunkEightRegion returns the region of trunkEightRegions in which lead,
+// a number as written from its first digit, is also a valid number dialled
+// at home, when alt, its reading as written without its +, is another
+// country's; "" when there is none. Two valid readings and nothing to say
+// which: the region is never guessed.
+func trunkEightRegion(lead string, alt *phonenumbers.PhoneNumber) string {
+	if !strings.HasPrefix(lead, "8") {
+		return ""
+	}
+	for _, r := range trunkEightRegions {
+		if int(alt.GetCountryCode()) == phonenumbers.GetCountryCodeForRegion(r) {
+			continue
+		}
+		if home, err := phonenumbers.Parse(lead, r); err == nil && phonenumbers.IsValidNumber(home) {
+			return r
+		}
+	}
+	return ""
 }
 
 // mexicoBefore2019 reads a Mexican number as written before the dialling
