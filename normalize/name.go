@@ -118,8 +118,9 @@ func parseName(raw string) (PersonName, error) {
 	sorted := slices.Clone(words)
 	slices.Sort(sorted)
 	n.Sorted = strings.Join(sorted, " ")
+	syllables := eastAsianName(words)
 	for _, w := range words {
-		if particles[w] || w == "y" {
+		if (particles[w] && !syllables) || w == "y" {
 			continue
 		}
 		if code := metaphone(w); code != "" {
@@ -127,6 +128,23 @@ func parseName(raw string) (PersonName, error) {
 		}
 	}
 	return n, nil
+}
+
+// eastAsianName reports whether a name's words begin or end with an East
+// Asian family name that is no particle: its other words are syllables of
+// a given name, whatever a particle they spell (the Do of Lee Do-yun and
+// Do yun Lim, the Da of Kim Da-eun), and keep their phonetic codes, or
+// Lee Do-yun would code as Lee Eun-ji does.
+func eastAsianName(words []string) bool {
+	if len(words) < 2 {
+		return false
+	}
+	for _, w := range []string{words[0], words[len(words)-1]} {
+		if (eastAsianFamilies[w] || westernFamilies[w]) && !particles[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutNumbers drops from a name's words the numbers written with it,

@@ -44,6 +44,13 @@ func TestValueFacets(t *testing.T) {
 			"given": "juan", "middle": "carlos", "surname": "garcia", "surname2": "lopez", "surnames": "garcia|lopez",
 			"suffix": "jr", "first": "juan", "last": "lopez", "initials": "jcgl", "sorted": "carlos garcia juan lopez",
 			"phonetic": "JN KRLS KRS LPS", "surname_phonetic": "KRS", "given_phonetic": "JN"}},
+		// The syllables of an East Asian given name keep their codes, though
+		// Portuguese and Italian particles are spelt so; a particle of
+		// another name does not.
+		{record.KindName, "LEE DO-YUN", normalize.Options{}, "lee do yun", map[string]string{"phonetic": "L T AN"}},
+		{record.KindName, "Do yun Lim", normalize.Options{}, "do yun lim", map[string]string{"phonetic": "T AN LN"}},
+		{record.KindName, "Kim Da-eun", normalize.Options{}, "kim da eun", map[string]string{"phonetic": "KM T AN"}},
+		{record.KindName, "Maria do Carmo Silva", normalize.Options{}, "maria do carmo silva", map[string]string{"phonetic": "MR KRM SLF"}},
 		{record.KindDate, "17/05/1990", normalize.Options{}, "1990-05-17", map[string]string{
 			"year": "1990", "month": "1990-05", "day": "1990-05-17", "monthday": "05-17", "precision": "day"}},
 		{record.KindDate, "1990", normalize.Options{}, "1990", map[string]string{"year": "1990", "precision": "year"}},
