@@ -241,7 +241,8 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Pancho", "Francisco Santos", "else"}, // one token is no name to go by
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
-		{record.KindParty, "Lee Eun-ji", "LEE DO-YUN", "else"}, // Do is a syllable here, no particle to leave out
+		{record.KindParty, "Lee Eun-ji", "LEE DO-YUN", "else"},       // Do is a syllable here, no particle to leave out
+		{record.KindName, "Thanh Le", "Thanh Tran", "similar ≥0.80"}, // Le is a family name, no particle: not phonetic, where Thanh alone coded
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
 		{record.KindName, "Nguyen Van An", "AN NGUYEN", "subset"},
 		{record.KindName, "Roman Arkadyevich Abramovich", "ROMAN ABRAMOVICH", "subset"}, // a patronymic dropped

@@ -50,7 +50,7 @@ func Acronyms(toks []string, form string) string {
 	}
 	var all, content []byte
 	for _, t := range toks {
-		if !asciiLetters(t[:1]) {
+		if t == "" || !asciiLetters(t[:1]) {
 			return "" // a number or another script: no initials to write
 		}
 		all = append(all, t[0])

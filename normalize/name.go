@@ -119,8 +119,9 @@ func parseName(raw string) (PersonName, error) {
 	slices.Sort(sorted)
 	n.Sorted = strings.Join(sorted, " ")
 	syllables := eastAsianName(words)
+	whole := particleUnits(n.Given, n.Surnames)
 	for _, w := range words {
-		if (particles[w] && !syllables) || w == "y" {
+		if (particles[w] && !syllables && !whole[w]) || w == "y" {
 			continue
 		}
 		if code := metaphone(w); code != "" {
@@ -128,6 +129,30 @@ func parseName(raw string) (PersonName, error) {
 		}
 	}
 	return n, nil
+}
+
+// particleUnits returns the words of the given names and surnames that
+// are particles alone, which are names, not particles, and keep their
+// phonetic codes: the Vietnamese family names Lê and Đỗ (Thanh Le, Le Van
+// Thanh, whose middle name Van is one too) and the Chinese Du; nil when
+// there are none. The de of Juan de la Cruz goes with its surname and is
+// left out.
+func particleUnits(units ...[]string) map[string]bool {
+	var whole map[string]bool
+	for _, us := range units {
+		for _, u := range us {
+			if slices.ContainsFunc(strings.Fields(u), func(w string) bool { return !particles[w] }) {
+				continue
+			}
+			if whole == nil {
+				whole = map[string]bool{}
+			}
+			for _, w := range strings.Fields(u) {
+				whole[w] = true
+			}
+		}
+	}
+	return whole
 }
 
 // eastAsianName reports whether a name's words begin or end with an East
@@ -563,7 +588,9 @@ func joinCompounds(words []string) []string {
 		abu := w == "abu" || w == "abou"
 		if (abd || abu) && i+1 < len(words) {
 			j := i + 1
-			if j+1 < len(words) && (arabicArticles[words[j]] || abd && abdArticle(words[j])) {
+			// The article, written once or more (Abd az uz-Zahir reads as
+			// Abd az-Zahir): what follows one is read again as the name.
+			for j+1 < len(words) && (arabicArticles[words[j]] || abd && abdArticle(words[j])) {
 				j++
 			}
 			if abd {

@@ -51,6 +51,12 @@ func TestValueFacets(t *testing.T) {
 		{record.KindName, "Do yun Lim", normalize.Options{}, "do yun lim", map[string]string{"phonetic": "T AN LN"}},
 		{record.KindName, "Kim Da-eun", normalize.Options{}, "kim da eun", map[string]string{"phonetic": "KM T AN"}},
 		{record.KindName, "Maria do Carmo Silva", normalize.Options{}, "maria do carmo silva", map[string]string{"phonetic": "MR KRM SLF"}},
+		// A name that is a particle alone is a name: Vietnamese Lê and Đỗ,
+		// Van Morrison's given name.
+		{record.KindName, "Thanh Le", normalize.Options{}, "thanh le", map[string]string{"phonetic": "0N L"}},
+		{record.KindName, "Le Van Thanh", normalize.Options{}, "le van thanh", map[string]string{"phonetic": "L FN 0N", "given": "thanh", "surname": "le"}},
+		{record.KindName, "Van Morrison", normalize.Options{}, "van morrison", map[string]string{"phonetic": "FN MRSN"}},
+		{record.KindName, "Juan de la Cruz", normalize.Options{}, "juan de la cruz", map[string]string{"phonetic": "JN KRS"}},
 		{record.KindDate, "17/05/1990", normalize.Options{}, "1990-05-17", map[string]string{
 			"year": "1990", "month": "1990-05", "day": "1990-05-17", "monthday": "05-17", "precision": "day"}},
 		{record.KindDate, "1990", normalize.Options{}, "1990", map[string]string{"year": "1990", "precision": "year"}},
