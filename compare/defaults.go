@@ -1,6 +1,10 @@
 package compare
 
-import "github.com/concord-er/concord/record"
+import (
+	"slices"
+
+	"github.com/concord-er/concord/record"
+)
 
 // DefaultSpec returns the comparison Concord uses for a feature of a kind
 // when the model names none.
@@ -30,6 +34,10 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("subset, a typo", MethodSubsetTypo, "", 0),
 			lv("similar ≥0.80", MethodNameSim, "", 0.80),
 			els,
+		}
+		if kind == record.KindName {
+			// People's names alone: no organisation's acronym to meet.
+			s.Levels = slices.DeleteFunc(s.Levels, func(l LevelSpec) bool { return l.Method == MethodAcronym })
 		}
 	case record.KindOrgName:
 		s.TF = true

@@ -149,17 +149,10 @@ func TestHeteroDeterministicAndShaped(t *testing.T) {
 // person's surnames before the initials of the given names, a company's
 // name before the person for whose attention the payment is.
 func TestHeteroMessyBankForms(t *testing.T) {
-	plain := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500})
-	messy := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500, Messy: true})
-	if len(plain.Records) != len(messy.Records) {
-		t.Fatalf("%d records plain, %d messy", len(plain.Records), len(messy.Records))
-	}
+	plain, messy := plainAndVariant(t, synth.HeteroOptions{Messy: true})
 	forms := map[string]int{}
 	for i, m := range messy.Records {
 		p := plain.Records[i]
-		if m.ID != p.ID || m.Entity != p.Entity {
-			t.Fatalf("record %d: %s of %s messy, %s of %s plain", i, m.ID, m.Entity, p.ID, p.Entity)
-		}
 		name, was := m.Fields["name"], p.Fields["name"]
 		switch {
 		case slices.Contains(m.Variations, "payment_initials"):
@@ -190,17 +183,10 @@ func TestHeteroMessyBankForms(t *testing.T) {
 // people's records write their family name as another romanisation does,
 // one word changed and the rest as without it; no other record changes.
 func TestHeteroRomanisations(t *testing.T) {
-	plain := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500})
-	other := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500, Romanisations: true})
-	if len(plain.Records) != len(other.Records) {
-		t.Fatalf("%d records plain, %d romanised", len(plain.Records), len(other.Records))
-	}
+	plain, other := plainAndVariant(t, synth.HeteroOptions{Romanisations: true})
 	eastAsian, changed := 0, 0
 	for i, o := range other.Records {
 		p := plain.Records[i]
-		if o.ID != p.ID || o.Entity != p.Entity {
-			t.Fatalf("record %d: %s of %s romanised, %s of %s plain", i, o.ID, o.Entity, p.ID, p.Entity)
-		}
 		if o.Origin == "east_asian" {
 			eastAsian++
 		}
@@ -236,21 +222,34 @@ func TestHeteroRomanisations(t *testing.T) {
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 
+// plainAndVariant generates the heterogeneous set of seed 3 and 1,500
+// people plainly and with the variant opt sets, and fails t unless the two
+// hold the same records (ids and entities) in the same order: a variant
+// rewrites values, drawn without the generator, and adds no record.
+func plainAndVariant(t *testing.T, opt synth.HeteroOptions) (plain, variant *synth.HeteroSet) {
+	t.Helper()
+	opt.Seed, opt.People = 3, 1500
+	plain = synth.GenerateHetero(synth.HeteroOptions{Seed: opt.Seed, People: opt.People})
+	variant = synth.GenerateHetero(opt)
+	if len(plain.Records) != len(variant.Records) {
+		t.Fatalf("%d records plain, %d in the variant", len(plain.Records), len(variant.Records))
+	}
+	for i, v := range variant.Records {
+		if p := plain.Records[i]; v.ID != p.ID || v.Entity != p.Entity {
+			t.Fatalf("record %d: %s of %s in the variant, %s of %s plain", i, v.ID, v.Entity, p.ID, p.Entity)
+		}
+	}
+	return plain, variant
+}
+
 // TestHeteroAcronyms: with Acronyms, some companies' KYC rows and
 // payments write their initials, and their sanctions entries give them as
 // an alias; no other record changes.
 func TestHeteroAcronyms(t *testing.T) {
-	plain := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500})
-	short := synth.GenerateHetero(synth.HeteroOptions{Seed: 3, People: 1500, Acronyms: true})
-	if len(plain.Records) != len(short.Records) {
-		t.Fatalf("%d records plain, %d with acronyms", len(plain.Records), len(short.Records))
-	}
+	plain, short := plainAndVariant(t, synth.HeteroOptions{Acronyms: true})
 	written := map[string]int{}
 	for i, o := range short.Records {
 		p := plain.Records[i]
-		if o.ID != p.ID || o.Entity != p.Entity {
-			t.Fatalf("record %d: %s of %s with acronyms, %s of %s plain", i, o.ID, o.Entity, p.ID, p.Entity)
-		}
 		was, name := p.Fields["nombre"]+p.Fields["name"], o.Fields["nombre"]+o.Fields["name"]
 		if o.Nested != nil {
 			was, name = fmt.Sprint(p.Nested["aliases"]), fmt.Sprint(o.Nested["aliases"])
