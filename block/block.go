@@ -364,9 +364,7 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 			continue
 		}
 		if t.Facet == FacetAcronyms {
-			for rest := v.Facet(FacetAcronyms); rest != ""; {
-				var w string
-				w, rest, _ = strings.Cut(rest, " ")
+			for w := range strings.FieldsSeq(v.Facet(FacetAcronyms)) {
 				if !slices.Contains(out, w) {
 					out = append(out, w)
 				}

@@ -811,12 +811,8 @@ func Acronym(ta []string, aa string, tb []string, ab string) bool {
 	if sb {
 		aa, ab = ab, aa
 	}
-	for rest := aa; rest != ""; {
-		var w string
-		w, rest, _ = strings.Cut(rest, " ")
-		for other := ab; other != ""; {
-			var o string
-			o, other, _ = strings.Cut(other, " ")
+	for w := range strings.FieldsSeq(aa) {
+		for o := range strings.FieldsSeq(ab) {
 			if o == w {
 				return true
 			}

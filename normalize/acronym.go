@@ -49,6 +49,7 @@ func Acronyms(toks []string, form string) string {
 		return ""
 	}
 	var all, content []byte
+	short := true // initials alone
 	for _, t := range toks {
 		if t == "" || !asciiLetters(t[:1]) {
 			return "" // a number or another script: no initials to write
@@ -57,6 +58,7 @@ func Acronyms(toks []string, form string) string {
 		if !acronymParticles[t] {
 			content = append(content, t[0])
 		}
+		short = short && len(t) == 1
 	}
 	f := strings.ReplaceAll(form, " ", "")
 	if !acronymForms[f] {
@@ -68,11 +70,11 @@ func Acronyms(toks []string, form string) string {
 			out = append(out, s)
 		}
 	}
-	short := len(all) == len(strings.Join(toks, "")) // initials alone
-	for _, base := range []string{string(all), string(content)} {
-		if short && base != string(all) {
-			continue
-		}
+	bases := []string{string(all)}
+	if !short { // initials alone are what they are written as, particles and all
+		bases = append(bases, string(content))
+	}
+	for _, base := range bases {
 		add(base)
 		if f != "" {
 			add(base + f)

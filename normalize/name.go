@@ -118,10 +118,9 @@ func parseName(raw string) (PersonName, error) {
 	sorted := slices.Clone(words)
 	slices.Sort(sorted)
 	n.Sorted = strings.Join(sorted, " ")
-	syllables := eastAsianName(words)
-	whole := particleUnits(n.Given, n.Surnames)
+	names := particleNames(words, n.Given, n.Surnames)
 	for _, w := range words {
-		if (particles[w] && !syllables && !whole[w]) || w == "y" {
+		if (particles[w] && !names[w]) || w == "y" {
 			continue
 		}
 		if code := metaphone(w); code != "" {
@@ -131,35 +130,48 @@ func parseName(raw string) (PersonName, error) {
 	return n, nil
 }
 
-// particleUnits returns the words of the given names and surnames that
-// are particles alone, which are names, not particles, and keep their
-// phonetic codes: the Vietnamese family names Lê and Đỗ (Thanh Le, Le Van
-// Thanh, whose middle name Van is one too) and the Chinese Du; nil when
-// there are none. The de of Juan de la Cruz goes with its surname and is
-// left out.
-func particleUnits(units ...[]string) map[string]bool {
-	var whole map[string]bool
-	for _, us := range units {
-		for _, u := range us {
-			if slices.ContainsFunc(strings.Fields(u), func(w string) bool { return !particles[w] }) {
-				continue
+// particleNames returns the words of a name spelt as particles that are
+// names in it, and keep their phonetic codes; nil when it has no word
+// spelt as one, as most names have not. In a name that begins or ends
+// with an East Asian family name (eastAsianName) they all are; elsewhere,
+// those a given name or surname is made of alone: the Vietnamese family
+// names Lê and Đỗ (Thanh Le, Le Van Thanh, whose middle name Van is one
+// too), the Chinese Du. The de of Juan de la Cruz goes with its surname
+// and is left out.
+func particleNames(words, given, surnames []string) map[string]bool {
+	if !slices.ContainsFunc(words, func(w string) bool { return particles[w] }) {
+		return nil
+	}
+	names := map[string]bool{}
+	if eastAsianName(words) {
+		for _, w := range words {
+			if particles[w] {
+				names[w] = true
 			}
-			if whole == nil {
-				whole = map[string]bool{}
+		}
+		return names
+	}
+	for _, units := range [][]string{given, surnames} {
+		for _, u := range units {
+			alone := true
+			for w := range strings.FieldsSeq(u) {
+				alone = alone && particles[w]
 			}
-			for _, w := range strings.Fields(u) {
-				whole[w] = true
+			if alone {
+				for w := range strings.FieldsSeq(u) {
+					names[w] = true
+				}
 			}
 		}
 	}
-	return whole
+	return names
 }
 
 // eastAsianName reports whether a name's words begin or end with an East
 // Asian family name that is no particle: its other words are syllables of
 // a given name, whatever a particle they spell (the Do of Lee Do-yun and
-// Do yun Lim, the Da of Kim Da-eun), and keep their phonetic codes, or
-// Lee Do-yun would code as Lee Eun-ji does.
+// Do yun Lim, the Da of Kim Da-eun), or Lee Do-yun would code as Lee
+// Eun-ji does.
 func eastAsianName(words []string) bool {
 	if len(words) < 2 {
 		return false

@@ -137,8 +137,9 @@ func ParsePhone(raw, region string) (Phone, error) {
 
 // trunkEightRegions are the regions whose numbers are dialled at home
 // after a trunk prefix 8 (8 (495) 123-45-67 in Moscow, 8 017 … in Minsk),
-// which no country code starts alike with: such a number read as written
-// without its + reads as another country's (+84 95… is Vietnam's).
+// the digit other countries' codes start with (+81, +84, +86): such a
+// number read as written without its + reads as another country's (+84
+// 95… is Vietnam's).
 var trunkEightRegions = []string{"RU", "BY"}
 
 // trunkEightRegion returns the region of trunkEightRegions in which lead,
