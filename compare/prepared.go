@@ -74,6 +74,10 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	return w
 }
 
+// Forms reports whether c reads the legal forms of organisations' names
+// (the comparisons of party and org_name features).
+func (c *Comparison) Forms() bool { return c.forms }
+
 // formsDisagree reports whether a and b are organisations' names whose
 // legal forms disagree (LegalFormsAgree).
 func formsDisagree(a, b *Prepared) bool {

@@ -442,9 +442,14 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 	// over tens of millions of pairs, far less than one pair. Beyond 2^30
 	// pairs the unit is coarser, so that sums stay within an int64.
 	unit := math.Ldexp(1, min(32, 62-bits.Len(uint(len(cands)))))
+	// After them, each comparison that reads legal forms sums the
+	// expected matches of two organisations' names that agree exactly
+	// and write forms that agree, then those whose forms disagree
+	// (model.Comparison.MFormsAgree).
+	formsAt := 3 * offset[nC]
 	pool := make(chan []int64, workers)
 	for range workers {
-		pool <- make([]int64, 3*offset[nC])
+		pool <- make([]int64, formsAt+2*nC)
 	}
 	// The second third of each accumulator sums the anchored pairs: those
 	// that agree exactly on an exclusive comparison (anchoredElse); the
@@ -471,6 +476,13 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 				}
 				if orgs {
 					acc[2*offset[nC]+offset[i]+int(l)] += p
+				}
+				if l == 1 && scorer.Comps[i].Forms() {
+					if va, vb := pw.exactOrgValues(i, c.A, c.B, pw.exactKey(i, c.A, c.B)); va != nil {
+						if f := model.FormsOf(va, vb); f != model.FormsUnknown {
+							acc[formsAt+2*i+f-1] += p
+						}
+					}
 				}
 			}
 		}
@@ -515,6 +527,10 @@ func refineM(ctx context.Context, m *model.Model, recs []record.Record, vals *va
 				moved = max(moved, math.Abs(math.Log2(mi[j]/c.Levels[j].M)))
 			}
 			c.Levels[j].M = mi[j]
+		}
+		if scorer.Comps[i].Forms() {
+			u, of := vals.formsAgreeU(i)
+			moved = max(moved, setFormsAgree(c, acc[formsAt+2*i], acc[formsAt+2*i+1], u, of))
 		}
 		if c.TF && c.TFOrgOnce > 0 && c.Kind.IsName() {
 			share := orgExactShare(acc[2*offset[nC]+offset[i]+1 : 2*offset[nC]+offset[i+1]])

@@ -1068,6 +1068,11 @@ type pairWeights struct {
 	tfOrgForm []map[orgFormKey]float64
 	subset    []int  // comparison → the last level a shared name adjusts (model.SubsetLevel); 0: none
 	household []bool // household comparisons count once (model.Scorer.CompareValues)
+	// forms marks the comparisons that weigh the legal forms of an exact
+	// match of two organisations' names, which scorer weighs
+	// (model.Scorer.Forms).
+	forms  []bool
+	scorer *model.Scorer
 }
 
 // levelWeight is a level's weight and the adjustment its pairs take.
@@ -1093,7 +1098,7 @@ const (
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
 	nC := len(t.comps)
 	p := &pairWeights{t: t, shared: t.shared, level: make([][]levelWeight, nC), tf: make([][]float64, nC), tfOrg: make([][]float64, nC),
-		tfOrgForm: make([]map[orgFormKey]float64, nC), subset: make([]int, nC), household: make([]bool, nC)}
+		tfOrgForm: make([]map[orgFormKey]float64, nC), subset: make([]int, nC), household: make([]bool, nC), forms: make([]bool, nC), scorer: s}
 	names := t.srcNames
 	for i, x := range t.src {
 		if n := len(p.runs); n == 0 || p.runs[n-1].src != x {
@@ -1111,6 +1116,10 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 	for i, c := range s.Comps {
 		p.household[i] = s.IsHousehold(i)
 		p.subset[i] = model.SubsetLevel(c)
+		if c.Forms() {
+			t.orgNameKeys(i) // exactOrgValues reads them
+			p.forms[i] = s.WeighsForms(i)
+		}
 		near := model.NearLevels(c)
 		p.level[i] = make([]levelWeight, c.NumLevels())
 		for l := range p.level[i] {
@@ -1234,10 +1243,20 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 	for i, l := range levels {
 		lw := p.level[i][l]
 		w := lw.w
+		var key uint32 // the exact key of a pair at level 1 that needs it
+		if l == 1 && (lw.tf == tfExact || p.forms[i]) {
+			key = p.exactKey(i, a, b)
+			if p.forms[i] {
+				if va, vb := p.exactOrgValues(i, a, b, key); va != nil {
+					_, _, _, fw := p.scorer.Forms(i, va, vb)
+					w += fw
+				}
+			}
+		}
 		switch lw.tf {
 		case tfNone:
 		case tfExact:
-			if key := p.exactKey(i, a, b); key != 0 {
+			if key != 0 {
 				if p.tfOrg[i] != nil && p.tfOrg[i][key] != p.tf[i][key] { // NaN too
 					w += p.orgTF(i, a, b, key)
 				} else {
@@ -1276,6 +1295,30 @@ func (p *pairWeights) orgTF(i int, a, b int32, key uint32) float64 {
 		return f
 	}
 	return p.tfOrgForm[i][orgFormKey{key, ""}]
+}
+
+// exactOrgValues returns the values of records a and b whose exact key
+// in comparison i, a comparison that reads legal forms
+// (compare.Comparison.Forms), is key, as the scorer takes them (the
+// first of each record), when key is one an organisation's name has
+// (orgNameKeys); else nil.
+func (p *pairWeights) exactOrgValues(i int, a, b int32, key uint32) (va, vb *record.Value) {
+	if key == 0 || !p.t.orgKeys[i][key] {
+		return nil, nil
+	}
+	col := &p.t.cols[i]
+	of := func(r int32) *record.Value {
+		for x := range col.prepared(r) {
+			if v := &col.prepared(r)[x]; v.Key() == key {
+				return v.Value()
+			}
+		}
+		return nil
+	}
+	if va, vb = of(a), of(b); va == nil || vb == nil {
+		return nil, nil
+	}
+	return va, vb
 }
 
 // orgNameKeys marks the exact keys of comparison i that some

@@ -96,20 +96,41 @@ func newCandidateSetFrom(tb testing.TB, cfgPath string) *candidateSet {
 // On the UK-style and heterogeneous sets, companies of the register named
 // in wires or payments agree exactly on names no other company holds:
 // their frequency is the one of organisations' names
-// (model.Comparison.TFOrgOnce) on both paths.
+// (model.Comparison.TFOrgOnce) on both paths. On the heterogeneous set,
+// their legal forms weigh too (model.Comparison.MFormsAgree; the UK-style
+// register writes too few forms for them to tell: its companies are
+// nearly all Ltd).
 func TestValueTableAgreesWithScorer(t *testing.T) {
-	t.Run("synthetic", func(t *testing.T) { testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false, false) })
-	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true, true) })
+	t.Run("synthetic", func(t *testing.T) { testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false, false, false) })
+	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true, true, true) })
 	t.Run("UK-style", func(t *testing.T) {
 		cfgPath, _, err := synth.WriteUK(t.TempDir(), synth.UKOptions{Seed: 5, People: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		testValueTableAgreesWithScorer(t, newCandidateSetFrom(t, cfgPath), false, true)
+		testValueTableAgreesWithScorer(t, newCandidateSetFrom(t, cfgPath), false, true, false)
 	})
 }
 
-func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs bool) {
+// countedLevels counts the term frequencies of s's table, as training
+// counts them (weights then read them rather than the model's salted
+// table, and must come out the same), and returns the levels of every
+// candidate, a comparison after another.
+func countedLevels(tb testing.TB, s *candidateSet) []uint8 {
+	tb.Helper()
+	for i, c := range s.comps {
+		if c.Spec.TF {
+			s.vals.termFrequencies(i)
+		}
+	}
+	all := make([]uint8, len(s.cands)*len(s.comps))
+	if err := s.vals.compare(context.Background(), s.cands, 2, all); err != nil {
+		tb.Fatal(err)
+	}
+	return all
+}
+
+func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs, weighsForms bool) {
 	res, err := Resolve(context.Background(), s.cfg, func(Reject) error { return nil }, ResolveOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -121,18 +142,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	if len(s.cands) < 500 {
 		t.Fatalf("only %d candidate pairs", len(s.cands))
 	}
-	// Term frequencies counted on this table, as training counts them: the
-	// weights then read them rather than the model's salted table, and
-	// must come out the same.
-	for i, c := range s.comps {
-		if c.Spec.TF {
-			s.vals.termFrequencies(i)
-		}
-	}
-	all := make([]uint8, len(s.cands)*len(s.comps))
-	if err := s.vals.compare(context.Background(), s.cands, 2, all); err != nil {
-		t.Fatal(err)
-	}
+	all := countedLevels(t, s)
 	// The names the candidates share, read once as training reads them:
 	// weights from them (candidate k) and from the names read again (−1)
 	// must both come out as the scorer's.
@@ -149,6 +159,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	queries := map[int32]*model.Query{}
 	tf, shared, near, orgNames, orgForms := 0, 0, 0, 0, 0
+	var forms [3]int // exact matches of names by how their legal forms relate (model.FormsOf), where they weigh
 	var towns [3]int // pairs comparing a derived town, by level: 0, 1, more
 	for k, c := range s.cands {
 		got = all[k*len(s.comps) : (k+1)*len(s.comps)]
@@ -173,6 +184,13 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 			}
 			if len(va[i]) > 0 && len(vb[i]) > 0 && (va[i][0].IsDerived() || vb[i][0].IsDerived()) {
 				towns[min(got[i], 2)]++ // missing, agreeing, other (which must not be)
+			}
+			if got[i] == 1 && scorer.WeighsForms(i) {
+				if va, vb := pw.exactOrgValues(i, c.A, c.B, pw.exactKey(i, c.A, c.B)); va != nil {
+					forms[model.FormsOf(va, vb)]++
+				} else {
+					forms[model.FormsUnknown]++
+				}
 			}
 			if got[i] == 1 && s.comps[i].Spec.TF {
 				tf++
@@ -211,6 +229,10 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 		t.Error("no pair of organisations' names was weighed by their own frequency: that path went untested")
 	}
 	t.Logf("%d pairs of organisations' names weighed by their own frequency, %d by their legal form's", orgNames, orgForms)
+	if weighsForms && forms[model.FormsAgree] == 0 {
+		t.Error("no exact match of organisations' names was weighed by legal forms that agree: that path went untested")
+	}
+	t.Logf("exact matches of names by their legal forms: %d agree, %d disagree, %d neither", forms[model.FormsAgree], forms[model.FormsDisagree], forms[model.FormsUnknown])
 	if towns[2] != 0 {
 		t.Errorf("%d pairs compared a town read from an address at a level after the first", towns[2])
 	}

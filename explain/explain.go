@@ -31,13 +31,34 @@ var (
 // model.Scorer.CompareValues).
 const HouseholdBar = "household"
 
+// FormsBar begins the name of the bar of the legal forms of two
+// organisations' names that agree exactly in a comparison: FormsBar and
+// the comparison's name.
+const FormsBar = "legal form of "
+
+// formsBar is the bar of the legal forms of a and b, two organisations'
+// names that agree exactly in comparison i (model.Evidence.Forms), run the
+// running total after it.
+func formsBar(s *model.Scorer, i int, e model.Evidence, a, b *record.Value, run float64) Bar {
+	_, m, u, _ := s.Forms(i, a, b)
+	level := "agree"
+	if e.Forms == model.FormsDisagree {
+		level = "disagree"
+	}
+	return Bar{Name: FormsBar + e.Comparison, Level: level, LevelIndex: e.Forms, A: a.Facet("legal_form"), B: b.Facet("legal_form"),
+		M: &m, U: &u, Weight: e.FormsWeight, Cumulative: run}
+}
+
 // Bar is one bar of a waterfall: the prior, one comparison, the
-// term-frequency adjustment of one comparison, or the household bar.
+// term-frequency adjustment of one comparison, the legal forms of an
+// exact match of two organisations' names, or the household bar.
 type Bar struct {
-	Name  string `json:"name"`            // "prior", the comparison, or "tf " + the comparison
+	Name  string `json:"name"`            // "prior", the comparison, "tf " + the comparison, FormsBar + the comparison, or HouseholdBar
 	Level string `json:"level,omitempty"` // the level's label
 	// LevelIndex is the level: 0 null (a value missing), 1 the first
-	// (most specific) level, up to else; -1 for the household bar.
+	// (most specific) level, up to else; -1 for the household bar; for a
+	// legal form's bar (FormsBar), model.FormsAgree or
+	// model.FormsDisagree.
 	LevelIndex int    `json:"level_index"`
 	A          string `json:"a,omitempty"` // the values compared, normalised; for the prior, the sources
 	B          string `json:"b,omitempty"`
@@ -137,6 +158,10 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 				tf.Basis = BasisCommoner
 			}
 			w.Bars = append(w.Bars, tf)
+		}
+		if e.Forms != model.FormsUnknown {
+			run += e.FormsWeight
+			w.Bars = append(w.Bars, formsBar(s, i, e, &va[i][e.A], &vb[i][e.B], run))
 		}
 	}
 	if overlap := s.Household(ev); overlap != 0 {

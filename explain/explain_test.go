@@ -2,6 +2,7 @@ package explain_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,6 +252,49 @@ func TestWaterfallOrgExact(t *testing.T) {
 		bar := explain.Pair(s, &register, tt.b).Bars[1]
 		if bar.LevelIndex != 1 || bar.M == nil || *bar.M != tt.m || math.Abs(bar.Weight-math.Log2(*bar.M / *bar.U)) > 1e-9 {
 			t.Errorf("%s: bar %+v, want exact at m %v weighing log2(m/u)", tt.name, bar, tt.m)
+		}
+	}
+}
+
+// TestWaterfallForms: two organisations' names that agree exactly and
+// both write a legal form have a bar of their forms after the name's, with
+// the forms, the m and u of how they relate, and log2(m/u) as its weight;
+// the total adds it. A name without its form has none.
+func TestWaterfallForms(t *testing.T) {
+	s := nameScorer(t, model.Comparison{Kind: record.KindParty, TFMin: 0.001, MFormsAgree: 0.9, UFormsAgree: 0.3})
+	register := named(t, "1", record.KindOrgName, "Andina Caballero Pacific Compañía Anónima")
+	for _, tt := range []struct {
+		name, wire string
+		level      string
+		m, u       float64
+		forms      []string
+	}{
+		{"forms agree", "ANDINA CABALLERO PACIFIC C.A.", "agree", 0.9, 0.3, []string{"ca", "ca"}},
+		{"forms disagree", "ANDINA CABALLERO PACIFIC S.R.L.", "disagree", 0.1, 0.7, []string{"ca", "srl"}},
+		{"no form", "ANDINA CABALLERO PACIFIC", "", 0, 0, nil},
+	} {
+		wire := named(t, "2", record.KindParty, tt.wire)
+		w := explain.Pair(s, &register, &wire)
+		i := slices.IndexFunc(w.Bars, func(b explain.Bar) bool { return strings.HasPrefix(b.Name, explain.FormsBar) })
+		if tt.forms == nil {
+			if i >= 0 {
+				t.Errorf("%s: bar %+v", tt.name, w.Bars[i])
+			}
+			continue
+		}
+		if i < 0 {
+			t.Fatalf("%s: no bar of legal forms in %+v", tt.name, w.Bars)
+		}
+		b := w.Bars[i]
+		if b.Name != explain.FormsBar+"name" || b.Level != tt.level || b.A != tt.forms[0] || b.B != tt.forms[1] || b.M == nil || math.Abs(*b.M-tt.m) > 1e-12 || math.Abs(*b.U-tt.u) > 1e-12 ||
+			math.Abs(b.Weight-math.Log2(tt.m/tt.u)) > 1e-9 || math.Abs(b.Cumulative-w.Bars[i-1].Cumulative-b.Weight) > 1e-9 {
+			t.Errorf("%s: bar %+v, want %s %v with m %v u %v", tt.name, b, tt.level, tt.forms, tt.m, tt.u)
+		}
+		if last := w.Bars[len(w.Bars)-1]; math.Abs(last.Cumulative-w.Weight) > 1e-9 {
+			t.Errorf("%s: the bars add up to %v, the total is %v", tt.name, last.Cumulative, w.Weight)
+		}
+		if text := w.Text(); !strings.Contains(text, "legal form of name: "+tt.level) {
+			t.Errorf("%s: text has no bar of legal forms:\n%s", tt.name, text)
 		}
 	}
 }

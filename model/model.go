@@ -320,6 +320,49 @@ type Comparison struct {
 	// Servicios SAS are two companies of one register; a payment to
 	// CAPITAL MOLINA SERVICIOS LTD can be only the first.
 	TFOrgForms map[string]float64 `json:"tf_org_forms,omitempty"`
+	// MFormsAgree and UFormsAgree, when both set, weigh the legal forms
+	// of two organisations' names that agree exactly and both write one
+	// (FormsOf): MFormsAgree is the share of matches whose forms agree
+	// (compare.LegalFormsAgree), UFormsAgree the share of pairs of
+	// organisations' names drawn at random whose forms agree. Forms that
+	// agree add log2(M/U); forms that disagree log2((1−M)/(1−U)), U being
+	// that of the forms (UFormsAgreeOf), never above M: Andina Caballero
+	// Pacific C.A. and Andina Caballero Pacific S.R.L. are two companies
+	// of one name, and a payment to ANDINA CABALLERO PACIFIC C.A. is the
+	// first's (Scorer.Forms).
+	MFormsAgree float64 `json:"m_forms_agree,omitempty"`
+	UFormsAgree float64 `json:"u_forms_agree,omitempty"`
+	// UFormsAgreeOf holds, for each legal form organisations' names write
+	// (as normalize writes it: sa, gmbh), the share of them whose form
+	// agrees with it: u of agreeing with that form, which a common form
+	// (a German GmbH) makes larger than a rare one (an e.K.). Two forms
+	// weigh by the larger of their shares, and a form not in it by
+	// UFormsAgree.
+	UFormsAgreeOf map[string]float64 `json:"u_forms_agree_of,omitempty"`
+}
+
+// How the legal forms of two names relate (FormsOf).
+const (
+	FormsUnknown  = 0 // either is no organisation's name, or writes no form
+	FormsAgree    = 1
+	FormsDisagree = 2
+)
+
+// FormsOf returns how the legal forms of a and b relate: FormsUnknown
+// unless both are organisations' names (OrgName) that write a form, else
+// FormsAgree or FormsDisagree (compare.LegalFormsAgree).
+func FormsOf(a, b *record.Value) int {
+	if !OrgName(a) || !OrgName(b) {
+		return FormsUnknown
+	}
+	fa, fb := a.Facet("legal_form"), b.Facet("legal_form")
+	switch {
+	case fa == "" || fb == "":
+		return FormsUnknown
+	case compare.LegalFormsAgree(fa, fb):
+		return FormsAgree
+	}
+	return FormsDisagree
 }
 
 // OrgFormKey is the key of an organisation's name written with a legal

@@ -1072,3 +1072,105 @@ func TestExcuses(t *testing.T) {
 		})
 	}
 }
+
+// TestFormsOf: two organisations' names relate by their legal forms, as
+// normalize writes them, only when both write one: the same form however
+// written, and forms one company may hold at once (inc, corp), agree; two
+// others (LLC and SA, a KG and the GmbH beside it) disagree.
+func TestFormsOf(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"ACME HOLDINGS S.A.", "Acme Holdings Sociedad Anónima", model.FormsAgree},
+		{"Andina Caballero Pacific Compañía Anónima", "ANDINA CABALLERO PACIFIC C.A.", model.FormsAgree},
+		{"Wuckert Corp", "WUCKERT INC", model.FormsAgree},
+		{"ACME HOLDINGS LLC", "ACME HOLDINGS SA", model.FormsDisagree},
+		{"Müller Bau GmbH & Co. KG", "Müller Bau GmbH", model.FormsDisagree},
+		{"ACME HOLDINGS", "ACME HOLDINGS LTD", model.FormsUnknown},
+		{"SMITH/JOHN", "JOHN SMITH LTD", model.FormsUnknown},
+		{"JOHN SMITH", "SMITH, John", model.FormsUnknown},
+	} {
+		a, errA := normalize.Value(record.KindParty, tt.a, normalize.Options{})
+		b, errB := normalize.Value(record.KindParty, tt.b, normalize.Options{})
+		if errA != nil || errB != nil {
+			t.Fatalf("%q, %q: %v %v", tt.a, tt.b, errA, errB)
+		}
+		if got, back := model.FormsOf(&a, &b), model.FormsOf(&b, &a); got != tt.want || back != got {
+			t.Errorf("%q, %q: %d (%d the other way), want %d", tt.a, tt.b, got, back, tt.want)
+		}
+	}
+}
+
+// TestFormsWeight: an exact match of two organisations' names that both
+// write a legal form adds log2(m/u) of forms that agree, or
+// log2((1−m)/(1−u)) of forms that disagree, u the larger share of names
+// whose form agrees with one of theirs (the global share for a form not
+// counted), never above m; a pair of names at another level, of a person,
+// or with a form missing adds nothing; the fields survive model.json and
+// are checked.
+func TestFormsWeight(t *testing.T) {
+	org := func(id, name, form string) *record.Record {
+		return &record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "name", Values: []record.Value{
+			{Norm: name, Facets: record.MakeFacets("legal_form", form, "compact", strings.ReplaceAll(name, " ", ""))}}}}}
+	}
+	const m, u = 0.9, 0.3
+	of := map[string]float64{"sa": 0.5, "llc": 0.1, "ltd": 0.97}
+	for _, tt := range []struct {
+		name  string
+		a, b  *record.Record
+		forms int
+		u     float64 // the u weighed by
+	}{
+		{"a common form agrees", org("1", "acme holdings", "sa"), org("2", "acme holdings", "sa"), model.FormsAgree, 0.5},
+		{"a rare form agrees", org("1", "acme holdings", "llc"), org("2", "acme holdings", "llc"), model.FormsAgree, 0.1},
+		{"a form not counted", org("1", "acme holdings", "gmbh"), org("2", "acme holdings", "gmbh"), model.FormsAgree, u},
+		{"a form nearly all write", org("1", "acme holdings", "ltd"), org("2", "acme holdings", "ltd"), model.FormsAgree, m},
+		{"forms disagree", org("1", "acme holdings", "llc"), org("2", "acme holdings", "sa"), model.FormsDisagree, 0.5},
+		{"a form missing", org("1", "acme holdings", "llc"), org("2", "acme holdings", ""), model.FormsUnknown, 0},
+		{"names differ", org("1", "acme holdings", "sa"), org("2", "zenith trading", "sa"), model.FormsUnknown, 0},
+		{"a person", person("1", "acme holdings", ""), org("2", "acme holdings", "sa"), model.FormsUnknown, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want := 0.0
+			switch tt.forms {
+			case model.FormsAgree:
+				want = math.Log2(m / tt.u)
+			case model.FormsDisagree:
+				want = math.Log2((1 - m) / (1 - tt.u))
+			}
+			plain := testModel()
+			plain.Comparisons[0].Kind = record.KindParty
+			weighed := testModel()
+			weighed.Comparisons[0].Kind = record.KindParty
+			weighed.Comparisons[0].MFormsAgree, weighed.Comparisons[0].UFormsAgree, weighed.Comparisons[0].UFormsAgreeOf = m, u, of
+			ps, err := plain.Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws, err := readBack(t, weighed).Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := make([]model.Evidence, 2)
+			got, ref := ws.Compare(tt.a, tt.b, make([]uint8, 2), ev), ps.Compare(tt.a, tt.b, make([]uint8, 2), nil)
+			if ev[0].Forms != tt.forms || math.Abs(ev[0].FormsWeight-want) > 1e-12 || math.Abs(got-ref-want) > 1e-12 {
+				t.Errorf("forms %d weighing %v, total %v against %v without: want forms %d weighing %v", ev[0].Forms, ev[0].FormsWeight, got, ref, tt.forms, want)
+			}
+			q := ws.NewQuery(ws.Values(tt.a))
+			if w := ws.CompareQuery("s", "s", q, ws.Values(tt.b), make([]uint8, 2), nil); w != got {
+				t.Errorf("CompareQuery %v, Compare %v", w, got)
+			}
+		})
+	}
+	for _, bad := range []struct {
+		m, u float64
+		of   map[string]float64
+	}{{0.9, 0, nil}, {0, 0.3, nil}, {1, 0.3, nil}, {0.9, 1, nil}, {-0.1, 0.3, nil}, {0.9, 0.3, map[string]float64{"sa": 0}}, {0, 0, map[string]float64{"sa": 0.5}}} {
+		mo := testModel()
+		mo.Comparisons[0].MFormsAgree, mo.Comparisons[0].UFormsAgree, mo.Comparisons[0].UFormsAgreeOf = bad.m, bad.u, bad.of
+		if _, err := mo.Compile(); err == nil {
+			t.Errorf("m_forms_agree %v, u_forms_agree %v, u_forms_agree_of %v compiled", bad.m, bad.u, bad.of)
+		}
+	}
+}

@@ -27,6 +27,7 @@ type Scorer struct {
 	near       [][]bool              // comparison → level → a near level (NearLevels); nil: none
 	mixed      map[[2]string][]bool  // sources (sorted) → comparisons whose disagreements are read as missing (Model.Mixed)
 	orgShift   []float64             // comparison → log2(MOrgExact/m) of its exact level; 0 without MOrgExact
+	forms      []bool                // comparison → weighs the legal forms of an exact match (Forms)
 }
 
 // Compile checks m and prepares it for scoring.
@@ -62,6 +63,14 @@ func (m *Model) Compile() (*Scorer, error) {
 		if c.MOrgExact != 0 && !(c.MOrgExact > 0 && c.MOrgExact <= 1) {
 			return nil, fmt.Errorf("model: comparison %s: m_org_exact %v must be in (0, 1]", c.Name, c.MOrgExact)
 		}
+		if (c.MFormsAgree != 0 || c.UFormsAgree != 0 || len(c.UFormsAgreeOf) > 0) && !(c.MFormsAgree > 0 && c.MFormsAgree < 1 && c.UFormsAgree > 0 && c.UFormsAgree < 1) {
+			return nil, fmt.Errorf("model: comparison %s: m_forms_agree %v and u_forms_agree %v must both be in (0, 1)", c.Name, c.MFormsAgree, c.UFormsAgree)
+		}
+		for f, u := range c.UFormsAgreeOf {
+			if !(u > 0 && u <= 1) {
+				return nil, fmt.Errorf("model: comparison %s: u_forms_agree_of %q, %v, must be in (0, 1]", c.Name, f, u)
+			}
+		}
 		for table, fs := range map[string]map[string]float64{"tf_org_table": c.TFOrgTable, "tf_org_forms": c.TFOrgForms} {
 			for _, f := range fs {
 				if !(f > 0 && f <= 1) {
@@ -86,6 +95,7 @@ func (m *Model) Compile() (*Scorer, error) {
 			shift = math.Log2(c.MOrgExact / c.Levels[0].M)
 		}
 		s.orgShift = append(s.orgShift, shift)
+		s.forms = append(s.forms, c.MFormsAgree > 0 && cc.Forms())
 	}
 	for _, x := range m.Mixed {
 		i := slices.IndexFunc(m.Comparisons, func(c Comparison) bool { return c.Name == x.Comparison })
@@ -460,7 +470,12 @@ type Evidence struct {
 	// that are one name slipped: a typo, a cut, a nickname or a joined
 	// writing of it (NearNameTF).
 	TFNear bool `json:"tf_near,omitempty"`
-	A, B   int  `json:"-"` // indexes of the values compared
+	// Forms says how the legal forms of two organisations' names that
+	// agree exactly relate (FormsOf), and FormsWeight what that adds
+	// (Scorer.Forms).
+	Forms       int     `json:"forms,omitempty"`
+	FormsWeight float64 `json:"forms_weight,omitempty"`
+	A, B        int     `json:"-"` // indexes of the values compared
 }
 
 // Result is a scored pair.
@@ -591,7 +606,11 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		levels[i] = uint8(l)
 		w := s.weights[i][l]
 		tf, orgs, form := 0.0, false, "" // form: the legal form two organisations' names are both written with
-		near := 0.0                      // the part of tf that is a near level's (NearNameTF)
+		forms, formsW := FormsUnknown, 0.0
+		if l == 1 && s.forms[i] {
+			forms, _, _, formsW = s.Forms(i, &va[i][ia], &vb[i][ib])
+		}
+		near := 0.0 // the part of tf that is a near level's (NearNameTF)
 		switch {
 		case l == 1 && c.Spec.TF && s.orgs(i, &va[i][ia], &vb[i][ib]):
 			orgs, form = true, OrgForm(&va[i][ia], &vb[i][ib])
@@ -615,7 +634,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			if label == "" {
 				label = c.Label(l)
 			}
-			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, TFNear: near != 0, A: ia, B: ib}
+			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, TFNear: near != 0, Forms: forms, FormsWeight: formsW, A: ia, B: ib}
 			if l == 1 && c.Spec.TF {
 				ev[i].TFWords = s.TFFromWords(i, c.ExactKey(&va[i][ia]), form, orgs)
 			}
@@ -624,10 +643,43 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			household = max(household, w+tf)
 			continue
 		}
-		total += w + tf
+		total += w + tf + formsW
 	}
 	return total + household
 }
+
+// Forms returns how the legal forms of a and b, two values of comparison
+// i that agree exactly, relate (FormsOf), the m and u of that, and what it
+// adds, log2(m/u): forms that agree are weighed by m = MFormsAgree and
+// u the larger share of names whose form agrees with one of theirs
+// (UFormsAgreeOf, else UFormsAgree), never above m; forms that disagree by
+// 1 − m and 1 − u. Nothing (FormsUnknown, 0) where comparison i does not
+// weigh forms (WeighsForms), or the two do not both write one.
+func (s *Scorer) Forms(i int, a, b *record.Value) (forms int, m, u, w float64) {
+	if !s.forms[i] {
+		return FormsUnknown, 0, 0, 0
+	}
+	if forms = FormsOf(a, b); forms == FormsUnknown {
+		return FormsUnknown, 0, 0, 0
+	}
+	c := &s.Model.Comparisons[i]
+	share := func(v *record.Value) float64 {
+		if u, ok := c.UFormsAgreeOf[v.Facet("legal_form")]; ok {
+			return u
+		}
+		return c.UFormsAgree
+	}
+	m = c.MFormsAgree
+	u = min(max(share(a), share(b)), m)
+	if forms == FormsDisagree {
+		m, u = 1-m, 1-u
+	}
+	return forms, m, u, math.Log2(m / u)
+}
+
+// WeighsForms reports whether comparison i weighs the legal forms of
+// exact matches (Forms).
+func (s *Scorer) WeighsForms(i int) bool { return s.forms[i] }
 
 // orgs reports whether a and b, two values of comparison i that agree
 // exactly, are organisations' names whose frequency TFOrgOnce bounds.
