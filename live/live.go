@@ -666,6 +666,9 @@ func (l *Live) reload(ctx context.Context) error {
 // Model returns the model Live scores with.
 func (l *Live) Model() *model.Model { return l.scorer.Model }
 
+// Scorer returns the scorer of Model.
+func (l *Live) Scorer() *model.Scorer { return l.scorer }
+
 // ChangeOp names what a change did; it is the audit entry's action too.
 type ChangeOp string
 

@@ -341,6 +341,26 @@ type Comparison struct {
 	UFormsAgreeOf map[string]float64 `json:"u_forms_agree_of,omitempty"`
 }
 
+// FormsShare returns u of agreeing with legal form f: the share of
+// organisations' names whose form agrees with it (UFormsAgreeOf), or, for
+// a form not counted, UFormsAgree.
+func (c *Comparison) FormsShare(f string) float64 {
+	if u, ok := c.UFormsAgreeOf[f]; ok {
+		return u
+	}
+	return c.UFormsAgree
+}
+
+// FormsWeights returns what the legal forms of two organisations' names
+// that agree exactly add, u being the larger of their shares
+// (FormsShare), never above m (MFormsAgree): log2(m/u) where they agree,
+// log2((1−m)/(1−u)) where they disagree.
+func (c *Comparison) FormsWeights(u float64) (agree, disagree float64) {
+	m := c.MFormsAgree
+	u = min(u, m)
+	return math.Log2(m / u), math.Log2((1 - m) / (1 - u))
+}
+
 // How the legal forms of two names relate (FormsOf).
 const (
 	FormsUnknown  = 0 // either is no organisation's name, or writes no form

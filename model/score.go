@@ -663,18 +663,13 @@ func (s *Scorer) Forms(i int, a, b *record.Value) (forms int, m, u, w float64) {
 		return FormsUnknown, 0, 0, 0
 	}
 	c := &s.Model.Comparisons[i]
-	share := func(v *record.Value) float64 {
-		if u, ok := c.UFormsAgreeOf[v.Facet("legal_form")]; ok {
-			return u
-		}
-		return c.UFormsAgree
-	}
 	m = c.MFormsAgree
-	u = min(max(share(a), share(b)), m)
+	u = min(max(c.FormsShare(a.Facet("legal_form")), c.FormsShare(b.Facet("legal_form"))), m)
+	agree, disagree := c.FormsWeights(u)
 	if forms == FormsDisagree {
-		m, u = 1-m, 1-u
+		return forms, 1 - m, 1 - u, disagree
 	}
-	return forms, m, u, math.Log2(m / u)
+	return forms, m, u, agree
 }
 
 // WeighsForms reports whether comparison i weighs the legal forms of

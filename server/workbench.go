@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"math"
 	"mime"
 	"net/http"
@@ -1265,6 +1266,20 @@ type comparisonView struct {
 	Name, Feature string
 	Kind          record.Kind
 	Levels        []levelView
+	// FormsM, where the comparison weighs the legal forms of exact
+	// matches of organisations' names, is m of forms that agree, and
+	// Forms each form counted (and any other) with its u and weights.
+	FormsM float64
+	Forms  []formView
+}
+
+// formView is a legal form's u, and what two names that agree exactly add
+// where both write it, or where it disagrees with a form no commoner
+// (model.Comparison.FormsWeights).
+type formView struct {
+	Form            string // "" for any form not counted
+	U               float64
+	Agree, Disagree float64
 }
 
 type levelView struct {
@@ -1297,10 +1312,21 @@ func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v acc
 		return page{}, err
 	}
 	d.Histogram = newHistogram(bins, d.ReviewWeight, d.MatchWeight)
-	for _, cmp := range m.Comparisons {
-		cv := comparisonView{Name: cmp.Name, Feature: cmp.Feature, Kind: cmp.Kind}
-		for _, l := range cmp.Levels {
+	scorer := w.s.l.Scorer()
+	for i, mc := range m.Comparisons {
+		cv := comparisonView{Name: mc.Name, Feature: mc.Feature, Kind: mc.Kind}
+		for _, l := range mc.Levels {
 			cv.Levels = append(cv.Levels, levelView{Label: l.Label, M: l.M, U: l.U, Weight: math.Log2(l.M / l.U)})
+		}
+		if scorer.WeighsForms(i) {
+			cv.FormsM = mc.MFormsAgree
+			forms := slices.Sorted(maps.Keys(mc.UFormsAgreeOf))
+			slices.SortStableFunc(forms, func(a, b string) int { return cmp.Compare(mc.UFormsAgreeOf[b], mc.UFormsAgreeOf[a]) })
+			for _, f := range append(forms, "") {
+				u := mc.FormsShare(f)
+				agree, disagree := mc.FormsWeights(u)
+				cv.Forms = append(cv.Forms, formView{Form: f, U: u, Agree: agree, Disagree: disagree})
+			}
 		}
 		d.Comparisons = append(d.Comparisons, cv)
 	}

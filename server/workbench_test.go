@@ -1036,3 +1036,31 @@ func TestWorkbenchConflictsExplained(t *testing.T) {
 		t.Errorf("the why-not page does not say why the conflict is not excused: %s", r.body)
 	}
 }
+
+// The model page shows, for a comparison of party names that weighs the
+// legal forms of exact matches, each form's u and what forms that agree
+// and disagree add, commonest first, and any other form's; a comparison
+// that weighs none shows no such table.
+func TestWorkbenchModelForms(t *testing.T) {
+	m := testModel()
+	m.Comparisons[0].Kind = record.KindParty
+	m.Comparisons[0].MFormsAgree, m.Comparisons[0].UFormsAgree = 0.9, 0.3
+	m.Comparisons[0].UFormsAgreeOf = map[string]float64{"llc": 0.1, "sa": 0.5}
+	f := newFixtureWith(t, m)
+	b := f.browser(t)
+	b.login(f, "ann", "")
+	r := b.get("/model")
+	row := func(form string, u float64) string {
+		agree, disagree := m.Comparisons[0].FormsWeights(u)
+		// (html/template writes a plus sign as &#43;)
+		return fmt.Sprintf(`<tr><th scope="row">%s</th><td class="num">%.4g</td><td class="num">%s</td><td class="num">%s</td></tr>`, form, u,
+			strings.ReplaceAll(fmt.Sprintf("%+.2f", agree), "+", "&#43;"), fmt.Sprintf("%+.2f", disagree))
+	}
+	sa, llc, other := strings.Index(r.body, row("<code>sa</code>", 0.5)), strings.Index(r.body, row("<code>llc</code>", 0.1)), strings.Index(r.body, row("any other", 0.3))
+	if r.status != 200 || !strings.Contains(r.body, "<caption>Legal forms of name:") || sa < 0 || llc < sa || other < llc {
+		t.Errorf("model page: %d, rows at %d %d %d: %s", r.status, sa, llc, other, r.body)
+	}
+	if strings.Count(r.body, "<caption>Legal forms of") != 1 {
+		t.Errorf("a table of legal forms for a comparison that weighs none: %s", r.body)
+	}
+}
