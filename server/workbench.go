@@ -1289,7 +1289,8 @@ type levelView struct {
 }
 
 func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v access.View) (page, error) {
-	m := w.s.l.Model()
+	scorer := w.s.l.Scorer()
+	m := scorer.Model
 	d := &modelData{Prior: m.Prior, PriorWeight: model.Logit(m.Prior), Match: m.Thresholds.Match, Review: m.Thresholds.Review,
 		MatchWeight: model.Logit(m.Thresholds.Match), ReviewWeight: model.Logit(m.Thresholds.Review)}
 	sessions := map[string]model.Session{}
@@ -1312,7 +1313,6 @@ func (w *workbench) model(ctx context.Context, r *http.Request, c *caller, v acc
 		return page{}, err
 	}
 	d.Histogram = newHistogram(bins, d.ReviewWeight, d.MatchWeight)
-	scorer := w.s.l.Scorer()
 	for i, mc := range m.Comparisons {
 		cv := comparisonView{Name: mc.Name, Feature: mc.Feature, Kind: mc.Kind}
 		for _, l := range mc.Levels {
