@@ -556,6 +556,7 @@ func FuzzValue(f *testing.F) {
 	f.Add(string(record.KindParty), "삼성전자 주식회사")
 	f.Add(string(record.KindParty), "Pérez, Gómez y Rodríguez")
 	f.Add(string(record.KindParty), "SMITH, JOHN AND MARY")
+	f.Add(string(record.KindParty), "Maasland N,V,")
 	f.Fuzz(func(t *testing.T, kind, s string) {
 		_, err := normalize.Value(record.Kind(kind), s, normalize.Options{Region: "GB"})
 		// A placeholder is never read as a value.

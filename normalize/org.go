@@ -641,6 +641,7 @@ func isOrgName(raw string, toks []string) bool {
 	if len(toks) == 0 {
 		return false
 	}
+	raw = formCommas(raw)
 	for _, t := range toks {
 		if orgWords[t] {
 			return true
@@ -682,6 +683,22 @@ func isOrgName(raw string, toks []string) bool {
 		}
 	}
 	return false
+}
+
+// formCommas writes a comma between two letters that are words of their
+// own as a dot: DSM N,V. and Maasland N,V, write N.V. so, and isOrgName
+// counts a form's dots.
+func formCommas(raw string) string {
+	if !strings.Contains(raw, ",") {
+		return raw
+	}
+	b := []byte(raw)
+	for i := 1; i+1 < len(b); i++ {
+		if b[i] == ',' && isLetter(b[i-1]) && isLetter(b[i+1]) && (i < 2 || !isLetter(b[i-2])) && (i+2 >= len(b) || !isLetter(b[i+2])) {
+			b[i] = '.'
+		}
+	}
+	return string(b)
 }
 
 // firmOfNames reports whether raw names a firm after its partners, as law
