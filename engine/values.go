@@ -88,6 +88,17 @@ const (
 // prepared returns the values of record r.
 func (c *column) prepared(r int32) []compare.Prepared { return c.vals[c.cells[r].at:c.cells[r+1].at] }
 
+// withKey returns record r's first value whose exact key id is key, and
+// its index in vals; nil and −1 when none has it.
+func (c *column) withKey(r int32, key uint32) (*record.Value, int) {
+	for x := range c.prepared(r) {
+		if v := &c.prepared(r)[x]; v.Key() == key {
+			return v.Value(), int(c.cells[r].at) + x
+		}
+	}
+	return nil, -1
+}
+
 // singleKey returns the exact key id of record r's one value, from its
 // cell where that holds it.
 func (c *column) singleKey(r int32) uint32 {
@@ -1307,15 +1318,9 @@ func (p *pairWeights) exactOrgValues(i int, a, b int32, key uint32) (va, vb *rec
 		return nil, nil
 	}
 	col := &p.t.cols[i]
-	of := func(r int32) *record.Value {
-		for x := range col.prepared(r) {
-			if v := &col.prepared(r)[x]; v.Key() == key {
-				return v.Value()
-			}
-		}
-		return nil
-	}
-	if va, vb = of(a), of(b); va == nil || vb == nil {
+	va, _ = col.withKey(a, key)
+	vb, _ = col.withKey(b, key)
+	if va == nil || vb == nil {
 		return nil, nil
 	}
 	return va, vb
@@ -1348,14 +1353,8 @@ func (t *valueTable) orgNameKeys(i int) []bool {
 func (p *pairWeights) orgNames(i int, a, b int32, key uint32) (va, vb *record.Value) {
 	col, org := &p.t.cols[i], p.t.orgVals[i]
 	of := func(r int32) *record.Value {
-		at := col.cells[r].at
-		for x := range col.prepared(r) {
-			if v := &col.prepared(r)[x]; v.Key() == key {
-				if y := int(at) + x; org[y/64]&(1<<(y%64)) != 0 {
-					return v.Value()
-				}
-				return nil
-			}
+		if v, y := col.withKey(r, key); v != nil && org[y/64]&(1<<(y%64)) != 0 {
+			return v
 		}
 		return nil
 	}
