@@ -21,6 +21,7 @@ const (
 	MethodQGram        = "qgram"             // bigram Dice ≥ threshold
 	MethodPhonetic     = "phonetic"          // phonetic codes of one name all in the other's
 	MethodNickname     = "nickname"          // same names but for nickname equivalents (Bill/William)
+	MethodSpelling     = "spelling"          // the same words but for spellings romanisations disagree on (Hassan Mansour, Hasan Mansur), in any order
 	MethodNickSubset   = "nickname_subset"   // one name's tokens in the other's but for a nickname (SANTOS/PANCHO ⊂ Francisco Diego Santos Gutiérrez)
 	MethodSubset       = "token_subset"      // one name's tokens all in the other's (García ⊂ García López)
 	MethodNameParts    = "name_parts"        // same given name and first surname, each name perhaps without a part the other has (Adriana Isabel López, Adriana López Pérez)
@@ -44,7 +45,7 @@ const (
 var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: true, MethodDamerau: true, MethodQGram: true}
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
-	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodNickSubset: true,
+	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodSpelling: true, MethodNickSubset: true,
 	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodAcronym: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
 	MethodDateYears: true, MethodElse: true}
 
@@ -93,6 +94,9 @@ type Comparison struct {
 	// nicknames is set when a level compares nicknames: Prepared values carry
 	// the nickname groups of their tokens.
 	nicknames bool
+	// spellings is set when a level compares spellings (MethodSpelling):
+	// Prepared values carry a hash of their spelling key.
+	spellings bool
 	// forms is set for names that may be organisations' (party, org_name):
 	// Prepared values carry their legal forms, and two that disagree
 	// (LegalFormsAgree) hold no level but exact: two companies of one name
@@ -457,6 +461,9 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	case MethodNickname:
 		c.nicknames = true
 		return func(a, b *Prepared) bool { return a.nick&b.nick != 0 && Nicknames(a.v.Tokens, b.v.Tokens) }
+	case MethodSpelling:
+		c.spellings = true
+		return Spelled
 	case MethodSubset:
 		return func(a, b *Prepared) bool { return TokenSubset(a.v.Tokens, b.v.Tokens) }
 	case MethodNickSubset:

@@ -277,6 +277,13 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Yuri Gagarin", "JURI GAGARIN", "nickname"},
 		{record.KindName, "Tatiana Ivanova", "TATYANA IVANOVA", "nickname"},
 		{record.KindName, "Zhao Wei", "SHAO WEI", "subset, a typo"}, // two names: not phonetic
+		{record.KindName, "Hassan Mansour", "MANSUR, Hasan", "other spelling"},
+		{record.KindName, "Yuriy Belyaev", "IURII BELIAEV", "other spelling"},
+		{record.KindParty, "Bilal El Rashid", "AL RASHID/BILAL", "other spelling"},
+		{record.KindName, "Fatimah Haddad", "Fatima Hadad", "other spelling"},
+		{record.KindName, "Khaled Saad", "Khalid Said", "similar ≥0.92"}, // other vowels make other names: no spelling of one
+		{record.KindName, "Juan Perez", "Yuan Perez", "similar ≥0.92"},
+		{record.KindParty, "Mansour Trading LLC", "Mansur Trading LLC", "similar ≥0.92"}, // organisations' names have no spellings of people's
 		{record.KindParty, "Inversiones Delta, C.A.", "INVERSIONES DELTA CA", "exact"},
 		{record.KindParty, "INVERSIONES DELTA Y ASOCIAD", "Inversiones Delta y Asociados C.A.", "similar ≥0.92"},
 		{record.KindParty, "GARCIA LOPEZ/JOSE", "José García López", "exact"},
@@ -730,7 +737,7 @@ func FuzzSubsetTypo(f *testing.F) {
 func FuzzNameLevels(f *testing.F) {
 	for _, p := range [][2]string{{"Huang Fang", "WANG FANG"}, {"Lee Min-ho", "YI MIN HO"}, {"SANTOS/PANCHO", "Francisco Diego Santos Gutiérrez"},
 		{"Acme Trading S.A.", "ACME TRADING HOLDINGS SA DE CV"}, {"Maria Maria Lopez", "Maria Lopez Lopez"}, {"Jin Jun Park", "Park Jin Hoon"},
-		{"PDVSA", "Petróleos de Venezuela, S.A."}, {"P.D.V.S.A.", "PDVSA S.A."}} {
+		{"PDVSA", "Petróleos de Venezuela, S.A."}, {"P.D.V.S.A.", "PDVSA S.A."}, {"Hassan Mansour", "MANSUR/HASAN"}} {
 		f.Add(p[0], p[1])
 	}
 	comparisons := map[record.Kind]*compare.Comparison{}

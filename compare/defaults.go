@@ -24,6 +24,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("exact", MethodExact, "sorted", 0),
 			lv("joined", MethodJoined, "", 0),
 			lv("nickname", MethodNickname, "", 0),
+			lv("other spelling", MethodSpelling, "", 0),
 			lv("subset", MethodSubset, "", 0),
 			lv("nickname, subset", MethodNickSubset, "", 0),
 			lv("parts dropped", MethodNameParts, "", 0),

@@ -33,6 +33,12 @@ type Prepared struct {
 	// gen is a person name's generation (generation): two names of
 	// unequal generations disagree whatever their words.
 	gen uint8
+	// spelled is set for a person's name some of whose words romanisations
+	// spell otherwise (the facet "spelling"); spell is a hash of that
+	// facet, or of "sorted" for a name without one, so that two names
+	// whose spellings differ fail the spelling level without being read.
+	spelled bool
+	spell   uint32
 	// form is a hash of an organisation's legal form as normalize writes
 	// it (the facet "legal_form"), for names that may be organisations';
 	// 0 for none written.
@@ -64,6 +70,9 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 			w.form = uint32(maphash.String(hashSeed, f)) | 1
 		}
 	}
+	if c.spellings {
+		w.spell, w.spelled = spellingHash(v)
+	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
 			for _, g := range nicknames[t] {
@@ -72,6 +81,42 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 		}
 	}
 	return w
+}
+
+// facetSpelling is normalize.FacetSpelling: a person's name written with
+// the spellings romanisations disagree on folded alike, its words sorted.
+const facetSpelling = "spelling"
+
+// spelling returns the key two names agree on at the spelling level: v's
+// facet "spelling", or "sorted" for a name each of whose words keeps its
+// spelling; and whether it is the first.
+func spelling(v *record.Value) (string, bool) {
+	if s := v.Facet(facetSpelling); s != "" {
+		return s, true
+	}
+	return v.Facet("sorted"), false
+}
+
+func spellingHash(v *record.Value) (uint32, bool) {
+	s, own := spelling(v)
+	if s == "" {
+		return 0, false
+	}
+	return uint32(maphash.String(hashSeed, s)) | 1, own
+}
+
+// Spelled reports whether two names are one name in two spellings of
+// the kind romanisations disagree on (normalize's spelling keys: Hassan
+// Mansour and Hasan Mansur, Yuriy Belyaev and Iurii Beliaev), the words
+// in any order: their spelling keys agree and one at least is spelled
+// otherwise.
+func Spelled(a, b *Prepared) bool {
+	if !a.spelled && !b.spelled || a.spell != b.spell || a.spell == 0 {
+		return false
+	}
+	x, _ := spelling(a.v)
+	y, _ := spelling(b.v)
+	return x == y
 }
 
 // Forms reports whether c reads the legal forms of organisations' names

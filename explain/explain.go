@@ -99,7 +99,7 @@ func (b Bar) BasisText() string {
 	case BasisWords:
 		return "frequency estimated from its words"
 	case BasisCommoner:
-		return "frequency of the commoner name: one is a typo, a cut, a nickname or a joined writing of it"
+		return "frequency of the commoner name: one is a typo, a cut, a nickname, a joined writing or another spelling of it"
 	default:
 		return "frequency among " + b.Basis
 	}

@@ -346,7 +346,7 @@ func TestWaterfallNear(t *testing.T) {
 	if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != explain.BasisCommoner || math.Abs(w.Bars[2].Weight-math.Log2(0.001/0.0001)) > 1e-9 {
 		t.Fatalf("bars = %+v, want a tf bar of the commoner name weighing log2(0.001/0.0001)", w.Bars)
 	}
-	if text := w.Text(); !strings.Contains(text, "(frequency of the commoner name: one is a typo, a cut, a nickname or a joined writing of it)") {
+	if text := w.Text(); !strings.Contains(text, "(frequency of the commoner name: one is a typo, a cut, a nickname, a joined writing or another spelling of it)") {
 		t.Errorf("text does not say the frequency is the commoner name's:\n%s", text)
 	}
 	w = explain.Pair(s, &a, &a)

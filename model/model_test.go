@@ -598,8 +598,8 @@ func TestSharedNameTF(t *testing.T) {
 
 // TestNearNameTF: people's names a letter apart (in the first given name,
 // a typo, not another ending), one cut short by a field, with a nickname
-// for the first given name (words left out or not), or with syllables
-// joined, are adjusted by the commoner name's frequency when it is rare,
+// for the first given name (words left out or not), with syllables
+// joined, or in another romanisation, are adjusted by the commoner name's frequency when it is rare,
 // and so is a company's name cut short by a field; common names, and
 // names that differ otherwise (a sibling's given name, two letters, an
 // organisation's name not cut by a field), keep their level's weight, but
@@ -607,7 +607,7 @@ func TestSharedNameTF(t *testing.T) {
 // (exact agreement, adjusted by its frequency).
 func TestNearNameTF(t *testing.T) {
 	const uExact, tfMin, common = 0.001, 0.0001, 0.04
-	s, _, named := nameTFScorer(t, record.KindParty, map[string]float64{"garcia juan lopez": common, "garcia jose lopez": common, "jun kim min": common}, tfMin)
+	s, _, named := nameTFScorer(t, record.KindParty, map[string]float64{"garcia juan lopez": common, "garcia jose lopez": common, "jun kim min": common, "hasan mansur": common}, tfMin)
 	up, down := math.Log2(uExact/tfMin), math.Log2(uExact/common)
 	// nameTFScorer's level j (1 exact) weighs log2((0.5/j)/(0.001·j)): 2·log2(j) less than exact.
 	room := func(j float64) float64 { return 2 * math.Log2(j) }
@@ -626,6 +626,8 @@ func TestNearNameTF(t *testing.T) {
 		{"Pepe García López", "JOSE GARCIA LOPEZ", room(3) + down},                                // a common name's nickname: no more than the name itself
 		{"Park Seo-yeon", "PARK SEOYEON", up},                                                     // syllables joined
 		{"Kim Min-jun", "KIM MINJUN", room(2) + down},                                             // a common name's syllables joined
+		{"Rasheed Haddad", "HADAD, RASHID", up},                                                   // another romanisation
+		{"Hassan Mansour", "HASAN MANSUR", room(4) + down},                                        // a common name's other romanisation
 		{"Alejandro Oxista Márquez", "ALEX OXISTA", up},                                           // a nickname, a surname left out
 		{"Maria Garcia Lopez", "MARIO GARCIA LOPEZ", 0},                                           // another first given name
 		{"Zhu Yan-bo", "HU YAN-BO", 0},                                                            // a short family name a letter from another: another family

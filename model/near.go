@@ -19,8 +19,10 @@ const nearSimilarity = 0.9
 // levels: a name similarity of nearSimilarity or more after the subset
 // level, a name cut short by a field (compare.MethodTruncated), a
 // nickname, with words left out or without (compare.MethodNickname,
-// compare.MethodNickSubset), or one name whose syllables one writes
-// joined (compare.MethodJoined: Min-jun and Minjun); nil for other
+// compare.MethodNickSubset), one name whose syllables one writes joined
+// (compare.MethodJoined: Min-jun and Minjun), or one name in two
+// romanisations (compare.MethodSpelling: Hassan Mansour and Hasan
+// Mansur); nil for other
 // comparisons. A pair of people's names at a near level is adjusted by
 // the frequency of the commoner of its two names (NearNameTF), as Splink
 // adjusts fuzzy levels:
@@ -38,7 +40,7 @@ func NearLevels(c *compare.Comparison) []bool {
 			continue
 		}
 		after := j >= subset // past the levels a shared name adjusts
-		if l.Method == compare.MethodNickname || l.Method == compare.MethodJoined || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
+		if l.Method == compare.MethodNickname || l.Method == compare.MethodJoined || l.Method == compare.MethodSpelling || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
 			if near == nil {
 				near = make([]bool, c.NumLevels())
 			}
@@ -111,13 +113,13 @@ func NearRoom(weights []float64, l int) float64 {
 
 // NearSlip reports whether two values at near level l are people's names
 // one name slipped (oneSlip; oneNickname at a nickname level,
-// nicknamePart at a nickname and subset one; any two at the level of
-// joined syllables): the pairs NearNameTF adjusts.
+// nicknamePart at a nickname and subset one; any two at the levels of
+// joined syllables and of other spellings): the pairs NearNameTF adjusts.
 func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
 	slipped := oneSlip
 	switch c.Spec.Levels[l-1].Method {
-	case compare.MethodJoined:
-		slipped = func(_, _ *compare.Prepared) bool { return true } // one name, its syllables joined
+	case compare.MethodJoined, compare.MethodSpelling:
+		slipped = func(_, _ *compare.Prepared) bool { return true } // one name, its syllables joined or spelt otherwise
 	case compare.MethodNickname:
 		slipped = oneNickname
 	case compare.MethodNickSubset:

@@ -27,14 +27,14 @@ type Options struct {
 // facets lists the facets each kind's values may carry.
 var facets = map[record.Kind][]string{
 	record.KindName: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
-		"first", "last", "initials", "sorted", "phonetic", "suffix"},
+		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling},
 	record.KindOrgName: {"legal_form", "sorted", "compact", "first", "phonetic", "acronyms"},
 	record.KindDate:    {"year", "month", "day", "monthday", "precision", "cut"},
 	record.KindPhone:   {"national", "country", "ext", "valid"},
 	record.KindEmail:   {"full", "local", "domain"},
 	record.KindAddress: {"number", "postcode", "street", "start", "unit", "locality"},
 	record.KindParty: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
-		"first", "last", "initials", "sorted", "phonetic", "suffix", "legal_form", "compact", "party", "acronyms"},
+		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling, "legal_form", "compact", "party", "acronyms"},
 }
 
 // Facets returns the facet names values of a kind may carry, besides
@@ -157,7 +157,7 @@ func words(tokens []string) (record.Value, error) {
 
 // Value returns n as a record value with facets given, given_phonetic,
 // middle, surname, surname_phonetic, surname2, surnames, first, last,
-// initials, sorted, phonetic and suffix.
+// initials, sorted, phonetic, suffix and spelling (FacetSpelling).
 func (n PersonName) Value() record.Value {
 	var given, givenPh, middle, surname, surnamePh, surname2 string
 	if len(n.Given) > 0 {
@@ -178,6 +178,7 @@ func (n PersonName) Value() record.Value {
 		"surnames", strings.Join(n.Surnames, "|"),
 		"first", n.Tokens[0], "last", n.Tokens[len(n.Tokens)-1], "initials", initials(n.Tokens),
 		"sorted", n.Sorted, "phonetic", strings.Join(n.Phonetic, " "), "suffix", n.Suffix,
+		FacetSpelling, nameSpelling(n.Tokens),
 	)}
 }
 

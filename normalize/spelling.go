@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -64,4 +65,102 @@ func Spelling(kind record.Kind, s string) (alt string, ok bool) {
 		return "", false
 	}
 	return b.String(), true
+}
+
+// spellingFolds rewrite, beyond translitFold's, what the romanisations
+// of one Arabic or Russian name write differently: ee as i (Rasheed and
+// Rashid, Kareem and Karim), oo and ou as u (Mahmood and Mahmud, Mansour
+// and Mansur), ey as ei (Sergey and Sergei, Aggey and Aggei), q as k
+// (Tariq and Tarik), ph as f.
+var spellingFolds = strings.NewReplacer("ee", "i", "oo", "u", "ou", "u", "ey", "ei", "q", "k", "ph", "f")
+
+// minSpellingKey is the fewest letters of a word's spelling key (and of
+// the word): shorter words are other names one letter apart (Yoon and Yun
+// are one Korean name, Noor and Nur one Arabic, but Li and Lee two
+// Chinese families, Kin and Keen two names), and keep their spelling.
+const minSpellingKey = 4
+
+// spellingKey returns a name word with the spellings that romanisations
+// of one name disagree on folded alike: those translitFold folds for the
+// phonetic code, spellingFolds', a doubled letter written once (Haddad
+// and Hadad, Hassan and Hasan), ia and iu at the start as ICAO's
+// passports write Я and Ю (Iurii and Yuriy, Iakov and Yakov), y between
+// two vowels as i (Mariya, Mariia and Maria), and an ending iy, ii, ij or y as i
+// (Yuriy and Iurii, Khoury and Khouri, Zaky and Zaki), ah as a (Fatimah
+// and Fatima). The letters themselves are not changed where they make
+// another name (Saad is not Said, Khaled not Khalid, Yuan not Juan).
+// A word not in lower-case ASCII letters, or shorter than minSpellingKey
+// before or after, is returned as it is.
+func spellingKey(w string) string {
+	if len(w) < minSpellingKey {
+		return w
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return w
+		}
+	}
+	k := w
+	if strings.HasPrefix(k, "ia") || strings.HasPrefix(k, "iu") {
+		k = "y" + k[1:]
+	}
+	k = translitFold(spellingFolds.Replace(k))
+	b := make([]byte, 0, len(k))
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c == 'y' && i > 0 && i+1 < len(k) && isVowel(k[i-1]) && isVowel(k[i+1]) {
+			c = 'i'
+		}
+		if len(b) > 0 && c == b[len(b)-1] {
+			continue // a doubled letter
+		}
+		b = append(b, c)
+	}
+	k = string(b)
+	for _, end := range []string{"iy", "ii", "ij", "yi"} {
+		if s, ok := strings.CutSuffix(k, end); ok {
+			k = s + "i"
+			break
+		}
+	}
+	switch {
+	case strings.HasSuffix(k, "y"):
+		k = k[:len(k)-1] + "i"
+	case strings.HasSuffix(k, "ah"):
+		k = k[:len(k)-1]
+	}
+	if len(k) < minSpellingKey {
+		return w
+	}
+	return k
+}
+
+// FacetSpelling is the facet of a person's name written with the
+// spellings romanisations disagree on folded alike (spellingKey), its
+// words sorted as the facet "sorted" sorts them; none where every word
+// keeps its spelling (the facet "sorted" is then the name's key).
+const FacetSpelling = "spelling"
+
+// nameSpelling returns a person's name's FacetSpelling: its words'
+// spelling keys, and al for the article el, sorted and joined; "" when
+// every word is its own key.
+func nameSpelling(tokens []string) string {
+	var keys []string
+	for i, t := range tokens {
+		k := spellingKey(t)
+		if t == "el" {
+			k = "al" // the Arabic article as French writes it: El Rashid, Al Rashid
+		}
+		if k != t && keys == nil {
+			keys = slices.Clone(tokens)
+		}
+		if keys != nil {
+			keys[i] = k
+		}
+	}
+	if keys == nil {
+		return ""
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, " ")
 }

@@ -1,0 +1,74 @@
+package normalize
+
+import (
+	"testing"
+
+	"github.com/concord-er/concord/record"
+)
+
+func TestSpellingKey(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		// Romanisations of one Arabic name.
+		{"rasheed", "rashid", true},
+		{"kareem", "karim", true},
+		{"mansour", "mansur", true},
+		{"mahmood", "mahmud", true},
+		{"haddad", "hadad", true},
+		{"hassan", "hasan", true},
+		{"khoury", "khouri", true},
+		{"tariq", "tarik", true},
+		{"fatimah", "fatima", true},
+		{"waleed", "walid", true},
+		// Of one Russian name.
+		{"yuriy", "iurii", true},
+		{"yuriy", "yury", true},
+		{"belyaev", "beliaev", true},
+		{"sergey", "sergei", true},
+		{"smirnow", "smirnov", true},
+		{"mariya", "mariia", true},
+		{"iakov", "yakov", true},
+		{"onufriy", "onufrii", true},
+		// Other names, which keep their spellings apart.
+		{"saad", "said", false},
+		{"khaled", "khalid", false},
+		{"juan", "yuan", false},
+		{"keen", "kin", false}, // short words keep their spelling
+		{"yoon", "yun", false},
+		{"maria", "mario", false},
+		{"kuznetsov", "kusnezow", false}, // z and s: not folded
+	}
+	for _, tt := range tests {
+		ka, kb := spellingKey(tt.a), spellingKey(tt.b)
+		if got := ka == kb; got != tt.same {
+			t.Errorf("spellingKey(%q) = %q, spellingKey(%q) = %q: same %v, want %v", tt.a, ka, tt.b, kb, got, tt.same)
+		}
+	}
+	for _, w := range []string{"lee", "li", "ana", "müller", "o'neil", "смирнов", ""} {
+		if k := spellingKey(w); k != w {
+			t.Errorf("spellingKey(%q) = %q, want the word as it is", w, k)
+		}
+	}
+}
+
+func TestNameSpelling(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{"Hassan Mansour", "hasan mansur"},
+		{"Hasan Mansur", ""}, // every word its own key: the facet "sorted" stands for it
+		{"Bilal El Rashid", "al bilal rashid"},
+		{"AL RASHID, Bilal", ""},
+		{"Iurii Tretiakov", "tretiakov yuri"},
+		{"Yuriy Tretyakov", "tretiakov yuri"},
+	}
+	for _, tt := range tests {
+		v, err := Value(record.KindName, tt.raw, Options{})
+		if err != nil {
+			t.Fatalf("%q: %v", tt.raw, err)
+		}
+		if got := v.Facet(FacetSpelling); got != tt.want {
+			t.Errorf("%q: facet %s = %q, want %q", tt.raw, FacetSpelling, got, tt.want)
+		}
+	}
+}
