@@ -58,6 +58,9 @@ func birthNameInside(words []string) bool {
 }
 
 func parseName(raw string) (PersonName, error) {
+	// Control characters go first, as the name's words lose them (fA\x7fO
+	// is FAO), so that what reads the raw text reads those words.
+	raw = strings.Map(dropControl, raw)
 	read := personText(partyText(raw)) // the text of the name, notes and qualifiers cut
 	words, suffix := nameWords(surnameSlash(read))
 	words = inFull(joinCompounds(words))
@@ -1113,6 +1116,9 @@ func romanisedFamilyFirst(raw string, words []string) bool {
 	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] || eastAsianFamilies[words[n-1]] {
 		return false
 	}
+	if n == 3 && strings.Contains(strings.ToLower(raw), words[0]+"-"+words[1]) {
+		return false // a given name of two syllables first, as its hyphen says: Do-yun Lee
+	}
 	if n == 4 { // Nguyen Thi Minh Khai: a middle name and a given name in two syllables
 		return vietnameseMiddle[words[1]]
 	}
@@ -1270,6 +1276,9 @@ func structure(words []string, spanish bool) (given, surnames []string) {
 		case unitParticle[prev]:
 			first = prev
 		case givenNames[units[prev]] || patronymic(units[prev]) || len(units[prev]) == 1:
+		case n == 3 && !spanish && (eastAsianFamilies[units[2]] || westernFamilies[units[2]]) && givenSyllable(units[0]) && givenSyllable(units[1]):
+			// Ha Eun Kang, Ha-eun Kang, Mei Ling Wong: a given name of two
+			// syllables before an East Asian family name, in Western order.
 		case otherGiven[units[0]] && !spanish && !hispanicSurnames[units[prev]] && !hispanicSurnames[units[n-1]]:
 			// Lauren Bethan Palmer, Lee Harvey Oswald: an English (French,
 			// German, …) given name's name has a middle name there. Kevin

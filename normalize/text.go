@@ -64,6 +64,14 @@ func latin(s string) string {
 	return b.String()
 }
 
+// dropControl drops a control character other than white space.
+func dropControl(r rune) rune {
+	if unicode.IsControl(r) && !unicode.IsSpace(r) {
+		return -1
+	}
+	return r
+}
+
 func dropFormat(r rune) rune {
 	if unicode.Is(unicode.Cf, r) {
 		return -1
