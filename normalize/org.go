@@ -200,15 +200,16 @@ var cjkForms = []string{"股份有限公司", "有限责任公司", "有限責�
 var koreanForms = strings.NewReplacer("(주)", " 주식회사 ", "㈜", " 주식회사 ", "( 주 )", " 주식회사 ")
 
 // withoutPlace returns text without the place a list writes after a
-// company's legal form and a comma (AKZO NOBEL N.V., ARNHEM; ACME LTD,
-// LONDON, GB): the words after the first comma that follows a legal form,
+// company's name and a comma (AKZO NOBEL N.V., ARNHEM; ACME LTD, LONDON,
+// GB; N.V. NUTRICIA, ZOETERMEER, NL): the words after the first comma
+// that follows a legal form, or a name that starts with one (leadingForm),
 // when they are few (maxPlaceWords) and hold none.
 func withoutPlace(text string) string {
 	for i := 0; i < len(text); i++ {
 		if text[i] != ',' {
 			continue
 		}
-		if !endsWithForm(Tokens(text[:i])) {
+		if before := text[:i]; !endsWithForm(Tokens(before)) && !leadingForm(before) {
 			continue
 		}
 		after := Tokens(text[i+1:])
@@ -218,6 +219,19 @@ func withoutPlace(text string) string {
 		break
 	}
 	return text
+}
+
+// leadingForm reports whether text is a name a legal form starts, the
+// form one that no name's word is spelt like (Naamloze Vennootschap, OOO)
+// or written with its dots (N.V. Nutricia): a name that writes its form
+// first, as Dutch, Russian and Indonesian ones may.
+func leadingForm(text string) bool {
+	toks := Tokens(text)
+	n, form := legalFormAt(toks, false)
+	if n == 0 || n >= len(toks) {
+		return false
+	}
+	return !ambiguousForms[form] || !ambiguousForms[strings.Join(toks[:n], "")] || strings.Count(text, ".") >= 2
 }
 
 // maxPlaceWords is the most words withoutPlace takes for a place.

@@ -592,7 +592,16 @@ generator's 0.9484 → 0.9506 and 0.9520 → 0.9531, heterogeneous seeds 2 to 5 
 with their accounts and +0.0003 to +0.0008 with payments of a name and a country. A
 legal form written with commas for its dots after a single word (DSM N,V., Maasland
 N,V,, as some filings write N.V.) is read as one, where it was a person's initials:
-PATSTAT 0.9832 → 0.9835, the others unchanged.
+PATSTAT 0.9832 → 0.9835, the others unchanged. The place a filing writes after a comma
+goes from a name that writes its form first, as it went from one that writes it last
+(N.V. NUTRICIA, ZOETERMEER, NL and NAAMLOZE VENNOOTSCHAP NUTRICIA, ZOETERMEER are N.V.
+Nutricia, as AKZO NOBEL N.V., ARNHEM was Akzo Nobel N.V.): PATSTAT 0.9835 → 0.9838.
+The place Dutch writes after the form with te (DSM N.V. TE HEERLEN, read as a person's
+name with initials N and V) was left: taken off, it split the filings of Philips in two,
+0.9835 → 0.8584, as PHILIPS ELECTRONICS N.V. TE EINDHOVEN had been the one record whose
+words (Philips, Eindhoven) joined the company's filings under its old name (N.V.
+Philips' Gloeilampenfabrieken, Eindhoven) to those under its new one; the two names share
+no other word, and the truth holds them one company.
 
 A person's name in another romanisation of Arabic or Russian (Hassan Mansour and HASAN
 MANSUR, Rasheed and Rashid, Yuriy Belyaev and IURII BELIAEV, Bilal El Rashid and AL
