@@ -85,9 +85,9 @@ const minSpellingKey = 4
 // phonetic code, spellingFolds', a doubled letter written once (Haddad
 // and Hadad, Hassan and Hasan), ia and iu at the start as ICAO's
 // passports write Я and Ю (Iurii and Yuriy, Iakov and Yakov), y between
-// two vowels as i (Mariya, Mariia and Maria), and an ending iy, ii, ij or y as i
-// (Yuriy and Iurii, Khoury and Khouri, Zaky and Zaki), ah as a (Fatimah
-// and Fatima). The letters themselves are not changed where they make
+// two vowels as i (Mariya, Mariia and Maria), and an ending iy, ii, ij or
+// y as i (Yuriy and Iurii, Khoury and Khouri, Zaky and Zaki), ah as a
+// (Fatimah and Fatima). The letters themselves are not changed where they make
 // another name (Saad is not Said, Khaled not Khalid, Yuan not Juan).
 // A word not in lower-case ASCII letters, or shorter than minSpellingKey
 // before or after, is returned as it is.
@@ -95,11 +95,31 @@ func spellingKey(w string) string {
 	if len(w) < minSpellingKey {
 		return w
 	}
-	for i := 0; i < len(w); i++ {
-		if w[i] < 'a' || w[i] > 'z' {
-			return w
-		}
+	if !mayRespell(w) {
+		return w
 	}
+	return respell(w)
+}
+
+// mayRespell reports whether w is lower-case ASCII letters with what one
+// of respell's folds reads (q, w, y, j or h, a doubled letter, ou, ts,
+// tz, ks, or ia or iu at the start): most words have none of it, and are
+// their own key without being copied.
+func mayRespell(w string) bool {
+	respelt := strings.HasPrefix(w, "ia") || strings.HasPrefix(w, "iu")
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c < 'a' || c > 'z' {
+			return false
+		}
+		respelt = respelt || strings.IndexByte("qwyjh", c) >= 0 || i > 0 && (c == w[i-1] ||
+			w[i-1] == 'o' && c == 'u' || w[i-1] == 't' && (c == 's' || c == 'z') || w[i-1] == 'k' && c == 's')
+	}
+	return respelt
+}
+
+// respell is spellingKey of a word of lower-case ASCII letters.
+func respell(w string) string {
 	k := w
 	if strings.HasPrefix(k, "ia") || strings.HasPrefix(k, "iu") {
 		k = "y" + k[1:]

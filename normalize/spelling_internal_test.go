@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/concord-er/concord/record"
@@ -71,4 +72,22 @@ func TestNameSpelling(t *testing.T) {
 			t.Errorf("%q: facet %s = %q, want %q", tt.raw, FacetSpelling, got, tt.want)
 		}
 	}
+}
+
+// FuzzSpellingKey: a word mayRespell passes over is its own key, as the
+// folds would leave it (respell).
+func FuzzSpellingKey(f *testing.F) {
+	for _, w := range []string{"rasheed", "yuriy", "iurii", "mansour", "garcia", "kuznetsov", "fatimah", "maria", "hadad"} {
+		f.Add(w)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		if len(w) > 64 {
+			return
+		}
+		if !mayRespell(w) && len(w) >= minSpellingKey && strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") == "" {
+			if r := respell(w); r != w && len(r) >= minSpellingKey {
+				t.Fatalf("mayRespell(%q) = false, but respell gives %q", w, r)
+			}
+		}
+	})
 }
