@@ -79,6 +79,14 @@ func TestLiveOrderIndependentFebrl3(t *testing.T) {
 	checkOrderIndependent(t, fixture.Resolve(t, cfg, engine.ResolveOptions{}))
 }
 
+// The heterogeneous set, whose links clustering holds back (ambiguous
+// namesakes, relatives an entity would join), whose companies' legal
+// forms weigh and whose names meet in other spellings, streams to the
+// batch partition too.
+func TestLiveOrderIndependentHetero(t *testing.T) {
+	checkOrderIndependent(t, fixture.Resolve(t, fixture.Hetero(t, 1000), engine.ResolveOptions{}))
+}
+
 func checkOrderIndependent(t *testing.T, res *engine.Resolution) {
 	batch := batchEntities(res)
 	for seed := range uint64(3) {
