@@ -29,8 +29,27 @@ const (
 // each form, the share of those names whose form agrees with it. It
 // returns 0 and nil when fewer than minFormsNames write one, or when every
 // pair agrees (one form for all: it tells nothing). The table has marked
-// its organisations' names (orgNameKeys).
+// its organisations' names (orgNameKeys). It counts once per comparison:
+// refineM asks again in each round.
 func (t *valueTable) formsAgreeU(i int) (float64, map[string]float64) {
+	if t.formsU == nil {
+		t.formsU = make([]*formsShares, len(t.comps))
+	}
+	if t.formsU[i] == nil {
+		u, of := t.countFormsAgree(i)
+		t.formsU[i] = &formsShares{u: u, of: of}
+	}
+	return t.formsU[i].u, t.formsU[i].of
+}
+
+// formsShares is what formsAgreeU returns.
+type formsShares struct {
+	u  float64
+	of map[string]float64
+}
+
+// countFormsAgree is formsAgreeU, counted.
+func (t *valueTable) countFormsAgree(i int) (float64, map[string]float64) {
 	counts := map[string]int{}
 	n := 0
 	for x := range t.cols[i].vals {

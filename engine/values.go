@@ -40,6 +40,9 @@ type valueTable struct {
 	// names (orgNameKeys); nil until asked for.
 	orgKeys [][]bool
 	orgVals [][]uint64 // per comparison, a bit per value of cols[i].vals
+	// formsU holds, per comparison, what formsAgreeU counted: the values
+	// do not change between training's rounds; nil until asked for.
+	formsU []*formsShares
 	// holderOf groups the records that share an identifier (holders).
 	holderOf holderGroups
 	// copyOf gives each record the first of its copies: copies are one
@@ -91,9 +94,10 @@ func (c *column) prepared(r int32) []compare.Prepared { return c.vals[c.cells[r]
 // withKey returns record r's first value whose exact key id is key, and
 // its index in vals; nil and −1 when none has it.
 func (c *column) withKey(r int32, key uint32) (*record.Value, int) {
-	for x := range c.prepared(r) {
-		if v := &c.prepared(r)[x]; v.Key() == key {
-			return v.Value(), int(c.cells[r].at) + x
+	vals := c.prepared(r)
+	for x := range vals {
+		if vals[x].Key() == key {
+			return vals[x].Value(), int(c.cells[r].at) + x
 		}
 	}
 	return nil, -1
