@@ -276,6 +276,8 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Yelena Sokolova", "JELENA SOKOLOVA", "nickname"},
 		{record.KindName, "Yuri Gagarin", "JURI GAGARIN", "nickname"},
 		{record.KindName, "Tatiana Ivanova", "TATYANA IVANOVA", "nickname"},
+		{record.KindName, "RAFA ROBERTO DALLOBOS NAVARRO", "DALLOBOS NAVARRO/RAFAEL ROBERTO", "nickname"},
+		{record.KindName, "Khaled Saleh", "KHALID SALEH", "nickname"},
 		{record.KindName, "Zhao Wei", "SHAO WEI", "subset, a typo"}, // two names: not phonetic
 		{record.KindName, "Hassan Mansour", "MANSUR, Hasan", "other spelling"},
 		{record.KindName, "Yuriy Belyaev", "IURII BELIAEV", "other spelling"},
@@ -566,6 +568,10 @@ func TestNicknames(t *testing.T) {
 		{"william", "bill", true}, {"bill", "william", true}, {"alex", "alejandro", true},
 		{"alex", "alexander", true}, {"alejandro", "alexander", true}, {"william", "william", false},
 		{"william", "robert", false}, {"zzz", "zzz2", false},
+		{"rafa", "rafael", true}, {"khaled", "khalid", true}, {"fatma", "fatima", true}, {"masha", "maria", true},
+		{"hans", "johannes", true}, {"gianni", "john", true},
+		// a surname of the same stem is no nickname: John Russ, John Russell
+		{"russ", "russell", false}, {"mitch", "mitchell", false}, {"marty", "martin", false},
 	}
 	for _, tt := range tests {
 		if got := compare.NicknameOf(tt.a, tt.b); got != tt.want {

@@ -17,7 +17,7 @@ alejandro alex ale jandro
 andrew andy drew andres andreas
 anthony tony antonio anton
 benjamin ben benny benjie
-catherine katherine kathryn katharine cathy kathy kate katie kat cathryn
+catherine katherine kathryn katharine cathy kathy kate katie kat cathryn kathleen
 charles charlie chuck chas carlos
 christopher chris kit cristobal
 christine christina chris tina kristina kristine
@@ -36,9 +36,9 @@ jacob jake
 james jim jimmy jamie jaime
 jennifer jen jenny
 jessica jess jessie
-john jack johnny jon juan
+john jack johnny jon juan joao giovanni gianni
 jonathan jon jonny
-joseph joe joey jose pepe
+joseph joe joey jose pepe giuseppe beppe peppe
 joshua josh
 kenneth ken kenny
 lawrence larry laurence lorenzo
@@ -61,7 +61,7 @@ susan sue susie susana
 thomas tom tommy tomas
 timothy tim timmy
 victoria vicky tori
-william bill will billy liam willy willie wilhelm guillermo memo
+william bill will billy liam willy willie wilhelm willi guillermo memo
 zachary zach zack
 abigail abby
 albert bert bertie al
@@ -97,6 +97,22 @@ theodore ted teddy theo
 vincent vince vinny
 walter walt wally
 winifred winnie
+cynthia cindy
+jeffrey jeff geoffrey
+judith judy
+nicole nikki
+pamela pam
+valerie val
+victor vic
+virginia ginny
+gabriel gabe
+maximilian max
+jacqueline jackie
+josephine josie
+theresa teresa terry tess tessa
+eugene gene
+christian chris
+johannes johann hans
 caroline carrie
 harriet hattie
 frances fanny
@@ -111,6 +127,18 @@ concepcion concha conchita
 mercedes meche
 josefa pepa
 refugio cuca
+rafael rafa
+guadalupe lupe lupita
+alfonso poncho
+luis lucho
+salvador chava
+fernando nando
+graciela chela
+consuelo chelo
+beatriz bea
+valentina vale
+gabriela gaby gabi
+daniela dani
 vladimir volodya vova wladimir volodymyr
 dmitry dmitri dima dmitrii dmitriy
 ivan vanya
@@ -133,6 +161,17 @@ andrei andrey andrej andriy andrew
 fyodor fedor theodore
 tatiana tatyana tatjana tanya
 irina iryna
+anastasia nastya
+maria masha
+olga olya
+svetlana sveta
+lyudmila ludmila liudmila lyuda
+galina galya
+pavel pasha
+konstantin kostya
+viktor vitya
+anna anya
+yulia yuliya iuliia julia
 vasily vasiliy vasili vassili
 grigory grigoriy grigori
 anatoly anatoliy anatoli
@@ -144,6 +183,20 @@ yasser yasir
 osama usama oussama
 jamal djamel gamal
 ismail ismael
+khalid khaled
+mahmoud mahmud
+abdullah abdallah abdulla
+faisal faysal feisal
+walid waleed
+hamid hamed
+majid majed
+fatima fatimah fatma
+aisha aysha ayesha aicha
+zainab zaynab zeinab
+maryam mariam
+layla leila laila leyla
+khadija khadijah khadidja
+hamza hamzah
 huang wong hwang
 wang wong
 cui tsui choi choe
