@@ -55,7 +55,11 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			els,
 		}
 	case record.KindDate:
+		// A date many hold (1 January of a year, as sources write a year
+		// alone; a refugee's registered date of birth) says less than
+		// one few do.
 		s.Exclusive = true
+		s.TF = true
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "", 0),
 			lv("day/month swapped", MethodDateSwap, "", 0),

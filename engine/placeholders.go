@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"hash/maphash"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/concord-er/concord/model"
@@ -152,14 +153,39 @@ func sourcePlaceholders(recs []record.Record, lo, hi int, exclusive map[string]b
 				h.unnamed++
 			}
 		})
+		var found []FoundPlaceholder
 		for v, h := range byValue {
 			names := len(h.names) + h.unnamed
 			if h.records >= least && 2*names >= h.records {
-				out = append(out, FoundPlaceholder{Source: recs[lo].Key.Source, Feature: f, Value: v, Records: h.records, Names: names})
+				found = append(found, FoundPlaceholder{Source: recs[lo].Key.Source, Feature: f, Value: v, Records: h.records, Names: names})
 			}
 		}
+		out = append(out, yearsKept(found)...)
 	}
 	return out
+}
+
+// minYearsAsJanuary is how many dates of 1 January of different years
+// found as placeholders of a date field say that its source writes a year
+// alone so.
+const minYearsAsJanuary = 5
+
+// yearsKept returns found, the placeholders of one feature of a source,
+// but for its dates of 1 January where minYearsAsJanuary or more are: a
+// source that writes a year alone as 1 January of it (Wikidata's dates of
+// birth known to the year, a register's dates of refugees born in a year
+// it knows) has many such dates held by many, each of a year, not of no
+// value. They are kept, and weighed by how many hold them (dates' term
+// frequencies). One or two (01/01/1900, 01/01/1970) are a system's
+// defaults, and are not.
+func yearsKept(found []FoundPlaceholder) []FoundPlaceholder {
+	isJanuary := func(p FoundPlaceholder) bool {
+		return len(p.Value) == len("2006-01-02") && strings.HasSuffix(p.Value, "-01-01")
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(found), func(p FoundPlaceholder) bool { return !isJanuary(p) })); n < minYearsAsJanuary {
+		return found
+	}
+	return slices.DeleteFunc(found, isJanuary)
 }
 
 // eachCandidate calls fn with each value of feature f of the records

@@ -66,6 +66,26 @@ func TestFindPlaceholders(t *testing.T) {
 				return val(record.KindIdentifier, fmt.Sprint(i/3), "")
 			}), 0},
 	}
+	// years returns the date of record i: 1 January of one of n years
+	// for the first 30n records (30 each), a date of its own for others.
+	years := func(n int) func(int) record.Value {
+		return func(i int) record.Value {
+			if i < 30*n {
+				return val(record.KindDate, fmt.Sprintf("%d-01-01", 1850+i/30), "day")
+			}
+			return val(record.KindDate, day(i, 0, ""), "day")
+		}
+	}
+	tests = append(tests, []struct {
+		name string
+		recs []record.Record
+		want int
+	}{
+		// A source that writes a year alone as 1 January of it: years.
+		{"1 January of five years, each held by 30", many("hist", 5*30+400, distinct, "dob", record.KindDate, years(5)), 0},
+		// A system's default dates: placeholders.
+		{"1 January of two years, each held by 30", many("kyc", 2*30+400, distinct, "dob", record.KindDate, years(2)), 2},
+	}...)
 	exclusive := map[string]bool{"dob": true, "id": true}
 	all := func(int32) bool { return true }
 	for _, tt := range tests {

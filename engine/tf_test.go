@@ -457,3 +457,40 @@ func TestSpellingCountsEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestDateFrequencies checks the term frequencies of dates: a date many
+// people hold (1 January 1860, as a source writes the year alone) weighs
+// by its frequency; one person's copies, their names written with typos
+// and parts left out, are one holder of their date, which weighs as the
+// average date (frequency 0: the exact level's u), as do the dates held
+// once.
+func TestDateFrequencies(t *testing.T) {
+	csv := "id,name,dob\n"
+	for i := range 40 {
+		csv += fmt.Sprintf("y%d,Gi%c%c Fa%c%c,1860-01-01\n", i, 'a'+i%26, 'a'+i/26, 'a'+i/26, 'a'+i%26)
+	}
+	for i, name := range []string{"Thomas Stanford", "Thomas Stanford", "Thomas Stanford", "Tom Stanford", "Thomas Stanfrod", "Thomas"} {
+		csv += fmt.Sprintf("c%d,%s,1875-03-04\n", i, name)
+	}
+	for i := range 100 {
+		csv += fmt.Sprintf("o%d,Go%c%c Fo%c%c,19%02d-%02d-%02d\n", i, 'a'+i%26, 'a'+i/26, 'a'+i/26, 'a'+i%26, 20+i/12, 1+i%12, 1+i%28)
+	}
+	vals, _ := nameValues(t, t.TempDir(), csv)
+	dob := slices.IndexFunc(vals.comps, func(c *compare.Comparison) bool { return c.Spec.Feature == "dob" })
+	if dob < 0 || !vals.comps[dob].Spec.TF {
+		t.Fatalf("no date comparison with term frequencies among %d", len(vals.comps))
+	}
+	tf := vals.termFrequencies(dob)
+	// Holders: 40 of 1860 (no two names share a word), one of 1875, 100
+	// others: 141.
+	want := map[string]float64{"1860-01-01": 39.0 / 141}
+	if !maps.Equal(tf.values, want) {
+		t.Errorf("values %v, want %v", tf.values, want)
+	}
+	keys := vals.keys[dob]
+	for id := range keys.Len() {
+		if key := keys.Key(uint32(id)); key != "1860-01-01" && id != 0 && vals.freq[dob][id] != 0 {
+			t.Errorf("%s: frequency %v, want 0 (as the average date)", key, vals.freq[dob][id])
+		}
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"hash/maphash"
 	"maps"
 	"math"
 	"slices"
@@ -529,6 +530,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			counts[k] = int32(n)
 		}
 	}
+	dates := t.comps[i].Spec.Kind == record.KindDate
+	least := int32(2) // a key held by more gets a frequency of its own
+	if dates {
+		least = t.countDateHolders(col, counts, &total, holder)
+	}
 	if total == 0 {
 		return tfCounts{}
 	}
@@ -541,9 +547,11 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	tf.values = map[string]float64{}
 	for k, c := range counts {
 		switch {
-		case c > 2:
+		case c > least:
 			freq[k] = float64(c-1) / float64(total)
 			tf.values[keys.Key(uint32(k))] = freq[k]
+		case dates:
+			// no frequency of its own: as the exact level's u
 		case names && k != 0:
 			freq[k] = model.RareNameFrequency(keys.Key(uint32(k)), tf.tokenFreq, tf.min)
 		default:
@@ -717,30 +725,11 @@ func (t *valueTable) nameHolders(rs []int32, holder holderGroups, consistent boo
 		sc.groups = append(sc.groups, int32(i))
 	}
 	components := len(rs)
-	// joinRuns joins the records of each run of one key in sc.pairs, but
-	// for runs longer than limit.
-	joinRuns := func(limit int) {
-		slices.SortFunc(sc.pairs, func(a, b keyIndex) int { return cmp.Compare(a.key, b.key) })
-		for lo := 0; lo < len(sc.pairs); {
-			hi := lo + 1
-			for hi < len(sc.pairs) && sc.pairs[hi].key == sc.pairs[lo].key {
-				hi++
-			}
-			if hi-lo <= limit {
-				for _, p := range sc.pairs[lo+1 : hi] {
-					if sc.groups.join(sc.pairs[lo].i, p.i) {
-						components--
-					}
-				}
-			}
-			lo = hi
-		}
-	}
 	sc.pairs = sc.pairs[:0]
 	for i, r := range rs {
 		sc.pairs = append(sc.pairs, keyIndex{key: uint32(holder.of[r]), i: int32(i)})
 	}
-	joinRuns(len(rs))
+	components -= sc.joinRuns(len(rs))
 	for e, c := range t.comps {
 		if !c.Spec.Exclusive {
 			continue
@@ -754,7 +743,7 @@ func (t *valueTable) nameHolders(rs []int32, holder holderGroups, consistent boo
 				}
 			}
 		}
-		joinRuns(maxHolderRecords)
+		components -= sc.joinRuns(maxHolderRecords)
 	}
 	if consistent && components > 1 && components <= maxNameHolders {
 		components = t.consistentHolders(rs, sc)
@@ -861,12 +850,116 @@ func (t *valueTable) consistentHolders(rs []int32, sc *holderScratch) int {
 	return len(holders)
 }
 
-// holderScratch is what nameHolders works in, kept from one call to the
-// next.
+// holderScratch is what nameHolders and dateHolders work in, kept from
+// one call to the next.
 type holderScratch struct {
 	pairs  []keyIndex
 	groups unionFind
 	ids    []uint32
+}
+
+// joinRuns joins in groups the records (by index) of each run of one key
+// in pairs, but for runs longer than limit, and returns how many groups
+// it joined.
+func (sc *holderScratch) joinRuns(limit int) int {
+	joined := 0
+	slices.SortFunc(sc.pairs, func(a, b keyIndex) int { return cmp.Compare(a.key, b.key) })
+	for lo := 0; lo < len(sc.pairs); {
+		hi := lo + 1
+		for hi < len(sc.pairs) && sc.pairs[hi].key == sc.pairs[lo].key {
+			hi++
+		}
+		if hi-lo <= limit {
+			for _, p := range sc.pairs[lo+1 : hi] {
+				if sc.groups.join(sc.pairs[lo].i, p.i) {
+					joined++
+				}
+			}
+		}
+		lo = hi
+	}
+	return joined
+}
+
+// commonDateFactor is how many times the holders of the average date a
+// date's must be for it to weigh by its own frequency. Dates spread over
+// the days of the years a source spans; where there are fewer records
+// than days (Febrl's 5,000), a date held by three is no commoner than
+// most, and weighing it so would cost its true pairs (Febrl3's pairwise
+// F1 0.9939 → 0.9930 with every date held by more than two weighed).
+const commonDateFactor = 4
+
+// countDateHolders recounts, in counts (by exact key of a date
+// comparison, as termFrequencies counted them over holders; total their
+// sum), the holders of the dates held more than twice by person
+// (dateHolders), and returns commonDateFactor times the holders of the
+// average date: the dates held by more weigh by their own frequency, the
+// others as the average date (the exact level's u).
+func (t *valueTable) countDateHolders(col *column, counts []int32, total *int, holder holderGroups) int32 {
+	recsOf := map[uint32][]int32{}
+	var ids []uint32
+	for r := range len(col.cells) - 1 {
+		ids = col.keyIDs(int32(r), ids[:0])
+		for x, k := range ids {
+			if k != 0 && counts[k] > 2 && !containsID(ids[:x], k) {
+				recsOf[k] = append(recsOf[k], int32(r))
+			}
+		}
+	}
+	var sc holderScratch
+	seed := maphash.MakeSeed()
+	for k, rs := range recsOf {
+		n := t.dateHolders(rs, holder, seed, &sc)
+		*total -= int(counts[k]) - n
+		counts[k] = int32(n)
+	}
+	held := 0
+	for _, c := range counts[1:] {
+		if c > 0 {
+			held++
+		}
+	}
+	return max(2, int32(commonDateFactor*float64(*total)/float64(max(held, 1))))
+}
+
+// dateHolders counts the holders among records rs, which write one date:
+// records of one holder (see holders) are one, and so are records of one
+// name, or whose names share a word (Thomas Stanford, Tom Stanford,
+// Thomas) that fewer than maxHolderRecords of them write. A date that a
+// person's copies write, each with its own typos (Febrl's records, a
+// dozen to a person), is no commoner for them; a date many people write
+// (1 January 1860, as a source writes a year alone) is. Two people of
+// one date whose names share a word count as one: the fewest holders.
+func (t *valueTable) dateHolders(rs []int32, holder holderGroups, seed maphash.Seed, sc *holderScratch) int {
+	sc.groups = sc.groups[:0]
+	sc.pairs = sc.pairs[:0]
+	for i, r := range rs {
+		sc.groups = append(sc.groups, int32(i))
+		sc.pairs = append(sc.pairs, keyIndex{key: uint32(holder.of[r]), i: int32(i)})
+	}
+	components := len(rs) - sc.joinRuns(len(rs))
+	for e, c := range t.comps {
+		if !c.Spec.Kind.IsName() {
+			continue
+		}
+		sc.pairs = sc.pairs[:0]
+		for i, r := range rs {
+			for _, p := range t.cols[e].prepared(r) {
+				sc.pairs = append(sc.pairs, keyIndex{key: p.Key(), i: int32(i)})
+			}
+		}
+		components -= sc.joinRuns(len(rs))
+		sc.pairs = sc.pairs[:0]
+		for i, r := range rs {
+			for _, p := range t.cols[e].prepared(r) {
+				for _, tok := range p.Value().Tokens {
+					sc.pairs = append(sc.pairs, keyIndex{key: uint32(maphash.String(seed, tok)), i: int32(i)})
+				}
+			}
+		}
+		components -= sc.joinRuns(maxHolderRecords - 1)
+	}
+	return components
 }
 
 // keyIndex is a key held by the i-th record of a list.
@@ -1241,7 +1334,9 @@ func keyAdjustments(ctx context.Context, keys *compare.Keys, freq []float64, u f
 	err := parallel(ctx, len(tf), workers, func(lo, hi int) {
 		for k := max(lo, 1); k < hi; k++ {
 			if freq != nil {
-				tf[k] = math.Log2(u / freq[k])
+				if freq[k] > 0 { // 0: none of its own (a date few hold)
+					tf[k] = math.Log2(u / freq[k])
+				}
 			} else {
 				tf[k] = adjust(i, keys.Key(uint32(k)))
 			}

@@ -1176,3 +1176,24 @@ func TestFormsWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestDateTF: an exact match on a date the model lists weighs by its
+// frequency (1 January 1860, as a source writes the year alone, held by
+// many); a date it does not list (held by few, as most dates are) weighs
+// as the exact level says, neither more nor less.
+func TestDateTF(t *testing.T) {
+	m := testModel()
+	dob := &m.Comparisons[1]
+	dob.TF, dob.TFMin = true, 1e-6
+	dob.TFTable = map[string]float64{"1860-01-01": 0.01}
+	s, err := readBack(t, m).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.TFAdjust(1, "1860-01-01"), math.Log2(0.002/0.01); math.Abs(got-want) > 1e-9 {
+		t.Errorf("TFAdjust(1860-01-01) = %v, want %v", got, want)
+	}
+	if got := s.TFAdjust(1, "1975-03-04"); got != 0 {
+		t.Errorf("TFAdjust(1975-03-04) = %v, want 0 (a date few hold: the exact level's u)", got)
+	}
+}

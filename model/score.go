@@ -795,6 +795,8 @@ func (s *Scorer) tfFrequency(i int, v, form string, orgs bool) (tf float64, word
 			return c.TFTokenMin
 		}, c.TFMin)
 		words = tf < c.TFMin
+	case c.Kind == record.KindDate:
+		tf = c.Levels[0].U // a date few hold is as common as the average date
 	default:
 		tf = c.TFMin
 	}
