@@ -494,3 +494,24 @@ func TestDateFrequencies(t *testing.T) {
 		}
 	}
 }
+
+// TestNameHoldersDateTypos: the records of a name whose dates of birth
+// are one digit apart (the year's last, the month's, the day's) are one
+// person's copies, one holder of the name; a parent's and a junior's
+// dates, decades apart, are two.
+func TestNameHoldersDateTypos(t *testing.T) {
+	csv := "id,name,dob\n" +
+		"a1,Joseph Carpue,1764-05-04\n" +
+		"a2,Joseph Carpue,1764-04-04\n" + // the month mistyped
+		"a3,Joseph Carpue,1764-02-04\n" +
+		"a4,Joseph Carpue,1765-05-04\n" + // the year's last digit
+		"b1,Ann Lee,1950-06-18\n" + // three generations of one name
+		"b2,Ann Lee,1970-06-18\n" +
+		"b3,Ann Lee,1990-06-18\n"
+	vals, name := nameValues(t, t.TempDir(), csv)
+	tf := vals.termFrequencies(name)
+	// Holders: Joseph Carpue 1, Ann Lee 3.
+	if want := map[string]float64{"ann lee": 2.0 / 4}; !maps.Equal(tf.values, want) {
+		t.Errorf("values %v, want %v", tf.values, want)
+	}
+}
