@@ -491,8 +491,15 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names && holdersWithName > 0 {
 		tf.tokenMin = 1 / float64(holdersWithName)
 		tf.tokens = map[string]float64{}
-		tokN = spellingCounts(tokens, tokN)
+		var from []int32
+		tokN, from = spellingCounts(tokens, tokN)
 		company := tokenCompany(keyToks, tokN, holdersWithName)
+		for n, f := range from {
+			// A token counted as its commoner spelling keeps that
+			// spelling's company too: SIDNSY, a typo of SIDNEY, has met
+			// PELHAM alone, which says nothing of how common it is.
+			company[n] = company[f]
+		}
 		for n, c := range tokN {
 			if c > 2 {
 				tf.tokens[tokens[n]] = min(float64(c-1)/float64(holdersWithName)/math.Sqrt(company[n]), 1)
@@ -1761,8 +1768,9 @@ func tokenCompany(keyToks [][]int32, counts []int32, holders int) []float64 {
 // most common spelling one edit away (the first letter kept; tokens of
 // four letters or more): ANDREY is the ANDREI of another transliteration,
 // and two records that agree on it are no likelier one person than two
-// that agree on ANDREI.
-func spellingCounts(tokens []string, counts []int32) []int32 {
+// that agree on ANDREI. It returns the counts so raised, and for each
+// token the one whose count it took (itself when none).
+func spellingCounts(tokens []string, counts []int32) ([]int32, []int32) {
 	// Each spelling and each of it with a letter left out (the first
 	// kept) is hashed, a polynomial over its letters and its length: two
 	// tokens one edit apart share one, and so do two with letters swapped
@@ -1798,15 +1806,25 @@ func spellingCounts(tokens []string, counts []int32) []int32 {
 			f(h*base + uint64(n-1))
 		}
 	}
-	best := map[uint64]int32{}
+	type spelling struct{ count, token int32 }
+	best := map[uint64]spelling{}
 	for n, tok := range tokens {
 		if c := counts[n]; c > 2 {
-			variants(tok, func(v uint64) { best[v] = max(best[v], c) })
+			variants(tok, func(v uint64) {
+				if b, ok := best[v]; !ok || c > b.count || c == b.count && int32(n) < b.token {
+					best[v] = spelling{c, int32(n)}
+				}
+			})
 		}
 	}
-	out := slices.Clone(counts)
+	out, from := slices.Clone(counts), make([]int32, len(counts))
 	for n, tok := range tokens {
-		variants(tok, func(v uint64) { out[n] = max(out[n], best[v]) })
+		from[n] = int32(n)
+		variants(tok, func(v uint64) {
+			if b, ok := best[v]; ok && b.count > out[n] {
+				out[n], from[n] = b.count, b.token
+			}
+		})
 	}
-	return out
+	return out, from
 }
