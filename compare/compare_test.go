@@ -569,7 +569,7 @@ func TestNicknames(t *testing.T) {
 		{"alex", "alexander", true}, {"alejandro", "alexander", true}, {"william", "william", false},
 		{"william", "robert", false}, {"zzz", "zzz2", false},
 		{"rafa", "rafael", true}, {"khaled", "khalid", true}, {"fatma", "fatima", true}, {"masha", "maria", true},
-		{"hans", "johannes", true}, {"gianni", "john", true},
+		{"hans", "johannes", true}, {"gianni", "john", true}, {"eddy", "edward", true}, {"mo", "maurice", true}, {"hettie", "esther", true},
 		// a surname of the same stem is no nickname: John Russ, John Russell
 		{"russ", "russell", false}, {"mitch", "mitchell", false}, {"marty", "martin", false},
 	}

@@ -25,7 +25,7 @@ daniel dan danny
 david dave davy
 deborah debbie deb debra
 dorothy dot dottie
-edward ed eddie ted ned eduardo lalo
+edward ed eddie eddy ted ned eduardo lalo
 elizabeth liz lizzie beth betty bess lisa eliza elisabeth isabel
 frances fran frannie francisca paca
 francis frank fran francisco pancho paco kiko
@@ -97,6 +97,8 @@ theodore ted teddy theo
 vincent vince vinny
 walter walt wally
 winifred winnie
+maurice mo
+esther essie hester hettie hetty
 cynthia cindy
 jeffrey jeff geoffrey
 judith judy
