@@ -86,11 +86,13 @@ type result struct {
 // reviewQueue is what a run leaves people to review: its pairs, the
 // records they hold in doubt (live.GroupReviews), and the share of the
 // pairs whose records truth puts in one entity, by the model's
-// probability where it says the pair is in the review band.
+// probability where it says the pair is in the review band. A pair of a
+// record truth does not score (the German-style register's officers) is
+// no verdict either way: counted apart (unscored), not in the shares.
 type reviewQueue struct {
-	pairs, groups int
-	same          float64    // share of the pairs that are one entity (−1: none)
-	band          [3]float64 // of the band's pairs at 0.6–0.7, 0.7–0.8, 0.8–0.9, the share that are one entity (−1: none)
+	pairs, groups, unscored int
+	same                    float64    // share of the scored pairs that are one entity (−1: none)
+	band                    [3]float64 // of the band's scored pairs at 0.6–0.7, 0.7–0.8, 0.8–0.9, the share that are one entity (−1: none)
 }
 
 // queueOf measures the review queue of a run against truth.
@@ -103,7 +105,11 @@ func queueOf(review []engine.ReviewPair, truth map[record.Key]string) reviewQueu
 		rs[i] = record.Review{A: p.A, B: p.B, Weight: p.Weight, Reason: p.Reason}
 		ea, okA := truth[p.A]
 		eb, okB := truth[p.B]
-		one := okA && okB && ea == eb
+		if !okA || !okB {
+			q.unscored++
+			continue
+		}
+		one := ea == eb
 		if one {
 			same++
 		}
@@ -117,8 +123,8 @@ func queueOf(review []engine.ReviewPair, truth map[record.Key]string) reviewQueu
 		}
 	}
 	q.groups = len(live.GroupReviews(rs))
-	if q.pairs > 0 {
-		q.same = float64(same) / float64(q.pairs)
+	if scored := q.pairs - q.unscored; scored > 0 {
+		q.same = float64(same) / float64(scored)
 	}
 	for k := range inBand {
 		if inBand[k] > 0 {
@@ -425,10 +431,12 @@ decide a group at a time (` + "`live.GroupReviews`" + `), and, with the truth as
 share of the pairs that are one entity, over the queue and in each tenth of the review
 band (the share the model's probability there would promise is 0.65, 0.75, 0.85: below
 it, the model is surer of those pairs than their truth allows; the workbench's model view
-counts reviewers' verdicts so):
+counts reviewers' verdicts so). The shares leave out the pairs of a record the truth does
+not score (the German-style register's officers: until 7 December they counted as two
+entities, and its queue read 0.16 one entity):
 
-| data | pairs in review | records in doubt | one entity | band 0.6–0.7 | band 0.7–0.8 | band 0.8–0.9 |
-|---|---:|---:|---:|---:|---:|---:|
+| data | pairs in review | of them unscored | records in doubt | one entity | band 0.6–0.7 | band 0.7–0.8 | band 0.8–0.9 |
+|---|---:|---:|---:|---:|---:|---:|---:|
 `)
 	share := func(x float64) string {
 		if x < 0 {
@@ -437,7 +445,7 @@ counts reviewers' verdicts so):
 		return fmt.Sprintf("%.2f", x)
 	}
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s |\n", r.name, r.queue.pairs, r.queue.groups,
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %s | %s | %s |\n", r.name, r.queue.pairs, r.queue.unscored, r.queue.groups,
 			share(r.queue.same), share(r.queue.band[0]), share(r.queue.band[1]), share(r.queue.band[2]))
 	}
 	b.WriteString(`
