@@ -3,7 +3,6 @@ package engine
 import (
 	"cmp"
 	"context"
-	"hash/maphash"
 	"maps"
 	"math"
 	"slices"
@@ -892,18 +891,24 @@ func (t *valueTable) joinDateTypos(e int, rs []int32, sc *holderScratch) int {
 				if at == 3 && d[5:] == "01-01" {
 					continue // a year alone, as many write it: 1970 and 1971 are two
 				}
-				// FNV-1a of the date with the digit at at left out, and at
-				h := uint32(2166136261) ^ uint32(at)
-				for j := range len(d) {
-					if j != at {
-						h = (h ^ uint32(d[j])) * 16777619
-					}
-				}
-				sc.pairs = append(sc.pairs, keyIndex{key: h, i: int32(i)})
+				sc.pairs = append(sc.pairs, keyIndex{key: fnv32(d, at), i: int32(i)})
 			}
 		}
 	}
 	return sc.joinRuns(maxHolderRecords)
+}
+
+// fnv32 is FNV-1a of s, but for its byte at skip (−1: none), mixed with
+// skip: a key of joinRuns that is the same from one run to the next, so
+// that a model trained twice is the same.
+func fnv32(s string, skip int) uint32 {
+	h := uint32(2166136261) ^ uint32(skip+1)
+	for j := range len(s) {
+		if j != skip {
+			h = (h ^ uint32(s[j])) * 16777619
+		}
+	}
+	return h
 }
 
 // joinRuns joins in groups the records (by index) of each run of one key
@@ -955,9 +960,8 @@ func (t *valueTable) countDateHolders(col *column, counts []int32, total *int, h
 		}
 	}
 	var sc holderScratch
-	seed := maphash.MakeSeed()
 	for k, rs := range recsOf {
-		n := t.dateHolders(rs, holder, seed, &sc)
+		n := t.dateHolders(rs, holder, &sc)
 		*total -= int(counts[k]) - n
 		counts[k] = int32(n)
 	}
@@ -978,7 +982,7 @@ func (t *valueTable) countDateHolders(col *column, counts []int32, total *int, h
 // dozen to a person), is no commoner for them; a date many people write
 // (1 January 1860, as a source writes a year alone) is. Two people of
 // one date whose names share a word count as one: the fewest holders.
-func (t *valueTable) dateHolders(rs []int32, holder holderGroups, seed maphash.Seed, sc *holderScratch) int {
+func (t *valueTable) dateHolders(rs []int32, holder holderGroups, sc *holderScratch) int {
 	sc.groups = sc.groups[:0]
 	sc.pairs = sc.pairs[:0]
 	for i, r := range rs {
@@ -1001,7 +1005,7 @@ func (t *valueTable) dateHolders(rs []int32, holder holderGroups, seed maphash.S
 		for i, r := range rs {
 			for _, p := range t.cols[e].prepared(r) {
 				for _, tok := range p.Value().Tokens {
-					sc.pairs = append(sc.pairs, keyIndex{key: uint32(maphash.String(seed, tok)), i: int32(i)})
+					sc.pairs = append(sc.pairs, keyIndex{key: fnv32(tok, -1), i: int32(i)})
 				}
 			}
 		}
