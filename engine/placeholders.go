@@ -38,11 +38,12 @@ type FoundPlaceholder struct {
 }
 
 // findPlaceholders returns the placeholders of the exclusive features of
-// recs, which come source by source (as Load gives them). Only records
-// counted counts (one of each set of copies); of dates, only those known
-// to the day (a year alone is held by many by nature). Sources are read
-// on workers side by side.
-func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted func(int32) bool, workers int) []FoundPlaceholder {
+// recs, which come source by source (as Load gives them), and the dates
+// of 1 January that would be but are years written so (yearsKept). Only
+// records counted counts (one of each set of copies); of dates, only
+// those known to the day (a year alone is held by many by nature).
+// Sources are read on workers side by side.
+func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted func(int32) bool, workers int) (found, years []FoundPlaceholder) {
 	seed := maphash.MakeSeed()
 	var ranges [][2]int // each source's records
 	for lo := 0; lo < len(recs); {
@@ -53,13 +54,13 @@ func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted f
 		ranges = append(ranges, [2]int{lo, hi})
 		lo = hi
 	}
-	found := make([][]FoundPlaceholder, len(ranges))
+	bySource, yearsBySource := make([][]FoundPlaceholder, len(ranges)), make([][]FoundPlaceholder, len(ranges))
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for range max(1, min(workers, len(ranges))) {
 		wg.Go(func() {
 			for i := range work {
-				found[i] = sourcePlaceholders(recs, ranges[i][0], ranges[i][1], exclusive, counted, seed)
+				bySource[i], yearsBySource[i] = sourcePlaceholders(recs, ranges[i][0], ranges[i][1], exclusive, counted, seed)
 			}
 		})
 	}
@@ -68,16 +69,17 @@ func findPlaceholders(recs []record.Record, exclusive map[string]bool, counted f
 	}
 	close(work)
 	wg.Wait()
-	out := slices.Concat(found...)
-	slices.SortFunc(out, func(a, b FoundPlaceholder) int {
-		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Feature, b.Feature), cmp.Compare(a.Value, b.Value))
-	})
-	return out
+	sorted := func(ps []FoundPlaceholder) []FoundPlaceholder {
+		slices.SortFunc(ps, func(a, b FoundPlaceholder) int {
+			return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Feature, b.Feature), cmp.Compare(a.Value, b.Value))
+		})
+		return ps
+	}
+	return sorted(slices.Concat(bySource...)), sorted(slices.Concat(yearsBySource...))
 }
 
 // sourcePlaceholders is findPlaceholders of one source's records, lo..hi.
-func sourcePlaceholders(recs []record.Record, lo, hi int, exclusive map[string]bool, counted func(int32) bool, seed maphash.Seed) []FoundPlaceholder {
-	var out []FoundPlaceholder
+func sourcePlaceholders(recs []record.Record, lo, hi int, exclusive map[string]bool, counted func(int32) bool, seed maphash.Seed) (out, years []FoundPlaceholder) {
 	// The hashes of each exclusive feature's values, in one pass.
 	var features []string
 	var byFeature [][]uint64
@@ -160,9 +162,10 @@ func sourcePlaceholders(recs []record.Record, lo, hi int, exclusive map[string]b
 				found = append(found, FoundPlaceholder{Source: recs[lo].Key.Source, Feature: f, Value: v, Records: h.records, Names: names})
 			}
 		}
-		out = append(out, yearsKept(found)...)
+		kept, asYears := yearsKept(found)
+		out, years = append(out, kept...), append(years, asYears...)
 	}
-	return out
+	return out, years
 }
 
 // minYearsAsJanuary is how many dates of 1 January of different years
@@ -170,22 +173,24 @@ func sourcePlaceholders(recs []record.Record, lo, hi int, exclusive map[string]b
 // alone so.
 const minYearsAsJanuary = 5
 
-// yearsKept returns found, the placeholders of one feature of a source,
-// but for its dates of 1 January where minYearsAsJanuary or more are: a
-// source that writes a year alone as 1 January of it (Wikidata's dates of
-// birth known to the year, a register's dates of refugees born in a year
-// it knows) has many such dates held by many, each of a year, not of no
-// value. They are kept, and weighed by how many hold them (dates' term
-// frequencies). One or two (01/01/1900, 01/01/1970) are a system's
-// defaults, and are not.
-func yearsKept(found []FoundPlaceholder) []FoundPlaceholder {
-	isJanuary := func(p FoundPlaceholder) bool {
-		return len(p.Value) == len("2006-01-02") && strings.HasSuffix(p.Value, "-01-01")
+// yearsKept splits found, the placeholders of one feature of a source,
+// into the placeholders and its dates of 1 January where minYearsAsJanuary
+// or more are: a source that writes a year alone as 1 January of it
+// (Wikidata's dates of birth known to the year, a register's dates of
+// refugees born in a year it knows) has many such dates held by many,
+// each of a year, not of no value. They are kept, and weighed by how many
+// hold them (dates' term frequencies). One or two (01/01/1900,
+// 01/01/1970) are a system's defaults, and are placeholders.
+func yearsKept(found []FoundPlaceholder) (placeholders, years []FoundPlaceholder) {
+	for _, p := range found {
+		if len(p.Value) == len("2006-01-02") && strings.HasSuffix(p.Value, "-01-01") {
+			years = append(years, p)
+		}
 	}
-	if n := len(slices.DeleteFunc(slices.Clone(found), func(p FoundPlaceholder) bool { return !isJanuary(p) })); n < minYearsAsJanuary {
-		return found
+	if len(years) < minYearsAsJanuary {
+		return found, nil
 	}
-	return slices.DeleteFunc(found, isJanuary)
+	return slices.DeleteFunc(found, func(p FoundPlaceholder) bool { return slices.Contains(years, p) }), years
 }
 
 // eachCandidate calls fn with each value of feature f of the records

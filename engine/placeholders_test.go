@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/concord-er/concord/record"
@@ -89,14 +90,17 @@ func TestFindPlaceholders(t *testing.T) {
 	exclusive := map[string]bool{"dob": true, "id": true}
 	all := func(int32) bool { return true }
 	for _, tt := range tests {
-		got := findPlaceholders(tt.recs, exclusive, all, 2)
+		got, years := findPlaceholders(tt.recs, exclusive, all, 2)
 		if len(got) != tt.want {
 			t.Errorf("%s: found %+v, want %d", tt.name, got, tt.want)
+		}
+		if want := strings.HasPrefix(tt.name, "1 January of five"); want != (len(years) == 5) || !want && len(years) != 0 {
+			t.Errorf("%s: years %+v", tt.name, years)
 		}
 	}
 	// Copies count once: 30 records of which 20 are copies of one.
 	recs := many("kyc", 30, distinct, "id", record.KindIdentifier, func(int) record.Value { return val(record.KindIdentifier, "SEEFILE", "") })
-	if got := findPlaceholders(recs, exclusive, func(i int32) bool { return i < 10 }, 2); len(got) != 0 {
+	if got, _ := findPlaceholders(recs, exclusive, func(i int32) bool { return i < 10 }, 2); len(got) != 0 {
 		t.Errorf("copies counted: %+v", got)
 	}
 	// Dropped from a record's own slice, the others' kept.

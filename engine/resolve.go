@@ -92,6 +92,10 @@ type ResolveStats struct {
 	// Placeholders are the values read as missing because so many records
 	// of one source, of different names, held them (see findPlaceholders).
 	Placeholders []FoundPlaceholder `json:"placeholders,omitempty"`
+	// YearsAsJanuary are the dates of 1 January that would be
+	// placeholders but for their number: years a date field writes so
+	// (yearsKept), kept as values.
+	YearsAsJanuary []FoundPlaceholder `json:"years_as_january,omitempty"`
 	// FieldAliases are the fields read as another source's feature of
 	// another name, as the model keeps them: found by training
 	// (learnAliases), or the given model's.
@@ -333,8 +337,11 @@ func Resolve(ctx context.Context, cfg *config.Config, reject func(Reject) error,
 	if m != nil {
 		isPlaceholder = m.PlaceholderSet()
 	} else {
-		found := findPlaceholders(recs, exclusive, copyOf.counted, opt.Workers)
-		res.Stats.Placeholders = found
+		found, years := findPlaceholders(recs, exclusive, copyOf.counted, opt.Workers)
+		res.Stats.Placeholders, res.Stats.YearsAsJanuary = found, years
+		if len(years) > 0 {
+			res.Stats.Warnings = append(res.Stats.Warnings, fmt.Sprintf("%d dates of 1 January, each held by many records of one source with different names, were read as the years a source writes so and kept, not as missing values (see years_as_january)", len(years)))
+		}
 		if len(found) > 0 {
 			isPlaceholder = placeholderSet(found)
 			res.Stats.Warnings = append(res.Stats.Warnings, fmt.Sprintf("%d values of ids or dates, each held by many records of one source with different names, were read as missing: placeholders a file writes for none (see placeholders)", len(found)))
