@@ -275,7 +275,10 @@ type Comparison struct {
 	// TFTable holds the relative frequency of values held more than twice,
 	// keyed by TFKey (see Model.TFSalt), leaving one holder out: the
 	// frequency of a value among the others of the one that holds it.
-	// Other values get TFMin, the frequency of a value held once.
+	// Other values get TFMin, the frequency of a value held once. Of
+	// dates, it holds those held by more than four times the average
+	// date's holders, and other dates take the exact level's u (no
+	// adjustment): a date few hold is as common as most.
 	TFTable map[string]float64 `json:"tf_table,omitempty"`
 	TFMin   float64            `json:"tf_min,omitempty"`
 	// TFTokens holds, for names, the share of holders whose names hold a
