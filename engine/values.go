@@ -112,6 +112,28 @@ func (c *column) singleKey(r int32) uint32 {
 	return c.vals[c.cells[r].at].Key()
 }
 
+// recordsOfCommon returns, for each exact key held more than twice
+// (counts, by key id), the records that hold it, each once, of those
+// keep marks (nil: all): the records whose holders termFrequencies counts
+// again, gathered in a pass of their own so that the many keys held once
+// or twice gather nothing.
+func (c *column) recordsOfCommon(counts []int32, keep []bool) map[uint32][]int32 {
+	out := map[uint32][]int32{}
+	var ids []uint32
+	for r := range int32(len(c.cells) - 1) {
+		if keep != nil && !keep[r] {
+			continue
+		}
+		ids = c.keyIDs(r, ids[:0])
+		for x, k := range ids {
+			if k != 0 && counts[k] > 2 && !containsID(ids[:x], k) {
+				out[k] = append(out[k], r)
+			}
+		}
+	}
+	return out
+}
+
 // keyIDs appends the exact key ids of record r's values to buf.
 func (c *column) keyIDs(r int32, buf []uint32) []uint32 {
 	for _, p := range c.prepared(r) {
@@ -509,20 +531,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 		// Names held more than twice, counted again by person: their
 		// records are gathered in a second pass, so that the many names
 		// held once or twice gather nothing.
-		recsOf := map[uint32][]int32{} // name key → its identified records
-		orgs := map[uint32]bool{}      // names an organisation writes
-		for r := range len(col.cells) - 1 {
-			if !identified[r] {
-				continue
-			}
-			ids = col.keyIDs(int32(r), ids[:0])
-			for x, k := range ids {
-				if k != 0 && counts[k] > 2 && !containsID(ids[:x], k) {
-					recsOf[k] = append(recsOf[k], int32(r))
-					orgs[k] = orgs[k] || model.OrgName(col.prepared(int32(r))[x].Value())
-				}
-			}
-		}
+		recsOf := col.recordsOfCommon(counts, identified) // name key → its identified records
 		var sc holderScratch
 		identifiedTotal := float64(total)
 		for k, rs := range recsOf {
@@ -530,7 +539,8 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			// written in several sources, than several people's. (Two
 			// companies' registrations and a payment's account of one name
 			// are told apart by organisations' own counts: orgNameFrequency.)
-			rare := !orgs[k] && model.RareNameFrequency(keys.Key(k), tf.tokenFreq, 1/identifiedTotal)*identifiedTotal < maxExpectedHolders
+			org := slices.ContainsFunc(rs, func(r int32) bool { v, _ := col.withKey(r, k); return model.OrgName(v) })
+			rare := !org && model.RareNameFrequency(keys.Key(k), tf.tokenFreq, 1/identifiedTotal)*identifiedTotal < maxExpectedHolders
 			n := t.nameHolders(rs, holder, rare, &sc)
 			total -= int(counts[k]) - n
 			counts[k] = int32(n)
@@ -726,16 +736,7 @@ func orgNameFrequency(held map[sourceKey]holderCount, nS int, once float64) floa
 // make rare), it counts the fewest holders the groups so joined can be
 // (consistentHolders).
 func (t *valueTable) nameHolders(rs []int32, holder holderGroups, consistent bool, sc *holderScratch) int {
-	sc.groups = sc.groups[:0]
-	for i := range rs {
-		sc.groups = append(sc.groups, int32(i))
-	}
-	components := len(rs)
-	sc.pairs = sc.pairs[:0]
-	for i, r := range rs {
-		sc.pairs = append(sc.pairs, keyIndex{key: uint32(holder.of[r]), i: int32(i)})
-	}
-	components -= sc.joinRuns(len(rs))
+	components := sc.byHolder(rs, holder)
 	for e, c := range t.comps {
 		if !c.Spec.Exclusive {
 			continue
@@ -911,6 +912,17 @@ func fnv32(s string, skip int) uint32 {
 	return h
 }
 
+// byHolder starts sc's groups of records rs (by index) as their holders
+// (see holders) join them, and returns how many groups there are.
+func (sc *holderScratch) byHolder(rs []int32, holder holderGroups) int {
+	sc.groups, sc.pairs = sc.groups[:0], sc.pairs[:0]
+	for i, r := range rs {
+		sc.groups = append(sc.groups, int32(i))
+		sc.pairs = append(sc.pairs, keyIndex{key: uint32(holder.of[r]), i: int32(i)})
+	}
+	return len(rs) - sc.joinRuns(len(rs))
+}
+
 // joinRuns joins in groups the records (by index) of each run of one key
 // in pairs, but for runs longer than limit, and returns how many groups
 // it joined.
@@ -949,18 +961,8 @@ const commonDateFactor = 4
 // average date: the dates held by more weigh by their own frequency, the
 // others as the average date (the exact level's u).
 func (t *valueTable) countDateHolders(col *column, counts []int32, total *int, holder holderGroups) int32 {
-	recsOf := map[uint32][]int32{}
-	var ids []uint32
-	for r := range len(col.cells) - 1 {
-		ids = col.keyIDs(int32(r), ids[:0])
-		for x, k := range ids {
-			if k != 0 && counts[k] > 2 && !containsID(ids[:x], k) {
-				recsOf[k] = append(recsOf[k], int32(r))
-			}
-		}
-	}
 	var sc holderScratch
-	for k, rs := range recsOf {
+	for k, rs := range col.recordsOfCommon(counts, nil) {
 		n := t.dateHolders(rs, holder, &sc)
 		*total -= int(counts[k]) - n
 		counts[k] = int32(n)
@@ -983,13 +985,7 @@ func (t *valueTable) countDateHolders(col *column, counts []int32, total *int, h
 // (1 January 1860, as a source writes a year alone) is. Two people of
 // one date whose names share a word count as one: the fewest holders.
 func (t *valueTable) dateHolders(rs []int32, holder holderGroups, sc *holderScratch) int {
-	sc.groups = sc.groups[:0]
-	sc.pairs = sc.pairs[:0]
-	for i, r := range rs {
-		sc.groups = append(sc.groups, int32(i))
-		sc.pairs = append(sc.pairs, keyIndex{key: uint32(holder.of[r]), i: int32(i)})
-	}
-	components := len(rs) - sc.joinRuns(len(rs))
+	components := sc.byHolder(rs, holder)
 	for e, c := range t.comps {
 		if !c.Spec.Kind.IsName() {
 			continue
