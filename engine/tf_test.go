@@ -420,6 +420,31 @@ func TestSpellingCounts(t *testing.T) {
 	}
 }
 
+// TestOwnNameWords: a name token is a name of its own when more than two
+// holders hold it and no token a letter away, whatever the letter, is
+// held by more than model.SameNameRatio times as many.
+func TestOwnNameWords(t *testing.T) {
+	for _, c := range []struct {
+		tokens []string
+		counts []int32
+		want   []bool
+	}{
+		{[]string{"ming", "ping", "ling"}, []int32{40, 30, 25}, []bool{true, true, true}}, // syllables of Chinese given names
+		{[]string{"henry", "jenry"}, []int32{341, 4}, []bool{true, false}},                // a typo a large set holds a few times
+		{[]string{"william", "eilliam", "silliam"}, []int32{580, 5, 3}, []bool{true, false, false}},
+		{[]string{"william", "williams"}, []int32{580, 99}, []bool{true, true}},     // a surname a letter from a given name
+		{[]string{"andrei", "andrey"}, []int32{61, 3}, []bool{true, false}},         // more than 20 times as many
+		{[]string{"andrei", "andrey"}, []int32{60, 3}, []bool{true, true}},          // a spelling enough write
+		{[]string{"hu", "zhu", "u"}, []int32{30, 20, 50}, []bool{true, true, true}}, // short words too; one letter is no name's neighbour
+		{[]string{"ivan", "ivana"}, []int32{2, 1}, []bool{false, false}},            // none held more than twice
+		{[]string{"müller", "muller"}, []int32{3, 80}, []bool{false, true}},         // letters, not bytes
+	} {
+		if got := ownNameWords(c.tokens, c.counts); !slices.Equal(got, c.want) {
+			t.Errorf("%v %v: %v, want %v", c.tokens, c.counts, got, c.want)
+		}
+	}
+}
+
 // TestSpellingCountsEdits: any token of four letters or more and one a
 // single edit from it past its first letter (a letter changed, dropped or
 // added, in any alphabet) count alike; two tokens three edits apart or

@@ -338,6 +338,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 			}
 			if tf.tokens != nil {
 				mc.TFTokens, mc.TFTokenMin = saltedKeys(tfSalt, tf.tokens), tf.tokenMin
+				mc.TFNameWords = saltedList(tfSalt, tf.names)
 			}
 		}
 		m.Comparisons = append(m.Comparisons, mc)
@@ -621,6 +622,17 @@ const (
 	minRefineMatches = 50
 	refineSmoothing  = 0.5
 )
+
+// saltedList returns the TFKeys of values under salt, sorted (nil for
+// none).
+func saltedList(salt []byte, values []string) []string {
+	var out []string
+	for _, v := range values {
+		out = append(out, model.TFKey(salt, v))
+	}
+	slices.Sort(out)
+	return out
+}
 
 // saltedKeys returns the frequencies of a term-frequency table keyed as
 // model.json keeps them: each value by model.TFKey under salt.

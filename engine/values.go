@@ -512,6 +512,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names && holdersWithName > 0 {
 		tf.tokenMin = 1 / float64(holdersWithName)
 		tf.tokens = map[string]float64{}
+		own := tokN
 		var from []int32
 		tokN, from = spellingCounts(tokens, tokN)
 		company := tokenCompany(keyToks, tokN, holdersWithName)
@@ -521,9 +522,15 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			// PELHAM alone, which says nothing of how common it is.
 			company[n] = company[f]
 		}
+		for n, own := range ownNameWords(tokens, own) {
+			if own {
+				tf.names = append(tf.names, tokens[n])
+			}
+		}
 		for n, c := range tokN {
 			if c > 2 {
 				tf.tokens[tokens[n]] = min(float64(c-1)/float64(holdersWithName)/math.Sqrt(company[n]), 1)
+
 			}
 		}
 	}
@@ -1052,7 +1059,10 @@ type tfCounts struct {
 	min      float64            // a key held once or twice
 	tokens   map[string]float64 // name tokens held more than twice
 	tokenMin float64
-	orgOnce  float64 // model.Comparison.TFOrgOnce; 0 for none
+	// names are the tokens that are names of their own (ownNameWords,
+	// model.Comparison.TFNameWords).
+	names   []string
+	orgOnce float64 // model.Comparison.TFOrgOnce; 0 for none
 	// orgValues are model.Comparison.TFOrgTable: with orgOnce, the
 	// organisations' names not one's own; orgForms
 	// model.Comparison.TFOrgForms, keyed by model.OrgFormKey.
@@ -1543,16 +1553,22 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 		return 0
 	}
 	room := p.level[i][1].w - p.level[i][l].w // model.NearRoom
+	words := func(w string) bool { return p.scorer.NameWord(i, w) }
 	if p.shared != nil && k >= 0 {
 		switch p.shared.keys[k*p.shared.n+p.shared.at[i]] {
 		case nearSlip:
+			// Read when they were not yet counted: the words apart, when
+			// both are names of their own, may make the two names two.
+			if pa, pb := &col.prepared(a)[0], &col.prepared(b)[0]; model.TwoNames(pa, pb, words) && !model.NearSlip(p.t.comps[i], int(l), pa, pb, words) {
+				return 0
+			}
 			return model.NearAdjust(min(tf[col.singleKey(a)], tf[col.singleKey(b)]), room)
 		case sharedUnread: // read both records' names below
 		default: // no slip, or a shared name (a nickname level's other case)
 			return 0
 		}
 	}
-	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] }, room)
+	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] }, room, words)
 }
 
 // sharedNames holds, for each candidate and each name comparison whose
@@ -1624,7 +1640,7 @@ func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uin
 					shared, ok = c.SharedName(&pa[0], &pb[0])
 				}
 				switch {
-				case !ok && isNear && model.NearSlip(c, l, &pa[0], &pb[0]):
+				case !ok && isNear && model.NearSlip(c, l, &pa[0], &pb[0], nil): // the words' frequencies are weighed later (model.TwoNames)
 					sh.keys[k*sh.n+j] = nearSlip
 				case !ok:
 					sh.keys[k*sh.n+j] = sharedNone
@@ -1771,46 +1787,12 @@ func tokenCompany(keyToks [][]int32, counts []int32, holders int) []float64 {
 // that agree on ANDREI. It returns the counts so raised, and for each
 // token the one whose count it took (itself when none).
 func spellingCounts(tokens []string, counts []int32) ([]int32, []int32) {
-	// Each spelling and each of it with a letter left out (the first
-	// kept) is hashed, a polynomial over its letters and its length: two
-	// tokens one edit apart share one, and so do two with letters swapped
-	// (or, rarely, another two edits: a letter dropped from one, another
-	// added at its end). The hashes of a token's spellings with a letter
-	// left out come from its prefixes' and suffixes' in one pass each.
-	const base = 1099511628211
-	var letters []rune
-	var prefix, suffix, power []uint64
-	variants := func(tok string, f func(uint64)) {
-		letters = letters[:0]
-		for _, c := range tok {
-			letters = append(letters, c)
-		}
-		n := len(letters)
-		if n < 4 {
-			return
-		}
-		// prefix[i]: letters[:i]; suffix[i]: letters[i:], each a
-		// polynomial with the last letter's power 0; power[i]: base^i.
-		prefix, suffix, power = append(prefix[:0], 0), slices.Grow(suffix[:0], n+1)[:n+1], append(power[:0], 1)
-		suffix[n] = 0
-		for i, c := range letters {
-			prefix = append(prefix, prefix[i]*base+uint64(c))
-			power = append(power, power[i]*base)
-		}
-		for i := n - 1; i >= 0; i-- {
-			suffix[i] = uint64(letters[i])*power[n-1-i] + suffix[i+1]
-		}
-		f(prefix[n]*base + uint64(n))
-		for skip := 1; skip < n; skip++ {
-			h := prefix[skip]*power[n-1-skip] + suffix[skip+1]
-			f(h*base + uint64(n-1))
-		}
-	}
+	var h editHashes
 	type spelling struct{ count, token int32 }
 	best := map[uint64]spelling{}
 	for n, tok := range tokens {
 		if c := counts[n]; c > 2 {
-			variants(tok, func(v uint64) {
+			h.variants(tok, true, func(v uint64) {
 				if b, ok := best[v]; !ok || c > b.count || c == b.count && int32(n) < b.token {
 					best[v] = spelling{c, int32(n)}
 				}
@@ -1820,11 +1802,84 @@ func spellingCounts(tokens []string, counts []int32) ([]int32, []int32) {
 	out, from := slices.Clone(counts), make([]int32, len(counts))
 	for n, tok := range tokens {
 		from[n] = int32(n)
-		variants(tok, func(v uint64) {
+		h.variants(tok, true, func(v uint64) {
 			if b, ok := best[v]; ok && b.count > out[n] {
 				out[n], from[n] = b.count, b.token
 			}
 		})
 	}
 	return out, from
+}
+
+// ownNameWords reports, of each name token, whether it is a name of its
+// own (model.Comparison.TFTokenHeld): held by more than two holders, and
+// by at least a 1/sameNameRatio as many as any token one edit away,
+// whatever its first letter (JENRY and EILLIAM, typos of HENRY and
+// WILLIAM that a large set holds a few times each, are none).
+func ownNameWords(tokens []string, counts []int32) []bool {
+	var h editHashes
+	most := map[uint64]int32{}
+	for n, tok := range tokens {
+		if c := counts[n]; c > 2 {
+			h.variants(tok, false, func(v uint64) { most[v] = max(most[v], c) })
+		}
+	}
+	out := make([]bool, len(tokens))
+	for n, tok := range tokens {
+		if c := counts[n]; c > 2 {
+			out[n] = true
+			h.variants(tok, false, func(v uint64) {
+				if int64(c)*model.SameNameRatio < int64(most[v]) {
+					out[n] = false
+				}
+			})
+		}
+	}
+	return out
+}
+
+// editHashes hashes a token's spellings with a letter left out, and the
+// token itself: two tokens one edit apart share one (a letter
+// substituted, dropped, added, or two swapped), and so, rarely, do two
+// others (a letter dropped from one, another added at its end). Each is a
+// polynomial over the letters and its length; a token's spellings with a
+// letter left out come from its prefixes' and suffixes' in one pass each.
+type editHashes struct {
+	letters               []rune
+	prefix, suffix, power []uint64
+}
+
+// variants calls f with the hashes of tok's spellings: with keepFirst,
+// tokens of four letters or more alone and their first letter kept (a
+// spelling of one name: spellingCounts); without, tokens of two letters or
+// more, any letter left out.
+func (h *editHashes) variants(tok string, keepFirst bool, f func(uint64)) {
+	const base = 1099511628211
+	h.letters = h.letters[:0]
+	for _, c := range tok {
+		h.letters = append(h.letters, c)
+	}
+	n, first := len(h.letters), 0
+	if keepFirst {
+		first = 1
+	}
+	if keepFirst && n < 4 || n < 2 {
+		return
+	}
+	// prefix[i]: letters[:i]; suffix[i]: letters[i:], each a polynomial
+	// with the last letter's power 0; power[i]: base^i.
+	h.prefix, h.suffix, h.power = append(h.prefix[:0], 0), slices.Grow(h.suffix[:0], n+1)[:n+1], append(h.power[:0], 1)
+	h.suffix[n] = 0
+	for i, c := range h.letters {
+		h.prefix = append(h.prefix, h.prefix[i]*base+uint64(c))
+		h.power = append(h.power, h.power[i]*base)
+	}
+	for i := n - 1; i >= 0; i-- {
+		h.suffix[i] = uint64(h.letters[i])*h.power[n-1-i] + h.suffix[i+1]
+	}
+	f(h.prefix[n]*base + uint64(n))
+	for skip := first; skip < n; skip++ {
+		v := h.prefix[skip]*h.power[n-1-skip] + h.suffix[skip+1]
+		f(v*base + uint64(n-1))
+	}
 }

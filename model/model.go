@@ -290,6 +290,12 @@ type Comparison struct {
 	// has its frequency estimated from its tokens' (RareNameFrequency).
 	TFTokens   map[string]float64 `json:"tf_tokens,omitempty"`
 	TFTokenMin float64            `json:"tf_token_min,omitempty"`
+	// TFNameWords lists, for names, the tokens that are names of their
+	// own (keyed by TFKey, sorted): held by more than two holders, and by
+	// at least 1/SameNameRatio as many as any token one edit away, where
+	// a typo's word is held by far fewer than the word it slipped from
+	// (Scorer.NameWord, TwoNames).
+	TFNameWords []string `json:"tf_name_words,omitempty"`
 	// TFOrgOnce, when set, is the frequency of a name when both names of
 	// the pair are organisations' whose legal forms do not disagree
 	// (OrgNames) and it is not in TFOrgTable:

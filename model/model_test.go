@@ -650,6 +650,42 @@ func TestNearNameTF(t *testing.T) {
 	}
 }
 
+// TestTwoNamesTF: names a letter apart in a word that is, on both
+// sides, a name of its own (Comparison.TFNameWords) and sounds otherwise
+// are two people's, and keep their level's weight however rare; a typo's
+// word, or one sounding alike, is one name slipped and weighs as rare as
+// the name. The words survive model.json.
+func TestTwoNamesTF(t *testing.T) {
+	const uExact, tfMin = 0.001, 0.0001
+	s, _, named := nameTFScorer(t, record.KindParty, nil, tfMin)
+	s.Model.Comparisons[0].TFNameWords = []string{"catherine", "katherine", "ming", "ping"}
+	s, err := readBack(t, s.Model).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := math.Log2(uExact / tfMin)
+	tests := []struct {
+		a, b string
+		tf   float64
+	}{
+		{"Hu Chun-ming", "HU CHUN-PING", 0},                    // two names of their own
+		{"Hu Chun-ming", "HU CHUN-MIGN", up},                   // a typo's word
+		{"Hu Chun-ling", "HU CHUN-LING", up},                   // exact
+		{"Catherine Anne Rowley", "KATHERINE ANNE ROWLEY", up}, // names of their own, but one name's spellings
+		{"James Kenneth Jackson", "JAMES KENNETH JAAKSON", up}, // no name of its own
+	}
+	for _, tt := range tests {
+		ev := make([]model.Evidence, 1)
+		s.Compare(named("1", tt.a), named("2", tt.b), make([]uint8, 1), ev)
+		if math.Abs(ev[0].TFAdjust-tt.tf) > 1e-9 {
+			t.Errorf("%q ~ %q (%s): tf %.3f, want %.3f", tt.a, tt.b, ev[0].Label, ev[0].TFAdjust, tt.tf)
+		}
+	}
+	if !s.NameWord(0, "ming") || s.NameWord(0, "mign") {
+		t.Errorf("NameWord: ming %v, mign %v; want true, false", s.NameWord(0, "ming"), s.NameWord(0, "mign"))
+	}
+}
+
 func TestSubsetTF(t *testing.T) {
 	tests := []struct {
 		shared   string

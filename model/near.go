@@ -69,12 +69,12 @@ func NearLevels(c *compare.Comparison) []bool {
 // otherwise keep their level's weight (Maria and Mario Garcia Lopez are a
 // sister and a brother as often as one typo), and so do organisations'
 // names: near names are what two companies of one group write.
-func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(*compare.Prepared) float64, room float64) float64 {
+func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(*compare.Prepared) float64, room float64, words func(string) bool) float64 {
 	best, found := 0.0, false
 	for x := range a {
 		for y := range b {
 			pa, pb := &a[x], &b[y]
-			if !NearSlip(c, l, pa, pb) {
+			if !NearSlip(c, l, pa, pb, words) {
 				continue
 			}
 			if (len(a) > 1 || len(b) > 1) && c.PairLevel(pa, pb) != l {
@@ -115,8 +115,11 @@ func NearRoom(weights []float64, l int) float64 {
 // one name slipped (oneSlip; oneNickname at a nickname level,
 // nicknamePart at a nickname and subset one; any two at the levels of
 // joined syllables and of other spellings): the pairs NearNameTF adjusts.
-func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared) bool {
-	slipped := oneSlip
+// words, when not nil, says which words are names of their own
+// (Scorer.NameWord): two names whose letters are near but whose words
+// apart are both such are not one slipped (TwoNames).
+func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared, words func(string) bool) bool {
+	slipped := func(a, b *compare.Prepared) bool { return oneSlip(a, b) && !TwoNames(a, b, words) }
 	switch c.Spec.Levels[l-1].Method {
 	case compare.MethodJoined, compare.MethodSpelling:
 		slipped = func(_, _ *compare.Prepared) bool { return true } // one name, its syllables joined or spelt otherwise
@@ -252,6 +255,28 @@ func oneNickname(a, b *compare.Prepared) bool {
 	}
 	return x == a.Value().Facet("given") && y == b.Value().Facet("given") && compare.NicknameOf(x, y)
 }
+
+// TwoNames reports whether two people's names, the same words but one
+// on each side a letter apart, differ in words that are each a name of
+// its own (words, as Scorer.NameWord: held by many, and by not far fewer
+// than any word a letter away; nil: none known) and that sound apart
+// (normalize.WordsSoundAlike: Catherine and Katherine, Roger and Rodger
+// are one name's spellings). Hu Chun-ming and Hu Chun-ping are two
+// people, however near their letters: a slip of the keys seldom makes
+// another name many are given, and when it does, far fewer write it so
+// than the name (JENRY and EILLIAM against HENRY and WILLIAM).
+func TwoNames(a, b *compare.Prepared, words func(string) bool) bool {
+	if words == nil {
+		return false
+	}
+	x, y, ok := oneWordApart(a.Tokens(), b.Tokens())
+	return ok && compare.DamerauWithin(x, y, 1) <= 1 && words(x) && words(y) && !normalize.WordsSoundAlike(x, y)
+}
+
+// SameNameRatio bounds how much commoner than a name of its own a word
+// one edit from it may be (Comparison.TFNameWords): a word that many
+// fewer hold than one a letter away is that one's typo.
+const SameNameRatio = 20
 
 // oneWordApart returns the one word of each of two lists of words as
 // long as each other that the other has not, each word matched once;

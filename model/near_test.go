@@ -27,6 +27,8 @@ func FuzzNearSlip(f *testing.F) {
 		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA"},
 		{"Zambrana Pagan Meraz Godinez Hermanos S.C.", "ZAMBRANA PAGAN MERAZ GODINEZ HERMAN"},
 		{"PERALES MONTES CHAVARRIA BLANCO Y B", "Perales Montes Chavarria Blanco y Barajas Olivo Asociados S.A. de C.V."},
+		{"Hu Chun-ming", "HU CHUN-PING"},
+		{"Huang Shu-jun", "HU SHU-JUN"},
 	} {
 		f.Add(seed[0], seed[1])
 	}
@@ -43,17 +45,21 @@ func FuzzNearSlip(f *testing.F) {
 		}
 		a, b := []compare.Prepared{c.Prepare(&vx)}, []compare.Prepared{c.Prepare(&vy)}
 		adj := func(p *compare.Prepared) float64 { return float64(len(p.Tokens())) - 2 }
+		words := func(w string) bool { return len(w)%2 == 0 } // names of their own: any set will do
 		for l, ok := range near {
 			if !ok {
 				continue
 			}
-			if ab, ba := model.NearSlip(c, l, &a[0], &b[0]), model.NearSlip(c, l, &b[0], &a[0]); ab != ba {
+			if ab, ba := model.NearSlip(c, l, &a[0], &b[0], words), model.NearSlip(c, l, &b[0], &a[0], words); ab != ba {
 				t.Fatalf("%q ~ %q at level %d: one name slipped %v one way, %v the other", x, y, l, ab, ba)
 			}
-			slip := model.NearSlip(c, l, &a[0], &b[0])
+			slip := model.NearSlip(c, l, &a[0], &b[0], words)
+			if slip && !model.NearSlip(c, l, &a[0], &b[0], nil) {
+				t.Fatalf("%q ~ %q at level %d: one name slipped when words are known, not when they are not", x, y, l)
+			}
 			exact := min(adj(&a[0]), adj(&b[0]))
 			for _, room := range []float64{0, 1.5, 6} {
-				tf := model.NearNameTF(c, l, a, b, adj, room)
+				tf := model.NearNameTF(c, l, a, b, adj, room, words)
 				switch {
 				case !slip && tf != 0:
 					t.Fatalf("%q ~ %q at level %d: adjustment %v, not one name slipped", x, y, l, tf)

@@ -28,6 +28,7 @@ type Scorer struct {
 	mixed      map[[2]string][]bool  // sources (sorted) → comparisons whose disagreements are read as missing (Model.Mixed)
 	orgShift   []float64             // comparison → log2(MOrgExact/m) of its exact level; 0 without MOrgExact
 	forms      []bool                // comparison → weighs the legal forms of an exact match (Forms)
+	nameWords  []map[string]bool     // comparison → Comparison.TFNameWords as a set; nil: none
 }
 
 // Compile checks m and prepares it for scoring.
@@ -96,6 +97,14 @@ func (m *Model) Compile() (*Scorer, error) {
 		}
 		s.orgShift = append(s.orgShift, shift)
 		s.forms = append(s.forms, c.MFormsAgree > 0 && cc.Forms())
+		var words map[string]bool
+		if len(c.TFNameWords) > 0 {
+			words = make(map[string]bool, len(c.TFNameWords))
+			for _, k := range c.TFNameWords {
+				words[k] = true
+			}
+		}
+		s.nameWords = append(s.nameWords, words)
 	}
 	for _, x := range m.Mixed {
 		i := slices.IndexFunc(m.Comparisons, func(c Comparison) bool { return c.Name == x.Comparison })
@@ -841,9 +850,10 @@ func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value
 	var bufA, bufB [4]compare.Prepared
 	pb := prepareInto(bufB[:0], c, b)
 	room := NearRoom(s.weights[i], l)
+	words := func(w string) bool { return s.NameWord(i, w) }
 	if q == nil {
 		pa := prepareInto(bufA[:0], c, a)
-		return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) }, room)
+		return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) }, room, words)
 	}
 	pa := q.prepared[i]
 	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 {
@@ -853,7 +863,20 @@ func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value
 			}
 		}
 		return s.TFAdjust(i, c.KeyOf(v))
-	}, room)
+	}, room, words)
+}
+
+// NameWord reports whether w is a name of its own among the words of the
+// names of comparison i (Comparison.TFNameWords): one of two names near
+// in their letters that are two people's (TwoNames).
+func (s *Scorer) NameWord(i int, w string) bool {
+	if s.nameWords[i] == nil {
+		return false
+	}
+	if s.tfSalt != nil {
+		w = TFKey(s.tfSalt, w)
+	}
+	return s.nameWords[i][w]
 }
 
 // queryExactTF returns the adjustment of an exact match on the query's

@@ -861,15 +861,32 @@ func phonetic(unit string) string {
 	return metaphone(strings.Join(words, ""))
 }
 
+// WordsSoundAlike reports whether two words of people's names may be
+// one name's spellings by their sound: a Double Metaphone code, primary
+// or alternate, in common after folding the spellings transliterations
+// disagree on (Catherine and Katherine, Roger and Rodger, Hasan and
+// Hassan; not Ming and Ping).
+func WordsSoundAlike(x, y string) bool {
+	px, ax := doubleMetaphone(x)
+	py, ay := doubleMetaphone(y)
+	return px != "" && (px == py || px == ay) || ax != "" && (ax == py || ax == ay)
+}
+
 // metaphone returns the Double Metaphone code of a name word after folding
 // the spellings that transliteration systems disagree on, so that a name
 // written the English way and the German or Polish way codes alike.
 func metaphone(w string) string {
+	code, _ := doubleMetaphone(w)
+	return code
+}
+
+// doubleMetaphone returns both Double Metaphone codes of a name word after
+// folding (metaphone).
+func doubleMetaphone(w string) (primary, alternate string) {
 	if r, ok := romanisations[w]; ok {
 		w = r
 	}
-	code, _ := matchr.DoubleMetaphone(translitFold(w))
-	return code
+	return matchr.DoubleMetaphone(translitFold(w))
 }
 
 // romanisations map the spellings other romanisations give East Asian
@@ -1000,7 +1017,35 @@ func nameWords(raw string) (words []string, suffix string) {
 			break
 		}
 	}
-	// Leading honorifics: Dr, Sra, Don (Don only when a full name follows).
+	// Titles until none is left: one in initials may stand before a
+	// word's (H R H Hj. Ahmad; SMITH, H R H HJ).
+	for n := -1; n != len(words); {
+		n = len(words)
+		words = withoutHonorifics(words)
+		// Monsieur written M., before a given name and a surname: "M.
+		// Jean Dupont" (without its period, or before an initial, "M
+		// Jean Dupont" and "M. J. Dupont", the M is the person's
+		// initial).
+		if len(words) > 2 && words[0] == "m" && givenNames[words[1]] && monsieur(raw) {
+			words = words[1:]
+		}
+		words = withoutYAndHRH(words)
+	}
+	// A widow's married name, "María Pérez Vda. de García" (viuda de), is
+	// the married name "María Pérez de García" wives write.
+	for i := 1; i+2 < len(words); i++ {
+		if (words[i] == "vda" || words[i] == "viuda") && words[i+1] == "de" {
+			words = slices.Delete(slices.Clone(words), i, i+1)
+			break
+		}
+	}
+	// A suffix the reordering moved to the end: "Jr, John".
+	return stripSuffixes(words, &suffix), suffix
+}
+
+// withoutHonorifics drops a name's leading honorifics: Dr, Sra, Don
+// (Don only when a full name follows).
+func withoutHonorifics(words []string) []string {
 	for len(words) > 1 && (honorifics[words[0]] || (words[0] == "don" || words[0] == "dona") && len(words) > 2) {
 		senor := words[0] == "sr" || words[0] == "sra" || words[0] == "srta"
 		malay := malayTitles[words[0]]
@@ -1017,23 +1062,7 @@ func nameWords(raw string) (words []string, suffix string) {
 			words = words[1:]
 		}
 	}
-	// Monsieur written M., before a given name and a surname: "M. Jean
-	// Dupont" (without its period, or before an initial, "M Jean Dupont"
-	// and "M. J. Dupont", the M is the person's initial).
-	if len(words) > 2 && words[0] == "m" && givenNames[words[1]] && monsieur(raw) {
-		words = words[1:]
-	}
-	words = withoutYAndHRH(words)
-	// A widow's married name, "María Pérez Vda. de García" (viuda de), is
-	// the married name "María Pérez de García" wives write.
-	for i := 1; i+2 < len(words); i++ {
-		if (words[i] == "vda" || words[i] == "viuda") && words[i+1] == "de" {
-			words = slices.Delete(slices.Clone(words), i, i+1)
-			break
-		}
-	}
-	// A suffix the reordering moved to the end: "Jr, John".
-	return stripSuffixes(words, &suffix), suffix
+	return words
 }
 
 // withoutYAndHRH drops from a name's words the conjunction of Spanish

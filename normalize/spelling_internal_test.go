@@ -91,3 +91,53 @@ func FuzzSpellingKey(f *testing.F) {
 		}
 	})
 }
+
+// TestWordsSoundAlike: two words of names sound alike when a Double
+// Metaphone code of one, primary or alternate, is one of the other's,
+// after the folds of transliterations; a letter that changes the sound
+// makes another name.
+func TestWordsSoundAlike(t *testing.T) {
+	tests := []struct {
+		a, b  string
+		alike bool
+	}{
+		{"catherine", "katherine", true}, // the first letter spelt otherwise
+		{"roger", "rodger", true},        // by Roger's alternate code
+		{"hasan", "hassan", true},
+		{"wladimir", "vladimir", true}, // a transliteration's fold
+		{"chung", "jung", true},        // a romanisation of one family name
+		{"ming", "ping", false},        // two syllables of Chinese given names
+		{"maria", "marta", false},
+		{"william", "williams", false}, // a given name and a surname
+		{"gary", "mary", false},
+		{"123", "124", false}, // no code: nothing sounds
+	}
+	for _, tt := range tests {
+		if got := WordsSoundAlike(tt.a, tt.b); got != tt.alike {
+			t.Errorf("WordsSoundAlike(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.alike)
+		}
+		if got := WordsSoundAlike(tt.b, tt.a); got != tt.alike {
+			t.Errorf("WordsSoundAlike(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.alike)
+		}
+	}
+}
+
+// FuzzWordsSoundAlike: whatever two words, telling whether they sound
+// alike neither panics nor depends on their order, and a word with a
+// code sounds like itself.
+func FuzzWordsSoundAlike(f *testing.F) {
+	for _, w := range [][2]string{{"catherine", "katherine"}, {"ming", "ping"}, {"roger", "rodger"}, {"", "a"}} {
+		f.Add(w[0], w[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if len(a) > 64 || len(b) > 64 {
+			return
+		}
+		if WordsSoundAlike(a, b) != WordsSoundAlike(b, a) {
+			t.Fatalf("WordsSoundAlike(%q, %q) depends on the order", a, b)
+		}
+		if p, _ := doubleMetaphone(a); p != "" && !WordsSoundAlike(a, a) {
+			t.Fatalf("%q, code %q, does not sound like itself", a, p)
+		}
+	})
+}

@@ -671,6 +671,19 @@ with payments of a name and a country +0.0008, +0.0004, +0.0009, with their acco
 0.0000, 0.0000, +0.0003). Eddy for Edward, Mo for Maurice, and Essie and Hettie for
 Esther and Hester, which its records write, moved it 0.9140 → 0.9147.
 
+A near level's pair of people's names took the commoner name's frequency as one name
+slipped wherever one word apart was a letter from the other: Hu Chun-ming and a payment
+to HU CHUN-PING, +5.2 bits as the rare name it seemed, linked at 0.96 with a name and a
+country alone. Two words that are each a name of their own (held by more than two
+holders, and by not more than twenty times fewer than any word a letter away, whatever
+the letter: JENRY and EILLIAM, typos the historical figures hold four and five times,
+are none) and sound apart (Catherine and Katherine, Roger and Rodger do not) are two
+names now, and keep their level's weight: the large set with payments of a name and a
+country 0.8369 → 0.8374 (precision 0.9282 → 0.9295), the name-and-country row 0.8934 →
+0.8936, German-style 0.9857 → 0.9858; the historical figures 0.9147 → 0.9146, where
+John Williams Batterham's Williams, a typo of a given name, is a surname of its own
+(7 December).
+
 Tried and not kept: a level of its own for people's names of one surname and other given
 names (Edward Henry and Eddy Henry, William Inge and Deane Rudolph Inge), before else.
 The historical figures, whose records write many such names of one person, gain 0.0076
