@@ -73,7 +73,7 @@ type Bar struct {
 	Cumulative float64  `json:"cumulative"` // the running total after it
 	// Basis says, for a tf bar, when the frequency is not that of the
 	// value counted among all names: BasisOrgNames, BasisWords,
-	// BasisCommoner.
+	// BasisCommoner, BasisTwoNames.
 	Basis string `json:"basis,omitempty"`
 }
 
@@ -83,11 +83,14 @@ type Bar struct {
 // count, its frequency estimated from its words' (model.Scorer.TFFromWords).
 // BasisCommoner: two people's names one name slipped at a near level (a
 // typo, a cut, a nickname), weighed by the commoner's frequency
-// (model.NearNameTF).
+// (model.NearNameTF). BasisTwoNames: two people's names a letter apart in
+// words that are each a name of its own (model.TwoNames), which no
+// frequency adjusts: the bar weighs 0 and says why.
 const (
 	BasisOrgNames = "organisations' names"
 	BasisWords    = "its words"
 	BasisCommoner = "the commoner name"
+	BasisTwoNames = "two names"
 )
 
 // BasisText says in words how the frequency of a tf bar was found, or ""
@@ -100,6 +103,8 @@ func (b Bar) BasisText() string {
 		return "frequency estimated from its words"
 	case BasisCommoner:
 		return "frequency of the commoner name: one is a typo, a cut, a nickname, a joined writing or another spelling of it"
+	case BasisTwoNames:
+		return "no frequency: the words a letter apart are each a name many hold, so two people's names, not one mistyped"
 	default:
 		return "frequency among " + b.Basis
 	}
@@ -145,7 +150,7 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 		run += e.Weight
 		bar.Cumulative = run
 		w.Bars = append(w.Bars, bar)
-		if e.TFAdjust != 0 {
+		if e.TFAdjust != 0 || e.TwoNames {
 			run += e.TFAdjust
 			tf := Bar{Name: "tf " + e.Comparison, Level: e.Label, LevelIndex: e.Level,
 				A: bar.A, B: bar.B, AFrom: bar.AFrom, BFrom: bar.BFrom, Weight: e.TFAdjust, Cumulative: run}
@@ -156,6 +161,8 @@ func Pair(s *model.Scorer, a, b *record.Record) Waterfall {
 				tf.Basis = BasisOrgNames
 			case e.TFNear:
 				tf.Basis = BasisCommoner
+			case e.TwoNames:
+				tf.Basis = BasisTwoNames
 			}
 			w.Bars = append(w.Bars, tf)
 		}

@@ -329,7 +329,8 @@ func TestWaterfallWords(t *testing.T) {
 
 // TestWaterfallNear: the tf bar of two people's names one name slipped at
 // a near level (a typo of a rare name) says it weighs by the commoner
-// name's frequency; an exact match's does not.
+// name's frequency; an exact match's does not; two names a letter apart
+// in words that are each a name of its own have a bar of 0 that says so.
 func TestWaterfallNear(t *testing.T) {
 	c := model.FromSpec(compare.DefaultSpec("name", record.KindParty))
 	for j := range c.Levels {
@@ -352,6 +353,30 @@ func TestWaterfallNear(t *testing.T) {
 	w = explain.Pair(s, &a, &a)
 	if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != "" {
 		t.Errorf("an exact match: bars %+v, want a tf bar of no basis", w.Bars)
+	}
+	// Two names whose words a letter apart are each a name many hold: a
+	// tf bar of 0 that says why, where words that are not weigh as the
+	// commoner name.
+	m.Comparisons[0].TFNameWords = []string{"ming", "ping"}
+	if s, err = m.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		b     string
+		basis string
+		tf    float64
+	}{
+		{"HU CHUN-PING", explain.BasisTwoNames, 0},
+		{"HU CHUN-MIGN", explain.BasisCommoner, math.Log2(0.001 / 0.0001)},
+	} {
+		a, b := named(t, "1", record.KindParty, "Hu Chun-ming"), named(t, "2", record.KindParty, tt.b)
+		w = explain.Pair(s, &a, &b)
+		if len(w.Bars) < 3 || w.Bars[2].Name != "tf name" || w.Bars[2].Basis != tt.basis || math.Abs(w.Bars[2].Weight-tt.tf) > 1e-9 {
+			t.Errorf("Hu Chun-ming ~ %s: bars %+v, want a tf bar of basis %q weighing %v", tt.b, w.Bars, tt.basis, tt.tf)
+		}
+		if said := strings.Contains(w.Text(), "two people's names, not one mistyped"); said != (tt.basis == explain.BasisTwoNames) {
+			t.Errorf("Hu Chun-ming ~ %s: text says two names: %v:\n%s", tt.b, said, w.Text())
+		}
 	}
 }
 

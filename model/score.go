@@ -479,6 +479,10 @@ type Evidence struct {
 	// that are one name slipped: a typo, a cut, a nickname or a joined
 	// writing of it (NearNameTF).
 	TFNear bool `json:"tf_near,omitempty"`
+	// TwoNames says two people's names at a near level were one name
+	// slipped but that the words apart are each a name of their own
+	// (TwoNames): no frequency adjusts them.
+	TwoNames bool `json:"two_names,omitempty"`
 	// Forms says how the legal forms of two organisations' names that
 	// agree exactly relate (FormsOf), and FormsWeight what that adds
 	// (Scorer.Forms).
@@ -646,6 +650,9 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, TFNear: near != 0, Forms: forms, FormsWeight: formsW, A: ia, B: ib}
 			if l == 1 && c.Spec.TF {
 				ev[i].TFWords = s.TFFromWords(i, c.ExactKey(&va[i][ia]), form, orgs)
+			}
+			if near == 0 && s.near[i] != nil && s.near[i][l] {
+				ev[i].TwoNames = s.twoNames(i, c, l, &va[i][ia], &vb[i][ib])
 			}
 		}
 		if s.household[i] && w+tf > 0 {
@@ -864,6 +871,14 @@ func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value
 		}
 		return s.TFAdjust(i, c.KeyOf(v))
 	}, room, words)
+}
+
+// twoNames reports whether values a and b of comparison c (i) at near
+// level l are one name slipped but for their words apart, each a name of
+// its own (TwoNames): why a near pair takes no frequency.
+func (s *Scorer) twoNames(i int, c *compare.Comparison, l int, a, b *record.Value) bool {
+	pa, pb := c.Prepare(a), c.Prepare(b)
+	return NearSlip(c, l, &pa, &pb, nil) && !NearSlip(c, l, &pa, &pb, func(w string) bool { return s.NameWord(i, w) })
 }
 
 // NameWord reports whether w is a name of its own among the words of the
