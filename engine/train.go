@@ -305,6 +305,9 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := vals.markTwoNames(ctx, cands, lv, tfs, opt.Workers); err != nil {
+		return nil, nil, err
+	}
 	timing["training_tf"] = round3(time.Since(t0).Seconds())
 	for i, c := range comps {
 		mc := model.FromSpec(c.Spec)

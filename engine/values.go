@@ -1553,21 +1553,16 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 		return 0
 	}
 	room := p.level[i][1].w - p.level[i][l].w // model.NearRoom
-	words := func(w string) bool { return p.scorer.NameWord(i, w) }
 	if p.shared != nil && k >= 0 {
 		switch p.shared.keys[k*p.shared.n+p.shared.at[i]] {
 		case nearSlip:
-			// Read when they were not yet counted: the words apart, when
-			// both are names of their own, may make the two names two.
-			if pa, pb := &col.prepared(a)[0], &col.prepared(b)[0]; model.TwoNames(pa, pb, words) && !model.NearSlip(p.t.comps[i], int(l), pa, pb, words) {
-				return 0
-			}
 			return model.NearAdjust(min(tf[col.singleKey(a)], tf[col.singleKey(b)]), room)
 		case sharedUnread: // read both records' names below
 		default: // no slip, or a shared name (a nickname level's other case)
 			return 0
 		}
 	}
+	words := func(w string) bool { return p.scorer.NameWord(i, w) }
 	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] }, room, words)
 }
 
@@ -1657,6 +1652,48 @@ func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uin
 	}
 	t.shared = sh
 	return nil
+}
+
+// markTwoNames reads again, once the names of their own are counted
+// (tfCounts.names), the candidates readShared found one name slipped at
+// a near level, before any such count: those whose words apart are each
+// a name of its own are two names (model.TwoNames), which no frequency
+// adjusts (sharedNone). Read once here, not at every weighing.
+func (t *valueTable) markTwoNames(ctx context.Context, cands []candidate, lv []uint8, tfs []tfCounts, workers int) error {
+	sh := t.shared
+	if sh == nil {
+		return nil
+	}
+	words := make([]func(string) bool, len(t.comps))
+	some := false
+	for i := range t.comps {
+		if sh.at[i] < 0 || len(tfs[i].names) == 0 {
+			continue
+		}
+		set := make(map[string]bool, len(tfs[i].names))
+		for _, w := range tfs[i].names {
+			set[w] = true
+		}
+		words[i], some = func(w string) bool { return set[w] }, true
+	}
+	if !some {
+		return nil
+	}
+	nC := len(t.comps)
+	return parallel(ctx, len(cands), workers, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			for i, j := range sh.at {
+				if j < 0 || words[i] == nil || sh.keys[k*sh.n+j] != nearSlip {
+					continue
+				}
+				col := &t.cols[i]
+				pa, pb := &col.prepared(cands[k].A)[0], &col.prepared(cands[k].B)[0] // marked single-valued alone
+				if model.TwoNames(pa, pb, words[i]) && !model.NearSlip(t.comps[i], int(lv[k*nC+i]), pa, pb, words[i]) {
+					sh.keys[k*sh.n+j] = sharedNone
+				}
+			}
+		}
+	})
 }
 
 // sourceRun is a run of consecutive records of one source, up to end.
