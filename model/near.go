@@ -119,16 +119,18 @@ func NearRoom(weights []float64, l int) float64 {
 // (Scorer.NameWord): two names whose letters are near but whose words
 // apart are both such are not one slipped (TwoNames).
 func NearSlip(c *compare.Comparison, l int, a, b *compare.Prepared, words func(string) bool) bool {
-	slipped := func(a, b *compare.Prepared) bool { return oneSlip(a, b) && !TwoNames(a, b, words) }
+	var slipped bool
 	switch c.Spec.Levels[l-1].Method {
 	case compare.MethodJoined, compare.MethodSpelling:
-		slipped = func(_, _ *compare.Prepared) bool { return true } // one name, its syllables joined or spelt otherwise
+		slipped = true // one name, its syllables joined or spelt otherwise
 	case compare.MethodNickname:
-		slipped = oneNickname
+		slipped = oneNickname(a, b)
 	case compare.MethodNickSubset:
-		slipped = nicknamePart
+		slipped = nicknamePart(a, b)
+	default:
+		slipped = oneSlip(a, b) && !TwoNames(a, b, words)
 	}
-	return slipped(a, b) && !OrgName(a.Value()) && !OrgName(b.Value()) || FieldCut(a, b)
+	return slipped && !OrgName(a.Value()) && !OrgName(b.Value()) || FieldCut(a, b)
 }
 
 // FieldCut reports whether one of two names is the other cut short by a
