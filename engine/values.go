@@ -512,7 +512,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	if names && holdersWithName > 0 {
 		tf.tokenMin = 1 / float64(holdersWithName)
 		tf.tokens = map[string]float64{}
-		own := tokN
+		own := tokN // each token's own holders, before its spellings'
 		var from []int32
 		tokN, from = spellingCounts(tokens, tokN)
 		company := tokenCompany(keyToks, tokN, holdersWithName)
@@ -522,15 +522,14 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 			// PELHAM alone, which says nothing of how common it is.
 			company[n] = company[f]
 		}
-		for n, own := range ownNameWords(tokens, own) {
-			if own {
+		for n, name := range ownNameWords(tokens, own) {
+			if name {
 				tf.names = append(tf.names, tokens[n])
 			}
 		}
 		for n, c := range tokN {
 			if c > 2 {
 				tf.tokens[tokens[n]] = min(float64(c-1)/float64(holdersWithName)/math.Sqrt(company[n]), 1)
-
 			}
 		}
 	}
@@ -1849,9 +1848,9 @@ func spellingCounts(tokens []string, counts []int32) ([]int32, []int32) {
 }
 
 // ownNameWords reports, of each name token, whether it is a name of its
-// own (model.Comparison.TFTokenHeld): held by more than two holders, and
-// by at least a 1/sameNameRatio as many as any token one edit away,
-// whatever its first letter (JENRY and EILLIAM, typos of HENRY and
+// own (model.Comparison.TFNameWords): held by more than two holders
+// (counts), and by at least 1/model.SameNameRatio as many as any token
+// one edit away, whatever its first letter (JENRY and EILLIAM, typos of HENRY and
 // WILLIAM that a large set holds a few times each, are none).
 func ownNameWords(tokens []string, counts []int32) []bool {
 	var h editHashes
