@@ -1656,8 +1656,8 @@ func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uin
 // markTwoNames reads again, once the names of their own are counted
 // (tfCounts.names), the candidates readShared found one name slipped at
 // a near level, before any such count: those whose words apart are each
-// a name of its own are two names (model.TwoNames), which no frequency
-// adjusts (sharedNone). Read once here, not at every weighing.
+// a name of its own are two names (model.TwoNamesSlip), which no
+// frequency adjusts (sharedNone). Read once here, not at every weighing.
 func (t *valueTable) markTwoNames(ctx context.Context, cands []candidate, lv []uint8, tfs []tfCounts, workers int) error {
 	sh := t.shared
 	if sh == nil {
@@ -1687,7 +1687,7 @@ func (t *valueTable) markTwoNames(ctx context.Context, cands []candidate, lv []u
 				}
 				col := &t.cols[i]
 				pa, pb := &col.prepared(cands[k].A)[0], &col.prepared(cands[k].B)[0] // marked single-valued alone
-				if model.TwoNames(pa, pb, words[i]) && !model.NearSlip(t.comps[i], int(lv[k*nC+i]), pa, pb, words[i]) {
+				if model.TwoNamesSlip(t.comps[i], int(lv[k*nC+i]), pa, pb, words[i]) {
 					sh.keys[k*sh.n+j] = sharedNone
 				}
 			}

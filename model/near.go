@@ -275,6 +275,15 @@ func TwoNames(a, b *compare.Prepared, words func(string) bool) bool {
 	return ok && compare.DamerauWithin(x, y, 1) <= 1 && words(x) && words(y) && !normalize.WordsSoundAlike(x, y)
 }
 
+// TwoNamesSlip reports whether two values at near level l would be one
+// name slipped as their letters read (NearSlip without words) but are two
+// names by their words (TwoNames, words as NearSlip takes them): why such
+// a pair takes no frequency. TwoNames, cheap and seldom true, is read
+// first.
+func TwoNamesSlip(c *compare.Comparison, l int, a, b *compare.Prepared, words func(string) bool) bool {
+	return TwoNames(a, b, words) && NearSlip(c, l, a, b, nil) && !NearSlip(c, l, a, b, words)
+}
+
 // SameNameRatio bounds how much commoner than a name of its own a word
 // one edit from it may be (Comparison.TFNameWords): a word that many
 // fewer hold than one a letter away is that one's typo.

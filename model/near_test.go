@@ -57,6 +57,9 @@ func FuzzNearSlip(f *testing.F) {
 			if slip && !model.NearSlip(c, l, &a[0], &b[0], nil) {
 				t.Fatalf("%q ~ %q at level %d: one name slipped when words are known, not when they are not", x, y, l)
 			}
+			if two, want := model.TwoNamesSlip(c, l, &a[0], &b[0], words), !slip && model.NearSlip(c, l, &a[0], &b[0], nil); two != want {
+				t.Fatalf("%q ~ %q at level %d: two names slipped %v, want %v (slipped without words, not with)", x, y, l, two, want)
+			}
 			exact := min(adj(&a[0]), adj(&b[0]))
 			for _, room := range []float64{0, 1.5, 6} {
 				tf := model.NearNameTF(c, l, a, b, adj, room, words)

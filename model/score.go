@@ -875,10 +875,10 @@ func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value
 
 // twoNames reports whether values a and b of comparison c (i) at near
 // level l are one name slipped but for their words apart, each a name of
-// its own (TwoNames): why a near pair takes no frequency.
+// its own (TwoNamesSlip): why a near pair takes no frequency.
 func (s *Scorer) twoNames(i int, c *compare.Comparison, l int, a, b *record.Value) bool {
 	pa, pb := c.Prepare(a), c.Prepare(b)
-	return NearSlip(c, l, &pa, &pb, nil) && !NearSlip(c, l, &pa, &pb, func(w string) bool { return s.NameWord(i, w) })
+	return TwoNamesSlip(c, l, &pa, &pb, func(w string) bool { return s.NameWord(i, w) })
 }
 
 // NameWord reports whether w is a name of its own among the words of the
