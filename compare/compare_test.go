@@ -390,6 +390,15 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindAddress, "Flat 2, 12 High Street", "Flat 3, 12 High Street, Leeds", "tokens ≥0.5"}, // another flat
 		{record.KindPostcode, "SW1A 1AA", "sw1a1aa", "exact"},
 		{record.KindPostcode, "2902", "2920", "one edit"},
+		{record.KindPostcode, "SW1A 1AA", "SW1A 1BB", "same sector"},
+		{record.KindPostcode, "S81 8AT", "S81 0UN", "same district"},
+		{record.KindPostcode, "S81 8AT", "S3 7AU", "same area"},
+		{record.KindPostcode, "S81 8AT", "SW1A 1AA", "else"},
+		{record.KindPostcode, "1012 LG", "1012 LK", "one edit"},
+		{record.KindPostcode, "1012 LG", "1017 AB", "same area"},
+		{record.KindPostcode, "K1A 0B1", "K1A 1C2", "same district"},
+		{record.KindPostcode, "10115", "10117", "one edit"},
+		{record.KindPostcode, "10115", "10199", "else"}, // digits alone: no parts read
 		{record.KindCity, "St Kilda", "Saint Kilda", "exact"},
 		{record.KindCity, "Melbourne", "Melborne", "similar ≥0.9"},
 		{record.KindCountry, "Venezuela", "VE", "exact"},
@@ -440,7 +449,7 @@ func TestPreparedAgreesWithLevel(t *testing.T) {
 		record.KindEmail:      {"ana.garcia@example.org", "anagarcia@example.com", "bill@example.net"},
 		record.KindIdentifier: {"V-12.345.678", "V12345687", "J-66381550-5"},
 		record.KindAddress:    {"12 High Street Leeds", "99 Low Road", "Avenida Los Mangos 218"},
-		record.KindPostcode:   {"SW1A 1AA", "2902", "2920"},
+		record.KindPostcode:   {"SW1A 1AA", "2902", "2920", "S81 8AT", "S81 0UN", "1012 LG", "K1A 0B1"},
 		record.KindCity:       {"Melbourne", "St Kilda", "London", "Londres"},
 		record.KindCountry:    {"Venezuela", "VE", "Colombia"},
 	}
@@ -779,7 +788,7 @@ func checkLevels(t *testing.T, comparisons map[record.Kind]*compare.Comparison, 
 // comes first, and the prepared values reach it too.
 func FuzzValueLevels(f *testing.F) {
 	for _, p := range [][2]string{{"Flat 2, 12 High Street", "12 HIGH STREET, LEEDS LS1 7GX"}, {"1990-05-17", "1990-07-05"}, {"+58 414 765 4321", "0414-7654321"},
-		{"Cra. 15 No. 93-60", "KR 15 93 60 BOGOTA"}, {"12 Main", "12 Main Street, Leeds"}} {
+		{"Cra. 15 No. 93-60", "KR 15 93 60 BOGOTA"}, {"12 Main", "12 Main Street, Leeds"}, {"S81 8AT", "S81 0UN"}} {
 		f.Add(p[0], p[1])
 	}
 	comparisons := map[record.Kind]*compare.Comparison{}

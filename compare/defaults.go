@@ -112,10 +112,17 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			els,
 		}
 	case record.KindPostcode:
+		// Codes whose parts can be read (the UK's, Canada's, the
+		// Netherlands': normalize.PostcodeFacets) agree by the smallest
+		// area both are in, as one person's records often write another
+		// street of one town.
 		s.TF = true
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "", 0),
 			lv("one edit", MethodDamerau, "", 1),
+			lv("same sector", MethodExact, "sector", 0),
+			lv("same district", MethodExact, "district", 0),
+			lv("same area", MethodExact, "area", 0),
 			els,
 		}
 	case record.KindCity, record.KindText:

@@ -49,6 +49,9 @@ type screen struct {
 	// date: the slots of the year and month facets the levels read, to
 	// check against the normalised date; noHash when no level reads them.
 	yearFacet, monthFacet int
+	// edit, jaro: the slots of other facets that exact levels read (a
+	// postcode's district): a value with one of them has no screen.
+	exactFacets []int
 }
 
 type screenKind uint8
@@ -137,6 +140,8 @@ func (c *Comparison) compileScreen() screen {
 			default:
 				sc.sameYear = true
 			}
+		case facetOf(l) != sc.facet && l.Method == MethodExact && (sc.kind == screenEdit || sc.kind == screenJaro):
+			sc.exactFacets = append(sc.exactFacets, facetOf(l))
 		case facetOf(l) != sc.facet:
 			return screen{} // levels on different facets
 		case l.Method == MethodContained:
@@ -156,6 +161,11 @@ func (c *Comparison) compileScreen() screen {
 
 // Screen returns the screen of p for c (see ScreenedOut); 0 when unknown.
 func (c *Comparison) Screen(p *Prepared) uint32 {
+	for _, f := range c.screen.exactFacets {
+		if c.str(p, f) != "" {
+			return 0 // an exact level on that facet may hold, whatever the distance
+		}
+	}
 	switch c.screen.kind {
 	case screenKeys:
 		return screenValid

@@ -40,7 +40,7 @@ func TestScreenNeverRulesOutALevel(t *testing.T) {
 		record.KindEmail:      {"ana.garcia@example.org", "anagarcia@example.com"},
 		record.KindIdentifier: {"V-12.345.678", "V12345687", "J-66381550-5"},
 		record.KindAddress:    {"12 High Street Leeds", "99 Low Road", "Avenida Los Mangos 218", "High Road"},
-		record.KindPostcode:   {"SW1A 1AA", "2902", "2920"},
+		record.KindPostcode:   {"SW1A 1AA", "2902", "2920", "S81 8AT", "S81 0UN", "1012 LG"},
 		record.KindCity:       {"Melbourne", "St Kilda", "London", "Londres", "Leeds"},
 		record.KindCountry:    {"Venezuela", "VE", "Colombia"},
 	}

@@ -109,6 +109,12 @@ func render(kind record.Kind, opts, in string) string {
 			return errName(err)
 		}
 		return join(a.Norm(), "n="+a.Number, "p="+a.Postcode)
+	case record.KindPostcode:
+		v, err := normalize.Value(kind, in, opt)
+		if err != nil {
+			return errName(err)
+		}
+		return join(v.Norm, "a="+v.Facet("area"), "d="+v.Facet("district"), "s="+v.Facet("sector"))
 	case record.KindPhone:
 		p, err := normalize.ParsePhone(in, opt.Region)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/concord-er/concord/record"
 )
 
 // Identifier folds an identifier (national id, passport, tax or company
@@ -192,7 +194,35 @@ func lettersAfter(digits string) int {
 	return 0
 }
 
+// PostcodeFacets returns the areas a folded postcode (Postcode) names,
+// from the largest to the smallest short of the whole code, for the
+// countries whose codes are written so that their parts can be read: the
+// UK's area, district (outward code) and sector (SW, SW1A, SW1A1 of
+// SW1A1AA), Canada's province letter and forward sortation area (K, K1A
+// of K1A0B1), and the Netherlands' region, district and street's first
+// letter (10, 1012, 1012L of 1012LG). Codes of digits alone (a US ZIP, a
+// German PLZ, Febrl's Australian codes) are divided otherwise in each
+// country and get none; nor does anything else.
+func PostcodeFacets(pc string) record.Facets {
+	if m := ukFolded.FindStringSubmatch(pc); m != nil {
+		return record.MakeFacets("area", m[1], "district", m[1]+m[2], "sector", m[1]+m[2]+m[3])
+	}
+	if caFolded.MatchString(pc) {
+		return record.MakeFacets("area", pc[:1], "district", pc[:3])
+	}
+	if nlFolded.MatchString(pc) {
+		return record.MakeFacets("area", pc[:2], "district", pc[:4], "sector", pc[:5])
+	}
+	return nil
+}
+
 var (
+	// ukFolded is a UK postcode folded: area letters, district, sector's
+	// digit and unit's two letters (SW1A1AA, M11AE, B338TH); caFolded and
+	// nlFolded, Canada's and the Netherlands'.
+	ukFolded = regexp.MustCompile(`^([A-Z]{1,2})([0-9][A-Z0-9]?)([0-9])[A-Z]{2}$`)
+	caFolded = regexp.MustCompile(`^[A-Z][0-9][A-Z][0-9][A-Z][0-9]$`)
+	nlFolded = regexp.MustCompile(`^[1-9][0-9]{3}[A-Z]{2}$`)
 	nlDigits = regexp.MustCompile(`^[1-9][0-9]{3}$`)
 	arDigits = regexp.MustCompile(`^[a-z][0-9]{4}$`)
 	// zipPlus4 matches a US ZIP+4 as Tokens leaves it (10001 1234 joined).

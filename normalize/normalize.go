@@ -28,11 +28,12 @@ type Options struct {
 var facets = map[record.Kind][]string{
 	record.KindName: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
 		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling},
-	record.KindOrgName: {"legal_form", "sorted", "compact", "first", "phonetic", "acronyms"},
-	record.KindDate:    {"year", "month", "day", "monthday", "precision", "cut"},
-	record.KindPhone:   {"national", "country", "ext", "valid"},
-	record.KindEmail:   {"full", "local", "domain"},
-	record.KindAddress: {"number", "postcode", "street", "start", "unit", "locality"},
+	record.KindOrgName:  {"legal_form", "sorted", "compact", "first", "phonetic", "acronyms"},
+	record.KindDate:     {"year", "month", "day", "monthday", "precision", "cut"},
+	record.KindPhone:    {"national", "country", "ext", "valid"},
+	record.KindEmail:    {"full", "local", "domain"},
+	record.KindAddress:  {"number", "postcode", "street", "start", "unit", "locality"},
+	record.KindPostcode: {"area", "district", "sector"},
 	record.KindParty: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
 		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling, "legal_form", "compact", "party", "acronyms"},
 }
@@ -136,7 +137,7 @@ func Value(kind record.Kind, raw string, opt Options) (record.Value, error) {
 		return record.Value{Norm: id}, err
 	case record.KindPostcode:
 		pc, err := Postcode(raw)
-		return record.Value{Norm: pc}, err
+		return record.Value{Norm: pc, Facets: PostcodeFacets(pc)}, err
 	case record.KindCity:
 		return words(City(townOf(raw)))
 	case record.KindCountry:

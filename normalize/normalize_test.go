@@ -532,6 +532,31 @@ func FuzzPostcode(f *testing.F) {
 	fuzzUpperAlnum(f, "Postcode", normalize.Postcode, "sw1a 1aa", "1012 LG", "C.P. 06600", "10001-1234", "NL-1012 LG Amsterdam", "-")
 }
 
+// FuzzPostcodeFacets: the areas a postcode names (PostcodeFacets) are
+// each a start of the next and of the code, and shorter than the code.
+func FuzzPostcodeFacets(f *testing.F) {
+	for _, s := range []string{"sw1a 1aa", "S81 8AT", "1012 LG", "K1A 0B1", "10115", "EC1A1BB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pc, err := normalize.Postcode(s)
+		if err != nil {
+			return
+		}
+		prev := ""
+		for _, name := range []string{"area", "district", "sector"} {
+			v := normalize.PostcodeFacets(pc).Get(name)
+			if v == "" {
+				continue
+			}
+			if !strings.HasPrefix(v, prev) || !strings.HasPrefix(pc, v) || len(v) >= len(pc) || v == prev {
+				t.Fatalf("%q → %q: %s %q after %q", s, pc, name, v, prev)
+			}
+			prev = v
+		}
+	})
+}
+
 // fuzzUpperAlnum fuzzes a normaliser that folds to upper-case letters and
 // digits: what it returns is only those, and folds to itself.
 func fuzzUpperAlnum(f *testing.F, name string, fold func(string) (string, error), seeds ...string) {
