@@ -357,11 +357,12 @@ func partyText(raw string) string {
 		}
 		// "ATTN: JOHN SMITH": the name after the marker, from the first
 		// letter the match ends with, when a name of two words or more
-		// ("FAO SALES" stays); so "C/O ACME LTD" is read as Acme Ltd,
+		// ("FAO SALES" stays), counted as the name's words (ATTN 김철수
+		// is Kim Cheolsu, two); so "C/O ACME LTD" is read as Acme Ltd,
 		// the party it names.
 		_, size := utf8.DecodeLastRuneInString(cut[:l[1]])
 		rest := cut[l[1]-size:]
-		if len(Tokens(rest)) < 2 {
+		if len(nameTokens(rest)) < 2 {
 			break
 		}
 		cut = rest
@@ -370,7 +371,7 @@ func partyText(raw string) string {
 	// name of two words is left (JOHN SMITH ATTN): read surname first, it
 	// would stand before a name.
 	if mayHold(cut, careOfHints) {
-		if l := danglingMarker.FindStringIndex(cut); l != nil && len(Tokens(cut[:l[0]])) >= 2 {
+		if l := danglingMarker.FindStringIndex(cut); l != nil && len(nameTokens(cut[:l[0]])) >= 2 {
 			cut = cut[:l[0]]
 		}
 	}
@@ -1308,6 +1309,11 @@ func structure(words []string, spanish bool) (given, surnames []string) {
 		case n == 3 && !spanish && (eastAsianFamilies[units[2]] || westernFamilies[units[2]]) && givenSyllable(units[0]) && givenSyllable(units[1]):
 			// Ha Eun Kang, Ha-eun Kang, Mei Ling Wong: a given name of two
 			// syllables before an East Asian family name, in Western order.
+		case unitParticle[n-1] && !spanish && !hispanicSurnames[units[prev]]:
+			// Pieter Jan de Vries, Johann Ludwig van Beethoven: a surname
+			// its particle starts (Dutch, German, French, Italian) is the
+			// surname whole; the word before it is a middle name, but a
+			// Hispanic surname's (Javier Pérez de Cuéllar).
 		case otherGiven[units[0]] && !spanish && !hispanicSurnames[units[prev]] && !hispanicSurnames[units[n-1]]:
 			// Lauren Bethan Palmer, Lee Harvey Oswald: an English (French,
 			// German, …) given name's name has a middle name there. Kevin
