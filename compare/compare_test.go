@@ -298,6 +298,14 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindOrgName, "Acme Holding", "Acme Holdings", "similar ≥0.92"},
 		{record.KindOrgName, "Acme Global Holdings Group", "Acme Holdings Group Intl", "similar ≥0.80"},
 		{record.KindOrgName, "ACME GLOBAL TRAD", "Acme Global Trading Holdings", "truncated"}, // a field's length cut it
+		{record.KindOrgName, "Henry Booth House - New Pisgah", "New Pisgah Day Care Center", "shared words"},
+		{record.KindOrgName, "Ginas Unbelievable Learning Center", "Henry Booth House Ginas Unbelievable", "shared words"},
+		{record.KindOrgName, "Pacific Ocean Trading", "Andean Mining Holdings", "else"},
+		{record.KindParty, "Henry Booth House - New Pisgah Ltd", "New Pisgah Day Care Center Ltd", "shared words"},
+		{record.KindParty, "Henry Booth House - New Pisgah Ltd", "New Pisgah Day Care Center Inc", "else"}, // forms written and disagreeing: exact alone
+		{record.KindParty, "Kirsty Adeyemi", "Alistair Adeyemi", "else"},                                   // people share words as siblings do
+		{record.KindParty, "Kisrty Adeyemi", "Alistair Adeyemi", "else"},                                   // read as neither kind: perhaps a person's
+		{record.KindParty, "New Pisgah Day Care Center Inc", "Pisgah Nelson", "else"},
 		{record.KindOrgName, "Ciboulette", "Ciboulette Restaurant", "subset"},
 		{record.KindOrgName, "Le Chardonnay (Los Angeles)", "Le Chardonnay", "subset"},
 		{record.KindOrgName, "Ciboulette", "Chez Ciboulette Bistro Paris", "subset"},

@@ -34,11 +34,13 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("phonetic", MethodPhonetic, "", 0),
 			lv("subset, a typo", MethodSubsetTypo, "", 0),
 			lv("similar ≥0.80", MethodNameSim, "", 0.80),
+			lv("shared words", MethodOrgWords, "", 0.25),
 			els,
 		}
 		if kind == record.KindName {
-			// People's names alone: no organisation's acronym to meet.
-			s.Levels = slices.DeleteFunc(s.Levels, func(l LevelSpec) bool { return l.Method == MethodAcronym })
+			// People's names alone: no organisation's acronym to meet, nor
+			// words to share as organisations do.
+			s.Levels = slices.DeleteFunc(s.Levels, func(l LevelSpec) bool { return l.Method == MethodAcronym || l.Method == MethodOrgWords })
 		}
 	case record.KindOrgName:
 		s.TF = true
@@ -52,6 +54,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("phonetic", MethodPhonetic, "", 0),
 			lv("subset, a typo", MethodSubsetTypo, "", 0),
 			lv("similar ≥0.80", MethodNameSim, "", 0.80),
+			lv("shared words", MethodOrgWords, "", 0.25),
 			els,
 		}
 	case record.KindDate:
