@@ -358,7 +358,7 @@ func partyText(raw string) string {
 		// "ATTN: JOHN SMITH": the name after the marker, from the first
 		// letter the match ends with, when a name of two words or more
 		// ("FAO SALES" stays), counted as the name's words (ATTN 김철수
-		// is Kim Cheolsu, two); so "C/O ACME LTD" is read as Acme Ltd,
+		// reads as two, kim ceolsu); so "C/O ACME LTD" is read as Acme Ltd,
 		// the party it names.
 		_, size := utf8.DecodeLastRuneInString(cut[:l[1]])
 		rest := cut[l[1]-size:]
