@@ -227,6 +227,8 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Mohammed Haddad", "Muhammad Haddad", "nickname"},
 		{record.KindName, "Willie Milne", "William Milne", "nickname"},
 		{record.KindName, "Fred Hoyle", "Frederick Hoyle", "nickname"},
+		{record.KindName, "Gwilym Bower", "William Bower", "nickname"}, // a Welsh form
+		{record.KindName, "Iorwerth Redmore", "Edward Redmore", "nickname"},
 		{record.KindName, "Alfred Hoyle", "Albert Hoyle", "else"}, // Al is a short form of each: they are not each other's
 		{record.KindName, "catherine", "katherine", "nickname"},
 		{record.KindName, "jonathon", "jonathan", "similar ≥0.92"},

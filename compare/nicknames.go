@@ -18,25 +18,25 @@ andrew andy drew andres andreas
 anthony tony antonio anton
 benjamin ben benny benjie
 catherine katherine kathryn katharine cathy kathy kate katie kat cathryn kathleen
-charles charlie chuck chas carlos
+charles charlie chuck chas carlos siarl
 christopher chris kit cristobal
 christine christina chris tina kristina kristine
 daniel dan danny
-david dave davy
+david dave davy dafydd dewi
 deborah debbie deb debra
 dorothy dot dottie
-edward ed eddie eddy ted ned eduardo lalo
+edward ed eddie eddy ted ned eduardo lalo iorwerth
 elizabeth liz lizzie beth betty bess lisa eliza elisabeth isabel
 frances fran frannie francisca paca
 francis frank fran francisco pancho paco kiko
 gregory greg
-henry harry hank enrique quique
+henry harry hank enrique quique harri
 isabel isabella bella isabelle
 jacob jake
-james jim jimmy jamie jaime
+james jim jimmy jamie jaime iago
 jennifer jen jenny
 jessica jess jessie
-john jack johnny jon juan joao giovanni gianni
+john jack johnny jon juan joao giovanni gianni ioan sion
 jonathan jon jonny
 joseph joe joey jose pepe giuseppe beppe peppe
 joshua josh
@@ -52,16 +52,16 @@ patrick pat paddy
 peter pete pedro pyotr petr piotr
 raymond ray ramon
 rebecca becky becca
-richard rick dick rich ricky ricardo
+richard rick dick rich ricky ricardo rhisiart
 robert bob rob bobby robbie roberto beto
 ronald ron ronnie
 samuel sam sammy
 stephen steven steve esteban
 susan sue susie susana
-thomas tom tommy tomas
+thomas tom tommy tomas tomos
 timothy tim timmy
 victoria vicky tori
-william bill will billy liam willy willie wilhelm willi guillermo memo
+william bill will billy liam willy willie wilhelm willi guillermo memo gwilym
 zachary zach zack
 abigail abby
 albert bert bertie al
@@ -81,7 +81,10 @@ gerald gerry jerry
 harold harry hal
 helen nell nellie
 herbert herb bert
-hugh hughie
+hugh hughie huw
+owen owain
+griffith gruffydd
+llewellyn llewelyn llywelyn
 isaac ike
 leonard len lenny leo
 louis lou
