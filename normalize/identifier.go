@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/concord-er/concord/record"
@@ -204,25 +205,32 @@ func lettersAfter(digits string) int {
 // German PLZ, Febrl's Australian codes) are divided otherwise in each
 // country and get none; nor does anything else.
 func PostcodeFacets(pc string) record.Facets {
-	if m := ukFolded.FindStringSubmatch(pc); m != nil {
-		return record.MakeFacets("area", m[1], "district", m[1]+m[2], "sector", m[1]+m[2]+m[3])
+	// The forms ParseAddress finds a postcode in a line by, matched here
+	// against the whole folded code.
+	if m := wholeMatch(ukPostcode, pc); m != nil {
+		outward, inward := m[1], m[2]
+		area := outward[:strings.IndexFunc(outward, unicode.IsDigit)]
+		return record.MakeFacets("area", area, "district", outward, "sector", outward+inward[:1])
 	}
-	if caFolded.MatchString(pc) {
-		return record.MakeFacets("area", pc[:1], "district", pc[:3])
+	if m := wholeMatch(caPostcode, pc); m != nil {
+		return record.MakeFacets("area", m[1][:1], "district", m[1])
 	}
-	if nlFolded.MatchString(pc) {
-		return record.MakeFacets("area", pc[:2], "district", pc[:4], "sector", pc[:5])
+	if m := wholeMatch(nlPostcode, pc); m != nil {
+		return record.MakeFacets("area", m[1][:2], "district", m[1], "sector", m[1]+m[2][:1])
+	}
+	return nil
+}
+
+// wholeMatch returns re's submatches when it matches the whole of s, else
+// nil.
+func wholeMatch(re *regexp.Regexp, s string) []string {
+	if m := re.FindStringSubmatch(s); m != nil && m[0] == s {
+		return m
 	}
 	return nil
 }
 
 var (
-	// ukFolded is a UK postcode folded: area letters, district, sector's
-	// digit and unit's two letters (SW1A1AA, M11AE, B338TH); caFolded and
-	// nlFolded, Canada's and the Netherlands'.
-	ukFolded = regexp.MustCompile(`^([A-Z]{1,2})([0-9][A-Z0-9]?)([0-9])[A-Z]{2}$`)
-	caFolded = regexp.MustCompile(`^[A-Z][0-9][A-Z][0-9][A-Z][0-9]$`)
-	nlFolded = regexp.MustCompile(`^[1-9][0-9]{3}[A-Z]{2}$`)
 	nlDigits = regexp.MustCompile(`^[1-9][0-9]{3}$`)
 	arDigits = regexp.MustCompile(`^[a-z][0-9]{4}$`)
 	// zipPlus4 matches a US ZIP+4 as Tokens leaves it (10001 1234 joined).
