@@ -31,6 +31,7 @@ const (
 	MethodContained    = "contained"         // one value's tokens all in the other's, one perhaps cut, the facet equal (an address line with its city)
 	MethodInitials     = "initials"          // same initials, one name written with initials (J. R. Smith, John Robert Smith)
 	MethodAcronym      = "acronym"           // an organisation's name written as its acronym (PDVSA, Petróleos de Venezuela S.A.)
+	MethodOrgTypo      = "org_typo"          // organisations' names the same words but one a letter apart, both of five letters or more (Industrial Parverde, Industrilal Parverde); never a person's
 	MethodOrgWords     = "org_words"         // organisations' names sharing words, token-set Jaccard ≥ threshold (Henry Booth House - New Pisgah, New Pisgah Day Care Center); never a person's
 	MethodDateEdit     = "date_one_edit"     // dates known to the day, within threshold edits (one when 0)
 	MethodDatePartEdit = "date_partial_edit" // a date cut to its sure part (normalize.CutDateError) one edit from another as far as both are written
@@ -47,7 +48,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodSpelling: true, MethodNickSubset: true,
-	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodAcronym: true, MethodOrgWords: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
+	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodAcronym: true, MethodOrgTypo: true, MethodOrgWords: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -523,6 +524,16 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	case MethodAcronym:
 		f := c.facet("acronyms")
 		return func(a, b *Prepared) bool { return Acronym(a.v.Tokens, c.str(a, f), b.v.Tokens, c.str(b, f)) }
+	case MethodOrgTypo:
+		// Values read as organisations' names (a facet "compact", which
+		// normalize writes for nothing else), in a party feature too.
+		if c.Spec.Kind == record.KindOrgName {
+			return func(a, b *Prepared) bool { return OrgTypo(a.v.Tokens, b.v.Tokens) }
+		}
+		f := c.facet("compact")
+		return func(a, b *Prepared) bool {
+			return c.str(a, f) != "" && c.str(b, f) != "" && OrgTypo(a.v.Tokens, b.v.Tokens)
+		}
 	case MethodOrgWords:
 		// Names of a feature of organisations' names, or parties' names
 		// both read as organisations' (normalize.Party): people's names

@@ -100,6 +100,25 @@ func TestSubsetTypo(t *testing.T) {
 	})
 }
 
+func TestOrgTypo(t *testing.T) {
+	checkSymmetric(t, "OrgTypo", compare.OrgTypo, []tokenCase{
+		{"industrilal parverde", "industrial parverde", true}, // one added
+		{"inversiones loepz", "inversiones lopez", true},      // two swapped
+		{"holdings moreon", "holdings moreno", true},
+		{"servicios marraa", "servicios marara", true},
+		{"comercializadora norte", "comercilizadora norte", true}, // one dropped
+		{"parverde holdings", "parverde trading", false},          // whole words: two companies of a group
+		{"holdings mrreno", "holdings moreon", false},             // two slips
+		{"agro norte", "argo norte", false},                       // four letters: another word as often
+		{"fondo 10000", "fondo 10001", false},                     // numbers
+		{"parverde", "parverda", false},                           // one word alone
+		{"norte gil sur", "norte gil", false},                     // a word more: not a slip
+		{"norte norte", "norte nortes", true},                     // each word matched once
+		{"norte norte", "nortes nortes", false},
+		{"industrial parverde", "industrial parverde", false}, // the same: exact
+	})
+}
+
 func TestTypo(t *testing.T) {
 	tests := []struct {
 		x, y string
@@ -287,7 +306,7 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Fatimah Haddad", "Fatima Hadad", "other spelling"},
 		{record.KindName, "Khaled Saad", "Khalid Said", "similar ≥0.92"}, // other vowels make other names: no spelling of one
 		{record.KindName, "Juan Perez", "Yuan Perez", "similar ≥0.92"},
-		{record.KindParty, "Mansour Trading LLC", "Mansur Trading LLC", "similar ≥0.92"}, // organisations' names have no spellings of people's
+		{record.KindParty, "Mansour Trading LLC", "Mansur Trading LLC", "a letter apart"}, // organisations' names have no spellings of people's
 		{record.KindParty, "Inversiones Delta, C.A.", "INVERSIONES DELTA CA", "exact"},
 		{record.KindParty, "INVERSIONES DELTA Y ASOCIAD", "Inversiones Delta y Asociados C.A.", "similar ≥0.92"},
 		{record.KindParty, "GARCIA LOPEZ/JOSE", "José García López", "exact"},
@@ -297,7 +316,17 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Pedro|Peter Pan", "Peter Pan", "exact"},
 		{record.KindOrgName, "ACME Holdings S.A.", "Acme Holdings", "exact"},
 		{record.KindOrgName, "Holdings Acme", "Acme Holdings", "reordered"},
-		{record.KindOrgName, "Acme Holding", "Acme Holdings", "similar ≥0.92"},
+		{record.KindOrgName, "Acme Holding", "Acme Holdings", "a letter apart"},
+		{record.KindOrgName, "Acme Hldng Trading", "Acme Holding Trading", "similar ≥0.92"}, // two letters
+		{record.KindParty, "INDUSTRILAL PARVERDE LTD", "Industrial Parverde Ltd.", "a letter apart"},
+		{record.KindParty, "INVERSIONES LOEPZ S.R.L.", "Inversiones López SRL", "a letter apart"}, // two swapped
+		{record.KindParty, "NPORTE GIL S.A.", "Norte Gil SA", "a letter apart"},                   // one added
+		{record.KindParty, "NPORTE GIL S.A.", "Norte Gil LLC", "else"},                            // forms disagreeing: exact alone
+		{record.KindParty, "AGRO GIMENEZ NORTE LLC", "Argo Gimenez Norte LLC", "similar ≥0.92"},   // words of four letters: Agro and Argo, Alfa and Alta
+		{record.KindParty, "Fondo 10000 SA", "Fondo 10001 SA", "similar ≥0.92"},                   // numbers: two funds
+		{record.KindParty, "Parverde Ltd", "Parverda Ltd", "similar ≥0.92"},                       // one word: no other to hold it
+		{record.KindParty, "Mario Garcia", "Maria Garcia", "similar ≥0.92"},                       // people's names: never this level
+		{record.KindOrgName, "Industrial Parverde", "Industrilal Parverde", "a letter apart"},
 		{record.KindOrgName, "Acme Global Holdings Group", "Acme Holdings Group Intl", "similar ≥0.80"},
 		{record.KindOrgName, "ACME GLOBAL TRAD", "Acme Global Trading Holdings", "truncated"}, // a field's length cut it
 		{record.KindOrgName, "Henry Booth House - New Pisgah", "New Pisgah Day Care Center", "shared words"},
@@ -318,10 +347,10 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindParty, "D S M N.V.", "D.S.M. IP ASSETS B.V.", "else"},
 		{record.KindOrgName, "Acme Trading GmbH", "Acme Trading AG", "exact"},
 		{record.KindOrgName, "Acme Tradng GmbH", "Acme Trading AG", "else"},
-		{record.KindOrgName, "DSM", "DSM IP Assets B.V.", "subset"},                                       // no form written: may be either
-		{record.KindOrgName, "Acme Trading S.A.", "Acme Trading Holdings S.A. de C.V.", "subset"},         // one form the other's and more
-		{record.KindOrgName, "ACME TRADNG HOLDINGS S.A", "Acme Trading Holdings S.A.S.", "similar ≥0.92"}, // a form cut short
-		{record.KindOrgName, "Acme Tradng Inc", "Acme Trading Corp", "similar ≥0.92"},
+		{record.KindOrgName, "DSM", "DSM IP Assets B.V.", "subset"},                                        // no form written: may be either
+		{record.KindOrgName, "Acme Trading S.A.", "Acme Trading Holdings S.A. de C.V.", "subset"},          // one form the other's and more
+		{record.KindOrgName, "ACME TRADNG HOLDINGS S.A", "Acme Trading Holdings S.A.S.", "a letter apart"}, // a form cut short
+		{record.KindOrgName, "Acme Tradng Inc", "Acme Trading Corp", "a letter apart"},
 		{record.KindOrgName, "Acme Trading", "Acme Shipping", "similar ≥0.80"},                                       // weighed as the data says: often two companies
 		{record.KindOrgName, "Shell Internationale Research Maatschappij", "Shell Research Maatschapij", "phonetic"}, // a word left out, one misspelt
 		{record.KindOrgName, "Gloeilampenfabrieken Philips", "Philips Gloeilampenfabriek", "truncated"},
@@ -756,13 +785,29 @@ func FuzzSubsetTypo(f *testing.F) {
 	})
 }
 
+// FuzzOrgTypo: any token lists, never a panic, and the same answer both
+// ways round; never for a list and itself.
+func FuzzOrgTypo(f *testing.F) {
+	f.Add("industrilal parverde", "industrial parverde")
+	f.Add("norte norte", "norte nortes")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ta, tb := strings.Fields(a), strings.Fields(b)
+		if compare.OrgTypo(ta, tb) != compare.OrgTypo(tb, ta) {
+			t.Errorf("OrgTypo(%q, %q) is not symmetric", a, b)
+		}
+		if compare.OrgTypo(ta, ta) {
+			t.Errorf("OrgTypo(%q, itself)", a)
+		}
+	})
+}
+
 // FuzzNameLevels: two names read as people's, parties' or organisations'
 // names reach one level whichever comes first, and the prepared values
 // the engine scores reach it too.
 func FuzzNameLevels(f *testing.F) {
 	for _, p := range [][2]string{{"Huang Fang", "WANG FANG"}, {"Lee Min-ho", "YI MIN HO"}, {"SANTOS/PANCHO", "Francisco Diego Santos Gutiérrez"},
 		{"Acme Trading S.A.", "ACME TRADING HOLDINGS SA DE CV"}, {"Maria Maria Lopez", "Maria Lopez Lopez"}, {"Jin Jun Park", "Park Jin Hoon"},
-		{"PDVSA", "Petróleos de Venezuela, S.A."}, {"P.D.V.S.A.", "PDVSA S.A."}, {"Hassan Mansour", "MANSUR/HASAN"}} {
+		{"PDVSA", "Petróleos de Venezuela, S.A."}, {"P.D.V.S.A.", "PDVSA S.A."}, {"Hassan Mansour", "MANSUR/HASAN"}, {"INDUSTRILAL PARVERDE LTD", "Industrial Parverde Ltd"}} {
 		f.Add(p[0], p[1])
 	}
 	comparisons := map[record.Kind]*compare.Comparison{}

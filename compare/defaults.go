@@ -28,6 +28,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("subset", MethodSubset, "", 0),
 			lv("nickname, subset", MethodNickSubset, "", 0),
 			lv("parts dropped", MethodNameParts, "", 0),
+			lv("a letter apart", MethodOrgTypo, "", 0),
 			lv("similar ≥0.92", MethodNameSim, "", 0.92),
 			lv("truncated", MethodTruncated, "", 0),
 			lv("acronym", MethodAcronym, "", 0),
@@ -40,13 +41,16 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 		if kind == record.KindName {
 			// People's names alone: no organisation's acronym to meet, nor
 			// words to share as organisations do.
-			s.Levels = slices.DeleteFunc(s.Levels, func(l LevelSpec) bool { return l.Method == MethodAcronym || l.Method == MethodOrgWords })
+			s.Levels = slices.DeleteFunc(s.Levels, func(l LevelSpec) bool {
+				return l.Method == MethodAcronym || l.Method == MethodOrgTypo || l.Method == MethodOrgWords
+			})
 		}
 	case record.KindOrgName:
 		s.TF = true
 		s.Levels = []LevelSpec{
 			lv("exact", MethodExact, "compact", 0),
 			lv("reordered", MethodExact, "sorted", 0),
+			lv("a letter apart", MethodOrgTypo, "", 0),
 			lv("similar ≥0.92", MethodJaroWinkler, "compact", 0.92),
 			lv("truncated", MethodTruncated, "", 0),
 			lv("subset", MethodSubset, "", 0),

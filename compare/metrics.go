@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // JaroWinkler returns the Jaro-Winkler similarity of a and b in [0, 1],
@@ -833,4 +834,59 @@ func shortForm(toks []string) bool {
 		}
 	}
 	return len(toks) > 1
+}
+
+// OneWordApart returns the one word of each of two lists of words as
+// long as each other that the other has not, each word matched once;
+// false when they differ in more or fewer.
+func OneWordApart(ta, tb []string) (x, y string, ok bool) {
+	if len(ta) != len(tb) || len(ta) > 16 {
+		return "", "", false
+	}
+	var used uint64
+	rest := 0
+	for _, t := range ta {
+		if j := IndexUnused(tb, used, t); j >= 0 {
+			used |= 1 << j
+			continue
+		}
+		if rest++; rest > 1 {
+			return "", "", false
+		}
+		x = t
+	}
+	if rest != 1 {
+		return "", "", false
+	}
+	for j := range tb {
+		if used&(1<<j) == 0 {
+			y = tb[j]
+		}
+	}
+	return x, y, true
+}
+
+// minOrgTypoLetters is the fewest letters of the words of an
+// organisation's name that OrgTypo takes one letter of for a slip: in
+// shorter ones a letter makes another word (Alfa and Alta, Agro and Argo).
+const minOrgTypoLetters = 5
+
+// OrgTypo reports whether two organisations' names, as words, are one
+// name with a letter slipped in one word (one substituted, dropped, added,
+// or two swapped): of two words or more, the same but one on each side,
+// both of minOrgTypoLetters letters or more and neither with a digit
+// (Industrial Parverde and Industrilal Parverde; not Fondo 10000 and
+// Fondo 10001, two funds). Companies of one group, and companies named
+// alike, differ in whole words (Parverde Holdings, Parverde Trading).
+func OrgTypo(ta, tb []string) bool {
+	if len(ta) < 2 {
+		return false
+	}
+	x, y, ok := OneWordApart(ta, tb)
+	return ok && orgTypoWord(x) && orgTypoWord(y) && DamerauWithin(x, y, 1) <= 1
+}
+
+// orgTypoWord reports whether w is a word OrgTypo takes a slip in.
+func orgTypoWord(w string) bool {
+	return utf8.RuneCountInString(w) >= minOrgTypoLetters && !strings.ContainsAny(w, "0123456789")
 }

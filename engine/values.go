@@ -1248,8 +1248,9 @@ type levelWeight struct {
 
 // levelTF is the term-frequency adjustment of a level's pairs: none, an
 // exact match's, a shared name's (model.SubsetLevel), a near level's
-// (model.NearLevels), or, at a nickname level, whichever of the last two
-// the pair has.
+// (model.NearLevels), at a nickname level whichever of the last two the
+// pair has, or that of organisations' names a letter apart
+// (model.OrgTypoLevel), with their legal forms' weight.
 type levelTF uint8
 
 const (
@@ -1258,6 +1259,7 @@ const (
 	tfShared
 	tfNear
 	tfSharedOrNear
+	tfOrgTypo
 )
 
 func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers int) (*pairWeights, error) {
@@ -1285,7 +1287,7 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 			t.orgNameKeys(i) // exactOrgValues reads them
 			p.forms[i] = s.WeighsForms(i)
 		}
-		near := model.NearLevels(c)
+		near, typo := model.NearLevels(c), model.OrgTypoLevel(c)
 		p.level[i] = make([]levelWeight, c.NumLevels())
 		for l := range p.level[i] {
 			lw := &p.level[i][l]
@@ -1300,6 +1302,8 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 				lw.tf = tfShared
 			case isNear:
 				lw.tf = tfNear
+			case typo > 0 && l == typo:
+				lw.tf = tfOrgTypo
 			}
 		}
 		if !c.Spec.TF {
@@ -1436,6 +1440,10 @@ func (p *pairWeights) of(k int, a, b int32, levels []uint8) float64 {
 			w += p.nearTF(i, k, l, a, b)
 		case tfSharedOrNear: // a nickname: one or the other is 0
 			w += p.subsetTF(i, k, a, b) + p.nearTF(i, k, l, a, b)
+		case tfOrgTypo: // few pairs: the scorer weighs them
+			col := &p.t.cols[i]
+			tf, _, fw := p.scorer.OrgTypoTF(i, col.prepared(a), col.prepared(b))
+			w += tf + fw
 		}
 		if p.household[i] && w > 0 {
 			household = max(household, w)

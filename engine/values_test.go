@@ -158,7 +158,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	}
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	queries := map[int32]*model.Query{}
-	tf, shared, near, orgNames, orgForms := 0, 0, 0, 0, 0
+	tf, shared, near, orgNames, orgForms, orgTypos := 0, 0, 0, 0, 0, 0
 	var forms [3]int // exact matches of names by how their legal forms relate (model.FormsOf), where they weigh
 	var towns [3]int // pairs comparing a derived town, by level: 0, 1, more
 	for k, c := range s.cands {
@@ -210,6 +210,9 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 			if tf := pw.level[i][got[i]].tf; (tf == tfNear || tf == tfSharedOrNear) && pw.nearTF(i, k, got[i], c.A, c.B) != 0 {
 				near++
 			}
+			if pw.level[i][got[i]].tf == tfOrgTypo {
+				orgTypos++
+			}
 		}
 		if math.Abs(w-ref) > 1e-9 || math.Abs(again-ref) > 1e-9 {
 			t.Fatalf("%s ~ %s: weight %v from tables (%v reading names again), %v from the scorer", s.recs[c.A].Key, s.recs[c.B].Key, w, again, ref)
@@ -229,6 +232,10 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 		t.Error("no pair of organisations' names was weighed by their own frequency: that path went untested")
 	}
 	t.Logf("%d pairs of organisations' names weighed by their own frequency, %d by their legal form's", orgNames, orgForms)
+	if weighsForms && orgTypos == 0 {
+		t.Error("no pair of organisations' names a letter apart: that path went untested")
+	}
+	t.Logf("%d pairs of organisations' names a letter apart", orgTypos)
 	if weighsForms && forms[model.FormsAgree] == 0 {
 		t.Error("no exact match of organisations' names was weighed by legal forms that agree: that path went untested")
 	}

@@ -634,7 +634,7 @@ func TestNearNameTF(t *testing.T) {
 		{"Pedro Gracia Montes", "PEDRO GARCIA MONTES", up},                                        // a longer surname's letters swapped
 		{"Maria Elena Garcia", "MARIA ELISA GARCIA", 0},                                           // two letters
 		{"José María García López", "GARCIA LOPEZ/JOSE MARIO", 0},                                 // a middle name's other ending
-		{"Norte Garrido Industrial S.A.", "NOTRE GARRIDO INDUSTRIAL SA", 0},                       // organisations
+		{"Norte Garrido Industrial S.A.", "NOTRE GARIDDO INDUSTRIAL SA", 0},                       // organisations, two words slipped
 		{"Zambrana Pagan Meraz Godinez Hermanos S.C.", "ZAMBRANA PAGAN MERAZ GODINEZ HERMAN", up}, // one's name cut by a 35-character field, its form with it
 		{"Zambrana Pagan Hermanos S.C.", "ZAMBRANA PAGAN HERMAN", 0},                              // the same, but no field's length: another company's
 	}
@@ -647,6 +647,66 @@ func TestNearNameTF(t *testing.T) {
 		if math.Abs(ev[0].TFAdjust-tt.tf) > 1e-9 {
 			t.Errorf("%q ~ %q (%s): tf %.3f, want %.3f", tt.a, tt.b, ev[0].Label, ev[0].TFAdjust, tt.tf)
 		}
+	}
+}
+
+// TestOrgTypoTF: two organisations' names a letter apart weigh as an
+// exact match on the commoner would, by its frequency among
+// organisations' names, its own m and its legal forms, less the level's
+// room below exact when the name is rare, and no more than that match
+// when it is common; words apart that are both names of their own
+// (Cabrera, Carrera) are two companies' and take nothing; the query path
+// gives the same.
+func TestOrgTypoTF(t *testing.T) {
+	const tfMin = 0.0001
+	s, spec, named := nameTFScorer(t, record.KindParty, map[string]float64{"inversiones lopez": 0.4}, tfMin)
+	c := &s.Model.Comparisons[0]
+	c.TFOrgOnce, c.MOrgExact = 1e-6, 0.6
+	c.TFOrgTable = map[string]float64{"inversiones lopez": 0.4}
+	c.MFormsAgree, c.UFormsAgree = 0.9, 0.3
+	c.TFNameWords = []string{"cabrera", "carrera"}
+	s, err := readBack(t, s.Model).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	typo := model.OrgTypoLevel(s.Comps[0])
+	if typo == 0 || spec.Levels[typo-1].Method != compare.MethodOrgTypo {
+		t.Fatalf("OrgTypoLevel %d: not the level of %s", typo, compare.MethodOrgTypo)
+	}
+	room := model.NearRoom([]float64{0, math.Log2(0.5 / 0.001), math.Log2((0.5 / float64(typo)) / (0.001 * float64(typo)))}, 2)
+	weigh := func(a, b string) (float64, model.Evidence) {
+		ev := make([]model.Evidence, 1)
+		w := s.Compare(named("1", a), named("2", b), make([]uint8, 1), ev)
+		q := s.NewQuery(s.Values(named("1", a)))
+		if qw := s.CompareQuery("s", "s", q, s.Values(named("2", b)), make([]uint8, 1), nil); qw != w {
+			t.Errorf("%q ~ %q: CompareQuery %v, Compare %v", a, b, qw, w)
+		}
+		return w, ev[0]
+	}
+	tests := []struct {
+		a, b, exact string  // exact: the commoner name written alike
+		less        float64 // how much less than exact
+	}{
+		{"Industrial Parverde Ltd", "INDUSTRILAL PARVERDE LTD", "Industrial Parverde Ltd", room}, // rare: exact less the room
+		{"Inversiones Lopez S.A.", "INVERSIONES LOEPZ SA", "Inversiones Lopez S.A.", 0},          // common: no more than exact
+		{"Industrial Parverde", "INDUSTRILAL PARVERDE LTD", "Industrial Parverde", room},         // one form written: none weighs
+	}
+	for _, tt := range tests {
+		w, ev := weigh(tt.a, tt.b)
+		exact, _ := weigh(tt.exact, tt.exact)
+		if ev.Level != typo || !ev.TFNear {
+			t.Errorf("%q ~ %q: level %q (near %v), want %q adjusted", tt.a, tt.b, ev.Label, ev.TFNear, spec.Levels[typo-1].Label)
+		}
+		if math.Abs(exact-tt.less-w) > 1e-9 {
+			t.Errorf("%q ~ %q: %.3f, want %.3f (%q written alike) less %.3f", tt.a, tt.b, w, exact, tt.exact, tt.less)
+		}
+	}
+	if _, ev := weigh("Industrial Parverde Ltd", "INDUSTRILAL PARVERDE LTD"); ev.Forms != model.FormsAgree || ev.FormsWeight <= 0 {
+		t.Errorf("forms %d weighing %v, want agreeing and weighing up", ev.Forms, ev.FormsWeight)
+	}
+	w, ev := weigh("Inversiones Cabrera S.A.", "INVERSIONES CARRERA SA")
+	if ev.Level != typo || ev.TFAdjust != 0 || ev.FormsWeight != 0 || math.Abs(w-(s.PriorWeightFor("s", "s")+ev.Weight)) > 1e-9 {
+		t.Errorf("two names of their own: level %q, tf %v, forms %v, total %v; want the level's weight alone", ev.Label, ev.TFAdjust, ev.FormsWeight, w)
 	}
 }
 

@@ -172,7 +172,7 @@ func oneSlip(a, b *compare.Prepared) bool {
 		return false
 	}
 	// Words first, facets (a lookup each) only for the pairs left.
-	x, y, ok := oneWordApart(ta, tb)
+	x, y, ok := compare.OneWordApart(ta, tb)
 	if !ok || compare.DamerauWithin(x, y, 1) > 1 {
 		// One cut short: it may have lost words after the cut one.
 		if ok && !strings.HasPrefix(x, y) && !strings.HasPrefix(y, x) || !compare.Truncated(ta, tb) {
@@ -251,7 +251,7 @@ func oneNickname(a, b *compare.Prepared) bool {
 	if len(ta) < 2 || len(tb) < 2 {
 		return false
 	}
-	x, y, ok := oneWordApart(ta, tb)
+	x, y, ok := compare.OneWordApart(ta, tb)
 	if !ok || compare.IndexUnused(tb, 0, x) >= 0 || compare.IndexUnused(ta, 0, y) >= 0 {
 		return false
 	}
@@ -271,7 +271,7 @@ func TwoNames(a, b *compare.Prepared, words func(string) bool) bool {
 	if words == nil {
 		return false
 	}
-	x, y, ok := oneWordApart(a.Tokens(), b.Tokens())
+	x, y, ok := compare.OneWordApart(a.Tokens(), b.Tokens())
 	return ok && compare.DamerauWithin(x, y, 1) <= 1 && words(x) && words(y) && !normalize.WordsSoundAlike(x, y)
 }
 
@@ -289,32 +289,64 @@ func TwoNamesSlip(c *compare.Comparison, l int, a, b *compare.Prepared, words fu
 // fewer hold than one a letter away is that one's typo.
 const SameNameRatio = 20
 
-// oneWordApart returns the one word of each of two lists of words as
-// long as each other that the other has not, each word matched once;
-// false when they differ in more or fewer.
-func oneWordApart(ta, tb []string) (x, y string, ok bool) {
-	if len(ta) != len(tb) || len(ta) > 16 {
-		return "", "", false
+// OrgTypoLevel returns the level (1-based, as Scorer's levels count) of
+// a comparison of names with term frequencies at which organisations'
+// names are one name with a letter slipped (compare.MethodOrgTypo), 0 for
+// none.
+func OrgTypoLevel(c *compare.Comparison) int {
+	if !c.Spec.TF || !c.Spec.Kind.IsName() {
+		return 0
 	}
-	var used uint64
-	rest := 0
-	for _, t := range ta {
-		if j := compare.IndexUnused(tb, used, t); j >= 0 {
-			used |= 1 << j
-			continue
-		}
-		if rest++; rest > 1 {
-			return "", "", false
-		}
-		x = t
-	}
-	if rest != 1 {
-		return "", "", false
-	}
-	for j := range tb {
-		if used&(1<<j) == 0 {
-			y = tb[j]
+	for j, l := range c.Spec.Levels {
+		if j > 0 && l.Method == compare.MethodOrgTypo {
+			return j + 1
 		}
 	}
-	return x, y, true
+	return 0
+}
+
+// OrgTypoTF returns what two records' organisations' names at the level
+// of a letter apart (OrgTypoLevel) of comparison i add to its weight, for
+// the scorer and the batch alike: one is the other mistyped, and weighs
+// as an exact match on the commoner of the two would, by its frequency
+// among organisations' names, its own m (OrgShift) and its legal forms
+// (Forms), never above it (NearAdjust). Over the pairs of values a and b
+// at that level whose words apart are not two names of their own
+// (TwoNames: Cabrera and Carrera), the largest; with how the forms relate
+// and their weight. Nothing (0, FormsUnknown, 0) when no pair is one.
+func (s *Scorer) OrgTypoTF(i int, a, b []compare.Prepared) (tf float64, forms int, formsW float64) {
+	c, l := s.Comps[i], s.orgTypo[i]
+	if l == 0 {
+		return 0, FormsUnknown, 0
+	}
+	room := NearRoom(s.weights[i], l)
+	words := func(w string) bool { return s.NameWord(i, w) }
+	found := false
+	forms = FormsUnknown
+	for x := range a {
+		for y := range b {
+			pa, pb := &a[x], &b[y]
+			if len(a) > 1 || len(b) > 1 {
+				if c.PairLevel(pa, pb) != l {
+					continue
+				}
+			}
+			if TwoNames(pa, pb, words) {
+				continue
+			}
+			va, vb := pa.Value(), pb.Value()
+			var exact float64
+			if s.orgs(i, va, vb) {
+				form := OrgForm(va, vb)
+				exact = min(s.TFAdjustOrgs(i, c.KeyOf(pa), form), s.TFAdjustOrgs(i, c.KeyOf(pb), form)) + s.orgShift[i]
+			} else {
+				exact = min(s.TFAdjust(i, c.KeyOf(pa)), s.TFAdjust(i, c.KeyOf(pb)))
+			}
+			f, _, _, fw := s.Forms(i, va, vb)
+			if t := NearAdjust(exact, room); !found || t+fw > tf+formsW {
+				tf, forms, formsW, found = t, f, fw, true
+			}
+		}
+	}
+	return tf, forms, formsW
 }

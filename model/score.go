@@ -25,6 +25,7 @@ type Scorer struct {
 	tfSalt     []byte                // keys the term-frequency tables; nil: keyed by value
 	subset     []int                 // comparison → the last level a shared name adjusts (SubsetLevel); 0: none
 	near       [][]bool              // comparison → level → a near level (NearLevels); nil: none
+	orgTypo    []int                 // comparison → its level of organisations' names a letter apart (OrgTypoLevel); 0: none
 	mixed      map[[2]string][]bool  // sources (sorted) → comparisons whose disagreements are read as missing (Model.Mixed)
 	orgShift   []float64             // comparison → log2(MOrgExact/m) of its exact level; 0 without MOrgExact
 	forms      []bool                // comparison → weighs the legal forms of an exact match (Forms)
@@ -89,6 +90,7 @@ func (m *Model) Compile() (*Scorer, error) {
 		s.Comps = append(s.Comps, cc)
 		s.subset = append(s.subset, SubsetLevel(cc))
 		s.near = append(s.near, NearLevels(cc))
+		s.orgTypo = append(s.orgTypo, OrgTypoLevel(cc))
 		s.weights = append(s.weights, w)
 		s.household = append(s.household, c.Kind.Household())
 		shift := 0.0
@@ -641,6 +643,16 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			}
 		case s.near[i] != nil && s.near[i][l]:
 			near = s.nearTF(i, c, l, va[i], vb[i], q)
+			tf = near
+		case l > 1 && l == s.orgTypo[i]:
+			var bufA, bufB [4]compare.Prepared
+			var pa []compare.Prepared
+			if q != nil {
+				pa = q.prepared[i]
+			} else {
+				pa = prepareInto(bufA[:0], c, va[i])
+			}
+			near, forms, formsW = s.OrgTypoTF(i, pa, prepareInto(bufB[:0], c, vb[i]))
 			tf = near
 		}
 		if ev != nil {
