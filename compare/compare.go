@@ -535,17 +535,18 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 			return c.str(a, f) != "" && c.str(b, f) != "" && OrgTypo(a.v.Tokens, b.v.Tokens)
 		}
 	case MethodOrgWords:
-		// Names of a feature of organisations' names, or parties' names
-		// both read as organisations' (normalize.Party): people's names
-		// share words as siblings' do, and a name read as neither may be
-		// a person's with a typo in it (Kisrty Adeyemi).
+		// Names of a feature of organisations' names, or, in a party
+		// feature, two values read as organisations' (the facet
+		// "compact", which normalize writes for nothing else: a party's
+		// read as one, or a register's column typed org_name): people's
+		// names share words as siblings' do, and a name read as neither
+		// may be a person's with a typo in it (Kisrty Adeyemi).
 		if c.Spec.Kind == record.KindOrgName {
 			return func(a, b *Prepared) bool { return Jaccard(a.v.Tokens, b.v.Tokens) >= t }
 		}
-		f := c.facet("party")
-		org := string(record.EntityOrganization)
+		f := c.facet("compact")
 		return func(a, b *Prepared) bool {
-			return c.str(a, f) == org && c.str(b, f) == org && Jaccard(a.v.Tokens, b.v.Tokens) >= t
+			return c.str(a, f) != "" && c.str(b, f) != "" && Jaccard(a.v.Tokens, b.v.Tokens) >= t
 		}
 	case MethodInitials:
 		f := c.facet("initials")

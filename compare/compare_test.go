@@ -229,6 +229,33 @@ func TestContained(t *testing.T) {
 	})
 }
 
+// TestMixedOrgLevels: a party feature whose sources type a column of
+// companies org_name (a register) and a column of anyone party (payments)
+// compares the register's names as organisations' at the levels of
+// organisations alone, as it does a party's name read as one.
+func TestMixedOrgLevels(t *testing.T) {
+	c := compare.MustCompile(compare.DefaultSpec("name", record.KindParty))
+	for _, tt := range []struct{ register, party, want string }{
+		{"Henry Booth House - New Pisgah", "New Pisgah Day Care Center Ltd", "shared words"},
+		{"Industrial Parverde Ltd", "INDUSTRILAL PARVERDE LTD", "a letter apart"},
+		{"Industrial Parverde Ltd", "INDUSTRILAL PARVERDE", "similar ≥0.92"}, // read as a person's name: no level of organisations'
+	} {
+		a, err := normalize.Value(record.KindOrgName, tt.register, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := normalize.Value(record.KindParty, tt.party, normalize.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pair := range [][2]record.Value{{a, b}, {b, a}} {
+			if l, _, _ := c.Level([]record.Value{pair[0]}, []record.Value{pair[1]}); c.Label(l) != tt.want {
+				t.Errorf("level(%q, %q) = %q, want %q", pair[0].Norm, pair[1].Norm, c.Label(l), tt.want)
+			}
+		}
+	}
+}
+
 // TestDefaultLevels is a case table per kind: two raw values (| separates
 // multiple values) and the label of the level they must reach.
 func TestDefaultLevels(t *testing.T) {
