@@ -32,6 +32,7 @@ const (
 	MethodInitials     = "initials"          // same initials, one name written with initials (J. R. Smith, John Robert Smith)
 	MethodAcronym      = "acronym"           // an organisation's name written as its acronym (PDVSA, Petróleos de Venezuela S.A.)
 	MethodOrgTypo      = "org_typo"          // organisations' names the same words but one a letter apart, both of five letters or more (Industrial Parverde, Industrilal Parverde); never a person's
+	MethodNameTypo     = "name_typo"         // people's names the same words but one, a typo (Typo) of five letters or more (Bsarbara Wesera, Barbara Wesera); never an organisation's
 	MethodOrgWords     = "org_words"         // organisations' names sharing words, token-set Jaccard ≥ threshold (Henry Booth House - New Pisgah, New Pisgah Day Care Center); never a person's
 	MethodDateEdit     = "date_one_edit"     // dates known to the day, within threshold edits (one when 0)
 	MethodDatePartEdit = "date_partial_edit" // a date cut to its sure part (normalize.CutDateError) one edit from another as far as both are written
@@ -48,7 +49,7 @@ var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: 
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
 	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodSpelling: true, MethodNickSubset: true,
-	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodAcronym: true, MethodOrgTypo: true, MethodOrgWords: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
+	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodAcronym: true, MethodOrgTypo: true, MethodNameTypo: true, MethodOrgWords: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
 	MethodDateYears: true, MethodElse: true}
 
 // LevelSpec is one level of a comparison, as data.
@@ -533,6 +534,15 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		f := c.facet("compact")
 		return func(a, b *Prepared) bool {
 			return c.str(a, f) != "" && c.str(b, f) != "" && OrgTypo(a.v.Tokens, b.v.Tokens)
+		}
+	case MethodNameTypo:
+		// Values not read as organisations' (no facet "compact"):
+		// people's names, and a party's read as neither kind, whose
+		// typos are as any name's; organisations' have a level of their
+		// own (MethodOrgTypo).
+		f := c.facet("compact")
+		return func(a, b *Prepared) bool {
+			return c.str(a, f) == "" && c.str(b, f) == "" && NameTypo(a.v.Tokens, b.v.Tokens)
 		}
 	case MethodOrgWords:
 		// Names of a feature of organisations' names, or, in a party

@@ -119,6 +119,21 @@ func TestOrgTypo(t *testing.T) {
 	})
 }
 
+func TestNameTypo(t *testing.T) {
+	checkSymmetric(t, "NameTypo", compare.NameTypo, []tokenCase{
+		{"bsarbara wesera", "barbara wesera", true},         // one added
+		{"edward rosloobs", "edward roslobos", true},        // two swapped
+		{"hasan hamiw", "hasan hamid", true},                // a consonant at the end
+		{"mario garcia lopez", "maria garcia lopez", false}, // another ending: another name
+		{"daniel ortega", "daniela ortega", false},
+		{"hu chun ming", "hu chun ping", false},     // syllables: another name a letter away
+		{"joen lewis", "john lewis", false},         // four letters
+		{"barbara wesera", "barbara", false},        // a word fewer
+		{"bsarbara wesra", "barbara wesera", false}, // two words slipped
+		{"wesera", "wesra", false},                  // one word alone
+	})
+}
+
 func TestTypo(t *testing.T) {
 	tests := []struct {
 		x, y string
@@ -333,7 +348,11 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Fatimah Haddad", "Fatima Hadad", "other spelling"},
 		{record.KindName, "Khaled Saad", "Khalid Said", "similar ≥0.92"}, // other vowels make other names: no spelling of one
 		{record.KindName, "Juan Perez", "Yuan Perez", "similar ≥0.92"},
-		{record.KindParty, "Mansour Trading LLC", "Mansur Trading LLC", "a letter apart"}, // organisations' names have no spellings of people's
+		{record.KindName, "Bsarbara Wesera", "BARBARA WESERA", "a typo"},
+		{record.KindParty, "WESERA, Bsarbara", "BARBARA WESERA", "a typo"},
+		{record.KindName, "Hu Chun-ming", "HU CHUN-PING", "similar ≥0.92"},                          // syllables: too short to tell a typo
+		{record.KindParty, "Industrial Parverde Ltd", "INDUSTRILAL PARVERDE LTD", "a letter apart"}, // an organisation's: not a person's typo
+		{record.KindParty, "Mansour Trading LLC", "Mansur Trading LLC", "a letter apart"},           // organisations' names have no spellings of people's
 		{record.KindParty, "Inversiones Delta, C.A.", "INVERSIONES DELTA CA", "exact"},
 		{record.KindParty, "INVERSIONES DELTA Y ASOCIAD", "Inversiones Delta y Asociados C.A.", "similar ≥0.92"},
 		{record.KindParty, "GARCIA LOPEZ/JOSE", "José García López", "exact"},
@@ -812,18 +831,21 @@ func FuzzSubsetTypo(f *testing.F) {
 	})
 }
 
-// FuzzOrgTypo: any token lists, never a panic, and the same answer both
-// ways round; never for a list and itself.
-func FuzzOrgTypo(f *testing.F) {
+// FuzzWordTypo: any token lists, never a panic, and the same answer both
+// ways round from OrgTypo and NameTypo; never for a list and itself.
+func FuzzWordTypo(f *testing.F) {
 	f.Add("industrilal parverde", "industrial parverde")
 	f.Add("norte norte", "norte nortes")
+	f.Add("bsarbara wesera", "barbara wesera")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		ta, tb := strings.Fields(a), strings.Fields(b)
-		if compare.OrgTypo(ta, tb) != compare.OrgTypo(tb, ta) {
-			t.Errorf("OrgTypo(%q, %q) is not symmetric", a, b)
-		}
-		if compare.OrgTypo(ta, ta) {
-			t.Errorf("OrgTypo(%q, itself)", a)
+		for name, rel := range map[string]func(a, b []string) bool{"OrgTypo": compare.OrgTypo, "NameTypo": compare.NameTypo} {
+			if rel(ta, tb) != rel(tb, ta) {
+				t.Errorf("%s(%q, %q) is not symmetric", name, a, b)
+			}
+			if rel(ta, ta) {
+				t.Errorf("%s(%q, itself)", name, a)
+			}
 		}
 	})
 }

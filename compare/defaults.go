@@ -29,6 +29,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("nickname, subset", MethodNickSubset, "", 0),
 			lv("parts dropped", MethodNameParts, "", 0),
 			lv("a letter apart", MethodOrgTypo, "", 0),
+			lv("a typo", MethodNameTypo, "", 0),
 			lv("similar ≥0.92", MethodNameSim, "", 0.92),
 			lv("truncated", MethodTruncated, "", 0),
 			lv("acronym", MethodAcronym, "", 0),

@@ -890,3 +890,21 @@ func OrgTypo(ta, tb []string) bool {
 func orgTypoWord(w string) bool {
 	return utf8.RuneCountInString(w) >= minOrgTypoLetters && !strings.ContainsAny(w, "0123456789")
 }
+
+// minNameTypoLetters is the fewest letters of the words of a person's
+// name that NameTypo takes a typo in: shorter ones are syllables another
+// name is a letter from (Hu Chun-ming, Hu Chun-ping; Joen for John).
+const minNameTypoLetters = 5
+
+// NameTypo reports whether two people's names, as words, are one name
+// with a typo (Typo: a letter substituted, dropped, added or two swapped,
+// not another ending) in one word of minNameTypoLetters letters or more:
+// of two words or more, the same but that one on each side (Bsarbara
+// Wesera, Barbara Wesera).
+func NameTypo(ta, tb []string) bool {
+	if len(ta) < 2 {
+		return false
+	}
+	x, y, ok := OneWordApart(ta, tb)
+	return ok && len(x) >= minNameTypoLetters && len(y) >= minNameTypoLetters && Typo(x, y)
+}

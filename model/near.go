@@ -16,8 +16,9 @@ const nearSimilarity = 0.9
 
 // NearLevels returns, for a comparison of names with term frequencies,
 // which of its levels (1-based, as Scorer's levels count) are near
-// levels: a name similarity of nearSimilarity or more after the subset
-// level, a name cut short by a field (compare.MethodTruncated), a
+// levels: a person's name with a typo (compare.MethodNameTypo) or a name
+// similarity of nearSimilarity or more after the subset level, a name cut
+// short by a field (compare.MethodTruncated), a
 // nickname, with words left out or without (compare.MethodNickname,
 // compare.MethodNickSubset), one name whose syllables one writes joined
 // (compare.MethodJoined: Min-jun and Minjun), or one name in two
@@ -40,7 +41,7 @@ func NearLevels(c *compare.Comparison) []bool {
 			continue
 		}
 		after := j >= subset // past the levels a shared name adjusts
-		if l.Method == compare.MethodNickname || l.Method == compare.MethodJoined || l.Method == compare.MethodSpelling || after && (l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
+		if l.Method == compare.MethodNickname || l.Method == compare.MethodJoined || l.Method == compare.MethodSpelling || after && (l.Method == compare.MethodNameTypo || l.Method == compare.MethodNameSim && l.Threshold >= nearSimilarity || l.Method == compare.MethodTruncated || l.Method == compare.MethodNickSubset) {
 			if near == nil {
 				near = make([]bool, c.NumLevels())
 			}
