@@ -137,7 +137,7 @@ func TestLegalForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := countedLevels(t, s)
+	all, _ := countedLevels(t, s)
 	pw, err := newPairWeights(context.Background(), s.vals, scorer, 2)
 	if err != nil {
 		t.Fatal(err)

@@ -1240,10 +1240,12 @@ type pairWeights struct {
 	scorer *model.Scorer
 }
 
-// levelWeight is a level's weight and the adjustment its pairs take.
+// levelWeight is a level's weight, the adjustment its pairs take, and
+// what a pair of two names takes off it (model.Scorer.TwoNamesDown).
 type levelWeight struct {
-	w  float64
-	tf levelTF
+	w    float64
+	tf   levelTF
+	down float64
 }
 
 // levelTF is the term-frequency adjustment of a level's pairs: none, an
@@ -1291,7 +1293,7 @@ func newPairWeights(ctx context.Context, t *valueTable, s *model.Scorer, workers
 		p.level[i] = make([]levelWeight, c.NumLevels())
 		for l := range p.level[i] {
 			lw := &p.level[i][l]
-			lw.w = s.LevelWeight(i, l)
+			lw.w, lw.down = s.LevelWeight(i, l), s.TwoNamesDown(i, l)
 			switch shared, isNear := l > 1 && l <= p.subset[i], near != nil && near[l]; {
 			case !c.Spec.TF:
 			case l == 1:
@@ -1539,7 +1541,7 @@ func (p *pairWeights) subsetTF(i, k int, a, b int32) float64 {
 	tf := p.tf[i]
 	if p.shared != nil && k >= 0 {
 		switch x := p.shared.keys[k*p.shared.n+p.shared.at[i]]; x {
-		case sharedNone, nearSlip:
+		case sharedNone, nearSlip, nearTwoNames:
 			return 0
 		case sharedUnread: // read both records' names below
 		default:
@@ -1564,13 +1566,16 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 		switch p.shared.keys[k*p.shared.n+p.shared.at[i]] {
 		case nearSlip:
 			return model.NearAdjust(min(tf[col.singleKey(a)], tf[col.singleKey(b)]), room)
+		case nearTwoNames:
+			return p.level[i][l].down
 		case sharedUnread: // read both records' names below
 		default: // no slip, or a shared name (a nickname level's other case)
 			return 0
 		}
 	}
 	words := func(w string) bool { return p.scorer.NameWord(i, w) }
-	return model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] }, room, words)
+	tfNear, _ := model.NearNameTF(p.t.comps[i], int(l), col.prepared(a), col.prepared(b), func(v *compare.Prepared) float64 { return tf[v.Key()] }, room, p.level[i][l].down, words)
+	return tfNear
 }
 
 // sharedNames holds, for each candidate and each name comparison whose
@@ -1580,7 +1585,7 @@ func (p *pairWeights) nearTF(i, k int, l uint8, a, b int32) float64 {
 // and reading both records' names again each time cost more than the
 // rest of the weight. For a candidate at a near level
 // (model.NearLevels) whose names share none, it holds whether they are
-// one name slipped (model.NearSlip): nearSlip, or sharedNone.
+// one name slipped (model.NearSlip): nearSlip, nearTwoNames, or sharedNone.
 type sharedNames struct {
 	at   []int    // comparison → its place among the n read, −1 for none
 	n    int      // comparisons read
@@ -1597,8 +1602,12 @@ const (
 	sharedFirst      = 2
 	sharedSaysLittle = 1 << 31
 	// nearSlip marks names at a near level that are one name slipped
-	// (model.NearSlip); key ids stay far below it.
-	nearSlip = 1 << 30
+	// (model.NearSlip), nearTwoNames those that would be but for their
+	// words apart, two names of their own (model.TwoNamesSlip, marked
+	// once the words are counted: markTwoNames); key ids stay far below
+	// both.
+	nearSlip     = 1 << 30
+	nearTwoNames = 1 << 29
 )
 
 // readShared reads, for candidates cands whose levels are lv, the names
@@ -1665,7 +1674,7 @@ func (t *valueTable) readShared(ctx context.Context, cands []candidate, lv []uin
 // (tfCounts.names), the candidates readShared found one name slipped at
 // a near level, before any such count: those whose words apart are each
 // a name of its own are two names (model.TwoNamesSlip), which no
-// frequency adjusts (sharedNone). Read once here, not at every weighing.
+// frequency adjusts (nearTwoNames). Read once here, not at every weighing.
 func (t *valueTable) markTwoNames(ctx context.Context, cands []candidate, lv []uint8, tfs []tfCounts, workers int) error {
 	sh := t.shared
 	if sh == nil {
@@ -1696,7 +1705,7 @@ func (t *valueTable) markTwoNames(ctx context.Context, cands []candidate, lv []u
 				col := &t.cols[i]
 				pa, pb := &col.prepared(cands[k].A)[0], &col.prepared(cands[k].B)[0] // marked single-valued alone
 				if model.TwoNamesSlip(t.comps[i], int(lv[k*nC+i]), pa, pb, words[i]) {
-					sh.keys[k*sh.n+j] = sharedNone
+					sh.keys[k*sh.n+j] = nearTwoNames
 				}
 			}
 		}

@@ -99,38 +99,46 @@ func newCandidateSetFrom(tb testing.TB, cfgPath string) *candidateSet {
 // (model.Comparison.TFOrgOnce) on both paths. On the heterogeneous set,
 // their legal forms weigh too (model.Comparison.MFormsAgree; the UK-style
 // register writes too few forms for them to tell: its companies are
-// nearly all Ltd).
+// nearly all Ltd), and organisations' names a letter apart are weighed by
+// the scorer for both. On the UK-style set, people's names a typo apart
+// in words that are both names of their own weigh as similar names do
+// (model.TwoNamesDown), read once (the mark nearTwoNames) or again.
 func TestValueTableAgreesWithScorer(t *testing.T) {
-	t.Run("synthetic", func(t *testing.T) { testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false, false, false) })
-	t.Run("heterogeneous", func(t *testing.T) { testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true, true, true) })
+	t.Run("synthetic", func(t *testing.T) {
+		testValueTableAgreesWithScorer(t, newCandidateSet(t, 1500), false, false, false, false)
+	})
+	t.Run("heterogeneous", func(t *testing.T) {
+		testValueTableAgreesWithScorer(t, newHeteroCandidateSet(t, 800), true, true, true, false)
+	})
 	t.Run("UK-style", func(t *testing.T) {
 		cfgPath, _, err := synth.WriteUK(t.TempDir(), synth.UKOptions{Seed: 5, People: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		testValueTableAgreesWithScorer(t, newCandidateSetFrom(t, cfgPath), false, true, false)
+		testValueTableAgreesWithScorer(t, newCandidateSetFrom(t, cfgPath), false, true, false, true)
 	})
 }
 
 // countedLevels counts the term frequencies of s's table, as training
 // counts them (weights then read them rather than the model's salted
 // table, and must come out the same), and returns the levels of every
-// candidate, a comparison after another.
-func countedLevels(tb testing.TB, s *candidateSet) []uint8 {
+// candidate, a comparison after another, and the counts.
+func countedLevels(tb testing.TB, s *candidateSet) ([]uint8, []tfCounts) {
 	tb.Helper()
+	tfs := make([]tfCounts, len(s.comps))
 	for i, c := range s.comps {
 		if c.Spec.TF {
-			s.vals.termFrequencies(i)
+			tfs[i] = s.vals.termFrequencies(i)
 		}
 	}
 	all := make([]uint8, len(s.cands)*len(s.comps))
 	if err := s.vals.compare(context.Background(), s.cands, 2, all); err != nil {
 		tb.Fatal(err)
 	}
-	return all
+	return all, tfs
 }
 
-func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs, weighsForms bool) {
+func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs, weighsForms, twoNamesTyped bool) {
 	res, err := Resolve(context.Background(), s.cfg, func(Reject) error { return nil }, ResolveOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -142,11 +150,15 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	if len(s.cands) < 500 {
 		t.Fatalf("only %d candidate pairs", len(s.cands))
 	}
-	all := countedLevels(t, s)
-	// The names the candidates share, read once as training reads them:
-	// weights from them (candidate k) and from the names read again (−1)
-	// must both come out as the scorer's.
+	all, tfs := countedLevels(t, s)
+	// The names the candidates share, read once as training reads them,
+	// and read again once the names of their own are counted: weights
+	// from them (candidate k) and from the names read again (−1) must both
+	// come out as the scorer's.
 	if err := s.vals.readShared(context.Background(), s.cands, all, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.vals.markTwoNames(context.Background(), s.cands, all, tfs, 2); err != nil {
 		t.Fatal(err)
 	}
 	if sh := s.vals.shared; sh == nil || !slices.ContainsFunc(sh.keys, func(x uint32) bool { return x >= sharedFirst }) {
@@ -158,7 +170,7 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 	}
 	got, want, queried := make([]uint8, len(s.comps)), make([]uint8, len(s.comps)), make([]uint8, len(s.comps))
 	queries := map[int32]*model.Query{}
-	tf, shared, near, orgNames, orgForms, orgTypos := 0, 0, 0, 0, 0, 0
+	tf, shared, near, orgNames, orgForms, orgTypos, twoNames := 0, 0, 0, 0, 0, 0, 0
 	var forms [3]int // exact matches of names by how their legal forms relate (model.FormsOf), where they weigh
 	var towns [3]int // pairs comparing a derived town, by level: 0, 1, more
 	for k, c := range s.cands {
@@ -213,6 +225,9 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 			if pw.level[i][got[i]].tf == tfOrgTypo {
 				orgTypos++
 			}
+			if lw := pw.level[i][got[i]]; lw.down != 0 && pw.nearTF(i, k, got[i], c.A, c.B) == lw.down {
+				twoNames++
+			}
 		}
 		if math.Abs(w-ref) > 1e-9 || math.Abs(again-ref) > 1e-9 {
 			t.Fatalf("%s ~ %s: weight %v from tables (%v reading names again), %v from the scorer", s.recs[c.A].Key, s.recs[c.B].Key, w, again, ref)
@@ -236,6 +251,10 @@ func testValueTableAgreesWithScorer(t *testing.T, s *candidateSet, derived, orgs
 		t.Error("no pair of organisations' names a letter apart: that path went untested")
 	}
 	t.Logf("%d pairs of organisations' names a letter apart", orgTypos)
+	if twoNamesTyped && twoNames == 0 {
+		t.Error("no pair of people's names a typo apart in two names of their own was weighed as similar names: that path went untested")
+	}
+	t.Logf("%d pairs of people's names a typo apart in two names of their own, weighed as similar names", twoNames)
 	if weighsForms && forms[model.FormsAgree] == 0 {
 		t.Error("no exact match of organisations' names was weighed by legal forms that agree: that path went untested")
 	}

@@ -85,7 +85,9 @@ type Bar struct {
 // typo, a cut, a nickname), weighed by the commoner's frequency
 // (model.NearNameTF). BasisTwoNames: two people's names a letter apart in
 // words that are each a name of its own (model.TwoNames), which no
-// frequency adjusts: the bar weighs 0 and says why.
+// frequency adjusts: the bar weighs 0 and says why, or, at the level of a
+// typo, takes the pair down to the next level's weight
+// (model.TwoNamesDown).
 const (
 	BasisOrgNames = "organisations' names"
 	BasisWords    = "its words"
@@ -104,7 +106,7 @@ func (b Bar) BasisText() string {
 	case BasisCommoner:
 		return "frequency of the commoner name: one is a typo, a cut, a nickname, a joined writing or another spelling of it"
 	case BasisTwoNames:
-		return "no frequency: the words a letter apart are each a name many hold, so two people's names, not one mistyped"
+		return "no frequency (and at the typo level the weight of similar names): the words a letter apart are each a name many hold, so two people's names, not one mistyped"
 	default:
 		return "frequency among " + b.Basis
 	}

@@ -718,27 +718,39 @@ func TestOrgTypoTF(t *testing.T) {
 func TestTwoNamesTF(t *testing.T) {
 	const uExact, tfMin = 0.001, 0.0001
 	s, _, named := nameTFScorer(t, record.KindParty, nil, tfMin)
-	s.Model.Comparisons[0].TFNameWords = []string{"catherine", "katherine", "ming", "ping"}
+	s.Model.Comparisons[0].TFNameWords = []string{"catherine", "katherine", "ming", "ping", "hansen", "jansen"}
 	s, err := readBack(t, s.Model).Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
 	up := math.Log2(uExact / tfMin)
+	// At the level of a typo (j), two names weigh as the next level does:
+	// nameTFScorer's levels j and j+1 are 2·log2((j+1)/j) apart.
+	typo := float64(slices.IndexFunc(s.Comps[0].Spec.Levels, func(l compare.LevelSpec) bool { return l.Method == compare.MethodNameTypo }) + 1)
 	tests := []struct {
 		a, b string
 		tf   float64
 	}{
-		{"Hu Chun-ming", "HU CHUN-PING", 0},                    // two names of their own
-		{"Hu Chun-ming", "HU CHUN-MIGN", up},                   // a typo's word
-		{"Hu Chun-ling", "HU CHUN-LING", up},                   // exact
-		{"Catherine Anne Rowley", "KATHERINE ANNE ROWLEY", up}, // names of their own, but one name's spellings
-		{"James Kenneth Jackson", "JAMES KENNETH JAAKSON", up}, // no name of its own
+		{"Peter Hansen", "PETER JANSEN", -2 * math.Log2((typo+1)/typo)}, // two names of their own at the level of a typo: as similar names
+		{"Peter Hansen", "PETER HANSSEN", up},                           // a typo's word
+		{"Hu Chun-ming", "HU CHUN-PING", 0},                             // two names of their own
+		{"Hu Chun-ming", "HU CHUN-MIGN", up},                            // a typo's word
+		{"Hu Chun-ling", "HU CHUN-LING", up},                            // exact
+		{"Catherine Anne Rowley", "KATHERINE ANNE ROWLEY", up},          // names of their own, but one name's spellings
+		{"James Kenneth Jackson", "JAMES KENNETH JAAKSON", up},          // no name of its own
 	}
 	for _, tt := range tests {
 		ev := make([]model.Evidence, 1)
-		s.Compare(named("1", tt.a), named("2", tt.b), make([]uint8, 1), ev)
+		w := s.Compare(named("1", tt.a), named("2", tt.b), make([]uint8, 1), ev)
 		if math.Abs(ev[0].TFAdjust-tt.tf) > 1e-9 {
 			t.Errorf("%q ~ %q (%s): tf %.3f, want %.3f", tt.a, tt.b, ev[0].Label, ev[0].TFAdjust, tt.tf)
+		}
+		if two := tt.tf <= 0; ev[0].TwoNames != two || ev[0].Level > 1 && ev[0].TFNear == two {
+			t.Errorf("%q ~ %q (%s): evidence two names %v, near %v; want %v, %v", tt.a, tt.b, ev[0].Label, ev[0].TwoNames, ev[0].TFNear, two, !two)
+		}
+		q := s.NewQuery(s.Values(named("1", tt.a)))
+		if qw := s.CompareQuery("s", "s", q, s.Values(named("2", tt.b)), make([]uint8, 1), nil); qw != w {
+			t.Errorf("%q ~ %q: CompareQuery %v, Compare %v", tt.a, tt.b, qw, w)
 		}
 	}
 	if !s.NameWord(0, "ming") || s.NameWord(0, "mign") {

@@ -58,7 +58,9 @@ func NearLevels(c *compare.Comparison) []bool {
 // their exact matches' adjustments (adj) — the commoner name is the
 // likelier one, the other its typo, its cut, its nickname or its
 // syllables joined —; 0 when none counts. room is how much less the
-// level weighs than exact agreement (NearRoom).
+// level weighs than exact agreement (NearRoom). When none counts but a
+// pair at level l is two names (TwoNamesSlip), down (TwoNamesDown), and
+// true: what such a pair takes off its level's weight.
 //
 // Upward when the commoner name is rare: JAMES KENNETH JAAKSON is as rare
 // as the James Kenneth Jackson it is a typo of. Not downward for being
@@ -70,15 +72,20 @@ func NearLevels(c *compare.Comparison) []bool {
 // otherwise keep their level's weight (Maria and Mario Garcia Lopez are a
 // sister and a brother as often as one typo), and so do organisations'
 // names: near names are what two companies of one group write.
-func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(*compare.Prepared) float64, room float64, words func(string) bool) float64 {
-	best, found := 0.0, false
+func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(*compare.Prepared) float64, room, down float64, words func(string) bool) (float64, bool) {
+	best, found, two := 0.0, false, false
 	for x := range a {
 		for y := range b {
 			pa, pb := &a[x], &b[y]
-			if !NearSlip(c, l, pa, pb, words) {
+			slipped := NearSlip(c, l, pa, pb, words)
+			if !slipped && (down == 0 || two || !TwoNamesSlip(c, l, pa, pb, words)) {
 				continue
 			}
 			if (len(a) > 1 || len(b) > 1) && c.PairLevel(pa, pb) != l {
+				continue
+			}
+			if !slipped {
+				two = true
 				continue
 			}
 			if t := NearAdjust(min(adj(pa), adj(pb)), room); !found || t > best {
@@ -86,7 +93,25 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 			}
 		}
 	}
-	return best
+	if !found && two {
+		return down, true
+	}
+	return best, false
+}
+
+// TwoNamesDown is what a pair of people's names at level l of comparison
+// c, whose levels weigh weights (level 0 null, 1 exact), takes off the
+// level's weight when its words apart are two names of their own
+// (TwoNamesSlip): at the level of a typo (compare.MethodNameTypo), as
+// much as makes it weigh as the next level, similar names, do (Hansen and
+// Jansen, Schmid and Schmitz are two families' names, not one mistyped;
+// the level's weight is a typo's); 0 at other levels, whose pairs of two
+// names keep their weight.
+func TwoNamesDown(c *compare.Comparison, weights []float64, l int) float64 {
+	if l < 1 || l+1 >= len(weights) || c.Spec.Levels[l-1].Method != compare.MethodNameTypo {
+		return 0
+	}
+	return min(weights[l+1]-weights[l], 0)
 }
 
 // NearAdjust is the adjustment of a pair of names one name slipped at a

@@ -29,6 +29,7 @@ func FuzzNearSlip(f *testing.F) {
 		{"PERALES MONTES CHAVARRIA BLANCO Y B", "Perales Montes Chavarria Blanco y Barajas Olivo Asociados S.A. de C.V."},
 		{"Hu Chun-ming", "HU CHUN-PING"},
 		{"Huang Shu-jun", "HU SHU-JUN"},
+		{"Peter Hansen", "PETER JANSEN"}, // at the level of a typo, two names of their own
 	} {
 		f.Add(seed[0], seed[1])
 	}
@@ -61,13 +62,20 @@ func FuzzNearSlip(f *testing.F) {
 				t.Fatalf("%q ~ %q at level %d: two names slipped %v, want %v (slipped without words, not with)", x, y, l, two, want)
 			}
 			exact := min(adj(&a[0]), adj(&b[0]))
+			two := model.TwoNamesSlip(c, l, &a[0], &b[0], words)
 			for _, room := range []float64{0, 1.5, 6} {
-				tf := model.NearNameTF(c, l, a, b, adj, room, words)
-				switch {
-				case !slip && tf != 0:
-					t.Fatalf("%q ~ %q at level %d: adjustment %v, not one name slipped", x, y, l, tf)
-				case slip && (tf > max(exact, 0) || tf > room+exact):
-					t.Fatalf("%q ~ %q at level %d, %v below exact: adjustment %v, the commoner name's exact one %v", x, y, l, room, tf, exact)
+				for _, down := range []float64{0, -2} {
+					tf, twoTaken := model.NearNameTF(c, l, a, b, adj, room, down, words)
+					switch {
+					case twoTaken != (two && down != 0):
+						t.Fatalf("%q ~ %q at level %d: two names taken %v, two names %v, down %v", x, y, l, twoTaken, two, down)
+					case twoTaken && tf != down:
+						t.Fatalf("%q ~ %q at level %d: two names adjusted %v, want %v", x, y, l, tf, down)
+					case !slip && !twoTaken && tf != 0:
+						t.Fatalf("%q ~ %q at level %d: adjustment %v, not one name slipped", x, y, l, tf)
+					case slip && (tf > max(exact, 0) || tf > room+exact):
+						t.Fatalf("%q ~ %q at level %d, %v below exact: adjustment %v, the commoner name's exact one %v", x, y, l, room, tf, exact)
+					}
 				}
 			}
 		}

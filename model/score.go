@@ -483,7 +483,8 @@ type Evidence struct {
 	TFNear bool `json:"tf_near,omitempty"`
 	// TwoNames says two people's names at a near level were one name
 	// slipped but that the words apart are each a name of their own
-	// (TwoNames): no frequency adjusts them.
+	// (TwoNames): no frequency adjusts them, and at the level of a typo
+	// TFAdjust takes them down to the next level's weight (TwoNamesDown).
 	TwoNames bool `json:"two_names,omitempty"`
 	// Forms says how the legal forms of two organisations' names that
 	// agree exactly relate (FormsOf), and FormsWeight what that adds
@@ -625,7 +626,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		if l == 1 && s.forms[i] {
 			forms, _, _, formsW = s.Forms(i, &va[i][ia], &vb[i][ib])
 		}
-		near := 0.0 // the part of tf that is a near level's (NearNameTF)
+		near, two := 0.0, false // the part of tf that is a near level's (NearNameTF), and whether two names took it
 		switch {
 		case l == 1 && c.Spec.TF && s.orgs(i, &va[i][ia], &vb[i][ib]):
 			orgs, form = true, OrgForm(&va[i][ia], &vb[i][ib])
@@ -638,11 +639,11 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 		case l > 1 && l <= s.subset[i]:
 			tf = s.subsetTF(i, c, va[i], vb[i])
 			if s.near[i] != nil && s.near[i][l] { // a nickname: one or the other is 0
-				near = s.nearTF(i, c, l, va[i], vb[i], q)
+				near, two = s.nearTF(i, c, l, va[i], vb[i], q)
 				tf += near
 			}
 		case s.near[i] != nil && s.near[i][l]:
-			near = s.nearTF(i, c, l, va[i], vb[i], q)
+			near, two = s.nearTF(i, c, l, va[i], vb[i], q)
 			tf = near
 		case l > 1 && l == s.orgTypo[i]:
 			var bufA, bufB [4]compare.Prepared
@@ -659,7 +660,7 @@ func (s *Scorer) compare(srcA, srcB string, va, vb [][]record.Value, q *Query, l
 			if label == "" {
 				label = c.Label(l)
 			}
-			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, TFNear: near != 0, Forms: forms, FormsWeight: formsW, A: ia, B: ib}
+			ev[i] = Evidence{Comparison: c.Spec.Name, Level: l, Label: label, Weight: w, TFAdjust: tf, OrgNames: orgs, TFNear: near != 0 && !two, TwoNames: two, Forms: forms, FormsWeight: formsW, A: ia, B: ib}
 			if l == 1 && c.Spec.TF {
 				ev[i].TFWords = s.TFFromWords(i, c.ExactKey(&va[i][ia]), form, orgs)
 			}
@@ -862,17 +863,17 @@ func (s *Scorer) subsetTF(i int, c *compare.Comparison, a, b []record.Value) flo
 }
 
 // nearTF returns the term-frequency adjustment of comparison i between
-// the values a and b at near level l (NearNameTF); q, when not nil, is
-// a's Query, which holds a prepared and keeps their exact matches'
-// adjustments.
-func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value, q *Query) float64 {
+// the values a and b at near level l, and whether it is that of two names
+// (NearNameTF); q, when not nil, is a's Query, which holds a prepared and
+// keeps their exact matches' adjustments.
+func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value, q *Query) (float64, bool) {
 	var bufA, bufB [4]compare.Prepared
 	pb := prepareInto(bufB[:0], c, b)
-	room := NearRoom(s.weights[i], l)
+	room, down := NearRoom(s.weights[i], l), s.TwoNamesDown(i, l)
 	words := func(w string) bool { return s.NameWord(i, w) }
 	if q == nil {
 		pa := prepareInto(bufA[:0], c, a)
-		return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) }, room, words)
+		return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 { return s.TFAdjust(i, c.KeyOf(v)) }, room, down, words)
 	}
 	pa := q.prepared[i]
 	return NearNameTF(c, l, pa, pb, func(v *compare.Prepared) float64 {
@@ -882,8 +883,11 @@ func (s *Scorer) nearTF(i int, c *compare.Comparison, l int, a, b []record.Value
 			}
 		}
 		return s.TFAdjust(i, c.KeyOf(v))
-	}, room, words)
+	}, room, down, words)
 }
+
+// TwoNamesDown is TwoNamesDown of comparison i's level l.
+func (s *Scorer) TwoNamesDown(i, l int) float64 { return TwoNamesDown(s.Comps[i], s.weights[i], l) }
 
 // twoNames reports whether values a and b of comparison c (i) at near
 // level l are one name slipped but for their words apart, each a name of
