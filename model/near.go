@@ -104,7 +104,7 @@ func NearNameTF(c *compare.Comparison, l int, a, b []compare.Prepared, adj func(
 // level's weight when its words apart are two names of their own
 // (TwoNamesSlip): at the level of a typo (compare.MethodNameTypo), as
 // much as makes it weigh as the next level, similar names, do (Hansen and
-// Jansen, Schmid and Schmitz are two families' names, not one mistyped;
+// Jansen, Walker and Waller are two families' names, not one mistyped;
 // the level's weight is a typo's); 0 at other levels, whose pairs of two
 // names keep their weight.
 func TwoNamesDown(c *compare.Comparison, weights []float64, l int) float64 {
