@@ -440,6 +440,20 @@ func (c *Comparison) metricFunc(l LevelSpec, bound, floor float64) (func(a, b *P
 	return nil, false
 }
 
+// organisations returns a test of whether two values of c are both
+// organisations' names, for the levels of organisations' names alone: any
+// two of a feature of organisations' names, and in a party feature two
+// read as organisations' (the facet "compact", which normalize writes for
+// nothing else: a party's read as one, or a register's column typed
+// org_name).
+func (c *Comparison) organisations() func(a, b *Prepared) bool {
+	if c.Spec.Kind == record.KindOrgName {
+		return func(a, b *Prepared) bool { return true }
+	}
+	f := c.facet("compact")
+	return func(a, b *Prepared) bool { return c.str(a, f) != "" && c.str(b, f) != "" }
+}
+
 func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	t := l.Threshold
 	switch l.Method {
@@ -526,15 +540,8 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 		f := c.facet("acronyms")
 		return func(a, b *Prepared) bool { return Acronym(a.v.Tokens, c.str(a, f), b.v.Tokens, c.str(b, f)) }
 	case MethodOrgTypo:
-		// Values read as organisations' names (a facet "compact", which
-		// normalize writes for nothing else), in a party feature too.
-		if c.Spec.Kind == record.KindOrgName {
-			return func(a, b *Prepared) bool { return OrgTypo(a.v.Tokens, b.v.Tokens) }
-		}
-		f := c.facet("compact")
-		return func(a, b *Prepared) bool {
-			return c.str(a, f) != "" && c.str(b, f) != "" && OrgTypo(a.v.Tokens, b.v.Tokens)
-		}
+		orgs := c.organisations()
+		return func(a, b *Prepared) bool { return orgs(a, b) && OrgTypo(a.v.Tokens, b.v.Tokens) }
 	case MethodNameTypo:
 		// Values not read as organisations' (no facet "compact"):
 		// people's names, and a party's read as neither kind, whose
@@ -545,19 +552,11 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 			return c.str(a, f) == "" && c.str(b, f) == "" && NameTypo(a.v.Tokens, b.v.Tokens)
 		}
 	case MethodOrgWords:
-		// Names of a feature of organisations' names, or, in a party
-		// feature, two values read as organisations' (the facet
-		// "compact", which normalize writes for nothing else: a party's
-		// read as one, or a register's column typed org_name): people's
-		// names share words as siblings' do, and a name read as neither
-		// may be a person's with a typo in it (Kisrty Adeyemi).
-		if c.Spec.Kind == record.KindOrgName {
-			return func(a, b *Prepared) bool { return Jaccard(a.v.Tokens, b.v.Tokens) >= t }
-		}
-		f := c.facet("compact")
-		return func(a, b *Prepared) bool {
-			return c.str(a, f) != "" && c.str(b, f) != "" && Jaccard(a.v.Tokens, b.v.Tokens) >= t
-		}
+		// Organisations' names alone: people's names share words as
+		// siblings' do, and a name read as neither may be a person's with
+		// a typo in it (Kisrty Adeyemi).
+		orgs := c.organisations()
+		return func(a, b *Prepared) bool { return orgs(a, b) && Jaccard(a.v.Tokens, b.v.Tokens) >= t }
 	case MethodInitials:
 		f := c.facet("initials")
 		return func(a, b *Prepared) bool {

@@ -255,17 +255,10 @@ func TestMixedOrgLevels(t *testing.T) {
 		{"Industrial Parverde Ltd", "INDUSTRILAL PARVERDE LTD", "a letter apart"},
 		{"Industrial Parverde Ltd", "INDUSTRILAL PARVERDE", "similar ≥0.92"}, // read as a person's name: no level of organisations'
 	} {
-		a, err := normalize.Value(record.KindOrgName, tt.register, normalize.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := normalize.Value(record.KindParty, tt.party, normalize.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, pair := range [][2]record.Value{{a, b}, {b, a}} {
-			if l, _, _ := c.Level([]record.Value{pair[0]}, []record.Value{pair[1]}); c.Label(l) != tt.want {
-				t.Errorf("level(%q, %q) = %q, want %q", pair[0].Norm, pair[1].Norm, c.Label(l), tt.want)
+		a, b := values(t, record.KindOrgName, tt.register), values(t, record.KindParty, tt.party)
+		for _, pair := range [][2][]record.Value{{a, b}, {b, a}} {
+			if l, _, _ := c.Level(pair[0], pair[1]); c.Label(l) != tt.want {
+				t.Errorf("level(%q, %q) = %q, want %q", pair[0][0].Norm, pair[1][0].Norm, c.Label(l), tt.want)
 			}
 		}
 	}
