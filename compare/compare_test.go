@@ -281,6 +281,7 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Mohammed Haddad", "Muhammad Haddad", "nickname"},
 		{record.KindName, "Willie Milne", "William Milne", "nickname"},
 		{record.KindName, "Fred Hoyle", "Frederick Hoyle", "nickname"},
+		{record.KindName, "Carl Madden", "Charles Madden", "nickname"}, // the German form, as emigrants' records write it
 		{record.KindName, "Gwilym Bower", "William Bower", "nickname"}, // a Welsh form
 		{record.KindName, "Iorwerth Redmore", "Edward Redmore", "nickname"},
 		{record.KindName, "Alfred Hoyle", "Albert Hoyle", "else"}, // Al is a short form of each: they are not each other's
@@ -657,6 +658,10 @@ func TestNicknames(t *testing.T) {
 		{"william", "robert", false}, {"zzz", "zzz2", false},
 		{"rafa", "rafael", true}, {"khaled", "khalid", true}, {"fatma", "fatima", true}, {"masha", "maria", true},
 		{"hans", "johannes", true}, {"gianni", "john", true}, {"eddy", "edward", true}, {"mo", "maurice", true}, {"hettie", "esther", true},
+		{"carl", "charles", true}, {"karl", "carlos", true}, {"dickie", "richard", true}, {"ritchie", "rick", true}, {"georgie", "george", true},
+		{"jorge", "george", true}, {"archie", "archibald", true}, {"bessie", "elizabeth", true}, {"lewis", "louis", true}, {"graeme", "graham", true},
+		// a daughter's name made of her father's is no form of it: George, Georgina
+		{"georgina", "george", false},
 		// a surname of the same stem is no nickname: John Russ, John Russell
 		{"russ", "russell", false}, {"mitch", "mitchell", false}, {"marty", "martin", false},
 	}

@@ -14,21 +14,24 @@ var nicknameGroups = `
 alexander alex alec sandy sasha aleksandr alexandr aleksander alejandro oleksandr aliaksandr
 alexandra alex sandra sasha alejandra ale
 alejandro alex ale jandro
+archibald archie
 andrew andy drew andres andreas
 anthony tony antonio anton
 benjamin ben benny benjie
 catherine katherine kathryn katharine cathy kathy kate katie kat cathryn kathleen
-charles charlie chuck chas carlos siarl
+charles charlie chuck chas carlos siarl carl karl
 christopher chris kit cristobal
 christine christina chris tina kristina kristine
 daniel dan danny
 david dave davy dafydd dewi
 deborah debbie deb debra
 dorothy dot dottie
-edward ed eddie eddy ted ned eduardo lalo iorwerth
-elizabeth liz lizzie beth betty bess lisa eliza elisabeth isabel
+edward ed eddie eddy ted teddy ned eduardo lalo iorwerth
+elizabeth liz lizzie beth betty bess bessie betsy lisa eliza elisabeth isabel
 frances fran frannie francisca paca
 francis frank fran francisco pancho paco kiko
+george georgie geordie jorge georg giorgio
+graham graeme
 gregory greg
 henry harry hank enrique quique harri
 isabel isabella bella isabelle
@@ -52,13 +55,13 @@ patrick pat paddy
 peter pete pedro pyotr petr piotr
 raymond ray ramon
 rebecca becky becca
-richard rick dick rich ricky ricardo rhisiart
-robert bob rob bobby robbie roberto beto
+richard rick dick dickie rich richie ritchie ricky ricardo rhisiart
+robert bob rob bobby robbie robby roberto beto
 ronald ron ronnie
 samuel sam sammy
 stephen steven steve esteban
 susan sue susie susana
-thomas tom tommy tomas tomos
+thomas tom tommy tommie tomas tomos
 timothy tim timmy
 victoria vicky tori
 william bill will billy liam willy willie wilhelm willi guillermo memo gwilym
@@ -79,7 +82,7 @@ ernest ernie
 frederick fred freddie freddy fritz
 gerald gerry jerry
 harold harry hal
-helen nell nellie
+helen nell nellie ellen
 herbert herb bert
 hugh hughie huw
 owen owain
@@ -87,7 +90,7 @@ griffith gruffydd
 llewellyn llewelyn llywelyn
 isaac ike
 leonard len lenny leo
-louis lou
+louis lou lewis
 mary molly polly mae
 oliver ollie
 philip phil pip
@@ -119,7 +122,7 @@ eugene gene
 christian chris
 johannes johann hans
 caroline carrie
-harriet hattie
+harriet hattie henrietta
 frances fanny
 alberto beto al
 manuel manolo manny
