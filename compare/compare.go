@@ -23,6 +23,7 @@ const (
 	MethodNickname     = "nickname"          // same names but for nickname equivalents (Bill/William)
 	MethodSpelling     = "spelling"          // the same words but for spellings romanisations disagree on (Hassan Mansour, Hasan Mansur), in any order
 	MethodNickSubset   = "nickname_subset"   // one name's tokens in the other's but for a nickname (SANTOS/PANCHO ⊂ Francisco Diego Santos Gutiérrez)
+	MethodNickTypo     = "nickname_typo"     // a nickname and a typo in another word, one name perhaps a part of the other (PEPE RAYUEZA, José Rauyeza)
 	MethodSubset       = "token_subset"      // one name's tokens all in the other's (García ⊂ García López)
 	MethodNameParts    = "name_parts"        // same given name and first surname, each name perhaps without a part the other has (Adriana Isabel López, Adriana López Pérez)
 	MethodTruncated    = "truncated"         // one name cut short from the other (a fixed-length field)
@@ -48,7 +49,7 @@ const (
 var stringMetrics = map[string]bool{MethodJaroWinkler: true, MethodLevenshtein: true, MethodDamerau: true, MethodQGram: true}
 
 var methods = map[string]bool{MethodExact: true, MethodJaroWinkler: true, MethodNameSim: true, MethodLevenshtein: true,
-	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodSpelling: true, MethodNickSubset: true,
+	MethodDamerau: true, MethodJaccard: true, MethodQGram: true, MethodPhonetic: true, MethodNickname: true, MethodSpelling: true, MethodNickSubset: true, MethodNickTypo: true,
 	MethodSubset: true, MethodSubsetTypo: true, MethodNameParts: true, MethodTruncated: true, MethodJoined: true, MethodContained: true, MethodInitials: true, MethodAcronym: true, MethodOrgTypo: true, MethodNameTypo: true, MethodOrgWords: true, MethodDateEdit: true, MethodDatePartEdit: true, MethodDateSwap: true, MethodDatePartial: true, MethodDateMonth: true, MethodDateDay: true,
 	MethodDateYears: true, MethodElse: true}
 
@@ -486,6 +487,9 @@ func (c *Comparison) levelFunc(l LevelSpec) func(a, b *Prepared) bool {
 	case MethodNickSubset:
 		c.nicknames = true
 		return func(a, b *Prepared) bool { return a.nick&b.nick != 0 && NicknameSubset(a.v.Tokens, b.v.Tokens) }
+	case MethodNickTypo:
+		c.nicknames = true
+		return func(a, b *Prepared) bool { return a.nick&b.nick != 0 && NicknameTypo(a.v.Tokens, b.v.Tokens) }
 	case MethodNameParts:
 		// Most pairs that reach this level differ in their first given
 		// name: that facet has a slot (the similarity levels read it), and

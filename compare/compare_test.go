@@ -295,6 +295,8 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Adriana Isabel Lopeira Peraza", "Adriana Lopeira Salcedo", "similar ≥0.80"}, // second surnames differ: not parts dropped
 		{record.KindName, "Beaariz Castillo", "CASTILLO NUÑEZ, Beatriz", "subset, a typo"},
 		{record.KindName, "Javeir Carrasco", "Javier Gabriel Carrasco Casham", "subset, a typo"},
+		{record.KindName, "PEPE RAYUEZA", "RAUYEZA TORFORD, José", "nickname, a typo"}, // a nickname, a typo and a maternal surname dropped
+		{record.KindParty, "BOB WESRA", "Robert Wesera", "nickname, a typo"},
 		{record.KindName, "Pancho", "Francisco Santos", "else"}, // one token is no name to go by
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
@@ -680,6 +682,26 @@ func TestNicknames(t *testing.T) {
 		a, b string
 		want bool
 	}{
+		{"bob davies", "robert daviess", true},
+		{"pepe rayueza", "jose diego rauyeza torford", true}, // a part of the other, too
+		{"jose rauyeza torford", "pepe rayueza", true},
+		{"bob davies", "robert davies", false}, // no typo: Nicknames'
+		{"bob smith", "robert jones", false},   // another surname
+		{"bob wesra", "robert wesera", true},
+		{"bob hu", "robert ho", false},               // a syllable is no word to take a typo in
+		{"bob", "robert", false},                     // one word
+		{"bill daviess", "robert davies", false},     // no nickname
+		{"bob bob", "robert robert", false},          // no typo
+		{"bob davies jones", "robert daviess", true}, // the shorter a part of the longer
+	} {
+		if got := compare.NicknameTypo(strings.Fields(tt.a), strings.Fields(tt.b)); got != tt.want {
+			t.Errorf("NicknameTypo(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
 		{"pancho santos", "francisco diego santos gutierrez", true},
 		{"francisco diego santos gutierrez", "pancho santos", true},
 		{"pancho santos", "francisco santos", false},           // as many tokens: Nicknames
@@ -835,9 +857,10 @@ func FuzzWordTypo(f *testing.F) {
 	f.Add("industrilal parverde", "industrial parverde")
 	f.Add("norte norte", "norte nortes")
 	f.Add("bsarbara wesera", "barbara wesera")
+	f.Add("pepe rayueza", "jose diego rauyeza torford")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		ta, tb := strings.Fields(a), strings.Fields(b)
-		for name, rel := range map[string]func(a, b []string) bool{"OrgTypo": compare.OrgTypo, "NameTypo": compare.NameTypo} {
+		for name, rel := range map[string]func(a, b []string) bool{"OrgTypo": compare.OrgTypo, "NameTypo": compare.NameTypo, "NicknameTypo": compare.NicknameTypo} {
 			if rel(ta, tb) != rel(tb, ta) {
 				t.Errorf("%s(%q, %q) is not symmetric", name, a, b)
 			}

@@ -35,6 +35,7 @@ func DefaultSpec(feature string, kind record.Kind) Spec {
 			lv("acronym", MethodAcronym, "", 0),
 			lv("phonetic", MethodPhonetic, "", 0),
 			lv("subset, a typo", MethodSubsetTypo, "", 0),
+			lv("nickname, a typo", MethodNickTypo, "", 0),
 			lv("similar ≥0.80", MethodNameSim, "", 0.80),
 			lv("shared words", MethodOrgWords, "", 0.25),
 			els,
