@@ -563,7 +563,7 @@ func (t *valueTable) termFrequencies(i int) (tf tfCounts) {
 	tf.min = 1 / float64(total)
 	t.frequencyTables()
 	if orgHeld != nil {
-		tf.orgOnce = orgNameFrequency(orgHeld, len(t.srcNames), tf.min)
+		tf.orgOnce = orgNameFrequency(orgFormHeld, len(t.srcNames), tf.min)
 	}
 	freq := make([]float64, len(counts))
 	tf.values = map[string]float64{}
@@ -704,8 +704,11 @@ const minOrgNames = 50
 // within each source because across sources one organisation is often
 // several holders (a customer number, a registration number, a payee's
 // account): two holders of one name in two sources say nothing of names
-// shared.
-func orgNameFrequency(held map[sourceKey]holderCount, nS int, once float64) float64 {
+// shared. A name is counted with its legal form (held counts them so; ""
+// for none written): two companies of one name under two forms (Bau West
+// GmbH, Bau West OHG) are two names a register keeps apart, as two
+// organisations whose forms disagree are two (TFOrgForms).
+func orgNameFrequency(held map[sourceFormKey]holderCount, nS int, once float64) float64 {
 	var n1, n2 int
 	holdings := make([]int, nS)
 	for sk, h := range held {
