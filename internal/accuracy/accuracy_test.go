@@ -800,6 +800,18 @@ unchanged. The heterogeneous set is measured too as other readers of the README 
 it (loosely; its sources declared people's; the list's ids mapped whole): those three rows
 were measured by hand before (7 December).
 
+The German-style register names many companies alike under other legal forms (Bau West
+GmbH, Bau West GmbH & Co. KG, Bau West OHG, Bau West e.K.), so that, counted by name alone,
+about one name in six that its companies hold was held by two or more, and the Good–Turing
+estimate of how often a company's name is another's was no rarer than a name held once:
+no estimate, and a SEPA payment to BAU WEST GMBH met the register's one Bau West GmbH at p
+0.60, weighed by the name's frequency among all records. Names are now counted with their
+legal forms (two companies of one name under two forms are two names, as their forms
+disagreeing makes them two companies): the German-style set 0.9860 → 0.9914 (recall
+0.9724 → 0.9830, precision 1.0000), the independent generator 0.9575 → 0.9576, the large set
+with payments of a name and a country 0.8480 → 0.8495, the others unchanged, and no hard
+negative merged more (near-identical companies, companies and their officers: none).
+
 Tried and not kept (7 December): holding back, beside a record's two links about as strong
 to two records that cannot be one entity, its weaker links to records that conflict with
 one of them (a payment naming father and son at their address, and the son's list entry
