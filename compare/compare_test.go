@@ -682,6 +682,7 @@ func TestNicknames(t *testing.T) {
 		a, b string
 		want bool
 	}{
+		{"bob davis", "robert davies", true}, // the doc's example
 		{"bob davies", "robert daviess", true},
 		{"pepe rayueza", "jose diego rauyeza torford", true}, // a part of the other, too
 		{"jose rauyeza torford", "pepe rayueza", true},
