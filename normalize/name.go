@@ -62,7 +62,7 @@ func parseName(raw string) (PersonName, error) {
 	// is FAO), so that what reads the raw text reads those words.
 	raw = strings.Map(dropControl, raw)
 	read := personText(partyText(raw)) // the text of the name, notes and qualifiers cut
-	words, suffix := nameWords(surnameSlash(read))
+	words, suffix, surname := nameWords(surnameSlash(read))
 	words = inFull(joinCompounds(words))
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
@@ -115,6 +115,10 @@ func parseName(raw string) (PersonName, error) {
 			// middle name.
 			n.Given = append(slices.Clone(words[2:]), words[1])
 		}
+	} else if g, sur, ok := writtenSurnames(words, surname); ok {
+		// "Smith Jones, Mary Ann": the surnames are the words before the
+		// comma, whatever their language (Bonham Carter, Helena).
+		n.Given, n.Surnames = g, sur
 	} else {
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
 	}
@@ -956,8 +960,11 @@ func translitFold(w string) string {
 func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 
 // nameWords folds raw, restores "Surname, Given" order, and strips
-// honorifics (leading) and the generational suffix (trailing).
-func nameWords(raw string) (words []string, suffix string) {
+// honorifics (leading) and the generational suffix (trailing). surname is
+// how many of the words' last are the part before the comma, the surnames
+// the name was written with ("Smith Jones, Mary": two), when it was so
+// written and they end the name still; 0 otherwise.
+func nameWords(raw string) (words []string, suffix string, surname int) {
 	var parts [][]string
 	for _, p := range strings.Split(raw, ",") {
 		if t := withoutNumbers(nameTokens(p), false); len(t) > 0 {
@@ -990,9 +997,10 @@ func nameWords(raw string) (words []string, suffix string) {
 	for i, p := range parts {
 		parts[i] = stripSuffixes(p, &suffix)
 	}
+	var surnames []string // the part before the comma, moved to the end
 	switch len(parts) {
 	case 0:
-		return nil, suffix
+		return nil, suffix, 0
 	case 1:
 		words = parts[0]
 	default:
@@ -1000,6 +1008,7 @@ func nameWords(raw string) (words []string, suffix string) {
 		// unless the part before it is initials, which no surname is
 		// ("J. R., Smith": J R Smith, read as SMITH J R is).
 		if slices.ContainsFunc(parts[0], func(w string) bool { return len(w) > 1 }) {
+			surnames = parts[0]
 			parts = append(parts[1:], parts[0])
 		}
 		for _, p := range parts {
@@ -1041,7 +1050,11 @@ func nameWords(raw string) (words []string, suffix string) {
 		}
 	}
 	// A suffix the reordering moved to the end: "Jr, John".
-	return stripSuffixes(words, &suffix), suffix
+	words = stripSuffixes(words, &suffix)
+	if k := len(surnames); k > 0 && k < len(words) && slices.Equal(words[len(words)-k:], surnames) {
+		surname = k
+	}
+	return words, suffix, surname
 }
 
 // withoutHonorifics drops a name's leading honorifics: Dr, Sra, Don
@@ -1269,24 +1282,7 @@ func syllable(r rune) string { return strings.Join(Tokens(unidecode.Unidecode(st
 
 // structure reads words into given names and surname units.
 func structure(words []string, spanish bool) (given, surnames []string) {
-	// Group particles with the word they introduce: de la fuente, van der berg.
-	var units []string
-	var unitParticle []bool
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		if particles[w] && i < len(words)-1 && i > 0 {
-			j := i
-			for j < len(words)-1 && particles[words[j]] {
-				j++
-			}
-			units = append(units, strings.Join(words[i:j+1], " "))
-			unitParticle = append(unitParticle, true)
-			i = j
-			continue
-		}
-		units = append(units, w)
-		unitParticle = append(unitParticle, false)
-	}
+	units, unitParticle := nameUnits(words)
 	n := len(units)
 	switch {
 	case n == 1:
@@ -1329,6 +1325,45 @@ func structure(words []string, spanish bool) (given, surnames []string) {
 		first--
 	}
 	return units[:first], units[first:]
+}
+
+// nameUnits groups a name's words into units, particles with the word
+// they introduce (de la fuente, van der berg), and says which units begin
+// with one. A name's first word is a unit of its own.
+func nameUnits(words []string) (units []string, particle []bool) {
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if particles[w] && i < len(words)-1 && i > 0 {
+			j := i
+			for j < len(words)-1 && particles[words[j]] {
+				j++
+			}
+			units = append(units, strings.Join(words[i:j+1], " "))
+			particle = append(particle, true)
+			i = j
+			continue
+		}
+		units = append(units, w)
+		particle = append(particle, false)
+	}
+	return units, particle
+}
+
+// writtenSurnames returns the given names and surnames of words whose last
+// k were written before a comma (nameWords), in units (nameUnits); false
+// when none were, or a unit spans given names and surnames.
+func writtenSurnames(words []string, k int) (given, surnames []string, ok bool) {
+	if k <= 0 || k >= len(words) {
+		return nil, nil, false
+	}
+	units, _ := nameUnits(words)
+	for i, n := 0, 0; i < len(units); i++ {
+		if n == len(words)-k {
+			return units[:i], units[i:], true
+		}
+		n += strings.Count(units[i], " ") + 1
+	}
+	return nil, nil, false
 }
 
 // hispanicSurnamesFirst returns how many surnames a name starts with when
