@@ -278,7 +278,7 @@ func TestAccuracy(t *testing.T) {
 	}
 	heteroDir := filepath.Join(synthDir, "hetero")
 	sets = append(sets,
-		dataset{"Heterogeneous, mapped loosely", "the same, its config declaring no kinds, no date formats and no phone region, every name typed name, the list's aliases a field of their own: kinds, the order of day and month and the names that are companies' read from the sources' first rows, phones without a country code rejected with a warning", remapped(t, heteroDir, "loose.yaml",
+		dataset{"Heterogeneous, mapped loosely", "the same, its config declaring no kinds, no date formats and no phone region, every name typed name, the list's aliases a field of their own: kinds, the order of day and month and the names that are companies' read from the sources' first rows, phones without a country code rejected with a warning", variant(t, heteroDir, "concord.yaml", heteroDir, "loose.yaml",
 			"    kind: {column: tipo, values: {N: person, J: organization}}\n", "",
 			"    kind: organization\n", "",
 			"    kind: {column: schema, values: {Person: person, Company: organization}}\n", "",
@@ -287,11 +287,11 @@ func TestAccuracy(t *testing.T) {
 			"type: party", "type: name",
 			"type: org_name", "type: name",
 			", alias_of: name}", "}"), heteroTarget, heteroTruth},
-		dataset{"Heterogeneous, sources declared people's", "the same, its KYC file, list and payments declared people's (kind: person) though they hold companies too, their names typed party: the names that read as companies' are taken for organisations", remapped(t, heteroDir, "people.yaml",
+		dataset{"Heterogeneous, sources declared people's", "the same, its KYC file, list and payments declared people's (kind: person) though they hold companies too, their names typed party: the names that read as companies' are taken for organisations", variant(t, heteroDir, "concord.yaml", heteroDir, "people.yaml",
 			"    kind: {column: tipo, values: {N: person, J: organization}}\n", "    kind: person\n",
 			"    kind: {column: schema, values: {Person: person, Company: organization}}\n", "    kind: person\n",
 			"    id: ref\n", "    id: ref\n    kind: person\n"), heteroTarget, heteroTruth},
-		dataset{"Heterogeneous, the list's ids mapped whole", "the same, the list's ids (a list of objects with a type and a number) mapped as one field: each entry kept without them, and a warning naming the path that reads them", remapped(t, heteroDir, "ids.yaml",
+		dataset{"Heterogeneous, the list's ids mapped whole", "the same, the list's ids (a list of objects with a type and a number) mapped as one field: each entry kept without them, and a warning naming the path that reads them", variant(t, heteroDir, "concord.yaml", heteroDir, "ids.yaml",
 			"      id_number:   {column: \"ids[type=national_id].number\", type: identifier}\n", "      ids:         {column: ids, type: identifier}\n",
 			"      reg_number:  {column: \"ids[type=registration].number\", type: identifier, alias_of: id_number}\n", "",
 			"      passport:    {column: \"ids[type=passport].number\", type: identifier, alias_of: id_number}\n", ""), heteroTarget, heteroTruth})
@@ -1293,33 +1293,10 @@ func nameOnlyPayments(t *testing.T, dir string) string {
 	return path
 }
 
-// remapped writes beside the heterogeneous set's config in dir, as name,
-// the config with each old text of edits (pairs of old and new) replaced
-// by its new one wherever it occurs (each must), and returns its path.
-func remapped(t *testing.T, dir, name string, edits ...string) string {
-	t.Helper()
-	text, err := os.ReadFile(filepath.Join(dir, "concord.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(text)
-	for i := 0; i+1 < len(edits); i += 2 {
-		if !strings.Contains(s, edits[i]) {
-			t.Fatalf("the heterogeneous config maps %q otherwise:\n%s", edits[i], text)
-		}
-		s = strings.ReplaceAll(s, edits[i], edits[i+1])
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // variant writes into dir, as name, the config file of an example set (in
-// example) with each pair of lines of edits replaced, old by new (each
-// must be there), and its sources' paths made absolute, and returns its
-// path: the set mapped as another user would.
+// example) with each pair of edits replaced, old by new wherever old
+// occurs (each must), and its sources' paths made absolute, and returns
+// its path: the set mapped as another user would.
 func variant(t *testing.T, example, file, dir, name string, edits ...string) string {
 	t.Helper()
 	text, err := os.ReadFile(filepath.Join(example, file))
@@ -1335,7 +1312,7 @@ func variant(t *testing.T, example, file, dir, name string, edits ...string) str
 		if !strings.Contains(s, edits[i]) {
 			t.Fatalf("%s maps %q otherwise", file, edits[i])
 		}
-		s = strings.Replace(s, edits[i], edits[i+1], 1)
+		s = strings.ReplaceAll(s, edits[i], edits[i+1])
 	}
 	s = strings.ReplaceAll(s, "    path: ", "    path: "+abs+string(filepath.Separator))
 	path := filepath.Join(dir, name)
