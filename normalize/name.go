@@ -62,7 +62,7 @@ func parseName(raw string) (PersonName, error) {
 	// is FAO), so that what reads the raw text reads those words.
 	raw = strings.Map(dropControl, raw)
 	read := personText(partyText(raw)) // the text of the name, notes and qualifiers cut
-	words, suffix, surname := nameWords(surnameSlash(read))
+	words, suffix, surnames := nameWords(surnameSlash(read))
 	words = inFull(joinCompounds(words))
 	if len(words) == 0 {
 		return PersonName{}, ErrEmpty
@@ -115,7 +115,7 @@ func parseName(raw string) (PersonName, error) {
 			// middle name.
 			n.Given = append(slices.Clone(words[2:]), words[1])
 		}
-	} else if g, sur, ok := writtenSurnames(words, surname); ok {
+	} else if g, sur, ok := writtenSurnames(words, surnames); ok {
 		// "Smith Jones, Mary Ann": the surnames are the words before the
 		// comma, whatever their language (Bonham Carter, Helena).
 		n.Given, n.Surnames = g, sur
@@ -960,11 +960,11 @@ func translitFold(w string) string {
 func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 
 // nameWords folds raw, restores "Surname, Given" order, and strips
-// honorifics (leading) and the generational suffix (trailing). surname is
-// how many of the words' last are the part before the comma, the surnames
-// the name was written with ("Smith Jones, Mary": two), when it was so
-// written and they end the name still; 0 otherwise.
-func nameWords(raw string) (words []string, suffix string, surname int) {
+// honorifics (leading) and the generational suffix (trailing). surnames
+// are the words of the part before the comma, the surnames the name was
+// written with ("Smith Jones, Mary": smith, jones), moved to the end; nil
+// when it was not so written.
+func nameWords(raw string) (words []string, suffix string, surnames []string) {
 	var parts [][]string
 	for _, p := range strings.Split(raw, ",") {
 		if t := withoutNumbers(nameTokens(p), false); len(t) > 0 {
@@ -997,10 +997,9 @@ func nameWords(raw string) (words []string, suffix string, surname int) {
 	for i, p := range parts {
 		parts[i] = stripSuffixes(p, &suffix)
 	}
-	var surnames []string // the part before the comma, moved to the end
 	switch len(parts) {
 	case 0:
-		return nil, suffix, 0
+		return nil, suffix, nil
 	case 1:
 		words = parts[0]
 	default:
@@ -1050,11 +1049,7 @@ func nameWords(raw string) (words []string, suffix string, surname int) {
 		}
 	}
 	// A suffix the reordering moved to the end: "Jr, John".
-	words = stripSuffixes(words, &suffix)
-	if k := len(surnames); k > 0 && k < len(words) && slices.Equal(words[len(words)-k:], surnames) {
-		surname = k
-	}
-	return words, suffix, surname
+	return stripSuffixes(words, &suffix), suffix, surnames
 }
 
 // withoutHonorifics drops a name's leading honorifics: Dr, Sra, Don
@@ -1349,11 +1344,15 @@ func nameUnits(words []string) (units []string, particle []bool) {
 	return units, particle
 }
 
-// writtenSurnames returns the given names and surnames of words whose last
-// k were written before a comma (nameWords), in units (nameUnits); false
-// when none were, or a unit spans given names and surnames.
-func writtenSurnames(words []string, k int) (given, surnames []string, ok bool) {
-	if k <= 0 || k >= len(words) {
+// writtenSurnames returns the given names and surnames, in units
+// (nameUnits), of words that end with written, the surnames written
+// before a comma (nameWords); false when they do not (none were written,
+// or reading the words changed them since: ABDUL RAHMAN, Ahmed is
+// abdrahman), no given name is left, or a unit spans given names and
+// surnames.
+func writtenSurnames(words, written []string) (given, surnames []string, ok bool) {
+	k := len(written)
+	if k == 0 || k >= len(words) || !slices.Equal(words[len(words)-k:], written) {
 		return nil, nil, false
 	}
 	units, _ := nameUnits(words)
