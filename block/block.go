@@ -13,6 +13,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/concord-er/concord/nickname"
 	"github.com/concord-er/concord/record"
 )
 
@@ -355,12 +356,7 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 			continue
 		}
 		if t.Facet == FacetGivenInitial {
-			if g := v.Facet("given"); g != "" {
-				_, size := utf8.DecodeRuneInString(g)
-				if s := g[:size]; !slices.Contains(out, s) {
-					out = append(out, s)
-				}
-			}
+			out = appendGivenInitials(out, v.Facet("given"))
 			continue
 		}
 		if t.Facet == FacetAcronyms {
@@ -388,11 +384,32 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 // sorted.
 const FacetLetters = "letters"
 
-// FacetGivenInitial is the facet of a term whose key is the first letter
-// of a person's name's first given name (its facet "given"): L Taylor,
-// Linda Taylor and Linda Barbara Taylor share it, as their initials do
-// not.
+// FacetGivenInitial is the facet of a term whose keys are the first letter
+// of a person's name's first given name (its facet "given"), and of each
+// name in full that name is a form of (nickname.Full): L Taylor, Linda
+// Taylor and Linda Barbara Taylor share one, as their initials do not, and
+// so do Bill, Liam and William, Betty and Elizabeth.
 const FacetGivenInitial = "given_initial"
+
+// appendGivenInitials appends to out the keys of the facet given_initial
+// of a name whose given names are given, those out does not hold yet.
+func appendGivenInitials(out []string, given string) []string {
+	first, _, _ := strings.Cut(given, " ")
+	if first == "" {
+		return out
+	}
+	add := func(name string) {
+		_, size := utf8.DecodeRuneInString(name)
+		if s := name[:size]; !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	add(first)
+	for _, full := range nickname.Full(first) {
+		add(full)
+	}
+	return out
+}
 
 // FacetAcronyms is the facet of organisations' names (normalize.Acronyms)
 // whose words are each a key: the acronym a name is written as, or those

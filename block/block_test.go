@@ -422,7 +422,8 @@ func TestLetters(t *testing.T) {
 
 // TestGivenInitial pairs names whose surnames sound alike and whose first
 // given names start alike, however many given names or initials each
-// writes, and checks that live keys agree.
+// writes, or are forms of names in full that start alike (Bill, Liam,
+// William; Peggy, Margaret), and checks that live keys agree.
 func TestGivenInitial(t *testing.T) {
 	name := func(id, given, surnamePh string) record.Record {
 		return record.Record{Key: record.Key{Source: "s", ID: id}, Features: []record.Feature{{Name: "n",
@@ -436,15 +437,26 @@ func TestGivenInitial(t *testing.T) {
 		name("4", "ólafur", "TLR"), // a letter of two bytes
 		name("5", "óli", "TLR"),
 		name("6", "", "TLR"), // no given name: no key
+		name("7", "bill", "SMT"),
+		name("8", "william henry", "SMT"),
+		name("9", "liam", "SMT"),
+		name("10", "elizabeth", "SMT"), // Bill's and Liam's forms start with neither e nor b
+		name("11", "peggy", "JNS"),
+		name("12", "margaret", "JNS"),
 	}
 	rs := rules(t, []string{"n.surname_phonetic", "n." + block.FacetGivenInitial})
 	ix := block.Build(recs, rs, block.Options{})
-	if got, want := allPairs(t, ix), []tagged{{0, 1, 0}, {4, 5, 0}}; !sameSet(got, want) {
+	if got, want := allPairs(t, ix), []tagged{{0, 1, 0}, {4, 5, 0}, {7, 8, 0}, {7, 9, 0}, {8, 9, 0}, {11, 12, 0}}; !sameSet(got, want) {
 		t.Errorf("pairs = %v, want %v", got, want)
 	}
 	k0, k1, k2 := block.Keys(&recs[0], rs, 16), block.Keys(&recs[1], rs, 16), block.Keys(&recs[2], rs, 16)
 	if !reflect.DeepEqual(k0, k1) || reflect.DeepEqual(k0, k2) || len(block.Keys(&recs[6], rs, 16)[0]) != 0 {
 		t.Errorf("live keys: %v %v %v", k0, k1, k2)
+	}
+	bill, william, elizabeth := block.Keys(&recs[7], rs, 16)[0], block.Keys(&recs[8], rs, 16)[0], block.Keys(&recs[10], rs, 16)[0]
+	if !slices.ContainsFunc(bill, func(k uint64) bool { return slices.Contains(william, k) }) ||
+		slices.ContainsFunc(bill, func(k uint64) bool { return slices.Contains(elizabeth, k) }) {
+		t.Errorf("live keys: bill %v, william henry %v, elizabeth %v", bill, william, elizabeth)
 	}
 }
 

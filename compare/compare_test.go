@@ -284,7 +284,11 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Carl Madden", "Charles Madden", "nickname"}, // the German form, as emigrants' records write it
 		{record.KindName, "Gwilym Bower", "William Bower", "nickname"}, // a Welsh form
 		{record.KindName, "Iorwerth Redmore", "Edward Redmore", "nickname"},
-		{record.KindName, "Alfred Hoyle", "Albert Hoyle", "else"}, // Al is a short form of each: they are not each other's
+		{record.KindName, "Hetty Soltau", "Henrietta Soltau", "nickname"},
+		{record.KindName, "Peggy Lawrence", "Margaret Lawrence", "nickname"},
+		{record.KindName, "Eddy Perkins", "Edward Perkins", "nickname"},
+		{record.KindName, "Edwin Perkins", "Edward Perkins", "else"}, // Eddy is a short form of each: they are not each other's
+		{record.KindName, "Alfred Hoyle", "Albert Hoyle", "else"},    // Al is a short form of each: they are not each other's
 		{record.KindName, "catherine", "katherine", "nickname"},
 		{record.KindName, "jonathon", "jonathan", "similar ≥0.92"},
 		{record.KindName, "Juan García", "Juan García López", "subset"}, // a maternal surname dropped: before similarity, which would weigh it as any near name
@@ -651,27 +655,6 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestNicknames(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want bool
-	}{
-		{"william", "bill", true}, {"bill", "william", true}, {"alex", "alejandro", true},
-		{"alex", "alexander", true}, {"alejandro", "alexander", true}, {"william", "william", false},
-		{"william", "robert", false}, {"zzz", "zzz2", false},
-		{"rafa", "rafael", true}, {"khaled", "khalid", true}, {"fatma", "fatima", true}, {"masha", "maria", true},
-		{"hans", "johannes", true}, {"gianni", "john", true}, {"eddy", "edward", true}, {"mo", "maurice", true}, {"hettie", "esther", true},
-		{"carl", "charles", true}, {"karl", "carlos", true}, {"dickie", "richard", true}, {"ritchie", "rick", true}, {"georgie", "george", true},
-		{"jorge", "george", true}, {"archie", "archibald", true}, {"bessie", "elizabeth", true}, {"lewis", "louis", true}, {"graeme", "graham", true},
-		// a daughter's name made of her father's is no form of it: George, Georgina
-		{"georgina", "george", false},
-		// a surname of the same stem is no nickname: John Russ, John Russell
-		{"russ", "russell", false}, {"mitch", "mitchell", false}, {"marty", "martin", false},
-	}
-	for _, tt := range tests {
-		if got := compare.NicknameOf(tt.a, tt.b); got != tt.want {
-			t.Errorf("NicknameOf(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
-		}
-	}
 	if !compare.Nicknames([]string{"bill", "smith"}, []string{"smith", "william"}) {
 		t.Error("Nicknames(bill smith, smith william) = false")
 	}

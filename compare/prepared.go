@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/concord-er/concord/nickname"
 	"github.com/concord-er/concord/record"
 )
 
@@ -75,7 +76,7 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
-			for _, g := range nicknames[t] {
+			for _, g := range nickname.Groups(t) {
 				w.nick |= 1 << (g % 32)
 			}
 		}

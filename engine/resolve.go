@@ -936,7 +936,7 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 		if !split[n] {
 			add(fmt.Sprintf("%s: the same letters, words written together or apart in any order (Ji-hoon Cho, Cho Jihoon)", n), n+"."+block.FacetLetters)
 			if kinds[n] != record.KindOrgName {
-				add(fmt.Sprintf("%s: a surname that sounds alike and a given name that starts alike, for nicknames, misspelt given names and initials (Dan/Daniel Halares, L Taylor/Linda Barbara Taylor)", n), n+".surname_phonetic", n+"."+block.FacetGivenInitial)
+				add(fmt.Sprintf("%s: a surname that sounds alike and a given name that starts alike or is a form of one that does, for nicknames, misspelt given names and initials (Dan/Daniel Halares, L Taylor/Linda Barbara Taylor, Bill/William Smith)", n), n+".surname_phonetic", n+"."+block.FacetGivenInitial)
 			}
 		}
 		if kinds[n] == record.KindOrgName || kinds[n] == record.KindParty {

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/concord-er/concord/compare"
+	"github.com/concord-er/concord/nickname"
 	"github.com/concord-er/concord/normalize"
 )
 
@@ -246,7 +247,7 @@ func nicknamePart(a, b *compare.Prepared) bool {
 		return false
 	}
 	gs, gl := a.Value().Facet("given"), b.Value().Facet("given")
-	if gs == "" || gl == "" || !compare.NicknameOf(gs, gl) {
+	if gs == "" || gl == "" || !nickname.Of(gs, gl) {
 		return false
 	}
 	g := compare.IndexUnused(long, 0, gl)
@@ -281,7 +282,7 @@ func oneNickname(a, b *compare.Prepared) bool {
 	if !ok || compare.IndexUnused(tb, 0, x) >= 0 || compare.IndexUnused(ta, 0, y) >= 0 {
 		return false
 	}
-	return x == a.Value().Facet("given") && y == b.Value().Facet("given") && compare.NicknameOf(x, y)
+	return x == a.Value().Facet("given") && y == b.Value().Facet("given") && nickname.Of(x, y)
 }
 
 // TwoNames reports whether two people's names, the same words but one

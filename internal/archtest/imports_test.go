@@ -16,9 +16,11 @@ const module = "github.com/concord-er/concord"
 
 // tiers places every package of the module, as in DESIGN.md. A package may
 // import module packages of lower tiers only; tier 1 may import only tier 0
-// (record). A new package must be added here, which forces the decision.
+// (record, and nickname: the forms of given names, which comparisons and
+// blocking both read). A new package must be added here, which forces the
+// decision.
 var tiers = map[string]int{
-	"record": 0,
+	"record": 0, "nickname": 0,
 
 	"config": 1, "ingest": 1, "normalize": 1, "block": 1, "compare": 1, "cluster": 1,
 	"audit": 1, "access": 1, "eval": 1, "internal/synth": 1,
@@ -118,8 +120,8 @@ func TestImportDirection(t *testing.T) {
 				t.Errorf("%s imports %s: nothing may import it", pkg, dep)
 			case onlyImportedBy[dep] != nil && !contains(onlyImportedBy[dep], pkg):
 				t.Errorf("%s imports %s: only %v may import it", pkg, dep, onlyImportedBy[dep])
-			case tier == 1 && dep != "record":
-				t.Errorf("%s (tier 1) imports %s: tier 1 may import only record", pkg, dep)
+			case tier == 1 && dt != 0:
+				t.Errorf("%s (tier 1) imports %s: tier 1 may import only tier 0", pkg, dep)
 			case dt >= tier && !(strings.HasPrefix(dep, "store") && strings.HasPrefix(pkg, "store")) && !contains(sameTier[pkg], dep):
 				t.Errorf("%s (tier %d) imports %s (tier %d): imports must point down", pkg, tier, dep, dt)
 			}
@@ -136,24 +138,30 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// TestRecordImportsOnlyStd keeps the vocabulary package free of dependencies.
-func TestRecordImportsOnlyStd(t *testing.T) {
-	entries, err := os.ReadDir(filepath.Join("..", "..", "record"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+// TestTierZeroImportsOnlyStd keeps the packages of tier 0 (the vocabulary,
+// the nicknames) free of dependencies.
+func TestTierZeroImportsOnlyStd(t *testing.T) {
+	for pkg, tier := range tiers {
+		if tier != 0 {
 			continue
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("..", "..", "record", e.Name()), nil, parser.ImportsOnly)
+		entries, err := os.ReadDir(filepath.Join("..", "..", pkg))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, imp := range f.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
-				t.Errorf("record/%s imports %s: record may import only the standard library", e.Name(), p)
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("..", "..", pkg, e.Name()), nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range f.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
+					t.Errorf("%s/%s imports %s: tier 0 may import only the standard library", pkg, e.Name(), p)
+				}
 			}
 		}
 	}

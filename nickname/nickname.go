@@ -1,0 +1,347 @@
+// Package nickname knows the forms a given name goes by: its short forms
+// and variants, and the spellings other languages and romanisations give
+// it (William, Bill, Guillermo; Yevgeny, Eugene). Comparisons read it to
+// match names; blocking reads it so that names written in two forms meet.
+package nickname
+
+import "strings"
+
+// groups are given names and their short forms and variants, the
+// spellings other languages and romanisations give them among them
+// (Yevgeny, Jewgeni, Eugene), one group a line, and the East Asian family
+// names whose spelling in one romanisation is another's for two names
+// (Wong for Wang and Huang, Tsui for Xu and Cui) or a Western name too
+// (Jo for Cho), which no one phonetic code can stand for (the others code
+// alike: normalize's romanisations). A name may belong to several groups
+// (alex, wong).
+var groups = `
+alexander alex alec sandy sasha aleksandr alexandr aleksander alejandro oleksandr aliaksandr
+alexandra alex sandra sasha alejandra ale
+alejandro alex ale jandro
+archibald archie
+andrew andy drew andres andreas
+anthony tony antonio anton
+benjamin ben benny bennie benjie benjy
+catherine katherine kathryn katharine cathy kathy kate katie katy kat kit kitty cathryn kathleen
+charles charlie chuck chas carlos siarl carl karl
+christopher chris kit cristobal
+christine christina chris tina kristina kristine
+daniel dan danny
+david dave davy dafydd dewi
+deborah debbie deb debra
+dorothy dot dottie dolly dodie
+edward ed eddie eddy ted teddy ned eduardo lalo iorwerth
+elizabeth liz lizzie lizzy beth betty bettie bess bessie betsy betsey bet lisa eliza elisabeth isabel libby elsie lisbeth elspeth
+frances fran frannie francisca paca
+francis frank fran francisco pancho paco kiko
+george georgie geordie jorge georg giorgio
+graham graeme
+gregory greg
+henry harry hank enrique quique harri
+isabel isabella bella isabelle
+jacob jake
+james jim jimmy jimmie jamie jem jas jaime iago
+jennifer jen jenny
+jessica jess jessie
+john jack johnny jon juan joao giovanni gianni ioan sion
+jonathan jon jonny
+joseph joe joey jos jose pepe giuseppe beppe peppe
+joshua josh
+kenneth ken kenny
+lawrence larry laurie laurence lorenzo
+margaret maggie meg peggy peg marge margie madge meggie greta maisie margarita
+matthew matt mat matty mateo
+michael mike mick mickey miguel mikhail misha michail mykhailo
+nathan nate nat nathaniel
+nicholas nick nicky nicolas
+patricia pat patty trish
+patrick pat paddy
+peter pete pedro pyotr petr piotr
+raymond ray ramon
+rebecca becky becca
+richard rick dick dickie rich richie ritchie ricky ricardo rhisiart
+robert bob rob bobby robbie robby bert rab rabbie roberto beto
+ronald ron ronnie
+samuel sam sammy
+stephen steven steve stevie esteban
+susan sue susie suzy sukey susana
+thomas tom tommy tommie tomas tomos
+timothy tim timmy
+victoria vicky tori
+william bill will billy liam willy willie wilhelm willi guillermo memo gwilym
+zachary zach zack
+abigail abby
+albert bert bertie al
+alfred alf alfie fred
+arthur art artie
+barbara barb babs
+bernard bernie
+charlotte lottie
+donald don donnie
+douglas doug
+edmund ed ned eddie
+eleanor elinor ellie nell nellie nora
+emily emmy em emmie
+ernest ernie
+frederick fred freddie freddy fritz
+gerald gerry jerry
+harold harry hal
+helen nell nellie ellen
+herbert herb bert
+hugh hughie huw
+owen owain
+griffith gruffydd
+llewellyn llewelyn llywelyn
+isaac ike
+leonard len lenny leo
+louis lou lewis
+mary molly polly mae mamie minnie
+oliver ollie noll
+philip phil pip
+reginald reg reggie
+sarah sally sadie sara sal
+sidney sid
+stanley stan
+terence terry
+theodore ted teddy theo
+vincent vince vinny
+walter walt wally
+winifred winnie freda
+maurice mo
+esther essie hester hettie hetty
+cynthia cindy
+jeffrey jeff geoffrey
+judith judy jodie
+nicole nikki
+pamela pam
+valerie val
+victor vic
+virginia ginny
+gabriel gabe
+maximilian max
+jacqueline jackie
+josephine josie jo
+theresa teresa terry tess tessa
+eugene gene
+christian chris
+johannes johann hans
+caroline carrie lina
+harriet hattie hatty henrietta
+frances fanny franny
+edwin ed eddie eddy ned
+edgar ed eddie ned
+henrietta hetty hettie etta
+ann anne annie nan nancy nanette
+jane janey jenny jennie jinny
+janet jan jenny nettie
+alice allie elsie
+agnes aggie nessie nessa
+amelia millie amy
+mildred millie
+millicent millie
+matilda tilly tillie maud maude mattie
+martha patty patsy mattie
+gertrude gertie trudy
+florence flo flossie florrie
+constance connie
+cecilia cissie cissy celia
+cecily cissie cissy
+letitia lettie letty tish
+augusta gussie
+adelaide addie
+edith edie
+emma emmy em emmie
+lillian lily lil lilly
+violet vi
+prudence pru prue
+rosalind ros rosie
+rose rosie
+bridget bridie biddy
+euphemia effie phemie
+wilhelmina mina minnie
+clara clare
+diana di
+isabella izzy
+joanna jo joanne
+louisa lou lulu louise
+lucinda lucy
+augustus gus gussie augustine
+angus gus
+bartholomew bart barty
+benedict ben benny
+bertram bert bertie
+cuthbert cuddy
+cyril cy
+ebenezer eben
+elijah eli lige
+ezekiel zeke
+gerard gerry
+gilbert gil bert
+humphrey humph
+isidore izzy
+jeremiah jerry jem
+jeremy jerry jem
+montague monty
+percival percy
+peregrine perry
+ralph rafe
+randolph randy
+reginald reg reggie
+roderick rod roddy
+rudolph rudy
+simon sim
+solomon sol
+sylvester syl
+tobias toby
+wilfred wilf fred
+barnabas barney
+bernard barney
+howard howie
+mortimer morty
+abraham abe bram
+alberto beto al
+manuel manolo manny
+jesus chucho chuy
+ignacio nacho
+gonzalo chalo
+rosario charo
+dolores lola
+concepcion concha conchita
+mercedes meche
+josefa pepa
+refugio cuca
+rafael rafa
+guadalupe lupe lupita
+alfonso poncho
+luis lucho
+salvador chava
+fernando nando
+graciela chela
+consuelo chelo
+beatriz bea
+valentina vale
+gabriela gaby gabi
+daniela dani
+vladimir volodya vova wladimir volodymyr
+dmitry dmitri dima dmitrii dmitriy
+ivan vanya
+ekaterina yekaterina jekaterina katya
+natalia natasha natalya nataliya natalja
+nikolai nikolay kolya mykola
+sergei sergey seryozha serguei serhiy
+yuri yury yurii iurii iouri juri jurij
+muhammad mohammed mohamed mohammad mohamad muhammed mehmet
+ahmad ahmed
+husayn hussein husein hossein
+umar omar
+uthman othman osman
+yusuf yousef youssef joseph jose
+ibrahim abraham ebrahim
+yevgeny evgeny evgeni evgenii evgeniy yevgeni yevgeniy jewgeni jewgenij eugene zhenya
+elena yelena jelena lena
+aleksei alexei alexey aleksey alyosha
+andrei andrey andrej andriy andrew
+fyodor fedor theodore
+tatiana tatyana tatjana tanya
+irina iryna
+anastasia nastya
+maria masha
+olga olya
+svetlana sveta
+lyudmila ludmila liudmila lyuda
+galina galya
+pavel pasha
+konstantin kostya
+viktor vitya
+anna anya
+yulia yuliya iuliia julia
+vasily vasiliy vasili vassili
+grigory grigoriy grigori
+anatoly anatoliy anatoli
+vyacheslav viacheslav slava
+hassan hasan
+mustafa mostafa moustafa
+tariq tarek tareq
+yasser yasir
+osama usama oussama
+jamal djamel gamal
+ismail ismael
+khalid khaled
+mahmoud mahmud
+abdullah abdallah abdulla
+faisal faysal feisal
+walid waleed
+hamid hamed
+majid majed
+fatima fatimah fatma
+aisha aysha ayesha aicha
+zainab zaynab zeinab
+maryam mariam
+layla leila laila leyla
+khadija khadijah khadidja
+hamza hamzah
+huang wong hwang
+wang wong
+cui tsui choi choe
+xu hsu tsui
+cho jo
+hu woo
+`
+
+// of holds each name's groups: the lines of groups it is on.
+var of = func() map[string][]int32 {
+	m := map[string][]int32{}
+	for i, line := range strings.Split(strings.TrimSpace(groups), "\n") {
+		for _, name := range strings.Fields(line) {
+			m[name] = append(m[name], int32(i))
+		}
+	}
+	return m
+}()
+
+// heads holds each group's first name, the form it is written in full.
+var heads = func() []string {
+	var h []string
+	for _, line := range strings.Split(strings.TrimSpace(groups), "\n") {
+		h = append(h, strings.Fields(line)[0])
+	}
+	return h
+}()
+
+// Of reports whether a and b are the same given name in different forms
+// (William, Bill; Francisco, Pancho; Mohammed, Muhammad). A name is no
+// nickname of itself.
+func Of(a, b string) bool {
+	if a == b {
+		return false
+	}
+	for _, g := range of[a] {
+		for _, h := range of[b] {
+			if g == h {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Groups returns the groups a name is in, as numbers: two names in one
+// group are forms of one name (Of). Nil for a name of no group.
+func Groups(name string) []int32 { return of[name] }
+
+// Full returns the names written in full that a name is a form of, its
+// groups' first names (Bill, Will and Liam: william), itself among them
+// when it is one; nil for a name of no group. Two forms of one name share
+// one: what blocking keys names by, so that Bill Smith meets William
+// Smith.
+func Full(name string) []string {
+	gs := of[name]
+	if len(gs) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, heads[g])
+	}
+	return out
+}
