@@ -20,62 +20,62 @@ alexandra alex sandra sasha alejandra ale
 alejandro alex ale jandro
 archibald archie
 andrew andy drew andres andreas
-anthony tony antonio anton
+anthony tony antonio anton antoine antoni
 benjamin ben benny bennie benjie benjy
-catherine katherine kathryn katharine cathy kathy kate katie katy kat kit kitty cathryn kathleen
-charles charlie chuck chas carlos siarl carl karl
+catherine katherine kathryn katharine cathy kathy kate katie katy kat kit kitty cathryn kathleen katharina katarina caterina katarzyna
+charles charlie chuck chas carlos siarl carl karl carlo karol
 christopher chris kit cristobal
 christine christina chris tina kristina kristine
-daniel dan danny
+daniel dan danny daniele
 david dave davy dafydd dewi
 deborah debbie deb debra
 dorothy dot dottie dolly dodie
-edward ed eddie eddy ted teddy ned eduardo lalo iorwerth
+edward ed eddie eddy ted teddy ned eduardo lalo iorwerth edouard eduard edoardo
 elizabeth liz lizzie lizzy beth betty bettie bess bessie betsy betsey bet lisa eliza elisabeth isabel libby elsie lisbeth elspeth
-frances fran frannie francisca paca
-francis frank fran francisco pancho paco kiko
-george georgie geordie jorge georg giorgio
+frances fran frannie francisca paca francesca
+francis frank fran francisco pancho paco kiko francesco francois franz
+george georgie geordie jorge georg giorgio georges
 graham graeme
 gregory greg
-henry harry hank enrique quique harri
-isabel isabella bella isabelle
-jacob jake
-james jim jimmy jimmie jamie jem jas jaime iago
+henry harry hank enrique quique harri henri heinrich heinz enrico henrik hendrik
+isabel isabella bella isabelle izzy
+jacob jake jakob jakub yakov jacobo
+james jim jimmy jimmie jamie jem jas jaime iago giacomo
 jennifer jen jenny
 jessica jess jessie
 john jack johnny jon juan joao giovanni gianni ioan sion
 jonathan jon jonny
-joseph joe joey jos jose pepe giuseppe beppe peppe
+joseph joe joey jos jose pepe giuseppe beppe peppe josef jozef sepp
 joshua josh
 kenneth ken kenny
-lawrence larry laurie laurence lorenzo
+lawrence larry laurie laurence lorenzo laurent lorenz
 margaret maggie meg peggy peg marge margie madge meggie greta maisie margarita
-matthew matt mat matty mateo
-michael mike mick mickey miguel mikhail misha michail mykhailo
+matthew matt mat matty mateo matteo mathieu matthias mateusz
+michael mike mick mickey miguel mikhail misha michail mykhailo michel michele michal mikael
 nathan nate nat nathaniel
-nicholas nick nicky nicolas
+nicholas nick nicky nicolas nicola nikolaus klaus
 patricia pat patty trish
 patrick pat paddy
-peter pete pedro pyotr petr piotr
+peter pete pedro pyotr petr piotr pierre pietro pieter
 raymond ray ramon
 rebecca becky becca
-richard rick dick dickie rich richie ritchie ricky ricardo rhisiart
+richard rick dick dickie rich richie ritchie ricky ricardo riccardo rhisiart
 robert bob rob bobby robbie robby bert rab rabbie roberto beto
 ronald ron ronnie
 samuel sam sammy
-stephen steven steve stevie esteban
+stephen steven steve stevie esteban stefan stephane stefano
 susan sue susie suzy sukey susana
-thomas tom tommy tommie tomas tomos
+thomas tom tommy tommie tomas tomos tommaso
 timothy tim timmy
 victoria vicky tori
-william bill will billy liam willy willie wilhelm willi guillermo memo gwilym
+william bill will billy liam willy willie wilhelm willi guillermo memo gwilym guillaume guglielmo willem
 zachary zach zack
 abigail abby
-albert bert bertie al
+albert bert bertie al alberto
 alfred alf alfie fred
 arthur art artie
 barbara barb babs
-bernard bernie
+bernard bernie barney
 charlotte lottie
 donald don donnie
 douglas doug
@@ -83,7 +83,7 @@ edmund ed ned eddie
 eleanor elinor ellie nell nellie nora
 emily emmy em emmie
 ernest ernie
-frederick fred freddie freddy fritz
+frederick fred freddie freddy fritz friedrich federico frederic frederik
 gerald gerry jerry
 harold harry hal
 helen nell nellie ellen
@@ -94,7 +94,7 @@ griffith gruffydd
 llewellyn llewelyn llywelyn
 isaac ike
 leonard len lenny leo
-louis lou lewis
+louis lou lewis luis luigi ludwig
 mary molly polly mae mamie minnie
 oliver ollie noll
 philip phil pip
@@ -104,7 +104,7 @@ sidney sid
 stanley stan
 terence terry
 theodore ted teddy theo
-vincent vince vinny
+vincent vince vinny vicente vincenzo
 walter walt wally
 winifred winnie freda
 maurice mo
@@ -117,7 +117,7 @@ pamela pam
 valerie val
 victor vic
 virginia ginny
-gabriel gabe
+gabriel gabe gabriele
 maximilian max
 jacqueline jackie
 josephine josie jo
@@ -161,7 +161,6 @@ euphemia effie phemie
 wilhelmina mina minnie
 clara clare
 diana di
-isabella izzy
 joanna jo joanne
 louisa lou lulu louise
 lucinda lucy
@@ -186,7 +185,6 @@ percival percy
 peregrine perry
 ralph rafe
 randolph randy
-reginald reg reggie
 roderick rod roddy
 rudolph rudy
 simon sim
@@ -195,14 +193,13 @@ sylvester syl
 tobias toby
 wilfred wilf fred
 barnabas barney
-bernard barney
 howard howie
 mortimer morty
 abraham abe bram
 alberto beto al
-manuel manolo manny
+manuel manolo manny emmanuel emanuel emanuele
 jesus chucho chuy
-ignacio nacho
+ignacio nacho ignatius ignazio
 gonzalo chalo
 rosario charo
 dolores lola
@@ -210,9 +207,9 @@ concepcion concha conchita
 mercedes meche
 josefa pepa
 refugio cuca
-rafael rafa
+rafael rafa raphael raffaele
 guadalupe lupe lupita
-alfonso poncho
+alfonso poncho alphonse
 luis lucho
 salvador chava
 fernando nando
@@ -231,9 +228,9 @@ nikolai nikolay kolya mykola
 sergei sergey seryozha serguei serhiy
 yuri yury yurii iurii iouri juri jurij
 muhammad mohammed mohamed mohammad mohamad muhammed mehmet
-ahmad ahmed
-husayn hussein husein hossein
-umar omar
+ahmad ahmed ahmet
+husayn hussein husein hossein hussain husain
+umar omar omer
 uthman othman osman
 yusuf yousef youssef joseph jose
 ibrahim abraham ebrahim
@@ -260,7 +257,7 @@ grigory grigoriy grigori
 anatoly anatoliy anatoli
 vyacheslav viacheslav slava
 hassan hasan
-mustafa mostafa moustafa
+mustafa mostafa moustafa mustapha
 tariq tarek tareq
 yasser yasir
 osama usama oussama
