@@ -43,7 +43,7 @@ jacob jake jakob jakub yakov jacobo
 james jim jimmy jimmie jamie jem jas jaime iago giacomo
 jennifer jen jenny
 jessica jess jessie
-john jack johnny jon juan joao giovanni gianni ioan sion
+john jack johnny jon juan joao giovanni gianni ioan sion johannes johann hans
 jonathan jon jonny
 joseph joe joey jos jose pepe giuseppe beppe peppe josef jozef sepp
 joshua josh
@@ -124,7 +124,6 @@ josephine josie jo
 theresa teresa terry tess tessa
 eugene gene
 christian chris
-johannes johann hans
 caroline carrie lina
 harriet hattie hatty henrietta
 frances fanny franny

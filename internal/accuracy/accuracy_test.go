@@ -847,7 +847,11 @@ recall gap between name origins grows a little: seed 1 3.5 over all pairs still,
 over distinctive names; the large set 4.2 → 4.3 and 0.8 → 1.0 (7 December). Forms of one
 name in other languages joined their groups (Friedrich and Federico for Frederick, Heinrich
 and Enrico for Henry, Józef for Joseph, Luigi and Ludwig for Louis, Guillaume for William,
-and some thirty more): the historical figures 0.9222 → 0.9225, the others unchanged.
+and some thirty more; Johannes, Johann and Hans for John, as Juan and Giovanni were): the
+historical figures 0.9222 → 0.9225, the others unchanged. Blocking surnames by their sound
+without a final s (Owen, Owens; Williams, William) was tried too: the historical figures
+0.9228, the others unchanged, but García, Martínez and Flores lose the last sound of their
+code and join commoner blocks (Martín's, Flor's); not kept.
 
 Tried and not kept (7 December): holding back, beside a record's two links about as strong
 to two records that cannot be one entity, its weaker links to records that conflict with
