@@ -384,6 +384,14 @@ func appendTermValues(out []string, r *record.Record, t Term) []string {
 // sorted.
 const FacetLetters = "letters"
 
+// KeysVersion numbers how blocking keys are made from a record's values.
+// A store keeps each record's keys as the build that wrote the record made
+// them, and finds it by those alone: a build that makes them otherwise
+// (raise it then) warns of a store whose model an older build trained
+// (engine.StaleBlockKeys). 2: given_initial holds the initials of the
+// names in full a given name is a form of.
+const KeysVersion = 2
+
 // FacetGivenInitial is the facet of a term whose keys are the first letter
 // of a person's name's first given name (its facet "given"), and of each
 // name in full that name is a form of (nickname.Full): L Taylor, Linda

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -152,32 +153,39 @@ func TestModelReuse(t *testing.T) {
 	if first.Model.Normalizer != normalize.Version {
 		t.Errorf("the model records normaliser version %d, want %d", first.Model.Normalizer, normalize.Version)
 	}
+	if first.Model.BlockKeys != block.KeysVersion {
+		t.Errorf("the model records blocking keys version %d, want %d", first.Model.BlockKeys, block.KeysVersion)
+	}
 	for _, w := range second.Stats.Warnings {
-		if strings.Contains(w, "normalis") {
-			t.Errorf("a model of this build's normalisers warned: %s", w)
+		if strings.Contains(w, "normalis") || strings.Contains(w, "blocking keys") {
+			t.Errorf("a model of this build's normalisers and blocking keys warned: %s", w)
 		}
 	}
 }
 
-// TestStaleNormalizer: a model trained on values another version of the
-// normalisers read is warned of when it is used, saying which versions;
-// one of this build's is not.
-func TestStaleNormalizer(t *testing.T) {
+// TestStaleModel: a model trained on values another version of the
+// normalisers read, or by a build that made blocking keys otherwise, is
+// warned of when it is used, saying which versions; one of this build's is
+// not.
+func TestStaleModel(t *testing.T) {
 	for _, tt := range []struct {
-		version int
-		want    []string // in the warning; none: no warning
+		normalizer, keys int
+		want             []string // in the warnings; none: no warning
 	}{
-		{normalize.Version, nil},
-		{0, []string{"did not record", fmt.Sprintf("version %d", normalize.Version), "resolve again"}},
-		{normalize.Version + 1, []string{fmt.Sprintf("version %d of the normalisers", normalize.Version+1), fmt.Sprintf("build's is version %d", normalize.Version)}},
+		{normalize.Version, block.KeysVersion, nil},
+		{0, block.KeysVersion, []string{"did not record how it normalised values", fmt.Sprintf("are version %d", normalize.Version), "resolve again and import"}},
+		{normalize.Version + 1, block.KeysVersion, []string{fmt.Sprintf("normalisers are version %d", normalize.Version+1), fmt.Sprintf("this build's are version %d", normalize.Version)}},
+		{normalize.Version, 0, []string{"did not record how it made blocking keys", fmt.Sprintf("are version %d", block.KeysVersion), "resolve again and import"}},
+		{normalize.Version, block.KeysVersion - 1, []string{fmt.Sprintf("blocking keys are version %d", block.KeysVersion-1), fmt.Sprintf("this build's are version %d", block.KeysVersion)}},
 	} {
-		got := engine.StaleNormalizer(&model.Model{Normalizer: tt.version})
+		m := &model.Model{Normalizer: tt.normalizer, BlockKeys: tt.keys}
+		got := engine.StaleNormalizer(m) + engine.StaleBlockKeys(m)
 		if (got == "") != (tt.want == nil) {
-			t.Errorf("version %d: warning %q, want one: %v", tt.version, got, tt.want != nil)
+			t.Errorf("versions %d, %d: warning %q, want one: %v", tt.normalizer, tt.keys, got, tt.want != nil)
 		}
 		for _, w := range tt.want {
 			if !strings.Contains(got, w) {
-				t.Errorf("version %d: warning %q lacks %q", tt.version, got, w)
+				t.Errorf("versions %d, %d: warning %q lacks %q", tt.normalizer, tt.keys, got, w)
 			}
 		}
 	}

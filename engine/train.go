@@ -297,7 +297,7 @@ func train(ctx context.Context, recs []record.Record, vals *valueTable, comps []
 	if _, err := cryptorand.Read(tfSalt); err != nil {
 		return nil, nil, err
 	}
-	m := &model.Model{Version: model.Version, Normalizer: normalize.Version, Training: tr, TFSalt: hex.EncodeToString(tfSalt), Mixed: mixed}
+	m := &model.Model{Version: model.Version, Normalizer: normalize.Version, BlockKeys: block.KeysVersion, Training: tr, TFSalt: hex.EncodeToString(tfSalt), Mixed: mixed}
 	tr.Warnings = append(tr.Warnings, mixedWarnings(mixed)...)
 	m.Prior = min(max(matches/max(possiblePairs(recs, ix.LinkOnly(), vals.copyOf), 1), 1e-12), 0.5)
 	t0 = time.Now()
@@ -790,12 +790,32 @@ func sourcePriors(ctx context.Context, m *model.Model, recs []record.Record, val
 // are this build's. Values may now read otherwise than the model's and a
 // store's: a legal form read as another, a name's word kept or dropped.
 func StaleNormalizer(m *model.Model) string {
-	if m.Normalizer == normalize.Version {
+	return staleModel(m.Normalizer, normalize.Version, "normalisers", "how it normalised values",
+		"some values may read otherwise than in the model and the records stored with it")
+}
+
+// StaleBlockKeys says, when m was trained by a build that made blocking
+// keys otherwise (block.KeysVersion), what that means for a store that
+// holds it; "" when the build is this one's. The records stored with it
+// keep the keys that build gave them, and a record this build adds finds
+// them only by those: Bill Smith stored by version 1 holds no key that
+// the William Smith added now looks up. A batch run makes every record's
+// keys afresh and is not concerned.
+func StaleBlockKeys(m *model.Model) string {
+	return staleModel(m.BlockKeys, block.KeysVersion, "blocking keys", "how it made blocking keys",
+		"records stored with the model are found only by the keys they were stored with, so some candidates this build would compare are not found")
+}
+
+// staleModel says what a model that recorded version had of what (0: a
+// build older than the record, which did not record unrecorded) means to
+// this build, whose is version now; "" when had is now.
+func staleModel(had, now int, what, unrecorded, means string) string {
+	if had == now {
 		return ""
 	}
-	trained := fmt.Sprintf("on values normalised by version %d of the normalisers", m.Normalizer)
-	if m.Normalizer == 0 {
-		trained = "by a build that did not record how it normalised values"
+	trained := fmt.Sprintf("by a build whose %s are version %d", what, had)
+	if had == 0 {
+		trained = "by a build that did not record " + unrecorded
 	}
-	return fmt.Sprintf("the model was trained %s; this build's is version %d, and some values may read otherwise than in the model and the records stored with it: resolve again and import the run to bring them to this version", trained, normalize.Version)
+	return fmt.Sprintf("the model was trained %s; this build's are version %d, and %s: resolve again and import the run to bring them to this version", trained, now, means)
 }

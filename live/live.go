@@ -409,7 +409,10 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
-	if note := engine.StaleNormalizer(m); note != "" {
+	for _, note := range []string{engine.StaleNormalizer(m), engine.StaleBlockKeys(m)} {
+		if note == "" {
+			continue
+		}
 		l.warnings = append(l.warnings, note)
 		if opt.Logger != nil {
 			opt.Logger.Warn("store: " + note)
@@ -446,7 +449,8 @@ func Open(ctx context.Context, st store.Store, opt Options) (*Live, error) {
 
 // Warnings are what Open found amiss but did not stop for: a model
 // trained on values another version of the normalisers read
-// (engine.StaleNormalizer). Open also logs them.
+// (engine.StaleNormalizer), or by a build that made blocking keys
+// otherwise (engine.StaleBlockKeys). Open also logs them.
 func (l *Live) Warnings() []string { return l.warnings }
 
 // metaSalt is the store metadata key of the audit log's secret.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/concord-er/concord/access"
+	"github.com/concord-er/concord/block"
 	"github.com/concord-er/concord/compare"
 	"github.com/concord-er/concord/config"
 	"github.com/concord-er/concord/engine"
@@ -494,29 +495,39 @@ func TestLiveWhyNotExcuses(t *testing.T) {
 	}
 }
 
-// TestLiveWarnsOfStaleNormalizer: a store whose model was trained on
-// values another version of the normalisers read is warned of at Open,
-// in the log and in Warnings; one of this build's is not.
-func TestLiveWarnsOfStaleNormalizer(t *testing.T) {
+// TestLiveWarnsOfStaleModel: a store whose model was trained on values
+// another version of the normalisers read, or by a build that made
+// blocking keys otherwise (its records keep that build's keys), is warned
+// of at Open, in the log and in Warnings; one of this build's is not.
+func TestLiveWarnsOfStaleModel(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range []struct {
-		normalizer int
-		warn       bool
-	}{{0, true}, {normalize.Version + 1, true}, {normalize.Version, false}} {
+		normalizer, keys int
+		warn             string // in the warning and the log; "": none
+	}{
+		{0, block.KeysVersion, "normalis"},
+		{normalize.Version + 1, block.KeysVersion, "normalis"},
+		{normalize.Version, 0, "blocking keys"},
+		{normalize.Version, block.KeysVersion - 1, "blocking keys"},
+		{normalize.Version, block.KeysVersion, ""},
+	} {
 		m := bridgeModel()
-		m.Normalizer = tt.normalizer
+		m.Normalizer, m.BlockKeys = tt.normalizer, tt.keys
 		var logged bytes.Buffer
 		log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		l, err := live.Open(ctx, openStore(t), live.Options{Model: m, Options: engine.Options{Logger: log}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := l.Warnings()
-		if (len(got) > 0) != tt.warn || tt.warn && !strings.Contains(got[0], "resolve again and import") {
-			t.Errorf("normaliser version %d: warnings %q, want one: %v", tt.normalizer, got, tt.warn)
+		got, want := l.Warnings(), 0
+		if tt.warn != "" {
+			want = 1
 		}
-		if strings.Contains(logged.String(), "normalis") != tt.warn {
-			t.Errorf("normaliser version %d: logged %q, want a warning: %v", tt.normalizer, logged.String(), tt.warn)
+		if len(got) != want || want == 1 && (!strings.Contains(got[0], tt.warn) || !strings.Contains(got[0], "resolve again and import")) {
+			t.Errorf("versions %d, %d: warnings %q, want one of %q", tt.normalizer, tt.keys, got, tt.warn)
+		}
+		if tt.warn != "" && !strings.Contains(logged.String(), tt.warn) || tt.warn == "" && logged.Len() > 0 {
+			t.Errorf("versions %d, %d: logged %q, want %q", tt.normalizer, tt.keys, logged.String(), tt.warn)
 		}
 	}
 }

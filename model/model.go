@@ -29,6 +29,11 @@ type Model struct {
 	// that read the values the model was trained on; 0 when not recorded,
 	// by a build older than the field.
 	Normalizer int `json:"normalizer,omitempty"`
+	// BlockKeys is the version of how the build that trained the model
+	// makes blocking keys (block.KeysVersion), which the records imported
+	// with it were stored with; 0 when not recorded, by a build older
+	// than the field.
+	BlockKeys int `json:"block_keys,omitempty"`
 	// Prior is λ, the probability that two records drawn at random are
 	// the same entity.
 	Prior float64 `json:"prior"`
