@@ -20,44 +20,44 @@ alexandra alex sandra sasha alejandra ale
 alejandro alex ale jandro
 archibald archie
 andrew andy drew andres andreas
-anthony tony antonio anton antoine antoni
+anthony tony antonio anton antoine antoni tono tonio
 benjamin ben benny bennie benjie benjy
 catherine katherine kathryn katharine cathy kathy kate katie katy kat kit kitty cathryn kathleen katharina katarina caterina katarzyna
 charles charlie chuck chas carlos siarl carl karl carlo karol
 christopher chris kit cristobal
 christine christina chris tina kristina kristine
-daniel dan danny daniele
+daniel dan danny daniele dani
 david dave davy dafydd dewi
 deborah debbie deb debra
 dorothy dot dottie dolly dodie
 edward ed eddie eddy ted teddy ned eduardo lalo iorwerth edouard eduard edoardo
 elizabeth liz lizzie lizzy beth betty bettie bess bessie betsy betsey bet lisa eliza elisabeth isabel libby elsie lisbeth elspeth
 frances fran frannie francisca paca francesca
-francis frank fran francisco pancho paco kiko francesco francois franz
+francis frank fran francisco pancho paco kiko francesco francois franz curro quico
 george georgie geordie jorge georg giorgio georges
 graham graeme
-gregory greg
-henry harry hank enrique quique harri henri heinrich heinz enrico henrik hendrik
-isabel isabella bella isabelle izzy
+gregory greg gregorio goyo
+henry harry hank enrique quique harri henri heinrich heinz enrico henrik hendrik kike
+isabel isabella bella isabelle izzy chabela
 jacob jake jakob jakub yakov jacobo
 james jim jimmy jimmie jamie jem jas jaime iago giacomo
 jennifer jen jenny
 jessica jess jessie
-john jack johnny jon juan joao giovanni gianni ioan sion johannes johann hans
+john jack johnny jon juan joao giovanni gianni ioan sion johannes johann hans juancho juanito
 jonathan jon jonny
 joseph joe joey jos jose pepe giuseppe beppe peppe josef jozef sepp
 joshua josh
 kenneth ken kenny
 lawrence larry laurie laurence lorenzo laurent lorenz
-margaret maggie meg peggy peg marge margie madge meggie greta maisie margarita
+margaret maggie meg peggy peg marge margie madge meggie greta maisie margarita marga
 matthew matt mat matty mateo matteo mathieu matthias mateusz
 michael mike mick mickey miguel mikhail misha michail mykhailo michel michele michal mikael
 nathan nate nat nathaniel
-nicholas nick nicky nicolas nicola nikolaus klaus
-patricia pat patty trish
+nicholas nick nicky nicolas nicola nikolaus klaus nico
+patricia pat patty trish pati paty
 patrick pat paddy
 peter pete pedro pyotr petr piotr pierre pietro pieter
-raymond ray ramon
+raymond ray ramon moncho
 rebecca becky becca
 richard rick dick dickie rich richie ritchie ricky ricardo riccardo rhisiart
 robert bob rob bobby robbie robby bert rab rabbie roberto beto
@@ -68,7 +68,7 @@ susan sue susie suzy sukey susana
 thomas tom tommy tommie tomas tomos tommaso
 timothy tim timmy
 victoria vicky tori
-william bill will billy liam willy willie wilhelm willi guillermo memo gwilym guillaume guglielmo willem
+william bill will billy liam willy willie wilhelm willi guillermo memo gwilym guillaume guglielmo willem guille
 zachary zach zack
 abigail abby
 albert bert bertie al alberto
@@ -104,7 +104,7 @@ sidney sid
 stanley stan
 terence terry
 theodore ted teddy theo
-vincent vince vinny vicente vincenzo
+vincent vince vinny vicente vincenzo chente
 walter walt wally
 winifred winnie freda
 maurice mo
@@ -117,11 +117,11 @@ pamela pam
 valerie val
 victor vic
 virginia ginny
-gabriel gabe gabriele
+gabriel gabe gabriele gabo
 maximilian max
 jacqueline jackie
-josephine josie jo
-theresa teresa terry tess tessa
+josephine josie jo josefina fina
+theresa teresa terry tess tessa tere
 eugene gene
 christian chris
 caroline carrie lina
@@ -184,8 +184,8 @@ percival percy
 peregrine perry
 ralph rafe
 randolph randy
-roderick rod roddy
-rudolph rudy
+roderick rod roddy rodrigo rodri
+rudolph rudy rodolfo fito
 simon sim
 solomon sol
 sylvester syl
@@ -195,22 +195,28 @@ barnabas barney
 howard howie
 mortimer morty
 abraham abe bram
+adolfo fito
+pilar pili
+asuncion chon
+santiago santi chago
+sebastian sebas
+joaquin quino joaco
 alberto beto al
-manuel manolo manny emmanuel emanuel emanuele
+manuel manolo manny emmanuel emanuel emanuele manu
 jesus chucho chuy
 ignacio nacho ignatius ignazio
 gonzalo chalo
 rosario charo
-dolores lola
+dolores lola loli
 concepcion concha conchita
-mercedes meche
+mercedes meche merche
 josefa pepa
 refugio cuca
 rafael rafa raphael raffaele
 guadalupe lupe lupita
 alfonso poncho alphonse
 luis lucho
-salvador chava
+salvador chava chavo
 fernando nando
 graciela chela
 consuelo chelo
@@ -222,9 +228,9 @@ vladimir volodya vova wladimir volodymyr
 dmitry dmitri dima dmitrii dmitriy
 ivan vanya
 ekaterina yekaterina jekaterina katya
-natalia natasha natalya nataliya natalja
+natalia natasha natalya nataliya natalja nati
 nikolai nikolay kolya mykola
-sergei sergey seryozha serguei serhiy
+sergei sergey seryozha serguei serhiy sergio checo
 yuri yury yurii iurii iouri juri jurij
 muhammad mohammed mohamed mohammad mohamad muhammed mehmet
 ahmad ahmed ahmet

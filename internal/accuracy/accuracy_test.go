@@ -851,7 +851,10 @@ and some thirty more; Johannes, Johann and Hans for John, as Juan and Giovanni w
 historical figures 0.9222 → 0.9225, the others unchanged. Blocking surnames by their sound
 without a final s (Owen, Owens; Williams, William) was tried too: the historical figures
 0.9228, the others unchanged, but García, Martínez and Flores lose the last sound of their
-code and join commoner blocks (Martín's, Flor's); not kept.
+code and join commoner blocks (Martín's, Flor's); not kept. Spanish forms that Latin
+American payments write (Kike for Enrique, Checo for Sergio, Chente for Vicente, Goyo for
+Gregorio, Toño for Antonio, Pili, Santi, Juancho and others) joined their names' groups too:
+no row moved, as the generators write only the few the table had.
 
 Tried and not kept (7 December): holding back, beside a record's two links about as strong
 to two records that cannot be one entity, its weaker links to records that conflict with
