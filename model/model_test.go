@@ -622,7 +622,7 @@ func TestNearNameTF(t *testing.T) {
 		{"Alejandro Horacio Rolón Cordero Villalobos", "ALEJANDRO HORACIO ROLON CORDERO VIL", up}, // cut by a 35-character field
 		{"CRAWHAM, Robrt", "ROBERT CRAWHAM", up},                                                  // a typo in the first given name
 		{"Pepe Jorge Rayilla Giménez", "JOSE JORGE RAYILLA GIMENEZ", up},                          // a nickname for the first given name
-		{"Juanito García López", "JUAN GARCIA LOPEZ", 0},                                          // a common name's nickname, similar: as its level weighs
+		{"Juancito García López", "JUAN GARCIA LOPEZ", 0},                                         // a common name's diminutive no table holds, similar: as its level weighs
 		{"Pepe García López", "JOSE GARCIA LOPEZ", room(3) + down},                                // a common name's nickname: no more than the name itself
 		{"Park Seo-yeon", "PARK SEOYEON", up},                                                     // syllables joined
 		{"Kim Min-jun", "KIM MINJUN", room(2) + down},                                             // a common name's syllables joined

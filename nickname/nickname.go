@@ -130,9 +130,9 @@ frances fanny franny
 edwin ed eddie eddy ned
 edgar ed eddie ned
 henrietta hetty hettie etta
-ann anne annie nan nancy nanette
+ann anne annie nancy nanette
 jane janey jenny jennie jinny
-janet jan jenny nettie
+janet jenny nettie
 alice allie elsie
 agnes aggie nessie nessa
 amelia millie amy
@@ -151,7 +151,6 @@ adelaide addie
 edith edie
 emma emmy em emmie
 lillian lily lil lilly
-violet vi
 prudence pru prue
 rosalind ros rosie
 rose rosie
@@ -159,7 +158,6 @@ bridget bridie biddy
 euphemia effie phemie
 wilhelmina mina minnie
 clara clare
-diana di
 joanna jo joanne
 louisa lou lulu louise
 lucinda lucy
@@ -174,7 +172,7 @@ ebenezer eben
 elijah eli lige
 ezekiel zeke
 gerard gerry
-gilbert gil bert
+gilbert bert
 humphrey humph
 isidore izzy
 jeremiah jerry jem
@@ -186,18 +184,15 @@ ralph rafe
 randolph randy
 roderick rod roddy rodrigo rodri
 rudolph rudy rodolfo fito
-simon sim
-solomon sol
 sylvester syl
 tobias toby
 wilfred wilf fred
 barnabas barney
 howard howie
 mortimer morty
-abraham abe bram
+abraham bram
 adolfo fito
 pilar pili
-asuncion chon
 santiago santi chago
 sebastian sebas
 joaquin quino joaco

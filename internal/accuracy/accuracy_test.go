@@ -834,8 +834,8 @@ Francisco Santos. The key given_initial now holds, beside the given name's initi
 of the names in full it is a form of (nickname.Full: Bill, Liam, william; Peggy,
 margaret), read from the one table the comparisons' nickname levels read (the package
 nickname, beside record at the bottom of the imports). The table gained forms any reader
-of English records knows (Eddy and Win for Edwin, Hetty for Henrietta, Dot and Dolly for
-Dorothy, Peg and Madge for Margaret, Polly for Mary, Nan and Nancy for Ann, Tilly and Maud for
+of English records knows (Eddy for Edwin, Hetty for Henrietta, Dot and Dolly for
+Dorothy, Peg and Madge for Margaret, Polly for Mary, Nancy for Ann, Tilly and Maud for
 Matilda, Jas and Jem for James, Percy, Reg, Monty and others; about eighty groups): the
 historical figures 0.9207 → 0.9216 with the forms, 0.9222 with the key too; the heterogeneous
 set with payments of a name and a country 0.9063 → 0.9108 (recall 0.8678 → 0.8760), the large
@@ -854,7 +854,12 @@ without a final s (Owen, Owens; Williams, William) was tried too: the historical
 code and join commoner blocks (Martín's, Flor's); not kept. Spanish forms that Latin
 American payments write (Kike for Enrique, Checo for Sergio, Chente for Vicente, Goyo for
 Gregorio, Toño for Antonio, Pili, Santi, Juancho and others) joined their names' groups too:
-no row moved, as the generators write only the few the table had.
+no row moved, as the generators write only the few the table had. Short forms that are
+other people's names, or surnames, in other languages are left out (Nan, Di and Vi, Chinese
+and Vietnamese given names; Gil, Sim, Sol, Abe and Chon, surnames; Jan, a man's name in
+Dutch and Polish, for Janet): a nickname matches a word of the other name wherever it
+stands. The historical figures' precision 0.9847 → 0.9849, recall 0.8677 → 0.8675, F1
+0.9225 as before; the other rows unchanged.
 
 Tried and not kept (7 December): holding back, beside a record's two links about as strong
 to two records that cannot be one entity, its weaker links to records that conflict with
