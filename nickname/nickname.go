@@ -285,24 +285,18 @@ cho jo
 hu woo
 `
 
-// of holds each name's groups: the lines of groups it is on.
-var of = func() map[string][]int32 {
-	m := map[string][]int32{}
+// of holds each name's groups (the lines of groups it is on), and full
+// the first names of those lines (Full), both read from groups once.
+var of, full = func() (map[string][]int32, map[string][]string) {
+	of, full := map[string][]int32{}, map[string][]string{}
 	for i, line := range strings.Split(strings.TrimSpace(groups), "\n") {
-		for _, name := range strings.Fields(line) {
-			m[name] = append(m[name], int32(i))
+		names := strings.Fields(line)
+		for _, name := range names {
+			of[name] = append(of[name], int32(i))
+			full[name] = append(full[name], names[0])
 		}
 	}
-	return m
-}()
-
-// heads holds each group's first name, the form it is written in full.
-var heads = func() []string {
-	var h []string
-	for _, line := range strings.Split(strings.TrimSpace(groups), "\n") {
-		h = append(h, strings.Fields(line)[0])
-	}
-	return h
+	return of, full
 }()
 
 // Of reports whether a and b are the same given name in different forms
@@ -330,15 +324,6 @@ func Groups(name string) []int32 { return of[name] }
 // groups' first names (Bill, Will and Liam: william), itself among them
 // when it is one; nil for a name of no group. Two forms of one name share
 // one: what blocking keys names by, so that Bill Smith meets William
-// Smith.
-func Full(name string) []string {
-	gs := of[name]
-	if len(gs) == 0 {
-		return nil
-	}
-	out := make([]string, 0, len(gs))
-	for _, g := range gs {
-		out = append(out, heads[g])
-	}
-	return out
-}
+// Smith. The slice is the package's own: callers read it and do not
+// change it.
+func Full(name string) []string { return full[name] }
