@@ -869,7 +869,10 @@ type DefaultRule struct {
 // name each with each place (a town, a place of birth) the same source
 // has; and, for a source that splits names
 // into two features (given name, surname), their phonetic codes together.
-// A rule combining features is made only when some source has them all.
+// A rule combining features is made only when some source has them all,
+// and one with a name's surname or given name only when that source does
+// not type the name an organisation's (a register's company beside the
+// date it was founded).
 func DefaultBlocking(cfg *config.Config) []DefaultRule {
 	kinds := cfg.Kinds()
 	has := make([]map[string]bool, len(cfg.Sources))
@@ -889,6 +892,22 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 			}
 			if all {
 				return true
+			}
+		}
+		return false
+	}
+	// personWith reports whether some source has the name n, where it
+	// may be a person's, beside the feature f: an organisation's name has
+	// no surname (a register's company beside the date it was founded).
+	personWith := func(n, f string) bool {
+		for i, src := range cfg.Sources {
+			if !has[i][n] || !has[i][f] {
+				continue
+			}
+			for _, g := range src.Fields {
+				if g.Name == n && src.ReadKind(g) != record.KindOrgName {
+					return true
+				}
 			}
 		}
 		return false
@@ -946,12 +965,12 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 			continue
 		}
 		for _, d := range dates {
-			if together(n, d) {
+			if personWith(n, d) {
 				add(fmt.Sprintf("%s with %s: a surname that sounds alike and the same year, for given names written differently", n, d), n+".surname_phonetic", d+".year")
 			}
 		}
 		for _, p := range postcodes {
-			if together(n, p) {
+			if personWith(n, p) {
 				add(fmt.Sprintf("%s with %s: a surname that sounds alike and the same postcode", n, p), n+".surname_phonetic", p)
 			}
 		}
@@ -959,7 +978,7 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 			continue
 		}
 		for _, c := range cities {
-			if together(n, c) {
+			if personWith(n, c) {
 				add(fmt.Sprintf("%s with %s: a surname that sounds alike and the same place, for given names written differently", n, c), n+".surname_phonetic", c)
 				add(fmt.Sprintf("%s with %s: a given name that sounds alike and the same place, for misspelt surnames (Herbert Gandy, Herbert Ganfy)", n, c), n+".given_phonetic", c)
 			}

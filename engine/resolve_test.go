@@ -374,6 +374,13 @@ func TestDefaultBlocking(t *testing.T) {
       email: {column: e, type: email}
       address: {column: a, type: address}
       town: {column: t, type: city}
+  - name: register
+    path: r.csv
+    id: id
+    kind: organization
+    fields:
+      party: {column: c, type: org_name}
+      founded: {column: f, type: date}
 `
 	cfg, err := config.Parse([]byte(doc), "")
 	if err != nil {
@@ -386,11 +393,12 @@ func TestDefaultBlocking(t *testing.T) {
 		}
 		got = append(got, d.Rule)
 	}
-	// party shares no source with a date or a postcode: it gets no
+	// party shares no source with a date or a postcode but the
+	// register, whose companies' names have no surname: it gets no
 	// combined rule with them, but name-only ones and its parts with
 	// the town; given and surname, parts of one name, get no letters
 	// rule.
-	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"ssn.digits"}, {"dob"}, {"postcode"},
+	want := [][]string{{"address.start"}, {"email"}, {"ssn"}, {"ssn.digits"}, {"dob"}, {"founded"}, {"postcode"},
 		{"given.phonetic_pairs"}, {"given.surname_phonetic", "dob.year"}, {"given.surname_phonetic", "postcode"},
 		{"party.phonetic_pairs"}, {"party.letters"}, {"party.surname_phonetic", "party.given_initial"}, {"party.acronyms"},
 		{"party.surname_phonetic", "town"}, {"party.given_phonetic", "town"},
