@@ -119,6 +119,10 @@ func parseName(raw string) (PersonName, error) {
 		// "Smith Jones, Mary Ann": the surnames are the words before the
 		// comma, whatever their language (Bonham Carter, Helena).
 		n.Given, n.Surnames = g, sur
+	} else if g, sur, ok := writtenSurnames(words, hyphenatedLast(read, surnames)); ok {
+		// Mary Smith-Jones: a double-barrelled surname, as SMITH-JONES,
+		// Mary writes it (not Jones with a middle name Smith).
+		n.Given, n.Surnames = g, sur
 	} else {
 		n.Given, n.Surnames = structure(words, spanishLetters(raw))
 	}
@@ -1363,6 +1367,31 @@ func writtenSurnames(words, written []string) (given, surnames []string, ok bool
 		n += strings.Count(units[i], " ") + 1
 	}
 	return nil, nil, false
+}
+
+// hyphenatedLast returns the words of a name's last word when it joins
+// two or more words of two letters or more with hyphens (Smith-Jones,
+// Bowes-Lyon), as double-barrelled surnames are written, and does not
+// start with a particle (Al-Saud); nil when the name
+// was written with a comma (written: its surnames are said) or a slash, or
+// its last word is no such word. East Asian given names written so (Kim
+// Min-jun) are read before this.
+func hyphenatedLast(read string, written []string) []string {
+	if written != nil || strings.ContainsAny(read, ",/") {
+		return nil
+	}
+	fields := strings.Fields(read)
+	for len(fields) > 2 && allSuffix(nameTokens(fields[len(fields)-1])) {
+		fields = fields[:len(fields)-1] // Mary Smith-Jones Jr
+	}
+	if len(fields) < 2 || !strings.Contains(fields[len(fields)-1], "-") {
+		return nil
+	}
+	parts := nameTokens(fields[len(fields)-1])
+	if len(parts) < 2 || particles[parts[0]] || slices.ContainsFunc(parts, func(p string) bool { return len(p) < 2 }) {
+		return nil // Al-Saud: a particle and its name, read as the name's units say
+	}
+	return parts
 }
 
 // hispanicSurnamesFirst returns how many surnames a name starts with when
