@@ -1372,7 +1372,8 @@ func writtenSurnames(words, written []string) (given, surnames []string, ok bool
 // hyphenatedLast returns the words of a name's last word when it joins
 // two or more words of two letters or more with hyphens (Smith-Jones,
 // Bowes-Lyon), as double-barrelled surnames are written, and does not
-// start with a particle (Al-Saud); nil when the name
+// start with a particle (Al-Saud) nor is all given names (Jean-Pierre,
+// after a surname written first); nil when the name
 // was written with a comma (written: its surnames are said) or a slash, or
 // its last word is no such word. East Asian given names written so (Kim
 // Min-jun) are read before this.
@@ -1390,6 +1391,9 @@ func hyphenatedLast(read string, written []string) []string {
 	parts := nameTokens(fields[len(fields)-1])
 	if len(parts) < 2 || particles[parts[0]] || slices.ContainsFunc(parts, func(p string) bool { return len(p) < 2 }) {
 		return nil // Al-Saud: a particle and its name, read as the name's units say
+	}
+	if !slices.ContainsFunc(parts, func(p string) bool { return !givenNames[p] }) {
+		return nil // DUPONT JEAN-PIERRE: given names, after a surname written first
 	}
 	return parts
 }
