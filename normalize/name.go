@@ -84,6 +84,18 @@ func parseName(raw string) (PersonName, error) {
 		// as "GARCIA LOPEZ, JUAN CARLOS" is.
 		words = append(slices.Clone(words[k:]), words[:k]...)
 		n.Tokens, n.Given, n.Surnames = words, words[:len(words)-k], words[len(words)-k:]
+	} else if k = capitalSurnamesFirst(raw, words); k > 0 {
+		// DUPONT Jean-Pierre, VAN DER BERG Jan: the surnames in capitals
+		// before the given names, as French, Belgian and Swiss files
+		// write them; read, and written, as Jean-Pierre Dupont is, the
+		// surnames as the comma form says them.
+		words = append(slices.Clone(words[k:]), words[:k]...)
+		n.Tokens = words
+		if g, sur, ok := writtenSurnames(words, words[len(words)-k:]); ok {
+			n.Given, n.Surnames = g, sur
+		} else {
+			n.Given, n.Surnames = words[:len(words)-k], words[len(words)-k:]
+		}
 	} else if k = marianSurnamesFirst(words); k > 0 {
 		// PEREZ GOMEZ MARIA DE LOS ANGELES: read, and written, as María
 		// de los Ángeles Pérez Gómez is (a suffix the surnames ended with
@@ -1367,6 +1379,59 @@ func writtenSurnames(words, written []string) (given, surnames []string, ok bool
 		n += strings.Count(units[i], " ") + 1
 	}
 	return nil, nil, false
+}
+
+// capitalSurnamesFirst returns how many words a name written in mixed case
+// starts with that are written in capitals, before words that are not,
+// when those are its surnames: DUPONT Jean-Pierre, VAN DER BERG Jan,
+// GARCÍA LÓPEZ María (French, Belgian, Swiss and Spanish files write the
+// surname so, in capitals, to say which it is). The capitals must hold a
+// word of three letters or more that is no particle, no initial, and not
+// only given names (JOHN Smith, JR Smith say nothing); each word after
+// them starts with a capital and has a small letter. A title before them
+// is passed over (Mr SMITH John). 0 for any other name, and for one
+// written with a comma or slash, which say the order themselves.
+func capitalSurnamesFirst(raw string, words []string) int {
+	if strings.ContainsAny(raw, ",/") || !strings.ContainsFunc(raw, unicode.IsLower) {
+		return 0
+	}
+	fields := strings.Fields(raw)
+	for len(fields) > 0 && len(nameTokens(fields[0])) == 1 && honorifics[nameTokens(fields[0])[0]] {
+		fields = fields[1:]
+	}
+	capitals := func(f string) bool {
+		return strings.ContainsFunc(f, unicode.IsLetter) && !strings.ContainsFunc(f, unicode.IsLower)
+	}
+	var sur []string
+	i := 0
+	for ; i < len(fields) && capitals(fields[i]); i++ {
+		sur = append(sur, nameTokens(fields[i])...)
+	}
+	if i == 0 || i == len(fields) || len(sur) == 0 || len(sur) >= len(words) {
+		return 0
+	}
+	for _, f := range fields[i:] {
+		r, _ := utf8.DecodeRuneInString(f)
+		if !unicode.IsUpper(r) || !strings.ContainsFunc(f, unicode.IsLower) {
+			return 0
+		}
+	}
+	named := false
+	for _, w := range sur {
+		if len(w) == 1 || strings.ContainsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) || honorifics[w] || allSuffix([]string{w}) {
+			return 0 // an initial, a number, a title or a suffix: no surname
+		}
+		named = named || len(w) >= 3 && !particles[w] && !givenNames[w]
+	}
+	if !named || !slices.Equal(words[:len(sur)], sur) {
+		return 0
+	}
+	for _, w := range words[len(sur):] {
+		if honorifics[w] || w == "don" || w == "dona" || w == "m" {
+			return 0 // a title after the name (AZIZ Hj), which would start it
+		}
+	}
+	return len(sur)
 }
 
 // hyphenatedLast returns the words of a name's last word when it joins
