@@ -1436,11 +1436,11 @@ func capitalSurnamesFirst(raw string, words []string) int {
 
 // hyphenatedLast returns the words of a name's last word when it joins
 // two or more words of two letters or more with hyphens (Smith-Jones,
-// Bowes-Lyon), as double-barrelled surnames are written, and does not
-// start with a particle (Al-Saud) nor is all given names (Jean-Pierre,
-// after a surname written first); nil when the name
-// was written with a comma (written: its surnames are said) or a slash, or
-// its last word is no such word. East Asian given names written so (Kim
+// Bowes-Lyon), as double-barrelled surnames are written, a generational
+// suffix after it aside; not when the word starts with a particle
+// (Al-Saud) or is all given names (Jean-Pierre, after a surname written
+// first), nor when the name was written with a comma (written: its
+// surnames are said) or a slash. East Asian given names written so (Kim
 // Min-jun) are read before this.
 func hyphenatedLast(read string, written []string) []string {
 	if written != nil || strings.ContainsAny(read, ",/") {
