@@ -875,12 +875,12 @@ type DefaultRule struct {
 // date it was founded).
 func DefaultBlocking(cfg *config.Config) []DefaultRule {
 	kinds := cfg.Kinds()
-	has := make([]map[string]bool, len(cfg.Sources))
+	has := make([]map[string]record.Kind, len(cfg.Sources)) // per source, its features as it reads them
 	holders := map[string][]string{}
 	for i, src := range cfg.Sources {
-		has[i] = map[string]bool{}
+		has[i] = map[string]record.Kind{}
 		for _, f := range src.Fields {
-			has[i][f.Name] = true
+			has[i][f.Name] = src.ReadKind(f)
 			holders[f.Name] = append(holders[f.Name], src.Name)
 		}
 	}
@@ -888,7 +888,8 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 		for _, h := range has {
 			all := true
 			for _, f := range fs {
-				all = all && h[f]
+				_, ok := h[f]
+				all = all && ok
 			}
 			if all {
 				return true
@@ -900,14 +901,10 @@ func DefaultBlocking(cfg *config.Config) []DefaultRule {
 	// may be a person's, beside the feature f: an organisation's name has
 	// no surname (a register's company beside the date it was founded).
 	personWith := func(n, f string) bool {
-		for i, src := range cfg.Sources {
-			if !has[i][n] || !has[i][f] {
-				continue
-			}
-			for _, g := range src.Fields {
-				if g.Name == n && src.ReadKind(g) != record.KindOrgName {
-					return true
-				}
+		for _, h := range has {
+			k, ok := h[n]
+			if _, withF := h[f]; ok && withF && k != record.KindOrgName {
+				return true
 			}
 		}
 		return false
