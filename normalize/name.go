@@ -1396,8 +1396,11 @@ func capitalSurnamesFirst(raw string, words []string) int {
 		return 0
 	}
 	fields := strings.Fields(raw)
-	for len(fields) > 0 && len(nameTokens(fields[0])) == 1 && honorifics[nameTokens(fields[0])[0]] {
-		fields = fields[1:]
+	for len(fields) > 0 {
+		if t := nameTokens(fields[0]); len(t) != 1 || !honorifics[t[0]] {
+			break
+		}
+		fields = fields[1:] // Mr SMITH John
 	}
 	capitals := func(f string) bool {
 		return strings.ContainsFunc(f, unicode.IsLetter) && !strings.ContainsFunc(f, unicode.IsLower)
