@@ -71,8 +71,11 @@ func parseName(raw string) (PersonName, error) {
 		return PersonName{}, fmt.Errorf("%w: %q is a form of address without a name", ErrEmpty, raw)
 	}
 	n := PersonName{Tokens: words, Suffix: suffix}
-	k := hispanicSurnamesFirst(raw, words)
-	if k == 0 && strings.ContainsAny(raw, ",/") {
+	// What says the name's order is read in its own text: a structured
+	// field's line number (1/KIM MINJUN) or an account before it is no
+	// slash between a surname and a given name.
+	k := hispanicSurnamesFirst(read, words)
+	if k == 0 && strings.ContainsAny(read, ",/") {
 		// A comma or slash that puts a given name where the surname goes
 		// and a common surname after it (ANGEL, PEREZ; JUAN, GARCIA): the
 		// parts the wrong way round, read as the name's words without
@@ -84,7 +87,7 @@ func parseName(raw string) (PersonName, error) {
 		// as "GARCIA LOPEZ, JUAN CARLOS" is.
 		words = append(slices.Clone(words[k:]), words[:k]...)
 		n.Tokens, n.Given, n.Surnames = words, words[:len(words)-k], words[len(words)-k:]
-	} else if k = capitalSurnamesFirst(raw, words); k > 0 {
+	} else if k = capitalSurnamesFirst(read, words); k > 0 {
 		// DUPONT Jean-Pierre, VAN DER BERG Jan: the surnames in capitals
 		// before the given names, as French, Belgian and Swiss files
 		// write them; read, and written, as Jean-Pierre Dupont is, the
@@ -119,7 +122,7 @@ func parseName(raw string) (PersonName, error) {
 		words = []string{words[1], words[2], words[0]}
 		n.Tokens = words
 		n.Given, n.Surnames = structure(words, false)
-	} else if (familyFirst(raw, read) || romanisedFamilyFirst(raw, words)) && len(words) > 1 {
+	} else if (familyFirst(raw, read) || romanisedFamilyFirst(read, words)) && len(words) > 1 {
 		n.Given, n.Surnames = words[1:], words[:1]
 		if len(words) > 2 && vietnameseMiddle[words[1]] {
 			// Nguyen Van An: An is the name he is called by (the
