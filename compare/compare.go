@@ -350,7 +350,7 @@ func (c *Comparison) pairLevel(a, b *Prepared, limit int) int {
 		first = 1
 	}
 	top := limit - 1
-	if formsDisagree(a, b) {
+	if formsDisagree(a, b) || (a.syl|b.syl != 0 && splitsGiven(a, b)) {
 		top = min(top, 1) // exact alone
 	}
 	var memo [maxMetrics]float64

@@ -304,8 +304,19 @@ func TestDefaultLevels(t *testing.T) {
 		{record.KindName, "Pancho", "Francisco Santos", "else"}, // one token is no name to go by
 		{record.KindName, "SANTOS/PANCHO", "Francisco Diego Ramos", "else"},
 		{record.KindName, "smith", "smyth", "phonetic"},
-		{record.KindParty, "Lee Eun-ji", "LEE DO-YUN", "else"},       // Do is a syllable here, no particle to leave out
-		{record.KindName, "Thanh Le", "Thanh Tran", "similar ≥0.80"}, // Le is a family name, no particle: not phonetic, where Thanh alone coded
+		{record.KindParty, "Lee Eun-ji", "LEE DO-YUN", "else"}, // Do is a syllable here, no particle to leave out
+		// An East Asian given name of two syllables is one name: one syllable
+		// left out is another person's name, not a middle name dropped.
+		{record.KindName, "Ling Zhao", "Zhao Yu-ling", "else"},
+		{record.KindParty, "ZHAO YU-LING", "Zhao Ling", "else"},
+		{record.KindName, "Kim Min-jun", "Min Kim", "else"},
+		{record.KindName, "Zhou Guo-qiang", "Guo Zhou", "else"},
+		{record.KindName, "Zhou Guo-qiang", "QIANG ZHOU", "else"},
+		{record.KindName, "Zhou Guo-qiang", "GUOQIANG ZHOU", "joined"},
+		{record.KindName, "Zhou Guo-qiang", "Guo qiang Zhou", "exact"},
+		{record.KindName, "David Zhou Guo-qiang", "Zhou Guo-qiang", "subset"}, // a Western name beside it may be left out
+		{record.KindName, "Kim Min-jun", "Kim", "subset"},                     // the family name alone: no syllable written
+		{record.KindName, "Thanh Le", "Thanh Tran", "similar ≥0.80"},          // Le is a family name, no particle: not phonetic, where Thanh alone coded
 		{record.KindName, "Jonathan Smith", "Jonh Smyht", "similar ≥0.80"},
 		{record.KindName, "Nguyen Van An", "AN NGUYEN", "subset"},
 		{record.KindName, "Roman Arkadyevich Abramovich", "ROMAN ABRAMOVICH", "subset"}, // a patronymic dropped
@@ -861,7 +872,8 @@ func FuzzWordTypo(f *testing.F) {
 func FuzzNameLevels(f *testing.F) {
 	for _, p := range [][2]string{{"Huang Fang", "WANG FANG"}, {"Lee Min-ho", "YI MIN HO"}, {"SANTOS/PANCHO", "Francisco Diego Santos Gutiérrez"},
 		{"Acme Trading S.A.", "ACME TRADING HOLDINGS SA DE CV"}, {"Maria Maria Lopez", "Maria Lopez Lopez"}, {"Jin Jun Park", "Park Jin Hoon"},
-		{"PDVSA", "Petróleos de Venezuela, S.A."}, {"P.D.V.S.A.", "PDVSA S.A."}, {"Hassan Mansour", "MANSUR/HASAN"}, {"INDUSTRILAL PARVERDE LTD", "Industrial Parverde Ltd"}} {
+		{"PDVSA", "Petróleos de Venezuela, S.A."}, {"P.D.V.S.A.", "PDVSA S.A."}, {"Hassan Mansour", "MANSUR/HASAN"}, {"INDUSTRILAL PARVERDE LTD", "Industrial Parverde Ltd"},
+		{"Zhao Yu-ling", "Ling Zhao"}, {"Kim Min-jun", "MIN KIM"}} {
 		f.Add(p[0], p[1])
 	}
 	comparisons := map[record.Kind]*compare.Comparison{}

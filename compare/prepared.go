@@ -44,6 +44,10 @@ type Prepared struct {
 	// it (the facet "legal_form"), for names that may be organisations';
 	// 0 for none written.
 	form uint32
+	// syl has bit i set for each token i of a person's name that is a
+	// syllable of its East Asian given name (the facet "syllables"):
+	// splitsGiven.
+	syl uint8
 }
 
 // Prepare prepares v for c, with no key id: its exact level compares
@@ -73,6 +77,9 @@ func (c *Comparison) Prepare(v *record.Value) Prepared {
 	}
 	if c.spellings {
 		w.spell, w.spelled = spellingHash(v)
+	}
+	if c.suffixSlot >= 0 && len(v.Tokens) == 3 {
+		w.syl = syllableBits(v)
 	}
 	if c.nicknames {
 		for _, t := range v.Tokens {
@@ -250,4 +257,45 @@ func (p *Prepared) Warm() uint32 {
 		x += uint32(len(p.v.Tokens[0]))
 	}
 	return x
+}
+
+// facetSyllables is normalize.FacetSyllables: the two syllables of a
+// person's East Asian given name (Kim Min-jun: "min jun").
+const facetSyllables = "syllables"
+
+// syllableBits returns the bits of the tokens of v that are the syllables
+// of its East Asian given name; 0 for a name without one.
+func syllableBits(v *record.Value) uint8 {
+	first, second, ok := strings.Cut(v.Facet(facetSyllables), " ")
+	if !ok {
+		return 0
+	}
+	var bits uint8
+	for i, t := range v.Tokens[:min(len(v.Tokens), 8)] {
+		if t == first || t == second {
+			bits |= 1 << i
+		}
+	}
+	return bits
+}
+
+// splitsGiven reports whether one of two names writes one syllable of the
+// other's East Asian given name but not the other, in fewer words (Ling
+// Zhao and Zhao Yu-ling, Min Kim and Kim Min-jun): two people's names,
+// however the words of one are all the other's. A given name of two
+// syllables is one name, not a given name and a middle name that may be
+// dropped.
+func splitsGiven(a, b *Prepared) bool { return splits(a, b) || splits(b, a) }
+
+func splits(x, y *Prepared) bool {
+	if x.syl == 0 || len(y.v.Tokens) >= len(x.v.Tokens) {
+		return false
+	}
+	found := 0
+	for i, t := range x.v.Tokens[:min(len(x.v.Tokens), 8)] {
+		if x.syl&(1<<i) != 0 && slices.Contains(y.v.Tokens, t) {
+			found++
+		}
+	}
+	return found == 1
 }

@@ -1176,6 +1176,11 @@ func romanisedFamilyFirst(raw string, words []string) bool {
 	if n == 3 && strings.Contains(strings.ToLower(raw), words[0]+"-"+words[1]) {
 		return false // a given name of two syllables first, as its hyphen says: Do-yun Lee
 	}
+	if n == 3 && hyphenated(raw, words[1], words[2]) && givenSyllable(words[1]) && givenSyllable(words[2]) {
+		// Zhou Guo-qiang, Wang Xiao-ming: a given name of two syllables, as
+		// its hyphen says, whose first is a family name too.
+		return true
+	}
 	if n == 4 { // Nguyen Thi Minh Khai: a middle name and a given name in two syllables
 		return vietnameseMiddle[words[1]]
 	}
@@ -1193,6 +1198,77 @@ var eastAsianFamilies = set("wang li zhang liu chen yang huang zhao wu zhou xu s
 	// write them (Chan Tai Man, Tan Ah Kow)
 	"chan wong cheung leung lau ng tan goh ong teo chua koh tsang yeung chow kwok lam tse yip fung mak tam " +
 	"nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly")
+
+// hyphenated reports whether raw writes the words a and b joined by a
+// hyphen, as a Korean or Chinese given name of two syllables is written.
+func hyphenated(raw, a, b string) bool {
+	return strings.Contains(strings.ToLower(raw), a+"-"+b)
+}
+
+// givenSyllables returns the two syllables of the East Asian given name
+// of a name read as one, "" for any other: a name of three words, its
+// surname a family name of those countries (Lee and Park too), its given
+// name and middle name syllables romanisations write and no Western
+// names (Kim Min-jun, Zhou Guo-qiang, Mei Ling Wong: min jun, guo qiang,
+// mei ling). Such a given name is one name, whose syllables are never
+// dropped as a middle name is (compare: Zhao Ling is not Zhao Yu-ling).
+func givenSyllables(n PersonName) string {
+	if len(n.Tokens) != 3 || len(n.Surnames) != 1 || len(n.Given) != 2 {
+		return ""
+	}
+	if family := n.Surnames[0]; !eastAsianFamily(family) && !westernFamilies[family] && !westernFamilies[romanisations[family]] {
+		return ""
+	}
+	for _, g := range n.Given {
+		if !givenSyllable(g) || !romanisedSyllable(g) {
+			return ""
+		}
+	}
+	return n.Given[0] + " " + n.Given[1]
+}
+
+// eastAsianFamily reports whether w is a common East Asian family name
+// that is no Western name, in its usual romanisation or another (Chung
+// for Jung, Im for Lim, Kwok for Guo).
+func eastAsianFamily(w string) bool {
+	return eastAsianFamilies[w] || eastAsianFamilies[romanisations[w]]
+}
+
+// romanisedSyllable reports whether w is written as a syllable of Chinese
+// (pinyin, Wade-Giles, Cantonese) or of Korean romanised: an initial of
+// one or two consonants (zh, hs), a glide (hy, gw), one to three vowels
+// and an ending (n, ng, m, k, p, t, l, r, h): guo, qiang, hsiao, yeon,
+// kwok, ah; not smith, jones, bowes or saud.
+func romanisedSyllable(w string) bool {
+	if len(w) == 0 || len(w) > 6 {
+		return false
+	}
+	rest := w
+	for _, in := range []string{"zh", "ch", "sh", "ts", "tz", "hs", "kk", "tt", "pp", "ss", "jj", "ng"} {
+		if strings.HasPrefix(w, in) {
+			rest = w[len(in):]
+			break
+		}
+	}
+	if rest == w && strings.IndexByte("bpmfdtnlgkhjqxrzcswy", w[0]) >= 0 {
+		rest = w[1:]
+	}
+	if len(rest) > 1 && (rest[0] == 'y' || rest[0] == 'w') && isVowel(rest[1]) {
+		rest = rest[1:]
+	}
+	v := 0
+	for v < len(rest) && isVowel(rest[v]) {
+		v++
+	}
+	if v == 0 || v > 3 {
+		return false
+	}
+	switch rest[v:] {
+	case "", "n", "ng", "m", "k", "p", "t", "l", "r", "h":
+		return true
+	}
+	return false
+}
 
 // givenSyllable reports whether a word may be a syllable of a Korean or
 // Chinese given name, and is no Western name: five letters at most.

@@ -27,7 +27,7 @@ type Options struct {
 // facets lists the facets each kind's values may carry.
 var facets = map[record.Kind][]string{
 	record.KindName: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
-		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling},
+		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling, FacetSyllables},
 	record.KindOrgName:  {"legal_form", "sorted", "compact", "first", "phonetic", "acronyms"},
 	record.KindDate:     {"year", "month", "day", "monthday", "precision", "cut"},
 	record.KindPhone:    {"national", "country", "ext", "valid"},
@@ -35,7 +35,7 @@ var facets = map[record.Kind][]string{
 	record.KindAddress:  {"number", "postcode", "street", "start", "unit", "locality"},
 	record.KindPostcode: {"area", "district", "sector"},
 	record.KindParty: {"given", "given_phonetic", "middle", "surname", "surname_phonetic", "surname2", "surnames",
-		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling, "legal_form", "compact", "party", "acronyms"},
+		"first", "last", "initials", "sorted", "phonetic", "suffix", FacetSpelling, FacetSyllables, "legal_form", "compact", "party", "acronyms"},
 }
 
 // Facets returns the facet names values of a kind may carry, besides
@@ -158,7 +158,8 @@ func words(tokens []string) (record.Value, error) {
 
 // Value returns n as a record value with facets given, given_phonetic,
 // middle, surname, surname_phonetic, surname2, surnames, first, last,
-// initials, sorted, phonetic, suffix and spelling (FacetSpelling).
+// initials, sorted, phonetic, suffix, spelling (FacetSpelling) and
+// syllables (FacetSyllables).
 func (n PersonName) Value() record.Value {
 	var given, givenPh, middle, surname, surnamePh, surname2 string
 	if len(n.Given) > 0 {
@@ -179,9 +180,15 @@ func (n PersonName) Value() record.Value {
 		"surnames", strings.Join(n.Surnames, "|"),
 		"first", n.Tokens[0], "last", n.Tokens[len(n.Tokens)-1], "initials", initials(n.Tokens),
 		"sorted", n.Sorted, "phonetic", strings.Join(n.Phonetic, " "), "suffix", n.Suffix,
-		FacetSpelling, nameSpelling(n.Tokens),
+		FacetSpelling, nameSpelling(n.Tokens), FacetSyllables, givenSyllables(n),
 	)}
 }
+
+// FacetSyllables is the facet of a person's name whose given name is an
+// East Asian one of two syllables (Kim Min-jun: "min jun"), which are one
+// name: compare holds no level of a name that writes one of them and not
+// the other, with a word fewer (Kim Min, Jun Kim).
+const FacetSyllables = "syllables"
 
 func initials(tokens []string) string {
 	b := make([]byte, 0, len(tokens))
