@@ -1167,8 +1167,14 @@ func romanisedFamilyFirst(raw string, words []string) bool {
 		// Lee Min-ho, Park Ji-hoon: a Korean family name that is a Western
 		// name too, before a given name of two syllables written with a
 		// hyphen, as Korean names are (Lee Harvey-Smith, Lee Jean-Paul:
-		// words of a Western name).
-		return givenSyllable(words[1]) && givenSyllable(words[2]) && strings.Contains(strings.ToLower(raw), words[1]+"-"+words[2])
+		// words of a Western name), or written apart, as syllables
+		// romanisations write, before no family name (PARK JI HOON, Lee
+		// Hsien Loong; Young Ho Lee is in Western order).
+		if !givenSyllable(words[1]) || !givenSyllable(words[2]) {
+			return false
+		}
+		return hyphenated(raw, words[1], words[2]) ||
+			syllables(words[1:]) && !eastAsianFamily(words[2]) && !westernFamilies[words[2]]
 	}
 	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] || eastAsianFamilies[words[n-1]] {
 		return false
@@ -1184,7 +1190,17 @@ func romanisedFamilyFirst(raw string, words []string) bool {
 	if n == 4 { // Nguyen Thi Minh Khai: a middle name and a given name in two syllables
 		return vietnameseMiddle[words[1]]
 	}
-	return n == 2 || !eastAsianFamilies[words[1]] || vietnameseMiddle[words[1]]
+	if n == 3 && eastAsianFamilies[words[1]] && !vietnameseMiddle[words[1]] {
+		// ZHANG YU TING: a given name of two syllables written apart,
+		// whose first is a family name too.
+		return syllables(words[1:]) && givenSyllable(words[1]) && givenSyllable(words[2])
+	}
+	return true
+}
+
+// syllables reports whether every word is a syllable romanisations write.
+func syllables(words []string) bool {
+	return !slices.ContainsFunc(words, func(w string) bool { return !romanisedSyllable(w) })
 }
 
 // eastAsianFamilies are common Chinese, Korean and Vietnamese family names,
@@ -1464,7 +1480,9 @@ func writtenSurnames(words, written []string) (given, surnames []string, ok bool
 // starts with that are written in capitals, before words that are not,
 // when those are its surnames: DUPONT Jean-Pierre, VAN DER BERG Jan,
 // GARCÍA LÓPEZ María (French, Belgian, Swiss and Spanish files write the
-// surname so, in capitals, to say which it is). The capitals must hold a
+// surname so, in capitals, to say which it is), with a prefix or particles
+// in small letters too (McDONALD Ronald, van der BERG Jan, Le PEN Marine).
+// The capitals must hold a
 // word of three letters or more that is no particle, no initial, and not
 // only given names (JOHN Smith, JR Smith say nothing); each word after
 // them starts with a capital and has a small letter. A title before them
@@ -1481,12 +1499,9 @@ func capitalSurnamesFirst(raw string, words []string) int {
 		}
 		fields = fields[1:] // Mr SMITH John
 	}
-	capitals := func(f string) bool {
-		return strings.ContainsFunc(f, unicode.IsLetter) && !strings.ContainsFunc(f, unicode.IsLower)
-	}
 	var sur []string
 	i := 0
-	for ; i < len(fields) && capitals(fields[i]); i++ {
+	for ; i < len(fields) && (inCapitals(fields[i]) || particleBeforeCapitals(fields[i:])); i++ {
 		sur = append(sur, nameTokens(fields[i])...)
 	}
 	if i == 0 || i == len(fields) || len(sur) == 0 || len(sur) >= len(words) {
@@ -1514,6 +1529,34 @@ func capitalSurnamesFirst(raw string, words []string) int {
 		}
 	}
 	return len(sur)
+}
+
+// inCapitals reports whether a word is written in capitals: all its
+// letters, or all after a prefix a surname writes in small letters
+// (McDONALD, MacDONALD).
+func inCapitals(f string) bool {
+	for _, prefix := range []string{"Mc", "Mac"} {
+		if rest, ok := strings.CutPrefix(f, prefix); ok && len(rest) > 1 {
+			f = rest
+			break
+		}
+	}
+	return strings.ContainsFunc(f, unicode.IsLetter) && !strings.ContainsFunc(f, unicode.IsLower)
+}
+
+// particleBeforeCapitals reports whether fields start with a particle,
+// whatever its case, that particles alone lead to a word in capitals
+// after: van der BERG Jan, Le PEN Marine, de la CRUZ Juan.
+func particleBeforeCapitals(fields []string) bool {
+	for _, f := range fields {
+		if inCapitals(f) {
+			return true
+		}
+		if t := nameTokens(f); len(t) != 1 || !particles[t[0]] {
+			return false
+		}
+	}
+	return false
 }
 
 // hyphenatedLast returns the words of a name's last word when it joins

@@ -905,7 +905,11 @@ their columns, the loose mapping, the sources declared people's and the list's i
 whole up by 0.0001 or 0.0002; the large set 0.9809 → 0.9808 (Choi Sru-bin's typo no longer
 linked to Choi Su-bin's payments, three payments of LIU XIU-YING linked to a namesake:
 moves of the weights, not of these pairs' levels), its name-and-country row unchanged
-(0.8510), the other sets unchanged.
+(0.8510), the other sets unchanged. So are they all with such a given name written apart
+after its family name read so too (ZHANG YU TING, PARK JI HOON, Lee Hsien Loong), and
+with surnames in capitals first after a prefix or particles in small letters (McDONALD
+Ronald, van der BERG Jan, Le PEN Marine, as some lists write them), which none of the sets
+writes.
 
 Tried and not kept (8 December): the two syllables of an East Asian given name written
 with a hyphen joined into one word, as pinyin and the name's own script write it (Zhou
