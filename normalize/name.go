@@ -1157,10 +1157,13 @@ func familyFirst(raw, read string) bool {
 // romanisedFamilyFirst reports whether a name written in Latin letters is
 // an East Asian one in its own order, family name first (Xi Jinping, Kim
 // Jong-un, Nguyen Van An): its first word is a family name of those
-// countries that is not also a Western name, its last is none, and it has
-// two words, or three (the given name in two syllables, or a Vietnamese
-// middle name), or four with a Vietnamese middle name (Nguyen Thi Minh
-// Khai), written without a comma or slash (which say the order).
+// countries that is not also a Western name, its last is none (unless a
+// hyphen joins it to the word before it as a given name's syllables: Kim
+// Ha-yoon), and it has two words, or three (the given name in two
+// syllables, or a Vietnamese middle name), or four with a Vietnamese
+// middle name (Nguyen Thi Minh Khai), written without a comma or slash
+// (which say the order). Lee, Park and the other family names that are
+// Western names too are read so before a given name of two syllables.
 func romanisedFamilyFirst(raw string, words []string) bool {
 	n := len(words)
 	if n == 3 && westernFamilies[words[0]] && !strings.ContainsAny(raw, ",/") {
@@ -1176,16 +1179,19 @@ func romanisedFamilyFirst(raw string, words []string) bool {
 		return hyphenated(raw, words[1], words[2]) ||
 			syllables(words[1:]) && !eastAsianFamily(words[2]) && !westernFamilies[words[2]]
 	}
-	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] || eastAsianFamilies[words[n-1]] {
+	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] {
 		return false
 	}
-	if n == 3 && strings.Contains(strings.ToLower(raw), words[0]+"-"+words[1]) {
+	if n == 3 && hyphenated(raw, words[0], words[1]) {
 		return false // a given name of two syllables first, as its hyphen says: Do-yun Lee
 	}
 	if n == 3 && hyphenated(raw, words[1], words[2]) && givenSyllable(words[1]) && givenSyllable(words[2]) {
-		// Zhou Guo-qiang, Wang Xiao-ming: a given name of two syllables, as
-		// its hyphen says, whose first is a family name too.
+		// Zhou Guo-qiang, Kim Ha-yoon: a given name of two syllables, as
+		// its hyphen says, though a syllable is a family name too.
 		return true
+	}
+	if eastAsianFamilies[words[n-1]] {
+		return false
 	}
 	if n == 4 { // Nguyen Thi Minh Khai: a middle name and a given name in two syllables
 		return vietnameseMiddle[words[1]]
