@@ -1488,12 +1488,12 @@ func writtenSurnames(words, written []string) (given, surnames []string, ok bool
 // GARCÍA LÓPEZ María (French, Belgian, Swiss and Spanish files write the
 // surname so, in capitals, to say which it is), with a prefix or particles
 // in small letters too (McDONALD Ronald, van der BERG Jan, Le PEN Marine).
-// The capitals must hold a
-// word of three letters or more that is no particle, no initial, and not
-// only given names (JOHN Smith, JR Smith say nothing); each word after
-// them starts with a capital and has a small letter. A title before them
-// is passed over (Mr SMITH John). 0 for any other name, and for one
-// written with a comma or slash, which say the order themselves.
+// The capitals must hold a word of three letters or more that is no
+// particle, no initial, and not only given names (JOHN Smith, JR Smith
+// say nothing); each word after them starts with a capital and has a
+// small letter. A title before them is passed over (Mr SMITH John). 0 for
+// any other name, and for one written with a comma or slash, which say
+// the order themselves.
 func capitalSurnamesFirst(raw string, words []string) int {
 	if strings.ContainsAny(raw, ",/") || !strings.ContainsFunc(raw, unicode.IsLower) {
 		return 0
