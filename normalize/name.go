@@ -1173,11 +1173,8 @@ func romanisedFamilyFirst(raw string, words []string) bool {
 		// words of a Western name), or written apart, as syllables
 		// romanisations write, before no family name (PARK JI HOON, Lee
 		// Hsien Loong; Young Ho Lee is in Western order).
-		if !givenSyllable(words[1]) || !givenSyllable(words[2]) {
-			return false
-		}
-		return hyphenated(raw, words[1], words[2]) ||
-			syllables(words[1:]) && !eastAsianFamily(words[2]) && !westernFamilies[words[2]]
+		return givenSyllable(words[1]) && givenSyllable(words[2]) && hyphenated(raw, words[1], words[2]) ||
+			givenSyllables(words[1:]) && !eastAsianFamily(words[2]) && !westernFamilies[words[2]]
 	}
 	if n < 2 || n > 4 || strings.ContainsAny(raw, ",/") || !eastAsianFamilies[words[0]] {
 		return false
@@ -1199,14 +1196,16 @@ func romanisedFamilyFirst(raw string, words []string) bool {
 	if n == 3 && eastAsianFamilies[words[1]] && !vietnameseMiddle[words[1]] {
 		// ZHANG YU TING: a given name of two syllables written apart,
 		// whose first is a family name too.
-		return syllables(words[1:]) && givenSyllable(words[1]) && givenSyllable(words[2])
+		return givenSyllables(words[1:])
 	}
 	return true
 }
 
-// syllables reports whether every word is a syllable romanisations write.
-func syllables(words []string) bool {
-	return !slices.ContainsFunc(words, func(w string) bool { return !romanisedSyllable(w) })
+// givenSyllables reports whether every word may be a syllable of an East
+// Asian given name: one romanisations write (romanisedSyllable) and no
+// Western name (givenSyllable).
+func givenSyllables(words []string) bool {
+	return !slices.ContainsFunc(words, func(w string) bool { return !givenSyllable(w) || !romanisedSyllable(w) })
 }
 
 // eastAsianFamilies are common Chinese, Korean and Vietnamese family names,
@@ -1227,24 +1226,22 @@ func hyphenated(raw, a, b string) bool {
 	return strings.Contains(strings.ToLower(raw), a+"-"+b)
 }
 
-// givenSyllables returns the two syllables of the East Asian given name
+// eastAsianGiven returns the two syllables of the East Asian given name
 // of a name read as one, "" for any other: a name of three words, its
 // surname a family name of those countries (Lee and Park too), its given
 // name and middle name syllables romanisations write and no Western
 // names (Kim Min-jun, Zhou Guo-qiang, Mei Ling Wong: min jun, guo qiang,
 // mei ling). Such a given name is one name, whose syllables are never
 // dropped as a middle name is (compare: Zhao Ling is not Zhao Yu-ling).
-func givenSyllables(n PersonName) string {
+func eastAsianGiven(n PersonName) string {
 	if len(n.Tokens) != 3 || len(n.Surnames) != 1 || len(n.Given) != 2 {
 		return ""
 	}
 	if family := n.Surnames[0]; !eastAsianFamily(family) && !westernFamilies[family] && !westernFamilies[romanisations[family]] {
 		return ""
 	}
-	for _, g := range n.Given {
-		if !givenSyllable(g) || !romanisedSyllable(g) {
-			return ""
-		}
+	if !givenSyllables(n.Given) {
+		return ""
 	}
 	return n.Given[0] + " " + n.Given[1]
 }

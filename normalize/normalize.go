@@ -180,7 +180,7 @@ func (n PersonName) Value() record.Value {
 		"surnames", strings.Join(n.Surnames, "|"),
 		"first", n.Tokens[0], "last", n.Tokens[len(n.Tokens)-1], "initials", initials(n.Tokens),
 		"sorted", n.Sorted, "phonetic", strings.Join(n.Phonetic, " "), "suffix", n.Suffix,
-		FacetSpelling, nameSpelling(n.Tokens), FacetSyllables, givenSyllables(n),
+		FacetSpelling, nameSpelling(n.Tokens), FacetSyllables, eastAsianGiven(n),
 	)}
 }
 
